@@ -1,0 +1,163 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+
+/** The backends tfai can run on, best first. `tensorflow` is native CPU (`@tensorflow/tfjs-node`). */
+export type BackendName = 'cuda' | 'tensorflow' | 'wasm' | 'cpu';
+
+export const BACKEND_ORDER: readonly BackendName[] = ['cuda', 'tensorflow', 'wasm', 'cpu'];
+
+/** The npm package that provides each backend. */
+export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = {
+  cuda: '@tensorflow/tfjs-node-gpu',
+  tensorflow: '@tensorflow/tfjs-node',
+  wasm: '@tensorflow/tfjs-backend-wasm',
+  cpu: '@tensorflow/tfjs',
+};
+
+/** Thrown when a backend was asked for (by name or by `TFAI_BACKEND`) but cannot be loaded. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+  constructor(
+    readonly backend: string,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Options of {@link setBackend}. */
+export interface SetBackendOptions {
+  /** wasm only: number of wasm threads (default: `TFAI_WASM_THREADS`, else the number of cores, at most 2… see docs). */
+  threads?: number;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageDir(pkg: string): string | undefined {
+  try {
+    return dirname(require.resolve(`${pkg}/package.json`));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when a native tfjs-node binding is installed. We look for the compiled `tfjs_binding.node` before
+ * requiring the package: a failed require leaves kernels half-registered in the shared engine.
+ */
+function nativeBindingPresent(pkg: string): boolean {
+  const dir = packageDir(pkg);
+  if (!dir) return false;
+  const lib = join(dir, 'lib');
+  if (!existsSync(lib)) return false;
+  return readdirSync(lib).some((d) => d.startsWith('napi-v') && existsSync(join(lib, d, 'tfjs_binding.node')));
+}
+
+/** Whether the package behind a backend is installed (without loading it). */
+export function backendAvailable(name: BackendName): boolean {
+  switch (name) {
+    case 'cuda':
+    case 'tensorflow':
+      return nativeBindingPresent(BACKEND_PACKAGES[name]);
+    case 'wasm':
+      return packageDir(BACKEND_PACKAGES.wasm) !== undefined;
+    case 'cpu':
+      return true;
+  }
+}
+
+/** The backends whose packages are installed here, best first. */
+export function availableBackends(): BackendName[] {
+  return BACKEND_ORDER.filter(backendAvailable);
+}
+
+function parseBackendName(value: string, source: string): BackendName {
+  const v = value.trim().toLowerCase();
+  if ((BACKEND_ORDER as readonly string[]).includes(v)) return v as BackendName;
+  throw new BackendUnavailableError(value, `${source}=${value} is not a tfai backend; use one of ${BACKEND_ORDER.join(', ')}`);
+}
+
+let active: BackendName | undefined;
+let pending: Promise<BackendName> | undefined;
+
+async function activate(name: BackendName, opts: SetBackendOptions): Promise<void> {
+  if (!backendAvailable(name)) {
+    throw new BackendUnavailableError(
+      name,
+      `backend '${name}' is not installed: run \`npm install ${BACKEND_PACKAGES[name]}\`` +
+        (name === 'cuda' ? ' (needs CUDA 11.2 and cuDNN 8.1; its install downloads libtensorflow)' : ''),
+    );
+  }
+  switch (name) {
+    case 'cuda':
+    case 'tensorflow':
+      // Registers the 'tensorflow' backend and its kernels with the one shared tfjs engine.
+      require(BACKEND_PACKAGES[name]);
+      if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError(name, `${BACKEND_PACKAGES[name]} failed to initialise`);
+      break;
+    case 'wasm':
+      // Threads and the training kernels tfjs-backend-wasm lacks (see wasm/setup.ts).
+      await (await import('./wasm/setup.js')).setupWasm(opts);
+      if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the wasm backend failed to initialise');
+      break;
+    case 'cpu':
+      if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError(name, 'the cpu backend failed to initialise');
+      break;
+  }
+  await tf.ready();
+}
+
+/**
+ * Chooses the backend tfai computes on. With no name: `TFAI_BACKEND` if set, else the best installed one
+ * (CUDA, native CPU, wasm, pure-JS cpu). A backend asked for by name that isn't installed is an error
+ * naming the package to install.
+ *
+ * @example
+ * ```ts
+ * import { setBackend } from '@tfai/core';
+ * const name = await setBackend();      // 'wasm' on a machine without tfjs-node
+ * await setBackend('cpu');              // force the pure-JS backend
+ * ```
+ */
+export async function setBackend(name?: BackendName, opts: SetBackendOptions = {}): Promise<BackendName> {
+  const fromEnv = process.env.TFAI_BACKEND;
+  let choice: BackendName;
+  if (name) choice = parseBackendName(name, 'setBackend');
+  else if (fromEnv) choice = parseBackendName(fromEnv, 'TFAI_BACKEND');
+  else choice = availableBackends()[0] ?? 'cpu';
+  if (active === choice && tf.getBackend() === backendEngineName(choice)) return choice;
+  const run = (pending ?? Promise.resolve(active as BackendName)).catch(() => active as BackendName).then(async () => {
+    await activate(choice, opts);
+    active = choice;
+    return choice;
+  });
+  pending = run;
+  return run;
+}
+
+/**
+ * Makes sure a backend is chosen (automatically, as {@link setBackend} with no argument) and returns it.
+ * Every async entry point of tfai calls it, so most users never need to.
+ */
+export async function ready(): Promise<BackendName> {
+  if (active && tf.getBackend() === backendEngineName(active)) return active;
+  if (pending) {
+    try {
+      return await pending;
+    } catch {
+      /* fall through to a fresh choice */
+    }
+  }
+  return setBackend();
+}
+
+function backendEngineName(name: BackendName): string {
+  return name === 'cuda' ? 'tensorflow' : name;
+}
+
+/** The backend in use, or undefined before the first {@link ready}/{@link setBackend}. */
+export function getBackend(): BackendName | undefined {
+  return active;
+}

@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
+
+const pkg = (name: string): string =>
+  fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+/** Shared Vitest settings: workspace packages resolve to their sources, so tests never need a build. */
+export function vitestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
+  return defineConfig({
+    resolve: {
+      alias: {
+        '@tfai/core': pkg('core'),
+        '@tfai/vision': pkg('vision'),
+        '@tfai/tabular': pkg('tabular'),
+        '@tfai/text': pkg('text'),
+        '@tfai/siamese': pkg('siamese'),
+      },
+    },
+    test: {
+      include: ['src/**/*.test.ts'],
+      environment: 'node',
+      pool: 'forks',
+      fileParallelism: false,
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
+      ...overrides,
+    },
+  });
+}
