@@ -18,6 +18,7 @@ export function vitestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserCo
     },
     test: {
       include: ['src/**/*.test.ts'],
+      setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],
       environment: 'node',
       pool: 'forks',
       fileParallelism: false,

@@ -1,1 +1,24 @@
-export {};
+// @tfai/core — public API. Explicit exports only.
+export { setBackend, ready, getBackend, availableBackends, backendAvailable, BackendUnavailableError, BACKEND_ORDER, BACKEND_PACKAGES } from './backend/backend.js';
+export type { BackendName, SetBackendOptions } from './backend/backend.js';
+export { TfaiError, StateDictMismatchError, SafetensorsError } from './errors.js';
+export { Module, Parameter, numParams } from './nn/module.js';
+export type { AnyModule, TorchLayout, ParamKind, HookHandle, ForwardHook, LayerInfo, StateDict, LoadStateDictOptions, NumParamsOptions } from './nn/module.js';
+export { Rng, manualSeed } from './nn/random.js';
+export { uniform, normal, torchDefaultUniform, kaimingNormal } from './nn/init.js';
+export { Linear } from './nn/layers/linear.js';
+export { Conv2d, ConvTranspose2d } from './nn/layers/conv.js';
+export type { Conv2dOptions, ConvTranspose2dOptions } from './nn/layers/conv.js';
+export { BatchNorm1d, BatchNorm2d } from './nn/layers/batchnorm.js';
+export type { BatchNormOptions } from './nn/layers/batchnorm.js';
+export { Dropout } from './nn/layers/dropout.js';
+export { Embedding, embeddingLookup } from './nn/layers/embedding.js';
+export { ReLU, LeakyReLU, Sigmoid, Tanh, Identity, SigmoidRange, Lambda } from './nn/layers/activation.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveConcatPool2d } from './nn/layers/pooling.js';
+export { Flatten, PixelShuffle, pixelShuffle } from './nn/layers/reshape.js';
+export { Sequential, ModuleList } from './nn/layers/container.js';
+export type { TensorModule } from './nn/layers/container.js';
+export { LSTM } from './nn/layers/lstm.js';
+export type { LSTMState, LSTMOptions } from './nn/layers/lstm.js';
+export { loadSafetensors, saveSafetensors, parseSafetensors, serializeSafetensors, atomicWrite } from './io/safetensors.js';
+export type { SafetensorsContent, SaveSafetensorsOptions } from './io/safetensors.js';

@@ -1,0 +1,34 @@
+/** Base class of every error tfai throws on purpose, so callers can catch ours and not tfjs internals. */
+export class TfaiError extends Error {
+  override name = 'TfaiError';
+}
+
+/** A state dict that does not fit a module: lists every missing, unexpected and wrongly-shaped key. */
+export class StateDictMismatchError extends TfaiError {
+  override name = 'StateDictMismatchError';
+  constructor(
+    readonly missing: string[],
+    readonly unexpected: string[],
+    readonly wrongShape: { key: string; expected: number[]; got: number[] }[],
+  ) {
+    const parts: string[] = [];
+    if (missing.length) parts.push(`missing keys: ${missing.join(', ')}`);
+    if (unexpected.length) parts.push(`unexpected keys: ${unexpected.join(', ')}`);
+    if (wrongShape.length)
+      parts.push(
+        `wrong shapes: ${wrongShape.map((w) => `${w.key} (expected [${w.expected}], got [${w.got}])`).join(', ')}`,
+      );
+    super(`state dict does not match the module: ${parts.join('; ')}`);
+  }
+}
+
+/** A file that is not a valid safetensors file (truncated, bad header, unknown dtype…). */
+export class SafetensorsError extends TfaiError {
+  override name = 'SafetensorsError';
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}

@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs';
+import { Module, type Parameter } from '../module.js';
+
+/** Options of {@link BatchNorm1d} and {@link BatchNorm2d} (PyTorch's defaults). */
+export interface BatchNormOptions {
+  eps?: number;
+  momentum?: number;
+  affine?: boolean;
+}
+
+/**
+ * Batch normalisation over the last (channel) axis, as PyTorch's: in training it normalises with the batch's
+ * biased variance and updates `running_mean`/`running_var` (unbiased) with `momentum`; in eval it uses them.
+ */
+abstract class BatchNormBase extends Module {
+  readonly eps: number;
+  readonly momentum: number;
+  readonly weight: Parameter | undefined;
+  readonly bias: Parameter | undefined;
+  readonly runningMean: tf.Variable;
+  readonly runningVar: tf.Variable;
+  readonly numBatchesTracked: tf.Variable;
+  constructor(
+    readonly numFeatures: number,
+    opts: BatchNormOptions = {},
+  ) {
+    super();
+    this.eps = opts.eps ?? 1e-5;
+    this.momentum = opts.momentum ?? 0.1;
+    const affine = opts.affine ?? true;
+    this.weight = affine ? this.registerParameter('weight', tf.ones([numFeatures]), 'none', 'norm') : undefined;
+    this.bias = affine ? this.registerParameter('bias', tf.zeros([numFeatures]), 'none', 'norm') : undefined;
+    this.runningMean = this.registerBuffer('running_mean', tf.zeros([numFeatures]));
+    this.runningVar = this.registerBuffer('running_var', tf.ones([numFeatures]));
+    this.numBatchesTracked = this.registerBuffer('num_batches_tracked', tf.scalar(0, 'int32'));
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    const c = x.shape[x.rank - 1];
+    if (c !== this.numFeatures)
+      throw new Error(`${this.typeName}(${this.numFeatures}) got an input with ${c} channels (shape [${x.shape}])`);
+    const scale = this.weight?.variable;
+    const offset = this.bias?.variable;
+    if (!this.training) return tf.batchNorm(x, this.runningMean, this.runningVar, offset, scale, this.eps);
+    const axes = [...Array(x.rank - 1).keys()];
+    const { mean, variance } = tf.moments(x, axes);
+    const n = x.size / c;
+    tf.tidy(() => {
+      const m = this.momentum;
+      const unbiased = tf.mul(variance, n / Math.max(n - 1, 1));
+      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - m), tf.mul(mean, m)));
+      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - m), tf.mul(unbiased, m)));
+      this.numBatchesTracked.assign(tf.add(this.numBatchesTracked, tf.scalar(1, 'int32')));
+    });
+    return tf.batchNorm(x, mean, variance, offset, scale, this.eps);
+  }
+
+  protected override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight ? 'True' : 'False'}, track_running_stats=True`;
+  }
+  protected override attributes(): Record<string, unknown> {
+    return { num_features: this.numFeatures, eps: this.eps, momentum: this.momentum, affine: this.weight !== undefined };
+  }
+}
+
+/**
+ * BatchNorm over `[N, C]` or `[N, L, C]` inputs (features last).
+ * @example
+ * ```ts
+ * new BatchNorm1d(512).eval().call(tf.randomNormal([4, 512])).shape; // [4, 512]
+ * ```
+ */
+export class BatchNorm1d extends BatchNormBase {}
+
+/**
+ * BatchNorm over NHWC images, per channel.
+ * @example
+ * ```ts
+ * new BatchNorm2d(64).call(tf.randomNormal([2, 8, 8, 64])).shape; // [2, 8, 8, 64]
+ * ```
+ */
+export class BatchNorm2d extends BatchNormBase {}

@@ -1,0 +1,154 @@
+import * as tf from '@tensorflow/tfjs';
+import { torchDefaultUniform } from '../init.js';
+import { Module, type Parameter } from '../module.js';
+
+type Pair = number | [number, number];
+const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+
+/** Options of {@link Conv2d}, as `torch.nn.Conv2d`'s. */
+export interface Conv2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+  groups?: number;
+  bias?: boolean;
+}
+
+function explicitPad(p: [number, number]): [[number, number], [number, number], [number, number], [number, number]] {
+  return [[0, 0], [p[0], p[0]], [p[1], p[1]], [0, 0]];
+}
+
+/**
+ * 2-D convolution over NHWC inputs with PyTorch's arguments and symmetric zero padding. The weight is kept
+ * HWIO (`[kh, kw, in/groups, out]`); its state-dict entry is PyTorch's OIHW.
+ * @example
+ * ```ts
+ * const conv = new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false });
+ * conv.call(tf.zeros([1, 224, 224, 3])).shape; // [1, 112, 112, 64]
+ * ```
+ */
+export class Conv2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | undefined;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly dilation: [number, number];
+  readonly groups: number;
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    opts: Conv2dOptions = {},
+  ) {
+    super();
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(opts.stride ?? 1);
+    this.padding = pair(opts.padding ?? 0);
+    this.dilation = pair(opts.dilation ?? 1);
+    this.groups = opts.groups ?? 1;
+    if (inChannels % this.groups || outChannels % this.groups)
+      throw new RangeError(`Conv2d: channels (${inChannels}, ${outChannels}) must be divisible by groups=${this.groups}`);
+    const [kh, kw] = this.kernelSize;
+    const fanIn = (inChannels / this.groups) * kh * kw;
+    this.weight = this.registerParameter('weight', torchDefaultUniform([kh, kw, inChannels / this.groups, outChannels], fanIn), 'conv');
+    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias') : undefined;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    const x4 = x as tf.Tensor4D;
+    const w = this.weight.variable as tf.Tensor4D;
+    const pad = explicitPad(this.padding);
+    if (this.groups === 1)
+      return tf.fused.conv2d({ x: x4, filter: w, strides: this.stride, pad, dilations: this.dilation, bias: this.bias?.variable });
+    return tf.tidy(() => {
+      const g = this.groups;
+      const xs = tf.split(x4, g, 3);
+      const ws = tf.split(w, g, 3);
+      const ys = xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, this.stride, pad, 'NHWC', this.dilation));
+      const y = tf.concat(ys, 3);
+      return this.bias ? tf.add(y, this.bias.variable) : y;
+    });
+  }
+
+  protected override extraRepr(): string {
+    const t = (p: [number, number]) => `(${p[0]}, ${p[1]})`;
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}`;
+    if (this.padding[0] || this.padding[1]) s += `, padding=${t(this.padding)}`;
+    if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${t(this.dilation)}`;
+    if (this.groups !== 1) s += `, groups=${this.groups}`;
+    if (!this.bias) s += ', bias=False';
+    return s;
+  }
+  protected override attributes(): Record<string, unknown> {
+    return {
+      in_channels: this.inChannels,
+      out_channels: this.outChannels,
+      kernel_size: this.kernelSize,
+      stride: this.stride,
+      padding: this.padding,
+      bias: this.bias !== undefined,
+    };
+  }
+}
+
+/** Options of {@link ConvTranspose2d}. */
+export interface ConvTranspose2dOptions {
+  stride?: Pair;
+  padding?: Pair;
+  outputPadding?: Pair;
+  bias?: boolean;
+}
+
+/**
+ * Transposed convolution (the gradient of a convolution) with PyTorch's output size
+ * `(H-1)·stride - 2·padding + kernel + outputPadding`. Weight kept `[kh, kw, out, in]`; PyTorch's is
+ * `[in, out, kh, kw]`.
+ */
+export class ConvTranspose2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | undefined;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  readonly outputPadding: [number, number];
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    opts: ConvTranspose2dOptions = {},
+  ) {
+    super();
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(opts.stride ?? 1);
+    this.padding = pair(opts.padding ?? 0);
+    this.outputPadding = pair(opts.outputPadding ?? 0);
+    const [kh, kw] = this.kernelSize;
+    // PyTorch computes fan-in from weight.size(1) = out channels.
+    const fanIn = outChannels * kh * kw;
+    this.weight = this.registerParameter('weight', torchDefaultUniform([kh, kw, outChannels, inChannels], fanIn), 'conv');
+    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias') : undefined;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const [n, h, w] = x.shape;
+      const [kh, kw] = this.kernelSize;
+      const [sh, sw] = this.stride;
+      const fullH = (h - 1) * sh + kh + this.outputPadding[0];
+      const fullW = (w - 1) * sw + kw + this.outputPadding[1];
+      let y: tf.Tensor = tf.conv2dTranspose(x as tf.Tensor4D, this.weight.variable as tf.Tensor4D, [n, fullH, fullW, this.outChannels], this.stride, 'valid');
+      const [ph, pw] = this.padding;
+      if (ph || pw) y = tf.slice(y, [0, ph, pw, 0], [n, fullH - 2 * ph, fullW - 2 * pw, this.outChannels]);
+      return this.bias ? tf.add(y, this.bias.variable) : y;
+    });
+  }
+
+  protected override extraRepr(): string {
+    const t = (p: [number, number]) => `(${p[0]}, ${p[1]})`;
+    return `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}${this.padding[0] || this.padding[1] ? `, padding=${t(this.padding)}` : ''}${this.bias ? '' : ', bias=False'}`;
+  }
+  protected override attributes(): Record<string, unknown> {
+    return { in_channels: this.inChannels, out_channels: this.outChannels, kernel_size: this.kernelSize, stride: this.stride, bias: this.bias !== undefined };
+  }
+}
