@@ -22,3 +22,5 @@ export { LSTM } from './nn/layers/lstm.js';
 export type { LSTMState, LSTMOptions } from './nn/layers/lstm.js';
 export { loadSafetensors, saveSafetensors, parseSafetensors, serializeSafetensors, atomicWrite } from './io/safetensors.js';
 export type { SafetensorsContent, SaveSafetensorsOptions } from './io/safetensors.js';
+export { DataLoader, DataLoaders } from './data/dataloader.js';
+export type { Batch, Dataset, DataLoaderOptions, DataLoadersInfo } from './data/dataloader.js';

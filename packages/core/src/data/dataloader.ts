@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../nn/random.js';
+
+/**
+ * One batch: the model's inputs (called as `model.call(...x)`) and the target. Both sides are owned by
+ * whoever iterates the loader; the Learner disposes them after each step.
+ */
+export interface Batch {
+  x: tf.Tensor[];
+  y: tf.Tensor;
+}
+
+/** Random-access items: what a domain package's pipeline provides to a {@link DataLoader}. */
+export interface Dataset<T> {
+  readonly length: number;
+  /** The i-th item; may be async (an image decoded by sharp). */
+  get(i: number): T | Promise<T>;
+}
+
+/** Options of {@link DataLoader}. */
+export interface DataLoaderOptions<T> {
+  /** Batch size (default 64, as fastai). */
+  bs?: number;
+  /** Shuffle each epoch (default false). */
+  shuffle?: boolean;
+  /** Drop the last incomplete batch (default: same as `shuffle`, as fastai's training loader). */
+  dropLast?: boolean;
+  /** Seed of the shuffling RNG; each epoch draws a new permutation from it. */
+  seed?: number;
+  /** Number of batches prepared ahead of the one being consumed (default 2). */
+  prefetch?: number;
+  /** Turns items into a batch of tensors. */
+  collate(items: T[]): Batch;
+  /** The order in which to visit items, overriding shuffle (e.g. length-sorted text batches). */
+  order?(epoch: number, rng: Rng): Int32Array | number[];
+  /** Indices of each batch, overriding `bs`/`order` entirely (bucketed batches). */
+  batches?(epoch: number, rng: Rng): number[][];
+  /** Runs on each collated batch (batch augmentation as tf ops). Must dispose what it replaces. */
+  afterBatch?(b: Batch): Batch;
+}
+
+/**
+ * Batches a dataset: shuffled with a seeded RNG, optional drop-last, and `prefetch` batches prepared while
+ * the current one trains. Iterate it with `for await (const b of dl)`.
+ *
+ * @example
+ * ```ts
+ * const dl = new DataLoader(ds, { bs: 32, shuffle: true, seed: 42, collate: (items) => ({ x: [stack(items)], y: … }) });
+ * for await (const { x, y } of dl) { … ; tf.dispose([...x, y]); }
+ * ```
+ */
+export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
+  readonly bs: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly prefetch: number;
+  private readonly rng: Rng;
+  private epoch = 0;
+  constructor(
+    readonly dataset: Dataset<T>,
+    readonly opts: DataLoaderOptions<T>,
+  ) {
+    this.bs = opts.bs ?? 64;
+    this.shuffle = opts.shuffle ?? false;
+    this.dropLast = opts.dropLast ?? this.shuffle;
+    this.prefetch = Math.max(0, opts.prefetch ?? 2);
+    this.rng = new Rng(opts.seed ?? ((Math.random() * 2 ** 31) | 0));
+  }
+
+  /** Number of batches per epoch. */
+  get length(): number {
+    if (this.opts.batches) return this.batchIndices(this.epoch, true).length;
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.bs) : Math.ceil(n / this.bs);
+  }
+
+  /** Number of items. */
+  get n(): number {
+    return this.dataset.length;
+  }
+
+  private batchIndices(epoch: number, peek = false): number[][] {
+    // Peeking (for `length`) must not advance the RNG of the real epoch.
+    const rng = peek ? new Rng(1) : this.rng;
+    if (this.opts.batches) return this.opts.batches(epoch, rng);
+    const n = this.dataset.length;
+    const order = this.opts.order ? Array.from(this.opts.order(epoch, rng)) : this.shuffle ? Array.from(rng.permutation(n)) : Array.from({ length: n }, (_, i) => i);
+    const out: number[][] = [];
+    for (let i = 0; i < order.length; i += this.bs) {
+      const b = order.slice(i, i + this.bs);
+      if (b.length < this.bs && this.dropLast) break;
+      out.push(b);
+    }
+    return out;
+  }
+
+  /** Builds one batch from item indices. */
+  async makeBatch(indices: number[]): Promise<Batch> {
+    const items = await Promise.all(indices.map((i) => this.dataset.get(i)));
+    const b = this.opts.collate(items);
+    return this.opts.afterBatch ? this.opts.afterBatch(b) : b;
+  }
+
+  /** The first batch (for `showBatch`, shape probing). The caller disposes it. */
+  async oneBatch(): Promise<Batch> {
+    const idx = this.batchIndices(this.epoch, true)[0];
+    if (!idx) throw new Error('DataLoader is empty: no batch to show');
+    return this.makeBatch(idx);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
+    const batches = this.batchIndices(this.epoch++);
+    const queue: Promise<Batch>[] = [];
+    let next = 0;
+    const fill = () => {
+      while (queue.length <= this.prefetch && next < batches.length) {
+        const p = this.makeBatch(batches[next++]);
+        p.catch(() => undefined); // surfaced when awaited below
+        queue.push(p);
+      }
+    };
+    try {
+      fill();
+      while (queue.length) {
+        const b = await queue.shift()!;
+        fill();
+        yield b;
+      }
+    } finally {
+      // Early exit (break, error, cancel): free the batches prepared ahead.
+      for (const p of queue) p.then((b) => tf.dispose([...b.x, b.y]), () => undefined);
+    }
+  }
+}
+
+/** Options of {@link DataLoaders}. */
+export interface DataLoadersInfo {
+  /** Class names (classification) or the target vocab. */
+  vocab?: string[];
+  /** Number of model outputs (fastai's `dls.c`). */
+  c?: number;
+}
+
+/**
+ * The training and validation loaders, plus what a model needs to know about the targets.
+ * Domain packages subclass it (`ImageDataLoaders`, `TabularDataLoaders`, …).
+ */
+export class DataLoaders {
+  readonly vocab: string[] | undefined;
+  readonly c: number | undefined;
+  constructor(
+    readonly train: DataLoader<unknown>,
+    readonly valid: DataLoader<unknown>,
+    info: DataLoadersInfo = {},
+  ) {
+    this.vocab = info.vocab;
+    this.c = info.c ?? info.vocab?.length;
+  }
+}
