@@ -32,3 +32,8 @@ export class SafetensorsError extends TfaiError {
     super(`${file}: ${reason}`);
   }
 }
+
+/** Bad optimizer input: a hyper-parameter list of the wrong length, a state dict for other parameters… */
+export class OptimizerError extends TfaiError {
+  override name = 'OptimizerError';
+}

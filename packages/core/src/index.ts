@@ -24,3 +24,11 @@ export { loadSafetensors, saveSafetensors, parseSafetensors, serializeSafetensor
 export type { SafetensorsContent, SaveSafetensorsOptions } from './io/safetensors.js';
 export { DataLoader, DataLoaders } from './data/dataloader.js';
 export type { Batch, Dataset, DataLoaderOptions, DataLoadersInfo } from './data/dataloader.js';
+export { OptimizerError } from './errors.js';
+export { Optimizer, SGD, Adam, adam, sgd, debias } from './optim/optimizer.js';
+export type { Hypers, HyperName, ParamGroup, OptimizerOptions, OptimizerStateDict, ParamState, StepContext, OptFactory } from './optim/optimizer.js';
+export { params, trainableParams, defaultSplitter } from './optim/splitter.js';
+export type { Splitter } from './optim/splitter.js';
+export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
+export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, oneCycleSchedules, oneCyclePositions } from './optim/schedule.js';
+export type { Schedule, OneCycleOptions } from './optim/schedule.js';

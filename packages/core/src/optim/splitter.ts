@@ -1,0 +1,36 @@
+// Splitting a model's parameters into groups (fastai's `splitter`, `params`, `trainable_params`).
+import type { AnyModule, Parameter } from '../nn/module.js';
+
+/** Splits a model's parameters into groups, earliest layers first (one learning rate and freeze state each). */
+export type Splitter = (model: AnyModule) => Parameter[][];
+
+/**
+ * Every parameter of `m` (fastai's `params`), each once.
+ * @example
+ * ```ts
+ * const splitter: Splitter = (m) => [params(body), params(head)];
+ * ```
+ */
+export function params(m: AnyModule): Parameter[] {
+  return m.parameters();
+}
+
+/**
+ * The parameters of `m` that currently require gradients (fastai's `trainable_params`).
+ * @example
+ * ```ts
+ * trainableParams(new Linear(2, 3)).length; // 2
+ * ```
+ */
+export function trainableParams(m: AnyModule): Parameter[] {
+  return m.parameters().filter((p) => p.requiresGrad);
+}
+
+/**
+ * fastai's default splitter (`trainable_params`): a single group with every trainable parameter.
+ * @example
+ * ```ts
+ * const opt = new Adam(defaultSplitter(model), { lr: 1e-3 });
+ * ```
+ */
+export const defaultSplitter: Splitter = (model) => [trainableParams(model)];
