@@ -22,6 +22,7 @@ export function vitestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserCo
       environment: 'node',
       pool: 'forks',
       fileParallelism: false,
+      passWithNoTests: true,
       testTimeout: 120_000,
       hookTimeout: 120_000,
       reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],

@@ -37,3 +37,15 @@ export class SafetensorsError extends TfaiError {
 export class OptimizerError extends TfaiError {
   override name = 'OptimizerError';
 }
+
+/** A loss that is NaN or infinite: training stops with this error, naming the epoch and batch. */
+export class NonFiniteLossError extends TfaiError {
+  override name = 'NonFiniteLossError';
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    readonly value: number,
+  ) {
+    super(`training loss is ${value} at epoch ${epoch}, batch ${batch}: stopping (lower the learning rate or check the data)`);
+  }
+}

@@ -32,3 +32,37 @@ export type { Splitter } from './optim/splitter.js';
 export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
 export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, oneCycleSchedules, oneCyclePositions } from './optim/schedule.js';
 export type { Schedule, OneCycleOptions } from './optim/schedule.js';
+export { Learner, readJson } from './learner/learner.js';
+export type { LearnerModel, LrSpec, BuilderSpec, LearnerOptions, FitOptions, FitOneCycleOptions, FineTuneOptions, ValidateResult, Prediction } from './learner/learner.js';
+export { NonFiniteLossError } from './errors.js';
+export {
+  Callback,
+  EVENTS,
+  CancelBatchException,
+  CancelStepException,
+  CancelBackwardException,
+  CancelTrainException,
+  CancelValidException,
+  CancelEpochException,
+  CancelFitException,
+} from './learner/callback.js';
+export type { EventName } from './learner/callback.js';
+export { Recorder } from './learner/callbacks/recorder.js';
+export { ProgressCallback, EpochTable, formatTime } from './learner/callbacks/progress.js';
+export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
+export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';
+export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback, CSVLogger, GradientClip } from './learner/callbacks/tracker.js';
+export type { TrackerOptions } from './learner/callbacks/tracker.js';
+export { CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat, lossFromSpec } from './learner/loss.js';
+export type { Loss, LossSpec, CrossEntropyOptions } from './learner/loss.js';
+export { AvgMetric, AccumMetric, accuracy, errorRate, topKAccuracy, rmse, mae, mse, R2Score, F1Score, RocAucBinary, perplexity, METRICS } from './learner/metrics.js';
+export type { Metric } from './learner/metrics.js';
+export { lrFind, valley } from './learner/lr-find.js';
+export type { LrFindOptions, LrFindResult } from './learner/lr-find.js';
+export { exportLearner, loadLearner, registerLearnerBuilder, metricsFromNames, ExportError } from './learner/export.js';
+export type { ExportDescription, LearnerBuilder } from './learner/export.js';
+export { linePlotSvg, svgToPng } from './plot/svg.js';
+export type { Series, LinePlotOptions } from './plot/svg.js';
+export { globalRng } from './nn/random.js';
+export { lstmRecurrence } from './nn/layers/lstm-recurrence.js';
+export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';

@@ -156,4 +156,12 @@ export class DataLoaders {
     this.vocab = info.vocab;
     this.c = info.c ?? info.vocab?.length;
   }
+
+  /**
+   * Encodes raw items (an image path, a row, a text…) into model inputs, as fastai's `test_dl`. Domain
+   * packages override it; the base class has no item pipeline.
+   */
+  async encodeItems(_items: unknown[]): Promise<tf.Tensor[]> {
+    throw new Error(`${this.constructor.name} cannot encode raw items: use a domain DataLoaders (ImageDataLoaders, TabularDataLoaders…) or Learner.predictBatch`);
+  }
 }

@@ -1,0 +1,117 @@
+import type { Learner } from './learner.js';
+
+/** fastai's training events, in the order they fire. */
+export const EVENTS = [
+  'beforeFit',
+  'beforeEpoch',
+  'beforeTrain',
+  'beforeBatch',
+  'afterPred',
+  'afterLoss',
+  'beforeBackward',
+  'afterBackward',
+  'beforeStep',
+  'afterStep',
+  'afterCancelBatch',
+  'afterBatch',
+  'afterCancelTrain',
+  'afterTrain',
+  'beforeValidate',
+  'afterCancelValidate',
+  'afterValidate',
+  'afterCancelEpoch',
+  'afterEpoch',
+  'afterCancelFit',
+  'afterFit',
+] as const;
+
+export type EventName = (typeof EVENTS)[number];
+
+/** Events that fire inside the gradient computation: their handlers must be synchronous. */
+export const SYNC_EVENTS: readonly EventName[] = ['afterPred', 'afterLoss'];
+
+/**
+ * A training callback, as fastai's: implement any of the event methods; `learn` is set when the callback is
+ * added to a Learner; `order` sorts callbacks (lower first). Control flow by throwing the `Cancel…` errors.
+ *
+ * `afterPred` and `afterLoss` run inside the gradient tape (they may replace `learn.pred` / `learn.loss`,
+ * e.g. to add a regulariser) and must be synchronous; all other events may be async.
+ *
+ * @example
+ * ```ts
+ * class PrintLr extends Callback {
+ *   afterEpoch() { console.log(this.learn.opt!.paramGroups.map((g) => g.lr)); }
+ * }
+ * await learn.fit(1, 1e-3, { cbs: [new PrintLr()] });
+ * ```
+ */
+export abstract class Callback {
+  /** Sorting key; built-ins use fastai's orders (Recorder 50, ProgressCallback 60, schedulers 1). */
+  order = 0;
+  /** Set to false to skip this callback during validation (`afterBatch` etc. still fire in training). */
+  runValid = true;
+  /** Set to false to skip this callback during training. */
+  runTrain = true;
+  private _learn: Learner | undefined;
+  get learn(): Learner {
+    if (!this._learn) throw new Error(`${this.name} is not attached to a Learner`);
+    return this._learn;
+  }
+  set learn(l: Learner) {
+    this._learn = l;
+  }
+  /** The callback's name (class name by default). */
+  get name(): string {
+    return this.constructor.name;
+  }
+  beforeFit?(): void | Promise<void>;
+  beforeEpoch?(): void | Promise<void>;
+  beforeTrain?(): void | Promise<void>;
+  beforeBatch?(): void | Promise<void>;
+  afterPred?(): void;
+  afterLoss?(): void;
+  beforeBackward?(): void | Promise<void>;
+  afterBackward?(): void | Promise<void>;
+  beforeStep?(): void | Promise<void>;
+  afterStep?(): void | Promise<void>;
+  afterCancelBatch?(): void | Promise<void>;
+  afterBatch?(): void | Promise<void>;
+  afterCancelTrain?(): void | Promise<void>;
+  afterTrain?(): void | Promise<void>;
+  beforeValidate?(): void | Promise<void>;
+  afterCancelValidate?(): void | Promise<void>;
+  afterValidate?(): void | Promise<void>;
+  afterCancelEpoch?(): void | Promise<void>;
+  afterEpoch?(): void | Promise<void>;
+  afterCancelFit?(): void | Promise<void>;
+  afterFit?(): void | Promise<void>;
+}
+
+/** Skip the rest of this batch (fires `afterCancelBatch`, then `afterBatch`). */
+export class CancelBatchException extends Error {
+  override name = 'CancelBatchException';
+}
+/** Skip the optimizer step of this batch. */
+export class CancelStepException extends Error {
+  override name = 'CancelStepException';
+}
+/** Skip the backward pass (and step) of this batch. */
+export class CancelBackwardException extends Error {
+  override name = 'CancelBackwardException';
+}
+/** Stop the training phase of this epoch. */
+export class CancelTrainException extends Error {
+  override name = 'CancelTrainException';
+}
+/** Skip the validation of this epoch. */
+export class CancelValidException extends Error {
+  override name = 'CancelValidException';
+}
+/** Stop this epoch. */
+export class CancelEpochException extends Error {
+  override name = 'CancelEpochException';
+}
+/** Stop training altogether (early stopping, lr_find). */
+export class CancelFitException extends Error {
+  override name = 'CancelFitException';
+}

@@ -1,0 +1,146 @@
+import * as tf from '@tensorflow/tfjs';
+import { Callback } from '../callback.js';
+import { NonFiniteLossError } from '../../errors.js';
+
+/**
+ * fastai's `Recorder` (always attached): per training batch the learning rate, momentum and loss (plus the
+ * smoothed loss, β = 0.98), per epoch `[train_loss, valid_loss, …metrics]`. Losses stay on the device and
+ * are read in groups of `flushEvery` batches, never one read per step; a NaN/∞ loss stops training with
+ * {@link NonFiniteLossError} naming the batch.
+ */
+export class Recorder extends Callback {
+  override order = 50;
+  /** Smoothing of the training loss (fastai's `AvgSmoothLoss(beta=0.98)`). */
+  beta = 0.98;
+  /** Read the pending training losses every this many batches (and at the end of each epoch). */
+  flushEvery = 16;
+  lrs: number[] = [];
+  moms: number[] = [];
+  /** Raw training losses, one per batch. */
+  losses: number[] = [];
+  /** Smoothed training losses, one per batch (what fastai's Recorder stores as `losses`). */
+  smoothLosses: number[] = [];
+  /** Rows of the epoch table (without epoch number and time). */
+  values: number[][] = [];
+  /** Batch index (0-based, counted over the whole fit) at the end of each epoch. */
+  iters: number[] = [];
+  lastValidLoss = NaN;
+  lastMetrics: Record<string, number> = {};
+  smoothLoss = NaN;
+  private smoothAvg = 0;
+  private smoothCount = 0;
+  private pending: { loss: tf.Scalar; epoch: number; batch: number }[] = [];
+  private validTotal: tf.Scalar | undefined;
+  private validCount = 0;
+  private epochStart = 0;
+  /** Seconds each epoch took. */
+  times: number[] = [];
+
+  /** Column names of the epoch table. */
+  get metricNames(): string[] {
+    return ['epoch', 'train_loss', 'valid_loss', ...this.learn.metrics.map((m) => m.name), 'time'];
+  }
+
+  override beforeFit(): void {
+    this.lrs = [];
+    this.moms = [];
+    this.losses = [];
+    this.smoothLosses = [];
+    this.values = [];
+    this.iters = [];
+    this.times = [];
+    this.smoothAvg = 0;
+    this.smoothCount = 0;
+    this.smoothLoss = NaN;
+  }
+
+  override beforeEpoch(): void {
+    this.epochStart = performance.now();
+  }
+
+  override beforeValidate(): void {
+    this.validTotal?.dispose();
+    this.validTotal = undefined;
+    this.validCount = 0;
+    for (const m of this.learn.metrics) m.reset();
+  }
+
+  override async afterBatch(): Promise<void> {
+    const l = this.learn;
+    if (!l.loss) return;
+    if (l.training) {
+      const g = l.opt!.paramGroups[l.opt!.paramGroups.length - 1];
+      this.lrs.push(g.lr);
+      this.moms.push(g.mom);
+      this.pending.push({ loss: tf.clone(l.loss), epoch: l.epoch, batch: l.iter });
+      if (this.pending.length >= this.flushEvery) await this.flush();
+      return;
+    }
+    const bs = l.y?.shape[0] ?? 1;
+    const next = tf.tidy(() => {
+      const v = tf.mul(l.loss!, bs) as tf.Scalar;
+      return this.validTotal ? (tf.add(this.validTotal, v) as tf.Scalar) : v;
+    });
+    this.validTotal?.dispose();
+    this.validTotal = next;
+    this.validCount += bs;
+    if (l.pred && l.y) for (const m of l.metrics) m.accumulate(l.pred, l.y);
+  }
+
+  /** Reads the pending training losses (one read for the group) and updates the smoothed loss. */
+  async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    const items = this.pending;
+    this.pending = [];
+    const stacked = tf.stack(items.map((p) => p.loss));
+    const vals = await stacked.data();
+    tf.dispose([stacked, ...items.map((p) => p.loss)]);
+    for (let i = 0; i < vals.length; i++) {
+      const v = vals[i];
+      if (!Number.isFinite(v)) throw new NonFiniteLossError(items[i].epoch, items[i].batch, v);
+      this.losses.push(v);
+      this.smoothCount++;
+      this.smoothAvg = this.smoothAvg * this.beta + v * (1 - this.beta);
+      this.smoothLoss = this.smoothAvg / (1 - this.beta ** this.smoothCount);
+      this.smoothLosses.push(this.smoothLoss);
+    }
+  }
+
+  override async afterTrain(): Promise<void> {
+    await this.flush();
+    this.iters.push(this.losses.length - 1);
+  }
+
+  override async afterValidate(): Promise<void> {
+    this.lastValidLoss = this.validTotal && this.validCount ? (await this.validTotal.data())[0] / this.validCount : NaN;
+    this.validTotal?.dispose();
+    this.validTotal = undefined;
+    this.lastMetrics = {};
+    for (const m of this.learn.metrics) {
+      this.lastMetrics[m.name] = await m.value();
+      m.reset(); // free the accumulated state now rather than at the next validation
+    }
+  }
+
+  override afterEpoch(): void {
+    this.times.push((performance.now() - this.epochStart) / 1000);
+    this.values.push([this.smoothLoss, this.lastValidLoss, ...this.learn.metrics.map((m) => this.lastMetrics[m.name])]);
+  }
+
+  override async afterCancelFit(): Promise<void> {
+    await this.flush();
+  }
+
+  override async afterFit(): Promise<void> {
+    await this.flush();
+  }
+
+  /** Frees pending tensors. */
+  dispose(): void {
+    tf.dispose(this.pending.map((p) => p.loss));
+    this.pending = [];
+    this.validTotal?.dispose();
+    this.validTotal = undefined;
+    for (const m of this.learn.metrics) m.reset();
+  }
+}

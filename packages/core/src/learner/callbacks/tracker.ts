@@ -1,0 +1,154 @@
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { Callback, CancelFitException } from '../callback.js';
+
+/** Options of the tracker callbacks. */
+export interface TrackerOptions {
+  /** A column of the epoch table: 'valid_loss' (default), 'train_loss' or a metric name. */
+  monitor?: string;
+  /** 'min' for losses (default for names containing "loss" or "error"), 'max' for metrics. */
+  mode?: 'min' | 'max';
+  minDelta?: number;
+}
+
+/** fastai's `TrackerCallback`: follows a monitored value and knows when it improved. */
+export abstract class TrackerCallback extends Callback {
+  override order = 60;
+  readonly monitor: string;
+  readonly mode: 'min' | 'max';
+  readonly minDelta: number;
+  best = NaN;
+  newBest = false;
+  constructor(opts: TrackerOptions = {}) {
+    super();
+    this.monitor = opts.monitor ?? 'valid_loss';
+    this.mode = opts.mode ?? (/loss|error/.test(this.monitor) ? 'min' : 'max');
+    this.minDelta = opts.minDelta ?? 0;
+  }
+  override beforeFit(): void {
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+  }
+  override afterEpoch(): void | Promise<void> {
+    const r = this.learn.recorder;
+    const idx = r.metricNames.indexOf(this.monitor) - 1; // values have no epoch column
+    if (idx < 0) throw new Error(`${this.name}: no column '${this.monitor}' in ${r.metricNames.join(', ')}`);
+    const v = r.values[r.values.length - 1][idx];
+    this.newBest = this.mode === 'min' ? v < this.best - this.minDelta : v > this.best + this.minDelta;
+    if (this.newBest) this.best = v;
+  }
+}
+
+/**
+ * Stops training when the monitored value has not improved for `patience` epochs.
+ * @example
+ * ```ts
+ * await learn.fit(20, 1e-3, { cbs: [new EarlyStoppingCallback({ monitor: 'accuracy', patience: 3 })] });
+ * ```
+ */
+export class EarlyStoppingCallback extends TrackerCallback {
+  readonly patience: number;
+  private wait = 0;
+  constructor(opts: TrackerOptions & { patience?: number } = {}) {
+    super(opts);
+    this.patience = opts.patience ?? 1;
+  }
+  override beforeFit(): void {
+    super.beforeFit();
+    this.wait = 0;
+  }
+  override afterEpoch(): void {
+    super.afterEpoch();
+    if (this.newBest) {
+      this.wait = 0;
+      return;
+    }
+    this.wait++;
+    if (this.wait >= this.patience) {
+      this.learn.logger(`No improvement since epoch ${this.learn.epoch - this.wait}: early stopping`);
+      throw new CancelFitException();
+    }
+  }
+}
+
+/**
+ * Saves the model whenever the monitored value improves (or every epoch), and loads the best at the end.
+ * @example
+ * ```ts
+ * await learn.fitOneCycle(5, 1e-3, { cbs: [new SaveModelCallback({ monitor: 'accuracy', fname: 'best' })] });
+ * ```
+ */
+export class SaveModelCallback extends TrackerCallback {
+  readonly fname: string;
+  readonly everyEpoch: boolean;
+  readonly withOpt: boolean;
+  constructor(opts: TrackerOptions & { fname?: string; everyEpoch?: boolean; withOpt?: boolean } = {}) {
+    super(opts);
+    this.fname = opts.fname ?? 'model';
+    this.everyEpoch = opts.everyEpoch ?? false;
+    this.withOpt = opts.withOpt ?? false;
+  }
+  override async afterEpoch(): Promise<void> {
+    if (this.everyEpoch) {
+      await this.learn.save(`${this.fname}_${this.learn.epoch}`, { withOpt: this.withOpt });
+      return;
+    }
+    super.afterEpoch();
+    if (this.newBest) {
+      this.learn.logger(`Better model found at epoch ${this.learn.epoch} with ${this.monitor} value: ${this.best}.`);
+      await this.learn.save(this.fname, { withOpt: this.withOpt });
+    }
+  }
+  override async afterFit(): Promise<void> {
+    if (!this.everyEpoch && Number.isFinite(this.best)) await this.learn.load(this.fname, { withOpt: this.withOpt });
+  }
+}
+
+/**
+ * Appends the epoch table to a CSV file (`<learn.path>/history.csv` by default).
+ */
+export class CSVLogger extends Callback {
+  override order = 60;
+  constructor(
+    readonly fname = 'history.csv',
+    readonly append = false,
+  ) {
+    super();
+  }
+  get file(): string {
+    return join(this.learn.path, this.fname);
+  }
+  override async beforeFit(): Promise<void> {
+    await mkdir(dirname(this.file), { recursive: true });
+    const header = this.learn.recorder.metricNames.join(',') + '\n';
+    if (this.append) await appendFile(this.file, header);
+    else await writeFile(this.file, header);
+  }
+  override async afterEpoch(): Promise<void> {
+    const r = this.learn.recorder;
+    const vals = r.values[r.values.length - 1];
+    await appendFile(this.file, [this.learn.epoch, ...vals, r.times[r.times.length - 1].toFixed(1)].join(',') + '\n');
+  }
+}
+
+/**
+ * Clips the global norm of the gradients to `maxNorm` before each step (PyTorch's `clip_grad_norm_`).
+ * Works on the device: no tensor data is read.
+ */
+export class GradientClip extends Callback {
+  constructor(readonly maxNorm = 1) {
+    super();
+  }
+  override afterBackward(): void {
+    const grads = this.learn.grads;
+    if (!grads) return;
+    const names = Object.keys(grads);
+    const clipped = tf.tidy(() => {
+      const total = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+      const coef = tf.minimum(tf.div(this.maxNorm, tf.add(total, 1e-6)), 1);
+      return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], coef)]));
+    });
+    tf.dispose(Object.values(grads));
+    this.learn.grads = clipped;
+  }
+}

@@ -1,0 +1,578 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { getBackend, ready } from '../backend/backend.js';
+import type { Batch, DataLoader, DataLoaders } from '../data/dataloader.js';
+import { NonFiniteLossError, TfaiError } from '../errors.js';
+import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import type { AnyModule, Module } from '../nn/module.js';
+import { lrsForGroups, slice, type LrSlice } from '../optim/lr.js';
+import { adam, type Hypers, type OptFactory, type Optimizer } from '../optim/optimizer.js';
+import { oneCycleSchedules, type OneCycleOptions } from '../optim/schedule.js';
+import { defaultSplitter, type Splitter } from '../optim/splitter.js';
+import type {
+  Callback} from './callback.js';
+import {
+  CancelBackwardException,
+  CancelBatchException,
+  CancelEpochException,
+  CancelFitException,
+  CancelStepException,
+  CancelTrainException,
+  CancelValidException,
+  type EventName,
+} from './callback.js';
+import { ParamScheduler } from './callbacks/param-scheduler.js';
+import { ProgressCallback } from './callbacks/progress.js';
+import { Recorder } from './callbacks/recorder.js';
+import { CrossEntropyLossFlat, type Loss } from './loss.js';
+import type { Metric } from './metrics.js';
+
+/** Events of the batch loop, the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
+const INNER_LOOP = new Set<EventName>(['beforeBatch', 'afterPred', 'afterLoss', 'beforeBackward', 'afterBackward', 'beforeStep', 'afterStep', 'afterCancelBatch', 'afterBatch']);
+
+/** A model as the Learner calls it: `model.call(...batch.x)`. */
+export type LearnerModel = Module<tf.Tensor[], tf.Tensor>;
+
+/** A learning rate: one for all groups, one per group, or a `slice` spread over the groups. */
+export type LrSpec = number | LrSlice | readonly number[];
+
+/** How an exported learner is rebuilt: a builder registered by name, from a tfai package. */
+export interface BuilderSpec {
+  /** The tfai package exporting `learnerBuilders[name]` (e.g. `@tfai/vision`); omitted for builders registered in-process. */
+  package?: string;
+  name: string;
+  args: unknown;
+}
+
+/** Options of {@link Learner}. */
+export interface LearnerOptions {
+  /** Default: cross-entropy. */
+  lossFunc?: Loss;
+  metrics?: Metric | Metric[];
+  /** Parameter groups (default: one group). */
+  splitter?: Splitter;
+  /** Optimizer factory (default {@link adam}). */
+  opt?: OptFactory;
+  /** Default learning rate (fastai: 1e-3). */
+  lr?: number;
+  /** Weight decay; default: the optimizer's (0.01 for Adam). */
+  wd?: number;
+  /** Keep BatchNorm parameters trainable in frozen groups (default true). */
+  trainBn?: boolean;
+  /** One-cycle momentums (default [0.95, 0.85, 0.95]). */
+  moms?: [number, number, number];
+  cbs?: Callback[];
+  /** Folder for `save`/`load` (`<path>/<modelDir>/<name>.safetensors`) and exports. Default '.'. */
+  path?: string;
+  modelDir?: string;
+  /** Where the epoch table and messages go (default console.log). */
+  logger?: (line: string) => void;
+  /** Add the progress bar and epoch table (default true). */
+  progress?: boolean;
+  /** How to rebuild this learner from an export (set by `visionLearner`, `tabularLearner`…). */
+  builder?: BuilderSpec;
+}
+
+/** Options of {@link Learner.fit}. */
+export interface FitOptions {
+  wd?: number;
+  cbs?: Callback[];
+  resetOpt?: boolean;
+}
+
+/** Options of {@link Learner.fitOneCycle}. */
+export interface FitOneCycleOptions extends FitOptions, OneCycleOptions {}
+
+/** Options of {@link Learner.fineTune}. */
+export interface FineTuneOptions extends FitOptions {
+  freezeEpochs?: number;
+  lrMult?: number;
+  pctStart?: number;
+  div?: number;
+}
+
+/** Result of {@link Learner.validate}. */
+export interface ValidateResult {
+  validLoss: number;
+  metrics: Record<string, number>;
+}
+
+/** Result of {@link Learner.predict}. */
+export interface Prediction {
+  /** The decoded prediction: class index, or values for regression / multi-label. */
+  decoded: number | number[];
+  /** The class name when the data has a vocab and the prediction is a class index. */
+  label?: string;
+  /** Activated outputs (probabilities for classification) of the item. */
+  probs: number[];
+}
+
+/**
+ * fastai's `Learner`: data, a model, a loss, an optimizer with parameter groups, and callbacks around a
+ * training loop.
+ *
+ * @example
+ * ```ts
+ * const learn = new Learner(dls, model, { metrics: [accuracy()] });
+ * await learn.fitOneCycle(3, 1e-3);
+ * const { validLoss, metrics } = await learn.validate();
+ * ```
+ */
+export class Learner {
+  readonly lossFunc: Loss;
+  readonly metrics: Metric[];
+  readonly splitter: Splitter;
+  readonly optFunc: OptFactory;
+  lr: number;
+  wd: number | undefined;
+  trainBn: boolean;
+  moms: [number, number, number];
+  path: string;
+  modelDir: string;
+  logger: (line: string) => void;
+  builder: BuilderSpec | undefined;
+  opt: Optimizer | undefined;
+  readonly recorder: Recorder;
+  private cbs: Callback[] = [];
+
+  // Training state, as fastai's attributes (read by callbacks).
+  epoch = 0;
+  nEpoch = 0;
+  iter = 0;
+  nIter = 0;
+  trainIter = 0;
+  pctTrain = 0;
+  training = false;
+  /** The current batch. */
+  x: tf.Tensor[] = [];
+  y: tf.Tensor | undefined;
+  pred: tf.Tensor | undefined;
+  loss: tf.Scalar | undefined;
+  /** Gradients of the current batch, keyed by variable name (callbacks may replace them before the step). */
+  grads: tf.NamedTensorMap | undefined;
+  dl: DataLoader<unknown> | undefined;
+
+  constructor(
+    readonly dls: DataLoaders,
+    readonly model: LearnerModel,
+    opts: LearnerOptions = {},
+  ) {
+    this.lossFunc = opts.lossFunc ?? CrossEntropyLossFlat();
+    this.metrics = opts.metrics === undefined ? [] : Array.isArray(opts.metrics) ? opts.metrics : [opts.metrics];
+    this.splitter = opts.splitter ?? defaultSplitter;
+    this.optFunc = opts.opt ?? adam;
+    this.lr = opts.lr ?? 1e-3;
+    this.wd = opts.wd;
+    this.trainBn = opts.trainBn ?? true;
+    this.moms = opts.moms ?? [0.95, 0.85, 0.95];
+    this.path = opts.path ?? '.';
+    this.modelDir = opts.modelDir ?? 'models';
+    this.logger = opts.logger ?? ((l) => console.log(l));
+    this.builder = opts.builder;
+    this.recorder = new Recorder();
+    this.addCb(this.recorder);
+    if (opts.progress ?? true) this.addCb(new ProgressCallback());
+    for (const cb of opts.cbs ?? []) this.addCb(cb);
+  }
+
+  /** Attaches a callback. */
+  addCb(cb: Callback): this {
+    cb.learn = this;
+    this.cbs.push(cb);
+    return this;
+  }
+
+  /** Detaches a callback. */
+  removeCb(cb: Callback): this {
+    this.cbs = this.cbs.filter((c) => c !== cb);
+    return this;
+  }
+
+  /** The attached callbacks, sorted by order. */
+  get callbacks(): readonly Callback[] {
+    return [...this.cbs].sort((a, b) => a.order - b.order);
+  }
+
+  /** Creates the optimizer over the splitter's parameter groups (fastai's `create_opt`). */
+  createOpt(): Optimizer {
+    this.opt?.dispose();
+    const groups = this.splitter(this.model as unknown as AnyModule);
+    const hypers: Partial<Hypers> & { trainBn?: boolean } = { lr: this.lr, trainBn: this.trainBn };
+    if (this.wd !== undefined) hypers.wd = this.wd;
+    this.opt = this.optFunc(groups, hypers);
+    return this.opt;
+  }
+
+  /** The optimizer, created if needed. */
+  ensureOptimizer(): Optimizer {
+    return this.opt ?? this.createOpt();
+  }
+
+  /** Freezes parameter groups before `n` (negative counts from the end); BatchNorm stays trainable. */
+  freezeTo(n: number): void {
+    const opt = this.ensureOptimizer();
+    opt.freezeTo(n);
+    opt.clearState();
+  }
+  /** Trains only the last parameter group (the head). */
+  freeze(): void {
+    this.freezeTo(-1);
+  }
+  /** Trains every parameter group. */
+  unfreeze(): void {
+    this.freezeTo(0);
+  }
+
+  /** Runs `event` on every callback in order. */
+  async event(name: EventName): Promise<void> {
+    for (const cb of this.callbacks) {
+      if (INNER_LOOP.has(name) && (this.training ? !cb.runTrain : !cb.runValid)) continue;
+      const fn = cb[name];
+      if (fn) await fn.call(cb);
+    }
+  }
+
+  private syncEvent(name: 'afterPred' | 'afterLoss'): void {
+    for (const cb of this.callbacks) {
+      if (this.training ? !cb.runTrain : !cb.runValid) continue;
+      const fn = cb[name];
+      if (fn) fn.call(cb);
+    }
+  }
+
+  private async withEvents(
+    f: () => Promise<void>,
+    ev: 'Fit' | 'Epoch' | 'Train' | 'Validate' | 'Batch' | 'Step' | 'Backward',
+    cancel: new (...args: never[]) => Error,
+  ): Promise<void> {
+    try {
+      await this.event(`before${ev}` as EventName);
+      await f();
+    } catch (e) {
+      if (!(e instanceof cancel)) throw e;
+      if (ev !== 'Step' && ev !== 'Backward') await this.event(`afterCancel${ev}` as EventName);
+    }
+    if (ev !== 'Backward') await this.event(`after${ev}` as EventName);
+  }
+
+  /**
+   * Trains for `nEpoch` epochs at a constant learning rate.
+   * @example
+   * ```ts
+   * await learn.fit(2, 1e-3);
+   * await learn.fit(1, slice(1e-5, 1e-3)); // discriminative learning rates
+   * ```
+   */
+  async fit(nEpoch: number, lr?: LrSpec, opts: FitOptions = {}): Promise<void> {
+    await ready();
+    if (opts.resetOpt || !this.opt) this.createOpt();
+    const opt = this.opt!;
+    const wd = opts.wd ?? this.wd;
+    if (wd !== undefined) opt.setHyper('wd', wd);
+    opt.setHyper('lr', lrsForGroups(lr ?? this.lr, opt.paramGroups.length));
+    this.nEpoch = nEpoch;
+    const extra = opts.cbs ?? [];
+    extra.forEach((cb) => this.addCb(cb));
+    try {
+      await this.withEvents(() => this.doFit(), 'Fit', CancelFitException);
+    } finally {
+      extra.forEach((cb) => this.removeCb(cb));
+      this.clearBatch();
+    }
+  }
+
+  /**
+   * fastai's `fit_one_cycle`: learning rate warms up from `lrMax/div` to `lrMax` over `pctStart` of the
+   * batches, then anneals (cosine) to `lrMax/divFinal`; momentum does the opposite.
+   * @example
+   * ```ts
+   * await learn.fitOneCycle(4, 3e-3);
+   * ```
+   */
+  async fitOneCycle(nEpoch: number, lrMax?: LrSpec, opts: FitOneCycleOptions = {}): Promise<void> {
+    await ready();
+    if (opts.resetOpt || !this.opt) this.createOpt();
+    const opt = this.opt!;
+    opt.setHyper('lr', lrsForGroups(lrMax ?? this.lr, opt.paramGroups.length));
+    const maxes = opt.paramGroups.map((g) => g.lr);
+    const s = oneCycleSchedules(maxes, { ...opts, moms: opts.moms ?? this.moms });
+    const sched = new ParamScheduler({ lr: s.lr, mom: s.mom });
+    await this.fit(nEpoch, maxes, { wd: opts.wd, cbs: [sched, ...(opts.cbs ?? [])] });
+  }
+
+  /**
+   * fastai's `fine_tune`: `freezeEpochs` one-cycle epochs on the head, then everything unfrozen with
+   * discriminative learning rates `slice(baseLr/2/lrMult, baseLr/2)`.
+   * @example
+   * ```ts
+   * await learn.fineTune(3); // baseLr 2e-3
+   * ```
+   */
+  async fineTune(epochs: number, baseLr = 2e-3, opts: FineTuneOptions = {}): Promise<void> {
+    const freezeEpochs = opts.freezeEpochs ?? 1;
+    const lrMult = opts.lrMult ?? 100;
+    this.freeze();
+    await this.fitOneCycle(freezeEpochs, slice(baseLr), { pctStart: 0.99, wd: opts.wd, cbs: opts.cbs });
+    const lr = baseLr / 2;
+    this.unfreeze();
+    await this.fitOneCycle(epochs, slice(lr / lrMult, lr), { pctStart: opts.pctStart ?? 0.3, div: opts.div ?? 5, wd: opts.wd, cbs: opts.cbs });
+  }
+
+  private async doFit(): Promise<void> {
+    this.trainIter = 0;
+    this.pctTrain = 0;
+    for (let epoch = 0; epoch < this.nEpoch; epoch++) {
+      this.epoch = epoch;
+      await this.withEvents(() => this.doEpoch(), 'Epoch', CancelEpochException);
+    }
+  }
+
+  private async doEpoch(): Promise<void> {
+    this.model.train();
+    this.training = true;
+    this.dl = this.dls.train;
+    this.nIter = this.dl.length;
+    await this.withEvents(() => this.allBatches(), 'Train', CancelTrainException);
+    await this.doValidate(this.dls.valid);
+  }
+
+  private async doValidate(dl: DataLoader<unknown>): Promise<void> {
+    this.model.eval();
+    this.training = false;
+    this.dl = dl;
+    this.nIter = dl.length;
+    await this.withEvents(() => this.allBatches(), 'Validate', CancelValidException);
+  }
+
+  private async allBatches(): Promise<void> {
+    this.iter = 0;
+    for await (const b of this.dl!) {
+      this.x = b.x;
+      this.y = b.y;
+      try {
+        await this.withEvents(() => this.oneBatch(), 'Batch', CancelBatchException);
+      } finally {
+        this.clearBatch();
+      }
+      this.iter++;
+    }
+  }
+
+  private clearBatch(): void {
+    tf.dispose([...this.x, ...(this.y ? [this.y] : []), ...(this.pred ? [this.pred] : []), ...(this.loss ? [this.loss] : [])]);
+    if (this.grads) tf.dispose(Object.values(this.grads));
+    this.x = [];
+    this.y = undefined;
+    this.pred = undefined;
+    this.loss = undefined;
+    this.grads = undefined;
+  }
+
+  /** Forward (and loss), running the synchronous afterPred/afterLoss events; returns the loss. */
+  private forward(): tf.Scalar {
+    const pred = this.model.call(...this.x);
+    this.pred = pred;
+    this.syncEvent('afterPred');
+    this.loss = this.lossFunc(this.pred, this.y!);
+    this.syncEvent('afterLoss');
+    tf.keep(this.pred);
+    return this.loss;
+  }
+
+  private async oneBatch(): Promise<void> {
+    if (!this.training) {
+      const loss = tf.tidy(() => this.forward());
+      this.loss = loss;
+      return;
+    }
+    const vars = this.opt!.trainableVariables();
+    await this.withEvents(
+      async () => {
+        const { value, grads } = tf.variableGrads(() => this.forward(), vars);
+        this.loss = value;
+        this.grads = grads;
+      },
+      'Backward',
+      CancelBackwardException,
+    );
+    if (!this.grads) return;
+    await this.withEvents(
+      async () => {
+        this.opt!.step(this.grads!);
+      },
+      'Step',
+      CancelStepException,
+    );
+    this.pctTrain += 1 / (this.nIter * this.nEpoch);
+    this.trainIter++;
+  }
+
+  /**
+   * Loss and metrics over a loader (default: the validation set), in eval mode.
+   * @example
+   * ```ts
+   * const { validLoss, metrics } = await learn.validate();
+   * ```
+   */
+  async validate(dl: DataLoader<unknown> = this.dls.valid): Promise<ValidateResult> {
+    await ready();
+    const wasTraining = this.model.training;
+    const saved = this.cbs;
+    this.cbs = [this.recorder];
+    try {
+      await this.doValidate(dl);
+    } finally {
+      this.cbs = saved;
+      this.clearBatch();
+      this.model.train(wasTraining);
+    }
+    return { validLoss: this.recorder.lastValidLoss, metrics: { ...this.recorder.lastMetrics } };
+  }
+
+  /**
+   * Predictions (after the loss's activation, e.g. softmax) and targets over a loader.
+   * The caller disposes both tensors.
+   */
+  async getPreds(dl: DataLoader<unknown> = this.dls.valid, opts: { act?: boolean } = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
+    await ready();
+    const act = opts.act ?? true;
+    const wasTraining = this.model.training;
+    this.model.eval();
+    const preds: tf.Tensor[] = [];
+    const targs: tf.Tensor[] = [];
+    try {
+      for await (const b of dl) {
+        preds.push(
+          tf.tidy(() => {
+            const p = this.model.call(...b.x);
+            return act ? this.lossFunc.activation(p) : p;
+          }),
+        );
+        targs.push(b.y);
+        tf.dispose(b.x);
+      }
+      const out = { preds: tf.concat(preds), targets: tf.concat(targs) };
+      return out;
+    } finally {
+      tf.dispose([...preds, ...targs]);
+      this.model.train(wasTraining);
+    }
+  }
+
+  /** Model outputs (activated) for a batch of inputs already encoded as tensors. */
+  predictBatch(x: tf.Tensor[]): tf.Tensor {
+    const wasTraining = this.model.training;
+    this.model.eval();
+    try {
+      return tf.tidy(() => this.lossFunc.activation(this.model.call(...x)));
+    } finally {
+      this.model.train(wasTraining);
+    }
+  }
+
+  /**
+   * Predicts one raw item (an image path, a row, a text…) through the data's own encoding.
+   * @example
+   * ```ts
+   * const { label, probs } = await learn.predict('cat.png');
+   * ```
+   */
+  async predict(item: unknown): Promise<Prediction> {
+    await ready();
+    const x = await this.dls.encodeItems([item]);
+    const probsT = this.predictBatch(x);
+    tf.dispose(x);
+    const decodedT = tf.tidy(() => this.lossFunc.decodes(probsT));
+    const [probs, decoded] = await Promise.all([probsT.data(), decodedT.data()]);
+    tf.dispose([probsT, decodedT]);
+    const dec = decoded.length === 1 ? Number(decoded[0]) : Array.from(decoded, Number);
+    const label = typeof dec === 'number' && this.dls.vocab && Number.isInteger(dec) ? this.dls.vocab[dec] : undefined;
+    return { decoded: dec, label, probs: Array.from(probs) };
+  }
+
+  private weightsFile(name: string): string {
+    return join(this.path, this.modelDir, `${name}.safetensors`);
+  }
+
+  /**
+   * Saves the model's weights (and optimizer state) to `<path>/<modelDir>/<name>.safetensors`, atomically.
+   * @example
+   * ```ts
+   * await learn.save('stage-1');
+   * await learn.load('stage-1');
+   * ```
+   */
+  async save(name: string, opts: { withOpt?: boolean } = {}): Promise<string> {
+    const file = this.weightsFile(name);
+    await mkdir(join(this.path, this.modelDir), { recursive: true });
+    const sd = this.model.stateDict();
+    const tensors: Record<string, tf.Tensor> = { ...sd };
+    const metadata: Record<string, string> = { format: 'tfai-weights' };
+    let optState: { hypers: Hypers[]; state: Record<string, tf.Tensor> } | undefined;
+    if ((opts.withOpt ?? true) && this.opt) {
+      optState = this.opt.stateDict();
+      for (const [k, t] of Object.entries(optState.state)) tensors[`__opt__.${k}`] = t;
+      metadata.opt_hypers = JSON.stringify(optState.hypers);
+    }
+    try {
+      await saveSafetensors(file, tensors, { metadata, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
+    } finally {
+      tf.dispose(Object.values(sd));
+      if (optState) tf.dispose(Object.values(optState.state));
+    }
+    return file;
+  }
+
+  /** Loads weights (and optimizer state, if saved and `withOpt`) written by {@link save}. */
+  async load(name: string, opts: { withOpt?: boolean; strict?: boolean } = {}): Promise<this> {
+    const { tensors, metadata } = await loadSafetensors(this.weightsFile(name));
+    try {
+      const model: Record<string, tf.Tensor> = {};
+      const optState: Record<string, tf.Tensor> = {};
+      for (const [k, t] of Object.entries(tensors)) {
+        if (k.startsWith('__opt__.')) optState[k.slice(8)] = t;
+        else model[k] = t;
+      }
+      this.model.loadStateDict(model, { strict: opts.strict ?? true });
+      if ((opts.withOpt ?? true) && metadata.opt_hypers) {
+        const opt = this.ensureOptimizer();
+        opt.loadStateDict({ hypers: JSON.parse(metadata.opt_hypers) as Hypers[], state: optState });
+      }
+    } finally {
+      tf.dispose(Object.values(tensors));
+    }
+    return this;
+  }
+
+  /** A one-line description of the backend in use (the training log names it). */
+  get backendName(): string {
+    return getBackend() ?? tf.getBackend();
+  }
+
+  /** Frees the model, optimizer state and callbacks' tensors. */
+  dispose(): void {
+    this.clearBatch();
+    this.opt?.dispose();
+    this.recorder.dispose();
+    this.model.dispose();
+  }
+}
+
+/** Reads a JSON file, naming it in the error. */
+export async function readJson(file: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new TfaiError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new TfaiError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export type { Batch };
+export { NonFiniteLossError };

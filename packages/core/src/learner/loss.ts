@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs';
+
+/** A loss serialised into an export: its name and arguments (no code). */
+export interface LossSpec {
+  name: string;
+  args: Record<string, number | boolean | undefined>;
+}
+
+/**
+ * A loss function with fastai's extras: `activation` (logits → probabilities, for `getPreds`) and `decodes`
+ * (probabilities → predictions, for `predict`).
+ */
+export interface Loss {
+  (pred: tf.Tensor, target: tf.Tensor): tf.Scalar;
+  readonly spec: LossSpec;
+  activation(pred: tf.Tensor): tf.Tensor;
+  decodes(probs: tf.Tensor): tf.Tensor;
+}
+
+function makeLoss(
+  spec: LossSpec,
+  fn: (pred: tf.Tensor, target: tf.Tensor) => tf.Scalar,
+  activation: (p: tf.Tensor) => tf.Tensor,
+  decodes: (p: tf.Tensor) => tf.Tensor,
+): Loss {
+  const loss = ((pred: tf.Tensor, target: tf.Tensor) => tf.tidy(() => fn(pred, target))) as Loss;
+  return Object.assign(loss, { spec, activation, decodes });
+}
+
+/** Options of {@link CrossEntropyLossFlat}. */
+export interface CrossEntropyOptions {
+  /** The class axis of the predictions (default -1: NHWC segmentation logits work as they are). */
+  axis?: number;
+  /** fastai's `LabelSmoothingCrossEntropyFlat` ε (default 0: plain cross-entropy). */
+  labelSmoothing?: number;
+  /** Targets equal to this are ignored (PyTorch's `ignore_index`). */
+  ignoreIndex?: number;
+}
+
+/**
+ * Cross-entropy over flattened predictions and integer targets, as fastai's `CrossEntropyLossFlat`
+ * (mean over items; activation softmax, decodes argmax).
+ * @example
+ * ```ts
+ * const lossFunc = CrossEntropyLossFlat();
+ * lossFunc(tf.tensor2d([[2, 0]]), tf.tensor1d([0], 'int32')); // ≈ 0.127
+ * ```
+ */
+export function CrossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
+  const axis = opts.axis ?? -1;
+  const eps = opts.labelSmoothing ?? 0;
+  const ignore = opts.ignoreIndex;
+  const toLast = (p: tf.Tensor) => {
+    const ax = axis < 0 ? p.rank + axis : axis;
+    if (ax === p.rank - 1) return p;
+    const perm = [...Array(p.rank).keys()].filter((i) => i !== ax).concat(ax);
+    return tf.transpose(p, perm);
+  };
+  return makeLoss(
+    { name: 'CrossEntropyLossFlat', args: { axis, labelSmoothing: eps, ignoreIndex: ignore } },
+    (pred, target) => {
+      const p = toLast(pred);
+      const c = p.shape[p.rank - 1]!;
+      const logp = tf.logSoftmax(p.reshape([-1, c]));
+      const t = target.reshape([-1]).toInt();
+      const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(t, c)), 1));
+      let per = eps > 0 ? tf.add(tf.mul(nll, 1 - eps), tf.mul(tf.neg(tf.mean(logp, 1)), eps)) : nll;
+      if (ignore === undefined) return tf.mean(per) as tf.Scalar;
+      const keep = tf.notEqual(t, ignore).toFloat();
+      per = tf.mul(per, keep);
+      return tf.div(tf.sum(per), tf.maximum(tf.sum(keep), 1)) as tf.Scalar;
+    },
+    (pred) => tf.softmax(toLast(pred)),
+    (probs) => tf.argMax(probs, -1),
+  );
+}
+
+/**
+ * Binary cross-entropy on logits, flattened (multi-label or binary with float targets); activation sigmoid,
+ * decodes `> threshold`.
+ */
+export function BCEWithLogitsLossFlat(opts: { threshold?: number } = {}): Loss {
+  const thresh = opts.threshold ?? 0.5;
+  return makeLoss(
+    { name: 'BCEWithLogitsLossFlat', args: { threshold: thresh } },
+    (pred, target) => {
+      const x = pred.reshape([-1]);
+      const y = target.reshape([-1]).toFloat();
+      // max(x, 0) - x·y + log(1 + exp(-|x|)): stable for large |x|.
+      return tf.mean(tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))) as tf.Scalar;
+    },
+    (pred) => tf.sigmoid(pred),
+    (probs) => tf.greater(probs, thresh),
+  );
+}
+
+/** Mean squared error over flattened predictions and targets. */
+export function MSELossFlat(): Loss {
+  return makeLoss(
+    { name: 'MSELossFlat', args: {} },
+    (pred, target) => tf.mean(tf.squaredDifference(pred.reshape([-1]), target.reshape([-1]).toFloat())) as tf.Scalar,
+    (p) => p,
+    (p) => p,
+  );
+}
+
+/** Mean absolute error over flattened predictions and targets. */
+export function L1LossFlat(): Loss {
+  return makeLoss(
+    { name: 'L1LossFlat', args: {} },
+    (pred, target) => tf.mean(tf.abs(tf.sub(pred.reshape([-1]), target.reshape([-1]).toFloat()))) as tf.Scalar,
+    (p) => p,
+    (p) => p,
+  );
+}
+
+/** Rebuilds a loss from its exported spec. */
+export function lossFromSpec(spec: LossSpec): Loss {
+  const a = spec.args;
+  switch (spec.name) {
+    case 'CrossEntropyLossFlat':
+      return CrossEntropyLossFlat({ axis: a.axis as number | undefined, labelSmoothing: a.labelSmoothing as number | undefined, ignoreIndex: a.ignoreIndex as number | undefined });
+    case 'BCEWithLogitsLossFlat':
+      return BCEWithLogitsLossFlat({ threshold: a.threshold as number | undefined });
+    case 'MSELossFlat':
+      return MSELossFlat();
+    case 'L1LossFlat':
+      return L1LossFlat();
+    default:
+      throw new Error(`unknown loss '${spec.name}' in export`);
+  }
+}

@@ -1,0 +1,27 @@
+// `npm test`: typecheck, lint and every package's tests through Nx, then one line of totals for CI.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
+
+const packages = readdirSync('packages').filter((p) => existsSync(`packages/${p}/package.json`));
+for (const p of packages) rmSync(`packages/${p}/.vitest-report.json`, { force: true });
+
+const args = ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--parallel=2', ...process.argv.slice(2)];
+const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' } });
+
+let passed = 0;
+let failed = 0;
+const missing = [];
+for (const p of packages) {
+  const f = `packages/${p}/.vitest-report.json`;
+  if (!existsSync(f)) {
+    missing.push(p);
+    continue;
+  }
+  const r = JSON.parse(readFileSync(f, 'utf8'));
+  passed += r.numPassedTests ?? 0;
+  failed += (r.numFailedTests ?? 0) + (r.numRuntimeErrors ?? 0);
+}
+if (missing.length) console.log(`no test report from: ${missing.join(', ')}`);
+const ok = run.status === 0 && failed === 0 && missing.length === 0;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(ok ? 0 : 1);
