@@ -1,0 +1,117 @@
+// fastai 2.7's create_vision_model / add_head: a (pretrained) body cut from an architecture plus a new head,
+// the head initialised with kaiming_normal_ (`apply_init(model[1], nn.init.kaiming_normal_)`).
+import * as tf from '@tensorflow/tfjs';
+import { BatchNorm1d, BatchNorm2d, Sequential, kaimingNormal } from '@tfai/core';
+import type { AnyModule, Parameter, TensorModule } from '@tfai/core';
+import { createBody, type Cut } from './create-body.js';
+import { createHead, type CreateHeadOptions } from './create-head.js';
+import { getModelMeta } from './model-meta.js';
+import { numFeaturesModel } from './model-sizes.js';
+import { loadPretrained } from './pretrained.js';
+import type { VisionArch } from './resnet.js';
+
+/** A weight initialiser: a new tensor of `shape` given PyTorch's fan-in (as {@link kaimingNormal}). */
+export type InitFn = (shape: number[], fanIn: number) => tf.Tensor;
+
+/** PyTorch's `fan_in` of a parameter: `size(1) · receptive field` in PyTorch's layout. */
+function torchFanIn(p: Parameter): number {
+  const s = p.shape;
+  // conv: ours [kh, kw, in, out] → PyTorch [out, in, kh, kw]; linear: ours [in, out] → PyTorch [out, in].
+  if (p.layout === 'conv') return s[2] * s[0] * s[1];
+  if (p.layout === 'linear') return s[0];
+  return s.slice(1).reduce((a, b) => a * b, 1);
+}
+
+/**
+ * fastai's `apply_init`: every module of `m` that is not a norm layer and whose first parameter is trainable
+ * gets `weight ← init(shape, fanIn)` and `bias ← 0` (`init_default`). With the default {@link kaimingNormal}
+ * this is `nn.init.kaiming_normal_` (fan-in, gain √2).
+ * @example
+ * ```ts
+ * applyInit(createHead(512, 10)); // Linear weights ~ N(0, 2/fanIn), biases 0
+ * ```
+ */
+export function applyInit(m: AnyModule, init: InitFn = kaimingNormal): void {
+  for (const mod of m.modules()) {
+    if (mod instanceof BatchNorm1d || mod instanceof BatchNorm2d) continue;
+    const own = mod.ownParameters();
+    if (!own.length || !own[0][1].requiresGrad) continue;
+    const weight = own.find(([n]) => n === 'weight')?.[1];
+    const bias = own.find(([n]) => n === 'bias')?.[1];
+    tf.tidy(() => {
+      // PyTorch's kaiming_normal_ refuses tensors with fewer than 2 dimensions.
+      if (weight && weight.shape.length >= 2) weight.variable.assign(init(weight.shape, torchFanIn(weight)));
+      if (bias) bias.variable.assign(tf.zerosLike(bias.variable));
+    });
+  }
+}
+
+/** Options of {@link addHead}: the head's options, or a custom head, and the head's initialiser. */
+export interface AddHeadOptions extends CreateHeadOptions {
+  /** Use this head instead of {@link createHead}'s. */
+  customHead?: TensorModule;
+  /** Initialiser of the head (fastai's `init`); `null` keeps the layers' own. Default {@link kaimingNormal}. */
+  init?: InitFn | null;
+}
+
+/**
+ * fastai's `add_head`: `Sequential(body, head)` with the head from {@link createHead} (or `customHead`)
+ * initialised by `init`.
+ * @example
+ * ```ts
+ * const model = addHead(createBody(resnet18, { cut: -2 }), 512, 10);
+ * ```
+ */
+export function addHead(body: TensorModule, nf: number | undefined, nOut: number, opts: AddHeadOptions = {}): Sequential {
+  const { customHead, init, ...headOpts } = opts;
+  const head = customHead ?? createHead(nf ?? numFeaturesModel(body), nOut, headOpts);
+  const model = new Sequential(body, head);
+  if (init !== null) applyInit(head, init ?? kaimingNormal);
+  return model;
+}
+
+/** Options of {@link createVisionModel}. */
+export interface CreateVisionModelOptions extends AddHeadOptions {
+  /**
+   * Weights for the architecture before it is cut: `true` (the built-in table, see {@link pretrainedWeights}), a
+   * local `.safetensors` path or an http(s) URL (downloaded once into `$TFAI_HOME`). Default false: random
+   * weights (fastai defaults to true, but tfai ships no weights).
+   */
+  pretrained?: boolean | string;
+  /** Expected sha256 of downloaded weights. */
+  pretrainedSha256?: string;
+  /** Where to cut the body; default the architecture's `modelMeta` cut. */
+  cut?: Cut;
+  /** Input channels (default 3). */
+  nIn?: number;
+}
+
+/**
+ * fastai 2.7's `create_vision_model`: builds `arch`, loads pretrained weights, cuts the body at the meta's cut
+ * (adapting the first conv to `nIn`), measures its features with a dummy batch and adds a head with `nOut`
+ * outputs, initialised kaiming-normal. Returns `Sequential(body, head)`.
+ * @example
+ * ```ts
+ * const model = await createVisionModel(resnet34, 37, { pretrained: 'resnet34.safetensors' });
+ * model.eval().call(tf.zeros([1, 224, 224, 3])).shape; // [1, 37]
+ * ```
+ */
+export async function createVisionModel(arch: VisionArch, nOut: number, opts: CreateVisionModelOptions = {}): Promise<Sequential> {
+  const { pretrained = false, pretrainedSha256, cut, nIn = 3, ...headOpts } = opts;
+  const meta = getModelMeta(arch);
+  const model = arch();
+  if (pretrained !== false) {
+    try {
+      await loadPretrained(model, pretrained, { arch: arch.name, sha256: pretrainedSha256 });
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+  const body = createBody(model, { nIn, pretrained: pretrained !== false, cut: cut ?? meta.cut });
+  // The children left out of the body (avgpool, fc) are not part of the vision model.
+  const kept = new Set(body.modules());
+  for (const c of model.children()) if (!kept.has(c)) c.dispose();
+  const nf = headOpts.customHead ? undefined : numFeaturesModel(new Sequential(...(body.children() as TensorModule[])));
+  return addHead(body, nf, nOut, headOpts);
+}

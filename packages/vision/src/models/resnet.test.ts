@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs';
+import { loadSafetensors, numParams, type Sequential } from '@tfai/core';
+import { describe, expect, it } from 'vitest';
+import { REFERENCE, referenceFacts, relError } from '../../../core/src/test-utils/fixtures.js';
+import { createBody } from './create-body.js';
+import { BasicBlock, Bottleneck, resnet18, resnet34, resnet50, type ResNet } from './resnet.js';
+
+interface BodyFacts {
+  torchvision_full_model_params: number;
+  torchvision_children: string[];
+}
+const facts = referenceFacts().create_body as Record<string, BodyFacts>;
+const TV = `${REFERENCE}torchvision/`;
+
+describe('ResNet architecture', () => {
+  it.each([
+    ['resnet18', resnet18],
+    ['resnet34', resnet34],
+    ['resnet50', resnet50],
+  ] as const)('%s has torchvision parameter count and children', (name, arch) => {
+    const ref = facts[`${name}_cut-2`];
+    const m: ResNet = arch();
+    expect(numParams(m)).toBe(ref.torchvision_full_model_params);
+    expect(m.layers().map((c) => c.typeName)).toEqual(ref.torchvision_children);
+    expect(m.namedChildren().map(([n]) => n)).toEqual(['conv1', 'bn1', 'relu', 'maxpool', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool', 'fc']);
+    m.dispose();
+  });
+
+  it('uses torchvision names: BasicBlock downsample and Bottleneck v1.5 stride on conv2', () => {
+    const m18 = resnet18({ numClasses: 10 });
+    const names = m18.namedParameters().map(([n]) => n);
+    expect(names.slice(0, 4)).toEqual(['conv1.weight', 'bn1.weight', 'bn1.bias', 'layer1.0.conv1.weight']);
+    expect(names).toContain('layer2.0.downsample.0.weight');
+    expect(names).toContain('layer2.0.downsample.1.weight');
+    expect(names).not.toContain('layer1.0.downsample.0.weight');
+    expect(m18.get(-1).describe()).toMatchObject({ type: 'Linear', in_features: 512, out_features: 10 });
+    expect((m18.child('layer1') as Sequential).get(0)).toBeInstanceOf(BasicBlock);
+    m18.dispose();
+    const m50 = resnet50();
+    const b = (m50.child('layer2') as Sequential).get(0) as Bottleneck;
+    expect(b).toBeInstanceOf(Bottleneck);
+    expect(b.namedChildren().map(([n]) => n)).toEqual(['conv1', 'bn1', 'conv2', 'bn2', 'conv3', 'bn3', 'relu', 'downsample']);
+    expect([b.conv1.stride, b.conv2.stride]).toEqual([[1, 1], [2, 2]]);
+    expect(m50.namedParameters().map(([n]) => n)).toContain('layer1.0.downsample.0.weight');
+    m50.dispose();
+  });
+
+  it("initialises convs as torchvision's kaiming_normal_(fan_out, relu) and BatchNorm to 1/0", () => {
+    const m = resnet18();
+    const std = (t: tf.Tensor) => tf.tidy(() => Math.sqrt(tf.moments(t).variance.dataSync()[0]));
+    // layer4.0.conv2: 512 out · 3·3 → std √(2/4608); conv1: 64 · 7·7 → √(2/3136)
+    const sd = m.stateDict();
+    expect(std(sd['layer4.0.conv2.weight'])).toBeCloseTo(Math.sqrt(2 / 4608), 3);
+    expect(std(sd['conv1.weight'])).toBeCloseTo(Math.sqrt(2 / 3136), 2);
+    expect(sd['bn1.weight'].dataSync().every((v) => v === 1)).toBe(true);
+    expect(sd['bn1.bias'].dataSync().every((v) => v === 0)).toBe(true);
+    const fcBound = 1 / Math.sqrt(512);
+    expect(tf.tidy(() => tf.max(tf.abs(sd['fc.weight'])).dataSync()[0])).toBeLessThanOrEqual(fcBound);
+    tf.dispose(Object.values(sd));
+    m.dispose();
+  });
+});
+
+describe('ResNet-18 parity with torchvision 0.14.1', () => {
+  it('loads the torchvision checkpoint strictly and reproduces logits and the cut body (eval mode)', async () => {
+    const { tensors: weights } = await loadSafetensors(`${TV}resnet18.safetensors`);
+    const { tensors: io } = await loadSafetensors(`${TV}resnet18_io.safetensors`);
+    const m = resnet18();
+    m.loadStateDict(weights, { strict: true });
+    m.eval();
+    const logitsErr = tf.tidy(() => relError(m.call(io.input_nhwc), io.logits));
+    const body = createBody(m, { cut: -2 });
+    const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
+    expect(logitsErr).toBeLessThan(1e-4);
+    expect(bodyErr).toBeLessThan(1e-4);
+    console.log(`resnet18 parity (${tf.getBackend()}): logits rel err ${logitsErr.toExponential(2)}, body ${bodyErr.toExponential(2)}`);
+    // Round trip: our state dict is the torchvision one.
+    const back = m.stateDict();
+    expect(Object.keys(back).sort()).toEqual(Object.keys(weights).sort());
+    expect(relError(back['layer3.1.conv2.weight'], weights['layer3.1.conv2.weight'])).toBe(0);
+    tf.dispose([...Object.values(back), ...Object.values(weights), ...Object.values(io)]);
+    m.dispose();
+  });
+});

@@ -1,0 +1,234 @@
+// torchvision's ResNet (v1.5: a Bottleneck strides on its 3×3 conv), with torchvision's module names, so a
+// torchvision state dict converted to safetensors loads with no renaming.
+import * as tf from '@tensorflow/tfjs';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Linear, MaxPool2d, Module, ReLU, Sequential, normal } from '@tfai/core';
+import type { AnyModule, TensorModule } from '@tfai/core';
+
+/** Options of the ResNet constructors (torchvision's `num_classes`). */
+export interface ResNetOptions {
+  /** Outputs of the final `fc` layer. Default 1000 (ImageNet). */
+  numClasses?: number;
+}
+
+/** A constructor of a vision architecture, as torchvision's `resnet18`: called with no weights loaded. */
+export type VisionArch<M extends AnyModule = AnyModule> = (opts?: ResNetOptions) => M;
+
+const conv3x3 = (cin: number, cout: number, stride = 1) => new Conv2d(cin, cout, 3, { stride, padding: 1, bias: false });
+const conv1x1 = (cin: number, cout: number, stride = 1) => new Conv2d(cin, cout, 1, { stride, bias: false });
+
+/** A residual block: its constructor arguments are torchvision's `(inplanes, planes, stride, downsample)`. */
+interface BlockClass {
+  readonly expansion: number;
+  new (inplanes: number, planes: number, stride?: number, downsample?: Sequential): TensorModule;
+}
+
+/**
+ * torchvision's `BasicBlock` (ResNet-18/34): two 3×3 convs with BatchNorm, stride on the first, plus the
+ * identity (or `downsample(x)`), then ReLU. Children: `conv1, bn1, relu, conv2, bn2[, downsample]`.
+ * @example
+ * ```ts
+ * new BasicBlock(64, 64).call(tf.zeros([1, 8, 8, 64])).shape; // [1, 8, 8, 64]
+ * ```
+ */
+export class BasicBlock extends Module {
+  static readonly expansion = 1;
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly relu: ReLU;
+  readonly conv2: Conv2d;
+  readonly bn2: BatchNorm2d;
+  readonly downsample: Sequential | undefined;
+  constructor(inplanes: number, planes: number, stride = 1, downsample?: Sequential) {
+    super();
+    this.conv1 = this.registerModule('conv1', conv3x3(inplanes, planes, stride));
+    this.bn1 = this.registerModule('bn1', new BatchNorm2d(planes));
+    this.relu = this.registerModule('relu', new ReLU(true));
+    this.conv2 = this.registerModule('conv2', conv3x3(planes, planes));
+    this.bn2 = this.registerModule('bn2', new BatchNorm2d(planes));
+    this.downsample = downsample && this.registerModule('downsample', downsample);
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const out = this.bn2.call(this.conv2.call(this.relu.call(this.bn1.call(this.conv1.call(x)))));
+      const identity = this.downsample ? this.downsample.call(x) : x;
+      return this.relu.call(tf.add(out, identity));
+    });
+  }
+}
+
+/**
+ * torchvision's `Bottleneck` (ResNet-50/101/152), v1.5: 1×1 conv down to `planes`, 3×3 conv with the stride,
+ * 1×1 conv up to `4·planes`, each with BatchNorm, plus the identity, then ReLU. Children:
+ * `conv1, bn1, conv2, bn2, conv3, bn3, relu[, downsample]`.
+ * @example
+ * ```ts
+ * new Bottleneck(256, 64).call(tf.zeros([1, 8, 8, 256])).shape; // [1, 8, 8, 256]
+ * ```
+ */
+export class Bottleneck extends Module {
+  static readonly expansion = 4;
+  readonly conv1: Conv2d;
+  readonly bn1: BatchNorm2d;
+  readonly conv2: Conv2d;
+  readonly bn2: BatchNorm2d;
+  readonly conv3: Conv2d;
+  readonly bn3: BatchNorm2d;
+  readonly relu: ReLU;
+  readonly downsample: Sequential | undefined;
+  constructor(inplanes: number, planes: number, stride = 1, downsample?: Sequential) {
+    super();
+    const width = planes; // torchvision: planes · (base_width / 64) · groups, with base_width 64 and groups 1
+    this.conv1 = this.registerModule('conv1', conv1x1(inplanes, width));
+    this.bn1 = this.registerModule('bn1', new BatchNorm2d(width));
+    this.conv2 = this.registerModule('conv2', conv3x3(width, width, stride));
+    this.bn2 = this.registerModule('bn2', new BatchNorm2d(width));
+    this.conv3 = this.registerModule('conv3', conv1x1(width, planes * Bottleneck.expansion));
+    this.bn3 = this.registerModule('bn3', new BatchNorm2d(planes * Bottleneck.expansion));
+    this.relu = this.registerModule('relu', new ReLU(true));
+    this.downsample = downsample && this.registerModule('downsample', downsample);
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
+      out = this.relu.call(this.bn2.call(this.conv2.call(out)));
+      out = this.bn3.call(this.conv3.call(out));
+      const identity = this.downsample ? this.downsample.call(x) : x;
+      return this.relu.call(tf.add(out, identity));
+    });
+  }
+}
+
+/**
+ * torchvision's `ResNet`: children `conv1, bn1, relu, maxpool, layer1, layer2, layer3, layer4, avgpool, fc`,
+ * run in that order (with a flatten before `fc`). The children form an indexable list (`get(i)`,
+ * `layers()`, `length`), so {@link createBody} can cut it as fastai cuts `list(model.children())[:cut]`.
+ * Initialised as torchvision: convs `kaiming_normal_(mode='fan_out', nonlinearity='relu')`, BatchNorm weight
+ * 1 and bias 0, `fc` PyTorch's default Linear init.
+ * @example
+ * ```ts
+ * const m = resnet18({ numClasses: 10 });
+ * m.eval().call(tf.zeros([1, 64, 64, 3])).shape; // [1, 10]
+ * ```
+ */
+export class ResNet extends Module {
+  private inplanes = 64;
+  constructor(block: BlockClass, layers: [number, number, number, number], numClasses = 1000) {
+    super();
+    this.registerModule('conv1', new Conv2d(3, this.inplanes, 7, { stride: 2, padding: 3, bias: false }));
+    this.registerModule('bn1', new BatchNorm2d(this.inplanes));
+    this.registerModule('relu', new ReLU(true));
+    this.registerModule('maxpool', new MaxPool2d(3, { stride: 2, padding: 1 }));
+    this.registerModule('layer1', this.makeLayer(block, 64, layers[0]));
+    this.registerModule('layer2', this.makeLayer(block, 128, layers[1], 2));
+    this.registerModule('layer3', this.makeLayer(block, 256, layers[2], 2));
+    this.registerModule('layer4', this.makeLayer(block, 512, layers[3], 2));
+    this.registerModule('avgpool', new AdaptiveAvgPool2d(1));
+    this.registerModule('fc', new Linear(512 * block.expansion, numClasses));
+    for (const m of this.modules()) {
+      if (!(m instanceof Conv2d)) continue;
+      const [kh, kw, , out] = m.weight.shape;
+      const fanOut = out * kh * kw;
+      tf.tidy(() => m.weight.variable.assign(normal(m.weight.shape, Math.sqrt(2 / fanOut))));
+    }
+  }
+
+  private makeLayer(block: BlockClass, planes: number, blocks: number, stride = 1): Sequential {
+    const out = planes * block.expansion;
+    const downsample =
+      stride !== 1 || this.inplanes !== out ? new Sequential(conv1x1(this.inplanes, out, stride), new BatchNorm2d(out)) : undefined;
+    const layers: TensorModule[] = [new block(this.inplanes, planes, stride, downsample)];
+    this.inplanes = out;
+    for (let i = 1; i < blocks; i++) layers.push(new block(this.inplanes, planes));
+    return new Sequential(...layers);
+  }
+
+  /** The children in order (as `list(model.children())`). */
+  layers(): TensorModule[] {
+    return this.children() as unknown as TensorModule[];
+  }
+  /** Number of children (10). */
+  get length(): number {
+    return this.namedChildren().length;
+  }
+  /** The i-th child (negative counts from the end). */
+  get(i: number): TensorModule {
+    const kids = this.layers();
+    const m = kids[i < 0 ? kids.length + i : i];
+    if (!m) throw new RangeError(`ResNet index ${i} out of range (length ${kids.length})`);
+    return m;
+  }
+  /** The child named `name` (`'conv1'`, `'layer1'`, `'fc'`…). */
+  child(name: string): TensorModule {
+    const found = this.namedChildren().find(([n]) => n === name);
+    if (!found) throw new RangeError(`ResNet has no child named '${name}'`);
+    return found[1] as unknown as TensorModule;
+  }
+
+  forward(x: tf.Tensor): tf.Tensor {
+    // Children are looked up at call time, so a replaced child (createBody's nIn ≠ 3) is the one used.
+    return tf.tidy(() => {
+      let y = x;
+      for (const [name, m] of this.namedChildren()) {
+        if (name === 'fc') y = tf.reshape(y, [y.shape[0], -1]);
+        y = (m as unknown as TensorModule).call(y);
+      }
+      return y;
+    });
+  }
+}
+
+/**
+ * ResNet-18 (torchvision `resnet18`): BasicBlocks `[2, 2, 2, 2]`, 11,689,512 parameters with 1000 classes.
+ * @example
+ * ```ts
+ * const m = resnet18();
+ * m.loadStateDict((await loadSafetensors('resnet18.safetensors')).tensors);
+ * ```
+ */
+export function resnet18(opts: ResNetOptions = {}): ResNet {
+  return new ResNet(BasicBlock, [2, 2, 2, 2], opts.numClasses);
+}
+
+/**
+ * ResNet-34: BasicBlocks `[3, 4, 6, 3]`, 21,797,672 parameters with 1000 classes.
+ * @example
+ * ```ts
+ * const body = createBody(resnet34, { cut: -2 });
+ * ```
+ */
+export function resnet34(opts: ResNetOptions = {}): ResNet {
+  return new ResNet(BasicBlock, [3, 4, 6, 3], opts.numClasses);
+}
+
+/**
+ * ResNet-50: Bottlenecks `[3, 4, 6, 3]`, 25,557,032 parameters with 1000 classes.
+ * @example
+ * ```ts
+ * resnet50({ numClasses: 37 });
+ * ```
+ */
+export function resnet50(opts: ResNetOptions = {}): ResNet {
+  return new ResNet(Bottleneck, [3, 4, 6, 3], opts.numClasses);
+}
+
+/**
+ * ResNet-101: Bottlenecks `[3, 4, 23, 3]`, 44,549,160 parameters with 1000 classes.
+ * @example
+ * ```ts
+ * resnet101();
+ * ```
+ */
+export function resnet101(opts: ResNetOptions = {}): ResNet {
+  return new ResNet(Bottleneck, [3, 4, 23, 3], opts.numClasses);
+}
+
+/**
+ * ResNet-152: Bottlenecks `[3, 8, 36, 3]`, 60,192,808 parameters with 1000 classes.
+ * @example
+ * ```ts
+ * resnet152();
+ * ```
+ */
+export function resnet152(opts: ResNetOptions = {}): ResNet {
+  return new ResNet(Bottleneck, [3, 8, 36, 3], opts.numClasses);
+}
