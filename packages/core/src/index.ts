@@ -64,3 +64,5 @@ export type { ExportDescription, LearnerBuilder } from './learner/export.js';
 export { linePlotSvg, svgToPng } from './plot/svg.js';
 export type { Series, LinePlotOptions } from './plot/svg.js';
 export { globalRng } from './nn/random.js';
+export { lstmRecurrence } from './nn/layers/lstm-recurrence.js';
+export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';

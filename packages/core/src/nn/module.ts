@@ -128,6 +128,14 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     return p;
   }
 
+  /** Removes the parameter `name` from this module without disposing it, and returns it (weight dropout moves it). */
+  protected removeParameter(name: string): Parameter {
+    const p = this._params.get(name);
+    if (!p) throw new Error(`${this.typeName} has no parameter ${name}`);
+    this._params.delete(name);
+    return p;
+  }
+
   /** Adopts an existing parameter (shared weights, as tied embeddings). */
   protected shareParameter(name: string, p: Parameter): Parameter {
     this._params.set(name, p);
@@ -161,13 +169,16 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     return [...this.namedModules()].map(([, m]) => m);
   }
 
-  /** Every parameter with its PyTorch name; a shared parameter is listed once, under its first name. */
-  namedParameters(prefix = ''): [string, Parameter][] {
+  /**
+   * Every parameter with its PyTorch name; a shared parameter is listed once, under its first name, unless
+   * `removeDuplicate` is false (then under every name, as PyTorch's `state_dict` lists tied weights).
+   */
+  namedParameters(prefix = '', removeDuplicate = true): [string, Parameter][] {
     const seen = new Set<Parameter>();
     const out: [string, Parameter][] = [];
     const walk = (m: AnyModule, pre: string) => {
       for (const [n, p] of m._params) {
-        if (seen.has(p)) continue;
+        if (removeDuplicate && seen.has(p)) continue;
         seen.add(p);
         out.push([pre ? `${pre}.${n}` : n, p]);
       }
@@ -213,13 +224,13 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
 
   /**
    * The parameters and persistent buffers as new tensors in PyTorch layout, keyed by PyTorch names (the
-   * caller owns them: `tf.dispose(Object.values(sd))`).
+   * caller owns them: `tf.dispose(Object.values(sd))`). A tied weight appears under each of its names, as in PyTorch.
    */
   stateDict(): StateDict {
     const sd: StateDict = {};
     tf.tidy(() => {
       const keep = (t: tf.Tensor) => tf.keep(t);
-      for (const [n, p] of this.namedParameters()) {
+      for (const [n, p] of this.namedParameters('', false)) {
         const perm = PERM_TO_TORCH[p.layout];
         sd[n] = keep(perm && p.variable.rank === perm.length ? tf.transpose(p.variable, perm) : tf.clone(p.variable));
       }
@@ -236,7 +247,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
   loadStateDict(sd: StateDict, opts: LoadStateDictOptions = {}): { missing: string[]; unexpected: string[] } {
     const strict = opts.strict ?? true;
     const targets = new Map<string, { v: tf.Variable; layout: TorchLayout }>();
-    for (const [n, p] of this.namedParameters()) targets.set(n, { v: p.variable, layout: p.layout });
+    for (const [n, p] of this.namedParameters('', false)) targets.set(n, { v: p.variable, layout: p.layout });
     for (const [n, b] of this.namedBuffers()) targets.set(n, { v: b, layout: 'none' });
     const missing = [...targets.keys()].filter((k) => !(k in sd));
     const unexpected = Object.keys(sd).filter((k) => !targets.has(k));

@@ -21,9 +21,11 @@ export class Embedding extends Module {
     super();
     let w = normal([numEmbeddings, embeddingDim]);
     if (paddingIdx !== undefined) {
-      const keep = tf.oneHot(tf.tensor1d([paddingIdx], 'int32'), numEmbeddings).reshape([numEmbeddings, 1]);
-      const w2 = w.mul(tf.sub(1, keep));
-      tf.dispose([w, keep]);
+      const w2 = tf.tidy(() => {
+        const isPad = tf.oneHot(tf.tensor1d([paddingIdx], 'int32'), numEmbeddings).reshape([numEmbeddings, 1]).cast('bool');
+        return tf.where(isPad, tf.zerosLike(w), w); // +0, not the -0 of a multiplication
+      });
+      w.dispose();
       w = w2;
     }
     this.weight = this.registerParameter('weight', w);
@@ -51,11 +53,14 @@ export function embeddingLookup(weight: tf.Tensor, idx: tf.Tensor, paddingIdx?: 
   if (paddingIdx === undefined) return tf.gather(weight, flat).reshape(outShape);
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const w = args[0] as tf.Tensor;
+    // Saved, not captured: tensors a gradFunc closes over may be disposed before the backward pass runs.
+    (args[1] as tf.GradSaveFunc)([flat]);
     return {
       value: tf.gather(w, flat),
-      gradFunc: (dy: tf.Tensor) => {
-        const keep = tf.notEqual(flat, paddingIdx).toFloat().reshape([-1, 1]);
-        return tf.unsortedSegmentSum(tf.mul(dy, keep), flat as tf.Tensor1D, weight.shape[0] as number);
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const ids = saved[0] as tf.Tensor1D;
+        const keep = tf.notEqual(ids, paddingIdx).toFloat().reshape([-1, 1]);
+        return tf.unsortedSegmentSum(tf.mul(dy as tf.Tensor, keep), ids, weight.shape[0] as number);
       },
     };
   });

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { uniform } from '../init.js';
 import { Module, type Parameter } from '../module.js';
+import { lstmRecurrence } from './lstm-recurrence.js';
 
 /** LSTM state: `h` and `c`, each `[numLayers·numDirections, batch, hidden]` (PyTorch's layout). */
 export type LSTMState = [tf.Tensor, tf.Tensor];
@@ -18,6 +19,8 @@ export interface LSTMOptions {
  * `torch.nn.LSTM` with PyTorch's gate order (input, forget, cell, output), parameter names
  * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `…_reverse`) and initialisation
  * U(-1/√hidden, 1/√hidden). Weights are kept `[in, 4·hidden]`; state-dict entries are PyTorch's `[4·hidden, in]`.
+ * Each layer projects all time steps' inputs in one matMul, then runs {@link lstmRecurrence} (hand-written
+ * backward through time).
  * @example
  * ```ts
  * const lstm = new LSTM(8, 16);
@@ -28,6 +31,8 @@ export class LSTM extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]
   readonly numLayers: number;
   readonly bidirectional: boolean;
   readonly batchFirst: boolean;
+  readonly bias: boolean;
+  private readonly weightSources = new Map<string, () => tf.Tensor>();
   constructor(
     readonly inputSize: number,
     readonly hiddenSize: number,
@@ -37,7 +42,7 @@ export class LSTM extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]
     this.numLayers = opts.numLayers ?? 1;
     this.bidirectional = opts.bidirectional ?? false;
     this.batchFirst = opts.batchFirst ?? true;
-    const bias = opts.bias ?? true;
+    this.bias = opts.bias ?? true;
     const k = 1 / Math.sqrt(hiddenSize);
     const dirs = this.bidirectional ? 2 : 1;
     for (let l = 0; l < this.numLayers; l++) {
@@ -46,7 +51,7 @@ export class LSTM extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]
         const sfx = `_l${l}${d ? '_reverse' : ''}`;
         this.registerParameter(`weight_ih${sfx}`, uniform([inSz, 4 * hiddenSize], k), 'linear');
         this.registerParameter(`weight_hh${sfx}`, uniform([hiddenSize, 4 * hiddenSize], k), 'linear');
-        if (bias) {
+        if (this.bias) {
           this.registerParameter(`bias_ih${sfx}`, uniform([4 * hiddenSize], k), 'none', 'bias');
           this.registerParameter(`bias_hh${sfx}`, uniform([4 * hiddenSize], k), 'none', 'bias');
         }
@@ -61,9 +66,25 @@ export class LSTM extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]
     return p;
   }
 
-  /** The tensor used as a weight in the forward: overridden by weight dropout. */
+  /**
+   * Takes the parameter `name` out of this LSTM (it leaves its parameters and state dict) and computes that weight
+   * with `source` at every forward instead, in this LSTM's layout (`[in, 4·hidden]`): how weight dropout wraps an
+   * LSTM. Returns the removed parameter, which the caller now owns.
+   * @example
+   * ```ts
+   * const raw = lstm.replaceWeight('weight_hh_l0', () => tf.dropout(raw.variable, 0.5));
+   * ```
+   */
+  replaceWeight(name: string, source: () => tf.Tensor): Parameter {
+    const p = this.removeParameter(name);
+    this.weightSources.set(name, source);
+    return p;
+  }
+
+  /** The tensor used as a weight in the forward: a parameter, or what {@link replaceWeight} installed. */
   protected weightFor(name: string): tf.Tensor {
-    return this.param(name).variable;
+    const source = this.weightSources.get(name);
+    return source ? source() : this.param(name).variable;
   }
 
   forward(x: tf.Tensor, state?: LSTMState): [tf.Tensor, LSTMState] {
@@ -73,46 +94,32 @@ export class LSTM extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]
   private run(x: tf.Tensor, state?: LSTMState): [tf.Tensor, LSTMState] {
     const H = this.hiddenSize;
     const dirs = this.bidirectional ? 2 : 1;
-    const xb = this.batchFirst ? x : tf.transpose(x, [1, 0, 2]);
-    const [B, T] = xb.shape as [number, number, number];
+    // Time-major inside, so that each step is a contiguous slice.
+    let input = (this.batchFirst ? tf.transpose(x, [1, 0, 2]) : x) as tf.Tensor3D;
+    const [T, B] = input.shape;
     const hs: tf.Tensor[] = [];
     const cs: tf.Tensor[] = [];
-    let input = xb;
     for (let l = 0; l < this.numLayers; l++) {
-      const outs: tf.Tensor[] = [];
+      const outs: tf.Tensor3D[] = [];
       for (let d = 0; d < dirs; d++) {
         const i = l * dirs + d;
         const sfx = `_l${l}${d ? '_reverse' : ''}`;
-        const h0 = state ? tf.squeeze(tf.slice(state[0], [i, 0, 0], [1, B, H]), [0]) : tf.zeros([B, H]);
-        const c0 = state ? tf.squeeze(tf.slice(state[1], [i, 0, 0], [1, B, H]), [0]) : tf.zeros([B, H]);
-        const hasBias = this.ownParameters().some(([n]) => n === `bias_ih${sfx}`);
-        const bias = hasBias ? tf.add(this.weightFor(`bias_ih${sfx}`), this.weightFor(`bias_hh${sfx}`)) : undefined;
+        const h0 = (state ? tf.reshape(tf.slice(state[0], [i, 0, 0], [1, B, H]), [B, H]) : tf.zeros([B, H])) as tf.Tensor2D;
+        const c0 = (state ? tf.reshape(tf.slice(state[1], [i, 0, 0], [1, B, H]), [B, H]) : tf.zeros([B, H])) as tf.Tensor2D;
+        const bias = this.bias ? tf.add(this.weightFor(`bias_ih${sfx}`), this.weightFor(`bias_hh${sfx}`)) : undefined;
         // One matMul for the input projections of every time step.
-        const xw = tf.fused.matMul({
-          a: input.reshape([B * T, -1]) as tf.Tensor2D,
-          b: this.weightFor(`weight_ih${sfx}`) as tf.Tensor2D,
-          bias,
-        }).reshape([B, T, 4 * H]);
-        const steps = tf.unstack(xw, 1);
-        const whh = this.weightFor(`weight_hh${sfx}`) as tf.Tensor2D;
-        let h = h0;
-        let c = c0;
-        const ys: tf.Tensor[] = new Array(T);
-        for (let s = 0; s < T; s++) {
-          const t = d ? T - 1 - s : s;
-          const gates = tf.add(steps[t], tf.matMul(h as tf.Tensor2D, whh));
-          const [gi, gf, gg, go] = tf.split(gates, 4, 1);
-          c = tf.add(tf.mul(tf.sigmoid(gf), c), tf.mul(tf.sigmoid(gi), tf.tanh(gg)));
-          h = tf.mul(tf.sigmoid(go), tf.tanh(c));
-          ys[t] = h;
-        }
-        outs.push(tf.stack(ys, 1));
-        hs.push(h);
+        let xw = tf.fused
+          .matMul({ a: tf.reshape(input, [T * B, -1]) as tf.Tensor2D, b: this.weightFor(`weight_ih${sfx}`) as tf.Tensor2D, bias })
+          .reshape([T, B, 4 * H]) as tf.Tensor3D;
+        if (d) xw = tf.reverse(xw, 0);
+        const { ys, c } = lstmRecurrence(xw, this.weightFor(`weight_hh${sfx}`) as tf.Tensor2D, h0, c0);
+        hs.push(tf.reshape(tf.slice(ys, [T - 1, 0, 0], [1, B, H]), [B, H]));
         cs.push(c);
+        outs.push(d ? tf.reverse(ys, 0) : ys);
       }
       input = dirs === 1 ? outs[0] : tf.concat(outs, 2);
     }
-    const out = this.batchFirst ? input : tf.transpose(input, [1, 0, 2]);
+    const out = this.batchFirst ? tf.transpose(input, [1, 0, 2]) : input;
     return [out, [tf.stack(hs), tf.stack(cs)]];
   }
 
