@@ -1,0 +1,261 @@
+// fastai's text/models/awdlstm.py: the dropouts of AWD-LSTM and the model itself.
+import * as tf from '@tensorflow/tfjs';
+import { Embedding, LSTM, Module, ModuleList, embeddingLookup, globalRng, uniform, type LSTMState, type Parameter } from '@tfai/core';
+
+/**
+ * Dropout with one mask per sequence, shared by every time step (inputs `[batch, time, features]`), as fastai's.
+ * @example
+ * ```ts
+ * new RNNDropout(0.3).call(tf.ones([2, 5, 4])); // whole feature columns of each sequence zeroed, the rest × 1/0.7
+ * ```
+ */
+export class RNNDropout extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    if (!this.training || this.p === 0) return x;
+    return tf.dropout(x, this.p, [x.shape[0], 1, ...x.shape.slice(2)], globalRng.seed());
+  }
+  protected override extraRepr(): string {
+    return '';
+  }
+  protected override attributes(): Record<string, unknown> {
+    return { p: this.p };
+  }
+}
+
+/**
+ * Dropout of whole rows of an embedding's table (words), applied to the weights before the lookup, as fastai's.
+ * Shares the wrapped embedding's weight.
+ * @example
+ * ```ts
+ * const emb = new Embedding(100, 8, 1);
+ * new EmbeddingDropout(emb, 0.1).call(tf.tensor2d([[2, 3]], [1, 2], 'int32')).shape; // [1, 2, 8]
+ * ```
+ */
+export class EmbeddingDropout extends Module {
+  readonly emb: Embedding;
+  constructor(
+    emb: Embedding,
+    readonly embedP: number,
+  ) {
+    super();
+    this.emb = this.registerModule('emb', emb);
+  }
+  forward(words: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const w = this.emb.weight.variable;
+      const masked = this.training && this.embedP !== 0 ? tf.dropout(w, this.embedP, [w.shape[0], 1], globalRng.seed()) : w;
+      return embeddingLookup(masked, words, this.emb.paddingIdx);
+    });
+  }
+  protected override attributes(): Record<string, unknown> {
+    return { embed_p: this.embedP };
+  }
+}
+
+/**
+ * Wraps an LSTM and drops elements of some of its weights (by default the hidden-to-hidden `weight_hh_l0`) in
+ * training, a new mask each forward. As in fastai, the wrapped weight becomes this module's parameter
+ * `weight_hh_l0_raw`, and the LSTM keeps only the others (`module.weight_ih_l0`, …).
+ * @example
+ * ```ts
+ * const wd = new WeightDropout(new LSTM(4, 6), 0.5);
+ * Object.keys(wd.stateDict()); // ['weight_hh_l0_raw', 'module.weight_ih_l0', 'module.bias_ih_l0', 'module.bias_hh_l0']
+ * ```
+ */
+export class WeightDropout extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]> {
+  readonly module: LSTM;
+  constructor(
+    module: LSTM,
+    readonly weightP: number,
+    readonly layerNames: string[] = ['weight_hh_l0'],
+  ) {
+    super();
+    for (const name of layerNames) {
+      const raw: Parameter = module.replaceWeight(name, () =>
+        this.training && this.weightP !== 0 ? tf.dropout(raw.variable, this.weightP, undefined, globalRng.seed()) : raw.variable,
+      );
+      this.shareParameter(`${name}_raw`, raw);
+    }
+    this.module = this.registerModule('module', module);
+  }
+  forward(x: tf.Tensor, state?: LSTMState): [tf.Tensor, LSTMState] {
+    return this.module.call(x, state);
+  }
+  protected override attributes(): Record<string, unknown> {
+    return { weight_p: this.weightP, layer_names: this.layerNames };
+  }
+}
+
+/** Options of {@link AWDLSTM} (fastai's defaults). */
+export interface AWDLSTMOptions {
+  /** Index of `xxpad` (default 1). */
+  padToken?: number;
+  /** Dropout between LSTM layers (default 0.2). */
+  hiddenP?: number;
+  /** Dropout of the embedded inputs (default 0.6). */
+  inputP?: number;
+  /** Dropout of embedding rows (default 0.1). */
+  embedP?: number;
+  /** Dropout of the hidden-to-hidden weights (default 0.5). */
+  weightP?: number;
+  bidir?: boolean;
+}
+
+/**
+ * AWD-LSTM (Merity et al. 2017) as fastai's `AWD_LSTM`: an embedding with {@link EmbeddingDropout}, `nLayers`
+ * single-layer LSTMs (the last one with `embSz` units) each wrapped in {@link WeightDropout}, and
+ * {@link RNNDropout} on the inputs and between layers. Inputs are token ids `[batch, time]`; the output is the
+ * last layer's `[batch, time, embSz]`.
+ *
+ * The hidden state is carried from one call to the next (a language model reads a stream batch after batch,
+ * without backpropagating into earlier batches); {@link reset} sets it back to zeros. When the batch size changes,
+ * the state is cut or padded with zeros, as fastai's.
+ * @example
+ * ```ts
+ * const enc = new AWDLSTM(1000, 400, 1152, 3);
+ * enc.call(tf.zeros([4, 72], 'int32')).shape; // [4, 72, 400]
+ * enc.reset();
+ * ```
+ */
+export class AWDLSTM extends Module {
+  static readonly initRange = 0.1;
+  readonly padToken: number;
+  readonly nDir: number;
+  readonly encoder: Embedding;
+  readonly encoderDp: EmbeddingDropout;
+  readonly rnns: ModuleList<WeightDropout>;
+  readonly inputDp: RNNDropout;
+  readonly hiddenDps: ModuleList<RNNDropout>;
+  /** The batch size the hidden state is for. */
+  bs = 1;
+  private hidden: LSTMState[] = [];
+
+  constructor(
+    readonly vocabSz: number,
+    readonly embSz: number,
+    readonly nHid: number,
+    readonly nLayers: number,
+    opts: AWDLSTMOptions = {},
+  ) {
+    super();
+    this.padToken = opts.padToken ?? 1;
+    const bidir = opts.bidir ?? false;
+    this.nDir = bidir ? 2 : 1;
+    this.encoder = this.registerModule('encoder', new Embedding(vocabSz, embSz, this.padToken));
+    this.encoderDp = this.registerModule('encoder_dp', new EmbeddingDropout(this.encoder, opts.embedP ?? 0.1));
+    const rnns: WeightDropout[] = [];
+    for (let l = 0; l < nLayers; l++) {
+      const lstm = new LSTM(l === 0 ? embSz : nHid, this.hiddenSize(l), { bidirectional: bidir, batchFirst: true });
+      rnns.push(new WeightDropout(lstm, opts.weightP ?? 0.5));
+    }
+    this.rnns = this.registerModule('rnns', new ModuleList(rnns));
+    // As fastai: the whole table (padding row included) is drawn from U(-0.1, 0.1).
+    tf.tidy(() => this.encoder.weight.variable.assign(uniform([vocabSz, embSz], AWDLSTM.initRange)));
+    this.inputDp = this.registerModule('input_dp', new RNNDropout(opts.inputP ?? 0.6));
+    this.hiddenDps = this.registerModule('hidden_dps', new ModuleList(Array.from({ length: nLayers }, () => new RNNDropout(opts.hiddenP ?? 0.2))));
+    this.reset();
+  }
+
+  override get typeName(): string {
+    return 'AWD_LSTM';
+  }
+
+  /** Units of layer `l`'s LSTM per direction. */
+  private hiddenSize(l: number): number {
+    return Math.floor((l !== this.nLayers - 1 ? this.nHid : this.embSz) / this.nDir);
+  }
+
+  /** Token ids `[batch, time]` (or embeddings `[batch, time, embSz]` with `fromEmbeds`) → `[batch, time, embSz]`. */
+  forward(inp: tf.Tensor, fromEmbeds = false): tf.Tensor {
+    const bs = inp.shape[0];
+    if (bs !== this.bs) this.changeHidden(bs);
+    return tf.tidy(() => {
+      let output = this.inputDp.call(fromEmbeds ? inp : this.encoderDp.call(inp));
+      const newHidden: LSTMState[] = [];
+      this.rnns.items().forEach((rnn, l) => {
+        const [out, state] = rnn.call(output, this.hidden[l]);
+        newHidden.push(state);
+        output = l !== this.nLayers - 1 ? this.hiddenDps.get(l).call(out) : out;
+      });
+      this.setHidden(newHidden);
+      return output;
+    });
+  }
+
+  /** Zeroes the hidden state (call between independent texts). */
+  reset(): void {
+    this.setHidden(
+      Array.from({ length: this.nLayers }, (_, l): LSTMState => {
+        const z = () => tf.zeros([this.nDir, this.bs, this.hiddenSize(l)]);
+        return [z(), z()];
+      }),
+    );
+  }
+
+  /** The current hidden state of each layer (`[h, c]`, each `[nDir, bs, units]`), owned by this module. */
+  get hiddenState(): readonly LSTMState[] {
+    return this.hidden;
+  }
+
+  /** Replaces the hidden state by (kept copies of) `states`, freeing the old one. */
+  private setHidden(states: LSTMState[]): void {
+    const old = this.hidden.flat();
+    this.hidden = states.map(([h, c]): LSTMState => [tf.keep(tf.clone(h)), tf.keep(tf.clone(c))]);
+    tf.dispose(old);
+  }
+
+  private changeHidden(bs: number): void {
+    const resized = tf.tidy(() =>
+      this.hidden.map(
+        (state, l): LSTMState =>
+          state.map((t) =>
+            this.bs < bs
+              ? tf.concat([t, tf.zeros([this.nDir, bs - this.bs, this.hiddenSize(l)])], 1)
+              : tf.slice(t, [0, 0, 0], [this.nDir, bs, this.hiddenSize(l)]),
+          ) as LSTMState,
+      ),
+    );
+    this.setHidden(resized);
+    tf.dispose(resized.flat());
+    this.bs = bs;
+  }
+
+  override dispose(): void {
+    tf.dispose(this.hidden.flat());
+    this.hidden = [];
+    super.dispose();
+  }
+}
+
+/** fastai's `awd_lstm_lm_config`: the AWD-LSTM of a ULMFiT language model. */
+export const awdLstmLmConfig = {
+  embSz: 400,
+  nHid: 1152,
+  nLayers: 3,
+  padToken: 1,
+  bidir: false,
+  outputP: 0.1,
+  hiddenP: 0.15,
+  inputP: 0.25,
+  embedP: 0.02,
+  weightP: 0.2,
+  tieWeights: true,
+  outBias: true,
+} as const;
+
+/** fastai's `awd_lstm_clas_config`: the AWD-LSTM of a ULMFiT text classifier. */
+export const awdLstmClasConfig = {
+  embSz: 400,
+  nHid: 1152,
+  nLayers: 3,
+  padToken: 1,
+  bidir: false,
+  outputP: 0.4,
+  hiddenP: 0.3,
+  inputP: 0.4,
+  embedP: 0.05,
+  weightP: 0.5,
+} as const;

@@ -1,0 +1,215 @@
+// fastai's SentenceEncoder, masked_concat_pool, PoolingLinearClassifier, get_text_classifier, awd_lstm_clas_split.
+import * as tf from '@tensorflow/tfjs';
+import { BatchNorm1d, Dropout, Linear, Module, ReLU, Sequential, SigmoidRange, type AnyModule, type Parameter, type TensorModule } from '@tfai/core';
+import type { AWDLSTM} from './awd-lstm.js';
+import { awdLstmClasConfig } from './awd-lstm.js';
+import { paramsOf, scaleDropouts } from './language-model.js';
+import { SequentialRNN } from './sequential-rnn.js';
+
+/**
+ * Runs `fn` off the gradient tape: the ops inside are not recorded, so nothing they create is kept for a backward
+ * pass. Used for the chunks of a long text whose outputs are dropped (the state they leave is detached anyway).
+ */
+function withoutGradient(fn: () => void): void {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    fn();
+    const x = args[0] as tf.Tensor;
+    return { value: tf.zerosLike(x), gradFunc: () => tf.zerosLike(x) };
+  });
+  tf.tidy(() => void f(tf.scalar(0)));
+}
+
+/**
+ * fastai's `SentenceEncoder`: reads a padded batch `[bs, seqLen]` through `module` (an {@link AWDLSTM}) `bptt`
+ * tokens at a time, carrying the hidden state from chunk to chunk, and returns the outputs and the padding mask of
+ * the last `maxLen` tokens (rounded up to whole chunks) as `[outputs [bs, L, emb], mask [bs, L] (true = pad)]`.
+ *
+ * As fastai's, it expects rows sorted by decreasing length and padded at the start by whole chunks
+ * ({@link padInputChunk}): for each chunk only the first `realBs` rows (those with a token at the chunk's first
+ * position) are run, and the others get zero outputs. Chunks before the last `maxLen` tokens are run off the
+ * gradient tape, so a long document costs the memory of `maxLen` tokens only.
+ * @example
+ * ```ts
+ * const enc = new SentenceEncoder(72, new AWDLSTM(1000, 400, 1152, 3), 1, 1440);
+ * const [outs, mask] = enc.call(ids); // ids [2, 150] → outs [2, 150, 400], mask [2, 150]
+ * ```
+ */
+export class SentenceEncoder extends Module<[tf.Tensor], [tf.Tensor, tf.Tensor]> {
+  readonly module: AWDLSTM;
+  /** How many rows were run for each chunk of the latest call (fastai's `real_bs`). */
+  lastRealBs: number[] = [];
+  constructor(
+    readonly bptt: number,
+    module: AWDLSTM,
+    readonly padIdx = 1,
+    readonly maxLen?: number,
+  ) {
+    super();
+    this.module = this.registerModule('module', module);
+  }
+
+  reset(): void {
+    this.module.reset();
+  }
+
+  forward(input: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    const [bs, sl] = input.shape as [number, number];
+    this.reset();
+    const starts = Array.from({ length: Math.ceil(sl / this.bptt) }, (_, k) => k * this.bptt);
+    // One read of the batch's layout: how many rows have a token at each chunk's first position.
+    const realBs = tf.tidy(() =>
+      Array.from(tf.sum(tf.notEqual(tf.gather(input, starts, 1), this.padIdx).toInt(), 0).dataSync()),
+    );
+    this.lastRealBs = realBs;
+    return tf.tidy(() => {
+      const mask = tf.equal(input, this.padIdx);
+      const outs: tf.Tensor[] = [];
+      const masks: tf.Tensor[] = [];
+      starts.forEach((i, k) => {
+        const len = Math.min(this.bptt, sl - i);
+        const keep = this.maxLen === undefined || sl - i <= this.maxLen;
+        const n = realBs[k];
+        const run = () => this.module.call(tf.slice(input, [0, i], [n, len]));
+        if (!keep) {
+          if (n > 0) withoutGradient(() => void tf.tidy(run));
+          return;
+        }
+        const o = n > 0 ? run() : tf.zeros([0, len, this.module.embSz]);
+        outs.push(n < bs ? tf.concat([o, tf.zeros([bs - n, len, o.shape[2] ?? this.module.embSz])], 0) : o);
+        masks.push(tf.slice(mask, [0, i], [bs, len]));
+      });
+      return [tf.concat(outs, 1), tf.concat(masks, 1)];
+    });
+  }
+  protected override attributes(): Record<string, unknown> {
+    return { bptt: this.bptt, pad_idx: this.padIdx, max_len: this.maxLen ?? null };
+  }
+}
+
+/**
+ * fastai's `masked_concat_pool`: for outputs `[bs, L, n]` and a padding mask `[bs, L]`, the concatenation
+ * `[last non-pad output, max over non-pad steps, mean over non-pad steps]` → `[bs, 3n]`. The "last" output is
+ * found as fastai does, counting the padding in the last `bptt` positions.
+ * @example
+ * ```ts
+ * maskedConcatPool(outs, mask, 72).shape; // [bs, 1200] for 400 features
+ * ```
+ */
+export function maskedConcatPool(output: tf.Tensor, mask: tf.Tensor, bptt: number): tf.Tensor {
+  return tf.tidy(() => {
+    const [bs, L, n] = output.shape as [number, number, number];
+    const padF = tf.cast(mask, 'float32');
+    const lens = tf.sub(L, tf.sum(padF, 1));
+    const lastLens = tf.sum(tf.slice(padF, [0, Math.max(0, L - bptt)], [bs, Math.min(bptt, L)]), 1);
+    const keep3 = tf.expandDims(tf.sub(1, padF), 2);
+    const avgPool = tf.div(tf.sum(tf.mul(output, keep3), 1), tf.expandDims(lens, 1));
+    const pad3 = tf.broadcastTo(tf.expandDims(tf.cast(mask, 'bool'), 2), [bs, L, n]);
+    const maxPool = tf.max(tf.where(pad3, tf.fill([bs, L, n], -Infinity), output), 1);
+    // output[b, L - lastLens[b] - 1] for each row b, as one gather over the flattened [bs·L, n].
+    const idx = tf.cast(tf.add(tf.mul(tf.range(0, bs), L), tf.sub(L - 1, lastLens)), 'int32');
+    const last = tf.gather(tf.reshape(output, [bs * L, n]), idx);
+    return tf.concat([last, maxPool, avgPool], 1);
+  });
+}
+
+/**
+ * fastai's `LinBnDrop` with its defaults here (`bn=True`, `lin_first=False`): BatchNorm1d, Dropout (if p > 0),
+ * Linear without bias, then the activation if any.
+ * @example
+ * ```ts
+ * new LinBnDrop(1200, 50, { p: 0.4, act: new ReLU(true) }); // BatchNorm1d(1200), Dropout(0.4), Linear(1200, 50), ReLU
+ * ```
+ */
+export class LinBnDrop extends Sequential {
+  constructor(nIn: number, nOut: number, opts: { p?: number; act?: TensorModule } = {}) {
+    const bn = new BatchNorm1d(nIn);
+    // fastai's BatchNorm starts with bias 1e-3.
+    tf.tidy(() => bn.bias?.variable.assign(tf.fill([nIn], 1e-3)));
+    const layers: TensorModule[] = [bn];
+    if (opts.p) layers.push(new Dropout(opts.p));
+    layers.push(new Linear(nIn, nOut, { bias: false }));
+    if (opts.act) layers.push(opts.act);
+    super(...layers);
+  }
+}
+
+/**
+ * fastai's `PoolingLinearClassifier`: {@link maskedConcatPool} of the encoder's outputs, then `LinBnDrop` layers
+ * (ReLU between them). Takes `[outputs, mask]` and returns `[logits, outputs, outputs]`.
+ * @example
+ * ```ts
+ * const head = new PoolingLinearClassifier([1200, 50, 2], [0.4, 0.1], 72);
+ * ```
+ */
+export class PoolingLinearClassifier extends Module<[[tf.Tensor, tf.Tensor]], tf.Tensor[]> {
+  readonly layers: Sequential;
+  constructor(
+    dims: number[],
+    ps: number[],
+    readonly bptt: number,
+    yRange?: [number, number],
+  ) {
+    super();
+    if (ps.length !== dims.length - 1) throw new RangeError('Number of layers and dropout values do not match.');
+    const layers: TensorModule[] = ps.map((p, i) => new LinBnDrop(dims[i], dims[i + 1], { p, act: i < ps.length - 1 ? new ReLU(true) : undefined }));
+    if (yRange) layers.push(new SigmoidRange(...yRange));
+    this.layers = this.registerModule('layers', new Sequential(...layers));
+  }
+  forward([out, mask]: [tf.Tensor, tf.Tensor]): tf.Tensor[] {
+    const x = maskedConcatPool(out, mask, this.bptt);
+    return [this.layers.call(x), out, out];
+  }
+}
+
+/** A classifier config: {@link awdLstmClasConfig}'s keys. */
+export type ClasConfig = { -readonly [K in keyof typeof awdLstmClasConfig]: (typeof awdLstmClasConfig)[K] extends boolean ? boolean : number };
+
+/** Options of {@link getTextClassifier} (fastai's defaults). */
+export interface TextClassifierOptions {
+  /** Chunk length of the {@link SentenceEncoder} (default 72). */
+  seqLen?: number;
+  config?: Partial<ClasConfig>;
+  /** Multiplies every dropout (default 1). */
+  dropMult?: number;
+  /** Sizes of the hidden layers of the head (default [50]). */
+  linFtrs?: number[];
+  /** Dropouts of the head's hidden layers (default 0.1 each). */
+  ps?: number[];
+  padIdx?: number;
+  /** Tokens whose outputs are pooled (default 72·20). */
+  maxLen?: number;
+  yRange?: [number, number];
+}
+
+/**
+ * fastai's `get_text_classifier`: `SequentialRNN(SentenceEncoder(AWD_LSTM), PoolingLinearClassifier)` with config
+ * {@link awdLstmClasConfig}.
+ * @example
+ * ```ts
+ * const clas = getTextClassifier(AWDLSTM, vocab.length, 2);
+ * clas.call(ids).shape; // [bs, 2]
+ * ```
+ */
+export function getTextClassifier(arch: typeof AWDLSTM, vocabSz: number, nClass: number, opts: TextClassifierOptions = {}): SequentialRNN {
+  const config = scaleDropouts({ ...awdLstmClasConfig, ...opts.config }, opts.dropMult ?? 1);
+  const linFtrs = opts.linFtrs ?? [50];
+  const ps = [config.outputP, ...(opts.ps ?? linFtrs.map(() => 0.1))];
+  const seqLen = opts.seqLen ?? 72;
+  const layers = [config.embSz * 3, ...linFtrs, nClass];
+  const encoder = new SentenceEncoder(seqLen, new arch(vocabSz, config.embSz, config.nHid, config.nLayers, config), opts.padIdx ?? 1, opts.maxLen ?? 72 * 20);
+  return new SequentialRNN(encoder, new PoolingLinearClassifier(layers, ps, seqLen, opts.yRange));
+}
+
+/**
+ * fastai's `awd_lstm_clas_split`: the embedding, then each LSTM layer (with its dropout), then the head.
+ * @example
+ * ```ts
+ * awdLstmClasSplit(clas).map((g) => g.length); // [1, 4, 4, 4, 6]
+ * ```
+ */
+export function awdLstmClasSplit(model: AnyModule): Parameter[][] {
+  const [sentenceEncoder, head] = model.children() as [SentenceEncoder, PoolingLinearClassifier];
+  const enc = sentenceEncoder.module;
+  const groups = [paramsOf(enc.encoder, enc.encoderDp), ...enc.rnns.items().map((rnn, l) => paramsOf(rnn, enc.hiddenDps.get(l)))];
+  return [...groups, paramsOf(head)];
+}

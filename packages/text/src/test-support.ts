@@ -1,0 +1,40 @@
+// Helpers for this package's tests (not exported): the fastai reference facts and fixtures in ../shared.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+
+/** `../shared` beside the repository root. */
+export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+export const DATA = `${SHARED}data/`;
+
+/** A tensor in a fixture file. */
+export interface FixtureTensor {
+  shape: number[];
+  dtype?: string;
+  data: number[];
+}
+
+/** The `text` section of fastai's reference facts. */
+export function textFacts(): Record<string, unknown> {
+  return (JSON.parse(readFileSync(`${SHARED}reference/fastai/reference.json`, 'utf8')) as { text: Record<string, unknown> }).text;
+}
+
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(`${SHARED}reference/fastai/${name}`, 'utf8')) as T;
+}
+
+/** A fixture tensor as a tf tensor (int64/bool → int32). */
+export function toTensor(t: FixtureTensor): tf.Tensor {
+  const isInt = t.dtype !== undefined && /int|bool/.test(t.dtype);
+  return tf.tensor(t.data.map(Number), t.shape, isInt ? 'int32' : 'float32');
+}
+
+/** max |a - b| / max |b|. */
+export function relError(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(tf.max(tf.abs(b)).dataSync()[0], 1e-12));
+}
+
+/** snake_case keys → camelCase (`embed_p` → `embedP`). */
+export function camelKeys(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+}
