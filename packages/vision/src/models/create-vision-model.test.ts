@@ -95,8 +95,9 @@ describe('head initialisation (fastai apply_init(model[1], kaiming_normal_))', (
     applyInit(head);
     const lin = head.layers().filter((l): l is Linear => l instanceof Linear);
     const std = (t: tf.Tensor) => tf.tidy(() => Math.sqrt(tf.moments(t).variance.dataSync()[0]));
-    expect(std(lin[0].weight.variable)).toBeCloseTo(Math.sqrt(2 / 512), 3);
-    expect(std(lin[1].weight.variable)).toBeCloseTo(Math.sqrt(2 / 1024), 3);
+    // Sample std of 131k and 10k draws: within 5% of the target (4σ for the smaller sample is ≈ 3%).
+    expect(std(lin[0].weight.variable) / Math.sqrt(2 / 512)).toBeCloseTo(1, 1);
+    expect(std(lin[1].weight.variable) / Math.sqrt(2 / 1024)).toBeCloseTo(1, 1);
     expect(tf.tidy(() => tf.max(tf.abs(lin[1].bias!.variable)).dataSync()[0])).toBe(0);
     const bn = head.layers().find((l): l is BatchNorm1d => l instanceof BatchNorm1d)!;
     expect(Array.from(bn.bias!.variable.dataSync()).every((v) => v === Math.fround(1e-3))).toBe(true);
