@@ -1,10 +1,49 @@
-import '@tensorflow/tfjs-backend-wasm';
+import os from 'node:os';
 import type { SetBackendOptions } from '../backend.js';
+import { registerTfaiKernels } from './register.js';
+import { MAX_WASM_THREADS, initWasm, requestedWasmThreads, shutdownWasm, wasmThreadCount } from './threads.js';
+
+export { shutdownWasm, wasmThreadCount } from './threads.js';
 
 /**
- * Prepares the wasm backend before it is initialised: thread count, and registration of the training kernels
- * that tfjs-backend-wasm 4.22 lacks or runs as scalar loops. Idempotent.
+ * The number of wasm threads to use: `opts.threads`, else `TFAI_WASM_THREADS`, else the number of cores; at most
+ * {@link MAX_WASM_THREADS}.
  */
-export async function setupWasm(_opts: SetBackendOptions): Promise<void> {
-  // Filled in by the wasm-kernels work (issue 2, item 4).
+export function wasmThreadsWanted(opts: SetBackendOptions = {}): number {
+  const env = process.env.TFAI_WASM_THREADS;
+  const [value, source] =
+    opts.threads !== undefined
+      ? [opts.threads, 'setBackend option threads']
+      : env
+        ? [Number(env), 'TFAI_WASM_THREADS']
+        : [os.availableParallelism(), 'the number of cores'];
+  if (!Number.isInteger(value) || value < 1) {
+    throw new Error(`${source} must be a positive integer, got ${String(value)}`);
+  }
+  return Math.min(value, MAX_WASM_THREADS);
+}
+
+/**
+ * Prepares the wasm backend and initialises it (making it tfjs's current backend): registers the training
+ * kernels tfjs-backend-wasm 4.22 lacks or runs as scalar loops, and starts it with the wanted number of threads
+ * ({@link wasmThreadsWanted}; a running backend keeps its count unless `opts.threads` asks for another, in
+ * which case it is re-created and the tensors held on it become invalid). If the threaded build fails to start,
+ * falls back to one thread with a warning.
+ */
+export async function setupWasm(opts: SetBackendOptions): Promise<void> {
+  registerTfaiKernels();
+  const running = requestedWasmThreads();
+  // Without an explicit count, a running backend keeps its own.
+  if (opts.threads === undefined && running !== undefined) return;
+  const threads = wasmThreadsWanted(opts);
+  if (running === threads) return;
+  if (wasmThreadCount() !== undefined) shutdownWasm();
+  try {
+    await initWasm(threads);
+  } catch (e) {
+    if (threads === 1) throw e;
+    console.warn(`tfai: wasm with ${threads} threads failed (${String(e)}); using 1 thread`);
+    shutdownWasm();
+    await initWasm(1);
+  }
 }

@@ -1,0 +1,61 @@
+// Helpers for the wasm kernel tests: run the same computation on the cpu and wasm backends and compare.
+import * as tf from '@tensorflow/tfjs';
+import { setBackend } from '../backend.js';
+
+/** max |a − b| / max |b| (b the reference). */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / Math.max(den, 1e-30);
+}
+
+/** Deterministic pseudo-random values in [-1, 1) (a small LCG: tests must not depend on Math.random). */
+export function randomValues(size: number, seed: number): Float32Array {
+  let s = seed >>> 0 || 1;
+  return Float32Array.from({ length: size }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+}
+
+/** An input given as values and shape, so that each backend makes its own tensor of it. */
+export interface Input {
+  values: Float32Array | Int32Array;
+  shape: number[];
+  dtype?: 'float32' | 'int32';
+}
+
+export function randomInput(shape: number[], seed: number): Input {
+  return { values: randomValues(shape.reduce((a, b) => a * b, 1), seed), shape };
+}
+
+let wasmReady: Promise<unknown> | undefined;
+
+/** Runs `f` on the named backend (tfai's wasm setup for 'wasm') and returns its outputs' values. */
+export async function runOn(
+  backend: 'cpu' | 'wasm',
+  inputs: Input[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<Float32Array[]> {
+  // tfai's wasm setup once; afterwards plain switches, so that a test may swap kernels in and out.
+  if (backend === 'wasm') await (wasmReady ??= setBackend('wasm'));
+  await tf.setBackend(backend);
+  if (tf.getBackend() !== backend) throw new Error(`running on ${tf.getBackend()}, not ${backend}`);
+  return tf.tidy(() => {
+    const xs = inputs.map((i) => tf.tensor(i.values, i.shape, i.dtype ?? 'float32'));
+    const out = f(...xs);
+    return (Array.isArray(out) ? out : [out]).map((t) => Float32Array.from(t.dataSync()));
+  });
+}
+
+/** The relative errors of wasm's outputs against cpu's, output by output. */
+export async function wasmVsCpu(inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<number[]> {
+  const ref = await runOn('cpu', inputs, f);
+  const got = await runOn('wasm', inputs, f);
+  return got.map((g, i) => relErr(g, ref[i]));
+}
