@@ -1,0 +1,89 @@
+import { DataLoader, DataLoaders } from '@tfai/core';
+import { MissingColumnError } from '../errors.js';
+import type { DataFrame } from '../data/dataframe.js';
+import { readCsv } from '../data/read-csv.js';
+import { splitRows, type SplitOptions, type Splits } from '../data/splits.js';
+import { Tabular, type EncodedTable } from '../data/tabular.js';
+import { TabularDataset } from '../data/tabular-dataset.js';
+import { Categorify } from '../procs/categorify.js';
+
+/** Options of {@link CollabDataLoaders.fromCsv}. */
+export interface CollabDataLoadersOptions extends SplitOptions {
+  /** User column (default: the first column). */
+  userName?: string;
+  /** Item column (default: the second column). */
+  itemName?: string;
+  /** Rating column (default: the third column). */
+  ratingName?: string;
+  /** Batch size (default 64). */
+  bs?: number;
+  /** Validation batch size (default `bs`). */
+  valBs?: number;
+  /** Batches prepared ahead (default 2). */
+  prefetch?: number;
+}
+
+/**
+ * Loaders for collaborative filtering, as fastai's `CollabDataLoaders`: users and items categorified (vocabs fit
+ * on the training rows, `#na#` first), ratings as float targets. Batches are `{x: [int32 [bs, 2]], y: float32 [bs, 1]}`.
+ *
+ * @example
+ * ```ts
+ * const dls = await CollabDataLoaders.fromCsv('ratings.csv', { userName: 'user', itemName: 'item', ratingName: 'rating', validCol: 'is_valid', bs: 512, seed: 0 });
+ * const model = new EmbeddingDotBias(50, dls.classes.user.length, dls.classes.item.length, [0, 5.5]);
+ * ```
+ */
+export class CollabDataLoaders extends DataLoaders {
+  constructor(
+    train: DataLoader<number>,
+    valid: DataLoader<number>,
+    readonly tabular: Tabular,
+    readonly data: EncodedTable,
+    readonly splits: Splits,
+  ) {
+    super(train, valid, { c: 1 });
+  }
+
+  /** `[userName, itemName]`. */
+  get catNames(): readonly string[] {
+    return this.tabular.catNames;
+  }
+  /** Vocab of the user and item columns (`#na#` first). */
+  get classes(): Record<string, string[]> {
+    return this.tabular.classes;
+  }
+
+  /** Streams `path` (only the user, item, rating and `validCol` columns are kept) and builds the loaders. */
+  static async fromCsv(path: string, opts: CollabDataLoadersOptions = {}): Promise<CollabDataLoaders> {
+    const named = [opts.userName, opts.itemName, opts.ratingName].filter((n): n is string => n !== undefined);
+    const positional = named.length < 3;
+    const df = await readCsv(path, {
+      categorical: [opts.userName, opts.itemName].filter((n): n is string => n !== undefined),
+      numeric: opts.ratingName !== undefined ? [opts.ratingName] : [],
+      required: opts.validCol !== undefined ? [opts.validCol] : [],
+      only: positional ? undefined : [...named, ...(opts.validCol !== undefined ? [opts.validCol] : [])],
+    });
+    return CollabDataLoaders.fromDf(df, opts);
+  }
+
+  /** Builds the loaders from a frame of ratings. */
+  static fromDf(df: DataFrame, opts: CollabDataLoadersOptions = {}): CollabDataLoaders {
+    const names = df.names;
+    const pick = (given: string | undefined, i: number): string => {
+      const n = given ?? names[i];
+      if (n === undefined) throw new MissingColumnError(df.source, `column ${i + 1}`, names);
+      return n;
+    };
+    const user = pick(opts.userName, 0);
+    const item = pick(opts.itemName, 1);
+    const rating = pick(opts.ratingName, 2);
+    const splits = splitRows(df, opts);
+    const { tabular, data } = Tabular.fit(df, splits[0], { catNames: [user, item], yNames: [rating], procs: [Categorify], yBlock: 'regression' });
+    const bs = opts.bs ?? 64;
+    const make = (rows: Int32Array, train: boolean): DataLoader<number> => {
+      const ds = new TabularDataset(data, rows, false);
+      return new DataLoader(ds, { bs: train ? bs : (opts.valBs ?? bs), shuffle: train, seed: opts.seed, prefetch: opts.prefetch, collate: (items) => ds.collate(items) });
+    };
+    return new CollabDataLoaders(make(splits[0], true), make(splits[1], false), tabular, data, splits);
+  }
+}

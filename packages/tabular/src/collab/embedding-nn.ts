@@ -1,0 +1,22 @@
+import type * as tf from '@tensorflow/tfjs';
+import { TabularModel, type TabularModelOptions } from '../model/tabular-model.js';
+
+/**
+ * fastai's neural-net model for collaborative filtering: a {@link TabularModel} over the user and item
+ * embeddings with no continuous input and one output. Its input is `x` int32 `[bs, 2]` (user code, item code).
+ *
+ * @example
+ * ```ts
+ * const m = new EmbeddingNN(getEmbSz(dls), [50]); // emb sizes from the user and item vocabs
+ * m.call(xCat).shape; // [bs, 1]
+ * ```
+ */
+export class EmbeddingNN extends TabularModel {
+  constructor(embSzs: readonly (readonly [number, number])[], layers: readonly number[], opts: Omit<TabularModelOptions, 'layers'> = {}) {
+    super(embSzs, 0, 1, { ...opts, layers });
+  }
+
+  override forward(xCat: tf.Tensor): tf.Tensor {
+    return super.forward(xCat);
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CsvFormatError, EmptyCsvError, MissingColumnError, NonNumericValueError } from '../errors.js';
+import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { TabularDataLoaders } from './tabular-dataloaders.js';
+import { readCsv } from './read-csv.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tfai-tabular-'));
+function csv(name: string, text: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+describe('readCsv', () => {
+  it('streams penguins into typed columns: numbers with NaN for empty cells, text as codes with -1', async () => {
+    const path = `${DATA}penguins/penguins.csv`;
+    const rows = readCsvRows(path);
+    const df = await readCsv(path);
+    expect(df.nRows).toBe(344);
+    expect(df.names).toEqual(Object.keys(rows[0]));
+    const bill = df.column('bill_length_mm');
+    expect(bill.kind).toBe('number');
+    expect(Array.from(df.numeric('bill_length_mm'))).toEqual(rows.map((r) => (r.bill_length_mm === '' ? NaN : Number(r.bill_length_mm))));
+    const sex = df.category('sex');
+    expect(sex.codes).toBeInstanceOf(Int32Array);
+    expect(Array.from(sex.codes, (c) => (c < 0 ? '' : sex.levels[c]))).toEqual(rows.map((r) => r.sex));
+    expect(df.column('year')).toMatchObject({ kind: 'number', integer: true });
+  });
+
+  it('reads NA as missing and keeps declared categorical columns as text', async () => {
+    const df = await readCsv(csv('na.csv', 'a,b,c\n1,NA,x\nNA,2,\n3,4,NA\n'), { categorical: ['b'] });
+    expect(Array.from(df.numeric('a'))).toEqual([1, NaN, 3]);
+    expect(df.category('b')).toMatchObject({ kind: 'category', levels: ['2', '4'] });
+    expect(Array.from(df.category('b').codes)).toEqual([-1, 0, 1]);
+    expect(Array.from(df.category('c').codes)).toEqual([0, -1, -1]);
+  });
+
+  it('a column named in the options but absent from the file throws MissingColumnError', async () => {
+    const path = `${DATA}titanic/titanic.csv`;
+    const err = await TabularDataLoaders.fromCsv(path, { yNames: ['survived'], catNames: ['sex', 'cabin'], contNames: ['age'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MissingColumnError);
+    expect(err).toMatchObject({ file: path, column: 'cabin' });
+    expect(String(err)).toContain('"cabin"');
+  });
+
+  it('a non-numeric value in a continuous column throws NonNumericValueError naming column and row', async () => {
+    const path = csv('bad-number.csv', 'y,age,sex\n"a",30,"m"\n"b",31.5,"f"\n"a","thirty","f"\n');
+    const err = await TabularDataLoaders.fromCsv(path, { yNames: ['y'], catNames: ['sex'], contNames: ['age'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NonNumericValueError);
+    expect(err).toMatchObject({ file: path, column: 'age', row: 3, value: 'thirty' });
+    expect(String(err)).toMatch(/column "age", row 3: "thirty" is not a number/);
+  });
+
+  it('an empty file, or a header with no rows, throws EmptyCsvError', async () => {
+    await expect(readCsv(csv('empty.csv', ''))).rejects.toBeInstanceOf(EmptyCsvError);
+    await expect(readCsv(csv('header.csv', 'a,b\n'))).rejects.toThrow(/header but no data rows/);
+    await expect(TabularDataLoaders.fromCsv(join(dir, 'empty.csv'), { yNames: ['a'] })).rejects.toBeInstanceOf(EmptyCsvError);
+  });
+
+  it('a row with the wrong number of fields throws CsvFormatError', async () => {
+    await expect(readCsv(csv('ragged.csv', 'a,b\n1,2\n3\n'))).rejects.toMatchObject({ name: 'CsvFormatError', row: 2 });
+    await expect(readCsv(csv('ragged2.csv', 'a,b\n1,2,3\n'))).rejects.toBeInstanceOf(CsvFormatError);
+  });
+
+  it('a missing file rejects with the file system error', async () => {
+    await expect(readCsv(join(dir, 'nope.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});

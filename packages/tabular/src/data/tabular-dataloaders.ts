@@ -1,0 +1,123 @@
+import { DataLoader, DataLoaders } from '@tfai/core';
+import { TabularOptionsError } from '../errors.js';
+import { Categorify } from '../procs/categorify.js';
+import { FillMissing } from '../procs/fill-missing.js';
+import { Normalize } from '../procs/normalize.js';
+import type { ProcLike } from '../procs/from-json.js';
+import type { DataFrame, RawValue } from './dataframe.js';
+import { readCsv, type ReadCsvOptions } from './read-csv.js';
+import { splitRows, type SplitOptions, type Splits } from './splits.js';
+import { Tabular, type EncodedTable, type TabularOptions } from './tabular.js';
+import { TabularDataset } from './tabular-dataset.js';
+
+/** Options of {@link TabularDataLoaders.fromCsv} and {@link TabularDataLoaders.fromDf}. */
+export interface TabularDataLoadersOptions extends TabularOptions, SplitOptions {
+  /** Batch size (default 64). */
+  bs?: number;
+  /** Validation batch size (default `bs`). */
+  valBs?: number;
+  /** Shuffle the training loader (default true; it then drops its last incomplete batch, as fastai). */
+  shuffle?: boolean;
+  /** Batches prepared ahead (default 2). */
+  prefetch?: number;
+  /** Cells read as missing (default: pandas' `na_values`, including the empty cell and `NA`). */
+  naValues?: readonly string[];
+}
+
+/** Default procs when none are given: fastai's usual `[Categorify, FillMissing, Normalize]`. */
+export const DEFAULT_PROCS: readonly ProcLike[] = [Categorify, FillMissing, Normalize];
+
+/**
+ * Training and validation loaders of a table, with the fitted preprocessing (`tabular`: procs, vocabs,
+ * normalisation statistics) that an exported model keeps. Batches are
+ * `{x: [xCat int32 [bs, nCat], xCont float32 [bs, nCont]], y}`.
+ *
+ * @example
+ * ```ts
+ * const dls = await TabularDataLoaders.fromCsv('titanic.csv', {
+ *   yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'],
+ *   procs: [Categorify, FillMissing, Normalize], validPct: 0.2, seed: 42, bs: 64,
+ * });
+ * dls.catNames; // ['pclass', 'sex', 'age_na']
+ * getEmbSz(dls); // [[4, 3], [3, 3], [3, 3]]
+ * ```
+ */
+export class TabularDataLoaders extends DataLoaders {
+  constructor(
+    train: DataLoader<number>,
+    valid: DataLoader<number>,
+    /** The fitted preprocessing. */
+    readonly tabular: Tabular,
+    /** Every row of the source, encoded. */
+    readonly data: EncodedTable,
+    readonly splits: Splits,
+  ) {
+    const t = tabular.targets;
+    super(train, valid, { vocab: t?.vocab ? [...t.vocab] : undefined, c: t?.c });
+  }
+
+  get catNames(): readonly string[] {
+    return this.tabular.catNames;
+  }
+  get contNames(): readonly string[] {
+    return this.tabular.contNames;
+  }
+  get yNames(): readonly string[] {
+    return this.tabular.yNames;
+  }
+  /** Vocab of each categorical column (`#na#` first). */
+  get classes(): Record<string, string[]> {
+    return this.tabular.classes;
+  }
+
+  /** Reads `path` (streamed, typed columns) and builds the loaders; see {@link fromDf}. */
+  static async fromCsv(path: string, opts: TabularDataLoadersOptions = {}): Promise<TabularDataLoaders> {
+    return TabularDataLoaders.fromDf(await readCsv(path, csvOptions(opts)), opts);
+  }
+
+  /**
+   * Splits the rows, fits the procs and targets on the training rows, encodes every row. Continuous columns
+   * default to every column that is not categorical, a target or `validCol` (as fastai's `from_df`).
+   */
+  static fromDf(df: DataFrame, opts: TabularDataLoadersOptions = {}): TabularDataLoaders {
+    const yNames = opts.yNames ?? [];
+    const catNames = opts.catNames ?? [];
+    const contNames = opts.contNames ?? df.names.filter((n) => !catNames.includes(n) && !yNames.includes(n) && n !== opts.validCol);
+    const splits = splitRows(df, opts);
+    const { tabular, data } = Tabular.fit(df, splits[0], { ...opts, catNames, contNames, yNames, procs: opts.procs ?? DEFAULT_PROCS });
+    const bs = opts.bs ?? 64;
+    const shuffle = opts.shuffle ?? true;
+    const make = (rows: Int32Array, train: boolean): DataLoader<number> => {
+      const ds = new TabularDataset(data, rows);
+      return new DataLoader(ds, {
+        bs: train ? bs : (opts.valBs ?? bs),
+        shuffle: train && shuffle,
+        seed: opts.seed,
+        prefetch: opts.prefetch,
+        collate: (items) => ds.collate(items),
+      });
+    };
+    return new TabularDataLoaders(make(splits[0], true), make(splits[1], false), tabular, data, splits);
+  }
+
+  /** A loader (no shuffling) over new rows encoded with this preprocessing (targets included when present). */
+  testDl(rows: DataFrame | readonly Record<string, RawValue>[], opts: { bs?: number } = {}): DataLoader<number> {
+    const data = Array.isArray(rows) ? this.tabular.processRows(rows) : this.tabular.encode(rows as DataFrame);
+    const ds = new TabularDataset(data, Int32Array.from({ length: data.nRows }, (_, i) => i));
+    return new DataLoader(ds, { bs: opts.bs ?? this.valid.bs, collate: (items) => ds.collate(items) });
+  }
+}
+
+/** The readCsv options implied by the loader options: named columns must exist, continuous ones must be numbers. */
+export function csvOptions(opts: TabularDataLoadersOptions): ReadCsvOptions {
+  const overlap = (opts.catNames ?? []).find((n) => (opts.contNames ?? []).includes(n));
+  if (overlap !== undefined) throw new TabularOptionsError(`column "${overlap}" is both categorical and continuous`);
+  const required = [...(opts.yNames ?? []), ...(opts.validCol !== undefined ? [opts.validCol] : [])];
+  return {
+    numeric: opts.contNames,
+    categorical: opts.catNames,
+    required,
+    only: opts.contNames ? [...(opts.catNames ?? []), ...opts.contNames, ...required] : undefined,
+    naValues: opts.naValues,
+  };
+}

@@ -1,0 +1,162 @@
+import { TabularOptionsError } from '../errors.js';
+import { Categorify } from '../procs/categorify.js';
+import { procFromJSON, resolveProcs, type ProcLike } from '../procs/from-json.js';
+import type { ProcJSON, ProcState, TabularProc } from '../procs/proc.js';
+import { DataFrame, type RawValue } from './dataframe.js';
+import { Targets, type TargetsJSON, type YBlock } from './targets.js';
+
+/** Options of {@link Tabular.fit}. */
+export interface TabularOptions {
+  catNames?: readonly string[];
+  contNames?: readonly string[];
+  yNames?: readonly string[];
+  /** Procs, as classes or instances; they run by their `order` (FillMissing, Categorify, Normalize). */
+  procs?: readonly ProcLike[];
+  /** Target encoding; default: regression if every target column is numeric, else category. */
+  yBlock?: YBlock;
+}
+
+/** Encoded columns: what a {@link TabularDataset} gathers batches from. */
+export interface EncodedTable {
+  readonly nRows: number;
+  /** One array of vocab codes per categorical column (`Tabular.catNames` order). */
+  readonly cats: readonly Int32Array[];
+  /** One array per continuous column (`Tabular.contNames` order). */
+  readonly conts: readonly Float32Array[];
+  /** Class indices `[n]` (category) or row-major floats `[n, nY]`; undefined when the data has no targets. */
+  readonly y: Int32Array | Float32Array | undefined;
+}
+
+/** One row ready for the model: `xCat` `[nCat]` vocab codes, `xCont` `[nCont]` normalised values. */
+export interface EncodedRow {
+  xCat: Int32Array;
+  xCont: Float32Array;
+}
+
+/** {@link Tabular} as plain JSON, saved beside the model weights. */
+export interface TabularJSON {
+  rawCatNames: string[];
+  rawContNames: string[];
+  catNames: string[];
+  contNames: string[];
+  procs: ProcJSON[];
+  targets?: TargetsJSON;
+}
+
+/**
+ * The tabular preprocessing of a data set (fastai's `TabularPandas` without the data): column roles, procs
+ * fit on the training rows, and the target encoding. `fit` learns them; `encode` and `processRow` apply them
+ * to any data (validation rows, a test file, one row at inference); `toJSON`/`fromJSON` save them with the model.
+ *
+ * @example
+ * ```ts
+ * const { tabular, data } = Tabular.fit(df, trainIdx, {
+ *   catNames: ['sex', 'pclass'], contNames: ['age'], yNames: ['survived'], procs: [Categorify, FillMissing, Normalize],
+ * });
+ * tabular.catNames; // ['sex', 'pclass', 'age_na']
+ * tabular.processRow({ sex: 'male', pclass: '1st', age: null }); // { xCat: Int32Array [2, 1, 2], xCont: Float32Array [...] }
+ * ```
+ */
+export class Tabular {
+  private constructor(
+    /** Categorical columns as given (the inputs a row must have). */
+    readonly rawCatNames: readonly string[],
+    /** Continuous columns as given. */
+    readonly rawContNames: readonly string[],
+    /** Categorical columns the model sees: the given ones plus FillMissing's `<col>_na`. */
+    readonly catNames: readonly string[],
+    readonly contNames: readonly string[],
+    readonly procs: readonly TabularProc[],
+    readonly targets: Targets | undefined,
+  ) {}
+
+  /** Fits the procs and target encoding on the rows `trainIdx` of `df`, and encodes every row of `df`. */
+  static fit(df: DataFrame, trainIdx: Int32Array, opts: TabularOptions): { tabular: Tabular; data: EncodedTable } {
+    const catNames = [...(opts.catNames ?? [])];
+    const contNames = [...(opts.contNames ?? [])];
+    const yNames = [...(opts.yNames ?? [])];
+    const all = [...catNames, ...contNames, ...yNames];
+    const dup = all.find((n, i) => all.indexOf(n) !== i);
+    if (dup !== undefined) throw new TabularOptionsError(`column "${dup}" is listed twice in catNames/contNames/yNames`);
+    for (const n of all) df.column(n);
+    if (!trainIdx.length) throw new TabularOptionsError(`${df.source}: the training split is empty`);
+    const procs = resolveProcs(opts.procs ?? []);
+    if (catNames.length && !procs.some((p) => p instanceof Categorify))
+      throw new TabularOptionsError('categorical columns need the Categorify proc');
+    const state: ProcState = { df, catNames: [...catNames], contNames: [...contNames] };
+    for (const p of procs) {
+      p.setup(state, trainIdx);
+      p.encode(state);
+    }
+    const targets = yNames.length ? Targets.fit(df, yNames, trainIdx, opts.yBlock) : undefined;
+    const tabular = new Tabular(catNames, contNames, state.catNames, state.contNames, procs, targets);
+    return { tabular, data: tabular.collect(state, targets) };
+  }
+
+  /** Encodes every row of `df` (targets too when `df` has the target columns). */
+  encode(df: DataFrame): EncodedTable {
+    const state: ProcState = { df, catNames: [...this.rawCatNames], contNames: [...this.rawContNames] };
+    for (const p of this.procs) p.encode(state);
+    const hasY = this.targets?.yNames.every((n) => df.has(n));
+    return this.collect(state, hasY ? this.targets : undefined);
+  }
+
+  /**
+   * Encodes one raw row for inference: unseen categories and missing categories map to `#na#` (0), a missing
+   * number is filled with the training statistic (and its `<col>_na` flag set), then normalised.
+   */
+  processRow(row: Record<string, RawValue>): EncodedRow {
+    const t = this.encode(this.rowsFrame([row]));
+    return { xCat: Int32Array.from(t.cats, (c) => c[0]), xCont: Float32Array.from(t.conts, (c) => c[0]) };
+  }
+
+  /** Encodes several raw rows for inference, as {@link processRow}. */
+  processRows(rows: readonly Record<string, RawValue>[]): EncodedTable {
+    return this.encode(this.rowsFrame(rows));
+  }
+
+  private rowsFrame(rows: readonly Record<string, RawValue>[]): DataFrame {
+    const names = [...this.rawCatNames, ...this.rawContNames];
+    return DataFrame.fromColumns(Object.fromEntries(names.map((n) => [n, rows.map((r) => r[n])])), { source: '<row>' });
+  }
+
+  private collect(state: ProcState, targets: Targets | undefined): EncodedTable {
+    const cats = this.catNames.map((n) => {
+      const c = state.df.column(n);
+      if (c.kind !== 'category') throw new Error(`column "${n}" was not categorified`);
+      return c.codes;
+    });
+    const conts = this.contNames.map((n) => {
+      const v = state.df.numeric(n);
+      return v instanceof Float32Array ? v : Float32Array.from(v);
+    });
+    return { nRows: state.df.nRows, cats, conts, y: targets?.encode(state.df) };
+  }
+
+  /** Vocab of each categorical column (`#na#` first), as fastai's `to.classes`. */
+  get classes(): Record<string, string[]> {
+    const cat = this.procs.find((p): p is Categorify => p instanceof Categorify);
+    return cat ? structuredClone(cat.classes) : {};
+  }
+
+  /** The target names. */
+  get yNames(): readonly string[] {
+    return this.targets?.yNames ?? [];
+  }
+
+  toJSON(): TabularJSON {
+    return {
+      rawCatNames: [...this.rawCatNames],
+      rawContNames: [...this.rawContNames],
+      catNames: [...this.catNames],
+      contNames: [...this.contNames],
+      procs: this.procs.map((p) => p.toJSON()),
+      ...(this.targets ? { targets: this.targets.toJSON() } : {}),
+    };
+  }
+
+  /** Rebuilds the preprocessing saved by {@link toJSON}, with no data. */
+  static fromJSON(j: TabularJSON): Tabular {
+    return new Tabular(j.rawCatNames, j.rawContNames, j.catNames, j.contNames, j.procs.map(procFromJSON), j.targets ? Targets.fromJSON(j.targets) : undefined);
+  }
+}

@@ -1,0 +1,120 @@
+import { InvalidTargetError, TabularOptionsError } from '../errors.js';
+import { canonicalLevel, encodeCategory, sortLevels } from '../procs/categorify.js';
+import { levelsAreNumeric, type DataFrame } from './dataframe.js';
+
+/** How targets are encoded: a class index (`category`), floats (`regression`, one or more columns) or 0/1 flags (`multiCategory`). */
+export type YBlock = 'category' | 'regression' | 'multiCategory';
+
+/** {@link Targets} as plain JSON. */
+export interface TargetsJSON {
+  yBlock: YBlock;
+  yNames: string[];
+  vocab?: string[];
+}
+
+const TRUE_TEXT = new Set(['true', '1', 'yes', 't', 'y']);
+const FALSE_TEXT = new Set(['false', '0', 'no', 'f', 'n']);
+
+/** `true`/`false` from text such as `TRUE`, `False`, `1`, `no` (case-insensitive); undefined otherwise. */
+export function parseBool(text: string): boolean | undefined {
+  const t = text.trim().toLowerCase();
+  if (TRUE_TEXT.has(t)) return true;
+  if (FALSE_TEXT.has(t)) return false;
+  return undefined;
+}
+
+/** A column as 0/1 flags (numbers as they are, boolean text as 0/1); -1 where missing, NaN where not boolean. */
+export function booleanColumn(df: DataFrame, name: string): Float64Array {
+  const c = df.column(name);
+  if (c.kind === 'number') return Float64Array.from(c.values, (v) => (Number.isNaN(v) ? -1 : v));
+  const byLevel = c.levels.map((l) => {
+    const b = parseBool(l);
+    return b === undefined ? NaN : b ? 1 : 0;
+  });
+  return Float64Array.from(c.codes, (k) => (k < 0 ? -1 : byLevel[k]));
+}
+
+/**
+ * The targets: their block, names and (for classification) the vocab fit on the training rows, sorted, with
+ * no `#na#` (as fastai's `Categorize`). Encoded targets are an `Int32Array` of class indices (`category`) or a
+ * row-major `Float32Array` `[n, nY]`. A missing target, or a class not seen in training, throws
+ * {@link InvalidTargetError} naming the column and row.
+ *
+ * @example
+ * ```ts
+ * const t = Targets.fit(df, ['species'], trainIdx);
+ * t.yBlock; // 'category' (the column is text)
+ * t.vocab; // ['Adelie', 'Chinstrap', 'Gentoo']
+ * ```
+ */
+export class Targets {
+  constructor(
+    readonly yBlock: YBlock,
+    readonly yNames: readonly string[],
+    readonly vocab?: readonly string[],
+  ) {}
+
+  /** Infers the block (numbers → regression, else category, as fastai) and fits the vocab on `trainIdx`. */
+  static fit(df: DataFrame, yNames: readonly string[], trainIdx: Int32Array, yBlock?: YBlock): Targets {
+    if (!yNames.length) throw new TabularOptionsError('no target column (yNames is empty)');
+    const block = yBlock ?? (yNames.every((n) => isNumeric(df, n)) ? 'regression' : 'category');
+    if (block !== 'category') {
+      for (const n of yNames) df.column(n);
+      return new Targets(block, yNames, block === 'multiCategory' ? [...yNames] : undefined);
+    }
+    if (yNames.length !== 1)
+      throw new TabularOptionsError(`a category target takes one column, got ${yNames.length} (${yNames.join(', ')}); use yBlock 'multiCategory' for several 0/1 columns`);
+    const col = df.category(yNames[0]);
+    const seen = new Uint8Array(col.levels.length);
+    for (const i of trainIdx) if (col.codes[i] >= 0) seen[col.codes[i]] = 1;
+    return new Targets('category', yNames, sortLevels(col.levels.filter((_, k) => seen[k]).map(canonicalLevel)));
+  }
+
+  /** Number of model outputs (fastai's `dls.c`): classes, or target columns. */
+  get c(): number {
+    return this.yBlock === 'category' ? this.vocab!.length : this.yNames.length;
+  }
+
+  /** Encodes the targets of every row of `df`. */
+  encode(df: DataFrame): Int32Array | Float32Array {
+    if (this.yBlock === 'category') {
+      const name = this.yNames[0];
+      const col = df.category(name);
+      // Shift by one so that 0 flags "missing or unseen" (encodeCategory's #na#).
+      const codes = encodeCategory(col, ['\u0000#na#', ...this.vocab!]);
+      for (let i = 0; i < codes.length; i++) {
+        if (codes[i] === 0) {
+          const reason = col.codes[i] < 0 ? 'missing value' : `class ${JSON.stringify(col.levels[col.codes[i]])} is not in the training vocab [${this.vocab!.join(', ')}]`;
+          throw new InvalidTargetError(df.source, name, i + 1, reason);
+        }
+        codes[i] -= 1;
+      }
+      return codes;
+    }
+    const nY = this.yNames.length;
+    const out = new Float32Array(df.nRows * nY);
+    this.yNames.forEach((name, j) => {
+      const v = this.yBlock === 'regression' ? df.numeric(name) : booleanColumn(df, name);
+      for (let i = 0; i < v.length; i++) {
+        const x = v[i];
+        if (Number.isNaN(x) || (this.yBlock === 'multiCategory' && x < 0))
+          throw new InvalidTargetError(df.source, name, i + 1, this.yBlock === 'regression' || x < 0 ? 'missing value' : 'not a boolean (0/1, true/false)');
+        out[i * nY + j] = x;
+      }
+    });
+    return out;
+  }
+
+  toJSON(): TargetsJSON {
+    return { yBlock: this.yBlock, yNames: [...this.yNames], ...(this.vocab ? { vocab: [...this.vocab] } : {}) };
+  }
+
+  static fromJSON(j: TargetsJSON): Targets {
+    return new Targets(j.yBlock, j.yNames, j.vocab);
+  }
+}
+
+function isNumeric(df: DataFrame, name: string): boolean {
+  const c = df.column(name);
+  return c.kind === 'number' || levelsAreNumeric(c.levels);
+}

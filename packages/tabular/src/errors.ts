@@ -1,0 +1,70 @@
+import { TfaiError } from '@tfai/core';
+
+/** A CSV file with no header, or a header and no rows. */
+export class EmptyCsvError extends TfaiError {
+  override name = 'EmptyCsvError';
+  constructor(
+    readonly file: string,
+    readonly reason = 'the file is empty',
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}
+
+/** A column named in the options (`catNames`, `contNames`, `yNames`, `validCol`…) that the data does not have. */
+export class MissingColumnError extends TfaiError {
+  override name = 'MissingColumnError';
+  constructor(
+    readonly file: string,
+    readonly column: string,
+    readonly available: readonly string[],
+  ) {
+    super(`${file}: no column "${column}" (columns: ${available.map((c) => `"${c}"`).join(', ')})`);
+  }
+}
+
+/** A value that is not a number in a column used as a number (a continuous variable, a regression target). */
+export class NonNumericValueError extends TfaiError {
+  override name = 'NonNumericValueError';
+  constructor(
+    readonly file: string,
+    readonly column: string,
+    /** 1-based data row (the header is not counted). */
+    readonly row: number,
+    readonly value: string,
+  ) {
+    super(`${file}: column "${column}", row ${row}: ${JSON.stringify(value)} is not a number`);
+  }
+}
+
+/** A row whose number of fields differs from the header's, or a CSV syntax error. */
+export class CsvFormatError extends TfaiError {
+  override name = 'CsvFormatError';
+  constructor(
+    readonly file: string,
+    /** 1-based data row (the header is not counted). */
+    readonly row: number,
+    reason: string,
+  ) {
+    super(`${file}: row ${row}: ${reason}`);
+  }
+}
+
+/** A target value the model cannot be trained or validated on (missing, or a class never seen in training). */
+export class InvalidTargetError extends TfaiError {
+  override name = 'InvalidTargetError';
+  constructor(
+    readonly file: string,
+    readonly column: string,
+    /** 1-based data row (the header is not counted). */
+    readonly row: number,
+    reason: string,
+  ) {
+    super(`${file}: target column "${column}", row ${row}: ${reason}`);
+  }
+}
+
+/** Options that contradict each other or the data (overlapping column lists, a split that is empty…). */
+export class TabularOptionsError extends TfaiError {
+  override name = 'TabularOptionsError';
+}

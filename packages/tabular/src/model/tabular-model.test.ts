@@ -1,0 +1,108 @@
+import * as tf from '@tensorflow/tfjs';
+import { numParams, type LayerInfo } from '@tfai/core';
+import { describe, expect, it } from 'vitest';
+import { readFixture, relError, toTensor, type FixtureTensor } from '../test-utils/fixtures.js';
+import { TabularModel, type TabularModelOptions } from './tabular-model.js';
+
+interface Variant {
+  emb_szs: [number, number][];
+  kwargs: { ps?: number[]; embed_p?: number; y_range?: [number, number]; bn_final?: boolean };
+  n_emb: number;
+  n_params: number;
+  embeds: LayerInfo[];
+  emb_drop: LayerInfo;
+  bn_cont: LayerInfo;
+  layers: (LayerInfo & { idx: number })[];
+}
+const ref = readFixture<{ tabular: Record<string, Variant> }>('reference.json').tabular;
+const VARIANTS = ['emb_szs_rule_on_cardinality', 'emb_szs_as_get_emb_sz_with_na', 'with_ps_embed_p_y_range_bn_final'];
+
+function build(v: Variant): TabularModel {
+  const k = v.kwargs;
+  const opts: TabularModelOptions = { layers: [200, 100], ps: k.ps, embedP: k.embed_p, yRange: k.y_range, bnFinal: k.bn_final };
+  // fastai's reference models: TabularModel(emb_szs, n_cont=6, out_sz=2, layers=[200, 100], **kwargs)
+  return new TabularModel(v.emb_szs, 6, 2, opts);
+}
+
+/** Our describe() children keyed by name, the layer list in the reference's shape (`idx` instead of `name`). */
+function parts(m: TabularModel): Record<string, LayerInfo> {
+  return Object.fromEntries((m.describe().children ?? []).map(({ name, ...rest }) => [name, rest as LayerInfo]));
+}
+const withoutName = ({ name: _n, ...rest }: LayerInfo): LayerInfo => rest as LayerInfo;
+
+describe('TabularModel against fastai 2.7', () => {
+  it.each(VARIANTS)('%s: layers, embeds, emb_drop, bn_cont and n_params equal the reference', (key) => {
+    const v = ref[key];
+    const m = build(v);
+    const p = parts(m);
+    expect(numParams(m)).toBe(v.n_params);
+    expect(m.nEmb).toBe(v.n_emb);
+    expect(p.embeds.children!.map(withoutName)).toEqual(v.embeds);
+    expect(p.emb_drop).toEqual(v.emb_drop);
+    expect(p.bn_cont).toEqual(v.bn_cont);
+    const layers = p.layers.children!.map(({ name, ...rest }) => ({ idx: Number(name), ...rest, ...(rest.children ? { children: rest.children } : {}) }));
+    expect(layers).toEqual(v.layers);
+    m.dispose();
+  });
+
+  it('loads parity_tabular_model.json (PyTorch names) and reproduces its eval outputs to 1e-5', () => {
+    const fx = readFixture<{ emb_szs: [number, number][]; x_cat: FixtureTensor; x_cont: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>('parity_tabular_model.json');
+    const m = new TabularModel(fx.emb_szs, 6, 2, { layers: [200, 100] });
+    const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, t]) => [k, toTensor(t)]));
+    expect(Object.keys(m.stateDict()).sort()).toEqual(Object.keys(sd).sort());
+    m.loadStateDict(sd);
+    m.eval();
+    tf.tidy(() => {
+      const out = m.call(toTensor(fx.x_cat), toTensor(fx.x_cont));
+      expect(out.shape).toEqual(fx.output.shape);
+      expect(relError(out, toTensor(fx.output))).toBeLessThan(1e-5);
+    });
+    tf.dispose(Object.values(sd));
+    m.dispose();
+  });
+
+  it('the single-gather embedding equals per-table lookups concatenated', () => {
+    const m = new TabularModel([[10, 6], [17, 8], [3, 3]], 0, 1, { layers: [4] });
+    tf.tidy(() => {
+      const xCat = tf.tensor2d([[0, 16, 2], [9, 0, 1], [3, 5, 0]], [3, 3], 'int32');
+      const cols = tf.unstack(xCat, 1);
+      const expected = tf.concat(m.embeds.items().map((e, i) => tf.gather(e.weight.variable, cols[i])), 1);
+      expect(relError(m.embed(xCat), expected)).toBe(0);
+    });
+    m.dispose();
+  });
+
+  it('embedding gradients land in the right table rows (cpu backend)', async () => {
+    const prev = tf.getBackend();
+    await tf.setBackend('cpu');
+    try {
+      const m = new TabularModel([[4, 2], [3, 3]], 0, 1, { layers: [4] });
+      const ws = m.embeds.items().map((e) => e.weight.variable);
+      tf.tidy(() => {
+        const xCat = tf.tensor2d([[1, 2], [1, 0]], [2, 2], 'int32');
+        const target = tf.randomNormal([2, 5]);
+        const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.concat([tf.gather(a, [1, 1]), tf.gather(b, [2, 0])], 1), target));
+        const expected = tf.grads(loss)([ws[0], ws[1]]);
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.embed(xCat), target)) as tf.Scalar, ws);
+        ws.forEach((w, i) => expect(relError(grads[w.name], expected[i])).toBeLessThan(1e-6));
+      });
+      m.dispose();
+    } finally {
+      await tf.setBackend(prev);
+    }
+  });
+
+  it('runs in training mode and with no categorical or no continuous input', () => {
+    tf.tidy(() => {
+      const a = new TabularModel([[5, 3]], 2, 3, { layers: [8], ps: 0.5, embedP: 0.1, yRange: [0, 1] });
+      const out = a.call(tf.tensor2d([[1], [4], [0]], [3, 1], 'int32'), tf.randomNormal([3, 2]));
+      expect(out.shape).toEqual([3, 3]);
+      const v = out.dataSync();
+      expect(v.every((x) => x > 0 && x < 1)).toBe(true);
+      const b = new TabularModel([], 2, 1, { layers: [8] });
+      expect(b.call(tf.zeros([3, 0], 'int32'), tf.randomNormal([3, 2])).shape).toEqual([3, 1]);
+      a.dispose();
+      b.dispose();
+    });
+  });
+});

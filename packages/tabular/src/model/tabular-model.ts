@@ -1,0 +1,128 @@
+import * as tf from '@tensorflow/tfjs';
+import { BatchNorm1d, Dropout, Module, ModuleList, ReLU, Sequential, SigmoidRange, type Embedding, type TensorModule } from '@tfai/core';
+import { fastaiEmbedding, LinBnDrop } from './fastai-layers.js';
+
+/** Options of {@link TabularModel} (fastai 2.7's defaults, except `layers`, which `tabular_learner` defaults to [200, 100]). */
+export interface TabularModelOptions {
+  /** Sizes of the hidden `LinBnDrop` layers (default [200, 100]). */
+  layers?: readonly number[];
+  /** Dropout of each hidden layer: one number for all, or one per layer (default 0). */
+  ps?: number | readonly number[];
+  /** Dropout after the embeddings (default 0). */
+  embedP?: number;
+  /** Squash the output into `[low, high]` with a `SigmoidRange`. */
+  yRange?: readonly [number, number];
+  /** BatchNorm in the hidden `LinBnDrop` layers (default true). */
+  useBn?: boolean;
+  /** BatchNorm in the last `LinBnDrop` too (default false). */
+  bnFinal?: boolean;
+  /** BatchNorm1d on the continuous inputs (default true). */
+  bnCont?: boolean;
+  /** Linear first in each `LinBnDrop` (default true). */
+  linFirst?: boolean;
+  /** Activation of the hidden layers (default `ReLU(inplace=True)`). */
+  act?: () => TensorModule;
+}
+
+/**
+ * fastai 2.7's `TabularModel`: one embedding per categorical column (then embedding dropout), BatchNorm1d on
+ * the continuous columns, and `LinBnDrop` blocks `[nEmb + nCont] + layers + [outSz]` (ReLU, BatchNorm, no
+ * Linear bias where a BatchNorm follows; the last block has no activation), then `SigmoidRange(yRange)`.
+ * Parameter names and shapes match PyTorch's (`embeds.0.weight`, `bn_cont.*`, `layers.0.0.weight`…).
+ *
+ * All embedding tables are looked up with a single gather: the tables are concatenated (flattened) at forward
+ * time and each output column reads `flat[base + code·dim + j]`, so the number of kernels does not grow with
+ * the number of categorical columns.
+ *
+ * @example
+ * ```ts
+ * const m = new TabularModel([[10, 6], [17, 8]], 6, 2, { layers: [200, 100] });
+ * m.call(tf.zeros([4, 2], 'int32'), tf.zeros([4, 6])).shape; // [4, 2]
+ * ```
+ */
+export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
+  readonly embeds: ModuleList<Embedding>;
+  readonly embDrop: Dropout;
+  readonly bnCont: BatchNorm1d | undefined;
+  readonly layers: Sequential;
+  /** Total embedding width (the sum of the embedding sizes). */
+  readonly nEmb: number;
+  // Per output column of the concatenated embeddings: which categorical column it reads, the row stride (the
+  // table's width) and the offset of its first element in the flattened tables.
+  private readonly colCat: tf.Variable;
+  private readonly colStride: tf.Variable;
+  private readonly colBase: tf.Variable;
+
+  constructor(
+    readonly embSzs: readonly (readonly [number, number])[],
+    readonly nCont: number,
+    readonly outSz: number,
+    opts: TabularModelOptions = {},
+  ) {
+    super();
+    const layers = [...(opts.layers ?? [200, 100])];
+    const ps = opts.ps === undefined ? layers.map(() => 0) : typeof opts.ps === 'number' ? layers.map(() => opts.ps as number) : [...opts.ps];
+    if (ps.length !== layers.length) throw new RangeError(`ps has ${ps.length} values for ${layers.length} layers`);
+    this.embeds = this.registerModule('embeds', new ModuleList(embSzs.map(([ni, nf]) => fastaiEmbedding(ni, nf))));
+    this.embDrop = this.registerModule('emb_drop', new Dropout(opts.embedP ?? 0));
+    this.bnCont = (opts.bnCont ?? true) ? this.registerModule('bn_cont', new BatchNorm1d(nCont)) : undefined;
+    this.nEmb = embSzs.reduce((s, [, nf]) => s + nf, 0);
+    const sizes = [this.nEmb + nCont, ...layers, outSz];
+    const useBn = opts.useBn ?? true;
+    const blocks: TensorModule[] = [];
+    for (let i = 0; i < sizes.length - 1; i++) {
+      const last = i === sizes.length - 2;
+      blocks.push(
+        new LinBnDrop(sizes[i], sizes[i + 1], {
+          bn: useBn && (!last || (opts.bnFinal ?? false)),
+          p: last ? 0 : ps[i],
+          act: last ? undefined : (opts.act?.() ?? new ReLU(true)),
+          linFirst: opts.linFirst ?? true,
+        }),
+      );
+    }
+    if (opts.yRange) blocks.push(new SigmoidRange(opts.yRange[0], opts.yRange[1]));
+    this.layers = this.registerModule('layers', new Sequential(...blocks));
+
+    const colCat: number[] = [];
+    const colStride: number[] = [];
+    const colBase: number[] = [];
+    let base = 0;
+    embSzs.forEach(([ni, nf], i) => {
+      for (let j = 0; j < nf; j++) {
+        colCat.push(i);
+        colStride.push(nf);
+        colBase.push(base + j);
+      }
+      base += ni * nf;
+    });
+    this.colCat = this.registerBuffer('col_cat', tf.tensor1d(colCat, 'int32'), false);
+    this.colStride = this.registerBuffer('col_stride', tf.tensor1d(colStride, 'int32'), false);
+    this.colBase = this.registerBuffer('col_base', tf.tensor1d(colBase, 'int32'), false);
+  }
+
+  /** The concatenated embeddings `[bs, nEmb]` of `xCat` `[bs, nCat]` (int32 codes), in one gather. */
+  embed(xCat: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const tables = this.embeds.items().map((e) => e.weight.variable.reshape([-1]));
+      const flat = tables.length === 1 ? tables[0] : tf.concat(tables);
+      const codes = tf.gather(xCat.dtype === 'int32' ? xCat : xCat.toInt(), this.colCat, 1);
+      return tf.gather(flat, tf.add(tf.mul(codes, this.colStride), this.colBase));
+    });
+  }
+
+  /** `xCat` int32 `[bs, nCat]` codes, `xCont` float32 `[bs, nCont]` (omitted when `nCont` is 0). */
+  forward(xCat: tf.Tensor, xCont?: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      let x: tf.Tensor | undefined;
+      if (this.nEmb !== 0) x = this.embDrop.call(this.embed(xCat));
+      if (this.nCont !== 0) {
+        if (!xCont) throw new RangeError(`TabularModel expects ${this.nCont} continuous inputs; xCont is missing`);
+        const c = this.bnCont ? this.bnCont.call(xCont) : xCont;
+        x = x ? tf.concat([x, c], 1) : c;
+      }
+      if (!x) throw new RangeError('TabularModel has neither embeddings nor continuous inputs');
+      return this.layers.call(x);
+    });
+  }
+}

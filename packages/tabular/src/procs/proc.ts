@@ -1,0 +1,42 @@
+import type { DataFrame } from '../data/dataframe.js';
+
+/**
+ * What procs read and rewrite: the table and the lists of categorical and continuous columns (FillMissing adds
+ * `<col>_na` columns to `catNames`; Categorify and Normalize replace columns by their encoded form).
+ */
+export interface ProcState {
+  df: DataFrame;
+  catNames: string[];
+  contNames: string[];
+}
+
+/** A proc as plain JSON (no code), as saved with an exported model. */
+export type ProcJSON =
+  | { type: 'Categorify'; classes: Record<string, string[]> }
+  | { type: 'FillMissing'; fillStrategy: FillStrategy; addCol: boolean; fillVals: Record<string, number>; fillValues: Record<string, number>; naCols: string[] }
+  | { type: 'Normalize'; means: Record<string, number>; stds: Record<string, number> };
+
+/** How FillMissing picks the value for missing cells (fastai's `FillStrategy`). */
+export type FillStrategy = 'median' | 'constant' | 'mode';
+
+/**
+ * A tabular preprocessing step, fit on the training rows only (as fastai's `TabularProc`): `setup` learns its
+ * statistics from the rows in `trainIdx`, `encode` rewrites every row with them. Procs run by `order`
+ * (FillMissing 0, Categorify 1, Normalize 99), whatever the order they are given in.
+ */
+export interface TabularProc {
+  readonly type: ProcJSON['type'];
+  readonly order: number;
+  /** Learns from the training rows; the state is as the procs before this one left it. */
+  setup(state: ProcState, trainIdx: Int32Array): void;
+  /** Encodes every row of `state` (replacing columns), with what `setup` learned. */
+  encode(state: ProcState): void;
+  toJSON(): ProcJSON;
+}
+
+/** The values of `col` at `idx`. */
+export function take(col: Float64Array | Float32Array, idx: Int32Array): Float64Array {
+  const out = new Float64Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = col[idx[i]];
+  return out;
+}

@@ -1,0 +1,65 @@
+// Helpers for tests: the fastai reference facts and the real data sets in ../shared.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+
+/** `../shared` beside the repository root. */
+export const SHARED = fileURLToPath(new URL('../../../../../shared/', import.meta.url));
+export const DATA = `${SHARED}data/`;
+
+export interface FixtureTensor {
+  shape: number[];
+  dtype?: string;
+  data: number[];
+}
+
+/** A file of `../shared/reference/fastai` as JSON. */
+export function readFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(`${SHARED}reference/fastai/${name}`, 'utf8')) as T;
+}
+
+/** A fixture tensor as a tf tensor (int64/bool → int32). */
+export function toTensor(t: FixtureTensor): tf.Tensor {
+  return tf.tensor(t.data.map(Number), t.shape, t.dtype !== undefined && /int|bool/.test(t.dtype) ? 'int32' : 'float32');
+}
+
+/** max |a - b| / max |b|. */
+export function relError(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(tf.max(tf.abs(b)).dataSync()[0], 1e-12));
+}
+
+/** A CSV of `../shared/data` parsed independently of the code under test (RFC 4180, header first; small files only). */
+export function readCsvRows(path: string): Record<string, string>[] {
+  const text = readFileSync(path, 'utf8');
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      row.push(field);
+      field = '';
+    }
+    else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += ch;
+  }
+  if (field || row.length) {
+    row.push(field);
+    rows.push(row);
+  }
+  const [header, ...body] = rows;
+  return body.map((r) => Object.fromEntries(header.map((h, j) => [h, r[j]])));
+}
