@@ -8,3 +8,26 @@ export { SentenceEncoder, maskedConcatPool, LinBnDrop, PoolingLinearClassifier, 
 export type { ClasConfig, TextClassifierOptions } from './models/classifier.js';
 export { padChunk, padInputChunk } from './data/pad-chunk.js';
 export type { PadChunkOptions } from './data/pad-chunk.js';
+export { LMDataLoader } from './data/lm-dataloader.js';
+export type { LMDataLoaderOptions } from './data/lm-dataloader.js';
+export { SortedDL, sortedOrder, sortishOrder, collateText } from './data/sorted-dl.js';
+export type { TextItem, SortedDLOptions } from './data/sorted-dl.js';
+export { makeVocab, Numericalize } from './data/numericalize.js';
+export type { MakeVocabOptions } from './data/numericalize.js';
+export { readTextFile, readCsv, decodeUtf8, column } from './data/read.js';
+export type { CsvTable } from './data/read.js';
+export { TextDecodeError, TextInputError } from './errors.js';
+export { progressReporter } from './progress.js';
+export type { ProgressOption } from './progress.js';
+export {
+  UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ, SPECIAL_TOKENS,
+  fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase, lowercaseWithEos, replaceSpace,
+  htmlUnescape, defaultRules, defaultPostRules, applyRules,
+} from './tokenize/rules.js';
+export type { TextRule } from './tokenize/rules.js';
+export { WordTokenizer, BaseTokenizer } from './tokenize/word-tokenizer.js';
+export type { Tokenizer } from './tokenize/word-tokenizer.js';
+export { SubwordTokenizer } from './tokenize/subword.js';
+export type { SubwordOptions, BatchTokenizer } from './tokenize/subword.js';
+export { tokenize1, tokenizeTexts, countTokens, tfaiHome } from './tokenize/tokenize.js';
+export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './tokenize/tokenize.js';

@@ -1,0 +1,89 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { TextDecodeError, TextInputError } from '../errors.js';
+
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1. */
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
+    // Overlong 3-byte forms, surrogates, and code points past U+10FFFF.
+    if ((c === 0xe0 && b[i + 1] < 0xa0) || (c === 0xed && b[i + 1] > 0x9f) || (c === 0xf0 && b[i + 1] < 0x90) || (c === 0xf4 && b[i + 1] > 0x8f)) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/**
+ * Decodes UTF-8 bytes strictly (a leading BOM is dropped): invalid bytes throw {@link TextDecodeError} naming
+ * `file` and the byte offset, instead of turning into U+FFFD silently.
+ * @example
+ * ```ts
+ * decodeUtf8(Uint8Array.of(0x68, 0x69), 'x.txt'); // 'hi'
+ * ```
+ */
+export function decodeUtf8(bytes: Uint8Array, file = '<bytes>'): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new TextDecodeError(file, Math.max(0, firstInvalidUtf8(bytes)));
+  }
+}
+
+/**
+ * Reads a UTF-8 text file ({@link decodeUtf8}).
+ * @example
+ * ```ts
+ * const text = await readTextFile('review.txt');
+ * ```
+ */
+export async function readTextFile(path: string): Promise<string> {
+  return decodeUtf8(await readFile(path), path);
+}
+
+interface PapaResult {
+  data: Record<string, string>[];
+  errors: { row?: number; message: string }[];
+  meta: { fields?: string[] };
+}
+interface Papa {
+  parse(text: string, config: { header: boolean; skipEmptyLines: boolean | 'greedy' }): PapaResult;
+}
+const papa = createRequire(import.meta.url)('papaparse') as Papa;
+
+/** A CSV file read as strings: its header and its rows. */
+export interface CsvTable {
+  fields: string[];
+  rows: Record<string, string>[];
+}
+
+/**
+ * Reads an RFC-4180 CSV file with a header (fields may contain newlines and quotes) with papaparse, strictly as UTF-8.
+ * Malformed rows throw {@link TextInputError} naming the file and row.
+ * @example
+ * ```ts
+ * const { rows } = await readCsv('../shared/data/fortunes/fortunes.csv');
+ * rows[0].text;
+ * ```
+ */
+export async function readCsv(path: string): Promise<CsvTable> {
+  const res = papa.parse(await readTextFile(path), { header: true, skipEmptyLines: 'greedy' });
+  const bad = res.errors[0];
+  if (bad) throw new TextInputError(`${path}: CSV error at row ${bad.row ?? '?'}: ${bad.message}`);
+  return { fields: res.meta.fields ?? [], rows: res.data };
+}
+
+/**
+ * The values of column `col`, with a clear error when it is missing.
+ * @example
+ * ```ts
+ * const texts = column(table, 'text', 'reviews.csv');
+ * ```
+ */
+export function column(table: CsvTable, col: string, file = 'CSV'): string[] {
+  if (!table.fields.includes(col)) throw new TextInputError(`${file}: no column "${col}" (columns: ${table.fields.join(', ')})`);
+  return table.rows.map((r) => r[col] ?? '');
+}
