@@ -25,6 +25,7 @@ export type { TabularProc, ProcJSON, ProcState, FillStrategy } from './procs/pro
 export { embSzRule, getEmbSz } from './model/emb-sz.js';
 export type { HasClasses } from './model/emb-sz.js';
 export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from './model/fastai-layers.js';
+export { gatherRows } from './model/gather-rows.js';
 export type { LinBnDropOptions } from './model/fastai-layers.js';
 export { TabularModel } from './model/tabular-model.js';
 export type { TabularModelOptions } from './model/tabular-model.js';

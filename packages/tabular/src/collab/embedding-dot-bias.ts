@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, type Embedding } from '@tfai/core';
 import { fastaiEmbedding } from '../model/fastai-layers.js';
+import { gatherRows } from '../model/gather-rows.js';
 
 /**
  * fastai's dot-product model for collaborative filtering: `u_weight[u]·i_weight[i] + u_bias[u] + i_bias[i]`,
@@ -34,8 +35,9 @@ export class EmbeddingDotBias extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const [users, items] = tf.unstack(x.dtype === 'int32' ? x : x.toInt(), 1);
-      const dot = tf.sum(tf.mul(this.uWeight.call(users), this.iWeight.call(items)), 1);
-      const res = tf.addN([dot, this.uBias.call(users).reshape([-1]), this.iBias.call(items).reshape([-1])]);
+      const look = (e: Embedding, idx: tf.Tensor) => gatherRows(e.weight.variable, idx);
+      const dot = tf.sum(tf.mul(look(this.uWeight, users), look(this.iWeight, items)), 1);
+      const res = tf.addN([dot, look(this.uBias, users).reshape([-1]), look(this.iBias, items).reshape([-1])]);
       if (!this.yRange) return res;
       const [lo, hi] = this.yRange;
       return tf.sigmoid(res).mul(hi - lo).add(lo);

@@ -61,10 +61,16 @@ describe('TabularModel against fastai 2.7', () => {
     m.dispose();
   });
 
-  it('the single-gather embedding equals per-table lookups concatenated', () => {
+  it.each([
+    ['float positions', 2 ** 24],
+    ['int positions (tables over 2^24 elements)', 0],
+  ])('the single lookup (%s) equals per-table gathers concatenated', (_, limit) => {
+    const saved = TabularModel.floatIndexLimit;
+    TabularModel.floatIndexLimit = limit;
     const m = new TabularModel([[10, 6], [17, 8], [3, 3]], 0, 1, { layers: [4] });
+    TabularModel.floatIndexLimit = saved;
     tf.tidy(() => {
-      const xCat = tf.tensor2d([[0, 16, 2], [9, 0, 1], [3, 5, 0]], [3, 3], 'int32');
+      const xCat = tf.tensor2d([[0, 16, 2], [9, 0, 1], [3, 5, 0], [9, 16, 2]], [4, 3], 'int32');
       const cols = tf.unstack(xCat, 1);
       const expected = tf.concat(m.embeds.items().map((e, i) => tf.gather(e.weight.variable, cols[i])), 1);
       expect(relError(m.embed(xCat), expected)).toBe(0);
@@ -72,19 +78,22 @@ describe('TabularModel against fastai 2.7', () => {
     m.dispose();
   });
 
-  it('embedding gradients land in the right table rows (cpu backend)', async () => {
+  it.each(['cpu', 'current'])('embedding gradients land in the right table rows, duplicates summed (%s backend)', async (backend) => {
     const prev = tf.getBackend();
-    await tf.setBackend('cpu');
+    if (backend === 'cpu') await tf.setBackend('cpu');
     try {
       const m = new TabularModel([[4, 2], [3, 3]], 0, 1, { layers: [4] });
       const ws = m.embeds.items().map((e) => e.weight.variable);
       tf.tidy(() => {
-        const xCat = tf.tensor2d([[1, 2], [1, 0]], [2, 2], 'int32');
-        const target = tf.randomNormal([2, 5]);
-        const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.concat([tf.gather(a, [1, 1]), tf.gather(b, [2, 0])], 1), target));
-        const expected = tf.grads(loss)([ws[0], ws[1]]);
-        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.embed(xCat), target)) as tf.Scalar, ws);
-        ws.forEach((w, i) => expect(relError(grads[w.name], expected[i])).toBeLessThan(1e-6));
+        const codes = [[1, 2], [1, 0], [3, 2]];
+        const target = tf.randomNormal([3, 5]);
+        const t = target.arraySync() as number[][];
+        // d(sum(embed·target))/d(table i, row r) = sum of target's columns of table i over the rows whose code is r.
+        const expected = [[4, 2, 0], [3, 3, 2]].map(([n, d, off], i) =>
+          Array.from({ length: n }, (_, r) => Array.from({ length: d }, (_, j) => codes.reduce((s, c, b) => s + (c[i] === r ? t[b][off + j] : 0), 0))),
+        );
+        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.embed(tf.tensor2d(codes, [3, 2], 'int32')), target)) as tf.Scalar, ws);
+        ws.forEach((w, i) => expect(relError(grads[w.name], tf.tensor2d(expected[i]))).toBeLessThan(1e-6));
       });
       m.dispose();
     } finally {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm1d, Dropout, Module, ModuleList, ReLU, Sequential, SigmoidRange, type Embedding, type TensorModule } from '@tfai/core';
 import { fastaiEmbedding, LinBnDrop } from './fastai-layers.js';
+import { gatherRows } from './gather-rows.js';
 
 /** Options of {@link TabularModel} (fastai 2.7's defaults, except `layers`, which `tabular_learner` defaults to [200, 100]). */
 export interface TabularModelOptions {
@@ -30,9 +31,9 @@ export interface TabularModelOptions {
  * Linear bias where a BatchNorm follows; the last block has no activation), then `SigmoidRange(yRange)`.
  * Parameter names and shapes match PyTorch's (`embeds.0.weight`, `bn_cont.*`, `layers.0.0.weight`…).
  *
- * All embedding tables are looked up with a single gather: the tables are concatenated (flattened) at forward
- * time and each output column reads `flat[base + code·dim + j]`, so the number of kernels does not grow with
- * the number of categorical columns.
+ * All embedding tables are looked up at once: the tables are flattened and concatenated at forward time, and
+ * each output column reads `flat[base + code·dim + j]` (one matMul for the positions, one GatherNd, ScatterNd
+ * backward), so the number of kernels hardly grows with the number of categorical columns.
  *
  * @example
  * ```ts
@@ -41,17 +42,18 @@ export interface TabularModelOptions {
  * ```
  */
 export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
+  /** Table sizes below this compute lookup positions in float32 (exact up to 2^24); exposed for tests. */
+  static floatIndexLimit = 2 ** 24;
   readonly embeds: ModuleList<Embedding>;
   readonly embDrop: Dropout;
   readonly bnCont: BatchNorm1d | undefined;
   readonly layers: Sequential;
   /** Total embedding width (the sum of the embedding sizes). */
   readonly nEmb: number;
-  // Per output column of the concatenated embeddings: which categorical column it reads, the row stride (the
-  // table's width) and the offset of its first element in the flattened tables.
-  private readonly colCat: tf.Variable;
-  private readonly colStride: tf.Variable;
-  private readonly colBase: tf.Variable;
+  // Maps codes to positions in the flattened, concatenated tables: output column c of the embeddings reads
+  // flat[base(c) + code(cat(c))·dim(c)]. Below 2^24 table elements (exact in float32) that is one matMul of the
+  // codes by `codeToFlat` ([nCat, nEmb], dim(c) in row cat(c)) plus `flatBase`; above, int32 gather/mul/add.
+  private readonly index: { float: true; codeToFlat: tf.Variable; flatBase: tf.Variable } | { float: false; cat: tf.Variable; stride: tf.Variable; base: tf.Variable };
 
   constructor(
     readonly embSzs: readonly (readonly [number, number])[],
@@ -84,30 +86,50 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
     if (opts.yRange) blocks.push(new SigmoidRange(opts.yRange[0], opts.yRange[1]));
     this.layers = this.registerModule('layers', new Sequential(...blocks));
 
-    const colCat: number[] = [];
-    const colStride: number[] = [];
-    const colBase: number[] = [];
+    const nCat = embSzs.length;
+    const codeToFlat = new Float32Array(nCat * this.nEmb);
+    const flatBase = new Float32Array(this.nEmb);
+    const colBaseInt = new Int32Array(this.nEmb);
     let base = 0;
+    let col = 0;
     embSzs.forEach(([ni, nf], i) => {
-      for (let j = 0; j < nf; j++) {
-        colCat.push(i);
-        colStride.push(nf);
-        colBase.push(base + j);
+      for (let j = 0; j < nf; j++, col++) {
+        codeToFlat[i * this.nEmb + col] = nf;
+        flatBase[col] = base + j;
+        colBaseInt[col] = base + j;
       }
       base += ni * nf;
     });
-    this.colCat = this.registerBuffer('col_cat', tf.tensor1d(colCat, 'int32'), false);
-    this.colStride = this.registerBuffer('col_stride', tf.tensor1d(colStride, 'int32'), false);
-    this.colBase = this.registerBuffer('col_base', tf.tensor1d(colBase, 'int32'), false);
+    if (base < TabularModel.floatIndexLimit)
+      this.index = {
+        float: true,
+        codeToFlat: this.registerBuffer('code_to_flat', tf.tensor2d(codeToFlat, [nCat, this.nEmb]), false),
+        flatBase: this.registerBuffer('flat_base', tf.tensor1d(flatBase), false),
+      };
+    else {
+      const cat = Int32Array.from({ length: this.nEmb }, (_, c) => embSzs.findIndex((_, i) => codeToFlat[i * this.nEmb + c] !== 0));
+      this.index = {
+        float: false,
+        cat: this.registerBuffer('col_cat', tf.tensor1d(cat, 'int32'), false),
+        stride: this.registerBuffer('col_stride', tf.tensor1d(Int32Array.from(cat, (i) => embSzs[i][1]), 'int32'), false),
+        base: this.registerBuffer('col_base', tf.tensor1d(colBaseInt, 'int32'), false),
+      };
+    }
   }
 
-  /** The concatenated embeddings `[bs, nEmb]` of `xCat` `[bs, nCat]` (int32 codes), in one gather. */
+  /**
+   * The concatenated embeddings `[bs, nEmb]` of `xCat` `[bs, nCat]` (int32 codes), with one lookup into the
+   * flattened tables (see {@link gatherRows}) whatever the number of categorical columns.
+   */
   embed(xCat: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const tables = this.embeds.items().map((e) => e.weight.variable.reshape([-1]));
       const flat = tables.length === 1 ? tables[0] : tf.concat(tables);
-      const codes = tf.gather(xCat.dtype === 'int32' ? xCat : xCat.toInt(), this.colCat, 1);
-      return tf.gather(flat, tf.add(tf.mul(codes, this.colStride), this.colBase));
+      const ix = this.index;
+      const idx = ix.float
+        ? tf.cast(tf.fused.matMul({ a: tf.cast(xCat, 'float32') as tf.Tensor2D, b: ix.codeToFlat as tf.Tensor2D, bias: ix.flatBase }), 'int32')
+        : tf.add(tf.mul(tf.gather(tf.cast(xCat, 'int32'), ix.cat, 1), ix.stride), ix.base);
+      return gatherRows(flat, idx);
     });
   }
 
