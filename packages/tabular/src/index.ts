@@ -28,7 +28,7 @@ export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from './mo
 export { gatherRows } from './model/gather-rows.js';
 export type { LinBnDropOptions } from './model/fastai-layers.js';
 export { TabularModel } from './model/tabular-model.js';
-export type { TabularModelOptions } from './model/tabular-model.js';
+export type { TabularModelOptions, TabularModelConfig } from './model/tabular-model.js';
 export { EmbeddingDotBias } from './collab/embedding-dot-bias.js';
 export { EmbeddingNN } from './collab/embedding-nn.js';
 export { CollabDataLoaders } from './collab/collab-dataloaders.js';

@@ -42,6 +42,9 @@ describe('TabularModel against fastai 2.7', () => {
     expect(p.bn_cont).toEqual(v.bn_cont);
     const layers = p.layers.children!.map(({ name, ...rest }) => ({ idx: Number(name), ...rest, ...(rest.children ? { children: rest.children } : {}) }));
     expect(layers).toEqual(v.layers);
+    const again = TabularModel.fromConfig(JSON.parse(JSON.stringify(m.config)));
+    expect(again.describe()).toEqual(m.describe());
+    again.dispose();
     m.dispose();
   });
 

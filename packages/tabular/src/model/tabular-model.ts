@@ -25,6 +25,21 @@ export interface TabularModelOptions {
   act?: () => TensorModule;
 }
 
+/** The constructor arguments of a {@link TabularModel} as plain JSON (for export), defaults filled in. */
+export interface TabularModelConfig {
+  embSzs: [number, number][];
+  nCont: number;
+  outSz: number;
+  layers: number[];
+  ps: number[];
+  embedP: number;
+  yRange: [number, number] | null;
+  useBn: boolean;
+  bnFinal: boolean;
+  bnCont: boolean;
+  linFirst: boolean;
+}
+
 /**
  * fastai 2.7's `TabularModel`: one embedding per categorical column (then embedding dropout), BatchNorm1d on
  * the continuous columns, and `LinBnDrop` blocks `[nEmb + nCont] + layers + [outSz]` (ReLU, BatchNorm, no
@@ -50,6 +65,8 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
   readonly layers: Sequential;
   /** Total embedding width (the sum of the embedding sizes). */
   readonly nEmb: number;
+  /** The constructor arguments as JSON (a custom `act` is not recorded). */
+  readonly config: TabularModelConfig;
   // Maps codes to positions in the flattened, concatenated tables: output column c of the embeddings reads
   // flat[base(c) + code(cat(c))·dim(c)]. Below 2^24 table elements (exact in float32) that is one matMul of the
   // codes by `codeToFlat` ([nCat, nEmb], dim(c) in row cat(c)) plus `flatBase`; above, int32 gather/mul/add.
@@ -65,6 +82,19 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
     const layers = [...(opts.layers ?? [200, 100])];
     const ps = opts.ps === undefined ? layers.map(() => 0) : typeof opts.ps === 'number' ? layers.map(() => opts.ps as number) : [...opts.ps];
     if (ps.length !== layers.length) throw new RangeError(`ps has ${ps.length} values for ${layers.length} layers`);
+    this.config = {
+      embSzs: embSzs.map(([ni, nf]) => [ni, nf]),
+      nCont,
+      outSz,
+      layers,
+      ps,
+      embedP: opts.embedP ?? 0,
+      yRange: opts.yRange ? [opts.yRange[0], opts.yRange[1]] : null,
+      useBn: opts.useBn ?? true,
+      bnFinal: opts.bnFinal ?? false,
+      bnCont: opts.bnCont ?? true,
+      linFirst: opts.linFirst ?? true,
+    };
     this.embeds = this.registerModule('embeds', new ModuleList(embSzs.map(([ni, nf]) => fastaiEmbedding(ni, nf))));
     this.embDrop = this.registerModule('emb_drop', new Dropout(opts.embedP ?? 0));
     this.bnCont = (opts.bnCont ?? true) ? this.registerModule('bn_cont', new BatchNorm1d(nCont)) : undefined;
@@ -115,6 +145,18 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
         base: this.registerBuffer('col_base', tf.tensor1d(colBaseInt, 'int32'), false),
       };
     }
+  }
+
+  /**
+   * A model (fresh weights) from {@link config}.
+   * @example
+   * ```ts
+   * const again = TabularModel.fromConfig(JSON.parse(JSON.stringify(model.config)));
+   * ```
+   */
+  static fromConfig(c: TabularModelConfig): TabularModel {
+    const { embSzs, nCont, outSz, yRange, ...opts } = c;
+    return new TabularModel(embSzs, nCont, outSz, { ...opts, yRange: yRange ?? undefined });
   }
 
   /**
