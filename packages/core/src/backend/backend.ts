@@ -108,6 +108,8 @@ async function activate(name: BackendName, opts: SetBackendOptions): Promise<voi
       if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the wasm backend failed to initialise');
       break;
     case 'cpu':
+      // tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for batch > 1 (see wasm/register-cpu.ts).
+      (await import('./wasm/register-cpu.js')).registerCpuKernels();
       if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError(name, 'the cpu backend failed to initialise');
       break;
   }

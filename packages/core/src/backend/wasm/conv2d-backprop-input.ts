@@ -55,7 +55,7 @@ export function phaseFilter(
           if (b >= kw) continue;
           const src = (a * kw + b) * ci * co;
           const dst = (i * mw + j) * co * p + (rh * sw + rw) * ci;
-          for (let c = 0; c < ci; c++) for (let o = 0; o < co; o++) f[dst + o * p + c] = w[src + c * co + o];
+          for (let o = 0; o < co; o++) for (let c = 0; c < ci; c++) f[dst + o * p + c] = w[src + c * co + o];
         }
       }
     }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import { setBackend } from '../backend.js';
 import { registerTfaiKernels, unregisterTfaiKernels } from './register.js';
 import { randomInput, relErr, runOn, wasmVsCpu, type Input } from './testing.js';
 
@@ -90,5 +91,17 @@ describe("tfjs 4.22's own kernels (why tfai replaces them; drop ours once these 
 
   it('cpu ResizeNearestNeighborGrad is wrong for batch > 1', async () => {
     expect(await errorsOfStock('cpu', 'nearest x2')).toBeGreaterThan(0.1);
+  });
+
+  it("tfai's cpu backend gets the fixed kernel without the wasm setup", async () => {
+    unregisterTfaiKernels();
+    try {
+      await setBackend('cpu');
+      const kernel = tf.getKernel(tf.ResizeNearestNeighborGrad, 'cpu');
+      expect(Reflect.get(kernel.kernelFunc, Symbol.for('tfai.kernel'))).toBe(true);
+      expect(Reflect.get(tf.getKernel(tf.MaxPoolGrad, 'wasm').kernelFunc, Symbol.for('tfai.kernel'))).toBeUndefined();
+    } finally {
+      registerTfaiKernels();
+    }
   });
 });

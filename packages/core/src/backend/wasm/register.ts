@@ -10,70 +10,29 @@ import { fastMatMul } from './batch-matmul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
+import { CPU_KERNELS } from './register-cpu.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { fastTile } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+import { registerKernels, restoreStockKernels, type Replacement } from './registry.js';
 
-/** Marks kernel functions registered here, so registering twice (or from two copies of this module) is a no-op. */
-const MARK = Symbol.for('tfai.kernel');
-type Marked = tf.KernelFunc & { [MARK]?: true };
-
-/** A kernel to register: either a whole new function, or a wrapper around the stock one. */
-interface Replacement {
-  kernelName: string;
-  backendName: string;
-  kernelFunc?: tf.KernelFunc;
-  wrap?: (stock: tf.KernelFunc) => tf.KernelFunc;
-}
-
-/** The kernels, by `${backendName}/${kernelName}`. */
+/** The kernels; `registerTfaiKernels` filters them by `${backendName}/${kernelName}`. */
 export const TFAI_KERNELS: readonly Replacement[] = [
   conv2DBackpropFilterConfig,
   conv2DBackpropInputConfig,
   unsortedSegmentSumConfig,
   maxPoolGradConfig,
   resizeNearestNeighborGradConfig('wasm'),
-  resizeNearestNeighborGradConfig('cpu'),
+  ...CPU_KERNELS,
   { kernelName: tf.BatchMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf._FusedMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf.Tile, backendName: 'wasm', wrap: fastTile },
 ];
 
-const keyOf = (k: Replacement): string => `${k.backendName}/${k.kernelName}`;
-
-/** The kernels ours replaced (undefined: there was none), to put them back. */
-const stockKernels = new Map<string, tf.KernelConfig | undefined>();
-
-/**
- * Registers {@link TFAI_KERNELS} (or those of them whose `backend/kernel` key is in `only`), keeping the stock
- * kernel's setup/dispose functions (they bind the wasm functions other kernels share). Idempotent.
- */
+/** Registers {@link TFAI_KERNELS}, or those whose `backend/kernel` key is in `only`. Idempotent. */
 export function registerTfaiKernels(only?: ReadonlySet<string>): void {
-  for (const k of TFAI_KERNELS) {
-    if (only && !only.has(keyOf(k))) continue;
-    const stock = tf.getKernel(k.kernelName, k.backendName);
-    if (stock && (stock.kernelFunc as Marked)[MARK]) continue;
-    const kernelFunc: Marked | undefined = k.wrap ? (stock ? k.wrap(stock.kernelFunc) : undefined) : k.kernelFunc;
-    if (!kernelFunc) continue;
-    kernelFunc[MARK] = true;
-    if (stock) tf.unregisterKernel(k.kernelName, k.backendName);
-    stockKernels.set(keyOf(k), stock);
-    tf.registerKernel({
-      kernelName: k.kernelName,
-      backendName: k.backendName,
-      kernelFunc,
-      ...(stock?.setupFunc ? { setupFunc: stock.setupFunc } : {}),
-      ...(stock?.disposeFunc ? { disposeFunc: stock.disposeFunc } : {}),
-    });
-  }
+  registerKernels(TFAI_KERNELS, only);
 }
 
 /** Puts tfjs's own kernels back (for measuring ours against them). */
-export function unregisterTfaiKernels(): void {
-  for (const [key, stock] of stockKernels) {
-    const [backendName, kernelName] = key.split('/');
-    tf.unregisterKernel(kernelName, backendName);
-    if (stock) tf.registerKernel(stock);
-  }
-  stockKernels.clear();
-}
+export const unregisterTfaiKernels = restoreStockKernels;

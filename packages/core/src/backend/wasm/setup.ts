@@ -1,7 +1,14 @@
 import os from 'node:os';
 import type { SetBackendOptions } from '../backend.js';
 import { registerTfaiKernels } from './register.js';
-import { MAX_WASM_THREADS, initWasm, requestedWasmThreads, shutdownWasm, wasmThreadCount } from './threads.js';
+import {
+  MAX_WASM_THREADS,
+  initWasm,
+  requestedWasmThreads,
+  shutdownWasm,
+  threadsUnavailable,
+  wasmThreadCount,
+} from './threads.js';
 
 export { shutdownWasm, wasmThreadCount } from './threads.js';
 
@@ -35,7 +42,12 @@ export async function setupWasm(opts: SetBackendOptions): Promise<void> {
   const running = requestedWasmThreads();
   // Without an explicit count, a running backend keeps its own.
   if (opts.threads === undefined && running !== undefined) return;
-  const threads = wasmThreadsWanted(opts);
+  let threads = wasmThreadsWanted(opts);
+  const blocked = threadsUnavailable();
+  if (threads > 1 && blocked) {
+    console.warn(`tfai: wasm runs on 1 thread: ${blocked}`);
+    threads = 1;
+  }
   if (running === threads) return;
   if (wasmThreadCount() !== undefined) shutdownWasm();
   try {

@@ -89,6 +89,15 @@ function patchForInit(threads: number): () => void {
   return () => restores.forEach((restore) => restore());
 }
 
+/**
+ * Why pthread workers cannot start in this process, if they cannot: workers inherit node's command-line flags,
+ * and `--input-type` (allowed with `-e` only) stops a worker from loading its script.
+ */
+export function threadsUnavailable(): string | undefined {
+  const flag = process.execArgv.find((a) => a.startsWith('--input-type'));
+  return flag ? `node was started with ${flag}, which worker threads inherit and cannot run with` : undefined;
+}
+
 /** The thread count {@link initWasm} last started the backend with (undefined: not started by us). */
 let started: { backend: BackendWasm; threads: number } | undefined;
 
