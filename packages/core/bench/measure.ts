@@ -1,0 +1,138 @@
+// Times one training step of one benchmark model on wasm in this process and prints `RESULT {json}`, as
+// ../shared/reference/torch/bench.py does for PyTorch. run.ts starts one such process per model and thread count
+// (a model that exhausts wasm's heap then fails alone, and each process's peak RSS is its model's).
+// Env: MODEL=resnet18|tabular|lstm, THREADS (wasm threads, default 1), HIDDEN (LSTM, default 1152), WARM (2), STEPS (5).
+// Run from packages/core: `MODEL=tabular node --import tsx bench/measure.ts`.
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { Adam, getBackend, manualSeed, numParams, setBackend } from '../src/index.js';
+import { wasmThreadCount } from '../src/backend/wasm/threads.js';
+import { MODEL_NAMES, buildBenchModel, type ModelName } from './models.js';
+
+/** What one measurement reports (the fields shared with bench.py's RESULT line, plus memory). */
+export interface MeasureResult {
+  model: ModelName;
+  cfg: string;
+  backend: string;
+  threads: number | null;
+  warm: number;
+  steps: number;
+  median_ms: number;
+  min_ms: number;
+  max_ms: number;
+  times_ms: number[];
+  throughput: number;
+  unit: string;
+  loss_first: number;
+  loss_last: number;
+  n_params: number;
+  torch_params: number | null;
+  /** Peak of `tf.memory().numBytes` during one (profiled, untimed) step. */
+  peak_tensor_bytes: number;
+  /** `tf.memory().numBytes` between steps (parameters, optimizer state, inputs). */
+  resident_tensor_bytes: number;
+  /** Tensors left over by the timed steps (should be 0). */
+  leaked_tensors: number;
+  /** Size of the wasm heap (it grows, never shrinks; 4 GB at most). */
+  wasm_heap_bytes: number | null;
+  rss_bytes: number;
+  max_rss_bytes: number;
+  total_s: number;
+  /** `os.loadavg()` at the end (other processes on the same cores make absolute times noisy). */
+  loadavg: number[];
+}
+
+const env = (k: string, d: string) => process.env[k] ?? d;
+const round1 = (v: number) => Math.round(v * 10) / 10;
+
+function wasmHeapBytes(): number | null {
+  const heap: unknown = Reflect.get((tf.backend() as Partial<BackendWasm>).wasm ?? {}, 'HEAPU8');
+  return heap instanceof Uint8Array ? heap.buffer.byteLength : null;
+}
+
+/**
+ * Builds `name` and times WARM + STEPS training steps (forward, backward, Adam as torch.optim.Adam(lr=1e-3)), as
+ * Learner's training step does: `tf.variableGrads` of the loss, `opt.step(grads)`, a `dataSync` of the loss so the
+ * step is finished, and disposal of the gradients.
+ * @example
+ * ```ts
+ * const r = await measure('tabular', { threads: 1, hidden: 1152, warm: 2, steps: 5 });
+ * r.median_ms;
+ * ```
+ */
+async function measure(name: ModelName, o: { threads: number; hidden: number; warm: number; steps: number }): Promise<MeasureResult> {
+  const t00 = performance.now();
+  await setBackend('wasm', { threads: o.threads });
+  manualSeed(0);
+  const b = buildBenchModel(name, o.hidden);
+  b.model.train();
+  // torch.optim.Adam's hyper-parameters (fastai's defaults would add weight decay and eps 1e-5).
+  const opt = new Adam([b.model.parameters()], { lr: 1e-3, mom: 0.9, sqrMom: 0.999, eps: 1e-8, wd: 0 });
+  const vars = opt.trainableVariables();
+  const step = (): number => {
+    const { value, grads } = tf.variableGrads(b.loss, vars);
+    opt.step(grads);
+    const loss = value.dataSync()[0];
+    tf.dispose([value, ...Object.values(grads)]);
+    return loss;
+  };
+  const times: number[] = [];
+  let lossFirst = NaN;
+  let lossLast = NaN;
+  let before = 0;
+  for (let i = 0; i < o.warm + o.steps; i++) {
+    if (i === o.warm) before = tf.memory().numTensors;
+    const t0 = performance.now();
+    lossLast = step();
+    const dt = performance.now() - t0;
+    if (i === 0) lossFirst = lossLast;
+    if (i >= o.warm) times.push(dt);
+  }
+  const leaked = tf.memory().numTensors - before;
+  const resident = tf.memory().numBytes;
+  const profile = await tf.profile(() => void step());
+  const sorted = [...times].sort((a, b) => a - b);
+  const med = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const result: MeasureResult = {
+    model: name,
+    cfg: b.cfg,
+    backend: `tfai-${getBackend()}-tfjs-${tf.version.tfjs}`,
+    threads: wasmThreadCount() ?? null,
+    warm: o.warm,
+    steps: o.steps,
+    median_ms: round1(med),
+    min_ms: round1(sorted[0]),
+    max_ms: round1(sorted[sorted.length - 1]),
+    times_ms: times.map(round1),
+    throughput: round1(b.items / (med / 1000)),
+    unit: b.unit,
+    loss_first: lossFirst,
+    loss_last: lossLast,
+    n_params: numParams(b.model),
+    torch_params: b.torchParams ?? null,
+    peak_tensor_bytes: profile.peakBytes,
+    resident_tensor_bytes: resident,
+    leaked_tensors: leaked,
+    wasm_heap_bytes: wasmHeapBytes(),
+    rss_bytes: process.memoryUsage().rss,
+    max_rss_bytes: process.resourceUsage().maxRSS * 1024,
+    total_s: round1((performance.now() - t00) / 1000),
+    loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100),
+  };
+  opt.dispose();
+  b.dispose();
+  return result;
+}
+
+// A script (run.ts imports only its types): measure, print, exit (pthread workers would otherwise linger).
+const name = env('MODEL', 'tabular') as ModelName;
+if (!MODEL_NAMES.includes(name)) throw new Error(`MODEL=${name} is not one of ${MODEL_NAMES.join(', ')}`);
+const r = await measure(name, {
+  threads: Number(env('THREADS', '1')),
+  hidden: Number(env('HIDDEN', '1152')),
+  warm: Number(env('WARM', '2')),
+  steps: Number(env('STEPS', '5')),
+});
+console.log(`RESULT ${JSON.stringify(r)}`);
+process.exit(0);

@@ -1,0 +1,227 @@
+// `npm run bench` in packages/core: one training step (forward, backward, Adam) of the three models of
+// ../shared/reference/torch/bench.py — ResNet-18 at 64×64 bs16, the TabularModel at bs512, the 3-layer LSTM LM
+// (T70 bs16) — built from core modules on wasm, and the same step in PyTorch through bench.py, back to back, as
+// `ratio = torch_ms / tfai_ms` (1 = as fast as PyTorch; the goal is 0.5). Each measurement runs in its own
+// process (bench/measure.ts for tfai), one model and thread count at a time, and the two sides of a ratio run
+// one right after the other so that load from other processes hits both alike.
+//
+// Env: BENCH_MODELS=resnet18,tabular,lstm  BENCH_THREADS=1,2 (wasm threads; PyTorch gets the same count)
+//      LSTM_HIDDEN=1152 (comma list)  LSTM_FALLBACK_HIDDEN=256 (measured too when a hidden size fails on wasm)
+//      BENCH_TIMEOUT_S=900 (per measurement, each side)  WARM=2  STEPS=5  LSTM_WARM, LSTM_STEPS (default WARM, STEPS)
+//      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
+//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<path of bench.py>
+// Writes bench-results/core-bench.json and prints it to stdout; progress and the table go to stderr.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { MODEL_NAMES, type ModelName } from './models.js';
+import type { MeasureResult } from './measure.js';
+
+const env = (k: string, d: string) => process.env[k] ?? d;
+const list = (k: string, d: string) => env(k, d).split(',').map((s) => s.trim()).filter(Boolean);
+
+const MODELS = list('BENCH_MODELS', MODEL_NAMES.join(',')) as ModelName[];
+const THREADS = list('BENCH_THREADS', '1,2').map(Number);
+const HIDDENS = list('LSTM_HIDDEN', '1152').map(Number);
+const FALLBACK_HIDDEN = Number(env('LSTM_FALLBACK_HIDDEN', '256'));
+const TIMEOUT_S = Number(env('BENCH_TIMEOUT_S', '900'));
+const WARM = env('WARM', '2');
+const STEPS = env('STEPS', '5');
+/** Warm-up and timed steps of a model: the LSTM LM (minutes per step on a busy machine) may be given fewer. */
+const stepsOf = (model: ModelName) => (model === 'lstm' ? { WARM: env('LSTM_WARM', WARM), STEPS: env('LSTM_STEPS', STEPS) } : { WARM, STEPS });
+const ROUNDS = Number(env('BENCH_ROUNDS', '1'));
+const PYTHON = env('BENCH_PYTHON', '/usr/bin/python3');
+const TORCH_BENCH = env('TORCH_BENCH', fileURLToPath(new URL('../../../../shared/reference/torch/bench.py', import.meta.url)));
+const OUT = fileURLToPath(new URL('../bench-results/core-bench.json', import.meta.url));
+const CORE_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+for (const m of MODELS) if (!MODEL_NAMES.includes(m)) throw new Error(`BENCH_MODELS: '${m}' is not one of ${MODEL_NAMES.join(', ')}`);
+for (const t of THREADS) if (!Number.isInteger(t) || t < 1) throw new Error(`BENCH_THREADS: '${t}' is not a positive integer`);
+
+/** bench.py's RESULT line, plus the process's peak RSS. */
+interface TorchResult {
+  median_ms: number;
+  threads: number;
+  backend: string;
+  times_ms: number[];
+  loss_last: number;
+  max_rss_bytes?: number;
+  [k: string]: unknown;
+}
+type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
+
+interface Row {
+  round: number;
+  model: ModelName;
+  hidden?: number;
+  threads: number;
+  tfai: Outcome<MeasureResult>;
+  torch: Outcome<TorchResult> | { ok: false; skipped: string };
+  /** torch_ms / tfai_ms: 1 = as fast as PyTorch, the goal is ≥ 0.5. */
+  ratio: number | null;
+}
+
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+/** The JSON of the last `RESULT {…}` line of a child's stdout. */
+function parseResult<T>(stdout: string): T | undefined {
+  const line = stdout.split('\n').reverse().find((l) => l.startsWith('RESULT '));
+  return line ? (JSON.parse(line.slice(7)) as T) : undefined;
+}
+
+function failure(r: ReturnType<typeof spawnSync>, what: string, timeoutS?: number): string {
+  const err = r.error as NodeJS.ErrnoException | undefined;
+  if (err?.code === 'ETIMEDOUT') return `${what}: no result within ${timeoutS} s (killed)`;
+  if (err) return `${what}: ${err.message}`;
+  const tail = String(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+  return `${what}: exit ${r.status ?? r.signal}${tail ? ` — ${tail}` : ''}`;
+}
+
+function runTfai(model: ModelName, threads: number, hidden: number): Outcome<MeasureResult> {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('measure.ts', import.meta.url))], {
+    cwd: CORE_DIR,
+    env: { ...process.env, MODEL: model, THREADS: String(threads), HIDDEN: String(hidden), ...stepsOf(model), TFAI_BACKEND: 'wasm' },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: TIMEOUT_S * 1000,
+    maxBuffer: 64 << 20,
+  });
+  const result = r.status === 0 ? parseResult<MeasureResult>(r.stdout) : undefined;
+  return result ? { ok: true, result } : { ok: false, error: failure(r, 'tfai', TIMEOUT_S) };
+}
+
+function torchMissing(): string | undefined {
+  if (!existsSync(TORCH_BENCH)) return `${TORCH_BENCH} not found`;
+  const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+  if (r.error) return `${PYTHON}: ${r.error.message}`;
+  if (r.status !== 0) return `${PYTHON} has no torch (apt-get install python3-torch python3-torchvision)`;
+  return undefined;
+}
+
+/** Runs bench.py unchanged in a Python that then prints its own peak RSS (ru_maxrss, KB on Linux). */
+const TORCH_WRAPPER = [
+  'import resource, runpy, sys',
+  'sys.argv = [sys.argv[1]]',
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+  "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+].join('\n');
+
+function runTorch(model: ModelName, threads: number, hidden: number): Outcome<TorchResult> {
+  const r = spawnSync(PYTHON, ['-c', TORCH_WRAPPER, TORCH_BENCH], {
+    // PASSIVE: with another process on a core, spinning OpenMP threads make a step up to 10× slower.
+    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', MODEL: model, THREADS: String(threads), HIDDEN: String(hidden), ...stepsOf(model) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: TIMEOUT_S * 1000,
+    maxBuffer: 64 << 20,
+  });
+  const result = r.status === 0 ? parseResult<TorchResult>(r.stdout) : undefined;
+  if (!result) return { ok: false, error: failure(r, 'pytorch', TIMEOUT_S) };
+  const rss = /MAXRSS_KB (\d+)/.exec(r.stdout);
+  if (rss) result.max_rss_bytes = Number(rss[1]) * 1024;
+  return { ok: true, result };
+}
+
+/** The LSTM implementation measured: lstmRecurrence's last commit, and whether the tree has changes on top. */
+function lstmSource(): string {
+  const files = ['src/nn/layers/lstm.ts', 'src/nn/layers/lstm-recurrence.ts'];
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: CORE_DIR, encoding: 'utf8' }).stdout?.trim() ?? '';
+  const commit = git('log', '-1', '--format=%h %s', '--', ...files);
+  const dirty = git('status', '--porcelain', '--', ...files);
+  return `core LSTM (input projection in one matMul + lstmRecurrence, hand-written BPTT via tf.customGrad) at ${commit || 'uncommitted'}${dirty ? `; uncommitted changes: ${dirty.replace(/\n/g, ', ')}` : ''}`;
+}
+
+const fmt = (v: number | undefined | null, d = 1) => (v === undefined || v === null ? '—' : v.toFixed(d));
+const mb = (v: number | undefined | null) => (v === undefined || v === null ? '—' : `${(v / 2 ** 20).toFixed(0)}`);
+
+function table(rows: Row[]): string {
+  const head = '| round | model | threads | tfai ms | torch ms | ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch |';
+  const lines = rows.map((r) => {
+    const t = r.tfai.ok ? r.tfai.result : undefined;
+    const p = r.torch.ok ? r.torch.result : undefined;
+    const name = r.model === 'lstm' ? `lstm h${r.hidden}` : r.model;
+    const tms = t ? fmt(t.median_ms) : 'failed';
+    return `| ${r.round} | ${name} | ${t?.threads ?? r.threads} | ${tms} | ${p ? fmt(p.median_ms) : 'n/a'} | ${fmt(r.ratio, 3)} | ${mb(t?.peak_tensor_bytes)} | ${mb(t?.wasm_heap_bytes)} | ${mb(t?.max_rss_bytes)} | ${mb(p?.max_rss_bytes)} | ${fmt(t?.loadavg[0])}/${fmt((p?.loadavg as number[] | undefined)?.[0])} |`;
+  });
+  return [head, `|${'---|'.repeat(11)}`, ...lines].join('\n');
+}
+
+const started = new Date();
+const loadStart = os.loadavg();
+const skipTorch = torchMissing();
+if (skipTorch) log(`bench: PyTorch side skipped: ${skipTorch}`);
+const rows: Row[] = [];
+for (let round = 1; round <= ROUNDS; round++) {
+  for (const threads of THREADS) {
+    for (const model of MODELS) {
+      const hiddens = model === 'lstm' ? [...HIDDENS] : [0];
+      for (let k = 0; k < hiddens.length; k++) {
+        const hidden = hiddens[k];
+        const label = `${model}${model === 'lstm' ? ` hidden ${hidden}` : ''}, ${threads} thread(s), round ${round}`;
+        log(`bench: ${label}: tfai…`);
+        const tfai = runTfai(model, threads, hidden || 1152);
+        log(`bench: ${label}: tfai ${tfai.ok ? `${tfai.result.median_ms} ms (threads in use: ${tfai.result.threads})` : tfai.error}`);
+        const torch = skipTorch ? { ok: false as const, skipped: skipTorch } : runTorch(model, threads, hidden || 1152);
+        if (!skipTorch) log(`bench: ${label}: pytorch ${torch.ok ? `${torch.result.median_ms} ms` : 'error' in torch ? torch.error : ''}`);
+        const ratio = tfai.ok && torch.ok ? Math.round((torch.result.median_ms / tfai.result.median_ms) * 1000) / 1000 : null;
+        rows.push({ round, model, ...(model === 'lstm' ? { hidden } : {}), threads, tfai, torch, ratio });
+        if (model === 'lstm' && !tfai.ok && !hiddens.includes(FALLBACK_HIDDEN)) {
+          log(`bench: lstm hidden ${hidden} failed on wasm; measuring hidden ${FALLBACK_HIDDEN} too`);
+          hiddens.push(FALLBACK_HIDDEN);
+        }
+      }
+    }
+  }
+}
+
+/** Per model (and LSTM size) and thread count: the median over rounds of tfai ms, torch ms and their ratio. */
+function summarize(rows: Row[]) {
+  const med = (v: number[]) => {
+    const s = [...v].sort((a, b) => a - b);
+    const m = s.length >> 1;
+    return s.length === 0 ? null : s.length % 2 ? s[m] : Math.round(((s[m - 1] + s[m]) / 2) * 1000) / 1000;
+  };
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) {
+    const key = `${r.model}${r.hidden ? ` h${r.hidden}` : ''} @${r.threads}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.entries()].map(([key, rs]) => {
+    const ratio = med(rs.flatMap((r) => (r.ratio === null ? [] : [r.ratio])));
+    return {
+      key,
+      tfai_ms: med(rs.flatMap((r) => (r.tfai.ok ? [r.tfai.result.median_ms] : []))),
+      torch_ms: med(rs.flatMap((r) => (r.torch.ok ? [r.torch.result.median_ms] : []))),
+      ratio,
+      meets_goal: ratio === null ? null : ratio >= 0.5,
+    };
+  });
+}
+
+const report = {
+  bench: '@tfai/core training step (forward, backward, Adam lr 1e-3) on wasm vs PyTorch, ../shared/reference/torch/bench.py',
+  goal: 'ratio = torch_ms / tfai_ms >= 0.5 (half of PyTorch speed on the same cores)',
+  started: started.toISOString(),
+  finished: new Date().toISOString(),
+  machine: { cpus: os.availableParallelism(), loadavg_start: loadStart, loadavg_end: os.loadavg(), node: process.version },
+  config: {
+    models: MODELS,
+    threads: THREADS,
+    lstm_hidden: HIDDENS,
+    warm: Number(WARM),
+    steps: Number(STEPS),
+    lstm_warm: Number(stepsOf('lstm').WARM),
+    lstm_steps: Number(stepsOf('lstm').STEPS),
+    rounds: ROUNDS,
+    timeout_s: TIMEOUT_S,
+  },
+  lstm: lstmSource(),
+  torch: skipTorch ? { skipped: skipTorch } : { python: PYTHON, script: TORCH_BENCH },
+  summary: summarize(rows),
+  rows,
+};
+mkdirSync(fileURLToPath(new URL('../bench-results/', import.meta.url)), { recursive: true });
+writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+log(`\n${table(rows)}\n\nbench: wrote ${OUT}`);
+console.log(JSON.stringify(report, null, 2));
