@@ -31,3 +31,5 @@ export { SubwordTokenizer } from './tokenize/subword.js';
 export type { SubwordOptions, BatchTokenizer } from './tokenize/subword.js';
 export { tokenize1, tokenizeTexts, countTokens, tfaiHome } from './tokenize/tokenize.js';
 export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './tokenize/tokenize.js';
+export { TextDataLoaders } from './data/text-dataloaders.js';
+export type { TextDataLoadersOptions } from './data/text-dataloaders.js';

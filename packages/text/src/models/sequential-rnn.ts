@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { Module, type AnyModule } from '@tfai/core';
 
 /** A module with a recurrent state to clear between independent texts. */
@@ -36,13 +36,12 @@ export class SequentialRNN extends Module {
     return m;
   }
   forward(x: tf.Tensor): tf.Tensor {
-    let y: unknown = x;
-    for (const m of this.children()) y = (m as unknown as Module<[unknown], unknown>).call(y);
-    if (!Array.isArray(y)) {
-      this.extraOutputs = [];
-      return y as tf.Tensor;
-    }
-    const [pred, ...rest] = y as tf.Tensor[];
+    // Intermediates between the children (the padding mask, the pooled features…) are freed here.
+    const [pred, ...rest] = tf.tidy(() => {
+      let y: unknown = x;
+      for (const m of this.children()) y = (m as unknown as Module<[unknown], unknown>).call(y);
+      return Array.isArray(y) ? (y as tf.Tensor[]) : [y as tf.Tensor];
+    });
     this.extraOutputs = rest;
     return pred;
   }
