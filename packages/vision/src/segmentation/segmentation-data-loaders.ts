@@ -1,0 +1,255 @@
+// fastai's `SegmentationDataLoaders`: images with integer masks (`from_label_func`), plus a folder-pair
+// convenience for `images/` + `labels/` datasets with a codes file and an `is_valid` column.
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { DataLoaders } from '@tfai/core';
+import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
+import { decodeBatchTfms, type BatchTfmSpec, type BatchTransform } from '../augment/batch-transform.js';
+import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
+import { readCsv } from '../data/csv.js';
+import { ImageDataError } from '../data/errors.js';
+import { batchToImages, writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
+import { isImageSource, type ImageSource, type RGBImage } from '../data/image.js';
+import { getImageFiles, randomSplitter, truthy, type Split } from '../data/items.js';
+import { maskToRGB, readCodes } from './mask.js';
+import { SegmentationDataLoader, SegmentationDataset } from './segmentation-dataset.js';
+
+/** Options shared by the {@link SegmentationDataLoaders} factories. */
+export interface SegmentationDataLoadersOptions {
+  /** Class names, index = mask value (fastai's `codes`). Mask values must be below `codes.length`. */
+  codes?: string[];
+  /** Per-item transforms applied to image and mask alike: `Resize` or `RandomResizedCrop`. */
+  itemTfms?: ItemTransform[];
+  /** Per-batch transforms: `augTransforms()` (geometric ones warp the mask too, lighting does not), `Normalize`. */
+  batchTfms?: BatchTransform[];
+  /** Batch size (default 64). */
+  bs?: number;
+  /** Validation batch size (default `bs`). */
+  valBs?: number;
+  /** Seed of the shuffling, of the random transforms and of a `validPct` split. */
+  seed?: number;
+  /** Batches prepared ahead (default 2). */
+  prefetch?: number;
+}
+
+/** What inference-only loaders need: the codes and the deterministic transforms. */
+export interface SegmentationInferenceSpec {
+  codes: string[];
+  itemTfms: ItemTfmSpec[];
+  batchTfms: BatchTfmSpec[];
+}
+
+/** Options of {@link SegmentationDataLoaders.showBatch}. */
+export interface SegmentationShowOptions extends ImageGridOptions {
+  /** Output PNG (default `show_batch.png`). */
+  file?: string;
+  /** Items shown (default 6). */
+  maxN?: number;
+  /** Show the validation set instead of an (augmented) training batch. */
+  valid?: boolean;
+}
+
+/**
+ * fastai's `SegmentationDataLoaders`: images (NHWC float32, 0–1) and their class maps (int32 `[n, h, w]`), the
+ * mask resized with nearest neighbour and warped with its image. `vocab` is the codes.
+ * @example
+ * ```ts
+ * const dls = await SegmentationDataLoaders.fromFolders('../shared/data/brain_aal', {
+ *   labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv', itemTfms: [new Resize(64)], bs: 16,
+ * });
+ * ```
+ */
+export class SegmentationDataLoaders extends DataLoaders {
+  readonly codes: string[];
+  readonly batchTfms: BatchTransform[];
+  readonly itemTfms: readonly ItemTransform[];
+  declare readonly vocab: string[];
+  declare readonly train: SegmentationDataLoader;
+  declare readonly valid: SegmentationDataLoader;
+
+  constructor(trainDs: SegmentationDataset, validDs: SegmentationDataset, codes: string[], opts: SegmentationDataLoadersOptions = {}) {
+    const batchTfms = [...(opts.batchTfms ?? [])];
+    const common = { prefetch: opts.prefetch, batchTfms: () => batchTfms };
+    const seed = opts.seed;
+    const train = new SegmentationDataLoader(trainDs, { ...common, bs: opts.bs ?? 64, shuffle: true, seed });
+    const valid = new SegmentationDataLoader(validDs, { ...common, bs: opts.valBs ?? opts.bs ?? 64, shuffle: false, seed: seed === undefined ? undefined : seed + 1 });
+    super(train, valid, { vocab: codes, c: codes.length });
+    this.codes = codes;
+    this.batchTfms = batchTfms;
+    this.itemTfms = trainDs.itemTfms;
+  }
+
+  /**
+   * From image and mask lists and a split (the other factories end here). `codes` is required.
+   * @example
+   * ```ts
+   * const dls = SegmentationDataLoaders.fromLists(images, masks, { train: [0, 1], valid: [2] }, { codes: ['bg', 'fg'] });
+   * ```
+   */
+  static fromLists(images: ImageSource[], masks: ImageSource[], split: Split, opts: SegmentationDataLoadersOptions = {}): SegmentationDataLoaders {
+    if (images.length !== masks.length) throw new ImageDataError(`${images.length} images but ${masks.length} masks`);
+    const codes = opts.codes;
+    if (!codes?.length) throw new ImageDataError('segmentation data needs its codes (the class names, index = mask value): pass codes or a codes file');
+    if (!split.train.length) throw new ImageDataError('no training images');
+    if (!split.valid.length) throw new ImageDataError('no validation images: give a validation column, validFunc or validPct');
+    images.forEach((it, i) => {
+      if (!isImageSource(it)) throw new ImageDataError(`item ${i} is not an image path or buffer`);
+    });
+    const itemTfms = opts.itemTfms ?? [];
+    const seed = opts.seed;
+    const pick = <T>(xs: T[], idx: number[]) => idx.map((i) => xs[i]);
+    const trainDs = new SegmentationDataset(pick(images, split.train), pick(masks, split.train), itemTfms, { train: true, seed, nCodes: codes.length });
+    const validDs = new SegmentationDataset(pick(images, split.valid), pick(masks, split.valid), itemTfms, { train: false, seed: seed === undefined ? undefined : seed + 3, nCodes: codes.length });
+    return new SegmentationDataLoaders(trainDs, validDs, codes, opts);
+  }
+
+  /**
+   * fastai's `SegmentationDataLoaders.from_label_func(path, fnames, label_func, codes=…)`: the mask of each image is
+   * `labelFunc(file)`; a random `validPct` split (default 0.2), or `validFunc(file)` true for validation items.
+   * @example
+   * ```ts
+   * const files = await getImageFiles('data/images');
+   * const dls = await SegmentationDataLoaders.fromLabelFunc('data', files, (f) => f.replace('/images/', '/labels/'), { codes, itemTfms: [new Resize(64)] });
+   * ```
+   */
+  static async fromLabelFunc(
+    path: string,
+    fnames: string[],
+    labelFunc: (file: string) => string,
+    opts: SegmentationDataLoadersOptions & { validPct?: number; validFunc?: (file: string) => boolean } = {},
+  ): Promise<SegmentationDataLoaders> {
+    const files = fnames.map((f) => (path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f));
+    if (!files.length) throw new ImageDataError(`${path}: no images given`);
+    let split: Split;
+    if (opts.validFunc) {
+      split = { train: [], valid: [] };
+      files.forEach((f, i) => (opts.validFunc!(f) ? split.valid : split.train).push(i));
+    } else split = randomSplitter(files.length, opts.validPct ?? 0.2, opts.seed);
+    return SegmentationDataLoaders.fromLists(files, files.map(labelFunc), split, opts);
+  }
+
+  /**
+   * The folder-pair layout: images in `<path>/<images>/`, masks of the same file name in `<path>/<labels>/`, codes
+   * in `<path>/<codesFile>` (unless `codes` is given), the split from a CSV (`name` and `is_valid` columns) or a
+   * random `validPct`.
+   * @example
+   * ```ts
+   * const dls = await SegmentationDataLoaders.fromFolders('../shared/data/tux_seg', { csv: 'pairs.csv', itemTfms: [new Resize(64)], bs: 16 });
+   * dls.codes; // ['background', 'mammal', 'bird', …]
+   * ```
+   */
+  static async fromFolders(
+    path: string,
+    opts: SegmentationDataLoadersOptions & { images?: string; labels?: string; codesFile?: string; csv?: string; nameCol?: string; validCol?: string; validPct?: number } = {},
+  ): Promise<SegmentationDataLoaders> {
+    const imgDir = join(path, opts.images ?? 'images');
+    const lblDir = join(path, opts.labels ?? 'labels');
+    const codes = opts.codes ?? (await readCodes(join(path, opts.codesFile ?? 'codes.txt')));
+    const files = await getImageFiles(imgDir, { recurse: false });
+    if (!files.length) throw new ImageDataError(`${imgDir}: no image files found`);
+    let validFunc: ((f: string) => boolean) | undefined;
+    if (opts.csv) {
+      const csvFile = join(path, opts.csv);
+      const rows = await readCsv(csvFile);
+      const nameCol = opts.nameCol ?? 'name';
+      const validCol = opts.validCol ?? 'is_valid';
+      if (rows.length && (!(nameCol in rows[0]) || !(validCol in rows[0])))
+        throw new ImageDataError(`${csvFile}: needs columns '${nameCol}' and '${validCol}' (has ${Object.keys(rows[0]).join(', ')})`);
+      const valid = new Map(rows.map((r) => [r[nameCol], truthy(r[validCol])]));
+      for (const f of files) if (!valid.has(basename(f))) throw new ImageDataError(`${csvFile}: no row for image ${basename(f)}`);
+      validFunc = (f) => valid.get(basename(f)) ?? false;
+    }
+    return SegmentationDataLoaders.fromLabelFunc('', files, (f) => join(lblDir, basename(f)), { ...opts, codes, validFunc });
+  }
+
+  /**
+   * Loaders with no data, for inference after `loadLearner`: `encodeItems` decodes, resizes and normalises images
+   * as the exported learner's validation set did.
+   * @example
+   * ```ts
+   * const dls = SegmentationDataLoaders.forInference({ codes: ['bg', 'fg'], itemTfms: [new Resize(64).toJSON()], batchTfms: [] });
+   * ```
+   */
+  static forInference(spec: SegmentationInferenceSpec): SegmentationDataLoaders {
+    const itemTfms = spec.itemTfms.map(itemTfmFromJSON);
+    const ds = () => new SegmentationDataset([], [], itemTfms, { train: false, seed: 0 });
+    return new SegmentationDataLoaders(ds(), ds(), [...spec.codes], { batchTfms: spec.batchTfms.map(batchTfmFromJSON), seed: 0 });
+  }
+
+  /** What {@link SegmentationDataLoaders.forInference} needs to rebuild the validation pipeline. */
+  inferenceSpec(): SegmentationInferenceSpec {
+    return { codes: [...this.codes], itemTfms: this.itemTfms.map((t) => t.toJSON()), batchTfms: this.batchTfms.flatMap((t) => (t.toJSON ? [t.toJSON()] : [])) };
+  }
+
+  /** Adds batch transforms to both loaders (fastai's `dls.add_tfms(…, 'after_batch')`). */
+  addBatchTfms(...tfms: BatchTransform[]): void {
+    this.batchTfms.push(...tfms);
+  }
+
+  /**
+   * A loader over new images through the validation pipeline, without masks (fastai's `test_dl`).
+   * @example
+   * ```ts
+   * const { preds } = await learn.getPreds(dls.testDl(['a.png']));
+   * ```
+   */
+  testDl(items: ImageSource[], opts: { bs?: number } = {}): SegmentationDataLoader {
+    items.forEach((it, i) => {
+      if (!isImageSource(it)) throw new ImageDataError(`testDl: item ${i} is not an image path or buffer`);
+    });
+    const ds = new SegmentationDataset(items, undefined, this.itemTfms, { train: false, seed: 0 });
+    return new SegmentationDataLoader(ds, { bs: opts.bs ?? this.valid.bs, shuffle: false, batchTfms: () => this.batchTfms });
+  }
+
+  /** Encodes raw images (paths or bytes) as the validation set is encoded; returns `[x]`, NHWC float32. */
+  override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
+    items.forEach((it, i) => {
+      if (!isImageSource(it)) throw new ImageDataError(`item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`);
+    });
+    const dl = this.testDl(items as ImageSource[], { bs: Math.max(items.length, 1) });
+    const b = await dl.makeBatch(items.map((_, i) => i));
+    b.y.dispose();
+    return b.x;
+  }
+
+  /** Pixels of an image batch for display (Normalize undone, clamped to 0–1). */
+  async decodeBatch(x: tf.Tensor): Promise<RGBImage[]> {
+    const d = decodeBatchTfms(x as tf.Tensor4D, this.batchTfms);
+    try {
+      return await batchToImages(d);
+    } finally {
+      d.dispose();
+    }
+  }
+
+  /** Class maps `[n, h, w]` as coloured pictures (the codes' colour map). */
+  async masksToImages(y: tf.Tensor): Promise<RGBImage[]> {
+    const [n, h, w] = y.shape as [number, number, number];
+    const data = await y.data();
+    return Array.from({ length: n }, (_, i) => maskToRGB({ data: data.subarray(i * h * w, (i + 1) * h * w), width: w, height: h }, this.codes.length));
+  }
+
+  /**
+   * fastai's `show_batch` for segmentation: each image beside its mask (coloured by class). Returns the file written.
+   * @example
+   * ```ts
+   * await dls.showBatch({ file: 'batch.png', maxN: 4 });
+   * ```
+   */
+  async showBatch(opts: SegmentationShowOptions = {}): Promise<string> {
+    const b = await (opts.valid ? this.valid : this.train).oneBatch();
+    try {
+      const maxN = Math.min(opts.maxN ?? 6, b.x[0].shape[0] ?? 0);
+      const [x, y] = tf.tidy(() => [tf.slice(b.x[0], 0, maxN), tf.slice(b.y, 0, maxN)]);
+      const [images, masks] = await Promise.all([this.decodeBatch(x), this.masksToImages(y)]);
+      tf.dispose([x, y]);
+      const tiles = images.flatMap((image, i) => [
+        { image, lines: [{ text: 'image' }] },
+        { image: masks[i], lines: [{ text: 'mask' }] },
+      ]);
+      return await writeImageGrid(opts.file ?? 'show_batch.png', tiles, { ncols: 2, ...opts });
+    } finally {
+      tf.dispose([...b.x, b.y]);
+    }
+  }
+}

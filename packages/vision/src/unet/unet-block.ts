@@ -1,0 +1,106 @@
+// fastai 2.7's UnetBlock (`fastai/vision/models/unet.py`) and the forward hook it reads the encoder's
+// activation from (`fastai/callback/hook.py`'s `Hook` with `detach=False`).
+import * as tf from '@tensorflow/tfjs';
+import { Module, kaimingNormal } from '@tfai/core';
+import type { AnyModule, BatchNorm2d, HookHandle, TensorModule } from '@tfai/core';
+import { applyInit, type InitFn } from '../models/create-vision-model.js';
+import { ArchitectureError } from '../models/errors.js';
+import { ConvLayer, defaultActivation, fastaiBatchNorm, type ActFactory, type NormType } from './conv-layer.js';
+import { PixelShuffleICNR } from './pixel-shuffle-icnr.js';
+import { resizeNearestLike } from './res-block.js';
+import { SelfAttention } from './self-attention.js';
+
+/**
+ * A forward hook keeping the last output of a module (fastai's `Hook(m, _hook_inner, detach=False)`). The stored
+ * tensor belongs to the forward pass that produced it: read it during that pass, then {@link clear} it.
+ * @example
+ * ```ts
+ * const hook = new Hook(body.get(6));
+ * body.call(x); hook.stored!.shape; // layer3's output
+ * hook.remove();
+ * ```
+ */
+export class Hook {
+  stored: tf.Tensor | undefined;
+  private readonly handle: HookHandle;
+  constructor(readonly module: AnyModule) {
+    this.handle = module.registerForwardHook((_m, _inputs, out) => {
+      this.stored = out as tf.Tensor;
+    });
+  }
+  /** Forgets the stored activation. */
+  clear(): void {
+    this.stored = undefined;
+  }
+  /** Detaches the hook. */
+  remove(): void {
+    this.handle.remove();
+    this.stored = undefined;
+  }
+}
+
+/** Options of {@link UnetBlock}, as fastai's arguments. */
+export interface UnetBlockOptions {
+  /** Keep all channels after the concatenation (false halves them: the last block). Default true. */
+  finalDiv?: boolean;
+  /** Blur after the PixelShuffle upsampling. */
+  blur?: boolean;
+  /** Default ReLU. */
+  actCls?: ActFactory;
+  /** Add a SelfAttention layer after the second conv. */
+  selfAttention?: boolean;
+  /** Initialiser of the two convs (default kaiming-normal). */
+  init?: InitFn;
+  /** Norm of the convs (default none). */
+  normType?: NormType;
+}
+
+/**
+ * fastai's `UnetBlock(up_in_c, x_in_c, hook)`: upsamples the decoder's input ×2 with {@link PixelShuffleICNR}
+ * (`up_in_c → up_in_c/2` channels), resizes it (nearest) to the hooked encoder activation when their sizes differ,
+ * concatenates it with that activation after a BatchNorm, applies ReLU and two 3×3 ConvLayers.
+ * Output channels: `up_in_c/2 + x_in_c` (halved when `finalDiv` is false).
+ * @example
+ * ```ts
+ * const block = new UnetBlock(512, 256, new Hook(encoder.get(6)));
+ * ```
+ */
+export class UnetBlock extends Module {
+  readonly shuf: PixelShuffleICNR;
+  readonly bn: BatchNorm2d;
+  readonly conv1: ConvLayer;
+  readonly conv2: ConvLayer;
+  readonly relu: TensorModule;
+  /** Output channels. */
+  readonly nf: number;
+  constructor(
+    readonly upInC: number,
+    readonly xInC: number,
+    readonly hook: Hook,
+    opts: UnetBlockOptions = {},
+  ) {
+    super();
+    const actCls = opts.actCls ?? defaultActivation;
+    const normType = opts.normType ?? null;
+    this.shuf = this.registerModule('shuf', new PixelShuffleICNR(upInC, upInC >> 1, { blur: opts.blur, actCls, normType }));
+    this.bn = this.registerModule('bn', fastaiBatchNorm(xInC));
+    const ni = (upInC >> 1) + xInC;
+    this.nf = (opts.finalDiv ?? true) ? ni : ni >> 1;
+    this.conv1 = this.registerModule('conv1', new ConvLayer(ni, this.nf, { actCls, normType }));
+    const xtra = opts.selfAttention ? new SelfAttention(this.nf) : undefined;
+    this.conv2 = this.registerModule('conv2', new ConvLayer(this.nf, this.nf, { actCls, normType, xtra }));
+    this.relu = this.registerModule('relu', actCls());
+    applyInit(this.conv1, opts.init ?? kaimingNormal);
+    applyInit(this.conv2, opts.init ?? kaimingNormal);
+  }
+
+  forward(upIn: tf.Tensor): tf.Tensor {
+    const s = this.hook.stored;
+    if (!s) throw new ArchitectureError('UnetBlock: no stored encoder activation (the encoder must run before the block, inside the same DynamicUnet forward)');
+    return tf.tidy(() => {
+      const up = resizeNearestLike(this.shuf.call(upIn), s.shape[1]!, s.shape[2]!);
+      const cat = this.relu.call(tf.concat([up, this.bn.call(s)], -1));
+      return this.conv2.call(this.conv1.call(cat));
+    });
+  }
+}

@@ -1,0 +1,253 @@
+// fastai 2.7's `unet_learner` / `create_unet_model`: a (pretrained) body cut from an architecture, wrapped in a
+// DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
+// `showResults` draws image | target | prediction; the builder `loadLearner` calls.
+import * as tf from '@tensorflow/tfjs';
+import { CrossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import type { AnyModule, LearnerBuilder, LearnerOptions, Metric, Prediction, Splitter, TensorModule } from '@tfai/core';
+import { Normalize } from '../augment/normalize.js';
+import { ImageDataError } from '../data/errors.js';
+import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
+import type { ImageSource } from '../data/image.js';
+import { createBody } from '../models/create-body.js';
+import { getModelMeta } from '../models/model-meta.js';
+import { loadPretrained } from '../models/pretrained.js';
+import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from '../models/resnet.js';
+import { SEGMENTATION_METRICS } from '../segmentation/metrics.js';
+import { SegmentationDataLoaders, type SegmentationInferenceSpec } from '../segmentation/segmentation-data-loaders.js';
+import type { SegmentationDataLoader } from '../segmentation/segmentation-dataset.js';
+import { DynamicUnet, type DynamicUnetOptions } from './dynamic-unet.js';
+
+/** Architectures an export can name. */
+const UNET_ARCHS: Readonly<Record<string, VisionArch>> = { resnet18, resnet34, resnet50, resnet101, resnet152 };
+
+/** Options of {@link createUnetModel}. */
+export interface CreateUnetModelOptions extends DynamicUnetOptions {
+  /** Weights for the architecture before it is cut: `true`, a `.safetensors` path or an http(s) URL. Default false. */
+  pretrained?: boolean | string;
+  pretrainedSha256?: string;
+  /** Where to cut the body (default the architecture's meta: -2 for a ResNet). */
+  cut?: number;
+  /** Input channels (default 3). */
+  nIn?: number;
+}
+
+/**
+ * fastai's `create_unet_model(arch, n_out, img_size, pretrained, cut, n_in, **kwargs)`: the architecture (weights
+ * loaded if `pretrained`), its body, and a {@link DynamicUnet} on it.
+ * @example
+ * ```ts
+ * const model = await createUnetModel(resnet34, 8, [128, 128]);
+ * ```
+ */
+export async function createUnetModel(arch: VisionArch, nOut: number, imgSize: [number, number], opts: CreateUnetModelOptions = {}): Promise<DynamicUnet> {
+  const { pretrained = false, pretrainedSha256, cut, nIn = 3, ...unetOpts } = opts;
+  const model = arch();
+  if (pretrained !== false) {
+    try {
+      await loadPretrained(model, pretrained, { arch: arch.name, sha256: pretrainedSha256 });
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+  const body = createBody(model, { nIn, pretrained: pretrained !== false, cut: cut ?? getModelMeta(arch).cut ?? null });
+  const kept = new Set(body.modules());
+  for (const c of model.children()) if (!kept.has(c)) c.dispose();
+  return new DynamicUnet(body as TensorModule, nOut, imgSize, unetOpts);
+}
+
+/** The DynamicUnet options an export can keep (functions — `actCls`, `init` — cannot be). */
+type UnetConfig = Pick<DynamicUnetOptions, 'blur' | 'blurFinal' | 'selfAttention' | 'yRange' | 'lastCross' | 'bottle' | 'normType'>;
+const CONFIG_KEYS = ['blur', 'blurFinal', 'selfAttention', 'yRange', 'lastCross', 'bottle', 'normType'] as const;
+
+/** The JSON arguments an exported U-Net learner is rebuilt from. */
+export interface UnetLearnerArgs {
+  arch: string;
+  nOut: number;
+  nIn: number;
+  imgSize: [number, number];
+  cut?: number;
+  config: UnetConfig;
+  data: SegmentationInferenceSpec;
+}
+
+/** Options of {@link unetLearner}: the Learner's, the model's and DynamicUnet's. */
+export interface UnetLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, CreateUnetModelOptions {
+  /** Outputs; default the number of codes (`dls.c`). */
+  nOut?: number;
+  /** Parameter groups; default the architecture's (`resnetSplit` on the U-Net's layers). */
+  splitter?: Splitter;
+  /** Add the architecture's normalisation (ImageNet stats) to the data when pretrained (default true). */
+  normalize?: boolean;
+  /** The image size the decoder is sized for; default that of a training batch (fastai's `dls.one_batch()`). */
+  imgSize?: [number, number];
+}
+
+/** {@link UnetLearner.predict}'s result: the class map (`decoded`, row-major) and its size. */
+export interface SegmentationPrediction extends Prediction {
+  decoded: number[];
+  /** The predicted class of each pixel. */
+  mask: { data: Int32Array; width: number; height: number };
+}
+
+/** Options of {@link UnetLearner.showResults}. */
+export interface SegmentationResultsOptions extends ImageGridOptions {
+  /** Output PNG (default `show_results.png`). */
+  file?: string;
+  /** Items shown (default 4). */
+  maxN?: number;
+  /** Loader to take the batch from (default the validation loader). */
+  dl?: SegmentationDataLoader;
+}
+
+/**
+ * A {@link Learner} for segmentation: `predict(image)` returns the class map, `showResults` draws
+ * image | target | prediction.
+ * @example
+ * ```ts
+ * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()] });
+ * const { mask } = await learn.predict('images/a.png'); // mask.data: one class per pixel
+ * ```
+ */
+export class UnetLearner extends Learner {
+  declare readonly dls: SegmentationDataLoaders;
+  declare readonly model: DynamicUnet;
+
+  constructor(dls: SegmentationDataLoaders, model: DynamicUnet, opts: LearnerOptions = {}) {
+    super(dls, model, opts);
+  }
+
+  /**
+   * Predicts one image (a path, or the bytes of an encoded image) through the validation pipeline (resize,
+   * normalisation): the class of each pixel at the transformed size, and the probabilities (`[h·w·c]`).
+   * @example
+   * ```ts
+   * const { mask, decoded } = await learn.predict('../shared/data/tux_seg/images/0000_mammal.png');
+   * ```
+   */
+  override async predict(item: ImageSource): Promise<SegmentationPrediction> {
+    const x = await this.dls.encodeItems([item]);
+    const probsT = this.predictBatch(x);
+    tf.dispose(x);
+    const decT = tf.tidy(() => this.lossFunc.decodes(probsT).toInt());
+    const [probs, dec] = await Promise.all([probsT.data(), decT.data()]);
+    const [, height, width] = decT.shape as [number, number, number];
+    tf.dispose([probsT, decT]);
+    const data = Int32Array.from(dec);
+    return { decoded: Array.from(data), mask: { data, width, height }, probs: Array.from(probs) };
+  }
+
+  /**
+   * fastai's `show_results` for segmentation: per item, the image, the target mask and the predicted mask (coloured
+   * by class), one row each. Returns the file written.
+   * @example
+   * ```ts
+   * await learn.showResults({ file: 'results.png', maxN: 4 });
+   * ```
+   */
+  async showResults(opts: SegmentationResultsOptions = {}): Promise<string> {
+    const b = await (opts.dl ?? this.dls.valid).oneBatch();
+    try {
+      const maxN = Math.min(opts.maxN ?? 4, b.x[0].shape[0] ?? 0);
+      const [x, y] = tf.tidy(() => [tf.slice(b.x[0], 0, maxN), tf.slice(b.y, 0, maxN)]);
+      const probs = this.predictBatch([x]);
+      const pred = tf.tidy(() => this.lossFunc.decodes(probs).toInt());
+      const [images, targets, preds] = await Promise.all([this.dls.decodeBatch(x), this.dls.masksToImages(y), this.dls.masksToImages(pred)]);
+      tf.dispose([x, y, probs, pred]);
+      const tiles = images.flatMap((image, i) => [
+        { image, lines: [{ text: 'image' }] },
+        { image: targets[i], lines: [{ text: 'target' }] },
+        { image: preds[i], lines: [{ text: 'prediction' }] },
+      ]);
+      return await writeImageGrid(opts.file ?? 'show_results.png', tiles, { ncols: 3, ...opts });
+    } finally {
+      tf.dispose([...b.x, b.y]);
+    }
+  }
+}
+
+/** The splitter of `arch`'s meta applied to the U-Net's layers (fastai's splitters index `DynamicUnet` directly). */
+function unetSplitter(split: Splitter): Splitter {
+  return (m: AnyModule) => split(m instanceof DynamicUnet ? (m.asSequential() as unknown as AnyModule) : m);
+}
+
+/**
+ * fastai 2.7's `unet_learner(dls, arch, …)`: the image size from a training batch, {@link createUnetModel},
+ * cross-entropy over the class axis (`CrossEntropyLossFlat`, NHWC: the last axis), the architecture's splitter on
+ * the U-Net's layers (`resnetSplit`: encoder stem…layer2, encoder layer3–4, decoder), ImageNet normalisation added to
+ * the data when `pretrained`, and `freeze()` when pretrained (only the decoder trains, BatchNorm too). Learners of
+ * the built-in architectures can be exported and loaded back with `loadLearner`.
+ * @example
+ * ```ts
+ * const dls = await SegmentationDataLoaders.fromFolders('../shared/data/tux_seg', { csv: 'pairs.csv', itemTfms: [new Resize(64)], bs: 16 });
+ * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()] });
+ * await learn.fitOneCycle(2, 1e-3);
+ * ```
+ */
+export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch, opts: UnetLearnerOptions = {}): Promise<UnetLearner> {
+  const { nOut: nOutOpt, pretrained = false, pretrainedSha256, cut, nIn = 3, normalize = true, splitter, imgSize: imgSizeOpt, actCls, init, ...rest } = opts;
+  const nOut = nOutOpt ?? dls.c;
+  if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
+  const config: UnetConfig = {};
+  const learnerOpts: LearnerOptions = {};
+  for (const [k, v] of Object.entries(rest)) {
+    if ((CONFIG_KEYS as readonly string[]).includes(k)) (config as Record<string, unknown>)[k] = v;
+    else (learnerOpts as Record<string, unknown>)[k] = v;
+  }
+  const meta = getModelMeta(arch);
+  if (normalize && pretrained !== false && meta.stats && nIn === meta.stats[0].length && !dls.batchTfms.some((t) => t instanceof Normalize))
+    dls.addBatchTfms(Normalize.fromStats(meta.stats));
+  let imgSize = imgSizeOpt;
+  if (!imgSize) {
+    const b = await dls.train.oneBatch();
+    imgSize = [b.x[0].shape[1]!, b.x[0].shape[2]!];
+    tf.dispose([...b.x, b.y]);
+  }
+  const model = await createUnetModel(arch, nOut, imgSize, { pretrained, pretrainedSha256, cut, nIn, actCls, init, ...config });
+  const exportable = Object.hasOwn(UNET_ARCHS, arch.name) && UNET_ARCHS[arch.name] === arch && !actCls && !init;
+  const size = imgSize;
+  const builder = {
+    package: '@tfai/vision',
+    name: 'unetLearner',
+    get args(): UnetLearnerArgs {
+      return { arch: arch.name, nOut, nIn, imgSize: size, ...(cut === undefined ? {} : { cut }), config, data: dls.inferenceSpec() };
+    },
+  };
+  const learn = new UnetLearner(dls, model, {
+    lossFunc: CrossEntropyLossFlat({ axis: -1 }),
+    ...learnerOpts,
+    splitter: splitter ?? unetSplitter(meta.split),
+    builder: exportable ? builder : undefined,
+  });
+  if (pretrained !== false) learn.freeze();
+  return learn;
+}
+
+/** Metrics of an export by name: core's and the segmentation ones. */
+function metricsByName(names: string[]): Metric[] {
+  return [...metricsFromNames(names), ...names.filter((n) => n in SEGMENTATION_METRICS).map((n) => SEGMENTATION_METRICS[n]())];
+}
+
+/**
+ * Rebuilds an exported U-Net learner for inference (random weights: `loadLearner` loads the exported ones). Listed
+ * in `learnerBuilders` as `unetLearner`.
+ * @example
+ * ```ts
+ * const learn = await loadLearner('models/unet.json'); // calls buildUnetLearner
+ * ```
+ */
+export const buildUnetLearner: LearnerBuilder = async (rawArgs, { description }) => {
+  const args = rawArgs as UnetLearnerArgs;
+  const arch = Object.hasOwn(UNET_ARCHS, args.arch) ? UNET_ARCHS[args.arch] : undefined;
+  if (!arch) throw new ImageDataError(`export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(UNET_ARCHS).join(', ')})`);
+  const dls = SegmentationDataLoaders.forInference(args.data);
+  const model = await createUnetModel(arch, args.nOut, args.imgSize, { pretrained: false, cut: args.cut, nIn: args.nIn, ...args.config });
+  model.eval();
+  return new UnetLearner(dls, model, {
+    lossFunc: lossFromSpec(description.loss),
+    metrics: metricsByName(description.metrics),
+    splitter: unetSplitter(getModelMeta(arch).split),
+    progress: false,
+    builder: description.builder,
+  });
+};
