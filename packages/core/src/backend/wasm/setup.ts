@@ -31,11 +31,11 @@ export function wasmThreadsWanted(opts: SetBackendOptions = {}): number {
 }
 
 /**
- * Prepares the wasm backend and initialises it (making it tfjs's current backend): registers the training
- * kernels tfjs-backend-wasm 4.22 lacks or runs as scalar loops, and starts it with the wanted number of threads
- * ({@link wasmThreadsWanted}; a running backend keeps its count unless `opts.threads` asks for another, in
- * which case it is re-created and the tensors held on it become invalid). If the threaded build fails to start,
- * falls back to one thread with a warning.
+ * Prepares the wasm backend: registers the training kernels tfjs-backend-wasm 4.22 lacks or runs as scalar
+ * loops, and unless it already runs as wanted, starts it (making it tfjs's current backend) with the wanted
+ * number of threads ({@link wasmThreadsWanted}). A running backend keeps its count unless `opts.threads` asks
+ * for another; then it is re-created, and the tensors held on it become invalid. If the threaded build fails to
+ * start, falls back to one thread with a warning.
  */
 export async function setupWasm(opts: SetBackendOptions): Promise<void> {
   registerTfaiKernels();

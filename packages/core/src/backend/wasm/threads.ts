@@ -15,6 +15,9 @@
  * sizes its pool as min(requested, cores / 2) (it assumes two hyper-threads per core) from `os.cpus()`, so while
  * initialising we also make `os.cpus()` report at least 2 × requested entries.
  *
+ * (Node hands every 'message' listener the same deserialised object, so the first listener's edit is what
+ * emscripten's sees.) Workers inherit node's command-line flags; see {@link threadsUnavailable}.
+ *
  * emscripten keeps running pthread workers ref'ed, which would keep Node's event loop alive forever; once the
  * backend is up we unref every worker (the main thread blocks on them while computing anyway), so processes
  * exit normally. {@link shutdownWasm} terminates them explicitly.
@@ -98,7 +101,7 @@ export function threadsUnavailable(): string | undefined {
   return flag ? `node was started with ${flag}, which worker threads inherit and cannot run with` : undefined;
 }
 
-/** The thread count {@link initWasm} last started the backend with (undefined: not started by us). */
+/** The backend {@link initWasm} last started, and with how many threads. */
 let started: { backend: BackendWasm; threads: number } | undefined;
 
 /** The initialised wasm backend, if any (without initialising it). */
@@ -109,7 +112,8 @@ function wasmBackend(): BackendWasm | undefined {
 
 /** The emscripten pthread workers of the initialised wasm backend. */
 export function wasmWorkers(): Worker[] {
-  const pthread: unknown = wasmBackend() ? Reflect.get(wasmBackend()?.wasm ?? {}, 'PThread') : undefined;
+  const backend = wasmBackend();
+  const pthread: unknown = backend ? Reflect.get(backend.wasm, 'PThread') : undefined;
   if (typeof pthread !== 'object' || pthread === null) return [];
   const lists = ['runningWorkers', 'unusedWorkers'].map((k): unknown => Reflect.get(pthread, k));
   return lists.flatMap((l) => (Array.isArray(l) ? l.filter((w): w is Worker => w instanceof Worker) : []));
