@@ -1,0 +1,96 @@
+// Reading a pairs CSV (`img_a,img_b,same,is_valid`, as shared/data's siamese_pairs.csv): paths relative to a
+// folder, booleans as Python writes them (True/False) or as 1/0, true/false, yes/no.
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseCsv } from '@tfai/vision';
+import { SiameseDataError } from '../errors.js';
+import type { ImagePair } from './pairs.js';
+
+/** One row of a pairs CSV, with its line number (1-based, the header is line 1). */
+export interface PairRow extends ImagePair {
+  isValid: boolean;
+  line: number;
+}
+
+/** Options of {@link readPairsCsv}. */
+export interface ReadPairsCsvOptions {
+  /** Folder the image paths are relative to (default: the CSV's folder). */
+  root?: string;
+  /** Column names (defaults: `img_a`, `img_b`, `same`, `is_valid`). */
+  aCol?: string;
+  bCol?: string;
+  sameCol?: string;
+  validCol?: string;
+  /** Check that every image file exists (default true). */
+  checkFiles?: boolean;
+}
+
+const TRUE = new Set(['true', '1', 'yes', 't', 'y']);
+const FALSE = new Set(['false', '0', 'no', 'f', 'n']);
+
+function parseBool(v: string, file: string, line: number, col: string): boolean {
+  const s = v.trim().toLowerCase();
+  if (TRUE.has(s)) return true;
+  if (FALSE.has(s)) return false;
+  throw new SiameseDataError(file, `line ${line}, column '${col}': expected a boolean (True/False, 1/0), got '${v}'`);
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a pairs CSV into rows with absolute image paths. Errors name the CSV, the line and the column: a
+ * missing column, a value that is not a boolean, an empty path, an image file that does not exist.
+ * @example
+ * ```ts
+ * const rows = await readPairsCsv('data/fashion_mnist/siamese_pairs.csv');
+ * rows[0]; // { a: '/…/train/pullover/train_02624.png', b: '/…', same: true, isValid: false, line: 2 }
+ * ```
+ */
+export async function readPairsCsv(file: string, opts: ReadPairsCsvOptions = {}): Promise<PairRow[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new SiameseDataError(file, `cannot read the pairs CSV (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  // Line numbers count the header as line 1 (blank lines are skipped).
+  const [header, ...rows] = parseCsv(text).map((fields, i) => ({ fields, line: i + 1 }));
+  if (!header) throw new SiameseDataError(file, 'the pairs CSV is empty');
+  const names = { a: opts.aCol ?? 'img_a', b: opts.bCol ?? 'img_b', same: opts.sameCol ?? 'same', valid: opts.validCol ?? 'is_valid' };
+  const cols = header.fields.map((f) => f.trim());
+  const idx = Object.fromEntries(Object.entries(names).map(([k, n]) => [k, cols.indexOf(n)])) as Record<keyof typeof names, number>;
+  const missing = Object.entries(names).filter(([k]) => idx[k as keyof typeof names] < 0).map(([, n]) => n);
+  if (missing.length) throw new SiameseDataError(file, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} (found: ${cols.join(', ')})`);
+  if (!rows.length) throw new SiameseDataError(file, 'the pairs CSV has a header but no rows');
+  const root = opts.root ?? dirname(file);
+  const out = rows.map(({ fields, line }) => {
+    if (fields.length !== cols.length) throw new SiameseDataError(file, `line ${line}: expected ${cols.length} fields, got ${fields.length}`);
+    const path = (col: 'a' | 'b') => {
+      const p = fields[idx[col]].trim();
+      if (!p) throw new SiameseDataError(file, `line ${line}, column '${names[col]}': empty image path`);
+      return isAbsolute(p) ? p : resolve(root, p);
+    };
+    return {
+      a: path('a'),
+      b: path('b'),
+      same: parseBool(fields[idx.same], file, line, names.same),
+      isValid: parseBool(fields[idx.valid], file, line, names.valid),
+      line,
+    };
+  });
+  if (opts.checkFiles ?? true) {
+    const files = [...new Set(out.flatMap((r) => [r.a, r.b]))];
+    const exists = new Map<string, boolean>();
+    await Promise.all(files.map(async (f) => exists.set(f, await isFile(f))));
+    for (const r of out)
+      for (const col of ['a', 'b'] as const)
+        if (!exists.get(r[col])) throw new SiameseDataError(file, `line ${r.line}, column '${names[col]}': image not found: ${r[col]}`);
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+// siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
+// encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
+import * as tf from '@tensorflow/tfjs';
+import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
+import { getModelMeta, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
+import type { VisionArch } from '@tfai/vision';
+import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
+import { SiameseInputError } from './errors.js';
+import { createSiameseModel, type CreateSiameseModelOptions, type SiameseModel } from './model.js';
+import { siameseSplitter } from './splitter.js';
+
+/** What `learn.predict([imgA, imgB])` returns. */
+export interface SiamesePrediction extends Prediction {
+  /** True if the model says the two images show the same class. */
+  same: boolean;
+  /** The model's probability that they show the same class (softmax of the "same" logit). */
+  probability: number;
+}
+
+/** Options of {@link siameseLearner}: the model's and the Learner's. */
+export interface SiameseLearnerOptions extends Omit<CreateSiameseModelOptions, 'nOut'>, Omit<LearnerOptions, 'splitter' | 'builder'> {
+  /** Add `Normalize` with the architecture's statistics when pretrained and the data has none (default true). */
+  normalize?: boolean;
+}
+
+/** The architectures an export can name (the built-in ones, by name). */
+const ARCHS: Readonly<Record<string, VisionArch>> = VISION_ARCHS;
+
+/** What an export of a Siamese learner records to rebuild it. */
+interface SiameseBuilderArgs {
+  arch: string;
+  nIn: number;
+  cut?: number;
+  ps: number | number[];
+  linFtrs?: number[];
+  data: SiameseDataJSON;
+}
+
+/**
+ * A {@link Learner} for pairs of images: `predict([imgA, imgB])` says whether they show the same class, and
+ * `showResults` draws validation pairs with their predictions.
+ * @example
+ * ```ts
+ * const learn = await siameseLearner(dls, resnet34, { pretrained: true, metrics: accuracy() });
+ * const { same, probability } = await learn.predict(['a.png', 'b.png']);
+ * ```
+ */
+export class SiameseLearner extends Learner {
+  declare readonly dls: SiameseDataLoaders;
+  declare readonly model: LearnerModel & SiameseModel;
+
+  constructor(dls: SiameseDataLoaders, model: SiameseModel, opts: LearnerOptions = {}) {
+    super(dls, model as unknown as LearnerModel, { splitter: siameseSplitter, ...opts });
+  }
+
+  /**
+   * Whether two images show the same class: `[imgA, imgB]` (paths or image bytes), resized by the data's item
+   * transforms. One image, or three, is a {@link SiameseInputError}.
+   * @example
+   * ```ts
+   * const { same, probability } = await learn.predict(['shirt1.png', 'shirt2.png']);
+   * ```
+   */
+  override async predict(item: unknown): Promise<SiamesePrediction> {
+    if (!Array.isArray(item) || item.length !== 2) {
+      const got = Array.isArray(item) ? `${item.length} image${item.length === 1 ? '' : 's'}` : 'one image';
+      throw new SiameseInputError(`predict compares two images: pass [imageA, imageB], got ${got}`);
+    }
+    const p = await super.predict(item);
+    const probability = p.probs[1];
+    return { ...p, same: p.decoded === 1, probability };
+  }
+
+  /**
+   * Writes a PNG of validation pairs (both images side by side) with the target and the prediction (green when
+   * right, red when wrong), as fastai's `show_results`.
+   * @example
+   * ```ts
+   * await learn.showResults('results.png', { n: 9 });
+   * ```
+   */
+  async showResults(file: string, opts: { n?: number } = {}): Promise<string> {
+    const b = await this.dls.valid.oneBatch();
+    try {
+      const n = Math.min(opts.n ?? 9, b.y.shape[0]);
+      const probsT = this.predictBatch(b.x);
+      const [probs, ys, images] = await Promise.all([probsT.data(), b.y.data(), this.dls.pairImages(b.x)]);
+      probsT.dispose();
+      const tiles = images.slice(0, n).map((image, i) => {
+        const pSame = probs[i * 2 + 1];
+        const pred = pSame > 0.5 ? 1 : 0;
+        return {
+          image,
+          lines: [
+            { text: `actual: ${SIAMESE_VOCAB[ys[i]]}` },
+            { text: `pred: ${SIAMESE_VOCAB[pred]} (p(same) ${pSame.toFixed(2)})`, color: pred === ys[i] ? 'green' : 'red' },
+          ],
+        };
+      });
+      return await writeImageGrid(file, tiles, { tileSize: 160, title: 'target / prediction' });
+    } finally {
+      tf.dispose([...b.x, b.y]);
+    }
+  }
+}
+
+/**
+ * The book's Siamese learner: `SiameseModel(createBody(arch, {cut}), createHead(nf·2, 2, {ps: 0.5}))`, cross-entropy
+ * on same/different, {@link siameseSplitter} (encoder, head); with `pretrained` weights the encoder is frozen
+ * and `Normalize` with the architecture's statistics is added to the data if missing. Train as the book does:
+ * @example
+ * ```ts
+ * const learn = await siameseLearner(dls, resnet34, { pretrained: true, metrics: accuracy() });
+ * await learn.fitOneCycle(4, 3e-3);
+ * learn.unfreeze();
+ * await learn.fitOneCycle(4, slice(1e-6, 1e-4));
+ * ```
+ */
+export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, opts: SiameseLearnerOptions = {}): Promise<SiameseLearner> {
+  const { pretrained = false, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, normalize = true, ...learnOpts } = opts;
+  const meta = getModelMeta(arch);
+  if (pretrained !== false && normalize && meta.stats && nIn === meta.stats[0].length) dls.addNormalize(meta.stats);
+  const model = await createSiameseModel(arch, { pretrained, pretrainedSha256, cut, nIn, ps, linFtrs });
+  // Only what the JSON can say is exportable: a named architecture, a numeric cut.
+  const exportable = Object.hasOwn(ARCHS, arch.name) && ARCHS[arch.name] === arch && (cut === undefined || typeof cut === 'number');
+  // A getter: the data's transforms are read when the learner is exported, not now.
+  const builder = {
+    package: '@tfai/siamese',
+    name: 'siameseLearner',
+    get args(): SiameseBuilderArgs {
+      const args: SiameseBuilderArgs = { arch: arch.name, nIn, ps, data: dls.toJSON() };
+      if (typeof cut === 'number') args.cut = cut;
+      if (linFtrs) args.linFtrs = linFtrs;
+      return args;
+    },
+  };
+  const learn = new SiameseLearner(dls, model, { ...learnOpts, splitter: siameseSplitter, builder: exportable ? builder : undefined });
+  if (pretrained !== false) learn.freeze();
+  return learn;
+}
+
+/**
+ * Rebuilds an exported Siamese learner for inference (no data: `predict` only); `loadLearner` then loads the weights.
+ */
+const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
+  const args = raw as SiameseBuilderArgs;
+  const arch = Object.hasOwn(ARCHS, args.arch) ? ARCHS[args.arch] : undefined;
+  if (!arch) throw new SiameseInputError(`unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(ARCHS).join(', ')})`);
+  const dls = SiameseDataLoaders.forInference(args.data);
+  const model = await createSiameseModel(arch, { nIn: args.nIn, cut: args.cut, ps: args.ps, linFtrs: args.linFtrs });
+  return new SiameseLearner(dls, model, {
+    splitter: siameseSplitter,
+    lossFunc: lossFromSpec(description.loss),
+    metrics: metricsFromNames(description.metrics),
+    progress: false,
+    builder: description.builder,
+  });
+};
+
+/**
+ * How `loadLearner` rebuilds learners of this package, by the builder name an export records.
+ * @example
+ * ```ts
+ * const learn = (await loadLearner('models/siamese.json')) as SiameseLearner;
+ * ```
+ */
+export const learnerBuilders: Readonly<Record<string, LearnerBuilder>> = { siameseLearner: buildSiameseLearner };

@@ -1,0 +1,88 @@
+// The Siamese model of fastai's book (chapter 11): one encoder applied to both images, the two feature maps
+// concatenated on the channel axis, then a head that says "same" or "different".
+import * as tf from '@tensorflow/tfjs';
+import { Module } from '@tfai/core';
+import type { AnyModule, TensorModule } from '@tfai/core';
+import { createBody, createHead, getModelMeta, loadPretrained, numFeaturesModel, type Cut, type VisionArch } from '@tfai/vision';
+import { SiameseInputError } from './errors.js';
+
+/**
+ * fastai's `SiameseModel(encoder, head)`: `head(cat([encoder(x1), encoder(x2)], channels))`. The encoder runs
+ * twice (as in PyTorch, so BatchNorm sees each image batch on its own); activations are NHWC, so the features
+ * are concatenated on the last axis. Children are named `encoder` and `head`, as the book's state dict.
+ * @example
+ * ```ts
+ * const encoder = createBody(resnet34, { cut: -2 });
+ * const model = new SiameseModel(encoder, createHead(512 * 2, 2, { ps: 0.5 }));
+ * model.eval().call(imgsA, imgsB).shape; // [batch, 2]
+ * ```
+ */
+export class SiameseModel extends Module<[tf.Tensor, tf.Tensor], tf.Tensor> {
+  readonly encoder: TensorModule;
+  readonly head: TensorModule;
+  constructor(encoder: TensorModule, head: TensorModule) {
+    super();
+    this.encoder = this.registerModule('encoder', encoder);
+    this.head = this.registerModule('head', head);
+  }
+
+  forward(x1: tf.Tensor, x2: tf.Tensor): tf.Tensor {
+    if (!x1 || !x2) throw new SiameseInputError(`SiameseModel needs two image batches, got ${[x1, x2].filter(Boolean).length}`);
+    if (x1.shape[0] !== x2.shape[0])
+      throw new SiameseInputError(`the two image batches differ in size: ${x1.shape[0]} and ${x2.shape[0]} images`);
+    return tf.tidy(() => {
+      const ftrs = tf.concat([this.encoder.call(x1), this.encoder.call(x2)], -1);
+      return this.head.call(ftrs);
+    });
+  }
+}
+
+/** Options of {@link createSiameseModel}. */
+export interface CreateSiameseModelOptions {
+  /**
+   * Weights for the architecture before it is cut: `true` (the built-in table), a `.safetensors` path or a URL
+   * (see `@tfai/vision`'s `loadPretrained`). Default false: random weights.
+   */
+  pretrained?: boolean | string;
+  /** Expected sha256 of downloaded weights. */
+  pretrainedSha256?: string;
+  /** Where to cut the encoder; default the architecture's `modelMeta` cut (−2 for ResNets). */
+  cut?: Cut;
+  /** Input channels (default 3). */
+  nIn?: number;
+  /** Dropout of the head (default 0.5, as the book). */
+  ps?: number | number[];
+  /** Hidden sizes of the head (default [512]). */
+  linFtrs?: number[];
+  /** Outputs of the head (default 2: different, same). */
+  nOut?: number;
+}
+
+/**
+ * The book's Siamese model for an architecture: encoder `createBody(arch, {cut: modelMeta[arch].cut})`
+ * (with pretrained weights if asked), head `createHead(numFeatures · 2, 2, {ps: 0.5})`.
+ * @example
+ * ```ts
+ * const model = await createSiameseModel(resnet34);
+ * numParams(model.encoder); // 21284672
+ * ```
+ */
+export async function createSiameseModel(arch: VisionArch, opts: CreateSiameseModelOptions = {}): Promise<SiameseModel> {
+  const { pretrained = false, pretrainedSha256, nIn = 3, ps = 0.5, linFtrs, nOut = 2 } = opts;
+  const cut = opts.cut ?? getModelMeta(arch).cut;
+  const model = arch();
+  if (pretrained !== false) {
+    try {
+      await loadPretrained(model, pretrained, { arch: arch.name, sha256: pretrainedSha256 });
+    } catch (e) {
+      model.dispose();
+      throw e;
+    }
+  }
+  const encoder = createBody(model, { nIn, pretrained: pretrained !== false, cut });
+  // The children left out of the encoder (avgpool, fc) are not part of the Siamese model.
+  const kept = new Set<AnyModule>((encoder as unknown as AnyModule).modules());
+  for (const c of model.children()) if (!kept.has(c)) c.dispose();
+  const nf = numFeaturesModel(encoder);
+  return new SiameseModel(encoder, createHead(nf * 2, nOut, { ps, linFtrs }));
+}
