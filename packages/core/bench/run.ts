@@ -9,7 +9,7 @@
 //      LSTM_HIDDEN=1152 (comma list)  LSTM_FALLBACK_HIDDEN=256 (measured too when a hidden size fails on wasm)
 //      BENCH_TIMEOUT_S=900 (per measurement, each side)  WARM=2  STEPS=5  LSTM_WARM, LSTM_STEPS (default WARM, STEPS)
 //      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
-//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<path of bench.py>
+//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<path of bench.py>  TORCH_BLAS_DIR (see below; '' = system BLAS)
 // Writes bench-results/core-bench.json and prints it to stdout; progress and the table go to stderr.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -47,6 +47,8 @@ interface TorchResult {
   times_ms: number[];
   loss_last: number;
   max_rss_bytes?: number;
+  /** The BLAS libraries the PyTorch process had loaded. */
+  blas?: string;
   [k: string]: unknown;
 }
 type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
@@ -99,18 +101,44 @@ function torchMissing(): string | undefined {
   return undefined;
 }
 
-/** Runs bench.py unchanged in a Python that then prints its own peak RSS (ru_maxrss, KB on Linux). */
+/** Runs bench.py unchanged in a Python that then prints its peak RSS (ru_maxrss, KB on Linux) and the BLAS it loaded. */
 const TORCH_WRAPPER = [
   'import resource, runpy, sys',
   'sys.argv = [sys.argv[1]]',
   "runpy.run_path(sys.argv[0], run_name='__main__')",
   "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
+  "blas = sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.split()[-1]})",
+  "print('BLAS', ' '.join(blas))",
 ].join('\n');
+
+/**
+ * Debian's python3-torch does its matmuls (Linear, LSTM) through `libblas.so.3`, which is netlib's unoptimised
+ * reference BLAS unless an optimised one is installed: ~10× slower than OpenBLAS on the LSTM LM (convolutions go
+ * through oneDNN either way), and far slower than the MKL of PyTorch's own wheels. So the PyTorch side loads
+ * OpenBLAS when it is installed (`apt-get install libopenblas0-openmp`), through LD_LIBRARY_PATH for that process
+ * only, whatever the system's alternative says. `TORCH_BLAS_DIR=` (empty) keeps the system's BLAS.
+ */
+const TORCH_BLAS_DIR =
+  process.env.TORCH_BLAS_DIR ??
+  ['/usr/lib/x86_64-linux-gnu/openblas-openmp', '/usr/lib/x86_64-linux-gnu/openblas-pthread', '/usr/lib/aarch64-linux-gnu/openblas-openmp'].find((d) =>
+    existsSync(`${d}/libblas.so.3`),
+  ) ??
+  '';
 
 function runTorch(model: ModelName, threads: number, hidden: number): Outcome<TorchResult> {
   const r = spawnSync(PYTHON, ['-c', TORCH_WRAPPER, TORCH_BENCH], {
     // PASSIVE: with another process on a core, spinning OpenMP threads make a step up to 10× slower.
-    env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE', MODEL: model, THREADS: String(threads), HIDDEN: String(hidden), ...stepsOf(model) },
+    env: {
+      ...process.env,
+      OMP_WAIT_POLICY: 'PASSIVE',
+      ...(TORCH_BLAS_DIR
+        ? { LD_LIBRARY_PATH: [TORCH_BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), OPENBLAS_NUM_THREADS: String(threads) }
+        : {}),
+      MODEL: model,
+      THREADS: String(threads),
+      HIDDEN: String(hidden),
+      ...stepsOf(model),
+    },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: TIMEOUT_S * 1000,
@@ -120,6 +148,8 @@ function runTorch(model: ModelName, threads: number, hidden: number): Outcome<To
   if (!result) return { ok: false, error: failure(r, 'pytorch', TIMEOUT_S) };
   const rss = /MAXRSS_KB (\d+)/.exec(r.stdout);
   if (rss) result.max_rss_bytes = Number(rss[1]) * 1024;
+  const blas = /^BLAS (.*)$/m.exec(r.stdout);
+  if (blas) result.blas = blas[1];
   return { ok: true, result };
 }
 
@@ -151,6 +181,7 @@ const started = new Date();
 const loadStart = os.loadavg();
 const skipTorch = torchMissing();
 if (skipTorch) log(`bench: PyTorch side skipped: ${skipTorch}`);
+else log(`bench: PyTorch BLAS: ${TORCH_BLAS_DIR || "the system's libblas.so.3"}`);
 const rows: Row[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
   for (const threads of THREADS) {
@@ -217,7 +248,15 @@ const report = {
     timeout_s: TIMEOUT_S,
   },
   lstm: lstmSource(),
-  torch: skipTorch ? { skipped: skipTorch } : { python: PYTHON, script: TORCH_BENCH },
+  torch: skipTorch
+    ? { skipped: skipTorch }
+    : {
+        python: PYTHON,
+        script: TORCH_BENCH,
+        blas: TORCH_BLAS_DIR
+          ? `OpenBLAS from ${TORCH_BLAS_DIR} (LD_LIBRARY_PATH of the PyTorch process)`
+          : "the system's libblas.so.3 (if that is netlib's reference BLAS, PyTorch's matmuls are ~10x slower than with OpenBLAS)",
+      },
   summary: summarize(rows),
   rows,
 };
