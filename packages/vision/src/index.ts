@@ -17,6 +17,43 @@ export { inChannels, dummyEval, modelSizes, numFeaturesModel } from './models/mo
 export { loadPretrained, resolvePretrained, downloadCached, tfaiHome, pretrainedWeights, PRETRAINED_BASE_URL } from './models/pretrained.js';
 export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js';
 export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
+// Image data: decoding with sharp, items, labels and splits, ImageDataLoaders (issue 4, items 1–2).
+export { ImageReadError, ImageDataError } from './data/errors.js';
+export { loadImage, sourceName, isImageSource } from './data/image.js';
+export type { ImageSource, RGBImage } from './data/image.js';
+export { getImageFiles, parentLabel, grandparentSplitter, randomSplitter, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
+export type { GetImageFilesOptions, Split } from './data/items.js';
+export { parseCsv, readCsv } from './data/csv.js';
+export { ImageDataset, ImageDataLoader, collateImages } from './data/image-dataset.js';
+export type { ImageSample, ImageDataLoaderOptions } from './data/image-dataset.js';
+export { ImageDataLoaders } from './data/image-data-loaders.js';
+export type { ImageDataLoadersOptions, ImageInferenceSpec, ShowBatchOptions } from './data/image-data-loaders.js';
+export { writeImageGrid, batchToImages } from './data/image-grid.js';
+export type { GridTile, CaptionLine, ImageGridOptions } from './data/image-grid.js';
+// Item transforms (sharp) and batch transforms (tf ops).
+export { Resize, resizePlan, cropPad } from './augment/resize.js';
+export type { ResizeOptions, CropPadPlan } from './augment/resize.js';
+export { RandomResizedCrop, randomResizedCropPlan } from './augment/random-resized-crop.js';
+export type { RandomResizedCropOptions } from './augment/random-resized-crop.js';
+export type { ItemTransform, ItemContext, ItemTfmSpec, ResizeMethod, PadMode, Size } from './augment/item-transform.js';
+export { applyBatchTfms, decodeBatchTfms } from './augment/batch-transform.js';
+export type { BatchTransform, BatchContext, BatchTfmSpec } from './augment/batch-transform.js';
+export { Normalize } from './augment/normalize.js';
+export { AffineCoordTfm, flipMat, dihedralMat, rotateMat, zoomMat, warpMat, findCoeffs, prepareMat, toPixelTransform } from './augment/affine.js';
+export type { AffineOptions, Mat3 } from './augment/affine.js';
+export { LightingTfm } from './augment/lighting.js';
+export type { LightingOptions } from './augment/lighting.js';
+export { augTransforms } from './augment/aug-transforms.js';
+export type { AugTransformsOptions } from './augment/aug-transforms.js';
+export { itemTfmFromJSON, batchTfmFromJSON } from './augment/from-json.js';
+// visionLearner, predict/showResults, and the builders loadLearner finds by name (issue 4, item 5).
+export { visionLearner, VisionLearner, learnerBuilders, VISION_ARCHS } from './learner/vision-learner.js';
+export type { VisionLearnerOptions, VisionLearnerArgs, VisionPrediction, ShowResultsOptions } from './learner/vision-learner.js';
+// Looking at results (issue 4, item 6).
+export { ClassificationInterpretation } from './interpret/classification-interpretation.js';
+export type { PlotTopLossesOptions } from './interpret/classification-interpretation.js';
+export { confusionMatrixSvg } from './interpret/confusion-plot.js';
+export type { ConfusionPlotOptions } from './interpret/confusion-plot.js';
 // Segmentation: DynamicUnet, unetLearner, segmentation data and metrics (issue 8).
 export { DynamicUnet, sizeChangeIndices } from './unet/dynamic-unet.js';
 export type { DynamicUnetOptions } from './unet/dynamic-unet.js';

@@ -1,0 +1,221 @@
+// fastai's affine and perspective batch augmentation (Flip/Dihedral, Rotate, Zoom, Warp composed into one
+// AffineCoordTfm) as a single `tf.image.transform` per batch: one projective matrix per image.
+//
+// fastai works in normalised coordinates (-1…1, `align_corners=True`): the output pixel p samples the input at
+// W(A(p)), with A = Flip·Rotate·Zoom (aspect-corrected by `_prepare_mat`) and W the perspective warp. We build
+// W·A as a 3×3 matrix per image and conjugate it into pixel coordinates, which is what tf.image.transform takes.
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '@tfai/core';
+import type { BatchContext, BatchTransform } from './batch-transform.js';
+import type { PadMode } from './item-transform.js';
+import { uniform } from './item-transform.js';
+
+/** A 3×3 matrix, row-major. */
+export type Mat3 = number[];
+
+const I3: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+
+/** `a · b` for 3×3 matrices. */
+export function mul3(a: Mat3, b: Mat3): Mat3 {
+  const r = new Array<number>(9);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
+  return r;
+}
+
+/** fastai's `flip_mat` for one image: a horizontal flip, or the identity. */
+export function flipMat(flip: boolean): Mat3 {
+  return flip ? [-1, 0, 0, 0, 1, 0, 0, 0, 1] : [...I3];
+}
+
+/** fastai's `dihedral_mat` for one image: `k` in 0…7 picks one of the 8 flips/rotations by 90° (0 is the identity). */
+export function dihedralMat(k: number): Mat3 {
+  const xs = [1, -1, 1, -1, -1, 1, 1, -1][k];
+  const ys = [1, 1, -1, 1, -1, -1, 1, -1][k];
+  const m0 = [1, 1, 1, 0, 1, 0, 0, 0][k];
+  const m1 = [0, 0, 0, 1, 0, 1, 1, 1][k];
+  return [xs * m0, xs * m1, 0, ys * m1, ys * m0, 0, 0, 0, 1];
+}
+
+/** fastai's `rotate_mat` for one image, angle in degrees. */
+export function rotateMat(deg: number): Mat3 {
+  const t = (deg * Math.PI) / 180;
+  return [Math.cos(t), Math.sin(t), 0, -Math.sin(t), Math.cos(t), 0, 0, 0, 1];
+}
+
+/** fastai's `zoom_mat` for one image: zoom factor `zoom` (≥ 1 zooms in) centred at `(colPct, rowPct)` of the slack. */
+export function zoomMat(zoom: number, colPct: number, rowPct: number): Mat3 {
+  const s = 1 / zoom;
+  return [s, 0, (1 - s) * (2 * colPct - 1), 0, s, (1 - s) * (2 * rowPct - 1), 0, 0, 1];
+}
+
+/** fastai's `_prepare_mat`: corrects the off-diagonal terms for a non-square image (`h × w`). */
+export function prepareMat(m: Mat3, h: number, w: number): Mat3 {
+  const r = [...m];
+  r[1] *= h / w;
+  r[3] *= w / h;
+  return r;
+}
+
+/** Solves `A x = b` (8×8) by Gaussian elimination with partial pivoting. */
+function solve8(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
+    [m[c], m[p]] = [m[p], m[c]];
+    const d = m[c][c];
+    if (Math.abs(d) < 1e-12) throw new RangeError('findCoeffs: the points are degenerate (no perspective transform maps them)');
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r][c] / d;
+      if (f !== 0) for (let k = c; k <= n; k++) m[r][k] -= f * m[c][k];
+    }
+  }
+  return m.map((row, i) => row[n] / row[i]);
+}
+
+/**
+ * fastai's `find_coeffs(p1, p2)`: the perspective transform (3×3, last entry 1) taking each point of `p2` to the
+ * matching point of `p1` (four `[x, y]` points each).
+ * @example
+ * ```ts
+ * const h = findCoeffs([[-1, -1], [-1, 1], [1, -1], [1, 1]], [[-1.1, -1], [-0.9, 1], [1.1, -1], [0.9, 1]]);
+ * ```
+ */
+export function findCoeffs(p1: number[][], p2: number[][]): Mat3 {
+  const a: number[][] = [];
+  const b: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const [x2, y2] = p2[i];
+    const [x1, y1] = p1[i];
+    a.push([x2, y2, 1, 0, 0, 0, -x1 * x2, -x1 * y2]);
+    b.push(x1);
+    a.push([0, 0, 0, x2, y2, 1, -y1 * x2, -y1 * y2]);
+    b.push(y1);
+  }
+  return [...solve8(a, b), 1];
+}
+
+/** The corners fastai's `_WarpCoord` moves, in normalised `[x, y]`. */
+export const WARP_CORNERS = [
+  [-1, -1],
+  [-1, 1],
+  [1, -1],
+  [1, 1],
+];
+
+/** fastai's `_WarpCoord` for one image: corners moved by `xT`, `yT` (each within ±magnitude); maps target → original. */
+export function warpMat(xT: number, yT: number): Mat3 {
+  const targ = [
+    [-1 - yT, -1 - xT],
+    [-1 + yT, 1 + xT],
+    [1 + yT, -1 + xT],
+    [1 - yT, 1 - xT],
+  ];
+  return findCoeffs(WARP_CORNERS, targ);
+}
+
+/**
+ * The 8 numbers `tf.image.transform` takes for a normalised sampling matrix `m` (output coords → input coords,
+ * align-corners convention) on an `h × w` image: `S⁻¹ · m · S` with S from pixels to −1…1, scaled so the last
+ * entry is 1.
+ * @example
+ * ```ts
+ * toPixelTransform(flipMat(true), 28, 28); // [-1, 0, 27, 0, 1, 0, 0, 0]
+ * ```
+ */
+export function toPixelTransform(m: Mat3, h: number, w: number): number[] {
+  const hw = Math.max(w - 1, 1) / 2;
+  const hh = Math.max(h - 1, 1) / 2;
+  const toNorm: Mat3 = [1 / hw, 0, -1, 0, 1 / hh, -1, 0, 0, 1];
+  const toPix: Mat3 = [hw, 0, hw, 0, hh, hh, 0, 0, 1];
+  const r = mul3(toPix, mul3(m, toNorm));
+  return r.slice(0, 8).map((v) => v / r[8]);
+}
+
+/** Options of {@link AffineCoordTfm} (fastai's `aug_transforms` names). */
+export interface AffineOptions {
+  /** Random horizontal flips (default true). */
+  doFlip?: boolean;
+  /** Also vertical flips and 90° rotations: fastai's `Dihedral` instead of `Flip` (default false). */
+  flipVert?: boolean;
+  /** Probability of a flip (default 0.5, fixed in fastai). */
+  pFlip?: number;
+  /** Largest rotation in degrees (default 10; 0 for none). */
+  maxRotate?: number;
+  /** Zoom range (default 1 to 1.1). */
+  minZoom?: number;
+  maxZoom?: number;
+  /** Perspective warp magnitude (default 0.2; 0 for none). */
+  maxWarp?: number;
+  /** Probability of each of rotate, zoom and warp per image (default 0.75). */
+  pAffine?: number;
+  /** Sampling (default bilinear). */
+  mode?: 'bilinear' | 'nearest';
+  /** What fills pixels sampled outside the image (default reflection, as fastai). */
+  padMode?: PadMode;
+}
+
+const FILL = { reflection: 'reflect', zeros: 'constant', border: 'nearest' } as const;
+
+/**
+ * fastai's composed `AffineCoordTfm` (order 30): per image a random flip, rotation, zoom and perspective warp,
+ * applied to the whole batch in one `tf.image.transform`. Training batches only; validation batches pass unchanged.
+ * @example
+ * ```ts
+ * const aff = new AffineCoordTfm({ maxRotate: 15, maxWarp: 0 });
+ * const y = aff.encodes(x, { train: true, rng: new Rng(0) });
+ * ```
+ */
+export class AffineCoordTfm implements BatchTransform {
+  readonly name = 'AffineCoordTfm';
+  readonly order = 30;
+  readonly opts: Required<AffineOptions>;
+  constructor(opts: AffineOptions = {}) {
+    this.opts = {
+      doFlip: opts.doFlip ?? true,
+      flipVert: opts.flipVert ?? false,
+      pFlip: opts.pFlip ?? 0.5,
+      maxRotate: opts.maxRotate ?? 10,
+      minZoom: opts.minZoom ?? 1,
+      maxZoom: opts.maxZoom ?? 1.1,
+      maxWarp: opts.maxWarp ?? 0.2,
+      pAffine: opts.pAffine ?? 0.75,
+      mode: opts.mode ?? 'bilinear',
+      padMode: opts.padMode ?? 'reflection',
+    };
+    if (this.opts.minZoom > this.opts.maxZoom) throw new RangeError(`AffineCoordTfm: minZoom ${this.opts.minZoom} > maxZoom ${this.opts.maxZoom}`);
+  }
+
+  /** The normalised sampling matrix of one image, drawn from `rng` as fastai draws it. */
+  drawMatrix(h: number, w: number, rng: Rng): Mat3 {
+    const o = this.opts;
+    const p = (q: number) => rng.next() < q;
+    let a = [...I3];
+    if (o.doFlip) a = mul3(a, o.flipVert ? dihedralMat(p(o.pFlip) ? Math.floor(rng.next() * 8) : 0) : flipMat(p(o.pFlip)));
+    if (o.maxRotate) a = mul3(a, rotateMat(p(o.pAffine) ? uniform(rng, -o.maxRotate, o.maxRotate) : 0));
+    if (o.minZoom < 1 || o.maxZoom > 1) {
+      const z = p(o.pAffine) ? uniform(rng, o.minZoom, o.maxZoom) : 1;
+      a = mul3(a, zoomMat(z, rng.next(), rng.next()));
+    }
+    a = prepareMat(a, h, w);
+    if (!o.maxWarp) return a;
+    const xT = p(o.pAffine) ? uniform(rng, -o.maxWarp, o.maxWarp) : 0;
+    const yT = p(o.pAffine) ? uniform(rng, -o.maxWarp, o.maxWarp) : 0;
+    return mul3(warpMat(xT, yT), a);
+  }
+
+  encodes(x: tf.Tensor4D, ctx: BatchContext): tf.Tensor4D {
+    if (!ctx.train) return x;
+    const [n, h, w] = x.shape;
+    const t = new Float32Array(n * 8);
+    for (let i = 0; i < n; i++) t.set(toPixelTransform(this.drawMatrix(h, w, ctx.rng), h, w), i * 8);
+    return this.transform(x, t);
+  }
+
+  /** Resamples `x` with 8 pixel-transform numbers per image. */
+  transform(x: tf.Tensor4D, t: Float32Array): tf.Tensor4D {
+    return tf.tidy(() => tf.image.transform(x, tf.tensor2d(t, [x.shape[0], 8]), this.opts.mode, FILL[this.opts.padMode], 0));
+  }
+}

@@ -1,0 +1,384 @@
+// fastai's `ImageDataLoaders` factories: images + class labels from folders, file names, or a labels table.
+import { readdir, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { DataLoaders } from '@tfai/core';
+import { decodeBatchTfms, type BatchTfmSpec, type BatchTransform } from '../augment/batch-transform.js';
+import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
+import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
+import { readCsv } from './csv.js';
+import { ImageDataError, ImageReadError } from './errors.js';
+import { isImageSource, loadImage, sourceName, type ImageSource } from './image.js';
+import { ImageDataLoader, ImageDataset } from './image-dataset.js';
+import { batchToImages, writeImageGrid, type ImageGridOptions } from './image-grid.js';
+import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, truthy, type Split } from './items.js';
+
+/** Options shared by every {@link ImageDataLoaders} factory. */
+export interface ImageDataLoadersOptions {
+  /** Per-image transforms (sharp), e.g. `[new Resize(64)]`. Needed unless all images have one size. */
+  itemTfms?: ItemTransform[];
+  /** Per-batch transforms (tf ops), e.g. `augTransforms()` and `Normalize.fromStats(…)`. */
+  batchTfms?: BatchTransform[];
+  /** Batch size (default 64). */
+  bs?: number;
+  /** Validation batch size (default `bs`). */
+  valBs?: number;
+  /** Seed of the shuffling and of the random transforms (and of `validPct` splits). */
+  seed?: number;
+  /** Class names in index order; default the sorted labels of the training set. */
+  vocab?: string[];
+  /**
+   * What to do with an image that is missing or cannot be decoded, and with an empty class folder: `'error'`
+   * (default: an {@link ImageReadError} / {@link ImageDataError} naming it) or `'skip'` (checked up front by
+   * decoding every image once; each skip is logged).
+   */
+  onBadImage?: 'error' | 'skip';
+  /** Where skips are logged (default console.warn). */
+  logger?: (line: string) => void;
+  /** Batches prepared ahead (default 2). */
+  prefetch?: number;
+}
+
+/** What an inference-only {@link ImageDataLoaders} needs: the class names and the deterministic transforms. */
+export interface ImageInferenceSpec {
+  vocab: string[];
+  itemTfms: ItemTfmSpec[];
+  batchTfms: BatchTfmSpec[];
+}
+
+/** Options of {@link ImageDataLoaders.showBatch}. */
+export interface ShowBatchOptions extends ImageGridOptions {
+  /** Output PNG (default `show_batch.png`). */
+  file?: string;
+  /** Images shown (default 9). */
+  maxN?: number;
+  /** Show the validation set instead of a (augmented) training batch. */
+  valid?: boolean;
+}
+
+/**
+ * fastai's `ImageDataLoaders`: training and validation loaders of labelled images, decoded and resized per item
+ * with sharp, batched as NHWC float32 tensors (0–1), then transformed per batch with tf ops (augmentation on the
+ * training set only). Build one with {@link ImageDataLoaders.fromFolder}, `fromNameRe`, `fromNameFunc`,
+ * `fromPathFunc`, `fromDf` or `fromCsv`.
+ * @example
+ * ```ts
+ * const dls = await ImageDataLoaders.fromFolder('fashion_mnist', { itemTfms: [new Resize(32)], batchTfms: augTransforms(), bs: 64 });
+ * await dls.showBatch({ file: 'batch.png' });
+ * ```
+ */
+export class ImageDataLoaders extends DataLoaders {
+  /** The batch transforms, in use by both loaders (visionLearner may append a Normalize). */
+  readonly batchTfms: BatchTransform[];
+  readonly itemTfms: readonly ItemTransform[];
+  declare readonly vocab: string[];
+  declare readonly train: ImageDataLoader;
+  declare readonly valid: ImageDataLoader;
+
+  constructor(trainDs: ImageDataset, validDs: ImageDataset, vocab: string[], opts: ImageDataLoadersOptions = {}) {
+    const batchTfms = [...(opts.batchTfms ?? [])];
+    const common = { prefetch: opts.prefetch, batchTfms: () => batchTfms };
+    const seed = opts.seed;
+    const train = new ImageDataLoader(trainDs, { ...common, bs: opts.bs ?? 64, shuffle: true, seed });
+    const valid = new ImageDataLoader(validDs, { ...common, bs: opts.valBs ?? opts.bs ?? 64, shuffle: false, seed: seed === undefined ? undefined : seed + 1 });
+    super(train, valid, { vocab, c: vocab.length });
+    this.batchTfms = batchTfms;
+    this.itemTfms = trainDs.itemTfms;
+  }
+
+  /**
+   * From items, their string labels and a split: checks the items (see `onBadImage`), builds the vocab from the
+   * training labels, and the two loaders. The other factories end here.
+   * @example
+   * ```ts
+   * const dls = await ImageDataLoaders.fromLists(['a/1.png', 'b/2.png', 'a/3.png'], ['a', 'b', 'a'], { train: [0, 1], valid: [2] });
+   * ```
+   */
+  static fromLists(items: ImageSource[], labels: string[], split: Split, opts: ImageDataLoadersOptions = {}): Promise<ImageDataLoaders> {
+    return ImageDataLoaders.build(items, labels, split, opts, false);
+  }
+
+  /** @internal {@link ImageDataLoaders.fromLists}, knowing whether the items were just listed from disk. */
+  static async build(items: ImageSource[], labels: string[], split: Split, opts: ImageDataLoadersOptions, listed: boolean): Promise<ImageDataLoaders> {
+    if (items.length !== labels.length) throw new ImageDataError(`${items.length} items but ${labels.length} labels`);
+    const bad = await findBadImages(items, opts, listed);
+    const keep = (idx: number[]) => idx.filter((i) => !bad.has(i));
+    const train = keep(split.train);
+    const valid = keep(split.valid);
+    if (!train.length) throw new ImageDataError('no training images' + (bad.size ? ` (${bad.size} skipped as unreadable)` : ''));
+    if (!valid.length) throw new ImageDataError('no validation images: give a valid folder, an is_valid column, or validPct');
+    const vocab = opts.vocab ?? [...new Set(train.map((i) => labels[i]))].sort();
+    const o2i = new Map(vocab.map((v, i) => [v, i]));
+    const encode = (idx: number[]) =>
+      idx.map((i) => {
+        const c = o2i.get(labels[i]);
+        if (c === undefined) throw new ImageDataError(`${sourceName(items[i])}: label '${labels[i]}' is not in the vocab (${vocab.length} classes from the training set: ${vocab.slice(0, 10).join(', ')}${vocab.length > 10 ? ', …' : ''})`);
+        return c;
+      });
+    const itemTfms = opts.itemTfms ?? [];
+    const seed = opts.seed;
+    const trainDs = new ImageDataset(train.map((i) => items[i]), encode(train), itemTfms, { train: true, seed });
+    const validDs = new ImageDataset(valid.map((i) => items[i]), encode(valid), itemTfms, { train: false, seed: seed === undefined ? undefined : seed + 3 });
+    return new ImageDataLoaders(trainDs, validDs, vocab, opts);
+  }
+
+  /**
+   * fastai's `from_folder`: images in `<path>/<train>/<class>/…` and `<path>/<valid>/<class>/…` (the class is the
+   * parent folder, the split the grandparent, as `GrandparentSplitter` and `parent_label`), or, with `validPct`,
+   * every image under `path` split at random.
+   * @example
+   * ```ts
+   * const dls = await ImageDataLoaders.fromFolder('../shared/data/tux_photos', { itemTfms: [new Resize(64)], bs: 16, seed: 0 });
+   * dls.vocab; // ['bird', 'fish', 'flower', 'fruit', 'insect', 'mammal', 'vegetable']
+   * ```
+   */
+  static async fromFolder(path: string, opts: ImageDataLoadersOptions & { train?: string; valid?: string; validPct?: number } = {}): Promise<ImageDataLoaders> {
+    const trainName = opts.train ?? 'train';
+    const validName = opts.valid ?? 'valid';
+    const files = await getImageFiles(path, opts.validPct ? {} : { folders: [trainName, validName] });
+    if (!files.length) throw new ImageDataError(`${path}: no image files found${opts.validPct ? '' : ` in ${trainName}/ or ${validName}/`}`);
+    await checkClassFolders(path, opts.validPct ? [''] : [trainName, validName], files, opts);
+    const split = opts.validPct ? randomSplitter(files.length, opts.validPct, opts.seed) : grandparentSplitter(files, trainName, validName);
+    return ImageDataLoaders.build(files, files.map(parentLabel), split, opts, true);
+  }
+
+  /**
+   * fastai's `from_path_func`: labels from `labelFunc(path)`, a random `validPct` split (default 0.2).
+   * @example
+   * ```ts
+   * const dls = await ImageDataLoaders.fromPathFunc('.', files, (f) => f.split('/').at(-2)!, { validPct: 0.2, seed: 42 });
+   * ```
+   */
+  static async fromPathFunc(path: string, fnames: string[], labelFunc: (file: string) => string, opts: ImageDataLoadersOptions & { validPct?: number } = {}): Promise<ImageDataLoaders> {
+    const files = fnames.map((f) => (path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f));
+    const split = randomSplitter(files.length, opts.validPct ?? 0.2, opts.seed);
+    return ImageDataLoaders.fromLists(files, files.map(labelFunc), split, opts);
+  }
+
+  /**
+   * fastai's `from_name_func`: labels from `labelFunc(fileName)` (the name without its folders).
+   * @example
+   * ```ts
+   * const dls = await ImageDataLoaders.fromNameFunc(path, files, (name) => (name[0] === name[0].toUpperCase() ? 'cat' : 'dog'));
+   * ```
+   */
+  static fromNameFunc(path: string, fnames: string[], labelFunc: (name: string) => string, opts: ImageDataLoadersOptions & { validPct?: number } = {}): Promise<ImageDataLoaders> {
+    return ImageDataLoaders.fromPathFunc(path, fnames, (f) => labelFunc(basename(f)), opts);
+  }
+
+  /**
+   * fastai's `from_name_re`: the label is the first group of `pat` searched in the file name; a name it does not
+   * match is an error naming it.
+   * @example
+   * ```ts
+   * const dls = await ImageDataLoaders.fromNameRe(path, files, /^(.+)_\d+\.png$/, { itemTfms: [new Resize(32)] });
+   * ```
+   */
+  static fromNameRe(path: string, fnames: string[], pat: RegExp, opts: ImageDataLoadersOptions & { validPct?: number } = {}): Promise<ImageDataLoaders> {
+    return ImageDataLoaders.fromNameFunc(path, fnames, (name) => regexLabel(pat, name), opts);
+  }
+
+  /**
+   * fastai's `from_df`: rows (column → value) with a file-name column `fnCol` (index or name, default 0) and a
+   * label column `labelCol` (default 1); files are `<path>/<folder>/<name><suff>`. A `validCol` (e.g. `'is_valid'`)
+   * gives the split, else a random `validPct` (default 0.2).
+   * @example
+   * ```ts
+   * const dls = await ImageDataLoaders.fromDf(rows, { path: 'data', fnCol: 'name', labelCol: 'label', validCol: 'is_valid' });
+   * ```
+   */
+  static async fromDf(
+    rows: Record<string, unknown>[],
+    opts: ImageDataLoadersOptions & { path?: string; folder?: string; suff?: string; fnCol?: number | string; labelCol?: number | string; validCol?: number | string; validPct?: number } = {},
+  ): Promise<ImageDataLoaders> {
+    if (!rows.length) throw new ImageDataError('fromDf: no rows');
+    const columns = Object.keys(rows[0]);
+    const col = (c: number | string, what: string): string => {
+      const name = typeof c === 'number' ? columns[c] : c;
+      if (name === undefined || !columns.includes(name)) throw new ImageDataError(`fromDf: no ${what} column ${JSON.stringify(c)} (columns: ${columns.join(', ')})`);
+      return name;
+    };
+    const fn = col(opts.fnCol ?? 0, 'file-name');
+    const lab = col(opts.labelCol ?? 1, 'label');
+    const prefix = opts.folder ? join(opts.path ?? '.', opts.folder) : (opts.path ?? '.');
+    const items = rows.map((r) => join(prefix, `${String(r[fn])}${opts.suff ?? ''}`));
+    const labels = rows.map((r) => String(r[lab]));
+    let split: Split;
+    if (opts.validCol !== undefined) {
+      const vc = col(opts.validCol, 'validation');
+      split = { train: [], valid: [] };
+      rows.forEach((r, i) => (truthy(r[vc]) ? split.valid : split.train).push(i));
+    } else split = randomSplitter(rows.length, opts.validPct ?? 0.2, opts.seed);
+    return ImageDataLoaders.fromLists(items, labels, split, opts);
+  }
+
+  /**
+   * fastai's `from_csv`: reads `<path>/<csvFname>` (default `labels.csv`) and calls {@link ImageDataLoaders.fromDf}.
+   * @example
+   * ```ts
+   * const dls = await ImageDataLoaders.fromCsv('../shared/data/fashion_mnist', { fnCol: 'name', labelCol: 'label', validCol: 'is_valid', itemTfms: [new Resize(28)] });
+   * ```
+   */
+  static async fromCsv(
+    path: string,
+    opts: ImageDataLoadersOptions & { csvFname?: string; delimiter?: string; folder?: string; suff?: string; fnCol?: number | string; labelCol?: number | string; validCol?: number | string; validPct?: number } = {},
+  ): Promise<ImageDataLoaders> {
+    const rows = await readCsv(join(path, opts.csvFname ?? 'labels.csv'), opts.delimiter);
+    return ImageDataLoaders.fromDf(rows, { ...opts, path });
+  }
+
+  /**
+   * Loaders with no data, for inference after `loadLearner`: `encodeItems` decodes, resizes and normalises images
+   * as the exported learner's validation set did.
+   * @example
+   * ```ts
+   * const dls = ImageDataLoaders.forInference({ vocab: ['cat', 'dog'], itemTfms: [new Resize(64).toJSON()], batchTfms: [] });
+   * ```
+   */
+  static forInference(spec: ImageInferenceSpec): ImageDataLoaders {
+    const itemTfms = spec.itemTfms.map(itemTfmFromJSON);
+    const ds = () => new ImageDataset([], [], itemTfms, { train: false, seed: 0 });
+    return new ImageDataLoaders(ds(), ds(), [...spec.vocab], { batchTfms: spec.batchTfms.map(batchTfmFromJSON), seed: 0 });
+  }
+
+  /** What {@link ImageDataLoaders.forInference} needs to rebuild these loaders' validation pipeline. */
+  inferenceSpec(): ImageInferenceSpec {
+    return {
+      vocab: [...this.vocab],
+      itemTfms: this.itemTfms.map((t) => t.toJSON()),
+      batchTfms: this.batchTfms.flatMap((t) => (t.toJSON ? [t.toJSON()] : [])),
+    };
+  }
+
+  /**
+   * Adds batch transforms to both loaders (as fastai's `dls.add_tfms(…, 'after_batch')`).
+   * @example
+   * ```ts
+   * dls.addBatchTfms(Normalize.fromStats(imagenetStats));
+   * ```
+   */
+  addBatchTfms(...tfms: BatchTransform[]): void {
+    this.batchTfms.push(...tfms);
+  }
+
+  /**
+   * A loader over new images (paths or bytes) through the validation pipeline, unlabelled (fastai's `test_dl`).
+   * @example
+   * ```ts
+   * const { preds } = await learn.getPreds(learn.dls.testDl(['a.png', 'b.png']));
+   * ```
+   */
+  testDl(items: ImageSource[], opts: { bs?: number } = {}): ImageDataLoader {
+    items.forEach((it, i) => {
+      if (!isImageSource(it)) throw new ImageDataError(`testDl: item ${i} is not an image path or buffer`);
+    });
+    const ds = new ImageDataset(items, undefined, this.itemTfms, { train: false, seed: 0 });
+    return new ImageDataLoader(ds, { bs: opts.bs ?? this.valid.bs, shuffle: false, batchTfms: () => this.batchTfms });
+  }
+
+  /**
+   * Encodes raw images (paths or encoded bytes) as the validation set is encoded: decode, item transforms,
+   * batch transforms (normalisation; no augmentation). Returns `[x]`, an NHWC float32 batch.
+   * @example
+   * ```ts
+   * const [x] = await dls.encodeItems(['cat.png']); // [1, 64, 64, 3]
+   * ```
+   */
+  override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
+    items.forEach((it, i) => {
+      if (!isImageSource(it)) throw new ImageDataError(`item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`);
+    });
+    const dl = this.testDl(items as ImageSource[], { bs: Math.max(items.length, 1) });
+    const b = await dl.makeBatch(items.map((_, i) => i));
+    b.y.dispose();
+    return b.x;
+  }
+
+  /**
+   * Pixels of a batch for display: the decodable batch transforms undone (Normalize), clamped to 0–1.
+   * @example
+   * ```ts
+   * const images = await dls.decodeBatch(x);
+   * ```
+   */
+  async decodeBatch(x: tf.Tensor): Promise<ReturnType<typeof batchToImages>> {
+    const d = decodeBatchTfms(x as tf.Tensor4D, this.batchTfms);
+    try {
+      return await batchToImages(d);
+    } finally {
+      d.dispose();
+    }
+  }
+
+  /**
+   * fastai's `show_batch`: a PNG grid of a training batch (augmented, as the model sees it) or of the validation
+   * set, each image captioned with its class. Returns the file written.
+   * @example
+   * ```ts
+   * await dls.showBatch({ file: 'batch.png', maxN: 16 });
+   * ```
+   */
+  async showBatch(opts: ShowBatchOptions = {}): Promise<string> {
+    const dl = opts.valid ? this.valid : this.train;
+    const b = await dl.oneBatch();
+    try {
+      const maxN = Math.min(opts.maxN ?? 9, b.y.shape[0] ?? 0);
+      const ys = Array.from(await b.y.data()).slice(0, maxN);
+      const x = tf.tidy(() => tf.slice(b.x[0], 0, maxN));
+      const images = await this.decodeBatch(x);
+      x.dispose();
+      return await writeImageGrid(opts.file ?? 'show_batch.png', images.map((image, i) => ({ image, lines: [{ text: this.vocab[ys[i]] ?? String(ys[i]) }] })), opts);
+    } finally {
+      tf.dispose([...b.x, b.y]);
+    }
+  }
+}
+
+/** Images that fail to load: in 'error' mode, a missing file throws now; in 'skip' mode every image is decoded once. */
+async function findBadImages(items: ImageSource[], opts: ImageDataLoadersOptions, listed: boolean): Promise<Set<number>> {
+  const bad = new Set<number>();
+  const log = opts.logger ?? ((l: string) => console.warn(l));
+  const skip = (opts.onBadImage ?? 'error') === 'skip';
+  if (!skip && listed) return bad;
+  const check = async (i: number) => {
+    const it = items[i];
+    if (!isImageSource(it)) throw new ImageDataError(`item ${i} is not an image path or buffer (got ${typeof it})`);
+    if (!skip) {
+      if (typeof it !== 'string') return;
+      const s = await stat(it).catch(() => undefined);
+      if (!s?.isFile()) throw new ImageReadError(it, s ? 'not a file' : 'file not found');
+      return;
+    }
+    try {
+      await loadImage(it);
+    } catch (e) {
+      if (!(e instanceof ImageReadError)) throw e;
+      bad.add(i);
+      log(`skipping ${e.message}`);
+    }
+  };
+  const width = 16;
+  for (let s = 0; s < items.length; s += width) await Promise.all(items.slice(s, s + width).map((_, j) => check(s + j)));
+  return bad;
+}
+
+/** Class folders with no image: an error naming the folder, or (skip) a logged note. */
+async function checkClassFolders(path: string, splits: string[], files: string[], opts: ImageDataLoadersOptions): Promise<void> {
+  const withImages = new Set(files.map((f) => join(f, '..')));
+  for (const s of splits) {
+    const dir = s ? join(path, s) : path;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
+    if (!entries) {
+      if (s) throw new ImageDataError(`${dir}: folder not found (fromFolder expects ${path}/<train|valid>/<class>/…, or pass validPct)`);
+      continue;
+    }
+    for (const e of entries) {
+      if (!e.isDirectory() || e.name.startsWith('.')) continue;
+      const d = join(dir, e.name);
+      if (withImages.has(d) || files.some((f) => f.startsWith(d + '/'))) continue;
+      const msg = `${d}: class folder has no images`;
+      if ((opts.onBadImage ?? 'error') === 'skip') (opts.logger ?? ((l: string) => console.warn(l)))(`skipping ${msg}`);
+      else throw new ImageDataError(`${msg} (remove it, or pass onBadImage: 'skip')`);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+// fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
+// frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
+import * as tf from '@tensorflow/tfjs';
+import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import type { LearnerBuilder, LearnerOptions, Prediction, Splitter } from '@tfai/core';
+import { Normalize } from '../augment/normalize.js';
+import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
+import type { ImageSource } from '../data/image.js';
+import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
+import { ImageDataError } from '../data/errors.js';
+import type { ImageDataLoader } from '../data/image-dataset.js';
+import type { CreateHeadOptions } from '../models/create-head.js';
+import { createVisionModel, type CreateVisionModelOptions } from '../models/create-vision-model.js';
+import { getModelMeta } from '../models/model-meta.js';
+import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from '../models/resnet.js';
+import { buildUnetLearner } from '../unet/unet-learner.js';
+
+/** Architectures an export can name (the builder rebuilds them by name). */
+export const VISION_ARCHS: Readonly<Record<string, VisionArch>> = { resnet18, resnet34, resnet50, resnet101, resnet152 };
+
+/** Options of {@link visionLearner}: the Learner's, the model's (`createVisionModel`) and the head's. */
+export interface VisionLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, CreateVisionModelOptions {
+  /** Outputs; default the number of classes (`dls.c`). */
+  nOut?: number;
+  /** Parameter groups; default the architecture's (`resnetSplit`: stem+layer1+layer2, layer3+layer4, head). */
+  splitter?: Splitter;
+  /** Add the architecture's normalisation (ImageNet stats) to the data when pretrained (default true, as fastai). */
+  normalize?: boolean;
+}
+
+/** The JSON arguments an exported vision learner is rebuilt from. */
+export interface VisionLearnerArgs {
+  arch: string;
+  nOut: number;
+  nIn: number;
+  cut?: number;
+  head: Pick<CreateHeadOptions, 'linFtrs' | 'ps' | 'pool' | 'concatPool' | 'firstBn' | 'bnFinal' | 'linFirst' | 'yRange'>;
+  data: ImageInferenceSpec;
+}
+
+/** {@link VisionLearner.predict}'s result: fastai's `(label, index, probs)`. */
+export interface VisionPrediction extends Prediction {
+  label: string;
+  index: number;
+}
+
+/** Options of {@link VisionLearner.showResults}. */
+export interface ShowResultsOptions extends ImageGridOptions {
+  /** Output PNG (default `show_results.png`). */
+  file?: string;
+  /** Images shown (default 9). */
+  maxN?: number;
+  /** Loader to take the batch from (default the validation loader). */
+  dl?: ImageDataLoader;
+}
+
+/**
+ * A {@link Learner} on images: `predict` takes an image path or bytes, `showResults` draws predictions.
+ * @example
+ * ```ts
+ * const learn = await visionLearner(dls, resnet18, { metrics: [accuracy()] });
+ * const { label, index, probs } = await learn.predict('cat.png');
+ * ```
+ */
+export class VisionLearner extends Learner {
+  declare readonly dls: ImageDataLoaders;
+
+  constructor(dls: ImageDataLoaders, model: Learner['model'], opts: LearnerOptions = {}) {
+    super(dls, model, opts);
+  }
+
+  /**
+   * Predicts one image (a path, or the bytes of an encoded image) through the validation pipeline: fastai's
+   * `(label, index, probs)`.
+   * @example
+   * ```ts
+   * const { label, probs } = await learn.predict('../shared/data/tux_photos/valid/bird/x.png');
+   * ```
+   */
+  override async predict(item: ImageSource): Promise<VisionPrediction> {
+    const p = await super.predict(item);
+    if (typeof p.decoded !== 'number') throw new ImageDataError('predict: the model does not output one class per image');
+    return { ...p, index: p.decoded, label: p.label ?? String(p.decoded) };
+  }
+
+  /**
+   * fastai's `show_results`: a PNG grid of a validation batch, each image captioned with its class and, below, the
+   * prediction in green (right) or red (wrong). Returns the file written.
+   * @example
+   * ```ts
+   * await learn.showResults({ file: 'results.png', maxN: 16 });
+   * ```
+   */
+  async showResults(opts: ShowResultsOptions = {}): Promise<string> {
+    const b = await (opts.dl ?? this.dls.valid).oneBatch();
+    try {
+      const maxN = Math.min(opts.maxN ?? 9, b.y.shape[0] ?? 0);
+      const x = tf.tidy(() => tf.slice(b.x[0], 0, maxN));
+      const probs = this.predictBatch([x]);
+      const dec = tf.tidy(() => this.lossFunc.decodes(probs));
+      const [preds, ys] = await Promise.all([dec.data(), b.y.data()]);
+      tf.dispose([probs, dec]);
+      const images = await this.dls.decodeBatch(x);
+      x.dispose();
+      const name = (i: number) => this.dls.vocab[i] ?? String(i);
+      const tiles = images.map((image, i) => ({
+        image,
+        lines: [{ text: name(ys[i]) }, { text: name(preds[i]), color: preds[i] === ys[i] ? 'green' : 'red' }],
+      }));
+      return await writeImageGrid(opts.file ?? 'show_results.png', tiles, opts);
+    } finally {
+      tf.dispose([...b.x, b.y]);
+    }
+  }
+}
+
+const HEAD_KEYS = ['linFtrs', 'ps', 'pool', 'concatPool', 'firstBn', 'bnFinal', 'linFirst', 'yRange'] as const;
+
+/**
+ * fastai 2.7's `vision_learner`: `createVisionModel(arch, nOut, …)` (body cut at the architecture's meta, head of
+ * {@link createHead} initialised kaiming-normal), the architecture's splitter, ImageNet normalisation added to the
+ * data when `pretrained` (unless `normalize: false`), and `freeze()` when pretrained. Learners of the built-in
+ * architectures with a standard head can be exported and loaded back with `loadLearner`.
+ * @example
+ * ```ts
+ * const dls = await ImageDataLoaders.fromFolder(path, { itemTfms: [new Resize(64)], batchTfms: augTransforms() });
+ * const learn = await visionLearner(dls, resnet18, { metrics: [accuracy()] });
+ * await learn.fitOneCycle(3, 1e-3);
+ * ```
+ */
+export async function visionLearner(dls: ImageDataLoaders, arch: VisionArch, opts: VisionLearnerOptions = {}): Promise<VisionLearner> {
+  const { nOut: nOutOpt, pretrained = false, pretrainedSha256, cut, nIn = 3, customHead, init, normalize = true, splitter, ...rest } = opts;
+  const nOut = nOutOpt ?? dls.c;
+  if (!nOut) throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');
+  const head: VisionLearnerArgs['head'] = {};
+  const learnerOpts: LearnerOptions = {};
+  for (const [k, v] of Object.entries(rest)) {
+    if ((HEAD_KEYS as readonly string[]).includes(k)) (head as Record<string, unknown>)[k] = v;
+    else (learnerOpts as Record<string, unknown>)[k] = v;
+  }
+  const meta = getModelMeta(arch);
+  // fastai's `_add_norm`: only for pretrained weights, only if the data has no Normalize yet.
+  if (normalize && pretrained !== false && meta.stats && nIn === meta.stats[0].length && !dls.batchTfms.some((t) => t instanceof Normalize))
+    dls.addBatchTfms(Normalize.fromStats(meta.stats));
+  const model = await createVisionModel(arch, nOut, { pretrained, pretrainedSha256, cut, nIn, customHead, init, ...head });
+  const exportable = Object.hasOwn(VISION_ARCHS, arch.name) && VISION_ARCHS[arch.name] === arch && !customHead && (cut === undefined || typeof cut === 'number');
+  // A getter: the data's transforms are read when the learner is exported, not now.
+  const builder = {
+    package: '@tfai/vision',
+    name: 'visionLearner',
+    get args(): VisionLearnerArgs {
+      return { arch: arch.name, nOut, nIn, ...(typeof cut === 'number' ? { cut } : {}), head, data: dls.inferenceSpec() };
+    },
+  };
+  const learn = new VisionLearner(dls, model, {
+    ...learnerOpts,
+    splitter: splitter ?? meta.split,
+    builder: exportable ? builder : undefined,
+  });
+  if (pretrained !== false) learn.freeze();
+  return learn;
+}
+
+/** Rebuilds an exported vision learner for inference (random weights: `loadLearner` loads the exported ones). */
+const buildVisionLearner: LearnerBuilder = async (rawArgs, { description }) => {
+  const args = rawArgs as VisionLearnerArgs;
+  const arch = Object.hasOwn(VISION_ARCHS, args.arch) ? VISION_ARCHS[args.arch] : undefined;
+  if (!arch) throw new ImageDataError(`export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`);
+  const dls = ImageDataLoaders.forInference(args.data);
+  const model = await createVisionModel(arch, args.nOut, { pretrained: false, cut: args.cut, nIn: args.nIn, ...args.head });
+  model.eval();
+  return new VisionLearner(dls, model, {
+    lossFunc: lossFromSpec(description.loss),
+    metrics: metricsFromNames(description.metrics),
+    splitter: getModelMeta(arch).split,
+    progress: false,
+    builder: description.builder,
+  });
+};
+
+/**
+ * How `loadLearner` rebuilds learners exported from this package, by builder name.
+ * @example
+ * ```ts
+ * const learn = await loadLearner('models/export.json'); // finds learnerBuilders.visionLearner in @tfai/vision
+ * ```
+ */
+export const learnerBuilders: Readonly<Record<string, LearnerBuilder>> = { visionLearner: buildVisionLearner, unetLearner: buildUnetLearner };
