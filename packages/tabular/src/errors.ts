@@ -68,3 +68,14 @@ export class InvalidTargetError extends TfaiError {
 export class TabularOptionsError extends TfaiError {
   override name = 'TabularOptionsError';
 }
+
+/** A user or item (or any class) looked up by name that is not in the training vocab. */
+export class UnknownCategoryError extends TfaiError {
+  override name = 'UnknownCategoryError';
+  constructor(
+    readonly column: string,
+    readonly value: string,
+  ) {
+    super(`column "${column}": ${JSON.stringify(value)} is not in the training data (if it is in the source, the split may have put all of its rows in the validation set)`);
+  }
+}

@@ -60,7 +60,12 @@ export class AccumMetric implements Metric {
     this.targs = [];
   }
   accumulate(pred: tf.Tensor, target: tf.Tensor): void {
-    this.preds.push(tf.tidy(() => this.prep(pred)));
+    // tf.clone when `prep` returns its input (the identity): tidy keeps but does not copy it, and the Learner
+    // disposes the batch's predictions after the step.
+    this.preds.push(tf.tidy(() => {
+      const p = this.prep(pred);
+      return p === pred ? tf.clone(p) : p;
+    }));
     this.targs.push(tf.clone(target));
   }
   async value(): Promise<number> {

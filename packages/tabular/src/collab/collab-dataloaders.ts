@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs';
 import { DataLoader, DataLoaders } from '@tfai/core';
 import { MissingColumnError } from '../errors.js';
 import type { DataFrame } from '../data/dataframe.js';
@@ -5,6 +6,7 @@ import { readCsv } from '../data/read-csv.js';
 import { splitRows, type SplitOptions, type Splits } from '../data/splits.js';
 import { Tabular, type EncodedTable } from '../data/tabular.js';
 import { TabularDataset } from '../data/tabular-dataset.js';
+import { emptyTable, encodeRows } from '../data/tabular-dataloaders.js';
 import { Categorify } from '../procs/categorify.js';
 
 /** Options of {@link CollabDataLoaders.fromCsv}. */
@@ -51,6 +53,41 @@ export class CollabDataLoaders extends DataLoaders {
   /** Vocab of the user and item columns (`#na#` first). */
   get classes(): Record<string, string[]> {
     return this.tabular.classes;
+  }
+  /** The user column. */
+  get userName(): string {
+    return this.tabular.rawCatNames[0];
+  }
+  /** The item column. */
+  get itemName(): string {
+    return this.tabular.rawCatNames[1];
+  }
+  /** The rating column. */
+  get ratingName(): string {
+    return this.tabular.yNames[0];
+  }
+
+  /**
+   * Loaders with no rows around fitted user/item vocabs (what `loadLearner` rebuilds from an export).
+   * @example
+   * ```ts
+   * const dls = CollabDataLoaders.forInference(Tabular.fromJSON(json));
+   * ```
+   */
+  static forInference(tabular: Tabular, opts: { bs?: number } = {}): CollabDataLoaders {
+    const data = emptyTable(tabular);
+    const ds = new TabularDataset(data, new Int32Array(0), false);
+    const dl = new DataLoader(ds, { bs: opts.bs ?? 64, collate: (items) => ds.collate(items) });
+    return new CollabDataLoaders(dl, dl, tabular, data, [new Int32Array(0), new Int32Array(0)]);
+  }
+
+  /**
+   * Encodes `{[userName]: u, [itemName]: i}` objects (or `[u, i]` pairs) into the model input `[x int32 [n, 2]]`;
+   * a user or item not seen in training maps to `#na#` (0), as fastai's Categorify.
+   */
+  override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
+    const [u, i] = this.tabular.rawCatNames;
+    return encodeRows(this.tabular, items.map((it) => (Array.isArray(it) && it.length === 2 ? { [u]: it[0] as unknown, [i]: it[1] as unknown } : it)), false);
   }
 
   /** Streams `path` (only the user, item, rating and `validCol` columns are kept) and builds the loaders. */

@@ -1,17 +1,31 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, type Embedding } from '@tfai/core';
+import { TabularOptionsError, UnknownCategoryError } from '../errors.js';
 import { fastaiEmbedding } from '../model/fastai-layers.js';
 import { gatherRows } from '../model/gather-rows.js';
+import { canonicalLevel } from '../procs/categorify.js';
+
+/** The constructor arguments of an {@link EmbeddingDotBias} as plain JSON (for export). */
+export interface EmbeddingDotBiasConfig {
+  nFactors: number;
+  nUsers: number;
+  nItems: number;
+  yRange: [number, number] | null;
+}
 
 /**
  * fastai's dot-product model for collaborative filtering: `u_weight[u]·i_weight[i] + u_bias[u] + i_bias[i]`,
  * squashed into `yRange` by a sigmoid when given. Its input is `x` int32 `[bs, 2]` (user code, item code), as
  * `CollabDataLoaders` batches; its output is `[bs]`.
  *
+ * Built with {@link EmbeddingDotBias.fromClasses}, it knows the user and item vocabs and offers fastai's
+ * analysis helpers `bias(names, isItem)` and `weight(names, isItem)`.
+ *
  * @example
  * ```ts
- * const m = new EmbeddingDotBias(50, dls.classes.user.length, dls.classes.item.length, [0, 5.5]);
+ * const m = EmbeddingDotBias.fromClasses(50, dls.classes, { yRange: [0, 5.5] });
  * m.call(tf.tensor2d([[1, 3]], [1, 2], 'int32')).shape; // [1]
+ * m.bias(['1002', '1050']); // item biases [2]
  * ```
  */
 export class EmbeddingDotBias extends Module {
@@ -19,6 +33,11 @@ export class EmbeddingDotBias extends Module {
   readonly iWeight: Embedding;
   readonly uBias: Embedding;
   readonly iBias: Embedding;
+  /** Vocabs by column (set by {@link fromClasses}). */
+  classes: Record<string, readonly string[]> | undefined;
+  /** The user and item columns of {@link classes}. */
+  user: string | undefined;
+  item: string | undefined;
   constructor(
     readonly nFactors: number,
     readonly nUsers: number,
@@ -30,6 +49,68 @@ export class EmbeddingDotBias extends Module {
     this.iWeight = this.registerModule('i_weight', fastaiEmbedding(nItems, nFactors));
     this.uBias = this.registerModule('u_bias', fastaiEmbedding(nUsers, 1));
     this.iBias = this.registerModule('i_bias', fastaiEmbedding(nItems, 1));
+  }
+
+  /**
+   * fastai's `from_classes`: `nUsers` and `nItems` from the vocabs of the `user` and `item` columns (default the
+   * first and second keys of `classes`), which the model keeps for {@link bias} and {@link weight}.
+   * @example
+   * ```ts
+   * const m = EmbeddingDotBias.fromClasses(50, dls.classes);
+   * ```
+   */
+  static fromClasses(nFactors: number, classes: Record<string, readonly string[]>, opts: { user?: string; item?: string; yRange?: readonly [number, number] } = {}): EmbeddingDotBias {
+    const keys = Object.keys(classes);
+    const user = opts.user ?? keys[0];
+    const item = opts.item ?? keys[1];
+    if (user === undefined || item === undefined || !classes[user] || !classes[item])
+      throw new TabularOptionsError(`EmbeddingDotBias.fromClasses: no vocab for the user or item column (classes has ${keys.map((k) => `"${k}"`).join(', ')})`);
+    const m = new EmbeddingDotBias(nFactors, classes[user].length, classes[item].length, opts.yRange);
+    m.classes = classes;
+    m.user = user;
+    m.item = item;
+    return m;
+  }
+
+  /** The constructor arguments as JSON. */
+  get config(): EmbeddingDotBiasConfig {
+    return { nFactors: this.nFactors, nUsers: this.nUsers, nItems: this.nItems, yRange: this.yRange ? [this.yRange[0], this.yRange[1]] : null };
+  }
+
+  /** Vocab indices of the items (or users) named in `arr`, as fastai's `_get_idx`. */
+  getIdx(arr: readonly (string | number)[], isItem = true): Int32Array {
+    const col = isItem ? this.item : this.user;
+    if (!this.classes || col === undefined) throw new TabularOptionsError('build the model with EmbeddingDotBias.fromClasses (collabLearner does) to look users and items up by name');
+    const vocab = this.classes[col];
+    const index = new Map(vocab.map((v, i) => [v, i]));
+    return Int32Array.from(arr, (o) => {
+      const k = index.get(canonicalLevel(String(o)));
+      if (k === undefined) throw new UnknownCategoryError(col, String(o));
+      return k;
+    });
+  }
+
+  /**
+   * fastai's `bias`: the bias of each item (or user, `isItem` false) named in `arr`, `[n]`. The caller disposes it.
+   * @example
+   * ```ts
+   * const b = model.bias(dls.classes.item.slice(1)); // every item's bias
+   * ```
+   */
+  bias(arr: readonly (string | number)[], isItem = true): tf.Tensor1D {
+    const idx = this.getIdx(arr, isItem);
+    const layer = isItem ? this.iBias : this.uBias;
+    return tf.tidy(() => tf.gather(layer.weight.variable, tf.tensor1d(idx, 'int32')).reshape([-1]));
+  }
+
+  /**
+   * fastai's `weight`: the latent factors of each item (or user) named in `arr`, `[n, nFactors]` (for `pca`,
+   * `mostSimilar`). The caller disposes it.
+   */
+  weight(arr: readonly (string | number)[], isItem = true): tf.Tensor2D {
+    const idx = this.getIdx(arr, isItem);
+    const layer = isItem ? this.iWeight : this.uWeight;
+    return tf.tidy(() => tf.gather(layer.weight.variable, tf.tensor1d(idx, 'int32')) as tf.Tensor2D);
   }
 
   forward(x: tf.Tensor): tf.Tensor {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { TabularModel, type TabularModelOptions } from '../model/tabular-model.js';
+import { TabularModel, type TabularModelConfig, type TabularModelOptions } from '../model/tabular-model.js';
 
 /**
  * fastai's neural-net model for collaborative filtering: a {@link TabularModel} over the user and item
@@ -14,6 +14,18 @@ import { TabularModel, type TabularModelOptions } from '../model/tabular-model.j
 export class EmbeddingNN extends TabularModel {
   constructor(embSzs: readonly (readonly [number, number])[], layers: readonly number[], opts: Omit<TabularModelOptions, 'layers'> = {}) {
     super(embSzs, 0, 1, { ...opts, layers });
+  }
+
+  /**
+   * An EmbeddingNN (fresh weights) from its {@link TabularModel.config}.
+   * @example
+   * ```ts
+   * const again = EmbeddingNN.fromConfig(JSON.parse(JSON.stringify(model.config)));
+   * ```
+   */
+  static override fromConfig(c: TabularModelConfig): EmbeddingNN {
+    const { embSzs, layers, yRange, nCont: _n, outSz: _o, ...opts } = c;
+    return new EmbeddingNN(embSzs, layers, { ...opts, yRange: yRange ?? undefined });
   }
 
   override forward(xCat: tf.Tensor): tf.Tensor {

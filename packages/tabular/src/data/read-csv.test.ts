@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, NonNumericValueError } from '../errors.js';
 import { DATA, readCsvRows } from '../test-utils/fixtures.js';
 import { TabularDataLoaders } from './tabular-dataloaders.js';
-import { readCsv } from './read-csv.js';
+import { Readable } from 'node:stream';
+import { readCsv, readCsvStream } from './read-csv.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfai-tabular-'));
 function csv(name: string, text: string): string {
@@ -67,5 +68,13 @@ describe('readCsv', () => {
 
   it('a missing file rejects with the file system error', async () => {
     await expect(readCsv(join(dir, 'nope.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('readCsvStream reads CSV text from any stream (chunks split mid-row), naming the given source in errors', async () => {
+    const df = await readCsvStream(Readable.from(['a,b\n1,', 'x\n2,y\n', '3,', 'x\n']), 'generated.csv');
+    expect(Array.from(df.numeric('a'))).toEqual([1, 2, 3]);
+    expect(df.category('b').levels).toEqual(['x', 'y']);
+    await expect(readCsvStream(Readable.from(['a,b\n1,x\nz,y\n']), 'generated.csv', { numeric: ['a'] })).rejects.toThrow('generated.csv: column "a", row 2: "z" is not a number');
+    await expect(readCsvStream(Readable.from(['a,b\n1,x\n']), 'generated.csv', { required: ['c'] })).rejects.toThrow(MissingColumnError);
   });
 });

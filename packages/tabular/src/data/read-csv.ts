@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, TabularOptionsError } from '../errors.js';
 import { ColumnBuilder, DataFrame, DEFAULT_NA_VALUES, type Column } from './dataframe.js';
@@ -31,6 +32,19 @@ export interface ReadCsvOptions {
  * ```
  */
 export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<DataFrame> {
+  return readCsvStream(createReadStream(path), path, opts);
+}
+
+/**
+ * {@link readCsv} from any readable stream of CSV text (a network response, CSV generated in memory); `source`
+ * names it in errors.
+ *
+ * @example
+ * ```ts
+ * const df = await readCsvStream(Readable.from(['a,b\n', '1,x\n']), 'generated.csv');
+ * ```
+ */
+export async function readCsvStream(stream: Readable, source: string, opts: ReadCsvOptions = {}): Promise<DataFrame> {
   const numeric = new Set(opts.numeric ?? []);
   const categorical = new Set(opts.categorical ?? []);
   for (const n of numeric) if (categorical.has(n)) throw new TabularOptionsError(`column "${n}" is declared both numeric and categorical`);
@@ -43,7 +57,6 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
     let builders: (ColumnBuilder | undefined)[] = [];
     let row = 0;
     let failure: Error | undefined;
-    const stream = createReadStream(path);
     stream.on('error', (e) => reject(e));
     Papa.parse<string[]>(stream, {
       header: false,
@@ -55,15 +68,15 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
           if (!header) {
             if (!rows.length) return;
             header = rows[0].map((h) => h.trim());
-            for (const n of needed) if (!header.includes(n)) throw new MissingColumnError(path, n, header);
-            builders = header.map((h) => (keep && !keep.has(h) ? undefined : new ColumnBuilder(h, path, numeric.has(h) ? 'number' : categorical.has(h) ? 'category' : undefined, na)));
+            for (const n of needed) if (!header.includes(n)) throw new MissingColumnError(source, n, header);
+            builders = header.map((h) => (keep && !keep.has(h) ? undefined : new ColumnBuilder(h, source, numeric.has(h) ? 'number' : categorical.has(h) ? 'category' : undefined, na)));
             rows = rows.slice(1);
           }
           const width = header.length;
           for (const r of rows) {
             row++;
             if (r.length !== width)
-              throw new CsvFormatError(path, row, `${r.length} fields where the header has ${width}`);
+              throw new CsvFormatError(source, row, `${r.length} fields where the header has ${width}`);
             for (let j = 0; j < width; j++) builders[j]?.pushText(r[j], row);
           }
         } catch (e) {
@@ -73,14 +86,14 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
       },
       complete() {
         if (failure) return reject(failure);
-        if (!header) return reject(new EmptyCsvError(path));
-        if (row === 0) return reject(new EmptyCsvError(path, 'the file has a header but no data rows'));
+        if (!header) return reject(new EmptyCsvError(source));
+        if (row === 0) return reject(new EmptyCsvError(source, 'the file has a header but no data rows'));
         const cols = new Map<string, Column>();
         header.forEach((h, j) => {
           const b = builders[j];
           if (b) cols.set(h, b.build());
         });
-        resolve(new DataFrame(cols, path));
+        resolve(new DataFrame(cols, source));
       },
       error(e) {
         reject(e);

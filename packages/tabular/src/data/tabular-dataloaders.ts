@@ -1,5 +1,6 @@
+import type * as tf from '@tensorflow/tfjs';
 import { DataLoader, DataLoaders } from '@tfai/core';
-import { TabularOptionsError } from '../errors.js';
+import { MissingColumnError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';
 import { Normalize } from '../procs/normalize.js';
@@ -100,6 +101,31 @@ export class TabularDataLoaders extends DataLoaders {
     return new TabularDataLoaders(make(splits[0], true), make(splits[1], false), tabular, data, splits);
   }
 
+  /**
+   * Loaders with no rows around a fitted preprocessing (what `loadLearner` rebuilds from an export's JSON):
+   * enough for `predict`, `testDl` and `encodeItems`.
+   * @example
+   * ```ts
+   * const dls = TabularDataLoaders.forInference(Tabular.fromJSON(json));
+   * const [xCat, xCont] = await dls.encodeItems([{ age: 30, sex: 'male' }]);
+   * ```
+   */
+  static forInference(tabular: Tabular, opts: { bs?: number } = {}): TabularDataLoaders {
+    const data = emptyTable(tabular);
+    const ds = new TabularDataset(data, new Int32Array(0));
+    const dl = new DataLoader(ds, { bs: opts.bs ?? 64, collate: (items) => ds.collate(items) });
+    return new TabularDataLoaders(dl, dl, tabular, data, [new Int32Array(0), new Int32Array(0)]);
+  }
+
+  /**
+   * Encodes raw rows (plain objects of raw values, every categorical and continuous column present; `null` or
+   * a missing-value string for missing) into the model's inputs `[xCat int32 [n, nCat], xCont float32 [n, nCont]]`,
+   * with the procs fit on the training rows: core's `Learner.predict` calls it.
+   */
+  override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
+    return encodeRows(this.tabular, items, true);
+  }
+
   /** A loader (no shuffling) over new rows encoded with this preprocessing (targets included when present). */
   testDl(rows: DataFrame | readonly Record<string, RawValue>[], opts: { bs?: number } = {}): DataLoader<number> {
     const data = Array.isArray(rows) ? this.tabular.processRows(rows) : this.tabular.encode(rows as DataFrame);
@@ -120,4 +146,31 @@ export function csvOptions(opts: TabularDataLoadersOptions): ReadCsvOptions {
     only: opts.contNames ? [...(opts.catNames ?? []), ...opts.contNames, ...required] : undefined,
     naValues: opts.naValues,
   };
+}
+
+/** An encoded table with no rows, shaped as `tabular` encodes. */
+export function emptyTable(tabular: Tabular): EncodedTable {
+  return { nRows: 0, cats: tabular.catNames.map(() => new Int32Array(0)), conts: tabular.contNames.map(() => new Float32Array(0)), y: undefined };
+}
+
+/**
+ * Raw rows → model inputs through `tabular` (`[xCat, xCont]`, or `[xCat]` when `withCont` is false). Each row must
+ * be an object with every raw categorical and continuous column as a key: a missing key throws
+ * {@link MissingColumnError} naming the row, a non-numeric continuous value {@link NonNumericValueError} naming
+ * the column and row.
+ */
+export function encodeRows(tabular: Tabular, items: readonly unknown[], withCont: boolean): tf.Tensor[] {
+  const names = [...tabular.rawCatNames, ...tabular.rawContNames];
+  const rows = items.map((r, i) => {
+    if (r === null || typeof r !== 'object' || Array.isArray(r))
+      throw new TabularOptionsError(`row ${i + 1}: expected an object of column values ({${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}}), got ${Array.isArray(r) ? 'an array' : r === null ? 'null' : typeof r}`);
+    const missing = names.find((n) => !(n in r));
+    if (missing !== undefined) throw new MissingColumnError(`row ${i + 1}`, missing, Object.keys(r));
+    return r as Record<string, RawValue>;
+  });
+  const data = tabular.processRows(rows);
+  const ds = new TabularDataset(data, Int32Array.from({ length: data.nRows }, (_, i) => i), withCont);
+  const b = ds.collate(Array.from({ length: data.nRows }, (_, i) => i));
+  b.y.dispose();
+  return b.x;
 }
