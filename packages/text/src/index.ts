@@ -33,3 +33,9 @@ export { tokenize1, tokenizeTexts, countTokens, tfaiHome } from './tokenize/toke
 export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './tokenize/tokenize.js';
 export { TextDataLoaders } from './data/text-dataloaders.js';
 export type { TextDataLoadersOptions } from './data/text-dataloaders.js';
+export { TextLearner, LMLearner, languageModelLearner, textClassifierLearner } from './learner/text-learner.js';
+export type { TextLearnerOptions, TextLearnerArgs, LMPredictOptions, LMPrediction, LanguageModelLearnerOptions, TextClassifierLearnerOptions } from './learner/text-learner.js';
+export { ModelResetter, RNNRegularizer, rnnCbs } from './learner/callbacks.js';
+export { decodeSpecTokens, detokenize } from './learner/decode.js';
+export { matchEmbeds, encoderOf, saveEncoderWeights, loadEncoderWeights } from './learner/encoder.js';
+export { learnerBuilders } from './learner/builders.js';

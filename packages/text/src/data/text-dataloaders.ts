@@ -1,3 +1,6 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { DataLoaders, Rng } from '@tfai/core';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
@@ -6,7 +9,7 @@ import { countTokens, tokenizeTexts } from '../tokenize/tokenize.js';
 import type { Tokenizer } from '../tokenize/word-tokenizer.js';
 import { LMDataLoader } from './lm-dataloader.js';
 import { Numericalize } from './numericalize.js';
-import { column, readCsv, type CsvTable } from './read.js';
+import { column, readCsv, readTextFile, type CsvTable } from './read.js';
 import { SortedDL, type TextItem } from './sorted-dl.js';
 
 /** Options of {@link TextDataLoaders.fromCsv} (fastai's defaults). */
@@ -56,8 +59,74 @@ export class TextDataLoaders extends DataLoaders {
     readonly isLm: boolean,
     readonly seqLen: number,
     classes?: string[],
+    /** The tokenizer of the texts (`undefined`: the default {@link WordTokenizer}); `predict` uses it too. */
+    readonly tok?: Tokenizer | BatchTokenizer,
   ) {
     super(train, valid, classes ? { vocab: classes } : { c: numericalize.vocab.length });
+  }
+
+  /**
+   * Loaders with no data, for inference only (what `loadLearner` rebuilds): the vocab, the classes and the
+   * tokenizer are enough to encode a text.
+   * @example
+   * ```ts
+   * const dls = TextDataLoaders.forInference(vocab, { classes: ['great', 'other'] });
+   * const [x] = await dls.encodeItems(['Tasty!']);
+   * ```
+   */
+  static forInference(textVocab: readonly string[], opts: { classes?: string[]; isLm?: boolean; seqLen?: number; tok?: Tokenizer | BatchTokenizer } = {}): TextDataLoaders {
+    const num = new Numericalize(textVocab);
+    const seqLen = opts.seqLen ?? 72;
+    const empty = () => new SortedDL([], { bs: 1, seqLen });
+    return new TextDataLoaders(empty(), empty(), num, opts.isLm ?? !opts.classes, seqLen, opts.classes, opts.tok);
+  }
+
+  /** Tokens of texts, with this data's tokenizer and rules (`xxbos` first). */
+  async tokenize(texts: readonly string[]): Promise<string[][]> {
+    return (await tokenizeTexts(texts, { tok: this.tok, cacheDir: false, progress: false })).tokens;
+  }
+
+  /**
+   * Texts → one int32 tensor `[n, maxLen]` of token ids (fastai's `test_dl`): tokenized and numericalized as the
+   * training texts, padded at the start with `xxpad` when their lengths differ.
+   */
+  override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
+    const texts = items.map((t, i) => {
+      if (typeof t !== 'string') throw new TextInputError(`encodeItems: item ${i} is a ${typeof t}, not a text`);
+      return t;
+    });
+    const ids = (await this.tokenize(texts)).map((t) => this.numericalize.encode(t));
+    const L = Math.max(...ids.map((r) => r.length));
+    const flat = new Int32Array(ids.length * L).fill(1);
+    ids.forEach((r, i) => flat.set(r, i * L + L - r.length));
+    return [tf.tensor2d(flat, [ids.length, L], 'int32')];
+  }
+
+  /**
+   * fastai's `TextDataLoaders.from_folder`: texts in `path/<train>/<label>/*.txt` and `path/<valid>/<label>/*.txt`
+   * (the IMDb layout); the folder name is the label. With `isLm`, the labels are ignored.
+   * @example
+   * ```ts
+   * const dls = await TextDataLoaders.fromFolder('imdb', { train: 'train', valid: 'test', bs: 32 });
+   * ```
+   */
+  static async fromFolder(path: string, opts: Omit<TextDataLoadersOptions, 'textCol' | 'labelCol' | 'validCol'> & { train?: string; valid?: string } = {}): Promise<TextDataLoaders> {
+    const rows: Record<string, string>[] = [];
+    for (const [split, isTrain] of [[opts.train ?? 'train', true], [opts.valid ?? 'valid', false]] as const) {
+      const dir = join(path, split);
+      let labels: string[];
+      try {
+        labels = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+      } catch (e) {
+        throw new TextInputError(`${dir}: cannot read the ${isTrain ? 'training' : 'validation'} folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+      for (const label of labels) {
+        const files = (await readdir(join(dir, label))).filter((f) => f.endsWith('.txt')).sort();
+        for (const f of files) rows.push({ text: await readTextFile(join(dir, label, f)), label, is_valid: isTrain ? 'false' : 'true' });
+      }
+    }
+    if (!rows.length) throw new TextInputError(`${path}: no .txt files in ${opts.train ?? 'train'}/<label>/ or ${opts.valid ?? 'valid'}/<label>/`);
+    return TextDataLoaders.fromTable({ fields: ['text', 'label', 'is_valid'], rows }, { ...opts, validCol: 'is_valid' }, path);
   }
 
   /** The token vocab (fastai's `dls.vocab` for a language model, `dls.vocab[0]` for a classifier). */
@@ -73,6 +142,8 @@ export class TextDataLoaders extends DataLoaders {
   /** Builds the loaders from rows already read. */
   static async fromTable(table: CsvTable, opts: TextDataLoadersOptions = {}, name = 'table'): Promise<TextDataLoaders> {
     const texts = column(table, opts.textCol ?? 'text', name);
+    // A classifier's label column is checked before the (slow) tokenization.
+    const labels = opts.isLm ? [] : column(table, opts.labelCol ?? 'label', name);
     if (!texts.length) throw new TextInputError(`${name}: no rows`);
     const validCol = opts.validCol ?? (table.fields.includes('is_valid') ? 'is_valid' : undefined);
     let isValid: boolean[];
@@ -97,9 +168,8 @@ export class TextDataLoaders extends DataLoaders {
     if (opts.isLm) {
       const train = new LMDataLoader(trainIdx.map((i) => ids[i]), { bs, seqLen, shuffle: true, seed: opts.seed });
       const valid = new LMDataLoader(validIdx.map((i) => ids[i]), { bs, seqLen });
-      return new TextDataLoaders(train, valid, num, true, seqLen);
+      return new TextDataLoaders(train, valid, num, true, seqLen, undefined, opts.tok);
     }
-    const labels = column(table, opts.labelCol ?? 'label', name);
     const classes = [...new Set(trainIdx.map((i) => labels[i]))].sort();
     const classIdx = new Map(classes.map((c, i) => [c, i]));
     const item = (i: number): TextItem => {
@@ -109,6 +179,6 @@ export class TextDataLoaders extends DataLoaders {
     };
     const train = new SortedDL(trainIdx.map(item), { bs, seqLen, shuffle: true, seed: opts.seed });
     const valid = new SortedDL(validIdx.map(item), { bs, seqLen });
-    return new TextDataLoaders(train, valid, num, false, seqLen, classes);
+    return new TextDataLoaders(train, valid, num, false, seqLen, classes, opts.tok);
   }
 }
