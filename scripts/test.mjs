@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 
-const packages = readdirSync('packages').filter((p) => existsSync(`packages/${p}/package.json`));
+const packages = readdirSync('packages').filter((p) => existsSync(`packages/${p}/package.json`) || existsSync(`packages/${p}/project.json`));
 for (const p of packages) rmSync(`packages/${p}/.vitest-report.json`, { force: true });
 
 const args = ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--parallel=2', ...process.argv.slice(2)];

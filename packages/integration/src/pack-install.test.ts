@@ -1,0 +1,31 @@
+// `npm pack` @tfai/core and @tfai/tabular, install the tarballs into an empty project from the npm cache, train
+// there as ESM and CommonJS consumers (pack-install.mjs does the work; the build target runs first through Nx).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+interface PackResults {
+  tarballs: Record<string, { size: number; entries: number; problems: string[] }>;
+  runs: { consumer: string; ok: boolean; backend?: string; accuracy?: number }[];
+  install: { dependencies: string[] };
+}
+
+describe('pack and install', () => {
+  it('installs @tfai/core + @tfai/tabular from their tarballs alone and trains in plain Node (ESM and CommonJS)', () => {
+    const script = fileURLToPath(new URL('../pack-install.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    const last = r.stdout.trim().split('\n').pop() ?? '{}';
+    if (r.status !== 0) console.log(r.stdout, r.stderr);
+    const res = JSON.parse(last) as PackResults;
+    expect(r.status).toBe(0);
+    for (const [name, t] of Object.entries(res.tarballs)) {
+      expect(t.problems, name).toEqual([]);
+      expect(t.size, name).toBeLessThan(500_000);
+    }
+    expect(res.install.dependencies.sort()).toEqual(['@tfai/core', '@tfai/tabular']);
+    const esm = res.runs.find((x) => x.consumer === 'esm');
+    expect(esm?.ok).toBe(true);
+    expect(esm?.accuracy).toBeGreaterThan(0.8);
+    expect(res.runs.find((x) => x.consumer === 'cjs')?.ok).toBe(true);
+  });
+});
