@@ -66,3 +66,5 @@ export type { Series, LinePlotOptions } from './plot/svg.js';
 export { globalRng } from './nn/random.js';
 export { lstmRecurrence } from './nn/layers/lstm-recurrence.js';
 export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';
+export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js';
+export type { DoctorReport, BackendStatus } from './cli/diagnose.js';

@@ -1,0 +1,179 @@
+// `tfai doctor`'s checks as a function: Node version, which backends are installed and which one is active,
+// and whether the CUDA libraries @tensorflow/tfjs-node-gpu needs can be found, with how to install what is missing.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { BACKEND_ORDER, BACKEND_PACKAGES, backendAvailable, setBackend, type BackendName } from '../backend/backend.js';
+
+/**
+ * The shared libraries libtensorflow 2.9.1 (inside tfjs-node-gpu 4.22) opens: CUDA 11.2 and cuDNN 8.1, plus the
+ * NVIDIA driver's libcuda.
+ */
+export const CUDA_LIBRARIES: readonly string[] = [
+  'libcuda.so.1',
+  'libcudart.so.11.0',
+  'libcublas.so.11',
+  'libcublasLt.so.11',
+  'libcufft.so.10',
+  'libcurand.so.10',
+  'libcusolver.so.11',
+  'libcusparse.so.11',
+  'libcudnn.so.8',
+];
+
+/** One backend's line in the report. */
+export interface BackendStatus {
+  name: BackendName;
+  package: string;
+  installed: boolean;
+  version?: string;
+}
+
+/** What {@link diagnose} found. */
+export interface DoctorReport {
+  node: { version: string; supported: boolean; note?: string };
+  platform: string;
+  backends: BackendStatus[];
+  /** The backend `setBackend()` chose (honouring `TFAI_BACKEND`), or the error it threw. */
+  active?: BackendName;
+  activeError?: string;
+  cuda: { found: Record<string, string | null>; otherVersions: string[]; nvidiaSmi: boolean };
+  /** What to run to get what is missing. */
+  advice: string[];
+}
+
+const require = createRequire(import.meta.url);
+
+function packageVersion(pkg: string): string | undefined {
+  try {
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `ldconfig -p` lines `libname.so.X (…) => /path`, as name → path. */
+function ldconfigLibraries(): Map<string, string> {
+  const libs = new Map<string, string>();
+  for (const bin of ['/sbin/ldconfig', '/usr/sbin/ldconfig', 'ldconfig']) {
+    try {
+      const out = execFileSync(bin, ['-p'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      for (const m of out.matchAll(/^\s*(\S+) \(.*\) => (\S+)$/gm)) if (!libs.has(m[1])) libs.set(m[1], m[2]);
+      return libs;
+    } catch {
+      // try the next location
+    }
+  }
+  return libs;
+}
+
+function cudaDirectories(): string[] {
+  const dirs = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  dirs.push('/usr/local/cuda/lib64', '/usr/local/cuda/lib', '/usr/lib/x86_64-linux-gnu', '/usr/lib64');
+  try {
+    for (const d of readdirSync('/usr/local')) if (d.startsWith('cuda-')) dirs.push(`/usr/local/${d}/lib64`, `/usr/local/${d}/lib`);
+  } catch {
+    // no /usr/local
+  }
+  return dirs.filter((d) => existsSync(d));
+}
+
+function hasCommand(cmd: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, cmd)));
+}
+
+/**
+ * Checks this machine for tfai: Node version, installed and active backends, CUDA libraries for tfjs-node-gpu.
+ *
+ * @example
+ * const report = await diagnose();
+ * report.active;                 // 'wasm' on a machine without tfjs-node
+ * report.cuda.found['libcudnn.so.8']; // null when cuDNN 8 is missing
+ */
+export async function diagnose(): Promise<DoctorReport> {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const supported = major > 20 || (major === 20 && minor >= 19);
+  const node: DoctorReport['node'] = { version: process.version, supported };
+  if (!supported) node.note = 'tfai needs Node >= 20.19 (22 or 24 recommended)';
+  else if (major === 20) node.note = 'Node 20 is end-of-life: use Node 22 or 24';
+
+  const backends = BACKEND_ORDER.map((name): BackendStatus => {
+    const status: BackendStatus = { name, package: BACKEND_PACKAGES[name], installed: backendAvailable(name) };
+    const v = packageVersion(BACKEND_PACKAGES[name]);
+    if (v) status.version = v;
+    return status;
+  });
+
+  const report: DoctorReport = { node, platform: `${process.platform}-${process.arch}`, backends, cuda: { found: {}, otherVersions: [], nvidiaSmi: hasCommand('nvidia-smi') }, advice: [] };
+  try {
+    report.active = await setBackend();
+  } catch (e) {
+    report.activeError = (e as Error).message;
+  }
+
+  if (process.platform === 'linux') {
+    const ld = ldconfigLibraries();
+    const dirs = cudaDirectories();
+    for (const lib of CUDA_LIBRARIES) {
+      const dir = dirs.find((d) => existsSync(join(d, lib)));
+      report.cuda.found[lib] = ld.get(lib) ?? (dir ? join(dir, lib) : null);
+    }
+    const stems = new Set(CUDA_LIBRARIES.map((l) => l.split('.so')[0]));
+    for (const [name, path] of ld) if (stems.has(name.split('.so')[0]) && !CUDA_LIBRARIES.includes(name) && /\.so\.\d/.test(name)) report.cuda.otherVersions.push(`${name} (${path})`);
+  }
+
+  const advice = report.advice;
+  if (node.note) advice.push(`${node.note} (e.g. \`nvm install 22\`)`);
+  const gpu = backends[0];
+  const native = backends[1];
+  if (!native.installed) {
+    advice.push(
+      native.version
+        ? `${native.package} ${native.version} is installed without its native binding (its install script downloads libtensorflow; it was skipped or failed offline): run \`npm rebuild ${native.package}\` online`
+        : `native CPU backend: \`npm install ${native.package}\` (downloads libtensorflow at install; several times faster than wasm for convolutions)`,
+    );
+  }
+  const missingCuda = Object.entries(report.cuda.found).filter(([, p]) => p === null).map(([l]) => l);
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    advice.push(`CUDA backend: ${gpu.package} runs on Linux x64 only`);
+  } else if (missingCuda.length > 0) {
+    advice.push(
+      `CUDA backend: ${gpu.package} needs CUDA 11.2 and cuDNN 8.1; missing ${missingCuda.join(', ')}` +
+        (report.cuda.otherVersions.length ? ` (found other versions: ${report.cuda.otherVersions.map((o) => o.split(' ')[0]).join(', ')}, which libtensorflow 2.9 cannot use)` : '') +
+        '. Install the NVIDIA driver, CUDA 11.2 runtime and cuDNN 8.1 (e.g. `apt install cuda-libraries-11-2 libcudnn8=8.1.*` from NVIDIA\'s repository) and add their lib directory to LD_LIBRARY_PATH',
+    );
+  } else if (!gpu.installed) {
+    advice.push(`CUDA libraries found: \`npm install ${gpu.package}\` to train on the GPU`);
+  }
+  if (!backends[2].installed) advice.push(`wasm backend: \`npm install ${backends[2].package}\``);
+  return report;
+}
+
+/**
+ * The report as text, one section per check.
+ *
+ * @example
+ * console.log(formatDoctorReport(await diagnose()));
+ */
+export function formatDoctorReport(r: DoctorReport): string {
+  const lines: string[] = [];
+  lines.push(`tfai doctor`, ``, `Node      ${r.node.version} on ${r.platform}${r.node.note ? ` — ${r.node.note}` : ''}`);
+  lines.push(``, `Backends (best first):`);
+  for (const b of r.backends) {
+    const mark = b.name === r.active ? '●' : b.installed ? '✓' : '✗';
+    lines.push(`  ${mark} ${b.name.padEnd(10)} ${b.package}${b.version ? `@${b.version}` : ''} ${b.installed ? 'installed' : b.version ? 'installed, native binding missing' : 'not installed'}${b.name === r.active ? '  ← active' : ''}`);
+  }
+  if (r.activeError) lines.push(`  active backend: error — ${r.activeError}`);
+  if (process.env.TFAI_BACKEND) lines.push(`  (TFAI_BACKEND=${process.env.TFAI_BACKEND})`);
+  const found = Object.entries(r.cuda.found);
+  if (found.length) {
+    lines.push(``, `CUDA libraries for ${BACKEND_PACKAGES.cuda} (CUDA 11.2, cuDNN 8.1):`);
+    for (const [lib, path] of found) lines.push(`  ${path ? '✓' : '✗'} ${lib.padEnd(20)} ${path ?? 'not found'}`);
+    if (r.cuda.otherVersions.length) lines.push(`  other versions found: ${r.cuda.otherVersions.join(', ')}`);
+    lines.push(`  nvidia-smi: ${r.cuda.nvidiaSmi ? 'found' : 'not found'}`);
+  }
+  lines.push(``, r.advice.length ? 'To do:' : 'Nothing to do.');
+  for (const a of r.advice) lines.push(`  - ${a}`);
+  return lines.join('\n');
+}
