@@ -81,7 +81,13 @@ export class TextDataLoaders extends DataLoaders {
     return new TextDataLoaders(empty(), empty(), num, opts.isLm ?? !opts.classes, seqLen, opts.classes, opts.tok);
   }
 
-  /** Tokens of texts, with this data's tokenizer and rules (`xxbos` first). */
+  /**
+   * Tokens of texts, with this data's tokenizer and rules (`xxbos` first).
+   * @example
+   * ```ts
+   * await dls.tokenize(['Tasty!']); // [['xxbos', 'xxmaj', 'tasty', '!']]
+   * ```
+   */
   async tokenize(texts: readonly string[]): Promise<string[][]> {
     return (await tokenizeTexts(texts, { tok: this.tok, cacheDir: false, progress: false })).tokens;
   }
@@ -89,6 +95,10 @@ export class TextDataLoaders extends DataLoaders {
   /**
    * Texts → one int32 tensor `[n, maxLen]` of token ids (fastai's `test_dl`): tokenized and numericalized as the
    * training texts, padded at the start with `xxpad` when their lengths differ.
+   * @example
+   * ```ts
+   * const [x] = await dls.encodeItems(['Tasty!', 'Stale.']); // int32 [2, 4]
+   * ```
    */
   override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
     const texts = items.map((t, i) => {
