@@ -17,6 +17,7 @@ const cases: Case[] = [
   { x: [2, 8, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // ResNet shortcut
   { x: [3, 7, 9, 4], k: [1, 1], co: 6, s: 2, pad: 'same' },
   { x: [2, 7, 9, 3], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // last row/column unused
+  { x: [2, 7, 8, 3], k: [1, 1], co: 4, s: 2, pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
   { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
   { x: [2, 8, 10, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },

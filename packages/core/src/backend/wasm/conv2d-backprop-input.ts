@@ -21,6 +21,7 @@
  * convolution's (1 for stride 1; 16/9 for 3 × 3 at stride 2, against 4 for convolving a zero-dilated dy).
  *
  * F is built by a JS loop straight into the wasm heap: wasm's Reverse kernel is far slower than this copy.
+ * A strided 1 × 1 filter, whose phases but one are empty, takes a shorter path ({@link strided1x1}).
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -84,6 +85,34 @@ function axisPlan(k: number, s: number, pad: number, size: number, outSize: numb
   };
 }
 
+/**
+ * A strided 1 × 1 convolution's dx, where all phases but the first are empty: dx[n, i·sh − pt, j·sw − pl] =
+ * dy[n, i, j] · Wᵀ and zero elsewhere. One matrix product, then zero rows/columns spread in by two constant pads
+ * of reshaped views, then dx's window cut out (or zero-padded where dy does not reach).
+ */
+function strided1x1(
+  ops: Ops,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: tf.backend_util.Conv2DInfo,
+): tf.TensorInfo {
+  const [n, ho, wo, co] = dy.shape;
+  const { strideHeight: sh, strideWidth: sw, inHeight: h, inWidth: w, inChannels: ci } = info;
+  const { top, left } = info.padInfo;
+  const a = ops.reshape(dy, [n * ho * wo, co]);
+  const b = ops.reshape(filter, [ci, co]);
+  let z = ops.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: true });
+  z = ops.pad(ops.reshape(z, [n * ho * wo, 1, ci]), [[0, 0], [0, sw - 1], [0, 0]]);
+  z = ops.pad(ops.reshape(z, [n * ho, 1, wo * sw * ci]), [[0, 0], [0, sh - 1], [0, 0]]);
+  z = ops.reshape(z, [n, ho * sh, wo * sw, ci]);
+  const [rows, cols] = [Math.min(h, ho * sh - top), Math.min(w, wo * sw - left)];
+  if (top > 0 || left > 0 || rows < ho * sh || cols < wo * sw) {
+    z = ops.slice(z, [0, top, left, 0], [n, rows, cols, ci]);
+  }
+  if (rows < h || cols < w) z = ops.pad(z, [[0, 0], [0, h - rows], [0, w - cols], [0, 0]]);
+  return z;
+}
+
 export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend;
   if (!(backend instanceof BackendWasm)) throw new Error('wasm Conv2DBackpropInput called on another backend');
@@ -100,6 +129,11 @@ export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
 
   const ops = new Ops(backend, 'wasm');
   try {
+    if (kh === 1 && kw === 1 && (sh > 1 || sw > 1)) {
+      const out = strided1x1(ops, dy, filter, info);
+      ops.disposeAll(out);
+      return out;
+    }
     const fShape = [rows.m, cols.m, co, sh * sw * ci];
     const f = backend.makeOutput(fShape, 'float32');
     ops.adopt(f);
