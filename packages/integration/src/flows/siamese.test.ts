@@ -3,12 +3,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed, slice } from '@tfai/core';
-import { readPairsCsv, SiameseDataLoaders, type SiameseLearner, siameseLearner } from '@tfai/siamese';
+import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
+import { readPairsCsv, SiameseDataLoaders, type SiameseLearner, siameseLearner, learnerBuilders } from '@tfai/siamese';
 import { resnet18 } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA, REFERENCE } from '../../../core/src/test-utils/fixtures.js';
 
+// loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
+// the sources' builders are registered so that nothing is read from dist/.
+for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
 const dir = mkdtempSync(join(tmpdir(), 'tfai-int-siamese-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,11 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed } from '@tfai/core';
-import { TabularDataLoaders, type TabularLearner, tabularLearner } from '@tfai/tabular';
+import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
+import { TabularDataLoaders, type TabularLearner, tabularLearner, learnerBuilders } from '@tfai/tabular';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA } from '../../../core/src/test-utils/fixtures.js';
 
+// loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
+// the sources' builders are registered so that nothing is read from dist/.
+for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
 const dir = mkdtempSync(join(tmpdir(), 'tfai-int-tabular-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

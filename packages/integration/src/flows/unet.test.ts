@@ -3,12 +3,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportLearner, loadLearner, manualSeed } from '@tfai/core';
-import { foregroundAcc, Resize, resnet18, SegmentationDataLoaders, type UnetLearner, unetLearner } from '@tfai/vision';
+import { exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
+import { foregroundAcc, Resize, resnet18, SegmentationDataLoaders, type UnetLearner, unetLearner, learnerBuilders } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA } from '../../../core/src/test-utils/fixtures.js';
 
 const TUX = join(DATA, 'tux_seg');
+// loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
+// the sources' builders are registered so that nothing is read from dist/.
+for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
 const dir = mkdtempSync(join(tmpdir(), 'tfai-int-unet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,12 +3,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed } from '@tfai/core';
-import { ImageDataLoaders, resnet18, type VisionLearner, visionLearner } from '@tfai/vision';
+import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
+import { ImageDataLoaders, resnet18, type VisionLearner, visionLearner, learnerBuilders } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA, REFERENCE } from '../../../core/src/test-utils/fixtures.js';
 
 const FM = join(DATA, 'fashion_mnist');
+// loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
+// the sources' builders are registered so that nothing is read from dist/.
+for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
 const dir = mkdtempSync(join(tmpdir(), 'tfai-int-vision-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
