@@ -320,7 +320,7 @@ export class ImageDataLoaders extends DataLoaders {
    */
   async showBatch(opts: ShowBatchOptions = {}): Promise<string> {
     const dl = opts.valid ? this.valid : this.train;
-    const b = await dl.oneBatch();
+    const b = await dl.showcase(opts.maxN ?? 9);
     try {
       const maxN = Math.min(opts.maxN ?? 9, b.y.shape[0] ?? 0);
       const ys = Array.from(await b.y.data()).slice(0, maxN);

@@ -126,6 +126,22 @@ export class ImageDataLoader extends DataLoader<ImageSample> {
     return this.imageOpts.batchTfms();
   }
 
+  /**
+   * A batch to look at: the first (shuffled) batch of a training loader, or `n` items spread evenly over an
+   * unshuffled one (so a validation set sorted by class shows several classes).
+   * @example
+   * ```ts
+   * const { x, y } = await dls.valid.showcase(9);
+   * ```
+   */
+  async showcase(n: number): Promise<Batch> {
+    if (this.shuffle) return this.oneBatch();
+    const len = this.ds.length;
+    if (!len) throw new ImageDataError('the loader is empty: no images to show');
+    const k = Math.min(n, len);
+    return this.makeBatch(Array.from({ length: k }, (_, i) => Math.floor((i * len) / k)));
+  }
+
   override async makeBatch(indices: number[]): Promise<Batch> {
     const rng = new Rng(this.augRng.seed());
     const items = await Promise.all(indices.map((i) => this.ds.get(i)));

@@ -136,8 +136,8 @@ export class ClassificationInterpretation {
   }
 
   /**
-   * fastai's `plot_top_losses`: the `k` images with the largest losses, captioned
-   * `prediction/actual / loss / probability` (of the predicted class). Returns the PNG file.
+   * fastai's `plot_top_losses`: the `k` images with the largest losses, captioned `prediction/actual` and
+   * `loss / probability` (of the predicted class), as fastai's one-line title. Returns the PNG file.
    * @example
    * ```ts
    * await interp.plotTopLosses(9, { file: 'top_losses.png' });
@@ -152,7 +152,7 @@ export class ClassificationInterpretation {
     const tiles = samples.map((s, j) => {
       const i = idx[j];
       const prob = Math.max(...this.preds[i]);
-      return { image: s.image, lines: [{ text: `${name(this.decoded[i])}/${name(this.targs[i])} / ${losses[j].toFixed(2)} / ${prob.toFixed(2)}` }] };
+      return { image: s.image, lines: [{ text: `${name(this.decoded[i])}/${name(this.targs[i])}` }, { text: `${losses[j].toFixed(2)} / ${prob.toFixed(2)}` }] };
     });
     return writeImageGrid(opts.file ?? 'top_losses.png', tiles, { tileSize: 160, ...opts, title: opts.title ?? 'Prediction/Actual/Loss/Probability' });
   }

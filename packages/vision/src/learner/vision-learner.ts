@@ -84,15 +84,15 @@ export class VisionLearner extends Learner {
   }
 
   /**
-   * fastai's `show_results`: a PNG grid of a validation batch, each image captioned with its class and, below, the
-   * prediction in green (right) or red (wrong). Returns the file written.
+   * fastai's `show_results`: a PNG grid of validation images (spread over the set), each captioned with its class
+   * and, below, the prediction in green (right) or red (wrong). Returns the file written.
    * @example
    * ```ts
    * await learn.showResults({ file: 'results.png', maxN: 16 });
    * ```
    */
   async showResults(opts: ShowResultsOptions = {}): Promise<string> {
-    const b = await (opts.dl ?? this.dls.valid).oneBatch();
+    const b = await (opts.dl ?? this.dls.valid).showcase(opts.maxN ?? 9);
     try {
       const maxN = Math.min(opts.maxN ?? 9, b.y.shape[0] ?? 0);
       const x = tf.tidy(() => tf.slice(b.x[0], 0, maxN));
