@@ -60,7 +60,9 @@ if (RUNS.includes('amazon')) {
   const lmTable = lm.recorder.values;
   lm.dispose();
   const dls = await TextDataLoaders.fromTable(table, { textVocab: lmDls.textVocab, bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false });
-  const learn = textClassifierLearner(dls, AWDLSTM, { config: small, dropMult: 0.5, metrics: [accuracy()], path, logger: log, maxLen: 36 * 4 });
+  const clasDrop = env('CLAS_DROP', '0.5');
+  const lastLr = env('CLAS_LR', '1e-3');
+  const learn = textClassifierLearner(dls, AWDLSTM, { config: small, dropMult: clasDrop, metrics: [accuracy()], path, logger: log, maxLen: 36 * 4 });
   await learn.loadEncoder('finetuned');
   await learn.fitOneCycle(1, 2e-2);
   learn.freezeTo(-2);
@@ -68,9 +70,9 @@ if (RUNS.includes('amazon')) {
   learn.freezeTo(-3);
   await learn.fitOneCycle(1, slice(5e-3 / 2.6 ** 4, 5e-3));
   learn.unfreeze();
-  await learn.fitOneCycle(env('CLAS_EPOCHS', '2'), slice(1e-3 / 2.6 ** 4, 1e-3));
+  await learn.fitOneCycle(env('CLAS_EPOCHS', '2'), slice(lastLr / 2.6 ** 4, lastLr));
   const { metrics } = await learn.validate();
-  console.log(`RESULT ${JSON.stringify({ run: 'amazon_ulmfit', trainRows: dls.train.n, validRows: dls.valid.n, majority: majority(table, 'label'), lmTable, accuracy: metrics.accuracy, seconds: (performance.now() - t0) / 1000 })}`);
+  console.log(`RESULT ${JSON.stringify({ run: 'amazon_ulmfit', trainRows: dls.train.n, validRows: dls.valid.n, majority: majority(table, 'label'), clasDrop, lastLr, lmTable, table: learn.recorder.values, accuracy: metrics.accuracy, seconds: (performance.now() - t0) / 1000 })}`);
   learn.dispose();
 }
 
