@@ -32,8 +32,9 @@ export interface SetBackendOptions {
   /**
    * wasm only: number of threads (default: `TFAI_WASM_THREADS`, else the number of cores; at most 8; 1 uses the
    * single-threaded build). Asking for a different count than the running wasm backend's re-creates it, which
-   * invalidates the tensors it holds. Two threads sped a ResNet step up ~1.3× but slowed a small tabular model
-   * (dispatch-bound), so choose per model.
+   * invalidates the tensors it holds, so choose it at the first call. Threads split XNNPACK's large kernels
+   * (convolutions) but add a synchronisation per kernel and lose when the cores are busy with other work;
+   * dispatch-bound models (many small ops) can be faster on 1, so measure per model.
    */
   threads?: number;
 }
