@@ -82,15 +82,16 @@ function adaptivePool(x: tf.Tensor, size: [number, number], kind: 'avg' | 'max')
   });
 }
 
-/** Average pooling to a fixed output size (1 = global average). */
-export class AdaptiveAvgPool2d extends Module {
+/** Pooling to a fixed output size; the two adaptive pools differ only in their reduction. */
+abstract class AdaptivePool2d extends Module {
   readonly outputSize: [number, number];
+  protected abstract readonly kind: 'avg' | 'max';
   constructor(outputSize: Pair = 1) {
     super();
     this.outputSize = pair(outputSize);
   }
   forward(x: tf.Tensor): tf.Tensor {
-    return adaptivePool(x, this.outputSize, 'avg');
+    return adaptivePool(x, this.outputSize, this.kind);
   }
   protected override extraRepr(): string {
     const [a, b] = this.outputSize;
@@ -102,24 +103,14 @@ export class AdaptiveAvgPool2d extends Module {
   }
 }
 
+/** Average pooling to a fixed output size (1 = global average). */
+export class AdaptiveAvgPool2d extends AdaptivePool2d {
+  protected readonly kind = 'avg';
+}
+
 /** Max pooling to a fixed output size (1 = global max). */
-export class AdaptiveMaxPool2d extends Module {
-  readonly outputSize: [number, number];
-  constructor(outputSize: Pair = 1) {
-    super();
-    this.outputSize = pair(outputSize);
-  }
-  forward(x: tf.Tensor): tf.Tensor {
-    return adaptivePool(x, this.outputSize, 'max');
-  }
-  protected override extraRepr(): string {
-    const [a, b] = this.outputSize;
-    return `output_size=${a === b ? a : `(${a}, ${b})`}`;
-  }
-  protected override attributes(): Record<string, unknown> {
-    const [a, b] = this.outputSize;
-    return { output_size: a === b ? a : this.outputSize };
-  }
+export class AdaptiveMaxPool2d extends AdaptivePool2d {
+  protected readonly kind = 'max';
 }
 
 /**
