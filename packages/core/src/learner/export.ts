@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { TfaiError } from '../errors.js';
@@ -41,7 +41,8 @@ export function registerLearnerBuilder(name: string, builder: LearnerBuilder): v
 
 /**
  * Writes `<stem>.json` (what to rebuild: builder, loss, metrics, vocab…) and `<stem>.safetensors` (the
- * weights, PyTorch names), each atomically; the JSON records the weights' SHA-256.
+ * weights, PyTorch names), each atomically; the JSON records the weights' SHA-256. The folder is created if
+ * it does not exist.
  * @example
  * ```ts
  * await exportLearner(learn, 'models/export');   // models/export.json + models/export.safetensors
@@ -71,6 +72,7 @@ export async function exportLearner(learn: Learner, stem: string): Promise<{ jso
     weights: { file: basename(weightsPath), sha256: createHash('sha256').update(bytes).digest('hex') },
     backend: learn.backendName,
   };
+  await mkdir(dirname(clean), { recursive: true });
   await atomicWrite(weightsPath, bytes);
   await atomicWrite(jsonPath, JSON.stringify(desc, null, 2) + '\n');
   return { json: jsonPath, weights: weightsPath };

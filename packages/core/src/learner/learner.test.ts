@@ -143,14 +143,16 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
       const empty = new DataLoader({ length: 0, get: () => 0 }, { collate: () => ({ x: [], y: tf.zeros([0]) }) });
       return new Learner(new DataLoaders(empty, empty, { vocab: ['bad', 'good'] }), mlp(nFeatures), { progress: false });
     });
-    const { json } = await exportLearner(learn, join(dir, 'export'));
+    // The export's folder is created when missing (as fastai's learn.export under learn.path).
+    const { json } = await exportLearner(learn, join(dir, 'exports', 'nested', 'export'));
+    expect(json).toBe(join(dir, 'exports', 'nested', 'export.json'));
     const loaded = await loadLearner(json);
     const c = loaded.predictBatch([x]);
     expect(Array.from(c.dataSync())).toEqual(Array.from(a.dataSync()));
     expect(loaded.lossFunc.spec.name).toBe('CrossEntropyLossFlat');
 
     // A truncated weights file is refused by checksum, naming the file.
-    const w = join(dir, 'export.safetensors');
+    const w = join(dir, 'exports', 'nested', 'export.safetensors');
     const bytes = await readFile(w);
     await writeFile(w, bytes.subarray(0, bytes.length - 100));
     await expect(loadLearner(json)).rejects.toThrow(ExportError);
