@@ -1,14 +1,15 @@
-// Segmentation: a U-Net on a ResNet-18 encoder, from scratch, on 32 px tux_seg images (16 train, 4 valid): training lowers the loss and
-// exported and reloaded with loadLearner (same class map).
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Segmentation: a U-Net on a ResNet-18 encoder, from scratch, on the real brain_aal MRI slices (7 lobes +
+// background, 115 train / 29 valid slices at 32×32). It must learn the lobes — foreground accuracy and Dice well
+// above the all-background predictor — and survive export → loadLearner (same class map).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
-import { foregroundAcc, Resize, resnet18, SegmentationDataLoaders, type UnetLearner, unetLearner, learnerBuilders } from '@tfai/vision';
+import { DiceMulti, foregroundAcc, learnerBuilders, Resize, resnet18, SegmentationDataLoaders, type UnetLearner, unetLearner } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA } from '../../../core/src/test-utils/fixtures.js';
 
-const TUX = join(DATA, 'tux_seg');
+const BRAIN = join(DATA, 'brain_aal');
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
 // the sources' builders are registered so that nothing is read from dist/.
 for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
@@ -16,25 +17,27 @@ const dir = mkdtempSync(join(tmpdir(), 'tfai-int-unet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('U-Net flow', () => {
-  it('fitOneCycle lowers the validation loss; export → loadLearner → predict gives the same mask', async () => {
+  it('brain_aal lobes from scratch: foreground accuracy and Dice far above all-background; export → loadLearner → predict gives the same mask', async () => {
     manualSeed(0);
-    const names = readFileSync(join(TUX, 'pairs.csv'), 'utf8').trim().split(/\r?\n/).slice(1, 21).map((r) => r.split(',')[0]);
-    const codes = readFileSync(join(TUX, 'codes.txt'), 'utf8').trim().split(/\r?\n/);
-    const dls = SegmentationDataLoaders.fromLists(
-      names.map((n) => join(TUX, 'images', n)),
-      names.map((n) => join(TUX, 'labels', n)),
-      { train: names.slice(0, 16).map((_, i) => i), valid: [16, 17, 18, 19] },
-      { codes, itemTfms: [new Resize(32)], bs: 4, seed: 0 },
-    );
-    const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc()], progress: false });
+    const dls = await SegmentationDataLoaders.fromFolders(BRAIN, {
+      labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv',
+      itemTfms: [new Resize(32, { method: 'squish' })], bs: 8, seed: 0,
+    });
+    expect([dls.train.n, dls.valid.n]).toEqual([115, 29]);
+    const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()], progress: false });
     const start = await learn.validate();
-    await learn.fitOneCycle(2, 1e-2);
+    await learn.fitOneCycle(4, 1e-2);
     const end = await learn.validate();
-    console.log(`U-Net flow: valid loss ${start.validLoss.toFixed(3)} → ${end.validLoss.toFixed(3)}; foreground acc ${start.metrics.foreground_acc} → ${end.metrics.foreground_acc}`);
-    expect(end.validLoss).toBeLessThan(0.85 * start.validLoss); // 2.065 → 1.608 with seed 0, from random init
+    console.log(`U-Net flow (brain_aal lobes): valid loss ${start.validLoss.toFixed(3)} → ${end.validLoss.toFixed(3)}; foreground acc ${start.metrics.foreground_acc.toFixed(3)} → ${end.metrics.foreground_acc.toFixed(3)}; multi-class Dice ${start.metrics.dice_multi.toFixed(3)} → ${end.metrics.dice_multi.toFixed(3)}`);
+    // All-background scores foreground accuracy 0 and multi-class Dice 0.106 here (only background's Dice counts).
+    // Measured with seed 0 on wasm: foreground acc 0.363, Dice 0.297 (0.518 / 0.488 after 8 epochs at bs 16).
+    expect(end.metrics.foreground_acc).toBeGreaterThan(0.2);
+    expect(end.metrics.dice_multi).toBeGreaterThan(0.2);
+    expect(end.validLoss).toBeLessThan(0.5 * start.validLoss);
 
-    const img = join(TUX, 'images', names[16]);
+    const img = join(BRAIN, 'images', 'ch2_axial_z060.png');
     const before = await learn.predict(img);
+    expect(new Set(before.mask.data).size).toBeGreaterThan(2); // it predicts lobes, not just background
     const { json } = await exportLearner(learn, join(dir, 'unet'));
     const again = (await loadLearner(json)) as UnetLearner;
     const after = await again.predict(img);
