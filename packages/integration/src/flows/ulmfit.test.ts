@@ -1,57 +1,63 @@
-// ULMFiT: a small AWD-LSTM language model fine-tuned on review-like texts, its encoder saved and loaded into a
-// classifier (vocab matched by word), trained with gradual unfreezing; exported and reloaded with loadLearner.
+// ULMFiT on real text: which Jane Austen novel does a paragraph come from (Pride & Prejudice or Emma; 300
+// paragraphs of ≥ 20 words each for training, the next 100 of each for validation). An AWD-LSTM language model is
+// fine-tuned on all the paragraphs' text, its encoder saved and loaded into a classifier (vocab matched by word),
+// trained with gradual unfreezing; the classifier must beat chance (50%) clearly, and survive export → loadLearner.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
-import { AWDLSTM, languageModelLearner, type TextLearner, TextDataLoaders, textClassifierLearner, learnerBuilders } from '@tfai/text';
+import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
+import { AWDLSTM, languageModelLearner, readCsv, type TextLearner, TextDataLoaders, textClassifierLearner, learnerBuilders } from '@tfai/text';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DATA } from '../../../core/src/test-utils/fixtures.js';
 
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
 // the sources' builders are registered so that nothing is read from dist/.
 for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
 const dir = mkdtempSync(join(tmpdir(), 'tfai-int-ulmfit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const tiny = { embSz: 16, nHid: 32, nLayers: 2 };
+const config = { embSz: 64, nHid: 128, nLayers: 2 };
 const quiet = { progress: false, logger: () => undefined, path: dir };
-const POS = ['a great and tasty coffee', 'great taste, I love it', 'really great tea', 'tasty and great snack', 'I love this great food', 'lovely fresh bread'];
-const NEG = ['awful and stale coffee', 'bad taste, I hate it', 'really bad tea', 'stale and awful snack', 'I hate this bad food', 'horrible old bread'];
+const BOOKS = ['Pride & Prejudice', 'Emma'];
 
 describe('ULMFiT flow', () => {
-  it('language model → saveEncoder → classifier with gradual unfreezing learns the sentiment; the export reloads', async () => {
+  it('jane_austen: language model → saveEncoder → classifier with gradual unfreezing tells the novels apart; the export reloads', async () => {
     manualSeed(0);
-    const texts = Array.from({ length: 48 }, (_, i) => (i % 2 ? POS : NEG)[i % 6]);
-    const lmDls = await TextDataLoaders.fromTable({ fields: ['text'], rows: texts.map((text) => ({ text })) }, { isLm: true, bs: 4, seqLen: 8, minFreq: 1, seed: 0, cacheDir: false, progress: false });
-    const lm = languageModelLearner(lmDls, AWDLSTM, { config: tiny, ...quiet });
+    const austen = await readCsv(join(DATA, 'jane_austen', 'austen.csv'));
+    const rows: Record<string, string>[] = [];
+    for (const book of BOOKS) {
+      const paras = austen.rows.filter((r) => r.book === book && r.text.split(/\s+/).length >= 20);
+      for (const [i, r] of paras.slice(0, 400).entries()) rows.push({ text: r.text, label: book, is_valid: String(i >= 300) });
+    }
+
+    // 1. The language model, fine-tuned on every paragraph's text (labels unused), as ULMFiT does.
+    const lmDls = await TextDataLoaders.fromTable({ fields: ['text'], rows: rows.map((r) => ({ text: r.text })) }, { isLm: true, validPct: 0.1, bs: 16, seqLen: 36, seed: 0, cacheDir: false, progress: false });
+    const lm = languageModelLearner(lmDls, AWDLSTM, { config, dropMult: 0.3, ...quiet });
     const lmStart = await lm.validate();
-    await lm.fitOneCycle(2, 3e-2);
+    await lm.fitOneCycle(2, 1e-2);
     const lmEnd = await lm.validate();
-    expect(lmEnd.validLoss).toBeLessThan(lmStart.validLoss);
+    expect(lmEnd.validLoss).toBeLessThan(0.7 * lmStart.validLoss); // 7.48 → 4.58 (perplexity 1,770 → 97)
     await lm.saveEncoder('enc');
 
-    // Validation texts are new sentences made of words seen in training.
-    const rows = [
-      ...[...POS, ...POS].map((text) => ({ text, label: 'pos', is_valid: 'false' })),
-      ...[...NEG, ...NEG].map((text) => ({ text, label: 'neg', is_valid: 'false' })),
-      ...['great tasty bread', 'I love this tea', 'tasty fresh coffee', 'really great snack'].map((text) => ({ text, label: 'pos', is_valid: 'true' })),
-      ...['bad stale bread', 'I hate this tea', 'awful old coffee', 'really bad snack'].map((text) => ({ text, label: 'neg', is_valid: 'true' })),
-    ];
-    const dls = await TextDataLoaders.fromTable({ fields: ['text', 'label', 'is_valid'], rows }, { bs: 4, seqLen: 8, minFreq: 1, seed: 0, cacheDir: false, progress: false });
-    const clas = textClassifierLearner(dls, AWDLSTM, { config: tiny, metrics: [accuracy()], ...quiet });
+    // 2. The classifier on the LM's vocab, its encoder loaded, gradual unfreezing as the ULMFiT paper.
+    const dls = await TextDataLoaders.fromTable({ fields: ['text', 'label', 'is_valid'], rows }, { textVocab: lmDls.textVocab, bs: 16, seqLen: 36, seed: 0, cacheDir: false, progress: false });
+    expect([dls.train.n, dls.valid.n]).toEqual([600, 200]);
+    const clas = textClassifierLearner(dls, AWDLSTM, { config, dropMult: 0.3, metrics: [accuracy()], maxLen: 72, ...quiet });
     await clas.loadEncoder('enc');
-    await clas.fitOneCycle(2, 2e-2);
+    await clas.fitOneCycle(1, 2e-2);
     clas.freezeTo(-2);
-    await clas.fitOneCycle(2, 1e-2);
+    await clas.fitOneCycle(1, slice(1e-2 / 2.6 ** 4, 1e-2));
     clas.unfreeze();
-    await clas.fitOneCycle(8, 1e-2);
-    const { metrics } = await clas.validate();
-    console.log(`ULMFiT flow: LM valid loss ${lmStart.validLoss.toFixed(3)} → ${lmEnd.validLoss.toFixed(3)}; classifier accuracy ${metrics.accuracy}`);
-    expect(metrics.accuracy).toBeGreaterThanOrEqual(0.75);
+    await clas.fitOneCycle(6, slice(2e-2 / 2.6 ** 4, 2e-2));
+    const { validLoss, metrics } = await clas.validate();
+    console.log(`ULMFiT flow (Austen: P&P vs Emma): LM valid loss ${lmStart.validLoss.toFixed(3)} → ${lmEnd.validLoss.toFixed(3)}; classifier valid loss ${validLoss.toFixed(3)}, accuracy ${metrics.accuracy.toFixed(3)} (chance 0.5)`);
+    // Measured with seed 0 on wasm: accuracy 0.725, valid loss 0.52.
+    expect(metrics.accuracy).toBeGreaterThan(0.64);
 
-    const before = await clas.predict('great tasty coffee');
+    const text = 'Mr. Darcy walked off; and Elizabeth remained with no very cordial feelings towards him.';
+    const before = await clas.predict(text);
     const { json } = await exportLearner(clas, join(dir, 'clas'));
     const again = (await loadLearner(json)) as TextLearner;
-    const after = await again.predict('great tasty coffee');
+    const after = await again.predict(text);
     expect(after.label).toBe(before.label);
     expect(after.probs[1]).toBeCloseTo(before.probs[1], 4);
     for (const l of [lm, clas, again]) l.dispose();
