@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { BatchNorm2d, Conv2d} from '@tfai/core';
 import { ConvTranspose2d, ReLU, manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
+import { ArchitectureError } from '../models/errors.js';
 import { ConvLayer, fastaiBatchNorm } from './conv-layer.js';
 
 const std = (t: tf.Tensor) => tf.tidy(() => tf.moments(t).variance.sqrt().dataSync()[0]);
@@ -32,6 +33,19 @@ describe("ConvLayer as fastai's", () => {
     expect(t.get(0)).toBeInstanceOf(ConvTranspose2d);
     expect(tf.tidy(() => t.call(tf.zeros([1, 5, 5, 8])).shape)).toEqual([1, 10, 10, 4]);
     expect(fastaiBatchNorm(3).bias!.variable.dataSync()[0]).toBeCloseTo(1e-3, 9);
+  });
+
+  it("normType 'Weight': a weight-normalised conv with a bias (fastai's weight_norm(conv) after init), then ReLU", () => {
+    const w = new ConvLayer(4, 8, { normType: 'Weight' });
+    expect(w.layers().map((l) => l.typeName)).toEqual(['Conv2d', 'ReLU']);
+    // fastai 2.7: ConvLayer(4, 8, norm_type=NormType.Weight).state_dict() keys and shapes.
+    const sd = w.stateDict();
+    expect(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.shape]))).toEqual({ '0.bias': [8], '0.weight_g': [8, 1, 1, 1], '0.weight_v': [8, 4, 3, 3] });
+    expect(tf.tidy(() => w.call(tf.ones([1, 5, 5, 4])).shape)).toEqual([1, 5, 5, 8]);
+    tf.dispose(Object.values(sd));
+    expect(() => new ConvLayer(4, 8, { normType: 'Weight', transpose: true })).toThrow(ArchitectureError);
+    expect(() => new ConvLayer(4, 8, { normType: 'Spectral' })).toThrow(/Spectral/);
+    w.dispose();
   });
 
   it("initialises as init_linear: kaiming-uniform for ReLU, PyTorch's default without activation; bias N(0, 0.01)", () => {

@@ -70,7 +70,7 @@ export interface ConvLayerOptions {
   padding?: number;
   /** Default: no bias when followed by BatchNorm. */
   bias?: boolean;
-  /** Default `'Batch'`. */
+  /** Default `'Batch'`. `'Weight'` wraps the conv in weight normalisation (PyTorch's `weight_g`/`weight_v`). */
   normType?: NormType;
   /** Norm before the activation (default true). */
   bnFirst?: boolean;
@@ -104,8 +104,10 @@ export class ConvLayer extends Sequential {
     const transpose = opts.transpose ?? false;
     const padding = opts.padding ?? (transpose ? 0 : (ks - 1) >> 1);
     const normType = opts.normType === undefined ? 'Batch' : opts.normType;
-    if (normType === 'Weight' || normType === 'Spectral')
-      throw new ArchitectureError(`ConvLayer: normType '${normType}' is not supported (use 'Batch', 'BatchZero' or null)`);
+    if (normType === 'Spectral')
+      throw new ArchitectureError(`ConvLayer: normType 'Spectral' is not supported (use 'Batch', 'BatchZero', 'Weight' or null)`);
+    if (normType === 'Weight' && (transpose || (opts.groups ?? 1) !== 1))
+      throw new ArchitectureError(`ConvLayer: normType 'Weight' is supported for plain (not transposed, not grouped) convolutions only`);
     const bn = normType === 'Batch' || normType === 'BatchZero';
     const bias = opts.bias ?? !bn;
     const conv = transpose
@@ -114,6 +116,8 @@ export class ConvLayer extends Sequential {
     const act = opts.actCls === null ? undefined : (opts.actCls ?? defaultActivation)();
     const init = opts.init ?? 'auto';
     initLinear(conv, init === 'auto' ? autoInit(act) : init, opts.biasStd ?? 0.01);
+    // fastai: `if norm_type == NormType.Weight: conv = weight_norm(conv)`, after the initialisation.
+    if (normType === 'Weight') (conv as Conv2d).weightNorm();
     const actBn: TensorModule[] = [];
     if (act) actBn.push(act);
     if (bn) actBn.push(fastaiBatchNorm(nf, normType));

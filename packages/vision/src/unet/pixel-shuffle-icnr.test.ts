@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
+import type { Conv2d } from '@tfai/core';
+import type { ConvLayer } from './conv-layer.js';
 import { PixelShuffleICNR, ReplicationPad2d, icnrInit } from './pixel-shuffle-icnr.js';
 
 describe('PixelShuffle_ICNR and icnr_init', () => {
@@ -27,6 +29,26 @@ describe('PixelShuffle_ICNR and icnr_init', () => {
     expect(Array.from((ps.get(0).namedParameters().find(([n]) => n === '0.bias')![1].variable).dataSync()).every((v) => v === 0)).toBe(true);
     tf.dispose(y);
     ps.dispose();
+  });
+
+  it("norm_type defaults to Weight as fastai's: a weight-normalised 1×1 conv whose effective weight is the ICNR weight", () => {
+    const ps = new PixelShuffleICNR(16, 8);
+    const sd = ps.stateDict();
+    // fastai 2.7: PixelShuffle_ICNR(16, 8).state_dict() keys and shapes.
+    expect(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.shape]))).toEqual({ '0.0.bias': [32], '0.0.weight_g': [32, 1, 1, 1], '0.0.weight_v': [32, 16, 1, 1] });
+    const conv = (ps.get(0) as ConvLayer).get(0) as Conv2d;
+    const w = conv.effectiveWeight();
+    const v = conv.weight.variable;
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(w, v))).dataSync()[0])).toBeLessThan(1e-6);
+    // Sub-pixel filters stay equal (ICNR), so weight_g is equal within each group of 4 too.
+    const g = Array.from(conv.weightG!.variable.dataSync());
+    for (let i = 0; i < 32; i += 4) for (let k = 1; k < 4; k++) expect(g[i + k]).toBeCloseTo(g[i], 6);
+    tf.dispose([w, ...Object.values(sd)]);
+    ps.dispose();
+    // DynamicUnet's choice (normType null): a plain conv.
+    const plain = new PixelShuffleICNR(16, 8, { normType: null });
+    expect(plain.namedParameters().map(([n]) => n)).toEqual(['0.0.weight', '0.0.bias']);
+    plain.dispose();
   });
 
   it('blur adds ReplicationPad2d((1,0,1,0)) and AvgPool2d(2, stride 1), keeping the size', () => {

@@ -63,10 +63,7 @@ export interface PixelShuffleICNROptions {
   scale?: number;
   /** Add fastai's blur (ReplicationPad2d(1,0,1,0) + AvgPool2d(2, stride 1)) against checkerboard artefacts. */
   blur?: boolean;
-  /**
-   * Norm of the 1×1 conv. fastai's default is `'Weight'` (weight normalisation), which tfai does not implement:
-   * the default here is `null`, what DynamicUnet uses.
-   */
+  /** Norm of the 1×1 conv: fastai's default `'Weight'` (weight normalisation); DynamicUnet passes its own (`null`). */
   normType?: NormType;
   /** Activation after the conv (default ReLU). */
   actCls?: ActFactory | null;
@@ -86,15 +83,17 @@ export class PixelShuffleICNR extends Sequential {
     const scale = opts.scale ?? 2;
     const conv = new ConvLayer(ni, nf * scale ** 2, {
       ks: 1,
-      normType: opts.normType ?? null,
+      normType: opts.normType === undefined ? 'Weight' : opts.normType,
       actCls: opts.actCls === undefined ? defaultActivation : opts.actCls,
       biasStd: 0,
     });
     const layers: TensorModule[] = [conv, new PixelShuffle(scale)];
     if (opts.blur) layers.push(new ReplicationPad2d([1, 0, 1, 0]), new AvgPool2d(2, { stride: 1 }));
     super(...layers);
-    const w = (conv.get(0) as Conv2d).weight.variable;
-    tf.tidy(() => w.assign(tf.transpose(icnrInit([nf * scale ** 2, ni, 1, 1], scale), [2, 3, 1, 0])));
+    const c = conv.get(0) as Conv2d;
+    // With weight normalisation fastai copies the ICNR weight into weight_v and its norms into weight_g.
+    tf.tidy(() => c.weight.variable.assign(tf.transpose(icnrInit([nf * scale ** 2, ni, 1, 1], scale), [2, 3, 1, 0])));
+    if (c.weightG) c.resetWeightG();
   }
   override get typeName(): string {
     return 'PixelShuffle_ICNR';

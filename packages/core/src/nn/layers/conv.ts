@@ -14,6 +14,11 @@ export interface Conv2dOptions {
   bias?: boolean;
 }
 
+/** ‖w‖ per output channel of an HWIO filter, as `[1, 1, 1, out]`. */
+function channelNorms(w: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => tf.sqrt(tf.sum(tf.square(w), [0, 1, 2], true)));
+}
+
 function explicitPad(p: [number, number]): [[number, number], [number, number], [number, number], [number, number]] {
   return [[0, 0], [p[0], p[0]], [p[1], p[1]], [0, 0]];
 }
@@ -55,13 +60,51 @@ export class Conv2d extends Module {
     this.bias = (opts.bias ?? true) ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias') : undefined;
   }
 
+  /** With {@link weightNorm}: the magnitude `weight_g` (`[1, 1, 1, out]` here, PyTorch's `[out, 1, 1, 1]`). */
+  weightG: Parameter | undefined;
+
+  /**
+   * PyTorch's `torch.nn.utils.weight_norm(conv)` (dim 0), in place: the weight becomes `weight_g · weight_v / ‖weight_v‖`
+   * with the norm taken per output channel, and the parameters are `weight_g` and `weight_v` (PyTorch's names,
+   * shapes and order: bias, weight_g, weight_v). `weight_v` starts as the current weight and `weight_g` as its
+   * norms, so the output is unchanged. {@link Conv2d.weight} is then `weight_v`; after changing it, call
+   * {@link resetWeightG} to keep the effective weight equal to it (as fastai's ICNR initialisation does).
+   * @example
+   * ```ts
+   * const conv = new Conv2d(16, 64, 1).weightNorm();
+   * Object.keys(conv.stateDict()); // ['bias', 'weight_g', 'weight_v']
+   * ```
+   */
+  weightNorm(): this {
+    if (this.weightG) return this;
+    const v = this.removeParameter('weight');
+    this.weightG = this.registerParameter('weight_g', channelNorms(v.variable), 'conv');
+    this.shareParameter('weight_v', v);
+    return this;
+  }
+
+  /** With {@link weightNorm}: sets `weight_g` to the norms of `weight_v` (the effective weight is then `weight_v`). */
+  resetWeightG(): void {
+    if (!this.weightG) throw new Error('Conv2d.resetWeightG: weightNorm() was not applied');
+    tf.tidy(() => this.weightG!.variable.assign(channelNorms(this.weight.variable)));
+  }
+
+  /** The filter used by the forward, HWIO. */
+  effectiveWeight(): tf.Tensor4D {
+    const v = this.weight.variable as tf.Tensor4D;
+    if (!this.weightG) return v;
+    const g = this.weightG.variable;
+    return tf.tidy(() => tf.mul(v, tf.div(g, channelNorms(v))) as tf.Tensor4D);
+  }
+
   forward(x: tf.Tensor): tf.Tensor {
     const x4 = x as tf.Tensor4D;
-    const w = this.weight.variable as tf.Tensor4D;
     const pad = explicitPad(this.padding);
-    if (this.groups === 1)
-      return tf.fused.conv2d({ x: x4, filter: w, strides: this.stride, pad, dilations: this.dilation, bias: this.bias?.variable });
+    if (this.groups === 1 && !this.weightG)
+      return tf.fused.conv2d({ x: x4, filter: this.weight.variable as tf.Tensor4D, strides: this.stride, pad, dilations: this.dilation, bias: this.bias?.variable });
     return tf.tidy(() => {
+      const w = this.effectiveWeight();
+      if (this.groups === 1) return tf.fused.conv2d({ x: x4, filter: w, strides: this.stride, pad, dilations: this.dilation, bias: this.bias?.variable });
       const g = this.groups;
       const xs = tf.split(x4, g, 3);
       const ws = tf.split(w, g, 3);
