@@ -5,6 +5,7 @@ export { TfaiError, StateDictMismatchError, SafetensorsError } from './errors.js
 export { Module, Parameter, numParams } from './nn/module.js';
 export type { AnyModule, TorchLayout, ParamKind, HookHandle, ForwardHook, LayerInfo, StateDict, LoadStateDictOptions, NumParamsOptions } from './nn/module.js';
 export { Rng, manualSeed } from './nn/random.js';
+export { detach } from './nn/detach.js';
 export { uniform, normal, torchDefaultUniform, kaimingNormal } from './nn/init.js';
 export { Linear } from './nn/layers/linear.js';
 export { Conv2d, ConvTranspose2d } from './nn/layers/conv.js';

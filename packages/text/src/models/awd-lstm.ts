@@ -1,6 +1,6 @@
 // fastai's text/models/awdlstm.py: the dropouts of AWD-LSTM and the model itself.
 import * as tf from '@tensorflow/tfjs';
-import { Embedding, LSTM, Module, ModuleList, embeddingLookup, globalRng, uniform, type LSTMState, type Parameter } from '@tfai/core';
+import { Embedding, LSTM, detach, Module, ModuleList, embeddingLookup, globalRng, uniform, type LSTMState, type Parameter } from '@tfai/core';
 
 /**
  * Dropout with one mask per sequence, shared by every time step (inputs `[batch, time, features]`), as fastai's.
@@ -200,10 +200,13 @@ export class AWDLSTM extends Module {
     return this.hidden;
   }
 
-  /** Replaces the hidden state by (kept copies of) `states`, freeing the old one. */
+  /**
+   * Replaces the hidden state by detached, kept references to `states` (fastai's `to_detach`: no gradient flows
+   * into an earlier call, e.g. an earlier chunk of the SentenceEncoder), freeing the old one.
+   */
   private setHidden(states: LSTMState[]): void {
     const old = this.hidden.flat();
-    this.hidden = states.map(([h, c]): LSTMState => [tf.keep(tf.clone(h)), tf.keep(tf.clone(c))]);
+    this.hidden = states.map(([h, c]): LSTMState => [tf.keep(detach(h)), tf.keep(detach(c))]);
     tf.dispose(old);
   }
 
