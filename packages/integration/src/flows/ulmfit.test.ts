@@ -50,7 +50,7 @@ describe('ULMFiT flow', () => {
     await clas.fitOneCycle(6, slice(2e-2 / 2.6 ** 4, 2e-2));
     const { validLoss, metrics } = await clas.validate();
     console.log(`ULMFiT flow (Austen: P&P vs Emma): LM valid loss ${lmStart.validLoss.toFixed(3)} → ${lmEnd.validLoss.toFixed(3)}; classifier valid loss ${validLoss.toFixed(3)}, accuracy ${metrics.accuracy.toFixed(3)} (chance 0.5)`);
-    // Measured with seed 0 on wasm: accuracy 0.725, valid loss 0.52.
+    // Measured with seed 0 on wasm: accuracy 0.69, valid loss 0.60 (chance 0.5; 200 validation paragraphs).
     expect(metrics.accuracy).toBeGreaterThan(0.64);
 
     const text = 'Mr. Darcy walked off; and Elizabeth remained with no very cordial feelings towards him.';
