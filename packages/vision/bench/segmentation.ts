@@ -2,7 +2,8 @@
 // resnet18 and resnet34 encoders: median time and peak tensor memory; (2) training from scratch on the real
 // segmentation sets (brain_aal with the 7 lobes, tux_seg): validation foreground accuracy and Dice per epoch, beside
 // what a trivial all-background predictor scores. Writes bench-results/segmentation.json.
-// Env: STEPS (timed steps, default 3), EPOCHS (default 8), SIZE (training image side, default 32), SKIP_TRAIN=1.
+// Env: STEPS (timed steps, default 3), EPOCHS (default 8), SIZE (training image side, default 32), BS (default 16),
+// SETS (brain,tux), SKIP_STEP=1, SKIP_TRAIN=1, OUT (result file name, default segmentation.json).
 // Run from packages/vision: `node --import tsx bench/segmentation.ts`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,8 +19,10 @@ import { createUnetModel, unetLearner } from '../src/unet/unet-learner.js';
 const STEPS = Number(process.env.STEPS ?? 3);
 const EPOCHS = Number(process.env.EPOCHS ?? 8);
 const SIZE = Number(process.env.SIZE ?? 32);
+const BS = Number(process.env.BS ?? 16);
+const SETS = (process.env.SETS ?? 'brain,tux').split(',');
 const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
-const OUT = fileURLToPath(new URL('../bench-results/segmentation.json', import.meta.url));
+const OUT = fileURLToPath(new URL(`../bench-results/${process.env.OUT ?? 'segmentation.json'}`, import.meta.url));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
@@ -28,7 +31,7 @@ const report: Record<string, unknown> = { backend: getBackend(), cpus: os.cpus()
 
 // (1) Training step at 128×128, batch 4.
 const steps: Record<string, unknown>[] = [];
-for (const arch of [resnet18, resnet34]) {
+for (const arch of process.env.SKIP_STEP ? [] : [resnet18, resnet34]) {
   manualSeed(0);
   const model = await createUnetModel(arch, 8, [128, 128]);
   const x = tf.randomUniform([4, 128, 128, 3]);
@@ -78,12 +81,12 @@ report.training_step = steps;
 if (!process.env.SKIP_TRAIN) {
   const runs: Record<string, unknown>[] = [];
   const sets = [
-    { name: 'brain_aal (7 lobes)', path: 'brain_aal', opts: { labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv' }, method: 'squish' as const },
-    { name: 'tux_seg', path: 'tux_seg', opts: { csv: 'pairs.csv' }, method: 'crop' as const },
-  ];
+    { key: 'brain', name: 'brain_aal (7 lobes)', path: 'brain_aal', opts: { labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv' }, method: 'squish' as const },
+    { key: 'tux', name: 'tux_seg', path: 'tux_seg', opts: { csv: 'pairs.csv' }, method: 'crop' as const },
+  ].filter((s) => SETS.includes(s.key));
   for (const s of sets) {
     manualSeed(0);
-    const dls = await SegmentationDataLoaders.fromFolders(DATA + s.path, { ...s.opts, itemTfms: [new Resize(SIZE, { method: s.method })], bs: 16, seed: 0 });
+    const dls = await SegmentationDataLoaders.fromFolders(DATA + s.path, { ...s.opts, itemTfms: [new Resize(SIZE, { method: s.method })], bs: BS, seed: 0 });
     const metrics = [foregroundAcc(), DiceMulti(), Dice({ foreground: true })];
     // The trivial predictor: background everywhere.
     const trivial: Record<string, number> = {};
@@ -101,7 +104,7 @@ if (!process.env.SKIP_TRAIN) {
     const names = ['train_loss', 'valid_loss', ...metrics.map((m) => m.name)];
     const epochs = learn.recorder.values.map((v) => Object.fromEntries(names.map((n, i) => [n, v[i]])));
     const final = await learn.validate();
-    const r = { dataset: s.name, img_size: [SIZE, SIZE], encoder: 'resnet18', pretrained: false, epochs: EPOCHS, lr_max: 1e-2, n_train: dls.train.n, n_valid: dls.valid.n, seconds: Math.round((performance.now() - t0) / 1000), final: { valid_loss: final.validLoss, ...final.metrics }, trivial_all_background: trivial, per_epoch: epochs };
+    const r = { dataset: s.name, img_size: [SIZE, SIZE], bs: BS, encoder: 'resnet18', pretrained: false, epochs: EPOCHS, lr_max: 1e-2, n_train: dls.train.n, n_valid: dls.valid.n, seconds: Math.round((performance.now() - t0) / 1000), final: { valid_loss: final.validLoss, ...final.metrics }, trivial_all_background: trivial, per_epoch: epochs };
     log(`${s.name}: ${JSON.stringify(r.final)} (trivial ${JSON.stringify(trivial)}) in ${r.seconds} s`);
     runs.push(r);
     learn.dispose();
