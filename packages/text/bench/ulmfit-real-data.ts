@@ -28,6 +28,8 @@ const log = (l: string) => console.log(`${l}  [${((performance.now() - T0) / 100
 function stepLog(name: string): Callback {
   const every = env('LOG_EVERY', '50');
   return new (class extends Callback {
+    // After the Recorder (order 50), so that this batch's loss is in the smoothed value.
+    override order = 60;
     override afterBatch(): void {
       const l = this.learn;
       if (every > 0 && l.training && l.iter % every === 0) log(`${name} step ${l.iter}/${l.nIter} smooth loss ${l.recorder.smoothLoss.toFixed(4)}`);
