@@ -1,10 +1,12 @@
 // Times one training step of fastai's AWD-LSTM language model (get_language_model(AWD_LSTM, VOCAB): embedding
 // 400, 3 LSTMs 400→1152→1152→400 with weight dropout, tied decoder, fastai's awd_lstm_lm_config dropouts) on the
 // current backend: forward, cross-entropy over the vocab, backward, Adam. Prints `RESULT {json}` with times and
-// memory (tf.memory peak during a profiled step, wasm heap size, RSS).
+// memory (tf.memory peak during a profiled step, wasm heap size, RSS), and writes bench-results/awd-lstm-step.json.
 // Run from packages/text: `THREADS=2 npx tsx bench/awd-lstm-step.ts` (env: VOCAB=10000 BS=16 BPTT=72 NHID=1152
 // WARM=2 STEPS=5 THREADS=1).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Adam, getBackend, manualSeed, numParams, setBackend } from '@tfai/core';
@@ -69,8 +71,7 @@ const resident = tf.memory().numBytes;
 const profile = await tf.profile(() => void step());
 const sorted = [...times].sort((a, b) => a - b);
 const r1 = (v: number) => Math.round(v * 10) / 10;
-console.log(
-  `RESULT ${JSON.stringify({
+const result = {
     model: 'awd_lstm_lm',
     cfg: `get_language_model(AWD_LSTM, ${VOCAB}) emb400 hidden${NHID} 3 layers, bs${BS} bptt${BPTT}, fastai LM dropouts, Adam`,
     backend: `tfai-${getBackend()}-tfjs-${tf.version.tfjs}`,
@@ -92,6 +93,9 @@ console.log(
     max_rss_bytes: process.resourceUsage().maxRSS * 1024,
     total_s: r1((performance.now() - t00) / 1000),
     loadavg: os.loadavg().map(r1),
-  })}`,
-);
+};
+const outDir = fileURLToPath(new URL('../bench-results/', import.meta.url));
+mkdirSync(outDir, { recursive: true });
+writeFileSync(`${outDir}awd-lstm-step.json`, `${JSON.stringify(result, null, 2)}\n`);
+console.log(`RESULT ${JSON.stringify(result)}`);
 process.exit(0);
