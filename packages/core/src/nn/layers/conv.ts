@@ -100,11 +100,12 @@ export class Conv2d extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     const x4 = x as tf.Tensor4D;
     const pad = explicitPad(this.padding);
-    if (this.groups === 1 && !this.weightG)
-      return tf.fused.conv2d({ x: x4, filter: this.weight.variable as tf.Tensor4D, strides: this.stride, pad, dilations: this.dilation, bias: this.bias?.variable });
+    const single = (w: tf.Tensor4D) => tf.fused.conv2d({ x: x4, filter: w, strides: this.stride, pad, dilations: this.dilation, bias: this.bias?.variable });
+    // The common case runs outside a tidy scope: the filter is the variable itself.
+    if (this.groups === 1 && !this.weightG) return single(this.weight.variable as tf.Tensor4D);
     return tf.tidy(() => {
       const w = this.effectiveWeight();
-      if (this.groups === 1) return tf.fused.conv2d({ x: x4, filter: w, strides: this.stride, pad, dilations: this.dilation, bias: this.bias?.variable });
+      if (this.groups === 1) return single(w);
       const g = this.groups;
       const xs = tf.split(x4, g, 3);
       const ws = tf.split(w, g, 3);
