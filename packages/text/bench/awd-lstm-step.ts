@@ -72,27 +72,27 @@ const profile = await tf.profile(() => void step());
 const sorted = [...times].sort((a, b) => a - b);
 const r1 = (v: number) => Math.round(v * 10) / 10;
 const result = {
-    model: 'awd_lstm_lm',
-    cfg: `get_language_model(AWD_LSTM, ${VOCAB}) emb400 hidden${NHID} 3 layers, bs${BS} bptt${BPTT}, fastai LM dropouts, Adam`,
-    backend: `tfai-${getBackend()}-tfjs-${tf.version.tfjs}`,
-    threads: THREADS,
-    n_params: numParams(model),
-    median_ms: r1(sorted[sorted.length >> 1]),
-    min_ms: r1(sorted[0]),
-    max_ms: r1(sorted[sorted.length - 1]),
-    times_ms: times.map(r1),
-    // CPU time of this process per step: less sensitive than wall time to other processes on the machine.
-    cpu_ms_median: r1([...cpuTimes].sort((a, b) => a - b)[cpuTimes.length >> 1]),
-    tokens_per_s: r1((BS * BPTT) / (sorted[sorted.length >> 1] / 1000)),
-    loss_first: lossFirst,
-    loss_last: lossLast,
-    peak_tensor_bytes: profile.peakBytes,
-    resident_tensor_bytes: resident,
-    leaked_tensors: leaked,
-    wasm_heap_bytes: wasmHeapBytes(),
-    max_rss_bytes: process.resourceUsage().maxRSS * 1024,
-    total_s: r1((performance.now() - t00) / 1000),
-    loadavg: os.loadavg().map(r1),
+  model: 'awd_lstm_lm',
+  cfg: `get_language_model(AWD_LSTM, ${VOCAB}) emb400 hidden${NHID} 3 layers, bs${BS} bptt${BPTT}, fastai LM dropouts, Adam`,
+  backend: `tfai-${getBackend()}-tfjs-${tf.version.tfjs}`,
+  threads: THREADS,
+  n_params: numParams(model),
+  median_ms: r1(sorted[sorted.length >> 1]),
+  min_ms: r1(sorted[0]),
+  max_ms: r1(sorted[sorted.length - 1]),
+  times_ms: times.map(r1),
+  // CPU time of this process per step: less sensitive than wall time to other processes on the machine.
+  cpu_ms_median: r1([...cpuTimes].sort((a, b) => a - b)[cpuTimes.length >> 1]),
+  tokens_per_s: r1((BS * BPTT) / (sorted[sorted.length >> 1] / 1000)),
+  loss_first: lossFirst,
+  loss_last: lossLast,
+  peak_tensor_bytes: profile.peakBytes,
+  resident_tensor_bytes: resident,
+  leaked_tensors: leaked,
+  wasm_heap_bytes: wasmHeapBytes(),
+  max_rss_bytes: process.resourceUsage().maxRSS * 1024,
+  total_s: r1((performance.now() - t00) / 1000),
+  loadavg: os.loadavg().map(r1),
 };
 const outDir = fileURLToPath(new URL('../bench-results/', import.meta.url));
 mkdirSync(outDir, { recursive: true });

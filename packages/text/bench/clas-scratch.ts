@@ -1,32 +1,27 @@
 // Diagnostic: a from-scratch AWD-LSTM classifier (unfreeze + fitOneCycle) on the Amazon reviews, logging the
 // smoothed training loss every LOG_EVERY steps. Run from packages/text: `npx tsx bench/clas-scratch.ts`.
-import { accuracy, Callback, manualSeed, setBackend } from '@tfai/core';
+import { accuracy, manualSeed, setBackend } from '@tfai/core';
 import { readCsv } from '../src/data/read.js';
 import { TextDataLoaders } from '../src/data/text-dataloaders.js';
 import { textClassifierLearner } from '../src/learner/text-learner.js';
 import { AWDLSTM } from '../src/models/awd-lstm.js';
+import { SortedDL } from '../src/data/sorted-dl.js';
+import { stepLog, subset } from './bench-utils.js';
 
 const env = (k: string, d: string): number => Number(process.env[k] ?? d);
 const DATA = new URL('../../../../shared/data/', import.meta.url).pathname;
 const t0 = performance.now();
-class StepLog extends Callback {
-  override afterBatch(): void {
-    const l = this.learn;
-    if (l.training && l.iter % env('LOG_EVERY', '20') === 0)
-      console.log(`step ${l.iter}/${l.nIter} smooth ${l.recorder.smoothLoss.toFixed(4)} t ${((performance.now() - t0) / 1000).toFixed(0)}s x ${l.x[0]?.shape}`);
-  }
-}
+const log = (l: string) => console.log(`${l}  [${((performance.now() - t0) / 1000).toFixed(0)}s]`);
 await setBackend();
 manualSeed(0);
 const full = await readCsv(`${DATA}amazon_fine_foods/reviews.csv`);
-const isV = (r: Record<string, string>) => /^(true|1)$/i.test(r.is_valid ?? '');
-const rows = [...full.rows.filter((r) => !isV(r)).slice(0, env('ROWS', '4000')), ...full.rows.filter(isV).slice(0, env('VALID', '1000'))];
 const seqLen = env('SEQ', '36');
-const dls = await TextDataLoaders.fromTable({ fields: full.fields, rows }, { bs: env('BS', '32'), seqLen, seed: 0, cacheDir: false, progress: false, minFreq: env('MINFREQ', '3') });
-const lens = Array.from((dls.train as unknown as { lengths: Int32Array }).lengths).sort((a, b) => a - b);
+const dls = await TextDataLoaders.fromTable(subset(full, env('ROWS', '4000'), env('VALID', '1000')), { bs: env('BS', '32'), seqLen, seed: 0, cacheDir: false, progress: false, minFreq: env('MINFREQ', '3') });
+if (!(dls.train instanceof SortedDL)) throw new Error('expected a SortedDL');
+const lens = Array.from(dls.train.lengths).sort((a, b) => a - b);
 console.log(`vocab ${dls.textVocab.length} train ${dls.train.n} batches ${dls.train.length} median len ${lens[lens.length >> 1]} p90 ${lens[Math.floor(lens.length * 0.9)]} max ${lens[lens.length - 1]}`);
 const config = { embSz: env('EMB', '64'), nHid: env('NHID', '128'), nLayers: env('LAYERS', '2') };
-const learn = textClassifierLearner(dls, AWDLSTM, { config, dropMult: env('DROP', '0.5'), metrics: [accuracy()], logger: console.log, maxLen: env('MAXLEN', String(seqLen * 4)), cbs: [new StepLog()] });
+const learn = textClassifierLearner(dls, AWDLSTM, { config, dropMult: env('DROP', '0.5'), metrics: [accuracy()], logger: console.log, maxLen: env('MAXLEN', String(seqLen * 4)), cbs: [stepLog('clas', log, env('LOG_EVERY', '20'))] });
 learn.unfreeze();
 await learn.fitOneCycle(env('EPOCHS', '1'), env('LR', '1e-2'));
 console.log(`RESULT ${JSON.stringify({ config, table: learn.recorder.values, seconds: (performance.now() - t0) / 1000 })}`);

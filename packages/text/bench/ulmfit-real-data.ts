@@ -11,11 +11,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, Callback, manualSeed, setBackend, slice } from '@tfai/core';
+import { accuracy, manualSeed, setBackend, slice } from '@tfai/core';
 import { readCsv, type CsvTable } from '../src/data/read.js';
 import { TextDataLoaders } from '../src/data/text-dataloaders.js';
 import { textClassifierLearner, languageModelLearner } from '../src/learner/text-learner.js';
 import { AWDLSTM } from '../src/models/awd-lstm.js';
+import { stepLog as stepLogTo, subset } from './bench-utils.js';
 
 const env = (k: string, d: string): number => Number(process.env[k] ?? d);
 const RUNS = (process.env.RUNS ?? 'austen,amazon,fortunes').split(',');
@@ -24,23 +25,7 @@ const small = { embSz: env('EMB', '64'), nHid: env('NHID', '128'), nLayers: env(
 const path = mkdtempSync(join(tmpdir(), 'tfai-ulmfit-'));
 const T0 = performance.now();
 const log = (l: string) => console.log(`${l}  [${((performance.now() - T0) / 1000).toFixed(0)}s]`);
-/** Logs the smoothed training loss every LOG_EVERY steps (0: never), to size runs from their step time. */
-function stepLog(name: string): Callback {
-  const every = env('LOG_EVERY', '50');
-  return new (class extends Callback {
-    // After the Recorder (order 50), so that this batch's loss is in the smoothed value.
-    override order = 60;
-    override afterBatch(): void {
-      const l = this.learn;
-      if (every > 0 && l.training && l.iter % every === 0) log(`${name} step ${l.iter}/${l.nIter} smooth loss ${l.recorder.smoothLoss.toFixed(4)}`);
-    }
-  })();
-}
-
-function subset(t: CsvTable, nTrain: number, nValid: number, validCol = 'is_valid'): CsvTable {
-  const isV = (r: Record<string, string>) => /^(true|1)$/i.test(r[validCol] ?? '');
-  return { fields: t.fields, rows: [...t.rows.filter((r) => !isV(r)).slice(0, nTrain), ...t.rows.filter(isV).slice(0, nValid)] };
-}
+const stepLog = (name: string) => stepLogTo(name, log, env('LOG_EVERY', '50'));
 
 function majority(t: CsvTable, col: string): number {
   const valid = t.rows.filter((r) => /^(true|1)$/i.test(r.is_valid ?? ''));

@@ -1,0 +1,23 @@
+// Helpers shared by the text benches (not part of the package).
+import { Callback } from '@tfai/core';
+import type { CsvTable } from '../src/data/read.js';
+
+/**
+ * Logs the Recorder's smoothed training loss every `every` steps (0: never), to size runs from their step time.
+ * The Recorder reads the losses in groups (one read per `flushEvery` batches, not one per batch), so the value lags
+ * by up to a group and is NaN until its first read.
+ */
+export function stepLog(name: string, log: (line: string) => void, every: number): Callback {
+  return new (class extends Callback {
+    override afterBatch(): void {
+      const l = this.learn;
+      if (every > 0 && l.training && l.iter % every === 0) log(`${name} step ${l.iter}/${l.nIter} smooth loss ${l.recorder.smoothLoss.toFixed(4)}`);
+    }
+  })();
+}
+
+/** The first `nTrain` training rows and the first `nValid` validation rows (`validCol` true/1). */
+export function subset(t: CsvTable, nTrain: number, nValid: number, validCol = 'is_valid'): CsvTable {
+  const isV = (r: Record<string, string>) => /^(true|1)$/i.test(r[validCol] ?? '');
+  return { fields: t.fields, rows: [...t.rows.filter((r) => !isV(r)).slice(0, nTrain), ...t.rows.filter(isV).slice(0, nValid)] };
+}
