@@ -49,3 +49,49 @@ export class NonFiniteLossError extends TfaiError {
     super(`training loss is ${value} at epoch ${epoch}, batch ${batch}: stopping (lower the learning rate or check the data)`);
   }
 }
+
+/**
+ * A pickle that cannot be read: truncated, an unknown or unsupported opcode, a malformed stack. `file` names the
+ * source (for a checkpoint, `model.pth (archive/data.pkl)`), `position` the byte offset of the opcode.
+ */
+export class PickleError extends TfaiError {
+  override name = 'PickleError';
+  constructor(
+    readonly file: string,
+    reason: string,
+    readonly position?: number,
+  ) {
+    super(`${file}: ${reason}${position === undefined ? '' : ` (at byte ${position})`}`);
+  }
+}
+
+/**
+ * A pickle that names a global outside the allow-list (`os.system`, `builtins.eval`…): refused at the GLOBAL or
+ * STACK_GLOBAL opcode, before anything is called, read or written.
+ */
+export class UnsafePickleError extends PickleError {
+  override name = 'UnsafePickleError';
+  constructor(
+    file: string,
+    readonly module: string,
+    readonly global: string,
+    position?: number,
+  ) {
+    super(file, `refusing to load global '${module}.${global}': only PyTorch's tensor rebuilders, storage classes, dtypes and collections.OrderedDict are allowed`, position);
+  }
+}
+
+/**
+ * A PyTorch checkpoint that is not valid: truncated archive, a storage key outside the archive's `data/` folder,
+ * a storage shorter than its tensor needs, an unsupported dtype… `key` names the storage or state-dict key.
+ */
+export class TorchCheckpointError extends TfaiError {
+  override name = 'TorchCheckpointError';
+  constructor(
+    readonly file: string,
+    reason: string,
+    readonly key?: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
+}

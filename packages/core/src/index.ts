@@ -1,9 +1,9 @@
 // @tfai/core — public API. Explicit exports only.
 export { setBackend, ready, getBackend, availableBackends, backendAvailable, BackendUnavailableError, BACKEND_ORDER, BACKEND_PACKAGES } from './backend/backend.js';
 export type { BackendName, SetBackendOptions } from './backend/backend.js';
-export { TfaiError, StateDictMismatchError, SafetensorsError } from './errors.js';
+export { TfaiError, StateDictMismatchError, SafetensorsError, PickleError, UnsafePickleError, TorchCheckpointError } from './errors.js';
 export { Module, Parameter, numParams } from './nn/module.js';
-export type { AnyModule, TorchLayout, ParamKind, HookHandle, ForwardHook, LayerInfo, StateDict, LoadStateDictOptions, NumParamsOptions } from './nn/module.js';
+export type { AnyModule, TorchLayout, ParamKind, HookHandle, ForwardHook, LayerInfo, StateDict, LoadStateDictOptions, NumParamsOptions, HostTensor, StateDictSource, StateDictInput } from './nn/module.js';
 export { Rng, manualSeed } from './nn/random.js';
 export { detach } from './nn/detach.js';
 export { uniform, normal, torchDefaultUniform, kaimingNormal } from './nn/init.js';
@@ -23,6 +23,8 @@ export { LSTM } from './nn/layers/lstm.js';
 export type { LSTMState, LSTMOptions } from './nn/layers/lstm.js';
 export { loadSafetensors, saveSafetensors, parseSafetensors, serializeSafetensors, atomicWrite } from './io/safetensors.js';
 export type { SafetensorsContent, SaveSafetensorsOptions } from './io/safetensors.js';
+export { loadTorch, parseTorch, loadPickle, TorchCheckpoint, TorchTensor, TorchStorage, unpickle, PickleGlobal } from './io/torch/index.js';
+export type { TorchValue, TorchStateDict, TorchDtype, TorchData, UnpickleOptions, UnpickleResult, GlobalHandler } from './io/torch/index.js';
 export { DataLoader, DataLoaders } from './data/dataloader.js';
 export type { Batch, Dataset, DataLoaderOptions, DataLoadersInfo } from './data/dataloader.js';
 export { OptimizerError } from './errors.js';

@@ -68,6 +68,25 @@ function permuteShape(shape: number[], perm: number[] | null): number[] {
 /** A state dict: PyTorch parameter names to tensors in PyTorch layout. */
 export type StateDict = Record<string, tf.Tensor>;
 
+/**
+ * A tensor held outside tf memory (such as a `TorchTensor` read from a `.pth` file): its PyTorch shape and a way
+ * to make a tf tensor of it. {@link Module.loadStateDict} makes each one inside a `tf.tidy`.
+ */
+export interface HostTensor {
+  readonly shape: readonly number[];
+  toTensor(key?: string): tf.Tensor;
+}
+
+/** Something that holds a state dict (a `TorchCheckpoint` from `loadTorch`). */
+export interface StateDictSource {
+  toStateDict(): Record<string, tf.Tensor | HostTensor>;
+}
+
+/** What {@link Module.loadStateDict} takes: tf tensors, host tensors (from `loadTorch`), or a checkpoint. */
+export type StateDictInput = Record<string, tf.Tensor | HostTensor> | StateDictSource;
+
+const isSource = (sd: StateDictInput): sd is StateDictSource => typeof (sd as Partial<StateDictSource>).toStateDict === 'function';
+
 /** Options of {@link Module.loadStateDict}. */
 export interface LoadStateDictOptions {
   /** Throw on missing or unexpected keys (shape mismatches always throw). Default true. */
@@ -242,10 +261,12 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
   /**
    * Loads a PyTorch-named, PyTorch-layout state dict. Every key and shape is checked before anything is
    * assigned: a mismatch throws {@link StateDictMismatchError} listing missing, unexpected and wrongly-shaped
-   * keys, and leaves the module unchanged.
+   * keys, and leaves the module unchanged. Takes tf tensors, host tensors or a checkpoint from `loadTorch`
+   * (`m.loadStateDict(await loadTorch('resnet18-f37072fd.pth'))`), converting host tensors one at a time.
    */
-  loadStateDict(sd: StateDict, opts: LoadStateDictOptions = {}): { missing: string[]; unexpected: string[] } {
+  loadStateDict(input: StateDictInput, opts: LoadStateDictOptions = {}): { missing: string[]; unexpected: string[] } {
     const strict = opts.strict ?? true;
+    const sd = isSource(input) ? input.toStateDict() : input;
     const targets = new Map<string, { v: tf.Variable; layout: TorchLayout }>();
     for (const [n, p] of this.namedParameters('', false)) targets.set(n, { v: p.variable, layout: p.layout });
     for (const [n, b] of this.namedBuffers()) targets.set(n, { v: b, layout: 'none' });
@@ -257,20 +278,22 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
       if (!t) continue;
       const expected = permuteShape(v.shape, PERM_TO_TORCH[layout]);
       if (expected.length !== t.shape.length || expected.some((d, i) => d !== t.shape[i]))
-        wrongShape.push({ key: k, expected, got: t.shape });
+        wrongShape.push({ key: k, expected, got: [...t.shape] });
     }
     if (wrongShape.length || (strict && (missing.length || unexpected.length)))
       throw new StateDictMismatchError(missing, unexpected, wrongShape);
-    tf.tidy(() => {
-      for (const [k, { v, layout }] of targets) {
-        const t = sd[k];
-        if (!t) continue;
+    for (const [k, { v, layout }] of targets) {
+      const h = sd[k];
+      if (!h) continue;
+      // One tidy per key: a host tensor's tf copy lives only while it is assigned.
+      tf.tidy(() => {
+        const t = h instanceof tf.Tensor ? h : h.toTensor(k);
         const perm = PERM_FROM_TORCH[layout];
         let val = perm && t.rank === perm.length ? tf.transpose(t, perm) : t;
         if (val.dtype !== v.dtype) val = tf.cast(val, v.dtype);
         v.assign(val);
-      }
-    });
+      });
+    }
     return { missing, unexpected };
   }
 

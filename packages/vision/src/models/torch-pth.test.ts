@@ -1,0 +1,43 @@
+import * as tf from '@tensorflow/tfjs';
+import { loadSafetensors, loadTorch, TorchTensor } from '@tfai/core';
+import { describe, expect, it } from 'vitest';
+import { hasReferenceFile, torchReferenceFile } from '../../../core/src/io/torch/test-support.js';
+import { relError } from '../../../core/src/test-utils/fixtures.js';
+import { createBody } from './create-body.js';
+import { resnet18 } from './resnet.js';
+
+const PTH = 'torch-pth/resnet18.pth';
+const present = hasReferenceFile(PTH) && hasReferenceFile('torchvision/resnet18_io.safetensors');
+
+describe('ResNet-18 from torchvision\'s .pth (real torch.save, zip format), no Python', () => {
+  it.skipIf(!present)(`needs ${PTH} in $TFAI_REFERENCE_DIR: same tensors as resnet18.safetensors, same logits as torchvision`, async () => {
+    const before = tf.memory().numTensors;
+    const t0 = performance.now();
+    const ckpt = await loadTorch(torchReferenceFile(PTH));
+    const ms = performance.now() - t0;
+    const sd = ckpt.stateDict();
+    const { tensors: ref } = await loadSafetensors(torchReferenceFile('torchvision/resnet18.safetensors'));
+    expect(Object.keys(sd).sort()).toEqual(Object.keys(ref).sort());
+    for (const [k, t] of Object.entries(sd)) {
+      expect(t).toBeInstanceOf(TorchTensor);
+      expect([...t.shape], k).toEqual(ref[k].shape);
+      const a = t.toTensor(k);
+      expect(Array.from(await a.data()), k).toEqual(Array.from(await ref[k].data()));
+      a.dispose();
+    }
+    tf.dispose(Object.values(ref));
+    const { tensors: io } = await loadSafetensors(torchReferenceFile('torchvision/resnet18_io.safetensors'));
+    const m = resnet18();
+    m.loadStateDict(ckpt, { strict: true }); // PyTorch's names as they are
+    m.eval();
+    const logitsErr = tf.tidy(() => relError(m.call(io.input_nhwc), io.logits));
+    const body = createBody(m, { cut: -2 });
+    const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
+    expect(logitsErr).toBeLessThan(1e-4);
+    expect(bodyErr).toBeLessThan(1e-4);
+    console.log(`resnet18.pth (${tf.getBackend()}): read in ${ms.toFixed(0)} ms; logits rel err ${logitsErr.toExponential(2)}, body ${bodyErr.toExponential(2)}`);
+    tf.dispose(Object.values(io));
+    m.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
