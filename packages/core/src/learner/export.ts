@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { TfaiError } from '../errors.js';
 import { atomicWrite, parseSafetensors, serializeSafetensors } from '../io/safetensors.js';
+import { serializeTorch } from '../io/torch/save.js';
 import { type BuilderSpec, type Learner, readJson } from './learner.js';
 import type { LossSpec } from './loss.js';
 import { METRICS } from './metrics.js';
@@ -39,17 +40,24 @@ export function registerLearnerBuilder(name: string, builder: LearnerBuilder): v
   registry.set(name, builder);
 }
 
+/** Options of {@link exportLearner}. */
+export interface ExportLearnerOptions {
+  /** Also write `<stem>.pth`: the weights as a PyTorch checkpoint (`torch.load(f, weights_only=True)`). Default false. */
+  pth?: boolean;
+}
+
 /**
  * Writes `<stem>.json` (what to rebuild: builder, loss, metrics, vocab…) and `<stem>.safetensors` (the
  * weights, PyTorch names), each atomically; the JSON records the weights' SHA-256. The folder is created if
- * it does not exist.
+ * it does not exist. With `{ pth: true }`, also `<stem>.pth`, the same weights for PyTorch/fastai.
  * @example
  * ```ts
  * await exportLearner(learn, 'models/export');   // models/export.json + models/export.safetensors
  * const learn2 = await loadLearner('models/export.json');
+ * await exportLearner(learn, 'models/export', { pth: true }); // + models/export.pth
  * ```
  */
-export async function exportLearner(learn: Learner, stem: string): Promise<{ json: string; weights: string }> {
+export async function exportLearner(learn: Learner, stem: string, opts: ExportLearnerOptions = {}): Promise<{ json: string; weights: string; pth?: string }> {
   if (!learn.builder)
     throw new ExportError('this Learner has no builder: export needs to know how to rebuild the model (learners from visionLearner, tabularLearner… have one; pass `builder` to new Learner otherwise)');
   const clean = stem.replace(/\.(json|safetensors)$/, '');
@@ -57,8 +65,10 @@ export async function exportLearner(learn: Learner, stem: string): Promise<{ jso
   const jsonPath = `${clean}.json`;
   const sd = learn.model.stateDict();
   let bytes: Uint8Array;
+  let pthBytes: Uint8Array | undefined;
   try {
     bytes = serializeSafetensors(sd, { metadata: { format: 'tfai-weights' }, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
+    if (opts.pth) pthBytes = await serializeTorch(sd, { archiveName: basename(clean).replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive' });
   } finally {
     tf.dispose(Object.values(sd));
   }
@@ -75,7 +85,9 @@ export async function exportLearner(learn: Learner, stem: string): Promise<{ jso
   await mkdir(dirname(clean), { recursive: true });
   await atomicWrite(weightsPath, bytes);
   await atomicWrite(jsonPath, JSON.stringify(desc, null, 2) + '\n');
-  return { json: jsonPath, weights: weightsPath };
+  if (!pthBytes) return { json: jsonPath, weights: weightsPath };
+  await atomicWrite(`${clean}.pth`, pthBytes);
+  return { json: jsonPath, weights: weightsPath, pth: `${clean}.pth` };
 }
 
 async function findBuilder(spec: BuilderSpec, file: string): Promise<LearnerBuilder> {

@@ -15,6 +15,7 @@ import { referenceFacts } from '../test-utils/fixtures.js';
 import { Callback, CancelFitException } from './callback.js';
 import { EarlyStoppingCallback, GradientClip } from './callbacks/tracker.js';
 import { ExportError, exportLearner, loadLearner, registerLearnerBuilder } from './export.js';
+import { loadTorch } from '../io/torch/load.js';
 import { Learner } from './learner.js';
 import { accuracy } from './metrics.js';
 import { lrFind } from './lr-find.js';
@@ -144,8 +145,16 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
       return new Learner(new DataLoaders(empty, empty, { vocab: ['bad', 'good'] }), mlp(nFeatures), { progress: false });
     });
     // The export's folder is created when missing (as fastai's learn.export under learn.path).
-    const { json } = await exportLearner(learn, join(dir, 'exports', 'nested', 'export'));
+    const { json, pth } = await exportLearner(learn, join(dir, 'exports', 'nested', 'export'), { pth: true });
     expect(json).toBe(join(dir, 'exports', 'nested', 'export.json'));
+    // The .pth beside it holds the same weights, PyTorch names and layouts (Linear [out, in]).
+    const ckpt = await loadTorch(pth!);
+    const sd = learn.model.stateDict();
+    expect(Object.keys(ckpt.stateDict()).sort()).toEqual(Object.keys(sd).sort());
+    expect([...ckpt.stateDict()['0.weight'].shape]).toEqual([32, data.nFeatures]);
+    expect(ckpt.stateDict()['2.num_batches_tracked'].dtype).toBe('int64');
+    expect(ckpt.stateDict()['3.weight'].values()).toEqual(Array.from(await sd['3.weight'].data()));
+    tf.dispose(Object.values(sd));
     const loaded = await loadLearner(json);
     const c = loaded.predictBatch([x]);
     expect(Array.from(c.dataSync())).toEqual(Array.from(a.dataSync()));

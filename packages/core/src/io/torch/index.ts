@@ -5,3 +5,5 @@ export { TorchTensor, TorchStorage } from './tensor.js';
 export type { TorchDtype, TorchData } from './tensor.js';
 export { unpickle, PickleGlobal } from './pickle.js';
 export type { UnpickleOptions, UnpickleResult, GlobalHandler } from './pickle.js';
+export { saveTorch, serializeTorch } from './save.js';
+export type { SaveTorchValue, SaveTorchOptions } from './save.js';

@@ -353,7 +353,9 @@ function loadLegacy(file: string, buf: Uint8Array): TorchCheckpoint {
  * const ckpt = parseTorch(new Uint8Array(await readFile('model.pth')), 'model.pth');
  * ```
  */
-export function parseTorch(buf: Uint8Array, file = '<buffer>'): TorchCheckpoint {
+export function parseTorch(bytes: Uint8Array, file = '<buffer>'): TorchCheckpoint {
+  // A plain Uint8Array view (a Node Buffer's slice() shares memory, a Uint8Array's copies).
+  const buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (isZip(buf)) return loadZip(file, buf);
   if (isTar(buf)) throw new TorchCheckpointError(file, 'the tar-based checkpoint format of PyTorch < 0.4 is not supported');
   if (buf.length >= 2 && buf[0] === 0x80) return loadLegacy(file, buf);

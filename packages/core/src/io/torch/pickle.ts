@@ -76,7 +76,8 @@ const intValue = (b: bigint): number | bigint => (b >= BigInt(Number.MIN_SAFE_IN
  * const { value } = unpickle(await readFile('itos_wt103.pkl'), { file: 'itos_wt103.pkl' });
  * ```
  */
-export function unpickle(buf: Uint8Array, opts: UnpickleOptions = {}): UnpickleResult {
+export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): UnpickleResult {
+  const buf = new Uint8Array(input.buffer, input.byteOffset, input.byteLength); // Uint8Array semantics, even for a Buffer
   const file = opts.file ?? '<buffer>';
   const globals = opts.globals ?? new Map<string, GlobalHandler>();
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

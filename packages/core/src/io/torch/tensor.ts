@@ -65,37 +65,37 @@ function halfTable(): Float32Array {
 
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Decodes `count` elements starting at element `start` of little-endian storage bytes. */
+/**
+ * Decodes `count` elements starting at element `start` of little-endian storage bytes. On a little-endian host
+ * the result is a view of `bytes` when aligned (no copy: the reader owns those bytes), else of an aligned copy.
+ */
 function decodeRun(bytes: Uint8Array, dtype: TorchDtype, start: number, count: number): TorchData {
   const size = ELEMENT_SIZE[dtype];
-  const off = bytes.byteOffset + start * size;
-  const aligned = LITTLE && off % size === 0;
-  const raw = bytes.buffer;
+  let sub = bytes.subarray(start * size, (start + count) * size);
+  if (LITTLE && sub.byteOffset % size !== 0) sub = new Uint8Array(sub); // an aligned copy
+  const raw = sub.buffer;
+  const off = sub.byteOffset;
   const dv = new DataView(raw, off, count * size);
   switch (dtype) {
     case 'float32':
-      if (aligned) return new Float32Array(raw, off, count).slice();
-      return Float32Array.from({ length: count }, (_, i) => dv.getFloat32(i * 4, true));
+      return LITTLE ? new Float32Array(raw, off, count) : Float32Array.from({ length: count }, (_, i) => dv.getFloat32(i * 4, true));
     case 'float64':
-      if (aligned) return new Float64Array(raw, off, count).slice();
-      return Float64Array.from({ length: count }, (_, i) => dv.getFloat64(i * 8, true));
+      return LITTLE ? new Float64Array(raw, off, count) : Float64Array.from({ length: count }, (_, i) => dv.getFloat64(i * 8, true));
     case 'int64': {
-      if (aligned) return new BigInt64Array(raw, off, count).slice();
+      if (LITTLE) return new BigInt64Array(raw, off, count);
       const out = new BigInt64Array(count);
       for (let i = 0; i < count; i++) out[i] = dv.getBigInt64(i * 8, true);
       return out;
     }
     case 'int32':
-      if (aligned) return new Int32Array(raw, off, count).slice();
-      return Int32Array.from({ length: count }, (_, i) => dv.getInt32(i * 4, true));
+      return LITTLE ? new Int32Array(raw, off, count) : Int32Array.from({ length: count }, (_, i) => dv.getInt32(i * 4, true));
     case 'int16':
-      if (aligned) return new Int16Array(raw, off, count).slice();
-      return Int16Array.from({ length: count }, (_, i) => dv.getInt16(i * 2, true));
+      return LITTLE ? new Int16Array(raw, off, count) : Int16Array.from({ length: count }, (_, i) => dv.getInt16(i * 2, true));
     case 'int8':
-      return new Int8Array(raw.slice(off, off + count));
+      return new Int8Array(raw, off, count);
     case 'uint8':
     case 'bool':
-      return bytes.slice(start, start + count);
+      return sub;
     case 'float16': {
       const t = halfTable();
       const out = new Float32Array(count);
@@ -163,7 +163,8 @@ export function gatherTensor(file: string, name: string, storage: TorchStorage, 
 
 /**
  * A tensor of a PyTorch checkpoint, in host memory and in PyTorch's layout (row-major, PyTorch's shape).
- * `data` holds the values (float16/bfloat16 widened to float32; int64 as a `BigInt64Array`); {@link toTensor}
+ * `data` holds the values (float16/bfloat16 widened to float32; int64 as a `BigInt64Array`; possibly a view of the
+ * checkpoint's bytes, shared with other tensors of the same storage: treat it as read-only); {@link toTensor}
  * makes a tf tensor: float32 for every float dtype (float64 is narrowed), int32 for the integers (int64 checked
  * to fit, as tfjs has no int64), bool for bool. `Module.loadStateDict` takes these directly.
  * @example
