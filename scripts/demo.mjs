@@ -1,4 +1,4 @@
-// `npm run demo`: trains a ResNet on ../shared/data/fashion_mnist (TFAI_DEMO_DATA=tux_photos for the photos) with
+// `npm run demo`: trains a ResNet on @tfai/datasets' fashion_mnist (TFAI_DEMO_DATA=tux_photos for the photos) with
 // fitOneCycle, printing the backend in use and fastai's epoch table; TFAI_DEMO_QUICK=1 (set by CI) makes a run of
 // under a minute. It runs scripts/demo.ts with tsx from the repository root, whose tsconfig.json maps @tfai/* to the
 // package sources, so it works right after `npm ci`, with no build.

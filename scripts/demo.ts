@@ -1,23 +1,20 @@
-// The tfai demo: fastai's vision workflow in TypeScript. Trains a ResNet from scratch on ../shared/data/fashion_mnist
+// The tfai demo: fastai's vision workflow in TypeScript. Trains a ResNet from scratch on @tfai/datasets' fashion_mnist
 // (or tux_photos) with fitOneCycle, then looks at the results and round-trips an export. Run with `npm run demo`.
 // Env: TFAI_DEMO_QUICK=1 (a run of under a minute: a fifth of fashion_mnist), TFAI_DEMO_DATA=tux_photos,
 //      TFAI_DEMO_OUT (where the pictures go; default <tmp>/tfai-demo), TFAI_BACKEND (cuda|tensorflow|wasm|cpu).
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { datasets } from '@tfai/datasets';
 import { accuracy, exportLearner, getBackend, loadLearner, manualSeed, setBackend } from '@tfai/core';
 import { ClassificationInterpretation, ImageDataLoaders, Resize, augTransforms, readCsv, resnet18, visionLearner, type VisionLearner } from '@tfai/vision';
 
 const quick = process.env.TFAI_DEMO_QUICK === '1' || process.env.TFAI_DEMO_QUICK === 'true';
 const which = process.env.TFAI_DEMO_DATA ?? 'fashion_mnist';
-const DATA = fileURLToPath(new URL(`../../shared/data/${which}`, import.meta.url));
 const OUT = process.env.TFAI_DEMO_OUT ?? join(os.tmpdir(), 'tfai-demo');
 if (!['fashion_mnist', 'tux_photos'].includes(which)) throw new Error(`TFAI_DEMO_DATA must be fashion_mnist or tux_photos, got '${which}'`);
-if (!existsSync(DATA)) {
-  console.error(`demo: ${DATA} not found. The data sets live in ../shared/data beside the repository (see its README).`);
-  process.exit(1);
-}
+// The data sets ship in the repository as the @tfai/datasets package (packages/datasets/data).
+const DATA = datasets.path(which);
 mkdirSync(OUT, { recursive: true });
 
 const t0 = performance.now();

@@ -1,4 +1,5 @@
-// `npm test`: typecheck, lint and every package's tests through Nx, then one line of totals for CI.
+// `npm test`: typecheck, lint and every package's tests through Nx, then the skipped tests by name with their reason
+// and one line of totals for CI (`N passed, N failed, N skipped`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 
@@ -10,6 +11,7 @@ const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, NX
 
 let passed = 0;
 let failed = 0;
+const skipped = [];
 const missing = [];
 for (const p of packages) {
   const f = `packages/${p}/.vitest-report.json`;
@@ -20,8 +22,22 @@ for (const p of packages) {
   const r = JSON.parse(readFileSync(f, 'utf8'));
   passed += r.numPassedTests ?? 0;
   failed += (r.numFailedTests ?? 0) + (r.numRuntimeErrors ?? 0);
+  // Skipped tests by name, with the reason a test helper gave (needsReference: a reference file not present).
+  for (const file of r.testResults ?? [])
+    for (const t of file.assertionResults ?? [])
+      if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo')
+        skipped.push({ name: `${p}: ${t.fullName}`, reason: t.meta?.skipReason ?? (t.status === 'todo' ? 'todo' : 'skipped in the source') });
 }
 if (missing.length) console.log(`no test report from: ${missing.join(', ')}`);
 const ok = run.status === 0 && failed === 0 && missing.length === 0;
-console.log(`${passed} passed, ${failed} failed`);
+if (skipped.length) {
+  console.log(`skipped (${skipped.length}):`);
+  const byReason = new Map();
+  for (const s of skipped) byReason.set(s.reason, [...(byReason.get(s.reason) ?? []), s.name]);
+  for (const [reason, names] of byReason) {
+    console.log(`  ${reason}:`);
+    for (const n of names) console.log(`    - ${n}`);
+  }
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped.length} skipped`);
 process.exit(ok ? 0 : 1);

@@ -32,7 +32,8 @@ const STEPS = env('STEPS', '5');
 const stepsOf = (model: ModelName) => (model === 'lstm' ? { WARM: env('LSTM_WARM', WARM), STEPS: env('LSTM_STEPS', STEPS) } : { WARM, STEPS });
 const ROUNDS = Number(env('BENCH_ROUNDS', '1'));
 const PYTHON = env('BENCH_PYTHON', '/usr/bin/python3');
-const TORCH_BENCH = env('TORCH_BENCH', fileURLToPath(new URL('../../../../shared/reference/torch/bench.py', import.meta.url)));
+// PyTorch's side comes from the reference folder (TFAI_REFERENCE_DIR, default <repo>/../shared/reference), as the tests' checkpoints.
+const TORCH_BENCH = env('TORCH_BENCH', `${process.env.TFAI_REFERENCE_DIR ?? fileURLToPath(new URL('../../../../shared/reference', import.meta.url))}/torch/bench.py`);
 const OUT = fileURLToPath(new URL('../bench-results/core-bench.json', import.meta.url));
 const CORE_DIR = fileURLToPath(new URL('..', import.meta.url));
 

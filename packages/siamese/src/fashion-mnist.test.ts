@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { accuracy, manualSeed } from '@tfai/core';
 import { resnet18 } from '@tfai/vision';
-import { DATA } from '../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { SiameseDataLoaders } from './data/siamese-dataloaders.js';
 import { siameseLearner } from './learner.js';
 
@@ -12,7 +12,7 @@ describe('fashion_mnist pairs, from scratch', () => {
   it('a ResNet-18 stem + layer1 encoder reaches validation accuracy well above 50% in 2 epochs', async () => {
     manualSeed(0);
     // 2,000 training pairs re-drawn each epoch from the CSV's training images; the CSV's 500 validation pairs.
-    const dls = await SiameseDataLoaders.fromCsv(`${DATA}fashion_mnist/siamese_pairs.csv`, { size: 28, bs: 64, seed: 0 });
+    const dls = await SiameseDataLoaders.fromCsv(`${datasets.path('fashion_mnist')}/siamese_pairs.csv`, { size: 28, bs: 64, seed: 0 });
     const lines: string[] = [];
     const nTensors = tf.memory().numTensors;
     const learn = await siameseLearner(dls, resnet18, { cut: 5, metrics: accuracy(), logger: (l) => lines.push(l) });

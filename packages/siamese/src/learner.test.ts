@@ -7,7 +7,8 @@ import { accuracy, Callback, ExportError, exportLearner, loadLearner, loadSafete
 import { Sequential } from '@tfai/core';
 import type { Parameter, TensorModule } from '@tfai/core';
 import { imagenetStats, Normalize, resnet18, resnet34 } from '@tfai/vision';
-import { DATA, REFERENCE, referenceFacts } from '../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { needsReference, referenceFacts, referenceFile } from '../../core/src/test-utils/fixtures.js';
 import { readPairsCsv } from './data/pairs-csv.js';
 import { SiameseDataLoaders } from './data/siamese-dataloaders.js';
 import { SiameseInputError } from './errors.js';
@@ -24,8 +25,8 @@ const ref = referenceFacts().siamese as unknown as {
   trainable_after_freeze_total: number;
   'lrs_for_slice_1e-6_1e-4': number[];
 };
-const TUX_CSV = `${DATA}tux_photos/siamese_pairs.csv`;
-const CHECKPOINT = `${REFERENCE}torchvision/resnet18.safetensors`;
+const TUX_CSV = `${datasets.path('tux_photos')}/siamese_pairs.csv`;
+const CHECKPOINT = referenceFile('torchvision/resnet18.safetensors');
 
 const groupFacts = (learn: SiameseLearner): GroupFacts[] =>
   learn.opt!.paramGroups.map((g) => ({
@@ -79,7 +80,7 @@ describe('siameseLearner(resnet34) against the book’s learner in fastai 2.7.12
   });
 });
 
-describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-18 checkpoint', () => {
+describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-18 checkpoint', needsReference('torchvision/resnet18.safetensors'), () => {
   let learn: SiameseLearner;
   let dls: SiameseDataLoaders;
   beforeAll(async () => {
@@ -164,8 +165,8 @@ describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-1
     await expect(learn.predict([p.a])).rejects.toThrow(/predict compares two images: pass \[imageA, imageB\], got 1 image$/);
     await expect(learn.predict([p.a, p.b, p.a])).rejects.toThrow(/got 3 images/);
     await expect(learn.predict([p.a, { path: p.b }])).rejects.toThrow(/image B must be a file path or the bytes of an image/);
-    const big = `${DATA}tux_photos/train/mammal/animals__mammals__bovines__sheep_lamb.png`;
-    const small = `${DATA}fashion_mnist/valid/bag/${(await import('node:fs')).readdirSync(`${DATA}fashion_mnist/valid/bag`)[0]}`;
+    const big = `${datasets.path('tux_photos')}/train/mammal/animals__mammals__bovines__sheep_lamb.png`;
+    const small = `${datasets.path('fashion_mnist')}/valid/bag/${(await import('node:fs')).readdirSync(`${datasets.path('fashion_mnist')}/valid/bag`)[0]}`;
     const r = await learn.predict([big, small]);
     expect(r.probability).toBeGreaterThanOrEqual(0);
     expect(r.probability).toBeLessThanOrEqual(1);

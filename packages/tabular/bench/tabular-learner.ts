@@ -17,8 +17,8 @@ import { accuracy, Callback, CancelFitException, getBackend, manualSeed, mse, rm
 import { CollabDataLoaders, collabLearner, contCatSplit, readCsv, readCsvStream, TabularDataLoaders, tabularLearner } from '../src/index.js';
 import type { DataFrame } from '../src/index.js';
 import { logisticRegressionAccuracy, majorityAccuracy, meanRmse } from '../src/test-utils/baselines.js';
+import { datasets } from '@tfai/datasets';
 
-const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const OUT = fileURLToPath(new URL('../bench-results/tabular-learner.json', import.meta.url));
 const PARTS = (process.env.BENCH_PARTS ?? 'data,train,results').split(',');
 const REPLICAS = Number(process.env.REPLICAS ?? 20);
@@ -36,7 +36,7 @@ const diamondsCols = { catNames: ['cut', 'color', 'clarity'], contNames: ['carat
 let big: TabularDataLoaders | undefined;
 
 if (PARTS.includes('data') || PARTS.includes('train')) {
-  const text = readFileSync(`${DATA}diamonds/diamonds.csv`, 'utf8');
+  const text = readFileSync(`${datasets.path('diamonds')}/diamonds.csv`, 'utf8');
   const nl = text.indexOf('\n');
   const header = text.slice(0, nl + 1);
   const body = text.slice(nl + 1).replace(/\n*$/, '\n');
@@ -114,7 +114,7 @@ if (PARTS.includes('train') && big) {
   const out: Record<string, unknown>[] = [];
   for (const bs of [512, 64]) {
     manualSeed(0);
-    const dls = bs === 512 ? big : TabularDataLoaders.fromDf(await readCsv(`${DATA}diamonds/diamonds.csv`), { yNames: ['price'], ...diamondsCols, validPct: 0.2, seed: 42, bs });
+    const dls = bs === 512 ? big : TabularDataLoaders.fromDf(await readCsv(`${datasets.path('diamonds')}/diamonds.csv`), { yNames: ['price'], ...diamondsCols, validPct: 0.2, seed: 42, bs });
     const learn = tabularLearner(dls, { progress: false });
     const tp = new Throughput(TRAIN_BATCHES);
     await learn.fit(1, 1e-3, { cbs: [tp] });
@@ -156,7 +156,7 @@ if (PARTS.includes('results')) {
   const res: Record<string, unknown> = {};
   {
     manualSeed(0);
-    const dls = await TabularDataLoaders.fromCsv(`${DATA}credit_data/credit_data.csv`, {
+    const dls = await TabularDataLoaders.fromCsv(`${datasets.path('credit_data')}/credit_data.csv`, {
       yNames: ['Status'], catNames: ['Home', 'Marital', 'Records', 'Job'],
       contNames: ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'], validPct: 0.2, seed: 42, bs: 64,
     });
@@ -176,12 +176,12 @@ if (PARTS.includes('results')) {
     learn.dispose();
     log(`credit_data: ${JSON.stringify(res.credit_data)}`);
   }
-  res.ames = await logPriceRun('ames', `${DATA}ames/ames.csv`, 'Sale_Price', 10, 1e-2, 64, [9, 14]);
+  res.ames = await logPriceRun('ames', `${datasets.path('ames')}/ames.csv`, 'Sale_Price', 10, 1e-2, 64, [9, 14]);
   log(`ames: ${JSON.stringify(res.ames)}`);
-  res.diamonds = await logPriceRun('diamonds', `${DATA}diamonds/diamonds.csv`, 'price', 6, 1e-2, 512, [5, 11]);
+  res.diamonds = await logPriceRun('diamonds', `${datasets.path('diamonds')}/diamonds.csv`, 'price', 6, 1e-2, 512, [5, 11]);
   log(`diamonds: ${JSON.stringify(res.diamonds)}`);
   {
-    const dls = await CollabDataLoaders.fromCsv(`${DATA}insteval/ratings.csv`, { userName: 'user', itemName: 'item', ratingName: 'rating', validCol: 'is_valid', bs: 512, seed: 0 });
+    const dls = await CollabDataLoaders.fromCsv(`${datasets.path('insteval')}/ratings.csv`, { userName: 'user', itemName: 'item', ratingName: 'rating', validCol: 'is_valid', bs: 512, seed: 0 });
     manualSeed(0);
     const learn = collabLearner(dls, { nFactors: 50, yRange: [0, 5.5], metrics: [mse()], logger: log });
     const t0 = performance.now();

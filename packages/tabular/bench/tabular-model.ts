@@ -88,7 +88,7 @@ function makeCase(name: string, embSzs: [number, number][], embed: Embed): Case 
 }
 
 await setBackend();
-const fixture = JSON.parse(readFileSync(new URL('../../../../shared/reference/fastai/parity_tabular_model.json', import.meta.url), 'utf8')) as { emb_szs: [number, number][] };
+const fixture = JSON.parse(readFileSync(new URL('../src/test-utils/fixtures/parity_tabular_model.json', import.meta.url), 'utf8')) as { emb_szs: [number, number][] };
 // The model of ../shared/reference/torch/bench.py (MODEL=tabular): 8 embeddings + 6 continuous.
 const benchSzs: [number, number][] = [10, 15, 20, 25, 30, 35, 40, 50].map((c, i) => [c + 1, [6, 7, 8, 8, 9, 9, 10, 10][i]]);
 const cases = [

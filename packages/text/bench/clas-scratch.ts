@@ -7,14 +7,14 @@ import { textClassifierLearner } from '../src/learner/text-learner.js';
 import { AWDLSTM } from '../src/models/awd-lstm.js';
 import { SortedDL } from '../src/data/sorted-dl.js';
 import { stepLog, subset } from './bench-utils.js';
+import { datasets } from '@tfai/datasets';
 
 const env = (k: string, d: string): number => Number(process.env[k] ?? d);
-const DATA = new URL('../../../../shared/data/', import.meta.url).pathname;
 const t0 = performance.now();
 const log = (l: string) => console.log(`${l}  [${((performance.now() - t0) / 1000).toFixed(0)}s]`);
 await setBackend();
 manualSeed(0);
-const full = await readCsv(`${DATA}amazon_fine_foods/reviews.csv`);
+const full = await readCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`);
 const seqLen = env('SEQ', '36');
 const dls = await TextDataLoaders.fromTable(subset(full, env('ROWS', '4000'), env('VALID', '1000')), { bs: env('BS', '32'), seqLen, seed: 0, cacheDir: false, progress: false, minFreq: env('MINFREQ', '3') });
 if (!(dls.train instanceof SortedDL)) throw new Error('expected a SortedDL');

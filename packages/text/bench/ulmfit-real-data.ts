@@ -1,4 +1,4 @@
-// The text learners on the real data sets of ../shared/data, with small AWD-LSTMs (wasm is ~10 s per step at
+// The text learners on the real data sets of @tfai/datasets, with small AWD-LSTMs (wasm is ~10 s per step at
 // fastai's 400/1152/3): a Jane Austen language model (validation perplexity per epoch), the ULMFiT path on Amazon
 // fine-food reviews (general-English LM on Austen → LM fine-tuned on the review texts → saveEncoder → classifier
 // with loadEncoder and gradual unfreezing) against the majority class, and a from-scratch classifier on the 8
@@ -17,10 +17,10 @@ import { TextDataLoaders } from '../src/data/text-dataloaders.js';
 import { textClassifierLearner, languageModelLearner } from '../src/learner/text-learner.js';
 import { AWDLSTM } from '../src/models/awd-lstm.js';
 import { stepLog as stepLogTo, subset } from './bench-utils.js';
+import { datasets } from '@tfai/datasets';
 
 const env = (k: string, d: string): number => Number(process.env[k] ?? d);
 const RUNS = (process.env.RUNS ?? 'austen,amazon,fortunes').split(',');
-const DATA = new URL('../../../../shared/data/', import.meta.url).pathname;
 const small = { embSz: env('EMB', '64'), nHid: env('NHID', '128'), nLayers: env('LAYERS', '2') };
 const path = mkdtempSync(join(tmpdir(), 'tfai-ulmfit-'));
 const T0 = performance.now();
@@ -39,7 +39,7 @@ manualSeed(0);
 
 if (RUNS.includes('austen')) {
   const t0 = performance.now();
-  const table = await readCsv(`${DATA}jane_austen/austen.csv`);
+  const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
   const rows = env('AUSTEN_ROWS', '800');
   const dls = await TextDataLoaders.fromTable({ fields: table.fields, rows: table.rows.slice(0, rows) }, { isLm: true, validPct: 0.1, bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false });
   const learn = languageModelLearner(dls, AWDLSTM, { config: small, dropMult: 0.3, path, logger: log });
@@ -61,7 +61,7 @@ if (RUNS.includes('amazon')) {
   const preRows = process.env.ENCODER ? 0 : env('PRE_ROWS', '10298');
   let preTable: number[][] = [];
   if (preRows > 0) {
-    const austen = await readCsv(`${DATA}jane_austen/austen.csv`);
+    const austen = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
     const preDls = await TextDataLoaders.fromTable({ fields: ['text'], rows: austen.rows.slice(0, preRows).map((r) => ({ text: r.text })) }, lmOpts);
     log(`pretraining LM on ${preRows} Austen paragraphs: vocab ${preDls.textVocab.length}, ${preDls.train.length} batches/epoch`);
     const pre = languageModelLearner(preDls, AWDLSTM, { config: cfg, dropMult: env('PRE_DROP', '0.3'), path, logger: log, cbs: [stepLog('pre')] });
@@ -70,7 +70,7 @@ if (RUNS.includes('amazon')) {
     preTable = pre.recorder.values;
     pre.dispose();
   }
-  const full = await readCsv(`${DATA}amazon_fine_foods/reviews.csv`);
+  const full = await readCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`);
   const table = subset(full, env('AMAZON_ROWS', '4000'), env('AMAZON_VALID', '1000'));
   // fastai's ULMFiT: the language model is fine-tuned on every text (labels unused), here with a 10% random split.
   const lmDls = await TextDataLoaders.fromTable({ fields: ['text'], rows: table.rows.map((r) => ({ text: r.text })) }, lmOpts);
@@ -117,7 +117,7 @@ if (RUNS.includes('amazon')) {
 
 if (RUNS.includes('fortunes')) {
   const t0 = performance.now();
-  const table = await readCsv(`${DATA}fortunes/fortunes.csv`);
+  const table = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`);
   const dls = await TextDataLoaders.fromTable(table, { bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false });
   const learn = textClassifierLearner(dls, AWDLSTM, { config: small, dropMult: 0.5, metrics: [accuracy()], path, logger: log, maxLen: 36 * 4 });
   learn.unfreeze();

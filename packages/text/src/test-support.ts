@@ -1,11 +1,12 @@
-// Helpers for this package's tests (not exported): the fastai reference facts and fixtures in ../shared.
-import { readFileSync } from 'node:fs';
+// Helpers for this package's tests (not exported): the fastai reference facts (core's test-utils/fixtures/) and
+// this package's parity fixtures (./fixtures/).
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { FIXTURES as CORE_FIXTURES } from '../../core/src/test-utils/fixtures.js';
 
-/** `../shared` beside the repository root. */
-export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
-export const DATA = `${SHARED}data/`;
+/** This package's fixtures (`parity_awd_lstm_tiny.json`, `parity_masked_concat_pool.json`). */
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 /** A tensor in a fixture file. */
 export interface FixtureTensor {
@@ -16,11 +17,13 @@ export interface FixtureTensor {
 
 /** The `text` section of fastai's reference facts. */
 export function textFacts(): Record<string, unknown> {
-  return (JSON.parse(readFileSync(`${SHARED}reference/fastai/reference.json`, 'utf8')) as { text: Record<string, unknown> }).text;
+  return (JSON.parse(readFileSync(`${CORE_FIXTURES}reference.json`, 'utf8')) as { text: Record<string, unknown> }).text;
 }
 
+/** A fastai fixture as JSON: this package's `fixtures/`, else core's. */
 export function readFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(`${SHARED}reference/fastai/${name}`, 'utf8')) as T;
+  const own = `${FIXTURES}${name}`;
+  return JSON.parse(readFileSync(existsSync(own) ? own : `${CORE_FIXTURES}${name}`, 'utf8')) as T;
 }
 
 /** A fixture tensor as a tf tensor (int64/bool → int32). */

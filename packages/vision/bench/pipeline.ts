@@ -22,8 +22,8 @@ import { ImageDataLoaders } from '../src/data/image-data-loaders.js';
 import { visionLearner } from '../src/learner/vision-learner.js';
 import { imagenetStats } from '../src/models/model-meta.js';
 import { resnet18 } from '../src/models/resnet.js';
+import { datasets } from '@tfai/datasets';
 
-const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const OUT = fileURLToPath(new URL('../bench-results/pipeline.json', import.meta.url));
 const STEPS = Number(process.env.BENCH_STEPS ?? 10);
 const WARM = Number(process.env.BENCH_WARM ?? 2);
@@ -81,7 +81,7 @@ async function pipelineAlone(dls: ImageDataLoaders, maxBatches: number): Promise
 }
 
 async function run(cfg: Config) {
-  const dls = await ImageDataLoaders.fromFolder(`${DATA}${cfg.data}`, { bs: cfg.bs, seed: 0, itemTfms: cfg.itemTfms, batchTfms: cfg.batchTfms });
+  const dls = await ImageDataLoaders.fromFolder(`${datasets.path(cfg.data)}`, { bs: cfg.bs, seed: 0, itemTfms: cfg.itemTfms, batchTfms: cfg.batchTfms });
   const pipeline = await pipelineAlone(dls, Math.min(dls.train.length, Math.ceil(2000 / cfg.bs)));
   manualSeed(0);
   const learn = await visionLearner(dls, resnet18, { cut: cfg.cut, ...cfg.head, progress: false });

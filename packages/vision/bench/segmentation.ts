@@ -15,13 +15,13 @@ import { resnet18, resnet34 } from '../src/models/resnet.js';
 import { Dice, DiceMulti, foregroundAcc } from '../src/segmentation/metrics.js';
 import { SegmentationDataLoaders } from '../src/segmentation/segmentation-data-loaders.js';
 import { createUnetModel, unetLearner } from '../src/unet/unet-learner.js';
+import { datasets } from '@tfai/datasets';
 
 const STEPS = Number(process.env.STEPS ?? 3);
 const EPOCHS = Number(process.env.EPOCHS ?? 8);
 const SIZE = Number(process.env.SIZE ?? 32);
 const BS = Number(process.env.BS ?? 16);
 const SETS = (process.env.SETS ?? 'brain,tux').split(',');
-const DATA = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
 const OUT = fileURLToPath(new URL(`../bench-results/${process.env.OUT ?? 'segmentation.json'}`, import.meta.url));
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
@@ -86,7 +86,7 @@ if (!process.env.SKIP_TRAIN) {
   ].filter((s) => SETS.includes(s.key));
   for (const s of sets) {
     manualSeed(0);
-    const dls = await SegmentationDataLoaders.fromFolders(DATA + s.path, { ...s.opts, itemTfms: [new Resize(SIZE, { method: s.method })], bs: BS, seed: 0 });
+    const dls = await SegmentationDataLoaders.fromFolders(datasets.path(s.path), { ...s.opts, itemTfms: [new Resize(SIZE, { method: s.method })], bs: BS, seed: 0 });
     const metrics = [foregroundAcc(), DiceMulti(), Dice({ foreground: true })];
     // The trivial predictor: background everywhere.
     const trivial: Record<string, number> = {};

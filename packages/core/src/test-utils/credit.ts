@@ -1,8 +1,8 @@
-// A hand-built numeric view of ../shared/data/credit_data for core's training tests (no tabular package here).
+// A hand-built numeric view of @tfai/datasets' credit_data for core's training tests (no tabular package here).
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { DataLoader, DataLoaders, type Dataset } from '../data/dataloader.js';
-import { DATA } from './fixtures.js';
+import { datasets } from '@tfai/datasets';
 
 /** Splits one CSV line with quoted fields (credit_data has no embedded newlines). */
 function splitLine(line: string): string[] {
@@ -30,7 +30,7 @@ export interface CreditData {
 
 /** Numeric columns, median-filled and normalised on the training split; one-hot of Home/Marital/Records/Job. */
 export function loadCredit(): CreditData {
-  const lines = readFileSync(`${DATA}credit_data/credit_data.csv`, 'utf8').trim().split('\n');
+  const lines = readFileSync(`${datasets.path('credit_data')}/credit_data.csv`, 'utf8').trim().split('\n');
   const header = splitLine(lines[0]);
   const rows = lines.slice(1).map(splitLine);
   const num = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];

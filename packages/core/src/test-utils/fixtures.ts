@@ -1,12 +1,65 @@
-// Helpers for tests: read the fastai/torchvision reference fixtures in ../shared/reference.
-import { readFileSync } from 'node:fs';
+// Helpers for tests: the fastai reference facts and parity fixtures kept beside the tests (./fixtures/, from
+// fastai 2.7.12; see ./fixtures/README.md), and the large reference checkpoints kept outside git
+// (torchvision/*.safetensors, torch-pth/*.pth) found through TFAI_REFERENCE_DIR.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { path as datasetPath } from '@tfai/datasets';
 
-/** `../shared` beside the repository root. */
-export const SHARED = fileURLToPath(new URL('../../../../../shared/', import.meta.url));
-export const REFERENCE = `${SHARED}reference/`;
-export const DATA = `${SHARED}data/`;
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Why a test was skipped (a missing reference file); scripts/test.mjs lists it by name with this reason. */
+    skipReason?: string;
+  }
+}
+
+/** The repository root. */
+export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** This folder's fixtures (`reference.json` and the `parity_*.json` of core and vision). */
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/**
+ * The folder of the large reference files that stay outside git: `$TFAI_REFERENCE_DIR`, default
+ * `<repo>/../shared/reference` (where CI keeps them).
+ */
+export function referenceDir(): string {
+  return process.env.TFAI_REFERENCE_DIR ?? join(REPO_ROOT, '..', 'shared', 'reference');
+}
+
+/** The absolute path of a reference file, `rel` relative to {@link referenceDir} (`'torchvision/resnet18.safetensors'`). */
+export function referenceFile(rel: string): string {
+  return join(referenceDir(), rel);
+}
+
+/**
+ * Options for `it(name, needsReference(...), fn)` or `describe(name, needsReference(...), fn)`: where one of the
+ * reference files is absent the test (or every test of the describe) is skipped, and listed by name with the reason
+ * in `npm test`'s totals. Under `CI=true` nothing is skipped: a missing reference fails the test.
+ */
+export function needsReference(...rels: string[]): { skip?: boolean; meta?: { skipReason: string } } {
+  const missing = rels.filter((r) => !existsSync(referenceFile(r)));
+  if (missing.length === 0) return {};
+  const reason = `reference file${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not in ${referenceDir()} (set TFAI_REFERENCE_DIR)`;
+  if (process.env.CI === 'true' || process.env.CI === '1') {
+    console.error(`CI=true: ${reason}; the test runs and fails`);
+    return {};
+  }
+  return { skip: true, meta: { skipReason: reason } };
+}
+
+/**
+ * The reference folder with a trailing slash, as tests wrote `${REFERENCE}torchvision/…`; prefer {@link referenceFile}
+ * with {@link needsReference}.
+ */
+export const REFERENCE = `${referenceDir()}/`;
+
+/**
+ * The folder of @tfai/datasets' data sets, with a trailing slash (for tests written as `${DATA}titanic/…`); prefer
+ * `datasets.path(name)` from `@tfai/datasets`.
+ */
+export const DATA = `${dirname(datasetPath('titanic'))}/`;
 
 export interface FixtureTensor {
   shape: number[];
@@ -14,13 +67,14 @@ export interface FixtureTensor {
   data: number[] | boolean[];
 }
 
-/** The fastai reference facts (`reference.json`). */
+/** The fastai reference facts (`fixtures/reference.json`). */
 export function referenceFacts(): Record<string, unknown> & { [k: string]: Record<string, unknown> } {
-  return JSON.parse(readFileSync(`${REFERENCE}fastai/reference.json`, 'utf8'));
+  return JSON.parse(readFileSync(`${FIXTURES}reference.json`, 'utf8'));
 }
 
+/** A JSON fixture of `fixtures/`. */
 export function readFixture<T = Record<string, unknown>>(name: string): T {
-  return JSON.parse(readFileSync(`${REFERENCE}fastai/${name}`, 'utf8')) as T;
+  return JSON.parse(readFileSync(`${FIXTURES}${name}`, 'utf8')) as T;
 }
 
 /** A fixture tensor as a tf tensor (int64/bool → int32). */

@@ -9,7 +9,8 @@ import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilde
 import { SiameseDataLoaders, type SiameseLearner, siameseLearner, learnerBuilders } from '@tfai/siamese';
 import { resnet18 } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA, REFERENCE } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { needsReference, referenceFile } from '../../../core/src/test-utils/fixtures.js';
 
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
 // the sources' builders are registered so that nothing is read from dist/.
@@ -18,11 +19,11 @@ const dir = mkdtempSync(join(tmpdir(), 'tfai-int-siamese-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('siamese flow', () => {
-  it('frozen then unfrozen: only BatchNorm of the encoder trains while frozen; accuracy well above chance; the export reloads', async () => {
+  it('frozen then unfrozen: only BatchNorm of the encoder trains while frozen; accuracy well above chance; the export reloads', needsReference('torchvision/resnet18.safetensors'), async () => {
     manualSeed(1);
-    const dls = await SiameseDataLoaders.fromCsv(join(DATA, 'fashion_mnist', 'siamese_pairs.csv'), { size: 32, bs: 32, seed: 1 });
+    const dls = await SiameseDataLoaders.fromCsv(join(datasets.path('fashion_mnist'), 'siamese_pairs.csv'), { size: 32, bs: 32, seed: 1 });
     expect([dls.train.n, dls.valid.n]).toEqual([2000, 500]);
-    const learn = (await siameseLearner(dls, resnet18, { pretrained: join(REFERENCE, 'torchvision', 'resnet18.safetensors'), cut: 6, metrics: accuracy(), progress: false })) as SiameseLearner;
+    const learn = (await siameseLearner(dls, resnet18, { pretrained: referenceFile('torchvision/resnet18.safetensors'), cut: 6, metrics: accuracy(), progress: false })) as SiameseLearner;
     const start = await learn.validate();
     const enc = learn.opt!.paramGroups[0].params;
     expect(enc.filter((p) => p.requiresGrad).every((p) => p.kind === 'norm')).toBe(true);

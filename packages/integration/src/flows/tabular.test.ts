@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
 import { TabularDataLoaders, type TabularLearner, tabularLearner, learnerBuilders } from '@tfai/tabular';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
 // the sources' builders are registered so that nothing is read from dist/.
@@ -17,7 +17,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('tabular flow', () => {
   it('titanic: beats the majority class; the export predicts raw rows as the trained learner', async () => {
     manualSeed(0);
-    const dls = await TabularDataLoaders.fromCsv(join(DATA, 'titanic', 'titanic.csv'), {
+    const dls = await TabularDataLoaders.fromCsv(join(datasets.path('titanic'), 'titanic.csv'), {
       yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], validPct: 0.2, seed: 42, bs: 64,
     });
     const learn = tabularLearner(dls, { metrics: [accuracy()], progress: false });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
 import { AWDLSTM, languageModelLearner, readCsv, type TextLearner, TextDataLoaders, textClassifierLearner, learnerBuilders } from '@tfai/text';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
 // the sources' builders are registered so that nothing is read from dist/.
@@ -22,7 +22,7 @@ const BOOKS = ['Pride & Prejudice', 'Emma'];
 describe('ULMFiT flow', () => {
   it('jane_austen: language model → saveEncoder → classifier with gradual unfreezing tells the novels apart; the export reloads', async () => {
     manualSeed(0);
-    const austen = await readCsv(join(DATA, 'jane_austen', 'austen.csv'));
+    const austen = await readCsv(join(datasets.path('jane_austen'), 'austen.csv'));
     const rows: Record<string, string>[] = [];
     for (const book of BOOKS) {
       const paras = austen.rows.filter((r) => r.book === book && r.text.split(/\s+/).length >= 20);

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
 import { DiceMulti, foregroundAcc, learnerBuilders, Resize, resnet18, SegmentationDataLoaders, type UnetLearner, unetLearner } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 
-const BRAIN = join(DATA, 'brain_aal');
+const BRAIN = join(datasets.path('brain_aal'));
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
 // the sources' builders are registered so that nothing is read from dist/.
 for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);

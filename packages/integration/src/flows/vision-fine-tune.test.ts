@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
 import { ImageDataLoaders, resnet18, type VisionLearner, visionLearner, learnerBuilders } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA, REFERENCE } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { needsReference, referenceFile } from '../../../core/src/test-utils/fixtures.js';
 
-const FM = join(DATA, 'fashion_mnist');
+const FM = join(datasets.path('fashion_mnist'));
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
 // the sources' builders are registered so that nothing is read from dist/.
 for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
@@ -16,7 +17,7 @@ const dir = mkdtempSync(join(tmpdir(), 'tfai-int-vision-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('vision flow', () => {
-  it('fineTune from a local checkpoint learns trouser vs bag; the export reloads and predicts the same', async () => {
+  it('fineTune from a local checkpoint learns trouser vs bag; the export reloads and predicts the same', needsReference('torchvision/resnet18.safetensors'), async () => {
     manualSeed(0);
     const rows = readFileSync(join(FM, 'labels.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
     const pick = (label: string, valid: string, n: number) => rows.filter((r) => r[1] === label && r[2] === valid).slice(0, n);
@@ -29,7 +30,7 @@ describe('vision flow', () => {
       { train: train.map((_, i) => i), valid: valid.map((_, i) => train.length + i) },
       { bs: 16, seed: 0 },
     );
-    const learn = await visionLearner(dls, resnet18, { pretrained: join(REFERENCE, 'torchvision', 'resnet18.safetensors'), cut: 6, metrics: [accuracy()], progress: false });
+    const learn = await visionLearner(dls, resnet18, { pretrained: referenceFile('torchvision/resnet18.safetensors'), cut: 6, metrics: [accuracy()], progress: false });
     const untrained = (await learn.validate()).metrics.accuracy;
     await learn.fineTune(3, 1e-2, { freezeEpochs: 1 });
     const { metrics } = await learn.validate();

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { SiameseDataError } from '../errors.js';
 import { readPairsCsv } from './pairs-csv.js';
 
@@ -16,24 +16,24 @@ afterAll(async () => {
 
 describe('readPairsCsv', () => {
   it('reads fashion_mnist’s siamese_pairs.csv: 2,000 training and 500 validation pairs, half of each "same"', async () => {
-    const rows = await readPairsCsv(`${DATA}fashion_mnist/siamese_pairs.csv`);
+    const rows = await readPairsCsv(`${datasets.path('fashion_mnist')}/siamese_pairs.csv`);
     const train = rows.filter((r) => !r.isValid);
     const valid = rows.filter((r) => r.isValid);
     expect([train.length, valid.length]).toEqual([2000, 500]);
     expect(train.filter((r) => r.same).length).toBe(1000);
     expect(valid.filter((r) => r.same).length).toBe(250);
-    expect(rows[0]).toMatchObject({ a: `${DATA}fashion_mnist/train/pullover/train_02624.png`, same: true, isValid: false, line: 2 });
+    expect(rows[0]).toMatchObject({ a: `${datasets.path('fashion_mnist')}/train/pullover/train_02624.png`, same: true, isValid: false, line: 2 });
   });
 
   it('names the line, column and path of an image that does not exist', async () => {
     const csv = join(dir, 'missing.csv');
-    await writeFile(csv, `img_a,img_b,same,is_valid\n${DATA}fashion_mnist/train/bag/train_01955.png,${DATA}fashion_mnist/train/bag/nope.png,True,False\n`);
+    await writeFile(csv, `img_a,img_b,same,is_valid\n${datasets.path('fashion_mnist')}/train/bag/train_01955.png,${datasets.path('fashion_mnist')}/train/bag/nope.png,True,False\n`);
     const err = await readPairsCsv(csv).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(SiameseDataError);
-    expect((err as Error).message).toBe(`${csv}: line 2, column 'img_b': image not found: ${DATA}fashion_mnist/train/bag/nope.png`);
+    expect((err as Error).message).toBe(`${csv}: line 2, column 'img_b': image not found: ${datasets.path('fashion_mnist')}/train/bag/nope.png`);
   });
 
   it('refuses missing columns, non-boolean values and empty files, naming them', async () => {

@@ -1,4 +1,4 @@
-// Reading a pairs CSV (`img_a,img_b,same,is_valid`, as shared/data's siamese_pairs.csv): paths relative to a
+// Reading a pairs CSV (`img_a,img_b,same,is_valid`, as the siamese_pairs.csv files of @tfai/datasets): paths relative to a
 // folder, booleans as Python writes them (True/False) or as 1/0, true/false, yes/no.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';

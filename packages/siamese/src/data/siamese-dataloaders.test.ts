@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { augTransforms, Normalize, RandomResizedCrop } from '@tfai/vision';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
 import { readPairsCsv } from './pairs-csv.js';
 import { SiameseDataLoaders } from './siamese-dataloaders.js';
 
-const FASHION_CSV = `${DATA}fashion_mnist/siamese_pairs.csv`;
-const TUX_CSV = `${DATA}tux_photos/siamese_pairs.csv`;
+const FASHION_CSV = `${datasets.path('fashion_mnist')}/siamese_pairs.csv`;
+const TUX_CSV = `${datasets.path('tux_photos')}/siamese_pairs.csv`;
 const classOf = (f: string) => f.split('/').at(-2)!;
 
 let dir: string;
@@ -78,7 +78,7 @@ describe('SiameseDataLoaders.fromCsv on fashion_mnist’s pairs', () => {
 
 describe('both images get the same item and batch transforms', () => {
   it('a pair of one image with itself stays identical through random crops, flips, warps and lighting', async () => {
-    const img = `${DATA}tux_photos/train/bird/${(await readFile(TUX_CSV, 'utf8')).match(/train\/bird\/([^,]+\.png)/)![1]}`;
+    const img = `${datasets.path('tux_photos')}/train/bird/${(await readFile(TUX_CSV, 'utf8')).match(/train\/bird\/([^,]+\.png)/)![1]}`;
     const csv = join(dir, 'self.csv');
     await writeFile(csv, `img_a,img_b,same,is_valid\n${img},${img},True,False\n${img},${img},True,True\n`);
     const dls = await SiameseDataLoaders.fromCsv(csv, {
@@ -104,7 +104,7 @@ describe('both images get the same item and batch transforms', () => {
 
 describe('SiameseDataLoaders.fromFolder on tux_photos (images of different sizes)', () => {
   it('resizes every image to the size; validation pairs are drawn once and stay fixed', async () => {
-    const dls = await SiameseDataLoaders.fromFolder(`${DATA}tux_photos`, { size: 32, bs: 16, seed: 0 });
+    const dls = await SiameseDataLoaders.fromFolder(`${datasets.path('tux_photos')}`, { size: 32, bs: 16, seed: 0 });
     expect(dls.train.n).toBe(153);
     expect(dls.valid.n).toBe(36);
     const v0 = dls.valid.ds.pairs;
@@ -123,7 +123,7 @@ describe('SiameseDataLoaders.fromFolder on tux_photos (images of different sizes
   });
 
   it('showBatch writes a PNG of pairs with their targets', async () => {
-    const dls = await SiameseDataLoaders.fromFolder(`${DATA}tux_photos`, { size: 48, bs: 8, seed: 0 });
+    const dls = await SiameseDataLoaders.fromFolder(`${datasets.path('tux_photos')}`, { size: 48, bs: 8, seed: 0 });
     const file = await dls.showBatch(join(dir, 'batch.png'), { n: 6 });
     const png = await readFile(file);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
@@ -134,7 +134,7 @@ describe('bad input', () => {
   it('a pairs CSV naming a missing image: SiameseDataError with the line, column and file', async () => {
     const csv = join(dir, 'missing.csv');
     await writeFile(csv, 'img_a,img_b,same,is_valid\ntrain/pullover/train_02624.png,train/pullover/train_02783.png,True,False\ntrain/bag/nope.png,train/coat/train_00022.png,False,True\n');
-    const err = await SiameseDataLoaders.fromCsv(csv, { root: `${DATA}fashion_mnist` }).then(
+    const err = await SiameseDataLoaders.fromCsv(csv, { root: `${datasets.path('fashion_mnist')}` }).then(
       () => new Error('no error'),
       (e: unknown) => e as Error,
     );
@@ -144,8 +144,8 @@ describe('bad input', () => {
 
   it('re-drawing refuses classes that disagree with the CSV’s `same`, and a CSV with no validation rows', async () => {
     const csv = join(dir, 'disagree.csv');
-    const a = `${DATA}fashion_mnist/train/bag/train_01955.png`;
-    const b = `${DATA}fashion_mnist/train/coat/train_00022.png`;
+    const a = `${datasets.path('fashion_mnist')}/train/bag/train_01955.png`;
+    const b = `${datasets.path('fashion_mnist')}/train/coat/train_00022.png`;
     await writeFile(csv, `img_a,img_b,same,is_valid\n${a},${b},True,False\n${a},${b},False,True\n`);
     await expect(SiameseDataLoaders.fromCsv(csv)).rejects.toThrow(/disagree\.csv: line 2: same is True but the images' classes are 'bag' and 'coat'/);
     await writeFile(csv, `img_a,img_b,same,is_valid\n${a},${b},False,False\n`);
@@ -153,12 +153,12 @@ describe('bad input', () => {
   });
 
   it('encodeItems wants pairs: one image is a SiameseInputError; a pair of different sizes is resized', async () => {
-    const dls = await SiameseDataLoaders.fromFolder(`${DATA}tux_photos`, { size: 32, seed: 0 });
+    const dls = await SiameseDataLoaders.fromFolder(`${datasets.path('tux_photos')}`, { size: 32, seed: 0 });
     const [p] = dls.valid.ds.pairs;
     await expect(dls.encodeItems([p.a])).rejects.toThrow(SiameseInputError);
     await expect(dls.encodeItems([[p.a]])).rejects.toThrow(/pass \[imageA, imageB\], got 1 image$/);
     await expect(dls.encodeItems([[p.a, 3]])).rejects.toThrow(/image B must be a file path or the bytes of an image/);
-    const small = `${DATA}fashion_mnist/train/bag/train_01955.png`;
+    const small = `${datasets.path('fashion_mnist')}/train/bag/train_01955.png`;
     const x = await dls.encodeItems([[p.a, small]]);
     expect(x.map((t) => t.shape)).toEqual([
       [1, 32, 32, 3],

@@ -140,7 +140,7 @@ export class SiameseDataLoaders extends DataLoaders {
   }
 
   /**
-   * From a folder of classes, `<path>/<train|valid>/<class>/<image>` (as shared/data's image sets): every training
+   * From a folder of classes, `<path>/<train|valid>/<class>/<image>` (as the image sets of @tfai/datasets): every training
    * image is an anchor whose partner is re-drawn each epoch; validation pairs are drawn once from the validation
    * images, one per image, half of them "same".
    * @example

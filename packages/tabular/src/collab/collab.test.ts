@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { numParams } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { getEmbSz } from '../model/emb-sz.js';
-import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows } from '../test-utils/fixtures.js';
 import { CollabDataLoaders } from './collab-dataloaders.js';
 import { EmbeddingDotBias } from './embedding-dot-bias.js';
 import { EmbeddingNN } from './embedding-nn.js';
 
 describe('collaborative filtering', () => {
-  const path = `${DATA}insteval/ratings.csv`;
+  const path = `${datasets.path('insteval')}/ratings.csv`;
 
   it('CollabDataLoaders on insteval: users and items categorified on the training rows, x int32 [bs, 2], y float32 [bs, 1]', async () => {
     const rows = readCsvRows(path);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, NonNumericValueError } from '../errors.js';
-import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows } from '../test-utils/fixtures.js';
 import { TabularDataLoaders } from './tabular-dataloaders.js';
 import { Readable } from 'node:stream';
 import { readCsv, readCsvStream } from './read-csv.js';
@@ -17,7 +18,7 @@ function csv(name: string, text: string): string {
 
 describe('readCsv', () => {
   it('streams penguins into typed columns: numbers with NaN for empty cells, text as codes with -1', async () => {
-    const path = `${DATA}penguins/penguins.csv`;
+    const path = `${datasets.path('penguins')}/penguins.csv`;
     const rows = readCsvRows(path);
     const df = await readCsv(path);
     expect(df.nRows).toBe(344);
@@ -40,7 +41,7 @@ describe('readCsv', () => {
   });
 
   it('a column named in the options but absent from the file throws MissingColumnError', async () => {
-    const path = `${DATA}titanic/titanic.csv`;
+    const path = `${datasets.path('titanic')}/titanic.csv`;
     const err = await TabularDataLoaders.fromCsv(path, { yNames: ['survived'], catNames: ['sex', 'cabin'], contNames: ['age'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissingColumnError);
     expect(err).toMatchObject({ file: path, column: 'cabin' });

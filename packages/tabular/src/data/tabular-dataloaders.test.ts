@@ -6,7 +6,8 @@ import { getEmbSz } from '../model/emb-sz.js';
 import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';
 import { Normalize } from '../procs/normalize.js';
-import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows } from '../test-utils/fixtures.js';
 import { Tabular } from './tabular.js';
 import { TabularDataLoaders } from './tabular-dataloaders.js';
 
@@ -17,7 +18,7 @@ async function all(dl: AsyncIterable<Batch>): Promise<Batch[]> {
 }
 
 describe('TabularDataLoaders', () => {
-  const titanic = `${DATA}titanic/titanic.csv`;
+  const titanic = `${datasets.path('titanic')}/titanic.csv`;
   const opts = { yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], procs: [Categorify, FillMissing, Normalize], validPct: 0.2, seed: 42, bs: 64 };
 
   it('titanic: batches {x: [int32 [bs, nCat], float32 [bs, nCont]], y: int32 [bs]}, rows equal processRow of the raw rows', async () => {
@@ -64,7 +65,7 @@ describe('TabularDataLoaders', () => {
   });
 
   it('diamonds: several regression targets give y float32 [bs, nY]; validIdx splits; cont names default to the rest', async () => {
-    const path = `${DATA}diamonds/diamonds.csv`;
+    const path = `${datasets.path('diamonds')}/diamonds.csv`;
     const validIdx = Array.from({ length: 10000 }, (_, i) => i * 5);
     const t0 = performance.now();
     const dls = await TabularDataLoaders.fromCsv(path, { yNames: ['price', 'carat'], catNames: ['cut', 'color', 'clarity'], validIdx, bs: 512 });
@@ -81,7 +82,7 @@ describe('TabularDataLoaders', () => {
   });
 
   it('validCol (TRUE/FALSE) splits the rows; integer columns as categories', async () => {
-    const path = `${DATA}insteval/ratings.csv`;
+    const path = `${datasets.path('insteval')}/ratings.csv`;
     const rows = readCsvRows(path);
     const dls = await TabularDataLoaders.fromCsv(path, { yNames: ['rating'], catNames: ['studage', 'lectage', 'service', 'dept'], contNames: [], validCol: 'is_valid', bs: 256 });
     expect(dls.splits[1].length).toBe(rows.filter((r) => r.is_valid === 'TRUE').length);
@@ -93,7 +94,7 @@ describe('TabularDataLoaders', () => {
   });
 
   it('a missing target value throws InvalidTargetError naming the column and row', async () => {
-    const path = `${DATA}penguins/penguins.csv`;
+    const path = `${datasets.path('penguins')}/penguins.csv`;
     const err = await TabularDataLoaders.fromCsv(path, { yNames: ['body_mass_g'], catNames: ['species'], contNames: ['bill_length_mm'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidTargetError);
     expect(err).toMatchObject({ column: 'body_mass_g', row: 4 });

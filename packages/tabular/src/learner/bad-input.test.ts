@@ -5,10 +5,10 @@ import { manualSeed } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import { EmptyCsvError, MissingColumnError, NonNumericValueError, TabularOptionsError } from '../errors.js';
-import { DATA } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { tabularLearner } from './tabular-learner.js';
 
-const TITANIC = `${DATA}titanic/titanic.csv`;
+const TITANIC = `${datasets.path('titanic')}/titanic.csv`;
 const opts = { yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], validPct: 0.2, seed: 42 };
 const row = { pclass: '1st', sex: 'female', age: 29, sibsp: 0, parch: 0 };
 

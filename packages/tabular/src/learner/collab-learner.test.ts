@@ -9,13 +9,14 @@ import { EmbeddingDotBias } from '../collab/embedding-dot-bias.js';
 import { EmbeddingNN } from '../collab/embedding-nn.js';
 import { UnknownCategoryError } from '../errors.js';
 import { embSzRule } from '../model/emb-sz.js';
-import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows } from '../test-utils/fixtures.js';
 import { mostSimilar, topBiases } from './collab-analysis.js';
 import { collabLearner } from './collab-learner.js';
 import { pca } from './pca.js';
 import type { TabularLearner } from './tabular-learner.js';
 
-const RATINGS = `${DATA}insteval/ratings.csv`;
+const RATINGS = `${datasets.path('insteval')}/ratings.csv`;
 const opts = { userName: 'user', itemName: 'item', ratingName: 'rating', validCol: 'is_valid', bs: 512, seed: 0 };
 
 /** MSE on the validation rows of always predicting the training mean rating. */

@@ -6,7 +6,8 @@ import type { DataFrame } from '../data/dataframe.js';
 import { readCsv } from '../data/read-csv.js';
 import { TabularDataLoaders, type TabularDataLoadersOptions } from '../data/tabular-dataloaders.js';
 import { meanRmse } from '../test-utils/baselines.js';
-import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows } from '../test-utils/fixtures.js';
 import { tabularLearner } from './tabular-learner.js';
 
 /** The CSV with `log_price` = ln(price) added, and fastai's cont_cat_split of the other columns. */
@@ -29,7 +30,7 @@ async function fitAndScore(df: DataFrame, opts: TabularDataLoadersOptions, epoch
 
 describe('tabularLearner regression on log prices (MSELossFlat, targets not normalised, as fastai)', () => {
   it('ames (2,930 houses, 53 categorical and 20 continuous columns): validation RMSE of ln(Sale_Price) far below the mean’s', async () => {
-    const { df, cont, cat } = await withLogPrice(`${DATA}ames/ames.csv`, 'Sale_Price');
+    const { df, cont, cat } = await withLogPrice(`${datasets.path('ames')}/ames.csv`, 'Sale_Price');
     expect(cat.length + cont.length).toBe(73);
     const r = await fitAndScore(df, { catNames: cat, contNames: cont, validPct: 0.2, seed: 42, bs: 64 }, 5, 1e-2, [9, 14]);
     console.log(`ames RMSE of ln(price): tabularLearner ${r.rmse.toFixed(4)}, training mean ${r.baseline.toFixed(4)}`);
@@ -38,7 +39,7 @@ describe('tabularLearner regression on log prices (MSELossFlat, targets not norm
     expect(r.rmse).toBeLessThan(r.baseline / 2);
 
     // predict(row) gives ln(price) itself (no target normalisation to undo), equal to the model's output.
-    const rows = readCsvRows(`${DATA}ames/ames.csv`);
+    const rows = readCsvRows(`${datasets.path('ames')}/ames.csv`);
     const i = r.dls.splits[1][0];
     const raw = Object.fromEntries([...cat, ...cont].map((c) => [c, rows[i][c]]));
     const p = await r.learn.predict(raw);
@@ -54,7 +55,7 @@ describe('tabularLearner regression on log prices (MSELossFlat, targets not norm
   });
 
   it('diamonds (a random 10,000 of 53,940; the bench trains on all): validation RMSE of ln(price) far below the mean’s', async () => {
-    const { df, cont, cat } = await withLogPrice(`${DATA}diamonds/diamonds.csv`, 'price');
+    const { df, cont, cat } = await withLogPrice(`${datasets.path('diamonds')}/diamonds.csv`, 'price');
     expect(cat).toEqual(['cut', 'color', 'clarity']);
     const perm = new Rng(7).permutation(df.nRows);
     const splits: [Int32Array, Int32Array] = [perm.slice(0, 8000), perm.slice(8000, 10000)];

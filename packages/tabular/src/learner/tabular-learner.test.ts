@@ -8,11 +8,12 @@ import { DataFrame } from '../data/dataframe.js';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import type { TabularModel } from '../model/tabular-model.js';
 import { logisticRegressionAccuracy, majorityAccuracy } from '../test-utils/baselines.js';
-import { DATA, readCsvRows, readFixture } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows, readFixture } from '../test-utils/fixtures.js';
 import { learnerBuilders } from './builders.js';
 import { TabularLearner, tabularLearner } from './tabular-learner.js';
 
-const CREDIT = `${DATA}credit_data/credit_data.csv`;
+const CREDIT = `${datasets.path('credit_data')}/credit_data.csv`;
 const CAT = ['Home', 'Marital', 'Records', 'Job'];
 const CONT = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
 const rawRow = (r: Record<string, string>) => Object.fromEntries([...CAT, ...CONT].map((c) => [c, r[c] === '' || r[c] === 'NA' ? null : r[c]]));

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../data/read-csv.js';
 import { Tabular } from '../data/tabular.js';
-import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows } from '../test-utils/fixtures.js';
 import { Categorify, sortLevels } from './categorify.js';
 
 describe('Categorify', () => {
   it('credit_data: vocab is #na# then the sorted training values; missing and unseen values map to 0', async () => {
-    const path = `${DATA}credit_data/credit_data.csv`;
+    const path = `${datasets.path('credit_data')}/credit_data.csv`;
     const rows = readCsvRows(path);
     // Every "ignore" home goes to validation, so it is unseen in training.
     const isValid = rows.map((r, i) => r.Home === 'ignore' || i % 5 === 4);
@@ -30,7 +31,7 @@ describe('Categorify', () => {
   });
 
   it('penguins: a numeric categorical column (year) sorts numerically; the target gets its own vocab without #na#', async () => {
-    const df = await readCsv(`${DATA}penguins/penguins.csv`);
+    const df = await readCsv(`${datasets.path('penguins')}/penguins.csv`);
     const { tabular } = Tabular.fit(df, Int32Array.from({ length: df.nRows }, (_, i) => i), { catNames: ['island', 'sex', 'year'], yNames: ['species'], procs: [Categorify] });
     expect(tabular.classes).toEqual({
       island: ['#na#', 'Biscoe', 'Dream', 'Torgersen'],

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DataFrame } from '../data/dataframe.js';
 import { readCsv } from '../data/read-csv.js';
 import { Tabular } from '../data/tabular.js';
-import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows } from '../test-utils/fixtures.js';
 import { Categorify } from './categorify.js';
 import { FillMissing } from './fill-missing.js';
 import { Normalize } from './normalize.js';
@@ -16,7 +17,7 @@ function rawMedian(rows: Record<string, string>[], col: string, idx: number[]): 
 
 describe('FillMissing', () => {
   it('credit_data: fills with the training median and adds <col>_na only for columns with missing training values', async () => {
-    const path = `${DATA}credit_data/credit_data.csv`;
+    const path = `${datasets.path('credit_data')}/credit_data.csv`;
     const rows = readCsvRows(path);
     const contNames = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
     const train = rows.map((_, i) => i).filter((i) => i % 5 !== 4);
@@ -40,7 +41,7 @@ describe('FillMissing', () => {
   });
 
   it('titanic: a missing age at inference gets the training median and age_na set', async () => {
-    const path = `${DATA}titanic/titanic.csv`;
+    const path = `${datasets.path('titanic')}/titanic.csv`;
     const rows = readCsvRows(path);
     const train = rows.map((_, i) => i).filter((i) => i % 3 !== 0);
     const { tabular } = Tabular.fit(await readCsv(path), Int32Array.from(train), {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv } from '../data/read-csv.js';
 import { Tabular } from '../data/tabular.js';
-import { DATA, readCsvRows } from '../test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { readCsvRows } from '../test-utils/fixtures.js';
 import { Categorify } from './categorify.js';
 import { FillMissing } from './fill-missing.js';
 import { Normalize } from './normalize.js';
@@ -14,7 +15,7 @@ function stats(v: number[]): { mean: number; std: number } {
 
 describe('Normalize', () => {
   it('penguins: mean/std of the training split only (after FillMissing), std + 1e-7, applied to every row', async () => {
-    const path = `${DATA}penguins/penguins.csv`;
+    const path = `${datasets.path('penguins')}/penguins.csv`;
     const rows = readCsvRows(path);
     const train = rows.map((_, i) => i).filter((i) => rows[i].year !== '2009'); // a split by year: stats must differ from the whole file's
     const contNames = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'];

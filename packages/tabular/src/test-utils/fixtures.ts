@@ -1,11 +1,12 @@
-// Helpers for tests: the fastai reference facts and the real data sets in ../shared.
-import { readFileSync } from 'node:fs';
+// Helpers for tests: the fastai reference fixtures (./fixtures/ here, then core's test-utils/fixtures/) and CSV
+// rows of the real data sets of @tfai/datasets.
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
+import { FIXTURES as CORE_FIXTURES } from '../../../core/src/test-utils/fixtures.js';
 
-/** `../shared` beside the repository root. */
-export const SHARED = fileURLToPath(new URL('../../../../../shared/', import.meta.url));
-export const DATA = `${SHARED}data/`;
+/** This package's fixtures (`parity_tabular_model.json`). */
+const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 export interface FixtureTensor {
   shape: number[];
@@ -13,9 +14,10 @@ export interface FixtureTensor {
   data: number[];
 }
 
-/** A file of `../shared/reference/fastai` as JSON. */
+/** A fastai fixture as JSON: this package's `fixtures/`, else core's (`reference.json`). */
 export function readFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(`${SHARED}reference/fastai/${name}`, 'utf8')) as T;
+  const own = `${FIXTURES}${name}`;
+  return JSON.parse(readFileSync(existsSync(own) ? own : `${CORE_FIXTURES}${name}`, 'utf8')) as T;
 }
 
 /** A fixture tensor as a tf tensor (int64/bool → int32). */
@@ -28,7 +30,7 @@ export function relError(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(tf.max(tf.abs(b)).dataSync()[0], 1e-12));
 }
 
-/** A CSV of `../shared/data` parsed independently of the code under test (RFC 4180, header first; small files only). */
+/** A CSV of @tfai/datasets parsed independently of the code under test (RFC 4180, header first; small files only). */
 export function readCsvRows(path: string): Record<string, string>[] {
   const text = readFileSync(path, 'utf8');
   const rows: string[][] = [];

@@ -65,7 +65,7 @@ export interface CsvTable {
  * Malformed rows throw {@link TextInputError} naming the file and row.
  * @example
  * ```ts
- * const { rows } = await readCsv('../shared/data/fortunes/fortunes.csv');
+ * const { rows } = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`) // datasets from '@tfai/datasets';
  * rows[0].text;
  * ```
  */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA } from '../test-support.js';
+import { datasets } from '@tfai/datasets';
 import { LMDataLoader } from './lm-dataloader.js';
 import { SortedDL } from './sorted-dl.js';
 import { TextDataLoaders } from './text-dataloaders.js';
@@ -13,7 +13,7 @@ afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
 
 describe('TextDataLoaders.fromCsv on real data', () => {
   it('classification: fortunes (8 classes, is_valid split), vocab from the training rows', async () => {
-    const dls = await TextDataLoaders.fromCsv(`${DATA}fortunes/fortunes.csv`, { bs: 16, cacheDir: false, progress: false, seed: 1 });
+    const dls = await TextDataLoaders.fromCsv(`${datasets.path('fortunes')}/fortunes.csv`, { bs: 16, cacheDir: false, progress: false, seed: 1 });
     expect(dls.vocab).toEqual(['computers', 'education', 'food', 'law', 'politics', 'science', 'sports', 'startrek']);
     expect(dls.c).toBe(8);
     expect(dls.textVocab.slice(0, 9)).toEqual(['xxunk', 'xxpad', 'xxbos', 'xxeos', 'xxfld', 'xxrep', 'xxwrep', 'xxup', 'xxmaj']);
@@ -28,7 +28,7 @@ describe('TextDataLoaders.fromCsv on real data', () => {
   });
 
   it('language model: Jane Austen with a random 10% validation split, bptt 72', async () => {
-    const dls = await TextDataLoaders.fromCsv(`${DATA}jane_austen/austen.csv`, { isLm: true, validPct: 0.1, bs: 32, seqLen: 72, seed: 0, cacheDir: false, progress: false });
+    const dls = await TextDataLoaders.fromCsv(`${datasets.path('jane_austen')}/austen.csv`, { isLm: true, validPct: 0.1, bs: 32, seqLen: 72, seed: 0, cacheDir: false, progress: false });
     expect(dls.train).toBeInstanceOf(LMDataLoader);
     expect(dls.c).toBe(dls.textVocab.length);
     expect(dls.textVocab.length).toBeGreaterThan(5000);
@@ -41,9 +41,9 @@ describe('TextDataLoaders.fromCsv on real data', () => {
   });
 
   it('amazon fine foods: a classifier reusing a language model’s vocab', async () => {
-    const lm = await TextDataLoaders.fromCsv(`${DATA}amazon_fine_foods/reviews.csv`, { isLm: true, bs: 16, cacheDir, progress: false });
+    const lm = await TextDataLoaders.fromCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`, { isLm: true, bs: 16, cacheDir, progress: false });
     // Same texts, same tokenizer and rules: the second call reads the tokenization cache.
-    const clas = await TextDataLoaders.fromCsv(`${DATA}amazon_fine_foods/reviews.csv`, { textVocab: lm.textVocab, bs: 16, cacheDir, progress: false });
+    const clas = await TextDataLoaders.fromCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`, { textVocab: lm.textVocab, bs: 16, cacheDir, progress: false });
     expect(clas.textVocab).toBe(lm.textVocab);
     expect(clas.vocab).toEqual(['great', 'other']);
   });

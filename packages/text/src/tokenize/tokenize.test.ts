@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { column, readCsv, readTextFile } from '../data/read.js';
 import { TextDecodeError } from '../errors.js';
-import { DATA } from '../test-support.js';
+import { datasets } from '@tfai/datasets';
 import { tokenize1, tokenizeTexts } from './tokenize.js';
 import { BaseTokenizer, WordTokenizer } from './word-tokenizer.js';
 
@@ -67,7 +67,7 @@ describe('tokenizeTexts: progress and cache', () => {
 
 describe('real data', () => {
   it('Jane Austen: 10,298 paragraphs (fields with newlines, via papaparse) tokenized', async () => {
-    const table = await readCsv(`${DATA}jane_austen/austen.csv`);
+    const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
     const texts = column(table, 'text');
     expect(texts).toHaveLength(10298);
     const t0 = performance.now();
@@ -83,8 +83,8 @@ describe('real data', () => {
   });
 
   it('Amazon fine foods and fortunes tokenize; html entities and line breaks are handled', async () => {
-    const foods = column(await readCsv(`${DATA}amazon_fine_foods/reviews.csv`), 'text');
-    const fortunes = column(await readCsv(`${DATA}fortunes/fortunes.csv`), 'text');
+    const foods = column(await readCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`), 'text');
+    const fortunes = column(await readCsv(`${datasets.path('fortunes')}/fortunes.csv`), 'text');
     expect(foods).toHaveLength(5000);
     expect(fortunes).toHaveLength(3360);
     const f = await tokenizeTexts(foods, { cacheDir: false, progress: false });
@@ -95,7 +95,7 @@ describe('real data', () => {
   });
 
   it('a 200,000-character document tokenizes in well under a second per 100k characters', async () => {
-    const austen = column(await readCsv(`${DATA}jane_austen/austen.csv`), 'text').join('\n\n');
+    const austen = column(await readCsv(`${datasets.path('jane_austen')}/austen.csv`), 'text').join('\n\n');
     const doc = austen.slice(0, 200_000);
     const t0 = performance.now();
     const toks = tokenize1(doc);
@@ -116,7 +116,7 @@ describe('bad input', () => {
   });
 
   it('a missing column is named with the columns there are', async () => {
-    const table = await readCsv(`${DATA}fortunes/fortunes.csv`);
+    const table = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`);
     expect(() => column(table, 'review', 'fortunes.csv')).toThrow(/fortunes\.csv: no column "review" \(columns: label, text, is_valid\)/);
   });
 });

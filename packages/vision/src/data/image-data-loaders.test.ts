@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { augTransforms } from '../augment/aug-transforms.js';
 import { Normalize } from '../augment/normalize.js';
 import { Resize } from '../augment/resize.js';
@@ -13,8 +13,8 @@ import { ImageDataError, ImageReadError } from './errors.js';
 import { ImageDataLoaders } from './image-data-loaders.js';
 import { readCsv } from './csv.js';
 
-const FM = `${DATA}fashion_mnist`;
-const TUX = `${DATA}tux_photos`;
+const FM = `${datasets.path('fashion_mnist')}`;
+const TUX = `${datasets.path('tux_photos')}`;
 const FM_CLASSES = ['ankle_boot', 'bag', 'coat', 'dress', 'pullover', 'sandal', 'shirt', 'sneaker', 'trouser', 'tshirt_top'];
 const TUX_CLASSES = ['bird', 'fish', 'flower', 'fruit', 'insect', 'mammal', 'vegetable'];
 

@@ -128,7 +128,7 @@ export class ImageDataLoaders extends DataLoaders {
    * every image under `path` split at random.
    * @example
    * ```ts
-   * const dls = await ImageDataLoaders.fromFolder('../shared/data/tux_photos', { itemTfms: [new Resize(64)], bs: 16, seed: 0 });
+   * const dls = await ImageDataLoaders.fromFolder(datasets.path('tux_photos'), { itemTfms: [new Resize(64)], bs: 16, seed: 0 });
    * dls.vocab; // ['bird', 'fish', 'flower', 'fruit', 'insect', 'mammal', 'vegetable']
    * ```
    */
@@ -216,7 +216,7 @@ export class ImageDataLoaders extends DataLoaders {
    * fastai's `from_csv`: reads `<path>/<csvFname>` (default `labels.csv`) and calls {@link ImageDataLoaders.fromDf}.
    * @example
    * ```ts
-   * const dls = await ImageDataLoaders.fromCsv('../shared/data/fashion_mnist', { fnCol: 'name', labelCol: 'label', validCol: 'is_valid', itemTfms: [new Resize(28)] });
+   * const dls = await ImageDataLoaders.fromCsv(datasets.path('fashion_mnist'), { fnCol: 'name', labelCol: 'label', validCol: 'is_valid', itemTfms: [new Resize(28)] });
    * ```
    */
   static async fromCsv(

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TfaiError } from '@tfai/core';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { ImageReadError } from './errors.js';
 import { loadImage } from './image.js';
 
-const GREY = `${DATA}fashion_mnist/train/bag/train_00035.png`;
-const RGB = `${DATA}tux_photos/train/mammal/animals__mammals__apes__chimp.png`;
+const GREY = `${datasets.path('fashion_mnist')}/train/bag/train_00035.png`;
+const RGB = `${datasets.path('tux_photos')}/train/mammal/animals__mammals__apes__chimp.png`;
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tfai-image-'));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { parseCsv, readCsv } from './csv.js';
 import { ImageDataError } from './errors.js';
 import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, truthy } from './items.js';
 
-const FM = `${DATA}fashion_mnist`;
+const FM = `${datasets.path('fashion_mnist')}`;
 
 describe('items: get_image_files, parent_label, splitters (fashion_mnist: 4,000 PNGs, 3,000 train / 1,000 valid)', () => {
   it('getImageFiles lists every PNG (sorted), restricted to the given top folders', async () => {

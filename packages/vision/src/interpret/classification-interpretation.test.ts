@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { accuracy, manualSeed } from '@tfai/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { Resize } from '../augment/resize.js';
 import { ImageDataLoaders } from '../data/image-data-loaders.js';
 import { visionLearner, type VisionLearner } from '../learner/vision-learner.js';
@@ -12,7 +12,7 @@ import { resnet18 } from '../models/resnet.js';
 import { ClassificationInterpretation } from './classification-interpretation.js';
 import { blues, confusionMatrixSvg } from './confusion-plot.js';
 
-const TUX = `${DATA}tux_photos`;
+const TUX = `${datasets.path('tux_photos')}`;
 // tux_photos/valid: bird 7, fish 2, flower 5, fruit 5, insect 1, mammal 13, vegetable 3.
 const VALID_COUNTS = [7, 2, 5, 5, 1, 13, 3];
 

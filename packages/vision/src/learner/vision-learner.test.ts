@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Callback, CancelFitException, Linear, accuracy, exportLearner, loadLearner, manualSeed, slice } from '@tfai/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA, REFERENCE, referenceFacts } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { needsReference, referenceFacts, referenceFile } from '../../../core/src/test-utils/fixtures.js';
 import { Normalize } from '../augment/normalize.js';
 import { Resize } from '../augment/resize.js';
 import { ImageDataLoaders } from '../data/image-data-loaders.js';
@@ -20,8 +21,8 @@ interface GroupFacts {
   n_trainable: number;
 }
 const facts = (referenceFacts().vision_learner as Record<string, Record<string, unknown>>).resnet18_nout37;
-const TUX = `${DATA}tux_photos`;
-const WEIGHTS = `${REFERENCE}torchvision/resnet18.safetensors`;
+const TUX = `${datasets.path('tux_photos')}`;
+const WEIGHTS = referenceFile('torchvision/resnet18.safetensors');
 
 let dir: string;
 let tux: () => Promise<ImageDataLoaders>;
@@ -41,7 +42,7 @@ const groupFacts = (learn: VisionLearner): GroupFacts[] =>
   }));
 
 describe('visionLearner against fastai 2.7.12’s vision_learner(resnet18, n_out=37)', () => {
-  it('pretrained: ImageNet normalisation added, frozen; parameter groups, trainable counts and Adam hypers as fastai', async () => {
+  it('pretrained: ImageNet normalisation added, frozen; parameter groups, trainable counts and Adam hypers as fastai', needsReference('torchvision/resnet18.safetensors'), async () => {
     const dls = await tux();
     const learn = await visionLearner(dls, resnet18, { nOut: 37, pretrained: WEIGHTS, progress: false });
     const norms = dls.batchTfms.filter((t) => t instanceof Normalize) as Normalize[];
@@ -143,7 +144,7 @@ describe('predict, showResults, export → loadLearner', () => {
     loaded.dispose();
   });
 
-  it('a pretrained learner’s export keeps the ImageNet normalisation for inference', async () => {
+  it('a pretrained learner’s export keeps the ImageNet normalisation for inference', needsReference('torchvision/resnet18.safetensors'), async () => {
     const dls = await tux();
     const learn = await visionLearner(dls, resnet18, { progress: false, pretrained: WEIGHTS });
     const { json } = await exportLearner(learn, join(dir, 'pre'));

@@ -74,7 +74,7 @@ export class VisionLearner extends Learner {
    * `(label, index, probs)`.
    * @example
    * ```ts
-   * const { label, probs } = await learn.predict('../shared/data/tux_photos/valid/bird/x.png');
+   * const { label, probs } = await learn.predict(`${datasets.path('tux_photos')}/valid/bird/x.png`);
    * ```
    */
   override async predict(item: ImageSource): Promise<VisionPrediction> {

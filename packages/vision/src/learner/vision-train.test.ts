@@ -2,7 +2,7 @@
 // 100 s for fashion_mnist and 90 s for tux_photos; several times that when other jobs share the cores).
 import { accuracy, manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { augTransforms } from '../augment/aug-transforms.js';
 import { Resize } from '../augment/resize.js';
 import { ImageDataLoaders } from '../data/image-data-loaders.js';
@@ -20,7 +20,7 @@ describe('training from scratch on real images', () => {
       // same accuracy more slowly (layer2: 85.8% in 5 epochs, 130 s). Three epochs plateau at ~84%.
       manualSeed(0);
       const lines: string[] = [];
-      const dls = await ImageDataLoaders.fromFolder(`${DATA}fashion_mnist`, { bs: 16, seed: 0 });
+      const dls = await ImageDataLoaders.fromFolder(`${datasets.path('fashion_mnist')}`, { bs: 16, seed: 0 });
       const learn = await visionLearner(dls, resnet18, { cut: 5, linFtrs: [], ps: 0.25, metrics: [accuracy()], logger: (l) => lines.push(l) });
       await learn.fitOneCycle(6, 3e-3);
       console.log(lines.join('\n'));
@@ -44,7 +44,7 @@ describe('training from scratch on real images', () => {
       // baseline); with 36 validation photos one image is 2.8 points, so a tighter floor would be noise.
       // Less noisy: the validation loss must beat the cross-entropy of predicting the training class frequencies.
       manualSeed(0);
-      const dls = await ImageDataLoaders.fromFolder(`${DATA}tux_photos`, { bs: 16, seed: 0, itemTfms: [new Resize(64)], batchTfms: augTransforms() });
+      const dls = await ImageDataLoaders.fromFolder(`${datasets.path('tux_photos')}`, { bs: 16, seed: 0, itemTfms: [new Resize(64)], batchTfms: augTransforms() });
       const learn = await visionLearner(dls, resnet18, { metrics: [accuracy()], progress: false });
       await learn.fitOneCycle(8, 3e-3);
       const { metrics, validLoss } = await learn.validate();

@@ -9,16 +9,16 @@ import * as tf from '@tensorflow/tfjs';
 import { loadSafetensors } from '@tfai/core';
 import type { Sequential } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REFERENCE, relError } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFile, relError } from '../../../core/src/test-utils/fixtures.js';
 import { createVisionModel } from './create-vision-model.js';
 import { PretrainedWeightsError } from './errors.js';
 import { downloadCached, loadPretrained, resolvePretrained, tfaiHome } from './pretrained.js';
 import { resnet18, resnet34 } from './resnet.js';
 
-const TV = `${REFERENCE}torchvision/`;
+const TV = `${referenceFile('torchvision')}/`;
 const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
 
-// A local server for ../shared/reference/torchvision: no test touches the internet.
+// A local server for the reference torchvision checkpoints (TFAI_REFERENCE_DIR): no test touches the internet.
 let server: Server;
 let base: string;
 let home: string;
@@ -51,7 +51,7 @@ afterAll(async () => {
   else process.env.TFAI_PRETRAINED_URL = savedEnv.url;
 });
 
-describe('pretrained weights', () => {
+describe('pretrained weights', needsReference('torchvision/resnet18.safetensors', 'torchvision/resnet18_io.safetensors'), () => {
   it('loads a local safetensors file strictly', async () => {
     const m = await loadPretrained(resnet18(), `${TV}resnet18.safetensors`);
     const { tensors } = await loadSafetensors(`${TV}resnet18.safetensors`);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadSafetensors, numParams, type Sequential } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { REFERENCE, referenceFacts, relError } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFacts, referenceFile, relError } from '../../../core/src/test-utils/fixtures.js';
 import { createBody } from './create-body.js';
 import { BasicBlock, Bottleneck, resnet18, resnet34, resnet50, type ResNet } from './resnet.js';
 
@@ -10,7 +10,7 @@ interface BodyFacts {
   torchvision_children: string[];
 }
 const facts = referenceFacts().create_body as Record<string, BodyFacts>;
-const TV = `${REFERENCE}torchvision/`;
+const TV = `${referenceFile('torchvision')}/`;
 
 describe('ResNet architecture', () => {
   it.each([
@@ -61,7 +61,7 @@ describe('ResNet architecture', () => {
   });
 });
 
-describe('ResNet-18 parity with torchvision 0.14.1', () => {
+describe('ResNet-18 parity with torchvision 0.14.1', needsReference('torchvision/resnet18.safetensors', 'torchvision/resnet18_io.safetensors'), () => {
   it('loads the torchvision checkpoint strictly and reproduces logits and the cut body (eval mode)', async () => {
     const { tensors: weights } = await loadSafetensors(`${TV}resnet18.safetensors`);
     const { tensors: io } = await loadSafetensors(`${TV}resnet18_io.safetensors`);

@@ -153,7 +153,7 @@ export function maskToRGB(mask: { data: ArrayLike<number>; width: number; height
  * Reads a `codes.txt` (one class name a line, as fastai's `np.loadtxt(path/'codes.txt', dtype=str)`).
  * @example
  * ```ts
- * const codes = await readCodes('../shared/data/brain_aal/codes_lobes.txt'); // ['background', 'frontal', …]
+ * const codes = await readCodes(`${datasets.path('brain_aal')}/codes_lobes.txt`); // ['background', 'frontal', …]
  * ```
  */
 export async function readCodes(file: string): Promise<string[]> {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@tfai/core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
 import { AffineCoordTfm } from '../augment/affine.js';
 import { LightingTfm } from '../augment/lighting.js';
 import { Normalize } from '../augment/normalize.js';
@@ -16,8 +16,8 @@ import { cropPadMask, loadMask } from './mask.js';
 import { SegmentationDataLoaders } from './segmentation-data-loaders.js';
 import { applySegBatchTfms, collateSegmentation, segItemTfms } from './segmentation-dataset.js';
 
-const BRAIN = join(DATA, 'brain_aal');
-const TUX = join(DATA, 'tux_seg');
+const BRAIN = join(datasets.path('brain_aal'));
+const TUX = join(datasets.path('tux_seg'));
 const tmp = mkdtempSync(join(tmpdir(), 'tfai-seg-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

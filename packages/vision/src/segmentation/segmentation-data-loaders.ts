@@ -54,7 +54,7 @@ export interface SegmentationShowOptions extends ImageGridOptions {
  * mask resized with nearest neighbour and warped with its image. `vocab` is the codes.
  * @example
  * ```ts
- * const dls = await SegmentationDataLoaders.fromFolders('../shared/data/brain_aal', {
+ * const dls = await SegmentationDataLoaders.fromFolders(datasets.path('brain_aal'), {
  *   labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv', itemTfms: [new Resize(64)], bs: 16,
  * });
  * ```
@@ -134,7 +134,7 @@ export class SegmentationDataLoaders extends DataLoaders {
    * random `validPct`.
    * @example
    * ```ts
-   * const dls = await SegmentationDataLoaders.fromFolders('../shared/data/tux_seg', { csv: 'pairs.csv', itemTfms: [new Resize(64)], bs: 16 });
+   * const dls = await SegmentationDataLoaders.fromFolders(datasets.path('tux_seg'), { csv: 'pairs.csv', itemTfms: [new Resize(64)], bs: 16 });
    * dls.codes; // ['background', 'mammal', 'bird', …]
    * ```
    */

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { exportLearner, loadLearner, manualSeed } from '@tfai/core';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATA, REFERENCE, referenceFacts } from '../../../core/src/test-utils/fixtures.js';
+import { datasets } from '@tfai/datasets';
+import { needsReference, referenceFacts, referenceFile } from '../../../core/src/test-utils/fixtures.js';
 import { Normalize } from '../augment/normalize.js';
 import { Resize } from '../augment/resize.js';
 import { learnerBuilders } from '../learner/vision-learner.js';
@@ -15,7 +16,7 @@ import { SegmentationDataLoaders } from '../segmentation/segmentation-data-loade
 import { DynamicUnet } from './dynamic-unet.js';
 import { UnetLearner, unetLearner } from './unet-learner.js';
 
-const TUX = join(DATA, 'tux_seg');
+const TUX = join(datasets.path('tux_seg'));
 const dir = mkdtempSync(join(tmpdir(), 'tfai-unet-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -32,9 +33,9 @@ function smallTux(size: [number, number]): SegmentationDataLoaders {
 }
 
 describe('unetLearner', () => {
-  it("pretrained: resnetSplit's three groups on the U-Net (decoder = fastai's decoder params), ImageNet Normalize, frozen", async () => {
+  it("pretrained: resnetSplit's three groups on the U-Net (decoder = fastai's decoder params), ImageNet Normalize, frozen", needsReference('torchvision/resnet18.safetensors'), async () => {
     const dls = smallTux([96, 128]);
-    const learn = await unetLearner(dls, resnet18, { nOut: 32, pretrained: join(REFERENCE, 'torchvision', 'resnet18.safetensors'), progress: false });
+    const learn = await unetLearner(dls, resnet18, { nOut: 32, pretrained: referenceFile('torchvision/resnet18.safetensors'), progress: false });
     const ref = (referenceFacts().dynamic_unet as Record<string, { decoder_params: number; encoder_params: number }>).resnet18_nout32_96x128;
     expect(learn.model).toBeInstanceOf(DynamicUnet);
     expect(learn.model.encoderSizes[0]).toEqual([1, 48, 64, 64]); // sized from a batch: 96×128

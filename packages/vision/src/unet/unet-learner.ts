@@ -122,7 +122,7 @@ export class UnetLearner extends Learner {
    * normalisation): the class of each pixel at the transformed size, and the probabilities (`[h·w·c]`).
    * @example
    * ```ts
-   * const { mask, decoded } = await learn.predict('../shared/data/tux_seg/images/0000_mammal.png');
+   * const { mask, decoded } = await learn.predict(`${datasets.path('tux_seg')}/images/0000_mammal.png`);
    * ```
    */
   override async predict(item: ImageSource): Promise<SegmentationPrediction> {
@@ -179,7 +179,7 @@ function unetSplitter(split: Splitter): Splitter {
  * the built-in architectures can be exported and loaded back with `loadLearner`.
  * @example
  * ```ts
- * const dls = await SegmentationDataLoaders.fromFolders('../shared/data/tux_seg', { csv: 'pairs.csv', itemTfms: [new Resize(64)], bs: 16 });
+ * const dls = await SegmentationDataLoaders.fromFolders(datasets.path('tux_seg'), { csv: 'pairs.csv', itemTfms: [new Resize(64)], bs: 16 });
  * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()] });
  * await learn.fitOneCycle(2, 1e-3);
  * ```
