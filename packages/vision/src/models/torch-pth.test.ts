@@ -4,22 +4,20 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadSafetensors, loadTorch, saveTorch, TorchTensor } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { hasReferenceFile, torchReferenceFile } from '../../../core/src/io/torch/test-support.js';
-import { relError } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFile, relError } from '../../../core/src/test-utils/fixtures.js';
 import { createBody } from './create-body.js';
 import { resnet18 } from './resnet.js';
 
 const PTH = 'torch-pth/resnet18.pth';
-const present = hasReferenceFile(PTH) && hasReferenceFile('torchvision/resnet18_io.safetensors');
 
 describe('ResNet-18 from torchvision\'s .pth (real torch.save, zip format), no Python', () => {
-  it.skipIf(!present)(`needs ${PTH} in $TFAI_REFERENCE_DIR: same tensors as resnet18.safetensors, same logits as torchvision`, async () => {
+  it('same tensors as resnet18.safetensors, same logits as torchvision', needsReference(PTH, 'torchvision/resnet18.safetensors', 'torchvision/resnet18_io.safetensors'), async () => {
     const before = tf.memory().numTensors;
     const t0 = performance.now();
-    const ckpt = await loadTorch(torchReferenceFile(PTH));
+    const ckpt = await loadTorch(referenceFile(PTH));
     const ms = performance.now() - t0;
     const sd = ckpt.stateDict();
-    const { tensors: ref } = await loadSafetensors(torchReferenceFile('torchvision/resnet18.safetensors'));
+    const { tensors: ref } = await loadSafetensors(referenceFile('torchvision/resnet18.safetensors'));
     expect(Object.keys(sd).sort()).toEqual(Object.keys(ref).sort());
     for (const [k, t] of Object.entries(sd)) {
       expect(t).toBeInstanceOf(TorchTensor);
@@ -29,7 +27,7 @@ describe('ResNet-18 from torchvision\'s .pth (real torch.save, zip format), no P
       else expect(Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.byteLength), Buffer.from(y.buffer, y.byteOffset, y.byteLength)), k).toBe(0);
     }
     tf.dispose(Object.values(ref));
-    const { tensors: io } = await loadSafetensors(torchReferenceFile('torchvision/resnet18_io.safetensors'));
+    const { tensors: io } = await loadSafetensors(referenceFile('torchvision/resnet18_io.safetensors'));
     const m = resnet18();
     m.loadStateDict(ckpt, { strict: true }); // PyTorch's names as they are
     m.eval();
