@@ -41,7 +41,7 @@ const batchFile = await dls.showBatch({ file: join(OUT, 'show_batch.png') });
 // features) with a one-layer head: as accurate as deeper cuts in a few epochs, and faster (see the vision README).
 const fashion = which === 'fashion_mnist';
 const head = fashion ? { cut: 5, linFtrs: [], ps: 0.25 } : {};
-const learn: VisionLearner = await visionLearner(dls, resnet18, { ...head, metrics: [accuracy()] });
+const learn: VisionLearner = await visionLearner(dls, resnet18, { pretrained: false, ...head, metrics: [accuracy()] });
 const epochs = quick ? 2 : fashion ? 6 : 8;
 const lr = 3e-3;
 console.log(`model: resnet18${fashion ? ' cut after layer1, head BatchNorm–Dropout–Linear' : ''}; fitOneCycle(${epochs}, ${lr})`);

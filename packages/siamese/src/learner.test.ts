@@ -64,7 +64,7 @@ describe('siameseLearner(resnet34) against the book’s learner in fastai 2.7.12
   it('two parameter groups; freeze() trains the head and the encoder’s BatchNorm; slice(1e-6, 1e-4) spreads as fastai', async () => {
     manualSeed(0);
     const dls = await SiameseDataLoaders.fromCsv(TUX_CSV, { size: 32, seed: 0 });
-    const learn = await siameseLearner(dls, resnet34, { metrics: accuracy(), progress: false });
+    const learn = await siameseLearner(dls, resnet34, { pretrained: false, metrics: accuracy(), progress: false });
     learn.createOpt();
     expect(groupFacts(learn)).toEqual(ref.param_groups);
     learn.freeze();
@@ -182,7 +182,7 @@ describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-1
   });
 
   it('a learner with a custom cut function cannot be exported, and says so', async () => {
-    const custom = await siameseLearner(dls, resnet18, { cut: (m) => new Sequential(...(m.children().slice(0, 5) as TensorModule[])), progress: false });
+    const custom = await siameseLearner(dls, resnet18, { pretrained: false, cut: (m) => new Sequential(...(m.children().slice(0, 5) as TensorModule[])), progress: false });
     await expect(exportLearner(custom, join(dir, 'custom'))).rejects.toThrow(ExportError);
     custom.dispose();
   });

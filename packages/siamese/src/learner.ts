@@ -42,7 +42,7 @@ interface SiameseBuilderArgs {
  * `showResults` draws validation pairs with their predictions.
  * @example
  * ```ts
- * const learn = await siameseLearner(dls, resnet34, { pretrained: true, metrics: accuracy() });
+ * const learn = await siameseLearner(dls, resnet34, { metrics: accuracy() }); // pretrained (torchvision), frozen
  * const { same, probability } = await learn.predict(['a.png', 'b.png']);
  * ```
  */
@@ -111,14 +111,14 @@ export class SiameseLearner extends Learner {
  * and `Normalize` with the architecture's statistics is added to the data if missing. Train as the book does:
  * @example
  * ```ts
- * const learn = await siameseLearner(dls, resnet34, { pretrained: true, metrics: accuracy() });
+ * const learn = await siameseLearner(dls, resnet34, { metrics: accuracy() }); // pretrained (torchvision), frozen
  * await learn.fitOneCycle(4, 3e-3);
  * learn.unfreeze();
  * await learn.fitOneCycle(4, slice(1e-6, 1e-4));
  * ```
  */
 export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, opts: SiameseLearnerOptions = {}): Promise<SiameseLearner> {
-  const { pretrained = false, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, normalize = true, ...learnOpts } = opts;
+  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, normalize = true, ...learnOpts } = opts;
   const meta = getModelMeta(arch);
   if (pretrained !== false && normalize && meta.stats && nIn === meta.stats[0].length) dls.addNormalize(meta.stats);
   const model = await createSiameseModel(arch, { pretrained, pretrainedSha256, cut, nIn, ps, linFtrs });
@@ -148,7 +148,7 @@ const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
   const arch = Object.hasOwn(ARCHS, args.arch) ? ARCHS[args.arch] : undefined;
   if (!arch) throw new SiameseInputError(`unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(ARCHS).join(', ')})`);
   const dls = SiameseDataLoaders.forInference(args.data);
-  const model = await createSiameseModel(arch, { nIn: args.nIn, cut: args.cut, ps: args.ps, linFtrs: args.linFtrs });
+  const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, ps: args.ps, linFtrs: args.linFtrs });
   return new SiameseLearner(dls, model, {
     splitter: siameseSplitter,
     lossFunc: lossFromSpec(description.loss),

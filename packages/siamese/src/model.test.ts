@@ -35,7 +35,7 @@ describe('SiameseModel(resnet34) against the book’s model in fastai 2.7.12', (
   let model: SiameseModel;
   beforeAll(async () => {
     manualSeed(0);
-    model = await createSiameseModel(resnet34);
+    model = await createSiameseModel(resnet34, { pretrained: false });
   });
   afterAll(() => model.dispose());
 
@@ -102,7 +102,7 @@ describe('SiameseModel forward', () => {
 
   it('createSiameseModel sizes the head from the encoder (a cut ResNet-18 body of 128 channels)', async () => {
     manualSeed(3);
-    const model = await createSiameseModel(resnet18, { cut: 6, nIn: 1 });
+    const model = await createSiameseModel(resnet18, { pretrained: false, cut: 6, nIn: 1 });
     const lin = model.head.describe().children!.filter((c) => c.type === 'Linear');
     expect(lin[0].in_features).toBe(128 * 2 * 2);
     const out = tf.tidy(() => model.eval().call(tf.zeros([2, 28, 28, 1]), tf.zeros([2, 28, 28, 1])));

@@ -40,8 +40,8 @@ export class SiameseModel extends Module<[tf.Tensor, tf.Tensor], tf.Tensor> {
 /** Options of {@link createSiameseModel}. */
 export interface CreateSiameseModelOptions {
   /**
-   * Weights for the architecture before it is cut: `true` (the built-in table), a `.safetensors` path or a URL
-   * (see `@tfai/vision`'s `loadPretrained`). Default false: random weights.
+   * Weights for the architecture before it is cut: `true` (default, as fastai: torchvision's published checkpoint),
+   * a `.pth`/`.safetensors` path or a URL (see `@tfai/vision`'s `loadPretrained`), or `false` (random weights).
    */
   pretrained?: boolean | string;
   /** Expected sha256 of downloaded weights. */
@@ -63,12 +63,12 @@ export interface CreateSiameseModelOptions {
  * (with pretrained weights if asked), head `createHead(numFeatures · 2, 2, {ps: 0.5})`.
  * @example
  * ```ts
- * const model = await createSiameseModel(resnet34);
+ * const model = await createSiameseModel(resnet34); // torchvision's pretrained weights
  * numParams(model.encoder); // 21284672
  * ```
  */
 export async function createSiameseModel(arch: VisionArch, opts: CreateSiameseModelOptions = {}): Promise<SiameseModel> {
-  const { pretrained = false, pretrainedSha256, nIn = 3, ps = 0.5, linFtrs, nOut = 2 } = opts;
+  const { pretrained = true, pretrainedSha256, nIn = 3, ps = 0.5, linFtrs, nOut = 2 } = opts;
   const cut = opts.cut ?? getModelMeta(arch).cut;
   const model = arch();
   if (pretrained !== false) {

@@ -84,7 +84,7 @@ async function run(cfg: Config) {
   const dls = await ImageDataLoaders.fromFolder(`${datasets.path(cfg.data)}`, { bs: cfg.bs, seed: 0, itemTfms: cfg.itemTfms, batchTfms: cfg.batchTfms });
   const pipeline = await pipelineAlone(dls, Math.min(dls.train.length, Math.ceil(2000 / cfg.bs)));
   manualSeed(0);
-  const learn = await visionLearner(dls, resnet18, { cut: cfg.cut, ...cfg.head, progress: false });
+  const learn = await visionLearner(dls, resnet18, { pretrained: false, cut: cfg.cut, ...cfg.head, progress: false });
 
   // Training step alone: the same cached batch every step.
   const cached: Batch = await dls.train.oneBatch();

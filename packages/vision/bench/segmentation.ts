@@ -33,7 +33,7 @@ const report: Record<string, unknown> = { backend: getBackend(), cpus: os.cpus()
 const steps: Record<string, unknown>[] = [];
 for (const arch of process.env.SKIP_STEP ? [] : [resnet18, resnet34]) {
   manualSeed(0);
-  const model = await createUnetModel(arch, 8, [128, 128]);
+  const model = await createUnetModel(arch, 8, [128, 128], { pretrained: false });
   const x = tf.randomUniform([4, 128, 128, 3]);
   const y = tf.randomUniform([4, 128, 128], 0, 8, 'int32');
   const loss = CrossEntropyLossFlat();
@@ -97,7 +97,7 @@ if (!process.env.SKIP_TRAIN) {
       tf.dispose([p, ...b.x, b.y]);
     }
     for (const m of metrics) trivial[m.name] = await m.value();
-    const learn = await unetLearner(dls, resnet18, { metrics, progress: false, logger: log });
+    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics, progress: false, logger: log });
     const t0 = performance.now();
     await learn.fitOneCycle(EPOCHS, 1e-2);
     // The recorder's row per epoch: train loss, valid loss, then the metrics.

@@ -14,7 +14,7 @@ export type { CreateVisionModelOptions, AddHeadOptions, InitFn } from './models/
 export { modelMeta, getModelMeta, defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
 export type { ModelMeta, Stats } from './models/model-meta.js';
 export { inChannels, dummyEval, modelSizes, numFeaturesModel } from './models/model-sizes.js';
-export { loadPretrained, resolvePretrained, downloadCached, tfaiHome, pretrainedWeights, PRETRAINED_BASE_URL } from './models/pretrained.js';
+export { loadPretrained, resolvePretrained, modelsCacheDir, pretrainedWeights, TORCHVISION_BASE_URL } from './models/pretrained.js';
 export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js';
 export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
 // Image data: decoding with sharp, items, labels and splits, ImageDataLoaders (issue 4, items 1–2).

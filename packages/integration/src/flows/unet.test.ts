@@ -24,7 +24,7 @@ describe('U-Net flow', () => {
       itemTfms: [new Resize(32, { method: 'squish' })], bs: 8, seed: 0,
     });
     expect([dls.train.n, dls.valid.n]).toEqual([115, 29]);
-    const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()], progress: false });
+    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics: [foregroundAcc(), DiceMulti()], progress: false });
     const start = await learn.validate();
     await learn.fitOneCycle(4, 1e-2);
     const end = await learn.validate();

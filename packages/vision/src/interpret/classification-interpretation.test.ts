@@ -24,7 +24,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tfai-interp-'));
   manualSeed(0);
   const dls = await ImageDataLoaders.fromFolder(TUX, { bs: 8, seed: 0, itemTfms: [new Resize(32)] });
-  learn = await visionLearner(dls, resnet18, { cut: 6, metrics: [accuracy()], progress: false });
+  learn = await visionLearner(dls, resnet18, { pretrained: false, cut: 6, metrics: [accuracy()], progress: false });
   await learn.fit(1, 3e-3);
   validated = await learn.validate();
   interp = await ClassificationInterpretation.fromLearner(learn);

@@ -70,7 +70,7 @@ describe('visionLearner against fastai 2.7.12’s vision_learner(resnet18, n_out
   it('from scratch: no normalisation, not frozen, nOut from the data; the head is initialised kaiming-normal', async () => {
     manualSeed(0);
     const dls = await tux();
-    const learn = await visionLearner(dls, resnet18, { progress: false, linFtrs: [512] });
+    const learn = await visionLearner(dls, resnet18, { pretrained: false, progress: false, linFtrs: [512] });
     expect(dls.batchTfms).toHaveLength(0);
     learn.createOpt();
     expect(groupFacts(learn).map((g) => g.n_trainable)).toEqual(groupFacts(learn).map((g) => g.n_params));
@@ -92,7 +92,7 @@ describe('visionLearner against fastai 2.7.12’s vision_learner(resnet18, n_out
 
   it('fit(1, slice(1e-6, 1e-4)) trains the three groups at fastai’s learning rates', async () => {
     const dls = await tux();
-    const learn = await visionLearner(dls, resnet18, { progress: false });
+    const learn = await visionLearner(dls, resnet18, { pretrained: false, progress: false });
     const seen: number[][] = [];
     class Spy extends Callback {
       override afterBatch() {
@@ -110,7 +110,7 @@ describe('predict, showResults, export → loadLearner', () => {
   it('predict(imagePath) returns {label, index, probs}; a missing path is an ImageReadError', async () => {
     manualSeed(1);
     const dls = await tux();
-    const learn = await visionLearner(dls, resnet18, { progress: false, cut: 6, metrics: [accuracy()] });
+    const learn = await visionLearner(dls, resnet18, { pretrained: false, progress: false, cut: 6, metrics: [accuracy()] });
     await learn.fit(1, 1e-3);
     const file = String(dls.valid.ds.items[0]);
     const p = await learn.predict(file);

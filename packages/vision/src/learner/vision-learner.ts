@@ -129,7 +129,7 @@ const HEAD_KEYS = ['linFtrs', 'ps', 'pool', 'concatPool', 'firstBn', 'bnFinal', 
  * ```
  */
 export async function visionLearner(dls: ImageDataLoaders, arch: VisionArch, opts: VisionLearnerOptions = {}): Promise<VisionLearner> {
-  const { nOut: nOutOpt, pretrained = false, pretrainedSha256, cut, nIn = 3, customHead, init, normalize = true, splitter, ...rest } = opts;
+  const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, customHead, init, normalize = true, splitter, ...rest } = opts;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');
   const head: VisionLearnerArgs['head'] = {};

@@ -21,7 +21,7 @@ describe('training from scratch on real images', () => {
       manualSeed(0);
       const lines: string[] = [];
       const dls = await ImageDataLoaders.fromFolder(`${datasets.path('fashion_mnist')}`, { bs: 16, seed: 0 });
-      const learn = await visionLearner(dls, resnet18, { cut: 5, linFtrs: [], ps: 0.25, metrics: [accuracy()], logger: (l) => lines.push(l) });
+      const learn = await visionLearner(dls, resnet18, { pretrained: false, cut: 5, linFtrs: [], ps: 0.25, metrics: [accuracy()], logger: (l) => lines.push(l) });
       await learn.fitOneCycle(6, 3e-3);
       console.log(lines.join('\n'));
       const { metrics, validLoss } = await learn.validate();
@@ -45,7 +45,7 @@ describe('training from scratch on real images', () => {
       // Less noisy: the validation loss must beat the cross-entropy of predicting the training class frequencies.
       manualSeed(0);
       const dls = await ImageDataLoaders.fromFolder(`${datasets.path('tux_photos')}`, { bs: 16, seed: 0, itemTfms: [new Resize(64)], batchTfms: augTransforms() });
-      const learn = await visionLearner(dls, resnet18, { metrics: [accuracy()], progress: false });
+      const learn = await visionLearner(dls, resnet18, { pretrained: false, metrics: [accuracy()], progress: false });
       await learn.fitOneCycle(8, 3e-3);
       const { metrics, validLoss } = await learn.validate();
       const count = (labels: readonly number[]) => dls.vocab.map((_, c) => labels.filter((l) => l === c).length);

@@ -50,7 +50,7 @@ describe.each([
   const ref = facts[`${name}_nout37`];
   let model: Sequential;
   beforeAll(async () => {
-    model = await createVisionModel(arch, 37);
+    model = await createVisionModel(arch, 37, { pretrained: false });
   });
   afterAll(() => model.dispose());
 
@@ -119,7 +119,7 @@ describe('head initialisation (fastai apply_init(model[1], kaiming_normal_))', (
 
 describe('createVisionModel options', () => {
   it('passes nIn, cut and head options through', async () => {
-    const m = await createVisionModel(resnet18, 5, { nIn: 1, cut: -3, concatPool: false, linFtrs: [64], ps: 0.1, yRange: [0, 1] });
+    const m = await createVisionModel(resnet18, 5, { pretrained: false, nIn: 1, cut: -3, concatPool: false, linFtrs: [64], ps: 0.1, yRange: [0, 1] });
     const body = m.get(0) as Sequential;
     expect(body.length).toBe(7);
     expect(tf.tidy(() => m.eval().call(tf.zeros([1, 32, 32, 1])).shape)).toEqual([1, 5]);

@@ -73,9 +73,9 @@ export function addHead(body: TensorModule, nf: number | undefined, nOut: number
 /** Options of {@link createVisionModel}. */
 export interface CreateVisionModelOptions extends AddHeadOptions {
   /**
-   * Weights for the architecture before it is cut: `true` (the built-in table, see {@link pretrainedWeights}), a
-   * local `.safetensors` path or an http(s) URL (downloaded once into `$TFAI_HOME`). Default false: random
-   * weights (fastai defaults to true, but tfai ships no weights).
+   * Weights for the architecture before it is cut: `true` (default, as fastai: torchvision's published checkpoint,
+   * see {@link pretrainedWeights}, downloaded once into `$TFAI_HOME/models`), a local `.pth`/`.safetensors` path or
+   * an http(s) URL of one, or `false` (random weights).
    */
   pretrained?: boolean | string;
   /** Expected sha256 of downloaded weights. */
@@ -92,12 +92,12 @@ export interface CreateVisionModelOptions extends AddHeadOptions {
  * outputs, initialised kaiming-normal. Returns `Sequential(body, head)`.
  * @example
  * ```ts
- * const model = await createVisionModel(resnet34, 37, { pretrained: 'resnet34.safetensors' });
+ * const model = await createVisionModel(resnet34, 37); // torchvision's resnet34-b627a593.pth, downloaded once
  * model.eval().call(tf.zeros([1, 224, 224, 3])).shape; // [1, 37]
  * ```
  */
 export async function createVisionModel(arch: VisionArch, nOut: number, opts: CreateVisionModelOptions = {}): Promise<Sequential> {
-  const { pretrained = false, pretrainedSha256, cut, nIn = 3, ...headOpts } = opts;
+  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...headOpts } = opts;
   const meta = getModelMeta(arch);
   const model = arch();
   if (pretrained !== false) {

@@ -1,111 +1,138 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadSafetensors } from '@tfai/core';
+import { DownloadError, loadSafetensors, saveSafetensors, tfaiHome } from '@tfai/core';
 import type { Sequential } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needsReference, referenceFile, relError } from '../../../core/src/test-utils/fixtures.js';
+import { createUnetModel } from '../unet/unet-learner.js';
 import { createVisionModel } from './create-vision-model.js';
 import { PretrainedWeightsError } from './errors.js';
-import { downloadCached, loadPretrained, resolvePretrained, tfaiHome } from './pretrained.js';
+import { loadPretrained, modelsCacheDir, pretrainedWeights, resolvePretrained } from './pretrained.js';
 import { resnet18, resnet34 } from './resnet.js';
+import { resnet18Checkpoint, serveFiles, type FileServer } from './testing.js';
 
-const TV = `${referenceFile('torchvision')}/`;
-const sha256 = async (path: string) => createHash('sha256').update(await readFile(path)).digest('hex');
-
-// A local server for the reference torchvision checkpoints (TFAI_REFERENCE_DIR): no test touches the internet.
-let server: Server;
-let base: string;
+// torchvision's URL paths served from a local server; the served ResNet-18 is one saveTorch wrote (random weights),
+// so its sha256 is not the f37072fd of torchvision's file: that is the hash-mismatch case, and `pretrainedSha256`
+// (or a URL with the right prefix in its name) is the matching one.
+let server: FileServer;
 let home: string;
-const requests: string[] = [];
-const savedEnv = { home: process.env.TFAI_HOME, url: process.env.TFAI_PRETRAINED_URL };
+let ckpt: { file: string; sha256: string; conv1: Float32Array };
+const saved = { home: process.env.TFAI_HOME, tv: process.env.TFAI_TORCHVISION_URL };
 
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'tfai-home-'));
   process.env.TFAI_HOME = home;
-  server = createServer((req, res) => {
-    requests.push(req.url ?? '');
-    const name = (req.url ?? '').split('/').pop()!.replace(/-[0-9a-f]{8,}(?=\.)/, '');
-    if (!/^resnet18(_io)?\.safetensors$/.test(name)) {
-      res.writeHead(404).end('not found');
-      return;
-    }
-    res.writeHead(200, { 'content-type': 'application/octet-stream' });
-    createReadStream(`${TV}${name}`).pipe(res);
+  ckpt = await resnet18Checkpoint(home);
+  server = await serveFiles({
+    '/models/resnet18-f37072fd.pth': ckpt.file,
+    [`/models/resnet18-${ckpt.sha256.slice(0, 8)}.pth`]: ckpt.file,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  process.env.TFAI_TORCHVISION_URL = `${server.base}/models/`;
 });
 
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await server.close();
   await rm(home, { recursive: true, force: true });
-  if (savedEnv.home === undefined) delete process.env.TFAI_HOME;
-  else process.env.TFAI_HOME = savedEnv.home;
-  if (savedEnv.url === undefined) delete process.env.TFAI_PRETRAINED_URL;
-  else process.env.TFAI_PRETRAINED_URL = savedEnv.url;
+  for (const [k, v] of [
+    ['TFAI_HOME', saved.home],
+    ['TFAI_TORCHVISION_URL', saved.tv],
+  ] as const) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
-describe('pretrained weights', needsReference('torchvision/resnet18.safetensors', 'torchvision/resnet18_io.safetensors'), () => {
-  it('loads a local safetensors file strictly', async () => {
-    const m = await loadPretrained(resnet18(), `${TV}resnet18.safetensors`);
-    const { tensors } = await loadSafetensors(`${TV}resnet18.safetensors`);
-    const sd = m.stateDict();
-    expect(relError(sd['layer4.1.bn2.running_var'], tensors['layer4.1.bn2.running_var'])).toBe(0);
-    tf.dispose([...Object.values(sd), ...Object.values(tensors)]);
-    m.dispose();
-    await expect(loadPretrained(resnet34(), `${TV}resnet18.safetensors`)).rejects.toThrow(PretrainedWeightsError);
-    await expect(resolvePretrained(`${TV}missing.safetensors`)).rejects.toThrow(/not found/);
-  });
+/** conv1's weights of a vision model (body first), PyTorch layout. */
+async function conv1Of(model: Sequential, key = '0.0.weight'): Promise<Float32Array> {
+  const sd = model.stateDict();
+  const out = (await sd[key].data()) as Float32Array;
+  tf.dispose(Object.values(sd));
+  return out;
+}
+const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
-  it('downloads a URL once into $TFAI_HOME/models with a sha256 check, then uses the cache', async () => {
+describe('pretrained: true as fastai means it (torchvision published files, cached, hash-checked)', () => {
+  it('the table names torchvision\'s files (IMAGENET1K_V1, as torchvision\'s models/resnet.py)', () => {
+    expect(pretrainedWeights.resnet18.file).toBe('resnet18-f37072fd.pth');
+    expect(pretrainedWeights.resnet34.file).toBe('resnet34-b627a593.pth');
+    expect(pretrainedWeights.resnet50.file).toBe('resnet50-0676ba61.pth');
     expect(tfaiHome()).toBe(home);
-    const digest = await sha256(`${TV}resnet18.safetensors`);
-    const url = `${base}/weights/resnet18.safetensors`;
-    const n = requests.length;
-    const path = await downloadCached(url, { sha256: digest });
-    expect(path).toBe(join(home, 'models', 'resnet18.safetensors'));
-    expect(await sha256(path)).toBe(digest);
-    expect(await downloadCached(url, { sha256: digest })).toBe(path);
-    expect(requests.length - n).toBe(1);
-    await rm(path);
+    expect(modelsCacheDir()).toBe(join(home, 'models'));
   });
 
-  it('checks the hash prefix in the file name (torch.hub convention) and leaves nothing behind on a mismatch', async () => {
-    const good = (await sha256(`${TV}resnet18_io.safetensors`)).slice(0, 8);
-    const bad = good === '00000000' ? '11111111' : '00000000';
-    await expect(downloadCached(`${base}/resnet18_io-${bad}.safetensors`)).rejects.toThrow(/sha256 mismatch/);
-    expect(await readdir(join(home, 'models'))).toEqual([]);
-    const path = await downloadCached(`${base}/resnet18_io-${good}.safetensors`);
-    expect(await readdir(join(home, 'models'))).toEqual([`resnet18_io-${good}.safetensors`]);
-    await rm(path);
-    await expect(downloadCached(`${base}/nothing.safetensors`)).rejects.toThrow(/HTTP 404/);
-    await expect(downloadCached(`${base}/resnet18_io.safetensors`, { sha256: 'xyz' })).rejects.toThrow(PretrainedWeightsError);
+  it('a hash mismatch (the name says f37072fd) is a DownloadError naming URL and cache file, and leaves nothing cached', async () => {
+    const n = server.requests.length;
+    const e = await createVisionModel(resnet18, 10).catch((x: unknown) => x); // pretrained defaults to true
+    expect(e).toBeInstanceOf(DownloadError);
+    const err = e as DownloadError;
+    expect(err.url).toBe(`${server.base}/models/resnet18-f37072fd.pth`);
+    expect(err.cacheFile).toBe(join(home, 'models', 'resnet18-f37072fd.pth'));
+    expect(err.message).toMatch(/sha256/i);
+    expect(err.message).toMatch(/by hand/);
+    expect(server.requests.slice(n)).toEqual(['/models/resnet18-f37072fd.pth']);
+    expect((await readdir(join(home, 'models'))).filter((f) => !f.startsWith('.'))).toEqual([]);
   });
 
-  it('createVisionModel(pretrained: URL | true) loads the checkpoint before cutting', async () => {
-    const { tensors: io } = await loadSafetensors(`${TV}resnet18_io.safetensors`);
-    const check = async (pretrained: string | boolean) => {
-      const model: Sequential = await createVisionModel(resnet18, 37, { pretrained });
-      const body = (model.get(0) as Sequential).eval();
-      const err = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
-      model.dispose();
-      return err;
-    };
-    expect(await check(`${base}/resnet18.safetensors`)).toBeLessThan(1e-4);
-    process.env.TFAI_PRETRAINED_URL = `${base}/table/`; // `true` looks resnet18 up in the built-in table
-    const n = requests.length;
-    expect(await check(true)).toBeLessThan(1e-4); // served from the cache filled just above
-    expect(requests.length).toBe(n);
-    await rm(join(home, 'models'), { recursive: true });
-    expect(await check(true)).toBeLessThan(1e-4);
-    expect(requests.at(-1)).toBe('/table/resnet18.safetensors');
-    await expect(createVisionModel(resnet34, 2, { pretrained: true })).rejects.toThrow(/HTTP 404/);
+  it('downloads once into $TFAI_HOME/models, loads it, and a second call makes no request', async () => {
+    const n = server.requests.length;
+    const a = await createVisionModel(resnet18, 10, { pretrainedSha256: ckpt.sha256.slice(0, 8) });
+    expect(same(await conv1Of(a), ckpt.conv1)).toBe(true);
+    expect(server.requests.slice(n)).toEqual(['/models/resnet18-f37072fd.pth']);
+    expect(await readdir(join(home, 'models'))).toEqual(['resnet18-f37072fd.pth']);
+    const b = await createVisionModel(resnet18, 10, { pretrainedSha256: ckpt.sha256 });
+    expect(same(await conv1Of(b), ckpt.conv1)).toBe(true);
+    expect(server.requests.length).toBe(n + 1); // from the cache
+    // unetLearner's model defaults to pretrained too, from the same cached file.
+    const u = await createUnetModel(resnet18, 2, [64, 64], { pretrainedSha256: ckpt.sha256 });
+    const usd = u.stateDict();
+    const uconv = Object.keys(usd).find((k) => k.endsWith('weight') && usd[k].shape.join() === '64,3,7,7')!;
+    expect(same((await usd[uconv].data()) as Float32Array, ckpt.conv1)).toBe(true);
+    tf.dispose(Object.values(usd));
+    expect(server.requests.length).toBe(n + 1);
+    [a, b, u].forEach((m) => m.dispose());
+  });
+
+  it('a URL of a .pth with the hash prefix in its name (torch.hub convention), a local .pth and a local .safetensors', async () => {
+    const url = `${server.base}/models/resnet18-${ckpt.sha256.slice(0, 8)}.pth`;
+    const m1 = await createVisionModel(resnet18, 3, { pretrained: url });
+    expect(same(await conv1Of(m1), ckpt.conv1)).toBe(true);
+    const m2 = await createVisionModel(resnet18, 3, { pretrained: ckpt.file });
+    expect(same(await conv1Of(m2), ckpt.conv1)).toBe(true);
+    const st = join(home, 'resnet18.safetensors');
+    const src = resnet18();
+    await loadPretrained(src, ckpt.file);
+    const sd = src.stateDict();
+    await saveSafetensors(st, sd, { int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
+    tf.dispose(Object.values(sd));
+    const m3 = await createVisionModel(resnet18, 3, { pretrained: st });
+    expect(same(await conv1Of(m3), ckpt.conv1)).toBe(true);
+    [m1, m2, m3, src].forEach((m) => m.dispose());
+  });
+
+  it('errors: unreachable host, 404, missing local file, weights of another architecture', async () => {
+    process.env.TFAI_TORCHVISION_URL = 'http://127.0.0.1:9/models/'; // nothing listens on port 9
+    const e = await resolvePretrained(true, { arch: 'resnet34' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(DownloadError);
+    expect((e as DownloadError).url).toBe('http://127.0.0.1:9/models/resnet34-b627a593.pth');
+    expect((e as Error).message).toMatch(/cannot reach the server.*resnet34-b627a593\.pth/);
+    process.env.TFAI_TORCHVISION_URL = `${server.base}/models/`;
+    await expect(createVisionModel(resnet34, 2)).rejects.toThrow(/HTTP 404/);
+    await expect(resolvePretrained(true, { arch: 'vgg16' })).rejects.toThrow(PretrainedWeightsError);
+    await expect(resolvePretrained(join(home, 'missing.pth'))).rejects.toThrow(/not found/);
+    await expect(loadPretrained(resnet34(), ckpt.file)).rejects.toThrow(PretrainedWeightsError);
+  });
+});
+
+describe('pretrained from torchvision\'s own checkpoint files', needsReference('torch-pth/resnet18.pth', 'torchvision/resnet18_io.safetensors'), () => {
+  it('createVisionModel(pretrained: resnet18.pth) reproduces torchvision\'s body output', async () => {
+    const { tensors: io } = await loadSafetensors(referenceFile('torchvision/resnet18_io.safetensors'));
+    const model = await createVisionModel(resnet18, 37, { pretrained: referenceFile('torch-pth/resnet18.pth') });
+    const body = (model.get(0) as Sequential).eval();
+    const err = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
+    expect(err).toBeLessThan(1e-4);
+    model.dispose();
     tf.dispose(Object.values(io));
   });
 });

@@ -56,7 +56,7 @@ describe('unetLearner', () => {
   it('export → loadLearner → predict(image path) reproduces the class map; showResults writes image | target | prediction', async () => {
     manualSeed(3);
     const dls = smallTux([48, 40]);
-    const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()], progress: false });
+    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics: [foregroundAcc(), DiceMulti()], progress: false });
     const img = join(TUX, 'images', '0099_bird.png');
     const p = await learn.predict(img);
     expect([p.mask.width, p.mask.height]).toEqual([40, 48]);

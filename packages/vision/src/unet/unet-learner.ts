@@ -22,7 +22,7 @@ const UNET_ARCHS: Readonly<Record<string, VisionArch>> = { resnet18, resnet34, r
 
 /** Options of {@link createUnetModel}. */
 export interface CreateUnetModelOptions extends DynamicUnetOptions {
-  /** Weights for the architecture before it is cut: `true`, a `.safetensors` path or an http(s) URL. Default false. */
+  /** Weights for the architecture before it is cut: `true` (default, as fastai: torchvision's), a `.pth`/`.safetensors` path or URL, or `false`. */
   pretrained?: boolean | string;
   pretrainedSha256?: string;
   /** Where to cut the body (default the architecture's meta: -2 for a ResNet). */
@@ -36,11 +36,11 @@ export interface CreateUnetModelOptions extends DynamicUnetOptions {
  * loaded if `pretrained`), its body, and a {@link DynamicUnet} on it.
  * @example
  * ```ts
- * const model = await createUnetModel(resnet34, 8, [128, 128]);
+ * const model = await createUnetModel(resnet34, 8, [128, 128]); // pretrained: torchvision's weights
  * ```
  */
 export async function createUnetModel(arch: VisionArch, nOut: number, imgSize: [number, number], opts: CreateUnetModelOptions = {}): Promise<DynamicUnet> {
-  const { pretrained = false, pretrainedSha256, cut, nIn = 3, ...unetOpts } = opts;
+  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...unetOpts } = opts;
   const model = arch();
   if (pretrained !== false) {
     try {
@@ -185,7 +185,7 @@ function unetSplitter(split: Splitter): Splitter {
  * ```
  */
 export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch, opts: UnetLearnerOptions = {}): Promise<UnetLearner> {
-  const { nOut: nOutOpt, pretrained = false, pretrainedSha256, cut, nIn = 3, normalize = true, splitter, imgSize: imgSizeOpt, actCls, init, ...rest } = opts;
+  const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, normalize = true, splitter, imgSize: imgSizeOpt, actCls, init, ...rest } = opts;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
   const config: UnetConfig = {};
