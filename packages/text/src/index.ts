@@ -34,8 +34,10 @@ export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './t
 export { TextDataLoaders } from './data/text-dataloaders.js';
 export type { TextDataLoadersOptions } from './data/text-dataloaders.js';
 export { TextLearner, LMLearner, languageModelLearner, textClassifierLearner } from './learner/text-learner.js';
-export type { TextLearnerOptions, TextLearnerArgs, LMPredictOptions, LMPrediction, LanguageModelLearnerOptions, TextClassifierLearnerOptions } from './learner/text-learner.js';
+export type { TextLearnerOptions, TextLearnerArgs, LMPredictOptions, LMPrediction, LanguageModelLearnerOptions, PretrainedLanguageModelLearnerOptions, TextClassifierLearnerOptions } from './learner/text-learner.js';
 export { ModelResetter, RNNRegularizer, rnnCbs } from './learner/callbacks.js';
 export { decodeSpecTokens, detokenize } from './learner/decode.js';
 export { matchEmbeds, encoderOf, saveEncoderWeights, loadEncoderWeights } from './learner/encoder.js';
+export { loadPretrainedLm, wt103Files, wt103Url, cleanRawKeys } from './learner/pretrained.js';
+export type { LoadPretrainedResult } from './learner/pretrained.js';
 export { learnerBuilders } from './learner/builders.js';

@@ -62,7 +62,7 @@ export function matchEmbeds(sd: StateDict, oldVocab: readonly string[], newVocab
   if (`${pre}encoder_dp.emb.weight` in sd) out[`${pre}encoder_dp.emb.weight`] = newW;
   if (pre && '1.decoder.weight' in sd) out['1.decoder.weight'] = newW;
   const bias = pre ? sd['1.decoder.bias'] : undefined;
-  if (bias) out['1.decoder.bias'] = remap(bias.reshape([-1, 1])).reshape([-1]);
+  if (bias) out['1.decoder.bias'] = tf.tidy(() => remap(bias.reshape([-1, 1])).reshape([-1]));
   return out;
 }
 

@@ -16,6 +16,7 @@ import { WordTokenizer } from '../tokenize/word-tokenizer.js';
 import { rnnCbs } from './callbacks.js';
 import { detokenize } from './decode.js';
 import { encoderOf, loadEncoderWeights, saveEncoderWeights } from './encoder.js';
+import { loadPretrainedLm, wt103Files, type LoadPretrainedResult } from './pretrained.js';
 
 /** Options of {@link TextLearner}: the Learner's, plus the AR/TAR weights. */
 export interface TextLearnerOptions extends Omit<LearnerOptions, 'builder'> {
@@ -157,6 +158,20 @@ export interface LMPrediction extends Prediction {
  */
 export class LMLearner extends TextLearner {
   /**
+   * fastai's `load_pretrained(wgts_fname, vocab_fname)`: loads a pretrained language model (a `.pth`, either
+   * PyTorch format, and its pickled vocab) adapted to this data's vocab (see {@link loadPretrainedLm}), then freezes.
+   * @example
+   * ```ts
+   * await learn.loadPretrained('models/lstm_fwd.pth', 'models/itos_wt103.pkl');
+   * ```
+   */
+  async loadPretrained(wgtsFname: string, vocabFname: string): Promise<LoadPretrainedResult> {
+    const res = await loadPretrainedLm(this.model, this.dls.textVocab, wgtsFname, vocabFname);
+    this.freeze();
+    return res;
+  }
+
+  /**
    * fastai's `LMLearner.predict`: reads `text` (from a cleared state), then samples `nWords` tokens one at a time
    * from the softmax of the last output raised to `1/temperature`, feeding each back in. `decoded` holds the
    * generated ids, `probs` the last distribution sampled from.
@@ -235,21 +250,57 @@ export interface LanguageModelLearnerOptions extends TextLearnerOptions {
   config?: Partial<LMConfig>;
   /** Multiplies every dropout (default 1). */
   dropMult?: number;
+  /**
+   * Start from fastai's WikiText-103 model (`URLs.WT103_FWD`, downloaded once into `$TFAI_HOME/models`), as fastai's
+   * `pretrained=True`; the learner is then returned as a Promise. Default false (unlike fastai: downloading needs
+   * an `await`, and the default config must stay the one WT103 was trained with).
+   */
+  pretrained?: boolean;
+  /** Fastai's `pretrained_fnames`: `[weights, vocab]`, paths of a `.pth` and a `.pkl` (a bare name is `<path>/<modelDir>/<name>.pth|.pkl`). */
+  pretrainedFnames?: readonly [string, string];
+  /** Fastai's `backwards`: the backward WT103 model (`URLs.WT103_BWD`) for `pretrained`. */
+  backwards?: boolean;
 }
+
+/** {@link languageModelLearner}'s options when it loads pretrained weights (then it returns a Promise). */
+export type PretrainedLanguageModelLearnerOptions = LanguageModelLearnerOptions & ({ pretrained: true } | { pretrainedFnames: readonly [string, string] });
 
 /**
  * fastai's `language_model_learner`: {@link getLanguageModel} sized to the data's vocab, `CrossEntropyLossFlat`
  * over `[bs, seqLen, vocab]`, the `awdLstmLmSplit` parameter groups, metrics `accuracy` (over all tokens) and
- * `perplexity` unless given, AR/TAR (α 2, β 1). No pretrained weights are downloaded (`pretrained=False`).
+ * `perplexity` unless given, AR/TAR (α 2, β 1). With `pretrained: true` (fastai's WT103 model) or
+ * `pretrainedFnames`, the weights are loaded as fastai's `load_pretrained` (vocab matched, frozen) and the learner
+ * comes as a Promise.
  * @example
  * ```ts
  * const dls = await TextDataLoaders.fromCsv('austen.csv', { isLm: true, validPct: 0.1 });
  * const learn = languageModelLearner(dls, AWDLSTM, { dropMult: 0.3 });
  * await learn.fitOneCycle(1, 2e-2);
  * await learn.saveEncoder('finetuned');
+ * const ulmfit = await languageModelLearner(dls, AWDLSTM, { pretrained: true, dropMult: 0.3 }); // WT103, frozen
  * ```
  */
-export function languageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts: LanguageModelLearnerOptions = {}): LMLearner {
+export function languageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts: PretrainedLanguageModelLearnerOptions): Promise<LMLearner>;
+export function languageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts?: LanguageModelLearnerOptions & { pretrained?: false; pretrainedFnames?: undefined }): LMLearner;
+export function languageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts: LanguageModelLearnerOptions = {}): LMLearner | Promise<LMLearner> {
+  const { pretrained = false, pretrainedFnames, backwards = false, ...lmOpts } = opts;
+  const learn = buildLanguageModelLearner(dls, arch, lmOpts);
+  if (!pretrained && !pretrainedFnames) return learn;
+  return (async () => {
+    try {
+      const [pth, pkl] = pretrainedFnames
+        ? pretrainedFnames.map((fn, i) => (/\.(pth|pt|pkl)$/.test(fn) || fn.includes('/') ? fn : join(learn.path, learn.modelDir, `${fn}.${i ? 'pkl' : 'pth'}`)))
+        : await wt103Files({ backwards });
+      await learn.loadPretrained(pth, pkl);
+      return learn;
+    } catch (e) {
+      learn.dispose();
+      throw e;
+    }
+  })();
+}
+
+function buildLanguageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts: LanguageModelLearnerOptions): LMLearner {
   if (!dls.isLm) throw new TextInputError('languageModelLearner: the loaders are for classification; build them with isLm: true');
   const { config: cfg, dropMult = 1, metrics, ...rest } = opts;
   const config = scaleDropouts({ ...awdLstmLmConfig, ...cfg }, dropMult);
