@@ -53,6 +53,10 @@ export class NonFiniteLossError extends TfaiError {
 /**
  * A pickle that cannot be read: truncated, an unknown or unsupported opcode, a malformed stack. `file` names the
  * source (for a checkpoint, `model.pth (archive/data.pkl)`), `position` the byte offset of the opcode.
+ * @example
+ * ```ts
+ * try { await loadPickle('itos.pkl'); } catch (e) { if (e instanceof PickleError) console.error(e.file, e.position); }
+ * ```
  */
 export class PickleError extends TfaiError {
   override name = 'PickleError';
@@ -68,6 +72,10 @@ export class PickleError extends TfaiError {
 /**
  * A pickle that names a global outside the allow-list (`os.system`, `builtins.eval`…): refused at the GLOBAL or
  * STACK_GLOBAL opcode, before anything is called, read or written.
+ * @example
+ * ```ts
+ * await loadTorch('evil.pth'); // UnsafePickleError: evil.pth (archive/data.pkl): refusing to load global 'posix.system'…
+ * ```
  */
 export class UnsafePickleError extends PickleError {
   override name = 'UnsafePickleError';
@@ -84,6 +92,10 @@ export class UnsafePickleError extends PickleError {
 /**
  * A PyTorch checkpoint that is not valid: truncated archive, a storage key outside the archive's `data/` folder,
  * a storage shorter than its tensor needs, an unsupported dtype… `key` names the storage or state-dict key.
+ * @example
+ * ```ts
+ * try { await loadTorch('cut.pth'); } catch (e) { if (e instanceof TorchCheckpointError) console.error(e.file, e.key); }
+ * ```
  */
 export class TorchCheckpointError extends TfaiError {
   override name = 'TorchCheckpointError';

@@ -71,6 +71,10 @@ export type StateDict = Record<string, tf.Tensor>;
 /**
  * A tensor held outside tf memory (such as a `TorchTensor` read from a `.pth` file): its PyTorch shape and a way
  * to make a tf tensor of it. {@link Module.loadStateDict} makes each one inside a `tf.tidy`.
+ * @example
+ * ```ts
+ * const w: HostTensor = (await loadTorch('model.pth')).stateDict()['fc.weight'];
+ * ```
  */
 export interface HostTensor {
   readonly shape: readonly number[];

@@ -14,6 +14,10 @@ import { matchEmbeds } from './encoder.js';
 /**
  * fastai's model-zoo URL of the forward WikiText-103 AWD-LSTM (`URLs.WT103_FWD`). `$TFAI_FASTAI_URL` replaces its
  * `https://s3.amazonaws.com` origin (a mirror, or a local server in tests).
+ * @example
+ * ```ts
+ * wt103Url(); // 'https://s3.amazonaws.com/fast-ai-modelzoo/wt103-fwd.tgz'
+ * ```
  */
 export function wt103Url(backwards = false): string {
   const url = backwards ? URLs.WT103_BWD : URLs.WT103_FWD;

@@ -50,7 +50,13 @@ const isUrl = (s: string) => /^https?:\/\//i.test(s);
 /** torch.hub's `HASH_REGEX` (`-([a-f0-9]*)\.`) on a file name, requiring 8 digits at least. */
 const hashInName = (file: string): string | undefined => /-([a-f0-9]{8,64})\.[^-]*$/.exec(file)?.[1];
 
-/** The cache folder of downloaded weights: `$TFAI_HOME/models`. */
+/**
+ * The cache folder of downloaded weights: `$TFAI_HOME/models`.
+ * @example
+ * ```ts
+ * modelsCacheDir(); // '/home/me/.cache/tfai/models'
+ * ```
+ */
 export function modelsCacheDir(): string {
   return join(tfaiHome(), 'models');
 }

@@ -4,7 +4,14 @@
 // UnsafePickleError at that opcode, and REDUCE / NEWOBJ / BUILD only apply the caller's handlers of allowed globals.
 import { PickleError, UnsafePickleError } from '../../errors.js';
 
-/** A global (`module.name`) that the allow-list let through, as a value on the pickle stack. */
+/**
+ * A global (`module.name`) that the allow-list let through, as a value on the pickle stack (and in results, e.g. a
+ * dtype saved as a plain value).
+ * @example
+ * ```ts
+ * String(new PickleGlobal('torch', 'float16')); // 'torch.float16'
+ * ```
+ */
 export class PickleGlobal {
   constructor(
     readonly module: string,

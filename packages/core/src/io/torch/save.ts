@@ -13,7 +13,13 @@ import { ELEMENT_SIZE, TorchTensor, type TorchDtype } from './tensor.js';
 /** What {@link saveTorch} writes: tensors (tf or host) inside dicts, lists and plain values. */
 export type SaveTorchValue = tf.Tensor | TorchTensor | null | boolean | number | bigint | string | readonly SaveTorchValue[] | { readonly [key: string]: SaveTorchValue };
 
-/** Options of {@link saveTorch}. */
+/**
+ * Options of {@link saveTorch}.
+ * @example
+ * ```ts
+ * await saveTorch(sd, 'model.pth', { int64: (key) => key.endsWith('num_batches_tracked') || key === 'step' });
+ * ```
+ */
 export interface SaveTorchOptions {
   /**
    * Whether an int32 tf tensor is stored as int64 (PyTorch's `num_batches_tracked`), given its dict key and its

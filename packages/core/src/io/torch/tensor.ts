@@ -37,7 +37,13 @@ export const ELEMENT_SIZE: Readonly<Record<TorchDtype, number>> = {
   bool: 1,
 };
 
-/** A storage of a checkpoint (`data/<key>` in the zip format): its dtype, element count and, once read, its bytes. */
+/**
+ * A storage of a checkpoint (`data/<key>` in the zip format): its dtype, element count and, once read, its bytes.
+ * @example
+ * ```ts
+ * new TorchStorage('0', 'float32', 6).numel; // 6
+ * ```
+ */
 export class TorchStorage {
   /** The raw little-endian bytes, set by the reader once the storage is loaded. */
   bytes?: Uint8Array;
