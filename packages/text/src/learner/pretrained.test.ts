@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { loadTorch, saveTorch } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TORCH_FIXTURES } from '../../../core/src/io/torch/test-support.js';
@@ -120,6 +121,24 @@ describe("fastai's WT103 for ULMFiT (load_pretrained: match_embeds, clean_raw_ke
     const cached = await languageModelLearner(dls, AWDLSTM, { pretrained: true, config, progress: false });
     cached.dispose();
     expect(requests.length).toBe(1);
+  });
+
+  it('the same weights in the zip format (saveTorch of {model, opt}) load identically', async () => {
+    const dls = await austenLm();
+    const config = { embSz: 40, nHid: 64, nLayers: 3 };
+    const dir = join(home, 'models', 'wt103-fwd');
+    const legacy = await loadTorch(join(dir, 'lstm_fwd.pth'));
+    expect(legacy.format).toBe('legacy');
+    const zipFile = join(home, 'lstm_fwd_zip.pth');
+    await saveTorch({ model: legacy.stateDict('model'), opt: { step: 1 } }, zipFile);
+    expect((await loadTorch(zipFile)).format).toBe('zip');
+    const a = await languageModelLearner(dls, AWDLSTM, { pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'itos_wt103.pkl')], config });
+    const b = await languageModelLearner(dls, AWDLSTM, { pretrainedFnames: [zipFile, join(dir, 'itos_wt103.pkl')], config });
+    const [sa, sb] = [a.model.stateDict(), b.model.stateDict()];
+    for (const k of Object.keys(sa)) expect(Array.from(await sb[k].data()), k).toEqual(Array.from(await sa[k].data()));
+    tf.dispose([...Object.values(sa), ...Object.values(sb)]);
+    a.dispose();
+    b.dispose();
   });
 
   it('a model of another size, or a vocab that is not a list of str, is a typed error naming the file', async () => {
