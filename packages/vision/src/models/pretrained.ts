@@ -92,12 +92,19 @@ export async function resolvePretrained(source: PretrainedSource, opts: Pretrain
   return source;
 }
 
-/** Whether a file is a PyTorch checkpoint (zip or legacy pickle) rather than safetensors, by its first bytes. */
+/**
+ * Whether a file is a PyTorch checkpoint rather than safetensors: by its name (`.pth`, `.pt`, `.bin`, `.ckpt` vs
+ * `.safetensors`), else by its first bytes: a zip (`PK\x03\x04`) or torch.save's legacy magic-number pickle
+ * (`\x80\x02\x8a\x0a`), each of which would be a header length over 60 MB for safetensors.
+ */
 async function isTorchFile(path: string): Promise<boolean> {
+  if (/\.safetensors$/i.test(path)) return false;
+  if (/\.(pth|pt|bin|ckpt)$/i.test(path)) return true;
   const fh = await open(path, 'r');
   try {
-    const { bytesRead, buffer } = await fh.read(Buffer.alloc(2), 0, 2, 0);
-    return bytesRead === 2 && ((buffer[0] === 0x50 && buffer[1] === 0x4b) || buffer[0] === 0x80);
+    const { bytesRead, buffer: b } = await fh.read(Buffer.alloc(4), 0, 4, 0);
+    if (bytesRead < 4) return false;
+    return (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) || (b[0] === 0x80 && b[1] === 0x02 && b[2] === 0x8a && b[3] === 0x0a);
   } finally {
     await fh.close();
   }
