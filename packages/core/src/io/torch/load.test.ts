@@ -166,6 +166,30 @@ describe('loadTorch: hostile and broken files', () => {
   });
 });
 
+describe('loadTorch: resource bombs', () => {
+  it('a stride-0 view that would expand a 6-element storage to 10^9 elements, and a deflate bomb, are refused', async () => {
+    const files = unzipSync(new Uint8Array(await readFile(`${TORCH_FIXTURES}mixed_zip.pth`)));
+    // f32's size (2, 3) → (2, 500000000) with stride (3, 0): BININT 500000000 in place of BININT1 3 is longer, so
+    // rewrite size and stride tuples by hand: TUPLE2 of (K 2, J 500000000), TUPLE2 of (K 3, K 0).
+    const pkl = files['mixed_zip/data.pkl'];
+    const at = pkl.findIndex((_, i) => pkl[i] === 0x4b && pkl[i + 1] === 2 && pkl[i + 2] === 0x4b && pkl[i + 3] === 3 && pkl[i + 4] === 0x86);
+    expect(at).toBeGreaterThan(0);
+    const size = [0x4b, 2, 0x4a, ...new Uint8Array(new Int32Array([500_000_000]).buffer), 0x86];
+    const out = new Uint8Array(pkl.length + 3);
+    out.set(pkl.subarray(0, at));
+    out.set(size, at);
+    out.set(pkl.subarray(at + 5), at + size.length);
+    // the stride tuple (K 3, K 1) that follows → (K 3, K 0)
+    const st = out.findIndex((_, i) => i > at && out[i] === 0x4b && out[i + 1] === 3 && out[i + 2] === 0x4b && out[i + 3] === 1);
+    out[st + 3] = 0;
+    files['mixed_zip/data.pkl'] = out;
+    expect(() => parseTorch(zipSync(files, { level: 0 }), 'bomb.pth')).toThrow(/bomb\.pth: tensor 'state_dict\.f32' of shape \[2,500000000\] has 1000000000 elements over a storage of 6: refusing to expand it/);
+    // A record that deflates 50 MB of zeros: claims far more than 1000× its compressed size.
+    const deflated = zipSync({ 'archive/data.pkl': [new Uint8Array(50 << 20), { level: 9 }] });
+    expect(() => parseTorch(deflated, 'zipbomb.pth')).toThrow(/zipbomb\.pth: record 'archive\/data\.pkl' claims to inflate \d+ bytes to 52428800/);
+  });
+});
+
 describe('the pickle VM', () => {
   // Bytes of `pickle.dumps(obj, protocol)` from CPython 3.11.
   const hex = (s: string) => Uint8Array.from(s.match(/../g)!.map((h) => parseInt(h, 16)));

@@ -253,11 +253,15 @@ function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
   try {
     unzipSync(buf, {
       filter: (f) => {
+        // torch.save stores records uncompressed; a compressed one may not claim to inflate beyond reason.
+        if (f.compression !== 0 && f.originalSize > Math.max(1000 * f.size, 1 << 20))
+          throw new TorchCheckpointError(file, `record '${f.name}' claims to inflate ${f.size} bytes to ${f.originalSize}: refusing it`, f.name);
         entries.set(f.name, f.originalSize);
         return false;
       },
     });
   } catch (e) {
+    if (e instanceof TorchCheckpointError) throw e;
     zipFail(e);
   }
   const pkls = [...entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));

@@ -139,6 +139,9 @@ export function gatherTensor(file: string, name: string, storage: TorchStorage, 
       `tensor '${name}' of shape [${shape}] (offset ${offset}, stride [${stride}]) needs ${last + 1} elements of storage '${storage.key}', which holds ${storage.numel}: truncated or corrupt`,
       name,
     );
+  // Stride-0 (expanded) views are legal, but a few bytes must not become gigabytes: cap the expansion.
+  if (numel > Math.max(16 * storage.numel, 1 << 20))
+    throw new TorchCheckpointError(file, `tensor '${name}' of shape [${shape}] has ${numel} elements over a storage of ${storage.numel}: refusing to expand it`, name);
   if (numel === 0) return decodeRun(bytes, storage.dtype, base, 0);
   // Contiguous (row-major strides, ignoring size-1 dimensions): one run.
   let expect = 1;
