@@ -58,7 +58,7 @@ export async function exportLearner(learn: Learner, stem: string): Promise<{ jso
   const sd = learn.model.stateDict();
   let bytes: Uint8Array;
   try {
-    bytes = serializeSafetensors(sd, { metadata: { format: 'tfai-weights' }, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
+    bytes = await serializeSafetensors(sd, { metadata: { format: 'tfai-weights' }, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
   } finally {
     tf.dispose(Object.values(sd));
   }
