@@ -168,7 +168,7 @@ export async function diagnose(): Promise<DoctorReport> {
   else if (!report.webgpu.adapter) advice.push(`WebGPU backend: ${driverAdvice()}`);
   else if (report.webgpu.adapter.software) {
     advice.push(
-      `WebGPU: only a software adapter (${report.webgpu.adapter.description || report.webgpu.adapter.device}), slower than wasm: used only with TFAI_BACKEND=webgpu. for a GPU, ${gpuDriverAdvice()}`,
+      `WebGPU: only a software adapter (${report.webgpu.adapter.description || report.webgpu.adapter.device}), slower than wasm: used only with TFAI_BACKEND=webgpu. For a GPU, ${gpuDriverAdvice()}`,
     );
   }
   const wasm = byName('wasm');
