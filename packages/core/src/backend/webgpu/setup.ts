@@ -240,8 +240,3 @@ export async function setupWebGPU(): Promise<WebGPUAdapterReport> {
   if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs-backend-webgpu failed to initialise on the adapter Dawn gave');
   return probe.adapter;
 }
-
-/** The adapter the webgpu backend runs on, once {@link probeWebGPU} found one. */
-export async function webgpuAdapter(): Promise<WebGPUAdapterReport | undefined> {
-  return probed ? (await probed).adapter : undefined;
-}
