@@ -1,12 +1,13 @@
-// Times one training step of one benchmark model on wasm in this process and prints `RESULT {json}`, as
+// Times one training step of one benchmark model on wasm (or BACKEND=webgpu) in this process and prints `RESULT {json}`, as
 // ../shared/reference/torch/bench.py does for PyTorch. run.ts starts one such process per model and thread count
 // (a model that exhausts wasm's heap then fails alone, and each process's peak RSS is its model's).
-// Env: MODEL=resnet18|tabular|lstm, THREADS (wasm threads, default 1), HIDDEN (LSTM, default 1152), WARM (2), STEPS (5).
+// Env: MODEL=resnet18|tabular|lstm, BACKEND=wasm|webgpu (default wasm), THREADS (wasm threads, default 1),
+// HIDDEN (LSTM, default 1152), WARM (2), STEPS (5).
 // Run from packages/core: `MODEL=tabular node --import tsx bench/measure.ts`.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { Adam, getBackend, manualSeed, numParams, setBackend } from '../src/index.js';
+import { Adam, getBackend, manualSeed, numParams, setBackend, webgpuAdapterInfo } from '../src/index.js';
 import { wasmThreadCount } from '../src/backend/wasm/threads.js';
 import { MODEL_NAMES, buildBenchModel, type ModelName } from './models.js';
 
@@ -41,6 +42,8 @@ export interface MeasureResult {
   total_s: number;
   /** `os.loadavg()` at the end (other processes on the same cores make absolute times noisy). */
   loadavg: number[];
+  /** webgpu: the adapter (vendor, architecture, description, software or not). */
+  adapter?: { vendor: string; architecture: string; description: string; software: boolean };
 }
 
 const env = (k: string, d: string) => process.env[k] ?? d;
@@ -53,7 +56,7 @@ function wasmHeapBytes(): number | null {
 
 /**
  * Builds `name` and times WARM + STEPS training steps (forward, backward, Adam as torch.optim.Adam(lr=1e-3)), as
- * Learner's training step does: `tf.variableGrads` of the loss, `opt.step(grads)`, a `dataSync` of the loss so the
+ * Learner's training step does: `tf.variableGrads` of the loss, `opt.step(grads)`, an awaited read of the loss so the
  * step is finished, and disposal of the gradients.
  * @example
  * ```ts
@@ -61,19 +64,20 @@ function wasmHeapBytes(): number | null {
  * r.median_ms;
  * ```
  */
-async function measure(name: ModelName, o: { threads: number; hidden: number; warm: number; steps: number }): Promise<MeasureResult> {
+async function measure(name: ModelName, o: { backend: 'wasm' | 'webgpu'; threads: number; hidden: number; warm: number; steps: number }): Promise<MeasureResult> {
   const t00 = performance.now();
-  await setBackend('wasm', { threads: o.threads });
+  if (o.backend === 'wasm') await setBackend('wasm', { threads: o.threads });
+  else await setBackend(o.backend);
   manualSeed(0);
   const b = buildBenchModel(name, o.hidden);
   b.model.train();
   // torch.optim.Adam's hyper-parameters (fastai's defaults would add weight decay and eps 1e-5).
   const opt = new Adam([b.model.parameters()], { lr: 1e-3, mom: 0.9, sqrMom: 0.999, eps: 1e-8, wd: 0 });
   const vars = opt.trainableVariables();
-  const step = (): number => {
+  const step = async (): Promise<number> => {
     const { value, grads } = tf.variableGrads(b.loss, vars);
     opt.step(grads);
-    const loss = value.dataSync()[0];
+    const loss = (await value.data())[0];
     tf.dispose([value, ...Object.values(grads)]);
     return loss;
   };
@@ -84,14 +88,14 @@ async function measure(name: ModelName, o: { threads: number; hidden: number; wa
   for (let i = 0; i < o.warm + o.steps; i++) {
     if (i === o.warm) before = tf.memory().numTensors;
     const t0 = performance.now();
-    lossLast = step();
+    lossLast = await step();
     const dt = performance.now() - t0;
     if (i === 0) lossFirst = lossLast;
     if (i >= o.warm) times.push(dt);
   }
   const leaked = tf.memory().numTensors - before;
   const resident = tf.memory().numBytes;
-  const profile = await tf.profile(() => void step());
+  const profile = await tf.profile(async () => void (await step()));
   const sorted = [...times].sort((a, b) => a - b);
   const med = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const result: MeasureResult = {
@@ -120,6 +124,8 @@ async function measure(name: ModelName, o: { threads: number; hidden: number; wa
     total_s: round1((performance.now() - t00) / 1000),
     loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100),
   };
+  const adapter = webgpuAdapterInfo();
+  if (o.backend === 'webgpu' && adapter) result.adapter = { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description, software: adapter.software };
   opt.dispose();
   b.dispose();
   return result;
@@ -128,7 +134,10 @@ async function measure(name: ModelName, o: { threads: number; hidden: number; wa
 // A script (run.ts imports only its types): measure, print, exit (pthread workers would otherwise linger).
 const name = env('MODEL', 'tabular') as ModelName;
 if (!MODEL_NAMES.includes(name)) throw new Error(`MODEL=${name} is not one of ${MODEL_NAMES.join(', ')}`);
+const backend = env('BACKEND', 'wasm');
+if (backend !== 'wasm' && backend !== 'webgpu') throw new Error(`BACKEND=${backend} is not wasm or webgpu`);
 const r = await measure(name, {
+  backend,
   threads: Number(env('THREADS', '1')),
   hidden: Number(env('HIDDEN', '1152')),
   warm: Number(env('WARM', '2')),

@@ -6,6 +6,8 @@
 // one right after the other so that load from other processes hits both alike.
 //
 // Env: BENCH_MODELS=resnet18,tabular,lstm  BENCH_THREADS=1,2 (wasm threads; PyTorch gets the same count)
+//      BENCH_BACKENDS=wasm (comma list of wasm, webgpu; webgpu is measured once per model, against PyTorch at the
+//      first thread count, or on CUDA with BENCH_TORCH_DEVICE=cuda, which needs PyTorch >= 2.0)
 //      LSTM_HIDDEN=1152 (comma list)  LSTM_FALLBACK_HIDDEN=256 (measured too when a hidden size fails on wasm)
 //      BENCH_TIMEOUT_S=900 (per measurement, each side)  WARM=2  STEPS=5  LSTM_WARM, LSTM_STEPS (default WARM, STEPS)
 //      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
@@ -23,6 +25,8 @@ const list = (k: string, d: string) => env(k, d).split(',').map((s) => s.trim())
 
 const MODELS = list('BENCH_MODELS', MODEL_NAMES.join(',')) as ModelName[];
 const THREADS = list('BENCH_THREADS', '1,2').map(Number);
+const BACKENDS = list('BENCH_BACKENDS', 'wasm') as ('wasm' | 'webgpu')[];
+const TORCH_DEVICE = env('BENCH_TORCH_DEVICE', 'cpu');
 const HIDDENS = list('LSTM_HIDDEN', '1152').map(Number);
 const FALLBACK_HIDDEN = Number(env('LSTM_FALLBACK_HIDDEN', '256'));
 const TIMEOUT_S = Number(env('BENCH_TIMEOUT_S', '900'));
@@ -39,6 +43,8 @@ const CORE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
 for (const m of MODELS) if (!MODEL_NAMES.includes(m)) throw new Error(`BENCH_MODELS: '${m}' is not one of ${MODEL_NAMES.join(', ')}`);
 for (const t of THREADS) if (!Number.isInteger(t) || t < 1) throw new Error(`BENCH_THREADS: '${t}' is not a positive integer`);
+for (const b of BACKENDS) if (b !== 'wasm' && b !== 'webgpu') throw new Error(`BENCH_BACKENDS: '${b}' is not wasm or webgpu`);
+if (TORCH_DEVICE !== 'cpu' && TORCH_DEVICE !== 'cuda') throw new Error(`BENCH_TORCH_DEVICE: '${TORCH_DEVICE}' is not cpu or cuda`);
 
 /** bench.py's RESULT line, plus the process's peak RSS. */
 interface TorchResult {
@@ -56,6 +62,7 @@ type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
 
 interface Row {
   round: number;
+  backend: 'wasm' | 'webgpu';
   model: ModelName;
   hidden?: number;
   threads: number;
@@ -81,10 +88,10 @@ function failure(r: ReturnType<typeof spawnSync>, what: string, timeoutS?: numbe
   return `${what}: exit ${r.status ?? r.signal}${tail ? ` — ${tail}` : ''}`;
 }
 
-function runTfai(model: ModelName, threads: number, hidden: number): Outcome<MeasureResult> {
+function runTfai(backend: 'wasm' | 'webgpu', model: ModelName, threads: number, hidden: number): Outcome<MeasureResult> {
   const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('measure.ts', import.meta.url))], {
     cwd: CORE_DIR,
-    env: { ...process.env, MODEL: model, THREADS: String(threads), HIDDEN: String(hidden), ...stepsOf(model), TFAI_BACKEND: 'wasm' },
+    env: { ...process.env, MODEL: model, THREADS: String(threads), HIDDEN: String(hidden), ...stepsOf(model), TFAI_BACKEND: backend, BACKEND: backend },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: TIMEOUT_S * 1000,
@@ -105,6 +112,7 @@ function torchMissing(): string | undefined {
 /** Runs bench.py unchanged in a Python that then prints its peak RSS (ru_maxrss, KB on Linux) and the BLAS it loaded. */
 const TORCH_WRAPPER = [
   'import resource, runpy, sys',
+  ...(TORCH_DEVICE === 'cuda' ? ['import torch', "torch.set_default_device('cuda')"] : []),
   'sys.argv = [sys.argv[1]]',
   "runpy.run_path(sys.argv[0], run_name='__main__')",
   "print('MAXRSS_KB', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)",
@@ -167,15 +175,15 @@ const fmt = (v: number | undefined | null, d = 1) => (v === undefined || v === n
 const mb = (v: number | undefined | null) => (v === undefined || v === null ? '—' : `${(v / 2 ** 20).toFixed(0)}`);
 
 function table(rows: Row[]): string {
-  const head = '| round | model | threads | tfai ms | torch ms | ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch |';
+  const head = '| round | backend | model | threads | tfai ms | torch ms | ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch |';
   const lines = rows.map((r) => {
     const t = r.tfai.ok ? r.tfai.result : undefined;
     const p = r.torch.ok ? r.torch.result : undefined;
     const name = r.model === 'lstm' ? `lstm h${r.hidden}` : r.model;
     const tms = t ? fmt(t.median_ms) : 'failed';
-    return `| ${r.round} | ${name} | ${t?.threads ?? r.threads} | ${tms} | ${p ? fmt(p.median_ms) : 'n/a'} | ${fmt(r.ratio, 3)} | ${mb(t?.peak_tensor_bytes)} | ${mb(t?.wasm_heap_bytes)} | ${mb(t?.max_rss_bytes)} | ${mb(p?.max_rss_bytes)} | ${fmt(t?.loadavg[0])}/${fmt((p?.loadavg as number[] | undefined)?.[0])} |`;
+    return `| ${r.round} | ${r.backend} | ${name} | ${t?.threads ?? r.threads} | ${tms} | ${p ? fmt(p.median_ms) : 'n/a'} | ${fmt(r.ratio, 3)} | ${mb(t?.peak_tensor_bytes)} | ${mb(t?.wasm_heap_bytes)} | ${mb(t?.max_rss_bytes)} | ${mb(p?.max_rss_bytes)} | ${fmt(t?.loadavg[0])}/${fmt((p?.loadavg as number[] | undefined)?.[0])} |`;
   });
-  return [head, `|${'---|'.repeat(11)}`, ...lines].join('\n');
+  return [head, `|${'---|'.repeat(12)}`, ...lines].join('\n');
 }
 
 const started = new Date();
@@ -185,21 +193,21 @@ if (skipTorch) log(`bench: PyTorch side skipped: ${skipTorch}`);
 else log(`bench: PyTorch BLAS: ${TORCH_BLAS_DIR || "the system's libblas.so.3"}`);
 const rows: Row[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
-  for (const threads of THREADS) {
+  for (const [backend, threads] of BACKENDS.flatMap((b) => (b === 'wasm' ? THREADS : THREADS.slice(0, 1)).map((t) => [b, t] as const))) {
     for (const model of MODELS) {
       const hiddens = model === 'lstm' ? [...HIDDENS] : [0];
       for (let k = 0; k < hiddens.length; k++) {
         const hidden = hiddens[k];
-        const label = `${model}${model === 'lstm' ? ` hidden ${hidden}` : ''}, ${threads} thread(s), round ${round}`;
+        const label = `${backend} ${model}${model === 'lstm' ? ` hidden ${hidden}` : ''}, ${threads} thread(s), round ${round}`;
         log(`bench: ${label}: tfai…`);
-        const tfai = runTfai(model, threads, hidden || 1152);
+        const tfai = runTfai(backend, model, threads, hidden || 1152);
         log(`bench: ${label}: tfai ${tfai.ok ? `${tfai.result.median_ms} ms (threads in use: ${tfai.result.threads})` : tfai.error}`);
         const torch = skipTorch ? { ok: false as const, skipped: skipTorch } : runTorch(model, threads, hidden || 1152);
         if (!skipTorch) log(`bench: ${label}: pytorch ${torch.ok ? `${torch.result.median_ms} ms` : 'error' in torch ? torch.error : ''}`);
         const ratio = tfai.ok && torch.ok ? Math.round((torch.result.median_ms / tfai.result.median_ms) * 1000) / 1000 : null;
-        rows.push({ round, model, ...(model === 'lstm' ? { hidden } : {}), threads, tfai, torch, ratio });
+        rows.push({ round, backend, model, ...(model === 'lstm' ? { hidden } : {}), threads, tfai, torch, ratio });
         if (model === 'lstm' && !tfai.ok && !hiddens.includes(FALLBACK_HIDDEN)) {
-          log(`bench: lstm hidden ${hidden} failed on wasm; measuring hidden ${FALLBACK_HIDDEN} too`);
+          log(`bench: lstm hidden ${hidden} failed on ${backend}; measuring hidden ${FALLBACK_HIDDEN} too`);
           hiddens.push(FALLBACK_HIDDEN);
         }
       }
@@ -216,7 +224,7 @@ function summarize(rows: Row[]) {
   };
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
-    const key = `${r.model}${r.hidden ? ` h${r.hidden}` : ''} @${r.threads}`;
+    const key = `${r.backend} ${r.model}${r.hidden ? ` h${r.hidden}` : ''} @${r.threads}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   return [...groups.entries()].map(([key, rs]) => {
@@ -232,7 +240,7 @@ function summarize(rows: Row[]) {
 }
 
 const report = {
-  bench: '@tfai/core training step (forward, backward, Adam lr 1e-3) on wasm vs PyTorch, ../shared/reference/torch/bench.py',
+  bench: `@tfai/core training step (forward, backward, Adam lr 1e-3) on ${BACKENDS.join(', ')} vs PyTorch (${TORCH_DEVICE}), ../shared/reference/torch/bench.py`,
   goal: 'ratio = torch_ms / tfai_ms >= 0.5 (half of PyTorch speed on the same cores)',
   started: started.toISOString(),
   finished: new Date().toISOString(),
@@ -240,6 +248,8 @@ const report = {
   config: {
     models: MODELS,
     threads: THREADS,
+    backends: BACKENDS,
+    torch_device: TORCH_DEVICE,
     lstm_hidden: HIDDENS,
     warm: Number(WARM),
     steps: Number(STEPS),

@@ -1,6 +1,8 @@
 // @tfai/core — public API. Explicit exports only.
-export { setBackend, ready, getBackend, availableBackends, backendAvailable, BackendUnavailableError, BACKEND_ORDER, BACKEND_PACKAGES } from './backend/backend.js';
+export { setBackend, ready, getBackend, availableBackends, backendAvailable, webgpuAdapterInfo, BackendUnavailableError, BACKEND_ORDER, BACKEND_PACKAGES } from './backend/backend.js';
 export type { BackendName, SetBackendOptions } from './backend/backend.js';
+export { probeWebGPU } from './backend/webgpu/setup.js';
+export type { WebGPUAdapterReport, WebGPUProbe } from './backend/webgpu/setup.js';
 export { TfaiError, StateDictMismatchError, SafetensorsError, PickleError, UnsafePickleError, TorchCheckpointError } from './errors.js';
 export { Module, Parameter, numParams } from './nn/module.js';
 export type { AnyModule, TorchLayout, ParamKind, HookHandle, ForwardHook, LayerInfo, StateDict, LoadStateDictOptions, NumParamsOptions, HostTensor, StateDictSource, StateDictInput } from './nn/module.js';

@@ -7,6 +7,7 @@ export type { LMConfig, LanguageModelOptions } from './models/language-model.js'
 export { SentenceEncoder, maskedConcatPool, LinBnDrop, PoolingLinearClassifier, getTextClassifier, awdLstmClasSplit } from './models/classifier.js';
 export type { ClasConfig, TextClassifierOptions } from './models/classifier.js';
 export { padChunk, padInputChunk } from './data/pad-chunk.js';
+export { textBatch, prepareTextBatch } from './models/text-batch.js';
 export type { PadChunkOptions } from './data/pad-chunk.js';
 export { LMDataLoader } from './data/lm-dataloader.js';
 export type { LMDataLoaderOptions } from './data/lm-dataloader.js';

@@ -2,15 +2,36 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { WEBGPU_PACKAGES, gpuDevicePresent, probeWebGPU, webgpuInstalled, type WebGPUAdapterReport } from './webgpu/setup.js';
 
-/** The backends tfai can run on, best first. `tensorflow` is native CPU (`@tensorflow/tfjs-node`). */
-export type BackendName = 'cuda' | 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * The backends tfai can run on, best first. `tensorflow` is native CPU (`@tensorflow/tfjs-node`); `webgpu` is
+ * tfjs's WebGPU backend on Dawn (npm `webgpu`), on the vendor's Vulkan, Metal or D3D12 driver.
+ */
+export type BackendName = 'cuda' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 
-export const BACKEND_ORDER: readonly BackendName[] = ['cuda', 'tensorflow', 'wasm', 'cpu'];
+/**
+ * The automatic choice's order. `webgpu` counts only on a hardware adapter: a software one (Mesa's llvmpipe)
+ * is used only when asked for by name.
+ *
+ * @example
+ * ```ts
+ * BACKEND_ORDER; // ['cuda', 'webgpu', 'tensorflow', 'wasm', 'cpu']
+ * ```
+ */
+export const BACKEND_ORDER: readonly BackendName[] = ['cuda', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
-/** The npm package that provides each backend. */
+/**
+ * The npm package that provides each backend (webgpu also needs `webgpu`, Dawn's Node bindings).
+ *
+ * @example
+ * ```ts
+ * BACKEND_PACKAGES.webgpu; // '@tensorflow/tfjs-backend-webgpu'
+ * ```
+ */
 export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = {
   cuda: '@tensorflow/tfjs-node-gpu',
+  webgpu: '@tensorflow/tfjs-backend-webgpu',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs',
@@ -67,11 +88,27 @@ export function backendAvailable(name: BackendName): boolean {
     case 'cuda':
     case 'tensorflow':
       return nativeBindingPresent(BACKEND_PACKAGES[name]);
+    case 'webgpu':
+      return webgpuInstalled();
     case 'wasm':
       return packageDir(BACKEND_PACKAGES.wasm) !== undefined;
     case 'cpu':
       return true;
   }
+}
+
+/**
+ * The automatic choice: the first of {@link BACKEND_ORDER} that is installed, where `webgpu` counts only when
+ * Dawn gives a hardware adapter (asked only where a GPU device exists: {@link gpuDevicePresent}).
+ */
+async function automaticBackend(): Promise<BackendName> {
+  for (const name of availableBackends()) {
+    if (name !== 'webgpu') return name;
+    if (!gpuDevicePresent() && process.env.TFAI_WEBGPU_PROBE !== '1') continue;
+    const { adapter } = await probeWebGPU();
+    if (adapter && !adapter.software) return name;
+  }
+  return 'cpu';
 }
 
 /** The backends whose packages are installed here, best first. */
@@ -87,16 +124,25 @@ function parseBackendName(value: string, source: string): BackendName {
 
 let active: BackendName | undefined;
 let pending: Promise<BackendName> | undefined;
+let webgpu: WebGPUAdapterReport | undefined;
 
 async function activate(name: BackendName, opts: SetBackendOptions): Promise<void> {
   if (!backendAvailable(name)) {
     throw new BackendUnavailableError(
       name,
-      `backend '${name}' is not installed: run \`npm install ${BACKEND_PACKAGES[name]}\`` +
+      `backend '${name}' is not installed: run \`npm install ${name === 'webgpu' ? WEBGPU_PACKAGES.join(' ') : BACKEND_PACKAGES[name]}\`` +
         (name === 'cuda' ? ' (needs CUDA 11.2 and cuDNN 8.1; its install downloads libtensorflow)' : ''),
     );
   }
   switch (name) {
+    case 'webgpu':
+      try {
+        const { setupWebGPU } = await import('./webgpu/setup.js');
+        webgpu = await setupWebGPU();
+      } catch (e) {
+        throw new BackendUnavailableError(name, `webgpu: ${(e as Error).message}`);
+      }
+      break;
     case 'cuda':
     case 'tensorflow':
       // Registers the 'tensorflow' backend and its kernels with the one shared tfjs engine.
@@ -119,8 +165,9 @@ async function activate(name: BackendName, opts: SetBackendOptions): Promise<voi
 
 /**
  * Chooses the backend tfai computes on. With no name: `TFAI_BACKEND` if set, else the best installed one
- * (CUDA, native CPU, wasm, pure-JS cpu). A backend asked for by name that isn't installed is an error
- * naming the package to install.
+ * (CUDA, WebGPU on a hardware adapter, native CPU, wasm, pure-JS cpu). A backend asked for by name that isn't
+ * installed, or `webgpu` where Dawn finds no adapter, is an error naming what to install. `webgpu` asked for by
+ * name runs on whatever adapter Dawn gives, a software one included ({@link webgpuAdapterInfo} says which).
  *
  * @example
  * ```ts
@@ -134,7 +181,7 @@ export async function setBackend(name?: BackendName, opts: SetBackendOptions = {
   let choice: BackendName;
   if (name) choice = parseBackendName(name, 'setBackend');
   else if (fromEnv) choice = parseBackendName(fromEnv, 'TFAI_BACKEND');
-  else choice = availableBackends()[0] ?? 'cpu';
+  else choice = await automaticBackend();
   const threadsAsked = choice === 'wasm' && opts.threads !== undefined;
   if (active === choice && tf.getBackend() === backendEngineName(choice) && !threadsAsked) return choice;
   const run = (pending ?? Promise.resolve(active as BackendName)).catch(() => active as BackendName).then(async () => {
@@ -164,6 +211,20 @@ export async function ready(): Promise<BackendName> {
 
 function backendEngineName(name: BackendName): string {
   return name === 'cuda' ? 'tensorflow' : name;
+}
+
+/**
+ * The adapter the webgpu backend runs on (vendor, architecture, whether it is software, limits), once
+ * `setBackend('webgpu')` succeeded; undefined before.
+ *
+ * @example
+ * ```ts
+ * await setBackend('webgpu');
+ * const a = webgpuAdapterInfo();   // { vendor: 'nvidia', architecture: 'ampere', software: false, … }
+ * ```
+ */
+export function webgpuAdapterInfo(): WebGPUAdapterReport | undefined {
+  return webgpu;
 }
 
 /** The backend in use, or undefined before the first {@link ready}/{@link setBackend}. */

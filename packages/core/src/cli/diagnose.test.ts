@@ -7,12 +7,26 @@ describe('tfai doctor', () => {
     const r = await diagnose();
     expect(r.node.version).toBe(process.version);
     expect(r.node.supported).toBe(true);
-    expect(r.backends.map((b) => b.name)).toEqual(['cuda', 'tensorflow', 'wasm', 'cpu']);
+    expect(r.backends.map((b) => b.name)).toEqual(['cuda', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
     expect(r.active).toBe(getBackend());
     expect(r.backends.find((b) => b.name === r.active)?.installed).toBe(true);
     if (process.platform === 'linux') expect(Object.keys(r.cuda.found)).toEqual([...CUDA_LIBRARIES]);
     const text = formatDoctorReport(r);
     expect(text).toContain(`← active`);
     for (const b of r.backends.filter((x) => !x.installed)) expect(r.advice.join('\n')).toContain(b.name === 'cuda' ? 'CUDA' : b.package);
+  });
+
+  it('shows the WebGPU adapter with its limits, or which Vulkan driver to install where Dawn finds none', async () => {
+    const r = await diagnose();
+    const text = formatDoctorReport(r);
+    expect(text).toContain('WebGPU (Dawn');
+    if (r.webgpu.adapter) {
+      expect(text).toContain(`adapter  ${r.webgpu.adapter.vendor}`);
+      expect(text).toMatch(/limits {3}maxBufferSize \d+/);
+      if (r.webgpu.adapter.software) expect(r.advice.join('\n')).toMatch(/only a software adapter.*Vulkan driver/);
+    } else if (r.backends[1].installed && process.platform === 'linux') {
+      expect(r.webgpu.error).toMatch(/mesa-vulkan-drivers/);
+      expect(r.advice.join('\n')).toContain('bookworm-backports');
+    }
   });
 });

@@ -1,10 +1,12 @@
 // `tfai doctor`'s checks as a function: Node version, which backends are installed and which one is active,
-// and whether the CUDA libraries @tensorflow/tfjs-node-gpu needs can be found, with how to install what is missing.
+// whether the CUDA libraries @tensorflow/tfjs-node-gpu needs can be found, which WebGPU adapter Dawn gives (and
+// which Vulkan driver to install where it gives none), with how to install what is missing.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BACKEND_ORDER, BACKEND_PACKAGES, backendAvailable, setBackend, type BackendName } from '../backend/backend.js';
+import { driverAdvice, gpuDriverAdvice, probeWebGPU, vulkanDrivers, webgpuInstalled, type WebGPUAdapterReport } from '../backend/webgpu/setup.js';
 
 /**
  * The shared libraries libtensorflow 2.9.1 (inside tfjs-node-gpu 4.22) opens: CUDA 11.2 and cuDNN 8.1, plus the
@@ -39,6 +41,8 @@ export interface DoctorReport {
   active?: BackendName;
   activeError?: string;
   cuda: { found: Record<string, string | null>; otherVersions: string[]; nvidiaSmi: boolean };
+  /** The WebGPU adapter Dawn gives (or why none), and the Vulkan drivers installed (Linux). */
+  webgpu: { adapter?: WebGPUAdapterReport; error?: string; vulkanDrivers: string[] };
   /** What to run to get what is missing. */
   advice: string[];
 }
@@ -105,11 +109,23 @@ export async function diagnose(): Promise<DoctorReport> {
     return status;
   });
 
-  const report: DoctorReport = { node, platform: `${process.platform}-${process.arch}`, backends, cuda: { found: {}, otherVersions: [], nvidiaSmi: hasCommand('nvidia-smi') }, advice: [] };
+  const report: DoctorReport = {
+    node,
+    platform: `${process.platform}-${process.arch}`,
+    backends,
+    cuda: { found: {}, otherVersions: [], nvidiaSmi: hasCommand('nvidia-smi') },
+    webgpu: { vulkanDrivers: process.platform === 'linux' ? vulkanDrivers() : [] },
+    advice: [],
+  };
   try {
     report.active = await setBackend();
   } catch (e) {
     report.activeError = (e as Error).message;
+  }
+  if (webgpuInstalled()) {
+    const probe = await probeWebGPU();
+    if (probe.adapter) report.webgpu.adapter = probe.adapter;
+    if (probe.error) report.webgpu.error = probe.error;
   }
 
   if (process.platform === 'linux') {
@@ -125,8 +141,9 @@ export async function diagnose(): Promise<DoctorReport> {
 
   const advice = report.advice;
   if (node.note) advice.push(`${node.note} (e.g. \`nvm install 22\`)`);
-  const gpu = backends[0];
-  const native = backends[1];
+  const byName = (n: BackendName): BackendStatus => backends.find((b) => b.name === n)!;
+  const gpu = byName('cuda');
+  const native = byName('tensorflow');
   if (!native.installed) {
     advice.push(
       native.version
@@ -146,7 +163,16 @@ export async function diagnose(): Promise<DoctorReport> {
   } else if (!gpu.installed) {
     advice.push(`CUDA libraries found: \`npm install ${gpu.package}\` to train on the GPU`);
   }
-  if (!backends[2].installed) advice.push(`wasm backend: \`npm install ${backends[2].package}\``);
+  const webgpu = byName('webgpu');
+  if (!webgpu.installed) advice.push(`WebGPU backend: \`npm install webgpu ${webgpu.package}\` (prebuilt for Linux, macOS and Windows; nothing downloads at install)`);
+  else if (!report.webgpu.adapter) advice.push(`WebGPU backend: ${driverAdvice()}`);
+  else if (report.webgpu.adapter.software) {
+    advice.push(
+      `WebGPU: only a software adapter (${report.webgpu.adapter.description || report.webgpu.adapter.device}), slower than wasm: used only with TFAI_BACKEND=webgpu. For a GPU, ${gpuDriverAdvice()}`,
+    );
+  }
+  const wasm = byName('wasm');
+  if (!wasm.installed) advice.push(`wasm backend: \`npm install ${wasm.package}\``);
   return report;
 }
 
@@ -173,6 +199,15 @@ export function formatDoctorReport(r: DoctorReport): string {
     if (r.cuda.otherVersions.length) lines.push(`  other versions found: ${r.cuda.otherVersions.join(', ')}`);
     lines.push(`  nvidia-smi: ${r.cuda.nvidiaSmi ? 'found' : 'not found'}`);
   }
+  lines.push(``, `WebGPU (Dawn's Node bindings, npm webgpu):`);
+  const a = r.webgpu.adapter;
+  if (a) {
+    lines.push(`  adapter  ${a.vendor || '?'} ${a.architecture || '?'} — ${a.description || a.device}${a.software ? '  (software: CPU emulation)' : '  (hardware)'}`);
+    const keys = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension'];
+    lines.push(`  limits   ${keys.filter((k) => k in a.limits).map((k) => `${k} ${a.limits[k]}`).join(', ')}`);
+    if (a.features.includes('shader-f16')) lines.push(`  features shader-f16${a.features.includes('timestamp-query') ? ', timestamp-query' : ''}`);
+  } else lines.push(`  no adapter: ${r.webgpu.error ?? 'not probed'}`);
+  if (r.webgpu.vulkanDrivers.length) lines.push(`  Vulkan drivers: ${r.webgpu.vulkanDrivers.map((f) => f.split('/').pop()).join(', ')}`);
   lines.push(``, r.advice.length ? 'To do:' : 'Nothing to do.');
   for (const a of r.advice) lines.push(`  - ${a}`);
   return lines.join('\n');

@@ -139,26 +139,27 @@ export interface SaveSafetensorsOptions {
   int64?: Iterable<string>;
 }
 
-/** Serialises tensors to safetensors bytes (reads their data: not for hot loops). */
-export function serializeSafetensors(tensors: StateDict, opts: SaveSafetensorsOptions = {}): Uint8Array {
+/** Serialises tensors to safetensors bytes (reads their data, awaited in one batch: not for hot loops). */
+export async function serializeSafetensors(tensors: StateDict, opts: SaveSafetensorsOptions = {}): Promise<Uint8Array> {
   const int64 = new Set(opts.int64 ?? []);
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
   if (opts.metadata) header.__metadata__ = opts.metadata;
   const chunks: Uint8Array[] = [];
   let offset = 0;
-  for (const name of names) {
+  const data = await Promise.all(names.map((n) => tensors[n].data()));
+  for (const [i, name] of names.entries()) {
     const t = tensors[name];
     let bytes: Uint8Array;
     let dtype: Dtype;
     if (t.dtype === 'float32') {
-      const d = t.dataSync() as Float32Array;
+      const d = data[i] as Float32Array;
       const out = new DataView(new ArrayBuffer(d.length * 4));
       for (let i = 0; i < d.length; i++) out.setFloat32(i * 4, d[i], true);
       bytes = new Uint8Array(out.buffer);
       dtype = 'F32';
     } else if (t.dtype === 'int32' || t.dtype === 'bool') {
-      const d = t.dataSync() as Int32Array;
+      const d = data[i] as Int32Array;
       const wide = int64.has(name);
       const out = new DataView(new ArrayBuffer(d.length * (wide ? 8 : 4)));
       for (let i = 0; i < d.length; i++) {
@@ -215,5 +216,5 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
  * ```
  */
 export async function saveSafetensors(path: string, tensors: StateDict, opts: SaveSafetensorsOptions = {}): Promise<void> {
-  await atomicWrite(path, serializeSafetensors(tensors, opts));
+  await atomicWrite(path, await serializeSafetensors(tensors, opts));
 }

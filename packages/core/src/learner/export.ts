@@ -67,7 +67,7 @@ export async function exportLearner(learn: Learner, stem: string, opts: ExportLe
   let bytes: Uint8Array;
   let pthBytes: Uint8Array | undefined;
   try {
-    bytes = serializeSafetensors(sd, { metadata: { format: 'tfai-weights' }, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
+    bytes = await serializeSafetensors(sd, { metadata: { format: 'tfai-weights' }, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
     if (opts.pth) pthBytes = await serializeTorch(sd, { archiveName: basename(clean).replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive' });
   } finally {
     tf.dispose(Object.values(sd));

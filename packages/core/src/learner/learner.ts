@@ -537,7 +537,7 @@ export class Learner {
       this.model.loadStateDict(model, { strict: opts.strict ?? true });
       if ((opts.withOpt ?? true) && metadata.opt_hypers) {
         const opt = this.ensureOptimizer();
-        opt.loadStateDict({ hypers: JSON.parse(metadata.opt_hypers) as Hypers[], state: optState });
+        await opt.loadStateDict({ hypers: JSON.parse(metadata.opt_hypers) as Hypers[], state: optState });
       }
     } finally {
       tf.dispose(Object.values(tensors));

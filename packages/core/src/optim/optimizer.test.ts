@@ -197,7 +197,7 @@ describe('Optimizer', () => {
     ps.forEach((p) => p.variable.dispose());
   });
 
-  it('round-trips its state: a copy loaded from stateDict() takes the same next step', () => {
+  it('round-trips its state: a copy loaded from stateDict() takes the same next step', async () => {
     const a = makeParams();
     const b = makeParams();
     const optA = new Adam([a.slice(0, 2), a.slice(2)], { lr: 0.01 });
@@ -212,7 +212,7 @@ describe('Optimizer', () => {
     expect(Object.keys(sd.state).sort()).toEqual(
       ['0.0', '0.1', '1.0'].flatMap((k) => [`${k}.grad_avg`, `${k}.sqr_avg`, `${k}.step`]).sort(),
     );
-    optB.loadStateDict(sd);
+    await optB.loadStateDict(sd);
     expect(optB.hypers).toEqual(optA.hypers);
     tf.dispose(Object.values(sd.state));
     const ga = gradsFor(a, 3);
@@ -224,8 +224,8 @@ describe('Optimizer', () => {
 
     const bad = optA.stateDict();
     bad.state['0.0.bogus'] = tf.zeros([1]);
-    expect(() => optB.loadStateDict(bad)).toThrow(/unexpected key 0.0.bogus/);
-    expect(() => optB.loadStateDict({ hypers: bad.hypers.slice(1), state: {} })).toThrow(OptimizerError);
+    await expect(optB.loadStateDict(bad)).rejects.toThrow(/unexpected key 0.0.bogus/);
+    await expect(optB.loadStateDict({ hypers: bad.hypers.slice(1), state: {} })).rejects.toThrow(OptimizerError);
     tf.dispose(Object.values(bad.state));
     for (const o of [optA, optB]) o.dispose();
     [...a, ...b].forEach((p) => p.variable.dispose());

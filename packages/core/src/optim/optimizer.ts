@@ -242,9 +242,10 @@ export abstract class Optimizer {
   /**
    * Restores what {@link stateDict} returned (the tensors are copied; the caller keeps them). Everything is
    * checked first: wrong group count, unknown keys, wrong shapes or incomplete state throw
-   * {@link OptimizerError} and leave the optimizer unchanged.
+   * {@link OptimizerError} and leave the optimizer unchanged. Async: the step counts are read back (awaited, in
+   * one batch) from their tensors.
    */
-  loadStateDict(sd: OptimizerStateDict): void {
+  async loadStateDict(sd: OptimizerStateDict): Promise<void> {
     const len = this.paramGroups.length;
     if (!sd || !Array.isArray(sd.hypers) || sd.hypers.length !== len)
       throw new OptimizerError(`optimizer state has ${sd?.hypers?.length} hyper-parameter groups, the optimizer has ${len}`);
@@ -276,13 +277,15 @@ export abstract class Optimizer {
       if (missing.length) problems.push(`${key} lacks ${missing.join(', ')}`);
     }
     if (problems.length) throw new OptimizerError(`optimizer state does not match: ${problems.join('; ')}`);
+    const stepTensors = [...byParam.values()].map((m) => m.get('step') as tf.Tensor);
+    const steps = await Promise.all(stepTensors.map(async (t) => Math.round((await t.data())[0])));
     this.clearState();
     this.paramGroups.forEach((g, i) => Object.assign(g, pickHypers(sd.hypers[i])));
+    let k = 0;
     for (const [key, m] of byParam) {
-      const st: ParamState = { step: 0, tensors: {} };
+      const st: ParamState = { step: steps[k++], tensors: {} };
       for (const [name, t] of m) {
-        if (name === 'step') st.step = Math.round(t.dataSync()[0]);
-        else st.tensors[name] = tf.keep(tf.tidy(() => tf.cast(t, 'float32').clone()));
+        if (name !== 'step') st.tensors[name] = tf.keep(tf.tidy(() => tf.cast(t, 'float32').clone()));
       }
       this.state.set(params.get(key) as Parameter, st);
     }

@@ -23,14 +23,14 @@ function vocabOf(model: EmbeddingDotBias, isItem: boolean): readonly string[] {
  * `movie_bias.argsort(descending=True)[:5]`.
  * @example
  * ```ts
- * topBiases(learn.model, { k: 5 });                 // best-liked lecturers whoever rates them
- * topBiases(learn.model, { k: 5, lowest: true });
+ * await topBiases(learn.model, { k: 5 });                 // best-liked lecturers whoever rates them
+ * await topBiases(learn.model, { k: 5, lowest: true });
  * ```
  */
-export function topBiases(model: EmbeddingDotBias, opts: { k?: number; isItem?: boolean; lowest?: boolean } = {}): Scored[] {
+export async function topBiases(model: EmbeddingDotBias, opts: { k?: number; isItem?: boolean; lowest?: boolean } = {}): Promise<Scored[]> {
   const isItem = opts.isItem ?? true;
   const vocab = vocabOf(model, isItem);
-  const b = (isItem ? model.iBias : model.uBias).weight.variable.dataSync();
+  const b = await (isItem ? model.iBias : model.uBias).weight.variable.data();
   const idx = vocab.map((_, i) => i).filter((i) => vocab[i] !== NA_CLASS);
   idx.sort((i, j) => (opts.lowest ? b[i] - b[j] : b[j] - b[i]));
   return idx.slice(0, opts.k ?? 5).map((i) => ({ name: vocab[i], score: b[i] }));
@@ -41,10 +41,10 @@ export function topBiases(model: EmbeddingDotBias, opts: { k?: number; isItem?: 
  * `#na#` left out), as the book's `nn.CosineSimilarity(dim=1)(movie_factors, movie_factors[idx][None])`.
  * @example
  * ```ts
- * mostSimilar(learn.model, '1002', { k: 3 }); // [{ name: '877', score: 0.81 }, …]
+ * await mostSimilar(learn.model, '1002', { k: 3 }); // [{ name: '877', score: 0.81 }, …]
  * ```
  */
-export function mostSimilar(model: EmbeddingDotBias, name: string | number, opts: { k?: number; isItem?: boolean } = {}): Scored[] {
+export async function mostSimilar(model: EmbeddingDotBias, name: string | number, opts: { k?: number; isItem?: boolean } = {}): Promise<Scored[]> {
   const isItem = opts.isItem ?? true;
   const vocab = vocabOf(model, isItem);
   const [target] = model.getIdx([name], isItem);
@@ -53,7 +53,7 @@ export function mostSimilar(model: EmbeddingDotBias, name: string | number, opts
     const unit = tf.div(w, tf.maximum(tf.norm(w, 'euclidean', 1, true), 1e-8));
     return tf.matMul(unit, tf.slice(unit, [target, 0], [1, -1]), false, true).reshape([-1]);
   });
-  const s = sims.dataSync();
+  const s = await sims.data();
   sims.dispose();
   const idx = vocab.map((_, i) => i).filter((i) => i !== target && vocab[i] !== NA_CLASS);
   idx.sort((i, j) => s[j] - s[i]);

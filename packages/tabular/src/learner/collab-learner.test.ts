@@ -93,7 +93,7 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
     expect(stranger.decoded as number).toBeGreaterThan(0);
   });
 
-  it('bias, weight, topBiases and mostSimilar (fastai book ch. 8) agree with the embedding tables', () => {
+  it('bias, weight, topBiases and mostSimilar (fastai book ch. 8) agree with the embedding tables', async () => {
     const m = learn.model;
     const items = dls.classes.item;
     const ib = m.iBias.weight.variable.dataSync();
@@ -108,16 +108,16 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
     expect(() => m.bias(['no such lecturer'])).toThrow(UnknownCategoryError);
     tf.dispose([bias, w]);
 
-    const top = topBiases(m, { k: 5 });
+    const top = await topBiases(m, { k: 5 });
     const byBias = items.map((name, i) => ({ name, score: ib[i] })).filter((o) => o.name !== '#na#').sort((a, b) => b.score - a.score);
     expect(top).toEqual(byBias.slice(0, 5));
-    expect(topBiases(m, { k: 3, lowest: true })).toEqual(byBias.slice(-3).reverse());
+    expect(await topBiases(m, { k: 3, lowest: true })).toEqual(byBias.slice(-3).reverse());
 
     const target = 17;
     const norm = (v: number[]) => Math.hypot(...v);
     const cos = iw.map((v) => v.reduce((s, x, k) => s + x * iw[target][k], 0) / (norm(v) * norm(iw[target])));
     const expected = items.map((name, i) => ({ name, score: cos[i] })).filter((o, i) => i !== target && o.name !== '#na#').sort((a, b) => b.score - a.score).slice(0, 3);
-    const similar = mostSimilar(m, items[target], { k: 3 });
+    const similar = await mostSimilar(m, items[target], { k: 3 });
     expect(similar.map((s) => s.name)).toEqual(expected.map((s) => s.name));
     similar.forEach((s, k) => expect(s.score).toBeCloseTo(expected[k].score, 5));
 
@@ -126,7 +126,7 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
     for (const r of readCsvRows(RATINGS)) if (r.is_valid === 'FALSE') counts.set(r.item, (counts.get(r.item) ?? 0) + 1);
     const most = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 200).map(([k]) => k);
     const f = m.weight(most);
-    const proj = pca(f, 3);
+    const proj = await pca(f, 3);
     expect(proj.shape).toEqual([200, 3]);
     const v = tf.tidy(() => tf.moments(proj, 0).variance.arraySync() as number[]);
     expect(v[0]).toBeGreaterThanOrEqual(v[1]);
@@ -140,7 +140,7 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
     const pairs = [[1, 1002], [1, 1050], [5, 3], ['nobody', 1002]];
     expect(await loaded.predictRows(pairs)).toEqual(await learn.predictRows(pairs));
     expect(loaded.model.yRange).toEqual([0, 5.5]);
-    expect(topBiases(loaded.model, { k: 3 })).toEqual(topBiases(learn.model, { k: 3 }));
+    expect(await topBiases(loaded.model, { k: 3 })).toEqual(await topBiases(learn.model, { k: 3 }));
     loaded.dispose();
   });
 

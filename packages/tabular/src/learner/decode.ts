@@ -28,7 +28,7 @@ export function denormalize(v: number, mean: number, std: number): number {
  * values (missing ones show the fill value the model saw).
  * @example
  * ```ts
- * decodeInputs(dls.tabular, xCat.dataSync(), xCont.dataSync(), 2); // [{ sex: 'male', age: 28, … }, …]
+ * decodeInputs(dls.tabular, await xCat.data(), await xCont.data(), 2); // [{ sex: 'male', age: 28, … }, …]
  * ```
  */
 export function decodeInputs(tabular: Tabular, xCat: ArrayLike<number>, xCont: ArrayLike<number>, n: number): DecodedRow[] {

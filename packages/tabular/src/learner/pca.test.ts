@@ -36,7 +36,7 @@ describe('pca (fastai’s Tensor.pca) and the symmetric eigensolver under it', (
     }
   });
 
-  it('pca(x, k) centres x and projects it on the directions of largest variance (checked by power iteration)', () => {
+  it('pca(x, k) centres x and projects it on the directions of largest variance (checked by power iteration)', async () => {
     const rng = new Rng(11);
     const n = 300;
     // Points spread 3× along u1 and 1× along u2 (orthonormal), with a little noise and an offset.
@@ -48,7 +48,7 @@ describe('pca (fastai’s Tensor.pca) and the symmetric eigensolver under it', (
       return u1.map((x, j) => 5 + a * x + b * u2[j] + 0.01 * (rng.next() - 0.5));
     });
     const x = tf.tensor2d(rows);
-    const proj = pca(x, 2);
+    const proj = await pca(x, 2);
     expect(proj.shape).toEqual([n, 2]);
     const p = proj.arraySync() as number[][];
     const mean = rows[0].map((_, j) => rows.reduce((s, r) => s + r[j], 0) / n);

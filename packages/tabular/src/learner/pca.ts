@@ -70,13 +70,13 @@ export function eigSymmetric(m: ArrayLike<number>, d: number): SymmetricEigen {
  * @example
  * ```ts
  * const w = learn.model.weight(topItems);   // [1000, 50]
- * const [fac0, fac1, fac2] = tf.unstack(pca(w, 3), 1);
+ * const [fac0, fac1, fac2] = tf.unstack(await pca(w, 3), 1);
  * ```
  */
-export function pca(x: tf.Tensor2D, k = 2): tf.Tensor2D {
+export async function pca(x: tf.Tensor2D, k = 2): Promise<tf.Tensor2D> {
   const [n, d] = x.shape;
   if (k > d) throw new RangeError(`pca: k = ${k} is more than the ${d} columns`);
-  const data = Float64Array.from(x.dataSync());
+  const data = Float64Array.from(await x.data());
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j] / n;
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) data[i * d + j] -= mean[j];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataLoader, type Batch, type Rng } from '@tfai/core';
 import { TextInputError } from '../errors.js';
+import { textBatch } from '../models/text-batch.js';
 import { padInputChunk } from './pad-chunk.js';
 
 /** A numericalized text and its target: a class index, or a vector (multi-label, regression). */
@@ -93,7 +94,7 @@ export function collateText(batch: TextItem[], padOpts: { padIdx: number; seqLen
   const L = padded[0].length;
   const flat = new Int32Array(batch.length * L);
   padded.forEach((r, i) => flat.set(r, i * L));
-  const x = tf.tensor2d(flat, [batch.length, L], 'int32');
+  const x = textBatch(flat, batch.length, L);
   const first = batch[0].label;
   const y =
     typeof first === 'number'

@@ -1,12 +1,13 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { DataLoaders, Rng } from '@tfai/core';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
 import type { BatchTokenizer } from '../tokenize/subword.js';
 import { countTokens, tokenizeTexts } from '../tokenize/tokenize.js';
 import type { Tokenizer } from '../tokenize/word-tokenizer.js';
+import { textBatch } from '../models/text-batch.js';
 import { LMDataLoader } from './lm-dataloader.js';
 import { Numericalize } from './numericalize.js';
 import { column, readCsv, readTextFile, type CsvTable } from './read.js';
@@ -109,7 +110,7 @@ export class TextDataLoaders extends DataLoaders {
     const L = Math.max(...ids.map((r) => r.length));
     const flat = new Int32Array(ids.length * L).fill(1);
     ids.forEach((r, i) => flat.set(r, i * L + L - r.length));
-    return [tf.tensor2d(flat, [ids.length, L], 'int32')];
+    return [textBatch(flat, ids.length, L)];
   }
 
   /**

@@ -77,7 +77,7 @@ export function matchEmbeds(sd: StateDict, oldVocab: readonly string[], newVocab
 export async function saveEncoderWeights(encoder: AWDLSTM, vocab: readonly string[], file: string): Promise<void> {
   const sd = encoder.stateDict();
   try {
-    await atomicWrite(file, serializeSafetensors(sd, { metadata: { format: 'tfai-encoder', arch: 'AWD_LSTM', vocab: JSON.stringify(vocab) } }));
+    await atomicWrite(file, await serializeSafetensors(sd, { metadata: { format: 'tfai-encoder', arch: 'AWD_LSTM', vocab: JSON.stringify(vocab) } }));
   } finally {
     tf.dispose(Object.values(sd));
   }

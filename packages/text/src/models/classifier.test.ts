@@ -7,6 +7,7 @@ import { AWDLSTM, awdLstmClasConfig } from './awd-lstm.js';
 import type { PoolingLinearClassifier} from './classifier.js';
 import { SentenceEncoder, awdLstmClasSplit, getTextClassifier, maskedConcatPool } from './classifier.js';
 import type { SequentialRNN } from './sequential-rnn.js';
+import { prepareTextBatch, textBatch } from './text-batch.js';
 
 interface ClasRef {
   n_params: number;
@@ -36,7 +37,7 @@ interface EncoderCase {
 function paddedBatch(lengths: number[]): { ids: Int32Array[]; x: tf.Tensor } {
   const texts = lengths.map((n, r) => Int32Array.from({ length: n }, (_, i) => 2 + ((i * 7 + r * 3) % 990)));
   const ids = padInputChunk(texts, { seqLen: 72, padIdx: 1 });
-  return { ids, x: tf.tensor2d(ids.flatMap((r) => Array.from(r)), [ids.length, ids[0].length], 'int32') };
+  return { ids, x: textBatch(Int32Array.from(ids.flatMap((r) => Array.from(r))), ids.length, ids[0].length) };
 }
 
 describe('get_text_classifier(AWD_LSTM, 1000, 2, seq_len=72) against fastai', () => {
@@ -116,6 +117,25 @@ describe('get_text_classifier(AWD_LSTM, 1000, 2, seq_len=72) against fastai', ()
   });
 });
 
+describe('SentenceEncoder reads no tensor back', () => {
+  it('takes the chunk batch sizes from the host ids of textBatch, or of prepareTextBatch; else a typed error', async () => {
+    manualSeed(6);
+    const clas = getTextClassifier(AWDLSTM, 100, 2, { config: { embSz: 8, nHid: 12, nLayers: 1 }, seqLen: 4 }).eval();
+    const rows = padInputChunk([Int32Array.of(5, 6, 7, 8, 9, 10), Int32Array.of(11, 12)], { seqLen: 4, padIdx: 1 });
+    const flat = Int32Array.from(rows.flatMap((r) => Array.from(r)));
+    const plain = tf.tensor2d(flat, [2, 6], 'int32');
+    expect(() => clas.call(plain)).toThrow(/prepareTextBatch/);
+    await prepareTextBatch(plain);
+    const a = clas.call(plain);
+    const enc = clas.children()[0] as SentenceEncoder;
+    expect(enc.lastRealBs).toEqual([1, 2]);
+    const b = clas.call(textBatch(flat, 2, 6));
+    expect(relError(a, b)).toBe(0);
+    tf.dispose([plain, a, b, ...clas.extraOutputs]);
+    clas.dispose();
+  });
+});
+
 describe('masked_concat_pool parity', () => {
   it('reproduces fastai’s [last, max, mean] to 1e-6', () => {
     const fx = readFixture<{ output: FixtureTensor; mask: FixtureTensor; bptt: number; result: FixtureTensor }>('parity_masked_concat_pool.json');
@@ -129,7 +149,7 @@ describe('text classifier training', () => {
   it('trains through the kept chunks only (gradients reach the encoder and the head)', () => {
     manualSeed(5);
     const clas = getTextClassifier(AWDLSTM, 100, 2, { config: { embSz: 8, nHid: 12, nLayers: 2 }, maxLen: 10, seqLen: 5 });
-    const x = tf.tensor2d(Int32Array.from({ length: 2 * 23 }, (_, i) => 2 + (i % 50)), [2, 23], 'int32');
+    const x = textBatch(Int32Array.from({ length: 2 * 23 }, (_, i) => 2 + (i % 50)), 2, 23);
     const vars = clas.parameters().map((p) => p.variable);
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(clas.call(x))) as tf.Scalar, vars);
     expect(Object.keys(grads).length).toBe(vars.length);

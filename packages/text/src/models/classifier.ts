@@ -5,6 +5,7 @@ import type { AWDLSTM} from './awd-lstm.js';
 import { awdLstmClasConfig } from './awd-lstm.js';
 import { paramsOf, scaleDropouts } from './language-model.js';
 import { SequentialRNN } from './sequential-rnn.js';
+import { chunkBatchSizes } from './text-batch.js';
 
 /**
  * Runs `fn` off the gradient tape: the ops inside are not recorded, so nothing they create is kept for a backward
@@ -27,7 +28,9 @@ function withoutGradient(fn: () => void): void {
  * As fastai's, it expects rows sorted by decreasing length and padded at the start by whole chunks
  * ({@link padInputChunk}): for each chunk only the first `realBs` rows (those with a token at the chunk's first
  * position) are run, and the others get zero outputs. Chunks before the last `maxLen` tokens are run off the
- * gradient tape, so a long document costs the memory of `maxLen` tokens only.
+ * gradient tape, so a long document costs the memory of `maxLen` tokens only. The batch's ids must be known on the
+ * host (a tensor from {@link textBatch}, as the text DataLoaders make, or after `await prepareTextBatch(x)`): the
+ * chunk batch sizes are shapes, and the forward reads nothing back from the device.
  * @example
  * ```ts
  * const enc = new SentenceEncoder(72, new AWDLSTM(1000, 400, 1152, 3), 1, 1440);
@@ -56,10 +59,8 @@ export class SentenceEncoder extends Module<[tf.Tensor], [tf.Tensor, tf.Tensor]>
     const [bs, sl] = input.shape as [number, number];
     this.reset();
     const starts = Array.from({ length: Math.ceil(sl / this.bptt) }, (_, k) => k * this.bptt);
-    // One read of the batch's layout: how many rows have a token at each chunk's first position.
-    const realBs = tf.tidy(() =>
-      Array.from(tf.sum(tf.notEqual(tf.gather(input, starts, 1), this.padIdx).toInt(), 0).dataSync()),
-    );
+    // How many rows have a token at each chunk's first position, from the batch's ids on the host (textBatch).
+    const realBs = chunkBatchSizes(input, starts, this.padIdx);
     this.lastRealBs = realBs;
     return tf.tidy(() => {
       const mask = tf.equal(input, this.padIdx);

@@ -9,6 +9,7 @@ import { datasets } from '@tfai/datasets';
 import { countTokens, tokenize1 } from '../tokenize/tokenize.js';
 import { AWDLSTM } from './awd-lstm.js';
 import { getTextClassifier } from './classifier.js';
+import { textBatch } from './text-batch.js';
 import type { SequentialRNN } from './sequential-rnn.js';
 
 describe('a text classifier on a 200,000-character document and on empty texts', () => {
@@ -29,7 +30,7 @@ describe('a text classifier on a 200,000-character document and on empty texts',
   it('the long document runs chunk by chunk (72 tokens) and pools its last maxLen (1440) tokens, without leaking', () => {
     const ids = num.encode(tokenize1(doc));
     expect(ids.length).toBeGreaterThan(35_000);
-    const x = tf.tensor2d(ids, [1, ids.length], 'int32');
+    const x = textBatch(ids, 1, ids.length);
     const before = tf.memory().numTensors;
     const logits = clas.call(x);
     expect(logits.shape).toEqual([1, 3]);
@@ -46,7 +47,7 @@ describe('a text classifier on a 200,000-character document and on empty texts',
     const long = num.encode(tokenize1(doc.slice(0, 20_000)));
     const short = num.encode(tokenize1('A short note.'));
     const rows = padInputChunk([long, short]);
-    const x = tf.tensor2d(Int32Array.from(rows.flatMap((r) => Array.from(r))), [2, long.length], 'int32');
+    const x = textBatch(Int32Array.from(rows.flatMap((r) => Array.from(r))), 2, long.length);
     tf.tidy(() => {
       const logits = clas.call(x);
       expect(logits.shape).toEqual([2, 3]);
@@ -60,7 +61,7 @@ describe('a text classifier on a 200,000-character document and on empty texts',
       const ids = num.encode(tokenize1(text));
       expect(Array.from(ids)).toEqual([2]);
       tf.tidy(() => {
-        const logits = clas.call(tf.tensor2d(ids, [1, 1], 'int32'));
+        const logits = clas.call(textBatch(ids, 1, 1));
         expect(logits.shape).toEqual([1, 3]);
         expect(Array.from(logits.dataSync()).every(Number.isFinite)).toBe(true);
       });

@@ -35,7 +35,7 @@ export function kaimingUniform(shape: number[], fanIn: number): tf.Tensor {
  * fastai's `BatchNorm(nf, norm_type)`: a BatchNorm2d whose weight is 1 (0 for `BatchZero`) and bias 1e-3.
  * @example
  * ```ts
- * fastaiBatchNorm(64).bias!.variable.dataSync()[0]; // 0.001
+ * (await fastaiBatchNorm(64).bias!.variable.data())[0]; // 0.001
  * ```
  */
 export function fastaiBatchNorm(nf: number, normType: NormType = 'Batch'): BatchNorm2d {

@@ -46,11 +46,14 @@ export async function runOn(
   if (backend === 'wasm') await (wasmReady ??= setBackend('wasm'));
   await tf.setBackend(backend);
   if (tf.getBackend() !== backend) throw new Error(`running on ${tf.getBackend()}, not ${backend}`);
-  return tf.tidy(() => {
+  const outs = tf.tidy(() => {
     const xs = inputs.map((i) => tf.tensor(i.values, i.shape, i.dtype ?? 'float32'));
     const out = f(...xs);
-    return (Array.isArray(out) ? out : [out]).map((t) => Float32Array.from(t.dataSync()));
+    return Array.isArray(out) ? out : [out];
   });
+  const values = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose(outs);
+  return values;
 }
 
 /** The relative errors of wasm's outputs against cpu's, output by output. */

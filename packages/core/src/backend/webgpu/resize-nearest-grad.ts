@@ -1,0 +1,50 @@
+/**
+ * `ResizeNearestNeighborGrad` for webgpu, as the exact adjoint of webgpu's own forward `ResizeNearestNeighbor`
+ * (the same construction as the cpu/wasm kernel in ../wasm/resize-nearest-grad.ts). tfjs-backend-webgpu 4.22's
+ * kernel ignores `halfPixelCenters` (PyTorch's `nearest-exact`), so its gradient lands on the wrong pixels.
+ *
+ *   dx[n, p, c] = Σ_{(i, j) : src(i, j) = p} dy[n, i, j, c]
+ *
+ * src is read off the forward kernel: resizing a [1, H, W, 1] picture whose values are their own flat indices
+ * (exact in float32) gives src of every output pixel. Everything stays on the device (webgpu has no synchronous
+ * read in Node): rows n·H·W + src are built with Cast and Add, and dy's [N·Ho·Wo, C] rows are summed into
+ * [N·H·W, C] by one `ScatterNd`, which adds repeated indices.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../wasm/kernel-utils.js';
+
+interface Attrs {
+  alignCorners: boolean;
+  halfPixelCenters: boolean;
+}
+
+function resizeNearestNeighborGrad(args: KernelArgs): tf.TensorInfo {
+  const backend = kernelBackend(args);
+  const images = input(args, 'images');
+  const dy = input(args, 'dy');
+  const { alignCorners, halfPixelCenters } = attrsOf<Attrs>(args);
+  const [n, h, w, c] = images.shape;
+  const [, ho, wo] = dy.shape;
+  const ops = new Ops(backend, 'webgpu');
+  try {
+    const positions = ops.fromValues(Float32Array.from({ length: h * w }, (_, i) => i), [1, h, w, 1], 'float32');
+    const src = ops.run('ResizeNearestNeighbor', { images: positions }, { alignCorners, halfPixelCenters, size: [ho, wo] });
+    const srcInt = ops.reshape(ops.run('Cast', { x: src }, { dtype: 'int32' }), [1, ho * wo]);
+    const offsets = ops.fromValues(Int32Array.from({ length: n }, (_, b) => b * h * w), [n, 1], 'int32');
+    const rows = ops.reshape(ops.run('Add', { a: srcInt, b: offsets }), [n * ho * wo, 1]);
+    const updates = ops.reshape(dy, [n * ho * wo, c]);
+    const dx = ops.run('ScatterNd', { indices: rows, updates }, { shape: [n * h * w, c] });
+    const out = ops.reshape(dx, [n, h, w, c]);
+    ops.disposeAll(out);
+    return out;
+  } catch (e) {
+    ops.disposeAll();
+    throw e;
+  }
+}
+
+export const resizeNearestNeighborGradWebGPU: tf.KernelConfig = {
+  kernelName: tf.ResizeNearestNeighborGrad,
+  backendName: 'webgpu',
+  kernelFunc: resizeNearestNeighborGrad,
+};
