@@ -3,14 +3,15 @@
 // same seed, with the tensor count flat.
 import * as tf from '@tensorflow/tfjs';
 import { Callback, manualSeed } from '@tfai/core';
+import { datasets } from '@tfai/datasets';
 import { expect, it } from 'vitest';
 import { describeWebGPU, relError } from '../../../core/src/backend/webgpu/testing.js';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import { tabularLearner } from '../learner/tabular-learner.js';
-import { DATA, readFixture, toTensor, type FixtureTensor } from '../test-utils/fixtures.js';
+import { readFixture, toTensor, type FixtureTensor } from '../test-utils/fixtures.js';
 import { TabularModel } from './tabular-model.js';
 
-const TITANIC = `${DATA}titanic/titanic.csv`;
+const TITANIC = `${datasets.path('titanic')}/titanic.csv`;
 
 /** The number of live tensors after every training batch. */
 class TensorCount extends Callback {
