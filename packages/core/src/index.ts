@@ -50,6 +50,9 @@ export {
 export type { EventName } from './learner/callback.js';
 export { Recorder } from './learner/callbacks/recorder.js';
 export { ProgressCallback, EpochTable, formatTime } from './learner/callbacks/progress.js';
+export type { ProgressOptions } from './learner/callbacks/progress.js';
+export { progressBar, ProgressBar, MasterBar, formatRate } from './progress/bar.js';
+export type { ProgressBarOptions, ProgressStream } from './progress/bar.js';
 export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
 export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';
 export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback, CSVLogger, GradientClip } from './learner/callbacks/tracker.js';

@@ -2,7 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DataLoaders } from '@tfai/core';
+import { DataLoaders, progressBar } from '@tfai/core';
 import { decodeBatchTfms, type BatchTfmSpec, type BatchTransform } from '../augment/batch-transform.js';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
@@ -37,6 +37,8 @@ export interface ImageDataLoadersOptions {
   logger?: (line: string) => void;
   /** Batches prepared ahead (default 2). */
   prefetch?: number;
+  /** Show a progress bar while images are checked or decoded up front (default true). */
+  progress?: boolean;
 }
 
 /** What an inference-only {@link ImageDataLoaders} needs: the class names and the deterministic transforms. */
@@ -358,7 +360,12 @@ async function findBadImages(items: ImageSource[], opts: ImageDataLoadersOptions
     }
   };
   const width = 16;
-  for (let s = 0; s < items.length; s += width) await Promise.all(items.slice(s, s + width).map((_, j) => check(s + j)));
+  const bar = progressBar(items.length, { label: skip ? 'decoding images' : 'checking images', unit: 'images', silent: opts.progress === false });
+  for (let s = 0; s < items.length; s += width) {
+    await Promise.all(items.slice(s, s + width).map((_, j) => check(s + j)));
+    bar.update(Math.min(items.length, s + width));
+  }
+  bar.done();
   return bad;
 }
 
