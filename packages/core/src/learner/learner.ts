@@ -26,6 +26,7 @@ import { ParamScheduler } from './callbacks/param-scheduler.js';
 import { ProgressCallback, type ProgressOptions } from './callbacks/progress.js';
 import { ProgressBar } from '../progress/bar.js';
 import { Recorder } from './callbacks/recorder.js';
+import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.js';
 import { CrossEntropyLossFlat, type Loss } from './loss.js';
 import type { Metric } from './metrics.js';
 
@@ -423,6 +424,18 @@ export class Learner {
     );
     this.pctTrain += 1 / (this.nIter * this.nEpoch);
     this.trainIter++;
+  }
+
+  /**
+   * fastai's `learn.lr_find()`: see {@link lrFind}. The weights and optimizer state are restored afterwards.
+   * @example
+   * ```ts
+   * const { valley } = await learn.lrFind({ plot: 'lr_find.png' });
+   * await learn.fitOneCycle(3, valley);
+   * ```
+   */
+  lrFind(opts: LrFindOptions = {}): Promise<LrFindResult> {
+    return lrFind(this, opts);
   }
 
   /**

@@ -4,7 +4,6 @@ import type { Learner } from './learner.js';
 import { ProgressCallback } from './callbacks/progress.js';
 import type { ProgressBar } from '../progress/bar.js';
 import { schedExp } from '../optim/schedule.js';
-import { linePlotSvg, svgToPng } from '../plot/svg.js';
 
 /** Options of {@link lrFind}. */
 export interface LrFindOptions {
@@ -13,8 +12,10 @@ export interface LrFindOptions {
   numIt?: number;
   /** Stop when the smoothed loss exceeds 4× the best seen (default true). */
   stopDiv?: boolean;
-  /** Write the loss-vs-lr plot here (PNG). */
+  /** Write the loss-vs-lr plot here (PNG; fastai's `plot_lr_find`, the suggestion marked). */
   plot?: string;
+  /** Points the plot drops at the end, where the loss diverges (fastai: 5). */
+  skipEnd?: number;
 }
 
 /** Result of {@link lrFind}. */
@@ -124,15 +125,7 @@ export async function lrFind(learn: Learner, opts: LrFindOptions = {}): Promise<
   const hi = Math.max(lo + 1, lrs.length - 5);
   const v = valley(lrs.slice(lo, hi), losses.slice(lo, hi));
   const result: LrFindResult = { valley: v.lr, lrs, losses };
-  if (opts.plot) {
-    const svg = linePlotSvg([{ name: 'loss', x: lrs, y: losses }], {
-      xLog: true,
-      title: 'Learning rate finder',
-      xLabel: 'Learning Rate',
-      yLabel: 'Loss',
-      markers: Number.isFinite(v.lr) ? [{ x: v.lr, y: losses[lo + v.idx], label: `valley ${v.lr.toExponential(2)}` }] : [],
-    });
-    result.plot = await svgToPng(svg, opts.plot);
-  }
+  r.suggestions = Number.isFinite(v.lr) ? [{ name: 'valley', lr: v.lr, loss: losses[lo + v.idx] }] : [];
+  if (opts.plot) result.plot = await r.plotLrFind(opts.plot, { skipEnd: opts.skipEnd });
   return result;
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callback.js';
 import { NonFiniteLossError } from '../../errors.js';
+import type { PlotLossOptions, PlotLrFindOptions } from '../../plot/recorder-plots.js';
 
 /**
  * fastai's `Recorder` (always attached): per training batch the learning rate, momentum and loss (plus the
@@ -62,6 +63,7 @@ export class Recorder extends Callback {
     this.smoothCount = 0;
     this.smoothLoss = NaN;
     this.lastRead = { index: -1, epoch: -1 };
+    this.suggestions = [];
   }
 
   override beforeEpoch(): void {
@@ -170,6 +172,66 @@ export class Recorder extends Callback {
 
   override async afterFit(): Promise<void> {
     await this.flush();
+  }
+
+  /**
+   * fastai's `recorder.plot_loss()`: the smoothed training loss per batch (from `skipStart`, default 5) and the
+   * validation loss at the end of each epoch, as a PNG (SVG if `file` ends in `.svg`). Returns the file.
+   * @example
+   * ```ts
+   * await learn.fitOneCycle(4, 1e-2);
+   * await learn.recorder.plotLoss('loss.png');
+   * ```
+   */
+  async plotLoss(file = 'loss.png', opts: PlotLossOptions = {}): Promise<string> {
+    const p = await import('../../plot/recorder-plots.js');
+    return p.writePanels([p.lossPanel(this.plotData(), opts)], file);
+  }
+
+  /**
+   * fastai's `recorder.plot_metrics()`: train/valid losses per epoch, then one panel per metric. Returns the file.
+   * @example
+   * ```ts
+   * await learn.recorder.plotMetrics('metrics.png');
+   * ```
+   */
+  async plotMetrics(file = 'metrics.png'): Promise<string> {
+    const p = await import('../../plot/recorder-plots.js');
+    return p.writePanels(p.metricPanels(this.plotData()), file);
+  }
+
+  /**
+   * fastai's `recorder.plot_sched()`: the learning rate and momentum of every batch of the last fit. Returns the file.
+   * @example
+   * ```ts
+   * await learn.fitOneCycle(4, 1e-2);
+   * await learn.recorder.plotSched('sched.png');
+   * ```
+   */
+  async plotSched(file = 'sched.png', keys: ('lr' | 'mom')[] = ['lr', 'mom']): Promise<string> {
+    const p = await import('../../plot/recorder-plots.js');
+    return p.writePanels(p.schedPanels(this.plotData(), keys), file);
+  }
+
+  /**
+   * fastai's `recorder.plot_lr_find()` after {@link lrFind}: loss against learning rate on a log axis, the last
+   * `skipEnd` (5) points dropped, the suggestions marked. Returns the file.
+   * @example
+   * ```ts
+   * const { valley } = await learn.lrFind();
+   * await learn.recorder.plotLrFind('lr_find.png');
+   * ```
+   */
+  async plotLrFind(file = 'lr_find.png', opts: PlotLrFindOptions = {}): Promise<string> {
+    const p = await import('../../plot/recorder-plots.js');
+    return p.writePanels([p.lrFindPanel(this.plotData(), { suggestions: this.suggestions, ...opts })], file);
+  }
+
+  /** The lr_find suggestions of the last {@link lrFind} (marked by {@link plotLrFind}). */
+  suggestions: { name: string; lr: number; loss: number }[] = [];
+
+  private plotData() {
+    return { lrs: this.lrs, moms: this.moms, smoothLosses: this.smoothLosses, values: this.values, iters: this.iters, metricNames: this.metricNames };
   }
 
   /** Frees pending tensors. */
