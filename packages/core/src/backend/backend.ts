@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { withoutEmscriptenHandlers } from './uncaught.js';
 
 /** The backends tfai can run on, best first. `tensorflow` is native CPU (`@tensorflow/tfjs-node`). */
 export type BackendName = 'cuda' | 'tensorflow' | 'wasm' | 'cpu';
@@ -105,8 +106,11 @@ async function activate(name: BackendName, opts: SetBackendOptions): Promise<voi
       break;
     case 'wasm':
       // Threads and the training kernels tfjs-backend-wasm lacks (see wasm/setup.ts).
-      await (await import('./wasm/setup.js')).setupWasm(opts);
-      if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the wasm backend failed to initialise');
+      // …and without emscripten's process handlers, which dump its minified source on every uncaught error.
+      await withoutEmscriptenHandlers(async () => {
+        await (await import('./wasm/setup.js')).setupWasm(opts);
+        if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the wasm backend failed to initialise');
+      });
       break;
     case 'cpu':
       // tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for batch > 1 (see wasm/register-cpu.ts).
