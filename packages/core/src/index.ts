@@ -64,6 +64,7 @@ export type { Metric } from './learner/metrics.js';
 export { lrFind, valley } from './learner/lr-find.js';
 export type { LrFindOptions, LrFindResult } from './learner/lr-find.js';
 export { exportLearner, loadLearner, registerLearnerBuilder, metricsFromNames, ExportError } from './learner/export.js';
+export type { LearnerClass } from './learner/export.js';
 export type { ExportDescription, LearnerBuilder } from './learner/export.js';
 export { svgToPng } from './plot/svg.js';
 export { linePlot, linePlotSvg, plotSvg, plotSpec, plotToFile, TAB10 } from './plot/plot.js';

@@ -11,7 +11,7 @@ import { DATA, REFERENCE, referenceFacts } from '../../core/src/test-utils/fixtu
 import { readPairsCsv } from './data/pairs-csv.js';
 import { SiameseDataLoaders } from './data/siamese-dataloaders.js';
 import { SiameseInputError } from './errors.js';
-import { siameseLearner, type SiameseLearner } from './learner.js';
+import { siameseLearner, SiameseLearner } from './learner.js';
 
 interface GroupFacts {
   n_tensors: number;
@@ -148,7 +148,7 @@ describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-1
     const desc = JSON.parse(await readFile(json, 'utf8')) as { builder: { package: string; name: string; args: { data: { batchTfms: unknown[] } } } };
     expect([desc.builder.package, desc.builder.name]).toEqual(['@tfai/siamese', 'siameseLearner']);
     expect(desc.builder.args.data.batchTfms).toEqual([{ type: 'Normalize', mean: imagenetStats[0], std: imagenetStats[1] }]);
-    const loaded = (await loadLearner(json)) as SiameseLearner;
+    const loaded = await loadLearner(json, SiameseLearner);
     for (const pair of [p, q]) {
       const a = await learn.predict([pair.a, pair.b]);
       const b = await loaded.predict([pair.a, pair.b]);

@@ -162,7 +162,7 @@ const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
  * How `loadLearner` rebuilds learners of this package, by the builder name an export records.
  * @example
  * ```ts
- * const learn = (await loadLearner('models/siamese.json')) as SiameseLearner;
+ * const learn = await loadLearner('models/siamese.json', SiameseLearner);
  * ```
  */
 export const learnerBuilders: Readonly<Record<string, LearnerBuilder>> = { siameseLearner: buildSiameseLearner };

@@ -70,7 +70,7 @@ describe('unetLearner', () => {
     expect(desc.builder.args.imgSize).toEqual([48, 40]);
     expect(desc.builder.args.data.codes).toEqual(dls.codes);
     expect(desc.metrics).toEqual(['foreground_acc', 'dice_multi']);
-    const loaded = (await loadLearner(json)) as UnetLearner;
+    const loaded = await loadLearner(json, UnetLearner);
     expect(loaded).toBeInstanceOf(UnetLearner);
     expect(loaded.metrics.map((m) => m.name)).toEqual(['foreground_acc', 'dice_multi']);
     const q = await loaded.predict(img);
