@@ -1,7 +1,7 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
 import { getModelMeta, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
 import type { VisionArch } from '@tfai/vision';
@@ -118,6 +118,7 @@ export class SiameseLearner extends Learner {
  * ```
  */
 export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, opts: SiameseLearnerOptions = {}): Promise<SiameseLearner> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = false, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, normalize = true, ...learnOpts } = opts;
   const meta = getModelMeta(arch);
   if (pretrained !== false && normalize && meta.stats && nIn === meta.stats[0].length) dls.addNormalize(meta.stats);

@@ -1,7 +1,7 @@
 // SiameseDataLoaders: pairs of images from a folder of classes or from a pairs CSV. Training pairs are re-drawn
 // every epoch (half same-class, seeded); validation pairs are fixed.
 import * as tf from '@tensorflow/tfjs';
-import { DataLoaders, Rng } from '@tfai/core';
+import { DataLoaders, Rng, ready } from '@tfai/core';
 import {
   batchTfmFromJSON,
   batchToImages,
@@ -149,6 +149,7 @@ export class SiameseDataLoaders extends DataLoaders {
    * ```
    */
   static async fromFolder(path: string, opts: FromFolderOptions = {}): Promise<SiameseDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const trainName = opts.train ?? 'train';
     const validName = opts.valid ?? 'valid';
     const labelFunc = opts.labelFunc ?? parentLabel;
@@ -174,6 +175,7 @@ export class SiameseDataLoaders extends DataLoaders {
    * ```
    */
   static async fromCsv(csv: string, opts: FromCsvOptions = {}): Promise<SiameseDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const rows = await readPairsCsv(csv, opts);
     const trainRows = rows.filter((r) => !r.isValid);
     const valid = rows.filter((r) => r.isValid).map(({ a, b, same }) => ({ a, b, same }));

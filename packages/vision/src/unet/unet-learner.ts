@@ -2,7 +2,7 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { CrossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import { CrossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import type { AnyModule, LearnerBuilder, LearnerOptions, Metric, Prediction, Splitter, TensorModule } from '@tfai/core';
 import { Normalize } from '../augment/normalize.js';
 import { ImageDataError } from '../data/errors.js';
@@ -40,6 +40,7 @@ export interface CreateUnetModelOptions extends DynamicUnetOptions {
  * ```
  */
 export async function createUnetModel(arch: VisionArch, nOut: number, imgSize: [number, number], opts: CreateUnetModelOptions = {}): Promise<DynamicUnet> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = false, pretrainedSha256, cut, nIn = 3, ...unetOpts } = opts;
   const model = arch();
   if (pretrained !== false) {
@@ -185,6 +186,7 @@ function unetSplitter(split: Splitter): Splitter {
  * ```
  */
 export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch, opts: UnetLearnerOptions = {}): Promise<UnetLearner> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { nOut: nOutOpt, pretrained = false, pretrainedSha256, cut, nIn = 3, normalize = true, splitter, imgSize: imgSizeOpt, actCls, init, ...rest } = opts;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
