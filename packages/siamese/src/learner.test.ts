@@ -175,7 +175,7 @@ describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-1
   });
 
   it('showResults writes a PNG of validation pairs with their predictions', async () => {
-    const file = await learn.showResults(join(dir, 'results.png'), { n: 6 });
+    const file = await learn.showResults({ file: join(dir, 'results.png'), maxN: 6 });
     const png = await readFile(file);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });

@@ -6,6 +6,7 @@ import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@
 import { getModelMeta, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
 import type { VisionArch } from '@tfai/vision';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
+import { showOptions, type SiameseShowOptions } from './show-options.js';
 import { SiameseInputError } from './errors.js';
 import { createSiameseModel, type CreateSiameseModelOptions, type SiameseModel } from './model.js';
 import { siameseSplitter } from './splitter.js';
@@ -74,16 +75,20 @@ export class SiameseLearner extends Learner {
 
   /**
    * Writes a PNG of validation pairs (both images side by side) with the target and the prediction (green when
-   * right, red when wrong), as fastai's `show_results`.
+   * right, red when wrong), as fastai's `show_results`. Returns the file.
    * @example
    * ```ts
-   * await learn.showResults('results.png', { n: 9 });
+   * await learn.showResults({ file: 'results.png', maxN: 9 });
    * ```
    */
-  async showResults(file: string, opts: { n?: number } = {}): Promise<string> {
+  async showResults(opts?: SiameseShowOptions): Promise<string>;
+  /** @deprecated Use `showResults({ file, maxN })`, as the other learners (this form goes in the next release). */
+  async showResults(file: string, opts?: { n?: number }): Promise<string>;
+  async showResults(a: SiameseShowOptions | string = {}, legacy: { n?: number } = {}): Promise<string> {
+    const { file, maxN } = showOptions(a, legacy, 'show_results.png');
     const b = await this.dls.valid.oneBatch();
     try {
-      const n = Math.min(opts.n ?? 9, b.y.shape[0]);
+      const n = Math.min(maxN, b.y.shape[0]);
       const probsT = this.predictBatch(b.x);
       const [probs, ys, images] = await Promise.all([probsT.data(), b.y.data(), this.dls.pairImages(b.x)]);
       probsT.dispose();

@@ -17,6 +17,7 @@ import {
 } from '@tfai/vision';
 import type { BatchTfmSpec, BatchTransform, ImageSource, ItemTfmSpec, ItemTransform, RGBImage, Size, Stats } from '@tfai/vision';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
+import { showOptions, type SiameseShowOptions } from '../show-options.js';
 import { collatePairs, loadPair, PairDataLoader, PairDataset, pairBatchTfms } from './pair-dataset.js';
 import { readPairsCsv, type ReadPairsCsvOptions } from './pairs-csv.js';
 import { PairSampler, drawPairs, type ImagePair, type LabelledImage } from './pairs.js';
@@ -278,16 +279,21 @@ export class SiameseDataLoaders extends DataLoaders {
   }
 
   /**
-   * Writes a PNG of the first training pairs with their targets (fastai's `show_batch`).
+   * Writes a PNG of the first training (or `valid`) pairs with their targets (fastai's `show_batch`). Returns the file.
    * @example
    * ```ts
-   * await dls.showBatch('batch.png', { n: 8 });
+   * await dls.showBatch({ file: 'batch.png', maxN: 8 });
    * ```
    */
-  async showBatch(file: string, opts: { n?: number; valid?: boolean } = {}): Promise<string> {
+  async showBatch(opts?: SiameseShowOptions & { valid?: boolean }): Promise<string>;
+  /** @deprecated Use `showBatch({ file, maxN, valid })`, as the other loaders (this form goes in the next release). */
+  async showBatch(file: string, opts?: { n?: number; valid?: boolean }): Promise<string>;
+  async showBatch(a: (SiameseShowOptions & { valid?: boolean }) | string = {}, legacy: { n?: number; valid?: boolean } = {}): Promise<string> {
+    const { file, maxN } = showOptions(a, legacy, 'show_batch.png');
+    const opts = { valid: typeof a === 'string' ? legacy.valid : a.valid };
     const b = await (opts.valid ? this.valid : this.train).oneBatch();
     try {
-      const n = Math.min(opts.n ?? 9, b.y.shape[0]);
+      const n = Math.min(maxN, b.y.shape[0]);
       const images = (await this.pairImages(b.x)).slice(0, n);
       const ys = Array.from(await b.y.data()).slice(0, n);
       return await writeImageGrid(
