@@ -57,9 +57,12 @@ export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
 export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';
 export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback, CSVLogger, GradientClip } from './learner/callbacks/tracker.js';
 export type { TrackerOptions } from './learner/callbacks/tracker.js';
-export { CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat, lossFromSpec } from './learner/loss.js';
+export { crossEntropyLossFlat, bceWithLogitsLossFlat, mseLossFlat, l1LossFlat, lossFromSpec } from './learner/loss.js';
+// Deprecated PascalCase aliases (one release).
+export { CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat } from './learner/loss.js';
 export type { Loss, LossSpec, CrossEntropyOptions } from './learner/loss.js';
-export { AvgMetric, AccumMetric, accuracy, errorRate, topKAccuracy, rmse, mae, mse, R2Score, F1Score, RocAucBinary, perplexity, METRICS } from './learner/metrics.js';
+export { AvgMetric, AccumMetric, accuracy, errorRate, topKAccuracy, rmse, mae, mse, r2Score, f1Score, rocAucBinary, perplexity, METRICS } from './learner/metrics.js';
+export { R2Score, F1Score, RocAucBinary } from './learner/metrics.js';
 export type { Metric } from './learner/metrics.js';
 export { lrFind, valley } from './learner/lr-find.js';
 export type { LrFindOptions, LrFindResult } from './learner/lr-find.js';

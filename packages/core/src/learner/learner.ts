@@ -27,7 +27,7 @@ import { ProgressCallback, type ProgressOptions } from './callbacks/progress.js'
 import { ProgressBar } from '../progress/bar.js';
 import { Recorder } from './callbacks/recorder.js';
 import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.js';
-import { CrossEntropyLossFlat, type Loss } from './loss.js';
+import { crossEntropyLossFlat, type Loss } from './loss.js';
 import type { Metric } from './metrics.js';
 
 /** Events of the batch loop, the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
@@ -160,7 +160,7 @@ export class Learner {
     readonly model: LearnerModel,
     opts: LearnerOptions = {},
   ) {
-    this.lossFunc = opts.lossFunc ?? CrossEntropyLossFlat();
+    this.lossFunc = opts.lossFunc ?? crossEntropyLossFlat();
     this.metrics = opts.metrics === undefined ? [] : Array.isArray(opts.metrics) ? opts.metrics : [opts.metrics];
     this.splitter = opts.splitter ?? defaultSplitter;
     this.optFunc = opts.opt ?? adam;

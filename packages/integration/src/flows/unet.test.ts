@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
-import { DiceMulti, foregroundAcc, learnerBuilders, Resize, resnet18, SegmentationDataLoaders, UnetLearner, unetLearner } from '@tfai/vision';
+import { diceMulti, foregroundAcc, learnerBuilders, Resize, resnet18, SegmentationDataLoaders, UnetLearner, unetLearner } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DATA } from '../../../core/src/test-utils/fixtures.js';
 
@@ -24,7 +24,7 @@ describe('U-Net flow', () => {
       itemTfms: [new Resize(32, { method: 'squish' })], bs: 8, seed: 0,
     });
     expect([dls.train.n, dls.valid.n]).toEqual([115, 29]);
-    const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()], progress: false });
+    const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), diceMulti()], progress: false });
     const start = await learn.validate();
     await learn.fitOneCycle(4, 1e-2);
     const end = await learn.validate();

@@ -10,7 +10,7 @@ import { Normalize } from '../augment/normalize.js';
 import { Resize } from '../augment/resize.js';
 import { learnerBuilders } from '../learner/vision-learner.js';
 import { resnet18 } from '../models/resnet.js';
-import { DiceMulti, foregroundAcc } from '../segmentation/metrics.js';
+import { diceMulti, foregroundAcc } from '../segmentation/metrics.js';
 import { SegmentationDataLoaders } from '../segmentation/segmentation-data-loaders.js';
 import { DynamicUnet } from './dynamic-unet.js';
 import { UnetLearner, unetLearner } from './unet-learner.js';
@@ -55,7 +55,7 @@ describe('unetLearner', () => {
   it('export → loadLearner → predict(image path) reproduces the class map; showResults writes image | target | prediction', async () => {
     manualSeed(3);
     const dls = smallTux([48, 40]);
-    const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()], progress: false });
+    const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), diceMulti()], progress: false });
     const img = join(TUX, 'images', '0099_bird.png');
     const p = await learn.predict(img);
     expect([p.mask.width, p.mask.height]).toEqual([40, 48]);

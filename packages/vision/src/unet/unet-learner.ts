@@ -2,7 +2,7 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { CrossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import type { AnyModule, LearnerBuilder, LearnerOptions, Metric, Prediction, Splitter, TensorModule } from '@tfai/core';
 import { Normalize } from '../augment/normalize.js';
 import { ImageDataError } from '../data/errors.js';
@@ -106,7 +106,7 @@ export interface SegmentationResultsOptions extends ImageGridOptions {
  * image | target | prediction.
  * @example
  * ```ts
- * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()] });
+ * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), diceMulti()] });
  * const { mask } = await learn.predict('images/a.png'); // mask.data: one class per pixel
  * ```
  */
@@ -181,7 +181,7 @@ function unetSplitter(split: Splitter): Splitter {
  * @example
  * ```ts
  * const dls = await SegmentationDataLoaders.fromFolders('../shared/data/tux_seg', { csv: 'pairs.csv', itemTfms: [new Resize(64)], bs: 16 });
- * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()] });
+ * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), diceMulti()] });
  * await learn.fitOneCycle(2, 1e-3);
  * ```
  */
@@ -216,7 +216,7 @@ export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch
     },
   };
   const learn = new UnetLearner(dls, model, {
-    lossFunc: CrossEntropyLossFlat({ axis: -1 }),
+    lossFunc: crossEntropyLossFlat({ axis: -1 }),
     ...learnerOpts,
     splitter: splitter ?? unetSplitter(meta.split),
     builder: exportable ? builder : undefined,
