@@ -157,12 +157,18 @@ export class ProgressBar {
   }
 
   /** The whole line on a terminal `columns` wide: label, bar, text. */
-  line(columns: number): string {
+  line(columns: number, barLength?: number, labelWidth = 0): string {
     const text = this.text();
-    const prefix = this.label ? `${this.label} ` : '';
-    const len = Math.max(10, Math.min(50, columns - text.length - prefix.length - 4));
+    const prefix = this.label || labelWidth ? `${this.label.padEnd(labelWidth)} ` : '';
+    const len = barLength ?? this.barLength(columns, labelWidth);
     const filled = this.total ? Math.min(len, Math.floor((len * this.value) / this.total)) : len;
     return `${prefix}|${'█'.repeat(filled)}${'-'.repeat(len - filled)}| ${text}`;
+  }
+
+  /** The bar's width that fits `columns` beside its text (10 to 50 characters). */
+  barLength(columns: number, labelWidth = 0): number {
+    const prefix = this.label || labelWidth ? Math.max(this.label.length, labelWidth) + 1 : 0;
+    return Math.max(10, Math.min(50, columns - this.text().length - prefix - 4));
   }
 
   /** The plain line written off a terminal. */
@@ -215,7 +221,7 @@ export class ProgressBar {
   draw(): void {
     if (this.silent || !this.tty) return;
     this.live ??= new LiveLines(this.stream);
-    this.live.draw(this.lines(Math.min(this.stream.columns ?? 100, MAX_COLS)));
+    this.live.draw(this.lines(Math.min(this.stream.columns || 100, MAX_COLS)));
   }
 
   protected lines(columns: number): string[] {
@@ -281,7 +287,12 @@ export class MasterBar extends ProgressBar {
   }
 
   protected override lines(columns: number): string[] {
-    return this.current ? [this.line(columns), this.current.line(columns)] : [this.line(columns)];
+    if (!this.current) return [this.line(columns)];
+    // One width for both bars, as fastprogress; labels padded to line the bars up.
+    const child = this.current;
+    const w = Math.max(this.label.length, child.label.length);
+    const len = Math.min(this.barLength(columns, w), child.barLength(columns, w));
+    return [this.line(columns, len, w), child.line(columns, len, w)];
   }
 }
 

@@ -151,4 +151,22 @@ describe('ProgressCallback: fastprogress bars on credit_data', () => {
     expect(table).toHaveLength(3);
     learn.dispose();
   });
+
+  it('validate, getPreds and lrFind draw the same bar (label, counts, items/s), left on the terminal when done', async () => {
+    const term = new FakeTerminal(true);
+    const clock = { t: 0 };
+    const learn = makeLearner(term, clock, () => undefined);
+    await learn.validate();
+    // validate runs only the Recorder and the bar (the clock-moving callback is left out): no time passes.
+    expect(term.rows.filter((r) => r.startsWith('valid'))).toEqual([`valid |${'█'.repeat(50)}| 100.00% [7/7 00:00<00:00 ? items/s]`]);
+    const { preds, targets } = await learn.getPreds();
+    preds.dispose();
+    targets.dispose();
+    expect(term.rows.some((r) => /^predict \|█{50}\| 100\.00% \[7\/7 00:00<00:00 /.test(r))).toBe(true);
+    await learn.lrFind({ numIt: 15 });
+    const lr = term.rows.filter((r) => r.startsWith('lr_find'));
+    expect(lr).toHaveLength(1);
+    expect(lr[0]).toMatch(/^lr_find \|█+-*\| \d+\.\d{2}% \[\d+\/15 00:\d\d<00:\d\d [\d.]+ it\/s \d\.\d{4}\]$/);
+    learn.dispose();
+  });
 });
