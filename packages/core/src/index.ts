@@ -51,7 +51,7 @@ export type { EventName } from './learner/callback.js';
 export { Recorder } from './learner/callbacks/recorder.js';
 export { ProgressCallback, EpochTable, formatTime } from './learner/callbacks/progress.js';
 export type { ProgressOptions } from './learner/callbacks/progress.js';
-export { progressBar, ProgressBar, MasterBar, formatRate } from './progress/bar.js';
+export { progressBar, ProgressBar, MasterBar, formatRate, formatBytes } from './progress/bar.js';
 export type { ProgressBarOptions, ProgressStream } from './progress/bar.js';
 export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
 export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';

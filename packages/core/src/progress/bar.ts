@@ -42,9 +42,21 @@ export function formatTime(seconds: number): string {
 /** A rate as tqdm writes it: `12.3 it/s`, or `4.20s/it` when slower than one per second. */
 export function formatRate(perSecond: number, unit = 'it'): string {
   if (!Number.isFinite(perSecond) || perSecond <= 0) return `? ${unit}/s`;
+  if (unit === 'B') return `${formatBytes(perSecond)}/s`;
   if (perSecond < 1) return `${(1 / perSecond).toFixed(2)}s/${unit}`;
   const digits = perSecond >= 100 ? 0 : perSecond >= 10 ? 1 : 2;
   return `${perSecond.toFixed(digits)} ${unit}/s`;
+}
+
+/** Bytes as `12.3 MB` (powers of 1000, as download tools print). */
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  while (n >= 1000 && i < units.length - 1) {
+    n /= 1000;
+    i++;
+  }
+  return i === 0 ? `${Math.round(n)} B` : `${n.toFixed(n >= 100 ? 0 : 1)} ${units[i]}`;
 }
 
 const MAX_COLS = 160;
@@ -99,6 +111,7 @@ export class ProgressBar {
   private lastDraw = -Infinity;
   private lastLog: number;
   private live: LiveLines | undefined;
+  private drawnValue = NaN;
   private finished = false;
 
   constructor(
@@ -153,7 +166,8 @@ export class ProgressBar {
     const pct = this.total ? (100 * this.value) / this.total : 100;
     const count = Number.isInteger(this.value) ? this.value : Math.floor(this.value);
     const comment = this.comment ? ` ${this.comment}` : '';
-    return `${pct.toFixed(2)}% [${count}/${this.total} ${formatTime(this.elapsed)}<${formatTime(this.remaining)} ${formatRate(this.rate, this.unit)}${comment}]`;
+    const counts = this.unit === 'B' ? `${formatBytes(count)}/${formatBytes(this.total)}` : `${count}/${this.total}`;
+    return `${pct.toFixed(2)}% [${counts} ${formatTime(this.elapsed)}<${formatTime(this.remaining)} ${formatRate(this.rate, this.unit)}${comment}]`;
   }
 
   /** The whole line on a terminal `columns` wide: label, bar, text. */
@@ -183,7 +197,7 @@ export class ProgressBar {
     if (this.parent) return;
     if (this.silent) return;
     if (this.tty) {
-      this.draw();
+      if (this.drawnValue !== this.value) this.draw();
       this.stream.write('\n');
     } else if (this.now() - this.startT >= this.logEvery) {
       // Long enough that progress lines were printed: say it finished.
@@ -221,6 +235,7 @@ export class ProgressBar {
   draw(): void {
     if (this.silent || !this.tty) return;
     this.live ??= new LiveLines(this.stream);
+    this.drawnValue = this.value;
     this.live.draw(this.lines(Math.min(this.stream.columns || 100, MAX_COLS)));
   }
 

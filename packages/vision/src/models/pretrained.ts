@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tf from '@tensorflow/tfjs';
-import { loadSafetensors } from '@tfai/core';
+import { loadSafetensors, progressBar } from '@tfai/core';
 import type { AnyModule } from '@tfai/core';
 import { PretrainedWeightsError } from './errors.js';
 
@@ -92,12 +92,15 @@ export async function downloadCached(url: string, opts: Pick<PretrainedOptions, 
   if (!res.ok || !res.body) throw new PretrainedWeightsError(url, `download failed: HTTP ${res.status} ${res.statusText}`);
   const tmp = join(dir, `.${file}.${randomBytes(6).toString('hex')}.tmp`);
   const hash = createHash('sha256');
+  const size = Number(res.headers.get('content-length') ?? NaN);
+  const bar = progressBar(Number.isFinite(size) && size > 0 ? size : 0, { label: `downloading ${file}`, unit: 'B' });
   try {
     await pipeline(
       Readable.fromWeb(res.body as Parameters<typeof Readable.fromWeb>[0]),
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
           hash.update(chunk);
+          if (bar.total) bar.tick(chunk.length);
           yield chunk;
         }
       },
@@ -107,6 +110,7 @@ export async function downloadCached(url: string, opts: Pick<PretrainedOptions, 
     if (expected !== undefined && !digest.startsWith(expected))
       throw new PretrainedWeightsError(url, `sha256 mismatch: expected ${expected}, got ${digest}`);
     await rename(tmp, dest);
+    bar.done();
   } catch (e) {
     await rm(tmp, { force: true });
     if (e instanceof PretrainedWeightsError) throw e;
