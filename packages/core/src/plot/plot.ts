@@ -49,7 +49,13 @@ export interface LinePlotOptions extends Omit<PlotPanel, 'series'> {
   columns?: number;
 }
 
-/** matplotlib's default colour cycle (tab10). */
+/**
+ * matplotlib's default colour cycle (tab10).
+ * @example
+ * ```ts
+ * const series = { name: 'valid', x: [0, 1], y: [0.5, 0.4], color: TAB10[1] };
+ * ```
+ */
 export const TAB10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
@@ -126,7 +132,13 @@ function panelSpec(p: PlotPanel, width: number, height: number): Spec {
   return spec;
 }
 
-/** The Vega-Lite spec of a figure of panels (exposed for tests and for custom rendering). */
+/**
+ * The Vega-Lite spec of a figure of panels (exposed for tests and for custom rendering).
+ * @example
+ * ```ts
+ * const spec = plotSpec([{ series: [{ name: 'loss', x: [1e-5, 1e-3], y: [0.7, 0.5] }], xLog: true }]);
+ * ```
+ */
 export function plotSpec(panels: PlotPanel[], opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {}): Spec {
   const w = opts.width ?? 560;
   const h = opts.height ?? 340;

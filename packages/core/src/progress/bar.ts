@@ -29,7 +29,13 @@ export interface ProgressBarOptions {
   silent?: boolean;
 }
 
-/** `mm:ss` (or `h:mm:ss`), as fastprogress formats times; `--:--` when unknown. */
+/**
+ * `mm:ss` (or `h:mm:ss`), as fastprogress formats times; `--:--` when unknown.
+ * @example
+ * ```ts
+ * formatTime(3725); // '1:02:05'
+ * ```
+ */
 export function formatTime(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.max(0, Math.round(seconds));
@@ -39,7 +45,13 @@ export function formatTime(seconds: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`;
 }
 
-/** A rate as tqdm writes it: `12.3 it/s`, or `4.20s/it` when slower than one per second. */
+/**
+ * A rate as tqdm writes it: `12.3 it/s`, or `4.20s/it` when slower than one per second; bytes as `2.5 MB/s`.
+ * @example
+ * ```ts
+ * formatRate(0.25, 'epoch'); // '4.00s/epoch'
+ * ```
+ */
 export function formatRate(perSecond: number, unit = 'it'): string {
   if (!Number.isFinite(perSecond) || perSecond <= 0) return `? ${unit}/s`;
   if (unit === 'B') return `${formatBytes(perSecond)}/s`;
@@ -48,7 +60,13 @@ export function formatRate(perSecond: number, unit = 'it'): string {
   return `${perSecond.toFixed(digits)} ${unit}/s`;
 }
 
-/** Bytes as `12.3 MB` (powers of 1000, as download tools print). */
+/**
+ * Bytes as `12.3 MB` (powers of 1000, as download tools print).
+ * @example
+ * ```ts
+ * formatBytes(46_830_571); // '46.8 MB'
+ * ```
+ */
 export function formatBytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;

@@ -6,6 +6,12 @@ export { formatTime };
 /**
  * fastai's epoch table as its console progress bar writes it: names padded to 8 characters and joined by two
  * spaces; each value left-aligned under its name; losses and metrics with 6 decimals.
+ * @example
+ * ```ts
+ * const t = new EpochTable();
+ * t.header(['epoch', 'train_loss', 'time']); // 'epoch     train_loss  time    '
+ * t.row(['0', '0.693147', '00:01']);
+ * ```
  */
 export class EpochTable {
   private names: string[] | undefined;
