@@ -8,7 +8,7 @@ import {
   BatchNorm1d,
   BatchNorm2d,
   Conv2d,
-  CrossEntropyLossFlat,
+  crossEntropyLossFlat,
   Embedding,
   LSTM,
   Linear,
@@ -103,7 +103,7 @@ function resnet18Bench(): BenchModel {
   const model = new ResNet18(10);
   const x = tf.randomNormal([16, 64, 64, 3]);
   const y = int1d(16, (i) => i % 10);
-  const ce = CrossEntropyLossFlat();
+  const ce = crossEntropyLossFlat();
   return {
     model,
     loss: () => ce(model.call(x), y),
@@ -146,7 +146,7 @@ function tabularBench(): BenchModel {
   const cats = tf.tensor2d(codes, [bs, CARDS.length], 'int32');
   const conts = tf.randomNormal([bs, 6]);
   const y = int1d(bs, (i) => i % 2);
-  const ce = CrossEntropyLossFlat();
+  const ce = crossEntropyLossFlat();
   return {
     model,
     loss: () => ce(model.call(cats, conts), y),
@@ -189,7 +189,7 @@ function lstmBench(hidden: number): BenchModel {
   const model = new LSTMLM(V, 400, hidden);
   const ids = tf.reshape(int1d(T * B, (i) => (i * 7919) % V), [T, B]);
   const tgt = int1d(T * B, (i) => (i * 104729 + 1) % V);
-  const ce = CrossEntropyLossFlat();
+  const ce = crossEntropyLossFlat();
   return {
     model,
     loss: () => ce(model.call(ids), tgt),

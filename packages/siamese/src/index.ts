@@ -16,4 +16,5 @@ export type { PairSample, PairDataLoaderOptions } from './data/pair-dataset.js';
 // The learner.
 export { siameseLearner, SiameseLearner, learnerBuilders } from './learner.js';
 export type { SiameseLearnerOptions, SiamesePrediction } from './learner.js';
+export type { SiameseShowOptions } from './show-options.js';
 export { SiameseInputError, SiameseDataError } from './errors.js';

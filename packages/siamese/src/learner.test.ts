@@ -12,7 +12,7 @@ import { needsReference, referenceFacts, referenceFile } from '../../core/src/te
 import { readPairsCsv } from './data/pairs-csv.js';
 import { SiameseDataLoaders } from './data/siamese-dataloaders.js';
 import { SiameseInputError } from './errors.js';
-import { siameseLearner, type SiameseLearner } from './learner.js';
+import { siameseLearner, SiameseLearner } from './learner.js';
 
 interface GroupFacts {
   n_tensors: number;
@@ -149,7 +149,7 @@ describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-1
     const desc = JSON.parse(await readFile(json, 'utf8')) as { builder: { package: string; name: string; args: { data: { batchTfms: unknown[] } } } };
     expect([desc.builder.package, desc.builder.name]).toEqual(['@tfai/siamese', 'siameseLearner']);
     expect(desc.builder.args.data.batchTfms).toEqual([{ type: 'Normalize', mean: imagenetStats[0], std: imagenetStats[1] }]);
-    const loaded = (await loadLearner(json)) as SiameseLearner;
+    const loaded = await loadLearner(json, SiameseLearner);
     for (const pair of [p, q]) {
       const a = await learn.predict([pair.a, pair.b]);
       const b = await loaded.predict([pair.a, pair.b]);
@@ -176,7 +176,7 @@ describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-1
   });
 
   it('showResults writes a PNG of validation pairs with their predictions', async () => {
-    const file = await learn.showResults(join(dir, 'results.png'), { n: 6 });
+    const file = await learn.showResults({ file: join(dir, 'results.png'), maxN: 6 });
     const png = await readFile(file);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });

@@ -1,11 +1,12 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
 import { getModelMeta, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
 import type { VisionArch } from '@tfai/vision';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
+import { showOptions, type SiameseShowOptions } from './show-options.js';
 import { SiameseInputError } from './errors.js';
 import { createSiameseModel, type CreateSiameseModelOptions, type SiameseModel } from './model.js';
 import { siameseSplitter } from './splitter.js';
@@ -74,16 +75,20 @@ export class SiameseLearner extends Learner {
 
   /**
    * Writes a PNG of validation pairs (both images side by side) with the target and the prediction (green when
-   * right, red when wrong), as fastai's `show_results`.
+   * right, red when wrong), as fastai's `show_results`. Returns the file.
    * @example
    * ```ts
-   * await learn.showResults('results.png', { n: 9 });
+   * await learn.showResults({ file: 'results.png', maxN: 9 });
    * ```
    */
-  async showResults(file: string, opts: { n?: number } = {}): Promise<string> {
+  async showResults(opts?: SiameseShowOptions): Promise<string>;
+  /** @deprecated Use `showResults({ file, maxN })`, as the other learners (this form goes in the next release). */
+  async showResults(file: string, opts?: { n?: number }): Promise<string>;
+  async showResults(a: SiameseShowOptions | string = {}, legacy: { n?: number } = {}): Promise<string> {
+    const { file, maxN } = showOptions(a, legacy, 'show_results.png');
     const b = await this.dls.valid.oneBatch();
     try {
-      const n = Math.min(opts.n ?? 9, b.y.shape[0]);
+      const n = Math.min(maxN, b.y.shape[0]);
       const probsT = this.predictBatch(b.x);
       const [probs, ys, images] = await Promise.all([probsT.data(), b.y.data(), this.dls.pairImages(b.x)]);
       probsT.dispose();
@@ -118,6 +123,7 @@ export class SiameseLearner extends Learner {
  * ```
  */
 export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, opts: SiameseLearnerOptions = {}): Promise<SiameseLearner> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, normalize = true, ...learnOpts } = opts;
   const meta = getModelMeta(arch);
   if (pretrained !== false && normalize && meta.stats && nIn === meta.stats[0].length) dls.addNormalize(meta.stats);
@@ -162,7 +168,7 @@ const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
  * How `loadLearner` rebuilds learners of this package, by the builder name an export records.
  * @example
  * ```ts
- * const learn = (await loadLearner('models/siamese.json')) as SiameseLearner;
+ * const learn = await loadLearner('models/siamese.json', SiameseLearner);
  * ```
  */
 export const learnerBuilders: Readonly<Record<string, LearnerBuilder>> = { siameseLearner: buildSiameseLearner };

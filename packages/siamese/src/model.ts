@@ -1,7 +1,7 @@
 // The Siamese model of fastai's book (chapter 11): one encoder applied to both images, the two feature maps
 // concatenated on the channel axis, then a head that says "same" or "different".
 import * as tf from '@tensorflow/tfjs';
-import { Module } from '@tfai/core';
+import { Module, ready } from '@tfai/core';
 import type { AnyModule, TensorModule } from '@tfai/core';
 import { createBody, createHead, getModelMeta, loadPretrained, numFeaturesModel, type Cut, type VisionArch } from '@tfai/vision';
 import { SiameseInputError } from './errors.js';
@@ -68,6 +68,7 @@ export interface CreateSiameseModelOptions {
  * ```
  */
 export async function createSiameseModel(arch: VisionArch, opts: CreateSiameseModelOptions = {}): Promise<SiameseModel> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = true, pretrainedSha256, nIn = 3, ps = 0.5, linFtrs, nOut = 2 } = opts;
   const cut = opts.cut ?? getModelMeta(arch).cut;
   const model = arch();

@@ -4,8 +4,8 @@ import type { CsvTable } from '../src/data/read.js';
 
 /**
  * Logs the Recorder's smoothed training loss every `every` steps (0: never), to size runs from their step time.
- * The Recorder reads the losses in groups (one read per `flushEvery` batches, not one per batch), so the value lags
- * by up to a group and is NaN until its first read.
+ * The Recorder reads the losses in groups without waiting on the device, so the value lags by up to
+ * `recorder.lossLag` batches (default 4) and is NaN until its first read.
  */
 export function stepLog(name: string, log: (line: string) => void, every: number): Callback {
   return new (class extends Callback {

@@ -1,9 +1,11 @@
-/** Reports progress of a long loop: `true` draws a bar on a TTY (plain lines otherwise), `false` is silent. */
+import { progressBar } from '@tfai/core';
+
+/** Reports progress of a long loop: `true` draws core's progress bar (plain lines off a terminal), `false` is silent. */
 export type ProgressOption = boolean | ((done: number, total: number) => void);
 
 /**
- * A progress reporter for `total` steps: on a TTY a bar redrawn at most every 100 ms on stderr; elsewhere a
- * plain line at the start and at the end.
+ * A progress reporter for `total` steps on core's {@link progressBar}: on a terminal fastprogress's bar on stderr
+ * (elapsed, remaining, items/s); elsewhere a plain line every 30 s, so long tokenizations show life in a log.
  * @example
  * ```ts
  * const p = progressReporter('tokenizing', texts.length, true);
@@ -13,22 +15,9 @@ export type ProgressOption = boolean | ((done: number, total: number) => void);
 export function progressReporter(label: string, total: number, opt: ProgressOption = true): (done: number) => void {
   if (opt === false) return () => undefined;
   if (typeof opt === 'function') return (done) => opt(done, total);
-  const tty = process.stderr.isTTY === true;
-  const start = performance.now();
-  let last = 0;
-  if (!tty) process.stderr.write(`${label}: ${total} items\n`);
+  const bar = progressBar(total, { label, unit: 'texts' });
   return (done) => {
-    const now = performance.now();
-    const finished = done >= total;
-    if (tty && (now - last >= 100 || finished)) {
-      last = now;
-      const width = 30;
-      const filled = Math.round((done / Math.max(total, 1)) * width);
-      process.stderr.write(`\r${label} [${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`);
-    }
-    if (finished) {
-      const secs = ((now - start) / 1000).toFixed(1);
-      process.stderr.write(tty ? ` ${secs}s\n` : `${label}: done in ${secs}s\n`);
-    }
+    bar.update(done);
+    if (done >= total) bar.done();
   };
 }

@@ -9,10 +9,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { Adam, CrossEntropyLossFlat, getBackend, manualSeed, numParams, setBackend } from '@tfai/core';
+import { Adam, crossEntropyLossFlat, getBackend, manualSeed, numParams, setBackend } from '@tfai/core';
 import { Resize } from '../src/augment/resize.js';
 import { resnet18, resnet34 } from '../src/models/resnet.js';
-import { Dice, DiceMulti, foregroundAcc } from '../src/segmentation/metrics.js';
+import { dice, diceMulti, foregroundAcc } from '../src/segmentation/metrics.js';
 import { SegmentationDataLoaders } from '../src/segmentation/segmentation-data-loaders.js';
 import { createUnetModel, unetLearner } from '../src/unet/unet-learner.js';
 import { datasets } from '@tfai/datasets';
@@ -36,7 +36,7 @@ for (const arch of process.env.SKIP_STEP ? [] : [resnet18, resnet34]) {
   const model = await createUnetModel(arch, 8, [128, 128], { pretrained: false });
   const x = tf.randomUniform([4, 128, 128, 3]);
   const y = tf.randomUniform([4, 128, 128], 0, 8, 'int32');
-  const loss = CrossEntropyLossFlat();
+  const loss = crossEntropyLossFlat();
   const opt = new Adam([model.parameters()], { lr: 1e-3 });
   const vars = model.parameters().map((p) => p.variable);
   const step = () => {
@@ -87,7 +87,7 @@ if (!process.env.SKIP_TRAIN) {
   for (const s of sets) {
     manualSeed(0);
     const dls = await SegmentationDataLoaders.fromFolders(datasets.path(s.path), { ...s.opts, itemTfms: [new Resize(SIZE, { method: s.method })], bs: BS, seed: 0 });
-    const metrics = [foregroundAcc(), DiceMulti(), Dice({ foreground: true })];
+    const metrics = [foregroundAcc(), diceMulti(), dice({ foreground: true })];
     // The trivial predictor: background everywhere.
     const trivial: Record<string, number> = {};
     for (const m of metrics) m.reset();

@@ -74,6 +74,8 @@ export { SegmentationDataset, SegmentationDataLoader, collateSegmentation, apply
 export type { SegmentationSample, SegmentationDataLoaderOptions } from './segmentation/segmentation-dataset.js';
 export { loadMask, checkMask, cropPadMask, maskToRGB, classColors, readCodes } from './segmentation/mask.js';
 export type { Mask } from './segmentation/mask.js';
-export { foregroundAcc, Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti, SEGMENTATION_METRICS } from './segmentation/metrics.js';
+export { foregroundAcc, dice, diceMulti, jaccardCoeff, jaccardCoeffMulti, SEGMENTATION_METRICS } from './segmentation/metrics.js';
+// Deprecated PascalCase aliases (one release).
+export { Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti } from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
 export { SegmentationDataError } from './segmentation/errors.js';

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { WEBGPU_PACKAGES, gpuDevicePresent, probeWebGPU, webgpuInstalled, type WebGPUAdapterReport } from './webgpu/setup.js';
+import { withoutEmscriptenHandlers } from './uncaught.js';
 
 /**
  * The backends tfai can run on, best first. `tensorflow` is native CPU (`@tensorflow/tfjs-node`); `webgpu` is
@@ -151,8 +152,11 @@ async function activate(name: BackendName, opts: SetBackendOptions): Promise<voi
       break;
     case 'wasm':
       // Threads and the training kernels tfjs-backend-wasm lacks (see wasm/setup.ts).
-      await (await import('./wasm/setup.js')).setupWasm(opts);
-      if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the wasm backend failed to initialise');
+      // …and without emscripten's process handlers, which dump its minified source on every uncaught error.
+      await withoutEmscriptenHandlers(async () => {
+        await (await import('./wasm/setup.js')).setupWasm(opts);
+        if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the wasm backend failed to initialise');
+      });
       break;
     case 'cpu':
       // tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for batch > 1 (see wasm/register-cpu.ts).

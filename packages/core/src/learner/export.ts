@@ -106,12 +106,21 @@ async function findBuilder(spec: BuilderSpec, file: string): Promise<LearnerBuil
   return b;
 }
 
+/** A Learner class (or subclass) to check a loaded learner against: `TabularLearner`, `VisionLearner`… */
+export type LearnerClass<T extends Learner> = abstract new (...args: never[]) => T;
+
 /**
  * Loads a learner written by {@link exportLearner}: reads the JSON (no code is executed from the file; the
  * builder is a function of an installed tfai package chosen by name), checks the weights' checksum, rebuilds
- * the model and loads the weights strictly.
+ * the model and loads the weights strictly. Pass the class you expect to get it typed without a cast (checked:
+ * an export of another kind is an {@link ExportError} naming the file).
+ * @example
+ * ```ts
+ * const learn = await loadLearner('models/titanic.json', TabularLearner); // TabularLearner
+ * const any = await loadLearner('models/export.json');                   // Learner
+ * ```
  */
-export async function loadLearner(jsonPath: string): Promise<Learner> {
+export async function loadLearner<T extends Learner = Learner>(jsonPath: string, cls?: LearnerClass<T>): Promise<T> {
   const raw = (await readJson(jsonPath)) as Partial<ExportDescription>;
   if (raw.format !== 'tfai-learner' || raw.version !== 1 || !raw.builder || !raw.weights || !raw.loss)
     throw new ExportError(`${jsonPath}: not a tfai learner export (format '${String(raw.format)}')`);
@@ -133,7 +142,15 @@ export async function loadLearner(jsonPath: string): Promise<Learner> {
   } finally {
     tf.dispose(Object.values(tensors));
   }
-  return learn;
+  return expectClass(learn, cls, jsonPath);
+}
+
+function expectClass<T extends Learner>(learn: Learner, cls: LearnerClass<T> | undefined, file: string): T {
+  if (cls && !(learn instanceof cls)) {
+    learn.dispose();
+    throw new ExportError(`${file}: holds a ${learn.constructor.name}, not a ${cls.name}`);
+  }
+  return learn as T;
 }
 
 /** Metric objects from exported names (built-ins only; others are dropped). */

@@ -159,6 +159,11 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
     const c = loaded.predictBatch([x]);
     expect(Array.from(c.dataSync())).toEqual(Array.from(a.dataSync()));
     expect(loaded.lossFunc.spec.name).toBe('CrossEntropyLossFlat');
+    // Typed without a cast, and checked: the export holds a plain Learner, not a subclass.
+    const typed: Learner = await loadLearner(json, Learner);
+    typed.dispose();
+    class OtherLearner extends Learner {}
+    await expect(loadLearner(json, OtherLearner)).rejects.toThrow(/export\.json: holds a Learner, not a OtherLearner/);
 
     // A truncated weights file is refused by checksum, naming the file.
     const w = join(dir, 'exports', 'nested', 'export.safetensors');

@@ -23,9 +23,11 @@ import {
   type EventName,
 } from './callback.js';
 import { ParamScheduler } from './callbacks/param-scheduler.js';
-import { ProgressCallback } from './callbacks/progress.js';
+import { ProgressCallback, type ProgressOptions } from './callbacks/progress.js';
+import { ProgressBar } from '../progress/bar.js';
 import { Recorder } from './callbacks/recorder.js';
-import { CrossEntropyLossFlat, type Loss } from './loss.js';
+import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.js';
+import { crossEntropyLossFlat, type Loss } from './loss.js';
 import type { Metric } from './metrics.js';
 
 /** Events of the batch loop, the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
@@ -68,8 +70,8 @@ export interface LearnerOptions {
   modelDir?: string;
   /** Where the epoch table and messages go (default console.log). */
   logger?: (line: string) => void;
-  /** Add the progress bar and epoch table (default true). */
-  progress?: boolean;
+  /** Add the progress bars and epoch table (default true); options say where they go and how often to log. */
+  progress?: boolean | ProgressOptions;
   /** How to rebuild this learner from an export (set by `visionLearner`, `tabularLearner`…). */
   builder?: BuilderSpec;
 }
@@ -158,7 +160,7 @@ export class Learner {
     readonly model: LearnerModel,
     opts: LearnerOptions = {},
   ) {
-    this.lossFunc = opts.lossFunc ?? CrossEntropyLossFlat();
+    this.lossFunc = opts.lossFunc ?? crossEntropyLossFlat();
     this.metrics = opts.metrics === undefined ? [] : Array.isArray(opts.metrics) ? opts.metrics : [opts.metrics];
     this.splitter = opts.splitter ?? defaultSplitter;
     this.optFunc = opts.opt ?? adam;
@@ -172,8 +174,24 @@ export class Learner {
     this.builder = opts.builder;
     this.recorder = new Recorder();
     this.addCb(this.recorder);
-    if (opts.progress ?? true) this.addCb(new ProgressCallback());
+    const progress = opts.progress ?? true;
+    if (progress !== false) this.addCb(new ProgressCallback(progress === true ? {} : progress));
     for (const cb of opts.cbs ?? []) this.addCb(cb);
+  }
+
+  /**
+   * A progress bar drawn like the training bars (same stream and clock), silent when the learner was built with
+   * `progress: false`. `getPreds` and `lrFind` use it; so can your own loops.
+   * @example
+   * ```ts
+   * const bar = learn.progressBar(dl.length, 'predict');
+   * for await (const b of dl) { run(b); bar.tick(); }
+   * bar.done();
+   * ```
+   */
+  progressBar(total: number, label: string, opts: { unit?: string } = {}): ProgressBar {
+    const cb = this.cbs.find((c): c is ProgressCallback => c instanceof ProgressCallback);
+    return cb ? cb.bar(total, label, opts) : new ProgressBar(total, { label, silent: true });
   }
 
   /** Attaches a callback. */
@@ -409,6 +427,18 @@ export class Learner {
   }
 
   /**
+   * fastai's `learn.lr_find()`: see {@link lrFind}. The weights and optimizer state are restored afterwards.
+   * @example
+   * ```ts
+   * const { valley } = await learn.lrFind({ plot: 'lr_find.png' });
+   * await learn.fitOneCycle(3, valley);
+   * ```
+   */
+  lrFind(opts: LrFindOptions = {}): Promise<LrFindResult> {
+    return lrFind(this, opts);
+  }
+
+  /**
    * Loss and metrics over a loader (default: the validation set), in eval mode.
    * @example
    * ```ts
@@ -419,7 +449,8 @@ export class Learner {
     await ready();
     const wasTraining = this.model.training;
     const saved = this.cbs;
-    this.cbs = [this.recorder];
+    // Only the Recorder (and the progress bar): no schedulers or trackers outside a fit.
+    this.cbs = this.cbs.filter((c) => c === this.recorder || c instanceof ProgressCallback);
     try {
       await this.doValidate(dl);
     } finally {
@@ -441,8 +472,11 @@ export class Learner {
     this.model.eval();
     const preds: tf.Tensor[] = [];
     const targs: tf.Tensor[] = [];
+    const bar = this.progressBar(dl.length, 'predict', { unit: 'items' });
+    let items = 0;
     try {
       for await (const b of dl) {
+        items += b.y.shape[0] ?? 0;
         preds.push(
           tf.tidy(() => {
             const p = this.model.call(...b.x);
@@ -451,7 +485,9 @@ export class Learner {
         );
         targs.push(b.y);
         tf.dispose(b.x);
+        bar.tick(1, { items });
       }
+      bar.done();
       const out = { preds: tf.concat(preds), targets: tf.concat(targs) };
       return out;
     } finally {

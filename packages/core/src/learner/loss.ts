@@ -27,7 +27,7 @@ function makeLoss(
   return Object.assign(loss, { spec, activation, decodes });
 }
 
-/** Options of {@link CrossEntropyLossFlat}. */
+/** Options of {@link crossEntropyLossFlat}. */
 export interface CrossEntropyOptions {
   /** The class axis of the predictions (default -1: NHWC segmentation logits work as they are). */
   axis?: number;
@@ -42,11 +42,11 @@ export interface CrossEntropyOptions {
  * (mean over items; activation softmax, decodes argmax).
  * @example
  * ```ts
- * const lossFunc = CrossEntropyLossFlat();
+ * const lossFunc = crossEntropyLossFlat();
  * lossFunc(tf.tensor2d([[2, 0]]), tf.tensor1d([0], 'int32')); // ≈ 0.127
  * ```
  */
-export function CrossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
+export function crossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
   const axis = opts.axis ?? -1;
   const eps = opts.labelSmoothing ?? 0;
   const ignore = opts.ignoreIndex;
@@ -79,7 +79,7 @@ export function CrossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
  * Binary cross-entropy on logits, flattened (multi-label or binary with float targets); activation sigmoid,
  * decodes `> threshold`.
  */
-export function BCEWithLogitsLossFlat(opts: { threshold?: number } = {}): Loss {
+export function bceWithLogitsLossFlat(opts: { threshold?: number } = {}): Loss {
   const thresh = opts.threshold ?? 0.5;
   return makeLoss(
     { name: 'BCEWithLogitsLossFlat', args: { threshold: thresh } },
@@ -95,7 +95,7 @@ export function BCEWithLogitsLossFlat(opts: { threshold?: number } = {}): Loss {
 }
 
 /** Mean squared error over flattened predictions and targets. */
-export function MSELossFlat(): Loss {
+export function mseLossFlat(): Loss {
   return makeLoss(
     { name: 'MSELossFlat', args: {} },
     (pred, target) => tf.mean(tf.squaredDifference(pred.reshape([-1]), target.reshape([-1]).toFloat())) as tf.Scalar,
@@ -105,7 +105,7 @@ export function MSELossFlat(): Loss {
 }
 
 /** Mean absolute error over flattened predictions and targets. */
-export function L1LossFlat(): Loss {
+export function l1LossFlat(): Loss {
   return makeLoss(
     { name: 'L1LossFlat', args: {} },
     (pred, target) => tf.mean(tf.abs(tf.sub(pred.reshape([-1]), target.reshape([-1]).toFloat()))) as tf.Scalar,
@@ -119,14 +119,24 @@ export function lossFromSpec(spec: LossSpec): Loss {
   const a = spec.args;
   switch (spec.name) {
     case 'CrossEntropyLossFlat':
-      return CrossEntropyLossFlat({ axis: a.axis as number | undefined, labelSmoothing: a.labelSmoothing as number | undefined, ignoreIndex: a.ignoreIndex as number | undefined });
+      return crossEntropyLossFlat({ axis: a.axis as number | undefined, labelSmoothing: a.labelSmoothing as number | undefined, ignoreIndex: a.ignoreIndex as number | undefined });
     case 'BCEWithLogitsLossFlat':
-      return BCEWithLogitsLossFlat({ threshold: a.threshold as number | undefined });
+      return bceWithLogitsLossFlat({ threshold: a.threshold as number | undefined });
     case 'MSELossFlat':
-      return MSELossFlat();
+      return mseLossFlat();
     case 'L1LossFlat':
-      return L1LossFlat();
+      return l1LossFlat();
     default:
       throw new Error(`unknown loss '${spec.name}' in export`);
   }
 }
+
+// PascalCase names of the factories above, kept one release for old scripts.
+/** @deprecated Use {@link crossEntropyLossFlat} (tfai's factories are camelCase); this name goes in the next release. */
+export const CrossEntropyLossFlat = crossEntropyLossFlat;
+/** @deprecated Use {@link bceWithLogitsLossFlat} (tfai's factories are camelCase); this name goes in the next release. */
+export const BCEWithLogitsLossFlat = bceWithLogitsLossFlat;
+/** @deprecated Use {@link mseLossFlat} (tfai's factories are camelCase); this name goes in the next release. */
+export const MSELossFlat = mseLossFlat;
+/** @deprecated Use {@link l1LossFlat} (tfai's factories are camelCase); this name goes in the next release. */
+export const L1LossFlat = l1LossFlat;

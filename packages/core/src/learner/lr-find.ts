@@ -2,8 +2,8 @@ import { rm } from 'node:fs/promises';
 import { Callback, CancelFitException, CancelValidException } from './callback.js';
 import type { Learner } from './learner.js';
 import { ProgressCallback } from './callbacks/progress.js';
+import type { ProgressBar } from '../progress/bar.js';
 import { schedExp } from '../optim/schedule.js';
-import { linePlotSvg, svgToPng } from '../plot/svg.js';
 
 /** Options of {@link lrFind}. */
 export interface LrFindOptions {
@@ -12,8 +12,10 @@ export interface LrFindOptions {
   numIt?: number;
   /** Stop when the smoothed loss exceeds 4× the best seen (default true). */
   stopDiv?: boolean;
-  /** Write the loss-vs-lr plot here (PNG). */
+  /** Write the loss-vs-lr plot here (PNG; fastai's `plot_lr_find`, the suggestion marked). */
   plot?: string;
+  /** Points the plot drops at the end, where the loss diverges (fastai: 5). */
+  skipEnd?: number;
 }
 
 /** Result of {@link lrFind}. */
@@ -53,6 +55,7 @@ class LRFinder extends Callback {
   override order = 60;
   private best = Infinity;
   constructor(
+    private readonly bar: ProgressBar,
     private readonly start: number[],
     private readonly end: number[],
     private readonly numIt: number,
@@ -62,21 +65,26 @@ class LRFinder extends Callback {
   }
   override beforeFit(): void {
     this.best = Infinity;
-    this.learn.recorder.flushEvery = 1;
   }
   override beforeBatch(): void {
     if (!this.learn.training) return;
     const pos = this.learn.trainIter / this.numIt;
     this.learn.opt!.setHyper('lr', this.start.map((s, i) => schedExp(s, this.end[i])(pos)));
   }
-  override afterBatch(): void {
+  override async afterBatch(): Promise<void> {
     if (!this.learn.training) return;
+    // The stop test needs this batch's loss: read it now (lr_find is short; the stall does not matter).
+    await this.learn.recorder.flush();
     const sl = this.learn.recorder.smoothLoss;
+    this.bar.update(this.learn.trainIter, { comment: Number.isFinite(sl) ? sl.toFixed(4) : '' });
     if (sl < this.best) this.best = sl;
     if ((this.stopDiv && (sl > 4 * this.best || !Number.isFinite(sl))) || this.learn.trainIter >= this.numIt) throw new CancelFitException();
   }
   override beforeValidate(): void {
     throw new CancelValidException();
+  }
+  override afterFit(): void {
+    this.bar.done();
   }
 }
 
@@ -97,16 +105,15 @@ export async function lrFind(learn: Learner, opts: LrFindOptions = {}): Promise<
   const nEpoch = Math.floor(numIt / Math.max(learn.dls.train.length, 1)) + 1;
   const tmp = `_tmp_lr_find_${process.pid}`;
   const file = await learn.save(tmp);
-  const flushEvery = learn.recorder.flushEvery;
+  const bar = learn.progressBar(numIt, 'lr_find');
   const progress = learn.callbacks.filter((c) => c instanceof ProgressCallback);
   progress.forEach((c) => learn.removeCb(c));
   try {
     learn.ensureOptimizer();
     const groups = learn.opt!.paramGroups.length;
-    const cb = new LRFinder(new Array(groups).fill(startLr), new Array(groups).fill(endLr), numIt, opts.stopDiv ?? true);
+    const cb = new LRFinder(bar, new Array(groups).fill(startLr), new Array(groups).fill(endLr), numIt, opts.stopDiv ?? true);
     await learn.fit(nEpoch, undefined, { cbs: [cb] });
   } finally {
-    learn.recorder.flushEvery = flushEvery;
     progress.forEach((c) => learn.addCb(c));
     await learn.load(tmp);
     await rm(file, { force: true });
@@ -118,15 +125,7 @@ export async function lrFind(learn: Learner, opts: LrFindOptions = {}): Promise<
   const hi = Math.max(lo + 1, lrs.length - 5);
   const v = valley(lrs.slice(lo, hi), losses.slice(lo, hi));
   const result: LrFindResult = { valley: v.lr, lrs, losses };
-  if (opts.plot) {
-    const svg = linePlotSvg([{ name: 'loss', x: lrs, y: losses }], {
-      xLog: true,
-      title: 'Learning rate finder',
-      xLabel: 'Learning Rate',
-      yLabel: 'Loss',
-      markers: Number.isFinite(v.lr) ? [{ x: v.lr, y: losses[lo + v.idx], label: `valley ${v.lr.toExponential(2)}` }] : [],
-    });
-    result.plot = await svgToPng(svg, opts.plot);
-  }
+  r.suggestions = Number.isFinite(v.lr) ? [{ name: 'valley', lr: v.lr, loss: losses[lo + v.idx] }] : [];
+  if (opts.plot) result.plot = await r.plotLrFind(opts.plot, { skipEnd: opts.skipEnd });
   return result;
 }

@@ -125,7 +125,7 @@ export function mse(): Metric {
 }
 
 /** Coefficient of determination over the whole set (sklearn's `r2_score`). */
-export function R2Score(): Metric {
+export function r2Score(): Metric {
   return new AccumMetric('r2_score', (p, t) => {
     let mean = 0;
     for (let i = 0; i < t.length; i++) mean += t[i];
@@ -144,7 +144,7 @@ export function R2Score(): Metric {
  * F1 score over the whole set (sklearn's `f1_score`): `average` 'binary' (positive class 1, the default),
  * 'macro' or 'micro'. Predictions are class scores (argmax taken).
  */
-export function F1Score(opts: { average?: 'binary' | 'macro' | 'micro'; posLabel?: number } = {}): Metric {
+export function f1Score(opts: { average?: 'binary' | 'macro' | 'micro'; posLabel?: number } = {}): Metric {
   const average = opts.average ?? 'binary';
   const pos = opts.posLabel ?? 1;
   return new AccumMetric(
@@ -180,7 +180,7 @@ export function F1Score(opts: { average?: 'binary' | 'macro' | 'micro'; posLabel
  * Area under the ROC curve for binary classification (scores of class 1 after softmax, or a single logit
  * column after sigmoid), computed over the whole set with ties averaged (as sklearn's `roc_auc_score`).
  */
-export function RocAucBinary(): Metric {
+export function rocAucBinary(): Metric {
   return new AccumMetric(
     'roc_auc_score',
     (s, t) => {
@@ -231,8 +231,16 @@ export const METRICS: Record<string, () => Metric> = {
   _rmse: rmse,
   mae,
   mse,
-  r2_score: R2Score,
-  f1_score: () => F1Score(),
-  roc_auc_score: RocAucBinary,
+  r2_score: r2Score,
+  f1_score: () => f1Score(),
+  roc_auc_score: rocAucBinary,
   perplexity,
 };
+
+// PascalCase names of the factories above, kept one release for old scripts.
+/** @deprecated Use {@link r2Score} (tfai's factories are camelCase); this name goes in the next release. */
+export const R2Score = r2Score;
+/** @deprecated Use {@link f1Score} (tfai's factories are camelCase); this name goes in the next release. */
+export const F1Score = f1Score;
+/** @deprecated Use {@link rocAucBinary} (tfai's factories are camelCase); this name goes in the next release. */
+export const RocAucBinary = rocAucBinary;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
-import { SiameseDataLoaders, type SiameseLearner, siameseLearner, learnerBuilders } from '@tfai/siamese';
+import { SiameseDataLoaders, SiameseLearner, siameseLearner, learnerBuilders } from '@tfai/siamese';
 import { resnet18 } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
@@ -23,7 +23,7 @@ describe('siamese flow', () => {
     manualSeed(1);
     const dls = await SiameseDataLoaders.fromCsv(join(datasets.path('fashion_mnist'), 'siamese_pairs.csv'), { size: 32, bs: 32, seed: 1 });
     expect([dls.train.n, dls.valid.n]).toEqual([2000, 500]);
-    const learn = (await siameseLearner(dls, resnet18, { pretrained: referenceFile('torchvision/resnet18.safetensors'), cut: 6, metrics: accuracy(), progress: false })) as SiameseLearner;
+    const learn = await siameseLearner(dls, resnet18, { pretrained: referenceFile('torchvision/resnet18.safetensors'), cut: 6, metrics: accuracy(), progress: false });
     const start = await learn.validate();
     const enc = learn.opt!.paramGroups[0].params;
     expect(enc.filter((p) => p.requiresGrad).every((p) => p.kind === 'norm')).toBe(true);
@@ -42,7 +42,7 @@ describe('siamese flow', () => {
     const [p] = dls.valid.ds.pairs;
     const before = await learn.predict([p.a, p.b]);
     const { json } = await exportLearner(learn, join(dir, 'siamese'));
-    const again = (await loadLearner(json)) as SiameseLearner;
+    const again = await loadLearner(json, SiameseLearner);
     const after = await again.predict([p.a, p.b]);
     expect(after.same).toBe(before.same);
     expect(after.probability).toBeCloseTo(before.probability, 4);

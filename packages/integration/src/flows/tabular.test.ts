@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
-import { TabularDataLoaders, type TabularLearner, tabularLearner, learnerBuilders } from '@tfai/tabular';
+import { TabularDataLoaders, TabularLearner, tabularLearner, learnerBuilders } from '@tfai/tabular';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 
@@ -33,7 +33,7 @@ describe('tabular flow', () => {
     const before = await learn.predictRows(rows);
     expect(before.map((p) => p.label)).toEqual(['survived', 'died']);
     const { json } = await exportLearner(learn, join(dir, 'titanic'));
-    const again = (await loadLearner(json)) as TabularLearner;
+    const again = await loadLearner(json, TabularLearner);
     const after = await again.predictRows(rows);
     for (let i = 0; i < rows.length; i++) {
       expect(after[i].label).toBe(before[i].label);

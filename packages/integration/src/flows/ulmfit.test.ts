@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
-import { AWDLSTM, languageModelLearner, readCsv, type TextLearner, TextDataLoaders, textClassifierLearner, learnerBuilders } from '@tfai/text';
+import { AWDLSTM, languageModelLearner, readCsv, TextLearner, TextDataLoaders, textClassifierLearner, learnerBuilders } from '@tfai/text';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 
@@ -56,7 +56,7 @@ describe('ULMFiT flow', () => {
     const text = 'Mr. Darcy walked off; and Elizabeth remained with no very cordial feelings towards him.';
     const before = await clas.predict(text);
     const { json } = await exportLearner(clas, join(dir, 'clas'));
-    const again = (await loadLearner(json)) as TextLearner;
+    const again = await loadLearner(json, TextLearner);
     const after = await again.predict(text);
     expect(after.label).toBe(before.label);
     expect(after.probs[1]).toBeCloseTo(before.probs[1], 4);

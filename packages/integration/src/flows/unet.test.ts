@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
-import { DiceMulti, foregroundAcc, learnerBuilders, Resize, resnet18, SegmentationDataLoaders, type UnetLearner, unetLearner } from '@tfai/vision';
+import { diceMulti, foregroundAcc, learnerBuilders, Resize, resnet18, SegmentationDataLoaders, UnetLearner, unetLearner } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 
@@ -24,7 +24,7 @@ describe('U-Net flow', () => {
       itemTfms: [new Resize(32, { method: 'squish' })], bs: 8, seed: 0,
     });
     expect([dls.train.n, dls.valid.n]).toEqual([115, 29]);
-    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics: [foregroundAcc(), DiceMulti()], progress: false });
+    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics: [foregroundAcc(), diceMulti()], progress: false });
     const start = await learn.validate();
     await learn.fitOneCycle(4, 1e-2);
     const end = await learn.validate();
@@ -39,7 +39,7 @@ describe('U-Net flow', () => {
     const before = await learn.predict(img);
     expect(new Set(before.mask.data).size).toBeGreaterThan(2); // it predicts lobes, not just background
     const { json } = await exportLearner(learn, join(dir, 'unet'));
-    const again = (await loadLearner(json)) as UnetLearner;
+    const again = await loadLearner(json, UnetLearner);
     const after = await again.predict(img);
     expect(Array.from(after.mask.data)).toEqual(Array.from(before.mask.data));
     learn.dispose();

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
-import { ImageDataLoaders, resnet18, type VisionLearner, visionLearner, learnerBuilders } from '@tfai/vision';
+import { ImageDataLoaders, resnet18, VisionLearner, visionLearner, learnerBuilders } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 import { needsReference, referenceFile } from '../../../core/src/test-utils/fixtures.js';
@@ -41,7 +41,7 @@ describe('vision flow', () => {
     const img = join(FM, valid[0][0]);
     const before = await learn.predict(img);
     const { json } = await exportLearner(learn, join(dir, 'fm'));
-    const again = (await loadLearner(json)) as VisionLearner;
+    const again = await loadLearner(json, VisionLearner);
     const after = await again.predict(img);
     expect(after.label).toBe(before.label);
     for (let i = 0; i < before.probs.length; i++) expect(after.probs[i]).toBeCloseTo(before.probs[i], 4);

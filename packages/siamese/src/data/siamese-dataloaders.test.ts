@@ -124,7 +124,7 @@ describe('SiameseDataLoaders.fromFolder on tux_photos (images of different sizes
 
   it('showBatch writes a PNG of pairs with their targets', async () => {
     const dls = await SiameseDataLoaders.fromFolder(`${datasets.path('tux_photos')}`, { size: 48, bs: 8, seed: 0 });
-    const file = await dls.showBatch(join(dir, 'batch.png'), { n: 6 });
+    const file = await dls.showBatch({ file: join(dir, 'batch.png'), maxN: 6 });
     const png = await readFile(file);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
   });

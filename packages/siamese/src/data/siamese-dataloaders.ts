@@ -1,7 +1,7 @@
 // SiameseDataLoaders: pairs of images from a folder of classes or from a pairs CSV. Training pairs are re-drawn
 // every epoch (half same-class, seeded); validation pairs are fixed.
 import * as tf from '@tensorflow/tfjs';
-import { DataLoaders, Rng } from '@tfai/core';
+import { DataLoaders, Rng, ready } from '@tfai/core';
 import {
   batchTfmFromJSON,
   batchToImages,
@@ -17,6 +17,7 @@ import {
 } from '@tfai/vision';
 import type { BatchTfmSpec, BatchTransform, ImageSource, ItemTfmSpec, ItemTransform, RGBImage, Size, Stats } from '@tfai/vision';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
+import { showOptions, type SiameseShowOptions } from '../show-options.js';
 import { collatePairs, loadPair, PairDataLoader, PairDataset, pairBatchTfms } from './pair-dataset.js';
 import { readPairsCsv, type ReadPairsCsvOptions } from './pairs-csv.js';
 import { PairSampler, drawPairs, type ImagePair, type LabelledImage } from './pairs.js';
@@ -149,6 +150,7 @@ export class SiameseDataLoaders extends DataLoaders {
    * ```
    */
   static async fromFolder(path: string, opts: FromFolderOptions = {}): Promise<SiameseDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const trainName = opts.train ?? 'train';
     const validName = opts.valid ?? 'valid';
     const labelFunc = opts.labelFunc ?? parentLabel;
@@ -174,6 +176,7 @@ export class SiameseDataLoaders extends DataLoaders {
    * ```
    */
   static async fromCsv(csv: string, opts: FromCsvOptions = {}): Promise<SiameseDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const rows = await readPairsCsv(csv, opts);
     const trainRows = rows.filter((r) => !r.isValid);
     const valid = rows.filter((r) => r.isValid).map(({ a, b, same }) => ({ a, b, same }));
@@ -276,16 +279,21 @@ export class SiameseDataLoaders extends DataLoaders {
   }
 
   /**
-   * Writes a PNG of the first training pairs with their targets (fastai's `show_batch`).
+   * Writes a PNG of the first training (or `valid`) pairs with their targets (fastai's `show_batch`). Returns the file.
    * @example
    * ```ts
-   * await dls.showBatch('batch.png', { n: 8 });
+   * await dls.showBatch({ file: 'batch.png', maxN: 8 });
    * ```
    */
-  async showBatch(file: string, opts: { n?: number; valid?: boolean } = {}): Promise<string> {
+  async showBatch(opts?: SiameseShowOptions & { valid?: boolean }): Promise<string>;
+  /** @deprecated Use `showBatch({ file, maxN, valid })`, as the other loaders (this form goes in the next release). */
+  async showBatch(file: string, opts?: { n?: number; valid?: boolean }): Promise<string>;
+  async showBatch(a: (SiameseShowOptions & { valid?: boolean }) | string = {}, legacy: { n?: number; valid?: boolean } = {}): Promise<string> {
+    const { file, maxN } = showOptions(a, legacy, 'show_batch.png');
+    const opts = { valid: typeof a === 'string' ? legacy.valid : a.valid };
     const b = await (opts.valid ? this.valid : this.train).oneBatch();
     try {
-      const n = Math.min(opts.n ?? 9, b.y.shape[0]);
+      const n = Math.min(maxN, b.y.shape[0]);
       const images = (await this.pairImages(b.x)).slice(0, n);
       const ys = Array.from(await b.y.data()).slice(0, n);
       return await writeImageGrid(

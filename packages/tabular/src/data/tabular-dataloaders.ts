@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoader, DataLoaders } from '@tfai/core';
+import { DataLoader, DataLoaders, ready } from '@tfai/core';
 import { MissingColumnError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';
@@ -73,6 +73,7 @@ export class TabularDataLoaders extends DataLoaders {
 
   /** Reads `path` (streamed, typed columns) and builds the loaders; see {@link fromDf}. */
   static async fromCsv(path: string, opts: TabularDataLoadersOptions = {}): Promise<TabularDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     return TabularDataLoaders.fromDf(await readCsv(path, csvOptions(opts)), opts);
   }
 

@@ -71,7 +71,7 @@ const buildCollabLearner: LearnerBuilder = (rawArgs, { description }) => {
  * @example
  * ```ts
  * await exportLearner(learn, 'models/credit');
- * const again = (await loadLearner('models/credit.json')) as TabularLearner;
+ * const again = await loadLearner('models/credit.json', TabularLearner);
  * await again.predict({ Home: 'owner', Age: 30, ... });
  * ```
  */

@@ -14,7 +14,7 @@ import { readCsvRows } from '../test-utils/fixtures.js';
 import { mostSimilar, topBiases } from './collab-analysis.js';
 import { collabLearner } from './collab-learner.js';
 import { pca } from './pca.js';
-import type { TabularLearner } from './tabular-learner.js';
+import { TabularLearner } from './tabular-learner.js';
 
 const RATINGS = `${datasets.path('insteval')}/ratings.csv`;
 const opts = { userName: 'user', itemName: 'item', ratingName: 'rating', validCol: 'is_valid', bs: 512, seed: 0 };
@@ -136,7 +136,7 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
 
   it('export → loadLearner → predict round-trips exactly; the loaded model still names its users and items', async () => {
     const { json } = await exportLearner(learn, join(dir, 'insteval'));
-    const loaded = (await loadLearner(json)) as TabularLearner<EmbeddingDotBias>;
+    const loaded = await loadLearner<TabularLearner<EmbeddingDotBias>>(json, TabularLearner);
     const pairs = [[1, 1002], [1, 1050], [5, 3], ['nobody', 1002]];
     expect(await loaded.predictRows(pairs)).toEqual(await learn.predictRows(pairs));
     expect(loaded.model.yRange).toEqual([0, 5.5]);
@@ -152,10 +152,10 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
     console.log(`insteval valid MSE: EmbeddingNN (1 epoch) ${validLoss.toFixed(4)}`);
     expect(validLoss).toBeLessThan(globalMeanMse(dls));
     const { json } = await exportLearner(nn, join(dir, 'insteval-nn'));
-    const loaded = await loadLearner(json);
+    const loaded = await loadLearner(json, TabularLearner);
     expect(loaded.model).toBeInstanceOf(EmbeddingNN);
     const pairs = [[1, 1002], [7, 12]];
-    expect(await (loaded as TabularLearner).predictRows(pairs)).toEqual(await nn.predictRows(pairs));
+    expect(await loaded.predictRows(pairs)).toEqual(await nn.predictRows(pairs));
     nn.dispose();
     loaded.dispose();
   });

@@ -1,6 +1,6 @@
 // fastai 2.7's `collab_learner`: a dot-product model (EmbeddingDotBias.from_classes) or EmbeddingNN over the user
 // and item vocabs, MSE loss, predictions on {user, item} objects.
-import { MSELossFlat } from '@tfai/core';
+import { mseLossFlat } from '@tfai/core';
 import type { LearnerOptions } from '@tfai/core';
 import { EmbeddingDotBias } from '../collab/embedding-dot-bias.js';
 import { EmbeddingNN } from '../collab/embedding-nn.js';
@@ -58,7 +58,7 @@ export function collabLearner(dls: CollabDataLoaders, opts: CollabLearnerOptions
   const args: TabularLearnerArgs = { tabular: dls.tabular.toJSON(), model: spec };
   return new TabularLearner(dls, model, {
     ...learnerOpts,
-    lossFunc: lossFunc ?? MSELossFlat(),
+    lossFunc: lossFunc ?? mseLossFlat(),
     builder: useNn && cfg.act ? undefined : { package: '@tfai/tabular', name: 'collabLearner', args },
   });
 }

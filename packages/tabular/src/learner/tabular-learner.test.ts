@@ -141,7 +141,7 @@ describe('tabularLearner on credit_data (4,454 loans, 9 numbers with missing val
   it('exportLearner → loadLearner (procs from the JSON, no CSV) → predict gives identical results; damaged exports fail clearly', async () => {
     expect(Object.keys(learnerBuilders)).toEqual(['tabularLearner', 'collabLearner']);
     const { json, weights } = await exportLearner(learn, join(dir, 'credit'));
-    const loaded = (await loadLearner(json)) as TabularLearner;
+    const loaded = await loadLearner(json, TabularLearner);
     expect(loaded).toBeInstanceOf(TabularLearner);
     expect(loaded.dls.train.n).toBe(0);
     const rows = readCsvRows(CREDIT).slice(0, 20).map(rawRow);

@@ -1,7 +1,7 @@
 // fastai 2.7's `tabular_learner` and `TabularLearner`: a TabularModel sized from the data, the loss from the target
 // block, `predict` on a plain object of raw values, `showResults` as a printed table, and export.
 import * as tf from '@tensorflow/tfjs';
-import { BCEWithLogitsLossFlat, CrossEntropyLossFlat, Learner, MSELossFlat, ready } from '@tfai/core';
+import { bceWithLogitsLossFlat, crossEntropyLossFlat, Learner, mseLossFlat, ready } from '@tfai/core';
 import type { DataLoader, LearnerModel, LearnerOptions, Loss, Prediction } from '@tfai/core';
 import type { CollabDataLoaders } from '../collab/collab-dataloaders.js';
 import type { RawValue } from '../data/dataframe.js';
@@ -201,7 +201,7 @@ export interface TabularLearnerOptions extends Omit<LearnerOptions, 'builder'> {
  */
 export function defaultTabularLoss(dls: TabularLikeDataLoaders): Loss | undefined {
   const block = dls.tabular.targets?.yBlock;
-  return block === 'category' ? CrossEntropyLossFlat() : block === 'regression' ? MSELossFlat() : block === 'multiCategory' ? BCEWithLogitsLossFlat() : undefined;
+  return block === 'category' ? crossEntropyLossFlat() : block === 'regression' ? mseLossFlat() : block === 'multiCategory' ? bceWithLogitsLossFlat() : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoaders, Rng } from '@tfai/core';
+import { DataLoaders, Rng, ready } from '@tfai/core';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
 import type { BatchTokenizer } from '../tokenize/subword.js';
@@ -122,6 +122,7 @@ export class TextDataLoaders extends DataLoaders {
    * ```
    */
   static async fromFolder(path: string, opts: Omit<TextDataLoadersOptions, 'textCol' | 'labelCol' | 'validCol'> & { train?: string; valid?: string } = {}): Promise<TextDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const rows: Record<string, string>[] = [];
     for (const [split, isTrain] of [[opts.train ?? 'train', true], [opts.valid ?? 'valid', false]] as const) {
       const dir = join(path, split);
@@ -147,11 +148,13 @@ export class TextDataLoaders extends DataLoaders {
 
   /** Reads a CSV (papaparse, strict UTF-8) and builds the loaders. */
   static async fromCsv(path: string, opts: TextDataLoadersOptions = {}): Promise<TextDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     return TextDataLoaders.fromTable(await readCsv(path), opts, path);
   }
 
   /** Builds the loaders from rows already read. */
   static async fromTable(table: CsvTable, opts: TextDataLoadersOptions = {}, name = 'table'): Promise<TextDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const texts = column(table, opts.textCol ?? 'text', name);
     // A classifier's label column is checked before the (slow) tokenization.
     const labels = opts.isLm ? [] : column(table, opts.labelCol ?? 'label', name);

@@ -46,7 +46,7 @@ const buildTextClassifierLearner: LearnerBuilder = (raw, { description }) => {
  * @example
  * ```ts
  * await exportLearner(learn, 'models/reviews');
- * const again = (await loadLearner('models/reviews.json')) as TextLearner;
+ * const again = await loadLearner('models/reviews.json', TextLearner);
  * await again.predict('Great coffee.');
  * ```
  */

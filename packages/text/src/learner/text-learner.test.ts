@@ -121,7 +121,7 @@ describe('text learners (tiny AWD-LSTM)', () => {
     const clas = textClassifierLearner(dls, AWDLSTM, { config: tiny, metrics: [accuracy()], ...quiet });
     await clas.fitOneCycle(1, 1e-2);
     const { json } = await exportLearner(clas, join(dir, 'clas'));
-    const again = (await loadLearner(json)) as TextLearner;
+    const again = await loadLearner(json, TextLearner);
     expect(again).toBeInstanceOf(TextLearner);
     const [p1, p2] = [await clas.predict('I love this tea'), await again.predict('I love this tea')];
     expect(p2.label).toBe(p1.label);
@@ -130,7 +130,7 @@ describe('text learners (tiny AWD-LSTM)', () => {
     const lmDls = await TextDataLoaders.fromFolder(root, { isLm: true, bs: 2, seqLen: 8, minFreq: 1, cacheDir: false, progress: false });
     const lm = languageModelLearner(lmDls, AWDLSTM, { config: tiny, ...quiet });
     const lmExport = await exportLearner(lm, join(dir, 'lm'));
-    const lm2 = (await loadLearner(lmExport.json)) as LMLearner;
+    const lm2 = await loadLearner(lmExport.json, LMLearner);
     expect(lm2).toBeInstanceOf(LMLearner);
     const opts = { nWords: 5, seed: 7 };
     expect((await lm2.predict('really', opts)).text).toBe((await lm.predict('really', opts)).text);

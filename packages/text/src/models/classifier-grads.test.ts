@@ -4,7 +4,7 @@
 // rows and the (detached) state crosses chunk boundaries. Loss and the gradient of every parameter must match.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { CrossEntropyLossFlat } from '@tfai/core';
+import { crossEntropyLossFlat } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { type FixtureTensor, relError, toTensor } from '../test-support.js';
 import { AWDLSTM } from './awd-lstm.js';
@@ -32,7 +32,7 @@ describe('text classifier gradients against PyTorch', () => {
     const ids = tf.cast(toTensor(fx.ids), 'int32');
     await prepareTextBatch(ids);
     const y = tf.cast(toTensor(fx.y), 'int32');
-    const loss = CrossEntropyLossFlat();
+    const loss = crossEntropyLossFlat();
     const named = model.namedParameters();
     const { value, grads } = tf.variableGrads(() => loss(model.call(ids) as tf.Tensor, y) as tf.Scalar, named.map(([, p]) => p.variable));
     expect(value.dataSync()[0]).toBeCloseTo(fx.loss, 5);

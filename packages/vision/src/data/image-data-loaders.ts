@@ -2,7 +2,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DataLoaders } from '@tfai/core';
+import { DataLoaders, progressBar, ready } from '@tfai/core';
 import { decodeBatchTfms, type BatchTfmSpec, type BatchTransform } from '../augment/batch-transform.js';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
@@ -37,6 +37,8 @@ export interface ImageDataLoadersOptions {
   logger?: (line: string) => void;
   /** Batches prepared ahead (default 2). */
   prefetch?: number;
+  /** Show a progress bar while images are checked or decoded up front (default true). */
+  progress?: boolean;
 }
 
 /** What an inference-only {@link ImageDataLoaders} needs: the class names and the deterministic transforms. */
@@ -133,6 +135,7 @@ export class ImageDataLoaders extends DataLoaders {
    * ```
    */
   static async fromFolder(path: string, opts: ImageDataLoadersOptions & { train?: string; valid?: string; validPct?: number } = {}): Promise<ImageDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const trainName = opts.train ?? 'train';
     const validName = opts.valid ?? 'valid';
     const files = await getImageFiles(path, opts.validPct ? {} : { folders: [trainName, validName] });
@@ -150,6 +153,7 @@ export class ImageDataLoaders extends DataLoaders {
    * ```
    */
   static async fromPathFunc(path: string, fnames: string[], labelFunc: (file: string) => string, opts: ImageDataLoadersOptions & { validPct?: number } = {}): Promise<ImageDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const files = fnames.map((f) => (path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f));
     const split = randomSplitter(files.length, opts.validPct ?? 0.2, opts.seed);
     return ImageDataLoaders.fromLists(files, files.map(labelFunc), split, opts);
@@ -191,6 +195,7 @@ export class ImageDataLoaders extends DataLoaders {
     rows: Record<string, unknown>[],
     opts: ImageDataLoadersOptions & { path?: string; folder?: string; suff?: string; fnCol?: number | string; labelCol?: number | string; validCol?: number | string; validPct?: number } = {},
   ): Promise<ImageDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     if (!rows.length) throw new ImageDataError('fromDf: no rows');
     const columns = Object.keys(rows[0]);
     const col = (c: number | string, what: string): string => {
@@ -223,6 +228,7 @@ export class ImageDataLoaders extends DataLoaders {
     path: string,
     opts: ImageDataLoadersOptions & { csvFname?: string; delimiter?: string; folder?: string; suff?: string; fnCol?: number | string; labelCol?: number | string; validCol?: number | string; validPct?: number } = {},
   ): Promise<ImageDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const rows = await readCsv(join(path, opts.csvFname ?? 'labels.csv'), opts.delimiter);
     return ImageDataLoaders.fromDf(rows, { ...opts, path });
   }
@@ -358,7 +364,12 @@ async function findBadImages(items: ImageSource[], opts: ImageDataLoadersOptions
     }
   };
   const width = 16;
-  for (let s = 0; s < items.length; s += width) await Promise.all(items.slice(s, s + width).map((_, j) => check(s + j)));
+  const bar = progressBar(items.length, { label: skip ? 'decoding images' : 'checking images', unit: 'images', silent: opts.progress === false });
+  for (let s = 0; s < items.length; s += width) {
+    await Promise.all(items.slice(s, s + width).map((_, j) => check(s + j)));
+    bar.update(Math.min(items.length, s + width));
+  }
+  bar.done();
   return bad;
 }
 

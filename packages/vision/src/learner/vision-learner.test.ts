@@ -132,7 +132,7 @@ describe('predict, showResults, export → loadLearner', () => {
     expect(desc.builder.args.data.itemTfms).toEqual([{ type: 'Resize', size: [32, 32], method: 'crop', padMode: 'reflection' }]);
     expect(desc.vocab).toEqual(dls.vocab);
     expect(Object.keys(learnerBuilders)).toContain('visionLearner');
-    const loaded = (await loadLearner(json)) as VisionLearner;
+    const loaded = await loadLearner(json, VisionLearner);
     expect(loaded).toBeInstanceOf(VisionLearner);
     for (const i of [0, 5, 17]) {
       const f = String(dls.valid.ds.items[i]);
@@ -148,7 +148,7 @@ describe('predict, showResults, export → loadLearner', () => {
     const dls = await tux();
     const learn = await visionLearner(dls, resnet18, { progress: false, pretrained: WEIGHTS });
     const { json } = await exportLearner(learn, join(dir, 'pre'));
-    const loaded = (await loadLearner(json)) as VisionLearner;
+    const loaded = await loadLearner(json, VisionLearner);
     expect(loaded.dls.batchTfms.map((t) => t.name)).toEqual(['Normalize']);
     const f = String(dls.valid.ds.items[2]);
     expect((await loaded.predict(f)).probs).toEqual((await learn.predict(f)).probs);

@@ -1,7 +1,7 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import type { LearnerBuilder, LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import { Normalize } from '../augment/normalize.js';
 import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
@@ -129,6 +129,7 @@ const HEAD_KEYS = ['linFtrs', 'ps', 'pool', 'concatPool', 'firstBn', 'bnFinal', 
  * ```
  */
 export async function visionLearner(dls: ImageDataLoaders, arch: VisionArch, opts: VisionLearnerOptions = {}): Promise<VisionLearner> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, customHead, init, normalize = true, splitter, ...rest } = opts;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');

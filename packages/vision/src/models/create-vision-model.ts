@@ -1,7 +1,7 @@
 // fastai 2.7's create_vision_model / add_head: a (pretrained) body cut from an architecture plus a new head,
 // the head initialised with kaiming_normal_ (`apply_init(model[1], nn.init.kaiming_normal_)`).
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm1d, BatchNorm2d, Sequential, kaimingNormal } from '@tfai/core';
+import { BatchNorm1d, BatchNorm2d, Sequential, kaimingNormal, ready } from '@tfai/core';
 import type { AnyModule, Parameter, TensorModule } from '@tfai/core';
 import { createBody, type Cut } from './create-body.js';
 import { createHead, type CreateHeadOptions } from './create-head.js';
@@ -97,6 +97,7 @@ export interface CreateVisionModelOptions extends AddHeadOptions {
  * ```
  */
 export async function createVisionModel(arch: VisionArch, nOut: number, opts: CreateVisionModelOptions = {}): Promise<Sequential> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...headOpts } = opts;
   const meta = getModelMeta(arch);
   const model = arch();

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti, foregroundAcc } from './metrics.js';
+import { dice, diceMulti, jaccardCoeff, jaccardCoeffMulti, foregroundAcc } from './metrics.js';
 
 /** Random logits [n, h, w, c] and targets [n, h, w], with the argmax known in JS. */
 function sample(seed: number, n: number, c: number) {
@@ -48,7 +48,7 @@ const ref = {
   },
 };
 
-async function run(m: ReturnType<typeof Dice>, batches: { p: tf.Tensor; t: tf.Tensor }[]) {
+async function run(m: ReturnType<typeof dice>, batches: { p: tf.Tensor; t: tf.Tensor }[]) {
   m.reset();
   for (const b of batches) m.accumulate(b.p, b.t);
   return m.value();
@@ -61,10 +61,10 @@ describe('segmentation metrics against fastai formulas', () => {
     const p = Int32Array.from([...a.pred, ...b.pred]);
     const t = Int32Array.from([...a.targ, ...b.targ]);
     expect(await run(foregroundAcc(), [a, b])).toBeCloseTo(ref.fgAcc(p, t), 6);
-    expect(await run(DiceMulti(), [a, b])).toBeCloseTo(ref.multi(p, t, 4, (i, u) => (2 * i) / u), 6);
-    expect(await run(JaccardCoeffMulti(), [a, b])).toBeCloseTo(ref.multi(p, t, 4, (i, u) => i / (u - i)), 6);
+    expect(await run(diceMulti(), [a, b])).toBeCloseTo(ref.multi(p, t, 4, (i, u) => (2 * i) / u), 6);
+    expect(await run(jaccardCoeffMulti(), [a, b])).toBeCloseTo(ref.multi(p, t, 4, (i, u) => i / (u - i)), 6);
     // The running sums stay on the device (two tensors) until reset.
-    const m = DiceMulti();
+    const m = diceMulti();
     const before = tf.memory().numTensors;
     m.accumulate(a.p, a.t);
     m.accumulate(b.p, b.t);
@@ -77,12 +77,12 @@ describe('segmentation metrics against fastai formulas', () => {
   it('Dice and JaccardCoeff on binary targets; foreground: true counts every class but 0 as foreground', async () => {
     const a = sample(3, 2, 2);
     const { inter, union } = ref.dice(a.pred, a.targ);
-    expect(await run(Dice(), [a])).toBeCloseTo((2 * inter) / union, 6);
-    expect(await run(JaccardCoeff(), [a])).toBeCloseTo(inter / (union - inter), 6);
+    expect(await run(dice(), [a])).toBeCloseTo((2 * inter) / union, 6);
+    expect(await run(jaccardCoeff(), [a])).toBeCloseTo(inter / (union - inter), 6);
     const m = sample(4, 2, 5);
     const fg = (x: Int32Array) => Int32Array.from(x, (v) => +(v !== 0));
     const r = ref.dice(fg(m.pred), fg(m.targ));
-    expect(await run(Dice({ foreground: true }), [m])).toBeCloseTo((2 * r.inter) / r.union, 6);
+    expect(await run(dice({ foreground: true }), [m])).toBeCloseTo((2 * r.inter) / r.union, 6);
     tf.dispose([a.p, a.t, m.p, m.t]);
   });
 
@@ -90,8 +90,8 @@ describe('segmentation metrics against fastai formulas', () => {
     const t = tf.tensor3d([0, 1, 2, 0, 0, 1, 2, 2], [1, 2, 4], 'int32');
     const p = tf.oneHot(tf.zeros([1, 2, 4], 'int32'), 3).mul(5);
     expect(await run(foregroundAcc(), [{ p, t }])).toBe(0);
-    expect(await run(DiceMulti(), [{ p, t }])).toBeCloseTo((2 * 3) / (8 + 3) / 3, 6);
-    expect(await run(Dice(), [{ p: tf.zeros([1, 2, 2, 2]), t: tf.zeros([1, 2, 2], 'int32') }])).toBeNaN();
+    expect(await run(diceMulti(), [{ p, t }])).toBeCloseTo((2 * 3) / (8 + 3) / 3, 6);
+    expect(await run(dice(), [{ p: tf.zeros([1, 2, 2, 2]), t: tf.zeros([1, 2, 2], 'int32') }])).toBeNaN();
     tf.dispose([t, p]);
   });
 });

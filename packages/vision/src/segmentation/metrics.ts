@@ -33,7 +33,7 @@ const argmax = (pred: tf.Tensor) => tf.argMax(pred, -1).toInt();
  * set, so the value is exact and a batch with no foreground pixel does not make it NaN.
  * @example
  * ```ts
- * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()] });
+ * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), diceMulti()] });
  * ```
  */
 export function foregroundAcc(opts: { bkgIdx?: number } = {}): Metric {
@@ -57,7 +57,7 @@ export function foregroundAcc(opts: { bkgIdx?: number } = {}): Metric {
   };
 }
 
-/** Options of {@link Dice} and {@link JaccardCoeff}. */
+/** Options of {@link dice} and {@link jaccardCoeff}. */
 export interface BinarySegOptions {
   /**
    * Count every non-background class as foreground (prediction and target both `!= bkgIdx`). fastai's `Dice`
@@ -92,10 +92,10 @@ function binarySums(opts: BinarySegOptions): { sums: Sums; accumulate(pred: tf.T
  * `foreground` for multi-class data).
  * @example
  * ```ts
- * Dice({ foreground: true }); // object vs background Dice on multi-class masks
+ * dice({ foreground: true }); // object vs background Dice on multi-class masks
  * ```
  */
-export function Dice(opts: BinarySegOptions = {}): Metric {
+export function dice(opts: BinarySegOptions = {}): Metric {
   const { sums, accumulate } = binarySums(opts);
   return {
     name: opts.foreground ? 'dice_foreground' : 'dice',
@@ -112,10 +112,10 @@ export function Dice(opts: BinarySegOptions = {}): Metric {
  * fastai's `JaccardCoeff`: `inter / (union - inter)` with Dice's sums (intersection over union), binary targets.
  * @example
  * ```ts
- * const m = JaccardCoeff();
+ * const m = jaccardCoeff();
  * ```
  */
-export function JaccardCoeff(opts: BinarySegOptions = {}): Metric {
+export function jaccardCoeff(opts: BinarySegOptions = {}): Metric {
   const { sums, accumulate } = binarySums(opts);
   return {
     name: opts.foreground ? 'jaccard_coeff_foreground' : 'jaccard_coeff',
@@ -154,10 +154,10 @@ function nanMean(xs: number[]): number {
  * the classes present in predictions or targets (a macro F1 over pixels).
  * @example
  * ```ts
- * const learn = await unetLearner(dls, resnet18, { metrics: [DiceMulti()] });
+ * const learn = await unetLearner(dls, resnet18, { metrics: [diceMulti()] });
  * ```
  */
-export function DiceMulti(): Metric {
+export function diceMulti(): Metric {
   const { sums, accumulate } = multiSums();
   return {
     name: 'dice_multi',
@@ -175,10 +175,10 @@ export function DiceMulti(): Metric {
  * fastai's `JaccardCoeffMulti`: the mean over classes of `inter / (union - inter)` (mean IoU).
  * @example
  * ```ts
- * const m = JaccardCoeffMulti();
+ * const m = jaccardCoeffMulti();
  * ```
  */
-export function JaccardCoeffMulti(): Metric {
+export function jaccardCoeffMulti(): Metric {
   const { sums, accumulate } = multiSums();
   return {
     name: 'jaccard_coeff_multi',
@@ -195,10 +195,20 @@ export function JaccardCoeffMulti(): Metric {
 /** The segmentation metrics by name, for exports (`metricsFromNames` covers core's only). */
 export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = {
   foreground_acc: () => foregroundAcc(),
-  dice: () => Dice(),
-  dice_foreground: () => Dice({ foreground: true }),
-  jaccard_coeff: () => JaccardCoeff(),
-  jaccard_coeff_foreground: () => JaccardCoeff({ foreground: true }),
-  dice_multi: DiceMulti,
-  jaccard_coeff_multi: JaccardCoeffMulti,
+  dice: () => dice(),
+  dice_foreground: () => dice({ foreground: true }),
+  jaccard_coeff: () => jaccardCoeff(),
+  jaccard_coeff_foreground: () => jaccardCoeff({ foreground: true }),
+  dice_multi: diceMulti,
+  jaccard_coeff_multi: jaccardCoeffMulti,
 };
+
+// PascalCase names of the factories above, kept one release for old scripts.
+/** @deprecated Use {@link dice} (tfai's factories are camelCase); this name goes in the next release. */
+export const Dice = dice;
+/** @deprecated Use {@link jaccardCoeff} (tfai's factories are camelCase); this name goes in the next release. */
+export const JaccardCoeff = jaccardCoeff;
+/** @deprecated Use {@link diceMulti} (tfai's factories are camelCase); this name goes in the next release. */
+export const DiceMulti = diceMulti;
+/** @deprecated Use {@link jaccardCoeffMulti} (tfai's factories are camelCase); this name goes in the next release. */
+export const JaccardCoeffMulti = jaccardCoeffMulti;

@@ -2,7 +2,7 @@
 // convenience for `images/` + `labels/` datasets with a codes file and an `is_valid` column.
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DataLoaders } from '@tfai/core';
+import { DataLoaders, ready } from '@tfai/core';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import { decodeBatchTfms, type BatchTfmSpec, type BatchTransform } from '../augment/batch-transform.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
@@ -118,6 +118,7 @@ export class SegmentationDataLoaders extends DataLoaders {
     labelFunc: (file: string) => string,
     opts: SegmentationDataLoadersOptions & { validPct?: number; validFunc?: (file: string) => boolean } = {},
   ): Promise<SegmentationDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const files = fnames.map((f) => (path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f));
     if (!files.length) throw new ImageDataError(`${path}: no images given`);
     let split: Split;
@@ -142,6 +143,7 @@ export class SegmentationDataLoaders extends DataLoaders {
     path: string,
     opts: SegmentationDataLoadersOptions & { images?: string; labels?: string; codesFile?: string; csv?: string; nameCol?: string; validCol?: string; validPct?: number } = {},
   ): Promise<SegmentationDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const imgDir = join(path, opts.images ?? 'images');
     const lblDir = join(path, opts.labels ?? 'labels');
     const codes = opts.codes ?? (await readCodes(join(path, opts.codesFile ?? 'codes.txt')));

@@ -11,7 +11,7 @@ import { Normalize } from '../augment/normalize.js';
 import { Resize } from '../augment/resize.js';
 import { learnerBuilders } from '../learner/vision-learner.js';
 import { resnet18 } from '../models/resnet.js';
-import { DiceMulti, foregroundAcc } from '../segmentation/metrics.js';
+import { diceMulti, foregroundAcc } from '../segmentation/metrics.js';
 import { SegmentationDataLoaders } from '../segmentation/segmentation-data-loaders.js';
 import { DynamicUnet } from './dynamic-unet.js';
 import { UnetLearner, unetLearner } from './unet-learner.js';
@@ -56,7 +56,7 @@ describe('unetLearner', () => {
   it('export → loadLearner → predict(image path) reproduces the class map; showResults writes image | target | prediction', async () => {
     manualSeed(3);
     const dls = smallTux([48, 40]);
-    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics: [foregroundAcc(), DiceMulti()], progress: false });
+    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics: [foregroundAcc(), diceMulti()], progress: false });
     const img = join(TUX, 'images', '0099_bird.png');
     const p = await learn.predict(img);
     expect([p.mask.width, p.mask.height]).toEqual([40, 48]);
@@ -71,7 +71,7 @@ describe('unetLearner', () => {
     expect(desc.builder.args.imgSize).toEqual([48, 40]);
     expect(desc.builder.args.data.codes).toEqual(dls.codes);
     expect(desc.metrics).toEqual(['foreground_acc', 'dice_multi']);
-    const loaded = (await loadLearner(json)) as UnetLearner;
+    const loaded = await loadLearner(json, UnetLearner);
     expect(loaded).toBeInstanceOf(UnetLearner);
     expect(loaded.metrics.map((m) => m.name)).toEqual(['foreground_acc', 'dice_multi']);
     const q = await loaded.predict(img);

@@ -2,7 +2,7 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { CrossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import type { AnyModule, LearnerBuilder, LearnerOptions, Metric, Prediction, Splitter, TensorModule } from '@tfai/core';
 import { Normalize } from '../augment/normalize.js';
 import { ImageDataError } from '../data/errors.js';
@@ -40,6 +40,7 @@ export interface CreateUnetModelOptions extends DynamicUnetOptions {
  * ```
  */
 export async function createUnetModel(arch: VisionArch, nOut: number, imgSize: [number, number], opts: CreateUnetModelOptions = {}): Promise<DynamicUnet> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...unetOpts } = opts;
   const model = arch();
   if (pretrained !== false) {
@@ -105,7 +106,7 @@ export interface SegmentationResultsOptions extends ImageGridOptions {
  * image | target | prediction.
  * @example
  * ```ts
- * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()] });
+ * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), diceMulti()] });
  * const { mask } = await learn.predict('images/a.png'); // mask.data: one class per pixel
  * ```
  */
@@ -180,11 +181,12 @@ function unetSplitter(split: Splitter): Splitter {
  * @example
  * ```ts
  * const dls = await SegmentationDataLoaders.fromFolders(datasets.path('tux_seg'), { csv: 'pairs.csv', itemTfms: [new Resize(64)], bs: 16 });
- * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), DiceMulti()] });
+ * const learn = await unetLearner(dls, resnet18, { metrics: [foregroundAcc(), diceMulti()] });
  * await learn.fitOneCycle(2, 1e-3);
  * ```
  */
 export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch, opts: UnetLearnerOptions = {}): Promise<UnetLearner> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, normalize = true, splitter, imgSize: imgSizeOpt, actCls, init, ...rest } = opts;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
@@ -214,7 +216,7 @@ export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch
     },
   };
   const learn = new UnetLearner(dls, model, {
-    lossFunc: CrossEntropyLossFlat({ axis: -1 }),
+    lossFunc: crossEntropyLossFlat({ axis: -1 }),
     ...learnerOpts,
     splitter: splitter ?? unetSplitter(meta.split),
     builder: exportable ? builder : undefined,

@@ -1,17 +1,17 @@
 import { Callback } from '../callback.js';
+import { formatTime, MasterBar, ProgressBar, type ProgressBarOptions } from '../../progress/bar.js';
 
-/** `mm:ss` (or `h:mm:ss`), as fastprogress formats times. */
-export function formatTime(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${String(m).padStart(2, '0')}:${ss}`;
-}
+export { formatTime };
 
 /**
  * fastai's epoch table as its console progress bar writes it: names padded to 8 characters and joined by two
  * spaces; each value left-aligned under its name; losses and metrics with 6 decimals.
+ * @example
+ * ```ts
+ * const t = new EpochTable();
+ * t.header(['epoch', 'train_loss', 'time']); // 'epoch     train_loss  time    '
+ * t.row(['0', '0.693147', '00:01']);
+ * ```
  */
 export class EpochTable {
   private names: string[] | undefined;
@@ -25,49 +25,116 @@ export class EpochTable {
   }
 }
 
+/** Options of {@link ProgressCallback}: where the bars go, the clock, how often to log off a terminal. */
+export type ProgressOptions = Pick<ProgressBarOptions, 'stream' | 'now' | 'logEvery' | 'redrawEvery'>;
+
 /**
- * Prints the epoch table (`epoch | train_loss | valid_loss | <metrics> | time`) through `learn.logger`
- * after every epoch, and on a TTY a progress bar of the batches on stderr.
+ * fastai's `ProgressCallback`: the epoch table (`epoch  train_loss  valid_loss  <metrics>  time`) through
+ * `learn.logger` after every epoch, and fastprogress's bars on stderr — a master bar over the epochs and a child
+ * bar over the batches, each with elapsed/remaining time and items/s, the child showing the smoothed training
+ * loss (at most `learn.recorder.lossLag` batches old, never the previous epoch's). Off a terminal, one plain line
+ * every `logEvery` seconds (default 30): epoch, batch, loss, time left.
+ *
+ * @example
+ * ```ts
+ * const learn = new Learner(dls, model, { progress: { logEvery: 10 } });
+ * await learn.fitOneCycle(3, 1e-3);
+ * ```
  */
 export class ProgressCallback extends Callback {
   override order = 60;
   private table = new EpochTable();
-  private lastDraw = 0;
-  constructor(readonly bar: boolean = process.stderr.isTTY === true) {
+  private mb: MasterBar | undefined;
+  private pb: ProgressBar | undefined;
+  private items = 0;
+  constructor(readonly opts: ProgressOptions = {}) {
     super();
+  }
+
+  /** A bar with this callback's stream and clock (for loops outside `fit`: `getPreds`, `lrFind`). */
+  bar(total: number, label: string, opts: { unit?: string } = {}): ProgressBar {
+    return new ProgressBar(total, { ...this.opts, label, unit: opts.unit });
   }
 
   override beforeFit(): void {
     this.table = new EpochTable();
-    this.learn.logger(this.table.header(this.learn.recorder.metricNames));
+    const l = this.learn;
+    const mb = new MasterBar(l.nEpoch, { ...this.opts, label: 'epoch', unit: 'epoch' });
+    mb.plain = () => this.plainLine(mb);
+    this.mb = mb;
+    mb.write(this.table.header(l.recorder.metricNames), l.logger);
+  }
+
+  private plainLine(mb: MasterBar): string {
+    const l = this.learn;
+    const pb = mb.current;
+    const parts = [`epoch ${l.epoch + 1}/${l.nEpoch}`];
+    if (pb) parts.push(`${pb.label} batch ${Math.floor(pb.value)}/${pb.total}`);
+    if (pb?.comment) parts.push(`loss ${pb.comment}`);
+    parts.push(`time left ${formatTime(mb.remaining)}`);
+    return parts.join('  ');
+  }
+
+  override beforeTrain(): void {
+    this.startChild('train');
+  }
+
+  override beforeValidate(): void {
+    this.startChild('valid');
+  }
+
+  private startChild(label: string): void {
+    this.items = 0;
+    this.pb = this.mb ? this.mb.child(this.learn.nIter, label, { unit: 'items' }) : new ProgressBar(this.learn.nIter, { ...this.opts, label, unit: 'items' });
   }
 
   override afterBatch(): void {
-    if (!this.bar) return;
-    const now = performance.now();
     const l = this.learn;
+    if (!this.pb) return;
+    this.items += l.y?.shape[0] ?? l.x[0]?.shape[0] ?? 1;
+    const r = l.recorder;
+    const fresh = l.training && r.lastRead.epoch === l.epoch && Number.isFinite(r.smoothLoss);
     const done = l.iter + 1;
-    if (now - this.lastDraw < 100 && done < l.nIter) return;
-    this.lastDraw = now;
-    const width = 30;
-    const filled = Math.round((done / Math.max(l.nIter, 1)) * width);
-    const loss = l.training && Number.isFinite(l.recorder.smoothLoss) ? ` loss ${l.recorder.smoothLoss.toFixed(4)}` : '';
-    process.stderr.write(`\r${l.training ? 'train' : 'valid'} [${'█'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${l.nIter}${loss}   `);
+    // The master counts the epoch in batches, training then validation.
+    if (this.mb) {
+      const nTrain = l.dls.train.length;
+      const perEpoch = Math.max(nTrain + l.dls.valid.length, 1);
+      this.mb.value = l.epoch + Math.min((l.training ? done : nTrain + done) / perEpoch, 0.999);
+    }
+    this.pb.update(done, { comment: fresh ? r.smoothLoss.toFixed(4) : l.training ? '' : undefined, items: this.items });
   }
 
-  private clearBar(): void {
-    if (this.bar) process.stderr.write('\r' + ' '.repeat(70) + '\r');
+  override afterValidate(): void {
+    if (!this.mb) {
+      this.pb?.done();
+      this.pb = undefined;
+    }
   }
 
   override afterEpoch(): void {
-    this.clearBar();
-    const r = this.learn.recorder;
+    const l = this.learn;
+    const r = l.recorder;
     const vals = r.values[r.values.length - 1] ?? [];
     const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(6) : String(v).toLowerCase() === 'nan' ? 'nan' : String(v));
-    this.learn.logger(this.table.row([String(this.learn.epoch), ...vals.map(fmt), formatTime(r.times[r.times.length - 1] ?? 0)]));
+    const row = this.table.row([String(l.epoch), ...vals.map(fmt), formatTime(r.times[r.times.length - 1] ?? 0)]);
+    if (this.mb) {
+      this.mb.current = undefined;
+      this.mb.update(l.epoch + 1);
+      this.mb.write(row, l.logger);
+    } else l.logger(row);
+  }
+
+  private end(): void {
+    this.mb?.done();
+    this.mb = undefined;
+    this.pb = undefined;
   }
 
   override afterCancelFit(): void {
-    this.clearBar();
+    this.end();
+  }
+
+  override afterFit(): void {
+    this.end();
   }
 }

@@ -1,19 +1,27 @@
 import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callback.js';
 import { NonFiniteLossError } from '../../errors.js';
+import type { PlotLossOptions, PlotLrFindOptions } from '../../plot/recorder-plots.js';
 
 /**
  * fastai's `Recorder` (always attached): per training batch the learning rate, momentum and loss (plus the
  * smoothed loss, β = 0.98), per epoch `[train_loss, valid_loss, …metrics]`. Losses stay on the device and
- * are read in groups of `flushEvery` batches, never one read per step; a NaN/∞ loss stops training with
- * {@link NonFiniteLossError} naming the batch.
+ * are read in groups without waiting on the device (see {@link Recorder.lossLag}); a NaN/∞ loss stops training
+ * with {@link NonFiniteLossError} naming the batch.
  */
 export class Recorder extends Callback {
   override order = 50;
   /** Smoothing of the training loss (fastai's `AvgSmoothLoss(beta=0.98)`). */
   beta = 0.98;
-  /** Read the pending training losses every this many batches (and at the end of each epoch). */
-  flushEvery = 16;
+  /**
+   * How many batches old the smoothed loss may be (default 4): losses are read in groups of ⌈lossLag/2⌉, each
+   * group's read started when it is complete and awaited only when the next group is, so the device never
+   * waits for the read while `smoothLoss` stays at most `lossLag` batches behind (and is complete after each
+   * epoch's training).
+   */
+  lossLag = 4;
+  /** Where the latest loss read came from: its batch index over the fit (`losses` index) and epoch; -1 before any. */
+  lastRead = { index: -1, epoch: -1 };
   lrs: number[] = [];
   moms: number[] = [];
   /** Raw training losses, one per batch. */
@@ -30,6 +38,8 @@ export class Recorder extends Callback {
   private smoothAvg = 0;
   private smoothCount = 0;
   private pending: { loss: tf.Scalar; epoch: number; batch: number }[] = [];
+  private inflight: Promise<void> | undefined;
+  private readError: unknown;
   private validTotal: tf.Scalar | undefined;
   private validCount = 0;
   private epochStart = 0;
@@ -52,6 +62,8 @@ export class Recorder extends Callback {
     this.smoothAvg = 0;
     this.smoothCount = 0;
     this.smoothLoss = NaN;
+    this.lastRead = { index: -1, epoch: -1 };
+    this.suggestions = [];
   }
 
   override beforeEpoch(): void {
@@ -73,7 +85,10 @@ export class Recorder extends Callback {
       this.lrs.push(g.lr);
       this.moms.push(g.mom);
       this.pending.push({ loss: tf.clone(l.loss), epoch: l.epoch, batch: l.iter });
-      if (this.pending.length >= this.flushEvery) await this.flush();
+      if (this.pending.length >= Math.max(1, Math.ceil(this.lossLag / 2))) {
+        await this.settle();
+        this.inflight = this.startRead();
+      }
       return;
     }
     const bs = l.y?.shape[0] ?? 1;
@@ -87,23 +102,47 @@ export class Recorder extends Callback {
     if (l.pred && l.y) for (const m of l.metrics) m.accumulate(l.pred, l.y);
   }
 
-  /** Reads the pending training losses (one read for the group) and updates the smoothed loss. */
+  /** Reads every pending training loss now (one read for the group) and updates the smoothed loss. */
   async flush(): Promise<void> {
-    if (!this.pending.length) return;
+    await this.settle();
+    this.inflight = this.startRead();
+    await this.settle();
+  }
+
+  /** Waits for the read in flight; rethrows what it found (a non-finite loss). */
+  private async settle(): Promise<void> {
+    if (this.inflight) await this.inflight;
+    this.inflight = undefined;
+    const e = this.readError;
+    this.readError = undefined;
+    if (e !== undefined) throw e;
+  }
+
+  /** Starts one read of the pending losses; its result is applied when it arrives (errors kept for `settle`). */
+  private startRead(): Promise<void> | undefined {
+    if (!this.pending.length) return undefined;
     const items = this.pending;
     this.pending = [];
     const stacked = tf.stack(items.map((p) => p.loss));
-    const vals = await stacked.data();
-    tf.dispose([stacked, ...items.map((p) => p.loss)]);
-    for (let i = 0; i < vals.length; i++) {
-      const v = vals[i];
-      if (!Number.isFinite(v)) throw new NonFiniteLossError(items[i].epoch, items[i].batch, v);
-      this.losses.push(v);
-      this.smoothCount++;
-      this.smoothAvg = this.smoothAvg * this.beta + v * (1 - this.beta);
-      this.smoothLoss = this.smoothAvg / (1 - this.beta ** this.smoothCount);
-      this.smoothLosses.push(this.smoothLoss);
-    }
+    tf.dispose(items.map((p) => p.loss));
+    return stacked
+      .data()
+      .then((vals) => {
+        for (let i = 0; i < vals.length; i++) {
+          const v = vals[i];
+          if (!Number.isFinite(v)) throw new NonFiniteLossError(items[i].epoch, items[i].batch, v);
+          this.losses.push(v);
+          this.smoothCount++;
+          this.smoothAvg = this.smoothAvg * this.beta + v * (1 - this.beta);
+          this.smoothLoss = this.smoothAvg / (1 - this.beta ** this.smoothCount);
+          this.smoothLosses.push(this.smoothLoss);
+          this.lastRead = { index: this.losses.length - 1, epoch: items[i].epoch };
+        }
+      })
+      .catch((e: unknown) => {
+        this.readError = e;
+      })
+      .finally(() => stacked.dispose());
   }
 
   override async afterTrain(): Promise<void> {
@@ -133,6 +172,66 @@ export class Recorder extends Callback {
 
   override async afterFit(): Promise<void> {
     await this.flush();
+  }
+
+  /**
+   * fastai's `recorder.plot_loss()`: the smoothed training loss per batch (from `skipStart`, default 5) and the
+   * validation loss at the end of each epoch, as a PNG (SVG if `file` ends in `.svg`). Returns the file.
+   * @example
+   * ```ts
+   * await learn.fitOneCycle(4, 1e-2);
+   * await learn.recorder.plotLoss('loss.png');
+   * ```
+   */
+  async plotLoss(file = 'loss.png', opts: PlotLossOptions = {}): Promise<string> {
+    const p = await import('../../plot/recorder-plots.js');
+    return p.writePanels([p.lossPanel(this.plotData(), opts)], file);
+  }
+
+  /**
+   * fastai's `recorder.plot_metrics()`: train/valid losses per epoch, then one panel per metric. Returns the file.
+   * @example
+   * ```ts
+   * await learn.recorder.plotMetrics('metrics.png');
+   * ```
+   */
+  async plotMetrics(file = 'metrics.png'): Promise<string> {
+    const p = await import('../../plot/recorder-plots.js');
+    return p.writePanels(p.metricPanels(this.plotData()), file);
+  }
+
+  /**
+   * fastai's `recorder.plot_sched()`: the learning rate and momentum of every batch of the last fit. Returns the file.
+   * @example
+   * ```ts
+   * await learn.fitOneCycle(4, 1e-2);
+   * await learn.recorder.plotSched('sched.png');
+   * ```
+   */
+  async plotSched(file = 'sched.png', keys: ('lr' | 'mom')[] = ['lr', 'mom']): Promise<string> {
+    const p = await import('../../plot/recorder-plots.js');
+    return p.writePanels(p.schedPanels(this.plotData(), keys), file);
+  }
+
+  /**
+   * fastai's `recorder.plot_lr_find()` after {@link lrFind}: loss against learning rate on a log axis, the last
+   * `skipEnd` (5) points dropped, the suggestions marked. Returns the file.
+   * @example
+   * ```ts
+   * const { valley } = await learn.lrFind();
+   * await learn.recorder.plotLrFind('lr_find.png');
+   * ```
+   */
+  async plotLrFind(file = 'lr_find.png', opts: PlotLrFindOptions = {}): Promise<string> {
+    const p = await import('../../plot/recorder-plots.js');
+    return p.writePanels([p.lrFindPanel(this.plotData(), { suggestions: this.suggestions, ...opts })], file);
+  }
+
+  /** The lr_find suggestions of the last {@link lrFind} (marked by {@link plotLrFind}). */
+  suggestions: { name: string; lr: number; loss: number }[] = [];
+
+  private plotData() {
+    return { lrs: this.lrs, moms: this.moms, smoothLosses: this.smoothLosses, values: this.values, iters: this.iters, metricNames: this.metricNames };
   }
 
   /** Frees pending tensors. */

@@ -1,0 +1,27 @@
+// The plots shown in packages/core/README.md, from a short real run on titanic (≈ 20 s):
+//   node --import tsx scripts/readme-plots.ts [outDir]   (default ../core/docs)
+// lr_find, then 4 epochs of fitOneCycle at its valley suggestion; then plotLoss, plotMetrics, plotSched.
+import { resolve } from 'node:path';
+import { accuracy, manualSeed, setBackend } from '@tfai/core';
+import { Categorify, FillMissing, Normalize, TabularDataLoaders, tabularLearner } from '../src/index.js';
+import { DATA } from '../src/test-utils/fixtures.js';
+
+const out = resolve(process.argv[2] ?? new URL('../../core/docs', import.meta.url).pathname);
+await setBackend();
+manualSeed(42);
+const dls = await TabularDataLoaders.fromCsv(`${DATA}titanic/titanic.csv`, {
+  yNames: ['survived'],
+  catNames: ['pclass', 'sex'],
+  contNames: ['age', 'sibsp', 'parch'],
+  procs: [Categorify, FillMissing, Normalize],
+  validPct: 0.2,
+  seed: 42,
+  bs: 64,
+});
+const learn = tabularLearner(dls, { metrics: [accuracy()] });
+const { valley } = await learn.lrFind({ plot: `${out}/lr_find.png` });
+console.log(`lr_find valley ${valley.toExponential(2)}`);
+await learn.fitOneCycle(8, valley * 3);
+console.log(await learn.recorder.plotLoss(`${out}/plot_loss.png`));
+console.log(await learn.recorder.plotMetrics(`${out}/plot_metrics.png`));
+console.log(await learn.recorder.plotSched(`${out}/plot_sched.png`));
