@@ -22,14 +22,18 @@ export class StateDictMismatchError extends TfaiError {
   }
 }
 
-/** A file that is not a valid safetensors file (truncated, bad header, unknown dtype…). */
+/**
+ * A file that is not a valid safetensors file (truncated, bad header, unknown dtype…): names the file and,
+ * where one is to blame, the tensor.
+ */
 export class SafetensorsError extends TfaiError {
   override name = 'SafetensorsError';
   constructor(
     readonly file: string,
-    reason: string,
+    readonly reason: string,
+    readonly tensor?: string,
   ) {
-    super(`${file}: ${reason}`);
+    super(`${file}: ${tensor === undefined ? '' : `tensor ${JSON.stringify(tensor)}: `}${reason}`);
   }
 }
 
