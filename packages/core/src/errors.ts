@@ -53,3 +53,8 @@ export class NonFiniteLossError extends TfaiError {
     super(`training loss is ${value} at epoch ${epoch}, batch ${batch}: stopping (lower the learning rate or check the data)`);
   }
 }
+
+/** An export (`exportLearner`'s JSON + weights) that cannot be loaded: names the file and the problem. */
+export class ExportError extends TfaiError {
+  override name = 'ExportError';
+}

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SafetensorsError } from '../errors.js';
@@ -282,14 +282,23 @@ export interface SaveSafetensorsOptions {
   metadata?: Record<string, string>;
   /** Names of int32 tensors to store as I64 (as PyTorch's `num_batches_tracked`). */
   int64?: Iterable<string>;
+  /**
+   * A `__metadata__` key under which to store the hex SHA-256 of the data section (everything after the
+   * header), so that a reader can check the tensors without a checksum kept elsewhere.
+   */
+  dataSha256Key?: string;
+}
+
+/** The hex SHA-256 of the data section of safetensors bytes whose header was validated. */
+export function safetensorsDataSha256(buf: Uint8Array, header: SafetensorsHeader): string {
+  return createHash('sha256').update(buf.subarray(header.dataStart)).digest('hex');
 }
 
 /** Serialises tensors to safetensors bytes (reads their data: not for hot loops). */
 export function serializeSafetensors(tensors: StateDict, opts: SaveSafetensorsOptions = {}): Uint8Array {
   const int64 = new Set(opts.int64 ?? []);
   const names = Object.keys(tensors).sort();
-  const header: Record<string, unknown> = {};
-  if (opts.metadata) header.__metadata__ = opts.metadata;
+  let header: Record<string, unknown> = {};
   const chunks: Uint8Array[] = [];
   let offset = 0;
   for (const name of names) {
@@ -319,6 +328,16 @@ export function serializeSafetensors(tensors: StateDict, opts: SaveSafetensorsOp
     offset += bytes.length;
     chunks.push(bytes);
   }
+  if (opts.metadata || opts.dataSha256Key !== undefined) {
+    const meta: Record<string, string> = { ...opts.metadata };
+    if (opts.dataSha256Key !== undefined) {
+      const h = createHash('sha256');
+      for (const c of chunks) h.update(c);
+      meta[opts.dataSha256Key] = h.digest('hex');
+    }
+    // `__metadata__` first, as the reference writer puts it.
+    header = { __metadata__: meta, ...header };
+  }
   let json = JSON.stringify(header);
   // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
   json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
@@ -334,17 +353,58 @@ export function serializeSafetensors(tensors: StateDict, opts: SaveSafetensorsOp
   return out;
 }
 
+const TMP_RE = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * Writes a file atomically: to a temporary file beside it, then renamed over the target, so a crash never
- * leaves a half-written file in its place.
+ * Removes temporaries of `path` left by writers that died before renaming them (a `kill -9` in the middle
+ * of {@link atomicWrite}): those of processes that no longer run.
+ */
+async function removeOrphanedTemporaries(path: string): Promise<void> {
+  const dir = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = TMP_RE.exec(n);
+    if (!m || m[1] !== base) continue;
+    const pid = Number(m[2]);
+    if (pid !== process.pid && !processAlive(pid)) await rm(join(dir, n), { force: true });
+  }
+}
+
+/**
+ * Writes a file atomically: to a temporary file beside it (`.<name>.<pid>.<random>.tmp`), synced, then renamed
+ * over the target, so a crash never leaves a half-written file in its place. Temporaries of the same target
+ * left by dead processes are removed first.
+ * @example
+ * ```ts
+ * await atomicWrite('models/notes.json', JSON.stringify({ epochs: 3 }));
+ * ```
  */
 export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await removeOrphanedTemporaries(path);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, data);
     const fh = await open(tmp, 'r');
-    await fh.sync();
-    await fh.close();
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });

@@ -192,8 +192,8 @@ export function JaccardCoeffMulti(): Metric {
   };
 }
 
-/** The segmentation metrics by name, for exports (`metricsFromNames` covers core's only). */
-export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = {
+/** The segmentation metrics by name, for exports (`metricsFromNames(names, SEGMENTATION_METRICS)`); no prototype. */
+export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = Object.assign(Object.create(null) as Record<string, () => Metric>, {
   foreground_acc: () => foregroundAcc(),
   dice: () => Dice(),
   dice_foreground: () => Dice({ foreground: true }),
@@ -201,4 +201,4 @@ export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = {
   jaccard_coeff_foreground: () => JaccardCoeff({ foreground: true }),
   dice_multi: DiceMulti,
   jaccard_coeff_multi: JaccardCoeffMulti,
-};
+});
