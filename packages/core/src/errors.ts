@@ -58,3 +58,29 @@ export class NonFiniteLossError extends TfaiError {
 export class ExportError extends TfaiError {
   override name = 'ExportError';
 }
+
+/** What is wrong with a CSV file (see {@link CsvError}). */
+export type CsvProblem = 'unreadable' | 'empty' | 'header' | 'duplicate-header' | 'ragged' | 'syntax';
+
+/**
+ * A CSV file that cannot be read as a table: missing or unreadable, empty, a duplicate or empty header name,
+ * a row whose number of fields differs from the header's, a syntax error. Names the file, and the row
+ * (1-based data row: the header is not counted) or the column where one is to blame.
+ */
+export class CsvError extends TfaiError {
+  override name = 'CsvError';
+  constructor(
+    readonly file: string,
+    readonly problem: CsvProblem,
+    readonly reason: string,
+    readonly where: { row?: number; column?: string } = {},
+  ) {
+    super(`${file}: ${where.row !== undefined ? `row ${where.row}: ` : ''}${where.column !== undefined ? `column ${JSON.stringify(where.column)}: ` : ''}${reason}`);
+  }
+  get row(): number | undefined {
+    return this.where.row;
+  }
+  get column(): string | undefined {
+    return this.where.column;
+  }
+}
