@@ -84,3 +84,29 @@ export class CsvError extends TfaiError {
     return this.where.column;
   }
 }
+
+/**
+ * An argument out of its domain (a batch size that is not a positive integer, a learning rate that is not a
+ * finite positive number, a negative number of epochs…): names the argument and the value.
+ */
+export class InvalidArgumentError extends TfaiError {
+  override name = 'InvalidArgumentError';
+  constructor(
+    readonly argument: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`${argument} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+}
+
+/** Throws {@link InvalidArgumentError} unless `v` is an integer ≥ `min`. */
+export function checkInteger(argument: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new InvalidArgumentError(argument, v, min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer >= ${min}`);
+  return v;
+}
+
+/** Throws {@link InvalidArgumentError} unless every learning rate is a finite positive number. */
+export function checkLearningRates(argument: string, lrs: readonly number[]): void {
+  for (const lr of lrs) if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) throw new InvalidArgumentError(argument, lr, 'a finite positive learning rate');
+}

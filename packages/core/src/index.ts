@@ -26,7 +26,7 @@ export type { SafetensorsContent, SafetensorsHeader, SafetensorsTensorInfo, Save
 export { DataLoader, DataLoaders } from './data/dataloader.js';
 export { readCsv, streamCsv, parseCsvText, csvRecords } from './data/csv.js';
 export type { CsvOptions, CsvTable, CsvSink } from './data/csv.js';
-export { CsvError } from './errors.js';
+export { CsvError, InvalidArgumentError } from './errors.js';
 export type { CsvProblem } from './errors.js';
 export type { Batch, Dataset, DataLoaderOptions, DataLoadersInfo } from './data/dataloader.js';
 export { OptimizerError } from './errors.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ExportError } from '../errors.js';
+import { ExportError, TfaiError } from '../errors.js';
 
 /** A loss serialised into an export: its name and arguments (no code). */
 export interface LossSpec {
@@ -62,6 +62,8 @@ export function CrossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
     (pred, target) => {
       const p = toLast(pred);
       const c = p.shape[p.rank - 1]!;
+      if (c < 2)
+        throw new TfaiError(`CrossEntropyLossFlat needs at least 2 classes, the predictions have ${c} (a target with a single class? cross-entropy has nothing to learn from one class)`);
       const logp = tf.logSoftmax(p.reshape([-1, c]));
       const t = target.reshape([-1]).toInt();
       const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(t, c)), 1));
