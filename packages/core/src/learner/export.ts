@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ExportError, TfaiError } from '../errors.js';
+import { ExportError, StateDictMismatchError, TfaiError } from '../errors.js';
 import { atomicWrite, parseSafetensors, parseSafetensorsHeader, safetensorsDataSha256, serializeSafetensors, type SafetensorsHeader } from '../io/safetensors.js';
 import { withBuildGuard } from '../nn/build-guard.js';
 import { type BuilderSpec, type Learner, readJson } from './learner.js';
@@ -235,10 +235,9 @@ export async function loadLearner(jsonPath: string): Promise<Learner> {
       return learn;
     } catch (e) {
       learn?.dispose();
-      if (e instanceof TfaiError) {
-        if (e instanceof ExportError || e.message.includes(jsonPath) || e.message.includes(weightsPath)) throw e;
-        throw new ExportError(`${weightsPath}: the weights do not fit the learner ${jsonPath} describes: ${e.message}`, { cause: e });
-      }
+      if (e instanceof ExportError) throw e;
+      if (e instanceof StateDictMismatchError) throw new ExportError(`${weightsPath}: the weights do not fit the learner ${jsonPath} describes: ${e.message}`, { cause: e });
+      if (e instanceof TfaiError) throw new ExportError(`${jsonPath}: ${e.message}`, { cause: e });
       throw new ExportError(`${jsonPath}: the learner cannot be rebuilt from this export (${e instanceof Error ? e.message : String(e)})`);
     }
   });
