@@ -8,6 +8,7 @@ import type * as tf from '@tensorflow/tfjs';
  * build fails. Carried through `await`s by `AsyncLocalStorage`, so concurrent builds do not mix.
  */
 interface BuildGuard {
+  readonly limit: number;
   remaining: number;
   readonly fail: (requested: number, remaining: number) => Error;
   readonly created: tf.Variable[];
@@ -18,17 +19,22 @@ const store = new AsyncLocalStorage<BuildGuard>();
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
- * Throws the active guard's error when one tensor of `shape` would exceed what is left of its budget (called by
- * the initialisers before they allocate). A no-op outside {@link withBuildGuard}.
+ * Throws the active guard's error when one tensor of `shape` is bigger than the whole budget (called by the
+ * initialisers before they allocate; transient draws, such as a re-initialisation of an existing parameter, are
+ * not charged, so an initialiser is only refused what no model of the budget could hold). A no-op outside
+ * {@link withBuildGuard}.
  */
 export function checkAllocation(shape: readonly number[]): void {
   const g = store.getStore();
   if (!g) return;
   const n = sizeOf(shape);
-  if (!(n <= g.remaining)) throw g.fail(n, g.remaining);
+  if (!(n <= g.limit)) throw g.fail(n, g.limit);
 }
 
-/** Records a parameter or buffer created under a guard; `charge` subtracts its size from the budget. */
+/**
+ * Records a parameter or buffer created under a guard; `charge` subtracts its size from the budget, and the build
+ * fails once the parameters and persistent buffers exceed it (so at most one tensor beyond the budget exists).
+ */
 export function recordVariable(v: tf.Variable, charge: boolean): void {
   const g = store.getStore();
   if (!g) return;
@@ -44,7 +50,7 @@ export function recordVariable(v: tf.Variable, charge: boolean): void {
  * parameter and buffer created during it and rethrows.
  */
 export async function withBuildGuard<T>(limit: number, fail: (requested: number, remaining: number) => Error, build: () => T | Promise<T>): Promise<T> {
-  const g: BuildGuard = { remaining: limit, fail, created: [] };
+  const g: BuildGuard = { limit, remaining: limit, fail, created: [] };
   try {
     return await store.run(g, build);
   } catch (e) {
