@@ -157,6 +157,9 @@ async function weightsFileOf(jsonPath: string, file: string): Promise<string> {
   return real;
 }
 
+/** Parameters and buffers a build may allocate beyond twice the weights' elements (2^27 ≈ 134M, 512 MB of float32). */
+export const BUILD_SLACK_ELEMENTS = 2 ** 27;
+
 /** Elements of all tensors in a validated header. */
 function headerElements(h: SafetensorsHeader): number {
   let n = 0;
@@ -169,8 +172,8 @@ function headerElements(h: SafetensorsHeader): number {
  * them (the builder is a function of an installed tfai package, looked up by name), the weights file must lie
  * inside the export's folder, the description is checked field by field, the weights must match the JSON's
  * checksum (or, for an export interrupted between its two writes, the checksum and description stored in the
- * weights), and the model is built under a budget of the elements the weights header holds, so a description
- * implying a bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
+ * weights), and the model is built under a budget of twice the elements the weights header holds plus
+ * {@link BUILD_SLACK_ELEMENTS}, so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
  * {@link SafetensorsError} / `StateDictMismatchError` naming the file), and frees whatever was built.
  * @example
  * ```ts
@@ -219,10 +222,15 @@ export async function loadLearner(jsonPath: string): Promise<Learner> {
     console.warn(`tfai: ${jsonPath} does not describe ${weightsPath} (an interrupted export?); using the description stored in the weights`);
   }
   const builder = await findBuilder(desc.builder, jsonPath);
-  const limit = headerElements(header!);
+  const held = headerElements(header!);
+  // Builders may create more than they keep (a pretrained body built whole, then cut), so the budget is twice
+  // what the weights hold plus BUILD_SLACK_ELEMENTS: bounded, and far below what an edited config can ask.
+  const budget = 2 * held + BUILD_SLACK_ELEMENTS;
   const tooBig = (requested: number, remaining: number) =>
-    new ExportError(`${jsonPath}: the description implies a model bigger than its weights (a tensor of ${requested} elements, ${Math.max(remaining, 0)} of the ${limit} in ${basename(weightsPath)} left); refusing to build it`);
-  return withBuildGuard(limit, tooBig, async () => {
+    new ExportError(
+      `${jsonPath}: the description implies a model bigger than its weights (a tensor of ${requested} elements, ${Math.max(remaining, 0)} of the ${budget} a build of ${basename(weightsPath)}'s ${held} may allocate left); refusing to build it`,
+    );
+  return withBuildGuard(budget, tooBig, async () => {
     let learn: Learner | undefined;
     try {
       learn = await builder(desc.builder.args, { description: desc });

@@ -21,7 +21,7 @@ const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * 
 /**
  * Throws the active guard's error when one tensor of `shape` is bigger than the whole budget (called by the
  * initialisers before they allocate; transient draws, such as a re-initialisation of an existing parameter, are
- * not charged, so an initialiser is only refused what no model of the budget could hold). A no-op outside
+ * not charged, so an initialiser is only refused what no build within the budget could hold). A no-op outside
  * {@link withBuildGuard}.
  */
 export function checkAllocation(shape: readonly number[]): void {
