@@ -64,7 +64,7 @@ export { AvgMetric, AccumMetric, accuracy, errorRate, topKAccuracy, rmse, mae, m
 export type { Metric } from './learner/metrics.js';
 export { lrFind, valley } from './learner/lr-find.js';
 export type { LrFindOptions, LrFindResult } from './learner/lr-find.js';
-export { exportLearner, loadLearner, registerLearnerBuilder, metricsFromNames, ExportError } from './learner/export.js';
+export { exportLearner, loadLearner, registerLearnerBuilder, metricsFromNames, ExportError, BUILD_SLACK_ELEMENTS } from './learner/export.js';
 export type { ExportDescription, LearnerBuilder } from './learner/export.js';
 export { linePlotSvg, svgToPng } from './plot/svg.js';
 export type { Series, LinePlotOptions } from './plot/svg.js';
