@@ -22,14 +22,18 @@ export class StateDictMismatchError extends TfaiError {
   }
 }
 
-/** A file that is not a valid safetensors file (truncated, bad header, unknown dtype…). */
+/**
+ * A file that is not a valid safetensors file (truncated, bad header, unknown dtype…): names the file and,
+ * where one is to blame, the tensor.
+ */
 export class SafetensorsError extends TfaiError {
   override name = 'SafetensorsError';
   constructor(
     readonly file: string,
-    reason: string,
+    readonly reason: string,
+    readonly tensor?: string,
   ) {
-    super(`${file}: ${reason}`);
+    super(`${file}: ${tensor === undefined ? '' : `tensor ${JSON.stringify(tensor)}: `}${reason}`);
   }
 }
 
@@ -66,6 +70,37 @@ export class PickleError extends TfaiError {
     readonly position?: number,
   ) {
     super(`${file}: ${reason}${position === undefined ? '' : ` (at byte ${position})`}`);
+  }
+}
+
+/** An export (`exportLearner`'s JSON + weights) that cannot be loaded: names the file and the problem. */
+export class ExportError extends TfaiError {
+  override name = 'ExportError';
+}
+
+/** What is wrong with a CSV file (see {@link CsvError}). */
+export type CsvProblem = 'unreadable' | 'empty' | 'header' | 'duplicate-header' | 'ragged' | 'syntax';
+
+/**
+ * A CSV file that cannot be read as a table: missing or unreadable, empty, a duplicate or empty header name,
+ * a row whose number of fields differs from the header's, a syntax error. Names the file, and the row
+ * (1-based data row: the header is not counted) or the column where one is to blame.
+ */
+export class CsvError extends TfaiError {
+  override name = 'CsvError';
+  constructor(
+    readonly file: string,
+    readonly problem: CsvProblem,
+    readonly reason: string,
+    readonly where: { row?: number; column?: string } = {},
+  ) {
+    super(`${file}: ${where.row !== undefined ? `row ${where.row}: ` : ''}${where.column !== undefined ? `column ${JSON.stringify(where.column)}: ` : ''}${reason}`);
+  }
+  get row(): number | undefined {
+    return this.where.row;
+  }
+  get column(): string | undefined {
+    return this.where.column;
   }
 }
 
@@ -106,4 +141,30 @@ export class TorchCheckpointError extends TfaiError {
   ) {
     super(`${file}: ${reason}`);
   }
+}
+
+/**
+ * An argument out of its domain (a batch size that is not a positive integer, a learning rate that is not a
+ * finite positive number, a negative number of epochs…): names the argument and the value.
+ */
+export class InvalidArgumentError extends TfaiError {
+  override name = 'InvalidArgumentError';
+  constructor(
+    readonly argument: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`${argument} must be ${expected}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+}
+
+/** Throws {@link InvalidArgumentError} unless `v` is an integer ≥ `min`. */
+export function checkInteger(argument: string, v: unknown, min: number): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new InvalidArgumentError(argument, v, min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer >= ${min}`);
+  return v;
+}
+
+/** Throws {@link InvalidArgumentError} unless every learning rate is a finite positive number. */
+export function checkLearningRates(argument: string, lrs: readonly number[]): void {
+  for (const lr of lrs) if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) throw new InvalidArgumentError(argument, lr, 'a finite positive learning rate');
 }

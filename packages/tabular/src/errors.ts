@@ -79,3 +79,32 @@ export class UnknownCategoryError extends TfaiError {
     super(`column "${column}": ${JSON.stringify(value)} is not in the training data (if it is in the source, the split may have put all of its rows in the validation set)`);
   }
 }
+
+/**
+ * A continuous value that is not finite (`1e999`, which reads as Infinity): pandas reads it as `inf`, and
+ * fastai's Normalize would then turn every value of the column into NaN; we refuse it, naming file, column, row.
+ */
+export class NonFiniteValueError extends TfaiError {
+  override name = 'NonFiniteValueError';
+  constructor(
+    readonly file: string,
+    readonly column: string,
+    /** 1-based data row (the header is not counted). */
+    readonly row: number,
+    readonly value: number,
+  ) {
+    super(`${file}: column "${column}", row ${row}: ${value} is not a finite number (continuous values must be finite; write it as empty or NA if it is missing)`);
+  }
+}
+
+/** A column used for training whose values are all missing (over the training rows): nothing to learn or fill from. */
+export class AllMissingError extends TfaiError {
+  override name = 'AllMissingError';
+  constructor(
+    readonly file: string,
+    readonly column: string,
+    where: string,
+  ) {
+    super(`${file}: column "${column}" has no values ${where} (every cell is empty or NA); drop it or fill it`);
+  }
+}

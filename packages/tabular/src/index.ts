@@ -1,5 +1,5 @@
 // @tfai/tabular — public API. Explicit exports only.
-export { EmptyCsvError, MissingColumnError, NonNumericValueError, CsvFormatError, InvalidTargetError, TabularOptionsError, UnknownCategoryError } from './errors.js';
+export { EmptyCsvError, MissingColumnError, NonNumericValueError, CsvFormatError, InvalidTargetError, TabularOptionsError, UnknownCategoryError, NonFiniteValueError, AllMissingError } from './errors.js';
 export { DataFrame, ColumnBuilder, DEFAULT_NA_VALUES, parseNumber } from './data/dataframe.js';
 export type { Column, NumericColumn, CategoryColumn, RawValue } from './data/dataframe.js';
 export { readCsv, readCsvStream } from './data/read-csv.js';

@@ -32,7 +32,7 @@ export { SubwordTokenizer } from './tokenize/subword.js';
 export type { SubwordOptions, BatchTokenizer } from './tokenize/subword.js';
 export { tokenize1, tokenizeTexts, countTokens, tfaiHome } from './tokenize/tokenize.js';
 export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './tokenize/tokenize.js';
-export { TextDataLoaders } from './data/text-dataloaders.js';
+export { TextDataLoaders, capTokens, DEFAULT_MAX_TOKENS } from './data/text-dataloaders.js';
 export type { TextDataLoadersOptions } from './data/text-dataloaders.js';
 export { TextLearner, LMLearner, languageModelLearner, textClassifierLearner } from './learner/text-learner.js';
 export type { TextLearnerOptions, TextLearnerArgs, LMPredictOptions, LMPrediction, LanguageModelLearnerOptions, PretrainedLanguageModelLearnerOptions, TextClassifierLearnerOptions } from './learner/text-learner.js';

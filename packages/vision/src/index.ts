@@ -19,7 +19,7 @@ export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js
 export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
 // Image data: decoding with sharp, items, labels and splits, ImageDataLoaders (issue 4, items 1–2).
 export { ImageReadError, ImageDataError } from './data/errors.js';
-export { loadImage, sourceName, isImageSource } from './data/image.js';
+export { loadImage, sourceName, isImageSource, setMaxImagePixels, getMaxImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './data/image.js';
 export type { ImageSource, RGBImage } from './data/image.js';
 export { getImageFiles, parentLabel, grandparentSplitter, randomSplitter, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
 export type { GetImageFilesOptions, Split } from './data/items.js';

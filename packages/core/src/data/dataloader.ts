@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkInteger } from '../errors.js';
 import { Rng } from '../nn/random.js';
 
 /**
@@ -60,7 +61,7 @@ export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
     readonly dataset: Dataset<T>,
     readonly opts: DataLoaderOptions<T>,
   ) {
-    this.bs = opts.bs ?? 64;
+    this.bs = checkInteger('bs', opts.bs ?? 64, 1);
     this.shuffle = opts.shuffle ?? false;
     this.dropLast = opts.dropLast ?? this.shuffle;
     this.prefetch = Math.max(0, opts.prefetch ?? 2);

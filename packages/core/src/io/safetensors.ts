@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SafetensorsError } from '../errors.js';
@@ -7,16 +7,44 @@ import type { StateDict } from '../nn/module.js';
 
 /**
  * safetensors: 8-byte little-endian header length, a JSON header `{name: {dtype, shape, data_offsets}}`
- * (offsets relative to the end of the header), then raw little-endian data. We read F32, F16→F32, I64→int32
- * (with a range check), I32, U8/I8/BOOL→int32, and write F32, I32 and I64 (int32 tensors listed in `int64`).
+ * (offsets relative to the end of the header), then raw little-endian data. We read F32, F64/F16/BF16→float32,
+ * I64/U32/U64→int32 (with a range check), I32, I16/U16/I8/U8/BOOL→int32, and write F32, I32 and I64 (int32
+ * tensors listed in `int64`).
+ *
+ * The reader is as strict as the reference implementation (huggingface/safetensors `Metadata::validate`):
+ * the header is at most {@link MAX_SAFETENSORS_HEADER_BYTES}, valid UTF-8 JSON, an object; every offset and
+ * dimension is a safe non-negative integer; the ranges, sorted, start at 0, follow one another without gap or
+ * overlap and end exactly at the end of the data; each range holds exactly `product(shape) × dtype size`
+ * bytes; `__metadata__` maps strings to strings. Every violation is a {@link SafetensorsError} naming the file
+ * (and the tensor). Views are built on the given bytes only (a subarray's `byteOffset`/`byteLength` are
+ * respected), and the returned records have no prototype (a tensor named `__proto__` is just a key).
  */
-type Dtype = 'F32' | 'F16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
-const BYTES: Record<Dtype, number> = { F32: 4, F16: 2, F64: 8, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 };
+type Dtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'U64' | 'I32' | 'U32' | 'I16' | 'U16' | 'I8' | 'U8' | 'BOOL';
+const BYTES: Readonly<Record<Dtype, number>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<Dtype, number>, {
+    F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, U64: 8, I32: 4, U32: 4, I16: 2, U16: 2, I8: 1, U8: 1, BOOL: 1,
+  }),
+);
+/** Dtypes of the format that this reader knows but does not convert (a clear error instead of "unknown"). */
+const UNSUPPORTED = new Set(['F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F4', 'F6_E2M3', 'F6_E3M2', 'C64']);
 
-interface HeaderEntry {
-  dtype: Dtype;
+/** Largest header accepted, in bytes (the reference implementation's `MAX_HEADER_SIZE`). */
+export const MAX_SAFETENSORS_HEADER_BYTES = 100_000_000;
+
+/** One tensor's entry of a validated header: offsets are relative to the start of the data section. */
+export interface SafetensorsTensorInfo {
+  dtype: string;
   shape: number[];
-  data_offsets: [number, number];
+  dataOffsets: [number, number];
+}
+
+/** A validated safetensors header (see {@link parseSafetensorsHeader}); records have no prototype. */
+export interface SafetensorsHeader {
+  /** Tensor entries by name, in data order. */
+  tensors: Record<string, SafetensorsTensorInfo>;
+  metadata: Record<string, string>;
+  /** Byte offset of the data section within the buffer given (8 + header length). */
+  dataStart: number;
 }
 
 /** What {@link parseSafetensors} returns: tensors plus the header's free-form `__metadata__`. */
@@ -34,49 +62,144 @@ function f16ToF32(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
-/** Parses safetensors bytes; `file` only names the source in errors. */
-export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): SafetensorsContent {
-  const fail = (why: string): never => {
-    throw new SafetensorsError(file, why);
+const show = (v: unknown): string => {
+  try {
+    const s = JSON.stringify(v) ?? String(v);
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+  } catch {
+    return String(v);
+  }
+};
+const quote = (name: string): string => show(name);
+
+/**
+ * Reads and validates the header of safetensors bytes without allocating any tensor; `file` only names the
+ * source in errors. Throws a {@link SafetensorsError} for anything the reference reader would refuse.
+ * @example
+ * ```ts
+ * const { tensors } = parseSafetensorsHeader(await readFile('model.safetensors'), 'model.safetensors');
+ * console.log(tensors['0.weight'].shape);
+ * ```
+ */
+export function parseSafetensorsHeader(buf: Uint8Array, file = '<buffer>'): SafetensorsHeader {
+  const fail = (why: string, tensor?: string): never => {
+    throw new SafetensorsError(file, why, tensor);
   };
+  if (!(buf instanceof Uint8Array)) fail('input is not a byte array');
   if (buf.byteLength < 8) fail(`file is ${buf.byteLength} bytes, too short for a safetensors header`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const n = Number(view.getBigUint64(0, true));
-  if (n > buf.byteLength - 8 || n > 100_000_000) fail(`header length ${n} exceeds the file size (${buf.byteLength} bytes): truncated or not safetensors`);
-  let header: Record<string, unknown>;
+  const n64 = view.getBigUint64(0, true);
+  if (n64 > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) fail(`header length ${n64} exceeds the ${MAX_SAFETENSORS_HEADER_BYTES}-byte limit: not a safetensors file`);
+  const n = Number(n64);
+  if (n > buf.byteLength - 8) fail(`header length ${n} exceeds the file size (${buf.byteLength} bytes): truncated or not safetensors`);
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + n))) as Record<string, unknown>;
-  } catch (e) {
-    return fail(`header is not valid JSON (${(e as Error).message})`);
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + n));
+  } catch {
+    return fail('header is not valid UTF-8');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('header is not a JSON object');
+  if (!text.startsWith('{')) fail("header does not start with '{': not a safetensors file");
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    return fail(`header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail('header is not a JSON object');
   const dataStart = 8 + n;
   const dataLen = buf.byteLength - dataStart;
-  const tensors: StateDict = {};
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  const metadata = Object.create(null) as Record<string, string>;
+  const entries: [string, SafetensorsTensorInfo][] = [];
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      if (raw === null) continue;
+      if (typeof raw !== 'object' || Array.isArray(raw)) fail(`__metadata__ is ${show(raw)}, not an object of strings`);
+      for (const [k, v] of Object.entries(raw as object)) {
+        if (typeof v !== 'string') fail(`__metadata__ key ${quote(k)} is ${show(v)}, not a string`);
+        metadata[k] = v as string;
+      }
+      continue;
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`malformed header entry ${show(raw)}`, name);
+    const e = raw as Record<string, unknown>;
+    const { dtype, shape, data_offsets: offsets } = e;
+    if (typeof dtype !== 'string') return fail(`dtype ${show(dtype)} is not a string`, name);
+    if (!Object.hasOwn(BYTES, dtype))
+      fail(UNSUPPORTED.has(dtype) ? `dtype ${dtype} is not supported by this reader` : `unknown dtype ${show(dtype)}`, name);
+    if (!Array.isArray(shape)) return fail(`shape ${show(shape)} is not a list`, name);
+    let count = 1;
+    for (const d of shape as unknown[]) {
+      if (!Number.isSafeInteger(d) || (d as number) < 0) fail(`shape ${show(shape)}: dimension ${show(d)} is not a non-negative integer`, name);
+      count *= d as number;
+      if (!Number.isSafeInteger(count)) fail(`shape ${show(shape)} overflows`, name);
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2) return fail(`data_offsets ${show(offsets)} is not a pair`, name);
+    const [a, b] = offsets as unknown[];
+    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || (a as number) < 0 || (b as number) < (a as number))
+      fail(`data_offsets ${show(offsets)} are not integers 0 <= begin <= end`, name);
+    const nbytes = count * BYTES[dtype as Dtype];
+    if (!Number.isSafeInteger(nbytes)) fail(`shape ${show(shape)} of ${dtype} overflows`, name);
+    if ((b as number) - (a as number) !== nbytes)
+      fail(`${(b as number) - (a as number)} bytes for shape [${shape as number[]}] of ${dtype} (needs ${nbytes})`, name);
+    entries.push([name, { dtype, shape: [...(shape as number[])], dataOffsets: [a as number, b as number] }]);
+  }
+  entries.sort(([, x], [, y]) => x.dataOffsets[0] - y.dataOffsets[0] || x.dataOffsets[1] - y.dataOffsets[1]);
+  let pos = 0;
+  const tensors = Object.create(null) as Record<string, SafetensorsTensorInfo>;
+  for (const [name, info] of entries) {
+    const [a, b] = info.dataOffsets;
+    if (a !== pos)
+      fail(a < pos ? `data [${a}, ${b}) overlaps the previous tensor (which ends at ${pos})` : `gap before data [${a}, ${b}) (previous tensor ends at ${pos})`, name);
+    if (b > dataLen) fail(`data [${a}, ${b}) beyond the end of the file (${dataLen} data bytes): truncated`, name);
+    pos = b;
+    tensors[name] = info;
+  }
+  if (pos !== dataLen) fail(`the tensors cover ${pos} of ${dataLen} data bytes: the data section has trailing bytes or the file is not safetensors`);
+  return { tensors, metadata, dataStart };
+}
+
+/**
+ * Parses safetensors bytes into tensors (after {@link parseSafetensorsHeader}'s validation); `file` only
+ * names the source in errors. On any error no tensor is left allocated.
+ * @example
+ * ```ts
+ * const { tensors, metadata } = parseSafetensors(await readFile('model.safetensors'), 'model.safetensors');
+ * tf.dispose(Object.values(tensors));
+ * ```
+ */
+export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): SafetensorsContent {
+  const header = parseSafetensorsHeader(buf, file);
+  const tensors = Object.create(null) as StateDict;
   try {
-    for (const [name, raw] of Object.entries(header)) {
-      if (name === '__metadata__') continue;
-      const e = raw as HeaderEntry;
-      if (!e || !(e.dtype in BYTES) || !Array.isArray(e.shape) || !Array.isArray(e.data_offsets))
-        fail(`tensor '${name}': malformed header entry ${JSON.stringify(raw)}`);
-      const [a, b] = e.data_offsets;
-      const count = e.shape.reduce((x, y) => x * y, 1);
-      if (b - a !== count * BYTES[e.dtype]) fail(`tensor '${name}': ${b - a} bytes for shape [${e.shape}] of ${e.dtype}`);
-      if (b > dataLen || a < 0) fail(`tensor '${name}': data [${a}, ${b}) beyond the end of the file (${dataLen} data bytes): truncated`);
-      const dv = new DataView(buf.buffer, buf.byteOffset + dataStart + a, b - a);
-      tensors[name] = decode(name, e.dtype, e.shape, count, dv, fail);
+    for (const [name, info] of Object.entries(header.tensors)) {
+      const [a, b] = info.dataOffsets;
+      const bytes = buf.subarray(header.dataStart + a, header.dataStart + b);
+      tensors[name] = decode(name, info.dtype as Dtype, info.shape, bytes, (why) => {
+        throw new SafetensorsError(file, why, name);
+      });
     }
   } catch (err) {
     tf.dispose(Object.values(tensors));
     throw err;
   }
-  return { tensors, metadata };
+  return { tensors, metadata: header.metadata };
 }
 
-function decode(name: string, dtype: Dtype, shape: number[], count: number, dv: DataView, fail: (w: string) => never): tf.Tensor {
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A copy of `bytes` as a typed array of `n`-byte elements (host order = file order on little-endian hosts). */
+function copyAs<T extends Float32Array | Int32Array | Uint16Array>(Ctor: new (n: number) => T, count: number, bytes: Uint8Array): T {
+  const out = new Ctor(count);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+
+function decode(name: string, dtype: Dtype, shape: number[], bytes: Uint8Array, fail: (w: string) => never): tf.Tensor {
+  const count = bytes.byteLength / BYTES[dtype];
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'F32': {
+      if (LITTLE_ENDIAN) return tf.tensor(copyAs(Float32Array, count, bytes), shape, 'float32');
       const out = new Float32Array(count);
       for (let i = 0; i < count; i++) out[i] = dv.getFloat32(i * 4, true);
       return tf.tensor(out, shape, 'float32');
@@ -91,23 +214,45 @@ function decode(name: string, dtype: Dtype, shape: number[], count: number, dv: 
       for (let i = 0; i < count; i++) out[i] = f16ToF32(dv.getUint16(i * 2, true));
       return tf.tensor(out, shape, 'float32');
     }
-    case 'I64': {
+    case 'BF16': {
+      // bfloat16 is the top half of a float32: shifting its bits up is exact.
+      const bits = new Uint32Array(count);
+      for (let i = 0; i < count; i++) bits[i] = dv.getUint16(i * 2, true) << 16;
+      return tf.tensor(new Float32Array(bits.buffer), shape, 'float32');
+    }
+    case 'I64':
+    case 'U64': {
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++) {
-        const v = dv.getBigInt64(i * 8, true);
-        if (v > 2147483647n || v < -2147483648n) fail(`tensor '${name}': int64 value ${v} does not fit in int32`);
+        const v = dtype === 'I64' ? dv.getBigInt64(i * 8, true) : dv.getBigUint64(i * 8, true);
+        if (v > 2147483647n || v < -2147483648n) fail(`${dtype === 'I64' ? 'int64' : 'uint64'} value ${v} at index ${i} does not fit in int32`);
         out[i] = Number(v);
       }
       return tf.tensor(out, shape, 'int32');
     }
-    case 'I32':
+    case 'U32': {
+      const out = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        const v = dv.getUint32(i * 4, true);
+        if (v > 2147483647) fail(`uint32 value ${v} at index ${i} does not fit in int32`);
+        out[i] = v;
+      }
+      return tf.tensor(out, shape, 'int32');
+    }
+    case 'I32': {
+      if (LITTLE_ENDIAN) return tf.tensor(copyAs(Int32Array, count, bytes), shape, 'int32');
+      const out = new Int32Array(count);
+      for (let i = 0; i < count; i++) out[i] = dv.getInt32(i * 4, true);
+      return tf.tensor(out, shape, 'int32');
+    }
     case 'I16':
+    case 'U16':
     case 'I8':
     case 'U8':
     case 'BOOL': {
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++)
-        out[i] = dtype === 'I32' ? dv.getInt32(i * 4, true) : dtype === 'I16' ? dv.getInt16(i * 2, true) : dtype === 'I8' ? dv.getInt8(i) : dv.getUint8(i);
+        out[i] = dtype === 'I16' ? dv.getInt16(i * 2, true) : dtype === 'U16' ? dv.getUint16(i * 2, true) : dtype === 'I8' ? dv.getInt8(i) : dv.getUint8(i);
       return tf.tensor(out, shape, 'int32');
     }
   }
@@ -137,14 +282,23 @@ export interface SaveSafetensorsOptions {
   metadata?: Record<string, string>;
   /** Names of int32 tensors to store as I64 (as PyTorch's `num_batches_tracked`). */
   int64?: Iterable<string>;
+  /**
+   * A `__metadata__` key under which to store the hex SHA-256 of the data section (everything after the
+   * header), so that a reader can check the tensors without a checksum kept elsewhere.
+   */
+  dataSha256Key?: string;
+}
+
+/** The hex SHA-256 of the data section of safetensors bytes whose header was validated. */
+export function safetensorsDataSha256(buf: Uint8Array, header: SafetensorsHeader): string {
+  return createHash('sha256').update(buf.subarray(header.dataStart)).digest('hex');
 }
 
 /** Serialises tensors to safetensors bytes (reads their data, awaited in one batch: not for hot loops). */
 export async function serializeSafetensors(tensors: StateDict, opts: SaveSafetensorsOptions = {}): Promise<Uint8Array> {
   const int64 = new Set(opts.int64 ?? []);
   const names = Object.keys(tensors).sort();
-  const header: Record<string, unknown> = {};
-  if (opts.metadata) header.__metadata__ = opts.metadata;
+  let header: Record<string, unknown> = {};
   const chunks: Uint8Array[] = [];
   let offset = 0;
   const data = await Promise.all(names.map((n) => tensors[n].data()));
@@ -175,6 +329,16 @@ export async function serializeSafetensors(tensors: StateDict, opts: SaveSafeten
     offset += bytes.length;
     chunks.push(bytes);
   }
+  if (opts.metadata || opts.dataSha256Key !== undefined) {
+    const meta: Record<string, string> = { ...opts.metadata };
+    if (opts.dataSha256Key !== undefined) {
+      const h = createHash('sha256');
+      for (const c of chunks) h.update(c);
+      meta[opts.dataSha256Key] = h.digest('hex');
+    }
+    // `__metadata__` first, as the reference writer puts it.
+    header = { __metadata__: meta, ...header };
+  }
   let json = JSON.stringify(header);
   // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
   json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
@@ -190,17 +354,58 @@ export async function serializeSafetensors(tensors: StateDict, opts: SaveSafeten
   return out;
 }
 
+const TMP_RE = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * Writes a file atomically: to a temporary file beside it, then renamed over the target, so a crash never
- * leaves a half-written file in its place.
+ * Removes temporaries of `path` left by writers that died before renaming them (a `kill -9` in the middle
+ * of {@link atomicWrite}): those of processes that no longer run.
+ */
+async function removeOrphanedTemporaries(path: string): Promise<void> {
+  const dir = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = TMP_RE.exec(n);
+    if (!m || m[1] !== base) continue;
+    const pid = Number(m[2]);
+    if (pid !== process.pid && !processAlive(pid)) await rm(join(dir, n), { force: true });
+  }
+}
+
+/**
+ * Writes a file atomically: to a temporary file beside it (`.<name>.<pid>.<random>.tmp`), synced, then renamed
+ * over the target, so a crash never leaves a half-written file in its place. Temporaries of the same target
+ * left by dead processes are removed first.
+ * @example
+ * ```ts
+ * await atomicWrite('models/notes.json', JSON.stringify({ epochs: 3 }));
+ * ```
  */
 export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  await removeOrphanedTemporaries(path);
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await writeFile(tmp, data);
     const fh = await open(tmp, 'r');
-    await fh.sync();
-    await fh.close();
+    try {
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
     await rename(tmp, path);
   } catch (e) {
     await rm(tmp, { force: true });

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { TfaiError } from '../errors.js';
-import { atomicWrite, parseSafetensors, serializeSafetensors } from '../io/safetensors.js';
+import { ExportError, StateDictMismatchError, TfaiError } from '../errors.js';
+import { atomicWrite, parseSafetensors, parseSafetensorsHeader, safetensorsDataSha256, serializeSafetensors, type SafetensorsHeader } from '../io/safetensors.js';
+import { withBuildGuard } from '../nn/build-guard.js';
 import { serializeTorch } from '../io/torch/save.js';
 import { type BuilderSpec, type Learner, readJson } from './learner.js';
-import type { LossSpec } from './loss.js';
-import { METRICS } from './metrics.js';
+import { lossFromSpec, type LossSpec } from './loss.js';
+import { METRICS, type Metric } from './metrics.js';
+
+export { ExportError };
 
 /** The JSON half of an export. */
 export interface ExportDescription {
@@ -24,12 +27,10 @@ export interface ExportDescription {
 /** Rebuilds a Learner (model with fresh weights, inference-ready data pipeline) from its builder args. */
 export type LearnerBuilder = (args: unknown, ctx: { description: ExportDescription }) => Learner | Promise<Learner>;
 
-/** An export that cannot be loaded: names the file and the problem. */
-export class ExportError extends TfaiError {
-  override name = 'ExportError';
-}
-
 const registry = new Map<string, LearnerBuilder>();
+/** `__metadata__` keys of an export's weights file: the description (without `weights`) and the data checksum. */
+const META_DESCRIPTION = 'tfai_learner';
+const META_DATA_SHA = 'tfai_data_sha256';
 const PACKAGE_RE = /^@tfai\/[a-z][a-z0-9-]*$/;
 
 /**
@@ -47,14 +48,17 @@ export interface ExportLearnerOptions {
 }
 
 /**
- * Writes `<stem>.json` (what to rebuild: builder, loss, metrics, vocab…) and `<stem>.safetensors` (the
- * weights, PyTorch names), each atomically; the JSON records the weights' SHA-256. The folder is created if
- * it does not exist. With `{ pth: true }`, also `<stem>.pth`, the same weights for PyTorch/fastai.
+ * Writes `<stem>.safetensors` (the weights, PyTorch names, with the description and a checksum of the tensor
+ * data in its `__metadata__`) and then `<stem>.json` (the same description, readable: builder, loss, metrics,
+ * vocab…, plus the weights' SHA-256), each atomically. The weights file alone is a complete export, so a crash
+ * between the two writes leaves an export that loads (the JSON is stale; {@link loadLearner} then uses the
+ * description stored in the weights). The folder is created if it does not exist. With `{ pth: true }`, also
+ * `<stem>.pth`, the same weights for PyTorch/fastai (`torch.load(f, weights_only=True)`).
  * @example
  * ```ts
  * await exportLearner(learn, 'models/export');   // models/export.json + models/export.safetensors
- * const learn2 = await loadLearner('models/export.json');
  * await exportLearner(learn, 'models/export', { pth: true }); // + models/export.pth
+ * const learn2 = await loadLearner('models/export.json');
  * ```
  */
 export async function exportLearner(learn: Learner, stem: string, opts: ExportLearnerOptions = {}): Promise<{ json: string; weights: string; pth?: string }> {
@@ -63,25 +67,29 @@ export async function exportLearner(learn: Learner, stem: string, opts: ExportLe
   const clean = stem.replace(/\.(json|safetensors)$/, '');
   const weightsPath = `${clean}.safetensors`;
   const jsonPath = `${clean}.json`;
-  const sd = learn.model.stateDict();
-  let bytes: Uint8Array;
-  let pthBytes: Uint8Array | undefined;
-  try {
-    bytes = await serializeSafetensors(sd, { metadata: { format: 'tfai-weights' }, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
-    if (opts.pth) pthBytes = await serializeTorch(sd, { archiveName: basename(clean).replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive' });
-  } finally {
-    tf.dispose(Object.values(sd));
-  }
-  const desc: ExportDescription = {
+  const body: Omit<ExportDescription, 'weights'> = {
     format: 'tfai-learner',
     version: 1,
     builder: learn.builder,
     loss: learn.lossFunc.spec,
     metrics: learn.metrics.map((m) => m.name),
     vocab: learn.dls.vocab,
-    weights: { file: basename(weightsPath), sha256: createHash('sha256').update(bytes).digest('hex') },
     backend: learn.backendName,
   };
+  const sd = learn.model.stateDict();
+  let bytes: Uint8Array;
+  let pthBytes: Uint8Array | undefined;
+  try {
+    if (opts.pth) pthBytes = await serializeTorch(sd, { archiveName: basename(clean).replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive' });
+    bytes = await serializeSafetensors(sd, {
+      metadata: { format: 'tfai-weights', [META_DESCRIPTION]: JSON.stringify(body) },
+      dataSha256Key: META_DATA_SHA,
+      int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')),
+    });
+  } finally {
+    tf.dispose(Object.values(sd));
+  }
+  const desc: ExportDescription = { ...body, weights: { file: basename(weightsPath), sha256: createHash('sha256').update(bytes).digest('hex') } };
   await mkdir(dirname(clean), { recursive: true });
   await atomicWrite(weightsPath, bytes);
   await atomicWrite(jsonPath, JSON.stringify(desc, null, 2) + '\n');
@@ -90,42 +98,120 @@ export async function exportLearner(learn: Learner, stem: string, opts: ExportLe
   return { json: jsonPath, weights: weightsPath, pth: `${clean}.pth` };
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const show = (v: unknown): string => {
+  const t = JSON.stringify(v) ?? String(v);
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+};
+
 async function findBuilder(spec: BuilderSpec, file: string): Promise<LearnerBuilder> {
   const local = registry.get(spec.name);
   if (local) return local;
-  if (!spec.package) throw new ExportError(`${file}: no learner builder named '${spec.name}' is registered`);
-  if (!PACKAGE_RE.test(spec.package)) throw new ExportError(`${file}: builder package '${spec.package}' is not a tfai package; refusing to load it`);
-  let mod: { learnerBuilders?: Record<string, LearnerBuilder> };
+  if (spec.package === undefined) throw new ExportError(`${file}: no learner builder named ${show(spec.name)} is registered`);
+  if (!PACKAGE_RE.test(spec.package)) throw new ExportError(`${file}: builder package ${show(spec.package)} is not a tfai package; refusing to load it`);
+  let mod: { learnerBuilders?: unknown };
   try {
     mod = (await import(spec.package)) as typeof mod;
   } catch (e) {
     throw new ExportError(`${file}: this export needs ${spec.package}; install it (\`npm install ${spec.package}\`) — ${(e as Error).message}`);
   }
-  const b = mod.learnerBuilders?.[spec.name];
-  if (!b) throw new ExportError(`${file}: ${spec.package} has no learner builder '${spec.name}'`);
-  return b;
+  const table = mod.learnerBuilders;
+  const b = isObject(table) && Object.hasOwn(table, spec.name) ? table[spec.name] : undefined;
+  if (typeof b !== 'function') throw new ExportError(`${file}: ${spec.package} has no learner builder ${show(spec.name)}`);
+  return b as LearnerBuilder;
+}
+
+/** Checks the description read from an export (untrusted JSON) field by field, naming the file and the key. */
+function checkDescription(raw: unknown, file: string): ExportDescription {
+  const bad = (key: string, what: string): never => {
+    throw new ExportError(`${file}: ${key} ${what}`);
+  };
+  if (!isObject(raw)) return bad('the export', 'is not a JSON object');
+  if (raw.format !== 'tfai-learner' || raw.version !== 1) throw new ExportError(`${file}: not a tfai learner export (format ${show(raw.format)}, version ${show(raw.version)})`);
+  const { builder, loss, metrics, vocab, weights, backend } = raw;
+  if (!isObject(builder)) return bad('builder', 'is missing or not an object');
+  if (typeof builder.name !== 'string' || builder.name.length === 0 || builder.name.length > 200) bad('builder.name', `${show(builder.name)} is not a builder name`);
+  if (builder.package !== undefined && (typeof builder.package !== 'string' || !PACKAGE_RE.test(builder.package)))
+    bad('builder.package', `${show(builder.package)} is not a tfai package; refusing to load it`);
+  if (!isObject(loss) || typeof loss.name !== 'string') bad('loss', `${show(loss)} is not a loss spec`);
+  if (!Array.isArray(metrics) || metrics.length > 100 || !metrics.every((m) => typeof m === 'string')) bad('metrics', `${show(metrics)} is not a list of metric names`);
+  if (vocab !== undefined && vocab !== null && !Array.isArray(vocab)) bad('vocab', `${show(vocab)} is not a list`);
+  if (!isObject(weights)) return bad('weights', 'is missing or not an object');
+  if (typeof weights.file !== 'string' || weights.file.length === 0 || weights.file.includes('\0')) bad('weights.file', `${show(weights.file)} is not a file name`);
+  if (typeof weights.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(weights.sha256)) bad('weights.sha256', `${show(weights.sha256)} is not a hex SHA-256`);
+  if (backend !== undefined && typeof backend !== 'string') bad('backend', `${show(backend)} is not a backend name`);
+  try {
+    lossFromSpec(loss as unknown as LossSpec);
+  } catch (e) {
+    bad('loss', `cannot be rebuilt: ${(e as Error).message}`);
+  }
+  for (const m of metrics as string[]) if (!Object.hasOwn(METRICS, m) && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(m)) bad('metrics', `entry ${show(m)} is not a metric name`);
+  return raw as unknown as ExportDescription;
+}
+
+/** The weights file named by an export, required to be a regular file inside the export's folder (links resolved). */
+async function weightsFileOf(jsonPath: string, file: string): Promise<string> {
+  const folder = resolve(dirname(jsonPath));
+  const target = resolve(folder, file);
+  const inside = (root: string, p: string) => {
+    const rel = relative(root, p);
+    return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
+  };
+  if (isAbsolute(file) || !inside(folder, target)) throw new ExportError(`${jsonPath}: weights.file ${show(file)} is outside the export's folder; refusing to read it`);
+  let real: string;
+  try {
+    real = await realpath(target);
+    if (!(await stat(real)).isFile()) throw new ExportError(`${target}: the export's weights are not a regular file`);
+  } catch (e) {
+    if (e instanceof TfaiError) throw e;
+    throw new ExportError(`${target}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!inside(await realpath(folder), real)) throw new ExportError(`${jsonPath}: weights.file ${show(file)} links outside the export's folder; refusing to read it`);
+  return real;
 }
 
 /** A Learner class (or subclass) to check a loaded learner against: `TabularLearner`, `VisionLearner`… */
 export type LearnerClass<T extends Learner> = abstract new (...args: never[]) => T;
 
+function expectClass<T extends Learner>(learn: Learner, cls: LearnerClass<T> | undefined, file: string): T {
+  if (cls && !(learn instanceof cls)) throw new ExportError(`${file}: holds a ${learn.constructor.name}, not a ${cls.name}`);
+  return learn as T;
+}
+
+/** Parameters and buffers a build may allocate beyond twice the weights' elements (2^27 ≈ 134M, 512 MB of float32). */
+export const BUILD_SLACK_ELEMENTS = 2 ** 27;
+
+/** Elements of all tensors in a validated header. */
+function headerElements(h: SafetensorsHeader): number {
+  let n = 0;
+  for (const t of Object.values(h.tensors)) n += t.shape.reduce((a, b) => a * b, 1);
+  return n;
+}
+
 /**
- * Loads a learner written by {@link exportLearner}: reads the JSON (no code is executed from the file; the
- * builder is a function of an installed tfai package chosen by name), checks the weights' checksum, rebuilds
- * the model and loads the weights strictly. Pass the class you expect to get it typed without a cast (checked:
- * an export of another kind is an {@link ExportError} naming the file).
+ * Loads a learner written by {@link exportLearner}. Export files are untrusted input: no code is executed from
+ * them (the builder is a function of an installed tfai package, looked up by name), the weights file must lie
+ * inside the export's folder, the description is checked field by field, the weights must match the JSON's
+ * checksum (or, for an export interrupted between its two writes, the checksum and description stored in the
+ * weights), and the model is built under a budget of twice the elements the weights header holds plus
+ * {@link BUILD_SLACK_ELEMENTS}, so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
+ * {@link SafetensorsError} / `StateDictMismatchError` naming the file), and frees whatever was built.
+ * Pass the class you expect to get it typed without a cast (checked: an export of another kind is an
+ * {@link ExportError} naming the file).
  * @example
  * ```ts
  * const learn = await loadLearner('models/titanic.json', TabularLearner); // TabularLearner
  * const any = await loadLearner('models/export.json');                   // Learner
+ * const pred = await any.predict(item);
  * ```
  */
 export async function loadLearner<T extends Learner = Learner>(jsonPath: string, cls?: LearnerClass<T>): Promise<T> {
-  const raw = (await readJson(jsonPath)) as Partial<ExportDescription>;
-  if (raw.format !== 'tfai-learner' || raw.version !== 1 || !raw.builder || !raw.weights || !raw.loss)
-    throw new ExportError(`${jsonPath}: not a tfai learner export (format '${String(raw.format)}')`);
-  const desc = raw as ExportDescription;
-  const weightsPath = join(dirname(jsonPath), desc.weights.file);
+  const raw = await readJson(jsonPath);
+  if (!isObject(raw) || raw.format !== 'tfai-learner') throw new ExportError(`${jsonPath}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
+  const w = raw.weights;
+  if (!isObject(w) || typeof w.file !== 'string' || w.file.length === 0 || w.file.includes('\0'))
+    throw new ExportError(`${jsonPath}: weights.file ${show(isObject(w) ? w.file : w)} is not a file name`);
+  const weightsPath = await weightsFileOf(jsonPath, w.file);
   let bytes: Buffer;
   try {
     bytes = await readFile(weightsPath);
@@ -133,27 +219,74 @@ export async function loadLearner<T extends Learner = Learner>(jsonPath: string,
     throw new ExportError(`${weightsPath}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha !== desc.weights.sha256) throw new ExportError(`${weightsPath}: checksum mismatch (file corrupted, truncated or from another export)`);
+  let desc: ExportDescription;
+  let header: SafetensorsHeader;
+  if (sha === w.sha256) {
+    desc = checkDescription(raw, jsonPath);
+    header = parseSafetensorsHeader(bytes, weightsPath);
+  } else {
+    // Not the weights the JSON describes: an export interrupted between its two writes leaves a complete
+    // weights file (its own description and data checksum inside) beside the previous JSON.
+    let embedded: string | undefined;
+    try {
+      header = parseSafetensorsHeader(bytes, weightsPath);
+      embedded = Object.hasOwn(header.metadata, META_DESCRIPTION) && safetensorsDataSha256(bytes, header) === header.metadata[META_DATA_SHA] ? header.metadata[META_DESCRIPTION] : undefined;
+    } catch {
+      embedded = undefined;
+    }
+    if (embedded === undefined) throw new ExportError(`${weightsPath}: checksum mismatch (file corrupted, truncated or from another export)`);
+    let inner: unknown;
+    try {
+      inner = JSON.parse(embedded);
+    } catch {
+      throw new ExportError(`${weightsPath}: checksum mismatch, and the description stored in the weights is not JSON`);
+    }
+    checkDescription(raw, jsonPath);
+    desc = checkDescription(isObject(inner) ? { ...inner, weights: { file: w.file, sha256: sha } } : inner, `${weightsPath} (stored description)`);
+    console.warn(`tfai: ${jsonPath} does not describe ${weightsPath} (an interrupted export?); using the description stored in the weights`);
+  }
   const builder = await findBuilder(desc.builder, jsonPath);
-  const learn = await builder(desc.builder.args, { description: desc });
-  const { tensors } = parseSafetensors(bytes, weightsPath);
-  try {
-    learn.model.loadStateDict(tensors);
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
-  return expectClass(learn, cls, jsonPath);
+  const held = headerElements(header!);
+  // Builders may create more than they keep (a pretrained body built whole, then cut), so the budget is twice
+  // what the weights hold plus BUILD_SLACK_ELEMENTS: bounded, and far below what an edited config can ask.
+  const budget = 2 * held + BUILD_SLACK_ELEMENTS;
+  const tooBig = (requested: number, remaining: number) =>
+    new ExportError(
+      `${jsonPath}: the description implies a model bigger than its weights (a tensor of ${requested} elements, ${Math.max(remaining, 0)} of the ${budget} a build of ${basename(weightsPath)}'s ${held} may allocate left); refusing to build it`,
+    );
+  return withBuildGuard(budget, tooBig, async () => {
+    let learn: Learner | undefined;
+    try {
+      learn = await builder(desc.builder.args, { description: desc });
+      const { tensors } = parseSafetensors(bytes, weightsPath);
+      try {
+        learn.model.loadStateDict(tensors);
+      } finally {
+        tf.dispose(Object.values(tensors));
+      }
+      return expectClass(learn, cls, jsonPath);
+    } catch (e) {
+      learn?.dispose();
+      if (e instanceof ExportError) throw e;
+      if (e instanceof StateDictMismatchError) throw new ExportError(`${weightsPath}: the weights do not fit the learner ${jsonPath} describes: ${e.message}`, { cause: e });
+      if (e instanceof TfaiError) throw new ExportError(`${jsonPath}: ${e.message}`, { cause: e });
+      throw new ExportError(`${jsonPath}: the learner cannot be rebuilt from this export (${e instanceof Error ? e.message : String(e)})`);
+    }
+  });
 }
 
-function expectClass<T extends Learner>(learn: Learner, cls: LearnerClass<T> | undefined, file: string): T {
-  if (cls && !(learn instanceof cls)) {
-    learn.dispose();
-    throw new ExportError(`${file}: holds a ${learn.constructor.name}, not a ${cls.name}`);
-  }
-  return learn as T;
-}
-
-/** Metric objects from exported names (built-ins only; others are dropped). */
-export function metricsFromNames(names: string[]) {
-  return names.filter((n) => n in METRICS).map((n) => METRICS[n]());
+/**
+ * Metric objects from exported names: core's built-ins plus those of `extra` (a domain's own table); an unknown
+ * name is an {@link ExportError}. Names are looked up as own keys only (`constructor` is not a metric).
+ * @example
+ * ```ts
+ * const metrics = metricsFromNames(['accuracy', 'error_rate']);
+ * ```
+ */
+export function metricsFromNames(names: readonly string[], extra: Readonly<Record<string, () => Metric>> = {}): Metric[] {
+  return names.map((n) => {
+    if (Object.hasOwn(METRICS, n)) return METRICS[n]();
+    if (Object.hasOwn(extra, n) && typeof extra[n] === 'function') return extra[n]();
+    throw new ExportError(`unknown metric ${show(n)} in export (known: ${[...Object.keys(METRICS), ...Object.keys(extra)].join(', ')})`);
+  });
 }

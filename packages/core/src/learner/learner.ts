@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getBackend, ready } from '../backend/backend.js';
 import type { Batch, DataLoader, DataLoaders } from '../data/dataloader.js';
-import { NonFiniteLossError, TfaiError } from '../errors.js';
+import { checkInteger, checkLearningRates, InvalidArgumentError, NonFiniteLossError, TfaiError } from '../errors.js';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { AnyModule, Module } from '../nn/module.js';
-import { lrsForGroups, slice, type LrSlice } from '../optim/lr.js';
+import { LrSlice, lrsForGroups, slice } from '../optim/lr.js';
 import { adam, type Hypers, type OptFactory, type Optimizer } from '../optim/optimizer.js';
 import { oneCycleSchedules, type OneCycleOptions } from '../optim/schedule.js';
 import { defaultSplitter, type Splitter } from '../optim/splitter.js';
@@ -282,7 +282,26 @@ export class Learner {
    * await learn.fit(1, slice(1e-5, 1e-3)); // discriminative learning rates
    * ```
    */
+  /**
+   * Refuses arguments that would train on nothing or on garbage: epochs not a non-negative integer, learning
+   * rates not finite and positive, a training loader with no batches (`bs` larger than the training set with
+   * `dropLast`, as fastai's training loader).
+   */
+  private checkFitArgs(nEpoch: number, lr: LrSpec | undefined, name: string): void {
+    checkInteger('nEpoch', nEpoch, 0);
+    const spec = lr ?? this.lr;
+    const lrs = spec instanceof LrSlice ? [spec.start ?? spec.stop, spec.stop] : typeof spec === 'number' ? [spec] : [...(spec as readonly number[])];
+    checkLearningRates(lr === undefined ? "the learner's lr" : name, lrs);
+    if (nEpoch > 0 && this.dls.train.length === 0)
+      throw new InvalidArgumentError(
+        'bs',
+        this.dls.train.bs,
+        `at most the training set's size (${this.dls.train.n} items${this.dls.train.dropLast ? ', and the training loader drops the last partial batch' : ''}) so that an epoch has at least one batch`,
+      );
+  }
+
   async fit(nEpoch: number, lr?: LrSpec, opts: FitOptions = {}): Promise<void> {
+    this.checkFitArgs(nEpoch, lr, 'lr');
     await ready();
     if (opts.resetOpt || !this.opt) this.createOpt();
     const opt = this.opt!;
@@ -309,6 +328,7 @@ export class Learner {
    * ```
    */
   async fitOneCycle(nEpoch: number, lrMax?: LrSpec, opts: FitOneCycleOptions = {}): Promise<void> {
+    this.checkFitArgs(nEpoch, lrMax, 'lrMax');
     await ready();
     if (opts.resetOpt || !this.opt) this.createOpt();
     const opt = this.opt!;
@@ -328,7 +348,9 @@ export class Learner {
    * ```
    */
   async fineTune(epochs: number, baseLr = 2e-3, opts: FineTuneOptions = {}): Promise<void> {
-    const freezeEpochs = opts.freezeEpochs ?? 1;
+    checkInteger('epochs', epochs, 0);
+    checkLearningRates('baseLr', [baseLr]);
+    const freezeEpochs = checkInteger('freezeEpochs', opts.freezeEpochs ?? 1, 0);
     const lrMult = opts.lrMult ?? 100;
     this.freeze();
     await this.fitOneCycle(freezeEpochs, slice(baseLr), { pctStart: 0.99, wd: opts.wd, cbs: opts.cbs });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ExportError, TfaiError } from '../errors.js';
 
 /** A loss serialised into an export: its name and arguments (no code). */
 export interface LossSpec {
@@ -61,6 +62,8 @@ export function crossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
     (pred, target) => {
       const p = toLast(pred);
       const c = p.shape[p.rank - 1]!;
+      if (c < 2)
+        throw new TfaiError(`CrossEntropyLossFlat needs at least 2 classes, the predictions have ${c} (a target with a single class? cross-entropy has nothing to learn from one class)`);
       const logp = tf.logSoftmax(p.reshape([-1, c]));
       const t = target.reshape([-1]).toInt();
       const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(t, c)), 1));
@@ -114,20 +117,36 @@ export function l1LossFlat(): Loss {
   );
 }
 
-/** Rebuilds a loss from its exported spec. */
+/**
+ * Rebuilds a loss from its exported spec (untrusted: an unknown name or an argument of the wrong type is an
+ * {@link ExportError}).
+ * @example
+ * ```ts
+ * const loss = lossFromSpec({ name: 'CrossEntropyLossFlat', args: { labelSmoothing: 0.1 } });
+ * ```
+ */
 export function lossFromSpec(spec: LossSpec): Loss {
-  const a = spec.args;
+  if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string') throw new ExportError(`loss spec ${JSON.stringify(spec)} in export has no name`);
+  const raw: unknown = spec.args ?? {};
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ExportError(`loss ${JSON.stringify(spec.name)} in export: args is not an object`);
+  const a = raw as Record<string, unknown>;
+  const num = (key: string, ok: (v: number) => boolean): number | undefined => {
+    const v = Object.hasOwn(a, key) ? a[key] : undefined;
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ExportError(`loss ${spec.name} in export: argument ${key} = ${JSON.stringify(v)} is out of range`);
+    return v;
+  };
   switch (spec.name) {
     case 'CrossEntropyLossFlat':
-      return crossEntropyLossFlat({ axis: a.axis as number | undefined, labelSmoothing: a.labelSmoothing as number | undefined, ignoreIndex: a.ignoreIndex as number | undefined });
+      return crossEntropyLossFlat({ axis: num('axis', Number.isInteger), labelSmoothing: num('labelSmoothing', (v) => v >= 0 && v < 1), ignoreIndex: num('ignoreIndex', Number.isInteger) });
     case 'BCEWithLogitsLossFlat':
-      return bceWithLogitsLossFlat({ threshold: a.threshold as number | undefined });
+      return bceWithLogitsLossFlat({ threshold: num('threshold', () => true) });
     case 'MSELossFlat':
       return mseLossFlat();
     case 'L1LossFlat':
       return l1LossFlat();
     default:
-      throw new Error(`unknown loss '${spec.name}' in export`);
+      throw new ExportError(`unknown loss ${JSON.stringify(spec.name)} in export (known: CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat)`);
   }
 }
 

@@ -223,8 +223,8 @@ export function perplexity(): Metric {
   };
 }
 
-/** Names of the built-in metrics, for exports. */
-export const METRICS: Record<string, () => Metric> = {
+/** Names of the built-in metrics, for exports (a prototype-less, frozen record: look names up with `Object.hasOwn`). */
+export const METRICS: Readonly<Record<string, () => Metric>> = Object.freeze(Object.assign(Object.create(null) as Record<string, () => Metric>, {
   accuracy,
   error_rate: errorRate,
   top_k_accuracy: () => topKAccuracy(),
@@ -235,7 +235,7 @@ export const METRICS: Record<string, () => Metric> = {
   f1_score: () => f1Score(),
   roc_auc_score: rocAucBinary,
   perplexity,
-};
+}));
 
 // PascalCase names of the factories above, kept one release for old scripts.
 /** @deprecated Use {@link r2Score} (tfai's factories are camelCase); this name goes in the next release. */

@@ -1,13 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
+import { checkAllocation } from './build-guard.js';
 import { globalRng } from './random.js';
 
 /** U(-bound, bound) drawn from tfai's seeded random source. */
 export function uniform(shape: number[], bound: number): tf.Tensor {
+  checkAllocation(shape);
   return tf.randomUniform(shape, -bound, bound, 'float32', globalRng.seed());
 }
 
 /** N(0, std²) drawn from tfai's seeded random source. */
 export function normal(shape: number[], std = 1, mean = 0): tf.Tensor {
+  checkAllocation(shape);
   return tf.randomNormal(shape, mean, std, 'float32', globalRng.seed());
 }
 

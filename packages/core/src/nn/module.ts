@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { recordVariable } from './build-guard.js';
 import { StateDictMismatchError } from '../errors.js';
 
 /**
@@ -145,8 +146,14 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
   protected registerParameter(name: string, init: tf.Tensor, layout: TorchLayout = 'none', kind: ParamKind = 'weight'): Parameter {
     const old = this._params.get(name);
     if (old) old.variable.dispose();
-    const p = new Parameter(tf.variable(init, true), layout, kind);
-    init.dispose();
+    let v: tf.Variable;
+    try {
+      v = tf.variable(init, true);
+    } finally {
+      init.dispose();
+    }
+    recordVariable(v, true);
+    const p = new Parameter(v, layout, kind);
     this._params.set(name, p);
     return p;
   }
@@ -167,8 +174,13 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
 
   /** A non-trainable tensor saved in the state dict (running statistics…). */
   protected registerBuffer(name: string, init: tf.Tensor, persistent = true): tf.Variable {
-    const v = tf.variable(init, false);
-    init.dispose();
+    let v: tf.Variable;
+    try {
+      v = tf.variable(init, false);
+    } finally {
+      init.dispose();
+    }
+    recordVariable(v, persistent);
     this._buffers.set(name, { value: v, persistent });
     return v;
   }

@@ -49,7 +49,8 @@ describe('readPairsCsv', () => {
     expect((await bad('bool.csv', 'img_a,img_b,same,is_valid\na,b,maybe,False\n')).message).toMatch(/bool\.csv: line 2, column 'same': expected a boolean .* got 'maybe'/);
     expect((await bad('empty.csv', '')).message).toMatch(/empty\.csv: the pairs CSV is empty/);
     expect((await bad('nofile.csv', 'img_a,img_b,same,is_valid\n,b,1,0\n')).message).toMatch(/nofile\.csv: line 2, column 'img_a': empty image path/);
-    expect((await bad('short.csv', 'img_a,img_b,same,is_valid\na,b,1,0\n"x, y",b,1\n')).message).toMatch(/short\.csv: line 3: expected 4 fields, got 3/);
+    expect((await bad('short.csv', 'img_a,img_b,same,is_valid\na,b,1,0\n"x, y",b,1\n')).message).toMatch(/short\.csv: line 3: 3 fields where the header has 4/);
+    expect((await bad('dup.csv', 'img_a,img_b,same,img_a\na,b,1,0\n')).message).toMatch(/dup\.csv: column "img_a": appears twice in the header/);
     await expect(readPairsCsv(join(dir, 'absent.csv'))).rejects.toThrow(/absent\.csv: cannot read the pairs CSV \(ENOENT\)/);
   });
 });

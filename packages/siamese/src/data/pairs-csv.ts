@@ -2,7 +2,7 @@
 // folder, booleans as Python writes them (True/False) or as 1/0, true/false, yes/no.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseCsv } from '@tfai/vision';
+import { CsvError, parseCsvText } from '@tfai/core';
 import { SiameseDataError } from '../errors.js';
 import type { ImagePair } from './pairs.js';
 
@@ -59,8 +59,18 @@ export async function readPairsCsv(file: string, opts: ReadPairsCsvOptions = {})
   } catch (e) {
     throw new SiameseDataError(file, `cannot read the pairs CSV (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  // Line numbers count the header as line 1 (blank lines are skipped).
-  const [header, ...rows] = parseCsv(text).map((fields, i) => ({ fields, line: i + 1 }));
+  // Line numbers count the header as line 1 (blank lines are skipped); core's reader numbers data rows from 1.
+  let table: string[][];
+  try {
+    const t = parseCsvText(text, file, { trimHeader: false });
+    table = [t.header, ...t.rows];
+  } catch (e) {
+    if (e instanceof CsvError && e.problem === 'empty') table = [];
+    else if (e instanceof CsvError && e.row !== undefined) throw new SiameseDataError(file, `line ${e.row + 1}: ${e.reason}`);
+    else if (e instanceof CsvError) throw new SiameseDataError(file, e.message.slice(file.length + 2));
+    else throw e;
+  }
+  const [header, ...rows] = table.map((fields, i) => ({ fields, line: i + 1 }));
   if (!header) throw new SiameseDataError(file, 'the pairs CSV is empty');
   const names = { a: opts.aCol ?? 'img_a', b: opts.bCol ?? 'img_b', same: opts.sameCol ?? 'same', valid: opts.validCol ?? 'is_valid' };
   const cols = header.fields.map((f) => f.trim());

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CsvError } from '@tfai/core';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, NonNumericValueError } from '../errors.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
@@ -67,8 +68,16 @@ describe('readCsv', () => {
     await expect(readCsv(csv('ragged2.csv', 'a,b\n1,2,3\n'))).rejects.toBeInstanceOf(CsvFormatError);
   });
 
-  it('a missing file rejects with the file system error', async () => {
-    await expect(readCsv(join(dir, 'nope.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+  it('a missing file is a CsvError naming it (not a raw ENOENT)', async () => {
+    await expect(readCsv(join(dir, 'nope.csv'))).rejects.toBeInstanceOf(CsvError);
+    await expect(readCsv(join(dir, 'nope.csv'))).rejects.toThrow(/nope\.csv: cannot read the CSV file \(ENOENT\)/);
+  });
+
+  it('a duplicate header is refused naming the column; a BOM before a quoted header is stripped', async () => {
+    await expect(readCsv(csv('dup.csv', 'age,fare,age\n1,2,3\n'))).rejects.toMatchObject({ name: 'CsvError', column: 'age' });
+    const df = await readCsv(csv('bom.csv', '\ufeff"pclass","fare"\n1,7.25\n'), { numeric: ['pclass'] });
+    expect(df.names).toEqual(['pclass', 'fare']);
+    expect(Array.from(df.numeric('pclass'))).toEqual([1]);
   });
 
   it('readCsvStream reads CSV text from any stream (chunks split mid-row), naming the given source in errors', async () => {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import Papa from 'papaparse';
+import { CsvError, streamCsv } from '@tfai/core';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, TabularOptionsError } from '../errors.js';
 import { ColumnBuilder, DataFrame, DEFAULT_NA_VALUES, type Column } from './dataframe.js';
 
@@ -21,9 +21,10 @@ export interface ReadCsvOptions {
 }
 
 /**
- * Streams a CSV file (header row first) into a columnar {@link DataFrame} with papaparse: cells go straight
- * into typed arrays chunk by chunk, so a large file never becomes an array of row objects. Missing columns,
- * non-numeric values in `numeric` columns, ragged rows and empty files throw typed errors naming the file.
+ * Streams a CSV file (header row first) into a columnar {@link DataFrame} with core's CSV reader (papaparse):
+ * cells go straight into typed arrays chunk by chunk, so a large file never becomes an array of row objects. A
+ * BOM is stripped; missing columns, duplicate header names, non-numeric values in `numeric` columns, ragged rows,
+ * empty and missing files throw typed errors naming the file (and the column or row).
  *
  * @example
  * ```ts
@@ -52,52 +53,40 @@ export async function readCsvStream(stream: Readable, source: string, opts: Read
   const needed = [...numeric, ...categorical, ...(opts.required ?? [])];
   const keep = opts.only ? new Set([...opts.only, ...needed]) : undefined;
 
-  return new Promise<DataFrame>((resolve, reject) => {
-    let header: string[] | undefined;
-    let builders: (ColumnBuilder | undefined)[] = [];
-    let row = 0;
-    let failure: Error | undefined;
-    stream.on('error', (e) => reject(e));
-    Papa.parse<string[]>(stream, {
-      header: false,
-      skipEmptyLines: true,
-      delimiter: opts.delimiter ?? '',
-      chunk(results, parser) {
-        try {
-          let rows = results.data;
-          if (!header) {
-            if (!rows.length) return;
-            header = rows[0].map((h) => h.trim());
-            for (const n of needed) if (!header.includes(n)) throw new MissingColumnError(source, n, header);
-            builders = header.map((h) => (keep && !keep.has(h) ? undefined : new ColumnBuilder(h, source, numeric.has(h) ? 'number' : categorical.has(h) ? 'category' : undefined, na)));
-            rows = rows.slice(1);
-          }
+  let builders: (ColumnBuilder | undefined)[] = [];
+  let header: string[] = [];
+  let nRows: number;
+  try {
+    ({ rows: nRows } = await streamCsv(
+      stream,
+      source,
+      {
+        header(h) {
+          header = h;
+          for (const n of needed) if (!header.includes(n)) throw new MissingColumnError(source, n, header);
+          builders = header.map((c) => (keep && !keep.has(c) ? undefined : new ColumnBuilder(c, source, numeric.has(c) ? 'number' : categorical.has(c) ? 'category' : undefined, na)));
+        },
+        rows(rows, first) {
           const width = header.length;
-          for (const r of rows) {
-            row++;
-            if (r.length !== width)
-              throw new CsvFormatError(source, row, `${r.length} fields where the header has ${width}`);
-            for (let j = 0; j < width; j++) builders[j]?.pushText(r[j], row);
+          for (let i = 0; i < rows.length; i++) {
+            const r = rows[i];
+            for (let j = 0; j < width; j++) builders[j]?.pushText(r[j], first + i);
           }
-        } catch (e) {
-          failure = e as Error;
-          parser.abort();
-        }
+        },
       },
-      complete() {
-        if (failure) return reject(failure);
-        if (!header) return reject(new EmptyCsvError(source));
-        if (row === 0) return reject(new EmptyCsvError(source, 'the file has a header but no data rows'));
-        const cols = new Map<string, Column>();
-        header.forEach((h, j) => {
-          const b = builders[j];
-          if (b) cols.set(h, b.build());
-        });
-        resolve(new DataFrame(cols, source));
-      },
-      error(e) {
-        reject(e);
-      },
-    });
+      { delimiter: opts.delimiter ?? '' },
+    ));
+  } catch (e) {
+    // Core's CSV errors in this package's terms (same files, rows and messages).
+    if (e instanceof CsvError && e.problem === 'empty') throw new EmptyCsvError(source);
+    if (e instanceof CsvError && (e.problem === 'ragged' || e.problem === 'syntax') && e.row !== undefined) throw new CsvFormatError(source, e.row, e.reason);
+    throw e;
+  }
+  if (nRows === 0) throw new EmptyCsvError(source, 'the file has a header but no data rows');
+  const cols = new Map<string, Column>();
+  header.forEach((h, j) => {
+    const b = builders[j];
+    if (b) cols.set(h, b.build());
   });
+  return new DataFrame(cols, source);
 }

@@ -1,4 +1,4 @@
-import { TabularOptionsError } from '../errors.js';
+import { AllMissingError, NonFiniteValueError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
 import { procFromJSON, resolveProcs, type ProcLike } from '../procs/from-json.js';
 import type { ProcJSON, ProcState, TabularProc } from '../procs/proc.js';
@@ -43,6 +43,23 @@ export interface TabularJSON {
   targets?: TargetsJSON;
 }
 
+/** Continuous columns must be finite where present, and present somewhere in the training rows. */
+function checkContinuous(df: DataFrame, contNames: readonly string[], trainIdx: Int32Array): void {
+  for (const name of contNames) {
+    const col = df.column(name);
+    if (col.kind !== 'number') continue; // a text column listed as continuous fails later with its own error
+    const v = col.values;
+    for (let i = 0; i < v.length; i++) if (v[i] === Infinity || v[i] === -Infinity) throw new NonFiniteValueError(df.source, name, i + 1, v[i]);
+    let any = false;
+    for (const i of trainIdx)
+      if (!Number.isNaN(v[i])) {
+        any = true;
+        break;
+      }
+    if (!any) throw new AllMissingError(df.source, name, v.some((x) => !Number.isNaN(x)) ? 'in the training rows' : 'at all');
+  }
+}
+
 /**
  * The tabular preprocessing of a data set (fastai's `TabularPandas` without the data): column roles, procs
  * fit on the training rows, and the target encoding. `fit` learns them; `encode` and `processRow` apply them
@@ -80,6 +97,7 @@ export class Tabular {
     if (dup !== undefined) throw new TabularOptionsError(`column "${dup}" is listed twice in catNames/contNames/yNames`);
     for (const n of all) df.column(n);
     if (!trainIdx.length) throw new TabularOptionsError(`${df.source}: the training split is empty`);
+    checkContinuous(df, contNames, trainIdx);
     const procs = resolveProcs(opts.procs ?? []);
     if (catNames.length && !procs.some((p) => p instanceof Categorify))
       throw new TabularOptionsError('categorical columns need the Categorify proc');

@@ -1,4 +1,4 @@
-import { InvalidTargetError, TabularOptionsError } from '../errors.js';
+import { AllMissingError, InvalidTargetError, TabularOptionsError } from '../errors.js';
 import { canonicalLevel, encodeCategory, sortLevels } from '../procs/categorify.js';
 import { levelsAreNumeric, type DataFrame } from './dataframe.js';
 
@@ -67,7 +67,11 @@ export class Targets {
     const col = df.category(yNames[0]);
     const seen = new Uint8Array(col.levels.length);
     for (const i of trainIdx) if (col.codes[i] >= 0) seen[col.codes[i]] = 1;
-    return new Targets('category', yNames, sortLevels(col.levels.filter((_, k) => seen[k]).map(canonicalLevel)));
+    const vocab = sortLevels(col.levels.filter((_, k) => seen[k]).map(canonicalLevel));
+    if (vocab.length === 0) throw new AllMissingError(df.source, yNames[0], 'in the training rows');
+    if (vocab.length < 2)
+      throw new TabularOptionsError(`${df.source}: target column "${yNames[0]}" has a single class (${JSON.stringify(vocab[0])}) in the training rows; a classifier needs at least 2`);
+    return new Targets('category', yNames, vocab);
   }
 
   /** Number of model outputs (fastai's `dls.c`): classes, or target columns. */

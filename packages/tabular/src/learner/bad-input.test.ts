@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manualSeed } from '@tfai/core';
+import { CsvError, InvalidArgumentError, manualSeed, TfaiError } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
-import { EmptyCsvError, MissingColumnError, NonNumericValueError, TabularOptionsError } from '../errors.js';
+import { AllMissingError, EmptyCsvError, MissingColumnError, NonFiniteValueError, NonNumericValueError, TabularOptionsError } from '../errors.js';
 import { datasets } from '@tfai/datasets';
 import { tabularLearner } from './tabular-learner.js';
 
@@ -75,6 +75,102 @@ describe('bad input, from the CSV to predict(row)', () => {
       expect(err2).toBeInstanceOf(MissingColumnError);
       expect((err2 as Error).message).toMatch(/^row 1: no column "sibsp"/);
       await expect(learn.predict(['1st', 'female'])).rejects.toThrow(TabularOptionsError);
+      learn.dispose();
+    });
+  });
+
+  describe('degenerate data (issue 17): refused at the door, naming the file and the column', () => {
+    const lines = async () => (await readFile(TITANIC, 'utf8')).split('\n');
+    const write = async (name: string, text: string | Buffer) => {
+      const f = join(dir, name);
+      await writeFile(f, text);
+      return f;
+    };
+    const fails = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+
+    it('a duplicate header: CsvError naming the column (not the second column silently replacing the first)', async () => {
+      const l = await lines();
+      l[0] = l[0].replace('"parch"', '"age"');
+      const err = await fails(TabularDataLoaders.fromCsv(await write('dup.csv', l.join('\n')), opts));
+      expect(err).toBeInstanceOf(CsvError);
+      expect(err).toMatchObject({ problem: 'duplicate-header', column: 'age' });
+      expect(err!.message).toMatch(/dup\.csv: column "age": appears twice in the header \(fields 4 and 6\)/);
+    });
+
+    it('an Excel BOM before the quoted header is stripped: the same loaders as without it', async () => {
+      const text = await readFile(TITANIC);
+      const file = await write('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), text]));
+      const a = await TabularDataLoaders.fromCsv(file, opts);
+      const b = await TabularDataLoaders.fromCsv(TITANIC, opts);
+      expect(a.tabular.toJSON()).toEqual(b.tabular.toJSON());
+    });
+
+    it('1e999 in a continuous column: NonFiniteValueError naming column, row and value (not NaN batches)', async () => {
+      const l = await lines();
+      const cells = l[5].split(',');
+      cells[3] = '1e999';
+      l[5] = cells.join(',');
+      const err = await fails(TabularDataLoaders.fromCsv(await write('inf.csv', l.join('\n')), opts));
+      expect(err).toBeInstanceOf(NonFiniteValueError);
+      expect(err).toMatchObject({ column: 'age', row: 5, value: Infinity });
+      expect(err!.message).toMatch(/inf\.csv: column "age", row 5: Infinity is not a finite number/);
+    });
+
+    it('an all-NA continuous column: AllMissingError naming it (not "lower the learning rate")', async () => {
+      const l = (await lines()).map((line, i) => {
+        if (i === 0 || !line) return line;
+        const c = line.split(',');
+        c[4] = 'NA';
+        return c.join(',');
+      });
+      const err = await fails(TabularDataLoaders.fromCsv(await write('na.csv', l.join('\n')), opts));
+      expect(err).toBeInstanceOf(AllMissingError);
+      expect(err!.message).toMatch(/na\.csv: column "sibsp" has no values at all/);
+    });
+
+    it('a single-class target: a typed error naming the column (not tfjs’s oneHot depth error)', async () => {
+      const l = (await lines()).filter((line, i) => i === 0 || line.includes('"survived"'));
+      const err = await fails(TabularDataLoaders.fromCsv(await write('one.csv', l.join('\n')), opts));
+      expect(err).toBeInstanceOf(TabularOptionsError);
+      expect(err!.message).toMatch(/one\.csv: target column "survived" has a single class \("survived"\)/);
+    });
+
+    it('a missing CSV: a TfaiError naming it (not a raw ENOENT)', async () => {
+      const err = await fails(TabularDataLoaders.fromCsv(join(dir, 'absent.csv'), opts));
+      expect(err).toBeInstanceOf(TfaiError);
+      expect(err!.message).toMatch(/absent\.csv: cannot read the CSV file \(ENOENT\)/);
+    });
+
+    it('bs 0 or 2.5, bs above the training set, a negative or NaN learning rate, fit(-1): InvalidArgumentErrors naming the argument', async () => {
+      for (const bs of [0, 2.5, -1]) {
+        const err = await fails(TabularDataLoaders.fromCsv(TITANIC, { ...opts, bs }));
+        expect(err).toBeInstanceOf(InvalidArgumentError);
+        expect(err!.message).toBe(`bs must be a positive integer, got ${bs}`);
+      }
+      manualSeed(0);
+      const big = await TabularDataLoaders.fromCsv(TITANIC, { ...opts, bs: 100_000 });
+      const learnBig = tabularLearner(big, { progress: false });
+      const eBig = await fails(learnBig.fit(1, 1e-3));
+      expect(eBig).toBeInstanceOf(InvalidArgumentError);
+      expect(eBig!.message).toMatch(/^bs must be at most the training set's size \(\d+ items, and the training loader drops the last partial batch\).*got 100000$/);
+      learnBig.dispose();
+      const learn = tabularLearner(await TabularDataLoaders.fromCsv(TITANIC, opts), { progress: false });
+      for (const [call, re] of [
+        [() => learn.fit(1, -1e-3), /^lr must be a finite positive learning rate, got -0\.001$/],
+        [() => learn.fit(1, NaN), /^lr must be a finite positive learning rate, got NaN$/],
+        [() => learn.fitOneCycle(1, [1e-3, Infinity]), /^lrMax must be a finite positive learning rate, got Infinity$/],
+        [() => learn.fit(-1), /^nEpoch must be a non-negative integer, got -1$/],
+        [() => learn.fitOneCycle(1.5), /^nEpoch must be a non-negative integer, got 1\.5$/],
+        [() => learn.fineTune(-2), /^epochs must be a non-negative integer, got -2$/],
+      ] as const) {
+        const e = await fails(call());
+        expect(e).toBeInstanceOf(InvalidArgumentError);
+        expect(e!.message).toMatch(re);
+      }
       learn.dispose();
     });
   });

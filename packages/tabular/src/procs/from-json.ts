@@ -1,3 +1,4 @@
+import { TabularOptionsError } from '../errors.js';
 import { Categorify } from './categorify.js';
 import { FillMissing } from './fill-missing.js';
 import { Normalize } from './normalize.js';
@@ -15,6 +16,8 @@ export function procFromJSON(j: ProcJSON): TabularProc {
       return FillMissing.fromJSON(j);
     case 'Normalize':
       return Normalize.fromJSON(j);
+    default:
+      throw new TabularOptionsError(`unknown proc type ${JSON.stringify((j as { type?: unknown } | null)?.type)} (known: Categorify, FillMissing, Normalize)`);
   }
 }
 

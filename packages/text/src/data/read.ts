@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { csvRecords, parseCsvText } from '@tfai/core';
 import { TextDecodeError, TextInputError } from '../errors.js';
 
 /** The offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1. */
@@ -41,18 +41,14 @@ export function decodeUtf8(bytes: Uint8Array, file = '<bytes>'): string {
  * ```
  */
 export async function readTextFile(path: string): Promise<string> {
-  return decodeUtf8(await readFile(path), path);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw new TextInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return decodeUtf8(bytes, path);
 }
-
-interface PapaResult {
-  data: Record<string, string>[];
-  errors: { row?: number; message: string }[];
-  meta: { fields?: string[] };
-}
-interface Papa {
-  parse(text: string, config: { header: boolean; skipEmptyLines: boolean | 'greedy' }): PapaResult;
-}
-const papa = createRequire(import.meta.url)('papaparse') as Papa;
 
 /** A CSV file read as strings: its header and its rows. */
 export interface CsvTable {
@@ -61,8 +57,9 @@ export interface CsvTable {
 }
 
 /**
- * Reads an RFC-4180 CSV file with a header (fields may contain newlines and quotes) with papaparse, strictly as UTF-8.
- * Malformed rows throw {@link TextInputError} naming the file and row.
+ * Reads an RFC-4180 CSV file with a header (fields may contain newlines and quotes) with core's CSV reader
+ * (papaparse), strictly as UTF-8. A BOM is stripped; duplicate header names, ragged rows and syntax errors throw
+ * core's `CsvError` naming the file and the row or column.
  * @example
  * ```ts
  * const { rows } = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`) // datasets from '@tfai/datasets';
@@ -70,10 +67,8 @@ export interface CsvTable {
  * ```
  */
 export async function readCsv(path: string): Promise<CsvTable> {
-  const res = papa.parse(await readTextFile(path), { header: true, skipEmptyLines: 'greedy' });
-  const bad = res.errors[0];
-  if (bad) throw new TextInputError(`${path}: CSV error at row ${bad.row ?? '?'}: ${bad.message}`);
-  return { fields: res.meta.fields ?? [], rows: res.data };
+  const t = parseCsvText(await readTextFile(path), path, { skipEmptyLines: 'greedy', trimHeader: false });
+  return { fields: t.header, rows: csvRecords(t) };
 }
 
 /**

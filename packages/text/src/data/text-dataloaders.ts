@@ -37,6 +37,38 @@ export interface TextDataLoadersOptions {
   /** Tokenization cache folder, or false (see {@link tokenizeTexts}). */
   cacheDir?: string | false;
   progress?: ProgressOption;
+  /**
+   * Classification only: texts longer than this many tokens keep their last `maxTokens` (the part the
+   * classifier pools over, fastai's `max_len` window sits at the end), with a warning; `false` keeps every token.
+   * Default {@link DEFAULT_MAX_TOKENS}. fastai reads every token, but one 200k-token text pads its whole batch to
+   * 200k and runs the LSTM over all of it.
+   */
+  maxTokens?: number | false;
+}
+
+/** Default cap of a classification text, in tokens: 10 × the classifier's default `maxLen` (72 × 20). */
+export const DEFAULT_MAX_TOKENS = 72 * 20 * 10;
+
+/**
+ * Cuts texts longer than `cap` tokens to their last `cap`, warning once with how many were cut and the longest.
+ * @example
+ * ```ts
+ * capTokens([Int32Array.of(2, 5, 6, 7)], 2, 'reviews.csv'); // [Int32Array [6, 7]] and a warning
+ * ```
+ */
+export function capTokens(ids: Int32Array[], cap: number | false, source: string, warn: (msg: string) => void = (m) => console.warn(m)): Int32Array[] {
+  if (cap === false) return ids;
+  if (!Number.isSafeInteger(cap) || cap < 1) throw new TextInputError(`maxTokens must be a positive integer or false, got ${cap}`);
+  let cut = 0;
+  let longest = 0;
+  const out = ids.map((r) => {
+    if (r.length <= cap) return r;
+    cut++;
+    longest = Math.max(longest, r.length);
+    return r.slice(r.length - cap);
+  });
+  if (cut) warn(`tfai: ${source}: ${cut} text${cut > 1 ? 's' : ''} longer than maxTokens = ${cap} tokens (the longest: ${longest}) cut to their last ${cap} tokens; pass maxTokens (or false) to change it`);
+  return out;
 }
 
 const TRUE = new Set(['true', 'True', 'TRUE', '1', 'yes']);
@@ -65,6 +97,9 @@ export class TextDataLoaders extends DataLoaders {
   ) {
     super(train, valid, classes ? { vocab: classes } : { c: numericalize.vocab.length });
   }
+
+  /** Longest classification text in tokens (see {@link TextDataLoadersOptions.maxTokens}); `encodeItems` applies it too. */
+  maxTokens: number | false = DEFAULT_MAX_TOKENS;
 
   /**
    * Loaders with no data, for inference only (what `loadLearner` rebuilds): the vocab, the classes and the
@@ -106,7 +141,8 @@ export class TextDataLoaders extends DataLoaders {
       if (typeof t !== 'string') throw new TextInputError(`encodeItems: item ${i} is a ${typeof t}, not a text`);
       return t;
     });
-    const ids = (await this.tokenize(texts)).map((t) => this.numericalize.encode(t));
+    let ids = (await this.tokenize(texts)).map((t) => this.numericalize.encode(t));
+    if (!this.isLm) ids = capTokens(ids, this.maxTokens, 'encodeItems');
     const L = Math.max(...ids.map((r) => r.length));
     const flat = new Int32Array(ids.length * L).fill(1);
     ids.forEach((r, i) => flat.set(r, i * L + L - r.length));
@@ -185,14 +221,18 @@ export class TextDataLoaders extends DataLoaders {
       return new TextDataLoaders(train, valid, num, true, seqLen, undefined, opts.tok);
     }
     const classes = [...new Set(trainIdx.map((i) => labels[i]))].sort();
+    if (classes.length < 2) throw new TextInputError(`${name}: the label column has a single class (${JSON.stringify(classes[0])}) in the training rows; a classifier needs at least 2`);
+    const capped = capTokens(ids, opts.maxTokens ?? DEFAULT_MAX_TOKENS, name);
     const classIdx = new Map(classes.map((c, i) => [c, i]));
     const item = (i: number): TextItem => {
       const label = classIdx.get(labels[i]);
       if (label === undefined) throw new TextInputError(`${name}: row ${i + 1} has label "${labels[i]}", which no training row has`);
-      return { ids: ids[i], label };
+      return { ids: capped[i], label };
     };
     const train = new SortedDL(trainIdx.map(item), { bs, seqLen, shuffle: true, seed: opts.seed });
     const valid = new SortedDL(validIdx.map(item), { bs, seqLen });
-    return new TextDataLoaders(train, valid, num, false, seqLen, classes, opts.tok);
+    const dls = new TextDataLoaders(train, valid, num, false, seqLen, classes, opts.tok);
+    dls.maxTokens = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
+    return dls;
   }
 }

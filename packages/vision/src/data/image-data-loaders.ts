@@ -8,7 +8,7 @@ import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
 import { readCsv } from './csv.js';
 import { ImageDataError, ImageReadError } from './errors.js';
-import { isImageSource, loadImage, sourceName, type ImageSource } from './image.js';
+import { declaredPixels, isImageSource, loadImage, mapWithPixelBudget, SCAN_PIXEL_BUDGET, sourceName, type ImageSource } from './image.js';
 import { ImageDataLoader, ImageDataset } from './image-dataset.js';
 import { batchToImages, writeImageGrid, type ImageGridOptions } from './image-grid.js';
 import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, truthy, type Split } from './items.js';
@@ -363,12 +363,12 @@ async function findBadImages(items: ImageSource[], opts: ImageDataLoadersOptions
       log(`skipping ${e.message}`);
     }
   };
-  const width = 16;
   const bar = progressBar(items.length, { label: skip ? 'decoding images' : 'checking images', unit: 'images', silent: opts.progress === false });
-  for (let s = 0; s < items.length; s += width) {
-    await Promise.all(items.slice(s, s + width).map((_, j) => check(s + j)));
-    bar.update(Math.min(items.length, s + width));
-  }
+  // 16 files at a time, but decoding (skip mode) at most SCAN_PIXEL_BUDGET declared pixels at once.
+  await mapWithPixelBudget(items.length, 16, SCAN_PIXEL_BUDGET, async (i) => (skip && isImageSource(items[i]) ? declaredPixels(items[i]) : 0), async (i) => {
+    await check(i);
+    bar.tick(1);
+  });
   bar.done();
   return bad;
 }

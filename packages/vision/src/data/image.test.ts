@@ -2,12 +2,13 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TfaiError } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { ImageReadError } from './errors.js';
-import { loadImage } from './image.js';
+import { declaredPixels, DEFAULT_MAX_IMAGE_PIXELS, getMaxImagePixels, loadImage, mapWithPixelBudget, setMaxImagePixels } from './image.js';
 
 const GREY = `${datasets.path('fashion_mnist')}/train/bag/train_00035.png`;
 const RGB = `${datasets.path('tux_photos')}/train/mammal/animals__mammals__apes__chimp.png`;
@@ -69,5 +70,66 @@ describe('loadImage: sharp decoding to 8-bit RGB', () => {
     const fromBuffer = await loadImage(Buffer.from('nope')).catch((e: unknown) => e);
     expect(fromBuffer).toBeInstanceOf(ImageReadError);
     expect((fromBuffer as Error).message).toMatch(/^<buffer of 4 bytes>: not an image/);
+  });
+});
+
+/** A PNG that declares `w × h` pixels in its header and holds one tiny (invalid) data chunk: a decompression bomb's header. */
+function bombPng(w: number, h: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(8 + data.length + 4);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+describe('decode limits (decompression bombs)', () => {
+  it('a PNG declaring 14000×14000 pixels is refused before decoding, naming the file and the size (PIL’s limit by default)', async () => {
+    expect(getMaxImagePixels()).toBe(DEFAULT_MAX_IMAGE_PIXELS);
+    expect(DEFAULT_MAX_IMAGE_PIXELS).toBe(178_956_970);
+    const file = join(dir, 'bomb.png');
+    await writeFile(file, bombPng(14000, 14000));
+    const before = process.memoryUsage().rss;
+    const err = await loadImage(file).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ImageReadError);
+    expect((err as Error).message).toBe(`${file}: declares 14000×14000 = 196000000 pixels, above the decode limit of 178956970 pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`);
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 2 ** 20);
+  });
+
+  it('the limit is the user’s to change: lowered below a 28×28 image it refuses it; raised back it decodes', async () => {
+    const prev = setMaxImagePixels(700);
+    try {
+      await expect(loadImage(GREY)).rejects.toThrow(/declares 28×28 = 784 pixels, above the decode limit of 700 pixels/);
+      setMaxImagePixels(784);
+      expect((await loadImage(GREY)).width).toBe(28);
+      expect(() => setMaxImagePixels(0)).toThrow(TfaiError);
+    } finally {
+      setMaxImagePixels(prev);
+    }
+  });
+
+  it('bad-image scanning decodes at most the pixel budget at once (an image above it alone)', async () => {
+    const sizes = [30, 30, 30, 80, 10, 10, 120, 5, 5, 5];
+    let inFlight = 0;
+    let peak = 0;
+    let alone = true;
+    await mapWithPixelBudget(sizes.length, 16, 100, async (i) => sizes[i], async (i) => {
+      inFlight += Math.min(sizes[i], 100);
+      peak = Math.max(peak, inFlight);
+      if (sizes[i] >= 100 && inFlight !== 100) alone = false;
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight -= Math.min(sizes[i], 100);
+    });
+    expect(peak).toBeLessThanOrEqual(100);
+    expect(peak).toBeGreaterThanOrEqual(90); // it does run several at once
+    expect(alone).toBe(true);
+    expect(await declaredPixels(bombPng(14000, 14000))).toBe(196_000_000);
   });
 });

@@ -32,9 +32,49 @@ export function isImageSource(x: unknown): x is ImageSource {
   return typeof x === 'string' || x instanceof Uint8Array;
 }
 
+/** PIL's decompression-bomb error threshold (`2 × Image.MAX_IMAGE_PIXELS`), which fastai's image loading inherits. */
+export const DEFAULT_MAX_IMAGE_PIXELS = 178_956_970;
+let maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
+
+/**
+ * Sets the largest image (width × height) that decoding accepts, for every decode in the process (default
+ * {@link DEFAULT_MAX_IMAGE_PIXELS}, PIL's limit): a 190 KB PNG may declare 14000×14000 pixels and decode to
+ * 588 MB. `Infinity` removes the limit (only for trusted files). Returns the previous limit.
+ * @example
+ * ```ts
+ * setMaxImagePixels(400_000_000); // large satellite tiles
+ * ```
+ */
+export function setMaxImagePixels(pixels: number): number {
+  if (!(pixels === Infinity || (Number.isSafeInteger(pixels) && pixels > 0))) throw new ImageReadError('<settings>', `the pixel limit must be a positive integer or Infinity, got ${pixels}`);
+  const prev = maxImagePixels;
+  maxImagePixels = pixels;
+  return prev;
+}
+
+/** The current decode limit in pixels (see {@link setMaxImagePixels}). */
+export function getMaxImagePixels(): number {
+  return maxImagePixels;
+}
+
+/** sharp's constructor options enforcing the pixel limit (`limitInputPixels: false` means none). */
+export function decodeOptions(): { limitInputPixels: number | false } {
+  return { limitInputPixels: maxImagePixels === Infinity ? false : maxImagePixels };
+}
+
+/** The pixel-limit error for `src`, with its declared size when its header can be read. */
+async function tooLarge(src: ImageSource): Promise<ImageReadError> {
+  const size = await sharp(src, { limitInputPixels: false })
+    .metadata()
+    .then((m) => (m.width && m.height ? `${m.width}×${m.height} = ${m.width * m.height} pixels` : 'more pixels'))
+    .catch(() => 'more pixels');
+  return new ImageReadError(sourceName(src), `declares ${size}, above the decode limit of ${maxImagePixels} pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`);
+}
+
 async function explain(src: ImageSource, e: unknown): Promise<ImageReadError> {
   const name = sourceName(src);
   const msg = e instanceof Error ? e.message : String(e);
+  if (/pixel limit/i.test(msg)) return tooLarge(src);
   if (typeof src === 'string') {
     try {
       const s = await stat(src);
@@ -50,8 +90,8 @@ async function explain(src: ImageSource, e: unknown): Promise<ImageReadError> {
 
 /**
  * Decodes an image to 8-bit RGB with sharp: greyscale becomes 3 equal channels, an alpha channel is dropped,
- * 16-bit images are reduced to 8 bits. A missing, non-image, corrupt or truncated file throws
- * {@link ImageReadError} naming it.
+ * 16-bit images are reduced to 8 bits. A missing, non-image, corrupt or truncated file, or one declaring more
+ * pixels than {@link setMaxImagePixels} allows (PIL's 178,956,970 by default), throws {@link ImageReadError} naming it.
  * @example
  * ```ts
  * const { data, width, height } = await loadImage('fashion_mnist/train/bag/train_00001.png'); // 28×28×3 bytes
@@ -59,7 +99,7 @@ async function explain(src: ImageSource, e: unknown): Promise<ImageReadError> {
  */
 export async function loadImage(src: ImageSource): Promise<RGBImage> {
   try {
-    const { data, info } = await sharp(src).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(src, decodeOptions()).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     return toRGB(data, info.width, info.height, info.channels);
   } catch (e) {
     if (e instanceof ImageReadError) throw e;
@@ -98,4 +138,58 @@ export function rawSharp(img: RGBImage): Sharp {
 export async function runRaw(pipeline: Sharp): Promise<RGBImage> {
   const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
   return toRGB(data, info.width, info.height, info.channels);
+}
+
+/** Pixels decoded at once while scanning a folder for bad images (about 190 MB of RGB). */
+export const SCAN_PIXEL_BUDGET = 64_000_000;
+
+/** Width × height declared by an image's header (read without decoding), or 0 when the header is unreadable. */
+export async function declaredPixels(src: ImageSource): Promise<number> {
+  try {
+    const m = await sharp(src, { limitInputPixels: false }).metadata();
+    return (m.width ?? 0) * (m.height ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Runs `run(i)` for `i < n` with at most `width` at a time and at most `budget` declared pixels in flight (an
+ * image larger than the budget runs alone), so that scanning a folder of large images cannot decode them all at
+ * once. Resolves when all have run; the first error rejects (after the running ones finish).
+ * @example
+ * ```ts
+ * await mapWithPixelBudget(files.length, 16, SCAN_PIXEL_BUDGET, (i) => declaredPixels(files[i]), (i) => loadImage(files[i]).then(() => undefined));
+ * ```
+ */
+export async function mapWithPixelBudget(n: number, width: number, budget: number, pixels: (i: number) => Promise<number>, run: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async (px: number) => {
+    while (inFlight > 0 && inFlight + px > budget) await new Promise<void>((r) => waiting.push(r));
+    inFlight += px;
+  };
+  const release = (px: number) => {
+    inFlight -= px;
+    waiting.splice(0).forEach((r) => r());
+  };
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const px = Math.min(await pixels(i), budget);
+      await acquire(px);
+      try {
+        await run(i);
+      } catch (e) {
+        next = n; // hand out nothing more
+        throw e;
+      } finally {
+        release(px);
+      }
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.min(width, n) }, worker));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

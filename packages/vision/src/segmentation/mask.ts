@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import type { CropPadPlan } from '../augment/resize.js';
 import type { PadMode } from '../augment/item-transform.js';
 import { ImageReadError } from '../data/errors.js';
-import { sourceName, type ImageSource, type RGBImage } from '../data/image.js';
+import { decodeOptions, getMaxImagePixels, sourceName, type ImageSource, type RGBImage } from '../data/image.js';
 import { SegmentationDataError } from './errors.js';
 
 /** A class map: `height × width` class indices, row-major. */
@@ -24,11 +24,13 @@ export interface Mask {
  * ```
  */
 export async function loadMask(src: ImageSource): Promise<Mask> {
-  const decoded = await sharp(src)
+  const decoded = await sharp(src, decodeOptions())
     .raw()
     .toBuffer({ resolveWithObject: true })
     .catch((e: unknown) => {
-      throw new ImageReadError(sourceName(src), `cannot decode the mask (${(e as Error).message})`);
+      throw /pixel limit/i.test((e as Error).message)
+        ? new ImageReadError(sourceName(src), `the mask declares more than the decode limit of ${getMaxImagePixels()} pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`)
+        : new ImageReadError(sourceName(src), `cannot decode the mask (${(e as Error).message})`);
     });
   const { data, info } = decoded;
   const { width, height, channels } = info;

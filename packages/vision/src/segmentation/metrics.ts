@@ -192,8 +192,8 @@ export function jaccardCoeffMulti(): Metric {
   };
 }
 
-/** The segmentation metrics by name, for exports (`metricsFromNames` covers core's only). */
-export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = {
+/** The segmentation metrics by name, for exports (`metricsFromNames(names, SEGMENTATION_METRICS)`); no prototype. */
+export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = Object.assign(Object.create(null) as Record<string, () => Metric>, {
   foreground_acc: () => foregroundAcc(),
   dice: () => dice(),
   dice_foreground: () => dice({ foreground: true }),
@@ -201,7 +201,7 @@ export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = {
   jaccard_coeff_foreground: () => jaccardCoeff({ foreground: true }),
   dice_multi: diceMulti,
   jaccard_coeff_multi: jaccardCoeffMulti,
-};
+});
 
 // PascalCase names of the factories above, kept one release for old scripts.
 /** @deprecated Use {@link dice} (tfai's factories are camelCase); this name goes in the next release. */

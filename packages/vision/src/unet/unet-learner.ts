@@ -227,7 +227,7 @@ export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch
 
 /** Metrics of an export by name: core's and the segmentation ones. */
 function metricsByName(names: string[]): Metric[] {
-  return [...metricsFromNames(names), ...names.filter((n) => n in SEGMENTATION_METRICS).map((n) => SEGMENTATION_METRICS[n]())];
+  return metricsFromNames(names, SEGMENTATION_METRICS);
 }
 
 /**
