@@ -26,8 +26,8 @@ if (process.env.TFAI_BARE_CLONE) {
 
 const work = mkdtempSync(join(tmpdir(), 'tfai-bare-'));
 const clone = join(work, 'tfai');
-const env = { ...process.env, TFAI_BARE_CLONE: '1', TFAI_HOME: join(work, 'tfai-home'), NX_DAEMON: 'false', FORCE_COLOR: '0' };
-for (const k of ['TFAI_REFERENCE_DIR', 'CI', 'NX_WORKSPACE_ROOT_PATH', 'npm_config_prefix', 'INIT_CWD']) delete env[k];
+const env = { ...process.env, TFAI_BARE_CLONE: '1', TFAI_HOME: join(work, 'tfai-home'), NX_DAEMON: 'false', NO_COLOR: '1' };
+for (const k of ['TFAI_REFERENCE_DIR', 'CI', 'FORCE_COLOR', 'NX_WORKSPACE_ROOT_PATH', 'npm_config_prefix', 'INIT_CWD']) delete env[k];
 for (const k of Object.keys(env)) if (k.startsWith('npm_') || k.startsWith('NX_TASK') || k.startsWith('VITEST')) delete env[k];
 
 const summary = { clone, head: '', sharedBeside: false, steps: [], ok: false };
