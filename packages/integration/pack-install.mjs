@@ -24,7 +24,7 @@ const nodes = arg('nodes', 'current').split(',');
 const keep = process.argv.includes('--keep');
 
 /** What a tarball may hold: built JS, declarations, README, package.json. */
-const ALLOWED = /^(package\.json|README\.md|dist\/.+\.(js|d\.ts))$/;
+const ALLOWED = /^(package\.json|README\.md|dist\/.+\.(js|d\.ts)|bin\/[\w.-]+\.js)$/;
 
 function npm(args, cwd) {
   return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -121,8 +121,13 @@ try {
       results.runs.push(run);
       console.log(`${run.ok ? '✓' : '✗'} node ${v} ${f}: ${JSON.stringify(out)} (${run.seconds.toFixed(1)} s)`);
     }
-    const doctor = spawnSync(cmd[0], [...cmd.slice(1), join('node_modules', '@tfai', 'core', 'dist', 'cli', 'doctor.js'), '--json'], { cwd: app, encoding: 'utf8' });
+    // The installed `tfai` bin (node_modules/.bin/tfai → @tfai/core/bin/tfai.js → dist/cli/doctor.js), as `npx tfai doctor` runs it.
+    const doctor = spawnSync(cmd[0], [...cmd.slice(1), join('node_modules', '.bin', 'tfai'), 'doctor', '--json'], { cwd: app, encoding: 'utf8' });
     if (doctor.status === 0) results.runs.push({ node: v, consumer: 'tfai doctor', ok: true, ...JSON.parse(doctor.stdout) });
+    else {
+      failed = true;
+      console.log(`✗ node ${v} tfai doctor: exit ${doctor.status}`, doctor.stdout.slice(-2000), doctor.stderr.slice(-2000));
+    }
   }
 } finally {
   if (keep) console.log(`kept ${work}`);

@@ -3,7 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { FIXTURES as CORE_FIXTURES } from '../../core/src/test-utils/fixtures.js';
+import { DATA as DATASETS_DIR, FIXTURES as CORE_FIXTURES } from '../../core/src/test-utils/fixtures.js';
+
+/** @tfai/datasets' folder with a trailing slash, for code written as `${DATA}titanic/…`; prefer `datasets.path(name)`. */
+export const DATA = DATASETS_DIR;
 
 /** This package's fixtures (`parity_awd_lstm_tiny.json`, `parity_masked_concat_pool.json`). */
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
