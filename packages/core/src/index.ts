@@ -17,6 +17,8 @@ export { Embedding, embeddingLookup } from './nn/layers/embedding.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Identity, SigmoidRange, Lambda } from './nn/layers/activation.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveConcatPool2d } from './nn/layers/pooling.js';
 export { Flatten, PixelShuffle, pixelShuffle } from './nn/layers/reshape.js';
+export { Upsample, interpolate } from './nn/layers/upsample.js';
+export type { UpsampleOptions } from './nn/layers/upsample.js';
 export { Sequential, ModuleList } from './nn/layers/container.js';
 export type { TensorModule } from './nn/layers/container.js';
 export { LSTM } from './nn/layers/lstm.js';
