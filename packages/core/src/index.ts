@@ -54,6 +54,7 @@ export { Recorder } from './learner/callbacks/recorder.js';
 export { ProgressCallback, EpochTable, formatTime } from './learner/callbacks/progress.js';
 export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
 export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';
+export { MixHandler, MixUp, CutMix, randBbox } from './learner/callbacks/mixup.js';
 export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback, CSVLogger, GradientClip } from './learner/callbacks/tracker.js';
 export type { TrackerOptions } from './learner/callbacks/tracker.js';
 export { CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat, lossFromSpec } from './learner/loss.js';
