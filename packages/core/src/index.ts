@@ -36,7 +36,7 @@ export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
 export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, oneCycleSchedules, oneCyclePositions } from './optim/schedule.js';
 export type { Schedule, OneCycleOptions } from './optim/schedule.js';
 export { Learner, readJson } from './learner/learner.js';
-export type { LearnerModel, LrSpec, BuilderSpec, LearnerOptions, FitOptions, FitOneCycleOptions, FineTuneOptions, ValidateResult, Prediction } from './learner/learner.js';
+export type { LearnerModel, LrSpec, BuilderSpec, LearnerOptions, FitOptions, FitOneCycleOptions, FineTuneOptions, ValidateResult, Prediction, TtaOptions } from './learner/learner.js';
 export { NonFiniteLossError } from './errors.js';
 export {
   Callback,
