@@ -14,6 +14,7 @@ export function vitestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserCo
         '@tfai/tabular': pkg('tabular'),
         '@tfai/text': pkg('text'),
         '@tfai/siamese': pkg('siamese'),
+        '@tfai/datasets': pkg('datasets'),
       },
     },
     test: {

@@ -72,3 +72,5 @@ export { lstmRecurrence } from './nn/layers/lstm-recurrence.js';
 export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';
 export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js';
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';
+export { tfaiHome, downloadUrl, untarData, DownloadError, ArchiveError, URLs } from './io/download.js';
+export type { DownloadOptions } from './io/download.js';
