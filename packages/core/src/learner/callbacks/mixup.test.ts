@@ -138,6 +138,44 @@ describe('MixUp on one seeded batch', () => {
   });
 });
 
+describe('MixUp on segmentation targets', () => {
+  it('weights each image’s mean pixel loss by its λ', async () => {
+    const learn = bareLearner();
+    const cb = new MixUp();
+    learn.addCb(cb);
+    const [n, h, w, c] = [3, 2, 2, 4];
+    const rng = new Rng(9);
+    const logits = Array.from({ length: n * h * w * c }, () => rng.next() * 4 - 2);
+    const y = Array.from({ length: n * h * w }, (_, i) => (i * 7) % c);
+    learn.x = [tf.zeros([n, h, w, 1])];
+    learn.y = tf.tensor3d(y, [n, h, w], 'int32');
+    manualSeed(2);
+    cb.beforeBatch();
+    expect(Array.from(cb.shuffle)).not.toEqual([0, 1, 2]); // partners differ from the items themselves
+    learn.pred = tf.tensor4d(logits, [n, h, w, c]);
+    learn.loss = tf.scalar(0);
+    const plain = learn.loss;
+    cb.afterLoss();
+    plain.dispose();
+    const px = h * w;
+    const pixelCe = (img: number, p: number, target: number) => ce(logits.slice((img * px + p) * c, (img * px + p + 1) * c), target);
+    let want = 0;
+    for (let i = 0; i < n; i++) {
+      const j = cb.shuffle[i]!;
+      let own = 0;
+      let other = 0;
+      for (let p = 0; p < px; p++) {
+        own += pixelCe(i, p, y[i * px + p]!) / px;
+        other += pixelCe(i, p, y[j * px + p]!) / px;
+      }
+      want += (cb.lam[i]! * own + (1 - cb.lam[i]!) * other) / n;
+    }
+    expect((await learn.loss.data())[0]).toBeCloseTo(want, 5);
+    cb.afterBatch();
+    tf.dispose([...learn.x, learn.y, learn.pred, learn.loss]);
+  });
+});
+
 describe('CutMix on one seeded batch', () => {
   it('pastes the partner into a box of about (1−λ) of the image; λ becomes the share left; the loss blends by it', async () => {
     const [n, h, w] = [3, 6, 8];
