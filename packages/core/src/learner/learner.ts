@@ -491,20 +491,24 @@ export class Learner {
     const aug = dl.withTrainAugmentation();
     if (!aug) throw new TfaiError(`tta: the loader (${dl.constructor.name}) has no training augmentation to apply (withTrainAugmentation)`);
     const passes: tf.Tensor[] = [];
+    let augPreds: tf.Tensor | undefined;
     try {
       for (let i = 0; i < n; i++) {
         const { preds, targets } = await this.getPreds(aug);
         targets.dispose();
         passes.push(preds);
       }
-      const augPreds = tf.tidy(() => (opts.useMax ? tf.max(tf.stack(passes), 0) : tf.mean(tf.stack(passes), 0)));
-      tf.dispose(passes.splice(0));
+      const stacked = passes.splice(0);
+      augPreds = tf.tidy(() => (opts.useMax ? tf.max(tf.stack(stacked), 0) : tf.mean(tf.stack(stacked), 0)));
+      tf.dispose(stacked);
       const { preds, targets } = await this.getPreds(dl);
-      const out = tf.tidy(() => (opts.useMax ? tf.maximum(preds, augPreds) : tf.add(augPreds, tf.mul(beta, tf.sub(preds, augPreds)))));
-      tf.dispose([preds, augPreds]);
+      const a = augPreds;
+      const out = tf.tidy(() => (opts.useMax ? tf.maximum(preds, a) : tf.add(a, tf.mul(beta, tf.sub(preds, a)))));
+      preds.dispose();
       return { preds: out, targets };
     } finally {
       tf.dispose(passes);
+      augPreds?.dispose();
     }
   }
 
