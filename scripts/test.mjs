@@ -3,8 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 
-const packages = readdirSync('packages').filter((p) => existsSync(`packages/${p}/package.json`) || existsSync(`packages/${p}/project.json`));
-for (const p of packages) rmSync(`packages/${p}/.vitest-report.json`, { force: true });
+// Every project with a test report: the packages, and the root examples/ project.
+const packages = readdirSync('packages')
+  .filter((p) => existsSync(`packages/${p}/package.json`) || existsSync(`packages/${p}/project.json`))
+  .map((p) => `packages/${p}`);
+if (existsSync('examples/project.json')) packages.push('examples');
+for (const p of packages) rmSync(`${p}/.vitest-report.json`, { force: true });
 
 const args = ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--parallel=2', ...process.argv.slice(2)];
 const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' } });
@@ -14,7 +18,7 @@ let failed = 0;
 const skipped = [];
 const missing = [];
 for (const p of packages) {
-  const f = `packages/${p}/.vitest-report.json`;
+  const f = `${p}/.vitest-report.json`;
   if (!existsSync(f)) {
     missing.push(p);
     continue;

@@ -19,6 +19,8 @@ export { Embedding, embeddingLookup } from './nn/layers/embedding.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Identity, SigmoidRange, Lambda } from './nn/layers/activation.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveConcatPool2d } from './nn/layers/pooling.js';
 export { Flatten, PixelShuffle, pixelShuffle } from './nn/layers/reshape.js';
+export { Upsample, interpolate } from './nn/layers/upsample.js';
+export type { UpsampleOptions } from './nn/layers/upsample.js';
 export { Sequential, ModuleList } from './nn/layers/container.js';
 export type { TensorModule } from './nn/layers/container.js';
 export { LSTM } from './nn/layers/lstm.js';
@@ -42,7 +44,7 @@ export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
 export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, oneCycleSchedules, oneCyclePositions } from './optim/schedule.js';
 export type { Schedule, OneCycleOptions } from './optim/schedule.js';
 export { Learner, readJson } from './learner/learner.js';
-export type { LearnerModel, LrSpec, BuilderSpec, LearnerOptions, FitOptions, FitOneCycleOptions, FineTuneOptions, ValidateResult, Prediction } from './learner/learner.js';
+export type { LearnerModel, LrSpec, BuilderSpec, LearnerOptions, FitOptions, FitOneCycleOptions, FineTuneOptions, ValidateResult, Prediction, TtaOptions } from './learner/learner.js';
 export { NonFiniteLossError } from './errors.js';
 export {
   Callback,
@@ -63,6 +65,7 @@ export { progressBar, ProgressBar, MasterBar, formatRate, formatBytes } from './
 export type { ProgressBarOptions, ProgressStream } from './progress/bar.js';
 export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
 export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';
+export { MixHandler, MixUp, CutMix, randBbox } from './learner/callbacks/mixup.js';
 export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback, CSVLogger, GradientClip } from './learner/callbacks/tracker.js';
 export type { TrackerOptions } from './learner/callbacks/tracker.js';
 export { crossEntropyLossFlat, bceWithLogitsLossFlat, mseLossFlat, l1LossFlat, lossFromSpec } from './learner/loss.js';

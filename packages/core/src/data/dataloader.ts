@@ -102,6 +102,19 @@ export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
     return this.opts.afterBatch ? this.opts.afterBatch(b) : b;
   }
 
+  /**
+   * The same items, in order and all kept, with the training set's random augmentation (fastai's
+   * `dl.dataset.set_split_idx(0)`), for test-time augmentation ({@link Learner.tta}); undefined for a loader that has
+   * no augmentation (this base class). Domain loaders (images) override it.
+   * @example
+   * ```ts
+   * const aug = learn.dls.valid.withTrainAugmentation(); // an ImageDataLoader: flips, rotations… as in training
+   * ```
+   */
+  withTrainAugmentation(): DataLoader<T> | undefined {
+    return undefined;
+  }
+
   /** The first batch (for `showBatch`, shape probing). The caller disposes it. */
   async oneBatch(): Promise<Batch> {
     const idx = this.batchIndices(this.epoch, true)[0];

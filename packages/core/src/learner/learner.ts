@@ -100,6 +100,18 @@ export interface ValidateResult {
   metrics: Record<string, number>;
 }
 
+/** Options of {@link Learner.tta}, fastai's names. */
+export interface TtaOptions {
+  /** The loader (default the validation set); it must offer `withTrainAugmentation()`. */
+  dl?: DataLoader<unknown>;
+  /** Augmented passes (default 4). */
+  n?: number;
+  /** The weight of the plain predictions against the mean of the augmented ones (default 0.25). */
+  beta?: number;
+  /** Take the elementwise maximum of the augmented passes and the plain predictions instead (default false). */
+  useMax?: boolean;
+}
+
 /** Result of {@link Learner.predict}. */
 export interface Prediction {
   /** The decoded prediction: class index, or values for regression / multi-label. */
@@ -515,6 +527,46 @@ export class Learner {
     } finally {
       tf.dispose([...preds, ...targs]);
       this.model.train(wasTraining);
+    }
+  }
+
+  /**
+   * fastai's `tta`: predictions over `dl` (default the validation set) with the training augmentation, `n` times,
+   * averaged (or their maximum, `useMax`), then combined with the plain predictions as
+   * `lerp(augPreds, preds, beta)` = `beta · preds + (1 − beta) · augPreds` (so beta = 1 gives the plain predictions);
+   * with `useMax`, the elementwise maximum of both. Returns activated predictions and targets, as
+   * {@link Learner.getPreds}; the caller disposes both.
+   * @example
+   * ```ts
+   * const { preds, targets } = await learn.tta(); // n = 4, beta = 0.25
+   * ```
+   */
+  async tta(opts: TtaOptions = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
+    const dl = opts.dl ?? this.dls.valid;
+    const n = opts.n ?? 4;
+    const beta = opts.beta ?? 0.25;
+    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`tta: n must be a positive integer, got ${n}`);
+    const aug = dl.withTrainAugmentation();
+    if (!aug) throw new TfaiError(`tta: the loader (${dl.constructor.name}) has no training augmentation to apply (withTrainAugmentation)`);
+    const passes: tf.Tensor[] = [];
+    let augPreds: tf.Tensor | undefined;
+    try {
+      for (let i = 0; i < n; i++) {
+        const { preds, targets } = await this.getPreds(aug);
+        targets.dispose();
+        passes.push(preds);
+      }
+      const stacked = passes.splice(0);
+      augPreds = tf.tidy(() => (opts.useMax ? tf.max(tf.stack(stacked), 0) : tf.mean(tf.stack(stacked), 0)));
+      tf.dispose(stacked);
+      const { preds, targets } = await this.getPreds(dl);
+      const a = augPreds;
+      const out = tf.tidy(() => (opts.useMax ? tf.maximum(preds, a) : tf.add(a, tf.mul(beta, tf.sub(preds, a)))));
+      preds.dispose();
+      return { preds: out, targets };
+    } finally {
+      tf.dispose(passes);
+      augPreds?.dispose();
     }
   }
 

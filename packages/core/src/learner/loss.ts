@@ -16,6 +16,16 @@ export interface Loss {
   readonly spec: LossSpec;
   activation(pred: tf.Tensor): tf.Tensor;
   decodes(probs: tf.Tensor): tf.Tensor;
+  /**
+   * fastai's `y_int`: the targets are class indices, so they cannot be blended (MixUp blends the losses of the two
+   * targets instead, through {@link Loss.perItem}).
+   */
+  readonly yInt?: boolean;
+  /**
+   * The loss of each target element before the reduction (PyTorch's `reduction='none'`, fastai's `NoneReduce`),
+   * flat; its mean is the loss (ignored targets count as 0).
+   */
+  perItem?(pred: tf.Tensor, target: tf.Tensor): tf.Tensor;
 }
 
 function makeLoss(
@@ -23,9 +33,10 @@ function makeLoss(
   fn: (pred: tf.Tensor, target: tf.Tensor) => tf.Scalar,
   activation: (p: tf.Tensor) => tf.Tensor,
   decodes: (p: tf.Tensor) => tf.Tensor,
+  extra: Pick<Loss, 'yInt' | 'perItem'> = {},
 ): Loss {
   const loss = ((pred: tf.Tensor, target: tf.Tensor) => tf.tidy(() => fn(pred, target))) as Loss;
-  return Object.assign(loss, { spec, activation, decodes });
+  return Object.assign(loss, { spec, activation, decodes }, extra);
 }
 
 /** Options of {@link crossEntropyLossFlat}. */
@@ -60,22 +71,28 @@ export function crossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
   return makeLoss(
     { name: 'CrossEntropyLossFlat', args: { axis, labelSmoothing: eps, ignoreIndex: ignore } },
     (pred, target) => {
-      const p = toLast(pred);
-      const c = p.shape[p.rank - 1]!;
-      if (c < 2)
-        throw new TfaiError(`CrossEntropyLossFlat needs at least 2 classes, the predictions have ${c} (a target with a single class? cross-entropy has nothing to learn from one class)`);
-      const logp = tf.logSoftmax(p.reshape([-1, c]));
-      const t = target.reshape([-1]).toInt();
-      const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(t, c)), 1));
-      let per = eps > 0 ? tf.add(tf.mul(nll, 1 - eps), tf.mul(tf.neg(tf.mean(logp, 1)), eps)) : nll;
-      if (ignore === undefined) return tf.mean(per) as tf.Scalar;
-      const keep = tf.notEqual(t, ignore).toFloat();
-      per = tf.mul(per, keep);
+      const { per, keep } = perTarget(pred, target);
+      if (!keep) return tf.mean(per) as tf.Scalar;
       return tf.div(tf.sum(per), tf.maximum(tf.sum(keep), 1)) as tf.Scalar;
     },
     (pred) => tf.softmax(toLast(pred)),
     (probs) => tf.argMax(probs, -1),
+    { yInt: true, perItem: (pred, target) => tf.tidy(() => perTarget(pred, target).per) },
   );
+  /** The loss of each target (0 where ignored), and the mask of those not ignored. */
+  function perTarget(pred: tf.Tensor, target: tf.Tensor): { per: tf.Tensor; keep?: tf.Tensor } {
+    const p = toLast(pred);
+    const c = p.shape[p.rank - 1]!;
+    if (c < 2)
+      throw new TfaiError(`CrossEntropyLossFlat needs at least 2 classes, the predictions have ${c} (a target with a single class? cross-entropy has nothing to learn from one class)`);
+    const logp = tf.logSoftmax(p.reshape([-1, c]));
+    const t = target.reshape([-1]).toInt();
+    const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(t, c)), 1));
+    const per = eps > 0 ? tf.add(tf.mul(nll, 1 - eps), tf.mul(tf.neg(tf.mean(logp, 1)), eps)) : nll;
+    if (ignore === undefined) return { per };
+    const keep = tf.notEqual(t, ignore).toFloat();
+    return { per: tf.mul(per, keep), keep };
+  }
 }
 
 /**

@@ -142,6 +142,20 @@ export class ImageDataLoader extends DataLoader<ImageSample> {
     return this.makeBatch(Array.from({ length: k }, (_, i) => Math.floor((i * len) / k)));
   }
 
+  /**
+   * The same images in order, decoded with random item transforms and augmented per batch as the training set is
+   * (fastai's `set_split_idx(0)`), for `learn.tta()`. Each call, and each pass over it, draws new augmentations.
+   * @example
+   * ```ts
+   * const { preds } = await learn.getPreds(learn.dls.valid.withTrainAugmentation());
+   * ```
+   */
+  override withTrainAugmentation(): ImageDataLoader {
+    const seed = this.augRng.seed();
+    const ds = new ImageDataset(this.ds.items, this.ds.labels, this.ds.itemTfms, { train: true, seed });
+    return new ImageDataLoader(ds, { ...this.imageOpts, shuffle: false, dropLast: false, seed: seed + 1 });
+  }
+
   override async makeBatch(indices: number[]): Promise<Batch> {
     const rng = new Rng(this.augRng.seed());
     const items = await Promise.all(indices.map((i) => this.ds.get(i)));

@@ -1,11 +1,13 @@
 /**
  * The cpu backend's share of tfai's kernel fixes (tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for
- * batch > 1 and ignores halfPixelCenters), registrable without loading tfjs-backend-wasm.
+ * batch > 1 and ignores halfPixelCenters; its ResizeBilinearGrad fails on non-square inputs), registrable
+ * without loading tfjs-backend-wasm.
  */
 import { registerKernels, type Replacement } from './registry.js';
+import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 
-export const CPU_KERNELS: readonly Replacement[] = [resizeNearestNeighborGradConfig('cpu')];
+export const CPU_KERNELS: readonly Replacement[] = [resizeNearestNeighborGradConfig('cpu'), resizeBilinearGradConfig('cpu')];
 
 /** Registers {@link CPU_KERNELS}. Idempotent. */
 export function registerCpuKernels(): void {

@@ -2,7 +2,7 @@
  * Registers tfai's training kernels with tfjs's global kernel registry: the two tfjs-backend-wasm 4.22 lacks
  * (Conv2DBackpropFilter, UnsortedSegmentSum), faster compositions of slow ones (Conv2DBackpropInput, matrix
  * products with transposed or batched operands, Tile), and corrections of two wrong gradients (wasm MaxPoolGrad;
- * cpu and wasm ResizeNearestNeighborGrad). Each kernel's file explains its math.
+ * cpu and wasm ResizeNearestNeighborGrad and ResizeBilinearGrad). Each kernel's file explains its math.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -11,6 +11,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { CPU_KERNELS } from './register-cpu.js';
+import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 import { fastTile } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -23,6 +24,7 @@ export const TFAI_KERNELS: readonly Replacement[] = [
   unsortedSegmentSumConfig,
   maxPoolGradConfig,
   resizeNearestNeighborGradConfig('wasm'),
+  resizeBilinearGradConfig('wasm'),
   ...CPU_KERNELS,
   { kernelName: tf.BatchMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf._FusedMatMul, backendName: 'wasm', wrap: fastMatMul },
