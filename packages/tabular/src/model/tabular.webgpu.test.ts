@@ -87,11 +87,13 @@ describeWebGPU('TabularModel and a titanic training run', () => {
     // Training goes the same way to the end (float32 sums in another order drift a little).
     expect(Math.abs(gpu.validLoss - cpu.validLoss)).toBeLessThan(1e-3);
     expect(gpu.losses.at(-1)!).toBeLessThan(gpu.losses[0]);
-    // Flat across epochs: the second epoch holds, batch by batch, what the first did (within an epoch the
-    // Recorder keeps the last few losses on the device until its grouped, awaited read), and as many as on cpu.
+    // Flat across epochs: within an epoch the Recorder keeps the last few losses on the device until its grouped
+    // read completes (when, depends on the device: the exact counts differ run to run), so the count moves by a
+    // few tensors; a leak of one tensor per batch would add `nb` in the second epoch.
     const nb = gpu.counts.length / 2;
-    expect(gpu.counts.slice(nb), `tensor counts ${gpu.counts.join(' ')}`).toEqual(gpu.counts.slice(0, nb));
+    const [first, second] = [gpu.counts.slice(0, nb), gpu.counts.slice(nb)];
+    expect(Math.max(...second), `tensor counts ${gpu.counts.join(' ')}`).toBeLessThanOrEqual(Math.max(...first) + 2);
     expect(Math.max(...gpu.counts) - Math.min(...gpu.counts)).toBeLessThanOrEqual(16);
-    expect(gpu.counts).toEqual(cpu.counts);
+    expect(Math.abs(Math.max(...gpu.counts) - Math.max(...cpu.counts))).toBeLessThanOrEqual(4);
   });
 });
