@@ -43,7 +43,7 @@ describe('tta on fashion_mnist (400 train / 200 valid, 28×28, 10 classes)', () 
       seed: 0,
       batchTfms: augTransforms({ maxRotate: 5, maxZoom: 1.05, maxWarp: 0, doFlip: false }),
     });
-    const learn = await visionLearner(dls, resnet18, { cut: 5, linFtrs: [], ps: 0.25, metrics: [accuracy()], progress: false });
+    const learn = await visionLearner(dls, resnet18, { pretrained: false, cut: 5, linFtrs: [], ps: 0.25, metrics: [accuracy()], progress: false });
     await learn.fitOneCycle(3, 3e-3);
 
     const plain = await learn.getPreds();
