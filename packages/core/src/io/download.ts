@@ -13,6 +13,7 @@ import { list as tarList, extract as tarExtract } from 'tar';
 import type { ReadEntry } from 'tar';
 import yauzl from 'yauzl';
 import { TfaiError } from '../errors.js';
+import { progressBar } from '../progress/bar.js';
 
 /**
  * tfai's cache folder: `$TFAI_HOME`, else `~/.cache/tfai` (fastai's `~/.fastai`). Downloads go to
@@ -43,7 +44,7 @@ export interface DownloadOptions {
   sha256?: string;
   /** Name of the cached file; default the last segment of the URL's path. */
   fileName?: string;
-  /** A progress bar on stderr; default: when stderr is a terminal. */
+  /** A progress bar on stderr (redrawn on a terminal, a plain line every 30 s off one); `false` draws none. Default true. */
   progress?: boolean;
 }
 
@@ -139,33 +140,6 @@ async function exists(path: string): Promise<boolean> {
 
 const tempSuffix = (): string => `.${process.pid}.${randomBytes(4).toString('hex')}.part`;
 
-/** A one-line progress bar on stderr, redrawn at most 10 times a second. */
-class ProgressBar {
-  private last = 0;
-  constructor(
-    private readonly label: string,
-    private readonly total: number | undefined,
-  ) {}
-  update(done: number, force = false): void {
-    const now = Date.now();
-    if (!force && now - this.last < 100) return;
-    this.last = now;
-    const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
-    let line: string;
-    if (this.total) {
-      const frac = Math.min(1, done / this.total);
-      const w = 30;
-      const filled = Math.round(frac * w);
-      line = `${this.label} [${'#'.repeat(filled)}${'.'.repeat(w - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${mb(done)}/${mb(this.total)} MB`;
-    } else line = `${this.label} ${mb(done)} MB`;
-    process.stderr.write(`\r${line}`);
-  }
-  end(done: number): void {
-    this.update(done, true);
-    process.stderr.write('\n');
-  }
-}
-
 /**
  * Downloads `url` once into the cache folder and returns the cached file's path (fastai's `download_data`,
  * torch.hub's `download_url_to_file`). The file is written under a temporary name and renamed when complete and
@@ -201,27 +175,31 @@ export async function downloadUrl(url: string, opts: DownloadOptions = {}): Prom
     }
     const lengthHeader = res.headers.get('content-length');
     const total = lengthHeader === null ? undefined : Number(lengthHeader);
-    const showBar = opts.progress ?? process.stderr.isTTY === true;
-    const bar = showBar ? new ProgressBar(cacheFile.slice(dir.length + 1), total) : undefined;
+    // Core's fastprogress bar: redrawn on a terminal, a plain line every 30 s off one (a log shows life).
+    const bar = progressBar(total !== undefined && Number.isFinite(total) ? total : 0, {
+      label: `downloading ${cacheFile.slice(dir.length + 1)}`,
+      unit: 'B',
+      silent: opts.progress === false,
+    });
     const hash = createHash('sha256');
     let done = 0;
     const counted = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>).map((chunk: Uint8Array) => {
       hash.update(chunk);
       done += chunk.length;
-      bar?.update(done);
+      bar.update(done);
       return chunk;
     });
     try {
       await pipeline(counted, createWriteStream(temp, { flags: 'wx' }));
     } catch (e) {
-      bar?.end(done);
+      bar.done();
       throw new DownloadError(
         url,
         cacheFile,
         `the download was interrupted after ${done}${total === undefined ? '' : ` of ${total}`} bytes (${(e as Error).message})`,
       );
     }
-    bar?.end(done);
+    bar.done();
     if (total !== undefined && Number.isFinite(total) && done !== total)
       throw new DownloadError(url, cacheFile, `the download is truncated: ${done} of ${total} bytes`);
     const got = hash.digest('hex');
