@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Pack @tfai/core and one domain package into tarballs, install them into an empty project from the npm cache
-// (`npm ci` filled it; nothing is downloaded: --offline), and train there in plain Node as ESM and CommonJS
+// (`npm ci` filled it: --offline, or --prefer-offline where the cache lacks a package's metadata), and train there in plain Node as ESM and CommonJS
 // consumers. Proves a user needs nothing else from the monorepo. Needs `npm run build` first (dist/).
 //
 //   node packages/integration/pack-install.mjs [--packages core,tabular] [--nodes current,22,24] [--keep]
@@ -93,7 +93,16 @@ try {
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'tfai-consumer', version: '1.0.0', private: true, overrides: lockfilePins() }, null, 2));
   const t0 = Date.now();
-  npm(['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', ...tarballs], app);
+  // `npm ci` caches the tarballs but not every package's registry metadata (packuments), which `npm install`
+  // needs to resolve: where one is missing from the cache, fetch only the metadata (the versions stay pinned to
+  // this lockfile's by `overrides`, and the tarballs come from the cache).
+  try {
+    npm(['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund', ...tarballs], app);
+  } catch (e) {
+    if (!/ENOTCACHED/.test(String(e.stderr))) throw e;
+    console.log('npm cache lacks some registry metadata: installing with --prefer-offline');
+    npm(['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...tarballs], app);
+  }
   const installed = JSON.parse(npm(['ls', '--json', '--depth=0'], app)).dependencies;
   results.install = { seconds: (Date.now() - t0) / 1000, dependencies: Object.keys(installed) };
   console.log(`installed ${Object.keys(installed).join(', ')} in ${results.install.seconds.toFixed(1)} s`);
