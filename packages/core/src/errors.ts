@@ -143,6 +143,11 @@ export class TorchCheckpointError extends TfaiError {
   }
 }
 
+/** An architecture that cannot be built, cut or adapted as asked (bad `cut`, an unsupported `normType`, a first layer that is not a 3-channel Conv2d…). */
+export class ArchitectureError extends TfaiError {
+  override name = 'ArchitectureError';
+}
+
 /**
  * An argument out of its domain (a batch size that is not a positive integer, a learning rate that is not a
  * finite positive number, a negative number of epochs…): names the argument and the value.

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm1d, Dropout, Module, ModuleList, ReLU, Sequential, SigmoidRange, type Embedding, type TensorModule } from '@tfai/core';
-import { fastaiEmbedding, LinBnDrop } from './fastai-layers.js';
+import { BatchNorm1d, Dropout, LinBnDrop, Module, ModuleList, ReLU, Sequential, SigmoidRange, fastaiEmbedding, type Embedding, type TensorModule } from '@tfai/core';
 import { gatherRows } from './gather-rows.js';
 
 /** Options of {@link TabularModel} (fastai 2.7's defaults, except `layers`, which `tabular_learner` defaults to [200, 100]). */
@@ -110,6 +109,7 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
           p: last ? 0 : ps[i],
           act: last ? undefined : (opts.act?.() ?? new ReLU(true)),
           linFirst: opts.linFirst ?? true,
+          fuse: true,
         }),
       );
     }
