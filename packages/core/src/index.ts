@@ -109,3 +109,5 @@ export type { TensorModuleOrOrig } from './nn/fastai/sequential-ex.js';
 export { PixelShuffleICNR, ReplicationPad2d, icnrInit } from './nn/fastai/pixel-shuffle-icnr.js';
 export type { PixelShuffleICNROptions } from './nn/fastai/pixel-shuffle-icnr.js';
 export { SelfAttention, SpectralConv1d } from './nn/fastai/self-attention.js';
+export { UnknownOptionError } from './errors.js';
+export { LEARNER_OPTION_KEYS, learnerOptionsOf, warnOnce } from './learner/option-keys.js';

@@ -77,3 +77,8 @@ export { foregroundAcc, dice, diceMulti, jaccardCoeff, jaccardCoeffMulti, SEGMEN
 export { Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti } from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
 export { SegmentationDataError } from './segmentation/errors.js';
+// One way to build a learner around a body (issue 15): the architecture registry, the (pretrained) body, fastai's _add_norm.
+export { loadBody, addNormIfPretrained, visionArch, isRegisteredArch } from './models/load-body.js';
+export type { LoadBodyOptions, NormalizableData } from './models/load-body.js';
+export type { DeprecatedFlatHeadOptions } from './learner/vision-learner.js';
+export type { DeprecatedFlatUnetOptions } from './unet/unet-learner.js';

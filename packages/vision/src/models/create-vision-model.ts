@@ -1,12 +1,11 @@
 // fastai 2.7's create_vision_model / add_head: a (pretrained) body cut from an architecture plus a new head,
 // the head initialised with kaiming_normal_ (`apply_init(model[1], nn.init.kaiming_normal_)`).
-import { Sequential, applyInit, kaimingNormal, ready } from '@tfai/core';
+import { Sequential, applyInit, kaimingNormal } from '@tfai/core';
 import type { InitFn, TensorModule } from '@tfai/core';
-import { createBody, type Cut } from './create-body.js';
+import type { Cut } from './create-body.js';
 import { createHead, type CreateHeadOptions } from './create-head.js';
-import { getModelMeta } from './model-meta.js';
+import { loadBody } from './load-body.js';
 import { numFeaturesModel } from './model-sizes.js';
-import { loadPretrained } from './pretrained.js';
 import type { VisionArch } from './resnet.js';
 
 /** fastai's `apply_init`, now in `@tfai/core` (re-exported: the same function). */
@@ -63,22 +62,8 @@ export interface CreateVisionModelOptions extends AddHeadOptions {
  * ```
  */
 export async function createVisionModel(arch: VisionArch, nOut: number, opts: CreateVisionModelOptions = {}): Promise<Sequential> {
-  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...headOpts } = opts;
-  const meta = getModelMeta(arch);
-  const model = arch();
-  if (pretrained !== false) {
-    try {
-      await loadPretrained(model, pretrained, { arch: arch.name, sha256: pretrainedSha256 });
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-  }
-  const body = createBody(model, { nIn, pretrained: pretrained !== false, cut: cut ?? meta.cut });
-  // The children left out of the body (avgpool, fc) are not part of the vision model.
-  const kept = new Set(body.modules());
-  for (const c of model.children()) if (!kept.has(c)) c.dispose();
+  const body = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = headOpts.customHead ? undefined : numFeaturesModel(new Sequential(...(body.children() as TensorModule[])));
   return addHead(body, nf, nOut, headOpts);
 }
