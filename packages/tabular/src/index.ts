@@ -25,6 +25,9 @@ export type { TabularProc, ProcJSON, ProcState, FillStrategy } from './procs/pro
 export { embSzRule, getEmbSz } from './model/emb-sz.js';
 export type { HasClasses } from './model/emb-sz.js';
 export { gatherRows } from './model/gather-rows.js';
+// TabularModel's fused embedding lookup as its own module (issue 15).
+export { TabularEmbeddings } from './model/embeddings.js';
+export type { TabularEmbeddingsOptions } from './model/embeddings.js';
 // fastai's shared layers now live in @tfai/core (issue 15); re-exported here, the same objects, for compatibility.
 export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from '@tfai/core';
 export type { LinBnDropOptions } from '@tfai/core';
