@@ -16,7 +16,7 @@ export async function main(log: Log, short = isShort()): Promise<{ name: string;
   log(`fashion_mnist: ${size.trainPerClass * 10} train / ${size.validPerClass * 10} valid images, ResNet-18 cut after layer1, ${size.epochs} epoch(s), seed 0`);
   const out = [];
   for (const h of HEADS) {
-    const { accuracy, learn } = await trainFashion(size, { linFtrs: [...h.linFtrs], ps: h.ps });
+    const { accuracy, learn } = await trainFashion(size, { head: { linFtrs: [...h.linFtrs], ps: h.ps } });
     const head = learn.model.children()[1]!;
     const linears = head.children().filter((c) => c.typeName === 'Linear').length;
     learn.dispose();

@@ -9,7 +9,7 @@ export async function main(log: Log, short = isShort()): Promise<{ concat: numbe
   log(`fashion_mnist: ${size.trainPerClass * 10} train / ${size.validPerClass * 10} valid images, ResNet-18 cut after layer1 (64 channels), ${size.epochs} epoch(s), seed 0`);
   const res: Record<'concat' | 'avg', { accuracy: number; features: number }> = { concat: { accuracy: 0, features: 0 }, avg: { accuracy: 0, features: 0 } };
   for (const kind of ['concat', 'avg'] as const) {
-    const { accuracy, learn } = await trainFashion(size, { concatPool: kind === 'concat' });
+    const { accuracy, learn } = await trainFashion(size, { head: { concatPool: kind === 'concat' } });
     const head = learn.model.children()[1]!;
     const pool = head.children()[0]!.typeName;
     // The first BatchNorm1d of the head sees the pooled features.

@@ -143,6 +143,26 @@ export class TorchCheckpointError extends TfaiError {
   }
 }
 
+/** An architecture that cannot be built, cut or adapted as asked (bad `cut`, an unsupported `normType`, a first layer that is not a 3-channel Conv2d…). */
+export class ArchitectureError extends TfaiError {
+  override name = 'ArchitectureError';
+}
+
+/**
+ * An option a function does not take (a misspelt key, or a head option passed where only Learner options go):
+ * names the function and the key.
+ */
+export class UnknownOptionError extends TfaiError {
+  override name = 'UnknownOptionError';
+  constructor(
+    readonly fn: string,
+    readonly key: string,
+    hint = '',
+  ) {
+    super(`${fn}: unknown option '${key}'${hint ? ` (${hint})` : ''}`);
+  }
+}
+
 /**
  * An argument out of its domain (a batch size that is not a positive integer, a learning rate that is not a
  * finite positive number, a negative number of epochs…): names the argument and the value.

@@ -91,3 +91,23 @@ export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js'
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';
 export { tfaiHome, downloadUrl, untarData, DownloadError, ArchiveError, URLs } from './io/download.js';
 export type { DownloadOptions } from './io/download.js';
+// fastai's shared layers (`fastai/layers.py`), one home for vision, tabular and text (issue 15, items 3–5).
+export { ArchitectureError } from './errors.js';
+export { fastaiBatchNorm, fastaiBatchNorm1d } from './nn/fastai/norm.js';
+export type { NormType } from './nn/fastai/norm.js';
+export { truncNormal, torchFanIn, kaimingUniform, initLinear, applyInit } from './nn/fastai/init.js';
+export type { InitFn } from './nn/fastai/init.js';
+export { fastaiEmbedding } from './nn/fastai/embedding.js';
+export { LinBnDrop, linBnDropLayers } from './nn/fastai/lin-bn-drop.js';
+export type { LinBnDropOptions } from './nn/fastai/lin-bn-drop.js';
+export { ConvLayer, defaultActivation } from './nn/fastai/conv-layer.js';
+export type { ConvLayerOptions, ActFactory } from './nn/fastai/conv-layer.js';
+export { ResBlock } from './nn/fastai/res-block.js';
+export type { ResBlockOptions } from './nn/fastai/res-block.js';
+export { SequentialEx, OrigModule, MergeLayer } from './nn/fastai/sequential-ex.js';
+export type { TensorModuleOrOrig } from './nn/fastai/sequential-ex.js';
+export { PixelShuffleICNR, ReplicationPad2d, icnrInit } from './nn/fastai/pixel-shuffle-icnr.js';
+export type { PixelShuffleICNROptions } from './nn/fastai/pixel-shuffle-icnr.js';
+export { SelfAttention, SpectralConv1d } from './nn/fastai/self-attention.js';
+export { UnknownOptionError } from './errors.js';
+export { LEARNER_OPTION_KEYS, learnerOptionsOf, warnOnce } from './learner/option-keys.js';

@@ -1,10 +1,10 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
-import { getModelMeta, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
-import type { VisionArch } from '@tfai/vision';
+import { addNormIfPretrained, getModelMeta, isRegisteredArch, visionArch, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
+import type { BatchTransform, NormalizableData, VisionArch } from '@tfai/vision';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
 import { showOptions, type SiameseShowOptions } from './show-options.js';
 import { SiameseInputError } from './errors.js';
@@ -24,9 +24,6 @@ export interface SiameseLearnerOptions extends Omit<CreateSiameseModelOptions, '
   /** Add `Normalize` with the architecture's statistics when pretrained and the data has none (default true). */
   normalize?: boolean;
 }
-
-/** The architectures an export can name (the built-in ones, by name). */
-const ARCHS: Readonly<Record<string, VisionArch>> = VISION_ARCHS;
 
 /** What an export of a Siamese learner records to rebuild it. */
 interface SiameseBuilderArgs {
@@ -110,6 +107,11 @@ export class SiameseLearner extends Learner {
   }
 }
 
+/** The pair loaders as vision's `addNormIfPretrained` takes them (their batch transforms are one shared list). */
+function normalizable(dls: SiameseDataLoaders): NormalizableData {
+  return { batchTfms: dls.batchTfms, addBatchTfms: (...tfms: BatchTransform[]) => void dls.batchTfms.push(...tfms) };
+}
+
 /**
  * The book's Siamese learner: `SiameseModel(createBody(arch, {cut}), createHead(nf·2, 2, {ps: 0.5}))`, cross-entropy
  * on same/different, {@link siameseSplitter} (encoder, head); with `pretrained` weights the encoder is frozen
@@ -124,12 +126,12 @@ export class SiameseLearner extends Learner {
  */
 export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, opts: SiameseLearnerOptions = {}): Promise<SiameseLearner> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, normalize = true, ...learnOpts } = opts;
-  const meta = getModelMeta(arch);
-  if (pretrained !== false && normalize && meta.stats && nIn === meta.stats[0].length) dls.addNormalize(meta.stats);
+  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, normalize = true, ...rest } = opts;
+  const learnOpts = learnerOptionsOf('siameseLearner', rest);
+  if (normalize) addNormIfPretrained(normalizable(dls), getModelMeta(arch), pretrained, nIn);
   const model = await createSiameseModel(arch, { pretrained, pretrainedSha256, cut, nIn, ps, linFtrs });
   // Only what the JSON can say is exportable: a named architecture, a numeric cut.
-  const exportable = Object.hasOwn(ARCHS, arch.name) && ARCHS[arch.name] === arch && (cut === undefined || typeof cut === 'number');
+  const exportable = isRegisteredArch(arch) && (cut === undefined || typeof cut === 'number');
   // A getter: the data's transforms are read when the learner is exported, not now.
   const builder = {
     package: '@tfai/siamese',
@@ -151,8 +153,8 @@ export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, 
  */
 const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
   const args = raw as SiameseBuilderArgs;
-  const arch = Object.hasOwn(ARCHS, args.arch) ? ARCHS[args.arch] : undefined;
-  if (!arch) throw new SiameseInputError(`unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(ARCHS).join(', ')})`);
+  const arch = visionArch(args.arch);
+  if (!arch) throw new SiameseInputError(`unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(VISION_ARCHS).join(', ')})`);
   const dls = SiameseDataLoaders.forInference(args.data);
   const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, ps: args.ps, linFtrs: args.linFtrs });
   return new SiameseLearner(dls, model, {

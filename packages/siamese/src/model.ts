@@ -1,9 +1,9 @@
 // The Siamese model of fastai's book (chapter 11): one encoder applied to both images, the two feature maps
 // concatenated on the channel axis, then a head that says "same" or "different".
 import * as tf from '@tensorflow/tfjs';
-import { Module, ready } from '@tfai/core';
-import type { AnyModule, TensorModule } from '@tfai/core';
-import { createBody, createHead, getModelMeta, loadPretrained, numFeaturesModel, type Cut, type VisionArch } from '@tfai/vision';
+import { Module } from '@tfai/core';
+import type { TensorModule } from '@tfai/core';
+import { createHead, loadBody, numFeaturesModel, type Cut, type VisionArch } from '@tfai/vision';
 import { SiameseInputError } from './errors.js';
 
 /**
@@ -59,8 +59,8 @@ export interface CreateSiameseModelOptions {
 }
 
 /**
- * The book's Siamese model for an architecture: encoder `createBody(arch, {cut: modelMeta[arch].cut})`
- * (with pretrained weights if asked), head `createHead(numFeatures · 2, 2, {ps: 0.5})`.
+ * The book's Siamese model for an architecture: encoder `loadBody(arch, {cut})` (vision's body: pretrained weights
+ * if asked, cut at `modelMeta[arch].cut` by default), head `createHead(numFeatures · 2, 2, {ps: 0.5})`.
  * @example
  * ```ts
  * const model = await createSiameseModel(resnet34); // torchvision's pretrained weights
@@ -68,22 +68,8 @@ export interface CreateSiameseModelOptions {
  * ```
  */
 export async function createSiameseModel(arch: VisionArch, opts: CreateSiameseModelOptions = {}): Promise<SiameseModel> {
-  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { pretrained = true, pretrainedSha256, nIn = 3, ps = 0.5, linFtrs, nOut = 2 } = opts;
-  const cut = opts.cut ?? getModelMeta(arch).cut;
-  const model = arch();
-  if (pretrained !== false) {
-    try {
-      await loadPretrained(model, pretrained, { arch: arch.name, sha256: pretrainedSha256 });
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-  }
-  const encoder = createBody(model, { nIn, pretrained: pretrained !== false, cut });
-  // The children left out of the encoder (avgpool, fc) are not part of the Siamese model.
-  const kept = new Set<AnyModule>((encoder as unknown as AnyModule).modules());
-  for (const c of model.children()) if (!kept.has(c)) c.dispose();
+  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, nOut = 2 } = opts;
+  const encoder = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = numFeaturesModel(encoder);
   return new SiameseModel(encoder, createHead(nf * 2, nOut, { ps, linFtrs }));
 }

@@ -24,9 +24,13 @@ export type { ProcLike } from './procs/from-json.js';
 export type { TabularProc, ProcJSON, ProcState, FillStrategy } from './procs/proc.js';
 export { embSzRule, getEmbSz } from './model/emb-sz.js';
 export type { HasClasses } from './model/emb-sz.js';
-export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from './model/fastai-layers.js';
 export { gatherRows } from './model/gather-rows.js';
-export type { LinBnDropOptions } from './model/fastai-layers.js';
+// TabularModel's fused embedding lookup as its own module (issue 15).
+export { TabularEmbeddings } from './model/embeddings.js';
+export type { TabularEmbeddingsOptions } from './model/embeddings.js';
+// fastai's shared layers now live in @tfai/core (issue 15); re-exported here, the same objects, for compatibility.
+export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from '@tfai/core';
+export type { LinBnDropOptions } from '@tfai/core';
 export { TabularModel } from './model/tabular-model.js';
 export type { TabularModelOptions, TabularModelConfig } from './model/tabular-model.js';
 export { EmbeddingDotBias } from './collab/embedding-dot-bias.js';

@@ -4,7 +4,10 @@ export type { AWDLSTMOptions } from './models/awd-lstm.js';
 export { SequentialRNN } from './models/sequential-rnn.js';
 export { LinearDecoder, getLanguageModel, awdLstmLmSplit, scaleDropouts, paramsOf } from './models/language-model.js';
 export type { LMConfig, LanguageModelOptions } from './models/language-model.js';
-export { SentenceEncoder, maskedConcatPool, LinBnDrop, PoolingLinearClassifier, getTextClassifier, awdLstmClasSplit } from './models/classifier.js';
+export { SentenceEncoder, maskedConcatPool, PoolingLinearClassifier, getTextClassifier, awdLstmClasSplit } from './models/classifier.js';
+// fastai's LinBnDrop now lives in @tfai/core (issue 15); re-exported here, the same class as @tfai/tabular's.
+export { LinBnDrop } from '@tfai/core';
+export type { LinBnDropOptions } from '@tfai/core';
 export type { ClasConfig, TextClassifierOptions } from './models/classifier.js';
 export { padChunk, padInputChunk } from './data/pad-chunk.js';
 export { textBatch, prepareTextBatch } from './models/text-batch.js';

@@ -9,8 +9,8 @@ export type { Cut, CutFn, CreateBodyOptions } from './models/create-body.js';
 export { createHead } from './models/create-head.js';
 export type { CreateHeadOptions } from './models/create-head.js';
 export { AdaptiveConcatPool2d } from '@tfai/core';
-export { createVisionModel, addHead, applyInit } from './models/create-vision-model.js';
-export type { CreateVisionModelOptions, AddHeadOptions, InitFn } from './models/create-vision-model.js';
+export { createVisionModel, addHead } from './models/create-vision-model.js';
+export type { CreateVisionModelOptions, AddHeadOptions } from './models/create-vision-model.js';
 export { modelMeta, getModelMeta, defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
 export type { ModelMeta, Stats } from './models/model-meta.js';
 export { inChannels, dummyEval, modelSizes, numFeaturesModel } from './models/model-sizes.js';
@@ -59,13 +59,11 @@ export { DynamicUnet, sizeChangeIndices } from './unet/dynamic-unet.js';
 export type { DynamicUnetOptions } from './unet/dynamic-unet.js';
 export { UnetBlock, Hook } from './unet/unet-block.js';
 export type { UnetBlockOptions } from './unet/unet-block.js';
-export { ConvLayer, fastaiBatchNorm, defaultActivation, kaimingUniform, initLinear } from './unet/conv-layer.js';
-export type { ConvLayerOptions, NormType, ActFactory } from './unet/conv-layer.js';
-export { PixelShuffleICNR, ReplicationPad2d, icnrInit } from './unet/pixel-shuffle-icnr.js';
-export type { PixelShuffleICNROptions } from './unet/pixel-shuffle-icnr.js';
-export { ResBlock, MergeLayer, ResizeToOrig, ToTensorBase, SequentialEx, OrigModule, resizeNearestLike } from './unet/res-block.js';
-export type { ResBlockOptions, TensorModuleOrOrig } from './unet/res-block.js';
-export { SelfAttention, SpectralConv1d } from './unet/self-attention.js';
+export { ResizeToOrig, ToTensorBase, resizeNearestLike } from './unet/resize-to-orig.js';
+// fastai's shared layers now live in @tfai/core (issue 15); re-exported here, the same objects, for compatibility.
+export { applyInit, ConvLayer, fastaiBatchNorm, defaultActivation, kaimingUniform, initLinear, PixelShuffleICNR, ReplicationPad2d, icnrInit } from '@tfai/core';
+export { ResBlock, MergeLayer, SequentialEx, OrigModule, SelfAttention, SpectralConv1d } from '@tfai/core';
+export type { InitFn, ConvLayerOptions, NormType, ActFactory, PixelShuffleICNROptions, ResBlockOptions, TensorModuleOrOrig } from '@tfai/core';
 export { unetLearner, UnetLearner, createUnetModel, buildUnetLearner } from './unet/unet-learner.js';
 export type { UnetLearnerOptions, UnetLearnerArgs, CreateUnetModelOptions, SegmentationPrediction, SegmentationResultsOptions } from './unet/unet-learner.js';
 export { SegmentationDataLoaders } from './segmentation/segmentation-data-loaders.js';
@@ -79,3 +77,8 @@ export { foregroundAcc, dice, diceMulti, jaccardCoeff, jaccardCoeffMulti, SEGMEN
 export { Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti } from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
 export { SegmentationDataError } from './segmentation/errors.js';
+// One way to build a learner around a body (issue 15): the architecture registry, the (pretrained) body, fastai's _add_norm.
+export { loadBody, addNormIfPretrained, visionArch, isRegisteredArch } from './models/load-body.js';
+export type { LoadBodyOptions, NormalizableData } from './models/load-body.js';
+export type { DeprecatedFlatHeadOptions } from './learner/vision-learner.js';
+export type { DeprecatedFlatUnetOptions } from './unet/unet-learner.js';

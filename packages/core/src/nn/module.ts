@@ -258,6 +258,20 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
   }
 
   /**
+   * Whether forward hooks are attached (a layer that fuses its children's computation runs them one by one
+   * instead when one of them has hooks, so the hooks still fire).
+   * @example
+   * ```ts
+   * const l = new Linear(2, 3);
+   * l.registerForwardHook(() => {});
+   * l.hasForwardHooks; // true
+   * ```
+   */
+  get hasForwardHooks(): boolean {
+    return this._hooks.size > 0;
+  }
+
+  /**
    * The parameters and persistent buffers as new tensors in PyTorch layout, keyed by PyTorch names (the
    * caller owns them: `tf.dispose(Object.values(sd))`). A tied weight appears under each of its names, as in PyTorch.
    */

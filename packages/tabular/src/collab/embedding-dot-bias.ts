@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, type Embedding } from '@tfai/core';
+import { Module, fastaiEmbedding, type Embedding } from '@tfai/core';
 import { TabularOptionsError, UnknownCategoryError } from '../errors.js';
-import { fastaiEmbedding } from '../model/fastai-layers.js';
 import { gatherRows } from '../model/gather-rows.js';
 import { canonicalLevel } from '../procs/categorify.js';
 

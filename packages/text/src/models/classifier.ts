@@ -1,6 +1,6 @@
 // fastai's SentenceEncoder, masked_concat_pool, PoolingLinearClassifier, get_text_classifier, awd_lstm_clas_split.
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm1d, Dropout, Linear, Module, ReLU, Sequential, SigmoidRange, type AnyModule, type Parameter, type TensorModule } from '@tfai/core';
+import { LinBnDrop, Module, ReLU, Sequential, SigmoidRange, type AnyModule, type Parameter, type TensorModule } from '@tfai/core';
 import type { AWDLSTM} from './awd-lstm.js';
 import { awdLstmClasConfig } from './awd-lstm.js';
 import { paramsOf, scaleDropouts } from './language-model.js';
@@ -111,27 +111,6 @@ export function maskedConcatPool(output: tf.Tensor, mask: tf.Tensor, bptt: numbe
     const last = tf.gather(tf.reshape(output, [bs * L, n]), idx);
     return tf.concat([last, maxPool, avgPool], 1);
   });
-}
-
-/**
- * fastai's `LinBnDrop` with its defaults here (`bn=True`, `lin_first=False`): BatchNorm1d, Dropout (if p > 0),
- * Linear without bias, then the activation if any.
- * @example
- * ```ts
- * new LinBnDrop(1200, 50, { p: 0.4, act: new ReLU(true) }); // BatchNorm1d(1200), Dropout(0.4), Linear(1200, 50), ReLU
- * ```
- */
-export class LinBnDrop extends Sequential {
-  constructor(nIn: number, nOut: number, opts: { p?: number; act?: TensorModule } = {}) {
-    const bn = new BatchNorm1d(nIn);
-    // fastai's BatchNorm starts with bias 1e-3.
-    tf.tidy(() => bn.bias?.variable.assign(tf.fill([nIn], 1e-3)));
-    const layers: TensorModule[] = [bn];
-    if (opts.p) layers.push(new Dropout(opts.p));
-    layers.push(new Linear(nIn, nOut, { bias: false }));
-    if (opts.act) layers.push(opts.act);
-    super(...layers);
-  }
 }
 
 /**

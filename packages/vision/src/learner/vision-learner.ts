@@ -1,25 +1,55 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import type { LearnerBuilder, LearnerOptions, Prediction, Splitter } from '@tfai/core';
-import { Normalize } from '../augment/normalize.js';
 import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
 import type { ImageSource } from '../data/image.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import { ImageDataError } from '../data/errors.js';
 import type { ImageDataLoader } from '../data/image-dataset.js';
+import type { Cut } from '../models/create-body.js';
 import type { CreateHeadOptions } from '../models/create-head.js';
-import { createVisionModel, type CreateVisionModelOptions } from '../models/create-vision-model.js';
+import { createVisionModel, type AddHeadOptions } from '../models/create-vision-model.js';
+import { addNormIfPretrained, isRegisteredArch, visionArch, VISION_ARCHS, type LoadBodyOptions } from '../models/load-body.js';
 import { getModelMeta } from '../models/model-meta.js';
-import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from '../models/resnet.js';
+import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
+import { nestedOptions } from './nested-options.js';
 
-/** Architectures an export can name (the builder rebuilds them by name). */
-export const VISION_ARCHS: Readonly<Record<string, VisionArch>> = { resnet18, resnet34, resnet50, resnet101, resnet152 };
+/** Architectures an export can name (the builder rebuilds them by name); the registry of `models/load-body.ts`. */
+export { VISION_ARCHS };
 
-/** Options of {@link visionLearner}: the Learner's, the model's (`createVisionModel`) and the head's. */
-export interface VisionLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, CreateVisionModelOptions {
+/** {@link createHead}'s options passed flat to {@link visionLearner}, before `head: {...}` (one release). */
+export interface DeprecatedFlatHeadOptions {
+  /** @deprecated Pass `head: { linFtrs }`. */
+  linFtrs?: number[];
+  /** @deprecated Pass `head: { ps }`. */
+  ps?: number | number[];
+  /** @deprecated Pass `head: { pool }`. */
+  pool?: boolean;
+  /** @deprecated Pass `head: { concatPool }`. */
+  concatPool?: boolean;
+  /** @deprecated Pass `head: { firstBn }`. */
+  firstBn?: boolean;
+  /** @deprecated Pass `head: { bnFinal }`. */
+  bnFinal?: boolean;
+  /** @deprecated Pass `head: { linFirst }`. */
+  linFirst?: boolean;
+  /** @deprecated Pass `head: { yRange }`. */
+  yRange?: [number, number];
+}
+const FLAT_HEAD_KEYS = ['linFtrs', 'ps', 'pool', 'concatPool', 'firstBn', 'bnFinal', 'linFirst', 'yRange'] as const satisfies readonly (keyof DeprecatedFlatHeadOptions & keyof CreateHeadOptions)[];
+
+/**
+ * Options of {@link visionLearner}: the Learner's, the body's ({@link loadBody}), the head's in `head` (fastai's
+ * `cnn_config`), a custom head and its initialiser. Any other key is an `UnknownOptionError`.
+ */
+export interface VisionLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, LoadBodyOptions, Pick<AddHeadOptions, 'customHead' | 'init'>, DeprecatedFlatHeadOptions {
+  /** Where to cut the body; default the architecture's `modelMeta` cut. */
+  cut?: Cut;
+  /** {@link createHead}'s options (fastai's `cnn_config`), e.g. `{ linFtrs: [256], ps: 0.25 }`. */
+  head?: CreateHeadOptions;
   /** Outputs; default the number of classes (`dls.c`). */
   nOut?: number;
   /** Parameter groups; default the architecture's (`resnetSplit`: stem+layer1+layer2, layer3+layer4, head). */
@@ -34,7 +64,7 @@ export interface VisionLearnerArgs {
   nOut: number;
   nIn: number;
   cut?: number;
-  head: Pick<CreateHeadOptions, 'linFtrs' | 'ps' | 'pool' | 'concatPool' | 'firstBn' | 'bnFinal' | 'linFirst' | 'yRange'>;
+  head: CreateHeadOptions;
   data: ImageInferenceSpec;
 }
 
@@ -114,37 +144,30 @@ export class VisionLearner extends Learner {
   }
 }
 
-const HEAD_KEYS = ['linFtrs', 'ps', 'pool', 'concatPool', 'firstBn', 'bnFinal', 'linFirst', 'yRange'] as const;
-
 /**
- * fastai 2.7's `vision_learner`: `createVisionModel(arch, nOut, …)` (body cut at the architecture's meta, head of
- * {@link createHead} initialised kaiming-normal), the architecture's splitter, ImageNet normalisation added to the
- * data when `pretrained` (unless `normalize: false`), and `freeze()` when pretrained. Learners of the built-in
- * architectures with a standard head can be exported and loaded back with `loadLearner`.
+ * fastai 2.7's `vision_learner`: `createVisionModel(arch, nOut, …)` (the body of {@link loadBody}, a head of
+ * {@link createHead} with the `head` options, initialised kaiming-normal), the architecture's splitter, ImageNet
+ * normalisation added to the data when `pretrained` ({@link addNormIfPretrained}, unless `normalize: false`), and
+ * `freeze()` when pretrained. Learners of the built-in architectures with a standard head can be exported and
+ * loaded back with `loadLearner`.
  * @example
  * ```ts
  * const dls = await ImageDataLoaders.fromFolder(path, { itemTfms: [new Resize(64)], batchTfms: augTransforms() });
- * const learn = await visionLearner(dls, resnet18, { metrics: [accuracy()] });
+ * const learn = await visionLearner(dls, resnet18, { metrics: [accuracy()], head: { linFtrs: [256] } });
  * await learn.fitOneCycle(3, 1e-3);
  * ```
  */
 export async function visionLearner(dls: ImageDataLoaders, arch: VisionArch, opts: VisionLearnerOptions = {}): Promise<VisionLearner> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, customHead, init, normalize = true, splitter, ...rest } = opts;
+  const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, customHead, init, normalize = true, splitter, head: headOpt, ...rest } = opts;
+  const head = nestedOptions<CreateHeadOptions>('visionLearner', 'head', headOpt, rest, FLAT_HEAD_KEYS);
+  const learnerOpts = learnerOptionsOf('visionLearner', rest, 'head options go in `head: {...}`');
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');
-  const head: VisionLearnerArgs['head'] = {};
-  const learnerOpts: LearnerOptions = {};
-  for (const [k, v] of Object.entries(rest)) {
-    if ((HEAD_KEYS as readonly string[]).includes(k)) (head as Record<string, unknown>)[k] = v;
-    else (learnerOpts as Record<string, unknown>)[k] = v;
-  }
   const meta = getModelMeta(arch);
-  // fastai's `_add_norm`: only for pretrained weights, only if the data has no Normalize yet.
-  if (normalize && pretrained !== false && meta.stats && nIn === meta.stats[0].length && !dls.batchTfms.some((t) => t instanceof Normalize))
-    dls.addBatchTfms(Normalize.fromStats(meta.stats));
+  if (normalize) addNormIfPretrained(dls, meta, pretrained, nIn);
   const model = await createVisionModel(arch, nOut, { pretrained, pretrainedSha256, cut, nIn, customHead, init, ...head });
-  const exportable = Object.hasOwn(VISION_ARCHS, arch.name) && VISION_ARCHS[arch.name] === arch && !customHead && (cut === undefined || typeof cut === 'number');
+  const exportable = isRegisteredArch(arch) && !customHead && (cut === undefined || typeof cut === 'number');
   // A getter: the data's transforms are read when the learner is exported, not now.
   const builder = {
     package: '@tfai/vision',
@@ -165,7 +188,7 @@ export async function visionLearner(dls: ImageDataLoaders, arch: VisionArch, opt
 /** Rebuilds an exported vision learner for inference (random weights: `loadLearner` loads the exported ones). */
 const buildVisionLearner: LearnerBuilder = async (rawArgs, { description }) => {
   const args = rawArgs as VisionLearnerArgs;
-  const arch = Object.hasOwn(VISION_ARCHS, args.arch) ? VISION_ARCHS[args.arch] : undefined;
+  const arch = visionArch(args.arch);
   if (!arch) throw new ImageDataError(`export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`);
   const dls = ImageDataLoaders.forInference(args.data);
   const model = await createVisionModel(arch, args.nOut, { pretrained: false, cut: args.cut, nIn: args.nIn, ...args.head });

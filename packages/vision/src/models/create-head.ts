@@ -1,16 +1,5 @@
-// fastai 2.7's create_head (fastai/vision/learner.py) and the LinBnDrop blocks it is made of (fastai/layers.py).
-import * as tf from '@tensorflow/tfjs';
-import {
-  AdaptiveAvgPool2d,
-  AdaptiveConcatPool2d,
-  BatchNorm1d,
-  Dropout,
-  Flatten,
-  Linear,
-  ReLU,
-  Sequential,
-  SigmoidRange,
-} from '@tfai/core';
+// fastai 2.7's create_head (fastai/vision/learner.py), made of core's LinBnDrop blocks (fastai/layers.py).
+import { AdaptiveAvgPool2d, AdaptiveConcatPool2d, BatchNorm1d, Dropout, Flatten, Linear, ReLU, Sequential, SigmoidRange, linBnDropLayers } from '@tfai/core';
 import type { TensorModule } from '@tfai/core';
 
 /** Options of {@link createHead}, as fastai's `create_head` arguments. */
@@ -31,25 +20,6 @@ export interface CreateHeadOptions {
   linFirst?: boolean;
   /** Squash the outputs into `(low, high)` with SigmoidRange. */
   yRange?: [number, number];
-}
-
-/** fastai's `BatchNorm(nf, ndim=1)`: BatchNorm1d with weight 1 and bias 1e-3. */
-function fastaiBatchNorm1d(nf: number): BatchNorm1d {
-  const bn = new BatchNorm1d(nf);
-  tf.tidy(() => bn.bias!.variable.assign(tf.fill([nf], 1e-3)));
-  return bn;
-}
-
-/**
- * The layers of fastai's `LinBnDrop(nIn, nOut, bn, p, act, lin_first)`: `[BatchNorm1d] [Dropout(p)] Linear [act]`
- * (Linear without bias after a BatchNorm; with `linFirst`, `Linear [act] BatchNorm1d(nOut) Dropout`).
- */
-function linBnDrop(nIn: number, nOut: number, bn: boolean, p: number, act: TensorModule | undefined, linFirst: boolean): TensorModule[] {
-  const norm: TensorModule[] = bn ? [fastaiBatchNorm1d(linFirst ? nOut : nIn)] : [];
-  if (p !== 0) norm.push(new Dropout(p));
-  const lin: TensorModule[] = [new Linear(nIn, nOut, { bias: !bn })];
-  if (act) lin.push(act);
-  return linFirst ? [...lin, ...norm] : [...norm, ...lin];
 }
 
 /**
@@ -83,7 +53,7 @@ export function createHead(nf: number, nOut: number, opts: CreateHeadOptions = {
   const relu = new ReLU(true);
   for (let i = 0; i < nBlocks; i++) {
     const act = i < linFtrs.length - 2 ? relu : undefined;
-    layers.push(...linBnDrop(linFtrs[i], linFtrs[i + 1], bns[i], ps[i], act, linFirst));
+    layers.push(...linBnDropLayers(linFtrs[i], linFtrs[i + 1], { bn: bns[i], p: ps[i], act, linFirst }));
   }
   if (linFirst) layers.push(new Linear(linFtrs.at(-2)!, nOut));
   if (opts.bnFinal) layers.push(new BatchNorm1d(linFtrs.at(-1)!, { momentum: 0.01 }));

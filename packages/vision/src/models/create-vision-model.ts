@@ -1,50 +1,15 @@
 // fastai 2.7's create_vision_model / add_head: a (pretrained) body cut from an architecture plus a new head,
 // the head initialised with kaiming_normal_ (`apply_init(model[1], nn.init.kaiming_normal_)`).
-import * as tf from '@tensorflow/tfjs';
-import { BatchNorm1d, BatchNorm2d, Sequential, kaimingNormal, ready } from '@tfai/core';
-import type { AnyModule, Parameter, TensorModule } from '@tfai/core';
-import { createBody, type Cut } from './create-body.js';
+import { Sequential, applyInit, kaimingNormal } from '@tfai/core';
+import type { InitFn, TensorModule } from '@tfai/core';
+import type { Cut } from './create-body.js';
 import { createHead, type CreateHeadOptions } from './create-head.js';
-import { getModelMeta } from './model-meta.js';
+import { loadBody } from './load-body.js';
 import { numFeaturesModel } from './model-sizes.js';
-import { loadPretrained } from './pretrained.js';
 import type { VisionArch } from './resnet.js';
 
-/** A weight initialiser: a new tensor of `shape` given PyTorch's fan-in (as {@link kaimingNormal}). */
-export type InitFn = (shape: number[], fanIn: number) => tf.Tensor;
-
-/** PyTorch's `fan_in` of a parameter: `size(1) · receptive field` in PyTorch's layout. */
-function torchFanIn(p: Parameter): number {
-  const s = p.shape;
-  // conv: ours [kh, kw, in, out] → PyTorch [out, in, kh, kw]; linear: ours [in, out] → PyTorch [out, in].
-  if (p.layout === 'conv') return s[2] * s[0] * s[1];
-  if (p.layout === 'linear') return s[0];
-  return s.slice(1).reduce((a, b) => a * b, 1);
-}
-
-/**
- * fastai's `apply_init`: every module of `m` that is not a norm layer and whose first parameter is trainable
- * gets `weight ← init(shape, fanIn)` and `bias ← 0` (`init_default`). With the default {@link kaimingNormal}
- * this is `nn.init.kaiming_normal_` (fan-in, gain √2).
- * @example
- * ```ts
- * applyInit(createHead(512, 10)); // Linear weights ~ N(0, 2/fanIn), biases 0
- * ```
- */
-export function applyInit(m: AnyModule, init: InitFn = kaimingNormal): void {
-  for (const mod of m.modules()) {
-    if (mod instanceof BatchNorm1d || mod instanceof BatchNorm2d) continue;
-    const own = mod.ownParameters();
-    if (!own.length || !own[0][1].requiresGrad) continue;
-    const weight = own.find(([n]) => n === 'weight')?.[1];
-    const bias = own.find(([n]) => n === 'bias')?.[1];
-    tf.tidy(() => {
-      // PyTorch's kaiming_normal_ refuses tensors with fewer than 2 dimensions.
-      if (weight && weight.shape.length >= 2) weight.variable.assign(init(weight.shape, torchFanIn(weight)));
-      if (bias) bias.variable.assign(tf.zerosLike(bias.variable));
-    });
-  }
-}
+/** fastai's `apply_init`, now in `@tfai/core` (re-exported: the same function). */
+export { applyInit };
 
 /** Options of {@link addHead}: the head's options, or a custom head, and the head's initialiser. */
 export interface AddHeadOptions extends CreateHeadOptions {
@@ -97,22 +62,8 @@ export interface CreateVisionModelOptions extends AddHeadOptions {
  * ```
  */
 export async function createVisionModel(arch: VisionArch, nOut: number, opts: CreateVisionModelOptions = {}): Promise<Sequential> {
-  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...headOpts } = opts;
-  const meta = getModelMeta(arch);
-  const model = arch();
-  if (pretrained !== false) {
-    try {
-      await loadPretrained(model, pretrained, { arch: arch.name, sha256: pretrainedSha256 });
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-  }
-  const body = createBody(model, { nIn, pretrained: pretrained !== false, cut: cut ?? meta.cut });
-  // The children left out of the body (avgpool, fc) are not part of the vision model.
-  const kept = new Set(body.modules());
-  for (const c of model.children()) if (!kept.has(c)) c.dispose();
+  const body = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = headOpts.customHead ? undefined : numFeaturesModel(new Sequential(...(body.children() as TensorModule[])));
   return addHead(body, nf, nOut, headOpts);
 }

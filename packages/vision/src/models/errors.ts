@@ -1,10 +1,7 @@
-import { TfaiError } from '@tfai/core';
+import { ArchitectureError, TfaiError } from '@tfai/core';
 
-/** An architecture that cannot be cut or adapted as asked (bad `cut`, first layer not a 3-channel Conv2d…). */
-export class ArchitectureError extends TfaiError {
-  override name = 'ArchitectureError';
-}
-
+/** Re-exported from `@tfai/core` (the same class; fastai's shared layers throw it too). */
+export { ArchitectureError };
 /** Pretrained weights that cannot be found, downloaded, verified or loaded; `source` names the path or URL. */
 export class PretrainedWeightsError extends TfaiError {
   override name = 'PretrainedWeightsError';

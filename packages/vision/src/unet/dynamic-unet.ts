@@ -2,14 +2,24 @@
 // with a dummy image, hooking the layers after which the spatial size changes, and sizing each UnetBlock from
 // the measured channel counts.
 import * as tf from '@tensorflow/tfjs';
-import { ReLU, Sequential, SigmoidRange, kaimingNormal } from '@tfai/core';
-import type { AnyModule, TensorModule } from '@tfai/core';
-import { applyInit, type InitFn } from '../models/create-vision-model.js';
-import { ArchitectureError } from '../models/errors.js';
+import {
+  ArchitectureError,
+  ConvLayer,
+  MergeLayer,
+  PixelShuffleICNR,
+  ReLU,
+  ResBlock,
+  Sequential,
+  SequentialEx,
+  SigmoidRange,
+  applyInit,
+  defaultActivation,
+  fastaiBatchNorm,
+  kaimingNormal,
+} from '@tfai/core';
+import type { ActFactory, AnyModule, InitFn, NormType, TensorModule, TensorModuleOrOrig } from '@tfai/core';
 import { inChannels, modelSizes } from '../models/model-sizes.js';
-import { ConvLayer, defaultActivation, fastaiBatchNorm, type ActFactory, type NormType } from './conv-layer.js';
-import { PixelShuffleICNR } from './pixel-shuffle-icnr.js';
-import { MergeLayer, ResBlock, ResizeToOrig, SequentialEx, ToTensorBase, type TensorModuleOrOrig } from './res-block.js';
+import { ResizeToOrig, ToTensorBase } from './resize-to-orig.js';
 import { Hook, UnetBlock } from './unet-block.js';
 
 /**

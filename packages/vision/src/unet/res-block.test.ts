@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { numParams } from '@tfai/core';
+import { ConvLayer, MergeLayer, ResBlock, SequentialEx, numParams } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { ConvLayer } from './conv-layer.js';
-import { MergeLayer, ResBlock, ResizeToOrig, SequentialEx, resizeNearestLike } from './res-block.js';
+import { ResizeToOrig, resizeNearestLike } from './resize-to-orig.js';
 
 /** PyTorch's `F.interpolate(mode='nearest')` source index. */
 const src = (i: number, inN: number, outN: number) => Math.min(Math.floor((i * inN) / outN), inN - 1);

@@ -1,14 +1,9 @@
 // fastai 2.7's UnetBlock (`fastai/vision/models/unet.py`) and the forward hook it reads the encoder's
 // activation from (`fastai/callback/hook.py`'s `Hook` with `detach=False`).
 import * as tf from '@tensorflow/tfjs';
-import { Module, kaimingNormal } from '@tfai/core';
-import type { AnyModule, BatchNorm2d, HookHandle, TensorModule } from '@tfai/core';
-import { applyInit, type InitFn } from '../models/create-vision-model.js';
-import { ArchitectureError } from '../models/errors.js';
-import { ConvLayer, defaultActivation, fastaiBatchNorm, type ActFactory, type NormType } from './conv-layer.js';
-import { PixelShuffleICNR } from './pixel-shuffle-icnr.js';
-import { resizeNearestLike } from './res-block.js';
-import { SelfAttention } from './self-attention.js';
+import { ArchitectureError, ConvLayer, Module, PixelShuffleICNR, SelfAttention, applyInit, defaultActivation, fastaiBatchNorm, kaimingNormal } from '@tfai/core';
+import type { ActFactory, AnyModule, BatchNorm2d, HookHandle, InitFn, NormType, TensorModule } from '@tfai/core';
+import { resizeNearestLike } from './resize-to-orig.js';
 
 /**
  * A forward hook keeping the last output of a module (fastai's `Hook(m, _hook_inner, detach=False)`). The stored

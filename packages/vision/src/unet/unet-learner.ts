@@ -2,23 +2,19 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
-import type { AnyModule, LearnerBuilder, LearnerOptions, Metric, Prediction, Splitter, TensorModule } from '@tfai/core';
-import { Normalize } from '../augment/normalize.js';
+import { crossEntropyLossFlat, Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import type { ActFactory, AnyModule, InitFn, LearnerBuilder, LearnerOptions, Metric, NormType, Prediction, Splitter } from '@tfai/core';
+import { nestedOptions } from '../learner/nested-options.js';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import type { ImageSource } from '../data/image.js';
-import { createBody } from '../models/create-body.js';
+import { addNormIfPretrained, isRegisteredArch, loadBody, visionArch, VISION_ARCHS } from '../models/load-body.js';
 import { getModelMeta } from '../models/model-meta.js';
-import { loadPretrained } from '../models/pretrained.js';
-import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from '../models/resnet.js';
+import type { VisionArch } from '../models/resnet.js';
 import { SEGMENTATION_METRICS } from '../segmentation/metrics.js';
 import { SegmentationDataLoaders, type SegmentationInferenceSpec } from '../segmentation/segmentation-data-loaders.js';
 import type { SegmentationDataLoader } from '../segmentation/segmentation-dataset.js';
 import { DynamicUnet, type DynamicUnetOptions } from './dynamic-unet.js';
-
-/** Architectures an export can name. */
-const UNET_ARCHS: Readonly<Record<string, VisionArch>> = { resnet18, resnet34, resnet50, resnet101, resnet152 };
 
 /** Options of {@link createUnetModel}. */
 export interface CreateUnetModelOptions extends DynamicUnetOptions {
@@ -40,26 +36,36 @@ export interface CreateUnetModelOptions extends DynamicUnetOptions {
  * ```
  */
 export async function createUnetModel(arch: VisionArch, nOut: number, imgSize: [number, number], opts: CreateUnetModelOptions = {}): Promise<DynamicUnet> {
-  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...unetOpts } = opts;
-  const model = arch();
-  if (pretrained !== false) {
-    try {
-      await loadPretrained(model, pretrained, { arch: arch.name, sha256: pretrainedSha256 });
-    } catch (e) {
-      model.dispose();
-      throw e;
-    }
-  }
-  const body = createBody(model, { nIn, pretrained: pretrained !== false, cut: cut ?? getModelMeta(arch).cut ?? null });
-  const kept = new Set(body.modules());
-  for (const c of model.children()) if (!kept.has(c)) c.dispose();
-  return new DynamicUnet(body as TensorModule, nOut, imgSize, unetOpts);
+  const body = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
+  return new DynamicUnet(body, nOut, imgSize, unetOpts);
 }
 
 /** The DynamicUnet options an export can keep (functions — `actCls`, `init` — cannot be). */
-type UnetConfig = Pick<DynamicUnetOptions, 'blur' | 'blurFinal' | 'selfAttention' | 'yRange' | 'lastCross' | 'bottle' | 'normType'>;
-const CONFIG_KEYS = ['blur', 'blurFinal', 'selfAttention', 'yRange', 'lastCross', 'bottle', 'normType'] as const;
+type UnetConfig = Omit<DynamicUnetOptions, 'actCls' | 'init'>;
+
+/** {@link DynamicUnet}'s options passed flat to {@link unetLearner}, before `unet: {...}` (one release). */
+export interface DeprecatedFlatUnetOptions {
+  /** @deprecated Pass `unet: { blur }`. */
+  blur?: boolean;
+  /** @deprecated Pass `unet: { blurFinal }`. */
+  blurFinal?: boolean;
+  /** @deprecated Pass `unet: { selfAttention }`. */
+  selfAttention?: boolean;
+  /** @deprecated Pass `unet: { yRange }`. */
+  yRange?: [number, number];
+  /** @deprecated Pass `unet: { lastCross }`. */
+  lastCross?: boolean;
+  /** @deprecated Pass `unet: { bottle }`. */
+  bottle?: boolean;
+  /** @deprecated Pass `unet: { actCls }`. */
+  actCls?: ActFactory;
+  /** @deprecated Pass `unet: { init }`. */
+  init?: InitFn;
+  /** @deprecated Pass `unet: { normType }`. */
+  normType?: NormType;
+}
+const FLAT_UNET_KEYS = ['blur', 'blurFinal', 'selfAttention', 'yRange', 'lastCross', 'bottle', 'actCls', 'init', 'normType'] as const satisfies readonly (keyof DeprecatedFlatUnetOptions & keyof DynamicUnetOptions)[];
 
 /** The JSON arguments an exported U-Net learner is rebuilt from. */
 export interface UnetLearnerArgs {
@@ -72,8 +78,13 @@ export interface UnetLearnerArgs {
   data: SegmentationInferenceSpec;
 }
 
-/** Options of {@link unetLearner}: the Learner's, the model's and DynamicUnet's. */
-export interface UnetLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, CreateUnetModelOptions {
+/**
+ * Options of {@link unetLearner}: the Learner's, the body's, and DynamicUnet's in `unet` (fastai's `unet_config`).
+ * Any other key is an `UnknownOptionError`.
+ */
+export interface UnetLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, Omit<CreateUnetModelOptions, keyof DynamicUnetOptions>, DeprecatedFlatUnetOptions {
+  /** {@link DynamicUnet}'s options (fastai's `unet_config`), e.g. `{ selfAttention: true, blur: true }`. */
+  unet?: DynamicUnetOptions;
   /** Outputs; default the number of codes (`dls.c`). */
   nOut?: number;
   /** Parameter groups; default the architecture's (`resnetSplit` on the U-Net's layers). */
@@ -187,18 +198,14 @@ function unetSplitter(split: Splitter): Splitter {
  */
 export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch, opts: UnetLearnerOptions = {}): Promise<UnetLearner> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, normalize = true, splitter, imgSize: imgSizeOpt, actCls, init, ...rest } = opts;
+  const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, normalize = true, splitter, imgSize: imgSizeOpt, unet, ...rest } = opts;
+  const unetOpts = nestedOptions<DynamicUnetOptions>('unetLearner', 'unet', unet, rest, FLAT_UNET_KEYS);
+  const learnerOpts = learnerOptionsOf('unetLearner', rest, 'DynamicUnet options go in `unet: {...}`');
+  const { actCls, init, ...config } = unetOpts;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
-  const config: UnetConfig = {};
-  const learnerOpts: LearnerOptions = {};
-  for (const [k, v] of Object.entries(rest)) {
-    if ((CONFIG_KEYS as readonly string[]).includes(k)) (config as Record<string, unknown>)[k] = v;
-    else (learnerOpts as Record<string, unknown>)[k] = v;
-  }
   const meta = getModelMeta(arch);
-  if (normalize && pretrained !== false && meta.stats && nIn === meta.stats[0].length && !dls.batchTfms.some((t) => t instanceof Normalize))
-    dls.addBatchTfms(Normalize.fromStats(meta.stats));
+  if (normalize) addNormIfPretrained(dls, meta, pretrained, nIn);
   let imgSize = imgSizeOpt;
   if (!imgSize) {
     const b = await dls.train.oneBatch();
@@ -206,7 +213,7 @@ export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch
     tf.dispose([...b.x, b.y]);
   }
   const model = await createUnetModel(arch, nOut, imgSize, { pretrained, pretrainedSha256, cut, nIn, actCls, init, ...config });
-  const exportable = Object.hasOwn(UNET_ARCHS, arch.name) && UNET_ARCHS[arch.name] === arch && !actCls && !init;
+  const exportable = isRegisteredArch(arch) && !actCls && !init;
   const size = imgSize;
   const builder = {
     package: '@tfai/vision',
@@ -240,8 +247,8 @@ function metricsByName(names: string[]): Metric[] {
  */
 export const buildUnetLearner: LearnerBuilder = async (rawArgs, { description }) => {
   const args = rawArgs as UnetLearnerArgs;
-  const arch = Object.hasOwn(UNET_ARCHS, args.arch) ? UNET_ARCHS[args.arch] : undefined;
-  if (!arch) throw new ImageDataError(`export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(UNET_ARCHS).join(', ')})`);
+  const arch = visionArch(args.arch);
+  if (!arch) throw new ImageDataError(`export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`);
   const dls = SegmentationDataLoaders.forInference(args.data);
   const model = await createUnetModel(arch, args.nOut, args.imgSize, { pretrained: false, cut: args.cut, nIn: args.nIn, ...args.config });
   model.eval();

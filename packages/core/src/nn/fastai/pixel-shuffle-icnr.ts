@@ -1,10 +1,15 @@
 // fastai 2.7's PixelShuffle_ICNR and icnr_init (`fastai/layers.py`): learnable ×scale upsampling by a 1×1 conv
 // and PixelShuffle, initialised (ICNR) so that it starts as nearest-neighbour upsampling of a random 1×1 conv.
 import * as tf from '@tensorflow/tfjs';
-import { AvgPool2d, Module, PixelShuffle, Sequential, kaimingNormal } from '@tfai/core';
-import type { Conv2d, TensorModule } from '@tfai/core';
-import { ConvLayer, defaultActivation, type ActFactory, type NormType } from './conv-layer.js';
-import type { InitFn } from '../models/create-vision-model.js';
+import { kaimingNormal } from '../init.js';
+import type { Conv2d } from '../layers/conv.js';
+import { Sequential, type TensorModule } from '../layers/container.js';
+import { AvgPool2d } from '../layers/pooling.js';
+import { PixelShuffle } from '../layers/reshape.js';
+import { Module } from '../module.js';
+import { ConvLayer, defaultActivation, type ActFactory } from './conv-layer.js';
+import type { InitFn } from './init.js';
+import type { NormType } from './norm.js';
 
 /**
  * fastai's `icnr_init(x, scale, init)` for a conv weight of PyTorch shape `[out, in, kh, kw]` (`out = nf·scale²`):

@@ -1,60 +1,18 @@
 // fastai 2.7's ConvLayer (`fastai/layers.py`): conv → (norm) → (activation) as one Sequential, with fastai's
 // `init_linear` and `BatchNorm` initialisation. The building block of DynamicUnet.
-import * as tf from '@tensorflow/tfjs';
-import { BatchNorm2d, Conv2d, ConvTranspose2d, LeakyReLU, ReLU, Sequential, normal, uniform } from '@tfai/core';
-import type { AnyModule, Parameter, TensorModule } from '@tfai/core';
-import { ArchitectureError } from '../models/errors.js';
-import type { InitFn } from '../models/create-vision-model.js';
-
-/**
- * fastai's `NormType`: `Batch` (BatchNorm, weight 1), `BatchZero` (BatchNorm, weight 0), `Weight`
- * (weight normalisation of the conv), `Spectral` (spectral normalisation), or `null` for none.
- */
-export type NormType = 'Batch' | 'BatchZero' | 'Weight' | 'Spectral' | null;
+import { ArchitectureError } from '../../errors.js';
+import { LeakyReLU, ReLU } from '../layers/activation.js';
+import { Conv2d, ConvTranspose2d } from '../layers/conv.js';
+import { Sequential, type TensorModule } from '../layers/container.js';
+import type { AnyModule } from '../module.js';
+import { initLinear, kaimingUniform, type InitFn } from './init.js';
+import { fastaiBatchNorm, type NormType } from './norm.js';
 
 /** Builds an activation module (fastai's `act_cls`), e.g. `() => new ReLU()`. */
 export type ActFactory = () => TensorModule;
 
 /** fastai's `defaults.activation`: `nn.ReLU`. */
 export const defaultActivation: ActFactory = () => new ReLU();
-
-/** PyTorch's `fan_in` of a parameter in our layouts (conv HWIO / transposed conv `[kh, kw, out, in]`). */
-export function torchFanIn(p: Parameter): number {
-  const s = p.shape;
-  if (p.layout === 'conv') return s[2] * s[0] * s[1];
-  if (p.layout === 'linear') return s[0];
-  return s.slice(1).reduce((a, b) => a * b, 1);
-}
-
-/** `kaiming_uniform_` with the ReLU gain (a = 0, fan-in): U(-√(6/fanIn), √(6/fanIn)). */
-export function kaimingUniform(shape: number[], fanIn: number): tf.Tensor {
-  return uniform(shape, Math.sqrt(6 / fanIn));
-}
-
-/**
- * fastai's `BatchNorm(nf, norm_type)`: a BatchNorm2d whose weight is 1 (0 for `BatchZero`) and bias 1e-3.
- * @example
- * ```ts
- * (await fastaiBatchNorm(64).bias!.variable.data())[0]; // 0.001
- * ```
- */
-export function fastaiBatchNorm(nf: number, normType: NormType = 'Batch'): BatchNorm2d {
-  const bn = new BatchNorm2d(nf);
-  tf.tidy(() => {
-    bn.weight!.variable.assign(tf.fill([nf], normType === 'BatchZero' ? 0 : 1));
-    bn.bias!.variable.assign(tf.fill([nf], 1e-3));
-  });
-  return bn;
-}
-
-/** fastai's `init_linear`: bias ~ N(0, biasStd) (zero when biasStd is 0), weight by `init` (none: PyTorch's default). */
-export function initLinear(conv: Conv2d | ConvTranspose2d, init: InitFn | null, biasStd: number | null): void {
-  tf.tidy(() => {
-    const b = conv.bias?.variable;
-    if (b && biasStd !== null) b.assign(biasStd === 0 ? tf.zerosLike(b) : normal(b.shape, biasStd));
-    if (init) conv.weight.variable.assign(init(conv.weight.shape, torchFanIn(conv.weight)));
-  });
-}
 
 /** fastai's `init='auto'`: kaiming-uniform for ReLU-like activations (their `__default_init__`), else none. */
 function autoInit(act: AnyModule | undefined): InitFn | null {

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BatchNorm2d, Conv2d} from '@tfai/core';
-import { ConvTranspose2d, ReLU, manualSeed } from '@tfai/core';
+import type { BatchNorm2d, Conv2d} from '../../index.js';
+import { ConvTranspose2d, ReLU, manualSeed } from '../../index.js';
 import { describe, expect, it } from 'vitest';
-import { ArchitectureError } from '../models/errors.js';
-import { ConvLayer, fastaiBatchNorm } from './conv-layer.js';
+import { ArchitectureError } from '../../errors.js';
+import { ConvLayer } from './conv-layer.js';
+import { fastaiBatchNorm } from './norm.js';
 
 const std = (t: tf.Tensor) => tf.tidy(() => tf.moments(t).variance.sqrt().dataSync()[0]);
 

@@ -1,0 +1,82 @@
+// fastai's `LinBnDrop` (`fastai/layers.py`): BatchNorm1d, Dropout and Linear (+ activation) as one Sequential.
+// One implementation for create_head (its children), TabularModel (fused) and the text classifier's head.
+import * as tf from '@tensorflow/tfjs';
+import { Dropout } from '../layers/dropout.js';
+import { Linear } from '../layers/linear.js';
+import { ReLU } from '../layers/activation.js';
+import { Sequential, type TensorModule } from '../layers/container.js';
+import { fastaiBatchNorm1d } from './norm.js';
+
+/** Options of {@link LinBnDrop} (fastai's defaults). */
+export interface LinBnDropOptions {
+  /** Add a BatchNorm1d (and drop the Linear's bias). Default true. */
+  bn?: boolean;
+  /** Dropout probability; no Dropout layer when 0 (default). */
+  p?: number;
+  /** Activation after the Linear (none by default). */
+  act?: TensorModule;
+  /** Linear (+act) first, then BatchNorm and Dropout; else BatchNorm, Dropout, Linear. Default false. */
+  linFirst?: boolean;
+  /**
+   * Run a Linear and the ReLU after it as one `tf.fused.matMul` (one kernel instead of two; TabularModel's
+   * choice). Same values; when either child has forward hooks the two run one by one, so the hooks fire.
+   * Default false.
+   */
+  fuse?: boolean;
+}
+
+/**
+ * The children of fastai's `LinBnDrop(nIn, nOut, bn, p, act, lin_first)`: `[BatchNorm1d(nIn)] [Dropout(p)] Linear
+ * [act]`, the Linear without bias after a BatchNorm; with `linFirst`, `Linear [act] [BatchNorm1d(nOut)] [Dropout]`.
+ * fastai's `create_head` adds these to its own list (`layers += LinBnDrop(...)`), so its state-dict keys are flat.
+ * @example
+ * ```ts
+ * linBnDropLayers(1024, 512, { p: 0.25, act: new ReLU(true) }).map((m) => m.typeName); // ['BatchNorm1d', 'Dropout', 'Linear', 'ReLU']
+ * ```
+ */
+export function linBnDropLayers(nIn: number, nOut: number, opts: Omit<LinBnDropOptions, 'fuse'> = {}): TensorModule[] {
+  const bn = opts.bn ?? true;
+  const p = opts.p ?? 0;
+  const linFirst = opts.linFirst ?? false;
+  const norm: TensorModule[] = bn ? [fastaiBatchNorm1d(linFirst ? nOut : nIn)] : [];
+  if (p !== 0) norm.push(new Dropout(p));
+  const lin: TensorModule[] = [new Linear(nIn, nOut, { bias: !bn })];
+  if (opts.act) lin.push(opts.act);
+  return linFirst ? [...lin, ...norm] : [...norm, ...lin];
+}
+
+/**
+ * fastai's `LinBnDrop`: a Sequential of {@link linBnDropLayers} (BatchNorm over `nOut` with `linFirst`, `nIn`
+ * otherwise; the Linear without bias when a BatchNorm is present). With `fuse`, a Linear and the ReLU after it run as
+ * one `tf.fused.matMul`, unless one of them has forward hooks.
+ *
+ * @example
+ * ```ts
+ * const l = new LinBnDrop(41, 200, { act: new ReLU(true), p: 0.1, linFirst: true });
+ * l.layers().map((m) => m.typeName); // ['Linear', 'ReLU', 'BatchNorm1d', 'Dropout']
+ * ```
+ */
+export class LinBnDrop extends Sequential {
+  /** Whether a Linear and a following ReLU run fused (see {@link LinBnDropOptions.fuse}). */
+  readonly fuse: boolean;
+  constructor(nIn: number, nOut: number, opts: LinBnDropOptions = {}) {
+    super(...linBnDropLayers(nIn, nOut, opts));
+    this.fuse = opts.fuse ?? false;
+  }
+
+  override forward(x: tf.Tensor): tf.Tensor {
+    if (!this.fuse) return super.forward(x);
+    const layers = this.layers();
+    let y = x;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i];
+      const next = layers[i + 1];
+      if (l instanceof Linear && y.rank === 2 && !l.hasForwardHooks) {
+        const relu = next instanceof ReLU && !next.hasForwardHooks;
+        y = tf.fused.matMul({ a: y as tf.Tensor2D, b: l.weight.variable as tf.Tensor2D, bias: l.bias?.variable, activation: relu ? 'relu' : 'linear' });
+        if (relu) i++;
+      } else y = l.call(y);
+    }
+    return y;
+  }
+}
