@@ -91,3 +91,6 @@ export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js'
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';
 export { tfaiHome, downloadUrl, untarData, DownloadError, ArchiveError, URLs } from './io/download.js';
 export type { DownloadOptions } from './io/download.js';
+
+// #16: one Learner loop (validate and getPreds through the callbacks).
+export { GatherPreds } from './learner/callbacks/gather-preds.js';

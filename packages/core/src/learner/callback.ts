@@ -52,6 +52,11 @@ export abstract class Callback {
   runValid = true;
   /** Set to false to skip this callback during training. */
   runTrain = true;
+  /**
+   * Set to false to skip this callback altogether in prediction ({@link Learner.getPreds}); its batch events there
+   * also need `runValid` (prediction is a validation pass without the loss).
+   */
+  runPredict = true;
   private _learn: Learner | undefined;
   get learn(): Learner {
     if (!this._learn) throw new Error(`${this.name} is not attached to a Learner`);

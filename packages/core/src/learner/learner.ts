@@ -26,6 +26,7 @@ import { ParamScheduler } from './callbacks/param-scheduler.js';
 import { ProgressCallback, type ProgressOptions } from './callbacks/progress.js';
 import { ProgressBar } from '../progress/bar.js';
 import { Recorder } from './callbacks/recorder.js';
+import { GatherPreds } from './callbacks/gather-preds.js';
 import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.js';
 import { crossEntropyLossFlat, type Loss } from './loss.js';
 import type { Metric } from './metrics.js';
@@ -149,6 +150,7 @@ export class Learner {
   opt: Optimizer | undefined;
   readonly recorder: Recorder;
   private cbs: Callback[] = [];
+  private passLock: Promise<void> = Promise.resolve();
 
   // Training state, as fastai's attributes (read by callbacks).
   epoch = 0;
@@ -158,6 +160,8 @@ export class Learner {
   trainIter = 0;
   pctTrain = 0;
   training = false;
+  /** True during {@link getPreds}: a validation pass without the loss, for the callbacks with `runPredict`. */
+  predicting = false;
   /** The current batch. */
   x: tf.Tensor[] = [];
   y: tf.Tensor | undefined;
@@ -254,10 +258,21 @@ export class Learner {
     this.freezeTo(0);
   }
 
+  /**
+   * Whether `cb` takes part in `name` now, as fastai's `Callback.__call__`: the batch events only for callbacks that
+   * run in the current phase (`runTrain` / `runValid`); in prediction ({@link getPreds}) only callbacks with
+   * `runPredict`, and of those the batch events only for the ones that also run in validation.
+   */
+  private runs(cb: Callback, name: EventName): boolean {
+    if (this.predicting && !cb.runPredict) return false;
+    if (!INNER_LOOP.has(name)) return true;
+    return this.training ? cb.runTrain : cb.runValid;
+  }
+
   /** Runs `event` on every callback in order. */
   async event(name: EventName): Promise<void> {
     for (const cb of this.callbacks) {
-      if (INNER_LOOP.has(name) && (this.training ? !cb.runTrain : !cb.runValid)) continue;
+      if (!this.runs(cb, name)) continue;
       const fn = cb[name];
       if (fn) await fn.call(cb);
     }
@@ -265,7 +280,7 @@ export class Learner {
 
   private syncEvent(name: 'afterPred' | 'afterLoss'): void {
     for (const cb of this.callbacks) {
-      if (this.training ? !cb.runTrain : !cb.runValid) continue;
+      if (!this.runs(cb, name)) continue;
       const fn = cb[name];
       if (fn) fn.call(cb);
     }
@@ -421,11 +436,15 @@ export class Learner {
     this.grads = undefined;
   }
 
-  /** Forward (and loss), running the synchronous afterPred/afterLoss events; returns the loss. */
-  private forward(): tf.Scalar {
+  /** Forward (and loss, except in prediction), running the synchronous afterPred/afterLoss events; returns the loss. */
+  private forward(): tf.Scalar | undefined {
     const pred = this.model.call(...this.x);
     this.pred = pred;
     this.syncEvent('afterPred');
+    if (this.predicting) {
+      tf.keep(this.pred);
+      return undefined;
+    }
     this.loss = this.lossFunc(this.pred, this.y!);
     this.syncEvent('afterLoss');
     tf.keep(this.pred);
@@ -441,7 +460,7 @@ export class Learner {
     const vars = this.opt!.trainableVariables();
     await this.withEvents(
       async () => {
-        const { value, grads } = tf.variableGrads(() => this.forward(), vars);
+        const { value, grads } = tf.variableGrads(() => this.forward()!, vars);
         this.loss = value;
         this.grads = grads;
       },
@@ -481,51 +500,60 @@ export class Learner {
    */
   async validate(dl: DataLoader<unknown> = this.dls.valid): Promise<ValidateResult> {
     await ready();
-    const wasTraining = this.model.training;
-    const saved = this.cbs;
-    // Only the Recorder (and the progress bar): no schedulers or trackers outside a fit.
-    this.cbs = this.cbs.filter((c) => c === this.recorder || c instanceof ProgressCallback);
-    try {
-      await this.doValidate(dl);
-    } finally {
-      this.cbs = saved;
-      this.clearBatch();
-      this.model.train(wasTraining);
-    }
+    await this.evalPass(dl, false);
     return { validLoss: this.recorder.lastValidLoss, metrics: { ...this.recorder.lastMetrics } };
   }
 
   /**
-   * Predictions (after the loss's activation, e.g. softmax) and targets over a loader.
-   * The caller disposes both tensors.
+   * Predictions (after the loss's activation, e.g. softmax) and targets over a loader, gathered by a
+   * {@link GatherPreds} callback in a validation pass (fastai's `get_preds`): the learner's callbacks with
+   * `runPredict` see `beforeValidate`, the batches and `afterValidate`; the loss is not computed. The caller
+   * disposes both tensors.
+   * @example
+   * ```ts
+   * const { preds, targets } = await learn.getPreds();
+   * preds.dispose();
+   * targets.dispose();
+   * ```
    */
   async getPreds(dl: DataLoader<unknown> = this.dls.valid, opts: { act?: boolean } = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
     await ready();
-    const act = opts.act ?? true;
-    const wasTraining = this.model.training;
-    this.model.eval();
-    const preds: tf.Tensor[] = [];
-    const targs: tf.Tensor[] = [];
-    const bar = this.progressBar(dl.length, 'predict', { unit: 'items' });
-    let items = 0;
+    const gather = new GatherPreds({ act: opts.act ?? true });
     try {
-      for await (const b of dl) {
-        items += b.y.shape[0] ?? 0;
-        preds.push(
-          tf.tidy(() => {
-            const p = this.model.call(...b.x);
-            return act ? this.lossFunc.activation(p) : p;
-          }),
-        );
-        targs.push(b.y);
-        tf.dispose(b.x);
-        bar.tick(1, { items });
-      }
-      bar.done();
-      const out = { preds: tf.concat(preds), targets: tf.concat(targs) };
-      return out;
+      await this.evalPass(dl, true, [gather]);
+      return gather.result();
     } finally {
-      tf.dispose([...preds, ...targs]);
+      gather.dispose();
+    }
+  }
+
+  /**
+   * One validation pass over `dl` through the learner's callbacks (plus `extra`), restoring the phase after. Passes
+   * share the learner's batch state, so concurrent `validate`/`getPreds` calls wait for each other.
+   */
+  private async evalPass(dl: DataLoader<unknown>, predicting: boolean, extra: Callback[] = []): Promise<void> {
+    const prev = this.passLock;
+    let release!: () => void;
+    this.passLock = new Promise<void>((r) => (release = r));
+    await prev;
+    try {
+      await this.evalPassNow(dl, predicting, extra);
+    } finally {
+      release();
+    }
+  }
+
+  private async evalPassNow(dl: DataLoader<unknown>, predicting: boolean, extra: Callback[]): Promise<void> {
+    const wasTraining = this.model.training;
+    const saved = { training: this.training, predicting: this.predicting, dl: this.dl, nIter: this.nIter, iter: this.iter };
+    extra.forEach((cb) => this.addCb(cb));
+    this.predicting = predicting;
+    try {
+      await this.doValidate(dl);
+    } finally {
+      extra.forEach((cb) => this.removeCb(cb));
+      this.clearBatch();
+      Object.assign(this, saved);
       this.model.train(wasTraining);
     }
   }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { CrossEntropyLossFlat, Learner, Rng, accuracy, perplexity, ready } from '@tfai/core';
-import type { DataLoader, LearnerOptions, Prediction, ValidateResult } from '@tfai/core';
+import type { LearnerOptions, Prediction } from '@tfai/core';
 import type { TextDataLoaders } from '../data/text-dataloaders.js';
 import { TextInputError } from '../errors.js';
 import { AWDLSTM } from '../models/awd-lstm.js';
@@ -92,26 +92,6 @@ export class TextLearner extends Learner {
     await loadEncoderWeights(encoderOf(this.model), this.dls.textVocab, this.encoderFile(name));
     this.freeze();
     return this;
-  }
-
-  /** {@link Learner.validate} from a cleared hidden state. */
-  override async validate(dl?: DataLoader<unknown>): Promise<ValidateResult> {
-    this.model.reset();
-    try {
-      return await super.validate(dl);
-    } finally {
-      this.model.reset();
-    }
-  }
-
-  /** {@link Learner.getPreds} from a cleared hidden state. */
-  override async getPreds(dl?: DataLoader<unknown>, opts: { act?: boolean } = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
-    this.model.reset();
-    try {
-      return await super.getPreds(dl, opts);
-    } finally {
-      this.model.reset();
-    }
   }
 
   /**
