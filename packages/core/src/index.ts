@@ -43,7 +43,8 @@ export type { Splitter } from './optim/splitter.js';
 export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
 export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, oneCycleSchedules, oneCyclePositions } from './optim/schedule.js';
 export type { Schedule, OneCycleOptions } from './optim/schedule.js';
-export { Learner, readJson } from './learner/learner.js';
+export { Learner } from './learner/learner.js';
+export { readJson } from './io/json.js';
 export type { LearnerModel, LrSpec, BuilderSpec, LearnerOptions, FitOptions, FitOneCycleOptions, FineTuneOptions, ValidateResult, Prediction, TtaOptions } from './learner/learner.js';
 export { NonFiniteLossError } from './errors.js';
 export {
@@ -94,3 +95,6 @@ export type { DownloadOptions } from './io/download.js';
 
 // #16: one Learner loop (validate and getPreds through the callbacks).
 export { GatherPreds } from './learner/callbacks/gather-preds.js';
+export { predictDecoded } from './learner/predict.js';
+export type { DecodedBatch } from './learner/predict.js';
+export { weightsFile } from './learner/checkpoint.js';

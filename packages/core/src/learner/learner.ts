@@ -1,10 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getBackend, ready } from '../backend/backend.js';
 import type { Batch, DataLoader, DataLoaders } from '../data/dataloader.js';
-import { checkInteger, checkLearningRates, InvalidArgumentError, NonFiniteLossError, TfaiError } from '../errors.js';
-import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { checkInteger, checkLearningRates, InvalidArgumentError, NonFiniteLossError } from '../errors.js';
 import type { AnyModule, Module } from '../nn/module.js';
 import { LrSlice, lrsForGroups, slice } from '../optim/lr.js';
 import { adam, type Hypers, type OptFactory, type Optimizer } from '../optim/optimizer.js';
@@ -29,6 +26,8 @@ import { Recorder } from './callbacks/recorder.js';
 import { GatherPreds } from './callbacks/gather-preds.js';
 import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.js';
 import { crossEntropyLossFlat, type Loss } from './loss.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { predictItem, tta } from './predict.js';
 import type { Metric } from './metrics.js';
 
 /** Events of the batch loop, the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
@@ -569,33 +568,8 @@ export class Learner {
    * const { preds, targets } = await learn.tta(); // n = 4, beta = 0.25
    * ```
    */
-  async tta(opts: TtaOptions = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
-    const dl = opts.dl ?? this.dls.valid;
-    const n = opts.n ?? 4;
-    const beta = opts.beta ?? 0.25;
-    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`tta: n must be a positive integer, got ${n}`);
-    const aug = dl.withTrainAugmentation();
-    if (!aug) throw new TfaiError(`tta: the loader (${dl.constructor.name}) has no training augmentation to apply (withTrainAugmentation)`);
-    const passes: tf.Tensor[] = [];
-    let augPreds: tf.Tensor | undefined;
-    try {
-      for (let i = 0; i < n; i++) {
-        const { preds, targets } = await this.getPreds(aug);
-        targets.dispose();
-        passes.push(preds);
-      }
-      const stacked = passes.splice(0);
-      augPreds = tf.tidy(() => (opts.useMax ? tf.max(tf.stack(stacked), 0) : tf.mean(tf.stack(stacked), 0)));
-      tf.dispose(stacked);
-      const { preds, targets } = await this.getPreds(dl);
-      const a = augPreds;
-      const out = tf.tidy(() => (opts.useMax ? tf.maximum(preds, a) : tf.add(a, tf.mul(beta, tf.sub(preds, a)))));
-      preds.dispose();
-      return { preds: out, targets };
-    } finally {
-      tf.dispose(passes);
-      augPreds?.dispose();
-    }
+  tta(opts: TtaOptions = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
+    return tta(this, opts);
   }
 
   /** Model outputs (activated) for a batch of inputs already encoded as tensors. */
@@ -616,21 +590,8 @@ export class Learner {
    * const { label, probs } = await learn.predict('cat.png');
    * ```
    */
-  async predict(item: unknown): Promise<Prediction> {
-    await ready();
-    const x = await this.dls.encodeItems([item]);
-    const probsT = this.predictBatch(x);
-    tf.dispose(x);
-    const decodedT = tf.tidy(() => this.lossFunc.decodes(probsT));
-    const [probs, decoded] = await Promise.all([probsT.data(), decodedT.data()]);
-    tf.dispose([probsT, decodedT]);
-    const dec = decoded.length === 1 ? Number(decoded[0]) : Array.from(decoded, Number);
-    const label = typeof dec === 'number' && this.dls.vocab && Number.isInteger(dec) ? this.dls.vocab[dec] : undefined;
-    return { decoded: dec, label, probs: Array.from(probs) };
-  }
-
-  private weightsFile(name: string): string {
-    return join(this.path, this.modelDir, `${name}.safetensors`);
+  predict(item: unknown): Promise<Prediction> {
+    return predictItem(this, item);
   }
 
   /**
@@ -641,45 +602,19 @@ export class Learner {
    * await learn.load('stage-1');
    * ```
    */
-  async save(name: string, opts: { withOpt?: boolean } = {}): Promise<string> {
-    const file = this.weightsFile(name);
-    await mkdir(join(this.path, this.modelDir), { recursive: true });
-    const sd = this.model.stateDict();
-    const tensors: Record<string, tf.Tensor> = { ...sd };
-    const metadata: Record<string, string> = { format: 'tfai-weights' };
-    let optState: { hypers: Hypers[]; state: Record<string, tf.Tensor> } | undefined;
-    if ((opts.withOpt ?? true) && this.opt) {
-      optState = this.opt.stateDict();
-      for (const [k, t] of Object.entries(optState.state)) tensors[`__opt__.${k}`] = t;
-      metadata.opt_hypers = JSON.stringify(optState.hypers);
-    }
-    try {
-      await saveSafetensors(file, tensors, { metadata, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
-    } finally {
-      tf.dispose(Object.values(sd));
-      if (optState) tf.dispose(Object.values(optState.state));
-    }
-    return file;
+  save(name: string, opts: { withOpt?: boolean } = {}): Promise<string> {
+    return saveCheckpoint(this, name, opts);
   }
 
-  /** Loads weights (and optimizer state, if saved and `withOpt`) written by {@link save}. */
+  /**
+   * Loads weights (and optimizer state, if saved and `withOpt`) written by {@link save}.
+   * @example
+   * ```ts
+   * await learn.load('stage-1', { withOpt: false });
+   * ```
+   */
   async load(name: string, opts: { withOpt?: boolean; strict?: boolean } = {}): Promise<this> {
-    const { tensors, metadata } = await loadSafetensors(this.weightsFile(name));
-    try {
-      const model: Record<string, tf.Tensor> = {};
-      const optState: Record<string, tf.Tensor> = {};
-      for (const [k, t] of Object.entries(tensors)) {
-        if (k.startsWith('__opt__.')) optState[k.slice(8)] = t;
-        else model[k] = t;
-      }
-      this.model.loadStateDict(model, { strict: opts.strict ?? true });
-      if ((opts.withOpt ?? true) && metadata.opt_hypers) {
-        const opt = this.ensureOptimizer();
-        await opt.loadStateDict({ hypers: JSON.parse(metadata.opt_hypers) as Hypers[], state: optState });
-      }
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+    await loadCheckpoint(this, name, opts);
     return this;
   }
 
@@ -697,20 +632,6 @@ export class Learner {
   }
 }
 
-/** Reads a JSON file, naming it in the error. */
-export async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TfaiError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new TfaiError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
+export { readJson } from '../io/json.js';
 export type { Batch };
 export { NonFiniteLossError };
