@@ -98,3 +98,4 @@ export { GatherPreds } from './learner/callbacks/gather-preds.js';
 export { predictDecoded } from './learner/predict.js';
 export type { DecodedBatch } from './learner/predict.js';
 export { weightsFile } from './learner/checkpoint.js';
+export type { MetricDirection } from './learner/metrics.js';

@@ -7,26 +7,46 @@ import { Callback, CancelFitException } from '../callback.js';
 export interface TrackerOptions {
   /** A column of the epoch table: 'valid_loss' (default), 'train_loss' or a metric name. */
   monitor?: string;
-  /** 'min' for losses (default for names containing "loss" or "error"), 'max' for metrics. */
+  /**
+   * 'min' or 'max'. Default: 'min' for the losses, the monitored metric's own `direction` (MAE, RMSE, perplexity
+   * are 'min'), else 'min' for names containing "loss" or "error" and 'max' for the rest.
+   */
   mode?: 'min' | 'max';
+  /**
+   * fastai's `comp`: `comp(a, b)` is true when `a` is better than `b` (e.g. `(a, b) => a < b`); it decides over
+   * `mode` (and its direction is `comp(0, 1) ? 'min' : 'max'`).
+   */
+  comp?: (a: number, b: number) => boolean;
   minDelta?: number;
 }
 
-/** fastai's `TrackerCallback`: follows a monitored value and knows when it improved. */
+/**
+ * fastai's `TrackerCallback`: follows a monitored value and knows when it improved. The direction is explicit
+ * (`comp` or `mode`), or the monitored metric's `direction`, or (for names no metric has) fastai's guess from the name.
+ */
 export abstract class TrackerCallback extends Callback {
   override order = 60;
   readonly monitor: string;
-  readonly mode: 'min' | 'max';
+  /** The direction in use (settled at `beforeFit` from the monitored metric when neither `mode` nor `comp` is given). */
+  mode: 'min' | 'max';
+  readonly comp: ((a: number, b: number) => boolean) | undefined;
   readonly minDelta: number;
+  private readonly explicit: boolean;
   best = NaN;
   newBest = false;
   constructor(opts: TrackerOptions = {}) {
     super();
     this.monitor = opts.monitor ?? 'valid_loss';
-    this.mode = opts.mode ?? (/loss|error/.test(this.monitor) ? 'min' : 'max');
+    this.comp = opts.comp;
+    this.explicit = opts.comp !== undefined || opts.mode !== undefined;
+    this.mode = opts.comp ? (opts.comp(0, 1) ? 'min' : 'max') : (opts.mode ?? guessMode(this.monitor));
     this.minDelta = opts.minDelta ?? 0;
   }
   override beforeFit(): void {
+    if (!this.explicit) {
+      const m = /^(train|valid)_loss$/.test(this.monitor) ? undefined : this.learn.metrics.find((x) => x.name === this.monitor);
+      this.mode = m ? (m.direction ?? 'max') : guessMode(this.monitor);
+    }
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
   override afterEpoch(): void | Promise<void> {
@@ -34,9 +54,15 @@ export abstract class TrackerCallback extends Callback {
     const idx = r.metricNames.indexOf(this.monitor) - 1; // values have no epoch column
     if (idx < 0) throw new Error(`${this.name}: no column '${this.monitor}' in ${r.metricNames.join(', ')}`);
     const v = r.values[r.values.length - 1][idx];
-    this.newBest = this.mode === 'min' ? v < this.best - this.minDelta : v > this.best + this.minDelta;
+    const delta = this.mode === 'min' ? -this.minDelta : this.minDelta;
+    this.newBest = this.comp ? this.comp(v - delta, this.best) : this.mode === 'min' ? v - delta < this.best : v - delta > this.best;
     if (this.newBest) this.best = v;
   }
+}
+
+/** fastai's guess from a name: 'min' for losses and errors, 'max' for the rest. */
+function guessMode(monitor: string): 'min' | 'max' {
+  return /loss|error/.test(monitor) ? 'min' : 'max';
 }
 
 /**
