@@ -99,3 +99,5 @@ export { predictDecoded } from './learner/predict.js';
 export type { DecodedBatch } from './learner/predict.js';
 export { weightsFile } from './learner/checkpoint.js';
 export type { MetricDirection } from './learner/metrics.js';
+export { FileError } from './errors.js';
+export { CancelException } from './learner/callback.js';

@@ -2,12 +2,10 @@ import { TfaiError } from '@tfai/core';
 
 /** An architecture that cannot be cut or adapted as asked (bad `cut`, first layer not a 3-channel Conv2d…). */
 export class ArchitectureError extends TfaiError {
-  override name = 'ArchitectureError';
 }
 
 /** Pretrained weights that cannot be found, downloaded, verified or loaded; `source` names the path or URL. */
 export class PretrainedWeightsError extends TfaiError {
-  override name = 'PretrainedWeightsError';
   constructor(
     readonly source: string,
     reason: string,
