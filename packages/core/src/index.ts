@@ -67,7 +67,9 @@ export type { ProgressBarOptions, ProgressStream } from './progress/bar.js';
 export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
 export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';
 export { MixHandler, MixUp, CutMix, randBbox } from './learner/callbacks/mixup.js';
-export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback, CSVLogger, GradientClip } from './learner/callbacks/tracker.js';
+export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback } from './learner/callbacks/tracker.js';
+export { CSVLogger } from './learner/callbacks/csv-logger.js';
+export { GradientClip } from './learner/callbacks/gradient-clip.js';
 export type { TrackerOptions } from './learner/callbacks/tracker.js';
 export { crossEntropyLossFlat, bceWithLogitsLossFlat, mseLossFlat, l1LossFlat, lossFromSpec } from './learner/loss.js';
 // Deprecated PascalCase aliases (one release).

@@ -1,6 +1,3 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { Callback, CancelFitException } from '../callback.js';
 
 /** Options of the tracker callbacks. */
@@ -130,51 +127,6 @@ export class SaveModelCallback extends TrackerCallback {
   }
 }
 
-/**
- * Appends the epoch table to a CSV file (`<learn.path>/history.csv` by default).
- */
-export class CSVLogger extends Callback {
-  override order = 60;
-  constructor(
-    readonly fname = 'history.csv',
-    readonly append = false,
-  ) {
-    super();
-  }
-  get file(): string {
-    return join(this.learn.path, this.fname);
-  }
-  override async beforeFit(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    const header = this.learn.recorder.metricNames.join(',') + '\n';
-    if (this.append) await appendFile(this.file, header);
-    else await writeFile(this.file, header);
-  }
-  override async afterEpoch(): Promise<void> {
-    const r = this.learn.recorder;
-    const vals = r.values[r.values.length - 1];
-    await appendFile(this.file, [this.learn.epoch, ...vals, r.times[r.times.length - 1].toFixed(1)].join(',') + '\n');
-  }
-}
-
-/**
- * Clips the global norm of the gradients to `maxNorm` before each step (PyTorch's `clip_grad_norm_`).
- * Works on the device: no tensor data is read.
- */
-export class GradientClip extends Callback {
-  constructor(readonly maxNorm = 1) {
-    super();
-  }
-  override afterBackward(): void {
-    const grads = this.learn.grads;
-    if (!grads) return;
-    const names = Object.keys(grads);
-    const clipped = tf.tidy(() => {
-      const total = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-      const coef = tf.minimum(tf.div(this.maxNorm, tf.add(total, 1e-6)), 1);
-      return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], coef)]));
-    });
-    tf.dispose(Object.values(grads));
-    this.learn.grads = clipped;
-  }
-}
+// Moved to their own files; re-exported here for imports of this module.
+export { CSVLogger } from './csv-logger.js';
+export { GradientClip } from './gradient-clip.js';
