@@ -40,7 +40,7 @@ export const SYNC_EVENTS: readonly EventName[] = ['afterPred', 'afterLoss'];
  * @example
  * ```ts
  * class PrintLr extends Callback {
- *   afterEpoch() { console.log(this.learn.opt!.paramGroups.map((g) => g.lr)); }
+ *   override afterEpoch() { console.log(this.learn.opt!.paramGroups.map((g) => g.lr)); }
  * }
  * await learn.fit(1, 1e-3, { cbs: [new PrintLr()] });
  * ```
