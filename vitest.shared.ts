@@ -17,6 +17,7 @@ export function vitestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserCo
         '@tfai/text': pkg('text'),
         '@tfai/siamese': pkg('siamese'),
         '@tfai/datasets': pkg('datasets'),
+        '@tfai/test-utils': pkg('test-utils'),
       },
     },
     test: {
