@@ -4,8 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 
 // Every project with a test report: the packages, and the root examples/ project.
+// (A package with no tests of its own, as the private @tfai/test-utils, has neither a test script nor a project.json.)
+const hasTests = (p) =>
+  existsSync(`packages/${p}/project.json`) ||
+  (existsSync(`packages/${p}/package.json`) && !!JSON.parse(readFileSync(`packages/${p}/package.json`, 'utf8')).scripts?.test);
 const packages = readdirSync('packages')
-  .filter((p) => existsSync(`packages/${p}/package.json`) || existsSync(`packages/${p}/project.json`))
+  .filter(hasTests)
   .map((p) => `packages/${p}`);
 if (existsSync('examples/project.json')) packages.push('examples');
 for (const p of packages) rmSync(`${p}/.vitest-report.json`, { force: true });

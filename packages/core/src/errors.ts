@@ -1,11 +1,37 @@
-/** Base class of every error tfai throws on purpose, so callers can catch ours and not tfjs internals. */
+/**
+ * Base class of every error tfai throws on purpose, so callers can catch ours and not tfjs internals. `name` is the
+ * class's own name (`this.name = new.target.name`), so subclasses need not set it.
+ * @example
+ * ```ts
+ * try { await learn.load('missing'); } catch (e) { if (e instanceof TfaiError) console.error(e.name, e.message); }
+ * ```
+ */
 export class TfaiError extends Error {
-  override name = 'TfaiError';
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * A file that cannot be used, and why: the message is `<file>: <reason>`. The base of the file-reading errors
+ * (safetensors, pickles, PyTorch checkpoints, CSV files; images and texts in their packages).
+ * @example
+ * ```ts
+ * try { await readCsv('x.csv'); } catch (e) { if (e instanceof FileError) console.error(e.file); }
+ * ```
+ */
+export class FileError extends TfaiError {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+  }
 }
 
 /** A state dict that does not fit a module: lists every missing, unexpected and wrongly-shaped key. */
 export class StateDictMismatchError extends TfaiError {
-  override name = 'StateDictMismatchError';
   constructor(
     readonly missing: string[],
     readonly unexpected: string[],
@@ -26,25 +52,22 @@ export class StateDictMismatchError extends TfaiError {
  * A file that is not a valid safetensors file (truncated, bad header, unknown dtype…): names the file and,
  * where one is to blame, the tensor.
  */
-export class SafetensorsError extends TfaiError {
-  override name = 'SafetensorsError';
+export class SafetensorsError extends FileError {
   constructor(
-    readonly file: string,
+    file: string,
     readonly reason: string,
     readonly tensor?: string,
   ) {
-    super(`${file}: ${tensor === undefined ? '' : `tensor ${JSON.stringify(tensor)}: `}${reason}`);
+    super(file, `${tensor === undefined ? '' : `tensor ${JSON.stringify(tensor)}: `}${reason}`);
   }
 }
 
 /** Bad optimizer input: a hyper-parameter list of the wrong length, a state dict for other parameters… */
 export class OptimizerError extends TfaiError {
-  override name = 'OptimizerError';
 }
 
 /** A loss that is NaN or infinite: training stops with this error, naming the epoch and batch. */
 export class NonFiniteLossError extends TfaiError {
-  override name = 'NonFiniteLossError';
   constructor(
     readonly epoch: number,
     readonly batch: number,
@@ -62,20 +85,18 @@ export class NonFiniteLossError extends TfaiError {
  * try { await loadPickle('itos.pkl'); } catch (e) { if (e instanceof PickleError) console.error(e.file, e.position); }
  * ```
  */
-export class PickleError extends TfaiError {
-  override name = 'PickleError';
+export class PickleError extends FileError {
   constructor(
-    readonly file: string,
+    file: string,
     reason: string,
     readonly position?: number,
   ) {
-    super(`${file}: ${reason}${position === undefined ? '' : ` (at byte ${position})`}`);
+    super(file, `${reason}${position === undefined ? '' : ` (at byte ${position})`}`);
   }
 }
 
 /** An export (`exportLearner`'s JSON + weights) that cannot be loaded: names the file and the problem. */
 export class ExportError extends TfaiError {
-  override name = 'ExportError';
 }
 
 /** What is wrong with a CSV file (see {@link CsvError}). */
@@ -86,15 +107,14 @@ export type CsvProblem = 'unreadable' | 'empty' | 'header' | 'duplicate-header' 
  * a row whose number of fields differs from the header's, a syntax error. Names the file, and the row
  * (1-based data row: the header is not counted) or the column where one is to blame.
  */
-export class CsvError extends TfaiError {
-  override name = 'CsvError';
+export class CsvError extends FileError {
   constructor(
-    readonly file: string,
+    file: string,
     readonly problem: CsvProblem,
     readonly reason: string,
     readonly where: { row?: number; column?: string } = {},
   ) {
-    super(`${file}: ${where.row !== undefined ? `row ${where.row}: ` : ''}${where.column !== undefined ? `column ${JSON.stringify(where.column)}: ` : ''}${reason}`);
+    super(file, `${where.row !== undefined ? `row ${where.row}: ` : ''}${where.column !== undefined ? `column ${JSON.stringify(where.column)}: ` : ''}${reason}`);
   }
   get row(): number | undefined {
     return this.where.row;
@@ -113,7 +133,6 @@ export class CsvError extends TfaiError {
  * ```
  */
 export class UnsafePickleError extends PickleError {
-  override name = 'UnsafePickleError';
   constructor(
     file: string,
     readonly module: string,
@@ -132,20 +151,18 @@ export class UnsafePickleError extends PickleError {
  * try { await loadTorch('cut.pth'); } catch (e) { if (e instanceof TorchCheckpointError) console.error(e.file, e.key); }
  * ```
  */
-export class TorchCheckpointError extends TfaiError {
-  override name = 'TorchCheckpointError';
+export class TorchCheckpointError extends FileError {
   constructor(
-    readonly file: string,
+    file: string,
     reason: string,
     readonly key?: string,
   ) {
-    super(`${file}: ${reason}`);
+    super(file, reason);
   }
 }
 
 /** An architecture that cannot be built, cut or adapted as asked (bad `cut`, an unsupported `normType`, a first layer that is not a 3-channel Conv2d…). */
 export class ArchitectureError extends TfaiError {
-  override name = 'ArchitectureError';
 }
 
 /**
@@ -153,7 +170,6 @@ export class ArchitectureError extends TfaiError {
  * names the function and the key.
  */
 export class UnknownOptionError extends TfaiError {
-  override name = 'UnknownOptionError';
   constructor(
     readonly fn: string,
     readonly key: string,
@@ -168,7 +184,6 @@ export class UnknownOptionError extends TfaiError {
  * finite positive number, a negative number of epochs…): names the argument and the value.
  */
 export class InvalidArgumentError extends TfaiError {
-  override name = 'InvalidArgumentError';
   constructor(
     readonly argument: string,
     readonly value: unknown,

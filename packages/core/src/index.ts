@@ -25,7 +25,7 @@ export { Sequential, ModuleList } from './nn/layers/container.js';
 export type { TensorModule } from './nn/layers/container.js';
 export { LSTM } from './nn/layers/lstm.js';
 export type { LSTMState, LSTMOptions } from './nn/layers/lstm.js';
-export { loadSafetensors, saveSafetensors, parseSafetensors, parseSafetensorsHeader, serializeSafetensors, atomicWrite, MAX_SAFETENSORS_HEADER_BYTES } from './io/safetensors.js';
+export { loadSafetensors, saveSafetensors, parseSafetensors, parseSafetensorsHeader, serializeSafetensors, MAX_SAFETENSORS_HEADER_BYTES } from './io/safetensors.js';
 export type { SafetensorsContent, SafetensorsHeader, SafetensorsTensorInfo, SaveSafetensorsOptions } from './io/safetensors.js';
 export { loadTorch, parseTorch, loadPickle, TorchCheckpoint, TorchTensor, TorchStorage, unpickle, PickleGlobal, saveTorch, serializeTorch } from './io/torch/index.js';
 export type { TorchValue, TorchStateDict, TorchDtype, TorchData, UnpickleOptions, UnpickleResult, GlobalHandler, SaveTorchValue, SaveTorchOptions } from './io/torch/index.js';
@@ -43,7 +43,8 @@ export type { Splitter } from './optim/splitter.js';
 export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
 export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, oneCycleSchedules, oneCyclePositions } from './optim/schedule.js';
 export type { Schedule, OneCycleOptions } from './optim/schedule.js';
-export { Learner, readJson } from './learner/learner.js';
+export { Learner } from './learner/learner.js';
+export { readJson } from './io/json.js';
 export type { LearnerModel, LrSpec, BuilderSpec, LearnerOptions, FitOptions, FitOneCycleOptions, FineTuneOptions, ValidateResult, Prediction, TtaOptions } from './learner/learner.js';
 export { NonFiniteLossError } from './errors.js';
 export {
@@ -66,7 +67,9 @@ export type { ProgressBarOptions, ProgressStream } from './progress/bar.js';
 export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
 export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';
 export { MixHandler, MixUp, CutMix, randBbox } from './learner/callbacks/mixup.js';
-export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback, CSVLogger, GradientClip } from './learner/callbacks/tracker.js';
+export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback } from './learner/callbacks/tracker.js';
+export { CSVLogger } from './learner/callbacks/csv-logger.js';
+export { GradientClip } from './learner/callbacks/gradient-clip.js';
 export type { TrackerOptions } from './learner/callbacks/tracker.js';
 export { crossEntropyLossFlat, bceWithLogitsLossFlat, mseLossFlat, l1LossFlat, lossFromSpec } from './learner/loss.js';
 // Deprecated PascalCase aliases (one release).
@@ -84,9 +87,6 @@ export { svgToPng } from './plot/svg.js';
 export { linePlot, linePlotSvg, plotSvg, plotSpec, plotToFile, TAB10 } from './plot/plot.js';
 export type { Series, Marker, PlotPanel, LinePlotOptions } from './plot/plot.js';
 export type { PlotLossOptions, PlotLrFindOptions } from './plot/recorder-plots.js';
-export { globalRng } from './nn/random.js';
-export { lstmRecurrence } from './nn/layers/lstm-recurrence.js';
-export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';
 export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js';
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';
 export { tfaiHome, downloadUrl, untarData, DownloadError, ArchiveError, URLs } from './io/download.js';
@@ -111,3 +111,12 @@ export type { PixelShuffleICNROptions } from './nn/fastai/pixel-shuffle-icnr.js'
 export { SelfAttention, SpectralConv1d } from './nn/fastai/self-attention.js';
 export { UnknownOptionError } from './errors.js';
 export { LEARNER_OPTION_KEYS, learnerOptionsOf, warnOnce } from './learner/option-keys.js';
+
+// #16: one Learner loop (validate and getPreds through the callbacks).
+export { GatherPreds } from './learner/callbacks/gather-preds.js';
+export { predictDecoded } from './learner/predict.js';
+export type { DecodedBatch } from './learner/predict.js';
+export { weightsFile } from './learner/checkpoint.js';
+export type { MetricDirection } from './learner/metrics.js';
+export { FileError } from './errors.js';
+export { CancelException } from './learner/callback.js';

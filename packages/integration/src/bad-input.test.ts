@@ -35,7 +35,7 @@ import {
 import { TextDataLoaders, TextInputError } from '@tfai/text';
 import { ImageDataError, ImageDataLoaders, ImageReadError, loadImage } from '@tfai/vision';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { DATA } from '../../core/src/test-utils/fixtures.js';
+import { DATA } from '@tfai/test-utils';
 
 for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
 const dir = mkdtempSync(join(tmpdir(), 'tfai-bad-input-'));

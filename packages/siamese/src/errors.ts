@@ -2,12 +2,10 @@ import { TfaiError } from '@tfai/core';
 
 /** Bad input to a Siamese model or learner: not exactly two images, batches of different sizes… */
 export class SiameseInputError extends TfaiError {
-  override name = 'SiameseInputError';
 }
 
 /** A pairs CSV or image folder that cannot be used: names the file, the line or column, and the problem. */
 export class SiameseDataError extends TfaiError {
-  override name = 'SiameseDataError';
   constructor(
     readonly file: string,
     reason: string,

@@ -8,7 +8,7 @@ import { Sequential } from '@tfai/core';
 import type { Parameter, TensorModule } from '@tfai/core';
 import { imagenetStats, Normalize, resnet18, resnet34 } from '@tfai/vision';
 import { datasets } from '@tfai/datasets';
-import { needsReference, referenceFacts, referenceFile } from '../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFacts, referenceFile } from '@tfai/test-utils';
 import { readPairsCsv } from './data/pairs-csv.js';
 import { SiameseDataLoaders } from './data/siamese-dataloaders.js';
 import { SiameseInputError } from './errors.js';

@@ -1,7 +1,7 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, predictDecoded, ready } from '@tfai/core';
 import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
 import { addNormIfPretrained, getModelMeta, isRegisteredArch, visionArch, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
 import type { BatchTransform, NormalizableData, VisionArch } from '@tfai/vision';
@@ -86,9 +86,7 @@ export class SiameseLearner extends Learner {
     const b = await this.dls.valid.oneBatch();
     try {
       const n = Math.min(maxN, b.y.shape[0]);
-      const probsT = this.predictBatch(b.x);
-      const [probs, ys, images] = await Promise.all([probsT.data(), b.y.data(), this.dls.pairImages(b.x)]);
-      probsT.dispose();
+      const [{ probs }, ys, images] = await Promise.all([predictDecoded(this, b.x), b.y.data(), this.dls.pairImages(b.x)]);
       const tiles = images.slice(0, n).map((image, i) => {
         const pSame = probs[i * 2 + 1];
         const pred = pSame > 0.5 ? 1 : 0;

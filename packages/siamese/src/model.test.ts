@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Adam, lrsForGroups, manualSeed, numParams, slice } from '@tfai/core';
 import { createBody, createHead, resnet18, resnet34 } from '@tfai/vision';
-import { referenceFacts } from '../../core/src/test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { SiameseInputError } from './errors.js';
 import { createSiameseModel, SiameseModel } from './model.js';
 import { siameseSplitter } from './splitter.js';

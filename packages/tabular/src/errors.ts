@@ -2,7 +2,6 @@ import { TfaiError } from '@tfai/core';
 
 /** A CSV file with no header, or a header and no rows. */
 export class EmptyCsvError extends TfaiError {
-  override name = 'EmptyCsvError';
   constructor(
     readonly file: string,
     readonly reason = 'the file is empty',
@@ -13,7 +12,6 @@ export class EmptyCsvError extends TfaiError {
 
 /** A column named in the options (`catNames`, `contNames`, `yNames`, `validCol`…) that the data does not have. */
 export class MissingColumnError extends TfaiError {
-  override name = 'MissingColumnError';
   constructor(
     readonly file: string,
     readonly column: string,
@@ -25,7 +23,6 @@ export class MissingColumnError extends TfaiError {
 
 /** A value that is not a number in a column used as a number (a continuous variable, a regression target). */
 export class NonNumericValueError extends TfaiError {
-  override name = 'NonNumericValueError';
   constructor(
     readonly file: string,
     readonly column: string,
@@ -39,7 +36,6 @@ export class NonNumericValueError extends TfaiError {
 
 /** A row whose number of fields differs from the header's, or a CSV syntax error. */
 export class CsvFormatError extends TfaiError {
-  override name = 'CsvFormatError';
   constructor(
     readonly file: string,
     /** 1-based data row (the header is not counted). */
@@ -52,7 +48,6 @@ export class CsvFormatError extends TfaiError {
 
 /** A target value the model cannot be trained or validated on (missing, or a class never seen in training). */
 export class InvalidTargetError extends TfaiError {
-  override name = 'InvalidTargetError';
   constructor(
     readonly file: string,
     readonly column: string,
@@ -66,12 +61,10 @@ export class InvalidTargetError extends TfaiError {
 
 /** Options that contradict each other or the data (overlapping column lists, a split that is empty…). */
 export class TabularOptionsError extends TfaiError {
-  override name = 'TabularOptionsError';
 }
 
 /** A user or item (or any class) looked up by name that is not in the training vocab. */
 export class UnknownCategoryError extends TfaiError {
-  override name = 'UnknownCategoryError';
   constructor(
     readonly column: string,
     readonly value: string,
@@ -85,7 +78,6 @@ export class UnknownCategoryError extends TfaiError {
  * fastai's Normalize would then turn every value of the column into NaN; we refuse it, naming file, column, row.
  */
 export class NonFiniteValueError extends TfaiError {
-  override name = 'NonFiniteValueError';
   constructor(
     readonly file: string,
     readonly column: string,
@@ -99,7 +91,6 @@ export class NonFiniteValueError extends TfaiError {
 
 /** A column used for training whose values are all missing (over the training rows): nothing to learn or fill from. */
 export class AllMissingError extends TfaiError {
-  override name = 'AllMissingError';
   constructor(
     readonly file: string,
     readonly column: string,

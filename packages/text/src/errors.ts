@@ -1,17 +1,15 @@
-import { TfaiError } from '@tfai/core';
+import { FileError, TfaiError } from '@tfai/core';
 
 /** A text file or CSV that cannot be read as UTF-8 text: names the file and the byte offset of the first bad byte. */
-export class TextDecodeError extends TfaiError {
-  override name = 'TextDecodeError';
+export class TextDecodeError extends FileError {
   constructor(
-    readonly file: string,
+    file: string,
     readonly byteOffset: number,
   ) {
-    super(`${file}: not valid UTF-8 (first invalid byte sequence at byte ${byteOffset})`);
+    super(file, `not valid UTF-8 (first invalid byte sequence at byte ${byteOffset})`);
   }
 }
 
 /** Bad text input (a missing column, an empty corpus, a token id out of the vocab…), with what and where. */
 export class TextInputError extends TfaiError {
-  override name = 'TextInputError';
 }

@@ -17,7 +17,7 @@ export { inChannels, dummyEval, modelSizes, numFeaturesModel } from './models/mo
 export { loadPretrained, resolvePretrained, modelsCacheDir, pretrainedWeights, TORCHVISION_BASE_URL } from './models/pretrained.js';
 export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js';
 export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
-// Image data: decoding with sharp, items, labels and splits, ImageDataLoaders (issue 4, items 1–2).
+// Image data: decoding with sharp, items, labels and splits, ImageDataLoaders.
 export { ImageReadError, ImageDataError } from './data/errors.js';
 export { loadImage, sourceName, isImageSource, setMaxImagePixels, getMaxImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './data/image.js';
 export type { ImageSource, RGBImage } from './data/image.js';
@@ -39,25 +39,25 @@ export type { ItemTransform, ItemContext, ItemTfmSpec, ResizeMethod, PadMode, Si
 export { applyBatchTfms, decodeBatchTfms } from './augment/batch-transform.js';
 export type { BatchTransform, BatchContext, BatchTfmSpec } from './augment/batch-transform.js';
 export { Normalize } from './augment/normalize.js';
-export { AffineCoordTfm, flipMat, dihedralMat, rotateMat, zoomMat, warpMat, findCoeffs, prepareMat, toPixelTransform } from './augment/affine.js';
+export { AffineCoordTfm, flipMat, dihedralMat, rotateMat, zoomMat, warpMat, toPixelTransform } from './augment/affine.js';
 export type { AffineOptions, Mat3 } from './augment/affine.js';
 export { LightingTfm } from './augment/lighting.js';
 export type { LightingOptions } from './augment/lighting.js';
 export { augTransforms } from './augment/aug-transforms.js';
 export type { AugTransformsOptions } from './augment/aug-transforms.js';
 export { itemTfmFromJSON, batchTfmFromJSON } from './augment/from-json.js';
-// visionLearner, predict/showResults, and the builders loadLearner finds by name (issue 4, item 5).
+// visionLearner, predict/showResults, and the builders loadLearner finds by name.
 export { visionLearner, VisionLearner, learnerBuilders, VISION_ARCHS } from './learner/vision-learner.js';
 export type { VisionLearnerOptions, VisionLearnerArgs, VisionPrediction, ShowResultsOptions } from './learner/vision-learner.js';
-// Looking at results (issue 4, item 6).
+// Looking at results.
 export { ClassificationInterpretation } from './interpret/classification-interpretation.js';
 export type { PlotTopLossesOptions } from './interpret/classification-interpretation.js';
 export { confusionMatrixSvg } from './interpret/confusion-plot.js';
 export type { ConfusionPlotOptions } from './interpret/confusion-plot.js';
-// Segmentation: DynamicUnet, unetLearner, segmentation data and metrics (issue 8).
+// Segmentation: DynamicUnet, unetLearner, segmentation data and metrics.
 export { DynamicUnet, sizeChangeIndices } from './unet/dynamic-unet.js';
 export type { DynamicUnetOptions } from './unet/dynamic-unet.js';
-export { UnetBlock, Hook } from './unet/unet-block.js';
+export { UnetBlock } from './unet/unet-block.js';
 export type { UnetBlockOptions } from './unet/unet-block.js';
 export { ResizeToOrig, ToTensorBase, resizeNearestLike } from './unet/resize-to-orig.js';
 // fastai's shared layers now live in @tfai/core (issue 15); re-exported here, the same objects, for compatibility.

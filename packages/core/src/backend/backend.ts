@@ -2,6 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { TfaiError } from '../errors.js';
 import { WEBGPU_PACKAGES, gpuDevicePresent, probeWebGPU, webgpuInstalled, type WebGPUAdapterReport } from './webgpu/setup.js';
 import { withoutEmscriptenHandlers } from './uncaught.js';
 
@@ -39,8 +40,7 @@ export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = {
 };
 
 /** Thrown when a backend was asked for (by name or by `TFAI_BACKEND`) but cannot be loaded. */
-export class BackendUnavailableError extends Error {
-  override readonly name = 'BackendUnavailableError';
+export class BackendUnavailableError extends TfaiError {
   constructor(
     readonly backend: string,
     reason: string,

@@ -59,7 +59,6 @@ export interface DownloadOptions {
  * ```
  */
 export class DownloadError extends TfaiError {
-  override name = 'DownloadError';
   constructor(
     readonly url: string,
     readonly cacheFile: string,
@@ -85,7 +84,6 @@ export class DownloadError extends TfaiError {
  * ```
  */
 export class ArchiveError extends DownloadError {
-  override name = 'ArchiveError';
   constructor(
     url: string,
     cacheFile: string,

@@ -40,7 +40,7 @@ export const SYNC_EVENTS: readonly EventName[] = ['afterPred', 'afterLoss'];
  * @example
  * ```ts
  * class PrintLr extends Callback {
- *   afterEpoch() { console.log(this.learn.opt!.paramGroups.map((g) => g.lr)); }
+ *   override afterEpoch() { console.log(this.learn.opt!.paramGroups.map((g) => g.lr)); }
  * }
  * await learn.fit(1, 1e-3, { cbs: [new PrintLr()] });
  * ```
@@ -52,6 +52,11 @@ export abstract class Callback {
   runValid = true;
   /** Set to false to skip this callback during training. */
   runTrain = true;
+  /**
+   * Set to false to skip this callback altogether in prediction ({@link Learner.getPreds}); its batch events there
+   * also need `runValid` (prediction is a validation pass without the loss).
+   */
+  runPredict = true;
   private _learn: Learner | undefined;
   get learn(): Learner {
     if (!this._learn) throw new Error(`${this.name} is not attached to a Learner`);
@@ -87,31 +92,32 @@ export abstract class Callback {
   afterFit?(): void | Promise<void>;
 }
 
+/** Base of the control-flow exceptions below (not errors: the loop catches them); `name` is the class's name. */
+export class CancelException extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
 /** Skip the rest of this batch (fires `afterCancelBatch`, then `afterBatch`). */
-export class CancelBatchException extends Error {
-  override name = 'CancelBatchException';
+export class CancelBatchException extends CancelException {
 }
 /** Skip the optimizer step of this batch. */
-export class CancelStepException extends Error {
-  override name = 'CancelStepException';
+export class CancelStepException extends CancelException {
 }
 /** Skip the backward pass (and step) of this batch. */
-export class CancelBackwardException extends Error {
-  override name = 'CancelBackwardException';
+export class CancelBackwardException extends CancelException {
 }
 /** Stop the training phase of this epoch. */
-export class CancelTrainException extends Error {
-  override name = 'CancelTrainException';
+export class CancelTrainException extends CancelException {
 }
 /** Skip the validation of this epoch. */
-export class CancelValidException extends Error {
-  override name = 'CancelValidException';
+export class CancelValidException extends CancelException {
 }
 /** Stop this epoch. */
-export class CancelEpochException extends Error {
-  override name = 'CancelEpochException';
+export class CancelEpochException extends CancelException {
 }
 /** Stop training altogether (early stopping, lr_find). */
-export class CancelFitException extends Error {
-  override name = 'CancelFitException';
+export class CancelFitException extends CancelException {
 }

@@ -6,7 +6,8 @@ import { ExportError, StateDictMismatchError, TfaiError } from '../errors.js';
 import { atomicWrite, parseSafetensors, parseSafetensorsHeader, safetensorsDataSha256, serializeSafetensors, type SafetensorsHeader } from '../io/safetensors.js';
 import { withBuildGuard } from '../nn/build-guard.js';
 import { serializeTorch } from '../io/torch/save.js';
-import { type BuilderSpec, type Learner, readJson } from './learner.js';
+import { readJson } from '../io/json.js';
+import type { BuilderSpec, Learner } from './learner.js';
 import { lossFromSpec, type LossSpec } from './loss.js';
 import { METRICS, type Metric } from './metrics.js';
 

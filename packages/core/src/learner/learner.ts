@@ -1,10 +1,7 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { getBackend, ready } from '../backend/backend.js';
 import type { Batch, DataLoader, DataLoaders } from '../data/dataloader.js';
-import { checkInteger, checkLearningRates, InvalidArgumentError, NonFiniteLossError, TfaiError } from '../errors.js';
-import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+import { checkInteger, checkLearningRates, InvalidArgumentError, NonFiniteLossError } from '../errors.js';
 import type { AnyModule, Module } from '../nn/module.js';
 import { LrSlice, lrsForGroups, slice } from '../optim/lr.js';
 import { adam, type Hypers, type OptFactory, type Optimizer } from '../optim/optimizer.js';
@@ -26,8 +23,11 @@ import { ParamScheduler } from './callbacks/param-scheduler.js';
 import { ProgressCallback, type ProgressOptions } from './callbacks/progress.js';
 import { ProgressBar } from '../progress/bar.js';
 import { Recorder } from './callbacks/recorder.js';
+import { GatherPreds } from './callbacks/gather-preds.js';
 import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.js';
 import { crossEntropyLossFlat, type Loss } from './loss.js';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { predictItem, tta } from './predict.js';
 import type { Metric } from './metrics.js';
 
 /** Events of the batch loop, the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
@@ -149,6 +149,7 @@ export class Learner {
   opt: Optimizer | undefined;
   readonly recorder: Recorder;
   private cbs: Callback[] = [];
+  private passLock: Promise<void> = Promise.resolve();
 
   // Training state, as fastai's attributes (read by callbacks).
   epoch = 0;
@@ -158,6 +159,8 @@ export class Learner {
   trainIter = 0;
   pctTrain = 0;
   training = false;
+  /** True during {@link getPreds}: a validation pass without the loss, for the callbacks with `runPredict`. */
+  predicting = false;
   /** The current batch. */
   x: tf.Tensor[] = [];
   y: tf.Tensor | undefined;
@@ -254,10 +257,21 @@ export class Learner {
     this.freezeTo(0);
   }
 
+  /**
+   * Whether `cb` takes part in `name` now, as fastai's `Callback.__call__`: the batch events only for callbacks that
+   * run in the current phase (`runTrain` / `runValid`); in prediction ({@link getPreds}) only callbacks with
+   * `runPredict`, and of those the batch events only for the ones that also run in validation.
+   */
+  private runs(cb: Callback, name: EventName): boolean {
+    if (this.predicting && !cb.runPredict) return false;
+    if (!INNER_LOOP.has(name)) return true;
+    return this.training ? cb.runTrain : cb.runValid;
+  }
+
   /** Runs `event` on every callback in order. */
   async event(name: EventName): Promise<void> {
     for (const cb of this.callbacks) {
-      if (INNER_LOOP.has(name) && (this.training ? !cb.runTrain : !cb.runValid)) continue;
+      if (!this.runs(cb, name)) continue;
       const fn = cb[name];
       if (fn) await fn.call(cb);
     }
@@ -265,7 +279,7 @@ export class Learner {
 
   private syncEvent(name: 'afterPred' | 'afterLoss'): void {
     for (const cb of this.callbacks) {
-      if (this.training ? !cb.runTrain : !cb.runValid) continue;
+      if (!this.runs(cb, name)) continue;
       const fn = cb[name];
       if (fn) fn.call(cb);
     }
@@ -421,11 +435,15 @@ export class Learner {
     this.grads = undefined;
   }
 
-  /** Forward (and loss), running the synchronous afterPred/afterLoss events; returns the loss. */
-  private forward(): tf.Scalar {
+  /** Forward (and loss, except in prediction), running the synchronous afterPred/afterLoss events; returns the loss. */
+  private forward(): tf.Scalar | undefined {
     const pred = this.model.call(...this.x);
     this.pred = pred;
     this.syncEvent('afterPred');
+    if (this.predicting) {
+      tf.keep(this.pred);
+      return undefined;
+    }
     this.loss = this.lossFunc(this.pred, this.y!);
     this.syncEvent('afterLoss');
     tf.keep(this.pred);
@@ -441,7 +459,7 @@ export class Learner {
     const vars = this.opt!.trainableVariables();
     await this.withEvents(
       async () => {
-        const { value, grads } = tf.variableGrads(() => this.forward(), vars);
+        const { value, grads } = tf.variableGrads(() => this.forward()!, vars);
         this.loss = value;
         this.grads = grads;
       },
@@ -481,51 +499,60 @@ export class Learner {
    */
   async validate(dl: DataLoader<unknown> = this.dls.valid): Promise<ValidateResult> {
     await ready();
-    const wasTraining = this.model.training;
-    const saved = this.cbs;
-    // Only the Recorder (and the progress bar): no schedulers or trackers outside a fit.
-    this.cbs = this.cbs.filter((c) => c === this.recorder || c instanceof ProgressCallback);
-    try {
-      await this.doValidate(dl);
-    } finally {
-      this.cbs = saved;
-      this.clearBatch();
-      this.model.train(wasTraining);
-    }
+    await this.evalPass(dl, false);
     return { validLoss: this.recorder.lastValidLoss, metrics: { ...this.recorder.lastMetrics } };
   }
 
   /**
-   * Predictions (after the loss's activation, e.g. softmax) and targets over a loader.
-   * The caller disposes both tensors.
+   * Predictions (after the loss's activation, e.g. softmax) and targets over a loader, gathered by a
+   * {@link GatherPreds} callback in a validation pass (fastai's `get_preds`): the learner's callbacks with
+   * `runPredict` see `beforeValidate`, the batches and `afterValidate`; the loss is not computed. The caller
+   * disposes both tensors.
+   * @example
+   * ```ts
+   * const { preds, targets } = await learn.getPreds();
+   * preds.dispose();
+   * targets.dispose();
+   * ```
    */
   async getPreds(dl: DataLoader<unknown> = this.dls.valid, opts: { act?: boolean } = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
     await ready();
-    const act = opts.act ?? true;
-    const wasTraining = this.model.training;
-    this.model.eval();
-    const preds: tf.Tensor[] = [];
-    const targs: tf.Tensor[] = [];
-    const bar = this.progressBar(dl.length, 'predict', { unit: 'items' });
-    let items = 0;
+    const gather = new GatherPreds({ act: opts.act ?? true });
     try {
-      for await (const b of dl) {
-        items += b.y.shape[0] ?? 0;
-        preds.push(
-          tf.tidy(() => {
-            const p = this.model.call(...b.x);
-            return act ? this.lossFunc.activation(p) : p;
-          }),
-        );
-        targs.push(b.y);
-        tf.dispose(b.x);
-        bar.tick(1, { items });
-      }
-      bar.done();
-      const out = { preds: tf.concat(preds), targets: tf.concat(targs) };
-      return out;
+      await this.evalPass(dl, true, [gather]);
+      return gather.result();
     } finally {
-      tf.dispose([...preds, ...targs]);
+      gather.dispose();
+    }
+  }
+
+  /**
+   * One validation pass over `dl` through the learner's callbacks (plus `extra`), restoring the phase after. Passes
+   * share the learner's batch state, so concurrent `validate`/`getPreds` calls wait for each other.
+   */
+  private async evalPass(dl: DataLoader<unknown>, predicting: boolean, extra: Callback[] = []): Promise<void> {
+    const prev = this.passLock;
+    let release!: () => void;
+    this.passLock = new Promise<void>((r) => (release = r));
+    await prev;
+    try {
+      await this.evalPassNow(dl, predicting, extra);
+    } finally {
+      release();
+    }
+  }
+
+  private async evalPassNow(dl: DataLoader<unknown>, predicting: boolean, extra: Callback[]): Promise<void> {
+    const wasTraining = this.model.training;
+    const saved = { training: this.training, predicting: this.predicting, dl: this.dl, nIter: this.nIter, iter: this.iter };
+    extra.forEach((cb) => this.addCb(cb));
+    this.predicting = predicting;
+    try {
+      await this.doValidate(dl);
+    } finally {
+      extra.forEach((cb) => this.removeCb(cb));
+      this.clearBatch();
+      Object.assign(this, saved);
       this.model.train(wasTraining);
     }
   }
@@ -541,33 +568,8 @@ export class Learner {
    * const { preds, targets } = await learn.tta(); // n = 4, beta = 0.25
    * ```
    */
-  async tta(opts: TtaOptions = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
-    const dl = opts.dl ?? this.dls.valid;
-    const n = opts.n ?? 4;
-    const beta = opts.beta ?? 0.25;
-    if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`tta: n must be a positive integer, got ${n}`);
-    const aug = dl.withTrainAugmentation();
-    if (!aug) throw new TfaiError(`tta: the loader (${dl.constructor.name}) has no training augmentation to apply (withTrainAugmentation)`);
-    const passes: tf.Tensor[] = [];
-    let augPreds: tf.Tensor | undefined;
-    try {
-      for (let i = 0; i < n; i++) {
-        const { preds, targets } = await this.getPreds(aug);
-        targets.dispose();
-        passes.push(preds);
-      }
-      const stacked = passes.splice(0);
-      augPreds = tf.tidy(() => (opts.useMax ? tf.max(tf.stack(stacked), 0) : tf.mean(tf.stack(stacked), 0)));
-      tf.dispose(stacked);
-      const { preds, targets } = await this.getPreds(dl);
-      const a = augPreds;
-      const out = tf.tidy(() => (opts.useMax ? tf.maximum(preds, a) : tf.add(a, tf.mul(beta, tf.sub(preds, a)))));
-      preds.dispose();
-      return { preds: out, targets };
-    } finally {
-      tf.dispose(passes);
-      augPreds?.dispose();
-    }
+  tta(opts: TtaOptions = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
+    return tta(this, opts);
   }
 
   /** Model outputs (activated) for a batch of inputs already encoded as tensors. */
@@ -588,21 +590,8 @@ export class Learner {
    * const { label, probs } = await learn.predict('cat.png');
    * ```
    */
-  async predict(item: unknown): Promise<Prediction> {
-    await ready();
-    const x = await this.dls.encodeItems([item]);
-    const probsT = this.predictBatch(x);
-    tf.dispose(x);
-    const decodedT = tf.tidy(() => this.lossFunc.decodes(probsT));
-    const [probs, decoded] = await Promise.all([probsT.data(), decodedT.data()]);
-    tf.dispose([probsT, decodedT]);
-    const dec = decoded.length === 1 ? Number(decoded[0]) : Array.from(decoded, Number);
-    const label = typeof dec === 'number' && this.dls.vocab && Number.isInteger(dec) ? this.dls.vocab[dec] : undefined;
-    return { decoded: dec, label, probs: Array.from(probs) };
-  }
-
-  private weightsFile(name: string): string {
-    return join(this.path, this.modelDir, `${name}.safetensors`);
+  predict(item: unknown): Promise<Prediction> {
+    return predictItem(this, item);
   }
 
   /**
@@ -613,45 +602,19 @@ export class Learner {
    * await learn.load('stage-1');
    * ```
    */
-  async save(name: string, opts: { withOpt?: boolean } = {}): Promise<string> {
-    const file = this.weightsFile(name);
-    await mkdir(join(this.path, this.modelDir), { recursive: true });
-    const sd = this.model.stateDict();
-    const tensors: Record<string, tf.Tensor> = { ...sd };
-    const metadata: Record<string, string> = { format: 'tfai-weights' };
-    let optState: { hypers: Hypers[]; state: Record<string, tf.Tensor> } | undefined;
-    if ((opts.withOpt ?? true) && this.opt) {
-      optState = this.opt.stateDict();
-      for (const [k, t] of Object.entries(optState.state)) tensors[`__opt__.${k}`] = t;
-      metadata.opt_hypers = JSON.stringify(optState.hypers);
-    }
-    try {
-      await saveSafetensors(file, tensors, { metadata, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
-    } finally {
-      tf.dispose(Object.values(sd));
-      if (optState) tf.dispose(Object.values(optState.state));
-    }
-    return file;
+  save(name: string, opts: { withOpt?: boolean } = {}): Promise<string> {
+    return saveCheckpoint(this, name, opts);
   }
 
-  /** Loads weights (and optimizer state, if saved and `withOpt`) written by {@link save}. */
+  /**
+   * Loads weights (and optimizer state, if saved and `withOpt`) written by {@link save}.
+   * @example
+   * ```ts
+   * await learn.load('stage-1', { withOpt: false });
+   * ```
+   */
   async load(name: string, opts: { withOpt?: boolean; strict?: boolean } = {}): Promise<this> {
-    const { tensors, metadata } = await loadSafetensors(this.weightsFile(name));
-    try {
-      const model: Record<string, tf.Tensor> = {};
-      const optState: Record<string, tf.Tensor> = {};
-      for (const [k, t] of Object.entries(tensors)) {
-        if (k.startsWith('__opt__.')) optState[k.slice(8)] = t;
-        else model[k] = t;
-      }
-      this.model.loadStateDict(model, { strict: opts.strict ?? true });
-      if ((opts.withOpt ?? true) && metadata.opt_hypers) {
-        const opt = this.ensureOptimizer();
-        await opt.loadStateDict({ hypers: JSON.parse(metadata.opt_hypers) as Hypers[], state: optState });
-      }
-    } finally {
-      tf.dispose(Object.values(tensors));
-    }
+    await loadCheckpoint(this, name, opts);
     return this;
   }
 
@@ -669,20 +632,6 @@ export class Learner {
   }
 }
 
-/** Reads a JSON file, naming it in the error. */
-export async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new TfaiError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new TfaiError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
+export { readJson } from '../io/json.js';
 export type { Batch };
 export { NonFiniteLossError };

@@ -1,11 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 
+/** Which way a metric is better. */
+export type MetricDirection = 'min' | 'max';
+
 /**
  * A metric accumulated over a whole validation set. `accumulate` keeps its running state on the device
  * (no reads per batch); `value` reads it once.
  */
 export interface Metric {
   readonly name: string;
+  /**
+   * Which way is better, as Keras's metrics declare it: 'min' for errors and losses (MAE, RMSE, perplexity), 'max'
+   * for scores (accuracy, F1). Trackers (`EarlyStoppingCallback`, `SaveModelCallback`) read it; a metric
+   * without one counts as 'max'.
+   */
+  readonly direction?: MetricDirection;
   reset(): void;
   accumulate(pred: tf.Tensor, target: tf.Tensor): void;
   value(): Promise<number>;
@@ -20,6 +29,7 @@ export class AvgMetric implements Metric {
   constructor(
     readonly name: string,
     private readonly fn: (pred: tf.Tensor, target: tf.Tensor) => tf.Scalar,
+    readonly direction: MetricDirection = 'max',
   ) {}
   reset(): void {
     this.total?.dispose();
@@ -53,6 +63,7 @@ export class AccumMetric implements Metric {
     readonly name: string,
     private readonly fn: (pred: Float32Array | Int32Array | Uint8Array, target: Float32Array | Int32Array | Uint8Array, predShape: number[]) => number,
     private readonly prep: (pred: tf.Tensor) => tf.Tensor = (p) => p,
+    readonly direction: MetricDirection = 'max',
   ) {}
   reset(): void {
     tf.dispose([...this.preds, ...this.targs]);
@@ -94,7 +105,7 @@ export function accuracy(): Metric {
 
 /** `1 - accuracy`. */
 export function errorRate(): Metric {
-  return new AvgMetric('error_rate', (p, t) => tf.sub(1, tf.mean(argmaxEq(p, t).toFloat())) as tf.Scalar);
+  return new AvgMetric('error_rate', (p, t) => tf.sub(1, tf.mean(argmaxEq(p, t).toFloat())) as tf.Scalar, 'min');
 }
 
 /** Whether the target is among the `k` highest predictions. */
@@ -111,17 +122,17 @@ export function rmse(): Metric {
     let s = 0;
     for (let i = 0; i < p.length; i++) s += (p[i] - t[i]) ** 2;
     return Math.sqrt(s / p.length);
-  });
+  }, undefined, 'min');
 }
 
 /** Mean absolute error. */
 export function mae(): Metric {
-  return new AvgMetric('mae', (p, t) => tf.mean(tf.abs(tf.sub(p.reshape([-1]), t.reshape([-1]).toFloat()))) as tf.Scalar);
+  return new AvgMetric('mae', (p, t) => tf.mean(tf.abs(tf.sub(p.reshape([-1]), t.reshape([-1]).toFloat()))) as tf.Scalar, 'min');
 }
 
 /** Mean squared error. */
 export function mse(): Metric {
-  return new AvgMetric('mse', (p, t) => tf.mean(tf.squaredDifference(p.reshape([-1]), t.reshape([-1]).toFloat())) as tf.Scalar);
+  return new AvgMetric('mse', (p, t) => tf.mean(tf.squaredDifference(p.reshape([-1]), t.reshape([-1]).toFloat())) as tf.Scalar, 'min');
 }
 
 /** Coefficient of determination over the whole set (sklearn's `r2_score`). */
@@ -217,6 +228,7 @@ export function perplexity(): Metric {
   });
   return {
     name: 'perplexity',
+    direction: 'min',
     reset: () => m.reset(),
     accumulate: (p, t) => m.accumulate(p, t),
     value: async () => Math.exp(await m.value()),

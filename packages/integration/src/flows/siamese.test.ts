@@ -10,7 +10,7 @@ import { SiameseDataLoaders, SiameseLearner, siameseLearner, learnerBuilders } f
 import { resnet18 } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
-import { needsReference, referenceFile } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFile } from '@tfai/test-utils';
 
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here
 // the sources' builders are registered so that nothing is read from dist/.

@@ -7,7 +7,7 @@ import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilde
 import { ImageDataLoaders, resnet18, VisionLearner, visionLearner, learnerBuilders } from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
-import { needsReference, referenceFile } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFile } from '@tfai/test-utils';
 
 const FM = join(datasets.path('fashion_mnist'));
 // loadLearner finds a builder by package name (the pack-install test checks that on the built packages); here

@@ -1,7 +1,7 @@
 // fastai 2.7's `tabular_learner` and `TabularLearner`: a TabularModel sized from the data, the loss from the target
 // block, `predict` on a plain object of raw values, `showResults` as a printed table, and export.
 import * as tf from '@tensorflow/tfjs';
-import { bceWithLogitsLossFlat, crossEntropyLossFlat, Learner, mseLossFlat, ready } from '@tfai/core';
+import { bceWithLogitsLossFlat, crossEntropyLossFlat, Learner, mseLossFlat, predictDecoded, ready } from '@tfai/core';
 import type { DataLoader, LearnerModel, LearnerOptions, Loss, Prediction } from '@tfai/core';
 import type { CollabDataLoaders } from '../collab/collab-dataloaders.js';
 import type { RawValue } from '../data/dataframe.js';
@@ -105,16 +105,11 @@ export class TabularLearner<M extends LearnerModel = LearnerModel> extends Learn
     const n = rows.length;
     if (n === 0) return [];
     const x = await this.dls.encodeItems([...rows]);
-    let probsT: tf.Tensor | undefined;
-    let decT: tf.Tensor | undefined;
     try {
-      probsT = this.predictBatch(x);
-      const p = probsT;
-      decT = tf.tidy(() => this.lossFunc.decodes(p));
-      const [probs, dec, xCat, xCont] = await Promise.all([probsT.data(), decT.data(), x[0].data(), x[1] ? x[1].data() : Promise.resolve(new Float32Array(0))]);
-      return this.decodePredictions(Array.from(probs), Array.from(dec, Number), decodeInputs(this.dls.tabular, xCat, xCont, n), n);
+      const [{ probs, decoded }, xCat, xCont] = await Promise.all([predictDecoded(this, x), x[0].data(), x[1] ? x[1].data() : Promise.resolve(new Float32Array(0))]);
+      return this.decodePredictions(probs, decoded, decodeInputs(this.dls.tabular, xCat, xCont, n), n);
     } finally {
-      tf.dispose([...x, ...(probsT ? [probsT] : []), ...(decT ? [decT] : [])]);
+      tf.dispose(x);
     }
   }
 
@@ -155,25 +150,20 @@ export class TabularLearner<M extends LearnerModel = LearnerModel> extends Learn
     const bs = b.y.shape[0] ?? 0;
     const n = Math.min(opts.maxN ?? 10, bs);
     const x = b.x.map((t) => tf.tidy(() => tf.slice(t, 0, n)));
-    let probsT: tf.Tensor | undefined;
-    let decT: tf.Tensor | undefined;
     try {
-      probsT = this.predictBatch(x);
-      const p = probsT;
-      decT = tf.tidy(() => this.lossFunc.decodes(p));
       const yT = tf.tidy(() => tf.slice(b.y, 0, n));
-      const [probs, dec, xCat, xCont, y] = await Promise.all([probsT.data(), decT.data(), x[0].data(), x[1] ? x[1].data() : Promise.resolve(new Float32Array(0)), yT.data()]);
+      const [{ probs, decoded }, xCat, xCont, y] = await Promise.all([predictDecoded(this, x), x[0].data(), x[1] ? x[1].data() : Promise.resolve(new Float32Array(0)), yT.data()]);
       yT.dispose();
       const inputs = decodeInputs(this.dls.tabular, xCat, xCont, n);
       const actual = decodeTargets(this.dls.tabular, y, n);
-      const preds = this.decodePredictions(Array.from(probs), Array.from(dec, Number), inputs, n);
+      const preds = this.decodePredictions(probs, decoded, inputs, n);
       const yNames = this.dls.tabular.yNames;
       const rows = inputs.map((r, i) => ({ ...r, ...actual[i], ...Object.fromEntries(yNames.map((yn) => [`${yn}_pred`, preds[i].row[yn]])) }));
       const cols = [...this.dls.tabular.catNames, ...this.dls.tabular.contNames, ...yNames, ...yNames.map((yn) => `${yn}_pred`)];
       for (const line of formatTable(rows, cols)) this.logger(line);
       return rows;
     } finally {
-      tf.dispose([...b.x, b.y, ...x, ...(probsT ? [probsT] : []), ...(decT ? [decT] : [])]);
+      tf.dispose([...b.x, b.y, ...x]);
     }
   }
 }

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { DATA as DATASETS_DIR, FIXTURES as CORE_FIXTURES } from '../../../core/src/test-utils/fixtures.js';
+import { DATA as DATASETS_DIR, FIXTURES as CORE_FIXTURES } from '@tfai/test-utils';
 
 /** @tfai/datasets' folder with a trailing slash, for code written as `${DATA}titanic/…`; prefer `datasets.path(name)`. */
 export const DATA = DATASETS_DIR;

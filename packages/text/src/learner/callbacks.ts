@@ -10,7 +10,7 @@ interface Resettable {
 }
 
 /**
- * fastai's `ModelResetter`: clears the model's hidden state before training, before validation and after the fit,
+ * fastai's `ModelResetter`: clears the model's hidden state before training, before and after validation (and `getPreds`) and after the fit,
  * so a language model never carries the state of one phase into the other. Text learners add it themselves.
  * @example
  * ```ts
@@ -26,6 +26,10 @@ export class ModelResetter extends Callback {
     this.reset();
   }
   override beforeValidate(): void {
+    this.reset();
+  }
+  /** Also after validation (and prediction), so `validate()`/`getPreds()` leave no hidden state behind. */
+  override afterValidate(): void {
     this.reset();
   }
   override afterFit(): void {

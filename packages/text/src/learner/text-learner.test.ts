@@ -136,4 +136,30 @@ describe('text learners (tiny AWD-LSTM)', () => {
     expect((await lm2.predict('really', opts)).text).toBe((await lm.predict('really', opts)).text);
     for (const l of [clas, again, lm, lm2]) l.dispose();
   }, 60000);
+  it('ModelResetter clears the hidden state around validate() and getPreds(), with no override in TextLearner', async () => {
+    expect(Object.prototype.hasOwnProperty.call(TextLearner.prototype, 'validate')).toBe(false);
+    expect(Object.prototype.hasOwnProperty.call(TextLearner.prototype, 'getPreds')).toBe(false);
+    manualSeed(2);
+    const root = join(dir, 'folder3');
+    writeFolder(root);
+    const dls = await TextDataLoaders.fromFolder(root, { bs: 4, seqLen: 8, minFreq: 1, cacheDir: false, progress: false });
+    const lm = textClassifierLearner(dls, AWDLSTM, { config: tiny, metrics: [accuracy()], ...quiet });
+    const events: string[] = [];
+    const reset = lm.model.reset.bind(lm.model);
+    lm.model.reset = () => {
+      events.push(lm.predicting ? 'reset(predict)' : 'reset');
+      reset();
+    };
+    const first = await lm.validate();
+    const second = await lm.validate();
+    // Reset before and after each pass: the second validation starts from the same (cleared) state as the first.
+    expect(events).toEqual(['reset', 'reset', 'reset', 'reset']);
+    expect(second.validLoss).toBeCloseTo(first.validLoss, 6);
+    events.length = 0;
+    const { preds, targets } = await lm.getPreds();
+    expect(preds.shape).toEqual([2, 2]);
+    tf.dispose([preds, targets]);
+    expect(events).toEqual(['reset(predict)', 'reset(predict)']);
+    lm.dispose();
+  });
 });

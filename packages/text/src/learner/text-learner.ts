@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { CrossEntropyLossFlat, Learner, Rng, accuracy, perplexity, ready } from '@tfai/core';
-import type { DataLoader, LearnerOptions, Prediction, ValidateResult } from '@tfai/core';
+import { CrossEntropyLossFlat, Learner, Rng, accuracy, perplexity, ready, weightsFile } from '@tfai/core';
+import type { LearnerOptions, Prediction } from '@tfai/core';
 import type { TextDataLoaders } from '../data/text-dataloaders.js';
 import { TextInputError } from '../errors.js';
 import { AWDLSTM } from '../models/awd-lstm.js';
@@ -60,10 +60,6 @@ export class TextLearner extends Learner {
     super(dls, model, { moms: [0.8, 0.7, 0.8], ...rest, cbs: [...rnnCbs(alpha, beta), ...cbs] });
   }
 
-  private encoderFile(name: string): string {
-    return join(this.path, this.modelDir, `${name}.safetensors`);
-  }
-
   /**
    * fastai's `save_encoder`: the AWD-LSTM's state dict (`model[0]`, or `model[0].module` in a classifier) to
    * `<path>/<modelDir>/<name>.safetensors`, atomically, with the vocab in its metadata. Returns the file.
@@ -74,7 +70,7 @@ export class TextLearner extends Learner {
    */
   async saveEncoder(name: string): Promise<string> {
     await mkdir(join(this.path, this.modelDir), { recursive: true });
-    const file = this.encoderFile(name);
+    const file = weightsFile(this, name);
     await saveEncoderWeights(encoderOf(this.model), this.dls.textVocab, file);
     return file;
   }
@@ -89,29 +85,9 @@ export class TextLearner extends Learner {
    * ```
    */
   async loadEncoder(name: string): Promise<this> {
-    await loadEncoderWeights(encoderOf(this.model), this.dls.textVocab, this.encoderFile(name));
+    await loadEncoderWeights(encoderOf(this.model), this.dls.textVocab, weightsFile(this, name));
     this.freeze();
     return this;
-  }
-
-  /** {@link Learner.validate} from a cleared hidden state. */
-  override async validate(dl?: DataLoader<unknown>): Promise<ValidateResult> {
-    this.model.reset();
-    try {
-      return await super.validate(dl);
-    } finally {
-      this.model.reset();
-    }
-  }
-
-  /** {@link Learner.getPreds} from a cleared hidden state. */
-  override async getPreds(dl?: DataLoader<unknown>, opts: { act?: boolean } = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
-    this.model.reset();
-    try {
-      return await super.getPreds(dl, opts);
-    } finally {
-      this.model.reset();
-    }
   }
 
   /**

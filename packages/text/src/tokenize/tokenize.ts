@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { atomicWrite } from '@tfai/core';
+import { atomicWrite } from '@tfai/core/internal';
 import { progressReporter, type ProgressOption } from '../progress.js';
 import { applyRules, defaultPostRules, defaultRules, type TextRule } from './rules.js';
 import type { BatchTokenizer } from './subword.js';

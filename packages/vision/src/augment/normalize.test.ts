@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { referenceFacts } from '../../../core/src/test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { imagenetStats } from '../models/model-meta.js';
 import { Normalize } from './normalize.js';
 

@@ -1,4 +1,4 @@
-import { TfaiError } from '@tfai/core';
+import { FileError, TfaiError } from '@tfai/core';
 
 /**
  * An image that cannot be read: the file is missing, is not an image, or is corrupt or truncated. `file` names
@@ -8,13 +8,12 @@ import { TfaiError } from '@tfai/core';
  * try { await loadImage('cat.png'); } catch (e) { if (e instanceof ImageReadError) console.log(e.file); }
  * ```
  */
-export class ImageReadError extends TfaiError {
-  override name = 'ImageReadError';
+export class ImageReadError extends FileError {
   constructor(
-    readonly file: string,
+    file: string,
     readonly reason: string,
   ) {
-    super(`${file}: ${reason}`);
+    super(file, reason);
   }
 }
 
@@ -27,5 +26,4 @@ export class ImageReadError extends TfaiError {
  * ```
  */
 export class ImageDataError extends TfaiError {
-  override name = 'ImageDataError';
 }

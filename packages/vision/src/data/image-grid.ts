@@ -3,7 +3,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { atomicWrite } from '@tfai/core';
+import { atomicWrite } from '@tfai/core/internal';
 import sharp from 'sharp';
 import type { OverlayOptions } from 'sharp';
 import type { RGBImage } from './image.js';

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { accuracy, manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { DATA } from '../../../core/src/test-utils/fixtures.js';
+import { DATA } from '@tfai/test-utils';
 import { augTransforms } from '../augment/aug-transforms.js';
 import { ImageDataLoaders } from '../data/image-data-loaders.js';
 import { resnet18 } from '../models/resnet.js';

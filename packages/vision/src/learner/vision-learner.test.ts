@@ -6,7 +6,7 @@ import { Callback, CancelFitException, Linear, accuracy, exportLearner, loadLear
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
-import { needsReference, referenceFacts, referenceFile } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFacts, referenceFile } from '@tfai/test-utils';
 import { Normalize } from '../augment/normalize.js';
 import { Resize } from '../augment/resize.js';
 import { ImageDataLoaders } from '../data/image-data-loaders.js';

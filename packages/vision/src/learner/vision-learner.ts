@@ -1,7 +1,7 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, predictDecoded, ready } from '@tfai/core';
 import type { LearnerBuilder, LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
 import type { ImageSource } from '../data/image.js';
@@ -126,10 +126,7 @@ export class VisionLearner extends Learner {
     try {
       const maxN = Math.min(opts.maxN ?? 9, b.y.shape[0] ?? 0);
       const x = tf.tidy(() => tf.slice(b.x[0], 0, maxN));
-      const probs = this.predictBatch([x]);
-      const dec = tf.tidy(() => this.lossFunc.decodes(probs));
-      const [preds, ys] = await Promise.all([dec.data(), b.y.data()]);
-      tf.dispose([probs, dec]);
+      const [{ decoded: preds }, ys] = await Promise.all([predictDecoded(this, [x]), b.y.data()]);
       const images = await this.dls.decodeBatch(x);
       x.dispose();
       const name = (i: number) => this.dls.vocab[i] ?? String(i);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AdaptiveAvgPool2d, Conv2d, Linear, ReLU, Sequential, numParams } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { referenceFacts } from '../../../core/src/test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { createBody, cutModel, hasPoolType } from './create-body.js';
 import { ArchitectureError } from './errors.js';
 import { inChannels, modelSizes, numFeaturesModel } from './model-sizes.js';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Linear, numParams } from '@tfai/core';
 import type { AnyModule, BatchNorm1d, LayerInfo, Sequential } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { nchwToNhwc, readFixture, referenceFacts, relError, toStateDict, toTensor, type FixtureTensor } from '../../../core/src/test-utils/fixtures.js';
+import { nchwToNhwc, readFixture, referenceFacts, relError, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
 import { createHead, type CreateHeadOptions } from './create-head.js';
 
 interface HeadFacts {

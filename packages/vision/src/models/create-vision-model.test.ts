@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Adam, BatchNorm1d, Linear, Sequential, numParams } from '@tfai/core';
 import type { AnyModule, LayerInfo, Parameter } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referenceFacts } from '../../../core/src/test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { createHead } from './create-head.js';
 import { addHead, applyInit, createVisionModel } from './create-vision-model.js';
 import { defaultSplit, resnetSplit } from './model-meta.js';

@@ -4,7 +4,6 @@ import { ArchitectureError, TfaiError } from '@tfai/core';
 export { ArchitectureError };
 /** Pretrained weights that cannot be found, downloaded, verified or loaded; `source` names the path or URL. */
 export class PretrainedWeightsError extends TfaiError {
-  override name = 'PretrainedWeightsError';
   constructor(
     readonly source: string,
     reason: string,

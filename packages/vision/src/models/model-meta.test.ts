@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { referenceFacts } from '../../../core/src/test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { defaultMeta, defaultSplit, getModelMeta, imagenetStats, modelMeta, resnetSplit } from './model-meta.js';
 import { resnet101, resnet152, resnet18, resnet34, resnet50 } from './resnet.js';
 

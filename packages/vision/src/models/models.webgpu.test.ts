@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { describeWebGPU, relError, relErr } from '../../../core/src/backend/webgpu/testing.js';
-import { nchwToNhwc, readFixture, toStateDict, toTensor, type FixtureTensor } from '../../../core/src/test-utils/fixtures.js';
+import { nchwToNhwc, readFixture, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
 import { DynamicUnet } from '../unet/dynamic-unet.js';
 import { createBody } from './create-body.js';
 import { createHead } from './create-head.js';

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { DownloadError, loadSafetensors, saveSafetensors, tfaiHome } from '@tfai/core';
 import type { Sequential } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { needsReference, referenceFile, relError } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFile, relError } from '@tfai/test-utils';
 import { createUnetModel } from '../unet/unet-learner.js';
 import { createVisionModel } from './create-vision-model.js';
 import { PretrainedWeightsError } from './errors.js';

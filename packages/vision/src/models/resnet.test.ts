@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { loadSafetensors, numParams, type Sequential } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { needsReference, referenceFacts, referenceFile, relError } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFacts, referenceFile, relError } from '@tfai/test-utils';
 import { createBody } from './create-body.js';
 import { BasicBlock, Bottleneck, resnet18, resnet34, resnet50, type ResNet } from './resnet.js';
 

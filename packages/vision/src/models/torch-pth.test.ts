@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadSafetensors, loadTorch, saveTorch, TorchTensor } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { needsReference, referenceFile, relError } from '../../../core/src/test-utils/fixtures.js';
+import { needsReference, referenceFile, relError } from '@tfai/test-utils';
 import { createBody } from './create-body.js';
 import { resnet18 } from './resnet.js';
 

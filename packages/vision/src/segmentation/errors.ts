@@ -9,7 +9,6 @@ import { ImageDataError } from '../data/errors.js';
  * ```
  */
 export class SegmentationDataError extends ImageDataError {
-  override name = 'SegmentationDataError';
   constructor(
     readonly file: string,
     reason: string,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { numParams } from '@tfai/core';
 import type { Conv2d, LayerInfo } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { referenceFacts } from '../../../core/src/test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { createBody } from '../models/create-body.js';
 import { resnet18, resnet34 } from '../models/resnet.js';
 import { DynamicUnet, sizeChangeIndices } from './dynamic-unet.js';

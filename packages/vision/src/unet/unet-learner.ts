@@ -2,8 +2,8 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropyLossFlat, Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
-import type { ActFactory, AnyModule, InitFn, LearnerBuilder, LearnerOptions, Metric, NormType, Prediction, Splitter } from '@tfai/core';
+import { crossEntropyLossFlat, Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, predictDecoded, ready } from '@tfai/core';
+import type { ActFactory, AnyModule, DecodedBatch, InitFn, LearnerBuilder, LearnerOptions, Metric, NormType, Prediction, Splitter } from '@tfai/core';
 import { nestedOptions } from '../learner/nested-options.js';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
@@ -139,14 +139,15 @@ export class UnetLearner extends Learner {
    */
   override async predict(item: ImageSource): Promise<SegmentationPrediction> {
     const x = await this.dls.encodeItems([item]);
-    const probsT = this.predictBatch(x);
-    tf.dispose(x);
-    const decT = tf.tidy(() => this.lossFunc.decodes(probsT).toInt());
-    const [probs, dec] = await Promise.all([probsT.data(), decT.data()]);
-    const [, height, width] = decT.shape as [number, number, number];
-    tf.dispose([probsT, decT]);
-    const data = Int32Array.from(dec);
-    return { decoded: Array.from(data), mask: { data, width, height }, probs: Array.from(probs) };
+    let out: DecodedBatch;
+    try {
+      out = await predictDecoded(this, x);
+    } finally {
+      tf.dispose(x);
+    }
+    const [, height, width] = out.decodedShape as [number, number, number];
+    const data = Int32Array.from(out.decoded);
+    return { decoded: Array.from(data), mask: { data, width, height }, probs: out.probs };
   }
 
   /**

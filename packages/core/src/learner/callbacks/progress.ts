@@ -80,7 +80,7 @@ export class ProgressCallback extends Callback {
   }
 
   override beforeValidate(): void {
-    this.startChild('valid');
+    this.startChild(this.learn.predicting ? 'predict' : 'valid');
   }
 
   private startChild(label: string): void {

@@ -11,6 +11,8 @@ import type { PlotLossOptions, PlotLrFindOptions } from '../../plot/recorder-plo
  */
 export class Recorder extends Callback {
   override order = 50;
+  /** Predictions (`getPreds`) leave the recorded losses and metrics as they are. */
+  override runPredict = false;
   /** Smoothing of the training loss (fastai's `AvgSmoothLoss(beta=0.98)`). */
   beta = 0.98;
   /**

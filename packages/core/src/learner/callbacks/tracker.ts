@@ -1,32 +1,49 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { Callback, CancelFitException } from '../callback.js';
 
 /** Options of the tracker callbacks. */
 export interface TrackerOptions {
   /** A column of the epoch table: 'valid_loss' (default), 'train_loss' or a metric name. */
   monitor?: string;
-  /** 'min' for losses (default for names containing "loss" or "error"), 'max' for metrics. */
+  /**
+   * 'min' or 'max'. Default: 'min' for the losses, the monitored metric's own `direction` (MAE, RMSE, perplexity
+   * are 'min'), else 'min' for names containing "loss" or "error" and 'max' for the rest.
+   */
   mode?: 'min' | 'max';
+  /**
+   * fastai's `comp`: `comp(a, b)` is true when `a` is better than `b` (e.g. `(a, b) => a < b`); it decides over
+   * `mode` (and its direction is `comp(0, 1) ? 'min' : 'max'`).
+   */
+  comp?: (a: number, b: number) => boolean;
   minDelta?: number;
 }
 
-/** fastai's `TrackerCallback`: follows a monitored value and knows when it improved. */
+/**
+ * fastai's `TrackerCallback`: follows a monitored value and knows when it improved. The direction is explicit
+ * (`comp` or `mode`), or the monitored metric's `direction`, or (for names no metric has) fastai's guess from the name.
+ */
 export abstract class TrackerCallback extends Callback {
   override order = 60;
   readonly monitor: string;
-  readonly mode: 'min' | 'max';
+  /** The direction in use (settled at `beforeFit` from the monitored metric when neither `mode` nor `comp` is given). */
+  mode: 'min' | 'max';
+  readonly comp: ((a: number, b: number) => boolean) | undefined;
   readonly minDelta: number;
+  private readonly explicit: boolean;
   best = NaN;
   newBest = false;
   constructor(opts: TrackerOptions = {}) {
     super();
     this.monitor = opts.monitor ?? 'valid_loss';
-    this.mode = opts.mode ?? (/loss|error/.test(this.monitor) ? 'min' : 'max');
+    this.comp = opts.comp;
+    this.explicit = opts.comp !== undefined || opts.mode !== undefined;
+    this.mode = opts.comp ? (opts.comp(0, 1) ? 'min' : 'max') : (opts.mode ?? guessMode(this.monitor));
     this.minDelta = opts.minDelta ?? 0;
   }
   override beforeFit(): void {
+    if (!this.explicit) {
+      const m = /^(train|valid)_loss$/.test(this.monitor) ? undefined : this.learn.metrics.find((x) => x.name === this.monitor);
+      this.mode = m ? (m.direction ?? 'max') : guessMode(this.monitor);
+    }
     this.best = this.mode === 'min' ? Infinity : -Infinity;
   }
   override afterEpoch(): void | Promise<void> {
@@ -34,9 +51,15 @@ export abstract class TrackerCallback extends Callback {
     const idx = r.metricNames.indexOf(this.monitor) - 1; // values have no epoch column
     if (idx < 0) throw new Error(`${this.name}: no column '${this.monitor}' in ${r.metricNames.join(', ')}`);
     const v = r.values[r.values.length - 1][idx];
-    this.newBest = this.mode === 'min' ? v < this.best - this.minDelta : v > this.best + this.minDelta;
+    const delta = this.mode === 'min' ? -this.minDelta : this.minDelta;
+    this.newBest = this.comp ? this.comp(v - delta, this.best) : this.mode === 'min' ? v - delta < this.best : v - delta > this.best;
     if (this.newBest) this.best = v;
   }
+}
+
+/** fastai's guess from a name: 'min' for losses and errors, 'max' for the rest. */
+function guessMode(monitor: string): 'min' | 'max' {
+  return /loss|error/.test(monitor) ? 'min' : 'max';
 }
 
 /**
@@ -104,51 +127,6 @@ export class SaveModelCallback extends TrackerCallback {
   }
 }
 
-/**
- * Appends the epoch table to a CSV file (`<learn.path>/history.csv` by default).
- */
-export class CSVLogger extends Callback {
-  override order = 60;
-  constructor(
-    readonly fname = 'history.csv',
-    readonly append = false,
-  ) {
-    super();
-  }
-  get file(): string {
-    return join(this.learn.path, this.fname);
-  }
-  override async beforeFit(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    const header = this.learn.recorder.metricNames.join(',') + '\n';
-    if (this.append) await appendFile(this.file, header);
-    else await writeFile(this.file, header);
-  }
-  override async afterEpoch(): Promise<void> {
-    const r = this.learn.recorder;
-    const vals = r.values[r.values.length - 1];
-    await appendFile(this.file, [this.learn.epoch, ...vals, r.times[r.times.length - 1].toFixed(1)].join(',') + '\n');
-  }
-}
-
-/**
- * Clips the global norm of the gradients to `maxNorm` before each step (PyTorch's `clip_grad_norm_`).
- * Works on the device: no tensor data is read.
- */
-export class GradientClip extends Callback {
-  constructor(readonly maxNorm = 1) {
-    super();
-  }
-  override afterBackward(): void {
-    const grads = this.learn.grads;
-    if (!grads) return;
-    const names = Object.keys(grads);
-    const clipped = tf.tidy(() => {
-      const total = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-      const coef = tf.minimum(tf.div(this.maxNorm, tf.add(total, 1e-6)), 1);
-      return Object.fromEntries(names.map((n) => [n, tf.mul(grads[n], coef)]));
-    });
-    tf.dispose(Object.values(grads));
-    this.learn.grads = clipped;
-  }
-}
+// Moved to their own files; re-exported here for imports of this module.
+export { CSVLogger } from './csv-logger.js';
+export { GradientClip } from './gradient-clip.js';
