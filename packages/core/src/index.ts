@@ -91,3 +91,7 @@ export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js'
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';
 export { tfaiHome, downloadUrl, untarData, DownloadError, ArchiveError, URLs } from './io/download.js';
 export type { DownloadOptions } from './io/download.js';
+
+// --- Data helpers shared by every package (#15): fastai's splitters and the one boolean-flag rule ---
+export { colSplitter, grandparentSplitter, parseFlag, randomSplitter } from './data/splitters.js';
+export type { Split } from './data/splitters.js';

@@ -12,7 +12,8 @@ import { ImageDataError, ImageReadError } from './errors.js';
 import { declaredPixels, isImageSource, loadImage, mapWithPixelBudget, SCAN_PIXEL_BUDGET, sourceName, type ImageSource } from './image.js';
 import { ImageDataLoader, ImageDataset } from './image-dataset.js';
 import type { GridTile } from './image-grid.js';
-import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, truthy, type Split } from './items.js';
+import { colSplitter } from '@tfai/core';
+import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, type Split } from './items.js';
 import { VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from './vision-data-loaders.js';
 
 /** Options shared by every {@link ImageDataLoaders} factory. */
@@ -197,8 +198,12 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     let split: Split;
     if (opts.validCol !== undefined) {
       const vc = col(opts.validCol, 'validation');
-      split = { train: [], valid: [] };
-      rows.forEach((r, i) => (truthy(r[vc]) ? split.valid : split.train).push(i));
+      split = colSplitter(
+        rows.map((r) => r[vc]),
+        (row, v) => {
+          throw new ImageDataError(`fromDf: validation column '${vc}', row ${row + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`);
+        },
+      );
     } else split = randomSplitter(rows.length, opts.validPct ?? 0.2, opts.seed);
     return ImageDataLoaders.fromLists(items, labels, split, opts);
   }

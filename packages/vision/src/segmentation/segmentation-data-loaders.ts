@@ -11,7 +11,8 @@ import { readCsv } from '../data/csv.js';
 import { ImageDataError } from '../data/errors.js';
 import type { GridTile, ImageGridOptions } from '../data/image-grid.js';
 import { isImageSource, type ImageSource, type RGBImage } from '../data/image.js';
-import { getImageFiles, randomSplitter, truthy, type Split } from '../data/items.js';
+import { parseFlag } from '@tfai/core';
+import { getImageFiles, randomSplitter, type Split } from '../data/items.js';
 import { maskToRGB, readCodes } from './mask.js';
 import { SegmentationDataLoader, SegmentationDataset } from './segmentation-dataset.js';
 import { VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from '../data/vision-data-loaders.js';
@@ -145,7 +146,13 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
       const validCol = opts.validCol ?? 'is_valid';
       if (rows.length && (!(nameCol in rows[0]) || !(validCol in rows[0])))
         throw new ImageDataError(`${csvFile}: needs columns '${nameCol}' and '${validCol}' (has ${Object.keys(rows[0]).join(', ')})`);
-      const valid = new Map(rows.map((r) => [r[nameCol], truthy(r[validCol])]));
+      const valid = new Map(
+        rows.map((r, i) => {
+          const f = parseFlag(r[validCol]);
+          if (f === undefined) throw new ImageDataError(`${csvFile}: column '${validCol}', row ${i + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(r[validCol])}`);
+          return [r[nameCol], f];
+        }),
+      );
       for (const f of files) if (!valid.has(basename(f))) throw new ImageDataError(`${csvFile}: no row for image ${basename(f)}`);
       validFunc = (f) => valid.get(basename(f)) ?? false;
     }
