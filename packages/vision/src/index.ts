@@ -83,7 +83,7 @@ export { SegmentationDataError } from './segmentation/errors.js';
 // --- The vision mid level (#15): one sample pipeline for every image task, transforms with one draw per sample ---
 export { VisionDataset, VisionDataLoader, applyItemTfms, collateSamples, loadSample, drawSeed } from './data/sample.js';
 export type { VisionItem, VisionSample, VisionDatasetOptions, VisionDataLoaderOptions } from './data/sample.js';
-export { VisionDataLoaders, visionLoaderOptions } from './data/vision-data-loaders.js';
+export { VisionDataLoaders, imageSources, visionLoaderOptions } from './data/vision-data-loaders.js';
 export type { VisionTfmSpecs, VisionShowOptions, VisionLoaderSettings } from './data/vision-data-loaders.js';
 export { applyBatchPlans } from './augment/batch-transform.js';
 export type { BatchPlan } from './augment/batch-transform.js';

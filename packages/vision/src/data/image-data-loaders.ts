@@ -14,7 +14,7 @@ import { ImageDataLoader, ImageDataset } from './image-dataset.js';
 import type { GridTile } from './image-grid.js';
 import { colSplitter } from '@tfai/core';
 import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, type Split } from './items.js';
-import { VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from './vision-data-loaders.js';
+import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from './vision-data-loaders.js';
 
 /** Options shared by every {@link ImageDataLoaders} factory. */
 export interface ImageDataLoadersOptions {
@@ -245,11 +245,7 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
 
   /** New images (paths or bytes) as an unlabelled validation dataset. */
   protected testDataset(items: readonly unknown[], where: 'testDl' | 'encodeItems'): ImageDataset {
-    items.forEach((it, i) => {
-      if (!isImageSource(it))
-        throw new ImageDataError(where === 'testDl' ? `testDl: item ${i} is not an image path or buffer` : `item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`);
-    });
-    return new ImageDataset(items as ImageSource[], undefined, this.itemTfms, { train: false, seed: 0 });
+    return new ImageDataset(imageSources(items, where), undefined, this.itemTfms, { train: false, seed: 0 });
   }
 
   /** Each image captioned with its class. */

@@ -9,7 +9,8 @@ import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
 import { Normalize } from '../augment/normalize.js';
 import type { Stats } from '../models/model-meta.js';
 import { batchToImages, writeImageGrid, type GridTile, type ImageGridOptions } from './image-grid.js';
-import type { RGBImage } from './image.js';
+import { ImageDataError } from './errors.js';
+import { isImageSource, type ImageSource, type RGBImage } from './image.js';
 import type { VisionDataLoader, VisionDataLoaderOptions, VisionDataset } from './sample.js';
 
 /** The transforms an export keeps: item transforms and the batch transforms inference needs (Normalize). */
@@ -26,6 +27,22 @@ export interface VisionShowOptions extends ImageGridOptions {
   maxN?: number;
   /** Show the validation set instead of an (augmented) training batch. */
   valid?: boolean;
+}
+
+/**
+ * Raw items checked as single images (paths or encoded bytes) for `testDl` / `encodeItems`; anything else is an
+ * {@link ImageDataError} naming the item.
+ * @example
+ * ```ts
+ * const sources = imageSources(['a.png', buf], 'testDl');
+ * ```
+ */
+export function imageSources(items: readonly unknown[], where: 'testDl' | 'encodeItems'): ImageSource[] {
+  items.forEach((it, i) => {
+    if (!isImageSource(it))
+      throw new ImageDataError(where === 'testDl' ? `testDl: item ${i} is not an image path or buffer` : `item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`);
+  });
+  return items as ImageSource[];
 }
 
 /** Loader options shared by the two loaders of a {@link VisionDataLoaders}. */

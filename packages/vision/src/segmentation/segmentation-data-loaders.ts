@@ -15,7 +15,7 @@ import { parseFlag } from '@tfai/core';
 import { getImageFiles, randomSplitter, type Split } from '../data/items.js';
 import { maskToRGB, readCodes } from './mask.js';
 import { SegmentationDataLoader, SegmentationDataset } from './segmentation-dataset.js';
-import { VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from '../data/vision-data-loaders.js';
+import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from '../data/vision-data-loaders.js';
 
 /** Options shared by the {@link SegmentationDataLoaders} factories. */
 export interface SegmentationDataLoadersOptions {
@@ -180,11 +180,7 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
 
   /** New images (paths or bytes) as a validation dataset without masks. */
   protected testDataset(items: readonly unknown[], where: 'testDl' | 'encodeItems'): SegmentationDataset {
-    items.forEach((it, i) => {
-      if (!isImageSource(it))
-        throw new ImageDataError(where === 'testDl' ? `testDl: item ${i} is not an image path or buffer` : `item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`);
-    });
-    return new SegmentationDataset(items as ImageSource[], undefined, this.itemTfms, { train: false, seed: 0 });
+    return new SegmentationDataset(imageSources(items, where), undefined, this.itemTfms, { train: false, seed: 0 });
   }
 
   /** Class maps `[n, h, w]` as coloured pictures (the codes' colour map). */
