@@ -120,3 +120,7 @@ export { weightsFile } from './learner/checkpoint.js';
 export type { MetricDirection } from './learner/metrics.js';
 export { FileError } from './errors.js';
 export { CancelException } from './learner/callback.js';
+
+// --- Data helpers shared by every package (#15): fastai's splitters and the one boolean-flag rule ---
+export { colSplitter, grandparentSplitter, parseFlag, randomSplitter } from './data/splitters.js';
+export type { Split } from './data/splitters.js';

@@ -11,8 +11,8 @@ export { drawPairs, PairSampler } from './data/pairs.js';
 export type { ImagePair, LabelledImage } from './data/pairs.js';
 export { readPairsCsv } from './data/pairs-csv.js';
 export type { PairRow, ReadPairsCsvOptions } from './data/pairs-csv.js';
-export { PairDataset, PairDataLoader, collatePairs, loadPair, loadItem, pairBatchTfms } from './data/pair-dataset.js';
-export type { PairSample, PairDataLoaderOptions } from './data/pair-dataset.js';
+export { PairDataset, PairDataLoader, collatePairs } from './data/pair-dataset.js';
+export type { PairSample, PairDataLoaderOptions, SourcePair } from './data/pair-dataset.js';
 // The learner.
 export { siameseLearner, SiameseLearner, learnerBuilders } from './learner.js';
 export type { SiameseLearnerOptions, SiamesePrediction } from './learner.js';

@@ -68,7 +68,7 @@ export { unetLearner, UnetLearner, createUnetModel, buildUnetLearner } from './u
 export type { UnetLearnerOptions, UnetLearnerArgs, CreateUnetModelOptions, SegmentationPrediction, SegmentationResultsOptions } from './unet/unet-learner.js';
 export { SegmentationDataLoaders } from './segmentation/segmentation-data-loaders.js';
 export type { SegmentationDataLoadersOptions, SegmentationInferenceSpec, SegmentationShowOptions } from './segmentation/segmentation-data-loaders.js';
-export { SegmentationDataset, SegmentationDataLoader, collateSegmentation, applySegBatchTfms, segItemTfms } from './segmentation/segmentation-dataset.js';
+export { SegmentationDataset, SegmentationDataLoader, collateSegmentation } from './segmentation/segmentation-dataset.js';
 export type { SegmentationSample, SegmentationDataLoaderOptions } from './segmentation/segmentation-dataset.js';
 export { loadMask, checkMask, cropPadMask, maskToRGB, classColors, readCodes } from './segmentation/mask.js';
 export type { Mask } from './segmentation/mask.js';
@@ -82,3 +82,14 @@ export { loadBody, addNormIfPretrained, visionArch, isRegisteredArch } from './m
 export type { LoadBodyOptions, NormalizableData } from './models/load-body.js';
 export type { DeprecatedFlatHeadOptions } from './learner/vision-learner.js';
 export type { DeprecatedFlatUnetOptions } from './unet/unet-learner.js';
+
+// --- The vision mid level (#15): one sample pipeline for every image task, transforms with one draw per sample ---
+export { VisionDataset, VisionDataLoader, applyItemTfms, collateSamples, loadSample, drawSeed } from './data/sample.js';
+export type { VisionItem, VisionSample, VisionDatasetOptions, VisionDataLoaderOptions } from './data/sample.js';
+export { VisionDataLoaders, imageSources, visionLoaderOptions } from './data/vision-data-loaders.js';
+export type { VisionTfmSpecs, VisionShowOptions, VisionLoaderSettings } from './data/vision-data-loaders.js';
+export { applyBatchPlans } from './augment/batch-transform.js';
+export type { BatchPlan } from './augment/batch-transform.js';
+export type { ItemPlan } from './augment/item-transform.js';
+export { FlipItem } from './augment/flip.js';
+export type { FlipItemOptions } from './augment/flip.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkInteger } from '../errors.js';
-import { Rng } from '../nn/random.js';
+import { globalRng, Rng } from '../nn/random.js';
 
 /**
  * One batch: the model's inputs (called as `model.call(...x)`) and the target. Both sides are owned by
@@ -65,7 +65,7 @@ export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
     this.shuffle = opts.shuffle ?? false;
     this.dropLast = opts.dropLast ?? this.shuffle;
     this.prefetch = Math.max(0, opts.prefetch ?? 2);
-    this.rng = new Rng(opts.seed ?? ((Math.random() * 2 ** 31) | 0));
+    this.rng = new Rng(opts.seed ?? globalRng.seed());
   }
 
   /** Number of batches per epoch. */

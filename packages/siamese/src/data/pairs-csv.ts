@@ -2,7 +2,7 @@
 // folder, booleans as Python writes them (True/False) or as 1/0, true/false, yes/no.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { CsvError, parseCsvText } from '@tfai/core';
+import { CsvError, parseCsvText, parseFlag } from '@tfai/core';
 import { SiameseDataError } from '../errors.js';
 import type { ImagePair } from './pairs.js';
 
@@ -25,13 +25,9 @@ export interface ReadPairsCsvOptions {
   checkFiles?: boolean;
 }
 
-const TRUE = new Set(['true', '1', 'yes', 't', 'y']);
-const FALSE = new Set(['false', '0', 'no', 'f', 'n']);
-
 function parseBool(v: string, file: string, line: number, col: string): boolean {
-  const s = v.trim().toLowerCase();
-  if (TRUE.has(s)) return true;
-  if (FALSE.has(s)) return false;
+  const f = parseFlag(v); // core's one rule for boolean flags
+  if (f !== undefined) return f;
   throw new SiameseDataError(file, `line ${line}, column '${col}': expected a boolean (True/False, 1/0), got '${v}'`);
 }
 

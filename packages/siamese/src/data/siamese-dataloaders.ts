@@ -1,24 +1,26 @@
 // SiameseDataLoaders: pairs of images from a folder of classes or from a pairs CSV. Training pairs are re-drawn
 // every epoch (half same-class, seeded); validation pairs are fixed.
 import * as tf from '@tensorflow/tfjs';
-import { DataLoaders, Rng, ready } from '@tfai/core';
+import { Rng, ready } from '@tfai/core';
+import type { Batch } from '@tfai/core';
 import {
   batchTfmFromJSON,
   batchToImages,
   decodeBatchTfms,
+  drawSeed,
   getImageFiles,
   grandparentSplitter,
   isImageSource,
   itemTfmFromJSON,
-  Normalize,
   parentLabel,
   Resize,
-  writeImageGrid,
+  VisionDataLoaders,
+  visionLoaderOptions,
 } from '@tfai/vision';
-import type { BatchTfmSpec, BatchTransform, ImageSource, ItemTfmSpec, ItemTransform, RGBImage, Size, Stats } from '@tfai/vision';
+import type { BatchTfmSpec, BatchTransform, GridTile, ImageGridOptions, ImageSource, ItemTfmSpec, ItemTransform, RGBImage, Size } from '@tfai/vision';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
 import { showOptions, type SiameseShowOptions } from '../show-options.js';
-import { collatePairs, loadPair, PairDataLoader, PairDataset, pairBatchTfms } from './pair-dataset.js';
+import { PairDataLoader, PairDataset, type SourcePair } from './pair-dataset.js';
 import { readPairsCsv, type ReadPairsCsvOptions } from './pairs-csv.js';
 import { PairSampler, drawPairs, type ImagePair, type LabelledImage } from './pairs.js';
 
@@ -71,7 +73,6 @@ export interface SiameseDataJSON {
   batchTfms: BatchTfmSpec[];
 }
 
-const randomSeed = () => (Math.random() * 2 ** 31) | 0;
 
 /** The two images of an item to predict; anything else is a clear error. */
 function asPair(item: unknown, i: number): [ImageSource, ImageSource] {
@@ -95,20 +96,10 @@ function asPair(item: unknown, i: number): [ImageSource, ImageSource] {
  * const dls2 = await SiameseDataLoaders.fromCsv('data/fashion_mnist/siamese_pairs.csv', { size: 28 });
  * ```
  */
-export class SiameseDataLoaders extends DataLoaders {
-  override readonly train: PairDataLoader;
-  override readonly valid: PairDataLoader;
-  /** Item transforms of both images. */
-  readonly itemTfms: readonly ItemTransform[];
-  /** Batch transforms of both images, shared with the loaders (`siameseLearner` adds `Normalize` for pretrained weights). */
-  readonly batchTfms: BatchTransform[];
-
+export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
+  /** Both pictures of a pair side by side per tile. */
   constructor(train: PairDataLoader, valid: PairDataLoader, itemTfms: readonly ItemTransform[], batchTfms: BatchTransform[]) {
-    super(train, valid, { vocab: [...SIAMESE_VOCAB], c: 2 });
-    this.train = train;
-    this.valid = valid;
-    this.itemTfms = itemTfms;
-    this.batchTfms = batchTfms;
+    super(train, valid, itemTfms, batchTfms, { vocab: [...SIAMESE_VOCAB], c: 2 });
   }
 
   /**
@@ -119,7 +110,7 @@ export class SiameseDataLoaders extends DataLoaders {
    * ```
    */
   static fromPairs(train: TrainPairs, valid: readonly ImagePair[], opts: SiameseDataLoadersOptions = {}, source = 'pairs'): SiameseDataLoaders {
-    const seed = opts.seed ?? randomSeed();
+    const seed = opts.seed ?? drawSeed();
     const itemTfms = opts.itemTfms ?? [new Resize(opts.size ?? 224)];
     const bs = opts.bs ?? 64;
     let pairsFor: (epoch: number) => readonly ImagePair[];
@@ -134,9 +125,9 @@ export class SiameseDataLoaders extends DataLoaders {
     if (!valid.length) throw new SiameseDataError(source, 'no validation pairs');
     // One array shared by the loaders and the SiameseDataLoaders, so a Normalize added later applies.
     const batchTfms = [...(opts.batchTfms ?? [])];
-    const common = { bs, prefetch: opts.prefetch, batchTfms: () => batchTfms };
-    const trainDl = new PairDataLoader(new PairDataset(pairsFor, itemTfms, { train: true, seed: seed + 1 }), { ...common, shuffle: true, seed: seed + 2 });
-    const validDl = new PairDataLoader(new PairDataset(() => valid, itemTfms, { train: false, seed: seed + 3 }), { ...common, shuffle: false, seed: seed + 4 });
+    const o = visionLoaderOptions(batchTfms, { bs, prefetch: opts.prefetch, seeds: [seed + 2, seed + 4] });
+    const trainDl = new PairDataLoader(new PairDataset(pairsFor, itemTfms, { train: true, seed: seed + 1 }), o.train);
+    const validDl = new PairDataLoader(new PairDataset(() => valid, itemTfms, { train: false, seed: seed + 3 }), o.valid);
     return new SiameseDataLoaders(trainDl, validDl, itemTfms, batchTfms);
   }
 
@@ -161,7 +152,7 @@ export class SiameseDataLoaders extends DataLoaders {
     const valid = images(split.valid);
     if (!train.length) throw new SiameseDataError(path, `no images in ${trainName}/<class>/`);
     if (!valid.length) throw new SiameseDataError(path, `no images in ${validName}/<class>/`);
-    const seed = opts.seed ?? randomSeed();
+    const seed = opts.seed ?? drawSeed();
     const validPairs = drawPairs(valid, valid, new Rng(seed + 5), `${path}/${validName}`);
     return SiameseDataLoaders.fromPairs({ anchors: train, pool: train }, validPairs, { ...opts, seed }, `${path}/${trainName}`);
   }
@@ -214,26 +205,15 @@ export class SiameseDataLoaders extends DataLoaders {
 
   /** The transforms an export keeps (augmentations are dropped: inference does not use them). */
   toJSON(): SiameseDataJSON {
-    return {
-      itemTfms: this.itemTfms.map((t) => t.toJSON()),
-      batchTfms: this.batchTfms.flatMap((t) => (t.toJSON ? [t.toJSON()] : [])),
-    };
+    return this.transformSpecs();
   }
 
-  /** True if a `Normalize` is among the batch transforms. */
-  get normalized(): boolean {
-    return this.batchTfms.some((t) => t instanceof Normalize);
-  }
-
-  /**
-   * Adds `Normalize` with `stats` unless one is there (fastai's `_add_norm` for pretrained weights).
-   * @example
-   * ```ts
-   * dls.addNormalize(imagenetStats);
-   * ```
-   */
-  addNormalize(stats: Stats): void {
-    if (!this.normalized) this.batchTfms.push(Normalize.fromStats(stats));
+  /** Pairs `[imageA, imageB]` to predict as a validation dataset; one image instead of two is an error. */
+  protected testDataset(items: readonly unknown[]): PairDataset<SourcePair> {
+    const pairs = items.map((it, i) => asPair(it, i));
+    if (!pairs.length) throw new SiameseInputError('no pairs to encode');
+    const list = pairs.map(([a, b]) => ({ a, b, same: false }));
+    return new PairDataset(() => list, this.itemTfms, { train: false, seed: 0 });
   }
 
   /**
@@ -244,17 +224,8 @@ export class SiameseDataLoaders extends DataLoaders {
    * const [a, b] = await dls.encodeItems([['x.png', 'y.png']]);
    * ```
    */
-  override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
-    const pairs = items.map((it, i) => asPair(it, i));
-    if (!pairs.length) throw new SiameseInputError('no pairs to encode');
-    const samples = await Promise.all(pairs.map(([a, b]) => loadPair({ a, b, same: false }, this.itemTfms, false, new Rng(0))));
-    const batch = collatePairs(samples);
-    const x = pairBatchTfms(batch.x, this.batchTfms, false, new Rng(0));
-    batch.x.forEach((t, i) => {
-      if (x[i] !== t) t.dispose();
-    });
-    batch.y.dispose();
-    return x;
+  override encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
+    return super.encodeItems(items);
   }
 
   /**
@@ -278,6 +249,17 @@ export class SiameseDataLoaders extends DataLoaders {
     }
   }
 
+  /** Each pair side by side, captioned with its target. */
+  protected async showTiles(b: Batch, n: number): Promise<GridTile[]> {
+    const images = (await this.pairImages(b.x)).slice(0, n);
+    const ys = Array.from(await b.y.data()).slice(0, n);
+    return images.map((image, i) => ({ image, lines: [{ text: SIAMESE_VOCAB[ys[i]] }] }));
+  }
+
+  protected override showGrid(): ImageGridOptions {
+    return { tileSize: 160 };
+  }
+
   /**
    * Writes a PNG of the first training (or `valid`) pairs with their targets (fastai's `show_batch`). Returns the file.
    * @example
@@ -285,24 +267,11 @@ export class SiameseDataLoaders extends DataLoaders {
    * await dls.showBatch({ file: 'batch.png', maxN: 8 });
    * ```
    */
-  async showBatch(opts?: SiameseShowOptions & { valid?: boolean }): Promise<string>;
+  override async showBatch(opts?: SiameseShowOptions & { valid?: boolean }): Promise<string>;
   /** @deprecated Use `showBatch({ file, maxN, valid })`, as the other loaders (this form goes in the next release). */
-  async showBatch(file: string, opts?: { n?: number; valid?: boolean }): Promise<string>;
-  async showBatch(a: (SiameseShowOptions & { valid?: boolean }) | string = {}, legacy: { n?: number; valid?: boolean } = {}): Promise<string> {
+  override async showBatch(file: string, opts?: { n?: number; valid?: boolean }): Promise<string>;
+  override async showBatch(a: (SiameseShowOptions & { valid?: boolean }) | string = {}, legacy: { n?: number; valid?: boolean } = {}): Promise<string> {
     const { file, maxN } = showOptions(a, legacy, 'show_batch.png');
-    const opts = { valid: typeof a === 'string' ? legacy.valid : a.valid };
-    const b = await (opts.valid ? this.valid : this.train).oneBatch();
-    try {
-      const n = Math.min(maxN, b.y.shape[0]);
-      const images = (await this.pairImages(b.x)).slice(0, n);
-      const ys = Array.from(await b.y.data()).slice(0, n);
-      return await writeImageGrid(
-        file,
-        images.map((image, i) => ({ image, lines: [{ text: SIAMESE_VOCAB[ys[i]] }] })),
-        { tileSize: 160 },
-      );
-    } finally {
-      tf.dispose([...b.x, b.y]);
-    }
+    return super.showBatch({ file, maxN, valid: typeof a === 'string' ? legacy.valid : a.valid });
   }
 }

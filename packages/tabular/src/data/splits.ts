@@ -1,4 +1,5 @@
 import { Rng } from '@tfai/core';
+import { globalRng } from '@tfai/core/internal';
 import { TabularOptionsError } from '../errors.js';
 import type { DataFrame } from './dataframe.js';
 import { booleanColumn } from './targets.js';
@@ -60,7 +61,7 @@ export function splitRows(df: DataFrame, opts: SplitOptions): Splits {
   } else {
     const pct = opts.validPct ?? 0.2;
     if (!(pct >= 0 && pct < 1)) throw new TabularOptionsError(`validPct must be in [0, 1), got ${pct}`);
-    const perm = new Rng(opts.seed ?? ((Math.random() * 2 ** 31) | 0)).permutation(n);
+    const perm = new Rng(opts.seed ?? globalRng.seed()).permutation(n);
     const cut = Math.floor(pct * n);
     valid = perm.slice(0, cut);
     train = perm.slice(cut);

@@ -1,3 +1,4 @@
+import { parseFlag } from '@tfai/core';
 import { AllMissingError, InvalidTargetError, TabularOptionsError } from '../errors.js';
 import { canonicalLevel, encodeCategory, sortLevels } from '../procs/categorify.js';
 import { levelsAreNumeric, type DataFrame } from './dataframe.js';
@@ -12,15 +13,10 @@ export interface TargetsJSON {
   vocab?: string[];
 }
 
-const TRUE_TEXT = new Set(['true', '1', 'yes', 't', 'y']);
-const FALSE_TEXT = new Set(['false', '0', 'no', 'f', 'n']);
 
 /** `true`/`false` from text such as `TRUE`, `False`, `1`, `no` (case-insensitive); undefined otherwise. */
 export function parseBool(text: string): boolean | undefined {
-  const t = text.trim().toLowerCase();
-  if (TRUE_TEXT.has(t)) return true;
-  if (FALSE_TEXT.has(t)) return false;
-  return undefined;
+  return parseFlag(text); // core's one rule for boolean flags
 }
 
 /** A column as 0/1 flags (numbers as they are, boolean text as 0/1); -1 where missing, NaN where not boolean. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataLoader, Rng, type Batch } from '@tfai/core';
+import { globalRng } from '@tfai/core/internal';
 import { TextInputError } from '../errors.js';
 
 /** Options of {@link LMDataLoader} (fastai's defaults). */
@@ -77,7 +78,7 @@ export class LMDataLoader extends DataLoader<number> {
     this.seqLen = opts.seqLen ?? 72;
     this.shuffleDocs = opts.shuffle ?? false;
     this.variableSeqLen = opts.variableSeqLen ?? false;
-    this.rngLm = new Rng(opts.seed ?? ((Math.random() * 2 ** 31) | 0));
+    this.rngLm = new Rng(opts.seed ?? globalRng.seed());
     this.state.plan = this.makePlan(Array.from(docs.keys()));
   }
 

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoaders, Rng, ready } from '@tfai/core';
+import { DataLoaders, parseFlag, Rng, ready } from '@tfai/core';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
 import type { BatchTokenizer } from '../tokenize/subword.js';
@@ -71,7 +71,6 @@ export function capTokens(ids: Int32Array[], cap: number | false, source: string
   return out;
 }
 
-const TRUE = new Set(['true', 'True', 'TRUE', '1', 'yes']);
 
 /**
  * fastai's `TextDataLoaders`: texts from a CSV tokenized (cached, with progress), numericalized with a vocab built
@@ -197,7 +196,12 @@ export class TextDataLoaders extends DataLoaders {
     if (!texts.length) throw new TextInputError(`${name}: no rows`);
     const validCol = opts.validCol ?? (table.fields.includes('is_valid') ? 'is_valid' : undefined);
     let isValid: boolean[];
-    if (validCol) isValid = column(table, validCol, name).map((v) => TRUE.has(v.trim()));
+    if (validCol)
+      isValid = column(table, validCol, name).map((v, i) => {
+        const f = parseFlag(v);
+        if (f === undefined) throw new TextInputError(`${name}: column '${validCol}', row ${i + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`);
+        return f;
+      });
     else {
       const rng = new Rng(opts.seed ?? 0);
       const perm = rng.permutation(texts.length);

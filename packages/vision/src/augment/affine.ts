@@ -6,7 +6,7 @@
 // W·A as a 3×3 matrix per image and conjugate it into pixel coordinates, which is what tf.image.transform takes.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@tfai/core';
-import type { BatchContext, BatchTransform } from './batch-transform.js';
+import type { BatchContext, BatchPlan, BatchTransform } from './batch-transform.js';
 import type { PadMode } from './item-transform.js';
 import { uniform } from './item-transform.js';
 
@@ -206,12 +206,24 @@ export class AffineCoordTfm implements BatchTransform {
     return mul3(warpMat(xT, yT), a);
   }
 
-  encodes(x: tf.Tensor4D, ctx: BatchContext): tf.Tensor4D {
-    if (!ctx.train) return x;
-    const [n, h, w] = x.shape;
+  /** One matrix per image (training only), warping each image batch with its mode and the masks with nearest sampling. */
+  drawPlan([n, h, w]: readonly [number, number, number], ctx: BatchContext): BatchPlan {
+    if (!ctx.train) return { image: (x) => x, mask: (y) => y };
     const t = new Float32Array(n * 8);
     for (let i = 0; i < n; i++) t.set(toPixelTransform(this.drawMatrix(h, w, ctx.rng), h, w), i * 8);
-    return this.transform(x, t);
+    return {
+      image: (x) => this.transform(x, t),
+      mask: (y) =>
+        tf.tidy(() => {
+          const ym = tf.image.transform(tf.expandDims(tf.cast(y, 'float32'), -1) as tf.Tensor4D, tf.tensor2d(t, [n, 8]), 'nearest', FILL[this.opts.padMode], 0);
+          return tf.cast(tf.round(tf.squeeze(ym, [3])), 'int32');
+        }),
+    };
+  }
+
+  encodes(x: tf.Tensor4D, ctx: BatchContext): tf.Tensor4D {
+    const [n, h, w] = x.shape;
+    return this.drawPlan([n, h, w], ctx).image(x);
   }
 
   /** Resamples `x` with 8 pixel-transform numbers per image. */

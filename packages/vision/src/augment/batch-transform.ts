@@ -11,11 +11,24 @@ export interface BatchContext {
 /** The JSON form of a batch transform an exported model needs at inference (augmentations need none). */
 export type BatchTfmSpec = { type: 'Normalize'; mean: number[]; std: number[] };
 
+/**
+ * One random draw of a batch transform for a batch (one value per sample), applied to every part: each image batch
+ * (both sides of a pair) and the masks.
+ */
+export interface BatchPlan {
+  /** The draw applied to an image batch `[n, h, w, 3]`; a new tensor, or `x` itself if nothing changes. */
+  image(x: tf.Tensor4D): tf.Tensor4D;
+  /** The same draw on class maps `[n, h, w]` int32: geometry with nearest sampling, never interpolated; lighting and Normalize return `y`. */
+  mask(y: tf.Tensor): tf.Tensor;
+}
+
 /** A transform of a batch of images `[n, h, w, 3]` (float, 0–1 before normalisation). */
 export interface BatchTransform {
   readonly name: string;
   /** Position in the pipeline, as fastai's `order` (affine 30, lighting 40, Normalize 99). */
   readonly order: number;
+  /** One draw for a batch of `n` images of `h × w`, applied to every part of the batch ({@link BatchPlan}). */
+  drawPlan(shape: readonly [number, number, number], ctx: BatchContext): BatchPlan;
   /** Returns a new tensor (the caller keeps ownership of `x`). */
   encodes(x: tf.Tensor4D, ctx: BatchContext): tf.Tensor4D;
   /** Undoes the transform for display (Normalize); absent for augmentations. */
@@ -32,9 +45,40 @@ export interface BatchTransform {
  * ```
  */
 export function applyBatchTfms(x: tf.Tensor4D, tfms: readonly BatchTransform[], ctx: BatchContext): tf.Tensor4D {
-  if (!tfms.length) return x;
+  return applyBatchPlans([x], undefined, tfms, ctx).xs[0];
+}
+
+/**
+ * Runs `tfms` in their `order` on every part of a batch inside one `tf.tidy`: each transform draws one plan and
+ * applies it to each image batch in `xs` (both sides of a pair get the same flip, warp and lighting) and to the masks
+ * `y` (when given as `[n, h, w]` class maps: nearest sampling; lighting and Normalize leave them). Returns new tensors,
+ * or the inputs themselves where nothing ran; the caller keeps the inputs.
+ * @example
+ * ```ts
+ * const { xs: [x], y } = applyBatchPlans([images], masks, augTransforms(), { train: true, rng: new Rng(0) });
+ * ```
+ */
+export function applyBatchPlans(
+  xs: readonly tf.Tensor4D[],
+  y: tf.Tensor | undefined,
+  tfms: readonly BatchTransform[],
+  ctx: BatchContext,
+): { xs: tf.Tensor4D[]; y: tf.Tensor | undefined } {
+  if (!tfms.length) return { xs: [...xs], y };
   const sorted = [...tfms].sort((a, b) => a.order - b.order);
-  return tf.tidy(() => sorted.reduce((y, t) => t.encodes(y, ctx), x));
+  const isMask = y !== undefined && y.rank === 3;
+  const out = tf.tidy(() => {
+    let parts = [...xs];
+    let m = isMask ? y : undefined;
+    for (const t of sorted) {
+      const [n, h, w] = parts[0].shape;
+      const plan = t.drawPlan([n, h, w], ctx);
+      parts = parts.map((x) => plan.image(x));
+      if (m) m = plan.mask(m);
+    }
+    return m ? { xs: parts, y: m } : { xs: parts };
+  });
+  return { xs: out.xs, y: isMask ? out.y : y };
 }
 
 /**

@@ -2,6 +2,7 @@
 import { ImageDataError } from '../data/errors.js';
 import type { BatchTfmSpec, BatchTransform } from './batch-transform.js';
 import type { ItemTfmSpec, ItemTransform } from './item-transform.js';
+import { FlipItem } from './flip.js';
 import { Normalize } from './normalize.js';
 import { RandomResizedCrop } from './random-resized-crop.js';
 import { Resize } from './resize.js';
@@ -19,6 +20,8 @@ export function itemTfmFromJSON(spec: ItemTfmSpec): ItemTransform {
       return new Resize(spec.size, { method: spec.method, padMode: spec.padMode });
     case 'RandomResizedCrop':
       return new RandomResizedCrop(spec.size, { minScale: spec.minScale, maxScale: spec.maxScale, ratio: spec.ratio, valXtra: spec.valXtra });
+    case 'FlipItem':
+      return new FlipItem({ p: spec.p });
     default:
       throw new ImageDataError(`unknown item transform '${(spec as { type?: string }).type}' in an export`);
   }

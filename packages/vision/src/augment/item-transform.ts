@@ -1,6 +1,7 @@
 // Item transforms: run on each decoded image (with sharp) before batching, as fastai's `item_tfms`.
 import type { Rng } from '@tfai/core';
 import type { RGBImage } from '../data/image.js';
+import type { Mask } from '../segmentation/mask.js';
 
 /** What an item transform knows of the call: training (random) or validation (deterministic), and its RNG. */
 export interface ItemContext {
@@ -17,11 +18,30 @@ export type PadMode = 'reflection' | 'zeros' | 'border';
 /** The JSON form of an item transform, as written into an export. */
 export type ItemTfmSpec =
   | { type: 'Resize'; size: [number, number]; method: ResizeMethod; padMode: PadMode }
-  | { type: 'RandomResizedCrop'; size: [number, number]; minScale: number; maxScale: number; ratio: [number, number]; valXtra: number };
+  | { type: 'RandomResizedCrop'; size: [number, number]; minScale: number; maxScale: number; ratio: [number, number]; valXtra: number }
+  | { type: 'FlipItem'; p: number };
 
-/** A per-image transform: decoded RGB pixels in, RGB pixels out. */
+/**
+ * One random draw of an item transform for one sample (fastai's `before_call`), applied to every part of it: each
+ * image (both of a pair) and the mask. Masks are moved with nearest neighbour, never interpolated.
+ */
+export interface ItemPlan {
+  /** The draw applied to an image of the sample (the plan adapts to the image's own size). */
+  image(img: RGBImage): Promise<RGBImage>;
+  /** The same draw applied to a class map: nearest neighbour, values stay the codes. */
+  mask(mask: Mask): Mask;
+}
+
+/**
+ * A per-sample transform: decoded RGB pixels in, RGB pixels out. `drawPlan` draws once per sample (for a first
+ * image of `w × h`); the plan is then applied to every image and the mask of the sample, so any item transform works
+ * for classification, segmentation and pairs alike.
+ */
 export interface ItemTransform {
   readonly name: string;
+  /** One draw for a sample (random in training, deterministic in validation). */
+  drawPlan(w: number, h: number, ctx: ItemContext): ItemPlan;
+  /** `drawPlan(…).image(img)`: one image on its own. */
   apply(img: RGBImage, ctx: ItemContext): Promise<RGBImage>;
   toJSON(): ItemTfmSpec;
 }

@@ -1,7 +1,7 @@
 // fastai's lighting batch augmentation (Brightness and Contrast composed into one LightingTfm), in logit space.
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@tfai/core';
-import type { BatchContext, BatchTransform } from './batch-transform.js';
+import type { BatchContext, BatchPlan, BatchTransform } from './batch-transform.js';
 import { uniform } from './item-transform.js';
 
 /** Options of {@link LightingTfm}. */
@@ -49,8 +49,13 @@ export class LightingTfm implements BatchTransform {
   }
 
   encodes(x: tf.Tensor4D, ctx: BatchContext): tf.Tensor4D {
-    if (!ctx.train) return x;
-    const n = x.shape[0];
+    const [n, h, w] = x.shape;
+    return this.drawPlan([n, h, w], ctx).image(x);
+  }
+
+  /** One brightness and contrast per image (training only); masks are left as they are. */
+  drawPlan([n]: readonly [number, number, number], ctx: BatchContext): BatchPlan {
+    if (!ctx.train) return { image: (x) => x, mask: (y) => y };
     const b = new Float32Array(n);
     const c = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -58,7 +63,7 @@ export class LightingTfm implements BatchTransform {
       b[i] = Math.log(d.brightness / (1 - d.brightness));
       c[i] = d.contrast;
     }
-    return this.apply(x, b, c);
+    return { image: (x) => this.apply(x, b, c), mask: (y) => y };
   }
 
   /** `sigmoid((logit(x) + logitB) · contrast)` with one value per image. */

@@ -1,7 +1,7 @@
 // fastai's `Normalize` batch transform: (x - mean) / std per channel, undone for display.
 import * as tf from '@tensorflow/tfjs';
 import type { Stats } from '../models/model-meta.js';
-import type { BatchTfmSpec, BatchTransform } from './batch-transform.js';
+import type { BatchPlan, BatchTfmSpec, BatchTransform } from './batch-transform.js';
 
 /**
  * fastai's `Normalize`: subtracts a per-channel mean and divides by a per-channel std, in training and validation
@@ -35,6 +35,11 @@ export class Normalize implements BatchTransform {
     if (b) return new Normalize([...(a as number[])], [...b]);
     const [mean, std] = a as Stats;
     return new Normalize([...mean], [...std]);
+  }
+
+  /** Normalises every image batch (training and validation); masks are left as they are. */
+  drawPlan(): BatchPlan {
+    return { image: (x) => this.encodes(x), mask: (y) => y };
   }
 
   encodes(x: tf.Tensor4D): tf.Tensor4D {

@@ -1,8 +1,9 @@
 // fastai's `RandomResizedCrop` item transform (fastai/vision/augment.py) on sharp.
 import type { Rng } from '@tfai/core';
 import type { RGBImage } from '../data/image.js';
+import { cropPadMask } from '../segmentation/mask.js';
 import { cropPad, type CropPadPlan } from './resize.js';
-import { randint, toHW, uniform, type ItemContext, type ItemTfmSpec, type ItemTransform, type Size } from './item-transform.js';
+import { randint, toHW, uniform, type ItemContext, type ItemPlan, type ItemTfmSpec, type ItemTransform, type Size } from './item-transform.js';
 
 /** Options of {@link RandomResizedCrop}, as fastai's. */
 export interface RandomResizedCropOptions {
@@ -69,17 +70,44 @@ export class RandomResizedCrop implements ItemTransform {
       throw new RangeError(`RandomResizedCrop: need 0 < minScale ≤ maxScale ≤ 1, got ${this.minScale}, ${this.maxScale}`);
   }
 
-  async apply(img: RGBImage, ctx: ItemContext): Promise<RGBImage> {
-    const { width: w, height: h } = img;
-    if (ctx.train) return cropPad(img, randomResizedCropPlan(w, h, this.size, this, ctx.rng));
-    const [sh, sw] = this.size;
-    const xtra = Math.ceil((Math.max(sh, sw) * this.valXtra) / 8) * 8;
-    const big = await cropPad(img, { left: 0, top: 0, width: w, height: h, resizeTo: [sh + xtra, sw + xtra] });
-    // fastai's final `crop_pad(self.size)`: centred, `(orig - size) // 2`.
-    return cropPad(big, { left: Math.floor(xtra / 2), top: Math.floor(xtra / 2), width: sw, height: sh, resizeTo: this.size });
+  /**
+   * One draw for a sample whose first image is `w × h`: the crop region (in training), or the validation resize and
+   * centre crop; parts of another size get the same region in proportion.
+   */
+  drawPlan(w: number, h: number, ctx: ItemContext): ItemPlan {
+    let plansAt: (pw: number, ph: number) => CropPadPlan[];
+    if (ctx.train) {
+      const p = randomResizedCropPlan(w, h, this.size, this, ctx.rng);
+      plansAt = (pw, ph) => [pw === w && ph === h ? p : scalePlan(p, pw / w, ph / h)];
+    } else {
+      const [sh, sw] = this.size;
+      const xtra = Math.ceil((Math.max(sh, sw) * this.valXtra) / 8) * 8;
+      // fastai's final `crop_pad(self.size)`: centred, `(orig - size) // 2`.
+      plansAt = (pw, ph) => [
+        { left: 0, top: 0, width: pw, height: ph, resizeTo: [sh + xtra, sw + xtra] },
+        { left: Math.floor(xtra / 2), top: Math.floor(xtra / 2), width: sw, height: sh, resizeTo: this.size },
+      ];
+    }
+    return {
+      image: async (img) => {
+        let out = img;
+        for (const p of plansAt(img.width, img.height)) out = await cropPad(out, p);
+        return out;
+      },
+      mask: (m) => plansAt(m.width, m.height).reduce((out, p) => cropPadMask(out, p), m),
+    };
+  }
+
+  apply(img: RGBImage, ctx: ItemContext): Promise<RGBImage> {
+    return this.drawPlan(img.width, img.height, ctx).image(img);
   }
 
   toJSON(): ItemTfmSpec {
     return { type: 'RandomResizedCrop', size: this.size, minScale: this.minScale, maxScale: this.maxScale, ratio: this.ratio, valXtra: this.valXtra };
   }
+}
+
+/** A crop region scaled by `sx`, `sy` (the same region of a part of another size). */
+function scalePlan(p: CropPadPlan, sx: number, sy: number): CropPadPlan {
+  return { left: Math.round(p.left * sx), top: Math.round(p.top * sy), width: Math.max(1, Math.round(p.width * sx)), height: Math.max(1, Math.round(p.height * sy)), resizeTo: p.resizeTo };
 }

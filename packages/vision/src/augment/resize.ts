@@ -1,7 +1,8 @@
 // fastai's `Resize` item transform (fastai/vision/augment.py) on sharp: crop, pad or squish to a fixed size.
 import type { RGBImage } from '../data/image.js';
 import { rawSharp, runRaw } from '../data/image.js';
-import { toHW, type ItemContext, type ItemTfmSpec, type ItemTransform, type PadMode, type ResizeMethod, type Size } from './item-transform.js';
+import { cropPadMask } from '../segmentation/mask.js';
+import { toHW, type ItemContext, type ItemPlan, type ItemTfmSpec, type ItemTransform, type PadMode, type ResizeMethod, type Size } from './item-transform.js';
 
 /** A region of the source image (it may reach outside the image, which is then padded) and the output size. */
 export interface CropPadPlan {
@@ -106,8 +107,18 @@ export class Resize implements ItemTransform {
     return resizePlan(w, h, this.size, this.method, pcts);
   }
 
+  /** One draw (the crop position) for a sample: each part is cut at that position of its own size. */
+  drawPlan(_w: number, _h: number, ctx: ItemContext): ItemPlan {
+    const pcts: [number, number] = ctx.train && this.method !== 'squish' ? [ctx.rng.next(), ctx.rng.next()] : [0.5, 0.5];
+    const at = (w: number, h: number) => resizePlan(w, h, this.size, this.method, pcts);
+    return {
+      image: (img) => cropPad(img, at(img.width, img.height), this.padMode),
+      mask: (m) => cropPadMask(m, at(m.width, m.height), this.padMode),
+    };
+  }
+
   apply(img: RGBImage, ctx: ItemContext): Promise<RGBImage> {
-    return cropPad(img, this.plan(img.width, img.height, ctx), this.padMode);
+    return this.drawPlan(img.width, img.height, ctx).image(img);
   }
 
   toJSON(): ItemTfmSpec {

@@ -2,16 +2,19 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DataLoaders, progressBar, ready } from '@tfai/core';
-import { decodeBatchTfms, type BatchTfmSpec, type BatchTransform } from '../augment/batch-transform.js';
+import { progressBar, ready } from '@tfai/core';
+import type { Batch } from '@tfai/core';
+import type { BatchTfmSpec, BatchTransform } from '../augment/batch-transform.js';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
 import { readCsv } from './csv.js';
 import { ImageDataError, ImageReadError } from './errors.js';
 import { declaredPixels, isImageSource, loadImage, mapWithPixelBudget, SCAN_PIXEL_BUDGET, sourceName, type ImageSource } from './image.js';
 import { ImageDataLoader, ImageDataset } from './image-dataset.js';
-import { batchToImages, writeImageGrid, type ImageGridOptions } from './image-grid.js';
-import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, truthy, type Split } from './items.js';
+import type { GridTile } from './image-grid.js';
+import { colSplitter } from '@tfai/core';
+import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, type Split } from './items.js';
+import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from './vision-data-loaders.js';
 
 /** Options shared by every {@link ImageDataLoaders} factory. */
 export interface ImageDataLoadersOptions {
@@ -48,15 +51,8 @@ export interface ImageInferenceSpec {
   batchTfms: BatchTfmSpec[];
 }
 
-/** Options of {@link ImageDataLoaders.showBatch}. */
-export interface ShowBatchOptions extends ImageGridOptions {
-  /** Output PNG (default `show_batch.png`). */
-  file?: string;
-  /** Images shown (default 9). */
-  maxN?: number;
-  /** Show the validation set instead of a (augmented) training batch. */
-  valid?: boolean;
-}
+/** Options of {@link ImageDataLoaders.showBatch} (every vision DataLoaders' {@link VisionShowOptions}). */
+export type ShowBatchOptions = VisionShowOptions;
 
 /**
  * fastai's `ImageDataLoaders`: training and validation loaders of labelled images, decoded and resized per item
@@ -69,23 +65,14 @@ export interface ShowBatchOptions extends ImageGridOptions {
  * await dls.showBatch({ file: 'batch.png' });
  * ```
  */
-export class ImageDataLoaders extends DataLoaders {
-  /** The batch transforms, in use by both loaders (visionLearner may append a Normalize). */
-  readonly batchTfms: BatchTransform[];
-  readonly itemTfms: readonly ItemTransform[];
+export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   declare readonly vocab: string[];
-  declare readonly train: ImageDataLoader;
-  declare readonly valid: ImageDataLoader;
 
   constructor(trainDs: ImageDataset, validDs: ImageDataset, vocab: string[], opts: ImageDataLoadersOptions = {}) {
     const batchTfms = [...(opts.batchTfms ?? [])];
-    const common = { prefetch: opts.prefetch, batchTfms: () => batchTfms };
     const seed = opts.seed;
-    const train = new ImageDataLoader(trainDs, { ...common, bs: opts.bs ?? 64, shuffle: true, seed });
-    const valid = new ImageDataLoader(validDs, { ...common, bs: opts.valBs ?? opts.bs ?? 64, shuffle: false, seed: seed === undefined ? undefined : seed + 1 });
-    super(train, valid, { vocab, c: vocab.length });
-    this.batchTfms = batchTfms;
-    this.itemTfms = trainDs.itemTfms;
+    const o = visionLoaderOptions(batchTfms, { ...opts, seeds: [seed, seed === undefined ? undefined : seed + 1] });
+    super(new ImageDataLoader(trainDs, o.train), new ImageDataLoader(validDs, o.valid), trainDs.itemTfms, batchTfms, { vocab, c: vocab.length });
   }
 
   /**
@@ -211,8 +198,12 @@ export class ImageDataLoaders extends DataLoaders {
     let split: Split;
     if (opts.validCol !== undefined) {
       const vc = col(opts.validCol, 'validation');
-      split = { train: [], valid: [] };
-      rows.forEach((r, i) => (truthy(r[vc]) ? split.valid : split.train).push(i));
+      split = colSplitter(
+        rows.map((r) => r[vc]),
+        (row, v) => {
+          throw new ImageDataError(`fromDf: validation column '${vc}', row ${row + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`);
+        },
+      );
     } else split = randomSplitter(rows.length, opts.validPct ?? 0.2, opts.seed);
     return ImageDataLoaders.fromLists(items, labels, split, opts);
   }
@@ -249,94 +240,20 @@ export class ImageDataLoaders extends DataLoaders {
 
   /** What {@link ImageDataLoaders.forInference} needs to rebuild these loaders' validation pipeline. */
   inferenceSpec(): ImageInferenceSpec {
-    return {
-      vocab: [...this.vocab],
-      itemTfms: this.itemTfms.map((t) => t.toJSON()),
-      batchTfms: this.batchTfms.flatMap((t) => (t.toJSON ? [t.toJSON()] : [])),
-    };
+    return { vocab: [...this.vocab], ...this.transformSpecs() };
   }
 
-  /**
-   * Adds batch transforms to both loaders (as fastai's `dls.add_tfms(…, 'after_batch')`).
-   * @example
-   * ```ts
-   * dls.addBatchTfms(Normalize.fromStats(imagenetStats));
-   * ```
-   */
-  addBatchTfms(...tfms: BatchTransform[]): void {
-    this.batchTfms.push(...tfms);
+  /** New images (paths or bytes) as an unlabelled validation dataset. */
+  protected testDataset(items: readonly unknown[], where: 'testDl' | 'encodeItems'): ImageDataset {
+    return new ImageDataset(imageSources(items, where), undefined, this.itemTfms, { train: false, seed: 0 });
   }
 
-  /**
-   * A loader over new images (paths or bytes) through the validation pipeline, unlabelled (fastai's `test_dl`).
-   * @example
-   * ```ts
-   * const { preds } = await learn.getPreds(learn.dls.testDl(['a.png', 'b.png']));
-   * ```
-   */
-  testDl(items: ImageSource[], opts: { bs?: number } = {}): ImageDataLoader {
-    items.forEach((it, i) => {
-      if (!isImageSource(it)) throw new ImageDataError(`testDl: item ${i} is not an image path or buffer`);
-    });
-    const ds = new ImageDataset(items, undefined, this.itemTfms, { train: false, seed: 0 });
-    return new ImageDataLoader(ds, { bs: opts.bs ?? this.valid.bs, shuffle: false, batchTfms: () => this.batchTfms });
-  }
-
-  /**
-   * Encodes raw images (paths or encoded bytes) as the validation set is encoded: decode, item transforms,
-   * batch transforms (normalisation; no augmentation). Returns `[x]`, an NHWC float32 batch.
-   * @example
-   * ```ts
-   * const [x] = await dls.encodeItems(['cat.png']); // [1, 64, 64, 3]
-   * ```
-   */
-  override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
-    items.forEach((it, i) => {
-      if (!isImageSource(it)) throw new ImageDataError(`item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`);
-    });
-    const dl = this.testDl(items as ImageSource[], { bs: Math.max(items.length, 1) });
-    const b = await dl.makeBatch(items.map((_, i) => i));
-    b.y.dispose();
-    return b.x;
-  }
-
-  /**
-   * Pixels of a batch for display: the decodable batch transforms undone (Normalize), clamped to 0–1.
-   * @example
-   * ```ts
-   * const images = await dls.decodeBatch(x);
-   * ```
-   */
-  async decodeBatch(x: tf.Tensor): Promise<ReturnType<typeof batchToImages>> {
-    const d = decodeBatchTfms(x as tf.Tensor4D, this.batchTfms);
-    try {
-      return await batchToImages(d);
-    } finally {
-      d.dispose();
-    }
-  }
-
-  /**
-   * fastai's `show_batch`: a PNG grid of a training batch (augmented, as the model sees it) or of the validation
-   * set, each image captioned with its class. Returns the file written.
-   * @example
-   * ```ts
-   * await dls.showBatch({ file: 'batch.png', maxN: 16 });
-   * ```
-   */
-  async showBatch(opts: ShowBatchOptions = {}): Promise<string> {
-    const dl = opts.valid ? this.valid : this.train;
-    const b = await dl.showcase(opts.maxN ?? 9);
-    try {
-      const maxN = Math.min(opts.maxN ?? 9, b.y.shape[0] ?? 0);
-      const ys = Array.from(await b.y.data()).slice(0, maxN);
-      const x = tf.tidy(() => tf.slice(b.x[0], 0, maxN));
-      const images = await this.decodeBatch(x);
-      x.dispose();
-      return await writeImageGrid(opts.file ?? 'show_batch.png', images.map((image, i) => ({ image, lines: [{ text: this.vocab[ys[i]] ?? String(ys[i]) }] })), opts);
-    } finally {
-      tf.dispose([...b.x, b.y]);
-    }
+  /** Each image captioned with its class. */
+  protected async showTiles(b: Batch, n: number): Promise<GridTile[]> {
+    const ys = Array.from(await b.y.data()).slice(0, n);
+    const x = tf.tidy(() => tf.slice(b.x[0], 0, n));
+    const images = await this.decodeBatch(x).finally(() => x.dispose());
+    return images.map((image, i) => ({ image, lines: [{ text: this.vocab[ys[i]] ?? String(ys[i]) }] }));
   }
 }
 

@@ -2,7 +2,7 @@
 // `RandomSplitter`, `RegexLabeller`.
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { Rng } from '@tfai/core';
+import { parseFlag } from '@tfai/core';
 import { ImageDataError } from './errors.js';
 
 /** File extensions read as images (lower case), as fastai's `image_extensions` for what sharp can decode. */
@@ -62,43 +62,8 @@ export function parentLabel(file: string): string {
   return basename(dirname(file));
 }
 
-/** A split: indices of the training and validation items. */
-export interface Split {
-  train: number[];
-  valid: number[];
-}
-
-/**
- * fastai's `GrandparentSplitter`: items whose grandparent folder is `trainName` train, `validName` validate.
- * @example
- * ```ts
- * grandparentSplitter(['p/train/a/1.png', 'p/valid/a/2.png']); // { train: [0], valid: [1] }
- * ```
- */
-export function grandparentSplitter(files: readonly string[], trainName = 'train', validName = 'valid'): Split {
-  const split: Split = { train: [], valid: [] };
-  files.forEach((f, i) => {
-    const gp = basename(dirname(dirname(f)));
-    if (gp === trainName) split.train.push(i);
-    else if (gp === validName) split.valid.push(i);
-  });
-  return split;
-}
-
-/**
- * fastai's `RandomSplitter(valid_pct, seed)`: a seeded permutation; the first `floor(validPct · n)` items validate.
- * (tfai's RNG, so not the same items as PyTorch's `randperm` with that seed.)
- * @example
- * ```ts
- * randomSplitter(10, 0.2, 42).valid.length; // 2
- * ```
- */
-export function randomSplitter(n: number, validPct = 0.2, seed?: number): Split {
-  if (!(validPct > 0 && validPct < 1)) throw new RangeError(`validPct must be in (0, 1), got ${validPct}`);
-  const perm = Array.from(new Rng(seed ?? ((Math.random() * 2 ** 31) | 0)).permutation(n));
-  const cut = Math.floor(validPct * n);
-  return { valid: perm.slice(0, cut), train: perm.slice(cut) };
-}
+// fastai's splitters live in core, shared by every package.
+export { grandparentSplitter, randomSplitter, type Split } from '@tfai/core';
 
 /**
  * fastai's `RegexLabeller`: the first group of `pat` searched in `name`; a name it does not match is an error
@@ -114,9 +79,14 @@ export function regexLabel(pat: RegExp, name: string): string {
   return m[1];
 }
 
-/** fastai's boolean reading of an `is_valid` column: true, 1, yes (any case). */
+/**
+ * Core's one flag rule ({@link parseFlag}) read as a yes/no: true only for a true flag.
+ * @deprecated Use `parseFlag` from @tfai/core (it tells a non-flag apart) or `colSplitter`.
+ * @example
+ * ```ts
+ * truthy('True'); // true
+ * ```
+ */
 export function truthy(v: unknown): boolean {
-  if (typeof v === 'boolean') return v;
-  if (typeof v === 'number') return v !== 0;
-  return /^(true|1|yes|t|y)$/i.test(String(v ?? '').trim());
+  return parseFlag(v) === true;
 }

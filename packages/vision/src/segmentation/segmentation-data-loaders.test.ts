@@ -14,7 +14,8 @@ import { Resize } from '../augment/resize.js';
 import { SegmentationDataError } from './errors.js';
 import { cropPadMask, loadMask } from './mask.js';
 import { SegmentationDataLoaders } from './segmentation-data-loaders.js';
-import { applySegBatchTfms, collateSegmentation, segItemTfms } from './segmentation-dataset.js';
+import { applyItemTfms, collateSamples } from '../data/sample.js';
+import { applyBatchPlans } from '../augment/batch-transform.js';
 
 const BRAIN = join(datasets.path('brain_aal'));
 const TUX = join(datasets.path('tux_seg'));
@@ -87,7 +88,8 @@ describe('SegmentationDataLoaders', () => {
     const image = { data: Uint8Array.from(Array.from(mask.data).flatMap((v) => [v * 30, v * 30, v * 30])), width: mask.width, height: mask.height };
     for (const t of [new Resize(64), new Resize([40, 70], { method: 'pad', padMode: 'zeros' }), new RandomResizedCrop(56, { minScale: 0.3 })]) {
       for (const train of [true, false]) {
-        const out = await segItemTfms(image, mask, [t], { train, rng: new Rng(5) });
+        const r = await applyItemTfms({ images: [image], mask }, [t], { train, rng: new Rng(5) });
+        const out = { image: r.images[0], mask: r.mask };
         const [w, h] = [out.image.width, out.image.height];
         expect([out.mask!.width, out.mask!.height]).toEqual([w, h]);
         const f = (dx: number, dy: number) => agreement(out.image.data, 1, out.mask!.data, w, h, dx, dy);
@@ -106,10 +108,11 @@ describe('SegmentationDataLoaders', () => {
     const mask = await loadMask(join(BRAIN, 'labels_lobes', 'ch2_axial_z060.png'));
     const small = cropPadMask(mask, { left: 0, top: 0, width: mask.width, height: mask.height, resizeTo: [60, 50] });
     const image = { data: Uint8Array.from(Array.from(small.data).flatMap((v) => [v * 30, v * 30, v * 30])), width: 50, height: 60 };
-    const s = { image, mask: small, source: 'x' };
-    const b = collateSegmentation([s, s, s, s]);
+    const s = { images: [image], image, mask: small, label: -1, sources: ['x'], source: 'x' };
+    const b = collateSamples([s, s, s, s]);
     const tfms = [new AffineCoordTfm({ maxRotate: 30, maxWarp: 0.3, minZoom: 1, maxZoom: 1.3, pAffine: 1 }), new LightingTfm({ maxLighting: 0, pLighting: 0 })];
-    const out = applySegBatchTfms(b.x[0] as tf.Tensor4D, b.y, tfms, { train: true, rng: new Rng(3) });
+    const o = applyBatchPlans([b.x[0] as tf.Tensor4D], b.y, tfms, { train: true, rng: new Rng(3) });
+    const out = { x: o.xs[0], y: o.y! };
     const [x, y] = [await out.x.data(), await out.y.data()];
     expect(out.y.dtype).toBe('int32');
     for (let k = 0; k < 4; k++) {
@@ -121,7 +124,8 @@ describe('SegmentationDataLoaders', () => {
     const per = 60 * 50;
     expect(Array.from(y.subarray(0, per))).not.toEqual(Array.from(y.subarray(per, 2 * per)));
     // Validation: no augmentation; Normalize changes the image only.
-    const v = applySegBatchTfms(b.x[0] as tf.Tensor4D, b.y, [...tfms, new Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25])], { train: false, rng: new Rng(3) });
+    const vo = applyBatchPlans([b.x[0] as tf.Tensor4D], b.y, [...tfms, new Normalize([0.5, 0.5, 0.5], [0.25, 0.25, 0.25])], { train: false, rng: new Rng(3) });
+    const v = { x: vo.xs[0], y: vo.y! };
     expect(v.y).toBe(b.y);
     expect(tf.tidy(() => tf.sub(v.x, tf.div(tf.sub(b.x[0], 0.5), 0.25)).abs().max().dataSync()[0])).toBeLessThan(1e-6);
     tf.dispose([...b.x, b.y, out.x, out.y, v.x]);

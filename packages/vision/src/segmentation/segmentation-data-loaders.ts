@@ -2,17 +2,20 @@
 // convenience for `images/` + `labels/` datasets with a codes file and an `is_valid` column.
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { DataLoaders, ready } from '@tfai/core';
+import { ready } from '@tfai/core';
+import type { Batch } from '@tfai/core';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
-import { decodeBatchTfms, type BatchTfmSpec, type BatchTransform } from '../augment/batch-transform.js';
+import type { BatchTfmSpec, BatchTransform } from '../augment/batch-transform.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
 import { readCsv } from '../data/csv.js';
 import { ImageDataError } from '../data/errors.js';
-import { batchToImages, writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
+import type { GridTile, ImageGridOptions } from '../data/image-grid.js';
 import { isImageSource, type ImageSource, type RGBImage } from '../data/image.js';
-import { getImageFiles, randomSplitter, truthy, type Split } from '../data/items.js';
+import { parseFlag } from '@tfai/core';
+import { getImageFiles, randomSplitter, type Split } from '../data/items.js';
 import { maskToRGB, readCodes } from './mask.js';
 import { SegmentationDataLoader, SegmentationDataset } from './segmentation-dataset.js';
+import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from '../data/vision-data-loaders.js';
 
 /** Options shared by the {@link SegmentationDataLoaders} factories. */
 export interface SegmentationDataLoadersOptions {
@@ -39,15 +42,8 @@ export interface SegmentationInferenceSpec {
   batchTfms: BatchTfmSpec[];
 }
 
-/** Options of {@link SegmentationDataLoaders.showBatch}. */
-export interface SegmentationShowOptions extends ImageGridOptions {
-  /** Output PNG (default `show_batch.png`). */
-  file?: string;
-  /** Items shown (default 6). */
-  maxN?: number;
-  /** Show the validation set instead of an (augmented) training batch. */
-  valid?: boolean;
-}
+/** Options of {@link SegmentationDataLoaders.showBatch} (every vision DataLoaders' {@link VisionShowOptions}; 6 items by default). */
+export type SegmentationShowOptions = VisionShowOptions;
 
 /**
  * fastai's `SegmentationDataLoaders`: images (NHWC float32, 0–1) and their class maps (int32 `[n, h, w]`), the
@@ -59,24 +55,17 @@ export interface SegmentationShowOptions extends ImageGridOptions {
  * });
  * ```
  */
-export class SegmentationDataLoaders extends DataLoaders {
+export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataLoader> {
   readonly codes: string[];
-  readonly batchTfms: BatchTransform[];
-  readonly itemTfms: readonly ItemTransform[];
   declare readonly vocab: string[];
-  declare readonly train: SegmentationDataLoader;
-  declare readonly valid: SegmentationDataLoader;
+  protected override readonly showMaxN = 6;
 
   constructor(trainDs: SegmentationDataset, validDs: SegmentationDataset, codes: string[], opts: SegmentationDataLoadersOptions = {}) {
     const batchTfms = [...(opts.batchTfms ?? [])];
-    const common = { prefetch: opts.prefetch, batchTfms: () => batchTfms };
     const seed = opts.seed;
-    const train = new SegmentationDataLoader(trainDs, { ...common, bs: opts.bs ?? 64, shuffle: true, seed });
-    const valid = new SegmentationDataLoader(validDs, { ...common, bs: opts.valBs ?? opts.bs ?? 64, shuffle: false, seed: seed === undefined ? undefined : seed + 1 });
-    super(train, valid, { vocab: codes, c: codes.length });
+    const o = visionLoaderOptions(batchTfms, { ...opts, seeds: [seed, seed === undefined ? undefined : seed + 1] });
+    super(new SegmentationDataLoader(trainDs, o.train), new SegmentationDataLoader(validDs, o.valid), trainDs.itemTfms, batchTfms, { vocab: codes, c: codes.length });
     this.codes = codes;
-    this.batchTfms = batchTfms;
-    this.itemTfms = trainDs.itemTfms;
   }
 
   /**
@@ -157,7 +146,13 @@ export class SegmentationDataLoaders extends DataLoaders {
       const validCol = opts.validCol ?? 'is_valid';
       if (rows.length && (!(nameCol in rows[0]) || !(validCol in rows[0])))
         throw new ImageDataError(`${csvFile}: needs columns '${nameCol}' and '${validCol}' (has ${Object.keys(rows[0]).join(', ')})`);
-      const valid = new Map(rows.map((r) => [r[nameCol], truthy(r[validCol])]));
+      const valid = new Map(
+        rows.map((r, i) => {
+          const f = parseFlag(r[validCol]);
+          if (f === undefined) throw new ImageDataError(`${csvFile}: column '${validCol}', row ${i + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(r[validCol])}`);
+          return [r[nameCol], f];
+        }),
+      );
       for (const f of files) if (!valid.has(basename(f))) throw new ImageDataError(`${csvFile}: no row for image ${basename(f)}`);
       validFunc = (f) => valid.get(basename(f)) ?? false;
     }
@@ -180,48 +175,12 @@ export class SegmentationDataLoaders extends DataLoaders {
 
   /** What {@link SegmentationDataLoaders.forInference} needs to rebuild the validation pipeline. */
   inferenceSpec(): SegmentationInferenceSpec {
-    return { codes: [...this.codes], itemTfms: this.itemTfms.map((t) => t.toJSON()), batchTfms: this.batchTfms.flatMap((t) => (t.toJSON ? [t.toJSON()] : [])) };
+    return { codes: [...this.codes], ...this.transformSpecs() };
   }
 
-  /** Adds batch transforms to both loaders (fastai's `dls.add_tfms(…, 'after_batch')`). */
-  addBatchTfms(...tfms: BatchTransform[]): void {
-    this.batchTfms.push(...tfms);
-  }
-
-  /**
-   * A loader over new images through the validation pipeline, without masks (fastai's `test_dl`).
-   * @example
-   * ```ts
-   * const { preds } = await learn.getPreds(dls.testDl(['a.png']));
-   * ```
-   */
-  testDl(items: ImageSource[], opts: { bs?: number } = {}): SegmentationDataLoader {
-    items.forEach((it, i) => {
-      if (!isImageSource(it)) throw new ImageDataError(`testDl: item ${i} is not an image path or buffer`);
-    });
-    const ds = new SegmentationDataset(items, undefined, this.itemTfms, { train: false, seed: 0 });
-    return new SegmentationDataLoader(ds, { bs: opts.bs ?? this.valid.bs, shuffle: false, batchTfms: () => this.batchTfms });
-  }
-
-  /** Encodes raw images (paths or bytes) as the validation set is encoded; returns `[x]`, NHWC float32. */
-  override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
-    items.forEach((it, i) => {
-      if (!isImageSource(it)) throw new ImageDataError(`item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`);
-    });
-    const dl = this.testDl(items as ImageSource[], { bs: Math.max(items.length, 1) });
-    const b = await dl.makeBatch(items.map((_, i) => i));
-    b.y.dispose();
-    return b.x;
-  }
-
-  /** Pixels of an image batch for display (Normalize undone, clamped to 0–1). */
-  async decodeBatch(x: tf.Tensor): Promise<RGBImage[]> {
-    const d = decodeBatchTfms(x as tf.Tensor4D, this.batchTfms);
-    try {
-      return await batchToImages(d);
-    } finally {
-      d.dispose();
-    }
+  /** New images (paths or bytes) as a validation dataset without masks. */
+  protected testDataset(items: readonly unknown[], where: 'testDl' | 'encodeItems'): SegmentationDataset {
+    return new SegmentationDataset(imageSources(items, where), undefined, this.itemTfms, { train: false, seed: 0 });
   }
 
   /** Class maps `[n, h, w]` as coloured pictures (the codes' colour map). */
@@ -231,27 +190,21 @@ export class SegmentationDataLoaders extends DataLoaders {
     return Array.from({ length: n }, (_, i) => maskToRGB({ data: data.subarray(i * h * w, (i + 1) * h * w), width: w, height: h }, this.codes.length));
   }
 
-  /**
-   * fastai's `show_batch` for segmentation: each image beside its mask (coloured by class). Returns the file written.
-   * @example
-   * ```ts
-   * await dls.showBatch({ file: 'batch.png', maxN: 4 });
-   * ```
-   */
-  async showBatch(opts: SegmentationShowOptions = {}): Promise<string> {
-    const b = await (opts.valid ? this.valid : this.train).oneBatch();
+  /** Each image beside its mask (coloured by class). */
+  protected async showTiles(b: Batch, n: number): Promise<GridTile[]> {
+    const [x, y] = tf.tidy(() => [tf.slice(b.x[0], 0, n), tf.slice(b.y, 0, n)]);
     try {
-      const maxN = Math.min(opts.maxN ?? 6, b.x[0].shape[0] ?? 0);
-      const [x, y] = tf.tidy(() => [tf.slice(b.x[0], 0, maxN), tf.slice(b.y, 0, maxN)]);
       const [images, masks] = await Promise.all([this.decodeBatch(x), this.masksToImages(y)]);
-      tf.dispose([x, y]);
-      const tiles = images.flatMap((image, i) => [
+      return images.flatMap((image, i) => [
         { image, lines: [{ text: 'image' }] },
         { image: masks[i], lines: [{ text: 'mask' }] },
       ]);
-      return await writeImageGrid(opts.file ?? 'show_batch.png', tiles, { ncols: 2, ...opts });
     } finally {
-      tf.dispose([...b.x, b.y]);
+      tf.dispose([x, y]);
     }
+  }
+
+  protected override showGrid(): ImageGridOptions {
+    return { ncols: 2 };
   }
 }

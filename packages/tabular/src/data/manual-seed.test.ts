@@ -1,0 +1,31 @@
+// manualSeed(n) reaches the tabular pipeline's random draws (the random split and the shuffle) with no seed given.
+import * as tf from '@tensorflow/tfjs';
+import { manualSeed } from '@tfai/core';
+import { describe, expect, it } from 'vitest';
+import { datasets } from '@tfai/datasets';
+import { Categorify } from '../procs/categorify.js';
+import { FillMissing } from '../procs/fill-missing.js';
+import { Normalize } from '../procs/normalize.js';
+import { TabularDataLoaders } from './tabular-dataloaders.js';
+
+const titanic = `${datasets.path('titanic')}/titanic.csv`;
+
+async function firstBatch(seed: number): Promise<number[][]> {
+  manualSeed(seed);
+  const dls = await TabularDataLoaders.fromCsv(titanic, { yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], procs: [Categorify, FillMissing, Normalize], validPct: 0.2, bs: 64 });
+  for await (const b of dls.train) {
+    const out = [...(await Promise.all(b.x.map(async (t) => Array.from(await t.data())))), Array.from(await b.y.data())];
+    tf.dispose([...b.x, b.y]);
+    return out;
+  }
+  throw new Error('empty');
+}
+
+describe('manualSeed and the tabular pipeline', () => {
+  it('manualSeed(0) twice gives the same first training batch; another seed does not', async () => {
+    const [a, b, c] = [await firstBatch(0), await firstBatch(0), await firstBatch(1)];
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+    expect(a[2].length).toBe(64);
+  });
+});
