@@ -77,7 +77,7 @@ export type PairDataLoaderOptions = VisionDataLoaderOptions;
  * @example
  * ```ts
  * const dl = new PairDataLoader(ds, { bs: 64, shuffle: true, seed: 0, batchTfms: () => [] });
- * for await (const { x: [a, b], y } of dl) { … }
+ * for await (const { x: [a, b], y } of dl) { console.log(a.shape, b.shape, y.shape); }
  * ```
  */
 export class PairDataLoader extends VisionDataLoader<PairDataset> {}

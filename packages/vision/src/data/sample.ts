@@ -191,7 +191,7 @@ export interface VisionDataLoaderOptions {
  * @example
  * ```ts
  * const dl = new VisionDataLoader(ds, { bs: 64, shuffle: true, seed: 0, batchTfms: () => augTransforms() });
- * for await (const { x, y } of dl) { … }
+ * for await (const { x, y } of dl) { console.log(x.length, y.shape); }
  * ```
  */
 export class VisionDataLoader<D extends VisionDataset = VisionDataset> extends DataLoader<VisionSample> {
