@@ -13,8 +13,8 @@
 #
 # What travels (pack): the repo's tracked files (git archive), node_modules without what the check never loads
 # (nx, typescript, eslint, Dawn's builds for other platforms, source maps), the node binary unless
-# GPU_CHECK_NODE=0, and from ../shared only the fixtures the webgpu suite reads (reference/fastai/*.json, titanic,
-# torch/bench.py). Dawn's prebuilt dawn.node is inside node_modules/webgpu; it needs the NVIDIA driver's Vulkan
+# GPU_CHECK_NODE=0, and PyTorch's torch/bench.py from $TFAI_REFERENCE_DIR (default ../shared/reference); the
+# fixtures and data sets the webgpu suite reads are in the repo. Dawn's prebuilt dawn.node is inside node_modules/webgpu; it needs the NVIDIA driver's Vulkan
 # ICD (nvidia_icd.json, part of the proprietary driver) and libvulkan.so.1 on the GPU machine.
 #
 # Env (run): GPU_CHECK_ALLOW_SOFTWARE=1 runs on a software adapter too (llvmpipe: figures for the record only);
@@ -28,7 +28,7 @@ pack() {
   local stage
   stage=$(mktemp -d)
   trap 'rm -rf "$stage"' RETURN
-  mkdir -p "$stage/tfai-gpu-check/repo" "$stage/tfai-gpu-check/shared/reference" "$stage/tfai-gpu-check/shared/data" "$stage/tfai-gpu-check/bin"
+  mkdir -p "$stage/tfai-gpu-check/repo" "$stage/tfai-gpu-check/shared/reference" "$stage/tfai-gpu-check/bin"
   (cd "$here" && git archive --format=tar HEAD) | tar -x -C "$stage/tfai-gpu-check/repo"
   tar -C "$here" -c \
     --exclude='node_modules/nx' --exclude='node_modules/@nx' --exclude='node_modules/typescript' \
@@ -36,10 +36,10 @@ pack() {
     --exclude='node_modules/typescript-eslint' --exclude='node_modules/webgpu/dist/darwin-*' \
     --exclude='node_modules/webgpu/dist/win32-*' --exclude="node_modules/webgpu/dist/linux-arm64" \
     --exclude='*.map' --exclude='node_modules/.cache' node_modules | tar -x -C "$stage/tfai-gpu-check/repo"
-  local shared="$here/../shared"
-  cp -r "$shared/reference/fastai" "$stage/tfai-gpu-check/shared/reference/"
-  mkdir -p "$stage/tfai-gpu-check/shared/reference/torch" && cp "$shared/reference/torch/bench.py" "$stage/tfai-gpu-check/shared/reference/torch/"
-  cp -r "$shared/data/titanic" "$stage/tfai-gpu-check/shared/data/"
+  # fastai's fixtures and titanic travel inside the repo (test fixtures, @tfai/datasets); only PyTorch's bench
+  # script comes from the reference folder.
+  local reference="${TFAI_REFERENCE_DIR:-$here/../shared/reference}"
+  mkdir -p "$stage/tfai-gpu-check/shared/reference/torch" && cp "$reference/torch/bench.py" "$stage/tfai-gpu-check/shared/reference/torch/"
   if [[ "${GPU_CHECK_NODE:-1}" != 0 ]]; then cp "$(command -v node)" "$stage/tfai-gpu-check/bin/node"; fi
   cat >"$stage/tfai-gpu-check/run.sh" <<'EOF'
 #!/usr/bin/env bash
