@@ -3,3 +3,4 @@ export { globalRng } from './nn/random.js';
 export { atomicWrite } from './io/safetensors.js';
 export { lstmRecurrence } from './nn/layers/lstm-recurrence.js';
 export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';
+export { fusedEnabled, setFused } from './backend/fused.js';
