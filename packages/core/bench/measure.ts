@@ -1,8 +1,9 @@
 // Times one training step of one benchmark model on wasm (or BACKEND=webgpu) in this process and prints `RESULT {json}`, as
 // ../shared/reference/torch/bench.py does for PyTorch. run.ts starts one such process per model and thread count
 // (a model that exhausts wasm's heap then fails alone, and each process's peak RSS is its model's).
-// Env: MODEL=resnet18|tabular|lstm, BACKEND=wasm|webgpu (default wasm), THREADS (wasm threads, default 1),
-// HIDDEN (LSTM, default 1152), WARM (2), STEPS (5).
+// Env: MODEL=resnet18|tabular|lstm|awdlstm|collab, BACKEND=wasm|webgpu (default wasm), THREADS (wasm threads,
+// default 1), HIDDEN (LSTM, default 1152), WARM (2), STEPS (5), BENCH_PROFILE=1 (add the top 10 kernels of the
+// profiled step, see bench/profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report the mean).
 // Run from packages/core: `MODEL=tabular node --import tsx bench/measure.ts`.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -10,6 +11,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Adam, getBackend, manualSeed, numParams, setBackend, webgpuAdapterInfo } from '../src/index.js';
 import { wasmThreadCount } from '../src/backend/wasm/threads.js';
 import { MODEL_NAMES, buildBenchModel, type ModelName } from './models.js';
+import { summarizeProfile, type StepProfile } from './profile.js';
 
 /** What one measurement reports (the fields shared with bench.py's RESULT line, plus memory). */
 export interface MeasureResult {
@@ -42,6 +44,10 @@ export interface MeasureResult {
   total_s: number;
   /** `os.loadavg()` at the end (other processes on the same cores make absolute times noisy). */
   loadavg: number[];
+  /** `optimizer` of the model (bench/models.ts): torch.optim.Adam's hyper-parameters or fastai's Adam defaults. */
+  optimizer: string;
+  /** BENCH_PROFILE=1: the profiled step's kernels, the top 10 by total time. */
+  profile?: StepProfile;
   /** webgpu: the adapter (vendor, architecture, description, software or not). */
   adapter?: { vendor: string; architecture: string; description: string; software: boolean };
 }
@@ -64,15 +70,23 @@ function wasmHeapBytes(): number | null {
  * r.median_ms;
  * ```
  */
-async function measure(name: ModelName, o: { backend: 'wasm' | 'webgpu'; threads: number; hidden: number; warm: number; steps: number }): Promise<MeasureResult> {
+async function measure(
+  name: ModelName,
+  o: { backend: 'wasm' | 'webgpu'; threads: number; hidden: number; warm: number; steps: number; profile: boolean; profileSteps: number },
+): Promise<MeasureResult> {
   const t00 = performance.now();
   if (o.backend === 'wasm') await setBackend('wasm', { threads: o.threads });
   else await setBackend(o.backend);
   manualSeed(0);
-  const b = buildBenchModel(name, o.hidden);
+  const b = await buildBenchModel(name, o.hidden);
   b.model.train();
-  // torch.optim.Adam's hyper-parameters (fastai's defaults would add weight decay and eps 1e-5).
-  const opt = new Adam([b.model.parameters()], { lr: 1e-3, mom: 0.9, sqrMom: 0.999, eps: 1e-8, wd: 0 });
+  // bench.py's models: torch.optim.Adam's hyper-parameters; the others: fastai's Adam defaults (wd 0.01 decoupled,
+  // eps 1e-5, sqr_mom 0.99), as their twins in torch_bench_extra.py.
+  const optimizer = b.optimizer ?? 'torch';
+  const opt = new Adam(
+    [b.model.parameters()],
+    optimizer === 'fastai' ? { lr: 1e-3 } : { lr: 1e-3, mom: 0.9, sqrMom: 0.999, eps: 1e-8, wd: 0 },
+  );
   const vars = opt.trainableVariables();
   const step = async (): Promise<number> => {
     const { value, grads } = tf.variableGrads(b.loss, vars);
@@ -95,7 +109,15 @@ async function measure(name: ModelName, o: { backend: 'wasm' | 'webgpu'; threads
   }
   const leaked = tf.memory().numTensors - before;
   const resident = tf.memory().numBytes;
-  const profile = await tf.profile(async () => void (await step()));
+  // One more step (BENCH_PROFILE_STEPS with BENCH_PROFILE=1), untimed, under tf.profile: its peak memory always,
+  // its kernels with BENCH_PROFILE=1.
+  const profiles: Awaited<ReturnType<typeof tf.profile>>[] = [];
+  const profileMs: number[] = [];
+  for (let i = 0; i < (o.profile ? o.profileSteps : 1); i++) {
+    const tp = performance.now();
+    profiles.push(await tf.profile(async () => void (await step())));
+    profileMs.push(performance.now() - tp);
+  }
   const sorted = [...times].sort((a, b) => a - b);
   const med = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const result: MeasureResult = {
@@ -115,7 +137,8 @@ async function measure(name: ModelName, o: { backend: 'wasm' | 'webgpu'; threads
     loss_last: lossLast,
     n_params: numParams(b.model),
     torch_params: b.torchParams ?? null,
-    peak_tensor_bytes: profile.peakBytes,
+    optimizer: optimizer === 'fastai' ? 'fastai Adam (lr 1e-3, wd 0.01 decoupled, eps 1e-5)' : 'torch.optim.Adam (lr 1e-3)',
+    peak_tensor_bytes: Math.max(...profiles.map((p) => p.peakBytes)),
     resident_tensor_bytes: resident,
     leaked_tensors: leaked,
     wasm_heap_bytes: wasmHeapBytes(),
@@ -124,6 +147,7 @@ async function measure(name: ModelName, o: { backend: 'wasm' | 'webgpu'; threads
     total_s: round1((performance.now() - t00) / 1000),
     loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100),
   };
+  if (o.profile) result.profile = summarizeProfile(profiles, profileMs);
   const adapter = webgpuAdapterInfo();
   if (o.backend === 'webgpu' && adapter) result.adapter = { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description, software: adapter.software };
   opt.dispose();
@@ -142,6 +166,8 @@ const r = await measure(name, {
   hidden: Number(env('HIDDEN', '1152')),
   warm: Number(env('WARM', '2')),
   steps: Number(env('STEPS', '5')),
+  profile: env('BENCH_PROFILE', '0') === '1',
+  profileSteps: Math.max(1, Number(env('BENCH_PROFILE_STEPS', '1'))),
 });
 console.log(`RESULT ${JSON.stringify(r)}`);
 process.exit(0);

@@ -1,7 +1,12 @@
-// The three models of ../shared/reference/torch/bench.py, built from core modules, with bench.py's inputs.
+// The three models of ../shared/reference/torch/bench.py, built from core modules, with bench.py's inputs, and two
+// more with their PyTorch twins in bench/torch_bench_extra.py: `awdlstm` (fastai's AWD-LSTM text classifier) and
+// `collab` (EmbeddingDotBias).
 // Core must not import a domain package (and a static import of @tfai/vision from core's files would make a
 // core → vision → core cycle in Nx's project graph), so ResNet-18 is defined here: the same module tree as
 // torchvision's resnet18 and packages/vision/src/models/resnet.ts (same layers, same parameter count).
+// `awdlstm` and `collab` are the real modules of packages/text and packages/tabular, loaded at run time by file
+// path from their sources (see `siblingSource`): no import Nx sees, and the source measured is the source in the
+// tree, through the same @tfai/core module instance as this file's (tsx resolves @tfai/* with core's tsconfig paths).
 import * as tf from '@tensorflow/tfjs';
 import {
   AdaptiveAvgPool2d,
@@ -15,13 +20,14 @@ import {
   MaxPool2d,
   Module,
   ModuleList,
+  mseLossFlat,
   ReLU,
   Sequential,
   normal,
 } from '../src/index.js';
 import type { AnyModule, TensorModule } from '../src/index.js';
 
-export const MODEL_NAMES = ['resnet18', 'tabular', 'lstm'] as const;
+export const MODEL_NAMES = ['resnet18', 'tabular', 'lstm', 'awdlstm', 'collab'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** One benchmark model with its fixed batch: `loss()` runs the forward and the loss (inside `tf.variableGrads`). */
@@ -34,6 +40,12 @@ export interface BenchModel {
   unit: string;
   /** Parameter count of bench.py's PyTorch model (measured with torch 1.13 / torchvision 0.14), when known. */
   torchParams?: number;
+  /**
+   * The optimizer of both sides: `torch` is torch.optim.Adam's hyper-parameters (bench.py: lr 1e-3, eps 1e-8, no
+   * weight decay), `fastai` is fastai's Adam defaults (lr 1e-3, sqr_mom 0.99, eps 1e-5, wd 0.01 decoupled, none on
+   * BatchNorm and biases), as torch_bench_extra.py's hand-written fastai step (default `torch`).
+   */
+  optimizer?: 'torch' | 'fastai';
   dispose(): void;
 }
 
@@ -201,15 +213,92 @@ function lstmBench(hidden: number): BenchModel {
   };
 }
 
+// ---- awdlstm: fastai's text classifier, get_text_classifier(AWD_LSTM) at emb 100, hidden 256, 2 layers ----
+
 /**
- * Builds one benchmark model with bench.py's inputs (`hidden` for the LSTM only).
+ * Imports a module of a sibling package's sources (`rel` from packages/, e.g. `text/src/models/classifier.ts`) at
+ * run time. The specifier is built at run time so that no static or literal dynamic import puts a core → text
+ * edge (a cycle) into Nx's project graph; tsx compiles the file, and resolves its `@tfai/core` to core's sources.
+ */
+async function siblingSource<T>(rel: string): Promise<T> {
+  const url = new URL(['..', '..', ...rel.split('/')].join('/'), import.meta.url);
+  return (await import(url.href)) as T;
+}
+
+/** What the bench uses of packages/text/src/models (typed here: core cannot import text's types either). */
+interface TextModels {
+  AWDLSTM: unknown;
+  getTextClassifier(
+    arch: unknown,
+    vocabSz: number,
+    nClass: number,
+    opts: { seqLen?: number; config?: { embSz?: number; nHid?: number; nLayers?: number } },
+  ): AnyModule & { call(x: tf.Tensor): tf.Tensor };
+  textBatch(ids: Int32Array, bs: number, seqLen: number): tf.Tensor2D;
+}
+
+/** The AWD-LSTM classifier's parameters: embedding, LSTMs emb→hid→emb (both biases), head BN+Linear(no bias) ×2. */
+const awdParams = (V: number, emb: number, hid: number) =>
+  V * emb + 4 * hid * (emb + hid + 2) + 4 * emb * (hid + emb + 2) + (2 * 3 * emb + 3 * emb * 50) + (2 * 50 + 50 * 2);
+
+async function awdlstmBench(): Promise<BenchModel> {
+  const [V, B, L, bptt] = [10_000, 32, 1000, 72];
+  const parts = await Promise.all(['classifier', 'awd-lstm', 'text-batch'].map((f) => siblingSource<Partial<TextModels>>(`text/src/models/${f}.ts`)));
+  const { AWDLSTM, getTextClassifier, textBatch } = Object.assign({}, ...parts) as TextModels;
+  // fastai's awd_lstm_clas_config dropouts (all active in train mode), emb/hidden/layers of the issue's recipe.
+  const model = getTextClassifier(AWDLSTM, V, 2, { seqLen: bptt, config: { embSz: 100, nHid: 256, nLayers: 2 } });
+  // Token ids 2.. (no xxunk, no xxpad): every text is 1,000 tokens long, so no row is padded (14 chunks, the last 64).
+  const x = textBatch(Int32Array.from({ length: B * L }, (_, i) => ((i * 7919) % (V - 2)) + 2), B, L);
+  const y = int1d(B, (i) => i % 2);
+  const ce = crossEntropyLossFlat();
+  return {
+    model,
+    loss: () => ce(model.call(x), y),
+    cfg: `AWD-LSTM classifier (text's getTextClassifier) vocab${V} emb100 hidden256 2 layers, bs${B} x ${L} tokens, BPT3C chunks of ${bptt}, fastai Adam`,
+    items: B,
+    unit: 'texts/s',
+    torchParams: awdParams(V, 100, 256),
+    optimizer: 'fastai',
+    dispose: () => (tf.dispose([x, y]), model.dispose()),
+  };
+}
+
+// ---- collab: tabular's EmbeddingDotBias, 50 factors, InstEval's users and items (+ #na#), y_range (0, 5.5) ----
+
+interface CollabModels {
+  EmbeddingDotBias: new (nFactors: number, nUsers: number, nItems: number, yRange?: readonly [number, number]) => AnyModule & {
+    call(x: tf.Tensor): tf.Tensor;
+  };
+}
+
+async function collabBench(): Promise<BenchModel> {
+  const [NU, NI, B] = [2973, 1129, 256];
+  const { EmbeddingDotBias } = await siblingSource<CollabModels>('tabular/src/collab/embedding-dot-bias.ts');
+  const model = new EmbeddingDotBias(50, NU, NI, [0, 5.5]);
+  const x = tf.tensor2d(Int32Array.from({ length: 2 * B }, (_, k) => (k % 2 ? ((k >> 1) * 104729) % NI : ((k >> 1) * 7919) % NU)), [B, 2], 'int32');
+  const y = tf.tensor1d(Float32Array.from({ length: B }, (_, i) => (i % 5) + 1));
+  const mse = mseLossFlat();
+  return {
+    model,
+    loss: () => mse(model.call(x), y),
+    cfg: `EmbeddingDotBias (tabular's) 50 factors, ${NU} users x ${NI} items, y_range (0, 5.5), bs${B}, MSE, fastai Adam`,
+    items: B,
+    unit: 'rows/s',
+    torchParams: (NU + NI) * 51,
+    optimizer: 'fastai',
+    dispose: () => (tf.dispose([x, y]), model.dispose()),
+  };
+}
+
+/**
+ * Builds one benchmark model with its fixed batch (`hidden` for the LSTM LM only).
  * @example
  * ```ts
- * const b = buildBenchModel('tabular');
+ * const b = await buildBenchModel('tabular');
  * const { value, grads } = tf.variableGrads(b.loss);
  * ```
  */
-export function buildBenchModel(name: ModelName, hidden = 1152): BenchModel {
+export async function buildBenchModel(name: ModelName, hidden = 1152): Promise<BenchModel> {
   switch (name) {
     case 'resnet18':
       return resnet18Bench();
@@ -217,5 +306,9 @@ export function buildBenchModel(name: ModelName, hidden = 1152): BenchModel {
       return tabularBench();
     case 'lstm':
       return lstmBench(hidden);
+    case 'awdlstm':
+      return awdlstmBench();
+    case 'collab':
+      return collabBench();
   }
 }

@@ -1,17 +1,26 @@
 // `npm run bench` in packages/core: one training step (forward, backward, Adam) of the three models of
 // ../shared/reference/torch/bench.py — ResNet-18 at 64×64 bs16, the TabularModel at bs512, the 3-layer LSTM LM
-// (T70 bs16) — built from core modules on wasm, and the same step in PyTorch through bench.py, back to back, as
+// (T70 bs16) — built from core modules on wasm, and of two more — `awdlstm`, fastai's AWD-LSTM text classifier
+// (text's getTextClassifier, emb 100, hidden 256, 2 layers, 32 texts of 1,000 tokens in BPT3C chunks of 72) and
+// `collab`, tabular's EmbeddingDotBias (50 factors, InstEval's 2,973 × 1,129 with #na#, bs 256) — whose PyTorch
+// twins are bench/torch_bench_extra.py (fastai's modules and Adam step written out in torch); the same step in
+// PyTorch through bench.py (or torch_bench_extra.py), back to back, as
 // `ratio = torch_ms / tfai_ms` (1 = as fast as PyTorch; the goal is 0.5). Each measurement runs in its own
 // process (bench/measure.ts for tfai), one model and thread count at a time, and the two sides of a ratio run
 // one right after the other so that load from other processes hits both alike.
 //
-// Env: BENCH_MODELS=resnet18,tabular,lstm  BENCH_THREADS=1,2 (wasm threads; PyTorch gets the same count)
+// Env: BENCH_MODELS=resnet18,tabular,lstm,awdlstm,collab  BENCH_THREADS=1,2 (wasm threads; PyTorch gets the same count)
 //      BENCH_BACKENDS=wasm (comma list of wasm, webgpu; webgpu is measured once per model, against PyTorch at the
 //      first thread count, or on CUDA with BENCH_TORCH_DEVICE=cuda, which needs PyTorch >= 2.0)
 //      LSTM_HIDDEN=1152 (comma list)  LSTM_FALLBACK_HIDDEN=256 (measured too when a hidden size fails on wasm)
-//      BENCH_TIMEOUT_S=900 (per measurement, each side)  WARM=2  STEPS=5  LSTM_WARM, LSTM_STEPS (default WARM, STEPS)
+//      BENCH_TIMEOUT_S=900 (per measurement, each side)  WARM=2  STEPS=5  LSTM_WARM, LSTM_STEPS, AWDLSTM_WARM,
+//      AWDLSTM_STEPS (default WARM, STEPS)  COLLAB_WARM=10 COLLAB_STEPS=50 (a step takes milliseconds)
+//      BENCH_PROFILE=1 (each tfai row gets `profile`: the top 10 kernels of one profiled step, see bench/profile.ts;
+//      the table of them is printed at the end, and `node --import tsx bench/profile-table.ts [json]` prints it later)
+//      BENCH_PROFILE_STEPS=1 (profile that many steps and report the mean per step; collab gets COLLAB_PROFILE_STEPS=10)
 //      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
-//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<path of bench.py>  TORCH_BLAS_DIR (see below; '' = system BLAS)
+//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<path of bench.py>  TORCH_BENCH_EXTRA=<torch_bench_extra.py>
+//      TORCH_BLAS_DIR (see below; '' = system BLAS)
 // Writes bench-results/core-bench.json and prints it to stdout; progress and the table go to stderr.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -19,6 +28,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MODEL_NAMES, type ModelName } from './models.js';
 import type { MeasureResult } from './measure.js';
+import { profileTable } from './profile-table.js';
 
 const env = (k: string, d: string) => process.env[k] ?? d;
 const list = (k: string, d: string) => env(k, d).split(',').map((s) => s.trim()).filter(Boolean);
@@ -32,12 +42,23 @@ const FALLBACK_HIDDEN = Number(env('LSTM_FALLBACK_HIDDEN', '256'));
 const TIMEOUT_S = Number(env('BENCH_TIMEOUT_S', '900'));
 const WARM = env('WARM', '2');
 const STEPS = env('STEPS', '5');
-/** Warm-up and timed steps of a model: the LSTM LM (minutes per step on a busy machine) may be given fewer. */
-const stepsOf = (model: ModelName) => (model === 'lstm' ? { WARM: env('LSTM_WARM', WARM), STEPS: env('LSTM_STEPS', STEPS) } : { WARM, STEPS });
+/**
+ * Warm-up and timed steps of a model: the LSTM models (many seconds per step on a busy machine) may be given fewer
+ * (`LSTM_WARM`, `AWDLSTM_STEPS`, …); collab's step takes milliseconds, so it gets more by default.
+ */
+const stepsOf = (model: ModelName) => {
+  const k = model.toUpperCase();
+  const [w, s] = model === 'collab' ? ['10', '50'] : [WARM, STEPS];
+  return model === 'resnet18' || model === 'tabular' ? { WARM, STEPS } : { WARM: env(`${k}_WARM`, w), STEPS: env(`${k}_STEPS`, s) };
+};
 const ROUNDS = Number(env('BENCH_ROUNDS', '1'));
 const PYTHON = env('BENCH_PYTHON', '/usr/bin/python3');
 // PyTorch's side comes from the reference folder (TFAI_REFERENCE_DIR, default <repo>/../shared/reference), as the tests' checkpoints.
 const TORCH_BENCH = env('TORCH_BENCH', `${process.env.TFAI_REFERENCE_DIR ?? fileURLToPath(new URL('../../../../shared/reference', import.meta.url))}/torch/bench.py`);
+/** The PyTorch twins of the models bench.py does not have. */
+const TORCH_BENCH_EXTRA = env('TORCH_BENCH_EXTRA', fileURLToPath(new URL('torch_bench_extra.py', import.meta.url)));
+const EXTRA_MODELS: readonly ModelName[] = ['awdlstm', 'collab'];
+const torchScript = (model: ModelName) => (EXTRA_MODELS.includes(model) ? TORCH_BENCH_EXTRA : TORCH_BENCH);
 const OUT = fileURLToPath(new URL('../bench-results/core-bench.json', import.meta.url));
 const CORE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
@@ -70,6 +91,8 @@ interface Row {
   torch: Outcome<TorchResult> | { ok: false; skipped: string };
   /** torch_ms / tfai_ms: 1 = as fast as PyTorch, the goal is ≥ 0.5. */
   ratio: number | null;
+  /** Parameter counts of both sides (PyTorch's as its script printed it, or models.ts's figure for bench.py's). */
+  params: { tfai: number | null; torch: number | null; match: boolean | null };
 }
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -91,7 +114,16 @@ function failure(r: ReturnType<typeof spawnSync>, what: string, timeoutS?: numbe
 function runTfai(backend: 'wasm' | 'webgpu', model: ModelName, threads: number, hidden: number): Outcome<MeasureResult> {
   const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('measure.ts', import.meta.url))], {
     cwd: CORE_DIR,
-    env: { ...process.env, MODEL: model, THREADS: String(threads), HIDDEN: String(hidden), ...stepsOf(model), TFAI_BACKEND: backend, BACKEND: backend },
+    env: {
+      ...process.env,
+      MODEL: model,
+      THREADS: String(threads),
+      HIDDEN: String(hidden),
+      ...stepsOf(model),
+      ...(model === 'collab' ? { BENCH_PROFILE_STEPS: env('COLLAB_PROFILE_STEPS', '10') } : {}),
+      TFAI_BACKEND: backend,
+      BACKEND: backend,
+    },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: TIMEOUT_S * 1000,
@@ -102,7 +134,7 @@ function runTfai(backend: 'wasm' | 'webgpu', model: ModelName, threads: number, 
 }
 
 function torchMissing(): string | undefined {
-  if (!existsSync(TORCH_BENCH)) return `${TORCH_BENCH} not found`;
+  for (const f of new Set(MODELS.map(torchScript))) if (!existsSync(f)) return `${f} not found`;
   const r = spawnSync(PYTHON, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
   if (r.error) return `${PYTHON}: ${r.error.message}`;
   if (r.status !== 0) return `${PYTHON} has no torch (apt-get install python3-torch python3-torchvision)`;
@@ -135,7 +167,7 @@ const TORCH_BLAS_DIR =
   '';
 
 function runTorch(model: ModelName, threads: number, hidden: number): Outcome<TorchResult> {
-  const r = spawnSync(PYTHON, ['-c', TORCH_WRAPPER, TORCH_BENCH], {
+  const r = spawnSync(PYTHON, ['-c', TORCH_WRAPPER, torchScript(model)], {
     // PASSIVE: with another process on a core, spinning OpenMP threads make a step up to 10× slower.
     env: {
       ...process.env,
@@ -205,7 +237,11 @@ for (let round = 1; round <= ROUNDS; round++) {
         const torch = skipTorch ? { ok: false as const, skipped: skipTorch } : runTorch(model, threads, hidden || 1152);
         if (!skipTorch) log(`bench: ${label}: pytorch ${torch.ok ? `${torch.result.median_ms} ms` : 'error' in torch ? torch.error : ''}`);
         const ratio = tfai.ok && torch.ok ? Math.round((torch.result.median_ms / tfai.result.median_ms) * 1000) / 1000 : null;
-        rows.push({ round, backend, model, ...(model === 'lstm' ? { hidden } : {}), threads, tfai, torch, ratio });
+        const pt = tfai.ok ? tfai.result.n_params : null;
+        const pp = torch.ok && typeof torch.result.n_params === 'number' ? torch.result.n_params : tfai.ok ? tfai.result.torch_params : null;
+        const params = { tfai: pt, torch: pp, match: pt === null || pp === null ? null : pt === pp };
+        if (params.match === false) log(`bench: ${label}: parameter counts differ: tfai ${pt}, pytorch ${pp}`);
+        rows.push({ round, backend, model, ...(model === 'lstm' ? { hidden } : {}), threads, tfai, torch, ratio, params });
         if (model === 'lstm' && !tfai.ok && !hiddens.includes(FALLBACK_HIDDEN)) {
           log(`bench: lstm hidden ${hidden} failed on ${backend}; measuring hidden ${FALLBACK_HIDDEN} too`);
           hiddens.push(FALLBACK_HIDDEN);
@@ -240,7 +276,7 @@ function summarize(rows: Row[]) {
 }
 
 const report = {
-  bench: `@tfai/core training step (forward, backward, Adam lr 1e-3) on ${BACKENDS.join(', ')} vs PyTorch (${TORCH_DEVICE}), ../shared/reference/torch/bench.py`,
+  bench: `@tfai/core training step (forward, backward, Adam lr 1e-3) on ${BACKENDS.join(', ')} vs PyTorch (${TORCH_DEVICE}), ../shared/reference/torch/bench.py and bench/torch_bench_extra.py`,
   goal: 'ratio = torch_ms / tfai_ms >= 0.5 (half of PyTorch speed on the same cores)',
   started: started.toISOString(),
   finished: new Date().toISOString(),
@@ -255,6 +291,8 @@ const report = {
     steps: Number(STEPS),
     lstm_warm: Number(stepsOf('lstm').WARM),
     lstm_steps: Number(stepsOf('lstm').STEPS),
+    steps_per_model: Object.fromEntries(MODELS.map((m) => [m, { warm: Number(stepsOf(m).WARM), steps: Number(stepsOf(m).STEPS) }])),
+    profile: process.env.BENCH_PROFILE === '1',
     rounds: ROUNDS,
     timeout_s: TIMEOUT_S,
   },
@@ -264,6 +302,7 @@ const report = {
     : {
         python: PYTHON,
         script: TORCH_BENCH,
+        script_extra: TORCH_BENCH_EXTRA,
         blas: TORCH_BLAS_DIR
           ? `OpenBLAS from ${TORCH_BLAS_DIR} (LD_LIBRARY_PATH of the PyTorch process)`
           : "the system's libblas.so.3 (if that is netlib's reference BLAS, PyTorch's matmuls are ~10x slower than with OpenBLAS)",
@@ -274,4 +313,5 @@ const report = {
 mkdirSync(fileURLToPath(new URL('../bench-results/', import.meta.url)), { recursive: true });
 writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
 log(`\n${table(rows)}\n\nbench: wrote ${OUT}`);
+if (process.env.BENCH_PROFILE === '1') log(`\n${profileTable(report)}`);
 console.log(JSON.stringify(report, null, 2));
