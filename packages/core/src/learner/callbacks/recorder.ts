@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Callback } from '../callback.js';
 import { NonFiniteLossError } from '../../errors.js';
 import type { PlotLossOptions, PlotLrFindOptions } from '../../plot/recorder-plots.js';
+import { appendEpochTime, epochTimesFile } from './epoch-times.js';
 
 /**
  * fastai's `Recorder` (always attached): per training batch the learning rate, momentum and loss (plus the
@@ -163,9 +164,30 @@ export class Recorder extends Callback {
     }
   }
 
-  override afterEpoch(): void {
+  override async afterEpoch(): Promise<void> {
     this.times.push((performance.now() - this.epochStart) / 1000);
     this.values.push([this.smoothLoss, this.lastValidLoss, ...this.learn.metrics.map((m) => this.lastMetrics[m.name])]);
+    const file = epochTimesFile();
+    if (file) await this.logEpochTime(file);
+  }
+
+  /** `TFAI_EPOCH_TIMES`: this epoch's line (see epoch-times.ts). */
+  private async logEpochTime(file: string): Promise<void> {
+    const l = this.learn;
+    const fin = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+    await appendEpochTime(file, {
+      epoch: l.epoch,
+      nEpoch: l.nEpoch,
+      seconds: this.times[this.times.length - 1],
+      trainBatches: l.dls.train.length,
+      validBatches: l.dls.valid.length,
+      trainLoss: fin(this.smoothLoss),
+      validLoss: fin(this.lastValidLoss),
+      metrics: Object.fromEntries(l.metrics.map((m) => [m.name, fin(this.lastMetrics[m.name])])),
+      model: l.model.typeName,
+      pid: process.pid,
+      end: new Date().toISOString(),
+    });
   }
 
   override async afterCancelFit(): Promise<void> {
