@@ -147,7 +147,10 @@ async function measure(
     total_s: round1((performance.now() - t00) / 1000),
     loadavg: os.loadavg().map((v) => Math.round(v * 100) / 100),
   };
-  if (o.profile) result.profile = summarizeProfile(profiles, profileMs);
+  if (o.profile) {
+    const registered = new Set(tf.getKernelsForBackend(tf.getBackend()).map((k) => k.kernelName));
+    result.profile = summarizeProfile(profiles, profileMs, (n) => registered.has(n));
+  }
   const adapter = webgpuAdapterInfo();
   if (o.backend === 'webgpu' && adapter) result.adapter = { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description, software: adapter.software };
   opt.dispose();

@@ -34,6 +34,7 @@ export function profileTable(report: Report): string {
       '|---|---:|---:|---:|',
       ...p.top.map((k) => `| ${k.name} | ${+k.count.toFixed(1)} | ${f1(k.ms)} | ${(k.share * 100).toFixed(1)}% |`),
       `| *top ${p.top.length}* | ${+p.top.reduce((s, k) => s + k.count, 0).toFixed(1)} | ${f1(p.top.reduce((s, k) => s + k.ms, 0))} | ${(p.top.reduce((s, k) => s + k.share, 0) * 100).toFixed(1)}% |`,
+      ...(p.scopes?.length ? ['', `Scopes (time inclusive of their kernels, counted above): ${p.scopes.map((sc) => `${sc.name} ${+sc.count.toFixed(1)}× ${f1(sc.ms)} ms`).join(', ')}`] : []),
       '',
     );
   }

@@ -207,15 +207,15 @@ const fmt = (v: number | undefined | null, d = 1) => (v === undefined || v === n
 const mb = (v: number | undefined | null) => (v === undefined || v === null ? '—' : `${(v / 2 ** 20).toFixed(0)}`);
 
 function table(rows: Row[]): string {
-  const head = '| round | backend | model | threads | tfai ms | torch ms | ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch |';
+  const head = '| round | backend | model | threads | tfai ms | torch ms | ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch | params tfai/torch |';
   const lines = rows.map((r) => {
     const t = r.tfai.ok ? r.tfai.result : undefined;
     const p = r.torch.ok ? r.torch.result : undefined;
     const name = r.model === 'lstm' ? `lstm h${r.hidden}` : r.model;
     const tms = t ? fmt(t.median_ms) : 'failed';
-    return `| ${r.round} | ${r.backend} | ${name} | ${t?.threads ?? r.threads} | ${tms} | ${p ? fmt(p.median_ms) : 'n/a'} | ${fmt(r.ratio, 3)} | ${mb(t?.peak_tensor_bytes)} | ${mb(t?.wasm_heap_bytes)} | ${mb(t?.max_rss_bytes)} | ${mb(p?.max_rss_bytes)} | ${fmt(t?.loadavg[0])}/${fmt((p?.loadavg as number[] | undefined)?.[0])} |`;
+    return `| ${r.round} | ${r.backend} | ${name} | ${t?.threads ?? r.threads} | ${tms} | ${p ? fmt(p.median_ms) : 'n/a'} | ${fmt(r.ratio, 3)} | ${mb(t?.peak_tensor_bytes)} | ${mb(t?.wasm_heap_bytes)} | ${mb(t?.max_rss_bytes)} | ${mb(p?.max_rss_bytes)} | ${fmt(t?.loadavg[0])}/${fmt((p?.loadavg as number[] | undefined)?.[0])} | ${r.params.match === null ? '—' : r.params.match ? `${r.params.tfai} (same)` : `${r.params.tfai} ≠ ${r.params.torch}`} |`;
   });
-  return [head, `|${'---|'.repeat(12)}`, ...lines].join('\n');
+  return [head, `|${'---|'.repeat(13)}`, ...lines].join('\n');
 }
 
 const started = new Date();
