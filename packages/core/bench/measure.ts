@@ -3,7 +3,7 @@
 // (a model that exhausts wasm's heap then fails alone, and each process's peak RSS is its model's).
 // Env: MODEL=resnet18|tabular|lstm|awdlstm|collab, BACKEND=wasm|webgpu (default wasm), THREADS (wasm threads,
 // default 1), HIDDEN (LSTM, default 1152), WARM (2), STEPS (5), BENCH_PROFILE=1 (add the top 10 kernels of the
-// profiled step, see bench/profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report the mean).
+// profiled step, see bench/profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report medians).
 // Run from packages/core: `MODEL=tabular node --import tsx bench/measure.ts`.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
@@ -11,7 +11,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Adam, getBackend, manualSeed, numParams, setBackend, webgpuAdapterInfo } from '../src/index.js';
 import { wasmThreadCount } from '../src/backend/wasm/threads.js';
 import { MODEL_NAMES, buildBenchModel, type ModelName } from './models.js';
-import { summarizeProfile, type StepProfile } from './profile.js';
+import { exclusiveKernelTimes, summarizeProfile, type StepProfile } from './profile.js';
 
 /** What one measurement reports (the fields shared with bench.py's RESULT line, plus memory). */
 export interface MeasureResult {
@@ -111,13 +111,18 @@ async function measure(
   const resident = tf.memory().numBytes;
   // One more step (BENCH_PROFILE_STEPS with BENCH_PROFILE=1), untimed, under tf.profile: its peak memory always,
   // its kernels with BENCH_PROFILE=1.
+  // wasm and cpu time a kernel by the wall time of its call: count each kernel's own time (bench/profile.ts).
+  const restoreTimer = o.profile && (getBackend() === 'wasm' || getBackend() === 'cpu') ? exclusiveKernelTimes(tf.backend()) : undefined;
   const profiles: Awaited<ReturnType<typeof tf.profile>>[] = [];
   const profileMs: number[] = [];
   for (let i = 0; i < (o.profile ? o.profileSteps : 1); i++) {
     const tp = performance.now();
-    profiles.push(await tf.profile(async () => void (await step())));
+    // tf.profile returns the engine's one profile object, refilled by the next call: keep a copy.
+    const info = await tf.profile(async () => void (await step()));
+    profiles.push({ ...info, kernels: [...info.kernels] });
     profileMs.push(performance.now() - tp);
   }
+  restoreTimer?.();
   const sorted = [...times].sort((a, b) => a - b);
   const med = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const result: MeasureResult = {

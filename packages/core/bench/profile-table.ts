@@ -28,7 +28,7 @@ export function profileTable(report: Report): string {
     if (!p) continue;
     const name = r.model === 'lstm' ? `lstm h${r.hidden}` : r.model;
     out.push(
-      `#### ${name}, ${r.backend}, ${r.tfai.result?.threads ?? r.threads} thread(s), round ${r.round}: ${p.kernels} kernels, ${f1(p.kernel_ms)} ms of kernels in a ${f1(p.step_ms)} ms profiled step (timed step: ${f1(r.tfai.result?.median_ms ?? NaN)} ms)${p.steps > 1 ? `; mean of ${p.steps} profiled steps` : ''}`,
+      `#### ${name}, ${r.backend}, ${r.tfai.result?.threads ?? r.threads} thread(s), round ${r.round}: ${p.kernels} kernels, ${f1(p.kernel_ms)} ms of kernels in a ${f1(p.step_ms)} ms profiled step (timed step: ${f1(r.tfai.result?.median_ms ?? NaN)} ms)${p.steps > 1 ? `; medians of ${p.steps} profiled steps` : ''}`,
       '',
       '| kernel | count | ms | share |',
       '|---|---:|---:|---:|',

@@ -17,7 +17,7 @@
 //      AWDLSTM_STEPS (default WARM, STEPS)  COLLAB_WARM=10 COLLAB_STEPS=50 (a step takes milliseconds)
 //      BENCH_PROFILE=1 (each tfai row gets `profile`: the top 10 kernels of one profiled step, see bench/profile.ts;
 //      the table of them is printed at the end, and `node --import tsx bench/profile-table.ts [json]` prints it later)
-//      BENCH_PROFILE_STEPS=1 (profile that many steps and report the mean per step; collab gets COLLAB_PROFILE_STEPS=10)
+//      BENCH_PROFILE_STEPS=1 (profile that many steps and report medians per step; collab gets COLLAB_PROFILE_STEPS=10)
 //      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
 //      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<path of bench.py>  TORCH_BENCH_EXTRA=<torch_bench_extra.py>
 //      TORCH_BLAS_DIR (see below; '' = system BLAS)
