@@ -14,6 +14,7 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { CPU_KERNELS } from './register-cpu.js';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
+import { sliceKernels } from './slice.js';
 import { fastTile } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { registerKernels, restoreStockKernels, type Replacement } from './registry.js';
@@ -32,6 +33,8 @@ export const TFAI_KERNELS: readonly Replacement[] = [
   { kernelName: tf.Tile, backendName: 'wasm', wrap: fastTile },
   // #20 (lstm): one LSTM layer over a whole chunk, forward and backward (lstm-chunk.ts; cpu's pair is in CPU_KERNELS).
   ...lstmChunkKernels('wasm'),
+  // #20 (lstm): Slice / Unpack / SplitV reading the heap, not a copy of the whole input per output (slice.ts).
+  ...sliceKernels,
 ];
 
 /** Registers {@link TFAI_KERNELS}, or those whose `backend/kernel` key is in `only`. Idempotent. */

@@ -89,7 +89,10 @@ describe.each(['wasm', 'cpu'] as const)('lstmRecurrence fused chunk kernels on %
     expect(tf.memory().numTensors).toBe(before);
     // Inference (no tape): only ys and c survive.
     const n = tf.memory().numTensors;
-    const { ys, c } = tf.tidy(() => lstmRecurrence(xs[0] as tf.Tensor3D, xs[1] as tf.Tensor2D, xs[2] as tf.Tensor2D, xs[3] as tf.Tensor2D));
+    const [ys, c] = tf.tidy(() => {
+      const r = lstmRecurrence(xs[0] as tf.Tensor3D, xs[1] as tf.Tensor2D, xs[2] as tf.Tensor2D, xs[3] as tf.Tensor2D);
+      return [r.ys, r.c];
+    });
     expect(tf.memory().numTensors - n).toBe(2);
     tf.dispose([ys, c]);
     expect(tf.memory().numTensors).toBe(n);
