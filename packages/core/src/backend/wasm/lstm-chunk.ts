@@ -51,7 +51,21 @@ function memoryOf(backend: tf.KernelBackend, name: 'wasm' | 'cpu'): Memory {
   };
 }
 
-const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+/**
+ * The registered kernel `kernel` of this backend as a plain function on TensorInfos (no tape, no tracking: the
+ * caller disposes each output), for the per-step products and σs.
+ */
+function kernelOf(kernel: string, backend: tf.KernelBackend, name: string): (inputs: tf.NamedTensorInfoMap, attrs?: tf.NamedAttrMap) => tf.TensorInfo {
+  const k = tf.getKernel(kernel, name);
+  if (!k) throw new Error(`kernel ${kernel} is not registered for backend ${name}`);
+  return (inputs, attrs = {}) => {
+    const out = k.kernelFunc({ inputs, backend, attrs });
+    if (Array.isArray(out)) throw new Error(`kernel ${kernel} returned ${out.length} outputs, expected one`);
+    return out;
+  };
+}
+
+const PLAIN = { transposeA: false, transposeB: false };
 
 function forward(name: 'wasm' | 'cpu'): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -67,48 +81,67 @@ function forward(name: 'wasm' | 'cpu'): tf.KernelFunc {
     const gates = mem.alloc([T, B, G]);
     const cs = mem.alloc([T, B, H]);
     const tcs = mem.alloc([T, B, H]);
-    const hBuf = mem.alloc([B, H]);
     const ops = new Ops(backend, name);
-    ops.adopt(hBuf);
+    const hBuf = ops.adopt(mem.alloc([B, H]));
+    const c2 = ops.adopt(mem.alloc([B, H]));
+    const matMul = kernelOf('BatchMatMul', backend, name);
+    const sigmoid = kernelOf('Sigmoid', backend, name);
     try {
       const BH = B * H;
       for (let t = 0; t < T; t++) {
-        const mm = ops.run('BatchMatMul', { a: t === 0 ? h0 : hBuf, b: whh }, { transposeA: false, transposeB: false });
-        // Views after the product (its output may have grown the heap).
-        const vMm = mem.view(mm);
-        const vXw = mem.view(xw);
+        // pre = xw[t] + h·W_hh, with the g block doubled: tanh(x) = 2σ(2x) − 1, so one σ kernel does all four.
+        const pre = matMul({ a: t === 0 ? h0 : hBuf, b: whh }, PLAIN);
+        {
+          const vPre = mem.view(pre);
+          const vXw = mem.view(xw);
+          const x0 = t * B * G;
+          for (let b = 0; b < B; b++) {
+            const r = b * G;
+            for (let k = r; k < r + 2 * H; k++) vPre[k] += vXw[x0 + k];
+            for (let k = r + 2 * H; k < r + 3 * H; k++) vPre[k] = 2 * (vPre[k] + vXw[x0 + k]);
+            for (let k = r + 3 * H; k < r + G; k++) vPre[k] += vXw[x0 + k];
+          }
+        }
+        const sig = sigmoid({ x: pre });
+        // Views after the kernels (their outputs may have grown the heap).
+        const vS = mem.view(sig);
         const vG = mem.view(gates);
         const vCs = mem.view(cs);
+        const vC2 = mem.view(c2);
+        const vCPrev = t === 0 ? mem.view(c0) : vCs;
+        const cPrevAt = t === 0 ? 0 : (t - 1) * BH;
+        const gAt = t * B * G;
+        const sAt = t * BH;
+        vG.set(vS, gAt);
+        for (let b = 0; b < B; b++) {
+          const r = b * G;
+          for (let j = 0; j < H; j++) {
+            const k = b * H + j;
+            const g = 2 * vS[r + 2 * H + j] - 1;
+            vG[gAt + r + 2 * H + j] = g;
+            const c = vG[gAt + r + H + j] * vCPrev[cPrevAt + k] + vS[r + j] * g;
+            vCs[sAt + k] = c;
+            vC2[k] = 2 * c;
+          }
+        }
+        const sc = sigmoid({ x: c2 });
+        const vSc = mem.view(sc);
+        const vS2 = mem.view(sig);
         const vTc = mem.view(tcs);
         const vOut = mem.view(out);
         const vH = mem.view(hBuf);
-        const vCPrev = t === 0 ? mem.view(c0) : vCs;
-        const cPrevAt = t === 0 ? 0 : (t - 1) * BH;
         for (let b = 0; b < B; b++) {
-          const rowG = b * G;
-          const xRow = t * B * G + rowG;
-          const gRow = xRow;
-          const sRow = t * BH + b * H;
-          const pRow = cPrevAt + b * H;
+          const r = b * G + 3 * H;
           for (let j = 0; j < H; j++) {
-            const i = sigmoid(vXw[xRow + j] + vMm[rowG + j]);
-            const f = sigmoid(vXw[xRow + H + j] + vMm[rowG + H + j]);
-            const g = Math.tanh(vXw[xRow + 2 * H + j] + vMm[rowG + 2 * H + j]);
-            const o = sigmoid(vXw[xRow + 3 * H + j] + vMm[rowG + 3 * H + j]);
-            const c = Math.fround(f * vCPrev[pRow + j] + i * g);
-            const tc = Math.tanh(c);
-            const h = o * tc;
-            vG[gRow + j] = i;
-            vG[gRow + H + j] = f;
-            vG[gRow + 2 * H + j] = g;
-            vG[gRow + 3 * H + j] = o;
-            vCs[sRow + j] = c;
-            vTc[sRow + j] = tc;
-            vOut[sRow + j] = h;
-            vH[b * H + j] = h;
+            const k = b * H + j;
+            const tc = 2 * vSc[k] - 1;
+            const h = vS2[r + j] * tc;
+            vTc[sAt + k] = tc;
+            vOut[sAt + k] = h;
+            vH[k] = h;
           }
         }
-        backend.disposeData(mm.dataId);
+        for (const x of [pre, sig, sc]) backend.disposeData(x.dataId);
       }
       // The final cell state after the hidden states.
       mem.view(out).set(mem.view(cs).subarray((T - 1) * BH, T * BH), T * BH);
@@ -141,6 +174,7 @@ function backward(name: 'wasm' | 'cpu'): tf.KernelFunc {
     const dh0 = mem.alloc([B, H]);
     const dc0 = mem.alloc([B, H]);
     const ops = new Ops(backend, name);
+    const matMul = kernelOf('BatchMatMul', backend, name);
     let dW: tf.TensorInfo | undefined;
     try {
       const dpBuf = ops.adopt(mem.alloc([B, G]));
@@ -185,11 +219,12 @@ function backward(name: 'wasm' | 'cpu'): tf.KernelFunc {
           }
         }
         mem.view(dX).set(mem.view(dpBuf), t * B * G);
-        const next = ops.run('BatchMatMul', { a: dpBuf, b: whhT }, { transposeA: false, transposeB: false });
+        const next = matMul({ a: dpBuf, b: whhT }, PLAIN);
         if (dh) backend.disposeData(dh.dataId);
         dh = next;
       }
       mem.view(dh0).set(mem.view(dh as tf.TensorInfo));
+      if (dh) backend.disposeData(dh.dataId);
       mem.view(dc0).set(dc);
       // hPrev = [h0; h_0 … h_{T-2}], then dW = hPrevᵀ·dX as one product over all steps.
       const vHp = mem.view(hPrev);
