@@ -2,18 +2,21 @@
  * One LSTM layer (one direction) over a whole chunk of time steps as one forward kernel and one backward kernel,
  * for {@link lstmRecurrence}'s fused path (`fusedEnabled('lstm')`), on wasm and cpu.
  *
- * Forward, per step: `mm = h·W_hh` is one call of the registered `BatchMatMul` kernel (XNNPACK on wasm; W_hh keeps
- * one id for the whole chunk, so XNNPACK packs it once), then ONE JS loop over heap views does
- * `pre = xw[t] + mm`, the gates `i, f, g, o = σ, σ, tanh, σ` (PyTorch's order), `c = f·c + i·g`, `h = o·tanh(c)`,
- * writing straight into preallocated `[T, B, …]` outputs (no unstack / split / stack / concat):
+ * Forward, per step: `pre = xw[t] + h·W_hh` is one call of the registered `BatchMatMul` kernel (XNNPACK on wasm;
+ * W_hh keeps one id for the whole chunk, so XNNPACK packs it once) and a JS loop adding `xw[t]`; then one call of
+ * the registered `Sigmoid` kernel over all four gates (the g block doubled first: `tanh(x) = 2σ(2x) − 1`, so the
+ * gate order i, f, g, o = σ, σ, tanh, σ is PyTorch's and σ is exactly tfjs's own on that backend), a JS loop for
+ * `c = f·c + i·g`, a second σ call for `tanh(c)`, and a JS loop for `h = o·tanh(c)`. Everything is written straight
+ * into preallocated `[T, B, …]` outputs (no unstack / split / stack / concat):
  *
  * - `out` `[T+1, B, H]`: every step's `h`, then the final `c` (what the custom gradient returns);
  * - `gates` `[T, B, 4H]`: the activated gates; `cs` `[T, B, H]`: the cell states; `tcs` `[T, B, H]`: `tanh(c)`.
  *
- * Backward, steps in reverse: one fused loop computes the pre-activation gradients `dPre[t]` into `dX[t]`, one
- * product `dh = dPre[t]·W_hhᵀ` (W_hhᵀ materialised once), and at the end `dW = hPrevᵀ·dX` as one product over all
- * steps (`hPrev` = h0 followed by h_0 … h_{T-2}). σ and tanh are `1/(1+Math.exp(-x))` and `Math.tanh` as tfjs's
- * cpu kernels, evaluated in double precision.
+ * Backward, steps in reverse: one fused JS loop computes the pre-activation gradients `dPre[t]` into `dX[t]`
+ * (no transcendental: the saved activations suffice), one product `dh = dPre[t]·W_hhᵀ` (W_hhᵀ materialised once,
+ * so packed once), and at the end `dW = hPrevᵀ·dX` as one product over all steps (`hPrev` = h0 followed by
+ * h_0 … h_{T-2}). Computing σ and tanh in JS (`Math.exp`, `Math.tanh`) instead made the whole forward kernel ~2×
+ * slower (T 72, B 32, H 256, one wasm thread: 583 against 257 ms). Fused and unfused agree to ~1e-6.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';

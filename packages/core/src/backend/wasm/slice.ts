@@ -30,7 +30,7 @@ function sliceHeap(backend: BackendWasm, x: tf.TensorInfo, begin: number[], size
   const r = x.shape.length;
   const inner = size[r - 1];
   const idx = new Array<number>(r - 1).fill(0);
-  for (let row = 0, o = 0; o < n; row++, o += inner) {
+  for (let o = 0; o < n; o += inner) {
     let at = begin[r - 1];
     for (let d = 0; d < r - 1; d++) at += (begin[d] + idx[d]) * strides[d];
     dst.set(src.subarray(at, at + inner), o);

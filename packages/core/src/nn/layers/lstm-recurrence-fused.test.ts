@@ -64,6 +64,7 @@ describe.each(['wasm', 'cpu'] as const)('lstmRecurrence fused chunk kernels on %
     [7, 3, 5],
     [5, 2, 17],
     [13, 4, 8],
+    [40, 8, 33],
   ])('T=%i B=%i H=%i: ys, c and the gradients equal the unfused path to 1e-5', async (T, B, H) => {
     await setBackend(backend);
     tf.tidy(() => {
