@@ -1,13 +1,19 @@
 /**
  * The cpu backend's share of tfai's kernel fixes (tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for
  * batch > 1 and ignores halfPixelCenters; its ResizeBilinearGrad fails on non-square inputs), registrable
- * without loading tfjs-backend-wasm.
+ * without loading tfjs-backend-wasm; and the cpu pair of the fused LSTM chunk.
  */
+import { lstmChunkKernels } from './lstm-chunk.js';
 import { registerKernels, type Replacement } from './registry.js';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 
-export const CPU_KERNELS: readonly Replacement[] = [resizeNearestNeighborGradConfig('cpu'), resizeBilinearGradConfig('cpu')];
+export const CPU_KERNELS: readonly Replacement[] = [
+  resizeNearestNeighborGradConfig('cpu'),
+  resizeBilinearGradConfig('cpu'),
+  // #20 (lstm): the fused LSTM chunk's cpu pair (lstm-chunk.ts).
+  ...lstmChunkKernels('cpu'),
+];
 
 /** Registers {@link CPU_KERNELS}. Idempotent. */
 export function registerCpuKernels(): void {

@@ -9,10 +9,12 @@ import '@tensorflow/tfjs-backend-wasm';
 import { fastMatMul } from './batch-matmul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { lstmChunkKernels } from './lstm-chunk.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { CPU_KERNELS } from './register-cpu.js';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
+import { sliceKernels } from './slice.js';
 import { fastTile } from './tile.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { registerKernels, restoreStockKernels, type Replacement } from './registry.js';
@@ -29,6 +31,10 @@ export const TFAI_KERNELS: readonly Replacement[] = [
   { kernelName: tf.BatchMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf._FusedMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf.Tile, backendName: 'wasm', wrap: fastTile },
+  // #20 (lstm): one LSTM layer over a whole chunk, forward and backward (lstm-chunk.ts; cpu's pair is in CPU_KERNELS).
+  ...lstmChunkKernels('wasm'),
+  // #20 (lstm): Slice / Unpack / SplitV reading the heap, not a copy of the whole input per output (slice.ts).
+  ...sliceKernels,
 ];
 
 /** Registers {@link TFAI_KERNELS}, or those whose `backend/kernel` key is in `only`. Idempotent. */

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedEnabled } from '../../backend/fused.js';
+import { LSTM_BACKWARD, LSTM_FORWARD } from '../../backend/wasm/lstm-chunk.js';
 
 /** What {@link lstmRecurrence} returns: every step's hidden state and the final cell state. */
 export interface LSTMRecurrenceResult {
@@ -21,6 +23,10 @@ export interface LSTMRecurrenceResult {
  * steps in reverse with one `[B, 4H]·[4H, H]` product per step; the weight gradient is one
  * `[H, T·B]·[T·B, 4H]` product over all steps. Gradients flow to `xw`, `whh`, `h0` and `c0`.
  *
+ * On wasm and cpu, unless `fusedEnabled('lstm')` says no, the whole chunk is one forward kernel and one backward
+ * kernel (backend/wasm/lstm-chunk.ts: per step one matrix product and one fused JS loop over the gate math), which
+ * saves four big buffers instead of 7·T small tensors; elsewhere it is the composition of tfjs ops below.
+ *
  * @example
  * ```ts
  * const { ys, c } = lstmRecurrence(tf.zeros([5, 2, 16]), tf.zeros([4, 16]), tf.zeros([2, 4]), tf.zeros([2, 4]));
@@ -33,7 +39,7 @@ export function lstmRecurrence(xw: tf.Tensor3D, whh: tf.Tensor2D, h0: tf.Tensor2
   if (T < 1) throw new RangeError('lstmRecurrence needs at least one time step');
   if (!Number.isInteger(H) || whh.shape[0] !== H || whh.shape[1] !== G)
     throw new RangeError(`lstmRecurrence: xw [${xw.shape}] does not fit whh [${whh.shape}] (expected [H, 4H])`);
-  const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const run = fusedAvailable() ? fusedChunk : tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, w, hInit, cInit] = args as tf.Tensor2D[];
     const save = args[4] as tf.GradSaveFunc;
     const steps = tf.unstack(x) as tf.Tensor2D[];
@@ -112,3 +118,24 @@ export function lstmRecurrence(xw: tf.Tensor3D, whh: tf.Tensor2D, h0: tf.Tensor2
   const c = tf.reshape(tf.slice(packed, [T, 0, 0], [1, B, H]), [B, H]) as tf.Tensor2D;
   return { ys, c };
 }
+
+/** Whether the fused chunk kernels run here: switched on, and registered for the current backend (wasm, cpu). */
+function fusedAvailable(): boolean {
+  if (!fusedEnabled('lstm')) return false;
+  const name = tf.getBackend();
+  return (name === 'wasm' || name === 'cpu') && tf.getKernel(LSTM_FORWARD, name) !== undefined && tf.getKernel(LSTM_BACKWARD, name) !== undefined;
+}
+
+/** The same custom gradient as the composition, each direction one kernel (see backend/wasm/lstm-chunk.ts). */
+const fusedChunk = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [xw, whh, h0, c0] = args as tf.Tensor[];
+  const save = args[4] as tf.GradSaveFunc;
+  const [out, gates, cs, tcs] = tf.engine().runKernel(LSTM_FORWARD, { xw, whh, h0, c0 }) as tf.Tensor[];
+  save([whh, h0, c0, out, gates, cs, tcs]);
+  const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+    const [w, hInit, cInit, o, g, c, tc] = saved;
+    const inputs = { dy: dy as tf.Tensor, whh: w, h0: hInit, c0: cInit, out: o, gates: g, cs: c, tcs: tc };
+    return tf.engine().runKernel(LSTM_BACKWARD, inputs) as tf.Tensor[];
+  };
+  return { value: out, gradFunc };
+});
