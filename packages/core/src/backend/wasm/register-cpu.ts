@@ -3,11 +3,21 @@
  * batch > 1 and ignores halfPixelCenters; its ResizeBilinearGrad fails on non-square inputs), registrable
  * without loading tfjs-backend-wasm.
  */
+import { batchNormKernels } from './fused-batchnorm.js';
+import { crossEntropyKernel } from './fused-cross-entropy.js';
+import { dropoutKernel } from './fused-dropout.js';
 import { registerKernels, type Replacement } from './registry.js';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
 
-export const CPU_KERNELS: readonly Replacement[] = [resizeNearestNeighborGradConfig('cpu'), resizeBilinearGradConfig('cpu')];
+export const CPU_KERNELS: readonly Replacement[] = [
+  resizeNearestNeighborGradConfig('cpu'),
+  resizeBilinearGradConfig('cpu'),
+  // Fused BatchNorm (training), cross-entropy and dropout (#20), the same JS loops as on wasm.
+  ...batchNormKernels('cpu'),
+  crossEntropyKernel('cpu'),
+  dropoutKernel('cpu'),
+];
 
 /** Registers {@link CPU_KERNELS}. Idempotent. */
 export function registerCpuKernels(): void {

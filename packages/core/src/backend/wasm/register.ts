@@ -7,6 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { fastMatMul } from './batch-matmul.js';
+import { batchNormKernels } from './fused-batchnorm.js';
+import { crossEntropyKernel } from './fused-cross-entropy.js';
+import { dropoutKernel } from './fused-dropout.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
@@ -29,6 +32,10 @@ export const TFAI_KERNELS: readonly Replacement[] = [
   { kernelName: tf.BatchMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf._FusedMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf.Tile, backendName: 'wasm', wrap: fastTile },
+  // Fused BatchNorm (training), cross-entropy and dropout: new kernels, used by backend/fused-ops.ts (#20).
+  ...batchNormKernels('wasm'),
+  crossEntropyKernel('wasm'),
+  dropoutKernel('wasm'),
 ];
 
 /** Registers {@link TFAI_KERNELS}, or those whose `backend/kernel` key is in `only`. Idempotent. */
