@@ -62,11 +62,14 @@ function crossEntropy(name: LoopBackend): tf.KernelFunc {
       }
       let max = -Infinity;
       for (let j = 0; j < c; j++) if (X[base + j] > max) max = X[base + j];
+      // exp(x − max) goes into G, then G is scaled to the gradient: one exp per element.
       let s = 0;
       let sx = 0;
       for (let j = 0; j < c; j++) {
         const v = X[base + j];
-        s += Math.exp(v - max);
+        const e = Math.exp(v - max);
+        G[base + j] = e;
+        s += e;
         sx += v;
       }
       const lse = max + Math.log(s);
@@ -75,8 +78,9 @@ function crossEntropy(name: LoopBackend): tf.KernelFunc {
       total += eps > 0 ? lnw * nll + eps * (lse - sx / c) : nll;
       const scale = 1 / k;
       const hot = inRange ? lnw : 0;
-      const pw = (hot + eps) * scale;
-      for (let j = 0; j < c; j++) G[base + j] = Math.exp(X[base + j] - lse) * pw - smooth * scale;
+      const pw = ((hot + eps) * scale) / s;
+      const sub = smooth * scale;
+      for (let j = 0; j < c; j++) G[base + j] = G[base + j] * pw - sub;
       if (inRange) G[base + t] -= hot * scale;
     }
     L[0] = total / k;

@@ -1,15 +1,16 @@
 /**
  * Dropout as one kernel (wasm and cpu), `TfaiDropout`, bit for bit what `tf.dropout(x, rate, noiseShape, seed)`
  * computes — a uniform draw of the noise shape from seedrandom's Alea seeded with `String(seed)` (tfjs's
- * `randomUniform`), `multiplier = floor(u + keep) / keep` and `x · multiplier` broadcast, all in float32 — without
- * its tensor upload, add, floor, div and mul. Outputs: y and the multiplier (the mask, of the noise shape), which the
- * backward reuses: dx = dy · mask (one multiply).
+ * `randomUniform`), `multiplier = floor(u + keep) / keep` written straight into the backend's memory, and
+ * `x · multiplier` broadcast by the backend's own Multiply — without the composition's tensor upload, add, floor and
+ * div (the draw itself, a JS loop in both, is most of the time on large tensors). Outputs: y and the multiplier (the
+ * mask, of the noise shape), which the backward reuses: dx = dy · mask (one multiply).
  *
  * Same seed, same mask as the composition: tfai's layers draw the seed from its global generator as before, so
  * `manualSeed` reproduces the masks the unfused path gave.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 import { allocate, f32, type LoopBackend } from './fused-memory.js';
 
 export const DROPOUT = 'TfaiDropout';
@@ -21,16 +22,15 @@ export interface DropoutAttrs {
   noiseShape: number[];
 }
 
-/**
- * seedrandom's `alea(seed)` (Johannes Baagøe's Alea, as seedrandom 3 ships it and tfjs's `randomUniform` uses):
- * uniform doubles in [0, 1).
- * @example
- * ```ts
- * const next = alea('42');
- * next(); // the first value tf.randomUniform([1], 0, 1, 'float32', 42) holds (before rounding to float32)
- * ```
- */
-export function alea(seed: string): () => number {
+/** Alea's state after seeding (seedrandom's `Alea` constructor): three fractions and a carry. */
+interface AleaState {
+  s0: number;
+  s1: number;
+  s2: number;
+  c: number;
+}
+
+function aleaSeed(seed: string): AleaState {
   let n = 0xefc8249d;
   const mash = (data: string): number => {
     for (let i = 0; i < data.length; i++) {
@@ -45,22 +45,50 @@ export function alea(seed: string): () => number {
     }
     return (n >>> 0) * 2.3283064365386963e-10;
   };
-  let c = 1;
-  let s0 = mash(' ');
-  let s1 = mash(' ');
-  let s2 = mash(' ');
-  s0 -= mash(seed);
-  if (s0 < 0) s0 += 1;
-  s1 -= mash(seed);
-  if (s1 < 0) s1 += 1;
-  s2 -= mash(seed);
-  if (s2 < 0) s2 += 1;
+  const st = { s0: mash(' '), s1: mash(' '), s2: mash(' '), c: 1 };
+  st.s0 -= mash(seed);
+  if (st.s0 < 0) st.s0 += 1;
+  st.s1 -= mash(seed);
+  if (st.s1 < 0) st.s1 += 1;
+  st.s2 -= mash(seed);
+  if (st.s2 < 0) st.s2 += 1;
+  return st;
+}
+
+/**
+ * seedrandom's `alea(seed)` (Johannes Baagøe's Alea, as seedrandom 3 ships it and tfjs's `randomUniform` uses):
+ * uniform doubles in [0, 1).
+ * @example
+ * ```ts
+ * const next = alea('42');
+ * next(); // the first value tf.randomUniform([1], 0, 1, 'float32', 42) holds (before rounding to float32)
+ * ```
+ */
+export function alea(seed: string): () => number {
+  const st = aleaSeed(seed);
   return () => {
+    const t = 2091639 * st.s0 + st.c * 2.3283064365386963e-10;
+    st.s0 = st.s1;
+    st.s1 = st.s2;
+    return (st.s2 = t - (st.c = t | 0));
+  };
+}
+
+/** Fills `out` with `floor(u + keep) / keep` of successive Alea draws u rounded to float32 (as tf.dropout's multiplier). */
+function fillMask(out: Float32Array, seed: string, keep: number): void {
+  const st = aleaSeed(seed);
+  let { s0, s1, s2, c } = st;
+  const scale = 1 / keep;
+  for (let k = 0; k < out.length; k++) {
     const t = 2091639 * s0 + c * 2.3283064365386963e-10;
     s0 = s1;
     s1 = s2;
-    return (s2 = t - (c = t | 0));
-  };
+    c = Math.trunc(t); // = t | 0 (0 ≤ t < 2^31), without the int conversion
+    s2 = t - c;
+    // floor(u + keep) is 0 or 1 (branch-free: a random branch mispredicts half the time); 1 / keep in float64
+    // rounds to float32 as tfjs's float32 division does.
+    out[k] = Math.floor(Math.fround(Math.fround(s2) + keep)) * scale;
+  }
 }
 
 function dropout(name: LoopBackend): tf.KernelFunc {
@@ -68,46 +96,14 @@ function dropout(name: LoopBackend): tf.KernelFunc {
     const backend = kernelBackend(args);
     const x = input(args, 'x');
     const { rate, seed, noiseShape } = attrsOf<DropoutAttrs>(args);
-    const [yInfo, maskInfo] = allocate(backend, name, [
-      { shape: x.shape, dtype: 'float32' },
-      { shape: noiseShape, dtype: 'float32' },
-    ]);
-    const X = f32(backend, name, x);
-    const Y = f32(backend, name, yInfo);
-    const M = f32(backend, name, maskInfo);
-    const keep = Math.fround(1 - rate);
-    const next = alea(String(seed));
-    for (let k = 0; k < M.length; k++) M[k] = Math.floor(Math.fround(Math.fround(next()) + keep)) / keep;
-    const size = sizeOf(x.shape);
-    if (size === 0) return [yInfo, maskInfo];
-    if (M.length === size) {
-      for (let i = 0; i < size; i++) Y[i] = X[i] * M[i];
-      return [yInfo, maskInfo];
-    }
-    // Broadcast: the mask's strides, 0 along the dimensions where the noise shape has 1.
-    const rank = x.shape.length;
-    const mStride = new Array<number>(rank).fill(0);
-    for (let d = rank - 1, s = 1; d >= 0; d--) {
-      mStride[d] = noiseShape[d] === 1 ? 0 : s;
-      s *= noiseShape[d];
-    }
-    const idx = new Array<number>(rank).fill(0);
-    const last = rank - 1;
-    const inner = x.shape[last];
-    const innerStride = mStride[last];
-    let mBase = 0;
-    for (let i = 0; i < size; i += inner) {
-      for (let j = 0; j < inner; j++) Y[i + j] = X[i + j] * M[mBase + j * innerStride];
-      // Advance the outer index (all dimensions but the last) by one.
-      for (let d = last - 1; d >= 0; d--) {
-        idx[d]++;
-        mBase += mStride[d];
-        if (idx[d] < x.shape[d]) break;
-        mBase -= mStride[d] * idx[d];
-        idx[d] = 0;
-      }
-    }
-    return [yInfo, maskInfo];
+    const [maskInfo] = allocate(backend, name, [{ shape: noiseShape, dtype: 'float32' }]);
+    fillMask(f32(backend, name, maskInfo), String(seed), Math.fround(1 - rate));
+    // x · mask by the backend's own Multiply (broadcasting, SIMD on wasm): the product tf.dropout computes.
+    const multiply = tf.getKernel(tf.Multiply, name);
+    if (!multiply) throw new Error(`${DROPOUT}: no Multiply kernel on ${name}`);
+    const y = multiply.kernelFunc({ inputs: { a: x, b: maskInfo }, backend, attrs: {} });
+    if (Array.isArray(y)) throw new Error(`${DROPOUT}: Multiply returned several outputs`);
+    return [y, maskInfo];
   };
 }
 
