@@ -3,27 +3,16 @@
 // wasm/cpu, kernels not registered, an input it does not handle), and the caller takes its composition of tfjs ops.
 import * as tf from '@tensorflow/tfjs';
 import { fusedEnabled } from './fused.js';
-import { BATCH_NORM_TRAIN, batchNormTrainGradConfig, type BatchNormTrainAttrs } from './wasm/fused-batchnorm.js';
-import { CROSS_ENTROPY, crossEntropyGradConfig, type CrossEntropyAttrs } from './wasm/fused-cross-entropy.js';
-import { DROPOUT, dropoutGradConfig, type DropoutAttrs } from './wasm/fused-dropout.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from './wasm/fused-batchnorm.js';
+import { CROSS_ENTROPY, type CrossEntropyAttrs } from './wasm/fused-cross-entropy.js';
+import { DROPOUT, type DropoutAttrs } from './wasm/fused-dropout.js';
 import { loopKernelAvailable } from './wasm/fused-memory.js';
 
-let gradientsRegistered = false;
-
-/** Registers the fused kernels' gradients with tfjs (once; gradients are backend-independent). */
-function registerGradients(): void {
-  if (gradientsRegistered) return;
-  for (const g of [batchNormTrainGradConfig, crossEntropyGradConfig, dropoutGradConfig]) if (!tf.getGradient(g.kernelName)) tf.registerGradient(g);
-  gradientsRegistered = true;
-}
-
 function available(switchName: string, kernelName: string): boolean {
-  if (!fusedEnabled(switchName) || !loopKernelAvailable(kernelName)) return false;
-  registerGradients();
-  return true;
+  return fusedEnabled(switchName) && loopKernelAvailable(kernelName);
 }
 
-/** What {@link fusedBatchNormTrain} returns: the output and the new values of the three buffers. */
+/** What {@link fusedBatchNormTrain} returns: the output and the new values of the three buffers (kept: the caller disposes them). */
 export interface BatchNormTrainResult {
   y: tf.Tensor;
   runningMean: tf.Tensor1D;
@@ -45,11 +34,33 @@ export function fusedBatchNormTrain(
   if (x.dtype !== 'float32' || x.rank < 1 || x.size === 0 || buffers.numBatchesTracked.dtype !== 'int32') return undefined;
   if ([buffers.runningMean, buffers.runningVar, scale, offset].some((t) => t !== undefined && t.dtype !== 'float32')) return undefined;
   if (!available('batchnorm', BATCH_NORM_TRAIN)) return undefined;
-  const inputs: tf.NamedTensorMap = { x, runningMean: buffers.runningMean, runningVar: buffers.runningVar, numBatchesTracked: buffers.numBatchesTracked };
-  if (scale) inputs.scale = scale;
-  if (offset) inputs.offset = offset;
-  const [y, stats, runningMean, runningVar, numBatchesTracked] = tf.engine().runKernel(BATCH_NORM_TRAIN, inputs, { ...attrs }) as tf.Tensor[];
-  stats.dispose(); // the tape keeps its own copy for the backward
+  let extra: tf.Tensor[] = [];
+  // customGrad, not a registered gradient: a tape node of the five-output kernel would get a zero tensor for each
+  // unused output's gradient at every backward.
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xx = args[0] as tf.Tensor;
+    const inputs: tf.NamedTensorMap = { x: xx, runningMean: buffers.runningMean, runningVar: buffers.runningVar, numBatchesTracked: buffers.numBatchesTracked };
+    if (scale) inputs.scale = args[1] as tf.Tensor;
+    if (offset) inputs.offset = args[scale ? 2 : 1] as tf.Tensor;
+    const [y, stats, ...rest] = tf.engine().runKernel(BATCH_NORM_TRAIN, inputs, { ...attrs }) as tf.Tensor[];
+    extra = rest.map((t) => tf.keep(t)); // out of customGrad's tidy; the caller disposes them
+    (args[args.length - 1] as tf.GradSaveFunc)([xx, stats]); // copies, while the tape is on
+    stats.dispose();
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [dx, dw, db] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: saved[0], stats: saved[1] }) as tf.Tensor[];
+        const grads = [dx];
+        if (scale) grads.push(dw);
+        else dw.dispose();
+        if (offset) grads.push(db);
+        else db.dispose();
+        return grads;
+      },
+    };
+  });
+  const y = f(...[x, scale, offset].filter((t): t is tf.Tensor => t !== undefined));
+  const [runningMean, runningVar, numBatchesTracked] = extra;
   return { y, runningMean: runningMean as tf.Tensor1D, runningVar: runningVar as tf.Tensor1D, numBatchesTracked };
 }
 
@@ -62,10 +73,16 @@ export function fusedCrossEntropy(logits: tf.Tensor, target: tf.Tensor, labelSmo
   if (logits.dtype !== 'float32' || logits.rank < 1 || !c || target.size * c !== logits.size) return undefined;
   if (target.dtype !== 'int32' && target.dtype !== 'float32') return undefined;
   if (!available('cross-entropy', CROSS_ENTROPY)) return undefined;
-  const attrs: CrossEntropyAttrs = { labelSmoothing, hasIgnore: ignoreIndex !== undefined, ignoreIndex: ignoreIndex ?? 0, targetShape: target.shape };
-  const [loss, grad] = tf.engine().runKernel(CROSS_ENTROPY, { logits, target }, { ...attrs }) as tf.Tensor[];
-  grad.dispose(); // the tape keeps its own copy for the backward
-  return loss as tf.Scalar;
+  const attrs: CrossEntropyAttrs = { labelSmoothing, hasIgnore: ignoreIndex !== undefined, ignoreIndex: ignoreIndex ?? 0 };
+  // customGrad, not a registered gradient: a tape node of a two-output kernel would get a zero tensor the size of
+  // the logits for the unused output's gradient at every backward.
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [loss, grad] = tf.engine().runKernel(CROSS_ENTROPY, { logits: args[0] as tf.Tensor, target }, { ...attrs }) as tf.Tensor[];
+    (args[1] as tf.GradSaveFunc)([grad]); // a copy, while the tape is on
+    grad.dispose();
+    return { value: loss, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.mul(saved[0], dy as tf.Tensor)] };
+  });
+  return f(logits) as tf.Scalar;
 }
 
 /** tfjs's `getNoiseShape`: `noiseShape` with nulls (and a shape equal to x's) filled from x. */
@@ -89,7 +106,12 @@ export function dropout(x: tf.Tensor, rate: number, noiseShape: number[] | undef
   const shape = x.dtype === 'float32' && rate > 0 && rate < 1 && Number.isInteger(seed) ? noiseShapeOf(x, noiseShape) : undefined;
   if (!shape || !available('dropout', DROPOUT)) return tf.dropout(x, rate, noiseShape, seed);
   const attrs: DropoutAttrs = { rate, seed, noiseShape: shape };
-  const [y, mask] = tf.engine().runKernel(DROPOUT, { x }, { ...attrs }) as tf.Tensor[];
-  mask.dispose(); // the tape keeps its own copy for the backward
-  return y;
+  // customGrad for the same reason as fusedCrossEntropy's (no zero tensor of the mask's size per backward).
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [y, mask] = tf.engine().runKernel(DROPOUT, { x: args[0] as tf.Tensor }, { ...attrs }) as tf.Tensor[];
+    (args[1] as tf.GradSaveFunc)([mask]); // a copy, while the tape is on
+    mask.dispose();
+    return { value: y, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.mul(dy as tf.Tensor, saved[0])] };
+  });
+  return f(x);
 }

@@ -18,7 +18,7 @@
  *
  *   db = Σ dy,  dw = Σ dy · x̂,  dx = w · invstd · (dy − db / n − x̂ · dw / n)
  *
- * in two passes (the sums, then dx).
+ * in two passes (the sums, then dx). backend/fused-ops.ts ties the two together with `tf.customGrad`.
  */
 import * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
@@ -155,24 +155,3 @@ export const batchNormKernels = (name: LoopBackend): tf.KernelConfig[] => [
   { kernelName: BATCH_NORM_TRAIN, backendName: name, kernelFunc: batchNormTrain(name) },
   { kernelName: BATCH_NORM_TRAIN_GRAD, backendName: name, kernelFunc: batchNormTrainGrad(name) },
 ];
-
-/** The gradient of {@link BATCH_NORM_TRAIN}: one {@link BATCH_NORM_TRAIN_GRAD} (x saved, and the stats output). */
-export const batchNormTrainGradConfig: tf.GradConfig = {
-  kernelName: BATCH_NORM_TRAIN,
-  inputsToSave: ['x'],
-  outputsToSave: [false, true, false, false, false],
-  gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-    const all = Array.isArray(dys) ? dys : [dys];
-    const [x, stats] = saved;
-    const [dx, dw, db] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy: all[0], x, stats }) as tf.Tensor[];
-    // The running statistics are buffers (nothing differentiates them); zeros keep the tape's contract.
-    return {
-      x: () => dx,
-      scale: () => dw,
-      offset: () => db,
-      runningMean: () => tf.zerosLike(dw),
-      runningVar: () => tf.zerosLike(dw),
-      numBatchesTracked: () => tf.zeros(all[4]?.shape ?? [], 'float32'),
-    };
-  },
-};

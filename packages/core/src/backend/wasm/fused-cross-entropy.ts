@@ -13,8 +13,8 @@
  *
  *   g_ij = keep_i / K · ((1 − ε) · (p_ij − [j = t]) + ε · (p_ij − 1 / C)),   p = softmax(x)
  *
- * (the (1 − ε) term absent when t is out of range); the backward is then `dy · g` (one multiply). Row sums run in
- * float64.
+ * (the (1 − ε) term absent when t is out of range); the backward is then `dy · g` (one multiply, through
+ * `tf.customGrad` in backend/fused-ops.ts). Row sums run in float64.
  */
 import * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
@@ -27,7 +27,6 @@ export interface CrossEntropyAttrs {
   labelSmoothing: number;
   hasIgnore: boolean;
   ignoreIndex: number;
-  targetShape: number[];
 }
 
 function crossEntropy(name: LoopBackend): tf.KernelFunc {
@@ -90,15 +89,3 @@ function crossEntropy(name: LoopBackend): tf.KernelFunc {
 
 /** The kernel of each backend. */
 export const crossEntropyKernel = (name: LoopBackend): tf.KernelConfig => ({ kernelName: CROSS_ENTROPY, backendName: name, kernelFunc: crossEntropy(name) });
-
-/** The gradient of {@link CROSS_ENTROPY}: the saved gradient output times the upstream scalar. */
-export const crossEntropyGradConfig: tf.GradConfig = {
-  kernelName: CROSS_ENTROPY,
-  outputsToSave: [false, true],
-  gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs?: tf.NamedAttrMap) => {
-    const dy = Array.isArray(dys) ? dys[0] : dys;
-    const [g] = saved;
-    const { targetShape } = (attrs ?? {}) as unknown as CrossEntropyAttrs;
-    return { logits: () => tf.mul(g, dy), target: () => tf.zeros(targetShape ?? [], 'float32') };
-  },
-};

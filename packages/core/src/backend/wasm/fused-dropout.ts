@@ -109,14 +109,3 @@ function dropout(name: LoopBackend): tf.KernelFunc {
 
 /** The kernel of each backend. */
 export const dropoutKernel = (name: LoopBackend): tf.KernelConfig => ({ kernelName: DROPOUT, backendName: name, kernelFunc: dropout(name) });
-
-/** The gradient of {@link DROPOUT}: dy times the saved mask. */
-export const dropoutGradConfig: tf.GradConfig = {
-  kernelName: DROPOUT,
-  outputsToSave: [false, true],
-  gradFunc: (dys: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-    const dy = Array.isArray(dys) ? dys[0] : dys;
-    const [mask] = saved;
-    return { x: () => tf.mul(dy, mask) };
-  },
-};

@@ -47,6 +47,9 @@ async function fusedVsUnfused(name: string, f: () => tf.Tensor[]): Promise<{ fus
   return { fused: await run(true), plain: await run(false) };
 }
 
+/** The kernels a profile ran (tf.profile also lists the scopes of tf.customGrad, which run none themselves). */
+const kernelNames = (prof: Awaited<ReturnType<typeof tf.profile>>): string[] => prof.kernels.map((k) => k.name).filter((n) => tf.getKernel(n, tf.getBackend()) !== undefined);
+
 const rand = (shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor =>
   tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), seed).map((v) => v * scale + shift), shape);
 
@@ -148,11 +151,11 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       const bn = new BatchNorm1d(8);
       const x = rand([4, 8], 31);
       const prof = await tf.profile(() => tf.tidy(() => void bn.call(x)));
-      expect(prof.kernels.map((k) => k.name)).toEqual(['TfaiBatchNormTrain']);
+      expect(kernelNames(prof)).toEqual(['TfaiBatchNormTrain']);
       const restore = setFused('batchnorm', false);
       const plain = await tf.profile(() => tf.tidy(() => void bn.call(x)));
       restore();
-      expect(plain.kernels.length).toBeGreaterThan(6);
+      expect(kernelNames(plain).length).toBeGreaterThan(6);
       tf.dispose(x);
       bn.dispose();
     });
@@ -206,7 +209,7 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
         tf.dispose([value, ...Object.values(grads)]);
       };
       const prof = await tf.profile(step);
-      expect(prof.kernels.map((k) => k.name).sort()).toEqual(['Identity', 'Multiply', 'TfaiCrossEntropy']);
+      expect(kernelNames(prof).sort()).toEqual(['Identity', 'Multiply', 'TfaiCrossEntropy']);
       step();
       const before = tf.memory().numTensors;
       for (let i = 0; i < 3; i++) step();
@@ -270,7 +273,7 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       for (let i = 0; i < 2; i++) expect(Array.from(await f[i].data())).toEqual(Array.from(await p[i].data()));
       expect(Array.from(await f[0].data())).not.toEqual(Array.from(await f[1].data()));
       const prof = await tf.profile(() => tf.tidy(() => void d.call(x)));
-      expect(prof.kernels.map((k) => k.name)).toEqual(['TfaiDropout']);
+      expect(kernelNames(prof)).toEqual(['TfaiDropout']);
       const v = tf.variable(x);
       const step = () => {
         const { value, grads } = tf.variableGrads(() => tf.sum(d.call(v)) as tf.Scalar, [v]);
