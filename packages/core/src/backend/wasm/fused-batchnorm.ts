@@ -20,7 +20,7 @@
  *
  * in two passes (the sums, then dx). backend/fused-ops.ts ties the two together with `tf.customGrad`.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
 import { allocate, f32, i32, type LoopBackend } from './fused-memory.js';
 

@@ -16,7 +16,7 @@
  * (the (1 − ε) term absent when t is out of range); the backward is then `dy · g` (one multiply, through
  * `tf.customGrad` in backend/fused-ops.ts). Row sums run in float64.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
 import { allocate, f32, valuesOf, type LoopBackend } from './fused-memory.js';
 

@@ -188,6 +188,23 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       tf.dispose([logits, target]);
     });
 
+    it('classes on axis 1 ([B, C, L], axis: 1) and a target outside [0, C) (a zero one-hot row): as the composition', async () => {
+      const logits = rand([3, 4, 5], 45, 3);
+      const target = tf.tensor2d([0, 1, 2, 3, 4, 3, 2, 1, 0, 1, 2, 3, 0, 1, 2], [3, 5], 'int32');
+      const bad = tf.tensor1d([0, 3, 7, 1], 'int32'); // 7 is not a class of 4
+      const badLogits = rand([4, 4], 46, 3);
+      const byAxis = crossEntropyLossFlat({ axis: 1, labelSmoothing: 0.1 });
+      const plainLoss = crossEntropyLossFlat({ labelSmoothing: 0.1 });
+      const { fused, plain } = await fusedVsUnfused('cross-entropy', () => [
+        byAxis(logits, target),
+        tf.grads((l: tf.Tensor) => byAxis(l, target))([logits])[0],
+        plainLoss(badLogits, bad),
+        tf.grads((l: tf.Tensor) => plainLoss(l, bad))([badLogits])[0],
+      ]);
+      fused.forEach((v, i) => expect(closeErr(v, plain[i]), `output ${i}`).toBeLessThan(1e-5));
+      tf.dispose([logits, target, bad, badLogits]);
+    });
+
     it('every target ignored: loss 0 and zero gradient, as the composition', async () => {
       const logits = rand([3, 4], 51);
       const target = tf.tensor1d([-100, -100, -100], 'int32');
