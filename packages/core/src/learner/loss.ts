@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedCrossEntropy } from '../backend/fused-ops.js';
 import { ExportError, TfaiError } from '../errors.js';
 
 /** A loss serialised into an export: its name and arguments (no code). */
@@ -71,7 +72,12 @@ export function crossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
   return makeLoss(
     { name: 'CrossEntropyLossFlat', args: { axis, labelSmoothing: eps, ignoreIndex: ignore } },
     (pred, target) => {
-      const { per, keep } = perTarget(pred, target);
+      // One kernel forward and one multiply backward on wasm/cpu (backend/wasm/fused-cross-entropy.ts).
+      const p = toLast(pred);
+      classesOf(p);
+      const fused = fusedCrossEntropy(p, target, eps, ignore);
+      if (fused) return fused;
+      const { per, keep } = perTargetLast(p, target);
       if (!keep) return tf.mean(per) as tf.Scalar;
       return tf.div(tf.sum(per), tf.maximum(tf.sum(keep), 1)) as tf.Scalar;
     },
@@ -79,12 +85,20 @@ export function crossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
     (probs) => tf.argMax(probs, -1),
     { yInt: true, perItem: (pred, target) => tf.tidy(() => perTarget(pred, target).per) },
   );
-  /** The loss of each target (0 where ignored), and the mask of those not ignored. */
-  function perTarget(pred: tf.Tensor, target: tf.Tensor): { per: tf.Tensor; keep?: tf.Tensor } {
-    const p = toLast(pred);
+  /** The number of classes of class-last predictions (at least 2). */
+  function classesOf(p: tf.Tensor): number {
     const c = p.shape[p.rank - 1]!;
     if (c < 2)
       throw new TfaiError(`CrossEntropyLossFlat needs at least 2 classes, the predictions have ${c} (a target with a single class? cross-entropy has nothing to learn from one class)`);
+    return c;
+  }
+  /** The loss of each target (0 where ignored), and the mask of those not ignored. */
+  function perTarget(pred: tf.Tensor, target: tf.Tensor): { per: tf.Tensor; keep?: tf.Tensor } {
+    return perTargetLast(toLast(pred), target);
+  }
+  /** {@link perTarget} of predictions with the classes last already. */
+  function perTargetLast(p: tf.Tensor, target: tf.Tensor): { per: tf.Tensor; keep?: tf.Tensor } {
+    const c = classesOf(p);
     const logp = tf.logSoftmax(p.reshape([-1, c]));
     const t = target.reshape([-1]).toInt();
     const nll = tf.neg(tf.sum(tf.mul(logp, tf.oneHot(t, c)), 1));

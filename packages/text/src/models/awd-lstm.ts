@@ -1,7 +1,7 @@
 // fastai's text/models/awdlstm.py: the dropouts of AWD-LSTM and the model itself.
 import * as tf from '@tensorflow/tfjs';
 import { Embedding, LSTM, detach, Module, ModuleList, embeddingLookup, uniform, type LSTMState, type Parameter } from '@tfai/core';
-import { globalRng } from '@tfai/core/internal';
+import { dropout, globalRng } from '@tfai/core/internal';
 
 /**
  * Dropout with one mask per sequence, shared by every time step (inputs `[batch, time, features]`), as fastai's.
@@ -16,7 +16,7 @@ export class RNNDropout extends Module {
   }
   forward(x: tf.Tensor): tf.Tensor {
     if (!this.training || this.p === 0) return x;
-    return tf.dropout(x, this.p, [x.shape[0], 1, ...x.shape.slice(2)], globalRng.seed());
+    return dropout(x, this.p, [x.shape[0], 1, ...x.shape.slice(2)], globalRng.seed());
   }
   protected override extraRepr(): string {
     return '';
@@ -47,7 +47,7 @@ export class EmbeddingDropout extends Module {
   forward(words: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const w = this.emb.weight.variable;
-      const masked = this.training && this.embedP !== 0 ? tf.dropout(w, this.embedP, [w.shape[0], 1], globalRng.seed()) : w;
+      const masked = this.training && this.embedP !== 0 ? dropout(w, this.embedP, [w.shape[0], 1], globalRng.seed()) : w;
       return embeddingLookup(masked, words, this.emb.paddingIdx);
     });
   }
@@ -76,7 +76,7 @@ export class WeightDropout extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, L
     super();
     for (const name of layerNames) {
       const raw: Parameter = module.replaceWeight(name, () =>
-        this.training && this.weightP !== 0 ? tf.dropout(raw.variable, this.weightP, undefined, globalRng.seed()) : raw.variable,
+        this.training && this.weightP !== 0 ? dropout(raw.variable, this.weightP, undefined, globalRng.seed()) : raw.variable,
       );
       this.shareParameter(`${name}_raw`, raw);
     }

@@ -4,6 +4,9 @@
  * without loading tfjs-backend-wasm; and the cpu pair of the fused LSTM chunk.
  */
 import { lstmChunkKernels } from './lstm-chunk.js';
+import { batchNormKernels } from './fused-batchnorm.js';
+import { crossEntropyKernel } from './fused-cross-entropy.js';
+import { dropoutKernel } from './fused-dropout.js';
 import { registerKernels, type Replacement } from './registry.js';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
 import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
@@ -13,6 +16,10 @@ export const CPU_KERNELS: readonly Replacement[] = [
   resizeBilinearGradConfig('cpu'),
   // #20 (lstm): the fused LSTM chunk's cpu pair (lstm-chunk.ts).
   ...lstmChunkKernels('cpu'),
+  // Fused BatchNorm (training), cross-entropy and dropout (#20), the same JS loops as on wasm.
+  ...batchNormKernels('cpu'),
+  crossEntropyKernel('cpu'),
+  dropoutKernel('cpu'),
 ];
 
 /** Registers {@link CPU_KERNELS}. Idempotent. */

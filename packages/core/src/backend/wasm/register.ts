@@ -7,6 +7,9 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { fastMatMul } from './batch-matmul.js';
+import { batchNormKernels } from './fused-batchnorm.js';
+import { crossEntropyKernel } from './fused-cross-entropy.js';
+import { dropoutKernel } from './fused-dropout.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { lstmChunkKernels } from './lstm-chunk.js';
@@ -35,6 +38,10 @@ export const TFAI_KERNELS: readonly Replacement[] = [
   ...lstmChunkKernels('wasm'),
   // #20 (lstm): Slice / Unpack / SplitV reading the heap, not a copy of the whole input per output (slice.ts).
   ...sliceKernels,
+  // Fused BatchNorm (training), cross-entropy and dropout: new kernels, used by backend/fused-ops.ts (#20).
+  ...batchNormKernels('wasm'),
+  crossEntropyKernel('wasm'),
+  dropoutKernel('wasm'),
 ];
 
 /** Registers {@link TFAI_KERNELS}, or those whose `backend/kernel` key is in `only`. Idempotent. */

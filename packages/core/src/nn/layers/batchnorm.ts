@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { fusedBatchNormTrain } from '../../backend/fused-ops.js';
 import { Module, type Parameter } from '../module.js';
 
 /** Options of {@link BatchNorm1d} and {@link BatchNorm2d} (PyTorch's defaults). */
@@ -42,6 +43,15 @@ abstract class BatchNormBase extends Module {
     const scale = this.weight?.variable;
     const offset = this.bias?.variable;
     if (!this.training) return tf.batchNorm(x, this.runningMean, this.runningVar, offset, scale, this.eps);
+    // One kernel forward and one backward on wasm/cpu (backend/wasm/fused-batchnorm.ts), same numerics.
+    const fused = fusedBatchNormTrain(x, { runningMean: this.runningMean, runningVar: this.runningVar, numBatchesTracked: this.numBatchesTracked }, scale, offset, { eps: this.eps, momentum: this.momentum });
+    if (fused) {
+      this.runningMean.assign(fused.runningMean);
+      this.runningVar.assign(fused.runningVar);
+      this.numBatchesTracked.assign(fused.numBatchesTracked);
+      tf.dispose([fused.runningMean, fused.runningVar, fused.numBatchesTracked]);
+      return fused.y;
+    }
     const axes = [...Array(x.rank - 1).keys()];
     const { mean, variance } = tf.moments(x, axes);
     const n = x.size / c;

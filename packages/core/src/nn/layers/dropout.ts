@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
+import { dropout } from '../../backend/fused-ops.js';
 import { Module } from '../module.js';
 import { globalRng } from '../random.js';
 
@@ -17,7 +18,7 @@ export class Dropout extends Module {
   }
   forward(x: tf.Tensor): tf.Tensor {
     if (!this.training || this.p === 0) return x;
-    return tf.dropout(x, this.p, undefined, globalRng.seed());
+    return dropout(x, this.p, undefined, globalRng.seed());
   }
   protected override extraRepr(): string {
     return `p=${this.p}, inplace=False`;

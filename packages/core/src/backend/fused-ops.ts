@@ -1,0 +1,117 @@
+// The fused training ops (BatchNorm in training mode, flat cross-entropy, dropout) as their callers use them: each
+// returns undefined where its fused kernel cannot run (switched off with setFused/TFAI_FUSED, another backend than
+// wasm/cpu, kernels not registered, an input it does not handle), and the caller takes its composition of tfjs ops.
+import * as tf from '@tensorflow/tfjs';
+import { fusedEnabled } from './fused.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from './wasm/fused-batchnorm.js';
+import { CROSS_ENTROPY, type CrossEntropyAttrs } from './wasm/fused-cross-entropy.js';
+import { DROPOUT, type DropoutAttrs } from './wasm/fused-dropout.js';
+import { loopKernelAvailable } from './wasm/fused-memory.js';
+
+function available(switchName: string, kernelName: string): boolean {
+  return fusedEnabled(switchName) && loopKernelAvailable(kernelName);
+}
+
+/** What {@link fusedBatchNormTrain} returns: the output and the new values of the three buffers (kept: the caller disposes them). */
+export interface BatchNormTrainResult {
+  y: tf.Tensor;
+  runningMean: tf.Tensor1D;
+  runningVar: tf.Tensor1D;
+  numBatchesTracked: tf.Tensor;
+}
+
+/**
+ * BatchNorm in training mode over the last axis as one kernel forward and one backward (see
+ * wasm/fused-batchnorm.ts); undefined where it cannot run.
+ */
+export function fusedBatchNormTrain(
+  x: tf.Tensor,
+  buffers: { runningMean: tf.Tensor; runningVar: tf.Tensor; numBatchesTracked: tf.Tensor },
+  scale: tf.Tensor | undefined,
+  offset: tf.Tensor | undefined,
+  attrs: BatchNormTrainAttrs,
+): BatchNormTrainResult | undefined {
+  if (x.dtype !== 'float32' || x.rank < 1 || x.size === 0 || buffers.numBatchesTracked.dtype !== 'int32') return undefined;
+  if ([buffers.runningMean, buffers.runningVar, scale, offset].some((t) => t !== undefined && t.dtype !== 'float32')) return undefined;
+  if (!available('batchnorm', BATCH_NORM_TRAIN)) return undefined;
+  let extra: tf.Tensor[] = [];
+  // customGrad, not a registered gradient: a tape node of the five-output kernel would get a zero tensor for each
+  // unused output's gradient at every backward.
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const xx = args[0] as tf.Tensor;
+    const inputs: tf.NamedTensorMap = { x: xx, runningMean: buffers.runningMean, runningVar: buffers.runningVar, numBatchesTracked: buffers.numBatchesTracked };
+    if (scale) inputs.scale = args[1] as tf.Tensor;
+    if (offset) inputs.offset = args[scale ? 2 : 1] as tf.Tensor;
+    const [y, stats, ...rest] = tf.engine().runKernel(BATCH_NORM_TRAIN, inputs, { ...attrs }) as tf.Tensor[];
+    extra = rest.map((t) => tf.keep(t)); // out of customGrad's tidy; the caller disposes them
+    (args[args.length - 1] as tf.GradSaveFunc)([xx, stats]); // copies, while the tape is on
+    stats.dispose();
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [dx, dw, db] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: saved[0], stats: saved[1] }) as tf.Tensor[];
+        const grads = [dx];
+        if (scale) grads.push(dw);
+        else dw.dispose();
+        if (offset) grads.push(db);
+        else db.dispose();
+        return grads;
+      },
+    };
+  });
+  const y = f(...[x, scale, offset].filter((t): t is tf.Tensor => t !== undefined));
+  const [runningMean, runningVar, numBatchesTracked] = extra;
+  return { y, runningMean: runningMean as tf.Tensor1D, runningVar: runningVar as tf.Tensor1D, numBatchesTracked };
+}
+
+/**
+ * The mean flat cross-entropy of logits `[..., C]` against `N` integer targets as one kernel, with its gradient
+ * (see wasm/fused-cross-entropy.ts); undefined where it cannot run.
+ */
+export function fusedCrossEntropy(logits: tf.Tensor, target: tf.Tensor, labelSmoothing: number, ignoreIndex: number | undefined): tf.Scalar | undefined {
+  const c = logits.shape[logits.rank - 1];
+  if (logits.dtype !== 'float32' || logits.rank < 1 || !c || target.size * c !== logits.size) return undefined;
+  if (target.dtype !== 'int32' && target.dtype !== 'float32') return undefined;
+  if (!available('cross-entropy', CROSS_ENTROPY)) return undefined;
+  const attrs: CrossEntropyAttrs = { labelSmoothing, hasIgnore: ignoreIndex !== undefined, ignoreIndex: ignoreIndex ?? 0 };
+  // customGrad, not a registered gradient: a tape node of a two-output kernel would get a zero tensor the size of
+  // the logits for the unused output's gradient at every backward.
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [loss, grad] = tf.engine().runKernel(CROSS_ENTROPY, { logits: args[0] as tf.Tensor, target }, { ...attrs }) as tf.Tensor[];
+    (args[1] as tf.GradSaveFunc)([grad]); // a copy, while the tape is on
+    grad.dispose();
+    return { value: loss, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.mul(saved[0], dy as tf.Tensor)] };
+  });
+  return f(logits) as tf.Scalar;
+}
+
+/** tfjs's `getNoiseShape`: `noiseShape` with nulls (and a shape equal to x's) filled from x. */
+function noiseShapeOf(x: tf.Tensor, noiseShape: readonly (number | null)[] | undefined): number[] | undefined {
+  if (noiseShape === undefined) return x.shape.slice();
+  if (noiseShape.length !== x.rank) return undefined;
+  const shape = noiseShape.map((d, i) => d ?? x.shape[i]);
+  // The kernel broadcasts a mask whose dimensions are x's or 1.
+  return shape.every((d, i) => d === x.shape[i] || d === 1) ? shape : undefined;
+}
+
+/**
+ * `tf.dropout(x, rate, noiseShape, seed)` — the same values, the same mask for the same seed — as one kernel
+ * where it can run (see wasm/fused-dropout.ts), else `tf.dropout` itself.
+ * @example
+ * ```ts
+ * const y = dropout(x, 0.5, undefined, globalRng.seed());
+ * ```
+ */
+export function dropout(x: tf.Tensor, rate: number, noiseShape: number[] | undefined, seed: number): tf.Tensor {
+  const shape = x.dtype === 'float32' && rate > 0 && rate < 1 && Number.isInteger(seed) ? noiseShapeOf(x, noiseShape) : undefined;
+  if (!shape || !available('dropout', DROPOUT)) return tf.dropout(x, rate, noiseShape, seed);
+  const attrs: DropoutAttrs = { rate, seed, noiseShape: shape };
+  // customGrad for the same reason as fusedCrossEntropy's (no zero tensor of the mask's size per backward).
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [y, mask] = tf.engine().runKernel(DROPOUT, { x: args[0] as tf.Tensor }, { ...attrs }) as tf.Tensor[];
+    (args[1] as tf.GradSaveFunc)([mask]); // a copy, while the tape is on
+    mask.dispose();
+    return { value: y, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.mul(dy as tf.Tensor, saved[0])] };
+  });
+  return f(x);
+}

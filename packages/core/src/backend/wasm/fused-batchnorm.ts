@@ -1,0 +1,157 @@
+/**
+ * BatchNorm in training mode as two kernels (wasm and cpu), in place of the ~10 of `tf.moments` + `tf.batchNorm`
+ * + the running-statistics update forward and the ~20 of their gradients backward.
+ *
+ * Forward, `TfaiBatchNormTrain`, x: [..., C] seen as [n, C] (NHWC: n = N·H·W):
+ *
+ *   mean_c = Σ x / n,  var_c = Σ (x − mean)² / n (biased, for normalising),  invstd_c = 1 / √(var_c + eps)
+ *   y = (x − mean) · invstd · w + b
+ *   running_mean ← (1 − m) · running_mean + m · mean,  running_var ← (1 − m) · running_var + m · var · n / (n − 1)
+ *   num_batches_tracked ← num_batches_tracked + 1
+ *
+ * (PyTorch's update; n / max(n − 1, 1) as tfai's BatchNorm always had). The sums run in float64 in one pass over x,
+ * shifted by the first row (so Σd² − (Σd)²/n does not cancel); a second pass writes y. Outputs: y, stats [3, C]
+ * (mean, invstd, w — 1 without affine — which is all the backward needs besides x), and the three new running
+ * values, which BatchNorm assigns to its buffers (no read back to JS).
+ *
+ * Backward, `TfaiBatchNormTrainGrad` (dy, x, stats), with x̂ = (x − mean) · invstd:
+ *
+ *   db = Σ dy,  dw = Σ dy · x̂,  dx = w · invstd · (dy − db / n − x̂ · dw / n)
+ *
+ * in two passes (the sums, then dx). backend/fused-ops.ts ties the two together with `tf.customGrad`.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { allocate, f32, i32, type LoopBackend } from './fused-memory.js';
+
+export const BATCH_NORM_TRAIN = 'TfaiBatchNormTrain';
+export const BATCH_NORM_TRAIN_GRAD = 'TfaiBatchNormTrainGrad';
+
+/** Attributes of {@link BATCH_NORM_TRAIN}. */
+export interface BatchNormTrainAttrs {
+  eps: number;
+  momentum: number;
+}
+
+function batchNormTrain(name: LoopBackend): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = kernelBackend(args);
+    const x = input(args, 'x');
+    const rm = input(args, 'runningMean');
+    const rv = input(args, 'runningVar');
+    const count = input(args, 'numBatchesTracked');
+    const scale = args.inputs.scale;
+    const offset = args.inputs.offset;
+    const { eps, momentum } = attrsOf<BatchNormTrainAttrs>(args);
+    const c = x.shape[x.shape.length - 1];
+    const n = sizeOf(x.shape) / c;
+    const outs = allocate(backend, name, [
+      { shape: x.shape, dtype: 'float32' },
+      { shape: [3, c], dtype: 'float32' },
+      { shape: [c], dtype: 'float32' },
+      { shape: [c], dtype: 'float32' },
+      { shape: count.shape, dtype: 'int32' },
+    ]);
+    const X = f32(backend, name, x);
+    const Y = f32(backend, name, outs[0]);
+    const stats = f32(backend, name, outs[1]);
+    const RM = f32(backend, name, rm);
+    const RV = f32(backend, name, rv);
+    const W = scale ? f32(backend, name, scale) : undefined;
+    const B = offset ? f32(backend, name, offset) : undefined;
+
+    const shift = new Float64Array(c);
+    const s1 = new Float64Array(c);
+    const s2 = new Float64Array(c);
+    if (n > 0) for (let j = 0; j < c; j++) shift[j] = X[j];
+    for (let r = 0, base = 0; r < n; r++, base += c) {
+      for (let j = 0; j < c; j++) {
+        const d = X[base + j] - shift[j];
+        s1[j] += d;
+        s2[j] += d * d;
+      }
+    }
+    const a = new Float64Array(c);
+    const b = new Float64Array(c);
+    const newMean = f32(backend, name, outs[2]);
+    const newVar = f32(backend, name, outs[3]);
+    const unbias = n / Math.max(n - 1, 1);
+    for (let j = 0; j < c; j++) {
+      const m1 = s1[j] / n;
+      const mean = shift[j] + m1;
+      const variance = Math.max(s2[j] / n - m1 * m1, 0);
+      const invstd = 1 / Math.sqrt(variance + eps);
+      const w = W ? W[j] : 1;
+      stats[j] = mean;
+      stats[c + j] = invstd;
+      stats[2 * c + j] = w;
+      a[j] = w * invstd;
+      b[j] = (B ? B[j] : 0) - mean * a[j];
+      newMean[j] = (1 - momentum) * RM[j] + momentum * mean;
+      newVar[j] = (1 - momentum) * RV[j] + momentum * variance * unbias;
+    }
+    for (let r = 0, base = 0; r < n; r++, base += c) {
+      for (let j = 0; j < c; j++) Y[base + j] = X[base + j] * a[j] + b[j];
+    }
+    const C = i32(backend, name, count);
+    const newCount = i32(backend, name, outs[4]);
+    for (let k = 0; k < C.length; k++) newCount[k] = C[k] + 1;
+    return outs;
+  };
+}
+
+function batchNormTrainGrad(name: LoopBackend): tf.KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = kernelBackend(args);
+    const dy = input(args, 'dy');
+    const x = input(args, 'x');
+    const st = input(args, 'stats');
+    const c = x.shape[x.shape.length - 1];
+    const n = sizeOf(x.shape) / c;
+    const outs = allocate(backend, name, [
+      { shape: x.shape, dtype: 'float32' },
+      { shape: [c], dtype: 'float32' },
+      { shape: [c], dtype: 'float32' },
+    ]);
+    const DY = f32(backend, name, dy);
+    const X = f32(backend, name, x);
+    const S = f32(backend, name, st);
+    const DX = f32(backend, name, outs[0]);
+    const dw = f32(backend, name, outs[1]);
+    const db = f32(backend, name, outs[2]);
+    const sdy = new Float64Array(c);
+    const sdyx = new Float64Array(c); // Σ dy · (x − mean)
+    for (let r = 0, base = 0; r < n; r++, base += c) {
+      for (let j = 0; j < c; j++) {
+        const g = DY[base + j];
+        sdy[j] += g;
+        sdyx[j] += g * (X[base + j] - S[j]);
+      }
+    }
+    // dx = k1 · dy + k2 · (x − mean) + k3
+    const k1 = new Float64Array(c);
+    const k2 = new Float64Array(c);
+    const k3 = new Float64Array(c);
+    const mean = new Float64Array(c);
+    for (let j = 0; j < c; j++) {
+      const invstd = S[c + j];
+      const w = S[2 * c + j];
+      mean[j] = S[j];
+      db[j] = sdy[j];
+      dw[j] = sdyx[j] * invstd;
+      k1[j] = w * invstd;
+      k2[j] = n > 0 ? (-w * invstd * invstd * invstd * sdyx[j]) / n : 0;
+      k3[j] = n > 0 ? (-w * invstd * sdy[j]) / n : 0;
+    }
+    for (let r = 0, base = 0; r < n; r++, base += c) {
+      for (let j = 0; j < c; j++) DX[base + j] = k1[j] * DY[base + j] + k2[j] * (X[base + j] - mean[j]) + k3[j];
+    }
+    return outs;
+  };
+}
+
+/** The kernels of both backends. */
+export const batchNormKernels = (name: LoopBackend): tf.KernelConfig[] => [
+  { kernelName: BATCH_NORM_TRAIN, backendName: name, kernelFunc: batchNormTrain(name) },
+  { kernelName: BATCH_NORM_TRAIN_GRAD, backendName: name, kernelFunc: batchNormTrainGrad(name) },
+];
