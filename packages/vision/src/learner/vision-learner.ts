@@ -15,7 +15,7 @@ import { addNormIfPretrained, isRegisteredArch, visionArch, VISION_ARCHS, type L
 import { getModelMeta } from '../models/model-meta.js';
 import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
-import { nestedOptions } from './nested-options.js';
+import { nestedOptions } from '@tfai/core/internal';
 
 /** Architectures an export can name (the builder rebuilds them by name); the registry of `models/load-body.ts`. */
 export { VISION_ARCHS };

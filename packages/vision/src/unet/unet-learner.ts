@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropyLossFlat, Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, predictDecoded, ready } from '@tfai/core';
 import type { ActFactory, AnyModule, DecodedBatch, InitFn, LearnerBuilder, LearnerOptions, Metric, NormType, Prediction, Splitter } from '@tfai/core';
-import { nestedOptions } from '../learner/nested-options.js';
+import { nestedOptions } from '@tfai/core/internal';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import type { ImageSource } from '../data/image.js';
