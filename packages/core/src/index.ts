@@ -75,9 +75,9 @@ export { crossEntropyLossFlat, bceWithLogitsLossFlat, mseLossFlat, l1LossFlat, l
 // Deprecated PascalCase aliases (one release).
 export { CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat } from './learner/loss.js';
 export type { Loss, LossSpec, CrossEntropyOptions } from './learner/loss.js';
-export { AvgMetric, AccumMetric, accuracy, errorRate, topKAccuracy, rmse, mae, mse, r2Score, f1Score, rocAucBinary, perplexity, METRICS } from './learner/metrics.js';
-export { R2Score, F1Score, RocAucBinary } from './learner/metrics.js';
-export type { Metric } from './learner/metrics.js';
+export { AvgMetric, AccumMetric, accuracy, errorRate, topKAccuracy, rmse, mae, mse, r2Score, f1Score, rocAucBinary, perplexity, METRICS } from './learner/metrics/index.js';
+export { R2Score, F1Score, RocAucBinary } from './learner/metrics/index.js';
+export type { Metric } from './learner/metrics/index.js';
 export { lrFind, valley } from './learner/lr-find.js';
 export type { LrFindOptions, LrFindResult } from './learner/lr-find.js';
 export { exportLearner, loadLearner, registerLearnerBuilder, metricsFromNames, ExportError, BUILD_SLACK_ELEMENTS } from './learner/export.js';
@@ -117,7 +117,7 @@ export { GatherPreds } from './learner/callbacks/gather-preds.js';
 export { predictDecoded } from './learner/predict.js';
 export type { DecodedBatch } from './learner/predict.js';
 export { weightsFile } from './learner/checkpoint.js';
-export type { MetricDirection } from './learner/metrics.js';
+export type { MetricDirection } from './learner/metrics/index.js';
 export { FileError } from './errors.js';
 export { CancelException } from './learner/callback.js';
 

@@ -17,7 +17,7 @@ import { EarlyStoppingCallback, GradientClip } from './callbacks/tracker.js';
 import { ExportError, exportLearner, loadLearner, registerLearnerBuilder } from './export.js';
 import { loadTorch } from '../io/torch/load.js';
 import { Learner } from './learner.js';
-import { accuracy } from './metrics.js';
+import { accuracy } from './metrics/index.js';
 import { lrFind } from './lr-find.js';
 import { NonFiniteLossError } from '../errors.js';
 
