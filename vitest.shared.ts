@@ -17,6 +17,8 @@ export function vitestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserCo
         '@tfai/text': pkg('text'),
         '@tfai/siamese': pkg('siamese'),
         '@tfai/datasets': pkg('datasets'),
+        '@tfai/test-utils/webgpu': pkg('test-utils', 'webgpu'),
+        '@tfai/test-utils/pretrained': pkg('test-utils', 'pretrained'),
         '@tfai/test-utils': pkg('test-utils'),
       },
     },

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { getBackend, setBackend, webgpuAdapterInfo } from '../backend.js';
 import { isSoftwareAdapter } from './setup.js';
-import { describeWebGPU } from './testing.js';
+import { describeWebGPU } from '@tfai/test-utils/webgpu';
 
 describeWebGPU('the backend and its adapter', () => {
   it("setBackend('webgpu') runs on Dawn's high-performance adapter and reports it", async () => {
