@@ -59,7 +59,7 @@ describeWebGPU('the backend and its adapter', () => {
     );
     try {
       const t0 = Date.now();
-      const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
       expect(child.error).toBeUndefined();
       const out = child.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
       expect(out).toContain('backend webgpu');
