@@ -1,7 +1,8 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, predictDecoded, ready } from '@tfai/core';
+import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
 import { addNormIfPretrained, getModelMeta, isRegisteredArch, visionArch, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
 import type { BatchTransform, CreateHeadOptions, NormalizableData, VisionArch } from '@tfai/vision';
