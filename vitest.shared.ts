@@ -1,25 +1,19 @@
 import { fileURLToPath } from 'node:url';
+import { defaultServerConditions } from 'vite';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
-const pkg = (name: string, entry = 'index'): string =>
-  fileURLToPath(new URL(`./packages/${name}/src/${entry}.ts`, import.meta.url));
+/**
+ * The source export condition: each workspace package's `exports` lists `"@tfai/source": "./src/….ts"` first, so
+ * with it `@tfai/*` resolve to their sources (as TanStack's `@tanstack/custom-condition`). Only our tooling sets it
+ * (here, `customConditions` in tsconfig.base.json, `--conditions=@tfai/source` for tsx); users get `dist/`.
+ */
+const conditions = ['@tfai/source', ...defaultServerConditions];
 
 /** Shared Vitest settings: workspace packages resolve to their sources, so tests never need a build. */
 export function vitestConfig(overrides: ViteUserConfig['test'] = {}): ViteUserConfig {
   return defineConfig({
-    resolve: {
-      alias: {
-        // Before '@tfai/core', which would otherwise take '@tfai/core/internal' as a path under it.
-        '@tfai/core/internal': pkg('core', 'internal'),
-        '@tfai/core': pkg('core'),
-        '@tfai/vision': pkg('vision'),
-        '@tfai/tabular': pkg('tabular'),
-        '@tfai/text': pkg('text'),
-        '@tfai/siamese': pkg('siamese'),
-        '@tfai/datasets': pkg('datasets'),
-        '@tfai/test-utils': pkg('test-utils'),
-      },
-    },
+    resolve: { conditions },
+    ssr: { resolve: { conditions } },
     test: {
       include: ['src/**/*.test.ts'],
       setupFiles: [fileURLToPath(new URL('./vitest.setup.ts', import.meta.url))],

@@ -59,7 +59,7 @@ run() {
   node --version
   if command -v nvidia-smi >/dev/null; then nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader; else echo "nvidia-smi: not found"; fi
   echo "== tfai doctor (WebGPU section)"
-  (cd packages/core && node --import tsx src/cli/doctor.ts --json) >"$out/doctor.json" 2>/dev/null || true
+  (cd packages/core && node --conditions=@tfai/source --import tsx src/cli/doctor.ts --json) >"$out/doctor.json" 2>/dev/null || true
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const a = r.webgpu && r.webgpu.adapter;
@@ -98,7 +98,7 @@ run() {
     [[ -n "$py" ]] && torch_env+=(BENCH_PYTHON="$py")
   fi
   (cd packages/core && env BENCH_BACKENDS=webgpu BENCH_THREADS="$(nproc)" TORCH_BENCH="$here/../shared/reference/torch/bench.py" "${torch_env[@]}" \
-    node --import tsx bench/run.ts 2>&1 >"$out/bench.json" | grep -v 'artificially reduced' | tail -8)
+    node --conditions=@tfai/source --import tsx bench/run.ts 2>&1 >"$out/bench.json" | grep -v 'artificially reduced' | tail -8)
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     for (const s of r.summary) console.log(`${s.key.padEnd(28)} tfai ${String(s.tfai_ms).padStart(9)} ms   torch ${String(s.torch_ms).padStart(9)} ms   ratio ${s.ratio}`);' "$out/bench.json"

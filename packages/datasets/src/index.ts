@@ -5,11 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { CATALOG } from './catalog.js';
 import type { DatasetInfo } from './catalog.js';
 
+// ---- Catalog ----
+// What each data set is (modality, size, files, bytes, source, licence).
 export type { DatasetInfo, Modality } from './catalog.js';
 
 /** The package's `data/` folder (beside `src/` and `dist/`). */
 const DATA_ROOT = fileURLToPath(new URL('../data/', import.meta.url));
 
+// ---- Errors ----
+// An unknown name, listing the known ones.
 /**
  * An unknown data set name; the message lists the known ones. (This package depends on nothing, so that every tfai
  * package, core included, can read its data in tests: the error extends `Error`, not core's `TfaiError`.)
@@ -29,6 +33,8 @@ export class DatasetNotFoundError extends Error {
   }
 }
 
+// ---- Lookup ----
+// `path(name)` → the folder, `list()` → the catalogue; `datasets` holds both.
 /**
  * Every data set of the package with its modality, size, provenance and licence.
  *

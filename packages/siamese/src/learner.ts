@@ -1,14 +1,15 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, predictDecoded, ready } from '@tfai/core';
+import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
 import { addNormIfPretrained, getModelMeta, isRegisteredArch, visionArch, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
-import type { BatchTransform, NormalizableData, VisionArch } from '@tfai/vision';
+import type { BatchTransform, CreateHeadOptions, NormalizableData, VisionArch } from '@tfai/vision';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
 import { showOptions, type SiameseShowOptions } from './show-options.js';
 import { SiameseInputError } from './errors.js';
-import { createSiameseModel, type CreateSiameseModelOptions, type SiameseModel } from './model.js';
+import { createSiameseModel, siameseHeadOptions, type CreateSiameseModelOptions, type SiameseModel } from './model.js';
 import { siameseSplitter } from './splitter.js';
 
 /** What `learn.predict([imgA, imgB])` returns. */
@@ -25,12 +26,13 @@ export interface SiameseLearnerOptions extends Omit<CreateSiameseModelOptions, '
   normalize?: boolean;
 }
 
-/** What an export of a Siamese learner records to rebuild it. */
+/** What an export of a Siamese learner records to rebuild it (exports before `head` recorded `ps`/`linFtrs`). */
 interface SiameseBuilderArgs {
   arch: string;
   nIn: number;
   cut?: number;
-  ps: number | number[];
+  head?: CreateHeadOptions;
+  ps?: number | number[];
   linFtrs?: number[];
   data: SiameseDataJSON;
 }
@@ -124,10 +126,11 @@ function normalizable(dls: SiameseDataLoaders): NormalizableData {
  */
 export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, opts: SiameseLearnerOptions = {}): Promise<SiameseLearner> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, normalize = true, ...rest } = opts;
-  const learnOpts = learnerOptionsOf('siameseLearner', rest);
+  const { pretrained = true, pretrainedSha256, cut, nIn = 3, head: headOpt, ps, linFtrs, normalize = true, ...rest } = opts;
+  const head = siameseHeadOptions('siameseLearner', { head: headOpt, ps, linFtrs });
+  const learnOpts = learnerOptionsOf('siameseLearner', rest, 'head options go in `head: {...}`');
   if (normalize) addNormIfPretrained(normalizable(dls), getModelMeta(arch), pretrained, nIn);
-  const model = await createSiameseModel(arch, { pretrained, pretrainedSha256, cut, nIn, ps, linFtrs });
+  const model = await createSiameseModel(arch, { pretrained, pretrainedSha256, cut, nIn, head });
   // Only what the JSON can say is exportable: a named architecture, a numeric cut.
   const exportable = isRegisteredArch(arch) && (cut === undefined || typeof cut === 'number');
   // A getter: the data's transforms are read when the learner is exported, not now.
@@ -135,9 +138,8 @@ export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, 
     package: '@tfai/siamese',
     name: 'siameseLearner',
     get args(): SiameseBuilderArgs {
-      const args: SiameseBuilderArgs = { arch: arch.name, nIn, ps, data: dls.toJSON() };
+      const args: SiameseBuilderArgs = { arch: arch.name, nIn, head, data: dls.toJSON() };
       if (typeof cut === 'number') args.cut = cut;
-      if (linFtrs) args.linFtrs = linFtrs;
       return args;
     },
   };
@@ -154,7 +156,9 @@ const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
   const arch = visionArch(args.arch);
   if (!arch) throw new SiameseInputError(`unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(VISION_ARCHS).join(', ')})`);
   const dls = SiameseDataLoaders.forInference(args.data);
-  const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, ps: args.ps, linFtrs: args.linFtrs });
+  // Exports written before `head` recorded the flat `ps`/`linFtrs`: read as the same head, without a warning.
+  const head = args.head ?? { ps: args.ps ?? 0.5, ...(args.linFtrs ? { linFtrs: args.linFtrs } : {}) };
+  const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, head });
   return new SiameseLearner(dls, model, {
     splitter: siameseSplitter,
     lossFunc: lossFromSpec(description.loss),

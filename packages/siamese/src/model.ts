@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from '@tfai/core';
 import type { TensorModule } from '@tfai/core';
-import { createHead, loadBody, numFeaturesModel, type Cut, type VisionArch } from '@tfai/vision';
+import { nestedOptions } from '@tfai/core/internal';
+import { createHead, loadBody, numFeaturesModel, type CreateHeadOptions, type Cut, type VisionArch } from '@tfai/vision';
 import { SiameseInputError } from './errors.js';
 
 /**
@@ -50,26 +51,43 @@ export interface CreateSiameseModelOptions {
   cut?: Cut;
   /** Input channels (default 3). */
   nIn?: number;
-  /** Dropout of the head (default 0.5, as the book). */
+  /**
+   * {@link createHead}'s options (fastai's `cnn_config`), e.g. `{ linFtrs: [256], ps: 0.25 }`; default `{ ps: 0.5 }`
+   * as the book (hidden sizes `[512]`).
+   */
+  head?: CreateHeadOptions;
+  /** @deprecated Pass `head: { ps }`. */
   ps?: number | number[];
-  /** Hidden sizes of the head (default [512]). */
+  /** @deprecated Pass `head: { linFtrs }`. */
   linFtrs?: number[];
   /** Outputs of the head (default 2: different, same). */
   nOut?: number;
 }
+const FLAT_HEAD_KEYS = ['ps', 'linFtrs'] as const satisfies readonly (keyof CreateSiameseModelOptions & keyof CreateHeadOptions)[];
+
+/**
+ * The head options of `opts`: `head`, over the deprecated flat `ps`/`linFtrs` (warned once per `fn`), with the
+ * book's `ps: 0.5` by default. `opts` is not changed.
+ */
+export function siameseHeadOptions(fn: string, opts: Pick<CreateSiameseModelOptions, 'head' | 'ps' | 'linFtrs'>): CreateHeadOptions {
+  const flat: Record<string, unknown> = { ps: opts.ps, linFtrs: opts.linFtrs };
+  return { ps: 0.5, ...nestedOptions<CreateHeadOptions>(fn, 'head', opts.head, flat, FLAT_HEAD_KEYS) };
+}
 
 /**
  * The book's Siamese model for an architecture: encoder `loadBody(arch, {cut})` (vision's body: pretrained weights
- * if asked, cut at `modelMeta[arch].cut` by default), head `createHead(numFeatures · 2, 2, {ps: 0.5})`.
+ * if asked, cut at `modelMeta[arch].cut` by default), head `createHead(numFeatures · 2, 2, {ps: 0.5, ...head})`.
  * @example
  * ```ts
  * const model = await createSiameseModel(resnet34); // torchvision's pretrained weights
  * numParams(model.encoder); // 21284672
+ * const small = await createSiameseModel(resnet18, { pretrained: false, head: { linFtrs: [256], ps: 0.25 } });
  * ```
  */
 export async function createSiameseModel(arch: VisionArch, opts: CreateSiameseModelOptions = {}): Promise<SiameseModel> {
-  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ps = 0.5, linFtrs, nOut = 2 } = opts;
+  const { pretrained = true, pretrainedSha256, cut, nIn = 3, nOut = 2 } = opts;
+  const head = siameseHeadOptions('createSiameseModel', opts);
   const encoder = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = numFeaturesModel(encoder);
-  return new SiameseModel(encoder, createHead(nf * 2, nOut, { ps, linFtrs }));
+  return new SiameseModel(encoder, createHead(nf * 2, nOut, head));
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { resnet18 } from '@tfai/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resnet18Checkpoint, serveFiles, type FileServer } from '../../vision/src/models/testing.js';
+import { resnet18Checkpoint, serveFiles, type FileServer } from '@tfai/test-utils/pretrained';
 import { createSiameseModel } from './model.js';
 
 // The encoder defaults to torchvision's pretrained weights (fastai's `pretrained=True`), from a local server.

@@ -1,5 +1,5 @@
 // The plots shown in packages/core/README.md, from a short real run on titanic (≈ 20 s):
-//   node --import tsx scripts/readme-plots.ts [outDir]   (default ../core/docs)
+//   node --conditions=@tfai/source --import tsx scripts/readme-plots.ts [outDir]   (default ../core/docs)
 // lr_find, then 4 epochs of fitOneCycle at its valley suggestion; then plotLoss, plotMetrics, plotSched.
 import { resolve } from 'node:path';
 import { accuracy, manualSeed, setBackend } from '@tfai/core';

@@ -1,5 +1,12 @@
-// @tfai/tabular — public API. Explicit exports only.
+// @tfai/tabular — public API: fastai.tabular and fastai.collab for tfjs, grouped as fastai's modules. Explicit
+// named exports only.
+
+// ---- Errors ----
+// Typed errors naming the file, column and row.
 export { EmptyCsvError, MissingColumnError, NonNumericValueError, CsvFormatError, InvalidTargetError, TabularOptionsError, UnknownCategoryError, NonFiniteValueError, AllMissingError } from './errors.js';
+
+// ---- Tables ----
+// The columnar DataFrame (on core's CSV reader), cont/cat splitting, row splits and targets.
 export { DataFrame, ColumnBuilder, DEFAULT_NA_VALUES, parseNumber } from './data/dataframe.js';
 export type { Column, NumericColumn, CategoryColumn, RawValue } from './data/dataframe.js';
 export { readCsv, readCsvStream } from './data/read-csv.js';
@@ -10,11 +17,9 @@ export { splitRows } from './data/splits.js';
 export type { SplitOptions, Splits } from './data/splits.js';
 export { Targets, parseBool } from './data/targets.js';
 export type { YBlock, TargetsJSON } from './data/targets.js';
-export { Tabular } from './data/tabular.js';
-export type { TabularOptions, EncodedTable, EncodedRow, TabularJSON } from './data/tabular.js';
-export { TabularDataset } from './data/tabular-dataset.js';
-export { TabularDataLoaders, DEFAULT_PROCS } from './data/tabular-dataloaders.js';
-export type { TabularDataLoadersOptions } from './data/tabular-dataloaders.js';
+
+// ---- Procs ----
+// fastai's Categorify, FillMissing and Normalize, fitted on the training rows.
 export { Categorify, NA_CLASS } from './procs/categorify.js';
 export { FillMissing, median } from './procs/fill-missing.js';
 export type { FillMissingOptions } from './procs/fill-missing.js';
@@ -22,30 +27,48 @@ export { Normalize } from './procs/normalize.js';
 export { procFromJSON } from './procs/from-json.js';
 export type { ProcLike } from './procs/from-json.js';
 export type { TabularProc, ProcJSON, ProcState, FillStrategy } from './procs/proc.js';
+
+// ---- Data loaders ----
+// TabularPandas' counterpart (Tabular), its dataset and TabularDataLoaders' factories.
+export { Tabular } from './data/tabular.js';
+export type { TabularOptions, EncodedTable, EncodedRow, TabularJSON } from './data/tabular.js';
+export { TabularDataset } from './data/tabular-dataset.js';
+export { TabularDataLoaders, DEFAULT_PROCS } from './data/tabular-dataloaders.js';
+export type { TabularDataLoadersOptions } from './data/tabular-dataloaders.js';
+
+// ---- Model ----
+// fastai's TabularModel, the embedding size rule and its fused embedding lookup.
 export { embSzRule, getEmbSz } from './model/emb-sz.js';
 export type { HasClasses } from './model/emb-sz.js';
 export { gatherRows } from './model/gather-rows.js';
-// TabularModel's fused embedding lookup as its own module (issue 15).
 export { TabularEmbeddings } from './model/embeddings.js';
 export type { TabularEmbeddingsOptions } from './model/embeddings.js';
-// fastai's shared layers now live in @tfai/core (issue 15); re-exported here, the same objects, for compatibility.
-export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from '@tfai/core';
-export type { LinBnDropOptions } from '@tfai/core';
 export { TabularModel } from './model/tabular-model.js';
 export type { TabularModelOptions, TabularModelConfig } from './model/tabular-model.js';
+
+// ---- Learner ----
+// tabularLearner (tabular_config), predict/showResults, decoding rows, and the builders loadLearner finds by name.
+export { TabularLearner, tabularLearner, tabularConfig, defaultTabularLoss } from './learner/tabular-learner.js';
+export type { TabularLearnerOptions, TabularLearnerArgs, TabularPrediction, TabularShowResultsOptions, TabularConfig, TabularLikeDataLoaders } from './learner/tabular-learner.js';
+export { decodeInputs, decodeTargets, formatTable } from './learner/decode.js';
+export type { DecodedRow } from './learner/decode.js';
+export { learnerBuilders } from './learner/builders.js';
+
+// ---- Collaborative filtering (fastai.collab) ----
+// CollabDataLoaders, EmbeddingDotBias/EmbeddingNN, collabLearner, and the chapter's analyses (biases, PCA, similar).
+export { CollabDataLoaders } from './collab/collab-dataloaders.js';
+export type { CollabDataLoadersOptions } from './collab/collab-dataloaders.js';
 export { EmbeddingDotBias } from './collab/embedding-dot-bias.js';
 export type { EmbeddingDotBiasConfig } from './collab/embedding-dot-bias.js';
 export { EmbeddingNN } from './collab/embedding-nn.js';
-export { CollabDataLoaders } from './collab/collab-dataloaders.js';
-export type { CollabDataLoadersOptions } from './collab/collab-dataloaders.js';
-export { TabularLearner, tabularLearner, tabularConfig, defaultTabularLoss } from './learner/tabular-learner.js';
-export type { TabularLearnerOptions, TabularLearnerArgs, TabularPrediction, TabularShowResultsOptions, TabularConfig, TabularLikeDataLoaders } from './learner/tabular-learner.js';
 export { collabLearner } from './learner/collab-learner.js';
 export type { CollabLearnerOptions } from './learner/collab-learner.js';
-export { learnerBuilders } from './learner/builders.js';
-export { decodeInputs, decodeTargets, formatTable } from './learner/decode.js';
-export type { DecodedRow } from './learner/decode.js';
 export { pca, eigSymmetric } from './learner/pca.js';
 export type { SymmetricEigen } from './learner/pca.js';
 export { topBiases, mostSimilar } from './learner/collab-analysis.js';
 export type { Scored } from './learner/collab-analysis.js';
+
+// ---- fastai's shared layers (from @tfai/core) ----
+// Re-exported for compatibility: the same objects as @tfai/core's (one LinBnDrop with @tfai/text's).
+export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from '@tfai/core';
+export type { LinBnDropOptions } from '@tfai/core';

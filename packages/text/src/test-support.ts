@@ -1,4 +1,4 @@
-// Helpers for this package's tests (not exported): the fastai reference facts (core's test-utils/fixtures/) and
+// Helpers for this package's tests (not exported): the fastai reference facts (@tfai/test-utils' fixtures/fastai/) and
 // this package's parity fixtures (./fixtures/).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

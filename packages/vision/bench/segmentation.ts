@@ -4,7 +4,7 @@
 // what a trivial all-background predictor scores. Writes bench-results/segmentation.json.
 // Env: STEPS (timed steps, default 3), EPOCHS (default 8), SIZE (training image side, default 32), BS (default 16),
 // SETS (brain,tux), SKIP_STEP=1, SKIP_TRAIN=1, OUT (result file name, default segmentation.json).
-// Run from packages/vision: `node --import tsx bench/segmentation.ts`.
+// Run from packages/vision: `node --conditions=@tfai/source --import tsx bench/segmentation.ts`.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';

@@ -28,6 +28,10 @@ describe('splitters', () => {
     expect(randomSplitter(100, 0.3)).toEqual(a);
     expect(randomSplitter(100, 0.3)).not.toEqual(a);
     expect(() => randomSplitter(10, 1)).toThrow(RangeError);
+    expect(() => randomSplitter(10, -0.1)).toThrow(RangeError);
+    const none = randomSplitter(5, 0, 1);
+    expect(none.valid).toEqual([]);
+    expect([...none.train].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('grandparentSplitter: the folder two levels up', () => {

@@ -56,8 +56,8 @@ export function colSplitter(values: readonly unknown[], onBad?: (row: number, va
 }
 
 /**
- * fastai's `RandomSplitter(valid_pct, seed)`: a seeded permutation; the first `floor(validPct · n)` items validate.
- * Without a seed the permutation draws from core's global RNG, so `manualSeed(n)` makes it reproducible. (tfai's
+ * fastai's `RandomSplitter(valid_pct, seed)`: a seeded permutation; the first `floor(validPct · n)` items validate
+ * (`validPct` in [0, 1): 0 puts every item in training, as fastai's does). Without a seed the permutation draws from core's global RNG, so `manualSeed(n)` makes it reproducible. (tfai's
  * RNG, so not the same items as PyTorch's `randperm` with that seed.)
  * @example
  * ```ts
@@ -65,7 +65,7 @@ export function colSplitter(values: readonly unknown[], onBad?: (row: number, va
  * ```
  */
 export function randomSplitter(n: number, validPct = 0.2, seed?: number): Split {
-  if (!(validPct > 0 && validPct < 1)) throw new RangeError(`validPct must be in (0, 1), got ${validPct}`);
+  if (!(validPct >= 0 && validPct < 1)) throw new RangeError(`validPct must be in [0, 1), got ${validPct}`);
   const perm = Array.from(new Rng(seed ?? globalRng.seed()).permutation(n));
   const cut = Math.floor(validPct * n);
   return { valid: perm.slice(0, cut), train: perm.slice(cut) };

@@ -21,7 +21,7 @@ interface Writer {
   after: (n: number) => Promise<void>;
 }
 function startWriter(): Writer {
-  const proc = spawn(process.execPath, ['--import', 'tsx', WRITER, '--write'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const proc = spawn(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', WRITER, '--write'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const done: number[] = [];
   const ms: number[] = [];
   const waiters: [number, () => void][] = [];

@@ -16,7 +16,7 @@ import { manualSeed } from '../nn/random.js';
 import { exportLearner, loadLearner, metricsFromNames, registerLearnerBuilder } from './export.js';
 import { Learner } from './learner.js';
 import { lossFromSpec } from './loss.js';
-import { accuracy } from './metrics.js';
+import { accuracy } from './metrics/index.js';
 
 interface MlpArgs {
   nIn: number;

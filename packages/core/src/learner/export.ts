@@ -9,7 +9,7 @@ import { serializeTorch } from '../io/torch/save.js';
 import { readJson } from '../io/json.js';
 import type { BuilderSpec, Learner } from './learner.js';
 import { lossFromSpec, type LossSpec } from './loss.js';
-import { METRICS, type Metric } from './metrics.js';
+import { METRICS, type Metric } from './metrics/index.js';
 
 export { ExportError };
 

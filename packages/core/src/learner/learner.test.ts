@@ -11,13 +11,13 @@ import { Linear } from '../nn/layers/linear.js';
 import { manualSeed } from '../nn/random.js';
 import { slice } from '../optim/lr.js';
 import { creditDls, loadCredit, type CreditData } from '../test-utils/credit.js';
-import { referenceFacts } from '../test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { Callback, CancelFitException } from './callback.js';
 import { EarlyStoppingCallback, GradientClip } from './callbacks/tracker.js';
 import { ExportError, exportLearner, loadLearner, registerLearnerBuilder } from './export.js';
 import { loadTorch } from '../io/torch/load.js';
 import { Learner } from './learner.js';
-import { accuracy } from './metrics.js';
+import { accuracy } from './metrics/index.js';
 import { lrFind } from './lr-find.js';
 import { NonFiniteLossError } from '../errors.js';
 

@@ -28,7 +28,7 @@ import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.js';
 import { crossEntropyLossFlat, type Loss } from './loss.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { predictItem, tta } from './predict.js';
-import type { Metric } from './metrics.js';
+import type { Metric } from './metrics/index.js';
 
 /** Events of the batch loop, the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
 const INNER_LOOP = new Set<EventName>(['beforeBatch', 'afterPred', 'afterLoss', 'beforeBackward', 'afterBackward', 'beforeStep', 'afterStep', 'afterCancelBatch', 'afterBatch']);

@@ -11,7 +11,7 @@ import { Callback, EVENTS, type EventName } from './callback.js';
 import { GatherPreds } from './callbacks/gather-preds.js';
 import { MixUp } from './callbacks/mixup.js';
 import { Learner } from './learner.js';
-import { accuracy } from './metrics.js';
+import { accuracy } from './metrics/index.js';
 
 let data: CreditData;
 beforeAll(() => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptimizerError } from '../errors.js';
-import { referenceFacts } from '../test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { evenMults, lrsForGroups, slice, LrSlice } from './lr.js';
 
 const facts = referenceFacts();

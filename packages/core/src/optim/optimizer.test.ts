@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { OptimizerError } from '../errors.js';
 import { Parameter, type ParamKind } from '../nn/module.js';
-import { referenceFacts } from '../test-utils/fixtures.js';
+import { referenceFacts } from '@tfai/test-utils';
 import { Adam, SGD, adam, debias, sgd, type Hypers } from './optimizer.js';
 
 // Small fixed parameters of each kind and a fixed gradient sequence (float32-exact values).

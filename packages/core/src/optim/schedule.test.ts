@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OptimizerError } from '../errors.js';
-import { readFixture, referenceFacts } from '../test-utils/fixtures.js';
+import { readFixture, referenceFacts } from '@tfai/test-utils';
 import { lrsForGroups, slice } from './lr.js';
 import {
   combineScheds,

@@ -9,7 +9,7 @@ import { Linear } from '../nn/layers/linear.js';
 import { manualSeed } from '../nn/random.js';
 import { creditDls, loadCredit } from '../test-utils/credit.js';
 import { Learner } from '../learner/learner.js';
-import { accuracy } from '../learner/metrics.js';
+import { accuracy } from '../learner/metrics/index.js';
 import { linePlot, linePlotSvg, plotSpec } from './plot.js';
 import { lossPanel, lrFindPanel, metricPanels } from './recorder-plots.js';
 

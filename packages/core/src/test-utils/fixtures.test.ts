@@ -1,8 +1,9 @@
+// @tfai/test-utils' fixture helpers, tested here (the private package has no test project of its own).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { DATA, FIXTURES, needsReference, readFixture, referenceDir, referenceFile } from './fixtures.js';
+import { DATA, FIXTURES, needsReference, readFixture, referenceDir, referenceFile } from '@tfai/test-utils';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfai-refdir-'));
 mkdirSync(join(dir, 'torchvision'));
@@ -31,7 +32,7 @@ describe('test fixtures', () => {
   });
 
   it('the fastai fixtures are in the repository, and DATA is @tfai/datasets', () => {
-    expect(FIXTURES).toMatch(/packages[/\\]core[/\\]src[/\\]test-utils[/\\]fixtures[/\\]$/);
+    expect(FIXTURES).toMatch(/packages[/\\]test-utils[/\\]fixtures[/\\]fastai[/\\]$/);
     expect(readFixture<{ pcts: number[] }>('parity_one_cycle.json').pcts.length).toBe(101);
     expect(DATA).toMatch(/packages[/\\]datasets[/\\]data[/\\]$/);
   });

@@ -7,7 +7,6 @@ import {
   batchTfmFromJSON,
   batchToImages,
   decodeBatchTfms,
-  drawSeed,
   getImageFiles,
   grandparentSplitter,
   isImageSource,
@@ -15,8 +14,8 @@ import {
   parentLabel,
   Resize,
   VisionDataLoaders,
-  visionLoaderOptions,
 } from '@tfai/vision';
+import { drawSeed, visionLoaderOptions } from '@tfai/vision/internal';
 import type { BatchTfmSpec, BatchTransform, GridTile, ImageGridOptions, ImageSource, ItemTfmSpec, ItemTransform, RGBImage, Size } from '@tfai/vision';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
 import { showOptions, type SiameseShowOptions } from '../show-options.js';

@@ -1,5 +1,4 @@
-import { Rng } from '@tfai/core';
-import { globalRng } from '@tfai/core/internal';
+import { randomSplitter } from '@tfai/core';
 import { TabularOptionsError } from '../errors.js';
 import type { DataFrame } from './dataframe.js';
 import { booleanColumn } from './targets.js';
@@ -30,7 +29,7 @@ function checkIdx(idx: ArrayLike<number>, n: number, what: string): Int32Array {
 /**
  * Splits the rows of `df` into training and validation indices, as fastai's splitters: explicit `splits`,
  * `validIdx` (everything else trains, in row order), a boolean `validCol`, or a seeded random `validPct`
- * (shuffled indices, the first `floor(validPct·n)` validate).
+ * (core's `randomSplitter`: shuffled indices, the first `floor(validPct·n)` validate).
  *
  * @example
  * ```ts
@@ -61,10 +60,10 @@ export function splitRows(df: DataFrame, opts: SplitOptions): Splits {
   } else {
     const pct = opts.validPct ?? 0.2;
     if (!(pct >= 0 && pct < 1)) throw new TabularOptionsError(`validPct must be in [0, 1), got ${pct}`);
-    const perm = new Rng(opts.seed ?? globalRng.seed()).permutation(n);
-    const cut = Math.floor(pct * n);
-    valid = perm.slice(0, cut);
-    train = perm.slice(cut);
+    // core's RandomSplitter: seeded, or drawn from the global generator so `manualSeed(n)` reproduces it.
+    const split = randomSplitter(n, pct, opts.seed);
+    valid = Int32Array.from(split.valid);
+    train = Int32Array.from(split.train);
   }
   if (!train.length) throw new TabularOptionsError(`${df.source}: the training split is empty`);
   return [train, valid];

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Callback, manualSeed } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { expect, it } from 'vitest';
-import { describeWebGPU, relError } from '../../../core/src/backend/webgpu/testing.js';
+import { describeWebGPU, relError } from '@tfai/test-utils/webgpu';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import { tabularLearner } from '../learner/tabular-learner.js';
 import { readFixture, toTensor, type FixtureTensor } from '../test-utils/fixtures.js';

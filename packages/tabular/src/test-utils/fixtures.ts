@@ -1,4 +1,4 @@
-// Helpers for tests: the fastai reference fixtures (./fixtures/ here, then core's test-utils/fixtures/) and CSV
+// Helpers for tests: the fastai reference fixtures (./fixtures/ here, then @tfai/test-utils' fixtures/fastai/) and CSV
 // rows of the real data sets of @tfai/datasets.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

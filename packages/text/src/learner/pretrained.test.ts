@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadTorch, saveTorch } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TORCH_FIXTURES } from '../../../core/src/io/torch/test-support.js';
+import { TORCH_FIXTURES } from '@tfai/test-utils';
 import { readCsv } from '../data/read.js';
 import { TextDataLoaders } from '../data/text-dataloaders.js';
 import { AWDLSTM } from '../models/awd-lstm.js';

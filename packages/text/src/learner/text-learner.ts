@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { CrossEntropyLossFlat, Learner, Rng, accuracy, perplexity, ready, weightsFile } from '@tfai/core';
+import { CrossEntropyLossFlat, Learner, Rng, accuracy, perplexity, ready } from '@tfai/core';
+import { weightsFile } from '@tfai/core/internal';
 import type { LearnerOptions, Prediction } from '@tfai/core';
 import type { TextDataLoaders } from '../data/text-dataloaders.js';
 import { TextInputError } from '../errors.js';

@@ -1,7 +1,7 @@
 // fastai's text/models/awdlstm.py: the dropouts of AWD-LSTM and the model itself.
 import * as tf from '@tensorflow/tfjs';
-import { Embedding, LSTM, detach, Module, ModuleList, embeddingLookup, uniform, type LSTMState, type Parameter } from '@tfai/core';
-import { dropout, globalRng } from '@tfai/core/internal';
+import { Embedding, LSTM, detach, Module, ModuleList, uniform, type LSTMState, type Parameter } from '@tfai/core';
+import { dropout, embeddingLookup, globalRng } from '@tfai/core/internal';
 
 /**
  * Dropout with one mask per sequence, shared by every time step (inputs `[batch, time, features]`), as fastai's.

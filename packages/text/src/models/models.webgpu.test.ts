@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { CrossEntropyLossFlat } from '@tfai/core';
 import { expect, it } from 'vitest';
-import { describeWebGPU, relError } from '../../../core/src/backend/webgpu/testing.js';
+import { describeWebGPU, relError } from '@tfai/test-utils/webgpu';
 import { readFixture, toTensor, type FixtureTensor } from '../test-support.js';
 import { AWDLSTM } from './awd-lstm.js';
 import { getTextClassifier } from './classifier.js';

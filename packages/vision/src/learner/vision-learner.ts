@@ -1,7 +1,8 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, predictDecoded, ready } from '@tfai/core';
+import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { learnerOptionsOf, nestedOptions, predictDecoded } from '@tfai/core/internal';
 import type { LearnerBuilder, LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
 import type { ImageSource } from '../data/image.js';
@@ -15,7 +16,6 @@ import { addNormIfPretrained, isRegisteredArch, visionArch, VISION_ARCHS, type L
 import { getModelMeta } from '../models/model-meta.js';
 import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
-import { nestedOptions } from './nested-options.js';
 
 /** Architectures an export can name (the builder rebuilds them by name); the registry of `models/load-body.ts`. */
 export { VISION_ARCHS };

@@ -10,7 +10,7 @@ describe('factories choose the backend themselves', () => {
   it('createVisionModel in a script without setBackend() builds on the best installed backend, without tfjs’s node banner', () => {
     const env = { ...process.env };
     delete env.TFAI_BACKEND;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { env, encoding: 'utf8', timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], { env, encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { backend: string; params: number };
     // webgpu is chosen automatically only on a hardware adapter, and probed only where a GPU device exists.

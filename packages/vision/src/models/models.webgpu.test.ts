@@ -3,7 +3,7 @@
 // llvmpipe a ResNet-18 training step takes ~45 s.
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
-import { describeWebGPU, relError, relErr } from '../../../core/src/backend/webgpu/testing.js';
+import { describeWebGPU, relError, relErr } from '@tfai/test-utils/webgpu';
 import { nchwToNhwc, readFixture, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
 import { DynamicUnet } from '../unet/dynamic-unet.js';
 import { createBody } from './create-body.js';

@@ -11,7 +11,7 @@ import { createVisionModel } from './create-vision-model.js';
 import { PretrainedWeightsError } from './errors.js';
 import { loadPretrained, modelsCacheDir, pretrainedWeights, resolvePretrained } from './pretrained.js';
 import { resnet18, resnet34 } from './resnet.js';
-import { resnet18Checkpoint, serveFiles, type FileServer } from './testing.js';
+import { resnet18Checkpoint, serveFiles, type FileServer } from '@tfai/test-utils/pretrained';
 
 // torchvision's URL paths served from a local server; the served ResNet-18 is one saveTorch wrote (random weights),
 // so its sha256 is not the f37072fd of torchvision's file: that is the hash-mismatch case, and `pretrainedSha256`

@@ -2,9 +2,9 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropyLossFlat, Learner, learnerOptionsOf, lossFromSpec, metricsFromNames, predictDecoded, ready } from '@tfai/core';
-import type { ActFactory, AnyModule, DecodedBatch, InitFn, LearnerBuilder, LearnerOptions, Metric, NormType, Prediction, Splitter } from '@tfai/core';
-import { nestedOptions } from '../learner/nested-options.js';
+import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import type { ActFactory, AnyModule, InitFn, LearnerBuilder, LearnerOptions, Metric, NormType, Prediction, Splitter } from '@tfai/core';
+import { learnerOptionsOf, nestedOptions, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import type { ImageSource } from '../data/image.js';

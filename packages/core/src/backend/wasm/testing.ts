@@ -1,18 +1,9 @@
 // Helpers for the wasm kernel tests: run the same computation on the cpu and wasm backends and compare.
 import * as tf from '@tensorflow/tfjs';
+import { relErr } from '@tfai/test-utils';
 import { setBackend } from '../backend.js';
 
-/** max |a − b| / max |b| (b the reference). */
-export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
-  }
-  return num / Math.max(den, 1e-30);
-}
+export { relErr };
 
 /** Deterministic pseudo-random values in [-1, 1) (a small LCG: tests must not depend on Math.random). */
 export function randomValues(size: number, seed: number): Float32Array {

@@ -96,7 +96,7 @@ describe('wasm threads under Node', () => {
       console.log('threads', wasmThreadCount());`,
     );
     try {
-      const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
       expect(child.error).toBeUndefined();
       // Strip colours: under CI/FORCE_COLOR the child's console.log colours numbers.
       expect(child.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')).toContain('threads 2');

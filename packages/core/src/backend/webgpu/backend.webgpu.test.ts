@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { getBackend, setBackend, webgpuAdapterInfo } from '../backend.js';
 import { isSoftwareAdapter } from './setup.js';
-import { describeWebGPU } from './testing.js';
+import { describeWebGPU } from '@tfai/test-utils/webgpu';
 
 describeWebGPU('the backend and its adapter', () => {
   it("setBackend('webgpu') runs on Dawn's high-performance adapter and reports it", async () => {
@@ -59,7 +59,7 @@ describeWebGPU('the backend and its adapter', () => {
     );
     try {
       const t0 = Date.now();
-      const child = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
       expect(child.error).toBeUndefined();
       const out = child.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
       expect(out).toContain('backend webgpu');

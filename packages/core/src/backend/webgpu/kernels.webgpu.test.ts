@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
 import { randomInput } from '../wasm/testing.js';
 import { registerWebGPUKernels } from './register.js';
-import { describeWebGPU, relErr, runOnBackend, webgpuVsCpu, type BackendInput } from './testing.js';
+import { describeWebGPU, relErr, runOnBackend, webgpuVsCpu, type BackendInput } from '@tfai/test-utils/webgpu';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 interface ConvCase {

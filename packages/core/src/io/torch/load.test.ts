@@ -8,7 +8,7 @@ import { Module } from '../../nn/module.js';
 import { loadPickle, loadTorch, parseTorch, TorchCheckpoint } from './load.js';
 import { unpickle } from './pickle.js';
 import { TorchTensor } from './tensor.js';
-import { TORCH_FIXTURES } from './test-support.js';
+import { TORCH_FIXTURES } from '@tfai/test-utils';
 
 interface Expected {
   dtype: string;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTorch, parseTorch } from './load.js';
 import { saveTorch, serializeTorch } from './save.js';
 import type { TorchTensor } from './tensor.js';
-import { TORCH_FIXTURES } from './test-support.js';
+import { TORCH_FIXTURES } from '@tfai/test-utils';
 
 let dir: string;
 beforeAll(async () => {

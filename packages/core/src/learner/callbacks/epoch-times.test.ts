@@ -10,7 +10,7 @@ import { ReLU } from '../../nn/layers/activation.js';
 import { manualSeed } from '../../nn/random.js';
 import { creditDls, loadCredit, type CreditData } from '../../test-utils/credit.js';
 import { Learner } from '../learner.js';
-import { accuracy } from '../metrics.js';
+import { accuracy } from '../metrics/index.js';
 import type { EpochTimeRecord } from './epoch-times.js';
 
 let data: CreditData;

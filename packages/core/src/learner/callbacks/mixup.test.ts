@@ -12,7 +12,7 @@ import { creditDls, loadCredit, type CreditData } from '../../test-utils/credit.
 import { Callback } from '../callback.js';
 import { Learner } from '../learner.js';
 import { CrossEntropyLossFlat, MSELossFlat } from '../loss.js';
-import { accuracy } from '../metrics.js';
+import { accuracy } from '../metrics/index.js';
 import { CutMix, MixUp } from './mixup.js';
 
 /** Mean and variance of `n` draws. */

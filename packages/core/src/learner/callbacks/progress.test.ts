@@ -8,7 +8,7 @@ import { manualSeed } from '../../nn/random.js';
 import { creditDls, loadCredit, type CreditData } from '../../test-utils/credit.js';
 import { Callback } from '../callback.js';
 import { Learner } from '../learner.js';
-import { accuracy } from '../metrics.js';
+import { accuracy } from '../metrics/index.js';
 
 const ESC = String.fromCharCode(27);
 

@@ -2,7 +2,7 @@
 // monitored metric's declared direction, else fastai's guess from the name; minDelta as fastai's.
 import { describe, expect, it } from 'vitest';
 import type { Learner } from '../learner.js';
-import { accuracy, errorRate, f1Score, mae, METRICS, mse, perplexity, r2Score, rmse, rocAucBinary, topKAccuracy, type Metric } from '../metrics.js';
+import { accuracy, errorRate, f1Score, mae, METRICS, mse, perplexity, r2Score, rmse, rocAucBinary, topKAccuracy, type Metric } from '../metrics/index.js';
 import { CancelFitException } from '../callback.js';
 import { EarlyStoppingCallback, TrackerCallback } from './tracker.js';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ReLU, type BatchNorm1d, type Dropout, type Linear } from '../../index.js';
 import { describe, expect, it } from 'vitest';
-import { relError } from '../../test-utils/fixtures.js';
+import { relError } from '@tfai/test-utils';
 import { fastaiEmbedding } from './embedding.js';
 import { truncNormal } from './init.js';
 import { LinBnDrop } from './lin-bn-drop.js';

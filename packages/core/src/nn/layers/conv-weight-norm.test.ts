@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { type FixtureTensor, nchwToNhwc, relError, toTensor } from '../../test-utils/fixtures.js';
+import { type FixtureTensor, nchwToNhwc, relError, toTensor } from '@tfai/test-utils';
 import { Conv2d } from './conv.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/torch-weight-norm.json', import.meta.url), 'utf8')) as {

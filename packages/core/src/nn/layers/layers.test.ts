@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { nchwToNhwc, readFixture, relError, toStateDict, toTensor, type FixtureTensor } from '../../test-utils/fixtures.js';
+import { nchwToNhwc, readFixture, relError, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
 import { ReLU } from './activation.js';
 import { BatchNorm1d } from './batchnorm.js';
 import { Sequential } from './container.js';

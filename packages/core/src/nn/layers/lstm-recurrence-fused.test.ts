@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../backend/backend.js';
 import { setFused } from '../../backend/fused.js';
 import { LSTM_BACKWARD, LSTM_FORWARD } from '../../backend/wasm/lstm-chunk.js';
-import { relError } from '../../test-utils/fixtures.js';
+import { relError } from '@tfai/test-utils';
 import { lstmRecurrence } from './lstm-recurrence.js';
 
 /** Random inputs of one chunk, and weights for a loss touching every output and the final cell state. */

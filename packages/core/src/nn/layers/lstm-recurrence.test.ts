@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { relError } from '../../test-utils/fixtures.js';
+import { relError } from '@tfai/test-utils';
 import { manualSeed } from '../random.js';
 import { LSTM } from './lstm.js';
 import { lstmRecurrence } from './lstm-recurrence.js';

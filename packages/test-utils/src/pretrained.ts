@@ -1,4 +1,4 @@
-// Test helpers for pretrained weights: a local HTTP server under the published URL paths (no test touches the
+// `@tfai/test-utils/pretrained`: test helpers for pretrained weights (vision, siamese): a local HTTP server under the published URL paths (no test touches the
 // internet) and a ResNet-18 checkpoint written by saveTorch, so the download tests need no reference file.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { saveTorch } from '@tfai/core';
-import { resnet18 } from './resnet.js';
+import { resnet18 } from '@tfai/vision';
 
 /** A local file server: `routes` maps URL paths (`/models/resnet18-f37072fd.pth`) to files on disk. */
 export interface FileServer {

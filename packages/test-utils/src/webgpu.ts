@@ -1,11 +1,10 @@
-// Helpers for the webgpu parity suite (`*.webgpu.test.ts` in every package): run a describe block on the webgpu
+// `@tfai/test-utils/webgpu`: helpers for the webgpu parity suite (`*.webgpu.test.ts` in every package): run a describe block on the webgpu
 // backend, skipped by name with the reason where Dawn finds no adapter, but failing under CI=true, where Mesa's
 // Vulkan driver (llvmpipe) is installed on purpose.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { setBackend } from '../backend.js';
-import { relErr } from '../wasm/testing.js';
-import { probeWebGPU } from './setup.js';
+import { probeWebGPU, setBackend } from '@tfai/core';
+import { relErr } from './fixtures.js';
 
 export { relErr };
 

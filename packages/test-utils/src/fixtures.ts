@@ -1,5 +1,5 @@
-// Helpers for tests: the fastai reference facts and parity fixtures kept beside the tests (./fixtures/, from
-// fastai 2.7.12; see ./fixtures/README.md), and the large reference checkpoints kept outside git
+// Helpers for tests: the fastai reference facts and parity fixtures (../fixtures/fastai/, from fastai 2.7.12; see
+// its README.md), and the large reference checkpoints kept outside git
 // (torchvision/*.safetensors, torch-pth/*.pth) found through TFAI_REFERENCE_DIR.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,10 +15,10 @@ declare module 'vitest' {
 }
 
 /** The repository root. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** This folder's fixtures (`reference.json` and the `parity_*.json` of core and vision). */
-export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
+/** fastai's fixtures (`reference.json` and the `parity_*.json` of core and vision), in `fixtures/fastai/`. */
+export const FIXTURES = fileURLToPath(new URL('../fixtures/fastai/', import.meta.url));
 
 /**
  * The folder of the large reference files that stay outside git: `$TFAI_REFERENCE_DIR`, default
@@ -90,6 +90,18 @@ export function toStateDict(sd: Record<string, FixtureTensor>): Record<string, t
 }
 
 export const nchwToNhwc = (t: tf.Tensor): tf.Tensor => tf.transpose(t, [0, 2, 3, 1]);
+
+/** max |a − b| / max |b| of two arrays (b the reference). */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} ≠ ${b.length}`);
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < a.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    den = Math.max(den, Math.abs(b[i]));
+  }
+  return num / Math.max(den, 1e-30);
+}
 
 /** max |a - b| / max |b|. */
 export function relError(a: tf.Tensor, b: tf.Tensor): number {

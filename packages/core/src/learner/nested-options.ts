@@ -1,6 +1,7 @@
 // Head and U-Net options as one nested object (`head: {...}`, `unet: {...}`, as fastai's cnn_config/unet_config),
-// with the old flat form still read for one release (deprecated, warned once).
-import { warnOnce } from '@tfai/core';
+// with the old flat form still read for one release (deprecated, warned once). Shared by vision and siamese through
+// `@tfai/core/internal`.
+import { warnOnce } from './option-keys.js';
 
 /**
  * The nested options `nested` merged over the deprecated flat ones found in `rest` under `flatKeys` (which are

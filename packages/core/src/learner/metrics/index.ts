@@ -1,0 +1,14 @@
+// tfai's metrics, one file each (fastai/metrics.py), with the accumulators they are made of and the registry exports
+// look names up in.
+export { AccumMetric, AvgMetric, type Metric, type MetricDirection } from './metric.js';
+export { accuracy } from './accuracy.js';
+export { errorRate } from './error-rate.js';
+export { topKAccuracy } from './top-k-accuracy.js';
+export { rmse } from './rmse.js';
+export { mae } from './mae.js';
+export { mse } from './mse.js';
+export { r2Score, R2Score } from './r2-score.js';
+export { f1Score, F1Score } from './f1-score.js';
+export { rocAucBinary, RocAucBinary } from './roc-auc.js';
+export { perplexity } from './perplexity.js';
+export { METRICS } from './registry.js';

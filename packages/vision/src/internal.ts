@@ -1,0 +1,5 @@
+// @tfai/vision/internal: helpers the sibling tfai packages (siamese) share, not part of the public API (no
+// stability promise).
+// The loader settings and the per-sample seed a new image task's data loaders are built from.
+export { drawSeed } from './data/sample.js';
+export { visionLoaderOptions } from './data/vision-data-loaders.js';
