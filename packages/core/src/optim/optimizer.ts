@@ -1,6 +1,8 @@
 // fastai's Optimizer (optimizer.py): parameter groups with their own hyper-parameters, freezing by group,
 // decoupled weight decay, SGD and Adam. The math runs in tf ops; hyper-parameters are plain numbers.
 import * as tf from '@tensorflow/tfjs';
+import { fusedEnabled } from '../backend/fused.js';
+import { fusedOptimizerStep, type FusedRule } from '../backend/wasm/optimizer-step.js';
 import { OptimizerError } from '../errors.js';
 import type { Parameter } from '../nn/module.js';
 import { lrsForGroups, type LrSlice } from './lr.js';
@@ -152,6 +154,33 @@ export abstract class Optimizer {
       if (g && !sameShape(g.shape, p.shape))
         throw new OptimizerError(`gradient of ${p.variable.name} has shape [${g.shape}], parameter has [${p.shape}]`);
     }
+    const jobs: { p: Parameter; g: tf.Tensor; group: ParamGroup; st: ParamState }[] = [];
+    for (const group of this.paramGroups)
+      for (const p of group.params) {
+        const g = grads[p.variable.name];
+        if (!p.requiresGrad || !g) continue;
+        let st = this.state.get(p);
+        if (!st) this.state.set(p, (st = { step: 0, tensors: {} }));
+        st.step += 1;
+        jobs.push({ p, g, group, st });
+      }
+    const rule = this.fusedRule();
+    if (rule && jobs.length) {
+      const fused = jobs.map(({ p, g, group, st }) => {
+        const decay = (this.wdBnBias || p.kind === 'weight') && group.wd !== 0;
+        const { lr, mom, sqrMom, eps, wd } = group;
+        return {
+          variable: p.variable,
+          grad: g,
+          state: st.tensors,
+          wdMul: decay && this.decoupledWd ? 1 - lr * wd : 1,
+          l2: decay && !this.decoupledWd ? wd : 0,
+          ...{ lr, mom, sqrMom, eps },
+          step: st.step,
+        };
+      });
+      if (fusedOptimizerStep(rule, fused)) return;
+    }
     // Scalars are shared by every parameter of the step (kept across the per-parameter tidies, freed at the end).
     const cache = new Map<number, tf.Scalar>();
     const scalar = (v: number): tf.Scalar => {
@@ -160,30 +189,31 @@ export abstract class Optimizer {
       return s;
     };
     try {
-      for (const group of this.paramGroups) {
+      for (const { p, g, group, st } of jobs) {
         const ctx: StepContext = { group, scalar };
-        for (const p of group.params) {
-          const g = grads[p.variable.name];
-          if (!p.requiresGrad || !g) continue;
-          let st = this.state.get(p);
-          if (!st) this.state.set(p, (st = { step: 0, tensors: {} }));
-          const state = st;
-          state.step += 1;
-          // One tidy per parameter, so intermediates never pile up beyond one parameter's worth.
-          tf.tidy(() => {
-            let w: tf.Tensor = p.variable;
-            let grad = g;
-            if ((this.wdBnBias || p.kind === 'weight') && group.wd !== 0) {
-              if (this.decoupledWd) w = tf.mul(w, scalar(1 - group.lr * group.wd));
-              else grad = tf.add(grad, tf.mul(w, scalar(group.wd)));
-            }
-            p.variable.assign(this.update(w, grad, state, ctx));
-          });
-        }
+        // One tidy per parameter, so intermediates never pile up beyond one parameter's worth.
+        tf.tidy(() => {
+          let w: tf.Tensor = p.variable;
+          let grad = g;
+          if ((this.wdBnBias || p.kind === 'weight') && group.wd !== 0) {
+            if (this.decoupledWd) w = tf.mul(w, scalar(1 - group.lr * group.wd));
+            else grad = tf.add(grad, tf.mul(w, scalar(group.wd)));
+          }
+          p.variable.assign(this.update(w, grad, st, ctx));
+        });
       }
     } finally {
       tf.dispose([...cache.values()]);
     }
+  }
+
+  /**
+   * The fused step this optimizer's update has ({@link fusedOptimizerStep}: all parameters in one pass over their
+   * memory on wasm and cpu), or undefined. SGD and Adam answer only while `fusedEnabled` allows and their
+   * `update` is not overridden by a subclass.
+   */
+  protected fusedRule(): FusedRule | undefined {
+    return undefined;
   }
 
   /** Replaces a state tensor, keeping the new one beyond the step's tidy and freeing the old one. */
@@ -341,6 +371,10 @@ export class SGD extends Optimizer {
   protected get stateNames(): readonly string[] {
     return this.momentum ? ['grad_avg'] : [];
   }
+  protected override fusedRule(): FusedRule | undefined {
+    if (this.update !== SGD.prototype.update || !fusedEnabled('sgd')) return undefined;
+    return this.momentum ? 'sgd-mom' : 'sgd';
+  }
   protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, { group, scalar }: StepContext): tf.Tensor {
     if (!this.momentum) return tf.sub(w, tf.mul(grad, scalar(group.lr)));
     const old = st.tensors.grad_avg;
@@ -367,6 +401,9 @@ export class Adam extends Optimizer {
   }
   protected get stateNames(): readonly string[] {
     return ['grad_avg', 'sqr_avg'];
+  }
+  protected override fusedRule(): FusedRule | undefined {
+    return this.update === Adam.prototype.update && fusedEnabled('adam') ? 'adam' : undefined;
   }
   protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, { group, scalar }: StepContext): tf.Tensor {
     const { lr, mom, sqrMom, eps } = group;
