@@ -1,21 +1,23 @@
 // The optimizer's fused step (SGD, SGD with momentum, Adam) on the wasm and cpu backends: every parameter of a
 // step updated by one JS loop over its memory, with no tensor op, no scalar and no tf.tidy.
 //
-// Not a registered tfjs kernel: a kernel returns new tensors, this writes the variables and their state in place.
-// That is safe only where nothing else sees the data, so each tensor's backend reference count decides:
-// - count 1 (only the variable or the optimizer's state holds the data): written in place. On wasm the heap
-//   (`dataIdMap.get(dataId).memoryOffset`) itself; on cpu a new Float32Array swapped into
-//   `backend.data.get(dataId).values`, because cpu's `read` hands out that very array (`await v.data()` taken
-//   before a step must not change under its holder) and `tf.tensor(array)` on cpu keeps the caller's array.
-// - count above 1 (a `tf.clone`, a reshape or `detach` of it, a Module `stateDict()` taken for SaveModelCallback or
-//   export, an optimizer `stateDict()`, a loaded state still held by its caller, the first-step gradient): the
-//   result goes to fresh memory (`tf.zeros`) that replaces the variable (`assign`) or the state tensor, and
-//   the other holders keep the old data, exactly as with `variable.assign` in the unfused step.
+// Not a registered tfjs kernel (a kernel cannot write state in place). Each step, per parameter:
+// - the variable's new value goes to new memory (one allocation, no op) and the variable is `assign`ed to it, as in
+//   the unfused step. Never in place: wasm's XNNPACK caches a matmul's or convolution's packed weights by tensor
+//   id (measured: a Linear trained with in-place weights kept its first weights in the forward), and the old
+//   data may be shared (`tf.clone`, reshape, `detach`, a Module `stateDict()` for SaveModelCallback or export).
+// - the state tensors (`grad_avg`, `sqr_avg`) are written in place when the optimizer is their only holder
+//   (backend reference count 1): on wasm the heap itself (`dataIdMap.get(dataId).memoryOffset`); on cpu a new
+//   Float32Array swapped into `backend.data.get(dataId).values`, because cpu's `read` hands out that very array
+//   (what `await t.data()` returned before a step must not change under its holder). A count above 1 (an
+//   optimizer `stateDict()` still held, a loaded state its caller still holds, a first-step `tf.clone(grad)` of
+//   the unfused path) gives the state fresh memory and leaves the old data to its other holders.
 // Missing state (first step) starts as zeros, which gives exactly the unfused first step (0*mom + x = x).
 //
 // Threaded wasm: the heap is a SharedArrayBuffer; XNNPACK's pool threads run only inside a kernel call, which is
 // synchronous on this thread, so no other thread touches the heap while this loop runs between ops.
 import * as tf from '@tensorflow/tfjs';
+import { util } from '@tensorflow/tfjs';
 
 /** Which update rule: fastai's SGD without momentum, with momentum, or Adam. */
 export type FusedRule = 'sgd' | 'sgd-mom' | 'adam';
@@ -81,6 +83,15 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
     for (const s of names) if (j.state[s] && !usable(j.state[s], n)) return false;
   }
 
+  // The variable's new value always goes to new memory that the variable is then assigned (as the unfused step's
+  // `assign` does): wasm's XNNPACK caches a matmul's or convolution's packed weights by tensor id, so weights
+  // changed under the same id would leave the forward on the old values.
+  const alloc = (shape: number[]): tf.Tensor => {
+    if (name === 'cpu') return tf.keep(tf.tensor(new Float32Array(util.sizeFromShape(shape)), shape, 'float32'));
+    const info = (tf.backend() as unknown as { makeOutput(s: number[], d: 'float32'): tf.TensorInfo }).makeOutput(shape, 'float32');
+    return tf.keep(tf.engine().makeTensorFromTensorInfo(info, tf.backend()));
+  };
+
   // Phase 1: every allocation (fresh state, copies for shared data) before any heap view is taken, as an
   // allocation may grow the wasm heap and replace its buffer.
   // `fresh`: the result goes there (the data is shared); `commit` runs after every loop.
@@ -88,11 +99,8 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
   const plans: Plan[][] = jobs.map((j) => {
     const shared = (t: tf.Tensor) => (store.get(t.dataId) as DataEntry).refCount > 1;
     const v = j.variable;
-    let pw: Plan = { t: v };
-    if (shared(v)) {
-      const fresh = tf.keep(tf.zeros(v.shape));
-      pw = { t: v, fresh, commit: () => (v.assign(fresh), fresh.dispose()) };
-    }
+    const fresh = alloc(v.shape);
+    const pw: Plan = { t: v, fresh, commit: () => (v.assign(fresh), fresh.dispose()) };
     const ps: Plan[] = [pw, { t: j.grad }];
     for (const s of names) {
       const old = j.state[s];
@@ -141,21 +149,21 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
       const { mom, sqrMom, step } = j;
       const d1 = (1 - mom) * (1 - mom ** step) / (1 - mom);
       const d2 = (1 - sqrMom) * (1 - sqrMom ** step) / (1 - sqrMom);
-      adamLoop(n, w.src, w.dst, g, st[0].src, st[0].dst, st[1].src, st[1].dst, wdMul, l2, f(mom), f(1 - mom), f(sqrMom), f(1 - sqrMom), f(d2), f(j.eps), f(j.lr / d1));
+      adamLoop(n, w.src, w.dst, g, st[0].src, st[0].dst, st[1].src, st[1].dst, wdMul, l2, f(mom), f(1 - mom), f(sqrMom), f(1 - sqrMom), 1 / f(d2), f(j.eps), f(j.lr / d1));
     }
   });
   for (const c of commits) c();
   return true;
 }
 
-// The loops follow the unfused ops' order: decoupled decay `w*wdMul` (or L2 `g + l2*w`), then the rule. Values
-// that the unfused path stores in float32 and reuses are rounded with Math.fround before their reuse.
+// The loops follow the unfused ops' order: decoupled decay `w*wdMul` (or L2 `g + l2*w`), then the rule, in float64
+// with one rounding per stored value (the unfused ops round after every op; the two agree to ~1e-7).
 
 function sgdLoop(n: number, wi: Float32Array, wo: Float32Array, g: Float32Array, wdMul: number, l2: number, lr: number): void {
   for (let i = 0; i < n; i++) {
     const w = wi[i];
-    const gi = l2 !== 0 ? Math.fround(g[i] + Math.fround(l2 * w)) : g[i];
-    wo[i] = Math.fround(w * wdMul) - Math.fround(gi * lr);
+    const gi = l2 !== 0 ? g[i] + l2 * w : g[i];
+    wo[i] = w * wdMul - gi * lr;
   }
 }
 
@@ -173,10 +181,10 @@ function sgdMomLoop(
 ): void {
   for (let i = 0; i < n; i++) {
     const w = wi[i];
-    const gi = l2 !== 0 ? Math.fround(g[i] + Math.fround(l2 * w)) : g[i];
-    const a = Math.fround(Math.fround(ai[i] * mom) + gi);
+    const gi = l2 !== 0 ? g[i] + l2 * w : g[i];
+    const a = ai[i] * mom + gi;
     ao[i] = a;
-    wo[i] = Math.fround(w * wdMul) - Math.fround(a * lr);
+    wo[i] = w * wdMul - a * lr;
   }
 }
 
@@ -195,18 +203,17 @@ function adamLoop(
   mom1: number,
   sqrMom: number,
   sqrMom1: number,
-  debias2: number,
+  invDebias2: number,
   eps: number,
   stepSize: number,
 ): void {
   for (let i = 0; i < n; i++) {
     const w = wi[i];
-    const gi = l2 !== 0 ? Math.fround(g[i] + Math.fround(l2 * w)) : g[i];
-    const a = Math.fround(Math.fround(ai[i] * mom) + Math.fround(gi * mom1));
-    const s = Math.fround(Math.fround(si[i] * sqrMom) + Math.fround(Math.fround(gi * gi) * sqrMom1));
+    const gi = l2 !== 0 ? g[i] + l2 * w : g[i];
+    const a = ai[i] * mom + gi * mom1;
+    const s = si[i] * sqrMom + gi * gi * sqrMom1;
     ao[i] = a;
     so[i] = s;
-    const denom = Math.fround(Math.fround(Math.sqrt(Math.fround(s / debias2))) + eps);
-    wo[i] = Math.fround(w * wdMul) - Math.fround(Math.fround(a / denom) * stepSize);
+    wo[i] = w * wdMul - (a / (Math.sqrt(s * invDebias2) + eps)) * stepSize;
   }
 }
