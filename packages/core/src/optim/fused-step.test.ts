@@ -6,9 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/backend.js';
 import { setFused } from '../backend/fused.js';
 import { randomValues, relErr } from '../backend/wasm/testing.js';
+import { Learner } from '../learner/learner.js';
+import { ReLU } from '../nn/layers/activation.js';
+import { BatchNorm1d } from '../nn/layers/batchnorm.js';
+import { Sequential } from '../nn/layers/container.js';
 import { Conv2d } from '../nn/layers/conv.js';
 import { Linear } from '../nn/layers/linear.js';
 import { Parameter, type ParamKind } from '../nn/module.js';
+import { manualSeed } from '../nn/random.js';
+import { creditDls, loadCredit } from '../test-utils/credit.js';
 import { Adam, SGD, type Optimizer, type OptimizerOptions, type ParamState, type StepContext } from './optimizer.js';
 
 type Backend = 'wasm' | 'cpu';
@@ -238,5 +244,35 @@ describe.each(['wasm', 'cpu'] as const)('fused optimizer step on %s', (backend) 
     opt.dispose();
     groups.flat().forEach((p) => p.variable.dispose());
     restore();
+  });
+});
+
+describe('a real fit with the fused step', () => {
+  it('fitOneCycle on credit_data ends where the unfused step ends (wasm)', async () => {
+    await use('wasm');
+    const data = loadCredit();
+    const fit = async (on: boolean) => {
+      const restore = fused(on);
+      try {
+        manualSeed(0);
+        const model = new Sequential(new Linear(data.nFeatures, 32), new ReLU(true), new BatchNorm1d(32), new Linear(32, 2));
+        const learn = new Learner(creditDls(data, 64, 0), model, { logger: () => undefined });
+        const before = (await learn.validate()).validLoss;
+        await learn.fitOneCycle(2, 1e-2);
+        const after = (await learn.validate()).validLoss;
+        const weights = await Promise.all(model.parameters().map(async (p) => Float32Array.from(await p.variable.data())));
+        model.dispose();
+        learn.opt?.dispose();
+        return { before, after, weights };
+      } finally {
+        restore();
+      }
+    };
+    const a = await fit(false);
+    const b = await fit(true);
+    expect(a.after).toBeLessThan(a.before - 0.1);
+    expect(b.before).toBe(a.before);
+    expect(Math.abs(b.after - a.after)).toBeLessThan(1e-4 * a.after);
+    b.weights.forEach((w, i) => expect(relErr(w, a.weights[i])).toBeLessThan(1e-4));
   });
 });
