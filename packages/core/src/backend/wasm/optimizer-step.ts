@@ -60,7 +60,7 @@ interface Target {
 }
 
 /**
- * Runs one optimizer step over `jobs` in place (see the file's comment). Returns false, having changed nothing,
+ * Runs one optimizer step over `jobs`, state in place (see the file's comment). Returns false, having changed nothing,
  * when the backend is neither wasm nor cpu or a tensor is not a float32 tensor of the current backend: the
  * caller then takes the unfused path.
  */
@@ -92,7 +92,7 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
     return tf.keep(tf.engine().makeTensorFromTensorInfo(info, tf.backend()));
   };
 
-  // Phase 1: every allocation (fresh state, copies for shared data) before any heap view is taken, as an
+  // Phase 1: every allocation (new variable memory, first-step zeros, fresh memory for shared state) before any heap view is taken, as an
   // allocation may grow the wasm heap and replace its buffer.
   // `fresh`: the result goes there (the data is shared); `commit` runs after every loop.
   type Plan = { t: tf.Tensor; fresh?: tf.Tensor; inPlace?: boolean; commit?: () => void };
@@ -108,7 +108,7 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
         const z = (j.state[s] = tf.keep(tf.zeros(v.shape)));
         ps.push({ t: z, inPlace: true });
       } else if (shared(old)) {
-        j.state[s] = tf.keep(tf.zeros(v.shape));
+        j.state[s] = alloc(v.shape);
         ps.push({ t: old, fresh: j.state[s], commit: () => old.dispose() });
       } else ps.push({ t: old });
     }
