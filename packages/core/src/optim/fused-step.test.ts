@@ -227,6 +227,32 @@ describe.each(['wasm', 'cpu'] as const)('fused optimizer step on %s', (backend) 
     expect(relErr(b, a)).toBeLessThan(1e-5);
   });
 
+  it('SGD on wasm leaves parameters over 16 K elements to the tf ops, and still matches', async () => {
+    const run = async (on: boolean) => {
+      await use(backend);
+      const restore = fused(on);
+      const ps = [
+        [130, 130],
+        [130],
+        [7, 3],
+      ].map((shape, i) => new Parameter(tf.tidy(() => tf.variable(tf.tensor(randomValues(size(shape), 60 + i), shape))), 'none', i === 1 ? 'bias' : 'weight'));
+      const opt = new SGD([ps], { lr: 0.1, mom: 0.9, wd: 0.01 });
+      let kernels = 0;
+      for (let s = 0; s < 4; s++) kernels = (await tf.profile(() => stepOnce(opt, ps, s))).kernels.length;
+      const out = await Promise.all(ps.map(async (p) => Float32Array.from(await p.variable.data())));
+      opt.dispose();
+      ps.forEach((p) => p.variable.dispose());
+      restore();
+      return { out, kernels };
+    };
+    const a = await run(false);
+    const b = await run(true);
+    // Unfused: 5 ops per parameter (decay, mom*avg, +grad, lr*avg, w-); fused on wasm: only the big weight's 5.
+    expect(a.kernels).toBe(14);
+    expect(b.kernels).toBe(backend === 'wasm' ? 5 : 0);
+    b.out.forEach((o, i) => expect(relErr(o, a.out[i])).toBeLessThan(1e-5));
+  });
+
   it('leaves a subclass that overrides update on the unfused path', async () => {
     await use(backend);
     const restore = fused(true);

@@ -2,7 +2,7 @@
 // decoupled weight decay, SGD and Adam. The math runs in tf ops; hyper-parameters are plain numbers.
 import * as tf from '@tensorflow/tfjs';
 import { fusedEnabled } from '../backend/fused.js';
-import { fusedOptimizerStep, type FusedRule } from '../backend/wasm/optimizer-step.js';
+import { fusedOptimizerStep, fusedPays, type FusedRule } from '../backend/wasm/optimizer-step.js';
 import { OptimizerError } from '../errors.js';
 import type { Parameter } from '../nn/module.js';
 import { lrsForGroups, type LrSlice } from './lr.js';
@@ -165,8 +165,10 @@ export abstract class Optimizer {
         jobs.push({ p, g, group, st });
       }
     const rule = this.fusedRule();
+    let rest = jobs;
     if (rule && jobs.length) {
-      const fused = jobs.map(({ p, g, group, st }) => {
+      const mine = jobs.filter(({ p }) => fusedPays(rule, p.size));
+      const fused = mine.map(({ p, g, group, st }) => {
         const decay = (this.wdBnBias || p.kind === 'weight') && group.wd !== 0;
         const { lr, mom, sqrMom, eps, wd } = group;
         return {
@@ -179,8 +181,14 @@ export abstract class Optimizer {
           step: st.step,
         };
       });
-      if (fusedOptimizerStep(rule, fused)) return;
+      const done = new Set(mine);
+      if (fusedOptimizerStep(rule, fused)) rest = jobs.filter((j) => !done.has(j));
     }
+    if (rest.length) this.unfusedStep(rest);
+  }
+
+  /** The update as tf ops, parameter by parameter. */
+  private unfusedStep(jobs: readonly { p: Parameter; g: tf.Tensor; group: ParamGroup; st: ParamState }[]): void {
     // Scalars are shared by every parameter of the step (kept across the per-parameter tidies, freed at the end).
     const cache = new Map<number, tf.Scalar>();
     const scalar = (v: number): tf.Scalar => {
