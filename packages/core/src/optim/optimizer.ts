@@ -164,7 +164,7 @@ export abstract class Optimizer {
         st.step += 1;
         jobs.push({ p, g, group, st });
       }
-    const rule = this.fusedRule();
+    const rule = fusedRuleOf(this);
     let rest = jobs;
     if (rule && jobs.length) {
       const mine = jobs.filter(({ p }) => fusedPays(rule, p.size));
@@ -213,15 +213,6 @@ export abstract class Optimizer {
     } finally {
       tf.dispose([...cache.values()]);
     }
-  }
-
-  /**
-   * The fused step this optimizer's update has ({@link fusedOptimizerStep}: all parameters in one pass over their
-   * memory on wasm and cpu), or undefined. SGD and Adam answer only while `fusedEnabled` allows and their
-   * `update` is not overridden by a subclass.
-   */
-  protected fusedRule(): FusedRule | undefined {
-    return undefined;
   }
 
   /** Replaces a state tensor, keeping the new one beyond the step's tidy and freeing the old one. */
@@ -348,6 +339,18 @@ export abstract class Optimizer {
 /** Hyper-parameters a group gets when neither the optimizer nor the caller sets them (fastai's Adam defaults, lr as `Learner`'s). */
 const DEFAULT_HYPERS: Hypers = { lr: 1e-3, mom: 0.9, sqrMom: 0.99, eps: 1e-5, wd: 0.01 };
 
+/**
+ * The fused step an optimizer's update has ({@link fusedOptimizerStep}: every parameter in one pass over its memory
+ * on wasm and cpu), or undefined: only SGD and Adam whose `update` no subclass overrides, while `fusedEnabled`
+ * allows.
+ */
+function fusedRuleOf(opt: Optimizer): FusedRule | undefined {
+  const update = (o: object): unknown => (o as { update?: unknown }).update;
+  if (opt instanceof Adam) return update(opt) === update(Adam.prototype) && fusedEnabled('adam') ? 'adam' : undefined;
+  if (opt instanceof SGD && update(opt) === update(SGD.prototype) && fusedEnabled('sgd')) return opt.momentum ? 'sgd-mom' : 'sgd';
+  return undefined;
+}
+
 function stripUndefined<T extends object>(h: T): T {
   return Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as T;
 }
@@ -379,10 +382,6 @@ export class SGD extends Optimizer {
   protected get stateNames(): readonly string[] {
     return this.momentum ? ['grad_avg'] : [];
   }
-  protected override fusedRule(): FusedRule | undefined {
-    if (this.update !== SGD.prototype.update || !fusedEnabled('sgd')) return undefined;
-    return this.momentum ? 'sgd-mom' : 'sgd';
-  }
   protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, { group, scalar }: StepContext): tf.Tensor {
     if (!this.momentum) return tf.sub(w, tf.mul(grad, scalar(group.lr)));
     const old = st.tensors.grad_avg;
@@ -409,9 +408,6 @@ export class Adam extends Optimizer {
   }
   protected get stateNames(): readonly string[] {
     return ['grad_avg', 'sqr_avg'];
-  }
-  protected override fusedRule(): FusedRule | undefined {
-    return this.update === Adam.prototype.update && fusedEnabled('adam') ? 'adam' : undefined;
   }
   protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, { group, scalar }: StepContext): tf.Tensor {
     const { lr, mom, sqrMom, eps } = group;
