@@ -1,6 +1,9 @@
 // fastai's Optimizer (optimizer.py): parameter groups with their own hyper-parameters, freezing by group,
-// decoupled weight decay, SGD and Adam. The math runs in tf ops; hyper-parameters are plain numbers.
+// decoupled weight decay, SGD and Adam. The math runs in tf ops, or on wasm and cpu for SGD and Adam as one fused
+// pass over backend memory (backend/wasm/optimizer-step.ts, switch `adam` / `sgd`); hyper-parameters are plain numbers.
 import * as tf from '@tensorflow/tfjs';
+import { fusedEnabled } from '../backend/fused.js';
+import { fusedOptimizerStep, fusedPays, type FusedRule } from '../backend/wasm/optimizer-step.js';
 import { OptimizerError } from '../errors.js';
 import type { Parameter } from '../nn/module.js';
 import { lrsForGroups, type LrSlice } from './lr.js';
@@ -152,6 +155,41 @@ export abstract class Optimizer {
       if (g && !sameShape(g.shape, p.shape))
         throw new OptimizerError(`gradient of ${p.variable.name} has shape [${g.shape}], parameter has [${p.shape}]`);
     }
+    const jobs: { p: Parameter; g: tf.Tensor; group: ParamGroup; st: ParamState }[] = [];
+    for (const group of this.paramGroups)
+      for (const p of group.params) {
+        const g = grads[p.variable.name];
+        if (!p.requiresGrad || !g) continue;
+        let st = this.state.get(p);
+        if (!st) this.state.set(p, (st = { step: 0, tensors: {} }));
+        st.step += 1;
+        jobs.push({ p, g, group, st });
+      }
+    const rule = fusedRuleOf(this);
+    let rest = jobs;
+    if (rule && jobs.length) {
+      const mine = jobs.filter(({ p }) => fusedPays(rule, p.size));
+      const fused = mine.map(({ p, g, group, st }) => {
+        const decay = (this.wdBnBias || p.kind === 'weight') && group.wd !== 0;
+        const { lr, mom, sqrMom, eps, wd } = group;
+        return {
+          variable: p.variable,
+          grad: g,
+          state: st.tensors,
+          wdMul: decay && this.decoupledWd ? 1 - lr * wd : 1,
+          l2: decay && !this.decoupledWd ? wd : 0,
+          ...{ lr, mom, sqrMom, eps },
+          step: st.step,
+        };
+      });
+      const done = new Set(mine);
+      if (fusedOptimizerStep(rule, fused)) rest = jobs.filter((j) => !done.has(j));
+    }
+    if (rest.length) this.unfusedStep(rest);
+  }
+
+  /** The update as tf ops, parameter by parameter. */
+  private unfusedStep(jobs: readonly { p: Parameter; g: tf.Tensor; group: ParamGroup; st: ParamState }[]): void {
     // Scalars are shared by every parameter of the step (kept across the per-parameter tidies, freed at the end).
     const cache = new Map<number, tf.Scalar>();
     const scalar = (v: number): tf.Scalar => {
@@ -160,26 +198,18 @@ export abstract class Optimizer {
       return s;
     };
     try {
-      for (const group of this.paramGroups) {
+      for (const { p, g, group, st } of jobs) {
         const ctx: StepContext = { group, scalar };
-        for (const p of group.params) {
-          const g = grads[p.variable.name];
-          if (!p.requiresGrad || !g) continue;
-          let st = this.state.get(p);
-          if (!st) this.state.set(p, (st = { step: 0, tensors: {} }));
-          const state = st;
-          state.step += 1;
-          // One tidy per parameter, so intermediates never pile up beyond one parameter's worth.
-          tf.tidy(() => {
-            let w: tf.Tensor = p.variable;
-            let grad = g;
-            if ((this.wdBnBias || p.kind === 'weight') && group.wd !== 0) {
-              if (this.decoupledWd) w = tf.mul(w, scalar(1 - group.lr * group.wd));
-              else grad = tf.add(grad, tf.mul(w, scalar(group.wd)));
-            }
-            p.variable.assign(this.update(w, grad, state, ctx));
-          });
-        }
+        // One tidy per parameter, so intermediates never pile up beyond one parameter's worth.
+        tf.tidy(() => {
+          let w: tf.Tensor = p.variable;
+          let grad = g;
+          if ((this.wdBnBias || p.kind === 'weight') && group.wd !== 0) {
+            if (this.decoupledWd) w = tf.mul(w, scalar(1 - group.lr * group.wd));
+            else grad = tf.add(grad, tf.mul(w, scalar(group.wd)));
+          }
+          p.variable.assign(this.update(w, grad, st, ctx));
+        });
       }
     } finally {
       tf.dispose([...cache.values()]);
@@ -309,6 +339,18 @@ export abstract class Optimizer {
 
 /** Hyper-parameters a group gets when neither the optimizer nor the caller sets them (fastai's Adam defaults, lr as `Learner`'s). */
 const DEFAULT_HYPERS: Hypers = { lr: 1e-3, mom: 0.9, sqrMom: 0.99, eps: 1e-5, wd: 0.01 };
+
+/**
+ * The fused step an optimizer's update has ({@link fusedOptimizerStep}: every parameter in one pass over its memory
+ * on wasm and cpu), or undefined: only SGD and Adam whose `update` no subclass overrides, while `fusedEnabled`
+ * allows.
+ */
+function fusedRuleOf(opt: Optimizer): FusedRule | undefined {
+  const update = (o: object): unknown => (o as { update?: unknown }).update;
+  if (opt instanceof Adam) return update(opt) === update(Adam.prototype) && fusedEnabled('adam') ? 'adam' : undefined;
+  if (opt instanceof SGD && update(opt) === update(SGD.prototype) && fusedEnabled('sgd')) return opt.momentum ? 'sgd-mom' : 'sgd';
+  return undefined;
+}
 
 function stripUndefined<T extends object>(h: T): T {
   return Object.fromEntries(Object.entries(h).filter(([, v]) => v !== undefined)) as T;
