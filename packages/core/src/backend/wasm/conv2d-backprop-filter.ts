@@ -17,8 +17,13 @@
  * the forward convolution read (xs = x[:, ::sh, ::sw, :]), 2–4× faster than the convolution above. xs is taken
  * without a strided-slice kernel (slow in wasm): x cropped or zero-padded to [N, Ho·sh, Wo·sw, Ci], viewed as
  * [N·Ho, sh, Wo, sw·Ci], sliced to [N·Ho, 1, Wo, Ci].
+ *
+ * Where it measured faster (strided k × k filters, and deep small feature maps at stride 1; `conv-grad` in
+ * fused.ts switches it off), dW is instead an im2col loop and one matrix product (conv-grad-gemm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
+import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convGradGemm, filterGradGemmT } from './conv-grad-gemm.js';
 import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 
 interface Attrs {
@@ -74,6 +79,11 @@ export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
 
   const ops = new Ops(backend, 'wasm');
   try {
+    if (backend instanceof BackendWasm && convGradGemm(info)) {
+      const out = filterGradGemmT(ops, backend, x, dy, info);
+      ops.disposeAll(out);
+      return out;
+    }
     if (kh === 1 && kw === 1 && info.padInfo.top === 0 && info.padInfo.left === 0) {
       const out = pointwise(ops, x, dy, sh, sw);
       ops.disposeAll(out);
