@@ -4,3 +4,4 @@ export { atomicWrite } from './io/safetensors.js';
 export { lstmRecurrence } from './nn/layers/lstm-recurrence.js';
 export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';
 export { fusedEnabled, setFused } from './backend/fused.js';
+export { dotBias, dotBiasFused } from './backend/wasm/dot-bias.js';

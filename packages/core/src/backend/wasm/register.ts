@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { fastMatMul } from './batch-matmul.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
+import { dotBiasConfigs } from './dot-bias.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { CPU_KERNELS } from './register-cpu.js';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
@@ -29,6 +30,8 @@ export const TFAI_KERNELS: readonly Replacement[] = [
   { kernelName: tf.BatchMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf._FusedMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf.Tile, backendName: 'wasm', wrap: fastTile },
+  // #20 (issue-20d): collaborative filtering's EmbeddingDotBias as one kernel forward, one backward (wasm, cpu).
+  ...dotBiasConfigs,
 ];
 
 /** Registers {@link TFAI_KERNELS}, or those whose `backend/kernel` key is in `only`. Idempotent. */
