@@ -14,3 +14,4 @@ export type { DecodedBatch } from './learner/predict.js';
 export { weightsFile } from './learner/checkpoint.js';
 // The fused embedding lookup (text's AWD-LSTM).
 export { embeddingLookup } from './nn/layers/embedding.js';
+export { dotBias, dotBiasFused } from './backend/wasm/dot-bias.js';

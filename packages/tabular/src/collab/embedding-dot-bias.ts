@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, fastaiEmbedding, type Embedding } from '@tfai/core';
+import { dotBias, dotBiasFused } from '@tfai/core/internal';
 import { TabularOptionsError, UnknownCategoryError } from '../errors.js';
 import { gatherRows } from '../model/gather-rows.js';
 import { canonicalLevel } from '../procs/categorify.js';
@@ -112,12 +113,22 @@ export class EmbeddingDotBias extends Module {
     return tf.tidy(() => tf.gather(layer.weight.variable, tf.tensor1d(idx, 'int32')) as tf.Tensor2D);
   }
 
+  /**
+   * `u_weight[u]·i_weight[i] + u_bias[u] + i_bias[i]`, then the yRange sigmoid. Where core's `embedding` fused path
+   * runs (wasm and cpu), the lookups, product and sums are one kernel (and one for their gradient); elsewhere
+   * four lookups, as fastai writes it.
+   */
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const [users, items] = tf.unstack(x.dtype === 'int32' ? x : x.toInt(), 1);
-      const look = (e: Embedding, idx: tf.Tensor) => gatherRows(e.weight.variable, idx);
-      const dot = tf.sum(tf.mul(look(this.uWeight, users), look(this.iWeight, items)), 1);
-      const res = tf.addN([dot, look(this.uBias, users).reshape([-1]), look(this.iBias, items).reshape([-1])]);
+      const codes = x.dtype === 'int32' ? x : x.toInt();
+      const [uw, iw, ub, ib] = [this.uWeight, this.iWeight, this.uBias, this.iBias].map((e) => e.weight.variable);
+      let res: tf.Tensor;
+      if (dotBiasFused()) res = dotBias(codes, uw, iw, ub, ib);
+      else {
+        const [users, items] = tf.unstack(codes, 1);
+        const dot = tf.sum(tf.mul(gatherRows(uw, users), gatherRows(iw, items)), 1);
+        res = tf.addN([dot, gatherRows(ub, users).reshape([-1]), gatherRows(ib, items).reshape([-1])]);
+      }
       if (!this.yRange) return res;
       const [lo, hi] = this.yRange;
       return tf.sigmoid(res).mul(hi - lo).add(lo);

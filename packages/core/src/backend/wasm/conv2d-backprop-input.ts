@@ -22,9 +22,13 @@
  *
  * F is built by a JS loop straight into the wasm heap: wasm's Reverse kernel is far slower than this copy.
  * A strided 1 × 1 filter, whose phases but one are empty, takes a shorter path ({@link strided1x1}).
+ *
+ * Where it measured faster (strided k × k filters, and deep small feature maps at stride 1; `conv-grad` in
+ * fused.ts switches it off), dx is instead one matrix product and a col2im loop (conv-grad-gemm.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
 import { Ops, attrsOf, heapF32, input, type KernelArgs } from './kernel-utils.js';
 
 interface Attrs {
@@ -129,6 +133,11 @@ export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
 
   const ops = new Ops(backend, 'wasm');
   try {
+    if (convGradGemm(info)) {
+      const out = inputGradGemmT(ops, backend, dy, filter, info);
+      ops.disposeAll(out);
+      return out;
+    }
     if (kh === 1 && kw === 1 && (sh > 1 || sw > 1)) {
       const out = strided1x1(ops, dy, filter, info);
       ops.disposeAll(out);

@@ -13,6 +13,7 @@ import { dropoutKernel } from './fused-dropout.js';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input.js';
 import { lstmChunkKernels } from './lstm-chunk.js';
+import { dotBiasConfigs } from './dot-bias.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { CPU_KERNELS } from './register-cpu.js';
 import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
@@ -42,6 +43,8 @@ export const TFAI_KERNELS: readonly Replacement[] = [
   ...batchNormKernels('wasm'),
   crossEntropyKernel('wasm'),
   dropoutKernel('wasm'),
+  // #20 (issue-20d): collaborative filtering's EmbeddingDotBias as one kernel forward, one backward (wasm, cpu).
+  ...dotBiasConfigs,
 ];
 
 /** Registers {@link TFAI_KERNELS}, or those whose `backend/kernel` key is in `only`. Idempotent. */
