@@ -26,9 +26,17 @@ if (process.env.TFAI_BARE_CLONE) {
 
 const work = mkdtempSync(join(tmpdir(), 'tfai-bare-'));
 const clone = join(work, 'tfai');
-const env = { ...process.env, TFAI_BARE_CLONE: '1', TFAI_HOME: join(work, 'tfai-home'), NX_DAEMON: 'false', NO_COLOR: '1' };
-for (const k of ['TFAI_REFERENCE_DIR', 'CI', 'FORCE_COLOR', 'NX_WORKSPACE_ROOT_PATH', 'npm_config_prefix', 'INIT_CWD']) delete env[k];
-for (const k of Object.keys(env)) if (k.startsWith('npm_') || k.startsWith('NX_TASK') || k.startsWith('VITEST')) delete env[k];
+const env = {
+  ...process.env,
+  TFAI_BARE_CLONE: '1',
+  TFAI_HOME: join(work, 'tfai-home'),
+  NX_DAEMON: 'false',
+  NO_COLOR: '1',
+};
+for (const k of ['TFAI_REFERENCE_DIR', 'CI', 'FORCE_COLOR', 'NX_WORKSPACE_ROOT_PATH', 'npm_config_prefix', 'INIT_CWD'])
+  delete env[k];
+for (const k of Object.keys(env))
+  if (k.startsWith('npm_') || k.startsWith('NX_TASK') || k.startsWith('VITEST')) delete env[k];
 
 const summary = { clone, head: '', sharedBeside: false, steps: [], ok: false };
 
@@ -59,12 +67,16 @@ try {
   const head = spawnSync('git', ['-C', root, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
   if (head.status !== 0) throw new Error(`git rev-parse HEAD failed: ${head.stderr}`);
   summary.head = head.stdout.trim();
-  const c = spawnSync('git', ['clone', '--quiet', '--no-checkout', '--no-hardlinks', root, clone], { encoding: 'utf8' });
+  const c = spawnSync('git', ['clone', '--quiet', '--no-checkout', '--no-hardlinks', root, clone], {
+    encoding: 'utf8',
+  });
   if (c.status !== 0) throw new Error(`git clone failed: ${c.stderr}`);
   const co = spawnSync('git', ['-C', clone, 'checkout', '--quiet', summary.head], { encoding: 'utf8' });
   if (co.status !== 0) throw new Error(`git checkout failed: ${co.stderr}`);
   summary.sharedBeside = existsSync(join(clone, '..', 'shared'));
-  console.log(`bare clone of ${summary.head.slice(0, 12)} in ${clone} (../shared ${summary.sharedBeside ? 'EXISTS' : 'absent'})`);
+  console.log(
+    `bare clone of ${summary.head.slice(0, 12)} in ${clone} (../shared ${summary.sharedBeside ? 'EXISTS' : 'absent'})`,
+  );
 
   const ci = await step('npm ci --offline', 'npm', ['ci', '--offline', '--no-audit', '--no-fund']);
   if (ci.ok) {
@@ -74,14 +86,22 @@ try {
       summary.totals = lines.reverse().find((l) => /^\d+ passed, \d+ failed, \d+ skipped$/.test(l.trim()));
       ok = t.ok;
     } else {
-      const demo = await step('quick demo', 'npm', ['run', 'demo'], { TFAI_DEMO_QUICK: '1', TFAI_DEMO_OUT: join(work, 'demo-out') });
+      const demo = await step('quick demo', 'npm', ['run', 'demo'], {
+        TFAI_DEMO_QUICK: '1',
+        TFAI_DEMO_OUT: join(work, 'demo-out'),
+      });
       summary.demoAccuracy = /accuracy[^\d]*(\d+(?:\.\d+)?)%/i.exec(demo.tail)?.[1];
       const tests = await step(`@tfai/${pkg} tests`, 'npx', ['vitest', 'run'], {}, join(clone, 'packages', pkg));
       summary.package = pkg;
       const report = join(clone, 'packages', pkg, '.vitest-report.json');
       if (existsSync(report)) {
         const r = JSON.parse(readFileSync(report, 'utf8'));
-        summary.packageTests = { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests, total: r.numTotalTests };
+        summary.packageTests = {
+          passed: r.numPassedTests,
+          failed: r.numFailedTests,
+          skipped: r.numPendingTests,
+          total: r.numTotalTests,
+        };
       }
       ok = demo.ok && tests.ok;
     }

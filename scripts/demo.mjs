@@ -6,6 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const run = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', 'scripts/demo.ts', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const run = spawnSync(
+  process.execPath,
+  ['--conditions=@tfai/source', '--import', 'tsx', 'scripts/demo.ts', ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
 if (run.error) console.error(`demo: cannot start node: ${run.error.message}`);
 process.exit(run.status ?? 1);

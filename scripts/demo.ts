@@ -7,12 +7,22 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { datasets } from '@tfai/datasets';
 import { accuracy, exportLearner, getBackend, loadLearner, manualSeed, setBackend } from '@tfai/core';
-import { ClassificationInterpretation, ImageDataLoaders, Resize, augTransforms, readCsv, resnet18, visionLearner, type VisionLearner } from '@tfai/vision';
+import {
+  ClassificationInterpretation,
+  ImageDataLoaders,
+  Resize,
+  augTransforms,
+  readCsv,
+  resnet18,
+  visionLearner,
+  type VisionLearner,
+} from '@tfai/vision';
 
 const quick = process.env.TFAI_DEMO_QUICK === '1' || process.env.TFAI_DEMO_QUICK === 'true';
 const which = process.env.TFAI_DEMO_DATA ?? 'fashion_mnist';
 const OUT = process.env.TFAI_DEMO_OUT ?? join(os.tmpdir(), 'tfai-demo');
-if (!['fashion_mnist', 'tux_photos'].includes(which)) throw new Error(`TFAI_DEMO_DATA must be fashion_mnist or tux_photos, got '${which}'`);
+if (!['fashion_mnist', 'tux_photos'].includes(which))
+  throw new Error(`TFAI_DEMO_DATA must be fashion_mnist or tux_photos, got '${which}'`);
 // The data sets ship in the repository as the @tfai/datasets package (packages/datasets/data).
 const DATA = datasets.path(which);
 mkdirSync(OUT, { recursive: true });
@@ -29,12 +39,25 @@ if (which === 'fashion_mnist') {
   const opts = { bs: 16, seed: 0 };
   if (quick) {
     const rows = (await readCsv(join(DATA, 'labels.csv'))).filter((_, i) => i % 5 === 0);
-    dls = await ImageDataLoaders.fromDf(rows, { ...opts, path: DATA, fnCol: 'name', labelCol: 'label', validCol: 'is_valid' });
+    dls = await ImageDataLoaders.fromDf(rows, {
+      ...opts,
+      path: DATA,
+      fnCol: 'name',
+      labelCol: 'label',
+      validCol: 'is_valid',
+    });
   } else dls = await ImageDataLoaders.fromFolder(DATA, opts);
 } else {
-  dls = await ImageDataLoaders.fromFolder(DATA, { bs: 16, seed: 0, itemTfms: [new Resize(64)], batchTfms: augTransforms() });
+  dls = await ImageDataLoaders.fromFolder(DATA, {
+    bs: 16,
+    seed: 0,
+    itemTfms: [new Resize(64)],
+    batchTfms: augTransforms(),
+  });
 }
-console.log(`data: ${which}, ${dls.train.n} training / ${dls.valid.n} validation images, ${dls.c} classes: ${dls.vocab.join(', ')}`);
+console.log(
+  `data: ${which}, ${dls.train.n} training / ${dls.valid.n} validation images, ${dls.c} classes: ${dls.vocab.join(', ')}`,
+);
 const batchFile = await dls.showBatch({ file: join(OUT, 'show_batch.png') });
 
 // A ResNet-18 from scratch. On fashion_mnist's 28×28 images the body is cut after layer1 (stem and layer1: 7×7×64
@@ -44,14 +67,24 @@ const head = fashion ? { cut: 5, linFtrs: [], ps: 0.25 } : {};
 const learn: VisionLearner = await visionLearner(dls, resnet18, { pretrained: false, ...head, metrics: [accuracy()] });
 const epochs = quick ? 2 : fashion ? 6 : 8;
 const lr = 3e-3;
-console.log(`model: resnet18${fashion ? ' cut after layer1, head BatchNorm–Dropout–Linear' : ''}; fitOneCycle(${epochs}, ${lr})`);
+console.log(
+  `model: resnet18${fashion ? ' cut after layer1, head BatchNorm–Dropout–Linear' : ''}; fitOneCycle(${epochs}, ${lr})`,
+);
 await learn.fitOneCycle(epochs, lr);
 
 // Looking at the results.
 const interp = await ClassificationInterpretation.fromLearner(learn);
 const acc = interp.decoded.filter((d, i) => d === interp.targs[i]).length / interp.targs.length;
 console.log(`validation accuracy: ${(100 * acc).toFixed(1)}%`);
-console.log(`most confused (actual, predicted, count): ${interp.mostConfused(2).slice(0, 5).map(([a, p, n]) => `${a}→${p} ${n}`).join(', ') || 'none twice'}`);
+console.log(
+  `most confused (actual, predicted, count): ${
+    interp
+      .mostConfused(2)
+      .slice(0, 5)
+      .map(([a, p, n]) => `${a}→${p} ${n}`)
+      .join(', ') || 'none twice'
+  }`,
+);
 const pictures = [
   batchFile,
   await learn.showResults({ file: join(OUT, 'show_results.png') }),
@@ -66,7 +99,9 @@ const loaded = (await loadLearner(json)) as VisionLearner;
 const image = String(dls.valid.ds.items[0]);
 const [a, b] = [await learn.predict(image), await loaded.predict(image)];
 const same = a.probs.every((p, i) => p === b.probs[i]);
-console.log(`export: ${json}; loadLearner → predict(${image.slice(DATA.length + 1)}) = ${b.label} (${(100 * Math.max(...b.probs)).toFixed(1)}%), ${same ? 'identical to' : 'DIFFERENT from'} the trained learner`);
+console.log(
+  `export: ${json}; loadLearner → predict(${image.slice(DATA.length + 1)}) = ${b.label} (${(100 * Math.max(...b.probs)).toFixed(1)}%), ${same ? 'identical to' : 'DIFFERENT from'} the trained learner`,
+);
 console.log(`total time ${((performance.now() - t0) / 1000).toFixed(0)} s`);
 learn.dispose();
 loaded.dispose();

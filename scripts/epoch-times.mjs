@@ -22,25 +22,45 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The real-data tests: package, file, and a `-t` pattern that selects the test (its suite's beforeAll does the fit). */
 export const EPOCH_TESTS = [
   { name: 'fashion_mnist', pkg: 'vision', file: 'src/learner/vision-train.test.ts', test: 'fashion_mnist' },
-  { name: 'credit_data', pkg: 'tabular', file: 'src/learner/tabular-learner.test.ts', test: 'beats the majority class' },
-  { name: 'insteval', pkg: 'tabular', file: 'src/learner/collab-learner.test.ts', test: 'validation MSE is clearly below' },
+  {
+    name: 'credit_data',
+    pkg: 'tabular',
+    file: 'src/learner/tabular-learner.test.ts',
+    test: 'beats the majority class',
+  },
+  {
+    name: 'insteval',
+    pkg: 'tabular',
+    file: 'src/learner/collab-learner.test.ts',
+    test: 'validation MSE is clearly below',
+  },
   { name: 'jane_austen', pkg: 'text', file: 'src/learner/real-data.test.ts', test: 'Jane Austen language model' },
 ];
 
 function parseArgs(argv) {
-  const o = { only: EPOCH_TESTS.map((t) => t.name), out: join(ROOT, 'bench-results', 'epoch-times.json'), timeoutS: 1800 };
+  const o = {
+    only: EPOCH_TESTS.map((t) => t.name),
+    out: join(ROOT, 'bench-results', 'epoch-times.json'),
+    timeoutS: 1800,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => {
       if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
       return argv[++i];
     };
-    if (a === '--only') o.only = v().split(',').map((s) => s.trim()).filter(Boolean);
+    if (a === '--only')
+      o.only = v()
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (a === '--out') o.out = resolve(v());
     else if (a === '--timeout-s') o.timeoutS = Number(v());
     else throw new Error(`unknown option ${a} (--only NAMES, --out FILE, --timeout-s S)`);
   }
-  for (const n of o.only) if (!EPOCH_TESTS.some((t) => t.name === n)) throw new Error(`--only: '${n}' is not one of ${EPOCH_TESTS.map((t) => t.name).join(', ')}`);
+  for (const n of o.only)
+    if (!EPOCH_TESTS.some((t) => t.name === n))
+      throw new Error(`--only: '${n}' is not one of ${EPOCH_TESTS.map((t) => t.name).join(', ')}`);
   if (!Number.isFinite(o.timeoutS) || o.timeoutS <= 0) throw new Error('--timeout-s must be a positive number');
   return o;
 }
@@ -54,8 +74,21 @@ export function readFits(file) {
     .map((l) => JSON.parse(l));
   const fits = [];
   for (const r of recs) {
-    if (r.epoch === 0 || fits.length === 0) fits.push({ model: r.model, nEpoch: r.nEpoch, trainBatches: r.trainBatches, validBatches: r.validBatches, epochs: [] });
-    fits[fits.length - 1].epochs.push({ epoch: r.epoch, seconds: Math.round(r.seconds * 1000) / 1000, trainLoss: r.trainLoss, validLoss: r.validLoss, metrics: r.metrics });
+    if (r.epoch === 0 || fits.length === 0)
+      fits.push({
+        model: r.model,
+        nEpoch: r.nEpoch,
+        trainBatches: r.trainBatches,
+        validBatches: r.validBatches,
+        epochs: [],
+      });
+    fits[fits.length - 1].epochs.push({
+      epoch: r.epoch,
+      seconds: Math.round(r.seconds * 1000) / 1000,
+      trainLoss: r.trainLoss,
+      validLoss: r.validLoss,
+      metrics: r.metrics,
+    });
   }
   return fits;
 }
@@ -88,12 +121,25 @@ function runOne(t, timeoutS) {
   let tests = null;
   if (existsSync(report)) {
     const j = JSON.parse(readFileSync(report, 'utf8'));
-    tests = { passed: j.numPassedTests ?? 0, failed: (j.numFailedTests ?? 0) + (j.numRuntimeErrors ?? 0), skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0) };
+    tests = {
+      passed: j.numPassedTests ?? 0,
+      failed: (j.numFailedTests ?? 0) + (j.numRuntimeErrors ?? 0),
+      skipped: (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0),
+    };
   }
   const fits = readFits(file);
   rmSync(dir, { recursive: true, force: true });
   const epochSeconds = fits.flatMap((f) => f.epochs.map((e) => e.seconds));
-  const error = r.error?.code === 'ETIMEDOUT' ? `no result within ${timeoutS} s (killed)` : r.status === 0 ? null : `exit ${r.status ?? r.signal}: ${String(r.stdout + r.stderr).trim().split('\n').slice(-5).join(' | ')}`;
+  const error =
+    r.error?.code === 'ETIMEDOUT'
+      ? `no result within ${timeoutS} s (killed)`
+      : r.status === 0
+        ? null
+        : `exit ${r.status ?? r.signal}: ${String(r.stdout + r.stderr)
+            .trim()
+            .split('\n')
+            .slice(-5)
+            .join(' | ')}`;
   return {
     name: t.name,
     package: `@tfai/${t.pkg}`,
@@ -111,11 +157,14 @@ function runOne(t, timeoutS) {
 }
 
 function table(rows) {
-  const head = '| data set | package | epochs | batches/epoch (train+valid) | median epoch s | epoch seconds | test wall s | tests | load start/end |';
+  const head =
+    '| data set | package | epochs | batches/epoch (train+valid) | median epoch s | epoch seconds | test wall s | tests | load start/end |';
   const lines = rows.map((r) => {
     const f = r.fits[0];
     const secs = r.fits.map((fit) => fit.epochs.map((e) => e.seconds.toFixed(1)).join(', ')).join(' / ');
-    const tests = r.tests ? `${r.tests.passed} passed${r.tests.failed ? `, ${r.tests.failed} failed` : ''}` : (r.error ?? '—');
+    const tests = r.tests
+      ? `${r.tests.passed} passed${r.tests.failed ? `, ${r.tests.failed} failed` : ''}`
+      : (r.error ?? '—');
     return `| ${r.name} | ${r.package} | ${r.fits.reduce((s, fit) => s + fit.epochs.length, 0)} | ${f ? `${f.trainBatches}+${f.validBatches}` : '—'} | ${r.median_epoch_s ?? 'failed'} | ${secs || '—'} | ${r.wall_s} | ${tests} | ${r.loadavg_start}/${r.loadavg_end} |`;
   });
   return [head, `|${'---|'.repeat(9)}`, ...lines].join('\n');
@@ -128,16 +177,21 @@ function main() {
   for (const t of EPOCH_TESTS.filter((x) => o.only.includes(x.name))) {
     process.stderr.write(`epoch-times: ${t.name} (@tfai/${t.pkg} ${t.file})…\n`);
     const row = runOne(t, o.timeoutS);
-    process.stderr.write(`epoch-times: ${t.name}: ${row.ok ? `median epoch ${row.median_epoch_s} s over ${row.fits.reduce((s, f) => s + f.epochs.length, 0)} epochs` : `failed (${row.error ?? 'no epoch recorded'})`}, ${row.wall_s} s in all\n`);
+    process.stderr.write(
+      `epoch-times: ${t.name}: ${row.ok ? `median epoch ${row.median_epoch_s} s over ${row.fits.reduce((s, f) => s + f.epochs.length, 0)} epochs` : `failed (${row.error ?? 'no epoch recorded'})`}, ${row.wall_s} s in all\n`,
+    );
     rows.push(row);
   }
   const result = {
-    bench: 'per-epoch times (training + validation, the Recorder\'s `times`) of the packages\' real-data tests, one at a time',
+    bench:
+      "per-epoch times (training + validation, the Recorder's `times`) of the packages' real-data tests, one at a time",
     started: started.toISOString(),
     finished: new Date().toISOString(),
     commit: `${git('log', '-1', '--format=%h %s')}${git('status', '--porcelain', '--untracked-files=no') ? ' (uncommitted changes)' : ''}`,
     machine: { cpus: os.availableParallelism(), node: process.version, loadavg_end: os.loadavg() },
-    env: Object.fromEntries(['TFAI_BACKEND', 'TFAI_WASM_THREADS', 'TFAI_FUSED'].map((k) => [k, process.env[k] ?? null])),
+    env: Object.fromEntries(
+      ['TFAI_BACKEND', 'TFAI_WASM_THREADS', 'TFAI_FUSED'].map((k) => [k, process.env[k] ?? null]),
+    ),
     rows,
   };
   mkdirSync(dirname(o.out), { recursive: true });

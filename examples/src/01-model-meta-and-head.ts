@@ -21,7 +21,10 @@ export interface ModelMetaResult {
 }
 
 export async function main(log: Log): Promise<ModelMetaResult> {
-  answers(log, "What is model_meta? Print it. What information does create_head need? Print its output and explain each layer.");
+  answers(
+    log,
+    'What is model_meta? Print it. What information does create_head need? Print its output and explain each layer.',
+  );
   log('');
   log('modelMeta (fastai: model_meta[resnet34] → cut, split, stats):');
   const archs = Object.keys(VISION_ARCHS);

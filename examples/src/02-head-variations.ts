@@ -10,10 +10,18 @@ export const HEADS = [
   { name: 'two layers: linFtrs [256, 128], ps 0.25', linFtrs: [256, 128], ps: 0.25 },
 ] as const;
 
-export async function main(log: Log, short = isShort()): Promise<{ name: string; linears: number; accuracy: number }[]> {
-  answers(log, "Change the dropout, layer sizes and number of layers of vision_learner's head: how does the accuracy change?");
+export async function main(
+  log: Log,
+  short = isShort(),
+): Promise<{ name: string; linears: number; accuracy: number }[]> {
+  answers(
+    log,
+    "Change the dropout, layer sizes and number of layers of vision_learner's head: how does the accuracy change?",
+  );
   const size = fashionSize(short);
-  log(`fashion_mnist: ${size.trainPerClass * 10} train / ${size.validPerClass * 10} valid images, ResNet-18 cut after layer1, ${size.epochs} epoch(s), seed 0`);
+  log(
+    `fashion_mnist: ${size.trainPerClass * 10} train / ${size.validPerClass * 10} valid images, ResNet-18 cut after layer1, ${size.epochs} epoch(s), seed 0`,
+  );
   const out = [];
   for (const h of HEADS) {
     const { accuracy, learn } = await trainFashion(size, { head: { linFtrs: [...h.linFtrs], ps: h.ps } });

@@ -15,8 +15,16 @@ describe('05 nearest-neighbour head against the U-Net', () => {
       expect(m.foregroundAcc).toBeLessThanOrEqual(1);
       expect(m.dice).toBeGreaterThan(0);
     }
-    expect(lines.some((l) => /^ {2}nearest-neighbour head {2}foreground accuracy \d+\.\d% {2}multi-class Dice \d\.\d{3}/.test(l))).toBe(true);
-    expect(lines.some((l) => /^ {2}U-Net \(unetLearner\) {5}foreground accuracy \d+\.\d% {2}multi-class Dice \d\.\d{3}/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^ {2}nearest-neighbour head {2}foreground accuracy \d+\.\d% {2}multi-class Dice \d\.\d{3}/.test(l),
+      ),
+    ).toBe(true);
+    expect(
+      lines.some((l) =>
+        /^ {2}U-Net \(unetLearner\) {5}foreground accuracy \d+\.\d% {2}multi-class Dice \d\.\d{3}/.test(l),
+      ),
+    ).toBe(true);
     expect(lines.at(-1)).toMatch(/^U-Net minus nearest head: foreground accuracy -?\d+\.\d points, Dice -?\d\.\d{3}$/);
   });
 });

@@ -4,9 +4,27 @@
 // lobes, seed and schedule. The chapter's point: without the encoder's activations, the head must rebuild the whole
 // mask from a 1×1 grid, so it should do worse.
 import { readFileSync } from 'node:fs';
-import { Conv2d, crossEntropyLossFlat, Learner, Sequential, Upsample, manualSeed, type LearnerModel, type TensorModule } from '@tfai/core';
+import {
+  Conv2d,
+  crossEntropyLossFlat,
+  Learner,
+  Sequential,
+  Upsample,
+  manualSeed,
+  type LearnerModel,
+  type TensorModule,
+} from '@tfai/core';
 import { path as dataPath } from '@tfai/datasets';
-import { ConvLayer, createBody, diceMulti, foregroundAcc, Resize, resnet18, SegmentationDataLoaders, unetLearner } from '@tfai/vision';
+import {
+  ConvLayer,
+  createBody,
+  diceMulti,
+  foregroundAcc,
+  Resize,
+  resnet18,
+  SegmentationDataLoaders,
+  unetLearner,
+} from '@tfai/vision';
 import { answers, isShort, pct, runIfMain, type Log } from './common.js';
 
 /** The nearest-neighbour head: `ConvLayer(ni, nf)` then `Upsample(×2, nearest)`, halving the channels, `steps` times. */
@@ -28,7 +46,11 @@ export function nearestHead(ni: number, nOut: number, steps: number): Sequential
  */
 function data(size: number, bs: number, short: boolean): SegmentationDataLoaders {
   const root = dataPath('brain_aal');
-  const rows = readFileSync(`${root}/slices.csv`, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+  const rows = readFileSync(`${root}/slices.csv`, 'utf8')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1)
+    .map((l) => l.split(','));
   const train = rows.filter((r) => r[2] !== 'True').filter((_, i) => !short || i % 3 === 0);
   const valid = rows.filter((r) => r[2] === 'True').filter((_, i) => !short || i % 2 === 0);
   const names = [...train, ...valid].map((r) => r[0]!);
@@ -48,7 +70,10 @@ export interface SegResult {
 }
 
 export async function main(log: Log, short = isShort()): Promise<SegResult> {
-  answers(log, 'Create a custom head using nearest neighbor interpolation and use it to do segmentation; compare with unet_learner.');
+  answers(
+    log,
+    'Create a custom head using nearest neighbor interpolation and use it to do segmentation; compare with unet_learner.',
+  );
   const size = 32;
   // Full: every slice, the integration test's U-Net schedule (4 epochs, bs 8, lr 1e-2).
   const epochs = short ? 1 : 4;
@@ -58,13 +83,19 @@ export async function main(log: Log, short = isShort()): Promise<SegResult> {
   manualSeed(0);
   const dls = data(size, bs, short);
   const sizes = { train: dls.train.n, valid: dls.valid.n, size, epochs };
-  log(`brain_aal lobes: ${sizes.train} train / ${sizes.valid} valid MRI slices at ${size}×${size}, ${dls.c} classes, ${epochs} epochs, bs ${bs}, lr ${lr}, seed 0`);
+  log(
+    `brain_aal lobes: ${sizes.train} train / ${sizes.valid} valid MRI slices at ${size}×${size}, ${dls.c} classes, ${epochs} epochs, bs ${bs}, lr ${lr}, seed 0`,
+  );
 
   // A ResNet-18 body divides the grid by 32: five ×2 nearest upsamplings bring 1×1 back to 32×32.
   const body = createBody(resnet18);
   const head = nearestHead(512, dls.c!, 5);
   const model = new Sequential(body, head) as unknown as LearnerModel;
-  const learn = new Learner(dls, model, { lossFunc: crossEntropyLossFlat({ axis: -1 }), metrics: [foregroundAcc(), diceMulti()], progress: false });
+  const learn = new Learner(dls, model, {
+    lossFunc: crossEntropyLossFlat({ axis: -1 }),
+    metrics: [foregroundAcc(), diceMulti()],
+    progress: false,
+  });
   const b = await dls.valid.oneBatch();
   const out = learn.predictBatch(b.x);
   const outShape = out.shape;
@@ -81,7 +112,11 @@ export async function main(log: Log, short = isShort()): Promise<SegResult> {
 
   manualSeed(0);
   const dls2 = data(size, bs, short);
-  const unet = await unetLearner(dls2, resnet18, { pretrained: false, metrics: [foregroundAcc(), diceMulti()], progress: false });
+  const unet = await unetLearner(dls2, resnet18, {
+    pretrained: false,
+    metrics: [foregroundAcc(), diceMulti()],
+    progress: false,
+  });
   await unet.fitOneCycle(epochs, lr);
   const u = await unet.validate();
   unet.dispose();
@@ -91,9 +126,15 @@ export async function main(log: Log, short = isShort()): Promise<SegResult> {
     unet: { foregroundAcc: u.metrics.foreground_acc!, dice: u.metrics.dice_multi! },
     sizes,
   };
-  log(`  nearest-neighbour head  foreground accuracy ${pct(res.nearest.foregroundAcc)}  multi-class Dice ${res.nearest.dice.toFixed(3)}  valid loss ${n.validLoss.toFixed(3)}`);
-  log(`  U-Net (unetLearner)     foreground accuracy ${pct(res.unet.foregroundAcc)}  multi-class Dice ${res.unet.dice.toFixed(3)}  valid loss ${u.validLoss.toFixed(3)}`);
-  log(`U-Net minus nearest head: foreground accuracy ${((res.unet.foregroundAcc - res.nearest.foregroundAcc) * 100).toFixed(1)} points, Dice ${(res.unet.dice - res.nearest.dice).toFixed(3)}`);
+  log(
+    `  nearest-neighbour head  foreground accuracy ${pct(res.nearest.foregroundAcc)}  multi-class Dice ${res.nearest.dice.toFixed(3)}  valid loss ${n.validLoss.toFixed(3)}`,
+  );
+  log(
+    `  U-Net (unetLearner)     foreground accuracy ${pct(res.unet.foregroundAcc)}  multi-class Dice ${res.unet.dice.toFixed(3)}  valid loss ${u.validLoss.toFixed(3)}`,
+  );
+  log(
+    `U-Net minus nearest head: foreground accuracy ${((res.unet.foregroundAcc - res.nearest.foregroundAcc) * 100).toFixed(1)} points, Dice ${(res.unet.dice - res.nearest.dice).toFixed(3)}`,
+  );
   return res;
 }
 

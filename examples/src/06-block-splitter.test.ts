@@ -15,7 +15,9 @@ describe('06 a parameter group per ResNet block', () => {
     expect(r.lrs[0]).toBeCloseTo(1e-4, 10);
     expect(r.lrs[9]).toBeCloseTo(1e-2, 10);
     for (let i = 1; i < 10; i++) expect(r.lrs[i]! / r.lrs[i - 1]!).toBeCloseTo(100 ** (1 / 9), 6);
-    expect(lines.filter((l) => /^ {2}group +\d+ \S+ +\d+ parameters {2}peak lr \d\.\d\de-\d$/.test(l))).toHaveLength(10);
+    expect(lines.filter((l) => /^ {2}group +\d+ \S+ +\d+ parameters {2}peak lr \d\.\d\de-\d$/.test(l))).toHaveLength(
+      10,
+    );
     expect(lines.at(-1)).toMatch(/^accuracy \d+\.\d%$/);
   });
 });

@@ -1,7 +1,17 @@
 // Chapter further research: "Write your own custom splitter to create a separate parameter group for every ResNet
 // block, and one for the stem. Try training with it, and see if it improves the pet breeds classifier" — the
 // splitter, the groups it makes, and a one-cycle fit with discriminative learning rates (fashion_mnist subset).
-import { Callback, accuracy, manualSeed, numParams, params, slice, type AnyModule, type Parameter, type Splitter } from '@tfai/core';
+import {
+  Callback,
+  accuracy,
+  manualSeed,
+  numParams,
+  params,
+  slice,
+  type AnyModule,
+  type Parameter,
+  type Splitter,
+} from '@tfai/core';
 import { resnet18, visionLearner } from '@tfai/vision';
 import { answers, isShort, pct, runIfMain, type Log } from './common.js';
 import { fashionDls, fashionSize } from './fashion.js';
@@ -26,20 +36,37 @@ class PeakLrs extends Callback {
   }
 }
 
-export async function main(log: Log, short = isShort()): Promise<{ groups: number; sizes: number[]; lrs: number[]; accuracy: number; total: number }> {
-  answers(log, 'Write a splitter with a parameter group for every ResNet block and one for the stem; train with it (discriminative learning rates).');
+export async function main(
+  log: Log,
+  short = isShort(),
+): Promise<{ groups: number; sizes: number[]; lrs: number[]; accuracy: number; total: number }> {
+  answers(
+    log,
+    'Write a splitter with a parameter group for every ResNet block and one for the stem; train with it (discriminative learning rates).',
+  );
   const size = fashionSize(short);
   manualSeed(0);
   const dls = await fashionDls(size);
-  const learn = await visionLearner(dls, resnet18, { pretrained: false, splitter: blockSplitter, metrics: [accuracy()], progress: false });
+  const learn = await visionLearner(dls, resnet18, {
+    pretrained: false,
+    splitter: blockSplitter,
+    metrics: [accuracy()],
+    progress: false,
+  });
   const groups = blockSplitter(learn.model as unknown as AnyModule);
   const sizes = groups.map((g) => g.reduce((s, p) => s + p.size, 0));
   const names = ['stem', ...['layer1', 'layer2', 'layer3', 'layer4'].flatMap((l) => [`${l}.0`, `${l}.1`]), 'head'];
   log(`ResNet-18 (whole body) + fastai head: ${groups.length} parameter groups`);
   const peaks = new PeakLrs();
-  log(`fashion_mnist: ${size.trainPerClass * 10} train / ${size.validPerClass * 10} valid, fitOneCycle(${size.epochs}, slice(1e-4, 1e-2)), seed 0`);
+  log(
+    `fashion_mnist: ${size.trainPerClass * 10} train / ${size.validPerClass * 10} valid, fitOneCycle(${size.epochs}, slice(1e-4, 1e-2)), seed 0`,
+  );
   await learn.fitOneCycle(size.epochs, slice(1e-4, 1e-2), { cbs: [peaks] });
-  groups.forEach((_, i) => log(`  group ${String(i).padStart(2)} ${names[i]!.padEnd(9)} ${String(sizes[i]).padStart(8)} parameters  peak lr ${peaks.lrs[i]!.toExponential(2)}`));
+  groups.forEach((_, i) =>
+    log(
+      `  group ${String(i).padStart(2)} ${names[i]!.padEnd(9)} ${String(sizes[i]).padStart(8)} parameters  peak lr ${peaks.lrs[i]!.toExponential(2)}`,
+    ),
+  );
   const { metrics } = await learn.validate();
   const total = numParams(learn.model as unknown as AnyModule);
   log(`Every parameter in exactly one group: ${sizes.reduce((a, b) => a + b, 0)} of ${total}`);

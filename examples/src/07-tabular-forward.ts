@@ -12,7 +12,14 @@ const CONT = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt'
 export async function main(log: Log): Promise<{ steps: { line: string; shape: number[] }[]; maxDiff: number }> {
   answers(log, 'Go through TabularModel.forward line by line, printing every intermediate shape.');
   manualSeed(0);
-  const dls = await TabularDataLoaders.fromCsv(`${dataPath('credit_data')}/credit_data.csv`, { yNames: ['Status'], catNames: CAT, contNames: CONT, validPct: 0.2, seed: 42, bs: 64 });
+  const dls = await TabularDataLoaders.fromCsv(`${dataPath('credit_data')}/credit_data.csv`, {
+    yNames: ['Status'],
+    catNames: CAT,
+    contNames: CONT,
+    validPct: 0.2,
+    seed: 42,
+    bs: 64,
+  });
   const learn = tabularLearner(dls, { progress: false });
   const m = learn.model as TabularModel;
   m.eval();
@@ -26,12 +33,21 @@ export async function main(log: Log): Promise<{ steps: { line: string; shape: nu
   };
   // FillMissing adds a `<col>_na` category for each continuous column with missing values, as fastai's.
   const cats = dls.catNames;
-  log(`credit_data, one validation batch: x_cat [${xCat.shape.join(', ')}] (codes of ${cats.join(', ')}), x_cont [${xCont.shape.join(', ')}]`);
+  log(
+    `credit_data, one validation batch: x_cat [${xCat.shape.join(', ')}] (codes of ${cats.join(', ')}), x_cont [${xCont.shape.join(', ')}]`,
+  );
   log(`embedding sizes (fastai's emb_sz_rule): ${m.embSzs.map(([n, d]) => `${n}→${d}`).join(', ')}`);
   log('forward(x_cat, x_cont):');
   const out = tf.tidy(() => {
     // if self.n_emb != 0: x = [e(x_cat[:,i]) for i,e in enumerate(self.embeds)]
-    const embs = m.embeds.items().map((e, i) => step(`e${i} = embeds[${i}](x_cat[:, ${i}])  (${cats[i]})`, e.call(tf.squeeze(tf.slice(xCat, [0, i], [-1, 1]), [1]))));
+    const embs = m.embeds
+      .items()
+      .map((e, i) =>
+        step(
+          `e${i} = embeds[${i}](x_cat[:, ${i}])  (${cats[i]})`,
+          e.call(tf.squeeze(tf.slice(xCat, [0, i], [-1, 1]), [1])),
+        ),
+      );
     let x = step('x = torch.cat(x, 1)', tf.concat(embs, 1));
     x = step('x = self.emb_drop(x)', m.embDrop.call(x));
     // if self.n_cont != 0: x_cont = self.bn_cont(x_cont); x = torch.cat([x, x_cont], 1)
@@ -40,7 +56,10 @@ export async function main(log: Log): Promise<{ steps: { line: string; shape: nu
     // return self.layers(x), block by block and layer by layer
     m.layers.children().forEach((block, i) => {
       (block as AnyModule).children().forEach((layer, j) => {
-        x = step(`x = layers[${i}][${j}](x)  ${layer.toString().split('\n')[0]}`, (layer as unknown as { call(t: tf.Tensor): tf.Tensor }).call(x));
+        x = step(
+          `x = layers[${i}][${j}](x)  ${layer.toString().split('\n')[0]}`,
+          (layer as unknown as { call(t: tf.Tensor): tf.Tensor }).call(x),
+        );
       });
     });
     return x;

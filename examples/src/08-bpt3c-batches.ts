@@ -21,7 +21,9 @@ async function stats(dl: DataLoader<TextItem>, padIdx: number): Promise<BatchSta
     const x = b.x[0]!;
     const [bs, width] = x.shape as [number, number];
     const ids = Int32Array.from(await x.data());
-    const lens = Array.from({ length: bs }, (_, i) => ids.subarray(i * width, (i + 1) * width).reduce((s, v) => s + (v === padIdx ? 0 : 1), 0));
+    const lens = Array.from({ length: bs }, (_, i) =>
+      ids.subarray(i * width, (i + 1) * width).reduce((s, v) => s + (v === padIdx ? 0 : 1), 0),
+    );
     pad += bs * width - lens.reduce((a, c) => a + c, 0);
     total += bs * width;
     batches.push({ min: Math.min(...lens), max: Math.max(...lens), width });
@@ -30,8 +32,14 @@ async function stats(dl: DataLoader<TextItem>, padIdx: number): Promise<BatchSta
   return { batches, padShare: pad / total };
 }
 
-export async function main(log: Log, short = isShort()): Promise<{ n: number; bs: number; sorted: BatchStats; random: BatchStats }> {
-  answers(log, 'Why does fastai sort texts by length into batches (SortedDL, for BPT3C) instead of batching them at random? Lengths per batch and padding share.');
+export async function main(
+  log: Log,
+  short = isShort(),
+): Promise<{ n: number; bs: number; sorted: BatchStats; random: BatchStats }> {
+  answers(
+    log,
+    'Why does fastai sort texts by length into batches (SortedDL, for BPT3C) instead of batching them at random? Lengths per batch and padding share.',
+  );
   const table = await readCsv(`${dataPath('amazon_fine_foods')}/reviews.csv`);
   const n = short ? 800 : table.rows.length;
   const texts = column(table, 'text').slice(0, n);
@@ -44,16 +52,27 @@ export async function main(log: Log, short = isShort()): Promise<{ n: number; bs
   const items: TextItem[] = toks.map((ts, i) => ({ ids: num.encode(ts), label: classes.indexOf(labels[i]!) }));
   const bs = 32;
   const padIdx = 1;
-  log(`amazon_fine_foods: ${n} reviews, ${num.vocab.length} tokens in the vocab, bs ${bs}, texts padded by chunks of 72 (pad_input_chunk)`);
+  log(
+    `amazon_fine_foods: ${n} reviews, ${num.vocab.length} tokens in the vocab, bs ${bs}, texts padded by chunks of 72 (pad_input_chunk)`,
+  );
   const sortedDl = new SortedDL(items, { bs, shuffle: true, seed: 0 });
-  const randomDl = new DataLoader<TextItem>({ length: items.length, get: (i) => items[i]! }, { bs, shuffle: true, seed: 0, collate: (b) => collateText(b, { padIdx, seqLen: 72, padFirst: true }) });
+  const randomDl = new DataLoader<TextItem>(
+    { length: items.length, get: (i) => items[i]! },
+    { bs, shuffle: true, seed: 0, collate: (b) => collateText(b, { padIdx, seqLen: 72, padFirst: true }) },
+  );
   const sorted = await stats(sortedDl, padIdx);
   const random = await stats(randomDl, padIdx);
-  for (const [name, s] of [['SortedDL (length-bucketed)', sorted], ['random batches', random]] as const) {
+  for (const [name, s] of [
+    ['SortedDL (length-bucketed)', sorted],
+    ['random batches', random],
+  ] as const) {
     log(`${name}: ${s.batches.length} batches, padding ${pct(s.padShare)} of the tokens; the first five batches:`);
-    for (const b of s.batches.slice(0, 5)) log(`  lengths ${String(b.min).padStart(4)}–${String(b.max).padEnd(4)} padded to ${b.width}`);
+    for (const b of s.batches.slice(0, 5))
+      log(`  lengths ${String(b.min).padStart(4)}–${String(b.max).padEnd(4)} padded to ${b.width}`);
   }
-  log(`Random batching pads ${(random.padShare / sorted.padShare).toFixed(1)}× as many tokens as SortedDL: compute spent on xxpad.`);
+  log(
+    `Random batching pads ${(random.padShare / sorted.padShare).toFixed(1)}× as many tokens as SortedDL: compute spent on xxpad.`,
+  );
   return { n, bs, sorted, random };
 }
 

@@ -42,14 +42,20 @@ export function fashionSubset(split: 'train' | 'valid', perClass: number): { ite
 }
 
 /** Train and valid subsets as one list with its split, for `ImageDataLoaders.fromLists`. */
-export function fashionLists(trainPerClass: number, validPerClass: number): { items: string[]; labels: string[]; split: { train: number[]; valid: number[] } } {
+export function fashionLists(
+  trainPerClass: number,
+  validPerClass: number,
+): { items: string[]; labels: string[]; split: { train: number[]; valid: number[] } } {
   const tr = fashionSubset('train', trainPerClass);
   const va = fashionSubset('valid', validPerClass);
   const n = tr.items.length;
   return {
     items: [...tr.items, ...va.items],
     labels: [...tr.labels, ...va.labels],
-    split: { train: Array.from({ length: n }, (_, i) => i), valid: Array.from({ length: va.items.length }, (_, i) => n + i) },
+    split: {
+      train: Array.from({ length: n }, (_, i) => i),
+      valid: Array.from({ length: va.items.length }, (_, i) => n + i),
+    },
   };
 }
 

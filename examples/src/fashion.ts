@@ -12,7 +12,8 @@ export interface FashionSize {
 }
 
 /** Short mode: 200 train / 100 valid images, two epochs. Full: 1,000 / 500, three epochs. */
-export const fashionSize = (short: boolean): FashionSize => (short ? { trainPerClass: 20, validPerClass: 10, epochs: 2 } : { trainPerClass: 100, validPerClass: 50, epochs: 3 });
+export const fashionSize = (short: boolean): FashionSize =>
+  short ? { trainPerClass: 20, validPerClass: 10, epochs: 2 } : { trainPerClass: 100, validPerClass: 50, epochs: 3 };
 
 /** The data of {@link fashionSize}, seeded. */
 export function fashionDls(size: FashionSize, seed = 0): Promise<ImageDataLoaders> {
@@ -29,7 +30,13 @@ export async function trainFashion(
   const seed = fit.seed ?? 0;
   manualSeed(seed);
   const dls = await fashionDls(size, seed);
-  const learn = await visionLearner(dls, resnet18, { pretrained: false, cut: 5, metrics: [accuracy()], progress: false, ...opts });
+  const learn = await visionLearner(dls, resnet18, {
+    pretrained: false,
+    cut: 5,
+    metrics: [accuracy()],
+    progress: false,
+    ...opts,
+  });
   await learn.fitOneCycle(size.epochs, fit.lr ?? 1e-2, { cbs: fit.cbs });
   const { metrics, validLoss } = await learn.validate();
   return { accuracy: metrics.accuracy!, validLoss, learn };

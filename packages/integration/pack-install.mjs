@@ -35,7 +35,8 @@ function lintPack(manifest, files) {
   const problems = [];
   const has = (p) => files.includes(p.replace(/^\.\//, ''));
   const targets = [manifest.main, manifest.types];
-  const walk = (v) => (typeof v === 'string' ? targets.push(v) : v && typeof v === 'object' && Object.values(v).forEach(walk));
+  const walk = (v) =>
+    typeof v === 'string' ? targets.push(v) : v && typeof v === 'object' && Object.values(v).forEach(walk);
   walk(manifest.exports);
   if (typeof manifest.bin === 'string') targets.push(manifest.bin);
   else if (manifest.bin) targets.push(...Object.values(manifest.bin));
@@ -45,9 +46,11 @@ function lintPack(manifest, files) {
   for (const [cond, v] of Object.entries(manifest.exports?.['.'] ?? {})) {
     if (cond === 'types' && !String(v).endsWith('.d.ts')) problems.push(`exports.types ${v} is not a .d.ts`);
   }
-  if (manifest.exports?.['.'] && Object.keys(manifest.exports['.'])[0] !== 'types') problems.push('exports["."]: "types" must come first');
+  if (manifest.exports?.['.'] && Object.keys(manifest.exports['.'])[0] !== 'types')
+    problems.push('exports["."]: "types" must come first');
   for (const dep of Object.keys({ ...manifest.dependencies })) {
-    if (dep.startsWith('@tfai/') && manifest.dependencies[dep].startsWith('file:')) problems.push(`${dep} is a file: dependency`);
+    if (dep.startsWith('@tfai/') && manifest.dependencies[dep].startsWith('file:'))
+      problems.push(`${dep} is a file: dependency`);
   }
   return problems;
 }
@@ -80,8 +83,16 @@ try {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const files = info.files.map((f) => f.path);
     const problems = lintPack(manifest, files);
-    results.tarballs[info.name] = { file: info.filename, size: info.size, unpackedSize: info.unpackedSize, entries: info.entryCount, problems };
-    console.log(`${info.name}@${info.version}: ${info.filename} ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked, ${info.entryCount} files`);
+    results.tarballs[info.name] = {
+      file: info.filename,
+      size: info.size,
+      unpackedSize: info.unpackedSize,
+      entries: info.entryCount,
+      problems,
+    };
+    console.log(
+      `${info.name}@${info.version}: ${info.filename} ${(info.size / 1024).toFixed(1)} kB packed, ${(info.unpackedSize / 1024).toFixed(1)} kB unpacked, ${info.entryCount} files`,
+    );
     for (const pr of problems) console.log(`  ✗ ${pr}`);
     if (problems.length) failed = true;
     tarballs.push(join(work, info.filename));
@@ -91,7 +102,10 @@ try {
   // script would download libtensorflow (without it tfai finds no native binding and uses wasm).
   const app = join(work, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'tfai-consumer', version: '1.0.0', private: true, overrides: lockfilePins() }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'tfai-consumer', version: '1.0.0', private: true, overrides: lockfilePins() }, null, 2),
+  );
   const t0 = Date.now();
   // `npm ci` caches the tarballs but not every package's registry metadata (packuments), which `npm install`
   // needs to resolve: where one is missing from the cache, fetch only the metadata (the versions stay pinned to
@@ -113,7 +127,11 @@ try {
     const cmd = v === 'current' ? [process.execPath] : ['npx', '-y', '-p', `node@${v}`, 'node'];
     for (const f of ['train.mjs', 'train.cjs']) {
       const t = Date.now();
-      const r = spawnSync(cmd[0], [...cmd.slice(1), f], { cwd: app, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
+      const r = spawnSync(cmd[0], [...cmd.slice(1), f], {
+        cwd: app,
+        encoding: 'utf8',
+        env: { ...process.env, FORCE_COLOR: '0' },
+      });
       const last = r.stdout.trim().split('\n').pop() ?? '';
       let out;
       try {
@@ -121,8 +139,15 @@ try {
       } catch {
         out = undefined;
       }
-      const run = { node: v, consumer: f, ok: r.status === 0 && out !== undefined, seconds: (Date.now() - t) / 1000, ...out };
-      if (f === 'train.mjs' && run.ok && !(run.accuracy > 0.8 && run.green === 'hi' && run.red === 'lo')) run.ok = false;
+      const run = {
+        node: v,
+        consumer: f,
+        ok: r.status === 0 && out !== undefined,
+        seconds: (Date.now() - t) / 1000,
+        ...out,
+      };
+      if (f === 'train.mjs' && run.ok && !(run.accuracy > 0.8 && run.green === 'hi' && run.red === 'lo'))
+        run.ok = false;
       if (!run.ok) {
         failed = true;
         console.log(r.stdout.slice(-3000), r.stderr.slice(-3000));
@@ -131,11 +156,19 @@ try {
       console.log(`${run.ok ? '✓' : '✗'} node ${v} ${f}: ${JSON.stringify(out)} (${run.seconds.toFixed(1)} s)`);
     }
     // The installed `tfai` bin (node_modules/.bin/tfai → @tfai/core/bin/tfai.js → dist/cli/doctor.js), as `npx tfai doctor` runs it.
-    const doctor = spawnSync(cmd[0], [...cmd.slice(1), join('node_modules', '.bin', 'tfai'), 'doctor', '--json'], { cwd: app, encoding: 'utf8' });
-    if (doctor.status === 0) results.runs.push({ node: v, consumer: 'tfai doctor', ok: true, ...JSON.parse(doctor.stdout) });
+    const doctor = spawnSync(cmd[0], [...cmd.slice(1), join('node_modules', '.bin', 'tfai'), 'doctor', '--json'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
+    if (doctor.status === 0)
+      results.runs.push({ node: v, consumer: 'tfai doctor', ok: true, ...JSON.parse(doctor.stdout) });
     else {
       failed = true;
-      console.log(`✗ node ${v} tfai doctor: exit ${doctor.status}`, doctor.stdout.slice(-2000), doctor.stderr.slice(-2000));
+      console.log(
+        `✗ node ${v} tfai doctor: exit ${doctor.status}`,
+        doctor.stdout.slice(-2000),
+        doctor.stderr.slice(-2000),
+      );
     }
   }
 } finally {

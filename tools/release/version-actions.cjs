@@ -67,7 +67,9 @@ class NpmVersionActions extends VersionActions {
         for (const c of COLLECTIONS) if (pkg[c]?.[name] !== undefined) pkg[c][name] = version;
       }
       writeJson(tree, manifestPath, pkg);
-      logs.push(`✍️  Updated ${entries.length} dependenc${entries.length === 1 ? 'y' : 'ies'} in manifest: ${manifestPath}`);
+      logs.push(
+        `✍️  Updated ${entries.length} dependenc${entries.length === 1 ? 'y' : 'ies'} in manifest: ${manifestPath}`,
+      );
     }
     return logs;
   }

@@ -72,7 +72,15 @@ function wasmHeapBytes(): number | null {
  */
 async function measure(
   name: ModelName,
-  o: { backend: 'wasm' | 'webgpu'; threads: number; hidden: number; warm: number; steps: number; profile: boolean; profileSteps: number },
+  o: {
+    backend: 'wasm' | 'webgpu';
+    threads: number;
+    hidden: number;
+    warm: number;
+    steps: number;
+    profile: boolean;
+    profileSteps: number;
+  },
 ): Promise<MeasureResult> {
   const t00 = performance.now();
   if (o.backend === 'wasm') await setBackend('wasm', { threads: o.threads });
@@ -112,7 +120,8 @@ async function measure(
   // One more step (BENCH_PROFILE_STEPS with BENCH_PROFILE=1), untimed, under tf.profile: its peak memory always,
   // its kernels with BENCH_PROFILE=1.
   // wasm and cpu time a kernel by the wall time of its call: count each kernel's own time (bench/profile.ts).
-  const restoreTimer = o.profile && (getBackend() === 'wasm' || getBackend() === 'cpu') ? exclusiveKernelTimes(tf.backend()) : undefined;
+  const restoreTimer =
+    o.profile && (getBackend() === 'wasm' || getBackend() === 'cpu') ? exclusiveKernelTimes(tf.backend()) : undefined;
   const profiles: Awaited<ReturnType<typeof tf.profile>>[] = [];
   const profileMs: number[] = [];
   for (let i = 0; i < (o.profile ? o.profileSteps : 1); i++) {
@@ -124,7 +133,8 @@ async function measure(
   }
   restoreTimer?.();
   const sorted = [...times].sort((a, b) => a - b);
-  const med = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const med =
+    sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
   const result: MeasureResult = {
     model: name,
     cfg: b.cfg,
@@ -142,7 +152,8 @@ async function measure(
     loss_last: lossLast,
     n_params: numParams(b.model),
     torch_params: b.torchParams ?? null,
-    optimizer: optimizer === 'fastai' ? 'fastai Adam (lr 1e-3, wd 0.01 decoupled, eps 1e-5)' : 'torch.optim.Adam (lr 1e-3)',
+    optimizer:
+      optimizer === 'fastai' ? 'fastai Adam (lr 1e-3, wd 0.01 decoupled, eps 1e-5)' : 'torch.optim.Adam (lr 1e-3)',
     peak_tensor_bytes: Math.max(...profiles.map((p) => p.peakBytes)),
     resident_tensor_bytes: resident,
     leaked_tensors: leaked,
@@ -157,7 +168,13 @@ async function measure(
     result.profile = summarizeProfile(profiles, profileMs, (n) => registered.has(n));
   }
   const adapter = webgpuAdapterInfo();
-  if (o.backend === 'webgpu' && adapter) result.adapter = { vendor: adapter.vendor, architecture: adapter.architecture, description: adapter.description, software: adapter.software };
+  if (o.backend === 'webgpu' && adapter)
+    result.adapter = {
+      vendor: adapter.vendor,
+      architecture: adapter.architecture,
+      description: adapter.description,
+      software: adapter.software,
+    };
   opt.dispose();
   b.dispose();
   return result;

@@ -49,7 +49,11 @@ export interface BenchModel {
   dispose(): void;
 }
 
-const int1d = (n: number, f: (i: number) => number) => tf.tensor1d(Int32Array.from({ length: n }, (_, i) => f(i)), 'int32');
+const int1d = (n: number, f: (i: number) => number) =>
+  tf.tensor1d(
+    Int32Array.from({ length: n }, (_, i) => f(i)),
+    'int32',
+  );
 
 // ---- ResNet-18 (torchvision's BasicBlock layout, NHWC) ----
 
@@ -68,7 +72,10 @@ class BasicBlock extends Module {
     this.conv2 = this.registerModule('conv2', new Conv2d(cout, cout, 3, { padding: 1, bias: false }));
     this.bn2 = this.registerModule('bn2', new BatchNorm2d(cout));
     if (stride !== 1 || cin !== cout)
-      this.downsample = this.registerModule('downsample', new Sequential(new Conv2d(cin, cout, 1, { stride, bias: false }), new BatchNorm2d(cout)));
+      this.downsample = this.registerModule(
+        'downsample',
+        new Sequential(new Conv2d(cin, cout, 1, { stride, bias: false }), new BatchNorm2d(cout)),
+      );
   }
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
@@ -81,7 +88,8 @@ class BasicBlock extends Module {
 class ResNet18 extends Module {
   constructor(numClasses: number) {
     super();
-    const layer = (cin: number, cout: number, stride: number) => new Sequential(new BasicBlock(cin, cout, stride), new BasicBlock(cout, cout));
+    const layer = (cin: number, cout: number, stride: number) =>
+      new Sequential(new BasicBlock(cin, cout, stride), new BasicBlock(cout, cout));
     this.registerModule('conv1', new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false }));
     this.registerModule('bn1', new BatchNorm2d(64));
     this.registerModule('relu', new ReLU(true));
@@ -154,7 +162,10 @@ class Tabular extends Module<[tf.Tensor, tf.Tensor]> {
 function tabularBench(): BenchModel {
   const bs = 512;
   const model = new Tabular();
-  const codes = Int32Array.from({ length: bs * CARDS.length }, (_, k) => (Math.floor(k / CARDS.length) * 7) % CARDS[k % CARDS.length]);
+  const codes = Int32Array.from(
+    { length: bs * CARDS.length },
+    (_, k) => (Math.floor(k / CARDS.length) * 7) % CARDS[k % CARDS.length],
+  );
   const cats = tf.tensor2d(codes, [bs, CARDS.length], 'int32');
   const conts = tf.randomNormal([bs, 6]);
   const y = int1d(bs, (i) => i % 2);
@@ -181,7 +192,10 @@ class LSTMLM extends Module {
     this.enc = this.registerModule('enc', new Embedding(vocab, emb));
     const sizes = [emb, hidden, hidden, emb];
     // Time-major inputs [T, B, ·], as nn.LSTM's default.
-    this.rnns = this.registerModule('rnns', new ModuleList([0, 1, 2].map((l) => new LSTM(sizes[l], sizes[l + 1], { batchFirst: false }))));
+    this.rnns = this.registerModule(
+      'rnns',
+      new ModuleList([0, 1, 2].map((l) => new LSTM(sizes[l], sizes[l + 1], { batchFirst: false }))),
+    );
     this.dec = this.registerModule('dec', new Linear(emb, vocab));
   }
   forward(ids: tf.Tensor): tf.Tensor {
@@ -194,12 +208,22 @@ class LSTMLM extends Module {
 }
 
 /** Parameters of bench.py's LSTMLM for vocab 5000, emb 400 (PyTorch's nn.LSTM counts both biases). */
-const lstmParams = (h: number) => 2 * 5000 * 400 + 5000 + [[400, h], [h, h], [h, 400]].reduce((s, [i, o]) => s + 4 * o * (i + o + 2), 0);
+const lstmParams = (h: number) =>
+  2 * 5000 * 400 +
+  5000 +
+  [
+    [400, h],
+    [h, h],
+    [h, 400],
+  ].reduce((s, [i, o]) => s + 4 * o * (i + o + 2), 0);
 
 function lstmBench(hidden: number): BenchModel {
   const [T, B, V] = [70, 16, 5000];
   const model = new LSTMLM(V, 400, hidden);
-  const ids = tf.reshape(int1d(T * B, (i) => (i * 7919) % V), [T, B]);
+  const ids = tf.reshape(
+    int1d(T * B, (i) => (i * 7919) % V),
+    [T, B],
+  );
   const tgt = int1d(T * B, (i) => (i * 104729 + 1) % V);
   const ce = crossEntropyLossFlat();
   return {
@@ -243,12 +267,18 @@ const awdParams = (V: number, emb: number, hid: number) =>
 
 async function awdlstmBench(): Promise<BenchModel> {
   const [V, B, L, bptt] = [10_000, 32, 1000, 72];
-  const parts = await Promise.all(['classifier', 'awd-lstm', 'text-batch'].map((f) => siblingSource<Partial<TextModels>>(`text/src/models/${f}.ts`)));
+  const parts = await Promise.all(
+    ['classifier', 'awd-lstm', 'text-batch'].map((f) => siblingSource<Partial<TextModels>>(`text/src/models/${f}.ts`)),
+  );
   const { AWDLSTM, getTextClassifier, textBatch } = Object.assign({}, ...parts) as TextModels;
   // fastai's awd_lstm_clas_config dropouts (all active in train mode), emb/hidden/layers of the issue's recipe.
   const model = getTextClassifier(AWDLSTM, V, 2, { seqLen: bptt, config: { embSz: 100, nHid: 256, nLayers: 2 } });
   // Token ids 2.. (no xxunk, no xxpad): every text is 1,000 tokens long, so no row is padded (14 chunks, the last 64).
-  const x = textBatch(Int32Array.from({ length: B * L }, (_, i) => ((i * 7919) % (V - 2)) + 2), B, L);
+  const x = textBatch(
+    Int32Array.from({ length: B * L }, (_, i) => ((i * 7919) % (V - 2)) + 2),
+    B,
+    L,
+  );
   const y = int1d(B, (i) => i % 2);
   const ce = crossEntropyLossFlat();
   return {
@@ -266,7 +296,12 @@ async function awdlstmBench(): Promise<BenchModel> {
 // ---- collab: tabular's EmbeddingDotBias, 50 factors, InstEval's users and items (+ #na#), y_range (0, 5.5) ----
 
 interface CollabModels {
-  EmbeddingDotBias: new (nFactors: number, nUsers: number, nItems: number, yRange?: readonly [number, number]) => AnyModule & {
+  EmbeddingDotBias: new (
+    nFactors: number,
+    nUsers: number,
+    nItems: number,
+    yRange?: readonly [number, number],
+  ) => AnyModule & {
     call(x: tf.Tensor): tf.Tensor;
   };
 }
@@ -275,7 +310,11 @@ async function collabBench(): Promise<BenchModel> {
   const [NU, NI, B] = [2973, 1129, 256];
   const { EmbeddingDotBias } = await siblingSource<CollabModels>('tabular/src/collab/embedding-dot-bias.ts');
   const model = new EmbeddingDotBias(50, NU, NI, [0, 5.5]);
-  const x = tf.tensor2d(Int32Array.from({ length: 2 * B }, (_, k) => (k % 2 ? ((k >> 1) * 104729) % NI : ((k >> 1) * 7919) % NU)), [B, 2], 'int32');
+  const x = tf.tensor2d(
+    Int32Array.from({ length: 2 * B }, (_, k) => (k % 2 ? ((k >> 1) * 104729) % NI : ((k >> 1) * 7919) % NU)),
+    [B, 2],
+    'int32',
+  );
   const y = tf.tensor1d(Float32Array.from({ length: B }, (_, i) => (i % 5) + 1));
   const mse = mseLossFlat();
   return {

@@ -9,7 +9,14 @@ import type { MeasureResult } from './measure.js';
 /** The part of run.ts's report the table reads. */
 interface Report {
   started?: string;
-  rows: { round: number; backend: string; model: string; hidden?: number; threads: number; tfai: { ok: boolean; result?: MeasureResult } }[];
+  rows: {
+    round: number;
+    backend: string;
+    model: string;
+    hidden?: number;
+    threads: number;
+    tfai: { ok: boolean; result?: MeasureResult };
+  }[];
 }
 
 const f1 = (v: number) => v.toFixed(1);
@@ -34,7 +41,12 @@ export function profileTable(report: Report): string {
       '|---|---:|---:|---:|',
       ...p.top.map((k) => `| ${k.name} | ${+k.count.toFixed(1)} | ${f1(k.ms)} | ${(k.share * 100).toFixed(1)}% |`),
       `| *top ${p.top.length}* | ${+p.top.reduce((s, k) => s + k.count, 0).toFixed(1)} | ${f1(p.top.reduce((s, k) => s + k.ms, 0))} | ${(p.top.reduce((s, k) => s + k.share, 0) * 100).toFixed(1)}% |`,
-      ...(p.scopes?.length ? ['', `Scopes (time inclusive of their kernels, counted above): ${p.scopes.map((sc) => `${sc.name} ${+sc.count.toFixed(1)}× ${f1(sc.ms)} ms`).join(', ')}`] : []),
+      ...(p.scopes?.length
+        ? [
+            '',
+            `Scopes (time inclusive of their kernels, counted above): ${p.scopes.map((sc) => `${sc.name} ${+sc.count.toFixed(1)}× ${f1(sc.ms)} ms`).join(', ')}`,
+          ]
+        : []),
       '',
     );
   }
@@ -43,7 +55,9 @@ export function profileTable(report: Report): string {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const files = process.argv.slice(2);
-  for (const file of files.length ? files : [fileURLToPath(new URL('../bench-results/core-bench.json', import.meta.url))]) {
+  for (const file of files.length
+    ? files
+    : [fileURLToPath(new URL('../bench-results/core-bench.json', import.meta.url))]) {
     const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
     if (files.length > 1) console.log(`### ${file}${report.started ? ` (${report.started})` : ''}\n`);
     console.log(profileTable(report));

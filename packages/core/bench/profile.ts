@@ -123,11 +123,17 @@ function medians(steps: Totals[]): { name: string; count: number; ms: number }[]
  * summarizeProfile([info], [1234.5], (n) => names.has(n)).top[0]; // { name: 'BatchMatMul', count: 431, ms: 896, share: 0.34 }
  * ```
  */
-export function summarizeProfile(infos: ProfileInfo[], stepMs: number[], isKernel: (name: string) => boolean, top = 10): StepProfile {
+export function summarizeProfile(
+  infos: ProfileInfo[],
+  stepMs: number[],
+  isKernel: (name: string) => boolean,
+  top = 10,
+): StepProfile {
   const steps = infos.map((info) => byName(info, isKernel));
   const kernelRows = medians(steps.map((s) => s.kernels));
   const sum = kernelRows.reduce((s, k) => s + k.ms, 0);
-  const sorted = <T extends { ms: number }>(rows: T[], keep: number) => [...rows].sort((a, b) => b.ms - a.ms).slice(0, keep);
+  const sorted = <T extends { ms: number }>(rows: T[], keep: number) =>
+    [...rows].sort((a, b) => b.ms - a.ms).slice(0, keep);
   const total = (t: Totals) => [...t.values()].reduce((s, e) => s + e.ms, 0);
   const count = (t: Totals) => [...t.values()].reduce((s, e) => s + e.count, 0);
   return {
@@ -135,7 +141,16 @@ export function summarizeProfile(infos: ProfileInfo[], stepMs: number[], isKerne
     kernels: r3(median(steps.map((s) => count(s.kernels)))),
     kernel_ms: r3(median(steps.map((s) => total(s.kernels)))),
     step_ms: r3(median(stepMs)),
-    top: sorted(kernelRows, top).map((k) => ({ name: k.name, count: r3(k.count), ms: r3(k.ms), share: sum > 0 ? r3(k.ms / sum) : 0 })),
-    scopes: sorted(medians(steps.map((s) => s.scopes)), 5).map((k) => ({ name: k.name, count: r3(k.count), ms: r3(k.ms) })),
+    top: sorted(kernelRows, top).map((k) => ({
+      name: k.name,
+      count: r3(k.count),
+      ms: r3(k.ms),
+      share: sum > 0 ? r3(k.ms / sum) : 0,
+    })),
+    scopes: sorted(medians(steps.map((s) => s.scopes)), 5).map((k) => ({
+      name: k.name,
+      count: r3(k.count),
+      ms: r3(k.ms),
+    })),
   };
 }

@@ -31,7 +31,11 @@ import type { MeasureResult } from './measure.js';
 import { profileTable } from './profile-table.js';
 
 const env = (k: string, d: string) => process.env[k] ?? d;
-const list = (k: string, d: string) => env(k, d).split(',').map((s) => s.trim()).filter(Boolean);
+const list = (k: string, d: string) =>
+  env(k, d)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 const MODELS = list('BENCH_MODELS', MODEL_NAMES.join(',')) as ModelName[];
 const THREADS = list('BENCH_THREADS', '1,2').map(Number);
@@ -49,12 +53,17 @@ const STEPS = env('STEPS', '5');
 const stepsOf = (model: ModelName) => {
   const k = model.toUpperCase();
   const [w, s] = model === 'collab' ? ['10', '50'] : [WARM, STEPS];
-  return model === 'resnet18' || model === 'tabular' ? { WARM, STEPS } : { WARM: env(`${k}_WARM`, w), STEPS: env(`${k}_STEPS`, s) };
+  return model === 'resnet18' || model === 'tabular'
+    ? { WARM, STEPS }
+    : { WARM: env(`${k}_WARM`, w), STEPS: env(`${k}_STEPS`, s) };
 };
 const ROUNDS = Number(env('BENCH_ROUNDS', '1'));
 const PYTHON = env('BENCH_PYTHON', '/usr/bin/python3');
 // PyTorch's side comes from the reference folder (TFAI_REFERENCE_DIR, default <repo>/../shared/reference), as the tests' checkpoints.
-const TORCH_BENCH = env('TORCH_BENCH', `${process.env.TFAI_REFERENCE_DIR ?? fileURLToPath(new URL('../../../../shared/reference', import.meta.url))}/torch/bench.py`);
+const TORCH_BENCH = env(
+  'TORCH_BENCH',
+  `${process.env.TFAI_REFERENCE_DIR ?? fileURLToPath(new URL('../../../../shared/reference', import.meta.url))}/torch/bench.py`,
+);
 /** The PyTorch twins of the models bench.py does not have. */
 const TORCH_BENCH_EXTRA = env('TORCH_BENCH_EXTRA', fileURLToPath(new URL('torch_bench_extra.py', import.meta.url)));
 const EXTRA_MODELS: readonly ModelName[] = ['awdlstm', 'collab'];
@@ -62,10 +71,14 @@ const torchScript = (model: ModelName) => (EXTRA_MODELS.includes(model) ? TORCH_
 const OUT = fileURLToPath(new URL('../bench-results/core-bench.json', import.meta.url));
 const CORE_DIR = fileURLToPath(new URL('..', import.meta.url));
 
-for (const m of MODELS) if (!MODEL_NAMES.includes(m)) throw new Error(`BENCH_MODELS: '${m}' is not one of ${MODEL_NAMES.join(', ')}`);
-for (const t of THREADS) if (!Number.isInteger(t) || t < 1) throw new Error(`BENCH_THREADS: '${t}' is not a positive integer`);
-for (const b of BACKENDS) if (b !== 'wasm' && b !== 'webgpu') throw new Error(`BENCH_BACKENDS: '${b}' is not wasm or webgpu`);
-if (TORCH_DEVICE !== 'cpu' && TORCH_DEVICE !== 'cuda') throw new Error(`BENCH_TORCH_DEVICE: '${TORCH_DEVICE}' is not cpu or cuda`);
+for (const m of MODELS)
+  if (!MODEL_NAMES.includes(m)) throw new Error(`BENCH_MODELS: '${m}' is not one of ${MODEL_NAMES.join(', ')}`);
+for (const t of THREADS)
+  if (!Number.isInteger(t) || t < 1) throw new Error(`BENCH_THREADS: '${t}' is not a positive integer`);
+for (const b of BACKENDS)
+  if (b !== 'wasm' && b !== 'webgpu') throw new Error(`BENCH_BACKENDS: '${b}' is not wasm or webgpu`);
+if (TORCH_DEVICE !== 'cpu' && TORCH_DEVICE !== 'cuda')
+  throw new Error(`BENCH_TORCH_DEVICE: '${TORCH_DEVICE}' is not cpu or cuda`);
 
 /** bench.py's RESULT line, plus the process's peak RSS. */
 interface TorchResult {
@@ -99,7 +112,10 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 
 /** The JSON of the last `RESULT {…}` line of a child's stdout. */
 function parseResult<T>(stdout: string): T | undefined {
-  const line = stdout.split('\n').reverse().find((l) => l.startsWith('RESULT '));
+  const line = stdout
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('RESULT '));
   return line ? (JSON.parse(line.slice(7)) as T) : undefined;
 }
 
@@ -107,11 +123,20 @@ function failure(r: ReturnType<typeof spawnSync>, what: string, timeoutS?: numbe
   const err = r.error as NodeJS.ErrnoException | undefined;
   if (err?.code === 'ETIMEDOUT') return `${what}: no result within ${timeoutS} s (killed)`;
   if (err) return `${what}: ${err.message}`;
-  const tail = String(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ');
+  const tail = String(r.stderr ?? '')
+    .trim()
+    .split('\n')
+    .slice(-3)
+    .join(' | ');
   return `${what}: exit ${r.status ?? r.signal}${tail ? ` — ${tail}` : ''}`;
 }
 
-function runTfai(backend: 'wasm' | 'webgpu', model: ModelName, threads: number, hidden: number): Outcome<MeasureResult> {
+function runTfai(
+  backend: 'wasm' | 'webgpu',
+  model: ModelName,
+  threads: number,
+  hidden: number,
+): Outcome<MeasureResult> {
   const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('measure.ts', import.meta.url))], {
     cwd: CORE_DIR,
     env: {
@@ -161,9 +186,11 @@ const TORCH_WRAPPER = [
  */
 const TORCH_BLAS_DIR =
   process.env.TORCH_BLAS_DIR ??
-  ['/usr/lib/x86_64-linux-gnu/openblas-openmp', '/usr/lib/x86_64-linux-gnu/openblas-pthread', '/usr/lib/aarch64-linux-gnu/openblas-openmp'].find((d) =>
-    existsSync(`${d}/libblas.so.3`),
-  ) ??
+  [
+    '/usr/lib/x86_64-linux-gnu/openblas-openmp',
+    '/usr/lib/x86_64-linux-gnu/openblas-pthread',
+    '/usr/lib/aarch64-linux-gnu/openblas-openmp',
+  ].find((d) => existsSync(`${d}/libblas.so.3`)) ??
   '';
 
 function runTorch(model: ModelName, threads: number, hidden: number): Outcome<TorchResult> {
@@ -173,7 +200,10 @@ function runTorch(model: ModelName, threads: number, hidden: number): Outcome<To
       ...process.env,
       OMP_WAIT_POLICY: 'PASSIVE',
       ...(TORCH_BLAS_DIR
-        ? { LD_LIBRARY_PATH: [TORCH_BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'), OPENBLAS_NUM_THREADS: String(threads) }
+        ? {
+            LD_LIBRARY_PATH: [TORCH_BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+            OPENBLAS_NUM_THREADS: String(threads),
+          }
         : {}),
       MODEL: model,
       THREADS: String(threads),
@@ -207,7 +237,8 @@ const fmt = (v: number | undefined | null, d = 1) => (v === undefined || v === n
 const mb = (v: number | undefined | null) => (v === undefined || v === null ? '—' : `${(v / 2 ** 20).toFixed(0)}`);
 
 function table(rows: Row[]): string {
-  const head = '| round | backend | model | threads | tfai ms | torch ms | ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch | params tfai/torch |';
+  const head =
+    '| round | backend | model | threads | tfai ms | torch ms | ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch | params tfai/torch |';
   const lines = rows.map((r) => {
     const t = r.tfai.ok ? r.tfai.result : undefined;
     const p = r.torch.ok ? r.torch.result : undefined;
@@ -225,7 +256,9 @@ if (skipTorch) log(`bench: PyTorch side skipped: ${skipTorch}`);
 else log(`bench: PyTorch BLAS: ${TORCH_BLAS_DIR || "the system's libblas.so.3"}`);
 const rows: Row[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
-  for (const [backend, threads] of BACKENDS.flatMap((b) => (b === 'wasm' ? THREADS : THREADS.slice(0, 1)).map((t) => [b, t] as const))) {
+  for (const [backend, threads] of BACKENDS.flatMap((b) =>
+    (b === 'wasm' ? THREADS : THREADS.slice(0, 1)).map((t) => [b, t] as const),
+  )) {
     for (const model of MODELS) {
       const hiddens = model === 'lstm' ? [...HIDDENS] : [0];
       for (let k = 0; k < hiddens.length; k++) {
@@ -233,15 +266,36 @@ for (let round = 1; round <= ROUNDS; round++) {
         const label = `${backend} ${model}${model === 'lstm' ? ` hidden ${hidden}` : ''}, ${threads} thread(s), round ${round}`;
         log(`bench: ${label}: tfai…`);
         const tfai = runTfai(backend, model, threads, hidden || 1152);
-        log(`bench: ${label}: tfai ${tfai.ok ? `${tfai.result.median_ms} ms (threads in use: ${tfai.result.threads})` : tfai.error}`);
+        log(
+          `bench: ${label}: tfai ${tfai.ok ? `${tfai.result.median_ms} ms (threads in use: ${tfai.result.threads})` : tfai.error}`,
+        );
         const torch = skipTorch ? { ok: false as const, skipped: skipTorch } : runTorch(model, threads, hidden || 1152);
-        if (!skipTorch) log(`bench: ${label}: pytorch ${torch.ok ? `${torch.result.median_ms} ms` : 'error' in torch ? torch.error : ''}`);
-        const ratio = tfai.ok && torch.ok ? Math.round((torch.result.median_ms / tfai.result.median_ms) * 1000) / 1000 : null;
+        if (!skipTorch)
+          log(
+            `bench: ${label}: pytorch ${torch.ok ? `${torch.result.median_ms} ms` : 'error' in torch ? torch.error : ''}`,
+          );
+        const ratio =
+          tfai.ok && torch.ok ? Math.round((torch.result.median_ms / tfai.result.median_ms) * 1000) / 1000 : null;
         const pt = tfai.ok ? tfai.result.n_params : null;
-        const pp = torch.ok && typeof torch.result.n_params === 'number' ? torch.result.n_params : tfai.ok ? tfai.result.torch_params : null;
+        const pp =
+          torch.ok && typeof torch.result.n_params === 'number'
+            ? torch.result.n_params
+            : tfai.ok
+              ? tfai.result.torch_params
+              : null;
         const params = { tfai: pt, torch: pp, match: pt === null || pp === null ? null : pt === pp };
         if (params.match === false) log(`bench: ${label}: parameter counts differ: tfai ${pt}, pytorch ${pp}`);
-        rows.push({ round, backend, model, ...(model === 'lstm' ? { hidden } : {}), threads, tfai, torch, ratio, params });
+        rows.push({
+          round,
+          backend,
+          model,
+          ...(model === 'lstm' ? { hidden } : {}),
+          threads,
+          tfai,
+          torch,
+          ratio,
+          params,
+        });
         if (model === 'lstm' && !tfai.ok && !hiddens.includes(FALLBACK_HIDDEN)) {
           log(`bench: lstm hidden ${hidden} failed on ${backend}; measuring hidden ${FALLBACK_HIDDEN} too`);
           hiddens.push(FALLBACK_HIDDEN);
@@ -280,7 +334,12 @@ const report = {
   goal: 'ratio = torch_ms / tfai_ms >= 0.5 (half of PyTorch speed on the same cores)',
   started: started.toISOString(),
   finished: new Date().toISOString(),
-  machine: { cpus: os.availableParallelism(), loadavg_start: loadStart, loadavg_end: os.loadavg(), node: process.version },
+  machine: {
+    cpus: os.availableParallelism(),
+    loadavg_start: loadStart,
+    loadavg_end: os.loadavg(),
+    node: process.version,
+  },
   config: {
     models: MODELS,
     threads: THREADS,
@@ -291,7 +350,9 @@ const report = {
     steps: Number(STEPS),
     lstm_warm: Number(stepsOf('lstm').WARM),
     lstm_steps: Number(stepsOf('lstm').STEPS),
-    steps_per_model: Object.fromEntries(MODELS.map((m) => [m, { warm: Number(stepsOf(m).WARM), steps: Number(stepsOf(m).STEPS) }])),
+    steps_per_model: Object.fromEntries(
+      MODELS.map((m) => [m, { warm: Number(stepsOf(m).WARM), steps: Number(stepsOf(m).STEPS) }]),
+    ),
     profile: process.env.BENCH_PROFILE === '1',
     rounds: ROUNDS,
     timeout_s: TIMEOUT_S,

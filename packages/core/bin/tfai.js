@@ -19,10 +19,16 @@ if (existsSync(fileURLToPath(built))) {
     tsx = undefined;
   }
   if (!existsSync(source) || tsx === undefined) {
-    console.error(`tfai: ${fileURLToPath(built)} is missing; reinstall @tfai/core (or run \`npm run build\` in the repository)`);
+    console.error(
+      `tfai: ${fileURLToPath(built)} is missing; reinstall @tfai/core (or run \`npm run build\` in the repository)`,
+    );
     process.exit(1);
   }
-  const run = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', tsx, source, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const run = spawnSync(
+    process.execPath,
+    ['--conditions=@tfai/source', '--import', tsx, source, ...process.argv.slice(2)],
+    { stdio: 'inherit' },
+  );
   if (run.error) console.error(`tfai: cannot start node: ${run.error.message}`);
   process.exit(run.status ?? 1);
 }

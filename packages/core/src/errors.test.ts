@@ -1,7 +1,18 @@
 // One error base: TfaiError names every subclass itself; FileError is the base of the `<file>: <reason>` errors.
 import { describe, expect, it } from 'vitest';
 import { BackendUnavailableError } from './backend/backend.js';
-import { CsvError, ExportError, FileError, InvalidArgumentError, NonFiniteLossError, PickleError, SafetensorsError, TfaiError, TorchCheckpointError, UnsafePickleError } from './errors.js';
+import {
+  CsvError,
+  ExportError,
+  FileError,
+  InvalidArgumentError,
+  NonFiniteLossError,
+  PickleError,
+  SafetensorsError,
+  TfaiError,
+  TorchCheckpointError,
+  UnsafePickleError,
+} from './errors.js';
 import { ArchiveError, DownloadError } from './io/download.js';
 import { CancelException, CancelFitException } from './learner/callback.js';
 
@@ -35,13 +46,20 @@ describe('errors', () => {
   it('FileError: `<file>: <reason>`, the file kept; its subclasses keep their messages', () => {
     const f = new FileError('data/x.bin', 'truncated');
     expect([f.message, f.file]).toEqual(['data/x.bin: truncated', 'data/x.bin']);
-    for (const e of [new SafetensorsError('a.st', 'bad'), new PickleError('a.pkl', 'bad'), new TorchCheckpointError('a.pth', 'bad'), new CsvError('a.csv', 'empty', 'bad')]) {
+    for (const e of [
+      new SafetensorsError('a.st', 'bad'),
+      new PickleError('a.pkl', 'bad'),
+      new TorchCheckpointError('a.pth', 'bad'),
+      new CsvError('a.csv', 'empty', 'bad'),
+    ]) {
       expect(e).toBeInstanceOf(FileError);
       expect(e.file).toBe(e.message.split(':')[0]);
     }
     expect(new SafetensorsError('a.st', 'bad dtype', 'w').message).toBe('a.st: tensor "w": bad dtype');
     expect(new SafetensorsError('a.st', 'bad dtype', 'w').reason).toBe('bad dtype');
     expect(new PickleError('a.pkl', 'bad opcode', 7).message).toBe('a.pkl: bad opcode (at byte 7)');
-    expect(new CsvError('a.csv', 'ragged', 'too many fields', { row: 4, column: 'b' }).message).toBe('a.csv: row 4: column "b": too many fields');
+    expect(new CsvError('a.csv', 'ragged', 'too many fields', { row: 4, column: 'b' }).message).toBe(
+      'a.csv: row 4: column "b": too many fields',
+    );
   });
 });

@@ -63,8 +63,7 @@ export class SafetensorsError extends FileError {
 }
 
 /** Bad optimizer input: a hyper-parameter list of the wrong length, a state dict for other parameters… */
-export class OptimizerError extends TfaiError {
-}
+export class OptimizerError extends TfaiError {}
 
 /** A loss that is NaN or infinite: training stops with this error, naming the epoch and batch. */
 export class NonFiniteLossError extends TfaiError {
@@ -73,7 +72,9 @@ export class NonFiniteLossError extends TfaiError {
     readonly batch: number,
     readonly value: number,
   ) {
-    super(`training loss is ${value} at epoch ${epoch}, batch ${batch}: stopping (lower the learning rate or check the data)`);
+    super(
+      `training loss is ${value} at epoch ${epoch}, batch ${batch}: stopping (lower the learning rate or check the data)`,
+    );
   }
 }
 
@@ -96,8 +97,7 @@ export class PickleError extends FileError {
 }
 
 /** An export (`exportLearner`'s JSON + weights) that cannot be loaded: names the file and the problem. */
-export class ExportError extends TfaiError {
-}
+export class ExportError extends TfaiError {}
 
 /** What is wrong with a CSV file (see {@link CsvError}). */
 export type CsvProblem = 'unreadable' | 'empty' | 'header' | 'duplicate-header' | 'ragged' | 'syntax';
@@ -114,7 +114,10 @@ export class CsvError extends FileError {
     readonly reason: string,
     readonly where: { row?: number; column?: string } = {},
   ) {
-    super(file, `${where.row !== undefined ? `row ${where.row}: ` : ''}${where.column !== undefined ? `column ${JSON.stringify(where.column)}: ` : ''}${reason}`);
+    super(
+      file,
+      `${where.row !== undefined ? `row ${where.row}: ` : ''}${where.column !== undefined ? `column ${JSON.stringify(where.column)}: ` : ''}${reason}`,
+    );
   }
   get row(): number | undefined {
     return this.where.row;
@@ -139,7 +142,11 @@ export class UnsafePickleError extends PickleError {
     readonly global: string,
     position?: number,
   ) {
-    super(file, `refusing to load global '${module}.${global}': only PyTorch's tensor rebuilders, storage classes, dtypes and collections.OrderedDict are allowed`, position);
+    super(
+      file,
+      `refusing to load global '${module}.${global}': only PyTorch's tensor rebuilders, storage classes, dtypes and collections.OrderedDict are allowed`,
+      position,
+    );
   }
 }
 
@@ -162,8 +169,7 @@ export class TorchCheckpointError extends FileError {
 }
 
 /** An architecture that cannot be built, cut or adapted as asked (bad `cut`, an unsupported `normType`, a first layer that is not a 3-channel Conv2d…). */
-export class ArchitectureError extends TfaiError {
-}
+export class ArchitectureError extends TfaiError {}
 
 /**
  * An option a function does not take (a misspelt key, or a head option passed where only Learner options go):
@@ -195,11 +201,18 @@ export class InvalidArgumentError extends TfaiError {
 
 /** Throws {@link InvalidArgumentError} unless `v` is an integer ≥ `min`. */
 export function checkInteger(argument: string, v: unknown, min: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw new InvalidArgumentError(argument, v, min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer >= ${min}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min)
+    throw new InvalidArgumentError(
+      argument,
+      v,
+      min === 1 ? 'a positive integer' : min === 0 ? 'a non-negative integer' : `an integer >= ${min}`,
+    );
   return v;
 }
 
 /** Throws {@link InvalidArgumentError} unless every learning rate is a finite positive number. */
 export function checkLearningRates(argument: string, lrs: readonly number[]): void {
-  for (const lr of lrs) if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0) throw new InvalidArgumentError(argument, lr, 'a finite positive learning rate');
+  for (const lr of lrs)
+    if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
+      throw new InvalidArgumentError(argument, lr, 'a finite positive learning rate');
 }

@@ -3,21 +3,59 @@
 
 // ---- Backend ----
 // Pick and report the tfjs backend (cuda → webgpu → tensorflow → wasm → cpu); `ready()` before any tensor.
-export { setBackend, ready, getBackend, availableBackends, backendAvailable, webgpuAdapterInfo, BackendUnavailableError, BACKEND_ORDER, BACKEND_PACKAGES } from './backend/backend.js';
+export {
+  setBackend,
+  ready,
+  getBackend,
+  availableBackends,
+  backendAvailable,
+  webgpuAdapterInfo,
+  BackendUnavailableError,
+  BACKEND_ORDER,
+  BACKEND_PACKAGES,
+} from './backend/backend.js';
 export type { BackendName, SetBackendOptions } from './backend/backend.js';
 export { probeWebGPU } from './backend/webgpu/setup.js';
 export type { WebGPUAdapterReport, WebGPUProbe } from './backend/webgpu/setup.js';
 
 // ---- Errors ----
 // The typed errors (all `TfaiError`s); file-reading ones are `FileError`s naming the file.
-export { TfaiError, FileError, StateDictMismatchError, SafetensorsError, PickleError, UnsafePickleError, TorchCheckpointError } from './errors.js';
-export { CsvError, InvalidArgumentError, OptimizerError, NonFiniteLossError, ArchitectureError, UnknownOptionError } from './errors.js';
+export {
+  TfaiError,
+  FileError,
+  StateDictMismatchError,
+  SafetensorsError,
+  PickleError,
+  UnsafePickleError,
+  TorchCheckpointError,
+} from './errors.js';
+export {
+  CsvError,
+  InvalidArgumentError,
+  OptimizerError,
+  NonFiniteLossError,
+  ArchitectureError,
+  UnknownOptionError,
+} from './errors.js';
 export type { CsvProblem } from './errors.js';
 
 // ---- Modules (torch.nn) ----
 // `Module` with PyTorch's parameter names and state dicts, seeding, init functions.
 export { Module, Parameter, numParams } from './nn/module.js';
-export type { AnyModule, TorchLayout, ParamKind, HookHandle, ForwardHook, LayerInfo, StateDict, LoadStateDictOptions, NumParamsOptions, HostTensor, StateDictSource, StateDictInput } from './nn/module.js';
+export type {
+  AnyModule,
+  TorchLayout,
+  ParamKind,
+  HookHandle,
+  ForwardHook,
+  LayerInfo,
+  StateDict,
+  LoadStateDictOptions,
+  NumParamsOptions,
+  HostTensor,
+  StateDictSource,
+  StateDictInput,
+} from './nn/module.js';
 export { Rng, manualSeed } from './nn/random.js';
 export { detach } from './nn/detach.js';
 export { uniform, normal, torchDefaultUniform, kaimingNormal } from './nn/init.js';
@@ -32,7 +70,13 @@ export type { BatchNormOptions } from './nn/layers/batchnorm.js';
 export { Dropout } from './nn/layers/dropout.js';
 export { Embedding } from './nn/layers/embedding.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Identity, SigmoidRange, Lambda } from './nn/layers/activation.js';
-export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveConcatPool2d } from './nn/layers/pooling.js';
+export {
+  MaxPool2d,
+  AvgPool2d,
+  AdaptiveAvgPool2d,
+  AdaptiveMaxPool2d,
+  AdaptiveConcatPool2d,
+} from './nn/layers/pooling.js';
 export { Flatten, PixelShuffle, pixelShuffle } from './nn/layers/reshape.js';
 export { Upsample, interpolate } from './nn/layers/upsample.js';
 export type { UpsampleOptions } from './nn/layers/upsample.js';
@@ -72,23 +116,64 @@ export type { Split } from './data/splitters.js';
 // ---- Optimizers and schedules (fastai/optimizer.py, callback/schedule.py) ----
 // Adam and SGD with fastai's defaults, parameter groups and discriminative learning rates, one-cycle schedules.
 export { Optimizer, SGD, Adam, adam, sgd, debias } from './optim/optimizer.js';
-export type { Hypers, HyperName, ParamGroup, OptimizerOptions, OptimizerStateDict, ParamState, StepContext, OptFactory } from './optim/optimizer.js';
+export type {
+  Hypers,
+  HyperName,
+  ParamGroup,
+  OptimizerOptions,
+  OptimizerStateDict,
+  ParamState,
+  StepContext,
+  OptFactory,
+} from './optim/optimizer.js';
 export { params, trainableParams, defaultSplitter } from './optim/splitter.js';
 export type { Splitter } from './optim/splitter.js';
 export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
-export { schedLin, schedCos, schedNo, schedExp, schedPoly, combineScheds, combinedCos, oneCycleSchedules, oneCyclePositions } from './optim/schedule.js';
+export {
+  schedLin,
+  schedCos,
+  schedNo,
+  schedExp,
+  schedPoly,
+  combineScheds,
+  combinedCos,
+  oneCycleSchedules,
+  oneCyclePositions,
+} from './optim/schedule.js';
 export type { Schedule, OneCycleOptions } from './optim/schedule.js';
 
 // ---- Learner ----
 // The training loop (fit, fitOneCycle, fineTune, validate, getPreds, predict, tta) and its options.
 export { Learner } from './learner/learner.js';
-export type { LearnerModel, LrSpec, BuilderSpec, LearnerOptions, FitOptions, FitOneCycleOptions, FineTuneOptions, ValidateResult, Prediction, TtaOptions } from './learner/learner.js';
+export type {
+  LearnerModel,
+  LrSpec,
+  BuilderSpec,
+  LearnerOptions,
+  FitOptions,
+  FitOneCycleOptions,
+  FineTuneOptions,
+  ValidateResult,
+  Prediction,
+  TtaOptions,
+} from './learner/learner.js';
 export { lrFind, valley } from './learner/lr-find.js';
 export type { LrFindOptions, LrFindResult } from './learner/lr-find.js';
 
 // ---- Callbacks (fastai/callback/) ----
 // The events and the built-in callbacks: Recorder, progress, schedulers, MixUp/CutMix, trackers, logging.
-export { Callback, EVENTS, CancelException, CancelBatchException, CancelStepException, CancelBackwardException, CancelTrainException, CancelValidException, CancelEpochException, CancelFitException } from './learner/callback.js';
+export {
+  Callback,
+  EVENTS,
+  CancelException,
+  CancelBatchException,
+  CancelStepException,
+  CancelBackwardException,
+  CancelTrainException,
+  CancelValidException,
+  CancelEpochException,
+  CancelFitException,
+} from './learner/callback.js';
 export type { EventName } from './learner/callback.js';
 export { Recorder } from './learner/callbacks/recorder.js';
 export { ProgressCallback } from './learner/callbacks/progress.js';
@@ -106,7 +191,21 @@ export { GatherPreds } from './learner/callbacks/gather-preds.js';
 // fastai's flattened losses and its metrics (each metric declares its direction, 'min' or 'max').
 export { crossEntropyLossFlat, bceWithLogitsLossFlat, mseLossFlat, l1LossFlat, lossFromSpec } from './learner/loss.js';
 export type { Loss, LossSpec, CrossEntropyOptions } from './learner/loss.js';
-export { AvgMetric, AccumMetric, accuracy, errorRate, topKAccuracy, rmse, mae, mse, r2Score, f1Score, rocAucBinary, perplexity, METRICS } from './learner/metrics/index.js';
+export {
+  AvgMetric,
+  AccumMetric,
+  accuracy,
+  errorRate,
+  topKAccuracy,
+  rmse,
+  mae,
+  mse,
+  r2Score,
+  f1Score,
+  rocAucBinary,
+  perplexity,
+  METRICS,
+} from './learner/metrics/index.js';
 export type { Metric, MetricDirection } from './learner/metrics/index.js';
 
 // ---- Export and load ----
@@ -117,10 +216,43 @@ export { readJson } from './io/json.js';
 
 // ---- Files: safetensors and PyTorch checkpoints ----
 // Read and write `.safetensors` and `.pth` (zip and legacy; a data-only pickle VM).
-export { loadSafetensors, saveSafetensors, parseSafetensors, parseSafetensorsHeader, serializeSafetensors, MAX_SAFETENSORS_HEADER_BYTES } from './io/safetensors.js';
-export type { SafetensorsContent, SafetensorsHeader, SafetensorsTensorInfo, SaveSafetensorsOptions } from './io/safetensors.js';
-export { loadTorch, parseTorch, loadPickle, TorchCheckpoint, TorchTensor, TorchStorage, unpickle, PickleGlobal, saveTorch, serializeTorch } from './io/torch/index.js';
-export type { TorchValue, TorchStateDict, TorchDtype, TorchData, UnpickleOptions, UnpickleResult, GlobalHandler, SaveTorchValue, SaveTorchOptions } from './io/torch/index.js';
+export {
+  loadSafetensors,
+  saveSafetensors,
+  parseSafetensors,
+  parseSafetensorsHeader,
+  serializeSafetensors,
+  MAX_SAFETENSORS_HEADER_BYTES,
+} from './io/safetensors.js';
+export type {
+  SafetensorsContent,
+  SafetensorsHeader,
+  SafetensorsTensorInfo,
+  SaveSafetensorsOptions,
+} from './io/safetensors.js';
+export {
+  loadTorch,
+  parseTorch,
+  loadPickle,
+  TorchCheckpoint,
+  TorchTensor,
+  TorchStorage,
+  unpickle,
+  PickleGlobal,
+  saveTorch,
+  serializeTorch,
+} from './io/torch/index.js';
+export type {
+  TorchValue,
+  TorchStateDict,
+  TorchDtype,
+  TorchData,
+  UnpickleOptions,
+  UnpickleResult,
+  GlobalHandler,
+  SaveTorchValue,
+  SaveTorchOptions,
+} from './io/torch/index.js';
 
 // ---- Downloads ----
 // fastai's untar_data and URLs: download once into $TFAI_HOME, checked and extracted safely.

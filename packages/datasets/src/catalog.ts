@@ -42,7 +42,8 @@ export const CATALOG: readonly DatasetInfo[] = Object.freeze([
     size: '4,000 PNG, 2.4 MB',
     files: 4002,
     bytes: 2369611,
-    source: 'Debian dataset-fashion-mnist 0.0~git20200523 (/usr/share/datasets/fashion-mnist/*.gz, the full 70k in IDX format)',
+    source:
+      'Debian dataset-fashion-mnist 0.0~git20200523 (/usr/share/datasets/fashion-mnist/*.gz, the full 70k in IDX format)',
     licence: 'MIT',
   },
   {
@@ -54,7 +55,8 @@ export const CATALOG: readonly DatasetInfo[] = Object.freeze([
     size: '189 PNG, 2.5 MB',
     files: 191,
     bytes: 2499059,
-    source: 'Debian tuxpaint-stamps-default 2022.06.04 (/usr/share/tuxpaint/stamps/{animals,food,plants}/…/*.png; the cartoon drawings left out)',
+    source:
+      'Debian tuxpaint-stamps-default 2022.06.04 (/usr/share/tuxpaint/stamps/{animals,food,plants}/…/*.png; the cartoon drawings left out)',
     licence: 'GPL-2',
   },
   {

@@ -20,21 +20,42 @@ function totals(dir: string): { files: number; bytes: number } {
 describe('@tfai/datasets', () => {
   it('lists the 13 data sets the repository uses, each with its modality, size, source and licence', () => {
     const names = list().map((d) => d.name);
-    expect(names.sort()).toEqual(
-      ['amazon_fine_foods', 'ames', 'brain_aal', 'credit_data', 'diamonds', 'fashion_mnist', 'fortunes', 'insteval', 'jane_austen', 'penguins', 'titanic', 'tux_photos', 'tux_seg'],
-    );
+    expect(names.sort()).toEqual([
+      'amazon_fine_foods',
+      'ames',
+      'brain_aal',
+      'credit_data',
+      'diamonds',
+      'fashion_mnist',
+      'fortunes',
+      'insteval',
+      'jane_austen',
+      'penguins',
+      'titanic',
+      'tux_photos',
+      'tux_seg',
+    ]);
     for (const d of list()) {
       expect(d.licence.length).toBeGreaterThan(2);
       expect(d.source.length).toBeGreaterThan(10);
       expect(d.size).toMatch(/MB$/);
     }
-    expect(list().filter((d) => d.modality === 'tabular').map((d) => d.name)).toEqual(['penguins', 'titanic', 'credit_data', 'ames', 'diamonds']);
+    expect(
+      list()
+        .filter((d) => d.modality === 'tabular')
+        .map((d) => d.name),
+    ).toEqual(['penguins', 'titanic', 'credit_data', 'ames', 'diamonds']);
   });
 
   it("each catalog entry's file count and bytes are the shipped folder's", () => {
-    for (const d of list()) expect({ name: d.name, ...totals(path(d.name)) }).toEqual({ name: d.name, files: d.files, bytes: d.bytes });
+    for (const d of list())
+      expect({ name: d.name, ...totals(path(d.name)) }).toEqual({ name: d.name, files: d.files, bytes: d.bytes });
     // The package holds nothing but these folders.
-    expect(readdirSync(join(path('titanic'), '..')).sort()).toEqual(list().map((d) => d.name).sort());
+    expect(readdirSync(join(path('titanic'), '..')).sort()).toEqual(
+      list()
+        .map((d) => d.name)
+        .sort(),
+    );
   });
 
   it('path() is an absolute folder holding the files the loaders read', () => {

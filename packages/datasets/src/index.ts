@@ -62,7 +62,8 @@ export function list(): DatasetInfo[] {
 export function path(name: string): string {
   if (!CATALOG.some((d) => d.name === name)) throw new DatasetNotFoundError(name);
   const dir = `${DATA_ROOT}${name}`;
-  if (!existsSync(dir)) throw new Error(`@tfai/datasets: ${dir} is missing (the package was installed without its data/ folder)`);
+  if (!existsSync(dir))
+    throw new Error(`@tfai/datasets: ${dir} is missing (the package was installed without its data/ folder)`);
   return dir;
 }
 

@@ -4,7 +4,14 @@ const { TabularDataLoaders, tabularLearner } = require('@tfai/tabular');
 
 async function main() {
   const backend = await setBackend();
-  const dls = await TabularDataLoaders.fromCsv('data.csv', { yNames: ['y'], catNames: ['color'], contNames: ['a', 'b'], validPct: 0.2, seed: 42, bs: 64 });
+  const dls = await TabularDataLoaders.fromCsv('data.csv', {
+    yNames: ['y'],
+    catNames: ['color'],
+    contNames: ['a', 'b'],
+    validPct: 0.2,
+    seed: 42,
+    bs: 64,
+  });
   const learn = tabularLearner(dls, { layers: [32, 16] });
   await learn.fitOneCycle(1, 2e-2);
   await exportLearner(learn, 'tab-cjs');

@@ -9,12 +9,21 @@ let seed = 7;
 const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
 const rows = ['a,b,color,y'];
 for (let i = 0; i < 600; i++) {
-  const a = rand(), b = rand(), color = ['red', 'green', 'blue'][i % 3];
-  rows.push(`${a.toFixed(4)},${b.toFixed(4)},${color},${(a + b > 0) !== (color === 'red') ? 'hi' : 'lo'}`);
+  const a = rand(),
+    b = rand(),
+    color = ['red', 'green', 'blue'][i % 3];
+  rows.push(`${a.toFixed(4)},${b.toFixed(4)},${color},${a + b > 0 !== (color === 'red') ? 'hi' : 'lo'}`);
 }
 writeFileSync('data.csv', rows.join('\n') + '\n');
 
-const dls = await TabularDataLoaders.fromCsv('data.csv', { yNames: ['y'], catNames: ['color'], contNames: ['a', 'b'], validPct: 0.2, seed: 42, bs: 64 });
+const dls = await TabularDataLoaders.fromCsv('data.csv', {
+  yNames: ['y'],
+  catNames: ['color'],
+  contNames: ['a', 'b'],
+  validPct: 0.2,
+  seed: 42,
+  bs: 64,
+});
 const learn = tabularLearner(dls, { metrics: [accuracy()], layers: [32, 16] });
 await learn.fitOneCycle(6, 2e-2);
 const { metrics } = await learn.validate();
@@ -22,4 +31,13 @@ await exportLearner(learn, 'tab');
 const again = await loadLearner('tab.json');
 const p = await again.predict({ a: 0.8, b: 0.5, color: 'green' });
 const q = await again.predict({ a: 0.8, b: 0.5, color: 'red' });
-console.log(JSON.stringify({ consumer: 'esm', node: process.version, backend, accuracy: metrics.accuracy, green: p.label, red: q.label }));
+console.log(
+  JSON.stringify({
+    consumer: 'esm',
+    node: process.version,
+    backend,
+    accuracy: metrics.accuracy,
+    green: p.label,
+    red: q.label,
+  }),
+);

@@ -42,12 +42,22 @@ const dir = mkdtempSync(join(tmpdir(), 'tfai-bad-input-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const TITANIC = join(DATA, 'titanic', 'titanic.csv');
-const OPTS = { yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], validPct: 0.2, seed: 42 };
+const OPTS = {
+  yNames: ['survived'],
+  catNames: ['pclass', 'sex'],
+  contNames: ['age', 'sibsp', 'parch'],
+  validPct: 0.2,
+  seed: 42,
+};
 let cases = 0;
 afterAll(() => console.log(`bad-input suite: ${cases} cases`));
 
 /** Runs `f`, expects a `type` error (a TfaiError) whose message matches every pattern; counts one case. */
-async function refuses(f: () => unknown, type: abstract new (...a: never[]) => Error, ...patterns: RegExp[]): Promise<Error> {
+async function refuses(
+  f: () => unknown,
+  type: abstract new (...a: never[]) => Error,
+  ...patterns: RegExp[]
+): Promise<Error> {
   const err = await Promise.resolve()
     .then(f)
     .then(
@@ -79,27 +89,59 @@ const f32 = (...v: number[]) => Array.from(new Uint8Array(new Float32Array(v).bu
 const titanicLines = () => readFileSync(TITANIC, 'utf8').split('\n');
 /** fortunes.csv's rows (label, text, is_valid), read with core's reader. */
 const fortunes = () => parseCsvText(readFileSync(join(DATA, 'fortunes', 'fortunes.csv'), 'utf8'), 'fortunes.csv').rows;
-const toCsv = (rows: string[][]) => ['label,text,is_valid', ...rows.map((r) => r.map((v) => `"${v.replaceAll('"', '""')}"`).join(','))].join('\n');
+const toCsv = (rows: string[][]) =>
+  ['label,text,is_valid', ...rows.map((r) => r.map((v) => `"${v.replaceAll('"', '""')}"`).join(','))].join('\n');
 
 describe('1. safetensors header validation', () => {
   it('string offsets ["0","8"] (no string concatenation into a read offset)', async () => {
-    await refuses(() => parseSafetensors(st({ w: { ...W, data_offsets: ['0', '8'] } }, f32(1, 2)), 'm.safetensors'), SafetensorsError, /^m\.safetensors: tensor "w": data_offsets \["0","8"\] are not integers/);
+    await refuses(
+      () => parseSafetensors(st({ w: { ...W, data_offsets: ['0', '8'] } }, f32(1, 2)), 'm.safetensors'),
+      SafetensorsError,
+      /^m\.safetensors: tensor "w": data_offsets \["0","8"\] are not integers/,
+    );
   });
   it('a subarray of a bigger buffer: no bytes from outside the slice', async () => {
     const inner = st({ w: { ...W, shape: [4], data_offsets: [0, 16] } }, f32(1, 2));
     const big = new Uint8Array(400).fill(0x40);
     big.set(inner, 100);
-    await refuses(() => parseSafetensors(big.subarray(100, 100 + inner.length), 'slice'), SafetensorsError, /^slice: tensor "w": data \[0, 16\) beyond the end of the file \(8 data bytes\)/);
+    await refuses(
+      () => parseSafetensors(big.subarray(100, 100 + inner.length), 'slice'),
+      SafetensorsError,
+      /^slice: tensor "w": data \[0, 16\) beyond the end of the file \(8 data bytes\)/,
+    );
   });
   it('overlapping ranges', async () => {
-    await refuses(() => parseSafetensors(st({ a: W, b: { ...W, data_offsets: [4, 12] } }, f32(1, 2, 3)), 'o.safetensors'), SafetensorsError, /tensor "b": data \[4, 12\) overlaps the previous tensor/);
+    await refuses(
+      () => parseSafetensors(st({ a: W, b: { ...W, data_offsets: [4, 12] } }, f32(1, 2, 3)), 'o.safetensors'),
+      SafetensorsError,
+      /tensor "b": data \[4, 12\) overlaps the previous tensor/,
+    );
   });
   it('gapped ranges', async () => {
-    await refuses(() => parseSafetensors(st({ a: { ...W, shape: [1], data_offsets: [0, 4] }, b: { ...W, shape: [1], data_offsets: [8, 12] } }, f32(1, 2, 3)), 'g.safetensors'), SafetensorsError, /tensor "b": gap before data \[8, 12\)/);
+    await refuses(
+      () =>
+        parseSafetensors(
+          st(
+            { a: { ...W, shape: [1], data_offsets: [0, 4] }, b: { ...W, shape: [1], data_offsets: [8, 12] } },
+            f32(1, 2, 3),
+          ),
+          'g.safetensors',
+        ),
+      SafetensorsError,
+      /tensor "b": gap before data \[8, 12\)/,
+    );
   });
   it('negative and fractional shapes are SafetensorsErrors, not RangeErrors', async () => {
-    await refuses(() => parseSafetensors(st({ w: { ...W, shape: [-2] } }, f32(1, 2)), 'n.safetensors'), SafetensorsError, /tensor "w": shape \[-2\]: dimension -2/);
-    await refuses(() => parseSafetensors(st({ w: { ...W, shape: [0.5, 4] } }, f32(1, 2)), 'n.safetensors'), SafetensorsError, /tensor "w": shape \[0\.5,4\]: dimension 0\.5/);
+    await refuses(
+      () => parseSafetensors(st({ w: { ...W, shape: [-2] } }, f32(1, 2)), 'n.safetensors'),
+      SafetensorsError,
+      /tensor "w": shape \[-2\]: dimension -2/,
+    );
+    await refuses(
+      () => parseSafetensors(st({ w: { ...W, shape: [0.5, 4] } }, f32(1, 2)), 'n.safetensors'),
+      SafetensorsError,
+      /tensor "w": shape \[0\.5,4\]: dimension 0\.5/,
+    );
   });
   it('a tensor named __proto__ is a key of a prototype-less record (no prototype pollution)', () => {
     const head = `{"__proto__":${JSON.stringify(W)}}`;
@@ -116,14 +158,26 @@ describe('1. safetensors header validation', () => {
   it('a 100 MB header is not a header; a truncated file names the tensor (already handled)', async () => {
     const b = st({});
     new DataView(b.buffer).setBigUint64(0, 200_000_000n, true);
-    await refuses(() => parseSafetensors(b, 'h.safetensors'), SafetensorsError, /^h\.safetensors: header length 200000000 exceeds the 100000000-byte limit/);
-    await refuses(() => parseSafetensors(st({ w: W }, f32(1)), 't.safetensors'), SafetensorsError, /tensor "w": data \[0, 8\) beyond the end of the file \(4 data bytes\): truncated/);
+    await refuses(
+      () => parseSafetensors(b, 'h.safetensors'),
+      SafetensorsError,
+      /^h\.safetensors: header length 200000000 exceeds the 100000000-byte limit/,
+    );
+    await refuses(
+      () => parseSafetensors(st({ w: W }, f32(1)), 't.safetensors'),
+      SafetensorsError,
+      /tensor "w": data \[0, 8\) beyond the end of the file \(4 data bytes\): truncated/,
+    );
   });
 });
 
 /** The parts of a tabular export's JSON the cases edit. */
 interface ExportJson {
-  builder: { name: string; package?: string; args: { model: { config: { layers: number[]; nCont: number } }; tabular: { procs: { type: string }[] } } };
+  builder: {
+    name: string;
+    package?: string;
+    args: { model: { config: { layers: number[]; nCont: number } }; tabular: { procs: { type: string }[] } };
+  };
   metrics: string[];
   loss: unknown;
   weights: unknown;
@@ -153,26 +207,59 @@ describe('2. export files as untrusted input (a real tabular export of titanic)'
   it('weights.file pointing outside the folder (with that file’s sha256) is refused before reading it', async () => {
     const target = write('hostname', 'box\n');
     const sha = (await import('node:crypto')).createHash('sha256').update('box\n').digest('hex');
-    await refuses(() => loadLearner(variant('escape', (j) => (j.weights = { file: '../../hostname', sha256: sha }))), ExportError, /titanic\.json: weights\.file "\.\.\/\.\.\/hostname" is outside the export's folder/);
-    await refuses(() => loadLearner(variant('abs', (j) => (j.weights = { file: target, sha256: sha }))), ExportError, /is outside the export's folder/);
+    await refuses(
+      () => loadLearner(variant('escape', (j) => (j.weights = { file: '../../hostname', sha256: sha }))),
+      ExportError,
+      /titanic\.json: weights\.file "\.\.\/\.\.\/hostname" is outside the export's folder/,
+    );
+    await refuses(
+      () => loadLearner(variant('abs', (j) => (j.weights = { file: target, sha256: sha }))),
+      ExportError,
+      /is outside the export's folder/,
+    );
   });
   it('a layer list of [60000, 60000] is refused before allocating, in well under a second', async () => {
     const t0 = Date.now();
     const before = tf.memory().numBytes;
-    await refuses(() => loadLearner(variant('huge', (j) => (j.builder.args.model.config.layers = [60000, 60000]))), ExportError, /titanic\.json: the description implies a model bigger than its weights \(a tensor of \d+ elements/);
+    await refuses(
+      () => loadLearner(variant('huge', (j) => (j.builder.args.model.config.layers = [60000, 60000]))),
+      ExportError,
+      /titanic\.json: the description implies a model bigger than its weights \(a tensor of \d+ elements/,
+    );
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(tf.memory().numBytes).toBe(before);
   });
   it('builder and metric names through the prototype (constructor, toString) are unknown names', async () => {
-    await refuses(() => loadLearner(variant('ctor', (j) => (j.builder = { ...j.builder, name: 'constructor', package: undefined }))), ExportError, /no learner builder named "constructor"/);
-    await refuses(() => loadLearner(variant('tostring', (j) => (j.metrics = ['toString']))), ExportError, /unknown metric "toString"/);
+    await refuses(
+      () =>
+        loadLearner(variant('ctor', (j) => (j.builder = { ...j.builder, name: 'constructor', package: undefined }))),
+      ExportError,
+      /no learner builder named "constructor"/,
+    );
+    await refuses(
+      () => loadLearner(variant('tostring', (j) => (j.metrics = ['toString']))),
+      ExportError,
+      /unknown metric "toString"/,
+    );
   });
   it('an unknown loss and an unknown proc type are ExportErrors naming them', async () => {
-    await refuses(() => loadLearner(variant('loss', (j) => (j.loss = { name: 'HingeLoss', args: {} }))), ExportError, /titanic\.json: loss cannot be rebuilt: unknown loss "HingeLoss"/);
-    await refuses(() => loadLearner(variant('proc', (j) => (j.builder.args.tabular.procs[0].type = 'Standardize'))), ExportError, /unknown proc type "Standardize"/);
+    await refuses(
+      () => loadLearner(variant('loss', (j) => (j.loss = { name: 'HingeLoss', args: {} }))),
+      ExportError,
+      /titanic\.json: loss cannot be rebuilt: unknown loss "HingeLoss"/,
+    );
+    await refuses(
+      () => loadLearner(variant('proc', (j) => (j.builder.args.tabular.procs[0].type = 'Standardize'))),
+      ExportError,
+      /unknown proc type "Standardize"/,
+    );
   });
   it('50 failed loadLearner calls leave tf.memory().numTensors flat', async () => {
-    const bad = [variant('l1', (j) => (j.builder.args.model.config.layers = [64])), variant('l2', (j) => (j.builder.args.model.config.nCont = 5)), variant('l3', (j) => (j.metrics = ['nope']))];
+    const bad = [
+      variant('l1', (j) => (j.builder.args.model.config.layers = [64])),
+      variant('l2', (j) => (j.builder.args.model.config.nCont = 5)),
+      variant('l3', (j) => (j.metrics = ['nope'])),
+    ];
     const before = tf.memory().numTensors;
     for (let i = 0; i < 50; i++) await expect(loadLearner(bad[i % bad.length])).rejects.toBeInstanceOf(TfaiError);
     expect(tf.memory().numTensors).toBe(before);
@@ -186,7 +273,12 @@ describe('2. export files as untrusted input (a real tabular export of titanic)'
     writeFileSync(join(d, 'titanic.safetensors'), w);
     writeFileSync(join(d, 'titanic.json'), JSON.stringify(good));
     await refuses(() => loadLearner(join(d, 'titanic.json')), ExportError, /titanic\.safetensors: checksum mismatch/);
-    const err = await refuses(() => loadLearner(variant('shape', (j) => (j.builder.args.model.config.layers = [100, 200]))), ExportError, /the weights do not fit the learner/, /wrong shapes: layers\.0\.0\.weight/);
+    const err = await refuses(
+      () => loadLearner(variant('shape', (j) => (j.builder.args.model.config.layers = [100, 200]))),
+      ExportError,
+      /the weights do not fit the learner/,
+      /wrong shapes: layers\.0\.0\.weight/,
+    );
     expect((err as Error & { cause?: unknown }).cause).toBeInstanceOf(StateDictMismatchError);
   });
 });
@@ -220,14 +312,22 @@ describe('4. degenerate data is refused at the door', () => {
   it('a duplicate CSV header', async () => {
     const l = titanicLines();
     l[0] = l[0].replace('"parch"', '"age"');
-    await refuses(() => TabularDataLoaders.fromCsv(write('dup.csv', l.join('\n')), OPTS), CsvError, /dup\.csv: column "age": appears twice in the header/);
+    await refuses(
+      () => TabularDataLoaders.fromCsv(write('dup.csv', l.join('\n')), OPTS),
+      CsvError,
+      /dup\.csv: column "age": appears twice in the header/,
+    );
   });
   it('1e999 in a continuous column', async () => {
     const l = titanicLines();
     const c = l[3].split(',');
     c[3] = '1e999';
     l[3] = c.join(',');
-    await refuses(() => TabularDataLoaders.fromCsv(write('inf.csv', l.join('\n')), OPTS), NonFiniteValueError, /inf\.csv: column "age", row 3: Infinity is not a finite number/);
+    await refuses(
+      () => TabularDataLoaders.fromCsv(write('inf.csv', l.join('\n')), OPTS),
+      NonFiniteValueError,
+      /inf\.csv: column "age", row 3: Infinity is not a finite number/,
+    );
   });
   it('an Excel BOM before the quoted header reads as without it', async () => {
     const file = write('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(TITANIC)]));
@@ -236,8 +336,16 @@ describe('4. degenerate data is refused at the door', () => {
     cases++;
   });
   it('bs 0, bs 2.5', async () => {
-    await refuses(() => TabularDataLoaders.fromCsv(TITANIC, { ...OPTS, bs: 0 }), InvalidArgumentError, /^bs must be a positive integer, got 0$/);
-    await refuses(() => TabularDataLoaders.fromCsv(TITANIC, { ...OPTS, bs: 2.5 }), InvalidArgumentError, /^bs must be a positive integer, got 2\.5$/);
+    await refuses(
+      () => TabularDataLoaders.fromCsv(TITANIC, { ...OPTS, bs: 0 }),
+      InvalidArgumentError,
+      /^bs must be a positive integer, got 0$/,
+    );
+    await refuses(
+      () => TabularDataLoaders.fromCsv(TITANIC, { ...OPTS, bs: 2.5 }),
+      InvalidArgumentError,
+      /^bs must be a positive integer, got 2\.5$/,
+    );
   });
   it('bs larger than the training set (never zero batches)', async () => {
     const learn = tabularLearner(await TabularDataLoaders.fromCsv(TITANIC, { ...OPTS, bs: 5000 }), { progress: false });
@@ -246,13 +354,25 @@ describe('4. degenerate data is refused at the door', () => {
   });
   it('a single-class target (tabular and text)', async () => {
     const l = titanicLines().filter((line, i) => i === 0 || line.includes('"died"'));
-    await refuses(() => TabularDataLoaders.fromCsv(write('one.csv', l.join('\n')), OPTS), TabularOptionsError, /one\.csv: target column "survived" has a single class \("died"\)/);
+    await refuses(
+      () => TabularDataLoaders.fromCsv(write('one.csv', l.join('\n')), OPTS),
+      TabularOptionsError,
+      /one\.csv: target column "survived" has a single class \("died"\)/,
+    );
     const law = write('law.csv', toCsv(fortunes().filter((r) => r[0] === 'law')));
-    await refuses(() => TextDataLoaders.fromCsv(law, { cacheDir: false, progress: false }), TextInputError, /law\.csv: the label column has a single class \("law"\)/);
+    await refuses(
+      () => TextDataLoaders.fromCsv(law, { cacheDir: false, progress: false }),
+      TextInputError,
+      /law\.csv: the label column has a single class \("law"\)/,
+    );
   });
   it('a negative learning rate, fit(-1)', async () => {
     const learn = tabularLearner(await TabularDataLoaders.fromCsv(TITANIC, OPTS), { progress: false });
-    await refuses(() => learn.fit(1, -0.01), InvalidArgumentError, /^lr must be a finite positive learning rate, got -0\.01$/);
+    await refuses(
+      () => learn.fit(1, -0.01),
+      InvalidArgumentError,
+      /^lr must be a finite positive learning rate, got -0\.01$/,
+    );
     await refuses(() => learn.fit(-1), InvalidArgumentError, /^nEpoch must be a non-negative integer, got -1$/);
     learn.dispose();
   });
@@ -263,20 +383,44 @@ describe('4. degenerate data is refused at the door', () => {
       c[5] = '';
       return c.join(',');
     });
-    await refuses(() => TabularDataLoaders.fromCsv(write('allna.csv', l.join('\n')), OPTS), AllMissingError, /allna\.csv: column "parch" has no values at all/);
+    await refuses(
+      () => TabularDataLoaders.fromCsv(write('allna.csv', l.join('\n')), OPTS),
+      AllMissingError,
+      /allna\.csv: column "parch" has no values at all/,
+    );
   });
   it('a missing CSV is a TfaiError in every package (not a raw ENOENT)', async () => {
     const absent = join(dir, 'absent.csv');
-    await refuses(() => TabularDataLoaders.fromCsv(absent, OPTS), CsvError, /absent\.csv: cannot read the CSV file \(ENOENT\)/);
-    await refuses(() => TextDataLoaders.fromCsv(absent), TextInputError, /absent\.csv: cannot read the file \(ENOENT\)/);
-    await refuses(() => ImageDataLoaders.fromCsv(dir, { csvFname: 'absent.csv' }), ImageDataError, /absent\.csv: cannot read the CSV file \(ENOENT\)/);
+    await refuses(
+      () => TabularDataLoaders.fromCsv(absent, OPTS),
+      CsvError,
+      /absent\.csv: cannot read the CSV file \(ENOENT\)/,
+    );
+    await refuses(
+      () => TextDataLoaders.fromCsv(absent),
+      TextInputError,
+      /absent\.csv: cannot read the file \(ENOENT\)/,
+    );
+    await refuses(
+      () => ImageDataLoaders.fromCsv(dir, { csvFname: 'absent.csv' }),
+      ImageDataError,
+      /absent\.csv: cannot read the CSV file \(ENOENT\)/,
+    );
     await refuses(() => readPairsCsv(absent), SiameseDataError, /absent\.csv: cannot read the pairs CSV \(ENOENT\)/);
   });
   it('missing columns and ragged rows (already handled)', async () => {
-    await refuses(() => TabularDataLoaders.fromCsv(TITANIC, { ...OPTS, catNames: ['cabin'] }), MissingColumnError, /titanic\.csv: no column "cabin"/);
+    await refuses(
+      () => TabularDataLoaders.fromCsv(TITANIC, { ...OPTS, catNames: ['cabin'] }),
+      MissingColumnError,
+      /titanic\.csv: no column "cabin"/,
+    );
     const l = titanicLines();
     l[4] = l[4].split(',').slice(0, 4).join(',');
-    await refuses(() => TabularDataLoaders.fromCsv(write('ragged.csv', l.join('\n')), OPTS), CsvFormatError, /ragged\.csv: row 4: 4 fields where the header has 6/);
+    await refuses(
+      () => TabularDataLoaders.fromCsv(write('ragged.csv', l.join('\n')), OPTS),
+      CsvFormatError,
+      /ragged\.csv: row 4: 4 fields where the header has 6/,
+    );
   });
 });
 
@@ -294,7 +438,12 @@ function bombPng(w: number, h: number): Buffer {
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(64))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('5. decompression bombs', () => {
@@ -314,9 +463,16 @@ describe('5. decompression bombs', () => {
     writeFileSync(join(root, 'bag', 'notes.png'), 'not an image');
     const lines: string[] = [];
     const rss = process.memoryUsage().rss;
-    await ImageDataLoaders.fromFolder(root, { validPct: 0.5, seed: 0, onBadImage: 'skip', logger: (l) => lines.push(l) }).catch(() => undefined);
+    await ImageDataLoaders.fromFolder(root, {
+      validPct: 0.5,
+      seed: 0,
+      onBadImage: 'skip',
+      logger: (l) => lines.push(l),
+    }).catch(() => undefined);
     expect(process.memoryUsage().rss - rss).toBeLessThan(300 * 2 ** 20);
-    const bombs = lines.filter((l) => /bomb\d\.png: declares 14000×14000 = 196000000 pixels, above the decode limit of 178956970 pixels/.test(l));
+    const bombs = lines.filter((l) =>
+      /bomb\d\.png: declares 14000×14000 = 196000000 pixels, above the decode limit of 178956970 pixels/.test(l),
+    );
     expect(bombs).toHaveLength(6);
     expect(lines.some((l) => /notes\.png: /.test(l))).toBe(true);
     cases++;
@@ -327,13 +483,31 @@ describe('5. decompression bombs', () => {
 describe('6. unbounded text', () => {
   it('a text of many thousand tokens in a classifier batch is capped at maxTokens with a warning', async () => {
     const rows = fortunes();
-    const long = Array.from({ length: 20 }, () => rows.slice(0, 400).map((r) => r[1]).join(' ')).join(' ');
+    const long = Array.from({ length: 20 }, () =>
+      rows
+        .slice(0, 400)
+        .map((r) => r[1])
+        .join(' '),
+    ).join(' ');
     const file = write('long.csv', toCsv([...rows.slice(0, 2000), ['law', long, 'False'], ['law', long, 'False']]));
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const dls = await TextDataLoaders.fromCsv(file, { bs: 8, cacheDir: false, progress: false, seed: 0, maxTokens: 3000 });
-    expect(warn.mock.calls.map((c) => String(c[0])).some((m) => /long\.csv: 2 texts longer than maxTokens = 3000 tokens/.test(m))).toBe(true);
+    const dls = await TextDataLoaders.fromCsv(file, {
+      bs: 8,
+      cacheDir: false,
+      progress: false,
+      seed: 0,
+      maxTokens: 3000,
+    });
+    expect(
+      warn.mock.calls
+        .map((c) => String(c[0]))
+        .some((m) => /long\.csv: 2 texts longer than maxTokens = 3000 tokens/.test(m)),
+    ).toBe(true);
     warn.mockRestore();
-    const { x: [x], y } = await dls.train.oneBatch();
+    const {
+      x: [x],
+      y,
+    } = await dls.train.oneBatch();
     expect(x.shape[1]).toBe(3000);
     tf.dispose([x, y]);
     cases++;

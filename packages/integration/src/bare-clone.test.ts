@@ -20,16 +20,26 @@ interface BareCloneSummary {
 
 const inside = process.env.TFAI_BARE_CLONE !== undefined && process.env.TFAI_BARE_CLONE !== '';
 // npm ci (~1 min), the quick demo (~1–3 min) and tabular's tests (~2–5 min) on 2 busy cores: 25 minutes of margin.
-const options = { timeout: 1_500_000, ...(inside ? { skip: true, meta: { skipReason: 'already inside a bare clone (TFAI_BARE_CLONE): no recursion' } } : {}) };
+const options = {
+  timeout: 1_500_000,
+  ...(inside
+    ? { skip: true, meta: { skipReason: 'already inside a bare clone (TFAI_BARE_CLONE): no recursion' } }
+    : {}),
+};
 
 describe('the repository alone', () => {
   it('a clone with nothing beside it: npm ci --offline, the quick demo and @tfai/tabular tests pass', options, () => {
     const script = fileURLToPath(new URL('../../../scripts/bare-clone.mjs', import.meta.url));
-    const r = spawnSync(process.execPath, [script, '--quick', '--package', 'tabular'], { encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });
+    const r = spawnSync(process.execPath, [script, '--quick', '--package', 'tabular'], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 2 ** 20,
+    });
     const last = r.stdout.trim().split('\n').pop() ?? '{}';
     if (r.status !== 0) console.log(r.stdout.slice(-20_000), r.stderr.slice(-5000));
     const s = JSON.parse(last) as BareCloneSummary;
-    console.log(`bare clone: ${s.steps.map((x) => `${x.name} ${x.ok ? 'ok' : 'FAILED'} ${x.seconds} s`).join(', ')}; ${JSON.stringify(s.packageTests)}`);
+    console.log(
+      `bare clone: ${s.steps.map((x) => `${x.name} ${x.ok ? 'ok' : 'FAILED'} ${x.seconds} s`).join(', ')}; ${JSON.stringify(s.packageTests)}`,
+    );
     expect(s.sharedBeside).toBe(false);
     expect(s.steps.map((x) => [x.name, x.ok])).toEqual([
       ['npm ci --offline', true],

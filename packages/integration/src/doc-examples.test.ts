@@ -71,10 +71,16 @@ function exportsOf(pkg: string): { values: string[]; types: string[] } {
       const t = part.trim();
       if (!t) continue;
       const isType = !!m[1] || t.startsWith('type ');
-      const name = t.replace(/^type\s+/, '').split(/\s+as\s+/).pop()!.trim();
+      const name = t
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop()!
+        .trim();
       (isType ? types : values).push(name);
     }
-  for (const m of text.matchAll(/export\s+(?:declare\s+)?(const|function|class|async function|let|interface|type)\s+(\w+)/g))
+  for (const m of text.matchAll(
+    /export\s+(?:declare\s+)?(const|function|class|async function|let|interface|type)\s+(\w+)/g,
+  ))
     (m[1] === 'interface' || m[1] === 'type' ? types : values).push(m[2]);
   return { values, types };
 }
@@ -89,7 +95,10 @@ function wrap(ex: Example, exps: Record<string, { values: string[]; types: strin
   seen.add('tf');
   for (const pkg of new Set([ex.pkg, 'core'])) {
     const e = exps[pkg];
-    const names = [...e.values.filter((v) => !seen.has(v)), ...e.types.filter((t) => !seen.has(t)).map((t) => `type ${t}`)];
+    const names = [
+      ...e.values.filter((v) => !seen.has(v)),
+      ...e.types.filter((t) => !seen.has(t)).map((t) => `type ${t}`),
+    ];
     [...e.values, ...e.types].forEach((n) => seen.add(n));
     if (names.length) imports.push(`import { ${names.join(', ')} } from '@tfai/${pkg}';`);
   }
@@ -132,15 +141,21 @@ describe('doc comment @example blocks', () => {
     const getSource = host.getSourceFile.bind(host);
     host.readFile = (f) => sources.get(f) ?? read(f);
     host.fileExists = (f) => sources.has(f) || exists(f);
-    host.getSourceFile = (f, lang, ...rest) => (sources.has(f) ? ts.createSourceFile(f, sources.get(f)!, lang) : getSource(f, lang, ...rest));
+    host.getSourceFile = (f, lang, ...rest) =>
+      sources.has(f) ? ts.createSourceFile(f, sources.get(f)!, lang) : getSource(f, lang, ...rest);
     const program = ts.createProgram([...files.keys()], options, host);
     const failures: string[] = [];
     for (const [f, ex] of files) {
       const sf = program.getSourceFile(f)!;
-      const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].filter((d) => !IGNORED.has(d.code));
-      if (diags.length) failures.push(`${ex.id}: TS${diags[0].code} ${ts.flattenDiagnosticMessageText(diags[0].messageText, ' ')}`);
+      const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)].filter(
+        (d) => !IGNORED.has(d.code),
+      );
+      if (diags.length)
+        failures.push(`${ex.id}: TS${diags[0].code} ${ts.flattenDiagnosticMessageText(diags[0].messageText, ' ')}`);
     }
-    console.log(`@example blocks: ${all.length} found, ${SKIP.size} skipped, ${files.size - failures.length} of ${files.size} compile`);
+    console.log(
+      `@example blocks: ${all.length} found, ${SKIP.size} skipped, ${files.size - failures.length} of ${files.size} compile`,
+    );
     expect(all.length).toBeGreaterThan(100);
     expect(failures).toEqual([]);
   }, 600_000);

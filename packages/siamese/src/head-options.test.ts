@@ -13,18 +13,30 @@ import { createSiameseModel } from './model.js';
 
 const TUX_CSV = `${datasets.path('tux_photos')}/siamese_pairs.csv`;
 const headOf = (m: { children(): unknown[] }) => (m.children()[1] as Module).modules();
-const linShapes = (m: { children(): unknown[] }) => headOf(m).filter((l) => l instanceof Linear).map((l) => (l as Linear).weight.shape);
-const dropPs = (m: { children(): unknown[] }) => headOf(m).filter((l) => l instanceof Dropout).map((l) => (l as Dropout).p);
+const linShapes = (m: { children(): unknown[] }) =>
+  headOf(m)
+    .filter((l) => l instanceof Linear)
+    .map((l) => (l as Linear).weight.shape);
+const dropPs = (m: { children(): unknown[] }) =>
+  headOf(m)
+    .filter((l) => l instanceof Dropout)
+    .map((l) => (l as Dropout).p);
 
 describe('siamese head options in `head: {...}` (as visionLearner, fastai cnn_config)', () => {
   it('createSiameseModel: `head` builds the head; the book default is ps 0.5; flat ps/linFtrs give the same head and warn once', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const book = await createSiameseModel(resnet18, { pretrained: false });
-      expect(linShapes(book)).toEqual([[2048, 512], [512, 2]]);
+      expect(linShapes(book)).toEqual([
+        [2048, 512],
+        [512, 2],
+      ]);
       expect(dropPs(book)).toEqual([0.25, 0.5]);
       const nested = await createSiameseModel(resnet18, { pretrained: false, head: { linFtrs: [64], ps: 0.2 } });
-      expect(linShapes(nested)).toEqual([[2048, 64], [64, 2]]);
+      expect(linShapes(nested)).toEqual([
+        [2048, 64],
+        [64, 2],
+      ]);
       expect(dropPs(nested)).toEqual([0.1, 0.2]);
       expect(warn).not.toHaveBeenCalled();
       const flat = await createSiameseModel(resnet18, { pretrained: false, linFtrs: [64], ps: 0.2 });
@@ -33,7 +45,9 @@ describe('siamese head options in `head: {...}` (as visionLearner, fastai cnn_co
       expect(dropPs(flat)).toEqual(dropPs(nested));
       expect(dropPs(flat2)).toEqual([0.2, 0.4]);
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0][0])).toMatch(/createSiameseModel: flat head options \(ps, linFtrs\) are deprecated.*head: \{ ps, linFtrs \}/);
+      expect(String(warn.mock.calls[0][0])).toMatch(
+        /createSiameseModel: flat head options \(ps, linFtrs\) are deprecated.*head: \{ ps, linFtrs \}/,
+      );
       for (const m of [book, nested, flat, flat2]) m.dispose();
     } finally {
       warn.mockRestore();
@@ -45,9 +59,16 @@ describe('siamese head options in `head: {...}` (as visionLearner, fastai cnn_co
     const dir = await mkdtemp(join(tmpdir(), 'tfai-siamese-head-'));
     try {
       const dls = await SiameseDataLoaders.fromCsv(TUX_CSV, { size: 32, seed: 0 });
-      const nested = await siameseLearner(dls, resnet18, { pretrained: false, progress: false, head: { linFtrs: [32], ps: 0.3 } });
+      const nested = await siameseLearner(dls, resnet18, {
+        pretrained: false,
+        progress: false,
+        head: { linFtrs: [32], ps: 0.3 },
+      });
       const flat = await siameseLearner(dls, resnet18, { pretrained: false, progress: false, linFtrs: [32], ps: 0.3 });
-      expect(linShapes(flat.model)).toEqual([[2048, 32], [32, 2]]);
+      expect(linShapes(flat.model)).toEqual([
+        [2048, 32],
+        [32, 2],
+      ]);
       expect(linShapes(nested.model)).toEqual(linShapes(flat.model));
       expect(warn).toHaveBeenCalledTimes(1);
       expect(String(warn.mock.calls[0][0])).toMatch(/siameseLearner: flat head options \(ps, linFtrs\) are deprecated/);

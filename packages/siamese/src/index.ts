@@ -9,7 +9,13 @@ export { siameseSplitter } from './splitter.js';
 // ---- Data ----
 // Pairs of images from a folder of classes or a pairs CSV (training pairs re-drawn each epoch), and their loaders.
 export { SiameseDataLoaders, SIAMESE_VOCAB } from './data/siamese-dataloaders.js';
-export type { SiameseDataLoadersOptions, FromFolderOptions, FromCsvOptions, TrainPairs, SiameseDataJSON } from './data/siamese-dataloaders.js';
+export type {
+  SiameseDataLoadersOptions,
+  FromFolderOptions,
+  FromCsvOptions,
+  TrainPairs,
+  SiameseDataJSON,
+} from './data/siamese-dataloaders.js';
 export { drawPairs, PairSampler } from './data/pairs.js';
 export type { ImagePair, LabelledImage } from './data/pairs.js';
 export { readPairsCsv } from './data/pairs-csv.js';

@@ -3,7 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accuracy, Callback, ExportError, exportLearner, loadLearner, loadSafetensors, manualSeed, numParams, slice } from '@tfai/core';
+import {
+  accuracy,
+  Callback,
+  ExportError,
+  exportLearner,
+  loadLearner,
+  loadSafetensors,
+  manualSeed,
+  numParams,
+  slice,
+} from '@tfai/core';
 import { Sequential } from '@tfai/core';
 import type { Parameter, TensorModule } from '@tfai/core';
 import { imagenetStats, Normalize, resnet18, resnet34 } from '@tfai/vision';
@@ -80,110 +90,137 @@ describe('siameseLearner(resnet34) against the book’s learner in fastai 2.7.12
   });
 });
 
-describe('the book’s schedule on tux_photos pairs, from a torchvision ResNet-18 checkpoint', needsReference('torchvision/resnet18.safetensors'), () => {
-  let learn: SiameseLearner;
-  let dls: SiameseDataLoaders;
-  beforeAll(async () => {
-    manualSeed(1);
-    // A bounded run: 128 of the CSV's training pairs (4 batches) and 64 validation pairs, at 32×32.
-    const rows = await readPairsCsv(TUX_CSV);
-    const pairs = (valid: boolean, n: number) => rows.filter((r) => r.isValid === valid).slice(0, n).map(({ a, b, same }) => ({ a, b, same }));
-    dls = SiameseDataLoaders.fromPairs(pairs(false, 128), pairs(true, 64), { size: 32, bs: 32, seed: 1 });
-    learn = await siameseLearner(dls, resnet18, { pretrained: CHECKPOINT, metrics: accuracy(), progress: false, path: dir });
-  });
-  afterAll(() => learn.dispose());
+describe(
+  'the book’s schedule on tux_photos pairs, from a torchvision ResNet-18 checkpoint',
+  needsReference('torchvision/resnet18.safetensors'),
+  () => {
+    let learn: SiameseLearner;
+    let dls: SiameseDataLoaders;
+    beforeAll(async () => {
+      manualSeed(1);
+      // A bounded run: 128 of the CSV's training pairs (4 batches) and 64 validation pairs, at 32×32.
+      const rows = await readPairsCsv(TUX_CSV);
+      const pairs = (valid: boolean, n: number) =>
+        rows
+          .filter((r) => r.isValid === valid)
+          .slice(0, n)
+          .map(({ a, b, same }) => ({ a, b, same }));
+      dls = SiameseDataLoaders.fromPairs(pairs(false, 128), pairs(true, 64), { size: 32, bs: 32, seed: 1 });
+      learn = await siameseLearner(dls, resnet18, {
+        pretrained: CHECKPOINT,
+        metrics: accuracy(),
+        progress: false,
+        path: dir,
+      });
+    });
+    afterAll(() => learn.dispose());
 
-  it('pretrained: the encoder holds the checkpoint, is frozen, and ImageNet normalisation is added to the data', async () => {
-    const { tensors } = await loadSafetensors(CHECKPOINT);
-    const sd = learn.model.encoder.stateDict();
-    // createBody renames the children 0…7: conv1 is encoder.0, layer4 is encoder.7.
-    expect(Array.from(sd['0.weight'].dataSync())).toEqual(Array.from(tensors['conv1.weight'].dataSync()));
-    expect(Array.from(sd['7.1.bn2.running_var'].dataSync())).toEqual(Array.from(tensors['layer4.1.bn2.running_var'].dataSync()));
-    tf.dispose([...Object.values(tensors), ...Object.values(sd)]);
-    expect(learn.opt!.frozenIdx).toBe(1);
-    const norm = dls.batchTfms.find((t) => t instanceof Normalize) as Normalize;
-    expect([norm.mean, norm.std]).toEqual(imagenetStats);
-  });
+    it('pretrained: the encoder holds the checkpoint, is frozen, and ImageNet normalisation is added to the data', async () => {
+      const { tensors } = await loadSafetensors(CHECKPOINT);
+      const sd = learn.model.encoder.stateDict();
+      // createBody renames the children 0…7: conv1 is encoder.0, layer4 is encoder.7.
+      expect(Array.from(sd['0.weight'].dataSync())).toEqual(Array.from(tensors['conv1.weight'].dataSync()));
+      expect(Array.from(sd['7.1.bn2.running_var'].dataSync())).toEqual(
+        Array.from(tensors['layer4.1.bn2.running_var'].dataSync()),
+      );
+      tf.dispose([...Object.values(tensors), ...Object.values(sd)]);
+      expect(learn.opt!.frozenIdx).toBe(1);
+      const norm = dls.batchTfms.find((t) => t instanceof Normalize) as Normalize;
+      expect([norm.mean, norm.std]).toEqual(imagenetStats);
+    });
 
-  it('fitOneCycle(1, 3e-3) frozen, then unfreeze() and fitOneCycle(1, slice(1e-6, 1e-4)): learning rates per group as fastai', async () => {
-    const [encoder, head] = learn.opt!.paramGroups.map((g) => g.params);
-    const isBn = encoder.map((p) => p.kind === 'norm');
-    const rec = new LrRecorder();
-    let before = snapshot(encoder);
-    const headBefore = snapshot(head);
-    await learn.fitOneCycle(1, 3e-3, { cbs: [rec] });
-    expect(rec.lrs.length).toBe(4);
-    // Both groups follow the one-cycle schedule up to 3e-3 (starting at 3e-3/25)…
-    expect(Math.max(...rec.lrs.map((l) => l[1]))).toBeCloseTo(3e-3, 6);
-    expect(rec.lrs[0][1]).toBeCloseTo(3e-3 / 25, 8);
-    // …but only the head and the encoder's BatchNorm layers change.
-    expect(changed(encoder, before).every((c, i) => c === isBn[i])).toBe(true);
-    expect(changed(head, headBefore).every(Boolean)).toBe(true);
+    it('fitOneCycle(1, 3e-3) frozen, then unfreeze() and fitOneCycle(1, slice(1e-6, 1e-4)): learning rates per group as fastai', async () => {
+      const [encoder, head] = learn.opt!.paramGroups.map((g) => g.params);
+      const isBn = encoder.map((p) => p.kind === 'norm');
+      const rec = new LrRecorder();
+      let before = snapshot(encoder);
+      const headBefore = snapshot(head);
+      await learn.fitOneCycle(1, 3e-3, { cbs: [rec] });
+      expect(rec.lrs.length).toBe(4);
+      // Both groups follow the one-cycle schedule up to 3e-3 (starting at 3e-3/25)…
+      expect(Math.max(...rec.lrs.map((l) => l[1]))).toBeCloseTo(3e-3, 6);
+      expect(rec.lrs[0][1]).toBeCloseTo(3e-3 / 25, 8);
+      // …but only the head and the encoder's BatchNorm layers change.
+      expect(changed(encoder, before).every((c, i) => c === isBn[i])).toBe(true);
+      expect(changed(head, headBefore).every(Boolean)).toBe(true);
 
-    learn.unfreeze();
-    rec.lrs = [];
-    before = snapshot(encoder);
-    await learn.fitOneCycle(1, slice(1e-6, 1e-4), { cbs: [rec] });
-    const peaks = [0, 1].map((g) => Math.max(...rec.lrs.map((l) => l[g])));
-    expect(peaks[0]).toBeCloseTo(ref['lrs_for_slice_1e-6_1e-4'][0], 12);
-    expect(peaks[1]).toBeCloseTo(ref['lrs_for_slice_1e-6_1e-4'][1], 10);
-    // The ratio between the groups holds at every batch.
-    for (const [e, h] of rec.lrs) expect(h / e).toBeCloseTo(100, 6);
-    expect(changed(encoder, before).every(Boolean)).toBe(true);
-    const { metrics } = await learn.validate();
-    expect(metrics.accuracy).toBeGreaterThanOrEqual(0);
-  });
+      learn.unfreeze();
+      rec.lrs = [];
+      before = snapshot(encoder);
+      await learn.fitOneCycle(1, slice(1e-6, 1e-4), { cbs: [rec] });
+      const peaks = [0, 1].map((g) => Math.max(...rec.lrs.map((l) => l[g])));
+      expect(peaks[0]).toBeCloseTo(ref['lrs_for_slice_1e-6_1e-4'][0], 12);
+      expect(peaks[1]).toBeCloseTo(ref['lrs_for_slice_1e-6_1e-4'][1], 10);
+      // The ratio between the groups holds at every batch.
+      for (const [e, h] of rec.lrs) expect(h / e).toBeCloseTo(100, 6);
+      expect(changed(encoder, before).every(Boolean)).toBe(true);
+      const { metrics } = await learn.validate();
+      expect(metrics.accuracy).toBeGreaterThanOrEqual(0);
+    });
 
-  it('predict([imgA, imgB]) → {same, probability}; export → loadLearner → predict gives the same answer', async () => {
-    const [p, q] = dls.valid.ds.pairs;
-    await learn.predict([p.a, p.b]);
-    const nTensors = tf.memory().numTensors;
-    const r1 = await learn.predict([p.a, p.b]);
-    expect(tf.memory().numTensors).toBe(nTensors);
-    expect(typeof r1.same).toBe('boolean');
-    expect(r1.probability).toBeCloseTo(r1.probs[1], 6);
-    expect(r1.same).toBe(r1.probability > 0.5);
-    expect(r1.label).toBe(r1.same ? 'same' : 'different');
+    it('predict([imgA, imgB]) → {same, probability}; export → loadLearner → predict gives the same answer', async () => {
+      const [p, q] = dls.valid.ds.pairs;
+      await learn.predict([p.a, p.b]);
+      const nTensors = tf.memory().numTensors;
+      const r1 = await learn.predict([p.a, p.b]);
+      expect(tf.memory().numTensors).toBe(nTensors);
+      expect(typeof r1.same).toBe('boolean');
+      expect(r1.probability).toBeCloseTo(r1.probs[1], 6);
+      expect(r1.same).toBe(r1.probability > 0.5);
+      expect(r1.label).toBe(r1.same ? 'same' : 'different');
 
-    const { json } = await exportLearner(learn, join(dir, 'siamese'));
-    const desc = JSON.parse(await readFile(json, 'utf8')) as { builder: { package: string; name: string; args: { data: { batchTfms: unknown[] } } } };
-    expect([desc.builder.package, desc.builder.name]).toEqual(['@tfai/siamese', 'siameseLearner']);
-    expect(desc.builder.args.data.batchTfms).toEqual([{ type: 'Normalize', mean: imagenetStats[0], std: imagenetStats[1] }]);
-    const loaded = await loadLearner(json, SiameseLearner);
-    for (const pair of [p, q]) {
-      const a = await learn.predict([pair.a, pair.b]);
-      const b = await loaded.predict([pair.a, pair.b]);
-      expect(b.same).toBe(a.same);
-      expect(b.probability).toBeCloseTo(a.probability, 5);
-    }
-    loaded.dispose();
-  });
+      const { json } = await exportLearner(learn, join(dir, 'siamese'));
+      const desc = JSON.parse(await readFile(json, 'utf8')) as {
+        builder: { package: string; name: string; args: { data: { batchTfms: unknown[] } } };
+      };
+      expect([desc.builder.package, desc.builder.name]).toEqual(['@tfai/siamese', 'siameseLearner']);
+      expect(desc.builder.args.data.batchTfms).toEqual([
+        { type: 'Normalize', mean: imagenetStats[0], std: imagenetStats[1] },
+      ]);
+      const loaded = await loadLearner(json, SiameseLearner);
+      for (const pair of [p, q]) {
+        const a = await learn.predict([pair.a, pair.b]);
+        const b = await loaded.predict([pair.a, pair.b]);
+        expect(b.same).toBe(a.same);
+        expect(b.probability).toBeCloseTo(a.probability, 5);
+      }
+      loaded.dispose();
+    });
 
-  it('predict with one image, three images or a non-image is a SiameseInputError; images of different sizes are resized', async () => {
-    const [p] = dls.valid.ds.pairs;
-    await expect(learn.predict(p.a)).rejects.toThrow(SiameseInputError);
-    await expect(learn.predict([p.a])).rejects.toThrow(/predict compares two images: pass \[imageA, imageB\], got 1 image$/);
-    await expect(learn.predict([p.a, p.b, p.a])).rejects.toThrow(/got 3 images/);
-    await expect(learn.predict([p.a, { path: p.b }])).rejects.toThrow(/image B must be a file path or the bytes of an image/);
-    const big = `${datasets.path('tux_photos')}/train/mammal/animals__mammals__bovines__sheep_lamb.png`;
-    const small = `${datasets.path('fashion_mnist')}/valid/bag/${(await import('node:fs')).readdirSync(`${datasets.path('fashion_mnist')}/valid/bag`)[0]}`;
-    const r = await learn.predict([big, small]);
-    expect(r.probability).toBeGreaterThanOrEqual(0);
-    expect(r.probability).toBeLessThanOrEqual(1);
-    // Bytes work as well as paths.
-    const r2 = await learn.predict([await readFile(big), await readFile(small)]);
-    expect(r2.probability).toBeCloseTo(r.probability, 6);
-  });
+    it('predict with one image, three images or a non-image is a SiameseInputError; images of different sizes are resized', async () => {
+      const [p] = dls.valid.ds.pairs;
+      await expect(learn.predict(p.a)).rejects.toThrow(SiameseInputError);
+      await expect(learn.predict([p.a])).rejects.toThrow(
+        /predict compares two images: pass \[imageA, imageB\], got 1 image$/,
+      );
+      await expect(learn.predict([p.a, p.b, p.a])).rejects.toThrow(/got 3 images/);
+      await expect(learn.predict([p.a, { path: p.b }])).rejects.toThrow(
+        /image B must be a file path or the bytes of an image/,
+      );
+      const big = `${datasets.path('tux_photos')}/train/mammal/animals__mammals__bovines__sheep_lamb.png`;
+      const small = `${datasets.path('fashion_mnist')}/valid/bag/${(await import('node:fs')).readdirSync(`${datasets.path('fashion_mnist')}/valid/bag`)[0]}`;
+      const r = await learn.predict([big, small]);
+      expect(r.probability).toBeGreaterThanOrEqual(0);
+      expect(r.probability).toBeLessThanOrEqual(1);
+      // Bytes work as well as paths.
+      const r2 = await learn.predict([await readFile(big), await readFile(small)]);
+      expect(r2.probability).toBeCloseTo(r.probability, 6);
+    });
 
-  it('showResults writes a PNG of validation pairs with their predictions', async () => {
-    const file = await learn.showResults({ file: join(dir, 'results.png'), maxN: 6 });
-    const png = await readFile(file);
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
-  });
+    it('showResults writes a PNG of validation pairs with their predictions', async () => {
+      const file = await learn.showResults({ file: join(dir, 'results.png'), maxN: 6 });
+      const png = await readFile(file);
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+    });
 
-  it('a learner with a custom cut function cannot be exported, and says so', async () => {
-    const custom = await siameseLearner(dls, resnet18, { pretrained: false, cut: (m) => new Sequential(...(m.children().slice(0, 5) as TensorModule[])), progress: false });
-    await expect(exportLearner(custom, join(dir, 'custom'))).rejects.toThrow(ExportError);
-    custom.dispose();
-  });
-});
+    it('a learner with a custom cut function cannot be exported, and says so', async () => {
+      const custom = await siameseLearner(dls, resnet18, {
+        pretrained: false,
+        cut: (m) => new Sequential(...(m.children().slice(0, 5) as TensorModule[])),
+        progress: false,
+      });
+      await expect(exportLearner(custom, join(dir, 'custom'))).rejects.toThrow(ExportError);
+      custom.dispose();
+    });
+  },
+);

@@ -4,7 +4,14 @@ import * as tf from '@tensorflow/tfjs';
 import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
 import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
-import { addNormIfPretrained, getModelMeta, isRegisteredArch, visionArch, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
+import {
+  addNormIfPretrained,
+  getModelMeta,
+  isRegisteredArch,
+  visionArch,
+  VISION_ARCHS,
+  writeImageGrid,
+} from '@tfai/vision';
 import type { BatchTransform, CreateHeadOptions, NormalizableData, VisionArch } from '@tfai/vision';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
 import { showOptions, type SiameseShowOptions } from './show-options.js';
@@ -21,7 +28,8 @@ export interface SiamesePrediction extends Prediction {
 }
 
 /** Options of {@link siameseLearner}: the model's and the Learner's. */
-export interface SiameseLearnerOptions extends Omit<CreateSiameseModelOptions, 'nOut'>, Omit<LearnerOptions, 'splitter' | 'builder'> {
+export interface SiameseLearnerOptions
+  extends Omit<CreateSiameseModelOptions, 'nOut'>, Omit<LearnerOptions, 'splitter' | 'builder'> {
   /** Add `Normalize` with the architecture's statistics when pretrained and the data has none (default true). */
   normalize?: boolean;
 }
@@ -88,7 +96,11 @@ export class SiameseLearner extends Learner {
     const b = await this.dls.valid.oneBatch();
     try {
       const n = Math.min(maxN, b.y.shape[0]);
-      const [{ probs }, ys, images] = await Promise.all([predictDecoded(this, b.x), b.y.data(), this.dls.pairImages(b.x)]);
+      const [{ probs }, ys, images] = await Promise.all([
+        predictDecoded(this, b.x),
+        b.y.data(),
+        this.dls.pairImages(b.x),
+      ]);
       const tiles = images.slice(0, n).map((image, i) => {
         const pSame = probs[i * 2 + 1];
         const pred = pSame > 0.5 ? 1 : 0;
@@ -96,7 +108,10 @@ export class SiameseLearner extends Learner {
           image,
           lines: [
             { text: `actual: ${SIAMESE_VOCAB[ys[i]]}` },
-            { text: `pred: ${SIAMESE_VOCAB[pred]} (p(same) ${pSame.toFixed(2)})`, color: pred === ys[i] ? 'green' : 'red' },
+            {
+              text: `pred: ${SIAMESE_VOCAB[pred]} (p(same) ${pSame.toFixed(2)})`,
+              color: pred === ys[i] ? 'green' : 'red',
+            },
           ],
         };
       });
@@ -124,9 +139,23 @@ function normalizable(dls: SiameseDataLoaders): NormalizableData {
  * await learn.fitOneCycle(4, slice(1e-6, 1e-4));
  * ```
  */
-export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, opts: SiameseLearnerOptions = {}): Promise<SiameseLearner> {
+export async function siameseLearner(
+  dls: SiameseDataLoaders,
+  arch: VisionArch,
+  opts: SiameseLearnerOptions = {},
+): Promise<SiameseLearner> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { pretrained = true, pretrainedSha256, cut, nIn = 3, head: headOpt, ps, linFtrs, normalize = true, ...rest } = opts;
+  const {
+    pretrained = true,
+    pretrainedSha256,
+    cut,
+    nIn = 3,
+    head: headOpt,
+    ps,
+    linFtrs,
+    normalize = true,
+    ...rest
+  } = opts;
   const head = siameseHeadOptions('siameseLearner', { head: headOpt, ps, linFtrs });
   const learnOpts = learnerOptionsOf('siameseLearner', rest, 'head options go in `head: {...}`');
   if (normalize) addNormIfPretrained(normalizable(dls), getModelMeta(arch), pretrained, nIn);
@@ -143,7 +172,11 @@ export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, 
       return args;
     },
   };
-  const learn = new SiameseLearner(dls, model, { ...learnOpts, splitter: siameseSplitter, builder: exportable ? builder : undefined });
+  const learn = new SiameseLearner(dls, model, {
+    ...learnOpts,
+    splitter: siameseSplitter,
+    builder: exportable ? builder : undefined,
+  });
   if (pretrained !== false) learn.freeze();
   return learn;
 }
@@ -154,7 +187,10 @@ export async function siameseLearner(dls: SiameseDataLoaders, arch: VisionArch, 
 const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
   const args = raw as SiameseBuilderArgs;
   const arch = visionArch(args.arch);
-  if (!arch) throw new SiameseInputError(`unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(VISION_ARCHS).join(', ')})`);
+  if (!arch)
+    throw new SiameseInputError(
+      `unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(VISION_ARCHS).join(', ')})`,
+    );
   const dls = SiameseDataLoaders.forInference(args.data);
   // Exports written before `head` recorded the flat `ps`/`linFtrs`: read as the same head, without a warning.
   const head = args.head ?? { ps: args.ps ?? 0.5, ...(args.linFtrs ? { linFtrs: args.linFtrs } : {}) };

@@ -4,7 +4,14 @@ import * as tf from '@tensorflow/tfjs';
 import { Module } from '@tfai/core';
 import type { TensorModule } from '@tfai/core';
 import { nestedOptions } from '@tfai/core/internal';
-import { createHead, loadBody, numFeaturesModel, type CreateHeadOptions, type Cut, type VisionArch } from '@tfai/vision';
+import {
+  createHead,
+  loadBody,
+  numFeaturesModel,
+  type CreateHeadOptions,
+  type Cut,
+  type VisionArch,
+} from '@tfai/vision';
 import { SiameseInputError } from './errors.js';
 
 /**
@@ -28,7 +35,8 @@ export class SiameseModel extends Module<[tf.Tensor, tf.Tensor], tf.Tensor> {
   }
 
   forward(x1: tf.Tensor, x2: tf.Tensor): tf.Tensor {
-    if (!x1 || !x2) throw new SiameseInputError(`SiameseModel needs two image batches, got ${[x1, x2].filter(Boolean).length}`);
+    if (!x1 || !x2)
+      throw new SiameseInputError(`SiameseModel needs two image batches, got ${[x1, x2].filter(Boolean).length}`);
     if (x1.shape[0] !== x2.shape[0])
       throw new SiameseInputError(`the two image batches differ in size: ${x1.shape[0]} and ${x2.shape[0]} images`);
     return tf.tidy(() => {
@@ -63,13 +71,17 @@ export interface CreateSiameseModelOptions {
   /** Outputs of the head (default 2: different, same). */
   nOut?: number;
 }
-const FLAT_HEAD_KEYS = ['ps', 'linFtrs'] as const satisfies readonly (keyof CreateSiameseModelOptions & keyof CreateHeadOptions)[];
+const FLAT_HEAD_KEYS = ['ps', 'linFtrs'] as const satisfies readonly (keyof CreateSiameseModelOptions &
+  keyof CreateHeadOptions)[];
 
 /**
  * The head options of `opts`: `head`, over the deprecated flat `ps`/`linFtrs` (warned once per `fn`), with the
  * book's `ps: 0.5` by default. `opts` is not changed.
  */
-export function siameseHeadOptions(fn: string, opts: Pick<CreateSiameseModelOptions, 'head' | 'ps' | 'linFtrs'>): CreateHeadOptions {
+export function siameseHeadOptions(
+  fn: string,
+  opts: Pick<CreateSiameseModelOptions, 'head' | 'ps' | 'linFtrs'>,
+): CreateHeadOptions {
   const flat: Record<string, unknown> = { ps: opts.ps, linFtrs: opts.linFtrs };
   return { ps: 0.5, ...nestedOptions<CreateHeadOptions>(fn, 'head', opts.head, flat, FLAT_HEAD_KEYS) };
 }
@@ -84,7 +96,10 @@ export function siameseHeadOptions(fn: string, opts: Pick<CreateSiameseModelOpti
  * const small = await createSiameseModel(resnet18, { pretrained: false, head: { linFtrs: [256], ps: 0.25 } });
  * ```
  */
-export async function createSiameseModel(arch: VisionArch, opts: CreateSiameseModelOptions = {}): Promise<SiameseModel> {
+export async function createSiameseModel(
+  arch: VisionArch,
+  opts: CreateSiameseModelOptions = {},
+): Promise<SiameseModel> {
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, nOut = 2 } = opts;
   const head = siameseHeadOptions('createSiameseModel', opts);
   const encoder = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });

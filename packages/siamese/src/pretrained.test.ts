@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 describe('createSiameseModel: pretrained by default', () => {
-  it('downloads torchvision\'s resnet18 file once (hash checked) and the encoder holds its weights', async () => {
+  it("downloads torchvision's resnet18 file once (hash checked) and the encoder holds its weights", async () => {
     await expect(createSiameseModel(resnet18)).rejects.toThrow(/sha256/i); // the served file is not torchvision's f37072fd…
     const model = await createSiameseModel(resnet18, { pretrainedSha256: ckpt.sha256 });
     const sd = model.stateDict();

@@ -9,6 +9,10 @@ export interface SiameseShowOptions {
 }
 
 /** Both calling conventions to `{ file, maxN }`. */
-export function showOptions(a: SiameseShowOptions | string, legacy: { n?: number }, defaultFile: string): { file: string; maxN: number } {
+export function showOptions(
+  a: SiameseShowOptions | string,
+  legacy: { n?: number },
+  defaultFile: string,
+): { file: string; maxN: number } {
   return typeof a === 'string' ? { file: a, maxN: legacy.n ?? 9 } : { file: a.file ?? defaultFile, maxN: a.maxN ?? 9 };
 }

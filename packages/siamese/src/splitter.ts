@@ -17,6 +17,8 @@ export function siameseSplitter(model: AnyModule): Parameter[][] {
   const encoder = kids.get('encoder');
   const head = kids.get('head');
   if (!encoder || !head)
-    throw new SiameseInputError(`siameseSplitter needs a model with 'encoder' and 'head' children, ${model.typeName} has [${[...kids.keys()].join(', ')}]`);
+    throw new SiameseInputError(
+      `siameseSplitter needs a model with 'encoder' and 'head' children, ${model.typeName} has [${[...kids.keys()].join(', ')}]`,
+    );
   return [params(encoder), params(head)];
 }

@@ -14,7 +14,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { accuracy, Callback, CancelFitException, getBackend, manualSeed, mse, rmse, setBackend } from '@tfai/core';
-import { CollabDataLoaders, collabLearner, contCatSplit, readCsv, readCsvStream, TabularDataLoaders, tabularLearner } from '../src/index.js';
+import {
+  CollabDataLoaders,
+  collabLearner,
+  contCatSplit,
+  readCsv,
+  readCsvStream,
+  TabularDataLoaders,
+  tabularLearner,
+} from '../src/index.js';
 import type { DataFrame } from '../src/index.js';
 import { logisticRegressionAccuracy, majorityAccuracy, meanRmse } from '../src/test-utils/baselines.js';
 import { datasets } from '@tfai/datasets';
@@ -29,7 +37,11 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const round = (x: number, d = 4) => Number(x.toFixed(d));
 
 await setBackend();
-const result: Record<string, unknown> = { backend: getBackend(), node: process.version, date: new Date().toISOString() };
+const result: Record<string, unknown> = {
+  backend: getBackend(),
+  node: process.version,
+  date: new Date().toISOString(),
+};
 const startRss = process.memoryUsage().rss;
 
 const diamondsCols = { catNames: ['cut', 'color', 'clarity'], contNames: ['carat', 'depth', 'table', 'x', 'y', 'z'] };
@@ -51,15 +63,31 @@ if (PARTS.includes('data') || PARTS.includes('train')) {
   };
   const timer = setInterval(sample, 20);
   const t0 = performance.now();
-  const df = await readCsvStream(Readable.from((function* () {
-    yield header;
-    for (let r = 0; r < REPLICAS; r++) yield body;
-  })()), `diamonds.csv ×${REPLICAS} (in memory)`, { numeric: diamondsCols.contNames, categorical: diamondsCols.catNames, required: ['price'] });
+  const df = await readCsvStream(
+    Readable.from(
+      (function* () {
+        yield header;
+        for (let r = 0; r < REPLICAS; r++) yield body;
+      })(),
+    ),
+    `diamonds.csv ×${REPLICAS} (in memory)`,
+    { numeric: diamondsCols.contNames, categorical: diamondsCols.catNames, required: ['price'] },
+  );
   const t1 = performance.now();
   sample();
-  const priceLog = df.with('log_price', { kind: 'number', values: Float64Array.from(df.numeric('price'), Math.log), integer: false });
+  const priceLog = df.with('log_price', {
+    kind: 'number',
+    values: Float64Array.from(df.numeric('price'), Math.log),
+    integer: false,
+  });
   const t2 = performance.now();
-  big = TabularDataLoaders.fromDf(priceLog, { yNames: ['log_price'], ...diamondsCols, validPct: 0.2, seed: 42, bs: 512 });
+  big = TabularDataLoaders.fromDf(priceLog, {
+    yNames: ['log_price'],
+    ...diamondsCols,
+    validPct: 0.2,
+    seed: 42,
+    bs: 512,
+  });
   const t3 = performance.now();
   sample();
   clearInterval(timer);
@@ -114,7 +142,16 @@ if (PARTS.includes('train') && big) {
   const out: Record<string, unknown>[] = [];
   for (const bs of [512, 64]) {
     manualSeed(0);
-    const dls = bs === 512 ? big : TabularDataLoaders.fromDf(await readCsv(`${datasets.path('diamonds')}/diamonds.csv`), { yNames: ['price'], ...diamondsCols, validPct: 0.2, seed: 42, bs });
+    const dls =
+      bs === 512
+        ? big
+        : TabularDataLoaders.fromDf(await readCsv(`${datasets.path('diamonds')}/diamonds.csv`), {
+            yNames: ['price'],
+            ...diamondsCols,
+            validPct: 0.2,
+            seed: 42,
+            bs,
+          });
     const learn = tabularLearner(dls, { progress: false });
     const tp = new Throughput(TRAIN_BATCHES);
     await learn.fit(1, 1e-3, { cbs: [tp] });
@@ -129,27 +166,61 @@ if (PARTS.includes('train') && big) {
     learn.dispose();
     log(`train: ${JSON.stringify(out[out.length - 1])}`);
   }
-  result.train = { model: 'tabularLearner default (layers [200, 100]) on diamonds: 3 embeddings, 6 continuous', runs: out };
+  result.train = {
+    model: 'tabularLearner default (layers [200, 100]) on diamonds: 3 embeddings, 6 continuous',
+    runs: out,
+  };
 }
 
 async function withLogPrice(file: string, price: string): Promise<{ df: DataFrame; cont: string[]; cat: string[] }> {
   const raw = await readCsv(file);
-  const df = raw.with('log_price', { kind: 'number', values: Float64Array.from(raw.numeric(price), Math.log), integer: false });
+  const df = raw.with('log_price', {
+    kind: 'number',
+    values: Float64Array.from(raw.numeric(price), Math.log),
+    integer: false,
+  });
   const [cont, cat] = contCatSplit(df, { depVar: [price, 'log_price'] });
   return { df, cont, cat };
 }
 
-async function logPriceRun(name: string, file: string, price: string, epochs: number, lr: number, bs: number, yRange: [number, number]) {
+async function logPriceRun(
+  name: string,
+  file: string,
+  price: string,
+  epochs: number,
+  lr: number,
+  bs: number,
+  yRange: [number, number],
+) {
   const { df, cont, cat } = await withLogPrice(file, price);
   manualSeed(0);
-  const dls = TabularDataLoaders.fromDf(df, { yNames: ['log_price'], catNames: cat, contNames: cont, validPct: 0.2, seed: 42, bs });
+  const dls = TabularDataLoaders.fromDf(df, {
+    yNames: ['log_price'],
+    catNames: cat,
+    contNames: cont,
+    validPct: 0.2,
+    seed: 42,
+    bs,
+  });
   const learn = tabularLearner(dls, { metrics: [rmse()], yRange, logger: log });
   const t0 = performance.now();
   await learn.fitOneCycle(epochs, lr);
   const { metrics } = await learn.validate();
   const [train, valid] = dls.splits;
   learn.dispose();
-  return { data: name, rows: df.nRows, train_rows: train.length, valid_rows: valid.length, epochs, lr, bs, y_range: yRange, rmse_log_price: round(metrics._rmse), baseline_train_mean_rmse: round(meanRmse(dls.data.y as Float32Array, train, valid)), train_s: round((performance.now() - t0) / 1000, 1) };
+  return {
+    data: name,
+    rows: df.nRows,
+    train_rows: train.length,
+    valid_rows: valid.length,
+    epochs,
+    lr,
+    bs,
+    y_range: yRange,
+    rmse_log_price: round(metrics._rmse),
+    baseline_train_mean_rmse: round(meanRmse(dls.data.y as Float32Array, train, valid)),
+    train_s: round((performance.now() - t0) / 1000, 1),
+  };
 }
 
 if (PARTS.includes('results')) {
@@ -157,8 +228,12 @@ if (PARTS.includes('results')) {
   {
     manualSeed(0);
     const dls = await TabularDataLoaders.fromCsv(`${datasets.path('credit_data')}/credit_data.csv`, {
-      yNames: ['Status'], catNames: ['Home', 'Marital', 'Records', 'Job'],
-      contNames: ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'], validPct: 0.2, seed: 42, bs: 64,
+      yNames: ['Status'],
+      catNames: ['Home', 'Marital', 'Records', 'Job'],
+      contNames: ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'],
+      validPct: 0.2,
+      seed: 42,
+      bs: 64,
     });
     const learn = tabularLearner(dls, { metrics: [accuracy()], logger: log });
     const t0 = performance.now();
@@ -167,10 +242,22 @@ if (PARTS.includes('results')) {
     const [train, valid] = dls.splits;
     const y = dls.data.y as Int32Array;
     res.credit_data = {
-      rows: dls.data.nRows, train_rows: train.length, valid_rows: valid.length, epochs: 4, lr: 1e-2, bs: 64,
+      rows: dls.data.nRows,
+      train_rows: train.length,
+      valid_rows: valid.length,
+      epochs: 4,
+      lr: 1e-2,
+      bs: 64,
       accuracy: round(metrics.accuracy),
       majority_class_accuracy: round(majorityAccuracy(y, train, valid).accuracy),
-      logistic_regression_accuracy: round(logisticRegressionAccuracy(dls.data, dls.catNames.map((c) => dls.classes[c].length), train, valid)),
+      logistic_regression_accuracy: round(
+        logisticRegressionAccuracy(
+          dls.data,
+          dls.catNames.map((c) => dls.classes[c].length),
+          train,
+          valid,
+        ),
+      ),
       train_s: round((performance.now() - t0) / 1000, 1),
     };
     learn.dispose();
@@ -178,10 +265,25 @@ if (PARTS.includes('results')) {
   }
   res.ames = await logPriceRun('ames', `${datasets.path('ames')}/ames.csv`, 'Sale_Price', 10, 1e-2, 64, [9, 14]);
   log(`ames: ${JSON.stringify(res.ames)}`);
-  res.diamonds = await logPriceRun('diamonds', `${datasets.path('diamonds')}/diamonds.csv`, 'price', 6, 1e-2, 512, [5, 11]);
+  res.diamonds = await logPriceRun(
+    'diamonds',
+    `${datasets.path('diamonds')}/diamonds.csv`,
+    'price',
+    6,
+    1e-2,
+    512,
+    [5, 11],
+  );
   log(`diamonds: ${JSON.stringify(res.diamonds)}`);
   {
-    const dls = await CollabDataLoaders.fromCsv(`${datasets.path('insteval')}/ratings.csv`, { userName: 'user', itemName: 'item', ratingName: 'rating', validCol: 'is_valid', bs: 512, seed: 0 });
+    const dls = await CollabDataLoaders.fromCsv(`${datasets.path('insteval')}/ratings.csv`, {
+      userName: 'user',
+      itemName: 'item',
+      ratingName: 'rating',
+      validCol: 'is_valid',
+      bs: 512,
+      seed: 0,
+    });
     manualSeed(0);
     const learn = collabLearner(dls, { nFactors: 50, yRange: [0, 5.5], metrics: [mse()], logger: log });
     const t0 = performance.now();
@@ -191,7 +293,18 @@ if (PARTS.includes('results')) {
     const [train, valid] = dls.splits;
     const mean = train.reduce((s, i) => s + y[i], 0) / train.length;
     const baseline = valid.reduce((s, i) => s + (y[i] - mean) ** 2, 0) / valid.length;
-    res.insteval = { model: 'EmbeddingDotBias, 50 factors, yRange [0, 5.5]', train_rows: train.length, valid_rows: valid.length, epochs: 3, lr: 5e-3, wd: 0.1, bs: 512, mse: round(metrics.mse), global_mean_mse: round(baseline), train_s: round((performance.now() - t0) / 1000, 1) };
+    res.insteval = {
+      model: 'EmbeddingDotBias, 50 factors, yRange [0, 5.5]',
+      train_rows: train.length,
+      valid_rows: valid.length,
+      epochs: 3,
+      lr: 5e-3,
+      wd: 0.1,
+      bs: 512,
+      mse: round(metrics.mse),
+      global_mean_mse: round(baseline),
+      train_s: round((performance.now() - t0) / 1000, 1),
+    };
     learn.dispose();
     log(`insteval: ${JSON.stringify(res.insteval)}`);
   }

@@ -17,7 +17,10 @@ const singleGather: Embed = (m, xCat) => TabularModel.prototype.embed.call(m, xC
 const perTable: Embed = (m, xCat) =>
   tf.tidy(() => {
     const cols = tf.unstack(xCat, 1);
-    return tf.concat(m.embeds.items().map((e, i) => tf.gather(e.weight.variable, cols[i])), 1);
+    return tf.concat(
+      m.embeds.items().map((e, i) => tf.gather(e.weight.variable, cols[i])),
+      1,
+    );
   });
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1];
@@ -35,10 +38,19 @@ function makeCase(name: string, embSzs: [number, number][], embed: Embed): Case 
   const m = new TabularModel(embSzs, 6, 2, { layers: [200, 100] });
   m.embed = (x: tf.Tensor) => embed(m, x);
   // The inputs of bench.py: category codes (row·7) mod cardinality, labels row mod 2.
-  const codes = Int32Array.from({ length: BS * embSzs.length }, (_, k) => (Math.floor(k / embSzs.length) * 7) % embSzs[k % embSzs.length][0]);
+  const codes = Int32Array.from(
+    { length: BS * embSzs.length },
+    (_, k) => (Math.floor(k / embSzs.length) * 7) % embSzs[k % embSzs.length][0],
+  );
   const xCat = tf.tensor2d(codes, [BS, embSzs.length], 'int32');
   const xCont = tf.randomNormal([BS, 6]);
-  const y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: BS }, (_, i) => i % 2), 'int32'), 2);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Int32Array.from({ length: BS }, (_, i) => i % 2),
+      'int32',
+    ),
+    2,
+  );
   const vars = m.parameters().map((p) => p.variable);
   const opt = new Adam([m.parameters()], { lr: 1e-3 });
   const loss = () => tf.losses.softmaxCrossEntropy(y, m.call(xCat, xCont)) as tf.Scalar;
@@ -78,7 +90,11 @@ function makeCase(name: string, embSzs: [number, number][], embed: Embed): Case 
     leaked: () => leaked,
     async kernels() {
       const count = async (f: () => void) => (await tf.profile(f)).kernels.length;
-      return { forward: await count(fns.forward), forward_backward: await count(fns.forward_backward), adam_step: await count(fns.adam_step) };
+      return {
+        forward: await count(fns.forward),
+        forward_backward: await count(fns.forward_backward),
+        adam_step: await count(fns.adam_step),
+      };
     },
     dispose() {
       tf.dispose([xCat, xCont, y]);
@@ -88,9 +104,14 @@ function makeCase(name: string, embSzs: [number, number][], embed: Embed): Case 
 }
 
 await setBackend();
-const fixture = JSON.parse(readFileSync(new URL('../src/test-utils/fixtures/parity_tabular_model.json', import.meta.url), 'utf8')) as { emb_szs: [number, number][] };
+const fixture = JSON.parse(
+  readFileSync(new URL('../src/test-utils/fixtures/parity_tabular_model.json', import.meta.url), 'utf8'),
+) as { emb_szs: [number, number][] };
 // The model of ../shared/reference/torch/bench.py (MODEL=tabular): 8 embeddings + 6 continuous.
-const benchSzs: [number, number][] = [10, 15, 20, 25, 30, 35, 40, 50].map((c, i) => [c + 1, [6, 7, 8, 8, 9, 9, 10, 10][i]]);
+const benchSzs: [number, number][] = [10, 15, 20, 25, 30, 35, 40, 50].map((c, i) => [
+  c + 1,
+  [6, 7, 8, 8, 9, 9, 10, 10][i],
+]);
 const cases = [
   makeCase('parity model (5 emb), single GatherNd lookup', fixture.emb_szs, singleGather),
   makeCase('parity model (5 emb), tf.gather per table', fixture.emb_szs, perTable),
@@ -101,7 +122,9 @@ for (let r = 0; r < ROUNDS; r++) for (const c of cases) c.round();
 for (const c of cases) {
   const kernels = await c.kernels();
   const ms = Object.fromEntries(Object.entries(c.times).map(([k, v]) => [`${k}_ms`, +median(v).toFixed(2)]));
-  console.log(`RESULT ${JSON.stringify({ backend: getBackend(), bs: BS, name: c.name, ...ms, kernels, leaked_tensors: c.leaked() })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ backend: getBackend(), bs: BS, name: c.name, ...ms, kernels, leaked_tensors: c.leaked() })}`,
+  );
   c.dispose();
 }
 process.exit(0);

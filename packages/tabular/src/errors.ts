@@ -60,8 +60,7 @@ export class InvalidTargetError extends TfaiError {
 }
 
 /** Options that contradict each other or the data (overlapping column lists, a split that is empty…). */
-export class TabularOptionsError extends TfaiError {
-}
+export class TabularOptionsError extends TfaiError {}
 
 /** A user or item (or any class) looked up by name that is not in the training vocab. */
 export class UnknownCategoryError extends TfaiError {
@@ -69,7 +68,9 @@ export class UnknownCategoryError extends TfaiError {
     readonly column: string,
     readonly value: string,
   ) {
-    super(`column "${column}": ${JSON.stringify(value)} is not in the training data (if it is in the source, the split may have put all of its rows in the validation set)`);
+    super(
+      `column "${column}": ${JSON.stringify(value)} is not in the training data (if it is in the source, the split may have put all of its rows in the validation set)`,
+    );
   }
 }
 
@@ -85,7 +86,9 @@ export class NonFiniteValueError extends TfaiError {
     readonly row: number,
     readonly value: number,
   ) {
-    super(`${file}: column "${column}", row ${row}: ${value} is not a finite number (continuous values must be finite; write it as empty or NA if it is missing)`);
+    super(
+      `${file}: column "${column}", row ${row}: ${value} is not a finite number (continuous values must be finite; write it as empty or NA if it is missing)`,
+    );
   }
 }
 

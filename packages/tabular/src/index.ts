@@ -3,7 +3,17 @@
 
 // ---- Errors ----
 // Typed errors naming the file, column and row.
-export { EmptyCsvError, MissingColumnError, NonNumericValueError, CsvFormatError, InvalidTargetError, TabularOptionsError, UnknownCategoryError, NonFiniteValueError, AllMissingError } from './errors.js';
+export {
+  EmptyCsvError,
+  MissingColumnError,
+  NonNumericValueError,
+  CsvFormatError,
+  InvalidTargetError,
+  TabularOptionsError,
+  UnknownCategoryError,
+  NonFiniteValueError,
+  AllMissingError,
+} from './errors.js';
 
 // ---- Tables ----
 // The columnar DataFrame (on core's CSV reader), cont/cat splitting, row splits and targets.
@@ -49,7 +59,14 @@ export type { TabularModelOptions, TabularModelConfig } from './model/tabular-mo
 // ---- Learner ----
 // tabularLearner (tabular_config), predict/showResults, decoding rows, and the builders loadLearner finds by name.
 export { TabularLearner, tabularLearner, tabularConfig, defaultTabularLoss } from './learner/tabular-learner.js';
-export type { TabularLearnerOptions, TabularLearnerArgs, TabularPrediction, TabularShowResultsOptions, TabularConfig, TabularLikeDataLoaders } from './learner/tabular-learner.js';
+export type {
+  TabularLearnerOptions,
+  TabularLearnerArgs,
+  TabularPrediction,
+  TabularShowResultsOptions,
+  TabularConfig,
+  TabularLikeDataLoaders,
+} from './learner/tabular-learner.js';
 export { decodeInputs, decodeTargets, formatTable } from './learner/decode.js';
 export type { DecodedRow } from './learner/decode.js';
 export { learnerBuilders } from './learner/builders.js';

@@ -28,7 +28,8 @@ export async function serveFiles(routes: Record<string, string>): Promise<FileSe
       return;
     }
     readFile(file).then(
-      (data) => res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length }).end(data),
+      (data) =>
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length }).end(data),
       () => res.writeHead(500).end(),
     );
   });
@@ -47,7 +48,13 @@ export async function resnet18Checkpoint(dir: string): Promise<{ file: string; s
   const file = join(dir, 'resnet18-random.pth');
   try {
     await saveTorch(sd, file);
-    return { file, sha256: createHash('sha256').update(await readFile(file)).digest('hex'), conv1: (await sd['conv1.weight'].data()) as Float32Array };
+    return {
+      file,
+      sha256: createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex'),
+      conv1: (await sd['conv1.weight'].data()) as Float32Array,
+    };
   } finally {
     tf.dispose(Object.values(sd));
     m.dispose();

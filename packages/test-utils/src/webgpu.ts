@@ -82,7 +82,10 @@ export async function runOnBackend(
 }
 
 /** The relative errors of webgpu's outputs against cpu's, output by output. */
-export async function webgpuVsCpu(inputs: BackendInput[], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<number[]> {
+export async function webgpuVsCpu(
+  inputs: BackendInput[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<number[]> {
   const ref = await runOnBackend('cpu', inputs, f);
   const got = await runOnBackend('webgpu', inputs, f);
   return got.map((g, i) => relErr(g, ref[i]));

@@ -35,13 +35,24 @@ const opt = new Adam([model.parameters()], { lr: 1e-3, mom: 0.9, sqrMom: 0.999, 
 const vars = opt.trainableVariables();
 // A stream of token ids, as an LMDataLoader batch: x [bs, bptt], y = x shifted by one.
 const ids = Int32Array.from({ length: BS * (BPTT + 1) }, (_, i) => 2 + ((i * 7919) % (VOCAB - 2)));
-const x = tf.tensor2d(ids.filter((_, i) => i % (BPTT + 1) !== BPTT), [BS, BPTT], 'int32');
-const y = tf.tensor2d(ids.filter((_, i) => i % (BPTT + 1) !== 0), [BS, BPTT], 'int32');
+const x = tf.tensor2d(
+  ids.filter((_, i) => i % (BPTT + 1) !== BPTT),
+  [BS, BPTT],
+  'int32',
+);
+const y = tf.tensor2d(
+  ids.filter((_, i) => i % (BPTT + 1) !== 0),
+  [BS, BPTT],
+  'int32',
+);
 
 const step = (): number => {
   const { value, grads } = tf.variableGrads(() => {
     const logits = model.call(x);
-    return tf.losses.softmaxCrossEntropy(tf.oneHot(tf.reshape(y, [-1]), VOCAB), tf.reshape(logits, [-1, VOCAB])) as tf.Scalar;
+    return tf.losses.softmaxCrossEntropy(
+      tf.oneHot(tf.reshape(y, [-1]), VOCAB),
+      tf.reshape(logits, [-1, VOCAB]),
+    ) as tf.Scalar;
   }, vars);
   opt.step(grads);
   const loss = value.dataSync()[0];

@@ -11,7 +11,8 @@ export function stepLog(name: string, log: (line: string) => void, every: number
   return new (class extends Callback {
     override afterBatch(): void {
       const l = this.learn;
-      if (every > 0 && l.training && l.iter % every === 0) log(`${name} step ${l.iter}/${l.nIter} smooth loss ${l.recorder.smoothLoss.toFixed(4)}`);
+      if (every > 0 && l.training && l.iter % every === 0)
+        log(`${name} step ${l.iter}/${l.nIter} smooth loss ${l.recorder.smoothLoss.toFixed(4)}`);
     }
   })();
 }
@@ -19,5 +20,8 @@ export function stepLog(name: string, log: (line: string) => void, every: number
 /** The first `nTrain` training rows and the first `nValid` validation rows (`validCol` true/1). */
 export function subset(t: CsvTable, nTrain: number, nValid: number, validCol = 'is_valid'): CsvTable {
   const isV = (r: Record<string, string>) => /^(true|1)$/i.test(r[validCol] ?? '');
-  return { fields: t.fields, rows: [...t.rows.filter((r) => !isV(r)).slice(0, nTrain), ...t.rows.filter(isV).slice(0, nValid)] };
+  return {
+    fields: t.fields,
+    rows: [...t.rows.filter((r) => !isV(r)).slice(0, nTrain), ...t.rows.filter(isV).slice(0, nValid)],
+  };
 }

@@ -16,12 +16,30 @@ await setBackend();
 manualSeed(0);
 const full = await readCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`);
 const seqLen = env('SEQ', '36');
-const dls = await TextDataLoaders.fromTable(subset(full, env('ROWS', '4000'), env('VALID', '1000')), { bs: env('BS', '32'), seqLen, seed: 0, cacheDir: false, progress: false, minFreq: env('MINFREQ', '3') });
+const dls = await TextDataLoaders.fromTable(subset(full, env('ROWS', '4000'), env('VALID', '1000')), {
+  bs: env('BS', '32'),
+  seqLen,
+  seed: 0,
+  cacheDir: false,
+  progress: false,
+  minFreq: env('MINFREQ', '3'),
+});
 if (!(dls.train instanceof SortedDL)) throw new Error('expected a SortedDL');
 const lens = Array.from(dls.train.lengths).sort((a, b) => a - b);
-console.log(`vocab ${dls.textVocab.length} train ${dls.train.n} batches ${dls.train.length} median len ${lens[lens.length >> 1]} p90 ${lens[Math.floor(lens.length * 0.9)]} max ${lens[lens.length - 1]}`);
+console.log(
+  `vocab ${dls.textVocab.length} train ${dls.train.n} batches ${dls.train.length} median len ${lens[lens.length >> 1]} p90 ${lens[Math.floor(lens.length * 0.9)]} max ${lens[lens.length - 1]}`,
+);
 const config = { embSz: env('EMB', '64'), nHid: env('NHID', '128'), nLayers: env('LAYERS', '2') };
-const learn = textClassifierLearner(dls, AWDLSTM, { config, dropMult: env('DROP', '0.5'), metrics: [accuracy()], logger: console.log, maxLen: env('MAXLEN', String(seqLen * 4)), cbs: [stepLog('clas', log, env('LOG_EVERY', '20'))] });
+const learn = textClassifierLearner(dls, AWDLSTM, {
+  config,
+  dropMult: env('DROP', '0.5'),
+  metrics: [accuracy()],
+  logger: console.log,
+  maxLen: env('MAXLEN', String(seqLen * 4)),
+  cbs: [stepLog('clas', log, env('LOG_EVERY', '20'))],
+});
 learn.unfreeze();
 await learn.fitOneCycle(env('EPOCHS', '1'), env('LR', '1e-2'));
-console.log(`RESULT ${JSON.stringify({ config, table: learn.recorder.values, seconds: (performance.now() - t0) / 1000 })}`);
+console.log(
+  `RESULT ${JSON.stringify({ config, table: learn.recorder.values, seconds: (performance.now() - t0) / 1000 })}`,
+);

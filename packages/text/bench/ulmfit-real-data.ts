@@ -41,12 +41,17 @@ if (RUNS.includes('austen')) {
   const t0 = performance.now();
   const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
   const rows = env('AUSTEN_ROWS', '800');
-  const dls = await TextDataLoaders.fromTable({ fields: table.fields, rows: table.rows.slice(0, rows) }, { isLm: true, validPct: 0.1, bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false });
+  const dls = await TextDataLoaders.fromTable(
+    { fields: table.fields, rows: table.rows.slice(0, rows) },
+    { isLm: true, validPct: 0.1, bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false },
+  );
   const learn = languageModelLearner(dls, AWDLSTM, { config: small, dropMult: 0.3, path, logger: log });
   const epochs = env('EPOCHS', '3');
   await learn.fitOneCycle(epochs, 1e-2);
   const gen = await learn.predict('It is a truth universally acknowledged', { nWords: 15, temperature: 0.75, seed: 1 });
-  console.log(`RESULT ${JSON.stringify({ run: 'austen_lm', rows, vocab: dls.textVocab.length, trainBatches: dls.train.length, config: small, epochs, table: learn.recorder.values, sample: gen.text, seconds: (performance.now() - t0) / 1000 })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ run: 'austen_lm', rows, vocab: dls.textVocab.length, trainBatches: dls.train.length, config: small, epochs, table: learn.recorder.values, sample: gen.text, seconds: (performance.now() - t0) / 1000 })}`,
+  );
   learn.dispose();
 }
 
@@ -62,9 +67,20 @@ if (RUNS.includes('amazon')) {
   let preTable: number[][] = [];
   if (preRows > 0) {
     const austen = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
-    const preDls = await TextDataLoaders.fromTable({ fields: ['text'], rows: austen.rows.slice(0, preRows).map((r) => ({ text: r.text })) }, lmOpts);
-    log(`pretraining LM on ${preRows} Austen paragraphs: vocab ${preDls.textVocab.length}, ${preDls.train.length} batches/epoch`);
-    const pre = languageModelLearner(preDls, AWDLSTM, { config: cfg, dropMult: env('PRE_DROP', '0.3'), path, logger: log, cbs: [stepLog('pre')] });
+    const preDls = await TextDataLoaders.fromTable(
+      { fields: ['text'], rows: austen.rows.slice(0, preRows).map((r) => ({ text: r.text })) },
+      lmOpts,
+    );
+    log(
+      `pretraining LM on ${preRows} Austen paragraphs: vocab ${preDls.textVocab.length}, ${preDls.train.length} batches/epoch`,
+    );
+    const pre = languageModelLearner(preDls, AWDLSTM, {
+      config: cfg,
+      dropMult: env('PRE_DROP', '0.3'),
+      path,
+      logger: log,
+      cbs: [stepLog('pre')],
+    });
     await pre.fitOneCycle(env('PRE_EPOCHS', '1'), env('PRE_LR', '1e-2'));
     await pre.saveEncoder('pretrained');
     preTable = pre.recorder.values;
@@ -73,7 +89,10 @@ if (RUNS.includes('amazon')) {
   const full = await readCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`);
   const table = subset(full, env('AMAZON_ROWS', '4000'), env('AMAZON_VALID', '1000'));
   // fastai's ULMFiT: the language model is fine-tuned on every text (labels unused), here with a 10% random split.
-  const lmDls = await TextDataLoaders.fromTable({ fields: ['text'], rows: table.rows.map((r) => ({ text: r.text })) }, lmOpts);
+  const lmDls = await TextDataLoaders.fromTable(
+    { fields: ['text'], rows: table.rows.map((r) => ({ text: r.text })) },
+    lmOpts,
+  );
   log(`LM on ${table.rows.length} review texts: vocab ${lmDls.textVocab.length}, ${lmDls.train.length} batches/epoch`);
   const lmLr = env('LM_LR', preRows > 0 ? '5e-3' : '1e-2');
   let lmTable: number[][] = [];
@@ -82,7 +101,13 @@ if (RUNS.includes('amazon')) {
     mkdirSync(join(path, 'models'), { recursive: true });
     copyFileSync(process.env.ENCODER, join(path, 'models', 'finetuned.safetensors'));
   } else {
-    const lm = languageModelLearner(lmDls, AWDLSTM, { config: cfg, dropMult: env('LM_DROP', '0.3'), path, logger: log, cbs: [stepLog('lm')] });
+    const lm = languageModelLearner(lmDls, AWDLSTM, {
+      config: cfg,
+      dropMult: env('LM_DROP', '0.3'),
+      path,
+      logger: log,
+      cbs: [stepLog('lm')],
+    });
     if (preRows > 0) {
       await lm.loadEncoder('pretrained'); // frozen: the embedding and decoder train first
       await lm.fitOneCycle(1, 2e-2);
@@ -93,10 +118,25 @@ if (RUNS.includes('amazon')) {
     lmTable = lm.recorder.values;
     lm.dispose();
   }
-  const dls = await TextDataLoaders.fromTable(table, { textVocab: lmDls.textVocab, bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false });
+  const dls = await TextDataLoaders.fromTable(table, {
+    textVocab: lmDls.textVocab,
+    bs: 32,
+    seqLen: 36,
+    seed: 0,
+    cacheDir: false,
+    progress: false,
+  });
   const clasDrop = env('CLAS_DROP', '0.5');
   const lastLr = env('CLAS_LR', '1e-2');
-  const learn = textClassifierLearner(dls, AWDLSTM, { config: cfg, dropMult: clasDrop, metrics: [accuracy()], path, logger: log, maxLen: env('MAXLEN', String(36 * 4)), cbs: [stepLog('clas')] });
+  const learn = textClassifierLearner(dls, AWDLSTM, {
+    config: cfg,
+    dropMult: clasDrop,
+    metrics: [accuracy()],
+    path,
+    logger: log,
+    maxLen: env('MAXLEN', String(36 * 4)),
+    cbs: [stepLog('clas')],
+  });
   await learn.loadEncoder('finetuned');
   const phases: number[][] = [];
   const phase = async (f: () => Promise<void>) => {
@@ -111,7 +151,9 @@ if (RUNS.includes('amazon')) {
   learn.unfreeze();
   await phase(() => learn.fitOneCycle(env('CLAS_EPOCHS', '5'), slice(lastLr / 2.6 ** 4, lastLr)));
   const { metrics } = await learn.validate();
-  console.log(`RESULT ${JSON.stringify({ run: 'amazon_ulmfit', config: cfg, preRows, encoder: process.env.ENCODER ?? null, trainRows: dls.train.n, validRows: dls.valid.n, majority: majority(table, 'label'), clasDrop, lmLr, lastLr, preTable, lmTable, phases, accuracy: metrics.accuracy, seconds: (performance.now() - t0) / 1000 })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ run: 'amazon_ulmfit', config: cfg, preRows, encoder: process.env.ENCODER ?? null, trainRows: dls.train.n, validRows: dls.valid.n, majority: majority(table, 'label'), clasDrop, lmLr, lastLr, preTable, lmTable, phases, accuracy: metrics.accuracy, seconds: (performance.now() - t0) / 1000 })}`,
+  );
   learn.dispose();
 }
 
@@ -119,10 +161,19 @@ if (RUNS.includes('fortunes')) {
   const t0 = performance.now();
   const table = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`);
   const dls = await TextDataLoaders.fromTable(table, { bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false });
-  const learn = textClassifierLearner(dls, AWDLSTM, { config: small, dropMult: 0.5, metrics: [accuracy()], path, logger: log, maxLen: 36 * 4 });
+  const learn = textClassifierLearner(dls, AWDLSTM, {
+    config: small,
+    dropMult: 0.5,
+    metrics: [accuracy()],
+    path,
+    logger: log,
+    maxLen: 36 * 4,
+  });
   learn.unfreeze();
   await learn.fitOneCycle(env('FORTUNE_EPOCHS', '4'), 1e-2);
   const { metrics } = await learn.validate();
-  console.log(`RESULT ${JSON.stringify({ run: 'fortunes_scratch', trainRows: dls.train.n, validRows: dls.valid.n, majority: majority(table, 'label'), table: learn.recorder.values, accuracy: metrics.accuracy, seconds: (performance.now() - t0) / 1000 })}`);
+  console.log(
+    `RESULT ${JSON.stringify({ run: 'fortunes_scratch', trainRows: dls.train.n, validRows: dls.valid.n, majority: majority(table, 'label'), table: learn.recorder.values, accuracy: metrics.accuracy, seconds: (performance.now() - t0) / 1000 })}`,
+  );
   learn.dispose();
 }

@@ -11,5 +11,4 @@ export class TextDecodeError extends FileError {
 }
 
 /** Bad text input (a missing column, an empty corpus, a token id out of the vocab…), with what and where. */
-export class TextInputError extends TfaiError {
-}
+export class TextInputError extends TfaiError {}

@@ -3,9 +3,30 @@
 // ---- Tokenization ----
 // fastai's rules and special tokens, word and subword tokenizers, tokenizing a corpus (cached under $TFAI_HOME).
 export {
-  UNK, PAD, BOS, EOS, FLD, TK_REP, TK_WREP, TK_UP, TK_MAJ, SPECIAL_TOKENS,
-  fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase, lowercaseWithEos, replaceSpace,
-  htmlUnescape, defaultRules, defaultPostRules, applyRules,
+  UNK,
+  PAD,
+  BOS,
+  EOS,
+  FLD,
+  TK_REP,
+  TK_WREP,
+  TK_UP,
+  TK_MAJ,
+  SPECIAL_TOKENS,
+  fixHtml,
+  replaceRep,
+  replaceWrep,
+  specAddSpaces,
+  rmUselessSpaces,
+  replaceAllCaps,
+  replaceMaj,
+  lowercase,
+  lowercaseWithEos,
+  replaceSpace,
+  htmlUnescape,
+  defaultRules,
+  defaultPostRules,
+  applyRules,
 } from './tokenize/rules.js';
 export type { TextRule } from './tokenize/rules.js';
 export { WordTokenizer, BaseTokenizer } from './tokenize/word-tokenizer.js';
@@ -34,19 +55,40 @@ export type { ProgressOption } from './progress.js';
 
 // ---- Models ----
 // AWD-LSTM with its dropouts, the language model and the BPT3C classifier (fastai's configs and splitters).
-export { AWDLSTM, RNNDropout, EmbeddingDropout, WeightDropout, awdLstmLmConfig, awdLstmClasConfig } from './models/awd-lstm.js';
+export {
+  AWDLSTM,
+  RNNDropout,
+  EmbeddingDropout,
+  WeightDropout,
+  awdLstmLmConfig,
+  awdLstmClasConfig,
+} from './models/awd-lstm.js';
 export type { AWDLSTMOptions } from './models/awd-lstm.js';
 export { SequentialRNN } from './models/sequential-rnn.js';
 export { LinearDecoder, getLanguageModel, awdLstmLmSplit, scaleDropouts, paramsOf } from './models/language-model.js';
 export type { LMConfig, LanguageModelOptions } from './models/language-model.js';
-export { SentenceEncoder, maskedConcatPool, PoolingLinearClassifier, getTextClassifier, awdLstmClasSplit } from './models/classifier.js';
+export {
+  SentenceEncoder,
+  maskedConcatPool,
+  PoolingLinearClassifier,
+  getTextClassifier,
+  awdLstmClasSplit,
+} from './models/classifier.js';
 export type { ClasConfig, TextClassifierOptions } from './models/classifier.js';
 export { textBatch, prepareTextBatch } from './models/text-batch.js';
 
 // ---- Learners ----
 // languageModelLearner and textClassifierLearner, their callbacks, decoding, encoders and WT103 weights.
 export { TextLearner, LMLearner, languageModelLearner, textClassifierLearner } from './learner/text-learner.js';
-export type { TextLearnerOptions, TextLearnerArgs, LMPredictOptions, LMPrediction, LanguageModelLearnerOptions, PretrainedLanguageModelLearnerOptions, TextClassifierLearnerOptions } from './learner/text-learner.js';
+export type {
+  TextLearnerOptions,
+  TextLearnerArgs,
+  LMPredictOptions,
+  LMPrediction,
+  LanguageModelLearnerOptions,
+  PretrainedLanguageModelLearnerOptions,
+  TextClassifierLearnerOptions,
+} from './learner/text-learner.js';
 export { ModelResetter, RNNRegularizer, rnnCbs } from './learner/callbacks.js';
 export { decodeSpecTokens, detokenize } from './learner/decode.js';
 export { matchEmbeds, encoderOf, saveEncoderWeights, loadEncoderWeights } from './learner/encoder.js';

@@ -42,5 +42,7 @@ export function relError(a: tf.Tensor, b: tf.Tensor): number {
 
 /** snake_case keys → camelCase (`embed_p` → `embedP`). */
 export function camelKeys(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+  return Object.fromEntries(
+    Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]),
+  );
 }

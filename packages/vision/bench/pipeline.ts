@@ -11,7 +11,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { Callback, CancelFitException, DataLoader, DataLoaders, Learner, getBackend, manualSeed, setBackend } from '@tfai/core';
+import {
+  Callback,
+  CancelFitException,
+  DataLoader,
+  DataLoaders,
+  Learner,
+  getBackend,
+  manualSeed,
+  setBackend,
+} from '@tfai/core';
 import type { Batch } from '@tfai/core';
 import { augTransforms } from '../src/augment/aug-transforms.js';
 import type { BatchTransform } from '../src/augment/batch-transform.js';
@@ -41,9 +50,34 @@ interface Config {
 }
 
 const CONFIGS: Config[] = [
-  { name: 'fashion_mnist 28px bs16, resnet18 cut 5 (the training test)', data: 'fashion_mnist', size: 28, bs: 16, itemTfms: [], batchTfms: augTransforms(), cut: 5, head: { linFtrs: [], ps: 0.25 } },
-  { name: 'fashion_mnist 28px bs64, resnet18 cut 5', data: 'fashion_mnist', size: 28, bs: 64, itemTfms: [], batchTfms: augTransforms(), cut: 5, head: { linFtrs: [], ps: 0.25 } },
-  { name: 'tux_photos 64px bs16, resnet18', data: 'tux_photos', size: 64, bs: 16, itemTfms: [new Resize(64)], batchTfms: [...augTransforms(), Normalize.fromStats(imagenetStats)] },
+  {
+    name: 'fashion_mnist 28px bs16, resnet18 cut 5 (the training test)',
+    data: 'fashion_mnist',
+    size: 28,
+    bs: 16,
+    itemTfms: [],
+    batchTfms: augTransforms(),
+    cut: 5,
+    head: { linFtrs: [], ps: 0.25 },
+  },
+  {
+    name: 'fashion_mnist 28px bs64, resnet18 cut 5',
+    data: 'fashion_mnist',
+    size: 28,
+    bs: 64,
+    itemTfms: [],
+    batchTfms: augTransforms(),
+    cut: 5,
+    head: { linFtrs: [], ps: 0.25 },
+  },
+  {
+    name: 'tux_photos 64px bs16, resnet18',
+    data: 'tux_photos',
+    size: 64,
+    bs: 16,
+    itemTfms: [new Resize(64)],
+    batchTfms: [...augTransforms(), Normalize.fromStats(imagenetStats)],
+  },
 ];
 
 /** Records when each training batch starts and ends; cancels the fit after `n` batches. */
@@ -65,7 +99,10 @@ class StepTimer extends Callback {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
-async function pipelineAlone(dls: ImageDataLoaders, maxBatches: number): Promise<{ images: number; seconds: number; imagesPerSec: number }> {
+async function pipelineAlone(
+  dls: ImageDataLoaders,
+  maxBatches: number,
+): Promise<{ images: number; seconds: number; imagesPerSec: number }> {
   const t0 = performance.now();
   let images = 0;
   let n = 0;
@@ -81,16 +118,27 @@ async function pipelineAlone(dls: ImageDataLoaders, maxBatches: number): Promise
 }
 
 async function run(cfg: Config) {
-  const dls = await ImageDataLoaders.fromFolder(`${datasets.path(cfg.data)}`, { bs: cfg.bs, seed: 0, itemTfms: cfg.itemTfms, batchTfms: cfg.batchTfms });
+  const dls = await ImageDataLoaders.fromFolder(`${datasets.path(cfg.data)}`, {
+    bs: cfg.bs,
+    seed: 0,
+    itemTfms: cfg.itemTfms,
+    batchTfms: cfg.batchTfms,
+  });
   const pipeline = await pipelineAlone(dls, Math.min(dls.train.length, Math.ceil(2000 / cfg.bs)));
   manualSeed(0);
   const learn = await visionLearner(dls, resnet18, { pretrained: false, cut: cfg.cut, ...cfg.head, progress: false });
 
   // Training step alone: the same cached batch every step.
   const cached: Batch = await dls.train.oneBatch();
-  const repeat = new DataLoader({ length: cfg.bs * (WARM + STEPS), get: (i: number) => i }, { bs: cfg.bs, collate: () => ({ x: [tf.clone(cached.x[0])], y: tf.clone(cached.y) }) });
+  const repeat = new DataLoader(
+    { length: cfg.bs * (WARM + STEPS), get: (i: number) => i },
+    { bs: cfg.bs, collate: () => ({ x: [tf.clone(cached.x[0])], y: tf.clone(cached.y) }) },
+  );
   const stepOnly = new StepTimer(WARM + STEPS);
-  const cachedLearn = new Learner(new DataLoaders(repeat, repeat), learn.model, { progress: false, splitter: learn.splitter });
+  const cachedLearn = new Learner(new DataLoaders(repeat, repeat), learn.model, {
+    progress: false,
+    splitter: learn.splitter,
+  });
   await cachedLearn.fit(1, 1e-3, { cbs: [stepOnly] });
   cachedLearn.opt?.dispose();
   const stepMs = stepOnly.ends.slice(WARM).map((e, i) => e - stepOnly.starts[WARM + i]);
@@ -109,8 +157,16 @@ async function run(cfg: Config) {
     imageSize: cfg.size,
     bs: cfg.bs,
     pipeline,
-    trainStep: { medianMs: round(median(stepMs)), timesMs: stepMs.map((v) => round(v)), imagesPerSec: trainImagesPerSec },
-    withLoader: { medianStepMs: round(median(loopMs)), medianStallMs: round(median(stalls), 2), maxStallMs: round(Math.max(...stalls), 2) },
+    trainStep: {
+      medianMs: round(median(stepMs)),
+      timesMs: stepMs.map((v) => round(v)),
+      imagesPerSec: trainImagesPerSec,
+    },
+    withLoader: {
+      medianStepMs: round(median(loopMs)),
+      medianStallMs: round(median(stalls), 2),
+      maxStallMs: round(Math.max(...stalls), 2),
+    },
     pipelineOverTrainStep: round(pipeline.imagesPerSec / trainImagesPerSec, 1),
     pipelineKeepsAhead: pipeline.imagesPerSec > trainImagesPerSec,
   };

@@ -27,7 +27,11 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 await setBackend();
-const report: Record<string, unknown> = { backend: getBackend(), cpus: os.cpus().length, date: new Date().toISOString() };
+const report: Record<string, unknown> = {
+  backend: getBackend(),
+  cpus: os.cpus().length,
+  date: new Date().toISOString(),
+};
 
 // (1) Training step at 128×128, batch 4.
 const steps: Record<string, unknown>[] = [];
@@ -69,7 +73,9 @@ for (const arch of process.env.SKIP_STEP ? [] : [resnet18, resnet34]) {
     rss_bytes: process.memoryUsage().rss,
     loadavg: os.loadavg().map((v) => Math.round(v * 10) / 10),
   };
-  log(`step ${arch.name} 128×128 bs4: ${r.median_ms} ms, peak tensors ${(r.peak_tensor_bytes / 2 ** 20).toFixed(0)} MiB`);
+  log(
+    `step ${arch.name} 128×128 bs4: ${r.median_ms} ms, peak tensors ${(r.peak_tensor_bytes / 2 ** 20).toFixed(0)} MiB`,
+  );
   steps.push(r);
   tf.dispose([x, y]);
   opt.dispose();
@@ -81,12 +87,23 @@ report.training_step = steps;
 if (!process.env.SKIP_TRAIN) {
   const runs: Record<string, unknown>[] = [];
   const sets = [
-    { key: 'brain', name: 'brain_aal (7 lobes)', path: 'brain_aal', opts: { labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv' }, method: 'squish' as const },
+    {
+      key: 'brain',
+      name: 'brain_aal (7 lobes)',
+      path: 'brain_aal',
+      opts: { labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv' },
+      method: 'squish' as const,
+    },
     { key: 'tux', name: 'tux_seg', path: 'tux_seg', opts: { csv: 'pairs.csv' }, method: 'crop' as const },
   ].filter((s) => SETS.includes(s.key));
   for (const s of sets) {
     manualSeed(0);
-    const dls = await SegmentationDataLoaders.fromFolders(datasets.path(s.path), { ...s.opts, itemTfms: [new Resize(SIZE, { method: s.method })], bs: BS, seed: 0 });
+    const dls = await SegmentationDataLoaders.fromFolders(datasets.path(s.path), {
+      ...s.opts,
+      itemTfms: [new Resize(SIZE, { method: s.method })],
+      bs: BS,
+      seed: 0,
+    });
     const metrics = [foregroundAcc(), diceMulti(), dice({ foreground: true })];
     // The trivial predictor: background everywhere.
     const trivial: Record<string, number> = {};
@@ -104,7 +121,21 @@ if (!process.env.SKIP_TRAIN) {
     const names = ['train_loss', 'valid_loss', ...metrics.map((m) => m.name)];
     const epochs = learn.recorder.values.map((v) => Object.fromEntries(names.map((n, i) => [n, v[i]])));
     const final = await learn.validate();
-    const r = { dataset: s.name, img_size: [SIZE, SIZE], bs: BS, encoder: 'resnet18', pretrained: false, epochs: EPOCHS, lr_max: 1e-2, n_train: dls.train.n, n_valid: dls.valid.n, seconds: Math.round((performance.now() - t0) / 1000), final: { valid_loss: final.validLoss, ...final.metrics }, trivial_all_background: trivial, per_epoch: epochs };
+    const r = {
+      dataset: s.name,
+      img_size: [SIZE, SIZE],
+      bs: BS,
+      encoder: 'resnet18',
+      pretrained: false,
+      epochs: EPOCHS,
+      lr_max: 1e-2,
+      n_train: dls.train.n,
+      n_valid: dls.valid.n,
+      seconds: Math.round((performance.now() - t0) / 1000),
+      final: { valid_loss: final.validLoss, ...final.metrics },
+      trivial_all_background: trivial,
+      per_epoch: epochs,
+    };
     log(`${s.name}: ${JSON.stringify(r.final)} (trivial ${JSON.stringify(trivial)}) in ${r.seconds} s`);
     runs.push(r);
     learn.dispose();

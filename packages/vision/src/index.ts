@@ -24,15 +24,35 @@ export type { LoadBodyOptions, NormalizableData } from './models/load-body.js';
 
 // ---- Pretrained weights ----
 // torchvision's published checkpoints (downloaded once, hash-checked), or a local .pth/.safetensors.
-export { loadPretrained, resolvePretrained, modelsCacheDir, pretrainedWeights, TORCHVISION_BASE_URL } from './models/pretrained.js';
+export {
+  loadPretrained,
+  resolvePretrained,
+  modelsCacheDir,
+  pretrainedWeights,
+  TORCHVISION_BASE_URL,
+} from './models/pretrained.js';
 export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js';
 
 // ---- Images and items ----
 // Decoding with sharp (size-limited), image files, labels and splits, CSVs, image grids.
 export { ImageReadError, ImageDataError } from './data/errors.js';
-export { loadImage, sourceName, isImageSource, setMaxImagePixels, getMaxImagePixels, DEFAULT_MAX_IMAGE_PIXELS } from './data/image.js';
+export {
+  loadImage,
+  sourceName,
+  isImageSource,
+  setMaxImagePixels,
+  getMaxImagePixels,
+  DEFAULT_MAX_IMAGE_PIXELS,
+} from './data/image.js';
 export type { ImageSource, RGBImage } from './data/image.js';
-export { getImageFiles, parentLabel, grandparentSplitter, randomSplitter, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
+export {
+  getImageFiles,
+  parentLabel,
+  grandparentSplitter,
+  randomSplitter,
+  regexLabel,
+  IMAGE_EXTENSIONS,
+} from './data/items.js';
 export type { GetImageFilesOptions, Split } from './data/items.js';
 export { parseCsv, readCsv } from './data/csv.js';
 export { writeImageGrid, batchToImages } from './data/image-grid.js';
@@ -57,11 +77,27 @@ export { RandomResizedCrop, randomResizedCropPlan } from './augment/random-resiz
 export type { RandomResizedCropOptions } from './augment/random-resized-crop.js';
 export { FlipItem } from './augment/flip.js';
 export type { FlipItemOptions } from './augment/flip.js';
-export type { ItemTransform, ItemContext, ItemTfmSpec, ItemPlan, ResizeMethod, PadMode, Size } from './augment/item-transform.js';
+export type {
+  ItemTransform,
+  ItemContext,
+  ItemTfmSpec,
+  ItemPlan,
+  ResizeMethod,
+  PadMode,
+  Size,
+} from './augment/item-transform.js';
 export { applyBatchTfms, applyBatchPlans, decodeBatchTfms } from './augment/batch-transform.js';
 export type { BatchTransform, BatchContext, BatchTfmSpec, BatchPlan } from './augment/batch-transform.js';
 export { Normalize } from './augment/normalize.js';
-export { AffineCoordTfm, flipMat, dihedralMat, rotateMat, zoomMat, warpMat, toPixelTransform } from './augment/affine.js';
+export {
+  AffineCoordTfm,
+  flipMat,
+  dihedralMat,
+  rotateMat,
+  zoomMat,
+  warpMat,
+  toPixelTransform,
+} from './augment/affine.js';
 export type { AffineOptions, Mat3 } from './augment/affine.js';
 export { LightingTfm } from './augment/lighting.js';
 export type { LightingOptions } from './augment/lighting.js';
@@ -72,7 +108,12 @@ export { itemTfmFromJSON, batchTfmFromJSON } from './augment/from-json.js';
 // ---- Learner ----
 // visionLearner (head options in `head: {...}`), predict/showResults, and the builders loadLearner finds by name.
 export { visionLearner, VisionLearner, learnerBuilders, VISION_ARCHS } from './learner/vision-learner.js';
-export type { VisionLearnerOptions, VisionLearnerArgs, VisionPrediction, ShowResultsOptions } from './learner/vision-learner.js';
+export type {
+  VisionLearnerOptions,
+  VisionLearnerArgs,
+  VisionPrediction,
+  ShowResultsOptions,
+} from './learner/vision-learner.js';
 
 // ---- Interpretation ----
 // fastai's ClassificationInterpretation: confusion matrix, most confused, top losses.
@@ -89,22 +130,61 @@ export { UnetBlock } from './unet/unet-block.js';
 export type { UnetBlockOptions } from './unet/unet-block.js';
 export { ResizeToOrig, ToTensorBase } from './unet/resize-to-orig.js';
 export { unetLearner, UnetLearner, createUnetModel } from './unet/unet-learner.js';
-export type { UnetLearnerOptions, UnetLearnerArgs, CreateUnetModelOptions, SegmentationPrediction, SegmentationResultsOptions } from './unet/unet-learner.js';
+export type {
+  UnetLearnerOptions,
+  UnetLearnerArgs,
+  CreateUnetModelOptions,
+  SegmentationPrediction,
+  SegmentationResultsOptions,
+} from './unet/unet-learner.js';
 export { SegmentationDataLoaders } from './segmentation/segmentation-data-loaders.js';
-export type { SegmentationDataLoadersOptions, SegmentationInferenceSpec, SegmentationShowOptions } from './segmentation/segmentation-data-loaders.js';
-export { SegmentationDataset, SegmentationDataLoader, collateSegmentation } from './segmentation/segmentation-dataset.js';
+export type {
+  SegmentationDataLoadersOptions,
+  SegmentationInferenceSpec,
+  SegmentationShowOptions,
+} from './segmentation/segmentation-data-loaders.js';
+export {
+  SegmentationDataset,
+  SegmentationDataLoader,
+  collateSegmentation,
+} from './segmentation/segmentation-dataset.js';
 export type { SegmentationSample, SegmentationDataLoaderOptions } from './segmentation/segmentation-dataset.js';
 export { loadMask, checkMask, cropPadMask, maskToRGB, classColors, readCodes } from './segmentation/mask.js';
 export type { Mask } from './segmentation/mask.js';
-export { foregroundAcc, dice, diceMulti, jaccardCoeff, jaccardCoeffMulti, SEGMENTATION_METRICS } from './segmentation/metrics.js';
+export {
+  foregroundAcc,
+  dice,
+  diceMulti,
+  jaccardCoeff,
+  jaccardCoeffMulti,
+  SEGMENTATION_METRICS,
+} from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
 export { SegmentationDataError } from './segmentation/errors.js';
 
 // ---- fastai's shared layers (from @tfai/core) ----
 // Re-exported for compatibility: the same objects as @tfai/core's.
-export { applyInit, ConvLayer, fastaiBatchNorm, defaultActivation, kaimingUniform, initLinear, PixelShuffleICNR, ReplicationPad2d, icnrInit } from '@tfai/core';
+export {
+  applyInit,
+  ConvLayer,
+  fastaiBatchNorm,
+  defaultActivation,
+  kaimingUniform,
+  initLinear,
+  PixelShuffleICNR,
+  ReplicationPad2d,
+  icnrInit,
+} from '@tfai/core';
 export { ResBlock, MergeLayer, SequentialEx, OrigModule, SelfAttention, SpectralConv1d } from '@tfai/core';
-export type { InitFn, ConvLayerOptions, NormType, ActFactory, PixelShuffleICNROptions, ResBlockOptions, TensorModuleOrOrig } from '@tfai/core';
+export type {
+  InitFn,
+  ConvLayerOptions,
+  NormType,
+  ActFactory,
+  PixelShuffleICNROptions,
+  ResBlockOptions,
+  TensorModuleOrOrig,
+} from '@tfai/core';
 
 // ---- Deprecated (one release) ----
 // The PascalCase metric names, and the flat head/U-Net option types (pass `head: {...}` / `unet: {...}`).

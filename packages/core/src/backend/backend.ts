@@ -3,7 +3,13 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { TfaiError } from '../errors.js';
-import { WEBGPU_PACKAGES, gpuDevicePresent, probeWebGPU, webgpuInstalled, type WebGPUAdapterReport } from './webgpu/setup.js';
+import {
+  WEBGPU_PACKAGES,
+  gpuDevicePresent,
+  probeWebGPU,
+  webgpuInstalled,
+  type WebGPUAdapterReport,
+} from './webgpu/setup.js';
 import { withoutEmscriptenHandlers } from './uncaught.js';
 
 /**
@@ -120,7 +126,10 @@ export function availableBackends(): BackendName[] {
 function parseBackendName(value: string, source: string): BackendName {
   const v = value.trim().toLowerCase();
   if ((BACKEND_ORDER as readonly string[]).includes(v)) return v as BackendName;
-  throw new BackendUnavailableError(value, `${source}=${value} is not a tfai backend; use one of ${BACKEND_ORDER.join(', ')}`);
+  throw new BackendUnavailableError(
+    value,
+    `${source}=${value} is not a tfai backend; use one of ${BACKEND_ORDER.join(', ')}`,
+  );
 }
 
 let active: BackendName | undefined;
@@ -148,20 +157,23 @@ async function activate(name: BackendName, opts: SetBackendOptions): Promise<voi
     case 'tensorflow':
       // Registers the 'tensorflow' backend and its kernels with the one shared tfjs engine.
       require(BACKEND_PACKAGES[name]);
-      if (!(await tf.setBackend('tensorflow'))) throw new BackendUnavailableError(name, `${BACKEND_PACKAGES[name]} failed to initialise`);
+      if (!(await tf.setBackend('tensorflow')))
+        throw new BackendUnavailableError(name, `${BACKEND_PACKAGES[name]} failed to initialise`);
       break;
     case 'wasm':
       // Threads and the training kernels tfjs-backend-wasm lacks (see wasm/setup.ts).
       // …and without emscripten's process handlers, which dump its minified source on every uncaught error.
       await withoutEmscriptenHandlers(async () => {
         await (await import('./wasm/setup.js')).setupWasm(opts);
-        if (!(await tf.setBackend('wasm'))) throw new BackendUnavailableError(name, 'the wasm backend failed to initialise');
+        if (!(await tf.setBackend('wasm')))
+          throw new BackendUnavailableError(name, 'the wasm backend failed to initialise');
       });
       break;
     case 'cpu':
       // tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for batch > 1 (see wasm/register-cpu.ts).
       (await import('./wasm/register-cpu.js')).registerCpuKernels();
-      if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError(name, 'the cpu backend failed to initialise');
+      if (!(await tf.setBackend('cpu')))
+        throw new BackendUnavailableError(name, 'the cpu backend failed to initialise');
       break;
   }
   await tf.ready();
@@ -188,11 +200,13 @@ export async function setBackend(name?: BackendName, opts: SetBackendOptions = {
   else choice = await automaticBackend();
   const threadsAsked = choice === 'wasm' && opts.threads !== undefined;
   if (active === choice && tf.getBackend() === backendEngineName(choice) && !threadsAsked) return choice;
-  const run = (pending ?? Promise.resolve(active as BackendName)).catch(() => active as BackendName).then(async () => {
-    await activate(choice, opts);
-    active = choice;
-    return choice;
-  });
+  const run = (pending ?? Promise.resolve(active as BackendName))
+    .catch(() => active as BackendName)
+    .then(async () => {
+      await activate(choice, opts);
+      active = choice;
+      return choice;
+    });
   pending = run;
   return run;
 }

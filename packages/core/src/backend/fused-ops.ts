@@ -31,15 +31,22 @@ export function fusedBatchNormTrain(
   offset: tf.Tensor | undefined,
   attrs: BatchNormTrainAttrs,
 ): BatchNormTrainResult | undefined {
-  if (x.dtype !== 'float32' || x.rank < 1 || x.size === 0 || buffers.numBatchesTracked.dtype !== 'int32') return undefined;
-  if ([buffers.runningMean, buffers.runningVar, scale, offset].some((t) => t !== undefined && t.dtype !== 'float32')) return undefined;
+  if (x.dtype !== 'float32' || x.rank < 1 || x.size === 0 || buffers.numBatchesTracked.dtype !== 'int32')
+    return undefined;
+  if ([buffers.runningMean, buffers.runningVar, scale, offset].some((t) => t !== undefined && t.dtype !== 'float32'))
+    return undefined;
   if (!available('batchnorm', BATCH_NORM_TRAIN)) return undefined;
   let extra: tf.Tensor[] = [];
   // customGrad, not a registered gradient: a tape node of the five-output kernel would get a zero tensor for each
   // unused output's gradient at every backward.
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const xx = args[0] as tf.Tensor;
-    const inputs: tf.NamedTensorMap = { x: xx, runningMean: buffers.runningMean, runningVar: buffers.runningVar, numBatchesTracked: buffers.numBatchesTracked };
+    const inputs: tf.NamedTensorMap = {
+      x: xx,
+      runningMean: buffers.runningMean,
+      runningVar: buffers.runningVar,
+      numBatchesTracked: buffers.numBatchesTracked,
+    };
     if (scale) inputs.scale = args[1] as tf.Tensor;
     if (offset) inputs.offset = args[scale ? 2 : 1] as tf.Tensor;
     const [y, stats, ...rest] = tf.engine().runKernel(BATCH_NORM_TRAIN, inputs, { ...attrs }) as tf.Tensor[];
@@ -49,7 +56,9 @@ export function fusedBatchNormTrain(
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [dx, dw, db] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: saved[0], stats: saved[1] }) as tf.Tensor[];
+        const [dx, dw, db] = tf
+          .engine()
+          .runKernel(BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: saved[0], stats: saved[1] }) as tf.Tensor[];
         const grads = [dx];
         if (scale) grads.push(dw);
         else dw.dispose();
@@ -68,19 +77,33 @@ export function fusedBatchNormTrain(
  * The mean flat cross-entropy of logits `[..., C]` against `N` integer targets as one kernel, with its gradient
  * (see wasm/fused-cross-entropy.ts); undefined where it cannot run.
  */
-export function fusedCrossEntropy(logits: tf.Tensor, target: tf.Tensor, labelSmoothing: number, ignoreIndex: number | undefined): tf.Scalar | undefined {
+export function fusedCrossEntropy(
+  logits: tf.Tensor,
+  target: tf.Tensor,
+  labelSmoothing: number,
+  ignoreIndex: number | undefined,
+): tf.Scalar | undefined {
   const c = logits.shape[logits.rank - 1];
   if (logits.dtype !== 'float32' || logits.rank < 1 || !c || target.size * c !== logits.size) return undefined;
   if (target.dtype !== 'int32' && target.dtype !== 'float32') return undefined;
   if (!available('cross-entropy', CROSS_ENTROPY)) return undefined;
-  const attrs: CrossEntropyAttrs = { labelSmoothing, hasIgnore: ignoreIndex !== undefined, ignoreIndex: ignoreIndex ?? 0 };
+  const attrs: CrossEntropyAttrs = {
+    labelSmoothing,
+    hasIgnore: ignoreIndex !== undefined,
+    ignoreIndex: ignoreIndex ?? 0,
+  };
   // customGrad, not a registered gradient: a tape node of a two-output kernel would get a zero tensor the size of
   // the logits for the unused output's gradient at every backward.
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [loss, grad] = tf.engine().runKernel(CROSS_ENTROPY, { logits: args[0] as tf.Tensor, target }, { ...attrs }) as tf.Tensor[];
+    const [loss, grad] = tf
+      .engine()
+      .runKernel(CROSS_ENTROPY, { logits: args[0] as tf.Tensor, target }, { ...attrs }) as tf.Tensor[];
     (args[1] as tf.GradSaveFunc)([grad]); // a copy, while the tape is on
     grad.dispose();
-    return { value: loss, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.mul(saved[0], dy as tf.Tensor)] };
+    return {
+      value: loss,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.mul(saved[0], dy as tf.Tensor)],
+    };
   });
   return f(logits) as tf.Scalar;
 }
@@ -103,7 +126,8 @@ function noiseShapeOf(x: tf.Tensor, noiseShape: readonly (number | null)[] | und
  * ```
  */
 export function dropout(x: tf.Tensor, rate: number, noiseShape: number[] | undefined, seed: number): tf.Tensor {
-  const shape = x.dtype === 'float32' && rate > 0 && rate < 1 && Number.isInteger(seed) ? noiseShapeOf(x, noiseShape) : undefined;
+  const shape =
+    x.dtype === 'float32' && rate > 0 && rate < 1 && Number.isInteger(seed) ? noiseShapeOf(x, noiseShape) : undefined;
   if (!shape || !available('dropout', DROPOUT)) return tf.dropout(x, rate, noiseShape, seed);
   const attrs: DropoutAttrs = { rate, seed, noiseShape: shape };
   // customGrad for the same reason as fusedCrossEntropy's (no zero tensor of the mask's size per backward).
@@ -111,7 +135,10 @@ export function dropout(x: tf.Tensor, rate: number, noiseShape: number[] | undef
     const [y, mask] = tf.engine().runKernel(DROPOUT, { x: args[0] as tf.Tensor }, { ...attrs }) as tf.Tensor[];
     (args[1] as tf.GradSaveFunc)([mask]); // a copy, while the tape is on
     mask.dispose();
-    return { value: y, gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.mul(dy as tf.Tensor, saved[0])] };
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.mul(dy as tf.Tensor, saved[0])],
+    };
   });
   return f(x);
 }

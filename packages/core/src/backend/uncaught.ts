@@ -36,6 +36,7 @@ export async function withoutEmscriptenHandlers<T>(start: () => Promise<T>): Pro
           emitter.removeListener(e, l as (...args: unknown[]) => void);
           removed = true;
         }
-    if (removed && !process.listeners('uncaughtException').includes(tfaiUncaught)) process.on('uncaughtException', tfaiUncaught);
+    if (removed && !process.listeners('uncaughtException').includes(tfaiUncaught))
+      process.on('uncaughtException', tfaiUncaught);
   }
 }

@@ -13,7 +13,8 @@ describe('tfai doctor', () => {
     if (process.platform === 'linux') expect(Object.keys(r.cuda.found)).toEqual([...CUDA_LIBRARIES]);
     const text = formatDoctorReport(r);
     expect(text).toContain(`← active`);
-    for (const b of r.backends.filter((x) => !x.installed)) expect(r.advice.join('\n')).toContain(b.name === 'cuda' ? 'CUDA' : b.package);
+    for (const b of r.backends.filter((x) => !x.installed))
+      expect(r.advice.join('\n')).toContain(b.name === 'cuda' ? 'CUDA' : b.package);
   });
 
   it('shows the WebGPU adapter with its limits, or which Vulkan driver to install where Dawn finds none', async () => {

@@ -6,7 +6,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BACKEND_ORDER, BACKEND_PACKAGES, backendAvailable, setBackend, type BackendName } from '../backend/backend.js';
-import { driverAdvice, gpuDriverAdvice, probeWebGPU, vulkanDrivers, webgpuInstalled, type WebGPUAdapterReport } from '../backend/webgpu/setup.js';
+import {
+  driverAdvice,
+  gpuDriverAdvice,
+  probeWebGPU,
+  vulkanDrivers,
+  webgpuInstalled,
+  type WebGPUAdapterReport,
+} from '../backend/webgpu/setup.js';
 
 /**
  * The shared libraries libtensorflow 2.9.1 (inside tfjs-node-gpu 4.22) opens: CUDA 11.2 and cuDNN 8.1, plus the
@@ -76,7 +83,8 @@ function cudaDirectories(): string[] {
   const dirs = (process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
   dirs.push('/usr/local/cuda/lib64', '/usr/local/cuda/lib', '/usr/lib/x86_64-linux-gnu', '/usr/lib64');
   try {
-    for (const d of readdirSync('/usr/local')) if (d.startsWith('cuda-')) dirs.push(`/usr/local/${d}/lib64`, `/usr/local/${d}/lib`);
+    for (const d of readdirSync('/usr/local'))
+      if (d.startsWith('cuda-')) dirs.push(`/usr/local/${d}/lib64`, `/usr/local/${d}/lib`);
   } catch {
     // no /usr/local
   }
@@ -136,7 +144,9 @@ export async function diagnose(): Promise<DoctorReport> {
       report.cuda.found[lib] = ld.get(lib) ?? (dir ? join(dir, lib) : null);
     }
     const stems = new Set(CUDA_LIBRARIES.map((l) => l.split('.so')[0]));
-    for (const [name, path] of ld) if (stems.has(name.split('.so')[0]) && !CUDA_LIBRARIES.includes(name) && /\.so\.\d/.test(name)) report.cuda.otherVersions.push(`${name} (${path})`);
+    for (const [name, path] of ld)
+      if (stems.has(name.split('.so')[0]) && !CUDA_LIBRARIES.includes(name) && /\.so\.\d/.test(name))
+        report.cuda.otherVersions.push(`${name} (${path})`);
   }
 
   const advice = report.advice;
@@ -151,20 +161,27 @@ export async function diagnose(): Promise<DoctorReport> {
         : `native CPU backend: \`npm install ${native.package}\` (downloads libtensorflow at install; several times faster than wasm for convolutions)`,
     );
   }
-  const missingCuda = Object.entries(report.cuda.found).filter(([, p]) => p === null).map(([l]) => l);
+  const missingCuda = Object.entries(report.cuda.found)
+    .filter(([, p]) => p === null)
+    .map(([l]) => l);
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     advice.push(`CUDA backend: ${gpu.package} runs on Linux x64 only`);
   } else if (missingCuda.length > 0) {
     advice.push(
       `CUDA backend: ${gpu.package} needs CUDA 11.2 and cuDNN 8.1; missing ${missingCuda.join(', ')}` +
-        (report.cuda.otherVersions.length ? ` (found other versions: ${report.cuda.otherVersions.map((o) => o.split(' ')[0]).join(', ')}, which libtensorflow 2.9 cannot use)` : '') +
-        '. Install the NVIDIA driver, CUDA 11.2 runtime and cuDNN 8.1 (e.g. `apt install cuda-libraries-11-2 libcudnn8=8.1.*` from NVIDIA\'s repository) and add their lib directory to LD_LIBRARY_PATH',
+        (report.cuda.otherVersions.length
+          ? ` (found other versions: ${report.cuda.otherVersions.map((o) => o.split(' ')[0]).join(', ')}, which libtensorflow 2.9 cannot use)`
+          : '') +
+        ". Install the NVIDIA driver, CUDA 11.2 runtime and cuDNN 8.1 (e.g. `apt install cuda-libraries-11-2 libcudnn8=8.1.*` from NVIDIA's repository) and add their lib directory to LD_LIBRARY_PATH",
     );
   } else if (!gpu.installed) {
     advice.push(`CUDA libraries found: \`npm install ${gpu.package}\` to train on the GPU`);
   }
   const webgpu = byName('webgpu');
-  if (!webgpu.installed) advice.push(`WebGPU backend: \`npm install webgpu ${webgpu.package}\` (prebuilt for Linux, macOS and Windows; nothing downloads at install)`);
+  if (!webgpu.installed)
+    advice.push(
+      `WebGPU backend: \`npm install webgpu ${webgpu.package}\` (prebuilt for Linux, macOS and Windows; nothing downloads at install)`,
+    );
   else if (!report.webgpu.adapter) advice.push(`WebGPU backend: ${driverAdvice()}`);
   else if (report.webgpu.adapter.software) {
     advice.push(
@@ -184,11 +201,17 @@ export async function diagnose(): Promise<DoctorReport> {
  */
 export function formatDoctorReport(r: DoctorReport): string {
   const lines: string[] = [];
-  lines.push(`tfai doctor`, ``, `Node      ${r.node.version} on ${r.platform}${r.node.note ? ` — ${r.node.note}` : ''}`);
+  lines.push(
+    `tfai doctor`,
+    ``,
+    `Node      ${r.node.version} on ${r.platform}${r.node.note ? ` — ${r.node.note}` : ''}`,
+  );
   lines.push(``, `Backends (best first):`);
   for (const b of r.backends) {
     const mark = b.name === r.active ? '●' : b.installed ? '✓' : '✗';
-    lines.push(`  ${mark} ${b.name.padEnd(10)} ${b.package}${b.version ? `@${b.version}` : ''} ${b.installed ? 'installed' : b.version ? 'installed, native binding missing' : 'not installed'}${b.name === r.active ? '  ← active' : ''}`);
+    lines.push(
+      `  ${mark} ${b.name.padEnd(10)} ${b.package}${b.version ? `@${b.version}` : ''} ${b.installed ? 'installed' : b.version ? 'installed, native binding missing' : 'not installed'}${b.name === r.active ? '  ← active' : ''}`,
+    );
   }
   if (r.activeError) lines.push(`  active backend: error — ${r.activeError}`);
   if (process.env.TFAI_BACKEND) lines.push(`  (TFAI_BACKEND=${process.env.TFAI_BACKEND})`);
@@ -202,12 +225,27 @@ export function formatDoctorReport(r: DoctorReport): string {
   lines.push(``, `WebGPU (Dawn's Node bindings, npm webgpu):`);
   const a = r.webgpu.adapter;
   if (a) {
-    lines.push(`  adapter  ${a.vendor || '?'} ${a.architecture || '?'} — ${a.description || a.device}${a.software ? '  (software: CPU emulation)' : '  (hardware)'}`);
-    const keys = ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupsPerDimension'];
-    lines.push(`  limits   ${keys.filter((k) => k in a.limits).map((k) => `${k} ${a.limits[k]}`).join(', ')}`);
-    if (a.features.includes('shader-f16')) lines.push(`  features shader-f16${a.features.includes('timestamp-query') ? ', timestamp-query' : ''}`);
+    lines.push(
+      `  adapter  ${a.vendor || '?'} ${a.architecture || '?'} — ${a.description || a.device}${a.software ? '  (software: CPU emulation)' : '  (hardware)'}`,
+    );
+    const keys = [
+      'maxBufferSize',
+      'maxStorageBufferBindingSize',
+      'maxComputeWorkgroupStorageSize',
+      'maxComputeInvocationsPerWorkgroup',
+      'maxComputeWorkgroupsPerDimension',
+    ];
+    lines.push(
+      `  limits   ${keys
+        .filter((k) => k in a.limits)
+        .map((k) => `${k} ${a.limits[k]}`)
+        .join(', ')}`,
+    );
+    if (a.features.includes('shader-f16'))
+      lines.push(`  features shader-f16${a.features.includes('timestamp-query') ? ', timestamp-query' : ''}`);
   } else lines.push(`  no adapter: ${r.webgpu.error ?? 'not probed'}`);
-  if (r.webgpu.vulkanDrivers.length) lines.push(`  Vulkan drivers: ${r.webgpu.vulkanDrivers.map((f) => f.split('/').pop()).join(', ')}`);
+  if (r.webgpu.vulkanDrivers.length)
+    lines.push(`  Vulkan drivers: ${r.webgpu.vulkanDrivers.map((f) => f.split('/').pop()).join(', ')}`);
   lines.push(``, r.advice.length ? 'To do:' : 'Nothing to do.');
   for (const a of r.advice) lines.push(`  - ${a}`);
   return lines.join('\n');

@@ -27,7 +27,12 @@ async function both(path: string): Promise<{ header: string[]; rows: string[][] 
   expect(rows).toEqual(whole.rows);
   return whole;
 }
-async function refusesBoth(path: string, problem: string, re: RegExp, where: { row?: number; column?: string } = {}): Promise<void> {
+async function refusesBoth(
+  path: string,
+  problem: string,
+  re: RegExp,
+  where: { row?: number; column?: string } = {},
+): Promise<void> {
   for (const read of [() => readCsv(path), () => streamCsv(path, path, { rows: () => undefined })]) {
     const e = await read().then(
       () => undefined,
@@ -47,30 +52,54 @@ describe('core CSV reader', () => {
   it('reads quoted fields with commas, quotes and newlines; CRLF and LF mixed', async () => {
     const t = await both(await csv('ok.csv', 'name,label\r\n"a,1.png","say ""hi""\nthere"\r\nb.png,dog\n'));
     expect(t.header).toEqual(['name', 'label']);
-    expect(t.rows).toEqual([['a,1.png', 'say "hi"\nthere'], ['b.png', 'dog']]);
+    expect(t.rows).toEqual([
+      ['a,1.png', 'say "hi"\nthere'],
+      ['b.png', 'dog'],
+    ]);
     expect(csvRecords({ file: 'x', ...t })[1]).toEqual({ name: 'b.png', label: 'dog' });
   });
 
   it('strips an Excel BOM before a quoted header (no literal quotes in the column name)', async () => {
-    const t = await both(await csv('bom.csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('"pclass","name"\n1,"Allen, Miss"\n')])));
+    const t = await both(
+      await csv(
+        'bom.csv',
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('"pclass","name"\n1,"Allen, Miss"\n')]),
+      ),
+    );
     expect(t.header).toEqual(['pclass', 'name']);
     expect(t.rows).toEqual([['1', 'Allen, Miss']]);
   });
 
   it('a multi-byte character or a CRLF split across stream chunks stays whole', async () => {
     const rows: string[][] = [];
-    const chunks = [Buffer.from('a,b\r'), Buffer.from('\nx,'), Buffer.from([0xc3]), Buffer.from([0xa9, 0x0d]), Buffer.from('\ny,z')];
+    const chunks = [
+      Buffer.from('a,b\r'),
+      Buffer.from('\nx,'),
+      Buffer.from([0xc3]),
+      Buffer.from([0xa9, 0x0d]),
+      Buffer.from('\ny,z'),
+    ];
     await streamCsv(Readable.from(chunks), 'split.csv', { rows: (r) => rows.push(...r) });
-    expect(rows).toEqual([['x', 'é'], ['y', 'z']]);
+    expect(rows).toEqual([
+      ['x', 'é'],
+      ['y', 'z'],
+    ]);
   });
 
   it('refuses a duplicate header, naming the file and the column', async () => {
-    await refusesBoth(await csv('dup.csv', 'age,fare,age\n1,2,3\n'), 'duplicate-header', /column "age": appears twice in the header \(fields 1 and 3\)/, { column: 'age' });
+    await refusesBoth(
+      await csv('dup.csv', 'age,fare,age\n1,2,3\n'),
+      'duplicate-header',
+      /column "age": appears twice in the header \(fields 1 and 3\)/,
+      { column: 'age' },
+    );
     await refusesBoth(await csv('dup2.csv', 'age, age\n1,2\n'), 'duplicate-header', /column "age"/, { column: 'age' });
   });
 
   it('refuses ragged rows, naming the file and the row', async () => {
-    await refusesBoth(await csv('ragged.csv', 'a,b\n1,2\n3\n'), 'ragged', /row 2: 1 fields where the header has 2/, { row: 2 });
+    await refusesBoth(await csv('ragged.csv', 'a,b\n1,2\n3\n'), 'ragged', /row 2: 1 fields where the header has 2/, {
+      row: 2,
+    });
     await refusesBoth(await csv('ragged2.csv', 'a,b\n1,2,3\n'), 'ragged', /row 1: 3 fields/, { row: 1 });
   });
 

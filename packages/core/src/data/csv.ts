@@ -39,8 +39,15 @@ function checkHeader(raw: string[], file: string, trim: boolean): string[] {
   const header = raw.map((h, i) => (i === 0 && h.startsWith(BOM) ? h.slice(1) : h)).map((h) => (trim ? h.trim() : h));
   const seen = new Set<string>();
   header.forEach((h, i) => {
-    if (h === '' && header.length > 1) throw new CsvError(file, 'header', `header field ${i + 1} is empty (every column needs a name)`);
-    if (seen.has(h)) throw new CsvError(file, 'duplicate-header', `appears twice in the header (fields ${header.indexOf(h) + 1} and ${i + 1}); rename one`, { column: h });
+    if (h === '' && header.length > 1)
+      throw new CsvError(file, 'header', `header field ${i + 1} is empty (every column needs a name)`);
+    if (seen.has(h))
+      throw new CsvError(
+        file,
+        'duplicate-header',
+        `appears twice in the header (fields ${header.indexOf(h) + 1} and ${i + 1}); rename one`,
+        { column: h },
+      );
     seen.add(h);
   });
   return header;
@@ -96,7 +103,12 @@ function normalisedText(): Transform {
  * await streamCsv('big.csv', 'big.csv', { rows: (rows) => (n += rows.length) });
  * ```
  */
-export async function streamCsv(source: string | Readable, file: string, sink: CsvSink, opts: CsvOptions = {}): Promise<{ header: string[]; rows: number }> {
+export async function streamCsv(
+  source: string | Readable,
+  file: string,
+  sink: CsvSink,
+  opts: CsvOptions = {},
+): Promise<{ header: string[]; rows: number }> {
   const input = typeof source === 'string' ? createReadStream(source) : source;
   return new Promise((resolve, reject) => {
     let header: string[] | undefined;
@@ -131,7 +143,10 @@ export async function streamCsv(source: string | Readable, file: string, sink: C
           }
           const width = header.length;
           for (let i = 0; i < data.length; i++)
-            if (data[i].length !== width) throw new CsvError(file, 'ragged', `${data[i].length} fields where the header has ${width}`, { row: first + i });
+            if (data[i].length !== width)
+              throw new CsvError(file, 'ragged', `${data[i].length} fields where the header has ${width}`, {
+                row: first + i,
+              });
           rows += data.length;
           if (data.length) sink.rows(data, first);
         } catch (e) {
@@ -145,7 +160,14 @@ export async function streamCsv(source: string | Readable, file: string, sink: C
         resolve({ header, rows });
       },
       error(e: Error) {
-        reject(failure ?? new CsvError(file, 'unreadable', `cannot read the CSV file (${(e as NodeJS.ErrnoException).code ?? e.message})`));
+        reject(
+          failure ??
+            new CsvError(
+              file,
+              'unreadable',
+              `cannot read the CSV file (${(e as NodeJS.ErrnoException).code ?? e.message})`,
+            ),
+        );
       },
     });
   });
@@ -159,7 +181,12 @@ export async function streamCsv(source: string | Readable, file: string, sink: C
  * ```
  */
 export function parseCsvText(text: string, file = '<csv>', opts: CsvOptions = {}): CsvTable {
-  const res = Papa.parse<string[]>(normaliseNewlines(text.startsWith(BOM) ? text.slice(1) : text), { header: false, skipEmptyLines: opts.skipEmptyLines ?? true, delimiter: opts.delimiter ?? ',', newline: '\n' });
+  const res = Papa.parse<string[]>(normaliseNewlines(text.startsWith(BOM) ? text.slice(1) : text), {
+    header: false,
+    skipEmptyLines: opts.skipEmptyLines ?? true,
+    delimiter: opts.delimiter ?? ',',
+    newline: '\n',
+  });
   // Only quoting errors are errors: an undetectable delimiter (a one-column file) is not.
   const bad = res.errors.find((e) => e.type === 'Quotes');
   if (bad) throw syntaxError(file, bad, 0);
@@ -167,7 +194,8 @@ export function parseCsvText(text: string, file = '<csv>', opts: CsvOptions = {}
   if (!first) throw new CsvError(file, 'empty', 'the file is empty');
   const header = checkHeader(first, file, opts.trimHeader ?? true);
   rows.forEach((r, i) => {
-    if (r.length !== header.length) throw new CsvError(file, 'ragged', `${r.length} fields where the header has ${header.length}`, { row: i + 1 });
+    if (r.length !== header.length)
+      throw new CsvError(file, 'ragged', `${r.length} fields where the header has ${header.length}`, { row: i + 1 });
   });
   return { file, header, rows };
 }
@@ -185,7 +213,11 @@ export async function readCsv(path: string, opts: CsvOptions = {}): Promise<CsvT
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw new CsvError(path, 'unreadable', `cannot read the CSV file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new CsvError(
+      path,
+      'unreadable',
+      `cannot read the CSV file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   let text: string;
   try {

@@ -85,7 +85,11 @@ export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
     const rng = peek ? new Rng(1) : this.rng;
     if (this.opts.batches) return this.opts.batches(epoch, rng);
     const n = this.dataset.length;
-    const order = this.opts.order ? Array.from(this.opts.order(epoch, rng)) : this.shuffle ? Array.from(rng.permutation(n)) : Array.from({ length: n }, (_, i) => i);
+    const order = this.opts.order
+      ? Array.from(this.opts.order(epoch, rng))
+      : this.shuffle
+        ? Array.from(rng.permutation(n))
+        : Array.from({ length: n }, (_, i) => i);
     const out: number[][] = [];
     for (let i = 0; i < order.length; i += this.bs) {
       const b = order.slice(i, i + this.bs);
@@ -142,7 +146,11 @@ export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
       }
     } finally {
       // Early exit (break, error, cancel): free the batches prepared ahead.
-      for (const p of queue) p.then((b) => tf.dispose([...b.x, b.y]), () => undefined);
+      for (const p of queue)
+        p.then(
+          (b) => tf.dispose([...b.x, b.y]),
+          () => undefined,
+        );
     }
   }
 }
@@ -176,6 +184,8 @@ export class DataLoaders {
    * packages override it; the base class has no item pipeline.
    */
   async encodeItems(_items: unknown[]): Promise<tf.Tensor[]> {
-    throw new Error(`${this.constructor.name} cannot encode raw items: use a domain DataLoaders (ImageDataLoaders, TabularDataLoaders…) or Learner.predictBatch`);
+    throw new Error(
+      `${this.constructor.name} cannot encode raw items: use a domain DataLoaders (ImageDataLoaders, TabularDataLoaders…) or Learner.predictBatch`,
+    );
   }
 }

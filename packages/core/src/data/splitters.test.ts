@@ -5,8 +5,10 @@ import { colSplitter, grandparentSplitter, parseFlag, randomSplitter } from './s
 
 describe('splitters', () => {
   it('parseFlag: one rule for every is_valid column', () => {
-    for (const t of [true, 1, 'True', 'TRUE', 'true', '1', ' yes ', 'T', 'y']) expect(parseFlag(t), String(t)).toBe(true);
-    for (const f of [false, 0, 'False', 'FALSE', 'false', '0', 'no', 'f', 'N']) expect(parseFlag(f), String(f)).toBe(false);
+    for (const t of [true, 1, 'True', 'TRUE', 'true', '1', ' yes ', 'T', 'y'])
+      expect(parseFlag(t), String(t)).toBe(true);
+    for (const f of [false, 0, 'False', 'FALSE', 'false', '0', 'no', 'f', 'N'])
+      expect(parseFlag(f), String(f)).toBe(false);
     for (const x of ['', 'maybe', '2', 2, null, undefined, 'Truee']) expect(parseFlag(x), String(x)).toBeUndefined();
   });
 
@@ -14,7 +16,11 @@ describe('splitters', () => {
     expect(colSplitter(['False', 'True', '0', 1, 'FALSE'])).toEqual({ train: [0, 2, 4], valid: [1, 3] });
     expect(() => colSplitter(['True', 'maybe'])).toThrow(InvalidArgumentError);
     expect(() => colSplitter(['True', 'maybe'])).toThrow(/row 2.*"maybe"/);
-    expect(() => colSplitter([''], (row) => { throw new Error(`custom ${row}`); })).toThrow('custom 0');
+    expect(() =>
+      colSplitter([''], (row) => {
+        throw new Error(`custom ${row}`);
+      }),
+    ).toThrow('custom 0');
   });
 
   it('randomSplitter: validPct of the items, disjoint, seeded or from manualSeed', () => {
@@ -35,7 +41,9 @@ describe('splitters', () => {
   });
 
   it('grandparentSplitter: the folder two levels up', () => {
-    expect(grandparentSplitter(['p/train/a/1.png', 'p/valid/b/2.png', 'p/test/a/3.png', 'x\\valid\\c\\4.png'])).toEqual({ train: [0], valid: [1, 3] });
+    expect(grandparentSplitter(['p/train/a/1.png', 'p/valid/b/2.png', 'p/test/a/3.png', 'x\\valid\\c\\4.png'])).toEqual(
+      { train: [0], valid: [1, 3] },
+    );
     expect(grandparentSplitter(['p/tr/a/1.png', 'p/va/a/2.png'], 'tr', 'va')).toEqual({ train: [0], valid: [1] });
   });
 });

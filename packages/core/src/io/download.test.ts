@@ -267,12 +267,21 @@ describe('untarData', () => {
 
   it('extracts into dest; an archive of several top-level entries becomes the folder itself (.tar.gz)', async () => {
     routes.set('/adult_sample.tar.gz', {
-      body: tgz(tarEntry('adult.csv', 'age,salary\n39,<50k\n'), tarEntry('models/', '', '5'), tarEntry('models/m.txt', 'm')),
+      body: tgz(
+        tarEntry('adult.csv', 'age,salary\n39,<50k\n'),
+        tarEntry('models/', '', '5'),
+        tarEntry('models/m.txt', 'm'),
+      ),
     });
     const path = await untarData(`${base}/adult_sample.tar.gz`, { dest: join(work, 'elsewhere'), progress: false });
     expect(path).toBe(join(work, 'elsewhere', 'adult_sample'));
     expect(tree(path)).toEqual(['adult.csv', 'models', 'models/m.txt']);
-    expect(tree(join(work, 'elsewhere'))).toEqual(['adult_sample', 'adult_sample/adult.csv', 'adult_sample/models', 'adult_sample/models/m.txt']);
+    expect(tree(join(work, 'elsewhere'))).toEqual([
+      'adult_sample',
+      'adult_sample/adult.csv',
+      'adult_sample/models',
+      'adult_sample/models/m.txt',
+    ]);
   });
 
   it('extracts a .zip', async () => {
@@ -310,7 +319,10 @@ describe('untarData', () => {
   });
 
   it('a truncated .zip throws ArchiveError and leaves nothing extracted', async () => {
-    const full = zip([{ name: 'a/x.txt', body: 'x'.repeat(5000) }, { name: 'a/y.txt', body: 'y' }]);
+    const full = zip([
+      { name: 'a/x.txt', body: 'x'.repeat(5000) },
+      { name: 'a/y.txt', body: 'y' },
+    ]);
     routes.set('/a.zip', { body: full.subarray(0, full.length - 40) });
     const err = await untarData(`${base}/a.zip`, { progress: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ArchiveError);
@@ -320,7 +332,9 @@ describe('untarData', () => {
 
   it('a hash mismatch throws DownloadError before extracting anything', async () => {
     routes.set('/mnist_tiny.tgz', { body: await realTgz() });
-    const err = await untarData(`${base}/mnist_tiny.tgz`, { sha256: '0'.repeat(64), progress: false }).catch((e: unknown) => e);
+    const err = await untarData(`${base}/mnist_tiny.tgz`, { sha256: '0'.repeat(64), progress: false }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(DownloadError);
     expect((err as Error).message).toContain('hash mismatch');
     expect((err as DownloadError).cacheFile).toBe(join(work, 'home', 'archive', 'mnist_tiny.tgz'));
@@ -329,30 +343,63 @@ describe('untarData', () => {
   });
 
   const evil: [string, Buffer, string, RegExp][] = [
-    ['a ../ entry (.tgz)', tgz(tarEntry('ok.txt', 'fine'), tarEntry('../evil.txt', 'escaped')), '../evil.txt', /'\.\.' path/],
+    [
+      'a ../ entry (.tgz)',
+      tgz(tarEntry('ok.txt', 'fine'), tarEntry('../evil.txt', 'escaped')),
+      '../evil.txt',
+      /'\.\.' path/,
+    ],
     ['an absolute path (.tgz)', tgz(tarEntry('/tmp/tfai-evil.txt', 'escaped')), '/tmp/tfai-evil.txt', /absolute path/],
-    ['a symlink out (.tgz)', tgz(tarEntry('d/', '', '5'), tarEntry('d/link', '', '2', '../../outside')), 'd/link', /symbolic link pointing outside/],
-    ['a symlink to an absolute path (.tgz)', tgz(tarEntry('link', '', '2', '/etc')), 'link', /symbolic link to an absolute path/],
-    ['a ../ entry (.zip)', zip([{ name: 'ok.txt', body: 'fine' }, { name: '../evil.txt', body: 'escaped' }]), '../evil.txt', /'\.\.' path/],
-    ['an absolute path (.zip)', zip([{ name: '/tmp/tfai-evil.txt', body: 'escaped' }]), '/tmp/tfai-evil.txt', /absolute path/],
+    [
+      'a symlink out (.tgz)',
+      tgz(tarEntry('d/', '', '5'), tarEntry('d/link', '', '2', '../../outside')),
+      'd/link',
+      /symbolic link pointing outside/,
+    ],
+    [
+      'a symlink to an absolute path (.tgz)',
+      tgz(tarEntry('link', '', '2', '/etc')),
+      'link',
+      /symbolic link to an absolute path/,
+    ],
+    [
+      'a ../ entry (.zip)',
+      zip([
+        { name: 'ok.txt', body: 'fine' },
+        { name: '../evil.txt', body: 'escaped' },
+      ]),
+      '../evil.txt',
+      /'\.\.' path/,
+    ],
+    [
+      'an absolute path (.zip)',
+      zip([{ name: '/tmp/tfai-evil.txt', body: 'escaped' }]),
+      '/tmp/tfai-evil.txt',
+      /absolute path/,
+    ],
     ['a symlink (.zip)', zip([{ name: 'link', body: '../../outside', symlink: true }]), 'link', /symbolic link/],
   ];
-  it.each(evil)('refuses an archive holding %s with ArchiveError naming the entry; nothing is written', async (_what, body, entry, reason) => {
-    const name = entry.includes('zip') || body[0] === 0x50 ? 'evil.zip' : 'evil.tgz';
-    routes.set(`/${name}`, { body });
-    const dest = join(work, 'a', 'b', 'data');
-    const err = await untarData(`${base}/${name}`, { dest, progress: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ArchiveError);
-    expect((err as ArchiveError).entry).toBe(entry);
-    expect((err as Error).message).toMatch(reason);
-    expect((err as Error).message).toContain(`${base}/${name}`);
-    expect(tree(join(work, 'a'))).toEqual(['b', 'b/data']); // nothing extracted, not even ok.txt, nothing beside
-    expect(existsSync(join(work, 'a', 'b', 'evil.txt'))).toBe(false);
-    expect(existsSync('/tmp/tfai-evil.txt')).toBe(false);
-  });
+  it.each(evil)(
+    'refuses an archive holding %s with ArchiveError naming the entry; nothing is written',
+    async (_what, body, entry, reason) => {
+      const name = entry.includes('zip') || body[0] === 0x50 ? 'evil.zip' : 'evil.tgz';
+      routes.set(`/${name}`, { body });
+      const dest = join(work, 'a', 'b', 'data');
+      const err = await untarData(`${base}/${name}`, { dest, progress: false }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ArchiveError);
+      expect((err as ArchiveError).entry).toBe(entry);
+      expect((err as Error).message).toMatch(reason);
+      expect((err as Error).message).toContain(`${base}/${name}`);
+      expect(tree(join(work, 'a'))).toEqual(['b', 'b/data']); // nothing extracted, not even ok.txt, nothing beside
+      expect(existsSync(join(work, 'a', 'b', 'evil.txt'))).toBe(false);
+      expect(existsSync('/tmp/tfai-evil.txt')).toBe(false);
+    },
+  );
 
   it('refuses a URL that is not an archive', async () => {
-    await expect(untarData(`${base}/weights.pth`, { progress: false })).rejects.toThrow(/not an archive untarData extracts/);
+    await expect(untarData(`${base}/weights.pth`, { progress: false })).rejects.toThrow(
+      /not an archive untarData extracts/,
+    );
     expect(hits.size).toBe(0);
   });
 });

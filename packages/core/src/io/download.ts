@@ -117,7 +117,8 @@ function urlFileName(url: string, given: string | undefined, dir: string): strin
 function checkSha(url: string, cacheFile: string, sha256: string | undefined): string | undefined {
   if (sha256 === undefined) return undefined;
   const want = sha256.toLowerCase();
-  if (!/^[0-9a-f]{1,64}$/.test(want)) throw new DownloadError(url, cacheFile, `sha256 '${sha256}' is not a hex digest or prefix`, false);
+  if (!/^[0-9a-f]{1,64}$/.test(want))
+    throw new DownloadError(url, cacheFile, `sha256 '${sha256}' is not a hex digest or prefix`, false);
   return want;
 }
 
@@ -219,7 +220,11 @@ function archiveStem(url: string, cacheFile: string, fileName: string): { stem: 
   const lower = fileName.toLowerCase();
   const suffix = ARCHIVE_SUFFIXES.find((s) => lower.endsWith(s) && lower.length > s.length);
   if (suffix === undefined)
-    throw new ArchiveError(url, cacheFile, `not an archive untarData extracts (names ending ${ARCHIVE_SUFFIXES.join(', ')})`);
+    throw new ArchiveError(
+      url,
+      cacheFile,
+      `not an archive untarData extracts (names ending ${ARCHIVE_SUFFIXES.join(', ')})`,
+    );
   return { stem: fileName.slice(0, fileName.length - suffix.length), kind: suffix === '.zip' ? 'zip' : 'tar' };
 }
 
@@ -239,7 +244,8 @@ function entryProblem(root: string, path: string, type: string, linkpath?: strin
     if (linkpath === undefined || isAbsolute(linkpath)) return 'a symbolic link to an absolute path';
     if (!inside(root, resolve(dirname(target), linkpath))) return 'a symbolic link pointing outside the folder';
   } else if (type === 'Link') {
-    if (linkpath === undefined || isAbsolute(linkpath) || !inside(root, resolve(root, linkpath))) return 'a hard link pointing outside the folder';
+    if (linkpath === undefined || isAbsolute(linkpath) || !inside(root, resolve(root, linkpath)))
+      return 'a hard link pointing outside the folder';
   } else if (!['File', 'OldFile', 'ContiguousFile', 'Directory'].includes(type)) return `an entry of type ${type}`;
   return undefined;
 }
@@ -272,14 +278,20 @@ async function extractTar(url: string, archive: string, into: string): Promise<v
 
 function openZip(path: string, decodeStrings: boolean): Promise<yauzl.ZipFile> {
   return new Promise((ok, fail) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: true, decodeStrings, strictFileNames: decodeStrings, validateEntrySizes: true }, (err, zip) =>
-      err || !zip ? fail(err ?? new Error('cannot open')) : ok(zip),
+    yauzl.open(
+      path,
+      { lazyEntries: true, autoClose: true, decodeStrings, strictFileNames: decodeStrings, validateEntrySizes: true },
+      (err, zip) => (err || !zip ? fail(err ?? new Error('cannot open')) : ok(zip)),
     ),
   );
 }
 
 /** The first entry of a zip that would escape `into`, read from the central directory (nothing is written). */
-async function zipProblem(url: string, archive: string, into: string): Promise<{ entry: string; reason: string } | undefined> {
+async function zipProblem(
+  url: string,
+  archive: string,
+  into: string,
+): Promise<{ entry: string; reason: string } | undefined> {
   let zip: yauzl.ZipFile;
   try {
     // Raw names: yauzl's own name checks would stop at the first bad entry without saying which.
@@ -295,7 +307,9 @@ async function zipProblem(url: string, archive: string, into: string): Promise<{
       const name = raw.toString(entry.generalPurposeBitFlag & 0x800 ? 'utf8' : 'latin1');
       const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
       const reason =
-        mode === 0o120000 ? 'a symbolic link (not extracted from zip archives)' : entryProblem(into, name, name.endsWith('/') ? 'Directory' : 'File');
+        mode === 0o120000
+          ? 'a symbolic link (not extracted from zip archives)'
+          : entryProblem(into, name, name.endsWith('/') ? 'Directory' : 'File');
       if (reason !== undefined) {
         zip.close();
         ok({ entry: name, reason });
@@ -328,7 +342,8 @@ async function extractZip(url: string, archive: string, into: string): Promise<v
       const type = mode === 0o120000 ? 'SymbolicLink' : isDir ? 'Directory' : 'File';
       const reason =
         type === 'SymbolicLink' ? 'a symbolic link (not extracted from zip archives)' : entryProblem(into, name, type);
-      if (reason !== undefined) return failWith(new ArchiveError(url, archive, `refused: the archive holds ${reason}`, name));
+      if (reason !== undefined)
+        return failWith(new ArchiveError(url, archive, `refused: the archive holds ${reason}`, name));
       const target = resolve(into, name);
       const write = async (): Promise<void> => {
         if (isDir) {
@@ -366,7 +381,10 @@ async function extractZip(url: string, archive: string, into: string): Promise<v
  * const dls = await ImageDataLoaders.fromFolder(path, { itemTfms: [new Resize(28)] });
  * ```
  */
-export async function untarData(url: string, opts: { dest?: string; sha256?: string; progress?: boolean } = {}): Promise<string> {
+export async function untarData(
+  url: string,
+  opts: { dest?: string; sha256?: string; progress?: boolean } = {},
+): Promise<string> {
   const archiveDir = resolve(join(tfaiHome(), 'archive'));
   const fileName = urlFileName(url, undefined, archiveDir);
   const { stem, kind } = archiveStem(url, join(archiveDir, fileName), fileName);
@@ -385,7 +403,11 @@ export async function untarData(url: string, opts: { dest?: string; sha256?: str
       // A corrupt or refused archive is of no use in the cache: the next call downloads it again.
       await unlink(archive).catch(() => undefined);
       if (e instanceof ArchiveError) throw e;
-      throw new ArchiveError(url, archive, `cannot extract the archive (${(e as Error).message}); it was removed, the next call downloads it again`);
+      throw new ArchiveError(
+        url,
+        archive,
+        `cannot extract the archive (${(e as Error).message}); it was removed, the next call downloads it again`,
+      );
     }
     const top = await readdir(temp, { withFileTypes: true });
     const only = top.length === 1 && top[0].isDirectory() ? join(temp, top[0].name) : temp;

@@ -2,7 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SafetensorsError } from '../errors.js';
-import { MAX_SAFETENSORS_HEADER_BYTES, parseSafetensors, parseSafetensorsHeader, serializeSafetensors } from './safetensors.js';
+import {
+  MAX_SAFETENSORS_HEADER_BYTES,
+  parseSafetensors,
+  parseSafetensorsHeader,
+  serializeSafetensors,
+} from './safetensors.js';
 
 /** A safetensors file from a header (object or raw text) and data bytes, with a correct length prefix. */
 function file(header: unknown, data: ArrayLike<number> = [], headerLength?: bigint): Uint8Array {
@@ -43,7 +48,8 @@ describe('parseSafetensors refuses every malformed file the reference reader ref
   it('too short for the length prefix', () => refuses(new Uint8Array(5), /5 bytes, too short/));
   it('header length above the 100 MB cap', () =>
     refuses(file('{}', [], BigInt(MAX_SAFETENSORS_HEADER_BYTES + 1)), /exceeds the 100000000-byte limit/));
-  it('header length above 2^53 (not a number we can trust)', () => refuses(file('{}', [], 2n ** 63n), /exceeds the 100000000-byte limit/));
+  it('header length above 2^53 (not a number we can trust)', () =>
+    refuses(file('{}', [], 2n ** 63n), /exceeds the 100000000-byte limit/));
   it('header length beyond the file', () => refuses(file('{}', [], 100n), /exceeds the file size/));
   it('header not UTF-8', () => {
     const b = file('{"a":1}');
@@ -55,34 +61,59 @@ describe('parseSafetensors refuses every malformed file the reference reader ref
   it('header JSON that is not one object', () => refuses(file('{}{}'), /not valid JSON/));
   it('entry not an object', () => refuses(file({ w: [1, 2] }), /malformed header entry/, 'w'));
   it('unknown dtype', () => refuses(file({ w: { ...W, dtype: 'F128' } }, f32(1, 2)), /unknown dtype "F128"/, 'w'));
-  it('dtype known to the format but not converted', () => refuses(file({ w: { ...W, dtype: 'F8_E4M3', shape: [8] } }, f32(1, 2)), /F8_E4M3 is not supported/, 'w'));
+  it('dtype known to the format but not converted', () =>
+    refuses(file({ w: { ...W, dtype: 'F8_E4M3', shape: [8] } }, f32(1, 2)), /F8_E4M3 is not supported/, 'w'));
   it('dtype not a string', () => refuses(file({ w: { ...W, dtype: 4 } }, f32(1, 2)), /dtype 4 is not a string/, 'w'));
   it('shape not a list', () => refuses(file({ w: { ...W, shape: 2 } }, f32(1, 2)), /shape 2 is not a list/, 'w'));
-  it('negative dimension', () => refuses(file({ w: { ...W, shape: [-2] } }, f32(1, 2)), /dimension -2 is not a non-negative integer/, 'w'));
+  it('negative dimension', () =>
+    refuses(file({ w: { ...W, shape: [-2] } }, f32(1, 2)), /dimension -2 is not a non-negative integer/, 'w'));
   it('fractional dimension', () => refuses(file({ w: { ...W, shape: [0.5, 4] } }, f32(1, 2)), /dimension 0.5/, 'w'));
   it('string dimension', () => refuses(file({ w: { ...W, shape: ['2'] } }, f32(1, 2)), /dimension "2"/, 'w'));
   it('shape product overflowing', () =>
     refuses(file({ w: { ...W, shape: [2 ** 30, 2 ** 30, 2 ** 30] } }, f32(1, 2)), /overflows/, 'w'));
   it('offsets as strings (no string concatenation)', () =>
-    refuses(file({ w: { ...W, data_offsets: ['0', '8'] } }, f32(1, 2)), /data_offsets \["0","8"\] are not integers/, 'w'));
-  it('fractional offsets', () => refuses(file({ w: { ...W, data_offsets: [0.5, 8.5] } }, f32(1, 2)), /are not integers/, 'w'));
-  it('negative offsets', () => refuses(file({ w: { ...W, data_offsets: [-8, 0] } }, f32(1, 2)), /are not integers 0 <= begin/, 'w'));
-  it('begin after end', () => refuses(file({ w: { ...W, shape: [0], data_offsets: [8, 0] } }, f32(1, 2)), /begin <= end/, 'w'));
-  it('offsets not a pair', () => refuses(file({ w: { ...W, data_offsets: [0, 8, 16] } }, f32(1, 2)), /is not a pair/, 'w'));
-  it('range length not shape × dtype size', () => refuses(file({ w: { ...W, shape: [3] } }, f32(1, 2)), /8 bytes for shape \[3\] of F32 \(needs 12\)/, 'w'));
+    refuses(
+      file({ w: { ...W, data_offsets: ['0', '8'] } }, f32(1, 2)),
+      /data_offsets \["0","8"\] are not integers/,
+      'w',
+    ));
+  it('fractional offsets', () =>
+    refuses(file({ w: { ...W, data_offsets: [0.5, 8.5] } }, f32(1, 2)), /are not integers/, 'w'));
+  it('negative offsets', () =>
+    refuses(file({ w: { ...W, data_offsets: [-8, 0] } }, f32(1, 2)), /are not integers 0 <= begin/, 'w'));
+  it('begin after end', () =>
+    refuses(file({ w: { ...W, shape: [0], data_offsets: [8, 0] } }, f32(1, 2)), /begin <= end/, 'w'));
+  it('offsets not a pair', () =>
+    refuses(file({ w: { ...W, data_offsets: [0, 8, 16] } }, f32(1, 2)), /is not a pair/, 'w'));
+  it('range length not shape × dtype size', () =>
+    refuses(file({ w: { ...W, shape: [3] } }, f32(1, 2)), /8 bytes for shape \[3\] of F32 \(needs 12\)/, 'w'));
   it('overlapping ranges', () =>
     refuses(file({ a: W, b: { ...W, data_offsets: [4, 12] } }, f32(1, 2, 3)), /overlaps the previous tensor/, 'b'));
   it('gap between ranges', () =>
-    refuses(file({ a: { ...W, shape: [1], data_offsets: [0, 4] }, b: { ...W, shape: [1], data_offsets: [8, 12] } }, f32(1, 2, 3)), /gap before data \[8, 12\)/, 'b'));
-  it('first range not at 0', () => refuses(file({ w: { ...W, data_offsets: [4, 12] } }, f32(1, 2, 3)), /gap before data \[4, 12\)/, 'w'));
-  it('range beyond the data (truncated file)', () => refuses(file({ w: W }, f32(1)), /beyond the end of the file \(4 data bytes\)/, 'w'));
+    refuses(
+      file(
+        { a: { ...W, shape: [1], data_offsets: [0, 4] }, b: { ...W, shape: [1], data_offsets: [8, 12] } },
+        f32(1, 2, 3),
+      ),
+      /gap before data \[8, 12\)/,
+      'b',
+    ));
+  it('first range not at 0', () =>
+    refuses(file({ w: { ...W, data_offsets: [4, 12] } }, f32(1, 2, 3)), /gap before data \[4, 12\)/, 'w'));
+  it('range beyond the data (truncated file)', () =>
+    refuses(file({ w: W }, f32(1)), /beyond the end of the file \(4 data bytes\)/, 'w'));
   it('trailing bytes after the last tensor', () => refuses(file({ w: W }, f32(1, 2, 3)), /cover 8 of 12 data bytes/));
-  it('__metadata__ with a non-string value', () => refuses(file({ __metadata__: { epochs: 3 } }), /__metadata__ key "epochs" is 3, not a string/));
+  it('__metadata__ with a non-string value', () =>
+    refuses(file({ __metadata__: { epochs: 3 } }), /__metadata__ key "epochs" is 3, not a string/));
   it('__metadata__ not an object', () => refuses(file({ __metadata__: ['a'] }), /__metadata__ is \["a"\]/));
   it('int64 value outside int32', () => {
     const d = new Uint8Array(8);
     new DataView(d.buffer).setBigInt64(0, 2n ** 40n, true);
-    refuses(file({ step: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, d), /int64 value 1099511627776 at index 0 does not fit in int32/, 'step');
+    refuses(
+      file({ step: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, d),
+      /int64 value 1099511627776 at index 0 does not fit in int32/,
+      'step',
+    );
   });
 });
 
@@ -116,7 +147,9 @@ describe('parseSafetensors reads only what it is given', () => {
 
   it('validates the header without allocating tensors', () => {
     const before = tf.memory().numTensors;
-    const h = parseSafetensorsHeader(file({ b: { ...W, data_offsets: [8, 16] }, a: W, __metadata__: { k: 'v' } }, f32(1, 2, 3, 4)));
+    const h = parseSafetensorsHeader(
+      file({ b: { ...W, data_offsets: [8, 16] }, a: W, __metadata__: { k: 'v' } }, f32(1, 2, 3, 4)),
+    );
     expect(Object.keys(h.tensors)).toEqual(['a', 'b']);
     expect(h.tensors.b).toEqual({ dtype: 'F32', shape: [2], dataOffsets: [8, 16] });
     expect(h.metadata).toEqual({ k: 'v' });
@@ -135,7 +168,9 @@ describe('parseSafetensors converts half and double precision to float32 exactly
   it('F16: normal, subnormal, zero, infinities, NaN', async () => {
     const bits = [0x3c00, 0xc000, 0x3555, 0x7bff, 0x0001, 0x03ff, 0x8000, 0x7c00, 0xfc00, 0x7e00];
     const d = new Uint8Array(new Uint16Array(bits).buffer);
-    const { tensors } = parseSafetensors(file({ h: { dtype: 'F16', shape: [bits.length], data_offsets: [0, d.length] } }, d));
+    const { tensors } = parseSafetensors(
+      file({ h: { dtype: 'F16', shape: [bits.length], data_offsets: [0, d.length] } }, d),
+    );
     const v = Array.from(await tensors.h.data());
     expect(v.slice(0, 9)).toEqual([1, -2, 0.333251953125, 65504, 2 ** -24, 1023 * 2 ** -24, -0, Infinity, -Infinity]);
     expect(Object.is(v[6], -0)).toBe(true);
@@ -167,15 +202,29 @@ describe('parseSafetensors converts half and double precision to float32 exactly
 describe('fuzzing: random mutations of valid files', () => {
   let base: Uint8Array;
   beforeAll(async () => {
-    const sd = { 'a.weight': tf.tensor([[1, 2, 3], [4, 5, 6]]), 'a.bias': tf.tensor([0.5, -0.5]), 'bn.num_batches_tracked': tf.tensor([7], [1], 'int32') };
+    const sd = {
+      'a.weight': tf.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+      'a.bias': tf.tensor([0.5, -0.5]),
+      'bn.num_batches_tracked': tf.tensor([7], [1], 'int32'),
+    };
     base = await serializeSafetensors(sd, { metadata: { format: 'pt' }, int64: ['bn.num_batches_tracked'] });
     tf.dispose(Object.values(sd));
   });
   const halves = file(
-    { h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] }, b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] }, u: { dtype: 'U8', shape: [3], data_offsets: [8, 11] } },
+    {
+      h: { dtype: 'F16', shape: [2], data_offsets: [0, 4] },
+      b: { dtype: 'BF16', shape: [2], data_offsets: [4, 8] },
+      u: { dtype: 'U8', shape: [3], data_offsets: [8, 11] },
+    },
     [0, 0x3c, 0, 0xc0, 0x80, 0x3f, 0x20, 0x41, 1, 2, 3],
   );
-  const headerOf = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b.subarray(8, 8 + Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true))))) as Record<string, Record<string, unknown>>;
+  const headerOf = (b: Uint8Array) =>
+    JSON.parse(
+      new TextDecoder().decode(b.subarray(8, 8 + Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true)))),
+    ) as Record<string, Record<string, unknown>>;
   const dataOf = (b: Uint8Array) => b.subarray(8 + Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true)));
 
   const weird = fc.oneof(
@@ -184,7 +233,10 @@ describe('fuzzing: random mutations of valid files', () => {
     fc.array(fc.oneof(fc.integer({ min: -4, max: 64 }), fc.constantFrom('1', 0.5, null)), { maxLength: 4 }),
   );
   const mutation = fc.oneof(
-    fc.record({ kind: fc.constant('flips' as const), flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 6 }) }),
+    fc.record({
+      kind: fc.constant('flips' as const),
+      flips: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 7 })), { minLength: 1, maxLength: 6 }),
+    }),
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('append' as const), extra: fc.uint8Array({ minLength: 1, maxLength: 16 }) }),
     fc.record({
@@ -192,12 +244,19 @@ describe('fuzzing: random mutations of valid files', () => {
       tensor: fc.nat(),
       field: fc.constantFrom('dtype', 'shape', 'data_offsets', '__proto__', 'extra'),
       value: weird,
-      rename: fc.option(fc.constantFrom('__proto__', 'constructor', '__metadata__', 'toString', ''), { nil: undefined }),
+      rename: fc.option(fc.constantFrom('__proto__', 'constructor', '__metadata__', 'toString', ''), {
+        nil: undefined,
+      }),
     }),
     fc.record({ kind: fc.constant('length' as const), length: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }) }),
   );
 
-  type Mutation = { kind: 'flips'; flips: [number, number][] } | { kind: 'truncate'; at: number } | { kind: 'append'; extra: Uint8Array } | { kind: 'header'; tensor: number; field: string; value: unknown; rename?: string } | { kind: 'length'; length: bigint };
+  type Mutation =
+    | { kind: 'flips'; flips: [number, number][] }
+    | { kind: 'truncate'; at: number }
+    | { kind: 'append'; extra: Uint8Array }
+    | { kind: 'header'; tensor: number; field: string; value: unknown; rename?: string }
+    | { kind: 'length'; length: bigint };
   function apply(src: Uint8Array, m: Mutation): Uint8Array {
     const b = new Uint8Array(src);
     switch (m.kind) {
@@ -222,7 +281,13 @@ describe('fuzzing: random mutations of valid files', () => {
         const entry = { ...h[name] };
         Object.defineProperty(entry, m.field, { value: m.value, enumerable: true, writable: true, configurable: true });
         const next: Record<string, unknown> = {};
-        for (const k of names) Object.defineProperty(next, k === name && m.rename !== undefined ? m.rename : k, { value: k === name ? entry : h[k], enumerable: true, writable: true, configurable: true });
+        for (const k of names)
+          Object.defineProperty(next, k === name && m.rename !== undefined ? m.rename : k, {
+            value: k === name ? entry : h[k],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
         return file(next, dataOf(b));
       }
     }
@@ -238,7 +303,10 @@ describe('fuzzing: random mutations of valid files', () => {
       expect(Object.getPrototypeOf(tensors)).toBeNull();
       expect(Object.getPrototypeOf(metadata)).toBeNull();
       const parts: string[] = [JSON.stringify(Object.entries(metadata))];
-      for (const [k, t] of Object.entries(tensors)) parts.push(`${k}:${t.dtype}:${t.shape}:${Array.from(await t.data()).map((x) => (Object.is(x, -0) ? '-0' : String(x)))}`);
+      for (const [k, t] of Object.entries(tensors))
+        parts.push(
+          `${k}:${t.dtype}:${t.shape}:${Array.from(await t.data()).map((x) => (Object.is(x, -0) ? '-0' : String(x)))}`,
+        );
       tf.dispose(Object.values(tensors));
       return parts.join('|');
     } catch (e) {

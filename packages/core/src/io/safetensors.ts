@@ -22,7 +22,19 @@ import type { StateDict } from '../nn/module.js';
 type Dtype = 'F64' | 'F32' | 'F16' | 'BF16' | 'I64' | 'U64' | 'I32' | 'U32' | 'I16' | 'U16' | 'I8' | 'U8' | 'BOOL';
 const BYTES: Readonly<Record<Dtype, number>> = Object.freeze(
   Object.assign(Object.create(null) as Record<Dtype, number>, {
-    F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, U64: 8, I32: 4, U32: 4, I16: 2, U16: 2, I8: 1, U8: 1, BOOL: 1,
+    F64: 8,
+    F32: 4,
+    F16: 2,
+    BF16: 2,
+    I64: 8,
+    U64: 8,
+    I32: 4,
+    U32: 4,
+    I16: 2,
+    U16: 2,
+    I8: 1,
+    U8: 1,
+    BOOL: 1,
   }),
 );
 /** Dtypes of the format that this reader knows but does not convert (a clear error instead of "unknown"). */
@@ -89,9 +101,11 @@ export function parseSafetensorsHeader(buf: Uint8Array, file = '<buffer>'): Safe
   if (buf.byteLength < 8) fail(`file is ${buf.byteLength} bytes, too short for a safetensors header`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const n64 = view.getBigUint64(0, true);
-  if (n64 > BigInt(MAX_SAFETENSORS_HEADER_BYTES)) fail(`header length ${n64} exceeds the ${MAX_SAFETENSORS_HEADER_BYTES}-byte limit: not a safetensors file`);
+  if (n64 > BigInt(MAX_SAFETENSORS_HEADER_BYTES))
+    fail(`header length ${n64} exceeds the ${MAX_SAFETENSORS_HEADER_BYTES}-byte limit: not a safetensors file`);
   const n = Number(n64);
-  if (n > buf.byteLength - 8) fail(`header length ${n} exceeds the file size (${buf.byteLength} bytes): truncated or not safetensors`);
+  if (n > buf.byteLength - 8)
+    fail(`header length ${n} exceeds the file size (${buf.byteLength} bytes): truncated or not safetensors`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(8, 8 + n));
@@ -105,7 +119,8 @@ export function parseSafetensorsHeader(buf: Uint8Array, file = '<buffer>'): Safe
   } catch (e) {
     return fail(`header is not valid JSON (${e instanceof Error ? e.message : String(e)})`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail('header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    return fail('header is not a JSON object');
   const dataStart = 8 + n;
   const dataLen = buf.byteLength - dataStart;
   const metadata = Object.create(null) as Record<string, string>;
@@ -120,27 +135,36 @@ export function parseSafetensorsHeader(buf: Uint8Array, file = '<buffer>'): Safe
       }
       continue;
     }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`malformed header entry ${show(raw)}`, name);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      fail(`malformed header entry ${show(raw)}`, name);
     const e = raw as Record<string, unknown>;
     const { dtype, shape, data_offsets: offsets } = e;
     if (typeof dtype !== 'string') return fail(`dtype ${show(dtype)} is not a string`, name);
     if (!Object.hasOwn(BYTES, dtype))
-      fail(UNSUPPORTED.has(dtype) ? `dtype ${dtype} is not supported by this reader` : `unknown dtype ${show(dtype)}`, name);
+      fail(
+        UNSUPPORTED.has(dtype) ? `dtype ${dtype} is not supported by this reader` : `unknown dtype ${show(dtype)}`,
+        name,
+      );
     if (!Array.isArray(shape)) return fail(`shape ${show(shape)} is not a list`, name);
     let count = 1;
     for (const d of shape as unknown[]) {
-      if (!Number.isSafeInteger(d) || (d as number) < 0) fail(`shape ${show(shape)}: dimension ${show(d)} is not a non-negative integer`, name);
+      if (!Number.isSafeInteger(d) || (d as number) < 0)
+        fail(`shape ${show(shape)}: dimension ${show(d)} is not a non-negative integer`, name);
       count *= d as number;
       if (!Number.isSafeInteger(count)) fail(`shape ${show(shape)} overflows`, name);
     }
-    if (!Array.isArray(offsets) || offsets.length !== 2) return fail(`data_offsets ${show(offsets)} is not a pair`, name);
+    if (!Array.isArray(offsets) || offsets.length !== 2)
+      return fail(`data_offsets ${show(offsets)} is not a pair`, name);
     const [a, b] = offsets as unknown[];
     if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || (a as number) < 0 || (b as number) < (a as number))
       fail(`data_offsets ${show(offsets)} are not integers 0 <= begin <= end`, name);
     const nbytes = count * BYTES[dtype as Dtype];
     if (!Number.isSafeInteger(nbytes)) fail(`shape ${show(shape)} of ${dtype} overflows`, name);
     if ((b as number) - (a as number) !== nbytes)
-      fail(`${(b as number) - (a as number)} bytes for shape [${shape as number[]}] of ${dtype} (needs ${nbytes})`, name);
+      fail(
+        `${(b as number) - (a as number)} bytes for shape [${shape as number[]}] of ${dtype} (needs ${nbytes})`,
+        name,
+      );
     entries.push([name, { dtype, shape: [...(shape as number[])], dataOffsets: [a as number, b as number] }]);
   }
   entries.sort(([, x], [, y]) => x.dataOffsets[0] - y.dataOffsets[0] || x.dataOffsets[1] - y.dataOffsets[1]);
@@ -149,12 +173,20 @@ export function parseSafetensorsHeader(buf: Uint8Array, file = '<buffer>'): Safe
   for (const [name, info] of entries) {
     const [a, b] = info.dataOffsets;
     if (a !== pos)
-      fail(a < pos ? `data [${a}, ${b}) overlaps the previous tensor (which ends at ${pos})` : `gap before data [${a}, ${b}) (previous tensor ends at ${pos})`, name);
+      fail(
+        a < pos
+          ? `data [${a}, ${b}) overlaps the previous tensor (which ends at ${pos})`
+          : `gap before data [${a}, ${b}) (previous tensor ends at ${pos})`,
+        name,
+      );
     if (b > dataLen) fail(`data [${a}, ${b}) beyond the end of the file (${dataLen} data bytes): truncated`, name);
     pos = b;
     tensors[name] = info;
   }
-  if (pos !== dataLen) fail(`the tensors cover ${pos} of ${dataLen} data bytes: the data section has trailing bytes or the file is not safetensors`);
+  if (pos !== dataLen)
+    fail(
+      `the tensors cover ${pos} of ${dataLen} data bytes: the data section has trailing bytes or the file is not safetensors`,
+    );
   return { tensors, metadata, dataStart };
 }
 
@@ -188,7 +220,11 @@ export function parseSafetensors(buf: Uint8Array, file = '<buffer>'): Safetensor
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** A copy of `bytes` as a typed array of `n`-byte elements (host order = file order on little-endian hosts). */
-function copyAs<T extends Float32Array | Int32Array | Uint16Array>(Ctor: new (n: number) => T, count: number, bytes: Uint8Array): T {
+function copyAs<T extends Float32Array | Int32Array | Uint16Array>(
+  Ctor: new (n: number) => T,
+  count: number,
+  bytes: Uint8Array,
+): T {
   const out = new Ctor(count);
   new Uint8Array(out.buffer).set(bytes);
   return out;
@@ -225,7 +261,8 @@ function decode(name: string, dtype: Dtype, shape: number[], bytes: Uint8Array, 
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++) {
         const v = dtype === 'I64' ? dv.getBigInt64(i * 8, true) : dv.getBigUint64(i * 8, true);
-        if (v > 2147483647n || v < -2147483648n) fail(`${dtype === 'I64' ? 'int64' : 'uint64'} value ${v} at index ${i} does not fit in int32`);
+        if (v > 2147483647n || v < -2147483648n)
+          fail(`${dtype === 'I64' ? 'int64' : 'uint64'} value ${v} at index ${i} does not fit in int32`);
         out[i] = Number(v);
       }
       return tf.tensor(out, shape, 'int32');
@@ -252,7 +289,14 @@ function decode(name: string, dtype: Dtype, shape: number[], bytes: Uint8Array, 
     case 'BOOL': {
       const out = new Int32Array(count);
       for (let i = 0; i < count; i++)
-        out[i] = dtype === 'I16' ? dv.getInt16(i * 2, true) : dtype === 'U16' ? dv.getUint16(i * 2, true) : dtype === 'I8' ? dv.getInt8(i) : dv.getUint8(i);
+        out[i] =
+          dtype === 'I16'
+            ? dv.getInt16(i * 2, true)
+            : dtype === 'U16'
+              ? dv.getUint16(i * 2, true)
+              : dtype === 'I8'
+                ? dv.getInt8(i)
+                : dv.getUint8(i);
       return tf.tensor(out, shape, 'int32');
     }
   }
@@ -323,7 +367,10 @@ export async function serializeSafetensors(tensors: StateDict, opts: SaveSafeten
       bytes = new Uint8Array(out.buffer);
       dtype = wide ? 'I64' : 'I32';
     } else {
-      throw new SafetensorsError('<write>', `tensor '${name}' has dtype ${t.dtype}, which safetensors output does not support`);
+      throw new SafetensorsError(
+        '<write>',
+        `tensor '${name}' has dtype ${t.dtype}, which safetensors output does not support`,
+      );
     }
     header[name] = { dtype, shape: t.shape, data_offsets: [offset, offset + bytes.length] };
     offset += bytes.length;
@@ -420,6 +467,10 @@ export async function atomicWrite(path: string, data: Uint8Array | string): Prom
  * await saveSafetensors('model.safetensors', model.stateDict(), { int64: ['bn1.num_batches_tracked'] });
  * ```
  */
-export async function saveSafetensors(path: string, tensors: StateDict, opts: SaveSafetensorsOptions = {}): Promise<void> {
+export async function saveSafetensors(
+  path: string,
+  tensors: StateDict,
+  opts: SaveSafetensorsOptions = {},
+): Promise<void> {
   await atomicWrite(path, await serializeSafetensors(tensors, opts));
 }

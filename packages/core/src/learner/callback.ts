@@ -101,23 +101,16 @@ export class CancelException extends Error {
 }
 
 /** Skip the rest of this batch (fires `afterCancelBatch`, then `afterBatch`). */
-export class CancelBatchException extends CancelException {
-}
+export class CancelBatchException extends CancelException {}
 /** Skip the optimizer step of this batch. */
-export class CancelStepException extends CancelException {
-}
+export class CancelStepException extends CancelException {}
 /** Skip the backward pass (and step) of this batch. */
-export class CancelBackwardException extends CancelException {
-}
+export class CancelBackwardException extends CancelException {}
 /** Stop the training phase of this epoch. */
-export class CancelTrainException extends CancelException {
-}
+export class CancelTrainException extends CancelException {}
 /** Skip the validation of this epoch. */
-export class CancelValidException extends CancelException {
-}
+export class CancelValidException extends CancelException {}
 /** Stop this epoch. */
-export class CancelEpochException extends CancelException {
-}
+export class CancelEpochException extends CancelException {}
 /** Stop training altogether (early stopping, lr_find). */
-export class CancelFitException extends CancelException {
-}
+export class CancelFitException extends CancelException {}

@@ -39,7 +39,10 @@ export async function saveCheckpoint(learn: Learner, name: string, opts: { withO
     metadata.opt_hypers = JSON.stringify(optState.hypers);
   }
   try {
-    await saveSafetensors(file, tensors, { metadata, int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')) });
+    await saveSafetensors(file, tensors, {
+      metadata,
+      int64: Object.keys(sd).filter((k) => k.endsWith('num_batches_tracked')),
+    });
   } finally {
     tf.dispose(Object.values(sd));
     if (optState) tf.dispose(Object.values(optState.state));
@@ -55,7 +58,11 @@ export async function saveCheckpoint(learn: Learner, name: string, opts: { withO
  * await loadCheckpoint(learn, 'stage-1', { withOpt: false });
  * ```
  */
-export async function loadCheckpoint(learn: Learner, name: string, opts: { withOpt?: boolean; strict?: boolean } = {}): Promise<void> {
+export async function loadCheckpoint(
+  learn: Learner,
+  name: string,
+  opts: { withOpt?: boolean; strict?: boolean } = {},
+): Promise<void> {
   const { tensors, metadata } = await loadSafetensors(weightsFile(learn, name));
   try {
     const model: Record<string, tf.Tensor> = {};

@@ -21,7 +21,9 @@ interface Writer {
   after: (n: number) => Promise<void>;
 }
 function startWriter(): Writer {
-  const proc = spawn(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', WRITER, '--write'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const proc = spawn(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', WRITER, '--write'], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
   const done: number[] = [];
   const ms: number[] = [];
   const waiters: [number, () => void][] = [];
@@ -74,7 +76,7 @@ describe('exportLearner under kill -9', () => {
     // Writers start (tsx + tfjs: seconds) while earlier ones run; each waits for its `go`.
     const pool = Array.from({ length: 6 }, startWriter);
     let seed = 17;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const killedAfter: number[] = [];
     const allMs: number[] = [];
     let midWrite = 0;
@@ -113,7 +115,9 @@ describe('exportLearner under kill -9', () => {
     await exportLearner(learn, stem);
     learn.dispose();
     expect((await readdir(dir)).sort()).toEqual(['export.json', 'export.safetensors']);
-    console.log(`kill test: ${KILLS} kills, ${midWrite} of them left a temporary (killed mid-write); exports completed per writer: ${killedAfter.join(',')}; exports took ${Math.min(...allMs).toFixed(0)}-${Math.max(...allMs).toFixed(0)} ms`);
+    console.log(
+      `kill test: ${KILLS} kills, ${midWrite} of them left a temporary (killed mid-write); exports completed per writer: ${killedAfter.join(',')}; exports took ${Math.min(...allMs).toFixed(0)}-${Math.max(...allMs).toFixed(0)} ms`,
+    );
     expect(killedAfter.some((n) => n > 0)).toBe(true);
     expect(midWrite).toBeGreaterThan(0);
   }, 300_000);

@@ -35,7 +35,11 @@ function mlp({ nIn, hidden, nOut }: MlpArgs): Sequential {
   return new Sequential(...layers);
 }
 function makeLearner(args: MlpArgs, name = 'export-test-mlp'): Learner {
-  return new Learner(new DataLoaders(empty(), empty(), { vocab: ['no', 'yes'] }), mlp(args), { progress: false, metrics: [accuracy()], builder: { name, args } });
+  return new Learner(new DataLoaders(empty(), empty(), { vocab: ['no', 'yes'] }), mlp(args), {
+    progress: false,
+    metrics: [accuracy()],
+    builder: { name, args },
+  });
 }
 // As a domain builder: args are read as they come (the core must bound what they can build).
 registerLearnerBuilder('export-test-mlp', (args) => makeLearner(args as MlpArgs));
@@ -105,9 +109,21 @@ describe('loadLearner treats an export as untrusted input', () => {
     const target = join(dir, 'secret.txt');
     await writeFile(target, 'secret');
     const sha = createHash('sha256').update('secret').digest('hex');
-    await refuses(await variant((j) => (j.weights = { file: '../secret.txt', sha256: sha })), ExportError, /export\.json: weights\.file "\.\.\/secret\.txt" is outside the export's folder/);
-    await refuses(await variant((j) => (j.weights = { file: target, sha256: sha })), ExportError, /is outside the export's folder/);
-    await refuses(await variant((j) => (j.weights = { file: '../../../../../../etc/hostname', sha256: sha })), ExportError, /outside the export's folder/);
+    await refuses(
+      await variant((j) => (j.weights = { file: '../secret.txt', sha256: sha })),
+      ExportError,
+      /export\.json: weights\.file "\.\.\/secret\.txt" is outside the export's folder/,
+    );
+    await refuses(
+      await variant((j) => (j.weights = { file: target, sha256: sha })),
+      ExportError,
+      /is outside the export's folder/,
+    );
+    await refuses(
+      await variant((j) => (j.weights = { file: '../../../../../../etc/hostname', sha256: sha })),
+      ExportError,
+      /outside the export's folder/,
+    );
   });
 
   it('a symbolic link inside the folder pointing outside is refused', async () => {
@@ -121,11 +137,31 @@ describe('loadLearner treats an export as untrusted input', () => {
   });
 
   it('builder, metric and loss names are own keys of prototype-less tables; unknown names are ExportErrors', async () => {
-    await refuses(await variant((j) => (builderOf(j).name = 'constructor')), ExportError, /no learner builder named "constructor"/);
-    await refuses(await variant((j) => (builderOf(j).name = '__proto__')), ExportError, /no learner builder named "__proto__"/);
-    await refuses(await variant((j) => (builderOf(j).package = '../../evil')), ExportError, /builder\.package "\.\.\/\.\.\/evil" is not a tfai package; refusing to load it/);
-    await refuses(await variant((j) => (j.loss = { name: 'toString', args: {} })), ExportError, /export\.json: loss cannot be rebuilt: unknown loss "toString"/);
-    await refuses(await variant((j) => (j.loss = { name: 'CrossEntropyLossFlat', args: { labelSmoothing: 'x' } })), ExportError, /labelSmoothing = "x" is out of range/);
+    await refuses(
+      await variant((j) => (builderOf(j).name = 'constructor')),
+      ExportError,
+      /no learner builder named "constructor"/,
+    );
+    await refuses(
+      await variant((j) => (builderOf(j).name = '__proto__')),
+      ExportError,
+      /no learner builder named "__proto__"/,
+    );
+    await refuses(
+      await variant((j) => (builderOf(j).package = '../../evil')),
+      ExportError,
+      /builder\.package "\.\.\/\.\.\/evil" is not a tfai package; refusing to load it/,
+    );
+    await refuses(
+      await variant((j) => (j.loss = { name: 'toString', args: {} })),
+      ExportError,
+      /export\.json: loss cannot be rebuilt: unknown loss "toString"/,
+    );
+    await refuses(
+      await variant((j) => (j.loss = { name: 'CrossEntropyLossFlat', args: { labelSmoothing: 'x' } })),
+      ExportError,
+      /labelSmoothing = "x" is out of range/,
+    );
     expect(() => metricsFromNames(['constructor'])).toThrow(ExportError);
     expect(() => metricsFromNames(['toString'])).toThrow(/unknown metric "toString"/);
     expect(() => lossFromSpec({ name: 'hasOwnProperty', args: {} })).toThrow(ExportError);
@@ -135,31 +171,53 @@ describe('loadLearner treats an export as untrusted input', () => {
     await refuses(await variant((j) => (j.format = 'x')), ExportError, /not a tfai learner export \(format "x"/);
     await refuses(await variant((j) => (j.metrics = 'accuracy')), ExportError, /metrics "accuracy" is not a list/);
     await refuses(await variant((j) => (j.builder = 7)), ExportError, /builder is missing or not an object/);
-    await refuses(await variant((j) => ((j.weights as { sha256: unknown }).sha256 = 5)), ExportError, /weights\.sha256 5 is not a hex SHA-256/);
-    await refuses(await variant((j) => (j.weights = { file: 'missing.safetensors', sha256: 'a'.repeat(64) })), ExportError, /missing\.safetensors: cannot read the export's weights \(ENOENT\)/);
+    await refuses(
+      await variant((j) => ((j.weights as { sha256: unknown }).sha256 = 5)),
+      ExportError,
+      /weights\.sha256 5 is not a hex SHA-256/,
+    );
+    await refuses(
+      await variant((j) => (j.weights = { file: 'missing.safetensors', sha256: 'a'.repeat(64) })),
+      ExportError,
+      /missing\.safetensors: cannot read the export's weights \(ENOENT\)/,
+    );
   });
 
   it('a config implying a bigger model than its weights is refused before allocating it (the 60000×60000 layer)', async () => {
     const t0 = Date.now();
     const before = tf.memory().numBytes;
-    await refuses(await variant((j) => (builderOf(j).args.hidden = [60000, 60000])), ExportError, /export\.json: the description implies a model bigger than its weights \(a tensor of 3600000000 elements, \d+ of the 134218456 a build of export\.safetensors's 364 may allocate left\)/);
+    await refuses(
+      await variant((j) => (builderOf(j).args.hidden = [60000, 60000])),
+      ExportError,
+      /export\.json: the description implies a model bigger than its weights \(a tensor of 3600000000 elements, \d+ of the 134218456 a build of export\.safetensors's 364 may allocate left\)/,
+    );
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(tf.memory().numBytes).toBe(before);
   });
 
   it('a config that disagrees with the weights within the budget is a typed mismatch naming the keys', async () => {
-    await refuses(await variant((j) => (builderOf(j).args.hidden = [8, 16])), ExportError, /export\.safetensors: the weights do not fit the learner .*export\.json describes: .*wrong shapes: 0\.weight \(expected \[8,6\], got \[16,6\]\)/);
+    await refuses(
+      await variant((j) => (builderOf(j).args.hidden = [8, 16])),
+      ExportError,
+      /export\.safetensors: the weights do not fit the learner .*export\.json describes: .*wrong shapes: 0\.weight \(expected \[8,6\], got \[16,6\]\)/,
+    );
     // Layers each within a budget but together beyond it: refused once the parameters exceed it, all freed.
     const before = tf.memory().numTensors;
     const built: Linear[] = [];
     const fail = (n: number, left: number) => new ExportError(`over budget: ${n} elements, ${left} left`);
-    await expect(withBuildGuard(1000, fail, () => [0, 1, 2].forEach(() => built.push(new Linear(20, 20))))).rejects.toThrow(/^over budget: 400 elements, 160 left$/);
+    await expect(
+      withBuildGuard(1000, fail, () => [0, 1, 2].forEach(() => built.push(new Linear(20, 20)))),
+    ).rejects.toThrow(/^over budget: 400 elements, 160 left$/);
     expect(built).toHaveLength(2);
     expect(tf.memory().numTensors).toBe(before);
   });
 
   it('a builder failing half-way (untyped) becomes an ExportError and its parameters are freed', async () => {
-    await refuses(await variant((j) => (builderOf(j).name = 'export-test-throws')), ExportError, /export\.json: the learner cannot be rebuilt from this export \(builder bug \(simulated\)\)/);
+    await refuses(
+      await variant((j) => (builderOf(j).name = 'export-test-throws')),
+      ExportError,
+      /export\.json: the learner cannot be rebuilt from this export \(builder bug \(simulated\)\)/,
+    );
   });
 
   it('a weights file damaged after the JSON was written is refused by checksum', async () => {
@@ -239,33 +297,56 @@ describe('fuzzing loadLearner: random edits of a valid export', () => {
     const d = join(dir, 'fuzz');
     await mkdir(d, { recursive: true });
     const json = join(d, 'export.json');
-    const paths = [['builder', 'args', 'nIn'], ['builder', 'args', 'hidden'], ['builder', 'args', 'nOut'], ['builder', 'name'], ['builder', 'package'], ['builder', 'args'], ['loss', 'name'], ['loss', 'args'], ['metrics'], ['vocab'], ['weights', 'file'], ['format']];
-    const value = fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(-1, 0, 1.5, 1e9, 2 ** 31, '__proto__', 'constructor', '../x', [60000, 60000], [-3], ['a']));
+    const paths = [
+      ['builder', 'args', 'nIn'],
+      ['builder', 'args', 'hidden'],
+      ['builder', 'args', 'nOut'],
+      ['builder', 'name'],
+      ['builder', 'package'],
+      ['builder', 'args'],
+      ['loss', 'name'],
+      ['loss', 'args'],
+      ['metrics'],
+      ['vocab'],
+      ['weights', 'file'],
+      ['format'],
+    ];
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.constantFrom(-1, 0, 1.5, 1e9, 2 ** 31, '__proto__', 'constructor', '../x', [60000, 60000], [-3], ['a']),
+    );
     const before = tf.memory().numTensors;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     let runs = 0;
     let loaded = 0;
     await fc.assert(
-      fc.asyncProperty(fc.nat(paths.length - 1), value, fc.option(fc.tuple(fc.nat(), fc.nat(7)), { nil: undefined }), async (p, v, flip) => {
-        runs++;
-        const j = structuredClone(goodJson) as Record<string, Record<string, unknown>>;
-        const path = paths[p];
-        let o: Record<string, unknown> = j;
-        for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
-        o[path[path.length - 1]] = v;
-        const w = new Uint8Array(base);
-        if (flip) w[flip[0] % w.length] ^= 1 << flip[1];
-        await writeFile(join(d, 'export.safetensors'), w);
-        await writeFile(json, JSON.stringify(j));
-        try {
-          (await loadLearner(json)).dispose();
-          loaded++;
-        } catch (e) {
-          if (!(e instanceof TfaiError)) throw e;
-          expect(e instanceof ExportError || e instanceof SafetensorsError || e instanceof StateDictMismatchError).toBe(true);
-        }
-        expect(tf.memory().numTensors).toBe(before);
-      }),
+      fc.asyncProperty(
+        fc.nat(paths.length - 1),
+        value,
+        fc.option(fc.tuple(fc.nat(), fc.nat(7)), { nil: undefined }),
+        async (p, v, flip) => {
+          runs++;
+          const j = structuredClone(goodJson) as Record<string, Record<string, unknown>>;
+          const path = paths[p];
+          let o: Record<string, unknown> = j;
+          for (const k of path.slice(0, -1)) o = o[k] as Record<string, unknown>;
+          o[path[path.length - 1]] = v;
+          const w = new Uint8Array(base);
+          if (flip) w[flip[0] % w.length] ^= 1 << flip[1];
+          await writeFile(join(d, 'export.safetensors'), w);
+          await writeFile(json, JSON.stringify(j));
+          try {
+            (await loadLearner(json)).dispose();
+            loaded++;
+          } catch (e) {
+            if (!(e instanceof TfaiError)) throw e;
+            expect(
+              e instanceof ExportError || e instanceof SafetensorsError || e instanceof StateDictMismatchError,
+            ).toBe(true);
+          }
+          expect(tf.memory().numTensors).toBe(before);
+        },
+      ),
       { numRuns: 100_000, interruptAfterTimeLimit: 3_000, seed: 17 },
     );
     warn.mockRestore();

@@ -3,7 +3,14 @@ import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ExportError, StateDictMismatchError, TfaiError } from '../errors.js';
-import { atomicWrite, parseSafetensors, parseSafetensorsHeader, safetensorsDataSha256, serializeSafetensors, type SafetensorsHeader } from '../io/safetensors.js';
+import {
+  atomicWrite,
+  parseSafetensors,
+  parseSafetensorsHeader,
+  safetensorsDataSha256,
+  serializeSafetensors,
+  type SafetensorsHeader,
+} from '../io/safetensors.js';
 import { withBuildGuard } from '../nn/build-guard.js';
 import { serializeTorch } from '../io/torch/save.js';
 import { readJson } from '../io/json.js';
@@ -62,9 +69,15 @@ export interface ExportLearnerOptions {
  * const learn2 = await loadLearner('models/export.json');
  * ```
  */
-export async function exportLearner(learn: Learner, stem: string, opts: ExportLearnerOptions = {}): Promise<{ json: string; weights: string; pth?: string }> {
+export async function exportLearner(
+  learn: Learner,
+  stem: string,
+  opts: ExportLearnerOptions = {},
+): Promise<{ json: string; weights: string; pth?: string }> {
   if (!learn.builder)
-    throw new ExportError('this Learner has no builder: export needs to know how to rebuild the model (learners from visionLearner, tabularLearner… have one; pass `builder` to new Learner otherwise)');
+    throw new ExportError(
+      'this Learner has no builder: export needs to know how to rebuild the model (learners from visionLearner, tabularLearner… have one; pass `builder` to new Learner otherwise)',
+    );
   const clean = stem.replace(/\.(json|safetensors)$/, '');
   const weightsPath = `${clean}.safetensors`;
   const jsonPath = `${clean}.json`;
@@ -81,7 +94,10 @@ export async function exportLearner(learn: Learner, stem: string, opts: ExportLe
   let bytes: Uint8Array;
   let pthBytes: Uint8Array | undefined;
   try {
-    if (opts.pth) pthBytes = await serializeTorch(sd, { archiveName: basename(clean).replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive' });
+    if (opts.pth)
+      pthBytes = await serializeTorch(sd, {
+        archiveName: basename(clean).replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive',
+      });
     bytes = await serializeSafetensors(sd, {
       metadata: { format: 'tfai-weights', [META_DESCRIPTION]: JSON.stringify(body) },
       dataSha256Key: META_DATA_SHA,
@@ -90,7 +106,10 @@ export async function exportLearner(learn: Learner, stem: string, opts: ExportLe
   } finally {
     tf.dispose(Object.values(sd));
   }
-  const desc: ExportDescription = { ...body, weights: { file: basename(weightsPath), sha256: createHash('sha256').update(bytes).digest('hex') } };
+  const desc: ExportDescription = {
+    ...body,
+    weights: { file: basename(weightsPath), sha256: createHash('sha256').update(bytes).digest('hex') },
+  };
   await mkdir(dirname(clean), { recursive: true });
   await atomicWrite(weightsPath, bytes);
   await atomicWrite(jsonPath, JSON.stringify(desc, null, 2) + '\n');
@@ -108,17 +127,22 @@ const show = (v: unknown): string => {
 async function findBuilder(spec: BuilderSpec, file: string): Promise<LearnerBuilder> {
   const local = registry.get(spec.name);
   if (local) return local;
-  if (spec.package === undefined) throw new ExportError(`${file}: no learner builder named ${show(spec.name)} is registered`);
-  if (!PACKAGE_RE.test(spec.package)) throw new ExportError(`${file}: builder package ${show(spec.package)} is not a tfai package; refusing to load it`);
+  if (spec.package === undefined)
+    throw new ExportError(`${file}: no learner builder named ${show(spec.name)} is registered`);
+  if (!PACKAGE_RE.test(spec.package))
+    throw new ExportError(`${file}: builder package ${show(spec.package)} is not a tfai package; refusing to load it`);
   let mod: { learnerBuilders?: unknown };
   try {
     mod = (await import(spec.package)) as typeof mod;
   } catch (e) {
-    throw new ExportError(`${file}: this export needs ${spec.package}; install it (\`npm install ${spec.package}\`) — ${(e as Error).message}`);
+    throw new ExportError(
+      `${file}: this export needs ${spec.package}; install it (\`npm install ${spec.package}\`) — ${(e as Error).message}`,
+    );
   }
   const table = mod.learnerBuilders;
   const b = isObject(table) && Object.hasOwn(table, spec.name) ? table[spec.name] : undefined;
-  if (typeof b !== 'function') throw new ExportError(`${file}: ${spec.package} has no learner builder ${show(spec.name)}`);
+  if (typeof b !== 'function')
+    throw new ExportError(`${file}: ${spec.package} has no learner builder ${show(spec.name)}`);
   return b as LearnerBuilder;
 }
 
@@ -128,25 +152,34 @@ function checkDescription(raw: unknown, file: string): ExportDescription {
     throw new ExportError(`${file}: ${key} ${what}`);
   };
   if (!isObject(raw)) return bad('the export', 'is not a JSON object');
-  if (raw.format !== 'tfai-learner' || raw.version !== 1) throw new ExportError(`${file}: not a tfai learner export (format ${show(raw.format)}, version ${show(raw.version)})`);
+  if (raw.format !== 'tfai-learner' || raw.version !== 1)
+    throw new ExportError(
+      `${file}: not a tfai learner export (format ${show(raw.format)}, version ${show(raw.version)})`,
+    );
   const { builder, loss, metrics, vocab, weights, backend } = raw;
   if (!isObject(builder)) return bad('builder', 'is missing or not an object');
-  if (typeof builder.name !== 'string' || builder.name.length === 0 || builder.name.length > 200) bad('builder.name', `${show(builder.name)} is not a builder name`);
+  if (typeof builder.name !== 'string' || builder.name.length === 0 || builder.name.length > 200)
+    bad('builder.name', `${show(builder.name)} is not a builder name`);
   if (builder.package !== undefined && (typeof builder.package !== 'string' || !PACKAGE_RE.test(builder.package)))
     bad('builder.package', `${show(builder.package)} is not a tfai package; refusing to load it`);
   if (!isObject(loss) || typeof loss.name !== 'string') bad('loss', `${show(loss)} is not a loss spec`);
-  if (!Array.isArray(metrics) || metrics.length > 100 || !metrics.every((m) => typeof m === 'string')) bad('metrics', `${show(metrics)} is not a list of metric names`);
+  if (!Array.isArray(metrics) || metrics.length > 100 || !metrics.every((m) => typeof m === 'string'))
+    bad('metrics', `${show(metrics)} is not a list of metric names`);
   if (vocab !== undefined && vocab !== null && !Array.isArray(vocab)) bad('vocab', `${show(vocab)} is not a list`);
   if (!isObject(weights)) return bad('weights', 'is missing or not an object');
-  if (typeof weights.file !== 'string' || weights.file.length === 0 || weights.file.includes('\0')) bad('weights.file', `${show(weights.file)} is not a file name`);
-  if (typeof weights.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(weights.sha256)) bad('weights.sha256', `${show(weights.sha256)} is not a hex SHA-256`);
+  if (typeof weights.file !== 'string' || weights.file.length === 0 || weights.file.includes('\0'))
+    bad('weights.file', `${show(weights.file)} is not a file name`);
+  if (typeof weights.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(weights.sha256))
+    bad('weights.sha256', `${show(weights.sha256)} is not a hex SHA-256`);
   if (backend !== undefined && typeof backend !== 'string') bad('backend', `${show(backend)} is not a backend name`);
   try {
     lossFromSpec(loss as unknown as LossSpec);
   } catch (e) {
     bad('loss', `cannot be rebuilt: ${(e as Error).message}`);
   }
-  for (const m of metrics as string[]) if (!Object.hasOwn(METRICS, m) && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(m)) bad('metrics', `entry ${show(m)} is not a metric name`);
+  for (const m of metrics as string[])
+    if (!Object.hasOwn(METRICS, m) && !/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(m))
+      bad('metrics', `entry ${show(m)} is not a metric name`);
   return raw as unknown as ExportDescription;
 }
 
@@ -158,16 +191,24 @@ async function weightsFileOf(jsonPath: string, file: string): Promise<string> {
     const rel = relative(root, p);
     return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel);
   };
-  if (isAbsolute(file) || !inside(folder, target)) throw new ExportError(`${jsonPath}: weights.file ${show(file)} is outside the export's folder; refusing to read it`);
+  if (isAbsolute(file) || !inside(folder, target))
+    throw new ExportError(
+      `${jsonPath}: weights.file ${show(file)} is outside the export's folder; refusing to read it`,
+    );
   let real: string;
   try {
     real = await realpath(target);
     if (!(await stat(real)).isFile()) throw new ExportError(`${target}: the export's weights are not a regular file`);
   } catch (e) {
     if (e instanceof TfaiError) throw e;
-    throw new ExportError(`${target}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ExportError(
+      `${target}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
-  if (!inside(await realpath(folder), real)) throw new ExportError(`${jsonPath}: weights.file ${show(file)} links outside the export's folder; refusing to read it`);
+  if (!inside(await realpath(folder), real))
+    throw new ExportError(
+      `${jsonPath}: weights.file ${show(file)} links outside the export's folder; refusing to read it`,
+    );
   return real;
 }
 
@@ -175,7 +216,8 @@ async function weightsFileOf(jsonPath: string, file: string): Promise<string> {
 export type LearnerClass<T extends Learner> = abstract new (...args: never[]) => T;
 
 function expectClass<T extends Learner>(learn: Learner, cls: LearnerClass<T> | undefined, file: string): T {
-  if (cls && !(learn instanceof cls)) throw new ExportError(`${file}: holds a ${learn.constructor.name}, not a ${cls.name}`);
+  if (cls && !(learn instanceof cls))
+    throw new ExportError(`${file}: holds a ${learn.constructor.name}, not a ${cls.name}`);
   return learn as T;
 }
 
@@ -208,7 +250,8 @@ function headerElements(h: SafetensorsHeader): number {
  */
 export async function loadLearner<T extends Learner = Learner>(jsonPath: string, cls?: LearnerClass<T>): Promise<T> {
   const raw = await readJson(jsonPath);
-  if (!isObject(raw) || raw.format !== 'tfai-learner') throw new ExportError(`${jsonPath}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
+  if (!isObject(raw) || raw.format !== 'tfai-learner')
+    throw new ExportError(`${jsonPath}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
   const w = raw.weights;
   if (!isObject(w) || typeof w.file !== 'string' || w.file.length === 0 || w.file.includes('\0'))
     throw new ExportError(`${jsonPath}: weights.file ${show(isObject(w) ? w.file : w)} is not a file name`);
@@ -217,7 +260,9 @@ export async function loadLearner<T extends Learner = Learner>(jsonPath: string,
   try {
     bytes = await readFile(weightsPath);
   } catch (e) {
-    throw new ExportError(`${weightsPath}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new ExportError(
+      `${weightsPath}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const sha = createHash('sha256').update(bytes).digest('hex');
   let desc: ExportDescription;
@@ -231,11 +276,16 @@ export async function loadLearner<T extends Learner = Learner>(jsonPath: string,
     let embedded: string | undefined;
     try {
       header = parseSafetensorsHeader(bytes, weightsPath);
-      embedded = Object.hasOwn(header.metadata, META_DESCRIPTION) && safetensorsDataSha256(bytes, header) === header.metadata[META_DATA_SHA] ? header.metadata[META_DESCRIPTION] : undefined;
+      embedded =
+        Object.hasOwn(header.metadata, META_DESCRIPTION) &&
+        safetensorsDataSha256(bytes, header) === header.metadata[META_DATA_SHA]
+          ? header.metadata[META_DESCRIPTION]
+          : undefined;
     } catch {
       embedded = undefined;
     }
-    if (embedded === undefined) throw new ExportError(`${weightsPath}: checksum mismatch (file corrupted, truncated or from another export)`);
+    if (embedded === undefined)
+      throw new ExportError(`${weightsPath}: checksum mismatch (file corrupted, truncated or from another export)`);
     let inner: unknown;
     try {
       inner = JSON.parse(embedded);
@@ -243,8 +293,13 @@ export async function loadLearner<T extends Learner = Learner>(jsonPath: string,
       throw new ExportError(`${weightsPath}: checksum mismatch, and the description stored in the weights is not JSON`);
     }
     checkDescription(raw, jsonPath);
-    desc = checkDescription(isObject(inner) ? { ...inner, weights: { file: w.file, sha256: sha } } : inner, `${weightsPath} (stored description)`);
-    console.warn(`tfai: ${jsonPath} does not describe ${weightsPath} (an interrupted export?); using the description stored in the weights`);
+    desc = checkDescription(
+      isObject(inner) ? { ...inner, weights: { file: w.file, sha256: sha } } : inner,
+      `${weightsPath} (stored description)`,
+    );
+    console.warn(
+      `tfai: ${jsonPath} does not describe ${weightsPath} (an interrupted export?); using the description stored in the weights`,
+    );
   }
   const builder = await findBuilder(desc.builder, jsonPath);
   const held = headerElements(header!);
@@ -269,9 +324,15 @@ export async function loadLearner<T extends Learner = Learner>(jsonPath: string,
     } catch (e) {
       learn?.dispose();
       if (e instanceof ExportError) throw e;
-      if (e instanceof StateDictMismatchError) throw new ExportError(`${weightsPath}: the weights do not fit the learner ${jsonPath} describes: ${e.message}`, { cause: e });
+      if (e instanceof StateDictMismatchError)
+        throw new ExportError(
+          `${weightsPath}: the weights do not fit the learner ${jsonPath} describes: ${e.message}`,
+          { cause: e },
+        );
       if (e instanceof TfaiError) throw new ExportError(`${jsonPath}: ${e.message}`, { cause: e });
-      throw new ExportError(`${jsonPath}: the learner cannot be rebuilt from this export (${e instanceof Error ? e.message : String(e)})`);
+      throw new ExportError(
+        `${jsonPath}: the learner cannot be rebuilt from this export (${e instanceof Error ? e.message : String(e)})`,
+      );
     }
   });
 }
@@ -284,10 +345,15 @@ export async function loadLearner<T extends Learner = Learner>(jsonPath: string,
  * const metrics = metricsFromNames(['accuracy', 'error_rate']);
  * ```
  */
-export function metricsFromNames(names: readonly string[], extra: Readonly<Record<string, () => Metric>> = {}): Metric[] {
+export function metricsFromNames(
+  names: readonly string[],
+  extra: Readonly<Record<string, () => Metric>> = {},
+): Metric[] {
   return names.map((n) => {
     if (Object.hasOwn(METRICS, n)) return METRICS[n]();
     if (Object.hasOwn(extra, n) && typeof extra[n] === 'function') return extra[n]();
-    throw new ExportError(`unknown metric ${show(n)} in export (known: ${[...Object.keys(METRICS), ...Object.keys(extra)].join(', ')})`);
+    throw new ExportError(
+      `unknown metric ${show(n)} in export (known: ${[...Object.keys(METRICS), ...Object.keys(extra)].join(', ')})`,
+    );
   });
 }

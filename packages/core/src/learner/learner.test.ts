@@ -69,7 +69,10 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
   });
 
   it('reproduces fastai’s per-batch one-cycle lr and momentum (2 epochs × 10 batches)', async () => {
-    const ref = referenceFacts().one_cycle as { actual_fit_one_cycle_2_epochs_x_10_batches: { batch: number; lr: number; mom: number }[]; lr_max: number };
+    const ref = referenceFacts().one_cycle as {
+      actual_fit_one_cycle_2_epochs_x_10_batches: { batch: number; lr: number; mom: number }[];
+      lr_max: number;
+    };
     const learn = makeLearner();
     // 10 training batches per epoch
     const idx = data.train.slice(0, 640);
@@ -79,7 +82,8 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
     class Spy extends Callback {
       override order = 61;
       override beforeBatch() {
-        if (this.learn.training) seen.push({ lr: this.learn.opt!.paramGroups[0].lr, mom: this.learn.opt!.paramGroups[0].mom });
+        if (this.learn.training)
+          seen.push({ lr: this.learn.opt!.paramGroups[0].lr, mom: this.learn.opt!.paramGroups[0].mom });
       }
     }
     await l2.fitOneCycle(2, ref.lr_max, { cbs: [new Spy()] });
@@ -117,7 +121,8 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
     const before = learn.model.stateDict();
     const res = await lrFind(learn, { numIt: 60, plot: join(dir, 'lr_find.png') });
     const after = learn.model.stateDict();
-    for (const k of Object.keys(before)) expect(Array.from(after[k].dataSync())).toEqual(Array.from(before[k].dataSync()));
+    for (const k of Object.keys(before))
+      expect(Array.from(after[k].dataSync())).toEqual(Array.from(before[k].dataSync()));
     expect(res.lrs[0]).toBeCloseTo(1e-7, 12);
     for (let i = 1; i < res.lrs.length; i++) expect(res.lrs[i]).toBeGreaterThan(res.lrs[i - 1]);
     expect(res.valley).toBeGreaterThan(1e-5);
@@ -142,7 +147,9 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
     registerLearnerBuilder('credit-mlp', (args) => {
       const { nFeatures } = args as { nFeatures: number };
       const empty = new DataLoader({ length: 0, get: () => 0 }, { collate: () => ({ x: [], y: tf.zeros([0]) }) });
-      return new Learner(new DataLoaders(empty, empty, { vocab: ['bad', 'good'] }), mlp(nFeatures), { progress: false });
+      return new Learner(new DataLoaders(empty, empty, { vocab: ['bad', 'good'] }), mlp(nFeatures), {
+        progress: false,
+      });
     });
     // The export's folder is created when missing (as fastai's learn.export under learn.path).
     const { json, pth } = await exportLearner(learn, join(dir, 'exports', 'nested', 'export'), { pth: true });
@@ -222,7 +229,10 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
   it('fineTune freezes, trains the head, then unfreezes with slice(baseLr/2/lrMult, baseLr/2)', async () => {
     const learn = makeLearner();
     const m = learn.model as unknown as Sequential;
-    const l2 = new Learner(learn.dls, learn.model, { progress: false, splitter: () => [m.slice(0, 3).parameters(), m.get(3).parameters()] });
+    const l2 = new Learner(learn.dls, learn.model, {
+      progress: false,
+      splitter: () => [m.slice(0, 3).parameters(), m.get(3).parameters()],
+    });
     const maxLrs: number[][] = [];
     class Spy extends Callback {
       override order = 61;

@@ -7,8 +7,7 @@ import { LrSlice, lrsForGroups, slice } from '../optim/lr.js';
 import { adam, type Hypers, type OptFactory, type Optimizer } from '../optim/optimizer.js';
 import { oneCycleSchedules, type OneCycleOptions } from '../optim/schedule.js';
 import { defaultSplitter, type Splitter } from '../optim/splitter.js';
-import type {
-  Callback} from './callback.js';
+import type { Callback } from './callback.js';
 import {
   CancelBackwardException,
   CancelBatchException,
@@ -31,7 +30,17 @@ import { predictItem, tta } from './predict.js';
 import type { Metric } from './metrics/index.js';
 
 /** Events of the batch loop, the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
-const INNER_LOOP = new Set<EventName>(['beforeBatch', 'afterPred', 'afterLoss', 'beforeBackward', 'afterBackward', 'beforeStep', 'afterStep', 'afterCancelBatch', 'afterBatch']);
+const INNER_LOOP = new Set<EventName>([
+  'beforeBatch',
+  'afterPred',
+  'afterLoss',
+  'beforeBackward',
+  'afterBackward',
+  'beforeStep',
+  'afterStep',
+  'afterCancelBatch',
+  'afterBatch',
+]);
 
 /** A model as the Learner calls it: `model.call(...batch.x)`. */
 export type LearnerModel = Module<tf.Tensor[], tf.Tensor>;
@@ -316,7 +325,12 @@ export class Learner {
   private checkFitArgs(nEpoch: number, lr: LrSpec | undefined, name: string): void {
     checkInteger('nEpoch', nEpoch, 0);
     const spec = lr ?? this.lr;
-    const lrs = spec instanceof LrSlice ? [spec.start ?? spec.stop, spec.stop] : typeof spec === 'number' ? [spec] : [...(spec as readonly number[])];
+    const lrs =
+      spec instanceof LrSlice
+        ? [spec.start ?? spec.stop, spec.stop]
+        : typeof spec === 'number'
+          ? [spec]
+          : [...(spec as readonly number[])];
     checkLearningRates(lr === undefined ? "the learner's lr" : name, lrs);
     if (nEpoch > 0 && this.dls.train.length === 0)
       throw new InvalidArgumentError(
@@ -382,7 +396,12 @@ export class Learner {
     await this.fitOneCycle(freezeEpochs, slice(baseLr), { pctStart: 0.99, wd: opts.wd, cbs: opts.cbs });
     const lr = baseLr / 2;
     this.unfreeze();
-    await this.fitOneCycle(epochs, slice(lr / lrMult, lr), { pctStart: opts.pctStart ?? 0.3, div: opts.div ?? 5, wd: opts.wd, cbs: opts.cbs });
+    await this.fitOneCycle(epochs, slice(lr / lrMult, lr), {
+      pctStart: opts.pctStart ?? 0.3,
+      div: opts.div ?? 5,
+      wd: opts.wd,
+      cbs: opts.cbs,
+    });
   }
 
   private async doFit(): Promise<void> {
@@ -426,7 +445,12 @@ export class Learner {
   }
 
   private clearBatch(): void {
-    tf.dispose([...this.x, ...(this.y ? [this.y] : []), ...(this.pred ? [this.pred] : []), ...(this.loss ? [this.loss] : [])]);
+    tf.dispose([
+      ...this.x,
+      ...(this.y ? [this.y] : []),
+      ...(this.pred ? [this.pred] : []),
+      ...(this.loss ? [this.loss] : []),
+    ]);
     if (this.grads) tf.dispose(Object.values(this.grads));
     this.x = [];
     this.y = undefined;
@@ -515,7 +539,10 @@ export class Learner {
    * targets.dispose();
    * ```
    */
-  async getPreds(dl: DataLoader<unknown> = this.dls.valid, opts: { act?: boolean } = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
+  async getPreds(
+    dl: DataLoader<unknown> = this.dls.valid,
+    opts: { act?: boolean } = {},
+  ): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
     await ready();
     const gather = new GatherPreds({ act: opts.act ?? true });
     try {
@@ -544,7 +571,13 @@ export class Learner {
 
   private async evalPassNow(dl: DataLoader<unknown>, predicting: boolean, extra: Callback[]): Promise<void> {
     const wasTraining = this.model.training;
-    const saved = { training: this.training, predicting: this.predicting, dl: this.dl, nIter: this.nIter, iter: this.iter };
+    const saved = {
+      training: this.training,
+      predicting: this.predicting,
+      dl: this.dl,
+      nIter: this.nIter,
+      iter: this.iter,
+    };
     extra.forEach((cb) => this.addCb(cb));
     this.predicting = predicting;
     try {

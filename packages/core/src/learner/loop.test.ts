@@ -32,7 +32,11 @@ class Spy extends Callback {
 function makeLearner(cbs: Callback[]): Learner {
   manualSeed(0);
   const dls = creditDls({ ...data, train: data.train.slice(0, 256), valid: data.valid.slice(0, 300) }, 64);
-  return new Learner(dls, new Sequential(new Linear(data.nFeatures, 16), new ReLU(true), new Linear(16, 2)), { metrics: [accuracy()], progress: false, cbs });
+  return new Learner(dls, new Sequential(new Linear(data.nFeatures, 16), new ReLU(true), new Linear(16, 2)), {
+    metrics: [accuracy()],
+    progress: false,
+    cbs,
+  });
 }
 
 /** `beforeValidate`, then per batch `beforeBatch afterPred [afterLoss] afterBatch`, then `afterValidate`. */
@@ -76,7 +80,9 @@ describe('one Learner loop', () => {
     await learn.fit(1, 1e-3);
     expect(spy.seen.slice(0, 3)).toEqual(['beforeFit', 'beforeEpoch', 'beforeTrain']);
     expect(spy.seen.filter((e) => e === 'beforeStep')).toHaveLength(learn.dls.train.length);
-    expect(spy.seen.slice(spy.seen.indexOf('beforeValidate'), spy.seen.indexOf('afterValidate') + 1)).toEqual(validEvents(learn.dls.valid.length, true));
+    expect(spy.seen.slice(spy.seen.indexOf('beforeValidate'), spy.seen.indexOf('afterValidate') + 1)).toEqual(
+      validEvents(learn.dls.valid.length, true),
+    );
     spy.seen = [];
     quiet.seen = [];
     const n0 = tf.memory().numTensors;

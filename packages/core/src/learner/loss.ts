@@ -89,7 +89,9 @@ export function crossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
   function classesOf(p: tf.Tensor): number {
     const c = p.shape[p.rank - 1]!;
     if (c < 2)
-      throw new TfaiError(`CrossEntropyLossFlat needs at least 2 classes, the predictions have ${c} (a target with a single class? cross-entropy has nothing to learn from one class)`);
+      throw new TfaiError(
+        `CrossEntropyLossFlat needs at least 2 classes, the predictions have ${c} (a target with a single class? cross-entropy has nothing to learn from one class)`,
+      );
     return c;
   }
   /** The loss of each target (0 where ignored), and the mask of those not ignored. */
@@ -157,19 +159,26 @@ export function l1LossFlat(): Loss {
  * ```
  */
 export function lossFromSpec(spec: LossSpec): Loss {
-  if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string') throw new ExportError(`loss spec ${JSON.stringify(spec)} in export has no name`);
+  if (typeof spec !== 'object' || spec === null || typeof spec.name !== 'string')
+    throw new ExportError(`loss spec ${JSON.stringify(spec)} in export has no name`);
   const raw: unknown = spec.args ?? {};
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new ExportError(`loss ${JSON.stringify(spec.name)} in export: args is not an object`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ExportError(`loss ${JSON.stringify(spec.name)} in export: args is not an object`);
   const a = raw as Record<string, unknown>;
   const num = (key: string, ok: (v: number) => boolean): number | undefined => {
     const v = Object.hasOwn(a, key) ? a[key] : undefined;
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ExportError(`loss ${spec.name} in export: argument ${key} = ${JSON.stringify(v)} is out of range`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
+      throw new ExportError(`loss ${spec.name} in export: argument ${key} = ${JSON.stringify(v)} is out of range`);
     return v;
   };
   switch (spec.name) {
     case 'CrossEntropyLossFlat':
-      return crossEntropyLossFlat({ axis: num('axis', Number.isInteger), labelSmoothing: num('labelSmoothing', (v) => v >= 0 && v < 1), ignoreIndex: num('ignoreIndex', Number.isInteger) });
+      return crossEntropyLossFlat({
+        axis: num('axis', Number.isInteger),
+        labelSmoothing: num('labelSmoothing', (v) => v >= 0 && v < 1),
+        ignoreIndex: num('ignoreIndex', Number.isInteger),
+      });
     case 'BCEWithLogitsLossFlat':
       return bceWithLogitsLossFlat({ threshold: num('threshold', () => true) });
     case 'MSELossFlat':
@@ -177,7 +186,9 @@ export function lossFromSpec(spec: LossSpec): Loss {
     case 'L1LossFlat':
       return l1LossFlat();
     default:
-      throw new ExportError(`unknown loss ${JSON.stringify(spec.name)} in export (known: CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat)`);
+      throw new ExportError(
+        `unknown loss ${JSON.stringify(spec.name)} in export (known: CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat)`,
+      );
   }
 }
 

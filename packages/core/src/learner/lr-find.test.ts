@@ -8,7 +8,10 @@ const lrs = (n: number) => Array.from({ length: n }, (_, i) => 1e-7 * 10 ** (i /
 
 describe('valley', () => {
   it('a U: 0…9 falls, lds[9] = 10, maxStart = −1, sections = 10/3, idx = −1 + 3 + 1 = 3', () => {
-    const losses = [...Array.from({ length: 10 }, (_, i) => 2 - i * 0.1), ...Array.from({ length: 10 }, (_, i) => 1.2 + i * 0.3)];
+    const losses = [
+      ...Array.from({ length: 10 }, (_, i) => 2 - i * 0.1),
+      ...Array.from({ length: 10 }, (_, i) => 1.2 + i * 0.3),
+    ];
     const l = lrs(20);
     expect(valley(l, losses)).toEqual({ lr: l[3], idx: 3 });
   });

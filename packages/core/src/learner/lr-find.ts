@@ -69,7 +69,10 @@ class LRFinder extends Callback {
   override beforeBatch(): void {
     if (!this.learn.training) return;
     const pos = this.learn.trainIter / this.numIt;
-    this.learn.opt!.setHyper('lr', this.start.map((s, i) => schedExp(s, this.end[i])(pos)));
+    this.learn.opt!.setHyper(
+      'lr',
+      this.start.map((s, i) => schedExp(s, this.end[i])(pos)),
+    );
   }
   override async afterBatch(): Promise<void> {
     if (!this.learn.training) return;
@@ -78,7 +81,8 @@ class LRFinder extends Callback {
     const sl = this.learn.recorder.smoothLoss;
     this.bar.update(this.learn.trainIter, { comment: Number.isFinite(sl) ? sl.toFixed(4) : '' });
     if (sl < this.best) this.best = sl;
-    if ((this.stopDiv && (sl > 4 * this.best || !Number.isFinite(sl))) || this.learn.trainIter >= this.numIt) throw new CancelFitException();
+    if ((this.stopDiv && (sl > 4 * this.best || !Number.isFinite(sl))) || this.learn.trainIter >= this.numIt)
+      throw new CancelFitException();
   }
   override beforeValidate(): void {
     throw new CancelValidException();
@@ -111,7 +115,13 @@ export async function lrFind(learn: Learner, opts: LrFindOptions = {}): Promise<
   try {
     learn.ensureOptimizer();
     const groups = learn.opt!.paramGroups.length;
-    const cb = new LRFinder(bar, new Array(groups).fill(startLr), new Array(groups).fill(endLr), numIt, opts.stopDiv ?? true);
+    const cb = new LRFinder(
+      bar,
+      new Array(groups).fill(startLr),
+      new Array(groups).fill(endLr),
+      numIt,
+      opts.stopDiv ?? true,
+    );
     await learn.fit(nEpoch, undefined, { cbs: [cb] });
   } finally {
     progress.forEach((c) => learn.addCb(c));

@@ -12,7 +12,13 @@ import { warnOnce } from './option-keys.js';
  * const headOpts = nestedOptions('visionLearner', 'head', head, rest, ['linFtrs', 'ps']);
  * ```
  */
-export function nestedOptions<T extends object>(fn: string, nestName: string, nested: T | undefined, rest: Record<string, unknown>, flatKeys: readonly (keyof T & string)[]): T {
+export function nestedOptions<T extends object>(
+  fn: string,
+  nestName: string,
+  nested: T | undefined,
+  rest: Record<string, unknown>,
+  flatKeys: readonly (keyof T & string)[],
+): T {
   const flat: Record<string, unknown> = {};
   for (const k of flatKeys) {
     if (!Object.hasOwn(rest, k)) continue;
@@ -21,6 +27,9 @@ export function nestedOptions<T extends object>(fn: string, nestName: string, ne
   }
   const used = Object.keys(flat);
   if (used.length)
-    warnOnce(`${fn}:flat-${nestName}`, `${fn}: flat ${nestName} options (${used.join(', ')}) are deprecated and go in the next release; pass them as \`${nestName}: { ${used.join(', ')} }\``);
+    warnOnce(
+      `${fn}:flat-${nestName}`,
+      `${fn}: flat ${nestName} options (${used.join(', ')}) are deprecated and go in the next release; pass them as \`${nestName}: { ${used.join(', ')} }\``,
+    );
   return { ...flat, ...nested } as T;
 }

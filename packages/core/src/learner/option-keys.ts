@@ -4,7 +4,22 @@ import { UnknownOptionError } from '../errors.js';
 import type { LearnerOptions } from './learner.js';
 
 /** The keys of {@link LearnerOptions} (checked complete at compile time). */
-export const LEARNER_OPTION_KEYS = ['lossFunc', 'metrics', 'splitter', 'opt', 'lr', 'wd', 'trainBn', 'moms', 'cbs', 'path', 'modelDir', 'logger', 'progress', 'builder'] as const satisfies readonly (keyof LearnerOptions)[];
+export const LEARNER_OPTION_KEYS = [
+  'lossFunc',
+  'metrics',
+  'splitter',
+  'opt',
+  'lr',
+  'wd',
+  'trainBn',
+  'moms',
+  'cbs',
+  'path',
+  'modelDir',
+  'logger',
+  'progress',
+  'builder',
+] as const satisfies readonly (keyof LearnerOptions)[];
 
 // A LearnerOptions key missing from the list above fails to compile here.
 type MissingLearnerKeys = Exclude<keyof LearnerOptions, (typeof LEARNER_OPTION_KEYS)[number]>;

@@ -25,13 +25,21 @@ export interface DecodedBatch {
  * tf.dispose(x);
  * ```
  */
-export async function predictDecoded(learn: Pick<Learner, 'predictBatch' | 'lossFunc'>, x: tf.Tensor[]): Promise<DecodedBatch> {
+export async function predictDecoded(
+  learn: Pick<Learner, 'predictBatch' | 'lossFunc'>,
+  x: tf.Tensor[],
+): Promise<DecodedBatch> {
   const probsT = learn.predictBatch(x);
   let decT: tf.Tensor | undefined;
   try {
     decT = tf.tidy(() => learn.lossFunc.decodes(probsT));
     const [probs, decoded] = await Promise.all([probsT.data(), decT.data()]);
-    return { probs: Array.from(probs), probsShape: probsT.shape, decoded: Array.from(decoded, Number), decodedShape: decT.shape };
+    return {
+      probs: Array.from(probs),
+      probsShape: probsT.shape,
+      decoded: Array.from(decoded, Number),
+      decodedShape: decT.shape,
+    };
   } finally {
     tf.dispose([probsT, ...(decT ? [decT] : [])]);
   }
@@ -74,7 +82,10 @@ export async function tta(learn: Learner, opts: TtaOptions = {}): Promise<{ pred
   const beta = opts.beta ?? 0.25;
   if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`tta: n must be a positive integer, got ${n}`);
   const aug = dl.withTrainAugmentation();
-  if (!aug) throw new TfaiError(`tta: the loader (${dl.constructor.name}) has no training augmentation to apply (withTrainAugmentation)`);
+  if (!aug)
+    throw new TfaiError(
+      `tta: the loader (${dl.constructor.name}) has no training augmentation to apply (withTrainAugmentation)`,
+    );
   const passes: tf.Tensor[] = [];
   let augPreds: tf.Tensor | undefined;
   try {

@@ -12,7 +12,10 @@ import { Learner } from './learner.js';
 const N = 10;
 const X = new Rng(5);
 const ROWS = Array.from({ length: N }, () => [X.next(), X.next(), X.next()]);
-const collate = (idx: number[]): Batch => ({ x: [tf.tensor2d(idx.map((i) => ROWS[i]!))], y: tf.tensor1d(idx, 'int32') });
+const collate = (idx: number[]): Batch => ({
+  x: [tf.tensor2d(idx.map((i) => ROWS[i]!))],
+  y: tf.tensor1d(idx, 'int32'),
+});
 
 /** A loader whose training twin adds a different, known offset on each pass. */
 class NoisyLoader extends DataLoader<number> {
@@ -22,17 +25,20 @@ class NoisyLoader extends DataLoader<number> {
   }
   override withTrainAugmentation(): DataLoader<number> {
     const offsets = [0.5, -1, 2, 0.25, 1];
-    return new DataLoader({ length: N, get: (i) => i }, {
-      bs: 4,
-      collate,
-      afterBatch: (b) => {
-        const shift = offsets[Math.floor(this.passes / 3) % offsets.length]! * this.noise;
-        this.passes++;
-        const x = tf.add(b.x[0]!, shift);
-        tf.dispose(b.x);
-        return { x: [x], y: b.y };
+    return new DataLoader(
+      { length: N, get: (i) => i },
+      {
+        bs: 4,
+        collate,
+        afterBatch: (b) => {
+          const shift = offsets[Math.floor(this.passes / 3) % offsets.length]! * this.noise;
+          this.passes++;
+          const x = tf.add(b.x[0]!, shift);
+          tf.dispose(b.x);
+          return { x: [x], y: b.y };
+        },
       },
-    });
+    );
   }
 }
 
@@ -42,7 +48,10 @@ function learner(dl: DataLoader<number>): Learner {
 }
 
 async function probs(learn: Learner, dl: DataLoader<number>, shift: number): Promise<number[][]> {
-  const shifted = new DataLoader({ length: N, get: (i) => i }, { bs: 4, collate, afterBatch: (b) => ({ x: [tf.add(b.x[0]!, shift)], y: b.y }) });
+  const shifted = new DataLoader(
+    { length: N, get: (i) => i },
+    { bs: 4, collate, afterBatch: (b) => ({ x: [tf.add(b.x[0]!, shift)], y: b.y }) },
+  );
   const { preds, targets } = await learn.getPreds(shifted);
   targets.dispose();
   const out = (await preds.array()) as number[][];
@@ -85,7 +94,9 @@ describe('Learner.tta', () => {
     ((await zero.preds.array()) as number[][]).flat().forEach((v, k) => expect(v).toBeCloseTo(aug.flat()[k]!, 6));
     dl.passes = 0;
     const max = await learn.tta({ n: 1, useMax: true });
-    ((await max.preds.array()) as number[][]).flat().forEach((v, k) => expect(v).toBeCloseTo(Math.max(aug.flat()[k]!, plain.flat()[k]!), 6));
+    ((await max.preds.array()) as number[][])
+      .flat()
+      .forEach((v, k) => expect(v).toBeCloseTo(Math.max(aug.flat()[k]!, plain.flat()[k]!), 6));
     // The shifts changed the predictions: the cases above are not all the same numbers.
     expect(Math.max(...plain.flat().map((v, k) => Math.abs(v - aug.flat()[k]!)))).toBeGreaterThan(1e-3);
     tf.dispose([one.preds, one.targets, zero.preds, zero.targets, max.preds, max.targets]);

@@ -49,7 +49,11 @@ export function recordVariable(v: tf.Variable, charge: boolean): void {
  * Runs `build` with at most `limit` elements of parameters and persistent buffers; on any error, disposes every
  * parameter and buffer created during it and rethrows.
  */
-export async function withBuildGuard<T>(limit: number, fail: (requested: number, remaining: number) => Error, build: () => T | Promise<T>): Promise<T> {
+export async function withBuildGuard<T>(
+  limit: number,
+  fail: (requested: number, remaining: number) => Error,
+  build: () => T | Promise<T>,
+): Promise<T> {
   const g: BuildGuard = { limit, remaining: limit, fail, created: [] };
   try {
     return await store.run(g, build);

@@ -13,7 +13,13 @@ import { numParams } from './module.js';
 
 describe('Module', () => {
   it('names parameters and buffers as PyTorch, with PyTorch shapes in the state dict', () => {
-    const m = new Sequential(new Conv2d(3, 8, 3, { padding: 1, bias: false }), new BatchNorm2d(8), new ReLU(), new Flatten(), new Linear(8 * 4 * 4, 5));
+    const m = new Sequential(
+      new Conv2d(3, 8, 3, { padding: 1, bias: false }),
+      new BatchNorm2d(8),
+      new ReLU(),
+      new Flatten(),
+      new Linear(8 * 4 * 4, 5),
+    );
     const sd = m.stateDict();
     expect(Object.keys(sd)).toEqual([
       '0.weight',
@@ -56,14 +62,30 @@ describe('Module', () => {
     expect(e.missing).toEqual(['1.bias']);
     expect(e.unexpected).toEqual(['extra']);
     expect(e.wrongShape).toEqual([{ key: '0.weight', expected: [3, 4], got: [4, 3] }]);
-    expect(e.message).toMatch(/missing keys: 1\.bias.*unexpected keys: extra.*0\.weight \(expected \[3,4\], got \[4,3\]\)/);
+    expect(e.message).toMatch(
+      /missing keys: 1\.bias.*unexpected keys: extra.*0\.weight \(expected \[3,4\], got \[4,3\]\)/,
+    );
     const after = b.stateDict();
     expect(Array.from(after['0.weight'].dataSync())).toEqual(Array.from(before['0.weight'].dataSync()));
-    tf.dispose([...Object.values(sd), ...Object.values(before), ...Object.values(after), bad['0.weight'], bad.extra, x]);
+    tf.dispose([
+      ...Object.values(sd),
+      ...Object.values(before),
+      ...Object.values(after),
+      bad['0.weight'],
+      bad.extra,
+      x,
+    ]);
   });
 
   it('prints the tree as PyTorch does', () => {
-    const m = new Sequential(new AdaptiveConcatPool2d(), new Flatten(), new BatchNorm1d(1024), new Dropout(0.25), new Linear(1024, 512, { bias: false }), new ReLU(true));
+    const m = new Sequential(
+      new AdaptiveConcatPool2d(),
+      new Flatten(),
+      new BatchNorm1d(1024),
+      new Dropout(0.25),
+      new Linear(1024, 512, { bias: false }),
+      new ReLU(true),
+    );
     expect(m.toString()).toBe(
       [
         'Sequential(',
@@ -77,7 +99,9 @@ describe('Module', () => {
         '  (4): Linear(in_features=1024, out_features=512, bias=False)',
         '  (5): ReLU(inplace=True)',
         ')',
-      ].join('\n').replace('eps=1e-05', `eps=${1e-5}`),
+      ]
+        .join('\n')
+        .replace('eps=1e-05', `eps=${1e-5}`),
     );
     m.dispose();
   });
@@ -97,7 +121,11 @@ describe('Module', () => {
 
   it('BatchNorm updates running statistics as PyTorch (momentum 0.1, unbiased variance)', () => {
     const bn = new BatchNorm1d(2);
-    const x = tf.tensor2d([[1, 10], [3, 14], [5, 30]]);
+    const x = tf.tensor2d([
+      [1, 10],
+      [3, 14],
+      [5, 30],
+    ]);
     tf.tidy(() => bn.call(x));
     // mean [3, 18]; unbiased var [4, 112]
     expect(Array.from(bn.runningMean.dataSync())).toEqual([expect.closeTo(0.3, 6), expect.closeTo(1.8, 6)]);

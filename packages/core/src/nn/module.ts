@@ -90,7 +90,8 @@ export interface StateDictSource {
 /** What {@link Module.loadStateDict} takes: tf tensors, host tensors (from `loadTorch`), or a checkpoint. */
 export type StateDictInput = Record<string, tf.Tensor | HostTensor> | StateDictSource;
 
-const isSource = (sd: StateDictInput): sd is StateDictSource => typeof (sd as Partial<StateDictSource>).toStateDict === 'function';
+const isSource = (sd: StateDictInput): sd is StateDictSource =>
+  typeof (sd as Partial<StateDictSource>).toStateDict === 'function';
 
 /** Options of {@link Module.loadStateDict}. */
 export interface LoadStateDictOptions {
@@ -143,7 +144,12 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
   }
 
   /** Creates a parameter from `init` (the module takes ownership of the tensor). */
-  protected registerParameter(name: string, init: tf.Tensor, layout: TorchLayout = 'none', kind: ParamKind = 'weight'): Parameter {
+  protected registerParameter(
+    name: string,
+    init: tf.Tensor,
+    layout: TorchLayout = 'none',
+    kind: ParamKind = 'weight',
+  ): Parameter {
     const old = this._params.get(name);
     if (old) old.variable.dispose();
     let v: tf.Variable;
@@ -347,7 +353,11 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
 
   /** The module tree as data: `{type, n_params, …attributes, children}`, comparable with fastai's reference. */
   describe(): LayerInfo {
-    const info: LayerInfo = { type: this.typeName, ...this.attributes(), n_params: numParams(this as unknown as AnyModule) };
+    const info: LayerInfo = {
+      type: this.typeName,
+      ...this.attributes(),
+      n_params: numParams(this as unknown as AnyModule),
+    };
     const kids = this.namedChildren();
     if (kids.length) info.children = kids.map(([name, m]) => ({ name, ...m.describe() }));
     return info;

@@ -55,7 +55,10 @@ describe('freezing parameter groups', () => {
       [false, false, true, true],
       [true, true, true, true],
     ]);
-    const bnOnly = groups.slice(0, 2).flat().filter((p) => p.requiresGrad);
+    const bnOnly = groups
+      .slice(0, 2)
+      .flat()
+      .filter((p) => p.requiresGrad);
     expect(bnOnly.every((p) => p.kind === 'norm')).toBe(true);
     expect(numParams(model, { trainable: true })).toBe(4 * 2 + 6 * 2 + 6 * 2 + 6 * 2 + 2);
     expect(opt.trainableVariables()).toEqual(trainableParams(model).map((p) => p.variable));
@@ -77,7 +80,12 @@ describe('freezing parameter groups', () => {
   it('freezes BatchNorm too when trainBn is false', () => {
     opt.trainBn = false;
     opt.freeze();
-    expect(groups.slice(0, 2).flat().some((p) => p.requiresGrad)).toBe(false);
+    expect(
+      groups
+        .slice(0, 2)
+        .flat()
+        .some((p) => p.requiresGrad),
+    ).toBe(false);
     opt.trainBn = true; // re-applies the freeze
     expect(groups.map(trainable)[1]).toEqual([false, false, true, true]);
   });
@@ -86,7 +94,10 @@ describe('freezing parameter groups', () => {
     opt.freeze();
     const x = tf.randomNormal([2, 5, 5, 3], 0, 1, 'float32', 1);
     const before = groups.map((g) => g.map((p) => p.variable.dataSync().slice()));
-    const { value, grads } = tf.variableGrads(() => tf.tidy(() => tf.mean(tf.square(model.call(x))).asScalar()), opt.trainableVariables());
+    const { value, grads } = tf.variableGrads(
+      () => tf.tidy(() => tf.mean(tf.square(model.call(x))).asScalar()),
+      opt.trainableVariables(),
+    );
     expect(Object.keys(grads)).toHaveLength(opt.trainableVariables().length);
     opt.step(grads);
     tf.dispose([value, x, ...Object.values(grads)]);
@@ -104,7 +115,12 @@ describe('freezing parameter groups', () => {
     opt.freezeTo(5);
     expect(warn).toHaveBeenCalledWith('Freezing 5 groups; model has 3; whole model is frozen.');
     warn.mockRestore();
-    expect(groups.flat().filter((p) => p.requiresGrad).every((p) => p.kind === 'norm')).toBe(true);
+    expect(
+      groups
+        .flat()
+        .filter((p) => p.requiresGrad)
+        .every((p) => p.kind === 'norm'),
+    ).toBe(true);
     opt.freezeTo(-5); // Python slicing: nothing is frozen
     expect(groups.flat().every((p) => p.requiresGrad)).toBe(true);
   });

@@ -52,7 +52,14 @@ const SPECS: [ParamKind, number[]][][] = [
 function makeGroups(): Parameter[][] {
   let seed = 1;
   return SPECS.map((g) =>
-    g.map(([kind, shape]) => new Parameter(tf.tidy(() => tf.variable(tf.tensor(randomValues(size(shape), seed++), shape))), 'none', kind)),
+    g.map(
+      ([kind, shape]) =>
+        new Parameter(
+          tf.tidy(() => tf.variable(tf.tensor(randomValues(size(shape), seed++), shape))),
+          'none',
+          kind,
+        ),
+    ),
   );
 }
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
@@ -231,11 +238,14 @@ describe.each(['wasm', 'cpu'] as const)('fused optimizer step on %s', (backend) 
     const run = async (on: boolean) => {
       await use(backend);
       const restore = fused(on);
-      const ps = [
-        [130, 130],
-        [130],
-        [7, 3],
-      ].map((shape, i) => new Parameter(tf.tidy(() => tf.variable(tf.tensor(randomValues(size(shape), 60 + i), shape))), 'none', i === 1 ? 'bias' : 'weight'));
+      const ps = [[130, 130], [130], [7, 3]].map(
+        (shape, i) =>
+          new Parameter(
+            tf.tidy(() => tf.variable(tf.tensor(randomValues(size(shape), 60 + i), shape))),
+            'none',
+            i === 1 ? 'bias' : 'weight',
+          ),
+      );
       const opt = new SGD([ps], { lr: 0.1, mom: 0.9, wd: 0.01 });
       let kernels = 0;
       for (let s = 0; s < 4; s++) kernels = (await tf.profile(() => stepOnce(opt, ps, s))).kernels.length;
@@ -281,12 +291,19 @@ describe('a real fit with the fused step', () => {
       const restore = fused(on);
       try {
         manualSeed(0);
-        const model = new Sequential(new Linear(data.nFeatures, 32), new ReLU(true), new BatchNorm1d(32), new Linear(32, 2));
+        const model = new Sequential(
+          new Linear(data.nFeatures, 32),
+          new ReLU(true),
+          new BatchNorm1d(32),
+          new Linear(32, 2),
+        );
         const learn = new Learner(creditDls(data, 64, 0), model, { logger: () => undefined });
         const before = (await learn.validate()).validLoss;
         await learn.fitOneCycle(2, 1e-2);
         const after = (await learn.validate()).validLoss;
-        const weights = await Promise.all(model.parameters().map(async (p) => Float32Array.from(await p.variable.data())));
+        const weights = await Promise.all(
+          model.parameters().map(async (p) => Float32Array.from(await p.variable.data())),
+        );
         model.dispose();
         learn.opt?.dispose();
         return { before, after, weights };

@@ -39,7 +39,8 @@ const SCHEDULE: Partial<Hypers>[] = [
 
 describe('Adam', () => {
   it("has fastai's defaults (reference opt_hypers_after_create_opt)", () => {
-    const ref = (referenceFacts().vision_learner.resnet18_nout37 as Record<string, unknown>).opt_hypers_after_create_opt as Record<string, number>[];
+    const ref = (referenceFacts().vision_learner.resnet18_nout37 as Record<string, unknown>)
+      .opt_hypers_after_create_opt as Record<string, number>[];
     const opt = new Adam([[], [], []]);
     expect(opt.hypers).toEqual(ref.map((h) => ({ lr: h.lr, mom: h.mom, sqrMom: h.sqr_mom, eps: h.eps, wd: h.wd })));
     expect(opt.decoupledWd).toBe(true);
@@ -89,7 +90,9 @@ describe('Adam', () => {
     tf.dispose(Object.values(grads));
     KINDS.forEach((k, ki) => {
       const g = gradAt(k, 0);
-      const want = INIT[k].map((p, i) => (k === 'weight' ? p * (1 - 0.01 * 0.01) : p) - (0.01 * g[i]) / (Math.abs(g[i]) + 1e-5));
+      const want = INIT[k].map(
+        (p, i) => (k === 'weight' ? p * (1 - 0.01 * 0.01) : p) - (0.01 * g[i]) / (Math.abs(g[i]) + 1e-5),
+      );
       expectClose(values(ps[ki]), want);
     });
     opt.dispose();
@@ -124,7 +127,12 @@ describe('SGD', () => {
     const grads = gradsFor(ps, 0);
     opt.step(grads);
     tf.dispose(Object.values(grads));
-    KINDS.forEach((k, ki) => expectClose(values(ps[ki]), INIT[k].map((p, i) => p - 0.1 * gradAt(k, 0)[i])));
+    KINDS.forEach((k, ki) =>
+      expectClose(
+        values(ps[ki]),
+        INIT[k].map((p, i) => p - 0.1 * gradAt(k, 0)[i]),
+      ),
+    );
     expect(Object.keys(opt.stateDict().state).filter((key) => !key.endsWith('.step'))).toEqual([]);
     opt.dispose();
     ps.forEach((p) => p.variable.dispose());
@@ -190,7 +198,11 @@ describe('Optimizer', () => {
     const opt = new Adam([[ps[0]], [ps[1]], [ps[2]]]);
     opt.setHyper('lr', [1, 2, 3]);
     opt.setHyper('wd', 0);
-    expect(opt.paramGroups.map((g) => [g.lr, g.wd])).toEqual([[1, 0], [2, 0], [3, 0]]);
+    expect(opt.paramGroups.map((g) => [g.lr, g.wd])).toEqual([
+      [1, 0],
+      [2, 0],
+      [3, 0],
+    ]);
     expect(() => opt.setHyper('lr', [1, 2])).toThrow(/2 values for lr but there are 3 parameter groups/);
     expect(() => new Adam([])).toThrow(OptimizerError);
     expect(() => new Adam([[ps[0]], [ps[0]]])).toThrow(/more than one group/);

@@ -82,15 +82,19 @@ export abstract class Optimizer {
 
   constructor(groups: Parameter[][], hypers: OptimizerOptions = {}) {
     const { trainBn = true, decoupledWd = true, wdBnBias = false, ...h } = hypers;
-    if (!Array.isArray(groups) || groups.length === 0) throw new OptimizerError('an optimizer needs at least one parameter group');
+    if (!Array.isArray(groups) || groups.length === 0)
+      throw new OptimizerError('an optimizer needs at least one parameter group');
     const full: Hypers = { ...DEFAULT_HYPERS, ...stripUndefined(h) };
     for (const k of HYPER_NAMES)
-      if (typeof full[k] !== 'number' || !Number.isFinite(full[k])) throw new OptimizerError(`hyper-parameter ${k} must be a finite number, got ${String(full[k])}`);
+      if (typeof full[k] !== 'number' || !Number.isFinite(full[k]))
+        throw new OptimizerError(`hyper-parameter ${k} must be a finite number, got ${String(full[k])}`);
     const seen = new Set<Parameter>();
     groups.forEach((g, gi) =>
       g.forEach((p, pi) => {
-        if (!p || !(p.variable instanceof tf.Variable)) throw new OptimizerError(`parameter ${pi} of group ${gi} is not a Parameter`);
-        if (seen.has(p)) throw new OptimizerError(`parameter ${pi} of group ${gi} (${p.variable.name}) is in more than one group`);
+        if (!p || !(p.variable instanceof tf.Variable))
+          throw new OptimizerError(`parameter ${pi} of group ${gi} is not a Parameter`);
+        if (seen.has(p))
+          throw new OptimizerError(`parameter ${pi} of group ${gi} (${p.variable.name}) is in more than one group`);
         seen.add(p);
       }),
     );
@@ -134,7 +138,8 @@ export abstract class Optimizer {
    * ```
    */
   setHyper(name: HyperName, value: number | readonly number[] | LrSlice): void {
-    if (!HYPER_NAMES.includes(name)) throw new OptimizerError(`unknown hyper-parameter '${String(name)}' (known: ${HYPER_NAMES.join(', ')})`);
+    if (!HYPER_NAMES.includes(name))
+      throw new OptimizerError(`unknown hyper-parameter '${String(name)}' (known: ${HYPER_NAMES.join(', ')})`);
     const v = lrsForGroups(value, this.paramGroups.length, name);
     this.paramGroups.forEach((g, i) => (g[name] = v[i]));
   }
@@ -237,7 +242,8 @@ export abstract class Optimizer {
     if (!Number.isInteger(n)) throw new OptimizerError(`freezeTo needs an integer, got ${n}`);
     const len = this.paramGroups.length;
     this.frozenIdx = n >= 0 ? n : len + n;
-    if (this.frozenIdx >= len) console.warn(`Freezing ${this.frozenIdx} groups; model has ${len}; whole model is frozen.`);
+    if (this.frozenIdx >= len)
+      console.warn(`Freezing ${this.frozenIdx} groups; model has ${len}; whole model is frozen.`);
     const cut = n >= 0 ? Math.min(n, len) : Math.max(0, len + n); // Python's slice(None, n) / slice(n, None)
     this.paramGroups.forEach((g, i) => {
       for (const p of g.params) p.requiresGrad = i >= cut || (this._trainBn && p.kind === 'norm');
@@ -278,10 +284,13 @@ export abstract class Optimizer {
   async loadStateDict(sd: OptimizerStateDict): Promise<void> {
     const len = this.paramGroups.length;
     if (!sd || !Array.isArray(sd.hypers) || sd.hypers.length !== len)
-      throw new OptimizerError(`optimizer state has ${sd?.hypers?.length} hyper-parameter groups, the optimizer has ${len}`);
+      throw new OptimizerError(
+        `optimizer state has ${sd?.hypers?.length} hyper-parameter groups, the optimizer has ${len}`,
+      );
     sd.hypers.forEach((h, i) => {
       for (const k of HYPER_NAMES)
-        if (typeof h[k] !== 'number') throw new OptimizerError(`optimizer state: hypers[${i}].${k} is missing or not a number`);
+        if (typeof h[k] !== 'number')
+          throw new OptimizerError(`optimizer state: hypers[${i}].${k} is missing or not a number`);
     });
     const names = [...this.stateNames, 'step'];
     const byParam = new Map<string, Map<string, tf.Tensor>>();
@@ -348,7 +357,8 @@ const DEFAULT_HYPERS: Hypers = { lr: 1e-3, mom: 0.9, sqrMom: 0.99, eps: 1e-5, wd
 function fusedRuleOf(opt: Optimizer): FusedRule | undefined {
   const update = (o: object): unknown => (o as { update?: unknown }).update;
   if (opt instanceof Adam) return update(opt) === update(Adam.prototype) && fusedEnabled('adam') ? 'adam' : undefined;
-  if (opt instanceof SGD && update(opt) === update(SGD.prototype) && fusedEnabled('sgd')) return opt.momentum ? 'sgd-mom' : 'sgd';
+  if (opt instanceof SGD && update(opt) === update(SGD.prototype) && fusedEnabled('sgd'))
+    return opt.momentum ? 'sgd-mom' : 'sgd';
   return undefined;
 }
 

@@ -73,8 +73,18 @@ describe('one-cycle', () => {
     expect(pos).toHaveLength(actual.length);
     expect(pos[0]).toBe(0);
     expect(pos[19]).toBeLessThan(1);
-    expect(maxRel(pos.map((p) => lr(p)[0]), actual.map((a) => a.lr))).toBeLessThan(1e-12);
-    expect(maxRel(pos.map((p) => mom(p)), actual.map((a) => a.mom))).toBeLessThan(1e-12);
+    expect(
+      maxRel(
+        pos.map((p) => lr(p)[0]),
+        actual.map((a) => a.lr),
+      ),
+    ).toBeLessThan(1e-12);
+    expect(
+      maxRel(
+        pos.map((p) => mom(p)),
+        actual.map((a) => a.mom),
+      ),
+    ).toBeLessThan(1e-12);
   });
 
   it('gives each group its own one-cycle lr for slice(1e-6, 1e-4) (resnet18, 4 batches)', () => {

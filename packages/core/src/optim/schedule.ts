@@ -70,10 +70,14 @@ export function schedPoly(start: number, end: number, power: number): Schedule {
  * s(0.25); // 0.5
  * ```
  */
-export function combineScheds<T = number>(pcts: readonly number[], scheds: readonly ((pos: number) => T)[]): (pos: number) => T {
+export function combineScheds<T = number>(
+  pcts: readonly number[],
+  scheds: readonly ((pos: number) => T)[],
+): (pos: number) => T {
   if (pcts.length !== scheds.length || pcts.length === 0)
     throw new OptimizerError(`combineScheds: ${pcts.length} pcts for ${scheds.length} schedules`);
-  if (pcts.some((p) => !(p >= 0))) throw new OptimizerError(`combineScheds: pcts must be >= 0, got [${pcts.join(', ')}]`);
+  if (pcts.some((p) => !(p >= 0)))
+    throw new OptimizerError(`combineScheds: pcts must be >= 0, got [${pcts.join(', ')}]`);
   const total = pcts.reduce((a, b) => a + b, 0);
   if (Math.abs(total - 1) > 1e-9) throw new OptimizerError(`combineScheds: pcts must sum to 1, got ${total}`);
   const f32 = Math.fround;

@@ -26,7 +26,11 @@ const losses = lrs.map((lr) => 0.7 - 0.2 * Math.exp(-((Math.log10(lr) + 2) ** 2)
 
 describe('plots (Vega-Lite → SVG → PNG)', () => {
   it('a log axis has its ticks at the powers of ten, labelled 1e-7 … 1e1; linear ticks are round', async () => {
-    const svg = await linePlotSvg([{ name: 'loss', x: lrs, y: losses }], { xLog: true, xLabel: 'Learning Rate', yLabel: 'Loss' });
+    const svg = await linePlotSvg([{ name: 'loss', x: lrs, y: losses }], {
+      xLog: true,
+      xLabel: 'Learning Rate',
+      yLabel: 'Loss',
+    });
     const labels = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     for (let e = -7; e <= 1; e++) expect(labels).toContain(`1e${e}`);
     expect(labels.some((l) => /e-\d\.\d/.test(l))).toBe(false); // no 1e-5.2
@@ -41,8 +45,18 @@ describe('plots (Vega-Lite → SVG → PNG)', () => {
   });
 
   it('the PNG shows the text: the band of x tick labels and axis title has dark pixels', async () => {
-    const file = await linePlot(join(dir, 'p.png'), [{ name: 'a', x: [0, 1, 2, 3], y: [3, 1, 2, 0] }, { name: 'b', x: [0, 1, 2, 3], y: [0, 1, 1, 2] }], { xLabel: 'Epoch', yLabel: 'Value' });
-    const { data, info } = await sharp(await readFile(file)).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const file = await linePlot(
+      join(dir, 'p.png'),
+      [
+        { name: 'a', x: [0, 1, 2, 3], y: [3, 1, 2, 0] },
+        { name: 'b', x: [0, 1, 2, 3], y: [0, 1, 1, 2] },
+      ],
+      { xLabel: 'Epoch', yLabel: 'Value' },
+    );
+    const { data, info } = await sharp(await readFile(file))
+      .greyscale()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     const dark = (y0: number, y1: number) => {
       let n = 0;
       for (let y = y0; y < y1; y++) for (let x = 0; x < info.width; x++) if (data[y * info.width + x] < 100) n++;
@@ -51,20 +65,29 @@ describe('plots (Vega-Lite → SVG → PNG)', () => {
     // Below the plotting area (340 px + 12 px padding): tick labels and the title, drawn with a real font.
     expect(dark(355, info.height)).toBeGreaterThan(200);
     // Both series appear in a legend (stroke swatches).
-    const svg = await linePlotSvg([{ name: 'train', x: [0, 1], y: [1, 0] }, { name: 'valid', x: [0, 1], y: [0, 1] }]);
+    const svg = await linePlotSvg([
+      { name: 'train', x: [0, 1], y: [1, 0] },
+      { name: 'valid', x: [0, 1], y: [0, 1] },
+    ]);
     expect(svg).toContain('>train<');
     expect(svg).toContain('>valid<');
-    const one = plotSpec([{ series: [{ name: 'a', x: [0], y: [0] }] }]) as { layer: { encoding: { color: { legend: unknown } } }[] };
+    const one = plotSpec([{ series: [{ name: 'a', x: [0], y: [0] }] }]) as {
+      layer: { encoding: { color: { legend: unknown } } }[];
+    };
     expect(one.layer[0].encoding.color.legend).toBeNull(); // one line: no legend
   });
 
   it('Recorder plots from a real fit (credit_data): plotLoss skips the first 5 batches, lrFind drops the last 5 points', async () => {
     manualSeed(0);
     const data = loadCredit();
-    const learn = new Learner(creditDls({ ...data, train: data.train.slice(0, 1280) }, 64), new Sequential(new Linear(data.nFeatures, 16), new ReLU(), new Linear(16, 2)), {
-      metrics: [accuracy()],
-      progress: false,
-    });
+    const learn = new Learner(
+      creditDls({ ...data, train: data.train.slice(0, 1280) }, 64),
+      new Sequential(new Linear(data.nFeatures, 16), new ReLU(), new Linear(16, 2)),
+      {
+        metrics: [accuracy()],
+        progress: false,
+      },
+    );
     await learn.fitOneCycle(2, 1e-2);
     const r = learn.recorder;
     const data2 = { ...r, metricNames: r.metricNames };

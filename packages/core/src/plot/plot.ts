@@ -56,7 +56,18 @@ export interface LinePlotOptions extends Omit<PlotPanel, 'series'> {
  * const series = { name: 'valid', x: [0, 1], y: [0.5, 0.4], color: TAB10[1] };
  * ```
  */
-export const TAB10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+export const TAB10 = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 
@@ -81,8 +92,21 @@ const quiet = {
   },
 };
 
-function axis(title: string | undefined, log: boolean | undefined, integer: boolean | undefined, values: number[]): Spec {
-  const a: Spec = { title: title ?? null, grid: true, gridColor: '#e6e6e6', tickColor: '#444', domainColor: '#444', ticks: true, tickSize: 5 };
+function axis(
+  title: string | undefined,
+  log: boolean | undefined,
+  integer: boolean | undefined,
+  values: number[],
+): Spec {
+  const a: Spec = {
+    title: title ?? null,
+    grid: true,
+    gridColor: '#e6e6e6',
+    tickColor: '#444',
+    domainColor: '#444',
+    ticks: true,
+    tickSize: 5,
+  };
   if (log) {
     const finite = values.filter((v) => v > 0 && Number.isFinite(v));
     const lo = Math.floor(Math.log10(Math.min(...finite)));
@@ -102,19 +126,40 @@ function axis(title: string | undefined, log: boolean | undefined, integer: bool
 
 function panelSpec(p: PlotPanel, width: number, height: number): Spec {
   const rows: { x: number; y: number; series: string }[] = [];
-  for (const s of p.series) s.x.forEach((x, i) => Number.isFinite(x) && Number.isFinite(s.y[i]) && (!p.xLog || x > 0) && rows.push({ x, y: s.y[i], series: s.name }));
+  for (const s of p.series)
+    s.x.forEach(
+      (x, i) =>
+        Number.isFinite(x) &&
+        Number.isFinite(s.y[i]) &&
+        (!p.xLog || x > 0) &&
+        rows.push({ x, y: s.y[i], series: s.name }),
+    );
   const markers = (p.markers ?? []).filter((m) => Number.isFinite(m.x) && Number.isFinite(m.y));
   const names = p.series.map((s) => s.name);
   const colors = p.series.map((s, i) => s.color ?? TAB10[i % TAB10.length]);
   const xs = rows.map((r) => r.x).concat(markers.map((m) => m.x));
   const ys = rows.map((r) => r.y).concat(markers.map((m) => m.y));
-  const legend = { title: null, orient: 'top-right', labelFontSize: 12, fillColor: 'rgba(255,255,255,0.85)', strokeColor: '#ccc', padding: 6 };
+  const legend = {
+    title: null,
+    orient: 'top-right',
+    labelFontSize: 12,
+    fillColor: 'rgba(255,255,255,0.85)',
+    strokeColor: '#ccc',
+    padding: 6,
+  };
   // Lines get stroke swatches (a legend only when there are several); markers a dot each, as matplotlib's 'o'.
-  const color = { field: 'series', type: 'nominal', scale: { domain: names, range: colors }, legend: names.length > 1 ? { ...legend, symbolType: 'stroke', symbolStrokeWidth: 2 } : null };
+  const color = {
+    field: 'series',
+    type: 'nominal',
+    scale: { domain: names, range: colors },
+    legend: names.length > 1 ? { ...legend, symbolType: 'stroke', symbolStrokeWidth: 2 } : null,
+  };
   const scale = (log: boolean | undefined) => (log ? { type: 'log' } : { type: 'linear', zero: false, nice: 6 });
   const x = { field: 'x', type: 'quantitative', scale: scale(p.xLog), axis: axis(p.xLabel, p.xLog, p.xInteger, xs) };
   const y = { field: 'y', type: 'quantitative', scale: scale(p.yLog), axis: axis(p.yLabel, p.yLog, false, ys) };
-  const layer: Spec[] = [{ data: { values: rows }, mark: { type: 'line', strokeWidth: 1.8, clip: true }, encoding: { x, y, color } }];
+  const layer: Spec[] = [
+    { data: { values: rows }, mark: { type: 'line', strokeWidth: 1.8, clip: true }, encoding: { x, y, color } },
+  ];
   markers.forEach((m, i) => {
     const c = m.color ?? TAB10[(p.series.length + i) % TAB10.length];
     layer.push({
@@ -123,7 +168,18 @@ function panelSpec(p: PlotPanel, width: number, height: number): Spec {
       encoding: {
         x,
         y,
-        shape: { field: 'marker', type: 'nominal', scale: { domain: markers.map((k) => k.label), range: markers.map(() => 'circle') }, legend: { ...legend, symbolFillColor: c, symbolStrokeColor: c, symbolSize: 90, orient: names.length > 1 ? 'bottom-right' : 'top-right' } },
+        shape: {
+          field: 'marker',
+          type: 'nominal',
+          scale: { domain: markers.map((k) => k.label), range: markers.map(() => 'circle') },
+          legend: {
+            ...legend,
+            symbolFillColor: c,
+            symbolStrokeColor: c,
+            symbolSize: 90,
+            orient: names.length > 1 ? 'bottom-right' : 'top-right',
+          },
+        },
       },
     });
   });
@@ -139,7 +195,10 @@ function panelSpec(p: PlotPanel, width: number, height: number): Spec {
  * const spec = plotSpec([{ series: [{ name: 'loss', x: [1e-5, 1e-3], y: [0.7, 0.5] }], xLog: true }]);
  * ```
  */
-export function plotSpec(panels: PlotPanel[], opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {}): Spec {
+export function plotSpec(
+  panels: PlotPanel[],
+  opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {},
+): Spec {
   const w = opts.width ?? 560;
   const h = opts.height ?? 340;
   const config = {
@@ -153,7 +212,12 @@ export function plotSpec(panels: PlotPanel[], opts: Pick<LinePlotOptions, 'width
   const base: Spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config };
   if (opts.suptitle) base.title = { text: opts.suptitle, fontSize: 15, fontWeight: 'normal', anchor: 'middle' };
   if (panels.length === 1) return { ...base, ...panelSpec(panels[0], w, h) };
-  return { ...base, concat: panels.map((p) => panelSpec(p, w, h)), columns: opts.columns ?? 2, resolve: { scale: { color: 'independent', x: 'independent', y: 'independent' } } };
+  return {
+    ...base,
+    concat: panels.map((p) => panelSpec(p, w, h)),
+    columns: opts.columns ?? 2,
+    resolve: { scale: { color: 'independent', x: 'independent', y: 'independent' } },
+  };
 }
 
 /**
@@ -163,9 +227,14 @@ export function plotSpec(panels: PlotPanel[], opts: Pick<LinePlotOptions, 'width
  * const svg = await plotSvg([{ series: [{ name: 'loss', x: [0, 1, 2], y: [0.9, 0.6, 0.5] }], yLabel: 'Loss' }]);
  * ```
  */
-export async function plotSvg(panels: PlotPanel[], opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {}): Promise<string> {
+export async function plotSvg(
+  panels: PlotPanel[],
+  opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {},
+): Promise<string> {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const compiled = vl.compile(plotSpec(panels, opts) as unknown as Parameters<typeof vl.compile>[0], { logger: quiet }).spec;
+  const compiled = vl.compile(plotSpec(panels, opts) as unknown as Parameters<typeof vl.compile>[0], {
+    logger: quiet,
+  }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
@@ -193,7 +262,11 @@ export async function linePlotSvg(series: Series[], opts: LinePlotOptions = {}):
  * await plotToFile([{ series: [{ name: 'lr', x: [0, 1, 2], y: [1e-4, 1e-3, 1e-5] }], yLabel: 'lr' }], 'sched.png');
  * ```
  */
-export async function plotToFile(panels: PlotPanel[], file: string, opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {}): Promise<string> {
+export async function plotToFile(
+  panels: PlotPanel[],
+  file: string,
+  opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {},
+): Promise<string> {
   const svg = await plotSvg(panels, opts);
   if (file.toLowerCase().endsWith('.svg')) {
     await atomicWrite(file, Buffer.from(svg));

@@ -53,9 +53,23 @@ export function metricPanels(r: RecorderData): PlotPanel[] {
   const epochs = r.values.map((_, i) => i);
   const col = (i: number) => r.values.map((v) => v[i]);
   const panels: PlotPanel[] = [
-    { title: 'losses', series: [{ name: 'train', x: epochs, y: col(0), color: TAB10[0] }, { name: 'valid', x: epochs, y: col(1), color: TAB10[1] }], xLabel: 'Epoch', xInteger: true },
+    {
+      title: 'losses',
+      series: [
+        { name: 'train', x: epochs, y: col(0), color: TAB10[0] },
+        { name: 'valid', x: epochs, y: col(1), color: TAB10[1] },
+      ],
+      xLabel: 'Epoch',
+      xInteger: true,
+    },
   ];
-  for (let i = 2; i < names.length; i++) panels.push({ title: names[i], series: [{ name: 'valid', x: epochs, y: col(i), color: TAB10[1] }], xLabel: 'Epoch', xInteger: true });
+  for (let i = 2; i < names.length; i++)
+    panels.push({
+      title: names[i],
+      series: [{ name: 'valid', x: epochs, y: col(i), color: TAB10[1] }],
+      xLabel: 'Epoch',
+      xInteger: true,
+    });
   return panels;
 }
 
@@ -72,8 +86,19 @@ export function lrFindPanel(r: RecorderData, opts: PlotLrFindOptions = {}): Plot
   const skipEnd = opts.skipEnd ?? 5;
   const n = Math.min(r.lrs.length, r.smoothLosses.length);
   const end = skipEnd > 0 ? Math.max(0, n - skipEnd) : n;
-  const markers = (opts.suggestions ?? []).map((s, i) => ({ x: s.lr, y: s.loss, label: `${s.name}: ${s.lr.toExponential(2)}`, color: TAB10[(i + 1) % TAB10.length] }));
-  return { series: [{ name: 'loss', x: r.lrs.slice(0, end), y: r.smoothLosses.slice(0, end) }], markers, xLabel: 'Learning Rate', yLabel: 'Loss', xLog: true };
+  const markers = (opts.suggestions ?? []).map((s, i) => ({
+    x: s.lr,
+    y: s.loss,
+    label: `${s.name}: ${s.lr.toExponential(2)}`,
+    color: TAB10[(i + 1) % TAB10.length],
+  }));
+  return {
+    series: [{ name: 'loss', x: r.lrs.slice(0, end), y: r.smoothLosses.slice(0, end) }],
+    markers,
+    xLabel: 'Learning Rate',
+    yLabel: 'Loss',
+    xLog: true,
+  };
 }
 
 /** Writes a figure of panels for the Recorder methods (PNG, or SVG for `.svg`). */

@@ -9,8 +9,20 @@ function sink(tty: boolean) {
 
 describe('progress bar', () => {
   it('formats as fastprogress and tqdm: mm:ss, rates, bytes', () => {
-    expect([formatTime(0), formatTime(59.6), formatTime(61), formatTime(3725), formatTime(NaN)]).toEqual(['00:00', '01:00', '01:01', '1:02:05', '--:--']);
-    expect([formatRate(1234.4), formatRate(12.34), formatRate(2.5), formatRate(0.25, 'epoch'), formatRate(0)]).toEqual(['1234 it/s', '12.3 it/s', '2.50 it/s', '4.00s/epoch', '? it/s']);
+    expect([formatTime(0), formatTime(59.6), formatTime(61), formatTime(3725), formatTime(NaN)]).toEqual([
+      '00:00',
+      '01:00',
+      '01:01',
+      '1:02:05',
+      '--:--',
+    ]);
+    expect([formatRate(1234.4), formatRate(12.34), formatRate(2.5), formatRate(0.25, 'epoch'), formatRate(0)]).toEqual([
+      '1234 it/s',
+      '12.3 it/s',
+      '2.50 it/s',
+      '4.00s/epoch',
+      '? it/s',
+    ]);
     expect([formatBytes(999), formatBytes(46_830_571), formatBytes(1.5e9)]).toEqual(['999 B', '46.8 MB', '1.5 GB']);
     expect(formatRate(2_500_000, 'B')).toBe('2.5 MB/s');
   });

@@ -30,7 +30,9 @@ export interface CreditData {
 
 /** Numeric columns, median-filled and normalised on the training split; one-hot of Home/Marital/Records/Job. */
 export function loadCredit(): CreditData {
-  const lines = readFileSync(`${datasets.path('credit_data')}/credit_data.csv`, 'utf8').trim().split('\n');
+  const lines = readFileSync(`${datasets.path('credit_data')}/credit_data.csv`, 'utf8')
+    .trim()
+    .split('\n');
   const header = splitLine(lines[0]);
   const rows = lines.slice(1).map(splitLine);
   const num = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
@@ -43,7 +45,10 @@ export function loadCredit(): CreditData {
   for (const c of num) {
     const j = header.indexOf(c);
     const v = rows.map((r) => (r[j] === '' || r[j] === 'NA' ? NaN : Number(r[j])));
-    const tr = train.map((i) => v[i]).filter(Number.isFinite).sort((a, b) => a - b);
+    const tr = train
+      .map((i) => v[i])
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
     const med = tr[Math.floor(tr.length / 2)];
     const filled = v.map((x) => (Number.isFinite(x) ? x : med));
     const mean = train.reduce((s, i) => s + filled[i], 0) / train.length;

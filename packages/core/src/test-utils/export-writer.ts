@@ -11,10 +11,14 @@ import { Learner } from '../learner/learner.js';
 /** The learner both sides build: a 256 → 256 → 2 MLP (about 66k parameters, a 260 KB weights file). */
 export function killTestLearner(): Learner {
   const empty = new DataLoader({ length: 0, get: () => 0 }, { collate: () => ({ x: [], y: tf.zeros([0]) }) });
-  return new Learner(new DataLoaders(empty, empty, { vocab: ['a', 'b'] }), new Sequential(new Linear(256, 256), new Linear(256, 2)), {
-    progress: false,
-    builder: { name: 'kill-test-mlp', args: {} },
-  });
+  return new Learner(
+    new DataLoaders(empty, empty, { vocab: ['a', 'b'] }),
+    new Sequential(new Linear(256, 256), new Linear(256, 2)),
+    {
+      progress: false,
+      builder: { name: 'kill-test-mlp', args: {} },
+    },
+  );
 }
 registerLearnerBuilder('kill-test-mlp', () => killTestLearner());
 

@@ -18,7 +18,12 @@ describe('tabular flow', () => {
   it('titanic: beats the majority class; the export predicts raw rows as the trained learner', async () => {
     manualSeed(0);
     const dls = await TabularDataLoaders.fromCsv(join(datasets.path('titanic'), 'titanic.csv'), {
-      yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], validPct: 0.2, seed: 42, bs: 64,
+      yNames: ['survived'],
+      catNames: ['pclass', 'sex'],
+      contNames: ['age', 'sibsp', 'parch'],
+      validPct: 0.2,
+      seed: 42,
+      bs: 64,
     });
     const learn = tabularLearner(dls, { metrics: [accuracy()], progress: false });
     await learn.fitOneCycle(4, 1e-2);

@@ -6,7 +6,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
-import { AWDLSTM, languageModelLearner, readCsv, TextLearner, TextDataLoaders, textClassifierLearner, learnerBuilders } from '@tfai/text';
+import {
+  AWDLSTM,
+  languageModelLearner,
+  readCsv,
+  TextLearner,
+  TextDataLoaders,
+  textClassifierLearner,
+  learnerBuilders,
+} from '@tfai/text';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 
@@ -26,11 +34,15 @@ describe('ULMFiT flow', () => {
     const rows: Record<string, string>[] = [];
     for (const book of BOOKS) {
       const paras = austen.rows.filter((r) => r.book === book && r.text.split(/\s+/).length >= 20);
-      for (const [i, r] of paras.slice(0, 400).entries()) rows.push({ text: r.text, label: book, is_valid: String(i >= 300) });
+      for (const [i, r] of paras.slice(0, 400).entries())
+        rows.push({ text: r.text, label: book, is_valid: String(i >= 300) });
     }
 
     // 1. The language model, fine-tuned on every paragraph's text (labels unused), as ULMFiT does.
-    const lmDls = await TextDataLoaders.fromTable({ fields: ['text'], rows: rows.map((r) => ({ text: r.text })) }, { isLm: true, validPct: 0.1, bs: 16, seqLen: 36, seed: 0, cacheDir: false, progress: false });
+    const lmDls = await TextDataLoaders.fromTable(
+      { fields: ['text'], rows: rows.map((r) => ({ text: r.text })) },
+      { isLm: true, validPct: 0.1, bs: 16, seqLen: 36, seed: 0, cacheDir: false, progress: false },
+    );
     const lm = languageModelLearner(lmDls, AWDLSTM, { config, dropMult: 0.3, ...quiet });
     const lmStart = await lm.validate();
     await lm.fitOneCycle(2, 1e-2);
@@ -39,9 +51,18 @@ describe('ULMFiT flow', () => {
     await lm.saveEncoder('enc');
 
     // 2. The classifier on the LM's vocab, its encoder loaded, gradual unfreezing as the ULMFiT paper.
-    const dls = await TextDataLoaders.fromTable({ fields: ['text', 'label', 'is_valid'], rows }, { textVocab: lmDls.textVocab, bs: 16, seqLen: 36, seed: 0, cacheDir: false, progress: false });
+    const dls = await TextDataLoaders.fromTable(
+      { fields: ['text', 'label', 'is_valid'], rows },
+      { textVocab: lmDls.textVocab, bs: 16, seqLen: 36, seed: 0, cacheDir: false, progress: false },
+    );
     expect([dls.train.n, dls.valid.n]).toEqual([600, 200]);
-    const clas = textClassifierLearner(dls, AWDLSTM, { config, dropMult: 0.3, metrics: [accuracy()], maxLen: 72, ...quiet });
+    const clas = textClassifierLearner(dls, AWDLSTM, {
+      config,
+      dropMult: 0.3,
+      metrics: [accuracy()],
+      maxLen: 72,
+      ...quiet,
+    });
     await clas.loadEncoder('enc');
     await clas.fitOneCycle(1, 2e-2);
     clas.freezeTo(-2);
@@ -49,7 +70,9 @@ describe('ULMFiT flow', () => {
     clas.unfreeze();
     await clas.fitOneCycle(6, slice(2e-2 / 2.6 ** 4, 2e-2));
     const { validLoss, metrics } = await clas.validate();
-    console.log(`ULMFiT flow (Austen: P&P vs Emma): LM valid loss ${lmStart.validLoss.toFixed(3)} → ${lmEnd.validLoss.toFixed(3)}; classifier valid loss ${validLoss.toFixed(3)}, accuracy ${metrics.accuracy.toFixed(3)} (chance 0.5)`);
+    console.log(
+      `ULMFiT flow (Austen: P&P vs Emma): LM valid loss ${lmStart.validLoss.toFixed(3)} → ${lmEnd.validLoss.toFixed(3)}; classifier valid loss ${validLoss.toFixed(3)}, accuracy ${metrics.accuracy.toFixed(3)} (chance 0.5)`,
+    );
     // Measured with seed 0 on wasm: accuracy 0.69, valid loss 0.60 (chance 0.5; 200 validation paragraphs).
     expect(metrics.accuracy).toBeGreaterThan(0.64);
 

@@ -5,7 +5,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
-import { diceMulti, foregroundAcc, learnerBuilders, Resize, resnet18, SegmentationDataLoaders, UnetLearner, unetLearner } from '@tfai/vision';
+import {
+  diceMulti,
+  foregroundAcc,
+  learnerBuilders,
+  Resize,
+  resnet18,
+  SegmentationDataLoaders,
+  UnetLearner,
+  unetLearner,
+} from '@tfai/vision';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 
@@ -20,15 +29,25 @@ describe('U-Net flow', () => {
   it('brain_aal lobes from scratch: foreground accuracy and Dice far above all-background; export → loadLearner → predict gives the same mask', async () => {
     manualSeed(0);
     const dls = await SegmentationDataLoaders.fromFolders(BRAIN, {
-      labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv',
-      itemTfms: [new Resize(32, { method: 'squish' })], bs: 8, seed: 0,
+      labels: 'labels_lobes',
+      codesFile: 'codes_lobes.txt',
+      csv: 'slices.csv',
+      itemTfms: [new Resize(32, { method: 'squish' })],
+      bs: 8,
+      seed: 0,
     });
     expect([dls.train.n, dls.valid.n]).toEqual([115, 29]);
-    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics: [foregroundAcc(), diceMulti()], progress: false });
+    const learn = await unetLearner(dls, resnet18, {
+      pretrained: false,
+      metrics: [foregroundAcc(), diceMulti()],
+      progress: false,
+    });
     const start = await learn.validate();
     await learn.fitOneCycle(4, 1e-2);
     const end = await learn.validate();
-    console.log(`U-Net flow (brain_aal lobes): valid loss ${start.validLoss.toFixed(3)} → ${end.validLoss.toFixed(3)}; foreground acc ${start.metrics.foreground_acc.toFixed(3)} → ${end.metrics.foreground_acc.toFixed(3)}; multi-class Dice ${start.metrics.dice_multi.toFixed(3)} → ${end.metrics.dice_multi.toFixed(3)}`);
+    console.log(
+      `U-Net flow (brain_aal lobes): valid loss ${start.validLoss.toFixed(3)} → ${end.validLoss.toFixed(3)}; foreground acc ${start.metrics.foreground_acc.toFixed(3)} → ${end.metrics.foreground_acc.toFixed(3)}; multi-class Dice ${start.metrics.dice_multi.toFixed(3)} → ${end.metrics.dice_multi.toFixed(3)}`,
+    );
     // All-background scores foreground accuracy 0 and multi-class Dice 0.106 here (only background's Dice counts).
     // Measured with seed 0 on wasm: foreground acc 0.363, Dice 0.297 (0.518 / 0.488 after 8 epochs at bs 16).
     expect(end.metrics.foreground_acc).toBeGreaterThan(0.2);

@@ -13,9 +13,13 @@ describe('FlipItem on siamese pairs', () => {
   it('both images of a pair get the same draw: a pair of one image twice stays identical, and some pairs flip', async () => {
     const rows = (await readPairsCsv(TUX_CSV)).slice(0, 16);
     const twins = rows.map((r) => ({ a: r.a, b: r.a, same: true }));
-    const make = (p: number) => SiameseDataLoaders.fromPairs(twins, twins, { bs: 16, seed: 0, itemTfms: [new Resize(24), new FlipItem({ p })] });
+    const make = (p: number) =>
+      SiameseDataLoaders.fromPairs(twins, twins, { bs: 16, seed: 0, itemTfms: [new Resize(24), new FlipItem({ p })] });
     const [flip, plain] = [make(0.5), make(0)];
-    const [b, b0] = [await flip.train.makeBatch(twins.map((_, i) => i)), await plain.train.makeBatch(twins.map((_, i) => i))];
+    const [b, b0] = [
+      await flip.train.makeBatch(twins.map((_, i) => i)),
+      await plain.train.makeBatch(twins.map((_, i) => i)),
+    ];
     const [xa, xb, pa] = await Promise.all([b.x[0].data(), b.x[1].data(), b0.x[0].data()]);
     expect(Array.from(xa)).toEqual(Array.from(xb));
     // Image A flipped: row pixels reversed against the plain decode of the same crop draw.

@@ -9,9 +9,16 @@ import { SiameseDataLoaders } from './siamese-dataloaders.js';
 
 async function firstBatch(seed: number): Promise<number[][]> {
   manualSeed(seed);
-  const dls = await SiameseDataLoaders.fromFolder(datasets.path('tux_photos'), { bs: 8, itemTfms: [new RandomResizedCrop(24), new FlipItem()], batchTfms: augTransforms() });
+  const dls = await SiameseDataLoaders.fromFolder(datasets.path('tux_photos'), {
+    bs: 8,
+    itemTfms: [new RandomResizedCrop(24), new FlipItem()],
+    batchTfms: augTransforms(),
+  });
   for await (const b of dls.train) {
-    const out = [...(await Promise.all(b.x.map(async (t) => Array.from(await t.data())))), Array.from(await b.y.data())];
+    const out = [
+      ...(await Promise.all(b.x.map(async (t) => Array.from(await t.data())))),
+      Array.from(await b.y.data()),
+    ];
     tf.dispose([...b.x, b.y]);
     return out;
   }

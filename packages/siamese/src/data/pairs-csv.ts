@@ -53,7 +53,10 @@ export async function readPairsCsv(file: string, opts: ReadPairsCsvOptions = {})
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new SiameseDataError(file, `cannot read the pairs CSV (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new SiameseDataError(
+      file,
+      `cannot read the pairs CSV (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   // Line numbers count the header as line 1 (blank lines are skipped); core's reader numbers data rows from 1.
   let table: string[][];
@@ -62,21 +65,37 @@ export async function readPairsCsv(file: string, opts: ReadPairsCsvOptions = {})
     table = [t.header, ...t.rows];
   } catch (e) {
     if (e instanceof CsvError && e.problem === 'empty') table = [];
-    else if (e instanceof CsvError && e.row !== undefined) throw new SiameseDataError(file, `line ${e.row + 1}: ${e.reason}`);
+    else if (e instanceof CsvError && e.row !== undefined)
+      throw new SiameseDataError(file, `line ${e.row + 1}: ${e.reason}`);
     else if (e instanceof CsvError) throw new SiameseDataError(file, e.message.slice(file.length + 2));
     else throw e;
   }
   const [header, ...rows] = table.map((fields, i) => ({ fields, line: i + 1 }));
   if (!header) throw new SiameseDataError(file, 'the pairs CSV is empty');
-  const names = { a: opts.aCol ?? 'img_a', b: opts.bCol ?? 'img_b', same: opts.sameCol ?? 'same', valid: opts.validCol ?? 'is_valid' };
+  const names = {
+    a: opts.aCol ?? 'img_a',
+    b: opts.bCol ?? 'img_b',
+    same: opts.sameCol ?? 'same',
+    valid: opts.validCol ?? 'is_valid',
+  };
   const cols = header.fields.map((f) => f.trim());
-  const idx = Object.fromEntries(Object.entries(names).map(([k, n]) => [k, cols.indexOf(n)])) as Record<keyof typeof names, number>;
-  const missing = Object.entries(names).filter(([k]) => idx[k as keyof typeof names] < 0).map(([, n]) => n);
-  if (missing.length) throw new SiameseDataError(file, `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} (found: ${cols.join(', ')})`);
+  const idx = Object.fromEntries(Object.entries(names).map(([k, n]) => [k, cols.indexOf(n)])) as Record<
+    keyof typeof names,
+    number
+  >;
+  const missing = Object.entries(names)
+    .filter(([k]) => idx[k as keyof typeof names] < 0)
+    .map(([, n]) => n);
+  if (missing.length)
+    throw new SiameseDataError(
+      file,
+      `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} (found: ${cols.join(', ')})`,
+    );
   if (!rows.length) throw new SiameseDataError(file, 'the pairs CSV has a header but no rows');
   const root = opts.root ?? dirname(file);
   const out = rows.map(({ fields, line }) => {
-    if (fields.length !== cols.length) throw new SiameseDataError(file, `line ${line}: expected ${cols.length} fields, got ${fields.length}`);
+    if (fields.length !== cols.length)
+      throw new SiameseDataError(file, `line ${line}: expected ${cols.length} fields, got ${fields.length}`);
     const path = (col: 'a' | 'b') => {
       const p = fields[idx[col]].trim();
       if (!p) throw new SiameseDataError(file, `line ${line}, column '${names[col]}': empty image path`);
@@ -96,7 +115,8 @@ export async function readPairsCsv(file: string, opts: ReadPairsCsvOptions = {})
     await Promise.all(files.map(async (f) => exists.set(f, await isFile(f))));
     for (const r of out)
       for (const col of ['a', 'b'] as const)
-        if (!exists.get(r[col])) throw new SiameseDataError(file, `line ${r.line}, column '${names[col]}': image not found: ${r[col]}`);
+        if (!exists.get(r[col]))
+          throw new SiameseDataError(file, `line ${r.line}, column '${names[col]}': image not found: ${r[col]}`);
   }
   return out;
 }

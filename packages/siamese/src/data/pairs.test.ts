@@ -27,7 +27,9 @@ describe('drawPairs', () => {
   it('needs two classes for different pairs', () => {
     const one = images.filter((im) => im.label === 'c0');
     expect(() => drawPairs(one, one, new Rng(1), 'folder/train')).toThrow(SiameseDataError);
-    expect(() => drawPairs(one, one, new Rng(1), 'folder/train')).toThrow(/folder\/train: .*at least 2 classes, found 1 \(c0\)/);
+    expect(() => drawPairs(one, one, new Rng(1), 'folder/train')).toThrow(
+      /folder\/train: .*at least 2 classes, found 1 \(c0\)/,
+    );
   });
 });
 

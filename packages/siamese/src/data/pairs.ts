@@ -26,7 +26,12 @@ export interface LabelledImage {
  * pairs.filter((p) => p.same).length; // Math.ceil(images.length / 2)
  * ```
  */
-export function drawPairs(anchors: readonly LabelledImage[], pool: readonly LabelledImage[], rng: Rng, source = 'pairs'): ImagePair[] {
+export function drawPairs(
+  anchors: readonly LabelledImage[],
+  pool: readonly LabelledImage[],
+  rng: Rng,
+  source = 'pairs',
+): ImagePair[] {
   const byLabel = new Map<string, string[]>();
   for (const { file, label } of pool) {
     const files = byLabel.get(label);
@@ -35,7 +40,10 @@ export function drawPairs(anchors: readonly LabelledImage[], pool: readonly Labe
   }
   const labels = [...byLabel.keys()];
   if (anchors.length && labels.length < 2)
-    throw new SiameseDataError(source, `pairs of different classes need at least 2 classes, found ${labels.length} (${labels.join(', ') || 'none'})`);
+    throw new SiameseDataError(
+      source,
+      `pairs of different classes need at least 2 classes, found ${labels.length} (${labels.join(', ') || 'none'})`,
+    );
   const order = rng.permutation(anchors.length);
   const same = new Uint8Array(anchors.length);
   for (let i = 0; i < Math.ceil(anchors.length / 2); i++) same[order[i]] = 1;

@@ -133,13 +133,18 @@ describe('SiameseDataLoaders.fromFolder on tux_photos (images of different sizes
 describe('bad input', () => {
   it('a pairs CSV naming a missing image: SiameseDataError with the line, column and file', async () => {
     const csv = join(dir, 'missing.csv');
-    await writeFile(csv, 'img_a,img_b,same,is_valid\ntrain/pullover/train_02624.png,train/pullover/train_02783.png,True,False\ntrain/bag/nope.png,train/coat/train_00022.png,False,True\n');
+    await writeFile(
+      csv,
+      'img_a,img_b,same,is_valid\ntrain/pullover/train_02624.png,train/pullover/train_02783.png,True,False\ntrain/bag/nope.png,train/coat/train_00022.png,False,True\n',
+    );
     const err = await SiameseDataLoaders.fromCsv(csv, { root: `${datasets.path('fashion_mnist')}` }).then(
       () => new Error('no error'),
       (e: unknown) => e as Error,
     );
     expect(err).toBeInstanceOf(SiameseDataError);
-    expect(err.message).toMatch(/missing\.csv: line 3, column 'img_a': image not found: .*fashion_mnist\/train\/bag\/nope\.png$/);
+    expect(err.message).toMatch(
+      /missing\.csv: line 3, column 'img_a': image not found: .*fashion_mnist\/train\/bag\/nope\.png$/,
+    );
   });
 
   it('re-drawing refuses classes that disagree with the CSV’s `same`, and a CSV with no validation rows', async () => {
@@ -147,7 +152,9 @@ describe('bad input', () => {
     const a = `${datasets.path('fashion_mnist')}/train/bag/train_01955.png`;
     const b = `${datasets.path('fashion_mnist')}/train/coat/train_00022.png`;
     await writeFile(csv, `img_a,img_b,same,is_valid\n${a},${b},True,False\n${a},${b},False,True\n`);
-    await expect(SiameseDataLoaders.fromCsv(csv)).rejects.toThrow(/disagree\.csv: line 2: same is True but the images' classes are 'bag' and 'coat'/);
+    await expect(SiameseDataLoaders.fromCsv(csv)).rejects.toThrow(
+      /disagree\.csv: line 2: same is True but the images' classes are 'bag' and 'coat'/,
+    );
     await writeFile(csv, `img_a,img_b,same,is_valid\n${a},${b},False,False\n`);
     await expect(SiameseDataLoaders.fromCsv(csv)).rejects.toThrow(/no validation rows/);
   });

@@ -16,7 +16,17 @@ import {
   VisionDataLoaders,
 } from '@tfai/vision';
 import { drawSeed, visionLoaderOptions } from '@tfai/vision/internal';
-import type { BatchTfmSpec, BatchTransform, GridTile, ImageGridOptions, ImageSource, ItemTfmSpec, ItemTransform, RGBImage, Size } from '@tfai/vision';
+import type {
+  BatchTfmSpec,
+  BatchTransform,
+  GridTile,
+  ImageGridOptions,
+  ImageSource,
+  ItemTfmSpec,
+  ItemTransform,
+  RGBImage,
+  Size,
+} from '@tfai/vision';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
 import { showOptions, type SiameseShowOptions } from '../show-options.js';
 import { PairDataLoader, PairDataset, type SourcePair } from './pair-dataset.js';
@@ -72,15 +82,22 @@ export interface SiameseDataJSON {
   batchTfms: BatchTfmSpec[];
 }
 
-
 /** The two images of an item to predict; anything else is a clear error. */
 function asPair(item: unknown, i: number): [ImageSource, ImageSource] {
   const where = i ? ` (item ${i})` : '';
   if (!Array.isArray(item))
-    throw new SiameseInputError(`a Siamese model compares two images: pass [imageA, imageB]${where}, got ${isImageSource(item) ? 'one image' : typeof item}`);
-  if (item.length !== 2) throw new SiameseInputError(`a Siamese model compares two images: pass [imageA, imageB]${where}, got ${item.length} image${item.length === 1 ? '' : 's'}`);
+    throw new SiameseInputError(
+      `a Siamese model compares two images: pass [imageA, imageB]${where}, got ${isImageSource(item) ? 'one image' : typeof item}`,
+    );
+  if (item.length !== 2)
+    throw new SiameseInputError(
+      `a Siamese model compares two images: pass [imageA, imageB]${where}, got ${item.length} image${item.length === 1 ? '' : 's'}`,
+    );
   item.forEach((x, k) => {
-    if (!isImageSource(x)) throw new SiameseInputError(`image ${k === 0 ? 'A' : 'B'}${where} must be a file path or the bytes of an image, got ${typeof x}`);
+    if (!isImageSource(x))
+      throw new SiameseInputError(
+        `image ${k === 0 ? 'A' : 'B'}${where} must be a file path or the bytes of an image, got ${typeof x}`,
+      );
   });
   return [item[0] as ImageSource, item[1] as ImageSource];
 }
@@ -97,7 +114,12 @@ function asPair(item: unknown, i: number): [ImageSource, ImageSource] {
  */
 export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
   /** Both pictures of a pair side by side per tile. */
-  constructor(train: PairDataLoader, valid: PairDataLoader, itemTfms: readonly ItemTransform[], batchTfms: BatchTransform[]) {
+  constructor(
+    train: PairDataLoader,
+    valid: PairDataLoader,
+    itemTfms: readonly ItemTransform[],
+    batchTfms: BatchTransform[],
+  ) {
     super(train, valid, itemTfms, batchTfms, { vocab: [...SIAMESE_VOCAB], c: 2 });
   }
 
@@ -108,7 +130,12 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
    * const dls = SiameseDataLoaders.fromPairs({ anchors: imgs, pool: imgs }, validPairs, { size: 32, seed: 0 });
    * ```
    */
-  static fromPairs(train: TrainPairs, valid: readonly ImagePair[], opts: SiameseDataLoadersOptions = {}, source = 'pairs'): SiameseDataLoaders {
+  static fromPairs(
+    train: TrainPairs,
+    valid: readonly ImagePair[],
+    opts: SiameseDataLoadersOptions = {},
+    source = 'pairs',
+  ): SiameseDataLoaders {
     const seed = opts.seed ?? drawSeed();
     const itemTfms = opts.itemTfms ?? [new Resize(opts.size ?? 224)];
     const bs = opts.bs ?? 64;
@@ -126,7 +153,10 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
     const batchTfms = [...(opts.batchTfms ?? [])];
     const o = visionLoaderOptions(batchTfms, { bs, prefetch: opts.prefetch, seeds: [seed + 2, seed + 4] });
     const trainDl = new PairDataLoader(new PairDataset(pairsFor, itemTfms, { train: true, seed: seed + 1 }), o.train);
-    const validDl = new PairDataLoader(new PairDataset(() => valid, itemTfms, { train: false, seed: seed + 3 }), o.valid);
+    const validDl = new PairDataLoader(
+      new PairDataset(() => valid, itemTfms, { train: false, seed: seed + 3 }),
+      o.valid,
+    );
     return new SiameseDataLoaders(trainDl, validDl, itemTfms, batchTfms);
   }
 
@@ -153,7 +183,12 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
     if (!valid.length) throw new SiameseDataError(path, `no images in ${validName}/<class>/`);
     const seed = opts.seed ?? drawSeed();
     const validPairs = drawPairs(valid, valid, new Rng(seed + 5), `${path}/${validName}`);
-    return SiameseDataLoaders.fromPairs({ anchors: train, pool: train }, validPairs, { ...opts, seed }, `${path}/${trainName}`);
+    return SiameseDataLoaders.fromPairs(
+      { anchors: train, pool: train },
+      validPairs,
+      { ...opts, seed },
+      `${path}/${trainName}`,
+    );
   }
 
   /**
@@ -172,7 +207,13 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
     const valid = rows.filter((r) => r.isValid).map(({ a, b, same }) => ({ a, b, same }));
     if (!trainRows.length) throw new SiameseDataError(csv, 'no training rows (every is_valid is true)');
     if (!valid.length) throw new SiameseDataError(csv, 'no validation rows (every is_valid is false)');
-    if (!(opts.redraw ?? true)) return SiameseDataLoaders.fromPairs(trainRows.map(({ a, b, same }) => ({ a, b, same })), valid, opts, csv);
+    if (!(opts.redraw ?? true))
+      return SiameseDataLoaders.fromPairs(
+        trainRows.map(({ a, b, same }) => ({ a, b, same })),
+        valid,
+        opts,
+        csv,
+      );
     const labelFunc = opts.labelFunc ?? parentLabel;
     for (const r of trainRows) {
       const [la, lb] = [labelFunc(r.a), labelFunc(r.b)];
@@ -183,7 +224,8 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
         );
     }
     const pool = new Map<string, LabelledImage>();
-    for (const r of trainRows) for (const f of [r.a, r.b]) if (!pool.has(f)) pool.set(f, { file: f, label: labelFunc(f) });
+    for (const r of trainRows)
+      for (const f of [r.a, r.b]) if (!pool.has(f)) pool.set(f, { file: f, label: labelFunc(f) });
     const anchors = trainRows.map((r) => pool.get(r.a)!);
     return SiameseDataLoaders.fromPairs({ anchors, pool: [...pool.values()] }, valid, opts, csv);
   }
@@ -198,7 +240,12 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
   static forInference(json: SiameseDataJSON): SiameseDataLoaders {
     const itemTfms = json.itemTfms.map(itemTfmFromJSON);
     const batchTfms = json.batchTfms.map(batchTfmFromJSON);
-    const empty = () => new PairDataLoader(new PairDataset(() => [], itemTfms, { seed: 0 }), { bs: 1, seed: 0, batchTfms: () => batchTfms });
+    const empty = () =>
+      new PairDataLoader(new PairDataset(() => [], itemTfms, { seed: 0 }), {
+        bs: 1,
+        seed: 0,
+        batchTfms: () => batchTfms,
+      });
     return new SiameseDataLoaders(empty(), empty(), itemTfms, batchTfms);
   }
 
@@ -269,7 +316,10 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
   override async showBatch(opts?: SiameseShowOptions & { valid?: boolean }): Promise<string>;
   /** @deprecated Use `showBatch({ file, maxN, valid })`, as the other loaders (this form goes in the next release). */
   override async showBatch(file: string, opts?: { n?: number; valid?: boolean }): Promise<string>;
-  override async showBatch(a: (SiameseShowOptions & { valid?: boolean }) | string = {}, legacy: { n?: number; valid?: boolean } = {}): Promise<string> {
+  override async showBatch(
+    a: (SiameseShowOptions & { valid?: boolean }) | string = {},
+    legacy: { n?: number; valid?: boolean } = {},
+  ): Promise<string> {
     const { file, maxN } = showOptions(a, legacy, 'show_batch.png');
     return super.showBatch({ file, maxN, valid: typeof a === 'string' ? legacy.valid : a.valid });
   }

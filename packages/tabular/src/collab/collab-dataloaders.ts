@@ -87,7 +87,11 @@ export class CollabDataLoaders extends DataLoaders {
    */
   override async encodeItems(items: unknown[]): Promise<tf.Tensor[]> {
     const [u, i] = this.tabular.rawCatNames;
-    return encodeRows(this.tabular, items.map((it) => (Array.isArray(it) && it.length === 2 ? { [u]: it[0] as unknown, [i]: it[1] as unknown } : it)), false);
+    return encodeRows(
+      this.tabular,
+      items.map((it) => (Array.isArray(it) && it.length === 2 ? { [u]: it[0] as unknown, [i]: it[1] as unknown } : it)),
+      false,
+    );
   }
 
   /** Streams `path` (only the user, item, rating and `validCol` columns are kept) and builds the loaders. */
@@ -115,11 +119,22 @@ export class CollabDataLoaders extends DataLoaders {
     const item = pick(opts.itemName, 1);
     const rating = pick(opts.ratingName, 2);
     const splits = splitRows(df, opts);
-    const { tabular, data } = Tabular.fit(df, splits[0], { catNames: [user, item], yNames: [rating], procs: [Categorify], yBlock: 'regression' });
+    const { tabular, data } = Tabular.fit(df, splits[0], {
+      catNames: [user, item],
+      yNames: [rating],
+      procs: [Categorify],
+      yBlock: 'regression',
+    });
     const bs = opts.bs ?? 64;
     const make = (rows: Int32Array, train: boolean): DataLoader<number> => {
       const ds = new TabularDataset(data, rows, false);
-      return new DataLoader(ds, { bs: train ? bs : (opts.valBs ?? bs), shuffle: train, seed: opts.seed, prefetch: opts.prefetch, collate: (items) => ds.collate(items) });
+      return new DataLoader(ds, {
+        bs: train ? bs : (opts.valBs ?? bs),
+        shuffle: train,
+        seed: opts.seed,
+        prefetch: opts.prefetch,
+        collate: (items) => ds.collate(items),
+      });
     };
     return new CollabDataLoaders(make(splits[0], true), make(splits[1], false), tabular, data, splits);
   }

@@ -59,12 +59,18 @@ export class EmbeddingDotBias extends Module {
    * const m = EmbeddingDotBias.fromClasses(50, dls.classes);
    * ```
    */
-  static fromClasses(nFactors: number, classes: Record<string, readonly string[]>, opts: { user?: string; item?: string; yRange?: readonly [number, number] } = {}): EmbeddingDotBias {
+  static fromClasses(
+    nFactors: number,
+    classes: Record<string, readonly string[]>,
+    opts: { user?: string; item?: string; yRange?: readonly [number, number] } = {},
+  ): EmbeddingDotBias {
     const keys = Object.keys(classes);
     const user = opts.user ?? keys[0];
     const item = opts.item ?? keys[1];
     if (user === undefined || item === undefined || !classes[user] || !classes[item])
-      throw new TabularOptionsError(`EmbeddingDotBias.fromClasses: no vocab for the user or item column (classes has ${keys.map((k) => `"${k}"`).join(', ')})`);
+      throw new TabularOptionsError(
+        `EmbeddingDotBias.fromClasses: no vocab for the user or item column (classes has ${keys.map((k) => `"${k}"`).join(', ')})`,
+      );
     const m = new EmbeddingDotBias(nFactors, classes[user].length, classes[item].length, opts.yRange);
     m.classes = classes;
     m.user = user;
@@ -74,13 +80,21 @@ export class EmbeddingDotBias extends Module {
 
   /** The constructor arguments as JSON. */
   get config(): EmbeddingDotBiasConfig {
-    return { nFactors: this.nFactors, nUsers: this.nUsers, nItems: this.nItems, yRange: this.yRange ? [this.yRange[0], this.yRange[1]] : null };
+    return {
+      nFactors: this.nFactors,
+      nUsers: this.nUsers,
+      nItems: this.nItems,
+      yRange: this.yRange ? [this.yRange[0], this.yRange[1]] : null,
+    };
   }
 
   /** Vocab indices of the items (or users) named in `arr`, as fastai's `_get_idx`. */
   getIdx(arr: readonly (string | number)[], isItem = true): Int32Array {
     const col = isItem ? this.item : this.user;
-    if (!this.classes || col === undefined) throw new TabularOptionsError('build the model with EmbeddingDotBias.fromClasses (collabLearner does) to look users and items up by name');
+    if (!this.classes || col === undefined)
+      throw new TabularOptionsError(
+        'build the model with EmbeddingDotBias.fromClasses (collabLearner does) to look users and items up by name',
+      );
     const vocab = this.classes[col];
     const index = new Map(vocab.map((v, i) => [v, i]));
     return Int32Array.from(arr, (o) => {
@@ -131,7 +145,10 @@ export class EmbeddingDotBias extends Module {
       }
       if (!this.yRange) return res;
       const [lo, hi] = this.yRange;
-      return tf.sigmoid(res).mul(hi - lo).add(lo);
+      return tf
+        .sigmoid(res)
+        .mul(hi - lo)
+        .add(lo);
     });
   }
 }

@@ -12,7 +12,11 @@ import { TabularModel, type TabularModelConfig, type TabularModelOptions } from 
  * ```
  */
 export class EmbeddingNN extends TabularModel {
-  constructor(embSzs: readonly (readonly [number, number])[], layers: readonly number[], opts: Omit<TabularModelOptions, 'layers'> = {}) {
+  constructor(
+    embSzs: readonly (readonly [number, number])[],
+    layers: readonly number[],
+    opts: Omit<TabularModelOptions, 'layers'> = {},
+  ) {
     super(embSzs, 0, 1, { ...opts, layers });
   }
 

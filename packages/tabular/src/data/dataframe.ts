@@ -21,8 +21,25 @@ export type RawValue = string | number | boolean | null | undefined;
 
 /** pandas' default `na_values`: cells read as missing. */
 export const DEFAULT_NA_VALUES: readonly string[] = [
-  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA',
-  'NULL', 'NaN', 'None', 'n/a', 'nan', 'null',
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
 ];
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
@@ -90,7 +107,9 @@ export class ColumnBuilder {
       this.nums = new Float64Array(Math.max(1024, this.n * 2)).fill(NaN);
     } else {
       this.codes = new Int32Array(Math.max(1024, this.n * 2)).fill(-1);
-      if (prev === 'number') for (let i = 0; i < this.n; i++) this.codes[i] = Number.isNaN(this.nums[i]) ? -1 : this.code(String(this.nums[i]));
+      if (prev === 'number')
+        for (let i = 0; i < this.n; i++)
+          this.codes[i] = Number.isNaN(this.nums[i]) ? -1 : this.code(String(this.nums[i]));
       this.nums = new Float64Array(0);
     }
   }
@@ -99,7 +118,8 @@ export class ColumnBuilder {
   pushText(raw: string, row: number): void {
     const text = raw.trimStart();
     const missing = this.naValues.has(text);
-    if (this.mode === 'unknown' && !missing) this.switchTo(parseNumber(text) === undefined && this.declared !== 'number' ? 'category' : 'number');
+    if (this.mode === 'unknown' && !missing)
+      this.switchTo(parseNumber(text) === undefined && this.declared !== 'number' ? 'category' : 'number');
     if (this.mode === 'number') {
       let v = NaN;
       if (!missing) {
@@ -158,11 +178,15 @@ export class DataFrame {
     this.cols = columns instanceof Map ? new Map(columns) : new Map(Object.entries(columns));
     const lengths = [...this.cols.values()].map((c) => (c.kind === 'number' ? c.values.length : c.codes.length));
     this.nRows = lengths[0] ?? 0;
-    if (lengths.some((l) => l !== this.nRows)) throw new RangeError(`${source}: columns of different lengths (${lengths.join(', ')})`);
+    if (lengths.some((l) => l !== this.nRows))
+      throw new RangeError(`${source}: columns of different lengths (${lengths.join(', ')})`);
   }
 
   /** Builds a frame from row objects (for small inputs and inference); columns are the union of the keys. */
-  static fromRecords(rows: readonly Record<string, RawValue>[], opts: { source?: string; naValues?: readonly string[] } = {}): DataFrame {
+  static fromRecords(
+    rows: readonly Record<string, RawValue>[],
+    opts: { source?: string; naValues?: readonly string[] } = {},
+  ): DataFrame {
     const names: string[] = [];
     const seen = new Set<string>();
     for (const r of rows)
@@ -175,7 +199,10 @@ export class DataFrame {
   }
 
   /** Builds a frame from arrays of values, one per column. */
-  static fromColumns(columns: Record<string, readonly RawValue[]>, opts: { source?: string; naValues?: readonly string[] } = {}): DataFrame {
+  static fromColumns(
+    columns: Record<string, readonly RawValue[]>,
+    opts: { source?: string; naValues?: readonly string[] } = {},
+  ): DataFrame {
     const source = opts.source ?? '<data>';
     const na = new Set(opts.naValues ?? DEFAULT_NA_VALUES);
     const out = new Map<string, Column>();

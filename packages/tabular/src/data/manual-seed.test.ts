@@ -12,9 +12,19 @@ const titanic = `${datasets.path('titanic')}/titanic.csv`;
 
 async function firstBatch(seed: number): Promise<number[][]> {
   manualSeed(seed);
-  const dls = await TabularDataLoaders.fromCsv(titanic, { yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], procs: [Categorify, FillMissing, Normalize], validPct: 0.2, bs: 64 });
+  const dls = await TabularDataLoaders.fromCsv(titanic, {
+    yNames: ['survived'],
+    catNames: ['pclass', 'sex'],
+    contNames: ['age', 'sibsp', 'parch'],
+    procs: [Categorify, FillMissing, Normalize],
+    validPct: 0.2,
+    bs: 64,
+  });
   for await (const b of dls.train) {
-    const out = [...(await Promise.all(b.x.map(async (t) => Array.from(await t.data())))), Array.from(await b.y.data())];
+    const out = [
+      ...(await Promise.all(b.x.map(async (t) => Array.from(await t.data())))),
+      Array.from(await b.y.data()),
+    ];
     tf.dispose([...b.x, b.y]);
     return out;
   }

@@ -26,7 +26,9 @@ describe('readCsv', () => {
     expect(df.names).toEqual(Object.keys(rows[0]));
     const bill = df.column('bill_length_mm');
     expect(bill.kind).toBe('number');
-    expect(Array.from(df.numeric('bill_length_mm'))).toEqual(rows.map((r) => (r.bill_length_mm === '' ? NaN : Number(r.bill_length_mm))));
+    expect(Array.from(df.numeric('bill_length_mm'))).toEqual(
+      rows.map((r) => (r.bill_length_mm === '' ? NaN : Number(r.bill_length_mm))),
+    );
     const sex = df.category('sex');
     expect(sex.codes).toBeInstanceOf(Int32Array);
     expect(Array.from(sex.codes, (c) => (c < 0 ? '' : sex.levels[c]))).toEqual(rows.map((r) => r.sex));
@@ -43,7 +45,11 @@ describe('readCsv', () => {
 
   it('a column named in the options but absent from the file throws MissingColumnError', async () => {
     const path = `${datasets.path('titanic')}/titanic.csv`;
-    const err = await TabularDataLoaders.fromCsv(path, { yNames: ['survived'], catNames: ['sex', 'cabin'], contNames: ['age'] }).catch((e: unknown) => e);
+    const err = await TabularDataLoaders.fromCsv(path, {
+      yNames: ['survived'],
+      catNames: ['sex', 'cabin'],
+      contNames: ['age'],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MissingColumnError);
     expect(err).toMatchObject({ file: path, column: 'cabin' });
     expect(String(err)).toContain('"cabin"');
@@ -51,7 +57,9 @@ describe('readCsv', () => {
 
   it('a non-numeric value in a continuous column throws NonNumericValueError naming column and row', async () => {
     const path = csv('bad-number.csv', 'y,age,sex\n"a",30,"m"\n"b",31.5,"f"\n"a","thirty","f"\n');
-    const err = await TabularDataLoaders.fromCsv(path, { yNames: ['y'], catNames: ['sex'], contNames: ['age'] }).catch((e: unknown) => e);
+    const err = await TabularDataLoaders.fromCsv(path, { yNames: ['y'], catNames: ['sex'], contNames: ['age'] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(NonNumericValueError);
     expect(err).toMatchObject({ file: path, column: 'age', row: 3, value: 'thirty' });
     expect(String(err)).toMatch(/column "age", row 3: "thirty" is not a number/);
@@ -60,7 +68,9 @@ describe('readCsv', () => {
   it('an empty file, or a header with no rows, throws EmptyCsvError', async () => {
     await expect(readCsv(csv('empty.csv', ''))).rejects.toBeInstanceOf(EmptyCsvError);
     await expect(readCsv(csv('header.csv', 'a,b\n'))).rejects.toThrow(/header but no data rows/);
-    await expect(TabularDataLoaders.fromCsv(join(dir, 'empty.csv'), { yNames: ['a'] })).rejects.toBeInstanceOf(EmptyCsvError);
+    await expect(TabularDataLoaders.fromCsv(join(dir, 'empty.csv'), { yNames: ['a'] })).rejects.toBeInstanceOf(
+      EmptyCsvError,
+    );
   });
 
   it('a row with the wrong number of fields throws CsvFormatError', async () => {
@@ -74,7 +84,10 @@ describe('readCsv', () => {
   });
 
   it('a duplicate header is refused naming the column; a BOM before a quoted header is stripped', async () => {
-    await expect(readCsv(csv('dup.csv', 'age,fare,age\n1,2,3\n'))).rejects.toMatchObject({ name: 'CsvError', column: 'age' });
+    await expect(readCsv(csv('dup.csv', 'age,fare,age\n1,2,3\n'))).rejects.toMatchObject({
+      name: 'CsvError',
+      column: 'age',
+    });
     const df = await readCsv(csv('bom.csv', '\ufeff"pclass","fare"\n1,7.25\n'), { numeric: ['pclass'] });
     expect(df.names).toEqual(['pclass', 'fare']);
     expect(Array.from(df.numeric('pclass'))).toEqual([1]);
@@ -84,7 +97,11 @@ describe('readCsv', () => {
     const df = await readCsvStream(Readable.from(['a,b\n1,', 'x\n2,y\n', '3,', 'x\n']), 'generated.csv');
     expect(Array.from(df.numeric('a'))).toEqual([1, 2, 3]);
     expect(df.category('b').levels).toEqual(['x', 'y']);
-    await expect(readCsvStream(Readable.from(['a,b\n1,x\nz,y\n']), 'generated.csv', { numeric: ['a'] })).rejects.toThrow('generated.csv: column "a", row 2: "z" is not a number');
-    await expect(readCsvStream(Readable.from(['a,b\n1,x\n']), 'generated.csv', { required: ['c'] })).rejects.toThrow(MissingColumnError);
+    await expect(
+      readCsvStream(Readable.from(['a,b\n1,x\nz,y\n']), 'generated.csv', { numeric: ['a'] }),
+    ).rejects.toThrow('generated.csv: column "a", row 2: "z" is not a number');
+    await expect(readCsvStream(Readable.from(['a,b\n1,x\n']), 'generated.csv', { required: ['c'] })).rejects.toThrow(
+      MissingColumnError,
+    );
   });
 });

@@ -48,7 +48,8 @@ export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<
 export async function readCsvStream(stream: Readable, source: string, opts: ReadCsvOptions = {}): Promise<DataFrame> {
   const numeric = new Set(opts.numeric ?? []);
   const categorical = new Set(opts.categorical ?? []);
-  for (const n of numeric) if (categorical.has(n)) throw new TabularOptionsError(`column "${n}" is declared both numeric and categorical`);
+  for (const n of numeric)
+    if (categorical.has(n)) throw new TabularOptionsError(`column "${n}" is declared both numeric and categorical`);
   const na = new Set(opts.naValues ?? DEFAULT_NA_VALUES);
   const needed = [...numeric, ...categorical, ...(opts.required ?? [])];
   const keep = opts.only ? new Set([...opts.only, ...needed]) : undefined;
@@ -64,7 +65,16 @@ export async function readCsvStream(stream: Readable, source: string, opts: Read
         header(h) {
           header = h;
           for (const n of needed) if (!header.includes(n)) throw new MissingColumnError(source, n, header);
-          builders = header.map((c) => (keep && !keep.has(c) ? undefined : new ColumnBuilder(c, source, numeric.has(c) ? 'number' : categorical.has(c) ? 'category' : undefined, na)));
+          builders = header.map((c) =>
+            keep && !keep.has(c)
+              ? undefined
+              : new ColumnBuilder(
+                  c,
+                  source,
+                  numeric.has(c) ? 'number' : categorical.has(c) ? 'category' : undefined,
+                  na,
+                ),
+          );
         },
         rows(rows, first) {
           const width = header.length;
@@ -79,7 +89,8 @@ export async function readCsvStream(stream: Readable, source: string, opts: Read
   } catch (e) {
     // Core's CSV errors in this package's terms (same files, rows and messages).
     if (e instanceof CsvError && e.problem === 'empty') throw new EmptyCsvError(source);
-    if (e instanceof CsvError && (e.problem === 'ragged' || e.problem === 'syntax') && e.row !== undefined) throw new CsvFormatError(source, e.row, e.reason);
+    if (e instanceof CsvError && (e.problem === 'ragged' || e.problem === 'syntax') && e.row !== undefined)
+      throw new CsvFormatError(source, e.row, e.reason);
     throw e;
   }
   if (nRows === 0) throw new EmptyCsvError(source, 'the file has a header but no data rows');

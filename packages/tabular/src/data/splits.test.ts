@@ -8,7 +8,7 @@ import { splitRows } from './splits.js';
 describe('splitRows', () => {
   const titanic = `${datasets.path('titanic')}/titanic.csv`;
 
-  it('validPct goes through core\'s randomSplitter: the same rows as randomSplitter(n, pct, seed), as before', async () => {
+  it("validPct goes through core's randomSplitter: the same rows as randomSplitter(n, pct, seed), as before", async () => {
     const df = await readCsv(titanic);
     const [train, valid] = splitRows(df, { validPct: 0.2, seed: 42 });
     const core = randomSplitter(df.nRows, 0.2, 42);

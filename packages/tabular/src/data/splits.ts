@@ -22,7 +22,8 @@ export interface SplitOptions {
 
 function checkIdx(idx: ArrayLike<number>, n: number, what: string): Int32Array {
   const out = Int32Array.from(idx);
-  for (const i of out) if (!(i >= 0 && i < n)) throw new TabularOptionsError(`${what} index ${i} is out of range for ${n} rows`);
+  for (const i of out)
+    if (!(i >= 0 && i < n)) throw new TabularOptionsError(`${what} index ${i} is out of range for ${n} rows`);
   return out;
 }
 
@@ -52,7 +53,10 @@ export function splitRows(df: DataFrame, opts: SplitOptions): Splits {
     } else {
       const flags = booleanColumn(df, opts.validCol!);
       const bad = flags.findIndex((f) => f !== 0 && f !== 1);
-      if (bad >= 0) throw new TabularOptionsError(`${df.source}: validCol "${opts.validCol}", row ${bad + 1}: not a boolean (TRUE/FALSE, 1/0)`);
+      if (bad >= 0)
+        throw new TabularOptionsError(
+          `${df.source}: validCol "${opts.validCol}", row ${bad + 1}: not a boolean (TRUE/FALSE, 1/0)`,
+        );
       isValid = Uint8Array.from(flags);
       valid = Int32Array.from(isValid.keys()).filter((i) => isValid[i]);
     }

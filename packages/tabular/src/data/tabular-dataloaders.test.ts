@@ -19,7 +19,15 @@ async function all(dl: AsyncIterable<Batch>): Promise<Batch[]> {
 
 describe('TabularDataLoaders', () => {
   const titanic = `${datasets.path('titanic')}/titanic.csv`;
-  const opts = { yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], procs: [Categorify, FillMissing, Normalize], validPct: 0.2, seed: 42, bs: 64 };
+  const opts = {
+    yNames: ['survived'],
+    catNames: ['pclass', 'sex'],
+    contNames: ['age', 'sibsp', 'parch'],
+    procs: [Categorify, FillMissing, Normalize],
+    validPct: 0.2,
+    seed: 42,
+    bs: 64,
+  };
 
   it('titanic: batches {x: [int32 [bs, nCat], float32 [bs, nCont]], y: int32 [bs]}, rows equal processRow of the raw rows', async () => {
     const rows = readCsvRows(titanic);
@@ -27,7 +35,11 @@ describe('TabularDataLoaders', () => {
     expect(dls.catNames).toEqual(['pclass', 'sex', 'age_na']);
     expect(dls.vocab).toEqual(['died', 'survived']);
     expect(dls.c).toBe(2);
-    expect(getEmbSz(dls)).toEqual([[4, 3], [3, 3], [3, 3]]);
+    expect(getEmbSz(dls)).toEqual([
+      [4, 3],
+      [3, 3],
+      [3, 3],
+    ]);
     const [train, valid] = dls.splits;
     expect(valid.length).toBe(Math.floor(0.2 * rows.length));
     expect(train.length + valid.length).toBe(rows.length);
@@ -35,7 +47,14 @@ describe('TabularDataLoaders', () => {
     const vb = await all(dls.valid);
     expect(vb.length).toBe(Math.ceil(valid.length / 64));
     const [xCat, xCont] = vb[0].x;
-    expect([xCat.dtype, xCat.shape, xCont.dtype, xCont.shape, vb[0].y.dtype, vb[0].y.shape]).toEqual(['int32', [64, 3], 'float32', [64, 3], 'int32', [64]]);
+    expect([xCat.dtype, xCat.shape, xCont.dtype, xCont.shape, vb[0].y.dtype, vb[0].y.shape]).toEqual([
+      'int32',
+      [64, 3],
+      'float32',
+      [64, 3],
+      'int32',
+      [64],
+    ]);
     const cat = xCat.arraySync() as number[][];
     const cont = xCont.arraySync() as number[][];
     const y = vb[0].y.arraySync() as number[];
@@ -68,7 +87,12 @@ describe('TabularDataLoaders', () => {
     const path = `${datasets.path('diamonds')}/diamonds.csv`;
     const validIdx = Array.from({ length: 10000 }, (_, i) => i * 5);
     const t0 = performance.now();
-    const dls = await TabularDataLoaders.fromCsv(path, { yNames: ['price', 'carat'], catNames: ['cut', 'color', 'clarity'], validIdx, bs: 512 });
+    const dls = await TabularDataLoaders.fromCsv(path, {
+      yNames: ['price', 'carat'],
+      catNames: ['cut', 'color', 'clarity'],
+      validIdx,
+      bs: 512,
+    });
     const ms = performance.now() - t0;
     expect(ms).toBeLessThan(5000);
     expect(dls.contNames).toEqual(['depth', 'table', 'x', 'y', 'z']);
@@ -77,14 +101,23 @@ describe('TabularDataLoaders', () => {
     const b = await dls.valid.oneBatch();
     expect([b.y.dtype, b.y.shape]).toEqual(['float32', [512, 2]]);
     const rows = readCsvRows(path);
-    expect((b.y.arraySync() as number[][])[1]).toEqual([Math.fround(Number(rows[5].price)), Math.fround(Number(rows[5].carat))]);
+    expect((b.y.arraySync() as number[][])[1]).toEqual([
+      Math.fround(Number(rows[5].price)),
+      Math.fround(Number(rows[5].carat)),
+    ]);
     tf.dispose([...b.x, b.y]);
   });
 
   it('validCol (TRUE/FALSE) splits the rows; integer columns as categories', async () => {
     const path = `${datasets.path('insteval')}/ratings.csv`;
     const rows = readCsvRows(path);
-    const dls = await TabularDataLoaders.fromCsv(path, { yNames: ['rating'], catNames: ['studage', 'lectage', 'service', 'dept'], contNames: [], validCol: 'is_valid', bs: 256 });
+    const dls = await TabularDataLoaders.fromCsv(path, {
+      yNames: ['rating'],
+      catNames: ['studage', 'lectage', 'service', 'dept'],
+      contNames: [],
+      validCol: 'is_valid',
+      bs: 256,
+    });
     expect(dls.splits[1].length).toBe(rows.filter((r) => r.is_valid === 'TRUE').length);
     expect(dls.splits[0].length).toBe(rows.filter((r) => r.is_valid === 'FALSE').length);
     expect(dls.classes.studage).toEqual(['#na#', '2', '4', '6', '8']);
@@ -95,7 +128,11 @@ describe('TabularDataLoaders', () => {
 
   it('a missing target value throws InvalidTargetError naming the column and row', async () => {
     const path = `${datasets.path('penguins')}/penguins.csv`;
-    const err = await TabularDataLoaders.fromCsv(path, { yNames: ['body_mass_g'], catNames: ['species'], contNames: ['bill_length_mm'] }).catch((e: unknown) => e);
+    const err = await TabularDataLoaders.fromCsv(path, {
+      yNames: ['body_mass_g'],
+      catNames: ['species'],
+      contNames: ['bill_length_mm'],
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InvalidTargetError);
     expect(err).toMatchObject({ column: 'body_mass_g', row: 4 });
   });

@@ -84,9 +84,16 @@ export class TabularDataLoaders extends DataLoaders {
   static fromDf(df: DataFrame, opts: TabularDataLoadersOptions = {}): TabularDataLoaders {
     const yNames = opts.yNames ?? [];
     const catNames = opts.catNames ?? [];
-    const contNames = opts.contNames ?? df.names.filter((n) => !catNames.includes(n) && !yNames.includes(n) && n !== opts.validCol);
+    const contNames =
+      opts.contNames ?? df.names.filter((n) => !catNames.includes(n) && !yNames.includes(n) && n !== opts.validCol);
     const splits = splitRows(df, opts);
-    const { tabular, data } = Tabular.fit(df, splits[0], { ...opts, catNames, contNames, yNames, procs: opts.procs ?? DEFAULT_PROCS });
+    const { tabular, data } = Tabular.fit(df, splits[0], {
+      ...opts,
+      catNames,
+      contNames,
+      yNames,
+      procs: opts.procs ?? DEFAULT_PROCS,
+    });
     const bs = opts.bs ?? 64;
     const shuffle = opts.shuffle ?? true;
     const make = (rows: Int32Array, train: boolean): DataLoader<number> => {
@@ -130,7 +137,10 @@ export class TabularDataLoaders extends DataLoaders {
   /** A loader (no shuffling) over new rows encoded with this preprocessing (targets included when present). */
   testDl(rows: DataFrame | readonly Record<string, RawValue>[], opts: { bs?: number } = {}): DataLoader<number> {
     const data = Array.isArray(rows) ? this.tabular.processRows(rows) : this.tabular.encode(rows as DataFrame);
-    const ds = new TabularDataset(data, Int32Array.from({ length: data.nRows }, (_, i) => i));
+    const ds = new TabularDataset(
+      data,
+      Int32Array.from({ length: data.nRows }, (_, i) => i),
+    );
     return new DataLoader(ds, { bs: opts.bs ?? this.valid.bs, collate: (items) => ds.collate(items) });
   }
 }
@@ -151,7 +161,12 @@ export function csvOptions(opts: TabularDataLoadersOptions): ReadCsvOptions {
 
 /** An encoded table with no rows, shaped as `tabular` encodes. */
 export function emptyTable(tabular: Tabular): EncodedTable {
-  return { nRows: 0, cats: tabular.catNames.map(() => new Int32Array(0)), conts: tabular.contNames.map(() => new Float32Array(0)), y: undefined };
+  return {
+    nRows: 0,
+    cats: tabular.catNames.map(() => new Int32Array(0)),
+    conts: tabular.contNames.map(() => new Float32Array(0)),
+    y: undefined,
+  };
 }
 
 /**
@@ -164,13 +179,19 @@ export function encodeRows(tabular: Tabular, items: readonly unknown[], withCont
   const names = [...tabular.rawCatNames, ...tabular.rawContNames];
   const rows = items.map((r, i) => {
     if (r === null || typeof r !== 'object' || Array.isArray(r))
-      throw new TabularOptionsError(`row ${i + 1}: expected an object of column values ({${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}}), got ${Array.isArray(r) ? 'an array' : r === null ? 'null' : typeof r}`);
+      throw new TabularOptionsError(
+        `row ${i + 1}: expected an object of column values ({${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}}), got ${Array.isArray(r) ? 'an array' : r === null ? 'null' : typeof r}`,
+      );
     const missing = names.find((n) => !(n in r));
     if (missing !== undefined) throw new MissingColumnError(`row ${i + 1}`, missing, Object.keys(r));
     return r as Record<string, RawValue>;
   });
   const data = tabular.processRows(rows);
-  const ds = new TabularDataset(data, Int32Array.from({ length: data.nRows }, (_, i) => i), withCont);
+  const ds = new TabularDataset(
+    data,
+    Int32Array.from({ length: data.nRows }, (_, i) => i),
+    withCont,
+  );
   const b = ds.collate(Array.from({ length: data.nRows }, (_, i) => i));
   b.y.dispose();
   return b.x;

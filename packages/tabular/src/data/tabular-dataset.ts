@@ -58,7 +58,11 @@ export class TabularDataset implements Dataset<number> {
     const bs = rows.length;
     const y = this.data.y;
     if (!y) return tf.zeros([bs, 0]);
-    if (y instanceof Int32Array) return tf.tensor1d(Int32Array.from(rows, (r) => y[r]), 'int32');
+    if (y instanceof Int32Array)
+      return tf.tensor1d(
+        Int32Array.from(rows, (r) => y[r]),
+        'int32',
+      );
     const nY = y.length / this.data.nRows;
     const out = new Float32Array(bs * nY);
     for (let b = 0; b < bs; b++) out.set(y.subarray(rows[b] * nY, rows[b] * nY + nY), b * nY);

@@ -49,14 +49,16 @@ function checkContinuous(df: DataFrame, contNames: readonly string[], trainIdx: 
     const col = df.column(name);
     if (col.kind !== 'number') continue; // a text column listed as continuous fails later with its own error
     const v = col.values;
-    for (let i = 0; i < v.length; i++) if (v[i] === Infinity || v[i] === -Infinity) throw new NonFiniteValueError(df.source, name, i + 1, v[i]);
+    for (let i = 0; i < v.length; i++)
+      if (v[i] === Infinity || v[i] === -Infinity) throw new NonFiniteValueError(df.source, name, i + 1, v[i]);
     let any = false;
     for (const i of trainIdx)
       if (!Number.isNaN(v[i])) {
         any = true;
         break;
       }
-    if (!any) throw new AllMissingError(df.source, name, v.some((x) => !Number.isNaN(x)) ? 'in the training rows' : 'at all');
+    if (!any)
+      throw new AllMissingError(df.source, name, v.some((x) => !Number.isNaN(x)) ? 'in the training rows' : 'at all');
   }
 }
 
@@ -94,7 +96,8 @@ export class Tabular {
     const yNames = [...(opts.yNames ?? [])];
     const all = [...catNames, ...contNames, ...yNames];
     const dup = all.find((n, i) => all.indexOf(n) !== i);
-    if (dup !== undefined) throw new TabularOptionsError(`column "${dup}" is listed twice in catNames/contNames/yNames`);
+    if (dup !== undefined)
+      throw new TabularOptionsError(`column "${dup}" is listed twice in catNames/contNames/yNames`);
     for (const n of all) df.column(n);
     if (!trainIdx.length) throw new TabularOptionsError(`${df.source}: the training split is empty`);
     checkContinuous(df, contNames, trainIdx);
@@ -175,6 +178,13 @@ export class Tabular {
 
   /** Rebuilds the preprocessing saved by {@link toJSON}, with no data. */
   static fromJSON(j: TabularJSON): Tabular {
-    return new Tabular(j.rawCatNames, j.rawContNames, j.catNames, j.contNames, j.procs.map(procFromJSON), j.targets ? Targets.fromJSON(j.targets) : undefined);
+    return new Tabular(
+      j.rawCatNames,
+      j.rawContNames,
+      j.catNames,
+      j.contNames,
+      j.procs.map(procFromJSON),
+      j.targets ? Targets.fromJSON(j.targets) : undefined,
+    );
   }
 }

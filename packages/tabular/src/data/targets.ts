@@ -13,7 +13,6 @@ export interface TargetsJSON {
   vocab?: string[];
 }
 
-
 /** `true`/`false` from text such as `TRUE`, `False`, `1`, `no` (case-insensitive); undefined otherwise. */
 export function parseBool(text: string): boolean | undefined {
   return parseFlag(text); // core's one rule for boolean flags
@@ -59,14 +58,18 @@ export class Targets {
       return new Targets(block, yNames, block === 'multiCategory' ? [...yNames] : undefined);
     }
     if (yNames.length !== 1)
-      throw new TabularOptionsError(`a category target takes one column, got ${yNames.length} (${yNames.join(', ')}); use yBlock 'multiCategory' for several 0/1 columns`);
+      throw new TabularOptionsError(
+        `a category target takes one column, got ${yNames.length} (${yNames.join(', ')}); use yBlock 'multiCategory' for several 0/1 columns`,
+      );
     const col = df.category(yNames[0]);
     const seen = new Uint8Array(col.levels.length);
     for (const i of trainIdx) if (col.codes[i] >= 0) seen[col.codes[i]] = 1;
     const vocab = sortLevels(col.levels.filter((_, k) => seen[k]).map(canonicalLevel));
     if (vocab.length === 0) throw new AllMissingError(df.source, yNames[0], 'in the training rows');
     if (vocab.length < 2)
-      throw new TabularOptionsError(`${df.source}: target column "${yNames[0]}" has a single class (${JSON.stringify(vocab[0])}) in the training rows; a classifier needs at least 2`);
+      throw new TabularOptionsError(
+        `${df.source}: target column "${yNames[0]}" has a single class (${JSON.stringify(vocab[0])}) in the training rows; a classifier needs at least 2`,
+      );
     return new Targets('category', yNames, vocab);
   }
 
@@ -84,7 +87,10 @@ export class Targets {
       const codes = encodeCategory(col, ['\u0000#na#', ...this.vocab!]);
       for (let i = 0; i < codes.length; i++) {
         if (codes[i] === 0) {
-          const reason = col.codes[i] < 0 ? 'missing value' : `class ${JSON.stringify(col.levels[col.codes[i]])} is not in the training vocab [${this.vocab!.join(', ')}]`;
+          const reason =
+            col.codes[i] < 0
+              ? 'missing value'
+              : `class ${JSON.stringify(col.levels[col.codes[i]])} is not in the training vocab [${this.vocab!.join(', ')}]`;
           throw new InvalidTargetError(df.source, name, i + 1, reason);
         }
         codes[i] -= 1;
@@ -98,7 +104,12 @@ export class Targets {
       for (let i = 0; i < v.length; i++) {
         const x = v[i];
         if (Number.isNaN(x) || (this.yBlock === 'multiCategory' && x < 0))
-          throw new InvalidTargetError(df.source, name, i + 1, this.yBlock === 'regression' || x < 0 ? 'missing value' : 'not a boolean (0/1, true/false)');
+          throw new InvalidTargetError(
+            df.source,
+            name,
+            i + 1,
+            this.yBlock === 'regression' || x < 0 ? 'missing value' : 'not a boolean (0/1, true/false)',
+          );
         out[i * nY + j] = x;
       }
     });

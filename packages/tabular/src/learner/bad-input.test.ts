@@ -4,12 +4,25 @@ import { join } from 'node:path';
 import { CsvError, InvalidArgumentError, manualSeed, TfaiError } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
-import { AllMissingError, EmptyCsvError, MissingColumnError, NonFiniteValueError, NonNumericValueError, TabularOptionsError } from '../errors.js';
+import {
+  AllMissingError,
+  EmptyCsvError,
+  MissingColumnError,
+  NonFiniteValueError,
+  NonNumericValueError,
+  TabularOptionsError,
+} from '../errors.js';
 import { datasets } from '@tfai/datasets';
 import { tabularLearner } from './tabular-learner.js';
 
 const TITANIC = `${datasets.path('titanic')}/titanic.csv`;
-const opts = { yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], validPct: 0.2, seed: 42 };
+const opts = {
+  yNames: ['survived'],
+  catNames: ['pclass', 'sex'],
+  contNames: ['age', 'sibsp', 'parch'],
+  validPct: 0.2,
+  seed: 42,
+};
 const row = { pclass: '1st', sex: 'female', age: 29, sibsp: 0, parch: 0 };
 
 describe('bad input, from the CSV to predict(row)', () => {
@@ -22,10 +35,14 @@ describe('bad input, from the CSV to predict(row)', () => {
   });
 
   it('a CSV missing a named column: MissingColumnError naming the file, the column and the columns it has', async () => {
-    const err = await TabularDataLoaders.fromCsv(TITANIC, { ...opts, catNames: ['pclass', 'cabin'] }).catch((e: unknown) => e);
+    const err = await TabularDataLoaders.fromCsv(TITANIC, { ...opts, catNames: ['pclass', 'cabin'] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(MissingColumnError);
     expect(err).toMatchObject({ file: TITANIC, column: 'cabin' });
-    expect((err as Error).message).toMatch(/titanic\.csv: no column "cabin" \(columns: "pclass", "survived", "sex", "age"/);
+    expect((err as Error).message).toMatch(
+      /titanic\.csv: no column "cabin" \(columns: "pclass", "survived", "sex", "age"/,
+    );
   });
 
   it('a non-numeric value in a continuous column: NonNumericValueError naming the column, the row and the value', async () => {
@@ -48,7 +65,9 @@ describe('bad input, from the CSV to predict(row)', () => {
     const header = join(dir, 'header.csv');
     await writeFile(header, 'pclass,survived,sex,age,sibsp,parch\n');
     await expect(TabularDataLoaders.fromCsv(header, opts)).rejects.toThrow(EmptyCsvError);
-    await expect(TabularDataLoaders.fromCsv(header, opts)).rejects.toThrow(/header\.csv: the file has a header but no data rows/);
+    await expect(TabularDataLoaders.fromCsv(header, opts)).rejects.toThrow(
+      /header\.csv: the file has a header but no data rows/,
+    );
   });
 
   describe('at inference', () => {
@@ -62,7 +81,10 @@ describe('bad input, from the CSV to predict(row)', () => {
       expect(unseen.probs).toEqual(missing.probs);
       const noAge = await learn.predict({ ...row, age: 'NA' });
       expect(noAge.row.age_na).toBe('True');
-      expect(noAge.row.age).toBeCloseTo((dls.tabular.procs[0].toJSON() as { fillValues: Record<string, number> }).fillValues.age, 3);
+      expect(noAge.row.age).toBeCloseTo(
+        (dls.tabular.procs[0].toJSON() as { fillValues: Record<string, number> }).fillValues.age,
+        3,
+      );
       expect(noAge.probs.every(Number.isFinite)).toBe(true);
       expect((await learn.predict({ ...row, age: null })).probs).toEqual(noAge.probs);
 
@@ -156,7 +178,9 @@ describe('bad input, from the CSV to predict(row)', () => {
       const learnBig = tabularLearner(big, { progress: false });
       const eBig = await fails(learnBig.fit(1, 1e-3));
       expect(eBig).toBeInstanceOf(InvalidArgumentError);
-      expect(eBig!.message).toMatch(/^bs must be at most the training set's size \(\d+ items, and the training loader drops the last partial batch\).*got 100000$/);
+      expect(eBig!.message).toMatch(
+        /^bs must be at most the training set's size \(\d+ items, and the training loader drops the last partial batch\).*got 100000$/,
+      );
       learnBig.dispose();
       const learn = tabularLearner(await TabularDataLoaders.fromCsv(TITANIC, opts), { progress: false });
       for (const [call, re] of [

@@ -14,24 +14,40 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** Checks the shape of the builder arguments read from an export, naming what is wrong. */
 function parseArgs(raw: unknown, name: string): TabularLearnerArgs {
-  const bad = (what: string) => new ExportError(`${name} export: ${what}; the export's JSON is corrupted or was written by another version`);
+  const bad = (what: string) =>
+    new ExportError(`${name} export: ${what}; the export's JSON is corrupted or was written by another version`);
   if (!isObject(raw)) throw bad('builder.args is not an object');
   const { tabular, model } = raw;
-  if (!isObject(tabular) || !Array.isArray(tabular.procs) || !Array.isArray(tabular.catNames) || !Array.isArray(tabular.contNames) || !Array.isArray(tabular.rawCatNames) || !Array.isArray(tabular.rawContNames))
+  if (
+    !isObject(tabular) ||
+    !Array.isArray(tabular.procs) ||
+    !Array.isArray(tabular.catNames) ||
+    !Array.isArray(tabular.contNames) ||
+    !Array.isArray(tabular.rawCatNames) ||
+    !Array.isArray(tabular.rawContNames)
+  )
     throw bad('builder.args.tabular (the preprocessing: column names and procs) is missing or incomplete');
-  if (!isObject(model) || typeof model.type !== 'string' || !isObject(model.config)) throw bad('builder.args.model (the model type and its config) is missing');
-  if (!['TabularModel', 'EmbeddingNN', 'EmbeddingDotBias'].includes(model.type)) throw bad(`unknown model type '${model.type}'`);
+  if (!isObject(model) || typeof model.type !== 'string' || !isObject(model.config))
+    throw bad('builder.args.model (the model type and its config) is missing');
+  if (!['TabularModel', 'EmbeddingNN', 'EmbeddingDotBias'].includes(model.type))
+    throw bad(`unknown model type '${model.type}'`);
   return raw as unknown as TabularLearnerArgs;
 }
 
 function learnerOptions(description: ExportDescription) {
-  return { lossFunc: lossFromSpec(description.loss), metrics: metricsFromNames(description.metrics), progress: false, builder: description.builder };
+  return {
+    lossFunc: lossFromSpec(description.loss),
+    metrics: metricsFromNames(description.metrics),
+    progress: false,
+    builder: description.builder,
+  };
 }
 
 /** Rebuilds an exported `tabularLearner` (random weights; `loadLearner` loads the exported ones). */
 const buildTabularLearner: LearnerBuilder = (rawArgs, { description }) => {
   const args = parseArgs(rawArgs, 'tabularLearner');
-  if (args.model.type !== 'TabularModel') throw new ExportError(`tabularLearner export: model type '${args.model.type}' is not a TabularModel`);
+  if (args.model.type !== 'TabularModel')
+    throw new ExportError(`tabularLearner export: model type '${args.model.type}' is not a TabularModel`);
   let tabular: Tabular;
   try {
     tabular = Tabular.fromJSON(args.tabular);
@@ -56,9 +72,15 @@ const buildCollabLearner: LearnerBuilder = (rawArgs, { description }) => {
   let model: EmbeddingDotBias | EmbeddingNN;
   if (args.model.type === 'EmbeddingDotBias') {
     const c = args.model.config;
-    model = EmbeddingDotBias.fromClasses(c.nFactors, dls.classes, { user: dls.userName, item: dls.itemName, yRange: c.yRange ?? undefined });
+    model = EmbeddingDotBias.fromClasses(c.nFactors, dls.classes, {
+      user: dls.userName,
+      item: dls.itemName,
+      yRange: c.yRange ?? undefined,
+    });
     if (model.nUsers !== c.nUsers || model.nItems !== c.nItems)
-      throw new ExportError(`collabLearner export: the vocabs have ${model.nUsers} users and ${model.nItems} items, the model ${c.nUsers} and ${c.nItems}`);
+      throw new ExportError(
+        `collabLearner export: the vocabs have ${model.nUsers} users and ${model.nItems} items, the model ${c.nUsers} and ${c.nItems}`,
+      );
   } else if (args.model.type === 'EmbeddingNN') model = EmbeddingNN.fromConfig(args.model.config);
   else throw new ExportError(`collabLearner export: model type '${args.model.type}' is not a collab model`);
   model.eval();
@@ -75,4 +97,7 @@ const buildCollabLearner: LearnerBuilder = (rawArgs, { description }) => {
  * await again.predict({ Home: 'owner', Age: 30, ... });
  * ```
  */
-export const learnerBuilders: Readonly<Record<string, LearnerBuilder>> = { tabularLearner: buildTabularLearner, collabLearner: buildCollabLearner };
+export const learnerBuilders: Readonly<Record<string, LearnerBuilder>> = {
+  tabularLearner: buildTabularLearner,
+  collabLearner: buildCollabLearner,
+};

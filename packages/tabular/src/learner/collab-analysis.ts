@@ -14,7 +14,10 @@ export interface Scored {
 function vocabOf(model: EmbeddingDotBias, isItem: boolean): readonly string[] {
   const col = isItem ? model.item : model.user;
   const vocab = col !== undefined ? model.classes?.[col] : undefined;
-  if (!vocab) throw new RangeError('build the model with EmbeddingDotBias.fromClasses (collabLearner does) to name its users and items');
+  if (!vocab)
+    throw new RangeError(
+      'build the model with EmbeddingDotBias.fromClasses (collabLearner does) to name its users and items',
+    );
   return vocab;
 }
 
@@ -27,7 +30,10 @@ function vocabOf(model: EmbeddingDotBias, isItem: boolean): readonly string[] {
  * await topBiases(learn.model, { k: 5, lowest: true });
  * ```
  */
-export async function topBiases(model: EmbeddingDotBias, opts: { k?: number; isItem?: boolean; lowest?: boolean } = {}): Promise<Scored[]> {
+export async function topBiases(
+  model: EmbeddingDotBias,
+  opts: { k?: number; isItem?: boolean; lowest?: boolean } = {},
+): Promise<Scored[]> {
   const isItem = opts.isItem ?? true;
   const vocab = vocabOf(model, isItem);
   const b = await (isItem ? model.iBias : model.uBias).weight.variable.data();
@@ -44,7 +50,11 @@ export async function topBiases(model: EmbeddingDotBias, opts: { k?: number; isI
  * await mostSimilar(learn.model, '1002', { k: 3 }); // [{ name: '877', score: 0.81 }, …]
  * ```
  */
-export async function mostSimilar(model: EmbeddingDotBias, name: string | number, opts: { k?: number; isItem?: boolean } = {}): Promise<Scored[]> {
+export async function mostSimilar(
+  model: EmbeddingDotBias,
+  name: string | number,
+  opts: { k?: number; isItem?: boolean } = {},
+): Promise<Scored[]> {
   const isItem = opts.isItem ?? true;
   const vocab = vocabOf(model, isItem);
   const [target] = model.getIdx([name], isItem);

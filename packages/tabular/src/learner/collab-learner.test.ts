@@ -36,14 +36,22 @@ describe('collabLearner: the models fastai builds', () => {
     const learn = collabLearner(dls, { progress: false });
     const m = learn.model;
     expect(m).toBeInstanceOf(EmbeddingDotBias);
-    expect([m.nFactors, m.nUsers, m.nItems, m.yRange]).toEqual([50, dls.classes.user.length, dls.classes.item.length, undefined]);
+    expect([m.nFactors, m.nUsers, m.nItems, m.yRange]).toEqual([
+      50,
+      dls.classes.user.length,
+      dls.classes.item.length,
+      undefined,
+    ]);
     expect([m.user, m.item]).toEqual(['user', 'item']);
     expect(learn.lossFunc.spec.name).toBe('MSELossFlat');
     const nn = collabLearner(dls, { useNn: true, nFactors: 20, progress: false });
     expect(nn.model).toBeInstanceOf(EmbeddingNN);
     const nu = dls.classes.user.length;
     const ni = dls.classes.item.length;
-    expect(nn.model.embSzs).toEqual([[nu, embSzRule(nu)], [ni, embSzRule(ni)]]);
+    expect(nn.model.embSzs).toEqual([
+      [nu, embSzRule(nu)],
+      [ni, embSzRule(ni)],
+    ]);
     expect(nn.model.config.layers).toEqual([20]);
     expect(nn.model.nCont).toBe(0);
     learn.dispose();
@@ -78,10 +86,16 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
   });
 
   it('predict({user, item}) gives the predicted rating; [user, item] pairs work too; an unseen user still gets a rating', async () => {
-    const rows = readCsvRows(RATINGS).filter((r) => r.is_valid === 'TRUE').slice(0, 4);
+    const rows = readCsvRows(RATINGS)
+      .filter((r) => r.is_valid === 'TRUE')
+      .slice(0, 4);
     const p = await learn.predict({ user: rows[0].user, item: rows[0].item });
     expect(typeof p.decoded).toBe('number');
-    expect(p.row).toEqual({ user: rows[0].user, item: rows[0].item, rating: expect.closeTo(p.decoded as number, 4) as number });
+    expect(p.row).toEqual({
+      user: rows[0].user,
+      item: rows[0].item,
+      rating: expect.closeTo(p.decoded as number, 4) as number,
+    });
     const many = await learn.predictRows(rows.map((r) => [Number(r.user), Number(r.item)]));
     expect(many[0].decoded).toBe(p.decoded);
     const b = await dls.valid.oneBatch();
@@ -104,19 +118,28 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
     const w = m.weight(names);
     expect(w.shape).toEqual([3, 50]);
     expect((w.arraySync() as number[][])[1]).toEqual(iw[17]);
-    expect(Array.from(m.bias([dls.classes.user[9]], false).dataSync())).toEqual([m.uBias.weight.variable.dataSync()[9]]);
+    expect(Array.from(m.bias([dls.classes.user[9]], false).dataSync())).toEqual([
+      m.uBias.weight.variable.dataSync()[9],
+    ]);
     expect(() => m.bias(['no such lecturer'])).toThrow(UnknownCategoryError);
     tf.dispose([bias, w]);
 
     const top = await topBiases(m, { k: 5 });
-    const byBias = items.map((name, i) => ({ name, score: ib[i] })).filter((o) => o.name !== '#na#').sort((a, b) => b.score - a.score);
+    const byBias = items
+      .map((name, i) => ({ name, score: ib[i] }))
+      .filter((o) => o.name !== '#na#')
+      .sort((a, b) => b.score - a.score);
     expect(top).toEqual(byBias.slice(0, 5));
     expect(await topBiases(m, { k: 3, lowest: true })).toEqual(byBias.slice(-3).reverse());
 
     const target = 17;
     const norm = (v: number[]) => Math.hypot(...v);
     const cos = iw.map((v) => v.reduce((s, x, k) => s + x * iw[target][k], 0) / (norm(v) * norm(iw[target])));
-    const expected = items.map((name, i) => ({ name, score: cos[i] })).filter((o, i) => i !== target && o.name !== '#na#').sort((a, b) => b.score - a.score).slice(0, 3);
+    const expected = items
+      .map((name, i) => ({ name, score: cos[i] }))
+      .filter((o, i) => i !== target && o.name !== '#na#')
+      .sort((a, b) => b.score - a.score)
+      .slice(0, 3);
     const similar = await mostSimilar(m, items[target], { k: 3 });
     expect(similar.map((s) => s.name)).toEqual(expected.map((s) => s.name));
     similar.forEach((s, k) => expect(s.score).toBeCloseTo(expected[k].score, 5));
@@ -124,7 +147,10 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
     // The book's PCA of the factors of the most-rated items.
     const counts = new Map<string, number>();
     for (const r of readCsvRows(RATINGS)) if (r.is_valid === 'FALSE') counts.set(r.item, (counts.get(r.item) ?? 0) + 1);
-    const most = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, 200).map(([k]) => k);
+    const most = [...counts.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 200)
+      .map(([k]) => k);
     const f = m.weight(most);
     const proj = await pca(f, 3);
     expect(proj.shape).toEqual([200, 3]);
@@ -137,7 +163,12 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
   it('export → loadLearner → predict round-trips exactly; the loaded model still names its users and items', async () => {
     const { json } = await exportLearner(learn, join(dir, 'insteval'));
     const loaded = await loadLearner<TabularLearner<EmbeddingDotBias>>(json, TabularLearner);
-    const pairs = [[1, 1002], [1, 1050], [5, 3], ['nobody', 1002]];
+    const pairs = [
+      [1, 1002],
+      [1, 1050],
+      [5, 3],
+      ['nobody', 1002],
+    ];
     expect(await loaded.predictRows(pairs)).toEqual(await learn.predictRows(pairs));
     expect(loaded.model.yRange).toEqual([0, 5.5]);
     expect(await topBiases(loaded.model, { k: 3 })).toEqual(await topBiases(learn.model, { k: 3 }));
@@ -154,7 +185,10 @@ describe('collabLearner on insteval (73,421 ratings of 1,128 lecturers by 2,972 
     const { json } = await exportLearner(nn, join(dir, 'insteval-nn'));
     const loaded = await loadLearner(json, TabularLearner);
     expect(loaded.model).toBeInstanceOf(EmbeddingNN);
-    const pairs = [[1, 1002], [7, 12]];
+    const pairs = [
+      [1, 1002],
+      [7, 12],
+    ];
     expect(await loaded.predictRows(pairs)).toEqual(await nn.predictRows(pairs));
     nn.dispose();
     loaded.dispose();

@@ -38,10 +38,22 @@ export interface CollabLearnerOptions extends Omit<LearnerOptions, 'builder'> {
  * learn.model.bias(['1002', '1050']); // item biases
  * ```
  */
-export function collabLearner(dls: CollabDataLoaders, opts: CollabLearnerOptions & { useNn: true }): TabularLearner<EmbeddingNN>;
-export function collabLearner(dls: CollabDataLoaders, opts?: CollabLearnerOptions & { useNn?: false }): TabularLearner<EmbeddingDotBias>;
-export function collabLearner(dls: CollabDataLoaders, opts?: CollabLearnerOptions): TabularLearner<EmbeddingDotBias | EmbeddingNN>;
-export function collabLearner(dls: CollabDataLoaders, opts: CollabLearnerOptions = {}): TabularLearner<EmbeddingDotBias | EmbeddingNN> {
+export function collabLearner(
+  dls: CollabDataLoaders,
+  opts: CollabLearnerOptions & { useNn: true },
+): TabularLearner<EmbeddingNN>;
+export function collabLearner(
+  dls: CollabDataLoaders,
+  opts?: CollabLearnerOptions & { useNn?: false },
+): TabularLearner<EmbeddingDotBias>;
+export function collabLearner(
+  dls: CollabDataLoaders,
+  opts?: CollabLearnerOptions,
+): TabularLearner<EmbeddingDotBias | EmbeddingNN>;
+export function collabLearner(
+  dls: CollabDataLoaders,
+  opts: CollabLearnerOptions = {},
+): TabularLearner<EmbeddingDotBias | EmbeddingNN> {
   const { nFactors = 50, useNn = false, embSzs, layers, config = {}, yRange, lossFunc, ...learnerOpts } = opts;
   const cfg: TabularConfig = yRange !== undefined ? { ...config, yRange } : config;
   let model: EmbeddingDotBias | EmbeddingNN;

@@ -31,7 +31,12 @@ export function denormalize(v: number, mean: number, std: number): number {
  * decodeInputs(dls.tabular, await xCat.data(), await xCont.data(), 2); // [{ sex: 'male', age: 28, … }, …]
  * ```
  */
-export function decodeInputs(tabular: Tabular, xCat: ArrayLike<number>, xCont: ArrayLike<number>, n: number): DecodedRow[] {
+export function decodeInputs(
+  tabular: Tabular,
+  xCat: ArrayLike<number>,
+  xCont: ArrayLike<number>,
+  n: number,
+): DecodedRow[] {
   const classes = tabular.procs.find((p): p is Categorify => p instanceof Categorify)?.classes ?? {};
   const norm = tabular.procs.find((p): p is Normalize => p instanceof Normalize);
   const cats = tabular.catNames;
@@ -68,7 +73,14 @@ export function decodeTargets(tabular: Tabular, y: ArrayLike<number>, n: number)
     const r: DecodedRow = {};
     t.yNames.forEach((name, j) => {
       const v = y[i * nY + j];
-      r[name] = t.yBlock === 'category' ? (t.vocab![v] ?? String(v)) : t.yBlock === 'multiCategory' ? (v ? 'True' : 'False') : tidyNumber(v);
+      r[name] =
+        t.yBlock === 'category'
+          ? (t.vocab![v] ?? String(v))
+          : t.yBlock === 'multiCategory'
+            ? v
+              ? 'True'
+              : 'False'
+            : tidyNumber(v);
     });
     return r;
   });
@@ -86,6 +98,10 @@ export function formatTable(rows: readonly DecodedRow[], columns: readonly strin
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const pad = (text: string, w: number, right: boolean) => (right ? text.padStart(w) : text.padEnd(w));
   const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'));
-  const line = (vals: string[]) => vals.map((v, j) => pad(v, widths[j], numeric[j])).join('  ').trimEnd();
+  const line = (vals: string[]) =>
+    vals
+      .map((v, j) => pad(v, widths[j], numeric[j]))
+      .join('  ')
+      .trimEnd();
   return [line([...columns]), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))];
 }

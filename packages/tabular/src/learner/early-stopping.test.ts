@@ -12,12 +12,28 @@ import { tabularLearner } from './tabular-learner.js';
 describe('EarlyStoppingCallback on MAE (ames, ln(Sale_Price))', () => {
   it('stops on the epoch where the validation MAE stopped falling', async () => {
     const raw = await readCsv(`${datasets.path('ames')}/ames.csv`);
-    const df = raw.with('log_price', { kind: 'number', values: Float64Array.from(raw.numeric('Sale_Price'), Math.log), integer: false });
+    const df = raw.with('log_price', {
+      kind: 'number',
+      values: Float64Array.from(raw.numeric('Sale_Price'), Math.log),
+      integer: false,
+    });
     const [cont, cat] = contCatSplit(df, { depVar: ['Sale_Price', 'log_price'] });
     manualSeed(0);
-    const dls = TabularDataLoaders.fromDf(df, { yNames: ['log_price'], catNames: cat, contNames: cont, validPct: 0.2, seed: 42, bs: 64 });
+    const dls = TabularDataLoaders.fromDf(df, {
+      yNames: ['log_price'],
+      catNames: cat,
+      contNames: cont,
+      validPct: 0.2,
+      seed: 42,
+      bs: 64,
+    });
     const lines: string[] = [];
-    const learn = tabularLearner(dls, { metrics: [mae()], yRange: [9, 14], progress: false, logger: (l) => lines.push(l) });
+    const learn = tabularLearner(dls, {
+      metrics: [mae()],
+      yRange: [9, 14],
+      progress: false,
+      logger: (l) => lines.push(l),
+    });
     const es = new EarlyStoppingCallback({ monitor: 'mae', patience: 1 });
     const nEpoch = 25;
     await learn.fit(nEpoch, 3e-3, { cbs: [es] });

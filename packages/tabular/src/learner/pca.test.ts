@@ -27,11 +27,15 @@ describe('pca (fastai’s Tensor.pca) and the symmetric eigensolver under it', (
     const b = Array.from({ length: d }, () => Array.from({ length: d }, () => rng.next() - 0.5));
     const a = b.map((row, i) => row.map((_, j) => b[i][j] + b[j][i]));
     const { values, vectors } = eigSymmetric(a.flat(), d);
-    expect(values.reduce((s, x) => s + x, 0)).toBeCloseTo(a.reduce((s, row, i) => s + row[i], 0), 10);
+    expect(values.reduce((s, x) => s + x, 0)).toBeCloseTo(
+      a.reduce((s, row, i) => s + row[i], 0),
+      10,
+    );
     for (let k = 0; k < d; k++) {
       const av = a.map((row) => row.reduce((s, x, j) => s + x * vectors[k][j], 0));
       av.forEach((x, i) => expect(x).toBeCloseTo(values[k] * vectors[k][i], 10));
-      for (let l = 0; l < d; l++) expect(vectors[k].reduce((s, x, j) => s + x * vectors[l][j], 0)).toBeCloseTo(k === l ? 1 : 0, 10);
+      for (let l = 0; l < d; l++)
+        expect(vectors[k].reduce((s, x, j) => s + x * vectors[l][j], 0)).toBeCloseTo(k === l ? 1 : 0, 10);
       if (k) expect(values[k]).toBeLessThanOrEqual(values[k - 1]);
     }
   });

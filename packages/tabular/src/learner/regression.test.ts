@@ -13,12 +13,22 @@ import { tabularLearner } from './tabular-learner.js';
 /** The CSV with `log_price` = ln(price) added, and fastai's cont_cat_split of the other columns. */
 async function withLogPrice(file: string, price: string): Promise<{ df: DataFrame; cont: string[]; cat: string[] }> {
   const raw = await readCsv(file);
-  const df = raw.with('log_price', { kind: 'number', values: Float64Array.from(raw.numeric(price), Math.log), integer: false });
+  const df = raw.with('log_price', {
+    kind: 'number',
+    values: Float64Array.from(raw.numeric(price), Math.log),
+    integer: false,
+  });
   const [cont, cat] = contCatSplit(df, { depVar: [price, 'log_price'] });
   return { df, cont, cat };
 }
 
-async function fitAndScore(df: DataFrame, opts: TabularDataLoadersOptions, epochs: number, lr: number, yRange: [number, number]) {
+async function fitAndScore(
+  df: DataFrame,
+  opts: TabularDataLoadersOptions,
+  epochs: number,
+  lr: number,
+  yRange: [number, number],
+) {
   manualSeed(0);
   const dls = TabularDataLoaders.fromDf(df, { yNames: ['log_price'], ...opts });
   const learn = tabularLearner(dls, { metrics: [rmse()], yRange, progress: false });
@@ -32,7 +42,13 @@ describe('tabularLearner regression on log prices (MSELossFlat, targets not norm
   it('ames (2,930 houses, 53 categorical and 20 continuous columns): validation RMSE of ln(Sale_Price) far below the mean’s', async () => {
     const { df, cont, cat } = await withLogPrice(`${datasets.path('ames')}/ames.csv`, 'Sale_Price');
     expect(cat.length + cont.length).toBe(73);
-    const r = await fitAndScore(df, { catNames: cat, contNames: cont, validPct: 0.2, seed: 42, bs: 64 }, 5, 1e-2, [9, 14]);
+    const r = await fitAndScore(
+      df,
+      { catNames: cat, contNames: cont, validPct: 0.2, seed: 42, bs: 64 },
+      5,
+      1e-2,
+      [9, 14],
+    );
     console.log(`ames RMSE of ln(price): tabularLearner ${r.rmse.toFixed(4)}, training mean ${r.baseline.toFixed(4)}`);
     expect(r.baseline).toBeGreaterThan(0.35);
     expect(r.rmse).toBeLessThan(0.25);
@@ -60,7 +76,9 @@ describe('tabularLearner regression on log prices (MSELossFlat, targets not norm
     const perm = new Rng(7).permutation(df.nRows);
     const splits: [Int32Array, Int32Array] = [perm.slice(0, 8000), perm.slice(8000, 10000)];
     const r = await fitAndScore(df, { catNames: cat, contNames: cont, splits, bs: 256, seed: 1 }, 4, 1e-2, [5, 11]);
-    console.log(`diamonds (10k subset) RMSE of ln(price): tabularLearner ${r.rmse.toFixed(4)}, training mean ${r.baseline.toFixed(4)}`);
+    console.log(
+      `diamonds (10k subset) RMSE of ln(price): tabularLearner ${r.rmse.toFixed(4)}, training mean ${r.baseline.toFixed(4)}`,
+    );
     expect(r.baseline).toBeGreaterThan(0.9);
     expect(r.rmse).toBeLessThan(0.25);
     r.learn.dispose();

@@ -2,7 +2,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { accuracy, ExportError, exportLearner, loadLearner, manualSeed, numParams, SigmoidRange, TfaiError, type LayerInfo } from '@tfai/core';
+import {
+  accuracy,
+  ExportError,
+  exportLearner,
+  loadLearner,
+  manualSeed,
+  numParams,
+  SigmoidRange,
+  TfaiError,
+  type LayerInfo,
+} from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataFrame } from '../data/dataframe.js';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
@@ -16,11 +26,14 @@ import { TabularLearner, tabularLearner } from './tabular-learner.js';
 const CREDIT = `${datasets.path('credit_data')}/credit_data.csv`;
 const CAT = ['Home', 'Marital', 'Records', 'Job'];
 const CONT = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
-const rawRow = (r: Record<string, string>) => Object.fromEntries([...CAT, ...CONT].map((c) => [c, r[c] === '' || r[c] === 'NA' ? null : r[c]]));
+const rawRow = (r: Record<string, string>) =>
+  Object.fromEntries([...CAT, ...CONT].map((c) => [c, r[c] === '' || r[c] === 'NA' ? null : r[c]]));
 
 describe('tabularLearner: the model fastai builds', () => {
   it('a table with categories of 10, 17, 8, 42, 3 values and 6 numbers gives fastai’s TabularModel (reference emb_szs_as_get_emb_sz_with_na)', () => {
-    const ref = readFixture<{ tabular: Record<string, { emb_szs: number[][]; n_params: number; layers: LayerInfo[] }> }>('reference.json').tabular.emb_szs_as_get_emb_sz_with_na;
+    const ref = readFixture<{
+      tabular: Record<string, { emb_szs: number[][]; n_params: number; layers: LayerInfo[] }>;
+    }>('reference.json').tabular.emb_szs_as_get_emb_sz_with_na;
     const cards = [10, 17, 8, 42, 3];
     const n = 200;
     const cols: Record<string, (string | number)[]> = {};
@@ -29,23 +42,40 @@ describe('tabularLearner: the model fastai builds', () => {
     cols.y = Array.from({ length: n }, (_, i) => (i % 3 ? 'a' : 'b'));
     const df = DataFrame.fromColumns(cols);
     // Every value in the training split: the validation rows are taken from the end.
-    const dls = TabularDataLoaders.fromDf(df, { yNames: ['y'], catNames: cards.map((_, j) => `c${j}`), splits: [Array.from({ length: 190 }, (_, i) => i), [190, 191, 192]] });
+    const dls = TabularDataLoaders.fromDf(df, {
+      yNames: ['y'],
+      catNames: cards.map((_, j) => `c${j}`),
+      splits: [Array.from({ length: 190 }, (_, i) => i), [190, 191, 192]],
+    });
     const learn = tabularLearner(dls, { progress: false });
     const m = learn.model;
     expect(m.embSzs).toEqual(ref.emb_szs);
     expect(numParams(m)).toBe(ref.n_params);
-    const layers = m.describe().children!.find((c) => c.name === 'layers')!.children!.map(({ name, ...rest }) => ({ idx: Number(name), ...rest }));
+    const layers = m
+      .describe()
+      .children!.find((c) => c.name === 'layers')!
+      .children!.map(({ name, ...rest }) => ({ idx: Number(name), ...rest }));
     expect(layers).toEqual(ref.layers);
     expect(learn.lossFunc.spec.name).toBe('CrossEntropyLossFlat');
     expect(learn.builder).toMatchObject({ package: '@tfai/tabular', name: 'tabularLearner' });
     learn.dispose();
 
     // embSzs overrides the rule for a column; yRange ends the model with a SigmoidRange; regression → MSELossFlat.
-    const reg = TabularDataLoaders.fromDf(df.with('t', { kind: 'number', values: Float64Array.from({ length: n }, (_, i) => i), integer: true }), {
-      yNames: ['t'], catNames: ['c0', 'c1'], contNames: ['x0'], validPct: 0.1, seed: 1,
-    });
+    const reg = TabularDataLoaders.fromDf(
+      df.with('t', { kind: 'number', values: Float64Array.from({ length: n }, (_, i) => i), integer: true }),
+      {
+        yNames: ['t'],
+        catNames: ['c0', 'c1'],
+        contNames: ['x0'],
+        validPct: 0.1,
+        seed: 1,
+      },
+    );
     const l2 = tabularLearner(reg, { progress: false, embSzs: { c1: 4 }, layers: [8], yRange: [0, 200] });
-    expect(l2.model.embSzs).toEqual([[11, 6], [18, 4]]);
+    expect(l2.model.embSzs).toEqual([
+      [11, 6],
+      [18, 4],
+    ]);
     expect(l2.model.layers.get(-1)).toBeInstanceOf(SigmoidRange);
     expect(l2.model.config.layers).toEqual([8]);
     expect(l2.lossFunc.spec.name).toBe('MSELossFlat');
@@ -62,7 +92,14 @@ describe('tabularLearner on credit_data (4,454 loans, 9 numbers with missing val
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tfai-tabular-learner-'));
     manualSeed(0);
-    dls = await TabularDataLoaders.fromCsv(CREDIT, { yNames: ['Status'], catNames: CAT, contNames: CONT, validPct: 0.2, seed: 42, bs: 64 });
+    dls = await TabularDataLoaders.fromCsv(CREDIT, {
+      yNames: ['Status'],
+      catNames: CAT,
+      contNames: CONT,
+      validPct: 0.2,
+      seed: 42,
+      bs: 64,
+    });
     learn = tabularLearner(dls, { metrics: [accuracy()], logger: (l) => log.push(l) });
     await learn.fitOneCycle(4, 1e-2);
   });
@@ -78,7 +115,9 @@ describe('tabularLearner on credit_data (4,454 loans, 9 numbers with missing val
     const cards = dls.catNames.map((c) => dls.classes[c].length);
     const logreg = logisticRegressionAccuracy(dls.data, cards, train, valid);
     const { metrics } = await learn.validate();
-    console.log(`credit_data valid accuracy: tabularLearner ${metrics.accuracy.toFixed(4)}, logistic regression ${logreg.toFixed(4)}, majority class ${majority.accuracy.toFixed(4)}`);
+    console.log(
+      `credit_data valid accuracy: tabularLearner ${metrics.accuracy.toFixed(4)}, logistic regression ${logreg.toFixed(4)}, majority class ${majority.accuracy.toFixed(4)}`,
+    );
     expect(dls.vocab![majority.cls]).toBe('good');
     expect(majority.accuracy).toBeGreaterThan(0.68);
     expect(metrics.accuracy).toBeGreaterThan(majority.accuracy + 0.05);
@@ -111,13 +150,29 @@ describe('tabularLearner on credit_data (4,454 loans, 9 numbers with missing val
   });
 
   it('an unseen category predicts as #na#; a missing number is filled with the training median and flagged', async () => {
-    const base = { Seniority: 9, Home: 'rent', Time: 60, Age: 30, Marital: 'married', Records: 'no', Job: 'freelance', Expenses: 73, Income: 129, Assets: 0, Debt: 0, Amount: 800, Price: 846 };
+    const base = {
+      Seniority: 9,
+      Home: 'rent',
+      Time: 60,
+      Age: 30,
+      Marital: 'married',
+      Records: 'no',
+      Job: 'freelance',
+      Expenses: 73,
+      Income: 129,
+      Assets: 0,
+      Debt: 0,
+      Amount: 800,
+      Price: 846,
+    };
     const unseen = await learn.predict({ ...base, Home: 'castle' });
     const na = await learn.predict({ ...base, Home: null });
     expect(unseen.row.Home).toBe('#na#');
     expect(unseen.probs).toEqual(na.probs);
     const missing = await learn.predict({ ...base, Income: null });
-    const fill = learn.dls.tabular.procs.find((q) => q.type === 'FillMissing')!.toJSON() as { fillValues: Record<string, number> };
+    const fill = learn.dls.tabular.procs.find((q) => q.type === 'FillMissing')!.toJSON() as {
+      fillValues: Record<string, number>;
+    };
     expect(missing.row.Income_na).toBe('True');
     expect(missing.row.Income).toBeCloseTo(fill.fillValues.Income, 3);
     expect(missing.probs.every(Number.isFinite)).toBe(true);
@@ -162,7 +217,9 @@ describe('tabularLearner on credit_data (4,454 loans, 9 numbers with missing val
     delete desc.builder.args.tabular.procs;
     await writeFile(json, JSON.stringify(desc));
     await expect(loadLearner(json)).rejects.toThrow(ExportError);
-    await expect(loadLearner(json)).rejects.toThrow(/tabularLearner export: builder\.args\.tabular .* missing or incomplete/);
+    await expect(loadLearner(json)).rejects.toThrow(
+      /tabularLearner export: builder\.args\.tabular .* missing or incomplete/,
+    );
     // Truncated weights.
     await writeFile(json, text);
     const bytes = await readFile(weights);

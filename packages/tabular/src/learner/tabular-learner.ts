@@ -56,7 +56,10 @@ export interface TabularLearnerArgs {
   model:
     | { type: 'TabularModel'; config: TabularModelConfig }
     | { type: 'EmbeddingNN'; config: TabularModelConfig }
-    | { type: 'EmbeddingDotBias'; config: { nFactors: number; nUsers: number; nItems: number; yRange: [number, number] | null } };
+    | {
+        type: 'EmbeddingDotBias';
+        config: { nFactors: number; nUsers: number; nItems: number; yRange: [number, number] | null };
+      };
 }
 
 /**
@@ -107,7 +110,11 @@ export class TabularLearner<M extends LearnerModel = LearnerModel> extends Learn
     if (n === 0) return [];
     const x = await this.dls.encodeItems([...rows]);
     try {
-      const [{ probs, decoded }, xCat, xCont] = await Promise.all([predictDecoded(this, x), x[0].data(), x[1] ? x[1].data() : Promise.resolve(new Float32Array(0))]);
+      const [{ probs, decoded }, xCat, xCont] = await Promise.all([
+        predictDecoded(this, x),
+        x[0].data(),
+        x[1] ? x[1].data() : Promise.resolve(new Float32Array(0)),
+      ]);
       return this.decodePredictions(probs, decoded, decodeInputs(this.dls.tabular, xCat, xCont, n), n);
     } finally {
       tf.dispose(x);
@@ -128,7 +135,12 @@ export class TabularLearner<M extends LearnerModel = LearnerModel> extends Learn
       }
       if (t?.yBlock === 'multiCategory') {
         const labels = t.yNames.filter((_, j) => d[j]);
-        return { decoded: d, labels, probs: pr, row: { ...row, ...Object.fromEntries(t.yNames.map((y, j) => [y, d[j] ? 'True' : 'False'])) } };
+        return {
+          decoded: d,
+          labels,
+          probs: pr,
+          row: { ...row, ...Object.fromEntries(t.yNames.map((y, j) => [y, d[j] ? 'True' : 'False'])) },
+        };
       }
       const names = t?.yNames ?? [];
       return { decoded, probs: pr, row: { ...row, ...Object.fromEntries(names.map((y, j) => [y, tidyNumber(d[j])])) } };
@@ -153,14 +165,28 @@ export class TabularLearner<M extends LearnerModel = LearnerModel> extends Learn
     const x = b.x.map((t) => tf.tidy(() => tf.slice(t, 0, n)));
     try {
       const yT = tf.tidy(() => tf.slice(b.y, 0, n));
-      const [{ probs, decoded }, xCat, xCont, y] = await Promise.all([predictDecoded(this, x), x[0].data(), x[1] ? x[1].data() : Promise.resolve(new Float32Array(0)), yT.data()]);
+      const [{ probs, decoded }, xCat, xCont, y] = await Promise.all([
+        predictDecoded(this, x),
+        x[0].data(),
+        x[1] ? x[1].data() : Promise.resolve(new Float32Array(0)),
+        yT.data(),
+      ]);
       yT.dispose();
       const inputs = decodeInputs(this.dls.tabular, xCat, xCont, n);
       const actual = decodeTargets(this.dls.tabular, y, n);
       const preds = this.decodePredictions(probs, decoded, inputs, n);
       const yNames = this.dls.tabular.yNames;
-      const rows = inputs.map((r, i) => ({ ...r, ...actual[i], ...Object.fromEntries(yNames.map((yn) => [`${yn}_pred`, preds[i].row[yn]])) }));
-      const cols = [...this.dls.tabular.catNames, ...this.dls.tabular.contNames, ...yNames, ...yNames.map((yn) => `${yn}_pred`)];
+      const rows = inputs.map((r, i) => ({
+        ...r,
+        ...actual[i],
+        ...Object.fromEntries(yNames.map((yn) => [`${yn}_pred`, preds[i].row[yn]])),
+      }));
+      const cols = [
+        ...this.dls.tabular.catNames,
+        ...this.dls.tabular.contNames,
+        ...yNames,
+        ...yNames.map((yn) => `${yn}_pred`),
+      ];
       for (const line of formatTable(rows, cols)) this.logger(line);
       return rows;
     } finally {
@@ -192,7 +218,13 @@ export interface TabularLearnerOptions extends Omit<LearnerOptions, 'builder'> {
  */
 export function defaultTabularLoss(dls: TabularLikeDataLoaders): Loss | undefined {
   const block = dls.tabular.targets?.yBlock;
-  return block === 'category' ? crossEntropyLossFlat() : block === 'regression' ? mseLossFlat() : block === 'multiCategory' ? bceWithLogitsLossFlat() : undefined;
+  return block === 'category'
+    ? crossEntropyLossFlat()
+    : block === 'regression'
+      ? mseLossFlat()
+      : block === 'multiCategory'
+        ? bceWithLogitsLossFlat()
+        : undefined;
 }
 
 /**
@@ -208,11 +240,21 @@ export function defaultTabularLoss(dls: TabularLikeDataLoaders): Loss | undefine
  * learn.showResults();
  * ```
  */
-export function tabularLearner(dls: TabularDataLoaders, opts: TabularLearnerOptions = {}): TabularLearner<TabularModel> {
+export function tabularLearner(
+  dls: TabularDataLoaders,
+  opts: TabularLearnerOptions = {},
+): TabularLearner<TabularModel> {
   const { layers = [200, 100], embSzs, config = {}, nOut: nOutOpt, yRange, lossFunc, ...learnerOpts } = opts;
   const nOut = nOutOpt ?? dls.c;
-  if (!nOut) throw new TabularOptionsError('tabularLearner: nOut is not defined and could not be inferred from the data (no targets); pass nOut');
-  const model = new TabularModel(getEmbSz(dls, embSzs), dls.contNames.length, nOut, { ...config, layers, yRange: yRange ?? config.yRange });
+  if (!nOut)
+    throw new TabularOptionsError(
+      'tabularLearner: nOut is not defined and could not be inferred from the data (no targets); pass nOut',
+    );
+  const model = new TabularModel(getEmbSz(dls, embSzs), dls.contNames.length, nOut, {
+    ...config,
+    layers,
+    yRange: yRange ?? config.yRange,
+  });
   const tabular = dls.tabular.toJSON();
   const args: TabularLearnerArgs = { tabular, model: { type: 'TabularModel', config: model.config } };
   return new TabularLearner(dls, model, {

@@ -3,12 +3,24 @@ import { describe, expect, it } from 'vitest';
 import { relError } from '../test-utils/fixtures.js';
 import { TabularEmbeddings } from './embeddings.js';
 
-const embSzs: [number, number][] = [[4, 2], [3, 3], [6, 1]];
-const codes = [[1, 2, 5], [1, 0, 0], [3, 2, 5], [0, 1, 3]];
+const embSzs: [number, number][] = [
+  [4, 2],
+  [3, 3],
+  [6, 1],
+];
+const codes = [
+  [1, 2, 5],
+  [1, 0, 0],
+  [3, 2, 5],
+  [0, 1, 3],
+];
 
 /** fastai's forward: `cat([e(x_cat[:, i]) for i, e in enumerate(embeds)], 1)`, one lookup per table. */
 const separate = (m: TabularEmbeddings, x: tf.Tensor) =>
-  tf.concat(m.items().map((e, i) => tf.gather(e.weight.variable, tf.squeeze(tf.slice(x, [0, i], [-1, 1]), [1]))), 1);
+  tf.concat(
+    m.items().map((e, i) => tf.gather(e.weight.variable, tf.squeeze(tf.slice(x, [0, i], [-1, 1]), [1]))),
+    1,
+  );
 
 describe.each([
   ['float positions', undefined],

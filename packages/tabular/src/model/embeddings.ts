@@ -27,7 +27,9 @@ export class TabularEmbeddings extends Module<[tf.Tensor], tf.Tensor> {
   private readonly tables: Embedding[];
   /** Total embedding width (the sum of the embedding sizes). */
   readonly nEmb: number;
-  private readonly index: { float: true; codeToFlat: tf.Variable; flatBase: tf.Variable } | { float: false; cat: tf.Variable; stride: tf.Variable; base: tf.Variable };
+  private readonly index:
+    | { float: true; codeToFlat: tf.Variable; flatBase: tf.Variable }
+    | { float: false; cat: tf.Variable; stride: tf.Variable; base: tf.Variable };
 
   constructor(embSzs: readonly (readonly [number, number])[], opts: TabularEmbeddingsOptions = {}) {
     super();
@@ -58,7 +60,14 @@ export class TabularEmbeddings extends Module<[tf.Tensor], tf.Tensor> {
       this.index = {
         float: false,
         cat: this.registerBuffer('col_cat', tf.tensor1d(catOf, 'int32'), false),
-        stride: this.registerBuffer('col_stride', tf.tensor1d(Int32Array.from(catOf, (i) => embSzs[i][1]), 'int32'), false),
+        stride: this.registerBuffer(
+          'col_stride',
+          tf.tensor1d(
+            Int32Array.from(catOf, (i) => embSzs[i][1]),
+            'int32',
+          ),
+          false,
+        ),
         base: this.registerBuffer('col_base', tf.tensor1d(Int32Array.from(flatBase), 'int32'), false),
       };
   }
@@ -92,7 +101,14 @@ export class TabularEmbeddings extends Module<[tf.Tensor], tf.Tensor> {
       const flat = tables.length === 1 ? tables[0] : tf.concat(tables);
       const ix = this.index;
       const idx = ix.float
-        ? tf.cast(tf.fused.matMul({ a: tf.cast(x, 'float32') as tf.Tensor2D, b: ix.codeToFlat as tf.Tensor2D, bias: ix.flatBase }), 'int32')
+        ? tf.cast(
+            tf.fused.matMul({
+              a: tf.cast(x, 'float32') as tf.Tensor2D,
+              b: ix.codeToFlat as tf.Tensor2D,
+              bias: ix.flatBase,
+            }),
+            'int32',
+          )
         : tf.add(tf.mul(tf.gather(tf.cast(x, 'int32'), ix.cat, 1), ix.stride), ix.base);
       return gatherRows(flat, idx);
     });

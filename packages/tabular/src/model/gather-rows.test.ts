@@ -6,7 +6,14 @@ describe('gatherRows', () => {
   it('equals tf.gather forward and backward, duplicate indices summing', () => {
     tf.tidy(() => {
       const table = tf.variable(tf.randomNormal([5, 3]));
-      const idx = tf.tensor2d([[4, 0], [4, 4]], [2, 2], 'int32');
+      const idx = tf.tensor2d(
+        [
+          [4, 0],
+          [4, 4],
+        ],
+        [2, 2],
+        'int32',
+      );
       const w = tf.randomNormal([2, 2, 3]);
       expect(gatherRows(table, idx).arraySync()).toEqual(tf.gather(table, idx).arraySync());
       const a = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(gatherRows(t, idx), w)))(table);

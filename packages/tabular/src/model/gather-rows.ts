@@ -8,7 +8,10 @@ const gatherNdWithGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]
   const shape = table.shape;
   return {
     value: tf.gatherND(table, nd),
-    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.scatterND(saved[0], dy as tf.Tensor, shape), tf.zerosLike(idx)],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [
+      tf.scatterND(saved[0], dy as tf.Tensor, shape),
+      tf.zerosLike(idx),
+    ],
   };
 });
 

@@ -19,7 +19,13 @@ const VARIANTS = ['emb_szs_rule_on_cardinality', 'emb_szs_as_get_emb_sz_with_na'
 
 function build(v: Variant): TabularModel {
   const k = v.kwargs;
-  const opts: TabularModelOptions = { layers: [200, 100], ps: k.ps, embedP: k.embed_p, yRange: k.y_range, bnFinal: k.bn_final };
+  const opts: TabularModelOptions = {
+    layers: [200, 100],
+    ps: k.ps,
+    embedP: k.embed_p,
+    yRange: k.y_range,
+    bnFinal: k.bn_final,
+  };
   // fastai's reference models: TabularModel(emb_szs, n_cont=6, out_sz=2, layers=[200, 100], **kwargs)
   return new TabularModel(v.emb_szs, 6, 2, opts);
 }
@@ -40,7 +46,11 @@ describe('TabularModel against fastai 2.7', () => {
     expect(p.embeds.children!.map(withoutName)).toEqual(v.embeds);
     expect(p.emb_drop).toEqual(v.emb_drop);
     expect(p.bn_cont).toEqual(v.bn_cont);
-    const layers = p.layers.children!.map(({ name, ...rest }) => ({ idx: Number(name), ...rest, ...(rest.children ? { children: rest.children } : {}) }));
+    const layers = p.layers.children!.map(({ name, ...rest }) => ({
+      idx: Number(name),
+      ...rest,
+      ...(rest.children ? { children: rest.children } : {}),
+    }));
     expect(layers).toEqual(v.layers);
     const again = TabularModel.fromConfig(JSON.parse(JSON.stringify(m.config)));
     expect(again.describe()).toEqual(m.describe());
@@ -49,7 +59,13 @@ describe('TabularModel against fastai 2.7', () => {
   });
 
   it('loads parity_tabular_model.json (PyTorch names) and reproduces its eval outputs to 1e-5', () => {
-    const fx = readFixture<{ emb_szs: [number, number][]; x_cat: FixtureTensor; x_cont: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>('parity_tabular_model.json');
+    const fx = readFixture<{
+      emb_szs: [number, number][];
+      x_cat: FixtureTensor;
+      x_cont: FixtureTensor;
+      output: FixtureTensor;
+      state_dict: Record<string, FixtureTensor>;
+    }>('parity_tabular_model.json');
     const m = new TabularModel(fx.emb_szs, 6, 2, { layers: [200, 100] });
     const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, t]) => [k, toTensor(t)]));
     expect(Object.keys(m.stateDict()).sort()).toEqual(Object.keys(sd).sort());
@@ -70,39 +86,83 @@ describe('TabularModel against fastai 2.7', () => {
   ])('the single lookup (%s) equals per-table gathers concatenated', (_, limit) => {
     const saved = TabularModel.floatIndexLimit;
     TabularModel.floatIndexLimit = limit;
-    const m = new TabularModel([[10, 6], [17, 8], [3, 3]], 0, 1, { layers: [4] });
+    const m = new TabularModel(
+      [
+        [10, 6],
+        [17, 8],
+        [3, 3],
+      ],
+      0,
+      1,
+      { layers: [4] },
+    );
     TabularModel.floatIndexLimit = saved;
     tf.tidy(() => {
-      const xCat = tf.tensor2d([[0, 16, 2], [9, 0, 1], [3, 5, 0], [9, 16, 2]], [4, 3], 'int32');
+      const xCat = tf.tensor2d(
+        [
+          [0, 16, 2],
+          [9, 0, 1],
+          [3, 5, 0],
+          [9, 16, 2],
+        ],
+        [4, 3],
+        'int32',
+      );
       const cols = tf.unstack(xCat, 1);
-      const expected = tf.concat(m.embeds.items().map((e, i) => tf.gather(e.weight.variable, cols[i])), 1);
+      const expected = tf.concat(
+        m.embeds.items().map((e, i) => tf.gather(e.weight.variable, cols[i])),
+        1,
+      );
       expect(relError(m.embed(xCat), expected)).toBe(0);
     });
     m.dispose();
   });
 
-  it.each(['cpu', 'current'])('embedding gradients land in the right table rows, duplicates summed (%s backend)', async (backend) => {
-    const prev = tf.getBackend();
-    if (backend === 'cpu') await tf.setBackend('cpu');
-    try {
-      const m = new TabularModel([[4, 2], [3, 3]], 0, 1, { layers: [4] });
-      const ws = m.embeds.items().map((e) => e.weight.variable);
-      tf.tidy(() => {
-        const codes = [[1, 2], [1, 0], [3, 2]];
-        const target = tf.randomNormal([3, 5]);
-        const t = target.arraySync() as number[][];
-        // d(sum(embed·target))/d(table i, row r) = sum of target's columns of table i over the rows whose code is r.
-        const expected = [[4, 2, 0], [3, 3, 2]].map(([n, d, off], i) =>
-          Array.from({ length: n }, (_, r) => Array.from({ length: d }, (_, j) => codes.reduce((s, c, b) => s + (c[i] === r ? t[b][off + j] : 0), 0))),
+  it.each(['cpu', 'current'])(
+    'embedding gradients land in the right table rows, duplicates summed (%s backend)',
+    async (backend) => {
+      const prev = tf.getBackend();
+      if (backend === 'cpu') await tf.setBackend('cpu');
+      try {
+        const m = new TabularModel(
+          [
+            [4, 2],
+            [3, 3],
+          ],
+          0,
+          1,
+          { layers: [4] },
         );
-        const { grads } = tf.variableGrads(() => tf.sum(tf.mul(m.embed(tf.tensor2d(codes, [3, 2], 'int32')), target)) as tf.Scalar, ws);
-        ws.forEach((w, i) => expect(relError(grads[w.name], tf.tensor2d(expected[i]))).toBeLessThan(1e-6));
-      });
-      m.dispose();
-    } finally {
-      await tf.setBackend(prev);
-    }
-  });
+        const ws = m.embeds.items().map((e) => e.weight.variable);
+        tf.tidy(() => {
+          const codes = [
+            [1, 2],
+            [1, 0],
+            [3, 2],
+          ];
+          const target = tf.randomNormal([3, 5]);
+          const t = target.arraySync() as number[][];
+          // d(sum(embed·target))/d(table i, row r) = sum of target's columns of table i over the rows whose code is r.
+          const expected = [
+            [4, 2, 0],
+            [3, 3, 2],
+          ].map(([n, d, off], i) =>
+            Array.from({ length: n }, (_, r) =>
+              Array.from({ length: d }, (_, j) => codes.reduce((s, c, b) => s + (c[i] === r ? t[b][off + j] : 0), 0)),
+            ),
+          );
+          const { grads } = tf.variableGrads(
+            () => tf.sum(tf.mul(m.embed(tf.tensor2d(codes, [3, 2], 'int32')), target)) as tf.Scalar,
+            ws,
+          );
+          ws.forEach((w, i) => expect(relError(grads[w.name], tf.tensor2d(expected[i]))).toBeLessThan(1e-6));
+        });
+        m.dispose();
+      } finally {
+        await tf.setBackend(prev);
+      }
+    },
+  );
 
   it('runs in training mode and with no categorical or no continuous input', () => {
     tf.tidy(() => {

@@ -40,9 +40,19 @@ export interface TabularModelConfig {
 }
 
 /** {@link TabularModelOptions} with fastai's defaults filled in, as JSON (`ps` one per layer). */
-function tabularModelConfig(embSzs: readonly (readonly [number, number])[], nCont: number, outSz: number, opts: TabularModelOptions): TabularModelConfig {
+function tabularModelConfig(
+  embSzs: readonly (readonly [number, number])[],
+  nCont: number,
+  outSz: number,
+  opts: TabularModelOptions,
+): TabularModelConfig {
   const layers = [...(opts.layers ?? [200, 100])];
-  const ps = opts.ps === undefined ? layers.map(() => 0) : typeof opts.ps === 'number' ? layers.map(() => opts.ps as number) : [...opts.ps];
+  const ps =
+    opts.ps === undefined
+      ? layers.map(() => 0)
+      : typeof opts.ps === 'number'
+        ? layers.map(() => opts.ps as number)
+        : [...opts.ps];
   if (ps.length !== layers.length) throw new RangeError(`ps has ${ps.length} values for ${layers.length} layers`);
   return {
     embSzs: embSzs.map(([ni, nf]) => [ni, nf]),
@@ -94,7 +104,10 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
   ) {
     super();
     const c = (this.config = tabularModelConfig(embSzs, nCont, outSz, opts));
-    this.embeds = this.registerModule('embeds', new TabularEmbeddings(embSzs, { floatIndexLimit: TabularModel.floatIndexLimit }));
+    this.embeds = this.registerModule(
+      'embeds',
+      new TabularEmbeddings(embSzs, { floatIndexLimit: TabularModel.floatIndexLimit }),
+    );
     this.embDrop = this.registerModule('emb_drop', new Dropout(c.embedP));
     this.bnCont = c.bnCont ? this.registerModule('bn_cont', new BatchNorm1d(nCont)) : undefined;
     this.nEmb = this.embeds.nEmb;
@@ -103,7 +116,13 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
     const blocks: TensorModule[] = Array.from({ length: n }, (_, i) => {
       const last = i === n - 1;
       const act = last ? undefined : (opts.act?.() ?? new ReLU(true));
-      return new LinBnDrop(sizes[i], sizes[i + 1], { bn: c.useBn && (!last || c.bnFinal), p: last ? 0 : c.ps[i], act, linFirst: c.linFirst, fuse: true });
+      return new LinBnDrop(sizes[i], sizes[i + 1], {
+        bn: c.useBn && (!last || c.bnFinal),
+        p: last ? 0 : c.ps[i],
+        act,
+        linFirst: c.linFirst,
+        fuse: true,
+      });
     });
     if (c.yRange) blocks.push(new SigmoidRange(...c.yRange));
     this.layers = this.registerModule('layers', new Sequential(...blocks));

@@ -26,12 +26,22 @@ class TensorCount extends Callback {
 }
 
 /** Trains a tabular learner on titanic for `epochs` on `backend`; the raw loss of every batch and the tensor counts. */
-async function titanicRun(backend: string, epochs: number): Promise<{ losses: number[]; counts: number[]; validLoss: number }> {
+async function titanicRun(
+  backend: string,
+  epochs: number,
+): Promise<{ losses: number[]; counts: number[]; validLoss: number }> {
   const previous = tf.getBackend();
   await tf.setBackend(backend);
   try {
     manualSeed(0);
-    const dls = await TabularDataLoaders.fromCsv(TITANIC, { yNames: ['survived'], catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], validPct: 0.2, seed: 42, bs: 64 });
+    const dls = await TabularDataLoaders.fromCsv(TITANIC, {
+      yNames: ['survived'],
+      catNames: ['pclass', 'sex'],
+      contNames: ['age', 'sibsp', 'parch'],
+      validPct: 0.2,
+      seed: 42,
+      bs: 64,
+    });
     const count = new TensorCount();
     const learn = tabularLearner(dls, { progress: false, cbs: [count] });
     await learn.fitOneCycle(epochs, 1e-2);
@@ -46,7 +56,13 @@ async function titanicRun(backend: string, epochs: number): Promise<{ losses: nu
 
 describeWebGPU('TabularModel and a titanic training run', () => {
   it('loads parity_tabular_model.json (PyTorch names) and reproduces its eval outputs to 1e-5', async () => {
-    const fx = readFixture<{ emb_szs: [number, number][]; x_cat: FixtureTensor; x_cont: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>('parity_tabular_model.json');
+    const fx = readFixture<{
+      emb_szs: [number, number][];
+      x_cat: FixtureTensor;
+      x_cont: FixtureTensor;
+      output: FixtureTensor;
+      state_dict: Record<string, FixtureTensor>;
+    }>('parity_tabular_model.json');
     const m = new TabularModel(fx.emb_szs, 6, 2, { layers: [200, 100] });
     const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, t]) => [k, toTensor(t)]));
     m.loadStateDict(sd);
@@ -60,15 +76,35 @@ describeWebGPU('TabularModel and a titanic training run', () => {
   });
 
   it('embedding gradients land in the right table rows, duplicates summed', async () => {
-    const m = new TabularModel([[4, 2], [3, 3]], 0, 1, { layers: [4] });
+    const m = new TabularModel(
+      [
+        [4, 2],
+        [3, 3],
+      ],
+      0,
+      1,
+      { layers: [4] },
+    );
     const ws = m.embeds.items().map((e) => e.weight.variable);
-    const codes = [[1, 2], [1, 0], [3, 2]];
+    const codes = [
+      [1, 2],
+      [1, 0],
+      [3, 2],
+    ];
     const t = Array.from({ length: 3 }, (_, b) => Array.from({ length: 5 }, (_, j) => Math.sin(1 + b * 5 + j)));
     const target = tf.tensor2d(t);
-    const expected = [[4, 2, 0], [3, 3, 2]].map(([n, d, off], i) =>
-      Array.from({ length: n }, (_, r) => Array.from({ length: d }, (_, j) => codes.reduce((s, c, b) => s + (c[i] === r ? t[b][off + j] : 0), 0))),
+    const expected = [
+      [4, 2, 0],
+      [3, 3, 2],
+    ].map(([n, d, off], i) =>
+      Array.from({ length: n }, (_, r) =>
+        Array.from({ length: d }, (_, j) => codes.reduce((s, c, b) => s + (c[i] === r ? t[b][off + j] : 0), 0)),
+      ),
     );
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(m.embed(tf.tensor2d(codes, [3, 2], 'int32')), target)) as tf.Scalar, ws);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(m.embed(tf.tensor2d(codes, [3, 2], 'int32')), target)) as tf.Scalar,
+      ws,
+    );
     for (const [i, w] of ws.entries()) {
       const e = tf.tensor2d(expected[i]);
       expect(await relError(grads[w.name], e)).toBeLessThan(1e-6);

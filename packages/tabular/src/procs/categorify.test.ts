@@ -13,7 +13,11 @@ describe('Categorify', () => {
     const isValid = rows.map((r, i) => r.Home === 'ignore' || i % 5 === 4);
     const train = rows.map((_, i) => i).filter((i) => !isValid[i]);
     const cat = new Categorify();
-    const { tabular, data } = Tabular.fit(await readCsv(path), Int32Array.from(train), { catNames: ['Home', 'Marital', 'Job'], yNames: ['Status'], procs: [cat] });
+    const { tabular, data } = Tabular.fit(await readCsv(path), Int32Array.from(train), {
+      catNames: ['Home', 'Marital', 'Job'],
+      yNames: ['Status'],
+      procs: [cat],
+    });
     for (const c of ['Home', 'Marital', 'Job']) {
       const expected = ['#na#', ...[...new Set(train.map((i) => rows[i][c]).filter((v) => v !== ''))].sort()];
       expect(cat.classes[c]).toEqual(expected);
@@ -26,13 +30,19 @@ describe('Categorify', () => {
     for (const i of ignoreRows) expect(data.cats[0][i]).toBe(0);
     expect(tabular.processRow({ Home: 'castle', Marital: 'married', Job: null }).xCat[0]).toBe(0);
     expect(Array.from(tabular.processRow({ Home: 'owner', Marital: 'married', Job: null }).xCat)).toEqual([
-      cat.classes.Home.indexOf('owner'), cat.classes.Marital.indexOf('married'), 0,
+      cat.classes.Home.indexOf('owner'),
+      cat.classes.Marital.indexOf('married'),
+      0,
     ]);
   });
 
   it('penguins: a numeric categorical column (year) sorts numerically; the target gets its own vocab without #na#', async () => {
     const df = await readCsv(`${datasets.path('penguins')}/penguins.csv`);
-    const { tabular } = Tabular.fit(df, Int32Array.from({ length: df.nRows }, (_, i) => i), { catNames: ['island', 'sex', 'year'], yNames: ['species'], procs: [Categorify] });
+    const { tabular } = Tabular.fit(
+      df,
+      Int32Array.from({ length: df.nRows }, (_, i) => i),
+      { catNames: ['island', 'sex', 'year'], yNames: ['species'], procs: [Categorify] },
+    );
     expect(tabular.classes).toEqual({
       island: ['#na#', 'Biscoe', 'Dream', 'Torgersen'],
       sex: ['#na#', 'female', 'male'],

@@ -10,7 +10,11 @@ import { Normalize } from './normalize.js';
 
 /** Median computed here from the raw CSV text, independently of the code under test. */
 function rawMedian(rows: Record<string, string>[], col: string, idx: number[]): number {
-  const v = idx.map((i) => rows[i][col]).filter((s) => s !== '').map(Number).sort((a, b) => a - b);
+  const v = idx
+    .map((i) => rows[i][col])
+    .filter((s) => s !== '')
+    .map(Number)
+    .sort((a, b) => a - b);
   const h = Math.floor(v.length / 2);
   return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
 }
@@ -23,7 +27,12 @@ describe('FillMissing', () => {
     const train = rows.map((_, i) => i).filter((i) => i % 5 !== 4);
     const df = await readCsv(path);
     const fm = new FillMissing();
-    const { tabular, data } = Tabular.fit(df, Int32Array.from(train), { catNames: ['Home'], contNames, yNames: ['Status'], procs: [Categorify, fm] });
+    const { tabular, data } = Tabular.fit(df, Int32Array.from(train), {
+      catNames: ['Home'],
+      contNames,
+      yNames: ['Status'],
+      procs: [Categorify, fm],
+    });
     const withNa = contNames.filter((c) => train.some((i) => rows[i][c] === ''));
     expect(withNa).toEqual(['Income', 'Assets', 'Debt']);
     expect(fm.naCols).toEqual(withNa);
@@ -45,7 +54,10 @@ describe('FillMissing', () => {
     const rows = readCsvRows(path);
     const train = rows.map((_, i) => i).filter((i) => i % 3 !== 0);
     const { tabular } = Tabular.fit(await readCsv(path), Int32Array.from(train), {
-      catNames: ['pclass', 'sex'], contNames: ['age', 'sibsp', 'parch'], yNames: ['survived'], procs: [FillMissing, Categorify, Normalize],
+      catNames: ['pclass', 'sex'],
+      contNames: ['age', 'sibsp', 'parch'],
+      yNames: ['survived'],
+      procs: [FillMissing, Categorify, Normalize],
     });
     const med = rawMedian(rows, 'age', train);
     const norm = tabular.procs.find((p): p is Normalize => p instanceof Normalize)!;

@@ -74,7 +74,11 @@ export class FillMissing implements TabularProc {
       const train = take(state.df.numeric(name), trainIdx);
       if (train.some((x) => Number.isNaN(x))) this.naCols.push(name);
       this.fillValues[name] =
-        this.fillStrategy === 'median' ? median(train) : this.fillStrategy === 'mode' ? mode(train) : (this.fillVals[name] ?? 0);
+        this.fillStrategy === 'median'
+          ? median(train)
+          : this.fillStrategy === 'mode'
+            ? mode(train)
+            : (this.fillVals[name] ?? 0);
     }
   }
 
@@ -100,7 +104,14 @@ export class FillMissing implements TabularProc {
   }
 
   toJSON(): ProcJSON {
-    return { type: 'FillMissing', fillStrategy: this.fillStrategy, addCol: this.addCol, fillVals: { ...this.fillVals }, fillValues: { ...this.fillValues }, naCols: [...this.naCols] };
+    return {
+      type: 'FillMissing',
+      fillStrategy: this.fillStrategy,
+      addCol: this.addCol,
+      fillVals: { ...this.fillVals },
+      fillValues: { ...this.fillValues },
+      naCols: [...this.naCols],
+    };
   }
 
   static fromJSON(j: Extract<ProcJSON, { type: 'FillMissing' }>): FillMissing {

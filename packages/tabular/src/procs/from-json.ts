@@ -17,12 +17,17 @@ export function procFromJSON(j: ProcJSON): TabularProc {
     case 'Normalize':
       return Normalize.fromJSON(j);
     default:
-      throw new TabularOptionsError(`unknown proc type ${JSON.stringify((j as { type?: unknown } | null)?.type)} (known: Categorify, FillMissing, Normalize)`);
+      throw new TabularOptionsError(
+        `unknown proc type ${JSON.stringify((j as { type?: unknown } | null)?.type)} (known: Categorify, FillMissing, Normalize)`,
+      );
   }
 }
 
 /** Instances from classes or instances, sorted by `order` as fastai's `Pipeline` sorts them. */
 export function resolveProcs(procs: readonly ProcLike[]): TabularProc[] {
   const list = procs.map((p) => (typeof p === 'function' ? new p() : p));
-  return list.map((p, i) => ({ p, i })).sort((a, b) => a.p.order - b.p.order || a.i - b.i).map(({ p }) => p);
+  return list
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => a.p.order - b.p.order || a.i - b.i)
+    .map(({ p }) => p);
 }

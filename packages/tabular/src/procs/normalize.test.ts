@@ -22,7 +22,10 @@ describe('Normalize', () => {
     const norm = new Normalize();
     const fm = new FillMissing();
     const { tabular, data } = Tabular.fit(await readCsv(path), Int32Array.from(train), {
-      catNames: ['island', 'sex'], contNames, yNames: ['species'], procs: [norm, Categorify, fm],
+      catNames: ['island', 'sex'],
+      contNames,
+      yNames: ['species'],
+      procs: [norm, Categorify, fm],
     });
     contNames.forEach((c, j) => {
       const fill = fm.fillValues[c];

@@ -13,7 +13,14 @@ export interface ProcState {
 /** A proc as plain JSON (no code), as saved with an exported model. */
 export type ProcJSON =
   | { type: 'Categorify'; classes: Record<string, string[]> }
-  | { type: 'FillMissing'; fillStrategy: FillStrategy; addCol: boolean; fillVals: Record<string, number>; fillValues: Record<string, number>; naCols: string[] }
+  | {
+      type: 'FillMissing';
+      fillStrategy: FillStrategy;
+      addCol: boolean;
+      fillVals: Record<string, number>;
+      fillValues: Record<string, number>;
+      naCols: string[];
+    }
   | { type: 'Normalize'; means: Record<string, number>; stds: Record<string, number> };
 
 /** How FillMissing picks the value for missing cells (fastai's `FillStrategy`). */

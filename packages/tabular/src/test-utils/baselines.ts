@@ -3,7 +3,11 @@
 import type { EncodedTable } from '../data/tabular.js';
 
 /** Accuracy on `valid` of always predicting the most frequent training class. */
-export function majorityAccuracy(y: Int32Array, train: Int32Array, valid: Int32Array): { cls: number; accuracy: number } {
+export function majorityAccuracy(
+  y: Int32Array,
+  train: Int32Array,
+  valid: Int32Array,
+): { cls: number; accuracy: number } {
   const counts = new Map<number, number>();
   for (const i of train) counts.set(y[i], (counts.get(y[i]) ?? 0) + 1);
   const cls = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
@@ -61,7 +65,14 @@ function cholSolve(a: Float64Array, b: Float64Array, d: number): Float64Array {
  * Binary logistic regression (class 1 vs 0) on the encoded table, fit on `train` by IRLS with an L2 penalty `l2`
  * (not on the intercept); returns the validation accuracy.
  */
-export function logisticRegressionAccuracy(t: EncodedTable, cards: number[], train: Int32Array, valid: Int32Array, l2 = 1e-2, iters = 12): number {
+export function logisticRegressionAccuracy(
+  t: EncodedTable,
+  cards: number[],
+  train: Int32Array,
+  valid: Int32Array,
+  l2 = 1e-2,
+  iters = 12,
+): number {
   const y = t.y as Int32Array;
   const d = 1 + cards.reduce((s, c) => s + c, 0) + t.conts.length;
   const w = new Float64Array(d);

@@ -25,7 +25,11 @@ export function readFixture<T>(name: string): T {
 
 /** A fixture tensor as a tf tensor (int64/bool → int32). */
 export function toTensor(t: FixtureTensor): tf.Tensor {
-  return tf.tensor(t.data.map(Number), t.shape, t.dtype !== undefined && /int|bool/.test(t.dtype) ? 'int32' : 'float32');
+  return tf.tensor(
+    t.data.map(Number),
+    t.shape,
+    t.dtype !== undefined && /int|bool/.test(t.dtype) ? 'int32' : 'float32',
+  );
 }
 
 /** max |a - b| / max |b|. */
@@ -52,8 +56,7 @@ export function readCsvRows(path: string): Record<string, string>[] {
     else if (ch === ',') {
       row.push(field);
       field = '';
-    }
-    else if (ch === '\n' || ch === '\r') {
+    } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
       row.push(field);
       rows.push(row);

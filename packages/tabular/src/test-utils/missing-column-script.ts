@@ -4,4 +4,8 @@ import { TabularDataLoaders } from '../index.js';
 import { datasets } from '@tfai/datasets';
 
 await setBackend();
-await TabularDataLoaders.fromCsv(`${datasets.path('titanic')}/titanic.csv`, { yNames: ['survived'], catNames: ['sex'], contNames: ['age', 'fare'] });
+await TabularDataLoaders.fromCsv(`${datasets.path('titanic')}/titanic.csv`, {
+  yNames: ['survived'],
+  catNames: ['sex'],
+  contNames: ['age', 'fare'],
+});

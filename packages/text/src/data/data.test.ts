@@ -22,7 +22,20 @@ describe('make_vocab / Numericalize', () => {
     expect(vocab.slice(13)).toEqual(Array(3).fill('xxfake'));
     expect(vocab[1]).toBe('xxpad');
     // Already a multiple of 8 → 8 more xxfake, as fastai's `8 - len % 8`.
-    expect(makeVocab(new Map([['w', 5], ['v', 5], ['x', 5], ['y', 5], ['z', 5], ['u', 5], ['t', 5]]), { specialToks: ['xxunk'] })).toHaveLength(16);
+    expect(
+      makeVocab(
+        new Map([
+          ['w', 5],
+          ['v', 5],
+          ['x', 5],
+          ['y', 5],
+          ['z', 5],
+          ['u', 5],
+          ['t', 5],
+        ]),
+        { specialToks: ['xxunk'] },
+      ),
+    ).toHaveLength(16);
     expect(makeVocab(countTokens(docs), { minFreq: 1, maxVocab: 10 }).filter((t) => t !== 'xxfake')).toHaveLength(10);
   });
 
@@ -38,7 +51,9 @@ describe('pad_input_chunk', () => {
   it('pads by whole chunks first and the remainder last (fastai’s pad_chunk)', () => {
     expect(Array.from(padChunk([5, 6, 7], 10, { seqLen: 4 }))).toEqual([1, 1, 1, 1, 5, 6, 7, 1, 1, 1]);
     expect(Array.from(padChunk([5, 6, 7], 10, { seqLen: 4, padFirst: false }))).toEqual([5, 6, 7, 1, 1, 1, 1, 1, 1, 1]);
-    expect(padInputChunk([Int32Array.of(2, 3, 4, 5, 6), Int32Array.of(7)], { seqLen: 2 }).map((r) => Array.from(r))).toEqual([
+    expect(
+      padInputChunk([Int32Array.of(2, 3, 4, 5, 6), Int32Array.of(7)], { seqLen: 2 }).map((r) => Array.from(r)),
+    ).toEqual([
       [2, 3, 4, 5, 6],
       [1, 1, 1, 1, 7],
     ]);
@@ -46,7 +61,11 @@ describe('pad_input_chunk', () => {
 });
 
 describe('LMDataLoader', () => {
-  const docs = [Int32Array.from({ length: 50 }, (_, i) => 100 + i), Int32Array.from({ length: 31 }, (_, i) => 200 + i), Int32Array.from({ length: 20 }, (_, i) => 300 + i)];
+  const docs = [
+    Int32Array.from({ length: 50 }, (_, i) => 100 + i),
+    Int32Array.from({ length: 31 }, (_, i) => 200 + i),
+    Int32Array.from({ length: 20 }, (_, i) => 300 + i),
+  ];
 
   it('cuts the stream into bs rows read seqLen at a time, targets shifted by one (fastai’s layout)', async () => {
     const dl = new LMDataLoader(docs, { bs: 4, seqLen: 7 });
@@ -54,7 +73,10 @@ describe('LMDataLoader', () => {
     expect(dl.length).toBe(4);
     const stream = Array.from(dl.stream);
     const xs: number[][][] = [];
-    for await (const { x: [x], y } of dl) {
+    for await (const {
+      x: [x],
+      y,
+    } of dl) {
       const xa = x.arraySync() as number[][];
       const ya = y.arraySync() as number[][];
       xa.forEach((row, j) => row.forEach((v, k) => expect(ya[j][k]).toBe(stream[stream.indexOf(v) + 1])));
@@ -88,7 +110,9 @@ describe('LMDataLoader', () => {
   });
 
   it('a corpus too small for the batch size is a clear error', () => {
-    expect(() => new LMDataLoader([Int32Array.of(1, 2)], { bs: 4 })).toThrow(/2 tokens in 1 documents are too few for bs 4/);
+    expect(() => new LMDataLoader([Int32Array.of(1, 2)], { bs: 4 })).toThrow(
+      /2 tokens in 1 documents are too few for bs 4/,
+    );
   });
 });
 
@@ -99,11 +123,18 @@ describe('SortedDL', () => {
   it('validation: fully sorted, longest first, padded by chunks at the start', async () => {
     const dl = new SortedDL(items, { bs: 4, seqLen: 4 });
     const batches: number[][][] = [];
-    for await (const { x: [x], y } of dl) {
+    for await (const {
+      x: [x],
+      y,
+    } of dl) {
       batches.push(x.arraySync() as number[][]);
       tf.dispose([x, y]);
     }
-    expect(batches.map((b) => b.map((r) => r.filter((v) => v !== 1).length))).toEqual([[10, 9, 8, 7], [6, 5, 4, 3], [2, 1]]);
+    expect(batches.map((b) => b.map((r) => r.filter((v) => v !== 1).length))).toEqual([
+      [10, 9, 8, 7],
+      [6, 5, 4, 3],
+      [2, 1],
+    ]);
     // 7 tokens in a batch of length 10: 0 whole chunks of 4 before (10 - 7 = 3 < 4), 3 pads after.
     expect(batches[0][3]).toEqual([...Array(7).fill(2 + 3), 1, 1, 1]);
     // 3 tokens padded to 6: one chunk of 4 would not fit (6 - 3 = 3) → pads after.
@@ -112,13 +143,20 @@ describe('SortedDL', () => {
 
   it('training: the longest text in the first batch, similar lengths together, a new order each epoch', async () => {
     const many = Array.from({ length: 400 }, (_, i) => ({ ids: new Int32Array(1 + ((i * 37) % 200)), label: 0 }));
-    const order = sortishOrder(many.map((m) => m.ids.length), 8, new Rng(5));
+    const order = sortishOrder(
+      many.map((m) => m.ids.length),
+      8,
+      new Rng(5),
+    );
     expect(many[order[0]].ids.length).toBe(200);
     expect(new Set(order).size).toBe(400);
     const dl = new SortedDL(many, { bs: 8, shuffle: true, seed: 2 });
     expect(dl.length).toBe(50);
     const spreads: number[] = [];
-    for await (const { x: [x], y } of dl) {
+    for await (const {
+      x: [x],
+      y,
+    } of dl) {
       const lens = (x.arraySync() as number[][]).map((r) => r.filter((v) => v !== 1).length);
       spreads.push(Math.max(...lens) - Math.min(...lens));
       tf.dispose([x, y]);

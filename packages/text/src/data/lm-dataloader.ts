@@ -55,7 +55,9 @@ export class LMDataLoader extends DataLoader<number> {
     const bs = opts.bs ?? 64;
     const total = docs.reduce((s, d) => s + d.length, 0);
     if (Math.floor((total - 1) / bs) < 1)
-      throw new TextInputError(`LMDataLoader: ${total} tokens in ${docs.length} documents are too few for bs ${bs} (need at least ${bs + 1})`);
+      throw new TextInputError(
+        `LMDataLoader: ${total} tokens in ${docs.length} documents are too few for bs ${bs} (need at least ${bs + 1})`,
+      );
     const state = { plan: { stream: new Int32Array(0), bl: 0, batches: [] } as Plan };
     super(
       {
@@ -103,7 +105,7 @@ export class LMDataLoader extends DataLoader<number> {
     // The "-1" leaves room for the last target; the end that does not fill bs rows is dropped.
     const bl = Math.floor((total - 1) / this.bs);
     const batches: { start: number; len: number }[] = [];
-    for (let start = 0; start < bl; ) {
+    for (let start = 0; start < bl;) {
       let len = this.seqLen;
       if (this.variableSeqLen) {
         const base = this.rngLm.next() < 0.95 ? this.seqLen : this.seqLen / 2;
@@ -124,7 +126,9 @@ export class LMDataLoader extends DataLoader<number> {
 
   override async *[Symbol.asyncIterator](): AsyncGenerator<Batch> {
     if (this.shuffleDocs || this.variableSeqLen) {
-      const order = this.shuffleDocs ? Array.from(this.rngLm.permutation(this.docs.length)) : Array.from(this.docs.keys());
+      const order = this.shuffleDocs
+        ? Array.from(this.rngLm.permutation(this.docs.length))
+        : Array.from(this.docs.keys());
       this.state.plan = this.makePlan(order);
     }
     const it = super[Symbol.asyncIterator]();

@@ -7,7 +7,11 @@ import { TextDataLoaders } from './text-dataloaders.js';
 
 async function firstBatches(seed: number): Promise<number[][]> {
   manualSeed(seed);
-  const dls = await TextDataLoaders.fromCsv(`${datasets.path('fortunes')}/fortunes.csv`, { bs: 16, cacheDir: false, progress: false });
+  const dls = await TextDataLoaders.fromCsv(`${datasets.path('fortunes')}/fortunes.csv`, {
+    bs: 16,
+    cacheDir: false,
+    progress: false,
+  });
   const out: number[][] = [];
   for await (const b of dls.train) {
     out.push(Array.from(await b.x[0].data()), Array.from(await b.y.data()));

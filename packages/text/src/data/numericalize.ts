@@ -28,7 +28,10 @@ export function makeVocab(counts: ReadonlyMap<string, number>, opts: MakeVocabOp
   // Stable sort by decreasing count keeps first-appearance order among ties.
   const common = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, maxVocab);
   const specialSet = new Set(special);
-  const vocab = [...special, ...common.filter(([t, c]) => c >= minFreq && !specialSet.has(t)).map(([t]) => t)].slice(0, maxVocab);
+  const vocab = [...special, ...common.filter(([t, c]) => c >= minFreq && !specialSet.has(t)).map(([t]) => t)].slice(
+    0,
+    maxVocab,
+  );
   return [...vocab, ...Array<string>(8 - (vocab.length % 8)).fill('xxfake')];
 }
 

@@ -11,7 +11,13 @@ function firstInvalidUtf8(b: Uint8Array): number {
     if (n < 0) return i;
     for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k] & 0xc0) !== 0x80) return i;
     // Overlong 3-byte forms, surrogates, and code points past U+10FFFF.
-    if ((c === 0xe0 && b[i + 1] < 0xa0) || (c === 0xed && b[i + 1] > 0x9f) || (c === 0xf0 && b[i + 1] < 0x90) || (c === 0xf4 && b[i + 1] > 0x8f)) return i;
+    if (
+      (c === 0xe0 && b[i + 1] < 0xa0) ||
+      (c === 0xed && b[i + 1] > 0x9f) ||
+      (c === 0xf0 && b[i + 1] < 0x90) ||
+      (c === 0xf4 && b[i + 1] > 0x8f)
+    )
+      return i;
     i += n + 1;
   }
   return -1;
@@ -45,7 +51,9 @@ export async function readTextFile(path: string): Promise<string> {
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw new TextInputError(`${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new TextInputError(
+      `${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return decodeUtf8(bytes, path);
 }
@@ -79,6 +87,7 @@ export async function readCsv(path: string): Promise<CsvTable> {
  * ```
  */
 export function column(table: CsvTable, col: string, file = 'CSV'): string[] {
-  if (!table.fields.includes(col)) throw new TextInputError(`${file}: no column "${col}" (columns: ${table.fields.join(', ')})`);
+  if (!table.fields.includes(col))
+    throw new TextInputError(`${file}: no column "${col}" (columns: ${table.fields.join(', ')})`);
   return table.rows.map((r) => r[col] ?? '');
 }

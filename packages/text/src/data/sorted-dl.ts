@@ -78,7 +78,8 @@ export function sortishOrder(lengths: ArrayLike<number>, bs: number, rng: Rng): 
   const at = idxs.indexOf(idxMax);
   [idxs[0], idxs[at]] = [idxs[at], idxs[0]];
   const sorted: number[] = [];
-  for (let i = 0; i < n; i += bs * 50) sorted.push(...idxs.slice(i, i + bs * 50).sort((a, b) => lengths[b] - lengths[a]));
+  for (let i = 0; i < n; i += bs * 50)
+    sorted.push(...idxs.slice(i, i + bs * 50).sort((a, b) => lengths[b] - lengths[a]));
   const batches: number[][] = [];
   for (let i = 0; i < n; i += bs) batches.push(sorted.slice(i, i + bs));
   if (batches.length <= 2) return batches.flat();
@@ -90,7 +91,10 @@ export function sortishOrder(lengths: ArrayLike<number>, bs: number, rng: Rng): 
 /** Pads a batch of texts by chunks and stacks the targets. */
 export function collateText(batch: TextItem[], padOpts: { padIdx: number; seqLen: number; padFirst: boolean }): Batch {
   if (!batch.length) throw new TextInputError('collateText: empty batch');
-  const padded = padInputChunk(batch.map((b) => b.ids), padOpts);
+  const padded = padInputChunk(
+    batch.map((b) => b.ids),
+    padOpts,
+  );
   const L = padded[0].length;
   const flat = new Int32Array(batch.length * L);
   padded.forEach((r, i) => flat.set(r, i * L));
@@ -98,7 +102,14 @@ export function collateText(batch: TextItem[], padOpts: { padIdx: number; seqLen
   const first = batch[0].label;
   const y =
     typeof first === 'number'
-      ? tf.tensor1d(batch.map((b) => b.label as number), 'int32')
-      : tf.tensor2d(batch.flatMap((b) => Array.from(b.label as readonly number[])), [batch.length, first.length], 'float32');
+      ? tf.tensor1d(
+          batch.map((b) => b.label as number),
+          'int32',
+        )
+      : tf.tensor2d(
+          batch.flatMap((b) => Array.from(b.label as readonly number[])),
+          [batch.length, first.length],
+          'float32',
+        );
   return { x: [x], y };
 }

@@ -56,9 +56,15 @@ export const DEFAULT_MAX_TOKENS = 72 * 20 * 10;
  * capTokens([Int32Array.of(2, 5, 6, 7)], 2, 'reviews.csv'); // [Int32Array [6, 7]] and a warning
  * ```
  */
-export function capTokens(ids: Int32Array[], cap: number | false, source: string, warn: (msg: string) => void = (m) => console.warn(m)): Int32Array[] {
+export function capTokens(
+  ids: Int32Array[],
+  cap: number | false,
+  source: string,
+  warn: (msg: string) => void = (m) => console.warn(m),
+): Int32Array[] {
   if (cap === false) return ids;
-  if (!Number.isSafeInteger(cap) || cap < 1) throw new TextInputError(`maxTokens must be a positive integer or false, got ${cap}`);
+  if (!Number.isSafeInteger(cap) || cap < 1)
+    throw new TextInputError(`maxTokens must be a positive integer or false, got ${cap}`);
   let cut = 0;
   let longest = 0;
   const out = ids.map((r) => {
@@ -67,10 +73,12 @@ export function capTokens(ids: Int32Array[], cap: number | false, source: string
     longest = Math.max(longest, r.length);
     return r.slice(r.length - cap);
   });
-  if (cut) warn(`tfai: ${source}: ${cut} text${cut > 1 ? 's' : ''} longer than maxTokens = ${cap} tokens (the longest: ${longest}) cut to their last ${cap} tokens; pass maxTokens (or false) to change it`);
+  if (cut)
+    warn(
+      `tfai: ${source}: ${cut} text${cut > 1 ? 's' : ''} longer than maxTokens = ${cap} tokens (the longest: ${longest}) cut to their last ${cap} tokens; pass maxTokens (or false) to change it`,
+    );
   return out;
 }
-
 
 /**
  * fastai's `TextDataLoaders`: texts from a CSV tokenized (cached, with progress), numericalized with a vocab built
@@ -109,7 +117,10 @@ export class TextDataLoaders extends DataLoaders {
    * const [x] = await dls.encodeItems(['Tasty!']);
    * ```
    */
-  static forInference(textVocab: readonly string[], opts: { classes?: string[]; isLm?: boolean; seqLen?: number; tok?: Tokenizer | BatchTokenizer } = {}): TextDataLoaders {
+  static forInference(
+    textVocab: readonly string[],
+    opts: { classes?: string[]; isLm?: boolean; seqLen?: number; tok?: Tokenizer | BatchTokenizer } = {},
+  ): TextDataLoaders {
     const num = new Numericalize(textVocab);
     const seqLen = opts.seqLen ?? 72;
     const empty = () => new SortedDL([], { bs: 1, seqLen });
@@ -156,24 +167,43 @@ export class TextDataLoaders extends DataLoaders {
    * const dls = await TextDataLoaders.fromFolder('imdb', { train: 'train', valid: 'test', bs: 32 });
    * ```
    */
-  static async fromFolder(path: string, opts: Omit<TextDataLoadersOptions, 'textCol' | 'labelCol' | 'validCol'> & { train?: string; valid?: string } = {}): Promise<TextDataLoaders> {
+  static async fromFolder(
+    path: string,
+    opts: Omit<TextDataLoadersOptions, 'textCol' | 'labelCol' | 'validCol'> & { train?: string; valid?: string } = {},
+  ): Promise<TextDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const rows: Record<string, string>[] = [];
-    for (const [split, isTrain] of [[opts.train ?? 'train', true], [opts.valid ?? 'valid', false]] as const) {
+    for (const [split, isTrain] of [
+      [opts.train ?? 'train', true],
+      [opts.valid ?? 'valid', false],
+    ] as const) {
       const dir = join(path, split);
       let labels: string[];
       try {
-        labels = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+        labels = (await readdir(dir, { withFileTypes: true }))
+          .filter((d) => d.isDirectory())
+          .map((d) => d.name)
+          .sort();
       } catch (e) {
-        throw new TextInputError(`${dir}: cannot read the ${isTrain ? 'training' : 'validation'} folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new TextInputError(
+          `${dir}: cannot read the ${isTrain ? 'training' : 'validation'} folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+        );
       }
       for (const label of labels) {
         const files = (await readdir(join(dir, label))).filter((f) => f.endsWith('.txt')).sort();
-        for (const f of files) rows.push({ text: await readTextFile(join(dir, label, f)), label, is_valid: isTrain ? 'false' : 'true' });
+        for (const f of files)
+          rows.push({ text: await readTextFile(join(dir, label, f)), label, is_valid: isTrain ? 'false' : 'true' });
       }
     }
-    if (!rows.length) throw new TextInputError(`${path}: no .txt files in ${opts.train ?? 'train'}/<label>/ or ${opts.valid ?? 'valid'}/<label>/`);
-    return TextDataLoaders.fromTable({ fields: ['text', 'label', 'is_valid'], rows }, { ...opts, validCol: 'is_valid' }, path);
+    if (!rows.length)
+      throw new TextInputError(
+        `${path}: no .txt files in ${opts.train ?? 'train'}/<label>/ or ${opts.valid ?? 'valid'}/<label>/`,
+      );
+    return TextDataLoaders.fromTable(
+      { fields: ['text', 'label', 'is_valid'], rows },
+      { ...opts, validCol: 'is_valid' },
+      path,
+    );
   }
 
   /** The token vocab (fastai's `dls.vocab` for a language model, `dls.vocab[0]` for a classifier). */
@@ -199,7 +229,10 @@ export class TextDataLoaders extends DataLoaders {
     if (validCol)
       isValid = column(table, validCol, name).map((v, i) => {
         const f = parseFlag(v);
-        if (f === undefined) throw new TextInputError(`${name}: column '${validCol}', row ${i + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`);
+        if (f === undefined)
+          throw new TextInputError(
+            `${name}: column '${validCol}', row ${i + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`,
+          );
         return f;
       });
     else {
@@ -212,25 +245,41 @@ export class TextDataLoaders extends DataLoaders {
     const { tokens } = await tokenizeTexts(texts, { tok: opts.tok, cacheDir: opts.cacheDir, progress: opts.progress });
     const trainIdx = tokens.map((_, i) => i).filter((i) => !isValid[i]);
     const validIdx = tokens.map((_, i) => i).filter((i) => isValid[i]);
-    if (!trainIdx.length || !validIdx.length) throw new TextInputError(`${name}: the split leaves ${trainIdx.length} training and ${validIdx.length} validation rows`);
+    if (!trainIdx.length || !validIdx.length)
+      throw new TextInputError(
+        `${name}: the split leaves ${trainIdx.length} training and ${validIdx.length} validation rows`,
+      );
     const num = opts.textVocab
       ? new Numericalize(opts.textVocab)
-      : Numericalize.fromCounts(countTokens(trainIdx.map((i) => tokens[i])), { minFreq: opts.minFreq, maxVocab: opts.maxVocab });
+      : Numericalize.fromCounts(countTokens(trainIdx.map((i) => tokens[i])), {
+          minFreq: opts.minFreq,
+          maxVocab: opts.maxVocab,
+        });
     const ids = tokens.map((t) => num.encode(t));
     const bs = opts.bs ?? 64;
     const seqLen = opts.seqLen ?? 72;
     if (opts.isLm) {
-      const train = new LMDataLoader(trainIdx.map((i) => ids[i]), { bs, seqLen, shuffle: true, seed: opts.seed });
-      const valid = new LMDataLoader(validIdx.map((i) => ids[i]), { bs, seqLen });
+      const train = new LMDataLoader(
+        trainIdx.map((i) => ids[i]),
+        { bs, seqLen, shuffle: true, seed: opts.seed },
+      );
+      const valid = new LMDataLoader(
+        validIdx.map((i) => ids[i]),
+        { bs, seqLen },
+      );
       return new TextDataLoaders(train, valid, num, true, seqLen, undefined, opts.tok);
     }
     const classes = [...new Set(trainIdx.map((i) => labels[i]))].sort();
-    if (classes.length < 2) throw new TextInputError(`${name}: the label column has a single class (${JSON.stringify(classes[0])}) in the training rows; a classifier needs at least 2`);
+    if (classes.length < 2)
+      throw new TextInputError(
+        `${name}: the label column has a single class (${JSON.stringify(classes[0])}) in the training rows; a classifier needs at least 2`,
+      );
     const capped = capTokens(ids, opts.maxTokens ?? DEFAULT_MAX_TOKENS, name);
     const classIdx = new Map(classes.map((c, i) => [c, i]));
     const item = (i: number): TextItem => {
       const label = classIdx.get(labels[i]);
-      if (label === undefined) throw new TextInputError(`${name}: row ${i + 1} has label "${labels[i]}", which no training row has`);
+      if (label === undefined)
+        throw new TextInputError(`${name}: row ${i + 1} has label "${labels[i]}", which no training row has`);
       return { ids: capped[i], label };
     };
     const train = new SortedDL(trainIdx.map(item), { bs, seqLen, shuffle: true, seed: opts.seed });

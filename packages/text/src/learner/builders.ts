@@ -8,7 +8,8 @@ import { getLanguageModel } from '../models/language-model.js';
 import { LMLearner, TextLearner, type TextLearnerArgs } from './text-learner.js';
 
 function parseArgs(raw: unknown, kind: TextLearnerArgs['kind']): TextLearnerArgs {
-  const bad = (what: string) => new ExportError(`${kind} export: ${what}; the export's JSON is corrupted or was written by another version`);
+  const bad = (what: string) =>
+    new ExportError(`${kind} export: ${what}; the export's JSON is corrupted or was written by another version`);
   if (typeof raw !== 'object' || raw === null) throw bad('builder.args is not an object');
   const a = raw as Partial<TextLearnerArgs>;
   if (a.kind !== kind) throw bad(`builder.args.kind is '${String(a.kind)}'`);
@@ -21,7 +22,12 @@ function parseArgs(raw: unknown, kind: TextLearnerArgs['kind']): TextLearnerArgs
 }
 
 function learnerOptions(description: ExportDescription) {
-  return { lossFunc: lossFromSpec(description.loss), metrics: metricsFromNames(description.metrics), progress: false, builder: description.builder };
+  return {
+    lossFunc: lossFromSpec(description.loss),
+    metrics: metricsFromNames(description.metrics),
+    progress: false,
+    builder: description.builder,
+  };
 }
 
 const buildLanguageModelLearner: LearnerBuilder = (raw, { description }) => {
@@ -35,7 +41,14 @@ const buildLanguageModelLearner: LearnerBuilder = (raw, { description }) => {
 const buildTextClassifierLearner: LearnerBuilder = (raw, { description }) => {
   const a = parseArgs(raw, 'textClassifier');
   const dls = TextDataLoaders.forInference(a.textVocab, { classes: a.classes, seqLen: a.seqLen });
-  const model = getTextClassifier(AWDLSTM, a.textVocab.length, a.classes!.length, { seqLen: a.seqLen, config: a.config, linFtrs: a.linFtrs, ps: a.ps, maxLen: a.maxLen, yRange: a.yRange });
+  const model = getTextClassifier(AWDLSTM, a.textVocab.length, a.classes!.length, {
+    seqLen: a.seqLen,
+    config: a.config,
+    linFtrs: a.linFtrs,
+    ps: a.ps,
+    maxLen: a.maxLen,
+    yRange: a.yRange,
+  });
   model.eval();
   return new TextLearner(dls, model, learnerOptions(description));
 };

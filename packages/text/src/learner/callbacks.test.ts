@@ -12,8 +12,20 @@ function fakeLearner(training: boolean, extra: tf.Tensor[]) {
 
 describe('RNN callbacks', () => {
   it('RNNRegularizer adds α·mean(out²) + β·mean((h[:,t+1]-h[:,t])²) in training only', () => {
-    const raw = tf.tensor3d([[[1, 2], [3, 5], [4, 4]]]); // [1, 3, 2]: diffs (2,3), (1,-1) → mean sq = 15/4
-    const out = tf.tensor3d([[[1, 0], [0, 2], [1, 1]]]); // mean sq = 7/6
+    const raw = tf.tensor3d([
+      [
+        [1, 2],
+        [3, 5],
+        [4, 4],
+      ],
+    ]); // [1, 3, 2]: diffs (2,3), (1,-1) → mean sq = 15/4
+    const out = tf.tensor3d([
+      [
+        [1, 0],
+        [0, 2],
+        [1, 1],
+      ],
+    ]); // mean sq = 7/6
     const cb = new RNNRegularizer(2, 1);
     const f = fakeLearner(true, [raw, out]);
     cb.learn = f.learn;
@@ -37,7 +49,14 @@ describe('RNN callbacks', () => {
   });
 
   it('decodeSpecTokens undoes fastai’s rules', () => {
-    expect(decodeSpecTokens(['xxmaj', 'hello', 'xxup', 'bob', 'xxrep', '3', '!', 'xxwrep', '2', 'no', 'end'])).toEqual(['Hello', 'BOB', '!!!', 'no', 'no', 'end']);
+    expect(decodeSpecTokens(['xxmaj', 'hello', 'xxup', 'bob', 'xxrep', '3', '!', 'xxwrep', '2', 'no', 'end'])).toEqual([
+      'Hello',
+      'BOB',
+      '!!!',
+      'no',
+      'no',
+      'end',
+    ]);
     expect(detokenize(['xxbos', 'xxmaj', 'it', 'was', 'xxpad'])).toBe('It was');
   });
 });

@@ -49,9 +49,14 @@ function o2i(vocab: readonly string[]): Map<string, number> {
 export function matchEmbeds(sd: StateDict, oldVocab: readonly string[], newVocab: readonly string[]): StateDict {
   const pre = '0.encoder.weight' in sd ? '0.' : '';
   const wgts = sd[`${pre}encoder.weight`];
-  if (!wgts) throw new TextInputError(`matchEmbeds: no "${pre}encoder.weight" in the weights (keys: ${Object.keys(sd).slice(0, 5).join(', ')}…)`);
+  if (!wgts)
+    throw new TextInputError(
+      `matchEmbeds: no "${pre}encoder.weight" in the weights (keys: ${Object.keys(sd).slice(0, 5).join(', ')}…)`,
+    );
   if (wgts.shape[0] !== oldVocab.length)
-    throw new TextInputError(`matchEmbeds: the embedding has ${wgts.shape[0]} rows but the old vocab ${oldVocab.length} tokens`);
+    throw new TextInputError(
+      `matchEmbeds: the embedding has ${wgts.shape[0]} rows but the old vocab ${oldVocab.length} tokens`,
+    );
   const old = o2i(oldVocab);
   const nOld = oldVocab.length;
   const idx = Int32Array.from(newVocab, (w) => old.get(w) ?? nOld);
@@ -78,7 +83,12 @@ export function matchEmbeds(sd: StateDict, oldVocab: readonly string[], newVocab
 export async function saveEncoderWeights(encoder: AWDLSTM, vocab: readonly string[], file: string): Promise<void> {
   const sd = encoder.stateDict();
   try {
-    await atomicWrite(file, await serializeSafetensors(sd, { metadata: { format: 'tfai-encoder', arch: 'AWD_LSTM', vocab: JSON.stringify(vocab) } }));
+    await atomicWrite(
+      file,
+      await serializeSafetensors(sd, {
+        metadata: { format: 'tfai-encoder', arch: 'AWD_LSTM', vocab: JSON.stringify(vocab) },
+      }),
+    );
   } finally {
     tf.dispose(Object.values(sd));
   }
@@ -93,12 +103,18 @@ export async function saveEncoderWeights(encoder: AWDLSTM, vocab: readonly strin
  * await loadEncoderWeights(encoderOf(clas), clasVocab, 'models/fine_tuned_enc.safetensors');
  * ```
  */
-export async function loadEncoderWeights(encoder: AWDLSTM, vocab: readonly string[], file: string): Promise<{ remapped: boolean; matched: number }> {
+export async function loadEncoderWeights(
+  encoder: AWDLSTM,
+  vocab: readonly string[],
+  file: string,
+): Promise<{ remapped: boolean; matched: number }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (e) {
-    throw new TextInputError(`${file}: cannot read the encoder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new TextInputError(
+      `${file}: cannot read the encoder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   const { tensors, metadata } = parseSafetensors(bytes, file);
   let sd: StateDict = tensors;
@@ -111,7 +127,9 @@ export async function loadEncoderWeights(encoder: AWDLSTM, vocab: readonly strin
       const old = o2i(oldVocab);
       matched = vocab.filter((w) => old.has(w)).length;
     } else if (!oldVocab && tensors['encoder.weight'] && tensors['encoder.weight'].shape[0] !== vocab.length) {
-      throw new TextInputError(`${file}: the encoder's embedding has ${tensors['encoder.weight'].shape[0]} rows but the vocab ${vocab.length} tokens, and the file records no vocab to remap from`);
+      throw new TextInputError(
+        `${file}: the encoder's embedding has ${tensors['encoder.weight'].shape[0]} rows but the vocab ${vocab.length} tokens, and the file records no vocab to remap from`,
+      );
     }
     try {
       encoder.loadStateDict(sd, { strict: true });

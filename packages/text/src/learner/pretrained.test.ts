@@ -53,12 +53,17 @@ afterAll(async () => {
 
 async function austenLm() {
   const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
-  return TextDataLoaders.fromTable({ fields: table.fields, rows: table.rows.slice(0, 60) }, { isLm: true, validPct: 0.15, bs: 8, seqLen: 16, seed: 0, cacheDir: false, progress: false });
+  return TextDataLoaders.fromTable(
+    { fields: table.fields, rows: table.rows.slice(0, 60) },
+    { isLm: true, validPct: 0.15, bs: 8, seqLen: 16, seed: 0, cacheDir: false, progress: false },
+  );
 }
 
 describe("fastai's WT103 for ULMFiT (load_pretrained: match_embeds, clean_raw_keys, ignore opt)", () => {
   it('clean_raw_keys drops the weight-dropped copies of the raw weights', () => {
-    expect(cleanRawKeys(['0.rnns.0.weight_hh_l0_raw', '0.rnns.0.module.weight_ih_l0', '0.rnns.0.module.weight_hh_l0'])).toEqual(['0.rnns.0.weight_hh_l0_raw', '0.rnns.0.module.weight_ih_l0']);
+    expect(
+      cleanRawKeys(['0.rnns.0.weight_hh_l0_raw', '0.rnns.0.module.weight_ih_l0', '0.rnns.0.module.weight_hh_l0']),
+    ).toEqual(['0.rnns.0.weight_hh_l0_raw', '0.rnns.0.module.weight_ih_l0']);
     expect(wt103Url()).toBe(`${process.env.TFAI_FASTAI_URL}/fast-ai-modelzoo/wt103-fwd.tgz`);
   });
 
@@ -71,7 +76,12 @@ describe("fastai's WT103 for ULMFiT (load_pretrained: match_embeds, clean_raw_ke
     languageModelLearner(dls, AWDLSTM, { config }).dispose();
     const baseline = tf.memory().numTensors - before;
     before = tf.memory().numTensors;
-    const learn = await languageModelLearner(dls, AWDLSTM, { pretrained: true, config, progress: false, logger: () => undefined });
+    const learn = await languageModelLearner(dls, AWDLSTM, {
+      pretrained: true,
+      config,
+      progress: false,
+      logger: () => undefined,
+    });
     expect(requests).toEqual(['/fast-ai-modelzoo/wt103-fwd.tgz']);
     const vocab = dls.textVocab;
     const sd = learn.model.stateDict();
@@ -82,7 +92,10 @@ describe("fastai's WT103 for ULMFiT (load_pretrained: match_embeds, clean_raw_ke
     const oldW = flat(ref.tensors['0.encoder.weight'].values);
     const oldB = flat(ref.tensors['1.decoder.bias'].values);
     const emb = ref.config.emb_sz;
-    const mean = Array.from({ length: emb }, (_, j) => oldW.filter((_, i) => i % emb === j).reduce((a, b) => a + b, 0) / ref.itos.length);
+    const mean = Array.from(
+      { length: emb },
+      (_, j) => oldW.filter((_, i) => i % emb === j).reduce((a, b) => a + b, 0) / ref.itos.length,
+    );
     const enc = (await sd['0.encoder.weight'].data()) as Float32Array;
     const dec = (await sd['1.decoder.weight'].data()) as Float32Array;
     const bias = (await sd['1.decoder.bias'].data()) as Float32Array;
@@ -113,7 +126,11 @@ describe("fastai's WT103 for ULMFiT (load_pretrained: match_embeds, clean_raw_ke
 
     // Second learner: from the cache (no request), via pretrainedFnames on the extracted files.
     const dir = join(home, 'models', 'wt103-fwd');
-    const again = await languageModelLearner(dls, AWDLSTM, { pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'itos_wt103.pkl')], config, progress: false });
+    const again = await languageModelLearner(dls, AWDLSTM, {
+      pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'itos_wt103.pkl')],
+      config,
+      progress: false,
+    });
     const sd2 = again.model.stateDict();
     expect(Array.from(await sd2['0.encoder.weight'].data())).toEqual(Array.from(enc));
     tf.dispose(Object.values(sd2));
@@ -132,8 +149,14 @@ describe("fastai's WT103 for ULMFiT (load_pretrained: match_embeds, clean_raw_ke
     const zipFile = join(home, 'lstm_fwd_zip.pth');
     await saveTorch({ model: legacy.stateDict('model'), opt: { step: 1 } }, zipFile);
     expect((await loadTorch(zipFile)).format).toBe('zip');
-    const a = await languageModelLearner(dls, AWDLSTM, { pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'itos_wt103.pkl')], config });
-    const b = await languageModelLearner(dls, AWDLSTM, { pretrainedFnames: [zipFile, join(dir, 'itos_wt103.pkl')], config });
+    const a = await languageModelLearner(dls, AWDLSTM, {
+      pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'itos_wt103.pkl')],
+      config,
+    });
+    const b = await languageModelLearner(dls, AWDLSTM, {
+      pretrainedFnames: [zipFile, join(dir, 'itos_wt103.pkl')],
+      config,
+    });
     const [sa, sb] = [a.model.stateDict(), b.model.stateDict()];
     for (const k of Object.keys(sa)) expect(Array.from(await sb[k].data()), k).toEqual(Array.from(await sa[k].data()));
     tf.dispose([...Object.values(sa), ...Object.values(sb)]);
@@ -144,11 +167,17 @@ describe("fastai's WT103 for ULMFiT (load_pretrained: match_embeds, clean_raw_ke
   it('a model of another size, or a vocab that is not a list of str, is a typed error naming the file', async () => {
     const dls = await austenLm();
     const dir = join(home, 'models', 'wt103-fwd');
-    await expect(languageModelLearner(dls, AWDLSTM, { pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'itos_wt103.pkl')], config: { embSz: 40, nHid: 48, nLayers: 3 } })).rejects.toThrow(
-      /lstm_fwd\.pth: does not fit this language model/,
-    );
-    await expect(languageModelLearner(dls, AWDLSTM, { pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'lstm_fwd.pth')], config: { embSz: 40, nHid: 64, nLayers: 3 } })).rejects.toThrow(
-      /lstm_fwd\.pth: not a pickled list of str/,
-    );
+    await expect(
+      languageModelLearner(dls, AWDLSTM, {
+        pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'itos_wt103.pkl')],
+        config: { embSz: 40, nHid: 48, nLayers: 3 },
+      }),
+    ).rejects.toThrow(/lstm_fwd\.pth: does not fit this language model/);
+    await expect(
+      languageModelLearner(dls, AWDLSTM, {
+        pretrainedFnames: [join(dir, 'lstm_fwd.pth'), join(dir, 'lstm_fwd.pth')],
+        config: { embSz: 40, nHid: 64, nLayers: 3 },
+      }),
+    ).rejects.toThrow(/lstm_fwd\.pth: not a pickled list of str/);
   });
 });

@@ -34,11 +34,17 @@ export function wt103Url(backwards = false): string {
  * ```
  */
 export async function wt103Files(opts: { backwards?: boolean; progress?: boolean } = {}): Promise<[string, string]> {
-  const folder = await untarData(wt103Url(opts.backwards), { dest: join(tfaiHome(), 'models'), progress: opts.progress });
+  const folder = await untarData(wt103Url(opts.backwards), {
+    dest: join(tfaiHome(), 'models'),
+    progress: opts.progress,
+  });
   const files = (await readdir(folder)).sort();
   const pth = files.find((f) => f.endsWith('.pth'));
   const pkl = files.find((f) => f.endsWith('.pkl'));
-  if (!pth || !pkl) throw new TextInputError(`${folder}: the pretrained model is incomplete (needs a .pth and a .pkl); remove the folder to download it again`);
+  if (!pth || !pkl)
+    throw new TextInputError(
+      `${folder}: the pretrained model is incomplete (needs a .pth and a .pkl); remove the folder to download it again`,
+    );
   return [join(folder, pth), join(folder, pkl)];
 }
 
@@ -79,14 +85,20 @@ export interface LoadPretrainedResult {
  * await loadPretrainedLm(learn.model, learn.dls.textVocab, 'lstm_fwd.pth', 'itos_wt103.pkl');
  * ```
  */
-export async function loadPretrainedLm(model: AnyModule, vocab: readonly string[], wgtsFname: string, vocabFname: string): Promise<LoadPretrainedResult> {
+export async function loadPretrainedLm(
+  model: AnyModule,
+  vocab: readonly string[],
+  wgtsFname: string,
+  vocabFname: string,
+): Promise<LoadPretrainedResult> {
   const oldVocab = await loadPickle(vocabFname);
   if (!Array.isArray(oldVocab) || !oldVocab.every((w) => typeof w === 'string'))
     throw new TextInputError(`${vocabFname}: not a pickled list of str (fastai's itos)`);
   const itos = oldVocab as string[];
   const ckpt = await loadTorch(wgtsFname);
   const value = ckpt.value;
-  const hasModel = typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'model');
+  const hasModel =
+    typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, 'model');
   const host = ckpt.stateDict(hasModel ? 'model' : undefined);
   const keys = cleanRawKeys(Object.keys(host));
   const created: tf.Tensor[] = [];
@@ -105,7 +117,9 @@ export async function loadPretrainedLm(model: AnyModule, vocab: readonly string[
     const names = Object.keys(mine);
     tf.dispose(Object.values(mine));
     if (names.length !== keys.length)
-      throw new TextInputError(`${wgtsFname}: ${keys.length} tensors after clean_raw_keys, but the model has ${names.length} (${names.slice(0, 3).join(', ')}…): not this architecture or size`);
+      throw new TextInputError(
+        `${wgtsFname}: ${keys.length} tensors after clean_raw_keys, but the model has ${names.length} (${names.slice(0, 3).join(', ')}…): not this architecture or size`,
+      );
     const byOrder: Record<string, tf.Tensor> = {};
     names.forEach((n, i) => (byOrder[n] = matched[keys[i]]));
     try {

@@ -12,8 +12,16 @@ describe('text learners on real data', () => {
   it('Jane Austen language model: validation perplexity falls over epochs, far below the vocab size', async () => {
     manualSeed(0);
     const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
-    const dls = await TextDataLoaders.fromTable({ fields: table.fields, rows: table.rows.slice(0, 90) }, { isLm: true, validPct: 0.15, bs: 16, seqLen: 24, seed: 0, cacheDir: false, progress: false });
-    const learn = languageModelLearner(dls, AWDLSTM, { config: { embSz: 32, nHid: 64, nLayers: 2 }, dropMult: 0.2, progress: false, logger: () => undefined });
+    const dls = await TextDataLoaders.fromTable(
+      { fields: table.fields, rows: table.rows.slice(0, 90) },
+      { isLm: true, validPct: 0.15, bs: 16, seqLen: 24, seed: 0, cacheDir: false, progress: false },
+    );
+    const learn = languageModelLearner(dls, AWDLSTM, {
+      config: { embSz: 32, nHid: 64, nLayers: 2 },
+      dropMult: 0.2,
+      progress: false,
+      logger: () => undefined,
+    });
     await learn.fitOneCycle(3, 2e-2);
     const ppl = learn.recorder.values.map((r) => r[3]);
     expect(ppl[1]).toBeLessThan(ppl[0]);

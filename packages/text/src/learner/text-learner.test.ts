@@ -16,13 +16,31 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const tiny = { embSz: 16, nHid: 32, nLayers: 2 };
 const quiet = { progress: false, logger: () => undefined, path: dir };
 
-const POS = ['a great and tasty coffee', 'great taste, I love it', 'really great tea', 'tasty and great snack', 'I love this great food'];
-const NEG = ['awful and stale coffee', 'bad taste, I hate it', 'really bad tea', 'stale and awful snack', 'I hate this bad food'];
+const POS = [
+  'a great and tasty coffee',
+  'great taste, I love it',
+  'really great tea',
+  'tasty and great snack',
+  'I love this great food',
+];
+const NEG = [
+  'awful and stale coffee',
+  'bad taste, I hate it',
+  'really bad tea',
+  'stale and awful snack',
+  'I hate this bad food',
+];
 
 /** imdb-style folder: train/<label>/*.txt and valid/<label>/*.txt. */
 function writeFolder(root: string): void {
-  for (const [split, n] of [['train', 4], ['valid', 1]] as const)
-    for (const [label, texts] of [['neg', NEG], ['pos', POS]] as const) {
+  for (const [split, n] of [
+    ['train', 4],
+    ['valid', 1],
+  ] as const)
+    for (const [label, texts] of [
+      ['neg', NEG],
+      ['pos', POS],
+    ] as const) {
       mkdirSync(join(root, split, label), { recursive: true });
       const part = split === 'train' ? texts.slice(0, n) : texts.slice(4);
       part.forEach((t, i) => writeFileSync(join(root, split, label, `${i}.txt`), t));
@@ -33,7 +51,13 @@ describe('TextDataLoaders.fromFolder', () => {
   it('reads train/<label>/*.txt and valid/<label>/*.txt', async () => {
     const root = join(dir, 'folder');
     writeFolder(root);
-    const dls = await TextDataLoaders.fromFolder(root, { bs: 4, seqLen: 8, minFreq: 1, cacheDir: false, progress: false });
+    const dls = await TextDataLoaders.fromFolder(root, {
+      bs: 4,
+      seqLen: 8,
+      minFreq: 1,
+      cacheDir: false,
+      progress: false,
+    });
     expect(dls.vocab).toEqual(['neg', 'pos']);
     expect(dls.train.n).toBe(8);
     expect(dls.valid.n).toBe(2);
@@ -43,9 +67,13 @@ describe('TextDataLoaders.fromFolder', () => {
   });
 
   it('a missing folder or label column is a clear error', async () => {
-    await expect(TextDataLoaders.fromFolder(join(dir, 'nowhere'))).rejects.toThrow(/nowhere.*train.*cannot read the training folder/);
+    await expect(TextDataLoaders.fromFolder(join(dir, 'nowhere'))).rejects.toThrow(
+      /nowhere.*train.*cannot read the training folder/,
+    );
     const table = { fields: ['text', 'is_valid'], rows: [{ text: 'a', is_valid: 'false' }] };
-    const err = await TextDataLoaders.fromTable(table, { labelCol: 'sentiment' }, 'reviews.csv').catch((e: unknown) => e);
+    const err = await TextDataLoaders.fromTable(table, { labelCol: 'sentiment' }, 'reviews.csv').catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TextInputError);
     expect((err as Error).message).toBe('reviews.csv: no column "sentiment" (columns: text, is_valid)');
   });
@@ -55,7 +83,10 @@ describe('text learners (tiny AWD-LSTM)', () => {
   it('language model: callbacks, fastai defaults, generation, saveEncoder → classifier loadEncoder with a remapped vocab, gradual unfreezing', async () => {
     manualSeed(0);
     const texts = Array.from({ length: 40 }, (_, i) => (i % 2 ? POS : NEG)[i % 5]);
-    const lmDls = await TextDataLoaders.fromTable({ fields: ['text'], rows: texts.map((text) => ({ text })) }, { isLm: true, bs: 4, seqLen: 8, minFreq: 1, seed: 0, cacheDir: false, progress: false });
+    const lmDls = await TextDataLoaders.fromTable(
+      { fields: ['text'], rows: texts.map((text) => ({ text })) },
+      { isLm: true, bs: 4, seqLen: 8, minFreq: 1, seed: 0, cacheDir: false, progress: false },
+    );
     const lm = languageModelLearner(lmDls, AWDLSTM, { config: tiny, ...quiet });
     expect(lm).toBeInstanceOf(LMLearner);
     expect(lm.callbacks.map((c) => c.name)).toEqual(expect.arrayContaining(['ModelResetter', 'RNNRegularizer']));
@@ -78,7 +109,14 @@ describe('text learners (tiny AWD-LSTM)', () => {
     await lm.saveEncoder('enc');
     // A classifier with a different vocab (only the training rows' words): rows are matched by word.
     const clasDls = await TextDataLoaders.fromTable(
-      { fields: ['text', 'label', 'is_valid'], rows: [...POS.map((text, i) => ({ text, label: 'pos', is_valid: String(i === 4) })), ...NEG.map((text, i) => ({ text, label: 'neg', is_valid: String(i === 4) })), { text: 'zebra', label: 'neg', is_valid: 'false' }] },
+      {
+        fields: ['text', 'label', 'is_valid'],
+        rows: [
+          ...POS.map((text, i) => ({ text, label: 'pos', is_valid: String(i === 4) })),
+          ...NEG.map((text, i) => ({ text, label: 'neg', is_valid: String(i === 4) })),
+          { text: 'zebra', label: 'neg', is_valid: 'false' },
+        ],
+      },
       { bs: 4, seqLen: 8, minFreq: 1, seed: 0, cacheDir: false, progress: false },
     );
     expect(clasDls.textVocab).not.toEqual(lmDls.textVocab);
@@ -93,7 +131,8 @@ describe('text learners (tiny AWD-LSTM)', () => {
     const mean = tf.tidy(() => Array.from(tf.mean(lmEmb, 0).dataSync()));
     row(clasEmb, clasDls.textVocab.indexOf('zebra')).forEach((v, i) => expect(v).toBeCloseTo(mean[i], 6));
     // loadEncoder freezes all but the head; then fastai's gradual unfreezing.
-    const trainable = () => clas.opt!.paramGroups.map((g) => g.params.every((p) => p.variable.trainable || p.kind === 'norm'));
+    const trainable = () =>
+      clas.opt!.paramGroups.map((g) => g.params.every((p) => p.variable.trainable || p.kind === 'norm'));
     expect(trainable()).toEqual([false, false, false, true]);
     clas.freezeTo(-2);
     expect(trainable()).toEqual([false, false, true, true]);
@@ -117,7 +156,13 @@ describe('text learners (tiny AWD-LSTM)', () => {
     manualSeed(1);
     const root = join(dir, 'folder2');
     writeFolder(root);
-    const dls = await TextDataLoaders.fromFolder(root, { bs: 4, seqLen: 8, minFreq: 1, cacheDir: false, progress: false });
+    const dls = await TextDataLoaders.fromFolder(root, {
+      bs: 4,
+      seqLen: 8,
+      minFreq: 1,
+      cacheDir: false,
+      progress: false,
+    });
     const clas = textClassifierLearner(dls, AWDLSTM, { config: tiny, metrics: [accuracy()], ...quiet });
     await clas.fitOneCycle(1, 1e-2);
     const { json } = await exportLearner(clas, join(dir, 'clas'));
@@ -127,7 +172,14 @@ describe('text learners (tiny AWD-LSTM)', () => {
     expect(p2.label).toBe(p1.label);
     p2.probs.forEach((v, i) => expect(v).toBeCloseTo(p1.probs[i], 5));
 
-    const lmDls = await TextDataLoaders.fromFolder(root, { isLm: true, bs: 2, seqLen: 8, minFreq: 1, cacheDir: false, progress: false });
+    const lmDls = await TextDataLoaders.fromFolder(root, {
+      isLm: true,
+      bs: 2,
+      seqLen: 8,
+      minFreq: 1,
+      cacheDir: false,
+      progress: false,
+    });
     const lm = languageModelLearner(lmDls, AWDLSTM, { config: tiny, ...quiet });
     const lmExport = await exportLearner(lm, join(dir, 'lm'));
     const lm2 = await loadLearner(lmExport.json, LMLearner);
@@ -142,7 +194,13 @@ describe('text learners (tiny AWD-LSTM)', () => {
     manualSeed(2);
     const root = join(dir, 'folder3');
     writeFolder(root);
-    const dls = await TextDataLoaders.fromFolder(root, { bs: 4, seqLen: 8, minFreq: 1, cacheDir: false, progress: false });
+    const dls = await TextDataLoaders.fromFolder(root, {
+      bs: 4,
+      seqLen: 8,
+      minFreq: 1,
+      cacheDir: false,
+      progress: false,
+    });
     const lm = textClassifierLearner(dls, AWDLSTM, { config: tiny, metrics: [accuracy()], ...quiet });
     const events: string[] = [];
     const reset = lm.model.reset.bind(lm.model);

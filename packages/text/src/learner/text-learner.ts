@@ -56,7 +56,11 @@ export class TextLearner extends Learner {
   declare readonly dls: TextDataLoaders;
   declare readonly model: SequentialRNN;
 
-  constructor(dls: TextDataLoaders, model: SequentialRNN, opts: TextLearnerOptions & { builder?: LearnerOptions['builder'] } = {}) {
+  constructor(
+    dls: TextDataLoaders,
+    model: SequentialRNN,
+    opts: TextLearnerOptions & { builder?: LearnerOptions['builder'] } = {},
+  ) {
     const { alpha = 2, beta = 1, cbs = [], ...rest } = opts;
     super(dls, model, { moms: [0.8, 0.7, 0.8], ...rest, cbs: [...rnnCbs(alpha, beta), ...cbs] });
   }
@@ -199,7 +203,12 @@ export class LMLearner extends TextLearner {
     }
     const tokens = generated.map((i) => vocab[i]);
     const total = res.reduce((s, p) => s + p, 0);
-    return { decoded: generated, probs: Array.from(res, (p) => p / (total || 1)), tokens, text: detokenize([...ids.map((i) => vocab[i]), ...tokens]) };
+    return {
+      decoded: generated,
+      probs: Array.from(res, (p) => p / (total || 1)),
+      tokens,
+      text: detokenize([...ids.map((i) => vocab[i]), ...tokens]),
+    };
   }
 }
 
@@ -240,7 +249,8 @@ export interface LanguageModelLearnerOptions extends TextLearnerOptions {
 }
 
 /** {@link languageModelLearner}'s options when it loads pretrained weights (then it returns a Promise). */
-export type PretrainedLanguageModelLearnerOptions = LanguageModelLearnerOptions & ({ pretrained: true } | { pretrainedFnames: readonly [string, string] });
+export type PretrainedLanguageModelLearnerOptions = LanguageModelLearnerOptions &
+  ({ pretrained: true } | { pretrainedFnames: readonly [string, string] });
 
 /**
  * fastai's `language_model_learner`: {@link getLanguageModel} sized to the data's vocab, `CrossEntropyLossFlat`
@@ -257,16 +267,32 @@ export type PretrainedLanguageModelLearnerOptions = LanguageModelLearnerOptions 
  * const ulmfit = await languageModelLearner(dls, AWDLSTM, { pretrained: true, dropMult: 0.3 }); // WT103, frozen
  * ```
  */
-export function languageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts: PretrainedLanguageModelLearnerOptions): Promise<LMLearner>;
-export function languageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts?: LanguageModelLearnerOptions & { pretrained?: false; pretrainedFnames?: undefined }): LMLearner;
-export function languageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts: LanguageModelLearnerOptions = {}): LMLearner | Promise<LMLearner> {
+export function languageModelLearner(
+  dls: TextDataLoaders,
+  arch: typeof AWDLSTM,
+  opts: PretrainedLanguageModelLearnerOptions,
+): Promise<LMLearner>;
+export function languageModelLearner(
+  dls: TextDataLoaders,
+  arch: typeof AWDLSTM,
+  opts?: LanguageModelLearnerOptions & { pretrained?: false; pretrainedFnames?: undefined },
+): LMLearner;
+export function languageModelLearner(
+  dls: TextDataLoaders,
+  arch: typeof AWDLSTM,
+  opts: LanguageModelLearnerOptions = {},
+): LMLearner | Promise<LMLearner> {
   const { pretrained = false, pretrainedFnames, backwards = false, ...lmOpts } = opts;
   const learn = buildLanguageModelLearner(dls, arch, lmOpts);
   if (!pretrained && !pretrainedFnames) return learn;
   return (async () => {
     try {
       const [pth, pkl] = pretrainedFnames
-        ? pretrainedFnames.map((fn, i) => (/\.(pth|pt|pkl)$/.test(fn) || fn.includes('/') ? fn : join(learn.path, learn.modelDir, `${fn}.${i ? 'pkl' : 'pth'}`)))
+        ? pretrainedFnames.map((fn, i) =>
+            /\.(pth|pt|pkl)$/.test(fn) || fn.includes('/')
+              ? fn
+              : join(learn.path, learn.modelDir, `${fn}.${i ? 'pkl' : 'pth'}`),
+          )
         : await wt103Files({ backwards });
       await learn.loadPretrained(pth, pkl);
       return learn;
@@ -277,18 +303,33 @@ export function languageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM,
   })();
 }
 
-function buildLanguageModelLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts: LanguageModelLearnerOptions): LMLearner {
-  if (!dls.isLm) throw new TextInputError('languageModelLearner: the loaders are for classification; build them with isLm: true');
+function buildLanguageModelLearner(
+  dls: TextDataLoaders,
+  arch: typeof AWDLSTM,
+  opts: LanguageModelLearnerOptions,
+): LMLearner {
+  if (!dls.isLm)
+    throw new TextInputError('languageModelLearner: the loaders are for classification; build them with isLm: true');
   const { config: cfg, dropMult = 1, metrics, ...rest } = opts;
   const config = scaleDropouts({ ...awdLstmLmConfig, ...cfg }, dropMult);
   const model = getLanguageModel(arch, dls.textVocab.length, { config });
-  const args: TextLearnerArgs = { kind: 'languageModel', arch: 'AWD_LSTM', textVocab: [...dls.textVocab], config, seqLen: dls.seqLen, tokenizer: 'word' };
+  const args: TextLearnerArgs = {
+    kind: 'languageModel',
+    arch: 'AWD_LSTM',
+    textVocab: [...dls.textVocab],
+    config,
+    seqLen: dls.seqLen,
+    tokenizer: 'word',
+  };
   return new LMLearner(dls, model, {
     lossFunc: CrossEntropyLossFlat(),
     splitter: awdLstmLmSplit,
     metrics: metrics ?? [accuracy(), perplexity()],
     ...rest,
-    builder: arch === AWDLSTM && exportableTok(dls) ? { package: '@tfai/text', name: 'languageModelLearner', args } : undefined,
+    builder:
+      arch === AWDLSTM && exportableTok(dls)
+        ? { package: '@tfai/text', name: 'languageModelLearner', args }
+        : undefined,
   });
 }
 
@@ -323,20 +364,46 @@ export interface TextClassifierLearnerOptions extends TextLearnerOptions {
  * await learn.fitOneCycle(2, slice(1e-3 / 2.6 ** 4, 1e-3));
  * ```
  */
-export function textClassifierLearner(dls: TextDataLoaders, arch: typeof AWDLSTM, opts: TextClassifierLearnerOptions = {}): TextLearner {
-  if (dls.isLm) throw new TextInputError('textClassifierLearner: the loaders are for a language model; build them with a labelCol');
+export function textClassifierLearner(
+  dls: TextDataLoaders,
+  arch: typeof AWDLSTM,
+  opts: TextClassifierLearnerOptions = {},
+): TextLearner {
+  if (dls.isLm)
+    throw new TextInputError('textClassifierLearner: the loaders are for a language model; build them with a labelCol');
   const { config: cfg, dropMult = 0.5, nOut: nOutOpt, linFtrs, ps, maxLen = 72 * 20, yRange, ...rest } = opts;
   const nOut = nOutOpt ?? dls.c;
-  if (!nOut) throw new TextInputError('textClassifierLearner: nOut is not defined and the data has no classes; pass nOut');
+  if (!nOut)
+    throw new TextInputError('textClassifierLearner: nOut is not defined and the data has no classes; pass nOut');
   const config = scaleDropouts({ ...awdLstmClasConfig, ...cfg }, dropMult);
-  const model = getTextClassifier(arch, dls.textVocab.length, nOut, { seqLen: dls.seqLen, config, linFtrs, ps, maxLen, yRange });
+  const model = getTextClassifier(arch, dls.textVocab.length, nOut, {
+    seqLen: dls.seqLen,
+    config,
+    linFtrs,
+    ps,
+    maxLen,
+    yRange,
+  });
   const args: TextLearnerArgs = {
-    kind: 'textClassifier', arch: 'AWD_LSTM', textVocab: [...dls.textVocab], classes: dls.vocab, config, seqLen: dls.seqLen, maxLen, linFtrs, ps, yRange, tokenizer: 'word',
+    kind: 'textClassifier',
+    arch: 'AWD_LSTM',
+    textVocab: [...dls.textVocab],
+    classes: dls.vocab,
+    config,
+    seqLen: dls.seqLen,
+    maxLen,
+    linFtrs,
+    ps,
+    yRange,
+    tokenizer: 'word',
   };
   return new TextLearner(dls, model, {
     lossFunc: CrossEntropyLossFlat(),
     splitter: awdLstmClasSplit,
     ...rest,
-    builder: arch === AWDLSTM && exportableTok(dls) ? { package: '@tfai/text', name: 'textClassifierLearner', args } : undefined,
+    builder:
+      arch === AWDLSTM && exportableTok(dls)
+        ? { package: '@tfai/text', name: 'textClassifierLearner', args }
+        : undefined,
   });
 }

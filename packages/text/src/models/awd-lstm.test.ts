@@ -30,7 +30,11 @@ describe('AWD_LSTM(1000, 400, 1152, 3) against fastai', () => {
   it('has fastai’s named parameters and shapes (weight_hh_l0 lives in WeightDropout as weight_hh_l0_raw)', () => {
     const sd = model.stateDict();
     // The state dict also lists the tied embedding under encoder_dp.emb, as PyTorch's does.
-    expect(Object.keys(sd)).toEqual(['encoder.weight', 'encoder_dp.emb.weight', ...Object.keys(ref.named_params).slice(1)]);
+    expect(Object.keys(sd)).toEqual([
+      'encoder.weight',
+      'encoder_dp.emb.weight',
+      ...Object.keys(ref.named_params).slice(1),
+    ]);
     const shapes = Object.fromEntries(model.namedParameters().map(([n]) => [n, sd[n].shape]));
     expect(shapes).toEqual(ref.named_params);
     tf.dispose(Object.values(sd));
@@ -39,7 +43,9 @@ describe('AWD_LSTM(1000, 400, 1152, 3) against fastai', () => {
 
 describe('AWD_LSTM parity', () => {
   it('a tiny AWD_LSTM with fastai’s state dict reproduces its eval output to 1e-4', () => {
-    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>('parity_awd_lstm_tiny.json');
+    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>(
+      'parity_awd_lstm_tiny.json',
+    );
     const m = new AWDLSTM(12, 4, 6, 2);
     const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, v]) => [k, toTensor(v)]));
     m.loadStateDict(sd);
@@ -92,7 +98,14 @@ describe('AWD_LSTM behaviour', () => {
     const m = new AWDLSTM(20, 4, 6, 2).eval();
     const a = tf.tensor2d([[2, 3]], [1, 2], 'int32');
     tf.dispose(m.call(a));
-    const b = tf.tensor2d([[2, 3], [4, 5]], [2, 2], 'int32');
+    const b = tf.tensor2d(
+      [
+        [2, 3],
+        [4, 5],
+      ],
+      [2, 2],
+      'int32',
+    );
     tf.dispose(m.call(b));
     expect(m.hiddenState[0][0].shape).toEqual([1, 2, 6]);
     expect(m.hiddenState[1][1].shape).toEqual([1, 2, 4]);
@@ -116,13 +129,23 @@ describe('AWD_LSTM behaviour', () => {
   it('trains: every parameter gets a gradient, the raw hidden weight through weight dropout', () => {
     manualSeed(2);
     const m = new AWDLSTM(20, 4, 6, 2, { weightP: 0.5, embedP: 0.1, inputP: 0.2, hiddenP: 0.2 });
-    const x = tf.tensor2d([[2, 3, 4, 5], [6, 7, 1, 1]], [2, 4], 'int32');
+    const x = tf.tensor2d(
+      [
+        [2, 3, 4, 5],
+        [6, 7, 1, 1],
+      ],
+      [2, 4],
+      'int32',
+    );
     const vars = m.parameters().map((p) => p.variable);
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.call(x))) as tf.Scalar, vars);
     for (const [n, p] of m.namedParameters()) {
       const g = grads[p.variable.name];
       expect(g, n).toBeDefined();
-      expect(tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]), n).toBeGreaterThan(0);
+      expect(
+        tf.tidy(() => tf.sum(tf.abs(g)).dataSync()[0]),
+        n,
+      ).toBeGreaterThan(0);
     }
     // The padding row of the embedding gets no gradient (F.embedding's padding_idx).
     const padRow = tf.tidy(() => tf.slice(grads[m.encoder.weight.variable.name], [1, 0], [1, 4]).dataSync());

@@ -47,7 +47,8 @@ export class EmbeddingDropout extends Module {
   forward(words: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const w = this.emb.weight.variable;
-      const masked = this.training && this.embedP !== 0 ? dropout(w, this.embedP, [w.shape[0], 1], globalRng.seed()) : w;
+      const masked =
+        this.training && this.embedP !== 0 ? dropout(w, this.embedP, [w.shape[0], 1], globalRng.seed()) : w;
       return embeddingLookup(masked, words, this.emb.paddingIdx);
     });
   }
@@ -76,7 +77,9 @@ export class WeightDropout extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, L
     super();
     for (const name of layerNames) {
       const raw: Parameter = module.replaceWeight(name, () =>
-        this.training && this.weightP !== 0 ? dropout(raw.variable, this.weightP, undefined, globalRng.seed()) : raw.variable,
+        this.training && this.weightP !== 0
+          ? dropout(raw.variable, this.weightP, undefined, globalRng.seed())
+          : raw.variable,
       );
       this.shareParameter(`${name}_raw`, raw);
     }
@@ -156,7 +159,10 @@ export class AWDLSTM extends Module {
     // As fastai: the whole table (padding row included) is drawn from U(-0.1, 0.1).
     tf.tidy(() => this.encoder.weight.variable.assign(uniform([vocabSz, embSz], AWDLSTM.initRange)));
     this.inputDp = this.registerModule('input_dp', new RNNDropout(opts.inputP ?? 0.6));
-    this.hiddenDps = this.registerModule('hidden_dps', new ModuleList(Array.from({ length: nLayers }, () => new RNNDropout(opts.hiddenP ?? 0.2))));
+    this.hiddenDps = this.registerModule(
+      'hidden_dps',
+      new ModuleList(Array.from({ length: nLayers }, () => new RNNDropout(opts.hiddenP ?? 0.2))),
+    );
     this.reset();
   }
 

@@ -12,7 +12,15 @@ import { getTextClassifier } from './classifier.js';
 import { prepareTextBatch } from './text-batch.js';
 
 const fx = JSON.parse(readFileSync(new URL('./fixtures/torch-clas-grads.json', import.meta.url), 'utf8')) as {
-  config: { vocab: number; emb_sz: number; n_hid: number; n_layers: number; bptt: number; max_len: number; lin_ftrs: number[] };
+  config: {
+    vocab: number;
+    emb_sz: number;
+    n_hid: number;
+    n_layers: number;
+    bptt: number;
+    max_len: number;
+    lin_ftrs: number[];
+  };
   ids: FixtureTensor;
   y: FixtureTensor;
   loss: number;
@@ -24,8 +32,19 @@ describe('text classifier gradients against PyTorch', () => {
   it('loss and every parameter gradient match (2 layers, 3 chunks, 4 texts of lengths 21, 17, 9, 5)', async () => {
     const c = fx.config;
     const zero = { hiddenP: 0, inputP: 0, embedP: 0, weightP: 0, outputP: 0 };
-    const model = getTextClassifier(AWDLSTM, c.vocab, 2, { seqLen: c.bptt, maxLen: c.max_len, linFtrs: c.lin_ftrs, ps: [0], config: { embSz: c.emb_sz, nHid: c.n_hid, nLayers: c.n_layers, ...zero } });
-    const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, v]) => [k, k.endsWith('num_batches_tracked') ? tf.cast(toTensor(v), 'int32') : toTensor(v)]));
+    const model = getTextClassifier(AWDLSTM, c.vocab, 2, {
+      seqLen: c.bptt,
+      maxLen: c.max_len,
+      linFtrs: c.lin_ftrs,
+      ps: [0],
+      config: { embSz: c.emb_sz, nHid: c.n_hid, nLayers: c.n_layers, ...zero },
+    });
+    const sd = Object.fromEntries(
+      Object.entries(fx.state_dict).map(([k, v]) => [
+        k,
+        k.endsWith('num_batches_tracked') ? tf.cast(toTensor(v), 'int32') : toTensor(v),
+      ]),
+    );
     model.loadStateDict(sd);
     tf.dispose(Object.values(sd));
     model.train();
@@ -34,7 +53,10 @@ describe('text classifier gradients against PyTorch', () => {
     const y = tf.cast(toTensor(fx.y), 'int32');
     const loss = crossEntropyLossFlat();
     const named = model.namedParameters();
-    const { value, grads } = tf.variableGrads(() => loss(model.call(ids) as tf.Tensor, y) as tf.Scalar, named.map(([, p]) => p.variable));
+    const { value, grads } = tf.variableGrads(
+      () => loss(model.call(ids) as tf.Tensor, y) as tf.Scalar,
+      named.map(([, p]) => p.variable),
+    );
     expect(value.dataSync()[0]).toBeCloseTo(fx.loss, 5);
     expect(new Set(named.map(([n]) => n))).toEqual(new Set(Object.keys(fx.grads)));
     for (const [name, p] of named) {

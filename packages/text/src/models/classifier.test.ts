@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { padInputChunk } from '../data/pad-chunk.js';
 import { camelKeys, readFixture, relError, textFacts, toTensor, type FixtureTensor } from '../test-support.js';
 import { AWDLSTM, awdLstmClasConfig } from './awd-lstm.js';
-import type { PoolingLinearClassifier} from './classifier.js';
+import type { PoolingLinearClassifier } from './classifier.js';
 import { SentenceEncoder, awdLstmClasSplit, getTextClassifier, maskedConcatPool } from './classifier.js';
 import type { SequentialRNN } from './sequential-rnn.js';
 import { prepareTextBatch, textBatch } from './text-batch.js';
@@ -73,7 +73,9 @@ describe('get_text_classifier(AWD_LSTM, 1000, 2, seq_len=72) against fastai', ()
     expect(groups).toEqual(ref.split_groups);
   });
 
-  const cases = facts.sentence_encoder_cases as Record<string, EncoderCase> & { max_len_72_input_2x150: { outs_shape: number[]; mask_shape: number[] } };
+  const cases = facts.sentence_encoder_cases as Record<string, EncoderCase> & {
+    max_len_72_input_2x150: { outs_shape: number[]; mask_shape: number[] };
+  };
   for (const name of ['lens_150_80', 'lens_150_60', 'lens_40_25']) {
     it(`SentenceEncoder case ${name}: pad layout, chunk batch sizes, outputs, mask and pooling as fastai`, () => {
       const c = cases[name];
@@ -138,9 +140,13 @@ describe('SentenceEncoder reads no tensor back', () => {
 
 describe('masked_concat_pool parity', () => {
   it('reproduces fastai’s [last, max, mean] to 1e-6', () => {
-    const fx = readFixture<{ output: FixtureTensor; mask: FixtureTensor; bptt: number; result: FixtureTensor }>('parity_masked_concat_pool.json');
+    const fx = readFixture<{ output: FixtureTensor; mask: FixtureTensor; bptt: number; result: FixtureTensor }>(
+      'parity_masked_concat_pool.json',
+    );
     tf.tidy(() => {
-      expect(relError(maskedConcatPool(toTensor(fx.output), toTensor(fx.mask), fx.bptt), toTensor(fx.result))).toBeLessThan(1e-6);
+      expect(
+        relError(maskedConcatPool(toTensor(fx.output), toTensor(fx.mask), fx.bptt), toTensor(fx.result)),
+      ).toBeLessThan(1e-6);
     });
   });
 });
@@ -148,8 +154,16 @@ describe('masked_concat_pool parity', () => {
 describe('text classifier training', () => {
   it('trains through the kept chunks only (gradients reach the encoder and the head)', () => {
     manualSeed(5);
-    const clas = getTextClassifier(AWDLSTM, 100, 2, { config: { embSz: 8, nHid: 12, nLayers: 2 }, maxLen: 10, seqLen: 5 });
-    const x = textBatch(Int32Array.from({ length: 2 * 23 }, (_, i) => 2 + (i % 50)), 2, 23);
+    const clas = getTextClassifier(AWDLSTM, 100, 2, {
+      config: { embSz: 8, nHid: 12, nLayers: 2 },
+      maxLen: 10,
+      seqLen: 5,
+    });
+    const x = textBatch(
+      Int32Array.from({ length: 2 * 23 }, (_, i) => 2 + (i % 50)),
+      2,
+      23,
+    );
     const vars = clas.parameters().map((p) => p.variable);
     const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(clas.call(x))) as tf.Scalar, vars);
     expect(Object.keys(grads).length).toBe(vars.length);

@@ -1,7 +1,16 @@
 // fastai's SentenceEncoder, masked_concat_pool, PoolingLinearClassifier, get_text_classifier, awd_lstm_clas_split.
 import * as tf from '@tensorflow/tfjs';
-import { LinBnDrop, Module, ReLU, Sequential, SigmoidRange, type AnyModule, type Parameter, type TensorModule } from '@tfai/core';
-import type { AWDLSTM} from './awd-lstm.js';
+import {
+  LinBnDrop,
+  Module,
+  ReLU,
+  Sequential,
+  SigmoidRange,
+  type AnyModule,
+  type Parameter,
+  type TensorModule,
+} from '@tfai/core';
+import type { AWDLSTM } from './awd-lstm.js';
 import { awdLstmClasConfig } from './awd-lstm.js';
 import { paramsOf, scaleDropouts } from './language-model.js';
 import { SequentialRNN } from './sequential-rnn.js';
@@ -131,7 +140,9 @@ export class PoolingLinearClassifier extends Module<[[tf.Tensor, tf.Tensor]], tf
   ) {
     super();
     if (ps.length !== dims.length - 1) throw new RangeError('Number of layers and dropout values do not match.');
-    const layers: TensorModule[] = ps.map((p, i) => new LinBnDrop(dims[i], dims[i + 1], { p, act: i < ps.length - 1 ? new ReLU(true) : undefined }));
+    const layers: TensorModule[] = ps.map(
+      (p, i) => new LinBnDrop(dims[i], dims[i + 1], { p, act: i < ps.length - 1 ? new ReLU(true) : undefined }),
+    );
     if (yRange) layers.push(new SigmoidRange(...yRange));
     this.layers = this.registerModule('layers', new Sequential(...layers));
   }
@@ -142,7 +153,9 @@ export class PoolingLinearClassifier extends Module<[[tf.Tensor, tf.Tensor]], tf
 }
 
 /** A classifier config: {@link awdLstmClasConfig}'s keys. */
-export type ClasConfig = { -readonly [K in keyof typeof awdLstmClasConfig]: (typeof awdLstmClasConfig)[K] extends boolean ? boolean : number };
+export type ClasConfig = {
+  -readonly [K in keyof typeof awdLstmClasConfig]: (typeof awdLstmClasConfig)[K] extends boolean ? boolean : number;
+};
 
 /** Options of {@link getTextClassifier} (fastai's defaults). */
 export interface TextClassifierOptions {
@@ -170,13 +183,23 @@ export interface TextClassifierOptions {
  * clas.call(ids).shape; // [bs, 2]
  * ```
  */
-export function getTextClassifier(arch: typeof AWDLSTM, vocabSz: number, nClass: number, opts: TextClassifierOptions = {}): SequentialRNN {
+export function getTextClassifier(
+  arch: typeof AWDLSTM,
+  vocabSz: number,
+  nClass: number,
+  opts: TextClassifierOptions = {},
+): SequentialRNN {
   const config = scaleDropouts({ ...awdLstmClasConfig, ...opts.config }, opts.dropMult ?? 1);
   const linFtrs = opts.linFtrs ?? [50];
   const ps = [config.outputP, ...(opts.ps ?? linFtrs.map(() => 0.1))];
   const seqLen = opts.seqLen ?? 72;
   const layers = [config.embSz * 3, ...linFtrs, nClass];
-  const encoder = new SentenceEncoder(seqLen, new arch(vocabSz, config.embSz, config.nHid, config.nLayers, config), opts.padIdx ?? 1, opts.maxLen ?? 72 * 20);
+  const encoder = new SentenceEncoder(
+    seqLen,
+    new arch(vocabSz, config.embSz, config.nHid, config.nLayers, config),
+    opts.padIdx ?? 1,
+    opts.maxLen ?? 72 * 20,
+  );
   return new SequentialRNN(encoder, new PoolingLinearClassifier(layers, ps, seqLen, opts.yRange));
 }
 
@@ -190,6 +213,9 @@ export function getTextClassifier(arch: typeof AWDLSTM, vocabSz: number, nClass:
 export function awdLstmClasSplit(model: AnyModule): Parameter[][] {
   const [sentenceEncoder, head] = model.children() as [SentenceEncoder, PoolingLinearClassifier];
   const enc = sentenceEncoder.module;
-  const groups = [paramsOf(enc.encoder, enc.encoderDp), ...enc.rnns.items().map((rnn, l) => paramsOf(rnn, enc.hiddenDps.get(l)))];
+  const groups = [
+    paramsOf(enc.encoder, enc.encoderDp),
+    ...enc.rnns.items().map((rnn, l) => paramsOf(rnn, enc.hiddenDps.get(l))),
+  ];
   return [...groups, paramsOf(head)];
 }

@@ -3,7 +3,7 @@ import { manualSeed, numParams } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camelKeys, textFacts } from '../test-support.js';
 import { AWDLSTM, awdLstmLmConfig } from './awd-lstm.js';
-import type { LinearDecoder} from './language-model.js';
+import type { LinearDecoder } from './language-model.js';
 import { awdLstmLmSplit, getLanguageModel } from './language-model.js';
 import type { SequentialRNN } from './sequential-rnn.js';
 
@@ -33,7 +33,11 @@ describe('get_language_model(AWD_LSTM, 1000) against fastai', () => {
     expect(dec.decoder.weight === enc.encoder.weight).toBe(ref.decoder_weight_tied_to_encoder);
     const sd = lm.stateDict();
     expect(sd['1.decoder.weight'].shape).toEqual([1000, 400]);
-    expect(Object.keys(sd).filter((k) => k.endsWith('.weight') && sd[k].shape[0] === 1000)).toEqual(['0.encoder.weight', '0.encoder_dp.emb.weight', '1.decoder.weight']);
+    expect(Object.keys(sd).filter((k) => k.endsWith('.weight') && sd[k].shape[0] === 1000)).toEqual([
+      '0.encoder.weight',
+      '0.encoder_dp.emb.weight',
+      '1.decoder.weight',
+    ]);
     tf.dispose(Object.values(sd));
   });
 
@@ -62,7 +66,10 @@ describe('get_language_model(AWD_LSTM, 1000) against fastai', () => {
 
 describe('getLanguageModel options', () => {
   it('dropMult scales every dropout, and tieWeights: false gives the decoder its own weight', () => {
-    const lm = getLanguageModel(AWDLSTM, 50, { dropMult: 0.5, config: { embSz: 8, nHid: 12, nLayers: 2, tieWeights: false } });
+    const lm = getLanguageModel(AWDLSTM, 50, {
+      dropMult: 0.5,
+      config: { embSz: 8, nHid: 12, nLayers: 2, tieWeights: false },
+    });
     const [enc, dec] = lm.children() as [AWDLSTM, LinearDecoder];
     expect(enc.encoderDp.embedP).toBeCloseTo(0.01);
     expect(enc.rnns.get(0).weightP).toBeCloseTo(0.1);

@@ -1,7 +1,7 @@
 // fastai's LinearDecoder, get_language_model and awd_lstm_lm_split.
 import * as tf from '@tensorflow/tfjs';
 import { Module, uniform, type AnyModule, type Embedding, type Parameter } from '@tfai/core';
-import type { AWDLSTM} from './awd-lstm.js';
+import type { AWDLSTM } from './awd-lstm.js';
 import { RNNDropout, awdLstmLmConfig } from './awd-lstm.js';
 import { SequentialRNN } from './sequential-rnn.js';
 
@@ -29,7 +29,12 @@ class TiedLinear extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const x2 = tf.reshape(x, [-1, this.inFeatures]) as tf.Tensor2D;
-      const y = tf.fused.matMul({ a: x2, b: this.weight.variable as tf.Tensor2D, transposeB: true, bias: this.bias?.variable });
+      const y = tf.fused.matMul({
+        a: x2,
+        b: this.weight.variable as tf.Tensor2D,
+        transposeB: true,
+        bias: this.bias?.variable,
+      });
       return tf.reshape(y, [...x.shape.slice(0, -1), this.outFeatures]);
     });
   }
@@ -63,11 +68,15 @@ export class LinearDecoder extends Module<[tf.Tensor], tf.Tensor[]> {
 }
 
 /** A language-model config: {@link awdLstmLmConfig}'s keys. */
-export type LMConfig = { -readonly [K in keyof typeof awdLstmLmConfig]: (typeof awdLstmLmConfig)[K] extends boolean ? boolean : number };
+export type LMConfig = {
+  -readonly [K in keyof typeof awdLstmLmConfig]: (typeof awdLstmLmConfig)[K] extends boolean ? boolean : number;
+};
 
 /** Multiplies every dropout probability (`…P`) of a config by `dropMult`, as fastai does. */
 export function scaleDropouts<C extends object>(config: C, dropMult: number): C {
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, k.endsWith('P') && typeof v === 'number' ? v * dropMult : v])) as C;
+  return Object.fromEntries(
+    Object.entries(config).map(([k, v]) => [k, k.endsWith('P') && typeof v === 'number' ? v * dropMult : v]),
+  ) as C;
 }
 
 /** Options of {@link getLanguageModel}. */
@@ -86,10 +95,20 @@ export interface LanguageModelOptions {
  * numParams(lm); // 20,674,280 for a vocab of 1000
  * ```
  */
-export function getLanguageModel(arch: typeof AWDLSTM, vocabSz: number, opts: LanguageModelOptions = {}): SequentialRNN {
+export function getLanguageModel(
+  arch: typeof AWDLSTM,
+  vocabSz: number,
+  opts: LanguageModelOptions = {},
+): SequentialRNN {
   const config = scaleDropouts({ ...awdLstmLmConfig, ...opts.config }, opts.dropMult ?? 1);
   const encoder = new arch(vocabSz, config.embSz, config.nHid, config.nLayers, config);
-  const decoder = new LinearDecoder(vocabSz, config.embSz, config.outputP, config.tieWeights ? encoder.encoder : undefined, config.outBias);
+  const decoder = new LinearDecoder(
+    vocabSz,
+    config.embSz,
+    config.outputP,
+    config.tieWeights ? encoder.encoder : undefined,
+    config.outBias,
+  );
   return new SequentialRNN(encoder, decoder);
 }
 

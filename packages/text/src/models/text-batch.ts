@@ -30,7 +30,8 @@ export function textBatch(ids: Int32Array, bs: number, seqLen: number): tf.Tenso
  * ```
  */
 export async function prepareTextBatch(x: tf.Tensor): Promise<void> {
-  if (x.rank !== 2) throw new TextInputError(`prepareTextBatch: a batch of token ids is [bs, seqLen], got [${x.shape.join(', ')}]`);
+  if (x.rank !== 2)
+    throw new TextInputError(`prepareTextBatch: a batch of token ids is [bs, seqLen], got [${x.shape.join(', ')}]`);
   if (!hostIds.has(x)) hostIds.set(x, Int32Array.from(await x.data()));
 }
 

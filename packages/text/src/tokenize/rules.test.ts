@@ -1,6 +1,17 @@
 // Expected values are fastai's own doc tests (nbs/30_text.core.ipynb).
 import { describe, expect, it } from 'vitest';
-import { fixHtml, htmlUnescape, lowercase, replaceAllCaps, replaceMaj, replaceRep, replaceSpace, replaceWrep, rmUselessSpaces, specAddSpaces } from './rules.js';
+import {
+  fixHtml,
+  htmlUnescape,
+  lowercase,
+  replaceAllCaps,
+  replaceMaj,
+  replaceRep,
+  replaceSpace,
+  replaceWrep,
+  rmUselessSpaces,
+  specAddSpaces,
+} from './rules.js';
 
 describe('fastai text rules', () => {
   it('spec_add_spaces and rm_useless_spaces', () => {

@@ -41,7 +41,8 @@ export const rmUselessSpaces: TextRule = (t) => t.replace(/ {2,}/g, ' ');
  * replaceRep('aaaa'); // ' xxrep 4 a '
  * ```
  */
-export const replaceRep: TextRule = (t) => t.replace(/(\S)(\1{2,})/gu, (_m, c: string, cc: string) => ` ${TK_REP} ${[...cc].length + 1} ${c} `);
+export const replaceRep: TextRule = (t) =>
+  t.replace(/(\S)(\1{2,})/gu, (_m, c: string, cc: string) => ` ${TK_REP} ${[...cc].length + 1} ${c} `);
 
 // Python's \w and \W are Unicode-aware; JavaScript's are ASCII, so spell them out.
 const W = '[\\p{L}\\p{N}\\p{M}_]';
@@ -56,17 +57,77 @@ const WREP = new RegExp(`(?:\\s|^)(${W}+)\\s+((?:\\1\\s+)+)\\1(\\s|${NON_W}|$)`,
  * ```
  */
 export const replaceWrep: TextRule = (t) =>
-  t.replace(WREP, (_m, c: string, cc: string, e: string) => ` ${TK_WREP} ${cc.split(/\s+/).filter(Boolean).length + 2} ${c} ${e}`);
+  t.replace(
+    WREP,
+    (_m, c: string, cc: string, e: string) => ` ${TK_WREP} ${cc.split(/\s+/).filter(Boolean).length + 2} ${c} ${e}`,
+  );
 
 // The named entities Python's html.unescape knows that occur in practice; numeric ones are decoded generally.
 const ENTITIES: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', copy: '©', reg: '®', trade: '™', deg: '°',
-  hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“', rdquo: '”', laquo: '«', raquo: '»',
-  euro: '€', pound: '£', yen: '¥', cent: '¢', sect: '§', para: '¶', middot: '·', bull: '•', times: '×', divide: '÷',
-  eacute: 'é', egrave: 'è', ecirc: 'ê', euml: 'ë', aacute: 'á', agrave: 'à', acirc: 'â', auml: 'ä', aring: 'å',
-  ccedil: 'ç', iacute: 'í', igrave: 'ì', icirc: 'î', iuml: 'ï', ntilde: 'ñ', oacute: 'ó', ograve: 'ò', ocirc: 'ô',
-  ouml: 'ö', oslash: 'ø', uacute: 'ú', ugrave: 'ù', ucirc: 'û', uuml: 'ü', szlig: 'ß', Eacute: 'É', Auml: 'Ä',
-  Ouml: 'Ö', Uuml: 'Ü', iexcl: '¡', iquest: '¿', frac12: '½', frac14: '¼', frac34: '¾', shy: '\u00ad',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  copy: '©',
+  reg: '®',
+  trade: '™',
+  deg: '°',
+  hellip: '…',
+  mdash: '—',
+  ndash: '–',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  laquo: '«',
+  raquo: '»',
+  euro: '€',
+  pound: '£',
+  yen: '¥',
+  cent: '¢',
+  sect: '§',
+  para: '¶',
+  middot: '·',
+  bull: '•',
+  times: '×',
+  divide: '÷',
+  eacute: 'é',
+  egrave: 'è',
+  ecirc: 'ê',
+  euml: 'ë',
+  aacute: 'á',
+  agrave: 'à',
+  acirc: 'â',
+  auml: 'ä',
+  aring: 'å',
+  ccedil: 'ç',
+  iacute: 'í',
+  igrave: 'ì',
+  icirc: 'î',
+  iuml: 'ï',
+  ntilde: 'ñ',
+  oacute: 'ó',
+  ograve: 'ò',
+  ocirc: 'ô',
+  ouml: 'ö',
+  oslash: 'ø',
+  uacute: 'ú',
+  ugrave: 'ù',
+  ucirc: 'û',
+  uuml: 'ü',
+  szlig: 'ß',
+  Eacute: 'É',
+  Auml: 'Ä',
+  Ouml: 'Ö',
+  Uuml: 'Ü',
+  iexcl: '¡',
+  iquest: '¿',
+  frac12: '½',
+  frac14: '¼',
+  frac34: '¾',
+  shy: '\u00ad',
 };
 
 /** Decodes HTML character references (numeric, and the common named ones), as Python's `html.unescape`. */
@@ -112,7 +173,10 @@ export const fixHtml: TextRule = (x) =>
  * ```
  */
 export const replaceAllCaps: TextRule = (t) =>
-  t.replace(/(\s|^)([A-Z]+[^a-z\s]*)(?=(\s|$))/g, (_m, pre: string, w: string) => `${pre}${w.length > 1 ? `${TK_UP} ` : ''}${w.toLowerCase()}`);
+  t.replace(
+    /(\s|^)([A-Z]+[^a-z\s]*)(?=(\s|$))/g,
+    (_m, pre: string, w: string) => `${pre}${w.length > 1 ? `${TK_UP} ` : ''}${w.toLowerCase()}`,
+  );
 
 /**
  * Capitalised words are lowered, and `xxmaj` is put before those of two letters or more.
@@ -122,7 +186,10 @@ export const replaceAllCaps: TextRule = (t) =>
  * ```
  */
 export const replaceMaj: TextRule = (t) =>
-  t.replace(/(\s|^)([A-Z][^A-Z\s]*)(?=(\s|$))/g, (_m, pre: string, w: string) => `${pre}${w.length > 1 ? `${TK_MAJ} ` : ''}${w.toLowerCase()}`);
+  t.replace(
+    /(\s|^)([A-Z][^A-Z\s]*)(?=(\s|$))/g,
+    (_m, pre: string, w: string) => `${pre}${w.length > 1 ? `${TK_MAJ} ` : ''}${w.toLowerCase()}`,
+  );
 
 /**
  * Lowercases and trims the text, and starts it with `xxbos` (fastai's `lowercase(add_bos=True, add_eos=False)`).
@@ -146,7 +213,16 @@ export const lowercaseWithEos: TextRule = (t) => `${BOS} ${t.toLowerCase().trim(
 export const replaceSpace: TextRule = (t) => t.replaceAll(' ', '▁');
 
 /** fastai's `defaults.text_proc_rules`, in order. */
-export const defaultRules: readonly TextRule[] = [fixHtml, replaceRep, replaceWrep, specAddSpaces, rmUselessSpaces, replaceAllCaps, replaceMaj, lowercase];
+export const defaultRules: readonly TextRule[] = [
+  fixHtml,
+  replaceRep,
+  replaceWrep,
+  specAddSpaces,
+  rmUselessSpaces,
+  replaceAllCaps,
+  replaceMaj,
+  lowercase,
+];
 
 /** fastai's `defaults.text_postproc_rules` (applied to each token). */
 export const defaultPostRules: readonly TextRule[] = [replaceSpace];

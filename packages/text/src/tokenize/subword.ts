@@ -1,7 +1,14 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AddedToken, BPE, Tokenizer as HFTokenizer, Unigram, metaspaceDecoder, metaspacePreTokenizer } from 'tokenizers';
+import {
+  AddedToken,
+  BPE,
+  Tokenizer as HFTokenizer,
+  Unigram,
+  metaspaceDecoder,
+  metaspacePreTokenizer,
+} from 'tokenizers';
 import { TextInputError } from '../errors.js';
 import { SPECIAL_TOKENS, UNK } from './rules.js';
 
@@ -76,7 +83,9 @@ export class SubwordTokenizer implements BatchTokenizer {
     const modelType = opts.modelType ?? 'unigram';
     const special = opts.specialToks ?? SPECIAL_TOKENS;
     const vocabSz = opts.vocabSz ?? defaultVocabSz(texts, opts.maxVocabSz ?? 30000);
-    const specialRe = special.length ? new RegExp(`(^|\\s)(${special.map(escapeRe).join('|')})(?=\\s|$)`, 'g') : undefined;
+    const specialRe = special.length
+      ? new RegExp(`(^|\\s)(${special.map(escapeRe).join('|')})(?=\\s|$)`, 'g')
+      : undefined;
     const clean = (t: string) => (specialRe ? t.replace(specialRe, '$1') : t).replace(/\s+/g, ' ').trim();
     const dir = await mkdtemp(join(tmpdir(), 'tfai-subword-'));
     try {
@@ -92,7 +101,9 @@ export class SubwordTokenizer implements BatchTokenizer {
       const tok = HFTokenizer.fromString(JSON.stringify(json));
       tok.setPreTokenizer(metaspacePreTokenizer());
       tok.setDecoder(metaspaceDecoder());
-      tok.addAddedTokens(special.map((s) => new AddedToken(s, true, { leftStrip: true, rightStrip: true, normalized: false })));
+      tok.addAddedTokens(
+        special.map((s) => new AddedToken(s, true, { leftStrip: true, rightStrip: true, normalized: false })),
+      );
       return new SubwordTokenizer(tok, `subword-${modelType}-${vocabSz}-${tok.getVocabSize()}`, new Set(special));
     } finally {
       await rm(dir, { recursive: true, force: true });

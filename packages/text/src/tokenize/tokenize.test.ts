@@ -19,7 +19,24 @@ describe('WordTokenizer (spaCy-like, pre-tokenized by HF tokenizers)', () => {
 
   it('splits contractions, punctuation and keeps numbers, special tokens and line breaks', () => {
     expect(tok.tokenize("xxbos xxmaj it's 3.5 and 1,000 (yes), I can't.\"\n\nnew")).toEqual([
-      'xxbos', 'xxmaj', 'it', "'s", '3.5', 'and', '1,000', '(', 'yes', ')', ',', 'I', 'ca', "n't", '.', '"', '\n\n', 'new',
+      'xxbos',
+      'xxmaj',
+      'it',
+      "'s",
+      '3.5',
+      'and',
+      '1,000',
+      '(',
+      'yes',
+      ')',
+      ',',
+      'I',
+      'ca',
+      "n't",
+      '.',
+      '"',
+      '\n\n',
+      'new',
     ]);
     expect(tok.tokenize('café 日本語 😀 e-mail ...')).toEqual(['café', '日本語', '😀', 'e', '-', 'mail', '...']);
     expect(tok.tokenize('a  b \n c')).toEqual(['a', ' ', 'b', '\n ', 'c']);
@@ -29,13 +46,39 @@ describe('WordTokenizer (spaCy-like, pre-tokenized by HF tokenizers)', () => {
 describe('tokenize1 with fastai’s rules', () => {
   it('matches fastai’s tokenize1 doc examples', () => {
     expect(tokenize1("This isn't a problem")).toEqual(['xxbos', 'xxmaj', 'this', 'is', "n't", 'a', 'problem']);
-    expect(tokenize1("This isn't a problem", { tok: new BaseTokenizer(), rules: [] })).toEqual(['This', "isn't", 'a', 'problem']);
-    expect(tokenize1("This isn't a problem", { tok: new BaseTokenizer("'"), rules: [] })).toEqual(['This▁isn', 't▁a▁problem']);
+    expect(tokenize1("This isn't a problem", { tok: new BaseTokenizer(), rules: [] })).toEqual([
+      'This',
+      "isn't",
+      'a',
+      'problem',
+    ]);
+    expect(tokenize1("This isn't a problem", { tok: new BaseTokenizer("'"), rules: [] })).toEqual([
+      'This▁isn',
+      't▁a▁problem',
+    ]);
   });
 
   it('applies every rule: caps, repetitions, html, spaces inside tokens', () => {
     expect(tokenize1('THIS is sooooo GOOD good good good!<br />Bye #1')).toEqual([
-      'xxbos', 'xxup', 'this', 'is', 's', 'xxrep', '5', 'o', 'xxup', 'good', 'xxwrep', '3', 'good', '!', '\n', 'xxmaj', 'bye', '#', '1',
+      'xxbos',
+      'xxup',
+      'this',
+      'is',
+      's',
+      'xxrep',
+      '5',
+      'o',
+      'xxup',
+      'good',
+      'xxwrep',
+      '3',
+      'good',
+      '!',
+      '\n',
+      'xxmaj',
+      'bye',
+      '#',
+      '1',
     ]);
     expect(tokenize1('one\n\n two')).toEqual(['xxbos', 'one', '\n\n▁', 'two']);
   });
@@ -54,7 +97,10 @@ describe('tokenizeTexts: progress and cache', () => {
     expect(first.fromCache).toBe(false);
     expect(seen.at(-1)).toBe(3);
     expect(readdirSync(tmp).filter((f) => f.endsWith('.json'))).toHaveLength(1);
-    const again = await tokenizeTexts(texts, { cacheDir: tmp, progress: () => expect.fail('no tokenizing on a cache hit') });
+    const again = await tokenizeTexts(texts, {
+      cacheDir: tmp,
+      progress: () => expect.fail('no tokenizing on a cache hit'),
+    });
     expect(again.fromCache).toBe(true);
     expect(again.tokens).toEqual(first.tokens);
     expect(again.counts.get('xxbos')).toBe(3);
@@ -89,7 +135,8 @@ describe('real data', () => {
     expect(fortunes).toHaveLength(3360);
     const f = await tokenizeTexts(foods, { cacheDir: false, progress: false });
     const g = await tokenizeTexts(fortunes, { cacheDir: false, progress: false });
-    for (const { tokens } of [f, g]) expect(tokens.every((t) => t[0] === 'xxbos' && t.every((w) => w.length > 0 && !w.includes(' ')))).toBe(true);
+    for (const { tokens } of [f, g])
+      expect(tokens.every((t) => t[0] === 'xxbos' && t.every((w) => w.length > 0 && !w.includes(' ')))).toBe(true);
     expect(f.tokens.some((t) => t.includes('<br'))).toBe(false);
     expect(g.counts.get('\n')).toBeGreaterThan(100);
   });
@@ -117,6 +164,8 @@ describe('bad input', () => {
 
   it('a missing column is named with the columns there are', async () => {
     const table = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`);
-    expect(() => column(table, 'review', 'fortunes.csv')).toThrow(/fortunes\.csv: no column "review" \(columns: label, text, is_valid\)/);
+    expect(() => column(table, 'review', 'fortunes.csv')).toThrow(
+      /fortunes\.csv: no column "review" \(columns: label, text, is_valid\)/,
+    );
   });
 });

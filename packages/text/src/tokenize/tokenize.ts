@@ -87,7 +87,10 @@ export function countTokens(docs: readonly (readonly string[])[]): Map<string, n
  * const { tokens, counts } = await tokenizeTexts(texts);
  * ```
  */
-export async function tokenizeTexts(texts: readonly string[], opts: TokenizeTextsOptions = {}): Promise<TokenizedCorpus> {
+export async function tokenizeTexts(
+  texts: readonly string[],
+  opts: TokenizeTextsOptions = {},
+): Promise<TokenizedCorpus> {
   const tok = opts.tok ?? defaultTokenizer();
   const rules = opts.rules ?? defaultRules;
   const post = opts.postRules ?? defaultPostRules;

@@ -84,7 +84,14 @@ export class WordTokenizer implements Tokenizer {
       const prev = out[out.length - 1];
       const next = ps[i + 1];
       // word ' s → word 's ; do n ' t → do n't
-      if (APOSTROPHES.has(p.text) && p.glued && prev && IS_WORD.test(prev.text) && next?.glued && CONTRACTIONS.has(next.text.toLowerCase())) {
+      if (
+        APOSTROPHES.has(p.text) &&
+        p.glued &&
+        prev &&
+        IS_WORD.test(prev.text) &&
+        next?.glued &&
+        CONTRACTIONS.has(next.text.toLowerCase())
+      ) {
         if (next.text.toLowerCase() === 't' && prev.text.length > 1 && /n$/i.test(prev.text)) {
           out.push({ text: `${prev.text.slice(-1)}${p.text}${next.text}`, glued: true });
           prev.text = prev.text.slice(0, -1);
@@ -93,7 +100,14 @@ export class WordTokenizer implements Tokenizer {
         continue;
       }
       // 3 . 5 → 3.5 ; 1 , 000 → 1,000
-      if ((p.text === '.' || p.text === ',') && p.glued && prev && IS_DIGITS.test(prev.text.replace(/[.,]/g, '')) && next?.glued && IS_DIGITS.test(next.text)) {
+      if (
+        (p.text === '.' || p.text === ',') &&
+        p.glued &&
+        prev &&
+        IS_DIGITS.test(prev.text.replace(/[.,]/g, '')) &&
+        next?.glued &&
+        IS_DIGITS.test(next.text)
+      ) {
         prev.text += p.text + next.text;
         i++;
         continue;

@@ -1,7 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@tfai/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AffineCoordTfm, WARP_CORNERS, dihedralMat, flipMat, mul3, prepareMat, rotateMat, toPixelTransform, warpMat, zoomMat, type Mat3 } from './affine.js';
+import {
+  AffineCoordTfm,
+  WARP_CORNERS,
+  dihedralMat,
+  flipMat,
+  mul3,
+  prepareMat,
+  rotateMat,
+  toPixelTransform,
+  warpMat,
+  zoomMat,
+  type Mat3,
+} from './affine.js';
 import { augTransforms } from './aug-transforms.js';
 import type { LightingTfm } from './lighting.js';
 
@@ -45,7 +57,8 @@ describe('affine batch augmentation: fastai’s matrices through one tf.image.tr
   it('rotate_mat(90°) samples out[i][j] = in[W−1−j][i]; the 8 dihedral matrices are the 8 symmetries of the square', () => {
     const rot = warpOne(x, rotateMat(90));
     const [xa, ra] = [x.arraySync()[0], rot.arraySync()[0]];
-    for (let i = 0; i < 6; i++) for (let j = 0; j < 6; j++) for (let c = 0; c < 3; c++) expect(ra[i][j][c]).toBeCloseTo(xa[5 - j][i][c], 5);
+    for (let i = 0; i < 6; i++)
+      for (let j = 0; j < 6; j++) for (let c = 0; c < 3; c++) expect(ra[i][j][c]).toBeCloseTo(xa[5 - j][i][c], 5);
     const outs = new Set<string>();
     for (let k = 0; k < 8; k++) {
       const y = warpOne(x, dihedralMat(k));
@@ -85,7 +98,11 @@ describe('affine batch augmentation: fastai’s matrices through one tf.image.tr
     const aff = new AffineCoordTfm();
     expect(aff.encodes(batch, { train: false, rng: new Rng(0) })).toBe(batch);
     const y = aff.encodes(batch, { train: true, rng: new Rng(0) });
-    const rows = tf.unstack(y).map((t) => { const d = Array.from(t.dataSync()); t.dispose(); return d.join(); });
+    const rows = tf.unstack(y).map((t) => {
+      const d = Array.from(t.dataSync());
+      t.dispose();
+      return d.join();
+    });
     expect(new Set(rows).size).toBeGreaterThan(4);
     const again = aff.encodes(batch, { train: true, rng: new Rng(0) });
     expect(Array.from(again.dataSync())).toEqual(Array.from(y.dataSync()));
@@ -122,7 +139,9 @@ describe('affine batch augmentation: fastai’s matrices through one tf.image.tr
       ['LightingTfm', 40],
     ]);
     const a = t[0] as AffineCoordTfm;
-    expect([a.opts.maxRotate, a.opts.maxWarp, a.opts.minZoom, a.opts.maxZoom, a.opts.pAffine]).toEqual([10, 0.2, 1, 1.1, 0.75]);
+    expect([a.opts.maxRotate, a.opts.maxWarp, a.opts.minZoom, a.opts.maxZoom, a.opts.pAffine]).toEqual([
+      10, 0.2, 1, 1.1, 0.75,
+    ]);
     expect((t[1] as LightingTfm).opts.maxLighting).toBe(0.2);
     const m = augTransforms({ mult: 2, maxLighting: 0.1 });
     expect([(m[0] as AffineCoordTfm).opts.maxRotate, (m[1] as LightingTfm).opts.maxLighting]).toEqual([20, 0.2]);

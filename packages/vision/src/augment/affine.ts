@@ -18,7 +18,8 @@ const I3: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 /** `a · b` for 3×3 matrices. */
 export function mul3(a: Mat3, b: Mat3): Mat3 {
   const r = new Array<number>(9);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
   return r;
 }
 
@@ -65,7 +66,8 @@ function solve8(a: number[][], b: number[]): number[] {
     for (let r = c + 1; r < n; r++) if (Math.abs(m[r][c]) > Math.abs(m[p][c])) p = r;
     [m[c], m[p]] = [m[p], m[c]];
     const d = m[c][c];
-    if (Math.abs(d) < 1e-12) throw new RangeError('findCoeffs: the points are degenerate (no perspective transform maps them)');
+    if (Math.abs(d) < 1e-12)
+      throw new RangeError('findCoeffs: the points are degenerate (no perspective transform maps them)');
     for (let r = 0; r < n; r++) {
       if (r === c) continue;
       const f = m[r][c] / d;
@@ -185,7 +187,8 @@ export class AffineCoordTfm implements BatchTransform {
       mode: opts.mode ?? 'bilinear',
       padMode: opts.padMode ?? 'reflection',
     };
-    if (this.opts.minZoom > this.opts.maxZoom) throw new RangeError(`AffineCoordTfm: minZoom ${this.opts.minZoom} > maxZoom ${this.opts.maxZoom}`);
+    if (this.opts.minZoom > this.opts.maxZoom)
+      throw new RangeError(`AffineCoordTfm: minZoom ${this.opts.minZoom} > maxZoom ${this.opts.maxZoom}`);
   }
 
   /** The normalised sampling matrix of one image, drawn from `rng` as fastai draws it. */
@@ -193,7 +196,8 @@ export class AffineCoordTfm implements BatchTransform {
     const o = this.opts;
     const p = (q: number) => rng.next() < q;
     let a = [...I3];
-    if (o.doFlip) a = mul3(a, o.flipVert ? dihedralMat(p(o.pFlip) ? Math.floor(rng.next() * 8) : 0) : flipMat(p(o.pFlip)));
+    if (o.doFlip)
+      a = mul3(a, o.flipVert ? dihedralMat(p(o.pFlip) ? Math.floor(rng.next() * 8) : 0) : flipMat(p(o.pFlip)));
     if (o.maxRotate) a = mul3(a, rotateMat(p(o.pAffine) ? uniform(rng, -o.maxRotate, o.maxRotate) : 0));
     if (o.minZoom < 1 || o.maxZoom > 1) {
       const z = p(o.pAffine) ? uniform(rng, o.minZoom, o.maxZoom) : 1;
@@ -215,7 +219,13 @@ export class AffineCoordTfm implements BatchTransform {
       image: (x) => this.transform(x, t),
       mask: (y) =>
         tf.tidy(() => {
-          const ym = tf.image.transform(tf.expandDims(tf.cast(y, 'float32'), -1) as tf.Tensor4D, tf.tensor2d(t, [n, 8]), 'nearest', FILL[this.opts.padMode], 0);
+          const ym = tf.image.transform(
+            tf.expandDims(tf.cast(y, 'float32'), -1) as tf.Tensor4D,
+            tf.tensor2d(t, [n, 8]),
+            'nearest',
+            FILL[this.opts.padMode],
+            0,
+          );
           return tf.cast(tf.round(tf.squeeze(ym, [3])), 'int32');
         }),
     };
@@ -228,6 +238,8 @@ export class AffineCoordTfm implements BatchTransform {
 
   /** Resamples `x` with 8 pixel-transform numbers per image. */
   transform(x: tf.Tensor4D, t: Float32Array): tf.Tensor4D {
-    return tf.tidy(() => tf.image.transform(x, tf.tensor2d(t, [x.shape[0], 8]), this.opts.mode, FILL[this.opts.padMode], 0));
+    return tf.tidy(() =>
+      tf.image.transform(x, tf.tensor2d(t, [x.shape[0], 8]), this.opts.mode, FILL[this.opts.padMode], 0),
+    );
   }
 }

@@ -90,5 +90,11 @@ export function applyBatchPlans(
  */
 export function decodeBatchTfms(x: tf.Tensor4D, tfms: readonly BatchTransform[]): tf.Tensor4D {
   const sorted = [...tfms].sort((a, b) => b.order - a.order);
-  return tf.tidy(() => tf.clipByValue(sorted.reduce((y, t) => (t.decodes ? t.decodes(y) : y), x), 0, 1));
+  return tf.tidy(() =>
+    tf.clipByValue(
+      sorted.reduce((y, t) => (t.decodes ? t.decodes(y) : y), x),
+      0,
+      1,
+    ),
+  );
 }

@@ -16,7 +16,8 @@ const BRAIN = join(datasets.path('brain_aal'));
 /** Pixels of a `w × h` image (`c` bytes a pixel) mirrored left–right, computed independently of FlipItem. */
 function mirror(data: Uint8Array, w: number, h: number, c: number): number[] {
   const out: number[] = [];
-  for (let y = 0; y < h; y++) for (let x = w - 1; x >= 0; x--) for (let k = 0; k < c; k++) out.push(data[(y * w + x) * c + k]);
+  for (let y = 0; y < h; y++)
+    for (let x = w - 1; x >= 0; x--) for (let k = 0; k < c; k++) out.push(data[(y * w + x) * c + k]);
   return out;
 }
 
@@ -38,7 +39,13 @@ describe('FlipItem', () => {
   });
 
   it('classification: the training images are the plain ones mirrored (same crop draw), validation untouched', async () => {
-    const make = (p: number) => ImageDataLoaders.fromFolder(TUX, { bs: 4, seed: 0, itemTfms: [new Resize(32), new FlipItem({ p })], progress: false });
+    const make = (p: number) =>
+      ImageDataLoaders.fromFolder(TUX, {
+        bs: 4,
+        seed: 0,
+        itemTfms: [new Resize(32), new FlipItem({ p })],
+        progress: false,
+      });
     const [plain, flip] = [await make(0), await make(1)];
     for (const i of [0, 5]) {
       const [a, b] = [await plain.train.ds.get(i), await flip.train.ds.get(i)];
@@ -51,7 +58,15 @@ describe('FlipItem', () => {
   });
 
   it('segmentation: the mask is mirrored with its image, exactly: its values stay within the codes', async () => {
-    const make = (p: number) => SegmentationDataLoaders.fromFolders(BRAIN, { labels: 'labels_lobes', codesFile: 'codes_lobes.txt', csv: 'slices.csv', bs: 4, seed: 0, itemTfms: [new Resize(48), new FlipItem({ p })] });
+    const make = (p: number) =>
+      SegmentationDataLoaders.fromFolders(BRAIN, {
+        labels: 'labels_lobes',
+        codesFile: 'codes_lobes.txt',
+        csv: 'slices.csv',
+        bs: 4,
+        seed: 0,
+        itemTfms: [new Resize(48), new FlipItem({ p })],
+      });
     const [plain, flip] = [await make(0), await make(1)];
     const nCodes = flip.codes.length;
     for (const i of [0, 3]) {

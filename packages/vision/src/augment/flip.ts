@@ -43,8 +43,10 @@ export class FlipItem implements ItemTransform {
   drawPlan(_w: number, _h: number, ctx: ItemContext): ItemPlan {
     const flip = ctx.train && ctx.rng.next() < this.p;
     return {
-      image: async (img: RGBImage) => (flip ? { data: flipRows(img.data, img.width, img.height, 3), width: img.width, height: img.height } : img),
-      mask: (m: Mask) => (flip ? { data: flipRows(m.data, m.width, m.height, 1), width: m.width, height: m.height } : m),
+      image: async (img: RGBImage) =>
+        flip ? { data: flipRows(img.data, img.width, img.height, 3), width: img.width, height: img.height } : img,
+      mask: (m: Mask) =>
+        flip ? { data: flipRows(m.data, m.width, m.height, 1), width: m.width, height: m.height } : m,
     };
   }
 

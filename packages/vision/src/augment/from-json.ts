@@ -19,7 +19,12 @@ export function itemTfmFromJSON(spec: ItemTfmSpec): ItemTransform {
     case 'Resize':
       return new Resize(spec.size, { method: spec.method, padMode: spec.padMode });
     case 'RandomResizedCrop':
-      return new RandomResizedCrop(spec.size, { minScale: spec.minScale, maxScale: spec.maxScale, ratio: spec.ratio, valXtra: spec.valXtra });
+      return new RandomResizedCrop(spec.size, {
+        minScale: spec.minScale,
+        maxScale: spec.maxScale,
+        ratio: spec.ratio,
+        valXtra: spec.valXtra,
+      });
     case 'FlipItem':
       return new FlipItem({ p: spec.p });
     default:

@@ -18,7 +18,14 @@ export type PadMode = 'reflection' | 'zeros' | 'border';
 /** The JSON form of an item transform, as written into an export. */
 export type ItemTfmSpec =
   | { type: 'Resize'; size: [number, number]; method: ResizeMethod; padMode: PadMode }
-  | { type: 'RandomResizedCrop'; size: [number, number]; minScale: number; maxScale: number; ratio: [number, number]; valXtra: number }
+  | {
+      type: 'RandomResizedCrop';
+      size: [number, number];
+      minScale: number;
+      maxScale: number;
+      ratio: [number, number];
+      valXtra: number;
+    }
   | { type: 'FlipItem'; p: number };
 
 /**
@@ -52,7 +59,8 @@ export type Size = number | readonly [number, number];
 /** `[height, width]` of a size; checks that both are positive integers. */
 export function toHW(size: Size, what: string): [number, number] {
   const hw: [number, number] = typeof size === 'number' ? [size, size] : [size[0], size[1]];
-  if (!hw.every((v) => Number.isInteger(v) && v > 0)) throw new RangeError(`${what}: size must be positive integers, got ${JSON.stringify(size)}`);
+  if (!hw.every((v) => Number.isInteger(v) && v > 0))
+    throw new RangeError(`${what}: size must be positive integers, got ${JSON.stringify(size)}`);
   return hw;
 }
 
@@ -60,4 +68,5 @@ export function toHW(size: Size, what: string): [number, number] {
 export const uniform = (rng: Rng, a: number, b: number): number => a + (b - a) * rng.next();
 
 /** Python's `random.randint(a, b)`: an integer in [a, b], both included. */
-export const randint = (rng: Rng, a: number, b: number): number => a + Math.min(b - a, Math.floor(rng.next() * (b - a + 1)));
+export const randint = (rng: Rng, a: number, b: number): number =>
+  a + Math.min(b - a, Math.floor(rng.next() * (b - a + 1)));

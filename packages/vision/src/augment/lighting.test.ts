@@ -11,7 +11,9 @@ describe('LightingTfm: fastai’s Brightness and Contrast in logit space', () =>
     const x = tf.tensor4d([0.2, 0.5, 0.9, 0.2, 0.5, 0.9], [2, 1, 1, 3]);
     const t = new LightingTfm();
     const y = t.apply(x, Float32Array.from([logit(0.6), logit(0.5)]), Float32Array.from([1, 1.25]));
-    const want = [0.2, 0.5, 0.9].map((v) => sigmoid(logit(v) + logit(0.6))).concat([0.2, 0.5, 0.9].map((v) => sigmoid(logit(v) * 1.25)));
+    const want = [0.2, 0.5, 0.9]
+      .map((v) => sigmoid(logit(v) + logit(0.6)))
+      .concat([0.2, 0.5, 0.9].map((v) => sigmoid(logit(v) * 1.25)));
     Array.from(y.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
     tf.dispose([x, y]);
   });

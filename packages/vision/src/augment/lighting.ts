@@ -16,10 +16,11 @@ export interface LightingOptions {
 }
 
 /** `log(p / (1 - p))`, with fastai's clamp of p to [1e-7, 1 - 1e-7]. */
-const logit = (x: tf.Tensor) => tf.tidy(() => {
-  const c = tf.clipByValue(x, 1e-7, 1 - 1e-7);
-  return tf.log(tf.div(c, tf.sub(1, c)));
-});
+const logit = (x: tf.Tensor) =>
+  tf.tidy(() => {
+    const c = tf.clipByValue(x, 1e-7, 1 - 1e-7);
+    return tf.log(tf.div(c, tf.sub(1, c)));
+  });
 
 /**
  * fastai's composed `LightingTfm` (order 40) of `Brightness` and `Contrast`: per image,
@@ -36,15 +37,22 @@ export class LightingTfm implements BatchTransform {
   readonly order = 40;
   readonly opts: Required<LightingOptions>;
   constructor(opts: LightingOptions = {}) {
-    this.opts = { maxLighting: opts.maxLighting ?? 0.2, pLighting: opts.pLighting ?? 0.75, brightness: opts.brightness ?? true, contrast: opts.contrast ?? true };
-    if (!(this.opts.maxLighting >= 0 && this.opts.maxLighting < 1)) throw new RangeError(`LightingTfm: maxLighting must be in [0, 1), got ${this.opts.maxLighting}`);
+    this.opts = {
+      maxLighting: opts.maxLighting ?? 0.2,
+      pLighting: opts.pLighting ?? 0.75,
+      brightness: opts.brightness ?? true,
+      contrast: opts.contrast ?? true,
+    };
+    if (!(this.opts.maxLighting >= 0 && this.opts.maxLighting < 1))
+      throw new RangeError(`LightingTfm: maxLighting must be in [0, 1), got ${this.opts.maxLighting}`);
   }
 
   /** One image's brightness (0.5 is neutral) and contrast (1 is neutral), drawn as fastai draws them. */
   draw(rng: Rng): { brightness: number; contrast: number } {
     const { maxLighting: m, pLighting: p } = this.opts;
     const brightness = this.opts.brightness && rng.next() < p ? uniform(rng, 0.5 * (1 - m), 0.5 * (1 + m)) : 0.5;
-    const contrast = this.opts.contrast && rng.next() < p ? Math.exp(uniform(rng, Math.log(1 - m), -Math.log(1 - m))) : 1;
+    const contrast =
+      this.opts.contrast && rng.next() < p ? Math.exp(uniform(rng, Math.log(1 - m), -Math.log(1 - m))) : 1;
     return { brightness, contrast };
   }
 
@@ -69,6 +77,11 @@ export class LightingTfm implements BatchTransform {
   /** `sigmoid((logit(x) + logitB) · contrast)` with one value per image. */
   apply(x: tf.Tensor4D, logitB: Float32Array, contrast: Float32Array): tf.Tensor4D {
     const n = x.shape[0];
-    return tf.tidy(() => tf.sigmoid(tf.mul(tf.add(logit(x), tf.tensor4d(logitB, [n, 1, 1, 1])), tf.tensor4d(contrast, [n, 1, 1, 1]))) as tf.Tensor4D);
+    return tf.tidy(
+      () =>
+        tf.sigmoid(
+          tf.mul(tf.add(logit(x), tf.tensor4d(logitB, [n, 1, 1, 1])), tf.tensor4d(contrast, [n, 1, 1, 1])),
+        ) as tf.Tensor4D,
+    );
   }
 }

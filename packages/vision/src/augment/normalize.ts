@@ -18,7 +18,10 @@ export class Normalize implements BatchTransform {
     readonly mean: number[],
     readonly std: number[],
   ) {
-    if (mean.length !== std.length || !mean.length) throw new RangeError(`Normalize: mean and std need the same, non-zero length (got ${mean.length} and ${std.length})`);
+    if (mean.length !== std.length || !mean.length)
+      throw new RangeError(
+        `Normalize: mean and std need the same, non-zero length (got ${mean.length} and ${std.length})`,
+      );
     if (std.some((s) => !(s > 0))) throw new RangeError(`Normalize: std must be positive, got [${std}]`);
   }
 

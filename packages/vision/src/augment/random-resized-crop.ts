@@ -3,7 +3,16 @@ import type { Rng } from '@tfai/core';
 import type { RGBImage } from '../data/image.js';
 import { cropPadMask } from '../segmentation/mask.js';
 import { cropPad, type CropPadPlan } from './resize.js';
-import { randint, toHW, uniform, type ItemContext, type ItemPlan, type ItemTfmSpec, type ItemTransform, type Size } from './item-transform.js';
+import {
+  randint,
+  toHW,
+  uniform,
+  type ItemContext,
+  type ItemPlan,
+  type ItemTfmSpec,
+  type ItemTransform,
+  type Size,
+} from './item-transform.js';
 
 /** Options of {@link RandomResizedCrop}, as fastai's. */
 export interface RandomResizedCropOptions {
@@ -67,7 +76,9 @@ export class RandomResizedCrop implements ItemTransform {
     this.ratio = opts.ratio ?? [3 / 4, 4 / 3];
     this.valXtra = opts.valXtra ?? 0.14;
     if (!(this.minScale > 0 && this.minScale <= this.maxScale && this.maxScale <= 1))
-      throw new RangeError(`RandomResizedCrop: need 0 < minScale ≤ maxScale ≤ 1, got ${this.minScale}, ${this.maxScale}`);
+      throw new RangeError(
+        `RandomResizedCrop: need 0 < minScale ≤ maxScale ≤ 1, got ${this.minScale}, ${this.maxScale}`,
+      );
   }
 
   /**
@@ -103,11 +114,24 @@ export class RandomResizedCrop implements ItemTransform {
   }
 
   toJSON(): ItemTfmSpec {
-    return { type: 'RandomResizedCrop', size: this.size, minScale: this.minScale, maxScale: this.maxScale, ratio: this.ratio, valXtra: this.valXtra };
+    return {
+      type: 'RandomResizedCrop',
+      size: this.size,
+      minScale: this.minScale,
+      maxScale: this.maxScale,
+      ratio: this.ratio,
+      valXtra: this.valXtra,
+    };
   }
 }
 
 /** A crop region scaled by `sx`, `sy` (the same region of a part of another size). */
 function scalePlan(p: CropPadPlan, sx: number, sy: number): CropPadPlan {
-  return { left: Math.round(p.left * sx), top: Math.round(p.top * sy), width: Math.max(1, Math.round(p.width * sx)), height: Math.max(1, Math.round(p.height * sy)), resizeTo: p.resizeTo };
+  return {
+    left: Math.round(p.left * sx),
+    top: Math.round(p.top * sy),
+    width: Math.max(1, Math.round(p.width * sx)),
+    height: Math.max(1, Math.round(p.height * sy)),
+    resizeTo: p.resizeTo,
+  };
 }

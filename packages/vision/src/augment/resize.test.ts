@@ -7,24 +7,54 @@ import { Resize, cropPad, resizePlan } from './resize.js';
 /** A w×h image whose red channel is the column, green the row, blue 100. */
 function ramp(w: number, h: number): RGBImage {
   const data = new Uint8Array(w * h * 3);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) data.set([x, y, 100], (y * w + x) * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([x, y, 100], (y * w + x) * 3);
   return { data, width: w, height: h };
 }
-const px = (im: RGBImage, x: number, y: number) => Array.from(im.data.subarray((y * im.width + x) * 3, (y * im.width + x) * 3 + 3));
+const px = (im: RGBImage, x: number, y: number) =>
+  Array.from(im.data.subarray((y * im.width + x) * 3, (y * im.width + x) * 3 + 3));
 
 describe('Resize: fastai’s crop/pad/squish arithmetic on sharp', () => {
   it('resizePlan reproduces fastai’s Resize.encodes (cp_sz = int(m·size), tl = int(pct·(orig − cp_sz)))', () => {
     // crop: m = min(100/32, 50/32) = 1.5625 → 50×50, centred at x = int(0.5·50) = 25
-    expect(resizePlan(100, 50, [32, 32], 'crop', [0.5, 0.5])).toEqual({ left: 25, top: 0, width: 50, height: 50, resizeTo: [32, 32] });
+    expect(resizePlan(100, 50, [32, 32], 'crop', [0.5, 0.5])).toEqual({
+      left: 25,
+      top: 0,
+      width: 50,
+      height: 50,
+      resizeTo: [32, 32],
+    });
     expect(resizePlan(100, 50, [32, 32], 'crop', [0, 0.3]).left).toBe(0);
     expect(resizePlan(100, 50, [32, 32], 'crop', [0.999, 0.3]).left).toBe(49);
     // pad: m = max(…) = 3.125 → 100×100, tl.y = int(0.5·(50 − 100)) = −25 (truncated toward 0, as Python's int)
-    expect(resizePlan(100, 50, [32, 32], 'pad', [0.5, 0.5])).toEqual({ left: 0, top: -25, width: 100, height: 100, resizeTo: [32, 32] });
-    expect(resizePlan(87, 128, [64, 64], 'pad', [0.5, 0.5])).toEqual({ left: -20, top: 0, width: 128, height: 128, resizeTo: [64, 64] });
+    expect(resizePlan(100, 50, [32, 32], 'pad', [0.5, 0.5])).toEqual({
+      left: 0,
+      top: -25,
+      width: 100,
+      height: 100,
+      resizeTo: [32, 32],
+    });
+    expect(resizePlan(87, 128, [64, 64], 'pad', [0.5, 0.5])).toEqual({
+      left: -20,
+      top: 0,
+      width: 128,
+      height: 128,
+      resizeTo: [64, 64],
+    });
     // non-square target [h, w] = [20, 40]: crop m = min(100/40, 50/20) = 2.5 → 100×50
-    expect(resizePlan(100, 50, [20, 40], 'crop', [0.5, 0.5])).toEqual({ left: 0, top: 0, width: 100, height: 50, resizeTo: [20, 40] });
-    expect(resizePlan(100, 50, [32, 32], 'squish', [0.2, 0.2])).toEqual({ left: 0, top: 0, width: 100, height: 50, resizeTo: [32, 32] });
+    expect(resizePlan(100, 50, [20, 40], 'crop', [0.5, 0.5])).toEqual({
+      left: 0,
+      top: 0,
+      width: 100,
+      height: 50,
+      resizeTo: [20, 40],
+    });
+    expect(resizePlan(100, 50, [32, 32], 'squish', [0.2, 0.2])).toEqual({
+      left: 0,
+      top: 0,
+      width: 100,
+      height: 50,
+      resizeTo: [32, 32],
+    });
   });
 
   it('crop without resizing keeps exact pixels; validation crops the centre, training a random position', async () => {
@@ -43,7 +73,10 @@ describe('Resize: fastai’s crop/pad/squish arithmetic on sharp', () => {
 
   it('pad with zeros puts black bands around the fitted image; reflection mirrors it; squish fills the frame', async () => {
     const img = ramp(40, 20);
-    const zeros = await new Resize(40, { method: 'pad', padMode: 'zeros' }).apply(img, { train: false, rng: new Rng(0) });
+    const zeros = await new Resize(40, { method: 'pad', padMode: 'zeros' }).apply(img, {
+      train: false,
+      rng: new Rng(0),
+    });
     expect([zeros.width, zeros.height]).toEqual([40, 40]);
     expect(px(zeros, 5, 3)).toEqual([0, 0, 0]);
     expect(px(zeros, 5, 36)).toEqual([0, 0, 0]);
@@ -84,7 +117,13 @@ describe('RandomResizedCrop as fastai', () => {
 
   it('falls back to a centred crop of the allowed ratio when ten attempts fail (fastai’s fallback)', () => {
     // A 400×10 strip: no crop of ≥ 99% of the area fits with ratio ≤ 4/3 → centre crop of width int(10·4/3) = 13.
-    const p = randomResizedCropPlan(400, 10, [8, 8], { minScale: 0.99, maxScale: 1, ratio: [3 / 4, 4 / 3] }, new Rng(0));
+    const p = randomResizedCropPlan(
+      400,
+      10,
+      [8, 8],
+      { minScale: 0.99, maxScale: 1, ratio: [3 / 4, 4 / 3] },
+      new Rng(0),
+    );
     expect(p).toEqual({ left: Math.floor((400 - 13) / 2), top: 0, width: 13, height: 10, resizeTo: [8, 8] });
   });
 

@@ -2,7 +2,16 @@
 import type { RGBImage } from '../data/image.js';
 import { rawSharp, runRaw } from '../data/image.js';
 import { cropPadMask } from '../segmentation/mask.js';
-import { toHW, type ItemContext, type ItemPlan, type ItemTfmSpec, type ItemTransform, type PadMode, type ResizeMethod, type Size } from './item-transform.js';
+import {
+  toHW,
+  type ItemContext,
+  type ItemPlan,
+  type ItemTfmSpec,
+  type ItemTransform,
+  type PadMode,
+  type ResizeMethod,
+  type Size,
+} from './item-transform.js';
 
 /** A region of the source image (it may reach outside the image, which is then padded) and the output size. */
 export interface CropPadPlan {
@@ -22,7 +31,13 @@ export interface CropPadPlan {
  * resizePlan(100, 50, [32, 32], 'crop', [0.5, 0.5]); // { left: 25, top: 0, width: 50, height: 50, resizeTo: [32, 32] }
  * ```
  */
-export function resizePlan(w: number, h: number, size: [number, number], method: ResizeMethod, pcts: [number, number]): CropPadPlan {
+export function resizePlan(
+  w: number,
+  h: number,
+  size: [number, number],
+  method: ResizeMethod,
+  pcts: [number, number],
+): CropPadPlan {
   const [sh, sw] = size;
   if (method === 'squish') return { left: 0, top: 0, width: w, height: h, resizeTo: size };
   // Crop: the scale at which the image covers the target; pad: at which it fits inside.
@@ -31,7 +46,13 @@ export function resizePlan(w: number, h: number, size: [number, number], method:
   const m = method === 'pad' ? (rw > rh ? rw : rh) : rw < rh ? rw : rh;
   const cw = Math.trunc(m * sw);
   const ch = Math.trunc(m * sh);
-  return { left: Math.trunc(pcts[0] * (w - cw)), top: Math.trunc(pcts[1] * (h - ch)), width: cw, height: ch, resizeTo: size };
+  return {
+    left: Math.trunc(pcts[0] * (w - cw)),
+    top: Math.trunc(pcts[1] * (h - ch)),
+    width: cw,
+    height: ch,
+    resizeTo: size,
+  };
 }
 
 const EXTEND = { reflection: 'mirror', zeros: 'background', border: 'copy' } as const;
@@ -52,7 +73,12 @@ export async function cropPad(img: RGBImage, plan: CropPadPlan, padMode: PadMode
   const x1 = Math.min(plan.left + plan.width, w);
   const y1 = Math.min(plan.top + plan.height, h);
   // …and what must be padded around it.
-  const pad = { left: x0 - plan.left, top: y0 - plan.top, right: plan.left + plan.width - x1, bottom: plan.top + plan.height - y1 };
+  const pad = {
+    left: x0 - plan.left,
+    top: y0 - plan.top,
+    right: plan.left + plan.width - x1,
+    bottom: plan.top + plan.height - y1,
+  };
   const [oh, ow] = plan.resizeTo;
   const whole = x0 === 0 && y0 === 0 && x1 === w && y1 === h;
   let out = img;
@@ -97,19 +123,23 @@ export class Resize implements ItemTransform {
     this.size = toHW(size, 'Resize');
     this.method = opts.method ?? 'crop';
     this.padMode = opts.padMode ?? 'reflection';
-    if (!['crop', 'pad', 'squish'].includes(this.method)) throw new RangeError(`Resize: unknown method '${String(this.method)}' (crop, pad or squish)`);
-    if (!['reflection', 'zeros', 'border'].includes(this.padMode)) throw new RangeError(`Resize: unknown padMode '${String(this.padMode)}' (reflection, zeros or border)`);
+    if (!['crop', 'pad', 'squish'].includes(this.method))
+      throw new RangeError(`Resize: unknown method '${String(this.method)}' (crop, pad or squish)`);
+    if (!['reflection', 'zeros', 'border'].includes(this.padMode))
+      throw new RangeError(`Resize: unknown padMode '${String(this.padMode)}' (reflection, zeros or border)`);
   }
 
   /** The region and output size for an image of `w × h` (random position when `ctx.train`). */
   plan(w: number, h: number, ctx: ItemContext): CropPadPlan {
-    const pcts: [number, number] = ctx.train && this.method !== 'squish' ? [ctx.rng.next(), ctx.rng.next()] : [0.5, 0.5];
+    const pcts: [number, number] =
+      ctx.train && this.method !== 'squish' ? [ctx.rng.next(), ctx.rng.next()] : [0.5, 0.5];
     return resizePlan(w, h, this.size, this.method, pcts);
   }
 
   /** One draw (the crop position) for a sample: each part is cut at that position of its own size. */
   drawPlan(_w: number, _h: number, ctx: ItemContext): ItemPlan {
-    const pcts: [number, number] = ctx.train && this.method !== 'squish' ? [ctx.rng.next(), ctx.rng.next()] : [0.5, 0.5];
+    const pcts: [number, number] =
+      ctx.train && this.method !== 'squish' ? [ctx.rng.next(), ctx.rng.next()] : [0.5, 0.5];
     const at = (w: number, h: number) => resizePlan(w, h, this.size, this.method, pcts);
     return {
       image: (img) => cropPad(img, at(img.width, img.height), this.padMode),

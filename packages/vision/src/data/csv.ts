@@ -33,7 +33,8 @@ export async function readCsv(file: string, delimiter = ','): Promise<Record<str
   try {
     return csvRecords(await readCsvTable(file, { delimiter, trimHeader: false }));
   } catch (e) {
-    if (e instanceof CsvError && e.problem !== 'duplicate-header' && e.problem !== 'ragged') throw new ImageDataError(e.message);
+    if (e instanceof CsvError && e.problem !== 'duplicate-header' && e.problem !== 'ragged')
+      throw new ImageDataError(e.message);
     throw e;
   }
 }

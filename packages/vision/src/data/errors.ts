@@ -25,5 +25,4 @@ export class ImageReadError extends FileError {
  * await ImageDataLoaders.fromFolder('empty/'); // throws ImageDataError: empty/: no image files found
  * ```
  */
-export class ImageDataError extends TfaiError {
-}
+export class ImageDataError extends TfaiError {}

@@ -15,7 +15,18 @@ import { readCsv } from './csv.js';
 
 const FM = `${datasets.path('fashion_mnist')}`;
 const TUX = `${datasets.path('tux_photos')}`;
-const FM_CLASSES = ['ankle_boot', 'bag', 'coat', 'dress', 'pullover', 'sandal', 'shirt', 'sneaker', 'trouser', 'tshirt_top'];
+const FM_CLASSES = [
+  'ankle_boot',
+  'bag',
+  'coat',
+  'dress',
+  'pullover',
+  'sandal',
+  'shirt',
+  'sneaker',
+  'trouser',
+  'tshirt_top',
+];
 const TUX_CLASSES = ['bird', 'fish', 'flower', 'fruit', 'insect', 'mammal', 'vegetable'];
 
 let dir: string;
@@ -26,7 +37,8 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const labelsOf = async (dls: ImageDataLoaders, valid = false) => (valid ? dls.valid : dls.train).ds.labels!.map((c) => dls.vocab[c]);
+const labelsOf = async (dls: ImageDataLoaders, valid = false) =>
+  (valid ? dls.valid : dls.train).ds.labels!.map((c) => dls.vocab[c]);
 
 describe('ImageDataLoaders.fromFolder on fashion_mnist (28×28 greyscale, 10 classes)', () => {
   it('class per parent folder, split by grandparent: 3,000 / 1,000, vocab sorted as fastai’s CategoryMap', async () => {
@@ -81,7 +93,12 @@ describe('ImageDataLoaders.fromFolder on fashion_mnist (28×28 greyscale, 10 cla
   });
 
   it('a whole epoch through the loaders leaks no tensor', async () => {
-    const dls = await ImageDataLoaders.fromFolder(TUX, { bs: 16, seed: 0, itemTfms: [new Resize(32)], batchTfms: [...augTransforms(), Normalize.fromStats(imagenetStats)] });
+    const dls = await ImageDataLoaders.fromFolder(TUX, {
+      bs: 16,
+      seed: 0,
+      itemTfms: [new Resize(32)],
+      batchTfms: [...augTransforms(), Normalize.fromStats(imagenetStats)],
+    });
     const n0 = tf.memory().numTensors;
     let seen = 0;
     for await (const b of dls.train) {
@@ -101,7 +118,9 @@ describe('the other factories, on the same files', () => {
     expect(a.vocab).toEqual(b.vocab);
     const pairs = async (d: ImageDataLoaders, valid: boolean) => {
       const labels = await labelsOf(d, valid);
-      return (valid ? d.valid : d.train).ds.items.map((f, i) => `${String(f).replace(/\/+/g, '/')}=${labels[i]}`).sort();
+      return (valid ? d.valid : d.train).ds.items
+        .map((f, i) => `${String(f).replace(/\/+/g, '/')}=${labels[i]}`)
+        .sort();
     };
     expect(await pairs(a, true)).toEqual(await pairs(b, true));
     expect(await pairs(a, false)).toEqual(await pairs(b, false));
@@ -116,11 +135,16 @@ describe('the other factories, on the same files', () => {
     // Tux stamp names start with their theme: animals__…, food__…, plants__…
     const re = await ImageDataLoaders.fromNameRe(TUX, files, /^([a-z]+)__/, { seed: 0, itemTfms: [new Resize(32)] });
     expect(re.vocab).toEqual(['animals', 'food', 'plants']);
-    const fn = await ImageDataLoaders.fromNameFunc(TUX, files, (name) => (name.includes('fish') ? 'fishy' : 'other'), { seed: 0, itemTfms: [new Resize(32)] });
+    const fn = await ImageDataLoaders.fromNameFunc(TUX, files, (name) => (name.includes('fish') ? 'fishy' : 'other'), {
+      seed: 0,
+      itemTfms: [new Resize(32)],
+    });
     expect(fn.vocab).toEqual(['fishy', 'other']);
     expect(re.train.ds.items.every((f) => String(f).startsWith(TUX))).toBe(true);
     await expect(ImageDataLoaders.fromNameRe(TUX, files, /^(\d+)_/)).rejects.toThrow(/does not match/);
-    await expect(ImageDataLoaders.fromDf(rows, { path: TUX, labelCol: 'species' })).rejects.toThrow(/no label column "species"/);
+    await expect(ImageDataLoaders.fromDf(rows, { path: TUX, labelCol: 'species' })).rejects.toThrow(
+      /no label column "species"/,
+    );
   });
 
   it('tux photos of different sizes need an item transform: the error names two files and suggests Resize', async () => {
@@ -131,7 +155,11 @@ describe('the other factories, on the same files', () => {
   });
 
   it('encodeItems: a path and the same file’s bytes encode identically, through the validation pipeline', async () => {
-    const dls = await ImageDataLoaders.fromFolder(TUX, { seed: 0, itemTfms: [new Resize(48)], batchTfms: [...augTransforms(), Normalize.fromStats(imagenetStats)] });
+    const dls = await ImageDataLoaders.fromFolder(TUX, {
+      seed: 0,
+      itemTfms: [new Resize(48)],
+      batchTfms: [...augTransforms(), Normalize.fromStats(imagenetStats)],
+    });
     const f = String(dls.valid.ds.items[3]);
     const [a] = await dls.encodeItems([f]);
     const [b] = await dls.encodeItems([await readFile(f)]);
@@ -144,7 +172,11 @@ describe('the other factories, on the same files', () => {
   });
 
   it('showBatch writes a PNG grid of captioned images', async () => {
-    const dls = await ImageDataLoaders.fromFolder(TUX, { seed: 0, itemTfms: [new Resize(48)], batchTfms: [...augTransforms(), Normalize.fromStats(imagenetStats)] });
+    const dls = await ImageDataLoaders.fromFolder(TUX, {
+      seed: 0,
+      itemTfms: [new Resize(48)],
+      batchTfms: [...augTransforms(), Normalize.fromStats(imagenetStats)],
+    });
     const file = await dls.showBatch({ file: join(dir, 'batch.png'), maxN: 6 });
     const meta = await sharp(file).metadata();
     expect(meta.format).toBe('png');
@@ -161,11 +193,15 @@ describe('bad input: typed errors naming the file, or logged skips', () => {
     for (const split of ['train', 'valid'])
       for (const cls of ['bag', 'coat']) {
         await mkdir(join(root, split, cls), { recursive: true });
-        for (let i = 0; i < 3; i++) await copyFile(`${FM}/train/bag/train_00035.png`, join(root, split, cls, `${i}.png`));
+        for (let i = 0; i < 3; i++)
+          await copyFile(`${FM}/train/bag/train_00035.png`, join(root, split, cls, `${i}.png`));
       }
     const png = await readFile(good('bag', 0));
     await writeFile(join(root, 'train', 'bag', 'truncated.png'), png.subarray(0, Math.floor(png.length / 2)));
-    await writeFile(join(root, 'train', 'coat', 'corrupt.png'), Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256)));
+    await writeFile(
+      join(root, 'train', 'coat', 'corrupt.png'),
+      Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) % 256)),
+    );
     await writeFile(join(root, 'train', 'coat', 'notes.txt'), 'not an image, and not named like one\n');
     await mkdir(join(root, 'train', 'empty_class'));
   });
@@ -195,7 +231,12 @@ describe('bad input: typed errors naming the file, or logged skips', () => {
 
   it("onBadImage: 'skip' logs each bad image and empty folder and trains on the rest", async () => {
     const log: string[] = [];
-    const dls = await ImageDataLoaders.fromFolder(root, { bs: 2, seed: 0, onBadImage: 'skip', logger: (l) => log.push(l) });
+    const dls = await ImageDataLoaders.fromFolder(root, {
+      bs: 2,
+      seed: 0,
+      onBadImage: 'skip',
+      logger: (l) => log.push(l),
+    });
     expect(log.some((l) => l.includes('empty_class') && l.includes('no images'))).toBe(true);
     expect(log.some((l) => l.includes('truncated.png'))).toBe(true);
     expect(log.some((l) => l.includes('corrupt.png'))).toBe(true);
@@ -214,7 +255,12 @@ describe('bad input: typed errors naming the file, or logged skips', () => {
     expect((err as ImageReadError).file).toBe(join(root, 'train/bag/does_not_exist.png'));
     expect((err as Error).message).toMatch(/file not found/);
     const log: string[] = [];
-    const ok = await ImageDataLoaders.fromDf(rows, { path: root, validCol: 'is_valid', onBadImage: 'skip', logger: (l) => log.push(l) });
+    const ok = await ImageDataLoaders.fromDf(rows, {
+      path: root,
+      validCol: 'is_valid',
+      onBadImage: 'skip',
+      logger: (l) => log.push(l),
+    });
     expect(ok.train.n).toBe(1);
     expect(log).toHaveLength(1);
     const missing = await ok.encodeItems([join(root, 'nope.png')]).catch((e: unknown) => e);
@@ -227,7 +273,9 @@ describe('bad input: typed errors naming the file, or logged skips', () => {
       { name: 'train/bag/0.png', label: 'bag', is_valid: 'False' },
       { name: 'valid/coat/0.png', label: 'coat', is_valid: 'True' },
     ];
-    await expect(ImageDataLoaders.fromDf(rows, { path: root, validCol: 'is_valid' })).rejects.toThrow(/label 'coat' is not in the vocab/);
+    await expect(ImageDataLoaders.fromDf(rows, { path: root, validCol: 'is_valid' })).rejects.toThrow(
+      /label 'coat' is not in the vocab/,
+    );
     await expect(ImageDataLoaders.fromFolder(join(root, 'nothing'))).rejects.toThrow(ImageDataError);
   });
 });

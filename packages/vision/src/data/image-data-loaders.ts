@@ -9,7 +9,15 @@ import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
 import { readCsv } from './csv.js';
 import { ImageDataError, ImageReadError } from './errors.js';
-import { declaredPixels, isImageSource, loadImage, mapWithPixelBudget, SCAN_PIXEL_BUDGET, sourceName, type ImageSource } from './image.js';
+import {
+  declaredPixels,
+  isImageSource,
+  loadImage,
+  mapWithPixelBudget,
+  SCAN_PIXEL_BUDGET,
+  sourceName,
+  type ImageSource,
+} from './image.js';
 import { ImageDataLoader, ImageDataset } from './image-dataset.js';
 import type { GridTile } from './image-grid.js';
 import { colSplitter } from '@tfai/core';
@@ -72,7 +80,10 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     const batchTfms = [...(opts.batchTfms ?? [])];
     const seed = opts.seed;
     const o = visionLoaderOptions(batchTfms, { ...opts, seeds: [seed, seed === undefined ? undefined : seed + 1] });
-    super(new ImageDataLoader(trainDs, o.train), new ImageDataLoader(validDs, o.valid), trainDs.itemTfms, batchTfms, { vocab, c: vocab.length });
+    super(new ImageDataLoader(trainDs, o.train), new ImageDataLoader(validDs, o.valid), trainDs.itemTfms, batchTfms, {
+      vocab,
+      c: vocab.length,
+    });
   }
 
   /**
@@ -83,31 +94,57 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    * const dls = await ImageDataLoaders.fromLists(['a/1.png', 'b/2.png', 'a/3.png'], ['a', 'b', 'a'], { train: [0, 1], valid: [2] });
    * ```
    */
-  static fromLists(items: ImageSource[], labels: string[], split: Split, opts: ImageDataLoadersOptions = {}): Promise<ImageDataLoaders> {
+  static fromLists(
+    items: ImageSource[],
+    labels: string[],
+    split: Split,
+    opts: ImageDataLoadersOptions = {},
+  ): Promise<ImageDataLoaders> {
     return ImageDataLoaders.build(items, labels, split, opts, false);
   }
 
   /** @internal {@link ImageDataLoaders.fromLists}, knowing whether the items were just listed from disk. */
-  static async build(items: ImageSource[], labels: string[], split: Split, opts: ImageDataLoadersOptions, listed: boolean): Promise<ImageDataLoaders> {
+  static async build(
+    items: ImageSource[],
+    labels: string[],
+    split: Split,
+    opts: ImageDataLoadersOptions,
+    listed: boolean,
+  ): Promise<ImageDataLoaders> {
     if (items.length !== labels.length) throw new ImageDataError(`${items.length} items but ${labels.length} labels`);
     const bad = await findBadImages(items, opts, listed);
     const keep = (idx: number[]) => idx.filter((i) => !bad.has(i));
     const train = keep(split.train);
     const valid = keep(split.valid);
-    if (!train.length) throw new ImageDataError('no training images' + (bad.size ? ` (${bad.size} skipped as unreadable)` : ''));
-    if (!valid.length) throw new ImageDataError('no validation images: give a valid folder, an is_valid column, or validPct');
+    if (!train.length)
+      throw new ImageDataError('no training images' + (bad.size ? ` (${bad.size} skipped as unreadable)` : ''));
+    if (!valid.length)
+      throw new ImageDataError('no validation images: give a valid folder, an is_valid column, or validPct');
     const vocab = opts.vocab ?? [...new Set(train.map((i) => labels[i]))].sort();
     const o2i = new Map(vocab.map((v, i) => [v, i]));
     const encode = (idx: number[]) =>
       idx.map((i) => {
         const c = o2i.get(labels[i]);
-        if (c === undefined) throw new ImageDataError(`${sourceName(items[i])}: label '${labels[i]}' is not in the vocab (${vocab.length} classes from the training set: ${vocab.slice(0, 10).join(', ')}${vocab.length > 10 ? ', …' : ''})`);
+        if (c === undefined)
+          throw new ImageDataError(
+            `${sourceName(items[i])}: label '${labels[i]}' is not in the vocab (${vocab.length} classes from the training set: ${vocab.slice(0, 10).join(', ')}${vocab.length > 10 ? ', …' : ''})`,
+          );
         return c;
       });
     const itemTfms = opts.itemTfms ?? [];
     const seed = opts.seed;
-    const trainDs = new ImageDataset(train.map((i) => items[i]), encode(train), itemTfms, { train: true, seed });
-    const validDs = new ImageDataset(valid.map((i) => items[i]), encode(valid), itemTfms, { train: false, seed: seed === undefined ? undefined : seed + 3 });
+    const trainDs = new ImageDataset(
+      train.map((i) => items[i]),
+      encode(train),
+      itemTfms,
+      { train: true, seed },
+    );
+    const validDs = new ImageDataset(
+      valid.map((i) => items[i]),
+      encode(valid),
+      itemTfms,
+      { train: false, seed: seed === undefined ? undefined : seed + 3 },
+    );
     return new ImageDataLoaders(trainDs, validDs, vocab, opts);
   }
 
@@ -121,14 +158,22 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    * dls.vocab; // ['bird', 'fish', 'flower', 'fruit', 'insect', 'mammal', 'vegetable']
    * ```
    */
-  static async fromFolder(path: string, opts: ImageDataLoadersOptions & { train?: string; valid?: string; validPct?: number } = {}): Promise<ImageDataLoaders> {
+  static async fromFolder(
+    path: string,
+    opts: ImageDataLoadersOptions & { train?: string; valid?: string; validPct?: number } = {},
+  ): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const trainName = opts.train ?? 'train';
     const validName = opts.valid ?? 'valid';
     const files = await getImageFiles(path, opts.validPct ? {} : { folders: [trainName, validName] });
-    if (!files.length) throw new ImageDataError(`${path}: no image files found${opts.validPct ? '' : ` in ${trainName}/ or ${validName}/`}`);
+    if (!files.length)
+      throw new ImageDataError(
+        `${path}: no image files found${opts.validPct ? '' : ` in ${trainName}/ or ${validName}/`}`,
+      );
     await checkClassFolders(path, opts.validPct ? [''] : [trainName, validName], files, opts);
-    const split = opts.validPct ? randomSplitter(files.length, opts.validPct, opts.seed) : grandparentSplitter(files, trainName, validName);
+    const split = opts.validPct
+      ? randomSplitter(files.length, opts.validPct, opts.seed)
+      : grandparentSplitter(files, trainName, validName);
     return ImageDataLoaders.build(files, files.map(parentLabel), split, opts, true);
   }
 
@@ -139,9 +184,16 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    * const dls = await ImageDataLoaders.fromPathFunc('.', files, (f) => f.split('/').at(-2)!, { validPct: 0.2, seed: 42 });
    * ```
    */
-  static async fromPathFunc(path: string, fnames: string[], labelFunc: (file: string) => string, opts: ImageDataLoadersOptions & { validPct?: number } = {}): Promise<ImageDataLoaders> {
+  static async fromPathFunc(
+    path: string,
+    fnames: string[],
+    labelFunc: (file: string) => string,
+    opts: ImageDataLoadersOptions & { validPct?: number } = {},
+  ): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    const files = fnames.map((f) => (path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f));
+    const files = fnames.map((f) =>
+      path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f,
+    );
     const split = randomSplitter(files.length, opts.validPct ?? 0.2, opts.seed);
     return ImageDataLoaders.fromLists(files, files.map(labelFunc), split, opts);
   }
@@ -153,7 +205,12 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    * const dls = await ImageDataLoaders.fromNameFunc(path, files, (name) => (name[0] === name[0].toUpperCase() ? 'cat' : 'dog'));
    * ```
    */
-  static fromNameFunc(path: string, fnames: string[], labelFunc: (name: string) => string, opts: ImageDataLoadersOptions & { validPct?: number } = {}): Promise<ImageDataLoaders> {
+  static fromNameFunc(
+    path: string,
+    fnames: string[],
+    labelFunc: (name: string) => string,
+    opts: ImageDataLoadersOptions & { validPct?: number } = {},
+  ): Promise<ImageDataLoaders> {
     return ImageDataLoaders.fromPathFunc(path, fnames, (f) => labelFunc(basename(f)), opts);
   }
 
@@ -165,7 +222,12 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    * const dls = await ImageDataLoaders.fromNameRe(path, files, /^(.+)_\d+\.png$/, { itemTfms: [new Resize(32)] });
    * ```
    */
-  static fromNameRe(path: string, fnames: string[], pat: RegExp, opts: ImageDataLoadersOptions & { validPct?: number } = {}): Promise<ImageDataLoaders> {
+  static fromNameRe(
+    path: string,
+    fnames: string[],
+    pat: RegExp,
+    opts: ImageDataLoadersOptions & { validPct?: number } = {},
+  ): Promise<ImageDataLoaders> {
     return ImageDataLoaders.fromNameFunc(path, fnames, (name) => regexLabel(pat, name), opts);
   }
 
@@ -180,14 +242,23 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    */
   static async fromDf(
     rows: Record<string, unknown>[],
-    opts: ImageDataLoadersOptions & { path?: string; folder?: string; suff?: string; fnCol?: number | string; labelCol?: number | string; validCol?: number | string; validPct?: number } = {},
+    opts: ImageDataLoadersOptions & {
+      path?: string;
+      folder?: string;
+      suff?: string;
+      fnCol?: number | string;
+      labelCol?: number | string;
+      validCol?: number | string;
+      validPct?: number;
+    } = {},
   ): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     if (!rows.length) throw new ImageDataError('fromDf: no rows');
     const columns = Object.keys(rows[0]);
     const col = (c: number | string, what: string): string => {
       const name = typeof c === 'number' ? columns[c] : c;
-      if (name === undefined || !columns.includes(name)) throw new ImageDataError(`fromDf: no ${what} column ${JSON.stringify(c)} (columns: ${columns.join(', ')})`);
+      if (name === undefined || !columns.includes(name))
+        throw new ImageDataError(`fromDf: no ${what} column ${JSON.stringify(c)} (columns: ${columns.join(', ')})`);
       return name;
     };
     const fn = col(opts.fnCol ?? 0, 'file-name');
@@ -201,7 +272,9 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
       split = colSplitter(
         rows.map((r) => r[vc]),
         (row, v) => {
-          throw new ImageDataError(`fromDf: validation column '${vc}', row ${row + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`);
+          throw new ImageDataError(
+            `fromDf: validation column '${vc}', row ${row + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`,
+          );
         },
       );
     } else split = randomSplitter(rows.length, opts.validPct ?? 0.2, opts.seed);
@@ -217,7 +290,16 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    */
   static async fromCsv(
     path: string,
-    opts: ImageDataLoadersOptions & { csvFname?: string; delimiter?: string; folder?: string; suff?: string; fnCol?: number | string; labelCol?: number | string; validCol?: number | string; validPct?: number } = {},
+    opts: ImageDataLoadersOptions & {
+      csvFname?: string;
+      delimiter?: string;
+      folder?: string;
+      suff?: string;
+      fnCol?: number | string;
+      labelCol?: number | string;
+      validCol?: number | string;
+      validPct?: number;
+    } = {},
   ): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const rows = await readCsv(join(path, opts.csvFname ?? 'labels.csv'), opts.delimiter);
@@ -235,7 +317,10 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   static forInference(spec: ImageInferenceSpec): ImageDataLoaders {
     const itemTfms = spec.itemTfms.map(itemTfmFromJSON);
     const ds = () => new ImageDataset([], [], itemTfms, { train: false, seed: 0 });
-    return new ImageDataLoaders(ds(), ds(), [...spec.vocab], { batchTfms: spec.batchTfms.map(batchTfmFromJSON), seed: 0 });
+    return new ImageDataLoaders(ds(), ds(), [...spec.vocab], {
+      batchTfms: spec.batchTfms.map(batchTfmFromJSON),
+      seed: 0,
+    });
   }
 
   /** What {@link ImageDataLoaders.forInference} needs to rebuild these loaders' validation pipeline. */
@@ -258,7 +343,11 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
 }
 
 /** Images that fail to load: in 'error' mode, a missing file throws now; in 'skip' mode every image is decoded once. */
-async function findBadImages(items: ImageSource[], opts: ImageDataLoadersOptions, listed: boolean): Promise<Set<number>> {
+async function findBadImages(
+  items: ImageSource[],
+  opts: ImageDataLoadersOptions,
+  listed: boolean,
+): Promise<Set<number>> {
   const bad = new Set<number>();
   const log = opts.logger ?? ((l: string) => console.warn(l));
   const skip = (opts.onBadImage ?? 'error') === 'skip';
@@ -280,24 +369,42 @@ async function findBadImages(items: ImageSource[], opts: ImageDataLoadersOptions
       log(`skipping ${e.message}`);
     }
   };
-  const bar = progressBar(items.length, { label: skip ? 'decoding images' : 'checking images', unit: 'images', silent: opts.progress === false });
-  // 16 files at a time, but decoding (skip mode) at most SCAN_PIXEL_BUDGET declared pixels at once.
-  await mapWithPixelBudget(items.length, 16, SCAN_PIXEL_BUDGET, async (i) => (skip && isImageSource(items[i]) ? declaredPixels(items[i]) : 0), async (i) => {
-    await check(i);
-    bar.tick(1);
+  const bar = progressBar(items.length, {
+    label: skip ? 'decoding images' : 'checking images',
+    unit: 'images',
+    silent: opts.progress === false,
   });
+  // 16 files at a time, but decoding (skip mode) at most SCAN_PIXEL_BUDGET declared pixels at once.
+  await mapWithPixelBudget(
+    items.length,
+    16,
+    SCAN_PIXEL_BUDGET,
+    async (i) => (skip && isImageSource(items[i]) ? declaredPixels(items[i]) : 0),
+    async (i) => {
+      await check(i);
+      bar.tick(1);
+    },
+  );
   bar.done();
   return bad;
 }
 
 /** Class folders with no image: an error naming the folder, or (skip) a logged note. */
-async function checkClassFolders(path: string, splits: string[], files: string[], opts: ImageDataLoadersOptions): Promise<void> {
+async function checkClassFolders(
+  path: string,
+  splits: string[],
+  files: string[],
+  opts: ImageDataLoadersOptions,
+): Promise<void> {
   const withImages = new Set(files.map((f) => join(f, '..')));
   for (const s of splits) {
     const dir = s ? join(path, s) : path;
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => undefined);
     if (!entries) {
-      if (s) throw new ImageDataError(`${dir}: folder not found (fromFolder expects ${path}/<train|valid>/<class>/…, or pass validPct)`);
+      if (s)
+        throw new ImageDataError(
+          `${dir}: folder not found (fromFolder expects ${path}/<train|valid>/<class>/…, or pass validPct)`,
+        );
       continue;
     }
     for (const e of entries) {

@@ -2,7 +2,14 @@
 // transforms, collate and batch transforms are the mid level's.
 import { ImageDataError } from './errors.js';
 import type { ImageSource } from './image.js';
-import { collateSamples, VisionDataLoader, VisionDataset, type VisionDatasetOptions, type VisionSample, type VisionDataLoaderOptions } from './sample.js';
+import {
+  collateSamples,
+  VisionDataLoader,
+  VisionDataset,
+  type VisionDatasetOptions,
+  type VisionSample,
+  type VisionDataLoaderOptions,
+} from './sample.js';
 import type { ItemTransform } from '../augment/item-transform.js';
 
 /** One item after decoding and item transforms (a {@link VisionSample} of one image). */
@@ -24,7 +31,8 @@ export class ImageDataset extends VisionDataset {
     itemTfms: readonly ItemTransform[],
     opts: VisionDatasetOptions = {},
   ) {
-    if (labels && labels.length !== items.length) throw new ImageDataError(`ImageDataset: ${items.length} items but ${labels.length} labels`);
+    if (labels && labels.length !== items.length)
+      throw new ImageDataError(`ImageDataset: ${items.length} items but ${labels.length} labels`);
     super(itemTfms, opts);
   }
 

@@ -61,7 +61,8 @@ export async function writeImageGrid(file: string, tiles: GridTile[], opts: Imag
   const height = top + nrows * cellH;
   const composites: OverlayOptions[] = [];
   const text: string[] = [];
-  if (opts.title) text.push(`<text x="${width / 2}" y="19" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
+  if (opts.title)
+    text.push(`<text x="${width / 2}" y="19" text-anchor="middle" font-size="15">${esc(opts.title)}</text>`);
   await Promise.all(
     tiles.map(async (t, i) => {
       const r = Math.floor(i / ncols);
@@ -77,9 +78,16 @@ export async function writeImageGrid(file: string, tiles: GridTile[], opts: Imag
         .toBuffer({ resolveWithObject: true });
       const x0 = c * cellW + PAD;
       const y0 = top + r * cellH + PAD;
-      composites.push({ input: data, raw: { width: w, height: h, channels: 3 }, left: x0 + Math.floor((size - w) / 2), top: y0 + nLines * LINE + Math.floor((size - h) / 2) });
+      composites.push({
+        input: data,
+        raw: { width: w, height: h, channels: 3 },
+        left: x0 + Math.floor((size - w) / 2),
+        top: y0 + nLines * LINE + Math.floor((size - h) / 2),
+      });
       t.lines.forEach((l, j) => {
-        text.push(`<text x="${x0 + size / 2}" y="${y0 + (j + 1) * LINE - 4}" text-anchor="middle" fill="${esc(l.color ?? 'black')}">${esc(fit(l.text, size + PAD))}</text>`);
+        text.push(
+          `<text x="${x0 + size / 2}" y="${y0 + (j + 1) * LINE - 4}" text-anchor="middle" fill="${esc(l.color ?? 'black')}">${esc(fit(l.text, size + PAD))}</text>`,
+        );
       });
     }),
   );
@@ -107,5 +115,9 @@ export async function batchToImages(x: tf.Tensor4D): Promise<RGBImage[]> {
   const data = await bytes.data();
   bytes.dispose();
   const per = h * w * 3;
-  return Array.from({ length: n }, (_, i) => ({ data: Uint8Array.from(data.subarray(i * per, (i + 1) * per)), width: w, height: h }));
+  return Array.from({ length: n }, (_, i) => ({
+    data: Uint8Array.from(data.subarray(i * per, (i + 1) * per)),
+    width: w,
+    height: h,
+  }));
 }

@@ -8,7 +8,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TfaiError } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { ImageReadError } from './errors.js';
-import { declaredPixels, DEFAULT_MAX_IMAGE_PIXELS, getMaxImagePixels, loadImage, mapWithPixelBudget, setMaxImagePixels } from './image.js';
+import {
+  declaredPixels,
+  DEFAULT_MAX_IMAGE_PIXELS,
+  getMaxImagePixels,
+  loadImage,
+  mapWithPixelBudget,
+  setMaxImagePixels,
+} from './image.js';
 
 const GREY = `${datasets.path('fashion_mnist')}/train/bag/train_00035.png`;
 const RGB = `${datasets.path('tux_photos')}/train/mammal/animals__mammals__apes__chimp.png`;
@@ -42,10 +49,17 @@ describe('loadImage: sharp decoding to 8-bit RGB', () => {
   });
 
   it('drops an alpha channel (as PIL convert("RGB")) and reduces 16-bit images to 8 bits', async () => {
-    const rgba = await sharp({ create: { width: 4, height: 3, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 0.5 } } }).png().toBuffer();
+    const rgba = await sharp({
+      create: { width: 4, height: 3, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 0.5 } },
+    })
+      .png()
+      .toBuffer();
     const img = await loadImage(rgba);
     expect(Array.from(img.data.subarray(0, 3))).toEqual([10, 20, 30]);
-    const deep = await sharp({ create: { width: 2, height: 2, channels: 3, background: { r: 255, g: 0, b: 128 } } }).toColourspace('rgb16').png().toBuffer();
+    const deep = await sharp({ create: { width: 2, height: 2, channels: 3, background: { r: 255, g: 0, b: 128 } } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     expect(Array.from((await loadImage(deep)).data.subarray(0, 3))).toEqual([255, 0, 128]);
   });
 
@@ -87,7 +101,12 @@ function bombPng(w: number, h: number): Buffer {
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.alloc(64))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('decode limits (decompression bombs)', () => {
@@ -99,14 +118,18 @@ describe('decode limits (decompression bombs)', () => {
     const before = process.memoryUsage().rss;
     const err = await loadImage(file).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImageReadError);
-    expect((err as Error).message).toBe(`${file}: declares 14000×14000 = 196000000 pixels, above the decode limit of 178956970 pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`);
+    expect((err as Error).message).toBe(
+      `${file}: declares 14000×14000 = 196000000 pixels, above the decode limit of 178956970 pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`,
+    );
     expect(process.memoryUsage().rss - before).toBeLessThan(200 * 2 ** 20);
   });
 
   it('the limit is the user’s to change: lowered below a 28×28 image it refuses it; raised back it decodes', async () => {
     const prev = setMaxImagePixels(700);
     try {
-      await expect(loadImage(GREY)).rejects.toThrow(/declares 28×28 = 784 pixels, above the decode limit of 700 pixels/);
+      await expect(loadImage(GREY)).rejects.toThrow(
+        /declares 28×28 = 784 pixels, above the decode limit of 700 pixels/,
+      );
       setMaxImagePixels(784);
       expect((await loadImage(GREY)).width).toBe(28);
       expect(() => setMaxImagePixels(0)).toThrow(TfaiError);
@@ -120,13 +143,19 @@ describe('decode limits (decompression bombs)', () => {
     let inFlight = 0;
     let peak = 0;
     let alone = true;
-    await mapWithPixelBudget(sizes.length, 16, 100, async (i) => sizes[i], async (i) => {
-      inFlight += Math.min(sizes[i], 100);
-      peak = Math.max(peak, inFlight);
-      if (sizes[i] >= 100 && inFlight !== 100) alone = false;
-      await new Promise((r) => setTimeout(r, 5));
-      inFlight -= Math.min(sizes[i], 100);
-    });
+    await mapWithPixelBudget(
+      sizes.length,
+      16,
+      100,
+      async (i) => sizes[i],
+      async (i) => {
+        inFlight += Math.min(sizes[i], 100);
+        peak = Math.max(peak, inFlight);
+        if (sizes[i] >= 100 && inFlight !== 100) alone = false;
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight -= Math.min(sizes[i], 100);
+      },
+    );
     expect(peak).toBeLessThanOrEqual(100);
     expect(peak).toBeGreaterThanOrEqual(90); // it does run several at once
     expect(alone).toBe(true);

@@ -46,7 +46,8 @@ let maxImagePixels = DEFAULT_MAX_IMAGE_PIXELS;
  * ```
  */
 export function setMaxImagePixels(pixels: number): number {
-  if (!(pixels === Infinity || (Number.isSafeInteger(pixels) && pixels > 0))) throw new ImageReadError('<settings>', `the pixel limit must be a positive integer or Infinity, got ${pixels}`);
+  if (!(pixels === Infinity || (Number.isSafeInteger(pixels) && pixels > 0)))
+    throw new ImageReadError('<settings>', `the pixel limit must be a positive integer or Infinity, got ${pixels}`);
   const prev = maxImagePixels;
   maxImagePixels = pixels;
   return prev;
@@ -68,7 +69,10 @@ async function tooLarge(src: ImageSource): Promise<ImageReadError> {
     .metadata()
     .then((m) => (m.width && m.height ? `${m.width}×${m.height} = ${m.width * m.height} pixels` : 'more pixels'))
     .catch(() => 'more pixels');
-  return new ImageReadError(sourceName(src), `declares ${size}, above the decode limit of ${maxImagePixels} pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`);
+  return new ImageReadError(
+    sourceName(src),
+    `declares ${size}, above the decode limit of ${maxImagePixels} pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`,
+  );
 }
 
 async function explain(src: ImageSource, e: unknown): Promise<ImageReadError> {
@@ -99,7 +103,11 @@ async function explain(src: ImageSource, e: unknown): Promise<ImageReadError> {
  */
 export async function loadImage(src: ImageSource): Promise<RGBImage> {
   try {
-    const { data, info } = await sharp(src, decodeOptions()).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(src, decodeOptions())
+      .removeAlpha()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     return toRGB(data, info.width, info.height, info.channels);
   } catch (e) {
     if (e instanceof ImageReadError) throw e;
@@ -162,7 +170,13 @@ export async function declaredPixels(src: ImageSource): Promise<number> {
  * await mapWithPixelBudget(files.length, 16, SCAN_PIXEL_BUDGET, (i) => declaredPixels(files[i]), (i) => loadImage(files[i]).then(() => undefined));
  * ```
  */
-export async function mapWithPixelBudget(n: number, width: number, budget: number, pixels: (i: number) => Promise<number>, run: (i: number) => Promise<void>): Promise<void> {
+export async function mapWithPixelBudget(
+  n: number,
+  width: number,
+  budget: number,
+  pixels: (i: number) => Promise<number>,
+  run: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let inFlight = 0;
   const waiting: (() => void)[] = [];

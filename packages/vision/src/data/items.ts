@@ -6,7 +6,25 @@ import { parseFlag } from '@tfai/core';
 import { ImageDataError } from './errors.js';
 
 /** File extensions read as images (lower case), as fastai's `image_extensions` for what sharp can decode. */
-export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.jpe', '.jfif', '.gif', '.bmp', '.tif', '.tiff', '.webp', '.avif', '.heic', '.heif', '.pbm', '.pgm', '.ppm', '.pnm']);
+export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
+  '.png',
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.jfif',
+  '.gif',
+  '.bmp',
+  '.tif',
+  '.tiff',
+  '.webp',
+  '.avif',
+  '.heic',
+  '.heif',
+  '.pbm',
+  '.pgm',
+  '.ppm',
+  '.pnm',
+]);
 
 /** Options of {@link getImageFiles}. */
 export interface GetImageFilesOptions {
@@ -32,7 +50,9 @@ export async function getImageFiles(path: string, opts: GetImageFilesOptions = {
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (e) {
-      throw new ImageDataError(`${dir}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      throw new ImageDataError(
+        `${dir}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      );
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
@@ -75,7 +95,8 @@ export { grandparentSplitter, randomSplitter, type Split } from '@tfai/core';
  */
 export function regexLabel(pat: RegExp, name: string): string {
   const m = pat.exec(name);
-  if (!m || m[1] === undefined) throw new ImageDataError(`${name}: the label pattern ${String(pat)} does not match (it needs a group)`);
+  if (!m || m[1] === undefined)
+    throw new ImageDataError(`${name}: the label pattern ${String(pat)} does not match (it needs a group)`);
   return m[1];
 }
 

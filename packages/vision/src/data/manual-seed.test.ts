@@ -14,7 +14,13 @@ const TUX = datasets.path('tux_photos');
 async function firstBatch(seed: number): Promise<number[][]> {
   manualSeed(seed);
   const files = (await ImageDataLoaders.fromFolder(TUX, { progress: false })).train.ds.items.map(String);
-  const dls = await ImageDataLoaders.fromPathFunc('', files, (f) => f.split('/').at(-2)!, { bs: 8, validPct: 0.25, itemTfms: [new RandomResizedCrop(24), new FlipItem()], batchTfms: augTransforms(), progress: false });
+  const dls = await ImageDataLoaders.fromPathFunc('', files, (f) => f.split('/').at(-2)!, {
+    bs: 8,
+    validPct: 0.25,
+    itemTfms: [new RandomResizedCrop(24), new FlipItem()],
+    batchTfms: augTransforms(),
+    progress: false,
+  });
   for await (const b of dls.train) {
     const out = [Array.from(await b.x[0].data()), Array.from(await b.y.data())];
     tf.dispose([...b.x, b.y]);

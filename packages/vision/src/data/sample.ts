@@ -71,17 +71,28 @@ export async function applyItemTfms(
  * const s = await loadSample({ images: ['a.png'], label: 0 }, [new Resize(32)], { train: false, rng: new Rng(0) });
  * ```
  */
-export async function loadSample(item: VisionItem, tfms: readonly ItemTransform[], ctx: ItemContext, nCodes?: number): Promise<VisionSample> {
+export async function loadSample(
+  item: VisionItem,
+  tfms: readonly ItemTransform[],
+  ctx: ItemContext,
+  nCodes?: number,
+): Promise<VisionSample> {
   const { images: sources, mask: maskSource } = item;
   if (!sources.length) throw new ImageDataError('a sample needs at least one image');
-  const [decoded, m] = await Promise.all([Promise.all(sources.map(loadImage)), maskSource === undefined ? undefined : loadMask(maskSource)]);
+  const [decoded, m] = await Promise.all([
+    Promise.all(sources.map(loadImage)),
+    maskSource === undefined ? undefined : loadMask(maskSource),
+  ]);
   if (m && maskSource !== undefined) checkMask(m, sourceName(maskSource), decoded[0], sourceName(sources[0]), nCodes);
   let out: { images: RGBImage[]; mask: Mask | undefined };
   try {
     out = await applyItemTfms({ images: decoded, mask: m }, tfms, ctx);
   } catch (e) {
     if (e instanceof ImageReadError || e instanceof RangeError) throw e;
-    throw new ImageReadError(sources.map(sourceName).join(' + '), `${tfms.map((t) => t.name).join(', ')} failed (${(e as Error).message})`);
+    throw new ImageReadError(
+      sources.map(sourceName).join(' + '),
+      `${tfms.map((t) => t.name).join(', ')} failed (${(e as Error).message})`,
+    );
   }
   return { images: out.images, image: out.images[0], mask: out.mask, label: item.label, sources, source: sources[0] };
 }
@@ -104,7 +115,10 @@ export function collateSamples(samples: readonly VisionSample[]): Batch {
   const labelled = samples.every((s) => s.mask);
   const y = labelled ? new Int32Array(samples.length * per) : undefined;
   samples.forEach((s, i) => {
-    if (s.images.length !== slots) throw new ImageDataError(`samples with ${slots} and ${s.images.length} images in one batch (${sourceName(s.source)})`);
+    if (s.images.length !== slots)
+      throw new ImageDataError(
+        `samples with ${slots} and ${s.images.length} images in one batch (${sourceName(s.source)})`,
+      );
     s.images.forEach((im, k) => {
       if (im.width !== w || im.height !== h)
         throw new ImageDataError(
@@ -119,7 +133,12 @@ export function collateSamples(samples: readonly VisionSample[]): Batch {
   });
   return {
     x: xs.map((x) => tf.tensor4d(x, [samples.length, h, w, 3])),
-    y: y ? tf.tensor3d(y, [samples.length, h, w], 'int32') : tf.tensor1d(samples.map((s) => s.label), 'int32'),
+    y: y
+      ? tf.tensor3d(y, [samples.length, h, w], 'int32')
+      : tf.tensor1d(
+          samples.map((s) => s.label),
+          'int32',
+        ),
   };
 }
 
@@ -168,7 +187,8 @@ export abstract class VisionDataset implements Dataset<VisionSample> {
 
   /** Sample `i`. Its random draws come from a generator seeded now, so concurrent loads stay reproducible. */
   get(i: number): Promise<VisionSample> {
-    if (!(Number.isInteger(i) && i >= 0 && i < this.length)) throw new RangeError(`${this.constructor.name}: index ${i} out of range (${this.length} items)`);
+    if (!(Number.isInteger(i) && i >= 0 && i < this.length))
+      throw new RangeError(`${this.constructor.name}: index ${i} out of range (${this.length} items)`);
     return loadSample(this.item(i), this.itemTfms, { train: this.train, rng: new Rng(this.rng.seed()) }, this.nCodes);
   }
 }
@@ -245,7 +265,12 @@ export class VisionDataLoader<D extends VisionDataset = VisionDataset> extends D
   override withTrainAugmentation(): this {
     const seed = this.augRng.seed();
     const Ctor = this.constructor as new (ds: VisionDataset, opts: VisionDataLoaderOptions) => this;
-    return new Ctor(this.ds.withTrainTfms(seed), { ...this.visionOpts, shuffle: false, dropLast: false, seed: seed + 1 });
+    return new Ctor(this.ds.withTrainTfms(seed), {
+      ...this.visionOpts,
+      shuffle: false,
+      dropLast: false,
+      seed: seed + 1,
+    });
   }
 
   override async makeBatch(indices: number[]): Promise<Batch> {

@@ -40,7 +40,11 @@ export interface VisionShowOptions extends ImageGridOptions {
 export function imageSources(items: readonly unknown[], where: 'testDl' | 'encodeItems'): ImageSource[] {
   items.forEach((it, i) => {
     if (!isImageSource(it))
-      throw new ImageDataError(where === 'testDl' ? `testDl: item ${i} is not an image path or buffer` : `item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`);
+      throw new ImageDataError(
+        where === 'testDl'
+          ? `testDl: item ${i} is not an image path or buffer`
+          : `item ${i} is not an image: pass a file path or the bytes of an image (got ${typeof it})`,
+      );
   });
   return items as ImageSource[];
 }
@@ -62,7 +66,10 @@ export interface VisionLoaderSettings {
  * const { train, valid } = visionLoaderOptions(batchTfms, { bs: 64, seeds: [seed, seed + 1] });
  * ```
  */
-export function visionLoaderOptions(batchTfms: BatchTransform[], s: VisionLoaderSettings): { train: VisionDataLoaderOptions; valid: VisionDataLoaderOptions } {
+export function visionLoaderOptions(
+  batchTfms: BatchTransform[],
+  s: VisionLoaderSettings,
+): { train: VisionDataLoaderOptions; valid: VisionDataLoaderOptions } {
   const common = { prefetch: s.prefetch, batchTfms: () => batchTfms };
   return {
     train: { ...common, bs: s.bs ?? 64, shuffle: true, seed: s.seeds[0] },
@@ -90,7 +97,13 @@ export abstract class VisionDataLoaders<L extends VisionDataLoader = VisionDataL
   /** Samples `showBatch` shows by default. */
   protected readonly showMaxN: number = 9;
 
-  constructor(train: L, valid: L, itemTfms: readonly ItemTransform[], batchTfms: BatchTransform[], info: DataLoadersInfo) {
+  constructor(
+    train: L,
+    valid: L,
+    itemTfms: readonly ItemTransform[],
+    batchTfms: BatchTransform[],
+    info: DataLoadersInfo,
+  ) {
     super(train, valid, info);
     this.itemTfms = itemTfms;
     this.batchTfms = batchTfms;
@@ -109,7 +122,10 @@ export abstract class VisionDataLoaders<L extends VisionDataLoader = VisionDataL
 
   /** The item transforms and the batch transforms inference needs, as JSON (augmentations are dropped). */
   protected transformSpecs(): VisionTfmSpecs {
-    return { itemTfms: this.itemTfms.map((t) => t.toJSON()), batchTfms: this.batchTfms.flatMap((t) => (t.toJSON ? [t.toJSON()] : [])) };
+    return {
+      itemTfms: this.itemTfms.map((t) => t.toJSON()),
+      batchTfms: this.batchTfms.flatMap((t) => (t.toJSON ? [t.toJSON()] : [])),
+    };
   }
 
   /**

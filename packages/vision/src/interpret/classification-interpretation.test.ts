@@ -73,7 +73,14 @@ describe('ClassificationInterpretation on tux_photos’ 36 validation photos', (
     const cm = await interp.plotConfusionMatrix({ file: join(dir, 'cm.png') });
     const meta = await sharp(cm).metadata();
     expect([meta.format, meta.width! > 300, meta.height! > 300]).toEqual(['png', true, true]);
-    const norm = confusionMatrixSvg([[3, 1], [0, 4]], ['a', 'b'], { normalize: true });
+    const norm = confusionMatrixSvg(
+      [
+        [3, 1],
+        [0, 4],
+      ],
+      ['a', 'b'],
+      { normalize: true },
+    );
     expect(norm).toContain('>0.75<');
     expect(norm).toContain('>1.00<');
     expect(blues(0)).toBe('rgb(247,251,255)');

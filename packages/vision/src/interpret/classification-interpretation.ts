@@ -29,8 +29,11 @@ function itemLosses(learn: Learner, logits: tf.Tensor, targets: tf.Tensor): tf.T
     });
   }
   const n = logits.shape[0]!;
-  return tf.tidy(() =>
-    tf.stack(Array.from({ length: n }, (_, i) => learn.lossFunc(tf.slice(logits, i, 1), tf.slice(targets, i, 1)))) as tf.Tensor1D,
+  return tf.tidy(
+    () =>
+      tf.stack(
+        Array.from({ length: n }, (_, i) => learn.lossFunc(tf.slice(logits, i, 1), tf.slice(targets, i, 1))),
+      ) as tf.Tensor1D,
   );
 }
 
@@ -62,7 +65,10 @@ export class ClassificationInterpretation {
    * const interp = await ClassificationInterpretation.fromLearner(learn);
    * ```
    */
-  static async fromLearner(learn: Learner, opts: { dl?: DataLoader<unknown> } = {}): Promise<ClassificationInterpretation> {
+  static async fromLearner(
+    learn: Learner,
+    opts: { dl?: DataLoader<unknown> } = {},
+  ): Promise<ClassificationInterpretation> {
     const dl = opts.dl ?? learn.dls.valid;
     const vocab = learn.dls.vocab;
     if (!vocab) throw new ImageDataError('ClassificationInterpretation needs data with classes (dls.vocab)');
@@ -72,7 +78,12 @@ export class ClassificationInterpretation {
         const probs = learn.lossFunc.activation(logits);
         return { probs, dec: learn.lossFunc.decodes(probs), losses: itemLosses(learn, logits, targets) };
       });
-      const [p, d, l, t] = await Promise.all([out.probs.array() as Promise<number[][]>, out.dec.data(), out.losses.data(), targets.data()]);
+      const [p, d, l, t] = await Promise.all([
+        out.probs.array() as Promise<number[][]>,
+        out.dec.data(),
+        out.losses.data(),
+        targets.data(),
+      ]);
       tf.dispose([out.probs, out.dec, out.losses]);
       return new ClassificationInterpretation(dl, vocab, p, Array.from(t), Array.from(d), Array.from(l));
     } finally {
@@ -107,7 +118,9 @@ export class ClassificationInterpretation {
   mostConfused(minVal = 1): [string, string, number][] {
     const cm = this.confusionMatrix();
     const res: [string, string, number][] = [];
-    cm.forEach((row, i) => row.forEach((v, j) => i !== j && v >= minVal && res.push([this.vocab[i], this.vocab[j], v])));
+    cm.forEach((row, i) =>
+      row.forEach((v, j) => i !== j && v >= minVal && res.push([this.vocab[i], this.vocab[j], v])),
+    );
     return res.sort((a, b) => b[2] - a[2]);
   }
 
@@ -119,7 +132,9 @@ export class ClassificationInterpretation {
    * ```
    */
   topLosses(k = this.losses.length, largest = true): { losses: number[]; idx: number[] } {
-    const idx = this.losses.map((_, i) => i).sort((a, b) => (largest ? this.losses[b] - this.losses[a] : this.losses[a] - this.losses[b]));
+    const idx = this.losses
+      .map((_, i) => i)
+      .sort((a, b) => (largest ? this.losses[b] - this.losses[a] : this.losses[a] - this.losses[b]));
     const top = idx.slice(0, k);
     return { losses: top.map((i) => this.losses[i]), idx: top };
   }
@@ -145,15 +160,26 @@ export class ClassificationInterpretation {
    */
   async plotTopLosses(k = 9, opts: PlotTopLossesOptions = {}): Promise<string> {
     const ds = this.dl.dataset;
-    if (!(ds instanceof ImageDataset)) throw new ImageDataError('plotTopLosses needs a loader of images (ImageDataset)');
+    if (!(ds instanceof ImageDataset))
+      throw new ImageDataError('plotTopLosses needs a loader of images (ImageDataset)');
     const { losses, idx } = this.topLosses(k, opts.largest ?? true);
     const samples = await Promise.all(idx.map((i) => ds.get(i)));
     const name = (c: number) => this.vocab[c] ?? String(c);
     const tiles = samples.map((s, j) => {
       const i = idx[j];
       const prob = Math.max(...this.preds[i]);
-      return { image: s.image, lines: [{ text: `${name(this.decoded[i])}/${name(this.targs[i])}` }, { text: `${losses[j].toFixed(2)} / ${prob.toFixed(2)}` }] };
+      return {
+        image: s.image,
+        lines: [
+          { text: `${name(this.decoded[i])}/${name(this.targs[i])}` },
+          { text: `${losses[j].toFixed(2)} / ${prob.toFixed(2)}` },
+        ],
+      };
     });
-    return writeImageGrid(opts.file ?? 'top_losses.png', tiles, { tileSize: 160, ...opts, title: opts.title ?? 'Prediction/Actual/Loss/Probability' });
+    return writeImageGrid(opts.file ?? 'top_losses.png', tiles, {
+      tileSize: 160,
+      ...opts,
+      title: opts.title ?? 'Prediction/Actual/Loss/Probability',
+    });
   }
 }

@@ -40,7 +40,12 @@ export function blues(t: number): string {
  */
 export function confusionMatrixSvg(cm: number[][], vocab: string[], opts: ConfusionPlotOptions = {}): string {
   const n = vocab.length;
-  const vals = opts.normalize ? cm.map((r) => { const s = r.reduce((a, b) => a + b, 0); return r.map((v) => (s ? v / s : 0)); }) : cm;
+  const vals = opts.normalize
+    ? cm.map((r) => {
+        const s = r.reduce((a, b) => a + b, 0);
+        return r.map((v) => (s ? v / s : 0));
+      })
+    : cm;
   const max = Math.max(...vals.flat(), 0);
   const cell = Math.max(28, Math.min(60, Math.floor(480 / Math.max(n, 1))));
   const labelW = Math.min(160, 12 + 7 * Math.max(...vocab.map((v) => v.length), 4));
@@ -62,7 +67,9 @@ export function confusionMatrixSvg(cm: number[][], vocab: string[], opts: Confus
       p.push(`<rect x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${blues(max ? v / max : 0)}"/>`);
       if (opts.plotTxt ?? true) {
         const txt = opts.normalize ? v.toFixed(dec) : String(v);
-        p.push(`<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${v > max / 2 ? 'white' : 'black'}">${txt}</text>`);
+        p.push(
+          `<text x="${x + cell / 2}" y="${y + cell / 2 + 4}" text-anchor="middle" fill="${v > max / 2 ? 'white' : 'black'}">${txt}</text>`,
+        );
       }
     }
   p.push(`<rect x="${left}" y="${top}" width="${n * cell}" height="${n * cell}" fill="none" stroke="black"/>`);
@@ -72,7 +79,9 @@ export function confusionMatrixSvg(cm: number[][], vocab: string[], opts: Confus
     const y = top + n * cell + 6;
     p.push(`<text x="${x}" y="${y}" text-anchor="end" transform="rotate(-90 ${x} ${y})">${esc(v)}</text>`);
   });
-  p.push(`<text x="14" y="${top + (n * cell) / 2}" text-anchor="middle" transform="rotate(-90 14 ${top + (n * cell) / 2})">Actual</text>`);
+  p.push(
+    `<text x="14" y="${top + (n * cell) / 2}" text-anchor="middle" transform="rotate(-90 14 ${top + (n * cell) / 2})">Actual</text>`,
+  );
   p.push(`<text x="${left + (n * cell) / 2}" y="${H - 8}" text-anchor="middle">Predicted</text>`);
   p.push('</svg>');
   return p.join('\n');

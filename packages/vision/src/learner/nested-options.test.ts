@@ -11,25 +11,46 @@ import { SegmentationDataLoaders } from '../segmentation/segmentation-data-loade
 import { unetLearner } from '../unet/unet-learner.js';
 import { visionLearner } from './vision-learner.js';
 
-const tux = () => ImageDataLoaders.fromFolder(datasets.path('tux_photos'), { bs: 4, seed: 0, itemTfms: [new Resize(32)] });
-const seg = () => SegmentationDataLoaders.fromFolders(datasets.path('tux_seg'), { csv: 'pairs.csv', itemTfms: [new Resize(32)], bs: 4, seed: 0 });
+const tux = () =>
+  ImageDataLoaders.fromFolder(datasets.path('tux_photos'), { bs: 4, seed: 0, itemTfms: [new Resize(32)] });
+const seg = () =>
+  SegmentationDataLoaders.fromFolders(datasets.path('tux_seg'), {
+    csv: 'pairs.csv',
+    itemTfms: [new Resize(32)],
+    bs: 4,
+    seed: 0,
+  });
 const headShapes = (m: { children(): unknown[] }) =>
-  ((m.children()[1] as { modules(): unknown[] }).modules().filter((l) => l instanceof Linear) as Linear[]).map((l) => l.weight.shape);
+  ((m.children()[1] as { modules(): unknown[] }).modules().filter((l) => l instanceof Linear) as Linear[]).map(
+    (l) => l.weight.shape,
+  );
 
 describe('visionLearner: head options in `head: {...}` (fastai cnn_config)', () => {
   it('builds the head from `head`; the flat form gives the same head, warns once, and is recorded alike in the export args', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       const dls = await tux();
-      const nested = await visionLearner(dls, resnet18, { pretrained: false, progress: false, head: { linFtrs: [64], ps: 0.1 } });
-      expect(headShapes(nested.model as never)).toEqual([[1024, 64], [64, dls.c]]);
+      const nested = await visionLearner(dls, resnet18, {
+        pretrained: false,
+        progress: false,
+        head: { linFtrs: [64], ps: 0.1 },
+      });
+      expect(headShapes(nested.model as never)).toEqual([
+        [1024, 64],
+        [64, dls.c],
+      ]);
       expect(warn).not.toHaveBeenCalled();
       const flat = await visionLearner(dls, resnet18, { pretrained: false, progress: false, linFtrs: [64], ps: 0.1 });
       const flat2 = await visionLearner(dls, resnet18, { pretrained: false, progress: false, linFtrs: [32] });
       expect(headShapes(flat.model as never)).toEqual(headShapes(nested.model as never));
-      expect(headShapes(flat2.model as never)).toEqual([[1024, 32], [32, dls.c]]);
+      expect(headShapes(flat2.model as never)).toEqual([
+        [1024, 32],
+        [32, dls.c],
+      ]);
       expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0][0])).toMatch(/visionLearner: flat head options \(linFtrs, ps\) are deprecated.*head: \{ linFtrs, ps \}/);
+      expect(String(warn.mock.calls[0][0])).toMatch(
+        /visionLearner: flat head options \(linFtrs, ps\) are deprecated.*head: \{ linFtrs, ps \}/,
+      );
       const args = (l: typeof nested) => (l.builder as { args: { head: unknown } }).args.head;
       expect(args(flat)).toEqual(args(nested));
       expect(args(nested)).toEqual({ linFtrs: [64], ps: 0.1 });
@@ -52,11 +73,18 @@ describe('visionLearner: head options in `head: {...}` (fastai cnn_config)', () 
 describe('unetLearner: DynamicUnet options in `unet: {...}`', () => {
   it('passes `unet` to DynamicUnet (selfAttention), records it in the export args, and refuses unknown keys', async () => {
     const dls = await seg();
-    const learn = await unetLearner(dls, resnet18, { pretrained: false, progress: false, imgSize: [32, 32], unet: { selfAttention: true, blur: true } });
+    const learn = await unetLearner(dls, resnet18, {
+      pretrained: false,
+      progress: false,
+      imgSize: [32, 32],
+      unet: { selfAttention: true, blur: true },
+    });
     expect(learn.model.modules().some((m) => m.typeName === 'SelfAttention')).toBe(true);
     expect((learn.builder as { args: { config: unknown } }).args.config).toEqual({ selfAttention: true, blur: true });
     learn.model.dispose();
-    await expect(unetLearner(dls, resnet18, { pretrained: false, imgSize: [32, 32], selfAtention: true } as LearnerOptions)).rejects.toThrow(/unetLearner: unknown option 'selfAtention'/);
+    await expect(
+      unetLearner(dls, resnet18, { pretrained: false, imgSize: [32, 32], selfAtention: true } as LearnerOptions),
+    ).rejects.toThrow(/unetLearner: unknown option 'selfAtention'/);
   });
 });
 

@@ -37,13 +37,23 @@ describe('tta on fashion_mnist (400 train / 200 valid, 28×28, 10 classes)', () 
     const tr = subset('train', 40);
     const va = subset('valid', 20);
     const n = tr.items.length;
-    const split = { train: Array.from({ length: n }, (_, i) => i), valid: Array.from({ length: va.items.length }, (_, i) => n + i) };
+    const split = {
+      train: Array.from({ length: n }, (_, i) => i),
+      valid: Array.from({ length: va.items.length }, (_, i) => n + i),
+    };
     const dls = await ImageDataLoaders.fromLists([...tr.items, ...va.items], [...tr.labels, ...va.labels], split, {
       bs: 16,
       seed: 0,
       batchTfms: augTransforms({ maxRotate: 5, maxZoom: 1.05, maxWarp: 0, doFlip: false }),
     });
-    const learn = await visionLearner(dls, resnet18, { pretrained: false, cut: 5, linFtrs: [], ps: 0.25, metrics: [accuracy()], progress: false });
+    const learn = await visionLearner(dls, resnet18, {
+      pretrained: false,
+      cut: 5,
+      linFtrs: [],
+      ps: 0.25,
+      metrics: [accuracy()],
+      progress: false,
+    });
     await learn.fitOneCycle(3, 3e-3);
 
     const plain = await learn.getPreds();
@@ -64,8 +74,14 @@ describe('tta on fashion_mnist (400 train / 200 valid, 28×28, 10 classes)', () 
     const one = await learn.tta({ n: 1, beta: 1 });
     const same = tf.tidy(() => tf.max(tf.abs(tf.sub(one.preds, plain.preds))));
     expect((await same.data())[0]).toBeLessThan(1e-5);
-    const [accPlain, accTta, accAug] = [await acc(plain.preds, plain.targets), await acc(t.preds, t.targets), await acc(aug.preds, aug.targets)];
-    console.log(`fashion_mnist subset: accuracy plain ${accPlain.toFixed(3)}, tta (n 4, beta 0.25) ${accTta.toFixed(3)}, augmented only (n 2) ${accAug.toFixed(3)}`);
+    const [accPlain, accTta, accAug] = [
+      await acc(plain.preds, plain.targets),
+      await acc(t.preds, t.targets),
+      await acc(aug.preds, aug.targets),
+    ];
+    console.log(
+      `fashion_mnist subset: accuracy plain ${accPlain.toFixed(3)}, tta (n 4, beta 0.25) ${accTta.toFixed(3)}, augmented only (n 2) ${accAug.toFixed(3)}`,
+    );
     expect(accPlain).toBeGreaterThan(0.5);
     expect(Math.abs(accTta - accPlain)).toBeLessThan(0.1);
     tf.dispose([t.preds, t.targets, aug.preds, aug.targets, one.preds, one.targets, gap, same]);

@@ -2,7 +2,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Callback, CancelFitException, Linear, accuracy, exportLearner, loadLearner, manualSeed, slice } from '@tfai/core';
+import {
+  Callback,
+  CancelFitException,
+  Linear,
+  accuracy,
+  exportLearner,
+  loadLearner,
+  manualSeed,
+  slice,
+} from '@tfai/core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
@@ -42,30 +51,42 @@ const groupFacts = (learn: VisionLearner): GroupFacts[] =>
   }));
 
 describe('visionLearner against fastai 2.7.12’s vision_learner(resnet18, n_out=37)', () => {
-  it('pretrained: ImageNet normalisation added, frozen; parameter groups, trainable counts and Adam hypers as fastai', needsReference('torchvision/resnet18.safetensors'), async () => {
-    const dls = await tux();
-    const learn = await visionLearner(dls, resnet18, { nOut: 37, pretrained: WEIGHTS, progress: false });
-    const norms = dls.batchTfms.filter((t) => t instanceof Normalize) as Normalize[];
-    expect(norms).toHaveLength(1);
-    expect([norms[0].mean, norms[0].std]).toEqual(imagenetStats);
-    expect(learn.splitter).toBe(resnetSplit);
-    const sum = (k: 'total_params' | 'body_params' | 'head_params') => facts[k] as number;
-    const sizes = learn.model.parameters().reduce((s, p) => s + p.size, 0);
-    expect(sizes).toBe(sum('total_params'));
-    expect(groupFacts(learn)).toEqual(facts.param_groups_after_freeze);
-    expect(learn.opt!.frozenIdx).toBe(facts.frozen_idx_after_freeze);
-    learn.freezeTo(-2);
-    expect(groupFacts(learn)).toEqual(facts['param_groups_after_freeze_to_-2']);
-    learn.unfreeze();
-    expect(groupFacts(learn)).toEqual(facts.param_groups_before_freeze);
-    const hypers = (facts.opt_hypers_after_create_opt as Record<string, number>[]).map((h) => ({ lr: h.lr, mom: h.mom, sqrMom: h.sqr_mom, eps: h.eps, wd: h.wd }));
-    expect(learn.opt!.paramGroups.map(({ lr, mom, sqrMom, eps, wd }) => ({ lr, mom, sqrMom, eps, wd }))).toEqual(hypers);
-    // A second learner on the same data does not add a second Normalize.
-    const again = await visionLearner(dls, resnet18, { nOut: 37, pretrained: WEIGHTS, progress: false });
-    expect(dls.batchTfms.filter((t) => t instanceof Normalize)).toHaveLength(1);
-    learn.dispose();
-    again.dispose();
-  });
+  it(
+    'pretrained: ImageNet normalisation added, frozen; parameter groups, trainable counts and Adam hypers as fastai',
+    needsReference('torchvision/resnet18.safetensors'),
+    async () => {
+      const dls = await tux();
+      const learn = await visionLearner(dls, resnet18, { nOut: 37, pretrained: WEIGHTS, progress: false });
+      const norms = dls.batchTfms.filter((t) => t instanceof Normalize) as Normalize[];
+      expect(norms).toHaveLength(1);
+      expect([norms[0].mean, norms[0].std]).toEqual(imagenetStats);
+      expect(learn.splitter).toBe(resnetSplit);
+      const sum = (k: 'total_params' | 'body_params' | 'head_params') => facts[k] as number;
+      const sizes = learn.model.parameters().reduce((s, p) => s + p.size, 0);
+      expect(sizes).toBe(sum('total_params'));
+      expect(groupFacts(learn)).toEqual(facts.param_groups_after_freeze);
+      expect(learn.opt!.frozenIdx).toBe(facts.frozen_idx_after_freeze);
+      learn.freezeTo(-2);
+      expect(groupFacts(learn)).toEqual(facts['param_groups_after_freeze_to_-2']);
+      learn.unfreeze();
+      expect(groupFacts(learn)).toEqual(facts.param_groups_before_freeze);
+      const hypers = (facts.opt_hypers_after_create_opt as Record<string, number>[]).map((h) => ({
+        lr: h.lr,
+        mom: h.mom,
+        sqrMom: h.sqr_mom,
+        eps: h.eps,
+        wd: h.wd,
+      }));
+      expect(learn.opt!.paramGroups.map(({ lr, mom, sqrMom, eps, wd }) => ({ lr, mom, sqrMom, eps, wd }))).toEqual(
+        hypers,
+      );
+      // A second learner on the same data does not add a second Normalize.
+      const again = await visionLearner(dls, resnet18, { nOut: 37, pretrained: WEIGHTS, progress: false });
+      expect(dls.batchTfms.filter((t) => t instanceof Normalize)).toHaveLength(1);
+      learn.dispose();
+      again.dispose();
+    },
+  );
 
   it('from scratch: no normalisation, not frozen, nOut from the data; the head is initialised kaiming-normal', async () => {
     manualSeed(0);
@@ -110,7 +131,12 @@ describe('predict, showResults, export → loadLearner', () => {
   it('predict(imagePath) returns {label, index, probs}; a missing path is an ImageReadError', async () => {
     manualSeed(1);
     const dls = await tux();
-    const learn = await visionLearner(dls, resnet18, { pretrained: false, progress: false, cut: 6, metrics: [accuracy()] });
+    const learn = await visionLearner(dls, resnet18, {
+      pretrained: false,
+      progress: false,
+      cut: 6,
+      metrics: [accuracy()],
+    });
     await learn.fit(1, 1e-3);
     const file = String(dls.valid.ds.items[0]);
     const p = await learn.predict(file);
@@ -127,9 +153,14 @@ describe('predict, showResults, export → loadLearner', () => {
 
     // Export → loadLearner → predict: identical probabilities, found through @tfai/vision's learnerBuilders.
     const { json } = await exportLearner(learn, join(dir, 'tux'));
-    const desc = JSON.parse(await readFile(json, 'utf8')) as { builder: { package: string; name: string; args: { data: { itemTfms: unknown[] } } }; vocab: string[] };
+    const desc = JSON.parse(await readFile(json, 'utf8')) as {
+      builder: { package: string; name: string; args: { data: { itemTfms: unknown[] } } };
+      vocab: string[];
+    };
     expect(desc.builder.package).toBe('@tfai/vision');
-    expect(desc.builder.args.data.itemTfms).toEqual([{ type: 'Resize', size: [32, 32], method: 'crop', padMode: 'reflection' }]);
+    expect(desc.builder.args.data.itemTfms).toEqual([
+      { type: 'Resize', size: [32, 32], method: 'crop', padMode: 'reflection' },
+    ]);
     expect(desc.vocab).toEqual(dls.vocab);
     expect(Object.keys(learnerBuilders)).toContain('visionLearner');
     const loaded = await loadLearner(json, VisionLearner);
@@ -144,15 +175,19 @@ describe('predict, showResults, export → loadLearner', () => {
     loaded.dispose();
   });
 
-  it('a pretrained learner’s export keeps the ImageNet normalisation for inference', needsReference('torchvision/resnet18.safetensors'), async () => {
-    const dls = await tux();
-    const learn = await visionLearner(dls, resnet18, { progress: false, pretrained: WEIGHTS });
-    const { json } = await exportLearner(learn, join(dir, 'pre'));
-    const loaded = await loadLearner(json, VisionLearner);
-    expect(loaded.dls.batchTfms.map((t) => t.name)).toEqual(['Normalize']);
-    const f = String(dls.valid.ds.items[2]);
-    expect((await loaded.predict(f)).probs).toEqual((await learn.predict(f)).probs);
-    learn.dispose();
-    loaded.dispose();
-  });
+  it(
+    'a pretrained learner’s export keeps the ImageNet normalisation for inference',
+    needsReference('torchvision/resnet18.safetensors'),
+    async () => {
+      const dls = await tux();
+      const learn = await visionLearner(dls, resnet18, { progress: false, pretrained: WEIGHTS });
+      const { json } = await exportLearner(learn, join(dir, 'pre'));
+      const loaded = await loadLearner(json, VisionLearner);
+      expect(loaded.dls.batchTfms.map((t) => t.name)).toEqual(['Normalize']);
+      const f = String(dls.valid.ds.items[2]);
+      expect((await loaded.predict(f)).probs).toEqual((await learn.predict(f)).probs);
+      learn.dispose();
+      loaded.dispose();
+    },
+  );
 });

@@ -12,7 +12,13 @@ import type { ImageDataLoader } from '../data/image-dataset.js';
 import type { Cut } from '../models/create-body.js';
 import type { CreateHeadOptions } from '../models/create-head.js';
 import { createVisionModel, type AddHeadOptions } from '../models/create-vision-model.js';
-import { addNormIfPretrained, isRegisteredArch, visionArch, VISION_ARCHS, type LoadBodyOptions } from '../models/load-body.js';
+import {
+  addNormIfPretrained,
+  isRegisteredArch,
+  visionArch,
+  VISION_ARCHS,
+  type LoadBodyOptions,
+} from '../models/load-body.js';
 import { getModelMeta } from '../models/model-meta.js';
 import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
@@ -39,13 +45,27 @@ export interface DeprecatedFlatHeadOptions {
   /** @deprecated Pass `head: { yRange }`. */
   yRange?: [number, number];
 }
-const FLAT_HEAD_KEYS = ['linFtrs', 'ps', 'pool', 'concatPool', 'firstBn', 'bnFinal', 'linFirst', 'yRange'] as const satisfies readonly (keyof DeprecatedFlatHeadOptions & keyof CreateHeadOptions)[];
+const FLAT_HEAD_KEYS = [
+  'linFtrs',
+  'ps',
+  'pool',
+  'concatPool',
+  'firstBn',
+  'bnFinal',
+  'linFirst',
+  'yRange',
+] as const satisfies readonly (keyof DeprecatedFlatHeadOptions & keyof CreateHeadOptions)[];
 
 /**
  * Options of {@link visionLearner}: the Learner's, the body's ({@link loadBody}), the head's in `head` (fastai's
  * `cnn_config`), a custom head and its initialiser. Any other key is an `UnknownOptionError`.
  */
-export interface VisionLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, LoadBodyOptions, Pick<AddHeadOptions, 'customHead' | 'init'>, DeprecatedFlatHeadOptions {
+export interface VisionLearnerOptions
+  extends
+    Omit<LearnerOptions, 'builder' | 'splitter'>,
+    LoadBodyOptions,
+    Pick<AddHeadOptions, 'customHead' | 'init'>,
+    DeprecatedFlatHeadOptions {
   /** Where to cut the body; default the architecture's `modelMeta` cut. */
   cut?: Cut;
   /** {@link createHead}'s options (fastai's `cnn_config`), e.g. `{ linFtrs: [256], ps: 0.25 }`. */
@@ -109,7 +129,8 @@ export class VisionLearner extends Learner {
    */
   override async predict(item: ImageSource): Promise<VisionPrediction> {
     const p = await super.predict(item);
-    if (typeof p.decoded !== 'number') throw new ImageDataError('predict: the model does not output one class per image');
+    if (typeof p.decoded !== 'number')
+      throw new ImageDataError('predict: the model does not output one class per image');
     return { ...p, index: p.decoded, label: p.label ?? String(p.decoded) };
   }
 
@@ -154,23 +175,55 @@ export class VisionLearner extends Learner {
  * await learn.fitOneCycle(3, 1e-3);
  * ```
  */
-export async function visionLearner(dls: ImageDataLoaders, arch: VisionArch, opts: VisionLearnerOptions = {}): Promise<VisionLearner> {
+export async function visionLearner(
+  dls: ImageDataLoaders,
+  arch: VisionArch,
+  opts: VisionLearnerOptions = {},
+): Promise<VisionLearner> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, customHead, init, normalize = true, splitter, head: headOpt, ...rest } = opts;
+  const {
+    nOut: nOutOpt,
+    pretrained = true,
+    pretrainedSha256,
+    cut,
+    nIn = 3,
+    customHead,
+    init,
+    normalize = true,
+    splitter,
+    head: headOpt,
+    ...rest
+  } = opts;
   const head = nestedOptions<CreateHeadOptions>('visionLearner', 'head', headOpt, rest, FLAT_HEAD_KEYS);
   const learnerOpts = learnerOptionsOf('visionLearner', rest, 'head options go in `head: {...}`');
   const nOut = nOutOpt ?? dls.c;
-  if (!nOut) throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');
+  if (!nOut)
+    throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');
   const meta = getModelMeta(arch);
   if (normalize) addNormIfPretrained(dls, meta, pretrained, nIn);
-  const model = await createVisionModel(arch, nOut, { pretrained, pretrainedSha256, cut, nIn, customHead, init, ...head });
+  const model = await createVisionModel(arch, nOut, {
+    pretrained,
+    pretrainedSha256,
+    cut,
+    nIn,
+    customHead,
+    init,
+    ...head,
+  });
   const exportable = isRegisteredArch(arch) && !customHead && (cut === undefined || typeof cut === 'number');
   // A getter: the data's transforms are read when the learner is exported, not now.
   const builder = {
     package: '@tfai/vision',
     name: 'visionLearner',
     get args(): VisionLearnerArgs {
-      return { arch: arch.name, nOut, nIn, ...(typeof cut === 'number' ? { cut } : {}), head, data: dls.inferenceSpec() };
+      return {
+        arch: arch.name,
+        nOut,
+        nIn,
+        ...(typeof cut === 'number' ? { cut } : {}),
+        head,
+        data: dls.inferenceSpec(),
+      };
     },
   };
   const learn = new VisionLearner(dls, model, {
@@ -186,9 +239,17 @@ export async function visionLearner(dls: ImageDataLoaders, arch: VisionArch, opt
 const buildVisionLearner: LearnerBuilder = async (rawArgs, { description }) => {
   const args = rawArgs as VisionLearnerArgs;
   const arch = visionArch(args.arch);
-  if (!arch) throw new ImageDataError(`export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`);
+  if (!arch)
+    throw new ImageDataError(
+      `export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`,
+    );
   const dls = ImageDataLoaders.forInference(args.data);
-  const model = await createVisionModel(arch, args.nOut, { pretrained: false, cut: args.cut, nIn: args.nIn, ...args.head });
+  const model = await createVisionModel(arch, args.nOut, {
+    pretrained: false,
+    cut: args.cut,
+    nIn: args.nIn,
+    ...args.head,
+  });
   model.eval();
   return new VisionLearner(dls, model, {
     lossFunc: lossFromSpec(description.loss),
@@ -206,4 +267,7 @@ const buildVisionLearner: LearnerBuilder = async (rawArgs, { description }) => {
  * const learn = await loadLearner('models/export.json'); // finds learnerBuilders.visionLearner in @tfai/vision
  * ```
  */
-export const learnerBuilders: Readonly<Record<string, LearnerBuilder>> = { visionLearner: buildVisionLearner, unetLearner: buildUnetLearner };
+export const learnerBuilders: Readonly<Record<string, LearnerBuilder>> = {
+  visionLearner: buildVisionLearner,
+  unetLearner: buildUnetLearner,
+};

@@ -21,7 +21,14 @@ describe('training from scratch on real images', () => {
       manualSeed(0);
       const lines: string[] = [];
       const dls = await ImageDataLoaders.fromFolder(`${datasets.path('fashion_mnist')}`, { bs: 16, seed: 0 });
-      const learn = await visionLearner(dls, resnet18, { pretrained: false, cut: 5, linFtrs: [], ps: 0.25, metrics: [accuracy()], logger: (l) => lines.push(l) });
+      const learn = await visionLearner(dls, resnet18, {
+        pretrained: false,
+        cut: 5,
+        linFtrs: [],
+        ps: 0.25,
+        metrics: [accuracy()],
+        logger: (l) => lines.push(l),
+      });
       await learn.fitOneCycle(6, 3e-3);
       console.log(lines.join('\n'));
       const { metrics, validLoss } = await learn.validate();
@@ -44,7 +51,12 @@ describe('training from scratch on real images', () => {
       // baseline); with 36 validation photos one image is 2.8 points, so a tighter floor would be noise.
       // Less noisy: the validation loss must beat the cross-entropy of predicting the training class frequencies.
       manualSeed(0);
-      const dls = await ImageDataLoaders.fromFolder(`${datasets.path('tux_photos')}`, { bs: 16, seed: 0, itemTfms: [new Resize(64)], batchTfms: augTransforms() });
+      const dls = await ImageDataLoaders.fromFolder(`${datasets.path('tux_photos')}`, {
+        bs: 16,
+        seed: 0,
+        itemTfms: [new Resize(64)],
+        batchTfms: augTransforms(),
+      });
       const learn = await visionLearner(dls, resnet18, { pretrained: false, metrics: [accuracy()], progress: false });
       await learn.fitOneCycle(8, 3e-3);
       const { metrics, validLoss } = await learn.validate();
@@ -53,7 +65,9 @@ describe('training from scratch on real images', () => {
       const validN = count(dls.valid.ds.labels!);
       const majority = Math.max(...validN) / dls.valid.n;
       const priorCE = -validN.reduce((s, n, c) => s + n * Math.log(trainN[c] / dls.train.n), 0) / dls.valid.n;
-      console.log(`tux_photos: accuracy ${metrics.accuracy.toFixed(3)} (majority ${majority.toFixed(3)}), valid loss ${validLoss.toFixed(3)} (class priors ${priorCE.toFixed(3)})`);
+      console.log(
+        `tux_photos: accuracy ${metrics.accuracy.toFixed(3)} (majority ${majority.toFixed(3)}), valid loss ${validLoss.toFixed(3)} (class priors ${priorCE.toFixed(3)})`,
+      );
       expect(majority).toBeCloseTo(13 / 36, 6);
       expect(metrics.accuracy).toBeGreaterThanOrEqual(0.45);
       expect(validLoss).toBeLessThan(priorCE - 0.2);

@@ -20,7 +20,8 @@ interface BodyFacts {
 }
 const facts = referenceFacts().create_body as Record<string, BodyFacts>;
 const nhwc = (s: number[]) => (s.length === 4 ? [s[0], s[2], s[3], s[1]] : s);
-const outShape = (m: Sequential, size: number) => tf.tidy(() => m.eval().call(tf.randomNormal([1, size, size, 3])).shape);
+const outShape = (m: Sequential, size: number) =>
+  tf.tidy(() => m.eval().call(tf.randomNormal([1, size, size, 3])).shape);
 
 describe('createBody against fastai 2.7.12 (torchvision resnets, cut -2)', () => {
   it.each([
@@ -43,7 +44,11 @@ describe('createBody against fastai 2.7.12 (torchvision resnets, cut -2)', () =>
   });
 
   it('bodies give the reference output shape at 224', () => {
-    for (const [name, arch] of [['resnet18', resnet18], ['resnet34', resnet34], ['resnet50', resnet50]] as const) {
+    for (const [name, arch] of [
+      ['resnet18', resnet18],
+      ['resnet34', resnet34],
+      ['resnet50', resnet50],
+    ] as const) {
       const body = createBody(arch, { cut: -2 });
       expect(outShape(body, 224)).toEqual(nhwc(facts[`${name}_cut-2`].out_shape_1x3x224x224));
       body.dispose();
@@ -79,7 +84,12 @@ describe('createBody against fastai 2.7.12 (torchvision resnets, cut -2)', () =>
   });
 
   it('hasPoolType finds pooling layers at any depth, as fastai', () => {
-    const m = new Sequential(new AdaptiveAvgPool2d(5), new Linear(2, 3), new Conv2d(2, 3, 1), new Sequential(new ReLU(), new AdaptiveAvgPool2d(1)));
+    const m = new Sequential(
+      new AdaptiveAvgPool2d(5),
+      new Linear(2, 3),
+      new Conv2d(2, 3, 1),
+      new Sequential(new ReLU(), new AdaptiveAvgPool2d(1)),
+    );
     expect(m.layers().map(hasPoolType)).toEqual([true, false, false, true]);
     expect(hasPoolType(m)).toBe(true);
     expect(() => createBody(new Sequential(new Linear(2, 3)))).toThrow(ArchitectureError);
@@ -94,7 +104,14 @@ describe('createBody with nIn ≠ 3 (fastai _update_first_layer / _load_pretrain
     const body = createBody(resnet18, { nIn, cut: -2 });
     const conv = body.get(0) as Conv2d;
     expect(conv).toBeInstanceOf(Conv2d);
-    expect([conv.inChannels, conv.outChannels, conv.kernelSize, conv.stride, conv.padding, conv.bias]).toEqual([nIn, 64, [7, 7], [2, 2], [3, 3], undefined]);
+    expect([conv.inChannels, conv.outChannels, conv.kernelSize, conv.stride, conv.padding, conv.bias]).toEqual([
+      nIn,
+      64,
+      [7, 7],
+      [2, 2],
+      [3, 3],
+      undefined,
+    ]);
     expect(inChannels(body)).toBe(nIn);
     expect(tf.tidy(() => body.eval().call(tf.zeros([1, 32, 32, nIn])).shape)).toEqual([1, 1, 1, 512]);
     body.dispose();

@@ -59,7 +59,8 @@ function firstLayer(model: AnyModule): { layer: AnyModule; parent: AnyModule; na
   const first = model.namedParameters()[0];
   if (!first) throw new ArchitectureError(`${model.typeName} has no parameters, so it has no first layer to adapt`);
   const path = first[0].split('.').slice(0, -1);
-  if (!path.length) throw new ArchitectureError(`the first parameter '${first[0]}' belongs to the model itself, not to a layer`);
+  if (!path.length)
+    throw new ArchitectureError(`the first parameter '${first[0]}' belongs to the model itself, not to a layer`);
   let parent = model;
   let layer = model;
   for (const name of path) {
@@ -103,7 +104,8 @@ export function updateFirstLayer(model: AnyModule, nIn: number, pretrained: bool
     groups: layer.groups,
     bias: layer.bias !== undefined,
   });
-  if (pretrained) tf.tidy(() => fresh.weight.variable.assign(adaptedWeight(layer.weight.variable, fresh.weight.variable, nIn)));
+  if (pretrained)
+    tf.tidy(() => fresh.weight.variable.assign(adaptedWeight(layer.weight.variable, fresh.weight.variable, nIn)));
   parent.registerModule(name, fresh);
   layer.dispose();
 }
@@ -119,8 +121,14 @@ export function updateFirstLayer(model: AnyModule, nIn: number, pretrained: bool
  * body.call(tf.zeros([1, 224, 224, 3])).shape; // [1, 7, 7, 512]
  * ```
  */
-export function createBody(arch: VisionArch | AnyModule, opts?: CreateBodyOptions & { cut?: number | null }): Sequential;
-export function createBody<M extends TensorModule>(arch: VisionArch | AnyModule, opts: CreateBodyOptions & { cut: (model: AnyModule) => M }): M;
+export function createBody(
+  arch: VisionArch | AnyModule,
+  opts?: CreateBodyOptions & { cut?: number | null },
+): Sequential;
+export function createBody<M extends TensorModule>(
+  arch: VisionArch | AnyModule,
+  opts: CreateBodyOptions & { cut: (model: AnyModule) => M },
+): M;
 export function createBody(arch: VisionArch | AnyModule, opts?: CreateBodyOptions): TensorModule;
 export function createBody(arch: VisionArch | AnyModule, opts: CreateBodyOptions = {}): TensorModule {
   const model = typeof arch === 'function' ? arch() : arch;

@@ -2,11 +2,30 @@ import * as tf from '@tensorflow/tfjs';
 import { Linear, numParams } from '@tfai/core';
 import type { AnyModule, BatchNorm1d, LayerInfo, Sequential } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { nchwToNhwc, readFixture, referenceFacts, relError, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
+import {
+  nchwToNhwc,
+  readFixture,
+  referenceFacts,
+  relError,
+  toStateDict,
+  toTensor,
+  type FixtureTensor,
+} from '@tfai/test-utils';
 import { createHead, type CreateHeadOptions } from './create-head.js';
 
 interface HeadFacts {
-  args: { nf: number; n_out: number; lin_ftrs?: number[]; ps?: number | number[]; pool?: boolean; concat_pool?: boolean; first_bn?: boolean; bn_final?: boolean; lin_first?: boolean; y_range?: [number, number] };
+  args: {
+    nf: number;
+    n_out: number;
+    lin_ftrs?: number[];
+    ps?: number | number[];
+    pool?: boolean;
+    concat_pool?: boolean;
+    first_bn?: boolean;
+    bn_final?: boolean;
+    lin_first?: boolean;
+    y_range?: [number, number];
+  };
   n_params: number;
   n_trainable: number;
   layers: (LayerInfo & { idx: number })[];
@@ -15,7 +34,16 @@ interface HeadFacts {
 const heads = referenceFacts().create_head as Record<string, HeadFacts>;
 
 function headOptions(a: HeadFacts['args']): CreateHeadOptions {
-  return { linFtrs: a.lin_ftrs, ps: a.ps, pool: a.pool, concatPool: a.concat_pool, firstBn: a.first_bn, bnFinal: a.bn_final, linFirst: a.lin_first, yRange: a.y_range };
+  return {
+    linFtrs: a.lin_ftrs,
+    ps: a.ps,
+    pool: a.pool,
+    concatPool: a.concat_pool,
+    firstBn: a.first_bn,
+    bnFinal: a.bn_final,
+    linFirst: a.lin_first,
+    yRange: a.y_range,
+  };
 }
 
 /** The layer list as fastai's reference records it: PyTorch's `children()`, which lists a shared module once. */
@@ -40,7 +68,9 @@ describe('createHead against fastai 2.7.12', () => {
   });
 
   it("reproduces fastai's eval output of create_head(8, 3, lin_ftrs=[6]) with its state dict to 1e-5", () => {
-    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>('parity_create_head.json');
+    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>(
+      'parity_create_head.json',
+    );
     const head = createHead(8, 3, { linFtrs: [6] });
     const sd = toStateDict(fx.state_dict);
     head.loadStateDict(sd, { strict: true });
@@ -54,7 +84,17 @@ describe('createHead against fastai 2.7.12', () => {
   it('keeps fastai state-dict indices when the ReLU repeats (lin_ftrs [256, 128])', () => {
     const head = createHead(1024, 37, { linFtrs: [256, 128] });
     expect(head.length).toBe(13);
-    expect(head.namedParameters().map(([n]) => n)).toEqual(['2.weight', '2.bias', '4.weight', '6.weight', '6.bias', '8.weight', '10.weight', '10.bias', '12.weight']);
+    expect(head.namedParameters().map(([n]) => n)).toEqual([
+      '2.weight',
+      '2.bias',
+      '4.weight',
+      '6.weight',
+      '6.bias',
+      '8.weight',
+      '10.weight',
+      '10.bias',
+      '12.weight',
+    ]);
     expect(head.get(5)).toBe(head.get(9));
     head.dispose();
   });

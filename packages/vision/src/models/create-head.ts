@@ -1,5 +1,16 @@
 // fastai 2.7's create_head (fastai/vision/learner.py), made of core's LinBnDrop blocks (fastai/layers.py).
-import { AdaptiveAvgPool2d, AdaptiveConcatPool2d, BatchNorm1d, Dropout, Flatten, Linear, ReLU, Sequential, SigmoidRange, linBnDropLayers } from '@tfai/core';
+import {
+  AdaptiveAvgPool2d,
+  AdaptiveConcatPool2d,
+  BatchNorm1d,
+  Dropout,
+  Flatten,
+  Linear,
+  ReLU,
+  Sequential,
+  SigmoidRange,
+  linBnDropLayers,
+} from '@tfai/core';
 import type { TensorModule } from '@tfai/core';
 
 /** Options of {@link createHead}, as fastai's `create_head` arguments. */

@@ -110,7 +110,9 @@ describe('head initialisation (fastai apply_init(model[1], kaiming_normal_))', (
     const before = tf.clone((custom.get(0) as Linear).weight.variable);
     const m = addHead(body, 4, 2, { customHead: custom, init: null });
     expect(m.get(1)).toBe(custom);
-    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(before, (custom.get(0) as Linear).weight.variable))).dataSync()[0])).toBe(0);
+    expect(tf.tidy(() => tf.max(tf.abs(tf.sub(before, (custom.get(0) as Linear).weight.variable))).dataSync()[0])).toBe(
+      0,
+    );
     expect(defaultSplit(m).map((g) => g.length)).toEqual([2, 2]);
     before.dispose();
     m.dispose();
@@ -119,12 +121,24 @@ describe('head initialisation (fastai apply_init(model[1], kaiming_normal_))', (
 
 describe('createVisionModel options', () => {
   it('passes nIn, cut and head options through', async () => {
-    const m = await createVisionModel(resnet18, 5, { pretrained: false, nIn: 1, cut: -3, concatPool: false, linFtrs: [64], ps: 0.1, yRange: [0, 1] });
+    const m = await createVisionModel(resnet18, 5, {
+      pretrained: false,
+      nIn: 1,
+      cut: -3,
+      concatPool: false,
+      linFtrs: [64],
+      ps: 0.1,
+      yRange: [0, 1],
+    });
     const body = m.get(0) as Sequential;
     expect(body.length).toBe(7);
     expect(tf.tidy(() => m.eval().call(tf.zeros([1, 32, 32, 1])).shape)).toEqual([1, 5]);
     // layer3 (256 channels) is the last kept child; average pooling keeps 256 features.
-    expect((m.get(1) as Sequential).get(4).describe()).toMatchObject({ type: 'Linear', in_features: 256, out_features: 64 });
+    expect((m.get(1) as Sequential).get(4).describe()).toMatchObject({
+      type: 'Linear',
+      in_features: 256,
+      out_features: 64,
+    });
     expect((m.get(1) as Sequential).get(-1).typeName).toBe('SigmoidRange');
     m.dispose();
   });

@@ -27,7 +27,12 @@ export interface AddHeadOptions extends CreateHeadOptions {
  * const model = addHead(createBody(resnet18, { cut: -2 }), 512, 10);
  * ```
  */
-export function addHead(body: TensorModule, nf: number | undefined, nOut: number, opts: AddHeadOptions = {}): Sequential {
+export function addHead(
+  body: TensorModule,
+  nf: number | undefined,
+  nOut: number,
+  opts: AddHeadOptions = {},
+): Sequential {
   const { customHead, init, ...headOpts } = opts;
   const head = customHead ?? createHead(nf ?? numFeaturesModel(body), nOut, headOpts);
   const model = new Sequential(body, head);
@@ -61,7 +66,11 @@ export interface CreateVisionModelOptions extends AddHeadOptions {
  * model.eval().call(tf.zeros([1, 224, 224, 3])).shape; // [1, 37]
  * ```
  */
-export async function createVisionModel(arch: VisionArch, nOut: number, opts: CreateVisionModelOptions = {}): Promise<Sequential> {
+export async function createVisionModel(
+  arch: VisionArch,
+  nOut: number,
+  opts: CreateVisionModelOptions = {},
+): Promise<Sequential> {
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...headOpts } = opts;
   const body = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = headOpts.customHead ? undefined : numFeaturesModel(new Sequential(...(body.children() as TensorModule[])));

@@ -10,7 +10,13 @@ import { loadPretrained } from './pretrained.js';
 import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from './resnet.js';
 
 /** The architectures an export can name (learners rebuild them by name): torchvision's ResNets. */
-export const VISION_ARCHS: Readonly<Record<string, VisionArch>> = { resnet18, resnet34, resnet50, resnet101, resnet152 };
+export const VISION_ARCHS: Readonly<Record<string, VisionArch>> = {
+  resnet18,
+  resnet34,
+  resnet50,
+  resnet101,
+  resnet152,
+};
 
 /**
  * The registered architecture called `name` ({@link VISION_ARCHS}), or `undefined`.
@@ -94,7 +100,12 @@ export interface NormalizableData {
  * addNormIfPretrained(dls, getModelMeta(resnet34), true); // ImageNet statistics
  * ```
  */
-export function addNormIfPretrained(dls: NormalizableData, meta: ModelMeta, pretrained: boolean | string, nIn = 3): boolean {
+export function addNormIfPretrained(
+  dls: NormalizableData,
+  meta: ModelMeta,
+  pretrained: boolean | string,
+  nIn = 3,
+): boolean {
   if (pretrained === false || !meta.stats || nIn !== meta.stats[0].length) return false;
   if (dls.batchTfms.some((t) => t instanceof Normalize)) return false;
   dls.addBatchTfms(Normalize.fromStats(meta.stats));

@@ -20,7 +20,11 @@ describe('modelMeta against fastai 2.7.12', () => {
     const meta = getModelMeta(arch);
     expect(meta).toBe(modelMeta[arch.name]);
     const r = refMeta[arch.name];
-    expect({ cut: meta.cut, split: splitNames.get(meta.split), stats: meta.stats }).toEqual({ cut: r.cut, split: r.split, stats: r.stats });
+    expect({ cut: meta.cut, split: splitNames.get(meta.split), stats: meta.stats }).toEqual({
+      cut: r.cut,
+      split: r.split,
+      stats: r.stats,
+    });
   });
 
   it('unknown architectures get the default meta (no cut, default split)', () => {

@@ -30,7 +30,10 @@ export const imagenetStats: Stats = [
 function child(m: AnyModule, i: number, what: string): AnyModule {
   const kids = m.children();
   const c = kids[i];
-  if (!c) throw new ArchitectureError(`${what}: expected a model with at least ${i + 1} children, ${m.typeName} has ${kids.length}`);
+  if (!c)
+    throw new ArchitectureError(
+      `${what}: expected a model with at least ${i + 1} children, ${m.typeName} has ${kids.length}`,
+    );
   return c;
 }
 

@@ -12,7 +12,9 @@ import { resnet18 } from './resnet.js';
 
 describeWebGPU('create_head and DynamicUnet', () => {
   it("create_head(8, 3, lin_ftrs=[6]) with fastai's state dict reproduces its eval output to 1e-5", async () => {
-    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>('parity_create_head.json');
+    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>(
+      'parity_create_head.json',
+    );
     const head = createHead(8, 3, { linFtrs: [6] });
     const sd = toStateDict(fx.state_dict);
     head.loadStateDict(sd, { strict: true });

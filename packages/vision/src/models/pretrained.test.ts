@@ -54,7 +54,7 @@ async function conv1Of(model: Sequential, key = '0.0.weight'): Promise<Float32Ar
 const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 describe('pretrained: true as fastai means it (torchvision published files, cached, hash-checked)', () => {
-  it('the table names torchvision\'s files (IMAGENET1K_V1, as torchvision\'s models/resnet.py)', () => {
+  it("the table names torchvision's files (IMAGENET1K_V1, as torchvision's models/resnet.py)", () => {
     expect(pretrainedWeights.resnet18.file).toBe('resnet18-f37072fd.pth');
     expect(pretrainedWeights.resnet34.file).toBe('resnet34-b627a593.pth');
     expect(pretrainedWeights.resnet50.file).toBe('resnet50-0676ba61.pth');
@@ -125,14 +125,18 @@ describe('pretrained: true as fastai means it (torchvision published files, cach
   });
 });
 
-describe('pretrained from torchvision\'s own checkpoint files', needsReference('torch-pth/resnet18.pth', 'torchvision/resnet18_io.safetensors'), () => {
-  it('createVisionModel(pretrained: resnet18.pth) reproduces torchvision\'s body output', async () => {
-    const { tensors: io } = await loadSafetensors(referenceFile('torchvision/resnet18_io.safetensors'));
-    const model = await createVisionModel(resnet18, 37, { pretrained: referenceFile('torch-pth/resnet18.pth') });
-    const body = (model.get(0) as Sequential).eval();
-    const err = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
-    expect(err).toBeLessThan(1e-4);
-    model.dispose();
-    tf.dispose(Object.values(io));
-  });
-});
+describe(
+  "pretrained from torchvision's own checkpoint files",
+  needsReference('torch-pth/resnet18.pth', 'torchvision/resnet18_io.safetensors'),
+  () => {
+    it("createVisionModel(pretrained: resnet18.pth) reproduces torchvision's body output", async () => {
+      const { tensors: io } = await loadSafetensors(referenceFile('torchvision/resnet18_io.safetensors'));
+      const model = await createVisionModel(resnet18, 37, { pretrained: referenceFile('torch-pth/resnet18.pth') });
+      const body = (model.get(0) as Sequential).eval();
+      const err = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
+      expect(err).toBeLessThan(1e-4);
+      model.dispose();
+      tf.dispose(Object.values(io));
+    });
+  },
+);

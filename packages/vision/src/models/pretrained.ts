@@ -75,14 +75,26 @@ export async function resolvePretrained(source: PretrainedSource, opts: Pretrain
   if (source === true) {
     const arch = opts.arch ?? '<unnamed architecture>';
     const entry = Object.hasOwn(pretrainedWeights, arch) ? pretrainedWeights[arch] : undefined;
-    if (!entry) throw new PretrainedWeightsError(arch, `no published pretrained weights for '${arch}'; pass a path or URL of a .pth or .safetensors file`);
+    if (!entry)
+      throw new PretrainedWeightsError(
+        arch,
+        `no published pretrained weights for '${arch}'; pass a path or URL of a .pth or .safetensors file`,
+      );
     const base = process.env.TFAI_TORCHVISION_URL || TORCHVISION_BASE_URL;
     const url = new URL(entry.file, base.endsWith('/') ? base : `${base}/`).href;
-    return downloadUrl(url, { dir: modelsCacheDir(), sha256: opts.sha256 ?? hashInName(entry.file), progress: opts.progress });
+    return downloadUrl(url, {
+      dir: modelsCacheDir(),
+      sha256: opts.sha256 ?? hashInName(entry.file),
+      progress: opts.progress,
+    });
   }
   if (isUrl(source)) {
     const file = new URL(source).pathname.split('/').pop() ?? '';
-    return downloadUrl(source, { dir: modelsCacheDir(), sha256: opts.sha256 ?? hashInName(file), progress: opts.progress });
+    return downloadUrl(source, {
+      dir: modelsCacheDir(),
+      sha256: opts.sha256 ?? hashInName(file),
+      progress: opts.progress,
+    });
   }
   try {
     await (await open(source, 'r')).close();
@@ -104,7 +116,10 @@ async function isTorchFile(path: string): Promise<boolean> {
   try {
     const { bytesRead, buffer: b } = await fh.read(Buffer.alloc(4), 0, 4, 0);
     if (bytesRead < 4) return false;
-    return (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) || (b[0] === 0x80 && b[1] === 0x02 && b[2] === 0x8a && b[3] === 0x0a);
+    return (
+      (b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04) ||
+      (b[0] === 0x80 && b[1] === 0x02 && b[2] === 0x8a && b[3] === 0x0a)
+    );
   } finally {
     await fh.close();
   }
@@ -119,7 +134,11 @@ async function isTorchFile(path: string): Promise<boolean> {
  * const m2 = await loadPretrained(resnet18(), '/data/resnet18.safetensors');
  * ```
  */
-export async function loadPretrained<M extends AnyModule>(model: M, source: PretrainedSource, opts: PretrainedOptions = {}): Promise<M> {
+export async function loadPretrained<M extends AnyModule>(
+  model: M,
+  source: PretrainedSource,
+  opts: PretrainedOptions = {},
+): Promise<M> {
   const path = await resolvePretrained(source, opts);
   if (await isTorchFile(path)) {
     const ckpt = await loadTorch(path);

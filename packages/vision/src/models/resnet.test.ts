@@ -22,7 +22,18 @@ describe('ResNet architecture', () => {
     const m: ResNet = arch();
     expect(numParams(m)).toBe(ref.torchvision_full_model_params);
     expect(m.layers().map((c) => c.typeName)).toEqual(ref.torchvision_children);
-    expect(m.namedChildren().map(([n]) => n)).toEqual(['conv1', 'bn1', 'relu', 'maxpool', 'layer1', 'layer2', 'layer3', 'layer4', 'avgpool', 'fc']);
+    expect(m.namedChildren().map(([n]) => n)).toEqual([
+      'conv1',
+      'bn1',
+      'relu',
+      'maxpool',
+      'layer1',
+      'layer2',
+      'layer3',
+      'layer4',
+      'avgpool',
+      'fc',
+    ]);
     m.dispose();
   });
 
@@ -39,8 +50,20 @@ describe('ResNet architecture', () => {
     const m50 = resnet50();
     const b = (m50.child('layer2') as Sequential).get(0) as Bottleneck;
     expect(b).toBeInstanceOf(Bottleneck);
-    expect(b.namedChildren().map(([n]) => n)).toEqual(['conv1', 'bn1', 'conv2', 'bn2', 'conv3', 'bn3', 'relu', 'downsample']);
-    expect([b.conv1.stride, b.conv2.stride]).toEqual([[1, 1], [2, 2]]);
+    expect(b.namedChildren().map(([n]) => n)).toEqual([
+      'conv1',
+      'bn1',
+      'conv2',
+      'bn2',
+      'conv3',
+      'bn3',
+      'relu',
+      'downsample',
+    ]);
+    expect([b.conv1.stride, b.conv2.stride]).toEqual([
+      [1, 1],
+      [2, 2],
+    ]);
     expect(m50.namedParameters().map(([n]) => n)).toContain('layer1.0.downsample.0.weight');
     m50.dispose();
   });
@@ -61,24 +84,30 @@ describe('ResNet architecture', () => {
   });
 });
 
-describe('ResNet-18 parity with torchvision 0.14.1', needsReference('torchvision/resnet18.safetensors', 'torchvision/resnet18_io.safetensors'), () => {
-  it('loads the torchvision checkpoint strictly and reproduces logits and the cut body (eval mode)', async () => {
-    const { tensors: weights } = await loadSafetensors(`${TV}resnet18.safetensors`);
-    const { tensors: io } = await loadSafetensors(`${TV}resnet18_io.safetensors`);
-    const m = resnet18();
-    m.loadStateDict(weights, { strict: true });
-    m.eval();
-    const logitsErr = tf.tidy(() => relError(m.call(io.input_nhwc), io.logits));
-    const body = createBody(m, { cut: -2 });
-    const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
-    expect(logitsErr).toBeLessThan(1e-4);
-    expect(bodyErr).toBeLessThan(1e-4);
-    console.log(`resnet18 parity (${tf.getBackend()}): logits rel err ${logitsErr.toExponential(2)}, body ${bodyErr.toExponential(2)}`);
-    // Round trip: our state dict is the torchvision one.
-    const back = m.stateDict();
-    expect(Object.keys(back).sort()).toEqual(Object.keys(weights).sort());
-    expect(relError(back['layer3.1.conv2.weight'], weights['layer3.1.conv2.weight'])).toBe(0);
-    tf.dispose([...Object.values(back), ...Object.values(weights), ...Object.values(io)]);
-    m.dispose();
-  });
-});
+describe(
+  'ResNet-18 parity with torchvision 0.14.1',
+  needsReference('torchvision/resnet18.safetensors', 'torchvision/resnet18_io.safetensors'),
+  () => {
+    it('loads the torchvision checkpoint strictly and reproduces logits and the cut body (eval mode)', async () => {
+      const { tensors: weights } = await loadSafetensors(`${TV}resnet18.safetensors`);
+      const { tensors: io } = await loadSafetensors(`${TV}resnet18_io.safetensors`);
+      const m = resnet18();
+      m.loadStateDict(weights, { strict: true });
+      m.eval();
+      const logitsErr = tf.tidy(() => relError(m.call(io.input_nhwc), io.logits));
+      const body = createBody(m, { cut: -2 });
+      const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
+      expect(logitsErr).toBeLessThan(1e-4);
+      expect(bodyErr).toBeLessThan(1e-4);
+      console.log(
+        `resnet18 parity (${tf.getBackend()}): logits rel err ${logitsErr.toExponential(2)}, body ${bodyErr.toExponential(2)}`,
+      );
+      // Round trip: our state dict is the torchvision one.
+      const back = m.stateDict();
+      expect(Object.keys(back).sort()).toEqual(Object.keys(weights).sort());
+      expect(relError(back['layer3.1.conv2.weight'], weights['layer3.1.conv2.weight'])).toBe(0);
+      tf.dispose([...Object.values(back), ...Object.values(weights), ...Object.values(io)]);
+      m.dispose();
+    });
+  },
+);

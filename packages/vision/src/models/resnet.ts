@@ -1,7 +1,17 @@
 // torchvision's ResNet (v1.5: a Bottleneck strides on its 3×3 conv), with torchvision's module names, so a
 // torchvision state dict converted to safetensors loads with no renaming.
 import * as tf from '@tensorflow/tfjs';
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Linear, MaxPool2d, Module, ReLU, Sequential, normal } from '@tfai/core';
+import {
+  AdaptiveAvgPool2d,
+  BatchNorm2d,
+  Conv2d,
+  Linear,
+  MaxPool2d,
+  Module,
+  ReLU,
+  Sequential,
+  normal,
+} from '@tfai/core';
 import type { AnyModule, TensorModule } from '@tfai/core';
 
 /** Options of the ResNet constructors (torchvision's `num_classes`). */
@@ -13,7 +23,8 @@ export interface ResNetOptions {
 /** A constructor of a vision architecture, as torchvision's `resnet18`: called with no weights loaded. */
 export type VisionArch<M extends AnyModule = AnyModule> = (opts?: ResNetOptions) => M;
 
-const conv3x3 = (cin: number, cout: number, stride = 1) => new Conv2d(cin, cout, 3, { stride, padding: 1, bias: false });
+const conv3x3 = (cin: number, cout: number, stride = 1) =>
+  new Conv2d(cin, cout, 3, { stride, padding: 1, bias: false });
 const conv1x1 = (cin: number, cout: number, stride = 1) => new Conv2d(cin, cout, 1, { stride, bias: false });
 
 /** A residual block: its constructor arguments are torchvision's `(inplanes, planes, stride, downsample)`. */
@@ -135,7 +146,9 @@ export class ResNet extends Module {
   private makeLayer(block: BlockClass, planes: number, blocks: number, stride = 1): Sequential {
     const out = planes * block.expansion;
     const downsample =
-      stride !== 1 || this.inplanes !== out ? new Sequential(conv1x1(this.inplanes, out, stride), new BatchNorm2d(out)) : undefined;
+      stride !== 1 || this.inplanes !== out
+        ? new Sequential(conv1x1(this.inplanes, out, stride), new BatchNorm2d(out))
+        : undefined;
     const layers: TensorModule[] = [new block(this.inplanes, planes, stride, downsample)];
     this.inplanes = out;
     for (let i = 1; i < blocks; i++) layers.push(new block(this.inplanes, planes));

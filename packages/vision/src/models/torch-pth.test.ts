@@ -10,37 +10,50 @@ import { resnet18 } from './resnet.js';
 
 const PTH = 'torch-pth/resnet18.pth';
 
-describe('ResNet-18 from torchvision\'s .pth (real torch.save, zip format), no Python', () => {
-  it('same tensors as resnet18.safetensors, same logits as torchvision', needsReference(PTH, 'torchvision/resnet18.safetensors', 'torchvision/resnet18_io.safetensors'), async () => {
-    const before = tf.memory().numTensors;
-    const t0 = performance.now();
-    const ckpt = await loadTorch(referenceFile(PTH));
-    const ms = performance.now() - t0;
-    const sd = ckpt.stateDict();
-    const { tensors: ref } = await loadSafetensors(referenceFile('torchvision/resnet18.safetensors'));
-    expect(Object.keys(sd).sort()).toEqual(Object.keys(ref).sort());
-    for (const [k, t] of Object.entries(sd)) {
-      expect(t).toBeInstanceOf(TorchTensor);
-      expect([...t.shape], k).toEqual(ref[k].shape);
-      const [x, y] = [t.data, await ref[k].data()];
-      if (t.dtype === 'int64') expect(t.values(), k).toEqual(Array.from(y));
-      else expect(Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.byteLength), Buffer.from(y.buffer, y.byteOffset, y.byteLength)), k).toBe(0);
-    }
-    tf.dispose(Object.values(ref));
-    const { tensors: io } = await loadSafetensors(referenceFile('torchvision/resnet18_io.safetensors'));
-    const m = resnet18();
-    m.loadStateDict(ckpt, { strict: true }); // PyTorch's names as they are
-    m.eval();
-    const logitsErr = tf.tidy(() => relError(m.call(io.input_nhwc), io.logits));
-    const body = createBody(m, { cut: -2 });
-    const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
-    expect(logitsErr).toBeLessThan(1e-4);
-    expect(bodyErr).toBeLessThan(1e-4);
-    console.log(`resnet18.pth (${tf.getBackend()}): read in ${ms.toFixed(0)} ms; logits rel err ${logitsErr.toExponential(2)}, body ${bodyErr.toExponential(2)}`);
-    tf.dispose(Object.values(io));
-    m.dispose();
-    expect(tf.memory().numTensors).toBe(before);
-  });
+describe("ResNet-18 from torchvision's .pth (real torch.save, zip format), no Python", () => {
+  it(
+    'same tensors as resnet18.safetensors, same logits as torchvision',
+    needsReference(PTH, 'torchvision/resnet18.safetensors', 'torchvision/resnet18_io.safetensors'),
+    async () => {
+      const before = tf.memory().numTensors;
+      const t0 = performance.now();
+      const ckpt = await loadTorch(referenceFile(PTH));
+      const ms = performance.now() - t0;
+      const sd = ckpt.stateDict();
+      const { tensors: ref } = await loadSafetensors(referenceFile('torchvision/resnet18.safetensors'));
+      expect(Object.keys(sd).sort()).toEqual(Object.keys(ref).sort());
+      for (const [k, t] of Object.entries(sd)) {
+        expect(t).toBeInstanceOf(TorchTensor);
+        expect([...t.shape], k).toEqual(ref[k].shape);
+        const [x, y] = [t.data, await ref[k].data()];
+        if (t.dtype === 'int64') expect(t.values(), k).toEqual(Array.from(y));
+        else
+          expect(
+            Buffer.compare(
+              Buffer.from(x.buffer, x.byteOffset, x.byteLength),
+              Buffer.from(y.buffer, y.byteOffset, y.byteLength),
+            ),
+            k,
+          ).toBe(0);
+      }
+      tf.dispose(Object.values(ref));
+      const { tensors: io } = await loadSafetensors(referenceFile('torchvision/resnet18_io.safetensors'));
+      const m = resnet18();
+      m.loadStateDict(ckpt, { strict: true }); // PyTorch's names as they are
+      m.eval();
+      const logitsErr = tf.tidy(() => relError(m.call(io.input_nhwc), io.logits));
+      const body = createBody(m, { cut: -2 });
+      const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
+      expect(logitsErr).toBeLessThan(1e-4);
+      expect(bodyErr).toBeLessThan(1e-4);
+      console.log(
+        `resnet18.pth (${tf.getBackend()}): read in ${ms.toFixed(0)} ms; logits rel err ${logitsErr.toExponential(2)}, body ${bodyErr.toExponential(2)}`,
+      );
+      tf.dispose(Object.values(io));
+      m.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
 });
 
 describe('saveTorch round trip of a ResNet-18 (45 MB)', () => {
@@ -62,7 +75,13 @@ describe('saveTorch round trip of a ResNet-18 (45 MB)', () => {
       expect(Object.keys(back).sort()).toEqual(Object.keys(sd).sort());
       for (const k of Object.keys(sd)) {
         const [x, y] = [await back[k].data(), await sd[k].data()];
-        expect(Buffer.compare(Buffer.from(x.buffer, x.byteOffset, x.byteLength), Buffer.from(y.buffer, y.byteOffset, y.byteLength)), k).toBe(0);
+        expect(
+          Buffer.compare(
+            Buffer.from(x.buffer, x.byteOffset, x.byteLength),
+            Buffer.from(y.buffer, y.byteOffset, y.byteLength),
+          ),
+          k,
+        ).toBe(0);
       }
       tf.dispose([...Object.values(sd), ...Object.values(back)]);
       a.dispose();

@@ -29,7 +29,10 @@ export async function loadMask(src: ImageSource): Promise<Mask> {
     .toBuffer({ resolveWithObject: true })
     .catch((e: unknown) => {
       throw /pixel limit/i.test((e as Error).message)
-        ? new ImageReadError(sourceName(src), `the mask declares more than the decode limit of ${getMaxImagePixels()} pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`)
+        ? new ImageReadError(
+            sourceName(src),
+            `the mask declares more than the decode limit of ${getMaxImagePixels()} pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`,
+          )
         : new ImageReadError(sourceName(src), `cannot decode the mask (${(e as Error).message})`);
     });
   const { data, info } = decoded;
@@ -39,7 +42,10 @@ export async function loadMask(src: ImageSource): Promise<Mask> {
   for (let i = 0; i < n; i++) {
     const j = i * channels;
     if (channels >= 3 && (data[j] !== data[j + 1] || data[j] !== data[j + 2]))
-      throw new SegmentationDataError(sourceName(src), `is a colour image (pixel ${i % width},${Math.floor(i / width)} is RGB ${data[j]},${data[j + 1]},${data[j + 2]}); a mask must be greyscale class indices`);
+      throw new SegmentationDataError(
+        sourceName(src),
+        `is a colour image (pixel ${i % width},${Math.floor(i / width)} is RGB ${data[j]},${data[j + 1]},${data[j + 2]}); a mask must be greyscale class indices`,
+      );
     out[i] = data[j];
   }
   return { data: out, width, height };
@@ -52,14 +58,26 @@ export async function loadMask(src: ImageSource): Promise<Mask> {
  * checkMask(mask, 'labels/a.png', image, 'images/a.png', 8);
  * ```
  */
-export function checkMask(mask: Mask, maskName: string, image: { width: number; height: number }, imageName: string, nCodes: number | undefined): void {
+export function checkMask(
+  mask: Mask,
+  maskName: string,
+  image: { width: number; height: number },
+  imageName: string,
+  nCodes: number | undefined,
+): void {
   if (mask.width !== image.width || mask.height !== image.height)
-    throw new SegmentationDataError(maskName, `mask is ${mask.width}×${mask.height} but its image ${imageName} is ${image.width}×${image.height}`);
+    throw new SegmentationDataError(
+      maskName,
+      `mask is ${mask.width}×${mask.height} but its image ${imageName} is ${image.width}×${image.height}`,
+    );
   if (nCodes === undefined) return;
   const d = mask.data;
   for (let i = 0; i < d.length; i++)
     if (d[i] >= nCodes)
-      throw new SegmentationDataError(maskName, `pixel ${i % mask.width},${Math.floor(i / mask.width)} has value ${d[i]}, outside the ${nCodes} codes (0…${nCodes - 1})`);
+      throw new SegmentationDataError(
+        maskName,
+        `pixel ${i % mask.width},${Math.floor(i / mask.width)} has value ${d[i]}, outside the ${nCodes} codes (0…${nCodes - 1})`,
+      );
 }
 
 /** A source coordinate outside `[0, n)` brought back in as `padMode` pads (symmetric mirror as sharp's, edge, or -1 for zeros). */
@@ -83,10 +101,20 @@ function padIndex(i: number, n: number, padMode: PadMode): number {
  */
 export function cropPadMask(mask: Mask, plan: CropPadPlan, padMode: PadMode = 'reflection'): Mask {
   const [oh, ow] = plan.resizeTo;
-  if (plan.left === 0 && plan.top === 0 && plan.width === mask.width && plan.height === mask.height && ow === mask.width && oh === mask.height) return mask;
+  if (
+    plan.left === 0 &&
+    plan.top === 0 &&
+    plan.width === mask.width &&
+    plan.height === mask.height &&
+    ow === mask.width &&
+    oh === mask.height
+  )
+    return mask;
   const sx = plan.width / ow;
   const sy = plan.height / oh;
-  const cols = Int32Array.from({ length: ow }, (_, x) => padIndex(plan.left + Math.floor((x + 0.5) * sx), mask.width, padMode));
+  const cols = Int32Array.from({ length: ow }, (_, x) =>
+    padIndex(plan.left + Math.floor((x + 0.5) * sx), mask.width, padMode),
+  );
   const out = new Uint8Array(oh * ow);
   for (let y = 0; y < oh; y++) {
     const r = padIndex(plan.top + Math.floor((y + 0.5) * sy), mask.height, padMode);
@@ -140,7 +168,10 @@ export function classColors(n: number): [number, number, number][] {
  * const rgb = maskToRGB(mask, 8);
  * ```
  */
-export function maskToRGB(mask: { data: ArrayLike<number>; width: number; height: number }, nClasses: number): RGBImage {
+export function maskToRGB(
+  mask: { data: ArrayLike<number>; width: number; height: number },
+  nClasses: number,
+): RGBImage {
   const colors = classColors(Math.max(nClasses, 1));
   const n = mask.width * mask.height;
   const data = new Uint8Array(n * 3);
@@ -163,9 +194,15 @@ export async function readCodes(file: string): Promise<string[]> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new SegmentationDataError(file, `cannot read the codes file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new SegmentationDataError(
+      file,
+      `cannot read the codes file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
-  const codes = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.length);
+  const codes = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length);
   if (!codes.length) throw new SegmentationDataError(file, 'the codes file is empty');
   return codes;
 }

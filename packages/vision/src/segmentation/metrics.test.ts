@@ -61,8 +61,14 @@ describe('segmentation metrics against fastai formulas', () => {
     const p = Int32Array.from([...a.pred, ...b.pred]);
     const t = Int32Array.from([...a.targ, ...b.targ]);
     expect(await run(foregroundAcc(), [a, b])).toBeCloseTo(ref.fgAcc(p, t), 6);
-    expect(await run(diceMulti(), [a, b])).toBeCloseTo(ref.multi(p, t, 4, (i, u) => (2 * i) / u), 6);
-    expect(await run(jaccardCoeffMulti(), [a, b])).toBeCloseTo(ref.multi(p, t, 4, (i, u) => i / (u - i)), 6);
+    expect(await run(diceMulti(), [a, b])).toBeCloseTo(
+      ref.multi(p, t, 4, (i, u) => (2 * i) / u),
+      6,
+    );
+    expect(await run(jaccardCoeffMulti(), [a, b])).toBeCloseTo(
+      ref.multi(p, t, 4, (i, u) => i / (u - i)),
+      6,
+    );
     // The running sums stay on the device (two tensors) until reset.
     const m = diceMulti();
     const before = tf.memory().numTensors;

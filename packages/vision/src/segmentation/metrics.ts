@@ -193,15 +193,18 @@ export function jaccardCoeffMulti(): Metric {
 }
 
 /** The segmentation metrics by name, for exports (`metricsFromNames(names, SEGMENTATION_METRICS)`); no prototype. */
-export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = Object.assign(Object.create(null) as Record<string, () => Metric>, {
-  foreground_acc: () => foregroundAcc(),
-  dice: () => dice(),
-  dice_foreground: () => dice({ foreground: true }),
-  jaccard_coeff: () => jaccardCoeff(),
-  jaccard_coeff_foreground: () => jaccardCoeff({ foreground: true }),
-  dice_multi: diceMulti,
-  jaccard_coeff_multi: jaccardCoeffMulti,
-});
+export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = Object.assign(
+  Object.create(null) as Record<string, () => Metric>,
+  {
+    foreground_acc: () => foregroundAcc(),
+    dice: () => dice(),
+    dice_foreground: () => dice({ foreground: true }),
+    jaccard_coeff: () => jaccardCoeff(),
+    jaccard_coeff_foreground: () => jaccardCoeff({ foreground: true }),
+    dice_multi: diceMulti,
+    jaccard_coeff_multi: jaccardCoeffMulti,
+  },
+);
 
 // PascalCase names of the factories above, kept one release for old scripts.
 /** @deprecated Use {@link dice} (tfai's factories are camelCase); this name goes in the next release. */

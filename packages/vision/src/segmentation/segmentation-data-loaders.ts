@@ -15,7 +15,12 @@ import { parseFlag } from '@tfai/core';
 import { getImageFiles, randomSplitter, type Split } from '../data/items.js';
 import { maskToRGB, readCodes } from './mask.js';
 import { SegmentationDataLoader, SegmentationDataset } from './segmentation-dataset.js';
-import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from '../data/vision-data-loaders.js';
+import {
+  imageSources,
+  VisionDataLoaders,
+  visionLoaderOptions,
+  type VisionShowOptions,
+} from '../data/vision-data-loaders.js';
 
 /** Options shared by the {@link SegmentationDataLoaders} factories. */
 export interface SegmentationDataLoadersOptions {
@@ -60,11 +65,22 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
   declare readonly vocab: string[];
   protected override readonly showMaxN = 6;
 
-  constructor(trainDs: SegmentationDataset, validDs: SegmentationDataset, codes: string[], opts: SegmentationDataLoadersOptions = {}) {
+  constructor(
+    trainDs: SegmentationDataset,
+    validDs: SegmentationDataset,
+    codes: string[],
+    opts: SegmentationDataLoadersOptions = {},
+  ) {
     const batchTfms = [...(opts.batchTfms ?? [])];
     const seed = opts.seed;
     const o = visionLoaderOptions(batchTfms, { ...opts, seeds: [seed, seed === undefined ? undefined : seed + 1] });
-    super(new SegmentationDataLoader(trainDs, o.train), new SegmentationDataLoader(validDs, o.valid), trainDs.itemTfms, batchTfms, { vocab: codes, c: codes.length });
+    super(
+      new SegmentationDataLoader(trainDs, o.train),
+      new SegmentationDataLoader(validDs, o.valid),
+      trainDs.itemTfms,
+      batchTfms,
+      { vocab: codes, c: codes.length },
+    );
     this.codes = codes;
   }
 
@@ -75,20 +91,37 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
    * const dls = SegmentationDataLoaders.fromLists(images, masks, { train: [0, 1], valid: [2] }, { codes: ['bg', 'fg'] });
    * ```
    */
-  static fromLists(images: ImageSource[], masks: ImageSource[], split: Split, opts: SegmentationDataLoadersOptions = {}): SegmentationDataLoaders {
+  static fromLists(
+    images: ImageSource[],
+    masks: ImageSource[],
+    split: Split,
+    opts: SegmentationDataLoadersOptions = {},
+  ): SegmentationDataLoaders {
     if (images.length !== masks.length) throw new ImageDataError(`${images.length} images but ${masks.length} masks`);
     const codes = opts.codes;
-    if (!codes?.length) throw new ImageDataError('segmentation data needs its codes (the class names, index = mask value): pass codes or a codes file');
+    if (!codes?.length)
+      throw new ImageDataError(
+        'segmentation data needs its codes (the class names, index = mask value): pass codes or a codes file',
+      );
     if (!split.train.length) throw new ImageDataError('no training images');
-    if (!split.valid.length) throw new ImageDataError('no validation images: give a validation column, validFunc or validPct');
+    if (!split.valid.length)
+      throw new ImageDataError('no validation images: give a validation column, validFunc or validPct');
     images.forEach((it, i) => {
       if (!isImageSource(it)) throw new ImageDataError(`item ${i} is not an image path or buffer`);
     });
     const itemTfms = opts.itemTfms ?? [];
     const seed = opts.seed;
     const pick = <T>(xs: T[], idx: number[]) => idx.map((i) => xs[i]);
-    const trainDs = new SegmentationDataset(pick(images, split.train), pick(masks, split.train), itemTfms, { train: true, seed, nCodes: codes.length });
-    const validDs = new SegmentationDataset(pick(images, split.valid), pick(masks, split.valid), itemTfms, { train: false, seed: seed === undefined ? undefined : seed + 3, nCodes: codes.length });
+    const trainDs = new SegmentationDataset(pick(images, split.train), pick(masks, split.train), itemTfms, {
+      train: true,
+      seed,
+      nCodes: codes.length,
+    });
+    const validDs = new SegmentationDataset(pick(images, split.valid), pick(masks, split.valid), itemTfms, {
+      train: false,
+      seed: seed === undefined ? undefined : seed + 3,
+      nCodes: codes.length,
+    });
     return new SegmentationDataLoaders(trainDs, validDs, codes, opts);
   }
 
@@ -108,7 +141,9 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
     opts: SegmentationDataLoadersOptions & { validPct?: number; validFunc?: (file: string) => boolean } = {},
   ): Promise<SegmentationDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    const files = fnames.map((f) => (path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f));
+    const files = fnames.map((f) =>
+      path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f,
+    );
     if (!files.length) throw new ImageDataError(`${path}: no images given`);
     let split: Split;
     if (opts.validFunc) {
@@ -130,7 +165,15 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
    */
   static async fromFolders(
     path: string,
-    opts: SegmentationDataLoadersOptions & { images?: string; labels?: string; codesFile?: string; csv?: string; nameCol?: string; validCol?: string; validPct?: number } = {},
+    opts: SegmentationDataLoadersOptions & {
+      images?: string;
+      labels?: string;
+      codesFile?: string;
+      csv?: string;
+      nameCol?: string;
+      validCol?: string;
+      validPct?: number;
+    } = {},
   ): Promise<SegmentationDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const imgDir = join(path, opts.images ?? 'images');
@@ -145,18 +188,28 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
       const nameCol = opts.nameCol ?? 'name';
       const validCol = opts.validCol ?? 'is_valid';
       if (rows.length && (!(nameCol in rows[0]) || !(validCol in rows[0])))
-        throw new ImageDataError(`${csvFile}: needs columns '${nameCol}' and '${validCol}' (has ${Object.keys(rows[0]).join(', ')})`);
+        throw new ImageDataError(
+          `${csvFile}: needs columns '${nameCol}' and '${validCol}' (has ${Object.keys(rows[0]).join(', ')})`,
+        );
       const valid = new Map(
         rows.map((r, i) => {
           const f = parseFlag(r[validCol]);
-          if (f === undefined) throw new ImageDataError(`${csvFile}: column '${validCol}', row ${i + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(r[validCol])}`);
+          if (f === undefined)
+            throw new ImageDataError(
+              `${csvFile}: column '${validCol}', row ${i + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(r[validCol])}`,
+            );
           return [r[nameCol], f];
         }),
       );
-      for (const f of files) if (!valid.has(basename(f))) throw new ImageDataError(`${csvFile}: no row for image ${basename(f)}`);
+      for (const f of files)
+        if (!valid.has(basename(f))) throw new ImageDataError(`${csvFile}: no row for image ${basename(f)}`);
       validFunc = (f) => valid.get(basename(f)) ?? false;
     }
-    return SegmentationDataLoaders.fromLabelFunc('', files, (f) => join(lblDir, basename(f)), { ...opts, codes, validFunc });
+    return SegmentationDataLoaders.fromLabelFunc('', files, (f) => join(lblDir, basename(f)), {
+      ...opts,
+      codes,
+      validFunc,
+    });
   }
 
   /**
@@ -170,7 +223,10 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
   static forInference(spec: SegmentationInferenceSpec): SegmentationDataLoaders {
     const itemTfms = spec.itemTfms.map(itemTfmFromJSON);
     const ds = () => new SegmentationDataset([], [], itemTfms, { train: false, seed: 0 });
-    return new SegmentationDataLoaders(ds(), ds(), [...spec.codes], { batchTfms: spec.batchTfms.map(batchTfmFromJSON), seed: 0 });
+    return new SegmentationDataLoaders(ds(), ds(), [...spec.codes], {
+      batchTfms: spec.batchTfms.map(batchTfmFromJSON),
+      seed: 0,
+    });
   }
 
   /** What {@link SegmentationDataLoaders.forInference} needs to rebuild the validation pipeline. */
@@ -187,7 +243,9 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
   async masksToImages(y: tf.Tensor): Promise<RGBImage[]> {
     const [n, h, w] = y.shape as [number, number, number];
     const data = await y.data();
-    return Array.from({ length: n }, (_, i) => maskToRGB({ data: data.subarray(i * h * w, (i + 1) * h * w), width: w, height: h }, this.codes.length));
+    return Array.from({ length: n }, (_, i) =>
+      maskToRGB({ data: data.subarray(i * h * w, (i + 1) * h * w), width: w, height: h }, this.codes.length),
+    );
   }
 
   /** Each image beside its mask (coloured by class). */

@@ -4,7 +4,14 @@
 import type { ItemTransform } from '../augment/item-transform.js';
 import { ImageDataError } from '../data/errors.js';
 import type { ImageSource } from '../data/image.js';
-import { collateSamples, VisionDataLoader, VisionDataset, type VisionDataLoaderOptions, type VisionDatasetOptions, type VisionSample } from '../data/sample.js';
+import {
+  collateSamples,
+  VisionDataLoader,
+  VisionDataset,
+  type VisionDataLoaderOptions,
+  type VisionDatasetOptions,
+  type VisionSample,
+} from '../data/sample.js';
 
 /** One item after decoding and item transforms: the image and (unless unlabelled) its mask, same size. */
 export type SegmentationSample = VisionSample;
@@ -25,7 +32,8 @@ export class SegmentationDataset extends VisionDataset {
     itemTfms: readonly ItemTransform[],
     opts: VisionDatasetOptions = {},
   ) {
-    if (masks && masks.length !== items.length) throw new ImageDataError(`SegmentationDataset: ${items.length} images but ${masks.length} masks`);
+    if (masks && masks.length !== items.length)
+      throw new ImageDataError(`SegmentationDataset: ${items.length} images but ${masks.length} masks`);
     super(itemTfms, opts);
   }
 

@@ -48,7 +48,9 @@ function withoutDefaults(t: LayerInfo): LayerInfo {
 /** Every activation's shape, running the U-Net's layers one by one as SequentialEx does. */
 function layerShapes(unet: DynamicUnet, x: tf.Tensor): number[][] {
   const shapes: number[][] = [];
-  const hooks = unet.layers().map((l) => l.registerForwardHook((_m, _i, out) => void shapes.push((out as tf.Tensor).shape)));
+  const hooks = unet
+    .layers()
+    .map((l) => l.registerForwardHook((_m, _i, out) => void shapes.push((out as tf.Tensor).shape)));
   tf.tidy(() => unet.call(x));
   hooks.forEach((h) => h.remove());
   return shapes;
@@ -76,7 +78,9 @@ describe('DynamicUnet against fastai 2.7.12', () => {
     for (const r of ref.layers.filter((l) => l.type === 'UnetBlock')) {
       const b = unet.get(r.idx) as UnetBlock;
       expect([b.upInC, b.upInC >> 1, b.xInC]).toEqual([r.up_in_c, r.shuf_out_c, r.x_in_c]);
-      expect([b.conv1.get(0), b.conv2.get(0)].map((c) => [(c as Conv2d).inChannels, (c as Conv2d).outChannels])).toEqual([r.conv1, r.conv2]);
+      expect(
+        [b.conv1.get(0), b.conv2.get(0)].map((c) => [(c as Conv2d).inChannels, (c as Conv2d).outChannels]),
+      ).toEqual([r.conv1, r.conv2]);
       expect(nchw(unet.encoderSizes[unet.hookedIndices[r.idx - 4]])).toEqual(r.hooked_encoder_layer_out_shape);
     }
     // Every layer's output shape on the reference's image size.
@@ -113,15 +117,38 @@ describe('DynamicUnet against fastai 2.7.12', () => {
   });
 
   it('finds size changes by the width as fastai does', () => {
-    expect(sizeChangeIndices([[1, 64, 64, 3], [1, 64, 64, 16], [1, 32, 32, 32], [1, 32, 32, 16], [1, 32, 32, 32], [1, 16, 16, 16]])).toEqual([1, 4]);
-    expect(sizeChangeIndices([[1, 64, 64, 3], [1, 32, 32, 16], [1, 32, 32, 32], [1, 32, 32, 16], [1, 16, 16, 32], [1, 8, 8, 16]])).toEqual([0, 3, 4]);
+    expect(
+      sizeChangeIndices([
+        [1, 64, 64, 3],
+        [1, 64, 64, 16],
+        [1, 32, 32, 32],
+        [1, 32, 32, 16],
+        [1, 32, 32, 32],
+        [1, 16, 16, 16],
+      ]),
+    ).toEqual([1, 4]);
+    expect(
+      sizeChangeIndices([
+        [1, 64, 64, 3],
+        [1, 32, 32, 16],
+        [1, 32, 32, 32],
+        [1, 32, 32, 16],
+        [1, 16, 16, 32],
+        [1, 8, 8, 16],
+      ]),
+    ).toEqual([0, 3, 4]);
     expect(sizeChangeIndices([[1, 64, 64, 3]])).toEqual([]);
   });
 
   it('options: yRange adds a SigmoidRange, lastCross=false drops the ResBlock, selfAttention goes in the third block from the end', () => {
     const enc = () => createBody(resnet18(), { cut: -2 });
     const a = new DynamicUnet(enc(), 2, [64, 64], { yRange: [0, 1], lastCross: false, selfAttention: true });
-    expect(a.layers().map((l) => l.typeName).slice(-5)).toEqual(['PixelShuffle_ICNR', 'ResizeToOrig', 'ConvLayer', 'SigmoidRange', 'ToTensorBase']);
+    expect(
+      a
+        .layers()
+        .map((l) => l.typeName)
+        .slice(-5),
+    ).toEqual(['PixelShuffle_ICNR', 'ResizeToOrig', 'ConvLayer', 'SigmoidRange', 'ToTensorBase']);
     const blocks = a.layers().filter((l): l is UnetBlock => l instanceof UnetBlock);
     expect(blocks.map((b) => b.conv2.length)).toEqual([2, 3, 2, 2]);
     expect(blocks[1].conv2.get(2).typeName).toBe('SelfAttention');

@@ -88,14 +88,20 @@ export class DynamicUnet extends SequentialEx {
     const normType = opts.normType ?? null;
     const init = opts.init ?? kaimingNormal;
     const kids = (encoder as unknown as AnyModule).children();
-    if (kids.length < 2) throw new ArchitectureError(`DynamicUnet: the encoder (${encoder.typeName}) must be a Sequential of layers to hook, it has ${kids.length} children`);
+    if (kids.length < 2)
+      throw new ArchitectureError(
+        `DynamicUnet: the encoder (${encoder.typeName}) must be a Sequential of layers to hook, it has ${kids.length} children`,
+      );
     const sizes = modelSizes(encoder, imgSize);
     const idxs = sizeChangeIndices(sizes).reverse();
     const hooks = idxs.map((i) => new Hook(kids[i]));
 
     const last = sizes[sizes.length - 1];
     let ni = last[3];
-    const middleConv = new Sequential(new ConvLayer(ni, ni * 2, { actCls, normType }), new ConvLayer(ni * 2, ni, { actCls, normType })).eval();
+    const middleConv = new Sequential(
+      new ConvLayer(ni, ni * 2, { actCls, normType }),
+      new ConvLayer(ni * 2, ni, { actCls, normType }),
+    ).eval();
     const layers: TensorModuleOrOrig[] = [encoder, fastaiBatchNorm(ni), new ReLU(), middleConv];
     let c = ni;
     idxs.forEach((idx, i) => {

@@ -30,4 +30,3 @@ export class ToTensorBase extends Module {
     return x;
   }
 }
-

@@ -4,7 +4,18 @@ import * as vision from '../index.js';
 
 describe("fastai's shared layers come from @tfai/core", () => {
   it('re-exports the same objects', () => {
-    for (const name of ['ConvLayer', 'ResBlock', 'PixelShuffleICNR', 'SelfAttention', 'SequentialEx', 'MergeLayer', 'OrigModule', 'fastaiBatchNorm', 'applyInit', 'ArchitectureError'] as const)
+    for (const name of [
+      'ConvLayer',
+      'ResBlock',
+      'PixelShuffleICNR',
+      'SelfAttention',
+      'SequentialEx',
+      'MergeLayer',
+      'OrigModule',
+      'fastaiBatchNorm',
+      'applyInit',
+      'ArchitectureError',
+    ] as const)
       expect(vision[name], name).toBe(core[name]);
   });
 });

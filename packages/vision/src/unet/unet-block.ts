@@ -1,7 +1,17 @@
 // fastai 2.7's UnetBlock (`fastai/vision/models/unet.py`) and the forward hook it reads the encoder's
 // activation from (`fastai/callback/hook.py`'s `Hook` with `detach=False`).
 import * as tf from '@tensorflow/tfjs';
-import { ArchitectureError, ConvLayer, Module, PixelShuffleICNR, SelfAttention, applyInit, defaultActivation, fastaiBatchNorm, kaimingNormal } from '@tfai/core';
+import {
+  ArchitectureError,
+  ConvLayer,
+  Module,
+  PixelShuffleICNR,
+  SelfAttention,
+  applyInit,
+  defaultActivation,
+  fastaiBatchNorm,
+  kaimingNormal,
+} from '@tfai/core';
 import type { ActFactory, AnyModule, BatchNorm2d, HookHandle, InitFn, NormType, TensorModule } from '@tfai/core';
 import { resizeNearestLike } from './resize-to-orig.js';
 
@@ -77,7 +87,10 @@ export class UnetBlock extends Module {
     super();
     const actCls = opts.actCls ?? defaultActivation;
     const normType = opts.normType ?? null;
-    this.shuf = this.registerModule('shuf', new PixelShuffleICNR(upInC, upInC >> 1, { blur: opts.blur, actCls, normType }));
+    this.shuf = this.registerModule(
+      'shuf',
+      new PixelShuffleICNR(upInC, upInC >> 1, { blur: opts.blur, actCls, normType }),
+    );
     this.bn = this.registerModule('bn', fastaiBatchNorm(xInC));
     const ni = (upInC >> 1) + xInC;
     this.nf = (opts.finalDiv ?? true) ? ni : ni >> 1;
@@ -91,7 +104,10 @@ export class UnetBlock extends Module {
 
   forward(upIn: tf.Tensor): tf.Tensor {
     const s = this.hook.stored;
-    if (!s) throw new ArchitectureError('UnetBlock: no stored encoder activation (the encoder must run before the block, inside the same DynamicUnet forward)');
+    if (!s)
+      throw new ArchitectureError(
+        'UnetBlock: no stored encoder activation (the encoder must run before the block, inside the same DynamicUnet forward)',
+      );
     return tf.tidy(() => {
       const up = resizeNearestLike(this.shuf.call(upIn), s.shape[1]!, s.shape[2]!);
       const cat = this.relu.call(tf.concat([up, this.bn.call(s)], -1));

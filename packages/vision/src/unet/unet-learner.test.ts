@@ -22,7 +22,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A few tux_seg pairs (the first 6 train, 2 valid). */
 function smallTux(size: [number, number]): SegmentationDataLoaders {
-  const names = readFileSync(join(TUX, 'pairs.csv'), 'utf8').trim().split('\n').slice(1, 9).map((r) => r.split(',')[0]);
+  const names = readFileSync(join(TUX, 'pairs.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1, 9)
+    .map((r) => r.split(',')[0]);
   const codes = readFileSync(join(TUX, 'codes.txt'), 'utf8').trim().split('\n');
   return SegmentationDataLoaders.fromLists(
     names.map((n) => join(TUX, 'images', n)),
@@ -33,30 +37,43 @@ function smallTux(size: [number, number]): SegmentationDataLoaders {
 }
 
 describe('unetLearner', () => {
-  it("pretrained: resnetSplit's three groups on the U-Net (decoder = fastai's decoder params), ImageNet Normalize, frozen", needsReference('torchvision/resnet18.safetensors'), async () => {
-    const dls = smallTux([96, 128]);
-    const learn = await unetLearner(dls, resnet18, { nOut: 32, pretrained: referenceFile('torchvision/resnet18.safetensors'), progress: false });
-    const ref = (referenceFacts().dynamic_unet as Record<string, { decoder_params: number; encoder_params: number }>).resnet18_nout32_96x128;
-    expect(learn.model).toBeInstanceOf(DynamicUnet);
-    expect(learn.model.encoderSizes[0]).toEqual([1, 48, 64, 64]); // sized from a batch: 96×128
-    const groups = learn.opt!.paramGroups;
-    expect(groups.length).toBe(3);
-    const count = (ps: { size: number }[]) => ps.reduce((s, p) => s + p.size, 0);
-    expect(count(groups[0].params) + count(groups[1].params)).toBe(ref.encoder_params);
-    expect(count(groups[2].params)).toBe(ref.decoder_params);
-    // Frozen: in the encoder only BatchNorm parameters train; the decoder trains whole.
-    const encTrainable = learn.model.encoder.parameters().filter((p) => p.requiresGrad);
-    expect(encTrainable.length).toBeGreaterThan(0);
-    expect(encTrainable.every((p) => p.kind === 'norm')).toBe(true);
-    expect(groups[2].params.every((p) => p.requiresGrad)).toBe(true);
-    expect(dls.batchTfms.some((t) => t instanceof Normalize)).toBe(true);
-    learn.dispose();
-  });
+  it(
+    "pretrained: resnetSplit's three groups on the U-Net (decoder = fastai's decoder params), ImageNet Normalize, frozen",
+    needsReference('torchvision/resnet18.safetensors'),
+    async () => {
+      const dls = smallTux([96, 128]);
+      const learn = await unetLearner(dls, resnet18, {
+        nOut: 32,
+        pretrained: referenceFile('torchvision/resnet18.safetensors'),
+        progress: false,
+      });
+      const ref = (referenceFacts().dynamic_unet as Record<string, { decoder_params: number; encoder_params: number }>)
+        .resnet18_nout32_96x128;
+      expect(learn.model).toBeInstanceOf(DynamicUnet);
+      expect(learn.model.encoderSizes[0]).toEqual([1, 48, 64, 64]); // sized from a batch: 96×128
+      const groups = learn.opt!.paramGroups;
+      expect(groups.length).toBe(3);
+      const count = (ps: { size: number }[]) => ps.reduce((s, p) => s + p.size, 0);
+      expect(count(groups[0].params) + count(groups[1].params)).toBe(ref.encoder_params);
+      expect(count(groups[2].params)).toBe(ref.decoder_params);
+      // Frozen: in the encoder only BatchNorm parameters train; the decoder trains whole.
+      const encTrainable = learn.model.encoder.parameters().filter((p) => p.requiresGrad);
+      expect(encTrainable.length).toBeGreaterThan(0);
+      expect(encTrainable.every((p) => p.kind === 'norm')).toBe(true);
+      expect(groups[2].params.every((p) => p.requiresGrad)).toBe(true);
+      expect(dls.batchTfms.some((t) => t instanceof Normalize)).toBe(true);
+      learn.dispose();
+    },
+  );
 
   it('export → loadLearner → predict(image path) reproduces the class map; showResults writes image | target | prediction', async () => {
     manualSeed(3);
     const dls = smallTux([48, 40]);
-    const learn = await unetLearner(dls, resnet18, { pretrained: false, metrics: [foregroundAcc(), diceMulti()], progress: false });
+    const learn = await unetLearner(dls, resnet18, {
+      pretrained: false,
+      metrics: [foregroundAcc(), diceMulti()],
+      progress: false,
+    });
     const img = join(TUX, 'images', '0099_bird.png');
     const p = await learn.predict(img);
     expect([p.mask.width, p.mask.height]).toEqual([40, 48]);
@@ -66,7 +83,10 @@ describe('unetLearner', () => {
 
     expect(Object.keys(learnerBuilders)).toContain('unetLearner');
     const { json } = await exportLearner(learn, join(dir, 'unet'));
-    const desc = JSON.parse(readFileSync(json, 'utf8')) as { builder: { name: string; args: { imgSize: number[]; data: { codes: string[] } } }; metrics: string[] };
+    const desc = JSON.parse(readFileSync(json, 'utf8')) as {
+      builder: { name: string; args: { imgSize: number[]; data: { codes: string[] } } };
+      metrics: string[];
+    };
     expect(desc.builder.name).toBe('unetLearner');
     expect(desc.builder.args.imgSize).toEqual([48, 40]);
     expect(desc.builder.args.data.codes).toEqual(dls.codes);

@@ -3,7 +3,17 @@
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
-import type { ActFactory, AnyModule, InitFn, LearnerBuilder, LearnerOptions, Metric, NormType, Prediction, Splitter } from '@tfai/core';
+import type {
+  ActFactory,
+  AnyModule,
+  InitFn,
+  LearnerBuilder,
+  LearnerOptions,
+  Metric,
+  NormType,
+  Prediction,
+  Splitter,
+} from '@tfai/core';
 import { learnerOptionsOf, nestedOptions, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
@@ -35,7 +45,12 @@ export interface CreateUnetModelOptions extends DynamicUnetOptions {
  * const model = await createUnetModel(resnet34, 8, [128, 128]); // pretrained: torchvision's weights
  * ```
  */
-export async function createUnetModel(arch: VisionArch, nOut: number, imgSize: [number, number], opts: CreateUnetModelOptions = {}): Promise<DynamicUnet> {
+export async function createUnetModel(
+  arch: VisionArch,
+  nOut: number,
+  imgSize: [number, number],
+  opts: CreateUnetModelOptions = {},
+): Promise<DynamicUnet> {
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...unetOpts } = opts;
   const body = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   return new DynamicUnet(body, nOut, imgSize, unetOpts);
@@ -65,7 +80,17 @@ export interface DeprecatedFlatUnetOptions {
   /** @deprecated Pass `unet: { normType }`. */
   normType?: NormType;
 }
-const FLAT_UNET_KEYS = ['blur', 'blurFinal', 'selfAttention', 'yRange', 'lastCross', 'bottle', 'actCls', 'init', 'normType'] as const satisfies readonly (keyof DeprecatedFlatUnetOptions & keyof DynamicUnetOptions)[];
+const FLAT_UNET_KEYS = [
+  'blur',
+  'blurFinal',
+  'selfAttention',
+  'yRange',
+  'lastCross',
+  'bottle',
+  'actCls',
+  'init',
+  'normType',
+] as const satisfies readonly (keyof DeprecatedFlatUnetOptions & keyof DynamicUnetOptions)[];
 
 /** The JSON arguments an exported U-Net learner is rebuilt from. */
 export interface UnetLearnerArgs {
@@ -82,7 +107,11 @@ export interface UnetLearnerArgs {
  * Options of {@link unetLearner}: the Learner's, the body's, and DynamicUnet's in `unet` (fastai's `unet_config`).
  * Any other key is an `UnknownOptionError`.
  */
-export interface UnetLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, Omit<CreateUnetModelOptions, keyof DynamicUnetOptions>, DeprecatedFlatUnetOptions {
+export interface UnetLearnerOptions
+  extends
+    Omit<LearnerOptions, 'builder' | 'splitter'>,
+    Omit<CreateUnetModelOptions, keyof DynamicUnetOptions>,
+    DeprecatedFlatUnetOptions {
   /** {@link DynamicUnet}'s options (fastai's `unet_config`), e.g. `{ selfAttention: true, blur: true }`. */
   unet?: DynamicUnetOptions;
   /** Outputs; default the number of codes (`dls.c`). */
@@ -165,7 +194,11 @@ export class UnetLearner extends Learner {
       const [x, y] = tf.tidy(() => [tf.slice(b.x[0], 0, maxN), tf.slice(b.y, 0, maxN)]);
       const probs = this.predictBatch([x]);
       const pred = tf.tidy(() => this.lossFunc.decodes(probs).toInt());
-      const [images, targets, preds] = await Promise.all([this.dls.decodeBatch(x), this.dls.masksToImages(y), this.dls.masksToImages(pred)]);
+      const [images, targets, preds] = await Promise.all([
+        this.dls.decodeBatch(x),
+        this.dls.masksToImages(y),
+        this.dls.masksToImages(pred),
+      ]);
       tf.dispose([x, y, probs, pred]);
       const tiles = images.flatMap((image, i) => [
         { image, lines: [{ text: 'image' }] },
@@ -197,9 +230,24 @@ function unetSplitter(split: Splitter): Splitter {
  * await learn.fitOneCycle(2, 1e-3);
  * ```
  */
-export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch, opts: UnetLearnerOptions = {}): Promise<UnetLearner> {
+export async function unetLearner(
+  dls: SegmentationDataLoaders,
+  arch: VisionArch,
+  opts: UnetLearnerOptions = {},
+): Promise<UnetLearner> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { nOut: nOutOpt, pretrained = true, pretrainedSha256, cut, nIn = 3, normalize = true, splitter, imgSize: imgSizeOpt, unet, ...rest } = opts;
+  const {
+    nOut: nOutOpt,
+    pretrained = true,
+    pretrainedSha256,
+    cut,
+    nIn = 3,
+    normalize = true,
+    splitter,
+    imgSize: imgSizeOpt,
+    unet,
+    ...rest
+  } = opts;
   const unetOpts = nestedOptions<DynamicUnetOptions>('unetLearner', 'unet', unet, rest, FLAT_UNET_KEYS);
   const learnerOpts = learnerOptionsOf('unetLearner', rest, 'DynamicUnet options go in `unet: {...}`');
   const { actCls, init, ...config } = unetOpts;
@@ -213,14 +261,30 @@ export async function unetLearner(dls: SegmentationDataLoaders, arch: VisionArch
     imgSize = [b.x[0].shape[1]!, b.x[0].shape[2]!];
     tf.dispose([...b.x, b.y]);
   }
-  const model = await createUnetModel(arch, nOut, imgSize, { pretrained, pretrainedSha256, cut, nIn, actCls, init, ...config });
+  const model = await createUnetModel(arch, nOut, imgSize, {
+    pretrained,
+    pretrainedSha256,
+    cut,
+    nIn,
+    actCls,
+    init,
+    ...config,
+  });
   const exportable = isRegisteredArch(arch) && !actCls && !init;
   const size = imgSize;
   const builder = {
     package: '@tfai/vision',
     name: 'unetLearner',
     get args(): UnetLearnerArgs {
-      return { arch: arch.name, nOut, nIn, imgSize: size, ...(cut === undefined ? {} : { cut }), config, data: dls.inferenceSpec() };
+      return {
+        arch: arch.name,
+        nOut,
+        nIn,
+        imgSize: size,
+        ...(cut === undefined ? {} : { cut }),
+        config,
+        data: dls.inferenceSpec(),
+      };
     },
   };
   const learn = new UnetLearner(dls, model, {
@@ -249,9 +313,17 @@ function metricsByName(names: string[]): Metric[] {
 export const buildUnetLearner: LearnerBuilder = async (rawArgs, { description }) => {
   const args = rawArgs as UnetLearnerArgs;
   const arch = visionArch(args.arch);
-  if (!arch) throw new ImageDataError(`export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`);
+  if (!arch)
+    throw new ImageDataError(
+      `export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`,
+    );
   const dls = SegmentationDataLoaders.forInference(args.data);
-  const model = await createUnetModel(arch, args.nOut, args.imgSize, { pretrained: false, cut: args.cut, nIn: args.nIn, ...args.config });
+  const model = await createUnetModel(arch, args.nOut, args.imgSize, {
+    pretrained: false,
+    cut: args.cut,
+    nIn: args.nIn,
+    ...args.config,
+  });
   model.eval();
   return new UnetLearner(dls, model, {
     lossFunc: lossFromSpec(description.loss),

@@ -19,25 +19,70 @@ interface Case {
 const cases: Case[] = [
   { x: [2, 8, 8, 3], k: 1, co: 4, s: 1, pad: 'valid' },
   { x: [3, 7, 9, 4], k: 1, co: 6, s: 2, pad: 'same' },
-  { x: [2, 7, 8, 3], k: 1, co: 4, s: 2, pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+  {
+    x: [2, 7, 8, 3],
+    k: 1,
+    co: 4,
+    s: 2,
+    pad: [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [0, 0],
+    ],
+  },
   { x: [2, 8, 8, 4], k: 3, co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: 3, co: 5, s: 1, pad: 'valid' },
   { x: [1, 3, 3, 16], k: 3, co: 7, s: 1, pad: 1 }, // deep and small: the product form in the model
   { x: [2, 2, 3, 13], k: 3, co: 9, s: 1, pad: 'same' },
-  { x: [2, 9, 8, 3], k: 3, co: 4, s: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  {
+    x: [2, 9, 8, 3],
+    k: 3,
+    co: 4,
+    s: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { x: [2, 8, 10, 3], k: 3, co: 4, s: 2, pad: 'same' },
   { x: [3, 9, 11, 3], k: 3, co: 4, s: 2, pad: 'same' },
   { x: [2, 10, 9, 3], k: 3, co: 4, s: 2, pad: 'valid' }, // last row/column unused
   { x: [2, 8, 8, 3], k: 3, co: 4, s: 2, pad: 1 }, // PyTorch padding=1
   // (Not a numeric pad with unequal strides: tfjs-backend-wasm 4.22's forward Conv2D writes out of bounds there.)
-  { x: [2, 5, 7, 6], k: 3, co: 5, s: [2, 1], pad: [[0, 0], [1, 1], [1, 1], [0, 0]] },
+  {
+    x: [2, 5, 7, 6],
+    k: 3,
+    co: 5,
+    s: [2, 1],
+    pad: [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  },
   { x: [2, 7, 5, 3], k: 3, co: 4, s: [1, 2], pad: 'same' },
   { x: [2, 16, 12, 3], k: 7, co: 8, s: 2, pad: 'same' }, // ResNet stem
   { x: [2, 15, 17, 3], k: 7, co: 8, s: 2, pad: 3 },
   { x: [1, 12, 12, 2], k: 3, co: 2, s: 3, pad: 'valid' },
-  { x: [1, 5, 6, 2], k: 2, co: 3, s: 2, pad: [[0, 0], [3, 0], [1, 4], [0, 0]] }, // padding beyond the kernel
+  {
+    x: [1, 5, 6, 2],
+    k: 2,
+    co: 3,
+    s: 2,
+    pad: [
+      [0, 0],
+      [3, 0],
+      [1, 4],
+      [0, 0],
+    ],
+  }, // padding beyond the kernel
 ];
-const name = (c: Case): string => `x ${c.x.join('×')}, k ${c.k}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
+const name = (c: Case): string =>
+  `x ${c.x.join('×')}, k ${c.k}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
 
 function setup(c: Case) {
   const wShape: [number, number, number, number] = [c.k, c.k, c.x[3], c.co];
@@ -48,7 +93,8 @@ function setup(c: Case) {
 
 /** The conv's output and both gradients through tf.grads (the registered kernels). */
 const grads = (c: Case) => (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) => {
-  const loss = (x: tf.Tensor, w: tf.Tensor): tf.Tensor => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad), r));
+  const loss = (x: tf.Tensor, w: tf.Tensor): tf.Tensor =>
+    tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad), r));
   return tf.grads(loss)([x, w]);
 };
 
@@ -108,7 +154,8 @@ describe('conv input gradient as one product + col2im (conv-grad)', () => {
       tf.tidy(() => {
         const x = tf.randomNormal([2, 3, 3, 16]) as tf.Tensor4D;
         const w = tf.randomNormal([3, 3, 16, 4]) as tf.Tensor4D;
-        for (const s of [1, 2]) tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, 1)))([x, w]);
+        for (const s of [1, 2])
+          tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, 1)))([x, w]);
       });
     step();
     const [ids, tensors] = [backend.numDataIds(), tf.memory().numTensors];

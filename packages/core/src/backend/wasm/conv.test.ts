@@ -17,25 +17,70 @@ const cases: Case[] = [
   { x: [2, 8, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // ResNet shortcut
   { x: [3, 7, 9, 4], k: [1, 1], co: 6, s: 2, pad: 'same' },
   { x: [2, 7, 9, 3], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // last row/column unused
-  { x: [2, 7, 8, 3], k: [1, 1], co: 4, s: 2, pad: [[0, 0], [1, 0], [2, 1], [0, 0]] },
+  {
+    x: [2, 7, 8, 3],
+    k: [1, 1],
+    co: 4,
+    s: 2,
+    pad: [
+      [0, 0],
+      [1, 0],
+      [2, 1],
+      [0, 0],
+    ],
+  },
   { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
   { x: [2, 8, 10, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
   { x: [3, 9, 11, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
   { x: [2, 10, 9, 3], k: [3, 3], co: 4, s: 2, pad: 'valid' }, // last row/column unused
   { x: [2, 8, 8, 3], k: [3, 3], co: 4, s: 2, pad: 1 }, // PyTorch padding=1
-  { x: [2, 9, 8, 3], k: [3, 3], co: 4, s: 1, pad: [[0, 0], [2, 0], [0, 1], [0, 0]] },
+  {
+    x: [2, 9, 8, 3],
+    k: [3, 3],
+    co: 4,
+    s: 1,
+    pad: [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { x: [2, 16, 12, 3], k: [7, 7], co: 8, s: 2, pad: 'same' }, // ResNet stem
-  { x: [2, 15, 16, 3], k: [7, 7], co: 8, s: 2, pad: [[0, 0], [3, 3], [3, 3], [0, 0]] },
+  {
+    x: [2, 15, 16, 3],
+    k: [7, 7],
+    co: 8,
+    s: 2,
+    pad: [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  },
   { x: [2, 11, 13, 4], k: [7, 7], co: 3, s: 1, pad: 'valid' },
   { x: [2, 9, 10, 3], k: [3, 5], co: 4, s: [2, 1], pad: 'same' },
   { x: [1, 12, 12, 2], k: [3, 3], co: 2, s: 3, pad: 'valid' },
   { x: [2, 10, 11, 3], k: [1, 1], co: 4, s: 3, pad: 'same' }, // phases without taps
   { x: [2, 8, 9, 3], k: [2, 2], co: 4, s: 2, pad: 'valid' }, // even kernel
-  { x: [1, 5, 6, 2], k: [2, 3], co: 3, s: 2, pad: [[0, 0], [3, 0], [1, 4], [0, 0]] }, // padding beyond the kernel
+  {
+    x: [1, 5, 6, 2],
+    k: [2, 3],
+    co: 3,
+    s: 2,
+    pad: [
+      [0, 0],
+      [3, 0],
+      [1, 4],
+      [0, 0],
+    ],
+  }, // padding beyond the kernel
 ];
 
-const name = (c: Case): string => `x ${c.x.join('×')}, k ${c.k.join('×')}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
+const name = (c: Case): string =>
+  `x ${c.x.join('×')}, k ${c.k.join('×')}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
 
 describe('wasm conv2d gradients match the cpu backend', () => {
   it.each(cases.map((c) => [name(c), c] as const))('%s', async (_name, c) => {
@@ -71,7 +116,12 @@ describe('tfai wasm kernels', () => {
       const w = tf.randomNormal([3, 3, 3, 4]) as tf.Tensor4D;
       const conv = (pad: 'same' | 'valid', s: number) => (x: tf.Tensor, w: tf.Tensor) =>
         tf.sum(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, s, pad));
-      for (const [pad, s] of [['same', 1], ['valid', 2], ['same', 2]] as const) tf.grads(conv(pad, s))([x, w]);
+      for (const [pad, s] of [
+        ['same', 1],
+        ['valid', 2],
+        ['same', 2],
+      ] as const)
+        tf.grads(conv(pad, s))([x, w]);
       tf.grad((x: tf.Tensor) => tf.sum(tf.maxPool(x as tf.Tensor4D, 3, 2, 1)))(x);
       tf.grad((x: tf.Tensor) => tf.sum(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [18, 20])))(x);
       tf.tile(tf.ones([1, 1, 1, 3]), [2, 9, 10, 1]);

@@ -46,7 +46,12 @@ function pointwise(ops: Ops, x: tf.TensorInfo, dy: tf.TensorInfo, sh: number, sw
     const [rows, cols] = [ho * sh, wo * sw];
     if (rows < h || cols < w) xs = ops.slice(xs, [0, 0, 0, 0], [n, Math.min(rows, h), Math.min(cols, w), ci]);
     if (rows > h || cols > w) {
-      xs = ops.pad(xs, [[0, 0], [0, Math.max(rows - h, 0)], [0, Math.max(cols - w, 0)], [0, 0]]);
+      xs = ops.pad(xs, [
+        [0, 0],
+        [0, Math.max(rows - h, 0)],
+        [0, Math.max(cols - w, 0)],
+        [0, 0],
+      ]);
     }
     xs = ops.slice(ops.reshape(xs, [n * ho, sh, wo, sw * ci]), [0, 0, 0, 0], [n * ho, 1, wo, ci]);
   }

@@ -106,14 +106,28 @@ function strided1x1(
   const a = ops.reshape(dy, [n * ho * wo, co]);
   const b = ops.reshape(filter, [ci, co]);
   let z = ops.run('BatchMatMul', { a, b }, { transposeA: false, transposeB: true });
-  z = ops.pad(ops.reshape(z, [n * ho * wo, 1, ci]), [[0, 0], [0, sw - 1], [0, 0]]);
-  z = ops.pad(ops.reshape(z, [n * ho, 1, wo * sw * ci]), [[0, 0], [0, sh - 1], [0, 0]]);
+  z = ops.pad(ops.reshape(z, [n * ho * wo, 1, ci]), [
+    [0, 0],
+    [0, sw - 1],
+    [0, 0],
+  ]);
+  z = ops.pad(ops.reshape(z, [n * ho, 1, wo * sw * ci]), [
+    [0, 0],
+    [0, sh - 1],
+    [0, 0],
+  ]);
   z = ops.reshape(z, [n, ho * sh, wo * sw, ci]);
   const [rows, cols] = [Math.min(h, ho * sh - top), Math.min(w, wo * sw - left)];
   if (top > 0 || left > 0 || rows < ho * sh || cols < wo * sw) {
     z = ops.slice(z, [0, top, left, 0], [n, rows, cols, ci]);
   }
-  if (rows < h || cols < w) z = ops.pad(z, [[0, 0], [0, h - rows], [0, w - cols], [0, 0]]);
+  if (rows < h || cols < w)
+    z = ops.pad(z, [
+      [0, 0],
+      [0, h - rows],
+      [0, w - cols],
+      [0, 0],
+    ]);
   return z;
 }
 

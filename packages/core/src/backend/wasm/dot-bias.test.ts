@@ -31,22 +31,26 @@ function inputs({ bs, nU, nI, f }: (typeof cases)[number], seed: number): Input[
 }
 
 /** Output and the gradients of Σ out·r with respect to the four tables. */
-const run = (f: typeof composed) => (x: tf.Tensor, uw: tf.Tensor, iw: tf.Tensor, ub: tf.Tensor, ib: tf.Tensor, r: tf.Tensor) => {
-  const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(f(x, a, b, c, d), r));
-  return [f(x, uw, iw, ub, ib), ...tf.grads(loss)([uw, iw, ub, ib])];
-};
+const run =
+  (f: typeof composed) => (x: tf.Tensor, uw: tf.Tensor, iw: tf.Tensor, ub: tf.Tensor, ib: tf.Tensor, r: tf.Tensor) => {
+    const loss = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(f(x, a, b, c, d), r));
+    return [f(x, uw, iw, ub, ib), ...tf.grads(loss)([uw, iw, ub, ib])];
+  };
 
 describe('EmbeddingDotBias as one kernel (embedding)', () => {
   for (const backend of ['wasm', 'cpu'] as const) {
-    it.each(cases.map((c) => [JSON.stringify(c), c] as const))(`${backend}: matches the composition, forward and gradients: %s`, async (_n, c) => {
-      await runOn('wasm', [], () => tf.scalar(0)); // tfai's kernels registered (wasm setup registers the cpu ones too)
-      const ins = inputs(c, c.bs);
-      const ref = await runOn(backend, ins, run(composed));
-      expect(dotBiasFused()).toBe(true);
-      const got = await runOn(backend, ins, run(dotBias));
-      expect(got.map((g) => g.length)).toEqual(ref.map((g) => g.length));
-      for (let k = 0; k < 5; k++) expect(relErr(got[k], ref[k]), `output ${k}`).toBeLessThan(1e-6);
-    });
+    it.each(cases.map((c) => [JSON.stringify(c), c] as const))(
+      `${backend}: matches the composition, forward and gradients: %s`,
+      async (_n, c) => {
+        await runOn('wasm', [], () => tf.scalar(0)); // tfai's kernels registered (wasm setup registers the cpu ones too)
+        const ins = inputs(c, c.bs);
+        const ref = await runOn(backend, ins, run(composed));
+        expect(dotBiasFused()).toBe(true);
+        const got = await runOn(backend, ins, run(dotBias));
+        expect(got.map((g) => g.length)).toEqual(ref.map((g) => g.length));
+        for (let k = 0; k < 5; k++) expect(relErr(got[k], ref[k]), `output ${k}`).toBeLessThan(1e-6);
+      },
+    );
   }
 
   it('is off with the switch, and leaves no tensors behind', async () => {
@@ -55,7 +59,19 @@ describe('EmbeddingDotBias as one kernel (embedding)', () => {
     const restore = setFused('embedding', false);
     expect(dotBiasFused()).toBe(false);
     restore();
-    const step = () => tf.tidy(() => run(dotBias)(...ins.map((i) => tf.tensor(i.values, i.shape, i.dtype ?? 'float32')) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]));
+    const step = () =>
+      tf.tidy(() =>
+        run(dotBias)(
+          ...(ins.map((i) => tf.tensor(i.values, i.shape, i.dtype ?? 'float32')) as [
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor,
+          ]),
+        ),
+      );
     tf.dispose(step());
     const before = tf.memory().numTensors;
     for (let k = 0; k < 3; k++) tf.dispose(step());

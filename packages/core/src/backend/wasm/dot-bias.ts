@@ -22,7 +22,11 @@ export const DOT_BIAS_GRAD = 'TfaiDotBiasGrad';
 type Data = Float32Array | Int32Array;
 
 /** The kernel's inputs' data and freshly allocated float32 outputs, on the wasm or cpu backend. */
-function io(backend: tf.KernelBackend, inputs: tf.TensorInfo[], outShapes: number[][]): { ins: Data[]; outs: Float32Array[]; infos: tf.TensorInfo[] } {
+function io(
+  backend: tf.KernelBackend,
+  inputs: tf.TensorInfo[],
+  outShapes: number[][],
+): { ins: Data[]; outs: Float32Array[]; infos: tf.TensorInfo[] } {
   if (backend instanceof BackendWasm) {
     const infos = outShapes.map((s) => backend.makeOutput(s, 'float32'));
     // Views after the last allocation: the heap may grow and replace its buffer.
@@ -36,11 +40,14 @@ function io(backend: tf.KernelBackend, inputs: tf.TensorInfo[], outShapes: numbe
   const data = (backend as unknown as { data: { get(id: tf.DataId): { values: unknown } } }).data;
   const ins = inputs.map((t) => {
     const v = data.get(t.dataId).values;
-    if (!(v instanceof Float32Array || v instanceof Int32Array)) throw new Error(`unexpected data for a ${t.dtype} tensor`);
+    if (!(v instanceof Float32Array || v instanceof Int32Array))
+      throw new Error(`unexpected data for a ${t.dtype} tensor`);
     return v;
   });
   const outs = outShapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
-  const cpu = backend as unknown as { makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo };
+  const cpu = backend as unknown as {
+    makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+  };
   return { ins, outs, infos: outs.map((v, k) => cpu.makeTensorInfo(outShapes[k], 'float32', v)) };
 }
 
@@ -67,7 +74,12 @@ function dotBiasGradKernel(args: KernelArgs): tf.TensorInfo[] {
   const [nU, f] = ts[1].shape;
   const nI = ts[2].shape[0];
   const bs = ts[0].shape[0];
-  const { ins, outs, infos } = io(backend, ts, [[nU, f], [nI, f], [nU, 1], [nI, 1]]);
+  const { ins, outs, infos } = io(backend, ts, [
+    [nU, f],
+    [nI, f],
+    [nU, 1],
+    [nI, 1],
+  ]);
   const [x, uw, iw, dy] = ins;
   const [duw, diw, dub, dib] = outs;
   for (const o of outs) o.fill(0);
@@ -90,14 +102,23 @@ export const dotBiasConfigs: tf.KernelConfig[] = ['wasm', 'cpu'].flatMap((backen
 ]);
 
 const fusedDotBias = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, uWeight, iWeight, uBias, iBias, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+  const [x, uWeight, iWeight, uBias, iBias, save] = args as [
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+    tf.Tensor,
+    tf.GradSaveFunc,
+  ];
   save([x, uWeight, iWeight]);
   const value = tf.engine().runKernel(DOT_BIAS, { x, uWeight, iWeight, uBias, iBias }) as tf.Tensor;
   return {
     value,
     gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
       const [sx, su, si] = saved;
-      const g = tf.engine().runKernel(DOT_BIAS_GRAD, { x: sx, uWeight: su, iWeight: si, dy: dy as tf.Tensor }) as unknown as tf.Tensor[];
+      const g = tf
+        .engine()
+        .runKernel(DOT_BIAS_GRAD, { x: sx, uWeight: su, iWeight: si, dy: dy as tf.Tensor }) as unknown as tf.Tensor[];
       return [tf.zerosLike(sx), ...g];
     },
   };
@@ -106,7 +127,11 @@ const fusedDotBias = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
 /** Whether {@link dotBias} runs as one kernel here (the `embedding` fused path is on and the backend has it). */
 export function dotBiasFused(): boolean {
   const backend = tf.getBackend();
-  return fusedEnabled('embedding') && tf.getKernel(DOT_BIAS, backend) !== undefined && tf.getKernel(DOT_BIAS_GRAD, backend) !== undefined;
+  return (
+    fusedEnabled('embedding') &&
+    tf.getKernel(DOT_BIAS, backend) !== undefined &&
+    tf.getKernel(DOT_BIAS_GRAD, backend) !== undefined
+  );
 }
 
 /**
@@ -117,6 +142,12 @@ export function dotBiasFused(): boolean {
  * const out = dotBias(codes, uWeight, iWeight, uBias, iBias); // [bs]
  * ```
  */
-export function dotBias(x: tf.Tensor, uWeight: tf.Tensor, iWeight: tf.Tensor, uBias: tf.Tensor, iBias: tf.Tensor): tf.Tensor {
+export function dotBias(
+  x: tf.Tensor,
+  uWeight: tf.Tensor,
+  iWeight: tf.Tensor,
+  uBias: tf.Tensor,
+  iBias: tf.Tensor,
+): tf.Tensor {
   return fusedDotBias(x, uWeight, iWeight, uBias, iBias) as tf.Tensor;
 }

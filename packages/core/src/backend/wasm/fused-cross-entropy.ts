@@ -88,4 +88,8 @@ function crossEntropy(name: LoopBackend): tf.KernelFunc {
 }
 
 /** The kernel of each backend. */
-export const crossEntropyKernel = (name: LoopBackend): tf.KernelConfig => ({ kernelName: CROSS_ENTROPY, backendName: name, kernelFunc: crossEntropy(name) });
+export const crossEntropyKernel = (name: LoopBackend): tf.KernelConfig => ({
+  kernelName: CROSS_ENTROPY,
+  backendName: name,
+  kernelFunc: crossEntropy(name),
+});

@@ -108,4 +108,8 @@ function dropout(name: LoopBackend): tf.KernelFunc {
 }
 
 /** The kernel of each backend. */
-export const dropoutKernel = (name: LoopBackend): tf.KernelConfig => ({ kernelName: DROPOUT, backendName: name, kernelFunc: dropout(name) });
+export const dropoutKernel = (name: LoopBackend): tf.KernelConfig => ({
+  kernelName: DROPOUT,
+  backendName: name,
+  kernelFunc: dropout(name),
+});

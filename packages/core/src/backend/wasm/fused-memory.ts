@@ -22,7 +22,11 @@ interface CpuLike {
  * Allocates a kernel's outputs (wasm: uninitialised heap memory, so the kernel must write every element).
  * Allocate every output before taking {@link f32} views: an allocation can grow wasm's heap and replace its buffer.
  */
-export function allocate(backend: tf.KernelBackend, name: LoopBackend, specs: readonly { shape: number[]; dtype: 'float32' | 'int32' }[]): tf.TensorInfo[] {
+export function allocate(
+  backend: tf.KernelBackend,
+  name: LoopBackend,
+  specs: readonly { shape: number[]; dtype: 'float32' | 'int32' }[],
+): tf.TensorInfo[] {
   if (name === 'wasm') {
     const b = backend as unknown as WasmLike;
     return specs.map((s) => b.makeOutput(s.shape, s.dtype));
@@ -36,7 +40,10 @@ export function allocate(backend: tf.KernelBackend, name: LoopBackend, specs: re
 
 /** The values of `t` in place (no copy): a heap view on wasm, the stored array on cpu. */
 export function valuesOf(backend: tf.KernelBackend, name: LoopBackend, t: tf.TensorInfo): Float32Array | Int32Array {
-  const v = name === 'wasm' ? (backend as unknown as WasmLike).typedArrayFromHeap(t) : (backend as unknown as CpuLike).data.get(t.dataId)?.values;
+  const v =
+    name === 'wasm'
+      ? (backend as unknown as WasmLike).typedArrayFromHeap(t)
+      : (backend as unknown as CpuLike).data.get(t.dataId)?.values;
   if (v instanceof Float32Array || v instanceof Int32Array) return v;
   throw new Error(`fused kernel: a ${t.dtype} input of shape [${t.shape}] has no float32/int32 values on ${name}`);
 }

@@ -32,7 +32,10 @@ afterAll(async () => {
 });
 
 /** Runs `f` with the fused path `name` on, then off; returns both results (arrays of values). */
-async function fusedVsUnfused(name: string, f: () => tf.Tensor[]): Promise<{ fused: Float32Array[]; plain: Float32Array[] }> {
+async function fusedVsUnfused(
+  name: string,
+  f: () => tf.Tensor[],
+): Promise<{ fused: Float32Array[]; plain: Float32Array[] }> {
   const run = async (on: boolean): Promise<Float32Array[]> => {
     const restore = setFused(name, on);
     try {
@@ -48,10 +51,17 @@ async function fusedVsUnfused(name: string, f: () => tf.Tensor[]): Promise<{ fus
 }
 
 /** The kernels a profile ran (tf.profile also lists the scopes of tf.customGrad, which run none themselves). */
-const kernelNames = (prof: Awaited<ReturnType<typeof tf.profile>>): string[] => prof.kernels.map((k) => k.name).filter((n) => tf.getKernel(n, tf.getBackend()) !== undefined);
+const kernelNames = (prof: Awaited<ReturnType<typeof tf.profile>>): string[] =>
+  prof.kernels.map((k) => k.name).filter((n) => tf.getKernel(n, tf.getBackend()) !== undefined);
 
 const rand = (shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor =>
-  tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), seed).map((v) => v * scale + shift), shape);
+  tf.tensor(
+    randomValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ).map((v) => v * scale + shift),
+    shape,
+  );
 
 describe.each(BACKENDS)('fused kernels on %s', (backend) => {
   it('switches to the backend', async () => {
@@ -68,51 +78,60 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       { shape: [2, 5, 3, 7], affine: true }, // NHWC, odd channel count
       { shape: [4, 3, 3, 1], affine: true },
     ];
-    it.each(cases)('$shape affine=$affine: output, dx, dweight, dbias and running stats equal the composition to 1e-5', async ({ shape, affine }) => {
-      const c = shape[shape.length - 1];
-      const bn = shape.length === 4 ? new BatchNorm2d(c, { affine }) : new BatchNorm1d(c, { affine });
-      const init = bn.stateDict();
-      const x = rand(shape, 11, 3, 0.5);
-      const up = rand(shape, 12);
-      if (bn.weight && bn.bias) {
-        bn.weight.variable.assign(rand([c], 13, 1, 1));
-        bn.bias.variable.assign(rand([c], 14));
-        tf.tidy(() => bn.runningMean.assign(rand([c], 15)));
-        tf.tidy(() => bn.runningVar.assign(rand([c], 16, 0.5, 1)));
-      }
-      const start = bn.stateDict();
-      const params = [bn.weight?.variable, bn.bias?.variable].filter((v): v is tf.Variable => v !== undefined);
-      const { fused, plain } = await fusedVsUnfused('batchnorm', () => {
-        bn.loadStateDict(start);
-        bn.train();
-        const f = (xx: tf.Tensor, ...ps: tf.Tensor[]) => {
-          void ps;
-          return tf.sum(tf.mul(bn.call(xx), up));
-        };
-        const y = bn.call(x);
-        bn.loadStateDict(start);
-        const grads = tf.grads(f)([x, ...params]);
-        // After the two calls (y, then the gradient's forward) the buffers hold two updates.
-        bn.loadStateDict(start);
-        bn.call(x);
-        return [y, ...grads, tf.clone(bn.runningMean), tf.clone(bn.runningVar), tf.cast(bn.numBatchesTracked, 'float32')];
-      });
-      expect(fused.length).toBe(plain.length);
-      const single = shape.slice(0, -1).every((d) => d === 1);
-      fused.forEach((v, i) => {
-        // One row: x − mean = 0, so dx = 0 exactly; the composition's rounding is scaled by invstd = 1/√eps there.
-        if (single && i === 1) {
-          expect(v.every((g) => g === 0)).toBe(true);
-          expect(closeErr(v, plain[i])).toBeLessThan(1e-4);
-        } else expect(closeErr(v, plain[i]), `output ${i}`).toBeLessThan(1e-5);
-      });
-      // The running statistics moved (not a test of two unchanged buffers).
-      const rmStart = await start.running_mean.data();
-      expect(relErr(fused[fused.length - 3], rmStart)).toBeGreaterThan(1e-3);
-      expect(fused[fused.length - 1][0]).toBe(1);
-      tf.dispose([x, up, ...Object.values(init), ...Object.values(start)]);
-      bn.dispose();
-    });
+    it.each(cases)(
+      '$shape affine=$affine: output, dx, dweight, dbias and running stats equal the composition to 1e-5',
+      async ({ shape, affine }) => {
+        const c = shape[shape.length - 1];
+        const bn = shape.length === 4 ? new BatchNorm2d(c, { affine }) : new BatchNorm1d(c, { affine });
+        const init = bn.stateDict();
+        const x = rand(shape, 11, 3, 0.5);
+        const up = rand(shape, 12);
+        if (bn.weight && bn.bias) {
+          bn.weight.variable.assign(rand([c], 13, 1, 1));
+          bn.bias.variable.assign(rand([c], 14));
+          tf.tidy(() => bn.runningMean.assign(rand([c], 15)));
+          tf.tidy(() => bn.runningVar.assign(rand([c], 16, 0.5, 1)));
+        }
+        const start = bn.stateDict();
+        const params = [bn.weight?.variable, bn.bias?.variable].filter((v): v is tf.Variable => v !== undefined);
+        const { fused, plain } = await fusedVsUnfused('batchnorm', () => {
+          bn.loadStateDict(start);
+          bn.train();
+          const f = (xx: tf.Tensor, ...ps: tf.Tensor[]) => {
+            void ps;
+            return tf.sum(tf.mul(bn.call(xx), up));
+          };
+          const y = bn.call(x);
+          bn.loadStateDict(start);
+          const grads = tf.grads(f)([x, ...params]);
+          // After the two calls (y, then the gradient's forward) the buffers hold two updates.
+          bn.loadStateDict(start);
+          bn.call(x);
+          return [
+            y,
+            ...grads,
+            tf.clone(bn.runningMean),
+            tf.clone(bn.runningVar),
+            tf.cast(bn.numBatchesTracked, 'float32'),
+          ];
+        });
+        expect(fused.length).toBe(plain.length);
+        const single = shape.slice(0, -1).every((d) => d === 1);
+        fused.forEach((v, i) => {
+          // One row: x − mean = 0, so dx = 0 exactly; the composition's rounding is scaled by invstd = 1/√eps there.
+          if (single && i === 1) {
+            expect(v.every((g) => g === 0)).toBe(true);
+            expect(closeErr(v, plain[i])).toBeLessThan(1e-4);
+          } else expect(closeErr(v, plain[i]), `output ${i}`).toBeLessThan(1e-5);
+        });
+        // The running statistics moved (not a test of two unchanged buffers).
+        const rmStart = await start.running_mean.data();
+        expect(relErr(fused[fused.length - 3], rmStart)).toBeGreaterThan(1e-3);
+        expect(fused[fused.length - 1][0]).toBe(1);
+        tf.dispose([x, up, ...Object.values(init), ...Object.values(start)]);
+        bn.dispose();
+      },
+    );
 
     it('affine=false (whose composition tfjs cannot differentiate: its FusedBatchNorm saves an undefined scale) equals affine with w = 1, b = 0', async () => {
       const x = rand([2, 4, 4, 5], 17, 2, 1);
@@ -136,7 +155,10 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       const bn = new BatchNorm2d(6);
       const x = rand([2, 3, 3, 6], 21);
       const step = () => {
-        const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(bn.call(x))) as tf.Scalar, [bn.weight!.variable, bn.bias!.variable]);
+        const { value, grads } = tf.variableGrads(
+          () => tf.sum(tf.square(bn.call(x))) as tf.Scalar,
+          [bn.weight!.variable, bn.bias!.variable],
+        );
         tf.dispose([value, ...Object.values(grads)]);
       };
       step();
@@ -171,22 +193,29 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       { shape: [9, 5], eps: 0.2, ignore: 1 },
       { shape: [6, 4], eps: 0, floatTargets: true },
     ];
-    it.each(cases)('$shape eps=$eps ignore=$ignore float=$floatTargets: loss and dlogits equal the composition to 1e-5', async ({ shape, eps, ignore, floatTargets }) => {
-      const c = shape[shape.length - 1];
-      const n = shape.reduce((a, b) => a * b, 1) / c;
-      const logits = rand(shape, 41, 4);
-      const codes = Int32Array.from({ length: n }, (_, i) => (i * 7 + 3) % c);
-      const target = tf.tensor(floatTargets ? Float32Array.from(codes) : codes, shape.slice(0, -1), floatTargets ? 'float32' : 'int32');
-      const loss = crossEntropyLossFlat({ labelSmoothing: eps, ignoreIndex: ignore });
-      const { fused, plain } = await fusedVsUnfused('cross-entropy', () => {
-        const value = loss(logits, target);
-        const [g] = tf.grads((l: tf.Tensor) => tf.mul(loss(l, target), 3))([logits]);
-        return [value, g];
-      });
-      fused.forEach((v, i) => expect(closeErr(v, plain[i]), `output ${i}`).toBeLessThan(1e-5));
-      expect(fused[0][0]).toBeGreaterThan(0);
-      tf.dispose([logits, target]);
-    });
+    it.each(cases)(
+      '$shape eps=$eps ignore=$ignore float=$floatTargets: loss and dlogits equal the composition to 1e-5',
+      async ({ shape, eps, ignore, floatTargets }) => {
+        const c = shape[shape.length - 1];
+        const n = shape.reduce((a, b) => a * b, 1) / c;
+        const logits = rand(shape, 41, 4);
+        const codes = Int32Array.from({ length: n }, (_, i) => (i * 7 + 3) % c);
+        const target = tf.tensor(
+          floatTargets ? Float32Array.from(codes) : codes,
+          shape.slice(0, -1),
+          floatTargets ? 'float32' : 'int32',
+        );
+        const loss = crossEntropyLossFlat({ labelSmoothing: eps, ignoreIndex: ignore });
+        const { fused, plain } = await fusedVsUnfused('cross-entropy', () => {
+          const value = loss(logits, target);
+          const [g] = tf.grads((l: tf.Tensor) => tf.mul(loss(l, target), 3))([logits]);
+          return [value, g];
+        });
+        fused.forEach((v, i) => expect(closeErr(v, plain[i]), `output ${i}`).toBeLessThan(1e-5));
+        expect(fused[0][0]).toBeGreaterThan(0);
+        tf.dispose([logits, target]);
+      },
+    );
 
     it('classes on axis 1 ([B, C, L], axis: 1) and a target outside [0, C) (a zero one-hot row): as the composition', async () => {
       const logits = rand([3, 4, 5], 45, 3);
@@ -209,7 +238,10 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       const logits = rand([3, 4], 51);
       const target = tf.tensor1d([-100, -100, -100], 'int32');
       const loss = crossEntropyLossFlat({ ignoreIndex: -100 });
-      const { fused, plain } = await fusedVsUnfused('cross-entropy', () => [loss(logits, target), tf.grads((l: tf.Tensor) => loss(l, target))([logits])[0]]);
+      const { fused, plain } = await fusedVsUnfused('cross-entropy', () => [
+        loss(logits, target),
+        tf.grads((l: tf.Tensor) => loss(l, target))([logits])[0],
+      ]);
       expect(Array.from(fused[0])).toEqual([0]);
       expect(Array.from(plain[0])).toEqual([0]);
       expect(fused[1].every((v) => v === 0)).toBe(true);
@@ -219,7 +251,10 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
 
     it('one kernel forward, one multiply backward (plus the tape copy); numTensors flat', async () => {
       const logits = tf.variable(rand([16, 10], 61));
-      const target = tf.tensor1d(Int32Array.from({ length: 16 }, (_, i) => i % 10), 'int32');
+      const target = tf.tensor1d(
+        Int32Array.from({ length: 16 }, (_, i) => i % 10),
+        'int32',
+      );
       const loss = crossEntropyLossFlat();
       const step = () => {
         const { value, grads } = tf.variableGrads(() => loss(logits, target), [logits]);
@@ -253,28 +288,31 @@ describe.each(BACKENDS)('fused kernels on %s', (backend) => {
       { shape: [11, 6], rate: 0.4, noise: [11, 1] }, // EmbeddingDropout: whole rows
       { shape: [2, 3, 4, 5], rate: 0.6, noise: [1, 3, 1, 5] },
     ];
-    it.each(cases)('$shape rate=$rate noise=$noise: output and gradient equal tf.dropout bit for bit', async ({ shape, rate, noise }) => {
-      const x = rand(shape, 71, 2);
-      const up = rand(shape, 72);
-      const seed = 987654;
-      const fused = tf.tidy(() => {
-        const y = dropout(x, rate, noise, seed);
-        const [g] = tf.grads((xx: tf.Tensor) => tf.sum(tf.mul(dropout(xx, rate, noise, seed), up)))([x]);
-        return [y, g];
-      });
-      const plain = tf.tidy(() => {
-        const y = tf.dropout(x, rate, noise, seed);
-        const [g] = tf.grads((xx: tf.Tensor) => tf.sum(tf.mul(tf.dropout(xx, rate, noise, seed), up)))([x]);
-        return [y, g];
-      });
-      const [fy, fg, py, pg] = await Promise.all([...fused, ...plain].map(async (t) => Array.from(await t.data())));
-      expect(fy).toEqual(py);
-      expect(fg).toEqual(pg);
-      // Some elements dropped, some kept and scaled.
-      expect(fy.some((v) => v === 0)).toBe(true);
-      expect(fy.some((v) => v !== 0)).toBe(true);
-      tf.dispose([x, up, ...fused, ...plain]);
-    });
+    it.each(cases)(
+      '$shape rate=$rate noise=$noise: output and gradient equal tf.dropout bit for bit',
+      async ({ shape, rate, noise }) => {
+        const x = rand(shape, 71, 2);
+        const up = rand(shape, 72);
+        const seed = 987654;
+        const fused = tf.tidy(() => {
+          const y = dropout(x, rate, noise, seed);
+          const [g] = tf.grads((xx: tf.Tensor) => tf.sum(tf.mul(dropout(xx, rate, noise, seed), up)))([x]);
+          return [y, g];
+        });
+        const plain = tf.tidy(() => {
+          const y = tf.dropout(x, rate, noise, seed);
+          const [g] = tf.grads((xx: tf.Tensor) => tf.sum(tf.mul(tf.dropout(xx, rate, noise, seed), up)))([x]);
+          return [y, g];
+        });
+        const [fy, fg, py, pg] = await Promise.all([...fused, ...plain].map(async (t) => Array.from(await t.data())));
+        expect(fy).toEqual(py);
+        expect(fg).toEqual(pg);
+        // Some elements dropped, some kept and scaled.
+        expect(fy.some((v) => v === 0)).toBe(true);
+        expect(fy.some((v) => v !== 0)).toBe(true);
+        tf.dispose([x, up, ...fused, ...plain]);
+      },
+    );
 
     it('Dropout after manualSeed: the same masks fused and unfused, one kernel, numTensors flat', async () => {
       const d = new Dropout(0.5).train();

@@ -50,7 +50,11 @@ function memoryOf(backend: tf.KernelBackend, name: 'wasm' | 'cpu'): Memory {
       if (!(v instanceof Float32Array)) throw new Error(`expected a float32 tensor on cpu, got ${t.dtype}`);
       return v;
     },
-    alloc: (shape) => ({ dataId: backend.write(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'float32'), shape, dtype: 'float32' }),
+    alloc: (shape) => ({
+      dataId: backend.write(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'float32'),
+      shape,
+      dtype: 'float32',
+    }),
   };
 }
 
@@ -58,7 +62,11 @@ function memoryOf(backend: tf.KernelBackend, name: 'wasm' | 'cpu'): Memory {
  * The registered kernel `kernel` of this backend as a plain function on TensorInfos (no tape, no tracking: the
  * caller disposes each output), for the per-step products and σs.
  */
-function kernelOf(kernel: string, backend: tf.KernelBackend, name: string): (inputs: tf.NamedTensorInfoMap, attrs?: tf.NamedAttrMap) => tf.TensorInfo {
+function kernelOf(
+  kernel: string,
+  backend: tf.KernelBackend,
+  name: string,
+): (inputs: tf.NamedTensorInfoMap, attrs?: tf.NamedAttrMap) => tf.TensorInfo {
   const k = tf.getKernel(kernel, name);
   if (!k) throw new Error(`kernel ${kernel} is not registered for backend ${name}`);
   return (inputs, attrs = {}) => {

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { tileAsBroadcast } from './tile.js';
 import { randomInput, wasmVsCpu, type Input } from './testing.js';
 
-const ids = (values: number[], shape = [values.length]): Input => ({ values: Int32Array.from(values), shape, dtype: 'int32' });
+const ids = (values: number[], shape = [values.length]): Input => ({
+  values: Int32Array.from(values),
+  shape,
+  dtype: 'int32',
+});
 
 describe('wasm matMul with transposed or batched operands matches cpu', () => {
   it.each([
@@ -31,7 +35,9 @@ describe('wasm matMul with transposed or batched operands matches cpu', () => {
 
   it('dense layer gradients (xᵀ·dy, dy·Wᵀ)', async () => {
     const inputs = [randomInput([32, 20], 1), randomInput([20, 10], 2), randomInput([32, 10], 3)];
-    const errs = await wasmVsCpu(inputs, (x, w, r) => tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, w), r)))([x, w]));
+    const errs = await wasmVsCpu(inputs, (x, w, r) =>
+      tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, w), r)))([x, w]),
+    );
     for (const e of errs) expect(e).toBeLessThan(1e-5);
   });
 });
@@ -53,7 +59,9 @@ describe('wasm UnsortedSegmentSum matches cpu', () => {
   });
 
   it('drops ids outside [0, numSegments)', async () => {
-    const [out] = await wasmVsCpu([randomInput([5, 2], 1), ids([1, -1, 0, 3, 1])], (x, s) => tf.unsortedSegmentSum(x, s as tf.Tensor1D, 3));
+    const [out] = await wasmVsCpu([randomInput([5, 2], 1), ids([1, -1, 0, 3, 1])], (x, s) =>
+      tf.unsortedSegmentSum(x, s as tf.Tensor1D, 3),
+    );
     // cpu keeps only ids in range as well (it compares each id with each segment).
     expect(out).toBeLessThan(1e-6);
   });
@@ -70,17 +78,38 @@ describe('wasm UnsortedSegmentSum matches cpu', () => {
 
 describe('wasm Tile as a broadcast', () => {
   it('merges axes', () => {
-    expect(tileAsBroadcast([1, 1, 1, 64], [16, 32, 32, 1])).toEqual([[16 * 32 * 32, 64], [1, 64]]);
-    expect(tileAsBroadcast([2, 3], [4, 1])).toEqual([[4, 6], [1, 6]]);
-    expect(tileAsBroadcast([2, 3], [1, 5])).toEqual([[2, 5, 3], [2, 1, 3]]);
+    expect(tileAsBroadcast([1, 1, 1, 64], [16, 32, 32, 1])).toEqual([
+      [16 * 32 * 32, 64],
+      [1, 64],
+    ]);
+    expect(tileAsBroadcast([2, 3], [4, 1])).toEqual([
+      [4, 6],
+      [1, 6],
+    ]);
+    expect(tileAsBroadcast([2, 3], [1, 5])).toEqual([
+      [2, 5, 3],
+      [2, 1, 3],
+    ]);
   });
 
   it.each([
-    [[1, 1, 1, 6], [2, 3, 4, 1]],
-    [[2, 3], [3, 2]],
+    [
+      [1, 1, 1, 6],
+      [2, 3, 4, 1],
+    ],
+    [
+      [2, 3],
+      [3, 2],
+    ],
     [[4], [3]],
-    [[2, 1, 3], [1, 4, 2]],
-    [[2, 3, 2, 3], [2, 2, 2, 2]], // too many axes: stock kernel
+    [
+      [2, 1, 3],
+      [1, 4, 2],
+    ],
+    [
+      [2, 3, 2, 3],
+      [2, 2, 2, 2],
+    ], // too many axes: stock kernel
   ] as const)('tile %j by %j matches cpu', async (shape, reps) => {
     const errs = await wasmVsCpu([randomInput([...shape], 1)], (x) => tf.tile(x, [...reps]));
     expect(errs[0]).toBe(0);

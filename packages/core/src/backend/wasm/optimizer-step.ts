@@ -52,7 +52,11 @@ export function fusedPays(rule: FusedRule, size: number): boolean {
 }
 const SGD_WASM_MAX = 16_384;
 
-const STATE_NAMES: Record<FusedRule, readonly string[]> = { sgd: [], 'sgd-mom': ['grad_avg'], adam: ['grad_avg', 'sqr_avg'] };
+const STATE_NAMES: Record<FusedRule, readonly string[]> = {
+  sgd: [],
+  'sgd-mom': ['grad_avg'],
+  adam: ['grad_avg', 'sqr_avg'],
+};
 
 interface DataEntry {
   refCount: number;
@@ -87,7 +91,9 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
     if (!t || t.isDisposed || t.dtype !== 'float32' || t.size !== size || !store.has(t.dataId)) return false;
     const e = store.get(t.dataId);
     if (!e) return false;
-    return name === 'wasm' ? typeof e.memoryOffset === 'number' : e.values instanceof Float32Array && e.values.length === size;
+    return name === 'wasm'
+      ? typeof e.memoryOffset === 'number'
+      : e.values instanceof Float32Array && e.values.length === size;
   };
   for (const j of jobs) {
     const n = j.variable.size;
@@ -100,7 +106,10 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
   // changed under the same id would leave the forward on the old values.
   const alloc = (shape: number[]): tf.Tensor => {
     if (name === 'cpu') return tf.keep(tf.tensor(new Float32Array(util.sizeFromShape(shape)), shape, 'float32'));
-    const info = (tf.backend() as unknown as { makeOutput(s: number[], d: 'float32'): tf.TensorInfo }).makeOutput(shape, 'float32');
+    const info = (tf.backend() as unknown as { makeOutput(s: number[], d: 'float32'): tf.TensorInfo }).makeOutput(
+      shape,
+      'float32',
+    );
     return tf.keep(tf.engine().makeTensorFromTensorInfo(info, tf.backend()));
   };
 
@@ -159,9 +168,27 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
     else if (rule === 'sgd-mom') sgdMomLoop(n, w.src, w.dst, g, st[0].src, st[0].dst, wdMul, l2, lr, f(j.mom));
     else {
       const { mom, sqrMom, step } = j;
-      const d1 = (1 - mom) * (1 - mom ** step) / (1 - mom);
-      const d2 = (1 - sqrMom) * (1 - sqrMom ** step) / (1 - sqrMom);
-      adamLoop(n, w.src, w.dst, g, st[0].src, st[0].dst, st[1].src, st[1].dst, wdMul, l2, f(mom), f(1 - mom), f(sqrMom), f(1 - sqrMom), 1 / f(d2), f(j.eps), f(j.lr / d1));
+      const d1 = ((1 - mom) * (1 - mom ** step)) / (1 - mom);
+      const d2 = ((1 - sqrMom) * (1 - sqrMom ** step)) / (1 - sqrMom);
+      adamLoop(
+        n,
+        w.src,
+        w.dst,
+        g,
+        st[0].src,
+        st[0].dst,
+        st[1].src,
+        st[1].dst,
+        wdMul,
+        l2,
+        f(mom),
+        f(1 - mom),
+        f(sqrMom),
+        f(1 - sqrMom),
+        1 / f(d2),
+        f(j.eps),
+        f(j.lr / d1),
+      );
     }
   });
   for (const c of commits) c();
@@ -171,7 +198,15 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
 // The loops follow the unfused ops' order: decoupled decay `w*wdMul` (or L2 `g + l2*w`), then the rule, in float64
 // with one rounding per stored value (the unfused ops round after every op; the two agree to ~1e-7).
 
-function sgdLoop(n: number, wi: Float32Array, wo: Float32Array, g: Float32Array, wdMul: number, l2: number, lr: number): void {
+function sgdLoop(
+  n: number,
+  wi: Float32Array,
+  wo: Float32Array,
+  g: Float32Array,
+  wdMul: number,
+  l2: number,
+  lr: number,
+): void {
   for (let i = 0; i < n; i++) {
     const w = wi[i];
     const gi = l2 !== 0 ? g[i] + l2 * w : g[i];

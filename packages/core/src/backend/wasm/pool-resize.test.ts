@@ -13,14 +13,22 @@ interface FixtureTensor {
 interface Case {
   name: string;
   op: 'maxPool' | 'resizeNearest';
-  params: { k?: number; s?: number; pad?: number | 'same' | 'valid'; size?: [number, number]; halfPixelCenters?: boolean };
+  params: {
+    k?: number;
+    s?: number;
+    pad?: number | 'same' | 'valid';
+    size?: [number, number];
+    halfPixelCenters?: boolean;
+  };
   x: FixtureTensor;
   y: FixtureTensor;
   dy: FixtureTensor;
   dx: FixtureTensor;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-pool-resize-grads.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('./fixtures/torch-pool-resize-grads.json', import.meta.url), 'utf8'),
+) as {
   cases: Case[];
 };
 
@@ -30,7 +38,8 @@ function nhwc(t: FixtureTensor): Input {
   const values = new Float32Array(t.data.length);
   for (let b = 0; b < n; b++)
     for (let k = 0; k < c; k++)
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j];
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j];
   return { values, shape: [n, h, w, c] };
 }
 
@@ -45,7 +54,10 @@ function op(c: Case): (x: tf.Tensor) => tf.Tensor {
 /** [y, dx] of the case on a backend, with dx = d sum(f(x)·dy) / dx. */
 function forwardAndGrad(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array[]> {
   const f = op(c);
-  return runOn(backend, [nhwc(c.x), nhwc(c.dy)], (x, dy) => [f(x), tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), dy)))(x)]);
+  return runOn(backend, [nhwc(c.x), nhwc(c.dy)], (x, dy) => [
+    f(x),
+    tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), dy)))(x),
+  ]);
 }
 
 describe.each(['cpu', 'wasm'] as const)('%s backend against PyTorch', (backend) => {
@@ -66,7 +78,9 @@ describe('resizeNearestNeighbor gradient beyond the fixtures', () => {
     const [n, , , c] = shape;
     const inputs = [randomInput([...shape], 7), randomInput([n, ...size, c], 8)];
     const errs = await wasmVsCpu(inputs, (x, dy) =>
-      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [...size], align, half), dy)))(x),
+      tf.grad((x: tf.Tensor) =>
+        tf.sum(tf.mul(tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [...size], align, half), dy)),
+      )(x),
     );
     expect(errs[0]).toBeLessThan(1e-6);
   });

@@ -43,7 +43,8 @@ function resizeBilinearGrad(backendName: string, args: KernelArgs): tf.TensorInf
   try {
     const ry = weights(ops, h, ho, attrs);
     const rw = weights(ops, w, wo, attrs);
-    const mm = (a: tf.TensorInfo, b: tf.TensorInfo) => ops.run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
+    const mm = (a: tf.TensorInfo, b: tf.TensorInfo) =>
+      ops.run('BatchMatMul', { a, b }, { transposeA: true, transposeB: false });
     // Rows: [Ho, N·Wo·C] → Ryᵀ· → [H, N, Wo, C].
     const dyRows = ops.reshape(ops.transpose(dy, [1, 0, 2, 3]), [1, ho, n * wo * c]);
     const t = ops.reshape(mm(ry, dyRows), [h, n, wo, c]);

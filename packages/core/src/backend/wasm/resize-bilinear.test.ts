@@ -19,16 +19,23 @@ interface Case {
   dx: FixtureTensor;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('../../nn/layers/fixtures/torch-upsample.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const fixture = JSON.parse(
+  readFileSync(new URL('../../nn/layers/fixtures/torch-upsample.json', import.meta.url), 'utf8'),
+) as { cases: Case[] };
 // The bilinear cases whose output is the size ratio's (a size, a whole scale, or align corners): plain resizeBilinear.
-const cases = fixture.cases.filter((c) => c.options.mode === 'bilinear' && (c.options.size || c.options.alignCorners || Number.isInteger(c.options.scaleFactor)));
+const cases = fixture.cases.filter(
+  (c) =>
+    c.options.mode === 'bilinear' &&
+    (c.options.size || c.options.alignCorners || Number.isInteger(c.options.scaleFactor)),
+);
 
 function nhwc(t: FixtureTensor): Input {
   const [n, c, h, w] = t.shape as [number, number, number, number];
   const values = new Float32Array(t.data.length);
   for (let b = 0; b < n; b++)
     for (let k = 0; k < c; k++)
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j]!;
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j]!;
   return { values, shape: [n, h, w, c] };
 }
 
@@ -40,7 +47,10 @@ function resizeOf(c: Case): (x: tf.Tensor) => tf.Tensor {
 
 function forwardAndGrad(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array[]> {
   const f = resizeOf(c);
-  return runOn(backend, [nhwc(c.x), nhwc(c.dy)], (x, dy) => [f(x), tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), dy)))(x)]);
+  return runOn(backend, [nhwc(c.x), nhwc(c.dy)], (x, dy) => [
+    f(x),
+    tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), dy)))(x),
+  ]);
 }
 
 describe.each(['cpu', 'wasm'] as const)('resizeBilinear on %s against PyTorch', (backend) => {
@@ -66,7 +76,9 @@ describe('resizeBilinear gradient beyond the fixtures', () => {
     const [n, , , c] = shape;
     const inputs = [randomInput([...shape], 7), randomInput([n, ...size, c], 8)];
     const errs = await wasmVsCpu(inputs, (x, dy) =>
-      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeBilinear(x as tf.Tensor4D, [...size], align, half), dy)))(x),
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeBilinear(x as tf.Tensor4D, [...size], align, half), dy)))(
+        x,
+      ),
     );
     expect(errs[0]).toBeLessThan(1e-5);
   });

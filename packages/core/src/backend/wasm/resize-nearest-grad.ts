@@ -30,7 +30,11 @@ function resizeNearestNeighborGrad(backendName: string, args: KernelArgs): tf.Te
 
   const ops = new Ops(backend, backendName);
   try {
-    const positions = ops.fromValues(Float32Array.from({ length: h * w }, (_, i) => i), [1, h, w, 1], 'float32');
+    const positions = ops.fromValues(
+      Float32Array.from({ length: h * w }, (_, i) => i),
+      [1, h, w, 1],
+      'float32',
+    );
     const attrs = { alignCorners, halfPixelCenters, size: [ho, wo] };
     const srcInfo = ops.run('ResizeNearestNeighbor', { images: positions }, attrs);
     const src = backend.readSync(srcInfo.dataId);

@@ -22,7 +22,13 @@ export interface Input {
 }
 
 export function randomInput(shape: number[], seed: number): Input {
-  return { values: randomValues(shape.reduce((a, b) => a * b, 1), seed), shape };
+  return {
+    values: randomValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  };
 }
 
 let wasmReady: Promise<unknown> | undefined;
@@ -48,7 +54,10 @@ export async function runOn(
 }
 
 /** The relative errors of wasm's outputs against cpu's, output by output. */
-export async function wasmVsCpu(inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<number[]> {
+export async function wasmVsCpu(
+  inputs: Input[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<number[]> {
   const ref = await runOn('cpu', inputs, f);
   const got = await runOn('wasm', inputs, f);
   return got.map((g, i) => relErr(g, ref[i]));

@@ -16,7 +16,9 @@ import { wasmWorkers } from './threads.js';
 async function convGradErrors(): Promise<number[]> {
   const inputs = [randomInput([4, 16, 16, 8], 1), randomInput([3, 3, 8, 16], 2), randomInput([4, 8, 8, 16], 3)];
   const f = (...[x, w, r]: tf.Tensor[]): tf.Tensor[] =>
-    tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), r)))([x, w]);
+    tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), r)),
+    )([x, w]);
   const ref = await runOn('cpu', inputs, f);
   await tf.setBackend('wasm');
   const got = tf.tidy(() => f(...inputs.map((i) => tf.tensor(i.values, i.shape))).map((t) => t.dataSync()));
@@ -96,7 +98,10 @@ describe('wasm threads under Node', () => {
       console.log('threads', wasmThreadCount());`,
     );
     try {
-      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(child.error).toBeUndefined();
       // Strip colours: under CI/FORCE_COLOR the child's console.log colours numbers.
       expect(child.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')).toContain('threads 2');

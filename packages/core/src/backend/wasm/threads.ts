@@ -46,7 +46,7 @@ function pthreadWorkerFile(): string {
   const source = [
     "'use strict';",
     '// emscripten pthread worker for tfjs-backend-wasm under Node, written by tfai (backend/wasm/threads.ts).',
-    '// Registered before emscripten\'s own listener: load the main script from its file instead of a Blob.',
+    "// Registered before emscripten's own listener: load the main script from its file instead of a Blob.",
     "require('node:worker_threads').parentPort.on('message', (d) => {",
     `  if (d && d.cmd === 'load') d.urlOrBlob = ${JSON.stringify(mainScript)};`,
     '});',

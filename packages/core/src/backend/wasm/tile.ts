@@ -43,7 +43,10 @@ export function fastTile(stock: tf.KernelFunc): tf.KernelFunc {
     try {
       const zeros = ops.run('Fill', {}, { shape: outShape, value: 0, dtype: 'float32' });
       const sum = ops.run('Add', { a: zeros, b: ops.reshape(x, xShape) });
-      const out = ops.reshape(sum, x.shape.map((d, i) => d * reps[i]));
+      const out = ops.reshape(
+        sum,
+        x.shape.map((d, i) => d * reps[i]),
+      );
       ops.disposeAll(out);
       return out;
     } catch (e) {

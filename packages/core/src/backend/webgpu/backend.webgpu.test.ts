@@ -22,8 +22,16 @@ describeWebGPU('the backend and its adapter', () => {
     expect(a!.limits.maxBufferSize).toBeGreaterThanOrEqual(256 * 2 ** 20);
     expect(a!.limits.maxComputeInvocationsPerWorkgroup).toBeGreaterThanOrEqual(256);
     // Mesa's llvmpipe (CI) says so in its description and is a fallback adapter.
-    expect(a!.software).toBe(/llvmpipe|lavapipe|swiftshader/i.test(a!.description) || a!.architecture === 'software' || isSoftwareAdapter(a!));
-    const y = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]]));
+    expect(a!.software).toBe(
+      /llvmpipe|lavapipe|swiftshader/i.test(a!.description) || a!.architecture === 'software' || isSoftwareAdapter(a!),
+    );
+    const y = tf.matMul(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor2d([[5], [6]]),
+    );
     expect(Array.from(await y.data())).toEqual([17, 39]);
     y.dispose();
   });
@@ -59,7 +67,10 @@ describeWebGPU('the backend and its adapter', () => {
     );
     try {
       const t0 = Date.now();
-      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(child.error).toBeUndefined();
       const out = child.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
       expect(out).toContain('backend webgpu');

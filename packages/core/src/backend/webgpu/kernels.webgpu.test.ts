@@ -21,10 +21,22 @@ const convCases: ConvCase[] = [
   { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
   { x: [2, 8, 8, 3], k: [3, 3], co: 4, s: 2, pad: 1 }, // PyTorch padding=1
-  { x: [2, 15, 16, 3], k: [7, 7], co: 8, s: 2, pad: [[0, 0], [3, 3], [3, 3], [0, 0]] }, // ResNet stem
+  {
+    x: [2, 15, 16, 3],
+    k: [7, 7],
+    co: 8,
+    s: 2,
+    pad: [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  }, // ResNet stem
   { x: [2, 9, 10, 3], k: [3, 5], co: 4, s: [2, 1], pad: 'same' },
 ];
-const convName = (c: ConvCase): string => `x ${c.x.join('×')}, k ${c.k.join('×')}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
+const convName = (c: ConvCase): string =>
+  `x ${c.x.join('×')}, k ${c.k.join('×')}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
 
 const ids = (v: number[], shape = [v.length]): BackendInput => ({ values: Int32Array.from(v), shape, dtype: 'int32' });
 
@@ -61,7 +73,18 @@ describeWebGPU('conv2d forward and gradients (Conv2DBackpropFilter/Input) match 
   it('fused conv2d with bias and relu (Conv2d + ReLU) and its gradients', async () => {
     const errs = await webgpuVsCpu(
       [randomInput([2, 6, 6, 3], 1), randomInput([3, 3, 3, 4], 2), randomInput([4], 3), randomInput([2, 6, 6, 4], 4)],
-      withGrads((x, w, b) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias: b, activation: 'relu' }), 3),
+      withGrads(
+        (x, w, b) =>
+          tf.fused.conv2d({
+            x: x as tf.Tensor4D,
+            filter: w as tf.Tensor4D,
+            strides: 1,
+            pad: 'same',
+            bias: b,
+            activation: 'relu',
+          }),
+        3,
+      ),
     );
     for (const e of errs) expect(e).toBeLessThan(1e-5);
   });
@@ -74,26 +97,38 @@ interface FixtureTensor {
 interface PoolCase {
   name: string;
   op: 'maxPool' | 'resizeNearest';
-  params: { k?: number; s?: number; pad?: number | 'same' | 'valid'; size?: [number, number]; halfPixelCenters?: boolean };
+  params: {
+    k?: number;
+    s?: number;
+    pad?: number | 'same' | 'valid';
+    size?: [number, number];
+    halfPixelCenters?: boolean;
+  };
   x: FixtureTensor;
   y: FixtureTensor;
   dy: FixtureTensor;
   dx: FixtureTensor;
 }
-const poolFixture = JSON.parse(readFileSync(new URL('../wasm/fixtures/torch-pool-resize-grads.json', import.meta.url), 'utf8')) as { cases: PoolCase[] };
+const poolFixture = JSON.parse(
+  readFileSync(new URL('../wasm/fixtures/torch-pool-resize-grads.json', import.meta.url), 'utf8'),
+) as { cases: PoolCase[] };
 function nhwc(t: FixtureTensor): BackendInput {
   const [n, c, h, w] = t.shape;
   const values = new Float32Array(t.data.length);
   for (let b = 0; b < n; b++)
     for (let k = 0; k < c; k++)
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j];
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j];
   return { values, shape: [n, h, w, c] };
 }
 
 describeWebGPU('maxPool and resizeNearestNeighbor gradients against PyTorch', () => {
   it.each(poolFixture.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const { k = 1, s = 1, pad = 'valid', size = [1, 1], halfPixelCenters = false } = c.params;
-    const f = c.op === 'maxPool' ? (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, k, s, pad) : (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, false, halfPixelCenters);
+    const f =
+      c.op === 'maxPool'
+        ? (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, k, s, pad)
+        : (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, false, halfPixelCenters);
     const [y, dx] = await runOnBackend('webgpu', [nhwc(c.x), nhwc(c.dy)], withGrads(f));
     expect(relErr(y, nhwc(c.y).values)).toBeLessThan(1e-6);
     expect(relErr(dx, nhwc(c.dx).values)).toBeLessThan(1e-6);
@@ -105,7 +140,10 @@ describeWebGPU("tfjs-backend-webgpu 4.22's own kernels (why tfai replaces them; 
     const c = poolFixture.cases.find((k) => k.name === name);
     if (!c) throw new Error(`no fixture ${name}`);
     const { k = 1, s = 1, pad = 'valid', size = [1, 1], halfPixelCenters = false } = c.params;
-    const f = c.op === 'maxPool' ? (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, k, s, pad) : (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, false, halfPixelCenters);
+    const f =
+      c.op === 'maxPool'
+        ? (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, k, s, pad)
+        : (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, false, halfPixelCenters);
     unregisterTfaiKernels();
     try {
       const [, dx] = await runOnBackend('webgpu', [nhwc(c.x), nhwc(c.dy)], withGrads(f));
@@ -125,24 +163,131 @@ describeWebGPU("tfjs-backend-webgpu 4.22's own kernels (why tfai replaces them; 
 
 describeWebGPU('pooling, resize, matrix products, segment sums and elementwise gradients match cpu', () => {
   const cases: [string, BackendInput[], (...xs: tf.Tensor[]) => tf.Tensor[], number?][] = [
-    ['avgPool 2×2 stride 2 (AvgPool2d)', [randomInput([2, 6, 6, 3], 1), randomInput([2, 3, 3, 3], 2)], withGrads((x) => tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid'))],
-    ['maxPool 3×3 stride 2 pad 1 (ResNet stem)', [randomInput([2, 8, 8, 3], 3), randomInput([2, 4, 4, 3], 4)], withGrads((x) => tf.maxPool(x as tf.Tensor4D, 3, 2, 1))],
-    ['adaptive pools as mean/max over H, W (AdaptiveConcatPool2d)', [randomInput([3, 5, 4, 6], 5), randomInput([3, 12], 6)], withGrads((x) => tf.concat([tf.max(x, [1, 2]), tf.mean(x, [1, 2])], 1))],
-    ['resizeBilinear ×2 gradient (square: tfjs 4.22 cpu gets non-square wrong)', [randomInput([2, 4, 4, 3], 7), randomInput([2, 8, 8, 3], 8)], withGrads((x) => tf.image.resizeBilinear(x as tf.Tensor4D, [8, 8]))],
-    ['resizeNearestNeighbor ×2, batch 3', [randomInput([3, 3, 4, 2], 9), randomInput([3, 6, 8, 2], 10)], withGrads((x) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [6, 8]))],
-    ['matMul a·bᵀ and its gradients (Linear)', [randomInput([5, 7], 1), randomInput([4, 7], 2), randomInput([5, 4], 3)], withGrads((a, b) => tf.matMul(a, b, false, true), 2)],
-    ['batched matMul aᵀ·b (rank 3)', [randomInput([3, 6, 5], 1), randomInput([3, 6, 4], 2), randomInput([3, 5, 4], 3)], withGrads((a, b) => tf.matMul(a, b, true, false), 2)],
-    ['fused matMul with bias and relu', [randomInput([6, 5], 1), randomInput([5, 4], 2), randomInput([4], 3), randomInput([6, 4], 4)], withGrads((a, b, c) => tf.fused.matMul({ a, b, bias: c, activation: 'relu' }), 3)],
-    ['unsortedSegmentSum with repeated ids', [randomInput([8, 3], 1), ids([0, 2, 2, 5, 0, 2, 1, 5])], (x, s) => [tf.unsortedSegmentSum(x, s as tf.Tensor1D, 6)]],
-    ['gather gradient on an embedding table, repeated 2-D indices', [randomInput([10, 4], 1), ids([3, 1, 3, 9, 0, 3], [2, 3]), randomInput([2, 3, 4], 2)], (t, i, r) => [tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.gather(x, i), r)))(t)]],
-    ['tile (rank 2 and rank 4)', [randomInput([2, 3], 1), randomInput([1, 2, 1, 3], 2)], (a, b) => [tf.tile(a, [3, 2]), tf.tile(b, [2, 1, 3, 1])]],
-    ['batch-norm statistics and their gradient (BatchNorm2d training)', [randomInput([4, 3, 3, 5], 1), randomInput([4, 3, 3, 5], 2)], withGrads((x) => { const { mean, variance } = tf.moments(x, [0, 1, 2]); return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))); })],
-    ['LSTM cell gates: sigmoid, tanh, split, concat', [randomInput([3, 8], 1), randomInput([3, 2], 2), randomInput([3, 4], 3)], withGrads((g, c) => { const [i, f, gg, o] = tf.split(g, 4, 1); const c2 = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(gg))); return tf.concat([tf.mul(tf.sigmoid(o), tf.tanh(c2)), c2], 1); }, 2)],
-    ['log-softmax cross-entropy gradient', [randomInput([5, 7], 1), randomInput([5, 7], 2)], withGrads((x) => tf.logSoftmax(x))],
-    ['relu, leaky relu, sigmoid range, clip', [randomInput([4, 6], 1), randomInput([4, 24], 2)], withGrads((x) => tf.concat([tf.relu(x), tf.leakyRelu(x, 0.01), tf.add(tf.mul(tf.sigmoid(x), 5), -1), tf.clipByValue(x, -0.5, 0.5)], 1))],
-    ['pixel shuffle (reshape, rank-6 transpose)', [randomInput([2, 3, 3, 8], 1), randomInput([2, 6, 6, 2], 2)], withGrads((x) => tf.reshape(tf.transpose(tf.reshape(x, [2, 3, 3, 2, 2, 2]), [0, 1, 3, 2, 4, 5]), [2, 6, 6, 2]))],
-    ['pad, slice, reverse, cumsum', [randomInput([2, 4, 3], 1), randomInput([2, 3, 3], 2)], withGrads((x) => tf.reverse(tf.cumsum(tf.slice(tf.pad(x, [[0, 0], [1, 1], [0, 0]]), [0, 2, 0], [2, 3, 3]), 1), 1))],
-    ['where, maximum, exp, log, pow, sqrt, rsqrt', [randomInput([3, 5], 1), randomInput([3, 5], 4), randomInput([3, 5], 2)], withGrads((x, m) => { const p = tf.add(tf.abs(x), 0.1); return tf.where(tf.greater(m, 0), tf.add(tf.exp(x), tf.log(p)), tf.maximum(tf.pow(p, 1.5), tf.add(tf.sqrt(p), tf.rsqrt(p)))); })],
+    [
+      'avgPool 2×2 stride 2 (AvgPool2d)',
+      [randomInput([2, 6, 6, 3], 1), randomInput([2, 3, 3, 3], 2)],
+      withGrads((x) => tf.avgPool(x as tf.Tensor4D, 2, 2, 'valid')),
+    ],
+    [
+      'maxPool 3×3 stride 2 pad 1 (ResNet stem)',
+      [randomInput([2, 8, 8, 3], 3), randomInput([2, 4, 4, 3], 4)],
+      withGrads((x) => tf.maxPool(x as tf.Tensor4D, 3, 2, 1)),
+    ],
+    [
+      'adaptive pools as mean/max over H, W (AdaptiveConcatPool2d)',
+      [randomInput([3, 5, 4, 6], 5), randomInput([3, 12], 6)],
+      withGrads((x) => tf.concat([tf.max(x, [1, 2]), tf.mean(x, [1, 2])], 1)),
+    ],
+    [
+      'resizeBilinear ×2 gradient (square: tfjs 4.22 cpu gets non-square wrong)',
+      [randomInput([2, 4, 4, 3], 7), randomInput([2, 8, 8, 3], 8)],
+      withGrads((x) => tf.image.resizeBilinear(x as tf.Tensor4D, [8, 8])),
+    ],
+    [
+      'resizeNearestNeighbor ×2, batch 3',
+      [randomInput([3, 3, 4, 2], 9), randomInput([3, 6, 8, 2], 10)],
+      withGrads((x) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, [6, 8])),
+    ],
+    [
+      'matMul a·bᵀ and its gradients (Linear)',
+      [randomInput([5, 7], 1), randomInput([4, 7], 2), randomInput([5, 4], 3)],
+      withGrads((a, b) => tf.matMul(a, b, false, true), 2),
+    ],
+    [
+      'batched matMul aᵀ·b (rank 3)',
+      [randomInput([3, 6, 5], 1), randomInput([3, 6, 4], 2), randomInput([3, 5, 4], 3)],
+      withGrads((a, b) => tf.matMul(a, b, true, false), 2),
+    ],
+    [
+      'fused matMul with bias and relu',
+      [randomInput([6, 5], 1), randomInput([5, 4], 2), randomInput([4], 3), randomInput([6, 4], 4)],
+      withGrads((a, b, c) => tf.fused.matMul({ a, b, bias: c, activation: 'relu' }), 3),
+    ],
+    [
+      'unsortedSegmentSum with repeated ids',
+      [randomInput([8, 3], 1), ids([0, 2, 2, 5, 0, 2, 1, 5])],
+      (x, s) => [tf.unsortedSegmentSum(x, s as tf.Tensor1D, 6)],
+    ],
+    [
+      'gather gradient on an embedding table, repeated 2-D indices',
+      [randomInput([10, 4], 1), ids([3, 1, 3, 9, 0, 3], [2, 3]), randomInput([2, 3, 4], 2)],
+      (t, i, r) => [tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.gather(x, i), r)))(t)],
+    ],
+    [
+      'tile (rank 2 and rank 4)',
+      [randomInput([2, 3], 1), randomInput([1, 2, 1, 3], 2)],
+      (a, b) => [tf.tile(a, [3, 2]), tf.tile(b, [2, 1, 3, 1])],
+    ],
+    [
+      'batch-norm statistics and their gradient (BatchNorm2d training)',
+      [randomInput([4, 3, 3, 5], 1), randomInput([4, 3, 3, 5], 2)],
+      withGrads((x) => {
+        const { mean, variance } = tf.moments(x, [0, 1, 2]);
+        return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
+      }),
+    ],
+    [
+      'LSTM cell gates: sigmoid, tanh, split, concat',
+      [randomInput([3, 8], 1), randomInput([3, 2], 2), randomInput([3, 4], 3)],
+      withGrads((g, c) => {
+        const [i, f, gg, o] = tf.split(g, 4, 1);
+        const c2 = tf.add(tf.mul(tf.sigmoid(f), c), tf.mul(tf.sigmoid(i), tf.tanh(gg)));
+        return tf.concat([tf.mul(tf.sigmoid(o), tf.tanh(c2)), c2], 1);
+      }, 2),
+    ],
+    [
+      'log-softmax cross-entropy gradient',
+      [randomInput([5, 7], 1), randomInput([5, 7], 2)],
+      withGrads((x) => tf.logSoftmax(x)),
+    ],
+    [
+      'relu, leaky relu, sigmoid range, clip',
+      [randomInput([4, 6], 1), randomInput([4, 24], 2)],
+      withGrads((x) =>
+        tf.concat(
+          [tf.relu(x), tf.leakyRelu(x, 0.01), tf.add(tf.mul(tf.sigmoid(x), 5), -1), tf.clipByValue(x, -0.5, 0.5)],
+          1,
+        ),
+      ),
+    ],
+    [
+      'pixel shuffle (reshape, rank-6 transpose)',
+      [randomInput([2, 3, 3, 8], 1), randomInput([2, 6, 6, 2], 2)],
+      withGrads((x) => tf.reshape(tf.transpose(tf.reshape(x, [2, 3, 3, 2, 2, 2]), [0, 1, 3, 2, 4, 5]), [2, 6, 6, 2])),
+    ],
+    [
+      'pad, slice, reverse, cumsum',
+      [randomInput([2, 4, 3], 1), randomInput([2, 3, 3], 2)],
+      withGrads((x) =>
+        tf.reverse(
+          tf.cumsum(
+            tf.slice(
+              tf.pad(x, [
+                [0, 0],
+                [1, 1],
+                [0, 0],
+              ]),
+              [0, 2, 0],
+              [2, 3, 3],
+            ),
+            1,
+          ),
+          1,
+        ),
+      ),
+    ],
+    [
+      'where, maximum, exp, log, pow, sqrt, rsqrt',
+      [randomInput([3, 5], 1), randomInput([3, 5], 4), randomInput([3, 5], 2)],
+      withGrads((x, m) => {
+        const p = tf.add(tf.abs(x), 0.1);
+        return tf.where(
+          tf.greater(m, 0),
+          tf.add(tf.exp(x), tf.log(p)),
+          tf.maximum(tf.pow(p, 1.5), tf.add(tf.sqrt(p), tf.rsqrt(p))),
+        );
+      }),
+    ],
   ];
   it.each(cases.map(([n, i, f, tol]) => [n, i, f, tol] as const))('%s', async (name, inputs, f, tol) => {
     const errs = await webgpuVsCpu(inputs, f);
@@ -150,7 +295,10 @@ describeWebGPU('pooling, resize, matrix products, segment sums and elementwise g
   });
 
   it('an int32 sum of a comparison (chunk lengths in BPT3C), and argMax', async () => {
-    const errs = await webgpuVsCpu([ids([1, 1, 4, 5, 1, 7, 8, 9, 1], [3, 3]), randomInput([4, 6], 3)], (x, y) => [tf.sum(tf.notEqual(x, 1).toInt(), 1), tf.argMax(y, 1)]);
+    const errs = await webgpuVsCpu([ids([1, 1, 4, 5, 1, 7, 8, 9, 1], [3, 3]), randomInput([4, 6], 3)], (x, y) => [
+      tf.sum(tf.notEqual(x, 1).toInt(), 1),
+      tf.argMax(y, 1),
+    ]);
     expect(errs).toEqual([0, 0]);
   });
 });
@@ -160,7 +308,9 @@ describeWebGPU('tensor bookkeeping', () => {
     const x = tf.randomNormal([2, 6, 6, 3]);
     const w = tf.variable(tf.randomNormal([3, 3, 3, 4]));
     const step = async (): Promise<void> => {
-      const { value, grads } = tf.variableGrads(() => tf.sum(tf.relu(tf.conv2d(x as tf.Tensor4D, w as unknown as tf.Tensor4D, 1, 'same'))) as tf.Scalar);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.relu(tf.conv2d(x as tf.Tensor4D, w as unknown as tf.Tensor4D, 1, 'same'))) as tf.Scalar,
+      );
       await value.data();
       tf.dispose([value, ...Object.values(grads)]);
     };

@@ -25,7 +25,8 @@ const FIRST = 'if (maxValueFound == 0.0 || value > currMaxValue) {';
 /** The positions program with the first-maximum comparison (throws if tfjs's shader changed). */
 function firstMaximum(p: Program): Program {
   const code = p.getUserCode();
-  if (!code.includes(STOCK)) throw new Error("tfjs-backend-webgpu's max-pool positions shader changed: update tfai's MaxPoolGrad");
+  if (!code.includes(STOCK))
+    throw new Error("tfjs-backend-webgpu's max-pool positions shader changed: update tfai's MaxPoolGrad");
   p.getUserCode = () => code.replace(STOCK, FIRST);
   p.shaderKey = `tfai_first_max_${p.shaderKey}`;
   return p;

@@ -27,10 +27,22 @@ function resizeNearestNeighborGrad(args: KernelArgs): tf.TensorInfo {
   const [, ho, wo] = dy.shape;
   const ops = new Ops(backend, 'webgpu');
   try {
-    const positions = ops.fromValues(Float32Array.from({ length: h * w }, (_, i) => i), [1, h, w, 1], 'float32');
-    const src = ops.run('ResizeNearestNeighbor', { images: positions }, { alignCorners, halfPixelCenters, size: [ho, wo] });
+    const positions = ops.fromValues(
+      Float32Array.from({ length: h * w }, (_, i) => i),
+      [1, h, w, 1],
+      'float32',
+    );
+    const src = ops.run(
+      'ResizeNearestNeighbor',
+      { images: positions },
+      { alignCorners, halfPixelCenters, size: [ho, wo] },
+    );
     const srcInt = ops.reshape(ops.run('Cast', { x: src }, { dtype: 'int32' }), [1, ho * wo]);
-    const offsets = ops.fromValues(Int32Array.from({ length: n }, (_, b) => b * h * w), [n, 1], 'int32');
+    const offsets = ops.fromValues(
+      Int32Array.from({ length: n }, (_, b) => b * h * w),
+      [n, 1],
+      'int32',
+    );
     const rows = ops.reshape(ops.run('Add', { a: srcInt, b: offsets }), [n * ho * wo, 1]);
     const updates = ops.reshape(dy, [n * ho * wo, c]);
     const dx = ops.run('ScatterNd', { indices: rows, updates }, { shape: [n * h * w, c] });

@@ -120,7 +120,8 @@ async function installNavigatorGpu(): Promise<Gpu> {
   const g = globalThis as { navigator?: { gpu?: Gpu } };
   if (g.navigator?.gpu) return g.navigator.gpu;
   const d = await loadDawn();
-  for (const [k, v] of Object.entries(d.globals)) if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(d.globals))
+    if (!(k in globalThis)) (globalThis as Record<string, unknown>)[k] = v;
   const gpu = d.create([]);
   if (g.navigator) g.navigator.gpu = gpu;
   else g.navigator = { gpu };
@@ -143,7 +144,9 @@ export function probeWebGPU(): Promise<WebGPUProbe> {
     try {
       gpu = await installNavigatorGpu();
     } catch (e) {
-      return { error: `Dawn (npm webgpu) failed to load on ${process.platform}-${process.arch}: ${(e as Error).message}` };
+      return {
+        error: `Dawn (npm webgpu) failed to load on ${process.platform}-${process.arch}: ${(e as Error).message}`,
+      };
     }
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }).catch(() => null);
     if (!adapter) return { error: `Dawn found no usable GPU adapter. ${driverAdvice()}` };
@@ -237,6 +240,7 @@ export async function setupWebGPU(): Promise<WebGPUAdapterReport> {
     (await import('./register.js')).registerWebGPUKernels();
     backendLoaded = true;
   }
-  if (!(await tf.setBackend('webgpu'))) throw new Error('tfjs-backend-webgpu failed to initialise on the adapter Dawn gave');
+  if (!(await tf.setBackend('webgpu')))
+    throw new Error('tfjs-backend-webgpu failed to initialise on the adapter Dawn gave');
   return probe.adapter;
 }

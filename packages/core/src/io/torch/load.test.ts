@@ -77,7 +77,9 @@ describe('loadTorch: mixed.json, both formats (real torch.save, PyTorch 1.13)', 
 
   it('any archive folder name: the same checkpoint re-zipped under another folder reads the same', async () => {
     const files = unzipSync(new Uint8Array(await readFile(`${TORCH_FIXTURES}mixed_zip.pth`)));
-    const renamed = Object.fromEntries(Object.entries(files).map(([k, v]) => [k.replace(/^mixed_zip\//, 'some.other-name/'), v]));
+    const renamed = Object.fromEntries(
+      Object.entries(files).map(([k, v]) => [k.replace(/^mixed_zip\//, 'some.other-name/'), v]),
+    );
     const ckpt = parseTorch(zipSync(renamed, { level: 0 }), 'renamed.pth');
     expectTensor(ckpt.stateDict('state_dict').transposed, mixed.state_dict.transposed, 'transposed');
   });
@@ -94,7 +96,9 @@ describe('loadTorch: hostile and broken files', () => {
     expect((e1 as UnsafePickleError).module).toBe('posix');
     expect((e1 as UnsafePickleError).global).toBe('system');
     expect((e1 as UnsafePickleError).position).toBe(13); // the GLOBAL opcode, before its REDUCE
-    expect((e1 as Error).message).toMatch(/evil_system\.pth \(archive\/data\.pkl\): refusing to load global 'posix\.system'/);
+    expect((e1 as Error).message).toMatch(
+      /evil_system\.pth \(archive\/data\.pkl\): refusing to load global 'posix\.system'/,
+    );
     const e2 = await evil('evil_eval.pth').catch((e: unknown) => e);
     expect(e2).toBeInstanceOf(UnsafePickleError);
     expect((e2 as Error).message).toMatch(/'__builtin__\.eval'/);
@@ -133,22 +137,34 @@ describe('loadTorch: hostile and broken files', () => {
     })();
     expect(e2).toBeInstanceOf(TorchCheckpointError);
     expect((e2 as TorchCheckpointError).key).toBe('../../passwd');
-    expect((e2 as Error).message).toMatch(/evil_path_fixed\.pth: storage key '\.\.\/\.\.\/passwd' names no record inside the archive's archive\/data\/ folder/);
+    expect((e2 as Error).message).toMatch(
+      /evil_path_fixed\.pth: storage key '\.\.\/\.\.\/passwd' names no record inside the archive's archive\/data\/ folder/,
+    );
   });
 
   it('a truncated archive, a storage shorter than its tensor, a missing file: typed errors naming file and key', async () => {
     const bytes = new Uint8Array(await readFile(`${TORCH_FIXTURES}mixed_zip.pth`));
     expect(() => parseTorch(bytes.subarray(0, bytes.length - 100), 'cut.pth')).toThrow(TorchCheckpointError);
-    expect(() => parseTorch(bytes.subarray(0, bytes.length - 100), 'cut.pth')).toThrow(/cut\.pth: truncated or corrupt zip archive/);
+    expect(() => parseTorch(bytes.subarray(0, bytes.length - 100), 'cut.pth')).toThrow(
+      /cut\.pth: truncated or corrupt zip archive/,
+    );
     // Storage 0 (f32, 6 elements) cut to 5 elements.
     const files = unzipSync(bytes);
     files['mixed_zip/data/0'] = files['mixed_zip/data/0'].slice(0, 20);
-    expect(() => parseTorch(zipSync(files, { level: 0 }), 'short.pth')).toThrow(/short\.pth: storage '0' has 20 bytes, 6 float32 elements need 24/);
+    expect(() => parseTorch(zipSync(files, { level: 0 }), 'short.pth')).toThrow(
+      /short\.pth: storage '0' has 20 bytes, 6 float32 elements need 24/,
+    );
     const legacy = new Uint8Array(await readFile(`${TORCH_FIXTURES}mixed_legacy.pth`));
-    expect(() => parseTorch(legacy.subarray(0, legacy.length - 3), 'cut_legacy.pth')).toThrow(/cut_legacy\.pth: truncated: storage '\d+' needs \d+ bytes/);
+    expect(() => parseTorch(legacy.subarray(0, legacy.length - 3), 'cut_legacy.pth')).toThrow(
+      /cut_legacy\.pth: truncated: storage '\d+' needs \d+ bytes/,
+    );
     expect(() => parseTorch(legacy.subarray(0, 600), 'cut_legacy.pth')).toThrow(PickleError);
-    await expect(loadTorch(`${TORCH_FIXTURES}missing.pth`)).rejects.toThrow(/missing\.pth: cannot read file \(ENOENT\)/);
-    expect(() => parseTorch(new TextEncoder().encode('{"not": "torch"}'), 'x.json')).toThrow(/neither a zip-format nor a legacy/);
+    await expect(loadTorch(`${TORCH_FIXTURES}missing.pth`)).rejects.toThrow(
+      /missing\.pth: cannot read file \(ENOENT\)/,
+    );
+    expect(() => parseTorch(new TextEncoder().encode('{"not": "torch"}'), 'x.json')).toThrow(
+      /neither a zip-format nor a legacy/,
+    );
   });
 
   it('a tensor reaching past its storage is refused (storage element count forged)', async () => {
@@ -172,7 +188,9 @@ describe('loadTorch: resource bombs', () => {
     // f32's size (2, 3) → (2, 500000000) with stride (3, 0): BININT 500000000 in place of BININT1 3 is longer, so
     // rewrite size and stride tuples by hand: TUPLE2 of (K 2, J 500000000), TUPLE2 of (K 3, K 0).
     const pkl = files['mixed_zip/data.pkl'];
-    const at = pkl.findIndex((_, i) => pkl[i] === 0x4b && pkl[i + 1] === 2 && pkl[i + 2] === 0x4b && pkl[i + 3] === 3 && pkl[i + 4] === 0x86);
+    const at = pkl.findIndex(
+      (_, i) => pkl[i] === 0x4b && pkl[i + 1] === 2 && pkl[i + 2] === 0x4b && pkl[i + 3] === 3 && pkl[i + 4] === 0x86,
+    );
     expect(at).toBeGreaterThan(0);
     const size = [0x4b, 2, 0x4a, ...new Uint8Array(new Int32Array([500_000_000]).buffer), 0x86];
     const out = new Uint8Array(pkl.length + 3);
@@ -180,13 +198,19 @@ describe('loadTorch: resource bombs', () => {
     out.set(size, at);
     out.set(pkl.subarray(at + 5), at + size.length);
     // the stride tuple (K 3, K 1) that follows → (K 3, K 0)
-    const st = out.findIndex((_, i) => i > at && out[i] === 0x4b && out[i + 1] === 3 && out[i + 2] === 0x4b && out[i + 3] === 1);
+    const st = out.findIndex(
+      (_, i) => i > at && out[i] === 0x4b && out[i + 1] === 3 && out[i + 2] === 0x4b && out[i + 3] === 1,
+    );
     out[st + 3] = 0;
     files['mixed_zip/data.pkl'] = out;
-    expect(() => parseTorch(zipSync(files, { level: 0 }), 'bomb.pth')).toThrow(/bomb\.pth: tensor 'state_dict\.f32' of shape \[2,500000000\] has 1000000000 elements over a storage of 6: refusing to expand it/);
+    expect(() => parseTorch(zipSync(files, { level: 0 }), 'bomb.pth')).toThrow(
+      /bomb\.pth: tensor 'state_dict\.f32' of shape \[2,500000000\] has 1000000000 elements over a storage of 6: refusing to expand it/,
+    );
     // A record that deflates 50 MB of zeros: claims far more than 1000× its compressed size.
     const deflated = zipSync({ 'archive/data.pkl': [new Uint8Array(50 << 20), { level: 9 }] });
-    expect(() => parseTorch(deflated, 'zipbomb.pth')).toThrow(/zipbomb\.pth: record 'archive\/data\.pkl' claims to inflate \d+ bytes to 52428800/);
+    expect(() => parseTorch(deflated, 'zipbomb.pth')).toThrow(
+      /zipbomb\.pth: record 'archive\/data\.pkl' claims to inflate \d+ bytes to 52428800/,
+    );
   });
 });
 
@@ -201,7 +225,13 @@ describe('the pickle VM', () => {
     );
     const { value, end } = unpickle(buf);
     expect(end).toBe(buf.length);
-    expect(value).toEqual({ a: [1, -2, 2 ** 40, 2n ** 70n, 1.5], b: ['x', null, true], c: new Set([3, 4]), d: new Uint8Array([0x68, 0x69]), e: { 1: 'one' } });
+    expect(value).toEqual({
+      a: [1, -2, 2 ** 40, 2n ** 70n, 1.5],
+      b: ['x', null, true],
+      c: new Set([3, 4]),
+      d: new Uint8Array([0x68, 0x69]),
+      e: { 1: 'one' },
+    });
     // Protocol 2 writes bytes as _codecs.encode(str, 'latin1'): not on the allow-list.
     const p2 = hex(
       '80027d71002858010000006171015d7102284b014afeffffff8a060000000000018a09000000000000000040473ff800000000000065580100000062710358010000007871044e888771055801000000647106635f636f646563730a656e636f64650a710758020000006869710858060000006c6174696e31710986710a52710b580100000066710c8a090000000000000000c0752e',
@@ -209,11 +239,19 @@ describe('the pickle VM', () => {
     expect(() => unpickle(p2)).toThrow(/'_codecs\.encode'/);
   });
 
-  it('loadPickle: a pickled list of str (fastai\'s itos) and an OrderedDict', async () => {
-    const itos = await loadPickle(hex('80049520000000000000005d94288c057878756e6b948c057878706164948c03746865948c02c3a994652e'));
+  it("loadPickle: a pickled list of str (fastai's itos) and an OrderedDict", async () => {
+    const itos = await loadPickle(
+      hex('80049520000000000000005d94288c057878756e6b948c057878706164948c03746865948c02c3a994652e'),
+    );
     expect(itos).toEqual(['xxunk', 'xxpad', 'the', 'é']);
-    expect(await loadPickle(hex('800263636f6c6c656374696f6e730a4f726465726564446963740a71002952710158010000006171024b01732e'))).toEqual({ a: 1 });
-    await expect(loadPickle(hex('80049514000000000000008c05706f736978948c0673797374656d9493942e'))).rejects.toThrow(UnsafePickleError);
+    expect(
+      await loadPickle(
+        hex('800263636f6c6c656374696f6e730a4f726465726564446963740a71002952710158010000006171024b01732e'),
+      ),
+    ).toEqual({ a: 1 });
+    await expect(loadPickle(hex('80049514000000000000008c05706f736978948c0673797374656d9493942e'))).rejects.toThrow(
+      UnsafePickleError,
+    );
   });
 
   it('refuses STACK_GLOBAL of an unlisted global, and persistent ids in a plain pickle', () => {
@@ -245,11 +283,13 @@ describe('loadStateDict takes what loadTorch returns', () => {
     expect(Array.from(await y.data())).toEqual([1.5, 3.5]);
     y.dispose();
     // A fastai-style {model, opt} checkpoint is unwrapped as fastai's load_model does.
-    const ckpt = new TorchCheckpoint('x.pth', 'zip', { model: { 'fc.weight': weight, 'fc.bias': bias }, opt: {} }, 3, [weight, bias]);
+    const ckpt = new TorchCheckpoint('x.pth', 'zip', { model: { 'fc.weight': weight, 'fc.bias': bias }, opt: {} }, 3, [
+      weight,
+      bias,
+    ]);
     net.loadStateDict(ckpt);
     expect(tf.memory().numTensors).toBe(before);
     expect(() => net.loadStateDict({ 'fc.weight': bias, 'fc.bias': bias })).toThrow(StateDictMismatchError);
     net.dispose();
   });
 });
-

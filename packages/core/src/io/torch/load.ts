@@ -81,7 +81,8 @@ export class TorchCheckpoint {
   stateDict(key?: string): TorchStateDict {
     let sd: unknown = this.value;
     if (key !== undefined) {
-      if (!isTensorDict(sd) || !Object.hasOwn(sd, key)) throw new TorchCheckpointError(this.file, `no entry '${key}' in the checkpoint`, key);
+      if (!isTensorDict(sd) || !Object.hasOwn(sd, key))
+        throw new TorchCheckpointError(this.file, `no entry '${key}' in the checkpoint`, key);
       sd = sd[key];
     } else if (isTensorDict(sd)) {
       const keys = Object.keys(sd).sort();
@@ -126,7 +127,13 @@ function torchGlobals(file: string, tensors: PendingTensor[]): Map<string, Globa
   const rebuild = (args: readonly unknown[], pos: number): unknown => {
     const [storage, offset, size, stride, requiresGrad] = args;
     const ints = (x: unknown) => Array.isArray(x) && x.every((v) => Number.isSafeInteger(v));
-    if (!(storage instanceof TorchStorage) || !Number.isSafeInteger(offset) || !ints(size) || !ints(stride) || (size as number[]).length !== (stride as number[]).length)
+    if (
+      !(storage instanceof TorchStorage) ||
+      !Number.isSafeInteger(offset) ||
+      !ints(size) ||
+      !ints(stride) ||
+      (size as number[]).length !== (stride as number[]).length
+    )
       throw new PickleError(file, 'torch._utils._rebuild_tensor_v2 with malformed arguments', pos);
     const t = new PendingTensor(storage, offset as number, size as number[], stride as number[], requiresGrad === true);
     tensors.push(t);
@@ -136,7 +143,8 @@ function torchGlobals(file: string, tensors: PendingTensor[]): Map<string, Globa
   g.set('torch._utils._rebuild_tensor', { call: (args, pos) => rebuild([...args, false], pos) });
   const param = (args: readonly unknown[], pos: number): unknown => {
     const [data, requiresGrad] = args;
-    if (!(data instanceof PendingTensor)) throw new PickleError(file, 'torch._utils._rebuild_parameter of a non-tensor', pos);
+    if (!(data instanceof PendingTensor))
+      throw new PickleError(file, 'torch._utils._rebuild_parameter of a non-tensor', pos);
     data.requiresGrad = requiresGrad === true;
     return data;
   };
@@ -148,16 +156,19 @@ function torchGlobals(file: string, tensors: PendingTensor[]): Map<string, Globa
       if (args.length === 0) return d;
       // Python 2 pickles: OrderedDict([[k, v], …])
       const items = args[0];
-      if (args.length !== 1 || !Array.isArray(items)) throw new PickleError(file, 'collections.OrderedDict with unsupported arguments', pos);
+      if (args.length !== 1 || !Array.isArray(items))
+        throw new PickleError(file, 'collections.OrderedDict with unsupported arguments', pos);
       for (const kv of items) {
-        if (!Array.isArray(kv) || kv.length !== 2 || typeof kv[0] !== 'string') throw new PickleError(file, 'collections.OrderedDict item is not a (str, value) pair', pos);
+        if (!Array.isArray(kv) || kv.length !== 2 || typeof kv[0] !== 'string')
+          throw new PickleError(file, 'collections.OrderedDict item is not a (str, value) pair', pos);
         Object.defineProperty(d, kv[0], { value: kv[1], enumerable: true, writable: true, configurable: true });
       }
       return d;
     },
   });
   for (const name of Object.keys(STORAGE_DTYPES)) g.set(`torch.${name}`, {});
-  for (const dt of ['float32', 'float16', 'bfloat16', 'float64', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool']) g.set(`torch.${dt}`, {});
+  for (const dt of ['float32', 'float16', 'bfloat16', 'float64', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'])
+    g.set(`torch.${dt}`, {});
   return g;
 }
 
@@ -174,17 +185,26 @@ function runObjectPickle(file: string, buf: Uint8Array, offset: number, legacy: 
   const views = new Map<string, TorchStorage>();
   const globals = torchGlobals(file, pending);
   const persistentLoad = (pid: unknown, pos: number): unknown => {
-    if (!Array.isArray(pid) || pid[0] !== 'storage') throw new PickleError(file, `unsupported persistent id ${JSON.stringify(Array.isArray(pid) ? pid[0] : typeof pid)}`, pos);
-    if (pid.length !== (legacy ? 6 : 5)) throw new PickleError(file, `storage persistent id of ${pid.length} fields`, pos);
+    if (!Array.isArray(pid) || pid[0] !== 'storage')
+      throw new PickleError(
+        file,
+        `unsupported persistent id ${JSON.stringify(Array.isArray(pid) ? pid[0] : typeof pid)}`,
+        pos,
+      );
+    if (pid.length !== (legacy ? 6 : 5))
+      throw new PickleError(file, `storage persistent id of ${pid.length} fields`, pos);
     const dtype = storageDtype(file, pid[1], pos);
     const key = pid[2];
     const numel = pid[4];
-    if (typeof key !== 'string' && !Number.isSafeInteger(key)) throw new PickleError(file, 'storage key is not a string', pos);
-    if (!Number.isSafeInteger(numel) || (numel as number) < 0) throw new PickleError(file, `storage '${String(key)}': bad element count`, pos);
+    if (typeof key !== 'string' && !Number.isSafeInteger(key))
+      throw new PickleError(file, 'storage key is not a string', pos);
+    if (!Number.isSafeInteger(numel) || (numel as number) < 0)
+      throw new PickleError(file, `storage '${String(key)}': bad element count`, pos);
     const k = String(key);
     let s = storages.get(k);
     if (!s) storages.set(k, (s = new TorchStorage(k, dtype, numel as number)));
-    else if (s.dtype !== dtype) throw new TorchCheckpointError(file, `storage '${k}' is used as ${s.dtype} and ${dtype}`, k);
+    else if (s.dtype !== dtype)
+      throw new TorchCheckpointError(file, `storage '${k}' is used as ${s.dtype} and ${dtype}`, k);
     const view = legacy ? pid[5] : null;
     if (view === null) return s;
     if (!Array.isArray(view) || view.length !== 3 || !Number.isSafeInteger(view[1]) || !Number.isSafeInteger(view[2]))
@@ -192,7 +212,8 @@ function runObjectPickle(file: string, buf: Uint8Array, offset: number, legacy: 
     const vk = String(view[0]);
     let v = views.get(vk);
     if (!v) {
-      if ((view[1] as number) + (view[2] as number) > s.numel) throw new TorchCheckpointError(file, `storage view '${vk}' reaches past the end of storage '${k}'`, vk);
+      if ((view[1] as number) + (view[2] as number) > s.numel)
+        throw new TorchCheckpointError(file, `storage view '${vk}' reaches past the end of storage '${k}'`, vk);
       views.set(vk, (v = new TorchStorage(vk, dtype, view[2] as number, { storage: s, offset: view[1] as number })));
     }
     return v;
@@ -202,13 +223,23 @@ function runObjectPickle(file: string, buf: Uint8Array, offset: number, legacy: 
 }
 
 /** Replaces PendingTensors by TorchTensors (their storages now read), keeping shared objects shared. */
-function materialize(file: string, value: unknown, pending: readonly PendingTensor[]): { value: TorchValue; tensors: TorchTensor[] } {
+function materialize(
+  file: string,
+  value: unknown,
+  pending: readonly PendingTensor[],
+): { value: TorchValue; tensors: TorchTensor[] } {
   const done = new Map<unknown, unknown>();
   const tensors: TorchTensor[] = [];
   const toTensor = (p: PendingTensor, name: string): TorchTensor => {
     let t = done.get(p) as TorchTensor | undefined;
     if (!t) {
-      t = new TorchTensor(p.storage.dtype, p.size, gatherTensor(file, name, p.storage, p.offset, p.size, p.stride), p.requiresGrad, file);
+      t = new TorchTensor(
+        p.storage.dtype,
+        p.size,
+        gatherTensor(file, name, p.storage, p.offset, p.size, p.stride),
+        p.requiresGrad,
+        file,
+      );
       done.set(p, t);
       tensors.push(t);
     }
@@ -216,7 +247,14 @@ function materialize(file: string, value: unknown, pending: readonly PendingTens
   };
   const walk = (v: unknown, name: string): unknown => {
     if (v instanceof PendingTensor) return toTensor(v, name);
-    if (typeof v !== 'object' || v === null || v instanceof Uint8Array || v instanceof PickleGlobal || v instanceof TorchStorage) return v;
+    if (
+      typeof v !== 'object' ||
+      v === null ||
+      v instanceof Uint8Array ||
+      v instanceof PickleGlobal ||
+      v instanceof TorchStorage
+    )
+      return v;
     if (done.has(v)) return done.get(v);
     if (Array.isArray(v)) {
       const out: unknown[] = [];
@@ -232,7 +270,13 @@ function materialize(file: string, value: unknown, pending: readonly PendingTens
     }
     const out: Record<string, unknown> = {};
     done.set(v, out);
-    for (const [k, x] of Object.entries(v)) Object.defineProperty(out, k, { value: walk(x, name ? `${name}.${k}` : k), enumerable: true, writable: true, configurable: true });
+    for (const [k, x] of Object.entries(v))
+      Object.defineProperty(out, k, {
+        value: walk(x, name ? `${name}.${k}` : k),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     return out;
   };
   const out = walk(value, '') as TorchValue;
@@ -241,7 +285,12 @@ function materialize(file: string, value: unknown, pending: readonly PendingTens
   return { value: out, tensors };
 }
 
-const isZip = (b: Uint8Array) => b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && (b[2] === 0x03 || b[2] === 0x05) && (b[3] === 0x04 || b[3] === 0x06);
+const isZip = (b: Uint8Array) =>
+  b.length >= 4 &&
+  b[0] === 0x50 &&
+  b[1] === 0x4b &&
+  (b[2] === 0x03 || b[2] === 0x05) &&
+  (b[3] === 0x04 || b[3] === 0x06);
 const isTar = (b: Uint8Array) => b.length >= 262 && String.fromCharCode(...b.subarray(257, 262)) === 'ustar';
 
 function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
@@ -255,7 +304,11 @@ function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
       filter: (f) => {
         // torch.save stores records uncompressed; a compressed one may not claim to inflate beyond reason.
         if (f.compression !== 0 && f.originalSize > Math.max(1000 * f.size, 1 << 20))
-          throw new TorchCheckpointError(file, `record '${f.name}' claims to inflate ${f.size} bytes to ${f.originalSize}: refusing it`, f.name);
+          throw new TorchCheckpointError(
+            file,
+            `record '${f.name}' claims to inflate ${f.size} bytes to ${f.originalSize}: refusing it`,
+            f.name,
+          );
         entries.set(f.name, f.originalSize);
         return false;
       },
@@ -265,7 +318,13 @@ function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
     zipFail(e);
   }
   const pkls = [...entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
-  if (pkls.length !== 1) throw new TorchCheckpointError(file, pkls.length ? `several data.pkl records (${pkls.join(', ')})` : 'no <folder>/data.pkl record: not a PyTorch checkpoint');
+  if (pkls.length !== 1)
+    throw new TorchCheckpointError(
+      file,
+      pkls.length
+        ? `several data.pkl records (${pkls.join(', ')})`
+        : 'no <folder>/data.pkl record: not a PyTorch checkpoint',
+    );
   const prefix = pkls[0].slice(0, -'data.pkl'.length);
   const extract = (names: Set<string>): Record<string, Uint8Array> => {
     let out: Record<string, Uint8Array> = {};
@@ -276,18 +335,28 @@ function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
     }
     for (const n of names) {
       const got = Object.hasOwn(out, n) ? out[n] : undefined;
-      if (!got || got.length !== entries.get(n)) throw new TorchCheckpointError(file, `record '${n}' is truncated (${got?.length ?? 0} of ${entries.get(n)} bytes)`, n);
+      if (!got || got.length !== entries.get(n))
+        throw new TorchCheckpointError(
+          file,
+          `record '${n}' is truncated (${got?.length ?? 0} of ${entries.get(n)} bytes)`,
+          n,
+        );
     }
     return out;
   };
   const versionName = [`${prefix}version`, `${prefix}.data/version`].find((n) => entries.has(n));
   const byteorderName = `${prefix}byteorder`;
-  const head = new Set([pkls[0], ...(versionName ? [versionName] : []), ...(entries.has(byteorderName) ? [byteorderName] : [])]);
+  const head = new Set([
+    pkls[0],
+    ...(versionName ? [versionName] : []),
+    ...(entries.has(byteorderName) ? [byteorderName] : []),
+  ]);
   files = extract(head);
   let version: number | undefined;
   if (versionName) {
     version = Number(new TextDecoder().decode(files[versionName]).trim());
-    if (!Number.isInteger(version)) throw new TorchCheckpointError(file, `'${versionName}' is not a number`, versionName);
+    if (!Number.isInteger(version))
+      throw new TorchCheckpointError(file, `'${versionName}' is not a number`, versionName);
   }
   if (entries.has(byteorderName) && new TextDecoder().decode(files[byteorderName]).trim() !== 'little')
     throw new TorchCheckpointError(file, 'big-endian checkpoints are not supported', byteorderName);
@@ -297,14 +366,22 @@ function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
   for (const s of storages.values()) {
     const name = `${prefix}data/${s.key}`;
     if (!/^[A-Za-z0-9_.-]+$/.test(s.key) || s.key === '.' || s.key === '..' || !entries.has(name))
-      throw new TorchCheckpointError(file, `storage key '${s.key}' names no record inside the archive's ${prefix}data/ folder`, s.key);
+      throw new TorchCheckpointError(
+        file,
+        `storage key '${s.key}' names no record inside the archive's ${prefix}data/ folder`,
+        s.key,
+      );
     wanted.set(name, s);
   }
   files = extract(new Set(wanted.keys()));
   for (const [name, s] of wanted) {
     const bytes = files[name];
     if (bytes.length < s.numel * ELEMENT_SIZE[s.dtype])
-      throw new TorchCheckpointError(file, `storage '${s.key}' has ${bytes.length} bytes, ${s.numel} ${s.dtype} elements need ${s.numel * ELEMENT_SIZE[s.dtype]}`, s.key);
+      throw new TorchCheckpointError(
+        file,
+        `storage '${s.key}' has ${bytes.length} bytes, ${s.numel} ${s.dtype} elements need ${s.numel * ELEMENT_SIZE[s.dtype]}`,
+        s.key,
+      );
     s.bytes = bytes;
   }
   const m = materialize(file, value, pending);
@@ -316,16 +393,20 @@ function loadLegacy(file: string, buf: Uint8Array): TorchCheckpoint {
     try {
       return unpickle(buf, { file, offset });
     } catch (e) {
-      if (e instanceof PickleError && offset === 0) throw new TorchCheckpointError(file, `not a PyTorch checkpoint: ${e.message}`);
+      if (e instanceof PickleError && offset === 0)
+        throw new TorchCheckpointError(file, `not a PyTorch checkpoint: ${e.message}`);
       throw new TorchCheckpointError(file, `cannot read the ${what}: ${(e as Error).message}`);
     }
   };
   const magic = plain(0, 'magic number');
-  if (typeof magic.value !== 'bigint' || magic.value !== MAGIC_NUMBER) throw new TorchCheckpointError(file, 'invalid magic number: not a PyTorch checkpoint');
+  if (typeof magic.value !== 'bigint' || magic.value !== MAGIC_NUMBER)
+    throw new TorchCheckpointError(file, 'invalid magic number: not a PyTorch checkpoint');
   const proto = plain(magic.end, 'protocol version');
-  if (proto.value !== PROTOCOL_VERSION) throw new TorchCheckpointError(file, `unsupported legacy protocol version ${String(proto.value)}`);
+  if (proto.value !== PROTOCOL_VERSION)
+    throw new TorchCheckpointError(file, `unsupported legacy protocol version ${String(proto.value)}`);
   const sys = plain(proto.end, 'sys info');
-  if (isPickleDict(sys.value) && sys.value.little_endian === false) throw new TorchCheckpointError(file, 'big-endian checkpoints are not supported');
+  if (isPickleDict(sys.value) && sys.value.little_endian === false)
+    throw new TorchCheckpointError(file, 'big-endian checkpoints are not supported');
   const { value, end, pending, storages } = runObjectPickle(file, buf, sys.end, true);
   const keysRes = plain(end, 'storage key list');
   const keys = keysRes.value;
@@ -338,14 +419,21 @@ function loadLegacy(file: string, buf: Uint8Array): TorchCheckpoint {
     if (!s) throw new TorchCheckpointError(file, `storage key '${key}' is listed but no tensor uses it`, key);
     if (pos + 8 > buf.byteLength) throw new TorchCheckpointError(file, `truncated: storage '${key}' is missing`, key);
     const n = view.getBigInt64(pos, true);
-    if (n !== BigInt(s.numel)) throw new TorchCheckpointError(file, `storage '${key}' holds ${n} elements, the pickle says ${s.numel}`, key);
+    if (n !== BigInt(s.numel))
+      throw new TorchCheckpointError(file, `storage '${key}' holds ${n} elements, the pickle says ${s.numel}`, key);
     pos += 8;
     const nbytes = s.numel * ELEMENT_SIZE[s.dtype];
-    if (pos + nbytes > buf.byteLength) throw new TorchCheckpointError(file, `truncated: storage '${key}' needs ${nbytes} bytes, ${buf.byteLength - pos} left`, key);
+    if (pos + nbytes > buf.byteLength)
+      throw new TorchCheckpointError(
+        file,
+        `truncated: storage '${key}' needs ${nbytes} bytes, ${buf.byteLength - pos} left`,
+        key,
+      );
     s.bytes = buf.subarray(pos, pos + nbytes);
     pos += nbytes;
   }
-  for (const s of storages.values()) if (!s.bytes) throw new TorchCheckpointError(file, `storage '${s.key}' is used but not in the file`, s.key);
+  for (const s of storages.values())
+    if (!s.bytes) throw new TorchCheckpointError(file, `storage '${s.key}' is used but not in the file`, s.key);
   const m = materialize(file, value, pending);
   return new TorchCheckpoint(file, 'legacy', m.value, undefined, m.tensors);
 }
@@ -361,7 +449,8 @@ export function parseTorch(bytes: Uint8Array, file = '<buffer>'): TorchCheckpoin
   // A plain Uint8Array view (a Node Buffer's slice() shares memory, a Uint8Array's copies).
   const buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (isZip(buf)) return loadZip(file, buf);
-  if (isTar(buf)) throw new TorchCheckpointError(file, 'the tar-based checkpoint format of PyTorch < 0.4 is not supported');
+  if (isTar(buf))
+    throw new TorchCheckpointError(file, 'the tar-based checkpoint format of PyTorch < 0.4 is not supported');
   if (buf.length >= 2 && buf[0] === 0x80) return loadLegacy(file, buf);
   throw new TorchCheckpointError(file, 'neither a zip-format nor a legacy PyTorch checkpoint');
 }
@@ -384,7 +473,10 @@ export async function loadTorch(pathOrBytes: string | Uint8Array): Promise<Torch
   try {
     buf = await readFile(pathOrBytes);
   } catch (e) {
-    throw new TorchCheckpointError(pathOrBytes, `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new TorchCheckpointError(
+      pathOrBytes,
+      `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   return parseTorch(buf, pathOrBytes);
 }

@@ -74,7 +74,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const latin1 = new TextDecoder('latin1');
 
 /** An integer as a JS number when it is exact, else a bigint. */
-const intValue = (b: bigint): number | bigint => (b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b);
+const intValue = (b: bigint): number | bigint =>
+  b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b;
 
 /**
  * Runs a pickle on the data-only VM and returns the object it builds.
@@ -94,7 +95,8 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
     throw new PickleError(file, why, at);
   };
   const need = (n: number) => {
-    if (n < 0 || pos + n > buf.byteLength) fail(`truncated pickle: needs ${n} more bytes, ${Math.max(0, buf.byteLength - pos)} left`);
+    if (n < 0 || pos + n > buf.byteLength)
+      fail(`truncated pickle: needs ${n} more bytes, ${Math.max(0, buf.byteLength - pos)} left`);
   };
   const u8 = () => (need(1), buf[pos++]);
   const u16 = () => (need(2), (pos += 2), view.getUint16(pos - 2, true));
@@ -174,12 +176,14 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
     if (!h?.call) return fail(`${fn} cannot be called`);
     return h.call(args, opPos);
   };
-  const dictTarget = (d: unknown): Record<string, unknown> => (isPickleDict(d) ? d : fail(`SETITEM on a ${describe(d)}, not a dict`));
+  const dictTarget = (d: unknown): Record<string, unknown> =>
+    isPickleDict(d) ? d : fail(`SETITEM on a ${describe(d)}, not a dict`);
   const setItems = (d: Record<string, unknown>, items: unknown[]) => {
     if (items.length % 2) fail('odd number of items for SETITEMS');
     for (let i = 0; i < items.length; i += 2) setDictItem(d, keyOf(items[i], fail), items[i + 1]);
   };
-  const listTarget = (l: unknown): unknown[] => (Array.isArray(l) && !Object.isFrozen(l) ? l : fail(`APPEND on a ${describe(l)}, not a list`));
+  const listTarget = (l: unknown): unknown[] =>
+    Array.isArray(l) && !Object.isFrozen(l) ? l : fail(`APPEND on a ${describe(l)}, not a list`);
   const tuple = (items: unknown[]) => Object.freeze(items);
 
   for (;;) {
@@ -277,8 +281,9 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
         break;
       case 0x56: {
         // UNICODE (raw-unicode-escape text)
-        const s = line().replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, a: string | undefined, b: string | undefined) =>
-          String.fromCodePoint(parseInt(a ?? b ?? '0', 16)),
+        const s = line().replace(
+          /\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g,
+          (_m, a: string | undefined, b: string | undefined) => String.fromCodePoint(parseInt(a ?? b ?? '0', 16)),
         );
         push(s);
         break;
@@ -469,7 +474,8 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
         const kwargs = pop();
         const args = pop();
         const cls = pop();
-        if (!isPickleDict(kwargs) || Object.keys(kwargs).length) fail('NEWOBJ_EX with keyword arguments is not supported');
+        if (!isPickleDict(kwargs) || Object.keys(kwargs).length)
+          fail('NEWOBJ_EX with keyword arguments is not supported');
         push(call(cls, args));
         break;
       }

@@ -11,7 +11,16 @@ import { atomicWrite } from '../safetensors.js';
 import { ELEMENT_SIZE, TorchTensor, type TorchDtype } from './tensor.js';
 
 /** What {@link saveTorch} writes: tensors (tf or host) inside dicts, lists and plain values. */
-export type SaveTorchValue = tf.Tensor | TorchTensor | null | boolean | number | bigint | string | readonly SaveTorchValue[] | { readonly [key: string]: SaveTorchValue };
+export type SaveTorchValue =
+  | tf.Tensor
+  | TorchTensor
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | readonly SaveTorchValue[]
+  | { readonly [key: string]: SaveTorchValue };
 
 /**
  * Options of {@link saveTorch}.
@@ -97,7 +106,8 @@ function encode(dtype: TorchDtype, values: ArrayLike<number> | BigInt64Array): U
       break;
     }
     case 'int64':
-      for (let i = 0; i < n; i++) dv.setBigInt64(i * 8, values instanceof BigInt64Array ? values[i] : BigInt(nums[i]), true);
+      for (let i = 0; i < n; i++)
+        dv.setBigInt64(i * 8, values instanceof BigInt64Array ? values[i] : BigInt(nums[i]), true);
       break;
     case 'int32':
       for (let i = 0; i < n; i++) dv.setInt32(i * 4, nums[i], true);
@@ -162,15 +172,15 @@ class Pickler {
     this.memo.set(k, this.put());
   }
   int(v: number | bigint) {
-    if (typeof v === 'number' && !Number.isSafeInteger(v)) throw new TorchCheckpointError('<write>', `${v} is not an integer`);
+    if (typeof v === 'number' && !Number.isSafeInteger(v))
+      throw new TorchCheckpointError('<write>', `${v} is not an integer`);
     const b = BigInt(v);
     if (b >= 0n && b <= 0xffn) this.op(0x4b, Number(b));
     else if (b >= 0n && b <= 0xffffn) this.op(0x4d, Number(b) & 0xff, Number(b) >> 8);
     else if (b >= -(2n ** 31n) && b < 2n ** 31n) {
       this.op(0x4a);
       this.u32(Number(b));
-    }
-    else {
+    } else {
       // LONG1: little-endian two's complement, as pickle's encode_long
       const bytes: number[] = [];
       let x = b;
@@ -220,7 +230,8 @@ class Pickler {
   }
 }
 
-const isPlainObject = (v: unknown): v is Record<string, SaveTorchValue> => typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof tf.Tensor) && !(v instanceof TorchTensor);
+const isPlainObject = (v: unknown): v is Record<string, SaveTorchValue> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof tf.Tensor) && !(v instanceof TorchTensor);
 const isTensor = (v: unknown): v is tf.Tensor | TorchTensor => v instanceof tf.Tensor || v instanceof TorchTensor;
 
 /**
@@ -234,7 +245,8 @@ const isTensor = (v: unknown): v is tf.Tensor | TorchTensor => v instanceof tf.T
 export async function serializeTorch(obj: SaveTorchValue, opts: SaveTorchOptions = {}): Promise<Uint8Array> {
   const int64 = opts.int64 ?? ((key: string) => /(^|\.)num_batches_tracked$/.test(key));
   const archive = opts.archiveName ?? 'archive';
-  if (!/^[A-Za-z0-9_.-]+$/.test(archive)) throw new TorchCheckpointError('<write>', `archive name '${archive}' must be letters, digits, '_', '.' or '-'`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(archive))
+    throw new TorchCheckpointError('<write>', `archive name '${archive}' must be letters, digits, '_', '.' or '-'`);
   const p = new Pickler();
   const storages: Uint8Array[] = [];
   const seen = new Set<unknown>();
@@ -248,8 +260,22 @@ export async function serializeTorch(obj: SaveTorchValue, opts: SaveTorchOptions
     } else {
       if (t.isDisposed) throw new TorchCheckpointError('<write>', `tensor '${path}' is disposed`, path);
       const data = await t.data();
-      dtype = t.dtype === 'float32' ? 'float32' : t.dtype === 'bool' ? 'bool' : t.dtype === 'int32' ? (int64(key, path) ? 'int64' : 'int32') : ('' as TorchDtype);
-      if (!dtype) throw new TorchCheckpointError('<write>', `tensor '${path}' has dtype ${t.dtype}, which saveTorch does not write`, path);
+      dtype =
+        t.dtype === 'float32'
+          ? 'float32'
+          : t.dtype === 'bool'
+            ? 'bool'
+            : t.dtype === 'int32'
+              ? int64(key, path)
+                ? 'int64'
+                : 'int32'
+              : ('' as TorchDtype);
+      if (!dtype)
+        throw new TorchCheckpointError(
+          '<write>',
+          `tensor '${path}' has dtype ${t.dtype}, which saveTorch does not write`,
+          path,
+        );
       values = data as ArrayLike<number>;
     }
     const shape = [...t.shape];
@@ -291,7 +317,8 @@ export async function serializeTorch(obj: SaveTorchValue, opts: SaveTorchOptions
       p.op(0x5d); // EMPTY_LIST
       for (let i = 0; i < v.length; i += 1000) {
         p.op(0x28);
-        for (let j = i; j < Math.min(v.length, i + 1000); j++) await value(v[j] as SaveTorchValue, String(j), `${path}[${j}]`);
+        for (let j = i; j < Math.min(v.length, i + 1000); j++)
+          await value(v[j] as SaveTorchValue, String(j), `${path}[${j}]`);
         p.op(0x65); // APPENDS
       }
     } else if (isPlainObject(v)) {
@@ -349,6 +376,9 @@ export async function serializeTorch(obj: SaveTorchValue, opts: SaveTorchOptions
  * ```
  */
 export async function saveTorch(obj: SaveTorchValue, file: string, opts: SaveTorchOptions = {}): Promise<void> {
-  const stem = basename(file).replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive';
+  const stem =
+    basename(file)
+      .replace(/\.[^.]*$/, '')
+      .replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive';
   await atomicWrite(file, await serializeTorch(obj, { archiveName: stem, ...opts }));
 }

@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { TorchCheckpointError } from '../../errors.js';
 
 /** The PyTorch dtypes a checkpoint can hold that tfai reads. */
-export type TorchDtype = 'float32' | 'float16' | 'bfloat16' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
+export type TorchDtype =
+  'float32' | 'float16' | 'bfloat16' | 'float64' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
 /** Host data of a {@link TorchTensor}: float16/bfloat16 are widened to float32 (exactly), the rest as stored. */
 export type TorchData = Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
@@ -64,7 +65,8 @@ function halfTable(): Float32Array {
     const s = h & 0x8000 ? -1 : 1;
     const e = (h >> 10) & 0x1f;
     const f = h & 0x3ff;
-    t[h] = e === 0 ? s * 2 ** -14 * (f / 1024) : e === 31 ? (f ? NaN : s * Infinity) : s * 2 ** (e - 15) * (1 + f / 1024);
+    t[h] =
+      e === 0 ? s * 2 ** -14 * (f / 1024) : e === 31 ? (f ? NaN : s * Infinity) : s * 2 ** (e - 15) * (1 + f / 1024);
   }
   return (f16Table = t);
 }
@@ -84,9 +86,13 @@ function decodeRun(bytes: Uint8Array, dtype: TorchDtype, start: number, count: n
   const dv = new DataView(raw, off, count * size);
   switch (dtype) {
     case 'float32':
-      return LITTLE ? new Float32Array(raw, off, count) : Float32Array.from({ length: count }, (_, i) => dv.getFloat32(i * 4, true));
+      return LITTLE
+        ? new Float32Array(raw, off, count)
+        : Float32Array.from({ length: count }, (_, i) => dv.getFloat32(i * 4, true));
     case 'float64':
-      return LITTLE ? new Float64Array(raw, off, count) : Float64Array.from({ length: count }, (_, i) => dv.getFloat64(i * 8, true));
+      return LITTLE
+        ? new Float64Array(raw, off, count)
+        : Float64Array.from({ length: count }, (_, i) => dv.getFloat64(i * 8, true));
     case 'int64': {
       if (LITTLE) return new BigInt64Array(raw, off, count);
       const out = new BigInt64Array(count);
@@ -94,9 +100,13 @@ function decodeRun(bytes: Uint8Array, dtype: TorchDtype, start: number, count: n
       return out;
     }
     case 'int32':
-      return LITTLE ? new Int32Array(raw, off, count) : Int32Array.from({ length: count }, (_, i) => dv.getInt32(i * 4, true));
+      return LITTLE
+        ? new Int32Array(raw, off, count)
+        : Int32Array.from({ length: count }, (_, i) => dv.getInt32(i * 4, true));
     case 'int16':
-      return LITTLE ? new Int16Array(raw, off, count) : Int16Array.from({ length: count }, (_, i) => dv.getInt16(i * 2, true));
+      return LITTLE
+        ? new Int16Array(raw, off, count)
+        : Int16Array.from({ length: count }, (_, i) => dv.getInt16(i * 2, true));
     case 'int8':
       return new Int8Array(raw, off, count);
     case 'uint8':
@@ -125,12 +135,20 @@ function emptyLike(d: TorchData, n: number): TorchData {
  * The elements of a tensor `(offset, shape, stride)` over `storage`, gathered into a contiguous row-major array.
  * Throws {@link TorchCheckpointError} when the tensor reaches past the end of its storage.
  */
-export function gatherTensor(file: string, name: string, storage: TorchStorage, offset: number, shape: readonly number[], stride: readonly number[]): TorchData {
+export function gatherTensor(
+  file: string,
+  name: string,
+  storage: TorchStorage,
+  offset: number,
+  shape: readonly number[],
+  stride: readonly number[],
+): TorchData {
   const numel = shape.reduce((a, b) => a * b, 1);
   const root = storage.root?.storage ?? storage;
   const base = (storage.root?.offset ?? 0) + offset;
   const bytes = root.bytes;
-  if (!bytes) throw new TorchCheckpointError(file, `tensor '${name}': storage '${storage.key}' was never loaded`, storage.key);
+  if (!bytes)
+    throw new TorchCheckpointError(file, `tensor '${name}': storage '${storage.key}' was never loaded`, storage.key);
   let last = offset;
   for (let d = 0; d < shape.length; d++) last += shape[d] > 0 ? (shape[d] - 1) * stride[d] : 0;
   if (numel > 0 && (offset < 0 || stride.some((s) => s < 0) || last >= storage.numel))
@@ -141,7 +159,11 @@ export function gatherTensor(file: string, name: string, storage: TorchStorage, 
     );
   // Stride-0 (expanded) views are legal, but a few bytes must not become gigabytes: cap the expansion.
   if (numel > Math.max(16 * storage.numel, 1 << 20))
-    throw new TorchCheckpointError(file, `tensor '${name}' of shape [${shape}] has ${numel} elements over a storage of ${storage.numel}: refusing to expand it`, name);
+    throw new TorchCheckpointError(
+      file,
+      `tensor '${name}' of shape [${shape}] has ${numel} elements over a storage of ${storage.numel}: refusing to expand it`,
+      name,
+    );
   if (numel === 0) return decodeRun(bytes, storage.dtype, base, 0);
   // Contiguous (row-major strides, ignoring size-1 dimensions): one run.
   let expect = 1;
@@ -226,7 +248,11 @@ export class TorchTensor {
         for (let i = 0; i < src.length; i++) {
           const v = src[i];
           if (v > 2147483647n || v < -2147483648n)
-            throw new TorchCheckpointError(this.file, `tensor '${key}': int64 value ${v} does not fit in int32 (tfjs has no int64)`, key);
+            throw new TorchCheckpointError(
+              this.file,
+              `tensor '${key}': int64 value ${v} does not fit in int32 (tfjs has no int64)`,
+              key,
+            );
           out[i] = Number(v);
         }
         return tf.tensor(out, shape, 'int32');

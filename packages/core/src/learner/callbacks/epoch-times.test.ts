@@ -27,7 +27,10 @@ afterEach(() => {
 async function fit(nEpoch: number): Promise<Learner> {
   manualSeed(0);
   const dls = creditDls({ ...data, train: data.train.slice(0, 320), valid: data.valid.slice(0, 128) }, 64);
-  const learn = new Learner(dls, new Sequential(new Linear(data.nFeatures, 8), new ReLU(true), new Linear(8, 2)), { metrics: [accuracy()], progress: false });
+  const learn = new Learner(dls, new Sequential(new Linear(data.nFeatures, 8), new ReLU(true), new Linear(8, 2)), {
+    metrics: [accuracy()],
+    progress: false,
+  });
   await learn.fit(nEpoch, 1e-2);
   return learn;
 }

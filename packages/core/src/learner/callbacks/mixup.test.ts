@@ -112,7 +112,8 @@ describe('MixUp on one seeded batch', () => {
     const plain = learn.loss;
     cb.afterLoss();
     plain.dispose();
-    const want = LOGITS.reduce((s, row, i) => s + lam[i]! * ce(row, Y[i]!) + (1 - lam[i]!) * ce(row, Y[perm[i]!]!), 0) / X.length;
+    const want =
+      LOGITS.reduce((s, row, i) => s + lam[i]! * ce(row, Y[i]!) + (1 - lam[i]!) * ce(row, Y[perm[i]!]!), 0) / X.length;
     expect((await learn.loss.data())[0]).toBeCloseTo(want, 5);
     cb.afterBatch();
     tf.dispose([...learn.x, learn.y, learn.pred, learn.loss]);
@@ -158,7 +159,8 @@ describe('MixUp on segmentation targets', () => {
     cb.afterLoss();
     plain.dispose();
     const px = h * w;
-    const pixelCe = (img: number, p: number, target: number) => ce(logits.slice((img * px + p) * c, (img * px + p + 1) * c), target);
+    const pixelCe = (img: number, p: number, target: number) =>
+      ce(logits.slice((img * px + p) * c, (img * px + p + 1) * c), target);
     let want = 0;
     for (let i = 0; i < n; i++) {
       const j = cb.shuffle[i]!;
@@ -195,7 +197,12 @@ describe('CutMix on one seeded batch', () => {
     const cy = rng.int(h);
     const cutW = Math.round(w * Math.sqrt(1 - drawn));
     const cutH = Math.round(h * Math.sqrt(1 - drawn));
-    const box = [Math.max(cx - Math.floor(cutW / 2), 0), Math.max(cy - Math.floor(cutH / 2), 0), Math.min(cx + Math.floor(cutW / 2), w), Math.min(cy + Math.floor(cutH / 2), h)];
+    const box = [
+      Math.max(cx - Math.floor(cutW / 2), 0),
+      Math.max(cy - Math.floor(cutH / 2), 0),
+      Math.min(cx + Math.floor(cutW / 2), w),
+      Math.min(cy + Math.floor(cutH / 2), h),
+    ];
     expect(cb.box).toEqual(box);
     expect(Array.from(cb.shuffle)).toEqual(perm);
     const [x1, y1, x2, y2] = box as [number, number, number, number];
@@ -259,7 +266,12 @@ describe('MixUp in a real run on credit_data (4,454 loans)', () => {
 
   it('blends only training batches, validates with the plain loss, and still learns', async () => {
     manualSeed(0);
-    const model = new Sequential(new Linear(data.nFeatures, 32), new ReLU(true), new BatchNorm1d(32), new Linear(32, 2));
+    const model = new Sequential(
+      new Linear(data.nFeatures, 32),
+      new ReLU(true),
+      new BatchNorm1d(32),
+      new Linear(32, 2),
+    );
     const learn = new Learner(creditDls(data, 64, 0), model, { metrics: [accuracy()], progress: false });
     const before = await learn.validate();
     const spy = new InputSpy();

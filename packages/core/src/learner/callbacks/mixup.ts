@@ -21,7 +21,8 @@ function weightFor(lam: readonly number[], n: number, rank: number): tf.Tensor {
 }
 
 /** torch.lerp(start, end, w) = start + w · (end − start). */
-const lerp = (start: tf.Tensor, end: tf.Tensor, w: tf.Tensor): tf.Tensor => tf.add(start, tf.mul(w, tf.sub(end, start)));
+const lerp = (start: tf.Tensor, end: tf.Tensor, w: tf.Tensor): tf.Tensor =>
+  tf.add(start, tf.mul(w, tf.sub(end, start)));
 
 /**
  * fastai's `MixHandler`: the draw, the shuffled partner and the blended loss shared by {@link MixUp} and
@@ -67,7 +68,10 @@ export abstract class MixHandler extends Callback {
     if (!this.stackY || !this.yb1) return;
     const l = this.learn;
     const lf = l.lossFunc;
-    if (!lf.perItem) throw new TfaiError(`${this.name}: the loss '${lf.spec.name}' has class-index targets but no perItem (unreduced) form to blend`);
+    if (!lf.perItem)
+      throw new TfaiError(
+        `${this.name}: the loss '${lf.spec.name}' has class-index targets but no perItem (unreduced) form to blend`,
+      );
     const pred = l.pred!;
     const n = pred.shape[0]!;
     // Per item: an item's loss is the mean over its elements (pixels of a segmentation mask), as the flat mean is.
@@ -127,7 +131,10 @@ export class CutMix extends MixHandler {
   override beforeBatch(): void {
     const l = this.learn;
     const x = l.x[0];
-    if (!x || x.rank !== 4) throw new TfaiError(`CutMix: the first input must be an NHWC image batch, got shape [${x?.shape.join(', ') ?? ''}]`);
+    if (!x || x.rank !== 4)
+      throw new TfaiError(
+        `CutMix: the first input must be an NHWC image batch, got shape [${x?.shape.join(', ') ?? ''}]`,
+      );
     const [, h, w] = x.shape as [number, number, number, number];
     const lam = globalRng.beta(this.alpha, this.alpha);
     this.lam = [lam];
@@ -158,5 +165,10 @@ export function randBbox(w: number, h: number, lam: number): [number, number, nu
   const cx = globalRng.int(w);
   const cy = globalRng.int(h);
   const clamp = (v: number, hi: number) => Math.min(Math.max(v, 0), hi);
-  return [clamp(cx - Math.floor(cutW / 2), w), clamp(cy - Math.floor(cutH / 2), h), clamp(cx + Math.floor(cutW / 2), w), clamp(cy + Math.floor(cutH / 2), h)];
+  return [
+    clamp(cx - Math.floor(cutW / 2), w),
+    clamp(cy - Math.floor(cutH / 2), h),
+    clamp(cx + Math.floor(cutW / 2), w),
+    clamp(cy + Math.floor(cutH / 2), h),
+  ];
 }

@@ -71,11 +71,21 @@ class Tick extends Callback {
 }
 
 /** 20 training batches of 64 loans, the 891 held-out loans in 7 batches of 128: 13.5 s per epoch on the fake clock. */
-function makeLearner(stream: FakeTerminal, clock: { t: number }, logger: (l: string) => void, logEvery?: number): Learner {
+function makeLearner(
+  stream: FakeTerminal,
+  clock: { t: number },
+  logger: (l: string) => void,
+  logEvery?: number,
+): Learner {
   manualSeed(0);
   const dls = creditDls({ ...data, train: data.train.slice(0, 1280) }, 64);
   const model = new Sequential(new Linear(data.nFeatures, 32), new ReLU(true), new BatchNorm1d(32), new Linear(32, 2));
-  const learn = new Learner(dls, model, { metrics: [accuracy()], logger, progress: { stream, now: () => clock.t, logEvery }, cbs: [new Tick(clock)] });
+  const learn = new Learner(dls, model, {
+    metrics: [accuracy()],
+    logger,
+    progress: { stream, now: () => clock.t, logEvery },
+    cbs: [new Tick(clock)],
+  });
   expect(dls.train.length).toBe(20);
   expect(dls.valid.length).toBe(7); // fastai's valid loader: twice the batch size
   return learn;
@@ -92,7 +102,12 @@ describe('ProgressCallback: fastprogress bars on credit_data', () => {
       override order = 70;
       override afterBatch(): void {
         if (!this.learn.training) return;
-        seen.push({ index: this.learn.recorder.lrs.length - 1, epoch: this.learn.epoch, master: term.rows[term.row - 1], child: term.rows[term.row] });
+        seen.push({
+          index: this.learn.recorder.lrs.length - 1,
+          epoch: this.learn.epoch,
+          master: term.rows[term.row - 1],
+          child: term.rows[term.row],
+        });
       }
     }
     await learn.fitOneCycle(2, 1e-2, { cbs: [new Spy()] });
@@ -141,7 +156,8 @@ describe('ProgressCallback: fastprogress bars on credit_data', () => {
     const lines = out.raw.split('\n').filter(Boolean);
     // 27 batches per epoch at 0.5 s: a line every 5 s ⇒ 5 lines in 27 s, no escape codes; time left exact on this clock.
     expect(out.raw.includes(ESC) || out.raw.includes('\r')).toBe(false);
-    const loss = (e: number, b: number, left: string) => new RegExp(`^epoch ${e}/2  train batch ${b}/20  loss \\d\\.\\d{4}  time left ${left}$`);
+    const loss = (e: number, b: number, left: string) =>
+      new RegExp(`^epoch ${e}/2  train batch ${b}/20  loss \\d\\.\\d{4}  time left ${left}$`);
     expect(lines).toHaveLength(5);
     expect(lines[0]).toMatch(loss(1, 10, '00:22'));
     expect(lines[1]).toMatch(loss(1, 20, '00:17'));
@@ -158,7 +174,9 @@ describe('ProgressCallback: fastprogress bars on credit_data', () => {
     const learn = makeLearner(term, clock, () => undefined);
     await learn.validate();
     // validate runs the learner's callbacks, the clock-moving one too: 7 batches at 0.5 s, 891 loans in 3.5 s (shown rounded).
-    expect(term.rows.filter((r) => r.startsWith('valid'))).toEqual([`valid |${'█'.repeat(50)}| 100.00% [7/7 00:04<00:00 254 items/s]`]);
+    expect(term.rows.filter((r) => r.startsWith('valid'))).toEqual([
+      `valid |${'█'.repeat(50)}| 100.00% [7/7 00:04<00:00 254 items/s]`,
+    ]);
     const { preds, targets } = await learn.getPreds();
     preds.dispose();
     targets.dispose();

@@ -85,7 +85,9 @@ export class ProgressCallback extends Callback {
 
   private startChild(label: string): void {
     this.items = 0;
-    this.pb = this.mb ? this.mb.child(this.learn.nIter, label, { unit: 'items' }) : new ProgressBar(this.learn.nIter, { ...this.opts, label, unit: 'items' });
+    this.pb = this.mb
+      ? this.mb.child(this.learn.nIter, label, { unit: 'items' })
+      : new ProgressBar(this.learn.nIter, { ...this.opts, label, unit: 'items' });
   }
 
   override afterBatch(): void {
@@ -115,7 +117,8 @@ export class ProgressCallback extends Callback {
     const l = this.learn;
     const r = l.recorder;
     const vals = r.values[r.values.length - 1] ?? [];
-    const fmt = (v: number) => (Number.isFinite(v) ? v.toFixed(6) : String(v).toLowerCase() === 'nan' ? 'nan' : String(v));
+    const fmt = (v: number) =>
+      Number.isFinite(v) ? v.toFixed(6) : String(v).toLowerCase() === 'nan' ? 'nan' : String(v);
     const row = this.table.row([String(l.epoch), ...vals.map(fmt), formatTime(r.times[r.times.length - 1] ?? 0)]);
     if (this.mb) {
       this.mb.current = undefined;

@@ -18,7 +18,10 @@ describe('Recorder', () => {
   it('records losses, smooths them as fastai, and writes one row per epoch', async () => {
     manualSeed(0);
     const dls = creditDls({ ...data, train: data.train.slice(0, 640), valid: data.valid.slice(0, 300) }, 64);
-    const learn = new Learner(dls, new Sequential(new Linear(data.nFeatures, 16), new ReLU(true), new Linear(16, 2)), { metrics: [accuracy()], progress: false });
+    const learn = new Learner(dls, new Sequential(new Linear(data.nFeatures, 16), new ReLU(true), new Linear(16, 2)), {
+      metrics: [accuracy()],
+      progress: false,
+    });
     await learn.fit(2, 1e-2);
     const r = learn.recorder;
     const nb = dls.train.length;

@@ -255,7 +255,14 @@ export class Recorder extends Callback {
   suggestions: { name: string; lr: number; loss: number }[] = [];
 
   private plotData() {
-    return { lrs: this.lrs, moms: this.moms, smoothLosses: this.smoothLosses, values: this.values, iters: this.iters, metricNames: this.metricNames };
+    return {
+      lrs: this.lrs,
+      moms: this.moms,
+      smoothLosses: this.smoothLosses,
+      values: this.values,
+      iters: this.iters,
+      metricNames: this.metricNames,
+    };
   }
 
   /** Frees pending tensors. */

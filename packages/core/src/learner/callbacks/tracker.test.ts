@@ -2,14 +2,32 @@
 // monitored metric's declared direction, else fastai's guess from the name; minDelta as fastai's.
 import { describe, expect, it } from 'vitest';
 import type { Learner } from '../learner.js';
-import { accuracy, errorRate, f1Score, mae, METRICS, mse, perplexity, r2Score, rmse, rocAucBinary, topKAccuracy, type Metric } from '../metrics/index.js';
+import {
+  accuracy,
+  errorRate,
+  f1Score,
+  mae,
+  METRICS,
+  mse,
+  perplexity,
+  r2Score,
+  rmse,
+  rocAucBinary,
+  topKAccuracy,
+  type Metric,
+} from '../metrics/index.js';
 import { CancelFitException } from '../callback.js';
 import { EarlyStoppingCallback, TrackerCallback } from './tracker.js';
 
 class Probe extends TrackerCallback {}
 
 /** Runs a tracker over a column of per-epoch values; returns the best after each epoch (and where it stopped). */
-function track(cb: TrackerCallback, metrics: Metric[], monitor: string, vals: number[]): { bests: number[]; stoppedAt?: number } {
+function track(
+  cb: TrackerCallback,
+  metrics: Metric[],
+  monitor: string,
+  vals: number[],
+): { bests: number[]; stoppedAt?: number } {
   const names = ['epoch', 'train_loss', 'valid_loss', ...metrics.map((m) => m.name), 'time'];
   const values: number[][] = [];
   const fake = { metrics, recorder: { metricNames: names, values }, epoch: 0, logger: () => undefined };
@@ -33,8 +51,10 @@ function track(cb: TrackerCallback, metrics: Metric[], monitor: string, vals: nu
 
 describe('metric directions', () => {
   it('errors and perplexity are min, scores max; every exported metric declares one', () => {
-    for (const m of [mae(), mse(), rmse(), errorRate(), perplexity()]) expect([m.name, m.direction]).toEqual([m.name, 'min']);
-    for (const m of [accuracy(), topKAccuracy(), r2Score(), f1Score(), rocAucBinary()]) expect([m.name, m.direction]).toEqual([m.name, 'max']);
+    for (const m of [mae(), mse(), rmse(), errorRate(), perplexity()])
+      expect([m.name, m.direction]).toEqual([m.name, 'min']);
+    for (const m of [accuracy(), topKAccuracy(), r2Score(), f1Score(), rocAucBinary()])
+      expect([m.name, m.direction]).toEqual([m.name, 'max']);
     for (const [name, f] of Object.entries(METRICS)) expect(['min', 'max'], name).toContain(f().direction);
   });
 });
@@ -61,13 +81,26 @@ describe('TrackerCallback', () => {
     expect(track(delta, [mae()], 'mae', falling).bests).toEqual([0.5, 0.5, 0.3, 0.3, 0.3]);
     // Losses are min, and an unknown column falls back to fastai's guess.
     expect(track(new Probe(), [], 'valid_loss', falling).bests).toEqual([0.5, 0.4, 0.3, 0.3, 0.2]);
-    const custom: Metric = { name: 'my_error', reset: () => undefined, accumulate: () => undefined, value: async () => 0 };
-    expect(track(new Probe({ monitor: 'my_error' }), [custom], 'my_error', falling).bests).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]); // no direction: max
+    const custom: Metric = {
+      name: 'my_error',
+      reset: () => undefined,
+      accumulate: () => undefined,
+      value: async () => 0,
+    };
+    expect(track(new Probe({ monitor: 'my_error' }), [custom], 'my_error', falling).bests).toEqual([
+      0.5, 0.5, 0.5, 0.5, 0.5,
+    ]); // no direction: max
   });
 
   it('EarlyStopping stops after `patience` epochs without improvement', () => {
-    expect(track(new EarlyStoppingCallback({ monitor: 'mae', patience: 1 }), [mae()], 'mae', falling).stoppedAt).toBe(3);
-    expect(track(new EarlyStoppingCallback({ monitor: 'mae', patience: 2 }), [mae()], 'mae', falling).stoppedAt).toBeUndefined();
-    expect(track(new EarlyStoppingCallback({ monitor: 'mae', patience: 2 }), [mae()], 'mae', [0.5, 0.6, 0.7, 0.1]).stoppedAt).toBe(2);
+    expect(track(new EarlyStoppingCallback({ monitor: 'mae', patience: 1 }), [mae()], 'mae', falling).stoppedAt).toBe(
+      3,
+    );
+    expect(
+      track(new EarlyStoppingCallback({ monitor: 'mae', patience: 2 }), [mae()], 'mae', falling).stoppedAt,
+    ).toBeUndefined();
+    expect(
+      track(new EarlyStoppingCallback({ monitor: 'mae', patience: 2 }), [mae()], 'mae', [0.5, 0.6, 0.7, 0.1]).stoppedAt,
+    ).toBe(2);
   });
 });

@@ -41,7 +41,9 @@ export abstract class TrackerCallback extends Callback {
   }
   override beforeFit(): void {
     if (!this.explicit) {
-      const m = /^(train|valid)_loss$/.test(this.monitor) ? undefined : this.learn.metrics.find((x) => x.name === this.monitor);
+      const m = /^(train|valid)_loss$/.test(this.monitor)
+        ? undefined
+        : this.learn.metrics.find((x) => x.name === this.monitor);
       this.mode = m ? (m.direction ?? 'max') : guessMode(this.monitor);
     }
     this.best = this.mode === 'min' ? Infinity : -Infinity;
@@ -52,7 +54,11 @@ export abstract class TrackerCallback extends Callback {
     if (idx < 0) throw new Error(`${this.name}: no column '${this.monitor}' in ${r.metricNames.join(', ')}`);
     const v = r.values[r.values.length - 1][idx];
     const delta = this.mode === 'min' ? -this.minDelta : this.minDelta;
-    this.newBest = this.comp ? this.comp(v - delta, this.best) : this.mode === 'min' ? v - delta < this.best : v - delta > this.best;
+    this.newBest = this.comp
+      ? this.comp(v - delta, this.best)
+      : this.mode === 'min'
+        ? v - delta < this.best
+        : v - delta > this.best;
     if (this.newBest) this.best = v;
   }
 }

@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { AvgMetric, type Metric } from './metric.js';
 
 /** Whether each item's argmax equals its target (class axis last); shared with {@link errorRate}. */
-export const argmaxEq = (pred: tf.Tensor, target: tf.Tensor) => tf.equal(tf.argMax(pred, -1), target.toInt().reshape(pred.shape.slice(0, -1)));
+export const argmaxEq = (pred: tf.Tensor, target: tf.Tensor) =>
+  tf.equal(tf.argMax(pred, -1), target.toInt().reshape(pred.shape.slice(0, -1)));
 
 /**
  * Fraction of items whose argmax equals the target (any leading shape; class axis last).

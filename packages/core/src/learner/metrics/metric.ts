@@ -63,7 +63,11 @@ export class AccumMetric implements Metric {
   private targs: tf.Tensor[] = [];
   constructor(
     readonly name: string,
-    private readonly fn: (pred: Float32Array | Int32Array | Uint8Array, target: Float32Array | Int32Array | Uint8Array, predShape: number[]) => number,
+    private readonly fn: (
+      pred: Float32Array | Int32Array | Uint8Array,
+      target: Float32Array | Int32Array | Uint8Array,
+      predShape: number[],
+    ) => number,
     private readonly prep: (pred: tf.Tensor) => tf.Tensor = (p) => p,
     readonly direction: MetricDirection = 'max',
   ) {}
@@ -75,10 +79,12 @@ export class AccumMetric implements Metric {
   accumulate(pred: tf.Tensor, target: tf.Tensor): void {
     // tf.clone when `prep` returns its input (the identity): tidy keeps but does not copy it, and the Learner
     // disposes the batch's predictions after the step.
-    this.preds.push(tf.tidy(() => {
-      const p = this.prep(pred);
-      return p === pred ? tf.clone(p) : p;
-    }));
+    this.preds.push(
+      tf.tidy(() => {
+        const p = this.prep(pred);
+        return p === pred ? tf.clone(p) : p;
+      }),
+    );
     this.targs.push(tf.clone(target));
   }
   async value(): Promise<number> {

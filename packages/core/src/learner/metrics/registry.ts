@@ -12,15 +12,17 @@ import { rocAucBinary } from './roc-auc.js';
 import { topKAccuracy } from './top-k-accuracy.js';
 
 /** Names of the built-in metrics, for exports (a prototype-less, frozen record: look names up with `Object.hasOwn`). */
-export const METRICS: Readonly<Record<string, () => Metric>> = Object.freeze(Object.assign(Object.create(null) as Record<string, () => Metric>, {
-  accuracy,
-  error_rate: errorRate,
-  top_k_accuracy: () => topKAccuracy(),
-  _rmse: rmse,
-  mae,
-  mse,
-  r2_score: r2Score,
-  f1_score: () => f1Score(),
-  roc_auc_score: rocAucBinary,
-  perplexity,
-}));
+export const METRICS: Readonly<Record<string, () => Metric>> = Object.freeze(
+  Object.assign(Object.create(null) as Record<string, () => Metric>, {
+    accuracy,
+    error_rate: errorRate,
+    top_k_accuracy: () => topKAccuracy(),
+    _rmse: rmse,
+    mae,
+    mse,
+    r2_score: r2Score,
+    f1_score: () => f1Score(),
+    roc_auc_score: rocAucBinary,
+    perplexity,
+  }),
+);

@@ -13,7 +13,7 @@ export function rocAucBinary(): Metric {
       const idx = Array.from(s.keys()).sort((a, b) => s[a] - s[b]);
       // Mann–Whitney U with average ranks for ties.
       const ranks = new Float64Array(s.length);
-      for (let i = 0; i < idx.length; ) {
+      for (let i = 0; i < idx.length;) {
         let j = i;
         while (j + 1 < idx.length && s[idx[j + 1]] === s[idx[i]]) j++;
         for (let k = i; k <= j; k++) ranks[idx[k]] = (i + j) / 2 + 1;
@@ -30,7 +30,10 @@ export function rocAucBinary(): Metric {
       if (!nPos || !nNeg) return NaN;
       return (sumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
     },
-    (pred) => (pred.shape[pred.rank - 1] === 1 || pred.rank === 1 ? tf.sigmoid(pred.reshape([-1])) : tf.softmax(pred).slice([0, 1], [-1, 1]).reshape([-1])),
+    (pred) =>
+      pred.shape[pred.rank - 1] === 1 || pred.rank === 1
+        ? tf.sigmoid(pred.reshape([-1]))
+        : tf.softmax(pred).slice([0, 1], [-1, 1]).reshape([-1]),
   );
 }
 

@@ -6,7 +6,16 @@ import * as tf from '@tensorflow/tfjs';
 import type { Metric } from './metric.js';
 
 interface Fixture {
-  inputs: { logits: number[][]; labels: number[]; yreg: number[]; preg: number[]; binLogit: number[]; binY: number[]; lmLogits: number[][][]; lmY: number[][] };
+  inputs: {
+    logits: number[][];
+    labels: number[];
+    yreg: number[];
+    preg: number[];
+    binLogit: number[];
+    binY: number[];
+    lmLogits: number[][][];
+    lmY: number[][];
+  };
   expected: Record<string, number>;
 }
 const fx = JSON.parse(readFileSync(new URL('./fixtures/metrics-expected.json', import.meta.url), 'utf8')) as Fixture;
@@ -32,7 +41,10 @@ export function fixtureTensors() {
 export async function value(m: Metric, pred: tf.Tensor, target: tf.Tensor, split = 13): Promise<number> {
   const n = pred.shape[0]!;
   m.reset();
-  for (const [a, b] of [[0, split], [split, n]]) {
+  for (const [a, b] of [
+    [0, split],
+    [split, n],
+  ]) {
     const [p, t] = tf.tidy(() => [tf.slice(pred, a, b - a), tf.slice(target, a, b - a)]);
     m.accumulate(p, t);
     tf.dispose([p, t]);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BatchNorm2d, Conv2d} from '../../index.js';
+import type { BatchNorm2d, Conv2d } from '../../index.js';
 import { ConvTranspose2d, ReLU, manualSeed } from '../../index.js';
 import { describe, expect, it } from 'vitest';
 import { ArchitectureError } from '../../errors.js';
@@ -19,7 +19,9 @@ describe("ConvLayer as fastai's", () => {
     expect(bn.weight!.variable.dataSync()[0]).toBe(1);
     expect(bn.bias!.variable.dataSync()[0]).toBeCloseTo(1e-3, 9);
     expect(tf.tidy(() => c.call(tf.zeros([2, 8, 8, 16])).shape)).toEqual([2, 8, 8, 32]);
-    expect(tf.tidy(() => new ConvLayer(16, 32, { stride: 2 }).call(tf.zeros([2, 8, 8, 16])).shape)).toEqual([2, 4, 4, 32]);
+    expect(tf.tidy(() => new ConvLayer(16, 32, { stride: 2 }).call(tf.zeros([2, 8, 8, 16])).shape)).toEqual([
+      2, 4, 4, 32,
+    ]);
     c.dispose();
   });
 
@@ -29,7 +31,11 @@ describe("ConvLayer as fastai's", () => {
     expect((a.get(0) as Conv2d).bias).toBeDefined();
     const z = new ConvLayer(8, 4, { normType: 'BatchZero' });
     expect((z.get(1) as BatchNorm2d).weight!.variable.dataSync()[0]).toBe(0);
-    expect(new ConvLayer(8, 4, { bnFirst: false }).layers().map((l) => l.typeName)).toEqual(['Conv2d', 'ReLU', 'BatchNorm2d']);
+    expect(new ConvLayer(8, 4, { bnFirst: false }).layers().map((l) => l.typeName)).toEqual([
+      'Conv2d',
+      'ReLU',
+      'BatchNorm2d',
+    ]);
     const t = new ConvLayer(8, 4, { transpose: true, ks: 2, stride: 2, normType: null });
     expect(t.get(0)).toBeInstanceOf(ConvTranspose2d);
     expect(tf.tidy(() => t.call(tf.zeros([1, 5, 5, 8])).shape)).toEqual([1, 10, 10, 4]);
@@ -41,7 +47,11 @@ describe("ConvLayer as fastai's", () => {
     expect(w.layers().map((l) => l.typeName)).toEqual(['Conv2d', 'ReLU']);
     // fastai 2.7: ConvLayer(4, 8, norm_type=NormType.Weight).state_dict() keys and shapes.
     const sd = w.stateDict();
-    expect(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.shape]))).toEqual({ '0.bias': [8], '0.weight_g': [8, 1, 1, 1], '0.weight_v': [8, 4, 3, 3] });
+    expect(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.shape]))).toEqual({
+      '0.bias': [8],
+      '0.weight_g': [8, 1, 1, 1],
+      '0.weight_v': [8, 4, 3, 3],
+    });
     expect(tf.tidy(() => w.call(tf.ones([1, 5, 5, 4])).shape)).toEqual([1, 5, 5, 8]);
     tf.dispose(Object.values(sd));
     expect(() => new ConvLayer(4, 8, { normType: 'Weight', transpose: true })).toThrow(ArchitectureError);

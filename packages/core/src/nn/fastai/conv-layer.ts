@@ -63,9 +63,13 @@ export class ConvLayer extends Sequential {
     const padding = opts.padding ?? (transpose ? 0 : (ks - 1) >> 1);
     const normType = opts.normType === undefined ? 'Batch' : opts.normType;
     if (normType === 'Spectral')
-      throw new ArchitectureError(`ConvLayer: normType 'Spectral' is not supported (use 'Batch', 'BatchZero', 'Weight' or null)`);
+      throw new ArchitectureError(
+        `ConvLayer: normType 'Spectral' is not supported (use 'Batch', 'BatchZero', 'Weight' or null)`,
+      );
     if (normType === 'Weight' && (transpose || (opts.groups ?? 1) !== 1))
-      throw new ArchitectureError(`ConvLayer: normType 'Weight' is supported for plain (not transposed, not grouped) convolutions only`);
+      throw new ArchitectureError(
+        `ConvLayer: normType 'Weight' is supported for plain (not transposed, not grouped) convolutions only`,
+      );
     const bn = normType === 'Batch' || normType === 'BatchZero';
     const bias = opts.bias ?? !bn;
     const conv = transpose

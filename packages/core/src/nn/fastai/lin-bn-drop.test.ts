@@ -12,12 +12,18 @@ describe('fastai layers', () => {
     const types = (l: LinBnDrop) => l.layers().map((m) => m.typeName);
     expect(types(new LinBnDrop(10, 20))).toEqual(['BatchNorm1d', 'Linear']);
     expect(types(new LinBnDrop(10, 20, { p: 0.1 }))).toEqual(['BatchNorm1d', 'Dropout', 'Linear']);
-    expect(types(new LinBnDrop(10, 20, { act: new ReLU(), linFirst: true }))).toEqual(['Linear', 'ReLU', 'BatchNorm1d']);
+    expect(types(new LinBnDrop(10, 20, { act: new ReLU(), linFirst: true }))).toEqual([
+      'Linear',
+      'ReLU',
+      'BatchNorm1d',
+    ]);
     expect(types(new LinBnDrop(10, 20, { bn: false }))).toEqual(['Linear']);
     const l = new LinBnDrop(10, 20, { linFirst: true });
     expect((l.get(0) as Linear).bias).toBeUndefined();
     expect((l.get(1) as BatchNorm1d).numFeatures).toBe(20);
-    expect(Array.from((l.get(1) as BatchNorm1d).bias!.variable.dataSync())).toEqual(new Array(20).fill(Math.fround(1e-3)));
+    expect(Array.from((l.get(1) as BatchNorm1d).bias!.variable.dataSync())).toEqual(
+      new Array(20).fill(Math.fround(1e-3)),
+    );
     expect((new LinBnDrop(10, 20, { p: 0.3 }).get(1) as Dropout).p).toBe(0.3);
   });
 
@@ -36,7 +42,9 @@ describe('fastai layers', () => {
     const l = new LinBnDrop(6, 5, { act: new ReLU(true), linFirst: true, fuse: true }).eval();
     const seen: string[] = [];
     const lin = l.get(0) as Linear;
-    const handles = [lin, l.get(1)].map((m) => m.registerForwardHook((mod, _in, out) => seen.push(`${mod.typeName} ${(out as tf.Tensor).shape.join('x')}`)));
+    const handles = [lin, l.get(1)].map((m) =>
+      m.registerForwardHook((mod, _in, out) => seen.push(`${mod.typeName} ${(out as tf.Tensor).shape.join('x')}`)),
+    );
     tf.tidy(() => {
       const x = tf.randomNormal([4, 6]);
       const pre = tf.add(tf.matMul(x, lin.weight.variable), 0);

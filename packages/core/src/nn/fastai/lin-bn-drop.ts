@@ -73,7 +73,12 @@ export class LinBnDrop extends Sequential {
       const next = layers[i + 1];
       if (l instanceof Linear && y.rank === 2 && !l.hasForwardHooks) {
         const relu = next instanceof ReLU && !next.hasForwardHooks;
-        y = tf.fused.matMul({ a: y as tf.Tensor2D, b: l.weight.variable as tf.Tensor2D, bias: l.bias?.variable, activation: relu ? 'relu' : 'linear' });
+        y = tf.fused.matMul({
+          a: y as tf.Tensor2D,
+          b: l.weight.variable as tf.Tensor2D,
+          bias: l.bias?.variable,
+          activation: relu ? 'relu' : 'linear',
+        });
         if (relu) i++;
       } else y = l.call(y);
     }

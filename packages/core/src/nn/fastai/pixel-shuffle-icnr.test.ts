@@ -20,13 +20,22 @@ describe('PixelShuffle_ICNR and icnr_init', () => {
     const y = tf.tidy(() => ps.call(tf.randomNormal([2, 8, 8, 16])));
     expect(y.shape).toEqual([2, 16, 16, 16]);
     const a = y.arraySync() as number[][][][];
-    for (let i = 0; i < 16; i += 2) for (let j = 0; j < 16; j += 2) {
-      expect(a[1][i + 1][j]).toEqual(a[1][i][j]);
-      expect(a[1][i][j + 1]).toEqual(a[1][i][j]);
-      expect(a[1][i + 1][j + 1]).toEqual(a[1][i][j]);
-    }
+    for (let i = 0; i < 16; i += 2)
+      for (let j = 0; j < 16; j += 2) {
+        expect(a[1][i + 1][j]).toEqual(a[1][i][j]);
+        expect(a[1][i][j + 1]).toEqual(a[1][i][j]);
+        expect(a[1][i + 1][j + 1]).toEqual(a[1][i][j]);
+      }
     expect(ps.typeName).toBe('PixelShuffle_ICNR');
-    expect(Array.from((ps.get(0).namedParameters().find(([n]) => n === '0.bias')![1].variable).dataSync()).every((v) => v === 0)).toBe(true);
+    expect(
+      Array.from(
+        ps
+          .get(0)
+          .namedParameters()
+          .find(([n]) => n === '0.bias')![1]
+          .variable.dataSync(),
+      ).every((v) => v === 0),
+    ).toBe(true);
     tf.dispose(y);
     ps.dispose();
   });
@@ -35,7 +44,11 @@ describe('PixelShuffle_ICNR and icnr_init', () => {
     const ps = new PixelShuffleICNR(16, 8);
     const sd = ps.stateDict();
     // fastai 2.7: PixelShuffle_ICNR(16, 8).state_dict() keys and shapes.
-    expect(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.shape]))).toEqual({ '0.0.bias': [32], '0.0.weight_g': [32, 1, 1, 1], '0.0.weight_v': [32, 16, 1, 1] });
+    expect(Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.shape]))).toEqual({
+      '0.0.bias': [32],
+      '0.0.weight_g': [32, 1, 1, 1],
+      '0.0.weight_v': [32, 16, 1, 1],
+    });
     const conv = (ps.get(0) as ConvLayer).get(0) as Conv2d;
     const w = conv.effectiveWeight();
     const v = conv.weight.variable;
@@ -55,7 +68,12 @@ describe('PixelShuffle_ICNR and icnr_init', () => {
     const ps = new PixelShuffleICNR(8, 4, { blur: true });
     expect(ps.layers().map((l) => l.typeName)).toEqual(['ConvLayer', 'PixelShuffle', 'ReplicationPad2d', 'AvgPool2d']);
     expect(tf.tidy(() => ps.call(tf.zeros([1, 5, 7, 8])).shape)).toEqual([1, 10, 14, 4]);
-    const pad = tf.tidy(() => new ReplicationPad2d([1, 0, 1, 0]).call(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1])).reshape([-1]).arraySync());
+    const pad = tf.tidy(() =>
+      new ReplicationPad2d([1, 0, 1, 0])
+        .call(tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]))
+        .reshape([-1])
+        .arraySync(),
+    );
     expect(pad).toEqual([1, 1, 2, 1, 1, 2, 3, 3, 4]);
     ps.dispose();
   });

@@ -20,7 +20,11 @@ import type { NormType } from './norm.js';
  * const w = icnrInit([64, 32, 1, 1]); // filters 4c…4c+3 are equal
  * ```
  */
-export function icnrInit(shape: [number, number, number, number], scale = 2, init: InitFn = kaimingNormal): tf.Tensor4D {
+export function icnrInit(
+  shape: [number, number, number, number],
+  scale = 2,
+  init: InitFn = kaimingNormal,
+): tf.Tensor4D {
   const [ni, nf, h, w] = shape;
   const ni2 = Math.trunc(ni / scale ** 2);
   return tf.tidy(() => {
@@ -47,10 +51,17 @@ export class ReplicationPad2d extends Module {
     return tf.tidy(() => {
       const [l, r, t, b] = this.padding;
       const [n, h, w, c] = x.shape as [number, number, number, number];
-      const rep = (s: tf.Tensor, axis: number, k: number) => (k ? [tf.tile(s, axis === 1 ? [1, k, 1, 1] : [1, 1, k, 1])] : []);
-      let y = tf.concat([...rep(x.slice([0, 0, 0, 0], [n, 1, w, c]), 1, t), x, ...rep(x.slice([0, h - 1, 0, 0], [n, 1, w, c]), 1, b)], 1);
+      const rep = (s: tf.Tensor, axis: number, k: number) =>
+        k ? [tf.tile(s, axis === 1 ? [1, k, 1, 1] : [1, 1, k, 1])] : [];
+      let y = tf.concat(
+        [...rep(x.slice([0, 0, 0, 0], [n, 1, w, c]), 1, t), x, ...rep(x.slice([0, h - 1, 0, 0], [n, 1, w, c]), 1, b)],
+        1,
+      );
       const hh = h + t + b;
-      y = tf.concat([...rep(y.slice([0, 0, 0, 0], [n, hh, 1, c]), 2, l), y, ...rep(y.slice([0, 0, w - 1, 0], [n, hh, 1, c]), 2, r)], 2);
+      y = tf.concat(
+        [...rep(y.slice([0, 0, 0, 0], [n, hh, 1, c]), 2, l), y, ...rep(y.slice([0, 0, w - 1, 0], [n, hh, 1, c]), 2, r)],
+        2,
+      );
       return y;
     });
   }

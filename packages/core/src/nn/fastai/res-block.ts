@@ -43,9 +43,16 @@ export class ResBlock extends Module {
     const convs =
       expansion === 1
         ? [new ConvLayer(niE, nh, { ks, ...k0 }), new ConvLayer(nh, nfE, { ks, ...k1 })]
-        : [new ConvLayer(niE, nh, { ks: 1, ...k0 }), new ConvLayer(nh, nh, { ks, ...k0 }), new ConvLayer(nh, nfE, { ks: 1, ...k1 })];
+        : [
+            new ConvLayer(niE, nh, { ks: 1, ...k0 }),
+            new ConvLayer(nh, nh, { ks, ...k0 }),
+            new ConvLayer(nh, nfE, { ks: 1, ...k1 }),
+          ];
     this.convpath = this.registerModule('convpath', new Sequential(...convs));
-    this.idpath = this.registerModule('idpath', niE !== nfE ? new Sequential(new ConvLayer(niE, nfE, { ks: 1, actCls: null })) : new Sequential());
+    this.idpath = this.registerModule(
+      'idpath',
+      niE !== nfE ? new Sequential(new ConvLayer(niE, nfE, { ks: 1, actCls: null })) : new Sequential(),
+    );
     // fastai: `defaults.activation(inplace=True)` when act_cls is the default.
     this.act = this.registerModule('act', actCls === defaultActivation ? new ReLU(true) : actCls());
   }

@@ -10,7 +10,18 @@ describe("SelfAttention as fastai's", () => {
     const y = sa.call(x);
     expect(tf.tidy(() => tf.sub(y, x).abs().max().dataSync()[0])).toBe(0);
     expect(Object.keys(sa.stateDict()).sort()).toEqual(
-      ['gamma', 'key.0.weight_orig', 'key.0.weight_u', 'key.0.weight_v', 'query.0.weight_orig', 'query.0.weight_u', 'query.0.weight_v', 'value.0.weight_orig', 'value.0.weight_u', 'value.0.weight_v'].sort(),
+      [
+        'gamma',
+        'key.0.weight_orig',
+        'key.0.weight_u',
+        'key.0.weight_v',
+        'query.0.weight_orig',
+        'query.0.weight_u',
+        'query.0.weight_v',
+        'value.0.weight_orig',
+        'value.0.weight_u',
+        'value.0.weight_v',
+      ].sort(),
     );
     tf.dispose([x, y]);
     sa.dispose();
@@ -30,7 +41,10 @@ describe("SelfAttention as fastai's", () => {
       const g = tf.matMul(w(sa.key), xc);
       const h = tf.matMul(w(sa.value), xc);
       const beta = tf.softmax(tf.matMul(f, g, true, false).transpose()).transpose(); // softmax over dim 0
-      return tf.add(tf.mul(0.7, tf.matMul(h, beta)), xc).transpose().reshape([1, 2, 3, 8]);
+      return tf
+        .add(tf.mul(0.7, tf.matMul(h, beta)), xc)
+        .transpose()
+        .reshape([1, 2, 3, 8]);
     });
     expect(tf.tidy(() => tf.sub(got, want).abs().max().dataSync()[0])).toBeLessThan(1e-5);
     tf.dispose([x, got, want]);
@@ -45,7 +59,8 @@ describe("SelfAttention as fastai's", () => {
       const w = c.weight();
       // Largest singular value by power iteration on WᵀW.
       let v = tf.ones([12, 1]);
-      for (let i = 0; i < 100; i++) v = tf.div(tf.matMul(w, tf.matMul(w, v), true), tf.norm(tf.matMul(w, tf.matMul(w, v), true)));
+      for (let i = 0; i < 100; i++)
+        v = tf.div(tf.matMul(w, tf.matMul(w, v), true), tf.norm(tf.matMul(w, tf.matMul(w, v), true)));
       return tf.norm(tf.matMul(w, v)).dataSync()[0];
     });
     expect(s).toBeCloseTo(1, 3);

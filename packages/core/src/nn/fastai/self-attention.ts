@@ -25,7 +25,10 @@ export class SpectralConv1d extends Module {
     readonly outChannels: number,
   ) {
     super();
-    this.weightOrig = this.registerParameter('weight_orig', torchDefaultUniform([outChannels, inChannels, 1], inChannels));
+    this.weightOrig = this.registerParameter(
+      'weight_orig',
+      torchDefaultUniform([outChannels, inChannels, 1], inChannels),
+    );
     this.u = this.registerBuffer('weight_u', this.normalize(normal([outChannels])));
     this.v = this.registerBuffer('weight_v', this.normalize(normal([inChannels])));
   }
@@ -63,7 +66,14 @@ export class SpectralConv1d extends Module {
     });
   }
   protected override attributes(): Record<string, unknown> {
-    return { in_channels: this.inChannels, out_channels: this.outChannels, kernel_size: [1], stride: [1], padding: [0], bias: false };
+    return {
+      in_channels: this.inChannels,
+      out_channels: this.outChannels,
+      kernel_size: [1],
+      stride: [1],
+      padding: [0],
+      bias: false,
+    };
   }
 }
 

@@ -64,7 +64,12 @@ export class SigmoidRange extends Module {
     super();
   }
   forward(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => tf.sigmoid(x).mul(this.high - this.low).add(this.low));
+    return tf.tidy(() =>
+      tf
+        .sigmoid(x)
+        .mul(this.high - this.low)
+        .add(this.low),
+    );
   }
   protected override extraRepr(): string {
     return `low=${this.low}, high=${this.high}`;

@@ -44,7 +44,13 @@ abstract class BatchNormBase extends Module {
     const offset = this.bias?.variable;
     if (!this.training) return tf.batchNorm(x, this.runningMean, this.runningVar, offset, scale, this.eps);
     // One kernel forward and one backward on wasm/cpu (backend/wasm/fused-batchnorm.ts), same numerics.
-    const fused = fusedBatchNormTrain(x, { runningMean: this.runningMean, runningVar: this.runningVar, numBatchesTracked: this.numBatchesTracked }, scale, offset, { eps: this.eps, momentum: this.momentum });
+    const fused = fusedBatchNormTrain(
+      x,
+      { runningMean: this.runningMean, runningVar: this.runningVar, numBatchesTracked: this.numBatchesTracked },
+      scale,
+      offset,
+      { eps: this.eps, momentum: this.momentum },
+    );
     if (fused) {
       this.runningMean.assign(fused.runningMean);
       this.runningVar.assign(fused.runningVar);
@@ -69,7 +75,12 @@ abstract class BatchNormBase extends Module {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.weight ? 'True' : 'False'}, track_running_stats=True`;
   }
   protected override attributes(): Record<string, unknown> {
-    return { num_features: this.numFeatures, eps: this.eps, momentum: this.momentum, affine: this.weight !== undefined };
+    return {
+      num_features: this.numFeatures,
+      eps: this.eps,
+      momentum: this.momentum,
+      affine: this.weight !== undefined,
+    };
   }
 }
 

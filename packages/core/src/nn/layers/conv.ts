@@ -20,7 +20,12 @@ function channelNorms(w: tf.Tensor): tf.Tensor {
 }
 
 function explicitPad(p: [number, number]): [[number, number], [number, number], [number, number], [number, number]] {
-  return [[0, 0], [p[0], p[0]], [p[1], p[1]], [0, 0]];
+  return [
+    [0, 0],
+    [p[0], p[0]],
+    [p[1], p[1]],
+    [0, 0],
+  ];
 }
 
 /**
@@ -53,11 +58,20 @@ export class Conv2d extends Module {
     this.dilation = pair(opts.dilation ?? 1);
     this.groups = opts.groups ?? 1;
     if (inChannels % this.groups || outChannels % this.groups)
-      throw new RangeError(`Conv2d: channels (${inChannels}, ${outChannels}) must be divisible by groups=${this.groups}`);
+      throw new RangeError(
+        `Conv2d: channels (${inChannels}, ${outChannels}) must be divisible by groups=${this.groups}`,
+      );
     const [kh, kw] = this.kernelSize;
     const fanIn = (inChannels / this.groups) * kh * kw;
-    this.weight = this.registerParameter('weight', torchDefaultUniform([kh, kw, inChannels / this.groups, outChannels], fanIn), 'conv');
-    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias') : undefined;
+    this.weight = this.registerParameter(
+      'weight',
+      torchDefaultUniform([kh, kw, inChannels / this.groups, outChannels], fanIn),
+      'conv',
+    );
+    this.bias =
+      (opts.bias ?? true)
+        ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias')
+        : undefined;
   }
 
   /** With {@link weightNorm}: the magnitude `weight_g` (`[1, 1, 1, out]` here, PyTorch's `[out, 1, 1, 1]`). */
@@ -100,7 +114,15 @@ export class Conv2d extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     const x4 = x as tf.Tensor4D;
     const pad = explicitPad(this.padding);
-    const single = (w: tf.Tensor4D) => tf.fused.conv2d({ x: x4, filter: w, strides: this.stride, pad, dilations: this.dilation, bias: this.bias?.variable });
+    const single = (w: tf.Tensor4D) =>
+      tf.fused.conv2d({
+        x: x4,
+        filter: w,
+        strides: this.stride,
+        pad,
+        dilations: this.dilation,
+        bias: this.bias?.variable,
+      });
     // The common case runs outside a tidy scope: the filter is the variable itself.
     if (this.groups === 1 && !this.weightG) return single(this.weight.variable as tf.Tensor4D);
     return tf.tidy(() => {
@@ -109,7 +131,9 @@ export class Conv2d extends Module {
       const g = this.groups;
       const xs = tf.split(x4, g, 3);
       const ws = tf.split(w, g, 3);
-      const ys = xs.map((xi, i) => tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, this.stride, pad, 'NHWC', this.dilation));
+      const ys = xs.map((xi, i) =>
+        tf.conv2d(xi as tf.Tensor4D, ws[i] as tf.Tensor4D, this.stride, pad, 'NHWC', this.dilation),
+      );
       const y = tf.concat(ys, 3);
       return this.bias ? tf.add(y, this.bias.variable) : y;
     });
@@ -170,8 +194,15 @@ export class ConvTranspose2d extends Module {
     const [kh, kw] = this.kernelSize;
     // PyTorch computes fan-in from weight.size(1) = out channels.
     const fanIn = outChannels * kh * kw;
-    this.weight = this.registerParameter('weight', torchDefaultUniform([kh, kw, outChannels, inChannels], fanIn), 'conv');
-    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias') : undefined;
+    this.weight = this.registerParameter(
+      'weight',
+      torchDefaultUniform([kh, kw, outChannels, inChannels], fanIn),
+      'conv',
+    );
+    this.bias =
+      (opts.bias ?? true)
+        ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias')
+        : undefined;
   }
 
   forward(x: tf.Tensor): tf.Tensor {
@@ -181,7 +212,13 @@ export class ConvTranspose2d extends Module {
       const [sh, sw] = this.stride;
       const fullH = (h - 1) * sh + kh + this.outputPadding[0];
       const fullW = (w - 1) * sw + kw + this.outputPadding[1];
-      let y: tf.Tensor = tf.conv2dTranspose(x as tf.Tensor4D, this.weight.variable as tf.Tensor4D, [n, fullH, fullW, this.outChannels], this.stride, 'valid');
+      let y: tf.Tensor = tf.conv2dTranspose(
+        x as tf.Tensor4D,
+        this.weight.variable as tf.Tensor4D,
+        [n, fullH, fullW, this.outChannels],
+        this.stride,
+        'valid',
+      );
       const [ph, pw] = this.padding;
       if (ph || pw) y = tf.slice(y, [0, ph, pw, 0], [n, fullH - 2 * ph, fullW - 2 * pw, this.outChannels]);
       return this.bias ? tf.add(y, this.bias.variable) : y;
@@ -193,6 +230,12 @@ export class ConvTranspose2d extends Module {
     return `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}${this.padding[0] || this.padding[1] ? `, padding=${t(this.padding)}` : ''}${this.bias ? '' : ', bias=False'}`;
   }
   protected override attributes(): Record<string, unknown> {
-    return { in_channels: this.inChannels, out_channels: this.outChannels, kernel_size: this.kernelSize, stride: this.stride, bias: this.bias !== undefined };
+    return {
+      in_channels: this.inChannels,
+      out_channels: this.outChannels,
+      kernel_size: this.kernelSize,
+      stride: this.stride,
+      bias: this.bias !== undefined,
+    };
   }
 }

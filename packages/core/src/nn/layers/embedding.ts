@@ -22,7 +22,10 @@ export class Embedding extends Module {
     let w = normal([numEmbeddings, embeddingDim]);
     if (paddingIdx !== undefined) {
       const w2 = tf.tidy(() => {
-        const isPad = tf.oneHot(tf.tensor1d([paddingIdx], 'int32'), numEmbeddings).reshape([numEmbeddings, 1]).cast('bool');
+        const isPad = tf
+          .oneHot(tf.tensor1d([paddingIdx], 'int32'), numEmbeddings)
+          .reshape([numEmbeddings, 1])
+          .cast('bool');
         return tf.where(isPad, tf.zerosLike(w), w); // +0, not the -0 of a multiplication
       });
       w.dispose();
@@ -39,7 +42,11 @@ export class Embedding extends Module {
     return `${this.numEmbeddings}, ${this.embeddingDim}${this.paddingIdx !== undefined ? `, padding_idx=${this.paddingIdx}` : ''}`;
   }
   protected override attributes(): Record<string, unknown> {
-    return { num_embeddings: this.numEmbeddings, embedding_dim: this.embeddingDim, padding_idx: this.paddingIdx ?? null };
+    return {
+      num_embeddings: this.numEmbeddings,
+      embedding_dim: this.embeddingDim,
+      padding_idx: this.paddingIdx ?? null,
+    };
   }
 }
 

@@ -56,10 +56,14 @@ describe('layers against PyTorch fixtures', () => {
 describe('layers', () => {
   it('Conv2d matches PyTorch output sizes for stride, padding and dilation', () => {
     tf.tidy(() => {
-      expect(new Conv2d(3, 4, 7, { stride: 2, padding: 3 }).call(tf.zeros([1, 65, 33, 3])).shape).toEqual([1, 33, 17, 4]);
+      expect(new Conv2d(3, 4, 7, { stride: 2, padding: 3 }).call(tf.zeros([1, 65, 33, 3])).shape).toEqual([
+        1, 33, 17, 4,
+      ]);
       expect(new Conv2d(4, 4, 3, { padding: 2, dilation: 2 }).call(tf.zeros([1, 9, 9, 4])).shape).toEqual([1, 9, 9, 4]);
       expect(new Conv2d(4, 6, 3, { groups: 2, padding: 1 }).call(tf.zeros([2, 5, 5, 4])).shape).toEqual([2, 5, 5, 6]);
-      expect(new ConvTranspose2d(4, 2, 4, { stride: 2, padding: 1 }).call(tf.zeros([1, 5, 7, 4])).shape).toEqual([1, 10, 14, 2]);
+      expect(new ConvTranspose2d(4, 2, 4, { stride: 2, padding: 1 }).call(tf.zeros([1, 5, 7, 4])).shape).toEqual([
+        1, 10, 14, 2,
+      ]);
     });
   });
 
@@ -68,7 +72,17 @@ describe('layers', () => {
       const c = new Conv2d(4, 6, 3, { groups: 2, padding: 1, bias: false });
       const x = tf.randomNormal([1, 5, 5, 4]);
       const w = c.weight.variable;
-      const y0 = tf.conv2d(tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 2]) as tf.Tensor4D, tf.slice(w, [0, 0, 0, 0], [-1, -1, -1, 3]) as tf.Tensor4D, 1, [[0, 0], [1, 1], [1, 1], [0, 0]]);
+      const y0 = tf.conv2d(
+        tf.slice(x, [0, 0, 0, 0], [-1, -1, -1, 2]) as tf.Tensor4D,
+        tf.slice(w, [0, 0, 0, 0], [-1, -1, -1, 3]) as tf.Tensor4D,
+        1,
+        [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ],
+      );
       expect(relError(tf.slice(c.call(x), [0, 0, 0, 0], [-1, -1, -1, 3]), y0)).toBeLessThan(1e-6);
     });
   });
@@ -102,15 +116,23 @@ describe('layers', () => {
   it('Flatten orders NHWC features as PyTorch flattens NCHW', () => {
     tf.tidy(() => {
       const nchw = tf.range(0, 12).reshape([1, 3, 2, 2]);
-      expect(Array.from(new Flatten().call(nchwToNhwc(nchw)).dataSync())).toEqual(Array.from(nchw.reshape([1, 12]).dataSync()));
+      expect(Array.from(new Flatten().call(nchwToNhwc(nchw)).dataSync())).toEqual(
+        Array.from(nchw.reshape([1, 12]).dataSync()),
+      );
     });
   });
 
   it('Embedding with paddingIdx starts that row at zero and gives it no gradient', () => {
     const e = new Embedding(5, 3, 1);
-    const g = tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.gather(w, tf.tensor1d([1, 2, 1], 'int32')))))(e.weight.variable));
-    const g2 = tf.tidy(() =>
-      tf.variableGrads(() => tf.sum(e.call(tf.tensor2d([[1, 2, 1]], [1, 3], 'int32'))) as tf.Scalar, [e.weight.variable]).grads[e.weight.variable.name],
+    const g = tf.tidy(() =>
+      tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.gather(w, tf.tensor1d([1, 2, 1], 'int32')))))(e.weight.variable),
+    );
+    const g2 = tf.tidy(
+      () =>
+        tf.variableGrads(
+          () => tf.sum(e.call(tf.tensor2d([[1, 2, 1]], [1, 3], 'int32'))) as tf.Scalar,
+          [e.weight.variable],
+        ).grads[e.weight.variable.name],
     );
     expect(Array.from(tf.slice(e.weight.variable, [1, 0], [1, 3]).dataSync())).toEqual([0, 0, 0]);
     expect(Array.from(tf.slice(g2, [1, 0], [1, 3]).dataSync())).toEqual([0, 0, 0]);
@@ -131,9 +153,16 @@ describe('layers', () => {
       let cc = tf.zeros([2, 4]);
       for (let t = 0; t < 3; t++) {
         const xt = tf.squeeze(tf.slice(x, [0, t, 0], [2, 1, 3]), [1]);
-        const g = xt.matMul(sd.weight_ih_l0, false, true).add(hh.matMul(sd.weight_hh_l0, false, true)).add(sd.bias_ih_l0).add(sd.bias_hh_l0);
+        const g = xt
+          .matMul(sd.weight_ih_l0, false, true)
+          .add(hh.matMul(sd.weight_hh_l0, false, true))
+          .add(sd.bias_ih_l0)
+          .add(sd.bias_hh_l0);
         const [i, f, gg, o] = tf.split(g, 4, 1);
-        cc = tf.sigmoid(f).mul(cc).add(tf.sigmoid(i).mul(tf.tanh(gg)));
+        cc = tf
+          .sigmoid(f)
+          .mul(cc)
+          .add(tf.sigmoid(i).mul(tf.tanh(gg)));
         hh = tf.sigmoid(o).mul(tf.tanh(cc));
       }
       expect(relError(h.squeeze([0]), hh)).toBeLessThan(1e-5);

@@ -20,12 +20,19 @@ export class Linear extends Module {
     opts: { bias?: boolean } = {},
   ) {
     super();
-    this.weight = this.registerParameter('weight', torchDefaultUniform([inFeatures, outFeatures], inFeatures), 'linear');
-    this.bias = (opts.bias ?? true) ? this.registerParameter('bias', torchDefaultUniform([outFeatures], inFeatures), 'none', 'bias') : undefined;
+    this.weight = this.registerParameter(
+      'weight',
+      torchDefaultUniform([inFeatures, outFeatures], inFeatures),
+      'linear',
+    );
+    this.bias =
+      (opts.bias ?? true)
+        ? this.registerParameter('bias', torchDefaultUniform([outFeatures], inFeatures), 'none', 'bias')
+        : undefined;
   }
   forward(x: tf.Tensor): tf.Tensor {
     const lead = x.shape.slice(0, -1);
-    const x2 = x.rank === 2 ? (x as tf.Tensor2D) : x.reshape([-1, this.inFeatures]) as tf.Tensor2D;
+    const x2 = x.rank === 2 ? (x as tf.Tensor2D) : (x.reshape([-1, this.inFeatures]) as tf.Tensor2D);
     const y = tf.fused.matMul({ a: x2, b: this.weight.variable as tf.Tensor2D, bias: this.bias?.variable });
     return x.rank === 2 ? y : y.reshape([...lead, this.outFeatures]);
   }

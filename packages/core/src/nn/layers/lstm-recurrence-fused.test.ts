@@ -23,14 +23,14 @@ function run(fused: boolean, xs: tf.Tensor[]): tf.Tensor[] {
   const restore = setFused('lstm', fused);
   try {
     return tf.tidy(() => {
-    const [xw, whh, h0, c0, ry, rc] = xs;
-    const { ys, c } = lstmRecurrence(xw as tf.Tensor3D, whh as tf.Tensor2D, h0 as tf.Tensor2D, c0 as tf.Tensor2D);
-    const loss = (a: tf.Tensor, b: tf.Tensor, h: tf.Tensor, k: tf.Tensor): tf.Scalar => {
-      const r = lstmRecurrence(a as tf.Tensor3D, b as tf.Tensor2D, h as tf.Tensor2D, k as tf.Tensor2D);
-      return tf.add(tf.sum(tf.mul(r.ys, ry)), tf.sum(tf.mul(tf.square(r.c), rc)));
-    };
-    const { value, grads } = tf.valueAndGrads(loss)([xw, whh, h0, c0]);
-    return [ys, c, value, ...grads];
+      const [xw, whh, h0, c0, ry, rc] = xs;
+      const { ys, c } = lstmRecurrence(xw as tf.Tensor3D, whh as tf.Tensor2D, h0 as tf.Tensor2D, c0 as tf.Tensor2D);
+      const loss = (a: tf.Tensor, b: tf.Tensor, h: tf.Tensor, k: tf.Tensor): tf.Scalar => {
+        const r = lstmRecurrence(a as tf.Tensor3D, b as tf.Tensor2D, h as tf.Tensor2D, k as tf.Tensor2D);
+        return tf.add(tf.sum(tf.mul(r.ys, ry)), tf.sum(tf.mul(tf.square(r.c), rc)));
+      };
+      const { value, grads } = tf.valueAndGrads(loss)([xw, whh, h0, c0]);
+      return [ys, c, value, ...grads];
     });
   } finally {
     restore();

@@ -6,7 +6,12 @@ import { LSTM } from './lstm.js';
 import { lstmRecurrence } from './lstm-recurrence.js';
 
 /** The same recurrence as a plain autograd unroll (what lstmRecurrence replaces). */
-function autogradRecurrence(xw: tf.Tensor3D, whh: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D): { ys: tf.Tensor3D; c: tf.Tensor2D } {
+function autogradRecurrence(
+  xw: tf.Tensor3D,
+  whh: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D,
+): { ys: tf.Tensor3D; c: tf.Tensor2D } {
   let h = h0;
   let c = c0;
   const ys: tf.Tensor[] = [];
@@ -52,12 +57,18 @@ describe('lstmRecurrence (hand-written backward through time)', () => {
     const lstm = new LSTM(3, 4, { numLayers: 2, bidirectional: true });
     tf.tidy(() => {
       const x = tf.randomNormal([2, 6, 3], 0, 1, 'float32', 7);
-      const state: [tf.Tensor, tf.Tensor] = [tf.randomNormal([4, 2, 4], 0, 1, 'float32', 8), tf.randomNormal([4, 2, 4], 0, 1, 'float32', 9)];
+      const state: [tf.Tensor, tf.Tensor] = [
+        tf.randomNormal([4, 2, 4], 0, 1, 'float32', 8),
+        tf.randomNormal([4, 2, 4], 0, 1, 'float32', 9),
+      ];
       const r = tf.randomNormal([2, 6, 8], 0, 1, 'float32', 10);
       const vars = lstm.parameters().map((p) => p.variable);
       const f = (): tf.Scalar => {
         const [out, [h, c]] = lstm.call(x, state);
-        return tf.sum(tf.mul(out, r)).add(tf.sum(h)).add(tf.sum(tf.square(c))) as tf.Scalar;
+        return tf
+          .sum(tf.mul(out, r))
+          .add(tf.sum(h))
+          .add(tf.sum(tf.square(c))) as tf.Scalar;
       };
       const ours = tf.variableGrads(f, vars);
       // The same LSTM, unrolled with plain autograd from its state dict (PyTorch layout [4H, in]).
@@ -72,7 +83,13 @@ describe('lstmRecurrence (hand-written backward through time)', () => {
           for (let d = 0; d < 2; d++) {
             const s = `_l${l}${d ? '_reverse' : ''}`;
             const [T, B] = input.shape;
-            let xw = tf.reshape(tf.matMul(tf.reshape(input, [T * B, -1]), w[`weight_ih${s}`], false, true).add(w[`bias_ih${s}`]).add(w[`bias_hh${s}`]), [T, B, 16]) as tf.Tensor3D;
+            let xw = tf.reshape(
+              tf
+                .matMul(tf.reshape(input, [T * B, -1]), w[`weight_ih${s}`], false, true)
+                .add(w[`bias_ih${s}`])
+                .add(w[`bias_hh${s}`]),
+              [T, B, 16],
+            ) as tf.Tensor3D;
             if (d) xw = tf.reverse(xw, 0);
             const k = 2 * l + d;
             const h0 = tf.reshape(tf.slice(state[0], [k, 0, 0], [1, 2, 4]), [2, 4]) as tf.Tensor2D;
@@ -85,7 +102,10 @@ describe('lstmRecurrence (hand-written backward through time)', () => {
           input = tf.concat(outs, 2);
         }
         const out = tf.transpose(input, [1, 0, 2]);
-        return tf.sum(tf.mul(out, r)).add(tf.sum(tf.stack(hs))).add(tf.sum(tf.square(tf.stack(cs)))) as tf.Scalar;
+        return tf
+          .sum(tf.mul(out, r))
+          .add(tf.sum(tf.stack(hs)))
+          .add(tf.sum(tf.square(tf.stack(cs)))) as tf.Scalar;
       };
       const ref = tf.valueAndGrads(refLoss)(Object.values(sd));
       expect(relError(ours.value, ref.value)).toBeLessThan(1e-6);

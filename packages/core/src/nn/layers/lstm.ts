@@ -104,12 +104,20 @@ export class LSTM extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]
       for (let d = 0; d < dirs; d++) {
         const i = l * dirs + d;
         const sfx = `_l${l}${d ? '_reverse' : ''}`;
-        const h0 = (state ? tf.reshape(tf.slice(state[0], [i, 0, 0], [1, B, H]), [B, H]) : tf.zeros([B, H])) as tf.Tensor2D;
-        const c0 = (state ? tf.reshape(tf.slice(state[1], [i, 0, 0], [1, B, H]), [B, H]) : tf.zeros([B, H])) as tf.Tensor2D;
+        const h0 = (
+          state ? tf.reshape(tf.slice(state[0], [i, 0, 0], [1, B, H]), [B, H]) : tf.zeros([B, H])
+        ) as tf.Tensor2D;
+        const c0 = (
+          state ? tf.reshape(tf.slice(state[1], [i, 0, 0], [1, B, H]), [B, H]) : tf.zeros([B, H])
+        ) as tf.Tensor2D;
         const bias = this.bias ? tf.add(this.weightFor(`bias_ih${sfx}`), this.weightFor(`bias_hh${sfx}`)) : undefined;
         // One matMul for the input projections of every time step.
         let xw = tf.fused
-          .matMul({ a: tf.reshape(input, [T * B, -1]) as tf.Tensor2D, b: this.weightFor(`weight_ih${sfx}`) as tf.Tensor2D, bias })
+          .matMul({
+            a: tf.reshape(input, [T * B, -1]) as tf.Tensor2D,
+            b: this.weightFor(`weight_ih${sfx}`) as tf.Tensor2D,
+            bias,
+          })
           .reshape([T, B, 4 * H]) as tf.Tensor3D;
         if (d) xw = tf.reverse(xw, 0);
         const { ys, c } = lstmRecurrence(xw, this.weightFor(`weight_hh${sfx}`) as tf.Tensor2D, h0, c0);

@@ -24,7 +24,14 @@ export class MaxPool2d extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     const [ph, pw] = this.padding;
     const pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]] =
-      ph || pw ? [[0, 0], [ph, ph], [pw, pw], [0, 0]] : 'valid';
+      ph || pw
+        ? [
+            [0, 0],
+            [ph, ph],
+            [pw, pw],
+            [0, 0],
+          ]
+        : 'valid';
     return tf.maxPool(x as tf.Tensor4D, this.kernelSize, this.stride, pad as 'valid');
   }
   protected override extraRepr(): string {
@@ -49,7 +56,15 @@ export class AvgPool2d extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const [ph, pw] = this.padding;
-      const xp = ph || pw ? tf.pad(x, [[0, 0], [ph, ph], [pw, pw], [0, 0]]) : x;
+      const xp =
+        ph || pw
+          ? tf.pad(x, [
+              [0, 0],
+              [ph, ph],
+              [pw, pw],
+              [0, 0],
+            ])
+          : x;
       return tf.avgPool(xp as tf.Tensor4D, this.kernelSize, this.stride, 'valid');
     });
   }
@@ -60,7 +75,10 @@ export class AvgPool2d extends Module {
 
 /** PyTorch's adaptive pooling windows: `[floor(i·in/out), ceil((i+1)·in/out))`. */
 function adaptiveWindows(inSize: number, outSize: number): [number, number][] {
-  return Array.from({ length: outSize }, (_, i) => [Math.floor((i * inSize) / outSize), Math.ceil(((i + 1) * inSize) / outSize)]);
+  return Array.from({ length: outSize }, (_, i) => [
+    Math.floor((i * inSize) / outSize),
+    Math.ceil(((i + 1) * inSize) / outSize),
+  ]);
 }
 
 function adaptivePool(x: tf.Tensor, size: [number, number], kind: 'avg' | 'max'): tf.Tensor {

@@ -19,7 +19,9 @@ interface Case {
   dx: FixtureTensor;
 }
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-upsample.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-upsample.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
 
 /** An NCHW fixture tensor as an NHWC input. */
 function nhwc(t: FixtureTensor): Input {
@@ -27,7 +29,8 @@ function nhwc(t: FixtureTensor): Input {
   const values = new Float32Array(t.data.length);
   for (let b = 0; b < n; b++)
     for (let k = 0; k < c; k++)
-      for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j]!;
+      for (let i = 0; i < h; i++)
+        for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j]!;
   return { values, shape: [n, h, w, c] };
 }
 
@@ -59,7 +62,9 @@ describe('Upsample', () => {
   it('rejects what PyTorch rejects', () => {
     expect(() => new Upsample({})).toThrow(/exactly one of size or scaleFactor/);
     expect(() => new Upsample({ size: 4, scaleFactor: 2 })).toThrow(/exactly one/);
-    expect(() => new Upsample({ scaleFactor: 2, alignCorners: true })).toThrow(/alignCorners can only be set with the bilinear mode/);
+    expect(() => new Upsample({ scaleFactor: 2, alignCorners: true })).toThrow(
+      /alignCorners can only be set with the bilinear mode/,
+    );
     expect(() => new Upsample({ scaleFactor: 0 })).toThrow(/positive/);
     expect(() => new Upsample({ size: 2.5 })).toThrow(/whole numbers/);
     expect(() => interpolate(tf.zeros([2, 3]), { scaleFactor: 2 })).toThrow(/rank 4/);

@@ -32,7 +32,11 @@ interface Axis {
 const f32 = Math.fround;
 
 /** Source indices (and weight of the second one, bilinear) of each output position, in PyTorch's float32 arithmetic. */
-function sources(a: Axis, mode: 'nearest' | 'bilinear', alignCorners: boolean): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
+function sources(
+  a: Axis,
+  mode: 'nearest' | 'bilinear',
+  alignCorners: boolean,
+): { i0: Int32Array; i1: Int32Array; w1: Float32Array } {
   const { inSize, outSize } = a;
   const i0 = new Int32Array(outSize);
   const i1 = new Int32Array(outSize);
@@ -42,7 +46,11 @@ function sources(a: Axis, mode: 'nearest' | 'bilinear', alignCorners: boolean): 
     for (let d = 0; d < outSize; d++) i0[d] = i1[d] = Math.min(Math.floor(f32(d * scale)), inSize - 1);
     return { i0, i1, w1 };
   }
-  const scale = alignCorners ? (outSize > 1 ? f32((inSize - 1) / (outSize - 1)) : 0) : (a.invScale ?? f32(inSize / outSize));
+  const scale = alignCorners
+    ? outSize > 1
+      ? f32((inSize - 1) / (outSize - 1))
+      : 0
+    : (a.invScale ?? f32(inSize / outSize));
   for (let d = 0; d < outSize; d++) {
     const src = alignCorners ? f32(scale * d) : Math.max(0, f32(f32(scale * (d + 0.5)) - 0.5));
     const lo = Math.floor(src);
@@ -54,7 +62,13 @@ function sources(a: Axis, mode: 'nearest' | 'bilinear', alignCorners: boolean): 
 }
 
 /** Resizes one axis (1 = height, 2 = width) of an NHWC tensor by gathering its sources. */
-function resizeAxis(x: tf.Tensor, axis: 1 | 2, a: Axis, mode: 'nearest' | 'bilinear', alignCorners: boolean): tf.Tensor {
+function resizeAxis(
+  x: tf.Tensor,
+  axis: 1 | 2,
+  a: Axis,
+  mode: 'nearest' | 'bilinear',
+  alignCorners: boolean,
+): tf.Tensor {
   const { i0, i1, w1 } = sources(a, mode, alignCorners);
   const g0 = tf.gather(x, tf.tensor1d(i0, 'int32'), axis);
   if (mode === 'nearest') return g0;
@@ -76,7 +90,8 @@ function resizeAxis(x: tf.Tensor, axis: 1 | 2, a: Axis, mode: 'nearest' | 'bilin
 export function interpolate(x: tf.Tensor, opts: UpsampleOptions): tf.Tensor {
   const mode = opts.mode ?? 'nearest';
   const alignCorners = checkOptions(opts);
-  if (x.rank !== 4) throw new RangeError(`interpolate: expected an NHWC image batch (rank 4), got shape [${x.shape.join(', ')}]`);
+  if (x.rank !== 4)
+    throw new RangeError(`interpolate: expected an NHWC image batch (rank 4), got shape [${x.shape.join(', ')}]`);
   const [, h, w] = x.shape as [number, number, number, number];
   const axes = ([h, w] as const).map((inSize, i): Axis => {
     if (opts.size !== undefined) return { inSize, outSize: pair(opts.size)[i]!, invScale: undefined };
@@ -86,13 +101,16 @@ export function interpolate(x: tf.Tensor, opts: UpsampleOptions): tf.Tensor {
     const exact = opts.recomputeScaleFactor || inSize * s === outSize || (mode === 'bilinear' && alignCorners);
     return { inSize, outSize, invScale: exact ? undefined : f32(1 / s) };
   });
-  if (axes.some((a) => a.outSize < 1)) throw new RangeError(`interpolate: output size [${axes.map((a) => a.outSize).join(', ')}] is empty`);
+  if (axes.some((a) => a.outSize < 1))
+    throw new RangeError(`interpolate: output size [${axes.map((a) => a.outSize).join(', ')}] is empty`);
   return tf.tidy(() => {
     if (axes.every((a) => a.invScale === undefined)) {
       const size: [number, number] = [axes[0]!.outSize, axes[1]!.outSize];
       const x4 = x as tf.Tensor4D;
       // PyTorch's bilinear default is half-pixel centres; its 'nearest' is floor(dst · in/out) (no half pixels).
-      return mode === 'nearest' ? tf.image.resizeNearestNeighbor(x4, size, false, false) : tf.image.resizeBilinear(x4, size, alignCorners, !alignCorners);
+      return mode === 'nearest'
+        ? tf.image.resizeNearestNeighbor(x4, size, false, false)
+        : tf.image.resizeBilinear(x4, size, alignCorners, !alignCorners);
     }
     return resizeAxis(resizeAxis(x, 1, axes[0]!, mode, alignCorners), 2, axes[1]!, mode, alignCorners);
   });
@@ -101,14 +119,19 @@ export function interpolate(x: tf.Tensor, opts: UpsampleOptions): tf.Tensor {
 /** Validates the options as PyTorch does; returns alignCorners. */
 function checkOptions(opts: UpsampleOptions): boolean {
   const mode = opts.mode ?? 'nearest';
-  if (mode !== 'nearest' && mode !== 'bilinear') throw new RangeError(`Upsample: mode '${String(mode)}' is not 'nearest' or 'bilinear'`);
-  if ((opts.size === undefined) === (opts.scaleFactor === undefined)) throw new RangeError('Upsample: give exactly one of size or scaleFactor');
-  if (opts.alignCorners !== undefined && mode === 'nearest') throw new RangeError('Upsample: alignCorners can only be set with the bilinear mode');
-  const bad = [...(opts.size === undefined ? [] : pair(opts.size)), ...(opts.scaleFactor === undefined ? [] : pair(opts.scaleFactor))].find(
-    (v) => !(Number.isFinite(v) && v > 0),
-  );
+  if (mode !== 'nearest' && mode !== 'bilinear')
+    throw new RangeError(`Upsample: mode '${String(mode)}' is not 'nearest' or 'bilinear'`);
+  if ((opts.size === undefined) === (opts.scaleFactor === undefined))
+    throw new RangeError('Upsample: give exactly one of size or scaleFactor');
+  if (opts.alignCorners !== undefined && mode === 'nearest')
+    throw new RangeError('Upsample: alignCorners can only be set with the bilinear mode');
+  const bad = [
+    ...(opts.size === undefined ? [] : pair(opts.size)),
+    ...(opts.scaleFactor === undefined ? [] : pair(opts.scaleFactor)),
+  ].find((v) => !(Number.isFinite(v) && v > 0));
   if (bad !== undefined) throw new RangeError(`Upsample: size and scaleFactor must be positive, got ${bad}`);
-  if (opts.size !== undefined && !pair(opts.size).every(Number.isInteger)) throw new RangeError('Upsample: size must be whole numbers');
+  if (opts.size !== undefined && !pair(opts.size).every(Number.isInteger))
+    throw new RangeError('Upsample: size must be whole numbers');
   return opts.alignCorners ?? false;
 }
 
@@ -154,6 +177,11 @@ export class Upsample extends Module {
     return `${info}, mode=${this.mode}`;
   }
   protected override attributes(): Record<string, unknown> {
-    return { size: this.given.size ?? null, scale_factor: this.given.scaleFactor ?? null, mode: this.mode, align_corners: this.alignCorners ?? null };
+    return {
+      size: this.given.size ?? null,
+      scale_factor: this.given.scaleFactor ?? null,
+      mode: this.mode,
+      align_corners: this.alignCorners ?? null,
+    };
   }
 }
