@@ -1,4 +1,4 @@
-// `npm test`: typecheck, lint and every package's tests through Nx, then the skipped tests by name with their reason
+// `npm test`: the format check, then typecheck, lint and every package's tests through Nx, then the skipped tests by name with their reason
 // and one line of totals for CI (`N passed, N failed, N skipped`).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
@@ -7,18 +7,27 @@ import { existsSync, readFileSync, rmSync, readdirSync } from 'node:fs';
 // (A package with no tests of its own, as the private @tfai/test-utils, has neither a test script nor a project.json.)
 const hasTests = (p) =>
   existsSync(`packages/${p}/project.json`) ||
-  (existsSync(`packages/${p}/package.json`) && !!JSON.parse(readFileSync(`packages/${p}/package.json`, 'utf8')).scripts?.test);
+  (existsSync(`packages/${p}/package.json`) &&
+    !!JSON.parse(readFileSync(`packages/${p}/package.json`, 'utf8')).scripts?.test);
 const packages = readdirSync('packages')
   .filter(hasTests)
   .map((p) => `packages/${p}`);
 if (existsSync('examples/project.json')) packages.push('examples');
 for (const p of packages) rmSync(`${p}/.vitest-report.json`, { force: true });
 
-const args = ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--parallel=2', ...process.argv.slice(2)];
-const run = spawnSync('npx', args, { stdio: 'inherit', env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' } });
+// The formatter first (prettier, .prettierrc): one check, counted in the totals as one test.
+const format = spawnSync('npx', ['prettier', '--check', '--log-level', 'warn', '.'], { encoding: 'utf8' });
+const formatOk = format.status === 0;
+if (!formatOk) console.log(`format check failed (run \`npm run format\`):\n${format.stdout}${format.stderr}`);
 
-let passed = 0;
-let failed = 0;
+const args = ['nx', 'run-many', '-t', 'typecheck', 'lint', 'test', '--parallel=2', ...process.argv.slice(2)];
+const run = spawnSync('npx', args, {
+  stdio: 'inherit',
+  env: { ...process.env, NX_DAEMON: process.env.NX_DAEMON ?? 'false' },
+});
+
+let passed = formatOk ? 1 : 0;
+let failed = formatOk ? 0 : 1;
 const skipped = [];
 const missing = [];
 for (const p of packages) {
@@ -34,7 +43,10 @@ for (const p of packages) {
   for (const file of r.testResults ?? [])
     for (const t of file.assertionResults ?? [])
       if (t.status === 'pending' || t.status === 'skipped' || t.status === 'todo')
-        skipped.push({ name: `${p}: ${t.fullName}`, reason: t.meta?.skipReason ?? (t.status === 'todo' ? 'todo' : 'skipped in the source') });
+        skipped.push({
+          name: `${p}: ${t.fullName}`,
+          reason: t.meta?.skipReason ?? (t.status === 'todo' ? 'todo' : 'skipped in the source'),
+        });
 }
 if (missing.length) console.log(`no test report from: ${missing.join(', ')}`);
 const ok = run.status === 0 && failed === 0 && missing.length === 0;
