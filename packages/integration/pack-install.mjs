@@ -80,7 +80,10 @@ try {
   for (const p of packages) {
     const dir = join(root, 'packages', p);
     const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], dir));
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    // The manifest as published (prepack strips the @tfai/source conditions), read from the tarball itself.
+    const packed = spawnSync('tar', ['-xzOf', join(work, info.filename), 'package/package.json'], { encoding: 'utf8' });
+    if (packed.status !== 0) throw new Error(`cannot read package.json from ${info.filename}: ${packed.stderr}`);
+    const manifest = JSON.parse(packed.stdout);
     const files = info.files.map((f) => f.path);
     const problems = lintPack(manifest, files);
     results.tarballs[info.name] = {
