@@ -75,8 +75,8 @@ describe('ULMFiT flow', () => {
     );
     // Measured with seed 0 on wasm (chance 0.5; 200 validation paragraphs, so one standard error is ~0.035): before
     // the fused kernels 0.69; with them 0.635 (valid loss 0.62), with the optimizer unfused 0.695, all unfused
-    // (TFAI_FUSED=0) 0.72: 1e-7 differences per step move this 8-epoch run by ±0.05. The floor is 3 standard
-    // errors above chance.
+    // (TFAI_FUSED=0) 0.72: 1e-7 differences per step move this 8-epoch run by ±0.05. The floor is nearly 3
+    // standard errors above chance.
     expect(metrics.accuracy).toBeGreaterThan(0.6);
 
     const text = 'Mr. Darcy walked off; and Elizabeth remained with no very cordial feelings towards him.';
