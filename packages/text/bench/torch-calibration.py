@@ -5,7 +5,7 @@
 import csv, os, re, time, sys, collections, random
 import torch, torch.nn as nn, torch.nn.functional as F
 torch.set_num_threads(1); torch.manual_seed(0); random.seed(0)
-rows = list(csv.DictReader(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../../shared/data/amazon_fine_foods/reviews.csv'))))
+rows = list(csv.DictReader(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../datasets/data/amazon_fine_foods/reviews.csv'))))
 tok = lambda s: re.findall(r"[a-z0-9']+|[^\sa-z0-9']", s.lower().replace('<br />', ' '))
 tr = [r for r in rows if r['is_valid'] == 'FALSE']; va = [r for r in rows if r['is_valid'] == 'TRUE']
 cnt = collections.Counter(w for r in tr for w in tok(r['text']))
