@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { fusedEnabled } from '../fused.js';
+import { allocate, f32, valuesOf, type LoopBackend } from './fused-memory.js';
 import { input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 
 export const DOT_BIAS = 'TfaiDotBias';
@@ -27,28 +28,18 @@ function io(
   inputs: tf.TensorInfo[],
   outShapes: number[][],
 ): { ins: Data[]; outs: Float32Array[]; infos: tf.TensorInfo[] } {
-  if (backend instanceof BackendWasm) {
-    const infos = outShapes.map((s) => backend.makeOutput(s, 'float32'));
-    // Views after the last allocation: the heap may grow and replace its buffer.
-    const view = (t: tf.TensorInfo): Data => {
-      const a = backend.typedArrayFromHeap(t);
-      if (!(a instanceof Float32Array || a instanceof Int32Array)) throw new Error(`unexpected dtype ${t.dtype}`);
-      return a;
-    };
-    return { ins: inputs.map(view), outs: infos.map((t) => view(t) as Float32Array), infos };
-  }
-  const data = (backend as unknown as { data: { get(id: tf.DataId): { values: unknown } } }).data;
-  const ins = inputs.map((t) => {
-    const v = data.get(t.dataId).values;
-    if (!(v instanceof Float32Array || v instanceof Int32Array))
-      throw new Error(`unexpected data for a ${t.dtype} tensor`);
-    return v;
-  });
-  const outs = outShapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
-  const cpu = backend as unknown as {
-    makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
+  const name: LoopBackend = backend instanceof BackendWasm ? 'wasm' : 'cpu';
+  const infos = allocate(
+    backend,
+    name,
+    outShapes.map((shape) => ({ shape, dtype: 'float32' as const })),
+  );
+  // Views after the last allocation: the heap may grow and replace its buffer.
+  return {
+    ins: inputs.map((t) => valuesOf(backend, name, t)),
+    outs: infos.map((t) => f32(backend, name, t)),
+    infos,
   };
-  return { ins, outs, infos: outs.map((v, k) => cpu.makeTensorInfo(outShapes[k], 'float32', v)) };
 }
 
 function dotBiasKernel(args: KernelArgs): tf.TensorInfo {

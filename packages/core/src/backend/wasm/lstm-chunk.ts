@@ -19,8 +19,8 @@
  * slower (T 72, B 32, H 256, one wasm thread: 583 against 257 ms). Fused and unfused agree to ~1e-6.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { Ops, heapF32, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { allocate, f32, type LoopBackend } from './fused-memory.js';
+import { Ops, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 import type { Replacement } from './registry.js';
 
 /** Kernel names of the fused chunk (tfai's own, not tfjs's). */
@@ -33,28 +33,11 @@ interface Memory {
   alloc(shape: number[]): tf.TensorInfo;
 }
 
-interface CpuData {
-  data: { get(dataId: tf.DataId): { values?: unknown } | undefined };
-}
-
-function memoryOf(backend: tf.KernelBackend, name: 'wasm' | 'cpu'): Memory {
-  if (name === 'wasm') {
-    const wasm = backend as BackendWasm;
-    // A view per call: a malloc (the per-step matMul's output) may grow the heap and replace its buffer.
-    return { view: (t) => heapF32(wasm, t), alloc: (shape) => wasm.makeOutput(shape, 'float32') };
-  }
-  const cpu = backend as unknown as CpuData;
+function memoryOf(backend: tf.KernelBackend, name: LoopBackend): Memory {
+  // A view per call: a malloc (the per-step matMul's output) may grow the heap and replace its buffer.
   return {
-    view: (t) => {
-      const v = cpu.data.get(t.dataId)?.values;
-      if (!(v instanceof Float32Array)) throw new Error(`expected a float32 tensor on cpu, got ${t.dtype}`);
-      return v;
-    },
-    alloc: (shape) => ({
-      dataId: backend.write(new Float32Array(shape.reduce((a, b) => a * b, 1)), shape, 'float32'),
-      shape,
-      dtype: 'float32',
-    }),
+    view: (t) => f32(backend, name, t),
+    alloc: (shape) => allocate(backend, name, [{ shape, dtype: 'float32' }])[0],
   };
 }
 
