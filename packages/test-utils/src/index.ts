@@ -4,3 +4,4 @@
 // subpath (importing it probes for an adapter).
 export * from './fixtures.js';
 export * from './torch.js';
+export * from './batches.js';

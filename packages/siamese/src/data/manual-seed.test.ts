@@ -1,10 +1,10 @@
 // manualSeed(n) reaches every random draw of the siamese pipeline: the pair draws, the shuffle, the item
 // transforms' draws and the batch augmentation, with no seed option given.
-import * as tf from '@tensorflow/tfjs';
 import { manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { augTransforms, FlipItem, RandomResizedCrop } from '@tfai/vision';
 import { datasets } from '@tfai/datasets';
+import { firstBatchValues } from '@tfai/test-utils';
 import { SiameseDataLoaders } from './siamese-dataloaders.js';
 
 async function firstBatch(seed: number): Promise<number[][]> {
@@ -14,15 +14,7 @@ async function firstBatch(seed: number): Promise<number[][]> {
     itemTfms: [new RandomResizedCrop(24), new FlipItem()],
     batchTfms: augTransforms(),
   });
-  for await (const b of dls.train) {
-    const out = [
-      ...(await Promise.all(b.x.map(async (t) => Array.from(await t.data())))),
-      Array.from(await b.y.data()),
-    ];
-    tf.dispose([...b.x, b.y]);
-    return out;
-  }
-  throw new Error('empty');
+  return firstBatchValues(dls.train);
 }
 
 describe('manualSeed and the siamese pipeline', () => {

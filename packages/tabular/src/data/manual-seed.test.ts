@@ -1,8 +1,8 @@
 // manualSeed(n) reaches the tabular pipeline's random draws (the random split and the shuffle) with no seed given.
-import * as tf from '@tensorflow/tfjs';
 import { manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
+import { firstBatchValues } from '@tfai/test-utils';
 import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';
 import { Normalize } from '../procs/normalize.js';
@@ -20,15 +20,7 @@ async function firstBatch(seed: number): Promise<number[][]> {
     validPct: 0.2,
     bs: 64,
   });
-  for await (const b of dls.train) {
-    const out = [
-      ...(await Promise.all(b.x.map(async (t) => Array.from(await t.data())))),
-      Array.from(await b.y.data()),
-    ];
-    tf.dispose([...b.x, b.y]);
-    return out;
-  }
-  throw new Error('empty');
+  return firstBatchValues(dls.train);
 }
 
 describe('manualSeed and the tabular pipeline', () => {
