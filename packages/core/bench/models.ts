@@ -140,18 +140,30 @@ function resnet18Bench(): BenchModel {
 const CARDS = [10, 15, 20, 25, 30, 35, 40, 50].map((c) => c + 1);
 const EMB = [6, 7, 8, 8, 9, 9, 10, 10];
 
+/** What the bench uses of packages/tabular/src/model/embeddings.ts (typed here: core cannot import tabular's types). */
+interface TabularEmbeddingsModule {
+  TabularEmbeddings: new (embSzs: readonly (readonly [number, number])[]) => Module<[tf.Tensor], tf.Tensor>;
+}
+
+/**
+ * bench.py's Tabular, with tabular's real `TabularEmbeddings` (children `0`…`7`, the same tables as bench.py's
+ * `nn.ModuleList` of `nn.Embedding`, looked up as one gather, as TabularModel does).
+ */
 class Tabular extends Module<[tf.Tensor, tf.Tensor]> {
-  readonly embs = this.registerModule('embs', new ModuleList(CARDS.map((c, i) => new Embedding(c, EMB[i]))));
+  readonly embs: Module<[tf.Tensor], tf.Tensor>;
   readonly bnCont = this.registerModule('bn_cont', new BatchNorm1d(6));
   readonly l1 = this.registerModule('l1', new Linear(EMB.reduce((a, b) => a + b) + 6, 200));
   readonly b1 = this.registerModule('b1', new BatchNorm1d(200));
   readonly l2 = this.registerModule('l2', new Linear(200, 100));
   readonly b2 = this.registerModule('b2', new BatchNorm1d(100));
   readonly out = this.registerModule('out', new Linear(100, 2));
+  constructor(embeddings: TabularEmbeddingsModule) {
+    super();
+    this.embs = this.registerModule('embs', new embeddings.TabularEmbeddings(CARDS.map((c, i) => [c, EMB[i]] as const)));
+  }
   forward(cats: tf.Tensor, conts: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const cols = tf.unstack(cats, 1);
-      let x = tf.concat([...this.embs.items().map((e, i) => e.call(cols[i])), this.bnCont.call(conts)], 1);
+      let x = tf.concat([this.embs.call(cats), this.bnCont.call(conts)], 1);
       x = this.b1.call(tf.relu(this.l1.call(x)));
       x = this.b2.call(tf.relu(this.l2.call(x)));
       return this.out.call(x);
@@ -159,9 +171,9 @@ class Tabular extends Module<[tf.Tensor, tf.Tensor]> {
   }
 }
 
-function tabularBench(): BenchModel {
+async function tabularBench(): Promise<BenchModel> {
   const bs = 512;
-  const model = new Tabular();
+  const model = new Tabular(await siblingSource<TabularEmbeddingsModule>('tabular/src/model/embeddings.ts'));
   const codes = Int32Array.from(
     { length: bs * CARDS.length },
     (_, k) => (Math.floor(k / CARDS.length) * 7) % CARDS[k % CARDS.length],
