@@ -165,6 +165,15 @@ describe.each(['wasm', 'cpu'] as const)('fused optimizer step on %s', (backend) 
     b.params.forEach((p, i) => expect(relErr(p, a.params[i])).toBeLessThan(1e-5));
     expect(Object.keys(b.state).sort()).toEqual(Object.keys(a.state).sort());
     for (const k of Object.keys(a.state)) expect(relErr(b.state[k], a.state[k]), k).toBeLessThan(1e-5);
+    if (backend === 'wasm') {
+      // wasm's JS loops (no SIMD module) agree too.
+      const restore = setFused('simd', false);
+      const c = await scenario(backend, true, make);
+      restore();
+      expect(c.kernels).toBe(0);
+      c.params.forEach((p, i) => expect(relErr(p, a.params[i])).toBeLessThan(1e-5));
+      for (const k of Object.keys(a.state)) expect(relErr(c.state[k], a.state[k]), k).toBeLessThan(1e-5);
+    }
     // The frozen step really skipped group 0's weight and bias: their step count is one short.
     expect(a.state['0.0.step'][0]).toBe(5);
     expect(a.state['1.1.step'][0]).toBe(3);
@@ -234,10 +243,11 @@ describe.each(['wasm', 'cpu'] as const)('fused optimizer step on %s', (backend) 
     expect(relErr(b, a)).toBeLessThan(1e-5);
   });
 
-  it('SGD on wasm leaves parameters over 16 K elements to the tf ops, and still matches', async () => {
-    const run = async (on: boolean) => {
+  it('SGD on wasm without SIMD leaves parameters over 16 K elements to the tf ops; with SIMD fuses all; all match', async () => {
+    const run = async (on: boolean, simd = true) => {
       await use(backend);
       const restore = fused(on);
+      const restoreSimd = setFused('simd', simd);
       const ps = [[130, 130], [130], [7, 3]].map(
         (shape, i) =>
           new Parameter(
@@ -252,15 +262,20 @@ describe.each(['wasm', 'cpu'] as const)('fused optimizer step on %s', (backend) 
       const out = await Promise.all(ps.map(async (p) => Float32Array.from(await p.variable.data())));
       opt.dispose();
       ps.forEach((p) => p.variable.dispose());
+      restoreSimd();
       restore();
       return { out, kernels };
     };
     const a = await run(false);
-    const b = await run(true);
-    // Unfused: 5 ops per parameter (decay, mom*avg, +grad, lr*avg, w-); fused on wasm: only the big weight's 5.
+    const b = await run(true, false);
+    const c = await run(true);
+    // Unfused: 5 ops per parameter (decay, mom*avg, +grad, lr*avg, w-); fused without SIMD on wasm: only the big
+    // weight's 5; with SIMD (and on cpu) none.
     expect(a.kernels).toBe(14);
     expect(b.kernels).toBe(backend === 'wasm' ? 5 : 0);
+    expect(c.kernels).toBe(0);
     b.out.forEach((o, i) => expect(relErr(o, a.out[i])).toBeLessThan(1e-5));
+    c.out.forEach((o, i) => expect(relErr(o, a.out[i])).toBeLessThan(1e-5));
   });
 
   it('leaves a subclass that overrides update on the unfused path', async () => {

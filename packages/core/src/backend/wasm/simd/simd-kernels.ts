@@ -27,6 +27,8 @@ export interface SimdKernels {
   /** `wo = wi·wdMul − g·lr` (`g + l2·wi` in place of `g` for the `L2` variant). */
   sgd(n: number, wi: number, wo: number, g: number, wdMul: number, lr: number): void;
   sgdL2(n: number, wi: number, wo: number, g: number, wdMul: number, lr: number, l2: number): void;
+  /** `out = a + b` (elementwise; `out` may be `a` or `b`). */
+  add(n: number, a: number, b: number, out: number): void;
   /** `a = ai·mom + g; ao = a; wo = wi·wdMul − a·lr`. */
   sgdMom(
     n: number,
@@ -213,11 +215,17 @@ function adamFn(withL2: boolean): FunctionBuilder {
   });
 }
 
+function addFn(): FunctionBuilder {
+  // (n, a, b, out)
+  return elementwise(3, 0, (l) => l.st(3, () => l.ld(1).ld(2).add()));
+}
+
 /** The module's bytes for a memory that is shared (threaded wasm) or not. */
 export function simdModuleBytes(shared: boolean): Uint8Array {
   return moduleBytes({
     memory: { shared },
     functions: [
+      { name: 'add', fn: addFn() },
       { name: 'sgd', fn: sgdFn(false) },
       { name: 'sgdL2', fn: sgdFn(true) },
       { name: 'sgdMom', fn: sgdMomFn(false) },
