@@ -151,6 +151,44 @@ describe('masked_concat_pool parity', () => {
   });
 });
 
+describe('masked_concat_pool gradient', () => {
+  // The composition the pool had before: tfjs's own tf.max gradient (to every tied position).
+  const composed = (output: tf.Tensor, mask: tf.Tensor) =>
+    tf.max(tf.where(tf.broadcastTo(tf.expandDims(tf.cast(mask, 'bool'), 2), output.shape), -Infinity, output), 1);
+  const maxGrad = (pool: (o: tf.Tensor) => tf.Tensor, output: tf.Tensor, w: tf.Tensor) =>
+    tf.grad((o: tf.Tensor) => tf.sum(tf.mul(pool(o), w)))(output);
+
+  it('sends the max part of the gradient to the arg max, as the composition does when there are no ties', async () => {
+    const [bs, L, n] = [3, 9, 5];
+    const output = tf.randomNormal([bs, L, n], 0, 1, 'float32', 3);
+    const mask = tf.tensor2d(
+      Array.from({ length: bs * L }, (_, k) => (k % L < [2, 0, 5][Math.floor(k / L)] ? 1 : 0)),
+      [bs, L],
+      'int32',
+    );
+    const w = tf.randomNormal([bs, 3 * n], 0, 1, 'float32', 4);
+    const wMax = tf.slice(w, [0, n], [bs, n]);
+    // Only the max third of the pool: zero the other two thirds' weights.
+    const wOnlyMax = tf.concat([tf.zerosLike(wMax), wMax, tf.zerosLike(wMax)], 1);
+    const before = tf.memory().numTensors;
+    const ours = maxGrad((o) => maskedConcatPool(o, mask, 4), output, wOnlyMax);
+    const ref = maxGrad((o) => composed(o, mask), output, wMax);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    const [a, b] = [await ours.data(), await ref.data()];
+    expect(Array.from(a, (v, i) => v - b[i]).filter((d) => d !== 0)).toEqual([]);
+    tf.dispose([output, mask, w, wMax, wOnlyMax, ours, ref]);
+  });
+
+  it('on ties, sends it to the first arg max only (PyTorch’s max(dim)), never to padding', async () => {
+    const output = tf.tensor3d([[[2], [5], [5], [9]]]); // [1, 4, 1]; position 3 is padding
+    const mask = tf.tensor2d([[0, 0, 0, 1]], [1, 4], 'int32');
+    const w = tf.tensor2d([[0, 1, 0]]);
+    const g = maxGrad((o) => maskedConcatPool(o, mask, 4), output, w);
+    expect(await g.array()).toEqual([[[0], [1], [0], [0]]]);
+    tf.dispose([output, mask, w, g]);
+  });
+});
+
 describe('text classifier training', () => {
   it('trains through the kept chunks only (gradients reach the encoder and the head)', () => {
     manualSeed(5);
