@@ -159,7 +159,10 @@ class Tabular extends Module<[tf.Tensor, tf.Tensor]> {
   readonly out = this.registerModule('out', new Linear(100, 2));
   constructor(embeddings: TabularEmbeddingsModule) {
     super();
-    this.embs = this.registerModule('embs', new embeddings.TabularEmbeddings(CARDS.map((c, i) => [c, EMB[i]] as const)));
+    this.embs = this.registerModule(
+      'embs',
+      new embeddings.TabularEmbeddings(CARDS.map((c, i) => [c, EMB[i]] as const)),
+    );
   }
   forward(cats: tf.Tensor, conts: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {

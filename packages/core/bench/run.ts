@@ -13,12 +13,13 @@
 //      BENCH_BACKENDS=wasm (comma list of wasm, webgpu; webgpu is measured once per model, against PyTorch at the
 //      first thread count, or on CUDA with BENCH_TORCH_DEVICE=cuda, which needs PyTorch >= 2.0)
 //      LSTM_HIDDEN=1152 (comma list)  LSTM_FALLBACK_HIDDEN=256 (measured too when a hidden size fails on wasm)
-//      BENCH_TIMEOUT_S=900 (per measurement, each side)  WARM=2  STEPS=5  LSTM_WARM, LSTM_STEPS, AWDLSTM_WARM,
-//      AWDLSTM_STEPS (default WARM, STEPS)  COLLAB_WARM=10 COLLAB_STEPS=50 (a step takes milliseconds)
+//      BENCH_TIMEOUT_S=900 (per measurement, each side)  WARM=2  STEPS=5  <MODEL>_WARM, <MODEL>_STEPS (RESNET18_, LSTM_,
+//      AWDLSTM_ default WARM, STEPS; TABULAR_ 20, 30; COLLAB_ 50, 100: a step takes milliseconds, see stepsOf)
 //      BENCH_PROFILE=1 (each tfai row gets `profile`: the top 10 kernels of one profiled step, see bench/profile.ts;
 //      the table of them is printed at the end, and `node --import tsx bench/profile-table.ts [json]` prints it later)
 //      BENCH_PROFILE_STEPS=1 (profile that many steps and report medians per step; collab gets COLLAB_PROFILE_STEPS=10)
 //      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
+//      BENCH_GEMM=1 (0: skip the matrix-product ceiling, bench/gemm.ts + bench/torch_gemm.py, once per thread count)
 //      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<path of bench.py>  TORCH_BENCH_EXTRA=<torch_bench_extra.py>
 //      TORCH_BLAS_DIR (see below; '' = system BLAS)
 // Writes bench-results/core-bench.json and prints it to stdout; progress and the table go to stderr.
@@ -28,6 +29,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MODEL_NAMES, type ModelName } from './models.js';
 import type { MeasureResult } from './measure.js';
+import type { GemmResult } from './gemm.js';
 import { profileTable } from './profile-table.js';
 
 const env = (k: string, d: string) => process.env[k] ?? d;
@@ -47,15 +49,17 @@ const TIMEOUT_S = Number(env('BENCH_TIMEOUT_S', '900'));
 const WARM = env('WARM', '2');
 const STEPS = env('STEPS', '5');
 /**
- * Warm-up and timed steps of a model: the LSTM models (many seconds per step on a busy machine) may be given fewer
- * (`LSTM_WARM`, `AWDLSTM_STEPS`, …); collab's step takes milliseconds, so it gets more by default.
+ * Warm-up and timed steps of a model (both sides get the same): `${MODEL}_WARM` / `${MODEL}_STEPS` (`LSTM_WARM`,
+ * `TABULAR_STEPS`, …), else the model's default, else WARM / STEPS. The LSTM models (seconds per step) take
+ * WARM / STEPS; the tabular net and collab (milliseconds per step, most of it JS) default to 20 / 30 and 50 / 100:
+ * V8 takes ~20 (tabular) to ~40 (collab) steps to compile the step's JS, measured at 18 → 12.5 ms and 3.9 → 1.0 ms,
+ * and a real epoch runs thousands of steps.
  */
+const MODEL_STEPS: Partial<Record<ModelName, [string, string]>> = { tabular: ['20', '30'], collab: ['50', '100'] };
 const stepsOf = (model: ModelName) => {
   const k = model.toUpperCase();
-  const [w, s] = model === 'collab' ? ['10', '50'] : [WARM, STEPS];
-  return model === 'resnet18' || model === 'tabular'
-    ? { WARM, STEPS }
-    : { WARM: env(`${k}_WARM`, w), STEPS: env(`${k}_STEPS`, s) };
+  const [w, s] = MODEL_STEPS[model] ?? [WARM, STEPS];
+  return { WARM: env(`${k}_WARM`, w), STEPS: env(`${k}_STEPS`, s) };
 };
 const ROUNDS = Number(env('BENCH_ROUNDS', '1'));
 const PYTHON = env('BENCH_PYTHON', '/usr/bin/python3');
@@ -305,6 +309,95 @@ for (let round = 1; round <= ROUNDS; round++) {
   }
 }
 
+/**
+ * The matrix-product ceiling (bench/gemm.ts, bench/torch_gemm.py) at each thread count: GFLOP/s of both sides
+ * at each model's dominant product shape and their ratio, the most a step made of such products can reach.
+ */
+interface GemmRow {
+  threads: number;
+  shapes: {
+    m: number;
+    k: number;
+    n: number;
+    what: string;
+    tfai_gflops: number;
+    torch_gflops: number | null;
+    ratio: number | null;
+  }[];
+  error?: string;
+}
+function runGemm(threads: number): GemmRow {
+  const t = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('gemm.ts', import.meta.url))], {
+    cwd: CORE_DIR,
+    env: { ...process.env, THREADS: String(threads) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: TIMEOUT_S * 1000,
+  });
+  const tr = t.status === 0 ? parseResult<GemmResult>(t.stdout) : undefined;
+  if (!tr) return { threads, shapes: [], error: failure(t, 'tfai gemm', TIMEOUT_S) };
+  const p = skipTorch
+    ? undefined
+    : spawnSync(PYTHON, [fileURLToPath(new URL('torch_gemm.py', import.meta.url))], {
+        env: {
+          ...process.env,
+          OMP_WAIT_POLICY: 'PASSIVE',
+          THREADS: String(threads),
+          ...(TORCH_BLAS_DIR
+            ? {
+                LD_LIBRARY_PATH: [TORCH_BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+                OPENBLAS_NUM_THREADS: String(threads),
+              }
+            : {}),
+        },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: TIMEOUT_S * 1000,
+      });
+  const pr =
+    p && p.status === 0
+      ? parseResult<{ shapes: { m: number; k: number; n: number; gflops: number }[] }>(p.stdout)
+      : undefined;
+  return {
+    threads,
+    shapes: tr.shapes.map((s) => {
+      const q = pr?.shapes.find((x) => x.m === s.m && x.k === s.k && x.n === s.n);
+      return {
+        m: s.m,
+        k: s.k,
+        n: s.n,
+        what: s.what,
+        tfai_gflops: s.gflops,
+        torch_gflops: q?.gflops ?? null,
+        ratio: q ? Math.round((s.gflops / q.gflops) * 1000) / 1000 : null,
+      };
+    }),
+    ...(p && !pr ? { error: failure(p, 'pytorch gemm', TIMEOUT_S) } : {}),
+  };
+}
+const gemm: GemmRow[] = [];
+if (env('BENCH_GEMM', '1') === '1')
+  for (const threads of THREADS) {
+    log(`bench: matrix-product ceiling, ${threads} thread(s)…`);
+    gemm.push(runGemm(threads));
+  }
+
+function gemmTable(rows: GemmRow[]): string {
+  const lines = rows.flatMap((g) =>
+    g.error && g.shapes.length === 0
+      ? [`| ${g.threads} | ${g.error} | | | |`]
+      : g.shapes.map(
+          (s) =>
+            `| ${g.threads} | ${s.m}×${s.k}×${s.n} (${s.what}) | ${fmt(s.tfai_gflops)} | ${fmt(s.torch_gflops)} | ${fmt(s.ratio, 2)} |`,
+        ),
+  );
+  return [
+    '| threads | C = A·B, m×k×n | tfai GFLOP/s | torch GFLOP/s | ratio |',
+    '|---|---|---:|---:|---:|',
+    ...lines,
+  ].join('\n');
+}
+
 /** Per model (and LSTM size) and thread count: the median over rounds of tfai ms, torch ms and their ratio. */
 function summarize(rows: Row[]) {
   const med = (v: number[]) => {
@@ -370,9 +463,10 @@ const report = {
       },
   summary: summarize(rows),
   rows,
+  gemm,
 };
 mkdirSync(fileURLToPath(new URL('../bench-results/', import.meta.url)), { recursive: true });
 writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
-log(`\n${table(rows)}\n\nbench: wrote ${OUT}`);
+log(`\n${table(rows)}\n${gemm.length ? `\n${gemmTable(gemm)}\n` : ''}\nbench: wrote ${OUT}`);
 if (process.env.BENCH_PROFILE === '1') log(`\n${profileTable(report)}`);
 console.log(JSON.stringify(report, null, 2));

@@ -1,0 +1,53 @@
+// The ceiling under the bench's ratios: one float32 matrix product C = A·B at each model's dominant shape, on
+// tfjs-backend-wasm (XNNPACK, 128-bit WebAssembly SIMD) and in PyTorch (bench/torch_gemm.py, its BLAS), in GFLOP/s.
+// A training step whose time is mostly such products cannot be faster, relative to PyTorch, than their ratio.
+// run.ts runs it once per thread count (BENCH_GEMM=0 skips it); alone: `THREADS=1 node --conditions=@tfai/source
+// --import tsx bench/gemm.ts` prints `RESULT {json}`.
+import * as tf from '@tensorflow/tfjs';
+import { setBackend } from '../src/index.js';
+import { wasmThreadCount } from '../src/backend/wasm/threads.js';
+
+/** [m, k, n] and where it comes from (the shared list; torch_gemm.py has the same). */
+export const GEMM_SHAPES: readonly { m: number; k: number; n: number; what: string }[] = [
+  { m: 4096, k: 576, n: 64, what: 'resnet18: layer1 3x3 conv as a product (bs16, 16x16 maps)' },
+  { m: 1024, k: 1152, n: 128, what: 'resnet18: layer2 3x3 conv as a product (bs16, 8x8 maps)' },
+  { m: 512, k: 73, n: 200, what: 'tabular: first Linear (bs512)' },
+  { m: 1120, k: 400, n: 5000, what: 'lstm: decoder (T70 x bs16, emb 400, vocab 5000)' },
+  { m: 16, k: 256, n: 1024, what: 'lstm h256: one recurrent step h·W_hh (bs16)' },
+  { m: 2304, k: 100, n: 1024, what: 'awdlstm: input projection of a 72-token chunk (bs32)' },
+];
+
+export interface GemmResult {
+  threads: number | null;
+  shapes: { m: number; k: number; n: number; what: string; ms: number; gflops: number }[];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await setBackend('wasm', { threads: Number(process.env.THREADS ?? '1') });
+  const shapes: GemmResult['shapes'] = [];
+  for (const s of GEMM_SHAPES) {
+    const a = tf.randomNormal([s.m, s.k]);
+    const b = tf.randomNormal([s.k, s.n]);
+    const once = async () => {
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+    };
+    for (let i = 0; i < 3; i++) await once();
+    // Repeat until ~0.3 s has passed, at least 5 times; the median call.
+    const times: number[] = [];
+    const t0 = performance.now();
+    while (times.length < 5 || performance.now() - t0 < 300) {
+      const t = performance.now();
+      await once();
+      times.push(performance.now() - t);
+    }
+    times.sort((x, y) => x - y);
+    const ms = times[times.length >> 1];
+    shapes.push({ ...s, ms: Math.round(ms * 1000) / 1000, gflops: Math.round((2 * s.m * s.k * s.n) / ms / 1e5) / 10 });
+    tf.dispose([a, b]);
+  }
+  const r: GemmResult = { threads: wasmThreadCount() ?? null, shapes };
+  console.log(`RESULT ${JSON.stringify(r)}`);
+  process.exit(0);
+}
