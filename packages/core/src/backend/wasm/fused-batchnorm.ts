@@ -19,10 +19,16 @@
  *   db = Σ dy,  dw = Σ dy · x̂,  dx = w · invstd · (dy − db / n − x̂ · dw / n)
  *
  * in two passes (the sums, then dx). backend/fused-ops.ts ties the two together with `tf.customGrad`.
+ *
+ * On wasm the passes run in the SIMD module (./simd/simd-kernels.ts): the sums in float64 two channels per
+ * instruction (the same operations in the same order as the JS loops, so the same sums), the y and dx passes in
+ * float32 four channels per instruction (their per-channel coefficients rounded to float32 once; the JS loops, used
+ * on cpu and with `TFAI_FUSED=-simd`, keep them in float64: the two agree to a few float32 ulps).
  */
 import type * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
 import { allocate, f32, i32, type LoopBackend } from './fused-memory.js';
+import { simdKernels } from './simd/simd-kernels.js';
 
 export const BATCH_NORM_TRAIN = 'TfaiBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD = 'TfaiBatchNormTrainGrad';
@@ -52,6 +58,10 @@ function batchNormTrain(name: LoopBackend): tf.KernelFunc {
       { shape: [c], dtype: 'float32' },
       { shape: count.shape, dtype: 'int32' },
     ]);
+    // wasm with the SIMD module: float64 scratch for the sums and float32 per-channel a, b, in one allocation
+    // made with the outputs (before any view is taken).
+    const simd = name === 'wasm' && n > 0 ? simdKernels() : undefined;
+    const scratch = simd ? allocate(backend, name, [{ shape: [9 * c], dtype: 'float32' }])[0] : undefined;
     const X = f32(backend, name, x);
     const Y = f32(backend, name, outs[0]);
     const stats = f32(backend, name, outs[1]);
@@ -59,18 +69,22 @@ function batchNormTrain(name: LoopBackend): tf.KernelFunc {
     const RV = f32(backend, name, rv);
     const W = scale ? f32(backend, name, scale) : undefined;
     const B = offset ? f32(backend, name, offset) : undefined;
+    const sc = scratch ? f32(backend, name, scratch) : undefined;
+    const wide = sc && sc.byteOffset % 8 === 0 ? new Float64Array(sc.buffer, sc.byteOffset, 3 * c) : undefined;
 
-    const shift = new Float64Array(c);
-    const s1 = new Float64Array(c);
-    const s2 = new Float64Array(c);
+    const shift = wide ? wide.subarray(0, c) : new Float64Array(c);
+    const s1 = wide ? wide.subarray(c, 2 * c).fill(0) : new Float64Array(c);
+    const s2 = wide ? wide.subarray(2 * c, 3 * c).fill(0) : new Float64Array(c);
     if (n > 0) for (let j = 0; j < c; j++) shift[j] = X[j];
-    for (let r = 0, base = 0; r < n; r++, base += c) {
-      for (let j = 0; j < c; j++) {
-        const d = X[base + j] - shift[j];
-        s1[j] += d;
-        s2[j] += d * d;
+    if (simd && wide) simd.bnStats(n, c, X.byteOffset, shift.byteOffset, s1.byteOffset, s2.byteOffset);
+    else
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) {
+          const d = X[base + j] - shift[j];
+          s1[j] += d;
+          s2[j] += d * d;
+        }
       }
-    }
     const a = new Float64Array(c);
     const b = new Float64Array(c);
     const newMean = f32(backend, name, outs[2]);
@@ -90,9 +104,21 @@ function batchNormTrain(name: LoopBackend): tf.KernelFunc {
       newMean[j] = (1 - momentum) * RM[j] + momentum * mean;
       newVar[j] = (1 - momentum) * RV[j] + momentum * variance * unbias;
     }
-    for (let r = 0, base = 0; r < n; r++, base += c) {
-      for (let j = 0; j < c; j++) Y[base + j] = X[base + j] * a[j] + b[j];
-    }
+    if (simd && sc && wide) {
+      // y = (x − shift)·a + (b + (shift − mean)·a) in float32, four channels per instruction: shift is the channel's
+      // first value, so x − shift is exact for x near it and a batch of one gives b exactly.
+      const [s32, a32, c32] = [6, 7, 8].map((q) => sc.subarray(q * c, (q + 1) * c));
+      for (let j = 0; j < c; j++) {
+        s32[j] = shift[j];
+        a32[j] = a[j];
+        c32[j] = b[j] + shift[j] * a[j];
+      }
+      simd.bnAffine(n, c, X.byteOffset, Y.byteOffset, s32.byteOffset, a32.byteOffset, c32.byteOffset);
+    } else
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) Y[base + j] = X[base + j] * a[j] + b[j];
+      }
+    if (scratch) backend.disposeData(scratch.dataId);
     const C = i32(backend, name, count);
     const newCount = i32(backend, name, outs[4]);
     for (let k = 0; k < C.length; k++) newCount[k] = C[k] + 1;
@@ -113,39 +139,66 @@ function batchNormTrainGrad(name: LoopBackend): tf.KernelFunc {
       { shape: [c], dtype: 'float32' },
       { shape: [c], dtype: 'float32' },
     ]);
+    const simd = name === 'wasm' && n > 0 ? simdKernels() : undefined;
+    const scratch = simd ? allocate(backend, name, [{ shape: [10 * c], dtype: 'float32' }])[0] : undefined;
     const DY = f32(backend, name, dy);
     const X = f32(backend, name, x);
     const S = f32(backend, name, st);
     const DX = f32(backend, name, outs[0]);
     const dw = f32(backend, name, outs[1]);
     const db = f32(backend, name, outs[2]);
-    const sdy = new Float64Array(c);
-    const sdyx = new Float64Array(c); // Σ dy · (x − mean)
-    for (let r = 0, base = 0; r < n; r++, base += c) {
-      for (let j = 0; j < c; j++) {
-        const g = DY[base + j];
-        sdy[j] += g;
-        sdyx[j] += g * (X[base + j] - S[j]);
+    const sc = scratch ? f32(backend, name, scratch) : undefined;
+    const wide = sc && sc.byteOffset % 8 === 0 ? new Float64Array(sc.buffer, sc.byteOffset, 3 * c) : undefined;
+    const sdy = wide ? wide.subarray(0, c).fill(0) : new Float64Array(c);
+    const sdyx = wide ? wide.subarray(c, 2 * c).fill(0) : new Float64Array(c); // Σ dy · (x − mean)
+    const mean = wide ? wide.subarray(2 * c, 3 * c) : new Float64Array(c);
+    for (let j = 0; j < c; j++) mean[j] = S[j];
+    if (simd && wide)
+      simd.bnGradStats(n, c, DY.byteOffset, X.byteOffset, mean.byteOffset, sdy.byteOffset, sdyx.byteOffset);
+    else
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) {
+          const g = DY[base + j];
+          sdy[j] += g;
+          sdyx[j] += g * (X[base + j] - mean[j]);
+        }
       }
-    }
     // dx = k1 · dy + k2 · (x − mean) + k3
     const k1 = new Float64Array(c);
     const k2 = new Float64Array(c);
     const k3 = new Float64Array(c);
-    const mean = new Float64Array(c);
     for (let j = 0; j < c; j++) {
       const invstd = S[c + j];
       const w = S[2 * c + j];
-      mean[j] = S[j];
       db[j] = sdy[j];
       dw[j] = sdyx[j] * invstd;
       k1[j] = w * invstd;
       k2[j] = n > 0 ? (-w * invstd * invstd * invstd * sdyx[j]) / n : 0;
       k3[j] = n > 0 ? (-w * invstd * sdy[j]) / n : 0;
     }
-    for (let r = 0, base = 0; r < n; r++, base += c) {
-      for (let j = 0; j < c; j++) DX[base + j] = k1[j] * DY[base + j] + k2[j] * (X[base + j] - mean[j]) + k3[j];
-    }
+    if (simd && sc && wide) {
+      // In float32, four channels per instruction (the coefficients rounded once).
+      const [k1f, k2f, mf, k3f] = [6, 7, 8, 9].map((q) => sc.subarray(q * c, (q + 1) * c));
+      k1f.set(k1);
+      k2f.set(k2);
+      mf.set(S.subarray(0, c));
+      k3f.set(k3);
+      simd.bnAffineGrad(
+        n,
+        c,
+        DY.byteOffset,
+        X.byteOffset,
+        DX.byteOffset,
+        k1f.byteOffset,
+        k2f.byteOffset,
+        mf.byteOffset,
+        k3f.byteOffset,
+      );
+    } else
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) DX[base + j] = k1[j] * DY[base + j] + k2[j] * (X[base + j] - mean[j]) + k3[j];
+      }
+    if (scratch) backend.disposeData(scratch.dataId);
     return outs;
   };
 }

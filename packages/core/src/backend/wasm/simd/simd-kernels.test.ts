@@ -158,6 +158,101 @@ describe.each([false, true])('SIMD loops, shared memory %s', (shared) => {
   });
 });
 
+describe.each([false, true])('BatchNorm passes, shared memory %s', (shared) => {
+  const { memory, k } = instantiate(shared);
+  const buf = memory.buffer;
+  // Float32 data at an odd float offset; float64 vectors at 8-byte offsets.
+  const rand = (n: number, seed: number) => {
+    let x = seed;
+    return Float32Array.from({ length: n }, () => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 4 - 1.5);
+  };
+  it.each([
+    [0, 5],
+    [1, 1],
+    [5, 1],
+    [3, 2],
+    [7, 3],
+    [6, 4],
+    [9, 5],
+    [33, 7],
+    [64, 64],
+  ])(
+    '%i rows × %i channels: the float64 sums bit-identical to the JS loops, the passes to float32 references',
+    (rows, cols) => {
+      const f32 = new Float32Array(buf);
+      const f64 = new Float64Array(buf);
+      f32.fill(0);
+      const X = 1; // float index
+      const DY = X + rows * cols + 3;
+      const OUT = DY + rows * cols + 5;
+      const VEC = OUT + rows * cols + 1; // float32 per-channel vectors
+      const W64 = Math.ceil((VEC + 8 * cols + 2) / 2); // float64 index
+      const x = rand(rows * cols, rows * 31 + cols);
+      const dy = rand(rows * cols, rows * 17 + cols + 1);
+      f32.set(x, X);
+      f32.set(dy, DY);
+      const shift = Float64Array.from({ length: cols }, (_, j) => (rows > 0 ? x[j] : 0));
+      f64.set(shift, W64);
+      k.bnStats(rows, cols, X * 4, W64 * 8, (W64 + cols) * 8, (W64 + 2 * cols) * 8);
+      const s1 = new Float64Array(cols);
+      const s2 = new Float64Array(cols);
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < cols; j++) {
+          const d = x[r * cols + j] - shift[j];
+          s1[j] += d;
+          s2[j] += d * d;
+        }
+      expect(Array.from(f64.subarray(W64 + cols, W64 + 2 * cols))).toEqual(Array.from(s1));
+      expect(Array.from(f64.subarray(W64 + 2 * cols, W64 + 3 * cols))).toEqual(Array.from(s2));
+      // The backward's sums (mean: the float32 stats value, as a float64).
+      const mean = Float64Array.from(rand(cols, 5));
+      f64.set(mean, W64);
+      f64.fill(0, W64 + cols, W64 + 3 * cols);
+      k.bnGradStats(rows, cols, DY * 4, X * 4, W64 * 8, (W64 + cols) * 8, (W64 + 2 * cols) * 8);
+      const sdy = new Float64Array(cols);
+      const sdyx = new Float64Array(cols);
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < cols; j++) {
+          const g = dy[r * cols + j];
+          sdy[j] += g;
+          sdyx[j] += g * (x[r * cols + j] - mean[j]);
+        }
+      expect(Array.from(f64.subarray(W64 + cols, W64 + 2 * cols))).toEqual(Array.from(sdy));
+      expect(Array.from(f64.subarray(W64 + 2 * cols, W64 + 3 * cols))).toEqual(Array.from(sdyx));
+      // out = (x − s)·a + c, then dx = k1·dy + k2·(x − m) + k3, against float32 references.
+      const [s, a, c, k1, k2, m, k3] = [0, 1, 2, 3, 4, 5, 6].map((q) => rand(cols, 40 + q));
+      [s, a, c].forEach((v, q) => f32.set(v, VEC + q * cols));
+      k.bnAffine(rows, cols, X * 4, OUT * 4, VEC * 4, (VEC + cols) * 4, (VEC + 2 * cols) * 4);
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < cols; j++) {
+          const e = f(f(f(x[r * cols + j] - s[j]) * a[j]) + c[j]);
+          expect(f32[OUT + r * cols + j]).toBe(e);
+        }
+      [k1, k2, m, k3].forEach((v, q) => f32.set(v, VEC + q * cols));
+      k.bnAffineGrad(
+        rows,
+        cols,
+        DY * 4,
+        X * 4,
+        OUT * 4,
+        VEC * 4,
+        (VEC + cols) * 4,
+        (VEC + 2 * cols) * 4,
+        (VEC + 3 * cols) * 4,
+      );
+      for (let r = 0; r < rows; r++)
+        for (let j = 0; j < cols; j++) {
+          const i = r * cols + j;
+          const e = f(f(f(k1[j] * dy[i]) + f(k2[j] * f(x[i] - m[j]))) + k3[j]);
+          expect(f32[OUT + i]).toBe(e);
+        }
+      // Nothing written past the output.
+      expect(f32[OUT + rows * cols]).toBe(0);
+      expect(f32[X + rows * cols]).toBe(0);
+    },
+  );
+});
+
 describe('simdKernels() on the tfjs backends', () => {
   afterAll(() => tf.setBackend('wasm'));
   it('runs on the wasm backend’s own heap, and is off on cpu and with TFAI_FUSED=-simd', async () => {

@@ -20,7 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedEnabled } from '../../fused.js';
-import { F32, F32X4, FunctionBuilder, I32, moduleBytes, type ValType } from './wasm-asm.js';
+import { F32, F32X4, F64, F64X2, FunctionBuilder, I32, moduleBytes, type ValType } from './wasm-asm.js';
 
 /** Byte offsets into the wasm heap are `number`s (u32); float arguments are rounded to float32 by the call. */
 export interface SimdKernels {
@@ -29,6 +29,24 @@ export interface SimdKernels {
   sgdL2(n: number, wi: number, wo: number, g: number, wdMul: number, lr: number, l2: number): void;
   /** `out = a + b` (elementwise; `out` may be `a` or `b`). */
   add(n: number, a: number, b: number, out: number): void;
+  /** BatchNorm, over `x` `[rows, cols]`: `d = x − shift; s1 += d; s2 += d²` into float64 `s1`, `s2` (see statsFn). */
+  bnStats(rows: number, cols: number, x: number, shift: number, s1: number, s2: number): void;
+  /** `sdy += dy; sdyx += dy·(x − mean)` (float64 `mean`, `sdy`, `sdyx`). */
+  bnGradStats(rows: number, cols: number, dy: number, x: number, mean: number, sdy: number, sdyx: number): void;
+  /** `out = (x − s)·a + c`, s, a and c float32 per channel. */
+  bnAffine(rows: number, cols: number, x: number, out: number, s: number, a: number, c: number): void;
+  /** `dx = k1·dy + k2·(x − mean) + k3`, the four float32 per channel. */
+  bnAffineGrad(
+    rows: number,
+    cols: number,
+    dy: number,
+    x: number,
+    dx: number,
+    k1: number,
+    k2: number,
+    mean: number,
+    k3: number,
+  ): void;
   /** `a = ai·mom + g; ao = a; wo = wi·wdMul − a·lr`. */
   sgdMom(
     n: number,
@@ -111,6 +129,69 @@ interface Lane {
   sqrt(): Lane;
 }
 
+/** The {@link Lane} of one kind over `f`, elements at `ptr + i` (i a byte offset); floats splatted in `splat`. */
+function makeLane(f: FunctionBuilder, i: number, splat: Map<number, number>, kind: 'v128' | 'f32'): Lane {
+  const temps = new Map<string, number>();
+  const temp = (name: string) => {
+    let t = temps.get(name);
+    if (t === undefined) temps.set(name, (t = f.local(kind)));
+    return t;
+  };
+  const v = kind === 'v128';
+  const arith = (scalar: number, simd: number) => () => (v ? f.simd(simd) : f.op(scalar), l);
+  const l: Lane = {
+    ld: (ptr) => (f.get(ptr).get(i).op(I32.add), v ? f.v128Load() : f.f32Load(), l),
+    st: (ptr, value) => (f.get(ptr).get(i).op(I32.add), value(), v ? f.v128Store() : f.f32Store(), l),
+    k: (p) => (f.get(v ? (splat.get(p) as number) : p), l),
+    def: (name) => (f.set(temp(name)), l),
+    v: (name) => (f.get(temp(name)), l),
+    add: arith(F32.add, F32X4.add),
+    sub: arith(F32.sub, F32X4.sub),
+    mul: arith(F32.mul, F32X4.mul),
+    div: arith(F32.div, F32X4.div),
+    sqrt: arith(F32.sqrt, F32X4.sqrt),
+  };
+  return l;
+}
+
+/** Splats the float parameters `from…to−1` into v128 locals, once, before the loops. */
+function splatFloats(f: FunctionBuilder, from: number, to: number): Map<number, number> {
+  const splat = new Map<number, number>();
+  for (let p = from; p < to; p++) {
+    const l = f.local('v128');
+    f.get(p).simd(F32X4.splat).set(l);
+    splat.set(p, l);
+  }
+  return splat;
+}
+
+/**
+ * The loops over `count` elements (a local or parameter): `body` four lanes at a time while four remain, then one
+ * at a time. `i` (a local, the byte offset) must be 0 on entry.
+ */
+function vectorThenTail(
+  f: FunctionBuilder,
+  count: number,
+  i: number,
+  end: number,
+  lanes: Record<'v128' | 'f32', Lane>,
+  body: (l: Lane) => void,
+): void {
+  const run = (kind: 'v128' | 'f32', bytes: number) =>
+    f.block((b) =>
+      b.loop((lp) => {
+        lp.get(i).get(end).op(I32.geU).brIf(1);
+        body(lanes[kind]);
+        lp.get(i).i32(bytes).op(I32.add).set(i).br(0);
+      }),
+    );
+  // end = (count & ~3) · 4 bytes: the four-lane part; then end = count · 4 for the tail (i carries over).
+  f.get(count).i32(-4).op(I32.and).i32(2).op(I32.shl).set(end);
+  run('v128', 16);
+  f.get(count).i32(2).op(I32.shl).set(end);
+  run('f32', 4);
+}
+
 /**
  * A function `(n, ...pointers, ...floats)` whose body runs over elements 0…n−1: four at a time, then one at a time.
  * `body` is emitted twice, once per {@link Lane}.
@@ -120,48 +201,122 @@ function elementwise(nPointers: number, nFloats: number, body: (l: Lane) => void
   const f = new FunctionBuilder(params);
   const i = f.local('i32');
   const end = f.local('i32');
-  const splat = new Map<number, number>();
-  for (let p = 1 + nPointers; p < params.length; p++) {
-    const l = f.local('v128');
-    f.get(p).simd(F32X4.splat).set(l);
-    splat.set(p, l);
-  }
-  const lane = (kind: 'v128' | 'f32'): Lane => {
-    const temps = new Map<string, number>();
-    const temp = (name: string) => {
-      let t = temps.get(name);
-      if (t === undefined) temps.set(name, (t = f.local(kind)));
-      return t;
-    };
-    const v = kind === 'v128';
-    const arith = (scalar: number, simd: number) => () => (v ? f.simd(simd) : f.op(scalar), l);
-    const l: Lane = {
-      ld: (ptr) => (f.get(ptr).get(i).op(I32.add), v ? f.v128Load() : f.f32Load(), l),
-      st: (ptr, value) => (f.get(ptr).get(i).op(I32.add), value(), v ? f.v128Store() : f.f32Store(), l),
-      k: (p) => (f.get(v ? (splat.get(p) as number) : p), l),
-      def: (name) => (f.set(temp(name)), l),
-      v: (name) => (f.get(temp(name)), l),
-      add: arith(F32.add, F32X4.add),
-      sub: arith(F32.sub, F32X4.sub),
-      mul: arith(F32.mul, F32X4.mul),
-      div: arith(F32.div, F32X4.div),
-      sqrt: arith(F32.sqrt, F32X4.sqrt),
-    };
-    return l;
-  };
-  const run = (kind: 'v128' | 'f32', bytes: number) =>
-    f.block((b) =>
-      b.loop((lp) => {
-        lp.get(i).get(end).op(I32.geU).brIf(1);
-        body(lane(kind));
-        lp.get(i).i32(bytes).op(I32.add).set(i).br(0);
-      }),
-    );
-  // end = (n & ~3) · 4 bytes: the four-lane part; then end = n · 4 for the tail (i carries over).
-  f.get(0).i32(-4).op(I32.and).i32(2).op(I32.shl).set(end);
-  run('v128', 16);
-  f.get(0).i32(2).op(I32.shl).set(end);
-  run('f32', 4);
+  const splat = splatFloats(f, 1 + nPointers, params.length);
+  const lanes = { v128: makeLane(f, i, splat, 'v128'), f32: makeLane(f, i, splat, 'f32') };
+  vectorThenTail(f, 0, i, end, lanes, body);
+  return f;
+}
+
+/**
+ * A function `(rows, cols, ...rowPointers, ...colPointers)` over a row-major `[rows, cols]` float32 layout: `body`
+ * runs for every element, the row pointers (parameters 2…) moving one row on after each row, the column pointers
+ * (per-channel vectors of `cols` floats) staying: the per-channel passes of BatchNorm over NHWC activations.
+ */
+function rowwise(nRowPointers: number, nColPointers: number, body: (l: Lane) => void): FunctionBuilder {
+  const f = new FunctionBuilder(Array<ValType>(2 + nRowPointers + nColPointers).fill('i32'));
+  const i = f.local('i32');
+  const end = f.local('i32');
+  const rowBytes = f.local('i32');
+  const lanes = { v128: makeLane(f, i, new Map(), 'v128'), f32: makeLane(f, i, new Map(), 'f32') };
+  f.get(1).i32(2).op(I32.shl).set(rowBytes);
+  f.block((b) =>
+    b.loop((lp) => {
+      lp.get(0).op(I32.eqz).brIf(1);
+      lp.i32(0).set(i);
+      vectorThenTail(lp, 1, i, end, lanes, body);
+      for (let p = 2; p < 2 + nRowPointers; p++) lp.get(p).get(rowBytes).op(I32.add).set(p);
+      lp.get(0).i32(1).op(I32.sub).set(0).br(0);
+    }),
+  );
+  return f;
+}
+
+/**
+ * BatchNorm's statistics pass in float64, two channels per instruction: for `x` `[rows, cols]` float32 and the
+ * float64 per-channel vectors `shift`, `s1`, `s2` (`cols` each): `d = x − shift; s1 += d; s2 += d²`, row after row,
+ * the very operations (and order) of fused-batchnorm.ts's JS loop, so the sums are bit-identical.
+ * With `withDy` it is the backward's pass instead, `(rows, cols, dy, x, mean, sdy, sdyx)`: `g = dy; sdy += g;
+ * sdyx += g·(x − mean)`.
+ */
+function statsFn(withDy: boolean): FunctionBuilder {
+  // (rows, cols, x, shift, s1, s2) or (rows, cols, dy, x, mean, sdy, sdyx)
+  const f = new FunctionBuilder(Array<ValType>(withDy ? 7 : 6).fill('i32'));
+  const [X, SHIFT, S1, S2] = withDy ? [3, 4, 5, 6] : [2, 3, 4, 5];
+  const DY = 2;
+  const i = f.local('i32');
+  const j8 = f.local('i32');
+  const pairEnd = f.local('i32');
+  const rowBytes = f.local('i32');
+  const d = f.local('v128');
+  const g = f.local('v128');
+  const ds = f.local('f64');
+  const gs = f.local('f64');
+  f.get(1).i32(2).op(I32.shl).set(rowBytes);
+  f.get(1).i32(-2).op(I32.and).i32(2).op(I32.shl).set(pairEnd);
+  const at = (ptr: number, off: number) => f.get(ptr).get(off).op(I32.add);
+  const pair = (ptr: number) => (at(ptr, i), f.v128Load64Zero().simd(F64X2.promoteLowF32x4));
+  const one = (ptr: number) => (at(ptr, i), f.f32Load().op(F64.promoteF32));
+  f.block((b) =>
+    b.loop((lp) => {
+      lp.get(0).op(I32.eqz).brIf(1);
+      lp.i32(0).set(i);
+      lp.block((pb) =>
+        pb.loop((pl) => {
+          pl.get(i).get(pairEnd).op(I32.geU).brIf(1);
+          pl.get(i).i32(1).op(I32.shl).set(j8);
+          pair(X);
+          at(SHIFT, j8);
+          pl.v128Load().simd(F64X2.sub).set(d);
+          if (withDy) {
+            pair(DY);
+            pl.set(g);
+            at(S1, j8);
+            at(S1, j8);
+            pl.v128Load().get(g).simd(F64X2.add).v128Store();
+            at(S2, j8);
+            at(S2, j8);
+            pl.v128Load().get(g).get(d).simd(F64X2.mul).simd(F64X2.add).v128Store();
+          } else {
+            at(S1, j8);
+            at(S1, j8);
+            pl.v128Load().get(d).simd(F64X2.add).v128Store();
+            at(S2, j8);
+            at(S2, j8);
+            pl.v128Load().get(d).get(d).simd(F64X2.mul).simd(F64X2.add).v128Store();
+          }
+          pl.get(i).i32(8).op(I32.add).set(i).br(0);
+        }),
+      );
+      // An odd last channel.
+      lp.block((tb) => {
+        tb.get(i).get(rowBytes).op(I32.geU).brIf(0);
+        tb.get(i).i32(1).op(I32.shl).set(j8);
+        one(X);
+        at(SHIFT, j8);
+        tb.f64Load().op(F64.sub).set(ds);
+        if (withDy) {
+          one(DY);
+          tb.set(gs);
+          at(S1, j8);
+          at(S1, j8);
+          tb.f64Load().get(gs).op(F64.add).f64Store();
+          at(S2, j8);
+          at(S2, j8);
+          tb.f64Load().get(gs).get(ds).op(F64.mul).op(F64.add).f64Store();
+        } else {
+          at(S1, j8);
+          at(S1, j8);
+          tb.f64Load().get(ds).op(F64.add).f64Store();
+          at(S2, j8);
+          at(S2, j8);
+          tb.f64Load().get(ds).get(ds).op(F64.mul).op(F64.add).f64Store();
+        }
+      });
+      const rowPtrs = withDy ? [DY, X] : [X];
+      for (const p of rowPtrs) lp.get(p).get(rowBytes).op(I32.add).set(p);
+      lp.get(0).i32(1).op(I32.sub).set(0).br(0);
+    }),
+  );
   return f;
 }
 
@@ -220,12 +375,25 @@ function addFn(): FunctionBuilder {
   return elementwise(3, 0, (l) => l.st(3, () => l.ld(1).ld(2).add()));
 }
 
+/**
+ * BatchNorm's output pass `(rows, cols, x, out, s, a, c)`: `out = (x − s)·a + c`, per channel s (a sample of the
+ * channel, so the difference is exact where it is small), a and c.
+ */
+const affineFn = () => rowwise(2, 3, (l) => l.st(3, () => l.ld(2).ld(4).sub().ld(5).mul().ld(6).add()));
+/** BatchNorm's input-gradient pass `(rows, cols, dy, x, dx, k1, k2, mean, k3)`: `dx = k1·dy + k2·(x − mean) + k3`. */
+const affineGradFn = () =>
+  rowwise(3, 4, (l) => l.st(4, () => l.ld(5).ld(2).mul().ld(6).ld(3).ld(7).sub().mul().add().ld(8).add()));
+
 /** The module's bytes for a memory that is shared (threaded wasm) or not. */
 export function simdModuleBytes(shared: boolean): Uint8Array {
   return moduleBytes({
     memory: { shared },
     functions: [
       { name: 'add', fn: addFn() },
+      { name: 'bnStats', fn: statsFn(false) },
+      { name: 'bnGradStats', fn: statsFn(true) },
+      { name: 'bnAffine', fn: affineFn() },
+      { name: 'bnAffineGrad', fn: affineGradFn() },
       { name: 'sgd', fn: sgdFn(false) },
       { name: 'sgdL2', fn: sgdFn(true) },
       { name: 'sgdMom', fn: sgdMomFn(false) },

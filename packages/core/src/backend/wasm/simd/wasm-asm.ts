@@ -16,8 +16,8 @@
  */
 
 /** Value types of the binary format. */
-export type ValType = 'i32' | 'f32' | 'v128';
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, v128: 0x7b };
+export type ValType = 'i32' | 'f32' | 'f64' | 'v128';
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** Unsigned LEB128. */
 export function uleb(n: number): number[] {
@@ -54,8 +54,10 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 /** Plain (unprefixed) opcodes used by the kernels. */
 export const I32 = { add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, shl: 0x74, geU: 0x4f, ltU: 0x49, eqz: 0x45 } as const;
 export const F32 = { add: 0x92, sub: 0x93, mul: 0x94, div: 0x95, sqrt: 0x91 } as const;
+export const F64 = { add: 0xa0, sub: 0xa1, mul: 0xa2, promoteF32: 0xbb } as const;
 /** SIMD opcodes (after the 0xfd prefix). */
 export const F32X4 = { splat: 0x13, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7 } as const;
+export const F64X2 = { promoteLowF32x4: 0x5f, add: 0xf0, sub: 0xf1, mul: 0xf2 } as const;
 
 /**
  * One function's body, written as a stack machine: each method appends an instruction and returns the builder.
@@ -99,6 +101,17 @@ export class FunctionBuilder {
   /** `f32.store` (address, value). */
   f32Store(): this {
     return this.op(0x38, 2, 0);
+  }
+  /** `f64.load` / `f64.store`, no alignment promised. */
+  f64Load(): this {
+    return this.op(0x2b, 0, 0);
+  }
+  f64Store(): this {
+    return this.op(0x39, 0, 0);
+  }
+  /** `v128.load64_zero`: 8 bytes into the low half, zeros above; no alignment promised. */
+  v128Load64Zero(): this {
+    return this.op(0xfd, ...uleb(0x5d), 0, 0);
   }
   /** `v128.load` at the address on the stack; no alignment promised (hint 1 byte). */
   v128Load(): this {
