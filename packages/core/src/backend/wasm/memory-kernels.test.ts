@@ -132,3 +132,70 @@ describe('wasm GatherV2 along axis 0', () => {
     tf.dispose([table, idx]);
   });
 });
+
+describe('wasm Transpose', () => {
+  const onCpu = async (f: () => tf.Tensor) => {
+    await tf.setBackend('cpu');
+    const t = f();
+    const v = await t.array();
+    t.dispose();
+    await tf.setBackend('wasm');
+    return v;
+  };
+  it.each([
+    [
+      [1, 1],
+      [1, 0],
+    ],
+    [
+      [3, 5],
+      [1, 0],
+    ],
+    [
+      [4, 4],
+      [1, 0],
+    ],
+    [
+      [5, 4],
+      [1, 0],
+    ],
+    [
+      [9, 13],
+      [1, 0],
+    ],
+    [
+      [512, 73],
+      [1, 0],
+    ],
+    [
+      [2, 7, 9],
+      [0, 2, 1],
+    ],
+    [
+      [3, 2, 8, 5],
+      [0, 1, 3, 2],
+    ],
+    [
+      [4, 3, 8],
+      [1, 0, 2],
+    ],
+    [
+      [6, 5, 2, 3],
+      [1, 0, 2, 3],
+    ],
+    [
+      [2, 3, 4],
+      [2, 0, 1],
+    ],
+  ])('x %j, perm %j: exactly cpu’s values (float32 and int32)', async (shape, perm) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    for (const dtype of ['float32', 'int32'] as const) {
+      const vals = dtype === 'int32' ? Int32Array.from({ length: n }, (_, i) => i - 5) : randomValues(n, n);
+      const make = () => tf.tidy(() => tf.transpose(tf.tensor(vals, shape, dtype), perm));
+      const ours = make();
+      expect(ours.shape).toEqual(perm.map((p) => shape[p]));
+      expect(await ours.array()).toEqual(await onCpu(make));
+      ours.dispose();
+    }
+  });
+});

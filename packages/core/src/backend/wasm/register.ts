@@ -23,6 +23,7 @@ import { fastTile } from './tile.js';
 import { sharedIdentity } from './identity.js';
 import { fastSum } from './sum.js';
 import { fastGather } from './gather.js';
+import { fastTranspose } from './transpose.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { registerKernels, restoreStockKernels, type Replacement } from './registry.js';
 
@@ -39,10 +40,11 @@ export const TFAI_KERNELS: readonly Replacement[] = [
   { kernelName: tf._FusedMatMul, backendName: 'wasm', wrap: fastMatMul },
   { kernelName: tf.Tile, backendName: 'wasm', wrap: fastTile },
   // #20: Identity shares memory instead of copying it; Sum over leading axes (bias gradients) without a transpose;
-  // GatherV2 along axis 0 (embedding lookups) as row copies.
+  // GatherV2 along axis 0 (embedding lookups) as row copies; Transpose of the last two or first two axes.
   { kernelName: tf.Identity, backendName: 'wasm', wrap: sharedIdentity },
   { kernelName: tf.Sum, backendName: 'wasm', wrap: fastSum },
   { kernelName: tf.GatherV2, backendName: 'wasm', wrap: fastGather },
+  { kernelName: tf.Transpose, backendName: 'wasm', wrap: fastTranspose },
   // #20 (lstm): one LSTM layer over a whole chunk, forward and backward (lstm-chunk.ts; cpu's pair is in CPU_KERNELS).
   ...lstmChunkKernels('wasm'),
   // #20 (lstm): Slice / Unpack / SplitV reading the heap, not a copy of the whole input per output (slice.ts).

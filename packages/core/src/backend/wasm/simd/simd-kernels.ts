@@ -27,6 +27,8 @@ export interface SimdKernels {
   /** `wo = wi·wdMul − g·lr` (`g + l2·wi` in place of `g` for the `L2` variant). */
   sgd(n: number, wi: number, wo: number, g: number, wdMul: number, lr: number): void;
   sgdL2(n: number, wi: number, wo: number, g: number, wdMul: number, lr: number, l2: number): void;
+  /** The `[rows4, cols4]` block of a `[rows, cols]` 32-bit matrix, transposed (see transposeFn). */
+  transpose(rows4: number, cols4: number, rows: number, cols: number, src: number, dst: number): void;
   /** `out = a + b` (elementwise; `out` may be `a` or `b`). */
   add(n: number, a: number, b: number, out: number): void;
   /** BatchNorm, over `x` `[rows, cols]`: `d = x − shift; s1 += d; s2 += d²` into float64 `s1`, `s2` (see statsFn). */
@@ -384,12 +386,87 @@ const affineFn = () => rowwise(2, 3, (l) => l.st(3, () => l.ld(2).ld(4).sub().ld
 const affineGradFn = () =>
   rowwise(3, 4, (l) => l.st(4, () => l.ld(5).ld(2).mul().ld(6).ld(3).ld(7).sub().mul().add().ld(8).add()));
 
+/**
+ * `(rows4, cols4, rows, cols, src, dst)`: the `[rows4, cols4]` top-left block (multiples of 4) of the row-major
+ * `[rows, cols]` 32-bit matrix at `src`, transposed into the `[cols, rows]` matrix at `dst`, as 4 × 4 tiles of four
+ * loads, eight shuffles and four stores. The caller copies the edges.
+ */
+function transposeFn(): FunctionBuilder {
+  const f = new FunctionBuilder(Array<ValType>(6).fill('i32'));
+  const [ROWS4, COLS4, ROWS, COLS, SRC, DST] = [0, 1, 2, 3, 4, 5];
+  const i = f.local('i32');
+  const j = f.local('i32');
+  const a = f.local('i32');
+  const d = f.local('i32');
+  const rowBytes = f.local('i32');
+  const colBytes = f.local('i32');
+  const r = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const t = [f.local('v128'), f.local('v128'), f.local('v128'), f.local('v128')];
+  const jb = f.local('i32');
+  const jEnd = f.local('i32');
+  f.get(COLS).i32(2).op(I32.shl).set(rowBytes);
+  f.get(ROWS).i32(2).op(I32.shl).set(colBytes);
+  // Columns in blocks of 64, so that the 64 destination rows a block writes stay in the L1 cache while i moves on.
+  f.i32(0).set(jb);
+  f.block((bb) =>
+    bb.loop((blocks) => {
+      blocks.get(jb).get(COLS4).op(I32.geU).brIf(1);
+      // jEnd = min(jb + 64, cols4)
+      blocks.get(jb).i32(64).op(I32.add).set(jEnd);
+      blocks.block((c) => {
+        c.get(jEnd).get(COLS4).op(I32.ltU).brIf(0);
+        c.get(COLS4).set(jEnd);
+      });
+      blocks.i32(0).set(i);
+      blocks.block((b) =>
+        b.loop((outer) => {
+          outer.get(i).get(ROWS4).op(I32.geU).brIf(1);
+          outer.get(jb).set(j);
+          outer.block((b2) =>
+            b2.loop((inner) => {
+              inner.get(j).get(jEnd).op(I32.geU).brIf(1);
+              // a = src + (i·cols + j)·4; d = dst + (j·rows + i)·4
+              inner.get(SRC).get(i).get(COLS).op(I32.mul).get(j).op(I32.add).i32(2).op(I32.shl).op(I32.add).set(a);
+              inner.get(DST).get(j).get(ROWS).op(I32.mul).get(i).op(I32.add).i32(2).op(I32.shl).op(I32.add).set(d);
+              for (let q = 0; q < 4; q++) {
+                inner.get(a);
+                if (q > 0) inner.get(rowBytes).i32(q).op(I32.mul).op(I32.add);
+                inner.v128Load().set(r[q]);
+              }
+              inner.get(r[0]).get(r[1]).shuffle32([0, 4, 1, 5]).set(t[0]);
+              inner.get(r[0]).get(r[1]).shuffle32([2, 6, 3, 7]).set(t[1]);
+              inner.get(r[2]).get(r[3]).shuffle32([0, 4, 1, 5]).set(t[2]);
+              inner.get(r[2]).get(r[3]).shuffle32([2, 6, 3, 7]).set(t[3]);
+              const outs: [number, number, readonly [number, number, number, number]][] = [
+                [t[0], t[2], [0, 1, 4, 5]],
+                [t[0], t[2], [2, 3, 6, 7]],
+                [t[1], t[3], [0, 1, 4, 5]],
+                [t[1], t[3], [2, 3, 6, 7]],
+              ];
+              outs.forEach(([x, y, lanes], q) => {
+                inner.get(d);
+                if (q > 0) inner.get(colBytes).i32(q).op(I32.mul).op(I32.add);
+                inner.get(x).get(y).shuffle32(lanes).v128Store();
+              });
+              inner.get(j).i32(4).op(I32.add).set(j).br(0);
+            }),
+          );
+          outer.get(i).i32(4).op(I32.add).set(i).br(0);
+        }),
+      );
+      blocks.get(jb).i32(64).op(I32.add).set(jb).br(0);
+    }),
+  );
+  return f;
+}
+
 /** The module's bytes for a memory that is shared (threaded wasm) or not. */
 export function simdModuleBytes(shared: boolean): Uint8Array {
   return moduleBytes({
     memory: { shared },
     functions: [
       { name: 'add', fn: addFn() },
+      { name: 'transpose', fn: transposeFn() },
       { name: 'bnStats', fn: statsFn(false) },
       { name: 'bnGradStats', fn: statsFn(true) },
       { name: 'bnAffine', fn: affineFn() },

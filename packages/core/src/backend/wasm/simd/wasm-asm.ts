@@ -121,6 +121,11 @@ export class FunctionBuilder {
   v128Store(): this {
     return this.op(0xfd, ...uleb(0x0b), 0, 0);
   }
+  /** `i8x16.shuffle` of the two v128 on the stack, picking the given four 32-bit lanes (0–3: first, 4–7: second). */
+  shuffle32(lanes: readonly [number, number, number, number]): this {
+    const bytes = lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]);
+    return this.op(0xfd, ...uleb(0x0d), ...bytes);
+  }
   /** `block … end` with no result; `br 0` inside leaves it. */
   block(body: (f: this) => void): this {
     this.op(0x02, 0x40);
