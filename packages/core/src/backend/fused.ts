@@ -4,7 +4,9 @@
  * when it says no, so tests can compare the two on the same inputs and `npm run bench` can measure both.
  *
  * `TFAI_FUSED=0` (or `off`) turns every fused path off; `TFAI_FUSED=-adam,-lstm` turns off the named ones;
- * {@link setFused} does the same from code (tests).
+ * {@link setFused} does the same from code (tests). The names: `adam`, `sgd`, `lstm`, `batchnorm`,
+ * `cross-entropy`, `dropout`, `conv-grad`, `embedding`, and `simd` (wasm's WebAssembly SIMD loops: the optimizer
+ * step, BatchNorm's passes, `Sum` and `Transpose`; off, the JS loops and stock kernels run).
  */
 const env = typeof process === 'undefined' ? undefined : process.env.TFAI_FUSED;
 let allOff = env === '0' || env === 'off' || env === 'false';
