@@ -6,12 +6,7 @@
  * to the stock kernel.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
-
-interface WasmGatherBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
+import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs, type WasmHeapBackend } from './kernel-utils.js';
 
 export function fastGather(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -21,7 +16,7 @@ export function fastGather(stock: tf.KernelFunc): tf.KernelFunc {
     const ax = axis < 0 ? axis + x.shape.length : axis;
     if (ax !== 0 || (batchDims ?? 0) !== 0 || indices.dtype !== 'int32' || x.shape.length < 1) return stock(args);
     if (x.dtype !== 'float32' && x.dtype !== 'int32') return stock(args);
-    const backend = kernelBackend(args) as unknown as WasmGatherBackend;
+    const backend = kernelBackend(args) as unknown as WasmHeapBackend;
     const rows = x.shape[0];
     const row = sizeOf(x.shape.slice(1));
     const idx = backend.typedArrayFromHeap(indices) as Int32Array;

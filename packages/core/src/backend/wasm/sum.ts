@@ -10,14 +10,8 @@
  * (`TFAI_FUSED=-simd`) go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs, type WasmHeapBackend } from './kernel-utils.js';
 import { simdKernels } from './simd/simd-kernels.js';
-
-interface WasmSumBackend {
-  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } | undefined };
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
 
 export function fastSum(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -31,7 +25,7 @@ export function fastSum(stock: tf.KernelFunc): tf.KernelFunc {
     const rows = sizeOf(x.shape.slice(0, axes.length));
     const cols = sizeOf(x.shape.slice(axes.length));
     if (!simd || rows < 2 || cols === 0) return stock(args);
-    const backend = kernelBackend(args) as unknown as WasmSumBackend;
+    const backend = kernelBackend(args) as unknown as WasmHeapBackend;
     const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
     const out = backend.makeOutput(outShape, 'float32');
     const xAt = backend.dataIdMap.get(x.dataId)?.memoryOffset;

@@ -8,13 +8,8 @@
  * 3 ns an element). Other permutations, other dtypes, and runs without the SIMD module go to it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs, type WasmHeapBackend } from './kernel-utils.js';
 import { simdKernels } from './simd/simd-kernels.js';
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
 
 export function fastTranspose(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -27,7 +22,7 @@ export function fastTranspose(stock: tf.KernelFunc): tf.KernelFunc {
     const firstTwo = r > 2 && perm[0] === 1 && perm[1] === 0 && keeps(2, r);
     const simd = lastTwo ? simdKernels() : undefined;
     if (!(lastTwo && simd) && !firstTwo) return stock(args);
-    const backend = kernelBackend(args) as unknown as WasmBackend;
+    const backend = kernelBackend(args) as unknown as WasmHeapBackend;
     const out = backend.makeOutput(
       perm.map((p) => x.shape[p]),
       x.dtype,

@@ -22,11 +22,32 @@ import * as tf from '@tensorflow/tfjs';
 import { fusedEnabled } from '../../fused.js';
 import { F32, F32X4, F64, F64X2, FunctionBuilder, I32, moduleBytes, type ValType } from './wasm-asm.js';
 
+// Arguments of the optimizer loops: byte offsets into the heap, then float32 hyper-parameters.
+type Ptrs = [n: number, wi: number, wo: number, g: number];
+type SgdArgs = [...Ptrs, wdMul: number, lr: number];
+type SgdMomArgs = [...Ptrs, ai: number, ao: number, wdMul: number, lr: number, mom: number];
+type AdamHyper = [
+  mom: number,
+  mom1: number,
+  sqrMom: number,
+  sqrMom1: number,
+  invDebias2: number,
+  eps: number,
+  stepSize: number,
+];
+type AdamArgs = [...Ptrs, ai: number, ao: number, si: number, so: number, wdMul: number, ...AdamHyper];
+
 /** Byte offsets into the wasm heap are `number`s (u32); float arguments are rounded to float32 by the call. */
 export interface SimdKernels {
   /** `wo = wi·wdMul − g·lr` (`g + l2·wi` in place of `g` for the `L2` variant). */
-  sgd(n: number, wi: number, wo: number, g: number, wdMul: number, lr: number): void;
-  sgdL2(n: number, wi: number, wo: number, g: number, wdMul: number, lr: number, l2: number): void;
+  sgd(...args: SgdArgs): void;
+  sgdL2(...args: [...SgdArgs, l2: number]): void;
+  /** `a = ai·mom + g; ao = a; wo = wi·wdMul − a·lr`. */
+  sgdMom(...args: SgdMomArgs): void;
+  sgdMomL2(...args: [...SgdMomArgs, l2: number]): void;
+  /** fastai's Adam: `a = ai·mom + g·mom1; s = si·sqrMom + g²·sqrMom1; wo = wi·wdMul − a / (√(s·invDebias2) + eps)·stepSize`. */
+  adam(...args: AdamArgs): void;
+  adamL2(...args: [...AdamArgs, l2: number]): void;
   /** The `[rows4, cols4]` block of a `[rows, cols]` 32-bit matrix, transposed (see transposeFn). */
   transpose(rows4: number, cols4: number, rows: number, cols: number, src: number, dst: number): void;
   /** `out = a + b` (elementwise; `out` may be `a` or `b`). */
@@ -48,68 +69,6 @@ export interface SimdKernels {
     k2: number,
     mean: number,
     k3: number,
-  ): void;
-  /** `a = ai·mom + g; ao = a; wo = wi·wdMul − a·lr`. */
-  sgdMom(
-    n: number,
-    wi: number,
-    wo: number,
-    g: number,
-    ai: number,
-    ao: number,
-    wdMul: number,
-    lr: number,
-    mom: number,
-  ): void;
-  sgdMomL2(
-    n: number,
-    wi: number,
-    wo: number,
-    g: number,
-    ai: number,
-    ao: number,
-    wdMul: number,
-    lr: number,
-    mom: number,
-    l2: number,
-  ): void;
-  /** fastai's Adam: `a = ai·mom + g·mom1; s = si·sqrMom + g²·sqrMom1; wo = wi·wdMul − a / (√(s·invDebias2) + eps)·stepSize`. */
-  adam(
-    n: number,
-    wi: number,
-    wo: number,
-    g: number,
-    ai: number,
-    ao: number,
-    si: number,
-    so: number,
-    wdMul: number,
-    mom: number,
-    mom1: number,
-    sqrMom: number,
-    sqrMom1: number,
-    invDebias2: number,
-    eps: number,
-    stepSize: number,
-  ): void;
-  adamL2(
-    n: number,
-    wi: number,
-    wo: number,
-    g: number,
-    ai: number,
-    ao: number,
-    si: number,
-    so: number,
-    wdMul: number,
-    mom: number,
-    mom1: number,
-    sqrMom: number,
-    sqrMom1: number,
-    invDebias2: number,
-    eps: number,
-    stepSize: number,
-    l2: number,
   ): void;
 }
 
@@ -258,6 +217,32 @@ function statsFn(withDy: boolean): FunctionBuilder {
   const at = (ptr: number, off: number) => f.get(ptr).get(off).op(I32.add);
   const pair = (ptr: number) => (at(ptr, i), f.v128Load64Zero().simd(F64X2.promoteLowF32x4));
   const one = (ptr: number) => (at(ptr, i), f.f32Load().op(F64.promoteF32));
+  // One channel pair (f64x2) or one channel (f64) at byte offset i of the row, j8 = 2i into the float64 vectors.
+  const accumulate = (b: FunctionBuilder, wide: boolean) => {
+    const load = wide ? pair : one;
+    const ld64 = () => (wide ? b.v128Load() : b.f64Load());
+    const st64 = () => (wide ? b.v128Store() : b.f64Store());
+    const arith = (scalar: number, simd: number) => () => (wide ? b.simd(simd) : b.op(scalar));
+    const [add, sub, mul] = [arith(F64.add, F64X2.add), arith(F64.sub, F64X2.sub), arith(F64.mul, F64X2.mul)];
+    const [D, G] = wide ? [d, g] : [ds, gs];
+    /** vec[j8] += value */
+    const acc = (ptr: number, value: () => void) => (at(ptr, j8), at(ptr, j8), ld64(), value(), add(), st64());
+    b.get(i).i32(1).op(I32.shl).set(j8);
+    load(X);
+    at(SHIFT, j8);
+    ld64();
+    sub();
+    b.set(D);
+    if (withDy) {
+      load(DY);
+      b.set(G);
+      acc(S1, () => b.get(G));
+      acc(S2, () => (b.get(G).get(D), mul()));
+    } else {
+      acc(S1, () => b.get(D));
+      acc(S2, () => (b.get(D).get(D), mul()));
+    }
+  };
   f.block((b) =>
     b.loop((lp) => {
       lp.get(0).op(I32.eqz).brIf(1);
@@ -265,54 +250,14 @@ function statsFn(withDy: boolean): FunctionBuilder {
       lp.block((pb) =>
         pb.loop((pl) => {
           pl.get(i).get(pairEnd).op(I32.geU).brIf(1);
-          pl.get(i).i32(1).op(I32.shl).set(j8);
-          pair(X);
-          at(SHIFT, j8);
-          pl.v128Load().simd(F64X2.sub).set(d);
-          if (withDy) {
-            pair(DY);
-            pl.set(g);
-            at(S1, j8);
-            at(S1, j8);
-            pl.v128Load().get(g).simd(F64X2.add).v128Store();
-            at(S2, j8);
-            at(S2, j8);
-            pl.v128Load().get(g).get(d).simd(F64X2.mul).simd(F64X2.add).v128Store();
-          } else {
-            at(S1, j8);
-            at(S1, j8);
-            pl.v128Load().get(d).simd(F64X2.add).v128Store();
-            at(S2, j8);
-            at(S2, j8);
-            pl.v128Load().get(d).get(d).simd(F64X2.mul).simd(F64X2.add).v128Store();
-          }
+          accumulate(pl, true);
           pl.get(i).i32(8).op(I32.add).set(i).br(0);
         }),
       );
       // An odd last channel.
       lp.block((tb) => {
         tb.get(i).get(rowBytes).op(I32.geU).brIf(0);
-        tb.get(i).i32(1).op(I32.shl).set(j8);
-        one(X);
-        at(SHIFT, j8);
-        tb.f64Load().op(F64.sub).set(ds);
-        if (withDy) {
-          one(DY);
-          tb.set(gs);
-          at(S1, j8);
-          at(S1, j8);
-          tb.f64Load().get(gs).op(F64.add).f64Store();
-          at(S2, j8);
-          at(S2, j8);
-          tb.f64Load().get(gs).get(ds).op(F64.mul).op(F64.add).f64Store();
-        } else {
-          at(S1, j8);
-          at(S1, j8);
-          tb.f64Load().get(ds).op(F64.add).f64Store();
-          at(S2, j8);
-          at(S2, j8);
-          tb.f64Load().get(ds).get(ds).op(F64.mul).op(F64.add).f64Store();
-        }
+        accumulate(tb, false);
       });
       const rowPtrs = withDy ? [DY, X] : [X];
       for (const p of rowPtrs) lp.get(p).get(rowBytes).op(I32.add).set(p);
