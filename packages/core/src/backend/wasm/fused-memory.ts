@@ -1,6 +1,6 @@
 // Direct access to a tensor's values inside a kernel, on wasm (views of the module's heap) and cpu (the backend's
 // own typed arrays), for the fused kernels written as JS loops (fused-batchnorm.ts, fused-cross-entropy.ts,
-// fused-dropout.ts, lstm-chunk.ts, dot-bias.ts).
+// fused-dropout.ts, lstm-chunk.ts, dot-bias.ts; on wasm only: gather.ts, sum.ts, transpose.ts).
 import * as tf from '@tensorflow/tfjs';
 
 /** The backends the fused JS-loop kernels are registered for. */

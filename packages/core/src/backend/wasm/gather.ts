@@ -6,7 +6,8 @@
  * to the stock kernel.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs, type WasmHeapBackend } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { allocate, i32, valuesOf } from './fused-memory.js';
 
 export function fastGather(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -16,16 +17,16 @@ export function fastGather(stock: tf.KernelFunc): tf.KernelFunc {
     const ax = axis < 0 ? axis + x.shape.length : axis;
     if (ax !== 0 || (batchDims ?? 0) !== 0 || indices.dtype !== 'int32' || x.shape.length < 1) return stock(args);
     if (x.dtype !== 'float32' && x.dtype !== 'int32') return stock(args);
-    const backend = kernelBackend(args) as unknown as WasmHeapBackend;
+    const backend = kernelBackend(args);
     const rows = x.shape[0];
     const row = sizeOf(x.shape.slice(1));
-    const idx = backend.typedArrayFromHeap(indices) as Int32Array;
+    const idx = i32(backend, 'wasm', indices);
     for (let k = 0; k < idx.length; k++) if (!(idx[k] >= 0 && idx[k] < rows)) return stock(args);
-    const out = backend.makeOutput([...indices.shape, ...x.shape.slice(1)], x.dtype);
+    const [out] = allocate(backend, 'wasm', [{ shape: [...indices.shape, ...x.shape.slice(1)], dtype: x.dtype }]);
     // Views after the allocation (it may grow the heap and replace its buffer).
-    const src = backend.typedArrayFromHeap(x);
-    const dst = backend.typedArrayFromHeap(out);
-    const at = backend.typedArrayFromHeap(indices) as Int32Array;
+    const src = valuesOf(backend, 'wasm', x);
+    const dst = valuesOf(backend, 'wasm', out);
+    const at = i32(backend, 'wasm', indices);
     if (row === 1) for (let k = 0; k < at.length; k++) dst[k] = src[at[k]];
     else for (let k = 0; k < at.length; k++) dst.set(src.subarray(at[k] * row, at[k] * row + row), k * row);
     return out;

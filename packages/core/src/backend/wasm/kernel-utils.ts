@@ -5,13 +5,6 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 /** The arguments tfjs passes to a kernel function. */
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
 
-/** The wasm backend's members the heap kernels use (gather.ts, sum.ts, transpose.ts). */
-export interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  dataIdMap: { get(id: tf.DataId): { memoryOffset: number } | undefined };
-}
-
 /** The backend a kernel function was handed, as the `KernelBackend` it always is. */
 export function kernelBackend(args: KernelArgs): tf.KernelBackend {
   const { backend } = args;

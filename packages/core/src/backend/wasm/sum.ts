@@ -10,7 +10,8 @@
  * (`TFAI_FUSED=-simd`) go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs, type WasmHeapBackend } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { allocate, f32 } from './fused-memory.js';
 import { simdKernels } from './simd/simd-kernels.js';
 
 export function fastSum(stock: tf.KernelFunc): tf.KernelFunc {
@@ -25,14 +26,12 @@ export function fastSum(stock: tf.KernelFunc): tf.KernelFunc {
     const rows = sizeOf(x.shape.slice(0, axes.length));
     const cols = sizeOf(x.shape.slice(axes.length));
     if (!simd || rows < 2 || cols === 0) return stock(args);
-    const backend = kernelBackend(args) as unknown as WasmHeapBackend;
+    const backend = kernelBackend(args);
     const outShape = keepDims ? x.shape.map((d, i) => (i < axes.length ? 1 : d)) : x.shape.slice(axes.length);
-    const out = backend.makeOutput(outShape, 'float32');
-    const xAt = backend.dataIdMap.get(x.dataId)?.memoryOffset;
-    const outAt = backend.dataIdMap.get(out.dataId)?.memoryOffset;
-    if (xAt === undefined || outAt === undefined) throw new Error('Sum: a tensor has no wasm heap memory');
-    backend.typedArrayFromHeap(out).fill(0);
-    for (let r = 0; r < rows; r++) simd.add(cols, outAt, xAt + r * cols * 4, outAt);
+    const [out] = allocate(backend, 'wasm', [{ shape: outShape, dtype: 'float32' }]);
+    const xAt = f32(backend, 'wasm', x).byteOffset;
+    const acc = f32(backend, 'wasm', out).fill(0);
+    for (let r = 0; r < rows; r++) simd.add(cols, acc.byteOffset, xAt + r * cols * 4, acc.byteOffset);
     return out;
   };
 }

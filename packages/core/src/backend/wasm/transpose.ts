@@ -8,7 +8,8 @@
  * 3 ns an element). Other permutations, other dtypes, and runs without the SIMD module go to it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs, type WasmHeapBackend } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { allocate, valuesOf } from './fused-memory.js';
 import { simdKernels } from './simd/simd-kernels.js';
 
 export function fastTranspose(stock: tf.KernelFunc): tf.KernelFunc {
@@ -22,13 +23,10 @@ export function fastTranspose(stock: tf.KernelFunc): tf.KernelFunc {
     const firstTwo = r > 2 && perm[0] === 1 && perm[1] === 0 && keeps(2, r);
     const simd = lastTwo ? simdKernels() : undefined;
     if (!(lastTwo && simd) && !firstTwo) return stock(args);
-    const backend = kernelBackend(args) as unknown as WasmHeapBackend;
-    const out = backend.makeOutput(
-      perm.map((p) => x.shape[p]),
-      x.dtype,
-    );
-    const src = backend.typedArrayFromHeap(x);
-    const dst = backend.typedArrayFromHeap(out);
+    const backend = kernelBackend(args);
+    const [out] = allocate(backend, 'wasm', [{ shape: perm.map((p) => x.shape[p]), dtype: x.dtype }]);
+    const src = valuesOf(backend, 'wasm', x);
+    const dst = valuesOf(backend, 'wasm', out);
     if (firstTwo) {
       const [A, B] = x.shape;
       const inner = sizeOf(x.shape.slice(2));
