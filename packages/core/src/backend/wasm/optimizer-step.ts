@@ -20,7 +20,7 @@
 // synchronous on this thread, so no other thread touches the heap while this loop runs between ops.
 import * as tf from '@tensorflow/tfjs';
 import { util } from '@tensorflow/tfjs';
-import { simdKernels } from './simd/simd-kernels.js';
+import { simdKernels, type AdamArgs, type AdamHyper, type SgdArgs, type SgdMomArgs } from './simd/simd-kernels.js';
 
 /** Which update rule: fastai's SGD without momentum, with momentum, or Adam. */
 export type FusedRule = 'sgd' | 'sgd-mom' | 'adam';
@@ -170,40 +170,45 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
     const wdMul = f(j.wdMul);
     const l2 = f(j.l2);
     const lr = f(j.lr);
+    const at = (v: Float32Array) => v.byteOffset;
     if (rule === 'sgd') {
+      const args: SgdArgs = [n, at(w.src), at(w.dst), at(g), wdMul, lr];
       if (!simd) sgdLoop(n, w.src, w.dst, g, wdMul, l2, lr);
-      else if (l2 !== 0) simd.sgdL2(n, w.src.byteOffset, w.dst.byteOffset, g.byteOffset, wdMul, lr, l2);
-      else simd.sgd(n, w.src.byteOffset, w.dst.byteOffset, g.byteOffset, wdMul, lr);
+      else if (l2 !== 0) simd.sgdL2(...args, l2);
+      else simd.sgd(...args);
     } else if (rule === 'sgd-mom') {
       const mom = f(j.mom);
       const [a] = st;
+      const args: SgdMomArgs = [n, at(w.src), at(w.dst), at(g), at(a.src), at(a.dst), wdMul, lr, mom];
       if (!simd) sgdMomLoop(n, w.src, w.dst, g, a.src, a.dst, wdMul, l2, lr, mom);
-      else {
-        const ptrs = [w.src, w.dst, g, a.src, a.dst].map((v) => v.byteOffset) as Ptrs5;
-        if (l2 !== 0) simd.sgdMomL2(n, ...ptrs, wdMul, lr, mom, l2);
-        else simd.sgdMom(n, ...ptrs, wdMul, lr, mom);
-      }
+      else if (l2 !== 0) simd.sgdMomL2(...args, l2);
+      else simd.sgdMom(...args);
     } else {
       const { mom, sqrMom, step } = j;
       const d1 = ((1 - mom) * (1 - mom ** step)) / (1 - mom);
       const d2 = ((1 - sqrMom) * (1 - sqrMom ** step)) / (1 - sqrMom);
       const [a, s] = st;
-      const hyper = [f(mom), f(1 - mom), f(sqrMom), f(1 - sqrMom), 1 / f(d2), f(j.eps), f(j.lr / d1)] as Hyper7;
+      const hyper: AdamHyper = [f(mom), f(1 - mom), f(sqrMom), f(1 - sqrMom), 1 / f(d2), f(j.eps), f(j.lr / d1)];
+      const args: AdamArgs = [
+        n,
+        at(w.src),
+        at(w.dst),
+        at(g),
+        at(a.src),
+        at(a.dst),
+        at(s.src),
+        at(s.dst),
+        wdMul,
+        ...hyper,
+      ];
       if (!simd) adamLoop(n, w.src, w.dst, g, a.src, a.dst, s.src, s.dst, wdMul, l2, ...hyper);
-      else {
-        const ptrs = [w.src, w.dst, g, a.src, a.dst, s.src, s.dst].map((v) => v.byteOffset) as Ptrs7;
-        if (l2 !== 0) simd.adamL2(n, ...ptrs, wdMul, ...hyper, l2);
-        else simd.adam(n, ...ptrs, wdMul, ...hyper);
-      }
+      else if (l2 !== 0) simd.adamL2(...args, l2);
+      else simd.adam(...args);
     }
   });
   for (const c of commits) c();
   return true;
 }
-
-type Ptrs5 = [number, number, number, number, number];
-type Ptrs7 = [number, number, number, number, number, number, number];
-type Hyper7 = [number, number, number, number, number, number, number];
 
 // The loops follow the unfused ops' order: decoupled decay `w*wdMul` (or L2 `g + l2*w`), then the rule, in float64
 // with one rounding per stored value (the unfused ops round after every op; the two agree to ~1e-7).
@@ -256,13 +261,7 @@ function adamLoop(
   so: Float32Array,
   wdMul: number,
   l2: number,
-  mom: number,
-  mom1: number,
-  sqrMom: number,
-  sqrMom1: number,
-  invDebias2: number,
-  eps: number,
-  stepSize: number,
+  ...[mom, mom1, sqrMom, sqrMom1, invDebias2, eps, stepSize]: AdamHyper
 ): void {
   for (let i = 0; i < n; i++) {
     const w = wi[i];

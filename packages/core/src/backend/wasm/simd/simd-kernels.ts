@@ -24,9 +24,9 @@ import { F32, F32X4, F64, F64X2, FunctionBuilder, I32, moduleBytes, type ValType
 
 // Arguments of the optimizer loops: byte offsets into the heap, then float32 hyper-parameters.
 type Ptrs = [n: number, wi: number, wo: number, g: number];
-type SgdArgs = [...Ptrs, wdMul: number, lr: number];
-type SgdMomArgs = [...Ptrs, ai: number, ao: number, wdMul: number, lr: number, mom: number];
-type AdamHyper = [
+export type SgdArgs = [...Ptrs, wdMul: number, lr: number];
+export type SgdMomArgs = [...Ptrs, ai: number, ao: number, wdMul: number, lr: number, mom: number];
+export type AdamHyper = [
   mom: number,
   mom1: number,
   sqrMom: number,
@@ -35,7 +35,7 @@ type AdamHyper = [
   eps: number,
   stepSize: number,
 ];
-type AdamArgs = [...Ptrs, ai: number, ao: number, si: number, so: number, wdMul: number, ...AdamHyper];
+export type AdamArgs = [...Ptrs, ai: number, ao: number, si: number, so: number, wdMul: number, ...AdamHyper];
 
 /** Byte offsets into the wasm heap are `number`s (u32); float arguments are rounded to float32 by the call. */
 export interface SimdKernels {
