@@ -39,6 +39,21 @@ export interface BatchNormTrainAttrs {
   momentum: number;
 }
 
+/**
+ * On wasm with the SIMD module: `floats` float32 of scratch heap memory, also viewed as float64 from its start,
+ * and the module. Allocate it with the outputs, before any other view is taken; `free` it at the end.
+ */
+function simdScratch(backend: tf.KernelBackend, name: LoopBackend, n: number, floats: number) {
+  const simd = name === 'wasm' && n > 0 ? simdKernels() : undefined;
+  if (!simd) return undefined;
+  const [t] = allocate(backend, name, [{ shape: [floats], dtype: 'float32' }]);
+  const free = () => backend.disposeData(t.dataId);
+  const single = f32(backend, name, t);
+  // The heap's allocator aligns to 8 bytes or more; anything else takes the JS loops.
+  if (single.byteOffset % 8 !== 0) return void free();
+  return { simd, f32: single, f64: new Float64Array(single.buffer, single.byteOffset, floats >> 1), free };
+}
+
 function batchNormTrain(name: LoopBackend): tf.KernelFunc {
   return (args: KernelArgs) => {
     const backend = kernelBackend(args);
@@ -58,10 +73,8 @@ function batchNormTrain(name: LoopBackend): tf.KernelFunc {
       { shape: [c], dtype: 'float32' },
       { shape: count.shape, dtype: 'int32' },
     ]);
-    // wasm with the SIMD module: float64 scratch for the sums and float32 per-channel a, b, in one allocation
-    // made with the outputs (before any view is taken).
-    const simd = name === 'wasm' && n > 0 ? simdKernels() : undefined;
-    const scratch = simd ? allocate(backend, name, [{ shape: [9 * c], dtype: 'float32' }])[0] : undefined;
+    // SIMD: float64 shift, s1, s2 (floats 0…6c), then float32 shift, a and c for the output pass.
+    const fast = simdScratch(backend, name, n, 9 * c);
     const X = f32(backend, name, x);
     const Y = f32(backend, name, outs[0]);
     const stats = f32(backend, name, outs[1]);
@@ -69,14 +82,12 @@ function batchNormTrain(name: LoopBackend): tf.KernelFunc {
     const RV = f32(backend, name, rv);
     const W = scale ? f32(backend, name, scale) : undefined;
     const B = offset ? f32(backend, name, offset) : undefined;
-    const sc = scratch ? f32(backend, name, scratch) : undefined;
-    const wide = sc && sc.byteOffset % 8 === 0 ? new Float64Array(sc.buffer, sc.byteOffset, 3 * c) : undefined;
 
-    const shift = wide ? wide.subarray(0, c) : new Float64Array(c);
-    const s1 = wide ? wide.subarray(c, 2 * c).fill(0) : new Float64Array(c);
-    const s2 = wide ? wide.subarray(2 * c, 3 * c).fill(0) : new Float64Array(c);
+    const shift = fast ? fast.f64.subarray(0, c) : new Float64Array(c);
+    const s1 = fast ? fast.f64.subarray(c, 2 * c).fill(0) : new Float64Array(c);
+    const s2 = fast ? fast.f64.subarray(2 * c, 3 * c).fill(0) : new Float64Array(c);
     if (n > 0) for (let j = 0; j < c; j++) shift[j] = X[j];
-    if (simd && wide) simd.bnStats(n, c, X.byteOffset, shift.byteOffset, s1.byteOffset, s2.byteOffset);
+    if (fast) fast.simd.bnStats(n, c, X.byteOffset, shift.byteOffset, s1.byteOffset, s2.byteOffset);
     else
       for (let r = 0, base = 0; r < n; r++, base += c) {
         for (let j = 0; j < c; j++) {
@@ -104,21 +115,21 @@ function batchNormTrain(name: LoopBackend): tf.KernelFunc {
       newMean[j] = (1 - momentum) * RM[j] + momentum * mean;
       newVar[j] = (1 - momentum) * RV[j] + momentum * variance * unbias;
     }
-    if (simd && sc && wide) {
+    if (fast) {
       // y = (x − shift)·a + (b + (shift − mean)·a) in float32, four channels per instruction: shift is the channel's
       // first value, so x − shift is exact for x near it and a batch of one gives b exactly.
-      const [s32, a32, c32] = [6, 7, 8].map((q) => sc.subarray(q * c, (q + 1) * c));
+      const [s32, a32, c32] = [6, 7, 8].map((q) => fast.f32.subarray(q * c, (q + 1) * c));
       for (let j = 0; j < c; j++) {
         s32[j] = shift[j];
         a32[j] = a[j];
         c32[j] = b[j] + shift[j] * a[j];
       }
-      simd.bnAffine(n, c, X.byteOffset, Y.byteOffset, s32.byteOffset, a32.byteOffset, c32.byteOffset);
+      fast.simd.bnAffine(n, c, X.byteOffset, Y.byteOffset, s32.byteOffset, a32.byteOffset, c32.byteOffset);
     } else
       for (let r = 0, base = 0; r < n; r++, base += c) {
         for (let j = 0; j < c; j++) Y[base + j] = X[base + j] * a[j] + b[j];
       }
-    if (scratch) backend.disposeData(scratch.dataId);
+    fast?.free();
     const C = i32(backend, name, count);
     const newCount = i32(backend, name, outs[4]);
     for (let k = 0; k < C.length; k++) newCount[k] = C[k] + 1;
@@ -139,22 +150,20 @@ function batchNormTrainGrad(name: LoopBackend): tf.KernelFunc {
       { shape: [c], dtype: 'float32' },
       { shape: [c], dtype: 'float32' },
     ]);
-    const simd = name === 'wasm' && n > 0 ? simdKernels() : undefined;
-    const scratch = simd ? allocate(backend, name, [{ shape: [10 * c], dtype: 'float32' }])[0] : undefined;
+    // SIMD: float64 sdy, sdyx, mean (floats 0…6c), then float32 k1, k2, mean and k3 for the dx pass.
+    const fast = simdScratch(backend, name, n, 10 * c);
     const DY = f32(backend, name, dy);
     const X = f32(backend, name, x);
     const S = f32(backend, name, st);
     const DX = f32(backend, name, outs[0]);
     const dw = f32(backend, name, outs[1]);
     const db = f32(backend, name, outs[2]);
-    const sc = scratch ? f32(backend, name, scratch) : undefined;
-    const wide = sc && sc.byteOffset % 8 === 0 ? new Float64Array(sc.buffer, sc.byteOffset, 3 * c) : undefined;
-    const sdy = wide ? wide.subarray(0, c).fill(0) : new Float64Array(c);
-    const sdyx = wide ? wide.subarray(c, 2 * c).fill(0) : new Float64Array(c); // Σ dy · (x − mean)
-    const mean = wide ? wide.subarray(2 * c, 3 * c) : new Float64Array(c);
+    const sdy = fast ? fast.f64.subarray(0, c).fill(0) : new Float64Array(c);
+    const sdyx = fast ? fast.f64.subarray(c, 2 * c).fill(0) : new Float64Array(c); // Σ dy · (x − mean)
+    const mean = fast ? fast.f64.subarray(2 * c, 3 * c) : new Float64Array(c);
     for (let j = 0; j < c; j++) mean[j] = S[j];
-    if (simd && wide)
-      simd.bnGradStats(n, c, DY.byteOffset, X.byteOffset, mean.byteOffset, sdy.byteOffset, sdyx.byteOffset);
+    if (fast)
+      fast.simd.bnGradStats(n, c, DY.byteOffset, X.byteOffset, mean.byteOffset, sdy.byteOffset, sdyx.byteOffset);
     else
       for (let r = 0, base = 0; r < n; r++, base += c) {
         for (let j = 0; j < c; j++) {
@@ -176,14 +185,14 @@ function batchNormTrainGrad(name: LoopBackend): tf.KernelFunc {
       k2[j] = n > 0 ? (-w * invstd * invstd * invstd * sdyx[j]) / n : 0;
       k3[j] = n > 0 ? (-w * invstd * sdy[j]) / n : 0;
     }
-    if (simd && sc && wide) {
+    if (fast) {
       // In float32, four channels per instruction (the coefficients rounded once).
-      const [k1f, k2f, mf, k3f] = [6, 7, 8, 9].map((q) => sc.subarray(q * c, (q + 1) * c));
+      const [k1f, k2f, mf, k3f] = [6, 7, 8, 9].map((q) => fast.f32.subarray(q * c, (q + 1) * c));
       k1f.set(k1);
       k2f.set(k2);
       mf.set(S.subarray(0, c));
       k3f.set(k3);
-      simd.bnAffineGrad(
+      fast.simd.bnAffineGrad(
         n,
         c,
         DY.byteOffset,
@@ -198,7 +207,7 @@ function batchNormTrainGrad(name: LoopBackend): tf.KernelFunc {
       for (let r = 0, base = 0; r < n; r++, base += c) {
         for (let j = 0; j < c; j++) DX[base + j] = k1[j] * DY[base + j] + k2[j] * (X[base + j] - mean[j]) + k3[j];
       }
-    if (scratch) backend.disposeData(scratch.dataId);
+    fast?.free();
     return outs;
   };
 }
