@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setBackend } from '../src/index.js';
 import { wasmThreadCount } from '../src/backend/wasm/threads.js';
 
-/** [m, k, n] and where it comes from (the shared list; torch_gemm.py has the same). */
+/** [m, k, n] and where it comes from (run.ts hands the list to torch_gemm.py). */
 export const GEMM_SHAPES: readonly { m: number; k: number; n: number; what: string }[] = [
   { m: 4096, k: 576, n: 64, what: 'resnet18: layer1 3x3 conv as a product (bs16, 16x16 maps)' },
   { m: 1024, k: 1152, n: 128, what: 'resnet18: layer2 3x3 conv as a product (bs16, 8x8 maps)' },

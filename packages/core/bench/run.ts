@@ -29,7 +29,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MODEL_NAMES, type ModelName } from './models.js';
 import type { MeasureResult } from './measure.js';
-import type { GemmResult } from './gemm.js';
+import { GEMM_SHAPES, type GemmResult } from './gemm.js';
 import { profileTable } from './profile-table.js';
 
 const env = (k: string, d: string) => process.env[k] ?? d;
@@ -197,18 +197,27 @@ const TORCH_BLAS_DIR =
   ].find((d) => existsSync(`${d}/libblas.so.3`)) ??
   '';
 
+/**
+ * The environment of a PyTorch process at `threads` threads: OpenBLAS from TORCH_BLAS_DIR, and OpenMP threads that
+ * sleep when idle (PASSIVE: with another process on a core, spinning OpenMP threads make a step up to 10× slower).
+ */
+function torchEnv(threads: number): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    OMP_WAIT_POLICY: 'PASSIVE',
+    ...(TORCH_BLAS_DIR
+      ? {
+          LD_LIBRARY_PATH: [TORCH_BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
+          OPENBLAS_NUM_THREADS: String(threads),
+        }
+      : {}),
+  };
+}
+
 function runTorch(model: ModelName, threads: number, hidden: number): Outcome<TorchResult> {
   const r = spawnSync(PYTHON, ['-c', TORCH_WRAPPER, torchScript(model)], {
-    // PASSIVE: with another process on a core, spinning OpenMP threads make a step up to 10× slower.
     env: {
-      ...process.env,
-      OMP_WAIT_POLICY: 'PASSIVE',
-      ...(TORCH_BLAS_DIR
-        ? {
-            LD_LIBRARY_PATH: [TORCH_BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-            OPENBLAS_NUM_THREADS: String(threads),
-          }
-        : {}),
+      ...torchEnv(threads),
       MODEL: model,
       THREADS: String(threads),
       HIDDEN: String(hidden),
@@ -340,15 +349,9 @@ function runGemm(threads: number): GemmRow {
     ? undefined
     : spawnSync(PYTHON, [fileURLToPath(new URL('torch_gemm.py', import.meta.url))], {
         env: {
-          ...process.env,
-          OMP_WAIT_POLICY: 'PASSIVE',
+          ...torchEnv(threads),
           THREADS: String(threads),
-          ...(TORCH_BLAS_DIR
-            ? {
-                LD_LIBRARY_PATH: [TORCH_BLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
-                OPENBLAS_NUM_THREADS: String(threads),
-              }
-            : {}),
+          SHAPES: JSON.stringify(GEMM_SHAPES.map((g) => [g.m, g.k, g.n])),
         },
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'pipe'],

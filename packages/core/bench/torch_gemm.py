@@ -1,9 +1,12 @@
-# PyTorch's side of bench/gemm.ts: C = A·B in float32 at the same shapes, GFLOP/s. Env: THREADS (1).
-# Prints `RESULT {json}`. run.ts starts it with the BLAS the training-step side uses (TORCH_BLAS_DIR).
+# PyTorch's side of bench/gemm.ts: C = A·B in float32, GFLOP/s. Env: THREADS (1), SHAPES (JSON [[m, k, n], ...]:
+# run.ts passes gemm.ts's GEMM_SHAPES, so the two sides measure one list). Prints `RESULT {json}`. run.ts starts it
+# with the BLAS the training-step side uses (TORCH_BLAS_DIR).
 import json, os, statistics, time
 import torch
 
-SHAPES = [(4096, 576, 64), (1024, 1152, 128), (512, 73, 200), (1120, 400, 5000), (16, 256, 1024), (2304, 100, 1024)]
+if 'SHAPES' not in os.environ:
+    raise SystemExit('SHAPES is not set: run through bench/run.ts, or set SHAPES="[[512, 512, 512]]"')
+SHAPES = [tuple(s) for s in json.loads(os.environ['SHAPES'])]
 threads = int(os.environ.get('THREADS', '1'))
 torch.set_num_threads(threads)
 out = []
