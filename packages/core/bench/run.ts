@@ -20,7 +20,7 @@
 //      BENCH_PROFILE_STEPS=1 (profile that many steps and report medians per step; collab gets COLLAB_PROFILE_STEPS=10)
 //      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
 //      BENCH_GEMM=1 (0: skip the matrix-product ceiling, bench/gemm.ts + bench/torch_gemm.py, once per thread count)
-//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<path of bench.py>  TORCH_BENCH_EXTRA=<torch_bench_extra.py>
+//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<bench/torch_bench.py>  TORCH_BENCH_EXTRA=<bench/torch_bench_extra.py>
 //      TORCH_BLAS_DIR (see below; '' = system BLAS)
 // Writes bench-results/core-bench.json and prints it to stdout; progress and the table go to stderr.
 import { spawnSync } from 'node:child_process';
@@ -63,11 +63,9 @@ const stepsOf = (model: ModelName) => {
 };
 const ROUNDS = Number(env('BENCH_ROUNDS', '1'));
 const PYTHON = env('BENCH_PYTHON', '/usr/bin/python3');
-// PyTorch's side comes from the reference folder (TFAI_REFERENCE_DIR, default <repo>/../shared/reference), as the tests' checkpoints.
-const TORCH_BENCH = env(
-  'TORCH_BENCH',
-  `${process.env.TFAI_REFERENCE_DIR ?? fileURLToPath(new URL('../../../../shared/reference', import.meta.url))}/torch/bench.py`,
-);
+// PyTorch's side of the three models of the reference's torch/bench.py: bench/torch_bench.py, a byte-for-byte copy
+// (src/bench-twins.test.ts checks it against the reference when that is present), so a bare clone benches too.
+const TORCH_BENCH = env('TORCH_BENCH', fileURLToPath(new URL('torch_bench.py', import.meta.url)));
 /** The PyTorch twins of the models bench.py does not have. */
 const TORCH_BENCH_EXTRA = env('TORCH_BENCH_EXTRA', fileURLToPath(new URL('torch_bench_extra.py', import.meta.url)));
 const EXTRA_MODELS: readonly ModelName[] = ['awdlstm', 'collab'];
