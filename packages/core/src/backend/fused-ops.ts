@@ -6,7 +6,7 @@ import { fusedEnabled } from './fused.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from './wasm/fused-batchnorm.js';
 import { CROSS_ENTROPY, type CrossEntropyAttrs } from './wasm/fused-cross-entropy.js';
 import { DROPOUT, type DropoutAttrs } from './wasm/fused-dropout.js';
-import { loopKernelAvailable } from './wasm/fused-memory.js';
+import { loopKernelAvailable } from './wasm/registry.js';
 
 function available(switchName: string, kernelName: string): boolean {
   return fusedEnabled(switchName) && loopKernelAvailable(kernelName);

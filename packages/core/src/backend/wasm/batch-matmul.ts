@@ -12,7 +12,8 @@
  * Genuinely batched products (both operands with batch > 1) stay with the stock loop.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { sizeOf } from '../memory.js';
 
 interface Attrs {
   transposeA: boolean;

@@ -20,7 +20,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { fusedEnabled } from '../fused.js';
-import { heapF32, type Ops } from './kernel-utils.js';
+import { type Ops } from './kernel-utils.js';
+import { f32 } from '../memory.js';
 
 /**
  * Whether dx takes the product form: for strided k × k filters (k > 1), whose composition interleaves s² phases
@@ -39,12 +40,12 @@ export function convGradGemm(info: tf.backend_util.Conv2DInfo): boolean {
 
 /** The whole heap as floats (valid until it next grows: take it after the last allocation). */
 function heap(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
-  return new Float32Array(heapF32(backend, t).buffer);
+  return new Float32Array(f32(backend, 'wasm', t).buffer);
 }
 
 /** Float offset of a tensor's data in {@link heap}. */
 function offsetOf(backend: BackendWasm, t: tf.TensorInfo): number {
-  return heapF32(backend, t).byteOffset / 4;
+  return f32(backend, 'wasm', t).byteOffset / 4;
 }
 
 /** Loop bounds along one axis: output positions q ∈ [q0, q1) whose tap t lands inside [0, size). */

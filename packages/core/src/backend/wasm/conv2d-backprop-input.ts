@@ -29,7 +29,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
-import { Ops, attrsOf, heapF32, input, type KernelArgs } from './kernel-utils.js';
+import { Ops, attrsOf, input, type KernelArgs } from './kernel-utils.js';
+import { f32 } from '../memory.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -160,7 +161,7 @@ export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
     const fShape = [rows.m, cols.m, co, sh * sw * ci];
     const f = backend.makeOutput(fShape, 'float32');
     ops.adopt(f);
-    phaseFilter(heapF32(backend, filter), heapF32(backend, f), [kh, kw, ci, co], sh, sw);
+    phaseFilter(f32(backend, 'wasm', filter), f32(backend, 'wasm', f), [kh, kw, ci, co], sh, sw);
 
     const [r0, r1] = rows.keep;
     const [c0, c1] = cols.keep;

@@ -14,8 +14,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { fusedEnabled } from '../fused.js';
-import { allocate, f32, valuesOf, type LoopBackend } from './fused-memory.js';
+
 import { input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { type MemoryBackend, allocate, f32, valuesOf } from '../memory.js';
 
 export const DOT_BIAS = 'TfaiDotBias';
 export const DOT_BIAS_GRAD = 'TfaiDotBiasGrad';
@@ -28,7 +29,7 @@ function io(
   inputs: tf.TensorInfo[],
   outShapes: number[][],
 ): { ins: Data[]; outs: Float32Array[]; infos: tf.TensorInfo[] } {
-  const name: LoopBackend = backend instanceof BackendWasm ? 'wasm' : 'cpu';
+  const name: MemoryBackend = backend instanceof BackendWasm ? 'wasm' : 'cpu';
   const infos = allocate(
     backend,
     name,

@@ -26,8 +26,9 @@
  * on cpu and with `TFAI_FUSED=-simd`, keep them in float64: the two agree to a few float32 ulps).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
-import { allocate, f32, i32, type LoopBackend } from './fused-memory.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { type MemoryBackend, allocate, f32, i32, sizeOf } from '../memory.js';
+
 import { simdKernels } from './simd/simd-kernels.js';
 
 export const BATCH_NORM_TRAIN = 'TfaiBatchNormTrain';
@@ -43,7 +44,7 @@ export interface BatchNormTrainAttrs {
  * On wasm with the SIMD module: `floats` float32 of scratch heap memory, also viewed as float64 from its start,
  * and the module. Allocate it with the outputs, before any other view is taken; `free` it at the end.
  */
-function simdScratch(backend: tf.KernelBackend, name: LoopBackend, n: number, floats: number) {
+function simdScratch(backend: tf.KernelBackend, name: MemoryBackend, n: number, floats: number) {
   const simd = name === 'wasm' && n > 0 ? simdKernels() : undefined;
   if (!simd) return undefined;
   const [t] = allocate(backend, name, [{ shape: [floats], dtype: 'float32' }]);
@@ -54,7 +55,7 @@ function simdScratch(backend: tf.KernelBackend, name: LoopBackend, n: number, fl
   return { simd, f32: single, f64: new Float64Array(single.buffer, single.byteOffset, floats >> 1), free };
 }
 
-function batchNormTrain(name: LoopBackend): tf.KernelFunc {
+function batchNormTrain(name: MemoryBackend): tf.KernelFunc {
   return (args: KernelArgs) => {
     const backend = kernelBackend(args);
     const x = input(args, 'x');
@@ -137,7 +138,7 @@ function batchNormTrain(name: LoopBackend): tf.KernelFunc {
   };
 }
 
-function batchNormTrainGrad(name: LoopBackend): tf.KernelFunc {
+function batchNormTrainGrad(name: MemoryBackend): tf.KernelFunc {
   return (args: KernelArgs) => {
     const backend = kernelBackend(args);
     const dy = input(args, 'dy');
@@ -213,7 +214,7 @@ function batchNormTrainGrad(name: LoopBackend): tf.KernelFunc {
 }
 
 /** The kernels of both backends. */
-export const batchNormKernels = (name: LoopBackend): tf.KernelConfig[] => [
+export const batchNormKernels = (name: MemoryBackend): tf.KernelConfig[] => [
   { kernelName: BATCH_NORM_TRAIN, backendName: name, kernelFunc: batchNormTrain(name) },
   { kernelName: BATCH_NORM_TRAIN_GRAD, backendName: name, kernelFunc: batchNormTrainGrad(name) },
 ];

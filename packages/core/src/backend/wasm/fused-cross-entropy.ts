@@ -17,8 +17,8 @@
  * `tf.customGrad` in backend/fused-ops.ts). Row sums run in float64.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
-import { allocate, f32, valuesOf, type LoopBackend } from './fused-memory.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { type MemoryBackend, allocate, f32, sizeOf, valuesOf } from '../memory.js';
 
 export const CROSS_ENTROPY = 'TfaiCrossEntropy';
 
@@ -29,7 +29,7 @@ export interface CrossEntropyAttrs {
   ignoreIndex: number;
 }
 
-function crossEntropy(name: LoopBackend): tf.KernelFunc {
+function crossEntropy(name: MemoryBackend): tf.KernelFunc {
   return (args: KernelArgs) => {
     const backend = kernelBackend(args);
     const logits = input(args, 'logits');
@@ -88,7 +88,7 @@ function crossEntropy(name: LoopBackend): tf.KernelFunc {
 }
 
 /** The kernel of each backend. */
-export const crossEntropyKernel = (name: LoopBackend): tf.KernelConfig => ({
+export const crossEntropyKernel = (name: MemoryBackend): tf.KernelConfig => ({
   kernelName: CROSS_ENTROPY,
   backendName: name,
   kernelFunc: crossEntropy(name),

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import { allocate, f32, type LoopBackend } from './fused-memory.js';
+import { type MemoryBackend, allocate, f32 } from '../memory.js';
 
 export const DROPOUT = 'TfaiDropout';
 
@@ -91,7 +91,7 @@ function fillMask(out: Float32Array, seed: string, keep: number): void {
   }
 }
 
-function dropout(name: LoopBackend): tf.KernelFunc {
+function dropout(name: MemoryBackend): tf.KernelFunc {
   return (args: KernelArgs) => {
     const backend = kernelBackend(args);
     const x = input(args, 'x');
@@ -108,7 +108,7 @@ function dropout(name: LoopBackend): tf.KernelFunc {
 }
 
 /** The kernel of each backend. */
-export const dropoutKernel = (name: LoopBackend): tf.KernelConfig => ({
+export const dropoutKernel = (name: MemoryBackend): tf.KernelConfig => ({
   kernelName: DROPOUT,
   backendName: name,
   kernelFunc: dropout(name),

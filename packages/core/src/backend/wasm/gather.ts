@@ -6,8 +6,8 @@
  * to the stock kernel.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
-import { allocate, i32, valuesOf } from './fused-memory.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { allocate, i32, sizeOf, valuesOf } from '../memory.js';
 
 export function fastGather(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {

@@ -13,7 +13,7 @@ export function sharedIdentity(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
     const x = input(args, 'x');
     if (x.dtype === 'string') return stock(args);
-    (kernelBackend(args) as unknown as { incRef(id: tf.DataId): void }).incRef(x.dataId);
+    kernelBackend(args).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }

@@ -1,6 +1,5 @@
 // Helpers for writing kernels out of other kernels.
 import * as tf from '@tensorflow/tfjs';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** The arguments tfjs passes to a kernel function. */
 export type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -85,19 +84,4 @@ export class Ops {
     for (const t of this.made) if (t !== keep) this.backend.disposeData(t.dataId);
     this.made.length = 0;
   }
-}
-
-/**
- * A float32 tensor's data as a view of the wasm heap, for kernels written as JS loops. Valid until the heap next
- * grows: allocate every output before taking views.
- */
-export function heapF32(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
-  const a = backend.typedArrayFromHeap(t);
-  if (!(a instanceof Float32Array)) throw new Error(`expected a float32 tensor, got ${t.dtype}`);
-  return a;
-}
-
-/** The product of the dimensions. */
-export function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }

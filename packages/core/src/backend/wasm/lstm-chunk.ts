@@ -19,8 +19,9 @@
  * slower (T 72, B 32, H 256, one wasm thread: 583 against 257 ms). Fused and unfused agree to ~1e-6.
  */
 import * as tf from '@tensorflow/tfjs';
-import { allocate, f32, type LoopBackend } from './fused-memory.js';
+
 import { Ops, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { type MemoryBackend, allocate, f32 } from '../memory.js';
 import type { Replacement } from './registry.js';
 
 /** Kernel names of the fused chunk (tfai's own, not tfjs's). */
@@ -33,7 +34,7 @@ interface Memory {
   alloc(shape: number[]): tf.TensorInfo;
 }
 
-function memoryOf(backend: tf.KernelBackend, name: LoopBackend): Memory {
+function memoryOf(backend: tf.KernelBackend, name: MemoryBackend): Memory {
   // A view per call: a malloc (the per-step matMul's output) may grow the heap and replace its buffer.
   return {
     view: (t) => f32(backend, name, t),

@@ -14,7 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { attrsOf, heapF32, input, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, type KernelArgs } from './kernel-utils.js';
+import { f32 } from '../memory.js';
 
 interface Attrs {
   filterSize: [number, number] | number;
@@ -80,7 +81,7 @@ export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   );
   // Allocate first: growing the heap detaches earlier views of it.
   const out = backend.makeOutput(x.shape, 'float32');
-  maxPoolBackprop(heapF32(backend, x), heapF32(backend, dy), heapF32(backend, out), info);
+  maxPoolBackprop(f32(backend, 'wasm', x), f32(backend, 'wasm', dy), f32(backend, 'wasm', out), info);
   return out;
 }
 

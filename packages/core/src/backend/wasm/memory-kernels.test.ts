@@ -5,15 +5,14 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend.js';
 import { setFused } from '../fused.js';
+import { refCountOf } from '../memory.js';
 import { randomValues } from './testing.js';
 
 beforeAll(async () => {
   await setBackend('wasm');
 });
 
-const refCount = (t: tf.Tensor) =>
-  (tf.backend() as unknown as { dataIdMap: { get(id: object): { refCount: number } } }).dataIdMap.get(t.dataId)
-    .refCount;
+const refCount = (t: tf.Tensor) => refCountOf(t);
 
 describe('wasm Identity', () => {
   it('shares the memory with one more reference; each holder keeps its values when the other goes', async () => {

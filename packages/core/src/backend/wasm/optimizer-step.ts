@@ -19,7 +19,7 @@
 // Threaded wasm: the heap is a SharedArrayBuffer; XNNPACK's pool threads run only inside a kernel call, which is
 // synchronous on this thread, so no other thread touches the heap while this loop runs between ops.
 import * as tf from '@tensorflow/tfjs';
-import { util } from '@tensorflow/tfjs';
+import { allocateTensor, f32, memoryBackend, refCountOf, replaceValues, viewable } from '../memory.js';
 import { simdKernels, type AdamArgs, type AdamHyper, type SgdArgs, type SgdMomArgs } from './simd/simd-kernels.js';
 
 /** Which update rule: fastai's SGD without momentum, with momentum, or Adam. */
@@ -63,17 +63,6 @@ const STATE_NAMES: Record<FusedRule, readonly string[]> = {
   adam: ['grad_avg', 'sqr_avg'],
 };
 
-interface DataEntry {
-  refCount: number;
-  memoryOffset?: number | null;
-  values?: unknown;
-}
-interface MemBackend {
-  dataIdMap?: { has(id: tf.DataId): boolean; get(id: tf.DataId): DataEntry | undefined };
-  data?: { has(id: tf.DataId): boolean; get(id: tf.DataId): DataEntry | undefined };
-  wasm?: { HEAPU8: Uint8Array };
-}
-
 /** How one tensor is written: read from `src`, write `dst` (the same array when in place). */
 interface Target {
   src: Float32Array;
@@ -86,46 +75,25 @@ interface Target {
  * caller then takes the unfused path.
  */
 export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob[]): boolean {
-  const name = tf.getBackend();
-  if (name !== 'wasm' && name !== 'cpu') return false;
-  const backend = tf.backend() as unknown as MemBackend;
-  const store = name === 'wasm' ? backend.dataIdMap : backend.data;
-  if (!store || (name === 'wasm' && !backend.wasm)) return false;
+  const name = memoryBackend();
+  if (!name) return false;
   const names = STATE_NAMES[rule];
-  const usable = (t: tf.Tensor | undefined, size: number): boolean => {
-    if (!t || t.isDisposed || t.dtype !== 'float32' || t.size !== size || !store.has(t.dataId)) return false;
-    const e = store.get(t.dataId);
-    if (!e) return false;
-    return name === 'wasm'
-      ? typeof e.memoryOffset === 'number'
-      : e.values instanceof Float32Array && e.values.length === size;
-  };
   for (const j of jobs) {
     const n = j.variable.size;
-    if (!usable(j.variable, n) || !usable(j.grad, n)) return false;
-    for (const s of names) if (j.state[s] && !usable(j.state[s], n)) return false;
+    if (!viewable(name, j.variable, n) || !viewable(name, j.grad, n)) return false;
+    for (const s of names) if (j.state[s] && !viewable(name, j.state[s], n)) return false;
   }
 
-  // The variable's new value always goes to new memory that the variable is then assigned (as the unfused step's
-  // `assign` does): wasm's XNNPACK caches a matmul's or convolution's packed weights by tensor id, so weights
-  // changed under the same id would leave the forward on the old values.
-  const alloc = (shape: number[]): tf.Tensor => {
-    if (name === 'cpu') return tf.keep(tf.tensor(new Float32Array(util.sizeFromShape(shape)), shape, 'float32'));
-    const info = (tf.backend() as unknown as { makeOutput(s: number[], d: 'float32'): tf.TensorInfo }).makeOutput(
-      shape,
-      'float32',
-    );
-    return tf.keep(tf.engine().makeTensorFromTensorInfo(info, tf.backend()));
-  };
-
-  // Phase 1: every allocation (new variable memory, first-step zeros, fresh memory for shared state) before any heap view is taken, as an
-  // allocation may grow the wasm heap and replace its buffer.
+  // Phase 1: every allocation (new variable memory, first-step zeros, fresh memory for shared state) before any
+  // heap view is taken, as an allocation may grow the wasm heap and replace its buffer. The variable's new value
+  // always goes to new memory that the variable is then assigned (as the unfused step's `assign` does): wasm's
+  // XNNPACK caches a matmul's or convolution's packed weights by tensor id, so weights changed under the same id
+  // would leave the forward on the old values.
   // `fresh`: the result goes there (the data is shared); `commit` runs after every loop.
   type Plan = { t: tf.Tensor; fresh?: tf.Tensor; inPlace?: boolean; commit?: () => void };
   const plans: Plan[][] = jobs.map((j) => {
-    const shared = (t: tf.Tensor) => (store.get(t.dataId) as DataEntry).refCount > 1;
     const v = j.variable;
-    const fresh = alloc(v.shape);
+    const fresh = allocateTensor(name, v.shape);
     const pw: Plan = { t: v, fresh, commit: () => (v.assign(fresh), fresh.dispose()) };
     const ps: Plan[] = [pw, { t: j.grad }];
     for (const s of names) {
@@ -133,8 +101,8 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
       if (!old) {
         const z = (j.state[s] = tf.keep(tf.zeros(v.shape)));
         ps.push({ t: z, inPlace: true });
-      } else if (shared(old)) {
-        j.state[s] = alloc(v.shape);
+      } else if (refCountOf(old) > 1) {
+        j.state[s] = allocateTensor(name, v.shape);
         ps.push({ t: old, fresh: j.state[s], commit: () => old.dispose() });
       } else ps.push({ t: old });
     }
@@ -142,24 +110,21 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
   });
 
   // Phase 2: the loops. No allocation on wasm from here on.
-  const heap = name === 'wasm' ? (backend.wasm as { HEAPU8: Uint8Array }).HEAPU8.buffer : undefined;
-  const view = (t: tf.Tensor): Float32Array => {
-    const e = store.get(t.dataId) as DataEntry;
-    return heap ? new Float32Array(heap, e.memoryOffset as number, t.size) : (e.values as Float32Array);
-  };
+  const backend = tf.backend();
+  const wasm = name === 'wasm';
+  const view = (t: tf.Tensor): Float32Array => f32(backend, name, t);
   const commits: (() => void)[] = [];
   const target = (p: Plan): Target => {
     const src = view(p.t);
     if (p.commit) commits.push(p.commit);
     if (p.fresh) return { src, dst: view(p.fresh) };
-    if (heap || p.inPlace) return { src, dst: src };
+    if (wasm || p.inPlace) return { src, dst: src };
     // cpu, sole holder: a new array swapped in (see the file's comment).
     const dst = new Float32Array(src.length);
-    const e = store.get(p.t.dataId) as DataEntry;
-    commits.push(() => void (e.values = dst));
+    commits.push(() => replaceValues(p.t, dst));
     return { src, dst };
   };
-  const simd = heap ? simdKernels() : undefined;
+  const simd = wasm ? simdKernels() : undefined;
   jobs.forEach((j, k) => {
     const [pw, pg, ...pst] = plans[k];
     const w = target(pw);

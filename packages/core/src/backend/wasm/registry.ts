@@ -51,3 +51,9 @@ export function restoreStockKernels(): void {
   }
   stockKernels.clear();
 }
+
+/** Whether the kernel `kernelName` can run on tfjs's current backend (wasm or cpu, and registered there). */
+export function loopKernelAvailable(kernelName: string): boolean {
+  const b = tf.getBackend();
+  return (b === 'wasm' || b === 'cpu') && tf.getKernel(kernelName, b) !== undefined;
+}

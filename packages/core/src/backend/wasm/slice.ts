@@ -9,7 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { sizeOf } from '../memory.js';
+
 import type { Replacement } from './registry.js';
 
 /** `x[begin : begin + size]` as a new wasm tensor, copied heap to heap. */

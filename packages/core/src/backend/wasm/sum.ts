@@ -10,8 +10,9 @@
  * (`TFAI_FUSED=-simd`) go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
-import { allocate, f32 } from './fused-memory.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { allocate, f32, sizeOf } from '../memory.js';
+
 import { simdKernels } from './simd/simd-kernels.js';
 
 export function fastSum(stock: tf.KernelFunc): tf.KernelFunc {

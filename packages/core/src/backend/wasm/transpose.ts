@@ -8,8 +8,9 @@
  * 3 ns an element). Other permutations, other dtypes, and runs without the SIMD module go to it.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
-import { allocate, valuesOf } from './fused-memory.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { allocate, sizeOf, valuesOf } from '../memory.js';
+
 import { simdKernels } from './simd/simd-kernels.js';
 
 export function fastTranspose(stock: tf.KernelFunc): tf.KernelFunc {

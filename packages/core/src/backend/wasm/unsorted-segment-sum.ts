@@ -12,7 +12,8 @@
  * sliced off, so ScatterNd never writes out of bounds.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, sizeOf, type KernelArgs } from './kernel-utils.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { sizeOf } from '../memory.js';
 
 export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const backend = kernelBackend(args);

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../backend.js';
 import { setFused } from '../../fused.js';
-import { WASM, simdKernels, simdModuleBytes, wasmMemoryOf, type SimdKernels, type WasmApi } from './simd-kernels.js';
+import { WASM, f32, wasmMemoryOf, type WasmApi } from '../../memory.js';
+import { simdKernels, simdModuleBytes, type SimdKernels } from './simd-kernels.js';
 import { FunctionBuilder, I32, moduleBytes, sleb, uleb } from './wasm-asm.js';
 
 const f = Math.fround;
@@ -62,7 +63,7 @@ const SIZES = [0, 1, 3, 4, 5, 8, 17, 1001];
 function instantiate(shared: boolean) {
   const memory = new WebAssembly.Memory(shared ? { initial: 2, maximum: 16, shared: true } : { initial: 2 });
   const k = new WebAssembly.Instance(new WebAssembly.Module(simdModuleBytes(shared)), { env: { memory } })
-    .exports as unknown as SimdKernels;
+    .exports as SimdKernels;
   return { memory, k };
 }
 
@@ -264,9 +265,7 @@ describe('simdKernels() on the tfjs backends', () => {
     const w = tf.tensor1d([1, 2, 3, 4, 5]);
     const g = tf.tensor1d([10, 20, 30, 40, 50]);
     const out = tf.zeros([5]);
-    const offset = (t: tf.Tensor) =>
-      (tf.backend() as unknown as { dataIdMap: { get(id: object): { memoryOffset: number } } }).dataIdMap.get(t.dataId)
-        .memoryOffset;
+    const offset = (t: tf.Tensor) => f32(tf.backend(), 'wasm', t).byteOffset;
     k?.sgd(5, offset(w), offset(out), offset(g), 1, 0.1);
     expect(Array.from(await out.data())).toEqual([1, 2, 3, 4, 5].map((v, i) => refSgd(v, (i + 1) * 10, 1, f(0.1))));
     tf.dispose([w, g, out]);

@@ -20,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fusedEnabled } from '../../fused.js';
+import { WASM, wasmMemoryOf, type WasmMemory } from '../../memory.js';
 import { F32, F32X4, F64, F64X2, FunctionBuilder, I32, moduleBytes, type ValType } from './wasm-asm.js';
 
 // Arguments of the optimizer loops: byte offsets into the heap, then float32 hyper-parameters.
@@ -426,34 +427,7 @@ export function simdModuleBytes(shared: boolean): Uint8Array {
   });
 }
 
-// The WebAssembly JS API, typed here (core's TypeScript libs have no DOM, and @types/node declares only part of it).
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-}
-export interface WasmApi {
-  Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  validate(bytes: Uint8Array): boolean;
-}
-/** `globalThis.WebAssembly`, or undefined in a runtime without it. */
-export const WASM = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-
-interface WasmModuleLike {
-  HEAPU8?: Uint8Array;
-  wasmMemory?: unknown;
-  asm?: { memory?: unknown };
-}
-
 const instances = new WeakMap<WasmMemory, SimdKernels | null>();
-
-/** The backend's `WebAssembly.Memory` (imported by the threaded build, exported by the others). */
-export function wasmMemoryOf(backend: tf.KernelBackend): WasmMemory | undefined {
-  const mod = (backend as unknown as { wasm?: WasmModuleLike }).wasm;
-  const mem = mod?.wasmMemory ?? mod?.asm?.memory;
-  if (!WASM || !(mem instanceof WASM.Memory) || mod?.HEAPU8?.buffer !== mem.buffer) return undefined;
-  return mem;
-}
 
 /**
  * The SIMD loops over the current wasm backend's heap, or undefined: off wasm, with `TFAI_FUSED=-simd`, or where
@@ -468,7 +442,7 @@ export function simdKernels(): SimdKernels | undefined {
     try {
       const shared = typeof SharedArrayBuffer !== 'undefined' && mem.buffer instanceof SharedArrayBuffer;
       const module = new WASM.Module(simdModuleBytes(shared));
-      k = new WASM.Instance(module, { env: { memory: mem } }).exports as unknown as SimdKernels;
+      k = new WASM.Instance(module, { env: { memory: mem } }).exports as SimdKernels;
     } catch {
       k = null;
     }
