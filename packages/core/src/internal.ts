@@ -14,4 +14,11 @@ export type { DecodedBatch } from './learner/predict.js';
 export { weightsFile } from './learner/checkpoint.js';
 // The fused embedding lookup (text's AWD-LSTM).
 export { embeddingLookup } from './nn/layers/embedding.js';
-export { dotBias, dotBiasFused } from './backend/wasm/dot-bias.js';
+// Writing and registering a domain package's own kernels (collab's dot-bias in @tfai/tabular): backend memory,
+// kernel arguments, the one registration shape.
+export { allocate, f32, i32, memoryName, valuesOf } from './backend/memory.js';
+export type { MemoryBackend } from './backend/memory.js';
+export { attrsOf, input, kernelBackend } from './backend/wasm/kernel-utils.js';
+export type { KernelArgs } from './backend/wasm/kernel-utils.js';
+export { loopKernelAvailable, registerKernels } from './backend/wasm/registry.js';
+export type { KernelDef } from './backend/wasm/registry.js';

@@ -1,15 +1,20 @@
-// The fused training ops (BatchNorm in training mode, flat cross-entropy, dropout) as their callers use them: each
-// returns undefined where its fused kernel cannot run (switched off with setFused/TFAI_FUSED, another backend than
-// wasm/cpu, kernels not registered, an input it does not handle), and the caller takes its composition of tfjs ops.
+// The one route from a layer, a loss or the optimizer to its fused op (BatchNorm in training mode, flat
+// cross-entropy, dropout, the LSTM chunk, the optimizer's SIMD loops): each returns undefined where its fused
+// kernel cannot run (switched off with setFused/TFAI_FUSED, another backend than wasm/cpu, kernels not registered,
+// an input it does not handle), and the caller takes its composition of tfjs ops.
 import * as tf from '@tensorflow/tfjs';
-import { fusedEnabled } from './fused.js';
+import { fusedEnabled, type FusedName } from './fused.js';
+import { LSTM_BACKWARD, LSTM_FORWARD } from './wasm/lstm-chunk.js';
+import { simdKernels, type SimdKernels } from './wasm/simd/simd-kernels.js';
+
+export type { AdamHyper } from './wasm/simd/simd-kernels.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from './wasm/fused-batchnorm.js';
 import { CROSS_ENTROPY, type CrossEntropyAttrs } from './wasm/fused-cross-entropy.js';
 import { DROPOUT, type DropoutAttrs } from './wasm/fused-dropout.js';
 import { loopKernelAvailable } from './wasm/registry.js';
 
-function available(switchName: string, kernelName: string): boolean {
-  return fusedEnabled(switchName) && loopKernelAvailable(kernelName);
+function available(switchName: FusedName, ...kernelNames: string[]): boolean {
+  return fusedEnabled(switchName) && loopKernelAvailable(...kernelNames);
 }
 
 /** What {@link fusedBatchNormTrain} returns: the output and the new values of the three buffers (kept: the caller disposes them). */
@@ -141,4 +146,44 @@ export function dropout(x: tf.Tensor, rate: number, noiseShape: number[] | undef
     };
   });
   return f(x);
+}
+
+/** The same custom gradient as lstmRecurrence's composition, each direction one kernel (see wasm/lstm-chunk.ts). */
+const lstmChunk = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [xw, whh, h0, c0] = args as tf.Tensor[];
+  const save = args[4] as tf.GradSaveFunc;
+  const [out, gates, cs, tcs] = tf.engine().runKernel(LSTM_FORWARD, { xw, whh, h0, c0 }) as tf.Tensor[];
+  save([whh, h0, c0, out, gates, cs, tcs]);
+  const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
+    const [w, hInit, cInit, o, g, c, tc] = saved;
+    const inputs = { dy: dy as tf.Tensor, whh: w, h0: hInit, c0: cInit, out: o, gates: g, cs: c, tcs: tc };
+    return tf.engine().runKernel(LSTM_BACKWARD, inputs) as tf.Tensor[];
+  };
+  return { value: out, gradFunc };
+});
+
+/**
+ * One LSTM layer's recurrence over a whole chunk as one forward and one backward kernel (wasm/lstm-chunk.ts): the
+ * hidden states `[T, B, H]` with the final cell state appended along time (`[T + 1, B, H]`), or undefined where it
+ * cannot run (the `lstm` fused path).
+ */
+export function fusedLstmChunk(
+  xw: tf.Tensor3D,
+  whh: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  c0: tf.Tensor2D,
+): tf.Tensor3D | undefined {
+  if (!available('lstm', LSTM_FORWARD, LSTM_BACKWARD)) return undefined;
+  return lstmChunk(xw, whh, h0, c0) as tf.Tensor3D;
+}
+
+/** The optimizer's loops over the wasm heap (sgd, sgdMom, adam and their L2 variants). */
+export type OptimizerLoops = Pick<SimdKernels, 'sgd' | 'sgdL2' | 'sgdMom' | 'sgdMomL2' | 'adam' | 'adamL2'>;
+
+/**
+ * The optimizer step's WebAssembly SIMD loops (wasm/simd/simd-kernels.ts), or undefined: off wasm, with the
+ * `simd` fused path off, or where the module cannot be compiled (the step then runs its JS loops).
+ */
+export function optimizerLoops(): OptimizerLoops | undefined {
+  return simdKernels();
 }

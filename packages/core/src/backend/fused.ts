@@ -8,6 +8,10 @@
  * `cross-entropy`, `dropout`, `conv-grad`, `embedding`, and `simd` (wasm's WebAssembly SIMD loops: the optimizer
  * step, BatchNorm's passes, `Sum` and `Transpose`; off, the JS loops and stock kernels run).
  */
+/** The fused paths, each switched on or off by its name. */
+export type FusedName =
+  'adam' | 'sgd' | 'lstm' | 'batchnorm' | 'cross-entropy' | 'dropout' | 'conv-grad' | 'embedding' | 'simd';
+
 const env = typeof process === 'undefined' ? undefined : process.env.TFAI_FUSED;
 let allOff = env === '0' || env === 'off' || env === 'false';
 const off = new Set<string>(
@@ -25,7 +29,7 @@ const off = new Set<string>(
  * if (fusedEnabled('adam')) console.log('one kernel per optimizer step');
  * ```
  */
-export function fusedEnabled(name: string): boolean {
+export function fusedEnabled(name: FusedName): boolean {
   return !allOff && !off.has(name);
 }
 
@@ -37,7 +41,7 @@ export function fusedEnabled(name: string): boolean {
  * restore();
  * ```
  */
-export function setFused(name: string, on: boolean): () => void {
+export function setFused(name: FusedName | 'all', on: boolean): () => void {
   if (name === 'all') {
     const prev = allOff;
     allOff = !on;

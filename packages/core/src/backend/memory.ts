@@ -54,6 +54,12 @@ export function memoryBackend(): MemoryBackend | undefined {
   return name === 'wasm' || name === 'cpu' ? name : undefined;
 }
 
+/** `name` as a {@link MemoryBackend}; throws for a backend whose memory tfai does not reach. */
+export function memoryName(name: string): MemoryBackend {
+  if (name !== 'wasm' && name !== 'cpu') throw new Error(`backend memory: no loop kernels on backend ${name}`);
+  return name;
+}
+
 /** The product of the dimensions. */
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);

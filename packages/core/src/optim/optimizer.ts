@@ -1,9 +1,9 @@
 // fastai's Optimizer (optimizer.py): parameter groups with their own hyper-parameters, freezing by group,
 // decoupled weight decay, SGD and Adam. The math runs in tf ops, or on wasm and cpu for SGD and Adam as one fused
-// pass over backend memory (backend/wasm/optimizer-step.ts, switch `adam` / `sgd`); hyper-parameters are plain numbers.
+// pass over backend memory (./fused-step.ts, switch `adam` / `sgd`); hyper-parameters are plain numbers.
 import * as tf from '@tensorflow/tfjs';
 import { fusedEnabled } from '../backend/fused.js';
-import { fusedOptimizerStep, fusedPays, type FusedRule } from '../backend/wasm/optimizer-step.js';
+import { fusedOptimizerStep, fusedPays, type FusedRule } from './fused-step.js';
 import { OptimizerError } from '../errors.js';
 import type { Parameter } from '../nn/module.js';
 import { lrsForGroups, type LrSlice } from './lr.js';

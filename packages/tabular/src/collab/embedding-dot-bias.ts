@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, fastaiEmbedding, type Embedding } from '@tfai/core';
-import { dotBias, dotBiasFused } from '@tfai/core/internal';
+import { dotBias, dotBiasFused } from './dot-bias-kernel.js';
 import { TabularOptionsError, UnknownCategoryError } from '../errors.js';
 import { gatherRows } from '../model/gather-rows.js';
 import { canonicalLevel } from '../procs/categorify.js';

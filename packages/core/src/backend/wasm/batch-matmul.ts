@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 import { sizeOf } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 interface Attrs {
   transposeA: boolean;
@@ -71,3 +72,9 @@ export function fastMatMul(stock: tf.KernelFunc): tf.KernelFunc {
     }
   };
 }
+
+/** The kernels (wasm, around the stock one). */
+export const matMulKernels: readonly KernelDef[] = [
+  { name: tf.BatchMatMul, backends: ['wasm'], fallback: 'stock', kernel: fastMatMul },
+  { name: tf._FusedMatMul, backends: ['wasm'], fallback: 'stock', kernel: fastMatMul },
+];

@@ -23,6 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import type { KernelDef } from './registry.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -105,8 +106,7 @@ export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   }
 }
 
-export const conv2DBackpropFilterConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropFilter,
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropFilter,
-};
+/** The kernel (wasm). */
+export const conv2DBackpropFilterKernels: readonly KernelDef[] = [
+  { name: tf.Conv2DBackpropFilter, backends: ['wasm'], fallback: 'none', kernel: () => conv2DBackpropFilter },
+];

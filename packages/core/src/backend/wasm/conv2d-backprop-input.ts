@@ -31,6 +31,7 @@ import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
 import { Ops, attrsOf, input, type KernelArgs } from './kernel-utils.js';
 import { f32 } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 interface Attrs {
   strides: [number, number] | number;
@@ -187,8 +188,7 @@ export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   }
 }
 
-export const conv2DBackpropInputConfig: tf.KernelConfig = {
-  kernelName: tf.Conv2DBackpropInput,
-  backendName: 'wasm',
-  kernelFunc: conv2DBackpropInput,
-};
+/** The kernel (wasm). */
+export const conv2DBackpropInputKernels: readonly KernelDef[] = [
+  { name: tf.Conv2DBackpropInput, backends: ['wasm'], fallback: 'none', kernel: () => conv2DBackpropInput },
+];

@@ -27,9 +27,10 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import { type MemoryBackend, allocate, f32, i32, sizeOf } from '../memory.js';
+import { type MemoryBackend, allocate, f32, i32, sizeOf, memoryName } from '../memory.js';
 
 import { simdKernels } from './simd/simd-kernels.js';
+import type { KernelDef } from './registry.js';
 
 export const BATCH_NORM_TRAIN = 'TfaiBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD = 'TfaiBatchNormTrainGrad';
@@ -213,8 +214,13 @@ function batchNormTrainGrad(name: MemoryBackend): tf.KernelFunc {
   };
 }
 
-/** The kernels of both backends. */
-export const batchNormKernels = (name: MemoryBackend): tf.KernelConfig[] => [
-  { kernelName: BATCH_NORM_TRAIN, backendName: name, kernelFunc: batchNormTrain(name) },
-  { kernelName: BATCH_NORM_TRAIN_GRAD, backendName: name, kernelFunc: batchNormTrainGrad(name) },
+/** The forward and backward kernels (wasm, cpu). */
+export const batchNormKernels: readonly KernelDef[] = [
+  { name: BATCH_NORM_TRAIN, backends: ['wasm', 'cpu'], fallback: 'none', kernel: (b) => batchNormTrain(memoryName(b)) },
+  {
+    name: BATCH_NORM_TRAIN_GRAD,
+    backends: ['wasm', 'cpu'],
+    fallback: 'none',
+    kernel: (b) => batchNormTrainGrad(memoryName(b)),
+  },
 ];

@@ -18,7 +18,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import { type MemoryBackend, allocate, f32, sizeOf, valuesOf } from '../memory.js';
+import { type MemoryBackend, allocate, f32, sizeOf, valuesOf, memoryName } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 export const CROSS_ENTROPY = 'TfaiCrossEntropy';
 
@@ -87,9 +88,7 @@ function crossEntropy(name: MemoryBackend): tf.KernelFunc {
   };
 }
 
-/** The kernel of each backend. */
-export const crossEntropyKernel = (name: MemoryBackend): tf.KernelConfig => ({
-  kernelName: CROSS_ENTROPY,
-  backendName: name,
-  kernelFunc: crossEntropy(name),
-});
+/** The kernel (wasm, cpu). */
+export const crossEntropyKernels: readonly KernelDef[] = [
+  { name: CROSS_ENTROPY, backends: ['wasm', 'cpu'], fallback: 'none', kernel: (b) => crossEntropy(memoryName(b)) },
+];

@@ -11,7 +11,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import { type MemoryBackend, allocate, f32 } from '../memory.js';
+import { type MemoryBackend, allocate, f32, memoryName } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 export const DROPOUT = 'TfaiDropout';
 
@@ -107,9 +108,7 @@ function dropout(name: MemoryBackend): tf.KernelFunc {
   };
 }
 
-/** The kernel of each backend. */
-export const dropoutKernel = (name: MemoryBackend): tf.KernelConfig => ({
-  kernelName: DROPOUT,
-  backendName: name,
-  kernelFunc: dropout(name),
-});
+/** The kernel (wasm, cpu). */
+export const dropoutKernels: readonly KernelDef[] = [
+  { name: DROPOUT, backends: ['wasm', 'cpu'], fallback: 'none', kernel: (b) => dropout(memoryName(b)) },
+];

@@ -8,7 +8,7 @@ import { BatchNorm1d, BatchNorm2d } from '../../nn/layers/batchnorm.js';
 import { Dropout } from '../../nn/layers/dropout.js';
 import { manualSeed } from '../../nn/random.js';
 import { setBackend } from '../backend.js';
-import { setFused } from '../fused.js';
+import { setFused, type FusedName } from '../fused.js';
 import { dropout } from '../fused-ops.js';
 import { alea } from './fused-dropout.js';
 import { randomValues, relErr } from './testing.js';
@@ -33,7 +33,7 @@ afterAll(async () => {
 
 /** Runs `f` with the fused path `name` on, then off; returns both results (arrays of values). */
 async function fusedVsUnfused(
-  name: string,
+  name: FusedName,
   f: () => tf.Tensor[],
 ): Promise<{ fused: Float32Array[]; plain: Float32Array[] }> {
   const run = async (on: boolean): Promise<Float32Array[]> => {

@@ -5,9 +5,10 @@
  * batch dimensions; anything else, and any index outside the table (whatever the stock kernel does with it), goes
  * to the stock kernel.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 import { allocate, i32, sizeOf, valuesOf } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 export function fastGather(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -32,3 +33,8 @@ export function fastGather(stock: tf.KernelFunc): tf.KernelFunc {
     return out;
   };
 }
+
+/** The kernel (wasm, around the stock one). */
+export const gatherKernels: readonly KernelDef[] = [
+  { name: tf.GatherV2, backends: ['wasm'], fallback: 'stock', kernel: fastGather },
+];

@@ -6,8 +6,9 @@
  * (tfjs's kernels write only their outputs; tfai's optimizer writes its state in place only when it is the memory's
  * sole holder, by this very reference count), so sharing is safe. String tensors keep the stock kernel.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import type { KernelDef } from './registry.js';
 
 export function sharedIdentity(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -17,3 +18,8 @@ export function sharedIdentity(stock: tf.KernelFunc): tf.KernelFunc {
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   };
 }
+
+/** The kernel (wasm, around the stock one). */
+export const identityKernels: readonly KernelDef[] = [
+  { name: tf.Identity, backends: ['wasm'], fallback: 'stock', kernel: sharedIdentity },
+];

@@ -21,8 +21,8 @@
 import * as tf from '@tensorflow/tfjs';
 
 import { Ops, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import { type MemoryBackend, allocate, f32 } from '../memory.js';
-import type { Replacement } from './registry.js';
+import { type MemoryBackend, allocate, f32, memoryName } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 /** Kernel names of the fused chunk (tfai's own, not tfjs's). */
 export const LSTM_FORWARD = 'TfaiLSTMChunkForward';
@@ -237,8 +237,8 @@ function backward(name: 'wasm' | 'cpu'): tf.KernelFunc {
   };
 }
 
-/** The fused chunk's kernels for wasm and cpu, for `TFAI_KERNELS` / `CPU_KERNELS`. */
-export const lstmChunkKernels = (backendName: 'wasm' | 'cpu'): Replacement[] => [
-  { kernelName: LSTM_FORWARD, backendName, kernelFunc: forward(backendName) },
-  { kernelName: LSTM_BACKWARD, backendName, kernelFunc: backward(backendName) },
+/** The fused chunk's forward and backward kernels (wasm, cpu). */
+export const lstmChunkKernels: readonly KernelDef[] = [
+  { name: LSTM_FORWARD, backends: ['wasm', 'cpu'], fallback: 'none', kernel: (b) => forward(memoryName(b)) },
+  { name: LSTM_BACKWARD, backends: ['wasm', 'cpu'], fallback: 'none', kernel: (b) => backward(memoryName(b)) },
 ];

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { attrsOf, input, type KernelArgs } from './kernel-utils.js';
 import { f32 } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 interface Attrs {
   filterSize: [number, number] | number;
@@ -85,8 +86,7 @@ export function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-export const maxPoolGradConfig: tf.KernelConfig = {
-  kernelName: tf.MaxPoolGrad,
-  backendName: 'wasm',
-  kernelFunc: maxPoolGrad,
-};
+/** The kernel (wasm). */
+export const maxPoolGradKernels: readonly KernelDef[] = [
+  { name: tf.MaxPoolGrad, backends: ['wasm'], fallback: 'none', kernel: () => maxPoolGrad },
+];

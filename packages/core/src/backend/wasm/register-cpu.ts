@@ -1,28 +1,27 @@
 /**
- * The cpu backend's share of tfai's kernel fixes (tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for
- * batch > 1 and ignores halfPixelCenters; its ResizeBilinearGrad fails on non-square inputs), registrable
- * without loading tfjs-backend-wasm; and the cpu pair of the fused LSTM chunk.
+ * The kernels shared by the wasm and cpu backends (registrable without loading tfjs-backend-wasm): fixes of tfjs
+ * 4.22's cpu ResizeNearestNeighborGrad (wrong for batch > 1, ignores halfPixelCenters) and ResizeBilinearGrad (fails
+ * on non-square inputs), and the fused LSTM chunk, BatchNorm (training), cross-entropy and dropout, the same JS
+ * loops on both.
  */
 import { lstmChunkKernels } from './lstm-chunk.js';
 import { batchNormKernels } from './fused-batchnorm.js';
-import { crossEntropyKernel } from './fused-cross-entropy.js';
-import { dropoutKernel } from './fused-dropout.js';
-import { registerKernels, type Replacement } from './registry.js';
-import { resizeBilinearGradConfig } from './resize-bilinear-grad.js';
-import { resizeNearestNeighborGradConfig } from './resize-nearest-grad.js';
+import { crossEntropyKernels } from './fused-cross-entropy.js';
+import { dropoutKernels } from './fused-dropout.js';
+import { registerKernels, type KernelDef } from './registry.js';
+import { resizeBilinearGradKernels } from './resize-bilinear-grad.js';
+import { resizeNearestNeighborGradKernels } from './resize-nearest-grad.js';
 
-export const CPU_KERNELS: readonly Replacement[] = [
-  resizeNearestNeighborGradConfig('cpu'),
-  resizeBilinearGradConfig('cpu'),
-  // #20 (lstm): the fused LSTM chunk's cpu pair (lstm-chunk.ts).
-  ...lstmChunkKernels('cpu'),
-  // Fused BatchNorm (training), cross-entropy and dropout (#20), the same JS loops as on wasm.
-  ...batchNormKernels('cpu'),
-  crossEntropyKernel('cpu'),
-  dropoutKernel('cpu'),
+export const SHARED_KERNELS: readonly KernelDef[] = [
+  ...resizeNearestNeighborGradKernels,
+  ...resizeBilinearGradKernels,
+  ...lstmChunkKernels,
+  ...batchNormKernels,
+  ...crossEntropyKernels,
+  ...dropoutKernels,
 ];
 
-/** Registers {@link CPU_KERNELS}. Idempotent. */
+/** Registers {@link SHARED_KERNELS} on cpu. Idempotent. */
 export function registerCpuKernels(): void {
-  registerKernels(CPU_KERNELS);
+  registerKernels(SHARED_KERNELS, ['cpu']);
 }

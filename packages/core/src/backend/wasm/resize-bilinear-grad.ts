@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import type { KernelDef } from './registry.js';
 
 interface Attrs {
   alignCorners: boolean;
@@ -61,10 +62,11 @@ function resizeBilinearGrad(backendName: string, args: KernelArgs): tf.TensorInf
 }
 
 /** The kernel for one backend (its forward ResizeBilinear, Transpose and BatchMatMul do the work). */
-export function resizeBilinearGradConfig(backendName: 'cpu' | 'wasm'): tf.KernelConfig {
-  return {
-    kernelName: tf.ResizeBilinearGrad,
-    backendName,
-    kernelFunc: (args) => resizeBilinearGrad(backendName, args),
-  };
-}
+export const resizeBilinearGradKernels: readonly KernelDef[] = [
+  {
+    name: tf.ResizeBilinearGrad,
+    backends: ['wasm', 'cpu'],
+    fallback: 'none',
+    kernel: (backendName) => (args) => resizeBilinearGrad(backendName, args),
+  },
+];

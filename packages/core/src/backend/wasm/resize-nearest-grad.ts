@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import type { KernelDef } from './registry.js';
 
 interface Attrs {
   alignCorners: boolean;
@@ -53,10 +54,11 @@ function resizeNearestNeighborGrad(backendName: string, args: KernelArgs): tf.Te
 }
 
 /** The kernel for one backend (its forward ResizeNearestNeighbor and ScatterNd do the work). */
-export function resizeNearestNeighborGradConfig(backendName: 'cpu' | 'wasm'): tf.KernelConfig {
-  return {
-    kernelName: tf.ResizeNearestNeighborGrad,
-    backendName,
-    kernelFunc: (args) => resizeNearestNeighborGrad(backendName, args),
-  };
-}
+export const resizeNearestNeighborGradKernels: readonly KernelDef[] = [
+  {
+    name: tf.ResizeNearestNeighborGrad,
+    backends: ['wasm', 'cpu'],
+    fallback: 'none',
+    kernel: (backendName) => (args) => resizeNearestNeighborGrad(backendName, args),
+  },
+];

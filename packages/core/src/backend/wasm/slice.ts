@@ -9,10 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type { KernelDef } from './registry.js';
 import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 import { sizeOf } from '../memory.js';
-
-import type { Replacement } from './registry.js';
 
 /** `x[begin : begin + size]` as a new wasm tensor, copied heap to heap. */
 function sliceHeap(backend: BackendWasm, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
@@ -95,9 +94,9 @@ function fastSplitV(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-/** The three kernels, for `TFAI_KERNELS`. */
-export const sliceKernels: readonly Replacement[] = [
-  { kernelName: tf.Slice, backendName: 'wasm', wrap: fastSlice },
-  { kernelName: tf.Unpack, backendName: 'wasm', wrap: fastUnpack },
-  { kernelName: tf.SplitV, backendName: 'wasm', wrap: fastSplitV },
+/** The three kernels (wasm, around the stock ones). */
+export const sliceKernels: readonly KernelDef[] = [
+  { name: tf.Slice, backends: ['wasm'], fallback: 'stock', kernel: fastSlice },
+  { name: tf.Unpack, backends: ['wasm'], fallback: 'stock', kernel: fastUnpack },
+  { name: tf.SplitV, backends: ['wasm'], fallback: 'stock', kernel: fastSplitV },
 ];

@@ -14,6 +14,7 @@ import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.j
 import { allocate, f32, sizeOf } from '../memory.js';
 
 import { simdKernels } from './simd/simd-kernels.js';
+import type { KernelDef } from './registry.js';
 
 export function fastSum(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -36,3 +37,8 @@ export function fastSum(stock: tf.KernelFunc): tf.KernelFunc {
     return out;
   };
 }
+
+/** The kernel (wasm, around the stock one). */
+export const sumKernels: readonly KernelDef[] = [
+  { name: tf.Sum, backends: ['wasm'], fallback: 'stock', kernel: fastSum },
+];

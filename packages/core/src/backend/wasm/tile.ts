@@ -8,9 +8,10 @@
  * [N·H·W, C] from [1, C]); the broadcast itself is an XNNPACK `Add` of x to zeros. Float32 only, and at most 4
  * merged axes; anything else goes to the stock kernel.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 import { sizeOf } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 /** The merged [outShape, xShape] of the broadcast that tiles `shape` by `reps`. */
 export function tileAsBroadcast(shape: readonly number[], reps: readonly number[]): [number[], number[]] {
@@ -56,3 +57,8 @@ export function fastTile(stock: tf.KernelFunc): tf.KernelFunc {
     }
   };
 }
+
+/** The kernel (wasm, around the stock one). */
+export const tileKernels: readonly KernelDef[] = [
+  { name: tf.Tile, backends: ['wasm'], fallback: 'stock', kernel: fastTile },
+];

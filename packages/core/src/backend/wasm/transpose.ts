@@ -7,11 +7,12 @@
  * tfjs-backend-wasm 4.22's kernel walks every element through index arithmetic (0.3 ms for a [512, 200] matrix;
  * 3 ns an element). Other permutations, other dtypes, and runs without the SIMD module go to it.
  */
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 import { allocate, sizeOf, valuesOf } from '../memory.js';
 
 import { simdKernels } from './simd/simd-kernels.js';
+import type { KernelDef } from './registry.js';
 
 export function fastTranspose(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {
@@ -49,3 +50,8 @@ export function fastTranspose(stock: tf.KernelFunc): tf.KernelFunc {
     return out;
   };
 }
+
+/** The kernel (wasm, around the stock one). */
+export const transposeKernels: readonly KernelDef[] = [
+  { name: tf.Transpose, backends: ['wasm'], fallback: 'stock', kernel: fastTranspose },
+];

@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
 import { sizeOf } from '../memory.js';
+import type { KernelDef } from './registry.js';
 
 export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const backend = kernelBackend(args);
@@ -54,8 +55,7 @@ export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   }
 }
 
-export const unsortedSegmentSumConfig: tf.KernelConfig = {
-  kernelName: tf.UnsortedSegmentSum,
-  backendName: 'wasm',
-  kernelFunc: unsortedSegmentSum,
-};
+/** The kernel (wasm). */
+export const unsortedSegmentSumKernels: readonly KernelDef[] = [
+  { name: tf.UnsortedSegmentSum, backends: ['wasm'], fallback: 'none', kernel: () => unsortedSegmentSum },
+];

@@ -9,7 +9,7 @@
  * first-maximum test and a shader key of its own (the pipeline cache is keyed by it).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Replacement } from '../wasm/registry.js';
+import type { KernelDef } from '../wasm/registry.js';
 
 interface Program {
   shaderKey: string;
@@ -50,4 +50,7 @@ function wrap(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-export const maxPoolGradWebGPU: Replacement = { kernelName: tf.MaxPoolGrad, backendName: 'webgpu', wrap };
+/** The kernel (webgpu, around the stock one). */
+export const maxPoolGradWebGPUKernels: readonly KernelDef[] = [
+  { name: tf.MaxPoolGrad, backends: ['webgpu'], fallback: 'stock', kernel: wrap },
+];

@@ -3,16 +3,18 @@
  * {@link registerWebGPUKernels} (from setupWebGPU). The webgpu parity suite (`*.webgpu.test.ts`) compares every
  * kernel and gradient tfai trains with against the cpu backend; an entry here is one it found missing or wrong.
  */
-import type { Replacement } from '../wasm/registry.js';
-import { registerKernels } from '../wasm/registry.js';
-import { maxPoolGradWebGPU } from './max-pool-grad.js';
-import { resizeNearestNeighborGradWebGPU } from './resize-nearest-grad.js';
+import { registerKernels, type KernelDef } from '../wasm/registry.js';
+import { maxPoolGradWebGPUKernels } from './max-pool-grad.js';
+import { resizeNearestNeighborGradWebGPUKernels } from './resize-nearest-grad.js';
 
 /**
  * The kernels; see each entry's file for its math: MaxPoolGrad (ties to the first maximum, as PyTorch) and
  * ResizeNearestNeighborGrad (honours halfPixelCenters).
  */
-export const WEBGPU_KERNELS: readonly Replacement[] = [maxPoolGradWebGPU, resizeNearestNeighborGradWebGPU];
+export const WEBGPU_KERNELS: readonly KernelDef[] = [
+  ...maxPoolGradWebGPUKernels,
+  ...resizeNearestNeighborGradWebGPUKernels,
+];
 
 /** Registers {@link WEBGPU_KERNELS}. Idempotent. */
 export function registerWebGPUKernels(): void {

@@ -11,6 +11,7 @@
  * [N·H·W, C] by one `ScatterNd`, which adds repeated indices.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { KernelDef } from '../wasm/registry.js';
 import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../wasm/kernel-utils.js';
 
 interface Attrs {
@@ -55,8 +56,12 @@ function resizeNearestNeighborGrad(args: KernelArgs): tf.TensorInfo {
   }
 }
 
-export const resizeNearestNeighborGradWebGPU: tf.KernelConfig = {
-  kernelName: tf.ResizeNearestNeighborGrad,
-  backendName: 'webgpu',
-  kernelFunc: resizeNearestNeighborGrad,
-};
+/** The kernel (webgpu). */
+export const resizeNearestNeighborGradWebGPUKernels: readonly KernelDef[] = [
+  {
+    name: tf.ResizeNearestNeighborGrad,
+    backends: ['webgpu'],
+    fallback: 'none',
+    kernel: () => resizeNearestNeighborGrad,
+  },
+];

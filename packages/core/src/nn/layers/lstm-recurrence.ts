@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { fusedEnabled } from '../../backend/fused.js';
-import { LSTM_BACKWARD, LSTM_FORWARD } from '../../backend/wasm/lstm-chunk.js';
+import { fusedLstmChunk } from '../../backend/fused-ops.js';
 
 /** What {@link lstmRecurrence} returns: every step's hidden state and the final cell state. */
 export interface LSTMRecurrenceResult {
@@ -44,110 +43,106 @@ export function lstmRecurrence(
   if (T < 1) throw new RangeError('lstmRecurrence needs at least one time step');
   if (!Number.isInteger(H) || whh.shape[0] !== H || whh.shape[1] !== G)
     throw new RangeError(`lstmRecurrence: xw [${xw.shape}] does not fit whh [${whh.shape}] (expected [H, 4H])`);
-  const run = fusedAvailable()
-    ? fusedChunk
-    : tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-        const [x, w, hInit, cInit] = args as tf.Tensor2D[];
-        const save = args[4] as tf.GradSaveFunc;
-        const steps = tf.unstack(x) as tf.Tensor2D[];
-        // Per step we keep: h, c, the four activated gates and tanh(c).
-        const hs: tf.Tensor2D[] = [];
-        const cs: tf.Tensor2D[] = [];
-        const gates: tf.Tensor2D[] = [];
-        const tcs: tf.Tensor2D[] = [];
-        let h = hInit;
-        let c = cInit;
-        for (let t = 0; t < T; t++) {
-          const out = tf.tidy(() => {
-            const pre = tf.add(steps[t], tf.matMul(h, w));
-            const [pi, pf, pg, po] = tf.split(pre, 4, 1);
-            const i = tf.sigmoid(pi);
-            const f = tf.sigmoid(pf);
-            const g = tf.tanh(pg);
-            const o = tf.sigmoid(po);
-            const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-            const tc = tf.tanh(cNew);
-            return [tf.mul(o, tc), cNew, i, f, g, o, tc] as tf.Tensor2D[];
-          });
-          [h, c] = out;
-          hs.push(h);
-          cs.push(c);
-          gates.push(out[2], out[3], out[4], out[5]);
-          tcs.push(out[6]);
-        }
-        tf.dispose(steps);
-        save([w, hInit, cInit, ...hs, ...cs, ...gates, ...tcs]);
-        // customGrad allows one output: the hidden states with the final cell state appended along time.
-        const value = tf.concat([tf.stack(hs), tf.expandDims(c, 0)], 0);
-        const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] =>
-          tf.tidy(() => {
-            const [wS, h0S, c0S] = saved as tf.Tensor2D[];
-            const hS = saved.slice(3, 3 + T) as tf.Tensor2D[];
-            const cS = saved.slice(3 + T, 3 + 2 * T) as tf.Tensor2D[];
-            const gS = saved.slice(3 + 2 * T, 3 + 6 * T) as tf.Tensor2D[];
-            const tcS = saved.slice(3 + 6 * T) as tf.Tensor2D[];
-            const dys = tf.unstack(dy as tf.Tensor3D) as tf.Tensor2D[];
-            const wT = tf.transpose(wS);
-            const sigGrad = (s: tf.Tensor) => tf.mul(s, tf.sub(1, s));
-            let dh = tf.zerosLike(h0S) as tf.Tensor2D;
-            let dc = dys[T];
-            const dPre: tf.Tensor2D[] = new Array(T);
-            for (let t = T - 1; t >= 0; t--) {
-              const [i, f, g, o] = gS.slice(4 * t, 4 * t + 4);
-              const cPrev = t > 0 ? cS[t - 1] : c0S;
-              const tc = tcS[t];
-              [dPre[t], dh, dc] = tf.tidy(() => {
-                const dhT = tf.add(dys[t], dh);
-                const dO = tf.mul(dhT, tc);
-                const dcT = tf.add(dc, tf.mul(tf.mul(dhT, o), tf.sub(1, tf.square(tc))));
-                const dp = tf.concat(
-                  [
-                    tf.mul(tf.mul(dcT, g), sigGrad(i)),
-                    tf.mul(tf.mul(dcT, cPrev), sigGrad(f)),
-                    tf.mul(tf.mul(dcT, i), tf.sub(1, tf.square(g))),
-                    tf.mul(dO, sigGrad(o)),
-                  ],
-                  1,
-                ) as tf.Tensor2D;
-                return [dp, tf.matMul(dp, wT), tf.mul(dcT, f)] as tf.Tensor2D[];
-              });
-            }
-            const dX = tf.stack(dPre) as tf.Tensor3D;
-            // dW = Σ_t h_{t-1}ᵀ·dPre_t as one product (the transpose is explicit: wasm's transposed matMul is slow).
-            const hPrev =
-              T > 1 ? tf.concat([tf.expandDims(h0S, 0), tf.stack(hS.slice(0, T - 1))], 0) : tf.expandDims(h0S, 0);
-            const dW = tf.matMul(tf.transpose(tf.reshape(hPrev, [T * B, H])), tf.reshape(dX, [T * B, G]));
-            return [dX, dW, dh, dc];
-          });
-        return { value, gradFunc };
-      });
-  const packed = run(xw, whh, h0, c0) as tf.Tensor3D;
+  const packed = fusedLstmChunk(xw, whh, h0, c0) ?? composedChunk(xw, whh, h0, c0);
   const ys = tf.slice(packed, [0, 0, 0], [T, B, H]);
   const c = tf.reshape(tf.slice(packed, [T, 0, 0], [1, B, H]), [B, H]) as tf.Tensor2D;
   return { ys, c };
 }
 
-/** Whether the fused chunk kernels run here: switched on, and registered for the current backend (wasm, cpu). */
-function fusedAvailable(): boolean {
-  if (!fusedEnabled('lstm')) return false;
-  const name = tf.getBackend();
-  return (
-    (name === 'wasm' || name === 'cpu') &&
-    tf.getKernel(LSTM_FORWARD, name) !== undefined &&
-    tf.getKernel(LSTM_BACKWARD, name) !== undefined
-  );
+/** The chunk as a composition of tfjs ops with a hand-written backward (see {@link lstmRecurrence}). */
+function composedChunk(xw: tf.Tensor3D, whh: tf.Tensor2D, h0: tf.Tensor2D, c0: tf.Tensor2D): tf.Tensor3D {
+  const T = xw.shape[0];
+  const run = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, w, hInit, cInit] = args as tf.Tensor2D[];
+    const save = args[4] as tf.GradSaveFunc;
+    const { hs, cs, gates, tcs } = forwardSteps(x, w, hInit, cInit);
+    save([w, hInit, cInit, ...hs, ...cs, ...gates, ...tcs]);
+    // customGrad allows one output: the hidden states with the final cell state appended along time.
+    const value = tf.concat([tf.stack(hs), tf.expandDims(cs[T - 1], 0)], 0);
+    const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] =>
+      backwardSteps(T, dy as tf.Tensor3D, saved);
+    return { value, gradFunc };
+  });
+  return run(xw, whh, h0, c0) as tf.Tensor3D;
 }
 
-/** The same custom gradient as the composition, each direction one kernel (see backend/wasm/lstm-chunk.ts). */
-const fusedChunk = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [xw, whh, h0, c0] = args as tf.Tensor[];
-  const save = args[4] as tf.GradSaveFunc;
-  const [out, gates, cs, tcs] = tf.engine().runKernel(LSTM_FORWARD, { xw, whh, h0, c0 }) as tf.Tensor[];
-  save([whh, h0, c0, out, gates, cs, tcs]);
-  const gradFunc = (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]): tf.Tensor[] => {
-    const [w, hInit, cInit, o, g, c, tc] = saved;
-    const inputs = { dy: dy as tf.Tensor, whh: w, h0: hInit, c0: cInit, out: o, gates: g, cs: c, tcs: tc };
-    return tf.engine().runKernel(LSTM_BACKWARD, inputs) as tf.Tensor[];
-  };
-  return { value: out, gradFunc };
-});
+/** The forward steps, keeping per step h, c, the four activated gates and tanh(c). */
+function forwardSteps(
+  x: tf.Tensor,
+  w: tf.Tensor2D,
+  hInit: tf.Tensor2D,
+  cInit: tf.Tensor2D,
+): { hs: tf.Tensor2D[]; cs: tf.Tensor2D[]; gates: tf.Tensor2D[]; tcs: tf.Tensor2D[] } {
+  const T = x.shape[0];
+  const steps = tf.unstack(x) as tf.Tensor2D[];
+  const hs: tf.Tensor2D[] = [];
+  const cs: tf.Tensor2D[] = [];
+  const gates: tf.Tensor2D[] = [];
+  const tcs: tf.Tensor2D[] = [];
+  let h = hInit;
+  let c = cInit;
+  for (let t = 0; t < T; t++) {
+    const out = tf.tidy(() => {
+      const pre = tf.add(steps[t], tf.matMul(h, w));
+      const [pi, pf, pg, po] = tf.split(pre, 4, 1);
+      const i = tf.sigmoid(pi);
+      const f = tf.sigmoid(pf);
+      const g = tf.tanh(pg);
+      const o = tf.sigmoid(po);
+      const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
+      const tc = tf.tanh(cNew);
+      return [tf.mul(o, tc), cNew, i, f, g, o, tc] as tf.Tensor2D[];
+    });
+    [h, c] = out;
+    hs.push(h);
+    cs.push(c);
+    gates.push(out[2], out[3], out[4], out[5]);
+    tcs.push(out[6]);
+  }
+  tf.dispose(steps);
+  return { hs, cs, gates, tcs };
+}
+
+/** The backward through time: gradients for xw, whh, h0 and c0 from the saved states. */
+function backwardSteps(T: number, dy: tf.Tensor3D, saved: tf.Tensor[]): tf.Tensor[] {
+  return tf.tidy(() => {
+    const [wS, h0S, c0S] = saved as tf.Tensor2D[];
+    const [B, H] = h0S.shape;
+    const G = 4 * H;
+    const hS = saved.slice(3, 3 + T) as tf.Tensor2D[];
+    const cS = saved.slice(3 + T, 3 + 2 * T) as tf.Tensor2D[];
+    const gS = saved.slice(3 + 2 * T, 3 + 6 * T) as tf.Tensor2D[];
+    const tcS = saved.slice(3 + 6 * T) as tf.Tensor2D[];
+    const dys = tf.unstack(dy) as tf.Tensor2D[];
+    const wT = tf.transpose(wS);
+    const sigGrad = (s: tf.Tensor) => tf.mul(s, tf.sub(1, s));
+    let dh = tf.zerosLike(h0S) as tf.Tensor2D;
+    let dc = dys[T];
+    const dPre: tf.Tensor2D[] = new Array(T);
+    for (let t = T - 1; t >= 0; t--) {
+      const [i, f, g, o] = gS.slice(4 * t, 4 * t + 4);
+      const cPrev = t > 0 ? cS[t - 1] : c0S;
+      const tc = tcS[t];
+      [dPre[t], dh, dc] = tf.tidy(() => {
+        const dhT = tf.add(dys[t], dh);
+        const dO = tf.mul(dhT, tc);
+        const dcT = tf.add(dc, tf.mul(tf.mul(dhT, o), tf.sub(1, tf.square(tc))));
+        const dp = tf.concat(
+          [
+            tf.mul(tf.mul(dcT, g), sigGrad(i)),
+            tf.mul(tf.mul(dcT, cPrev), sigGrad(f)),
+            tf.mul(tf.mul(dcT, i), tf.sub(1, tf.square(g))),
+            tf.mul(dO, sigGrad(o)),
+          ],
+          1,
+        ) as tf.Tensor2D;
+        return [dp, tf.matMul(dp, wT), tf.mul(dcT, f)] as tf.Tensor2D[];
+      });
+    }
+    const dX = tf.stack(dPre) as tf.Tensor3D;
+    // dW = Σ_t h_{t-1}ᵀ·dPre_t as one product (the transpose is explicit: wasm's transposed matMul is slow).
+    const hPrev = T > 1 ? tf.concat([tf.expandDims(h0S, 0), tf.stack(hS.slice(0, T - 1))], 0) : tf.expandDims(h0S, 0);
+    const dW = tf.matMul(tf.transpose(tf.reshape(hPrev, [T * B, H])), tf.reshape(dX, [T * B, G]));
+    return [dX, dW, dh, dc];
+  });
+}

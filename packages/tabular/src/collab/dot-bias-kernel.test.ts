@@ -1,8 +1,46 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { setFused } from '../fused.js';
-import { dotBias, dotBiasFused } from './dot-bias.js';
-import { randomInput, relErr, runOn, type Input } from './testing.js';
+import { setBackend } from '@tfai/core';
+import { setFused } from '@tfai/core/internal';
+import { relErr } from '@tfai/test-utils';
+import { dotBias, dotBiasFused } from './dot-bias-kernel.js';
+
+/** An input given as values and shape, so that each backend makes its own tensor of it. */
+interface Input {
+  values: Float32Array | Int32Array;
+  shape: number[];
+  dtype?: 'float32' | 'int32';
+}
+
+/** Deterministic pseudo-random values in [-1, 1) of `shape` (a small LCG). */
+function randomInput(shape: number[], seed: number): Input {
+  let s = seed >>> 0 || 1;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = Float32Array.from({ length: size }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 31 - 1;
+  });
+  return { values, shape };
+}
+
+let wasmReady: Promise<unknown> | undefined;
+
+/** Runs `f` on the named backend (tfai's wasm setup for 'wasm') and returns its outputs' values. */
+async function runOn(
+  backend: 'cpu' | 'wasm',
+  inputs: Input[],
+  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<Float32Array[]> {
+  if (backend === 'wasm') await (wasmReady ??= setBackend('wasm'));
+  await tf.setBackend(backend);
+  const outs = tf.tidy(() => {
+    const out = f(...inputs.map((i) => tf.tensor(i.values, i.shape, i.dtype ?? 'float32')));
+    return Array.isArray(out) ? out : [out];
+  });
+  const values = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
+  tf.dispose(outs);
+  return values;
+}
 
 /** The composition fastai writes: four lookups, a product, a sum and an addN. */
 function composed(x: tf.Tensor, uw: tf.Tensor, iw: tf.Tensor, ub: tf.Tensor, ib: tf.Tensor): tf.Tensor {

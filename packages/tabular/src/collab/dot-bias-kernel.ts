@@ -1,7 +1,7 @@
 /**
  * Collaborative filtering's dot-product model (fastai's `EmbeddingDotBias`) as one kernel forward and one
  * backward, instead of four lookups, a product, a sum and an addN (and their gradients): the `embedding` fused
- * path ({@link fusedEnabled}). With codes x: int32 [bs, 2] (user u, item i), tables uW: [nU, F], iW: [nI, F],
+ * path ({@link fusedEnabled}), a kernel of this package registered through core's kernel registry. With codes x: int32 [bs, 2] (user u, item i), tables uW: [nU, F], iW: [nI, F],
  * uB: [nU, 1], iB: [nI, 1]:
  *
  *   out[b] = Σ_f uW[u, f]·iW[i, f] + uB[u] + iB[i]
@@ -12,11 +12,20 @@
  * differs from the float32 composition by rounding only.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { fusedEnabled } from '../fused.js';
-
-import { input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import { type MemoryBackend, allocate, f32, valuesOf } from '../memory.js';
+import {
+  allocate,
+  f32,
+  fusedEnabled,
+  input,
+  kernelBackend,
+  loopKernelAvailable,
+  memoryName,
+  registerKernels,
+  valuesOf,
+  type KernelArgs,
+  type KernelDef,
+  type MemoryBackend,
+} from '@tfai/core/internal';
 
 export const DOT_BIAS = 'TfaiDotBias';
 export const DOT_BIAS_GRAD = 'TfaiDotBiasGrad';
@@ -26,10 +35,10 @@ type Data = Float32Array | Int32Array;
 /** The kernel's inputs' data and freshly allocated float32 outputs, on the wasm or cpu backend. */
 function io(
   backend: tf.KernelBackend,
+  name: MemoryBackend,
   inputs: tf.TensorInfo[],
   outShapes: number[][],
 ): { ins: Data[]; outs: Float32Array[]; infos: tf.TensorInfo[] } {
-  const name: MemoryBackend = backend instanceof BackendWasm ? 'wasm' : 'cpu';
   const infos = allocate(
     backend,
     name,
@@ -43,55 +52,59 @@ function io(
   };
 }
 
-function dotBiasKernel(args: KernelArgs): tf.TensorInfo {
-  const backend = kernelBackend(args);
-  const names = ['x', 'uWeight', 'iWeight', 'uBias', 'iBias'];
-  const ts = names.map((n) => input(args, n));
-  const [bs, f] = [ts[0].shape[0], ts[1].shape[1]];
-  const { ins, outs, infos } = io(backend, ts, [[bs]]);
-  const [x, uw, iw, ub, ib] = ins;
-  const out = outs[0];
-  for (let b = 0; b < bs; b++) {
-    const [u, i] = [x[2 * b], x[2 * b + 1]];
-    let s = 0;
-    for (let k = 0, pu = u * f, pi = i * f; k < f; k++) s += uw[pu + k] * iw[pi + k];
-    out[b] = s + ub[u] + ib[i];
-  }
-  return infos[0];
-}
-
-function dotBiasGradKernel(args: KernelArgs): tf.TensorInfo[] {
-  const backend = kernelBackend(args);
-  const ts = ['x', 'uWeight', 'iWeight', 'dy'].map((n) => input(args, n));
-  const [nU, f] = ts[1].shape;
-  const nI = ts[2].shape[0];
-  const bs = ts[0].shape[0];
-  const { ins, outs, infos } = io(backend, ts, [
-    [nU, f],
-    [nI, f],
-    [nU, 1],
-    [nI, 1],
-  ]);
-  const [x, uw, iw, dy] = ins;
-  const [duw, diw, dub, dib] = outs;
-  for (const o of outs) o.fill(0);
-  for (let b = 0; b < bs; b++) {
-    const [u, i, g] = [x[2 * b], x[2 * b + 1], dy[b]];
-    for (let k = 0, pu = u * f, pi = i * f; k < f; k++) {
-      duw[pu + k] += g * iw[pi + k];
-      diw[pi + k] += g * uw[pu + k];
+const dotBiasKernel =
+  (name: MemoryBackend) =>
+  (args: KernelArgs): tf.TensorInfo => {
+    const backend = kernelBackend(args);
+    const names = ['x', 'uWeight', 'iWeight', 'uBias', 'iBias'];
+    const ts = names.map((n) => input(args, n));
+    const [bs, f] = [ts[0].shape[0], ts[1].shape[1]];
+    const { ins, outs, infos } = io(backend, name, ts, [[bs]]);
+    const [x, uw, iw, ub, ib] = ins;
+    const out = outs[0];
+    for (let b = 0; b < bs; b++) {
+      const [u, i] = [x[2 * b], x[2 * b + 1]];
+      let s = 0;
+      for (let k = 0, pu = u * f, pi = i * f; k < f; k++) s += uw[pu + k] * iw[pi + k];
+      out[b] = s + ub[u] + ib[i];
     }
-    dub[u] += g;
-    dib[i] += g;
-  }
-  return infos;
-}
+    return infos[0];
+  };
 
-/** The two kernels on wasm and cpu, for `TFAI_KERNELS`. */
-export const dotBiasConfigs: tf.KernelConfig[] = ['wasm', 'cpu'].flatMap((backendName) => [
-  { kernelName: DOT_BIAS, backendName, kernelFunc: dotBiasKernel as tf.KernelFunc },
-  { kernelName: DOT_BIAS_GRAD, backendName, kernelFunc: dotBiasGradKernel as unknown as tf.KernelFunc },
-]);
+const dotBiasGradKernel =
+  (name: MemoryBackend) =>
+  (args: KernelArgs): tf.TensorInfo[] => {
+    const backend = kernelBackend(args);
+    const ts = ['x', 'uWeight', 'iWeight', 'dy'].map((n) => input(args, n));
+    const [nU, f] = ts[1].shape;
+    const nI = ts[2].shape[0];
+    const bs = ts[0].shape[0];
+    const { ins, outs, infos } = io(backend, name, ts, [
+      [nU, f],
+      [nI, f],
+      [nU, 1],
+      [nI, 1],
+    ]);
+    const [x, uw, iw, dy] = ins;
+    const [duw, diw, dub, dib] = outs;
+    for (const o of outs) o.fill(0);
+    for (let b = 0; b < bs; b++) {
+      const [u, i, g] = [x[2 * b], x[2 * b + 1], dy[b]];
+      for (let k = 0, pu = u * f, pi = i * f; k < f; k++) {
+        duw[pu + k] += g * iw[pi + k];
+        diw[pi + k] += g * uw[pu + k];
+      }
+      dub[u] += g;
+      dib[i] += g;
+    }
+    return infos;
+  };
+
+/** The forward and backward kernels (wasm, cpu). */
+export const dotBiasKernels: readonly KernelDef[] = [
+  { name: DOT_BIAS, backends: ['wasm', 'cpu'], fallback: 'none', kernel: (b) => dotBiasKernel(memoryName(b)) },
+  { name: DOT_BIAS_GRAD, backends: ['wasm', 'cpu'], fallback: 'none', kernel: (b) => dotBiasGradKernel(memoryName(b)) },
+];
 
 const fusedDotBias = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [x, uWeight, iWeight, uBias, iBias, save] = args as [
@@ -110,7 +123,7 @@ const fusedDotBias = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
       const [sx, su, si] = saved;
       const g = tf
         .engine()
-        .runKernel(DOT_BIAS_GRAD, { x: sx, uWeight: su, iWeight: si, dy: dy as tf.Tensor }) as unknown as tf.Tensor[];
+        .runKernel(DOT_BIAS_GRAD, { x: sx, uWeight: su, iWeight: si, dy: dy as tf.Tensor }) as tf.Tensor[];
       return [tf.zerosLike(sx), ...g];
     },
   };
@@ -118,12 +131,8 @@ const fusedDotBias = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) =>
 
 /** Whether {@link dotBias} runs as one kernel here (the `embedding` fused path is on and the backend has it). */
 export function dotBiasFused(): boolean {
-  const backend = tf.getBackend();
-  return (
-    fusedEnabled('embedding') &&
-    tf.getKernel(DOT_BIAS, backend) !== undefined &&
-    tf.getKernel(DOT_BIAS_GRAD, backend) !== undefined
-  );
+  registerKernels(dotBiasKernels); // idempotent
+  return fusedEnabled('embedding') && loopKernelAvailable(DOT_BIAS, DOT_BIAS_GRAD);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The optimizer's fused step (SGD, SGD with momentum, Adam) on the wasm and cpu backends: every parameter of a
 // step updated by one loop over its memory, with no tensor op, no scalar and no tf.tidy. On wasm the loop is
-// WebAssembly SIMD over the heap (./simd/simd-kernels.ts, float32 like the unfused ops); on cpu, and on wasm with
+// WebAssembly SIMD over the heap (backend/wasm/simd/simd-kernels.ts, float32 like the unfused ops); on cpu, and on wasm with
 // `TFAI_FUSED=-simd`, a JS loop (float64, one rounding per stored value).
 //
 // Not a registered tfjs kernel (a kernel cannot write state in place). Each step, per parameter:
@@ -19,8 +19,12 @@
 // Threaded wasm: the heap is a SharedArrayBuffer; XNNPACK's pool threads run only inside a kernel call, which is
 // synchronous on this thread, so no other thread touches the heap while this loop runs between ops.
 import * as tf from '@tensorflow/tfjs';
-import { allocateTensor, f32, memoryBackend, refCountOf, replaceValues, viewable } from '../memory.js';
-import { simdKernels, type AdamArgs, type AdamHyper, type SgdArgs, type SgdMomArgs } from './simd/simd-kernels.js';
+import { allocateTensor, f32, memoryBackend, refCountOf, replaceValues, viewable } from '../backend/memory.js';
+import { optimizerLoops, type AdamHyper, type OptimizerLoops } from '../backend/fused-ops.js';
+
+type SgdArgs = Parameters<OptimizerLoops['sgd']>;
+type SgdMomArgs = Parameters<OptimizerLoops['sgdMom']>;
+type AdamArgs = Parameters<OptimizerLoops['adam']>;
 
 /** Which update rule: fastai's SGD without momentum, with momentum, or Adam. */
 export type FusedRule = 'sgd' | 'sgd-mom' | 'adam';
@@ -45,7 +49,7 @@ export interface FusedParamJob {
 
 /**
  * Whether the fused loop beats tfjs's ops for a parameter of `size` elements. On wasm the loops are WebAssembly SIMD
- * (./simd/simd-kernels.ts) and win at every size: ResNet-18's Adam step 146 → 31 ms, its SGD-with-momentum step
+ * (backend/wasm/simd/simd-kernels.ts) and win at every size: ResNet-18's Adam step 146 → 31 ms, its SGD-with-momentum step
  * 49 → 20 ms, collab's Adam step 2.5 → 0.33 ms (1 thread, measured with `TFAI_FUSED=-simd` as the other side).
  * Without SIMD (`TFAI_FUSED=-simd`) the loop is scalar JS: Adam's dozen ops per parameter still win at every size
  * (1.2–1.5× on ResNet-18's 11 M parameters, 20–60× on the TabularModel's), SGD's five cheap ones only on small
@@ -53,7 +57,7 @@ export interface FusedParamJob {
  * loop always wins there.
  */
 export function fusedPays(rule: FusedRule, size: number): boolean {
-  return rule === 'adam' || tf.getBackend() !== 'wasm' || size <= SGD_WASM_MAX || simdKernels() !== undefined;
+  return rule === 'adam' || tf.getBackend() !== 'wasm' || size <= SGD_WASM_MAX || optimizerLoops() !== undefined;
 }
 const SGD_WASM_MAX = 16_384;
 
@@ -124,7 +128,7 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
     commits.push(() => replaceValues(p.t, dst));
     return { src, dst };
   };
-  const simd = wasm ? simdKernels() : undefined;
+  const simd = wasm ? optimizerLoops() : undefined;
   jobs.forEach((j, k) => {
     const [pw, pg, ...pst] = plans[k];
     const w = target(pw);
