@@ -18,7 +18,7 @@ export { embeddingLookup } from './nn/layers/embedding.js';
 // kernel arguments, the one registration shape.
 export { allocate, f32, i32, memoryName, valuesOf } from './backend/memory.js';
 export type { MemoryBackend } from './backend/memory.js';
-export { attrsOf, input, kernelBackend } from './backend/wasm/kernel-utils.js';
-export type { KernelArgs } from './backend/wasm/kernel-utils.js';
-export { loopKernelAvailable, registerKernels } from './backend/wasm/registry.js';
-export type { KernelDef } from './backend/wasm/registry.js';
+export { attrsOf, input, kernelBackend } from './backend/kernel-utils.js';
+export type { KernelArgs } from './backend/kernel-utils.js';
+export { loopKernelAvailable, registerKernels } from './backend/registry.js';
+export type { KernelDef } from './backend/registry.js';

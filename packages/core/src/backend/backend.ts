@@ -170,8 +170,8 @@ async function activate(name: BackendName, opts: SetBackendOptions): Promise<voi
       });
       break;
     case 'cpu':
-      // tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for batch > 1 (see wasm/register-cpu.ts).
-      (await import('./wasm/register-cpu.js')).registerCpuKernels();
+      // tfjs 4.22's cpu ResizeNearestNeighborGrad is wrong for batch > 1 (see kernels/register.ts).
+      (await import('./kernels/register.js')).registerCpuKernels();
       if (!(await tf.setBackend('cpu')))
         throw new BackendUnavailableError(name, 'the cpu backend failed to initialise');
       break;

@@ -4,14 +4,14 @@
 // an input it does not handle), and the caller takes its composition of tfjs ops.
 import * as tf from '@tensorflow/tfjs';
 import { fusedEnabled, type FusedName } from './fused.js';
-import { LSTM_BACKWARD, LSTM_FORWARD } from './wasm/lstm-chunk.js';
+import { LSTM_BACKWARD, LSTM_FORWARD } from './kernels/lstm-chunk.js';
 import { simdKernels, type SimdKernels } from './wasm/simd/simd-kernels.js';
 
 export type { AdamHyper } from './wasm/simd/simd-kernels.js';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from './wasm/fused-batchnorm.js';
-import { CROSS_ENTROPY, type CrossEntropyAttrs } from './wasm/fused-cross-entropy.js';
-import { DROPOUT, type DropoutAttrs } from './wasm/fused-dropout.js';
-import { loopKernelAvailable } from './wasm/registry.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from './kernels/batch-norm-train.js';
+import { CROSS_ENTROPY, type CrossEntropyAttrs } from './kernels/cross-entropy.js';
+import { DROPOUT, type DropoutAttrs } from './kernels/dropout.js';
+import { loopKernelAvailable } from './registry.js';
 
 function available(switchName: FusedName, ...kernelNames: string[]): boolean {
   return fusedEnabled(switchName) && loopKernelAvailable(...kernelNames);
@@ -27,7 +27,7 @@ export interface BatchNormTrainResult {
 
 /**
  * BatchNorm in training mode over the last axis as one kernel forward and one backward (see
- * wasm/fused-batchnorm.ts); undefined where it cannot run.
+ * kernels/batch-norm-train.ts); undefined where it cannot run.
  */
 export function fusedBatchNormTrain(
   x: tf.Tensor,
@@ -80,7 +80,7 @@ export function fusedBatchNormTrain(
 
 /**
  * The mean flat cross-entropy of logits `[..., C]` against `N` integer targets as one kernel, with its gradient
- * (see wasm/fused-cross-entropy.ts); undefined where it cannot run.
+ * (see kernels/cross-entropy.ts); undefined where it cannot run.
  */
 export function fusedCrossEntropy(
   logits: tf.Tensor,
@@ -124,7 +124,7 @@ function noiseShapeOf(x: tf.Tensor, noiseShape: readonly (number | null)[] | und
 
 /**
  * `tf.dropout(x, rate, noiseShape, seed)` — the same values, the same mask for the same seed — as one kernel
- * where it can run (see wasm/fused-dropout.ts), else `tf.dropout` itself.
+ * where it can run (see kernels/dropout.ts), else `tf.dropout` itself.
  * @example
  * ```ts
  * const y = dropout(x, 0.5, undefined, globalRng.seed());
@@ -148,7 +148,7 @@ export function dropout(x: tf.Tensor, rate: number, noiseShape: number[] | undef
   return f(x);
 }
 
-/** The same custom gradient as lstmRecurrence's composition, each direction one kernel (see wasm/lstm-chunk.ts). */
+/** The same custom gradient as lstmRecurrence's composition, each direction one kernel (see kernels/lstm-chunk.ts). */
 const lstmChunk = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const [xw, whh, h0, c0] = args as tf.Tensor[];
   const save = args[4] as tf.GradSaveFunc;
@@ -163,7 +163,7 @@ const lstmChunk = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
 });
 
 /**
- * One LSTM layer's recurrence over a whole chunk as one forward and one backward kernel (wasm/lstm-chunk.ts): the
+ * One LSTM layer's recurrence over a whole chunk as one forward and one backward kernel (kernels/lstm-chunk.ts): the
  * hidden states `[T, B, H]` with the final cell state appended along time (`[T + 1, B, H]`), or undefined where it
  * cannot run (the `lstm` fused path).
  */

@@ -72,7 +72,7 @@ export function crossEntropyLossFlat(opts: CrossEntropyOptions = {}): Loss {
   return makeLoss(
     { name: 'CrossEntropyLossFlat', args: { axis, labelSmoothing: eps, ignoreIndex: ignore } },
     (pred, target) => {
-      // One kernel forward and one multiply backward on wasm/cpu (backend/wasm/fused-cross-entropy.ts).
+      // One kernel forward and one multiply backward on wasm/cpu (backend/kernels/cross-entropy.ts).
       const p = toLast(pred);
       classesOf(p);
       const fused = fusedCrossEntropy(p, target, eps, ignore);

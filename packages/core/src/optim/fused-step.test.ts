@@ -1,11 +1,11 @@
-// The fused optimizer step (backend/wasm/optimizer-step.ts) against the unfused tf-op step, on wasm and cpu:
+// The fused optimizer step (optim/fused-step.ts) against the unfused tf-op step, on wasm and cpu:
 // same parameters, gradients and hyper-parameter changes, results to 1e-5; in-place writes never change data
 // that something else holds; no tensors pile up.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/backend.js';
 import { setFused } from '../backend/fused.js';
-import { randomValues, relErr } from '../backend/wasm/testing.js';
+import { randomValues, relErr } from '../backend/testing.js';
 import { Learner } from '../learner/learner.js';
 import { ReLU } from '../nn/layers/activation.js';
 import { BatchNorm1d } from '../nn/layers/batchnorm.js';

@@ -48,13 +48,11 @@ export interface FusedParamJob {
 }
 
 /**
- * Whether the fused loop beats tfjs's ops for a parameter of `size` elements. On wasm the loops are WebAssembly SIMD
- * (backend/wasm/simd/simd-kernels.ts) and win at every size: ResNet-18's Adam step 146 → 31 ms, its SGD-with-momentum step
- * 49 → 20 ms, collab's Adam step 2.5 → 0.33 ms (1 thread, measured with `TFAI_FUSED=-simd` as the other side).
- * Without SIMD (`TFAI_FUSED=-simd`) the loop is scalar JS: Adam's dozen ops per parameter still win at every size
- * (1.2–1.5× on ResNet-18's 11 M parameters, 20–60× on the TabularModel's), SGD's five cheap ones only on small
- * parameters (1.7× at 10 K elements, 0.75–0.8× on ResNet-18's). On cpu tfjs's ops are JS loops too, so the fused
- * loop always wins there.
+ * Whether the fused loop beats tfjs's ops for a parameter of `size` elements (as the bench measures them). On
+ * wasm the loops are WebAssembly SIMD (backend/wasm/simd/simd-kernels.ts) and win at every size. Without SIMD
+ * (`TFAI_FUSED=-simd`) the loop is scalar JS: Adam's dozen ops per parameter still win at every size, SGD's five
+ * cheap ones only on small parameters (up to 16 K elements). On cpu tfjs's ops are JS loops too,
+ * so the fused loop always wins there.
  */
 export function fusedPays(rule: FusedRule, size: number): boolean {
   return rule === 'adam' || tf.getBackend() !== 'wasm' || size <= SGD_WASM_MAX || optimizerLoops() !== undefined;

@@ -12,9 +12,9 @@
  * Genuinely batched products (both operands with batch > 1) stay with the stock loop.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 interface Attrs {
   transposeA: boolean;

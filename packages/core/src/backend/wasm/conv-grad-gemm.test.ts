@@ -3,8 +3,8 @@ import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setFused } from '../fused.js';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
-import { Ops } from './kernel-utils.js';
-import { randomInput, relErr, runOn, type Input } from './testing.js';
+import { Ops } from '../kernel-utils.js';
+import { randomInput, relErr, runOn, type Input } from '../testing.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 interface Case {

@@ -11,16 +11,14 @@
  * (the one XNNPACK packs per call) is dyᵀ, small where this path is used. The product goes through the
  * registered `BatchMatMul` (XNNPACK's fully-connected operator; batch-matmul.ts).
  *
- * Measured on ResNet-18's training step (64 × 64, batch 16, wasm, one thread; the step's time with this path
- * against conv2d-backprop-input.ts's composition, same process, interleaved): 0.74–0.86×. Per-kernel timings of
- * single convolutions were unstable (0.2–2× depending on load and on what ran before), so the choice
- * ({@link convGradGemm}) was made on the step. The same form for dW (im2col, then colsᵀ · dy) was tried and
- * dropped: 0.96–1.08× of the step.
+ * The choice ({@link convGradGemm}) was made on ResNet-18's training step as the bench measures it (this path
+ * against conv2d-backprop-input.ts's composition), not on single convolutions, whose timings were unstable. The
+ * same form for dW (im2col, then colsᵀ · dy) was tried and dropped: it did not pay on the step.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { fusedEnabled } from '../fused.js';
-import { type Ops } from './kernel-utils.js';
+import { type Ops } from '../kernel-utils.js';
 import { f32 } from '../memory.js';
 
 /**

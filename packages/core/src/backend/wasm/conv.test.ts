@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomInput, runOn, wasmVsCpu } from './testing.js';
+import { randomInput, runOn, wasmVsCpu } from '../testing.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 

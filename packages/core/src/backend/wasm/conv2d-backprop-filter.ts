@@ -14,16 +14,16 @@
  * forward convolution never read) becomes a crop of x.
  *
  * A 1 × 1 filter without leading padding is a plain matrix product, dW[0, 0] = xsᵀ · dy over the N·Ho·Wo pixels
- * the forward convolution read (xs = x[:, ::sh, ::sw, :]), 2–4× faster than the convolution above. xs is taken
+ * the forward convolution read (xs = x[:, ::sh, ::sw, :]), faster than the convolution above. xs is taken
  * without a strided-slice kernel (slow in wasm): x cropped or zero-padded to [N, Ho·sh, Wo·sw, Ci], viewed as
  * [N·Ho, sh, Wo, sw·Ci], sliced to [N·Ho, 1, Wo, Ci].
  *
  * (im2col + one XNNPACK product was tried for dW as well, as conv-grad-gemm.ts does for dx: it did not pay on
- * ResNet-18's training step, 0.96–1.08× the step time of this composition.)
+ * ResNet-18's training step, measured by the bench.)
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import type { KernelDef } from './registry.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import type { KernelDef } from '../registry.js';
 
 interface Attrs {
   strides: [number, number] | number;

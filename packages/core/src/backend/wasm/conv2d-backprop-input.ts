@@ -29,9 +29,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
-import { Ops, attrsOf, input, type KernelArgs } from './kernel-utils.js';
+import { Ops, attrsOf, input, type KernelArgs } from '../kernel-utils.js';
 import { f32 } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 interface Attrs {
   strides: [number, number] | number;

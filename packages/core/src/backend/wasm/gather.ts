@@ -1,14 +1,14 @@
 /**
  * wasm's `GatherV2` along the first axis (an embedding lookup) as one row copy per index, in place of
- * tfjs-backend-wasm 4.22's per-element index arithmetic (7 ms for 2,304 rows of a [10000, 100] table, the AWD-LSTM
- * classifier's lookup per chunk; the copies take ~0.1 ms). Float32 and int32 tables, int32 indices, `axis` 0 and no
+ * tfjs-backend-wasm 4.22's per-element index arithmetic (the AWD-LSTM classifier's lookup per chunk: 2,304 rows of a
+ * [10000, 100] table). Float32 and int32 tables, int32 indices, `axis` 0 and no
  * batch dimensions; anything else, and any index outside the table (whatever the stock kernel does with it), goes
  * to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { allocate, i32, sizeOf, valuesOf } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 export function fastGather(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {

@@ -2,13 +2,13 @@
  * wasm's `Identity` sharing the input's memory (one more reference, as wasm's own `Reshape` does and as the cpu
  * backend's `Identity` does) instead of tfjs-backend-wasm 4.22's copy of the whole tensor. The engine runs Identity
  * for `tf.clone`, for every custom gradient's inputs and outputs, and inside gradients: the AWD-LSTM classifier's
- * step ran it ~1,000 times, copying 180 ms of activations. Nothing writes a tensor's memory after it is made
+ * step ran it ~1,000 times, copying its activations each time. Nothing writes a tensor's memory after it is made
  * (tfjs's kernels write only their outputs; tfai's optimizer writes its state in place only when it is the memory's
  * sole holder, by this very reference count), so sharing is safe. String tensors keep the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import type { KernelDef } from './registry.js';
+import { input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import type { KernelDef } from '../registry.js';
 
 export function sharedIdentity(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {

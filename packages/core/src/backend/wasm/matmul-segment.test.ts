@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tileAsBroadcast } from './tile.js';
-import { randomInput, wasmVsCpu, type Input } from './testing.js';
+import { randomInput, wasmVsCpu, type Input } from '../testing.js';
 
 const ids = (values: number[], shape = [values.length]): Input => ({
   values: Int32Array.from(values),

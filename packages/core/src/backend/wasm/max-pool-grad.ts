@@ -14,9 +14,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { attrsOf, input, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, type KernelArgs } from '../kernel-utils.js';
 import { f32 } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 interface Attrs {
   filterSize: [number, number] | number;

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { setBackend } from '../backend.js';
 import { registerTfaiKernels, unregisterTfaiKernels } from './register.js';
-import { randomInput, relErr, runOn, wasmVsCpu, type Input } from './testing.js';
+import { randomInput, relErr, runOn, wasmVsCpu, type Input } from '../testing.js';
 
 interface FixtureTensor {
   shape: number[];

@@ -9,7 +9,7 @@ import { matMulKernels } from './batch-matmul.js';
 import { conv2DBackpropFilterKernels } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernels } from './conv2d-backprop-input.js';
 import { maxPoolGradKernels } from './max-pool-grad.js';
-import { SHARED_KERNELS } from './register-cpu.js';
+import { SHARED_KERNELS } from '../kernels/register.js';
 import { sliceKernels } from './slice.js';
 import { tileKernels } from './tile.js';
 import { identityKernels } from './identity.js';
@@ -17,7 +17,7 @@ import { sumKernels } from './sum.js';
 import { gatherKernels } from './gather.js';
 import { transposeKernels } from './transpose.js';
 import { unsortedSegmentSumKernels } from './unsorted-segment-sum.js';
-import { registerDeclaredKernels, registerKernels, restoreStockKernels, type KernelDef } from './registry.js';
+import { registerDeclaredKernels, registerKernels, restoreStockKernels, type KernelDef } from '../registry.js';
 
 /** tfai's kernels of the wasm backend (and of cpu: {@link SHARED_KERNELS}). */
 export const TFAI_KERNELS: readonly KernelDef[] = [

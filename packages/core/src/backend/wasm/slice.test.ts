@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomInput, runOn, wasmVsCpu, type Input } from './testing.js';
+import { randomInput, runOn, wasmVsCpu, type Input } from '../testing.js';
 
 const ints = (shape: number[]): Input => ({
   values: Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i * 7 - 50),

@@ -9,8 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type { KernelDef } from './registry.js';
-import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import type { KernelDef } from '../registry.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
 
 /** `x[begin : begin + size]` as a new wasm tensor, copied heap to heap. */

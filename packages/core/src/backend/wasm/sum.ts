@@ -2,7 +2,7 @@
  * wasm's `Sum` over leading axes (a bias gradient: `dy` [rows, cols] summed over its rows) without the transpose.
  *
  * tfjs-backend-wasm 4.22 sums only over the innermost axes: any other reduction first transposes the whole input.
- * A bias's gradient is the commonest such sum (the LSTM's input projection: [2304, 1024] → [1024], 14 ms a call at
+ * A bias's gradient is the commonest such sum (the LSTM's input projection: [2304, 1024] → [1024] at
  * the AWD-LSTM classifier's shape). Here the output accumulates row after row with the SIMD `add` loop of
  * ./simd/simd-kernels.ts, straight from the input's heap memory. Each output element is the float32 sum of its
  * column in row order, the order of the stock kernel's loop over the transposed input, so the two are
@@ -10,11 +10,11 @@
  * (`TFAI_FUSED=-simd`) go to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { allocate, f32, sizeOf } from '../memory.js';
 
 import { simdKernels } from './simd/simd-kernels.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 export function fastSum(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {

@@ -9,9 +9,9 @@
  * merged axes; anything else goes to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 /** The merged [outShape, xShape] of the broadcast that tiles `shape` by `reps`. */
 export function tileAsBroadcast(shape: readonly number[], reps: readonly number[]): [number[], number[]] {

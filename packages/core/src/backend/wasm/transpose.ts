@@ -4,15 +4,14 @@
  *   batch-matmul.ts): 4 × 4 SIMD tiles (./simd/simd-kernels.ts `transpose`), edges in JS;
  * - the first two axes swapped over contiguous inner blocks (`[A, B, ...]` → `[B, A, ...]`: sequence-first ↔
  *   batch-first LSTM activations): one block copy each.
- * tfjs-backend-wasm 4.22's kernel walks every element through index arithmetic (0.3 ms for a [512, 200] matrix;
- * 3 ns an element). Other permutations, other dtypes, and runs without the SIMD module go to it.
+ * tfjs-backend-wasm 4.22's kernel walks every element through index arithmetic. Other permutations, other dtypes, and runs without the SIMD module go to it.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { allocate, sizeOf, valuesOf } from '../memory.js';
 
 import { simdKernels } from './simd/simd-kernels.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 export function fastTranspose(stock: tf.KernelFunc): tf.KernelFunc {
   return (args: KernelArgs) => {

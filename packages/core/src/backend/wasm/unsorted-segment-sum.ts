@@ -12,9 +12,9 @@
  * sliced off, so ScatterNd never writes out of bounds.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
   const backend = kernelBackend(args);

@@ -9,7 +9,7 @@
  * first-maximum test and a shader key of its own (the pipeline cache is keyed by it).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelDef } from '../wasm/registry.js';
+import type { KernelDef } from '../registry.js';
 
 interface Program {
   shaderKey: string;

@@ -3,7 +3,7 @@
  * {@link registerWebGPUKernels} (from setupWebGPU). The webgpu parity suite (`*.webgpu.test.ts`) compares every
  * kernel and gradient tfai trains with against the cpu backend; an entry here is one it found missing or wrong.
  */
-import { registerKernels, type KernelDef } from '../wasm/registry.js';
+import { registerKernels, type KernelDef } from '../registry.js';
 import { maxPoolGradWebGPUKernels } from './max-pool-grad.js';
 import { resizeNearestNeighborGradWebGPUKernels } from './resize-nearest-grad.js';
 

@@ -1,6 +1,6 @@
 /**
  * `ResizeNearestNeighborGrad` for webgpu, as the exact adjoint of webgpu's own forward `ResizeNearestNeighbor`
- * (the same construction as the cpu/wasm kernel in ../wasm/resize-nearest-grad.ts). tfjs-backend-webgpu 4.22's
+ * (the same construction as the cpu/wasm kernel in ../kernels/resize-nearest-grad.ts). tfjs-backend-webgpu 4.22's
  * kernel ignores `halfPixelCenters` (PyTorch's `nearest-exact`), so its gradient lands on the wrong pixels.
  *
  *   dx[n, p, c] = Σ_{(i, j) : src(i, j) = p} dy[n, i, j, c]
@@ -11,8 +11,8 @@
  * [N·H·W, C] by one `ScatterNd`, which adds repeated indices.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { KernelDef } from '../wasm/registry.js';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../wasm/kernel-utils.js';
+import type { KernelDef } from '../registry.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 
 interface Attrs {
   alignCorners: boolean;

@@ -43,7 +43,7 @@ abstract class BatchNormBase extends Module {
     const scale = this.weight?.variable;
     const offset = this.bias?.variable;
     if (!this.training) return tf.batchNorm(x, this.runningMean, this.runningVar, offset, scale, this.eps);
-    // One kernel forward and one backward on wasm/cpu (backend/wasm/fused-batchnorm.ts), same numerics.
+    // One kernel forward and one backward on wasm/cpu (backend/kernels/batch-norm-train.ts), same numerics.
     const fused = fusedBatchNormTrain(
       x,
       { runningMean: this.runningMean, runningVar: this.runningVar, numBatchesTracked: this.numBatchesTracked },

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../backend/backend.js';
 import { setFused } from '../../backend/fused.js';
-import { LSTM_BACKWARD, LSTM_FORWARD } from '../../backend/wasm/lstm-chunk.js';
+import { LSTM_BACKWARD, LSTM_FORWARD } from '../../backend/kernels/lstm-chunk.js';
 import { relError } from '@tfai/test-utils';
 import { lstmRecurrence } from './lstm-recurrence.js';
 

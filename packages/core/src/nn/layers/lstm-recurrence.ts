@@ -23,7 +23,7 @@ export interface LSTMRecurrenceResult {
  * `[H, T·B]·[T·B, 4H]` product over all steps. Gradients flow to `xw`, `whh`, `h0` and `c0`.
  *
  * On wasm and cpu, unless `fusedEnabled('lstm')` says no, the whole chunk is one forward kernel and one backward
- * kernel (backend/wasm/lstm-chunk.ts: per step one matrix product and one fused JS loop over the gate math), which
+ * kernel (backend/kernels/lstm-chunk.ts: per step one matrix product and one fused JS loop over the gate math), which
  * saves four big buffers instead of 7·T small tensors; elsewhere it is the composition of tfjs ops below.
  *
  * @example

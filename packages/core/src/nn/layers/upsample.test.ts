@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { relErr, runOn, type Input } from '../../backend/wasm/testing.js';
+import { relErr, runOn, type Input } from '../../backend/testing.js';
 import { Upsample, interpolate, type UpsampleOptions } from './upsample.js';
 
 interface FixtureTensor {

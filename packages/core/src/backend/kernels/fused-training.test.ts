@@ -10,8 +10,8 @@ import { manualSeed } from '../../nn/random.js';
 import { setBackend } from '../backend.js';
 import { setFused, type FusedName } from '../fused.js';
 import { dropout } from '../fused-ops.js';
-import { alea } from './fused-dropout.js';
-import { randomValues, relErr } from './testing.js';
+import { alea } from './dropout.js';
+import { randomValues, relErr } from '../testing.js';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 

@@ -15,14 +15,14 @@
  * Backward, steps in reverse: one fused JS loop computes the pre-activation gradients `dPre[t]` into `dX[t]`
  * (no transcendental: the saved activations suffice), one product `dh = dPre[t]·W_hhᵀ` (W_hhᵀ materialised once,
  * so packed once), and at the end `dW = hPrevᵀ·dX` as one product over all steps (`hPrev` = h0 followed by
- * h_0 … h_{T-2}). Computing σ and tanh in JS (`Math.exp`, `Math.tanh`) instead made the whole forward kernel ~2×
- * slower (T 72, B 32, H 256, one wasm thread: 583 against 257 ms). Fused and unfused agree to ~1e-6.
+ * h_0 … h_{T-2}). σ and tanh run as tfjs kernels, not in JS (`Math.exp`, `Math.tanh`), which made the whole
+ * forward kernel slower (the bench's lstm model measures it). Fused and unfused agree to ~1e-6.
  */
 import * as tf from '@tensorflow/tfjs';
 
-import { Ops, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { Ops, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { type MemoryBackend, allocate, f32, memoryName } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 /** Kernel names of the fused chunk (tfai's own, not tfjs's). */
 export const LSTM_FORWARD = 'TfaiLSTMChunkForward';

@@ -14,8 +14,8 @@
  * the backend uses; Rw likewise. The two products are `BatchMatMul`s with the other axes folded into columns.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import type { KernelDef } from './registry.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import type { KernelDef } from '../registry.js';
 
 interface Attrs {
   alignCorners: boolean;

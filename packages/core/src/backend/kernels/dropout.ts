@@ -10,9 +10,9 @@
  * `manualSeed` reproduces the masks the unfused path gave.
  */
 import * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { type MemoryBackend, allocate, f32, memoryName } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 export const DROPOUT = 'TfaiDropout';
 

@@ -1,7 +1,7 @@
 // Helpers for the wasm kernel tests: run the same computation on the cpu and wasm backends and compare.
 import * as tf from '@tensorflow/tfjs';
 import { relErr } from '@tfai/test-utils';
-import { setBackend } from '../backend.js';
+import { setBackend } from './backend.js';
 
 export { relErr };
 

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { registerTfaiKernels, unregisterTfaiKernels } from './register.js';
-import { randomInput, relErr, runOn, wasmVsCpu, type Input } from './testing.js';
+import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
+import { randomInput, relErr, runOn, wasmVsCpu, type Input } from '../testing.js';
 
 interface FixtureTensor {
   shape: number[];

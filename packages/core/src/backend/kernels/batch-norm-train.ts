@@ -26,11 +26,11 @@
  * on cpu and with `TFAI_FUSED=-simd`, keep them in float64: the two agree to a few float32 ulps).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { type MemoryBackend, allocate, f32, i32, sizeOf, memoryName } from '../memory.js';
 
-import { simdKernels } from './simd/simd-kernels.js';
-import type { KernelDef } from './registry.js';
+import { simdKernels } from '../wasm/simd/simd-kernels.js';
+import type { KernelDef } from '../registry.js';
 
 export const BATCH_NORM_TRAIN = 'TfaiBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD = 'TfaiBatchNormTrainGrad';

@@ -5,10 +5,10 @@
  * loops on both.
  */
 import { lstmChunkKernels } from './lstm-chunk.js';
-import { batchNormKernels } from './fused-batchnorm.js';
-import { crossEntropyKernels } from './fused-cross-entropy.js';
-import { dropoutKernels } from './fused-dropout.js';
-import { registerKernels, type KernelDef } from './registry.js';
+import { batchNormKernels } from './batch-norm-train.js';
+import { crossEntropyKernels } from './cross-entropy.js';
+import { dropoutKernels } from './dropout.js';
+import { registerKernels, type KernelDef } from '../registry.js';
 import { resizeBilinearGradKernels } from './resize-bilinear-grad.js';
 import { resizeNearestNeighborGradKernels } from './resize-nearest-grad.js';
 

@@ -13,8 +13,8 @@
  * viewed as [N·Ho·Wo, C] rows, into [N·H·W, C] at rows n·H·W + src.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
-import type { KernelDef } from './registry.js';
+import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import type { KernelDef } from '../registry.js';
 
 interface Attrs {
   alignCorners: boolean;

@@ -17,9 +17,9 @@
  * `tf.customGrad` in backend/fused-ops.ts). Row sums run in float64.
  */
 import type * as tf from '@tensorflow/tfjs';
-import { attrsOf, input, kernelBackend, type KernelArgs } from './kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { type MemoryBackend, allocate, f32, sizeOf, valuesOf, memoryName } from '../memory.js';
-import type { KernelDef } from './registry.js';
+import type { KernelDef } from '../registry.js';
 
 export const CROSS_ENTROPY = 'TfaiCrossEntropy';
 
