@@ -20,32 +20,31 @@
 // synchronous on this thread, so no other thread touches the heap while this loop runs between ops.
 import * as tf from '@tensorflow/tfjs';
 import { allocateTensor, f32, memoryBackend, refCountOf, replaceValues, viewable } from '../backend/memory.js';
-import { optimizerLoops, type AdamHyper, type OptimizerLoops } from '../backend/fused-ops.js';
-
-type SgdArgs = Parameters<OptimizerLoops['sgd']>;
-type SgdMomArgs = Parameters<OptimizerLoops['sgdMom']>;
-type AdamArgs = Parameters<OptimizerLoops['adam']>;
+import { optimizerLoops } from '../backend/fused-ops.js';
+import {
+  ADAM_RULE,
+  SGD_MOM_RULE,
+  SGD_RULE,
+  stepNumbers,
+  type StepHypers,
+  type StepNumbers,
+  type StepRule,
+} from './steppers.js';
 
 /** Which update rule: fastai's SGD without momentum, with momentum, or Adam. */
 export type FusedRule = 'sgd' | 'sgd-mom' | 'adam';
 
 /** One parameter's update: its tensors and the numbers of this step (weight decay already resolved). */
-export interface FusedParamJob {
+export interface FusedParamJob extends StepHypers {
   variable: tf.Variable;
   grad: tf.Tensor;
   /** The parameter's state tensors by name (`grad_avg`, `sqr_avg`); missing or shared ones are replaced in it. */
   state: Record<string, tf.Tensor>;
-  /** `1 - lr*wd` for decoupled weight decay, else 1. */
-  wdMul: number;
-  /** `wd` for L2 weight decay (added to the gradient), else 0. */
-  l2: number;
-  lr: number;
-  mom: number;
-  sqrMom: number;
-  eps: number;
-  /** This step's count (already incremented). */
-  step: number;
 }
+
+/** Each fused rule's description (./steppers.ts) and the name of its SIMD loop. */
+const RULES: Record<FusedRule, StepRule> = { sgd: SGD_RULE, 'sgd-mom': SGD_MOM_RULE, adam: ADAM_RULE };
+const SIMD_NAMES = { sgd: 'sgd', 'sgd-mom': 'sgdMom', adam: 'adam' } as const;
 
 /**
  * Whether the fused loop beats tfjs's ops for a parameter of `size` elements (as the bench measures them). On
@@ -59,11 +58,7 @@ export function fusedPays(rule: FusedRule, size: number): boolean {
 }
 const SGD_WASM_MAX = 16_384;
 
-const STATE_NAMES: Record<FusedRule, readonly string[]> = {
-  sgd: [],
-  'sgd-mom': ['grad_avg'],
-  adam: ['grad_avg', 'sqr_avg'],
-};
+const STATE_KEYS = { gradAvg: 'grad_avg', sqrAvg: 'sqr_avg' } as const;
 
 /** How one tensor is written: read from `src`, write `dst` (the same array when in place). */
 interface Target {
@@ -79,7 +74,7 @@ interface Target {
 export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob[]): boolean {
   const name = memoryBackend();
   if (!name) return false;
-  const names = STATE_NAMES[rule];
+  const names = RULES[rule].state.map((s) => STATE_KEYS[s]);
   for (const j of jobs) {
     const n = j.variable.size;
     if (!viewable(name, j.variable, n) || !viewable(name, j.grad, n)) return false;
@@ -129,114 +124,59 @@ export function fusedOptimizerStep(rule: FusedRule, jobs: readonly FusedParamJob
   const simd = wasm ? optimizerLoops() : undefined;
   jobs.forEach((j, k) => {
     const [pw, pg, ...pst] = plans[k];
+    const n = stepNumbers(j);
     const w = target(pw);
     const g = view(pg.t);
     const st = pst.map(target);
-    const f = Math.fround;
-    const n = g.length;
-    const wdMul = f(j.wdMul);
-    const l2 = f(j.l2);
-    const lr = f(j.lr);
-    const at = (v: Float32Array) => v.byteOffset;
-    if (rule === 'sgd') {
-      const args: SgdArgs = [n, at(w.src), at(w.dst), at(g), wdMul, lr];
-      if (!simd) sgdLoop(n, w.src, w.dst, g, wdMul, l2, lr);
-      else if (l2 !== 0) simd.sgdL2(...args, l2);
-      else simd.sgd(...args);
-    } else if (rule === 'sgd-mom') {
-      const mom = f(j.mom);
-      const [a] = st;
-      const args: SgdMomArgs = [n, at(w.src), at(w.dst), at(g), at(a.src), at(a.dst), wdMul, lr, mom];
-      if (!simd) sgdMomLoop(n, w.src, w.dst, g, a.src, a.dst, wdMul, l2, lr, mom);
-      else if (l2 !== 0) simd.sgdMomL2(...args, l2);
-      else simd.sgdMom(...args);
-    } else {
-      const { mom, sqrMom, step } = j;
-      const d1 = ((1 - mom) * (1 - mom ** step)) / (1 - mom);
-      const d2 = ((1 - sqrMom) * (1 - sqrMom ** step)) / (1 - sqrMom);
-      const [a, s] = st;
-      const hyper: AdamHyper = [f(mom), f(1 - mom), f(sqrMom), f(1 - sqrMom), 1 / f(d2), f(j.eps), f(j.lr / d1)];
-      const args: AdamArgs = [
-        n,
-        at(w.src),
-        at(w.dst),
-        at(g),
-        at(a.src),
-        at(a.dst),
-        at(s.src),
-        at(s.dst),
-        wdMul,
-        ...hyper,
-      ];
-      if (!simd) adamLoop(n, w.src, w.dst, g, a.src, a.dst, s.src, s.dst, wdMul, l2, ...hyper);
-      else if (l2 !== 0) simd.adamL2(...args, l2);
-      else simd.adam(...args);
-    }
+    if (simd) {
+      // The SIMD loops' arguments: byte offsets (weight in/out, gradient, each state in/out), then the rule's
+      // numbers by name in its order, `l2` last for the L2 variant.
+      const ptrs = [w, { src: g, dst: g }, ...st].flatMap((t, i) => (i === 1 ? [t.src] : [t.src, t.dst]));
+      const args = [g.length, ...ptrs.map((v) => v.byteOffset), ...RULES[rule].numbers.map((name) => n[name])];
+      const fn = SIMD_NAMES[rule];
+      if (n.l2 !== 0) (simd[`${fn}L2`] as (...a: number[]) => void)(...args, n.l2);
+      else (simd[fn] as (...a: number[]) => void)(...args);
+    } else if (rule === 'sgd') sgdLoop(w, g, n);
+    else if (rule === 'sgd-mom') sgdMomLoop(w, g, st[0], n);
+    else adamLoop(w, g, st[0], st[1], n);
   });
   for (const c of commits) c();
   return true;
 }
 
-// The loops follow the unfused ops' order: decoupled decay `w*wdMul` (or L2 `g + l2*w`), then the rule, in float64
+// The loops are ./steppers.ts's rules written out for speed (steppers.test.ts: bit-identical to them), in float64
 // with one rounding per stored value (the unfused ops round after every op; the two agree to ~1e-7).
 
-function sgdLoop(
-  n: number,
-  wi: Float32Array,
-  wo: Float32Array,
-  g: Float32Array,
-  wdMul: number,
-  l2: number,
-  lr: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const w = wi[i];
-    const gi = l2 !== 0 ? g[i] + l2 * w : g[i];
-    wo[i] = w * wdMul - gi * lr;
+function sgdLoop(w: Target, g: Float32Array, { wdMul, l2, lr }: StepNumbers): void {
+  const [wi, wo] = [w.src, w.dst];
+  for (let i = 0; i < g.length; i++) {
+    const x = wi[i];
+    const gi = l2 !== 0 ? g[i] + l2 * x : g[i];
+    wo[i] = x * wdMul - gi * lr;
   }
 }
 
-function sgdMomLoop(
-  n: number,
-  wi: Float32Array,
-  wo: Float32Array,
-  g: Float32Array,
-  ai: Float32Array,
-  ao: Float32Array,
-  wdMul: number,
-  l2: number,
-  lr: number,
-  mom: number,
-): void {
-  for (let i = 0; i < n; i++) {
-    const w = wi[i];
-    const gi = l2 !== 0 ? g[i] + l2 * w : g[i];
+function sgdMomLoop(w: Target, g: Float32Array, avg: Target, { wdMul, l2, lr, mom }: StepNumbers): void {
+  const [wi, wo, ai, ao] = [w.src, w.dst, avg.src, avg.dst];
+  for (let i = 0; i < g.length; i++) {
+    const x = wi[i];
+    const gi = l2 !== 0 ? g[i] + l2 * x : g[i];
     const a = ai[i] * mom + gi;
     ao[i] = a;
-    wo[i] = w * wdMul - a * lr;
+    wo[i] = x * wdMul - a * lr;
   }
 }
 
-function adamLoop(
-  n: number,
-  wi: Float32Array,
-  wo: Float32Array,
-  g: Float32Array,
-  ai: Float32Array,
-  ao: Float32Array,
-  si: Float32Array,
-  so: Float32Array,
-  wdMul: number,
-  l2: number,
-  ...[mom, mom1, sqrMom, sqrMom1, invDebias2, eps, stepSize]: AdamHyper
-): void {
-  for (let i = 0; i < n; i++) {
-    const w = wi[i];
-    const gi = l2 !== 0 ? g[i] + l2 * w : g[i];
+function adamLoop(w: Target, g: Float32Array, avg: Target, sqr: Target, n: StepNumbers): void {
+  const { wdMul, l2, mom, mom1, sqrMom, sqrMom1, invDebias2, eps, stepSize } = n;
+  const [wi, wo, ai, ao, si, so] = [w.src, w.dst, avg.src, avg.dst, sqr.src, sqr.dst];
+  for (let i = 0; i < g.length; i++) {
+    const x = wi[i];
+    const gi = l2 !== 0 ? g[i] + l2 * x : g[i];
     const a = ai[i] * mom + gi * mom1;
     const s = si[i] * sqrMom + gi * gi * sqrMom1;
     ao[i] = a;
     so[i] = s;
-    wo[i] = w * wdMul - (a / (Math.sqrt(s * invDebias2) + eps)) * stepSize;
+    wo[i] = x * wdMul - (a / (Math.sqrt(s * invDebias2) + eps)) * stepSize;
   }
 }

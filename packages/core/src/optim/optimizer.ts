@@ -7,6 +7,18 @@ import { fusedOptimizerStep, fusedPays, type FusedRule } from './fused-step.js';
 import { OptimizerError } from '../errors.js';
 import type { Parameter } from '../nn/module.js';
 import { lrsForGroups, type LrSlice } from './lr.js';
+import {
+  ADAM_RULE,
+  SGD_MOM_RULE,
+  SGD_RULE,
+  stepNumbers,
+  type StateName,
+  type StepArith,
+  type StepNumber,
+  type StepRule,
+} from './steppers.js';
+
+export { debias } from './steppers.js';
 
 /** The hyper-parameters every parameter group carries (fastai's names: `sqrMom` is `sqr_mom`, Adam's beta2). */
 export interface Hypers {
@@ -230,6 +242,27 @@ export abstract class Optimizer {
   }
 
   /**
+   * A rule of ./steppers.ts as tf ops (the same description the fused step's loops run): `w` is the parameter
+   * after decoupled weight decay, `grad` its gradient (L2 already added); the rule's state is replaced in `st`.
+   */
+  protected runRule(rule: StepRule, w: tf.Tensor, grad: tf.Tensor, st: ParamState, ctx: StepContext): tf.Tensor {
+    const { lr, mom, sqrMom, eps } = ctx.group;
+    const n = stepNumbers({ wdMul: 1, l2: 0, lr, mom, sqrMom, eps, step: st.step });
+    const out = rule.step(
+      tfArith(w, grad, st, (k) => n[k], ctx.scalar),
+      false,
+    );
+    for (const name of rule.state) {
+      const v = out[name];
+      if (v === undefined || typeof v === 'number') throw new OptimizerError(`rule left ${name} without a tensor`);
+      // The caller owns the gradient: state never aliases it (SGD's first momentum step is the gradient itself).
+      this.setState(st, STATE_KEYS[name], v === grad ? tf.clone(v) : v);
+    }
+    if (typeof out.w === 'number') throw new OptimizerError('rule left the weight without a tensor');
+    return out.w;
+  }
+
+  /**
    * Freezes groups `[0, n)` and unfreezes the rest (negative `n` counts from the end, as fastai's `freeze_to`);
    * BatchNorm parameters (`kind: 'norm'`) of frozen groups stay trainable when {@link trainBn}. Sets
    * `requiresGrad` on each {@link Parameter}.
@@ -393,11 +426,8 @@ export class SGD extends Optimizer {
   protected get stateNames(): readonly string[] {
     return this.momentum ? ['grad_avg'] : [];
   }
-  protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, { group, scalar }: StepContext): tf.Tensor {
-    if (!this.momentum) return tf.sub(w, tf.mul(grad, scalar(group.lr)));
-    const old = st.tensors.grad_avg;
-    const avg = this.setState(st, 'grad_avg', old ? tf.add(tf.mul(old, scalar(group.mom)), grad) : tf.clone(grad));
-    return tf.sub(w, tf.mul(avg, scalar(group.lr)));
+  protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, ctx: StepContext): tf.Tensor {
+    return this.runRule(this.momentum ? SGD_MOM_RULE : SGD_RULE, w, grad, st, ctx);
   }
 }
 
@@ -420,30 +450,9 @@ export class Adam extends Optimizer {
   protected get stateNames(): readonly string[] {
     return ['grad_avg', 'sqr_avg'];
   }
-  protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, { group, scalar }: StepContext): tf.Tensor {
-    const { lr, mom, sqrMom, eps } = group;
-    const g1 = tf.mul(grad, scalar(1 - mom));
-    const oldAvg = st.tensors.grad_avg;
-    const avg = this.setState(st, 'grad_avg', oldAvg ? tf.add(tf.mul(oldAvg, scalar(mom)), g1) : g1);
-    const g2 = tf.mul(tf.square(grad), scalar(1 - sqrMom));
-    const oldSqr = st.tensors.sqr_avg;
-    const sqr = this.setState(st, 'sqr_avg', oldSqr ? tf.add(tf.mul(oldSqr, scalar(sqrMom)), g2) : g2);
-    const debias1 = debias(mom, 1 - mom, st.step);
-    const debias2 = debias(sqrMom, 1 - sqrMom, st.step);
-    const denom = tf.add(tf.sqrt(tf.div(sqr, scalar(debias2))), scalar(eps));
-    return tf.sub(w, tf.mul(tf.div(avg, denom), scalar(lr / debias1)));
+  protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, ctx: StepContext): tf.Tensor {
+    return this.runRule(ADAM_RULE, w, grad, st, ctx);
   }
-}
-
-/**
- * fastai's bias correction `debias(mom, damp, step) = damp * (1 - mom**step) / (1 - mom)`.
- * @example
- * ```ts
- * debias(0.9, 0.1, 1); // 0.1 (≈ 1 - 0.9**1 with dampening)
- * ```
- */
-export function debias(mom: number, damp: number, step: number): number {
-  return (damp * (1 - mom ** step)) / (1 - mom);
 }
 
 /** Builds the optimizer of a Learner from its parameter groups (the Learner's `opt` option). */
@@ -466,3 +475,39 @@ export const adam: OptFactory = (groups, hypers) => new Adam(groups, hypers);
  * ```
  */
 export const sgd: OptFactory = (groups, hypers) => new SGD(groups, hypers);
+
+/** The optimizer's state names of the rules' state tensors (fastai's). */
+const STATE_KEYS: Record<StateName, string> = { gradAvg: 'grad_avg', sqrAvg: 'sqr_avg' };
+
+type TfValue = tf.Tensor | number;
+
+/**
+ * The rules' arithmetic on tf ops: numbers stay numbers until they meet a tensor (as float32 scalars shared by
+ * the step), a missing state tensor (first step) is 0, and the identities `x·1`, `0·x` and `0 + x` take no op,
+ * so the first step and an undecayed weight cost nothing more than the rule's own ops.
+ */
+function tfArith(
+  w: tf.Tensor,
+  grad: tf.Tensor,
+  st: ParamState,
+  k: (name: StepNumber) => number,
+  scalar: (v: number) => tf.Scalar,
+): StepArith<TfValue> {
+  const t = (v: TfValue): tf.Tensor => (typeof v === 'number' ? scalar(v) : v);
+  const loads = { w, g: grad, gradAvg: st.tensors.grad_avg ?? 0, sqrAvg: st.tensors.sqr_avg ?? 0 };
+  const mul = (a: TfValue, b: TfValue): TfValue => {
+    if (a === 0 || b === 0) return 0;
+    if (a === 1 || b === 1) return a === 1 ? b : a;
+    return a === b ? tf.square(t(a)) : tf.mul(t(a), t(b));
+  };
+  return {
+    load: (name) => loads[name],
+    k,
+    add: (a, b) => (a === 0 ? b : b === 0 ? a : tf.add(t(a), t(b))),
+    sub: (a, b) => (b === 0 ? a : tf.sub(t(a), t(b))),
+    mul,
+    div: (a, b) => tf.div(t(a), t(b)),
+    sqrt: (a) => tf.sqrt(t(a)),
+    let: (_name, v) => v,
+  };
+}

@@ -21,6 +21,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { fusedEnabled } from '../../fused.js';
 import { WASM, wasmMemoryOf, type WasmMemory } from '../../memory.js';
+import {
+  ADAM_RULE,
+  SGD_MOM_RULE,
+  SGD_RULE,
+  type StateName,
+  type StepArith,
+  type StepNumber,
+  type StepRule,
+  type StepTensor,
+} from '../../../optim/steppers.js';
 import { F32, F32X4, F64, F64X2, FunctionBuilder, I32, moduleBytes, type ValType } from './wasm-asm.js';
 
 // Arguments of the optimizer loops: byte offsets into the heap, then float32 hyper-parameters.
@@ -268,53 +278,33 @@ function statsFn(withDy: boolean): FunctionBuilder {
   return f;
 }
 
-// Parameter indices: 0 is n; pointers follow from 1; floats after the pointers.
-
-/** gi = g (+ l2·w): pushes it. */
-const grad = (l: Lane, g: number, l2: number | undefined) => {
-  l.ld(g);
-  if (l2 !== undefined) l.k(l2).v('w').mul().add();
-};
-
-function sgdFn(withL2: boolean): FunctionBuilder {
-  // (n, wi, wo, g, wdMul, lr[, l2])
-  return elementwise(3, withL2 ? 3 : 2, (l) => {
-    l.ld(1).def('w');
-    l.st(2, () => {
-      l.v('w').k(4).mul();
-      grad(l, 3, withL2 ? 6 : undefined);
-      l.k(5).mul().sub();
-    });
-  });
-}
-
-function sgdMomFn(withL2: boolean): FunctionBuilder {
-  // (n, wi, wo, g, ai, ao, wdMul, lr, mom[, l2])
-  return elementwise(5, withL2 ? 4 : 3, (l) => {
-    l.ld(1).def('w');
-    l.ld(4).k(8).mul();
-    grad(l, 3, withL2 ? 9 : undefined);
-    l.add().def('a');
-    l.st(5, () => l.v('a'));
-    l.st(2, () => l.v('w').k(6).mul().v('a').k(7).mul().sub());
-  });
-}
-
-function adamFn(withL2: boolean): FunctionBuilder {
-  // (n, wi, wo, g, ai, ao, si, so, wdMul, mom, mom1, sqrMom, sqrMom1, invDebias2, eps, stepSize[, l2])
-  return elementwise(7, withL2 ? 9 : 8, (l) => {
-    l.ld(1).def('w');
-    grad(l, 3, withL2 ? 16 : undefined);
-    l.def('g');
-    l.ld(4).k(9).mul().v('g').k(10).mul().add().def('a');
-    l.ld(6).k(11).mul().v('g').v('g').mul().k(12).mul().add().def('s');
-    l.st(5, () => l.v('a'));
-    l.st(7, () => l.v('s'));
-    l.st(2, () => {
-      l.v('w').k(8).mul();
-      l.v('a').v('s').k(13).mul().sqrt().k(14).add().div().k(15).mul();
-      l.sub();
-    });
+/**
+ * An optimizer rule of ../../../optim/steppers.ts as a loop `(n, wi, wo, g, ...state in/out pairs, ...numbers[, l2])`:
+ * pointers from parameter 1, then the rule's numbers by name in its order, `l2` last for the L2 variant. Values
+ * are pushed where they are used; `let` stores one in a local at once.
+ */
+function ruleFn(rule: StepRule, withL2: boolean): FunctionBuilder {
+  const ptrIn: Record<StepTensor, number> = { w: 1, g: 3, gradAvg: 0, sqrAvg: 0 };
+  const ptrOut: Partial<Record<StateName, number>> = {};
+  rule.state.forEach((name, k) => ((ptrIn[name] = 4 + 2 * k), (ptrOut[name] = 5 + 2 * k)));
+  const nPointers = 3 + 2 * rule.state.length;
+  const numbers: readonly StepNumber[] = withL2 ? [...rule.numbers, 'l2'] : rule.numbers;
+  return elementwise(nPointers, numbers.length, (l) => {
+    type Emit = () => void;
+    const bin = (op: () => Lane) => (x: Emit, y: Emit) => () => (x(), y(), op());
+    const arith: StepArith<Emit> = {
+      load: (name) => () => l.ld(ptrIn[name]),
+      k: (name) => () => l.k(1 + nPointers + numbers.indexOf(name)),
+      add: bin(() => l.add()),
+      sub: bin(() => l.sub()),
+      mul: bin(() => l.mul()),
+      div: bin(() => l.div()),
+      sqrt: (x) => () => (x(), l.sqrt()),
+      let: (name, x) => (x(), l.def(name), () => l.v(name)),
+    };
+    const out = rule.step(arith, withL2);
+    for (const name of rule.state) l.st(ptrOut[name] as number, out[name] as Emit);
+    l.st(2, out.w);
   });
 }
 
@@ -417,12 +407,12 @@ export function simdModuleBytes(shared: boolean): Uint8Array {
       { name: 'bnGradStats', fn: statsFn(true) },
       { name: 'bnAffine', fn: affineFn() },
       { name: 'bnAffineGrad', fn: affineGradFn() },
-      { name: 'sgd', fn: sgdFn(false) },
-      { name: 'sgdL2', fn: sgdFn(true) },
-      { name: 'sgdMom', fn: sgdMomFn(false) },
-      { name: 'sgdMomL2', fn: sgdMomFn(true) },
-      { name: 'adam', fn: adamFn(false) },
-      { name: 'adamL2', fn: adamFn(true) },
+      { name: 'sgd', fn: ruleFn(SGD_RULE, false) },
+      { name: 'sgdL2', fn: ruleFn(SGD_RULE, true) },
+      { name: 'sgdMom', fn: ruleFn(SGD_MOM_RULE, false) },
+      { name: 'sgdMomL2', fn: ruleFn(SGD_MOM_RULE, true) },
+      { name: 'adam', fn: ruleFn(ADAM_RULE, false) },
+      { name: 'adamL2', fn: ruleFn(ADAM_RULE, true) },
     ],
   });
 }
