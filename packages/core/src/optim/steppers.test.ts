@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/backend.js';
-import { randomValues } from '../backend/testing.js';
+import { randomValues } from '../test-utils/backends.js';
 import { fusedOptimizerStep, type FusedRule } from './fused-step.js';
 import {
   ADAM_RULE,

@@ -11,7 +11,8 @@ import { setBackend } from '../backend.js';
 import { setFused, type FusedName } from '../fused.js';
 import { dropout } from '../fused-ops.js';
 import { alea } from './dropout.js';
-import { randomValues, relErr } from '../testing.js';
+import { relErr } from '@tfai/test-utils';
+import { randomValues } from '../../test-utils/backends.js';
 
 const BACKENDS = ['wasm', 'cpu'] as const;
 

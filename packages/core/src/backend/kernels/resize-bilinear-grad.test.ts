@@ -4,7 +4,10 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
-import { randomInput, relErr, runOn, wasmVsCpu, type Input } from '../testing.js';
+import { relErr } from '@tfai/test-utils';
+import { type Input, compareWasmCpu, randomInput, runOn } from '../../test-utils/backends.js';
+
+const wasmVsCpu = compareWasmCpu(relErr);
 
 interface FixtureTensor {
   shape: number[];

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { setFused } from '../fused.js';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
 import { Ops } from '../kernel-utils.js';
-import { randomInput, relErr, runOn, type Input } from '../testing.js';
+import { relErr } from '@tfai/test-utils';
+import { type Input, randomInput, runOn } from '../../test-utils/backends.js';
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 interface Case {

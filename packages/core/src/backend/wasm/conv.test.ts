@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomInput, runOn, wasmVsCpu } from '../testing.js';
+import { relErr } from '@tfai/test-utils';
+import { compareWasmCpu, randomInput, runOn } from '../../test-utils/backends.js';
+
+const wasmVsCpu = compareWasmCpu(relErr);
 
 type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
 

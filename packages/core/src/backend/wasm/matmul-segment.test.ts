@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { tileAsBroadcast } from './tile.js';
-import { randomInput, wasmVsCpu, type Input } from '../testing.js';
+import { relErr } from '@tfai/test-utils';
+import { type Input, compareWasmCpu, randomInput } from '../../test-utils/backends.js';
+
+const wasmVsCpu = compareWasmCpu(relErr);
 
 const ids = (values: number[], shape = [values.length]): Input => ({
   values: Int32Array.from(values),

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend.js';
 import { setFused } from '../fused.js';
 import { refCountOf } from '../memory.js';
-import { randomValues } from '../testing.js';
+import { randomValues } from '../../test-utils/backends.js';
 
 beforeAll(async () => {
   await setBackend('wasm');

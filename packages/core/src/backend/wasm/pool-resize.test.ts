@@ -4,7 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { setBackend } from '../backend.js';
 import { registerTfaiKernels, unregisterTfaiKernels } from './register.js';
-import { randomInput, relErr, runOn, wasmVsCpu, type Input } from '../testing.js';
+import { relErr } from '@tfai/test-utils';
+import { type Input, compareWasmCpu, randomInput, runOn } from '../../test-utils/backends.js';
+
+const wasmVsCpu = compareWasmCpu(relErr);
 
 interface FixtureTensor {
   shape: number[];

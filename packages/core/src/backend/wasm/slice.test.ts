@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomInput, runOn, wasmVsCpu, type Input } from '../testing.js';
+import { relErr } from '@tfai/test-utils';
+import { type Input, compareWasmCpu, randomInput, runOn } from '../../test-utils/backends.js';
+
+const wasmVsCpu = compareWasmCpu(relErr);
 
 const ints = (shape: number[]): Input => ({
   values: Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i * 7 - 50),

@@ -9,7 +9,8 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend.js';
 import { shutdownWasm, wasmThreadCount, wasmThreadsWanted } from './setup.js';
-import { randomInput, relErr, runOn } from '../testing.js';
+import { relErr } from '@tfai/test-utils';
+import { randomInput, runOn } from '../../test-utils/backends.js';
 import { wasmWorkers } from './threads.js';
 
 /** The gradients of a 3×3 stride-2 convolution, on cpu and then on the current wasm backend. */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
-import { randomInput } from '../testing.js';
+import { randomInput } from '../../test-utils/backends.js';
 import { registerWebGPUKernels } from './register.js';
 import { describeWebGPU, relErr, runOnBackend, webgpuVsCpu, type BackendInput } from '@tfai/test-utils/webgpu';
 

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { relErr, runOn, type Input } from '../../backend/testing.js';
+import { relErr } from '@tfai/test-utils';
+import { type Input, runOn } from '../../test-utils/backends.js';
 import { Upsample, interpolate, type UpsampleOptions } from './upsample.js';
 
 interface FixtureTensor {

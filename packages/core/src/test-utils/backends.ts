@@ -1,9 +1,6 @@
-// Helpers for the wasm kernel tests: run the same computation on the cpu and wasm backends and compare.
+// Helpers for the kernel tests: run the same computation on the cpu and wasm backends and compare.
 import * as tf from '@tensorflow/tfjs';
-import { relErr } from '@tfai/test-utils';
-import { setBackend } from './backend.js';
-
-export { relErr };
+import { setBackend } from '../backend/backend.js';
 
 /** Deterministic pseudo-random values in [-1, 1) (a small LCG: tests must not depend on Math.random). */
 export function randomValues(size: number, seed: number): Float32Array {
@@ -53,12 +50,23 @@ export async function runOn(
   return values;
 }
 
-/** The relative errors of wasm's outputs against cpu's, output by output. */
-export async function wasmVsCpu(
-  inputs: Input[],
-  f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
-): Promise<number[]> {
-  const ref = await runOn('cpu', inputs, f);
-  const got = await runOn('wasm', inputs, f);
-  return got.map((g, i) => relErr(g, ref[i]));
+/** A comparison of two arrays (the second the reference), such as @tfai/test-utils' `relErr`. */
+export type Compare = (got: ArrayLike<number>, ref: ArrayLike<number>) => number;
+
+/**
+ * A function giving `compare` of wasm's outputs against cpu's, output by output, for the same inputs and `f`.
+ * @example
+ * ```ts
+ * const wasmVsCpu = compareWasmCpu(relErr);
+ * const [err] = await wasmVsCpu([randomInput([4, 4], 1)], (x) => tf.transpose(x));
+ * ```
+ */
+export function compareWasmCpu(
+  compare: Compare,
+): (inputs: Input[], f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]) => Promise<number[]> {
+  return async (inputs, f) => {
+    const ref = await runOn('cpu', inputs, f);
+    const got = await runOn('wasm', inputs, f);
+    return got.map((g, i) => compare(g, ref[i]));
+  };
 }
