@@ -56,6 +56,32 @@ function simdScratch(backend: tf.KernelBackend, name: MemoryBackend, n: number, 
   return { simd, f32: single, f64: new Float64Array(single.buffer, single.byteOffset, floats >> 1), free };
 }
 
+/**
+ * Per channel of `X` `[n, c]`: `shift` (the channel's first value) and the float64 sums of `x − shift` and its
+ * square (in `fast`'s scratch, by the SIMD loop, when there is one).
+ */
+function channelSums(
+  fast: ReturnType<typeof simdScratch>,
+  X: Float32Array,
+  n: number,
+  c: number,
+): { shift: Float64Array; s1: Float64Array; s2: Float64Array } {
+  const shift = fast ? fast.f64.subarray(0, c) : new Float64Array(c);
+  const s1 = fast ? fast.f64.subarray(c, 2 * c).fill(0) : new Float64Array(c);
+  const s2 = fast ? fast.f64.subarray(2 * c, 3 * c).fill(0) : new Float64Array(c);
+  if (n > 0) for (let j = 0; j < c; j++) shift[j] = X[j];
+  if (fast) fast.simd.bnStats(n, c, X.byteOffset, shift.byteOffset, s1.byteOffset, s2.byteOffset);
+  else
+    for (let r = 0, base = 0; r < n; r++, base += c) {
+      for (let j = 0; j < c; j++) {
+        const d = X[base + j] - shift[j];
+        s1[j] += d;
+        s2[j] += d * d;
+      }
+    }
+  return { shift, s1, s2 };
+}
+
 function batchNormTrain(name: MemoryBackend): tf.KernelFunc {
   return (args: KernelArgs) => {
     const backend = kernelBackend(args);
@@ -85,19 +111,7 @@ function batchNormTrain(name: MemoryBackend): tf.KernelFunc {
     const W = scale ? f32(backend, name, scale) : undefined;
     const B = offset ? f32(backend, name, offset) : undefined;
 
-    const shift = fast ? fast.f64.subarray(0, c) : new Float64Array(c);
-    const s1 = fast ? fast.f64.subarray(c, 2 * c).fill(0) : new Float64Array(c);
-    const s2 = fast ? fast.f64.subarray(2 * c, 3 * c).fill(0) : new Float64Array(c);
-    if (n > 0) for (let j = 0; j < c; j++) shift[j] = X[j];
-    if (fast) fast.simd.bnStats(n, c, X.byteOffset, shift.byteOffset, s1.byteOffset, s2.byteOffset);
-    else
-      for (let r = 0, base = 0; r < n; r++, base += c) {
-        for (let j = 0; j < c; j++) {
-          const d = X[base + j] - shift[j];
-          s1[j] += d;
-          s2[j] += d * d;
-        }
-      }
+    const { shift, s1, s2 } = channelSums(fast, X, n, c);
     const a = new Float64Array(c);
     const b = new Float64Array(c);
     const newMean = f32(backend, name, outs[2]);

@@ -86,17 +86,7 @@ function forward(name: 'wasm' | 'cpu'): tf.KernelFunc {
       for (let t = 0; t < T; t++) {
         // pre = xw[t] + h·W_hh, with the g block doubled: tanh(x) = 2σ(2x) − 1, so one σ kernel does all four.
         const pre = matMul({ a: t === 0 ? h0 : hBuf, b: whh }, PLAIN);
-        {
-          const vPre = mem.view(pre);
-          const vXw = mem.view(xw);
-          const x0 = t * B * G;
-          for (let b = 0; b < B; b++) {
-            const r = b * G;
-            for (let k = r; k < r + 2 * H; k++) vPre[k] += vXw[x0 + k];
-            for (let k = r + 2 * H; k < r + 3 * H; k++) vPre[k] = 2 * (vPre[k] + vXw[x0 + k]);
-            for (let k = r + 3 * H; k < r + G; k++) vPre[k] += vXw[x0 + k];
-          }
-        }
+        addInputProjection(mem.view(pre), mem.view(xw), t * B * G, B, H);
         const sig = sigmoid({ x: pre });
         // Views after the kernels (their outputs may have grown the heap).
         const vS = mem.view(sig);
@@ -150,6 +140,59 @@ function forward(name: 'wasm' | 'cpu'): tf.KernelFunc {
   };
 }
 
+/** `pre += xw[t]` (at `x0`) over `[B, 4H]`, the g block doubled: tanh(x) = 2σ(2x) − 1, so one σ does all four. */
+function addInputProjection(vPre: Float32Array, vXw: Float32Array, x0: number, B: number, H: number): void {
+  const G = 4 * H;
+  for (let b = 0; b < B; b++) {
+    const r = b * G;
+    for (let k = r; k < r + 2 * H; k++) vPre[k] += vXw[x0 + k];
+    for (let k = r + 2 * H; k < r + 3 * H; k++) vPre[k] = 2 * (vPre[k] + vXw[x0 + k]);
+    for (let k = r + 3 * H; k < r + G; k++) vPre[k] += vXw[x0 + k];
+  }
+}
+
+/** The views one backward step reads (`dh` absent at the last step) and the pre-activation gradients it writes. */
+interface StepViews {
+  dy: Float32Array;
+  dh: Float32Array | undefined;
+  gates: Float32Array;
+  tcs: Float32Array;
+  cPrev: Float32Array;
+  dp: Float32Array;
+}
+
+/** Step t's pre-activation gradients into `v.dp` `[B, 4H]`, and the cell gradient `dc` carried to step t − 1. */
+function gateGrads(v: StepViews, dc: Float64Array, t: number, cPrevAt: number, B: number, H: number): void {
+  const G = 4 * H;
+  const BH = B * H;
+  for (let b = 0; b < B; b++) {
+    const gRow = (t * B + b) * G;
+    const sRow = t * BH + b * H;
+    const pRow = cPrevAt + b * H;
+    for (let j = 0; j < H; j++) {
+      const k = b * H + j;
+      const i = v.gates[gRow + j];
+      const f = v.gates[gRow + H + j];
+      const g = v.gates[gRow + 2 * H + j];
+      const o = v.gates[gRow + 3 * H + j];
+      const tc = v.tcs[sRow + j];
+      const dhT = v.dy[sRow + j] + (v.dh ? v.dh[k] : 0);
+      const dO = dhT * tc;
+      const dcT = dc[k] + dhT * o * (1 - tc * tc);
+      const di = dcT * g * (i * (1 - i));
+      const df = dcT * v.cPrev[pRow + j] * (f * (1 - f));
+      const dg = dcT * i * (1 - g * g);
+      const dpo = dO * (o * (1 - o));
+      const r = b * G;
+      v.dp[r + j] = di;
+      v.dp[r + H + j] = df;
+      v.dp[r + 2 * H + j] = dg;
+      v.dp[r + 3 * H + j] = dpo;
+      dc[k] = dcT * f;
+    }
+  }
+}
+
 function backward(name: 'wasm' | 'cpu'): tf.KernelFunc {
   return (args: KernelArgs) => {
     const backend = kernelBackend(args);
@@ -187,32 +230,7 @@ function backward(name: 'wasm' | 'cpu'): tf.KernelFunc {
         const vCPrev = t === 0 ? mem.view(c0) : mem.view(cs);
         const cPrevAt = t === 0 ? 0 : (t - 1) * BH;
         const vDp = mem.view(dpBuf);
-        for (let b = 0; b < B; b++) {
-          const gRow = (t * B + b) * G;
-          const sRow = t * BH + b * H;
-          const pRow = cPrevAt + b * H;
-          for (let j = 0; j < H; j++) {
-            const k = b * H + j;
-            const i = vG[gRow + j];
-            const f = vG[gRow + H + j];
-            const g = vG[gRow + 2 * H + j];
-            const o = vG[gRow + 3 * H + j];
-            const tc = vTc[sRow + j];
-            const dhT = vDy[sRow + j] + (vDh ? vDh[k] : 0);
-            const dO = dhT * tc;
-            const dcT = dc[k] + dhT * o * (1 - tc * tc);
-            const di = dcT * g * (i * (1 - i));
-            const df = dcT * vCPrev[pRow + j] * (f * (1 - f));
-            const dg = dcT * i * (1 - g * g);
-            const dpo = dO * (o * (1 - o));
-            const r = b * G;
-            vDp[r + j] = di;
-            vDp[r + H + j] = df;
-            vDp[r + 2 * H + j] = dg;
-            vDp[r + 3 * H + j] = dpo;
-            dc[k] = dcT * f;
-          }
-        }
+        gateGrads({ dy: vDy, dh: vDh, gates: vG, tcs: vTc, cPrev: vCPrev, dp: vDp }, dc, t, cPrevAt, B, H);
         mem.view(dX).set(mem.view(dpBuf), t * B * G);
         const next = matMul({ a: dpBuf, b: whhT }, PLAIN);
         if (dh) backend.disposeData(dh.dataId);
