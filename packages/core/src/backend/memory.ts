@@ -163,7 +163,7 @@ export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
 }
 /** `globalThis.WebAssembly`, or undefined in a runtime without it. */
-export const WASM = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+export const WASM = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 
 /** The wasm backend's `WebAssembly.Memory` (imported by the threaded build, exported by the others), or undefined. */
 export function wasmMemoryOf(backend: tf.KernelBackend): WasmMemory | undefined {

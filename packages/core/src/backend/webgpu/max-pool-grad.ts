@@ -35,7 +35,7 @@ function firstMaximum(p: Program): Program {
 /** Runs the stock kernel with its positions program patched. */
 function wrap(stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
-    const backend = args.backend as unknown as ProgramRunner;
+    const backend = args.backend as ProgramRunner;
     const own = Object.prototype.hasOwnProperty.call(backend, 'runWebGPUProgram');
     const run = backend.runWebGPUProgram;
     backend.runWebGPUProgram = function (this: ProgramRunner, program: Program, ...rest: unknown[]) {
