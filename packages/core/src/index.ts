@@ -115,7 +115,8 @@ export type { Split } from './data/splitters.js';
 
 // ---- Optimizers and schedules (fastai/optimizer.py, callback/schedule.py) ----
 // Adam and SGD with fastai's defaults, parameter groups and discriminative learning rates, one-cycle schedules.
-export { Optimizer, SGD, Adam, adam, sgd, debias } from './optim/optimizer.js';
+export { Optimizer, SGD, Adam, adam, sgd } from './optim/optimizer.js';
+export { debias } from './optim/steppers.js';
 export type {
   Hypers,
   HyperName,

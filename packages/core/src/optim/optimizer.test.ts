@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { OptimizerError } from '../errors.js';
 import { Parameter, type ParamKind } from '../nn/module.js';
 import { referenceFacts } from '@tfai/test-utils';
-import { Adam, SGD, adam, debias, sgd, type Hypers } from './optimizer.js';
+import { Adam, SGD, adam, sgd, type Hypers } from './optimizer.js';
+import { debias } from './steppers.js';
 
 // Small fixed parameters of each kind and a fixed gradient sequence (float32-exact values).
 const f32 = (xs: number[]) => xs.map(Math.fround);

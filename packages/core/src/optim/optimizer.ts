@@ -18,8 +18,6 @@ import {
   type StepRule,
 } from './steppers.js';
 
-export { debias } from './steppers.js';
-
 /** The hyper-parameters every parameter group carries (fastai's names: `sqrMom` is `sqr_mom`, Adam's beta2). */
 export interface Hypers {
   lr: number;
