@@ -1,7 +1,8 @@
-// `npm run bench` in packages/bench (or at the root): one training step (forward, backward, Adam) of the three models
-// of the reference's torch/bench.py (copied as torch/bench.py) — vision's ResNet-18 at 64×64 bs16, the TabularModel at
-// bs512, the 3-layer LSTM LM (T70 bs16) — built from tfai's packages on wasm, and of two more — `awdlstm`, fastai's AWD-LSTM text classifier
-// (text's getTextClassifier, emb 100, hidden 256, 2 layers, 32 texts of 1,000 tokens in BPT3C chunks of 72) and
+// `npm run bench` in packages/bench (or at the root): one training step (forward, backward, Adam) of the three
+// models of the reference's torch/bench.py (copied as torch/bench.py) — vision's ResNet-18 at 64×64 bs16, the
+// TabularModel at bs512, the 3-layer LSTM LM (T70 bs16) — built from tfai's packages on wasm, and of two more —
+// `awdlstm`, fastai's AWD-LSTM text classifier (text's getTextClassifier, emb 100, hidden 256, 2 layers, 32 texts of
+// 1,000 tokens in BPT3C chunks of 72) and
 // `collab`, tabular's EmbeddingDotBias (50 factors, InstEval's 2,973 × 1,129 with #na#, bs 256) — whose PyTorch
 // twins are torch/bench_extra.py (fastai's modules and Adam step written out in torch); the same step in
 // PyTorch through torch/bench.py (or torch/bench_extra.py), back to back, as
