@@ -97,8 +97,8 @@ run() {
     echo "== bench: webgpu (PyTorch with CUDA >= 2.0 not importable here: the torch column is PyTorch on the CPU${py:+ ($py)}, or empty)"
     [[ -n "$py" ]] && torch_env+=(BENCH_PYTHON="$py")
   fi
-  (cd packages/core && env BENCH_BACKENDS=webgpu BENCH_THREADS="$(nproc)" TORCH_BENCH="$here/../shared/reference/torch/bench.py" "${torch_env[@]}" \
-    node --conditions=@tfai/source --import tsx bench/run.ts 2>&1 >"$out/bench.json" | grep -v 'artificially reduced' | tail -8)
+  (cd packages/bench && env BENCH_BACKENDS=webgpu BENCH_THREADS="$(nproc)" TORCH_BENCH="$here/../shared/reference/torch/bench.py" "${torch_env[@]}" \
+    node --conditions=@tfai/source --import tsx src/run.ts 2>&1 >"$out/bench.json" | grep -v 'artificially reduced' | tail -8)
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     for (const s of r.summary) console.log(`${s.key.padEnd(28)} tfai ${String(s.tfai_ms).padStart(9)} ms   torch ${String(s.torch_ms).padStart(9)} ms   ratio ${s.ratio}`);' "$out/bench.json"

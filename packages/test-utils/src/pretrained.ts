@@ -1,5 +1,7 @@
-// `@tfai/test-utils/pretrained`: test helpers for pretrained weights (vision, siamese): a local HTTP server under the published URL paths (no test touches the
-// internet) and a ResNet-18 checkpoint written by saveTorch, so the download tests need no reference file.
+// `@tfai/test-utils/pretrained`: test helpers for pretrained weights (vision, siamese): a local HTTP server under the
+// published URL paths (no test touches the internet) and a ResNet-18 checkpoint written by saveTorch, so the download
+// tests need no reference file. The caller hands in vision's `resnet18`: test-utils depends on core only, so core's
+// tests can use it without a core → vision edge.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -7,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { saveTorch } from '@tfai/core';
-import { resnet18 } from '@tfai/vision';
+import type { AnyModule } from '@tfai/core';
 
 /** A local file server: `routes` maps URL paths (`/models/resnet18-f37072fd.pth`) to files on disk. */
 export interface FileServer {
@@ -41,8 +43,19 @@ export async function serveFiles(routes: Record<string, string>): Promise<FileSe
   };
 }
 
-/** A ResNet-18 state dict (random weights, PyTorch layouts) saved with saveTorch: the file, its sha256 and one weight. */
-export async function resnet18Checkpoint(dir: string): Promise<{ file: string; sha256: string; conv1: Float32Array }> {
+/**
+ * A ResNet-18 state dict (random weights, PyTorch layouts) saved with saveTorch: the file, its sha256 and one weight.
+ * `resnet18` is vision's constructor (passed in, so test-utils needs no dependency on vision).
+ * @example
+ * ```ts
+ * const ckpt = await resnet18Checkpoint(tmpDir, resnet18);
+ * await serveFiles({ '/models/resnet18-f37072fd.pth': ckpt.file });
+ * ```
+ */
+export async function resnet18Checkpoint(
+  dir: string,
+  resnet18: () => AnyModule,
+): Promise<{ file: string; sha256: string; conv1: Float32Array }> {
   const m = resnet18();
   const sd = m.stateDict();
   const file = join(dir, 'resnet18-random.pth');

@@ -24,7 +24,7 @@ const saved = { home: process.env.TFAI_HOME, tv: process.env.TFAI_TORCHVISION_UR
 beforeAll(async () => {
   home = await mkdtemp(join(tmpdir(), 'tfai-home-'));
   process.env.TFAI_HOME = home;
-  ckpt = await resnet18Checkpoint(home);
+  ckpt = await resnet18Checkpoint(home, resnet18);
   server = await serveFiles({
     '/models/resnet18-f37072fd.pth': ckpt.file,
     [`/models/resnet18-${ckpt.sha256.slice(0, 8)}.pth`]: ckpt.file,

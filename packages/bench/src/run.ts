@@ -1,12 +1,13 @@
-// `npm run bench` in packages/core: one training step (forward, backward, Adam) of the three models of
-// ../shared/reference/torch/bench.py — ResNet-18 at 64×64 bs16, the TabularModel at bs512, the 3-layer LSTM LM
-// (T70 bs16) — built from core modules on wasm, and of two more — `awdlstm`, fastai's AWD-LSTM text classifier
-// (text's getTextClassifier, emb 100, hidden 256, 2 layers, 32 texts of 1,000 tokens in BPT3C chunks of 72) and
+// `npm run bench` in packages/bench (or at the root): one training step (forward, backward, Adam) of the three
+// models of the reference's torch/bench.py (copied as torch/bench.py) — vision's ResNet-18 at 64×64 bs16, the
+// TabularModel at bs512, the 3-layer LSTM LM (T70 bs16) — built from tfai's packages on wasm, and of two more —
+// `awdlstm`, fastai's AWD-LSTM text classifier (text's getTextClassifier, emb 100, hidden 256, 2 layers, 32 texts of
+// 1,000 tokens in BPT3C chunks of 72) and
 // `collab`, tabular's EmbeddingDotBias (50 factors, InstEval's 2,973 × 1,129 with #na#, bs 256) — whose PyTorch
-// twins are bench/torch_bench_extra.py (fastai's modules and Adam step written out in torch); the same step in
-// PyTorch through bench.py (or torch_bench_extra.py), back to back, as
+// twins are torch/bench_extra.py (fastai's modules and Adam step written out in torch); the same step in
+// PyTorch through torch/bench.py (or torch/bench_extra.py), back to back, as
 // `ratio = torch_ms / tfai_ms` (1 = as fast as PyTorch; the goal is 0.5). Each measurement runs in its own
-// process (bench/measure.ts for tfai), one model and thread count at a time, and the two sides of a ratio run
+// process (src/measure.ts for tfai), one model and thread count at a time, and the two sides of a ratio run
 // one right after the other so that load from other processes hits both alike.
 //
 // Env: BENCH_MODELS=resnet18,tabular,lstm,awdlstm,collab  BENCH_THREADS=1,2 (wasm threads; PyTorch gets the same count)
@@ -15,17 +16,19 @@
 //      LSTM_HIDDEN=1152 (comma list)  LSTM_FALLBACK_HIDDEN=256 (measured too when a hidden size fails on wasm)
 //      BENCH_TIMEOUT_S=900 (per measurement, each side)  WARM=2  STEPS=5  <MODEL>_WARM, <MODEL>_STEPS (RESNET18_, LSTM_,
 //      AWDLSTM_ default WARM, STEPS; TABULAR_ 20, 30; COLLAB_ 50, 100: a step takes milliseconds, see stepsOf)
-//      BENCH_PROFILE=1 (each tfai row gets `profile`: the top 10 kernels of one profiled step, see bench/profile.ts;
-//      the table of them is printed at the end, and `node --import tsx bench/profile-table.ts [json]` prints it later)
+//      BENCH_PROFILE=1 (each tfai row gets `profile`: the top 10 kernels of one profiled step, see src/profile.ts;
+//      the table of them is printed at the end, and `node --import tsx src/profile-table.ts [json]` prints it later)
 //      BENCH_PROFILE_STEPS=1 (profile that many steps and report medians per step; collab gets COLLAB_PROFILE_STEPS=10)
 //      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
-//      BENCH_GEMM=1 (0: skip the matrix-product ceiling, bench/gemm.ts + bench/torch_gemm.py, once per thread count)
-//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<bench/torch_bench.py>  TORCH_BENCH_EXTRA=<bench/torch_bench_extra.py>
+//      BENCH_GEMM=1 (0: skip the matrix-product ceiling, src/gemm.ts + torch/gemm.py, once per thread count)
+//      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<torch/bench.py>  TORCH_BENCH_EXTRA=<torch/bench_extra.py>
 //      TORCH_BLAS_DIR (see below; '' = system BLAS)
-// Writes bench-results/core-bench.json and prints it to stdout; progress and the table go to stderr.
+// Writes bench-results/training-step.json and prints it to stdout; progress and the table go to stderr.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODEL_NAMES, type ModelName } from './models.js';
 import type { MeasureResult } from './measure.js';
@@ -63,15 +66,17 @@ const stepsOf = (model: ModelName) => {
 };
 const ROUNDS = Number(env('BENCH_ROUNDS', '1'));
 const PYTHON = env('BENCH_PYTHON', '/usr/bin/python3');
-// PyTorch's side of the three models of the reference's torch/bench.py: bench/torch_bench.py, a byte-for-byte copy
+// PyTorch's side of the three models of the reference's torch/bench.py: torch/bench.py, a byte-for-byte copy
 // (src/bench-twins.test.ts checks it against the reference when that is present), so a bare clone benches too.
-const TORCH_BENCH = env('TORCH_BENCH', fileURLToPath(new URL('torch_bench.py', import.meta.url)));
+const TORCH_BENCH = env('TORCH_BENCH', fileURLToPath(new URL('../torch/bench.py', import.meta.url)));
 /** The PyTorch twins of the models bench.py does not have. */
-const TORCH_BENCH_EXTRA = env('TORCH_BENCH_EXTRA', fileURLToPath(new URL('torch_bench_extra.py', import.meta.url)));
+const TORCH_BENCH_EXTRA = env('TORCH_BENCH_EXTRA', fileURLToPath(new URL('../torch/bench_extra.py', import.meta.url)));
 const EXTRA_MODELS: readonly ModelName[] = ['awdlstm', 'collab'];
 const torchScript = (model: ModelName) => (EXTRA_MODELS.includes(model) ? TORCH_BENCH_EXTRA : TORCH_BENCH);
-const OUT = fileURLToPath(new URL('../bench-results/core-bench.json', import.meta.url));
-const CORE_DIR = fileURLToPath(new URL('..', import.meta.url));
+const OUT = fileURLToPath(new URL('../bench-results/training-step.json', import.meta.url));
+const BENCH_DIR = fileURLToPath(new URL('..', import.meta.url));
+/** @tfai/core's folder (the LSTM sources whose commit the report names). */
+const CORE_DIR = dirname(createRequire(import.meta.url).resolve('@tfai/core/package.json'));
 
 for (const m of MODELS)
   if (!MODEL_NAMES.includes(m)) throw new Error(`BENCH_MODELS: '${m}' is not one of ${MODEL_NAMES.join(', ')}`);
@@ -140,7 +145,7 @@ function runTfai(
   hidden: number,
 ): Outcome<MeasureResult> {
   const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('measure.ts', import.meta.url))], {
-    cwd: CORE_DIR,
+    cwd: BENCH_DIR,
     env: {
       ...process.env,
       MODEL: model,
@@ -317,7 +322,7 @@ for (let round = 1; round <= ROUNDS; round++) {
 }
 
 /**
- * The matrix-product ceiling (bench/gemm.ts, bench/torch_gemm.py) at each thread count: GFLOP/s of both sides
+ * The matrix-product ceiling (src/gemm.ts, torch/gemm.py) at each thread count: GFLOP/s of both sides
  * at each model's dominant product shape and their ratio, the most a step made of such products can reach.
  */
 interface GemmRow {
@@ -335,7 +340,7 @@ interface GemmRow {
 }
 function runGemm(threads: number): GemmRow {
   const t = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('gemm.ts', import.meta.url))], {
-    cwd: CORE_DIR,
+    cwd: BENCH_DIR,
     env: { ...process.env, THREADS: String(threads) },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -345,7 +350,7 @@ function runGemm(threads: number): GemmRow {
   if (!tr) return { threads, shapes: [], error: failure(t, 'tfai gemm', TIMEOUT_S) };
   const p = skipTorch
     ? undefined
-    : spawnSync(PYTHON, [fileURLToPath(new URL('torch_gemm.py', import.meta.url))], {
+    : spawnSync(PYTHON, [fileURLToPath(new URL('../torch/gemm.py', import.meta.url))], {
         env: {
           ...torchEnv(threads),
           THREADS: String(threads),
@@ -424,7 +429,7 @@ function summarize(rows: Row[]) {
 }
 
 const report = {
-  bench: `@tfai/core training step (forward, backward, Adam lr 1e-3) on ${BACKENDS.join(', ')} vs PyTorch (${TORCH_DEVICE}), ../shared/reference/torch/bench.py and bench/torch_bench_extra.py`,
+  bench: `tfai training step (forward, backward, Adam lr 1e-3) on ${BACKENDS.join(', ')} vs PyTorch (${TORCH_DEVICE}), torch/bench.py (the reference's) and torch/bench_extra.py`,
   goal: 'ratio = torch_ms / tfai_ms >= 0.5 (half of PyTorch speed on the same cores)',
   started: started.toISOString(),
   finished: new Date().toISOString(),

@@ -1,11 +1,11 @@
-# PyTorch's side of bench/gemm.ts: C = A·B in float32, GFLOP/s. Env: THREADS (1), SHAPES (JSON [[m, k, n], ...]:
+# PyTorch's side of src/gemm.ts: C = A·B in float32, GFLOP/s. Env: THREADS (1), SHAPES (JSON [[m, k, n], ...]:
 # run.ts passes gemm.ts's GEMM_SHAPES, so the two sides measure one list). Prints `RESULT {json}`. run.ts starts it
 # with the BLAS the training-step side uses (TORCH_BLAS_DIR).
 import json, os, statistics, time
 import torch
 
 if 'SHAPES' not in os.environ:
-    raise SystemExit('SHAPES is not set: run through bench/run.ts, or set SHAPES="[[512, 512, 512]]"')
+    raise SystemExit('SHAPES is not set: run through src/run.ts, or set SHAPES="[[512, 512, 512]]"')
 SHAPES = [tuple(s) for s in json.loads(os.environ['SHAPES'])]
 threads = int(os.environ.get('THREADS', '1'))
 torch.set_num_threads(threads)

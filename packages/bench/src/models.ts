@@ -1,31 +1,23 @@
-// The three models of ../shared/reference/torch/bench.py, built from core modules, with bench.py's inputs, and two
-// more with their PyTorch twins in bench/torch_bench_extra.py: `awdlstm` (fastai's AWD-LSTM text classifier) and
-// `collab` (EmbeddingDotBias).
-// Core must not import a domain package (and a static import of @tfai/vision from core's files would make a
-// core → vision → core cycle in Nx's project graph), so ResNet-18 is defined here: the same module tree as
-// torchvision's resnet18 and packages/vision/src/models/resnet.ts (same layers, same parameter count).
-// `awdlstm` and `collab` are the real modules of packages/text and packages/tabular, loaded at run time by file
-// path from their sources (see `siblingSource`): no import Nx sees, and the source measured is the source in the
-// tree, through the same @tfai/core module instance as this file's (tsx resolves @tfai/* with core's tsconfig paths).
+// The three models of the reference's torch/bench.py (copied as torch/bench.py), built from tfai's packages, with
+// bench.py's inputs, and two more with their PyTorch twins in torch/bench_extra.py: `awdlstm` (fastai's AWD-LSTM text
+// classifier) and `collab` (EmbeddingDotBias). Every model comes through a package's public API — vision's
+// `resnet18`, tabular's `TabularEmbeddings` and `EmbeddingDotBias`, text's `getTextClassifier` — so the source
+// measured is the source in the tree, and the dependencies are @tfai/bench's declared ones.
 import * as tf from '@tensorflow/tfjs';
 import {
-  AdaptiveAvgPool2d,
   BatchNorm1d,
-  BatchNorm2d,
-  Conv2d,
-  crossEntropyLossFlat,
   Embedding,
   LSTM,
   Linear,
-  MaxPool2d,
   Module,
   ModuleList,
+  crossEntropyLossFlat,
   mseLossFlat,
-  ReLU,
-  Sequential,
-  normal,
-} from '../src/index.js';
-import type { AnyModule, TensorModule } from '../src/index.js';
+} from '@tfai/core';
+import type { AnyModule } from '@tfai/core';
+import { EmbeddingDotBias, TabularEmbeddings } from '@tfai/tabular';
+import { AWDLSTM, getTextClassifier, textBatch } from '@tfai/text';
+import { resnet18 } from '@tfai/vision';
 
 export const MODEL_NAMES = ['resnet18', 'tabular', 'lstm', 'awdlstm', 'collab'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
@@ -43,7 +35,7 @@ export interface BenchModel {
   /**
    * The optimizer of both sides: `torch` is torch.optim.Adam's hyper-parameters (bench.py: lr 1e-3, eps 1e-8, no
    * weight decay), `fastai` is fastai's Adam defaults (lr 1e-3, sqr_mom 0.99, eps 1e-5, wd 0.01 decoupled, none on
-   * BatchNorm and biases), as torch_bench_extra.py's hand-written fastai step (default `torch`).
+   * BatchNorm and biases), as torch/bench_extra.py's hand-written fastai step (default `torch`).
    */
   optimizer?: 'torch' | 'fastai';
   dispose(): void;
@@ -55,79 +47,17 @@ const int1d = (n: number, f: (i: number) => number) =>
     'int32',
   );
 
-// ---- ResNet-18 (torchvision's BasicBlock layout, NHWC) ----
-
-class BasicBlock extends Module {
-  readonly conv1: Conv2d;
-  readonly bn1: BatchNorm2d;
-  readonly relu: ReLU;
-  readonly conv2: Conv2d;
-  readonly bn2: BatchNorm2d;
-  readonly downsample: Sequential | undefined;
-  constructor(cin: number, cout: number, stride = 1) {
-    super();
-    this.conv1 = this.registerModule('conv1', new Conv2d(cin, cout, 3, { stride, padding: 1, bias: false }));
-    this.bn1 = this.registerModule('bn1', new BatchNorm2d(cout));
-    this.relu = this.registerModule('relu', new ReLU(true));
-    this.conv2 = this.registerModule('conv2', new Conv2d(cout, cout, 3, { padding: 1, bias: false }));
-    this.bn2 = this.registerModule('bn2', new BatchNorm2d(cout));
-    if (stride !== 1 || cin !== cout)
-      this.downsample = this.registerModule(
-        'downsample',
-        new Sequential(new Conv2d(cin, cout, 1, { stride, bias: false }), new BatchNorm2d(cout)),
-      );
-  }
-  forward(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      const out = this.bn2.call(this.conv2.call(this.relu.call(this.bn1.call(this.conv1.call(x)))));
-      return this.relu.call(tf.add(out, this.downsample ? this.downsample.call(x) : x));
-    });
-  }
-}
-
-class ResNet18 extends Module {
-  constructor(numClasses: number) {
-    super();
-    const layer = (cin: number, cout: number, stride: number) =>
-      new Sequential(new BasicBlock(cin, cout, stride), new BasicBlock(cout, cout));
-    this.registerModule('conv1', new Conv2d(3, 64, 7, { stride: 2, padding: 3, bias: false }));
-    this.registerModule('bn1', new BatchNorm2d(64));
-    this.registerModule('relu', new ReLU(true));
-    this.registerModule('maxpool', new MaxPool2d(3, { stride: 2, padding: 1 }));
-    this.registerModule('layer1', layer(64, 64, 1));
-    this.registerModule('layer2', layer(64, 128, 2));
-    this.registerModule('layer3', layer(128, 256, 2));
-    this.registerModule('layer4', layer(256, 512, 2));
-    this.registerModule('avgpool', new AdaptiveAvgPool2d(1));
-    this.registerModule('fc', new Linear(512, numClasses));
-    // torchvision's init: kaiming_normal_(mode='fan_out', nonlinearity='relu') for every conv.
-    for (const m of this.modules()) {
-      if (!(m instanceof Conv2d)) continue;
-      const [kh, kw, , out] = m.weight.shape;
-      tf.tidy(() => m.weight.variable.assign(normal(m.weight.shape, Math.sqrt(2 / (out * kh * kw)))));
-    }
-  }
-  forward(x: tf.Tensor): tf.Tensor {
-    return tf.tidy(() => {
-      let y = x;
-      for (const [name, m] of this.namedChildren()) {
-        if (name === 'fc') y = tf.reshape(y, [y.shape[0], -1]);
-        y = (m as unknown as TensorModule).call(y);
-      }
-      return y;
-    });
-  }
-}
+// ---- ResNet-18: vision's resnet18 (torchvision's layout and init), NHWC ----
 
 function resnet18Bench(): BenchModel {
-  const model = new ResNet18(10);
+  const model = resnet18({ numClasses: 10 });
   const x = tf.randomNormal([16, 64, 64, 3]);
   const y = int1d(16, (i) => i % 10);
   const ce = crossEntropyLossFlat();
   return {
     model,
     loss: () => ce(model.call(x), y),
-    cfg: 'ResNet-18 (torchvision layout), 64x64x3, bs16, 10 cls',
+    cfg: "ResNet-18 (vision's resnet18), 64x64x3, bs16, 10 cls",
     items: 16,
     unit: 'img/s',
     torchParams: 11_181_642,
@@ -140,30 +70,19 @@ function resnet18Bench(): BenchModel {
 const CARDS = [10, 15, 20, 25, 30, 35, 40, 50].map((c) => c + 1);
 const EMB = [6, 7, 8, 8, 9, 9, 10, 10];
 
-/** What the bench uses of packages/tabular/src/model/embeddings.ts (typed here: core cannot import tabular's types). */
-interface TabularEmbeddingsModule {
-  TabularEmbeddings: new (embSzs: readonly (readonly [number, number])[]) => Module<[tf.Tensor], tf.Tensor>;
-}
-
 /**
  * bench.py's Tabular, with tabular's real `TabularEmbeddings` (children `0`…`7`, the same tables as bench.py's
  * `nn.ModuleList` of `nn.Embedding`, looked up as one gather, as TabularModel does).
  */
 class Tabular extends Module<[tf.Tensor, tf.Tensor]> {
-  readonly embs: Module<[tf.Tensor], tf.Tensor>;
   readonly bnCont = this.registerModule('bn_cont', new BatchNorm1d(6));
   readonly l1 = this.registerModule('l1', new Linear(EMB.reduce((a, b) => a + b) + 6, 200));
   readonly b1 = this.registerModule('b1', new BatchNorm1d(200));
   readonly l2 = this.registerModule('l2', new Linear(200, 100));
   readonly b2 = this.registerModule('b2', new BatchNorm1d(100));
   readonly out = this.registerModule('out', new Linear(100, 2));
-  constructor(embeddings: TabularEmbeddingsModule) {
-    super();
-    this.embs = this.registerModule(
-      'embs',
-      new embeddings.TabularEmbeddings(CARDS.map((c, i) => [c, EMB[i]] as const)),
-    );
-  }
+  // Registered last, as when it was a constructor argument: the same initialisation order as before.
+  readonly embs = this.registerModule('embs', new TabularEmbeddings(CARDS.map((c, i) => [c, EMB[i]] as const)));
   forward(cats: tf.Tensor, conts: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       let x = tf.concat([this.embs.call(cats), this.bnCont.call(conts)], 1);
@@ -174,9 +93,9 @@ class Tabular extends Module<[tf.Tensor, tf.Tensor]> {
   }
 }
 
-async function tabularBench(): Promise<BenchModel> {
+function tabularBench(): BenchModel {
   const bs = 512;
-  const model = new Tabular(await siblingSource<TabularEmbeddingsModule>('tabular/src/model/embeddings.ts'));
+  const model = new Tabular();
   const codes = Int32Array.from(
     { length: bs * CARDS.length },
     (_, k) => (Math.floor(k / CARDS.length) * 7) % CARDS[k % CARDS.length],
@@ -254,38 +173,12 @@ function lstmBench(hidden: number): BenchModel {
 
 // ---- awdlstm: fastai's text classifier, get_text_classifier(AWD_LSTM) at emb 100, hidden 256, 2 layers ----
 
-/**
- * Imports a module of a sibling package's sources (`rel` from packages/, e.g. `text/src/models/classifier.ts`) at
- * run time. The specifier is built at run time so that no static or literal dynamic import puts a core → text
- * edge (a cycle) into Nx's project graph; tsx compiles the file, and resolves its `@tfai/core` to core's sources.
- */
-async function siblingSource<T>(rel: string): Promise<T> {
-  const url = new URL(['..', '..', ...rel.split('/')].join('/'), import.meta.url);
-  return (await import(url.href)) as T;
-}
-
-/** What the bench uses of packages/text/src/models (typed here: core cannot import text's types either). */
-interface TextModels {
-  AWDLSTM: unknown;
-  getTextClassifier(
-    arch: unknown,
-    vocabSz: number,
-    nClass: number,
-    opts: { seqLen?: number; config?: { embSz?: number; nHid?: number; nLayers?: number } },
-  ): AnyModule & { call(x: tf.Tensor): tf.Tensor };
-  textBatch(ids: Int32Array, bs: number, seqLen: number): tf.Tensor2D;
-}
-
 /** The AWD-LSTM classifier's parameters: embedding, LSTMs emb→hid→emb (both biases), head BN+Linear(no bias) ×2. */
 const awdParams = (V: number, emb: number, hid: number) =>
   V * emb + 4 * hid * (emb + hid + 2) + 4 * emb * (hid + emb + 2) + (2 * 3 * emb + 3 * emb * 50) + (2 * 50 + 50 * 2);
 
-async function awdlstmBench(): Promise<BenchModel> {
+function awdlstmBench(): BenchModel {
   const [V, B, L, bptt] = [10_000, 32, 1000, 72];
-  const parts = await Promise.all(
-    ['classifier', 'awd-lstm', 'text-batch'].map((f) => siblingSource<Partial<TextModels>>(`text/src/models/${f}.ts`)),
-  );
-  const { AWDLSTM, getTextClassifier, textBatch } = Object.assign({}, ...parts) as TextModels;
   // fastai's awd_lstm_clas_config dropouts (all active in train mode), emb/hidden/layers of the issue's recipe.
   const model = getTextClassifier(AWDLSTM, V, 2, { seqLen: bptt, config: { embSz: 100, nHid: 256, nLayers: 2 } });
   // Token ids 2.. (no xxunk, no xxpad): every text is 1,000 tokens long, so no row is padded (14 chunks, the last 64).
@@ -310,20 +203,8 @@ async function awdlstmBench(): Promise<BenchModel> {
 
 // ---- collab: tabular's EmbeddingDotBias, 50 factors, InstEval's users and items (+ #na#), y_range (0, 5.5) ----
 
-interface CollabModels {
-  EmbeddingDotBias: new (
-    nFactors: number,
-    nUsers: number,
-    nItems: number,
-    yRange?: readonly [number, number],
-  ) => AnyModule & {
-    call(x: tf.Tensor): tf.Tensor;
-  };
-}
-
-async function collabBench(): Promise<BenchModel> {
+function collabBench(): BenchModel {
   const [NU, NI, B] = [2973, 1129, 256];
-  const { EmbeddingDotBias } = await siblingSource<CollabModels>('tabular/src/collab/embedding-dot-bias.ts');
   const model = new EmbeddingDotBias(50, NU, NI, [0, 5.5]);
   const x = tf.tensor2d(
     Int32Array.from({ length: 2 * B }, (_, k) => (k % 2 ? ((k >> 1) * 104729) % NI : ((k >> 1) * 7919) % NU)),
@@ -348,11 +229,11 @@ async function collabBench(): Promise<BenchModel> {
  * Builds one benchmark model with its fixed batch (`hidden` for the LSTM LM only).
  * @example
  * ```ts
- * const b = await buildBenchModel('tabular');
+ * const b = buildBenchModel('tabular');
  * const { value, grads } = tf.variableGrads(b.loss);
  * ```
  */
-export async function buildBenchModel(name: ModelName, hidden = 1152): Promise<BenchModel> {
+export function buildBenchModel(name: ModelName, hidden = 1152): BenchModel {
   switch (name) {
     case 'resnet18':
       return resnet18Bench();

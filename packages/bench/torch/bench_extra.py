@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-# The PyTorch twins of core's bench models `awdlstm` and `collab` (bench/models.ts), with the protocol of
-# ../shared/reference/torch/bench.py: env MODEL=awdlstm|collab THREADS=1 WARM=2 STEPS=5, one `RESULT {json}` line.
+# The PyTorch twins of the bench models `awdlstm` and `collab` (src/models.ts), with the protocol of
+# torch/bench.py (the reference's): env MODEL=awdlstm|collab THREADS=1 WARM=2 STEPS=5, one `RESULT {json}` line.
 # fastai is not installed here, so its modules are written out below as fastai 2.7 defines them (text/models/awdlstm.py,
 # text/models/core.py, layers.py, collab.py, optimizer.py), in plain PyTorch 1.13 (Debian's python3-torch):
 #   awdlstm: get_text_classifier(AWD_LSTM, 10_000, 2, config=awd_lstm_clas_config | emb_sz 100, n_hid 256, n_layers 2):
@@ -12,7 +12,7 @@
 # Optimizer: fastai's Adam step (lr 1e-3, mom 0.9, sqr_mom 0.99, eps 1e-5, wd 0.01 decoupled), written out as
 # fastai's weight_decay → average_grad(dampening) → average_sqr_grad → step_stat → adam_step, with no weight decay
 # on BatchNorm parameters and biases (as tfai's Optimizer: fastai's wd_bn_bias=False), zero_grad in place.
-# Usage: MODEL=awdlstm THREADS=1 /usr/bin/python3 torch_bench_extra.py
+# Usage: MODEL=awdlstm THREADS=1 /usr/bin/python3 torch/bench_extra.py
 import os, time, json, statistics
 import torch, torch.nn as nn, torch.nn.functional as F
 

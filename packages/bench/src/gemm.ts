@@ -1,13 +1,13 @@
 // The ceiling under the bench's ratios: one float32 matrix product C = A·B at each model's dominant shape, on
-// tfjs-backend-wasm (XNNPACK, 128-bit WebAssembly SIMD) and in PyTorch (bench/torch_gemm.py, its BLAS), in GFLOP/s.
+// tfjs-backend-wasm (XNNPACK, 128-bit WebAssembly SIMD) and in PyTorch (torch/gemm.py, its BLAS), in GFLOP/s.
 // A training step whose time is mostly such products cannot be faster, relative to PyTorch, than their ratio.
-// run.ts runs it once per thread count (BENCH_GEMM=0 skips it); alone: `THREADS=1 node --conditions=@tfai/source
-// --import tsx bench/gemm.ts` prints `RESULT {json}`.
+// run.ts runs it once per thread count (BENCH_GEMM=0 skips it); alone (in packages/bench): `THREADS=1 node
+// --conditions=@tfai/source --import tsx src/gemm.ts` prints `RESULT {json}`.
 import * as tf from '@tensorflow/tfjs';
-import { setBackend } from '../src/index.js';
-import { wasmThreadCount } from '../src/backend/wasm/threads.js';
+import { setBackend } from '@tfai/core';
+import { wasmThreadCount } from './wasm-threads.js';
 
-/** [m, k, n] and where it comes from (run.ts hands the list to torch_gemm.py). */
+/** [m, k, n] and where it comes from (run.ts hands the list to torch/gemm.py). */
 export const GEMM_SHAPES: readonly { m: number; k: number; n: number; what: string }[] = [
   { m: 4096, k: 576, n: 64, what: 'resnet18: layer1 3x3 conv as a product (bs16, 16x16 maps)' },
   { m: 1024, k: 1152, n: 128, what: 'resnet18: layer2 3x3 conv as a product (bs16, 8x8 maps)' },
@@ -47,7 +47,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     shapes.push({ ...s, ms: Math.round(ms * 1000) / 1000, gflops: Math.round((2 * s.m * s.k * s.n) / ms / 1e5) / 10 });
     tf.dispose([a, b]);
   }
-  const r: GemmResult = { threads: wasmThreadCount() ?? null, shapes };
+  const r: GemmResult = { threads: wasmThreadCount(), shapes };
   console.log(`RESULT ${JSON.stringify(r)}`);
   process.exit(0);
 }

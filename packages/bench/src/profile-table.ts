@@ -1,6 +1,6 @@
 // Prints the kernel profiles of a bench results JSON (`BENCH_PROFILE=1 npm run bench`) as markdown: per tfai row,
 // the top 10 kernels of one training step by total time, their count and share of the step's kernel time.
-// Run from packages/core: `node --import tsx bench/profile-table.ts [bench-results/core-bench.json]`; several files
+// Run from packages/bench: `node --import tsx src/profile-table.ts [bench-results/training-step.json]`; several files
 // (e.g. before and after) print one after the other, each under its file name.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ const f1 = (v: number) => v.toFixed(1);
  * The markdown tables of every profiled row of `report`.
  * @example
  * ```ts
- * console.log(profileTable(JSON.parse(readFileSync('bench-results/core-bench.json', 'utf8'))));
+ * console.log(profileTable(JSON.parse(readFileSync('bench-results/training-step.json', 'utf8'))));
  * ```
  */
 export function profileTable(report: Report): string {
@@ -57,7 +57,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const files = process.argv.slice(2);
   for (const file of files.length
     ? files
-    : [fileURLToPath(new URL('../bench-results/core-bench.json', import.meta.url))]) {
+    : [fileURLToPath(new URL('../bench-results/training-step.json', import.meta.url))]) {
     const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
     if (files.length > 1) console.log(`### ${file}${report.started ? ` (${report.started})` : ''}\n`);
     console.log(profileTable(report));

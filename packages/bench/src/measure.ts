@@ -1,17 +1,17 @@
 // Times one training step of one benchmark model on wasm (or BACKEND=webgpu) in this process and prints `RESULT {json}`, as
-// ../shared/reference/torch/bench.py does for PyTorch. run.ts starts one such process per model and thread count
+// torch/bench.py does for PyTorch. run.ts starts one such process per model and thread count
 // (a model that exhausts wasm's heap then fails alone, and each process's peak RSS is its model's).
 // Env: MODEL=resnet18|tabular|lstm|awdlstm|collab, BACKEND=wasm|webgpu (default wasm), THREADS (wasm threads,
 // default 1), HIDDEN (LSTM, default 1152), WARM (2), STEPS (5), BENCH_PROFILE=1 (add the top 10 kernels of the
-// profiled step, see bench/profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report medians).
-// Run from packages/core: `MODEL=tabular node --import tsx bench/measure.ts`.
+// profiled step, see profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report medians).
+// Run from packages/bench: `MODEL=tabular node --conditions=@tfai/source --import tsx src/measure.ts`.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { Adam, getBackend, manualSeed, numParams, setBackend, webgpuAdapterInfo } from '../src/index.js';
-import { wasmThreadCount } from '../src/backend/wasm/threads.js';
+import { Adam, getBackend, manualSeed, numParams, setBackend, webgpuAdapterInfo } from '@tfai/core';
 import { MODEL_NAMES, buildBenchModel, type ModelName } from './models.js';
 import { exclusiveKernelTimes, summarizeProfile, type StepProfile } from './profile.js';
+import { wasmThreadCount } from './wasm-threads.js';
 
 /** What one measurement reports (the fields shared with bench.py's RESULT line, plus memory). */
 export interface MeasureResult {
@@ -44,7 +44,7 @@ export interface MeasureResult {
   total_s: number;
   /** `os.loadavg()` at the end (other processes on the same cores make absolute times noisy). */
   loadavg: number[];
-  /** `optimizer` of the model (bench/models.ts): torch.optim.Adam's hyper-parameters or fastai's Adam defaults. */
+  /** `optimizer` of the model (models.ts): torch.optim.Adam's hyper-parameters or fastai's Adam defaults. */
   optimizer: string;
   /** BENCH_PROFILE=1: the profiled step's kernels, the top 10 by total time. */
   profile?: StepProfile;
@@ -86,10 +86,10 @@ async function measure(
   if (o.backend === 'wasm') await setBackend('wasm', { threads: o.threads });
   else await setBackend(o.backend);
   manualSeed(0);
-  const b = await buildBenchModel(name, o.hidden);
+  const b = buildBenchModel(name, o.hidden);
   b.model.train();
   // bench.py's models: torch.optim.Adam's hyper-parameters; the others: fastai's Adam defaults (wd 0.01 decoupled,
-  // eps 1e-5, sqr_mom 0.99), as their twins in torch_bench_extra.py.
+  // eps 1e-5, sqr_mom 0.99), as their twins in torch/bench_extra.py.
   const optimizer = b.optimizer ?? 'torch';
   const opt = new Adam(
     [b.model.parameters()],
@@ -119,7 +119,7 @@ async function measure(
   const resident = tf.memory().numBytes;
   // One more step (BENCH_PROFILE_STEPS with BENCH_PROFILE=1), untimed, under tf.profile: its peak memory always,
   // its kernels with BENCH_PROFILE=1.
-  // wasm and cpu time a kernel by the wall time of its call: count each kernel's own time (bench/profile.ts).
+  // wasm and cpu time a kernel by the wall time of its call: count each kernel's own time (profile.ts).
   const restoreTimer =
     o.profile && (getBackend() === 'wasm' || getBackend() === 'cpu') ? exclusiveKernelTimes(tf.backend()) : undefined;
   const profiles: Awaited<ReturnType<typeof tf.profile>>[] = [];
@@ -139,7 +139,7 @@ async function measure(
     model: name,
     cfg: b.cfg,
     backend: `tfai-${getBackend()}-tfjs-${tf.version.tfjs}`,
-    threads: wasmThreadCount() ?? null,
+    threads: wasmThreadCount(),
     warm: o.warm,
     steps: o.steps,
     median_ms: round1(med),
