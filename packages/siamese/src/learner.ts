@@ -14,7 +14,7 @@ import {
 } from '@tfai/vision';
 import type { BatchTransform, CreateHeadOptions, NormalizableData, VisionArch } from '@tfai/vision';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
-import { showOptions, type SiameseShowOptions } from './show-options.js';
+import type { SiameseShowOptions } from './show-options.js';
 import { SiameseInputError } from './errors.js';
 import { createSiameseModel, siameseHeadOptions, type CreateSiameseModelOptions, type SiameseModel } from './model.js';
 import { siameseSplitter } from './splitter.js';
@@ -34,14 +34,12 @@ export interface SiameseLearnerOptions
   normalize?: boolean;
 }
 
-/** What an export of a Siamese learner records to rebuild it (exports before `head` recorded `ps`/`linFtrs`). */
+/** What an export of a Siamese learner records to rebuild it. */
 interface SiameseBuilderArgs {
   arch: string;
   nIn: number;
   cut?: number;
-  head?: CreateHeadOptions;
-  ps?: number | number[];
-  linFtrs?: number[];
+  head: CreateHeadOptions;
   data: SiameseDataJSON;
 }
 
@@ -88,11 +86,7 @@ export class SiameseLearner extends Learner {
    * await learn.showResults({ file: 'results.png', maxN: 9 });
    * ```
    */
-  async showResults(opts?: SiameseShowOptions): Promise<string>;
-  /** @deprecated Use `showResults({ file, maxN })`, as the other learners (this form goes in the next release). */
-  async showResults(file: string, opts?: { n?: number }): Promise<string>;
-  async showResults(a: SiameseShowOptions | string = {}, legacy: { n?: number } = {}): Promise<string> {
-    const { file, maxN } = showOptions(a, legacy, 'show_results.png');
+  async showResults({ file = 'show_results.png', maxN = 9 }: SiameseShowOptions = {}): Promise<string> {
     const b = await this.dls.valid.oneBatch();
     try {
       const n = Math.min(maxN, b.y.shape[0]);
@@ -145,18 +139,8 @@ export async function siameseLearner(
   opts: SiameseLearnerOptions = {},
 ): Promise<SiameseLearner> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const {
-    pretrained = true,
-    pretrainedSha256,
-    cut,
-    nIn = 3,
-    head: headOpt,
-    ps,
-    linFtrs,
-    normalize = true,
-    ...rest
-  } = opts;
-  const head = siameseHeadOptions('siameseLearner', { head: headOpt, ps, linFtrs });
+  const { pretrained = true, pretrainedSha256, cut, nIn = 3, head: headOpt, normalize = true, ...rest } = opts;
+  const head = siameseHeadOptions(headOpt);
   const learnOpts = learnerOptionsOf('siameseLearner', rest, 'head options go in `head: {...}`');
   if (normalize) addNormIfPretrained(normalizable(dls), getModelMeta(arch), pretrained, nIn);
   const model = await createSiameseModel(arch, { pretrained, pretrainedSha256, cut, nIn, head });
@@ -192,9 +176,7 @@ const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
       `unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(VISION_ARCHS).join(', ')})`,
     );
   const dls = SiameseDataLoaders.forInference(args.data);
-  // Exports written before `head` recorded the flat `ps`/`linFtrs`: read as the same head, without a warning.
-  const head = args.head ?? { ps: args.ps ?? 0.5, ...(args.linFtrs ? { linFtrs: args.linFtrs } : {}) };
-  const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, head });
+  const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, head: args.head });
   return new SiameseLearner(dls, model, {
     splitter: siameseSplitter,
     lossFunc: lossFromSpec(description.loss),

@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from '@tfai/core';
 import type { TensorModule } from '@tfai/core';
-import { nestedOptions } from '@tfai/core/internal';
 import {
   createHead,
   loadBody,
@@ -64,26 +63,18 @@ export interface CreateSiameseModelOptions {
    * as the book (hidden sizes `[512]`).
    */
   head?: CreateHeadOptions;
-  /** @deprecated Pass `head: { ps }`. */
-  ps?: number | number[];
-  /** @deprecated Pass `head: { linFtrs }`. */
-  linFtrs?: number[];
   /** Outputs of the head (default 2: different, same). */
   nOut?: number;
 }
-const FLAT_HEAD_KEYS = ['ps', 'linFtrs'] as const satisfies readonly (keyof CreateSiameseModelOptions &
-  keyof CreateHeadOptions)[];
-
 /**
- * The head options of `opts`: `head`, over the deprecated flat `ps`/`linFtrs` (warned once per `fn`), with the
- * book's `ps: 0.5` by default. `opts` is not changed.
+ * The head options of a Siamese model: `head` over the book's `ps: 0.5`.
+ * @example
+ * ```ts
+ * siameseHeadOptions({ linFtrs: [256] }); // { ps: 0.5, linFtrs: [256] }
+ * ```
  */
-export function siameseHeadOptions(
-  fn: string,
-  opts: Pick<CreateSiameseModelOptions, 'head' | 'ps' | 'linFtrs'>,
-): CreateHeadOptions {
-  const flat: Record<string, unknown> = { ps: opts.ps, linFtrs: opts.linFtrs };
-  return { ps: 0.5, ...nestedOptions<CreateHeadOptions>(fn, 'head', opts.head, flat, FLAT_HEAD_KEYS) };
+export function siameseHeadOptions(head: CreateHeadOptions = {}): CreateHeadOptions {
+  return { ps: 0.5, ...head };
 }
 
 /**
@@ -101,7 +92,7 @@ export async function createSiameseModel(
   opts: CreateSiameseModelOptions = {},
 ): Promise<SiameseModel> {
   const { pretrained = true, pretrainedSha256, cut, nIn = 3, nOut = 2 } = opts;
-  const head = siameseHeadOptions('createSiameseModel', opts);
+  const head = siameseHeadOptions(opts.head);
   const encoder = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = numFeaturesModel(encoder);
   return new SiameseModel(encoder, createHead(nf * 2, nOut, head));
