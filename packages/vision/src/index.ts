@@ -189,5 +189,3 @@ export type {
 // ---- Deprecated (one release) ----
 // The PascalCase metric names, and the flat head/U-Net option types (pass `head: {...}` / `unet: {...}`).
 export { Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti } from './segmentation/metrics.js';
-export type { DeprecatedFlatHeadOptions } from './learner/vision-learner.js';
-export type { DeprecatedFlatUnetOptions } from './unet/unet-learner.js';

@@ -40,18 +40,3 @@ export function learnerOptionsOf(fn: string, rest: Record<string, unknown>, hint
   for (const k of Object.keys(rest)) if (!known.includes(k)) throw new UnknownOptionError(fn, k, hint);
   return rest as LearnerOptions;
 }
-
-const warned = new Set<string>();
-
-/**
- * `console.warn(message)` the first time `id` is seen in this process (a deprecated option or call form).
- * @example
- * ```ts
- * warnOnce('visionLearner:flat-head', 'visionLearner: pass head options as `head: {...}`');
- * ```
- */
-export function warnOnce(id: string, message: string): void {
-  if (warned.has(id)) return;
-  warned.add(id);
-  console.warn(message);
-}

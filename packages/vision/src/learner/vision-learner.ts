@@ -2,7 +2,7 @@
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
 import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
-import { learnerOptionsOf, nestedOptions, predictDecoded } from '@tfai/core/internal';
+import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerBuilder, LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
 import type { ImageSource } from '../data/image.js';
@@ -26,46 +26,12 @@ import { buildUnetLearner } from '../unet/unet-learner.js';
 /** Architectures an export can name (the builder rebuilds them by name); the registry of `models/load-body.ts`. */
 export { VISION_ARCHS };
 
-/** {@link createHead}'s options passed flat to {@link visionLearner}, before `head: {...}` (one release). */
-export interface DeprecatedFlatHeadOptions {
-  /** @deprecated Pass `head: { linFtrs }`. */
-  linFtrs?: number[];
-  /** @deprecated Pass `head: { ps }`. */
-  ps?: number | number[];
-  /** @deprecated Pass `head: { pool }`. */
-  pool?: boolean;
-  /** @deprecated Pass `head: { concatPool }`. */
-  concatPool?: boolean;
-  /** @deprecated Pass `head: { firstBn }`. */
-  firstBn?: boolean;
-  /** @deprecated Pass `head: { bnFinal }`. */
-  bnFinal?: boolean;
-  /** @deprecated Pass `head: { linFirst }`. */
-  linFirst?: boolean;
-  /** @deprecated Pass `head: { yRange }`. */
-  yRange?: [number, number];
-}
-const FLAT_HEAD_KEYS = [
-  'linFtrs',
-  'ps',
-  'pool',
-  'concatPool',
-  'firstBn',
-  'bnFinal',
-  'linFirst',
-  'yRange',
-] as const satisfies readonly (keyof DeprecatedFlatHeadOptions & keyof CreateHeadOptions)[];
-
 /**
  * Options of {@link visionLearner}: the Learner's, the body's ({@link loadBody}), the head's in `head` (fastai's
  * `cnn_config`), a custom head and its initialiser. Any other key is an `UnknownOptionError`.
  */
 export interface VisionLearnerOptions
-  extends
-    Omit<LearnerOptions, 'builder' | 'splitter'>,
-    LoadBodyOptions,
-    Pick<AddHeadOptions, 'customHead' | 'init'>,
-    DeprecatedFlatHeadOptions {
+  extends Omit<LearnerOptions, 'builder' | 'splitter'>, LoadBodyOptions, Pick<AddHeadOptions, 'customHead' | 'init'> {
   /** Where to cut the body; default the architecture's `modelMeta` cut. */
   cut?: Cut;
   /** {@link createHead}'s options (fastai's `cnn_config`), e.g. `{ linFtrs: [256], ps: 0.25 }`. */
@@ -191,10 +157,9 @@ export async function visionLearner(
     init,
     normalize = true,
     splitter,
-    head: headOpt,
+    head = {},
     ...rest
   } = opts;
-  const head = nestedOptions<CreateHeadOptions>('visionLearner', 'head', headOpt, rest, FLAT_HEAD_KEYS);
   const learnerOpts = learnerOptionsOf('visionLearner', rest, 'head options go in `head: {...}`');
   const nOut = nOutOpt ?? dls.c;
   if (!nOut)

@@ -3,18 +3,8 @@
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
-import type {
-  ActFactory,
-  AnyModule,
-  InitFn,
-  LearnerBuilder,
-  LearnerOptions,
-  Metric,
-  NormType,
-  Prediction,
-  Splitter,
-} from '@tfai/core';
-import { learnerOptionsOf, nestedOptions, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
+import type { AnyModule, LearnerBuilder, LearnerOptions, Metric, Prediction, Splitter } from '@tfai/core';
+import { learnerOptionsOf, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import type { ImageSource } from '../data/image.js';
@@ -59,39 +49,6 @@ export async function createUnetModel(
 /** The DynamicUnet options an export can keep (functions — `actCls`, `init` — cannot be). */
 type UnetConfig = Omit<DynamicUnetOptions, 'actCls' | 'init'>;
 
-/** {@link DynamicUnet}'s options passed flat to {@link unetLearner}, before `unet: {...}` (one release). */
-export interface DeprecatedFlatUnetOptions {
-  /** @deprecated Pass `unet: { blur }`. */
-  blur?: boolean;
-  /** @deprecated Pass `unet: { blurFinal }`. */
-  blurFinal?: boolean;
-  /** @deprecated Pass `unet: { selfAttention }`. */
-  selfAttention?: boolean;
-  /** @deprecated Pass `unet: { yRange }`. */
-  yRange?: [number, number];
-  /** @deprecated Pass `unet: { lastCross }`. */
-  lastCross?: boolean;
-  /** @deprecated Pass `unet: { bottle }`. */
-  bottle?: boolean;
-  /** @deprecated Pass `unet: { actCls }`. */
-  actCls?: ActFactory;
-  /** @deprecated Pass `unet: { init }`. */
-  init?: InitFn;
-  /** @deprecated Pass `unet: { normType }`. */
-  normType?: NormType;
-}
-const FLAT_UNET_KEYS = [
-  'blur',
-  'blurFinal',
-  'selfAttention',
-  'yRange',
-  'lastCross',
-  'bottle',
-  'actCls',
-  'init',
-  'normType',
-] as const satisfies readonly (keyof DeprecatedFlatUnetOptions & keyof DynamicUnetOptions)[];
-
 /** The JSON arguments an exported U-Net learner is rebuilt from. */
 export interface UnetLearnerArgs {
   arch: string;
@@ -108,10 +65,7 @@ export interface UnetLearnerArgs {
  * Any other key is an `UnknownOptionError`.
  */
 export interface UnetLearnerOptions
-  extends
-    Omit<LearnerOptions, 'builder' | 'splitter'>,
-    Omit<CreateUnetModelOptions, keyof DynamicUnetOptions>,
-    DeprecatedFlatUnetOptions {
+  extends Omit<LearnerOptions, 'builder' | 'splitter'>, Omit<CreateUnetModelOptions, keyof DynamicUnetOptions> {
   /** {@link DynamicUnet}'s options (fastai's `unet_config`), e.g. `{ selfAttention: true, blur: true }`. */
   unet?: DynamicUnetOptions;
   /** Outputs; default the number of codes (`dls.c`). */
@@ -245,12 +199,11 @@ export async function unetLearner(
     normalize = true,
     splitter,
     imgSize: imgSizeOpt,
-    unet,
+    unet = {},
     ...rest
   } = opts;
-  const unetOpts = nestedOptions<DynamicUnetOptions>('unetLearner', 'unet', unet, rest, FLAT_UNET_KEYS);
   const learnerOpts = learnerOptionsOf('unetLearner', rest, 'DynamicUnet options go in `unet: {...}`');
-  const { actCls, init, ...config } = unetOpts;
+  const { actCls, init, ...config } = unet;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
   const meta = getModelMeta(arch);
