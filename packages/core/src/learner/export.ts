@@ -14,7 +14,8 @@ import {
 import { withBuildGuard } from '../nn/build-guard.js';
 import { serializeTorch } from '../io/torch/save.js';
 import { readJson } from '../io/json.js';
-import type { BuilderSpec, Learner } from './learner.js';
+import type { Learner } from './learner.js';
+import type { BuilderSpec } from './learner-options.js';
 import { lossFromSpec, type LossSpec } from './loss.js';
 import { METRICS, type Metric } from './metrics/index.js';
 

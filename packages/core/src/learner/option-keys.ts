@@ -1,7 +1,7 @@
 // The Learner's option names at run time, so a factory that takes Learner options beside its own (visionLearner,
 // unetLearner…) can refuse an unknown key instead of passing it on silently.
 import { UnknownOptionError } from '../errors.js';
-import type { LearnerOptions } from './learner.js';
+import type { LearnerOptions } from './learner-options.js';
 
 /** The keys of {@link LearnerOptions} (checked complete at compile time). */
 export const LEARNER_OPTION_KEYS = [
