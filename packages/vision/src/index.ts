@@ -149,8 +149,9 @@ export {
   collateSegmentation,
 } from './segmentation/segmentation-dataset.js';
 export type { SegmentationSample, SegmentationDataLoaderOptions } from './segmentation/segmentation-dataset.js';
-export { loadMask, checkMask, cropPadMask, maskToRGB, classColors, readCodes } from './segmentation/mask.js';
-export type { Mask } from './segmentation/mask.js';
+export { loadMask, checkMask, cropPadMask, maskToRGB, classColors } from './data/mask.js';
+export type { Mask } from './data/mask.js';
+export { readCodes } from './segmentation/codes.js';
 export {
   foregroundAcc,
   dice,
@@ -160,7 +161,7 @@ export {
   SEGMENTATION_METRICS,
 } from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
-export { SegmentationDataError } from './segmentation/errors.js';
+export { SegmentationDataError } from './data/errors.js';
 
 // ---- fastai's shared layers (from @tfai/core) ----
 // Re-exported for compatibility: the same objects as @tfai/core's.
