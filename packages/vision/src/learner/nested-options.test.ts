@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Resize } from '../augment/resize.js';
 import { ImageDataLoaders } from '../data/image-data-loaders.js';
 import { addNormIfPretrained } from '../models/load-body.js';
-import { getModelMeta } from '../models/model-meta.js';
+import { getModelMeta } from '../models/archs.js';
 import { resnet18 } from '../models/resnet.js';
 import { SegmentationDataLoaders } from '../segmentation/segmentation-data-loaders.js';
 import { unetLearner } from '../unet/unet-learner.js';

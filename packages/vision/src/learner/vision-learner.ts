@@ -12,19 +12,10 @@ import type { ImageDataLoader } from '../data/image-dataset.js';
 import type { Cut } from '../models/create-body.js';
 import type { CreateHeadOptions } from '../models/create-head.js';
 import { createVisionModel, type AddHeadOptions } from '../models/create-vision-model.js';
-import {
-  addNormIfPretrained,
-  isRegisteredArch,
-  visionArch,
-  VISION_ARCHS,
-  type LoadBodyOptions,
-} from '../models/load-body.js';
-import { getModelMeta } from '../models/model-meta.js';
+import { getModelMeta, isRegisteredArch, visionArch, VISION_ARCHS } from '../models/archs.js';
+import { addNormIfPretrained, type LoadBodyOptions } from '../models/load-body.js';
 import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
-
-/** Architectures an export can name (the builder rebuilds them by name); the registry of `models/load-body.ts`. */
-export { VISION_ARCHS };
 
 /**
  * Options of {@link visionLearner}: the Learner's, the body's ({@link loadBody}), the head's in `head` (fastai's

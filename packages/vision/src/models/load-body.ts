@@ -1,44 +1,14 @@
 // What vision_learner, unet_learner and the Siamese learner share around a body (fastai/vision/learner.py):
-// the architecture registry an export names, the (pretrained) body cut at the meta's cut, and `_add_norm`.
+// the (pretrained) body cut at the meta's cut, and `_add_norm`.
 import { ready } from '@tfai/core';
 import type { TensorModule } from '@tfai/core';
 import { Normalize } from '../augment/normalize.js';
 import type { BatchTransform } from '../augment/batch-transform.js';
 import { createBody, type Cut } from './create-body.js';
-import { getModelMeta, type ModelMeta } from './model-meta.js';
+import { getModelMeta } from './archs.js';
+import type { ModelMeta } from './model-meta.js';
 import { loadPretrained } from './pretrained.js';
-import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from './resnet.js';
-
-/** The architectures an export can name (learners rebuild them by name): torchvision's ResNets. */
-export const VISION_ARCHS: Readonly<Record<string, VisionArch>> = {
-  resnet18,
-  resnet34,
-  resnet50,
-  resnet101,
-  resnet152,
-};
-
-/**
- * The registered architecture called `name` ({@link VISION_ARCHS}), or `undefined`.
- * @example
- * ```ts
- * visionArch('resnet34') === resnet34; // true
- * ```
- */
-export function visionArch(name: string): VisionArch | undefined {
-  return Object.hasOwn(VISION_ARCHS, name) ? VISION_ARCHS[name] : undefined;
-}
-
-/**
- * Whether `arch` is the registered architecture of its name (so an export can name it).
- * @example
- * ```ts
- * isRegisteredArch(resnet18); // true
- * ```
- */
-export function isRegisteredArch(arch: VisionArch): boolean {
-  return visionArch(arch.name) === arch;
-}
+import type { VisionArch } from './resnet.js';
 
 /** Options of {@link loadBody}. */
 export interface LoadBodyOptions {

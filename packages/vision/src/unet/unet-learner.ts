@@ -8,8 +8,8 @@ import { learnerOptionsOf, predictDecoded, type DecodedBatch } from '@tfai/core/
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import type { ImageSource } from '../data/image.js';
-import { addNormIfPretrained, isRegisteredArch, loadBody, visionArch, VISION_ARCHS } from '../models/load-body.js';
-import { getModelMeta } from '../models/model-meta.js';
+import { getModelMeta, isRegisteredArch, visionArch, VISION_ARCHS } from '../models/archs.js';
+import { addNormIfPretrained, loadBody } from '../models/load-body.js';
 import type { VisionArch } from '../models/resnet.js';
 import { SEGMENTATION_METRICS } from '../segmentation/metrics.js';
 import { SegmentationDataLoaders, type SegmentationInferenceSpec } from '../segmentation/segmentation-data-loaders.js';
