@@ -8,7 +8,7 @@ import {
   loadBody,
   numFeaturesModel,
   type CreateHeadOptions,
-  type Cut,
+  type LoadBodyOptions,
   type VisionArch,
 } from '@tfai/vision';
 import { SiameseInputError } from './errors.js';
@@ -45,19 +45,8 @@ export class SiameseModel extends Module<[tf.Tensor, tf.Tensor], tf.Tensor> {
   }
 }
 
-/** Options of {@link createSiameseModel}. */
-export interface CreateSiameseModelOptions {
-  /**
-   * Weights for the architecture before it is cut: `true` (default, as fastai: torchvision's published checkpoint),
-   * a `.pth`/`.safetensors` path or a URL (see `@tfai/vision`'s `loadPretrained`), or `false` (random weights).
-   */
-  pretrained?: boolean | string;
-  /** Expected sha256 of downloaded weights. */
-  pretrainedSha256?: string;
-  /** Where to cut the encoder; default the architecture's `modelMeta` cut (−2 for ResNets). */
-  cut?: Cut;
-  /** Input channels (default 3). */
-  nIn?: number;
+/** Options of {@link createSiameseModel}: the encoder's (vision's `loadBody`: `pretrained`, `cut`, `nIn`…) and the head's. */
+export interface CreateSiameseModelOptions extends LoadBodyOptions {
   /**
    * {@link createHead}'s options (fastai's `cnn_config`), e.g. `{ linFtrs: [256], ps: 0.25 }`; default `{ ps: 0.5 }`
    * as the book (hidden sizes `[512]`).
@@ -66,6 +55,7 @@ export interface CreateSiameseModelOptions {
   /** Outputs of the head (default 2: different, same). */
   nOut?: number;
 }
+
 /**
  * The head options of a Siamese model: `head` over the book's `ps: 0.5`.
  * @example
@@ -91,7 +81,7 @@ export async function createSiameseModel(
   arch: VisionArch,
   opts: CreateSiameseModelOptions = {},
 ): Promise<SiameseModel> {
-  const { pretrained = true, pretrainedSha256, cut, nIn = 3, nOut = 2 } = opts;
+  const { pretrained, pretrainedSha256, cut, nIn, nOut = 2 } = opts;
   const head = siameseHeadOptions(opts.head);
   const encoder = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = numFeaturesModel(encoder);
