@@ -63,7 +63,7 @@ const batchFile = await dls.showBatch({ file: join(OUT, 'show_batch.png') });
 // A ResNet-18 from scratch. On fashion_mnist's 28×28 images the body is cut after layer1 (stem and layer1: 7×7×64
 // features) with a one-layer head: as accurate as deeper cuts in a few epochs, and faster (see the vision README).
 const fashion = which === 'fashion_mnist';
-const head = fashion ? { cut: 5, linFtrs: [], ps: 0.25 } : {};
+const head = fashion ? { cut: 5, head: { linFtrs: [], ps: 0.25 } } : {};
 const learn: VisionLearner = await visionLearner(dls, resnet18, { pretrained: false, ...head, metrics: [accuracy()] });
 const epochs = quick ? 2 : fashion ? 6 : 8;
 const lr = 3e-3;

@@ -157,7 +157,7 @@ export type {
   ValidateResult,
   Prediction,
   TtaOptions,
-} from './learner/learner.js';
+} from './learner/learner-options.js';
 export { lrFind, valley } from './learner/lr-find.js';
 export type { LrFindOptions, LrFindResult } from './learner/lr-find.js';
 

@@ -5,9 +5,8 @@ export { lstmRecurrence } from './nn/layers/lstm-recurrence.js';
 export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';
 export { fusedEnabled, setFused } from './backend/fused.js';
 export { dropout } from './backend/fused-ops.js';
-export { nestedOptions } from './learner/nested-options.js';
-// Option handling of the domain learners' factories (an unknown key is an UnknownOptionError; deprecated forms warn once).
-export { LEARNER_OPTION_KEYS, learnerOptionsOf, warnOnce } from './learner/option-keys.js';
+// Option handling of the domain learners' factories (an unknown key is an UnknownOptionError).
+export { LEARNER_OPTION_KEYS, learnerOptionsOf } from './learner/option-keys.js';
 // The one predict-and-decode of every domain learner, and the checkpoint path text's saveEncoder reuses.
 export { predictDecoded } from './learner/predict.js';
 export type { DecodedBatch } from './learner/predict.js';

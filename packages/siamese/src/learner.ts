@@ -1,20 +1,14 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
+import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
 import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
-import {
-  addNormIfPretrained,
-  getModelMeta,
-  isRegisteredArch,
-  visionArch,
-  VISION_ARCHS,
-  writeImageGrid,
-} from '@tfai/vision';
+import { visionArch, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
+import { freezeIfPretrained, setUpBodyLearner, type BodyLearnerOptions } from '@tfai/vision/internal';
 import type { BatchTransform, CreateHeadOptions, NormalizableData, VisionArch } from '@tfai/vision';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
-import { showOptions, type SiameseShowOptions } from './show-options.js';
+import type { SiameseShowOptions } from './show-options.js';
 import { SiameseInputError } from './errors.js';
 import { createSiameseModel, siameseHeadOptions, type CreateSiameseModelOptions, type SiameseModel } from './model.js';
 import { siameseSplitter } from './splitter.js';
@@ -29,19 +23,14 @@ export interface SiamesePrediction extends Prediction {
 
 /** Options of {@link siameseLearner}: the model's and the Learner's. */
 export interface SiameseLearnerOptions
-  extends Omit<CreateSiameseModelOptions, 'nOut'>, Omit<LearnerOptions, 'splitter' | 'builder'> {
-  /** Add `Normalize` with the architecture's statistics when pretrained and the data has none (default true). */
-  normalize?: boolean;
-}
+  extends Omit<CreateSiameseModelOptions, 'nOut'>, BodyLearnerOptions, Omit<LearnerOptions, 'splitter' | 'builder'> {}
 
-/** What an export of a Siamese learner records to rebuild it (exports before `head` recorded `ps`/`linFtrs`). */
+/** What an export of a Siamese learner records to rebuild it. */
 interface SiameseBuilderArgs {
   arch: string;
   nIn: number;
   cut?: number;
-  head?: CreateHeadOptions;
-  ps?: number | number[];
-  linFtrs?: number[];
+  head: CreateHeadOptions;
   data: SiameseDataJSON;
 }
 
@@ -88,11 +77,7 @@ export class SiameseLearner extends Learner {
    * await learn.showResults({ file: 'results.png', maxN: 9 });
    * ```
    */
-  async showResults(opts?: SiameseShowOptions): Promise<string>;
-  /** @deprecated Use `showResults({ file, maxN })`, as the other learners (this form goes in the next release). */
-  async showResults(file: string, opts?: { n?: number }): Promise<string>;
-  async showResults(a: SiameseShowOptions | string = {}, legacy: { n?: number } = {}): Promise<string> {
-    const { file, maxN } = showOptions(a, legacy, 'show_results.png');
+  async showResults({ file = 'show_results.png', maxN = 9 }: SiameseShowOptions = {}): Promise<string> {
     const b = await this.dls.valid.oneBatch();
     try {
       const n = Math.min(maxN, b.y.shape[0]);
@@ -144,40 +129,26 @@ export async function siameseLearner(
   arch: VisionArch,
   opts: SiameseLearnerOptions = {},
 ): Promise<SiameseLearner> {
-  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const {
-    pretrained = true,
-    pretrainedSha256,
-    cut,
-    nIn = 3,
-    head: headOpt,
-    ps,
-    linFtrs,
-    normalize = true,
-    ...rest
-  } = opts;
-  const head = siameseHeadOptions('siameseLearner', { head: headOpt, ps, linFtrs });
+  const { pretrained, pretrainedSha256, cut, nIn, normalize, head: headOpt, ...rest } = opts;
+  const head = siameseHeadOptions(headOpt);
   const learnOpts = learnerOptionsOf('siameseLearner', rest, 'head options go in `head: {...}`');
-  if (normalize) addNormIfPretrained(normalizable(dls), getModelMeta(arch), pretrained, nIn);
-  const model = await createSiameseModel(arch, { pretrained, pretrainedSha256, cut, nIn, head });
-  // Only what the JSON can say is exportable: a named architecture, a numeric cut.
-  const exportable = isRegisteredArch(arch) && (cut === undefined || typeof cut === 'number');
+  const bodyOpts = { pretrained, pretrainedSha256, cut, nIn, normalize };
+  const { body, bodyArgs } = await setUpBodyLearner(normalizable(dls), arch, bodyOpts);
+  const model = await createSiameseModel(arch, { ...body, head });
   // A getter: the data's transforms are read when the learner is exported, not now.
-  const builder = {
+  const builder = bodyArgs && {
     package: '@tfai/siamese',
     name: 'siameseLearner',
     get args(): SiameseBuilderArgs {
-      const args: SiameseBuilderArgs = { arch: arch.name, nIn, head, data: dls.toJSON() };
-      if (typeof cut === 'number') args.cut = cut;
-      return args;
+      return { ...bodyArgs, head, data: dls.toJSON() };
     },
   };
   const learn = new SiameseLearner(dls, model, {
     ...learnOpts,
     splitter: siameseSplitter,
-    builder: exportable ? builder : undefined,
+    builder,
   });
-  if (pretrained !== false) learn.freeze();
+  freezeIfPretrained(learn, body);
   return learn;
 }
 
@@ -192,9 +163,7 @@ const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
       `unknown architecture '${args.arch}' in a Siamese export (known: ${Object.keys(VISION_ARCHS).join(', ')})`,
     );
   const dls = SiameseDataLoaders.forInference(args.data);
-  // Exports written before `head` recorded the flat `ps`/`linFtrs`: read as the same head, without a warning.
-  const head = args.head ?? { ps: args.ps ?? 0.5, ...(args.linFtrs ? { linFtrs: args.linFtrs } : {}) };
-  const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, head });
+  const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, head: args.head });
   return new SiameseLearner(dls, model, {
     splitter: siameseSplitter,
     lossFunc: lossFromSpec(description.loss),

@@ -3,13 +3,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module } from '@tfai/core';
 import type { TensorModule } from '@tfai/core';
-import { nestedOptions } from '@tfai/core/internal';
 import {
   createHead,
   loadBody,
   numFeaturesModel,
   type CreateHeadOptions,
-  type Cut,
+  type LoadBodyOptions,
   type VisionArch,
 } from '@tfai/vision';
 import { SiameseInputError } from './errors.js';
@@ -46,44 +45,26 @@ export class SiameseModel extends Module<[tf.Tensor, tf.Tensor], tf.Tensor> {
   }
 }
 
-/** Options of {@link createSiameseModel}. */
-export interface CreateSiameseModelOptions {
-  /**
-   * Weights for the architecture before it is cut: `true` (default, as fastai: torchvision's published checkpoint),
-   * a `.pth`/`.safetensors` path or a URL (see `@tfai/vision`'s `loadPretrained`), or `false` (random weights).
-   */
-  pretrained?: boolean | string;
-  /** Expected sha256 of downloaded weights. */
-  pretrainedSha256?: string;
-  /** Where to cut the encoder; default the architecture's `modelMeta` cut (−2 for ResNets). */
-  cut?: Cut;
-  /** Input channels (default 3). */
-  nIn?: number;
+/** Options of {@link createSiameseModel}: the encoder's (vision's `loadBody`: `pretrained`, `cut`, `nIn`…) and the head's. */
+export interface CreateSiameseModelOptions extends LoadBodyOptions {
   /**
    * {@link createHead}'s options (fastai's `cnn_config`), e.g. `{ linFtrs: [256], ps: 0.25 }`; default `{ ps: 0.5 }`
    * as the book (hidden sizes `[512]`).
    */
   head?: CreateHeadOptions;
-  /** @deprecated Pass `head: { ps }`. */
-  ps?: number | number[];
-  /** @deprecated Pass `head: { linFtrs }`. */
-  linFtrs?: number[];
   /** Outputs of the head (default 2: different, same). */
   nOut?: number;
 }
-const FLAT_HEAD_KEYS = ['ps', 'linFtrs'] as const satisfies readonly (keyof CreateSiameseModelOptions &
-  keyof CreateHeadOptions)[];
 
 /**
- * The head options of `opts`: `head`, over the deprecated flat `ps`/`linFtrs` (warned once per `fn`), with the
- * book's `ps: 0.5` by default. `opts` is not changed.
+ * The head options of a Siamese model: `head` over the book's `ps: 0.5`.
+ * @example
+ * ```ts
+ * siameseHeadOptions({ linFtrs: [256] }); // { ps: 0.5, linFtrs: [256] }
+ * ```
  */
-export function siameseHeadOptions(
-  fn: string,
-  opts: Pick<CreateSiameseModelOptions, 'head' | 'ps' | 'linFtrs'>,
-): CreateHeadOptions {
-  const flat: Record<string, unknown> = { ps: opts.ps, linFtrs: opts.linFtrs };
-  return { ps: 0.5, ...nestedOptions<CreateHeadOptions>(fn, 'head', opts.head, flat, FLAT_HEAD_KEYS) };
+export function siameseHeadOptions(head: CreateHeadOptions = {}): CreateHeadOptions {
+  return { ps: 0.5, ...head };
 }
 
 /**
@@ -100,8 +81,8 @@ export async function createSiameseModel(
   arch: VisionArch,
   opts: CreateSiameseModelOptions = {},
 ): Promise<SiameseModel> {
-  const { pretrained = true, pretrainedSha256, cut, nIn = 3, nOut = 2 } = opts;
-  const head = siameseHeadOptions('createSiameseModel', opts);
+  const { pretrained, pretrainedSha256, cut, nIn, nOut = 2 } = opts;
+  const head = siameseHeadOptions(opts.head);
   const encoder = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = numFeaturesModel(encoder);
   return new SiameseModel(encoder, createHead(nf * 2, nOut, head));

@@ -5,7 +5,9 @@
 // torchvision's ResNets (names, layouts and parameter counts), the architecture registry and model metadata.
 export { ResNet, BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/resnet.js';
 export type { ResNetOptions, VisionArch } from './models/resnet.js';
-export { modelMeta, getModelMeta, defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
+export { VISION_ARCHS, modelMeta, getModelMeta, visionArch, isRegisteredArch } from './models/archs.js';
+export type { ArchEntry } from './models/archs.js';
+export { defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
 export type { ModelMeta, Stats } from './models/model-meta.js';
 export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
 
@@ -19,18 +21,12 @@ export { AdaptiveConcatPool2d } from '@tfai/core';
 export { createVisionModel, addHead } from './models/create-vision-model.js';
 export type { CreateVisionModelOptions, AddHeadOptions } from './models/create-vision-model.js';
 export { inChannels, dummyEval, modelSizes, numFeaturesModel } from './models/model-sizes.js';
-export { loadBody, addNormIfPretrained, visionArch, isRegisteredArch } from './models/load-body.js';
+export { loadBody, addNormIfPretrained } from './models/load-body.js';
 export type { LoadBodyOptions, NormalizableData } from './models/load-body.js';
 
 // ---- Pretrained weights ----
 // torchvision's published checkpoints (downloaded once, hash-checked), or a local .pth/.safetensors.
-export {
-  loadPretrained,
-  resolvePretrained,
-  modelsCacheDir,
-  pretrainedWeights,
-  TORCHVISION_BASE_URL,
-} from './models/pretrained.js';
+export { loadPretrained, resolvePretrained, modelsCacheDir, TORCHVISION_BASE_URL } from './models/pretrained.js';
 export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js';
 
 // ---- Images and items ----
@@ -107,7 +103,7 @@ export { itemTfmFromJSON, batchTfmFromJSON } from './augment/from-json.js';
 
 // ---- Learner ----
 // visionLearner (head options in `head: {...}`), predict/showResults, and the builders loadLearner finds by name.
-export { visionLearner, VisionLearner, learnerBuilders, VISION_ARCHS } from './learner/vision-learner.js';
+export { visionLearner, VisionLearner, learnerBuilders } from './learner/vision-learner.js';
 export type {
   VisionLearnerOptions,
   VisionLearnerArgs,
@@ -149,8 +145,9 @@ export {
   collateSegmentation,
 } from './segmentation/segmentation-dataset.js';
 export type { SegmentationSample, SegmentationDataLoaderOptions } from './segmentation/segmentation-dataset.js';
-export { loadMask, checkMask, cropPadMask, maskToRGB, classColors, readCodes } from './segmentation/mask.js';
-export type { Mask } from './segmentation/mask.js';
+export { loadMask, checkMask, cropPadMask, maskToRGB, classColors } from './data/mask.js';
+export type { Mask } from './data/mask.js';
+export { readCodes } from './segmentation/codes.js';
 export {
   foregroundAcc,
   dice,
@@ -160,7 +157,7 @@ export {
   SEGMENTATION_METRICS,
 } from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
-export { SegmentationDataError } from './segmentation/errors.js';
+export { SegmentationDataError } from './data/errors.js';
 
 // ---- fastai's shared layers (from @tfai/core) ----
 // Re-exported for compatibility: the same objects as @tfai/core's.
@@ -189,5 +186,3 @@ export type {
 // ---- Deprecated (one release) ----
 // The PascalCase metric names, and the flat head/U-Net option types (pass `head: {...}` / `unet: {...}`).
 export { Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti } from './segmentation/metrics.js';
-export type { DeprecatedFlatHeadOptions } from './learner/vision-learner.js';
-export type { DeprecatedFlatUnetOptions } from './unet/unet-learner.js';

@@ -14,7 +14,8 @@ import {
 import { withBuildGuard } from '../nn/build-guard.js';
 import { serializeTorch } from '../io/torch/save.js';
 import { readJson } from '../io/json.js';
-import type { BuilderSpec, Learner } from './learner.js';
+import type { Learner } from './learner.js';
+import type { BuilderSpec } from './learner-options.js';
 import { lossFromSpec, type LossSpec } from './loss.js';
 import { METRICS, type Metric } from './metrics/index.js';
 
@@ -231,6 +232,86 @@ function headerElements(h: SafetensorsHeader): number {
   return n;
 }
 
+/** An export read and checked: the description to build from, and the weights file's bytes and header. */
+interface ReadExport {
+  desc: ExportDescription;
+  header: SafetensorsHeader;
+  bytes: Buffer;
+  weightsPath: string;
+}
+
+/** Reads `jsonPath` and the weights file it names, checking the format and the weights' checksum. */
+async function readExport(jsonPath: string): Promise<ReadExport> {
+  const raw = await readJson(jsonPath);
+  if (!isObject(raw) || raw.format !== 'tfai-learner')
+    throw new ExportError(`${jsonPath}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
+  const w = raw.weights;
+  if (!isObject(w) || typeof w.file !== 'string' || w.file.length === 0 || w.file.includes('\0'))
+    throw new ExportError(`${jsonPath}: weights.file ${show(isObject(w) ? w.file : w)} is not a file name`);
+  const weightsPath = await weightsFileOf(jsonPath, w.file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(weightsPath);
+  } catch (e) {
+    throw new ExportError(
+      `${weightsPath}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  if (sha === w.sha256)
+    return {
+      desc: checkDescription(raw, jsonPath),
+      header: parseSafetensorsHeader(bytes, weightsPath),
+      bytes,
+      weightsPath,
+    };
+  return { ...storedDescription(raw, jsonPath, w.file, sha, bytes, weightsPath), bytes, weightsPath };
+}
+
+/**
+ * The description stored in a weights file that is not the one the JSON describes: an export interrupted between
+ * its two writes leaves a complete weights file (its own description and data checksum inside) beside the previous
+ * JSON. Anything else is a checksum mismatch.
+ */
+function storedDescription(
+  raw: Record<string, unknown>,
+  jsonPath: string,
+  file: string,
+  sha: string,
+  bytes: Buffer,
+  weightsPath: string,
+): Pick<ReadExport, 'desc' | 'header'> {
+  let embedded: string | undefined;
+  let header: SafetensorsHeader | undefined;
+  try {
+    header = parseSafetensorsHeader(bytes, weightsPath);
+    embedded =
+      Object.hasOwn(header.metadata, META_DESCRIPTION) &&
+      safetensorsDataSha256(bytes, header) === header.metadata[META_DATA_SHA]
+        ? header.metadata[META_DESCRIPTION]
+        : undefined;
+  } catch {
+    embedded = undefined;
+  }
+  if (embedded === undefined || header === undefined)
+    throw new ExportError(`${weightsPath}: checksum mismatch (file corrupted, truncated or from another export)`);
+  let inner: unknown;
+  try {
+    inner = JSON.parse(embedded);
+  } catch {
+    throw new ExportError(`${weightsPath}: checksum mismatch, and the description stored in the weights is not JSON`);
+  }
+  checkDescription(raw, jsonPath);
+  const desc = checkDescription(
+    isObject(inner) ? { ...inner, weights: { file, sha256: sha } } : inner,
+    `${weightsPath} (stored description)`,
+  );
+  console.warn(
+    `tfai: ${jsonPath} does not describe ${weightsPath} (an interrupted export?); using the description stored in the weights`,
+  );
+  return { desc, header };
+}
+
 /**
  * Loads a learner written by {@link exportLearner}. Export files are untrusted input: no code is executed from
  * them (the builder is a function of an installed tfai package, looked up by name), the weights file must lie
@@ -249,60 +330,9 @@ function headerElements(h: SafetensorsHeader): number {
  * ```
  */
 export async function loadLearner<T extends Learner = Learner>(jsonPath: string, cls?: LearnerClass<T>): Promise<T> {
-  const raw = await readJson(jsonPath);
-  if (!isObject(raw) || raw.format !== 'tfai-learner')
-    throw new ExportError(`${jsonPath}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
-  const w = raw.weights;
-  if (!isObject(w) || typeof w.file !== 'string' || w.file.length === 0 || w.file.includes('\0'))
-    throw new ExportError(`${jsonPath}: weights.file ${show(isObject(w) ? w.file : w)} is not a file name`);
-  const weightsPath = await weightsFileOf(jsonPath, w.file);
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(weightsPath);
-  } catch (e) {
-    throw new ExportError(
-      `${weightsPath}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  let desc: ExportDescription;
-  let header: SafetensorsHeader;
-  if (sha === w.sha256) {
-    desc = checkDescription(raw, jsonPath);
-    header = parseSafetensorsHeader(bytes, weightsPath);
-  } else {
-    // Not the weights the JSON describes: an export interrupted between its two writes leaves a complete
-    // weights file (its own description and data checksum inside) beside the previous JSON.
-    let embedded: string | undefined;
-    try {
-      header = parseSafetensorsHeader(bytes, weightsPath);
-      embedded =
-        Object.hasOwn(header.metadata, META_DESCRIPTION) &&
-        safetensorsDataSha256(bytes, header) === header.metadata[META_DATA_SHA]
-          ? header.metadata[META_DESCRIPTION]
-          : undefined;
-    } catch {
-      embedded = undefined;
-    }
-    if (embedded === undefined)
-      throw new ExportError(`${weightsPath}: checksum mismatch (file corrupted, truncated or from another export)`);
-    let inner: unknown;
-    try {
-      inner = JSON.parse(embedded);
-    } catch {
-      throw new ExportError(`${weightsPath}: checksum mismatch, and the description stored in the weights is not JSON`);
-    }
-    checkDescription(raw, jsonPath);
-    desc = checkDescription(
-      isObject(inner) ? { ...inner, weights: { file: w.file, sha256: sha } } : inner,
-      `${weightsPath} (stored description)`,
-    );
-    console.warn(
-      `tfai: ${jsonPath} does not describe ${weightsPath} (an interrupted export?); using the description stored in the weights`,
-    );
-  }
+  const { desc, header, bytes, weightsPath } = await readExport(jsonPath);
   const builder = await findBuilder(desc.builder, jsonPath);
-  const held = headerElements(header!);
+  const held = headerElements(header);
   // Builders may create more than they keep (a pretrained body built whole, then cut), so the budget is twice
   // what the weights hold plus BUILD_SLACK_ELEMENTS: bounded, and far below what an edited config can ask.
   const budget = 2 * held + BUILD_SLACK_ELEMENTS;

@@ -1,7 +1,7 @@
 // The Learner's option names at run time, so a factory that takes Learner options beside its own (visionLearner,
 // unetLearner…) can refuse an unknown key instead of passing it on silently.
 import { UnknownOptionError } from '../errors.js';
-import type { LearnerOptions } from './learner.js';
+import type { LearnerOptions } from './learner-options.js';
 
 /** The keys of {@link LearnerOptions} (checked complete at compile time). */
 export const LEARNER_OPTION_KEYS = [
@@ -39,19 +39,4 @@ export function learnerOptionsOf(fn: string, rest: Record<string, unknown>, hint
   const known: readonly string[] = LEARNER_OPTION_KEYS;
   for (const k of Object.keys(rest)) if (!known.includes(k)) throw new UnknownOptionError(fn, k, hint);
   return rest as LearnerOptions;
-}
-
-const warned = new Set<string>();
-
-/**
- * `console.warn(message)` the first time `id` is seen in this process (a deprecated option or call form).
- * @example
- * ```ts
- * warnOnce('visionLearner:flat-head', 'visionLearner: pass head options as `head: {...}`');
- * ```
- */
-export function warnOnce(id: string, message: string): void {
-  if (warned.has(id)) return;
-  warned.add(id);
-  console.warn(message);
 }

@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '../backend/backend.js';
 import { TfaiError } from '../errors.js';
-import type { Learner, Prediction, TtaOptions } from './learner.js';
+import type { Learner } from './learner.js';
+import type { Prediction, TtaOptions } from './learner-options.js';
 
 /** The values of {@link predictDecoded}: flat, row-major, with their shapes. */
 export interface DecodedBatch {

@@ -28,7 +28,6 @@ import type {
   Size,
 } from '@tfai/vision';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
-import { showOptions, type SiameseShowOptions } from '../show-options.js';
 import { PairDataLoader, PairDataset, type SourcePair } from './pair-dataset.js';
 import { readPairsCsv, type ReadPairsCsvOptions } from './pairs-csv.js';
 import { PairSampler, drawPairs, type ImagePair, type LabelledImage } from './pairs.js';
@@ -304,23 +303,5 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
 
   protected override showGrid(): ImageGridOptions {
     return { tileSize: 160 };
-  }
-
-  /**
-   * Writes a PNG of the first training (or `valid`) pairs with their targets (fastai's `show_batch`). Returns the file.
-   * @example
-   * ```ts
-   * await dls.showBatch({ file: 'batch.png', maxN: 8 });
-   * ```
-   */
-  override async showBatch(opts?: SiameseShowOptions & { valid?: boolean }): Promise<string>;
-  /** @deprecated Use `showBatch({ file, maxN, valid })`, as the other loaders (this form goes in the next release). */
-  override async showBatch(file: string, opts?: { n?: number; valid?: boolean }): Promise<string>;
-  override async showBatch(
-    a: (SiameseShowOptions & { valid?: boolean }) | string = {},
-    legacy: { n?: number; valid?: boolean } = {},
-  ): Promise<string> {
-    const { file, maxN } = showOptions(a, legacy, 'show_batch.png');
-    return super.showBatch({ file, maxN, valid: typeof a === 'string' ? legacy.valid : a.valid });
   }
 }

@@ -1,7 +1,7 @@
 // fastai's `FlipItem` item transform (fastai/vision/augment.py): a random horizontal flip, written once for every
 // part of a sample (each image and the mask get the same draw), so it serves classification, segmentation and pairs.
 import type { RGBImage } from '../data/image.js';
-import type { Mask } from '../segmentation/mask.js';
+import type { Mask } from '../data/mask.js';
 import type { ItemContext, ItemPlan, ItemTfmSpec, ItemTransform } from './item-transform.js';
 
 /** Options of {@link FlipItem}. */

@@ -1,7 +1,7 @@
 // Item transforms: run on each decoded image (with sharp) before batching, as fastai's `item_tfms`.
 import type { Rng } from '@tfai/core';
 import type { RGBImage } from '../data/image.js';
-import type { Mask } from '../segmentation/mask.js';
+import type { Mask } from '../data/mask.js';
 
 /** What an item transform knows of the call: training (random) or validation (deterministic), and its RNG. */
 export interface ItemContext {

@@ -1,7 +1,7 @@
 // fastai's `RandomResizedCrop` item transform (fastai/vision/augment.py) on sharp.
 import type { Rng } from '@tfai/core';
 import type { RGBImage } from '../data/image.js';
-import { cropPadMask } from '../segmentation/mask.js';
+import { cropPadMask } from '../data/mask.js';
 import { cropPad, type CropPadPlan } from './resize.js';
 import {
   randint,

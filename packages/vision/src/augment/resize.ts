@@ -1,7 +1,7 @@
 // fastai's `Resize` item transform (fastai/vision/augment.py) on sharp: crop, pad or squish to a fixed size.
 import type { RGBImage } from '../data/image.js';
 import { rawSharp, runRaw } from '../data/image.js';
-import { cropPadMask } from '../segmentation/mask.js';
+import { cropPadMask } from '../data/mask.js';
 import {
   toHW,
   type ItemContext,

@@ -9,7 +9,7 @@ import { globalRng } from '@tfai/core/internal';
 import type { Batch, Dataset } from '@tfai/core';
 import { applyBatchPlans, type BatchTransform } from '../augment/batch-transform.js';
 import type { ItemContext, ItemTransform } from '../augment/item-transform.js';
-import { checkMask, loadMask, type Mask } from '../segmentation/mask.js';
+import { checkMask, loadMask, type Mask } from './mask.js';
 import { ImageDataError, ImageReadError } from './errors.js';
 import { loadImage, sourceName, type ImageSource, type RGBImage } from './image.js';
 

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { Linear, UnknownOptionError, type LearnerOptions } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Resize } from '../augment/resize.js';
 import { ImageDataLoaders } from '../data/image-data-loaders.js';
 import { addNormIfPretrained } from '../models/load-body.js';
-import { getModelMeta } from '../models/model-meta.js';
+import { getModelMeta } from '../models/archs.js';
 import { resnet18 } from '../models/resnet.js';
 import { SegmentationDataLoaders } from '../segmentation/segmentation-data-loaders.js';
 import { unetLearner } from '../unet/unet-learner.js';
@@ -26,38 +26,21 @@ const headShapes = (m: { children(): unknown[] }) =>
   );
 
 describe('visionLearner: head options in `head: {...}` (fastai cnn_config)', () => {
-  it('builds the head from `head`; the flat form gives the same head, warns once, and is recorded alike in the export args', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    try {
-      const dls = await tux();
-      const nested = await visionLearner(dls, resnet18, {
-        pretrained: false,
-        progress: false,
-        head: { linFtrs: [64], ps: 0.1 },
-      });
-      expect(headShapes(nested.model as never)).toEqual([
-        [1024, 64],
-        [64, dls.c],
-      ]);
-      expect(warn).not.toHaveBeenCalled();
-      const flat = await visionLearner(dls, resnet18, { pretrained: false, progress: false, linFtrs: [64], ps: 0.1 });
-      const flat2 = await visionLearner(dls, resnet18, { pretrained: false, progress: false, linFtrs: [32] });
-      expect(headShapes(flat.model as never)).toEqual(headShapes(nested.model as never));
-      expect(headShapes(flat2.model as never)).toEqual([
-        [1024, 32],
-        [32, dls.c],
-      ]);
-      expect(warn).toHaveBeenCalledTimes(1);
-      expect(String(warn.mock.calls[0][0])).toMatch(
-        /visionLearner: flat head options \(linFtrs, ps\) are deprecated.*head: \{ linFtrs, ps \}/,
-      );
-      const args = (l: typeof nested) => (l.builder as { args: { head: unknown } }).args.head;
-      expect(args(flat)).toEqual(args(nested));
-      expect(args(nested)).toEqual({ linFtrs: [64], ps: 0.1 });
-      for (const l of [nested, flat, flat2]) l.model.dispose();
-    } finally {
-      warn.mockRestore();
-    }
+  it('builds the head from `head` and records it in the export args; a flat head key is an unknown option', async () => {
+    const dls = await tux();
+    const learn = await visionLearner(dls, resnet18, {
+      pretrained: false,
+      progress: false,
+      head: { linFtrs: [64], ps: 0.1 },
+    });
+    expect(headShapes(learn.model as never)).toEqual([
+      [1024, 64],
+      [64, dls.c],
+    ]);
+    expect((learn.builder as { args: { head: unknown } }).args.head).toEqual({ linFtrs: [64], ps: 0.1 });
+    learn.model.dispose();
+    const flat = { pretrained: false, progress: false, linFtrs: [64] } as LearnerOptions;
+    await expect(visionLearner(dls, resnet18, flat)).rejects.toThrow(/visionLearner: unknown option 'linFtrs'/);
   });
 
   it('an unknown option is an UnknownOptionError naming it (it no longer becomes a Learner option)', async () => {

@@ -49,8 +49,7 @@ describe('tta on fashion_mnist (400 train / 200 valid, 28×28, 10 classes)', () 
     const learn = await visionLearner(dls, resnet18, {
       pretrained: false,
       cut: 5,
-      linFtrs: [],
-      ps: 0.25,
+      head: { linFtrs: [], ps: 0.25 },
       metrics: [accuracy()],
       progress: false,
     });

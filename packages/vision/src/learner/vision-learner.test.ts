@@ -91,7 +91,7 @@ describe('visionLearner against fastai 2.7.12’s vision_learner(resnet18, n_out
   it('from scratch: no normalisation, not frozen, nOut from the data; the head is initialised kaiming-normal', async () => {
     manualSeed(0);
     const dls = await tux();
-    const learn = await visionLearner(dls, resnet18, { pretrained: false, progress: false, linFtrs: [512] });
+    const learn = await visionLearner(dls, resnet18, { pretrained: false, progress: false, head: { linFtrs: [512] } });
     expect(dls.batchTfms).toHaveLength(0);
     learn.createOpt();
     expect(groupFacts(learn).map((g) => g.n_trainable)).toEqual(groupFacts(learn).map((g) => g.n_params));

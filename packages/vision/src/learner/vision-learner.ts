@@ -1,8 +1,8 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
-import { learnerOptionsOf, nestedOptions, predictDecoded } from '@tfai/core/internal';
+import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerBuilder, LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
 import type { ImageSource } from '../data/image.js';
@@ -12,49 +12,10 @@ import type { ImageDataLoader } from '../data/image-dataset.js';
 import type { Cut } from '../models/create-body.js';
 import type { CreateHeadOptions } from '../models/create-head.js';
 import { createVisionModel, type AddHeadOptions } from '../models/create-vision-model.js';
-import {
-  addNormIfPretrained,
-  isRegisteredArch,
-  visionArch,
-  VISION_ARCHS,
-  type LoadBodyOptions,
-} from '../models/load-body.js';
-import { getModelMeta } from '../models/model-meta.js';
+import { getModelMeta, visionArch, VISION_ARCHS } from '../models/archs.js';
+import { freezeIfPretrained, setUpBodyLearner, type BodyLearnerOptions } from '../models/load-body.js';
 import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
-
-/** Architectures an export can name (the builder rebuilds them by name); the registry of `models/load-body.ts`. */
-export { VISION_ARCHS };
-
-/** {@link createHead}'s options passed flat to {@link visionLearner}, before `head: {...}` (one release). */
-export interface DeprecatedFlatHeadOptions {
-  /** @deprecated Pass `head: { linFtrs }`. */
-  linFtrs?: number[];
-  /** @deprecated Pass `head: { ps }`. */
-  ps?: number | number[];
-  /** @deprecated Pass `head: { pool }`. */
-  pool?: boolean;
-  /** @deprecated Pass `head: { concatPool }`. */
-  concatPool?: boolean;
-  /** @deprecated Pass `head: { firstBn }`. */
-  firstBn?: boolean;
-  /** @deprecated Pass `head: { bnFinal }`. */
-  bnFinal?: boolean;
-  /** @deprecated Pass `head: { linFirst }`. */
-  linFirst?: boolean;
-  /** @deprecated Pass `head: { yRange }`. */
-  yRange?: [number, number];
-}
-const FLAT_HEAD_KEYS = [
-  'linFtrs',
-  'ps',
-  'pool',
-  'concatPool',
-  'firstBn',
-  'bnFinal',
-  'linFirst',
-  'yRange',
-] as const satisfies readonly (keyof DeprecatedFlatHeadOptions & keyof CreateHeadOptions)[];
 
 /**
  * Options of {@link visionLearner}: the Learner's, the body's ({@link loadBody}), the head's in `head` (fastai's
@@ -63,9 +24,8 @@ const FLAT_HEAD_KEYS = [
 export interface VisionLearnerOptions
   extends
     Omit<LearnerOptions, 'builder' | 'splitter'>,
-    LoadBodyOptions,
-    Pick<AddHeadOptions, 'customHead' | 'init'>,
-    DeprecatedFlatHeadOptions {
+    BodyLearnerOptions,
+    Pick<AddHeadOptions, 'customHead' | 'init'> {
   /** Where to cut the body; default the architecture's `modelMeta` cut. */
   cut?: Cut;
   /** {@link createHead}'s options (fastai's `cnn_config`), e.g. `{ linFtrs: [256], ps: 0.25 }`. */
@@ -74,8 +34,6 @@ export interface VisionLearnerOptions
   nOut?: number;
   /** Parameter groups; default the architecture's (`resnetSplit`: stem+layer1+layer2, layer3+layer4, head). */
   splitter?: Splitter;
-  /** Add the architecture's normalisation (ImageNet stats) to the data when pretrained (default true, as fastai). */
-  normalize?: boolean;
 }
 
 /** The JSON arguments an exported vision learner is rebuilt from. */
@@ -180,58 +138,45 @@ export async function visionLearner(
   arch: VisionArch,
   opts: VisionLearnerOptions = {},
 ): Promise<VisionLearner> {
-  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const {
     nOut: nOutOpt,
-    pretrained = true,
-    pretrainedSha256,
-    cut,
-    nIn = 3,
-    customHead,
-    init,
-    normalize = true,
-    splitter,
-    head: headOpt,
-    ...rest
-  } = opts;
-  const head = nestedOptions<CreateHeadOptions>('visionLearner', 'head', headOpt, rest, FLAT_HEAD_KEYS);
-  const learnerOpts = learnerOptionsOf('visionLearner', rest, 'head options go in `head: {...}`');
-  const nOut = nOutOpt ?? dls.c;
-  if (!nOut)
-    throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');
-  const meta = getModelMeta(arch);
-  if (normalize) addNormIfPretrained(dls, meta, pretrained, nIn);
-  const model = await createVisionModel(arch, nOut, {
     pretrained,
     pretrainedSha256,
     cut,
     nIn,
+    normalize,
     customHead,
     init,
-    ...head,
+    splitter,
+    head = {},
+    ...rest
+  } = opts;
+  const learnerOpts = learnerOptionsOf('visionLearner', rest, 'head options go in `head: {...}`');
+  const nOut = nOutOpt ?? dls.c;
+  if (!nOut)
+    throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');
+  const { body, meta, bodyArgs } = await setUpBodyLearner(dls, arch, {
+    pretrained,
+    pretrainedSha256,
+    cut,
+    nIn,
+    normalize,
   });
-  const exportable = isRegisteredArch(arch) && !customHead && (cut === undefined || typeof cut === 'number');
+  const model = await createVisionModel(arch, nOut, { ...body, customHead, init, ...head });
   // A getter: the data's transforms are read when the learner is exported, not now.
-  const builder = {
+  const builder = bodyArgs && {
     package: '@tfai/vision',
     name: 'visionLearner',
     get args(): VisionLearnerArgs {
-      return {
-        arch: arch.name,
-        nOut,
-        nIn,
-        ...(typeof cut === 'number' ? { cut } : {}),
-        head,
-        data: dls.inferenceSpec(),
-      };
+      return { ...bodyArgs, nOut, head, data: dls.inferenceSpec() };
     },
   };
   const learn = new VisionLearner(dls, model, {
     ...learnerOpts,
     splitter: splitter ?? meta.split,
-    builder: exportable ? builder : undefined,
+    builder: customHead ? undefined : builder,
   });
-  if (pretrained !== false) learn.freeze();
+  freezeIfPretrained(learn, body);
   return learn;
 }
 

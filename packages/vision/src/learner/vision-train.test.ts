@@ -24,8 +24,7 @@ describe('training from scratch on real images', () => {
       const learn = await visionLearner(dls, resnet18, {
         pretrained: false,
         cut: 5,
-        linFtrs: [],
-        ps: 0.25,
+        head: { linFtrs: [], ps: 0.25 },
         metrics: [accuracy()],
         logger: (l) => lines.push(l),
       });

@@ -2,9 +2,8 @@
 // the head initialised with kaiming_normal_ (`apply_init(model[1], nn.init.kaiming_normal_)`).
 import { Sequential, applyInit, kaimingNormal } from '@tfai/core';
 import type { InitFn, TensorModule } from '@tfai/core';
-import type { Cut } from './create-body.js';
 import { createHead, type CreateHeadOptions } from './create-head.js';
-import { loadBody } from './load-body.js';
+import { loadBody, type LoadBodyOptions } from './load-body.js';
 import { numFeaturesModel } from './model-sizes.js';
 import type { VisionArch } from './resnet.js';
 
@@ -40,21 +39,8 @@ export function addHead(
   return model;
 }
 
-/** Options of {@link createVisionModel}. */
-export interface CreateVisionModelOptions extends AddHeadOptions {
-  /**
-   * Weights for the architecture before it is cut: `true` (default, as fastai: torchvision's published checkpoint,
-   * see {@link pretrainedWeights}, downloaded once into `$TFAI_HOME/models`), a local `.pth`/`.safetensors` path or
-   * an http(s) URL of one, or `false` (random weights).
-   */
-  pretrained?: boolean | string;
-  /** Expected sha256 of downloaded weights. */
-  pretrainedSha256?: string;
-  /** Where to cut the body; default the architecture's `modelMeta` cut. */
-  cut?: Cut;
-  /** Input channels (default 3). */
-  nIn?: number;
-}
+/** Options of {@link createVisionModel}: the body's ({@link loadBody}: `pretrained`, `cut`, `nIn`…) and the head's. */
+export interface CreateVisionModelOptions extends AddHeadOptions, LoadBodyOptions {}
 
 /**
  * fastai 2.7's `create_vision_model`: builds `arch`, loads pretrained weights, cuts the body at the meta's cut
@@ -71,7 +57,7 @@ export async function createVisionModel(
   nOut: number,
   opts: CreateVisionModelOptions = {},
 ): Promise<Sequential> {
-  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...headOpts } = opts;
+  const { pretrained, pretrainedSha256, cut, nIn, ...headOpts } = opts;
   const body = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   const nf = headOpts.customHead ? undefined : numFeaturesModel(new Sequential(...(body.children() as TensorModule[])));
   return addHead(body, nf, nOut, headOpts);

@@ -1,44 +1,14 @@
 // What vision_learner, unet_learner and the Siamese learner share around a body (fastai/vision/learner.py):
-// the architecture registry an export names, the (pretrained) body cut at the meta's cut, and `_add_norm`.
+// the (pretrained) body cut at the meta's cut, and `_add_norm`.
 import { ready } from '@tfai/core';
-import type { TensorModule } from '@tfai/core';
+import type { Learner, TensorModule } from '@tfai/core';
 import { Normalize } from '../augment/normalize.js';
 import type { BatchTransform } from '../augment/batch-transform.js';
 import { createBody, type Cut } from './create-body.js';
-import { getModelMeta, type ModelMeta } from './model-meta.js';
+import { getModelMeta, isRegisteredArch } from './archs.js';
+import type { ModelMeta } from './model-meta.js';
 import { loadPretrained } from './pretrained.js';
-import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from './resnet.js';
-
-/** The architectures an export can name (learners rebuild them by name): torchvision's ResNets. */
-export const VISION_ARCHS: Readonly<Record<string, VisionArch>> = {
-  resnet18,
-  resnet34,
-  resnet50,
-  resnet101,
-  resnet152,
-};
-
-/**
- * The registered architecture called `name` ({@link VISION_ARCHS}), or `undefined`.
- * @example
- * ```ts
- * visionArch('resnet34') === resnet34; // true
- * ```
- */
-export function visionArch(name: string): VisionArch | undefined {
-  return Object.hasOwn(VISION_ARCHS, name) ? VISION_ARCHS[name] : undefined;
-}
-
-/**
- * Whether `arch` is the registered architecture of its name (so an export can name it).
- * @example
- * ```ts
- * isRegisteredArch(resnet18); // true
- * ```
- */
-export function isRegisteredArch(arch: VisionArch): boolean {
-  return visionArch(arch.name) === arch;
-}
+import type { VisionArch } from './resnet.js';
 
 /** Options of {@link loadBody}. */
 export interface LoadBodyOptions {
@@ -56,6 +26,29 @@ export interface LoadBodyOptions {
   nIn?: number;
 }
 
+/** {@link LoadBodyOptions} with their defaults filled in. */
+export interface BodyOptions extends LoadBodyOptions {
+  pretrained: boolean | string;
+  nIn: number;
+}
+
+/**
+ * The body options with their defaults, stated here once for every body-based factory and learner: pretrained
+ * weights (`true`, as fastai) and 3 input channels.
+ * @example
+ * ```ts
+ * bodyOptions({ cut: -3 }); // { pretrained: true, pretrainedSha256: undefined, cut: -3, nIn: 3 }
+ * ```
+ */
+export function bodyOptions(opts: LoadBodyOptions = {}): BodyOptions {
+  return {
+    pretrained: opts.pretrained ?? true,
+    pretrainedSha256: opts.pretrainedSha256,
+    cut: opts.cut,
+    nIn: opts.nIn ?? 3,
+  };
+}
+
 /**
  * The body of `arch` as `vision_learner`, `unet_learner` and the Siamese model build it: the architecture, its
  * pretrained weights loaded ({@link loadPretrained}), cut by {@link createBody} at `cut` (default the meta's), the
@@ -68,7 +61,7 @@ export interface LoadBodyOptions {
  */
 export async function loadBody(arch: VisionArch, opts: LoadBodyOptions = {}): Promise<TensorModule> {
   await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-  const { pretrained = true, pretrainedSha256, nIn = 3 } = opts;
+  const { pretrained, pretrainedSha256, nIn } = bodyOptions(opts);
   const model = arch();
   if (pretrained !== false) {
     try {
@@ -104,10 +97,65 @@ export function addNormIfPretrained(
   dls: NormalizableData,
   meta: ModelMeta,
   pretrained: boolean | string,
-  nIn = 3,
+  nIn = bodyOptions().nIn,
 ): boolean {
   if (pretrained === false || !meta.stats || nIn !== meta.stats[0].length) return false;
   if (dls.batchTfms.some((t) => t instanceof Normalize)) return false;
   dls.addBatchTfms(Normalize.fromStats(meta.stats));
   return true;
+}
+
+/** Options of {@link setUpBodyLearner}: the body's, and whether to add the architecture's normalisation. */
+export interface BodyLearnerOptions extends LoadBodyOptions {
+  /** Add the architecture's normalisation (ImageNet stats) to the data when pretrained (default true, as fastai). */
+  normalize?: boolean;
+}
+
+/** What {@link setUpBodyLearner} settles for a body-based learner. */
+export interface BodyLearnerSetUp {
+  /** The body options, defaults filled in. */
+  body: BodyOptions;
+  /** The architecture's meta (its splitter, statistics). */
+  meta: ModelMeta;
+  /**
+   * What an export records of the body (`arch`, `nIn`, a numeric `cut`), or `undefined` when the JSON cannot name
+   * it (an architecture outside the registry, a cut function).
+   */
+  bodyArgs: { arch: string; nIn: number; cut?: number } | undefined;
+}
+
+/**
+ * The set-up `visionLearner`, `unetLearner` and `siameseLearner` share (fastai's `vision_learner` prologue): the
+ * best backend, the body options with their defaults ({@link bodyOptions}), the architecture's meta, its
+ * normalisation added to the data when pretrained ({@link addNormIfPretrained}, unless `normalize: false`), and what
+ * an export can record of the body.
+ * @example
+ * ```ts
+ * const { body, meta, bodyArgs } = await setUpBodyLearner(dls, resnet34, { pretrained: false });
+ * ```
+ */
+export async function setUpBodyLearner(
+  dls: NormalizableData,
+  arch: VisionArch,
+  opts: BodyLearnerOptions,
+): Promise<BodyLearnerSetUp> {
+  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
+  const body = bodyOptions(opts);
+  const meta = getModelMeta(arch);
+  if (opts.normalize ?? true) addNormIfPretrained(dls, meta, body.pretrained, body.nIn);
+  const { cut } = body;
+  const nameable = isRegisteredArch(arch) && (cut === undefined || typeof cut === 'number');
+  const bodyArgs = nameable ? { arch: arch.name, nIn: body.nIn, ...(cut === undefined ? {} : { cut }) } : undefined;
+  return { body, meta, bodyArgs };
+}
+
+/**
+ * fastai's last step of a body-based learner: with pretrained weights, `freeze()` (only the head trains).
+ * @example
+ * ```ts
+ * freezeIfPretrained(learn, body);
+ * ```
+ */
+export function freezeIfPretrained(learn: Learner, body: BodyOptions): void {
+  if (body.pretrained !== false) learn.freeze();
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { referenceFacts } from '@tfai/test-utils';
-import { defaultMeta, defaultSplit, getModelMeta, imagenetStats, modelMeta, resnetSplit } from './model-meta.js';
+import { getModelMeta, modelMeta } from './archs.js';
+import { defaultMeta, defaultSplit, imagenetStats, resnetSplit } from './model-meta.js';
 import { resnet101, resnet152, resnet18, resnet34, resnet50 } from './resnet.js';
 
 interface MetaFacts {

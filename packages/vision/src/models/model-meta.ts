@@ -1,9 +1,9 @@
-// fastai's model_meta: per architecture, where to cut the body, how to split parameters into groups for
-// discriminative learning rates and freezing, and the normalisation statistics of its pretrained weights.
+// fastai's model_meta entries: where to cut the body, how to split parameters into groups for discriminative
+// learning rates and freezing, and the normalisation statistics of its pretrained weights. The table by
+// architecture name is the registry's (archs.ts).
 import type { AnyModule, Parameter, Splitter } from '@tfai/core';
 import { ArchitectureError } from './errors.js';
 import type { Cut } from './create-body.js';
-import type { VisionArch } from './resnet.js';
 
 /** Mean and standard deviation per channel (RGB). */
 export type Stats = [number[], number[]];
@@ -67,31 +67,5 @@ export function resnetSplit(m: AnyModule): Parameter[][] {
 
 /** fastai's `_default_meta`, for architectures it knows nothing about. */
 export const defaultMeta: ModelMeta = { cut: undefined, split: defaultSplit };
-const resnetMeta: ModelMeta = { cut: -2, split: resnetSplit, stats: imagenetStats };
-
-/**
- * fastai's `model_meta`, keyed by architecture name (the name of its constructor function).
- * @example
- * ```ts
- * modelMeta.resnet34.cut; // -2
- * ```
- */
-export const modelMeta: Readonly<Record<string, ModelMeta>> = {
-  resnet18: resnetMeta,
-  resnet34: resnetMeta,
-  resnet50: resnetMeta,
-  resnet101: resnetMeta,
-  resnet152: resnetMeta,
-};
-
-/**
- * The meta of an architecture or architecture name, or {@link defaultMeta} (`model_meta.get(arch, _default_meta)`).
- * @example
- * ```ts
- * getModelMeta(resnet18).split === resnetSplit; // true
- * ```
- */
-export function getModelMeta(arch: VisionArch | string): ModelMeta {
-  const name = typeof arch === 'string' ? arch : arch.name;
-  return Object.hasOwn(modelMeta, name) ? modelMeta[name] : defaultMeta;
-}
+/** The meta of torchvision's ResNets (fastai's `_resnet_meta`): cut before the pool, {@link resnetSplit}, ImageNet stats. */
+export const resnetMeta: ModelMeta = { cut: -2, split: resnetSplit, stats: imagenetStats };

@@ -9,7 +9,8 @@ import { needsReference, referenceFile, relError } from '@tfai/test-utils';
 import { createUnetModel } from '../unet/unet-learner.js';
 import { createVisionModel } from './create-vision-model.js';
 import { PretrainedWeightsError } from './errors.js';
-import { loadPretrained, modelsCacheDir, pretrainedWeights, resolvePretrained } from './pretrained.js';
+import { VISION_ARCHS } from './archs.js';
+import { loadPretrained, modelsCacheDir, resolvePretrained } from './pretrained.js';
 import { resnet18, resnet34 } from './resnet.js';
 import { resnet18Checkpoint, serveFiles, type FileServer } from '@tfai/test-utils/pretrained';
 
@@ -55,9 +56,9 @@ const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.ev
 
 describe('pretrained: true as fastai means it (torchvision published files, cached, hash-checked)', () => {
   it("the table names torchvision's files (IMAGENET1K_V1, as torchvision's models/resnet.py)", () => {
-    expect(pretrainedWeights.resnet18.file).toBe('resnet18-f37072fd.pth');
-    expect(pretrainedWeights.resnet34.file).toBe('resnet34-b627a593.pth');
-    expect(pretrainedWeights.resnet50.file).toBe('resnet50-0676ba61.pth');
+    expect(VISION_ARCHS.resnet18.weights?.file).toBe('resnet18-f37072fd.pth');
+    expect(VISION_ARCHS.resnet34.weights?.file).toBe('resnet34-b627a593.pth');
+    expect(VISION_ARCHS.resnet50.weights?.file).toBe('resnet50-0676ba61.pth');
     expect(tfaiHome()).toBe(home);
     expect(modelsCacheDir()).toBe(join(home, 'models'));
   });

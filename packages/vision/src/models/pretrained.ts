@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { downloadUrl, loadSafetensors, loadTorch, tfaiHome } from '@tfai/core';
 import type { AnyModule } from '@tfai/core';
+import { publishedWeights } from './archs.js';
 import { PretrainedWeightsError } from './errors.js';
 
 /**
@@ -15,19 +16,6 @@ import { PretrainedWeightsError } from './errors.js';
  * gives another base (a mirror, or a local server in tests).
  */
 export const TORCHVISION_BASE_URL = 'https://download.pytorch.org/models/';
-
-/**
- * Per architecture, torchvision's checkpoint that fastai's `pretrained=True` loads (`IMAGENET1K_V1`, the weights of
- * torchvision's legacy `pretrained=True`), from torchvision's `models/resnet.py`. The hex after the dash is the start
- * of the file's sha256.
- */
-export const pretrainedWeights: Readonly<Record<string, { file: string }>> = {
-  resnet18: { file: 'resnet18-f37072fd.pth' },
-  resnet34: { file: 'resnet34-b627a593.pth' },
-  resnet50: { file: 'resnet50-0676ba61.pth' },
-  resnet101: { file: 'resnet101-63fe2227.pth' },
-  resnet152: { file: 'resnet152-394f9c45.pth' },
-};
 
 /** Where a model's weights come from: `true` (torchvision's published file), a local path, or an http(s) URL. */
 export type PretrainedSource = true | string;
@@ -62,7 +50,7 @@ export function modelsCacheDir(): string {
 }
 
 /**
- * The local file for a pretrained source: `true` is torchvision's file for `opts.arch` ({@link pretrainedWeights}),
+ * The local file for a pretrained source: `true` is torchvision's file for `opts.arch` (the registry's `weights`),
  * downloaded once; a URL is downloaded once; anything else is a local path. Downloads go through core's
  * `downloadUrl` (cache, hash check, atomic rename); a failure is its `DownloadError`, naming the URL, the cache file
  * and how to put the file there by hand.
@@ -74,17 +62,17 @@ export function modelsCacheDir(): string {
 export async function resolvePretrained(source: PretrainedSource, opts: PretrainedOptions = {}): Promise<string> {
   if (source === true) {
     const arch = opts.arch ?? '<unnamed architecture>';
-    const entry = Object.hasOwn(pretrainedWeights, arch) ? pretrainedWeights[arch] : undefined;
-    if (!entry)
+    const file = publishedWeights(arch);
+    if (!file)
       throw new PretrainedWeightsError(
         arch,
         `no published pretrained weights for '${arch}'; pass a path or URL of a .pth or .safetensors file`,
       );
     const base = process.env.TFAI_TORCHVISION_URL || TORCHVISION_BASE_URL;
-    const url = new URL(entry.file, base.endsWith('/') ? base : `${base}/`).href;
+    const url = new URL(file, base.endsWith('/') ? base : `${base}/`).href;
     return downloadUrl(url, {
       dir: modelsCacheDir(),
-      sha256: opts.sha256 ?? hashInName(entry.file),
+      sha256: opts.sha256 ?? hashInName(file),
       progress: opts.progress,
     });
   }

@@ -13,7 +13,8 @@ import type { GridTile, ImageGridOptions } from '../data/image-grid.js';
 import { isImageSource, type ImageSource, type RGBImage } from '../data/image.js';
 import { parseFlag } from '@tfai/core';
 import { getImageFiles, randomSplitter, type Split } from '../data/items.js';
-import { maskToRGB, readCodes } from './mask.js';
+import { maskToRGB } from '../data/mask.js';
+import { readCodes } from './codes.js';
 import { SegmentationDataLoader, SegmentationDataset } from './segmentation-dataset.js';
 import {
   imageSources,

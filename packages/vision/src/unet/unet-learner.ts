@@ -2,40 +2,28 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
-import type {
-  ActFactory,
-  AnyModule,
-  InitFn,
-  LearnerBuilder,
-  LearnerOptions,
-  Metric,
-  NormType,
-  Prediction,
-  Splitter,
-} from '@tfai/core';
-import { learnerOptionsOf, nestedOptions, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
+import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import type { AnyModule, LearnerBuilder, LearnerOptions, Metric, Prediction, Splitter } from '@tfai/core';
+import { learnerOptionsOf, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import type { ImageSource } from '../data/image.js';
-import { addNormIfPretrained, isRegisteredArch, loadBody, visionArch, VISION_ARCHS } from '../models/load-body.js';
-import { getModelMeta } from '../models/model-meta.js';
+import { getModelMeta, visionArch, VISION_ARCHS } from '../models/archs.js';
+import {
+  freezeIfPretrained,
+  loadBody,
+  setUpBodyLearner,
+  type BodyLearnerOptions,
+  type LoadBodyOptions,
+} from '../models/load-body.js';
 import type { VisionArch } from '../models/resnet.js';
 import { SEGMENTATION_METRICS } from '../segmentation/metrics.js';
 import { SegmentationDataLoaders, type SegmentationInferenceSpec } from '../segmentation/segmentation-data-loaders.js';
 import type { SegmentationDataLoader } from '../segmentation/segmentation-dataset.js';
 import { DynamicUnet, type DynamicUnetOptions } from './dynamic-unet.js';
 
-/** Options of {@link createUnetModel}. */
-export interface CreateUnetModelOptions extends DynamicUnetOptions {
-  /** Weights for the architecture before it is cut: `true` (default, as fastai: torchvision's), a `.pth`/`.safetensors` path or URL, or `false`. */
-  pretrained?: boolean | string;
-  pretrainedSha256?: string;
-  /** Where to cut the body (default the architecture's meta: -2 for a ResNet). */
-  cut?: number;
-  /** Input channels (default 3). */
-  nIn?: number;
-}
+/** Options of {@link createUnetModel}: the body's ({@link loadBody}: `pretrained`, `cut`, `nIn`…) and DynamicUnet's. */
+export interface CreateUnetModelOptions extends DynamicUnetOptions, LoadBodyOptions {}
 
 /**
  * fastai's `create_unet_model(arch, n_out, img_size, pretrained, cut, n_in, **kwargs)`: the architecture (weights
@@ -51,46 +39,13 @@ export async function createUnetModel(
   imgSize: [number, number],
   opts: CreateUnetModelOptions = {},
 ): Promise<DynamicUnet> {
-  const { pretrained = true, pretrainedSha256, cut, nIn = 3, ...unetOpts } = opts;
+  const { pretrained, pretrainedSha256, cut, nIn, ...unetOpts } = opts;
   const body = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
   return new DynamicUnet(body, nOut, imgSize, unetOpts);
 }
 
 /** The DynamicUnet options an export can keep (functions — `actCls`, `init` — cannot be). */
 type UnetConfig = Omit<DynamicUnetOptions, 'actCls' | 'init'>;
-
-/** {@link DynamicUnet}'s options passed flat to {@link unetLearner}, before `unet: {...}` (one release). */
-export interface DeprecatedFlatUnetOptions {
-  /** @deprecated Pass `unet: { blur }`. */
-  blur?: boolean;
-  /** @deprecated Pass `unet: { blurFinal }`. */
-  blurFinal?: boolean;
-  /** @deprecated Pass `unet: { selfAttention }`. */
-  selfAttention?: boolean;
-  /** @deprecated Pass `unet: { yRange }`. */
-  yRange?: [number, number];
-  /** @deprecated Pass `unet: { lastCross }`. */
-  lastCross?: boolean;
-  /** @deprecated Pass `unet: { bottle }`. */
-  bottle?: boolean;
-  /** @deprecated Pass `unet: { actCls }`. */
-  actCls?: ActFactory;
-  /** @deprecated Pass `unet: { init }`. */
-  init?: InitFn;
-  /** @deprecated Pass `unet: { normType }`. */
-  normType?: NormType;
-}
-const FLAT_UNET_KEYS = [
-  'blur',
-  'blurFinal',
-  'selfAttention',
-  'yRange',
-  'lastCross',
-  'bottle',
-  'actCls',
-  'init',
-  'normType',
-] as const satisfies readonly (keyof DeprecatedFlatUnetOptions & keyof DynamicUnetOptions)[];
 
 /** The JSON arguments an exported U-Net learner is rebuilt from. */
 export interface UnetLearnerArgs {
@@ -107,19 +62,13 @@ export interface UnetLearnerArgs {
  * Options of {@link unetLearner}: the Learner's, the body's, and DynamicUnet's in `unet` (fastai's `unet_config`).
  * Any other key is an `UnknownOptionError`.
  */
-export interface UnetLearnerOptions
-  extends
-    Omit<LearnerOptions, 'builder' | 'splitter'>,
-    Omit<CreateUnetModelOptions, keyof DynamicUnetOptions>,
-    DeprecatedFlatUnetOptions {
+export interface UnetLearnerOptions extends Omit<LearnerOptions, 'builder' | 'splitter'>, BodyLearnerOptions {
   /** {@link DynamicUnet}'s options (fastai's `unet_config`), e.g. `{ selfAttention: true, blur: true }`. */
   unet?: DynamicUnetOptions;
   /** Outputs; default the number of codes (`dls.c`). */
   nOut?: number;
   /** Parameter groups; default the architecture's (`resnetSplit` on the U-Net's layers). */
   splitter?: Splitter;
-  /** Add the architecture's normalisation (ImageNet stats) to the data when pretrained (default true). */
-  normalize?: boolean;
   /** The image size the decoder is sized for; default that of a training batch (fastai's `dls.one_batch()`). */
   imgSize?: [number, number];
 }
@@ -235,65 +184,52 @@ export async function unetLearner(
   arch: VisionArch,
   opts: UnetLearnerOptions = {},
 ): Promise<UnetLearner> {
-  await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
   const {
     nOut: nOutOpt,
-    pretrained = true,
+    pretrained,
     pretrainedSha256,
     cut,
-    nIn = 3,
-    normalize = true,
+    nIn,
+    normalize,
     splitter,
     imgSize: imgSizeOpt,
-    unet,
+    unet = {},
     ...rest
   } = opts;
-  const unetOpts = nestedOptions<DynamicUnetOptions>('unetLearner', 'unet', unet, rest, FLAT_UNET_KEYS);
   const learnerOpts = learnerOptionsOf('unetLearner', rest, 'DynamicUnet options go in `unet: {...}`');
-  const { actCls, init, ...config } = unetOpts;
+  const { actCls, init, ...config } = unet;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
-  const meta = getModelMeta(arch);
-  if (normalize) addNormIfPretrained(dls, meta, pretrained, nIn);
+  const { body, meta, bodyArgs } = await setUpBodyLearner(dls, arch, {
+    pretrained,
+    pretrainedSha256,
+    cut,
+    nIn,
+    normalize,
+  });
   let imgSize = imgSizeOpt;
   if (!imgSize) {
     const b = await dls.train.oneBatch();
     imgSize = [b.x[0].shape[1]!, b.x[0].shape[2]!];
     tf.dispose([...b.x, b.y]);
   }
-  const model = await createUnetModel(arch, nOut, imgSize, {
-    pretrained,
-    pretrainedSha256,
-    cut,
-    nIn,
-    actCls,
-    init,
-    ...config,
-  });
-  const exportable = isRegisteredArch(arch) && !actCls && !init;
+  const model = await createUnetModel(arch, nOut, imgSize, { ...body, actCls, init, ...config });
   const size = imgSize;
-  const builder = {
+  // A getter: the data's transforms are read when the learner is exported, not now.
+  const builder = bodyArgs && {
     package: '@tfai/vision',
     name: 'unetLearner',
     get args(): UnetLearnerArgs {
-      return {
-        arch: arch.name,
-        nOut,
-        nIn,
-        imgSize: size,
-        ...(cut === undefined ? {} : { cut }),
-        config,
-        data: dls.inferenceSpec(),
-      };
+      return { ...bodyArgs, nOut, imgSize: size, config, data: dls.inferenceSpec() };
     },
   };
   const learn = new UnetLearner(dls, model, {
     lossFunc: crossEntropyLossFlat({ axis: -1 }),
     ...learnerOpts,
     splitter: splitter ?? unetSplitter(meta.split),
-    builder: exportable ? builder : undefined,
+    builder: actCls || init ? undefined : builder,
   });
-  if (pretrained !== false) learn.freeze();
+  freezeIfPretrained(learn, body);
   return learn;
 }
 

@@ -1,12 +1,11 @@
-// Segmentation masks (fastai's `PILMask` / `TensorMask`): decoded as one byte per pixel (the class index),
-// checked against the image and the codes, cropped and resized with nearest neighbour, coloured for pictures.
-import { readFile } from 'node:fs/promises';
+// Segmentation masks (fastai's `PILMask` / `TensorMask`), beside `RGBImage`: decoded as one byte per pixel (the
+// class index), checked against the image and the codes, cropped and resized with nearest neighbour, coloured for
+// pictures. The transforms (augment/) take masks from here.
 import sharp from 'sharp';
 import type { CropPadPlan } from '../augment/resize.js';
 import type { PadMode } from '../augment/item-transform.js';
-import { ImageReadError } from '../data/errors.js';
-import { decodeOptions, getMaxImagePixels, sourceName, type ImageSource, type RGBImage } from '../data/image.js';
-import { SegmentationDataError } from './errors.js';
+import { ImageReadError, SegmentationDataError } from './errors.js';
+import { decodeOptions, getMaxImagePixels, sourceName, type ImageSource, type RGBImage } from './image.js';
 
 /** A class map: `height × width` class indices, row-major. */
 export interface Mask {
@@ -180,29 +179,4 @@ export function maskToRGB(
     data.set(c, i * 3);
   }
   return { data, width: mask.width, height: mask.height };
-}
-
-/**
- * Reads a `codes.txt` (one class name a line, as fastai's `np.loadtxt(path/'codes.txt', dtype=str)`).
- * @example
- * ```ts
- * const codes = await readCodes(`${datasets.path('brain_aal')}/codes_lobes.txt`); // ['background', 'frontal', …]
- * ```
- */
-export async function readCodes(file: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new SegmentationDataError(
-      file,
-      `cannot read the codes file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-  const codes = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l.length);
-  if (!codes.length) throw new SegmentationDataError(file, 'the codes file is empty');
-  return codes;
 }

@@ -1,0 +1,101 @@
+// The Learner's option and result types: its constructor's options, fit's, and what validate and predict return.
+import type * as tf from '@tensorflow/tfjs';
+import type { DataLoader } from '../data/dataloader.js';
+import type { Module } from '../nn/module.js';
+import type { LrSlice } from '../optim/lr.js';
+import type { OptFactory } from '../optim/optimizer.js';
+import type { OneCycleOptions } from '../optim/schedule.js';
+import type { Splitter } from '../optim/splitter.js';
+import type { Callback } from './callback.js';
+import type { ProgressOptions } from './callbacks/progress.js';
+import type { Loss } from './loss.js';
+import type { Metric } from './metrics/index.js';
+
+/** A model as the Learner calls it: `model.call(...batch.x)`. */
+export type LearnerModel = Module<tf.Tensor[], tf.Tensor>;
+
+/** A learning rate: one for all groups, one per group, or a `slice` spread over the groups. */
+export type LrSpec = number | LrSlice | readonly number[];
+
+/** How an exported learner is rebuilt: a builder registered by name, from a tfai package. */
+export interface BuilderSpec {
+  /** The tfai package exporting `learnerBuilders[name]` (e.g. `@tfai/vision`); omitted for builders registered in-process. */
+  package?: string;
+  name: string;
+  args: unknown;
+}
+
+/** Options of {@link Learner}. */
+export interface LearnerOptions {
+  /** Default: cross-entropy. */
+  lossFunc?: Loss;
+  metrics?: Metric | Metric[];
+  /** Parameter groups (default: one group). */
+  splitter?: Splitter;
+  /** Optimizer factory (default {@link adam}). */
+  opt?: OptFactory;
+  /** Default learning rate (fastai: 1e-3). */
+  lr?: number;
+  /** Weight decay; default: the optimizer's (0.01 for Adam). */
+  wd?: number;
+  /** Keep BatchNorm parameters trainable in frozen groups (default true). */
+  trainBn?: boolean;
+  /** One-cycle momentums (default [0.95, 0.85, 0.95]). */
+  moms?: [number, number, number];
+  cbs?: Callback[];
+  /** Folder for `save`/`load` (`<path>/<modelDir>/<name>.safetensors`) and exports. Default '.'. */
+  path?: string;
+  modelDir?: string;
+  /** Where the epoch table and messages go (default console.log). */
+  logger?: (line: string) => void;
+  /** Add the progress bars and epoch table (default true); options say where they go and how often to log. */
+  progress?: boolean | ProgressOptions;
+  /** How to rebuild this learner from an export (set by `visionLearner`, `tabularLearner`…). */
+  builder?: BuilderSpec;
+}
+
+/** Options of {@link Learner.fit}. */
+export interface FitOptions {
+  wd?: number;
+  cbs?: Callback[];
+  resetOpt?: boolean;
+}
+
+/** Options of {@link Learner.fitOneCycle}. */
+export interface FitOneCycleOptions extends FitOptions, OneCycleOptions {}
+
+/** Options of {@link Learner.fineTune}. */
+export interface FineTuneOptions extends FitOptions {
+  freezeEpochs?: number;
+  lrMult?: number;
+  pctStart?: number;
+  div?: number;
+}
+
+/** Result of {@link Learner.validate}. */
+export interface ValidateResult {
+  validLoss: number;
+  metrics: Record<string, number>;
+}
+
+/** Options of {@link Learner.tta}, fastai's names. */
+export interface TtaOptions {
+  /** The loader (default the validation set); it must offer `withTrainAugmentation()`. */
+  dl?: DataLoader<unknown>;
+  /** Augmented passes (default 4). */
+  n?: number;
+  /** The weight of the plain predictions against the mean of the augmented ones (default 0.25). */
+  beta?: number;
+  /** Take the elementwise maximum of the augmented passes and the plain predictions instead (default false). */
+  useMax?: boolean;
+}
+
+/** Result of {@link Learner.predict}. */
+export interface Prediction {
+  /** The decoded prediction: class index, or values for regression / multi-label. */
+  decoded: number | number[];
+  /** The class name when the data has a vocab and the prediction is a class index. */
+  label?: string;
+  /** Activated outputs (probabilities for classification) of the item. */
+  probs: number[];
+}

@@ -1,0 +1,93 @@
+// The one architecture registry: per name, how to build the architecture, fastai's `model_meta` for it, and
+// torchvision's published weights that `pretrained: true` loads. `modelMeta` and the lookups derive from it.
+import { resnetMeta, defaultMeta, type ModelMeta } from './model-meta.js';
+import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from './resnet.js';
+
+/** What tfai knows of an architecture an export can name. */
+export interface ArchEntry {
+  /** The architecture (a function building the whole model, named as the registry key). */
+  build: VisionArch;
+  /** fastai's `model_meta` entry: cut, splitter, normalisation statistics. */
+  meta: ModelMeta;
+  /**
+   * torchvision's checkpoint fastai's `pretrained=True` loads (`IMAGENET1K_V1`, from torchvision's
+   * `models/resnet.py`); the hex after the dash is the start of the file's sha256.
+   */
+  weights?: { file: string };
+}
+
+/**
+ * The architecture registry, keyed by name: torchvision's ResNets. Learners rebuild exported models by these names.
+ * @example
+ * ```ts
+ * VISION_ARCHS.resnet34.weights?.file; // 'resnet34-b627a593.pth'
+ * Object.keys(VISION_ARCHS);           // ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152']
+ * ```
+ */
+export const VISION_ARCHS: Readonly<Record<string, ArchEntry>> = {
+  resnet18: { build: resnet18, meta: resnetMeta, weights: { file: 'resnet18-f37072fd.pth' } },
+  resnet34: { build: resnet34, meta: resnetMeta, weights: { file: 'resnet34-b627a593.pth' } },
+  resnet50: { build: resnet50, meta: resnetMeta, weights: { file: 'resnet50-0676ba61.pth' } },
+  resnet101: { build: resnet101, meta: resnetMeta, weights: { file: 'resnet101-63fe2227.pth' } },
+  resnet152: { build: resnet152, meta: resnetMeta, weights: { file: 'resnet152-394f9c45.pth' } },
+};
+
+/** The registry entry called `name`, or `undefined` (own keys only: `toString` is no architecture). */
+function entry(name: string): ArchEntry | undefined {
+  return Object.hasOwn(VISION_ARCHS, name) ? VISION_ARCHS[name] : undefined;
+}
+
+/**
+ * fastai's `model_meta`, keyed by architecture name: the registry's `meta`s.
+ * @example
+ * ```ts
+ * modelMeta.resnet34.cut; // -2
+ * ```
+ */
+export const modelMeta: Readonly<Record<string, ModelMeta>> = Object.fromEntries(
+  Object.entries(VISION_ARCHS).map(([name, e]) => [name, e.meta]),
+);
+
+/**
+ * The meta of an architecture or architecture name, or {@link defaultMeta} (`model_meta.get(arch, _default_meta)`).
+ * @example
+ * ```ts
+ * getModelMeta(resnet18).split === resnetSplit; // true
+ * ```
+ */
+export function getModelMeta(arch: VisionArch | string): ModelMeta {
+  return entry(typeof arch === 'string' ? arch : arch.name)?.meta ?? defaultMeta;
+}
+
+/**
+ * The registered architecture called `name`, or `undefined`.
+ * @example
+ * ```ts
+ * visionArch('resnet34') === resnet34; // true
+ * ```
+ */
+export function visionArch(name: string): VisionArch | undefined {
+  return entry(name)?.build;
+}
+
+/**
+ * Whether `arch` is the registered architecture of its name (so an export can name it).
+ * @example
+ * ```ts
+ * isRegisteredArch(resnet18); // true
+ * ```
+ */
+export function isRegisteredArch(arch: VisionArch): boolean {
+  return visionArch(arch.name) === arch;
+}
+
+/**
+ * torchvision's published weights file for the architecture called `name`, or `undefined`.
+ * @example
+ * ```ts
+ * publishedWeights('resnet18'); // 'resnet18-f37072fd.pth'
+ * ```
+ */
+export function publishedWeights(name: string): string | undefined {
+  return entry(name)?.weights?.file;
+}
