@@ -136,20 +136,29 @@ export async function diagnose(): Promise<DoctorReport> {
     if (probe.error) report.webgpu.error = probe.error;
   }
 
-  if (process.platform === 'linux') {
-    const ld = ldconfigLibraries();
-    const dirs = cudaDirectories();
-    for (const lib of CUDA_LIBRARIES) {
-      const dir = dirs.find((d) => existsSync(join(d, lib)));
-      report.cuda.found[lib] = ld.get(lib) ?? (dir ? join(dir, lib) : null);
-    }
-    const stems = new Set(CUDA_LIBRARIES.map((l) => l.split('.so')[0]));
-    for (const [name, path] of ld)
-      if (stems.has(name.split('.so')[0]) && !CUDA_LIBRARIES.includes(name) && /\.so\.\d/.test(name))
-        report.cuda.otherVersions.push(`${name} (${path})`);
-  }
+  if (process.platform === 'linux') findCudaLibraries(report.cuda);
+  report.advice.push(...adviceFor(report));
+  return report;
+}
 
-  const advice = report.advice;
+/** Where each CUDA library libtensorflow 2.9 needs is (ldconfig, then the usual folders), and other versions seen. */
+function findCudaLibraries(cuda: DoctorReport['cuda']): void {
+  const ld = ldconfigLibraries();
+  const dirs = cudaDirectories();
+  for (const lib of CUDA_LIBRARIES) {
+    const dir = dirs.find((d) => existsSync(join(d, lib)));
+    cuda.found[lib] = ld.get(lib) ?? (dir ? join(dir, lib) : null);
+  }
+  const stems = new Set(CUDA_LIBRARIES.map((l) => l.split('.so')[0]));
+  for (const [name, path] of ld)
+    if (stems.has(name.split('.so')[0]) && !CUDA_LIBRARIES.includes(name) && /\.so\.\d/.test(name))
+      cuda.otherVersions.push(`${name} (${path})`);
+}
+
+/** What to do next, from a report's findings: one line per backend that could run and does not. */
+function adviceFor(report: DoctorReport): string[] {
+  const { node, backends } = report;
+  const advice: string[] = [];
   if (node.note) advice.push(`${node.note} (e.g. \`nvm install 22\`)`);
   const byName = (n: BackendName): BackendStatus => backends.find((b) => b.name === n)!;
   const gpu = byName('cuda');
@@ -190,7 +199,7 @@ export async function diagnose(): Promise<DoctorReport> {
   }
   const wasm = byName('wasm');
   if (!wasm.installed) advice.push(`wasm backend: \`npm install ${wasm.package}\``);
-  return report;
+  return advice;
 }
 
 /**

@@ -94,9 +94,24 @@ const quote = (name: string): string => show(name);
  * ```
  */
 export function parseSafetensorsHeader(buf: Uint8Array, file = '<buffer>'): SafetensorsHeader {
-  const fail = (why: string, tensor?: string): never => {
+  const fail: Fail = (why, tensor) => {
     throw new SafetensorsError(file, why, tensor);
   };
+  const { header, dataStart } = readHeaderObject(buf, fail);
+  const metadata = Object.create(null) as Record<string, string>;
+  const entries: [string, SafetensorsTensorInfo][] = [];
+  for (const [name, raw] of Object.entries(header)) {
+    if (name === '__metadata__') readMetadata(raw, metadata, fail);
+    else entries.push([name, readTensorEntry(name, raw, fail)]);
+  }
+  return { tensors: checkLayout(entries, buf.byteLength - dataStart, fail), metadata, dataStart };
+}
+
+/** Throws a {@link SafetensorsError} for the file being read; `tensor` names the entry at fault. */
+type Fail = (why: string, tensor?: string) => never;
+
+/** The 8-byte length, then the header's UTF-8 JSON object, checked against the file's size. */
+function readHeaderObject(buf: Uint8Array, fail: Fail): { header: object; dataStart: number } {
   if (!(buf instanceof Uint8Array)) fail('input is not a byte array');
   if (buf.byteLength < 8) fail(`file is ${buf.byteLength} bytes, too short for a safetensors header`);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -121,52 +136,54 @@ export function parseSafetensorsHeader(buf: Uint8Array, file = '<buffer>'): Safe
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header))
     return fail('header is not a JSON object');
-  const dataStart = 8 + n;
-  const dataLen = buf.byteLength - dataStart;
-  const metadata = Object.create(null) as Record<string, string>;
-  const entries: [string, SafetensorsTensorInfo][] = [];
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      if (raw === null) continue;
-      if (typeof raw !== 'object' || Array.isArray(raw)) fail(`__metadata__ is ${show(raw)}, not an object of strings`);
-      for (const [k, v] of Object.entries(raw as object)) {
-        if (typeof v !== 'string') fail(`__metadata__ key ${quote(k)} is ${show(v)}, not a string`);
-        metadata[k] = v as string;
-      }
-      continue;
-    }
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-      fail(`malformed header entry ${show(raw)}`, name);
-    const e = raw as Record<string, unknown>;
-    const { dtype, shape, data_offsets: offsets } = e;
-    if (typeof dtype !== 'string') return fail(`dtype ${show(dtype)} is not a string`, name);
-    if (!Object.hasOwn(BYTES, dtype))
-      fail(
-        UNSUPPORTED.has(dtype) ? `dtype ${dtype} is not supported by this reader` : `unknown dtype ${show(dtype)}`,
-        name,
-      );
-    if (!Array.isArray(shape)) return fail(`shape ${show(shape)} is not a list`, name);
-    let count = 1;
-    for (const d of shape as unknown[]) {
-      if (!Number.isSafeInteger(d) || (d as number) < 0)
-        fail(`shape ${show(shape)}: dimension ${show(d)} is not a non-negative integer`, name);
-      count *= d as number;
-      if (!Number.isSafeInteger(count)) fail(`shape ${show(shape)} overflows`, name);
-    }
-    if (!Array.isArray(offsets) || offsets.length !== 2)
-      return fail(`data_offsets ${show(offsets)} is not a pair`, name);
-    const [a, b] = offsets as unknown[];
-    if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || (a as number) < 0 || (b as number) < (a as number))
-      fail(`data_offsets ${show(offsets)} are not integers 0 <= begin <= end`, name);
-    const nbytes = count * BYTES[dtype as Dtype];
-    if (!Number.isSafeInteger(nbytes)) fail(`shape ${show(shape)} of ${dtype} overflows`, name);
-    if ((b as number) - (a as number) !== nbytes)
-      fail(
-        `${(b as number) - (a as number)} bytes for shape [${shape as number[]}] of ${dtype} (needs ${nbytes})`,
-        name,
-      );
-    entries.push([name, { dtype, shape: [...(shape as number[])], dataOffsets: [a as number, b as number] }]);
+  return { header, dataStart: 8 + n };
+}
+
+/** `__metadata__`: null, or an object of strings (copied into `into`). */
+function readMetadata(raw: unknown, into: Record<string, string>, fail: Fail): void {
+  if (raw === null) return;
+  if (typeof raw !== 'object' || Array.isArray(raw)) fail(`__metadata__ is ${show(raw)}, not an object of strings`);
+  for (const [k, v] of Object.entries(raw as object)) {
+    if (typeof v !== 'string') fail(`__metadata__ key ${quote(k)} is ${show(v)}, not a string`);
+    into[k] = v as string;
   }
+}
+
+/** One tensor's entry: a known dtype, a shape of safe non-negative integers, offsets spanning exactly its bytes. */
+function readTensorEntry(name: string, raw: unknown, fail: Fail): SafetensorsTensorInfo {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(`malformed header entry ${show(raw)}`, name);
+  const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
+  if (typeof dtype !== 'string') return fail(`dtype ${show(dtype)} is not a string`, name);
+  if (!Object.hasOwn(BYTES, dtype))
+    fail(
+      UNSUPPORTED.has(dtype) ? `dtype ${dtype} is not supported by this reader` : `unknown dtype ${show(dtype)}`,
+      name,
+    );
+  if (!Array.isArray(shape)) return fail(`shape ${show(shape)} is not a list`, name);
+  let count = 1;
+  for (const d of shape as unknown[]) {
+    if (!Number.isSafeInteger(d) || (d as number) < 0)
+      fail(`shape ${show(shape)}: dimension ${show(d)} is not a non-negative integer`, name);
+    count *= d as number;
+    if (!Number.isSafeInteger(count)) fail(`shape ${show(shape)} overflows`, name);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2) return fail(`data_offsets ${show(offsets)} is not a pair`, name);
+  const [a, b] = offsets as unknown[];
+  if (!Number.isSafeInteger(a) || !Number.isSafeInteger(b) || (a as number) < 0 || (b as number) < (a as number))
+    fail(`data_offsets ${show(offsets)} are not integers 0 <= begin <= end`, name);
+  const nbytes = count * BYTES[dtype as Dtype];
+  if (!Number.isSafeInteger(nbytes)) fail(`shape ${show(shape)} of ${dtype} overflows`, name);
+  if ((b as number) - (a as number) !== nbytes)
+    fail(`${(b as number) - (a as number)} bytes for shape [${shape as number[]}] of ${dtype} (needs ${nbytes})`, name);
+  return { dtype, shape: [...(shape as number[])], dataOffsets: [a as number, b as number] };
+}
+
+/** The tensors, in offset order, must tile the data section exactly: no overlap, no gap, nothing past the end. */
+function checkLayout(
+  entries: [string, SafetensorsTensorInfo][],
+  dataLen: number,
+  fail: Fail,
+): Record<string, SafetensorsTensorInfo> {
   entries.sort(([, x], [, y]) => x.dataOffsets[0] - y.dataOffsets[0] || x.dataOffsets[1] - y.dataOffsets[1]);
   let pos = 0;
   const tensors = Object.create(null) as Record<string, SafetensorsTensorInfo>;
@@ -187,7 +204,7 @@ export function parseSafetensorsHeader(buf: Uint8Array, file = '<buffer>'): Safe
     fail(
       `the tensors cover ${pos} of ${dataLen} data bytes: the data section has trailing bytes or the file is not safetensors`,
     );
-  return { tensors, metadata, dataStart };
+  return tensors;
 }
 
 /**

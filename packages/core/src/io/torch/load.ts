@@ -294,78 +294,104 @@ const isZip = (b: Uint8Array) =>
 const isTar = (b: Uint8Array) => b.length >= 262 && String.fromCharCode(...b.subarray(257, 262)) === 'ustar';
 
 function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
-  const entries = new Map<string, number>();
-  let files: Record<string, Uint8Array>;
-  const zipFail = (e: unknown): never => {
-    throw new TorchCheckpointError(file, `truncated or corrupt zip archive (${(e as Error).message})`);
-  };
-  try {
-    unzipSync(buf, {
-      filter: (f) => {
-        // torch.save stores records uncompressed; a compressed one may not claim to inflate beyond reason.
-        if (f.compression !== 0 && f.originalSize > Math.max(1000 * f.size, 1 << 20))
-          throw new TorchCheckpointError(
-            file,
-            `record '${f.name}' claims to inflate ${f.size} bytes to ${f.originalSize}: refusing it`,
-            f.name,
-          );
-        entries.set(f.name, f.originalSize);
-        return false;
-      },
-    });
-  } catch (e) {
-    if (e instanceof TorchCheckpointError) throw e;
-    zipFail(e);
+  const zip = new ZipRecords(file, buf);
+  const pkl = zip.dataPkl();
+  const prefix = pkl.slice(0, -'data.pkl'.length);
+  const versionName = [`${prefix}version`, `${prefix}.data/version`].find((n) => zip.has(n));
+  const byteorderName = `${prefix}byteorder`;
+  const head = zip.extract(
+    new Set([pkl, ...(versionName ? [versionName] : []), ...(zip.has(byteorderName) ? [byteorderName] : [])]),
+  );
+  let version: number | undefined;
+  if (versionName) {
+    version = Number(new TextDecoder().decode(head[versionName]).trim());
+    if (!Number.isInteger(version))
+      throw new TorchCheckpointError(file, `'${versionName}' is not a number`, versionName);
   }
-  const pkls = [...entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
-  if (pkls.length !== 1)
-    throw new TorchCheckpointError(
-      file,
-      pkls.length
-        ? `several data.pkl records (${pkls.join(', ')})`
-        : 'no <folder>/data.pkl record: not a PyTorch checkpoint',
-    );
-  const prefix = pkls[0].slice(0, -'data.pkl'.length);
-  const extract = (names: Set<string>): Record<string, Uint8Array> => {
+  if (zip.has(byteorderName) && new TextDecoder().decode(head[byteorderName]).trim() !== 'little')
+    throw new TorchCheckpointError(file, 'big-endian checkpoints are not supported', byteorderName);
+  const { value, pending, storages } = runObjectPickle(`${file} (${pkl})`, head[pkl], 0, false);
+  bindStorages(file, zip, prefix, storages.values());
+  const m = materialize(file, value, pending);
+  return new TorchCheckpoint(file, 'zip', m.value, version, m.tensors);
+}
+
+/** A torch.save zip archive's records: listed once (with a bound on what a compressed one may inflate to), read by name. */
+class ZipRecords {
+  private readonly sizes = new Map<string, number>();
+
+  constructor(
+    private readonly file: string,
+    private readonly buf: Uint8Array,
+  ) {
+    try {
+      unzipSync(buf, {
+        filter: (f) => {
+          // torch.save stores records uncompressed; a compressed one may not claim to inflate beyond reason.
+          if (f.compression !== 0 && f.originalSize > Math.max(1000 * f.size, 1 << 20))
+            throw new TorchCheckpointError(
+              file,
+              `record '${f.name}' claims to inflate ${f.size} bytes to ${f.originalSize}: refusing it`,
+              f.name,
+            );
+          this.sizes.set(f.name, f.originalSize);
+          return false;
+        },
+      });
+    } catch (e) {
+      if (e instanceof TorchCheckpointError) throw e;
+      this.corrupt(e);
+    }
+  }
+
+  has(name: string): boolean {
+    return this.sizes.has(name);
+  }
+
+  /** The one `<folder>/data.pkl` record's name. */
+  dataPkl(): string {
+    const pkls = [...this.sizes.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
+    if (pkls.length !== 1)
+      throw new TorchCheckpointError(
+        this.file,
+        pkls.length
+          ? `several data.pkl records (${pkls.join(', ')})`
+          : 'no <folder>/data.pkl record: not a PyTorch checkpoint',
+      );
+    return pkls[0];
+  }
+
+  /** The named records, each checked to hold the bytes the directory listed. */
+  extract(names: Set<string>): Record<string, Uint8Array> {
     let out: Record<string, Uint8Array> = {};
     try {
-      out = unzipSync(buf, { filter: (f) => names.has(f.name) });
+      out = unzipSync(this.buf, { filter: (f) => names.has(f.name) });
     } catch (e) {
-      zipFail(e);
+      this.corrupt(e);
     }
     for (const n of names) {
       const got = Object.hasOwn(out, n) ? out[n] : undefined;
-      if (!got || got.length !== entries.get(n))
+      if (!got || got.length !== this.sizes.get(n))
         throw new TorchCheckpointError(
-          file,
-          `record '${n}' is truncated (${got?.length ?? 0} of ${entries.get(n)} bytes)`,
+          this.file,
+          `record '${n}' is truncated (${got?.length ?? 0} of ${this.sizes.get(n)} bytes)`,
           n,
         );
     }
     return out;
-  };
-  const versionName = [`${prefix}version`, `${prefix}.data/version`].find((n) => entries.has(n));
-  const byteorderName = `${prefix}byteorder`;
-  const head = new Set([
-    pkls[0],
-    ...(versionName ? [versionName] : []),
-    ...(entries.has(byteorderName) ? [byteorderName] : []),
-  ]);
-  files = extract(head);
-  let version: number | undefined;
-  if (versionName) {
-    version = Number(new TextDecoder().decode(files[versionName]).trim());
-    if (!Number.isInteger(version))
-      throw new TorchCheckpointError(file, `'${versionName}' is not a number`, versionName);
   }
-  if (entries.has(byteorderName) && new TextDecoder().decode(files[byteorderName]).trim() !== 'little')
-    throw new TorchCheckpointError(file, 'big-endian checkpoints are not supported', byteorderName);
-  const { value, pending, storages } = runObjectPickle(`${file} (${pkls[0]})`, files[pkls[0]], 0, false);
-  // Every storage key must name a record directly inside <folder>/data/.
+
+  private corrupt(e: unknown): never {
+    throw new TorchCheckpointError(this.file, `truncated or corrupt zip archive (${(e as Error).message})`);
+  }
+}
+
+/** Every storage key must name a record directly inside `<folder>/data/`, holding at least the storage's bytes. */
+function bindStorages(file: string, zip: ZipRecords, prefix: string, storages: Iterable<TorchStorage>): void {
   const wanted = new Map<string, TorchStorage>();
-  for (const s of storages.values()) {
+  for (const s of storages) {
     const name = `${prefix}data/${s.key}`;
-    if (!/^[A-Za-z0-9_.-]+$/.test(s.key) || s.key === '.' || s.key === '..' || !entries.has(name))
+    if (!/^[A-Za-z0-9_.-]+$/.test(s.key) || s.key === '.' || s.key === '..' || !zip.has(name))
       throw new TorchCheckpointError(
         file,
         `storage key '${s.key}' names no record inside the archive's ${prefix}data/ folder`,
@@ -373,7 +399,7 @@ function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
       );
     wanted.set(name, s);
   }
-  files = extract(new Set(wanted.keys()));
+  const files = zip.extract(new Set(wanted.keys()));
   for (const [name, s] of wanted) {
     const bytes = files[name];
     if (bytes.length < s.numel * ELEMENT_SIZE[s.dtype])
@@ -384,8 +410,6 @@ function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
       );
     s.bytes = bytes;
   }
-  const m = materialize(file, value, pending);
-  return new TorchCheckpoint(file, 'zip', m.value, version, m.tensors);
 }
 
 function loadLegacy(file: string, buf: Uint8Array): TorchCheckpoint {

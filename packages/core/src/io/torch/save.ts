@@ -234,6 +234,81 @@ const isPlainObject = (v: unknown): v is Record<string, SaveTorchValue> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof tf.Tensor) && !(v instanceof TorchTensor);
 const isTensor = (v: unknown): v is tf.Tensor | TorchTensor => v instanceof tf.Tensor || v instanceof TorchTensor;
 
+/** A tensor's PyTorch dtype and values (int32 written as int64 where `int64(key, path)` says so). */
+async function tensorData(
+  t: tf.Tensor | TorchTensor,
+  int64: (key: string, path: string) => boolean,
+  key: string,
+  path: string,
+): Promise<{ dtype: TorchDtype; values: ArrayLike<number> | BigInt64Array }> {
+  if (t instanceof TorchTensor)
+    return { dtype: t.dtype, values: t.data instanceof BigInt64Array ? t.data : (t.data as ArrayLike<number>) };
+  if (t.isDisposed) throw new TorchCheckpointError('<write>', `tensor '${path}' is disposed`, path);
+  const data = await t.data();
+  const dtype: TorchDtype | undefined =
+    t.dtype === 'float32'
+      ? 'float32'
+      : t.dtype === 'bool'
+        ? 'bool'
+        : t.dtype === 'int32'
+          ? int64(key, path)
+            ? 'int64'
+            : 'int32'
+          : undefined;
+  if (!dtype)
+    throw new TorchCheckpointError(
+      '<write>',
+      `tensor '${path}' has dtype ${t.dtype}, which saveTorch does not write`,
+      path,
+    );
+  return { dtype, values: data as ArrayLike<number> };
+}
+
+/** `torch._utils._rebuild_tensor_v2(storage, 0, shape, stride, False, OrderedDict())` for a contiguous tensor. */
+function pickleTensorRebuild(p: Pickler, dtype: TorchDtype, storageKey: string, numel: number, shape: number[]): void {
+  const stride = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  p.global('torch._utils', '_rebuild_tensor_v2');
+  p.op(0x28); // MARK: the argument tuple
+  p.op(0x28); // MARK: the persistent id
+  p.str('storage');
+  p.global('torch', STORAGE_CLASS[dtype]);
+  p.str(storageKey);
+  p.str('cpu');
+  p.int(numel);
+  p.op(0x74); // TUPLE
+  p.put();
+  p.op(0x51); // BINPERSID
+  p.int(0);
+  p.tuple(shape.map((d) => () => p.int(d)));
+  p.tuple(stride.map((d) => () => p.int(d)));
+  p.op(0x89); // NEWFALSE: requires_grad
+  p.global('collections', 'OrderedDict');
+  p.op(0x29, 0x52); // EMPTY_TUPLE, REDUCE: OrderedDict() backward hooks
+  p.op(0x74); // TUPLE
+  p.op(0x52); // REDUCE
+}
+
+/** The zip archive: records in torch.save's order; each storage's data starts on a 64-byte boundary (a padding extra field, id 'FB'). */
+function zipArchive(archive: string, pkl: Uint8Array, storages: Uint8Array[]): Uint8Array {
+  const records: [string, Uint8Array][] = [
+    [`${archive}/data.pkl`, pkl],
+    [`${archive}/byteorder`, new TextEncoder().encode('little')],
+    ...storages.map((s, i): [string, Uint8Array] => [`${archive}/data/${i}`, s]),
+    [`${archive}/version`, new TextEncoder().encode('3\n')],
+  ];
+  const files: Record<string, [Uint8Array, ZipOptions & { extra?: Record<number, Uint8Array> }]> = {};
+  const mtime = new Date(1980, 0, 1, 0, 0, 0);
+  let offset = 0;
+  for (const [name, data] of records) {
+    const fn = new TextEncoder().encode(name).length;
+    const start = offset + 30 + fn + 4;
+    const pad = (64 - (start % 64)) % 64;
+    files[name] = [data, { level: 0, mtime, extra: { 0x4246: new Uint8Array(pad) } }];
+    offset = start + pad + data.length;
+  }
+  return zipSync(files);
+}
+
 /**
  * A zip-format PyTorch checkpoint of `obj` as bytes (reads tensor data with `await t.data()`). A dict whose values
  * are all tensors is written as an `OrderedDict` (as `state_dict()` returns), other dicts as dicts.
@@ -252,55 +327,10 @@ export async function serializeTorch(obj: SaveTorchValue, opts: SaveTorchOptions
   const seen = new Set<unknown>();
 
   const tensor = async (t: tf.Tensor | TorchTensor, key: string, path: string) => {
-    let dtype: TorchDtype;
-    let values: ArrayLike<number> | BigInt64Array;
-    if (t instanceof TorchTensor) {
-      dtype = t.dtype;
-      values = t.data instanceof BigInt64Array ? t.data : (t.data as ArrayLike<number>);
-    } else {
-      if (t.isDisposed) throw new TorchCheckpointError('<write>', `tensor '${path}' is disposed`, path);
-      const data = await t.data();
-      dtype =
-        t.dtype === 'float32'
-          ? 'float32'
-          : t.dtype === 'bool'
-            ? 'bool'
-            : t.dtype === 'int32'
-              ? int64(key, path)
-                ? 'int64'
-                : 'int32'
-              : ('' as TorchDtype);
-      if (!dtype)
-        throw new TorchCheckpointError(
-          '<write>',
-          `tensor '${path}' has dtype ${t.dtype}, which saveTorch does not write`,
-          path,
-        );
-      values = data as ArrayLike<number>;
-    }
-    const shape = [...t.shape];
-    const stride = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+    const { dtype, values } = await tensorData(t, int64, key, path);
     const key0 = String(storages.length);
     storages.push(encode(dtype, values));
-    p.global('torch._utils', '_rebuild_tensor_v2');
-    p.op(0x28); // MARK: the argument tuple
-    p.op(0x28); // MARK: the persistent id
-    p.str('storage');
-    p.global('torch', STORAGE_CLASS[dtype]);
-    p.str(key0);
-    p.str('cpu');
-    p.int(values.length);
-    p.op(0x74); // TUPLE
-    p.put();
-    p.op(0x51); // BINPERSID
-    p.int(0);
-    p.tuple(shape.map((d) => () => p.int(d)));
-    p.tuple(stride.map((d) => () => p.int(d)));
-    p.op(0x89); // NEWFALSE: requires_grad
-    p.global('collections', 'OrderedDict');
-    p.op(0x29, 0x52); // EMPTY_TUPLE, REDUCE: OrderedDict() backward hooks
-    p.op(0x74); // TUPLE
-    p.op(0x52); // REDUCE
+    pickleTensorRebuild(p, dtype, key0, values.length, [...t.shape]);
   };
 
   const value = async (v: SaveTorchValue, key: string, path: string): Promise<void> => {
@@ -344,24 +374,7 @@ export async function serializeTorch(obj: SaveTorchValue, opts: SaveTorchOptions
   p.op(0x2e); // STOP
   const pkl = p.bytes();
 
-  // Records in torch.save's order; each storage's data starts on a 64-byte boundary (a padding extra field, id 'FB').
-  const records: [string, Uint8Array][] = [
-    [`${archive}/data.pkl`, pkl],
-    [`${archive}/byteorder`, new TextEncoder().encode('little')],
-    ...storages.map((s, i): [string, Uint8Array] => [`${archive}/data/${i}`, s]),
-    [`${archive}/version`, new TextEncoder().encode('3\n')],
-  ];
-  const files: Record<string, [Uint8Array, ZipOptions & { extra?: Record<number, Uint8Array> }]> = {};
-  const mtime = new Date(1980, 0, 1, 0, 0, 0);
-  let offset = 0;
-  for (const [name, data] of records) {
-    const fn = new TextEncoder().encode(name).length;
-    const start = offset + 30 + fn + 4;
-    const pad = (64 - (start % 64)) % 64;
-    files[name] = [data, { level: 0, mtime, extra: { 0x4246: new Uint8Array(pad) } }];
-    offset = start + pad + data.length;
-  }
-  return zipSync(files);
+  return zipArchive(archive, pkl, storages);
 }
 
 /**
