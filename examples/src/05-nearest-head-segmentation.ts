@@ -13,10 +13,10 @@ import {
   manualSeed,
   type LearnerModel,
   type TensorModule,
+  ConvLayer,
 } from '@tfai/core';
 import { path as dataPath } from '@tfai/datasets';
 import {
-  ConvLayer,
   createBody,
   diceMulti,
   foregroundAcc,

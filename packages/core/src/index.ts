@@ -272,8 +272,3 @@ export type { PlotLossOptions, PlotLrFindOptions } from './plot/recorder-plots.j
 // `tfai doctor`: what this machine can run, and what to install.
 export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js';
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';
-
-// ---- Deprecated (one release) ----
-// The PascalCase factory names; use the camelCase ones.
-export { CrossEntropyLossFlat, BCEWithLogitsLossFlat, MSELossFlat, L1LossFlat } from './learner/loss.js';
-export { R2Score, F1Score, RocAucBinary } from './learner/metrics/index.js';

@@ -84,8 +84,3 @@ export { pca, eigSymmetric } from './learner/pca.js';
 export type { SymmetricEigen } from './learner/pca.js';
 export { topBiases, mostSimilar } from './learner/collab-analysis.js';
 export type { Scored } from './learner/collab-analysis.js';
-
-// ---- fastai's shared layers (from @tfai/core) ----
-// Re-exported for compatibility: the same objects as @tfai/core's (one LinBnDrop with @tfai/text's).
-export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from '@tfai/core';
-export type { LinBnDropOptions } from '@tfai/core';

@@ -99,8 +99,3 @@ export { learnerBuilders } from './learner/builders.js';
 // ---- Errors ----
 // Typed errors naming the file, row or token.
 export { TextDecodeError, TextInputError } from './errors.js';
-
-// ---- fastai's shared layers (from @tfai/core) ----
-// Re-exported for compatibility: the same LinBnDrop class as @tfai/core's and @tfai/tabular's.
-export { LinBnDrop } from '@tfai/core';
-export type { LinBnDropOptions } from '@tfai/core';

@@ -7,7 +7,7 @@ export { ResNet, BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101
 export type { ResNetOptions, VisionArch } from './models/resnet.js';
 export { modelMeta, getModelMeta, defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
 export type { ModelMeta, Stats } from './models/model-meta.js';
-export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
+export { PretrainedWeightsError } from './models/errors.js';
 
 // ---- Bodies and heads ----
 // fastai's create_body/create_head/create_vision_model, pretrained bodies (loadBody) and _add_norm.
@@ -15,7 +15,6 @@ export { createBody, cutModel, hasPoolType, updateFirstLayer } from './models/cr
 export type { Cut, CutFn, CreateBodyOptions } from './models/create-body.js';
 export { createHead } from './models/create-head.js';
 export type { CreateHeadOptions } from './models/create-head.js';
-export { AdaptiveConcatPool2d } from '@tfai/core';
 export { createVisionModel, addHead } from './models/create-vision-model.js';
 export type { CreateVisionModelOptions, AddHeadOptions } from './models/create-vision-model.js';
 export { inChannels, dummyEval, modelSizes, numFeaturesModel } from './models/model-sizes.js';
@@ -45,15 +44,8 @@ export {
   DEFAULT_MAX_IMAGE_PIXELS,
 } from './data/image.js';
 export type { ImageSource, RGBImage } from './data/image.js';
-export {
-  getImageFiles,
-  parentLabel,
-  grandparentSplitter,
-  randomSplitter,
-  regexLabel,
-  IMAGE_EXTENSIONS,
-} from './data/items.js';
-export type { GetImageFilesOptions, Split } from './data/items.js';
+export { getImageFiles, parentLabel, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
+export type { GetImageFilesOptions } from './data/items.js';
 export { parseCsv, readCsv } from './data/csv.js';
 export { writeImageGrid, batchToImages } from './data/image-grid.js';
 export type { GridTile, CaptionLine, ImageGridOptions } from './data/image-grid.js';
@@ -161,33 +153,3 @@ export {
 } from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
 export { SegmentationDataError } from './segmentation/errors.js';
-
-// ---- fastai's shared layers (from @tfai/core) ----
-// Re-exported for compatibility: the same objects as @tfai/core's.
-export {
-  applyInit,
-  ConvLayer,
-  fastaiBatchNorm,
-  defaultActivation,
-  kaimingUniform,
-  initLinear,
-  PixelShuffleICNR,
-  ReplicationPad2d,
-  icnrInit,
-} from '@tfai/core';
-export { ResBlock, MergeLayer, SequentialEx, OrigModule, SelfAttention, SpectralConv1d } from '@tfai/core';
-export type {
-  InitFn,
-  ConvLayerOptions,
-  NormType,
-  ActFactory,
-  PixelShuffleICNROptions,
-  ResBlockOptions,
-  TensorModuleOrOrig,
-} from '@tfai/core';
-
-// ---- Deprecated (one release) ----
-// The PascalCase metric names, and the flat head/U-Net option types (pass `head: {...}` / `unet: {...}`).
-export { Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti } from './segmentation/metrics.js';
-export type { DeprecatedFlatHeadOptions } from './learner/vision-learner.js';
-export type { DeprecatedFlatUnetOptions } from './unet/unet-learner.js';

@@ -1,14 +1,13 @@
 // SiameseDataLoaders: pairs of images from a folder of classes or from a pairs CSV. Training pairs are re-drawn
 // every epoch (half same-class, seeded); validation pairs are fixed.
 import * as tf from '@tensorflow/tfjs';
-import { Rng, ready } from '@tfai/core';
+import { Rng, ready, grandparentSplitter } from '@tfai/core';
 import type { Batch } from '@tfai/core';
 import {
   batchTfmFromJSON,
   batchToImages,
   decodeBatchTfms,
   getImageFiles,
-  grandparentSplitter,
   isImageSource,
   itemTfmFromJSON,
   parentLabel,
