@@ -6,13 +6,21 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { datasets } from '@tfai/datasets';
-import { accuracy, exportLearner, getBackend, loadLearner, manualSeed, setBackend } from '@tfai/core';
+import {
+  accuracy,
+  csvRecords,
+  exportLearner,
+  getBackend,
+  loadLearner,
+  manualSeed,
+  readCsv,
+  setBackend,
+} from '@tfai/core';
 import {
   ClassificationInterpretation,
   ImageDataLoaders,
   Resize,
   augTransforms,
-  readCsv,
   resnet18,
   visionLearner,
   type VisionLearner,
@@ -38,7 +46,7 @@ let dls: ImageDataLoaders;
 if (which === 'fashion_mnist') {
   const opts = { bs: 16, seed: 0 };
   if (quick) {
-    const rows = (await readCsv(join(DATA, 'labels.csv'))).filter((_, i) => i % 5 === 0);
+    const rows = csvRecords(await readCsv(join(DATA, 'labels.csv'))).filter((_, i) => i % 5 === 0);
     dls = await ImageDataLoaders.fromDf(rows, {
       ...opts,
       path: DATA,

@@ -19,8 +19,8 @@ export {
 // The columnar DataFrame (on core's CSV reader), cont/cat splitting, row splits and targets.
 export { DataFrame, ColumnBuilder, DEFAULT_NA_VALUES, parseNumber } from './data/dataframe.js';
 export type { Column, NumericColumn, CategoryColumn, RawValue } from './data/dataframe.js';
-export { readCsv, readCsvStream } from './data/read-csv.js';
-export type { ReadCsvOptions } from './data/read-csv.js';
+export { readDataFrame, readDataFrameStream } from './data/read-data-frame.js';
+export type { ReadDataFrameOptions } from './data/read-data-frame.js';
 export { contCatSplit } from './data/cont-cat-split.js';
 export type { ContCatSplitOptions } from './data/cont-cat-split.js';
 export { splitRows } from './data/splits.js';

@@ -33,13 +33,13 @@ export { WordTokenizer, BaseTokenizer } from './tokenize/word-tokenizer.js';
 export type { Tokenizer } from './tokenize/word-tokenizer.js';
 export { SubwordTokenizer } from './tokenize/subword.js';
 export type { SubwordOptions, BatchTokenizer } from './tokenize/subword.js';
-export { tokenize1, tokenizeTexts, countTokens, tfaiHome } from './tokenize/tokenize.js';
+export { tokenize1, tokenizeTexts, countTokens } from './tokenize/tokenize.js';
 export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './tokenize/tokenize.js';
 
 // ---- Data ----
 // Reading texts, the vocabulary, the LM and sorted classifier loaders, and TextDataLoaders' factories.
-export { readTextFile, readCsv, decodeUtf8, column } from './data/read.js';
-export type { CsvTable } from './data/read.js';
+export { readTextFile, readTextTable, decodeUtf8, column } from './data/read.js';
+export type { TextTable } from './data/read.js';
 export { makeVocab, Numericalize } from './data/numericalize.js';
 export type { MakeVocabOptions } from './data/numericalize.js';
 export { LMDataLoader } from './data/lm-dataloader.js';
@@ -65,7 +65,7 @@ export {
 } from './models/awd-lstm.js';
 export type { AWDLSTMOptions } from './models/awd-lstm.js';
 export { SequentialRNN } from './models/sequential-rnn.js';
-export { LinearDecoder, getLanguageModel, awdLstmLmSplit, scaleDropouts, paramsOf } from './models/language-model.js';
+export { LinearDecoder, getLanguageModel, awdLstmLmSplit, scaleDropouts } from './models/language-model.js';
 export type { LMConfig, LanguageModelOptions } from './models/language-model.js';
 export {
   SentenceEncoder,

@@ -46,7 +46,6 @@ export {
 export type { ImageSource, RGBImage } from './data/image.js';
 export { getImageFiles, parentLabel, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
 export type { GetImageFilesOptions } from './data/items.js';
-export { parseCsv, readCsv } from './data/csv.js';
 export { writeImageGrid, batchToImages } from './data/image-grid.js';
 export type { GridTile, CaptionLine, ImageGridOptions } from './data/image-grid.js';
 

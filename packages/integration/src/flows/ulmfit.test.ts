@@ -9,7 +9,7 @@ import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilde
 import {
   AWDLSTM,
   languageModelLearner,
-  readCsv,
+  readTextTable,
   TextLearner,
   TextDataLoaders,
   textClassifierLearner,
@@ -30,7 +30,7 @@ const BOOKS = ['Pride & Prejudice', 'Emma'];
 describe('ULMFiT flow', () => {
   it('jane_austen: language model → saveEncoder → classifier with gradual unfreezing tells the novels apart; the export reloads', async () => {
     manualSeed(0);
-    const austen = await readCsv(join(datasets.path('jane_austen'), 'austen.csv'));
+    const austen = await readTextTable(join(datasets.path('jane_austen'), 'austen.csv'));
     const rows: Record<string, string>[] = [];
     for (const book of BOOKS) {
       const paras = austen.rows.filter((r) => r.book === book && r.text.split(/\s+/).length >= 20);

@@ -4,6 +4,7 @@ import {
   LinBnDrop,
   Module,
   ReLU,
+  params,
   Sequential,
   SigmoidRange,
   type AnyModule,
@@ -12,7 +13,7 @@ import {
 } from '@tfai/core';
 import type { AWDLSTM } from './awd-lstm.js';
 import { awdLstmClasConfig } from './awd-lstm.js';
-import { paramsOf, scaleDropouts } from './language-model.js';
+import { scaleDropouts } from './language-model.js';
 import { SequentialRNN } from './sequential-rnn.js';
 import { chunkBatchSizes } from './text-batch.js';
 
@@ -241,8 +242,8 @@ export function awdLstmClasSplit(model: AnyModule): Parameter[][] {
   const [sentenceEncoder, head] = model.children() as [SentenceEncoder, PoolingLinearClassifier];
   const enc = sentenceEncoder.module;
   const groups = [
-    paramsOf(enc.encoder, enc.encoderDp),
-    ...enc.rnns.items().map((rnn, l) => paramsOf(rnn, enc.hiddenDps.get(l))),
+    params(enc.encoder, enc.encoderDp),
+    ...enc.rnns.items().map((rnn, l) => params(rnn, enc.hiddenDps.get(l))),
   ];
-  return [...groups, paramsOf(head)];
+  return [...groups, params(head)];
 }

@@ -7,7 +7,7 @@ import type { Batch } from '@tfai/core';
 import type { BatchTfmSpec, BatchTransform } from '../augment/batch-transform.js';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
-import { readCsv } from './csv.js';
+import { readCsvRecords } from './csv.js';
 import { ImageDataError, ImageReadError } from './errors.js';
 import {
   declaredPixels,
@@ -302,7 +302,7 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     } = {},
   ): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    const rows = await readCsv(join(path, opts.csvFname ?? 'labels.csv'), opts.delimiter);
+    const rows = await readCsvRecords(join(path, opts.csvFname ?? 'labels.csv'), opts.delimiter);
     return ImageDataLoaders.fromDf(rows, { ...opts, path });
   }
 
