@@ -6,25 +6,12 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { datasets } from '@tfai/datasets';
-import {
-  accuracy,
-  csvRecords,
-  exportLearner,
-  getBackend,
-  loadLearner,
-  manualSeed,
-  readCsv,
-  setBackend,
-} from '@tfai/core';
-import {
-  ClassificationInterpretation,
-  ImageDataLoaders,
-  Resize,
-  augTransforms,
-  resnet18,
-  visionLearner,
-  type VisionLearner,
-} from '@tfai/vision';
+import { accuracy, manualSeed } from '@tfai/core';
+import { getBackend, setBackend } from '@tfai/core/backend';
+import { csvRecords, exportLearner, loadLearner, readCsv } from '@tfai/core/io';
+import { ClassificationInterpretation, ImageDataLoaders, visionLearner, type VisionLearner } from '@tfai/vision';
+import { Resize, augTransforms } from '@tfai/vision/augment';
+import { resnet18 } from '@tfai/vision/models';
 
 const quick = process.env.TFAI_DEMO_QUICK === '1' || process.env.TFAI_DEMO_QUICK === 'true';
 const which = process.env.TFAI_DEMO_DATA ?? 'fashion_mnist';

@@ -2,7 +2,8 @@
 // "Create a conv layer with transpose=True and apply it to an image. Check the output shape" — on a real image.
 import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { manualSeed, ConvLayer } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
+import { ConvLayer } from '@tfai/core/nn';
 import { loadImage } from '@tfai/vision';
 import { path as dataPath } from '@tfai/datasets';
 import { answers, runIfMain, type Log } from './common.js';

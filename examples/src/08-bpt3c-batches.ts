@@ -4,16 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataLoader } from '@tfai/core';
 import { path as dataPath } from '@tfai/datasets';
-import {
-  collateText,
-  column,
-  makeVocab,
-  Numericalize,
-  readTextTable,
-  SortedDL,
-  tokenize1,
-  type TextItem,
-} from '@tfai/text';
+import { collateText, column, makeVocab, Numericalize, readTextTable, SortedDL, type TextItem } from '@tfai/text';
+import { tokenize1 } from '@tfai/text/tokenize';
 import { answers, isShort, pct, runIfMain, type Log } from './common.js';
 
 /** Per batch: the texts' lengths (min, max) and the padded width; and the padding share of the whole epoch. */

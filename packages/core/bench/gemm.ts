@@ -4,7 +4,7 @@
 // run.ts runs it once per thread count (BENCH_GEMM=0 skips it); alone: `THREADS=1 node --conditions=@tfai/source
 // --import tsx bench/gemm.ts` prints `RESULT {json}`.
 import * as tf from '@tensorflow/tfjs';
-import { setBackend } from '../src/index.js';
+import { setBackend } from '../src/backend.js';
 import { wasmThreadCount } from '../src/backend/wasm/threads.js';
 
 /** [m, k, n] and where it comes from (run.ts hands the list to torch_gemm.py). */

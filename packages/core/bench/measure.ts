@@ -8,7 +8,9 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { Adam, getBackend, manualSeed, numParams, setBackend, webgpuAdapterInfo } from '../src/index.js';
+import { Adam, manualSeed } from '../src/index.js';
+import { getBackend, setBackend, webgpuAdapterInfo } from '../src/backend.js';
+import { numParams } from '../src/nn.js';
 import { wasmThreadCount } from '../src/backend/wasm/threads.js';
 import { MODEL_NAMES, buildBenchModel, type ModelName } from './models.js';
 import { exclusiveKernelTimes, summarizeProfile, type StepProfile } from './profile.js';

@@ -13,19 +13,18 @@ import {
   BatchNorm1d,
   BatchNorm2d,
   Conv2d,
-  crossEntropyLossFlat,
   Embedding,
   LSTM,
   Linear,
   MaxPool2d,
   Module,
   ModuleList,
-  mseLossFlat,
   ReLU,
   Sequential,
   normal,
-} from '../src/index.js';
-import type { AnyModule, TensorModule } from '../src/index.js';
+} from '../src/nn.js';
+import { crossEntropyLossFlat, mseLossFlat } from '../src/index.js';
+import type { AnyModule, TensorModule } from '../src/nn.js';
 
 export const MODEL_NAMES = ['resnet18', 'tabular', 'lstm', 'awdlstm', 'collab'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];

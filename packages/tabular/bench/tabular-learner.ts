@@ -13,16 +13,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { accuracy, Callback, CancelFitException, getBackend, manualSeed, mse, rmse, setBackend } from '@tfai/core';
-import {
-  CollabDataLoaders,
-  collabLearner,
-  contCatSplit,
-  readDataFrame,
-  readDataFrameStream,
-  TabularDataLoaders,
-  tabularLearner,
-} from '../src/index.js';
+import { accuracy, Callback, CancelFitException, manualSeed, mse, rmse } from '@tfai/core';
+import { getBackend, setBackend } from '@tfai/core/backend';
+import { CollabDataLoaders, collabLearner } from '../src/collab.js';
+import { contCatSplit, readDataFrame, readDataFrameStream, TabularDataLoaders, tabularLearner } from '../src/index.js';
 import type { DataFrame } from '../src/index.js';
 import { logisticRegressionAccuracy, majorityAccuracy, meanRmse } from '../src/test-utils/baselines.js';
 import { datasets } from '@tfai/datasets';

@@ -1,5 +1,6 @@
-// @tfai/tabular — public API: fastai.tabular and fastai.collab for tfjs, grouped as fastai's modules. Explicit
-// named exports only.
+// @tfai/tabular — fastai.tabular for tfjs, grouped as fastai's modules. Explicit named exports only.
+// fastai.collab is the `@tfai/tabular/collab` subpath. Node-only: reading CSV files (`readDataFrame`,
+// `TabularDataLoaders.fromCsv`).
 
 // ---- Errors ----
 // Typed errors naming the file, column and row.
@@ -70,17 +71,3 @@ export type {
 export { decodeInputs, decodeTargets, formatTable } from './learner/decode.js';
 export type { DecodedRow } from './learner/decode.js';
 export { learnerBuilders } from './learner/builders.js';
-
-// ---- Collaborative filtering (fastai.collab) ----
-// CollabDataLoaders, EmbeddingDotBias/EmbeddingNN, collabLearner, and the chapter's analyses (biases, PCA, similar).
-export { CollabDataLoaders } from './collab/collab-dataloaders.js';
-export type { CollabDataLoadersOptions } from './collab/collab-dataloaders.js';
-export { EmbeddingDotBias } from './collab/embedding-dot-bias.js';
-export type { EmbeddingDotBiasConfig } from './collab/embedding-dot-bias.js';
-export { EmbeddingNN } from './collab/embedding-nn.js';
-export { collabLearner } from './learner/collab-learner.js';
-export type { CollabLearnerOptions } from './learner/collab-learner.js';
-export { pca, eigSymmetric } from './learner/pca.js';
-export type { SymmetricEigen } from './learner/pca.js';
-export { topBiases, mostSimilar } from './learner/collab-analysis.js';
-export type { Scored } from './learner/collab-analysis.js';

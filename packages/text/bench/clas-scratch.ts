@@ -1,6 +1,7 @@
 // Diagnostic: a from-scratch AWD-LSTM classifier (unfreeze + fitOneCycle) on the Amazon reviews, logging the
 // smoothed training loss every LOG_EVERY steps. Run from packages/text: `npx tsx bench/clas-scratch.ts`.
-import { accuracy, manualSeed, setBackend } from '@tfai/core';
+import { accuracy, manualSeed } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { readTextTable } from '../src/data/read.js';
 import { TextDataLoaders } from '../src/data/text-dataloaders.js';
 import { textClassifierLearner } from '../src/learner/text-learner.js';

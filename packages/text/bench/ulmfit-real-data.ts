@@ -11,7 +11,8 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, manualSeed, setBackend, slice } from '@tfai/core';
+import { accuracy, manualSeed, slice } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { readTextTable, type TextTable } from '../src/data/read.js';
 import { TextDataLoaders } from '../src/data/text-dataloaders.js';
 import { textClassifierLearner, languageModelLearner } from '../src/learner/text-learner.js';

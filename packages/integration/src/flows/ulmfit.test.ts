@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
+import { accuracy, manualSeed, slice } from '@tfai/core';
+import { exportLearner, loadLearner, registerLearnerBuilder } from '@tfai/core/io';
 import {
-  AWDLSTM,
   languageModelLearner,
   readTextTable,
   TextLearner,
@@ -15,6 +15,7 @@ import {
   textClassifierLearner,
   learnerBuilders,
 } from '@tfai/text';
+import { AWDLSTM } from '@tfai/text/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvError } from '@tfai/core';
+import { CsvError } from '@tfai/core/io';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, NonNumericValueError } from '../errors.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CsvError, streamCsv } from '@tfai/core';
+import { CsvError, streamCsv } from '@tfai/core/io';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, TabularOptionsError } from '../errors.js';
 import { ColumnBuilder, DataFrame, DEFAULT_NA_VALUES, type Column } from './dataframe.js';
 

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoader, DataLoaders, ready } from '@tfai/core';
+import { DataLoader, DataLoaders } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import { MissingColumnError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';

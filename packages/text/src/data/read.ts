@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { csvRecords, parseCsvText } from '@tfai/core';
+import { csvRecords, parseCsvText } from '@tfai/core/io';
 import { TextDecodeError, TextInputError } from '../errors.js';
 
 /** The offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1. */

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoaders, parseFlag, Rng, ready } from '@tfai/core';
+import { DataLoaders, parseFlag, Rng } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
 import type { BatchTokenizer } from '../tokenize/subword.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadTorch, saveTorch } from '@tfai/core';
+import { loadTorch, saveTorch } from '@tfai/core/io';
 import { datasets } from '@tfai/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TORCH_FIXTURES } from '@tfai/test-utils';

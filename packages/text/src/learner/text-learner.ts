@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { Learner, Rng, accuracy, crossEntropyLossFlat, perplexity, ready } from '@tfai/core';
+import { Learner, Rng, accuracy, crossEntropyLossFlat, perplexity } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import { weightsFile } from '@tfai/core/internal';
 import type { LearnerOptions, Prediction } from '@tfai/core';
 import type { TextDataLoaders } from '../data/text-dataloaders.js';

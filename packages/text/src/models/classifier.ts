@@ -1,16 +1,16 @@
 // fastai's SentenceEncoder, masked_concat_pool, PoolingLinearClassifier, get_text_classifier, awd_lstm_clas_split.
 import * as tf from '@tensorflow/tfjs';
+import { params } from '@tfai/core';
 import {
   LinBnDrop,
   Module,
   ReLU,
-  params,
   Sequential,
   SigmoidRange,
   type AnyModule,
   type Parameter,
   type TensorModule,
-} from '@tfai/core';
+} from '@tfai/core/nn';
 import type { AWDLSTM } from './awd-lstm.js';
 import { awdLstmClasConfig } from './awd-lstm.js';
 import { scaleDropouts } from './language-model.js';

@@ -1,6 +1,7 @@
 // fastai's LinearDecoder, get_language_model and awd_lstm_lm_split.
 import * as tf from '@tensorflow/tfjs';
-import { Module, params, uniform, type AnyModule, type Embedding, type Parameter } from '@tfai/core';
+import { params } from '@tfai/core';
+import { Module, uniform, type AnyModule, type Embedding, type Parameter } from '@tfai/core/nn';
 import type { AWDLSTM } from './awd-lstm.js';
 import { RNNDropout, awdLstmLmConfig } from './awd-lstm.js';
 import { SequentialRNN } from './sequential-rnn.js';

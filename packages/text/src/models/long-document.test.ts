@@ -1,6 +1,7 @@
 // Whole-pipeline edge cases: real text → tokens → ids → classifier, for a very long document and empty ones.
 import * as tf from '@tensorflow/tfjs';
-import { manualSeed, setBackend } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Numericalize } from '../data/numericalize.js';
 import { padInputChunk } from '../data/pad-chunk.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tfaiHome } from '@tfai/core';
+import { tfaiHome } from '@tfai/core/io';
 import { atomicWrite } from '@tfai/core/internal';
 import { progressReporter, type ProgressOption } from '../progress.js';
 import { applyRules, defaultPostRules, defaultRules, type TextRule } from './rules.js';

@@ -1,6 +1,6 @@
 // Label files (`name,label,is_valid`) through core's CSV reader (papaparse): quoted fields, doubled quotes, CRLF,
 // a BOM, duplicate headers and ragged rows handled once for every package.
-import { CsvError, csvRecords, readCsv } from '@tfai/core';
+import { CsvError, csvRecords, readCsv } from '@tfai/core/io';
 import { ImageDataError } from './errors.js';
 
 /**

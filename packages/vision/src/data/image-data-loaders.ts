@@ -2,7 +2,8 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { progressBar, ready } from '@tfai/core';
+import { progressBar, colSplitter } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
 import type { BatchTfmSpec, BatchTransform } from '../augment/batch-transform.js';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
@@ -20,7 +21,6 @@ import {
 } from './image.js';
 import { ImageDataLoader, ImageDataset } from './image-dataset.js';
 import type { GridTile } from './image-grid.js';
-import { colSplitter } from '@tfai/core';
 import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, type Split } from './items.js';
 import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from './vision-data-loaders.js';
 

@@ -1,6 +1,7 @@
 // fastai's model_meta: per architecture, where to cut the body, how to split parameters into groups for
 // discriminative learning rates and freezing, and the normalisation statistics of its pretrained weights.
-import { params, type AnyModule, type Parameter, type Splitter } from '@tfai/core';
+import { params, type Splitter } from '@tfai/core';
+import { type AnyModule, type Parameter } from '@tfai/core/nn';
 import { ArchitectureError } from './errors.js';
 import type { Cut } from './create-body.js';
 import type { VisionArch } from './resnet.js';

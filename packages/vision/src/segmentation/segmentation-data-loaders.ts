@@ -2,7 +2,7 @@
 // convenience for `images/` + `labels/` datasets with a codes file and an `is_valid` column.
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ready } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { BatchTfmSpec, BatchTransform } from '../augment/batch-transform.js';

@@ -2,18 +2,12 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames, ready } from '@tfai/core';
-import type {
-  ActFactory,
-  AnyModule,
-  InitFn,
-  LearnerBuilder,
-  LearnerOptions,
-  Metric,
-  NormType,
-  Prediction,
-  Splitter,
-} from '@tfai/core';
+import { crossEntropyLossFlat, Learner, lossFromSpec } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
+import { metricsFromNames } from '@tfai/core/io';
+import type { LearnerOptions, Metric, Prediction, Splitter } from '@tfai/core';
+import type { LearnerBuilder } from '@tfai/core/io';
+import type { ActFactory, AnyModule, InitFn, NormType } from '@tfai/core/nn';
 import { learnerOptionsOf, nestedOptions, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
