@@ -6,17 +6,12 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { datasets } from '@tfai/datasets';
-import { accuracy, exportLearner, getBackend, loadLearner, manualSeed, setBackend } from '@tfai/core';
-import {
-  ClassificationInterpretation,
-  ImageDataLoaders,
-  Resize,
-  augTransforms,
-  readCsv,
-  resnet18,
-  visionLearner,
-  type VisionLearner,
-} from '@tfai/vision';
+import { accuracy, manualSeed } from '@tfai/core';
+import { getBackend, setBackend } from '@tfai/core/backend';
+import { csvRecords, exportLearner, loadLearner, readCsv } from '@tfai/core/io';
+import { ClassificationInterpretation, ImageDataLoaders, visionLearner, type VisionLearner } from '@tfai/vision';
+import { Resize, augTransforms } from '@tfai/vision/augment';
+import { resnet18 } from '@tfai/vision/models';
 
 const quick = process.env.TFAI_DEMO_QUICK === '1' || process.env.TFAI_DEMO_QUICK === 'true';
 const which = process.env.TFAI_DEMO_DATA ?? 'fashion_mnist';
@@ -38,7 +33,7 @@ let dls: ImageDataLoaders;
 if (which === 'fashion_mnist') {
   const opts = { bs: 16, seed: 0 };
   if (quick) {
-    const rows = (await readCsv(join(DATA, 'labels.csv'))).filter((_, i) => i % 5 === 0);
+    const rows = csvRecords(await readCsv(join(DATA, 'labels.csv'))).filter((_, i) => i % 5 === 0);
     dls = await ImageDataLoaders.fromDf(rows, {
       ...opts,
       path: DATA,

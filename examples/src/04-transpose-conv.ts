@@ -3,7 +3,8 @@
 import { readdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { manualSeed } from '@tfai/core';
-import { ConvLayer, loadImage } from '@tfai/vision';
+import { ConvLayer } from '@tfai/core/nn';
+import { loadImage } from '@tfai/vision';
 import { path as dataPath } from '@tfai/datasets';
 import { answers, runIfMain, type Log } from './common.js';
 

@@ -4,27 +4,12 @@
 // lobes, seed and schedule. The chapter's point: without the encoder's activations, the head must rebuild the whole
 // mask from a 1×1 grid, so it should do worse.
 import { readFileSync } from 'node:fs';
-import {
-  Conv2d,
-  crossEntropyLossFlat,
-  Learner,
-  Sequential,
-  Upsample,
-  manualSeed,
-  type LearnerModel,
-  type TensorModule,
-} from '@tfai/core';
+import { crossEntropyLossFlat, Learner, manualSeed, type LearnerModel } from '@tfai/core';
+import { Conv2d, Sequential, Upsample, type TensorModule, ConvLayer } from '@tfai/core/nn';
 import { path as dataPath } from '@tfai/datasets';
-import {
-  ConvLayer,
-  createBody,
-  diceMulti,
-  foregroundAcc,
-  Resize,
-  resnet18,
-  SegmentationDataLoaders,
-  unetLearner,
-} from '@tfai/vision';
+import { diceMulti, foregroundAcc, SegmentationDataLoaders, unetLearner } from '@tfai/vision';
+import { Resize } from '@tfai/vision/augment';
+import { createBody, resnet18 } from '@tfai/vision/models';
 import { answers, isShort, pct, runIfMain, type Log } from './common.js';
 
 /** The nearest-neighbour head: `ConvLayer(ni, nf)` then `Upsample(×2, nearest)`, halving the channels, `steps` times. */

@@ -1,18 +1,10 @@
 // Chapter further research: "Write your own custom splitter to create a separate parameter group for every ResNet
 // block, and one for the stem. Try training with it, and see if it improves the pet breeds classifier" — the
 // splitter, the groups it makes, and a one-cycle fit with discriminative learning rates (fashion_mnist subset).
-import {
-  Callback,
-  accuracy,
-  manualSeed,
-  numParams,
-  params,
-  slice,
-  type AnyModule,
-  type Parameter,
-  type Splitter,
-} from '@tfai/core';
-import { resnet18, visionLearner } from '@tfai/vision';
+import { Callback, accuracy, manualSeed, params, slice, type Splitter } from '@tfai/core';
+import { numParams, type AnyModule, type Parameter } from '@tfai/core/nn';
+import { visionLearner } from '@tfai/vision';
+import { resnet18 } from '@tfai/vision/models';
 import { answers, isShort, pct, runIfMain, type Log } from './common.js';
 import { fashionDls, fashionSize } from './fashion.js';
 

@@ -1,7 +1,8 @@
 // Chapter further research: "Read through the source code of TabularModel.forward and ... create a version of it
 // line by line printing each intermediate shape" — fastai 2.7's forward, step by step, on a real credit_data batch.
 import * as tf from '@tensorflow/tfjs';
-import { manualSeed, type AnyModule } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
+import { type AnyModule } from '@tfai/core/nn';
 import { path as dataPath } from '@tfai/datasets';
 import { TabularDataLoaders, tabularLearner, type TabularModel } from '@tfai/tabular';
 import { answers, runIfMain, type Log } from './common.js';

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { DataLoader } from '@tfai/core';
 import { path as dataPath } from '@tfai/datasets';
-import { collateText, column, makeVocab, Numericalize, readCsv, SortedDL, tokenize1, type TextItem } from '@tfai/text';
+import { collateText, column, makeVocab, Numericalize, readTextTable, SortedDL, type TextItem } from '@tfai/text';
+import { tokenize1 } from '@tfai/text/tokenize';
 import { answers, isShort, pct, runIfMain, type Log } from './common.js';
 
 /** Per batch: the texts' lengths (min, max) and the padded width; and the padding share of the whole epoch. */
@@ -40,7 +41,7 @@ export async function main(
     log,
     'Why does fastai sort texts by length into batches (SortedDL, for BPT3C) instead of batching them at random? Lengths per batch and padding share.',
   );
-  const table = await readCsv(`${dataPath('amazon_fine_foods')}/reviews.csv`);
+  const table = await readTextTable(`${dataPath('amazon_fine_foods')}/reviews.csv`);
   const n = short ? 800 : table.rows.length;
   const texts = column(table, 'text').slice(0, n);
   const labels = column(table, 'label').slice(0, n);

@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setBackend } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { path as dataPath } from '@tfai/datasets';
 
 /** Where an example prints (console.log when run; the tests collect the lines). */

@@ -1,7 +1,8 @@
 // The small image classification the training examples share: a class-balanced fashion_mnist subset (28×28,
 // 10 classes), a ResNet-18 cut after layer1 (64 features at 7×7, as vision-train.test.ts), one-cycle training.
 import { accuracy, manualSeed, type Callback } from '@tfai/core';
-import { ImageDataLoaders, resnet18, visionLearner, type VisionLearner, type VisionLearnerOptions } from '@tfai/vision';
+import { ImageDataLoaders, visionLearner, type VisionLearner, type VisionLearnerOptions } from '@tfai/vision';
+import { resnet18 } from '@tfai/vision/models';
 import { fashionLists } from './common.js';
 
 /** Subset sizes and epochs of one run. */

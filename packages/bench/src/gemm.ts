@@ -4,7 +4,7 @@
 // run.ts runs it once per thread count (BENCH_GEMM=0 skips it); alone (in packages/bench): `THREADS=1 node
 // --conditions=@tfai/source --import tsx src/gemm.ts` prints `RESULT {json}`.
 import * as tf from '@tensorflow/tfjs';
-import { setBackend } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { wasmThreadCount } from './wasm-threads.js';
 
 /** [m, k, n] and where it comes from (run.ts hands the list to torch/gemm.py). */

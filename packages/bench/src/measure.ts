@@ -8,7 +8,9 @@
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { Adam, getBackend, manualSeed, numParams, setBackend, webgpuAdapterInfo } from '@tfai/core';
+import { Adam, manualSeed } from '@tfai/core';
+import { getBackend, setBackend, webgpuAdapterInfo } from '@tfai/core/backend';
+import { numParams } from '@tfai/core/nn';
 import { MODEL_NAMES, buildBenchModel, type ModelName } from './models.js';
 import { exclusiveKernelTimes, summarizeProfile, type StepProfile } from './profile.js';
 import { wasmThreadCount } from './wasm-threads.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { numParams } from '@tfai/core';
+import { numParams } from '@tfai/core/nn';
 import { MODEL_NAMES, buildBenchModel } from './models.js';
 
 describe('the bench models', () => {

@@ -4,20 +4,13 @@
 // `resnet18`, tabular's `TabularEmbeddings` and `EmbeddingDotBias`, text's `getTextClassifier` — so the source
 // measured is the source in the tree, and the dependencies are @tfai/bench's declared ones.
 import * as tf from '@tensorflow/tfjs';
-import {
-  BatchNorm1d,
-  Embedding,
-  LSTM,
-  Linear,
-  Module,
-  ModuleList,
-  crossEntropyLossFlat,
-  mseLossFlat,
-} from '@tfai/core';
-import type { AnyModule } from '@tfai/core';
-import { EmbeddingDotBias, TabularEmbeddings } from '@tfai/tabular';
-import { AWDLSTM, getTextClassifier, textBatch } from '@tfai/text';
-import { resnet18 } from '@tfai/vision';
+import { BatchNorm1d, Embedding, LSTM, Linear, Module, ModuleList } from '@tfai/core/nn';
+import { crossEntropyLossFlat, mseLossFlat } from '@tfai/core';
+import type { AnyModule } from '@tfai/core/nn';
+import { TabularEmbeddings } from '@tfai/tabular';
+import { EmbeddingDotBias } from '@tfai/tabular/collab';
+import { AWDLSTM, getTextClassifier, textBatch } from '@tfai/text/models';
+import { resnet18 } from '@tfai/vision/models';
 
 export const MODEL_NAMES = ['resnet18', 'tabular', 'lstm', 'awdlstm', 'collab'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];

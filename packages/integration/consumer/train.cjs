@@ -1,5 +1,6 @@
 // CommonJS consumer of the packed packages (require of an ES module: Node >= 20.19 / 22.12).
-const { setBackend, exportLearner, loadLearner } = require('@tfai/core');
+const { setBackend } = require('@tfai/core/backend');
+const { exportLearner, loadLearner } = require('@tfai/core/io');
 const { TabularDataLoaders, tabularLearner } = require('@tfai/tabular');
 
 async function main() {

@@ -1,6 +1,8 @@
 // ESM consumer of the packed @tfai/core + @tfai/tabular: trains on a small synthetic CSV, exports, reloads.
 import { writeFileSync } from 'node:fs';
-import { accuracy, exportLearner, loadLearner, setBackend } from '@tfai/core';
+import { accuracy } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
+import { exportLearner, loadLearner } from '@tfai/core/io';
 import { TabularDataLoaders, tabularLearner } from '@tfai/tabular';
 
 const backend = await setBackend();

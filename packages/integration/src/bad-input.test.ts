@@ -6,21 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
+import { InvalidArgumentError, manualSeed, StateDictMismatchError, TfaiError } from '@tfai/core';
 import {
   CsvError,
   ExportError,
   exportLearner,
-  InvalidArgumentError,
   loadLearner,
-  manualSeed,
   parseCsvText,
   parseSafetensors,
   registerLearnerBuilder,
   SafetensorsError,
   serializeSafetensors,
-  StateDictMismatchError,
-  TfaiError,
-} from '@tfai/core';
+} from '@tfai/core/io';
 import { SiameseDataError, readPairsCsv } from '@tfai/siamese';
 import {
   AllMissingError,

@@ -61,9 +61,21 @@ function examples(): Example[] {
   return out;
 }
 
-/** Value and type names an index exports (`export { … } from`, `export type { … } from`). */
-function exportsOf(pkg: string): { values: string[]; types: string[] } {
-  const text = readFileSync(join(ROOT, 'packages', pkg, 'src', 'index.ts'), 'utf8');
+/** A package's public entry points: `@tfai/<pkg>` and its subpaths (`@tfai/core/io`…), `internal` left out. */
+function entriesOf(pkg: string): { specifier: string; file: string }[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'packages', pkg, 'package.json'), 'utf8')) as {
+    exports: Record<string, string | Record<string, string>>;
+  };
+  return Object.entries(manifest.exports).flatMap(([key, v]) =>
+    typeof v === 'object' && v['@tfai/source'] && key !== './internal'
+      ? [{ specifier: `@tfai/${pkg}${key.slice(1)}`, file: join(ROOT, 'packages', pkg, v['@tfai/source']) }]
+      : [],
+  );
+}
+
+/** Value and type names an entry file exports (`export { … } from`, `export type { … } from`). */
+function exportsOf(file: string): { values: string[]; types: string[] } {
+  const text = readFileSync(file, 'utf8');
   const values: string[] = [];
   const types: string[] = [];
   for (const m of text.matchAll(/export\s+(type\s+)?\{([^}]*)\}/g))
@@ -85,7 +97,9 @@ function exportsOf(pkg: string): { values: string[]; types: string[] } {
   return { values, types };
 }
 
-function wrap(ex: Example, exps: Record<string, { values: string[]; types: string[] }>): string {
+type Exports = { specifier: string; values: string[]; types: string[] }[];
+
+function wrap(ex: Example, exps: Record<string, Exports>): string {
   const own = ex.code.split('\n').filter((l) => /^import\s/.test(l));
   const body = ex.code.split('\n').filter((l) => !/^import\s/.test(l));
   const taken = new Set(own.flatMap((l) => [...l.matchAll(/\b(\w+)\b/g)].map((m) => m[1])));
@@ -93,22 +107,28 @@ function wrap(ex: Example, exps: Record<string, { values: string[]; types: strin
   const imports: string[] = [...own];
   if (!seen.has('tf')) imports.push("import * as tf from '@tensorflow/tfjs';");
   seen.add('tf');
-  for (const pkg of new Set([ex.pkg, 'core'])) {
-    const e = exps[pkg];
-    const names = [
-      ...e.values.filter((v) => !seen.has(v)),
-      ...e.types.filter((t) => !seen.has(t)).map((t) => `type ${t}`),
-    ];
-    [...e.values, ...e.types].forEach((n) => seen.add(n));
-    if (names.length) imports.push(`import { ${names.join(', ')} } from '@tfai/${pkg}';`);
-  }
+  for (const pkg of new Set([ex.pkg, 'core']))
+    for (const e of exps[pkg]) {
+      const names = [
+        ...e.values.filter((v) => !seen.has(v)),
+        ...e.types.filter((t) => !seen.has(t)).map((t) => `type ${t}`),
+      ];
+      [...e.values, ...e.types].forEach((n) => seen.add(n));
+      if (names.length) imports.push(`import { ${names.join(', ')} } from '${e.specifier}';`);
+    }
   return `${imports.join('\n')}\nvoid tf;\nexport async function example(): Promise<void> {\n${body.join('\n')}\n}\n`;
 }
 
 describe('doc comment @example blocks', () => {
   it('compile against the packages’ exports', () => {
     const all = examples();
-    const exps = Object.fromEntries(PKGS.map((p) => [p, exportsOf(p)]));
+    const entries = PKGS.flatMap((p) => entriesOf(p).map((e) => ({ pkg: p, ...e })));
+    const exps: Record<string, Exports> = Object.fromEntries(
+      PKGS.map((p) => [
+        p,
+        entries.filter((e) => e.pkg === p).map((e) => ({ specifier: e.specifier, ...exportsOf(e.file) })),
+      ]),
+    );
     const files = new Map<string, Example>();
     const sources = new Map<string, string>();
     all.forEach((ex, i) => {
@@ -132,7 +152,7 @@ describe('doc comment @example blocks', () => {
       noEmit: true,
       paths: {
         '@tfai/core/internal': [join(ROOT, 'packages', 'core', 'src', 'internal.ts')],
-        ...Object.fromEntries(PKGS.map((p) => [`@tfai/${p}`, [join(ROOT, 'packages', p, 'src', 'index.ts')]])),
+        ...Object.fromEntries(entries.map((e) => [e.specifier, [e.file]])),
       },
     };
     const host = ts.createCompilerHost(options);

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { accuracy, manualSeed } from '@tfai/core';
-import { resnet18 } from '@tfai/vision';
+import { resnet18 } from '@tfai/vision/models';
 import { datasets } from '@tfai/datasets';
 import { SiameseDataLoaders } from './data/siamese-dataloaders.js';
 import { siameseLearner } from './learner.js';

@@ -3,20 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  accuracy,
-  Callback,
-  ExportError,
-  exportLearner,
-  loadLearner,
-  loadSafetensors,
-  manualSeed,
-  numParams,
-  slice,
-} from '@tfai/core';
-import { Sequential } from '@tfai/core';
-import type { Parameter, TensorModule } from '@tfai/core';
-import { imagenetStats, Normalize, resnet18, resnet34 } from '@tfai/vision';
+import { accuracy, Callback, manualSeed, slice } from '@tfai/core';
+import { ExportError, exportLearner, loadLearner, loadSafetensors } from '@tfai/core/io';
+import { numParams, Sequential } from '@tfai/core/nn';
+import type { Parameter, TensorModule } from '@tfai/core/nn';
+import { Normalize } from '@tfai/vision/augment';
+import { imagenetStats, resnet18, resnet34 } from '@tfai/vision/models';
 import { datasets } from '@tfai/datasets';
 import { needsReference, referenceFacts, referenceFile } from '@tfai/test-utils';
 import { readPairsCsv } from './data/pairs-csv.js';

@@ -1,12 +1,16 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import { Learner, lossFromSpec } from '@tfai/core';
+import { metricsFromNames } from '@tfai/core/io';
 import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
-import type { LearnerBuilder, LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
-import { visionArch, VISION_ARCHS, writeImageGrid } from '@tfai/vision';
+import type { LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
+import type { LearnerBuilder } from '@tfai/core/io';
+import { writeImageGrid } from '@tfai/vision';
+import { VISION_ARCHS, visionArch } from '@tfai/vision/models';
 import { freezeIfPretrained, setUpBodyLearner, type BodyLearnerOptions } from '@tfai/vision/internal';
-import type { BatchTransform, CreateHeadOptions, NormalizableData, VisionArch } from '@tfai/vision';
+import type { BatchTransform } from '@tfai/vision/augment';
+import type { CreateHeadOptions, NormalizableData, VisionArch } from '@tfai/vision/models';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
 import type { SiameseShowOptions } from './show-options.js';
 import { SiameseInputError } from './errors.js';

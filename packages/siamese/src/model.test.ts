@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Adam, lrsForGroups, manualSeed, numParams, slice } from '@tfai/core';
-import { createBody, createHead, resnet18, resnet34 } from '@tfai/vision';
+import { Adam, lrsForGroups, manualSeed, slice } from '@tfai/core';
+import { numParams } from '@tfai/core/nn';
+import { createBody, createHead, resnet18, resnet34 } from '@tfai/vision/models';
 import { referenceFacts } from '@tfai/test-utils';
 import { SiameseInputError } from './errors.js';
 import { createSiameseModel, SiameseModel } from './model.js';

@@ -1,8 +1,8 @@
 // The Siamese model of fastai's book (chapter 11): one encoder applied to both images, the two feature maps
 // concatenated on the channel axis, then a head that says "same" or "different".
 import * as tf from '@tensorflow/tfjs';
-import { Module } from '@tfai/core';
-import type { TensorModule } from '@tfai/core';
+import { Module } from '@tfai/core/nn';
+import type { TensorModule } from '@tfai/core/nn';
 import {
   createHead,
   loadBody,
@@ -10,7 +10,7 @@ import {
   type CreateHeadOptions,
   type LoadBodyOptions,
   type VisionArch,
-} from '@tfai/vision';
+} from '@tfai/vision/models';
 import { SiameseInputError } from './errors.js';
 
 /**

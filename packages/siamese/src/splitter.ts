@@ -1,6 +1,6 @@
 // The book's `siamese_splitter`: two parameter groups, the encoder then the head.
 import { params } from '@tfai/core';
-import type { AnyModule, Parameter } from '@tfai/core';
+import type { AnyModule, Parameter } from '@tfai/core/nn';
 import { SiameseInputError } from './errors.js';
 
 /**

@@ -1,6 +1,6 @@
 // `npm run bench` in packages/tabular, part 1: the tabular pipeline end to end.
 //  data    diamonds.csv replicated in memory to ≥ 1M rows (REPLICAS, default 20 → 1,078,800 rows) and streamed through
-//          readCsvStream (papaparse → typed columns), then TabularDataLoaders.fromDf (FillMissing, Categorify,
+//          readDataFrameStream (papaparse → typed columns), then TabularDataLoaders.fromDf (FillMissing, Categorify,
 //          Normalize fit on 80% of the rows, every row encoded): rows per second of each step, and the peak memory of
 //          the process (getrusage's max RSS; this part runs first, so the peak is the 1M-row run's).
 //  train   tabularLearner on those 1M-row loaders: training samples per second (forward, backward, Adam and the
@@ -13,16 +13,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { accuracy, Callback, CancelFitException, getBackend, manualSeed, mse, rmse, setBackend } from '@tfai/core';
-import {
-  CollabDataLoaders,
-  collabLearner,
-  contCatSplit,
-  readCsv,
-  readCsvStream,
-  TabularDataLoaders,
-  tabularLearner,
-} from '../src/index.js';
+import { accuracy, Callback, CancelFitException, manualSeed, mse, rmse } from '@tfai/core';
+import { getBackend, setBackend } from '@tfai/core/backend';
+import { CollabDataLoaders, collabLearner } from '../src/collab.js';
+import { contCatSplit, readDataFrame, readDataFrameStream, TabularDataLoaders, tabularLearner } from '../src/index.js';
 import type { DataFrame } from '../src/index.js';
 import { logisticRegressionAccuracy, majorityAccuracy, meanRmse } from '../src/test-utils/baselines.js';
 import { datasets } from '@tfai/datasets';
@@ -63,7 +57,7 @@ if (PARTS.includes('data') || PARTS.includes('train')) {
   };
   const timer = setInterval(sample, 20);
   const t0 = performance.now();
-  const df = await readCsvStream(
+  const df = await readDataFrameStream(
     Readable.from(
       (function* () {
         yield header;
@@ -145,7 +139,7 @@ if (PARTS.includes('train') && big) {
     const dls =
       bs === 512
         ? big
-        : TabularDataLoaders.fromDf(await readCsv(`${datasets.path('diamonds')}/diamonds.csv`), {
+        : TabularDataLoaders.fromDf(await readDataFrame(`${datasets.path('diamonds')}/diamonds.csv`), {
             yNames: ['price'],
             ...diamondsCols,
             validPct: 0.2,
@@ -173,7 +167,7 @@ if (PARTS.includes('train') && big) {
 }
 
 async function withLogPrice(file: string, price: string): Promise<{ df: DataFrame; cont: string[]; cat: string[] }> {
-  const raw = await readCsv(file);
+  const raw = await readDataFrame(file);
   const df = raw.with('log_price', {
     kind: 'number',
     values: Float64Array.from(raw.numeric(price), Math.log),

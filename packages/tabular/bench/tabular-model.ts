@@ -5,7 +5,8 @@
 // Run from packages/tabular: `npx tsx bench/tabular-model.ts` (TFAI_BACKEND picks the backend).
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { Adam, getBackend, setBackend } from '@tfai/core';
+import { Adam } from '@tfai/core';
+import { getBackend, setBackend } from '@tfai/core/backend';
 import { TabularModel } from '../src/model/tabular-model.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 6);

@@ -2,7 +2,8 @@
 //   node --conditions=@tfai/source --import tsx scripts/readme-plots.ts [outDir]   (default ../core/docs)
 // lr_find, then 4 epochs of fitOneCycle at its valley suggestion; then plotLoss, plotMetrics, plotSched.
 import { resolve } from 'node:path';
-import { accuracy, manualSeed, setBackend } from '@tfai/core';
+import { accuracy, manualSeed } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { Categorify, FillMissing, Normalize, TabularDataLoaders, tabularLearner } from '../src/index.js';
 import { DATA } from '../src/test-utils/fixtures.js';
 

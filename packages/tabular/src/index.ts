@@ -1,5 +1,6 @@
-// @tfai/tabular — public API: fastai.tabular and fastai.collab for tfjs, grouped as fastai's modules. Explicit
-// named exports only.
+// @tfai/tabular — fastai.tabular for tfjs, grouped as fastai's modules. Explicit named exports only.
+// fastai.collab is the `@tfai/tabular/collab` subpath. Node-only: reading CSV files (`readDataFrame`,
+// `TabularDataLoaders.fromCsv`).
 
 // ---- Errors ----
 // Typed errors naming the file, column and row.
@@ -19,8 +20,8 @@ export {
 // The columnar DataFrame (on core's CSV reader), cont/cat splitting, row splits and targets.
 export { DataFrame, ColumnBuilder, DEFAULT_NA_VALUES, parseNumber } from './data/dataframe.js';
 export type { Column, NumericColumn, CategoryColumn, RawValue } from './data/dataframe.js';
-export { readCsv, readCsvStream } from './data/read-csv.js';
-export type { ReadCsvOptions } from './data/read-csv.js';
+export { readDataFrame, readDataFrameStream } from './data/read-data-frame.js';
+export type { ReadDataFrameOptions } from './data/read-data-frame.js';
 export { contCatSplit } from './data/cont-cat-split.js';
 export type { ContCatSplitOptions } from './data/cont-cat-split.js';
 export { splitRows } from './data/splits.js';
@@ -70,22 +71,3 @@ export type {
 export { decodeInputs, decodeTargets, formatTable } from './learner/decode.js';
 export type { DecodedRow } from './learner/decode.js';
 export { learnerBuilders } from './learner/builders.js';
-
-// ---- Collaborative filtering (fastai.collab) ----
-// CollabDataLoaders, EmbeddingDotBias/EmbeddingNN, collabLearner, and the chapter's analyses (biases, PCA, similar).
-export { CollabDataLoaders } from './collab/collab-dataloaders.js';
-export type { CollabDataLoadersOptions } from './collab/collab-dataloaders.js';
-export { EmbeddingDotBias } from './collab/embedding-dot-bias.js';
-export type { EmbeddingDotBiasConfig } from './collab/embedding-dot-bias.js';
-export { EmbeddingNN } from './collab/embedding-nn.js';
-export { collabLearner } from './learner/collab-learner.js';
-export type { CollabLearnerOptions } from './learner/collab-learner.js';
-export { pca, eigSymmetric } from './learner/pca.js';
-export type { SymmetricEigen } from './learner/pca.js';
-export { topBiases, mostSimilar } from './learner/collab-analysis.js';
-export type { Scored } from './learner/collab-analysis.js';
-
-// ---- fastai's shared layers (from @tfai/core) ----
-// Re-exported for compatibility: the same objects as @tfai/core's (one LinBnDrop with @tfai/text's).
-export { LinBnDrop, fastaiEmbedding, fastaiBatchNorm1d, truncNormal } from '@tfai/core';
-export type { LinBnDropOptions } from '@tfai/core';

@@ -8,8 +8,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { saveTorch } from '@tfai/core';
-import type { AnyModule } from '@tfai/core';
+import { saveTorch } from '@tfai/core/io';
+import type { AnyModule } from '@tfai/core/nn';
 
 /** A local file server: `routes` maps URL paths (`/models/resnet18-f37072fd.pth`) to files on disk. */
 export interface FileServer {

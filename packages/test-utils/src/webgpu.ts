@@ -3,7 +3,7 @@
 // Vulkan driver (llvmpipe) is installed on purpose.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { probeWebGPU, setBackend } from '@tfai/core';
+import { probeWebGPU, setBackend } from '@tfai/core/backend';
 import { relErr } from './fixtures.js';
 
 export { relErr };

@@ -9,7 +9,9 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { Adam, getBackend, manualSeed, numParams, setBackend } from '@tfai/core';
+import { Adam, manualSeed } from '@tfai/core';
+import { getBackend, setBackend } from '@tfai/core/backend';
+import { numParams } from '@tfai/core/nn';
 import { AWDLSTM } from '../src/models/awd-lstm.js';
 import { getLanguageModel } from '../src/models/language-model.js';
 

@@ -1,6 +1,6 @@
 // Helpers shared by the text benches (not part of the package).
 import { Callback } from '@tfai/core';
-import type { CsvTable } from '../src/data/read.js';
+import type { TextTable } from '../src/data/read.js';
 
 /**
  * Logs the Recorder's smoothed training loss every `every` steps (0: never), to size runs from their step time.
@@ -18,7 +18,7 @@ export function stepLog(name: string, log: (line: string) => void, every: number
 }
 
 /** The first `nTrain` training rows and the first `nValid` validation rows (`validCol` true/1). */
-export function subset(t: CsvTable, nTrain: number, nValid: number, validCol = 'is_valid'): CsvTable {
+export function subset(t: TextTable, nTrain: number, nValid: number, validCol = 'is_valid'): TextTable {
   const isV = (r: Record<string, string>) => /^(true|1)$/i.test(r[validCol] ?? '');
   return {
     fields: t.fields,

@@ -1,7 +1,8 @@
 // Diagnostic: a from-scratch AWD-LSTM classifier (unfreeze + fitOneCycle) on the Amazon reviews, logging the
 // smoothed training loss every LOG_EVERY steps. Run from packages/text: `npx tsx bench/clas-scratch.ts`.
-import { accuracy, manualSeed, setBackend } from '@tfai/core';
-import { readCsv } from '../src/data/read.js';
+import { accuracy, manualSeed } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
+import { readTextTable } from '../src/data/read.js';
 import { TextDataLoaders } from '../src/data/text-dataloaders.js';
 import { textClassifierLearner } from '../src/learner/text-learner.js';
 import { AWDLSTM } from '../src/models/awd-lstm.js';
@@ -14,7 +15,7 @@ const t0 = performance.now();
 const log = (l: string) => console.log(`${l}  [${((performance.now() - t0) / 1000).toFixed(0)}s]`);
 await setBackend();
 manualSeed(0);
-const full = await readCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`);
+const full = await readTextTable(`${datasets.path('amazon_fine_foods')}/reviews.csv`);
 const seqLen = env('SEQ', '36');
 const dls = await TextDataLoaders.fromTable(subset(full, env('ROWS', '4000'), env('VALID', '1000')), {
   bs: env('BS', '32'),

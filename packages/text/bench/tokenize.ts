@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { column, readCsv } from '../src/data/read.js';
+import { column, readTextTable } from '../src/data/read.js';
 import { Numericalize } from '../src/data/numericalize.js';
 import { tokenizeTexts } from '../src/tokenize/tokenize.js';
 import { datasets } from '@tfai/datasets';
@@ -17,7 +17,7 @@ const OUT_DIR = fileURLToPath(new URL('../bench-results/', import.meta.url));
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const r1 = (v: number) => Math.round(v * 10) / 10;
 
-const table = await readCsv(join(datasets.path('jane_austen'), 'austen.csv'));
+const table = await readTextTable(join(datasets.path('jane_austen'), 'austen.csv'));
 const texts = column(table, 'text', 'austen.csv');
 const chars = texts.reduce((n, t) => n + t.length, 0);
 

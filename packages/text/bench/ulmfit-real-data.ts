@@ -11,8 +11,9 @@
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, manualSeed, setBackend, slice } from '@tfai/core';
-import { readCsv, type CsvTable } from '../src/data/read.js';
+import { accuracy, manualSeed, slice } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
+import { readTextTable, type TextTable } from '../src/data/read.js';
 import { TextDataLoaders } from '../src/data/text-dataloaders.js';
 import { textClassifierLearner, languageModelLearner } from '../src/learner/text-learner.js';
 import { AWDLSTM } from '../src/models/awd-lstm.js';
@@ -27,7 +28,7 @@ const T0 = performance.now();
 const log = (l: string) => console.log(`${l}  [${((performance.now() - T0) / 1000).toFixed(0)}s]`);
 const stepLog = (name: string) => stepLogTo(name, log, env('LOG_EVERY', '50'));
 
-function majority(t: CsvTable, col: string): number {
+function majority(t: TextTable, col: string): number {
   const valid = t.rows.filter((r) => /^(true|1)$/i.test(r.is_valid ?? ''));
   const counts = new Map<string, number>();
   for (const r of valid) counts.set(r[col], (counts.get(r[col]) ?? 0) + 1);
@@ -39,7 +40,7 @@ manualSeed(0);
 
 if (RUNS.includes('austen')) {
   const t0 = performance.now();
-  const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
+  const table = await readTextTable(`${datasets.path('jane_austen')}/austen.csv`);
   const rows = env('AUSTEN_ROWS', '800');
   const dls = await TextDataLoaders.fromTable(
     { fields: table.fields, rows: table.rows.slice(0, rows) },
@@ -66,7 +67,7 @@ if (RUNS.includes('amazon')) {
   const preRows = process.env.ENCODER ? 0 : env('PRE_ROWS', '10298');
   let preTable: number[][] = [];
   if (preRows > 0) {
-    const austen = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
+    const austen = await readTextTable(`${datasets.path('jane_austen')}/austen.csv`);
     const preDls = await TextDataLoaders.fromTable(
       { fields: ['text'], rows: austen.rows.slice(0, preRows).map((r) => ({ text: r.text })) },
       lmOpts,
@@ -86,7 +87,7 @@ if (RUNS.includes('amazon')) {
     preTable = pre.recorder.values;
     pre.dispose();
   }
-  const full = await readCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`);
+  const full = await readTextTable(`${datasets.path('amazon_fine_foods')}/reviews.csv`);
   const table = subset(full, env('AMAZON_ROWS', '4000'), env('AMAZON_VALID', '1000'));
   // fastai's ULMFiT: the language model is fine-tuned on every text (labels unused), here with a 10% random split.
   const lmDls = await TextDataLoaders.fromTable(
@@ -159,7 +160,7 @@ if (RUNS.includes('amazon')) {
 
 if (RUNS.includes('fortunes')) {
   const t0 = performance.now();
-  const table = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`);
+  const table = await readTextTable(`${datasets.path('fortunes')}/fortunes.csv`);
   const dls = await TextDataLoaders.fromTable(table, { bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false });
   const learn = textClassifierLearner(dls, AWDLSTM, {
     config: small,

@@ -1,45 +1,14 @@
-// @tfai/text — public API: fastai.text for tfjs, grouped as fastai's modules. Explicit named exports only.
-
-// ---- Tokenization ----
-// fastai's rules and special tokens, word and subword tokenizers, tokenizing a corpus (cached under $TFAI_HOME).
-export {
-  UNK,
-  PAD,
-  BOS,
-  EOS,
-  FLD,
-  TK_REP,
-  TK_WREP,
-  TK_UP,
-  TK_MAJ,
-  SPECIAL_TOKENS,
-  fixHtml,
-  replaceRep,
-  replaceWrep,
-  specAddSpaces,
-  rmUselessSpaces,
-  replaceAllCaps,
-  replaceMaj,
-  lowercase,
-  lowercaseWithEos,
-  replaceSpace,
-  htmlUnescape,
-  defaultRules,
-  defaultPostRules,
-  applyRules,
-} from './tokenize/rules.js';
-export type { TextRule } from './tokenize/rules.js';
-export { WordTokenizer, BaseTokenizer } from './tokenize/word-tokenizer.js';
-export type { Tokenizer } from './tokenize/word-tokenizer.js';
-export { SubwordTokenizer } from './tokenize/subword.js';
-export type { SubwordOptions, BatchTokenizer } from './tokenize/subword.js';
-export { tokenize1, tokenizeTexts, countTokens, tfaiHome } from './tokenize/tokenize.js';
-export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './tokenize/tokenize.js';
+// @tfai/text — fastai.text for tfjs: reading texts, the vocabulary and the LM and classifier loaders, the ULMFiT
+// learners. Explicit named exports only. Subpaths by concern: `@tfai/text/tokenize` (fastai's rules, word and
+// subword tokenizers, tokenizing a corpus), `@tfai/text/models` (AWD-LSTM, the language model and classifier).
+//
+// Node-only: reading files (`readTextFile`, `readTextTable`, `TextDataLoaders.fromFolder`/`fromCsv`), the token
+// cache under $TFAI_HOME, and the WT103 download and encoder files.
 
 // ---- Data ----
 // Reading texts, the vocabulary, the LM and sorted classifier loaders, and TextDataLoaders' factories.
-export { readTextFile, readCsv, decodeUtf8, column } from './data/read.js';
-export type { CsvTable } from './data/read.js';
+export { readTextFile, readTextTable, decodeUtf8, column } from './data/read.js';
+export type { TextTable } from './data/read.js';
 export { makeVocab, Numericalize } from './data/numericalize.js';
 export type { MakeVocabOptions } from './data/numericalize.js';
 export { LMDataLoader } from './data/lm-dataloader.js';
@@ -52,30 +21,6 @@ export { TextDataLoaders, capTokens, DEFAULT_MAX_TOKENS } from './data/text-data
 export type { TextDataLoadersOptions } from './data/text-dataloaders.js';
 export { progressReporter } from './progress.js';
 export type { ProgressOption } from './progress.js';
-
-// ---- Models ----
-// AWD-LSTM with its dropouts, the language model and the BPT3C classifier (fastai's configs and splitters).
-export {
-  AWDLSTM,
-  RNNDropout,
-  EmbeddingDropout,
-  WeightDropout,
-  awdLstmLmConfig,
-  awdLstmClasConfig,
-} from './models/awd-lstm.js';
-export type { AWDLSTMOptions } from './models/awd-lstm.js';
-export { SequentialRNN } from './models/sequential-rnn.js';
-export { LinearDecoder, getLanguageModel, awdLstmLmSplit, scaleDropouts, paramsOf } from './models/language-model.js';
-export type { LMConfig, LanguageModelOptions } from './models/language-model.js';
-export {
-  SentenceEncoder,
-  maskedConcatPool,
-  PoolingLinearClassifier,
-  getTextClassifier,
-  awdLstmClasSplit,
-} from './models/classifier.js';
-export type { ClasConfig, TextClassifierOptions } from './models/classifier.js';
-export { textBatch, prepareTextBatch } from './models/text-batch.js';
 
 // ---- Learners ----
 // languageModelLearner and textClassifierLearner, their callbacks, decoding, encoders and WT103 weights.
@@ -99,8 +44,3 @@ export { learnerBuilders } from './learner/builders.js';
 // ---- Errors ----
 // Typed errors naming the file, row or token.
 export { TextDecodeError, TextInputError } from './errors.js';
-
-// ---- fastai's shared layers (from @tfai/core) ----
-// Re-exported for compatibility: the same LinBnDrop class as @tfai/core's and @tfai/tabular's.
-export { LinBnDrop } from '@tfai/core';
-export type { LinBnDropOptions } from '@tfai/core';

@@ -11,16 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import {
-  Callback,
-  CancelFitException,
-  DataLoader,
-  DataLoaders,
-  Learner,
-  getBackend,
-  manualSeed,
-  setBackend,
-} from '@tfai/core';
+import { Callback, CancelFitException, DataLoader, DataLoaders, Learner, manualSeed } from '@tfai/core';
+import { getBackend, setBackend } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
 import { augTransforms } from '../src/augment/aug-transforms.js';
 import type { BatchTransform } from '../src/augment/batch-transform.js';

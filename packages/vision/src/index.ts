@@ -1,33 +1,10 @@
-// @tfai/vision — public API: fastai.vision for tfjs, grouped as fastai's modules. Explicit named exports only;
-// helpers the sibling packages share are in `./internal.ts` (the `@tfai/vision/internal` subpath).
-
-// ---- Architectures ----
-// torchvision's ResNets (names, layouts and parameter counts), the architecture registry and model metadata.
-export { ResNet, BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/resnet.js';
-export type { ResNetOptions, VisionArch } from './models/resnet.js';
-export { VISION_ARCHS, modelMeta, getModelMeta, visionArch, isRegisteredArch } from './models/archs.js';
-export type { ArchEntry } from './models/archs.js';
-export { defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
-export type { ModelMeta, Stats } from './models/model-meta.js';
-export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
-
-// ---- Bodies and heads ----
-// fastai's create_body/create_head/create_vision_model, pretrained bodies (loadBody) and _add_norm.
-export { createBody, cutModel, hasPoolType, updateFirstLayer } from './models/create-body.js';
-export type { Cut, CutFn, CreateBodyOptions } from './models/create-body.js';
-export { createHead } from './models/create-head.js';
-export type { CreateHeadOptions } from './models/create-head.js';
-export { AdaptiveConcatPool2d } from '@tfai/core';
-export { createVisionModel, addHead } from './models/create-vision-model.js';
-export type { CreateVisionModelOptions, AddHeadOptions } from './models/create-vision-model.js';
-export { inChannels, dummyEval, modelSizes, numFeaturesModel } from './models/model-sizes.js';
-export { loadBody, addNormIfPretrained } from './models/load-body.js';
-export type { LoadBodyOptions, NormalizableData } from './models/load-body.js';
-
-// ---- Pretrained weights ----
-// torchvision's published checkpoints (downloaded once, hash-checked), or a local .pth/.safetensors.
-export { loadPretrained, resolvePretrained, modelsCacheDir, TORCHVISION_BASE_URL } from './models/pretrained.js';
-export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js';
+// @tfai/vision — fastai.vision for tfjs: images and items, the data loaders, visionLearner and unetLearner,
+// interpretation and segmentation. Explicit named exports only. Subpaths by concern: `@tfai/vision/models` (ResNets,
+// createBody/createHead/createVisionModel, pretrained weights, DynamicUnet), `@tfai/vision/augment` (item and batch
+// transforms, augTransforms). Helpers the sibling packages share are in `./internal.ts` (`@tfai/vision/internal`).
+//
+// Node-only: image decoding and writing use sharp (`loadImage`, the data loaders, `writeImageGrid`, showBatch and
+// showResults), and the loaders read folders and CSV files with `node:fs`.
 
 // ---- Images and items ----
 // Decoding with sharp (size-limited), image files, labels and splits, CSVs, image grids.
@@ -41,16 +18,8 @@ export {
   DEFAULT_MAX_IMAGE_PIXELS,
 } from './data/image.js';
 export type { ImageSource, RGBImage } from './data/image.js';
-export {
-  getImageFiles,
-  parentLabel,
-  grandparentSplitter,
-  randomSplitter,
-  regexLabel,
-  IMAGE_EXTENSIONS,
-} from './data/items.js';
-export type { GetImageFilesOptions, Split } from './data/items.js';
-export { parseCsv, readCsv } from './data/csv.js';
+export { getImageFiles, parentLabel, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
+export type { GetImageFilesOptions } from './data/items.js';
 export { writeImageGrid, batchToImages } from './data/image-grid.js';
 export type { GridTile, CaptionLine, ImageGridOptions } from './data/image-grid.js';
 
@@ -64,42 +33,6 @@ export { ImageDataset, ImageDataLoader, collateImages } from './data/image-datas
 export type { ImageSample, ImageDataLoaderOptions } from './data/image-dataset.js';
 export { ImageDataLoaders } from './data/image-data-loaders.js';
 export type { ImageDataLoadersOptions, ImageInferenceSpec, ShowBatchOptions } from './data/image-data-loaders.js';
-
-// ---- Transforms ----
-// Item transforms (sharp, one plan per sample, masks moved with the image) and batch transforms (tf ops).
-export { Resize, resizePlan, cropPad } from './augment/resize.js';
-export type { ResizeOptions, CropPadPlan } from './augment/resize.js';
-export { RandomResizedCrop, randomResizedCropPlan } from './augment/random-resized-crop.js';
-export type { RandomResizedCropOptions } from './augment/random-resized-crop.js';
-export { FlipItem } from './augment/flip.js';
-export type { FlipItemOptions } from './augment/flip.js';
-export type {
-  ItemTransform,
-  ItemContext,
-  ItemTfmSpec,
-  ItemPlan,
-  ResizeMethod,
-  PadMode,
-  Size,
-} from './augment/item-transform.js';
-export { applyBatchTfms, applyBatchPlans, decodeBatchTfms } from './augment/batch-transform.js';
-export type { BatchTransform, BatchContext, BatchTfmSpec, BatchPlan } from './augment/batch-transform.js';
-export { Normalize } from './augment/normalize.js';
-export {
-  AffineCoordTfm,
-  flipMat,
-  dihedralMat,
-  rotateMat,
-  zoomMat,
-  warpMat,
-  toPixelTransform,
-} from './augment/affine.js';
-export type { AffineOptions, Mat3 } from './augment/affine.js';
-export { LightingTfm } from './augment/lighting.js';
-export type { LightingOptions } from './augment/lighting.js';
-export { augTransforms } from './augment/aug-transforms.js';
-export type { AugTransformsOptions } from './augment/aug-transforms.js';
-export { itemTfmFromJSON, batchTfmFromJSON } from './augment/from-json.js';
 
 // ---- Learner ----
 // visionLearner (head options in `head: {...}`), predict/showResults, and the builders loadLearner finds by name.
@@ -119,17 +52,11 @@ export { confusionMatrixSvg } from './interpret/confusion-plot.js';
 export type { ConfusionPlotOptions } from './interpret/confusion-plot.js';
 
 // ---- Segmentation ----
-// DynamicUnet and unetLearner (options in `unet: {...}`), segmentation data, masks and metrics.
-export { DynamicUnet } from './unet/dynamic-unet.js';
-export type { DynamicUnetOptions } from './unet/dynamic-unet.js';
-export { UnetBlock } from './unet/unet-block.js';
-export type { UnetBlockOptions } from './unet/unet-block.js';
-export { ResizeToOrig, ToTensorBase } from './unet/resize-to-orig.js';
-export { unetLearner, UnetLearner, createUnetModel } from './unet/unet-learner.js';
+// unetLearner (options in `unet: {...}`), segmentation data, masks and metrics (DynamicUnet: `@tfai/vision/models`).
+export { unetLearner, UnetLearner } from './unet/unet-learner.js';
 export type {
   UnetLearnerOptions,
   UnetLearnerArgs,
-  CreateUnetModelOptions,
   SegmentationPrediction,
   SegmentationResultsOptions,
 } from './unet/unet-learner.js';
@@ -158,31 +85,3 @@ export {
 } from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
 export { SegmentationDataError } from './data/errors.js';
-
-// ---- fastai's shared layers (from @tfai/core) ----
-// Re-exported for compatibility: the same objects as @tfai/core's.
-export {
-  applyInit,
-  ConvLayer,
-  fastaiBatchNorm,
-  defaultActivation,
-  kaimingUniform,
-  initLinear,
-  PixelShuffleICNR,
-  ReplicationPad2d,
-  icnrInit,
-} from '@tfai/core';
-export { ResBlock, MergeLayer, SequentialEx, OrigModule, SelfAttention, SpectralConv1d } from '@tfai/core';
-export type {
-  InitFn,
-  ConvLayerOptions,
-  NormType,
-  ActFactory,
-  PixelShuffleICNROptions,
-  ResBlockOptions,
-  TensorModuleOrOrig,
-} from '@tfai/core';
-
-// ---- Deprecated (one release) ----
-// The PascalCase metric names, and the flat head/U-Net option types (pass `head: {...}` / `unet: {...}`).
-export { Dice, DiceMulti, JaccardCoeff, JaccardCoeffMulti } from './segmentation/metrics.js';

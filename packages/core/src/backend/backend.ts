@@ -187,7 +187,7 @@ async function activate(name: BackendName, opts: SetBackendOptions): Promise<voi
  *
  * @example
  * ```ts
- * import { setBackend } from '@tfai/core';
+ * import { setBackend } from '@tfai/core/backend';
  * const name = await setBackend();      // 'wasm' on a machine without tfjs-node
  * await setBackend('cpu');              // force the pure-JS backend
  * ```

@@ -1,7 +1,7 @@
 // The unreduced form of the losses (what MixUp blends) against their reduced values.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { CrossEntropyLossFlat, MSELossFlat } from './loss.js';
+import { crossEntropyLossFlat, mseLossFlat } from './loss.js';
 
 describe('Loss.perItem', () => {
   const pred = tf.tensor2d([
@@ -13,7 +13,7 @@ describe('Loss.perItem', () => {
   const target = tf.tensor1d([0, 2, 1, 2], 'int32');
 
   it.each([0, 0.1])('cross-entropy (label smoothing %d): one loss per target, whose mean is the loss', async (eps) => {
-    const lf = CrossEntropyLossFlat({ labelSmoothing: eps });
+    const lf = crossEntropyLossFlat({ labelSmoothing: eps });
     expect(lf.yInt).toBe(true);
     const per = lf.perItem!(pred, target);
     expect(per.shape).toEqual([4]);
@@ -27,7 +27,7 @@ describe('Loss.perItem', () => {
   });
 
   it('cross-entropy with ignoreIndex: ignored targets lose 0; the loss averages the others', async () => {
-    const lf = CrossEntropyLossFlat({ ignoreIndex: 2 });
+    const lf = crossEntropyLossFlat({ ignoreIndex: 2 });
     const per = await lf.perItem!(pred, target).data();
     expect(per[1]).toBe(0);
     expect(per[3]).toBe(0);
@@ -35,7 +35,7 @@ describe('Loss.perItem', () => {
   });
 
   it('regression losses have float targets (MixUp blends the targets instead)', () => {
-    expect(MSELossFlat().yInt).toBeUndefined();
-    expect(MSELossFlat().perItem).toBeUndefined();
+    expect(mseLossFlat().yInt).toBeUndefined();
+    expect(mseLossFlat().perItem).toBeUndefined();
   });
 });

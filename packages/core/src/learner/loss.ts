@@ -191,13 +191,3 @@ export function lossFromSpec(spec: LossSpec): Loss {
       );
   }
 }
-
-// PascalCase names of the factories above, kept one release for old scripts.
-/** @deprecated Use {@link crossEntropyLossFlat} (tfai's factories are camelCase); this name goes in the next release. */
-export const CrossEntropyLossFlat = crossEntropyLossFlat;
-/** @deprecated Use {@link bceWithLogitsLossFlat} (tfai's factories are camelCase); this name goes in the next release. */
-export const BCEWithLogitsLossFlat = bceWithLogitsLossFlat;
-/** @deprecated Use {@link mseLossFlat} (tfai's factories are camelCase); this name goes in the next release. */
-export const MSELossFlat = mseLossFlat;
-/** @deprecated Use {@link l1LossFlat} (tfai's factories are camelCase); this name goes in the next release. */
-export const L1LossFlat = l1LossFlat;

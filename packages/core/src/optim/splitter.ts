@@ -5,14 +5,15 @@ import type { AnyModule, Parameter } from '../nn/module.js';
 export type Splitter = (model: AnyModule) => Parameter[][];
 
 /**
- * Every parameter of `m` (fastai's `params`), each once.
+ * Every parameter of the given modules (fastai's `params`), in order, each once (a weight tied between two of
+ * them counts once).
  * @example
  * ```ts
  * const splitter: Splitter = (m) => [params(body), params(head)];
  * ```
  */
-export function params(m: AnyModule): Parameter[] {
-  return m.parameters();
+export function params(...modules: AnyModule[]): Parameter[] {
+  return [...new Set(modules.flatMap((m) => m.parameters()))];
 }
 
 /**

@@ -5,9 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
+import { accuracy, manualSeed, slice } from '@tfai/core';
+import { exportLearner, loadLearner, registerLearnerBuilder } from '@tfai/core/io';
 import { SiameseDataLoaders, SiameseLearner, siameseLearner, learnerBuilders } from '@tfai/siamese';
-import { resnet18 } from '@tfai/vision';
+import { resnet18 } from '@tfai/vision/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 import { needsReference, referenceFile } from '@tfai/test-utils';

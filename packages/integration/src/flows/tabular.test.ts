@@ -3,7 +3,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
+import { accuracy, manualSeed } from '@tfai/core';
+import { exportLearner, loadLearner, registerLearnerBuilder } from '@tfai/core/io';
 import { TabularDataLoaders, TabularLearner, tabularLearner, learnerBuilders } from '@tfai/tabular';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';

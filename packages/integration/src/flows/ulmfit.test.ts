@@ -5,16 +5,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder, slice } from '@tfai/core';
+import { accuracy, manualSeed, slice } from '@tfai/core';
+import { exportLearner, loadLearner, registerLearnerBuilder } from '@tfai/core/io';
 import {
-  AWDLSTM,
   languageModelLearner,
-  readCsv,
+  readTextTable,
   TextLearner,
   TextDataLoaders,
   textClassifierLearner,
   learnerBuilders,
 } from '@tfai/text';
+import { AWDLSTM } from '@tfai/text/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 
@@ -30,7 +31,7 @@ const BOOKS = ['Pride & Prejudice', 'Emma'];
 describe('ULMFiT flow', () => {
   it('jane_austen: language model → saveEncoder → classifier with gradual unfreezing tells the novels apart; the export reloads', async () => {
     manualSeed(0);
-    const austen = await readCsv(join(datasets.path('jane_austen'), 'austen.csv'));
+    const austen = await readTextTable(join(datasets.path('jane_austen'), 'austen.csv'));
     const rows: Record<string, string>[] = [];
     for (const book of BOOKS) {
       const paras = austen.rows.filter((r) => r.book === book && r.text.split(/\s+/).length >= 20);

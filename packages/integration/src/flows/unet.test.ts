@@ -4,17 +4,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
+import { exportLearner, loadLearner, registerLearnerBuilder } from '@tfai/core/io';
 import {
   diceMulti,
   foregroundAcc,
   learnerBuilders,
-  Resize,
-  resnet18,
   SegmentationDataLoaders,
   UnetLearner,
   unetLearner,
 } from '@tfai/vision';
+import { Resize } from '@tfai/vision/augment';
+import { resnet18 } from '@tfai/vision/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 

@@ -3,8 +3,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accuracy, exportLearner, loadLearner, manualSeed, registerLearnerBuilder } from '@tfai/core';
-import { ImageDataLoaders, resnet18, VisionLearner, visionLearner, learnerBuilders } from '@tfai/vision';
+import { accuracy, manualSeed } from '@tfai/core';
+import { exportLearner, loadLearner, registerLearnerBuilder } from '@tfai/core/io';
+import { ImageDataLoaders, VisionLearner, visionLearner, learnerBuilders } from '@tfai/vision';
+import { resnet18 } from '@tfai/vision/models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 import { needsReference, referenceFile } from '@tfai/test-utils';

@@ -2,7 +2,7 @@
 // one draw per pair, so both images of a pair flip together, with no siamese-specific code.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { FlipItem, Resize } from '@tfai/vision';
+import { FlipItem, Resize } from '@tfai/vision/augment';
 import { datasets } from '@tfai/datasets';
 import { readPairsCsv } from './pairs-csv.js';
 import { SiameseDataLoaders } from './siamese-dataloaders.js';

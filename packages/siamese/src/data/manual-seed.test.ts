@@ -2,7 +2,7 @@
 // transforms' draws and the batch augmentation, with no seed option given.
 import { manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { augTransforms, FlipItem, RandomResizedCrop } from '@tfai/vision';
+import { augTransforms, FlipItem, RandomResizedCrop } from '@tfai/vision/augment';
 import { datasets } from '@tfai/datasets';
 import { firstBatchValues } from '@tfai/test-utils';
 import { SiameseDataLoaders } from './siamese-dataloaders.js';

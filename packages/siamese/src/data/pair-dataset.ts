@@ -2,13 +2,8 @@
 // draws once per pair and applies that draw to both images (as fastai transforms a SiameseImage tuple). The target
 // is the class index of `same` (1) or not (0).
 import { collateSamples, VisionDataLoader, VisionDataset } from '@tfai/vision';
-import type {
-  ImageSource,
-  ItemTransform,
-  VisionDataLoaderOptions,
-  VisionDatasetOptions,
-  VisionSample,
-} from '@tfai/vision';
+import type { ImageSource, VisionDataLoaderOptions, VisionDatasetOptions, VisionSample } from '@tfai/vision';
+import type { ItemTransform } from '@tfai/vision/augment';
 import type { ImagePair } from './pairs.js';
 
 /** Two images and whether they show the same class (an `ImagePair` of paths, or of image bytes to predict). */

@@ -2,7 +2,8 @@
 // folder, booleans as Python writes them (True/False) or as 1/0, true/false, yes/no.
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { CsvError, parseCsvText, parseFlag } from '@tfai/core';
+import { parseFlag } from '@tfai/core';
+import { CsvError, parseCsvText } from '@tfai/core/io';
 import { SiameseDataError } from '../errors.js';
 import type { ImagePair } from './pairs.js';
 

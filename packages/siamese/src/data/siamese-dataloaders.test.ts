@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { augTransforms, Normalize, RandomResizedCrop } from '@tfai/vision';
+import { augTransforms, Normalize, RandomResizedCrop } from '@tfai/vision/augment';
 import { datasets } from '@tfai/datasets';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
 import { readPairsCsv } from './pairs-csv.js';

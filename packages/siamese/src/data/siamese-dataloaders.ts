@@ -1,32 +1,14 @@
 // SiameseDataLoaders: pairs of images from a folder of classes or from a pairs CSV. Training pairs are re-drawn
 // every epoch (half same-class, seeded); validation pairs are fixed.
 import * as tf from '@tensorflow/tfjs';
-import { Rng, ready } from '@tfai/core';
+import { Rng, grandparentSplitter } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
-import {
-  batchTfmFromJSON,
-  batchToImages,
-  decodeBatchTfms,
-  getImageFiles,
-  grandparentSplitter,
-  isImageSource,
-  itemTfmFromJSON,
-  parentLabel,
-  Resize,
-  VisionDataLoaders,
-} from '@tfai/vision';
+import { batchToImages, getImageFiles, isImageSource, parentLabel, VisionDataLoaders } from '@tfai/vision';
+import { batchTfmFromJSON, decodeBatchTfms, itemTfmFromJSON, Resize } from '@tfai/vision/augment';
 import { drawSeed, visionLoaderOptions } from '@tfai/vision/internal';
-import type {
-  BatchTfmSpec,
-  BatchTransform,
-  GridTile,
-  ImageGridOptions,
-  ImageSource,
-  ItemTfmSpec,
-  ItemTransform,
-  RGBImage,
-  Size,
-} from '@tfai/vision';
+import type { GridTile, ImageGridOptions, ImageSource, RGBImage } from '@tfai/vision';
+import type { BatchTfmSpec, BatchTransform, ItemTfmSpec, ItemTransform, Size } from '@tfai/vision/augment';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
 import { PairDataLoader, PairDataset, type SourcePair } from './pair-dataset.js';
 import { readPairsCsv, type ReadPairsCsvOptions } from './pairs-csv.js';

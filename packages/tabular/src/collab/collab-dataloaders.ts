@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { DataLoader, DataLoaders } from '@tfai/core';
 import { MissingColumnError } from '../errors.js';
 import type { DataFrame } from '../data/dataframe.js';
-import { readCsv } from '../data/read-csv.js';
+import { readDataFrame } from '../data/read-data-frame.js';
 import { splitRows, type SplitOptions, type Splits } from '../data/splits.js';
 import { Tabular, type EncodedTable } from '../data/tabular.js';
 import { TabularDataset } from '../data/tabular-dataset.js';
@@ -98,7 +98,7 @@ export class CollabDataLoaders extends DataLoaders {
   static async fromCsv(path: string, opts: CollabDataLoadersOptions = {}): Promise<CollabDataLoaders> {
     const named = [opts.userName, opts.itemName, opts.ratingName].filter((n): n is string => n !== undefined);
     const positional = named.length < 3;
-    const df = await readCsv(path, {
+    const df = await readDataFrame(path, {
       categorical: [opts.userName, opts.itemName].filter((n): n is string => n !== undefined),
       numeric: opts.ratingName !== undefined ? [opts.ratingName] : [],
       required: opts.validCol !== undefined ? [opts.validCol] : [],

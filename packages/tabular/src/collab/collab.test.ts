@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { numParams } from '@tfai/core';
+import { numParams } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { getEmbSz } from '../model/emb-sz.js';
 import { datasets } from '@tfai/datasets';

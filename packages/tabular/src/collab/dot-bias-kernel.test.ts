@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { setBackend } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { setFused } from '@tfai/core/internal';
 import { relErr } from '@tfai/test-utils';
 import { dotBias, dotBiasFused } from './dot-bias-kernel.js';

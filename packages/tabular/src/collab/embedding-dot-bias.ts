@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, fastaiEmbedding, type Embedding } from '@tfai/core';
+import { Module, fastaiEmbedding, type Embedding } from '@tfai/core/nn';
 import { dotBias, dotBiasFused } from './dot-bias-kernel.js';
 import { TabularOptionsError, UnknownCategoryError } from '../errors.js';
 import { gatherRows } from '../model/gather-rows.js';

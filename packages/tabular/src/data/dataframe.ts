@@ -158,7 +158,7 @@ export class ColumnBuilder {
 
 /**
  * A columnar table: each column a typed array (numbers as `Float64Array` with `NaN` for missing, text as
- * dictionary codes). What `readCsv` produces and the tabular procs read; no per-row objects.
+ * dictionary codes). What `readDataFrame` produces and the tabular procs read; no per-row objects.
  *
  * @example
  * ```ts

@@ -2,14 +2,14 @@ import { manualSeed, randomSplitter, Rng } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { describe, expect, it } from 'vitest';
 import { TabularOptionsError } from '../errors.js';
-import { readCsv } from './read-csv.js';
+import { readDataFrame } from './read-data-frame.js';
 import { splitRows } from './splits.js';
 
 describe('splitRows', () => {
   const titanic = `${datasets.path('titanic')}/titanic.csv`;
 
   it("validPct goes through core's randomSplitter: the same rows as randomSplitter(n, pct, seed), as before", async () => {
-    const df = await readCsv(titanic);
+    const df = await readDataFrame(titanic);
     const [train, valid] = splitRows(df, { validPct: 0.2, seed: 42 });
     const core = randomSplitter(df.nRows, 0.2, 42);
     expect(Array.from(valid)).toEqual(core.valid);
@@ -21,7 +21,7 @@ describe('splitRows', () => {
   });
 
   it('without a seed the split follows manualSeed; validPct 0 trains on every row; bad fractions are typed errors', async () => {
-    const df = await readCsv(titanic);
+    const df = await readDataFrame(titanic);
     manualSeed(7);
     const a = splitRows(df, {});
     manualSeed(7);

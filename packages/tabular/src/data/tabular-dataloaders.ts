@@ -1,12 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoader, DataLoaders, ready } from '@tfai/core';
+import { DataLoader, DataLoaders } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import { MissingColumnError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';
 import { Normalize } from '../procs/normalize.js';
 import type { ProcLike } from '../procs/from-json.js';
 import type { DataFrame, RawValue } from './dataframe.js';
-import { readCsv, type ReadCsvOptions } from './read-csv.js';
+import { readDataFrame, type ReadDataFrameOptions } from './read-data-frame.js';
 import { splitRows, type SplitOptions, type Splits } from './splits.js';
 import { Tabular, type EncodedTable, type TabularOptions } from './tabular.js';
 import { TabularDataset } from './tabular-dataset.js';
@@ -74,7 +75,7 @@ export class TabularDataLoaders extends DataLoaders {
   /** Reads `path` (streamed, typed columns) and builds the loaders; see {@link fromDf}. */
   static async fromCsv(path: string, opts: TabularDataLoadersOptions = {}): Promise<TabularDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    return TabularDataLoaders.fromDf(await readCsv(path, csvOptions(opts)), opts);
+    return TabularDataLoaders.fromDf(await readDataFrame(path, csvOptions(opts)), opts);
   }
 
   /**
@@ -145,8 +146,8 @@ export class TabularDataLoaders extends DataLoaders {
   }
 }
 
-/** The readCsv options implied by the loader options: named columns must exist, continuous ones must be numbers. */
-export function csvOptions(opts: TabularDataLoadersOptions): ReadCsvOptions {
+/** The readDataFrame options implied by the loader options: named columns must exist, continuous ones must be numbers. */
+export function csvOptions(opts: TabularDataLoadersOptions): ReadDataFrameOptions {
   const overlap = (opts.catNames ?? []).find((n) => (opts.contNames ?? []).includes(n));
   if (overlap !== undefined) throw new TabularOptionsError(`column "${overlap}" is both categorical and continuous`);
   const required = [...(opts.yNames ?? []), ...(opts.validCol !== undefined ? [opts.validCol] : [])];

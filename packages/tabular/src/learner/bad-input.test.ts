@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CsvError, InvalidArgumentError, manualSeed, TfaiError } from '@tfai/core';
+import { InvalidArgumentError, manualSeed, TfaiError } from '@tfai/core';
+import { CsvError } from '@tfai/core/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import {

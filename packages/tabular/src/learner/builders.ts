@@ -1,7 +1,8 @@
 // How `loadLearner` rebuilds learners exported from @tfai/tabular: the procs from their JSON (no CSV needed) and
 // the model from its constructor arguments; core loads the weights afterwards.
-import { ExportError, lossFromSpec, metricsFromNames } from '@tfai/core';
-import type { ExportDescription, LearnerBuilder } from '@tfai/core';
+import { lossFromSpec } from '@tfai/core';
+import { ExportError, metricsFromNames } from '@tfai/core/io';
+import type { ExportDescription, LearnerBuilder } from '@tfai/core/io';
 import { CollabDataLoaders } from '../collab/collab-dataloaders.js';
 import { EmbeddingDotBias } from '../collab/embedding-dot-bias.js';
 import { EmbeddingNN } from '../collab/embedding-nn.js';

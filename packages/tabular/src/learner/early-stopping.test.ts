@@ -5,13 +5,13 @@ import { EarlyStoppingCallback, mae, manualSeed } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { describe, expect, it } from 'vitest';
 import { contCatSplit } from '../data/cont-cat-split.js';
-import { readCsv } from '../data/read-csv.js';
+import { readDataFrame } from '../data/read-data-frame.js';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import { tabularLearner } from './tabular-learner.js';
 
 describe('EarlyStoppingCallback on MAE (ames, ln(Sale_Price))', () => {
   it('stops on the epoch where the validation MAE stopped falling', async () => {
-    const raw = await readCsv(`${datasets.path('ames')}/ames.csv`);
+    const raw = await readDataFrame(`${datasets.path('ames')}/ames.csv`);
     const df = raw.with('log_price', {
       kind: 'number',
       values: Float64Array.from(raw.numeric('Sale_Price'), Math.log),

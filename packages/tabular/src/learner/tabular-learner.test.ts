@@ -2,17 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  accuracy,
-  ExportError,
-  exportLearner,
-  loadLearner,
-  manualSeed,
-  numParams,
-  SigmoidRange,
-  TfaiError,
-  type LayerInfo,
-} from '@tfai/core';
+import { accuracy, manualSeed, TfaiError } from '@tfai/core';
+import { ExportError, exportLearner, loadLearner } from '@tfai/core/io';
+import { numParams, SigmoidRange, type LayerInfo } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataFrame } from '../data/dataframe.js';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';

@@ -1,7 +1,8 @@
 // fastai 2.7's `tabular_learner` and `TabularLearner`: a TabularModel sized from the data, the loss from the target
 // block, `predict` on a plain object of raw values, `showResults` as a printed table, and export.
 import * as tf from '@tensorflow/tfjs';
-import { bceWithLogitsLossFlat, crossEntropyLossFlat, Learner, mseLossFlat, ready } from '@tfai/core';
+import { bceWithLogitsLossFlat, crossEntropyLossFlat, Learner, mseLossFlat } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import { predictDecoded } from '@tfai/core/internal';
 import type { DataLoader, LearnerModel, LearnerOptions, Loss, Prediction } from '@tfai/core';
 import type { CollabDataLoaders } from '../collab/collab-dataloaders.js';

@@ -1,15 +1,26 @@
 import * as core from '@tfai/core';
+import * as coreBackend from '@tfai/core/backend';
+import * as coreIo from '@tfai/core/io';
+import * as coreNn from '@tfai/core/nn';
+import * as corePlot from '@tfai/core/plot';
+import * as coreSchedule from '@tfai/core/schedule';
 import { describe, expect, it } from 'vitest';
 import * as tabular from '../index.js';
+import * as collab from '../collab.js';
 
 describe("fastai's shared layers come from @tfai/core", () => {
-  it('re-exports the same objects (one LinBnDrop class for tabular and text)', () => {
-    expect(tabular.LinBnDrop).toBe(core.LinBnDrop);
-    expect(tabular.fastaiEmbedding).toBe(core.fastaiEmbedding);
-    expect(tabular.fastaiBatchNorm1d).toBe(core.fastaiBatchNorm1d);
-    expect(tabular.truncNormal).toBe(core.truncNormal);
+  it("the model is built of core's LinBnDrop; @tfai/tabular does not re-export core's objects", () => {
+    const coreObjects = new Set<unknown>(
+      [core, coreBackend, coreIo, coreNn, corePlot, coreSchedule].flatMap((m) => Object.values(m)),
+    );
+    for (const entry of [tabular, collab])
+      expect(
+        Object.entries(entry)
+          .filter(([, v]) => coreObjects.has(v))
+          .map(([k]) => k),
+      ).toEqual([]);
     const m = new tabular.TabularModel([[5, 3]], 2, 1, { layers: [4] });
-    expect(m.layers.get(0)).toBeInstanceOf(core.LinBnDrop);
+    expect(m.layers.get(0)).toBeInstanceOf(coreNn.LinBnDrop);
     m.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { numParams, type LayerInfo } from '@tfai/core';
+import { numParams, type LayerInfo } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { readFixture, relError, toTensor, type FixtureTensor } from '../test-utils/fixtures.js';
 import { TabularModel, type TabularModelOptions } from './tabular-model.js';

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
-import { BatchNorm1d, Dropout, LinBnDrop, Module, ReLU, Sequential, SigmoidRange, type TensorModule } from '@tfai/core';
+import {
+  BatchNorm1d,
+  Dropout,
+  LinBnDrop,
+  Module,
+  ReLU,
+  Sequential,
+  SigmoidRange,
+  type TensorModule,
+} from '@tfai/core/nn';
 import { TabularEmbeddings } from './embeddings.js';
 
 /** Options of {@link TabularModel} (fastai 2.7's defaults, except `layers`, which `tabular_learner` defaults to [200, 100]). */

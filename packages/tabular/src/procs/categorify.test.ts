@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../data/read-csv.js';
+import { readDataFrame } from '../data/read-data-frame.js';
 import { Tabular } from '../data/tabular.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
@@ -13,7 +13,7 @@ describe('Categorify', () => {
     const isValid = rows.map((r, i) => r.Home === 'ignore' || i % 5 === 4);
     const train = rows.map((_, i) => i).filter((i) => !isValid[i]);
     const cat = new Categorify();
-    const { tabular, data } = Tabular.fit(await readCsv(path), Int32Array.from(train), {
+    const { tabular, data } = Tabular.fit(await readDataFrame(path), Int32Array.from(train), {
       catNames: ['Home', 'Marital', 'Job'],
       yNames: ['Status'],
       procs: [cat],
@@ -37,7 +37,7 @@ describe('Categorify', () => {
   });
 
   it('penguins: a numeric categorical column (year) sorts numerically; the target gets its own vocab without #na#', async () => {
-    const df = await readCsv(`${datasets.path('penguins')}/penguins.csv`);
+    const df = await readDataFrame(`${datasets.path('penguins')}/penguins.csv`);
     const { tabular } = Tabular.fit(
       df,
       Int32Array.from({ length: df.nRows }, (_, i) => i),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataFrame } from '../data/dataframe.js';
-import { readCsv } from '../data/read-csv.js';
+import { readDataFrame } from '../data/read-data-frame.js';
 import { Tabular } from '../data/tabular.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
@@ -25,7 +25,7 @@ describe('FillMissing', () => {
     const rows = readCsvRows(path);
     const contNames = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
     const train = rows.map((_, i) => i).filter((i) => i % 5 !== 4);
-    const df = await readCsv(path);
+    const df = await readDataFrame(path);
     const fm = new FillMissing();
     const { tabular, data } = Tabular.fit(df, Int32Array.from(train), {
       catNames: ['Home'],
@@ -53,7 +53,7 @@ describe('FillMissing', () => {
     const path = `${datasets.path('titanic')}/titanic.csv`;
     const rows = readCsvRows(path);
     const train = rows.map((_, i) => i).filter((i) => i % 3 !== 0);
-    const { tabular } = Tabular.fit(await readCsv(path), Int32Array.from(train), {
+    const { tabular } = Tabular.fit(await readDataFrame(path), Int32Array.from(train), {
       catNames: ['pclass', 'sex'],
       contNames: ['age', 'sibsp', 'parch'],
       yNames: ['survived'],

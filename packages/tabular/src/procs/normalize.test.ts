@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../data/read-csv.js';
+import { readDataFrame } from '../data/read-data-frame.js';
 import { Tabular } from '../data/tabular.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
@@ -21,7 +21,7 @@ describe('Normalize', () => {
     const contNames = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g'];
     const norm = new Normalize();
     const fm = new FillMissing();
-    const { tabular, data } = Tabular.fit(await readCsv(path), Int32Array.from(train), {
+    const { tabular, data } = Tabular.fit(await readDataFrame(path), Int32Array.from(train), {
       catNames: ['island', 'sex'],
       contNames,
       yNames: ['species'],

@@ -1,5 +1,5 @@
 // A user's script with a mistake (titanic has no "fare" column), run as a child process by uncaught-error.test.ts.
-import { setBackend } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { TabularDataLoaders } from '../index.js';
 import { datasets } from '@tfai/datasets';
 

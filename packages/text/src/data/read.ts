@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { csvRecords, parseCsvText } from '@tfai/core';
+import { csvRecords, parseCsvText } from '@tfai/core/io';
 import { TextDecodeError, TextInputError } from '../errors.js';
 
 /** The offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1. */
@@ -58,8 +58,8 @@ export async function readTextFile(path: string): Promise<string> {
   return decodeUtf8(bytes, path);
 }
 
-/** A CSV file read as strings: its header and its rows. */
-export interface CsvTable {
+/** A CSV file of texts read as strings: its column names (`fields`) and its rows as records. */
+export interface TextTable {
   fields: string[];
   rows: Record<string, string>[];
 }
@@ -70,11 +70,11 @@ export interface CsvTable {
  * core's `CsvError` naming the file and the row or column.
  * @example
  * ```ts
- * const { rows } = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`) // datasets from '@tfai/datasets';
+ * const { rows } = await readTextTable(`${datasets.path('fortunes')}/fortunes.csv`) // datasets from '@tfai/datasets';
  * rows[0].text;
  * ```
  */
-export async function readCsv(path: string): Promise<CsvTable> {
+export async function readTextTable(path: string): Promise<TextTable> {
   const t = parseCsvText(await readTextFile(path), path, { skipEmptyLines: 'greedy', trimHeader: false });
   return { fields: t.header, rows: csvRecords(t) };
 }
@@ -86,7 +86,7 @@ export async function readCsv(path: string): Promise<CsvTable> {
  * const texts = column(table, 'text', 'reviews.csv');
  * ```
  */
-export function column(table: CsvTable, col: string, file = 'CSV'): string[] {
+export function column(table: TextTable, col: string, file = 'CSV'): string[] {
   if (!table.fields.includes(col))
     throw new TextInputError(`${file}: no column "${col}" (columns: ${table.fields.join(', ')})`);
   return table.rows.map((r) => r[col] ?? '');

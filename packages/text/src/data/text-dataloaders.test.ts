@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { TfaiError } from '@tfai/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TextInputError } from '../errors.js';
-import { readCsv } from './read.js';
+import { readTextTable } from './read.js';
 import { datasets } from '@tfai/datasets';
 import { LMDataLoader } from './lm-dataloader.js';
 import { SortedDL } from './sorted-dl.js';
@@ -92,7 +92,7 @@ describe('TextDataLoaders.fromCsv on real data', () => {
 });
 
 describe('resource limits and degenerate data (issue 17)', () => {
-  const table = async () => readCsv(`${datasets.path('fortunes')}/fortunes.csv`);
+  const table = async () => readTextTable(`${datasets.path('fortunes')}/fortunes.csv`);
 
   it('a text longer than maxTokens keeps its last maxTokens tokens, with a warning; batches are capped with it', async () => {
     const t = await table();

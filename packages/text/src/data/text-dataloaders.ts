@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoaders, parseFlag, Rng, ready } from '@tfai/core';
+import { DataLoaders, parseFlag, Rng } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
 import type { BatchTokenizer } from '../tokenize/subword.js';
@@ -10,7 +11,7 @@ import type { Tokenizer } from '../tokenize/word-tokenizer.js';
 import { textBatch } from '../models/text-batch.js';
 import { LMDataLoader } from './lm-dataloader.js';
 import { Numericalize } from './numericalize.js';
-import { column, readCsv, readTextFile, type CsvTable } from './read.js';
+import { column, readTextTable, readTextFile, type TextTable } from './read.js';
 import { SortedDL, type TextItem } from './sorted-dl.js';
 
 /** Options of {@link TextDataLoaders.fromCsv} (fastai's defaults). */
@@ -214,11 +215,15 @@ export class TextDataLoaders extends DataLoaders {
   /** Reads a CSV (papaparse, strict UTF-8) and builds the loaders. */
   static async fromCsv(path: string, opts: TextDataLoadersOptions = {}): Promise<TextDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    return TextDataLoaders.fromTable(await readCsv(path), opts, path);
+    return TextDataLoaders.fromTable(await readTextTable(path), opts, path);
   }
 
   /** Builds the loaders from rows already read. */
-  static async fromTable(table: CsvTable, opts: TextDataLoadersOptions = {}, name = 'table'): Promise<TextDataLoaders> {
+  static async fromTable(
+    table: TextTable,
+    opts: TextDataLoadersOptions = {},
+    name = 'table',
+  ): Promise<TextDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const texts = column(table, opts.textCol ?? 'text', name);
     // A classifier's label column is checked before the (slow) tokenization.

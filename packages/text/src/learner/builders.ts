@@ -1,6 +1,7 @@
 // How `loadLearner` rebuilds learners exported from @tfai/text: vocab, classes and model config from the JSON.
-import { ExportError, lossFromSpec, metricsFromNames } from '@tfai/core';
-import type { ExportDescription, LearnerBuilder } from '@tfai/core';
+import { lossFromSpec } from '@tfai/core';
+import { ExportError, metricsFromNames } from '@tfai/core/io';
+import type { ExportDescription, LearnerBuilder } from '@tfai/core/io';
 import { TextDataLoaders } from '../data/text-dataloaders.js';
 import { AWDLSTM } from '../models/awd-lstm.js';
 import { getTextClassifier } from '../models/classifier.js';

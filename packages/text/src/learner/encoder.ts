@@ -2,7 +2,8 @@
 // classifier, its embedding remapped when the vocabs differ.
 import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { parseSafetensors, serializeSafetensors, type AnyModule } from '@tfai/core';
+import { parseSafetensors, serializeSafetensors } from '@tfai/core/io';
+import { type AnyModule } from '@tfai/core/nn';
 import { atomicWrite } from '@tfai/core/internal';
 import { TextInputError } from '../errors.js';
 import type { AWDLSTM } from '../models/awd-lstm.js';

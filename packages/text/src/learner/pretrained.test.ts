@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadTorch, saveTorch } from '@tfai/core';
+import { loadTorch, saveTorch } from '@tfai/core/io';
 import { datasets } from '@tfai/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TORCH_FIXTURES } from '@tfai/test-utils';
-import { readCsv } from '../data/read.js';
+import { readTextTable } from '../data/read.js';
 import { TextDataLoaders } from '../data/text-dataloaders.js';
 import { AWDLSTM } from '../models/awd-lstm.js';
 import { cleanRawKeys, wt103Url } from './pretrained.js';
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 async function austenLm() {
-  const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
+  const table = await readTextTable(`${datasets.path('jane_austen')}/austen.csv`);
   return TextDataLoaders.fromTable(
     { fields: table.fields, rows: table.rows.slice(0, 60) },
     { isLm: true, validPct: 0.15, bs: 8, seqLen: 16, seed: 0, cacheDir: false, progress: false },

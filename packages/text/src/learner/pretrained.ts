@@ -6,8 +6,8 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { URLs, loadPickle, loadTorch, tfaiHome, untarData } from '@tfai/core';
-import type { AnyModule } from '@tfai/core';
+import { URLs, loadPickle, loadTorch, tfaiHome, untarData } from '@tfai/core/io';
+import type { AnyModule } from '@tfai/core/nn';
 import { TextInputError } from '../errors.js';
 import { matchEmbeds } from './encoder.js';
 

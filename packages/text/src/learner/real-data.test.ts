@@ -1,6 +1,6 @@
 import { manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { readCsv } from '../data/read.js';
+import { readTextTable } from '../data/read.js';
 import { TextDataLoaders } from '../data/text-dataloaders.js';
 import { AWDLSTM } from '../models/awd-lstm.js';
 import { datasets } from '@tfai/datasets';
@@ -11,7 +11,7 @@ import { languageModelLearner } from './text-learner.js';
 describe('text learners on real data', () => {
   it('Jane Austen language model: validation perplexity falls over epochs, far below the vocab size', async () => {
     manualSeed(0);
-    const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
+    const table = await readTextTable(`${datasets.path('jane_austen')}/austen.csv`);
     const dls = await TextDataLoaders.fromTable(
       { fields: table.fields, rows: table.rows.slice(0, 90) },
       { isLm: true, validPct: 0.15, bs: 16, seqLen: 24, seed: 0, cacheDir: false, progress: false },

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
-import { CrossEntropyLossFlat, Learner, Rng, accuracy, perplexity, ready } from '@tfai/core';
+import { Learner, Rng, accuracy, crossEntropyLossFlat, perplexity } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import { weightsFile } from '@tfai/core/internal';
 import type { LearnerOptions, Prediction } from '@tfai/core';
 import type { TextDataLoaders } from '../data/text-dataloaders.js';
@@ -322,7 +323,7 @@ function buildLanguageModelLearner(
     tokenizer: 'word',
   };
   return new LMLearner(dls, model, {
-    lossFunc: CrossEntropyLossFlat(),
+    lossFunc: crossEntropyLossFlat(),
     splitter: awdLstmLmSplit,
     metrics: metrics ?? [accuracy(), perplexity()],
     ...rest,
@@ -398,7 +399,7 @@ export function textClassifierLearner(
     tokenizer: 'word',
   };
   return new TextLearner(dls, model, {
-    lossFunc: CrossEntropyLossFlat(),
+    lossFunc: crossEntropyLossFlat(),
     splitter: awdLstmClasSplit,
     ...rest,
     builder:

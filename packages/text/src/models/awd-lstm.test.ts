@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { LSTM, manualSeed, numParams, type LayerInfo } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
+import { LSTM, numParams, type LayerInfo } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFixture, relError, textFacts, toTensor, type FixtureTensor } from '../test-support.js';
 import { AWDLSTM, WeightDropout } from './awd-lstm.js';

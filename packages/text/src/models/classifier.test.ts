@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { manualSeed, numParams, type LayerInfo } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
+import { numParams, type LayerInfo } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { padInputChunk } from '../data/pad-chunk.js';
 import { camelKeys, readFixture, relError, textFacts, toTensor, type FixtureTensor } from '../test-support.js';

@@ -1,5 +1,6 @@
 // fastai's SentenceEncoder, masked_concat_pool, PoolingLinearClassifier, get_text_classifier, awd_lstm_clas_split.
 import * as tf from '@tensorflow/tfjs';
+import { params } from '@tfai/core';
 import {
   LinBnDrop,
   Module,
@@ -9,10 +10,10 @@ import {
   type AnyModule,
   type Parameter,
   type TensorModule,
-} from '@tfai/core';
+} from '@tfai/core/nn';
 import type { AWDLSTM } from './awd-lstm.js';
 import { awdLstmClasConfig } from './awd-lstm.js';
-import { paramsOf, scaleDropouts } from './language-model.js';
+import { scaleDropouts } from './language-model.js';
 import { SequentialRNN } from './sequential-rnn.js';
 import { chunkBatchSizes } from './text-batch.js';
 
@@ -241,8 +242,8 @@ export function awdLstmClasSplit(model: AnyModule): Parameter[][] {
   const [sentenceEncoder, head] = model.children() as [SentenceEncoder, PoolingLinearClassifier];
   const enc = sentenceEncoder.module;
   const groups = [
-    paramsOf(enc.encoder, enc.encoderDp),
-    ...enc.rnns.items().map((rnn, l) => paramsOf(rnn, enc.hiddenDps.get(l))),
+    params(enc.encoder, enc.encoderDp),
+    ...enc.rnns.items().map((rnn, l) => params(rnn, enc.hiddenDps.get(l))),
   ];
-  return [...groups, paramsOf(head)];
+  return [...groups, params(head)];
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { manualSeed, numParams } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
+import { numParams } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { camelKeys, textFacts } from '../test-support.js';
 import { AWDLSTM, awdLstmLmConfig } from './awd-lstm.js';

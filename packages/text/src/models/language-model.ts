@@ -1,6 +1,7 @@
 // fastai's LinearDecoder, get_language_model and awd_lstm_lm_split.
 import * as tf from '@tensorflow/tfjs';
-import { Module, uniform, type AnyModule, type Embedding, type Parameter } from '@tfai/core';
+import { params } from '@tfai/core';
+import { Module, uniform, type AnyModule, type Embedding, type Parameter } from '@tfai/core/nn';
 import type { AWDLSTM } from './awd-lstm.js';
 import { RNNDropout, awdLstmLmConfig } from './awd-lstm.js';
 import { SequentialRNN } from './sequential-rnn.js';
@@ -112,11 +113,6 @@ export function getLanguageModel(
   return new SequentialRNN(encoder, decoder);
 }
 
-/** The distinct parameters of several modules, in order. */
-export function paramsOf(...modules: AnyModule[]): Parameter[] {
-  return [...new Set(modules.flatMap((m) => m.parameters()))];
-}
-
 /**
  * fastai's `awd_lstm_lm_split`: one group per LSTM layer (with its dropout), then the embedding and the decoder.
  * @example
@@ -126,6 +122,6 @@ export function paramsOf(...modules: AnyModule[]): Parameter[] {
  */
 export function awdLstmLmSplit(model: AnyModule): Parameter[][] {
   const [enc, dec] = model.children() as [AWDLSTM, LinearDecoder];
-  const groups = enc.rnns.items().map((rnn, l) => paramsOf(rnn, enc.hiddenDps.get(l)));
-  return [...groups, paramsOf(enc.encoder, enc.encoderDp, dec)];
+  const groups = enc.rnns.items().map((rnn, l) => params(rnn, enc.hiddenDps.get(l)));
+  return [...groups, params(enc.encoder, enc.encoderDp, dec)];
 }

@@ -1,10 +1,11 @@
 // Whole-pipeline edge cases: real text → tokens → ids → classifier, for a very long document and empty ones.
 import * as tf from '@tensorflow/tfjs';
-import { manualSeed, setBackend } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
+import { setBackend } from '@tfai/core/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Numericalize } from '../data/numericalize.js';
 import { padInputChunk } from '../data/pad-chunk.js';
-import { column, readCsv } from '../data/read.js';
+import { column, readTextTable } from '../data/read.js';
 import { datasets } from '@tfai/datasets';
 import { countTokens, tokenize1 } from '../tokenize/tokenize.js';
 import { AWDLSTM } from './awd-lstm.js';
@@ -19,7 +20,7 @@ describe('a text classifier on a 200,000-character document and on empty texts',
   beforeAll(async () => {
     // A tiny model's thousands of small steps are dispatch-bound: one wasm thread is ~8× faster than two here.
     await setBackend('wasm', { threads: 1 });
-    const texts = column(await readCsv(`${datasets.path('jane_austen')}/austen.csv`), 'text');
+    const texts = column(await readTextTable(`${datasets.path('jane_austen')}/austen.csv`), 'text');
     doc = texts.join('\n\n').slice(0, 200_000);
     num = Numericalize.fromCounts(countTokens(texts.slice(0, 2000).map((t) => tokenize1(t))));
     manualSeed(0);

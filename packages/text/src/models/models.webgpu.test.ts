@@ -2,7 +2,7 @@
 // (PyTorch fixtures), computed on webgpu. Reads are awaited: webgpu in Node has no synchronous read.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { CrossEntropyLossFlat } from '@tfai/core';
+import { crossEntropyLossFlat } from '@tfai/core';
 import { expect, it } from 'vitest';
 import { describeWebGPU, relError } from '@tfai/test-utils/webgpu';
 import { readFixture, toTensor, type FixtureTensor } from '../test-support.js';
@@ -66,7 +66,7 @@ describeWebGPU('AWD-LSTM and the BPT3C classifier against fastai/PyTorch', () =>
     const ids = tf.cast(toTensor(fx.ids), 'int32');
     await prepareTextBatch(ids);
     const y = tf.cast(toTensor(fx.y), 'int32');
-    const loss = CrossEntropyLossFlat();
+    const loss = crossEntropyLossFlat();
     const named = model.namedParameters();
     const { value, grads } = tf.variableGrads(
       () => loss(model.call(ids) as tf.Tensor, y) as tf.Scalar,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Module, type AnyModule } from '@tfai/core';
+import { Module, type AnyModule } from '@tfai/core/nn';
 
 /** A module with a recurrent state to clear between independent texts. */
 interface Resettable {

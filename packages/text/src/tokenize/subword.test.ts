@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { column, readCsv } from '../data/read.js';
+import { column, readTextTable } from '../data/read.js';
 import { datasets } from '@tfai/datasets';
 import { applyRules, defaultRules } from './rules.js';
 import { SubwordTokenizer } from './subword.js';
 import { tokenizeTexts } from './tokenize.js';
 
 describe('SubwordTokenizer (HF tokenizers BPE / unigram trained on the texts)', async () => {
-  const texts = column(await readCsv(`${datasets.path('fortunes')}/fortunes.csv`), 'text');
+  const texts = column(await readTextTable(`${datasets.path('fortunes')}/fortunes.csv`), 'text');
   const ruled = texts.map((t) => applyRules(t, defaultRules));
 
   for (const modelType of ['bpe', 'unigram'] as const) {

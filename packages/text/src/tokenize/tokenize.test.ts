@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { column, readCsv, readTextFile } from '../data/read.js';
+import { column, readTextTable, readTextFile } from '../data/read.js';
 import { TextDecodeError } from '../errors.js';
 import { datasets } from '@tfai/datasets';
 import { tokenize1, tokenizeTexts } from './tokenize.js';
@@ -113,7 +113,7 @@ describe('tokenizeTexts: progress and cache', () => {
 
 describe('real data', () => {
   it('Jane Austen: 10,298 paragraphs (fields with newlines, via papaparse) tokenized', async () => {
-    const table = await readCsv(`${datasets.path('jane_austen')}/austen.csv`);
+    const table = await readTextTable(`${datasets.path('jane_austen')}/austen.csv`);
     const texts = column(table, 'text');
     expect(texts).toHaveLength(10298);
     const t0 = performance.now();
@@ -129,8 +129,8 @@ describe('real data', () => {
   });
 
   it('Amazon fine foods and fortunes tokenize; html entities and line breaks are handled', async () => {
-    const foods = column(await readCsv(`${datasets.path('amazon_fine_foods')}/reviews.csv`), 'text');
-    const fortunes = column(await readCsv(`${datasets.path('fortunes')}/fortunes.csv`), 'text');
+    const foods = column(await readTextTable(`${datasets.path('amazon_fine_foods')}/reviews.csv`), 'text');
+    const fortunes = column(await readTextTable(`${datasets.path('fortunes')}/fortunes.csv`), 'text');
     expect(foods).toHaveLength(5000);
     expect(fortunes).toHaveLength(3360);
     const f = await tokenizeTexts(foods, { cacheDir: false, progress: false });
@@ -142,7 +142,7 @@ describe('real data', () => {
   });
 
   it('a 200,000-character document tokenizes in well under a second per 100k characters', async () => {
-    const austen = column(await readCsv(`${datasets.path('jane_austen')}/austen.csv`), 'text').join('\n\n');
+    const austen = column(await readTextTable(`${datasets.path('jane_austen')}/austen.csv`), 'text').join('\n\n');
     const doc = austen.slice(0, 200_000);
     const t0 = performance.now();
     const toks = tokenize1(doc);
@@ -159,11 +159,11 @@ describe('bad input', () => {
     await expect(readTextFile(file)).rejects.toThrow(/latin1\.txt: not valid UTF-8 .* at byte 3/);
     const csv = join(tmp, 'bad.csv');
     writeFileSync(csv, Buffer.concat([Buffer.from('text\n"ok"\n"'), Buffer.from([0xff, 0xfe]), Buffer.from('"\n')]));
-    await expect(readCsv(csv)).rejects.toThrow(/bad\.csv: not valid UTF-8 .* at byte 11/);
+    await expect(readTextTable(csv)).rejects.toThrow(/bad\.csv: not valid UTF-8 .* at byte 11/);
   });
 
   it('a missing column is named with the columns there are', async () => {
-    const table = await readCsv(`${datasets.path('fortunes')}/fortunes.csv`);
+    const table = await readTextTable(`${datasets.path('fortunes')}/fortunes.csv`);
     expect(() => column(table, 'review', 'fortunes.csv')).toThrow(
       /fortunes\.csv: no column "review" \(columns: label, text, is_valid\)/,
     );

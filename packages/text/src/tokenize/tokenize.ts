@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { tfaiHome } from '@tfai/core/io';
 import { atomicWrite } from '@tfai/core/internal';
 import { progressReporter, type ProgressOption } from '../progress.js';
 import { applyRules, defaultPostRules, defaultRules, type TextRule } from './rules.js';
@@ -61,11 +61,6 @@ export interface TokenizedCorpus {
   lengths: number[];
   /** True when the tokens came from the cache. */
   fromCache: boolean;
-}
-
-/** `$TFAI_HOME` (default `~/.cache/tfai`). */
-export function tfaiHome(): string {
-  return process.env.TFAI_HOME ?? join(homedir(), '.cache', 'tfai');
 }
 
 function ruleKey(rules: readonly TextRule[]): string {

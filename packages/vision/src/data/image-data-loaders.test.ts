@@ -11,7 +11,7 @@ import { Resize } from '../augment/resize.js';
 import { imagenetStats } from '../models/model-meta.js';
 import { ImageDataError, ImageReadError } from './errors.js';
 import { ImageDataLoaders } from './image-data-loaders.js';
-import { readCsv } from './csv.js';
+import { readCsvRecords } from './csv.js';
 
 const FM = `${datasets.path('fashion_mnist')}`;
 const TUX = `${datasets.path('tux_photos')}`;
@@ -127,7 +127,7 @@ describe('the other factories, on the same files', () => {
   });
 
   it('fromDf by column index with a random validPct split; fromNameRe and fromNameFunc label from the file name', async () => {
-    const rows = await readCsv(`${TUX}/labels.csv`);
+    const rows = await readCsvRecords(`${TUX}/labels.csv`);
     const df = await ImageDataLoaders.fromDf(rows, { path: TUX, validPct: 0.2, seed: 42, itemTfms: [new Resize(32)] });
     expect(df.vocab).toEqual(TUX_CLASSES);
     expect(df.valid.n).toBe(Math.floor(0.2 * 189));

@@ -2,12 +2,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { progressBar, ready } from '@tfai/core';
+import { progressBar, colSplitter } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
 import type { BatchTfmSpec, BatchTransform } from '../augment/batch-transform.js';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
-import { readCsv } from './csv.js';
+import { readCsvRecords } from './csv.js';
 import { ImageDataError, ImageReadError } from './errors.js';
 import {
   declaredPixels,
@@ -20,7 +21,6 @@ import {
 } from './image.js';
 import { ImageDataLoader, ImageDataset } from './image-dataset.js';
 import type { GridTile } from './image-grid.js';
-import { colSplitter } from '@tfai/core';
 import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, type Split } from './items.js';
 import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from './vision-data-loaders.js';
 
@@ -302,7 +302,7 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     } = {},
   ): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    const rows = await readCsv(join(path, opts.csvFname ?? 'labels.csv'), opts.delimiter);
+    const rows = await readCsvRecords(join(path, opts.csvFname ?? 'labels.csv'), opts.delimiter);
     return ImageDataLoaders.fromDf(rows, { ...opts, path });
   }
 

@@ -2,7 +2,6 @@
 // `RandomSplitter`, `RegexLabeller`.
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { parseFlag } from '@tfai/core';
 import { ImageDataError } from './errors.js';
 
 /** File extensions read as images (lower case), as fastai's `image_extensions` for what sharp can decode. */
@@ -98,16 +97,4 @@ export function regexLabel(pat: RegExp, name: string): string {
   if (!m || m[1] === undefined)
     throw new ImageDataError(`${name}: the label pattern ${String(pat)} does not match (it needs a group)`);
   return m[1];
-}
-
-/**
- * Core's one flag rule ({@link parseFlag}) read as a yes/no: true only for a true flag.
- * @deprecated Use `parseFlag` from @tfai/core (it tells a non-flag apart) or `colSplitter`.
- * @example
- * ```ts
- * truthy('True'); // true
- * ```
- */
-export function truthy(v: unknown): boolean {
-  return parseFlag(v) === true;
 }

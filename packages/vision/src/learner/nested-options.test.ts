@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Linear, UnknownOptionError, type LearnerOptions } from '@tfai/core';
+import { UnknownOptionError, type LearnerOptions } from '@tfai/core';
+import { Linear } from '@tfai/core/nn';
 import { datasets } from '@tfai/datasets';
 import { describe, expect, it } from 'vitest';
 import { Resize } from '../augment/resize.js';

@@ -2,16 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  Callback,
-  CancelFitException,
-  Linear,
-  accuracy,
-  exportLearner,
-  loadLearner,
-  manualSeed,
-  slice,
-} from '@tfai/core';
+import { Callback, CancelFitException, accuracy, manualSeed, slice } from '@tfai/core';
+import { exportLearner, loadLearner } from '@tfai/core/io';
+import { Linear } from '@tfai/core/nn';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';

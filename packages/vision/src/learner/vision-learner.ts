@@ -1,9 +1,11 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
+import { Learner, lossFromSpec } from '@tfai/core';
+import { metricsFromNames } from '@tfai/core/io';
 import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
-import type { LearnerBuilder, LearnerOptions, Prediction, Splitter } from '@tfai/core';
+import type { LearnerOptions, Prediction, Splitter } from '@tfai/core';
+import type { LearnerBuilder } from '@tfai/core/io';
 import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
 import type { ImageSource } from '../data/image.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';

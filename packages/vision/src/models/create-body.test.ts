@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { AdaptiveAvgPool2d, Conv2d, Linear, ReLU, Sequential, numParams } from '@tfai/core';
+import { AdaptiveAvgPool2d, Conv2d, Linear, ReLU, Sequential, numParams } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { referenceFacts } from '@tfai/test-utils';
 import { createBody, cutModel, hasPoolType } from './create-body.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { Linear, numParams } from '@tfai/core';
-import type { AnyModule, BatchNorm1d, LayerInfo, Sequential } from '@tfai/core';
+import { Linear, numParams } from '@tfai/core/nn';
+import type { AnyModule, BatchNorm1d, LayerInfo, Sequential } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import {
   nchwToNhwc,

@@ -10,8 +10,8 @@ import {
   Sequential,
   SigmoidRange,
   linBnDropLayers,
-} from '@tfai/core';
-import type { TensorModule } from '@tfai/core';
+} from '@tfai/core/nn';
+import type { TensorModule } from '@tfai/core/nn';
 
 /** Options of {@link createHead}, as fastai's `create_head` arguments. */
 export interface CreateHeadOptions {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { Adam, BatchNorm1d, Linear, Sequential, numParams } from '@tfai/core';
-import type { AnyModule, LayerInfo, Parameter } from '@tfai/core';
+import { Adam } from '@tfai/core';
+import { BatchNorm1d, Linear, Sequential, numParams } from '@tfai/core/nn';
+import type { AnyModule, LayerInfo, Parameter } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceFacts } from '@tfai/test-utils';
 import { createHead } from './create-head.js';

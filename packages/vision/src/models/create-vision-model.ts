@@ -1,7 +1,7 @@
 // fastai 2.7's create_vision_model / add_head: a (pretrained) body cut from an architecture plus a new head,
 // the head initialised with kaiming_normal_ (`apply_init(model[1], nn.init.kaiming_normal_)`).
-import { Sequential, applyInit, kaimingNormal } from '@tfai/core';
-import type { InitFn, TensorModule } from '@tfai/core';
+import { Sequential, applyInit, kaimingNormal } from '@tfai/core/nn';
+import type { InitFn, TensorModule } from '@tfai/core/nn';
 import { createHead, type CreateHeadOptions } from './create-head.js';
 import { loadBody, type LoadBodyOptions } from './load-body.js';
 import { numFeaturesModel } from './model-sizes.js';

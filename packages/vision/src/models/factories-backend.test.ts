@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync } from 'node:fs';
-import { availableBackends } from '@tfai/core';
+import { availableBackends } from '@tfai/core/backend';
 import { describe, expect, it } from 'vitest';
 
 const script = fileURLToPath(new URL('../test-utils/no-set-backend.ts', import.meta.url));

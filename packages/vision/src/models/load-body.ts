@@ -1,7 +1,8 @@
 // What vision_learner, unet_learner and the Siamese learner share around a body (fastai/vision/learner.py):
 // the (pretrained) body cut at the meta's cut, and `_add_norm`.
-import { ready } from '@tfai/core';
-import type { Learner, TensorModule } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
+import type { Learner } from '@tfai/core';
+import type { TensorModule } from '@tfai/core/nn';
 import { Normalize } from '../augment/normalize.js';
 import type { BatchTransform } from '../augment/batch-transform.js';
 import { createBody, type Cut } from './create-body.js';

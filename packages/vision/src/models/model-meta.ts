@@ -1,7 +1,8 @@
 // fastai's model_meta entries: where to cut the body, how to split parameters into groups for discriminative
 // learning rates and freezing, and the normalisation statistics of its pretrained weights. The table by
 // architecture name is the registry's (archs.ts).
-import type { AnyModule, Parameter, Splitter } from '@tfai/core';
+import { params, type Splitter } from '@tfai/core';
+import type { AnyModule, Parameter } from '@tfai/core/nn';
 import { ArchitectureError } from './errors.js';
 import type { Cut } from './create-body.js';
 
@@ -37,8 +38,6 @@ function child(m: AnyModule, i: number, what: string): AnyModule {
   return c;
 }
 
-const paramsOf = (mods: AnyModule[]): Parameter[] => mods.flatMap((m) => m.parameters());
-
 /**
  * fastai's `default_split`: `[params(m[0]), params(m[1:])]` — body, then head.
  * @example
@@ -48,7 +47,7 @@ const paramsOf = (mods: AnyModule[]): Parameter[] => mods.flatMap((m) => m.param
  */
 export function defaultSplit(m: AnyModule): Parameter[][] {
   const kids = m.children();
-  return [paramsOf([child(m, 0, 'defaultSplit')]), paramsOf(kids.slice(1))];
+  return [params(child(m, 0, 'defaultSplit')), params(...kids.slice(1))];
 }
 
 /**
@@ -62,7 +61,7 @@ export function defaultSplit(m: AnyModule): Parameter[][] {
  */
 export function resnetSplit(m: AnyModule): Parameter[][] {
   const body = child(m, 0, 'resnetSplit').children();
-  return [paramsOf(body.slice(0, 6)), paramsOf(body.slice(6)), paramsOf(m.children().slice(1))];
+  return [params(...body.slice(0, 6)), params(...body.slice(6)), params(...m.children().slice(1))];
 }
 
 /** fastai's `_default_meta`, for architectures it knows nothing about. */

@@ -1,8 +1,8 @@
 // fastai's probes of a model with a dummy batch (`fastai/callback/hook.py`): in_channels, dummy_eval,
 // model_sizes, num_features_model. Shapes are NHWC.
 import * as tf from '@tensorflow/tfjs';
-import { uniform } from '@tfai/core';
-import type { AnyModule, TensorModule } from '@tfai/core';
+import { uniform } from '@tfai/core/nn';
+import type { AnyModule, TensorModule } from '@tfai/core/nn';
 import { ArchitectureError } from './errors.js';
 
 /**

@@ -6,8 +6,8 @@
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { downloadUrl, loadSafetensors, loadTorch, tfaiHome } from '@tfai/core';
-import type { AnyModule } from '@tfai/core';
+import { downloadUrl, loadSafetensors, loadTorch, tfaiHome } from '@tfai/core/io';
+import type { AnyModule } from '@tfai/core/nn';
 import { publishedWeights } from './archs.js';
 import { PretrainedWeightsError } from './errors.js';
 

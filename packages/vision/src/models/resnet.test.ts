@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { loadSafetensors, numParams, type Sequential } from '@tfai/core';
+import { loadSafetensors } from '@tfai/core/io';
+import { numParams, type Sequential } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { needsReference, referenceFacts, referenceFile, relError } from '@tfai/test-utils';
 import { createBody } from './create-body.js';

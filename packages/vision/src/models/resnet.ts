@@ -11,8 +11,8 @@ import {
   ReLU,
   Sequential,
   normal,
-} from '@tfai/core';
-import type { AnyModule, TensorModule } from '@tfai/core';
+} from '@tfai/core/nn';
+import type { AnyModule, TensorModule } from '@tfai/core/nn';
 
 /** Options of the ResNet constructors (torchvision's `num_classes`). */
 export interface ResNetOptions {

@@ -205,13 +205,3 @@ export const SEGMENTATION_METRICS: Readonly<Record<string, () => Metric>> = Obje
     jaccard_coeff_multi: jaccardCoeffMulti,
   },
 );
-
-// PascalCase names of the factories above, kept one release for old scripts.
-/** @deprecated Use {@link dice} (tfai's factories are camelCase); this name goes in the next release. */
-export const Dice = dice;
-/** @deprecated Use {@link jaccardCoeff} (tfai's factories are camelCase); this name goes in the next release. */
-export const JaccardCoeff = jaccardCoeff;
-/** @deprecated Use {@link diceMulti} (tfai's factories are camelCase); this name goes in the next release. */
-export const DiceMulti = diceMulti;
-/** @deprecated Use {@link jaccardCoeffMulti} (tfai's factories are camelCase); this name goes in the next release. */
-export const JaccardCoeffMulti = jaccardCoeffMulti;

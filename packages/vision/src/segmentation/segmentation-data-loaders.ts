@@ -2,12 +2,12 @@
 // convenience for `images/` + `labels/` datasets with a codes file and an `is_valid` column.
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ready } from '@tfai/core';
+import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';
 import type { BatchTfmSpec, BatchTransform } from '../augment/batch-transform.js';
 import type { ItemTfmSpec, ItemTransform } from '../augment/item-transform.js';
-import { readCsv } from '../data/csv.js';
+import { readCsvRecords } from '../data/csv.js';
 import { ImageDataError } from '../data/errors.js';
 import type { GridTile, ImageGridOptions } from '../data/image-grid.js';
 import { isImageSource, type ImageSource, type RGBImage } from '../data/image.js';
@@ -185,7 +185,7 @@ export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataL
     let validFunc: ((f: string) => boolean) | undefined;
     if (opts.csv) {
       const csvFile = join(path, opts.csv);
-      const rows = await readCsv(csvFile);
+      const rows = await readCsvRecords(csvFile);
       const nameCol = opts.nameCol ?? 'name';
       const validCol = opts.validCol ?? 'is_valid';
       if (rows.length && (!(nameCol in rows[0]) || !(validCol in rows[0])))

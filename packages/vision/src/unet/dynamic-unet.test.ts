@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { numParams } from '@tfai/core';
-import type { Conv2d, LayerInfo } from '@tfai/core';
+import { numParams } from '@tfai/core/nn';
+import type { Conv2d, LayerInfo } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { referenceFacts } from '@tfai/test-utils';
 import { createBody } from '../models/create-body.js';

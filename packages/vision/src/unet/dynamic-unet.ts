@@ -2,8 +2,8 @@
 // with a dummy image, hooking the layers after which the spatial size changes, and sizing each UnetBlock from
 // the measured channel counts.
 import * as tf from '@tensorflow/tfjs';
+import { ArchitectureError } from '@tfai/core';
 import {
-  ArchitectureError,
   ConvLayer,
   MergeLayer,
   PixelShuffleICNR,
@@ -16,8 +16,8 @@ import {
   defaultActivation,
   fastaiBatchNorm,
   kaimingNormal,
-} from '@tfai/core';
-import type { ActFactory, AnyModule, InitFn, NormType, TensorModule, TensorModuleOrOrig } from '@tfai/core';
+} from '@tfai/core/nn';
+import type { ActFactory, AnyModule, InitFn, NormType, TensorModule, TensorModuleOrOrig } from '@tfai/core/nn';
 import { inChannels, modelSizes } from '../models/model-sizes.js';
 import { ResizeToOrig, ToTensorBase } from './resize-to-orig.js';
 import { Hook, UnetBlock } from './unet-block.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ConvLayer, MergeLayer, ResBlock, SequentialEx, numParams } from '@tfai/core';
+import { ConvLayer, MergeLayer, ResBlock, SequentialEx, numParams } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { ResizeToOrig, resizeNearestLike } from './resize-to-orig.js';
 

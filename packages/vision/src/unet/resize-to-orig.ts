@@ -1,6 +1,6 @@
 // fastai 2.7's ResizeToOrig (`fastai/vision/models/unet.py`) and ToTensorBase: the last layers of a DynamicUnet.
 import * as tf from '@tensorflow/tfjs';
-import { Module, OrigModule } from '@tfai/core';
+import { Module, OrigModule } from '@tfai/core/nn';
 
 /**
  * fastai's `ResizeToOrig`: resizes `x` to the spatial size of the sequence's input with nearest-neighbour

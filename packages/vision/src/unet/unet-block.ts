@@ -1,8 +1,8 @@
 // fastai 2.7's UnetBlock (`fastai/vision/models/unet.py`) and the forward hook it reads the encoder's
 // activation from (`fastai/callback/hook.py`'s `Hook` with `detach=False`).
 import * as tf from '@tensorflow/tfjs';
+import { ArchitectureError } from '@tfai/core';
 import {
-  ArchitectureError,
   ConvLayer,
   Module,
   PixelShuffleICNR,
@@ -11,8 +11,8 @@ import {
   defaultActivation,
   fastaiBatchNorm,
   kaimingNormal,
-} from '@tfai/core';
-import type { ActFactory, AnyModule, BatchNorm2d, HookHandle, InitFn, NormType, TensorModule } from '@tfai/core';
+} from '@tfai/core/nn';
+import type { ActFactory, AnyModule, BatchNorm2d, HookHandle, InitFn, NormType, TensorModule } from '@tfai/core/nn';
 import { resizeNearestLike } from './resize-to-orig.js';
 
 /**

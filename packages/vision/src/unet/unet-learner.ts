@@ -2,8 +2,11 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropyLossFlat, Learner, lossFromSpec, metricsFromNames } from '@tfai/core';
-import type { AnyModule, LearnerBuilder, LearnerOptions, Metric, Prediction, Splitter } from '@tfai/core';
+import { crossEntropyLossFlat, Learner, lossFromSpec } from '@tfai/core';
+import { metricsFromNames } from '@tfai/core/io';
+import type { LearnerOptions, Metric, Prediction, Splitter } from '@tfai/core';
+import type { LearnerBuilder } from '@tfai/core/io';
+import type { AnyModule } from '@tfai/core/nn';
 import { learnerOptionsOf, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';

@@ -11,7 +11,7 @@ import { Rng, manualSeed } from '../../nn/random.js';
 import { creditDls, loadCredit, type CreditData } from '../../test-utils/credit.js';
 import { Callback } from '../callback.js';
 import { Learner } from '../learner.js';
-import { CrossEntropyLossFlat, MSELossFlat } from '../loss.js';
+import { crossEntropyLossFlat, mseLossFlat } from '../loss.js';
 import { accuracy } from '../metrics/index.js';
 import { CutMix, MixUp } from './mixup.js';
 
@@ -51,7 +51,7 @@ describe('Rng.beta and Rng.gamma (Marsaglia–Tsang)', () => {
 });
 
 /** A learner over nothing in particular, for calling the callbacks' events by hand as fastai's tests do. */
-function bareLearner(lossFunc = CrossEntropyLossFlat()): Learner {
+function bareLearner(lossFunc = crossEntropyLossFlat()): Learner {
   const ds = { length: 1, get: () => 0 };
   const collate = () => ({ x: [tf.zeros([1, 3])], y: tf.zeros([1], 'int32') });
   const dl = new DataLoader(ds, { collate });
@@ -120,7 +120,7 @@ describe('MixUp on one seeded batch', () => {
   });
 
   it('blends float targets as the inputs, and leaves the loss alone', async () => {
-    const learn = bareLearner(MSELossFlat());
+    const learn = bareLearner(mseLossFlat());
     const cb = new MixUp(1);
     learn.addCb(cb);
     learn.x = [tf.tensor2d(X)];

@@ -37,6 +37,3 @@ export function f1Score(opts: { average?: 'binary' | 'macro' | 'micro'; posLabel
     (pred) => tf.argMax(pred, -1),
   );
 }
-
-/** @deprecated Use {@link f1Score} (tfai's factories are camelCase); this name goes in the next release. */
-export const F1Score = f1Score;

@@ -16,6 +16,3 @@ export function r2Score(): Metric {
     return 1 - ssRes / ssTot;
   });
 }
-
-/** @deprecated Use {@link r2Score} (tfai's factories are camelCase); this name goes in the next release. */
-export const R2Score = r2Score;

@@ -36,6 +36,3 @@ export function rocAucBinary(): Metric {
         : tf.softmax(pred).slice([0, 1], [-1, 1]).reshape([-1]),
   );
 }
-
-/** @deprecated Use {@link rocAucBinary} (tfai's factories are camelCase); this name goes in the next release. */
-export const RocAucBinary = rocAucBinary;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BatchNorm2d, Conv2d } from '../../index.js';
-import { ConvTranspose2d, ReLU, manualSeed } from '../../index.js';
+import type { BatchNorm2d, Conv2d } from '../../nn.js';
+import { ConvTranspose2d, ReLU } from '../../nn.js';
+import { manualSeed } from '../../index.js';
 import { describe, expect, it } from 'vitest';
 import { ArchitectureError } from '../../errors.js';
 import { ConvLayer } from './conv-layer.js';

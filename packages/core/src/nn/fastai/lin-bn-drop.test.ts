@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ReLU, type BatchNorm1d, type Dropout, type Linear } from '../../index.js';
+import { ReLU, type BatchNorm1d, type Dropout, type Linear } from '../../nn.js';
 import { describe, expect, it } from 'vitest';
 import { relError } from '@tfai/test-utils';
 import { fastaiEmbedding } from './embedding.js';

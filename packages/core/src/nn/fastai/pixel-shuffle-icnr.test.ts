@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { Conv2d } from '../../index.js';
+import type { Conv2d } from '../../nn.js';
 import type { ConvLayer } from './conv-layer.js';
 import { PixelShuffleICNR, ReplicationPad2d, icnrInit } from './pixel-shuffle-icnr.js';
 

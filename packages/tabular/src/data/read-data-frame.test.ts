@@ -2,13 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CsvError } from '@tfai/core';
+import { CsvError } from '@tfai/core/io';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, NonNumericValueError } from '../errors.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
 import { TabularDataLoaders } from './tabular-dataloaders.js';
 import { Readable } from 'node:stream';
-import { readCsv, readCsvStream } from './read-csv.js';
+import { readDataFrame, readDataFrameStream } from './read-data-frame.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfai-tabular-'));
 function csv(name: string, text: string): string {
@@ -17,11 +17,11 @@ function csv(name: string, text: string): string {
   return p;
 }
 
-describe('readCsv', () => {
+describe('readDataFrame', () => {
   it('streams penguins into typed columns: numbers with NaN for empty cells, text as codes with -1', async () => {
     const path = `${datasets.path('penguins')}/penguins.csv`;
     const rows = readCsvRows(path);
-    const df = await readCsv(path);
+    const df = await readDataFrame(path);
     expect(df.nRows).toBe(344);
     expect(df.names).toEqual(Object.keys(rows[0]));
     const bill = df.column('bill_length_mm');
@@ -36,7 +36,7 @@ describe('readCsv', () => {
   });
 
   it('reads NA as missing and keeps declared categorical columns as text', async () => {
-    const df = await readCsv(csv('na.csv', 'a,b,c\n1,NA,x\nNA,2,\n3,4,NA\n'), { categorical: ['b'] });
+    const df = await readDataFrame(csv('na.csv', 'a,b,c\n1,NA,x\nNA,2,\n3,4,NA\n'), { categorical: ['b'] });
     expect(Array.from(df.numeric('a'))).toEqual([1, NaN, 3]);
     expect(df.category('b')).toMatchObject({ kind: 'category', levels: ['2', '4'] });
     expect(Array.from(df.category('b').codes)).toEqual([-1, 0, 1]);
@@ -66,42 +66,47 @@ describe('readCsv', () => {
   });
 
   it('an empty file, or a header with no rows, throws EmptyCsvError', async () => {
-    await expect(readCsv(csv('empty.csv', ''))).rejects.toBeInstanceOf(EmptyCsvError);
-    await expect(readCsv(csv('header.csv', 'a,b\n'))).rejects.toThrow(/header but no data rows/);
+    await expect(readDataFrame(csv('empty.csv', ''))).rejects.toBeInstanceOf(EmptyCsvError);
+    await expect(readDataFrame(csv('header.csv', 'a,b\n'))).rejects.toThrow(/header but no data rows/);
     await expect(TabularDataLoaders.fromCsv(join(dir, 'empty.csv'), { yNames: ['a'] })).rejects.toBeInstanceOf(
       EmptyCsvError,
     );
   });
 
   it('a row with the wrong number of fields throws CsvFormatError', async () => {
-    await expect(readCsv(csv('ragged.csv', 'a,b\n1,2\n3\n'))).rejects.toMatchObject({ name: 'CsvFormatError', row: 2 });
-    await expect(readCsv(csv('ragged2.csv', 'a,b\n1,2,3\n'))).rejects.toBeInstanceOf(CsvFormatError);
+    await expect(readDataFrame(csv('ragged.csv', 'a,b\n1,2\n3\n'))).rejects.toMatchObject({
+      name: 'CsvFormatError',
+      row: 2,
+    });
+    await expect(readDataFrame(csv('ragged2.csv', 'a,b\n1,2,3\n'))).rejects.toBeInstanceOf(CsvFormatError);
   });
 
   it('a missing file is a CsvError naming it (not a raw ENOENT)', async () => {
-    await expect(readCsv(join(dir, 'nope.csv'))).rejects.toBeInstanceOf(CsvError);
-    await expect(readCsv(join(dir, 'nope.csv'))).rejects.toThrow(/nope\.csv: cannot read the CSV file \(ENOENT\)/);
+    await expect(readDataFrame(join(dir, 'nope.csv'))).rejects.toBeInstanceOf(CsvError);
+    await expect(readDataFrame(join(dir, 'nope.csv'))).rejects.toThrow(
+      /nope\.csv: cannot read the CSV file \(ENOENT\)/,
+    );
   });
 
   it('a duplicate header is refused naming the column; a BOM before a quoted header is stripped', async () => {
-    await expect(readCsv(csv('dup.csv', 'age,fare,age\n1,2,3\n'))).rejects.toMatchObject({
+    await expect(readDataFrame(csv('dup.csv', 'age,fare,age\n1,2,3\n'))).rejects.toMatchObject({
       name: 'CsvError',
       column: 'age',
     });
-    const df = await readCsv(csv('bom.csv', '\ufeff"pclass","fare"\n1,7.25\n'), { numeric: ['pclass'] });
+    const df = await readDataFrame(csv('bom.csv', '\ufeff"pclass","fare"\n1,7.25\n'), { numeric: ['pclass'] });
     expect(df.names).toEqual(['pclass', 'fare']);
     expect(Array.from(df.numeric('pclass'))).toEqual([1]);
   });
 
-  it('readCsvStream reads CSV text from any stream (chunks split mid-row), naming the given source in errors', async () => {
-    const df = await readCsvStream(Readable.from(['a,b\n1,', 'x\n2,y\n', '3,', 'x\n']), 'generated.csv');
+  it('readDataFrameStream reads CSV text from any stream (chunks split mid-row), naming the given source in errors', async () => {
+    const df = await readDataFrameStream(Readable.from(['a,b\n1,', 'x\n2,y\n', '3,', 'x\n']), 'generated.csv');
     expect(Array.from(df.numeric('a'))).toEqual([1, 2, 3]);
     expect(df.category('b').levels).toEqual(['x', 'y']);
     await expect(
-      readCsvStream(Readable.from(['a,b\n1,x\nz,y\n']), 'generated.csv', { numeric: ['a'] }),
+      readDataFrameStream(Readable.from(['a,b\n1,x\nz,y\n']), 'generated.csv', { numeric: ['a'] }),
     ).rejects.toThrow('generated.csv: column "a", row 2: "z" is not a number');
-    await expect(readCsvStream(Readable.from(['a,b\n1,x\n']), 'generated.csv', { required: ['c'] })).rejects.toThrow(
-      MissingColumnError,
-    );
+    await expect(
+      readDataFrameStream(Readable.from(['a,b\n1,x\n']), 'generated.csv', { required: ['c'] }),
+    ).rejects.toThrow(MissingColumnError);
   });
 });

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { CsvError, streamCsv } from '@tfai/core';
+import { CsvError, streamCsv } from '@tfai/core/io';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, TabularOptionsError } from '../errors.js';
 import { ColumnBuilder, DataFrame, DEFAULT_NA_VALUES, type Column } from './dataframe.js';
 
-/** Options of {@link readCsv}. */
-export interface ReadCsvOptions {
+/** Options of {@link readDataFrame}. */
+export interface ReadDataFrameOptions {
   /** Columns read as numbers: a value that is not a number throws `NonNumericValueError` (column and row). */
   numeric?: readonly string[];
   /** Columns kept as text even when their values look like numbers. */
@@ -28,24 +28,28 @@ export interface ReadCsvOptions {
  *
  * @example
  * ```ts
- * const df = await readCsv('penguins.csv', { numeric: ['bill_length_mm'], categorical: ['year'] });
+ * const df = await readDataFrame('penguins.csv', { numeric: ['bill_length_mm'], categorical: ['year'] });
  * df.numeric('bill_length_mm'); // Float64Array, NaN where the cell was empty or NA
  * ```
  */
-export async function readCsv(path: string, opts: ReadCsvOptions = {}): Promise<DataFrame> {
-  return readCsvStream(createReadStream(path), path, opts);
+export async function readDataFrame(path: string, opts: ReadDataFrameOptions = {}): Promise<DataFrame> {
+  return readDataFrameStream(createReadStream(path), path, opts);
 }
 
 /**
- * {@link readCsv} from any readable stream of CSV text (a network response, CSV generated in memory); `source`
+ * {@link readDataFrame} from any readable stream of CSV text (a network response, CSV generated in memory); `source`
  * names it in errors.
  *
  * @example
  * ```ts
- * const df = await readCsvStream(Readable.from(['a,b\n', '1,x\n']), 'generated.csv');
+ * const df = await readDataFrameStream(Readable.from(['a,b\n', '1,x\n']), 'generated.csv');
  * ```
  */
-export async function readCsvStream(stream: Readable, source: string, opts: ReadCsvOptions = {}): Promise<DataFrame> {
+export async function readDataFrameStream(
+  stream: Readable,
+  source: string,
+  opts: ReadDataFrameOptions = {},
+): Promise<DataFrame> {
   const numeric = new Set(opts.numeric ?? []);
   const categorical = new Set(opts.categorical ?? []);
   for (const n of numeric)

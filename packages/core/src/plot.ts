@@ -1,0 +1,6 @@
+// @tfai/core/plot — line plots and the Recorder's plots as Vega-Lite specs, SVG or PNG (Node-only: Vega's
+// renderer and sharp write the PNG).
+export { svgToPng } from './plot/svg.js';
+export { linePlot, linePlotSvg, plotSvg, plotSpec, plotToFile } from './plot/plot.js';
+export type { Series, Marker, PlotPanel, LinePlotOptions } from './plot/plot.js';
+export type { PlotLossOptions, PlotLrFindOptions } from './plot/recorder-plots.js';

@@ -1,0 +1,39 @@
+// @tfai/vision/models — fastai's vision models: torchvision's ResNets and the architecture registry and metadata,
+// create_body/create_head/create_vision_model, pretrained bodies and weights (downloaded once, hash-checked; Node-only),
+// and the U-Net (DynamicUnet, its blocks, create_unet_model).
+
+// ---- Architectures ----
+// torchvision's ResNets (names, layouts and parameter counts), the architecture registry and model metadata.
+export { ResNet, BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/resnet.js';
+export type { ResNetOptions, VisionArch } from './models/resnet.js';
+export { VISION_ARCHS, modelMeta, getModelMeta, visionArch, isRegisteredArch } from './models/archs.js';
+export type { ArchEntry } from './models/archs.js';
+export { defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
+export type { ModelMeta, Stats } from './models/model-meta.js';
+export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
+
+// ---- Bodies and heads ----
+// fastai's create_body/create_head/create_vision_model, pretrained bodies (loadBody) and _add_norm.
+export { createBody, cutModel, hasPoolType, updateFirstLayer } from './models/create-body.js';
+export type { Cut, CutFn, CreateBodyOptions } from './models/create-body.js';
+export { createHead } from './models/create-head.js';
+export type { CreateHeadOptions } from './models/create-head.js';
+export { createVisionModel, addHead } from './models/create-vision-model.js';
+export type { CreateVisionModelOptions, AddHeadOptions } from './models/create-vision-model.js';
+export { inChannels, dummyEval, modelSizes, numFeaturesModel } from './models/model-sizes.js';
+export { loadBody, addNormIfPretrained } from './models/load-body.js';
+export type { LoadBodyOptions, NormalizableData } from './models/load-body.js';
+
+// ---- Pretrained weights ----
+// torchvision's published checkpoints (downloaded once, hash-checked), or a local .pth/.safetensors.
+export { loadPretrained, resolvePretrained, modelsCacheDir, TORCHVISION_BASE_URL } from './models/pretrained.js';
+export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js';
+
+// ---- U-Net (fastai/vision/models/unet.py) ----
+export { DynamicUnet } from './unet/dynamic-unet.js';
+export type { DynamicUnetOptions } from './unet/dynamic-unet.js';
+export { UnetBlock } from './unet/unet-block.js';
+export type { UnetBlockOptions } from './unet/unet-block.js';
+export { ResizeToOrig, ToTensorBase } from './unet/resize-to-orig.js';
+export { createUnetModel } from './unet/unet-learner.js';
+export type { CreateUnetModelOptions } from './unet/unet-learner.js';
