@@ -1,6 +1,8 @@
 // Helpers for the kernel tests: run the same computation on the cpu and wasm backends and compare.
 import * as tf from '@tensorflow/tfjs';
+import { expect } from 'vitest';
 import { setBackend } from '../backend/backend.js';
+import { setFused, type FusedName } from '../backend/fused.js';
 
 /** Deterministic pseudo-random values in [-1, 1) (a small LCG: tests must not depend on Math.random). */
 export function randomValues(size: number, seed: number): Float32Array {
@@ -70,3 +72,50 @@ export function compareWasmCpu(
     return got.map((g, i) => compare(g, ref[i]));
   };
 }
+
+// The fused kernels against the compositions they replace (backend/kernels/*.test.ts).
+
+/** max |a − b| / max(max |b|, 1): relative for values above 1, absolute below (a loss near 0). */
+export function closeErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let num = 0;
+  let m = 1;
+  for (let i = 0; i < b.length; i++) {
+    num = Math.max(num, Math.abs(a[i] - b[i]));
+    m = Math.max(m, Math.abs(b[i]));
+  }
+  return num / m;
+}
+
+/** Runs `f` with the fused path `name` on, then off; returns both results (arrays of values). */
+export async function fusedVsUnfused(
+  name: FusedName,
+  f: () => tf.Tensor[],
+): Promise<{ fused: Float32Array[]; plain: Float32Array[] }> {
+  const run = async (on: boolean): Promise<Float32Array[]> => {
+    const restore = setFused(name, on);
+    try {
+      const outs = tf.tidy(f);
+      const vals = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
+      tf.dispose(outs);
+      return vals;
+    } finally {
+      restore();
+    }
+  };
+  return { fused: await run(true), plain: await run(false) };
+}
+
+/** The kernels a profile ran (tf.profile also lists the scopes of tf.customGrad, which run none themselves). */
+export const kernelNames = (prof: Awaited<ReturnType<typeof tf.profile>>): string[] =>
+  prof.kernels.map((k) => k.name).filter((n) => tf.getKernel(n, tf.getBackend()) !== undefined);
+
+/** A float32 tensor of {@link randomValues}, scaled and shifted. */
+export const rand = (shape: number[], seed: number, scale = 1, shift = 0): tf.Tensor =>
+  tf.tensor(
+    randomValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ).map((v) => v * scale + shift),
+    shape,
+  );

@@ -1,8 +1,8 @@
 /**
  * Collaborative filtering's dot-product model (fastai's `EmbeddingDotBias`) as one kernel forward and one
  * backward, instead of four lookups, a product, a sum and an addN (and their gradients): the `embedding` fused
- * path ({@link fusedEnabled}), a kernel of this package registered through core's kernel registry. With codes x: int32 [bs, 2] (user u, item i), tables uW: [nU, F], iW: [nI, F],
- * uB: [nU, 1], iB: [nI, 1]:
+ * path ({@link fusedEnabled}); this package's kernels, registered through core's kernel registry. With codes
+ * x: int32 [bs, 2] (user u, item i), tables uW: [nU, F], iW: [nI, F], uB: [nU, 1], iB: [nI, 1]:
  *
  *   out[b] = Σ_f uW[u, f]·iW[i, f] + uB[u] + iB[i]
  *   duW[u] += dy[b]·iW[i],  diW[i] += dy[b]·uW[u],  duB[u] += dy[b],  diB[i] += dy[b]   (dense, zeros elsewhere)

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { setBackend } from '../../backend/backend.js';
-import { setFused } from '../../backend/fused.js';
-import { LSTM_BACKWARD, LSTM_FORWARD } from '../../backend/kernels/lstm-chunk.js';
+import { setBackend } from '../backend.js';
+import { setFused } from '../fused.js';
+import { LSTM_BACKWARD, LSTM_FORWARD } from './lstm-chunk.js';
 import { relError } from '@tfai/test-utils';
-import { lstmRecurrence } from './lstm-recurrence.js';
+import { lstmRecurrence } from '../../nn/layers/lstm-recurrence.js';
 
 /** Random inputs of one chunk, and weights for a loss touching every output and the final cell state. */
 function inputs(T: number, B: number, H: number, seed: number): tf.Tensor[] {
