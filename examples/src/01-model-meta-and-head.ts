@@ -1,8 +1,7 @@
 // Chapter questionnaire: "What is model_meta? Try printing it to see what's inside." and "What information does
 // create_head need? Print its output and explain each layer" — modelMeta for every architecture, then
 // createHead(20, 2) (the chapter's call) layer by layer.
-import { VISION_ARCHS } from '@tfai/vision';
-import { createHead, modelMeta } from '@tfai/vision/models';
+import { VISION_ARCHS, createHead, modelMeta } from '@tfai/vision/models';
 import { answers, runIfMain, type Log } from './common.js';
 
 /** What each layer type of a fastai head does (printed beside the layer). */
