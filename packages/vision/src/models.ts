@@ -10,7 +10,7 @@ export { VISION_ARCHS, modelMeta, getModelMeta, visionArch, isRegisteredArch } f
 export type { ArchEntry } from './models/archs.js';
 export { defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
 export type { ModelMeta, Stats } from './models/model-meta.js';
-export { ArchitectureError, PretrainedWeightsError } from './models/errors.js';
+export { PretrainedWeightsError } from './models/errors.js';
 
 // ---- Bodies and heads ----
 // fastai's create_body/create_head/create_vision_model, pretrained bodies (loadBody) and _add_norm.
