@@ -35,6 +35,7 @@ export type { Split } from './data/splitters.js';
 // Adam and SGD with fastai's defaults, parameter groups and discriminative learning rates.
 export { Optimizer, SGD, Adam, adam, sgd } from './optim/optimizer.js';
 export { debias } from './optim/steppers.js';
+export type { FusedRule } from './optim/fused-step.js';
 export type {
   Hypers,
   HyperName,

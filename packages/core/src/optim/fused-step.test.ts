@@ -279,11 +279,14 @@ describe.each(['wasm', 'cpu'] as const)('fused optimizer step on %s', (backend) 
     c.out.forEach((o, i) => expect(relErr(o, a.out[i])).toBeLessThan(1e-5));
   });
 
-  it('leaves a subclass that overrides update on the unfused path', async () => {
+  it('runs the update of a subclass that declares no fused rule', async () => {
     await use(backend);
     const restore = fused(true);
     let calls = 0;
     class Counting extends Adam {
+      override get fusedRule(): undefined {
+        return undefined;
+      }
       protected override update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, ctx: StepContext): tf.Tensor {
         calls++;
         return super.update(w, grad, st, ctx);
@@ -296,6 +299,14 @@ describe.each(['wasm', 'cpu'] as const)('fused optimizer step on %s', (backend) 
     opt.dispose();
     groups.flat().forEach((p) => p.variable.dispose());
     restore();
+  });
+
+  it('is chosen by the rule each optimizer declares: Adam, SGD with and without momentum', () => {
+    const groups = makeGroups();
+    const opts = [new Adam(groups), new SGD(groups), new SGD(groups, { mom: 0.9 })];
+    expect(opts.map((o) => o.fusedRule)).toEqual(['adam', 'sgd', 'sgd-mom']);
+    opts.forEach((o) => o.dispose());
+    groups.flat().forEach((p) => p.variable.dispose());
   });
 });
 

@@ -124,6 +124,23 @@ export abstract class Optimizer {
    */
   protected abstract update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, ctx: StepContext): tf.Tensor;
 
+  /**
+   * The rule of ./steppers.ts that {@link update} computes, declared so that on wasm and cpu the step can run it
+   * as one fused pass over backend memory instead (switch: `TFAI_FUSED=-adam,-sgd`); undefined, the default, always
+   * runs `update`. {@link Adam} and {@link SGD} declare theirs: a subclass of them that overrides `update` declares
+   * `undefined` here so that its own `update` runs.
+   * @example
+   * ```ts
+   * class Logged extends Adam {
+   *   override get fusedRule() { return undefined; }
+   *   protected override update(...args: Parameters<Adam['update']>) { console.log('step'); return super.update(...args); }
+   * }
+   * ```
+   */
+  get fusedRule(): FusedRule | undefined {
+    return undefined;
+  }
+
   /** Whether BatchNorm parameters of frozen groups stay trainable. Changing it re-applies the current freeze. */
   get trainBn(): boolean {
     return this._trainBn;
@@ -380,17 +397,10 @@ export abstract class Optimizer {
 /** Hyper-parameters a group gets when neither the optimizer nor the caller sets them (fastai's Adam defaults, lr as `Learner`'s). */
 const DEFAULT_HYPERS: Hypers = { lr: 1e-3, mom: 0.9, sqrMom: 0.99, eps: 1e-5, wd: 0.01 };
 
-/**
- * The fused step an optimizer's update has ({@link fusedOptimizerStep}: every parameter in one pass over its memory
- * on wasm and cpu), or undefined: only SGD and Adam whose `update` no subclass overrides, while `fusedEnabled`
- * allows.
- */
+/** The fused step the optimizer declares ({@link Optimizer.fusedRule}), while `fusedEnabled` allows it. */
 function fusedRuleOf(opt: Optimizer): FusedRule | undefined {
-  const update = (o: object): unknown => (o as { update?: unknown }).update;
-  if (opt instanceof Adam) return update(opt) === update(Adam.prototype) && fusedEnabled('adam') ? 'adam' : undefined;
-  if (opt instanceof SGD && update(opt) === update(SGD.prototype) && fusedEnabled('sgd'))
-    return opt.momentum ? 'sgd-mom' : 'sgd';
-  return undefined;
+  const rule = opt.fusedRule;
+  return rule && fusedEnabled(rule === 'adam' ? 'adam' : 'sgd') ? rule : undefined;
 }
 
 function stripUndefined<T extends object>(h: T): T {
@@ -424,6 +434,9 @@ export class SGD extends Optimizer {
   protected get stateNames(): readonly string[] {
     return this.momentum ? ['grad_avg'] : [];
   }
+  override get fusedRule(): FusedRule | undefined {
+    return this.momentum ? 'sgd-mom' : 'sgd';
+  }
   protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, ctx: StepContext): tf.Tensor {
     return this.runRule(this.momentum ? SGD_MOM_RULE : SGD_RULE, w, grad, st, ctx);
   }
@@ -447,6 +460,9 @@ export class Adam extends Optimizer {
   }
   protected get stateNames(): readonly string[] {
     return ['grad_avg', 'sqr_avg'];
+  }
+  override get fusedRule(): FusedRule | undefined {
+    return 'adam';
   }
   protected update(w: tf.Tensor, grad: tf.Tensor, st: ParamState, ctx: StepContext): tf.Tensor {
     return this.runRule(ADAM_RULE, w, grad, st, ctx);
