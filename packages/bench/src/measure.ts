@@ -62,6 +62,58 @@ function wasmHeapBytes(): number | null {
   return heap instanceof Uint8Array ? heap.buffer.byteLength : null;
 }
 
+/** WARM untimed then STEPS timed steps: their times, the first and last loss, the tensor count after warming up. */
+async function timeSteps(
+  step: () => Promise<number>,
+  warm: number,
+  steps: number,
+): Promise<{ times: number[]; lossFirst: number; lossLast: number; before: number }> {
+  const times: number[] = [];
+  let lossFirst = NaN;
+  let lossLast = NaN;
+  let before = 0;
+  for (let i = 0; i < warm + steps; i++) {
+    if (i === warm) before = tf.memory().numTensors;
+    const t0 = performance.now();
+    lossLast = await step();
+    const dt = performance.now() - t0;
+    if (i === 0) lossFirst = lossLast;
+    if (i >= warm) times.push(dt);
+  }
+  return { times, lossFirst, lossLast, before };
+}
+
+/**
+ * `n` more steps, untimed, under tf.profile: their peak memory always, their kernels when `kernels` (BENCH_PROFILE=1,
+ * BENCH_PROFILE_STEPS steps). wasm and cpu time a kernel by the wall time of its call: each kernel's own time is
+ * counted (profile.ts).
+ */
+async function profileSteps(
+  step: () => Promise<number>,
+  n: number,
+  kernels: boolean,
+): Promise<{ profiles: Awaited<ReturnType<typeof tf.profile>>[]; profileMs: number[] }> {
+  const restoreTimer =
+    kernels && (getBackend() === 'wasm' || getBackend() === 'cpu') ? exclusiveKernelTimes(tf.backend()) : undefined;
+  const profiles: Awaited<ReturnType<typeof tf.profile>>[] = [];
+  const profileMs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const tp = performance.now();
+    // tf.profile returns the engine's one profile object, refilled by the next call: keep a copy.
+    const info = await tf.profile(async () => void (await step()));
+    profiles.push({ ...info, kernels: [...info.kernels] });
+    profileMs.push(performance.now() - tp);
+  }
+  restoreTimer?.();
+  return { profiles, profileMs };
+}
+
+/** The median of sorted values. */
+function median(sorted: readonly number[]): number {
+  const n = sorted.length;
+  return n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+}
+
 /**
  * Builds `name` and times WARM + STEPS training steps (forward, backward, Adam as torch.optim.Adam(lr=1e-3)), as
  * Learner's training step does: `tf.variableGrads` of the loss, `opt.step(grads)`, an awaited read of the loss so the
@@ -105,38 +157,12 @@ async function measure(
     tf.dispose([value, ...Object.values(grads)]);
     return loss;
   };
-  const times: number[] = [];
-  let lossFirst = NaN;
-  let lossLast = NaN;
-  let before = 0;
-  for (let i = 0; i < o.warm + o.steps; i++) {
-    if (i === o.warm) before = tf.memory().numTensors;
-    const t0 = performance.now();
-    lossLast = await step();
-    const dt = performance.now() - t0;
-    if (i === 0) lossFirst = lossLast;
-    if (i >= o.warm) times.push(dt);
-  }
+  const { times, lossFirst, lossLast, before } = await timeSteps(step, o.warm, o.steps);
   const leaked = tf.memory().numTensors - before;
   const resident = tf.memory().numBytes;
-  // One more step (BENCH_PROFILE_STEPS with BENCH_PROFILE=1), untimed, under tf.profile: its peak memory always,
-  // its kernels with BENCH_PROFILE=1.
-  // wasm and cpu time a kernel by the wall time of its call: count each kernel's own time (profile.ts).
-  const restoreTimer =
-    o.profile && (getBackend() === 'wasm' || getBackend() === 'cpu') ? exclusiveKernelTimes(tf.backend()) : undefined;
-  const profiles: Awaited<ReturnType<typeof tf.profile>>[] = [];
-  const profileMs: number[] = [];
-  for (let i = 0; i < (o.profile ? o.profileSteps : 1); i++) {
-    const tp = performance.now();
-    // tf.profile returns the engine's one profile object, refilled by the next call: keep a copy.
-    const info = await tf.profile(async () => void (await step()));
-    profiles.push({ ...info, kernels: [...info.kernels] });
-    profileMs.push(performance.now() - tp);
-  }
-  restoreTimer?.();
+  const { profiles, profileMs } = await profileSteps(step, o.profile ? o.profileSteps : 1, o.profile);
   const sorted = [...times].sort((a, b) => a - b);
-  const med =
-    sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  const med = median(sorted);
   const result: MeasureResult = {
     model: name,
     cfg: b.cfg,
