@@ -14,7 +14,8 @@
  * the backend uses; Rw likewise. The two products are `BatchMatMul`s with the other axes folded into columns.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import type { Ops } from '../kernel-utils.js';
+import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 
 interface Attrs {
@@ -40,8 +41,7 @@ function resizeBilinearGrad(backendName: string, args: KernelArgs): tf.TensorInf
   const [n, h, w, c] = images.shape;
   const [, ho, wo] = dy.shape;
 
-  const ops = new Ops(backend, backendName);
-  try {
+  return withOps(backend, backendName, (ops) => {
     const ry = weights(ops, h, ho, attrs);
     const rw = weights(ops, w, wo, attrs);
     const mm = (a: tf.TensorInfo, b: tf.TensorInfo) =>
@@ -52,13 +52,8 @@ function resizeBilinearGrad(backendName: string, args: KernelArgs): tf.TensorInf
     // Columns: [Wo, N·H·C] → Rwᵀ· → [W, N, H, C] → [N, H, W, C].
     const tCols = ops.reshape(ops.transpose(t, [2, 1, 0, 3]), [1, wo, n * h * c]);
     const dx = ops.reshape(mm(rw, tCols), [w, n, h, c]);
-    const out = ops.transpose(dx, [1, 2, 0, 3]);
-    ops.disposeAll(out);
-    return out;
-  } catch (e) {
-    ops.disposeAll();
-    throw e;
-  }
+    return ops.transpose(dx, [1, 2, 0, 3]);
+  });
 }
 
 /** The kernel for one backend (its forward ResizeBilinear, Transpose and BatchMatMul do the work). */
