@@ -24,6 +24,20 @@ export interface ResizeAttrs {
 }
 
 /**
+ * What a resize gradient kernel reads: its backend, `dy`, the pixel-centre attributes, and the sizes of the
+ * forward input `images` [N, H, W, C] and of `dy` [N, Ho, Wo, C].
+ */
+export function resizeGradArgs(args: KernelArgs) {
+  const images = input(args, 'images');
+  const dy = input(args, 'dy');
+  const { alignCorners, halfPixelCenters } = attrsOf<ResizeAttrs>(args);
+  const [n, h, w, c] = images.shape;
+  const [, ho, wo] = dy.shape;
+  const attrs: ResizeAttrs = { alignCorners, halfPixelCenters };
+  return { backend: kernelBackend(args), dy, attrs, n, h, w, c, ho, wo };
+}
+
+/**
  * The flat source index y·W + x of every output pixel of the backend's own forward `ResizeNearestNeighbor` from
  * [H, W] to [Ho, Wo], as a float32 [1, Ho, Wo, 1] tensor (read off the kernel by resizing a picture of indices).
  */
@@ -37,15 +51,9 @@ export function sourcePixels(ops: Ops, [h, w]: number[], [ho, wo]: number[], att
 }
 
 function resizeNearestNeighborGrad(backendName: string, args: KernelArgs): tf.TensorInfo {
-  const backend = kernelBackend(args);
-  const images = input(args, 'images');
-  const dy = input(args, 'dy');
-  const { alignCorners, halfPixelCenters } = attrsOf<ResizeAttrs>(args);
-  const [n, h, w, c] = images.shape;
-  const [, ho, wo] = dy.shape;
-
+  const { backend, dy, attrs, n, h, w, c, ho, wo } = resizeGradArgs(args);
   return withOps(backend, backendName, (ops) => {
-    const src = backend.readSync(sourcePixels(ops, [h, w], [ho, wo], { alignCorners, halfPixelCenters }).dataId);
+    const src = backend.readSync(sourcePixels(ops, [h, w], [ho, wo], attrs).dataId);
     const rows = new Int32Array(n * ho * wo);
     for (let b = 0; b < n; b++) for (let p = 0; p < ho * wo; p++) rows[b * ho * wo + p] = b * h * w + Number(src[p]);
     const indices = ops.fromValues(rows, [n * ho * wo, 1], 'int32');

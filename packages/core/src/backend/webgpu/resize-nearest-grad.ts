@@ -12,18 +12,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelDef } from '../registry.js';
-import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
-import { sourcePixels, type ResizeAttrs } from '../kernels/resize-nearest-grad.js';
+import { withOps, type KernelArgs } from '../kernel-utils.js';
+import { resizeGradArgs, sourcePixels } from '../kernels/resize-nearest-grad.js';
 
 function resizeNearestNeighborGrad(args: KernelArgs): tf.TensorInfo {
-  const backend = kernelBackend(args);
-  const images = input(args, 'images');
-  const dy = input(args, 'dy');
-  const { alignCorners, halfPixelCenters } = attrsOf<ResizeAttrs>(args);
-  const [n, h, w, c] = images.shape;
-  const [, ho, wo] = dy.shape;
+  const { backend, dy, attrs, n, h, w, c, ho, wo } = resizeGradArgs(args);
   return withOps(backend, 'webgpu', (ops) => {
-    const src = sourcePixels(ops, [h, w], [ho, wo], { alignCorners, halfPixelCenters });
+    const src = sourcePixels(ops, [h, w], [ho, wo], attrs);
     const srcInt = ops.reshape(ops.run('Cast', { x: src }, { dtype: 'int32' }), [1, ho * wo]);
     const offsets = ops.fromValues(
       Int32Array.from({ length: n }, (_, b) => b * h * w),
