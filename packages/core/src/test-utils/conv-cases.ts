@@ -37,3 +37,14 @@ export const convOf =
   (c: ConvCase) =>
   (x: tf.Tensor, w: tf.Tensor): tf.Tensor =>
     tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad);
+
+/**
+ * An explicit NHWC padding from its (before, after) rows and columns.
+ * @example
+ * ```ts
+ * explicitPad([1, 0], [2, 1]); // [[0, 0], [1, 0], [2, 1], [0, 0]]
+ * ```
+ */
+export function explicitPad(rows: [number, number], cols: [number, number]): tf.backend_util.ExplicitPadding {
+  return [[0, 0], rows, cols, [0, 0]];
+}

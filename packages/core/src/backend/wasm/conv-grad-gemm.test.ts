@@ -6,73 +6,29 @@ import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
 import { Ops } from '../kernel-utils.js';
 import { relErr } from '@tfai/test-utils';
 import { runOn } from '../../test-utils/backends.js';
-import { type ConvCase, convCaseName, convOf, convSetup } from '../../test-utils/conv-cases.js';
+import { type ConvCase, convCaseName, explicitPad, convOf, convSetup } from '../../test-utils/conv-cases.js';
 
 // The shape classes of ResNet-18 (1 × 1, 3 × 3 stride 1 and 2, 7 × 7 stride 2), odd sizes, padding variants.
 const cases: ConvCase[] = [
   { x: [2, 8, 8, 3], k: [1, 1], co: 4, s: 1, pad: 'valid' },
   { x: [3, 7, 9, 4], k: [1, 1], co: 6, s: 2, pad: 'same' },
-  {
-    x: [2, 7, 8, 3],
-    k: [1, 1],
-    co: 4,
-    s: 2,
-    pad: [
-      [0, 0],
-      [1, 0],
-      [2, 1],
-      [0, 0],
-    ],
-  },
+  { x: [2, 7, 8, 3], k: [1, 1], co: 4, s: 2, pad: explicitPad([1, 0], [2, 1]) },
   { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
   { x: [1, 3, 3, 16], k: [3, 3], co: 7, s: 1, pad: 1 }, // deep and small: the product form in the model
   { x: [2, 2, 3, 13], k: [3, 3], co: 9, s: 1, pad: 'same' },
-  {
-    x: [2, 9, 8, 3],
-    k: [3, 3],
-    co: 4,
-    s: 1,
-    pad: [
-      [0, 0],
-      [2, 0],
-      [0, 1],
-      [0, 0],
-    ],
-  },
+  { x: [2, 9, 8, 3], k: [3, 3], co: 4, s: 1, pad: explicitPad([2, 0], [0, 1]) },
   { x: [2, 8, 10, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
   { x: [3, 9, 11, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
   { x: [2, 10, 9, 3], k: [3, 3], co: 4, s: 2, pad: 'valid' }, // last row/column unused
   { x: [2, 8, 8, 3], k: [3, 3], co: 4, s: 2, pad: 1 }, // PyTorch padding=1
   // (Not a numeric pad with unequal strides: tfjs-backend-wasm 4.22's forward Conv2D writes out of bounds there.)
-  {
-    x: [2, 5, 7, 6],
-    k: [3, 3],
-    co: 5,
-    s: [2, 1],
-    pad: [
-      [0, 0],
-      [1, 1],
-      [1, 1],
-      [0, 0],
-    ],
-  },
+  { x: [2, 5, 7, 6], k: [3, 3], co: 5, s: [2, 1], pad: explicitPad([1, 1], [1, 1]) },
   { x: [2, 7, 5, 3], k: [3, 3], co: 4, s: [1, 2], pad: 'same' },
   { x: [2, 16, 12, 3], k: [7, 7], co: 8, s: 2, pad: 'same' }, // ResNet stem
   { x: [2, 15, 17, 3], k: [7, 7], co: 8, s: 2, pad: 3 },
   { x: [1, 12, 12, 2], k: [3, 3], co: 2, s: 3, pad: 'valid' },
-  {
-    x: [1, 5, 6, 2],
-    k: [2, 2],
-    co: 3,
-    s: 2,
-    pad: [
-      [0, 0],
-      [3, 0],
-      [1, 4],
-      [0, 0],
-    ],
-  }, // padding beyond the kernel
+  { x: [1, 5, 6, 2], k: [2, 2], co: 3, s: 2, pad: explicitPad([3, 0], [1, 4]) }, // padding beyond the kernel
 ];
 /** The conv's input and filter gradients through tf.grads (the registered kernels). */
 const grads = (c: ConvCase) => (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) =>

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { relErr } from '@tfai/test-utils';
 import { compareWasmCpu, randomInput, runOn, withGrads } from '../../test-utils/backends.js';
-import { type ConvCase, convCaseName, convOf, convSetup } from '../../test-utils/conv-cases.js';
+import { type ConvCase, convCaseName, explicitPad, convOf, convSetup } from '../../test-utils/conv-cases.js';
 
 const wasmVsCpu = compareWasmCpu(relErr);
 
@@ -11,66 +11,22 @@ const cases: ConvCase[] = [
   { x: [2, 8, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // ResNet shortcut
   { x: [3, 7, 9, 4], k: [1, 1], co: 6, s: 2, pad: 'same' },
   { x: [2, 7, 9, 3], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // last row/column unused
-  {
-    x: [2, 7, 8, 3],
-    k: [1, 1],
-    co: 4,
-    s: 2,
-    pad: [
-      [0, 0],
-      [1, 0],
-      [2, 1],
-      [0, 0],
-    ],
-  },
+  { x: [2, 7, 8, 3], k: [1, 1], co: 4, s: 2, pad: explicitPad([1, 0], [2, 1]) },
   { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
   { x: [2, 8, 10, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
   { x: [3, 9, 11, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
   { x: [2, 10, 9, 3], k: [3, 3], co: 4, s: 2, pad: 'valid' }, // last row/column unused
   { x: [2, 8, 8, 3], k: [3, 3], co: 4, s: 2, pad: 1 }, // PyTorch padding=1
-  {
-    x: [2, 9, 8, 3],
-    k: [3, 3],
-    co: 4,
-    s: 1,
-    pad: [
-      [0, 0],
-      [2, 0],
-      [0, 1],
-      [0, 0],
-    ],
-  },
+  { x: [2, 9, 8, 3], k: [3, 3], co: 4, s: 1, pad: explicitPad([2, 0], [0, 1]) },
   { x: [2, 16, 12, 3], k: [7, 7], co: 8, s: 2, pad: 'same' }, // ResNet stem
-  {
-    x: [2, 15, 16, 3],
-    k: [7, 7],
-    co: 8,
-    s: 2,
-    pad: [
-      [0, 0],
-      [3, 3],
-      [3, 3],
-      [0, 0],
-    ],
-  },
+  { x: [2, 15, 16, 3], k: [7, 7], co: 8, s: 2, pad: explicitPad([3, 3], [3, 3]) },
   { x: [2, 11, 13, 4], k: [7, 7], co: 3, s: 1, pad: 'valid' },
   { x: [2, 9, 10, 3], k: [3, 5], co: 4, s: [2, 1], pad: 'same' },
   { x: [1, 12, 12, 2], k: [3, 3], co: 2, s: 3, pad: 'valid' },
   { x: [2, 10, 11, 3], k: [1, 1], co: 4, s: 3, pad: 'same' }, // phases without taps
   { x: [2, 8, 9, 3], k: [2, 2], co: 4, s: 2, pad: 'valid' }, // even kernel
-  {
-    x: [1, 5, 6, 2],
-    k: [2, 3],
-    co: 3,
-    s: 2,
-    pad: [
-      [0, 0],
-      [3, 0],
-      [1, 4],
-      [0, 0],
-    ],
-  }, // padding beyond the kernel
+  { x: [1, 5, 6, 2], k: [2, 3], co: 3, s: 2, pad: explicitPad([3, 0], [1, 4]) }, // padding beyond the kernel
 ];
 
 describe('wasm conv2d gradients match the cpu backend', () => {

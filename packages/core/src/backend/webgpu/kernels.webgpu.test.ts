@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
 import { randomInput, withGrads } from '../../test-utils/backends.js';
-import { type ConvCase, convCaseName, convOf, convSetup } from '../../test-utils/conv-cases.js';
+import { type ConvCase, convCaseName, explicitPad, convOf, convSetup } from '../../test-utils/conv-cases.js';
 import { nhwc, poolResizeCase, poolResizeCases, poolResizeOp } from '../../test-utils/torch-fixtures.js';
 import { registerWebGPUKernels } from './register.js';
 import { describeWebGPU, relErr, runOnBackend, webgpuVsCpu, type BackendInput } from '@tfai/test-utils/webgpu';
@@ -14,18 +14,7 @@ const convCases: ConvCase[] = [
   { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
   { x: [2, 8, 8, 3], k: [3, 3], co: 4, s: 2, pad: 1 }, // PyTorch padding=1
-  {
-    x: [2, 15, 16, 3],
-    k: [7, 7],
-    co: 8,
-    s: 2,
-    pad: [
-      [0, 0],
-      [3, 3],
-      [3, 3],
-      [0, 0],
-    ],
-  }, // ResNet stem
+  { x: [2, 15, 16, 3], k: [7, 7], co: 8, s: 2, pad: explicitPad([3, 3], [3, 3]) }, // ResNet stem
   { x: [2, 9, 10, 3], k: [3, 5], co: 4, s: [2, 1], pad: 'same' },
 ];
 
