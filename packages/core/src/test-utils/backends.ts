@@ -1,6 +1,6 @@
 // Helpers for the kernel tests: run the same computation on the cpu and wasm backends and compare.
 import * as tf from '@tensorflow/tfjs';
-import { expect } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/backend.js';
 import { setFused, type FusedName } from '../backend/fused.js';
 
@@ -133,6 +133,29 @@ export function closeErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
     m = Math.max(m, Math.abs(b[i]));
   }
   return num / m;
+}
+
+/**
+ * The tests `body` declares, once on wasm and once on cpu (each run after a test that switches to that backend);
+ * wasm is the backend again after the file.
+ * @example
+ * ```ts
+ * describeOnBackends('dropout', (backend) => {
+ *   it('runs', () => expect(tf.getBackend()).toBe(backend));
+ * });
+ * ```
+ */
+export function describeOnBackends(title: string, body: (backend: 'wasm' | 'cpu') => void): void {
+  afterAll(async () => {
+    await setBackend('wasm');
+  });
+  describe.each(['wasm', 'cpu'] as const)(`%s: ${title}`, (backend) => {
+    it('switches to the backend', async () => {
+      await setBackend(backend);
+      expect(tf.getBackend()).toBe(backend);
+    });
+    describe(title, () => body(backend));
+  });
 }
 
 /** Runs `f` with the fused path `name` on, then off; returns both results (arrays of values). */
