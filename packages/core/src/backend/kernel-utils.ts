@@ -85,3 +85,26 @@ export class Ops {
     this.made.length = 0;
   }
 }
+
+/**
+ * Runs `body` with a fresh {@link Ops} on `backend`, then releases every intermediate except the tensor `body`
+ * returns (all of them if it throws): the one shape of a kernel composed out of others.
+ *
+ * @example
+ * return withOps(backend, 'wasm', (ops) => ops.reshape(ops.transpose(x, [1, 0]), [n]));
+ */
+export function withOps(
+  backend: tf.KernelBackend,
+  backendName: string,
+  body: (ops: Ops) => tf.TensorInfo,
+): tf.TensorInfo {
+  const ops = new Ops(backend, backendName);
+  try {
+    const out = body(ops);
+    ops.disposeAll(out);
+    return out;
+  } catch (e) {
+    ops.disposeAll();
+    throw e;
+  }
+}

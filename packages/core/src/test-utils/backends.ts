@@ -1,6 +1,6 @@
 // Helpers for the kernel tests: run the same computation on the cpu and wasm backends and compare.
 import * as tf from '@tensorflow/tfjs';
-import { expect } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/backend.js';
 import { setFused, type FusedName } from '../backend/fused.js';
 
@@ -52,6 +52,23 @@ export async function runOn(
   return values;
 }
 
+/**
+ * `f`'s output and the gradients of sum(f(…)·r) with respect to its first `nGrad` inputs, as a function of
+ * (...f's inputs, r): what the gradient tests run on each backend.
+ * @example
+ * ```ts
+ * const [y, dx] = await runOn('wasm', [randomInput([2, 4], 1), randomInput([2, 4], 2)], withGrads((x) => tf.relu(x)));
+ * ```
+ */
+export const withGrads =
+  (f: (...xs: tf.Tensor[]) => tf.Tensor, nGrad = 1) =>
+  (...xs: tf.Tensor[]): tf.Tensor[] => {
+    const r = xs[xs.length - 1];
+    const args = xs.slice(0, -1);
+    const loss = (...g: tf.Tensor[]): tf.Tensor => tf.sum(tf.mul(f(...g, ...args.slice(nGrad)), r));
+    return [f(...args), ...tf.grads(loss)(args.slice(0, nGrad))];
+  };
+
 /** A comparison of two arrays (the second the reference), such as @tfai/test-utils' `relErr`. */
 export type Compare = (got: ArrayLike<number>, ref: ArrayLike<number>) => number;
 
@@ -73,6 +90,37 @@ export function compareWasmCpu(
   };
 }
 
+/** A resize of NHWC images, as tf.image.resizeBilinear and resizeNearestNeighbor take their arguments. */
+export type Resize = (
+  x: tf.Tensor4D,
+  size: [number, number],
+  alignCorners: boolean,
+  halfPixelCenters: boolean,
+) => tf.Tensor;
+
+/**
+ * A function giving `compare` of wasm's gradient against cpu's of sum(resize(x, size)·dy), for random x of
+ * `shape` and dy.
+ * @example
+ * ```ts
+ * const err = await resizeGradWasmVsCpu(relErr, tf.image.resizeBilinear)([2, 5, 4, 3], [9, 11], true, false);
+ * ```
+ */
+export function resizeGradWasmVsCpu(
+  compare: Compare,
+  resize: Resize,
+): (shape: readonly number[], size: readonly [number, number], align: boolean, half: boolean) => Promise<number> {
+  const wasmVsCpu = compareWasmCpu(compare);
+  return async (shape, size, align, half) => {
+    const [n, , , c] = shape;
+    const inputs = [randomInput([...shape], 7), randomInput([n, ...size, c], 8)];
+    const [err] = await wasmVsCpu(inputs, (x, dy) =>
+      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(resize(x as tf.Tensor4D, [...size], align, half), dy)))(x),
+    );
+    return err;
+  };
+}
+
 // The fused kernels against the compositions they replace (backend/kernels/*.test.ts).
 
 /** max |a − b| / max(max |b|, 1): relative for values above 1, absolute below (a loss near 0). */
@@ -85,6 +133,29 @@ export function closeErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
     m = Math.max(m, Math.abs(b[i]));
   }
   return num / m;
+}
+
+/**
+ * The tests `body` declares, once on wasm and once on cpu (each run after a test that switches to that backend);
+ * wasm is the backend again after the file.
+ * @example
+ * ```ts
+ * describeOnBackends('dropout', (backend) => {
+ *   it('runs', () => expect(tf.getBackend()).toBe(backend));
+ * });
+ * ```
+ */
+export function describeOnBackends(title: string, body: (backend: 'wasm' | 'cpu') => void): void {
+  afterAll(async () => {
+    await setBackend('wasm');
+  });
+  describe.each(['wasm', 'cpu'] as const)(`%s: ${title}`, (backend) => {
+    it('switches to the backend', async () => {
+      await setBackend(backend);
+      expect(tf.getBackend()).toBe(backend);
+    });
+    describe(title, () => body(backend));
+  });
 }
 
 /** Runs `f` with the fused path `name` on, then off; returns both results (arrays of values). */

@@ -3,17 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { setBackend } from '@tfai/core/backend';
 import { setFused } from '@tfai/core/internal';
 import { relErr } from '@tfai/test-utils';
+import { runOnBackend, type BackendInput } from '@tfai/test-utils/webgpu';
 import { dotBias, dotBiasFused } from './dot-bias-kernel.js';
 
-/** An input given as values and shape, so that each backend makes its own tensor of it. */
-interface Input {
-  values: Float32Array | Int32Array;
-  shape: number[];
-  dtype?: 'float32' | 'int32';
-}
-
 /** Deterministic pseudo-random values in [-1, 1) of `shape` (a small LCG). */
-function randomInput(shape: number[], seed: number): Input {
+function randomInput(shape: number[], seed: number): BackendInput {
   let s = seed >>> 0 || 1;
   const size = shape.reduce((a, b) => a * b, 1);
   const values = Float32Array.from({ length: size }, () => {
@@ -25,21 +19,15 @@ function randomInput(shape: number[], seed: number): Input {
 
 let wasmReady: Promise<unknown> | undefined;
 
-/** Runs `f` on the named backend (tfai's wasm setup for 'wasm') and returns its outputs' values. */
+/** Runs `f` on the named backend (tfai's wasm setup for 'wasm'), leaves it current, and returns its outputs' values. */
 async function runOn(
   backend: 'cpu' | 'wasm',
-  inputs: Input[],
+  inputs: BackendInput[],
   f: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
 ): Promise<Float32Array[]> {
   if (backend === 'wasm') await (wasmReady ??= setBackend('wasm'));
   await tf.setBackend(backend);
-  const outs = tf.tidy(() => {
-    const out = f(...inputs.map((i) => tf.tensor(i.values, i.shape, i.dtype ?? 'float32')));
-    return Array.isArray(out) ? out : [out];
-  });
-  const values = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
-  tf.dispose(outs);
-  return values;
+  return runOnBackend(backend, inputs, f);
 }
 
 /** The composition fastai writes: four lookups, a product, a sum and an addN. */
@@ -55,7 +43,7 @@ const cases = [
   { bs: 255, nU: 11, nI: 129, f: 1 },
 ];
 
-function inputs({ bs, nU, nI, f }: (typeof cases)[number], seed: number): Input[] {
+function inputs({ bs, nU, nI, f }: (typeof cases)[number], seed: number): BackendInput[] {
   // Repeated users and items, so that gradients accumulate.
   const codes = Int32Array.from({ length: 2 * bs }, (_, k) => (k % 2 ? (k * 7 + seed) % nI : (k * 13 + seed) % nU));
   return [

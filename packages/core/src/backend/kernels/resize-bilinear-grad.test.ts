@@ -5,14 +5,11 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
 import { relErr } from '@tfai/test-utils';
-import { type Input, compareWasmCpu, randomInput, runOn } from '../../test-utils/backends.js';
+import { resizeGradWasmVsCpu, runOn, withGrads } from '../../test-utils/backends.js';
+import { type FixtureTensor, nhwc } from '../../test-utils/torch-fixtures.js';
 
-const wasmVsCpu = compareWasmCpu(relErr);
+const gradErr = resizeGradWasmVsCpu(relErr, tf.image.resizeBilinear);
 
-interface FixtureTensor {
-  shape: number[];
-  data: number[];
-}
 interface Case {
   name: string;
   options: { mode: string; size?: [number, number]; scaleFactor?: number | number[]; alignCorners?: boolean };
@@ -32,16 +29,6 @@ const cases = fixture.cases.filter(
     (c.options.size || c.options.alignCorners || Number.isInteger(c.options.scaleFactor)),
 );
 
-function nhwc(t: FixtureTensor): Input {
-  const [n, c, h, w] = t.shape as [number, number, number, number];
-  const values = new Float32Array(t.data.length);
-  for (let b = 0; b < n; b++)
-    for (let k = 0; k < c; k++)
-      for (let i = 0; i < h; i++)
-        for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j]!;
-  return { values, shape: [n, h, w, c] };
-}
-
 function resizeOf(c: Case): (x: tf.Tensor) => tf.Tensor {
   const [, , h, w] = c.y.shape as [number, number, number, number];
   const align = c.options.alignCorners ?? false;
@@ -49,11 +36,7 @@ function resizeOf(c: Case): (x: tf.Tensor) => tf.Tensor {
 }
 
 function forwardAndGrad(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array[]> {
-  const f = resizeOf(c);
-  return runOn(backend, [nhwc(c.x), nhwc(c.dy)], (x, dy) => [
-    f(x),
-    tf.grad((x: tf.Tensor) => tf.sum(tf.mul(f(x), dy)))(x),
-  ]);
+  return runOn(backend, [nhwc(c.x), nhwc(c.dy)], withGrads(resizeOf(c)));
 }
 
 describe.each(['cpu', 'wasm'] as const)('resizeBilinear on %s against PyTorch', (backend) => {
@@ -76,14 +59,7 @@ describe('resizeBilinear gradient beyond the fixtures', () => {
     [[2, 5, 4, 3], [9, 11], true, false],
     [[2, 5, 4, 3], [8, 13], false, false], // tfjs's legacy corner mapping
   ] as const)('x %j → %j, alignCorners %s, halfPixelCenters %s: wasm = cpu', async (shape, size, align, half) => {
-    const [n, , , c] = shape;
-    const inputs = [randomInput([...shape], 7), randomInput([n, ...size, c], 8)];
-    const errs = await wasmVsCpu(inputs, (x, dy) =>
-      tf.grad((x: tf.Tensor) => tf.sum(tf.mul(tf.image.resizeBilinear(x as tf.Tensor4D, [...size], align, half), dy)))(
-        x,
-      ),
-    );
-    expect(errs[0]).toBeLessThan(1e-5);
+    expect(await gradErr(shape, size, align, half)).toBeLessThan(1e-5);
   });
 });
 

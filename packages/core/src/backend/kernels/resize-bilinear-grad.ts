@@ -14,16 +14,12 @@
  * the backend uses; Rw likewise. The two products are `BatchMatMul`s with the other axes folded into columns.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import { withOps, type KernelArgs, type Ops } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
-
-interface Attrs {
-  alignCorners: boolean;
-  halfPixelCenters: boolean;
-}
+import { resizeGradArgs, type ResizeAttrs } from './resize-nearest-grad.js';
 
 /** The [1, outSize, inSize] interpolation matrix of one axis, from the backend's forward ResizeBilinear. */
-function weights(ops: Ops, inSize: number, outSize: number, attrs: Attrs): tf.TensorInfo {
+function weights(ops: Ops, inSize: number, outSize: number, attrs: ResizeAttrs): tf.TensorInfo {
   const eye = new Float32Array(inSize * inSize);
   for (let k = 0; k < inSize; k++) eye[k * inSize + k] = 1;
   const img = ops.fromValues(eye, [1, inSize, 1, inSize], 'float32');
@@ -32,16 +28,8 @@ function weights(ops: Ops, inSize: number, outSize: number, attrs: Attrs): tf.Te
 }
 
 function resizeBilinearGrad(backendName: string, args: KernelArgs): tf.TensorInfo {
-  const backend = kernelBackend(args);
-  const images = input(args, 'images');
-  const dy = input(args, 'dy');
-  const { alignCorners, halfPixelCenters } = attrsOf<Attrs>(args);
-  const attrs = { alignCorners, halfPixelCenters };
-  const [n, h, w, c] = images.shape;
-  const [, ho, wo] = dy.shape;
-
-  const ops = new Ops(backend, backendName);
-  try {
+  const { backend, dy, attrs, n, h, w, c, ho, wo } = resizeGradArgs(args);
+  return withOps(backend, backendName, (ops) => {
     const ry = weights(ops, h, ho, attrs);
     const rw = weights(ops, w, wo, attrs);
     const mm = (a: tf.TensorInfo, b: tf.TensorInfo) =>
@@ -52,13 +40,8 @@ function resizeBilinearGrad(backendName: string, args: KernelArgs): tf.TensorInf
     // Columns: [Wo, N·H·C] → Rwᵀ· → [W, N, H, C] → [N, H, W, C].
     const tCols = ops.reshape(ops.transpose(t, [2, 1, 0, 3]), [1, wo, n * h * c]);
     const dx = ops.reshape(mm(rw, tCols), [w, n, h, c]);
-    const out = ops.transpose(dx, [1, 2, 0, 3]);
-    ops.disposeAll(out);
-    return out;
-  } catch (e) {
-    ops.disposeAll();
-    throw e;
-  }
+    return ops.transpose(dx, [1, 2, 0, 3]);
+  });
 }
 
 /** The kernel for one backend (its forward ResizeBilinear, Transpose and BatchMatMul do the work). */

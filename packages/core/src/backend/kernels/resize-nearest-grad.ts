@@ -13,44 +13,54 @@
  * viewed as [N·Ho·Wo, C] rows, into [N·H·W, C] at rows n·H·W + src.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import type { Ops } from '../kernel-utils.js';
+import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 
-interface Attrs {
+/** A resize kernel's pixel-centre attributes. */
+export interface ResizeAttrs {
   alignCorners: boolean;
   halfPixelCenters: boolean;
 }
 
-function resizeNearestNeighborGrad(backendName: string, args: KernelArgs): tf.TensorInfo {
-  const backend = kernelBackend(args);
+/**
+ * What a resize gradient kernel reads: its backend, `dy`, the pixel-centre attributes, and the sizes of the
+ * forward input `images` [N, H, W, C] and of `dy` [N, Ho, Wo, C].
+ */
+export function resizeGradArgs(args: KernelArgs) {
   const images = input(args, 'images');
   const dy = input(args, 'dy');
-  const { alignCorners, halfPixelCenters } = attrsOf<Attrs>(args);
+  const { alignCorners, halfPixelCenters } = attrsOf<ResizeAttrs>(args);
   const [n, h, w, c] = images.shape;
   const [, ho, wo] = dy.shape;
+  const attrs: ResizeAttrs = { alignCorners, halfPixelCenters };
+  return { backend: kernelBackend(args), dy, attrs, n, h, w, c, ho, wo };
+}
 
-  const ops = new Ops(backend, backendName);
-  try {
-    const positions = ops.fromValues(
-      Float32Array.from({ length: h * w }, (_, i) => i),
-      [1, h, w, 1],
-      'float32',
-    );
-    const attrs = { alignCorners, halfPixelCenters, size: [ho, wo] };
-    const srcInfo = ops.run('ResizeNearestNeighbor', { images: positions }, attrs);
-    const src = backend.readSync(srcInfo.dataId);
+/**
+ * The flat source index y·W + x of every output pixel of the backend's own forward `ResizeNearestNeighbor` from
+ * [H, W] to [Ho, Wo], as a float32 [1, Ho, Wo, 1] tensor (read off the kernel by resizing a picture of indices).
+ */
+export function sourcePixels(ops: Ops, [h, w]: number[], [ho, wo]: number[], attrs: ResizeAttrs): tf.TensorInfo {
+  const positions = ops.fromValues(
+    Float32Array.from({ length: h * w }, (_, i) => i),
+    [1, h, w, 1],
+    'float32',
+  );
+  return ops.run('ResizeNearestNeighbor', { images: positions }, { ...attrs, size: [ho, wo] });
+}
+
+function resizeNearestNeighborGrad(backendName: string, args: KernelArgs): tf.TensorInfo {
+  const { backend, dy, attrs, n, h, w, c, ho, wo } = resizeGradArgs(args);
+  return withOps(backend, backendName, (ops) => {
+    const src = backend.readSync(sourcePixels(ops, [h, w], [ho, wo], attrs).dataId);
     const rows = new Int32Array(n * ho * wo);
     for (let b = 0; b < n; b++) for (let p = 0; p < ho * wo; p++) rows[b * ho * wo + p] = b * h * w + Number(src[p]);
     const indices = ops.fromValues(rows, [n * ho * wo, 1], 'int32');
     const updates = ops.reshape(dy, [n * ho * wo, c]);
     const dx = ops.run('ScatterNd', { indices, updates }, { shape: [n * h * w, c] });
-    const out = ops.reshape(dx, [n, h, w, c]);
-    ops.disposeAll(out);
-    return out;
-  } catch (e) {
-    ops.disposeAll();
-    throw e;
-  }
+    return ops.reshape(dx, [n, h, w, c]);
+  });
 }
 
 /** The kernel for one backend (its forward ResizeNearestNeighbor and ScatterNd do the work). */

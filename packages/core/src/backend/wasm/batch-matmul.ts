@@ -12,7 +12,8 @@
  * Genuinely batched products (both operands with batch > 1) stay with the stock loop.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import type { Ops } from '../kernel-utils.js';
+import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
 import type { KernelDef } from '../registry.js';
 
@@ -44,8 +45,7 @@ export function fastMatMul(stock: tf.KernelFunc): tf.KernelFunc {
     );
     const foldBatch = batchA > 1 && batchB === 1 && extrasPerColumn;
     if (!attrs.transposeA && !attrs.transposeB && !foldBatch) return stock(args);
-    const ops = new Ops(backend, 'wasm');
-    try {
+    return withOps(backend, 'wasm', (ops) => {
       if (attrs.transposeA) a = transposeLast2(ops, a);
       if (attrs.transposeB) b = transposeLast2(ops, b);
       const [m, k] = a.shape.slice(-2);
@@ -64,12 +64,8 @@ export function fastMatMul(stock: tf.KernelFunc): tf.KernelFunc {
         out = ops.reshape(res, outShape);
         backend.disposeData(res.dataId);
       }
-      ops.disposeAll(out);
       return out;
-    } catch (e) {
-      ops.disposeAll();
-      throw e;
-    }
+    });
   };
 }
 

@@ -5,99 +5,34 @@ import { setFused } from '../fused.js';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
 import { Ops } from '../kernel-utils.js';
 import { relErr } from '@tfai/test-utils';
-import { type Input, randomInput, runOn } from '../../test-utils/backends.js';
-
-type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-interface Case {
-  x: [number, number, number, number];
-  k: number;
-  co: number;
-  s: number | [number, number];
-  pad: Pad;
-}
+import { runOn } from '../../test-utils/backends.js';
+import { type ConvCase, convCaseName, explicitPad, convOf, convSetup } from '../../test-utils/conv-cases.js';
 
 // The shape classes of ResNet-18 (1 × 1, 3 × 3 stride 1 and 2, 7 × 7 stride 2), odd sizes, padding variants.
-const cases: Case[] = [
-  { x: [2, 8, 8, 3], k: 1, co: 4, s: 1, pad: 'valid' },
-  { x: [3, 7, 9, 4], k: 1, co: 6, s: 2, pad: 'same' },
-  {
-    x: [2, 7, 8, 3],
-    k: 1,
-    co: 4,
-    s: 2,
-    pad: [
-      [0, 0],
-      [1, 0],
-      [2, 1],
-      [0, 0],
-    ],
-  },
-  { x: [2, 8, 8, 4], k: 3, co: 5, s: 1, pad: 'same' },
-  { x: [2, 9, 7, 4], k: 3, co: 5, s: 1, pad: 'valid' },
-  { x: [1, 3, 3, 16], k: 3, co: 7, s: 1, pad: 1 }, // deep and small: the product form in the model
-  { x: [2, 2, 3, 13], k: 3, co: 9, s: 1, pad: 'same' },
-  {
-    x: [2, 9, 8, 3],
-    k: 3,
-    co: 4,
-    s: 1,
-    pad: [
-      [0, 0],
-      [2, 0],
-      [0, 1],
-      [0, 0],
-    ],
-  },
-  { x: [2, 8, 10, 3], k: 3, co: 4, s: 2, pad: 'same' },
-  { x: [3, 9, 11, 3], k: 3, co: 4, s: 2, pad: 'same' },
-  { x: [2, 10, 9, 3], k: 3, co: 4, s: 2, pad: 'valid' }, // last row/column unused
-  { x: [2, 8, 8, 3], k: 3, co: 4, s: 2, pad: 1 }, // PyTorch padding=1
+const cases: ConvCase[] = [
+  { x: [2, 8, 8, 3], k: [1, 1], co: 4, s: 1, pad: 'valid' },
+  { x: [3, 7, 9, 4], k: [1, 1], co: 6, s: 2, pad: 'same' },
+  { x: [2, 7, 8, 3], k: [1, 1], co: 4, s: 2, pad: explicitPad([1, 0], [2, 1]) },
+  { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
+  { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
+  { x: [1, 3, 3, 16], k: [3, 3], co: 7, s: 1, pad: 1 }, // deep and small: the product form in the model
+  { x: [2, 2, 3, 13], k: [3, 3], co: 9, s: 1, pad: 'same' },
+  { x: [2, 9, 8, 3], k: [3, 3], co: 4, s: 1, pad: explicitPad([2, 0], [0, 1]) },
+  { x: [2, 8, 10, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
+  { x: [3, 9, 11, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
+  { x: [2, 10, 9, 3], k: [3, 3], co: 4, s: 2, pad: 'valid' }, // last row/column unused
+  { x: [2, 8, 8, 3], k: [3, 3], co: 4, s: 2, pad: 1 }, // PyTorch padding=1
   // (Not a numeric pad with unequal strides: tfjs-backend-wasm 4.22's forward Conv2D writes out of bounds there.)
-  {
-    x: [2, 5, 7, 6],
-    k: 3,
-    co: 5,
-    s: [2, 1],
-    pad: [
-      [0, 0],
-      [1, 1],
-      [1, 1],
-      [0, 0],
-    ],
-  },
-  { x: [2, 7, 5, 3], k: 3, co: 4, s: [1, 2], pad: 'same' },
-  { x: [2, 16, 12, 3], k: 7, co: 8, s: 2, pad: 'same' }, // ResNet stem
-  { x: [2, 15, 17, 3], k: 7, co: 8, s: 2, pad: 3 },
-  { x: [1, 12, 12, 2], k: 3, co: 2, s: 3, pad: 'valid' },
-  {
-    x: [1, 5, 6, 2],
-    k: 2,
-    co: 3,
-    s: 2,
-    pad: [
-      [0, 0],
-      [3, 0],
-      [1, 4],
-      [0, 0],
-    ],
-  }, // padding beyond the kernel
+  { x: [2, 5, 7, 6], k: [3, 3], co: 5, s: [2, 1], pad: explicitPad([1, 1], [1, 1]) },
+  { x: [2, 7, 5, 3], k: [3, 3], co: 4, s: [1, 2], pad: 'same' },
+  { x: [2, 16, 12, 3], k: [7, 7], co: 8, s: 2, pad: 'same' }, // ResNet stem
+  { x: [2, 15, 17, 3], k: [7, 7], co: 8, s: 2, pad: 3 },
+  { x: [1, 12, 12, 2], k: [3, 3], co: 2, s: 3, pad: 'valid' },
+  { x: [1, 5, 6, 2], k: [2, 2], co: 3, s: 2, pad: explicitPad([3, 0], [1, 4]) }, // padding beyond the kernel
 ];
-const name = (c: Case): string =>
-  `x ${c.x.join('×')}, k ${c.k}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
-
-function setup(c: Case) {
-  const wShape: [number, number, number, number] = [c.k, c.k, c.x[3], c.co];
-  const info = tf.backend_util.computeConv2DInfo(c.x, wShape, c.s, 1, c.pad);
-  const inputs: Input[] = [randomInput(c.x, 11), randomInput(wShape, 12), randomInput(info.outShape, 13)];
-  return { info, inputs };
-}
-
-/** The conv's output and both gradients through tf.grads (the registered kernels). */
-const grads = (c: Case) => (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) => {
-  const loss = (x: tf.Tensor, w: tf.Tensor): tf.Tensor =>
-    tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad), r));
-  return tf.grads(loss)([x, w]);
-};
+/** The conv's input and filter gradients through tf.grads (the registered kernels). */
+const grads = (c: ConvCase) => (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) =>
+  tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.sum(tf.mul(convOf(c)(x, w), r)))([x, w]);
 
 /** dx by the product form, called directly (whatever convGradGemm would choose). */
 const direct = (info: tf.backend_util.Conv2DInfo) => (_x: tf.Tensor, w: tf.Tensor, dy: tf.Tensor) => {
@@ -116,25 +51,31 @@ afterEach(() => {
 });
 
 describe('conv input gradient as one product + col2im (conv-grad)', () => {
-  it.each(cases.map((c) => [name(c), c] as const))('dx by the product form matches cpu: %s', async (_n, c) => {
-    const { info, inputs } = setup(c);
-    const ref = await runOn('cpu', inputs, grads(c));
-    const [dx] = await runOn('wasm', inputs, direct(info));
-    expect(dx.length).toBe(ref[0].length);
-    expect(relErr(dx, ref[0]), name(c)).toBeLessThan(1e-5);
-  });
+  it.each(cases.map((c) => [convCaseName(c), c] as const))(
+    'dx by the product form matches cpu: %s',
+    async (name, c) => {
+      const { info, inputs } = convSetup(c, 11);
+      const ref = await runOn('cpu', inputs, grads(c));
+      const [dx] = await runOn('wasm', inputs, direct(info));
+      expect(dx.length).toBe(ref[0].length);
+      expect(relErr(dx, ref[0]), name).toBeLessThan(1e-5);
+    },
+  );
 
-  it.each(cases.map((c) => [name(c), c] as const))('fused kernels match unfused ones and cpu: %s', async (_n, c) => {
-    const { inputs } = setup(c);
-    const ref = await runOn('cpu', inputs, grads(c));
-    const fused = await runOn('wasm', inputs, grads(c));
-    restore = setFused('conv-grad', false);
-    const unfused = await runOn('wasm', inputs, grads(c));
-    for (let i = 0; i < 2; i++) {
-      expect(relErr(fused[i], unfused[i]), `${name(c)} fused vs unfused ${i}`).toBeLessThan(1e-5);
-      expect(relErr(fused[i], ref[i]), `${name(c)} fused vs cpu ${i}`).toBeLessThan(1e-5);
-    }
-  });
+  it.each(cases.map((c) => [convCaseName(c), c] as const))(
+    'fused kernels match unfused ones and cpu: %s',
+    async (name, c) => {
+      const { inputs } = convSetup(c, 11);
+      const ref = await runOn('cpu', inputs, grads(c));
+      const fused = await runOn('wasm', inputs, grads(c));
+      restore = setFused('conv-grad', false);
+      const unfused = await runOn('wasm', inputs, grads(c));
+      for (let i = 0; i < 2; i++) {
+        expect(relErr(fused[i], unfused[i]), `${name} fused vs unfused ${i}`).toBeLessThan(1e-5);
+        expect(relErr(fused[i], ref[i]), `${name} fused vs cpu ${i}`).toBeLessThan(1e-5);
+      }
+    },
+  );
 
   it('is chosen for strided k × k filters and deep small maps, not for 1 × 1 or large maps, and not when off', () => {
     const choose = (x: [number, number, number, number], k: number, s: number) =>

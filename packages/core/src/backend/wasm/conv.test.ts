@@ -1,103 +1,39 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { relErr } from '@tfai/test-utils';
-import { compareWasmCpu, randomInput, runOn } from '../../test-utils/backends.js';
+import { compareWasmCpu, randomInput, runOn, withGrads } from '../../test-utils/backends.js';
+import { type ConvCase, convCaseName, explicitPad, convOf, convSetup } from '../../test-utils/conv-cases.js';
 
 const wasmVsCpu = compareWasmCpu(relErr);
 
-type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-
-interface Case {
-  x: [number, number, number, number];
-  k: [number, number];
-  co: number;
-  s: number | [number, number];
-  pad: Pad;
-}
-
-const cases: Case[] = [
+const cases: ConvCase[] = [
   { x: [2, 8, 8, 3], k: [1, 1], co: 4, s: 1, pad: 'valid' },
   { x: [2, 8, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // ResNet shortcut
   { x: [3, 7, 9, 4], k: [1, 1], co: 6, s: 2, pad: 'same' },
   { x: [2, 7, 9, 3], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // last row/column unused
-  {
-    x: [2, 7, 8, 3],
-    k: [1, 1],
-    co: 4,
-    s: 2,
-    pad: [
-      [0, 0],
-      [1, 0],
-      [2, 1],
-      [0, 0],
-    ],
-  },
+  { x: [2, 7, 8, 3], k: [1, 1], co: 4, s: 2, pad: explicitPad([1, 0], [2, 1]) },
   { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
   { x: [2, 8, 10, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
   { x: [3, 9, 11, 3], k: [3, 3], co: 4, s: 2, pad: 'same' },
   { x: [2, 10, 9, 3], k: [3, 3], co: 4, s: 2, pad: 'valid' }, // last row/column unused
   { x: [2, 8, 8, 3], k: [3, 3], co: 4, s: 2, pad: 1 }, // PyTorch padding=1
-  {
-    x: [2, 9, 8, 3],
-    k: [3, 3],
-    co: 4,
-    s: 1,
-    pad: [
-      [0, 0],
-      [2, 0],
-      [0, 1],
-      [0, 0],
-    ],
-  },
+  { x: [2, 9, 8, 3], k: [3, 3], co: 4, s: 1, pad: explicitPad([2, 0], [0, 1]) },
   { x: [2, 16, 12, 3], k: [7, 7], co: 8, s: 2, pad: 'same' }, // ResNet stem
-  {
-    x: [2, 15, 16, 3],
-    k: [7, 7],
-    co: 8,
-    s: 2,
-    pad: [
-      [0, 0],
-      [3, 3],
-      [3, 3],
-      [0, 0],
-    ],
-  },
+  { x: [2, 15, 16, 3], k: [7, 7], co: 8, s: 2, pad: explicitPad([3, 3], [3, 3]) },
   { x: [2, 11, 13, 4], k: [7, 7], co: 3, s: 1, pad: 'valid' },
   { x: [2, 9, 10, 3], k: [3, 5], co: 4, s: [2, 1], pad: 'same' },
   { x: [1, 12, 12, 2], k: [3, 3], co: 2, s: 3, pad: 'valid' },
   { x: [2, 10, 11, 3], k: [1, 1], co: 4, s: 3, pad: 'same' }, // phases without taps
   { x: [2, 8, 9, 3], k: [2, 2], co: 4, s: 2, pad: 'valid' }, // even kernel
-  {
-    x: [1, 5, 6, 2],
-    k: [2, 3],
-    co: 3,
-    s: 2,
-    pad: [
-      [0, 0],
-      [3, 0],
-      [1, 4],
-      [0, 0],
-    ],
-  }, // padding beyond the kernel
+  { x: [1, 5, 6, 2], k: [2, 3], co: 3, s: 2, pad: explicitPad([3, 0], [1, 4]) }, // padding beyond the kernel
 ];
 
-const name = (c: Case): string =>
-  `x ${c.x.join('×')}, k ${c.k.join('×')}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
-
 describe('wasm conv2d gradients match the cpu backend', () => {
-  it.each(cases.map((c) => [name(c), c] as const))('%s', async (_name, c) => {
-    const [kh, kw] = c.k;
-    const wShape: [number, number, number, number] = [kh, kw, c.x[3], c.co];
-    const out = tf.backend_util.computeConv2DInfo(c.x, wShape, c.s, 1, c.pad).outShape;
-    const inputs = [randomInput(c.x, 1), randomInput(wShape, 2), randomInput(out, 3)];
-    const errs = await wasmVsCpu(inputs, (x, w, r) => {
-      const loss = (x: tf.Tensor, w: tf.Tensor): tf.Tensor =>
-        tf.sum(tf.mul(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad), r));
-      return [tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad), ...tf.grads(loss)([x, w])];
-    });
-    expect(errs, name(c)).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
-    for (const e of errs) expect(e, name(c)).toBeLessThan(1e-5);
+  it.each(cases.map((c) => [convCaseName(c), c] as const))('%s', async (name, c) => {
+    const errs = await wasmVsCpu(convSetup(c, 1).inputs, withGrads(convOf(c), 2));
+    expect(errs, name).toEqual([expect.any(Number), expect.any(Number), expect.any(Number)]);
+    for (const e of errs) expect(e, name).toBeLessThan(1e-5);
   });
 
   it('conv2dTranspose (Conv2DBackpropInput) with stride 2', async () => {

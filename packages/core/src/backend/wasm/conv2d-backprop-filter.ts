@@ -22,7 +22,8 @@
  * ResNet-18's training step, measured by the bench.)
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import type { Ops } from '../kernel-utils.js';
+import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 
 interface Attrs {
@@ -81,12 +82,9 @@ export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
   const rows = splitPad(info.padInfo.top, kh + (ho - 1) * sh - h - info.padInfo.top, h);
   const cols = splitPad(info.padInfo.left, kw + (wo - 1) * sw - w - info.padInfo.left, w);
 
-  const ops = new Ops(backend, 'wasm');
-  try {
+  return withOps(backend, 'wasm', (ops) => {
     if (kh === 1 && kw === 1 && info.padInfo.top === 0 && info.padInfo.left === 0) {
-      const out = pointwise(ops, x, dy, sh, sw);
-      ops.disposeAll(out);
-      return out;
+      return pointwise(ops, x, dy, sh, sw);
     }
     let xs = x;
     if (rows.keep < h || cols.keep < w) xs = ops.slice(x, [0, 0, 0, 0], [x.shape[0], rows.keep, cols.keep, ci]);
@@ -97,13 +95,8 @@ export function conv2DBackpropFilter(args: KernelArgs): tf.TensorInfo {
       { x: xT, filter: dyT },
       { strides: [1, 1], dilations: [sh, sw], pad: [[0, 0], rows.pads, cols.pads, [0, 0]], dataFormat: 'NHWC' },
     );
-    const out = ops.transpose(dW, [1, 2, 0, 3]);
-    ops.disposeAll(out);
-    return out;
-  } catch (e) {
-    ops.disposeAll();
-    throw e;
-  }
+    return ops.transpose(dW, [1, 2, 0, 3]);
+  });
 }
 
 /** The kernel (wasm). */

@@ -29,7 +29,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
-import { Ops, attrsOf, input, type KernelArgs } from '../kernel-utils.js';
+import type { Ops } from '../kernel-utils.js';
+import { attrsOf, withOps, input, type KernelArgs } from '../kernel-utils.js';
 import { f32 } from '../memory.js';
 import type { KernelDef } from '../registry.js';
 
@@ -147,17 +148,12 @@ export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
   const rows = axisPlan(kh, sh, info.padInfo.top, h, ho);
   const cols = axisPlan(kw, sw, info.padInfo.left, w, wo);
 
-  const ops = new Ops(backend, 'wasm');
-  try {
+  return withOps(backend, 'wasm', (ops) => {
     if (convGradGemm(info)) {
-      const out = inputGradGemmT(ops, backend, dy, filter, info);
-      ops.disposeAll(out);
-      return out;
+      return inputGradGemmT(ops, backend, dy, filter, info);
     }
     if (kh === 1 && kw === 1 && (sh > 1 || sw > 1)) {
-      const out = strided1x1(ops, dy, filter, info);
-      ops.disposeAll(out);
-      return out;
+      return strided1x1(ops, dy, filter, info);
     }
     const fShape = [rows.m, cols.m, co, sh * sw * ci];
     const f = backend.makeOutput(fShape, 'float32');
@@ -180,12 +176,8 @@ export function conv2DBackpropInput(args: KernelArgs): tf.TensorInfo {
     if (rows.offset > 0 || cols.offset > 0 || z.shape[1] > h || z.shape[2] > w) {
       z = ops.slice(z, [0, rows.offset, cols.offset, 0], [n, h, w, ci]);
     }
-    ops.disposeAll(z);
     return z;
-  } catch (e) {
-    ops.disposeAll();
-    throw e;
-  }
+  });
 }
 
 /** The kernel (wasm). */

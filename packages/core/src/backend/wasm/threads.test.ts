@@ -1,8 +1,3 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -10,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend.js';
 import { shutdownWasm, wasmThreadCount, wasmThreadsWanted } from './setup.js';
 import { relErr } from '@tfai/test-utils';
+import { runNodeScript } from '../../test-utils/child-process.js';
 import { randomInput, runOn } from '../../test-utils/backends.js';
 import { wasmWorkers } from './threads.js';
 
@@ -86,29 +82,15 @@ describe('wasm threads under Node', () => {
 
   it('lets a Node process with a threaded backend exit by itself', () => {
     const setup = fileURLToPath(new URL('./setup.ts', import.meta.url));
-    const dir = mkdtempSync(join(tmpdir(), 'tfai-threads-'));
-    const script = join(dir, 'child.mts');
-    // Written to a file: workers inherit node's flags, and `--input-type` (for -e) would stop them.
-    writeFileSync(
-      script,
-      `import * as tf from ${JSON.stringify(createRequire(import.meta.url).resolve('@tensorflow/tfjs'))};
-      const { setupWasm, wasmThreadCount } = await import(${JSON.stringify(setup)});
+    const child = runNodeScript(
+      `const { setupWasm, wasmThreadCount } = await import(${JSON.stringify(setup)});
       await setupWasm({ threads: 2 });
       const x = tf.randomNormal([2, 8, 8, 4]);
       tf.grad((w) => tf.conv2d(x, w, 1, 'same').sum())(tf.randomNormal([3, 3, 4, 4])).dataSync();
       console.log('threads', wasmThreadCount());`,
     );
-    try {
-      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      expect(child.error).toBeUndefined();
-      // Strip colours: under CI/FORCE_COLOR the child's console.log colours numbers.
-      expect(child.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '')).toContain('threads 2');
-      expect(child.status).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(child.error).toBeUndefined();
+    expect(child.stdout).toContain('threads 2');
+    expect(child.status).toBe(0);
   });
 });

@@ -9,7 +9,7 @@
  * merged axes; anything else goes to the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
 import type { KernelDef } from '../registry.js';
 
@@ -41,20 +41,14 @@ export function fastTile(stock: tf.KernelFunc): tf.KernelFunc {
     const { reps } = attrsOf<{ reps: number[] }>(args);
     const [outShape, xShape] = tileAsBroadcast(x.shape, reps);
     if (x.dtype !== 'float32' || sizeOf(x.shape) === 0 || outShape.length > 4) return stock(args);
-    const ops = new Ops(kernelBackend(args), 'wasm');
-    try {
+    return withOps(kernelBackend(args), 'wasm', (ops) => {
       const zeros = ops.run('Fill', {}, { shape: outShape, value: 0, dtype: 'float32' });
       const sum = ops.run('Add', { a: zeros, b: ops.reshape(x, xShape) });
-      const out = ops.reshape(
+      return ops.reshape(
         sum,
         x.shape.map((d, i) => d * reps[i]),
       );
-      ops.disposeAll(out);
-      return out;
-    } catch (e) {
-      ops.disposeAll();
-      throw e;
-    }
+    });
   };
 }
 

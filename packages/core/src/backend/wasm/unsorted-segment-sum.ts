@@ -12,7 +12,7 @@
  * sliced off, so ScatterNd never writes out of bounds.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
 import type { KernelDef } from '../registry.js';
 
@@ -33,8 +33,7 @@ export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
       break;
     }
   }
-  const ops = new Ops(backend, 'wasm');
-  try {
+  return withOps(backend, 'wasm', (ops) => {
     let indices: tf.TensorInfo;
     if (outOfRange) {
       const inRange = (id: number): boolean => id >= 0 && id < numSegments;
@@ -47,12 +46,8 @@ export function unsortedSegmentSum(args: KernelArgs): tf.TensorInfo {
     const updates = ops.reshape(x, [n, ...rest]);
     let out = ops.run('ScatterNd', { indices, updates }, { shape: [rows, ...rest] });
     if (outOfRange) out = ops.slice(out, [0, ...rest.map(() => 0)], [numSegments, ...rest]);
-    ops.disposeAll(out);
     return out;
-  } catch (e) {
-    ops.disposeAll();
-    throw e;
-  }
+  });
 }
 
 /** The kernel (wasm). */

@@ -1,15 +1,11 @@
 // The webgpu backend itself: Dawn's adapter as reported, the automatic choice passing over a software adapter,
 // and a process that used webgpu exiting by itself.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { getBackend, setBackend, webgpuAdapterInfo } from '../backend.js';
 import { isSoftwareAdapter } from './setup.js';
+import { runNodeScript } from '../../test-utils/child-process.js';
 import { describeWebGPU } from '@tfai/test-utils/webgpu';
 
 describeWebGPU('the backend and its adapter', () => {
@@ -54,31 +50,17 @@ describeWebGPU('the backend and its adapter', () => {
 
   it('a process that trained on webgpu exits by itself (Dawn does not hold the event loop)', () => {
     const backend = fileURLToPath(new URL('../backend.ts', import.meta.url));
-    const dir = mkdtempSync(join(tmpdir(), 'tfai-webgpu-'));
-    const script = join(dir, 'child.mts');
-    writeFileSync(
-      script,
-      `import * as tf from ${JSON.stringify(createRequire(import.meta.url).resolve('@tensorflow/tfjs'))};
-      const { setBackend } = await import(${JSON.stringify(backend)});
+    const child = runNodeScript(
+      `const { setBackend } = await import(${JSON.stringify(backend)});
       console.log('backend', await setBackend('webgpu'));
       const x = tf.randomNormal([2, 8, 8, 3]);
       const g = tf.grad((w) => tf.conv2d(x, w, 1, 'same').sum())(tf.randomNormal([3, 3, 3, 4]));
       console.log('grad', (await g.data()).length);`,
     );
-    try {
-      const t0 = Date.now();
-      const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], {
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      expect(child.error).toBeUndefined();
-      const out = child.stdout.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
-      expect(out).toContain('backend webgpu');
-      expect(out).toContain('grad 108');
-      expect(child.status).toBe(0);
-      expect(Date.now() - t0).toBeLessThan(50_000);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(child.error).toBeUndefined();
+    expect(child.stdout).toContain('backend webgpu');
+    expect(child.stdout).toContain('grad 108');
+    expect(child.status).toBe(0);
+    expect(child.ms).toBeLessThan(50_000);
   });
 });

@@ -1,63 +1,28 @@
 // The kernels and gradients tfai trains with, on webgpu against the cpu backend (and the pooling/resize fixtures
 // against PyTorch). Small shapes: on llvmpipe (Mesa's software Vulkan) every shader compile costs.
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
-import { randomInput } from '../../test-utils/backends.js';
+import { randomInput, withGrads } from '../../test-utils/backends.js';
+import { type ConvCase, convCaseName, explicitPad, convOf, convSetup } from '../../test-utils/conv-cases.js';
+import { nhwc, poolResizeCase, poolResizeCases, poolResizeOp } from '../../test-utils/torch-fixtures.js';
 import { registerWebGPUKernels } from './register.js';
 import { describeWebGPU, relErr, runOnBackend, webgpuVsCpu, type BackendInput } from '@tfai/test-utils/webgpu';
 
-type Pad = 'same' | 'valid' | number | tf.backend_util.ExplicitPadding;
-interface ConvCase {
-  x: [number, number, number, number];
-  k: [number, number];
-  co: number;
-  s: number | [number, number];
-  pad: Pad;
-}
 const convCases: ConvCase[] = [
   { x: [2, 8, 6, 5], k: [1, 1], co: 4, s: 2, pad: 'valid' }, // ResNet shortcut
   { x: [2, 8, 8, 4], k: [3, 3], co: 5, s: 1, pad: 'same' },
   { x: [2, 9, 7, 4], k: [3, 3], co: 5, s: 1, pad: 'valid' },
   { x: [2, 8, 8, 3], k: [3, 3], co: 4, s: 2, pad: 1 }, // PyTorch padding=1
-  {
-    x: [2, 15, 16, 3],
-    k: [7, 7],
-    co: 8,
-    s: 2,
-    pad: [
-      [0, 0],
-      [3, 3],
-      [3, 3],
-      [0, 0],
-    ],
-  }, // ResNet stem
+  { x: [2, 15, 16, 3], k: [7, 7], co: 8, s: 2, pad: explicitPad([3, 3], [3, 3]) }, // ResNet stem
   { x: [2, 9, 10, 3], k: [3, 5], co: 4, s: [2, 1], pad: 'same' },
 ];
-const convName = (c: ConvCase): string =>
-  `x ${c.x.join('×')}, k ${c.k.join('×')}→${c.co}, stride ${String(c.s)}, pad ${JSON.stringify(c.pad)}`;
 
 const ids = (v: number[], shape = [v.length]): BackendInput => ({ values: Int32Array.from(v), shape, dtype: 'int32' });
 
-/** d sum(f(x)·r)/dx for each input, with the forward output first. */
-const withGrads =
-  (f: (...xs: tf.Tensor[]) => tf.Tensor, nGrad = 1) =>
-  (...xs: tf.Tensor[]): tf.Tensor[] => {
-    const r = xs[xs.length - 1];
-    const args = xs.slice(0, -1);
-    const loss = (...g: tf.Tensor[]): tf.Tensor => tf.sum(tf.mul(f(...g, ...args.slice(nGrad)), r));
-    return [f(...args), ...tf.grads(loss)(args.slice(0, nGrad))];
-  };
-
 describeWebGPU('conv2d forward and gradients (Conv2DBackpropFilter/Input) match cpu', () => {
-  it.each(convCases.map((c) => [convName(c), c] as const))('%s', async (name, c) => {
-    const wShape: [number, number, number, number] = [c.k[0], c.k[1], c.x[3], c.co];
-    const out = tf.backend_util.computeConv2DInfo(c.x, wShape, c.s, 1, c.pad).outShape;
-    const errs = await webgpuVsCpu(
-      [randomInput(c.x, 1), randomInput(wShape, 2), randomInput(out, 3)],
-      withGrads((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.s, c.pad), 2),
-    );
+  it.each(convCases.map((c) => [convCaseName(c), c] as const))('%s', async (name, c) => {
+    const errs = await webgpuVsCpu(convSetup(c, 1).inputs, withGrads(convOf(c), 2));
     expect(errs).toHaveLength(3);
     for (const e of errs) expect(e, name).toBeLessThan(1e-5);
   });
@@ -90,46 +55,9 @@ describeWebGPU('conv2d forward and gradients (Conv2DBackpropFilter/Input) match 
   });
 });
 
-interface FixtureTensor {
-  shape: number[];
-  data: number[];
-}
-interface PoolCase {
-  name: string;
-  op: 'maxPool' | 'resizeNearest';
-  params: {
-    k?: number;
-    s?: number;
-    pad?: number | 'same' | 'valid';
-    size?: [number, number];
-    halfPixelCenters?: boolean;
-  };
-  x: FixtureTensor;
-  y: FixtureTensor;
-  dy: FixtureTensor;
-  dx: FixtureTensor;
-}
-const poolFixture = JSON.parse(
-  readFileSync(new URL('../wasm/fixtures/torch-pool-resize-grads.json', import.meta.url), 'utf8'),
-) as { cases: PoolCase[] };
-function nhwc(t: FixtureTensor): BackendInput {
-  const [n, c, h, w] = t.shape;
-  const values = new Float32Array(t.data.length);
-  for (let b = 0; b < n; b++)
-    for (let k = 0; k < c; k++)
-      for (let i = 0; i < h; i++)
-        for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j];
-  return { values, shape: [n, h, w, c] };
-}
-
 describeWebGPU('maxPool and resizeNearestNeighbor gradients against PyTorch', () => {
-  it.each(poolFixture.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const { k = 1, s = 1, pad = 'valid', size = [1, 1], halfPixelCenters = false } = c.params;
-    const f =
-      c.op === 'maxPool'
-        ? (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, k, s, pad)
-        : (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, false, halfPixelCenters);
-    const [y, dx] = await runOnBackend('webgpu', [nhwc(c.x), nhwc(c.dy)], withGrads(f));
+  it.each(poolResizeCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const [y, dx] = await runOnBackend('webgpu', [nhwc(c.x), nhwc(c.dy)], withGrads(poolResizeOp(c)));
     expect(relErr(y, nhwc(c.y).values)).toBeLessThan(1e-6);
     expect(relErr(dx, nhwc(c.dx).values)).toBeLessThan(1e-6);
   });
@@ -137,16 +65,10 @@ describeWebGPU('maxPool and resizeNearestNeighbor gradients against PyTorch', ()
 
 describeWebGPU("tfjs-backend-webgpu 4.22's own kernels (why tfai replaces them; drop ours once these fail)", () => {
   const stockError = async (name: string): Promise<number> => {
-    const c = poolFixture.cases.find((k) => k.name === name);
-    if (!c) throw new Error(`no fixture ${name}`);
-    const { k = 1, s = 1, pad = 'valid', size = [1, 1], halfPixelCenters = false } = c.params;
-    const f =
-      c.op === 'maxPool'
-        ? (x: tf.Tensor) => tf.maxPool(x as tf.Tensor4D, k, s, pad)
-        : (x: tf.Tensor) => tf.image.resizeNearestNeighbor(x as tf.Tensor4D, size, false, halfPixelCenters);
+    const c = poolResizeCase(name);
     unregisterTfaiKernels();
     try {
-      const [, dx] = await runOnBackend('webgpu', [nhwc(c.x), nhwc(c.dy)], withGrads(f));
+      const [, dx] = await runOnBackend('webgpu', [nhwc(c.x), nhwc(c.dy)], withGrads(poolResizeOp(c)));
       return relErr(dx, nhwc(c.dx).values);
     } finally {
       registerTfaiKernels();

@@ -12,32 +12,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { KernelDef } from '../registry.js';
-import { Ops, attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
-
-interface Attrs {
-  alignCorners: boolean;
-  halfPixelCenters: boolean;
-}
+import { withOps, type KernelArgs } from '../kernel-utils.js';
+import { resizeGradArgs, sourcePixels } from '../kernels/resize-nearest-grad.js';
 
 function resizeNearestNeighborGrad(args: KernelArgs): tf.TensorInfo {
-  const backend = kernelBackend(args);
-  const images = input(args, 'images');
-  const dy = input(args, 'dy');
-  const { alignCorners, halfPixelCenters } = attrsOf<Attrs>(args);
-  const [n, h, w, c] = images.shape;
-  const [, ho, wo] = dy.shape;
-  const ops = new Ops(backend, 'webgpu');
-  try {
-    const positions = ops.fromValues(
-      Float32Array.from({ length: h * w }, (_, i) => i),
-      [1, h, w, 1],
-      'float32',
-    );
-    const src = ops.run(
-      'ResizeNearestNeighbor',
-      { images: positions },
-      { alignCorners, halfPixelCenters, size: [ho, wo] },
-    );
+  const { backend, dy, attrs, n, h, w, c, ho, wo } = resizeGradArgs(args);
+  return withOps(backend, 'webgpu', (ops) => {
+    const src = sourcePixels(ops, [h, w], [ho, wo], attrs);
     const srcInt = ops.reshape(ops.run('Cast', { x: src }, { dtype: 'int32' }), [1, ho * wo]);
     const offsets = ops.fromValues(
       Int32Array.from({ length: n }, (_, b) => b * h * w),
@@ -47,13 +28,8 @@ function resizeNearestNeighborGrad(args: KernelArgs): tf.TensorInfo {
     const rows = ops.reshape(ops.run('Add', { a: srcInt, b: offsets }), [n * ho * wo, 1]);
     const updates = ops.reshape(dy, [n * ho * wo, c]);
     const dx = ops.run('ScatterNd', { indices: rows, updates }, { shape: [n * h * w, c] });
-    const out = ops.reshape(dx, [n, h, w, c]);
-    ops.disposeAll(out);
-    return out;
-  } catch (e) {
-    ops.disposeAll();
-    throw e;
-  }
+    return ops.reshape(dx, [n, h, w, c]);
+  });
 }
 
 /** The kernel (webgpu). */
