@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { numParams, type LayerInfo } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
-import { readFixture, relError, toTensor, type FixtureTensor } from '../test-utils/fixtures.js';
+import { readFixture, relError, tabularParity, toTensor } from '../test-utils/fixtures.js';
 import { TabularModel, type TabularModelOptions } from './tabular-model.js';
 
 interface Variant {
@@ -59,15 +59,7 @@ describe('TabularModel against fastai 2.7', () => {
   });
 
   it('loads parity_tabular_model.json (PyTorch names) and reproduces its eval outputs to 1e-5', () => {
-    const fx = readFixture<{
-      emb_szs: [number, number][];
-      x_cat: FixtureTensor;
-      x_cont: FixtureTensor;
-      output: FixtureTensor;
-      state_dict: Record<string, FixtureTensor>;
-    }>('parity_tabular_model.json');
-    const m = new TabularModel(fx.emb_szs, 6, 2, { layers: [200, 100] });
-    const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, t]) => [k, toTensor(t)]));
+    const { fx, model: m, sd } = tabularParity();
     expect(Object.keys(m.stateDict()).sort()).toEqual(Object.keys(sd).sort());
     m.loadStateDict(sd);
     m.eval();

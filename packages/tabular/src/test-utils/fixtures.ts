@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { DATA as DATASETS_DIR, FIXTURES as CORE_FIXTURES } from '@tfai/test-utils';
+import { TabularModel } from '../model/tabular-model.js';
 
 /** @tfai/datasets' folder with a trailing slash, for code written as `${DATA}titanic/…`; prefer `datasets.path(name)`. */
 export const DATA = DATASETS_DIR;
@@ -35,6 +36,23 @@ export function toTensor(t: FixtureTensor): tf.Tensor {
 /** max |a - b| / max |b|. */
 export function relError(a: tf.Tensor, b: tf.Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(tf.max(tf.abs(b)).dataSync()[0], 1e-12));
+}
+
+/** `parity_tabular_model.json`: fastai's `TabularModel` (layers [200, 100]), its state dict and its eval outputs. */
+export interface TabularParityFixture {
+  emb_szs: [number, number][];
+  x_cat: FixtureTensor;
+  x_cont: FixtureTensor;
+  output: FixtureTensor;
+  state_dict: Record<string, FixtureTensor>;
+}
+
+/** The parity fixture, a fresh `TabularModel` of its sizes and the fixture's state dict as tensors (not loaded). */
+export function tabularParity(): { fx: TabularParityFixture; model: TabularModel; sd: Record<string, tf.Tensor> } {
+  const fx = readFixture<TabularParityFixture>('parity_tabular_model.json');
+  const model = new TabularModel(fx.emb_szs, 6, 2, { layers: [200, 100] });
+  const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, t]) => [k, toTensor(t)]));
+  return { fx, model, sd };
 }
 
 /** A CSV of @tfai/datasets parsed independently of the code under test (RFC 4180, header first; small files only). */
