@@ -4,7 +4,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { crossEntropyLossFlat } from '@tfai/core';
-import { DATA as DATASETS_DIR, FIXTURES as CORE_FIXTURES } from '@tfai/test-utils';
+import {
+  DATA as DATASETS_DIR,
+  FIXTURES as CORE_FIXTURES,
+  toStateDict,
+  toTensor,
+  type FixtureTensor,
+} from '@tfai/test-utils';
 import { AWDLSTM } from './models/awd-lstm.js';
 import { getTextClassifier } from './models/classifier.js';
 import type { SequentialRNN } from './models/sequential-rnn.js';
@@ -13,15 +19,11 @@ import { prepareTextBatch } from './models/text-batch.js';
 /** @tfai/datasets' folder with a trailing slash, for code written as `${DATA}titanic/…`; prefer `datasets.path(name)`. */
 export const DATA = DATASETS_DIR;
 
+/** @tfai/test-utils' fixture tensors and relative error, for this package's tests. */
+export { relError, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
+
 /** This package's fixtures (`parity_awd_lstm_tiny.json`, `parity_masked_concat_pool.json`). */
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-
-/** A tensor in a fixture file. */
-export interface FixtureTensor {
-  shape: number[];
-  dtype?: string;
-  data: number[];
-}
 
 /** The `text` section of fastai's reference facts. */
 export function textFacts(): Record<string, unknown> {
@@ -32,17 +34,6 @@ export function textFacts(): Record<string, unknown> {
 export function readFixture<T>(name: string): T {
   const own = `${FIXTURES}${name}`;
   return JSON.parse(readFileSync(existsSync(own) ? own : `${CORE_FIXTURES}${name}`, 'utf8')) as T;
-}
-
-/** A fixture tensor as a tf tensor (int64/bool → int32). */
-export function toTensor(t: FixtureTensor): tf.Tensor {
-  const isInt = t.dtype !== undefined && /int|bool/.test(t.dtype);
-  return tf.tensor(t.data.map(Number), t.shape, isInt ? 'int32' : 'float32');
-}
-
-/** max |a - b| / max |b|. */
-export function relError(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(tf.max(tf.abs(b)).dataSync()[0], 1e-12));
 }
 
 /** snake_case keys → camelCase (`embed_p` → `embedP`). */
@@ -61,7 +52,7 @@ export function tinyAwdLstm(): {
     'parity_awd_lstm_tiny.json',
   );
   const model = new AWDLSTM(12, 4, 6, 2);
-  const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, v]) => [k, toTensor(v)]));
+  const sd = toStateDict(fx.state_dict);
   model.loadStateDict(sd);
   tf.dispose(Object.values(sd));
   model.eval();
