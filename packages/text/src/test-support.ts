@@ -126,3 +126,14 @@ export async function clasGradsStep(fx: ClasGradsFixture): Promise<{
   );
   return { model, named, ids, y, value, grads };
 }
+
+/** Each parameter group as fastai's reference facts count it: tensors, parameters, trainable parameters. */
+export function groupSizes(
+  groups: readonly (readonly { size: number; requiresGrad: boolean }[])[],
+): { n_tensors: number; n_params: number; n_trainable: number }[] {
+  return groups.map((g) => ({
+    n_tensors: g.length,
+    n_params: g.reduce((s, p) => s + p.size, 0),
+    n_trainable: g.filter((p) => p.requiresGrad).reduce((s, p) => s + p.size, 0),
+  }));
+}
