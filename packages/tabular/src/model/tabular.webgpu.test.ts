@@ -8,9 +8,9 @@ import { expect, it } from 'vitest';
 import { describeWebGPU, relError } from '@tfai/test-utils/webgpu';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import { tabularLearner } from '../learner/tabular-learner.js';
+import { EMB_CODES, expectedEmbGrads, twoTableModel } from '../test-utils/embedding-grads.js';
 import { tabularParity, toTensor } from '../test-utils/fixtures.js';
 import { TITANIC } from '../test-utils/real-data.js';
-import { TabularModel } from './tabular-model.js';
 
 const TITANIC_CSV = `${datasets.path('titanic')}/titanic.csv`;
 
@@ -62,33 +62,13 @@ describeWebGPU('TabularModel and a titanic training run', () => {
   });
 
   it('embedding gradients land in the right table rows, duplicates summed', async () => {
-    const m = new TabularModel(
-      [
-        [4, 2],
-        [3, 3],
-      ],
-      0,
-      1,
-      { layers: [4] },
-    );
+    const m = twoTableModel();
     const ws = m.embeds.items().map((e) => e.weight.variable);
-    const codes = [
-      [1, 2],
-      [1, 0],
-      [3, 2],
-    ];
     const t = Array.from({ length: 3 }, (_, b) => Array.from({ length: 5 }, (_, j) => Math.sin(1 + b * 5 + j)));
     const target = tf.tensor2d(t);
-    const expected = [
-      [4, 2, 0],
-      [3, 3, 2],
-    ].map(([n, d, off], i) =>
-      Array.from({ length: n }, (_, r) =>
-        Array.from({ length: d }, (_, j) => codes.reduce((s, c, b) => s + (c[i] === r ? t[b][off + j] : 0), 0)),
-      ),
-    );
+    const expected = expectedEmbGrads(t);
     const { value, grads } = tf.variableGrads(
-      () => tf.sum(tf.mul(m.embed(tf.tensor2d(codes, [3, 2], 'int32')), target)) as tf.Scalar,
+      () => tf.sum(tf.mul(m.embed(tf.tensor2d(EMB_CODES, [3, 2], 'int32')), target)) as tf.Scalar,
       ws,
     );
     for (const [i, w] of ws.entries()) {
