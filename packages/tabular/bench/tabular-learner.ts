@@ -15,10 +15,10 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { accuracy, Callback, CancelFitException, manualSeed, mse, rmse } from '@tfai/core';
 import { getBackend, setBackend } from '@tfai/core/backend';
-import { CollabDataLoaders, collabLearner } from '../src/collab.js';
-import { contCatSplit, readDataFrame, readDataFrameStream, TabularDataLoaders, tabularLearner } from '../src/index.js';
-import type { DataFrame } from '../src/index.js';
+import { collabLearner } from '../src/collab.js';
+import { readDataFrame, readDataFrameStream, TabularDataLoaders, tabularLearner } from '../src/index.js';
 import { logisticRegressionAccuracy, majorityAccuracy, meanRmse } from '../src/test-utils/baselines.js';
+import { instevalDls, logPriceDls, withLogPrice } from '../src/test-utils/real-data.js';
 import { datasets } from '@tfai/datasets';
 
 const OUT = fileURLToPath(new URL('../bench-results/tabular-learner.json', import.meta.url));
@@ -166,17 +166,6 @@ if (PARTS.includes('train') && big) {
   };
 }
 
-async function withLogPrice(file: string, price: string): Promise<{ df: DataFrame; cont: string[]; cat: string[] }> {
-  const raw = await readDataFrame(file);
-  const df = raw.with('log_price', {
-    kind: 'number',
-    values: Float64Array.from(raw.numeric(price), Math.log),
-    integer: false,
-  });
-  const [cont, cat] = contCatSplit(df, { depVar: [price, 'log_price'] });
-  return { df, cont, cat };
-}
-
 async function logPriceRun(
   name: string,
   file: string,
@@ -186,16 +175,9 @@ async function logPriceRun(
   bs: number,
   yRange: [number, number],
 ) {
-  const { df, cont, cat } = await withLogPrice(file, price);
+  const logPrice = await withLogPrice(file, price);
   manualSeed(0);
-  const dls = TabularDataLoaders.fromDf(df, {
-    yNames: ['log_price'],
-    catNames: cat,
-    contNames: cont,
-    validPct: 0.2,
-    seed: 42,
-    bs,
-  });
+  const dls = logPriceDls(logPrice, bs);
   const learn = tabularLearner(dls, { metrics: [rmse()], yRange, logger: log });
   const t0 = performance.now();
   await learn.fitOneCycle(epochs, lr);
@@ -204,7 +186,7 @@ async function logPriceRun(
   learn.dispose();
   return {
     data: name,
-    rows: df.nRows,
+    rows: logPrice.df.nRows,
     train_rows: train.length,
     valid_rows: valid.length,
     epochs,
@@ -270,14 +252,7 @@ if (PARTS.includes('results')) {
   );
   log(`diamonds: ${JSON.stringify(res.diamonds)}`);
   {
-    const dls = await CollabDataLoaders.fromCsv(`${datasets.path('insteval')}/ratings.csv`, {
-      userName: 'user',
-      itemName: 'item',
-      ratingName: 'rating',
-      validCol: 'is_valid',
-      bs: 512,
-      seed: 0,
-    });
+    const dls = await instevalDls();
     manualSeed(0);
     const learn = collabLearner(dls, { nFactors: 50, yRange: [0, 5.5], metrics: [mse()], logger: log });
     const t0 = performance.now();

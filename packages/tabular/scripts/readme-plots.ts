@@ -4,21 +4,14 @@
 import { resolve } from 'node:path';
 import { accuracy, manualSeed } from '@tfai/core';
 import { setBackend } from '@tfai/core/backend';
-import { Categorify, FillMissing, Normalize, TabularDataLoaders, tabularLearner } from '../src/index.js';
+import { TabularDataLoaders, tabularLearner } from '../src/index.js';
 import { DATA } from '../src/test-utils/fixtures.js';
+import { TITANIC } from '../src/test-utils/real-data.js';
 
 const out = resolve(process.argv[2] ?? new URL('../../core/docs', import.meta.url).pathname);
 await setBackend();
 manualSeed(42);
-const dls = await TabularDataLoaders.fromCsv(`${DATA}titanic/titanic.csv`, {
-  yNames: ['survived'],
-  catNames: ['pclass', 'sex'],
-  contNames: ['age', 'sibsp', 'parch'],
-  procs: [Categorify, FillMissing, Normalize],
-  validPct: 0.2,
-  seed: 42,
-  bs: 64,
-});
+const dls = await TabularDataLoaders.fromCsv(`${DATA}titanic/titanic.csv`, { ...TITANIC, seed: 42 });
 const learn = tabularLearner(dls, { metrics: [accuracy()] });
 const { valley } = await learn.lrFind({ plot: `${out}/lr_find.png` });
 console.log(`lr_find valley ${valley.toExponential(2)}`);

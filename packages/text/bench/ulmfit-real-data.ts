@@ -64,6 +64,15 @@ if (RUNS.includes('amazon')) {
   const t0 = performance.now();
   const cfg = { embSz: env('EMB', '64'), nHid: env('NHID', '128'), nLayers: env('LAYERS', '2') };
   const lmOpts = { isLm: true, validPct: 0.1, bs: 32, seqLen: 36, seed: 0, cacheDir: false, progress: false } as const;
+  // A language model of `cfg` whose steps are logged as `name`, its dropouts scaled by the env variable `dropVar` (0.3).
+  const lmLearner = (dls: TextDataLoaders, name: string, dropVar: string) =>
+    languageModelLearner(dls, AWDLSTM, {
+      config: cfg,
+      dropMult: env(dropVar, '0.3'),
+      path,
+      logger: log,
+      cbs: [stepLog(name)],
+    });
   const preRows = process.env.ENCODER ? 0 : env('PRE_ROWS', '10298');
   let preTable: number[][] = [];
   if (preRows > 0) {
@@ -75,13 +84,7 @@ if (RUNS.includes('amazon')) {
     log(
       `pretraining LM on ${preRows} Austen paragraphs: vocab ${preDls.textVocab.length}, ${preDls.train.length} batches/epoch`,
     );
-    const pre = languageModelLearner(preDls, AWDLSTM, {
-      config: cfg,
-      dropMult: env('PRE_DROP', '0.3'),
-      path,
-      logger: log,
-      cbs: [stepLog('pre')],
-    });
+    const pre = lmLearner(preDls, 'pre', 'PRE_DROP');
     await pre.fitOneCycle(env('PRE_EPOCHS', '1'), env('PRE_LR', '1e-2'));
     await pre.saveEncoder('pretrained');
     preTable = pre.recorder.values;
@@ -102,13 +105,7 @@ if (RUNS.includes('amazon')) {
     mkdirSync(join(path, 'models'), { recursive: true });
     copyFileSync(process.env.ENCODER, join(path, 'models', 'finetuned.safetensors'));
   } else {
-    const lm = languageModelLearner(lmDls, AWDLSTM, {
-      config: cfg,
-      dropMult: env('LM_DROP', '0.3'),
-      path,
-      logger: log,
-      cbs: [stepLog('lm')],
-    });
+    const lm = lmLearner(lmDls, 'lm', 'LM_DROP');
     if (preRows > 0) {
       await lm.loadEncoder('pretrained'); // frozen: the embedding and decoder train first
       await lm.fitOneCycle(1, 2e-2);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { getEmbSz } from '../model/emb-sz.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
+import { instevalDls } from '../test-utils/real-data.js';
 import { CollabDataLoaders } from './collab-dataloaders.js';
 import { EmbeddingDotBias } from './embedding-dot-bias.js';
 import { EmbeddingNN } from './embedding-nn.js';
@@ -13,14 +14,7 @@ describe('collaborative filtering', () => {
 
   it('CollabDataLoaders on insteval: users and items categorified on the training rows, x int32 [bs, 2], y float32 [bs, 1]', async () => {
     const rows = readCsvRows(path);
-    const dls = await CollabDataLoaders.fromCsv(path, {
-      userName: 'user',
-      itemName: 'item',
-      ratingName: 'rating',
-      validCol: 'is_valid',
-      bs: 512,
-      seed: 0,
-    });
+    const dls = await instevalDls();
     const train = rows.filter((r) => r.is_valid === 'FALSE');
     const users = new Set(train.map((r) => Number(r.user)));
     expect(dls.catNames).toEqual(['user', 'item']);

@@ -3,23 +3,14 @@ import { manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
 import { firstBatchValues } from '@tfai/test-utils';
-import { Categorify } from '../procs/categorify.js';
-import { FillMissing } from '../procs/fill-missing.js';
-import { Normalize } from '../procs/normalize.js';
+import { TITANIC } from '../test-utils/real-data.js';
 import { TabularDataLoaders } from './tabular-dataloaders.js';
 
 const titanic = `${datasets.path('titanic')}/titanic.csv`;
 
 async function firstBatch(seed: number): Promise<number[][]> {
   manualSeed(seed);
-  const dls = await TabularDataLoaders.fromCsv(titanic, {
-    yNames: ['survived'],
-    catNames: ['pclass', 'sex'],
-    contNames: ['age', 'sibsp', 'parch'],
-    procs: [Categorify, FillMissing, Normalize],
-    validPct: 0.2,
-    bs: 64,
-  });
+  const dls = await TabularDataLoaders.fromCsv(titanic, TITANIC);
   return firstBatchValues(dls.train);
 }
 

@@ -3,11 +3,9 @@ import type { Batch } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { InvalidTargetError } from '../errors.js';
 import { getEmbSz } from '../model/emb-sz.js';
-import { Categorify } from '../procs/categorify.js';
-import { FillMissing } from '../procs/fill-missing.js';
-import { Normalize } from '../procs/normalize.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
+import { TITANIC } from '../test-utils/real-data.js';
 import { Tabular } from './tabular.js';
 import { TabularDataLoaders } from './tabular-dataloaders.js';
 
@@ -19,15 +17,7 @@ async function all(dl: AsyncIterable<Batch>): Promise<Batch[]> {
 
 describe('TabularDataLoaders', () => {
   const titanic = `${datasets.path('titanic')}/titanic.csv`;
-  const opts = {
-    yNames: ['survived'],
-    catNames: ['pclass', 'sex'],
-    contNames: ['age', 'sibsp', 'parch'],
-    procs: [Categorify, FillMissing, Normalize],
-    validPct: 0.2,
-    seed: 42,
-    bs: 64,
-  };
+  const opts = { ...TITANIC, seed: 42 };
 
   it('titanic: batches {x: [int32 [bs, nCat], float32 [bs, nCont]], y: int32 [bs]}, rows equal processRow of the raw rows', async () => {
     const rows = readCsvRows(titanic);

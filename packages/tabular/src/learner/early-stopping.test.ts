@@ -4,29 +4,14 @@
 import { EarlyStoppingCallback, mae, manualSeed } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { describe, expect, it } from 'vitest';
-import { contCatSplit } from '../data/cont-cat-split.js';
-import { readDataFrame } from '../data/read-data-frame.js';
-import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
+import { logPriceDls, withLogPrice } from '../test-utils/real-data.js';
 import { tabularLearner } from './tabular-learner.js';
 
 describe('EarlyStoppingCallback on MAE (ames, ln(Sale_Price))', () => {
   it('stops on the epoch where the validation MAE stopped falling', async () => {
-    const raw = await readDataFrame(`${datasets.path('ames')}/ames.csv`);
-    const df = raw.with('log_price', {
-      kind: 'number',
-      values: Float64Array.from(raw.numeric('Sale_Price'), Math.log),
-      integer: false,
-    });
-    const [cont, cat] = contCatSplit(df, { depVar: ['Sale_Price', 'log_price'] });
+    const logPrice = await withLogPrice(`${datasets.path('ames')}/ames.csv`, 'Sale_Price');
     manualSeed(0);
-    const dls = TabularDataLoaders.fromDf(df, {
-      yNames: ['log_price'],
-      catNames: cat,
-      contNames: cont,
-      validPct: 0.2,
-      seed: 42,
-      bs: 64,
-    });
+    const dls = logPriceDls(logPrice, 64);
     const lines: string[] = [];
     const learn = tabularLearner(dls, {
       metrics: [mae()],

@@ -1,26 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { manualSeed, rmse, Rng } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
-import { contCatSplit } from '../data/cont-cat-split.js';
 import type { DataFrame } from '../data/dataframe.js';
-import { readDataFrame } from '../data/read-data-frame.js';
 import { TabularDataLoaders, type TabularDataLoadersOptions } from '../data/tabular-dataloaders.js';
 import { meanRmse } from '../test-utils/baselines.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
+import { withLogPrice } from '../test-utils/real-data.js';
 import { tabularLearner } from './tabular-learner.js';
-
-/** The CSV with `log_price` = ln(price) added, and fastai's cont_cat_split of the other columns. */
-async function withLogPrice(file: string, price: string): Promise<{ df: DataFrame; cont: string[]; cat: string[] }> {
-  const raw = await readDataFrame(file);
-  const df = raw.with('log_price', {
-    kind: 'number',
-    values: Float64Array.from(raw.numeric(price), Math.log),
-    integer: false,
-  });
-  const [cont, cat] = contCatSplit(df, { depVar: [price, 'log_price'] });
-  return { df, cont, cat };
-}
 
 async function fitAndScore(
   df: DataFrame,

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { numParams, type LayerInfo } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
-import { readFixture, relError, toTensor, type FixtureTensor } from '../test-utils/fixtures.js';
+import { EMB_CODES, expectedEmbGrads, twoTableModel } from '../test-utils/embedding-grads.js';
+import { readFixture, relError, tabularParity, toTensor } from '../test-utils/fixtures.js';
 import { TabularModel, type TabularModelOptions } from './tabular-model.js';
 
 interface Variant {
@@ -59,15 +60,7 @@ describe('TabularModel against fastai 2.7', () => {
   });
 
   it('loads parity_tabular_model.json (PyTorch names) and reproduces its eval outputs to 1e-5', () => {
-    const fx = readFixture<{
-      emb_szs: [number, number][];
-      x_cat: FixtureTensor;
-      x_cont: FixtureTensor;
-      output: FixtureTensor;
-      state_dict: Record<string, FixtureTensor>;
-    }>('parity_tabular_model.json');
-    const m = new TabularModel(fx.emb_szs, 6, 2, { layers: [200, 100] });
-    const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, t]) => [k, toTensor(t)]));
+    const { fx, model: m, sd } = tabularParity();
     expect(Object.keys(m.stateDict()).sort()).toEqual(Object.keys(sd).sort());
     m.loadStateDict(sd);
     m.eval();
@@ -124,35 +117,13 @@ describe('TabularModel against fastai 2.7', () => {
       const prev = tf.getBackend();
       if (backend === 'cpu') await tf.setBackend('cpu');
       try {
-        const m = new TabularModel(
-          [
-            [4, 2],
-            [3, 3],
-          ],
-          0,
-          1,
-          { layers: [4] },
-        );
+        const m = twoTableModel();
         const ws = m.embeds.items().map((e) => e.weight.variable);
         tf.tidy(() => {
-          const codes = [
-            [1, 2],
-            [1, 0],
-            [3, 2],
-          ];
           const target = tf.randomNormal([3, 5]);
-          const t = target.arraySync() as number[][];
-          // d(sum(embed·target))/d(table i, row r) = sum of target's columns of table i over the rows whose code is r.
-          const expected = [
-            [4, 2, 0],
-            [3, 3, 2],
-          ].map(([n, d, off], i) =>
-            Array.from({ length: n }, (_, r) =>
-              Array.from({ length: d }, (_, j) => codes.reduce((s, c, b) => s + (c[i] === r ? t[b][off + j] : 0), 0)),
-            ),
-          );
+          const expected = expectedEmbGrads(target.arraySync() as number[][]);
           const { grads } = tf.variableGrads(
-            () => tf.sum(tf.mul(m.embed(tf.tensor2d(codes, [3, 2], 'int32')), target)) as tf.Scalar,
+            () => tf.sum(tf.mul(m.embed(tf.tensor2d(EMB_CODES, [3, 2], 'int32')), target)) as tf.Scalar,
             ws,
           );
           ws.forEach((w, i) => expect(relError(grads[w.name], tf.tensor2d(expected[i]))).toBeLessThan(1e-6));

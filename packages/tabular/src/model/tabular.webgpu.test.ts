@@ -8,10 +8,11 @@ import { expect, it } from 'vitest';
 import { describeWebGPU, relError } from '@tfai/test-utils/webgpu';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import { tabularLearner } from '../learner/tabular-learner.js';
-import { readFixture, toTensor, type FixtureTensor } from '../test-utils/fixtures.js';
-import { TabularModel } from './tabular-model.js';
+import { EMB_CODES, expectedEmbGrads, twoTableModel } from '../test-utils/embedding-grads.js';
+import { tabularParity, toTensor } from '../test-utils/fixtures.js';
+import { TITANIC } from '../test-utils/real-data.js';
 
-const TITANIC = `${datasets.path('titanic')}/titanic.csv`;
+const TITANIC_CSV = `${datasets.path('titanic')}/titanic.csv`;
 
 /** The number of live tensors after every training batch. */
 class TensorCount extends Callback {
@@ -34,14 +35,7 @@ async function titanicRun(
   await tf.setBackend(backend);
   try {
     manualSeed(0);
-    const dls = await TabularDataLoaders.fromCsv(TITANIC, {
-      yNames: ['survived'],
-      catNames: ['pclass', 'sex'],
-      contNames: ['age', 'sibsp', 'parch'],
-      validPct: 0.2,
-      seed: 42,
-      bs: 64,
-    });
+    const dls = await TabularDataLoaders.fromCsv(TITANIC_CSV, { ...TITANIC, seed: 42 });
     const count = new TensorCount();
     const learn = tabularLearner(dls, { progress: false, cbs: [count] });
     await learn.fitOneCycle(epochs, 1e-2);
@@ -56,15 +50,7 @@ async function titanicRun(
 
 describeWebGPU('TabularModel and a titanic training run', () => {
   it('loads parity_tabular_model.json (PyTorch names) and reproduces its eval outputs to 1e-5', async () => {
-    const fx = readFixture<{
-      emb_szs: [number, number][];
-      x_cat: FixtureTensor;
-      x_cont: FixtureTensor;
-      output: FixtureTensor;
-      state_dict: Record<string, FixtureTensor>;
-    }>('parity_tabular_model.json');
-    const m = new TabularModel(fx.emb_szs, 6, 2, { layers: [200, 100] });
-    const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, t]) => [k, toTensor(t)]));
+    const { fx, model: m, sd } = tabularParity();
     m.loadStateDict(sd);
     m.eval();
     const out = tf.tidy(() => m.call(toTensor(fx.x_cat), toTensor(fx.x_cont)));
@@ -76,33 +62,13 @@ describeWebGPU('TabularModel and a titanic training run', () => {
   });
 
   it('embedding gradients land in the right table rows, duplicates summed', async () => {
-    const m = new TabularModel(
-      [
-        [4, 2],
-        [3, 3],
-      ],
-      0,
-      1,
-      { layers: [4] },
-    );
+    const m = twoTableModel();
     const ws = m.embeds.items().map((e) => e.weight.variable);
-    const codes = [
-      [1, 2],
-      [1, 0],
-      [3, 2],
-    ];
     const t = Array.from({ length: 3 }, (_, b) => Array.from({ length: 5 }, (_, j) => Math.sin(1 + b * 5 + j)));
     const target = tf.tensor2d(t);
-    const expected = [
-      [4, 2, 0],
-      [3, 3, 2],
-    ].map(([n, d, off], i) =>
-      Array.from({ length: n }, (_, r) =>
-        Array.from({ length: d }, (_, j) => codes.reduce((s, c, b) => s + (c[i] === r ? t[b][off + j] : 0), 0)),
-      ),
-    );
+    const expected = expectedEmbGrads(t);
     const { value, grads } = tf.variableGrads(
-      () => tf.sum(tf.mul(m.embed(tf.tensor2d(codes, [3, 2], 'int32')), target)) as tf.Scalar,
+      () => tf.sum(tf.mul(m.embed(tf.tensor2d(EMB_CODES, [3, 2], 'int32')), target)) as tf.Scalar,
       ws,
     );
     for (const [i, w] of ws.entries()) {

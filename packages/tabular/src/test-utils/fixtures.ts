@@ -2,20 +2,18 @@
 // rows of the real data sets of @tfai/datasets.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
-import { DATA as DATASETS_DIR, FIXTURES as CORE_FIXTURES } from '@tfai/test-utils';
+import type * as tf from '@tensorflow/tfjs';
+import { DATA as DATASETS_DIR, FIXTURES as CORE_FIXTURES, toStateDict, type FixtureTensor } from '@tfai/test-utils';
+import { TabularModel } from '../model/tabular-model.js';
 
 /** @tfai/datasets' folder with a trailing slash, for code written as `${DATA}titanic/…`; prefer `datasets.path(name)`. */
 export const DATA = DATASETS_DIR;
 
+/** @tfai/test-utils' fixture tensors and relative error, for this package's tests. */
+export { relError, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
+
 /** This package's fixtures (`parity_tabular_model.json`). */
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
-
-export interface FixtureTensor {
-  shape: number[];
-  dtype?: string;
-  data: number[];
-}
 
 /** A fastai fixture as JSON: this package's `fixtures/`, else core's (`reference.json`). */
 export function readFixture<T>(name: string): T {
@@ -23,18 +21,21 @@ export function readFixture<T>(name: string): T {
   return JSON.parse(readFileSync(existsSync(own) ? own : `${CORE_FIXTURES}${name}`, 'utf8')) as T;
 }
 
-/** A fixture tensor as a tf tensor (int64/bool → int32). */
-export function toTensor(t: FixtureTensor): tf.Tensor {
-  return tf.tensor(
-    t.data.map(Number),
-    t.shape,
-    t.dtype !== undefined && /int|bool/.test(t.dtype) ? 'int32' : 'float32',
-  );
+/** `parity_tabular_model.json`: fastai's `TabularModel` (layers [200, 100]), its state dict and its eval outputs. */
+export interface TabularParityFixture {
+  emb_szs: [number, number][];
+  x_cat: FixtureTensor;
+  x_cont: FixtureTensor;
+  output: FixtureTensor;
+  state_dict: Record<string, FixtureTensor>;
 }
 
-/** max |a - b| / max |b|. */
-export function relError(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0] / Math.max(tf.max(tf.abs(b)).dataSync()[0], 1e-12));
+/** The parity fixture, a fresh `TabularModel` of its sizes and the fixture's state dict as tensors (not loaded). */
+export function tabularParity(): { fx: TabularParityFixture; model: TabularModel; sd: Record<string, tf.Tensor> } {
+  const fx = readFixture<TabularParityFixture>('parity_tabular_model.json');
+  const model = new TabularModel(fx.emb_szs, 6, 2, { layers: [200, 100] });
+  const sd = toStateDict(fx.state_dict);
+  return { fx, model, sd };
 }
 
 /** A CSV of @tfai/datasets parsed independently of the code under test (RFC 4180, header first; small files only). */

@@ -1,8 +1,8 @@
 // manualSeed(n) reaches the text pipeline's random draws (the language-model stream's shuffle) with no seed given.
-import * as tf from '@tensorflow/tfjs';
 import { manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';
+import { firstBatchValues } from '@tfai/test-utils';
 import { TextDataLoaders } from './text-dataloaders.js';
 
 async function firstBatches(seed: number): Promise<number[][]> {
@@ -12,13 +12,7 @@ async function firstBatches(seed: number): Promise<number[][]> {
     cacheDir: false,
     progress: false,
   });
-  const out: number[][] = [];
-  for await (const b of dls.train) {
-    out.push(Array.from(await b.x[0].data()), Array.from(await b.y.data()));
-    tf.dispose([...b.x, b.y]);
-    break;
-  }
-  return out;
+  return firstBatchValues(dls.train); // [x, y]
 }
 
 describe('manualSeed and the text pipeline', () => {

@@ -40,6 +40,23 @@ export function decodeUtf8(bytes: Uint8Array, file = '<bytes>'): string {
 }
 
 /**
+ * The bytes of `path`; a file that cannot be read is a {@link TextInputError} naming it, `what` it is and why.
+ * @example
+ * ```ts
+ * const bytes = await readBytes('enc.safetensors', 'the encoder');
+ * ```
+ */
+export async function readBytes(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (e) {
+    throw new TextInputError(
+      `${path}: cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
+  }
+}
+
+/**
  * Reads a UTF-8 text file ({@link decodeUtf8}).
  * @example
  * ```ts
@@ -47,15 +64,7 @@ export function decodeUtf8(bytes: Uint8Array, file = '<bytes>'): string {
  * ```
  */
 export async function readTextFile(path: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (e) {
-    throw new TextInputError(
-      `${path}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
-  return decodeUtf8(bytes, path);
+  return decodeUtf8(await readBytes(path, 'the file'), path);
 }
 
 /** A CSV file of texts read as strings: its column names (`fields`) and its rows as records. */

@@ -1,10 +1,10 @@
 // fastai's `save_encoder` / `load_encoder` and `match_embeds`: the AWD-LSTM of a language model moved into a
 // classifier, its embedding remapped when the vocabs differ.
-import { readFile } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { parseSafetensors, serializeSafetensors } from '@tfai/core/io';
 import { type AnyModule } from '@tfai/core/nn';
 import { atomicWrite } from '@tfai/core/internal';
+import { readBytes } from '../data/read.js';
 import { TextInputError } from '../errors.js';
 import type { AWDLSTM } from '../models/awd-lstm.js';
 import type { SentenceEncoder } from '../models/classifier.js';
@@ -109,14 +109,7 @@ export async function loadEncoderWeights(
   vocab: readonly string[],
   file: string,
 ): Promise<{ remapped: boolean; matched: number }> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    throw new TextInputError(
-      `${file}: cannot read the encoder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-    );
-  }
+  const bytes = await readBytes(file, 'the encoder');
   const { tensors, metadata } = parseSafetensors(bytes, file);
   let sd: StateDict = tensors;
   try {

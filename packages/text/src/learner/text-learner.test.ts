@@ -48,17 +48,16 @@ function writeFolder(root: string): void {
     }
 }
 
+/** The folder's data loaders: 4 texts a batch of 8 tokens, every word in the vocab, nothing cached. */
+function folderDls(root: string, opts: { isLm?: boolean; bs?: number } = {}): Promise<TextDataLoaders> {
+  return TextDataLoaders.fromFolder(root, { bs: 4, seqLen: 8, minFreq: 1, cacheDir: false, progress: false, ...opts });
+}
+
 describe('TextDataLoaders.fromFolder', () => {
   it('reads train/<label>/*.txt and valid/<label>/*.txt', async () => {
     const root = join(dir, 'folder');
     writeFolder(root);
-    const dls = await TextDataLoaders.fromFolder(root, {
-      bs: 4,
-      seqLen: 8,
-      minFreq: 1,
-      cacheDir: false,
-      progress: false,
-    });
+    const dls = await folderDls(root);
     expect(dls.vocab).toEqual(['neg', 'pos']);
     expect(dls.train.n).toBe(8);
     expect(dls.valid.n).toBe(2);
@@ -157,13 +156,7 @@ describe('text learners (tiny AWD-LSTM)', () => {
     manualSeed(1);
     const root = join(dir, 'folder2');
     writeFolder(root);
-    const dls = await TextDataLoaders.fromFolder(root, {
-      bs: 4,
-      seqLen: 8,
-      minFreq: 1,
-      cacheDir: false,
-      progress: false,
-    });
+    const dls = await folderDls(root);
     const clas = textClassifierLearner(dls, AWDLSTM, { config: tiny, metrics: [accuracy()], ...quiet });
     await clas.fitOneCycle(1, 1e-2);
     const { json } = await exportLearner(clas, join(dir, 'clas'));
@@ -173,14 +166,7 @@ describe('text learners (tiny AWD-LSTM)', () => {
     expect(p2.label).toBe(p1.label);
     p2.probs.forEach((v, i) => expect(v).toBeCloseTo(p1.probs[i], 5));
 
-    const lmDls = await TextDataLoaders.fromFolder(root, {
-      isLm: true,
-      bs: 2,
-      seqLen: 8,
-      minFreq: 1,
-      cacheDir: false,
-      progress: false,
-    });
+    const lmDls = await folderDls(root, { isLm: true, bs: 2 });
     const lm = languageModelLearner(lmDls, AWDLSTM, { config: tiny, ...quiet });
     const lmExport = await exportLearner(lm, join(dir, 'lm'));
     const lm2 = await loadLearner(lmExport.json, LMLearner);
@@ -195,13 +181,7 @@ describe('text learners (tiny AWD-LSTM)', () => {
     manualSeed(2);
     const root = join(dir, 'folder3');
     writeFolder(root);
-    const dls = await TextDataLoaders.fromFolder(root, {
-      bs: 4,
-      seqLen: 8,
-      minFreq: 1,
-      cacheDir: false,
-      progress: false,
-    });
+    const dls = await folderDls(root);
     const lm = textClassifierLearner(dls, AWDLSTM, { config: tiny, metrics: [accuracy()], ...quiet });
     const events: string[] = [];
     const reset = lm.model.reset.bind(lm.model);

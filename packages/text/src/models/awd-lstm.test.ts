@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { manualSeed } from '@tfai/core';
 import { LSTM, numParams, type LayerInfo } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFixture, relError, textFacts, toTensor, type FixtureTensor } from '../test-support.js';
+import { relError, textFacts, tinyAwdLstm, toTensor } from '../test-support.js';
 import { AWDLSTM, WeightDropout } from './awd-lstm.js';
 
 interface AwdRef {
@@ -44,18 +44,10 @@ describe('AWD_LSTM(1000, 400, 1152, 3) against fastai', () => {
 
 describe('AWD_LSTM parity', () => {
   it('a tiny AWD_LSTM with fastai’s state dict reproduces its eval output to 1e-4', () => {
-    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>(
-      'parity_awd_lstm_tiny.json',
-    );
-    const m = new AWDLSTM(12, 4, 6, 2);
-    const sd = Object.fromEntries(Object.entries(fx.state_dict).map(([k, v]) => [k, toTensor(v)]));
-    m.loadStateDict(sd);
-    m.eval();
-    m.reset();
+    const { model: m, fx } = tinyAwdLstm();
     tf.tidy(() => {
       expect(relError(m.call(toTensor(fx.input)), toTensor(fx.output))).toBeLessThan(1e-4);
     });
-    tf.dispose(Object.values(sd));
     m.dispose();
   });
 });

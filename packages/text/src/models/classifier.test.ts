@@ -3,7 +3,15 @@ import { manualSeed } from '@tfai/core';
 import { numParams, type LayerInfo } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { padInputChunk } from '../data/pad-chunk.js';
-import { camelKeys, readFixture, relError, textFacts, toTensor, type FixtureTensor } from '../test-support.js';
+import {
+  camelKeys,
+  groupSizes,
+  readFixture,
+  relError,
+  textFacts,
+  toTensor,
+  type FixtureTensor,
+} from '../test-support.js';
 import { AWDLSTM, awdLstmClasConfig } from './awd-lstm.js';
 import type { PoolingLinearClassifier } from './classifier.js';
 import { SentenceEncoder, awdLstmClasSplit, getTextClassifier, maskedConcatPool } from './classifier.js';
@@ -66,12 +74,7 @@ describe('get_text_classifier(AWD_LSTM, 1000, 2, seq_len=72) against fastai', ()
   });
 
   it('awdLstmClasSplit gives fastai’s parameter groups', () => {
-    const groups = awdLstmClasSplit(clas).map((g) => ({
-      n_tensors: g.length,
-      n_params: g.reduce((s, p) => s + p.size, 0),
-      n_trainable: g.filter((p) => p.requiresGrad).reduce((s, p) => s + p.size, 0),
-    }));
-    expect(groups).toEqual(ref.split_groups);
+    expect(groupSizes(awdLstmClasSplit(clas))).toEqual(ref.split_groups);
   });
 
   const cases = facts.sentence_encoder_cases as Record<string, EncoderCase> & {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { manualSeed } from '@tfai/core';
 import { numParams } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { camelKeys, textFacts } from '../test-support.js';
+import { camelKeys, groupSizes, textFacts } from '../test-support.js';
 import { AWDLSTM, awdLstmLmConfig } from './awd-lstm.js';
 import type { LinearDecoder } from './language-model.js';
 import { awdLstmLmSplit, getLanguageModel } from './language-model.js';
@@ -43,12 +43,7 @@ describe('get_language_model(AWD_LSTM, 1000) against fastai', () => {
   });
 
   it('awdLstmLmSplit gives fastai’s parameter groups', () => {
-    const groups = awdLstmLmSplit(lm).map((g) => ({
-      n_tensors: g.length,
-      n_params: g.reduce((s, p) => s + p.size, 0),
-      n_trainable: g.filter((p) => p.requiresGrad).reduce((s, p) => s + p.size, 0),
-    }));
-    expect(groups).toEqual(ref.split_groups);
+    expect(groupSizes(awdLstmLmSplit(lm))).toEqual(ref.split_groups);
   });
 
   it('maps ids [bs, seqLen] to logits [bs, seqLen, vocab] and keeps the raw and dropped outputs', () => {
