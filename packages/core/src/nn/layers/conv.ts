@@ -58,6 +58,16 @@ abstract class ConvBase extends Module {
         : undefined;
   }
 
+  /** The constructor arguments both record first: channels, kernel size and stride. */
+  protected geometryAttributes(): Record<string, unknown> {
+    return {
+      in_channels: this.inChannels,
+      out_channels: this.outChannels,
+      kernel_size: this.kernelSize,
+      stride: this.stride,
+    };
+  }
+
   /** PyTorch's repr start: channels, kernel size, stride, and padding when not zero. */
   protected geometryRepr(): string {
     const t = (p: [number, number]) => `(${p[0]}, ${p[1]})`;
@@ -165,14 +175,7 @@ export class Conv2d extends ConvBase {
     return s;
   }
   protected override attributes(): Record<string, unknown> {
-    return {
-      in_channels: this.inChannels,
-      out_channels: this.outChannels,
-      kernel_size: this.kernelSize,
-      stride: this.stride,
-      padding: this.padding,
-      bias: this.bias !== undefined,
-    };
+    return { ...this.geometryAttributes(), padding: this.padding, bias: this.bias !== undefined };
   }
 }
 
@@ -224,12 +227,6 @@ export class ConvTranspose2d extends ConvBase {
     return `${this.geometryRepr()}${this.bias ? '' : ', bias=False'}`;
   }
   protected override attributes(): Record<string, unknown> {
-    return {
-      in_channels: this.inChannels,
-      out_channels: this.outChannels,
-      kernel_size: this.kernelSize,
-      stride: this.stride,
-      bias: this.bias !== undefined,
-    };
+    return { ...this.geometryAttributes(), bias: this.bias !== undefined };
   }
 }
