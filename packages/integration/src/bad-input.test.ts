@@ -4,7 +4,6 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidArgumentError, manualSeed, StateDictMismatchError, TfaiError } from '@tfai/core';
 import {
@@ -32,7 +31,7 @@ import {
 import { TextDataLoaders, TextInputError } from '@tfai/text';
 import { ImageDataError, ImageDataLoaders, ImageReadError, loadImage } from '@tfai/vision';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { DATA } from '@tfai/test-utils';
+import { bombPng, DATA } from '@tfai/test-utils';
 
 for (const [name, b] of Object.entries(learnerBuilders)) registerLearnerBuilder(name, b);
 const dir = mkdtempSync(join(tmpdir(), 'tfai-bad-input-'));
@@ -420,28 +419,6 @@ describe('4. degenerate data is refused at the door', () => {
     );
   });
 });
-
-/** A PNG declaring `w × h` pixels with a tiny data chunk (a decompression bomb's header). */
-function bombPng(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(64))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('5. decompression bombs', () => {
   it('six 14000×14000 PNGs in a folder are skipped by name, memory flat; a non-image file too (already handled)', async () => {

@@ -5,3 +5,4 @@
 export * from './fixtures.js';
 export * from './torch.js';
 export * from './batches.js';
+export * from './images.js';

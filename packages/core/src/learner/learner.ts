@@ -17,6 +17,7 @@ import {
   CancelStepException,
   CancelTrainException,
   CancelValidException,
+  EVENTS,
   type EventName,
 } from './callback.js';
 import { ParamScheduler } from './callbacks/param-scheduler.js';
@@ -42,18 +43,8 @@ import type {
   ValidateResult,
 } from './learner-options.js';
 
-/** Events of the batch loop, the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
-const INNER_LOOP = new Set<EventName>([
-  'beforeBatch',
-  'afterPred',
-  'afterLoss',
-  'beforeBackward',
-  'afterBackward',
-  'beforeStep',
-  'afterStep',
-  'afterCancelBatch',
-  'afterBatch',
-]);
+/** Events of the batch loop (`beforeBatch` … `afterBatch`), the only ones `runTrain`/`runValid` filter (as fastai's `_inner_loop`). */
+const INNER_LOOP = new Set<EventName>(EVENTS.slice(EVENTS.indexOf('beforeBatch'), EVENTS.indexOf('afterBatch') + 1));
 
 /**
  * fastai's `Learner`: data, a model, a loss, an optimizer with parameter groups, and callbacks around a

@@ -14,47 +14,26 @@ const px = (im: RGBImage, x: number, y: number) =>
   Array.from(im.data.subarray((y * im.width + x) * 3, (y * im.width + x) * 3 + 3));
 
 describe('Resize: fastai’s crop/pad/squish arithmetic on sharp', () => {
-  it('resizePlan reproduces fastai’s Resize.encodes (cp_sz = int(m·size), tl = int(pct·(orig − cp_sz)))', () => {
+  // Each row: image w, h, target [h, w], method, pct → crop window [left, top, width, height].
+  it.each([
     // crop: m = min(100/32, 50/32) = 1.5625 → 50×50, centred at x = int(0.5·50) = 25
-    expect(resizePlan(100, 50, [32, 32], 'crop', [0.5, 0.5])).toEqual({
-      left: 25,
-      top: 0,
-      width: 50,
-      height: 50,
-      resizeTo: [32, 32],
-    });
+    [100, 50, [32, 32], 'crop', [0.5, 0.5], [25, 0, 50, 50]],
+    // pad: m = max(…) = 3.125 → 100×100, tl.y = int(0.5·(50 − 100)) = −25 (truncated toward 0, as Python's int)
+    [100, 50, [32, 32], 'pad', [0.5, 0.5], [0, -25, 100, 100]],
+    [87, 128, [64, 64], 'pad', [0.5, 0.5], [-20, 0, 128, 128]],
+    // non-square target [h, w] = [20, 40]: crop m = min(100/40, 50/20) = 2.5 → 100×50
+    [100, 50, [20, 40], 'crop', [0.5, 0.5], [0, 0, 100, 50]],
+    [100, 50, [32, 32], 'squish', [0.2, 0.2], [0, 0, 100, 50]],
+  ] as const)(
+    'resizePlan reproduces fastai’s Resize.encodes (cp_sz = int(m·size), tl = int(pct·(orig − cp_sz))): %i×%i to %j by %s',
+    (w, h, size, method, pct, [left, top, width, height]) => {
+      expect(resizePlan(w, h, [...size], method, [...pct])).toEqual({ left, top, width, height, resizeTo: [...size] });
+    },
+  );
+
+  it('resizePlan places the crop by pct: 0 at the left, 0.999 at the right', () => {
     expect(resizePlan(100, 50, [32, 32], 'crop', [0, 0.3]).left).toBe(0);
     expect(resizePlan(100, 50, [32, 32], 'crop', [0.999, 0.3]).left).toBe(49);
-    // pad: m = max(…) = 3.125 → 100×100, tl.y = int(0.5·(50 − 100)) = −25 (truncated toward 0, as Python's int)
-    expect(resizePlan(100, 50, [32, 32], 'pad', [0.5, 0.5])).toEqual({
-      left: 0,
-      top: -25,
-      width: 100,
-      height: 100,
-      resizeTo: [32, 32],
-    });
-    expect(resizePlan(87, 128, [64, 64], 'pad', [0.5, 0.5])).toEqual({
-      left: -20,
-      top: 0,
-      width: 128,
-      height: 128,
-      resizeTo: [64, 64],
-    });
-    // non-square target [h, w] = [20, 40]: crop m = min(100/40, 50/20) = 2.5 → 100×50
-    expect(resizePlan(100, 50, [20, 40], 'crop', [0.5, 0.5])).toEqual({
-      left: 0,
-      top: 0,
-      width: 100,
-      height: 50,
-      resizeTo: [20, 40],
-    });
-    expect(resizePlan(100, 50, [32, 32], 'squish', [0.2, 0.2])).toEqual({
-      left: 0,
-      top: 0,
-      width: 100,
-      height: 50,
-      resizeTo: [32, 32],
-    });
   });
 
   it('crop without resizing keeps exact pixels; validation crops the centre, training a random position', async () => {

@@ -62,6 +62,16 @@ export interface ImageInferenceSpec {
 /** Options of {@link ImageDataLoaders.showBatch} (every vision DataLoaders' {@link VisionShowOptions}). */
 export type ShowBatchOptions = VisionShowOptions;
 
+/** Options of {@link ImageDataLoaders.fromDf} and {@link ImageDataLoaders.fromCsv}: where files are, which columns. */
+export interface ImageFromDfOptions extends ImageDataLoadersOptions {
+  folder?: string;
+  suff?: string;
+  fnCol?: number | string;
+  labelCol?: number | string;
+  validCol?: number | string;
+  validPct?: number;
+}
+
 /**
  * fastai's `ImageDataLoaders`: training and validation loaders of labelled images, decoded and resized per item
  * with sharp, batched as NHWC float32 tensors (0–1), then transformed per batch with tf ops (augmentation on the
@@ -242,15 +252,7 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    */
   static async fromDf(
     rows: Record<string, unknown>[],
-    opts: ImageDataLoadersOptions & {
-      path?: string;
-      folder?: string;
-      suff?: string;
-      fnCol?: number | string;
-      labelCol?: number | string;
-      validCol?: number | string;
-      validPct?: number;
-    } = {},
+    opts: ImageFromDfOptions & { path?: string } = {},
   ): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     if (!rows.length) throw new ImageDataError('fromDf: no rows');
@@ -290,16 +292,7 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    */
   static async fromCsv(
     path: string,
-    opts: ImageDataLoadersOptions & {
-      csvFname?: string;
-      delimiter?: string;
-      folder?: string;
-      suff?: string;
-      fnCol?: number | string;
-      labelCol?: number | string;
-      validCol?: number | string;
-      validPct?: number;
-    } = {},
+    opts: ImageFromDfOptions & { csvFname?: string; delimiter?: string } = {},
   ): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const rows = await readCsvRecords(join(path, opts.csvFname ?? 'labels.csv'), opts.delimiter);

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TfaiError } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
+import { bombPng } from '@tfai/test-utils';
 import { ImageReadError } from './errors.js';
 import {
   declaredPixels,
@@ -86,28 +86,6 @@ describe('loadImage: sharp decoding to 8-bit RGB', () => {
     expect((fromBuffer as Error).message).toMatch(/^<buffer of 4 bytes>: not an image/);
   });
 });
-
-/** A PNG that declares `w × h` pixels in its header and holds one tiny (invalid) data chunk: a decompression bomb's header. */
-function bombPng(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(8 + data.length + 4);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.alloc(64))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 describe('decode limits (decompression bombs)', () => {
   it('a PNG declaring 14000×14000 pixels is refused before decoding, naming the file and the size (PIL’s limit by default)', async () => {

@@ -15,7 +15,12 @@ import type { Cut } from '../models/create-body.js';
 import type { CreateHeadOptions } from '../models/create-head.js';
 import { createVisionModel, type AddHeadOptions } from '../models/create-vision-model.js';
 import { getModelMeta, visionArch, VISION_ARCHS } from '../models/archs.js';
-import { freezeIfPretrained, setUpBodyLearner, type BodyLearnerOptions } from '../models/load-body.js';
+import {
+  freezeIfPretrained,
+  setUpBodyLearner,
+  splitBodyLearnerOptions,
+  type BodyLearnerOptions,
+} from '../models/load-body.js';
 import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
 
@@ -140,30 +145,12 @@ export async function visionLearner(
   arch: VisionArch,
   opts: VisionLearnerOptions = {},
 ): Promise<VisionLearner> {
-  const {
-    nOut: nOutOpt,
-    pretrained,
-    pretrainedSha256,
-    cut,
-    nIn,
-    normalize,
-    customHead,
-    init,
-    splitter,
-    head = {},
-    ...rest
-  } = opts;
+  const [bodyOpts, { nOut: nOutOpt, customHead, init, splitter, head = {}, ...rest }] = splitBodyLearnerOptions(opts);
   const learnerOpts = learnerOptionsOf('visionLearner', rest, 'head options go in `head: {...}`');
   const nOut = nOutOpt ?? dls.c;
   if (!nOut)
     throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');
-  const { body, meta, bodyArgs } = await setUpBodyLearner(dls, arch, {
-    pretrained,
-    pretrainedSha256,
-    cut,
-    nIn,
-    normalize,
-  });
+  const { body, meta, bodyArgs } = await setUpBodyLearner(dls, arch, bodyOpts);
   const model = await createVisionModel(arch, nOut, { ...body, customHead, init, ...head });
   // A getter: the data's transforms are read when the learner is exported, not now.
   const builder = bodyArgs && {

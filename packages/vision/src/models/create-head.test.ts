@@ -2,15 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Linear, numParams } from '@tfai/core/nn';
 import type { AnyModule, BatchNorm1d, LayerInfo, Sequential } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
-import {
-  nchwToNhwc,
-  readFixture,
-  referenceFacts,
-  relError,
-  toStateDict,
-  toTensor,
-  type FixtureTensor,
-} from '@tfai/test-utils';
+import { referenceFacts, relError } from '@tfai/test-utils';
+import { createHeadParity } from '../test-utils/create-head-parity.js';
 import { createHead, type CreateHeadOptions } from './create-head.js';
 
 interface HeadFacts {
@@ -68,16 +61,10 @@ describe('createHead against fastai 2.7.12', () => {
   });
 
   it("reproduces fastai's eval output of create_head(8, 3, lin_ftrs=[6]) with its state dict to 1e-5", () => {
-    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>(
-      'parity_create_head.json',
-    );
-    const head = createHead(8, 3, { linFtrs: [6] });
-    const sd = toStateDict(fx.state_dict);
-    head.loadStateDict(sd, { strict: true });
-    head.eval();
-    const err = tf.tidy(() => relError(head.call(nchwToNhwc(toTensor(fx.input))), toTensor(fx.output)));
+    const { head, input, output, tensors } = createHeadParity();
+    const err = tf.tidy(() => relError(head.call(input), output));
     expect(err).toBeLessThan(1e-5);
-    tf.dispose(Object.values(sd));
+    tf.dispose(tensors);
     head.dispose();
   });
 

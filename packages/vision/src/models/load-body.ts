@@ -126,6 +126,21 @@ export interface BodyLearnerSetUp {
 }
 
 /**
+ * Splits a body-based learner's options into the body's ({@link BodyLearnerOptions}, for {@link setUpBodyLearner})
+ * and the learner's own.
+ * @example
+ * ```ts
+ * const [bodyOpts, { head, ...rest }] = splitBodyLearnerOptions(opts);
+ * ```
+ */
+export function splitBodyLearnerOptions<T extends BodyLearnerOptions>(
+  opts: T,
+): [BodyLearnerOptions, Omit<T, keyof BodyLearnerOptions>] {
+  const { pretrained, pretrainedSha256, cut, nIn, normalize, ...rest } = opts;
+  return [{ pretrained, pretrainedSha256, cut, nIn, normalize }, rest];
+}
+
+/**
  * The set-up `visionLearner`, `unetLearner` and `siameseLearner` share (fastai's `vision_learner` prologue): the
  * best backend, the body options with their defaults ({@link bodyOptions}), the architecture's meta, its
  * normalisation added to the data when pretrained ({@link addNormIfPretrained}, unless `normalize: false`), and what

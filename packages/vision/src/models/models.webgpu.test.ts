@@ -4,25 +4,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect, it } from 'vitest';
 import { describeWebGPU, relError, relErr } from '@tfai/test-utils/webgpu';
-import { nchwToNhwc, readFixture, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
 import { DynamicUnet } from '../unet/dynamic-unet.js';
 import { createBody } from './create-body.js';
-import { createHead } from './create-head.js';
+import { createHeadParity } from '../test-utils/create-head-parity.js';
 import { resnet18 } from './resnet.js';
 
 describeWebGPU('create_head and DynamicUnet', () => {
   it("create_head(8, 3, lin_ftrs=[6]) with fastai's state dict reproduces its eval output to 1e-5", async () => {
-    const fx = readFixture<{ input: FixtureTensor; output: FixtureTensor; state_dict: Record<string, FixtureTensor> }>(
-      'parity_create_head.json',
-    );
-    const head = createHead(8, 3, { linFtrs: [6] });
-    const sd = toStateDict(fx.state_dict);
-    head.loadStateDict(sd, { strict: true });
-    head.eval();
-    const out = tf.tidy(() => head.call(nchwToNhwc(toTensor(fx.input))));
-    const ref = toTensor(fx.output);
-    expect(await relError(out, ref)).toBeLessThan(1e-5);
-    tf.dispose([out, ref, ...Object.values(sd)]);
+    const { head, input, output, tensors } = createHeadParity();
+    const out = tf.tidy(() => head.call(input));
+    expect(await relError(out, output)).toBeLessThan(1e-5);
+    tf.dispose([out, ...tensors]);
     head.dispose();
   });
 

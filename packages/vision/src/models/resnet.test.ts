@@ -3,7 +3,7 @@ import { loadSafetensors } from '@tfai/core/io';
 import { numParams, type Sequential } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { needsReference, referenceFacts, referenceFile, relError } from '@tfai/test-utils';
-import { createBody } from './create-body.js';
+import { resnet18Parity } from '../test-utils/resnet18-parity.js';
 import { BasicBlock, Bottleneck, resnet18, resnet34, resnet50, type ResNet } from './resnet.js';
 
 interface BodyFacts {
@@ -92,12 +92,7 @@ describe(
     it('loads the torchvision checkpoint strictly and reproduces logits and the cut body (eval mode)', async () => {
       const { tensors: weights } = await loadSafetensors(`${TV}resnet18.safetensors`);
       const { tensors: io } = await loadSafetensors(`${TV}resnet18_io.safetensors`);
-      const m = resnet18();
-      m.loadStateDict(weights, { strict: true });
-      m.eval();
-      const logitsErr = tf.tidy(() => relError(m.call(io.input_nhwc), io.logits));
-      const body = createBody(m, { cut: -2 });
-      const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
+      const { model: m, logitsErr, bodyErr } = resnet18Parity(weights, io);
       expect(logitsErr).toBeLessThan(1e-4);
       expect(bodyErr).toBeLessThan(1e-4);
       console.log(

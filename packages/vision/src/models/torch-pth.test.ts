@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { loadSafetensors, loadTorch, saveTorch, TorchTensor } from '@tfai/core/io';
 import { describe, expect, it } from 'vitest';
-import { needsReference, referenceFile, relError } from '@tfai/test-utils';
-import { createBody } from './create-body.js';
+import { needsReference, referenceFile } from '@tfai/test-utils';
+import { resnet18Parity } from '../test-utils/resnet18-parity.js';
 import { resnet18 } from './resnet.js';
 
 const PTH = 'torch-pth/resnet18.pth';
@@ -38,12 +38,7 @@ describe("ResNet-18 from torchvision's .pth (real torch.save, zip format), no Py
       }
       tf.dispose(Object.values(ref));
       const { tensors: io } = await loadSafetensors(referenceFile('torchvision/resnet18_io.safetensors'));
-      const m = resnet18();
-      m.loadStateDict(ckpt, { strict: true }); // PyTorch's names as they are
-      m.eval();
-      const logitsErr = tf.tidy(() => relError(m.call(io.input_nhwc), io.logits));
-      const body = createBody(m, { cut: -2 });
-      const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_output_nhwc));
+      const { model: m, logitsErr, bodyErr } = resnet18Parity(ckpt, io); // PyTorch's names as they are
       expect(logitsErr).toBeLessThan(1e-4);
       expect(bodyErr).toBeLessThan(1e-4);
       console.log(

@@ -116,28 +116,32 @@ describe('DynamicUnet against fastai 2.7.12', () => {
     unet.dispose();
   });
 
-  it('finds size changes by the width as fastai does', () => {
-    expect(
-      sizeChangeIndices([
+  it.each([
+    [
+      [
         [1, 64, 64, 3],
         [1, 64, 64, 16],
         [1, 32, 32, 32],
         [1, 32, 32, 16],
         [1, 32, 32, 32],
         [1, 16, 16, 16],
-      ]),
-    ).toEqual([1, 4]);
-    expect(
-      sizeChangeIndices([
+      ],
+      [1, 4],
+    ],
+    [
+      [
         [1, 64, 64, 3],
         [1, 32, 32, 16],
         [1, 32, 32, 32],
         [1, 32, 32, 16],
         [1, 16, 16, 32],
         [1, 8, 8, 16],
-      ]),
-    ).toEqual([0, 3, 4]);
-    expect(sizeChangeIndices([[1, 64, 64, 3]])).toEqual([]);
+      ],
+      [0, 3, 4],
+    ],
+    [[[1, 64, 64, 3]], []],
+  ])('finds size changes by the width as fastai does (case %#)', (shapes, expected) => {
+    expect(sizeChangeIndices(shapes)).toEqual(expected);
   });
 
   it('options: yRange adds a SigmoidRange, lastCross=false drops the ResBlock, selfAttention goes in the third block from the end', () => {

@@ -16,6 +16,7 @@ import {
   freezeIfPretrained,
   loadBody,
   setUpBodyLearner,
+  splitBodyLearnerOptions,
   type BodyLearnerOptions,
   type LoadBodyOptions,
 } from '../models/load-body.js';
@@ -187,29 +188,13 @@ export async function unetLearner(
   arch: VisionArch,
   opts: UnetLearnerOptions = {},
 ): Promise<UnetLearner> {
-  const {
-    nOut: nOutOpt,
-    pretrained,
-    pretrainedSha256,
-    cut,
-    nIn,
-    normalize,
-    splitter,
-    imgSize: imgSizeOpt,
-    unet = {},
-    ...rest
-  } = opts;
+  const [bodyOpts, { nOut: nOutOpt, splitter, imgSize: imgSizeOpt, unet = {}, ...rest }] =
+    splitBodyLearnerOptions(opts);
   const learnerOpts = learnerOptionsOf('unetLearner', rest, 'DynamicUnet options go in `unet: {...}`');
   const { actCls, init, ...config } = unet;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
-  const { body, meta, bodyArgs } = await setUpBodyLearner(dls, arch, {
-    pretrained,
-    pretrainedSha256,
-    cut,
-    nIn,
-    normalize,
-  });
+  const { body, meta, bodyArgs } = await setUpBodyLearner(dls, arch, bodyOpts);
   let imgSize = imgSizeOpt;
   if (!imgSize) {
     const b = await dls.train.oneBatch();

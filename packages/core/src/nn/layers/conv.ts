@@ -29,6 +29,55 @@ function explicitPad(p: [number, number]): [[number, number], [number, number], 
 }
 
 /**
+ * What {@link Conv2d} and {@link ConvTranspose2d} share: channels, kernel size, stride and padding (PyTorch's
+ * arguments, a number or a pair), the weight and the optional bias with PyTorch's default uniform initialisation.
+ */
+abstract class ConvBase extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | undefined;
+  readonly kernelSize: [number, number];
+  readonly stride: [number, number];
+  readonly padding: [number, number];
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: Pair,
+    opts: { stride?: Pair; padding?: Pair; bias?: boolean },
+    /** The weight's shape from the kernel size, and its fan-in (PyTorch's bound for weight and bias). */
+    weightShape: (kh: number, kw: number) => { shape: number[]; fanIn: number },
+  ) {
+    super();
+    this.kernelSize = pair(kernelSize);
+    this.stride = pair(opts.stride ?? 1);
+    this.padding = pair(opts.padding ?? 0);
+    const { shape, fanIn } = weightShape(...this.kernelSize);
+    this.weight = this.registerParameter('weight', torchDefaultUniform(shape, fanIn), 'conv');
+    this.bias =
+      (opts.bias ?? true)
+        ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias')
+        : undefined;
+  }
+
+  /** The constructor arguments both record first: channels, kernel size and stride. */
+  protected geometryAttributes(): Record<string, unknown> {
+    return {
+      in_channels: this.inChannels,
+      out_channels: this.outChannels,
+      kernel_size: this.kernelSize,
+      stride: this.stride,
+    };
+  }
+
+  /** PyTorch's repr start: channels, kernel size, stride, and padding when not zero. */
+  protected geometryRepr(): string {
+    const t = (p: [number, number]) => `(${p[0]}, ${p[1]})`;
+    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}`;
+    if (this.padding[0] || this.padding[1]) s += `, padding=${t(this.padding)}`;
+    return s;
+  }
+}
+
+/**
  * 2-D convolution over NHWC inputs with PyTorch's arguments and symmetric zero padding. The weight is kept
  * HWIO (`[kh, kw, in/groups, out]`); its state-dict entry is PyTorch's OIHW.
  * @example
@@ -37,41 +86,19 @@ function explicitPad(p: [number, number]): [[number, number], [number, number], 
  * conv.call(tf.zeros([1, 224, 224, 3])).shape; // [1, 112, 112, 64]
  * ```
  */
-export class Conv2d extends Module {
-  readonly weight: Parameter;
-  readonly bias: Parameter | undefined;
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
+export class Conv2d extends ConvBase {
   readonly dilation: [number, number];
   readonly groups: number;
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernelSize: Pair,
-    opts: Conv2dOptions = {},
-  ) {
-    super();
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(opts.stride ?? 1);
-    this.padding = pair(opts.padding ?? 0);
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Conv2dOptions = {}) {
+    const groups = opts.groups ?? 1;
+    if (inChannels % groups || outChannels % groups)
+      throw new RangeError(`Conv2d: channels (${inChannels}, ${outChannels}) must be divisible by groups=${groups}`);
+    super(inChannels, outChannels, kernelSize, opts, (kh, kw) => ({
+      shape: [kh, kw, inChannels / groups, outChannels],
+      fanIn: (inChannels / groups) * kh * kw,
+    }));
     this.dilation = pair(opts.dilation ?? 1);
-    this.groups = opts.groups ?? 1;
-    if (inChannels % this.groups || outChannels % this.groups)
-      throw new RangeError(
-        `Conv2d: channels (${inChannels}, ${outChannels}) must be divisible by groups=${this.groups}`,
-      );
-    const [kh, kw] = this.kernelSize;
-    const fanIn = (inChannels / this.groups) * kh * kw;
-    this.weight = this.registerParameter(
-      'weight',
-      torchDefaultUniform([kh, kw, inChannels / this.groups, outChannels], fanIn),
-      'conv',
-    );
-    this.bias =
-      (opts.bias ?? true)
-        ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias')
-        : undefined;
+    this.groups = groups;
   }
 
   /** With {@link weightNorm}: the magnitude `weight_g` (`[1, 1, 1, out]` here, PyTorch's `[out, 1, 1, 1]`). */
@@ -141,22 +168,14 @@ export class Conv2d extends Module {
 
   protected override extraRepr(): string {
     const t = (p: [number, number]) => `(${p[0]}, ${p[1]})`;
-    let s = `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}`;
-    if (this.padding[0] || this.padding[1]) s += `, padding=${t(this.padding)}`;
+    let s = this.geometryRepr();
     if (this.dilation[0] !== 1 || this.dilation[1] !== 1) s += `, dilation=${t(this.dilation)}`;
     if (this.groups !== 1) s += `, groups=${this.groups}`;
     if (!this.bias) s += ', bias=False';
     return s;
   }
   protected override attributes(): Record<string, unknown> {
-    return {
-      in_channels: this.inChannels,
-      out_channels: this.outChannels,
-      kernel_size: this.kernelSize,
-      stride: this.stride,
-      padding: this.padding,
-      bias: this.bias !== undefined,
-    };
+    return { ...this.geometryAttributes(), padding: this.padding, bias: this.bias !== undefined };
   }
 }
 
@@ -173,36 +192,15 @@ export interface ConvTranspose2dOptions {
  * `(H-1)·stride - 2·padding + kernel + outputPadding`. Weight kept `[kh, kw, out, in]`; PyTorch's is
  * `[in, out, kh, kw]`.
  */
-export class ConvTranspose2d extends Module {
-  readonly weight: Parameter;
-  readonly bias: Parameter | undefined;
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
+export class ConvTranspose2d extends ConvBase {
   readonly outputPadding: [number, number];
-  constructor(
-    readonly inChannels: number,
-    readonly outChannels: number,
-    kernelSize: Pair,
-    opts: ConvTranspose2dOptions = {},
-  ) {
-    super();
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(opts.stride ?? 1);
-    this.padding = pair(opts.padding ?? 0);
-    this.outputPadding = pair(opts.outputPadding ?? 0);
-    const [kh, kw] = this.kernelSize;
+  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTranspose2dOptions = {}) {
     // PyTorch computes fan-in from weight.size(1) = out channels.
-    const fanIn = outChannels * kh * kw;
-    this.weight = this.registerParameter(
-      'weight',
-      torchDefaultUniform([kh, kw, outChannels, inChannels], fanIn),
-      'conv',
-    );
-    this.bias =
-      (opts.bias ?? true)
-        ? this.registerParameter('bias', torchDefaultUniform([outChannels], fanIn), 'none', 'bias')
-        : undefined;
+    super(inChannels, outChannels, kernelSize, opts, (kh, kw) => ({
+      shape: [kh, kw, outChannels, inChannels],
+      fanIn: outChannels * kh * kw,
+    }));
+    this.outputPadding = pair(opts.outputPadding ?? 0);
   }
 
   forward(x: tf.Tensor): tf.Tensor {
@@ -226,16 +224,9 @@ export class ConvTranspose2d extends Module {
   }
 
   protected override extraRepr(): string {
-    const t = (p: [number, number]) => `(${p[0]}, ${p[1]})`;
-    return `${this.inChannels}, ${this.outChannels}, kernel_size=${t(this.kernelSize)}, stride=${t(this.stride)}${this.padding[0] || this.padding[1] ? `, padding=${t(this.padding)}` : ''}${this.bias ? '' : ', bias=False'}`;
+    return `${this.geometryRepr()}${this.bias ? '' : ', bias=False'}`;
   }
   protected override attributes(): Record<string, unknown> {
-    return {
-      in_channels: this.inChannels,
-      out_channels: this.outChannels,
-      kernel_size: this.kernelSize,
-      stride: this.stride,
-      bias: this.bias !== undefined,
-    };
+    return { ...this.geometryAttributes(), bias: this.bias !== undefined };
   }
 }

@@ -4,14 +4,8 @@ import { Module } from '../module.js';
 type Pair = number | [number, number];
 const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
-/**
- * Max pooling with PyTorch's symmetric padding (padded cells never win), NHWC.
- * @example
- * ```ts
- * new MaxPool2d(3, { stride: 2, padding: 1 }).call(tf.zeros([1, 64, 64, 8])).shape; // [1, 32, 32, 8]
- * ```
- */
-export class MaxPool2d extends Module {
+/** What {@link MaxPool2d} and {@link AvgPool2d} share: PyTorch's kernel size, stride (default: the kernel size) and padding. */
+abstract class Pool2d extends Module {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
@@ -21,18 +15,30 @@ export class MaxPool2d extends Module {
     this.stride = pair(opts.stride ?? kernelSize);
     this.padding = pair(opts.padding ?? 0);
   }
-  forward(x: tf.Tensor): tf.Tensor {
+  /** The symmetric NHWC padding, or `undefined` when there is none. */
+  protected explicitPadding(): [[number, number], [number, number], [number, number], [number, number]] | undefined {
     const [ph, pw] = this.padding;
-    const pad: 'valid' | [[number, number], [number, number], [number, number], [number, number]] =
-      ph || pw
-        ? [
-            [0, 0],
-            [ph, ph],
-            [pw, pw],
-            [0, 0],
-          ]
-        : 'valid';
-    return tf.maxPool(x as tf.Tensor4D, this.kernelSize, this.stride, pad as 'valid');
+    if (!ph && !pw) return undefined;
+    return [
+      [0, 0],
+      [ph, ph],
+      [pw, pw],
+      [0, 0],
+    ];
+  }
+}
+
+/**
+ * Max pooling with PyTorch's symmetric padding (padded cells never win), NHWC.
+ * @example
+ * ```ts
+ * new MaxPool2d(3, { stride: 2, padding: 1 }).call(tf.zeros([1, 64, 64, 8])).shape; // [1, 32, 32, 8]
+ * ```
+ */
+export class MaxPool2d extends Pool2d {
+  forward(x: tf.Tensor): tf.Tensor {
+    const pad = this.explicitPadding();
+    return tf.maxPool(x as tf.Tensor4D, this.kernelSize, this.stride, (pad ?? 'valid') as 'valid');
   }
   protected override extraRepr(): string {
     return `kernel_size=${this.kernelSize[0]}, stride=${this.stride[0]}, padding=${this.padding[0]}, dilation=1, ceil_mode=False`;
@@ -43,28 +49,11 @@ export class MaxPool2d extends Module {
 }
 
 /** Average pooling; padding counts as zeros in the average (PyTorch's `count_include_pad=True`). */
-export class AvgPool2d extends Module {
-  readonly kernelSize: [number, number];
-  readonly stride: [number, number];
-  readonly padding: [number, number];
-  constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair } = {}) {
-    super();
-    this.kernelSize = pair(kernelSize);
-    this.stride = pair(opts.stride ?? kernelSize);
-    this.padding = pair(opts.padding ?? 0);
-  }
+export class AvgPool2d extends Pool2d {
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const [ph, pw] = this.padding;
-      const xp =
-        ph || pw
-          ? tf.pad(x, [
-              [0, 0],
-              [ph, ph],
-              [pw, pw],
-              [0, 0],
-            ])
-          : x;
+      const pad = this.explicitPadding();
+      const xp = pad ? tf.pad(x, pad) : x;
       return tf.avgPool(xp as tf.Tensor4D, this.kernelSize, this.stride, 'valid');
     });
   }
