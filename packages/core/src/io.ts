@@ -11,7 +11,14 @@ export { readJson } from './io/json.js';
 
 // ---- Export and load ----
 // fastai's export/load_learner: one JSON description and one safetensors file, loaded as untrusted input.
-export { exportLearner, loadLearner, registerLearnerBuilder, metricsFromNames, ExportError } from './learner/export.js';
+export {
+  exportLearner,
+  loadLearner,
+  registerLearnerBuilder,
+  metricsFromNames,
+  rebuiltLearnerOptions,
+  ExportError,
+} from './learner/export.js';
 export type { LearnerClass, ExportDescription, LearnerBuilder, ExportLearnerOptions } from './learner/export.js';
 
 // ---- Safetensors and PyTorch checkpoints ----

@@ -1,8 +1,8 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec } from '@tfai/core';
-import { metricsFromNames } from '@tfai/core/io';
+import { Learner } from '@tfai/core';
+import { rebuiltLearnerOptions } from '@tfai/core/io';
 import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
 import type { LearnerBuilder } from '@tfai/core/io';
@@ -169,11 +169,8 @@ const buildSiameseLearner: LearnerBuilder = async (raw, { description }) => {
   const dls = SiameseDataLoaders.forInference(args.data);
   const model = await createSiameseModel(arch, { pretrained: false, nIn: args.nIn, cut: args.cut, head: args.head });
   return new SiameseLearner(dls, model, {
+    ...rebuiltLearnerOptions(description),
     splitter: siameseSplitter,
-    lossFunc: lossFromSpec(description.loss),
-    metrics: metricsFromNames(description.metrics),
-    progress: false,
-    builder: description.builder,
   });
 };
 

@@ -15,7 +15,7 @@ import { withBuildGuard } from '../nn/build-guard.js';
 import { serializeTorch } from '../io/torch/save.js';
 import { readJson } from '../io/json.js';
 import type { Learner } from './learner.js';
-import type { BuilderSpec } from './learner-options.js';
+import type { BuilderSpec, LearnerOptions } from './learner-options.js';
 import { lossFromSpec, type LossSpec } from './loss.js';
 import { METRICS, type Metric } from './metrics/index.js';
 
@@ -386,4 +386,26 @@ export function metricsFromNames(
       `unknown metric ${show(n)} in export (known: ${[...Object.keys(METRICS), ...Object.keys(extra)].join(', ')})`,
     );
   });
+}
+
+/**
+ * The options every builder gives the learner it rebuilds from an export: the exported loss and metrics (names
+ * looked up as in {@link metricsFromNames}, `extra` for a package's own), no progress bar, and the builder recorded
+ * again so that the rebuilt learner exports the same way.
+ * @example
+ * ```ts
+ * const build: LearnerBuilder = (args, { description }) =>
+ *   new Learner(dls, model, { ...rebuiltLearnerOptions(description), splitter });
+ * ```
+ */
+export function rebuiltLearnerOptions(
+  description: ExportDescription,
+  extra: Readonly<Record<string, () => Metric>> = {},
+): Pick<LearnerOptions, 'lossFunc' | 'metrics' | 'progress' | 'builder'> {
+  return {
+    lossFunc: lossFromSpec(description.loss),
+    metrics: metricsFromNames(description.metrics, extra),
+    progress: false,
+    builder: description.builder,
+  };
 }

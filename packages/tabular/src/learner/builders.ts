@@ -1,8 +1,7 @@
 // How `loadLearner` rebuilds learners exported from @tfai/tabular: the procs from their JSON (no CSV needed) and
 // the model from its constructor arguments; core loads the weights afterwards.
-import { lossFromSpec } from '@tfai/core';
-import { ExportError, metricsFromNames } from '@tfai/core/io';
-import type { ExportDescription, LearnerBuilder } from '@tfai/core/io';
+import { ExportError, rebuiltLearnerOptions } from '@tfai/core/io';
+import type { LearnerBuilder } from '@tfai/core/io';
 import { CollabDataLoaders } from '../collab/collab-dataloaders.js';
 import { EmbeddingDotBias } from '../collab/embedding-dot-bias.js';
 import { EmbeddingNN } from '../collab/embedding-nn.js';
@@ -35,15 +34,6 @@ function parseArgs(raw: unknown, name: string): TabularLearnerArgs {
   return raw as unknown as TabularLearnerArgs;
 }
 
-function learnerOptions(description: ExportDescription) {
-  return {
-    lossFunc: lossFromSpec(description.loss),
-    metrics: metricsFromNames(description.metrics),
-    progress: false,
-    builder: description.builder,
-  };
-}
-
 /** Rebuilds an exported `tabularLearner` (random weights; `loadLearner` loads the exported ones). */
 const buildTabularLearner: LearnerBuilder = (rawArgs, { description }) => {
   const args = parseArgs(rawArgs, 'tabularLearner');
@@ -57,7 +47,7 @@ const buildTabularLearner: LearnerBuilder = (rawArgs, { description }) => {
   }
   const model = TabularModel.fromConfig(args.model.config);
   model.eval();
-  return new TabularLearner(TabularDataLoaders.forInference(tabular), model, learnerOptions(description));
+  return new TabularLearner(TabularDataLoaders.forInference(tabular), model, rebuiltLearnerOptions(description));
 };
 
 /** Rebuilds an exported `collabLearner`. */
@@ -85,7 +75,7 @@ const buildCollabLearner: LearnerBuilder = (rawArgs, { description }) => {
   } else if (args.model.type === 'EmbeddingNN') model = EmbeddingNN.fromConfig(args.model.config);
   else throw new ExportError(`collabLearner export: model type '${args.model.type}' is not a collab model`);
   model.eval();
-  return new TabularLearner(dls, model, learnerOptions(description));
+  return new TabularLearner(dls, model, rebuiltLearnerOptions(description));
 };
 
 /**

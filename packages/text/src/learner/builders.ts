@@ -1,7 +1,6 @@
 // How `loadLearner` rebuilds learners exported from @tfai/text: vocab, classes and model config from the JSON.
-import { lossFromSpec } from '@tfai/core';
-import { ExportError, metricsFromNames } from '@tfai/core/io';
-import type { ExportDescription, LearnerBuilder } from '@tfai/core/io';
+import { ExportError, rebuiltLearnerOptions } from '@tfai/core/io';
+import type { LearnerBuilder } from '@tfai/core/io';
 import { TextDataLoaders } from '../data/text-dataloaders.js';
 import { AWDLSTM } from '../models/awd-lstm.js';
 import { getTextClassifier } from '../models/classifier.js';
@@ -22,21 +21,12 @@ function parseArgs(raw: unknown, kind: TextLearnerArgs['kind']): TextLearnerArgs
   return a as TextLearnerArgs;
 }
 
-function learnerOptions(description: ExportDescription) {
-  return {
-    lossFunc: lossFromSpec(description.loss),
-    metrics: metricsFromNames(description.metrics),
-    progress: false,
-    builder: description.builder,
-  };
-}
-
 const buildLanguageModelLearner: LearnerBuilder = (raw, { description }) => {
   const a = parseArgs(raw, 'languageModel');
   const dls = TextDataLoaders.forInference(a.textVocab, { isLm: true, seqLen: a.seqLen });
   const model = getLanguageModel(AWDLSTM, a.textVocab.length, { config: a.config });
   model.eval();
-  return new LMLearner(dls, model, learnerOptions(description));
+  return new LMLearner(dls, model, rebuiltLearnerOptions(description));
 };
 
 const buildTextClassifierLearner: LearnerBuilder = (raw, { description }) => {
@@ -51,7 +41,7 @@ const buildTextClassifierLearner: LearnerBuilder = (raw, { description }) => {
     yRange: a.yRange,
   });
   model.eval();
-  return new TextLearner(dls, model, learnerOptions(description));
+  return new TextLearner(dls, model, rebuiltLearnerOptions(description));
 };
 
 /**

@@ -1,8 +1,8 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { Learner, lossFromSpec } from '@tfai/core';
-import { metricsFromNames } from '@tfai/core/io';
+import { Learner } from '@tfai/core';
+import { rebuiltLearnerOptions } from '@tfai/core/io';
 import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import type { LearnerBuilder } from '@tfai/core/io';
@@ -186,11 +186,8 @@ const buildVisionLearner: LearnerBuilder = async (rawArgs, { description }) => {
   });
   model.eval();
   return new VisionLearner(dls, model, {
-    lossFunc: lossFromSpec(description.loss),
-    metrics: metricsFromNames(description.metrics),
+    ...rebuiltLearnerOptions(description),
     splitter: getModelMeta(arch).split,
-    progress: false,
-    builder: description.builder,
   });
 };
 

@@ -2,9 +2,9 @@
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
 import * as tf from '@tensorflow/tfjs';
-import { crossEntropyLossFlat, Learner, lossFromSpec } from '@tfai/core';
-import { metricsFromNames } from '@tfai/core/io';
-import type { LearnerOptions, Metric, Prediction, Splitter } from '@tfai/core';
+import { crossEntropyLossFlat, Learner } from '@tfai/core';
+import { rebuiltLearnerOptions } from '@tfai/core/io';
+import type { LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import type { LearnerBuilder } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
 import { learnerOptionsOf, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
@@ -221,11 +221,6 @@ export async function unetLearner(
   return learn;
 }
 
-/** Metrics of an export by name: core's and the segmentation ones. */
-function metricsByName(names: string[]): Metric[] {
-  return metricsFromNames(names, SEGMENTATION_METRICS);
-}
-
 /**
  * Rebuilds an exported U-Net learner for inference (random weights: `loadLearner` loads the exported ones). Listed
  * in `learnerBuilders` as `unetLearner`.
@@ -250,10 +245,7 @@ export const buildUnetLearner: LearnerBuilder = async (rawArgs, { description })
   });
   model.eval();
   return new UnetLearner(dls, model, {
-    lossFunc: lossFromSpec(description.loss),
-    metrics: metricsByName(description.metrics),
+    ...rebuiltLearnerOptions(description, SEGMENTATION_METRICS),
     splitter: unetSplitter(getModelMeta(arch).split),
-    progress: false,
-    builder: description.builder,
   });
 };
