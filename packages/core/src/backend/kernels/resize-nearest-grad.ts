@@ -13,8 +13,7 @@
  * viewed as [N·Ho·Wo, C] rows, into [N·H·W, C] at rows n·H·W + src.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Ops } from '../kernel-utils.js';
-import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import { attrsOf, withOps, input, kernelBackend, type KernelArgs, type Ops } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 
 /** A resize kernel's pixel-centre attributes. */

@@ -22,15 +22,18 @@
  * ResNet-18's training step, measured by the bench.)
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Ops } from '../kernel-utils.js';
-import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import { attrsOf, withOps, input, kernelBackend, type KernelArgs, type Ops } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 
-interface Attrs {
+/** The attributes of the forward convolution that the two conv2d gradient kernels are given. */
+export interface Conv2DGradAttrs {
   strides: [number, number] | number;
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+interface Attrs extends Conv2DGradAttrs {
   filterShape: [number, number, number, number];
 }
 

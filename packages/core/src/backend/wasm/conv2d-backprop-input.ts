@@ -29,16 +29,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
-import type { Ops } from '../kernel-utils.js';
-import { attrsOf, withOps, input, type KernelArgs } from '../kernel-utils.js';
+import type { Conv2DGradAttrs } from './conv2d-backprop-filter.js';
+import { attrsOf, withOps, input, type KernelArgs, type Ops } from '../kernel-utils.js';
 import { f32 } from '../memory.js';
 import type { KernelDef } from '../registry.js';
 
-interface Attrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends Conv2DGradAttrs {
   inputShape: [number, number, number, number];
 }
 
