@@ -128,11 +128,15 @@ export function jaccardCoeff(opts: BinarySegOptions = {}): Metric {
   };
 }
 
-/** Per-class intersections and `|pred| + |targ|` sums (fastai's DiceMulti accumulation). */
-function multiSums(): { sums: Sums; accumulate(pred: tf.Tensor, targ: tf.Tensor): void } {
+/**
+ * A metric over the whole set from per-class intersections and `|pred| + |targ|` sums (fastai's DiceMulti
+ * accumulation): `perClass(inter, sum)` for each class present in predictions or targets (`sum > 0`), averaged.
+ */
+function classMeanMetric(name: string, perClass: (inter: number, sum: number) => number): Metric {
   const sums = new Sums();
   return {
-    sums,
+    name,
+    reset: () => sums.reset(),
     accumulate(pred, targ) {
       const c = pred.shape[pred.rank - 1]!;
       sums.add(() => {
@@ -140,6 +144,11 @@ function multiSums(): { sums: Sums; accumulate(pred: tf.Tensor, targ: tf.Tensor)
         const t = tf.oneHot(targ.toInt().reshape([-1]), c);
         return [tf.sum(tf.mul(p, t), 0), tf.add(tf.sum(p, 0), tf.sum(t, 0))];
       });
+    },
+    async value() {
+      const s = await sums.read();
+      if (!s) return NaN;
+      return nanMean(Array.from(s[0], (inter, c) => (s[1][c] > 0 ? perClass(inter, s[1][c]) : NaN)));
     },
   };
 }
@@ -158,17 +167,7 @@ function nanMean(xs: number[]): number {
  * ```
  */
 export function diceMulti(): Metric {
-  const { sums, accumulate } = multiSums();
-  return {
-    name: 'dice_multi',
-    reset: () => sums.reset(),
-    accumulate,
-    async value() {
-      const s = await sums.read();
-      if (!s) return NaN;
-      return nanMean(Array.from(s[0], (inter, c) => (s[1][c] > 0 ? (2 * inter) / s[1][c] : NaN)));
-    },
-  };
+  return classMeanMetric('dice_multi', (inter, sum) => (2 * inter) / sum);
 }
 
 /**
@@ -179,17 +178,7 @@ export function diceMulti(): Metric {
  * ```
  */
 export function jaccardCoeffMulti(): Metric {
-  const { sums, accumulate } = multiSums();
-  return {
-    name: 'jaccard_coeff_multi',
-    reset: () => sums.reset(),
-    accumulate,
-    async value() {
-      const s = await sums.read();
-      if (!s) return NaN;
-      return nanMean(Array.from(s[0], (inter, c) => (s[1][c] > 0 ? inter / (s[1][c] - inter) : NaN)));
-    },
-  };
+  return classMeanMetric('jaccard_coeff_multi', (inter, sum) => inter / (sum - inter));
 }
 
 /** The segmentation metrics by name, for exports (`metricsFromNames(names, SEGMENTATION_METRICS)`); no prototype. */
