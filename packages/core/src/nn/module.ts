@@ -59,6 +59,18 @@ export interface LayerInfo {
   [attr: string]: unknown;
 }
 
+/** `init` as a variable the module owns, recorded for the build guard (`charge`: counted in its budget); `init` is disposed. */
+function ownedVariable(init: tf.Tensor, trainable: boolean, charge: boolean): tf.Variable {
+  let v: tf.Variable;
+  try {
+    v = tf.variable(init, trainable);
+  } finally {
+    init.dispose();
+  }
+  recordVariable(v, charge);
+  return v;
+}
+
 const PERM_TO_TORCH: Record<TorchLayout, number[] | null> = { none: null, conv: [3, 2, 0, 1], linear: [1, 0] };
 const PERM_FROM_TORCH: Record<TorchLayout, number[] | null> = { none: null, conv: [2, 3, 1, 0], linear: [1, 0] };
 
@@ -152,14 +164,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
   ): Parameter {
     const old = this._params.get(name);
     if (old) old.variable.dispose();
-    let v: tf.Variable;
-    try {
-      v = tf.variable(init, true);
-    } finally {
-      init.dispose();
-    }
-    recordVariable(v, true);
-    const p = new Parameter(v, layout, kind);
+    const p = new Parameter(ownedVariable(init, true, true), layout, kind);
     this._params.set(name, p);
     return p;
   }
@@ -180,13 +185,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
 
   /** A non-trainable tensor saved in the state dict (running statistics…). */
   protected registerBuffer(name: string, init: tf.Tensor, persistent = true): tf.Variable {
-    let v: tf.Variable;
-    try {
-      v = tf.variable(init, false);
-    } finally {
-      init.dispose();
-    }
-    recordVariable(v, persistent);
+    const v = ownedVariable(init, false, persistent);
     this._buffers.set(name, { value: v, persistent });
     return v;
   }

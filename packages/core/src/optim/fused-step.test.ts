@@ -8,14 +8,11 @@ import { setFused } from '../backend/fused.js';
 import { relErr } from '@tfai/test-utils';
 import { randomValues } from '../test-utils/backends.js';
 import { Learner } from '../learner/learner.js';
-import { ReLU } from '../nn/layers/activation.js';
-import { BatchNorm1d } from '../nn/layers/batchnorm.js';
-import { Sequential } from '../nn/layers/container.js';
 import { Conv2d } from '../nn/layers/conv.js';
 import { Linear } from '../nn/layers/linear.js';
 import { Parameter, type ParamKind } from '../nn/module.js';
 import { manualSeed } from '../nn/random.js';
-import { creditDls, loadCredit } from '../test-utils/credit.js';
+import { creditDls, creditModel, loadCredit } from '../test-utils/credit.js';
 import { Adam, SGD, type Optimizer, type OptimizerOptions, type ParamState, type StepContext } from './optimizer.js';
 
 type Backend = 'wasm' | 'cpu';
@@ -318,12 +315,7 @@ describe('a real fit with the fused step', () => {
       const restore = fused(on);
       try {
         manualSeed(0);
-        const model = new Sequential(
-          new Linear(data.nFeatures, 32),
-          new ReLU(true),
-          new BatchNorm1d(32),
-          new Linear(32, 2),
-        );
+        const model = creditModel(data);
         const learn = new Learner(creditDls(data, 64, 0), model, { logger: () => undefined });
         const before = (await learn.validate()).validLoss;
         await learn.fitOneCycle(2, 1e-2);

@@ -2,6 +2,10 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { DataLoader, DataLoaders, type Dataset } from '../data/dataloader.js';
+import { ReLU } from '../nn/layers/activation.js';
+import { BatchNorm1d } from '../nn/layers/batchnorm.js';
+import { Sequential } from '../nn/layers/container.js';
+import { Linear } from '../nn/layers/linear.js';
 import { datasets } from '@tfai/datasets';
 
 /** Splits one CSV line with quoted fields (credit_data has no embedded newlines). */
@@ -85,4 +89,16 @@ export function creditDls(d: CreditData, bs = 64, seed = 0): DataLoaders {
     new DataLoader(ds(d.valid), { bs: bs * 2, collate }),
     { vocab: ['bad', 'good'] },
   );
+}
+
+/**
+ * The small classifier the credit runs train: `Linear(f, 32) → ReLU → BatchNorm1d(32) → Linear(32, 2)`.
+ * @example
+ * ```ts
+ * manualSeed(0);
+ * const learn = new Learner(creditDls(data), creditModel(data));
+ * ```
+ */
+export function creditModel(d: CreditData): Sequential {
+  return new Sequential(new Linear(d.nFeatures, 32), new ReLU(true), new BatchNorm1d(32), new Linear(32, 2));
 }

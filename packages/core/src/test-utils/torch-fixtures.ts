@@ -1,6 +1,7 @@
 // PyTorch reference fixtures (NCHW, written by the fixtures/*.py scripts) as NHWC inputs for the kernel tests.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import type { UpsampleOptions } from '../nn/layers/upsample.js';
 import type { Input } from './backends.js';
 
 /** A tensor as the fixture scripts write it: an NCHW shape and its values in order. */
@@ -24,6 +25,32 @@ export function nhwc(t: FixtureTensor): Input {
       for (let i = 0; i < h; i++)
         for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j]!;
   return { values, shape: [n, h, w, c] };
+}
+
+// PyTorch 1.13's nn.Upsample cases (nn/layers/fixtures/torch_upsample.py), read by the Upsample tests and the
+// resizeBilinear gradient kernel's tests.
+
+/** One case: the options, PyTorch's repr, the input `x`, output `y`, an upstream gradient `dy` and `dx`. */
+export interface UpsampleCase {
+  name: string;
+  options: UpsampleOptions;
+  repr: string;
+  x: FixtureTensor;
+  y: FixtureTensor;
+  dy: FixtureTensor;
+  dx: FixtureTensor;
+}
+
+/**
+ * The fixture's cases.
+ * @example
+ * ```ts
+ * const bilinear = upsampleCases().filter((c) => c.options.mode === 'bilinear');
+ * ```
+ */
+export function upsampleCases(): UpsampleCase[] {
+  const url = new URL('../nn/layers/fixtures/torch-upsample.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { cases: UpsampleCase[] }).cases;
 }
 
 /** One case of backend/wasm/fixtures/torch-pool-resize-grads.json: y = op(x), dx = d sum(y·dy)/dx. */

@@ -14,7 +14,7 @@ import type { ImageDataLoader } from '../data/image-dataset.js';
 import type { Cut } from '../models/create-body.js';
 import type { CreateHeadOptions } from '../models/create-head.js';
 import { createVisionModel, type AddHeadOptions } from '../models/create-vision-model.js';
-import { getModelMeta, visionArch, VISION_ARCHS } from '../models/archs.js';
+import { exportedArch, getModelMeta } from '../models/archs.js';
 import {
   freezeIfPretrained,
   setUpBodyLearner,
@@ -172,11 +172,7 @@ export async function visionLearner(
 /** Rebuilds an exported vision learner for inference (random weights: `loadLearner` loads the exported ones). */
 const buildVisionLearner: LearnerBuilder = async (rawArgs, { description }) => {
   const args = rawArgs as VisionLearnerArgs;
-  const arch = visionArch(args.arch);
-  if (!arch)
-    throw new ImageDataError(
-      `export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`,
-    );
+  const arch = exportedArch(args.arch);
   const dls = ImageDataLoaders.forInference(args.data);
   const model = await createVisionModel(arch, args.nOut, {
     pretrained: false,

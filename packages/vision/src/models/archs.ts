@@ -1,5 +1,6 @@
 // The one architecture registry: per name, how to build the architecture, fastai's `model_meta` for it, and
 // torchvision's published weights that `pretrained: true` loads. `modelMeta` and the lookups derive from it.
+import { ImageDataError } from '../data/errors.js';
 import { resnetMeta, defaultMeta, type ModelMeta } from './model-meta.js';
 import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from './resnet.js';
 
@@ -68,6 +69,22 @@ export function getModelMeta(arch: VisionArch | string): ModelMeta {
  */
 export function visionArch(name: string): VisionArch | undefined {
   return entry(name)?.build;
+}
+
+/**
+ * The registered architecture an exported learner names; throws {@link ImageDataError} listing the known ones.
+ * @example
+ * ```ts
+ * const arch = exportedArch(args.arch); // in a learner builder
+ * ```
+ */
+export function exportedArch(name: string): VisionArch {
+  const arch = visionArch(name);
+  if (!arch)
+    throw new ImageDataError(
+      `export names architecture '${name}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`,
+    );
+  return arch;
 }
 
 /**

@@ -68,10 +68,17 @@ export interface BinarySegOptions {
   bkgIdx?: number;
 }
 
-function binarySums(opts: BinarySegOptions): { sums: Sums; accumulate(pred: tf.Tensor, targ: tf.Tensor): void } {
+/** Dice from an intersection and the sum `|pred| + |targ|`. */
+const diceOf = (inter: number, sum: number): number => (2 * inter) / sum;
+/** Jaccard (intersection over union) from the same sums: the union is `sum - inter`. */
+const jaccardOf = (inter: number, sum: number): number => inter / (sum - inter);
+
+/** A binary metric over the whole set: `score(intersection, |pred| + |targ|)`, NaN while the sum is 0. */
+function binaryMetric(name: string, opts: BinarySegOptions, score: (inter: number, sum: number) => number): Metric {
   const sums = new Sums();
   return {
-    sums,
+    name,
+    reset: () => sums.reset(),
     accumulate(pred, targ) {
       sums.add(() => {
         let p = argmax(pred).reshape([-1]);
@@ -83,6 +90,10 @@ function binarySums(opts: BinarySegOptions): { sums: Sums; accumulate(pred: tf.T
         }
         return [tf.sum(tf.mul(p, t).toFloat()), tf.sum(tf.add(p, t).toFloat())];
       });
+    },
+    async value() {
+      const s = await sums.read();
+      return s && s[1][0] > 0 ? score(s[0][0], s[1][0]) : NaN;
     },
   };
 }
@@ -96,16 +107,7 @@ function binarySums(opts: BinarySegOptions): { sums: Sums; accumulate(pred: tf.T
  * ```
  */
 export function dice(opts: BinarySegOptions = {}): Metric {
-  const { sums, accumulate } = binarySums(opts);
-  return {
-    name: opts.foreground ? 'dice_foreground' : 'dice',
-    reset: () => sums.reset(),
-    accumulate,
-    async value() {
-      const s = await sums.read();
-      return s && s[1][0] > 0 ? (2 * s[0][0]) / s[1][0] : NaN;
-    },
-  };
+  return binaryMetric(opts.foreground ? 'dice_foreground' : 'dice', opts, diceOf);
 }
 
 /**
@@ -116,23 +118,18 @@ export function dice(opts: BinarySegOptions = {}): Metric {
  * ```
  */
 export function jaccardCoeff(opts: BinarySegOptions = {}): Metric {
-  const { sums, accumulate } = binarySums(opts);
-  return {
-    name: opts.foreground ? 'jaccard_coeff_foreground' : 'jaccard_coeff',
-    reset: () => sums.reset(),
-    accumulate,
-    async value() {
-      const s = await sums.read();
-      return s && s[1][0] > 0 ? s[0][0] / (s[1][0] - s[0][0]) : NaN;
-    },
-  };
+  return binaryMetric(opts.foreground ? 'jaccard_coeff_foreground' : 'jaccard_coeff', opts, jaccardOf);
 }
 
-/** Per-class intersections and `|pred| + |targ|` sums (fastai's DiceMulti accumulation). */
-function multiSums(): { sums: Sums; accumulate(pred: tf.Tensor, targ: tf.Tensor): void } {
+/**
+ * A metric over the whole set from per-class intersections and `|pred| + |targ|` sums (fastai's DiceMulti
+ * accumulation): `perClass(inter, sum)` for each class present in predictions or targets (`sum > 0`), averaged.
+ */
+function classMeanMetric(name: string, perClass: (inter: number, sum: number) => number): Metric {
   const sums = new Sums();
   return {
-    sums,
+    name,
+    reset: () => sums.reset(),
     accumulate(pred, targ) {
       const c = pred.shape[pred.rank - 1]!;
       sums.add(() => {
@@ -140,6 +137,11 @@ function multiSums(): { sums: Sums; accumulate(pred: tf.Tensor, targ: tf.Tensor)
         const t = tf.oneHot(targ.toInt().reshape([-1]), c);
         return [tf.sum(tf.mul(p, t), 0), tf.add(tf.sum(p, 0), tf.sum(t, 0))];
       });
+    },
+    async value() {
+      const s = await sums.read();
+      if (!s) return NaN;
+      return nanMean(Array.from(s[0], (inter, c) => (s[1][c] > 0 ? perClass(inter, s[1][c]) : NaN)));
     },
   };
 }
@@ -158,17 +160,7 @@ function nanMean(xs: number[]): number {
  * ```
  */
 export function diceMulti(): Metric {
-  const { sums, accumulate } = multiSums();
-  return {
-    name: 'dice_multi',
-    reset: () => sums.reset(),
-    accumulate,
-    async value() {
-      const s = await sums.read();
-      if (!s) return NaN;
-      return nanMean(Array.from(s[0], (inter, c) => (s[1][c] > 0 ? (2 * inter) / s[1][c] : NaN)));
-    },
-  };
+  return classMeanMetric('dice_multi', diceOf);
 }
 
 /**
@@ -179,17 +171,7 @@ export function diceMulti(): Metric {
  * ```
  */
 export function jaccardCoeffMulti(): Metric {
-  const { sums, accumulate } = multiSums();
-  return {
-    name: 'jaccard_coeff_multi',
-    reset: () => sums.reset(),
-    accumulate,
-    async value() {
-      const s = await sums.read();
-      if (!s) return NaN;
-      return nanMean(Array.from(s[0], (inter, c) => (s[1][c] > 0 ? inter / (s[1][c] - inter) : NaN)));
-    },
-  };
+  return classMeanMetric('jaccard_coeff_multi', jaccardOf);
 }
 
 /** The segmentation metrics by name, for exports (`metricsFromNames(names, SEGMENTATION_METRICS)`); no prototype. */

@@ -11,7 +11,7 @@ import { learnerOptionsOf, predictDecoded, type DecodedBatch } from '@tfai/core/
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import type { ImageSource } from '../data/image.js';
-import { getModelMeta, visionArch, VISION_ARCHS } from '../models/archs.js';
+import { exportedArch, getModelMeta } from '../models/archs.js';
 import {
   freezeIfPretrained,
   loadBody,
@@ -231,11 +231,7 @@ export async function unetLearner(
  */
 export const buildUnetLearner: LearnerBuilder = async (rawArgs, { description }) => {
   const args = rawArgs as UnetLearnerArgs;
-  const arch = visionArch(args.arch);
-  if (!arch)
-    throw new ImageDataError(
-      `export names architecture '${args.arch}', which @tfai/vision does not have (${Object.keys(VISION_ARCHS).join(', ')})`,
-    );
+  const arch = exportedArch(args.arch);
   const dls = SegmentationDataLoaders.forInference(args.data);
   const model = await createUnetModel(arch, args.nOut, args.imgSize, {
     pretrained: false,

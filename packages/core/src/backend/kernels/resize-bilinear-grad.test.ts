@@ -1,41 +1,28 @@
 // tf.image.resizeBilinear's gradient on cpu and wasm (tfai's ResizeBilinearGrad) against PyTorch's
 // F.interpolate(mode='bilinear') (the size cases of nn/layers/fixtures/torch_upsample.py), and wasm against cpu.
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
 import { relErr } from '@tfai/test-utils';
 import { resizeGradWasmVsCpu, runOn, withGrads } from '../../test-utils/backends.js';
-import { type FixtureTensor, nhwc } from '../../test-utils/torch-fixtures.js';
+import { nhwc, upsampleCases, type UpsampleCase } from '../../test-utils/torch-fixtures.js';
 
 const gradErr = resizeGradWasmVsCpu(relErr, tf.image.resizeBilinear);
 
-interface Case {
-  name: string;
-  options: { mode: string; size?: [number, number]; scaleFactor?: number | number[]; alignCorners?: boolean };
-  x: FixtureTensor;
-  y: FixtureTensor;
-  dy: FixtureTensor;
-  dx: FixtureTensor;
-}
-
-const fixture = JSON.parse(
-  readFileSync(new URL('../../nn/layers/fixtures/torch-upsample.json', import.meta.url), 'utf8'),
-) as { cases: Case[] };
 // The bilinear cases whose output is the size ratio's (a size, a whole scale, or align corners): plain resizeBilinear.
-const cases = fixture.cases.filter(
+const cases = upsampleCases().filter(
   (c) =>
     c.options.mode === 'bilinear' &&
     (c.options.size || c.options.alignCorners || Number.isInteger(c.options.scaleFactor)),
 );
 
-function resizeOf(c: Case): (x: tf.Tensor) => tf.Tensor {
+function resizeOf(c: UpsampleCase): (x: tf.Tensor) => tf.Tensor {
   const [, , h, w] = c.y.shape as [number, number, number, number];
   const align = c.options.alignCorners ?? false;
   return (x) => tf.image.resizeBilinear(x as tf.Tensor4D, [h, w], align, !align);
 }
 
-function forwardAndGrad(backend: 'cpu' | 'wasm', c: Case): Promise<Float32Array[]> {
+function forwardAndGrad(backend: 'cpu' | 'wasm', c: UpsampleCase): Promise<Float32Array[]> {
   return runOn(backend, [nhwc(c.x), nhwc(c.dy)], withGrads(resizeOf(c)));
 }
 

@@ -3,12 +3,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataLoader, DataLoaders } from '../../data/dataloader.js';
-import { ReLU } from '../../nn/layers/activation.js';
-import { BatchNorm1d } from '../../nn/layers/batchnorm.js';
 import { Sequential } from '../../nn/layers/container.js';
 import { Linear } from '../../nn/layers/linear.js';
 import { Rng, manualSeed } from '../../nn/random.js';
-import { creditDls, loadCredit, type CreditData } from '../../test-utils/credit.js';
+import { creditDls, creditModel, loadCredit, type CreditData } from '../../test-utils/credit.js';
 import { Callback } from '../callback.js';
 import { Learner } from '../learner.js';
 import { crossEntropyLossFlat, mseLossFlat } from '../loss.js';
@@ -266,12 +264,7 @@ describe('MixUp in a real run on credit_data (4,454 loans)', () => {
 
   it('blends only training batches, validates with the plain loss, and still learns', async () => {
     manualSeed(0);
-    const model = new Sequential(
-      new Linear(data.nFeatures, 32),
-      new ReLU(true),
-      new BatchNorm1d(32),
-      new Linear(32, 2),
-    );
+    const model = creditModel(data);
     const learn = new Learner(creditDls(data, 64, 0), model, { metrics: [accuracy()], progress: false });
     const before = await learn.validate();
     const spy = new InputSpy();

@@ -1,11 +1,7 @@
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ReLU } from '../../nn/layers/activation.js';
-import { BatchNorm1d } from '../../nn/layers/batchnorm.js';
-import { Sequential } from '../../nn/layers/container.js';
-import { Linear } from '../../nn/layers/linear.js';
 import { manualSeed } from '../../nn/random.js';
-import { creditDls, loadCredit, type CreditData } from '../../test-utils/credit.js';
+import { creditDls, creditModel, loadCredit, type CreditData } from '../../test-utils/credit.js';
 import { Callback } from '../callback.js';
 import { Learner } from '../learner.js';
 import { accuracy } from '../metrics/index.js';
@@ -79,7 +75,7 @@ function makeLearner(
 ): Learner {
   manualSeed(0);
   const dls = creditDls({ ...data, train: data.train.slice(0, 1280) }, 64);
-  const model = new Sequential(new Linear(data.nFeatures, 32), new ReLU(true), new BatchNorm1d(32), new Linear(32, 2));
+  const model = creditModel(data);
   const learn = new Learner(dls, model, {
     metrics: [accuracy()],
     logger,

@@ -1,42 +1,15 @@
 // Upsample (nearest / bilinear) on cpu and wasm against PyTorch 1.13's nn.Upsample (fixtures/torch_upsample.py).
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { relErr } from '@tfai/test-utils';
-import { type Input, runOn } from '../../test-utils/backends.js';
-import { Upsample, interpolate, type UpsampleOptions } from './upsample.js';
+import { runOn } from '../../test-utils/backends.js';
+import { nhwc, upsampleCases } from '../../test-utils/torch-fixtures.js';
+import { Upsample, interpolate } from './upsample.js';
 
-interface FixtureTensor {
-  shape: number[];
-  data: number[];
-}
-interface Case {
-  name: string;
-  options: UpsampleOptions;
-  repr: string;
-  x: FixtureTensor;
-  y: FixtureTensor;
-  dy: FixtureTensor;
-  dx: FixtureTensor;
-}
-
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/torch-upsample.json', import.meta.url), 'utf8')) as {
-  cases: Case[];
-};
-
-/** An NCHW fixture tensor as an NHWC input. */
-function nhwc(t: FixtureTensor): Input {
-  const [n, c, h, w] = t.shape as [number, number, number, number];
-  const values = new Float32Array(t.data.length);
-  for (let b = 0; b < n; b++)
-    for (let k = 0; k < c; k++)
-      for (let i = 0; i < h; i++)
-        for (let j = 0; j < w; j++) values[((b * h + i) * w + j) * c + k] = t.data[((b * c + k) * h + i) * w + j]!;
-  return { values, shape: [n, h, w, c] };
-}
+const cases = upsampleCases();
 
 describe.each(['cpu', 'wasm'] as const)('Upsample on %s against PyTorch', (backend) => {
-  it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const up = new Upsample(c.options);
     const [y, dx] = await runOn(backend, [nhwc(c.x), nhwc(c.dy)], (x, dy) => [
       up.call(x),
@@ -49,11 +22,11 @@ describe.each(['cpu', 'wasm'] as const)('Upsample on %s against PyTorch', (backe
 
 describe('Upsample', () => {
   it('prints as PyTorch', () => {
-    for (const c of fixture.cases) expect(new Upsample(c.options).toString()).toBe(c.repr);
+    for (const c of cases) expect(new Upsample(c.options).toString()).toBe(c.repr);
   });
 
   it('gives output sizes as PyTorch: floor(in · scaleFactor)', () => {
-    for (const c of fixture.cases) {
+    for (const c of cases) {
       const [n, ch, h, w] = c.y.shape;
       const out = tf.tidy(() => interpolate(tf.zeros(nhwc(c.x).shape), c.options).shape);
       expect(out).toEqual([n, h, w, ch]);
