@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accuracy } from './accuracy.js';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('accuracy', () => {
   it('the fraction of argmax hits over the set, as numpy computes it on the fixture; direction max', async () => {

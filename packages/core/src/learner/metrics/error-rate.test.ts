@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorRate } from './error-rate.js';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('errorRate', () => {
   it('1 − accuracy on the fixture; lower is better', async () => {

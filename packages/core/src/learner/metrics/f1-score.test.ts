@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { f1Score } from './f1-score.js';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('f1Score', () => {
   it("sklearn's f1_score, binary (positive class 1), macro and micro, on the fixture", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mae } from './mae.js';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('mae', () => {
   it('mean absolute error on the fixture, weighted by batch size; lower is better', async () => {

@@ -5,7 +5,7 @@ import { f1Score } from './f1-score.js';
 import { AccumMetric, AvgMetric } from './metric.js';
 import { rmse } from './rmse.js';
 import { rocAucBinary } from './roc-auc.js';
-import { fixtureTensors, value } from './testing.js';
+import { fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('AvgMetric and AccumMetric', () => {
   it('state stays on the device and is freed by reset; no value before any batch', async () => {

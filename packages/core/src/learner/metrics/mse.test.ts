@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mse } from './mse.js';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('mse', () => {
   it('mean squared error on the fixture, weighted by batch size; lower is better', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { perplexity } from './perplexity.js';
-import { E, I } from './testing.js';
+import { E, I } from '../../test-utils/metrics.js';
 
 describe('perplexity', () => {
   it('exp of the mean cross-entropy of a language model’s [B, T, V] outputs, on the fixture; lower is better', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { r2Score } from './r2-score.js';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('r2Score', () => {
   it("sklearn's r2_score over the whole set, on the fixture", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rmse } from './rmse.js';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('rmse', () => {
   it('root mean squared error over the whole set (not a mean of batch values); lower is better', async () => {

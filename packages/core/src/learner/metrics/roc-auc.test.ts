@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rocAucBinary } from './roc-auc.js';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 
 describe('rocAucBinary', () => {
   it("sklearn's roc_auc_score with ties, from one logit column (sigmoid) or two (softmax), on the fixture", async () => {

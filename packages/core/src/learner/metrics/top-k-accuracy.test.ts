@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { E, fixtureTensors, value } from './testing.js';
+import { E, fixtureTensors, value } from '../../test-utils/metrics.js';
 import { topKAccuracy } from './top-k-accuracy.js';
 
 describe('topKAccuracy', () => {

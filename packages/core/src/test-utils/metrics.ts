@@ -1,9 +1,9 @@
 // Test helpers of the metric tests (not built): the fixed inputs and the values sklearn's / fastai's definitions give
-// on them (fixtures/metrics-expected.json, written by fixtures/metrics_expected.py with numpy; sklearn is not
+// on them (learner/metrics/fixtures/metrics-expected.json, written by metrics_expected.py there with numpy; sklearn is not
 // installed here), and a two-batch accumulation so the set-wide value, not a mean of batch values, is checked.
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import type { Metric } from './metric.js';
+import type { Metric } from '../learner/metrics/metric.js';
 
 interface Fixture {
   inputs: {
@@ -18,7 +18,9 @@ interface Fixture {
   };
   expected: Record<string, number>;
 }
-const fx = JSON.parse(readFileSync(new URL('./fixtures/metrics-expected.json', import.meta.url), 'utf8')) as Fixture;
+const fx = JSON.parse(
+  readFileSync(new URL('../learner/metrics/fixtures/metrics-expected.json', import.meta.url), 'utf8'),
+) as Fixture;
 /** The fixed inputs. */
 export const I = fx.inputs;
 /** The expected values, by fastai's metric name. */
