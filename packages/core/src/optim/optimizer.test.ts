@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { OptimizerError } from '../errors.js';
 import { Parameter, type ParamKind } from '../nn/module.js';
 import { referenceFacts } from '@tfai/test-utils';
-import { Adam, SGD, adam, sgd, type Hypers } from './optimizer.js';
+import { Adam, SGD, adam, sgd, type Hypers, type Optimizer } from './optimizer.js';
 import { debias } from './steppers.js';
 
 // Small fixed parameters of each kind and a fixed gradient sequence (float32-exact values).
@@ -38,6 +38,15 @@ const SCHEDULE: Partial<Hypers>[] = [
   { lr: 0.005, mom: 0.92 },
 ];
 
+/** Step `s` of the schedule: its lr and mom, then the gradients of step `s`. */
+function stepAt(opt: Optimizer, ps: Parameter[], s: number): void {
+  opt.setHyper('lr', SCHEDULE[s].lr as number);
+  opt.setHyper('mom', SCHEDULE[s].mom as number);
+  const grads = gradsFor(ps, s);
+  opt.step(grads);
+  tf.dispose(Object.values(grads));
+}
+
 describe('Adam', () => {
   it("has fastai's defaults (reference opt_hypers_after_create_opt)", () => {
     const ref = (referenceFacts().vision_learner.resnet18_nout37 as Record<string, unknown>)
@@ -55,11 +64,7 @@ describe('Adam', () => {
     // float64 reference, following fastai's callbacks: weight_decay, average_grad(dampening), average_sqr_grad, step_stat, adam_step.
     const ref = KINDS.map((k) => ({ p: [...INIT[k]], avg: INIT[k].map(() => 0), sqr: INIT[k].map(() => 0) }));
     SCHEDULE.forEach((h, s) => {
-      opt.setHyper('lr', h.lr as number);
-      opt.setHyper('mom', h.mom as number);
-      const grads = gradsFor(ps, s);
-      opt.step(grads);
-      tf.dispose(Object.values(grads));
+      stepAt(opt, ps, s);
       const { lr, mom } = h as Hypers;
       KINDS.forEach((k, ki) => {
         const r = ref[ki];
@@ -145,11 +150,7 @@ describe('SGD', () => {
     expect(opt.momentum).toBe(true);
     const ref = KINDS.map((k) => ({ p: [...INIT[k]], avg: INIT[k].map(() => 0) }));
     SCHEDULE.forEach((h, s) => {
-      opt.setHyper('lr', h.lr as number);
-      opt.setHyper('mom', h.mom as number);
-      const grads = gradsFor(ps, s);
-      opt.step(grads);
-      tf.dispose(Object.values(grads));
+      stepAt(opt, ps, s);
       KINDS.forEach((k, ki) => {
         const r = ref[ki];
         const g = gradAt(k, s);
