@@ -115,3 +115,9 @@ export {
   METRICS,
 } from './learner/metrics/index.js';
 export type { Metric, MetricDirection } from './learner/metrics/index.js';
+
+// ---- The names a fastai user reaches for first (DESIGN.md §7), also in their subpath: the same objects ----
+export { Module, Sequential, numParams } from './nn.js';
+export { lrFind, combinedCos } from './schedule.js';
+export { loadSafetensors, saveSafetensors, exportLearner, loadLearner } from './io.js';
+export { setBackend } from './backend.js';

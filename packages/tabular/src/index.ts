@@ -71,3 +71,6 @@ export type {
 export { decodeInputs, decodeTargets, formatTable } from './learner/decode.js';
 export type { DecodedRow } from './learner/decode.js';
 export { learnerBuilders } from './learner/builders.js';
+
+// ---- The names a fastai user reaches for first (DESIGN.md §7), also in @tfai/tabular/collab: the same objects ----
+export { EmbeddingDotBias, EmbeddingNN, CollabDataLoaders, collabLearner } from './collab.js';

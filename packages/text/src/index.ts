@@ -44,3 +44,6 @@ export { learnerBuilders } from './learner/builders.js';
 // ---- Errors ----
 // Typed errors naming the file, row or token.
 export { TextDecodeError, TextInputError } from './errors.js';
+
+// ---- The names a fastai user reaches for first (DESIGN.md §7), also in @tfai/text/models: the same objects ----
+export { AWDLSTM, SentenceEncoder, PoolingLinearClassifier, getLanguageModel, getTextClassifier } from './models.js';

@@ -85,3 +85,8 @@ export {
 } from './segmentation/metrics.js';
 export type { BinarySegOptions } from './segmentation/metrics.js';
 export { SegmentationDataError } from './data/errors.js';
+
+// ---- The names a fastai user reaches for first (DESIGN.md §7), also in @tfai/vision/models: the same objects ----
+export { resnet18, resnet34, resnet50, modelMeta, createBody, createHead, DynamicUnet } from './models.js';
+// fastai.vision.all exports fastai.layers' AdaptiveConcatPool2d, which createHead puts in every head: core's object.
+export { AdaptiveConcatPool2d } from '@tfai/core/nn';

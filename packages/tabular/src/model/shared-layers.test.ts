@@ -23,4 +23,12 @@ describe("fastai's shared layers come from @tfai/core", () => {
     expect(m.layers.get(0)).toBeInstanceOf(coreNn.LinBnDrop);
     m.dispose();
   });
+
+  it('the root has every name DESIGN.md §7 lists for @tfai/tabular, the same objects as @tfai/tabular/collab', () => {
+    const root = tabular as Record<string, unknown>;
+    for (const name of ['EmbeddingDotBias', 'EmbeddingNN', 'CollabDataLoaders', 'collabLearner'])
+      expect(root[name], name).toBe((collab as Record<string, unknown>)[name]);
+    for (const name of ['embSzRule', 'TabularModel', 'TabularDataLoaders', 'tabularLearner'])
+      expect(root[name], name).toBeDefined();
+  });
 });

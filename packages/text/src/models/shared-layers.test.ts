@@ -24,4 +24,18 @@ describe("fastai's shared layers come from @tfai/core", () => {
     expect(head.layers.layers().every((l) => l instanceof coreNn.LinBnDrop)).toBe(true);
     head.dispose();
   });
+
+  it('the root has every name DESIGN.md §7 lists for @tfai/text, the same objects as @tfai/text/models', () => {
+    const root = text as Record<string, unknown>;
+    for (const name of [
+      'AWDLSTM',
+      'SentenceEncoder',
+      'PoolingLinearClassifier',
+      'getLanguageModel',
+      'getTextClassifier',
+    ])
+      expect(root[name], name).toBe((models as Record<string, unknown>)[name]);
+    for (const name of ['TextDataLoaders', 'languageModelLearner', 'textClassifierLearner'])
+      expect(root[name], name).toBeDefined();
+  });
 });
