@@ -108,6 +108,11 @@ async function profileSteps(
   return { profiles, profileMs };
 }
 
+/** What the result records of the WebGPU adapter. */
+function adapterOf(a: ReturnType<typeof webgpuAdapterInfo>): MeasureResult['adapter'] {
+  return a && { vendor: a.vendor, architecture: a.architecture, description: a.description, software: a.software };
+}
+
 /** The median of sorted values. */
 function median(sorted: readonly number[]): number {
   const n = sorted.length;
@@ -195,14 +200,7 @@ async function measure(
     const registered = new Set(tf.getKernelsForBackend(tf.getBackend()).map((k) => k.kernelName));
     result.profile = summarizeProfile(profiles, profileMs, (n) => registered.has(n));
   }
-  const adapter = webgpuAdapterInfo();
-  if (o.backend === 'webgpu' && adapter)
-    result.adapter = {
-      vendor: adapter.vendor,
-      architecture: adapter.architecture,
-      description: adapter.description,
-      software: adapter.software,
-    };
+  if (o.backend === 'webgpu') result.adapter = adapterOf(webgpuAdapterInfo());
   opt.dispose();
   b.dispose();
   return result;
