@@ -45,6 +45,7 @@ export { Tabular } from './data/tabular.js';
 export type { TabularOptions, EncodedTable, EncodedRow, TabularJSON } from './data/tabular.js';
 export { TabularDataset } from './data/tabular-dataset.js';
 export { TabularDataLoaders, DEFAULT_PROCS } from './data/tabular-dataloaders.js';
+export { TableDataLoaders } from './data/table-dataloaders.js';
 export type { TabularDataLoadersOptions } from './data/tabular-dataloaders.js';
 
 // ---- Model ----

@@ -1,10 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoader, DataLoaders } from '@tfai/core';
+import { DataLoader } from '@tfai/core';
 import { MissingColumnError } from '../errors.js';
 import type { DataFrame } from '../data/dataframe.js';
 import { readDataFrame } from '../data/read-data-frame.js';
-import { splitRows, type SplitOptions, type Splits } from '../data/splits.js';
-import { Tabular, type EncodedTable } from '../data/tabular.js';
+import { splitRows, type SplitOptions } from '../data/splits.js';
+import { TableDataLoaders } from '../data/table-dataloaders.js';
+import { Tabular } from '../data/tabular.js';
 import { TabularDataset } from '../data/tabular-dataset.js';
 import { emptyTable, encodeRows } from '../data/tabular-dataloaders.js';
 import { Categorify } from '../procs/categorify.js';
@@ -35,25 +36,7 @@ export interface CollabDataLoadersOptions extends SplitOptions {
  * const model = new EmbeddingDotBias(50, dls.classes.user.length, dls.classes.item.length, [0, 5.5]);
  * ```
  */
-export class CollabDataLoaders extends DataLoaders {
-  constructor(
-    train: DataLoader<number>,
-    valid: DataLoader<number>,
-    readonly tabular: Tabular,
-    readonly data: EncodedTable,
-    readonly splits: Splits,
-  ) {
-    super(train, valid, { c: 1 });
-  }
-
-  /** `[userName, itemName]`. */
-  get catNames(): readonly string[] {
-    return this.tabular.catNames;
-  }
-  /** Vocab of the user and item columns (`#na#` first). */
-  get classes(): Record<string, string[]> {
-    return this.tabular.classes;
-  }
+export class CollabDataLoaders extends TableDataLoaders {
   /** The user column. */
   get userName(): string {
     return this.tabular.rawCatNames[0];

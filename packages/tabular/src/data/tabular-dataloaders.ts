@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
-import { DataLoader, DataLoaders } from '@tfai/core';
+import { DataLoader } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { MissingColumnError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
@@ -8,7 +8,8 @@ import { Normalize } from '../procs/normalize.js';
 import type { ProcLike } from '../procs/from-json.js';
 import type { DataFrame, RawValue } from './dataframe.js';
 import { readDataFrame, type ReadDataFrameOptions } from './read-data-frame.js';
-import { splitRows, type SplitOptions, type Splits } from './splits.js';
+import { splitRows, type SplitOptions } from './splits.js';
+import { TableDataLoaders } from './table-dataloaders.js';
 import { Tabular, type EncodedTable, type TabularOptions } from './tabular.js';
 import { TabularDataset } from './tabular-dataset.js';
 
@@ -44,32 +45,12 @@ export const DEFAULT_PROCS: readonly ProcLike[] = [Categorify, FillMissing, Norm
  * getEmbSz(dls); // [[4, 3], [3, 3], [3, 3]]
  * ```
  */
-export class TabularDataLoaders extends DataLoaders {
-  constructor(
-    train: DataLoader<number>,
-    valid: DataLoader<number>,
-    /** The fitted preprocessing. */
-    readonly tabular: Tabular,
-    /** Every row of the source, encoded. */
-    readonly data: EncodedTable,
-    readonly splits: Splits,
-  ) {
-    const t = tabular.targets;
-    super(train, valid, { vocab: t?.vocab ? [...t.vocab] : undefined, c: t?.c });
-  }
-
-  get catNames(): readonly string[] {
-    return this.tabular.catNames;
-  }
+export class TabularDataLoaders extends TableDataLoaders {
   get contNames(): readonly string[] {
     return this.tabular.contNames;
   }
   get yNames(): readonly string[] {
     return this.tabular.yNames;
-  }
-  /** Vocab of each categorical column (`#na#` first). */
-  get classes(): Record<string, string[]> {
-    return this.tabular.classes;
   }
 
   /** Reads `path` (streamed, typed columns) and builds the loaders; see {@link fromDf}. */
