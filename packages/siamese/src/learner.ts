@@ -8,7 +8,12 @@ import type { LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
 import type { LearnerBuilder } from '@tfai/core/io';
 import { writeImageGrid } from '@tfai/vision';
 import { VISION_ARCHS, visionArch } from '@tfai/vision/models';
-import { freezeIfPretrained, setUpBodyLearner, type BodyLearnerOptions } from '@tfai/vision/internal';
+import {
+  freezeIfPretrained,
+  setUpBodyLearner,
+  splitBodyLearnerOptions,
+  type BodyLearnerOptions,
+} from '@tfai/vision/internal';
 import type { BatchTransform } from '@tfai/vision/augment';
 import type { CreateHeadOptions, NormalizableData, VisionArch } from '@tfai/vision/models';
 import { SiameseDataLoaders, SIAMESE_VOCAB, type SiameseDataJSON } from './data/siamese-dataloaders.js';
@@ -133,10 +138,9 @@ export async function siameseLearner(
   arch: VisionArch,
   opts: SiameseLearnerOptions = {},
 ): Promise<SiameseLearner> {
-  const { pretrained, pretrainedSha256, cut, nIn, normalize, head: headOpt, ...rest } = opts;
+  const [bodyOpts, { head: headOpt, ...rest }] = splitBodyLearnerOptions(opts);
   const head = siameseHeadOptions(headOpt);
   const learnOpts = learnerOptionsOf('siameseLearner', rest, 'head options go in `head: {...}`');
-  const bodyOpts = { pretrained, pretrainedSha256, cut, nIn, normalize };
   const { body, bodyArgs } = await setUpBodyLearner(normalizable(dls), arch, bodyOpts);
   const model = await createSiameseModel(arch, { ...body, head });
   // A getter: the data's transforms are read when the learner is exported, not now.

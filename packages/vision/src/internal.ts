@@ -4,5 +4,5 @@
 export { drawSeed } from './data/sample.js';
 export { visionLoaderOptions } from './data/vision-data-loaders.js';
 // The set-up the body-based learners share (defaults, normalisation, what an export records) and their last step.
-export { setUpBodyLearner, freezeIfPretrained } from './models/load-body.js';
+export { setUpBodyLearner, splitBodyLearnerOptions, freezeIfPretrained } from './models/load-body.js';
 export type { BodyLearnerOptions, BodyLearnerSetUp, BodyOptions } from './models/load-body.js';
