@@ -117,7 +117,11 @@ export {
 export type { Metric, MetricDirection } from './learner/metrics/index.js';
 
 // ---- The names a fastai user reaches for first (DESIGN.md §7), also in their subpath: the same objects ----
-export { Module, Sequential, numParams } from './nn.js';
-export { lrFind, combinedCos } from './schedule.js';
-export { loadSafetensors, saveSafetensors, exportLearner, loadLearner } from './io.js';
-export { setBackend } from './backend.js';
+// From their own modules, not the subpath files, so that the root loads none of the rest of a subpath.
+export { Module, numParams } from './nn/module.js';
+export { Sequential } from './nn/layers/container.js';
+export { lrFind } from './learner/lr-find.js';
+export { combinedCos } from './optim/schedule.js';
+export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
+export { exportLearner, loadLearner } from './learner/export.js';
+export { setBackend } from './backend/backend.js';

@@ -74,4 +74,7 @@ export type { DecodedRow } from './learner/decode.js';
 export { learnerBuilders } from './learner/builders.js';
 
 // ---- The names a fastai user reaches for first (DESIGN.md §7), also in @tfai/tabular/collab: the same objects ----
-export { EmbeddingDotBias, EmbeddingNN, CollabDataLoaders, collabLearner } from './collab.js';
+export { CollabDataLoaders } from './collab/collab-dataloaders.js';
+export { EmbeddingDotBias } from './collab/embedding-dot-bias.js';
+export { EmbeddingNN } from './collab/embedding-nn.js';
+export { collabLearner } from './learner/collab-learner.js';

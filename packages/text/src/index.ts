@@ -46,4 +46,6 @@ export { learnerBuilders } from './learner/builders.js';
 export { TextDecodeError, TextInputError } from './errors.js';
 
 // ---- The names a fastai user reaches for first (DESIGN.md §7), also in @tfai/text/models: the same objects ----
-export { AWDLSTM, SentenceEncoder, PoolingLinearClassifier, getLanguageModel, getTextClassifier } from './models.js';
+export { AWDLSTM } from './models/awd-lstm.js';
+export { getLanguageModel } from './models/language-model.js';
+export { SentenceEncoder, PoolingLinearClassifier, getTextClassifier } from './models/classifier.js';

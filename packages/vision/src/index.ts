@@ -87,6 +87,10 @@ export type { BinarySegOptions } from './segmentation/metrics.js';
 export { SegmentationDataError } from './data/errors.js';
 
 // ---- The names a fastai user reaches for first (DESIGN.md §7), also in @tfai/vision/models: the same objects ----
-export { resnet18, resnet34, resnet50, modelMeta, createBody, createHead, DynamicUnet } from './models.js';
+export { resnet18, resnet34, resnet50 } from './models/resnet.js';
+export { modelMeta } from './models/archs.js';
+export { createBody } from './models/create-body.js';
+export { createHead } from './models/create-head.js';
+export { DynamicUnet } from './unet/dynamic-unet.js';
 // fastai.vision.all exports fastai.layers' AdaptiveConcatPool2d, which createHead puts in every head: core's object.
 export { AdaptiveConcatPool2d } from '@tfai/core/nn';
