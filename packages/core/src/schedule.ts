@@ -14,5 +14,5 @@ export {
 export type { Schedule, OneCycleOptions } from './optim/schedule.js';
 export { ParamScheduler } from './learner/callbacks/param-scheduler.js';
 export type { HyperSchedule } from './learner/callbacks/param-scheduler.js';
-export { lrFind, valley } from './learner/lr-find.js';
-export type { LrFindOptions, LrFindResult } from './learner/lr-find.js';
+export { lrFind, valley, slide, minimum, steep, SuggestionMethod, suggestionFunc } from './learner/lr-find.js';
+export type { LrFindOptions, LrFindResult, LrSuggestion, SlideOptions, SuggestionFunc } from './learner/lr-find.js';

@@ -18,7 +18,7 @@ import { ExportError, exportLearner, loadLearner, registerLearnerBuilder } from 
 import { loadTorch } from '../io/torch/load.js';
 import { Learner } from './learner.js';
 import { accuracy } from './metrics/index.js';
-import { lrFind } from './lr-find.js';
+import { lrFind, SuggestionMethod, valley } from './lr-find.js';
 import { NonFiniteLossError } from '../errors.js';
 
 let data: CreditData;
@@ -119,7 +119,12 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
   it('lrFind sweeps exponentially, restores the weights and suggests a learning rate in the valley', async () => {
     const learn = makeLearner();
     const before = learn.model.stateDict();
-    const res = await lrFind(learn, { numIt: 60, plot: join(dir, 'lr_find.png') });
+    const { Valley, Slide, Minimum, Steep } = SuggestionMethod;
+    const res = await lrFind(learn, {
+      numIt: 60,
+      plot: join(dir, 'lr_find.png'),
+      suggestFuncs: [Valley, Slide, Minimum, Steep],
+    });
     const after = learn.model.stateDict();
     for (const k of Object.keys(before))
       expect(Array.from(after[k].dataSync())).toEqual(Array.from(before[k].dataSync()));
@@ -127,6 +132,12 @@ describe('Learner on credit_data (4,454 loans, 1 in 5 held out)', () => {
     for (let i = 1; i < res.lrs.length; i++) expect(res.lrs[i]).toBeGreaterThan(res.lrs[i - 1]);
     expect(res.valley).toBeGreaterThan(1e-5);
     expect(res.valley).toBeLessThan(1);
+    // fastai's SuggestedLRs: one per function, in order, each on the curve from numIt/10 to 5 before the end.
+    expect(res.suggestions.map((s) => s.name)).toEqual(['valley', 'slide', 'minimum', 'steep']);
+    const cut = [res.lrs.slice(6, res.lrs.length - 5), res.losses.slice(6, res.losses.length - 5)] as const;
+    expect(res.valley).toBe(valley(cut[0], cut[1], 60).lr);
+    for (const k of ['slide', 'minimum', 'steep'] as const) expect(Number.isFinite(res[k])).toBe(true);
+    expect(learn.recorder.suggestions).toHaveLength(4);
     const png = await readFile(res.plot!);
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     tf.dispose([...Object.values(before), ...Object.values(after)]);

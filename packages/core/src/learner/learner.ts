@@ -423,9 +423,10 @@ export class Learner {
    * ```ts
    * const { valley } = await learn.lrFind({ plot: 'lr_find.png' });
    * await learn.fitOneCycle(3, valley);
+   * const { minimum, steep } = await learn.lrFind({ suggestFuncs: [SuggestionMethod.Minimum, SuggestionMethod.Steep] });
    * ```
    */
-  lrFind(opts: LrFindOptions = {}): Promise<LrFindResult> {
+  lrFind<N extends string = 'valley'>(opts: LrFindOptions<N> = {}): Promise<LrFindResult<N>> {
     return lrFind(this, opts);
   }
 

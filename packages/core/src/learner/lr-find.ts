@@ -5,35 +5,70 @@ import { ProgressCallback } from './callbacks/progress.js';
 import type { ProgressBar } from '../progress/bar.js';
 import { schedExp } from '../optim/schedule.js';
 
-/** Options of {@link lrFind}. */
-export interface LrFindOptions {
-  startLr?: number;
-  endLr?: number;
-  numIt?: number;
-  /** Stop when the smoothed loss exceeds 4× the best seen (default true). */
-  stopDiv?: boolean;
-  /** Write the loss-vs-lr plot here (PNG; fastai's `plot_lr_find`, the suggestion marked). */
-  plot?: string;
-  /** Points the plot drops at the end, where the loss diverges (fastai: 5). */
-  skipEnd?: number;
-}
-
-/** Result of {@link lrFind}. */
-export interface LrFindResult {
-  /** fastai's default suggestion: the middle of the longest valley of the loss curve. */
-  valley: number;
-  lrs: number[];
-  losses: number[];
-  plot?: string;
+/**
+ * What a suggestion function returns, as fastai's `(suggestion, (lr, loss))`: the suggested learning rate and the
+ * point of the curve the plot marks (for `minimum`, the minimum itself, ten times the suggestion).
+ */
+export interface LrSuggestion {
+  lr: number;
+  point: { lr: number; loss: number };
 }
 
 /**
- * fastai's `valley` suggestion: the longest strictly decreasing run of the loss (longest decreasing
- * subsequence ending at each point), then a point 1/2 of the way into its middle third.
+ * One of fastai's lr_find suggestion functions (`callback/schedule.py`): `(lrs, losses, numIt)` over the smoothed
+ * loss curve, named (`valley`, `slide`, `minimum`, `steep`); {@link lrFind} returns each suggestion under its name.
+ * Make your own (or a configured `slide`, as fastai's `partial(slide, lr_diff=10)`) with {@link suggestionFunc}.
  */
-export function valley(lrs: number[], losses: number[]): { lr: number; idx: number } {
+export interface SuggestionFunc<N extends string = string> {
+  (lrs: readonly number[], losses: readonly number[], numIt: number): LrSuggestion;
+  readonly name: N;
+}
+
+/**
+ * Names a suggestion function, so that {@link lrFind} returns its suggestion under `name`.
+ * @example
+ * ```ts
+ * const slide10 = suggestionFunc('slide', (lrs, losses, n) => slide(lrs, losses, n, { lrDiff: 10 }));
+ * const { slide: lr } = await learn.lrFind({ suggestFuncs: [slide10] });
+ * ```
+ */
+export function suggestionFunc<N extends string>(
+  name: N,
+  f: (lrs: readonly number[], losses: readonly number[], numIt: number) => LrSuggestion,
+): SuggestionFunc<N> {
+  const g = (lrs: readonly number[], losses: readonly number[], numIt: number) => f(lrs, losses, numIt);
+  Object.defineProperty(g, 'name', { value: name });
+  return g as SuggestionFunc<N>;
+}
+
+const NONE: LrSuggestion = { lr: NaN, point: { lr: NaN, loss: NaN } };
+
+/** Index of the first smallest value (torch's/numpy's `argmin`); -1 when empty. */
+function argmin(v: readonly number[]): number {
+  let best = -1;
+  for (let i = 0; i < v.length; i++) if (best < 0 || v[i] < v[best]) best = i;
+  return best;
+}
+
+/** The loss at the learning rate nearest `lr` (fastai's `losses[min(range(len(lrs)), key=|lrs[i] - lr|)]`). */
+function lossNearest(lrs: readonly number[], losses: readonly number[], lr: number): number {
+  let best = 0;
+  for (let i = 1; i < lrs.length; i++) if (Math.abs(lrs[i] - lr) < Math.abs(lrs[best] - lr)) best = i;
+  return losses[best];
+}
+
+/**
+ * fastai's `valley` (lr_find's default): the longest decreasing subsequence of the loss (lds[i], the longest one
+ * ending at i; maxEnd its argmax, maxStart = maxEnd − lds[maxEnd]), then the point
+ * `maxStart + ⌊(maxEnd − maxStart)/3⌋ + ⌊(maxEnd − maxStart)/6⌋` (half-way into its middle third).
+ * @example
+ * ```ts
+ * valley(lrs, losses, 100).lr;
+ * ```
+ */
+export const valley: SuggestionFunc<'valley'> = suggestionFunc('valley', (lrs, losses) => {
   const n = losses.length;
-  if (n === 0) return { lr: NaN, idx: -1 };
+  if (n === 0) return NONE;
   let maxStart = 0;
   let maxEnd = 0;
   const lds = new Array<number>(n).fill(1);
@@ -48,8 +83,140 @@ export function valley(lrs: number[], losses: number[]): { lr: number; idx: numb
   }
   const sections = (maxEnd - maxStart) / 3;
   const idx = maxStart + Math.trunc(sections) + Math.trunc(sections / 2);
-  return { lr: lrs[idx], idx };
+  // fastai indexes with idx as Python does: -1 (a curve that only rises) is the last point.
+  const i = idx < 0 ? n + idx : idx;
+  return { lr: lrs[i], point: { lr: lrs[i], loss: losses[i] } };
+});
+
+/** Options of {@link slide} (fastai's defaults). */
+export interface SlideOptions {
+  /** Distance in points between the two gradients compared (15). */
+  lrDiff?: number;
+  /** How close the two gradients must be to stop sliding (0.005). */
+  thresh?: number;
+  /** Multiplies the suggestion (1). */
+  adjustValue?: number;
 }
+
+/**
+ * fastai's `slide` (the interval slide rule): the loss's gradient (numpy's `gradient`: central differences inside,
+ * one-sided at the ends) compared at two points `lrDiff` apart, slid left from the end of the curve until they differ
+ * by at most `thresh`; the suggestion is the learning rate at the left point, times `adjustValue`.
+ * @example
+ * ```ts
+ * slide(lrs, losses, 100, { lrDiff: 10 }).lr;
+ * ```
+ */
+export const slide = Object.defineProperty(
+  (lrs: readonly number[], losses: readonly number[], _numIt: number, opts: SlideOptions = {}): LrSuggestion => {
+    const { lrDiff = 15, thresh = 0.005, adjustValue = 1 } = opts;
+    const n = losses.length;
+    if (n < 2 || lrDiff + 1 > n) return NONE;
+    const grad = losses.map((_, i) =>
+      i === 0
+        ? losses[1] - losses[0]
+        : i === n - 1
+          ? losses[n - 1] - losses[n - 2]
+          : (losses[i + 1] - losses[i - 1]) / 2,
+    );
+    // fastai's negative indices (from the end) as positions.
+    let r = n - 1;
+    let l = r - lrDiff;
+    let localMin = lrs[l];
+    while (l >= 0 && Math.abs(grad[r] - grad[l]) > thresh) {
+      localMin = lrs[l];
+      r--;
+      l--;
+    }
+    const lr = localMin * adjustValue;
+    return { lr, point: { lr, loss: interp(Math.log10(lr), lrs.map(Math.log10), losses) } };
+  },
+  'name',
+  { value: 'slide' },
+) as SuggestionFunc<'slide'> &
+  ((lrs: readonly number[], losses: readonly number[], numIt: number, opts?: SlideOptions) => LrSuggestion);
+
+/** numpy's `interp`: piecewise linear through increasing `xp`, clamped at the ends. */
+function interp(x: number, xp: readonly number[], fp: readonly number[]): number {
+  const n = xp.length;
+  if (x <= xp[0]) return fp[0];
+  if (x >= xp[n - 1]) return fp[n - 1];
+  let i = 1;
+  while (xp[i] < x) i++;
+  return fp[i - 1] + ((fp[i] - fp[i - 1]) * (x - xp[i - 1])) / (xp[i] - xp[i - 1]);
+}
+
+/**
+ * fastai's `minimum`: a tenth of the learning rate at the loss's minimum (the point marked is the minimum itself).
+ * @example
+ * ```ts
+ * minimum(lrs, losses, 100).lr;
+ * ```
+ */
+export const minimum: SuggestionFunc<'minimum'> = suggestionFunc('minimum', (lrs, losses) => {
+  const i = argmin(losses);
+  if (i < 0) return NONE;
+  const lrMin = lrs[i];
+  return { lr: lrMin / 10, point: { lr: lrMin, loss: lossNearest(lrs, losses, lrMin) } };
+});
+
+/**
+ * fastai's `steep`: the learning rate where the loss falls fastest against log(lr) (the first point of the steepest
+ * step, `argmin((l[i+1] − l[i]) / (ln lr[i+1] − ln lr[i]))`).
+ * @example
+ * ```ts
+ * steep(lrs, losses, 100).lr;
+ * ```
+ */
+export const steep: SuggestionFunc<'steep'> = suggestionFunc('steep', (lrs, losses) => {
+  if (losses.length < 2) return NONE;
+  const grads = losses.slice(1).map((l, i) => (l - losses[i]) / (Math.log(lrs[i + 1]) - Math.log(lrs[i])));
+  const lr = lrs[argmin(grads)];
+  return { lr, point: { lr, loss: lossNearest(lrs, losses, lr) } };
+});
+
+/**
+ * fastai's `SuggestionMethod`: the four suggestion functions by name, for `suggestFuncs`.
+ * @example
+ * ```ts
+ * await learn.lrFind({ suggestFuncs: [SuggestionMethod.Minimum, SuggestionMethod.Steep] });
+ * ```
+ */
+export const SuggestionMethod = { Valley: valley, Slide: slide, Minimum: minimum, Steep: steep } as const;
+
+/** Options of {@link lrFind}. */
+export interface LrFindOptions<N extends string = 'valley'> {
+  startLr?: number;
+  endLr?: number;
+  numIt?: number;
+  /** Stop when the smoothed loss exceeds 4× the best seen (default true). */
+  stopDiv?: boolean;
+  /** Write the loss-vs-lr plot here (PNG; fastai's `plot_lr_find`, the suggestions marked). */
+  plot?: string;
+  /** Points the plot drops at the end, where the loss diverges (fastai: 5). */
+  skipEnd?: number;
+  /**
+   * fastai's `suggest_funcs` (default `[valley]`): each runs on the curve from `numIt/10` to 5 points before the end
+   * (cut at the first NaN) and its suggestion is returned under its name.
+   */
+  suggestFuncs?: readonly SuggestionFunc<N>[];
+}
+
+/**
+ * Result of {@link lrFind}: fastai's `SuggestedLRs` (one learning rate per suggestion function, under its name:
+ * `valley` by default), the swept curve, and the suggestions with the points the plot marks.
+ */
+export type LrFindResult<N extends string = 'valley'> = {
+  [K in N]: number;
+} & {
+  /** Learning rate of each training batch of the sweep. */
+  lrs: number[];
+  /** Smoothed loss of each training batch of the sweep (fastai's `recorder.losses`). */
+  losses: number[];
+  /** Each suggestion function's result, in `suggestFuncs` order. */
+  suggestions: { name: N; lr: number; point: { lr: number; loss: number } }[];
+  plot?: string;
+};
 
 class LRFinder extends Callback {
   override order = 60;
@@ -95,17 +262,22 @@ class LRFinder extends Callback {
 /**
  * fastai's `lr_find`: trains with an exponentially increasing learning rate from `startLr` to `endLr` over
  * `numIt` batches (stopping when the loss diverges), records the smoothed loss, restores the weights and
- * optimizer state, and suggests a learning rate (`valley`).
+ * optimizer state, and returns the suggestions of `suggestFuncs` (default `valley`) under their names.
  * @example
  * ```ts
  * const { valley } = await lrFind(learn, { plot: 'lr_find.png' });
+ * const { minimum, steep } = await lrFind(learn, { suggestFuncs: [SuggestionMethod.Minimum, SuggestionMethod.Steep] });
  * await learn.fitOneCycle(3, valley);
  * ```
  */
-export async function lrFind(learn: Learner, opts: LrFindOptions = {}): Promise<LrFindResult> {
+export async function lrFind<N extends string = 'valley'>(
+  learn: Learner,
+  opts: LrFindOptions<N> = {},
+): Promise<LrFindResult<N>> {
   const startLr = opts.startLr ?? 1e-7;
   const endLr = opts.endLr ?? 10;
   const numIt = opts.numIt ?? 100;
+  const funcs = opts.suggestFuncs ?? ([valley] as unknown as readonly SuggestionFunc<N>[]);
   const nEpoch = Math.floor(numIt / Math.max(learn.dls.train.length, 1)) + 1;
   const tmp = `_tmp_lr_find_${process.pid}`;
   const file = await learn.save(tmp);
@@ -124,6 +296,7 @@ export async function lrFind(learn: Learner, opts: LrFindOptions = {}): Promise<
     );
     await learn.fit(nEpoch, undefined, { cbs: [cb] });
   } finally {
+    bar.done();
     progress.forEach((c) => learn.addCb(c));
     await learn.load(tmp);
     await rm(file, { force: true });
@@ -131,11 +304,19 @@ export async function lrFind(learn: Learner, opts: LrFindOptions = {}): Promise<
   const r = learn.recorder;
   const lrs = r.lrs.slice(0, r.smoothLosses.length);
   const losses = r.smoothLosses.slice();
+  // fastai: lrs[num_it//10:-5], cut at the first NaN.
   const lo = Math.floor(numIt / 10);
   const hi = Math.max(lo + 1, lrs.length - 5);
-  const v = valley(lrs.slice(lo, hi), losses.slice(lo, hi));
-  const result: LrFindResult = { valley: v.lr, lrs, losses };
-  r.suggestions = Number.isFinite(v.lr) ? [{ name: 'valley', lr: v.lr, loss: losses[lo + v.idx] }] : [];
+  let cutLrs = lrs.slice(lo, hi);
+  let cutLosses = losses.slice(lo, hi);
+  const nan = cutLosses.findIndex((v) => Number.isNaN(v));
+  if (nan >= 0) [cutLrs, cutLosses] = [cutLrs.slice(0, nan), cutLosses.slice(0, nan)];
+  const suggestions = funcs.map((f) => ({ name: f.name, ...f(cutLrs, cutLosses, numIt) }));
+  const result = { lrs, losses, suggestions } as LrFindResult<N>;
+  for (const s of suggestions) (result as Record<string, unknown>)[s.name] = s.lr;
+  r.suggestions = suggestions
+    .filter((s) => Number.isFinite(s.point.lr))
+    .map((s) => ({ name: s.name, lr: s.point.lr, loss: s.point.loss }));
   if (opts.plot) result.plot = await r.plotLrFind(opts.plot, { skipEnd: opts.skipEnd });
   return result;
 }
