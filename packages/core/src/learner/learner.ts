@@ -239,14 +239,18 @@ export class Learner {
    */
   private checkFitArgs(nEpoch: number, lr: LrSpec | undefined, name: string): void {
     checkInteger('nEpoch', nEpoch, 0);
-    const spec = lr ?? this.lr;
+    const spec: unknown = lr ?? this.lr;
+    const arg = lr === undefined ? "the learner's lr" : name;
+    // From JavaScript anything comes: a string such as '3e-3' is refused whole (iterating it would name its '3').
+    if (!(spec instanceof LrSlice) && typeof spec !== 'number' && !Array.isArray(spec))
+      throw new InvalidArgumentError(arg, spec, 'a finite positive learning rate, an array of them, or slice(...)');
     const lrs =
       spec instanceof LrSlice
         ? [spec.start ?? spec.stop, spec.stop]
         : typeof spec === 'number'
           ? [spec]
           : [...(spec as readonly number[])];
-    checkLearningRates(lr === undefined ? "the learner's lr" : name, lrs);
+    checkLearningRates(arg, lrs);
     if (nEpoch > 0 && this.dls.train.length === 0)
       throw new InvalidArgumentError(
         'bs',

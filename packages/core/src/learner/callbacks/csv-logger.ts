@@ -3,14 +3,17 @@ import { dirname, join } from 'node:path';
 import { Callback } from '../callback.js';
 
 /**
- * fastai's `CSVLogger`: appends the epoch table to a CSV file (`<learn.path>/history.csv` by default).
+ * fastai's `CSVLogger`: appends the epoch table to a CSV file (`<learn.path>/history.csv` by default). Its row is
+ * written right after the `Recorder` makes it (order 55: after the Recorder's 50, before the trackers' 60), so
+ * the epoch on which `EarlyStoppingCallback` stops training is in the file, as fastai's (which writes through the
+ * Recorder's logger).
  * @example
  * ```ts
  * await learn.fit(3, 1e-3, { cbs: [new CSVLogger('history.csv')] });
  * ```
  */
 export class CSVLogger extends Callback {
-  override order = 60;
+  override order = 55;
   constructor(
     readonly fname = 'history.csv',
     readonly append = false,
