@@ -48,7 +48,10 @@ export interface LearnerOptions {
   modelDir?: string;
   /** Where the epoch table and messages go (default console.log). */
   logger?: (line: string) => void;
-  /** Add the progress bars and epoch table (default true); options say where they go and how often to log. */
+  /**
+   * Progress bars (default true); options say where they go and how often to log. `false` drops the bars only: the
+   * epoch table still goes to `logger`, as fastai's (silence it with `logger: () => {}`).
+   */
   progress?: boolean | ProgressOptions;
   /** How to rebuild this learner from an export (set by `visionLearner`, `tabularLearner`…). */
   builder?: BuilderSpec;

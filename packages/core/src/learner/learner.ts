@@ -113,14 +113,15 @@ export class Learner {
     this.builder = opts.builder;
     this.recorder = new Recorder();
     this.addCb(this.recorder);
+    // fastai prints the epoch table with or without bars: `progress: false` drops the bars only.
     const progress = opts.progress ?? true;
-    if (progress !== false) this.addCb(new ProgressCallback(progress === true ? {} : progress));
+    this.addCb(new ProgressCallback(progress === true ? {} : progress === false ? { bars: false } : progress));
     for (const cb of opts.cbs ?? []) this.addCb(cb);
   }
 
   /**
    * A progress bar drawn like the training bars (same stream and clock), silent when the learner was built with
-   * `progress: false`. `getPreds` and `lrFind` use it; so can your own loops.
+   * `progress: false` (or without a ProgressCallback). `getPreds` and `lrFind` use it; so can your own loops.
    * @example
    * ```ts
    * const bar = learn.progressBar(dl.length, 'predict');
@@ -131,6 +132,11 @@ export class Learner {
   progressBar(total: number, label: string, opts: { unit?: string } = {}): ProgressBar {
     const cb = this.cbs.find((c): c is ProgressCallback => c instanceof ProgressCallback);
     return cb ? cb.bar(total, label, opts) : new ProgressBar(total, { label, silent: true });
+  }
+
+  /** An error left the loop: the bars stop where they stand, the cursor on a fresh line (see `ProgressCallback.abort`). */
+  private abortProgress(): void {
+    for (const cb of this.cbs) if (cb instanceof ProgressCallback) cb.abort();
   }
 
   /** Attaches a callback. */
@@ -272,6 +278,9 @@ export class Learner {
     extra.forEach((cb) => this.addCb(cb));
     try {
       await this.withEvents(() => this.doFit(), 'Fit', CancelFitException);
+    } catch (e) {
+      this.abortProgress();
+      throw e;
     } finally {
       extra.forEach((cb) => this.removeCb(cb));
       this.clearBatch();
@@ -502,6 +511,9 @@ export class Learner {
     this.predicting = predicting;
     try {
       await this.doValidate(dl);
+    } catch (e) {
+      this.abortProgress();
+      throw e;
     } finally {
       extra.forEach((cb) => this.removeCb(cb));
       this.clearBatch();

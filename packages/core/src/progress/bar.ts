@@ -92,6 +92,14 @@ class LiveLines {
     this.stream.write(out);
     this.drawn = lines.length;
   }
+  /** Whether lines are on the screen. */
+  get active(): boolean {
+    return this.drawn > 0;
+  }
+  /** Leaves the lines as drawn (the cursor has moved below them). */
+  forget(): void {
+    this.drawn = 0;
+  }
   clear(): void {
     if (!this.drawn) return;
     // From the last line drawn: clear it and each one above, ending at the start of the first.
@@ -128,9 +136,9 @@ export class ProgressBar {
   private items: number | undefined;
   private lastDraw = -Infinity;
   private lastLog: number;
-  private live: LiveLines | undefined;
+  protected live: LiveLines | undefined;
   private drawnValue = NaN;
-  private finished = false;
+  protected finished = false;
 
   constructor(
     public total: number,
@@ -221,6 +229,22 @@ export class ProgressBar {
       // Long enough that progress lines were printed: say it finished.
       this.stream.write(this.plainLine() + '\n');
     }
+  }
+
+  /**
+   * Stops the bar where it stands (an error left the loop): on a terminal its lines stay as drawn and the cursor goes
+   * to a fresh line below them, so an error message does not print on the bar's line.
+   */
+  abort(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.parent) {
+      this.parent.abort();
+      return;
+    }
+    if (this.silent || !this.tty || !this.live?.active) return;
+    this.stream.write('\n');
+    this.live.forget();
   }
 
   /** Clears the bar's lines from the terminal (to print something above them). */

@@ -5,6 +5,7 @@ import { creditDls, creditModel, loadCredit, type CreditData } from '../../test-
 import { Callback } from '../callback.js';
 import { Learner } from '../learner.js';
 import { accuracy } from '../metrics/index.js';
+import { EpochTable } from './progress.js';
 
 const ESC = String.fromCharCode(27);
 
@@ -182,5 +183,78 @@ describe('ProgressCallback: fastprogress bars on credit_data', () => {
     expect(lr).toHaveLength(1);
     expect(lr[0]).toMatch(/^lr_find \|█+-*\| \d+\.\d{2}% \[\d+\/15 00:\d\d<00:\d\d [\d.]+ it\/s \d\.\d{4}\]$/);
     learn.dispose();
+  });
+
+  it('an error thrown during training leaves the bars where they stand and the cursor on a fresh line', async () => {
+    const term = new FakeTerminal(true);
+    const clock = { t: 0 };
+    const learn = makeLearner(term, clock, (l) => term.write(l + '\n'));
+    class Boom extends Callback {
+      override afterBatch(): void {
+        if (this.learn.epoch === 1 && this.learn.iter === 4) throw new Error('boom');
+      }
+    }
+    await expect(learn.fitOneCycle(2, 1e-2, { cbs: [new Boom()] })).rejects.toThrow('boom');
+    // What prints the error (node's handler, a console.error) writes after the bars.
+    term.write('Error: boom\n');
+    const screen = term.rows.filter((r) => r.trim());
+    expect(screen.at(-1)).toBe('Error: boom');
+    expect(screen.at(-2)).toMatch(/^train \|█+-+\| 20\.00% \[4\/20 /);
+    expect(screen.at(-3)).toMatch(/^epoch \|█+-+\| /);
+    expect(screen[0]).toBe('epoch     train_loss  valid_loss  accuracy  time    ');
+    learn.dispose();
+  });
+
+  it('progress: false drops the bars only: the epoch table is still printed through the logger, as fastai', async () => {
+    const term = new FakeTerminal(true);
+    const table: string[] = [];
+    manualSeed(0);
+    const dls = creditDls({ ...data, train: data.train.slice(0, 256), valid: data.valid.slice(0, 128) }, 64);
+    const learn = new Learner(dls, creditModel(data), {
+      metrics: [accuracy()],
+      logger: (l) => table.push(l),
+      progress: false,
+    });
+    const err = process.stderr.write;
+    let stderr = '';
+    process.stderr.write = ((c: string) => ((stderr += String(c)), true)) as typeof process.stderr.write;
+    try {
+      await learn.fit(2, 1e-3);
+      await learn.validate();
+    } finally {
+      process.stderr.write = err;
+    }
+    expect(table[0]).toBe('epoch     train_loss  valid_loss  accuracy  time    ');
+    expect(table).toHaveLength(3);
+    expect(table[2]).toMatch(/^1 {9}\d\.\d{6} {4}\d\.\d{6} {4}\d\.\d{6} {2}\d\d:\d\d {5}$/);
+    expect(stderr).not.toMatch(/█|%/);
+    expect(term.raw).toBe('');
+    learn.dispose();
+  });
+});
+
+describe('EpochTable', () => {
+  it('fastai’s layout for usual values; a value wider than its column widens it, two spaces before the next', () => {
+    const t = new EpochTable();
+    expect(t.header(['epoch', 'train_loss', 'valid_loss', 'mse', 'time'])).toBe(
+      'epoch     train_loss  valid_loss  mse       time    ',
+    );
+    expect(t.row(['0', '0.693147', '0.693147', '0.250000', '00:01'])).toBe(
+      '0         0.693147    0.693147    0.250000  00:01     ',
+    );
+    // 123456789.000000 is 16 characters: wider than 'train_loss' (10) and 'mse' (8).
+    const big = t.row(['1', '123456789.000000', '0.500000', '98765432.000000', '00:01']);
+    expect(big).toBe('1         123456789.000000  0.500000    98765432.000000  00:01     ');
+    expect(big.split(/ {2,}/).filter(Boolean)).toEqual([
+      '1',
+      '123456789.000000',
+      '0.500000',
+      '98765432.000000',
+      '00:01',
+    ]);
+    // Later rows line up with the widened columns.
+    expect(t.row(['2', '1.000000', '0.400000', '2.000000', '00:01'])).toBe(
+      '2         1.000000          0.400000    2.000000         00:01     ',
+    );
   });
 });

@@ -5,7 +5,9 @@ export { formatTime };
 
 /**
  * fastai's epoch table as its console progress bar writes it: names padded to 8 characters and joined by two
- * spaces; each value left-aligned under its name; losses and metrics with 6 decimals.
+ * spaces; each value left-aligned under its name; losses and metrics with 6 decimals. A value wider than its column
+ * (a loss of 123456789.000000) widens that column for its row and the rows after it, always two spaces before the
+ * next column, so large values never run together.
  * @example
  * ```ts
  * const t = new EpochTable();
@@ -14,19 +16,27 @@ export { formatTime };
  * ```
  */
 export class EpochTable {
-  private names: string[] | undefined;
+  private widths: number[] | undefined;
   header(names: string[]): string {
-    this.names = names.map((n) => (n.length < 8 ? n + ' '.repeat(8 - n.length) : n));
-    return this.names.join('  ');
+    const padded = names.map((n) => (n.length < 8 ? n + ' '.repeat(8 - n.length) : n));
+    this.widths = padded.map((n) => n.length);
+    return padded.join('  ');
   }
   row(values: string[]): string {
-    const names = this.names ?? values;
-    return values.map((v, i) => v + ' '.repeat(Math.max(0, 2 + names[i].length - v.length))).join('');
+    const widths = (this.widths ??= values.map((v) => v.length));
+    values.forEach((v, i) => (widths[i] = Math.max(widths[i] ?? 0, v.length)));
+    return values.map((v, i) => v + ' '.repeat(2 + widths[i] - v.length)).join('');
   }
 }
 
-/** Options of {@link ProgressCallback}: where the bars go, the clock, how often to log off a terminal. */
-export type ProgressOptions = Pick<ProgressBarOptions, 'stream' | 'now' | 'logEvery' | 'redrawEvery'>;
+/**
+ * Options of {@link ProgressCallback}: where the bars go, the clock, how often to log off a terminal, and whether to
+ * draw bars at all (`bars: false`, what the Learner's `progress: false` means: the epoch table is still printed).
+ */
+export type ProgressOptions = Pick<ProgressBarOptions, 'stream' | 'now' | 'logEvery' | 'redrawEvery'> & {
+  /** Draw the bars (default true); without them the epoch table still goes to `learn.logger`, as fastai's. */
+  bars?: boolean;
+};
 
 /**
  * fastai's `ProgressCallback`: the epoch table (`epoch  train_loss  valid_loss  <metrics>  time`) through
@@ -51,14 +61,23 @@ export class ProgressCallback extends Callback {
     super();
   }
 
-  /** A bar with this callback's stream and clock (for loops outside `fit`: `getPreds`, `lrFind`). */
+  /** Whether this callback draws bars (`bars: false`: only the epoch table). */
+  get bars(): boolean {
+    return this.opts.bars ?? true;
+  }
+
+  /** A bar with this callback's stream and clock (for loops outside `fit`: `getPreds`, `lrFind`); silent without bars. */
   bar(total: number, label: string, opts: { unit?: string } = {}): ProgressBar {
-    return new ProgressBar(total, { ...this.opts, label, unit: opts.unit });
+    return new ProgressBar(total, { ...this.opts, label, unit: opts.unit, silent: !this.bars });
   }
 
   override beforeFit(): void {
     this.table = new EpochTable();
     const l = this.learn;
+    if (!this.bars) {
+      l.logger(this.table.header(l.recorder.metricNames));
+      return;
+    }
     const mb = new MasterBar(l.nEpoch, { ...this.opts, label: 'epoch', unit: 'epoch' });
     mb.plain = () => this.plainLine(mb);
     this.mb = mb;
@@ -85,6 +104,7 @@ export class ProgressCallback extends Callback {
 
   private startChild(label: string): void {
     this.items = 0;
+    if (!this.bars) return;
     this.pb = this.mb
       ? this.mb.child(this.learn.nIter, label, { unit: 'items' })
       : new ProgressBar(this.learn.nIter, { ...this.opts, label, unit: 'items' });
@@ -129,6 +149,16 @@ export class ProgressCallback extends Callback {
 
   private end(): void {
     this.mb?.done();
+    this.mb = undefined;
+    this.pb = undefined;
+  }
+
+  /**
+   * Closes the bars where they stand when an error (not a `Cancel…` exception) leaves the loop, so that what prints
+   * the error starts on a fresh line below them. The Learner calls it; no event of the loop fires after an error.
+   */
+  abort(): void {
+    (this.mb ?? this.pb)?.abort();
     this.mb = undefined;
     this.pb = undefined;
   }
