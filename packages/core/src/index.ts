@@ -62,6 +62,8 @@ export type {
   FitOneCycleOptions,
   FineTuneOptions,
   ValidateResult,
+  GetPredsOptions,
+  GetPredsResult,
   Prediction,
   TtaOptions,
 } from './learner/learner-options.js';
@@ -90,6 +92,7 @@ export type { TrackerOptions } from './learner/callbacks/tracker.js';
 export { CSVLogger } from './learner/callbacks/csv-logger.js';
 export { GradientClip } from './learner/callbacks/gradient-clip.js';
 export { GatherPreds } from './learner/callbacks/gather-preds.js';
+export type { GatherPredsOptions } from './learner/callbacks/gather-preds.js';
 
 // ---- Progress bars (fastprogress) ----
 export { progressBar, ProgressBar, MasterBar } from './progress/bar.js';

@@ -75,6 +75,40 @@ export interface FineTuneOptions extends FitOptions {
   div?: number;
 }
 
+/**
+ * Options of {@link Learner.getPreds}, fastai's `get_preds` arguments. The type parameters are the three flags as
+ * given (so the result type has exactly the members asked for).
+ */
+export interface GetPredsOptions<
+  I extends boolean = boolean,
+  D extends boolean = boolean,
+  L extends boolean = boolean,
+> {
+  /** The loader (default the validation set; fastai's `dl`, or `ds_idx=1`). */
+  dl?: DataLoader<unknown>;
+  /** Also return the inputs (fastai's `with_input`). */
+  withInput?: I;
+  /** Also return the loss's `decodes` of the predictions (fastai's `with_decoded`). */
+  withDecoded?: D;
+  /** Also return each item's loss, unreduced (fastai's `with_loss`). */
+  withLoss?: L;
+  /** The activation: `true` (default) the loss's, `false` none, or a function (fastai's `act`). */
+  act?: boolean | ((pred: tf.Tensor) => tf.Tensor);
+}
+
+/**
+ * Result of {@link Learner.getPreds}: fastai's tuple `(inputs?, preds, targs, decoded?, losses?)` by name, each
+ * optional member present exactly when its flag is `true`.
+ */
+export type GetPredsResult<I extends boolean = false, D extends boolean = false, L extends boolean = false> = {
+  /** Activated predictions (fastai's `preds`). */
+  preds: tf.Tensor;
+  /** Targets (fastai's `targs`). */
+  targets: tf.Tensor;
+} & (true extends I ? { /** One tensor per model input. */ inputs: tf.Tensor[] } : unknown) &
+  (true extends D ? { /** The loss's `decodes` of `preds`. */ decoded: tf.Tensor } : unknown) &
+  (true extends L ? { /** Each item's loss, shape `[n]`. */ losses: tf.Tensor } : unknown);
+
 /** Result of {@link Learner.validate}. */
 export interface ValidateResult {
   validLoss: number;

@@ -35,6 +35,8 @@ import type {
   FineTuneOptions,
   FitOneCycleOptions,
   FitOptions,
+  GetPredsOptions,
+  GetPredsResult,
   LearnerModel,
   LearnerOptions,
   LrSpec,
@@ -457,26 +459,42 @@ export class Learner {
   }
 
   /**
-   * Predictions (after the loss's activation, e.g. softmax) and targets over a loader, gathered by a
-   * {@link GatherPreds} callback in a validation pass (fastai's `get_preds`): the learner's callbacks with
-   * `runPredict` see `beforeValidate`, the batches and `afterValidate`; the loss is not computed. The caller
-   * disposes both tensors.
+   * fastai's `get_preds`: predictions (after the loss's activation, e.g. softmax) and targets over a loader (default
+   * the validation set), gathered by a {@link GatherPreds} callback in a validation pass: the learner's callbacks
+   * with `runPredict` see `beforeValidate`, the batches and `afterValidate`. fastai returns a tuple
+   * `(inputs?, preds, targs, decoded?, losses?)`; here the same tensors come by name: `inputs` (`withInput`: one
+   * tensor per model input), `preds`, `targets`, `decoded` (`withDecoded`: the loss's `decodes` of `preds`, e.g.
+   * the argmax), `losses` (`withLoss`: each item's loss, unreduced). `act` is the activation (`true`, the default:
+   * the loss's; `false`: raw outputs; or a function). The loader is read in its own order. The caller disposes
+   * every tensor returned.
    * @example
    * ```ts
-   * const { preds, targets } = await learn.getPreds();
-   * preds.dispose();
-   * targets.dispose();
+   * const { preds, targets, decoded, losses } = await learn.getPreds({ withDecoded: true, withLoss: true });
+   * const test = await learn.getPreds(learn.dls.testDl(rows), { act: false });
+   * tf.dispose([preds, targets, decoded, losses, test.preds, test.targets]);
    * ```
    */
+  async getPreds<I extends boolean = false, D extends boolean = false, L extends boolean = false>(
+    opts?: GetPredsOptions<I, D, L>,
+  ): Promise<GetPredsResult<I, D, L>>;
+  async getPreds<I extends boolean = false, D extends boolean = false, L extends boolean = false>(
+    dl: DataLoader<unknown>,
+    opts?: GetPredsOptions<I, D, L>,
+  ): Promise<GetPredsResult<I, D, L>>;
   async getPreds(
-    dl: DataLoader<unknown> = this.dls.valid,
-    opts: { act?: boolean } = {},
-  ): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
+    dlOrOpts?: DataLoader<unknown> | GetPredsOptions,
+    maybeOpts: GetPredsOptions = {},
+  ): Promise<GetPredsResult<boolean, boolean, boolean>> {
+    const isDl = dlOrOpts !== undefined && Symbol.asyncIterator in (dlOrOpts as object);
+    const opts = isDl ? maybeOpts : ((dlOrOpts as GetPredsOptions | undefined) ?? {});
+    const dl = isDl ? (dlOrOpts as DataLoader<unknown>) : (opts.dl ?? this.dls.valid);
     await ready();
-    const gather = new GatherPreds({ act: opts.act ?? true });
+    const gather = new GatherPreds({ act: opts.act ?? true, withInput: opts.withInput, withLoss: opts.withLoss });
     try {
       await this.evalPass(dl, true, [gather]);
-      return gather.result();
+      const res: { preds: tf.Tensor; targets: tf.Tensor; decoded?: tf.Tensor } = gather.result();
+      if (opts.withDecoded) res.decoded = tf.tidy(() => this.lossFunc.decodes(res.preds));
+      return res as GetPredsResult<boolean, boolean, boolean>;
     } finally {
       gather.dispose();
     }

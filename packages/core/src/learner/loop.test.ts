@@ -73,6 +73,57 @@ describe('one Learner loop', () => {
     learn.dispose();
   });
 
+  it("getPreds({ withInput, withDecoded, withLoss }): fastai's (inputs, preds, targs, decoded, losses) by name", async () => {
+    const learn = makeLearner([]);
+    /** Reads a tensor made for the check and frees it. */
+    const vals = async (f: () => tf.Tensor) => {
+      const t = f();
+      const v = Array.from(await t.data());
+      t.dispose();
+      return v;
+    };
+    const { validLoss } = await learn.validate();
+    const n0 = tf.memory().numTensors;
+    const r = await learn.getPreds({ withInput: true, withDecoded: true, withLoss: true });
+    expect(r.inputs).toHaveLength(1);
+    expect(r.inputs[0].shape).toEqual([300, data.nFeatures]);
+    expect(r.preds.shape).toEqual([300, 2]);
+    expect(r.decoded.shape).toEqual([300]);
+    expect(r.losses.shape).toEqual([300]);
+    // decoded = the loss's decodes (argmax) of the activated predictions.
+    expect(Array.from(await r.decoded.data())).toEqual(await vals(() => r.preds.argMax(1)));
+    // The inputs are what the model saw: its activated outputs on them are the predictions.
+    const again = learn.predictBatch(r.inputs);
+    expect((await vals(() => tf.tidy(() => tf.abs(tf.sub(again, r.preds)).max())))[0]).toBeLessThan(1e-6);
+    // Each item's loss is −log p(target); their mean is validate()'s loss.
+    const ce = await vals(() =>
+      tf.tidy(() => tf.neg(tf.log(tf.sum(tf.mul(r.preds, tf.oneHot(r.targets.toInt(), 2)), 1)))),
+    );
+    const losses = Array.from(await r.losses.data());
+    ce.forEach((v, i) => expect(losses[i]).toBeCloseTo(v, 5));
+    expect(losses.reduce((a, b) => a + b, 0) / 300).toBeCloseTo(validLoss, 5);
+    // act: false gives the raw outputs; act as a function is applied as given.
+    const raw = await learn.getPreds(learn.dls.valid, { act: false });
+    const dbl = await learn.getPreds({ act: (p) => tf.mul(p, 2) });
+    expect(await vals(() => tf.tidy(() => tf.abs(tf.sub(dbl.preds, tf.mul(raw.preds, 2))).max()))).toEqual([0]);
+    // @ts-expect-error decoded is only in the result when withDecoded is true
+    expect(raw.decoded).toBeUndefined();
+    tf.dispose([
+      again,
+      ...r.inputs,
+      r.preds,
+      r.targets,
+      r.decoded,
+      r.losses,
+      raw.preds,
+      raw.targets,
+      dbl.preds,
+      dbl.targets,
+    ]);
+    expect(tf.memory().numTensors).toBe(n0);
+    learn.dispose();
+  });
+
   it('during fit the same callbacks see the training and validation phases; runPredict = false keeps one out of getPreds', async () => {
     const spy = new Spy();
     const quiet = new Spy({ runPredict: false });

@@ -119,15 +119,17 @@ export function bceWithLogitsLossFlat(opts: { threshold?: number } = {}): Loss {
   const thresh = opts.threshold ?? 0.5;
   return makeLoss(
     { name: 'BCEWithLogitsLossFlat', args: { threshold: thresh } },
-    (pred, target) => {
-      const x = pred.reshape([-1]);
-      const y = target.reshape([-1]).toFloat();
-      // max(x, 0) - x·y + log(1 + exp(-|x|)): stable for large |x|.
-      return tf.mean(tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))))) as tf.Scalar;
-    },
+    (pred, target) => tf.mean(bcePer(pred, target)) as tf.Scalar,
     (pred) => tf.sigmoid(pred),
     (probs) => tf.greater(probs, thresh),
+    { perItem: (pred, target) => tf.tidy(() => bcePer(pred, target)) },
   );
+  function bcePer(pred: tf.Tensor, target: tf.Tensor): tf.Tensor {
+    const x = pred.reshape([-1]);
+    const y = target.reshape([-1]).toFloat();
+    // max(x, 0) - x·y + log(1 + exp(-|x|)): stable for large |x|.
+    return tf.add(tf.sub(tf.relu(x), tf.mul(x, y)), tf.log1p(tf.exp(tf.neg(tf.abs(x)))));
+  }
 }
 
 /** Mean squared error over flattened predictions and targets. */
@@ -137,6 +139,7 @@ export function mseLossFlat(): Loss {
     (pred, target) => tf.mean(tf.squaredDifference(pred.reshape([-1]), target.reshape([-1]).toFloat())) as tf.Scalar,
     (p) => p,
     (p) => p,
+    { perItem: (pred, target) => tf.squaredDifference(pred.reshape([-1]), target.reshape([-1]).toFloat()) },
   );
 }
 
@@ -147,6 +150,7 @@ export function l1LossFlat(): Loss {
     (pred, target) => tf.mean(tf.abs(tf.sub(pred.reshape([-1]), target.reshape([-1]).toFloat()))) as tf.Scalar,
     (p) => p,
     (p) => p,
+    { perItem: (pred, target) => tf.tidy(() => tf.abs(tf.sub(pred.reshape([-1]), target.reshape([-1]).toFloat()))) },
   );
 }
 
