@@ -29,6 +29,7 @@ import { lrFind, type LrFindOptions, type LrFindResult } from './lr-find.js';
 import { crossEntropyLossFlat, type Loss } from './loss.js';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { predictItem, tta } from './predict.js';
+import { learnerSummary } from './summary.js';
 import type { Metric } from './metrics/index.js';
 import type {
   BuilderSpec,
@@ -443,6 +444,21 @@ export class Learner {
    */
   lrFind<N extends string = 'valley'>(opts: LrFindOptions<N> = {}): Promise<LrFindResult<N>> {
     return lrFind(this, opts);
+  }
+
+  /**
+   * fastai's `learn.summary()`: the first training batch run through the model (one item, eval mode) with a hook
+   * on every leaf layer, and Keras's table: each layer's type, output shape (tfai's layout, NHWC for images; the batch
+   * dimension shown as the loader's batch size), parameter count and trainable flag, a new section where a layer
+   * changes the shape; the totals; the optimizer, the loss, the freezing state and the callbacks. Returns the text
+   * (fastai returns it for the notebook to show); print it yourself.
+   * @example
+   * ```ts
+   * console.log(await learn.summary());
+   * ```
+   */
+  summary(): Promise<string> {
+    return learnerSummary(this);
   }
 
   /**
