@@ -5,7 +5,7 @@
 // `@tfai/core/plot` (Vega-Lite plots), `@tfai/core/backend` (setBackend, doctor). Helpers the sibling packages
 // share are in `./internal.ts` (`@tfai/core/internal`), outside the public surface.
 //
-// Node-only: the Learner (its backend pick reads files), Recorder, CSVLogger, SaveModelCallback and
+// Node-only: the Learner (its backend pick reads files), Recorder, CSVLogger, TensorBoardCallback, SaveModelCallback and
 // EarlyStoppingCallback (through TrackerCallback) load `node:fs`; Module and the layers load `node:async_hooks`.
 
 // ---- Errors ----
@@ -90,6 +90,8 @@ export { MixHandler, MixUp, CutMix } from './learner/callbacks/mixup.js';
 export { TrackerCallback, EarlyStoppingCallback, SaveModelCallback } from './learner/callbacks/tracker.js';
 export type { TrackerOptions } from './learner/callbacks/tracker.js';
 export { CSVLogger } from './learner/callbacks/csv-logger.js';
+export { TensorBoardCallback } from './learner/callbacks/tensorboard.js';
+export type { TensorBoardOptions } from './learner/callbacks/tensorboard.js';
 export { GradientClip } from './learner/callbacks/gradient-clip.js';
 export { GatherPreds } from './learner/callbacks/gather-preds.js';
 export type { GatherPredsOptions } from './learner/callbacks/gather-preds.js';

@@ -66,3 +66,14 @@ export type {
 // fastai's untar_data and URLs: download once into $TFAI_HOME, checked and extracted safely.
 export { tfaiHome, downloadUrl, untarData, DownloadError, ArchiveError, URLs } from './io/download.js';
 export type { DownloadOptions } from './io/download.js';
+
+// ---- TensorBoard event files ----
+// What TensorBoardCallback writes (TFRecord-framed Event protos), read back with their checksums verified.
+export {
+  readTensorBoardEvents,
+  parseTensorBoardEvents,
+  encodeEvent,
+  tfRecord,
+  crc32c,
+} from './learner/callbacks/tensorboard-events.js';
+export type { TensorBoardEvent } from './learner/callbacks/tensorboard-events.js';
