@@ -5,7 +5,7 @@ import { MissingColumnError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';
 import { Normalize } from '../procs/normalize.js';
-import type { ProcLike } from '../procs/from-json.js';
+import { resolveProcs, type ProcLike } from '../procs/from-json.js';
 import type { DataFrame, RawValue } from './dataframe.js';
 import { readDataFrame, type ReadDataFrameOptions } from './read-data-frame.js';
 import { splitRows, type SplitOptions } from './splits.js';
@@ -132,9 +132,15 @@ export function csvOptions(opts: TabularDataLoadersOptions): ReadDataFrameOption
   const overlap = (opts.catNames ?? []).find((n) => (opts.contNames ?? []).includes(n));
   if (overlap !== undefined) throw new TabularOptionsError(`column "${overlap}" is both categorical and continuous`);
   const required = [...(opts.yNames ?? []), ...(opts.validCol !== undefined ? [opts.validCol] : [])];
+  // FillMissing's `<cont>_na` flags may be listed in catNames (as fastai's cat_names prints them): Tabular.fit checks
+  // that FillMissing makes them, so the file need not have them.
+  const procs = resolveProcs(opts.procs ?? DEFAULT_PROCS);
+  const flags = procs.some((p) => p instanceof FillMissing && p.addCol);
+  const isFlag = (n: string) =>
+    flags && n.endsWith('_na') && (opts.contNames === undefined || opts.contNames.includes(n.slice(0, -3)));
   return {
     numeric: opts.contNames,
-    categorical: opts.catNames,
+    categorical: opts.catNames?.filter((n) => !isFlag(n)),
     required,
     only: opts.contNames ? [...(opts.catNames ?? []), ...opts.contNames, ...required] : undefined,
     naValues: opts.naValues,

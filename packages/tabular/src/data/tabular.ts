@@ -1,5 +1,6 @@
 import { AllMissingError, NonFiniteValueError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
+import { FillMissing } from '../procs/fill-missing.js';
 import { procFromJSON, resolveProcs, type ProcLike } from '../procs/from-json.js';
 import type { ProcJSON, ProcState, TabularProc } from '../procs/proc.js';
 import { DataFrame, type RawValue } from './dataframe.js';
@@ -63,6 +64,20 @@ function checkContinuous(df: DataFrame, contNames: readonly string[], trainIdx: 
 }
 
 /**
+ * The names of `catNames` that FillMissing will make (fastai lists them in `cat_names` as `learn.dls.cat_names`
+ * prints them): `<c>_na` not in the data, `c` continuous, and a FillMissing proc that adds flag columns.
+ */
+function madeByFillMissing(
+  df: DataFrame,
+  catNames: readonly string[],
+  contNames: readonly string[],
+  procs: readonly TabularProc[],
+): string[] {
+  if (!procs.some((p) => p instanceof FillMissing && p.addCol)) return [];
+  return catNames.filter((n) => n.endsWith('_na') && !df.has(n) && contNames.includes(n.slice(0, -3)));
+}
+
+/**
  * The tabular preprocessing of a data set (fastai's `TabularPandas` without the data): column roles, procs
  * fit on the training rows, and the target encoding. `fit` learns them; `encode` and `processRow` apply them
  * to any data (validation rows, a test file, one row at inference); `toJSON`/`fromJSON` save them with the model.
@@ -98,19 +113,29 @@ export class Tabular {
     const dup = all.find((n, i) => all.indexOf(n) !== i);
     if (dup !== undefined)
       throw new TabularOptionsError(`column "${dup}" is listed twice in catNames/contNames/yNames`);
-    for (const n of all) df.column(n);
+    const procs = resolveProcs(opts.procs ?? []);
+    // fastai: a `<cont>_na` in cat_names that the data lacks is FillMissing's flag column, made before it is read.
+    const made = madeByFillMissing(df, catNames, contNames, procs);
+    for (const n of all) if (!made.includes(n)) df.column(n);
     if (!trainIdx.length) throw new TabularOptionsError(`${df.source}: the training split is empty`);
     checkContinuous(df, contNames, trainIdx);
-    const procs = resolveProcs(opts.procs ?? []);
     if (catNames.length && !procs.some((p) => p instanceof Categorify))
       throw new TabularOptionsError('categorical columns need the Categorify proc');
     const state: ProcState = { df, catNames: [...catNames], contNames: [...contNames] };
     for (const p of procs) {
       p.setup(state, trainIdx);
       p.encode(state);
+      if (p instanceof FillMissing)
+        for (const n of made)
+          if (!state.df.has(n))
+            throw new TabularOptionsError(
+              `catNames lists "${n}", which is not a column of ${df.source} and which FillMissing did not make: "${n.slice(0, -3)}" has no missing value in the training rows (FillMissing flags only the columns that do: ${p.naCols.map((c) => `"${c}_na"`).join(', ') || 'none here'})`,
+            );
     }
     const targets = yNames.length ? Targets.fit(df, yNames, trainIdx, opts.yBlock) : undefined;
-    const tabular = new Tabular(catNames, contNames, state.catNames, state.contNames, procs, targets);
+    // The raw inputs (what a row to predict must have) leave out the flag columns FillMissing makes.
+    const rawCat = catNames.filter((n) => !made.includes(n));
+    const tabular = new Tabular(rawCat, contNames, state.catNames, state.contNames, procs, targets);
     return { tabular, data: tabular.collect(state, targets) };
   }
 

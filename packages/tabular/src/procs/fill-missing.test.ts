@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DataFrame } from '../data/dataframe.js';
 import { readDataFrame } from '../data/read-data-frame.js';
 import { Tabular } from '../data/tabular.js';
+import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
+import { MissingColumnError, TabularOptionsError } from '../errors.js';
 import { datasets } from '@tfai/datasets';
 import { readCsvRows } from '../test-utils/fixtures.js';
 import { Categorify } from './categorify.js';
@@ -85,5 +87,51 @@ describe('FillMissing', () => {
     m.setup({ ...state, df: DataFrame.fromColumns({ a: [1, null, 3, 3, null] }) }, Int32Array.from([0, 1, 2, 3, 4]));
     expect(m.fillValues.a).toBe(3);
     expect(FillMissing.fromJSON(JSON.parse(JSON.stringify(m.toJSON())) as never).toJSON()).toEqual(m.toJSON());
+  });
+});
+
+describe("FillMissing's `_na` columns listed in catNames (a fastai recipe, as learn.dls.cat_names prints them)", () => {
+  const path = `${datasets.path('credit_data')}/credit_data.csv`;
+  const contNames = ['Seniority', 'Time', 'Age', 'Expenses', 'Income', 'Assets', 'Debt', 'Amount', 'Price'];
+  const opts = { yNames: ['Status'], contNames, validCol: undefined, seed: 0, bs: 64 };
+
+  it('are accepted (FillMissing makes them before they are read): same columns, vocabs and codes as without listing them', async () => {
+    const plain = await TabularDataLoaders.fromCsv(path, { ...opts, catNames: ['Home'] });
+    expect(plain.catNames).toEqual(['Home', 'Income_na', 'Assets_na', 'Debt_na']);
+    // fastai keeps cat_names in the order given; FillMissing appends only the flags not listed.
+    const listed = await TabularDataLoaders.fromCsv(path, { ...opts, catNames: ['Home', 'Debt_na', 'Income_na'] });
+    expect(listed.catNames).toEqual(['Home', 'Debt_na', 'Income_na', 'Assets_na']);
+    for (const n of plain.catNames) expect(listed.classes[n]).toEqual(plain.classes[n]);
+    const col = (d: TabularDataLoaders, n: string) => d.data.cats[d.catNames.indexOf(n)];
+    for (const n of plain.catNames) expect(Array.from(col(listed, n))).toEqual(Array.from(col(plain, n)));
+    // A row to predict needs the raw columns only, not the flags.
+    expect(listed.tabular.rawCatNames).toEqual(['Home']);
+    const row = {
+      Home: 'rent',
+      Seniority: 1,
+      Time: 36,
+      Age: 30,
+      Expenses: 60,
+      Income: null,
+      Assets: 0,
+      Debt: 0,
+      Amount: 800,
+      Price: 1000,
+    };
+    const enc = listed.tabular.processRow(row);
+    expect(enc.xCat[listed.catNames.indexOf('Income_na')]).toBe(2); // 'True'
+    expect(enc.xCat[listed.catNames.indexOf('Debt_na')]).toBe(1); // 'False'
+  });
+
+  it('a flag FillMissing does not make (no missing training value, or no FillMissing) is refused by name', async () => {
+    await expect(TabularDataLoaders.fromCsv(path, { ...opts, catNames: ['Home', 'Age_na'] })).rejects.toThrow(
+      /catNames lists "Age_na".*"Age" has no missing value in the training rows.*"Income_na", "Assets_na", "Debt_na"/,
+    );
+    await expect(TabularDataLoaders.fromCsv(path, { ...opts, catNames: ['Home', 'Age_na'] })).rejects.toBeInstanceOf(
+      TabularOptionsError,
+    );
+    await expect(
+      TabularDataLoaders.fromCsv(path, { ...opts, catNames: ['Home', 'Income_na'], procs: [Categorify, Normalize] }),
+    ).rejects.toBeInstanceOf(MissingColumnError);
   });
 });
