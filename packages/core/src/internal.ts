@@ -6,7 +6,7 @@ export type { LSTMRecurrenceResult } from './nn/layers/lstm-recurrence.js';
 export { fusedEnabled, setFused } from './backend/fused.js';
 export { dropout } from './backend/fused-ops.js';
 // Option handling of the domain learners' factories (an unknown key is an UnknownOptionError).
-export { learnerOptionsOf } from './learner/option-keys.js';
+export { learnerOptionsOf, checkOptionKeys, optionKeys } from './learner/option-keys.js';
 // The one predict-and-decode of every domain learner, and the checkpoint path text's saveEncoder reuses.
 export { predictDecoded } from './learner/predict.js';
 export type { DecodedBatch } from './learner/predict.js';

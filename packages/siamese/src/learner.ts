@@ -3,12 +3,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { Learner } from '@tfai/core';
 import { rebuiltLearnerOptions } from '@tfai/core/io';
-import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
+import { checkOptionKeys, learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
 import type { LearnerModel, LearnerOptions, Prediction } from '@tfai/core';
 import type { LearnerBuilder } from '@tfai/core/io';
 import { writeImageGrid } from '@tfai/vision';
 import { VISION_ARCHS, visionArch } from '@tfai/vision/models';
 import {
+  HEAD_OPTION_KEYS,
   freezeIfPretrained,
   setUpBodyLearner,
   splitBodyLearnerOptions,
@@ -139,6 +140,7 @@ export async function siameseLearner(
   opts: SiameseLearnerOptions = {},
 ): Promise<SiameseLearner> {
   const [bodyOpts, { head: headOpt, ...rest }] = splitBodyLearnerOptions(opts);
+  checkOptionKeys('siameseLearner', 'head', headOpt, HEAD_OPTION_KEYS);
   const head = siameseHeadOptions(headOpt);
   const learnOpts = learnerOptionsOf('siameseLearner', rest, 'head options go in `head: {...}`');
   const { body, bodyArgs } = await setUpBodyLearner(normalizable(dls), arch, bodyOpts);

@@ -6,3 +6,5 @@ export { visionLoaderOptions } from './data/vision-data-loaders.js';
 // The set-up the body-based learners share (defaults, normalisation, what an export records) and their last step.
 export { setUpBodyLearner, splitBodyLearnerOptions, freezeIfPretrained } from './models/load-body.js';
 export type { BodyLearnerOptions, BodyLearnerSetUp, BodyOptions } from './models/load-body.js';
+// The keys of `head: {...}`, checked by every learner that takes head options.
+export { HEAD_OPTION_KEYS } from './learner/vision-learner.js';

@@ -1,12 +1,13 @@
 // fastai 2.7's `collab_learner`: a dot-product model (EmbeddingDotBias.from_classes) or EmbeddingNN over the user
 // and item vocabs, MSE loss, predictions on {user, item} objects.
 import { mseLossFlat } from '@tfai/core';
+import { checkOptionKeys, learnerOptionsOf } from '@tfai/core/internal';
 import type { LearnerOptions } from '@tfai/core';
 import { EmbeddingDotBias } from '../collab/embedding-dot-bias.js';
 import { EmbeddingNN } from '../collab/embedding-nn.js';
 import type { CollabDataLoaders } from '../collab/collab-dataloaders.js';
 import { getEmbSz } from '../model/emb-sz.js';
-import { TabularLearner, type TabularConfig, type TabularLearnerArgs } from './tabular-learner.js';
+import { TABULAR_CONFIG_KEYS, TabularLearner, type TabularConfig, type TabularLearnerArgs } from './tabular-learner.js';
 
 /** Options of {@link collabLearner}: the Learner's, plus the model's (fastai's defaults). */
 export interface CollabLearnerOptions extends Omit<LearnerOptions, 'builder'> {
@@ -54,7 +55,9 @@ export function collabLearner(
   dls: CollabDataLoaders,
   opts: CollabLearnerOptions = {},
 ): TabularLearner<EmbeddingDotBias | EmbeddingNN> {
-  const { nFactors = 50, useNn = false, embSzs, layers, config = {}, yRange, lossFunc, ...learnerOpts } = opts;
+  const { nFactors = 50, useNn = false, embSzs, layers, config = {}, yRange, lossFunc, ...rest } = opts;
+  const learnerOpts = learnerOptionsOf('collabLearner', rest, 'EmbeddingNN options go in `config: {...}`');
+  checkOptionKeys('collabLearner', 'config', config, TABULAR_CONFIG_KEYS);
   const cfg: TabularConfig = yRange !== undefined ? { ...config, yRange } : config;
   let model: EmbeddingDotBias | EmbeddingNN;
   let spec: TabularLearnerArgs['model'];

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { bceWithLogitsLossFlat, crossEntropyLossFlat, Learner, mseLossFlat } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
-import { predictDecoded } from '@tfai/core/internal';
+import { checkOptionKeys, learnerOptionsOf, optionKeys, predictDecoded } from '@tfai/core/internal';
 import type { DataLoader, LearnerModel, LearnerOptions, Loss, Prediction } from '@tfai/core';
 import type { CollabDataLoaders } from '../collab/collab-dataloaders.js';
 import type { RawValue } from '../data/dataframe.js';
@@ -19,6 +19,18 @@ export type TabularLikeDataLoaders = TabularDataLoaders | CollabDataLoaders;
 
 /** fastai's `tabular_config`: the TabularModel options other than `layers`. */
 export type TabularConfig = Omit<TabularModelOptions, 'layers'>;
+
+/** The keys of {@link TabularConfig}, for `config: {...}` from JavaScript (a misspelt one is an UnknownOptionError). */
+export const TABULAR_CONFIG_KEYS = optionKeys<TabularConfig>()([
+  'ps',
+  'embedP',
+  'yRange',
+  'useBn',
+  'bnFinal',
+  'bnCont',
+  'linFirst',
+  'act',
+]);
 
 /**
  * fastai's `tabular_config(...)`: the model options with fastai's defaults filled in (`ps` none, `embedP` 0,
@@ -245,7 +257,9 @@ export function tabularLearner(
   dls: TabularDataLoaders,
   opts: TabularLearnerOptions = {},
 ): TabularLearner<TabularModel> {
-  const { layers = [200, 100], embSzs, config = {}, nOut: nOutOpt, yRange, lossFunc, ...learnerOpts } = opts;
+  const { layers = [200, 100], embSzs, config = {}, nOut: nOutOpt, yRange, lossFunc, ...rest } = opts;
+  const learnerOpts = learnerOptionsOf('tabularLearner', rest, 'model options go in `config: {...}`');
+  checkOptionKeys('tabularLearner', 'config', config, TABULAR_CONFIG_KEYS);
   const nOut = nOutOpt ?? dls.c;
   if (!nOut)
     throw new TabularOptionsError(

@@ -52,6 +52,22 @@ describe('visionLearner: head options in `head: {...}` (fastai cnn_config)', () 
     await expect(visionLearner(dls, resnet18, bad)).rejects.toThrow(/visionLearner: unknown option 'linFtr'/);
     expect(tf.memory().numTensors).toBe(n);
   });
+
+  it('a misspelt key inside `head` from JavaScript is an UnknownOptionError naming its path and the known keys', async () => {
+    const dls = await tux();
+    const bad = { pretrained: false, progress: false, head: { linFtr: [10] } } as LearnerOptions;
+    const n = tf.memory().numTensors;
+    const err = await visionLearner(dls, resnet18, bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnknownOptionError);
+    expect((err as UnknownOptionError).key).toBe('head.linFtr');
+    expect((err as Error).message).toBe(
+      "visionLearner: unknown option 'head.linFtr' (known: linFtrs, ps, pool, concatPool, firstBn, bnFinal, linFirst, yRange)",
+    );
+    await expect(visionLearner(dls, resnet18, { pretrained: false, head: 3 } as LearnerOptions)).rejects.toThrow(
+      /visionLearner: head must be an object of options/,
+    );
+    expect(tf.memory().numTensors).toBe(n);
+  });
 });
 
 describe('unetLearner: DynamicUnet options in `unet: {...}`', () => {
@@ -69,6 +85,13 @@ describe('unetLearner: DynamicUnet options in `unet: {...}`', () => {
     await expect(
       unetLearner(dls, resnet18, { pretrained: false, imgSize: [32, 32], selfAtention: true } as LearnerOptions),
     ).rejects.toThrow(/unetLearner: unknown option 'selfAtention'/);
+    await expect(
+      unetLearner(dls, resnet18, {
+        pretrained: false,
+        imgSize: [32, 32],
+        unet: { selfAtention: true },
+      } as LearnerOptions),
+    ).rejects.toThrow(/unetLearner: unknown option 'unet\.selfAtention' \(known: blur, blurFinal, selfAttention, /);
   });
 });
 

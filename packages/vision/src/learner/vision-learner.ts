@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Learner } from '@tfai/core';
 import { rebuiltLearnerOptions } from '@tfai/core/io';
-import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';
+import { checkOptionKeys, learnerOptionsOf, optionKeys, predictDecoded } from '@tfai/core/internal';
 import type { LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import type { LearnerBuilder } from '@tfai/core/io';
 import { ImageDataLoaders, type ImageInferenceSpec } from '../data/image-data-loaders.js';
@@ -127,6 +127,18 @@ export class VisionLearner extends Learner {
   }
 }
 
+/** The keys of {@link CreateHeadOptions}, for `head: {...}` from JavaScript (a misspelt one is an UnknownOptionError). */
+export const HEAD_OPTION_KEYS = optionKeys<CreateHeadOptions>()([
+  'linFtrs',
+  'ps',
+  'pool',
+  'concatPool',
+  'firstBn',
+  'bnFinal',
+  'linFirst',
+  'yRange',
+]);
+
 /**
  * fastai 2.7's `vision_learner`: `createVisionModel(arch, nOut, …)` (the body of {@link loadBody}, a head of
  * {@link createHead} with the `head` options, initialised kaiming-normal), the architecture's splitter, ImageNet
@@ -147,6 +159,7 @@ export async function visionLearner(
 ): Promise<VisionLearner> {
   const [bodyOpts, { nOut: nOutOpt, customHead, init, splitter, head = {}, ...rest }] = splitBodyLearnerOptions(opts);
   const learnerOpts = learnerOptionsOf('visionLearner', rest, 'head options go in `head: {...}`');
+  checkOptionKeys('visionLearner', 'head', head, HEAD_OPTION_KEYS);
   const nOut = nOutOpt ?? dls.c;
   if (!nOut)
     throw new ImageDataError('visionLearner: nOut is not defined and the data has no classes (dls.c); pass nOut');

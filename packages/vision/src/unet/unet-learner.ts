@@ -7,7 +7,7 @@ import { rebuiltLearnerOptions } from '@tfai/core/io';
 import type { LearnerOptions, Prediction, Splitter } from '@tfai/core';
 import type { LearnerBuilder } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
-import { learnerOptionsOf, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
+import { checkOptionKeys, learnerOptionsOf, optionKeys, predictDecoded, type DecodedBatch } from '@tfai/core/internal';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import type { ImageSource } from '../data/image.js';
@@ -25,6 +25,19 @@ import { SEGMENTATION_METRICS } from '../segmentation/metrics.js';
 import { SegmentationDataLoaders, type SegmentationInferenceSpec } from '../segmentation/segmentation-data-loaders.js';
 import type { SegmentationDataLoader } from '../segmentation/segmentation-dataset.js';
 import { DynamicUnet, type DynamicUnetOptions } from './dynamic-unet.js';
+
+/** The keys of {@link DynamicUnetOptions}, for `unet: {...}` from JavaScript (a misspelt one is an UnknownOptionError). */
+const UNET_OPTION_KEYS = optionKeys<DynamicUnetOptions>()([
+  'blur',
+  'blurFinal',
+  'selfAttention',
+  'yRange',
+  'lastCross',
+  'bottle',
+  'actCls',
+  'init',
+  'normType',
+]);
 
 /** Options of {@link createUnetModel}: the body's ({@link loadBody}: `pretrained`, `cut`, `nIn`…) and DynamicUnet's. */
 export interface CreateUnetModelOptions extends DynamicUnetOptions, LoadBodyOptions {}
@@ -191,6 +204,7 @@ export async function unetLearner(
   const [bodyOpts, { nOut: nOutOpt, splitter, imgSize: imgSizeOpt, unet = {}, ...rest }] =
     splitBodyLearnerOptions(opts);
   const learnerOpts = learnerOptionsOf('unetLearner', rest, 'DynamicUnet options go in `unet: {...}`');
+  checkOptionKeys('unetLearner', 'unet', unet, UNET_OPTION_KEYS);
   const { actCls, init, ...config } = unet;
   const nOut = nOutOpt ?? dls.c;
   if (!nOut) throw new ImageDataError('unetLearner: nOut is not defined and the data has no codes (dls.c); pass nOut');
