@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -61,6 +61,10 @@ describe('siamese head options in `head: {...}` (as visionLearner, fastai cnn_co
       const loaded = await loadLearner(json, SiameseLearner);
       expect(linShapes(loaded.model)).toEqual(linShapes(nested.model));
       expect(dropPs(loaded.model)).toEqual(dropPs(nested.model));
+      // showResults: each cell is wide enough for its whole caption ("pred: same (p(same) 0.93)" is 25 characters at
+      // 6.6 px, wider than the 160-px picture, so it used to be cut).
+      const png = await readFile(await nested.showResults({ file: join(dir, 'results.png'), maxN: 4 }));
+      expect(png.readUInt32BE(16) / 2 - 16).toBeGreaterThanOrEqual(Math.ceil(25 * 6.6));
       for (const l of [nested, loaded]) l.dispose();
 
       const flat = { pretrained: false, progress: false, linFtrs: [32] } as LearnerOptions;
@@ -69,6 +73,11 @@ describe('siamese head options in `head: {...}` (as visionLearner, fastai cnn_co
       const bad = { pretrained: false, progress: false, linFtr: [64] } as LearnerOptions;
       await expect(siameseLearner(dls, resnet18, bad)).rejects.toThrow(UnknownOptionError);
       await expect(siameseLearner(dls, resnet18, bad)).rejects.toThrow(/siameseLearner: unknown option 'linFtr'/);
+      // A misspelt key inside `head` from JavaScript: named with its path and the known keys.
+      const nestedBad = { pretrained: false, progress: false, head: { linFtr: [10] } } as LearnerOptions;
+      await expect(siameseLearner(dls, resnet18, nestedBad)).rejects.toThrow(
+        "siameseLearner: unknown option 'head.linFtr' (known: linFtrs, ps, pool, concatPool, firstBn, bnFinal, linFirst, yRange)",
+      );
       expect(tf.memory().numTensors).toBe(n);
     } finally {
       await rm(dir, { recursive: true, force: true });

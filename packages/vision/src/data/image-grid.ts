@@ -35,10 +35,26 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const LINE = 16;
 const PAD = 8;
 
+/** Width of one character of 12-px sans-serif text, generously (digits and lower case are narrower). */
+const CHAR_W = 6.6;
+
 /** Shortens `s` to about `px` pixels of 12-px sans-serif text. */
 function fit(s: string, px: number): string {
-  const max = Math.max(4, Math.floor(px / 6.6));
+  const max = Math.max(4, Math.floor(px / CHAR_W));
   return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+/**
+ * The width of a grid cell's content: the picture's side, widened to the longest caption line (as matplotlib's titles,
+ * which are never cut) up to three sides; only a caption longer than that is shortened.
+ * @example
+ * ```ts
+ * captionWidth([{ image, lines: [{ text: 'pred: different (p(same) 0.93)' }] }], 160); // 198
+ * ```
+ */
+export function captionWidth(tiles: readonly GridTile[], size: number): number {
+  const longest = Math.max(0, ...tiles.flatMap((t) => t.lines.map((l) => l.text.length)));
+  return Math.min(3 * size, Math.max(size, Math.ceil(longest * CHAR_W)));
 }
 
 /**
@@ -54,7 +70,8 @@ export async function writeImageGrid(file: string, tiles: GridTile[], opts: Imag
   const ncols = opts.ncols ?? Math.ceil(n / nrows);
   const size = opts.tileSize ?? 128;
   const nLines = Math.max(0, ...tiles.map((t) => t.lines.length));
-  const cellW = size + 2 * PAD;
+  const inner = captionWidth(tiles, size);
+  const cellW = inner + 2 * PAD;
   const cellH = size + nLines * LINE + 2 * PAD;
   const top = opts.title ? 28 : 0;
   const width = ncols * cellW;
@@ -81,12 +98,12 @@ export async function writeImageGrid(file: string, tiles: GridTile[], opts: Imag
       composites.push({
         input: data,
         raw: { width: w, height: h, channels: 3 },
-        left: x0 + Math.floor((size - w) / 2),
+        left: x0 + Math.floor((inner - w) / 2),
         top: y0 + nLines * LINE + Math.floor((size - h) / 2),
       });
       t.lines.forEach((l, j) => {
         text.push(
-          `<text x="${x0 + size / 2}" y="${y0 + (j + 1) * LINE - 4}" text-anchor="middle" fill="${esc(l.color ?? 'black')}">${esc(fit(l.text, size + PAD))}</text>`,
+          `<text x="${x0 + inner / 2}" y="${y0 + (j + 1) * LINE - 4}" text-anchor="middle" fill="${esc(l.color ?? 'black')}">${esc(fit(l.text, inner + PAD))}</text>`,
         );
       });
     }),
