@@ -61,10 +61,10 @@ describe('siamese head options in `head: {...}` (as visionLearner, fastai cnn_co
       const loaded = await loadLearner(json, SiameseLearner);
       expect(linShapes(loaded.model)).toEqual(linShapes(nested.model));
       expect(dropPs(loaded.model)).toEqual(dropPs(nested.model));
-      // showResults: each cell is wide enough for its whole caption ("pred: same (p(same) 0.93)" is 25 characters at
-      // 6.6 px, wider than the 160-px picture, so it used to be cut).
+      // showResults: each cell is wide enough for the longest caption it can have, "pred: different (p(same) 0.93)"
+      // (30 characters at 6.6 px, less the 8-px padding: 190 px; the 160-px cells cut it after 25).
       const png = await readFile(await nested.showResults({ file: join(dir, 'results.png'), maxN: 4 }));
-      expect(png.readUInt32BE(16) / 2 - 16).toBeGreaterThanOrEqual(Math.ceil(25 * 6.6));
+      expect(png.readUInt32BE(16) / 2 - 16).toBeGreaterThanOrEqual(Math.ceil(30 * 6.6) - 8);
       for (const l of [nested, loaded]) l.dispose();
 
       const flat = { pretrained: false, progress: false, linFtrs: [32] } as LearnerOptions;

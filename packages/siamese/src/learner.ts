@@ -110,7 +110,8 @@ export class SiameseLearner extends Learner {
           ],
         };
       });
-      return await writeImageGrid(file, tiles, { tileSize: 160, title: 'target / prediction' });
+      // 224-px cells: the pair side by side, and the longest caption (`pred: different (p(same) 0.93)`) whole.
+      return await writeImageGrid(file, tiles, { tileSize: 224, title: 'target / prediction' });
     } finally {
       tf.dispose([...b.x, b.y]);
     }

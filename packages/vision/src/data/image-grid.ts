@@ -45,16 +45,17 @@ function fit(s: string, px: number): string {
 }
 
 /**
- * The width of a grid cell's content: the picture's side, widened to the longest caption line (as matplotlib's titles,
- * which are never cut) up to three sides; only a caption longer than that is shortened.
+ * The width of a grid cell's content: the picture's side, widened to the longest caption line (which may run into
+ * the cell's padding; as matplotlib's titles, never cut) up to three sides; only a caption longer than that is
+ * shortened.
  * @example
  * ```ts
- * captionWidth([{ image, lines: [{ text: 'pred: different (p(same) 0.93)' }] }], 160); // 198
+ * captionWidth([{ image, lines: [{ text: 'pred: different (p(same) 0.93)' }] }], 160); // 190
  * ```
  */
 export function captionWidth(tiles: readonly GridTile[], size: number): number {
   const longest = Math.max(0, ...tiles.flatMap((t) => t.lines.map((l) => l.text.length)));
-  return Math.min(3 * size, Math.max(size, Math.ceil(longest * CHAR_W)));
+  return Math.min(3 * size, Math.max(size, Math.ceil(longest * CHAR_W) - PAD));
 }
 
 /**
