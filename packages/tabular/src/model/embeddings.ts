@@ -96,6 +96,15 @@ export class TabularEmbeddings extends Module<[tf.Tensor], tf.Tensor> {
 
   /** `xCat` `[bs, nCat]` int32 codes → the concatenated embeddings `[bs, nEmb]`. */
   forward(x: tf.Tensor): tf.Tensor {
+    // With hooks on a table (learn.summary()), fastai's own loop, so that each table's hooks fire.
+    if (this.tables.some((e) => e.hasForwardHooks))
+      return tf.tidy(() => {
+        const codes = tf.cast(x, 'int32');
+        return tf.concat(
+          this.tables.map((e, i) => e.call(tf.reshape(tf.slice(codes, [0, i], [-1, 1]), [-1]))),
+          1,
+        );
+      });
     return tf.tidy(() => {
       const tables = this.tables.map((e) => e.weight.variable.reshape([-1]));
       const flat = tables.length === 1 ? tables[0] : tf.concat(tables);
