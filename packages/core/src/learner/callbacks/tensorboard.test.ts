@@ -82,7 +82,10 @@ describe('TensorBoardCallback', () => {
     });
     const logDir = join(dir, 'runs', 'mlp');
     const tb = new TensorBoardCallback({ logDir });
-    await learn.lrFind({ numIt: 10 }); // not logged
+    learn.addCb(tb);
+    await learn.lrFind({ numIt: 10 }); // not logged, as fastai's (no events file is even made)
+    await expect(readdir(logDir)).rejects.toThrow(/ENOENT/);
+    learn.removeCb(tb);
     await learn.fitOneCycle(2, 1e-2, { cbs: [tb] });
     const files = await readdir(logDir);
     expect(files).toHaveLength(1);
