@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
+import { BatchNorm1d, BatchNorm2d, type Module } from '@tfai/core/nn';
 import { relErr } from './fixtures.js';
 
 /** An input for both runtimes: tfai's tensor (NHWC images) and its ONNX graph input name. */
@@ -97,4 +98,21 @@ export function onnxCheck(file: string): { nodes: number; opset: number; irVersi
     opset: number;
     irVersion: number;
   };
+}
+
+/**
+ * Gives every BatchNorm of a model running statistics and affine parameters that matter (fresh ones make it
+ * nearly the identity, which would hide a wrong inference form). Seeded.
+ */
+export function randomizeBatchNorms(model: Module<never[], unknown>, seed = 1): void {
+  let k = seed;
+  for (const l of model.modules())
+    if (l instanceof BatchNorm1d || l instanceof BatchNorm2d)
+      tf.tidy(() => {
+        const n = l.numFeatures;
+        l.runningMean.assign(tf.randomNormal([n], 0, 0.3, 'float32', k++));
+        l.runningVar.assign(tf.randomUniform([n], 0.5, 2, 'float32', k++));
+        l.weight?.variable.assign(tf.randomUniform([n], 0.5, 1.5, 'float32', k++));
+        l.bias?.variable.assign(tf.randomNormal([n], 0, 0.2, 'float32', k++));
+      });
 }

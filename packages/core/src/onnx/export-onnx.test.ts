@@ -10,7 +10,7 @@ import protobuf from 'protobufjs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { path as datasetPath } from '@tfai/datasets';
-import { onnxCheck, onnxCheckerSkip, ortRelErr } from '@tfai/test-utils/onnx';
+import { onnxCheck, onnxCheckerSkip, ortRelErr, randomizeBatchNorms } from '@tfai/test-utils/onnx';
 import {
   AdaptiveConcatPool2d,
   BatchNorm1d,
@@ -56,19 +56,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Gives a BatchNorm running statistics that matter (fresh ones are the identity). */
-function randomStats(m: Module): void {
-  for (const l of m.modules())
-    if (l instanceof BatchNorm1d || l instanceof BatchNorm2d)
-      tf.tidy(() => {
-        const n = l.numFeatures;
-        l.runningMean.assign(tf.randomNormal([n], 0, 0.3, 'float32', 1));
-        l.runningVar.assign(tf.randomUniform([n], 0.5, 2, 'float32', 2));
-        l.weight?.variable.assign(tf.randomUniform([n], 0.5, 1.5, 'float32', 3));
-        l.bias?.variable.assign(tf.randomNormal([n], 0, 0.2, 'float32', 4));
-      });
-}
-
 function smallCnn(): Sequential {
   const m = new Sequential(
     new Conv2d(1, 8, 3, { padding: 1, bias: false }),
@@ -82,7 +69,7 @@ function smallCnn(): Sequential {
     new Dropout(0.5),
     new Linear(24, 10),
   );
-  randomStats(m);
+  randomizeBatchNorms(m);
   return m.eval();
 }
 
