@@ -78,7 +78,7 @@ describe('exportOnnx: vision models on ONNX Runtime', () => {
   });
 
   it.skipIf(onnxCheckerSkip)(
-    "onnx.checker (full_check) accepts the classifier [skipped: no python3 'import onnx']",
+    'onnx.checker (full_check) accepts the classifier (skipped where python3 cannot import onnx)',
     async () => {
       const onnx = classifierFile ?? (await exportOnnx(learn, join(dir, 'checked.onnx'))).onnx;
       expect(onnxCheck(onnx)).toMatchObject({ opset: 17, irVersion: 8 });
