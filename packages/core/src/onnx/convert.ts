@@ -19,7 +19,10 @@ export interface OnnxContext {
    * shared with a module converted earlier (siamese's encoder) reuses the first one's initializer.
    */
   param(name: string): string;
-  /** An initializer `<path>.<name>` holding `t` (a buffer, or a tensor derived from parameters). */
+  /**
+   * An initializer `<path>.<name>` holding `t` (a buffer, or a tensor derived from parameters); the same tensor
+   * object given again (a shared module converted twice) reuses it.
+   */
   tensor(name: string, t: tf.Tensor): string;
   /** A typed error naming this module's path and type; the export writes nothing. */
   fail(reason: string): OnnxExportError;
@@ -94,6 +97,7 @@ const PERM_TO_TORCH: Record<string, number[] | null> = { none: null, conv: [3, 2
 /** Converts a module tree: shared state (parameter → initializer name) across the walk. */
 export class OnnxConverterWalk {
   private readonly paramNames = new Map<Parameter, string>();
+  private readonly tensorNames = new Map<tf.Tensor, string>();
   constructor(readonly graph: OnnxGraph) {}
 
   convert(m: AnyModule, path: string, inputs: OnnxValue[]): OnnxValue[] {
@@ -143,7 +147,13 @@ export class OnnxConverterWalk {
         this.paramNames.set(p, full);
         return full;
       },
-      tensor: (name, t) => this.graph.initializer(join(name), t),
+      tensor: (name, t) => {
+        const known = this.tensorNames.get(t);
+        if (known) return known;
+        const full = this.graph.hasInitializer(join(name)) ? this.graph.fresh(join(name)) : join(name);
+        this.tensorNames.set(t, this.graph.initializer(full, t));
+        return full;
+      },
     };
   }
 }

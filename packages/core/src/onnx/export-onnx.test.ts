@@ -193,7 +193,7 @@ describe('exportOnnx: core layers on ONNX Runtime', () => {
   });
 
   it.skipIf(onnxCheckerSkip)(
-    "onnx.checker (full_check) accepts the export (python3-onnx) (skipped where python3 cannot import onnx)",
+    'onnx.checker (full_check) accepts the export (python3-onnx) (skipped where python3 cannot import onnx)',
     async () => {
       const { onnx } = await exportOnnx(smallCnn(), join(dir, 'checked.onnx'));
       const info = onnxCheck(onnx);
