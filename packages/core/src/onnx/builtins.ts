@@ -11,6 +11,7 @@ import { Conv2d, ConvTranspose2d } from '../nn/layers/conv.js';
 import { Dropout } from '../nn/layers/dropout.js';
 import { Embedding } from '../nn/layers/embedding.js';
 import { Linear } from '../nn/layers/linear.js';
+import { LSTM } from '../nn/layers/lstm.js';
 import {
   AdaptiveAvgPool2d,
   AdaptiveConcatPool2d,
@@ -23,6 +24,7 @@ import { Upsample } from '../nn/layers/upsample.js';
 import type { AnyModule } from '../nn/module.js';
 import { registerBuiltinConverter, type OnnxContext, type OnnxConverter } from './convert.js';
 import type { OnnxValue } from './graph.js';
+import { lstmToOnnx } from './lstm.js';
 
 const same = (x: OnnxValue, name: string): OnnxValue => ({ name, rank: x.rank });
 const one = (inputs: OnnxValue[], ctx: OnnxContext): OnnxValue => {
@@ -49,7 +51,7 @@ const pointwise =
   };
 
 /** `x·Wᵀ + b` with PyTorch's `[out, in]` weight: Gemm on a matrix, MatMul + Add on higher ranks. */
-export function linearToOnnx(m: Linear, x: OnnxValue, ctx: OnnxContext): OnnxValue {
+export function linearToOnnx(m: { readonly bias: unknown }, x: OnnxValue, ctx: OnnxContext): OnnxValue {
   const g = ctx.graph;
   const w = ctx.param('weight');
   const b = m.bias ? ctx.param('bias') : undefined;
@@ -211,6 +213,10 @@ export function registerBuiltins(): void {
     const [l, r, t, b] = m.padding;
     const pads = ctx.graph.int64([0, 0, t, l, 0, 0, b, r], 'pads');
     return [same(x, ctx.graph.op('Pad', [x.name, pads], { mode: { s: 'edge' } }, ctx.path))];
+  });
+  reg(LSTM, (m, inputs, ctx) => {
+    if (inputs.length > 1) throw ctx.fail('exports with a zero initial state only (one input)');
+    return [lstmToOnnx(m, one(inputs, ctx), ctx)];
   });
   reg(Upsample, (m, inputs, ctx) => [upsampleToOnnx(m, image(one(inputs, ctx), ctx), ctx)]);
   reg(SequentialEx, (m, inputs, ctx) => {

@@ -15,7 +15,8 @@ export interface OnnxContext {
   /** Converts the child registered as `name` on one input and returns its one output. */
   child1(name: string, input: OnnxValue): OnnxValue;
   /**
-   * The initializer of the module's own parameter `name` in PyTorch's layout (`<path>.<name>`); a parameter
+   * The initializer of the module's parameter `name` (a dotted path for a descendant's) in PyTorch's layout
+   * (`<path>.<name>`); a parameter
    * shared with a module converted earlier (siamese's encoder) reuses the first one's initializer.
    */
   param(name: string): string;
@@ -130,7 +131,10 @@ export class OnnxConverterWalk {
         return out[0]!;
       },
       param: (name) => {
-        const p = m.ownParameters().find(([n]) => n === name)?.[1];
+        const parts = name.split('.');
+        let owner: AnyModule | undefined = m;
+        for (const part of parts.slice(0, -1)) owner = owner?.namedChildren().find(([n]) => n === part)?.[1];
+        const p = owner?.ownParameters().find(([n]) => n === parts.at(-1))?.[1];
         if (!p) throw fail(`has no parameter ${name}`);
         const known = this.paramNames.get(p);
         if (known) return known;

@@ -21,6 +21,7 @@ import {
   Flatten,
   LeakyReLU,
   Linear,
+  LSTM,
   MaxPool2d,
   Module,
   ReLU,
@@ -135,6 +136,23 @@ describe('exportOnnx: core layers on ONNX Runtime', () => {
     expect(dims).toEqual([7, 9, 2]);
     expect(err).toBeLessThan(1e-4);
     tf.dispose([ids, y]);
+  });
+
+  it('LSTM (2 layers, bidirectional): ONNX LSTM on the reordered PyTorch weights matches from a zero state', async () => {
+    const lstm = new LSTM(5, 6, { numLayers: 2, bidirectional: true }).eval();
+    const x = tf.tidy(() => tf.reshape(images.slice([0, 10, 0, 0], [7, 5, 28, 1]), [7, 28, 5]).sub(0.5)); // [N, T, C]
+    const { onnx } = await exportOnnx(lstm, join(dir, 'lstm.onnx'), {
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 'time', 5] }],
+    });
+    for (const n of [1, 7]) {
+      const xn = x.slice(0, n);
+      const [y, [h, c]] = lstm.call(xn);
+      const { err, dims } = await ortRelErr(onnx, [{ name: 'x', tensor: xn }], y);
+      expect(dims).toEqual([n, 28, 12]);
+      expect(err).toBeLessThan(1e-4);
+      tf.dispose([xn, y, h, c]);
+    }
+    x.dispose();
   });
 
   it("initializers carry PyTorch's parameter names and layouts (the state dict's, less num_batches_tracked)", async () => {

@@ -71,7 +71,15 @@ export interface OnnxExportResult {
 
 type LearnerLike = Pick<Learner, 'model' | 'lossFunc' | 'builder' | 'dls'>;
 
-function defaultInputs(model: AnyModule, ctxPath = ''): OnnxTensorSpec[] {
+/**
+ * The graph inputs a module declares (`static onnxInputs`), else its first descendant's, a Conv2d giving one
+ * NCHW float image `image` [batch, C, height, width].
+ * @example
+ * ```ts
+ * inputsOfModule(resnet18()); // [{ name: 'image', dtype: 'float32', shape: ['batch', 3, 'height', 'width'], … }]
+ * ```
+ */
+export function inputsOfModule(model: AnyModule, ctxPath = ''): OnnxTensorSpec[] {
   const own = inputsOf(model);
   if (own) return own;
   const first = model.namedChildren()[0];
@@ -87,7 +95,7 @@ function defaultInputs(model: AnyModule, ctxPath = ''): OnnxTensorSpec[] {
     ];
   if (!first)
     throw new OnnxExportError(ctxPath || '(root)', model.typeName, 'declares no inputs: pass `inputs` to exportOnnx');
-  return defaultInputs(first[1], ctxPath ? `${ctxPath}.${first[0]}` : first[0]);
+  return inputsOfModule(first[1], ctxPath ? `${ctxPath}.${first[0]}` : first[0]);
 }
 
 function activationOf(opts: ExportOnnxOptions, loss: LossSpec | undefined): 'softmax' | 'sigmoid' | null {
@@ -124,7 +132,7 @@ export async function onnxBytes(
     throw new OnnxExportError('(root)', model.typeName, `layout ${String(layout)} is not NCHW or NHWC`);
   const loss = learn?.lossFunc.spec;
   const act = activationOf(opts, loss);
-  const inputs = opts.inputs ?? defaultInputs(model);
+  const inputs = opts.inputs ?? inputsOfModule(model);
   const graph = new OnnxGraph();
   const wasTraining = model.modules().map((m) => m.training);
   model.eval();
