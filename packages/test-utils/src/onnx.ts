@@ -18,8 +18,8 @@ export async function ortRun(
   inputs: ParityInput[],
   opts: { nhwc?: boolean } = {},
 ): Promise<{ data: Float32Array; dims: number[] }> {
-  const session = await ort.InferenceSession.create(model as string);
-  try {
+  const session = await sessionFor(model);
+  {
     const feeds: Record<string, ort.Tensor> = {};
     for (const { name, tensor } of inputs) {
       if (tensor.dtype === 'int32') {
@@ -38,9 +38,16 @@ export async function ortRun(
     const out = await session.run(feeds);
     const first = out[session.outputNames[0]!]!;
     return { data: first.data as Float32Array, dims: first.dims.map(Number) };
-  } finally {
-    await session.release();
   }
+}
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+/** One ONNX Runtime session per file for the test process (a U-Net file takes seconds to load). */
+function sessionFor(model: string | Uint8Array): Promise<ort.InferenceSession> {
+  if (typeof model !== 'string') return ort.InferenceSession.create(model);
+  let s = sessions.get(model);
+  if (!s) sessions.set(model, (s = ort.InferenceSession.create(model)));
+  return s;
 }
 
 /**

@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs';
 import { LinBnDrop } from '../nn/fastai/lin-bn-drop.js';
 import { MergeLayer, OrigModule, SequentialEx } from '../nn/fastai/sequential-ex.js';
 import { ReplicationPad2d } from '../nn/fastai/pixel-shuffle-icnr.js';
+import { ResBlock } from '../nn/fastai/res-block.js';
+import { SelfAttention, SpectralConv1d } from '../nn/fastai/self-attention.js';
 import { Identity, LeakyReLU, ReLU, Sigmoid, SigmoidRange, Tanh } from '../nn/layers/activation.js';
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers/batchnorm.js';
 import { Sequential } from '../nn/layers/container.js';
@@ -217,6 +219,40 @@ export function registerBuiltins(): void {
   reg(LSTM, (m, inputs, ctx) => {
     if (inputs.length > 1) throw ctx.fail('exports with a zero initial state only (one input)');
     return [lstmToOnnx(m, one(inputs, ctx), ctx)];
+  });
+  reg(ResBlock, (_m, inputs, ctx) => {
+    const x = one(inputs, ctx);
+    const sum = ctx.graph.op('Add', [ctx.child1('convpath', x).name, ctx.child1('idpath', x).name], {}, ctx.path);
+    return [ctx.child1('act', same(x, sum))];
+  });
+  // Spectral norm in eval mode: the weight divided by σ from the stored power-iteration vectors.
+  reg(SpectralConv1d, (m, inputs, ctx) => {
+    const x = one(inputs, ctx);
+    const w = m.weight();
+    let name: string;
+    try {
+      name = ctx.tensor('weight', w);
+    } finally {
+      w.dispose();
+    }
+    const wt = ctx.graph.op('Transpose', [name], { perm: { ints: [1, 0] } });
+    return [same(x, ctx.graph.op('MatMul', [x.name, wt], {}, ctx.path))];
+  });
+  // fastai's SelfAttention on the NCHW value seen as [N, H·W, C].
+  reg(SelfAttention, (_m, inputs, ctx) => {
+    const x = image(one(inputs, ctx), ctx);
+    const g = ctx.graph;
+    const xf = g.op('Transpose', [g.op('Reshape', [x.name, g.int64([0, 0, -1], 'shape')])], {
+      perm: { ints: [0, 2, 1] },
+    });
+    const v3 = (name: string) => ctx.child1(name, { name: xf, rank: 3 }).name;
+    const [f, k, v] = [v3('query'), v3('key'), v3('value')];
+    const beta = g.op('Softmax', [g.op('MatMul', [k, g.op('Transpose', [f], { perm: { ints: [0, 2, 1] } })])], {
+      axis: { i: -1 },
+    });
+    const o = g.op('Add', [g.op('Mul', [ctx.param('gamma'), g.op('MatMul', [beta, v])]), xf]);
+    const back = g.op('Transpose', [o], { perm: { ints: [0, 2, 1] } });
+    return [same(x, g.op('Reshape', [back, g.op('Shape', [x.name])], {}, ctx.path))];
   });
   reg(Upsample, (m, inputs, ctx) => [upsampleToOnnx(m, image(one(inputs, ctx), ctx), ctx)]);
   reg(SequentialEx, (m, inputs, ctx) => {

@@ -25,6 +25,7 @@ import {
   MaxPool2d,
   Module,
   ReLU,
+  SelfAttention,
   Sequential,
   SigmoidRange,
   Tanh,
@@ -153,6 +154,21 @@ describe('exportOnnx: core layers on ONNX Runtime', () => {
       tf.dispose([xn, y, h, c]);
     }
     x.dispose();
+  });
+
+  it('SelfAttention (spectral-norm convs in eval form, gamma ≠ 0) matches on [N, C, H, W] values', async () => {
+    const model = new Sequential(new Conv2d(1, 16, 3, { padding: 1 }), new SelfAttention(16)).eval();
+    const sa = model.get(1) as SelfAttention;
+    tf.tidy(() => sa.gamma.variable.assign(tf.fill([1], 0.7)));
+    const { onnx } = await exportOnnx(model, join(dir, 'sa.onnx'));
+    for (const n of [1, 7]) {
+      const x = tf.tidy(() => tf.image.resizeBilinear(images.slice(0, n), [12, 10]));
+      const y = model.call(x);
+      const { err, dims } = await ortRelErr(onnx, [{ name: 'image', tensor: x }], y);
+      expect(dims).toEqual([n, 16, 12, 10]);
+      expect(err).toBeLessThan(1e-4);
+      tf.dispose([x, y]);
+    }
   });
 
   it("initializers carry PyTorch's parameter names and layouts (the state dict's, less num_batches_tracked)", async () => {
