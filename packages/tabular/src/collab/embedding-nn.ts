@@ -38,7 +38,7 @@ export class EmbeddingNN extends TabularModel {
   }
 
   /** ONNX form: the TabularModel's, on `x_cat` = the [user, item] codes. */
-  static readonly onnx: OnnxConverter<EmbeddingNN> = TabularModel.onnx;
+  static override readonly onnx: OnnxConverter<EmbeddingNN> = TabularModel.onnx;
   /** The ONNX input: `x_cat` [batch, 2] int64 (user and item codes). */
-  static readonly onnxInputs: OnnxInputsOf<EmbeddingNN> = TabularModel.onnxInputs;
+  static override readonly onnxInputs: OnnxInputsOf<EmbeddingNN> = TabularModel.onnxInputs;
 }
