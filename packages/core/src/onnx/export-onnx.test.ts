@@ -94,6 +94,24 @@ describe('exportOnnx: core layers on ONNX Runtime', () => {
     model.parameters().forEach((p) => p.variable.dispose());
   });
 
+  it('leaves no tensors behind (initializers are released once written), also when it fails', async () => {
+    const model = smallCnn();
+    await onnxBytes(model); // the lazily parsed schema and backend set-up, once
+    const before = tf.memory().numTensors;
+    await onnxBytes(model);
+    await onnxBytes(
+      new Sequential(
+        model,
+        new (class Odd extends Module {
+          forward(x: tf.Tensor): tf.Tensor {
+            return x;
+          }
+        })(),
+      ),
+    ).catch(() => undefined);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("NHWC inputs and the loss's softmax in the graph", async () => {
     const model = smallCnn();
     const learn = {

@@ -49,7 +49,7 @@ afterAll(async () => {
 describe('exportOnnx: DynamicUnet on ONNX Runtime', () => {
   for (const unet of [{ blur: true, selfAttention: true }]) {
     const label = 'blur + self-attention';
-    it(`unetLearner(resnet18), ${label}: class probabilities match at batch 1 and 7, at 48×40 and 64×56`, async () => {
+    it(`unetLearner(resnet18), ${label}: class probabilities match at batch 1 and 7 (48×40) and at 64×56`, async () => {
       const learn = await unetLearner(dls, resnet18, { pretrained: false, progress: false, unet });
       randomizeBatchNorms(learn.model, 3);
       // Self-attention keeps fastai's gamma = 0 here: on this random U-Net its attention logits reach ~7e3, where
@@ -60,18 +60,18 @@ describe('exportOnnx: DynamicUnet on ONNX Runtime', () => {
       });
       files.push(onnx);
       expect(description.inputs[0]!.shape).toEqual(['batch', 3, 'height', 'width']);
-      for (const size of [
-        [48, 40],
-        [64, 56],
-      ] as const)
-        for (const n of [1, 7]) {
-          const x = tf.tidy(() => tf.image.resizeBilinear(images.slice(0, n) as tf.Tensor4D, [...size]));
-          const y = tf.tidy(() => tf.softmax(learn.model.call(x)));
-          const { err, dims } = await ortRelErr(onnx, [{ name: 'image', tensor: x }], y);
-          expect(dims).toEqual([n, 8, ...size]);
-          expect(err, `${size} batch ${n}`).toBeLessThan(1e-4);
-          tf.dispose([x, y]);
-        }
+      for (const [size, n] of [
+        [[48, 40], 1],
+        [[48, 40], 7],
+        [[64, 56], 7],
+      ] as const) {
+        const x = tf.tidy(() => tf.image.resizeBilinear(images.slice(0, n) as tf.Tensor4D, [...size]));
+        const y = tf.tidy(() => tf.softmax(learn.model.call(x)));
+        const { err, dims } = await ortRelErr(onnx, [{ name: 'image', tensor: x }], y);
+        expect(dims).toEqual([n, 8, ...size]);
+        expect(err, `${size} batch ${n}`).toBeLessThan(1e-4);
+        tf.dispose([x, y]);
+      }
       learn.dispose();
     });
   }
