@@ -26,7 +26,16 @@ const HEADLINE = new Set([
 
 describe('entry points', () => {
   it('every subpath has the shape of "." (source, types, default) and its source file', () => {
-    expect(entries.map(([k]) => k)).toEqual(['.', './nn', './schedule', './io', './plot', './backend', './internal']);
+    expect(entries.map(([k]) => k)).toEqual([
+      '.',
+      './nn',
+      './schedule',
+      './io',
+      './plot',
+      './backend',
+      './onnx',
+      './internal',
+    ]);
     for (const [key, v] of entries) {
       const name = key === '.' ? 'index' : key.slice(2);
       expect(v, key).toEqual({

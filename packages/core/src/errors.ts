@@ -216,3 +216,21 @@ export function checkLearningRates(argument: string, lrs: readonly number[]): vo
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
       throw new InvalidArgumentError(argument, lr, 'a finite positive learning rate');
 }
+
+/**
+ * A model that cannot be written as ONNX: names the layer's path in the model and its type (a custom `Module`
+ * with no `static onnx` converter, an unsupported configuration). `exportOnnx` then writes nothing.
+ * @example
+ * ```ts
+ * try { await exportOnnx(model, 'm.onnx'); } catch (e) { if (e instanceof OnnxExportError) console.error(e.path, e.layerType); }
+ * ```
+ */
+export class OnnxExportError extends TfaiError {
+  constructor(
+    readonly path: string,
+    readonly layerType: string,
+    reason: string,
+  ) {
+    super(`ONNX export: layer ${path} (${layerType}) ${reason}`);
+  }
+}

@@ -1,7 +1,8 @@
 // The Siamese model of fastai's book (chapter 11): one encoder applied to both images, the two feature maps
 // concatenated on the channel axis, then a head that says "same" or "different".
 import * as tf from '@tensorflow/tfjs';
-import { Module } from '@tfai/core/nn';
+import { Conv2d, Module } from '@tfai/core/nn';
+import type { OnnxConverter, OnnxInputsOf } from '@tfai/core/onnx';
 import type { TensorModule } from '@tfai/core/nn';
 import {
   createHead,
@@ -43,6 +44,31 @@ export class SiameseModel extends Module<[tf.Tensor, tf.Tensor], tf.Tensor> {
       return this.head.call(ftrs);
     });
   }
+
+  /** ONNX form: one encoder (one set of initializers) on both images, features concatenated, then the head. */
+  static readonly onnx: OnnxConverter<SiameseModel> = (_m, [x1, x2], ctx) => {
+    if (!x1 || !x2) throw ctx.fail('needs two image inputs');
+    const a = ctx.child1('encoder', x1);
+    const b = ctx.child1('encoder', x2);
+    const ftrs = {
+      name: ctx.graph.op('Concat', [a.name, b.name], { axis: { i: a.rank === 4 ? 1 : -1 } }),
+      rank: a.rank,
+    };
+    return [ctx.child1('head', ftrs)];
+  };
+
+  /** The ONNX inputs: `image1` and `image2`, NCHW float32 batches of the same size. */
+  static readonly onnxInputs: OnnxInputsOf<SiameseModel> = (m) => {
+    const conv = m.encoder.modules().find((l): l is Conv2d => l instanceof Conv2d);
+    const c = conv?.inChannels ?? 3;
+    const doc = 'images, NCHW float32 (normalised as the description says)';
+    return ['image1', 'image2'].map((name) => ({
+      name,
+      dtype: 'float32' as const,
+      shape: ['batch', c, 'height', 'width'],
+      doc,
+    }));
+  };
 }
 
 /** Options of {@link createSiameseModel}: the encoder's (vision's `loadBody`: `pretrained`, `cut`, `nIn`…) and the head's. */

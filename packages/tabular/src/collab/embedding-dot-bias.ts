@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, fastaiEmbedding, type Embedding } from '@tfai/core/nn';
+import type { OnnxConverter, OnnxInputsOf } from '@tfai/core/onnx';
 import { dotBias, dotBiasFused } from './dot-bias-kernel.js';
 import { TabularOptionsError, UnknownCategoryError } from '../errors.js';
 import { gatherRows } from '../model/gather-rows.js';
@@ -151,4 +152,34 @@ export class EmbeddingDotBias extends Module {
         .add(lo);
     });
   }
+
+  /** ONNX form: `dot(u_weight[user], i_weight[item]) + u_bias[user] + i_bias[item]`, then `y_range`'s sigmoid range. */
+  static readonly onnx: OnnxConverter<EmbeddingDotBias> = (m, [x], ctx) => {
+    const g = ctx.graph;
+    const col = (i: number) => ({
+      name: g.op('Gather', [x!.name, g.int64([i], 'column', [])], { axis: { i: 1 } }),
+      rank: 1,
+    });
+    const [users, items] = [col(0), col(1)];
+    const dot = g.op(
+      'ReduceSum',
+      [g.op('Mul', [ctx.child1('u_weight', users).name, ctx.child1('i_weight', items).name]), g.int64([1], 'axes')],
+      {
+        keepdims: { i: 0 },
+      },
+    );
+    const squeeze = (v: string) => g.op('Squeeze', [v, g.int64([1], 'axes')]);
+    const biases = g.op('Add', [squeeze(ctx.child1('u_bias', users).name), squeeze(ctx.child1('i_bias', items).name)]);
+    let y = g.op('Add', [dot, biases], {}, ctx.path || 'dot_bias');
+    if (m.yRange) {
+      const [lo, hi] = m.yRange;
+      y = g.op('Add', [g.op('Mul', [g.op('Sigmoid', [y]), g.float([hi - lo], [], 'range')]), g.float([lo], [], 'low')]);
+    }
+    return [{ name: y, rank: 1 }];
+  };
+
+  /** The ONNX input: `x` [batch, 2] int64, the user and item codes (indices in `classes`). */
+  static readonly onnxInputs: OnnxInputsOf<EmbeddingDotBias> = () => [
+    { name: 'x', dtype: 'int64', shape: ['batch', 2], doc: 'user and item codes (indices in the vocab of each)' },
+  ];
 }

@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs';
+import type { OnnxConverter, OnnxInputsOf } from '@tfai/core/onnx';
 import { TabularModel, type TabularModelConfig, type TabularModelOptions } from '../model/tabular-model.js';
 
 /**
@@ -35,4 +36,9 @@ export class EmbeddingNN extends TabularModel {
   override forward(xCat: tf.Tensor): tf.Tensor {
     return super.forward(xCat);
   }
+
+  /** ONNX form: the TabularModel's, on `x_cat` = the [user, item] codes. */
+  static override readonly onnx: OnnxConverter<EmbeddingNN> = TabularModel.onnx;
+  /** The ONNX input: `x_cat` [batch, 2] int64 (user and item codes). */
+  static override readonly onnxInputs: OnnxInputsOf<EmbeddingNN> = TabularModel.onnxInputs;
 }

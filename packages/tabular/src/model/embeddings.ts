@@ -2,6 +2,7 @@
 // of them: the concatenation of `embeds[i](x_cat[:, i])` in one gather, whatever the number of columns.
 import * as tf from '@tensorflow/tfjs';
 import { Module, fastaiEmbedding, type Embedding } from '@tfai/core/nn';
+import type { OnnxConverter } from '@tfai/core/onnx';
 import { gatherRows } from './gather-rows.js';
 
 /** Options of {@link TabularEmbeddings}. */
@@ -122,4 +123,14 @@ export class TabularEmbeddings extends Module<[tf.Tensor], tf.Tensor> {
       return gatherRows(flat, idx);
     });
   }
+
+  /** ONNX form: column `i` of the int64 codes gathered from table `i` (`embeds.<i>.weight`), concatenated. */
+  static readonly onnx: OnnxConverter<TabularEmbeddings> = (m, [x], ctx) => {
+    const g = ctx.graph;
+    const cols = m.tables.map((_, i) => {
+      const codes = g.op('Gather', [x!.name, g.int64([i], 'column', [])], { axis: { i: 1 } }, `${ctx.path}.codes${i}`);
+      return ctx.child1(String(i), { name: codes, rank: 1 }).name;
+    });
+    return [{ name: cols.length === 1 ? cols[0]! : g.op('Concat', cols, { axis: { i: 1 } }, ctx.path), rank: 2 }];
+  };
 }

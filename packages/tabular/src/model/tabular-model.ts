@@ -9,6 +9,7 @@ import {
   SigmoidRange,
   type TensorModule,
 } from '@tfai/core/nn';
+import type { OnnxConverter, OnnxInputsOf } from '@tfai/core/onnx';
 import { TabularEmbeddings } from './embeddings.js';
 
 /** Options of {@link TabularModel} (fastai 2.7's defaults, except `layers`, which `tabular_learner` defaults to [200, 100]). */
@@ -168,4 +169,55 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
       return this.layers.call(x);
     });
   }
+
+  /**
+   * ONNX form (eval mode): the embeddings of `x_cat` (int64 category codes, the procs' vocab indices), the
+   * BatchNorm of `x_cont` (normalised continuous values), concatenated, then the LinBnDrop layers and
+   * `y_range`'s sigmoid range.
+   */
+  static readonly onnx: OnnxConverter<TabularModel> = (m, inputs, ctx) => {
+    const xCat = m.nEmb ? inputs[0] : undefined;
+    const xCont = m.nCont ? inputs[m.nEmb ? 1 : 0] : undefined;
+    if ((m.nEmb && !xCat) || (m.nCont && !xCont))
+      throw ctx.fail(`needs ${m.nEmb ? 'x_cat ' : ''}${m.nCont ? 'x_cont' : ''}`);
+    const parts = [];
+    if (xCat) parts.push(ctx.child1('embeds', xCat));
+    if (xCont) parts.push(m.bnCont ? ctx.child1('bn_cont', xCont) : xCont);
+    const x =
+      parts.length === 2
+        ? {
+            name: ctx.graph.op(
+              'Concat',
+              parts.map((p) => p.name),
+              { axis: { i: 1 } },
+            ),
+            rank: 2,
+          }
+        : parts[0]!;
+    return [ctx.child1('layers', x)];
+  };
+
+  /** The ONNX inputs: `x_cat` [batch, n_cat] int64 codes and `x_cont` [batch, n_cont] float32 (those present). */
+  static readonly onnxInputs: OnnxInputsOf<TabularModel> = (m) => [
+    ...(m.nEmb
+      ? [
+          {
+            name: 'x_cat',
+            dtype: 'int64' as const,
+            shape: ['batch', m.embSzs.length],
+            doc: "category codes (Categorify's vocab indices, 0 = #na#)",
+          },
+        ]
+      : []),
+    ...(m.nCont
+      ? [
+          {
+            name: 'x_cont',
+            dtype: 'float32' as const,
+            shape: ['batch', m.nCont],
+            doc: 'continuous values after FillMissing and Normalize',
+          },
+        ]
+      : []),
+  ];
 }

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Embedding, LSTM, detach, Module, ModuleList, uniform, type LSTMState, type Parameter } from '@tfai/core/nn';
 import { dropout, embeddingLookup, globalRng } from '@tfai/core/internal';
+import { lstmToOnnx, type OnnxConverter, type OnnxInputsOf } from '@tfai/core/onnx';
 
 /**
  * Dropout with one mask per sequence, shared by every time step (inputs `[batch, time, features]`), as fastai's.
@@ -91,6 +92,17 @@ export class WeightDropout extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, L
   protected override attributes(): Record<string, unknown> {
     return { weight_p: this.weightP, layer_names: this.layerNames };
   }
+
+  /**
+   * ONNX form (eval mode, no weight dropout): the LSTM on the raw weights (`weight_hh_l0_raw`…); a second input
+   * gives ONNX's per-row `sequence_lens` (int32).
+   */
+  static readonly onnx: OnnxConverter<WeightDropout> = (m, [x, lens], ctx) => [
+    lstmToOnnx(m.module, x!, ctx, {
+      weight: (n) => (m.layerNames.includes(n) ? ctx.param(`${n}_raw`) : ctx.param(`module.${n}`)),
+      seqLens: lens?.name,
+    }),
+  ];
 }
 
 /** Options of {@link AWDLSTM} (fastai's defaults). */
@@ -238,6 +250,30 @@ export class AWDLSTM extends Module {
     this.hidden = [];
     super.dispose();
   }
+
+  /**
+   * ONNX form (eval mode, from a zero hidden state as after `reset()`): the embedding of the token ids, then
+   * each LSTM layer (dropouts removed). A second input, int32 [N] lengths, limits each row's steps.
+   */
+  static readonly onnx: OnnxConverter<AWDLSTM> = (m, [tokens, lens], ctx) => {
+    if (m.nDir !== 1) throw ctx.fail('bidirectional AWD-LSTM has no ONNX form here');
+    let y = ctx.child1('encoder', tokens!);
+    for (let l = 0; l < m.nLayers; l++) {
+      const out = ctx.child(`rnns.${l}`, lens ? [y, lens] : [y]);
+      y = out[0]!;
+    }
+    return [y];
+  };
+
+  /** The ONNX input: `tokens` [batch, sequence] int64, the vocab's indices. */
+  static readonly onnxInputs: OnnxInputsOf<AWDLSTM> = () => [
+    {
+      name: 'tokens',
+      dtype: 'int64',
+      shape: ['batch', 'sequence'],
+      doc: "token ids (indices in the description's vocab)",
+    },
+  ];
 }
 
 /** fastai's `awd_lstm_lm_config`: the AWD-LSTM of a ULMFiT language model. */

@@ -11,6 +11,7 @@ import {
   type Parameter,
   type TensorModule,
 } from '@tfai/core/nn';
+import { inputsOfModule, type OnnxConverter, type OnnxGraph, type OnnxInputsOf, type OnnxValue } from '@tfai/core/onnx';
 import type { AWDLSTM } from './awd-lstm.js';
 import { awdLstmClasConfig } from './awd-lstm.js';
 import { scaleDropouts } from './language-model.js';
@@ -95,6 +96,69 @@ export class SentenceEncoder extends Module<[tf.Tensor], [tf.Tensor, tf.Tensor]>
   protected override attributes(): Record<string, unknown> {
     return { bptt: this.bptt, pad_idx: this.padIdx, max_len: this.maxLen ?? null };
   }
+
+  /**
+   * ONNX form, equal in eval mode to the chunked pass on fastai's batches (texts padded first by whole chunks):
+   * each row runs the encoder from a zero state over the chunks whose first token is not padding (its own
+   * steps moved to the front, ONNX's `sequence_lens`, then moved back; zeros elsewhere), and the outputs and
+   * padding mask of the last `maxLen` positions' chunks go on to the pooling.
+   */
+  static readonly onnx: OnnxConverter<SentenceEncoder> = (m, [tokens], ctx) => {
+    const g = ctx.graph;
+    const x = tokens!.name;
+    const i64 = (v: number) => g.int64([v], 'c', []);
+    const pad = i64(m.padIdx);
+    const bptt = i64(m.bptt);
+    const L = g.op('Gather', [g.op('Shape', [x]), i64(1)], { axis: { i: 0 } });
+    const starts = g.op('Range', [i64(0), L, bptt]);
+    const active = g.op(
+      'Cast',
+      [g.op('Not', [g.op('Equal', [g.op('Gather', [x, starts], { axis: { i: 1 } }), pad])])],
+      { to: { i: 6 } },
+    );
+    const k0 = g.op('ArgMax', [active], { axis: { i: 1 }, keepdims: { i: 0 } });
+    const k1 = g.op('ArgMax', [active], { axis: { i: 1 }, keepdims: { i: 0 }, select_last_index: { i: 1 } });
+    const s = g.op('Mul', [k0, bptt]); // [N] first step of each row
+    const e = g.op('Min', [g.op('Mul', [g.op('Add', [k1, i64(1)]), bptt]), L]); // [N] end of its last chunk
+    const lens = g.op('Cast', [g.op('Sub', [e, s])], { to: { i: 6 } });
+    const t = g.op('Unsqueeze', [g.op('Range', [i64(0), L, i64(1)]), g.int64([0], 'axes')]); // [1, L]
+    const s1 = g.op('Unsqueeze', [s, g.int64([1], 'axes')]); // [N, 1]
+    const last = g.op('Sub', [L, i64(1)]);
+    const fwd = g.op('Min', [g.op('Add', [t, s1]), last]); // [N, L]
+    const shifted = g.op('GatherElements', [x, fwd], { axis: { i: 1 } });
+    const enc = ctx.child('module', [
+      { name: shifted, rank: 2 },
+      { name: lens, rank: 1 },
+    ])[0]!; // [N, L, H], row r's step j = position s_r + j
+    const back = g.op('Max', [g.op('Sub', [t, s1]), i64(0)]); // [N, L]
+    const backIdx = g.op('Expand', [g.op('Unsqueeze', [back, g.int64([2], 'axes')]), g.op('Shape', [enc.name])]);
+    const moved = g.op('GatherElements', [enc.name, backIdx], { axis: { i: 1 } });
+    const e1 = g.op('Unsqueeze', [e, g.int64([1], 'axes')]);
+    const valid = g.op('Unsqueeze', [
+      g.op('And', [g.op('GreaterOrEqual', [t, s1]), g.op('Less', [t, e1])]),
+      g.int64([2], 'axes'),
+    ]);
+    const output = g.op('Where', [valid, moved, g.float([0], [], 'zero')]);
+    const mask = g.op('Equal', [x, pad]);
+    if (m.maxLen === undefined)
+      return [
+        { name: output, rank: 3 },
+        { name: mask, rank: 2 },
+      ];
+    // Keep the chunks starting at or after L - maxLen: from ceil(max(L - maxLen, 0) / bptt) · bptt.
+    const over = g.op('Max', [g.op('Sub', [L, i64(m.maxLen)]), i64(0)]);
+    const keep = g.op('Mul', [g.op('Div', [g.op('Add', [over, i64(m.bptt - 1)]), bptt]), bptt]);
+    const from = g.op('Unsqueeze', [keep, g.int64([0], 'axes')]);
+    const to = g.op('Unsqueeze', [L, g.int64([0], 'axes')]);
+    const axis1 = g.int64([1], 'axes');
+    return [
+      { name: g.op('Slice', [output, from, to, axis1]), rank: 3 },
+      { name: g.op('Slice', [mask, from, to, axis1]), rank: 2 },
+    ];
+  };
+
+  /** The ONNX input: `tokens` [batch, sequence] int64, padded first by whole chunks as the text loaders do. */
+  static readonly onnxInputs: OnnxInputsOf<SentenceEncoder> = (m) => inputsOfModule(m.module);
 }
 
 /**
@@ -150,6 +214,46 @@ export function maskedConcatPool(output: tf.Tensor, mask: tf.Tensor, bptt: numbe
   });
 }
 
+/** {@link maskedConcatPool} as ONNX nodes on out [N, L, H] and the boolean padding mask [N, L]. */
+function maskedConcatPoolToOnnx(out: OnnxValue, mask: OnnxValue, bptt: number, g: OnnxGraph): OnnxValue {
+  const axes = (v: number) => g.int64([v], 'axes');
+  const L = g.op('Gather', [g.op('Shape', [out.name]), g.int64([1], 'c', [])], { axis: { i: 0 } });
+  const padF = g.op('Cast', [mask.name], { to: { i: 1 } });
+  const lens = g.op('Sub', [
+    g.op('Cast', [L], { to: { i: 1 } }),
+    g.op('ReduceSum', [padF, axes(1)], { keepdims: { i: 0 } }),
+  ]);
+  const from = g.op('Max', [g.op('Sub', [L, g.int64([bptt], 'c', [])]), g.int64([0], 'c', [])]);
+  const unsq0 = (v: string) => g.op('Unsqueeze', [v, axes(0)]);
+  const tail = g.op('Slice', [padF, unsq0(from), unsq0(L), axes(1)]);
+  const lastLens = g.op('ReduceSum', [tail, axes(1)], { keepdims: { i: 0 } });
+  const keep3 = g.op('Unsqueeze', [g.op('Sub', [g.float([1], [], 'one'), padF]), axes(2)]);
+  const sum = g.op('ReduceSum', [g.op('Mul', [out.name, keep3]), axes(1)], { keepdims: { i: 0 } });
+  const avg = g.op('Div', [sum, g.op('Unsqueeze', [lens, axes(1)])]);
+  const negInf = g.op('Where', [
+    g.op('Unsqueeze', [mask.name, axes(2)]),
+    g.float([-Infinity], [], 'neg_inf'),
+    out.name,
+  ]);
+  const max = g.op('ReduceMax', [negInf], { axes: { ints: [1] }, keepdims: { i: 0 } });
+  const lastF = g.op('Sub', [g.op('Sub', [g.op('Cast', [L], { to: { i: 1 } }), g.float([1], [], 'one')]), lastLens]);
+  const idx = g.op('Unsqueeze', [g.op('Cast', [lastF], { to: { i: 7 } }), g.int64([1, 2], 'axes')]); // [N, 1, 1]
+  const shape = g.op(
+    'Concat',
+    [
+      g.op('Slice', [g.op('Shape', [out.name]), axes(0), axes(1)]),
+      g.int64([1], 'one'),
+      g.op('Slice', [g.op('Shape', [out.name]), axes(2), axes(3)]),
+    ],
+    { axis: { i: 0 } },
+  );
+  const last = g.op('Squeeze', [
+    g.op('GatherElements', [out.name, g.op('Expand', [idx, shape])], { axis: { i: 1 } }),
+    axes(1),
+  ]);
+  return { name: g.op('Concat', [last, max, avg], { axis: { i: 1 } }), rank: 2 };
+}
+
 /**
  * fastai's `PoolingLinearClassifier`: {@link maskedConcatPool} of the encoder's outputs, then `LinBnDrop` layers
  * (ReLU between them). Takes `[outputs, mask]` and returns `[logits, outputs, outputs]`.
@@ -178,6 +282,12 @@ export class PoolingLinearClassifier extends Module<[[tf.Tensor, tf.Tensor]], tf
     const x = maskedConcatPool(out, mask, this.bptt);
     return [this.layers.call(x), out, out];
   }
+
+  /** ONNX form: fastai's masked_concat_pool (last real step, max and mean over real steps), then the layers. */
+  static readonly onnx: OnnxConverter<PoolingLinearClassifier> = (m, [out, mask], ctx) => {
+    if (!out || !mask) throw ctx.fail('needs the encoder output and its padding mask');
+    return [ctx.child1('layers', maskedConcatPoolToOnnx(out, mask, m.bptt, ctx.graph))];
+  };
 }
 
 /** A classifier config: {@link awdLstmClasConfig}'s keys. */

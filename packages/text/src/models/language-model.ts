@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { params } from '@tfai/core';
 import { Module, uniform, type AnyModule, type Embedding, type Parameter } from '@tfai/core/nn';
+import { linearToOnnx, type OnnxConverter } from '@tfai/core/onnx';
 import type { AWDLSTM } from './awd-lstm.js';
 import { RNNDropout, awdLstmLmConfig } from './awd-lstm.js';
 import { SequentialRNN } from './sequential-rnn.js';
@@ -42,6 +43,8 @@ class TiedLinear extends Module {
   protected override attributes(): Record<string, unknown> {
     return { in_features: this.inFeatures, out_features: this.outFeatures, bias: this.bias !== undefined };
   }
+  /** ONNX form: a Linear on PyTorch's [out, in] weight (the encoder's initializer when tied). */
+  static readonly onnx: OnnxConverter<TiedLinear> = (m, [x], ctx) => [linearToOnnx(m, x!, ctx)];
 }
 
 /**
@@ -66,6 +69,9 @@ export class LinearDecoder extends Module<[tf.Tensor], tf.Tensor[]> {
     const dpInp = this.outputDp.call(input);
     return [this.decoder.call(dpInp), input, dpInp];
   }
+
+  /** ONNX form (eval mode): the decoder's logits over the vocab, [batch, sequence, vocab]. */
+  static readonly onnx: OnnxConverter<LinearDecoder> = (_m, [x], ctx) => [ctx.child1('decoder', x!)];
 }
 
 /** A language-model config: {@link awdLstmLmConfig}'s keys. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { Module, type AnyModule } from '@tfai/core/nn';
+import { inputsOfModule, type OnnxConverter, type OnnxInputsOf } from '@tfai/core/onnx';
 
 /** A module with a recurrent state to clear between independent texts. */
 interface Resettable {
@@ -49,4 +50,14 @@ export class SequentialRNN extends Module {
   reset(): void {
     for (const m of this.children()) if (isResettable(m)) m.reset();
   }
+
+  /** ONNX form: the children in order (a child may pass several values on); the first output is the prediction. */
+  static readonly onnx: OnnxConverter<SequentialRNN> = (m, inputs, ctx) => {
+    let y = inputs;
+    for (const [name] of m.namedChildren()) y = ctx.child(name, y);
+    return y.slice(0, 1);
+  };
+
+  /** The ONNX inputs: its first child's (`tokens`). */
+  static readonly onnxInputs: OnnxInputsOf<SequentialRNN> = (m) => inputsOfModule(m.get(0));
 }

@@ -13,6 +13,7 @@ import {
   normal,
 } from '@tfai/core/nn';
 import type { AnyModule, TensorModule } from '@tfai/core/nn';
+import type { OnnxContext, OnnxConverter, OnnxValue } from '@tfai/core/onnx';
 
 /** Options of the ResNet constructors (torchvision's `num_classes`). */
 export interface ResNetOptions {
@@ -65,6 +66,17 @@ export class BasicBlock extends Module {
       return this.relu.call(tf.add(out, identity));
     });
   }
+  /** ONNX form: the convolutions, BatchNorms (inference form), the shortcut, the Add and the ReLU. */
+  static readonly onnx: OnnxConverter<BasicBlock> = (m, [x], ctx) =>
+    residualToOnnx(m, x!, ctx, ['conv1', 'bn1', 'relu', 'conv2', 'bn2']);
+}
+
+/** The chain of named children, the shortcut (downsample or identity), their sum and the ReLU. */
+function residualToOnnx(m: BasicBlock | Bottleneck, x: OnnxValue, ctx: OnnxContext, chain: string[]): OnnxValue[] {
+  const out = chain.reduce((y, name) => ctx.child1(name, y), x);
+  const identity = m.downsample ? ctx.child1('downsample', x) : x;
+  const sum = { name: ctx.graph.op('Add', [out.name, identity.name], {}, `${ctx.path}.add`), rank: 4 };
+  return [ctx.child1('relu', sum)];
 }
 
 /**
@@ -107,6 +119,9 @@ export class Bottleneck extends Module {
       return this.relu.call(tf.add(out, identity));
     });
   }
+  /** ONNX form: the three convolutions, BatchNorms (inference form), the shortcut, the Add and the ReLU. */
+  static readonly onnx: OnnxConverter<Bottleneck> = (m, [x], ctx) =>
+    residualToOnnx(m, x!, ctx, ['conv1', 'bn1', 'relu', 'conv2', 'bn2', 'relu', 'conv3', 'bn3']);
 }
 
 /**
@@ -188,6 +203,16 @@ export class ResNet extends Module {
       return y;
     });
   }
+
+  /** ONNX form: the children in order, flattened before `fc` as torchvision's forward. */
+  static readonly onnx: OnnxConverter<ResNet> = (m, [x], ctx) => {
+    let y = x!;
+    for (const [name] of m.namedChildren()) {
+      if (name === 'fc') y = { name: ctx.graph.op('Flatten', [y.name], { axis: { i: 1 } }), rank: 2 };
+      y = ctx.child1(name, y);
+    }
+    return [y];
+  };
 }
 
 /**

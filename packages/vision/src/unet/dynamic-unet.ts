@@ -19,7 +19,8 @@ import {
 } from '@tfai/core/nn';
 import type { ActFactory, AnyModule, InitFn, NormType, TensorModule, TensorModuleOrOrig } from '@tfai/core/nn';
 import { inChannels, modelSizes } from '../models/model-sizes.js';
-import { ResizeToOrig, ToTensorBase } from './resize-to-orig.js';
+import type { OnnxConverter, OnnxValue } from '@tfai/core/onnx';
+import { ResizeToOrig, resizeNearestLikeOnnx, ToTensorBase } from './resize-to-orig.js';
 import { Hook, UnetBlock } from './unet-block.js';
 
 /**
@@ -167,4 +168,36 @@ export class DynamicUnet extends SequentialEx {
   asSequential(): Sequential {
     return new Sequential(...(this.layers() as TensorModule[]));
   }
+
+  /**
+   * ONNX form: the encoder child by child (keeping the hooked activations), then each layer: a UnetBlock gets
+   * its skip, ResizeToOrig resizes to the input's size, MergeLayer concatenates the input (last cross).
+   */
+  static readonly onnx: OnnxConverter<DynamicUnet> = (m, [input], ctx) => {
+    const x = input!;
+    const kids = (m.encoder as unknown as AnyModule).namedChildren();
+    const skips = new Map<AnyModule, OnnxValue>();
+    let y = x;
+    for (const [name, kid] of kids) {
+      y = ctx.child1(`layers.0.${name}`, y);
+      skips.set(kid, y);
+    }
+    m.layers().forEach((l, i) => {
+      if (i === 0) return;
+      if (l instanceof UnetBlock) {
+        const s = skips.get(l.hook.module);
+        if (!s) throw ctx.fail(`block ${i} hooks a module outside the encoder`);
+        y = ctx.child(`layers.${i}`, [y, s])[0]!;
+      } else if (l instanceof ResizeToOrig) y = resizeNearestLikeOnnx(ctx.graph, y, x);
+      else if (l instanceof MergeLayer)
+        y = {
+          name: l.dense
+            ? ctx.graph.op('Concat', [y.name, x.name], { axis: { i: 1 } })
+            : ctx.graph.op('Add', [y.name, x.name]),
+          rank: 4,
+        };
+      else y = ctx.child1(`layers.${i}`, y);
+    });
+    return [y];
+  };
 }

@@ -1,6 +1,7 @@
 // fastai 2.7's ResizeToOrig (`fastai/vision/models/unet.py`) and ToTensorBase: the last layers of a DynamicUnet.
 import * as tf from '@tensorflow/tfjs';
 import { Module, OrigModule } from '@tfai/core/nn';
+import type { OnnxGraph, OnnxConverter, OnnxValue } from '@tfai/core/onnx';
 
 /**
  * fastai's `ResizeToOrig`: resizes `x` to the spatial size of the sequence's input with nearest-neighbour
@@ -29,4 +30,28 @@ export class ToTensorBase extends Module {
   forward(x: tf.Tensor): tf.Tensor {
     return x;
   }
+
+  /** ONNX form: the identity. */
+  static readonly onnx: OnnxConverter<ToTensorBase> = (_m, inputs) => inputs;
+}
+
+/**
+ * {@link resizeNearestLike} as ONNX: `x` (NCHW) resized to the height and width of `like`, nearest neighbour
+ * with PyTorch's coordinates (floor of dst·in/out); the identity where the sizes agree.
+ * @example
+ * ```ts
+ * const up = resizeNearestLikeOnnx(ctx.graph, x, skip); // inside a converter
+ * ```
+ */
+export function resizeNearestLikeOnnx(g: OnnxGraph, x: OnnxValue, like: OnnxValue): OnnxValue {
+  const axes = (a: number, b: number) => [g.int64([a], 'start'), g.int64([b], 'end')];
+  const nc = g.op('Slice', [g.op('Shape', [x.name]), ...axes(0, 2)]);
+  const hw = g.op('Slice', [g.op('Shape', [like.name]), ...axes(2, 4)]);
+  const sizes = g.op('Concat', [nc, hw], { axis: { i: 0 } });
+  const attrs = {
+    mode: { s: 'nearest' },
+    coordinate_transformation_mode: { s: 'asymmetric' },
+    nearest_mode: { s: 'floor' },
+  };
+  return { name: g.op('Resize', [x.name, '', '', sizes], attrs), rank: 4 };
 }

@@ -13,7 +13,8 @@ import {
   kaimingNormal,
 } from '@tfai/core/nn';
 import type { ActFactory, AnyModule, BatchNorm2d, HookHandle, InitFn, NormType, TensorModule } from '@tfai/core/nn';
-import { resizeNearestLike } from './resize-to-orig.js';
+import type { OnnxConverter } from '@tfai/core/onnx';
+import { resizeNearestLike, resizeNearestLikeOnnx } from './resize-to-orig.js';
 
 /**
  * A forward hook keeping the last output of a module (fastai's `Hook(m, _hook_inner, detach=False)`). The stored
@@ -114,4 +115,16 @@ export class UnetBlock extends Module {
       return this.conv2.call(this.conv1.call(cat));
     });
   }
+
+  /**
+   * ONNX form: inputs the upsampling path and the hooked encoder activation (DynamicUnet's converter passes
+   * it); the PixelShuffle_ICNR (DepthToSpace CRD), the resize to the skip's size, BatchNorm, concat and convs.
+   */
+  static readonly onnx: OnnxConverter<UnetBlock> = (_m, [upIn, s], ctx) => {
+    if (!upIn || !s) throw ctx.fail("needs the encoder's hooked activation as a second input");
+    const up = resizeNearestLikeOnnx(ctx.graph, ctx.child1('shuf', upIn), s);
+    const cat = ctx.graph.op('Concat', [up.name, ctx.child1('bn', s).name], { axis: { i: 1 } });
+    const x = ctx.child1('relu', { name: cat, rank: 4 });
+    return [ctx.child1('conv2', ctx.child1('conv1', x))];
+  };
 }
