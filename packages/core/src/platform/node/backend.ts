@@ -78,6 +78,7 @@ export async function automaticBackend(): Promise<BackendName> {
 /** Starts backend `name` (made tfjs's current backend); returns the WebGPU adapter's report for webgpu. */
 export async function activate(name: BackendName, opts: SetBackendOptions): Promise<WebGPUAdapterReport | undefined> {
   let webgpu: WebGPUAdapterReport | undefined;
+  if (name === 'webgl') throw new BackendUnavailableError(name, 'webgl exists in browser pages only');
   if (!backendAvailable(name)) {
     throw new BackendUnavailableError(
       name,
