@@ -11,6 +11,8 @@ import { Resize } from '../augment/resize.js';
 import { ImageDataLoaders } from '../data/image-data-loaders.js';
 import { ImageReadError } from '../data/errors.js';
 import { resnet18 } from '../models/resnet.js';
+import { SegmentationDataLoaders } from '../segmentation/segmentation-data-loaders.js';
+import { UnetLearner, unetLearner } from '../unet/unet-learner.js';
 import { VisionLearner, visionLearner } from './vision-learner.js';
 
 /** RGBA pixels of a file, as a page's `getImageData` gives them. */
@@ -43,6 +45,32 @@ describe('predict on pixels (the browser path) = predict on the file', () => {
     await expect(learn.predict({ ...px, data: px.data.subarray(0, 100) })).rejects.toThrow(ImageReadError);
     await expect(learn.predict({ ...px, channels: 5 })).rejects.toThrow(/channels must be 1 to 4/);
     await expect(learn.predict(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]))).rejects.toThrow(ImageReadError);
+    learn.dispose();
+    loaded.dispose();
+  });
+
+  it('tux_seg: the U-Net mask from RGBA pixels equals the mask from the file, after loadLearner(bytes) too', async () => {
+    manualSeed(4);
+    const root = datasets.path('tux_seg');
+    const names = (await readFile(`${root}/pairs.csv`, 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1, 5)
+      .map((r) => r.split(',')[0]);
+    const codes = (await readFile(`${root}/codes.txt`, 'utf8')).trim().split('\n');
+    const dls = SegmentationDataLoaders.fromLists(
+      names.map((n) => `${root}/images/${n}`),
+      names.map((n) => `${root}/labels/${n}`),
+      { train: [0, 1], valid: [2, 3] },
+      { codes, itemTfms: [new Resize([48, 64])], bs: 2, seed: 0 },
+    );
+    const learn = await unetLearner(dls, resnet18, { pretrained: false, progress: false });
+    const loaded = await loadLearner(await exportLearnerBytes(learn), UnetLearner);
+    const file = `${root}/images/${names[2]}`;
+    const fromFile = await learn.predict(file);
+    expect([fromFile.mask.width, fromFile.mask.height]).toEqual([64, 48]);
+    expect(Array.from((await learn.predict(await rgba(file))).mask.data)).toEqual(Array.from(fromFile.mask.data));
+    expect(Array.from((await loaded.predict(await rgba(file))).mask.data)).toEqual(Array.from(fromFile.mask.data));
     learn.dispose();
     loaded.dispose();
   });
