@@ -117,8 +117,6 @@ export async function activate(name: BackendName, opts: SetBackendOptions): Prom
       if (!(await tf.setBackend('cpu')))
         throw new BackendUnavailableError(name, 'the cpu backend failed to initialise');
       break;
-    case 'webgl':
-      throw new BackendUnavailableError(name, 'webgl exists in browser pages only');
   }
   await tf.ready();
   return webgpu;
