@@ -234,3 +234,13 @@ export class OnnxExportError extends TfaiError {
     super(`ONNX export: layer ${path} (${layerType}) ${reason}`);
   }
 }
+
+/**
+ * Thrown in a browser page by what needs a file system (a path to read or write, a cache folder); load exports from a
+ * URL or from bytes there instead.
+ * @example
+ * ```ts
+ * try { await loadSafetensors('w.safetensors'); } catch (e) { if (e instanceof NoFileSystemError) console.log('in a page'); }
+ * ```
+ */
+export class NoFileSystemError extends TfaiError {}

@@ -3,13 +3,12 @@
 // ($TFAI_HOME/models, default ~/.cache/tfai/models) by core's downloadUrl, checked against the sha256 prefix in
 // its name as torch.hub checks it, and read with core's loadTorch (no Python). A local path or a URL of a `.pth`
 // or `.safetensors` file works too.
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { downloadUrl, loadSafetensors, loadTorch, tfaiHome } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
 import { publishedWeights } from './archs.js';
 import { PretrainedWeightsError } from './errors.js';
+import { envVar, join, open } from '@tfai/core/internal';
 
 /**
  * Where torchvision publishes its weights; `pretrained: true` downloads `<base><file>` unless `$TFAI_TORCHVISION_URL`
@@ -68,7 +67,7 @@ export async function resolvePretrained(source: PretrainedSource, opts: Pretrain
         arch,
         `no published pretrained weights for '${arch}'; pass a path or URL of a .pth or .safetensors file`,
       );
-    const base = process.env.TFAI_TORCHVISION_URL || TORCHVISION_BASE_URL;
+    const base = envVar('TFAI_TORCHVISION_URL') || TORCHVISION_BASE_URL;
     const url = new URL(file, base.endsWith('/') ? base : `${base}/`).href;
     return downloadUrl(url, {
       dir: modelsCacheDir(),
