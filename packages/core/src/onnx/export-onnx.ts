@@ -1,8 +1,8 @@
 // exportOnnx: a learner's model (or a bare Module) as an ONNX ModelProto written from the module tree, no
 // tracing: opset 17, IR version 8, dynamic batch, PyTorch's parameter names on the initializers; beside it
 // `<stem>.onnx.json`, the description a consumer needs to prepare inputs (also in the model's metadata_props).
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir } from '#platform/fs';
+import { dirname } from '#platform/path';
 import type { Root, Type } from 'protobufjs';
 import { atomicWrite } from '../io/safetensors.js';
 import { OnnxExportError } from '../errors.js';

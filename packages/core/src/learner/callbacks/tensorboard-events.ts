@@ -1,7 +1,7 @@
 // TensorBoard's event files, written and read without TensorFlow: each record is an `Event` protocol buffer
 // (tensorboard's event.proto / summary.proto, the fields scalars need) framed as a TFRecord (uint64 length, masked
 // CRC-32C of the length, the data, masked CRC-32C of the data; all little-endian).
-import { readFile } from 'node:fs/promises';
+import { readFile } from '#platform/fs';
 import { FileError } from '../../errors.js';
 
 const CRC_TABLE = (() => {

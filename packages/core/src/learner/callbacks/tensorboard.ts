@@ -1,6 +1,6 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { appendFile, mkdir, writeFile } from '#platform/fs';
+import { hostname } from '#platform/os';
+import { join } from '#platform/path';
 import { Callback } from '../callback.js';
 import { encodeEvent, tfRecord, type TensorBoardEvent } from './tensorboard-events.js';
 

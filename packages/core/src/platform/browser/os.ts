@@ -3,3 +3,6 @@
 /** The number of cores the page may use (`navigator.hardwareConcurrency`, 1 when unknown). */
 export const cpuCount = (): number =>
   (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+
+/** The machine's name: a page has none it may read, so `'browser'`. */
+export const hostname = (): string => 'browser';
