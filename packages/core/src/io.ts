@@ -53,6 +53,7 @@ export {
 export type {
   TorchValue,
   TorchStateDict,
+  LoadTorchOptions,
   TorchDtype,
   TorchData,
   UnpickleOptions,
