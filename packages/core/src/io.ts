@@ -66,4 +66,4 @@ export type {
 // ---- Downloads ----
 // fastai's untar_data and URLs: download once into $TFAI_HOME, checked and extracted safely.
 export { tfaiHome, downloadUrl, untarData, DownloadError, ArchiveError, URLs } from './io/download.js';
-export type { DownloadOptions } from './io/download.js';
+export type { DownloadOptions, UntarDataOptions, ExtractLimits } from './io/download.js';

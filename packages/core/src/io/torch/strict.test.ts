@@ -161,7 +161,9 @@ describe('the pickle VM: nesting, long integers, code points', () => {
     const deepKey = Uint8Array.from(pickle([0x7d, 0x29, ...new Array<number>(50_000).fill(0x85), 0x4e, 0x73]));
     expect(() => unpickle(deepKey, { file: 'key.pkl' })).toThrow(PickleError);
     // A key repeating one shared tuple at every level (2^60 elements spelt out): refused by length.
-    const dag = Uint8Array.from(pickle([0x7d, 0x29, ...new Array<number>(60).fill([0x32, 0x86]).flat(), 0x4e, 0x73]));
+    const dag = Uint8Array.from(
+      pickle([0x7d, 0x29, ...Array.from({ length: 60 }, () => [0x32, 0x86]).flat(), 0x4e, 0x73]),
+    );
     expect(() => unpickle(dag, { file: 'dag.pkl' })).toThrow(/dag\.pkl: dict key longer than 65536 characters/);
     // Lists nested top-down through the memo (each appended into after being nested): the VM's count misses it,
     // the conversion to JS values (an explicit stack) stops at the limit.
