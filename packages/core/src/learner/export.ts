@@ -240,8 +240,24 @@ interface ReadExport {
   weightsPath: string;
 }
 
+/**
+ * Options of {@link loadLearner}.
+ * @example
+ * ```ts
+ * const learn = await loadLearner('export.json', undefined, { useStoredDescription: true });
+ * ```
+ */
+export interface LoadLearnerOptions {
+  /**
+   * When the weights' checksum is not the JSON's (an export interrupted between its two writes leaves the new
+   * weights beside the previous JSON), load the description stored in the weights — checked by their own data
+   * checksum — instead of refusing with an {@link ExportError}. Default false.
+   */
+  useStoredDescription?: boolean;
+}
+
 /** Reads `jsonPath` and the weights file it names, checking the format and the weights' checksum. */
-async function readExport(jsonPath: string): Promise<ReadExport> {
+async function readExport(jsonPath: string, useStored = false): Promise<ReadExport> {
   const raw = await readJson(jsonPath);
   if (!isObject(raw) || raw.format !== 'tfai-learner')
     throw new ExportError(`${jsonPath}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
@@ -265,7 +281,7 @@ async function readExport(jsonPath: string): Promise<ReadExport> {
       bytes,
       weightsPath,
     };
-  return { ...storedDescription(raw, jsonPath, w.file, sha, bytes, weightsPath), bytes, weightsPath };
+  return { ...storedDescription(raw, jsonPath, w.file, sha, bytes, weightsPath, useStored), bytes, weightsPath };
 }
 
 /**
@@ -280,6 +296,7 @@ function storedDescription(
   sha: string,
   bytes: Buffer,
   weightsPath: string,
+  useStored: boolean,
 ): Pick<ReadExport, 'desc' | 'header'> {
   let embedded: string | undefined;
   let header: SafetensorsHeader | undefined;
@@ -302,6 +319,10 @@ function storedDescription(
     throw new ExportError(`${weightsPath}: checksum mismatch, and the description stored in the weights is not JSON`);
   }
   checkDescription(raw, jsonPath);
+  if (!useStored)
+    throw new ExportError(
+      `${weightsPath}: checksum mismatch: ${jsonPath} does not describe these weights (an interrupted export?); pass { useStoredDescription: true } to load the description stored in the weights`,
+    );
   const desc = checkDescription(
     isObject(inner) ? { ...inner, weights: { file, sha256: sha } } : inner,
     `${weightsPath} (stored description)`,
@@ -316,8 +337,8 @@ function storedDescription(
  * Loads a learner written by {@link exportLearner}. Export files are untrusted input: no code is executed from
  * them (the builder is a function of an installed tfai package, looked up by name), the weights file must lie
  * inside the export's folder, the description is checked field by field, the weights must match the JSON's
- * checksum (or, for an export interrupted between its two writes, the checksum and description stored in the
- * weights), and the model is built under a budget of twice the elements the weights header holds plus
+ * checksum (or, with `opts.useStoredDescription`, for an export interrupted between its two writes, the checksum
+ * and description stored in the weights), and the model is built under a budget of twice the elements the weights header holds plus
  * {@link BUILD_SLACK_ELEMENTS}, so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
  * {@link SafetensorsError} / `StateDictMismatchError` naming the file), and frees whatever was built.
  * Pass the class you expect to get it typed without a cast (checked: an export of another kind is an
@@ -329,8 +350,12 @@ function storedDescription(
  * const pred = await any.predict(item);
  * ```
  */
-export async function loadLearner<T extends Learner = Learner>(jsonPath: string, cls?: LearnerClass<T>): Promise<T> {
-  const { desc, header, bytes, weightsPath } = await readExport(jsonPath);
+export async function loadLearner<T extends Learner = Learner>(
+  jsonPath: string,
+  cls?: LearnerClass<T>,
+  opts: LoadLearnerOptions = {},
+): Promise<T> {
+  const { desc, header, bytes, weightsPath } = await readExport(jsonPath, opts.useStoredDescription === true);
   const builder = await findBuilder(desc.builder, jsonPath);
   const held = headerElements(header);
   // Builders may create more than they keep (a pretrained body built whole, then cut), so the budget is twice
