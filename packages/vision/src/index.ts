@@ -16,6 +16,8 @@ export {
   setMaxImagePixels,
   getMaxImagePixels,
   DEFAULT_MAX_IMAGE_PIXELS,
+  setDecodePixelBudget,
+  DEFAULT_DECODE_PIXEL_BUDGET,
 } from './data/image.js';
 export type { ImageSource, RGBImage } from './data/image.js';
 export { getImageFiles, parentLabel, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
