@@ -71,6 +71,15 @@ describe('bad input, from the CSV to predict(row)', () => {
     tabularLearner(dls).dispose(); // under the default limit
   });
 
+  it('a tabularLearner that cannot be made (a callback that is not one) keeps nothing: numTensors flat over 20 calls', async () => {
+    const dls = await TabularDataLoaders.fromCsv(TITANIC, opts);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      expect(() => tabularLearner(dls, { cbs: [null as never] })).toThrow(TypeError);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
   it('a CSV missing a named column: MissingColumnError naming the file, the column and the columns it has', async () => {
     const err = await TabularDataLoaders.fromCsv(TITANIC, { ...opts, catNames: ['pclass', 'cabin'] }).catch(
       (e: unknown) => e,

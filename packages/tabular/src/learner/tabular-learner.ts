@@ -277,11 +277,16 @@ export function tabularLearner(
     layers,
     yRange: yRange ?? config.yRange,
   });
-  const tabular = dls.tabular.toJSON();
-  const args: TabularLearnerArgs = { tabular, model: { type: 'TabularModel', config: model.config } };
-  return new TabularLearner(dls, model, {
-    ...learnerOpts,
-    lossFunc: lossFunc ?? defaultTabularLoss(dls),
-    builder: config.act ? undefined : { package: '@tfai/tabular', name: 'tabularLearner', args },
-  });
+  try {
+    const tabular = dls.tabular.toJSON();
+    const args: TabularLearnerArgs = { tabular, model: { type: 'TabularModel', config: model.config } };
+    return new TabularLearner(dls, model, {
+      ...learnerOpts,
+      lossFunc: lossFunc ?? defaultTabularLoss(dls),
+      builder: config.act ? undefined : { package: '@tfai/tabular', name: 'tabularLearner', args },
+    });
+  } catch (e) {
+    model.dispose(); // a learner that cannot be made keeps nothing it built
+    throw e;
+  }
 }
