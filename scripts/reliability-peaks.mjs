@@ -13,7 +13,6 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { constants, createDeflateRaw, createGzip, crc32 } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
