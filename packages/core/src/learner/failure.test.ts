@@ -20,6 +20,7 @@ import {
   EVENTS,
   type EventName,
 } from './callback.js';
+import { GradientClip } from './callbacks/gradient-clip.js';
 import { Learner } from './learner.js';
 import { crossEntropyLossFlat, type Loss } from './loss.js';
 import { accuracy } from './metrics/index.js';
@@ -169,4 +170,25 @@ describe('a failed fit leaves no tensor behind', () => {
       expect(counts[1]).toBe(counts[0]);
       learn.dispose();
     }, 60_000);
+});
+
+describe('afterBackward fires (GradientClip clips)', () => {
+  it('once per training batch, with the gradients in place; their global norm is at most maxNorm after it', async () => {
+    const clip = new GradientClip(1e-3);
+    const norms: number[] = [];
+    class Norm extends Callback {
+      override order = 100; // after GradientClip
+      override afterBackward(): void {
+        const g = this.learn.grads!;
+        norms.push(
+          Math.sqrt(Object.values(g).reduce((s, t) => s + tf.tidy(() => t.square().sum().arraySync() as number), 0)),
+        );
+      }
+    }
+    const learn = makeLearner([clip, new Norm()]);
+    await learn.fit(1, 1e-3);
+    expect(norms).toHaveLength(learn.dls.train.length);
+    for (const n of norms) expect(n).toBeLessThanOrEqual(1e-3 * (1 + 1e-4));
+    learn.dispose();
+  });
 });
