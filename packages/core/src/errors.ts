@@ -100,7 +100,7 @@ export class PickleError extends FileError {
 export class ExportError extends TfaiError {}
 
 /** What is wrong with a CSV file (see {@link CsvError}). */
-export type CsvProblem = 'unreadable' | 'empty' | 'header' | 'duplicate-header' | 'ragged' | 'syntax';
+export type CsvProblem = 'unreadable' | 'encoding' | 'empty' | 'header' | 'duplicate-header' | 'ragged' | 'syntax';
 
 /**
  * A CSV file that cannot be read as a table: missing or unreadable, empty, a duplicate or empty header name,

@@ -62,6 +62,7 @@ export {
 export type {
   TorchValue,
   TorchStateDict,
+  LoadTorchOptions,
   TorchDtype,
   TorchData,
   UnpickleOptions,
@@ -76,7 +77,7 @@ export type {
 export { tfaiHome, downloadUrl, untarData } from '#platform/download';
 export { DownloadError, ArchiveError } from './io/download-errors.js';
 export { URLs } from './io/urls.js';
-export type { DownloadOptions } from './io/download.js';
+export type { DownloadOptions, UntarDataOptions, ExtractLimits } from './io/download.js';
 
 // ---- TensorBoard event files ----
 // What TensorBoardCallback writes (TFRecord-framed Event protos), read back with their checksums verified.

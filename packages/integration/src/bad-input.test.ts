@@ -280,7 +280,7 @@ describe('2. export files as untrusted input (a real tabular export of titanic)'
 });
 
 describe('3. an export is one atomic unit', () => {
-  it('new weights beside the previous JSON (a kill between the two renames) load whole; orphaned temporaries go on the next write', async () => {
+  it('new weights beside the previous JSON (a kill between the two renames) load whole on request; orphaned temporaries go on the next write', async () => {
     manualSeed(1);
     const dls = await TabularDataLoaders.fromCsv(TITANIC, OPTS);
     const a = tabularLearner(dls, { progress: false });
@@ -291,8 +291,12 @@ describe('3. an export is one atomic unit', () => {
     writeFileSync(join(dir, 'atomic', '.export.safetensors.2147483646.0123456789ab.tmp'), 'partial');
     await exportLearner(b, stem);
     writeFileSync(first.json, stale);
+    // A checksum mismatch is an ExportError unless the caller opts in to the description stored in the weights.
+    await expect(loadLearner(first.json)).rejects.toThrow(
+      /checksum mismatch: .* pass \{ useStoredDescription: true \}/,
+    );
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const loaded = await loadLearner(first.json);
+    const loaded = await loadLearner(first.json, undefined, { useStoredDescription: true });
     warn.mockRestore();
     const sd = loaded.model.stateDict();
     expect(sd['layers.0.0.weight'].shape[0]).toBe(50);

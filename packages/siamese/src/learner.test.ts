@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accuracy, Callback, manualSeed, slice } from '@tfai/core';
 import { ExportError, exportLearner, loadLearner, loadSafetensors } from '@tfai/core/io';
-import { numParams, Sequential } from '@tfai/core/nn';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, Flatten, Linear, numParams, ReLU, Sequential } from '@tfai/core/nn';
 import type { Parameter, TensorModule } from '@tfai/core/nn';
 import { Normalize } from '@tfai/vision/augment';
 import { imagenetStats, resnet18, resnet34 } from '@tfai/vision/models';
@@ -216,3 +216,33 @@ describe(
     });
   },
 );
+
+describe('a siameseLearner that fails', () => {
+  it('keeps nothing it built (a callback that is not one): numTensors flat over 20 calls', async () => {
+    const dls = await SiameseDataLoaders.fromCsv(TUX_CSV, { size: 32, seed: 0 });
+    /** A small architecture: conv-bn-relu body, then pool and a classifier that createBody cuts off. */
+    const tiny = () =>
+      new Sequential(
+        new Conv2d(3, 16, 3, { stride: 2, padding: 1 }),
+        new BatchNorm2d(16),
+        new ReLU(),
+        new AdaptiveAvgPool2d(1),
+        new Flatten(),
+        new Linear(16, 10),
+      );
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      const err = await siameseLearner(dls, tiny, {
+        cut: -3,
+        pretrained: false,
+        progress: false,
+        cbs: [null as never],
+      }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(TypeError);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+});

@@ -154,13 +154,18 @@ export async function siameseLearner(
       return { ...bodyArgs, head, data: dls.toJSON() };
     },
   };
-  const learn = new SiameseLearner(dls, model, {
-    ...learnOpts,
-    splitter: siameseSplitter,
-    builder,
-  });
-  freezeIfPretrained(learn, body);
-  return learn;
+  try {
+    const learn = new SiameseLearner(dls, model, {
+      ...learnOpts,
+      splitter: siameseSplitter,
+      builder,
+    });
+    freezeIfPretrained(learn, body);
+    return learn;
+  } catch (e) {
+    model.dispose(); // a learner that cannot be made keeps nothing it built
+    throw e;
+  }
 }
 
 /**

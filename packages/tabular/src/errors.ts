@@ -62,6 +62,26 @@ export class InvalidTargetError extends TfaiError {
 /** Options that contradict each other or the data (overlapping column lists, a split that is empty…). */
 export class TabularOptionsError extends TfaiError {}
 
+/**
+ * A categorical column with more distinct values than an embedding table should hold (an ID column read as a
+ * category): refused before the table is built, naming the column and the count.
+ * @example
+ * ```ts
+ * try { tabularLearner(dls); } catch (e) { if (e instanceof HighCardinalityError) console.error(e.column, e.count); }
+ * ```
+ */
+export class HighCardinalityError extends TfaiError {
+  constructor(
+    readonly column: string,
+    readonly count: number,
+    readonly limit: number,
+  ) {
+    super(
+      `categorical column "${column}" has ${count} distinct values (${'#na#'} included), more than the ${limit} an embedding is built for: drop it, make it continuous, or raise maxCardinality`,
+    );
+  }
+}
+
 /** A user or item (or any class) looked up by name that is not in the training vocab. */
 export class UnknownCategoryError extends TfaiError {
   constructor(

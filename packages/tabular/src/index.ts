@@ -11,6 +11,7 @@ export {
   CsvFormatError,
   InvalidTargetError,
   TabularOptionsError,
+  HighCardinalityError,
   UnknownCategoryError,
   NonFiniteValueError,
   AllMissingError,
@@ -60,7 +61,13 @@ export type { TabularModelOptions, TabularModelConfig } from './model/tabular-mo
 
 // ---- Learner ----
 // tabularLearner (tabular_config), predict/showResults, decoding rows, and the builders loadLearner finds by name.
-export { TabularLearner, tabularLearner, tabularConfig, defaultTabularLoss } from './learner/tabular-learner.js';
+export {
+  TabularLearner,
+  tabularLearner,
+  tabularConfig,
+  defaultTabularLoss,
+  MAX_CARDINALITY,
+} from './learner/tabular-learner.js';
 export type {
   TabularLearnerOptions,
   TabularLearnerArgs,

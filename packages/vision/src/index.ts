@@ -20,6 +20,8 @@ export {
   setMaxImagePixels,
   getMaxImagePixels,
   DEFAULT_MAX_IMAGE_PIXELS,
+  setDecodePixelBudget,
+  DEFAULT_DECODE_PIXEL_BUDGET,
 } from './data/image.js';
 export type { ImagePixels, ImageSource, RGBImage } from './data/image.js';
 export { resizeBilinear } from './data/resample.js';

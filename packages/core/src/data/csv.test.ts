@@ -86,6 +86,41 @@ describe('core CSV reader', () => {
     ]);
   });
 
+  it('invalid UTF-8 anywhere is a CsvError naming file, row and column (never a silent U+FFFD)', async () => {
+    const body = (bad: number[]) =>
+      Buffer.concat([
+        Buffer.from('name,city\nann,Z\u00fcrich\nbob,'),
+        Buffer.from(bad),
+        Buffer.from('x\ncy,\ufffd ok\n'),
+      ]);
+    // A lone continuation byte, a truncated sequence, an overlong '/', a surrogate, a byte beyond U+10FFFF.
+    for (const bad of [[0x80], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf5, 0x80, 0x80, 0x80]]) {
+      const file = await csv('bad.csv', body(bad));
+      const e1 = await readCsv(file).catch((e: unknown) => e);
+      // Streamed in chunks of 3 bytes too, so the bad bytes straddle chunk boundaries.
+      const bytes = await import('node:fs/promises').then((f) => f.readFile(file));
+      const chunks = Array.from({ length: Math.ceil(bytes.length / 3) }, (_, i) => bytes.subarray(3 * i, 3 * i + 3));
+      const e2 = await streamCsv(Readable.from(chunks), file, { rows: () => undefined }).catch((e: unknown) => e);
+      for (const e of [e1, e2]) {
+        expect(e, JSON.stringify(bad)).toBeInstanceOf(CsvError);
+        expect((e as CsvError).problem).toBe('encoding');
+        expect((e as CsvError).row).toBe(2);
+        expect((e as CsvError).column).toBe('city');
+        expect((e as Error).message).toBe(
+          `${file}: row 2: column "city": the field is not valid UTF-8 text (save the file as UTF-8)`,
+        );
+      }
+    }
+    // A literal U+FFFD (valid UTF-8) is data; a sequence cut by the end of the file is not UTF-8; a bad header name.
+    expect((await readCsv(await csv('ok.csv', 'a,b\nx,\ufffd\n'))).rows).toEqual([['x', '\ufffd']]);
+    await expect(
+      readCsv(await csv('cut.csv', Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x78, 0x2c, 0xe2, 0x82]))),
+    ).rejects.toThrow(/cut\.csv: row 1: column "b": the field is not valid UTF-8/);
+    await expect(
+      readCsv(await csv('hdr.csv', Buffer.from([0x61, 0x2c, 0xff, 0x0a, 0x78, 0x2c, 0x79]))),
+    ).rejects.toThrow(/hdr\.csv: header field 2 is not valid UTF-8/);
+  });
+
   it('refuses a duplicate header, naming the file and the column', async () => {
     await refusesBoth(
       await csv('dup.csv', 'age,fare,age\n1,2,3\n'),

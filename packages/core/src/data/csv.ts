@@ -33,8 +33,83 @@ export interface CsvSink {
 
 const BOM = '\ufeff';
 
+/** A decoder that throws on any byte sequence that is not UTF-8 (keeping a BOM: the readers strip it themselves). */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * Stands for a byte that is not UTF-8 in decoded text (a noncharacter, U+FDD0): the rows holding it are refused
+ * with a {@link CsvError} naming row and column once the file is known to have had one (never U+FFFD silently).
+ */
+const INVALID = '\ufdd0';
+
+/** Bytes a UTF-8 sequence led by `c` takes (0: not a lead byte). */
+const seqLength = (c: number): number =>
+  c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+/** Decodes complete UTF-8 bytes, each invalid byte as {@link INVALID} (RFC 3629: no overlongs, surrogates, > U+10FFFF). */
+function decodeMarked(b: Buffer): string {
+  try {
+    return STRICT_UTF8.decode(b);
+  } catch {
+    // not UTF-8 throughout: decode byte by byte below, marking each invalid byte
+  }
+  let out = '';
+  let run = 0;
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    const n = seqLength(c);
+    let ok = n > 0 && i + n <= b.length;
+    if (ok && n > 1) {
+      const c1 = b[i + 1];
+      const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+      const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+      ok = c1 >= lo && c1 <= hi;
+      for (let k = 2; ok && k < n; k++) ok = b[i + k] >= 0x80 && b[i + k] <= 0xbf;
+    }
+    if (ok) i += n;
+    else {
+      out += b.toString('utf8', run, i) + INVALID;
+      i++;
+      run = i;
+    }
+  }
+  return out + b.toString('utf8', run, b.length);
+}
+
+/** Where complete sequences end in `b`: a multi-byte sequence cut by the end of the chunk waits for the next. */
+function completeEnd(b: Buffer): number {
+  for (let back = 1; back <= Math.min(3, b.length); back++) {
+    const c = b[b.length - back];
+    if (c >= 0x80 && c <= 0xbf) continue; // a continuation byte: look further back
+    const n = seqLength(c);
+    return n > back ? b.length - back : b.length;
+  }
+  return b.length;
+}
+
+/** The first field holding a byte that was not UTF-8, as a {@link CsvError} naming row and column. */
+function invalidField(file: string, header: readonly string[], rows: readonly string[][], firstRow: number) {
+  for (let i = 0; i < rows.length; i++) {
+    const j = rows[i].findIndex((f) => f.includes(INVALID));
+    if (j >= 0)
+      return new CsvError(file, 'encoding', 'the field is not valid UTF-8 text (save the file as UTF-8)', {
+        row: firstRow + i,
+        column: header[j] ?? `field ${j + 1}`,
+      });
+  }
+  return undefined;
+}
+
 /** Checks a header row: no empty names, no duplicates (after trimming, when asked). */
 function checkHeader(raw: string[], file: string, trim: boolean): string[] {
+  const badName = raw.findIndex((h) => h.includes(INVALID));
+  if (badName >= 0)
+    throw new CsvError(
+      file,
+      'encoding',
+      `header field ${badName + 1} is not valid UTF-8 text (save the file as UTF-8)`,
+    );
   const header = raw.map((h, i) => (i === 0 && h.startsWith(BOM) ? h.slice(1) : h)).map((h) => (trim ? h.trim() : h));
   const seen = new Set<string>();
   header.forEach((h, i) => {
@@ -67,14 +142,23 @@ const normaliseNewlines = (s: string): string => s.replace(/\r\n?/g, '\n');
  * A stream of UTF-8 text chunks without a leading byte-order mark, with `\n` line ends (multi-byte characters
  * and `\r\n` pairs split across chunks kept whole).
  */
-function normalisedText(): Transform {
-  const decoder = new StringDecoder('utf8');
+function normalisedText(): Transform & { sawInvalid: boolean } {
+  let carry: Buffer = Buffer.alloc(0);
   let first = true;
   let heldCr = false;
-  return new Transform({
+  const t = new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer | string, _enc, done) {
-      let s = (heldCr ? '\r' : '') + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+      let text: string;
+      if (typeof chunk === 'string') text = chunk;
+      else {
+        const b = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+        const end = completeEnd(b);
+        carry = Buffer.from(b.subarray(end));
+        text = decodeMarked(b.subarray(0, end));
+      }
+      if (text.includes(INVALID)) out.sawInvalid = true;
+      let s = (heldCr ? '\r' : '') + text;
       heldCr = s.endsWith('\r');
       if (heldCr) s = s.slice(0, -1);
       if (first && s.length) {
@@ -85,10 +169,15 @@ function normalisedText(): Transform {
       done(null, s.length ? s : undefined);
     },
     flush(done) {
-      const s = normaliseNewlines((heldCr ? '\r' : '') + decoder.end());
+      // A sequence cut by the end of the file is not UTF-8.
+      const rest = carry.length ? INVALID.repeat(carry.length) : '';
+      if (rest) out.sawInvalid = true;
+      const s = normaliseNewlines((heldCr ? '\r' : '') + rest);
       done(null, s.length ? s : undefined);
     },
   });
+  const out = Object.assign(t, { sawInvalid: false });
+  return out;
 }
 
 /**
@@ -146,6 +235,8 @@ export async function streamCsv(
               throw new CsvError(file, 'ragged', `${data[i].length} fields where the header has ${width}`, {
                 row: first + i,
               });
+          const invalid = text.sawInvalid ? invalidField(file, header, data, first) : undefined;
+          if (invalid) throw invalid;
           rows += data.length;
           if (data.length) sink.rows(data, first);
         } catch (e) {
@@ -180,6 +271,10 @@ export async function streamCsv(
  * ```
  */
 export function parseCsvText(text: string, file = '<csv>', opts: CsvOptions = {}): CsvTable {
+  return parseText(text, file, opts, false);
+}
+
+function parseText(text: string, file: string, opts: CsvOptions, marked: boolean): CsvTable {
   const res = Papa.parse<string[]>(normaliseNewlines(text.startsWith(BOM) ? text.slice(1) : text), {
     header: false,
     skipEmptyLines: opts.skipEmptyLines ?? true,
@@ -196,6 +291,8 @@ export function parseCsvText(text: string, file = '<csv>', opts: CsvOptions = {}
     if (r.length !== header.length)
       throw new CsvError(file, 'ragged', `${r.length} fields where the header has ${header.length}`, { row: i + 1 });
   });
+  const invalid = marked ? invalidField(file, header, rows, 1) : undefined;
+  if (invalid) throw invalid;
   return { file, header, rows };
 }
 
@@ -218,13 +315,9 @@ export async function readCsv(path: string, opts: CsvOptions = {}): Promise<CsvT
       `cannot read the CSV file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new CsvError(path, 'unreadable', 'the file is not valid UTF-8 text (save it as UTF-8)');
-  }
-  return parseCsvText(text, path, opts);
+  const end = completeEnd(bytes);
+  const text = decodeMarked(bytes.subarray(0, end)) + INVALID.repeat(bytes.length - end);
+  return parseText(text, path, opts, text.includes(INVALID));
 }
 
 /**

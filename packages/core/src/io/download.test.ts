@@ -86,7 +86,7 @@ const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 let server: Server;
 let base = '';
 /** What the server answers per path: a body, or 'truncate' (announce the length, send half, drop the connection). */
-const routes = new Map<string, { body: Buffer; mode?: 'truncate' }>();
+const routes = new Map<string, { body: Buffer; mode?: 'truncate' | 'trickle' | 'silent'; everyMs?: number }>();
 const hits = new Map<string, number>();
 let root = '';
 let work = '';
@@ -100,8 +100,20 @@ beforeAll(async () => {
       res.writeHead(404).end('not found');
       return;
     }
+    if (route.mode === 'silent') return; // never answers
     res.writeHead(200, { 'content-length': route.body.length, 'content-type': 'application/octet-stream' });
-    if (route.mode === 'truncate') {
+    if (route.mode === 'trickle') {
+      // One byte every `everyMs` until the client goes away.
+      res.flushHeaders();
+      let i = 0;
+      const timer = setInterval(() => {
+        if (i >= route.body.length || res.destroyed) {
+          clearInterval(timer);
+          res.end();
+        } else res.write(route.body.subarray(i, ++i));
+      }, route.everyMs ?? 2000);
+      res.on('close', () => clearInterval(timer));
+    } else if (route.mode === 'truncate') {
       res.write(route.body.subarray(0, route.body.length >> 1), () => res.destroy());
     } else res.end(route.body);
   });
@@ -110,6 +122,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'tfai-download-'));
 });
 afterAll(async () => {
+  server.closeAllConnections();
   await new Promise<void>((ok) => server.close(() => ok()));
   rmSync(root, { recursive: true, force: true });
 });
@@ -226,6 +239,34 @@ describe('downloadUrl', () => {
     expect((err as Error).message).toContain(url);
     expect((err as Error).message).toContain(`download ${url} elsewhere and copy it to ${cacheFile}`);
     expect(existsSync(cacheFile)).toBe(false);
+  });
+
+  it('a server that trickles or never answers: DownloadError naming the URL after the idle timeout or the deadline', async () => {
+    const body = Buffer.alloc(200, 7);
+    routes.set('/slow.bin', { body, mode: 'trickle', everyMs: 400 });
+    routes.set('/steady.bin', { body, mode: 'trickle', everyMs: 20 });
+    routes.set('/silent.bin', { body, mode: 'silent' });
+    const dir = join(work, 'dl');
+    const slow = await downloadUrl(`${base}/slow.bin`, { dir, progress: false, idleTimeoutMs: 150 }).catch(
+      (e: unknown) => e,
+    );
+    expect(slow).toBeInstanceOf(DownloadError);
+    expect((slow as DownloadError).url).toBe(`${base}/slow.bin`);
+    expect((slow as Error).message).toMatch(/^the download was given up after \d+ of 200 bytes \(no data for 150 ms\)/);
+    const steady = await downloadUrl(`${base}/steady.bin`, {
+      dir,
+      progress: false,
+      idleTimeoutMs: 1000,
+      timeoutMs: 300,
+    }).catch((e: unknown) => e);
+    expect(steady).toBeInstanceOf(DownloadError);
+    expect((steady as Error).message).toMatch(/given up after \d+ of 200 bytes \(not finished within 300 ms\)/);
+    const silent = await downloadUrl(`${base}/silent.bin`, { dir, progress: false, idleTimeoutMs: 150 }).catch(
+      (e: unknown) => e,
+    );
+    expect(silent).toBeInstanceOf(DownloadError);
+    expect((silent as Error).message).toMatch(/^gave up: no data for 150 ms \(url .*\/silent\.bin/);
+    expect(tree(dir)).toEqual([]); // no partial file left
   });
 
   it('refuses a file name that is not a plain file in the folder', async () => {
@@ -395,6 +436,60 @@ describe('untarData', () => {
       expect(existsSync('/tmp/tfai-evil.txt')).toBe(false);
     },
   );
+
+  it("a link 'up -> ..' in the archive's single top folder (inside the temporary folder, outside the result) is refused", async () => {
+    const cases: [string, Buffer, string][] = [
+      ['up.tgz', tgz(tarEntry('top/', '', '5'), tarEntry('top/a.txt', 'a'), tarEntry('top/up', '', '2', '..')), 'up'],
+      // Through a chain: l -> .. (inside), x -> l/../.. (inside by its text, outside once l is followed).
+      [
+        'chain.tgz',
+        tgz(
+          tarEntry('top/', '', '5'),
+          tarEntry('top/d/', '', '5'),
+          tarEntry('top/d/l', '', '2', '..'),
+          tarEntry('top/d/x', '', '2', 'l/../..'),
+        ),
+        'd/x',
+      ],
+    ];
+    for (const [name, body, entry] of cases) {
+      routes.set(`/${name}`, { body });
+      const dest = join(work, name, 'data');
+      const err = await untarData(`${base}/${name}`, { dest, progress: false }).catch((e: unknown) => e);
+      expect(err, name).toBeInstanceOf(ArchiveError);
+      expect((err as ArchiveError).entry).toBe(entry);
+      expect((err as Error).message).toMatch(/refused: the archive holds a symbolic link pointing outside the folder/);
+      expect(tree(dest), name).toEqual([]); // nothing returned, nothing left
+    }
+    // A link that stays inside the returned folder is kept.
+    routes.set('/fine.tgz', {
+      body: tgz(tarEntry('top/', '', '5'), tarEntry('top/a.txt', 'a'), tarEntry('top/b', '', '2', 'a.txt')),
+    });
+    const folder = await untarData(`${base}/fine.tgz`, { dest: join(work, 'fine'), progress: false });
+    expect(readFileSync(join(folder, 'b'), 'utf8')).toBe('a');
+  });
+
+  it('a gzip bomb is refused while streaming, at the cap or the ratio; nothing is left extracted', async () => {
+    // 80 MiB of zeros in one entry: a ~80 KB .tgz, beyond the 64 MiB floor of the ratio check.
+    const zeros = Buffer.alloc(80 << 20);
+    const bomb = tgz(tarEntry('zeros.bin', zeros));
+    expect(bomb.length).toBeLessThan(200_000);
+    routes.set('/bomb.tgz', { body: bomb });
+    const dest = join(work, 'bomb');
+    const err = await untarData(`${base}/bomb.tgz`, { dest, progress: false }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ArchiveError);
+    expect((err as Error).message).toMatch(
+      new RegExp(`refused: the archive of ${bomb.length} bytes extracts to more than ${64 << 20} bytes`),
+    );
+    expect(tree(dest)).toEqual([]);
+    // The caller's own cap, for an honest archive.
+    routes.set('/mnist_tiny.tgz', { body: tgz(tarEntry('a.bin', Buffer.alloc(4096, 1))) });
+    await expect(
+      untarData(`${base}/mnist_tiny.tgz`, { dest, progress: false, maxExtractedBytes: 2048 }),
+    ).rejects.toThrow(/extracts to more than 2048 bytes/);
+    const ok = await untarData(`${base}/mnist_tiny.tgz`, { dest, progress: false });
+    expect(readFileSync(join(ok, 'a.bin')).length).toBe(4096);
+  });
 
   it('refuses a URL that is not an archive', async () => {
     await expect(untarData(`${base}/weights.pth`, { progress: false })).rejects.toThrow(

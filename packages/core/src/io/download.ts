@@ -3,13 +3,15 @@
 // extraction never leaves a file or folder under its final name.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, realpath, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { list as tarList, extract as tarExtract } from 'tar';
+import { createGunzip } from 'node:zlib';
+import { Parser as TarParser, Unpack as TarUnpack } from 'tar';
 import type { ReadEntry } from 'tar';
 import yauzl from 'yauzl';
 import { ArchiveError, DownloadError } from './download-errors.js';
@@ -49,7 +51,16 @@ export interface DownloadOptions {
   fileName?: string;
   /** A progress bar on stderr (redrawn on a terminal, a plain line every 30 s off one); `false` draws none. Default true. */
   progress?: boolean;
+  /** Give up when no byte arrives for this long (ms), the wait for the response included. Default 60 000. */
+  idleTimeoutMs?: number;
+  /** Give up when the whole download takes longer than this (ms). Default 3 600 000 (an hour). */
+  timeoutMs?: number;
 }
+
+/** Default {@link DownloadOptions.idleTimeoutMs}. */
+export const DOWNLOAD_IDLE_TIMEOUT_MS = 60_000;
+/** Default {@link DownloadOptions.timeoutMs}. */
+export const DOWNLOAD_TIMEOUT_MS = 3_600_000;
 
 const ARCHIVE_SUFFIXES = ['.tar.gz', '.tgz', '.tar', '.zip'] as const;
 
@@ -117,14 +128,31 @@ export async function downloadUrl(url: string, opts: DownloadOptions = {}): Prom
   }
   await mkdir(dir, { recursive: true });
   const temp = cacheFile + tempSuffix();
+  // An idle timer (re-armed by every chunk) and an overall deadline, both aborting the request.
+  const idleMs = opts.idleTimeoutMs ?? DOWNLOAD_IDLE_TIMEOUT_MS;
+  const deadlineMs = opts.timeoutMs ?? DOWNLOAD_TIMEOUT_MS;
+  const abort = new AbortController();
+  let gaveUp: string | undefined;
+  const stop = (why: string) => {
+    gaveUp ??= why;
+    abort.abort(new Error(why));
+  };
+  let idle = setTimeout(() => stop(`no data for ${idleMs} ms`), idleMs);
+  const rearm = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => stop(`no data for ${idleMs} ms`), idleMs);
+  };
+  const deadline = setTimeout(() => stop(`not finished within ${deadlineMs} ms`), deadlineMs);
   try {
     let res: Response;
     try {
-      res = await fetch(url, { redirect: 'follow' });
+      res = await fetch(url, { redirect: 'follow', signal: abort.signal });
     } catch (e) {
+      if (gaveUp !== undefined) throw new DownloadError(url, cacheFile, `gave up: ${gaveUp}`);
       const cause = (e as { cause?: { message?: string } }).cause?.message ?? (e as Error).message;
       throw new DownloadError(url, cacheFile, `cannot reach the server (${cause}); offline?`);
     }
+    rearm();
     if (!res.ok || res.body === null) {
       await res.body?.cancel();
       throw new DownloadError(url, cacheFile, `the server answered HTTP ${res.status} ${res.statusText}`.trimEnd());
@@ -140,6 +168,7 @@ export async function downloadUrl(url: string, opts: DownloadOptions = {}): Prom
     const hash = createHash('sha256');
     let done = 0;
     const counted = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>).map((chunk: Uint8Array) => {
+      rearm();
       hash.update(chunk);
       done += chunk.length;
       bar.update(done);
@@ -152,7 +181,7 @@ export async function downloadUrl(url: string, opts: DownloadOptions = {}): Prom
       throw new DownloadError(
         url,
         cacheFile,
-        `the download was interrupted after ${done}${total === undefined ? '' : ` of ${total}`} bytes (${(e as Error).message})`,
+        `the download was ${gaveUp === undefined ? 'interrupted' : 'given up'} after ${done}${total === undefined ? '' : ` of ${total}`} bytes (${gaveUp ?? (e as Error).message})`,
       );
     }
     bar.done();
@@ -168,6 +197,8 @@ export async function downloadUrl(url: string, opts: DownloadOptions = {}): Prom
     await rename(temp, cacheFile);
     return cacheFile;
   } finally {
+    clearTimeout(idle);
+    clearTimeout(deadline);
     await rm(temp, { force: true });
   }
 }
@@ -207,30 +238,125 @@ function entryProblem(root: string, path: string, type: string, linkpath?: strin
   return undefined;
 }
 
-async function extractTar(url: string, archive: string, into: string): Promise<void> {
+/** Limits of {@link untarData} on what an archive may extract. */
+export interface ExtractLimits {
+  /** Most bytes all the entries together may extract to. Default 256 GiB. */
+  maxExtractedBytes?: number;
+  /** Most bytes extracted per byte of archive (a gzip or zip bomb), beyond the first 64 MiB. Default 100. */
+  maxRatio?: number;
+}
+
+/** What an archive of `size` bytes may extract to under `limits`. */
+function extractCap(size: number, limits: ExtractLimits): number {
+  return Math.min(limits.maxExtractedBytes ?? 256 * 2 ** 30, Math.max(64 << 20, (limits.maxRatio ?? 100) * size));
+}
+
+/**
+ * Streams a tar (gunzipped on the way when it is gzip) into `sink` — tar's Parser or Unpack — in 64 KiB steps with
+ * backpressure, counting the bytes as they come out of gunzip: never more in memory than a few chunks, refused
+ * once past {@link extractCap}.
+ */
+async function streamTar(url: string, archive: string, sink: TarParser, limits: ExtractLimits): Promise<void> {
+  const size = (await stat(archive)).size;
+  const cap = extractCap(size, limits);
+  const fh = await open(archive, 'r');
+  const magic = Buffer.alloc(2);
+  await fh.read(magic, 0, 2, 0).finally(() => fh.close());
+  const gz = magic[0] === 0x1f && magic[1] === 0x8b;
+  let total = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      total += chunk.length;
+      if (total > cap)
+        done(
+          new ArchiveError(
+            url,
+            archive,
+            `refused: the archive of ${size} bytes extracts to more than ${cap} bytes (a decompression bomb? raise maxExtractedBytes / maxRatio to allow it)`,
+          ),
+        );
+      else done(null, chunk);
+    },
+  });
+  const finished = new Promise<void>((ok, fail) => {
+    sink.on('error', fail);
+    sink.on('close', () => ok());
+  });
+  finished.catch(() => undefined);
+  const feed = async (source: AsyncIterable<Buffer>): Promise<void> => {
+    for await (const chunk of source) if (!sink.write(chunk)) await Promise.race([once(sink, 'drain'), finished]);
+    sink.end();
+  };
+  const src = createReadStream(archive, { highWaterMark: 1 << 16 });
+  if (gz) await pipeline(src, createGunzip({ chunkSize: 1 << 16 }), counter, feed);
+  else await pipeline(src, counter, feed);
+  await finished;
+}
+
+async function extractTar(url: string, archive: string, into: string, limits: ExtractLimits): Promise<void> {
   // First pass: read every header and refuse the archive if any entry would escape (nothing is written).
   let bad: { entry: string; reason: string } | undefined;
-  await tarList({
-    file: archive,
-    strict: true,
-    onReadEntry: (e: ReadEntry) => {
-      const reason = entryProblem(into, e.path, e.type, e.linkpath);
-      if (reason !== undefined && bad === undefined) bad = { entry: e.path, reason };
-      e.resume();
-    },
-  });
+  await streamTar(
+    url,
+    archive,
+    new TarParser({
+      strict: true,
+      brotli: false,
+      zstd: false,
+      onReadEntry: (e: ReadEntry) => {
+        const reason = entryProblem(into, e.path, e.type, e.linkpath);
+        if (reason !== undefined && bad === undefined) bad = { entry: e.path, reason };
+        e.resume();
+      },
+    }),
+    limits,
+  );
   if (bad !== undefined) throw new ArchiveError(url, archive, `refused: the archive holds ${bad.reason}`, bad.entry);
   // Second pass: extract, with the same check as a filter and tar's own protections on (no preservePaths).
-  await tarExtract({
-    file: archive,
-    cwd: into,
-    strict: true,
-    preserveOwner: false,
-    filter: (p: string, e: unknown) => {
-      const re = e as ReadEntry;
-      return entryProblem(into, p, re.type ?? 'File', re.linkpath) === undefined;
-    },
-  });
+  await streamTar(
+    url,
+    archive,
+    new TarUnpack({
+      cwd: into,
+      strict: true,
+      brotli: false,
+      zstd: false,
+      preserveOwner: false,
+      filter: (p: string, e: unknown) => {
+        const re = e as ReadEntry;
+        return entryProblem(into, p, re.type ?? 'File', re.linkpath) === undefined;
+      },
+    }),
+    limits,
+  );
+}
+
+/**
+ * Every symbolic link under `root` (the folder that becomes untarData's result) must lead, through any chain of
+ * links, to a path inside it: the check is on the folder as it will be returned, so a link `up -> ..` in an
+ * archive's single top folder (inside the temporary folder, outside the returned one) is refused. Returns the
+ * first offending link (relative) and why, else undefined.
+ */
+async function linkEscape(root: string): Promise<{ entry: string; reason: string } | undefined> {
+  const real = await realpath(root);
+  // Walked by hand with lstat (never through a link: `up -> ..` would make a recursive readdir loop).
+  const todo = [''];
+  while (todo.length) {
+    const dir = todo.pop()!;
+    for (const d of await readdir(join(root, dir), { withFileTypes: true })) {
+      const rel = dir ? `${dir}/${d.name}` : d.name;
+      if (d.isDirectory()) todo.push(rel);
+      if (!d.isSymbolicLink()) continue;
+      let target: string;
+      try {
+        target = await realpath(join(root, rel));
+      } catch {
+        return { entry: rel, reason: 'a symbolic link to nothing' };
+      }
+      if (!inside(real, target)) return { entry: rel, reason: 'a symbolic link pointing outside the folder' };
+    }
+  }
+  return undefined;
 }
 
 function openZip(path: string, decodeStrings: boolean): Promise<yauzl.ZipFile> {
@@ -248,6 +374,7 @@ async function zipProblem(
   url: string,
   archive: string,
   into: string,
+  cap: number,
 ): Promise<{ entry: string; reason: string } | undefined> {
   let zip: yauzl.ZipFile;
   try {
@@ -259,8 +386,19 @@ async function zipProblem(
   return new Promise((ok, fail) => {
     zip.on('error', (e: Error) => fail(new ArchiveError(url, archive, `corrupt zip archive (${e.message})`)));
     zip.on('end', () => ok(undefined));
+    let total = 0;
     zip.on('entry', (entry: yauzl.Entry) => {
       const raw = entry.fileName as unknown as Buffer;
+      // yauzl checks each entry inflates to exactly its listed size (validateEntrySizes), so the total is known here.
+      total += entry.uncompressedSize;
+      if (total > cap) {
+        zip.close();
+        ok({
+          entry: raw.toString('latin1'),
+          reason: `entries extracting to more than ${cap} bytes (a decompression bomb?)`,
+        });
+        return;
+      }
       const name = raw.toString(entry.generalPurposeBitFlag & 0x800 ? 'utf8' : 'latin1');
       const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
       const reason =
@@ -276,8 +414,8 @@ async function zipProblem(
   });
 }
 
-async function extractZip(url: string, archive: string, into: string): Promise<void> {
-  const bad = await zipProblem(url, archive, into);
+async function extractZip(url: string, archive: string, into: string, limits: ExtractLimits): Promise<void> {
+  const bad = await zipProblem(url, archive, into, extractCap((await stat(archive)).size, limits));
   if (bad !== undefined) throw new ArchiveError(url, archive, `refused: the archive holds ${bad.reason}`, bad.entry);
   let zip: yauzl.ZipFile;
   try {
@@ -325,6 +463,20 @@ async function extractZip(url: string, archive: string, into: string): Promise<v
 }
 
 /**
+ * Options of {@link untarData}: where to extract, the archive's hash, the download's progress bar and timeouts
+ * ({@link DownloadOptions}), and the limits on what the archive may extract ({@link ExtractLimits}).
+ * @example
+ * ```ts
+ * const opts: UntarDataOptions = { dest: '/data', idleTimeoutMs: 10_000, maxRatio: 20 };
+ * ```
+ */
+export interface UntarDataOptions
+  extends ExtractLimits, Pick<DownloadOptions, 'sha256' | 'progress' | 'idleTimeoutMs' | 'timeoutMs'> {
+  /** Folder the archive is extracted into; default `<tfaiHome()>/data`. */
+  dest?: string;
+}
+
+/**
  * fastai's `untar_data`: downloads the archive at `url` once (into `<tfaiHome()>/archive`, with {@link downloadUrl}:
  * progress bar, hash check), extracts a `.tgz`/`.tar.gz`/`.tar`/`.zip` into `dest` (default `<tfaiHome()>/data`) and
  * returns the extracted folder, `<dest>/<archive name without its suffix>` (an archive holding one top folder has
@@ -338,24 +490,28 @@ async function extractZip(url: string, archive: string, into: string): Promise<v
  * const dls = await ImageDataLoaders.fromFolder(path, { itemTfms: [new Resize(28)] });
  * ```
  */
-export async function untarData(
-  url: string,
-  opts: { dest?: string; sha256?: string; progress?: boolean } = {},
-): Promise<string> {
+export async function untarData(url: string, opts: UntarDataOptions = {}): Promise<string> {
   const archiveDir = resolve(join(tfaiHome(), 'archive'));
   const fileName = urlFileName(url, undefined, archiveDir);
   const { stem, kind } = archiveStem(url, join(archiveDir, fileName), fileName);
   const dest = resolve(opts.dest ?? join(tfaiHome(), 'data'));
   const folder = join(dest, stem);
   if (await exists(folder)) return folder;
-  const archive = await downloadUrl(url, { dir: archiveDir, fileName, sha256: opts.sha256, progress: opts.progress });
+  const archive = await downloadUrl(url, {
+    dir: archiveDir,
+    fileName,
+    sha256: opts.sha256,
+    progress: opts.progress,
+    idleTimeoutMs: opts.idleTimeoutMs,
+    timeoutMs: opts.timeoutMs,
+  });
   await mkdir(dest, { recursive: true });
   const temp = join(dest, `.${stem}${tempSuffix()}`);
   await mkdir(temp);
   try {
     try {
-      if (kind === 'zip') await extractZip(url, archive, temp);
-      else await extractTar(url, archive, temp);
+      if (kind === 'zip') await extractZip(url, archive, temp, opts);
+      else await extractTar(url, archive, temp, opts);
     } catch (e) {
       // A corrupt or refused archive is of no use in the cache: the next call downloads it again.
       await unlink(archive).catch(() => undefined);
@@ -368,6 +524,12 @@ export async function untarData(
     }
     const top = await readdir(temp, { withFileTypes: true });
     const only = top.length === 1 && top[0].isDirectory() ? join(temp, top[0].name) : temp;
+    // Links are checked against the folder that is returned (`only` is renamed to it as it is), before it appears.
+    const escape = await linkEscape(only);
+    if (escape !== undefined) {
+      await unlink(archive).catch(() => undefined);
+      throw new ArchiveError(url, archive, `refused: the archive holds ${escape.reason}`, escape.entry);
+    }
     try {
       await rename(only, folder);
     } catch (e) {

@@ -9,8 +9,10 @@ export const EVENTS = [
   'afterPred',
   'afterLoss',
   'beforeBackward',
+  'afterCancelBackward',
   'afterBackward',
   'beforeStep',
+  'afterCancelStep',
   'afterStep',
   'afterCancelBatch',
   'afterBatch',
@@ -76,8 +78,10 @@ export abstract class Callback {
   afterPred?(): void;
   afterLoss?(): void;
   beforeBackward?(): void | Promise<void>;
+  afterCancelBackward?(): void | Promise<void>;
   afterBackward?(): void | Promise<void>;
   beforeStep?(): void | Promise<void>;
+  afterCancelStep?(): void | Promise<void>;
   afterStep?(): void | Promise<void>;
   afterCancelBatch?(): void | Promise<void>;
   afterBatch?(): void | Promise<void>;
@@ -102,9 +106,13 @@ export class CancelException extends Error {
 
 /** Skip the rest of this batch (fires `afterCancelBatch`, then `afterBatch`). */
 export class CancelBatchException extends CancelException {}
-/** Skip the optimizer step of this batch. */
+/** Skip the optimizer step of this batch (fires `afterCancelStep`, then `afterStep`). */
 export class CancelStepException extends CancelException {}
-/** Skip the backward pass (and step) of this batch. */
+/**
+ * Skip the backward pass of this batch (fires `afterCancelBackward`, then `afterBackward`; the step events still
+ * fire, with no gradients to apply, as fastai's). The forward pass runs inside the gradient computation here, so
+ * this also works from `afterPred`/`afterLoss` in training.
+ */
 export class CancelBackwardException extends CancelException {}
 /** Stop the training phase of this epoch. */
 export class CancelTrainException extends CancelException {}

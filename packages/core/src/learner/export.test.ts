@@ -251,7 +251,7 @@ describe('loadLearner treats an export as untrusted input', () => {
 });
 
 describe('an export is one atomic unit', () => {
-  it('weights of a newer export beside the previous JSON (a crash between the two writes) load from their own description', async () => {
+  it('weights of a newer export beside the previous JSON (a crash between the two writes): an ExportError, or loaded from their own description on request', async () => {
     const d = join(dir, 'interrupted');
     manualSeed(2);
     const a = makeLearner(ARGS);
@@ -260,8 +260,15 @@ describe('an export is one atomic unit', () => {
     const staleJson = await readFile(first.json);
     await exportLearner(b, join(d, 'export'));
     await writeFile(first.json, staleJson); // as if the process died before renaming the new JSON
+    const before = tf.memory().numTensors;
+    await refuses(
+      first.json,
+      ExportError,
+      /export\.safetensors: checksum mismatch: .*export\.json does not describe these weights \(an interrupted export\?\); pass \{ useStoredDescription: true \}/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const loaded = await loadLearner(first.json);
+    const loaded = await loadLearner(first.json, undefined, { useStoredDescription: true });
     expect(warn.mock.calls[0][0]).toMatch(/does not describe .*export\.safetensors \(an interrupted export\?\)/);
     warn.mockRestore();
     const got = loaded.model.stateDict();
@@ -273,7 +280,9 @@ describe('an export is one atomic unit', () => {
     const bytes = new Uint8Array(await readFile(first.weights));
     bytes[bytes.length - 1] ^= 1;
     await writeFile(first.weights, bytes);
-    await refuses(first.json, ExportError, /checksum mismatch/);
+    await expect(loadLearner(first.json, undefined, { useStoredDescription: true })).rejects.toThrow(
+      /checksum mismatch/,
+    );
     [a, b, loaded].forEach((l) => l.dispose());
   });
 

@@ -305,7 +305,13 @@ interface ReadExport {
 }
 
 /** Checks an export's JSON (already parsed) against its weights' bytes: the format, the checksum, the description. */
-function checkExport(raw: unknown, jsonName: string, bytes: Uint8Array, weightsName: string): ReadExport {
+function checkExport(
+  raw: unknown,
+  jsonName: string,
+  bytes: Uint8Array,
+  weightsName: string,
+  useStored: boolean,
+): ReadExport {
   if (!isObject(raw) || raw.format !== 'tfai-learner')
     throw new ExportError(`${jsonName}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
   const w = raw.weights as Record<string, unknown>;
@@ -318,7 +324,7 @@ function checkExport(raw: unknown, jsonName: string, bytes: Uint8Array, weightsN
       weightsPath: weightsName,
     };
   return {
-    ...storedDescription(raw, jsonName, w.file as string, sha, bytes, weightsName),
+    ...storedDescription(raw, jsonName, w.file as string, sha, bytes, weightsName, useStored),
     bytes,
     weightsPath: weightsName,
   };
@@ -334,8 +340,24 @@ function weightsFieldOf(raw: unknown, jsonName: string): string {
   return w.file;
 }
 
+/**
+ * Options of {@link loadLearner}.
+ * @example
+ * ```ts
+ * const learn = await loadLearner('export.json', undefined, { useStoredDescription: true });
+ * ```
+ */
+export interface LoadLearnerOptions {
+  /**
+   * When the weights' checksum is not the JSON's (an export interrupted between its two writes leaves the new
+   * weights beside the previous JSON), load the description stored in the weights — checked by their own data
+   * checksum — instead of refusing with an {@link ExportError}. Default false.
+   */
+  useStoredDescription?: boolean;
+}
+
 /** Reads `jsonPath` and the weights file it names, checking the format and the weights' checksum. */
-async function readExport(jsonPath: string): Promise<ReadExport> {
+async function readExport(jsonPath: string, useStored = false): Promise<ReadExport> {
   const raw = await readJson(jsonPath);
   const weightsPath = await weightsFileOf(jsonPath, weightsFieldOf(raw, jsonPath));
   let bytes: Uint8Array;
@@ -346,7 +368,7 @@ async function readExport(jsonPath: string): Promise<ReadExport> {
       `${weightsPath}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
-  return checkExport(raw, jsonPath, bytes, weightsPath);
+  return checkExport(raw, jsonPath, bytes, weightsPath, useStored);
 }
 
 /** `fetch(url)`'s body, every failure an {@link ExportError} naming the URL. */
@@ -392,7 +414,7 @@ function weightsUrlOf(jsonUrl: URL, file: string): URL {
 }
 
 /** Fetches the JSON at `url` and the weights it names (beside it), checking both. */
-async function fetchExport(url: URL): Promise<ReadExport> {
+async function fetchExport(url: URL, useStored: boolean): Promise<ReadExport> {
   const text = new TextDecoder().decode(await fetchBytes(url, 'description'));
   let raw: unknown;
   try {
@@ -401,11 +423,11 @@ async function fetchExport(url: URL): Promise<ReadExport> {
     throw new ExportError(`${url.href}: not valid JSON (${(e as Error).message})`);
   }
   const weightsUrl = weightsUrlOf(url, weightsFieldOf(raw, url.href));
-  return checkExport(raw, url.href, await fetchBytes(weightsUrl, 'weights'), weightsUrl.href);
+  return checkExport(raw, url.href, await fetchBytes(weightsUrl, 'weights'), weightsUrl.href, useStored);
 }
 
 /** An export given as bytes: parsed and checked as a file would be. */
-function bytesExport(src: ExportBytes): ReadExport {
+function bytesExport(src: ExportBytes, useStored: boolean): ReadExport {
   const name = src.name ?? '<in-memory export>';
   if (!(src.weights instanceof Uint8Array)) throw new ExportError(`${name}: weights must be a Uint8Array`);
   let raw: unknown = src.json;
@@ -417,27 +439,28 @@ function bytesExport(src: ExportBytes): ReadExport {
     }
   }
   const file = weightsFieldOf(raw, name);
-  return checkExport(raw, name, src.weights, `${name} (weights ${file})`);
+  return checkExport(raw, name, src.weights, `${name} (weights ${file})`, useStored);
 }
 
 /** Where an export comes from: a path (Node), a URL (`http(s):` string or `URL`; in a page, any string), or bytes. */
 export type LearnerSource = string | URL | ExportBytes;
 
 /** Reads an export from any {@link LearnerSource}; returns it and the name its errors use. */
-async function readSource(source: LearnerSource): Promise<ReadExport & { name: string }> {
+async function readSource(source: LearnerSource, useStored = false): Promise<ReadExport & { name: string }> {
   if (source instanceof URL || typeof source === 'string') {
     let url: URL | undefined;
     if (source instanceof URL) url = source;
     else if (/^https?:\/\//i.test(source)) url = new URL(source);
     else if (RUNTIME === 'browser')
       url = new URL(source, (globalThis as { location?: { href: string } }).location?.href);
-    if (url && url.protocol === 'file:' && RUNTIME === 'node') return readSource(decodeURIComponent(url.pathname));
-    if (url) return { ...(await fetchExport(url)), name: url.href };
-    return { ...(await readExport(source as string)), name: source as string };
+    if (url && url.protocol === 'file:' && RUNTIME === 'node')
+      return readSource(decodeURIComponent(url.pathname), useStored);
+    if (url) return { ...(await fetchExport(url, useStored)), name: url.href };
+    return { ...(await readExport(source as string, useStored)), name: source as string };
   }
   if (typeof source !== 'object' || source === null)
     throw new ExportError(`loadLearner: ${show(source)} is not a path, a URL or { json, weights }`);
-  return { ...bytesExport(source), name: source.name ?? '<in-memory export>' };
+  return { ...bytesExport(source, useStored), name: source.name ?? '<in-memory export>' };
 }
 
 /**
@@ -452,6 +475,7 @@ function storedDescription(
   sha: string,
   bytes: Uint8Array,
   weightsPath: string,
+  useStored: boolean,
 ): Pick<ReadExport, 'desc' | 'header'> {
   let embedded: string | undefined;
   let header: SafetensorsHeader | undefined;
@@ -474,6 +498,10 @@ function storedDescription(
     throw new ExportError(`${weightsPath}: checksum mismatch, and the description stored in the weights is not JSON`);
   }
   checkDescription(raw, jsonPath);
+  if (!useStored)
+    throw new ExportError(
+      `${weightsPath}: checksum mismatch: ${jsonPath} does not describe these weights (an interrupted export?); pass { useStoredDescription: true } to load the description stored in the weights`,
+    );
   const desc = checkDescription(
     isObject(inner) ? { ...inner, weights: { file, sha256: sha } } : inner,
     `${weightsPath} (stored description)`,
@@ -488,8 +516,8 @@ function storedDescription(
  * Loads a learner written by {@link exportLearner}. Export files are untrusted input: no code is executed from
  * them (the builder is a function of an installed tfai package, looked up by name), the weights file must lie
  * inside the export's folder, the description is checked field by field, the weights must match the JSON's
- * checksum (or, for an export interrupted between its two writes, the checksum and description stored in the
- * weights), and the model is built under a budget of twice the elements the weights header holds plus
+ * checksum (or, with `opts.useStoredDescription`, for an export interrupted between its two writes, the checksum
+ * and description stored in the weights), and the model is built under a budget of twice the elements the weights header holds plus
  * {@link BUILD_SLACK_ELEMENTS}, so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
  * {@link SafetensorsError} / `StateDictMismatchError` naming the file), and frees whatever was built.
  *
@@ -511,8 +539,15 @@ function storedDescription(
 export async function loadLearner<T extends Learner = Learner>(
   source: LearnerSource,
   cls?: LearnerClass<T>,
+  opts: LoadLearnerOptions = {},
 ): Promise<T> {
-  const { desc, header, bytes, weightsPath, name: jsonPath } = await readSource(source);
+  const {
+    desc,
+    header,
+    bytes,
+    weightsPath,
+    name: jsonPath,
+  } = await readSource(source, opts.useStoredDescription === true);
   const builder = await findBuilder(desc.builder, jsonPath);
   const held = headerElements(header);
   // Builders may create more than they keep (a pretrained body built whole, then cut), so the budget is twice

@@ -228,9 +228,9 @@ export class Learner {
       await f();
     } catch (e) {
       if (!(e instanceof cancel)) throw e;
-      if (ev !== 'Step' && ev !== 'Backward') await this.event(`afterCancel${ev}` as EventName);
+      await this.event(`afterCancel${ev}` as EventName);
     }
-    if (ev !== 'Backward') await this.event(`after${ev}` as EventName);
+    await this.event(`after${ev}` as EventName);
   }
 
   /**
@@ -283,6 +283,8 @@ export class Learner {
       await this.withEvents(() => this.doFit(), 'Fit', CancelFitException);
     } catch (e) {
       this.abortProgress();
+      // A failed fit keeps nothing of its own: the Recorder's unread losses and sums, the metrics' state.
+      this.recorder.dispose();
       throw e;
     } finally {
       extra.forEach((cb) => this.removeCb(cb));
@@ -405,30 +407,59 @@ export class Learner {
     return this.loss;
   }
 
+  /**
+   * After an exception escaped the forward pass (a Cancel exception from `afterPred`/`afterLoss`, a loss that
+   * throws): the tensors tf.tidy disposed are no longer the batch's, and the gradient tape's saved tensors —
+   * which tfjs frees only after a backward pass — are freed here.
+   */
+  private afterFailedForward(): void {
+    if (this.pred?.isDisposed) this.pred = undefined;
+    if (this.loss?.isDisposed) this.loss = undefined;
+    const state = tf.engine().state as unknown as {
+      gradientDepth: number;
+      activeTape: { saved?: tf.Tensor[] }[] | null;
+    };
+    if (state.gradientDepth === 0 && state.activeTape) {
+      for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+      state.activeTape = null;
+    }
+  }
+
   private async oneBatch(): Promise<void> {
     if (!this.training) {
-      const loss = tf.tidy(() => this.forward());
-      this.loss = loss;
+      try {
+        const loss = tf.tidy(() => this.forward());
+        this.loss = loss;
+      } catch (e) {
+        this.afterFailedForward();
+        throw e;
+      }
       return;
     }
     const vars = this.opt!.trainableVariables();
     await this.withEvents(
       async () => {
-        const { value, grads } = tf.variableGrads(() => this.forward()!, vars);
-        this.loss = value;
-        this.grads = grads;
+        try {
+          const { value, grads } = tf.variableGrads(() => this.forward()!, vars);
+          this.loss = value;
+          this.grads = grads;
+        } catch (e) {
+          this.afterFailedForward();
+          throw e;
+        }
       },
       'Backward',
       CancelBackwardException,
     );
-    if (!this.grads) return;
+    // fastai runs the step's events even when the backward pass was cancelled (there is nothing to apply then).
     await this.withEvents(
       async () => {
-        this.opt!.step(this.grads!);
+        if (this.grads) this.opt!.step(this.grads);
       },
       'Step',
       CancelStepException,
     );
+    if (!this.grads) return;
     this.pctTrain += 1 / (this.nIter * this.nEpoch);
     this.trainIter++;
   }

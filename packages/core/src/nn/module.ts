@@ -335,6 +335,8 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
   /** Frees every parameter and buffer of this module tree. */
   dispose(): void {
     for (const m of this.modules()) {
+      // A submodule with state of its own (an RNN's hidden state) frees it in its own dispose().
+      if (m !== this && m.dispose !== Module.prototype.dispose) m.dispose();
       for (const p of m._params.values()) if (!p.variable.isDisposed) p.variable.dispose();
       for (const b of m._buffers.values()) if (!b.value.isDisposed) b.value.dispose();
     }

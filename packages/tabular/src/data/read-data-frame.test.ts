@@ -88,6 +88,24 @@ describe('readDataFrame', () => {
     );
   });
 
+  it('invalid UTF-8 in a categorical cell is a CsvError naming file, row and column (not a U+FFFD category)', async () => {
+    const p = join(dir, 'latin1.csv');
+    writeFileSync(
+      p,
+      Buffer.concat([
+        Buffer.from('sex,age,survived\nmale,22,0\nfemale,38,1\n'),
+        Buffer.from([0x66, 0xe9, 0x6d]),
+        Buffer.from(',26,1\n'),
+      ]),
+    );
+    const err = await readDataFrame(p, { categorical: ['sex'] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CsvError);
+    expect((err as CsvError).problem).toBe('encoding');
+    expect((err as Error).message).toBe(
+      `${p}: row 3: column "sex": the field is not valid UTF-8 text (save the file as UTF-8)`,
+    );
+  });
+
   it('a duplicate header is refused naming the column; a BOM before a quoted header is stripped', async () => {
     await expect(readDataFrame(csv('dup.csv', 'age,fare,age\n1,2,3\n'))).rejects.toMatchObject({
       name: 'CsvError',

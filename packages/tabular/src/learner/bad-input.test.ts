@@ -12,9 +12,11 @@ import {
   NonFiniteValueError,
   NonNumericValueError,
   TabularOptionsError,
+  HighCardinalityError,
 } from '../errors.js';
 import { datasets } from '@tfai/datasets';
-import { tabularLearner } from './tabular-learner.js';
+import { MAX_CARDINALITY, tabularLearner } from './tabular-learner.js';
+import * as tf from '@tensorflow/tfjs';
 
 const TITANIC = `${datasets.path('titanic')}/titanic.csv`;
 const opts = {
@@ -33,6 +35,49 @@ describe('bad input, from the CSV to predict(row)', () => {
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('an ID column read as a category: HighCardinalityError naming the column and the count, before any embedding', async () => {
+    // One id per row. With the default limit a real ID column of over 100 000 values is refused the same way
+    // (a million-row table's would abort the wasm backend building its table).
+    const lines = ['name,x,y', ...Array.from({ length: 1500 }, (_, i) => `id${i},${i % 7},${i % 2 ? 'a' : 'b'}`)];
+    const file = join(dir, 'ids.csv');
+    await writeFile(file, lines.join('\n'));
+    const dls = await TabularDataLoaders.fromCsv(file, {
+      yNames: ['y'],
+      catNames: ['name'],
+      contNames: ['x'],
+      validPct: 0.2,
+      seed: 42,
+    });
+    const n = dls.classes.name.length;
+    expect(n).toBeGreaterThan(1000);
+    expect(MAX_CARDINALITY).toBe(100_000);
+    const before = tf.memory().numTensors;
+    const err = (() => {
+      try {
+        tabularLearner(dls, { maxCardinality: 1000 });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(HighCardinalityError);
+    expect((err as HighCardinalityError).column).toBe('name');
+    expect((err as HighCardinalityError).count).toBe(n);
+    expect((err as Error).message).toBe(
+      `categorical column "name" has ${n} distinct values (#na# included), more than the 1000 an embedding is built for: drop it, make it continuous, or raise maxCardinality`,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    tabularLearner(dls).dispose(); // under the default limit
+  });
+
+  it('a tabularLearner that cannot be made (a callback that is not one) keeps nothing: numTensors flat over 20 calls', async () => {
+    const dls = await TabularDataLoaders.fromCsv(TITANIC, opts);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      expect(() => tabularLearner(dls, { cbs: [null as never] })).toThrow(TypeError);
+      expect(tf.memory().numTensors).toBe(before);
+    }
   });
 
   it('a CSV missing a named column: MissingColumnError naming the file, the column and the columns it has', async () => {

@@ -31,6 +31,19 @@ function globalMeanMse(dls: CollabDataLoaders): number {
   return s / valid.length;
 }
 
+describe('collabLearner that fails', () => {
+  it('keeps nothing it built (a callback that is not one): numTensors flat over 20 calls, both models', async () => {
+    const dls = await CollabDataLoaders.fromCsv(RATINGS, opts);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 20; i++) {
+      expect(() => collabLearner(dls, { useNn: i % 2 === 1, progress: false, cbs: [null as never] })).toThrow(
+        TypeError,
+      );
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+});
+
 describe('collabLearner: the models fastai builds', () => {
   it('defaults as fastai 2.7: EmbeddingDotBias.from_classes with 50 factors, no yRange, MSELossFlat; useNn: EmbeddingNN over get_emb_sz with layers [nFactors]', async () => {
     const dls = await CollabDataLoaders.fromCsv(RATINGS, opts);

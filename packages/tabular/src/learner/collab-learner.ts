@@ -70,10 +70,15 @@ export function collabLearner(
     model = m;
     spec = { type: 'EmbeddingDotBias', config: m.config };
   }
-  const args: TabularLearnerArgs = { tabular: dls.tabular.toJSON(), model: spec };
-  return new TabularLearner(dls, model, {
-    ...learnerOpts,
-    lossFunc: lossFunc ?? mseLossFlat(),
-    builder: useNn && cfg.act ? undefined : { package: '@tfai/tabular', name: 'collabLearner', args },
-  });
+  try {
+    const args: TabularLearnerArgs = { tabular: dls.tabular.toJSON(), model: spec };
+    return new TabularLearner(dls, model, {
+      ...learnerOpts,
+      lossFunc: lossFunc ?? mseLossFlat(),
+      builder: useNn && cfg.act ? undefined : { package: '@tfai/tabular', name: 'collabLearner', args },
+    });
+  } catch (e) {
+    model.dispose(); // a learner that cannot be made keeps nothing it built
+    throw e;
+  }
 }

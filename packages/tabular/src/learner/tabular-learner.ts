@@ -9,7 +9,7 @@ import type { CollabDataLoaders } from '../collab/collab-dataloaders.js';
 import type { RawValue } from '../data/dataframe.js';
 import type { TabularDataLoaders } from '../data/tabular-dataloaders.js';
 import type { TabularJSON } from '../data/tabular.js';
-import { TabularOptionsError } from '../errors.js';
+import { HighCardinalityError, TabularOptionsError } from '../errors.js';
 import { getEmbSz } from '../model/emb-sz.js';
 import { TabularModel, type TabularModelConfig, type TabularModelOptions } from '../model/tabular-model.js';
 import { decodeInputs, decodeTargets, formatTable, tidyNumber, type DecodedRow } from './decode.js';
@@ -220,7 +220,15 @@ export interface TabularLearnerOptions extends Omit<LearnerOptions, 'builder'> {
   nOut?: number;
   /** Squash the output into `[low, high]` with a SigmoidRange (also accepted in `config`). */
   yRange?: readonly [number, number];
+  /**
+   * Most distinct values (`#na#` included) a categorical column may have: more is a {@link HighCardinalityError}
+   * naming the column, before any embedding table exists. Default {@link MAX_CARDINALITY}.
+   */
+  maxCardinality?: number;
 }
+
+/** Default {@link TabularLearnerOptions.maxCardinality}: far above a real category, far below an ID column of a big table. */
+export const MAX_CARDINALITY = 100_000;
 
 /**
  * fastai's default loss of the target block: cross-entropy for a class, MSE for numbers, BCE for multi-label.
@@ -257,9 +265,22 @@ export function tabularLearner(
   dls: TabularDataLoaders,
   opts: TabularLearnerOptions = {},
 ): TabularLearner<TabularModel> {
-  const { layers = [200, 100], embSzs, config = {}, nOut: nOutOpt, yRange, lossFunc, ...rest } = opts;
+  const {
+    layers = [200, 100],
+    embSzs,
+    config = {},
+    nOut: nOutOpt,
+    yRange,
+    lossFunc,
+    maxCardinality = MAX_CARDINALITY,
+    ...rest
+  } = opts;
   const learnerOpts = learnerOptionsOf('tabularLearner', rest, 'model options go in `config: {...}`');
   checkOptionKeys('tabularLearner', 'config', config, TABULAR_CONFIG_KEYS);
+  for (const n of dls.catNames) {
+    const count = dls.classes[n]?.length ?? 0;
+    if (count > maxCardinality) throw new HighCardinalityError(n, count, maxCardinality);
+  }
   const nOut = nOutOpt ?? dls.c;
   if (!nOut)
     throw new TabularOptionsError(
@@ -270,11 +291,16 @@ export function tabularLearner(
     layers,
     yRange: yRange ?? config.yRange,
   });
-  const tabular = dls.tabular.toJSON();
-  const args: TabularLearnerArgs = { tabular, model: { type: 'TabularModel', config: model.config } };
-  return new TabularLearner(dls, model, {
-    ...learnerOpts,
-    lossFunc: lossFunc ?? defaultTabularLoss(dls),
-    builder: config.act ? undefined : { package: '@tfai/tabular', name: 'tabularLearner', args },
-  });
+  try {
+    const tabular = dls.tabular.toJSON();
+    const args: TabularLearnerArgs = { tabular, model: { type: 'TabularModel', config: model.config } };
+    return new TabularLearner(dls, model, {
+      ...learnerOpts,
+      lossFunc: lossFunc ?? defaultTabularLoss(dls),
+      builder: config.act ? undefined : { package: '@tfai/tabular', name: 'tabularLearner', args },
+    });
+  } catch (e) {
+    model.dispose(); // a learner that cannot be made keeps nothing it built
+    throw e;
+  }
 }

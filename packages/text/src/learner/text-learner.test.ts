@@ -202,3 +202,25 @@ describe('text learners (tiny AWD-LSTM)', () => {
     lm.dispose();
   });
 });
+
+describe('failing text learner factories keep nothing they built', () => {
+  it('languageModelLearner and textClassifierLearner with a callback that is not one: numTensors flat over 20 calls each', async () => {
+    const root = join(dir, 'factory-failure');
+    writeFolder(root);
+    const clas = await folderDls(root);
+    const lm = await folderDls(root, { isLm: true });
+    const counts: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const before = tf.memory().numTensors;
+      counts.push(before);
+      expect(() => textClassifierLearner(clas, AWDLSTM, { config: tiny, ...quiet, cbs: [null as never] })).toThrow(
+        TypeError,
+      );
+      expect(tf.memory().numTensors, 'textClassifierLearner').toBe(before);
+      expect(() => languageModelLearner(lm, AWDLSTM, { config: tiny, ...quiet, cbs: [null as never] })).toThrow(
+        TypeError,
+      );
+      expect(tf.memory().numTensors, 'languageModelLearner').toBe(before);
+    }
+  });
+});

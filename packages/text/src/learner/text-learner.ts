@@ -320,16 +320,21 @@ function buildLanguageModelLearner(
     seqLen: dls.seqLen,
     tokenizer: 'word',
   };
-  return new LMLearner(dls, model, {
-    lossFunc: crossEntropyLossFlat(),
-    splitter: awdLstmLmSplit,
-    metrics: metrics ?? [accuracy(), perplexity()],
-    ...rest,
-    builder:
-      arch === AWDLSTM && exportableTok(dls)
-        ? { package: '@tfai/text', name: 'languageModelLearner', args }
-        : undefined,
-  });
+  try {
+    return new LMLearner(dls, model, {
+      lossFunc: crossEntropyLossFlat(),
+      splitter: awdLstmLmSplit,
+      metrics: metrics ?? [accuracy(), perplexity()],
+      ...rest,
+      builder:
+        arch === AWDLSTM && exportableTok(dls)
+          ? { package: '@tfai/text', name: 'languageModelLearner', args }
+          : undefined,
+    });
+  } catch (e) {
+    model.dispose(); // a learner that cannot be made keeps nothing it built
+    throw e;
+  }
 }
 
 /** Options of {@link textClassifierLearner} (fastai's defaults). */
@@ -396,13 +401,18 @@ export function textClassifierLearner(
     yRange,
     tokenizer: 'word',
   };
-  return new TextLearner(dls, model, {
-    lossFunc: crossEntropyLossFlat(),
-    splitter: awdLstmClasSplit,
-    ...rest,
-    builder:
-      arch === AWDLSTM && exportableTok(dls)
-        ? { package: '@tfai/text', name: 'textClassifierLearner', args }
-        : undefined,
-  });
+  try {
+    return new TextLearner(dls, model, {
+      lossFunc: crossEntropyLossFlat(),
+      splitter: awdLstmClasSplit,
+      ...rest,
+      builder:
+        arch === AWDLSTM && exportableTok(dls)
+          ? { package: '@tfai/text', name: 'textClassifierLearner', args }
+          : undefined,
+    });
+  } catch (e) {
+    model.dispose(); // a learner that cannot be made keeps nothing it built
+    throw e;
+  }
 }

@@ -206,11 +206,14 @@ export class AWDLSTM extends Module {
 
   /** Zeroes the hidden state (call between independent texts). */
   reset(): void {
-    this.setHidden(
-      Array.from({ length: this.nLayers }, (_, l): LSTMState => {
-        const z = () => tf.zeros([this.nDir, this.bs, this.hiddenSize(l)]);
-        return [z(), z()];
-      }),
+    // In a tidy: setHidden keeps detached copies, the zeros themselves are freed (they leaked 2 a layer a reset).
+    tf.tidy(() =>
+      this.setHidden(
+        Array.from({ length: this.nLayers }, (_, l): LSTMState => {
+          const z = () => tf.zeros([this.nDir, this.bs, this.hiddenSize(l)]);
+          return [z(), z()];
+        }),
+      ),
     );
   }
 

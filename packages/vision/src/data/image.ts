@@ -179,6 +179,58 @@ export function toRGB(data: Uint8Array, width: number, height: number, channels:
   return { data: out, width, height };
 }
 
+/**
+ * Default of {@link setDecodePixelBudget}: the declared pixels of the samples being decoded and transformed at
+ * once, over every loader and batch of the process (64 M pixels, about 190 MB of RGB).
+ */
+export const DEFAULT_DECODE_PIXEL_BUDGET = 64_000_000;
+let decodeBudget = DEFAULT_DECODE_PIXEL_BUDGET;
+let decodeInFlight = 0;
+const decodeWaiting: (() => void)[] = [];
+
+/**
+ * Sets how many declared pixels the training and validation loaders may decode (and item-transform) at once, all
+ * batches in flight together: a batch of large images is decoded a few at a time, one alone when it is larger than
+ * the budget. Returns the previous budget.
+ * @example
+ * ```ts
+ * setDecodePixelBudget(256_000_000); // a machine with memory to spare
+ * ```
+ */
+export function setDecodePixelBudget(pixels: number): number {
+  if (!(pixels === Infinity || (Number.isSafeInteger(pixels) && pixels > 0)))
+    throw new ImageReadError('<settings>', `the decode budget must be a positive integer or Infinity, got ${pixels}`);
+  const prev = decodeBudget;
+  decodeBudget = pixels;
+  decodeWaiting.splice(0).forEach((r) => r());
+  return prev;
+}
+
+/**
+ * Runs `f` once `pixels` fit in the process's decode budget ({@link setDecodePixelBudget}); a sample larger than
+ * the whole budget runs when nothing else is decoding.
+ * @example
+ * ```ts
+ * const img = await withDecodeBudget(await declaredPixels('big.png'), () => loadImage('big.png'));
+ * ```
+ */
+export async function withDecodeBudget<T>(pixels: number, f: () => Promise<T>): Promise<T> {
+  while (decodeInFlight > 0 && decodeInFlight + pixels > decodeBudget)
+    await new Promise<void>((r) => decodeWaiting.push(r));
+  decodeInFlight += pixels;
+  try {
+    return await f();
+  } finally {
+    decodeInFlight -= pixels;
+    decodeWaiting.splice(0).forEach((r) => r());
+  }
+}
+
+/** Declared pixels being decoded now under {@link withDecodeBudget} (for tests and diagnostics). */
+export function decodePixelsInFlight(): number {
+  return decodeInFlight;
+}
+
 /** Pixels decoded at once while scanning a folder for bad images (about 190 MB of RGB). */
 export const SCAN_PIXEL_BUDGET = 64_000_000;
 

@@ -11,7 +11,7 @@ import { applyBatchPlans, type BatchTransform } from '../augment/batch-transform
 import type { ItemContext, ItemTransform } from '../augment/item-transform.js';
 import { checkMask, loadMask, type Mask } from './mask.js';
 import { ImageDataError, ImageReadError } from './errors.js';
-import { loadImage, sourceName, type ImageSource, type RGBImage } from './image.js';
+import { declaredPixels, loadImage, sourceName, withDecodeBudget, type ImageSource, type RGBImage } from './image.js';
 
 /** What a sample is made of before decoding: its image sources (two for a pair), a mask source, a class index. */
 export interface VisionItem {
@@ -79,6 +79,19 @@ export async function loadSample(
 ): Promise<VisionSample> {
   const { images: sources, mask: maskSource } = item;
   if (!sources.length) throw new ImageDataError('a sample needs at least one image');
+  // Decoded and transformed under the process's pixel budget: a batch of large images is decoded a few at a time.
+  const all = maskSource === undefined ? sources : [...sources, maskSource];
+  const pixels = (await Promise.all(all.map(declaredPixels))).reduce((a, b) => a + b, 0);
+  return withDecodeBudget(pixels, () => decodeSample(item, tfms, ctx, nCodes));
+}
+
+async function decodeSample(
+  item: VisionItem,
+  tfms: readonly ItemTransform[],
+  ctx: ItemContext,
+  nCodes?: number,
+): Promise<VisionSample> {
+  const { images: sources, mask: maskSource } = item;
   const [decoded, m] = await Promise.all([
     Promise.all(sources.map(loadImage)),
     maskSource === undefined ? undefined : loadMask(maskSource),

@@ -173,13 +173,18 @@ export async function visionLearner(
       return { ...bodyArgs, nOut, head, data: dls.inferenceSpec() };
     },
   };
-  const learn = new VisionLearner(dls, model, {
-    ...learnerOpts,
-    splitter: splitter ?? meta.split,
-    builder: customHead ? undefined : builder,
-  });
-  freezeIfPretrained(learn, body);
-  return learn;
+  try {
+    const learn = new VisionLearner(dls, model, {
+      ...learnerOpts,
+      splitter: splitter ?? meta.split,
+      builder: customHead ? undefined : builder,
+    });
+    freezeIfPretrained(learn, body);
+    return learn;
+  } catch (e) {
+    model.dispose(); // a learner that cannot be made keeps nothing it built
+    throw e;
+  }
 }
 
 /** Rebuilds an exported vision learner for inference (random weights: `loadLearner` loads the exported ones). */

@@ -59,6 +59,13 @@ export async function createVisionModel(
 ): Promise<Sequential> {
   const { pretrained, pretrainedSha256, cut, nIn, ...headOpts } = opts;
   const body = await loadBody(arch, { pretrained, pretrainedSha256, cut, nIn });
-  const nf = headOpts.customHead ? undefined : numFeaturesModel(new Sequential(...(body.children() as TensorModule[])));
-  return addHead(body, nf, nOut, headOpts);
+  try {
+    const nf = headOpts.customHead
+      ? undefined
+      : numFeaturesModel(new Sequential(...(body.children() as TensorModule[])));
+    return addHead(body, nf, nOut, headOpts);
+  } catch (e) {
+    body.dispose(); // bad head options: the body built for it goes too
+    throw e;
+  }
 }

@@ -72,7 +72,13 @@ export async function loadBody(arch: VisionArch, opts: LoadBodyOptions = {}): Pr
       throw e;
     }
   }
-  const body = createBody(model, { nIn, pretrained: pretrained !== false, cut: opts.cut ?? getModelMeta(arch).cut });
+  let body: TensorModule;
+  try {
+    body = createBody(model, { nIn, pretrained: pretrained !== false, cut: opts.cut ?? getModelMeta(arch).cut });
+  } catch (e) {
+    model.dispose(); // a bad cut or nIn: nothing built survives
+    throw e;
+  }
   // The children left out of the body (avgpool, fc) belong to nothing built from it.
   const kept = new Set(body.modules());
   for (const c of model.children()) if (!kept.has(c)) c.dispose();

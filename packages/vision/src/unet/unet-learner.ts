@@ -225,14 +225,19 @@ export async function unetLearner(
       return { ...bodyArgs, nOut, imgSize: size, config, data: dls.inferenceSpec() };
     },
   };
-  const learn = new UnetLearner(dls, model, {
-    lossFunc: crossEntropyLossFlat({ axis: -1 }),
-    ...learnerOpts,
-    splitter: splitter ?? unetSplitter(meta.split),
-    builder: actCls || init ? undefined : builder,
-  });
-  freezeIfPretrained(learn, body);
-  return learn;
+  try {
+    const learn = new UnetLearner(dls, model, {
+      lossFunc: crossEntropyLossFlat({ axis: -1 }),
+      ...learnerOpts,
+      splitter: splitter ?? unetSplitter(meta.split),
+      builder: actCls || init ? undefined : builder,
+    });
+    freezeIfPretrained(learn, body);
+    return learn;
+  } catch (e) {
+    model.dispose(); // a learner that cannot be made keeps nothing it built
+    throw e;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 // PyTorch checkpoints: reading (`loadTorch`, either format, no code run) and writing (`saveTorch`, zip format).
 export { loadTorch, parseTorch, loadPickle, TorchCheckpoint } from './load.js';
-export type { TorchValue, TorchStateDict } from './load.js';
+export type { TorchValue, TorchStateDict, LoadTorchOptions } from './load.js';
 export { TorchTensor, TorchStorage } from './tensor.js';
 export type { TorchDtype, TorchData } from './tensor.js';
 export { unpickle, PickleGlobal } from './pickle.js';

@@ -204,12 +204,12 @@ describe('loadTorch: resource bombs', () => {
     out[st + 3] = 0;
     files['mixed_zip/data.pkl'] = out;
     expect(() => parseTorch(zipSync(files, { level: 0 }), 'bomb.pth')).toThrow(
-      /bomb\.pth: tensor 'state_dict\.f32' of shape \[2,500000000\] has 1000000000 elements over a storage of 6: refusing to expand it/,
+      /bomb\.pth: tensor 'state_dict\.f32' of shape \[2,500000000\] \(stride \[3,0\]\) brings the tensors to 4000000000 bytes, more than the \d+ its storages justify: refusing to expand it \(raise maxTensorBytes/,
     );
-    // A record that deflates 50 MB of zeros: claims far more than 1000× its compressed size.
+    // A record that deflates 50 MB of zeros: past the total the archive's size allows, counted while inflating.
     const deflated = zipSync({ 'archive/data.pkl': [new Uint8Array(50 << 20), { level: 9 }] });
     expect(() => parseTorch(deflated, 'zipbomb.pth')).toThrow(
-      /zipbomb\.pth: record 'archive\/data\.pkl' claims to inflate \d+ bytes to 52428800/,
+      /zipbomb\.pth: record 'archive\/data\.pkl' brings the inflated records to over \d+ bytes: refusing it \(raise maxInflatedBytes/,
     );
   });
 });

@@ -8,10 +8,18 @@
 // (persistent ids `('storage', type, key, location, numel, view)`), the list of storage keys — then each storage
 // as an int64 element count followed by its bytes.
 import { readFile } from '#platform/fs';
-import { unzipSync } from 'fflate';
+import { Inflate } from 'fflate';
 import { PickleError, TorchCheckpointError } from '../../errors.js';
-import { type GlobalHandler, PickleGlobal, isPickleDict, unpickle } from './pickle.js';
-import { ELEMENT_SIZE, STORAGE_DTYPES, TorchStorage, TorchTensor, gatherTensor } from './tensor.js';
+import { type GlobalHandler, MAX_PICKLE_DEPTH, PickleGlobal, describe, isPickleDict, unpickle } from './pickle.js';
+import {
+  ELEMENT_SIZE,
+  HOST_ELEMENT_SIZE,
+  STORAGE_DTYPES,
+  TorchStorage,
+  TorchTensor,
+  checkView,
+  gatherTensor,
+} from './tensor.js';
 import type { TorchDtype } from './tensor.js';
 
 /**
@@ -35,6 +43,36 @@ export type TorchValue =
 
 /** A flat state dict of host tensors, in PyTorch names and layouts. */
 export type TorchStateDict = Record<string, TorchTensor>;
+
+/**
+ * Limits of {@link loadTorch} / {@link parseTorch} on what an untrusted checkpoint may make this process hold.
+ * @example
+ * ```ts
+ * const ckpt = await loadTorch('expanded.pth', { maxTensorBytes: 2 ** 31 }); // allow 2 GiB of expanded views
+ * ```
+ */
+export interface LoadTorchOptions {
+  /**
+   * Most bytes all the tensors together may hold in host memory (float16/bfloat16 counted widened to float32; a
+   * view repeated with the same offset, shape and strides — tied weights — counted once). Default: twice what the
+   * storages hold, plus 16 MiB, which every `torch.save` of real tensors stays under; a stride-0 or overlapping
+   * view that expands a few bytes to gigabytes does not.
+   */
+  maxTensorBytes?: number;
+  /**
+   * Most bytes the compressed records of a zip checkpoint may inflate to, all together, counted while inflating
+   * (torch.save stores records uncompressed; only a re-zipped file has any). Default: 16 MiB plus 32 × the file's size.
+   */
+  maxInflatedBytes?: number;
+  /** Deepest nesting of containers in the pickle (default 1000): a typed {@link PickleError} beyond it. */
+  maxDepth?: number;
+}
+
+/** What a value is, for a message, without calling anything the file defined. */
+const show = (x: unknown): string =>
+  typeof x === 'string' || typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean'
+    ? String(x).slice(0, 80)
+    : describe(x);
 
 const MAGIC_NUMBER = 0x1950a86a20f9469cfc6cn;
 const PROTOCOL_VERSION = 1001;
@@ -174,12 +212,12 @@ function torchGlobals(file: string, tensors: PendingTensor[]): Map<string, Globa
 
 function storageDtype(file: string, type: unknown, pos: number): TorchDtype {
   if (!(type instanceof PickleGlobal) || type.module !== 'torch' || !Object.hasOwn(STORAGE_DTYPES, type.name))
-    throw new PickleError(file, `persistent id names storage type ${String(type)}, not a torch typed storage`, pos);
+    throw new PickleError(file, `persistent id names storage type ${show(type)}, not a torch typed storage`, pos);
   return STORAGE_DTYPES[type.name];
 }
 
 /** Runs the object pickle; returns the value with PendingTensors and the storages it refers to. */
-function runObjectPickle(file: string, buf: Uint8Array, offset: number, legacy: boolean) {
+function runObjectPickle(file: string, buf: Uint8Array, offset: number, legacy: boolean, maxDepth?: number) {
   const pending: PendingTensor[] = [];
   const storages = new Map<string, TorchStorage>();
   const views = new Map<string, TorchStorage>();
@@ -188,7 +226,7 @@ function runObjectPickle(file: string, buf: Uint8Array, offset: number, legacy: 
     if (!Array.isArray(pid) || pid[0] !== 'storage')
       throw new PickleError(
         file,
-        `unsupported persistent id ${JSON.stringify(Array.isArray(pid) ? pid[0] : typeof pid)}`,
+        `unsupported persistent id ${Array.isArray(pid) ? show(pid[0]) : describe(pid)}`,
         pos,
       );
     if (pid.length !== (legacy ? 6 : 5))
@@ -207,82 +245,148 @@ function runObjectPickle(file: string, buf: Uint8Array, offset: number, legacy: 
       throw new TorchCheckpointError(file, `storage '${k}' is used as ${s.dtype} and ${dtype}`, k);
     const view = legacy ? pid[5] : null;
     if (view === null) return s;
-    if (!Array.isArray(view) || view.length !== 3 || !Number.isSafeInteger(view[1]) || !Number.isSafeInteger(view[2]))
+    if (
+      !Array.isArray(view) ||
+      view.length !== 3 ||
+      (typeof view[0] !== 'string' && !Number.isSafeInteger(view[0])) ||
+      !Number.isSafeInteger(view[1]) ||
+      !Number.isSafeInteger(view[2])
+    )
       throw new PickleError(file, `storage '${k}': malformed view metadata`, pos);
     const vk = String(view[0]);
     let v = views.get(vk);
     if (!v) {
-      if ((view[1] as number) + (view[2] as number) > s.numel)
-        throw new TorchCheckpointError(file, `storage view '${vk}' reaches past the end of storage '${k}'`, vk);
+      const [, at, n] = view as [unknown, number, number];
+      if (at < 0 || n < 0 || at + n > s.numel)
+        throw new TorchCheckpointError(
+          file,
+          `storage view '${vk}' (offset ${at}, ${n} elements) is not inside storage '${k}' of ${s.numel}`,
+          vk,
+        );
       views.set(vk, (v = new TorchStorage(vk, dtype, view[2] as number, { storage: s, offset: view[1] as number })));
     }
     return v;
   };
-  const result = unpickle(buf, { file, offset, globals, persistentLoad });
+  const result = unpickle(buf, { file, offset, globals, persistentLoad, maxDepth });
   return { ...result, pending, storages };
 }
 
-/** Replaces PendingTensors by TorchTensors (their storages now read), keeping shared objects shared. */
+/** A step of {@link materialize}'s walk: a value to convert and where its result goes, or a container to finish. */
+type WalkTask =
+  | { v: unknown; parent: string; key: string | number; depth: number; set: (x: unknown) => void }
+  | { finish: () => void };
+
+/**
+ * Replaces PendingTensors by TorchTensors (their storages now read), keeping shared objects shared. An explicit
+ * stack, not recursion: nesting beyond `maxDepth` is a {@link PickleError}, never a stack overflow. The tensors'
+ * host bytes together stay within `maxTensorBytes` ({@link LoadTorchOptions}).
+ */
 function materialize(
   file: string,
   value: unknown,
   pending: readonly PendingTensor[],
+  storages: Iterable<TorchStorage> = [],
+  opts: LoadTorchOptions = {},
 ): { value: TorchValue; tensors: TorchTensor[] } {
+  const maxDepth = opts.maxDepth ?? MAX_PICKLE_DEPTH;
+  let justified = 0;
+  for (const s of storages) if (!s.root) justified += s.numel * HOST_ELEMENT_SIZE[s.dtype];
+  const budget = opts.maxTensorBytes ?? 2 * justified + (16 << 20);
+  let spent = 0;
   const done = new Map<unknown, unknown>();
+  const views = new Map<TorchStorage, Map<string, TorchTensor['data']>>();
   const tensors: TorchTensor[] = [];
   const toTensor = (p: PendingTensor, name: string): TorchTensor => {
     let t = done.get(p) as TorchTensor | undefined;
     if (!t) {
-      t = new TorchTensor(
-        p.storage.dtype,
-        p.size,
-        gatherTensor(file, name, p.storage, p.offset, p.size, p.stride),
-        p.requiresGrad,
-        file,
-      );
+      const numel = checkView(file, name, p.storage, p.offset, p.size, p.stride);
+      // The same view again (tied weights) shares its data; any other counts against the budget.
+      const root = p.storage.root?.storage ?? p.storage;
+      const viewKey = `${(p.storage.root?.offset ?? 0) + p.offset}|${p.size.join(',')}|${p.stride.join(',')}`;
+      let byView = views.get(root);
+      if (!byView) views.set(root, (byView = new Map()));
+      let data = byView.get(viewKey);
+      if (!data) {
+        spent += numel * HOST_ELEMENT_SIZE[p.storage.dtype];
+        if (spent > budget)
+          throw new TorchCheckpointError(
+            file,
+            `tensor '${name}' of shape [${p.size.join(',')}] (stride [${p.stride.join(',')}]) brings the tensors to ${spent} bytes, more than the ${budget} its storages justify: refusing to expand it (raise maxTensorBytes to allow it)`,
+            name,
+          );
+        data = gatherTensor(file, name, p.storage, p.offset, p.size, p.stride);
+        byView.set(viewKey, data);
+      }
+      t = new TorchTensor(p.storage.dtype, [...p.size], data, p.requiresGrad, file);
       done.set(p, t);
       tensors.push(t);
     }
     return t;
   };
-  const walk = (v: unknown, name: string): unknown => {
-    if (v instanceof PendingTensor) return toTensor(v, name);
+  const nameOf = (parent: string, key: string | number) =>
+    typeof key === 'number' ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+  let result: unknown;
+  const todo: WalkTask[] = [{ v: value, parent: '', key: '', depth: 0, set: (x) => (result = x) }];
+  while (todo.length) {
+    const task = todo.pop()!;
+    if ('finish' in task) {
+      task.finish();
+      continue;
+    }
+    const { v, depth, set } = task;
+    if (v instanceof PendingTensor) {
+      set(toTensor(v, nameOf(task.parent, task.key)));
+      continue;
+    }
     if (
       typeof v !== 'object' ||
       v === null ||
       v instanceof Uint8Array ||
       v instanceof PickleGlobal ||
       v instanceof TorchStorage
-    )
-      return v;
-    if (done.has(v)) return done.get(v);
+    ) {
+      set(v);
+      continue;
+    }
+    if (done.has(v)) {
+      set(done.get(v));
+      continue;
+    }
+    const name = nameOf(task.parent, task.key);
+    if (depth >= maxDepth)
+      throw new PickleError(file, `containers nested deeper than ${maxDepth} levels (at '${name || '<root>'}')`);
     if (Array.isArray(v)) {
-      const out: unknown[] = [];
+      const out: unknown[] = new Array<unknown>(v.length);
       done.set(v, out);
-      v.forEach((x, i) => out.push(walk(x, `${name}[${i}]`)));
-      return Object.isFrozen(v) ? Object.freeze(out) : out;
-    }
-    if (v instanceof Set) {
+      set(out);
+      if (Object.isFrozen(v)) todo.push({ finish: () => Object.freeze(out) });
+      for (let i = v.length - 1; i >= 0; i--)
+        todo.push({ v: v[i], parent: name, key: i, depth: depth + 1, set: (x) => (out[i] = x) });
+    } else if (v instanceof Set) {
       const out = new Set<unknown>();
+      const items: unknown[] = [];
       done.set(v, out);
-      for (const x of v) out.add(walk(x, name));
-      return out;
+      set(out);
+      todo.push({ finish: () => items.forEach((x) => out.add(x)) });
+      const src = [...(v as Set<unknown>)];
+      for (let i = src.length - 1; i >= 0; i--)
+        todo.push({ v: src[i], parent: name, key: i, depth: depth + 1, set: (x) => (items[i] = x) });
+    } else {
+      const out: Record<string, unknown> = {};
+      done.set(v, out);
+      set(out);
+      const entries = Object.entries(v);
+      for (const [k] of entries)
+        Object.defineProperty(out, k, { value: undefined, enumerable: true, writable: true, configurable: true });
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, x] = entries[i];
+        todo.push({ v: x, parent: name, key: k, depth: depth + 1, set: (y) => (out[k] = y) });
+      }
     }
-    const out: Record<string, unknown> = {};
-    done.set(v, out);
-    for (const [k, x] of Object.entries(v))
-      Object.defineProperty(out, k, {
-        value: walk(x, name ? `${name}.${k}` : k),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    return out;
-  };
-  const out = walk(value, '') as TorchValue;
+  }
   // Tensors not reachable from the value (none in practice) are still checked.
   pending.forEach((p, i) => toTensor(p, `<tensor ${i}>`));
-  return { value: out, tensors };
+  return { value: result as TorchValue, tensors };
 }
 
 const isZip = (b: Uint8Array) =>
@@ -293,8 +397,8 @@ const isZip = (b: Uint8Array) =>
   (b[3] === 0x04 || b[3] === 0x06);
 const isTar = (b: Uint8Array) => b.length >= 262 && String.fromCharCode(...b.subarray(257, 262)) === 'ustar';
 
-function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
-  const zip = new ZipRecords(file, buf);
+function loadZip(file: string, buf: Uint8Array, opts: LoadTorchOptions): TorchCheckpoint {
+  const zip = new ZipRecords(file, buf, opts.maxInflatedBytes ?? (16 << 20) + 32 * buf.byteLength);
   const pkl = zip.dataPkl();
   const prefix = pkl.slice(0, -'data.pkl'.length);
   const versionName = [`${prefix}version`, `${prefix}.data/version`].find((n) => zip.has(n));
@@ -310,47 +414,112 @@ function loadZip(file: string, buf: Uint8Array): TorchCheckpoint {
   }
   if (zip.has(byteorderName) && new TextDecoder().decode(head[byteorderName]).trim() !== 'little')
     throw new TorchCheckpointError(file, 'big-endian checkpoints are not supported', byteorderName);
-  const { value, pending, storages } = runObjectPickle(`${file} (${pkl})`, head[pkl], 0, false);
+  const { value, pending, storages } = runObjectPickle(`${file} (${pkl})`, head[pkl], 0, false, opts.maxDepth);
   bindStorages(file, zip, prefix, storages.values());
-  const m = materialize(file, value, pending);
+  const m = materialize(file, value, pending, storages.values(), opts);
   return new TorchCheckpoint(file, 'zip', m.value, version, m.tensors);
 }
 
-/** A torch.save zip archive's records: listed once (with a bound on what a compressed one may inflate to), read by name. */
+/** A record of a zip archive's central directory. */
+interface ZipEntry {
+  compression: number;
+  /** Bytes in the archive. */
+  size: number;
+  /** Bytes once inflated, as the directory claims. */
+  originalSize: number;
+  /** Where the record's local header starts. */
+  header: number;
+}
+
+/**
+ * A torch.save zip archive's records: listed once from the central directory (zip64 included), read by name.
+ * Stored records (torch.save's) are subarrays of exactly their bytes; deflated ones are inflated in small steps
+ * with a running count, refused as soon as they pass their own declared size or, all together, `maxInflated`.
+ */
 class ZipRecords {
-  private readonly sizes = new Map<string, number>();
+  private readonly entries = new Map<string, ZipEntry>();
+  private readonly view: DataView;
+  private inflated = 0;
 
   constructor(
     private readonly file: string,
     private readonly buf: Uint8Array,
+    private readonly maxInflated: number,
   ) {
-    try {
-      unzipSync(buf, {
-        filter: (f) => {
-          // torch.save stores records uncompressed; a compressed one may not claim to inflate beyond reason.
-          if (f.compression !== 0 && f.originalSize > Math.max(1000 * f.size, 1 << 20))
-            throw new TorchCheckpointError(
-              file,
-              `record '${f.name}' claims to inflate ${f.size} bytes to ${f.originalSize}: refusing it`,
-              f.name,
-            );
-          this.sizes.set(f.name, f.originalSize);
-          return false;
-        },
-      });
-    } catch (e) {
-      if (e instanceof TorchCheckpointError) throw e;
-      this.corrupt(e);
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    const v = this.view;
+    const n = buf.byteLength;
+    let eocd = -1;
+    for (let i = n - 22; i >= Math.max(0, n - 22 - 0xffff); i--)
+      if (v.getUint32(i, true) === 0x06054b50) {
+        eocd = i;
+        break;
+      }
+    if (eocd < 0) this.corrupt('no end of central directory record');
+    let count = v.getUint16(eocd + 10, true);
+    let cdSize = v.getUint32(eocd + 12, true);
+    let cdOffset = v.getUint32(eocd + 16, true);
+    if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+      const loc = eocd - 20;
+      if (loc < 0 || v.getUint32(loc, true) !== 0x07064b50) this.corrupt('no zip64 end of central directory locator');
+      const z = this.u64(loc + 8);
+      if (z + 56 > n || v.getUint32(z, true) !== 0x06064b50) this.corrupt('no zip64 end of central directory');
+      count = this.u64(z + 32);
+      cdSize = this.u64(z + 40);
+      cdOffset = this.u64(z + 48);
+    }
+    if (cdOffset + cdSize > n) this.corrupt('the central directory reaches past the end of the file');
+    let p = cdOffset;
+    for (let i = 0; i < count; i++) {
+      if (p + 46 > cdOffset + cdSize || v.getUint32(p, true) !== 0x02014b50)
+        this.corrupt(`bad central directory entry ${i}`);
+      const compression = v.getUint16(p + 10, true);
+      let size = v.getUint32(p + 20, true);
+      let originalSize = v.getUint32(p + 24, true);
+      const nameLen = v.getUint16(p + 28, true);
+      const extraLen = v.getUint16(p + 30, true);
+      const commentLen = v.getUint16(p + 32, true);
+      let header = v.getUint32(p + 42, true);
+      const end = p + 46 + nameLen + extraLen + commentLen;
+      if (end > cdOffset + cdSize) this.corrupt(`central directory entry ${i} reaches past the directory`);
+      const name = new TextDecoder().decode(buf.subarray(p + 46, p + 46 + nameLen));
+      // zip64 extended information: the 64-bit values of the fields saturated above, in this order.
+      for (let e = p + 46 + nameLen; e + 4 <= p + 46 + nameLen + extraLen;) {
+        const id = v.getUint16(e, true);
+        const len = v.getUint16(e + 2, true);
+        if (e + 4 + len > p + 46 + nameLen + extraLen) this.corrupt(`record '${name}': bad extra field`);
+        if (id === 0x0001) {
+          let q = e + 4;
+          const next = () => {
+            if (q + 8 > e + 4 + len) this.corrupt(`record '${name}': short zip64 field`);
+            q += 8;
+            return this.u64(q - 8);
+          };
+          if (originalSize === 0xffffffff) originalSize = next();
+          if (size === 0xffffffff) size = next();
+          if (header === 0xffffffff) header = next();
+        }
+        e += 4 + len;
+      }
+      if (this.entries.has(name)) this.corrupt(`record '${name}' appears twice`);
+      this.entries.set(name, { compression, size, originalSize, header });
+      p = end;
     }
   }
 
+  private u64(at: number): number {
+    const x = this.view.getBigUint64(at, true);
+    if (x > BigInt(this.buf.byteLength)) this.corrupt(`a zip64 field (${x}) exceeds the file size`);
+    return Number(x);
+  }
+
   has(name: string): boolean {
-    return this.sizes.has(name);
+    return this.entries.has(name);
   }
 
   /** The one `<folder>/data.pkl` record's name. */
   dataPkl(): string {
-    const pkls = [...this.sizes.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
+    const pkls = [...this.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
     if (pkls.length !== 1)
       throw new TorchCheckpointError(
         this.file,
@@ -363,26 +532,84 @@ class ZipRecords {
 
   /** The named records, each checked to hold the bytes the directory listed. */
   extract(names: Set<string>): Record<string, Uint8Array> {
-    let out: Record<string, Uint8Array> = {};
-    try {
-      out = unzipSync(this.buf, { filter: (f) => names.has(f.name) });
-    } catch (e) {
-      this.corrupt(e);
-    }
-    for (const n of names) {
-      const got = Object.hasOwn(out, n) ? out[n] : undefined;
-      if (!got || got.length !== this.sizes.get(n))
+    const out: Record<string, Uint8Array> = {};
+    for (const n of names) out[n] = this.read(n);
+    return out;
+  }
+
+  private read(name: string): Uint8Array {
+    const e = this.entries.get(name);
+    if (!e) throw new TorchCheckpointError(this.file, `no record '${name}'`, name);
+    const v = this.view;
+    if (e.header + 30 > this.buf.byteLength || v.getUint32(e.header, true) !== 0x04034b50)
+      this.corrupt(`record '${name}' has no local header`);
+    const start = e.header + 30 + v.getUint16(e.header + 26, true) + v.getUint16(e.header + 28, true);
+    if (start + e.size > this.buf.byteLength)
+      throw new TorchCheckpointError(
+        this.file,
+        `record '${name}' is truncated (${Math.max(0, this.buf.byteLength - start)} of ${e.size} bytes)`,
+        name,
+      );
+    const raw = this.buf.subarray(start, start + e.size);
+    if (e.compression === 0) {
+      if (e.size !== e.originalSize)
         throw new TorchCheckpointError(
           this.file,
-          `record '${n}' is truncated (${got?.length ?? 0} of ${this.sizes.get(n)} bytes)`,
-          n,
+          `stored record '${name}' lists ${e.originalSize} bytes, holds ${e.size}`,
+          name,
         );
+      return raw;
+    }
+    if (e.compression !== 8)
+      throw new TorchCheckpointError(this.file, `record '${name}' uses compression method ${e.compression}`, name);
+    return this.inflate(name, raw, e.originalSize);
+  }
+
+  /** Inflates in 16 KiB steps (each yields at most ~16 MiB), counting every byte as it comes. */
+  private inflate(name: string, raw: Uint8Array, declared: number): Uint8Array {
+    const chunks: Uint8Array[] = [];
+    let got = 0;
+    let ended = false;
+    const inf = new Inflate((chunk, final) => {
+      got += chunk.length;
+      this.inflated += chunk.length;
+      if (got > declared)
+        throw new TorchCheckpointError(
+          this.file,
+          `record '${name}' inflates past the ${declared} bytes it declares`,
+          name,
+        );
+      if (this.inflated > this.maxInflated)
+        throw new TorchCheckpointError(
+          this.file,
+          `record '${name}' brings the inflated records to over ${this.maxInflated} bytes: refusing it (raise maxInflatedBytes to allow it)`,
+          name,
+        );
+      chunks.push(chunk);
+      if (final) ended = true;
+    });
+    try {
+      const step = 1 << 14;
+      for (let i = 0; i < raw.length; i += step) inf.push(raw.subarray(i, i + step), i + step >= raw.length);
+      if (raw.length === 0) inf.push(raw, true);
+    } catch (e) {
+      if (e instanceof TorchCheckpointError) throw e;
+      this.corrupt(`record '${name}': ${(e as Error).message}`);
+    }
+    if (!ended || got !== declared)
+      throw new TorchCheckpointError(this.file, `record '${name}' is truncated (${got} of ${declared} bytes)`, name);
+    if (chunks.length === 1) return chunks[0];
+    const out = new Uint8Array(got);
+    let at = 0;
+    for (const c of chunks) {
+      out.set(c, at);
+      at += c.length;
     }
     return out;
   }
 
-  private corrupt(e: unknown): never {
-    throw new TorchCheckpointError(this.file, `truncated or corrupt zip archive (${(e as Error).message})`);
+  private corrupt(why: string): never {
+    throw new TorchCheckpointError(this.file, `truncated or corrupt zip archive (${why})`);
   }
 }
 
@@ -412,7 +639,7 @@ function bindStorages(file: string, zip: ZipRecords, prefix: string, storages: I
   }
 }
 
-function loadLegacy(file: string, buf: Uint8Array): TorchCheckpoint {
+function loadLegacy(file: string, buf: Uint8Array, opts: LoadTorchOptions): TorchCheckpoint {
   const plain = (offset: number, what: string) => {
     try {
       return unpickle(buf, { file, offset });
@@ -427,17 +654,19 @@ function loadLegacy(file: string, buf: Uint8Array): TorchCheckpoint {
     throw new TorchCheckpointError(file, 'invalid magic number: not a PyTorch checkpoint');
   const proto = plain(magic.end, 'protocol version');
   if (proto.value !== PROTOCOL_VERSION)
-    throw new TorchCheckpointError(file, `unsupported legacy protocol version ${String(proto.value)}`);
+    throw new TorchCheckpointError(file, `unsupported legacy protocol version ${show(proto.value)}`);
   const sys = plain(proto.end, 'sys info');
   if (isPickleDict(sys.value) && sys.value.little_endian === false)
     throw new TorchCheckpointError(file, 'big-endian checkpoints are not supported');
-  const { value, end, pending, storages } = runObjectPickle(file, buf, sys.end, true);
+  const { value, end, pending, storages } = runObjectPickle(file, buf, sys.end, true, opts.maxDepth);
   const keysRes = plain(end, 'storage key list');
   const keys = keysRes.value;
   if (!Array.isArray(keys)) throw new TorchCheckpointError(file, 'the storage key list is not a list');
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let pos = keysRes.end;
   for (const k of keys) {
+    if (typeof k !== 'string' && !Number.isSafeInteger(k))
+      throw new TorchCheckpointError(file, `the storage key list holds a ${describe(k)}`);
     const key = String(k);
     const s = storages.get(key);
     if (!s) throw new TorchCheckpointError(file, `storage key '${key}' is listed but no tensor uses it`, key);
@@ -458,7 +687,7 @@ function loadLegacy(file: string, buf: Uint8Array): TorchCheckpoint {
   }
   for (const s of storages.values())
     if (!s.bytes) throw new TorchCheckpointError(file, `storage '${s.key}' is used but not in the file`, s.key);
-  const m = materialize(file, value, pending);
+  const m = materialize(file, value, pending, storages.values(), opts);
   return new TorchCheckpoint(file, 'legacy', m.value, undefined, m.tensors);
 }
 
@@ -469,13 +698,13 @@ function loadLegacy(file: string, buf: Uint8Array): TorchCheckpoint {
  * const ckpt = parseTorch(new Uint8Array(await readFile('model.pth')), 'model.pth');
  * ```
  */
-export function parseTorch(bytes: Uint8Array, file = '<buffer>'): TorchCheckpoint {
+export function parseTorch(bytes: Uint8Array, file = '<buffer>', opts: LoadTorchOptions = {}): TorchCheckpoint {
   // A plain Uint8Array view (a Node Buffer's slice() shares memory, a Uint8Array's copies).
   const buf = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (isZip(buf)) return loadZip(file, buf);
+  if (isZip(buf)) return loadZip(file, buf, opts);
   if (isTar(buf))
     throw new TorchCheckpointError(file, 'the tar-based checkpoint format of PyTorch < 0.4 is not supported');
-  if (buf.length >= 2 && buf[0] === 0x80) return loadLegacy(file, buf);
+  if (buf.length >= 2 && buf[0] === 0x80) return loadLegacy(file, buf, opts);
   throw new TorchCheckpointError(file, 'neither a zip-format nor a legacy PyTorch checkpoint');
 }
 
@@ -491,8 +720,11 @@ export function parseTorch(bytes: Uint8Array, file = '<buffer>'): TorchCheckpoin
  * const { model } = (await loadTorch('lstm_fwd.pth')).value as { model: TorchValue }; // fastai's {model, opt}
  * ```
  */
-export async function loadTorch(pathOrBytes: string | Uint8Array): Promise<TorchCheckpoint> {
-  if (typeof pathOrBytes !== 'string') return parseTorch(pathOrBytes);
+export async function loadTorch(
+  pathOrBytes: string | Uint8Array,
+  opts: LoadTorchOptions = {},
+): Promise<TorchCheckpoint> {
+  if (typeof pathOrBytes !== 'string') return parseTorch(pathOrBytes, '<buffer>', opts);
   let buf: Uint8Array;
   try {
     buf = await readFile(pathOrBytes);
@@ -502,7 +734,7 @@ export async function loadTorch(pathOrBytes: string | Uint8Array): Promise<Torch
       `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
-  return parseTorch(buf, pathOrBytes);
+  return parseTorch(buf, pathOrBytes, opts);
 }
 
 /**

@@ -41,7 +41,20 @@ export interface UnpickleOptions {
   persistentLoad?: (pid: unknown, position: number) => unknown;
   /** BUILD on an object that is not a dict: return true when handled (absent: an error). */
   build?: (inst: unknown, state: unknown, position: number) => boolean;
+  /** Deepest nesting of tuples, lists, dicts and sets the pickle may build (default {@link MAX_PICKLE_DEPTH}). */
+  maxDepth?: number;
+  /** Longest integer a LONG1/LONG4 opcode may hold, in bytes (default {@link MAX_LONG_BYTES}). */
+  maxLongBytes?: number;
 }
+
+/** Default nesting limit of {@link unpickle} (CPython's default recursion limit; a state dict nests 3 deep). */
+export const MAX_PICKLE_DEPTH = 1000;
+/** Default size limit of a pickled long integer (LONG1/LONG4) in bytes; PyTorch's magic number takes 10. */
+export const MAX_LONG_BYTES = 1 << 16;
+/** Most digits a text INT/LONG may hold: CPython's `sys.int_info.default_max_str_digits`. */
+const MAX_INT_DIGITS = 4300;
+/** Longest string form of a non-string dict key (a tuple key such as `(1, 2)`). */
+const MAX_KEY_CHARS = 1 << 16;
 
 /** What {@link unpickle} returns: the object and the offset just after its STOP opcode. */
 export interface UnpickleResult {
@@ -59,10 +72,33 @@ export function isPickleDict(x: unknown): x is Record<string, unknown> {
 /** A Python dict key as a JS property name: strings as they are, numbers in decimal, tuples as `(a, b)`. */
 function keyOf(k: unknown, fail: (why: string) => never): string {
   if (typeof k === 'string') return k;
-  if (typeof k === 'number' || typeof k === 'bigint' || typeof k === 'boolean') return String(k);
-  if (k === null) return 'None';
-  if (Array.isArray(k)) return `(${k.map((x) => keyOf(x, fail)).join(', ')})`;
-  return fail(`unsupported dict key of type ${typeof k === 'object' ? (k.constructor?.name ?? 'object') : typeof k}`);
+  // Iterative (an explicit stack: nested tuple keys must not overflow the JS stack) and length-capped (a tuple
+  // key that repeats one shared tuple at every level would otherwise spell out 2^depth elements).
+  const out: string[] = [];
+  let len = 0;
+  const todo: unknown[] = [k];
+  const literal = (s: string) => ({ literal: s });
+  while (todo.length) {
+    const x = todo.pop();
+    let s: string;
+    if (typeof x === 'object' && x !== null && 'literal' in x && !Array.isArray(x))
+      s = (x as { literal: string }).literal;
+    else if (typeof x === 'string') s = x;
+    else if (typeof x === 'number' || typeof x === 'bigint' || typeof x === 'boolean') s = String(x);
+    else if (x === null) s = 'None';
+    else if (Array.isArray(x) && Object.isFrozen(x)) {
+      todo.push(literal(')'));
+      for (let i = x.length - 1; i >= 0; i--) {
+        todo.push(x[i]);
+        if (i > 0) todo.push(literal(', '));
+      }
+      s = '(';
+    } else return fail(`unsupported dict key of type ${describe(x)}`);
+    len += s.length;
+    if (len > MAX_KEY_CHARS) return fail(`dict key longer than ${MAX_KEY_CHARS} characters`);
+    out.push(s);
+  }
+  return out.join('');
 }
 
 /** Sets a dict entry as an own property, so that a key such as `__proto__` is data and never a prototype. */
@@ -87,6 +123,8 @@ const intValue = (b: bigint): number | bigint =>
 export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): UnpickleResult {
   const buf = new Uint8Array(input.buffer, input.byteOffset, input.byteLength); // Uint8Array semantics, even for a Buffer
   const file = opts.file ?? '<buffer>';
+  const maxDepth = opts.maxDepth ?? MAX_PICKLE_DEPTH;
+  const maxLongBytes = opts.maxLongBytes ?? MAX_LONG_BYTES;
   const globals = opts.globals ?? new Map<string, GlobalHandler>();
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let pos = opts.offset ?? 0;
@@ -129,12 +167,35 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
       return fail('string is not valid UTF-8');
     }
   };
+  // Linear time: the bytes as one hex string parsed by BigInt (a shift per byte is quadratic in the length).
   const longLE = (b: Uint8Array): number | bigint => {
     if (b.length === 0) return 0;
-    let v = 0n;
-    for (let i = b.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[i]);
+    if (b.length > maxLongBytes) fail(`long integer of ${b.length} bytes (the limit is ${maxLongBytes})`);
+    const hex: string[] = new Array<string>(b.length);
+    for (let i = 0; i < b.length; i++) hex[b.length - 1 - i] = HEX[b[i]];
+    let v = BigInt(`0x${hex.join('')}`);
     if (b[b.length - 1] & 0x80) v -= 1n << BigInt(8 * b.length);
     return intValue(v);
+  };
+  const decimal = (s: string, what: string): number | bigint => {
+    if (!/^[+-]?\d+$/.test(s)) fail(`${what} argument '${s.slice(0, 40)}' is not an integer`);
+    if (s.length > MAX_INT_DIGITS + 1) fail(`${what} argument of ${s.length} digits (the limit is ${MAX_INT_DIGITS})`);
+    return intValue(BigInt(s));
+  };
+
+  // Nesting depth of the containers built so far (an explicit record, no recursion): a container is one deeper
+  // than its deepest item when built or added to.
+  const depths = new WeakMap<object, number>();
+  const depthOf = (v: unknown): number => (typeof v === 'object' && v !== null ? (depths.get(v) ?? 0) : 0);
+  const deepen = (c: object, d: number) => {
+    if (d > maxDepth) fail(`containers nested deeper than ${maxDepth} levels`);
+    if (d > (depths.get(c) ?? 0)) depths.set(c, d);
+  };
+  const built = <T extends object>(c: T, items: Iterable<unknown>): T => {
+    let d = 0;
+    for (const x of items) d = Math.max(d, depthOf(x));
+    deepen(c, d + 1);
+    return c;
   };
 
   const stack: unknown[] = [];
@@ -181,10 +242,11 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
   const setItems = (d: Record<string, unknown>, items: unknown[]) => {
     if (items.length % 2) fail('odd number of items for SETITEMS');
     for (let i = 0; i < items.length; i += 2) setDictItem(d, keyOf(items[i], fail), items[i + 1]);
+    built(d, items);
   };
   const listTarget = (l: unknown): unknown[] =>
     Array.isArray(l) && !Object.isFrozen(l) ? l : fail(`APPEND on a ${describe(l)}, not a list`);
-  const tuple = (items: unknown[]) => Object.freeze(items);
+  const tuple = (items: unknown[]) => Object.freeze(built(items, items));
 
   for (;;) {
     opPos = pos;
@@ -227,8 +289,7 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
         // INT (text): I01/I00 are the booleans of protocol 0
         const s = line().trim();
         if (s === '01' || s === '00') push(s === '01');
-        else if (/^[+-]?\d+$/.test(s)) push(intValue(BigInt(s)));
-        else fail(`INT argument '${s}' is not an integer`);
+        else push(decimal(s, 'INT'));
         break;
       }
       case 0x4a: // BININT
@@ -242,9 +303,7 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
         break;
       case 0x4c: {
         // LONG (text)
-        const s = line().trim().replace(/L$/, '');
-        if (!/^[+-]?\d+$/.test(s)) fail(`LONG argument '${s}' is not an integer`);
-        push(intValue(BigInt(s)));
+        push(decimal(line().trim().replace(/L$/, ''), 'LONG'));
         break;
       }
       case 0x8a: // LONG1
@@ -254,6 +313,7 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
         // LONG4
         const n = i32();
         if (n < 0) fail('negative LONG4 length');
+        if (n > maxLongBytes) fail(`long integer of ${n} bytes (the limit is ${maxLongBytes})`);
         push(longLE(bytes(n)));
         break;
       }
@@ -283,7 +343,12 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
         // UNICODE (raw-unicode-escape text)
         const s = line().replace(
           /\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g,
-          (_m, a: string | undefined, b: string | undefined) => String.fromCodePoint(parseInt(a ?? b ?? '0', 16)),
+          (_m, a: string | undefined, b: string | undefined) => {
+            const cp = parseInt(a ?? b ?? '0', 16);
+            return cp <= 0x10ffff
+              ? String.fromCodePoint(cp)
+              : fail(`UNICODE argument has code point 0x${cp.toString(16)}`);
+          },
         );
         push(s);
         break;
@@ -350,13 +415,20 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
       case 0x5d: // EMPTY_LIST
         push([]);
         break;
-      case 0x6c: // LIST
-        push(popMark());
+      case 0x6c:
+        {
+          // LIST
+          const items = popMark();
+          push(built(items, items));
+          break;
+        }
         break;
       case 0x61: {
         // APPEND
         const v = pop();
-        listTarget(top()).push(v);
+        const l = listTarget(top());
+        l.push(v);
+        deepen(l, depthOf(v) + 1);
         break;
       }
       case 0x65: {
@@ -364,6 +436,7 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
         const items = popMark();
         const l = listTarget(top());
         for (const v of items) l.push(v);
+        built(l, items);
         break;
       }
       case 0x7d: // EMPTY_DICT
@@ -399,10 +472,16 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
         const s = top();
         if (!(s instanceof Set)) fail(`ADDITEMS on a ${describe(s)}, not a set`);
         for (const v of items) (s as Set<unknown>).add(v);
+        built(s as Set<unknown>, items);
         break;
       }
-      case 0x91: // FROZENSET
-        push(new Set(popMark()));
+      case 0x91:
+        {
+          // FROZENSET
+          const items = popMark();
+          push(built(new Set(items), items));
+          break;
+        }
         break;
       case 0x67: // GET
         push(memoGet(Number(line())));
@@ -516,9 +595,19 @@ export function unpickle(input: Uint8Array, opts: UnpickleOptions = {}): Unpickl
   }
 }
 
-function describe(x: unknown): string {
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** A short name of a value's type for messages; never calls anything the pickle defined (a dict key `toString`). */
+export function describe(x: unknown): string {
   if (x === null) return 'None';
   if (Array.isArray(x)) return Object.isFrozen(x) ? 'tuple' : 'list';
-  if (typeof x === 'object') return x.constructor?.name ?? 'object';
+  if (isPickleDict(x)) return 'dict';
+  if (x instanceof Set) return 'set';
+  if (x instanceof Uint8Array) return 'bytes';
+  if (x instanceof PickleGlobal) return `global ${x.module}.${x.name}`;
+  if (typeof x === 'object') {
+    const name: unknown = (Object.getPrototypeOf(x) as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+    return typeof name === 'string' ? name : 'object';
+  }
   return typeof x;
 }

@@ -79,6 +79,9 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 function decodeRun(bytes: Uint8Array, dtype: TorchDtype, start: number, count: number): TorchData {
   const size = ELEMENT_SIZE[dtype];
+  // Only ever the bytes of this storage: a run outside them is a bug of the caller's checks, never a wider read.
+  if (!(start >= 0 && count >= 0 && (start + count) * size <= bytes.length))
+    throw new RangeError(`internal: run [${start}, ${start + count}) outside a storage of ${bytes.length} bytes`);
   let sub = bytes.subarray(start * size, (start + count) * size);
   if (LITTLE && sub.byteOffset % size !== 0) sub = new Uint8Array(sub); // an aligned copy
   const raw = sub.buffer;
@@ -131,9 +134,59 @@ function emptyLike(d: TorchData, n: number): TorchData {
   return new (d.constructor as new (n: number) => TorchData)(n);
 }
 
+/** Bytes per element of a tensor's host data (float16/bfloat16 are widened to float32). */
+export const HOST_ELEMENT_SIZE: Readonly<Record<TorchDtype, number>> = {
+  ...ELEMENT_SIZE,
+  float16: 4,
+  bfloat16: 4,
+};
+
 /**
- * The elements of a tensor `(offset, shape, stride)` over `storage`, gathered into a contiguous row-major array.
- * Throws {@link TorchCheckpointError} when the tensor reaches past the end of its storage.
+ * Checks a view `(offset, shape, stride)` of `storage` as PyTorch's `set_` does, overflow-safe: every dimension and
+ * stride a non-negative safe integer, the offset too, and every element it reaches inside the storage (and a legacy
+ * storage view inside its root). Returns the element count; throws {@link TorchCheckpointError} naming the tensor.
+ */
+export function checkView(
+  file: string,
+  name: string,
+  storage: TorchStorage,
+  offset: number,
+  shape: readonly number[],
+  stride: readonly number[],
+): number {
+  const bad = (why: string): never => {
+    throw new TorchCheckpointError(
+      file,
+      `tensor '${name}' of shape [${shape.join(',')}] (offset ${offset}, stride [${stride.join(',')}]) ${why}`,
+      name,
+    );
+  };
+  const safe = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  if (shape.length !== stride.length) bad('has as many strides as dimensions');
+  if (!shape.every(safe)) bad('has a dimension that is not a non-negative integer');
+  if (!stride.every(safe)) bad('has a stride that is not a non-negative integer');
+  if (!safe(offset)) bad('has a storage offset that is not a non-negative integer');
+  let numel = 1;
+  for (const n of shape) {
+    numel *= n;
+    if (numel > Number.MAX_SAFE_INTEGER) bad('has more elements than 2^53');
+  }
+  if (numel === 0) return 0;
+  let last = offset;
+  for (let d = 0; d < shape.length; d++) {
+    const reach = (shape[d] - 1) * stride[d];
+    if (!Number.isSafeInteger(reach) || last + reach > Number.MAX_SAFE_INTEGER) bad('reaches beyond 2^53 elements');
+    last += reach;
+  }
+  if (last >= storage.numel)
+    bad(`needs ${last + 1} elements of storage '${storage.key}', which holds ${storage.numel}: truncated or corrupt`);
+  return numel;
+}
+
+/**
+ * The elements of a tensor `(offset, shape, stride)` over `storage`, gathered into a contiguous row-major array
+ * (a view of the storage's bytes when the tensor is one contiguous run). Throws {@link TorchCheckpointError} for a
+ * view outside its storage ({@link checkView}).
  */
 export function gatherTensor(
   file: string,
@@ -143,7 +196,7 @@ export function gatherTensor(
   shape: readonly number[],
   stride: readonly number[],
 ): TorchData {
-  const numel = shape.reduce((a, b) => a * b, 1);
+  const numel = checkView(file, name, storage, offset, shape, stride);
   const root = storage.root?.storage ?? storage;
   const base = (storage.root?.offset ?? 0) + offset;
   const bytes = root.bytes;
@@ -151,20 +204,7 @@ export function gatherTensor(
     throw new TorchCheckpointError(file, `tensor '${name}': storage '${storage.key}' was never loaded`, storage.key);
   let last = offset;
   for (let d = 0; d < shape.length; d++) last += shape[d] > 0 ? (shape[d] - 1) * stride[d] : 0;
-  if (numel > 0 && (offset < 0 || stride.some((s) => s < 0) || last >= storage.numel))
-    throw new TorchCheckpointError(
-      file,
-      `tensor '${name}' of shape [${shape}] (offset ${offset}, stride [${stride}]) needs ${last + 1} elements of storage '${storage.key}', which holds ${storage.numel}: truncated or corrupt`,
-      name,
-    );
-  // Stride-0 (expanded) views are legal, but a few bytes must not become gigabytes: cap the expansion.
-  if (numel > Math.max(16 * storage.numel, 1 << 20))
-    throw new TorchCheckpointError(
-      file,
-      `tensor '${name}' of shape [${shape}] has ${numel} elements over a storage of ${storage.numel}: refusing to expand it`,
-      name,
-    );
-  if (numel === 0) return decodeRun(bytes, storage.dtype, base, 0);
+  if (numel === 0) return decodeRun(bytes, storage.dtype, 0, 0);
   // Contiguous (row-major strides, ignoring size-1 dimensions): one run.
   let expect = 1;
   let contiguous = true;
