@@ -2,7 +2,7 @@
 // BOMs, duplicate headers, ragged rows and missing files are handled once, with errors naming file, row, column.
 import type { Readable } from 'node:stream';
 import { readFile } from '#platform/fs';
-import { StringDecoder, Transform, createReadStream } from '#platform/streams';
+import { Transform, createReadStream } from '#platform/streams';
 import Papa from 'papaparse';
 import { CsvError } from '../errors.js';
 
