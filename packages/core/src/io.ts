@@ -13,13 +13,22 @@ export { readJson } from './io/json.js';
 // fastai's export/load_learner: one JSON description and one safetensors file, loaded as untrusted input.
 export {
   exportLearner,
+  exportLearnerBytes,
   loadLearner,
   registerLearnerBuilder,
+  registerLearnerBuilders,
   metricsFromNames,
   rebuiltLearnerOptions,
   ExportError,
 } from './learner/export.js';
-export type { LearnerClass, ExportDescription, LearnerBuilder, ExportLearnerOptions } from './learner/export.js';
+export type {
+  LearnerClass,
+  ExportBytes,
+  ExportDescription,
+  LearnerBuilder,
+  LearnerSource,
+  ExportLearnerOptions,
+} from './learner/export.js';
 
 // ---- Safetensors and PyTorch checkpoints ----
 // Read and write `.safetensors` and `.pth` (zip and legacy; a data-only pickle VM).

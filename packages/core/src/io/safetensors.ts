@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { randomHex, sha256Hex, sha256HexOfChunks } from '#platform/crypto';
+import { open, readdir, readFile, rename, rm, writeFile } from '#platform/fs';
+import { basename, dirname, join } from '#platform/path';
+import { pid as processId, processAlive } from '#platform/process';
 import * as tf from '@tensorflow/tfjs';
 import { SafetensorsError } from '../errors.js';
 import type { StateDict } from '../nn/module.js';
@@ -329,7 +330,7 @@ function decode(name: string, dtype: Dtype, shape: number[], bytes: Uint8Array, 
  * ```
  */
 export async function loadSafetensors(path: string): Promise<SafetensorsContent> {
-  let buf: Buffer;
+  let buf: Uint8Array;
   try {
     buf = await readFile(path);
   } catch (e) {
@@ -352,7 +353,7 @@ export interface SaveSafetensorsOptions {
 
 /** The hex SHA-256 of the data section of safetensors bytes whose header was validated. */
 export function safetensorsDataSha256(buf: Uint8Array, header: SafetensorsHeader): string {
-  return createHash('sha256').update(buf.subarray(header.dataStart)).digest('hex');
+  return sha256Hex(buf.subarray(header.dataStart));
 }
 
 /** Serialises tensors to safetensors bytes (reads their data, awaited in one batch: not for hot loops). */
@@ -396,17 +397,16 @@ export async function serializeSafetensors(tensors: StateDict, opts: SaveSafeten
   if (opts.metadata || opts.dataSha256Key !== undefined) {
     const meta: Record<string, string> = { ...opts.metadata };
     if (opts.dataSha256Key !== undefined) {
-      const h = createHash('sha256');
-      for (const c of chunks) h.update(c);
-      meta[opts.dataSha256Key] = h.digest('hex');
+      meta[opts.dataSha256Key] = sha256HexOfChunks(chunks);
     }
     // `__metadata__` first, as the reference writer puts it.
     header = { __metadata__: meta, ...header };
   }
   let json = JSON.stringify(header);
   // Pad the header with spaces so the data starts 8-byte aligned, as the reference writer does.
-  json += ' '.repeat((8 - ((8 + Buffer.byteLength(json)) % 8)) % 8);
-  const head = Buffer.from(json, 'utf-8');
+  const utf8 = new TextEncoder();
+  json += ' '.repeat((8 - ((8 + utf8.encode(json).length) % 8)) % 8);
+  const head = utf8.encode(json);
   const out = new Uint8Array(8 + head.length + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true);
   out.set(head, 8);
@@ -419,15 +419,6 @@ export async function serializeSafetensors(tensors: StateDict, opts: SaveSafeten
 }
 
 const TMP_RE = /^\.(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes temporaries of `path` left by writers that died before renaming them (a `kill -9` in the middle
@@ -446,7 +437,7 @@ async function removeOrphanedTemporaries(path: string): Promise<void> {
     const m = TMP_RE.exec(n);
     if (!m || m[1] !== base) continue;
     const pid = Number(m[2]);
-    if (pid !== process.pid && !processAlive(pid)) await rm(join(dir, n), { force: true });
+    if (pid !== processId() && !processAlive(pid)) await rm(join(dir, n), { force: true });
   }
 }
 
@@ -461,7 +452,7 @@ async function removeOrphanedTemporaries(path: string): Promise<void> {
  */
 export async function atomicWrite(path: string, data: Uint8Array | string): Promise<void> {
   await removeOrphanedTemporaries(path);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dirname(path), `.${basename(path)}.${processId()}.${randomHex(6)}.tmp`);
   try {
     await writeFile(tmp, data);
     const fh = await open(tmp, 'r');

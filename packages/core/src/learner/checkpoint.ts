@@ -1,6 +1,6 @@
 // Checkpoints of a Learner: the model's weights (and optimizer state) in `<path>/<modelDir>/<name>.safetensors`.
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir } from '#platform/fs';
+import { dirname, join } from '#platform/path';
 import * as tf from '@tensorflow/tfjs';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { Hypers } from '../optim/optimizer.js';

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { sha256Hex } from '#platform/crypto';
+import { mkdir, readFile, realpath, stat } from '#platform/fs';
+import { basename, dirname, isAbsolute, relative, resolve, sep } from '#platform/path';
+import { RUNTIME } from '#platform/process';
 import * as tf from '@tensorflow/tfjs';
 import { ExportError, StateDictMismatchError, TfaiError } from '../errors.js';
 import {
@@ -75,13 +76,62 @@ export async function exportLearner(
   stem: string,
   opts: ExportLearnerOptions = {},
 ): Promise<{ json: string; weights: string; pth?: string }> {
+  const clean = stem.replace(/\.(json|safetensors)$/, '');
+  const weightsPath = `${clean}.safetensors`;
+  const jsonPath = `${clean}.json`;
+  const {
+    json: desc,
+    weights: bytes,
+    pth: pthBytes,
+  } = await exportBytes(learn, basename(weightsPath), {
+    ...opts,
+    archiveName: basename(clean),
+  });
+  await mkdir(dirname(clean), { recursive: true });
+  await atomicWrite(weightsPath, bytes);
+  await atomicWrite(jsonPath, JSON.stringify(desc, null, 2) + '\n');
+  if (!pthBytes) return { json: jsonPath, weights: weightsPath };
+  await atomicWrite(`${clean}.pth`, pthBytes);
+  return { json: jsonPath, weights: weightsPath, pth: `${clean}.pth` };
+}
+
+/** An export in memory: what {@link exportLearner} writes, as {@link loadLearner} takes it from bytes. */
+export interface ExportBytes {
+  /** The description (`<stem>.json`'s content): the object or its JSON text. */
+  json: ExportDescription | string | object;
+  /** The weights file's bytes (`<stem>.safetensors`). */
+  weights: Uint8Array;
+  /** A name for error messages (default `'<in-memory export>'`). */
+  name?: string;
+}
+
+/**
+ * {@link exportLearner} without files: the description and the weights' bytes, e.g. to send to a page or store
+ * elsewhere. `weightsFile` is the name the description gives the weights (default `export.safetensors`), which a
+ * page loading from a URL fetches beside the JSON.
+ * @example
+ * ```ts
+ * const { json, weights } = await exportLearnerBytes(learn);
+ * const again = await loadLearner({ json, weights });
+ * ```
+ */
+export async function exportLearnerBytes(
+  learn: Learner,
+  weightsFile = 'export.safetensors',
+): Promise<{ json: ExportDescription; weights: Uint8Array }> {
+  const { json, weights } = await exportBytes(learn, weightsFile, {});
+  return { json, weights };
+}
+
+async function exportBytes(
+  learn: Learner,
+  weightsFile: string,
+  opts: ExportLearnerOptions & { archiveName?: string },
+): Promise<{ json: ExportDescription; weights: Uint8Array; pth?: Uint8Array }> {
   if (!learn.builder)
     throw new ExportError(
       'this Learner has no builder: export needs to know how to rebuild the model (learners from visionLearner, tabularLearner… have one; pass `builder` to new Learner otherwise)',
     );
-  const clean = stem.replace(/\.(json|safetensors)$/, '');
-  const weightsPath = `${clean}.safetensors`;
-  const jsonPath = `${clean}.json`;
   const body: Omit<ExportDescription, 'weights'> = {
     format: 'tfai-learner',
     version: 1,
@@ -97,7 +147,7 @@ export async function exportLearner(
   try {
     if (opts.pth)
       pthBytes = await serializeTorch(sd, {
-        archiveName: basename(clean).replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive',
+        archiveName: (opts.archiveName ?? 'archive').replace(/[^A-Za-z0-9_.-]/g, '_') || 'archive',
       });
     bytes = await serializeSafetensors(sd, {
       metadata: { format: 'tfai-weights', [META_DESCRIPTION]: JSON.stringify(body) },
@@ -107,16 +157,8 @@ export async function exportLearner(
   } finally {
     tf.dispose(Object.values(sd));
   }
-  const desc: ExportDescription = {
-    ...body,
-    weights: { file: basename(weightsPath), sha256: createHash('sha256').update(bytes).digest('hex') },
-  };
-  await mkdir(dirname(clean), { recursive: true });
-  await atomicWrite(weightsPath, bytes);
-  await atomicWrite(jsonPath, JSON.stringify(desc, null, 2) + '\n');
-  if (!pthBytes) return { json: jsonPath, weights: weightsPath };
-  await atomicWrite(`${clean}.pth`, pthBytes);
-  return { json: jsonPath, weights: weightsPath, pth: `${clean}.pth` };
+  const desc: ExportDescription = { ...body, weights: { file: weightsFile, sha256: sha256Hex(bytes) } };
+  return pthBytes ? { json: desc, weights: bytes, pth: pthBytes } : { json: desc, weights: bytes };
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -125,6 +167,21 @@ const show = (v: unknown): string => {
   return t.length > 80 ? `${t.slice(0, 77)}...` : t;
 };
 
+/**
+ * Registers a domain package's `learnerBuilders` under its package name; each domain package's index calls it, so
+ * importing `@tfai/vision` (in a page too, where exports cannot import packages by name) is enough for
+ * {@link loadLearner} to rebuild its learners.
+ * @example
+ * ```ts
+ * registerLearnerBuilders('@tfai/vision', learnerBuilders);
+ * ```
+ */
+export function registerLearnerBuilders(pkg: string, table: Readonly<Record<string, LearnerBuilder>>): void {
+  packages.set(pkg, table);
+}
+
+const packages = new Map<string, Readonly<Record<string, LearnerBuilder>>>();
+
 async function findBuilder(spec: BuilderSpec, file: string): Promise<LearnerBuilder> {
   const local = registry.get(spec.name);
   if (local) return local;
@@ -132,15 +189,22 @@ async function findBuilder(spec: BuilderSpec, file: string): Promise<LearnerBuil
     throw new ExportError(`${file}: no learner builder named ${show(spec.name)} is registered`);
   if (!PACKAGE_RE.test(spec.package))
     throw new ExportError(`${file}: builder package ${show(spec.package)} is not a tfai package; refusing to load it`);
-  let mod: { learnerBuilders?: unknown };
-  try {
-    mod = (await import(spec.package)) as typeof mod;
-  } catch (e) {
-    throw new ExportError(
-      `${file}: this export needs ${spec.package}; install it (\`npm install ${spec.package}\`) — ${(e as Error).message}`,
-    );
+  let table: unknown = packages.get(spec.package);
+  if (table === undefined) {
+    if (RUNTIME === 'browser')
+      throw new ExportError(
+        `${file}: this export needs ${spec.package}; import it in the page (\`import '${spec.package}'\`) before loadLearner`,
+      );
+    let mod: { learnerBuilders?: unknown };
+    try {
+      mod = (await import(/* @vite-ignore */ spec.package)) as typeof mod;
+    } catch (e) {
+      throw new ExportError(
+        `${file}: this export needs ${spec.package}; install it (\`npm install ${spec.package}\`) — ${(e as Error).message}`,
+      );
+    }
+    table = mod.learnerBuilders;
   }
-  const table = mod.learnerBuilders;
   const b = isObject(table) && Object.hasOwn(table, spec.name) ? table[spec.name] : undefined;
   if (typeof b !== 'function')
     throw new ExportError(`${file}: ${spec.package} has no learner builder ${show(spec.name)}`);
@@ -236,20 +300,45 @@ function headerElements(h: SafetensorsHeader): number {
 interface ReadExport {
   desc: ExportDescription;
   header: SafetensorsHeader;
-  bytes: Buffer;
+  bytes: Uint8Array;
   weightsPath: string;
+}
+
+/** Checks an export's JSON (already parsed) against its weights' bytes: the format, the checksum, the description. */
+function checkExport(raw: unknown, jsonName: string, bytes: Uint8Array, weightsName: string): ReadExport {
+  if (!isObject(raw) || raw.format !== 'tfai-learner')
+    throw new ExportError(`${jsonName}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
+  const w = raw.weights as Record<string, unknown>;
+  const sha = sha256Hex(bytes);
+  if (sha === w.sha256)
+    return {
+      desc: checkDescription(raw, jsonName),
+      header: parseSafetensorsHeader(bytes, weightsName),
+      bytes,
+      weightsPath: weightsName,
+    };
+  return {
+    ...storedDescription(raw, jsonName, w.file as string, sha, bytes, weightsName),
+    bytes,
+    weightsPath: weightsName,
+  };
+}
+
+/** `weights.file` of a parsed export, checked to be a file name. */
+function weightsFieldOf(raw: unknown, jsonName: string): string {
+  if (!isObject(raw) || raw.format !== 'tfai-learner')
+    throw new ExportError(`${jsonName}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
+  const w = raw.weights;
+  if (!isObject(w) || typeof w.file !== 'string' || w.file.length === 0 || w.file.includes('\0'))
+    throw new ExportError(`${jsonName}: weights.file ${show(isObject(w) ? w.file : w)} is not a file name`);
+  return w.file;
 }
 
 /** Reads `jsonPath` and the weights file it names, checking the format and the weights' checksum. */
 async function readExport(jsonPath: string): Promise<ReadExport> {
   const raw = await readJson(jsonPath);
-  if (!isObject(raw) || raw.format !== 'tfai-learner')
-    throw new ExportError(`${jsonPath}: not a tfai learner export (format ${show(isObject(raw) ? raw.format : raw)})`);
-  const w = raw.weights;
-  if (!isObject(w) || typeof w.file !== 'string' || w.file.length === 0 || w.file.includes('\0'))
-    throw new ExportError(`${jsonPath}: weights.file ${show(isObject(w) ? w.file : w)} is not a file name`);
-  const weightsPath = await weightsFileOf(jsonPath, w.file);
-  let bytes: Buffer;
+  const weightsPath = await weightsFileOf(jsonPath, weightsFieldOf(raw, jsonPath));
+  let bytes: Uint8Array;
   try {
     bytes = await readFile(weightsPath);
   } catch (e) {
@@ -257,15 +346,96 @@ async function readExport(jsonPath: string): Promise<ReadExport> {
       `${weightsPath}: cannot read the export's weights (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
     );
   }
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha === w.sha256)
-    return {
-      desc: checkDescription(raw, jsonPath),
-      header: parseSafetensorsHeader(bytes, weightsPath),
-      bytes,
-      weightsPath,
-    };
-  return { ...storedDescription(raw, jsonPath, w.file, sha, bytes, weightsPath), bytes, weightsPath };
+  return checkExport(raw, jsonPath, bytes, weightsPath);
+}
+
+/** `fetch(url)`'s body, every failure an {@link ExportError} naming the URL. */
+async function fetchBytes(url: URL, what: string): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new ExportError(`${url.href}: cannot fetch the export's ${what} (${(e as Error).message})`);
+  }
+  if (!res.ok) throw new ExportError(`${url.href}: cannot fetch the export's ${what} (HTTP ${res.status})`);
+  try {
+    return new Uint8Array(await res.arrayBuffer());
+  } catch (e) {
+    throw new ExportError(`${url.href}: the export's ${what} did not arrive whole (${(e as Error).message})`);
+  }
+}
+
+/**
+ * The weights' URL named by an export fetched from `jsonUrl`: relative to it, same origin, in the JSON's folder or
+ * below (the URL form of the rule that keeps paths inside an export's folder).
+ */
+function weightsUrlOf(jsonUrl: URL, file: string): URL {
+  const refuse = (why: string): never => {
+    throw new ExportError(`${jsonUrl.href}: weights.file ${show(file)} ${why}; refusing to fetch it`);
+  };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(file) || file.startsWith('/') || file.startsWith('\\') || file.includes('\\'))
+    refuse('is not a relative name');
+  let target: URL;
+  try {
+    target = new URL(file, jsonUrl);
+  } catch {
+    return refuse('is not a relative name');
+  }
+  const folder = jsonUrl.pathname.slice(0, jsonUrl.pathname.lastIndexOf('/') + 1);
+  if (target.origin !== jsonUrl.origin || !target.pathname.startsWith(folder) || target.pathname === folder)
+    refuse("is outside the export's folder");
+  target.search = '';
+  target.hash = '';
+  return target;
+}
+
+/** Fetches the JSON at `url` and the weights it names (beside it), checking both. */
+async function fetchExport(url: URL): Promise<ReadExport> {
+  const text = new TextDecoder().decode(await fetchBytes(url, 'description'));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ExportError(`${url.href}: not valid JSON (${(e as Error).message})`);
+  }
+  const weightsUrl = weightsUrlOf(url, weightsFieldOf(raw, url.href));
+  return checkExport(raw, url.href, await fetchBytes(weightsUrl, 'weights'), weightsUrl.href);
+}
+
+/** An export given as bytes: parsed and checked as a file would be. */
+function bytesExport(src: ExportBytes): ReadExport {
+  const name = src.name ?? '<in-memory export>';
+  if (!(src.weights instanceof Uint8Array)) throw new ExportError(`${name}: weights must be a Uint8Array`);
+  let raw: unknown = src.json;
+  if (typeof raw === 'string') {
+    try {
+      raw = JSON.parse(raw);
+    } catch (e) {
+      throw new ExportError(`${name}: the description is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const file = weightsFieldOf(raw, name);
+  return checkExport(raw, name, src.weights, `${name} (weights ${file})`);
+}
+
+/** Where an export comes from: a path (Node), a URL (`http(s):` string or `URL`; in a page, any string), or bytes. */
+export type LearnerSource = string | URL | ExportBytes;
+
+/** Reads an export from any {@link LearnerSource}; returns it and the name its errors use. */
+async function readSource(source: LearnerSource): Promise<ReadExport & { name: string }> {
+  if (source instanceof URL || typeof source === 'string') {
+    let url: URL | undefined;
+    if (source instanceof URL) url = source;
+    else if (/^https?:\/\//i.test(source)) url = new URL(source);
+    else if (RUNTIME === 'browser')
+      url = new URL(source, (globalThis as { location?: { href: string } }).location?.href);
+    if (url && url.protocol === 'file:' && RUNTIME === 'node') return readSource(decodeURIComponent(url.pathname));
+    if (url) return { ...(await fetchExport(url)), name: url.href };
+    return { ...(await readExport(source as string)), name: source as string };
+  }
+  if (typeof source !== 'object' || source === null)
+    throw new ExportError(`loadLearner: ${show(source)} is not a path, a URL or { json, weights }`);
+  return { ...bytesExport(source), name: source.name ?? '<in-memory export>' };
 }
 
 /**
@@ -278,7 +448,7 @@ function storedDescription(
   jsonPath: string,
   file: string,
   sha: string,
-  bytes: Buffer,
+  bytes: Uint8Array,
   weightsPath: string,
 ): Pick<ReadExport, 'desc' | 'header'> {
   let embedded: string | undefined;
@@ -320,17 +490,27 @@ function storedDescription(
  * weights), and the model is built under a budget of twice the elements the weights header holds plus
  * {@link BUILD_SLACK_ELEMENTS}, so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
  * {@link SafetensorsError} / `StateDictMismatchError` naming the file), and frees whatever was built.
+ *
+ * `source` is the same everywhere: a path to the JSON (Node), its URL (an `http(s):` string or a `URL`, fetched with
+ * `fetch` in Node and in a page; the weights are fetched beside it and must be in the JSON's folder or below, same
+ * origin; in a page any string is a URL relative to the page), or the export in memory,
+ * `{ json, weights }` ({@link ExportBytes}; see {@link exportLearnerBytes}).
  * Pass the class you expect to get it typed without a cast (checked: an export of another kind is an
  * {@link ExportError} naming the file).
  * @example
  * ```ts
  * const learn = await loadLearner('models/titanic.json', TabularLearner); // TabularLearner
  * const any = await loadLearner('models/export.json');                   // Learner
+ * const web = await loadLearner(new URL('models/export.json', location.href)); // in a page
+ * const mem = await loadLearner({ json, weights });                      // bytes: a Uint8Array
  * const pred = await any.predict(item);
  * ```
  */
-export async function loadLearner<T extends Learner = Learner>(jsonPath: string, cls?: LearnerClass<T>): Promise<T> {
-  const { desc, header, bytes, weightsPath } = await readExport(jsonPath);
+export async function loadLearner<T extends Learner = Learner>(
+  source: LearnerSource,
+  cls?: LearnerClass<T>,
+): Promise<T> {
+  const { desc, header, bytes, weightsPath, name: jsonPath } = await readSource(source);
   const builder = await findBuilder(desc.builder, jsonPath);
   const held = headerElements(header);
   // Builders may create more than they keep (a pretrained body built whole, then cut), so the budget is twice

@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm } from '#platform/fs';
 import { Callback, CancelFitException, CancelValidException } from './callback.js';
 import type { Learner } from './learner.js';
 import { ProgressCallback } from './callbacks/progress.js';

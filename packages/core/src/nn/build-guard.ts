@@ -1,4 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncContext } from '#platform/async-context';
 import type * as tf from '@tensorflow/tfjs';
 
 /**
@@ -14,7 +14,7 @@ interface BuildGuard {
   readonly created: tf.Variable[];
 }
 
-const store = new AsyncLocalStorage<BuildGuard>();
+const store = new AsyncContext<BuildGuard>();
 
 const sizeOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 

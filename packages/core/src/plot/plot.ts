@@ -6,6 +6,7 @@
  */
 import { atomicWrite } from '../io/safetensors.js';
 import { svgToPng } from './svg.js';
+import { loadVega } from '#platform/plot-render';
 
 /** One line of a plot. */
 export interface Series {
@@ -231,7 +232,7 @@ export async function plotSvg(
   panels: PlotPanel[],
   opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {},
 ): Promise<string> {
-  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const [vega, vl] = await loadVega();
   const compiled = vl.compile(plotSpec(panels, opts) as unknown as Parameters<typeof vl.compile>[0], {
     logger: quiet,
   }).spec;

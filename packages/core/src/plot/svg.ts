@@ -1,4 +1,5 @@
 /** SVG → PNG with sharp (librsvg; text drawn with the system's fonts). The plots themselves: ./plot.ts. */
+import { svgToPngBytes } from '#platform/plot-render';
 
 /**
  * Renders an SVG string to a PNG file (atomically); returns the file.
@@ -8,9 +9,8 @@
  * ```
  */
 export async function svgToPng(svg: string, file: string): Promise<string> {
-  const { default: sharp } = await import('sharp');
   const { atomicWrite } = await import('../io/safetensors.js');
-  const png = await sharp(Buffer.from(svg)).png().toBuffer();
+  const png = await svgToPngBytes(svg);
   await atomicWrite(file, png);
   return file;
 }

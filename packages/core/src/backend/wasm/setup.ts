@@ -1,4 +1,5 @@
-import os from 'node:os';
+import { cpuCount } from '#platform/os';
+import { envVar } from '#platform/process';
 import type { SetBackendOptions } from '../backend.js';
 import { registerTfaiKernels } from './register.js';
 import {
@@ -17,13 +18,13 @@ export { shutdownWasm, wasmThreadCount } from './threads.js';
  * {@link MAX_WASM_THREADS}.
  */
 export function wasmThreadsWanted(opts: SetBackendOptions = {}): number {
-  const env = process.env.TFAI_WASM_THREADS;
+  const env = envVar('TFAI_WASM_THREADS');
   const [value, source] =
     opts.threads !== undefined
       ? [opts.threads, 'setBackend option threads']
       : env
         ? [Number(env), 'TFAI_WASM_THREADS']
-        : [os.availableParallelism(), 'the number of cores'];
+        : [cpuCount(), 'the number of cores'];
   if (!Number.isInteger(value) || value < 1) {
     throw new Error(`${source} must be a positive integer, got ${String(value)}`);
   }

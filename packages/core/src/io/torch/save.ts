@@ -3,7 +3,7 @@
 // `torch._utils._rebuild_tensor_v2(storage, 0, size, stride, False, OrderedDict())` with the storage as a persistent id
 // `('storage', torch.FloatStorage, key, 'cpu', numel)`), one `<name>/data/<key>` record per tensor (stored, 64-byte
 // aligned as PyTorch's writer aligns them), `<name>/byteorder` and `<name>/version` (3).
-import { basename } from 'node:path';
+import { basename } from '#platform/path';
 import * as tf from '@tensorflow/tfjs';
 import { zipSync, type ZipOptions } from 'fflate';
 import { TorchCheckpointError } from '../../errors.js';

@@ -1,5 +1,5 @@
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { appendFile, mkdir, writeFile } from '#platform/fs';
+import { dirname, join } from '#platform/path';
 import { Callback } from '../callback.js';
 
 /**

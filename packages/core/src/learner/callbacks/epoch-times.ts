@@ -1,7 +1,7 @@
 // TFAI_EPOCH_TIMES=<file.jsonl>: the Recorder adds one JSON line per finished training epoch (its time, losses and
 // metrics) to that file, for scripts/epoch-times.mjs (`npm run bench:epochs`), which reads the per-epoch times of
 // the packages' real-data tests. Unset (the default), nothing is written.
-import { readFile } from 'node:fs/promises';
+import { readFile } from '#platform/fs';
 import { atomicWrite } from '../../io/safetensors.js';
 
 /** One line of the `TFAI_EPOCH_TIMES` file. */

@@ -1,0 +1,12 @@
+// Rendering plots in Node: Vega-Lite → Vega → SVG, and SVG → PNG with sharp (each loaded on first use).
+
+/** vega and vega-lite, loaded on the first plot. */
+export async function loadVega(): Promise<[typeof import('vega'), typeof import('vega-lite')]> {
+  return Promise.all([import('vega'), import('vega-lite')]);
+}
+
+/** SVG text → PNG bytes (sharp's librsvg; text in the system's fonts). */
+export async function svgToPngBytes(svg: string): Promise<Uint8Array> {
+  const { default: sharp } = await import('sharp');
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
