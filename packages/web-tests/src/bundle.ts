@@ -38,7 +38,7 @@ export function originOf(input: string): string {
  * Bundles `entry` into `outFile`. Build errors (an unresolvable `node:` import, say) reject with esbuild's messages.
  * @example
  * ```ts
- * const { gzip } = await bundlePage('src/page/entry.ts', 'tmp/page.js');
+ * const { gzip } = await bundlePage('src/page/entry-vision.ts', 'tmp/page.js');
  * ```
  */
 export async function bundlePage(entry: string, outFile: string): Promise<BundleResult> {

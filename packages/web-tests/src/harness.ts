@@ -25,8 +25,8 @@ export interface Session {
 }
 
 export interface SessionOptions {
-  /** The page script (default the test page, src/page/entry.ts). */
-  entry?: string;
+  /** The page script: a path, or the package whose test page (src/page/entry-<package>.ts) to bundle. */
+  entry: string;
   /** COOP/COEP headers: the page is cross-origin isolated. */
   isolated?: boolean;
   /** Extra routes. */
@@ -42,15 +42,15 @@ const PAGE_HTML = `<!doctype html><html><head><meta charset="utf-8"><title>tfai 
  * Bundles the page, serves it, opens it in chromium and waits for its API.
  * @example
  * ```ts
- * const s = await openSession();
+ * const s = await openSession({ entry: 'vision' });
  * await s.page.evaluate(() => window.tfai.setup('wasm', '/wasm/'));
  * await s.close();
  * ```
  */
-export async function openSession(opts: SessionOptions = {}): Promise<Session> {
+export async function openSession(opts: SessionOptions): Promise<Session> {
   const tmp = await mkdtemp(join(os.tmpdir(), 'tfai-web-'));
   const files = join(tmp, 'files');
-  const entry = opts.entry ?? join(PACKAGE_DIR, 'src/page/entry.ts');
+  const entry = /^[a-z]+$/.test(opts.entry) ? join(PACKAGE_DIR, `src/page/entry-${opts.entry}.ts`) : opts.entry;
   await mkdir(files);
   const bundle = await bundlePage(entry, join(tmp, 'page.js'));
   const server = await serveStatic({

@@ -1,7 +1,8 @@
-// Choosing the page's tfjs backend. The export says nothing about the backend: the same files load on each.
+// Choosing the page's backend through tfai's `setBackend` (as a user's page does). The export says nothing about
+// the backend: the same files load on each.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-backend-webgpu';
+import { setBackend } from '@tfai/core';
 import type { BackendInfo, PageBackend } from './api.js';
 
 /**
@@ -12,10 +13,8 @@ import type { BackendInfo, PageBackend } from './api.js';
  * ```
  */
 export async function setupBackend(backend: PageBackend, wasmPath: string): Promise<BackendInfo> {
-  if (backend === 'wasm') setWasmPaths(wasmPath);
-  const ok = await tf.setBackend(backend);
-  if (!ok) throw new Error(`backend ${backend} failed to initialise`);
-  await tf.ready();
+  // tfai's own set-up (wasm: its kernels registered beside tfjs's, the .wasm files from `wasmPath`).
+  await setBackend(backend, { wasmPaths: wasmPath });
   const info: BackendInfo = { backend: tf.getBackend(), isolated: self.crossOriginIsolated };
   if (backend === 'wasm') {
     info.wasmThreads = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));

@@ -1,17 +1,11 @@
-// The test page's script, bundled by esbuild for the browser (src/bundle.ts) from the packages' roots, exactly as a
-// user's page would import them. It puts the PageApi (./api.ts) on `window.tfai`; the tests drive it with playwright.
+// The test pages' common script: the PageApi (./api.ts) on `window.tfai`, which the tests drive with playwright. Each
+// page (entry-<package>.ts) imports it and registers its package's learner builders, as a user's page would: a page
+// has no `import(name)` of a package at run time, so the bundle registers the builders of the packages it imports.
 import * as tf from '@tensorflow/tfjs';
-import type { Learner } from '@tfai/core';
-import { loadLearner, registerLearnerBuilder } from '@tfai/core/io';
-import { learnerBuilders as visionBuilders } from '@tfai/vision';
-import { learnerBuilders as tabularBuilders } from '@tfai/tabular';
-import { learnerBuilders as textBuilders } from '@tfai/text';
-import { learnerBuilders as siameseBuilders } from '@tfai/siamese';
+import { loadLearner, type Learner } from '@tfai/core';
 import type { ExportSource, PageApi, PageError, PagePrediction, PixelManifest } from './api.js';
 import { setupBackend } from './backend-setup.js';
 
-for (const table of [visionBuilders, tabularBuilders, textBuilders, siameseBuilders])
-  for (const [name, b] of Object.entries(table)) registerLearnerBuilder(name, b);
 
 /** ImageData-like decoded pixels, what the learners' `predict` takes in a page. */
 interface Pixels {
@@ -132,5 +126,7 @@ const api: PageApi = {
   numTensors: () => tf.memory().numTensors,
 };
 
-window.tfai = api;
-document.documentElement.dataset.ready = '1';
+/** Puts the API on `window.tfai` (the tests wait for it). */
+export function installPageApi(): void {
+  window.tfai = api;
+}
