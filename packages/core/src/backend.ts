@@ -13,7 +13,7 @@ export {
   BACKEND_PACKAGES,
 } from './backend/backend.js';
 export type { BackendName, SetBackendOptions } from './backend/backend.js';
-export { probeWebGPU } from './backend/webgpu/setup.js';
+export { probeWebGPU } from '#platform/webgpu-probe';
 export type { WebGPUAdapterReport, WebGPUProbe } from './backend/webgpu/setup.js';
-export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js';
+export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from '#platform/diagnose';
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';

@@ -216,3 +216,13 @@ export function checkLearningRates(argument: string, lrs: readonly number[]): vo
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
       throw new InvalidArgumentError(argument, lr, 'a finite positive learning rate');
 }
+
+/**
+ * Thrown in a browser page by what needs a file system (a path to read or write, a cache folder); load exports from a
+ * URL or from bytes there instead.
+ * @example
+ * ```ts
+ * try { await loadSafetensors('w.safetensors'); } catch (e) { if (e instanceof NoFileSystemError) console.log('in a page'); }
+ * ```
+ */
+export class NoFileSystemError extends TfaiError {}

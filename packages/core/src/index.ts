@@ -19,6 +19,7 @@ export {
   NonFiniteLossError,
   ArchitectureError,
   UnknownOptionError,
+  NoFileSystemError,
 } from './errors.js';
 
 // ---- Seeding ----

@@ -73,5 +73,7 @@ export type {
 
 // ---- Downloads ----
 // fastai's untar_data and URLs: download once into $TFAI_HOME, checked and extracted safely.
-export { tfaiHome, downloadUrl, untarData, DownloadError, ArchiveError, URLs } from './io/download.js';
+export { tfaiHome, downloadUrl, untarData } from '#platform/download';
+export { DownloadError, ArchiveError } from './io/download-errors.js';
+export { URLs } from './io/urls.js';
 export type { DownloadOptions } from './io/download.js';

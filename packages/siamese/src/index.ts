@@ -32,3 +32,10 @@ export type { SiameseShowOptions } from './show-options.js';
 // ---- Errors ----
 // Typed errors naming the file, line and column.
 export { SiameseInputError, SiameseDataError } from './errors.js';
+
+// ---- Registration ----
+// Importing this package lets core's `loadLearner` rebuild its learners, in a page too (where an export cannot import
+// a package by name); `sideEffects` in package.json lists this file so that bundlers keep `import '@tfai/siamese'`.
+import { registerLearnerBuilders } from '@tfai/core/io';
+import { learnerBuilders as builders } from './learner.js';
+registerLearnerBuilders('@tfai/siamese', builders);

@@ -78,3 +78,10 @@ export { CollabDataLoaders } from './collab/collab-dataloaders.js';
 export { EmbeddingDotBias } from './collab/embedding-dot-bias.js';
 export { EmbeddingNN } from './collab/embedding-nn.js';
 export { collabLearner } from './learner/collab-learner.js';
+
+// ---- Registration ----
+// Importing this package lets core's `loadLearner` rebuild its learners, in a page too (where an export cannot import
+// a package by name); `sideEffects` in package.json lists this file so that bundlers keep `import '@tfai/tabular'`.
+import { registerLearnerBuilders } from '@tfai/core/io';
+import { learnerBuilders as builders } from './learner/builders.js';
+registerLearnerBuilders('@tfai/tabular', builders);

@@ -49,3 +49,10 @@ export { TextDecodeError, TextInputError } from './errors.js';
 export { AWDLSTM } from './models/awd-lstm.js';
 export { getLanguageModel } from './models/language-model.js';
 export { SentenceEncoder, PoolingLinearClassifier, getTextClassifier } from './models/classifier.js';
+
+// ---- Registration ----
+// Importing this package lets core's `loadLearner` rebuild its learners, in a page too (where an export cannot import
+// a package by name); `sideEffects` in package.json lists this file so that bundlers keep `import '@tfai/text'`.
+import { registerLearnerBuilders } from '@tfai/core/io';
+import { learnerBuilders as builders } from './learner/builders.js';
+registerLearnerBuilders('@tfai/text', builders);

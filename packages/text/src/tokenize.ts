@@ -33,7 +33,7 @@ export {
 export type { TextRule } from './tokenize/rules.js';
 export { WordTokenizer, BaseTokenizer } from './tokenize/word-tokenizer.js';
 export type { Tokenizer } from './tokenize/word-tokenizer.js';
-export { SubwordTokenizer } from './tokenize/subword.js';
+export { SubwordTokenizer } from '#platform/subword';
 export type { SubwordOptions, BatchTokenizer } from './tokenize/subword.js';
 export { tokenize1, tokenizeTexts, countTokens } from './tokenize/tokenize.js';
 export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './tokenize/tokenize.js';

@@ -3,8 +3,10 @@
 // createBody/createHead/createVisionModel, pretrained weights, DynamicUnet), `@tfai/vision/augment` (item and batch
 // transforms, augTransforms). Helpers the sibling packages share are in `./internal.ts` (`@tfai/vision/internal`).
 //
-// Node-only: image decoding and writing use sharp (`loadImage`, the data loaders, `writeImageGrid`, showBatch and
-// showResults), and the loaders read folders and CSV files with `node:fs`.
+// In a page (the `browser` export condition) the same imports work: images decode with the browser's
+// `createImageBitmap` instead of sharp, `predict` takes `ImagePixels` (an `ImageData`) as well, and what needs files
+// or sharp (folder loaders, `writeImageGrid`, showBatch, showResults) throws a typed error. Importing this package
+// registers its learner builders with core's `loadLearner` (hence `sideEffects` lists this file).
 
 // ---- Images and items ----
 // Decoding with sharp (size-limited), image files, labels and splits, CSVs, image grids.
@@ -13,11 +15,14 @@ export {
   loadImage,
   sourceName,
   isImageSource,
+  isImagePixels,
+  pixelsToRGB,
   setMaxImagePixels,
   getMaxImagePixels,
   DEFAULT_MAX_IMAGE_PIXELS,
 } from './data/image.js';
-export type { ImageSource, RGBImage } from './data/image.js';
+export type { ImagePixels, ImageSource, RGBImage } from './data/image.js';
+export { resizeBilinear } from './data/resample.js';
 export { getImageFiles, parentLabel, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
 export type { GetImageFilesOptions } from './data/items.js';
 export { writeImageGrid, batchToImages } from './data/image-grid.js';
@@ -94,3 +99,10 @@ export { createHead } from './models/create-head.js';
 export { DynamicUnet } from './unet/dynamic-unet.js';
 // fastai.vision.all exports fastai.layers' AdaptiveConcatPool2d, which createHead puts in every head: core's object.
 export { AdaptiveConcatPool2d } from '@tfai/core/nn';
+
+// ---- Registration ----
+// Importing this package lets core's `loadLearner` rebuild its learners, in a page too (where an export cannot import
+// a package by name); `sideEffects` in package.json lists this file so that bundlers keep `import '@tfai/vision'`.
+import { registerLearnerBuilders } from '@tfai/core/io';
+import { learnerBuilders as builders } from './learner/vision-learner.js';
+registerLearnerBuilders('@tfai/vision', builders);

@@ -1,9 +1,8 @@
 // The one CSV reader of tfai (papaparse underneath): every domain package reads its CSV files through it, so
 // BOMs, duplicate headers, ragged rows and missing files are handled once, with errors naming file, row, column.
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { type Readable, Transform } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import { readFile } from '#platform/fs';
+import { StringDecoder, Transform, createReadStream } from '#platform/streams';
 import Papa from 'papaparse';
 import { CsvError } from '../errors.js';
 

@@ -1,11 +1,10 @@
 // Reading a pairs CSV (`img_a,img_b,same,is_valid`, as the siamese_pairs.csv files of @tfai/datasets): paths relative to a
 // folder, booleans as Python writes them (True/False) or as 1/0, true/false, yes/no.
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseFlag } from '@tfai/core';
 import { CsvError, parseCsvText } from '@tfai/core/io';
 import { SiameseDataError } from '../errors.js';
 import type { ImagePair } from './pairs.js';
+import { dirname, isAbsolute, readFile, resolve, stat } from '@tfai/core/internal';
 
 /** One row of a pairs CSV, with its line number (1-based, the header is line 1). */
 export interface PairRow extends ImagePair {

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CsvError, streamCsv } from '@tfai/core/io';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, TabularOptionsError } from '../errors.js';
@@ -33,7 +32,7 @@ export interface ReadDataFrameOptions {
  * ```
  */
 export async function readDataFrame(path: string, opts: ReadDataFrameOptions = {}): Promise<DataFrame> {
-  return readDataFrameStream(createReadStream(path), path, opts);
+  return readDataFrameFrom(path, path, opts);
 }
 
 /**
@@ -49,6 +48,15 @@ export async function readDataFrameStream(
   stream: Readable,
   source: string,
   opts: ReadDataFrameOptions = {},
+): Promise<DataFrame> {
+  return readDataFrameFrom(stream, source, opts);
+}
+
+/** A path (read by core's CSV reader: a file system is needed only here) or a stream. */
+async function readDataFrameFrom(
+  stream: Readable | string,
+  source: string,
+  opts: ReadDataFrameOptions,
 ): Promise<DataFrame> {
   const numeric = new Set(opts.numeric ?? []);
   const categorical = new Set(opts.categorical ?? []);

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { csvRecords, parseCsvText } from '@tfai/core/io';
 import { TextDecodeError, TextInputError } from '../errors.js';
+import { readFile } from '@tfai/core/internal';
 
 /** The offset of the first byte that does not start or continue a valid UTF-8 sequence, or -1. */
 function firstInvalidUtf8(b: Uint8Array): number {

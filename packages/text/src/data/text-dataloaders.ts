@@ -1,5 +1,3 @@
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { DataLoaders, parseFlag, Rng } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
@@ -13,6 +11,7 @@ import { LMDataLoader } from './lm-dataloader.js';
 import { Numericalize } from './numericalize.js';
 import { column, readTextTable, readTextFile, type TextTable } from './read.js';
 import { SortedDL, type TextItem } from './sorted-dl.js';
+import { join, readdir } from '@tfai/core/internal';
 
 /** Options of {@link TextDataLoaders.fromCsv} (fastai's defaults). */
 export interface TextDataLoadersOptions {

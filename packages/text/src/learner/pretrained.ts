@@ -3,13 +3,12 @@
 // the pickled vocab, the weights (unwrapping `'model'` of a `{model, opt}` checkpoint), `match_embeds` from the old
 // vocab to the data's, `clean_raw_keys`, then `load_ignore_keys` (parameters in order, names ignored). Read with
 // core's loadTorch and loadPickle: no Python, nothing from the files runs.
-import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { URLs, loadPickle, loadTorch, tfaiHome, untarData } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
 import { TextInputError } from '../errors.js';
 import { matchEmbeds } from './encoder.js';
+import { join, readdir } from '@tfai/core/internal';
 
 /**
  * fastai's model-zoo URL of the forward WikiText-103 AWD-LSTM (`URLs.WT103_FWD`). `$TFAI_FASTAI_URL` replaces its

@@ -1,10 +1,8 @@
 // fastai 2.7's `TextLearner`, `LMLearner`, `language_model_learner` and `text_classifier_learner`.
-import { join } from 'node:path';
-import { mkdir } from 'node:fs/promises';
 import * as tf from '@tensorflow/tfjs';
 import { Learner, Rng, accuracy, crossEntropyLossFlat, perplexity } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
-import { weightsFile } from '@tfai/core/internal';
+import { join, mkdir, weightsFile } from '@tfai/core/internal';
 import type { LearnerOptions, Prediction } from '@tfai/core';
 import type { TextDataLoaders } from '../data/text-dataloaders.js';
 import { TextInputError } from '../errors.js';

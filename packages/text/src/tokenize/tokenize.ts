@@ -1,9 +1,5 @@
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { tfaiHome } from '@tfai/core/io';
-import { atomicWrite } from '@tfai/core/internal';
+import { atomicWrite, join, mkdir, readFile, sha256Hex } from '@tfai/core/internal';
 import { progressReporter, type ProgressOption } from '../progress.js';
 import { applyRules, defaultPostRules, defaultRules, type TextRule } from './rules.js';
 import type { BatchTokenizer } from './subword.js';
@@ -92,12 +88,11 @@ export async function tokenizeTexts(
   const dir = opts.cacheDir === false ? undefined : (opts.cacheDir ?? join(tfaiHome(), 'tokenized'));
   let file: string | undefined;
   if (dir) {
-    const h = createHash('sha256');
-    h.update(`${tok.id}\u0001${ruleKey(rules)}\u0001${ruleKey(post)}\u0001${texts.length}`);
-    for (const t of texts) h.update(`\u0000${t}`);
-    file = join(dir, `${h.digest('hex').slice(0, 32)}.json`);
-    if (existsSync(file)) {
-      const tokens = JSON.parse(await readFile(file, 'utf8')) as string[][];
+    const key = `${tok.id}\u0001${ruleKey(rules)}\u0001${ruleKey(post)}\u0001${texts.length}\u0000${texts.join('\u0000')}`;
+    file = join(dir, `${sha256Hex(texts.length ? key : key.slice(0, -1)).slice(0, 32)}.json`);
+    const cached = await readFile(file, 'utf8').catch(() => undefined);
+    if (cached !== undefined) {
+      const tokens = JSON.parse(cached) as string[][];
       if (Array.isArray(tokens) && tokens.length === texts.length)
         return { tokens, counts: countTokens(tokens), lengths: tokens.map((t) => t.length), fromCache: true };
     }

@@ -1,4 +1,20 @@
-import { whitespacePreTokenizer, type PreTokenizer } from 'tokenizers';
+/**
+ * Hugging Face `tokenizers`' `Whitespace` pre-tokenizer (`\w+|[^\w\s]+`, Rust's Unicode `\w` and `\s`) in plain JS,
+ * so a page tokenizes as Node does (tested against the native one on real text).
+ */
+const WHITESPACE_PRE =
+  /[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]+|[^\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}\p{White_Space}]+/gu;
+
+/**
+ * The pieces of `text` as `tokenizers`' `whitespacePreTokenizer()` splits it (`\w+|[^\w\s]+`), in plain JS.
+ * @example
+ * ```ts
+ * whitespacePieces("isn't it?"); // ['isn', "'", 't', 'it', '?']
+ * ```
+ */
+export function whitespacePieces(text: string): string[] {
+  return text.match(WHITESPACE_PRE) ?? [];
+}
 
 /** Splits a text (after the rules) into tokens. */
 export interface Tokenizer {
@@ -20,7 +36,7 @@ interface Piece {
 
 /**
  * fastai's default word tokenizer, an approximation of spaCy's English tokenizer (`SpacyTokenizer`): the text is
- * pre-tokenized by Hugging Face `tokenizers`' Rust `Whitespace` pre-tokenizer (`\w+|[^\w\s]+`), then, as spaCy:
+ * pre-tokenized as Hugging Face `tokenizers`' `Whitespace` pre-tokenizer (`\w+|[^\w\s]+`, {@link whitespacePieces}), then, as spaCy:
  * - punctuation runs are split into runs of one character (`."` → `.` `"`, `...` stays),
  * - contractions are split off the word (`isn't` → `is` `n't`, `it's` → `it` `'s`, `can't` → `ca` `n't`),
  * - decimal numbers stay whole (`3.5`, `1,000`),
@@ -35,7 +51,6 @@ interface Piece {
  */
 export class WordTokenizer implements Tokenizer {
   readonly id = 'word-v1';
-  private readonly pre: PreTokenizer = whitespacePreTokenizer();
 
   tokenize(text: string): string[] {
     const out: string[] = [];
@@ -51,7 +66,7 @@ export class WordTokenizer implements Tokenizer {
       const kept = atStart || !g.startsWith(' ') ? g : g.slice(1);
       if (kept) out.push({ text: kept, glued: false });
     };
-    for (const [piece] of this.pre.preTokenizeString(text)) {
+    for (const piece of whitespacePieces(text)) {
       const at = text.indexOf(piece, pos);
       if (at < 0) throw new Error(`WordTokenizer: piece ${JSON.stringify(piece)} not found in the text`);
       const g = text.slice(pos, at);

@@ -1,4 +1,4 @@
-// fastai's `RandomResizedCrop` item transform (fastai/vision/augment.py) on sharp.
+// fastai's `RandomResizedCrop` item transform (fastai/vision/augment.py), on resize.ts's plain-JS crop and resize.
 import type { Rng } from '@tfai/core';
 import type { RGBImage } from '../data/image.js';
 import { cropPadMask } from '../data/mask.js';

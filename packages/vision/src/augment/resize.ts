@@ -1,7 +1,8 @@
-// fastai's `Resize` item transform (fastai/vision/augment.py) on sharp: crop, pad or squish to a fixed size.
+// fastai's `Resize` item transform (fastai/vision/augment.py): crop, pad or squish to a fixed size, in plain JS
+// (PIL's bilinear resize), so Node and a page give the model the same input for the same decoded pixels.
 import type { RGBImage } from '../data/image.js';
-import { rawSharp, runRaw } from '../data/image.js';
-import { cropPadMask } from '../data/mask.js';
+import { cropPadMask, padIndex } from '../data/mask.js';
+import { resizeBilinear } from '../data/resample.js';
 import {
   toHW,
   type ItemContext,
@@ -55,46 +56,47 @@ export function resizePlan(
   };
 }
 
-const EXTEND = { reflection: 'mirror', zeros: 'background', border: 'copy' } as const;
-
 /**
  * Cuts the region of `plan` out of `img` (padding with `padMode` where it reaches outside, as fastai's
- * `crop_pad`) and resizes it bilinearly to `plan.resizeTo`.
+ * `crop_pad`: `reflection` mirrors symmetrically, `border` repeats the edge, `zeros` is black) and resizes it to
+ * `plan.resizeTo` as PIL's bilinear ({@link resizeBilinear}). Plain JS: Node and a page give the same bytes.
  * @example
  * ```ts
  * const out = await cropPad(img, resizePlan(img.width, img.height, [64, 64], 'pad', [0.5, 0.5]), 'zeros');
  * ```
  */
 export async function cropPad(img: RGBImage, plan: CropPadPlan, padMode: PadMode = 'reflection'): Promise<RGBImage> {
+  return cropPadSync(img, plan, padMode);
+}
+
+/** {@link cropPad}, synchronously. */
+export function cropPadSync(img: RGBImage, plan: CropPadPlan, padMode: PadMode = 'reflection'): RGBImage {
   const { width: w, height: h } = img;
-  // The part inside the image…
-  const x0 = Math.max(plan.left, 0);
-  const y0 = Math.max(plan.top, 0);
-  const x1 = Math.min(plan.left + plan.width, w);
-  const y1 = Math.min(plan.top + plan.height, h);
-  // …and what must be padded around it.
-  const pad = {
-    left: x0 - plan.left,
-    top: y0 - plan.top,
-    right: plan.left + plan.width - x1,
-    bottom: plan.top + plan.height - y1,
-  };
   const [oh, ow] = plan.resizeTo;
-  const whole = x0 === 0 && y0 === 0 && x1 === w && y1 === h;
-  let out = img;
-  const needsPad = pad.left > 0 || pad.top > 0 || pad.right > 0 || pad.bottom > 0;
-  if (needsPad) {
-    let p = rawSharp(out);
-    if (!whole) p = p.extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 });
-    out = await runRaw(p.extend({ ...pad, extendWith: EXTEND[padMode], background: { r: 0, g: 0, b: 0 } }));
-    if (out.width === ow && out.height === oh) return out;
-    return runRaw(rawSharp(out).resize(ow, oh, { fit: 'fill', kernel: 'linear' }));
+  const whole = plan.left === 0 && plan.top === 0 && plan.width === w && plan.height === h;
+  let region = img;
+  if (!whole) {
+    const cw = plan.width;
+    const ch = plan.height;
+    const out = new Uint8Array(cw * ch * 3);
+    const cols = Int32Array.from({ length: cw }, (_, x) => padIndex(plan.left + x, w, padMode));
+    for (let y = 0; y < ch; y++) {
+      const r = padIndex(plan.top + y, h, padMode);
+      if (r < 0) continue;
+      for (let x = 0; x < cw; x++) {
+        const c = cols[x];
+        if (c < 0) continue;
+        const s = (r * w + c) * 3;
+        const o = (y * cw + x) * 3;
+        out[o] = img.data[s];
+        out[o + 1] = img.data[s + 1];
+        out[o + 2] = img.data[s + 2];
+      }
+    }
+    region = { data: out, width: cw, height: ch };
   }
-  if (whole && w === ow && h === oh) return img;
-  let p = rawSharp(out);
-  if (!whole) p = p.extract({ left: x0, top: y0, width: x1 - x0, height: y1 - y0 });
-  if (x1 - x0 !== ow || y1 - y0 !== oh) p = p.resize(ow, oh, { fit: 'fill', kernel: 'linear' });
-  return runRaw(p);
+  if (region.width === ow && region.height === oh) return region;
+  return resizeBilinear(region, ow, oh);
 }
 
 /** Options of {@link Resize}. */

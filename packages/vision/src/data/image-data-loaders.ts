@@ -1,6 +1,4 @@
 // fastai's `ImageDataLoaders` factories: images + class labels from folders, file names, or a labels table.
-import { readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { progressBar, colSplitter } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
@@ -23,6 +21,7 @@ import { ImageDataLoader, ImageDataset } from './image-dataset.js';
 import type { GridTile } from './image-grid.js';
 import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, type Split } from './items.js';
 import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from './vision-data-loaders.js';
+import { basename, join, readdir, stat } from '@tfai/core/internal';
 
 /** Options shared by every {@link ImageDataLoaders} factory. */
 export interface ImageDataLoadersOptions {

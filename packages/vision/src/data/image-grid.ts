@@ -1,10 +1,8 @@
 // Pictures of images with captions (showBatch, showResults, plotTopLosses): tiles composed into one PNG by sharp,
 // captions drawn as SVG text.
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { atomicWrite } from '@tfai/core/internal';
-import sharp from 'sharp';
+import { atomicWrite, dirname, mkdir } from '@tfai/core/internal';
+import sharp from '#platform/sharp';
 import type { OverlayOptions } from 'sharp';
 import type { RGBImage } from './image.js';
 

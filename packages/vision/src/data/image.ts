@@ -1,13 +1,40 @@
-// Decoding with sharp: any image sharp reads becomes 8-bit RGB (greyscale promoted to 3 channels, alpha dropped,
-// as PIL's `convert('RGB')` in fastai's `PILImage.create`). Every sharp failure becomes an ImageReadError naming
-// the file, so no error surfaces from deep inside sharp.
-import { stat } from 'node:fs/promises';
-import sharp from 'sharp';
-import type { Sharp } from 'sharp';
+// Images to 8-bit RGB: greyscale promoted to 3 channels, alpha dropped (PIL's `convert('RGB')` in fastai's
+// `PILImage.create`). Encoded images are decoded by the platform (`#platform/decode`: sharp in Node, the browser's
+// `createImageBitmap` in a page); pixels already decoded (an `ImageData`, a canvas's RGBA) are taken as they are, so
+// a page and Node hand the same pixels to the same transforms. Every failure is an ImageReadError naming the source.
+import { declaredPixels as headerPixels, decodeImageRaw } from '#platform/decode';
 import { ImageReadError } from './errors.js';
 
-/** An image to decode: a file path, or the bytes of an encoded image (PNG, JPEG, WebP…). */
-export type ImageSource = string | Buffer | Uint8Array;
+/**
+ * Decoded pixels from anywhere: an `ImageData` (`ctx.getImageData(…)`, RGBA), or raw bytes with their channel
+ * count (1 grey, 2 grey + alpha, 3 RGB, 4 RGBA), row-major HWC.
+ * @example
+ * ```ts
+ * const px: ImagePixels = { data: ctx.getImageData(0, 0, w, h).data, width: w, height: h, channels: 4 };
+ * const { label } = await learn.predict(px);
+ * ```
+ */
+export interface ImagePixels {
+  data: Uint8Array | Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** Bands per pixel; default 4 (an `ImageData`). */
+  channels?: number;
+}
+
+/** Raw pixels as a decoder gives them: `channels` bands per pixel. */
+export interface RawPixels {
+  data: Uint8Array;
+  width: number;
+  height: number;
+  channels: number;
+}
+
+/**
+ * An image: a file path (in a page, a URL), the bytes of an encoded image (PNG, JPEG, WebP…), or decoded
+ * {@link ImagePixels}.
+ */
+export type ImageSource = string | Uint8Array | ImagePixels;
 
 /** Decoded pixels: `height × width × 3` bytes, row-major RGB (HWC, as the NHWC batches). */
 export interface RGBImage {
@@ -24,12 +51,25 @@ export interface RGBImage {
  * ```
  */
 export function sourceName(src: ImageSource): string {
-  return typeof src === 'string' ? src : `<buffer of ${src.length} bytes>`;
+  if (typeof src === 'string') return src;
+  if (src instanceof Uint8Array) return `<buffer of ${src.length} bytes>`;
+  return `<pixels ${src.width}×${src.height}>`;
 }
 
-/** True if `x` can be decoded as an image source (a path or bytes). */
+/** True if `x` is {@link ImagePixels}: typed bytes with a width and a height. */
+export function isImagePixels(x: unknown): x is ImagePixels {
+  if (typeof x !== 'object' || x === null || x instanceof Uint8Array) return false;
+  const p = x as Partial<ImagePixels>;
+  return (
+    (p.data instanceof Uint8Array || p.data instanceof Uint8ClampedArray) &&
+    typeof p.width === 'number' &&
+    typeof p.height === 'number'
+  );
+}
+
+/** True if `x` can be read as an image source (a path, bytes or pixels). */
 export function isImageSource(x: unknown): x is ImageSource {
-  return typeof x === 'string' || x instanceof Uint8Array;
+  return typeof x === 'string' || x instanceof Uint8Array || isImagePixels(x);
 }
 
 /** PIL's decompression-bomb error threshold (`2 × Image.MAX_IMAGE_PIXELS`), which fastai's image loading inherits. */
@@ -63,60 +103,56 @@ export function decodeOptions(): { limitInputPixels: number | false } {
   return { limitInputPixels: maxImagePixels === Infinity ? false : maxImagePixels };
 }
 
-/** The pixel-limit error for `src`, with its declared size when its header can be read. */
-async function tooLarge(src: ImageSource): Promise<ImageReadError> {
-  const size = await sharp(src, { limitInputPixels: false })
-    .metadata()
-    .then((m) => (m.width && m.height ? `${m.width}×${m.height} = ${m.width * m.height} pixels` : 'more pixels'))
-    .catch(() => 'more pixels');
-  return new ImageReadError(
-    sourceName(src),
-    `declares ${size}, above the decode limit of ${maxImagePixels} pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`,
-  );
-}
-
-async function explain(src: ImageSource, e: unknown): Promise<ImageReadError> {
-  const name = sourceName(src);
-  const msg = e instanceof Error ? e.message : String(e);
-  if (/pixel limit/i.test(msg)) return tooLarge(src);
-  if (typeof src === 'string') {
-    try {
-      const s = await stat(src);
-      if (!s.isFile()) return new ImageReadError(name, 'not a file');
-      if (s.size === 0) return new ImageReadError(name, 'empty file');
-    } catch {
-      return new ImageReadError(name, 'file not found');
-    }
-  }
-  if (/unsupported image format/i.test(msg)) return new ImageReadError(name, `not an image (${msg})`);
-  return new ImageReadError(name, `cannot decode the image, corrupt or truncated (${msg})`);
-}
-
 /**
- * Decodes an image to 8-bit RGB with sharp: greyscale becomes 3 equal channels, an alpha channel is dropped,
- * 16-bit images are reduced to 8 bits. A missing, non-image, corrupt or truncated file, or one declaring more
- * pixels than {@link setMaxImagePixels} allows (PIL's 178,956,970 by default), throws {@link ImageReadError} naming it.
+ * Reads an image as 8-bit RGB: decoded by the platform (sharp in Node, `createImageBitmap` in a page) unless it is
+ * {@link ImagePixels} already. Greyscale becomes 3 equal channels, an alpha channel is dropped, 16-bit images are
+ * reduced to 8 bits. A missing, non-image, corrupt or truncated file, pixels that do not match their size, or an
+ * image declaring more pixels than {@link setMaxImagePixels} allows (PIL's 178,956,970 by default), throws
+ * {@link ImageReadError} naming it.
  * @example
  * ```ts
  * const { data, width, height } = await loadImage('fashion_mnist/train/bag/train_00001.png'); // 28×28×3 bytes
  * ```
  */
 export async function loadImage(src: ImageSource): Promise<RGBImage> {
-  try {
-    const { data, info } = await sharp(src, decodeOptions())
-      .removeAlpha()
-      .toColourspace('srgb')
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return toRGB(data, info.width, info.height, info.channels);
-  } catch (e) {
-    if (e instanceof ImageReadError) throw e;
-    throw await explain(src, e);
+  if (typeof src === 'string' || src instanceof Uint8Array) {
+    const { data, width, height, channels } = await decodeImageRaw(src);
+    return toRGB(data, width, height, channels);
   }
+  return pixelsToRGB(src);
+}
+
+/**
+ * {@link ImagePixels} to RGB, checked: positive integer sizes within the decode limit, 1–4 channels, and exactly
+ * `width × height × channels` bytes.
+ * @example
+ * ```ts
+ * const rgb = pixelsToRGB({ data: imageData.data, width: 64, height: 48 }); // RGBA → RGB
+ * ```
+ */
+export function pixelsToRGB(px: ImagePixels): RGBImage {
+  const name = sourceName(px);
+  const channels = px.channels ?? 4;
+  if (!Number.isInteger(px.width) || !Number.isInteger(px.height) || px.width < 1 || px.height < 1)
+    throw new ImageReadError(name, `width and height must be positive integers, got ${px.width}×${px.height}`);
+  if (![1, 2, 3, 4].includes(channels)) throw new ImageReadError(name, `channels must be 1 to 4, got ${channels}`);
+  if (px.width * px.height > maxImagePixels)
+    throw new ImageReadError(name, `has more pixels than the decode limit of ${maxImagePixels}`);
+  const want = px.width * px.height * channels;
+  if (px.data.length !== want)
+    throw new ImageReadError(
+      name,
+      `holds ${px.data.length} bytes, not ${px.width}×${px.height}×${channels} = ${want} (truncated or the wrong size)`,
+    );
+  const bytes =
+    px.data instanceof Uint8Array ? px.data : new Uint8Array(px.data.buffer, px.data.byteOffset, px.data.length);
+  const rgb = toRGB(bytes, px.width, px.height, channels);
+  // Never alias the caller's pixels (a page reuses its ImageData).
+  return rgb.data === bytes || rgb.data.buffer === bytes.buffer ? { ...rgb, data: rgb.data.slice() } : rgb;
 }
 
 /** Raw sharp output to RGB bytes (sharp may keep one band for some greyscale inputs: replicate it). */
-export function toRGB(data: Buffer | Uint8Array, width: number, height: number, channels: number): RGBImage {
+export function toRGB(data: Uint8Array, width: number, height: number, channels: number): RGBImage {
   if (channels === 3) return { data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), width, height };
   const n = width * height;
   const out = new Uint8Array(n * 3);
@@ -131,34 +167,13 @@ export function toRGB(data: Buffer | Uint8Array, width: number, height: number, 
   return { data: out, width, height };
 }
 
-/**
- * A sharp pipeline over decoded RGB pixels (for item transforms that crop, pad and resize).
- * @example
- * ```ts
- * const small = await rawSharp(img).resize(32, 32, { fit: 'fill' }).raw().toBuffer();
- * ```
- */
-export function rawSharp(img: RGBImage): Sharp {
-  return sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
-}
-
-/** Runs a sharp pipeline over RGB pixels and returns RGB pixels. */
-export async function runRaw(pipeline: Sharp): Promise<RGBImage> {
-  const { data, info } = await pipeline.raw().toBuffer({ resolveWithObject: true });
-  return toRGB(data, info.width, info.height, info.channels);
-}
-
 /** Pixels decoded at once while scanning a folder for bad images (about 190 MB of RGB). */
 export const SCAN_PIXEL_BUDGET = 64_000_000;
 
 /** Width × height declared by an image's header (read without decoding), or 0 when the header is unreadable. */
 export async function declaredPixels(src: ImageSource): Promise<number> {
-  try {
-    const m = await sharp(src, { limitInputPixels: false }).metadata();
-    return (m.width ?? 0) * (m.height ?? 0);
-  } catch {
-    return 0;
-  }
+  if (typeof src === 'string' || src instanceof Uint8Array) return headerPixels(src);
+  return src.width * src.height;
 }
 
 /**

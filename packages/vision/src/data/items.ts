@@ -1,8 +1,7 @@
 // Getting items, labels and splits, as fastai's `get_image_files`, `parent_label`, `GrandparentSplitter`,
 // `RandomSplitter`, `RegexLabeller`.
-import { readdir } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
 import { ImageDataError } from './errors.js';
+import { basename, dirname, extname, join, readdir } from '@tfai/core/internal';
 
 /** File extensions read as images (lower case), as fastai's `image_extensions` for what sharp can decode. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([

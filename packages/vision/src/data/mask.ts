@@ -1,11 +1,11 @@
 // Segmentation masks (fastai's `PILMask` / `TensorMask`), beside `RGBImage`: decoded as one byte per pixel (the
 // class index), checked against the image and the codes, cropped and resized with nearest neighbour, coloured for
 // pictures. The transforms (augment/) take masks from here.
-import sharp from 'sharp';
+import { decodeMaskRaw } from '#platform/decode';
 import type { CropPadPlan } from '../augment/resize.js';
 import type { PadMode } from '../augment/item-transform.js';
-import { ImageReadError, SegmentationDataError } from './errors.js';
-import { decodeOptions, getMaxImagePixels, sourceName, type ImageSource, type RGBImage } from './image.js';
+import { SegmentationDataError } from './errors.js';
+import { isImagePixels, sourceName, type ImageSource, type RGBImage } from './image.js';
 
 /** A class map: `height × width` class indices, row-major. */
 export interface Mask {
@@ -23,19 +23,9 @@ export interface Mask {
  * ```
  */
 export async function loadMask(src: ImageSource): Promise<Mask> {
-  const decoded = await sharp(src, decodeOptions())
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-    .catch((e: unknown) => {
-      throw /pixel limit/i.test((e as Error).message)
-        ? new ImageReadError(
-            sourceName(src),
-            `the mask declares more than the decode limit of ${getMaxImagePixels()} pixels (a decompression bomb?); raise it with setMaxImagePixels() if the file is trusted`,
-          )
-        : new ImageReadError(sourceName(src), `cannot decode the mask (${(e as Error).message})`);
-    });
-  const { data, info } = decoded;
-  const { width, height, channels } = info;
+  const { data, width, height, channels } = isImagePixels(src)
+    ? { ...src, data: src.data as Uint8Array, channels: src.channels ?? 4 }
+    : await decodeMaskRaw(src);
   const n = width * height;
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -80,7 +70,7 @@ export function checkMask(
 }
 
 /** A source coordinate outside `[0, n)` brought back in as `padMode` pads (symmetric mirror as sharp's, edge, or -1 for zeros). */
-function padIndex(i: number, n: number, padMode: PadMode): number {
+export function padIndex(i: number, n: number, padMode: PadMode): number {
   if (i >= 0 && i < n) return i;
   if (padMode === 'zeros') return -1;
   if (padMode === 'border') return i < 0 ? 0 : n - 1;

@@ -3,13 +3,12 @@
 // ($TFAI_HOME/models, default ~/.cache/tfai/models) by core's downloadUrl, checked against the sha256 prefix in
 // its name as torch.hub checks it, and read with core's loadTorch (no Python). A local path or a URL of a `.pth`
 // or `.safetensors` file works too.
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { downloadUrl, loadSafetensors, loadTorch, tfaiHome } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
 import { publishedWeights } from './archs.js';
 import { PretrainedWeightsError } from './errors.js';
+import { join, open } from '@tfai/core/internal';
 
 /**
  * Where torchvision publishes its weights; `pretrained: true` downloads `<base><file>` unless `$TFAI_TORCHVISION_URL`

@@ -1,6 +1,6 @@
 // The class names of a segmentation set (fastai's `codes`), read from a `codes.txt`.
-import { readFile } from 'node:fs/promises';
 import { SegmentationDataError } from '../data/errors.js';
+import { readFile } from '@tfai/core/internal';
 
 /**
  * Reads a `codes.txt` (one class name a line, as fastai's `np.loadtxt(path/'codes.txt', dtype=str)`).

@@ -1,6 +1,5 @@
 // fastai's `SegmentationDataLoaders`: images with integer masks (`from_label_func`), plus a folder-pair
 // convenience for `images/` + `labels/` datasets with a codes file and an `is_valid` column.
-import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
@@ -22,6 +21,7 @@ import {
   visionLoaderOptions,
   type VisionShowOptions,
 } from '../data/vision-data-loaders.js';
+import { basename, join } from '@tfai/core/internal';
 
 /** Options shared by the {@link SegmentationDataLoaders} factories. */
 export interface SegmentationDataLoadersOptions {

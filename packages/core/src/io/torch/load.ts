@@ -7,7 +7,7 @@
 // `<folder>/version`. Legacy format: pickles back to back — magic number, protocol version, sys info, the object
 // (persistent ids `('storage', type, key, location, numel, view)`), the list of storage keys — then each storage
 // as an int64 element count followed by its bytes.
-import { readFile } from 'node:fs/promises';
+import { readFile } from '#platform/fs';
 import { unzipSync } from 'fflate';
 import { PickleError, TorchCheckpointError } from '../../errors.js';
 import { type GlobalHandler, PickleGlobal, isPickleDict, unpickle } from './pickle.js';

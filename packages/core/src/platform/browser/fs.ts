@@ -1,9 +1,8 @@
 // Files in a page: none. Every function is an error naming what was asked (read exports from URLs or bytes).
 import type * as fsp from 'node:fs/promises';
-import { TfaiError } from '../../errors.js';
+import { NoFileSystemError } from '../../errors.js';
 
-/** Thrown when a page calls what needs a file system (a path to read or write). */
-export class NoFileSystemError extends TfaiError {}
+export { NoFileSystemError };
 
 const unavailable =
   (name: string) =>

@@ -1,0 +1,48 @@
+// The errors of downloads and archives (io/download.ts), apart so that a page's bundle has them without the downloader.
+import { TfaiError } from '../errors.js';
+
+/**
+ * A download that failed: unreachable host, HTTP error, interrupted transfer or wrong hash. `url` is what was
+ * fetched and `cacheFile` where the file belongs; the message names both and says how to put the file there by hand.
+ *
+ * @example
+ * ```ts
+ * try { await downloadUrl(URLs.MNIST_TINY); }
+ * catch (e) { if (e instanceof DownloadError) console.error(e.url, e.cacheFile); }
+ * ```
+ */
+export class DownloadError extends TfaiError {
+  constructor(
+    readonly url: string,
+    readonly cacheFile: string,
+    reason: string,
+    byHand = true,
+  ) {
+    super(
+      `${reason} (url ${url}, cache file ${cacheFile})` +
+        (byHand ? `. To install it by hand, download ${url} elsewhere and copy it to ${cacheFile}` : ''),
+    );
+  }
+}
+
+/**
+ * An archive that {@link untarData} cannot extract: corrupt or truncated, of an unknown kind, or with an entry that
+ * would land outside the extraction folder (`../`, an absolute path, a link pointing out). `entry` names the entry
+ * when one is at fault. Nothing is left extracted, and the cached archive is removed so the next call downloads it again.
+ *
+ * @example
+ * ```ts
+ * try { await untarData(url); }
+ * catch (e) { if (e instanceof ArchiveError) console.error(e.cacheFile, e.entry); }
+ * ```
+ */
+export class ArchiveError extends DownloadError {
+  constructor(
+    url: string,
+    cacheFile: string,
+    reason: string,
+    readonly entry?: string,
+  ) {
+    super(url, cacheFile, entry === undefined ? reason : `${reason}: entry '${entry}'`, false);
+  }
+}

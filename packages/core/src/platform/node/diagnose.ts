@@ -1,0 +1,2 @@
+// `tfai doctor` in Node.
+export { CUDA_LIBRARIES, diagnose, formatDoctorReport } from '../../cli/diagnose.js';

@@ -1,0 +1,2 @@
+// Subword models in Node: Hugging Face's native `tokenizers` (training and tokenizing).
+export { SubwordTokenizer } from '../../tokenize/subword.js';
