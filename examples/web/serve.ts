@@ -10,7 +10,9 @@ console.log(
   `demo:web: built ${join('examples', 'web', 'dist')} (classify.js ${kB(r.classify.gzip)} gzip, tabular.js ${kB(r.tabular.gzip)} gzip)`,
 );
 const server = await serveStatic({ routes: { '/': { dir: DIST } }, port: Number(process.env.PORT ?? 5173) });
-console.log(`demo:web: serving at ${server.url}/ — the image page ${server.url}/classify.html, the tabular page ${server.url}/tabular.html (Ctrl-C stops)`);
+console.log(
+  `demo:web: serving at ${server.url}/ — the image page ${server.url}/classify.html, the tabular page ${server.url}/tabular.html (Ctrl-C stops)`,
+);
 const stop = () => void server.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -1,13 +1,12 @@
 // What both example pages share: starting tfai's backend (the .wasm files are served beside the page), decoding an
 // image the user picks with the browser's own decoder, and drawing a list of classes with probability bars.
-import { getBackend, setBackend } from '@tfai/core';
+import { setBackend } from '@tfai/core';
 
 /** A backend from the page's `?backend=` (wasm, webgl, webgpu, cpu), else tfai's automatic choice. */
 export async function startBackend(): Promise<string> {
   const asked = new URLSearchParams(location.search).get('backend');
   const name = asked === 'wasm' || asked === 'webgl' || asked === 'webgpu' || asked === 'cpu' ? asked : undefined;
-  await setBackend(name, { wasmPaths: new URL('wasm/', location.href).href });
-  return getBackend() ?? 'unknown';
+  return setBackend(name, { wasmPaths: new URL('wasm/', location.href).href });
 }
 
 /** Decoded pixels as the learners' `predict` takes them in a page (ImageData-like). */

@@ -59,6 +59,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
       '/': { body: PAGE_HTML, type: 'text/html; charset=utf-8' },
       '/index.html': { body: PAGE_HTML, type: 'text/html; charset=utf-8' },
       '/page.js': { body: await readFile(bundle.file) },
+      '/favicon.ico': { body: new Uint8Array(0), type: 'image/x-icon' },
       '/wasm/': { dir: wasmDir() },
       '/files/': { dir: files },
       ...opts.routes,

@@ -5,6 +5,15 @@ for (const t of (process.argv[2] ?? 'vision,segmentation,siamese,tabular,text').
   const t0 = performance.now();
   try {
     const fx = await prepareTask(t, '/tmp/webprep');
-    console.log(t, fx.node.length, 'items', ((performance.now() - t0) / 1000).toFixed(1), 's', JSON.stringify(fx.node[0]).slice(0, 200));
-  } catch (e) { console.log(t, 'FAILED', e); }
+    console.log(
+      t,
+      fx.node.length,
+      'items',
+      ((performance.now() - t0) / 1000).toFixed(1),
+      's',
+      JSON.stringify(fx.node[0]).slice(0, 200),
+    );
+  } catch (e) {
+    console.log(t, 'FAILED', e);
+  }
 }

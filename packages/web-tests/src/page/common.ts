@@ -6,7 +6,6 @@ import { loadLearner, type Learner } from '@tfai/core';
 import type { ExportSource, PageApi, PageError, PagePrediction, PixelManifest } from './api.js';
 import { setupBackend } from './backend-setup.js';
 
-
 /** ImageData-like decoded pixels, what the learners' `predict` takes in a page. */
 interface Pixels {
   data: Uint8Array | Uint8ClampedArray;
@@ -111,7 +110,8 @@ const api: PageApi = {
     return { width: px.width, height: px.height, rgba: Array.from(px.data) };
   },
   async predictFile(url) {
-    return plain(await current().predict(await decode(url)));
+    // The library decodes in the page (fetch → createImageBitmap → OffscreenCanvas): its typed errors reach the caller.
+    return plain(await current().predict(url));
   },
   async catching(what, arg) {
     try {
