@@ -12,7 +12,7 @@ import { bundlePage, wasmDir, wasmFiles, type BundleResult } from '@tfai/web-tes
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
-export const DIST = join(HERE, 'dist');
+export const DEFAULT_DIST = join(HERE, 'dist');
 
 /** Where `npm run demo` writes its export (scripts/demo.ts: `$TFAI_DEMO_OUT/export.json`). */
 export const DEMO_EXPORT = join(process.env.TFAI_DEMO_OUT ?? join(os.tmpdir(), 'tfai-demo'), 'export.json');
@@ -57,7 +57,7 @@ async function tabularExport(dir: string): Promise<void> {
 }
 
 /** Six validation images of the image model's data set, one per class, for the page's sample buttons. */
-function samples(): string[] {
+function samples(DIST: string): string[] {
   const valid = join(ROOT, 'packages', 'datasets', 'data', 'fashion_mnist', 'valid');
   mkdirSync(join(DIST, 'samples'), { recursive: true });
   return readdirSync(valid)
@@ -76,6 +76,13 @@ export interface BuildResult {
   wasm: { name: string; bytes: number; gzip: number }[];
 }
 
+export interface BuildOptions {
+  /** The image model's export JSON (default `npm run demo`'s, made by the quick demo when absent). */
+  imageExport?: string;
+  /** The output folder (default examples/web/dist). */
+  dist?: string;
+}
+
 /**
  * Builds dist/ (the models included) and returns the bundles' sizes.
  * @example
@@ -83,14 +90,15 @@ export interface BuildResult {
  * const { classify } = await buildExample();
  * ```
  */
-export async function buildExample(): Promise<BuildResult> {
+export async function buildExample(opts: BuildOptions = {}): Promise<BuildResult> {
+  const DIST = opts.dist ?? DEFAULT_DIST;
   mkdirSync(join(DIST, 'wasm'), { recursive: true });
   const [classify, tabular] = [
     await bundlePage(join(HERE, 'src', 'classify.ts'), join(DIST, 'classify.js')),
     await bundlePage(join(HERE, 'src', 'tabular.ts'), join(DIST, 'tabular.js')),
   ];
   for (const f of ['index.html', 'tabular.html', 'style.css']) copyFileSync(join(HERE, f), join(DIST, f));
-  const buttons = samples()
+  const buttons = samples(DIST)
     .map((s) => `<button type="button" data-sample="samples/${s}">${basename(s, '.png').replaceAll('_', ' ')}</button>`)
     .join('');
   writeFileSync(
@@ -99,7 +107,7 @@ export async function buildExample(): Promise<BuildResult> {
   );
   for (const w of wasmFiles()) copyFileSync(join(wasmDir(), w.name), join(DIST, 'wasm', w.name));
   // The image model: the demo's export, both files (the JSON names its weights file).
-  const json = imageExport();
+  const json = opts.imageExport ?? imageExport();
   const models = join(DIST, 'models', 'image');
   mkdirSync(models, { recursive: true });
   copyFileSync(json, join(models, 'export.json'));

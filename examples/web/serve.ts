@@ -2,14 +2,14 @@
 // 5173; 0 picks a free one), printing the address. Ctrl-C stops it.
 import { join } from 'node:path';
 import { serveStatic } from '@tfai/web-tests/server';
-import { buildExample, DIST } from './build.js';
+import { buildExample, DEFAULT_DIST } from './build.js';
 
 const r = await buildExample();
 const kB = (n: number) => `${(n / 1024).toFixed(0)} kB`;
 console.log(
   `demo:web: built ${join('examples', 'web', 'dist')} (classify.js ${kB(r.classify.gzip)} gzip, tabular.js ${kB(r.tabular.gzip)} gzip)`,
 );
-const server = await serveStatic({ routes: { '/': { dir: DIST } }, port: Number(process.env.PORT ?? 5173) });
+const server = await serveStatic({ routes: { '/': { dir: DEFAULT_DIST } }, port: Number(process.env.PORT ?? 5173) });
 console.log(
   `demo:web: serving at ${server.url}/ — the image page ${server.url}/classify.html, the tabular page ${server.url}/tabular.html (Ctrl-C stops)`,
 );

@@ -52,6 +52,10 @@ export async function bundlePage(entry: string, outFile: string): Promise<Bundle
     target: 'es2022',
     conditions: ['@tfai/source'],
     minify: true,
+    // tfai names modules by their class (`Module.typeName` is `constructor.name`: vision's body cut looks for a
+    // `…Pool2d`, the export records layer types), so a minifier must keep class names. Without it a U-Net export
+    // fails to load in the page ("Jf has no pooling layer to cut at").
+    keepNames: true,
     metafile: true,
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },

@@ -34,7 +34,8 @@ async function loadExport(src: ExportSource): Promise<Learner> {
 
 async function pixels(manifestUrl: string): Promise<Pixels[]> {
   const manifest = (await (await fetchOk(manifestUrl)).json()) as PixelManifest;
-  const bin = new Uint8Array(await (await fetchOk(new URL(manifest.bin, location.href).href)).arrayBuffer());
+  const binUrl = new URL(manifest.bin, new URL(manifestUrl, location.href)).href;
+  const bin = new Uint8Array(await (await fetchOk(binUrl)).arrayBuffer());
   return manifest.items.map((it) => ({
     data: bin.subarray(it.offset, it.offset + it.width * it.height * it.channels),
     width: it.width,
