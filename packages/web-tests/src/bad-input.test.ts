@@ -47,7 +47,8 @@ describe('bad input in the page: the same typed errors as Node, never a hang', n
     within(s.page.evaluate(([w, a]) => window.tfai.catching(w, a), [what, arg] as const));
 
   beforeAll(async () => {
-    s = await openSession({ entry: 'vision' });
+    s = await openSession({ entry: 'all' });
+    await s.page.evaluate(() => window.tfai.setup('wasm', '/wasm/'));
     manualSeed(0);
     // A tabular export (trained for nothing: only the files matter here), and a small vision one.
     const dls = await TabularDataLoaders.fromCsv(join(datasets.path('titanic'), 'titanic.csv'), {
@@ -73,8 +74,6 @@ describe('bad input in the page: the same typed errors as Node, never a hang', n
   });
 
   it('a truncated weights file: the page and Node throw the same error class, naming the file', async () => {
-    // The tabular page is not needed: the vision page loads any export whose builders it has; the failure comes
-    // before any builder runs.
     const weights = await readFile(join(s.files, 'good.safetensors'));
     await writeFile(join(s.files, 'truncated.safetensors'), weights.subarray(0, Math.floor(weights.length / 2)));
     const json = JSON.parse(await readFile(join(s.files, 'good.json'), 'utf8')) as { weights: { file: string } };
@@ -108,7 +107,7 @@ describe('bad input in the page: the same typed errors as Node, never a hang', n
     console.log(`mismatched JSON — Node: ${node?.name}: ${node?.message}\n  page: ${page?.name}: ${page?.message}`);
     expect(node).not.toBeNull();
     expect(page?.name).toBe(node?.name);
-    expect(page?.message).toMatch(/mismatch\.safetensors/);
+    expect(page?.message).toMatch(/mismatch\.safetensors: the weights do not fit/);
   });
 
   it('an image the browser cannot decode (not an image; a truncated PNG): the same error class as Node, and the page goes on', async () => {

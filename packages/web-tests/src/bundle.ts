@@ -6,11 +6,14 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 /** Inputs a browser bundle must never reach: Node built-ins and the native modules. */
 export const NODE_ONLY =
   /(^|\/)node_modules\/(sharp|@img|tokenizers|@anush008|detect-libc|tar|yauzl|vega[^/]*)\/|^node:/;
+
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 export interface BundleResult {
   /** The written JS file. */
@@ -29,7 +32,7 @@ export interface BundleResult {
 export function originOf(input: string): string {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
   if (m) return m[1];
-  const w = /packages\/([^/]+)\/src\//.exec(input);
+  const w = /^packages\/([^/]+)\/src\//.exec(input);
   if (w) return `@tfai/${w[1]}`;
   return input;
 }
@@ -58,6 +61,8 @@ export async function bundlePage(entry: string, outFile: string): Promise<Bundle
     keepNames: true,
     metafile: true,
     logLevel: 'silent',
+    // Input paths in the metafile relative to the repository's root (packages/…/src, node_modules/…).
+    absWorkingDir: REPO_ROOT,
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   const js = readFileSync(outFile);

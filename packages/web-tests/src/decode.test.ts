@@ -43,8 +43,10 @@ describe('decoding in the page', needsBrowser(), () => {
     const page = await s.page.evaluate((u) => window.tfai.decode(u), `/files/${name}`);
     const { data, info } = await sharp(join(s.files, name)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect([page.width, page.height]).toEqual([info.width, info.height]);
+    const rgba = Buffer.from(page.rgba, 'base64');
+    expect(rgba.length).toBe(data.length);
     let maxDiff = 0;
-    for (let i = 0; i < data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(data[i] - page.rgba[i]));
+    for (let i = 0; i < data.length; i++) maxDiff = Math.max(maxDiff, Math.abs(data[i] - rgba[i]));
     return { maxDiff, bytes: data.length };
   }
 

@@ -21,6 +21,8 @@ export interface TableRow {
   maskPixels?: string;
   backend: string;
   loadMs: number;
+  nodeLoadMs: number;
+  weightsKB: number;
   source: string;
 }
 const rows: TableRow[] = [];
@@ -78,6 +80,8 @@ async function runInPage(s: Session, fx: TaskFixture, backend: PageBackend, via:
     maskPixels: seg ? `${samePixels}/${pixels} (${((100 * samePixels) / pixels).toFixed(3)}%)` : undefined,
     backend: info.backend + (info.wasmThreads ? ' (threads)' : info.wasmSimd ? ' (SIMD)' : ''),
     loadMs: Math.round(ms),
+    nodeLoadMs: Math.round(fx.nodeLoadMs),
+    weightsKB: Math.round(fx.weightsBytes / 1024),
     source: via === 'url' ? 'URL' : 'bytes',
   });
   expect(s.errors).toEqual([]);
@@ -126,11 +130,11 @@ afterAll(async () => {
     'exported, loaded in the page and predicting the whole validation set, compared with Node’s `predict` (wasm) on',
     'the same items.',
     '',
-    '| task | data set | items | top-1 agreement | largest probability difference | masks: same pixels | page backend | model load in the page | loaded from |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| task | data set | items | top-1 agreement | largest probability difference | masks: same pixels | page backend | model load in the page (Node) | weights | loaded from |',
+    '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (r) =>
-        `| ${r.task} | ${r.dataset} | ${r.items} | ${r.top1} | ${r.maxProbDiff === null ? '–' : r.maxProbDiff.toExponential(2)} | ${r.maskPixels ?? '–'} | ${r.backend} | ${r.loadMs} ms | ${r.source} |`,
+        `| ${r.task} | ${r.dataset} | ${r.items} | ${r.top1} | ${r.maxProbDiff === null ? '–' : r.maxProbDiff.toExponential(2)} | ${r.maskPixels ?? '–'} | ${r.backend} | ${r.loadMs} ms (${r.nodeLoadMs} ms) | ${r.weightsKB} kB | ${r.source} |`,
     ),
     '',
   ];

@@ -1,11 +1,11 @@
 // The Node side of the browser tests: a learner per task trained briefly on a real data set of @tfai/datasets
 // (it need not be accurate: the tests compare Node's predictions with the page's), exported, its validation items
 // written for the page (decoded pixels, rows, texts), and Node's own predictions of the same items.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { manualSeed, type Learner } from '@tfai/core';
-import { csvRecords, exportLearner, readCsv, registerLearnerBuilder } from '@tfai/core/io';
+import { csvRecords, exportLearner, loadLearner, readCsv, registerLearnerBuilder } from '@tfai/core/io';
 import { datasets } from '@tfai/datasets';
 import {
   ImageDataLoaders,
@@ -34,6 +34,9 @@ export interface TaskFixture {
   /** Files under the served folder: the export's JSON and weights, and the items. */
   exportJson: string;
   exportWeights: string;
+  /** Node's loadLearner of the same files, in ms; the weights file's size. */
+  nodeLoadMs: number;
+  weightsBytes: number;
   /** `pixels.json` (images, pairs), `rows.json`, `texts.json`. */
   itemsFile: string;
   /** Node's `predict` of each validation item, reduced as the page reduces its own. */
@@ -71,9 +74,18 @@ function reduce(p: { decoded: number | number[]; label?: string; probs: ArrayLik
   };
 }
 
+/** Exports, then times Node's own loadLearner of the files (the table compares it with the page's). */
 async function exportTo(learn: Learner, dir: string, task: TaskName) {
-  await exportLearner(learn, join(dir, task));
-  return { exportJson: `${task}.json`, exportWeights: `${task}.safetensors` };
+  const { json, weights } = await exportLearner(learn, join(dir, task));
+  const t0 = performance.now();
+  (await loadLearner(json)).dispose();
+  const nodeLoadMs = performance.now() - t0;
+  return {
+    exportJson: `${task}.json`,
+    exportWeights: `${task}.safetensors`,
+    nodeLoadMs,
+    weightsBytes: (await stat(weights)).size,
+  };
 }
 
 const quiet = { progress: false } as const;

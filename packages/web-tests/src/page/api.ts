@@ -54,7 +54,7 @@ export interface PageApi {
   predictRows(rowsUrl: string): Promise<PagePrediction[]>;
   predictTexts(textsUrl: string): Promise<PagePrediction[]>;
   /** The platform's decoder: fetch → createImageBitmap → OffscreenCanvas → RGBA bytes. */
-  decode(url: string): Promise<{ width: number; height: number; rgba: number[] }>;
+  decode(url: string): Promise<{ width: number; height: number; /** base64 */ rgba: string }>;
   /** Decodes a file in the page, then predicts it. */
   predictFile(url: string): Promise<PagePrediction>;
   /** Runs one of the above and returns the error it threw, or null. */

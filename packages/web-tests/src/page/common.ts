@@ -108,7 +108,10 @@ const api: PageApi = {
   },
   async decode(url) {
     const px = await decode(url);
-    return { width: px.width, height: px.height, rgba: Array.from(px.data) };
+    // Base64: far quicker through playwright's JSON than an array of numbers.
+    let bin = '';
+    for (let i = 0; i < px.data.length; i += 0x8000) bin += String.fromCharCode(...px.data.subarray(i, i + 0x8000));
+    return { width: px.width, height: px.height, rgba: btoa(bin) };
   },
   async predictFile(url) {
     // The library decodes in the page (fetch → createImageBitmap → OffscreenCanvas): its typed errors reach the caller.
