@@ -21,9 +21,25 @@ const expected = async () => {
 const maxDiff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i])));
 const entry = join(PACKAGE_DIR, 'src/page/probe.ts');
 
+/** The page's call, failed after `ms` instead of hanging. */
+async function within<T>(p: Promise<T>, what: string, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`${what}: no answer from the page in ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Sets `backend` up in the page and runs the computation there. */
 async function runIn(s: Session, backend: 'wasm' | 'webgl' | 'webgpu' | 'cpu') {
-  const info: BackendInfo = await s.page.evaluate((b) => window.tfaiProbe.setup(b, '/wasm/'), backend);
+  const info: BackendInfo = await within(
+    s.page.evaluate((b) => window.tfaiProbe.setup(b, '/wasm/'), backend),
+    `setBackend('${backend}')`,
+  );
   const out = await s.page.evaluate(([a, b]) => window.tfaiProbe.compute(a, b), [x, w] as const);
   return { info, out };
 }
@@ -72,11 +88,12 @@ describe('backends in the page', needsBrowser(), () => {
 describe('backends in a cross-origin isolated page', needsBrowser(), () => {
   let s: Session;
   beforeAll(async () => {
-    s = await openSession({ entry, global: 'tfaiProbe', isolated: true });
+    // keepNames off: esbuild's `__name` helper breaks tfjs-backend-wasm's pthread workers (see bundle.ts).
+    s = await openSession({ entry, global: 'tfaiProbe', isolated: true, keepNames: false });
   });
   afterAll(() => s?.close());
 
-  it('wasm with threads: COOP/COEP make the page isolated and tfjs loads the threaded SIMD build', async () => {
+  it('wasm with threads (a bundle without keepNames): COOP/COEP make the page isolated and tfjs loads the threaded SIMD build', async () => {
     const { info, out } = await runIn(s, 'wasm');
     console.log('page wasm (isolated):', info);
     expect(info.isolated).toBe(true);

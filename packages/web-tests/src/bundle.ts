@@ -44,7 +44,11 @@ export function originOf(input: string): string {
  * const { gzip } = await bundlePage('src/page/entry-vision.ts', 'tmp/page.js');
  * ```
  */
-export async function bundlePage(entry: string, outFile: string): Promise<BundleResult> {
+export async function bundlePage(
+  entry: string,
+  outFile: string,
+  opts: { keepNames?: boolean } = {},
+): Promise<BundleResult> {
   await mkdir(dirname(outFile), { recursive: true });
   const r = await build({
     entryPoints: [entry],
@@ -57,8 +61,10 @@ export async function bundlePage(entry: string, outFile: string): Promise<Bundle
     minify: true,
     // tfai names modules by their class (`Module.typeName` is `constructor.name`: vision's body cut looks for a
     // `…Pool2d`, the export records layer types), so a minifier must keep class names. Without it a U-Net export
-    // fails to load in the page ("Jf has no pooling layer to cut at").
-    keepNames: true,
+    // fails to load in the page ("Jf has no pooling layer to cut at"). But esbuild's keepNames breaks
+    // tfjs-backend-wasm's threads: its pthread worker is built from a function's source text, which then calls
+    // esbuild's `__name` helper, undefined in the worker ("a is not defined"), and the backend never starts.
+    keepNames: opts.keepNames ?? true,
     metafile: true,
     logLevel: 'silent',
     // Input paths in the metafile relative to the repository's root (packages/…/src, node_modules/…).

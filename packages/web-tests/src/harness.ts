@@ -31,6 +31,8 @@ export interface SessionOptions {
   isolated?: boolean;
   /** Extra routes. */
   routes?: Record<string, Route>;
+  /** esbuild's keepNames (default true: tfai needs class names; see bundle.ts). */
+  keepNames?: boolean;
   /** The global the page sets when ready (`tfai`, `tfaiProbe`). */
   global?: string;
 }
@@ -52,7 +54,7 @@ export async function openSession(opts: SessionOptions): Promise<Session> {
   const files = join(tmp, 'files');
   const entry = /^[a-z]+$/.test(opts.entry) ? join(PACKAGE_DIR, `src/page/entry-${opts.entry}.ts`) : opts.entry;
   await mkdir(files);
-  const bundle = await bundlePage(entry, join(tmp, 'page.js'));
+  const bundle = await bundlePage(entry, join(tmp, 'page.js'), { keepNames: opts.keepNames });
   const server = await serveStatic({
     isolated: opts.isolated,
     routes: {
