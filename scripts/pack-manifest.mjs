@@ -23,6 +23,8 @@ if (mode === 'strip') {
   if (!existsSync(KEPT)) writeFileSync(KEPT, readFileSync(FILE));
   const manifest = JSON.parse(readFileSync(KEPT, 'utf8'));
   manifest.exports = strip(manifest.exports);
+  // The `imports` map (#platform/*) nests the same condition over the sources.
+  if (manifest.imports) manifest.imports = strip(manifest.imports);
   writeFileSync(FILE, `${JSON.stringify(manifest, null, 2)}\n`);
 } else if (mode === 'restore') {
   if (existsSync(KEPT)) renameSync(KEPT, FILE);

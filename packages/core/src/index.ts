@@ -124,6 +124,5 @@ export { Sequential } from './nn/layers/container.js';
 export { lrFind } from './learner/lr-find.js';
 export { combinedCos } from './optim/schedule.js';
 export { loadSafetensors, saveSafetensors } from './io/safetensors.js';
-export { exportLearner, exportLearnerBytes, loadLearner, registerLearnerBuilders } from './learner/export.js';
-export type { ExportBytes, LearnerSource } from './learner/export.js';
+export { exportLearner, loadLearner } from './learner/export.js';
 export { setBackend } from './backend/backend.js';

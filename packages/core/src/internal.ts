@@ -25,7 +25,6 @@ export type { KernelDef } from './backend/registry.js';
 // The platform modules (Node's or a page's, chosen by the `browser` export condition), for the sibling packages'
 // file and path handling, so that their page bundles import no `node:*` either.
 export { appendFile, mkdir, open, readdir, readFile, realpath, rename, rm, stat, writeFile } from '#platform/fs';
-export { NoFileSystemError } from './errors.js';
 export { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from '#platform/path';
 export { randomHex, sha256Hex } from '#platform/crypto';
 export { envVar, RUNTIME } from '#platform/process';

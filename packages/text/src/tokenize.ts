@@ -31,9 +31,11 @@ export {
   applyRules,
 } from './tokenize/rules.js';
 export type { TextRule } from './tokenize/rules.js';
-export { WordTokenizer, BaseTokenizer } from './tokenize/word-tokenizer.js';
+export { WordTokenizer, BaseTokenizer, whitespacePieces } from './tokenize/word-tokenizer.js';
 export type { Tokenizer } from './tokenize/word-tokenizer.js';
 export { SubwordTokenizer } from '#platform/subword';
 export type { SubwordOptions, BatchTokenizer } from './tokenize/subword.js';
+export { JsonSubwordTokenizer } from './tokenize/subword-json.js';
+export type { SubwordEncoding } from './tokenize/subword-json.js';
 export { tokenize1, tokenizeTexts, countTokens } from './tokenize/tokenize.js';
 export type { TokenizeOptions, TokenizeTextsOptions, TokenizedCorpus } from './tokenize/tokenize.js';

@@ -373,8 +373,10 @@ function weightsUrlOf(jsonUrl: URL, file: string): URL {
   const refuse = (why: string): never => {
     throw new ExportError(`${jsonUrl.href}: weights.file ${show(file)} ${why}; refusing to fetch it`);
   };
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file) || file.startsWith('/') || file.startsWith('\\') || file.includes('\\'))
+  if (/^[a-z][a-z0-9+.-]*:/i.test(file) || file.startsWith('/') || file.includes('\\'))
     refuse('is not a relative name');
+  // Escaped separators and dots would pass the URL check and be decoded by the server into `../`.
+  if (/%(2f|5c|2e)/i.test(file)) refuse('escapes a separator or a dot');
   let target: URL;
   try {
     target = new URL(file, jsonUrl);

@@ -1,4 +1,5 @@
 import { rm } from '#platform/fs';
+import { pid } from '#platform/process';
 import { Callback, CancelFitException, CancelValidException } from './callback.js';
 import type { Learner } from './learner.js';
 import { ProgressCallback } from './callbacks/progress.js';
@@ -107,7 +108,7 @@ export async function lrFind(learn: Learner, opts: LrFindOptions = {}): Promise<
   const endLr = opts.endLr ?? 10;
   const numIt = opts.numIt ?? 100;
   const nEpoch = Math.floor(numIt / Math.max(learn.dls.train.length, 1)) + 1;
-  const tmp = `_tmp_lr_find_${process.pid}`;
+  const tmp = `_tmp_lr_find_${pid()}`;
   const file = await learn.save(tmp);
   const bar = learn.progressBar(numIt, 'lr_find');
   const progress = learn.callbacks.filter((c) => c instanceof ProgressCallback);

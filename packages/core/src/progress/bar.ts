@@ -138,7 +138,8 @@ export class ProgressBar {
     protected readonly parent?: MasterBar,
   ) {
     this.label = opts.label ?? '';
-    this.stream = opts.stream ?? process.stderr;
+    // No process in a page: a bar there draws nowhere unless given a stream.
+    this.stream = opts.stream ?? (typeof process === 'undefined' ? { write: () => true } : process.stderr);
     this.now = opts.now ?? (() => performance.now());
     this.tty = this.stream.isTTY === true;
     this.logEvery = (opts.logEvery ?? 30) * 1000;

@@ -8,7 +8,7 @@ import { URLs, loadPickle, loadTorch, tfaiHome, untarData } from '@tfai/core/io'
 import type { AnyModule } from '@tfai/core/nn';
 import { TextInputError } from '../errors.js';
 import { matchEmbeds } from './encoder.js';
-import { join, readdir } from '@tfai/core/internal';
+import { envVar, join, readdir } from '@tfai/core/internal';
 
 /**
  * fastai's model-zoo URL of the forward WikiText-103 AWD-LSTM (`URLs.WT103_FWD`). `$TFAI_FASTAI_URL` replaces its
@@ -20,7 +20,7 @@ import { join, readdir } from '@tfai/core/internal';
  */
 export function wt103Url(backwards = false): string {
   const url = backwards ? URLs.WT103_BWD : URLs.WT103_FWD;
-  const base = process.env.TFAI_FASTAI_URL;
+  const base = envVar('TFAI_FASTAI_URL');
   return base ? url.replace(/^https:\/\/s3\.amazonaws\.com/, base.replace(/\/$/, '')) : url;
 }
 

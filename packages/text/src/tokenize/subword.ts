@@ -133,6 +133,12 @@ export class SubwordTokenizer implements BatchTokenizer {
   save(path: string): void {
     this.tok.save(path);
   }
+
+  /** Ids of each text (`encodeBatch(…).getIds()`), as {@link JsonSubwordTokenizer.encodeIds} gives them in plain JS. */
+  async encodeIds(texts: readonly string[]): Promise<number[][]> {
+    const encs = await this.tok.encodeBatch(texts.map((t) => t.replace(/\s+/g, ' ')));
+    return encs.map((e) => Array.from(e.getIds()));
+  }
 }
 
 /** Keeps the BPE vocab and merges up to `vocabSz` tokens (ids are in merge order after the alphabet); unk = xxunk. */

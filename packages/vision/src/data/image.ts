@@ -56,7 +56,13 @@ export function sourceName(src: ImageSource): string {
   return `<pixels ${src.width}×${src.height}>`;
 }
 
-/** True if `x` is {@link ImagePixels}: typed bytes with a width and a height. */
+/**
+ * True if `x` is {@link ImagePixels}: typed bytes with a width and a height.
+ * @example
+ * ```ts
+ * isImagePixels({ data: new Uint8ClampedArray(16), width: 2, height: 2 }); // true
+ * ```
+ */
 export function isImagePixels(x: unknown): x is ImagePixels {
   if (typeof x !== 'object' || x === null || x instanceof Uint8Array) return false;
   const p = x as Partial<ImagePixels>;
@@ -67,7 +73,13 @@ export function isImagePixels(x: unknown): x is ImagePixels {
   );
 }
 
-/** True if `x` can be read as an image source (a path, bytes or pixels). */
+/**
+ * True if `x` can be read as an image source (a path, bytes or pixels).
+ * @example
+ * ```ts
+ * isImageSource('cat.png'); // true
+ * ```
+ */
 export function isImageSource(x: unknown): x is ImageSource {
   return typeof x === 'string' || x instanceof Uint8Array || isImagePixels(x);
 }

@@ -8,7 +8,7 @@ import { downloadUrl, loadSafetensors, loadTorch, tfaiHome } from '@tfai/core/io
 import type { AnyModule } from '@tfai/core/nn';
 import { publishedWeights } from './archs.js';
 import { PretrainedWeightsError } from './errors.js';
-import { join, open } from '@tfai/core/internal';
+import { envVar, join, open } from '@tfai/core/internal';
 
 /**
  * Where torchvision publishes its weights; `pretrained: true` downloads `<base><file>` unless `$TFAI_TORCHVISION_URL`
@@ -67,7 +67,7 @@ export async function resolvePretrained(source: PretrainedSource, opts: Pretrain
         arch,
         `no published pretrained weights for '${arch}'; pass a path or URL of a .pth or .safetensors file`,
       );
-    const base = process.env.TFAI_TORCHVISION_URL || TORCHVISION_BASE_URL;
+    const base = envVar('TFAI_TORCHVISION_URL') || TORCHVISION_BASE_URL;
     const url = new URL(file, base.endsWith('/') ? base : `${base}/`).href;
     return downloadUrl(url, {
       dir: modelsCacheDir(),

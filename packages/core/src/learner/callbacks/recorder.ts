@@ -3,6 +3,7 @@ import { Callback } from '../callback.js';
 import { NonFiniteLossError } from '../../errors.js';
 import type { PlotLossOptions, PlotLrFindOptions } from '../../plot/recorder-plots.js';
 import { appendEpochTime, epochTimesFile } from './epoch-times.js';
+import { pid } from '#platform/process';
 
 /**
  * fastai's `Recorder` (always attached): per training batch the learning rate, momentum and loss (plus the
@@ -185,7 +186,7 @@ export class Recorder extends Callback {
       validLoss: fin(this.lastValidLoss),
       metrics: Object.fromEntries(l.metrics.map((m) => [m.name, fin(this.lastMetrics[m.name])])),
       model: l.model.typeName,
-      pid: process.pid,
+      pid: pid(),
       end: new Date().toISOString(),
     });
   }

@@ -4,13 +4,15 @@ import { NoFileSystemError } from '../../errors.js';
 
 export { NoFileSystemError };
 
+// Rejected promises, as Node's functions fail (a caller's `.catch` sees the error).
 const unavailable =
   (name: string) =>
-  (path?: unknown): never => {
-    throw new NoFileSystemError(
-      `${String(path)}: ${name} needs a file system, which a browser page does not have (load exports from a URL or from bytes)`,
+  (path?: unknown): Promise<never> =>
+    Promise.reject(
+      new NoFileSystemError(
+        `${String(path)}: ${name} needs a file system, which a browser page does not have (load exports from a URL or from bytes)`,
+      ),
     );
-  };
 
 export const appendFile = unavailable('appendFile') as unknown as typeof fsp.appendFile;
 export const mkdir = unavailable('mkdir') as unknown as typeof fsp.mkdir;

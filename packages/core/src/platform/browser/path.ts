@@ -24,7 +24,8 @@ export function join(...paths: string[]): string {
   if (joined === '') return '.';
   const abs = isAbsolute(joined);
   const s = normalizeParts(joined.split('/'), abs).join('/');
-  return (abs ? '/' : '') + (s || (abs ? '' : '.'));
+  const out = (abs ? '/' : '') + (s || (abs ? '' : '.'));
+  return joined.endsWith('/') && !out.endsWith('/') ? `${out}/` : out;
 }
 
 /** `path.resolve` against `/` (a page has no working directory). */
@@ -37,6 +38,7 @@ export function resolve(...paths: string[]): string {
 /** `path.dirname`. */
 export function dirname(p: string): string {
   const t = p.replace(/\/+$/, '');
+  if (t === '' && p.startsWith('/')) return '/';
   const i = t.lastIndexOf('/');
   if (i < 0) return '.';
   return i === 0 ? '/' : t.slice(0, i);

@@ -1,4 +1,6 @@
 // Rendering plots in a page: not bundled (vega and sharp are Node-side here); plots are files, written in Node.
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
 import { TfaiError } from '../../errors.js';
 
 const unavailable = (): never => {
@@ -8,7 +10,7 @@ const unavailable = (): never => {
 };
 
 /** vega and vega-lite: not in a page. */
-export async function loadVega(): Promise<[typeof import('vega'), typeof import('vega-lite')]> {
+export async function loadVega(): Promise<[typeof Vega, typeof VegaLite]> {
   return unavailable();
 }
 

@@ -75,18 +75,10 @@ export async function automaticBackend(): Promise<BackendName> {
   return 'cpu';
 }
 
-function parseBackendName(value: string, source: string): BackendName {
-  const v = value.trim().toLowerCase();
-  if ((BACKEND_ORDER as readonly string[]).includes(v)) return v as BackendName;
-  throw new BackendUnavailableError(
-    value,
-    `${source}=${value} is not a tfai backend; use one of ${BACKEND_ORDER.join(', ')}`,
-  );
-}
-
 /** Starts backend `name` (made tfjs's current backend); returns the WebGPU adapter's report for webgpu. */
 export async function activate(name: BackendName, opts: SetBackendOptions): Promise<WebGPUAdapterReport | undefined> {
   let webgpu: WebGPUAdapterReport | undefined;
+  if (name === 'webgl') throw new BackendUnavailableError(name, 'webgl exists in browser pages only');
   if (!backendAvailable(name)) {
     throw new BackendUnavailableError(
       name,
@@ -125,8 +117,6 @@ export async function activate(name: BackendName, opts: SetBackendOptions): Prom
       if (!(await tf.setBackend('cpu')))
         throw new BackendUnavailableError(name, 'the cpu backend failed to initialise');
       break;
-    case 'webgl':
-      throw new BackendUnavailableError(name, 'webgl exists in browser pages only');
   }
   await tf.ready();
   return webgpu;

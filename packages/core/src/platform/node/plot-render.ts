@@ -1,7 +1,9 @@
 // Rendering plots in Node: Vega-Lite → Vega → SVG, and SVG → PNG with sharp (each loaded on first use).
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
 
 /** vega and vega-lite, loaded on the first plot. */
-export async function loadVega(): Promise<[typeof import('vega'), typeof import('vega-lite')]> {
+export async function loadVega(): Promise<[typeof Vega, typeof VegaLite]> {
   return Promise.all([import('vega'), import('vega-lite')]);
 }
 
