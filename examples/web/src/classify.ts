@@ -1,11 +1,8 @@
 // The image page: loads the classifier `npm run demo` trained and exported (models/image/export.json and its
 // weights), and classifies the image the user picks, decoded by the browser, showing the top classes.
 import { loadLearner } from '@tfai/core';
-import { registerLearnerBuilders } from '@tfai/core';
-import { learnerBuilders, VisionLearner } from '@tfai/vision';
+import { VisionLearner } from '@tfai/vision';
 import { $, decodeImage, renderTop, showError, startBackend } from './shared.js';
-
-registerLearnerBuilders('@tfai/vision', learnerBuilders);
 
 const status = $('status');
 const input = $('file') as HTMLInputElement;

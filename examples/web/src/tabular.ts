@@ -1,11 +1,9 @@
 // The tabular page: loads the titanic model (models/tabular/export.json, trained by `npm run demo:web` the first
 // time) and predicts survival for the passenger the form describes; the procs (missing ages filled, categories,
 // normalisation) come from the export, as in Node.
-import { loadLearner, registerLearnerBuilders } from '@tfai/core';
-import { learnerBuilders, TabularLearner } from '@tfai/tabular';
+import { loadLearner } from '@tfai/core';
+import { TabularLearner } from '@tfai/tabular';
 import { $, renderTop, showError, startBackend } from './shared.js';
-
-registerLearnerBuilders('@tfai/tabular', learnerBuilders);
 
 const status = $('status');
 const form = $('passenger') as HTMLFormElement;

@@ -1,5 +1,5 @@
 // The test page for @tfai/siamese's learners: the common page API, and the package's builders registered.
-import { registerLearnerBuilders } from '@tfai/core';
+import { registerLearnerBuilders } from '@tfai/core/io';
 import { learnerBuilders } from '@tfai/siamese';
 import { installPageApi } from './common.js';
 

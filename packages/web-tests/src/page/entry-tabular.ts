@@ -1,5 +1,5 @@
 // The test page for @tfai/tabular's learners: the common page API, and the package's builders registered.
-import { registerLearnerBuilders } from '@tfai/core';
+import { registerLearnerBuilders } from '@tfai/core/io';
 import { learnerBuilders } from '@tfai/tabular';
 import { installPageApi } from './common.js';
 
