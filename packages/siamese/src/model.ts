@@ -26,6 +26,8 @@ import { SiameseInputError } from './errors.js';
  * ```
  */
 export class SiameseModel extends Module<[tf.Tensor, tf.Tensor], tf.Tensor> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SiameseModel';
   readonly encoder: TensorModule;
   readonly head: TensorModule;
   constructor(encoder: TensorModule, head: TensorModule) {

@@ -59,12 +59,10 @@ export async function bundlePage(
     target: 'es2022',
     conditions: ['@tfai/source'],
     minify: true,
-    // tfai names modules by their class (`Module.typeName` is `constructor.name`: vision's body cut looks for a
-    // `…Pool2d`, the export records layer types), so a minifier must keep class names. Without it a U-Net export
-    // fails to load in the page ("Jf has no pooling layer to cut at"). But esbuild's keepNames breaks
-    // tfjs-backend-wasm's threads: its pthread worker is built from a function's source text, which then calls
-    // esbuild's `__name` helper, undefined in the worker ("a is not defined"), and the backend never starts.
-    keepNames: opts.keepNames ?? true,
+    // tfai's modules carry their PyTorch class names as static `typeName`s, so a minified bundle (classes renamed)
+    // still cuts bodies and records layer types; esbuild's keepNames is not needed, and must stay off for wasm
+    // threads: its `__name` helper, called from the pthread worker's function source, is undefined in the worker.
+    keepNames: opts.keepNames ?? false,
     metafile: true,
     logLevel: 'silent',
     // Input paths in the metafile relative to the repository's root (packages/…/src, node_modules/…).

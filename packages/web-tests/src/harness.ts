@@ -31,7 +31,7 @@ export interface SessionOptions {
   isolated?: boolean;
   /** Extra routes. */
   routes?: Record<string, Route>;
-  /** esbuild's keepNames (default true: tfai needs class names; see bundle.ts). */
+  /** esbuild's keepNames (default false: tfai's modules carry static type names; see bundle.ts). */
   keepNames?: boolean;
   /** The global the page sets when ready (`tfai`, `tfaiProbe`). */
   global?: string;

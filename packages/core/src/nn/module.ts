@@ -127,6 +127,8 @@ export interface LoadStateDictOptions {
  * ```
  */
 export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static readonly typeName: string = 'Module';
   /** True in training mode (dropout active, BatchNorm uses and updates batch statistics). */
   training = true;
   private readonly _modules = new Map<string, AnyModule>();
@@ -144,9 +146,14 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     return out;
   }
 
-  /** The class name shown in `toString()` and {@link describe} (PyTorch's, e.g. `BatchNorm2d`). */
+  /**
+   * The class name shown in `toString()` and {@link describe} (PyTorch's, e.g. `BatchNorm2d`), which layer searches
+   * match (fastai's pooling search in `createBody`): the class's own static `typeName` where it declares one, since a
+   * minifying bundler renames classes, else the constructor's name (a user's module needs nothing).
+   */
   get typeName(): string {
-    return this.constructor.name;
+    const ctor = this.constructor as { readonly typeName?: unknown; readonly name: string };
+    return Object.hasOwn(ctor, 'typeName') && typeof ctor.typeName === 'string' ? ctor.typeName : ctor.name;
   }
 
   /** Adds (or replaces) a child module under `name`, returning it. */

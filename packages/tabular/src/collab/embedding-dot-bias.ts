@@ -30,6 +30,8 @@ export interface EmbeddingDotBiasConfig {
  * ```
  */
 export class EmbeddingDotBias extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'EmbeddingDotBias';
   readonly uWeight: Embedding;
   readonly iWeight: Embedding;
   readonly uBias: Embedding;

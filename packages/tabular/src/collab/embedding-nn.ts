@@ -13,6 +13,8 @@ import { TabularModel, type TabularModelConfig, type TabularModelOptions } from 
  * ```
  */
 export class EmbeddingNN extends TabularModel {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'EmbeddingNN';
   constructor(
     embSzs: readonly (readonly [number, number])[],
     layers: readonly number[],

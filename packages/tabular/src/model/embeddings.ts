@@ -25,6 +25,8 @@ export interface TabularEmbeddingsOptions {
  * ```
  */
 export class TabularEmbeddings extends Module<[tf.Tensor], tf.Tensor> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'TabularEmbeddings';
   private readonly tables: Embedding[];
   /** Total embedding width (the sum of the embedding sizes). */
   readonly nEmb: number;

@@ -95,6 +95,8 @@ function tabularModelConfig(
  * ```
  */
 export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'TabularModel';
   /** Table sizes below this compute lookup positions in float32 (exact up to 2^24); exposed for tests. */
   static floatIndexLimit = 2 ** 24;
   readonly embeds: TabularEmbeddings;

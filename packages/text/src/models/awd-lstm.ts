@@ -12,6 +12,8 @@ import { lstmToOnnx, type OnnxConverter, type OnnxInputsOf } from '@tfai/core/on
  * ```
  */
 export class RNNDropout extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'RNNDropout';
   constructor(readonly p = 0.5) {
     super();
   }
@@ -37,6 +39,8 @@ export class RNNDropout extends Module {
  * ```
  */
 export class EmbeddingDropout extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'EmbeddingDropout';
   readonly emb: Embedding;
   constructor(
     emb: Embedding,
@@ -69,6 +73,8 @@ export class EmbeddingDropout extends Module {
  * ```
  */
 export class WeightDropout extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'WeightDropout';
   readonly module: LSTM;
   constructor(
     module: LSTM,
@@ -137,6 +143,8 @@ export interface AWDLSTMOptions {
  * ```
  */
 export class AWDLSTM extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'AWDLSTM';
   static readonly initRange = 0.1;
   readonly padToken: number;
   readonly nDir: number;

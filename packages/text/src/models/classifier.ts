@@ -49,6 +49,8 @@ function withoutGradient(fn: () => void): void {
  * ```
  */
 export class SentenceEncoder extends Module<[tf.Tensor], [tf.Tensor, tf.Tensor]> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SentenceEncoder';
   readonly module: AWDLSTM;
   /** How many rows were run for each chunk of the latest call (fastai's `real_bs`). */
   lastRealBs: number[] = [];
@@ -263,6 +265,8 @@ function maskedConcatPoolToOnnx(out: OnnxValue, mask: OnnxValue, bptt: number, g
  * ```
  */
 export class PoolingLinearClassifier extends Module<[[tf.Tensor, tf.Tensor]], tf.Tensor[]> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'PoolingLinearClassifier';
   readonly layers: Sequential;
   constructor(
     dims: number[],

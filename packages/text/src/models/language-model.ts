@@ -12,6 +12,8 @@ import { SequentialRNN } from './sequential-rnn.js';
  * an embedding table `[vocab, emb]` (tied weights). Reported as `Linear`.
  */
 class TiedLinear extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'TiedLinear';
   readonly weight: Parameter;
   readonly bias: Parameter | undefined;
   constructor(
@@ -57,6 +59,8 @@ class TiedLinear extends Module {
  * ```
  */
 export class LinearDecoder extends Module<[tf.Tensor], tf.Tensor[]> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'LinearDecoder';
   static readonly initRange = 0.1;
   readonly decoder: TiedLinear;
   readonly outputDp: RNNDropout;

@@ -24,6 +24,8 @@ function isResettable(m: unknown): m is Resettable {
  * ```
  */
 export class SequentialRNN extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SequentialRNN';
   /** The encoder's last-layer output before and after the head's dropout, from the latest call. */
   extraOutputs: tf.Tensor[] = [];
   constructor(...layers: AnyModule[]) {

@@ -43,6 +43,8 @@ interface BlockClass {
  * ```
  */
 export class BasicBlock extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'BasicBlock';
   static readonly expansion = 1;
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
@@ -89,6 +91,8 @@ function residualToOnnx(m: BasicBlock | Bottleneck, x: OnnxValue, ctx: OnnxConte
  * ```
  */
 export class Bottleneck extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Bottleneck';
   static readonly expansion = 4;
   readonly conv1: Conv2d;
   readonly bn1: BatchNorm2d;
@@ -137,6 +141,8 @@ export class Bottleneck extends Module {
  * ```
  */
 export class ResNet extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ResNet';
   private inplanes = 64;
   constructor(block: BlockClass, layers: [number, number, number, number], numClasses = 1000) {
     super();

@@ -77,6 +77,8 @@ export interface DynamicUnetOptions {
  * ```
  */
 export class DynamicUnet extends SequentialEx {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'DynamicUnet';
   /** The encoder's layers whose outputs the UnetBlocks use, in decoder order (fastai's `sfs`). */
   readonly hooks: Hook[];
   /** The hooked encoder indices (fastai's reversed `sz_chg_idxs`). */

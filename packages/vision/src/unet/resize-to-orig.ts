@@ -12,6 +12,8 @@ import type { OnnxGraph, OnnxConverter, OnnxValue } from '@tfai/core/onnx';
  * ```
  */
 export class ResizeToOrig extends OrigModule {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ResizeToOrig';
   forward(x: tf.Tensor, orig: tf.Tensor): tf.Tensor {
     return resizeNearestLike(x, orig.shape[1]!, orig.shape[2]!);
   }
@@ -27,6 +29,8 @@ export function resizeNearestLike(x: tf.Tensor, h: number, w: number): tf.Tensor
  * fastai's `ToTensorBase`: the identity here (fastai uses it to drop the tensor subclass of the input).
  */
 export class ToTensorBase extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ToTensorBase';
   forward(x: tf.Tensor): tf.Tensor {
     return x;
   }

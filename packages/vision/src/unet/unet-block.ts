@@ -72,6 +72,8 @@ export interface UnetBlockOptions {
  * ```
  */
 export class UnetBlock extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'UnetBlock';
   readonly shuf: PixelShuffleICNR;
   readonly bn: BatchNorm2d;
   readonly conv1: ConvLayer;

@@ -57,6 +57,8 @@ export function linBnDropLayers(nIn: number, nOut: number, opts: Omit<LinBnDropO
  * ```
  */
 export class LinBnDrop extends Sequential {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'LinBnDrop';
   /** Whether a Linear and a following ReLU run fused (see {@link LinBnDropOptions.fuse}). */
   readonly fuse: boolean;
   constructor(nIn: number, nOut: number, opts: LinBnDropOptions = {}) {

@@ -44,6 +44,8 @@ export function icnrInit(
  * ```
  */
 export class ReplicationPad2d extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ReplicationPad2d';
   constructor(readonly padding: [number, number, number, number]) {
     super();
   }
@@ -95,6 +97,8 @@ export interface PixelShuffleICNROptions {
  * ```
  */
 export class PixelShuffleICNR extends Sequential {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'PixelShuffleICNR';
   constructor(ni: number, nf: number = ni, opts: PixelShuffleICNROptions = {}) {
     const scale = opts.scale ?? 2;
     const conv = new ConvLayer(ni, nf * scale ** 2, {

@@ -27,6 +27,8 @@ export interface ResBlockOptions {
  * ```
  */
 export class ResBlock extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ResBlock';
   readonly convpath: Sequential;
   readonly idpath: Sequential;
   readonly act: TensorModule;

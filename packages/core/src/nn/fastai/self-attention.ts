@@ -16,6 +16,8 @@ import { Module, type Parameter } from '../module.js';
  * ```
  */
 export class SpectralConv1d extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SpectralConv1d';
   readonly weightOrig: Parameter;
   readonly u: tf.Variable;
   readonly v: tf.Variable;
@@ -79,6 +81,8 @@ export class SpectralConv1d extends Module {
 
 /** fastai's `ConvLayer(ni, nf, ks=1, ndim=1, norm_type=Spectral, act_cls=None, bias=False)`: one spectral Conv1d. */
 class SpectralConvLayer extends Sequential {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SpectralConvLayer';
   constructor(ni: number, nf: number) {
     super(new SpectralConv1d(ni, nf));
   }
@@ -97,6 +101,8 @@ class SpectralConvLayer extends Sequential {
  * ```
  */
 export class SelfAttention extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SelfAttention';
   readonly query: Sequential;
   readonly key: Sequential;
   readonly value: Sequential;

@@ -17,6 +17,8 @@ export abstract class OrigModule extends Module<[tf.Tensor, tf.Tensor], tf.Tenso
  * ```
  */
 export class MergeLayer extends OrigModule {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'MergeLayer';
   constructor(readonly dense = false) {
     super();
   }
@@ -38,6 +40,8 @@ export class MergeLayer extends OrigModule {
  * ```
  */
 export class SequentialEx extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SequentialEx';
   private readonly list: TensorModuleOrOrig[] = [];
   constructor(...layers: TensorModuleOrOrig[]) {
     super();

@@ -3,6 +3,8 @@ import { Module } from '../module.js';
 
 /** `max(x, 0)`. `inplace` is only reported (fastai builds `ReLU(inplace=True)`); tensors are immutable here. */
 export class ReLU extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ReLU';
   constructor(readonly inplace = false) {
     super();
   }
@@ -19,6 +21,8 @@ export class ReLU extends Module {
 
 /** Leaky ReLU with PyTorch's default slope 0.01. */
 export class LeakyReLU extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'LeakyReLU';
   constructor(readonly negativeSlope = 0.01) {
     super();
   }
@@ -31,12 +35,16 @@ export class LeakyReLU extends Module {
 }
 
 export class Sigmoid extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Sigmoid';
   forward(x: tf.Tensor): tf.Tensor {
     return tf.sigmoid(x);
   }
 }
 
 export class Tanh extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Tanh';
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tanh(x);
   }
@@ -44,6 +52,8 @@ export class Tanh extends Module {
 
 /** The identity (an empty slot in a layer list). */
 export class Identity extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Identity';
   forward(x: tf.Tensor): tf.Tensor {
     return x;
   }
@@ -57,6 +67,8 @@ export class Identity extends Module {
  * ```
  */
 export class SigmoidRange extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SigmoidRange';
   constructor(
     readonly low: number,
     readonly high: number,
@@ -81,6 +93,8 @@ export class SigmoidRange extends Module {
 
 /** Wraps a function as a module (fastai's `Lambda`). Not serialisable by design: no code in files. */
 export class Lambda extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Lambda';
   constructor(
     readonly fn: (x: tf.Tensor) => tf.Tensor,
     readonly label = 'Lambda',

@@ -14,6 +14,8 @@ export interface BatchNormOptions {
  * biased variance and updates `running_mean`/`running_var` (unbiased) with `momentum`; in eval it uses them.
  */
 abstract class BatchNormBase extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'BatchNormBase';
   readonly eps: number;
   readonly momentum: number;
   readonly weight: Parameter | undefined;
@@ -91,7 +93,10 @@ abstract class BatchNormBase extends Module {
  * new BatchNorm1d(512).eval().call(tf.randomNormal([4, 512])).shape; // [4, 512]
  * ```
  */
-export class BatchNorm1d extends BatchNormBase {}
+export class BatchNorm1d extends BatchNormBase {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'BatchNorm1d';
+}
 
 /**
  * BatchNorm over NHWC images, per channel.
@@ -100,4 +105,7 @@ export class BatchNorm1d extends BatchNormBase {}
  * new BatchNorm2d(64).call(tf.randomNormal([2, 8, 8, 64])).shape; // [2, 8, 8, 64]
  * ```
  */
-export class BatchNorm2d extends BatchNormBase {}
+export class BatchNorm2d extends BatchNormBase {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'BatchNorm2d';
+}

@@ -15,6 +15,8 @@ export type TensorModule = Module<[tf.Tensor], tf.Tensor>;
  * ```
  */
 export class Sequential extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Sequential';
   constructor(...layers: TensorModule[]) {
     super();
     layers.forEach((l, i) => this.registerModule(String(i), l));
@@ -53,6 +55,8 @@ export class Sequential extends Module {
 
 /** A list of modules with no forward of its own (PyTorch's `ModuleList`); children named `0`, `1`, …. */
 export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[], never> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ModuleList';
   constructor(mods: M[] = []) {
     super();
     mods.forEach((m, i) => this.registerModule(String(i), m));

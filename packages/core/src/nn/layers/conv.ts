@@ -33,6 +33,8 @@ function explicitPad(p: [number, number]): [[number, number], [number, number], 
  * arguments, a number or a pair), the weight and the optional bias with PyTorch's default uniform initialisation.
  */
 abstract class ConvBase extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ConvBase';
   readonly weight: Parameter;
   readonly bias: Parameter | undefined;
   readonly kernelSize: [number, number];
@@ -87,6 +89,8 @@ abstract class ConvBase extends Module {
  * ```
  */
 export class Conv2d extends ConvBase {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Conv2d';
   readonly dilation: [number, number];
   readonly groups: number;
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Conv2dOptions = {}) {
@@ -193,6 +197,8 @@ export interface ConvTranspose2dOptions {
  * `[in, out, kh, kw]`.
  */
 export class ConvTranspose2d extends ConvBase {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'ConvTranspose2d';
   readonly outputPadding: [number, number];
   constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTranspose2dOptions = {}) {
     // PyTorch computes fan-in from weight.size(1) = out channels.

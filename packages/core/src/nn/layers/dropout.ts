@@ -12,6 +12,8 @@ import { globalRng } from '../random.js';
  * ```
  */
 export class Dropout extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Dropout';
   constructor(readonly p = 0.5) {
     super();
     if (p < 0 || p >= 1) throw new RangeError(`Dropout p must be in [0, 1), got ${p}`);

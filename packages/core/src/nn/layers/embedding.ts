@@ -12,6 +12,8 @@ import { Module, type Parameter } from '../module.js';
  * ```
  */
 export class Embedding extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Embedding';
   readonly weight: Parameter;
   constructor(
     readonly numEmbeddings: number,

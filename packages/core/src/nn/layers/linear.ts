@@ -12,6 +12,8 @@ import { Module, type Parameter } from '../module.js';
  * ```
  */
 export class Linear extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Linear';
   readonly weight: Parameter;
   readonly bias: Parameter | undefined;
   constructor(

@@ -28,6 +28,8 @@ export interface LSTMOptions {
  * ```
  */
 export class LSTM extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]> {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'LSTM';
   readonly numLayers: number;
   readonly bidirectional: boolean;
   readonly batchFirst: boolean;

@@ -6,6 +6,8 @@ const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v)
 
 /** What {@link MaxPool2d} and {@link AvgPool2d} share: PyTorch's kernel size, stride (default: the kernel size) and padding. */
 abstract class Pool2d extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Pool2d';
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
@@ -36,6 +38,8 @@ abstract class Pool2d extends Module {
  * ```
  */
 export class MaxPool2d extends Pool2d {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'MaxPool2d';
   forward(x: tf.Tensor): tf.Tensor {
     const pad = this.explicitPadding();
     return tf.maxPool(x as tf.Tensor4D, this.kernelSize, this.stride, (pad ?? 'valid') as 'valid');
@@ -50,6 +54,8 @@ export class MaxPool2d extends Pool2d {
 
 /** Average pooling; padding counts as zeros in the average (PyTorch's `count_include_pad=True`). */
 export class AvgPool2d extends Pool2d {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'AvgPool2d';
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       const pad = this.explicitPadding();
@@ -91,6 +97,8 @@ function adaptivePool(x: tf.Tensor, size: [number, number], kind: 'avg' | 'max')
 
 /** Pooling to a fixed output size; the two adaptive pools differ only in their reduction. */
 abstract class AdaptivePool2d extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'AdaptivePool2d';
   readonly outputSize: [number, number];
   protected abstract readonly kind: 'avg' | 'max';
   constructor(outputSize: Pair = 1) {
@@ -112,11 +120,15 @@ abstract class AdaptivePool2d extends Module {
 
 /** Average pooling to a fixed output size (1 = global average). */
 export class AdaptiveAvgPool2d extends AdaptivePool2d {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'AdaptiveAvgPool2d';
   protected readonly kind = 'avg';
 }
 
 /** Max pooling to a fixed output size (1 = global max). */
 export class AdaptiveMaxPool2d extends AdaptivePool2d {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'AdaptiveMaxPool2d';
   protected readonly kind = 'max';
 }
 
@@ -129,6 +141,8 @@ export class AdaptiveMaxPool2d extends AdaptivePool2d {
  * ```
  */
 export class AdaptiveConcatPool2d extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'AdaptiveConcatPool2d';
   readonly ap: AdaptiveAvgPool2d;
   readonly mp: AdaptiveMaxPool2d;
   constructor(readonly size: number = 1) {

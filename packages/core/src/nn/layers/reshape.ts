@@ -6,6 +6,8 @@ import { Module } from '../module.js';
  * PyTorch's NCHW order so that a following Linear sees features in the same order as in PyTorch.
  */
 export class Flatten extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Flatten';
   constructor(readonly full = false) {
     super();
   }
@@ -28,6 +30,8 @@ export class Flatten extends Module {
  * `c·r² + i·r + j` goes to sub-pixel `(i, j)` of output channel `c`), unlike `tf.depthToSpace`.
  */
 export class PixelShuffle extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'PixelShuffle';
   constructor(readonly upscaleFactor: number) {
     super();
   }

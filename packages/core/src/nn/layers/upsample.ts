@@ -149,6 +149,8 @@ const pyFloat = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : Str
  * ```
  */
 export class Upsample extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'Upsample';
   readonly size: [number, number] | undefined;
   readonly scaleFactor: [number, number] | undefined;
   readonly mode: 'nearest' | 'bilinear';
