@@ -15,5 +15,5 @@ export {
 export type { BackendName, SetBackendOptions } from './backend/backend.js';
 export { probeWebGPU } from './backend/webgpu/setup.js';
 export type { WebGPUAdapterReport, WebGPUProbe } from './backend/webgpu/setup.js';
-export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from './cli/diagnose.js';
+export { diagnose, formatDoctorReport, CUDA_LIBRARIES, NODE_ENGINES } from './cli/diagnose.js';
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';

@@ -216,3 +216,27 @@ export function checkLearningRates(argument: string, lrs: readonly number[]): vo
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)
       throw new InvalidArgumentError(argument, lr, 'a finite positive learning rate');
 }
+
+/**
+ * A feature needs packages that tfai lists as optional peers (installed only by those who use it: plotting's
+ * `vega`, `vega-lite` and `sharp`; the WebGPU backend), and one is not installed: names the feature, the
+ * packages, and the command that adds them.
+ * @example
+ * ```ts
+ * try { await learn.recorder.plotLoss({ file: 'loss.png' }); }
+ * catch (e) { if (e instanceof MissingDependencyError) console.error(e.install); } // npm install vega vega-lite sharp
+ * ```
+ */
+export class MissingDependencyError extends TfaiError {
+  /** The command that installs what is missing, e.g. `npm install vega vega-lite`. */
+  readonly install: string;
+  constructor(
+    readonly feature: string,
+    readonly packages: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    const install = `npm install ${packages.join(' ')}`;
+    super(`${feature} needs ${packages.join(', ')}, not installed: run \`${install}\``, options);
+    this.install = install;
+  }
+}

@@ -19,6 +19,7 @@ export {
   NonFiniteLossError,
   ArchitectureError,
   UnknownOptionError,
+  MissingDependencyError,
 } from './errors.js';
 
 // ---- Seeding ----

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import './tfjs.js';
 import { TfaiError } from '../errors.js';
 import {
   WEBGPU_PACKAGES,
@@ -42,7 +43,7 @@ export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = {
   webgpu: '@tensorflow/tfjs-backend-webgpu',
   tensorflow: '@tensorflow/tfjs-node',
   wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs',
+  cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
 /** Thrown when a backend was asked for (by name or by `TFAI_BACKEND`) but cannot be loaded. */

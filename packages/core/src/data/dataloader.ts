@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger } from '../errors.js';
 import { globalRng, Rng } from '../nn/random.js';
 

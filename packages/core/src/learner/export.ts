@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ExportError, StateDictMismatchError, TfaiError } from '../errors.js';
 import {
   atomicWrite,
@@ -318,8 +318,8 @@ function storedDescription(
  * inside the export's folder, the description is checked field by field, the weights must match the JSON's
  * checksum (or, for an export interrupted between its two writes, the checksum and description stored in the
  * weights), and the model is built under a budget of twice the elements the weights header holds plus
- * {@link BUILD_SLACK_ELEMENTS}, so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
- * {@link SafetensorsError} / `StateDictMismatchError` naming the file), and frees whatever was built.
+ * `BUILD_SLACK_ELEMENTS` (2²⁷), so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
+ * `SafetensorsError` / `StateDictMismatchError` naming the file), and frees whatever was built.
  * Pass the class you expect to get it typed without a cast (checked: an export of another kind is an
  * {@link ExportError} naming the file).
  * @example

@@ -1,5 +1,5 @@
 // The Learner's option and result types: its constructor's options, fit's, and what validate and predict return.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { DataLoader } from '../data/dataloader.js';
 import type { Module } from '../nn/module.js';
 import type { LrSlice } from '../optim/lr.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedCrossEntropy } from '../backend/fused-ops.js';
 import { ExportError, TfaiError } from '../errors.js';
 

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../backend/tfjs.js';
 import { recordVariable } from './build-guard.js';
 import { StateDictMismatchError } from '../errors.js';
 
@@ -195,6 +196,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     return [...this._modules.entries()];
   }
 
+  /** The direct children, in registration order (PyTorch's `children()`). */
   children(): AnyModule[] {
     return [...this._modules.values()];
   }
@@ -205,6 +207,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     for (const [n, m] of this._modules) yield* m.namedModules(prefix ? `${prefix}.${n}` : n);
   }
 
+  /** This module and all its descendants, depth first (PyTorch's `modules()`). */
   modules(): AnyModule[] {
     return [...this.namedModules()].map(([, m]) => m);
   }
@@ -228,6 +231,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     return out;
   }
 
+  /** Every parameter, each shared one once (PyTorch's `parameters()`). */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }

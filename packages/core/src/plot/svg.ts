@@ -1,4 +1,5 @@
 /** SVG → PNG with sharp (librsvg; text drawn with the system's fonts). The plots themselves: ./plot.ts. */
+import { importOptional } from '../io/optional.js';
 
 /**
  * Renders an SVG string to a PNG file (atomically); returns the file.
@@ -8,7 +9,7 @@
  * ```
  */
 export async function svgToPng(svg: string, file: string): Promise<string> {
-  const { default: sharp } = await import('sharp');
+  const { default: sharp } = await importOptional('writing PNG plots', ['sharp'], () => import('sharp'));
   const { atomicWrite } = await import('../io/safetensors.js');
   const png = await sharp(Buffer.from(svg)).png().toBuffer();
   await atomicWrite(file, png);

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, Dataset } from '@tfai/core';
 import type { EncodedTable } from './tabular.js';
 

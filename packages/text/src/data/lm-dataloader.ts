@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, Rng, type Batch } from '@tfai/core';
 import { globalRng } from '@tfai/core/internal';
 import { TextInputError } from '../errors.js';

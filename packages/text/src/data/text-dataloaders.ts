@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { DataLoaders, parseFlag, Rng } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { TextInputError } from '../errors.js';

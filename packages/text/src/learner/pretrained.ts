@@ -5,7 +5,7 @@
 // core's loadTorch and loadPickle: no Python, nothing from the files runs.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { URLs, loadPickle, loadTorch, tfaiHome, untarData } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
 import { TextInputError } from '../errors.js';

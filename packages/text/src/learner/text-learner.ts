@@ -1,7 +1,7 @@
 // fastai 2.7's `TextLearner`, `LMLearner`, `language_model_learner` and `text_classifier_learner`.
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Learner, Rng, accuracy, crossEntropyLossFlat, perplexity } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { weightsFile } from '@tfai/core/internal';

@@ -1,5 +1,5 @@
 // fastai's SentenceEncoder, masked_concat_pool, PoolingLinearClassifier, get_text_classifier, awd_lstm_clas_split.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { params } from '@tfai/core';
 import {
   LinBnDrop,

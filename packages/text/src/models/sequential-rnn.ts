@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module, type AnyModule } from '@tfai/core/nn';
 
 /** A module with a recurrent state to clear between independent texts. */

@@ -1,5 +1,5 @@
 // fastai's `Normalize` batch transform: (x - mean) / std per channel, undone for display.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Stats } from '../models/model-meta.js';
 import type { BatchPlan, BatchTfmSpec, BatchTransform } from './batch-transform.js';
 

@@ -1,7 +1,7 @@
 // fastai's `ImageDataLoaders` factories: images + class labels from folders, file names, or a labels table.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { progressBar, colSplitter } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';

@@ -2,7 +2,7 @@
 // captions drawn as SVG text.
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { atomicWrite } from '@tfai/core/internal';
 import sharp from 'sharp';
 import type { OverlayOptions } from 'sharp';

@@ -1,6 +1,6 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Learner } from '@tfai/core';
 import { rebuiltLearnerOptions } from '@tfai/core/io';
 import { learnerOptionsOf, predictDecoded } from '@tfai/core/internal';

@@ -1,6 +1,6 @@
 // fastai 2.7's create_body: cut a (pretrained) model's children into a Sequential body, adapting the first
 // conv to `nIn` input channels (`_update_first_layer`, `_load_pretrained_weights`).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Sequential } from '@tfai/core/nn';
 import type { AnyModule, TensorModule } from '@tfai/core/nn';
 import { ArchitectureError } from './errors.js';

@@ -5,7 +5,7 @@
 // or `.safetensors` file works too.
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { downloadUrl, loadSafetensors, loadTorch, tfaiHome } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
 import { publishedWeights } from './archs.js';

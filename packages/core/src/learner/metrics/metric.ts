@@ -1,6 +1,6 @@
 // The metric interface and fastai's two accumulators (fastai/metrics.py: AvgMetric, AccumMetric), which every
 // built-in metric in this folder is made of.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Which way a metric is better. */
 export type MetricDirection = 'min' | 'max';

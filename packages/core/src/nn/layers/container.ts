@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { Module, type AnyModule } from '../module.js';
 
 /** A module mapping one tensor to one tensor: what {@link Sequential} chains. */

@@ -1,0 +1,42 @@
+// Optional peers: packages a feature loads on first use, so users who never use it need not install them.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { MissingDependencyError } from '../errors.js';
+
+/** Plotting's packages: Vega-Lite compiles the spec, Vega renders it to SVG, sharp rasterises the SVG to PNG. */
+export const PLOT_PACKAGES = ['vega', 'vega-lite', 'sharp'] as const;
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Whether `pkg` is installed where Node would find it from @tfai/core (its folder with a package.json in a
+ * `node_modules` up the tree; read from disk, so packages whose `exports` hide package.json count too).
+ * @example
+ * ```ts
+ * packageInstalled('vega'); // false before `npm install vega`
+ * ```
+ */
+export function packageInstalled(pkg: string): boolean {
+  return (require.resolve.paths(pkg) ?? []).some((dir) => existsSync(join(dir, pkg, 'package.json')));
+}
+
+/**
+ * Runs `load` (the dynamic imports a feature needs); where it fails and some of `packages` are not installed,
+ * throws one {@link MissingDependencyError} naming every missing one and the command that installs them.
+ * @example
+ * ```ts
+ * const [vega, vl] = await importOptional('plotting', ['vega', 'vega-lite'], () =>
+ *   Promise.all([import('vega'), import('vega-lite')]),
+ * );
+ * ```
+ */
+export async function importOptional<T>(
+  feature: string,
+  packages: readonly string[],
+  load: () => Promise<T>,
+): Promise<T> {
+  const missing = packages.filter((p) => !packageInstalled(p));
+  if (missing.length) throw new MissingDependencyError(feature, missing);
+  return load();
+}
