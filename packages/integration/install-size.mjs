@@ -7,7 +7,7 @@
 //   node packages/integration/install-size.mjs [--combos core+tabular,core+vision,all] [--with vega,vega-lite]
 //
 // `--with` adds packages a user installs beside ours (the optional peers: plotting's vega stack, webgpu) to every
-// combination. Prints one JSON line of results at the end: {combos: {name: {bytes, mb, top, tfjsCores}}}.
+// combination (`name` at this lockfile's version, or `name@version`). Prints one JSON line of results at the end: {combos: {name: {bytes, mb, top, tfjsCores}}}.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,7 +75,10 @@ try {
     const app = join(work, c.name.replace(/\W/g, '_'));
     mkdirSync(app);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'size', private: true, overrides: pins }));
-    const specs = [...c.packages.map((p) => tarballs[p]), ...extra.map((e) => (pins[e] ? `${e}@${pins[e]}` : e))];
+    const specs = [
+      ...c.packages.map((p) => tarballs[p]),
+      ...extra.map((e) => (e.lastIndexOf('@') > 0 || !pins[e] ? e : `${e}@${pins[e]}`)),
+    ];
     const base = ['install', '--ignore-scripts', '--no-audit', '--no-fund', ...specs];
     try {
       npm(['--offline', ...base], app);

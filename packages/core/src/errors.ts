@@ -119,9 +119,11 @@ export class CsvError extends FileError {
       `${where.row !== undefined ? `row ${where.row}: ` : ''}${where.column !== undefined ? `column ${JSON.stringify(where.column)}: ` : ''}${reason}`,
     );
   }
+  /** The row of the problem, as the message names it, when known. */
   get row(): number | undefined {
     return this.where.row;
   }
+  /** The column of the problem, when known. */
   get column(): string | undefined {
     return this.where.column;
   }
@@ -224,18 +226,19 @@ export function checkLearningRates(argument: string, lrs: readonly number[]): vo
  * @example
  * ```ts
  * try { await learn.recorder.plotLoss({ file: 'loss.png' }); }
- * catch (e) { if (e instanceof MissingDependencyError) console.error(e.install); } // npm install vega vega-lite sharp
+ * catch (e) { if (e instanceof MissingDependencyError) console.error(e.install); } // npm install vega@^6.4.0 …
  * ```
  */
 export class MissingDependencyError extends TfaiError {
-  /** The command that installs what is missing, e.g. `npm install vega vega-lite`. */
+  /** The command that installs what is missing, with the versions tfai declares (`npm install vega@^6.4.0 …`). */
   readonly install: string;
   constructor(
     readonly feature: string,
     readonly packages: readonly string[],
+    specs: readonly string[] = packages,
     options?: ErrorOptions,
   ) {
-    const install = `npm install ${packages.join(' ')}`;
+    const install = `npm install ${specs.join(' ')}`;
     super(`${feature} needs ${packages.join(', ')}, not installed: run \`${install}\``, options);
     this.install = install;
   }

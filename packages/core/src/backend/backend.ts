@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import './tfjs.js';
+import { installSpec } from '../io/optional.js';
 import { TfaiError } from '../errors.js';
 import {
   WEBGPU_PACKAGES,
@@ -141,7 +142,7 @@ async function activate(name: BackendName, opts: SetBackendOptions): Promise<voi
   if (!backendAvailable(name)) {
     throw new BackendUnavailableError(
       name,
-      `backend '${name}' is not installed: run \`npm install ${name === 'webgpu' ? WEBGPU_PACKAGES.join(' ') : BACKEND_PACKAGES[name]}\`` +
+      `backend '${name}' is not installed: run \`npm install ${(name === 'webgpu' ? WEBGPU_PACKAGES : [BACKEND_PACKAGES[name]]).map(installSpec).join(' ')}\`` +
         (name === 'cuda' ? ' (needs CUDA 11.2 and cuDNN 8.1; its install downloads libtensorflow)' : ''),
     );
   }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { PLOT_PACKAGES, packageInstalled } from '../io/optional.js';
+import { PLOT_PACKAGES, installSpec, packageInstalled } from '../io/optional.js';
 import { BACKEND_ORDER, BACKEND_PACKAGES, backendAvailable, setBackend, type BackendName } from '../backend/backend.js';
 import {
   driverAdvice,
@@ -230,7 +230,7 @@ function adviceFor(report: DoctorReport): string[] {
     advice.push(
       native.version
         ? `${native.package} ${native.version} is installed without its native binding (its install script downloads libtensorflow; it was skipped or failed offline): run \`npm rebuild ${native.package}\` online`
-        : `native CPU backend: \`npm install ${native.package}\` (downloads libtensorflow at install; several times faster than wasm for convolutions)`,
+        : `native CPU backend: \`npm install ${installSpec(native.package)}\` (downloads libtensorflow at install; several times faster than wasm for convolutions)`,
     );
   }
   const missingCuda = Object.entries(report.cuda.found)
@@ -247,12 +247,12 @@ function adviceFor(report: DoctorReport): string[] {
         ". Install the NVIDIA driver, CUDA 11.2 runtime and cuDNN 8.1 (e.g. `apt install cuda-libraries-11-2 libcudnn8=8.1.*` from NVIDIA's repository) and add their lib directory to LD_LIBRARY_PATH",
     );
   } else if (!gpu.installed) {
-    advice.push(`CUDA libraries found: \`npm install ${gpu.package}\` to train on the GPU`);
+    advice.push(`CUDA libraries found: \`npm install ${installSpec(gpu.package)}\` to train on the GPU`);
   }
   const webgpu = byName('webgpu');
   if (!webgpu.installed)
     advice.push(
-      `WebGPU backend: \`npm install webgpu ${webgpu.package}\` (prebuilt for Linux, macOS and Windows; nothing downloads at install)`,
+      `WebGPU backend: \`npm install ${installSpec('webgpu')} ${installSpec(webgpu.package)}\` (prebuilt for Linux, macOS and Windows; nothing downloads at install)`,
     );
   else if (!report.webgpu.adapter) advice.push(`WebGPU backend: ${driverAdvice()}`);
   else if (report.webgpu.adapter.software) {
@@ -264,7 +264,9 @@ function adviceFor(report: DoctorReport): string[] {
   if (!wasm.installed) advice.push(`wasm backend: \`npm install ${wasm.package}\``);
   for (const o of report.optional)
     if (o.missing.length)
-      advice.push(`${o.feature} (recorder.plotLoss, lrFind's plot…): \`npm install ${o.missing.join(' ')}\``);
+      advice.push(
+        `${o.feature} (recorder.plotLoss, lrFind's plot…): \`npm install ${o.missing.map(installSpec).join(' ')}\``,
+      );
   return advice;
 }
 

@@ -126,6 +126,7 @@ export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
     return this.makeBatch(idx);
   }
 
+  /** The batches of one pass (shuffled when `shuffle`), prepared `prefetch` ahead. */
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const batches = this.batchIndices(this.epoch++);
     const queue: Promise<Batch>[] = [];

@@ -8,6 +8,20 @@ import { MissingDependencyError } from '../errors.js';
 export const PLOT_PACKAGES = ['vega', 'vega-lite', 'sharp'] as const;
 
 const require = createRequire(import.meta.url);
+const PEERS: Readonly<Record<string, string>> =
+  (require('../../package.json') as { peerDependencies?: Record<string, string> }).peerDependencies ?? {};
+
+/**
+ * What to give `npm install` for a package: with the version range @tfai/core declares for it as a peer (so npm
+ * picks a version that fits this tfjs-core and this Node, e.g. `vega-lite@~6.4.3`), else the bare name.
+ * @example
+ * ```ts
+ * installSpec('webgpu'); // 'webgpu@0.6.2'
+ * ```
+ */
+export function installSpec(pkg: string): string {
+  return PEERS[pkg] ? `${pkg}@${PEERS[pkg]}` : pkg;
+}
 
 /**
  * Whether `pkg` is installed where Node would find it from @tfai/core (its folder with a package.json in a
@@ -37,6 +51,6 @@ export async function importOptional<T>(
   load: () => Promise<T>,
 ): Promise<T> {
   const missing = packages.filter((p) => !packageInstalled(p));
-  if (missing.length) throw new MissingDependencyError(feature, missing);
+  if (missing.length) throw new MissingDependencyError(feature, missing, missing.map(installSpec));
   return load();
 }

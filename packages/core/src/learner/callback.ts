@@ -64,6 +64,7 @@ export abstract class Callback {
     if (!this._learn) throw new Error(`${this.name} is not attached to a Learner`);
     return this._learn;
   }
+  /** Attaches the callback (the Learner does it when the callback is added). */
   set learn(l: Learner) {
     this._learn = l;
   }

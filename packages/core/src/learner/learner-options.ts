@@ -32,7 +32,7 @@ export interface LearnerOptions {
   metrics?: Metric | Metric[];
   /** Parameter groups (default: one group). */
   splitter?: Splitter;
-  /** Optimizer factory (default {@link adam}). */
+  /** Optimizer factory (default `adam`). */
   opt?: OptFactory;
   /** Default learning rate (fastai: 1e-3). */
   lr?: number;

@@ -68,6 +68,7 @@ export class Learner {
   moms: [number, number, number];
   path: string;
   modelDir: string;
+  /** Where the epoch table and messages go (default `console.log`). */
   logger: (line: string) => void;
   builder: BuilderSpec | undefined;
   opt: Optimizer | undefined;

@@ -27,13 +27,16 @@ export class Parameter {
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
+  /** Sets whether the optimizer updates it (frozen when false). */
   set requiresGrad(v: boolean) {
     this._requiresGrad = v;
     this.variable.trainable = v;
   }
+  /** The variable's shape (ours, NHWC-side layout). */
   get shape(): number[] {
     return this.variable.shape;
   }
+  /** The number of elements. */
   get size(): number {
     return this.variable.size;
   }
@@ -41,6 +44,7 @@ export class Parameter {
 
 /** Returned by {@link Module.registerForwardHook}; call `remove()` to detach the hook. */
 export interface HookHandle {
+  /** Detaches the hook. */
   remove(): void;
 }
 
@@ -92,11 +96,13 @@ export type StateDict = Record<string, tf.Tensor>;
  */
 export interface HostTensor {
   readonly shape: readonly number[];
+  /** Makes the tensor (`key`: its state-dict key, for error messages). */
   toTensor(key?: string): tf.Tensor;
 }
 
 /** Something that holds a state dict (a `TorchCheckpoint` from `loadTorch`). */
 export interface StateDictSource {
+  /** The state dict, keyed by PyTorch names. */
   toStateDict(): Record<string, tf.Tensor | HostTensor>;
 }
 

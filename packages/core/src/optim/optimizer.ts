@@ -35,6 +35,7 @@ export interface ParamGroup extends Hypers {
   params: Parameter[];
 }
 
+/** The name of a hyper-parameter of a parameter group (`lr`, `mom`, `sqrMom`, `eps`, `wd`). */
 export type HyperName = keyof Hypers;
 
 const HYPER_NAMES: readonly HyperName[] = ['lr', 'mom', 'sqrMom', 'eps', 'wd'];
@@ -145,6 +146,7 @@ export abstract class Optimizer {
   get trainBn(): boolean {
     return this._trainBn;
   }
+  /** Sets whether BatchNorm parameters stay trainable when frozen. */
   set trainBn(v: boolean) {
     this._trainBn = v;
     if (this.frozenIdx !== 0) this.freezeTo(this.frozenIdx);

@@ -46,9 +46,11 @@ export const DEFAULT_PROCS: readonly ProcLike[] = [Categorify, FillMissing, Norm
  * ```
  */
 export class TabularDataLoaders extends TableDataLoaders {
+  /** The continuous columns (with FillMissing, after it filled them). */
   get contNames(): readonly string[] {
     return this.tabular.contNames;
   }
+  /** The target columns. */
   get yNames(): readonly string[] {
     return this.tabular.yNames;
   }

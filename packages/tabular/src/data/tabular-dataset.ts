@@ -22,6 +22,7 @@ export class TabularDataset implements Dataset<number> {
     readonly withCont = true,
   ) {}
 
+  /** The number of items. */
   get length(): number {
     return this.rows.length;
   }

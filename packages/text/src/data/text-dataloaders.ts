@@ -100,7 +100,7 @@ export class TextDataLoaders extends DataLoaders {
     readonly isLm: boolean,
     readonly seqLen: number,
     classes?: string[],
-    /** The tokenizer of the texts (`undefined`: the default {@link WordTokenizer}); `predict` uses it too. */
+    /** The tokenizer of the texts (`undefined`: the default `WordTokenizer`); `predict` uses it too. */
     readonly tok?: Tokenizer | BatchTokenizer,
   ) {
     super(train, valid, classes ? { vocab: classes } : { c: numericalize.vocab.length });

@@ -22,7 +22,7 @@ export function textBatch(ids: Int32Array, bs: number, seqLen: number): tf.Tenso
 }
 
 /**
- * Reads a batch tensor's ids once (awaited) and remembers them, for a tensor not made by {@link textBatch}.
+ * Reads a batch tensor's ids once (awaited) and remembers them, for a tensor not made by `textBatch`.
  * @example
  * ```ts
  * await prepareTextBatch(x);

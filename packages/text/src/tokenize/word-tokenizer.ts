@@ -4,6 +4,7 @@ import { whitespacePreTokenizer, type PreTokenizer } from 'tokenizers';
 export interface Tokenizer {
   /** A name that identifies the tokenizer and its settings (part of the tokenization cache key). */
   readonly id: string;
+  /** Splits one text into tokens. */
   tokenize(text: string): string[];
 }
 
@@ -37,6 +38,7 @@ export class WordTokenizer implements Tokenizer {
   readonly id = 'word-v1';
   private readonly pre: PreTokenizer = whitespacePreTokenizer();
 
+  /** Splits one text into tokens. */
   tokenize(text: string): string[] {
     const out: string[] = [];
     for (const p of this.merge(this.pieces(text))) out.push(p.text);
@@ -130,6 +132,7 @@ export class BaseTokenizer implements Tokenizer {
   constructor(readonly splitChar = ' ') {
     this.id = `base-${JSON.stringify(splitChar)}`;
   }
+  /** Splits one text into tokens. */
   tokenize(text: string): string[] {
     return text.split(this.splitChar);
   }

@@ -53,6 +53,7 @@ export class Normalize implements BatchTransform {
     return tf.tidy(() => tf.add(tf.mul(x, tf.tensor1d(this.std)), tf.tensor1d(this.mean)));
   }
 
+  /** The data-only form an export keeps (`batchTfmFromJSON` rebuilds it). */
   toJSON(): BatchTfmSpec {
     return { type: 'Normalize', mean: this.mean, std: this.std };
   }

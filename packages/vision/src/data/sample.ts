@@ -174,6 +174,7 @@ export abstract class VisionDataset implements Dataset<VisionSample> {
     this.rng = new Rng(opts.seed ?? drawSeed());
   }
 
+  /** The number of items. */
   abstract get length(): number;
 
   /** Item `i`: its sources and target. */

@@ -25,7 +25,7 @@ import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
 
 /**
- * Options of {@link visionLearner}: the Learner's, the body's ({@link loadBody}), the head's in `head` (fastai's
+ * Options of {@link visionLearner}: the Learner's, the body's (`loadBody`), the head's in `head` (fastai's
  * `cnn_config`), a custom head and its initialiser. Any other key is an `UnknownOptionError`.
  */
 export interface VisionLearnerOptions
@@ -128,9 +128,9 @@ export class VisionLearner extends Learner {
 }
 
 /**
- * fastai 2.7's `vision_learner`: `createVisionModel(arch, nOut, …)` (the body of {@link loadBody}, a head of
+ * fastai 2.7's `vision_learner`: `createVisionModel(arch, nOut, …)` (the body of `loadBody`, a head of
  * {@link createHead} with the `head` options, initialised kaiming-normal), the architecture's splitter, ImageNet
- * normalisation added to the data when `pretrained` ({@link addNormIfPretrained}, unless `normalize: false`), and
+ * normalisation added to the data when `pretrained` (`addNormIfPretrained`, unless `normalize: false`), and
  * `freeze()` when pretrained. Learners of the built-in architectures with a standard head can be exported and
  * loaded back with `loadLearner`.
  * @example

@@ -20,7 +20,7 @@ export const TORCHVISION_BASE_URL = 'https://download.pytorch.org/models/';
 /** Where a model's weights come from: `true` (torchvision's published file), a local path, or an http(s) URL. */
 export type PretrainedSource = true | string;
 
-/** Options of {@link loadPretrained} and {@link resolvePretrained}. */
+/** Options of `loadPretrained` and {@link resolvePretrained}. */
 export interface PretrainedOptions {
   /** Architecture name (`'resnet34'`), needed for `source: true`; {@link createVisionModel} passes it. */
   arch?: string;

@@ -26,7 +26,7 @@ import { SegmentationDataLoaders, type SegmentationInferenceSpec } from '../segm
 import type { SegmentationDataLoader } from '../segmentation/segmentation-dataset.js';
 import { DynamicUnet, type DynamicUnetOptions } from './dynamic-unet.js';
 
-/** Options of {@link createUnetModel}: the body's ({@link loadBody}: `pretrained`, `cut`, `nIn`…) and DynamicUnet's. */
+/** Options of {@link createUnetModel}: the body's (`loadBody`: `pretrained`, `cut`, `nIn`…) and DynamicUnet's. */
 export interface CreateUnetModelOptions extends DynamicUnetOptions, LoadBodyOptions {}
 
 /**

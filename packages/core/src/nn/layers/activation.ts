@@ -82,6 +82,7 @@ export class SigmoidRange extends Module {
 /** Wraps a function as a module (fastai's `Lambda`). Not serialisable by design: no code in files. */
 export class Lambda extends Module {
   constructor(
+    /** The function the module applies. */
     readonly fn: (x: tf.Tensor) => tf.Tensor,
     readonly label = 'Lambda',
   ) {
