@@ -23,13 +23,13 @@ describe('API reference', () => {
       expect(warnings).toEqual([]);
       expect(r.status).toBe(0);
       // Learner.fit has its own documentation (it used to sit above a private method, so fit had none).
-      const learner = join(out, '@tfai', 'core', 'index', 'classes', 'Learner.html');
+      const learner = join(out, 'classes', '_tfai_core.index.Learner.html');
       expect(existsSync(learner), learner).toBe(true);
       expect(readFileSync(learner, 'utf8')).toContain(
         'Trains for <code>nEpoch</code> epochs at a constant learning rate',
       );
       for (const p of ['core', 'vision', 'tabular', 'text', 'siamese', 'datasets'])
-        expect(existsSync(join(out, '@tfai', p)), p).toBe(true);
+        expect(existsSync(join(out, 'modules', `_tfai_${p}.html`)), p).toBe(true);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
