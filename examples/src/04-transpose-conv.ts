@@ -1,7 +1,7 @@
 // Chapter questionnaire: "What is a transposed convolution? What is another name for it?" and further research
 // "Create a conv layer with transpose=True and apply it to an image. Check the output shape" — on a real image.
 import { readdirSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@tfai/core';
 import { ConvLayer } from '@tfai/core/nn';
 import { loadImage } from '@tfai/vision';

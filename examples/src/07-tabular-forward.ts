@@ -1,6 +1,6 @@
 // Chapter further research: "Read through the source code of TabularModel.forward and ... create a version of it
 // line by line printing each intermediate shape" — fastai 2.7's forward, step by step, on a real credit_data batch.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@tfai/core';
 import { type AnyModule } from '@tfai/core/nn';
 import { path as dataPath } from '@tfai/datasets';

@@ -1,7 +1,7 @@
 // Chapter questionnaire on text classification with BPT3C: "How do we make batches of texts of different lengths,
 // and why sort them?" — fastai's SortedDL puts texts of similar lengths in a batch (sorted within random chunks of
 // 50·bs); against random batching, on real Amazon reviews: the lengths in each batch and the share of padding.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader } from '@tfai/core';
 import { path as dataPath } from '@tfai/datasets';
 import { collateText, column, makeVocab, Numericalize, readTextTable, SortedDL, type TextItem } from '@tfai/text';

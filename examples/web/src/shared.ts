@@ -1,5 +1,7 @@
 // What both example pages share: starting tfai's backend (the .wasm files are served beside the page), decoding an
 // image the user picks with the browser's own decoder, and drawing a list of classes with probability bars.
+// WebGL, the page's fastest backend on most machines, is an optional peer of @tfai/core: a page opts in by importing it.
+import '@tensorflow/tfjs-backend-webgl';
 import { setBackend } from '@tfai/core';
 
 /** A backend from the page's `?backend=` (wasm, webgl, webgpu, cpu), else tfai's automatic choice. */

@@ -3,7 +3,7 @@
 // A training step whose time is mostly such products cannot be faster, relative to PyTorch, than their ratio.
 // run.ts runs it once per thread count (BENCH_GEMM=0 skips it); alone (in packages/bench): `THREADS=1 node
 // --conditions=@tfai/source --import tsx src/gemm.ts` prints `RESULT {json}`.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { setBackend } from '@tfai/core/backend';
 import { wasmThreadCount } from './wasm-threads.js';
 

@@ -6,7 +6,7 @@
 // profiled step, see profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report medians).
 // Run from packages/bench: `MODEL=tabular node --conditions=@tfai/source --import tsx src/measure.ts`.
 import os from 'node:os';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Adam, manualSeed } from '@tfai/core';
 import { getBackend, setBackend, webgpuAdapterInfo } from '@tfai/core/backend';
@@ -171,7 +171,7 @@ async function measure(
   const result: MeasureResult = {
     model: name,
     cfg: b.cfg,
-    backend: `tfai-${getBackend()}-tfjs-${tf.version.tfjs}`,
+    backend: `tfai-${getBackend()}-tfjs-${tf.version_core}`,
     threads: wasmThreadCount(),
     warm: o.warm,
     steps: o.steps,

@@ -3,7 +3,7 @@
 // classifier) and `collab` (EmbeddingDotBias). Every model comes through a package's public API — vision's
 // `resnet18`, tabular's `TabularEmbeddings` and `EmbeddingDotBias`, text's `getTextClassifier` — so the source
 // measured is the source in the tree, and the dependencies are @tfai/bench's declared ones.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm1d, Embedding, LSTM, Linear, Module, ModuleList } from '@tfai/core/nn';
 import { crossEntropyLossFlat, mseLossFlat } from '@tfai/core';
 import type { AnyModule } from '@tfai/core/nn';

@@ -12,7 +12,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { setBackend } from '@tfai/core/backend';
 import { manualSeed } from '@tfai/core';

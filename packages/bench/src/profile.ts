@@ -1,5 +1,5 @@
 // The kernel-time profile of one training step (`BENCH_PROFILE=1`): tf.profile's kernels grouped by name.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * Makes tf.profile report each kernel's *own* time on a backend whose `time(f)` is the wall time of the synchronous

@@ -1,5 +1,5 @@
 // The thread count a measurement reports, read from tfjs-backend-wasm's own API (core keeps its thread set-up private).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm, getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 
 /**

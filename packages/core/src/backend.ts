@@ -15,5 +15,5 @@ export {
 export type { BackendName, SetBackendOptions } from './backend/backend.js';
 export { probeWebGPU } from '#platform/webgpu-probe';
 export type { WebGPUAdapterReport, WebGPUProbe } from './backend/webgpu/setup.js';
-export { diagnose, formatDoctorReport, CUDA_LIBRARIES } from '#platform/diagnose';
+export { diagnose, formatDoctorReport, CUDA_LIBRARIES, NODE_ENGINES } from '#platform/diagnose';
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';

@@ -119,9 +119,11 @@ export class CsvError extends FileError {
       `${where.row !== undefined ? `row ${where.row}: ` : ''}${where.column !== undefined ? `column ${JSON.stringify(where.column)}: ` : ''}${reason}`,
     );
   }
+  /** The row of the problem, as the message names it, when known. */
   get row(): number | undefined {
     return this.where.row;
   }
+  /** The column of the problem, when known. */
   get column(): string | undefined {
     return this.where.column;
   }
@@ -244,3 +246,28 @@ export class OnnxExportError extends TfaiError {
  * ```
  */
 export class NoFileSystemError extends TfaiError {}
+
+/**
+ * A feature needs packages that tfai lists as optional peers (installed only by those who use it: plotting's
+ * `vega`, `vega-lite` and `sharp`; the WebGPU backend), and one is not installed: names the feature, the
+ * packages, and the command that adds them.
+ * @example
+ * ```ts
+ * try { await learn.recorder.plotLoss({ file: 'loss.png' }); }
+ * catch (e) { if (e instanceof MissingDependencyError) console.error(e.install); } // npm install vega@^6.4.0 …
+ * ```
+ */
+export class MissingDependencyError extends TfaiError {
+  /** The command that installs what is missing, with the versions tfai declares (`npm install vega@^6.4.0 …`). */
+  readonly install: string;
+  constructor(
+    readonly feature: string,
+    readonly packages: readonly string[],
+    specs: readonly string[] = packages,
+    options?: ErrorOptions,
+  ) {
+    const install = `npm install ${specs.join(' ')}`;
+    super(`${feature} needs ${packages.join(', ')}, not installed: run \`${install}\``, options);
+    this.install = install;
+  }
+}

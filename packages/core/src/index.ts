@@ -20,6 +20,7 @@ export {
   ArchitectureError,
   UnknownOptionError,
   NoFileSystemError,
+  MissingDependencyError,
 } from './errors.js';
 
 // ---- Seeding ----

@@ -26,7 +26,7 @@ export { uniform, normal, torchDefaultUniform, kaimingNormal } from './nn/init.j
 // PyTorch's layers on NHWC activations, with PyTorch's names and defaults.
 export { Linear } from './nn/layers/linear.js';
 export { Conv2d, ConvTranspose2d } from './nn/layers/conv.js';
-export type { Conv2dOptions, ConvTranspose2dOptions } from './nn/layers/conv.js';
+export type { Conv2dOptions, ConvTranspose2dOptions, Size2d } from './nn/layers/conv.js';
 export { BatchNorm1d, BatchNorm2d } from './nn/layers/batchnorm.js';
 export type { BatchNormOptions } from './nn/layers/batchnorm.js';
 export { Dropout } from './nn/layers/dropout.js';

@@ -76,4 +76,9 @@ export function path(name: string): string {
  * datasets.path('jane_austen'); // '/…/node_modules/@tfai/datasets/data/jane_austen'
  * ```
  */
-export const datasets = Object.freeze({ path, list });
+export const datasets: {
+  /** {@inheritDoc path} */
+  readonly path: typeof path;
+  /** {@inheritDoc list} */
+  readonly list: typeof list;
+} = Object.freeze({ path, list });

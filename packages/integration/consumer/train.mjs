@@ -1,6 +1,6 @@
 // ESM consumer of the packed @tfai/core + @tfai/tabular: trains on a small synthetic CSV, exports, reloads.
 import { writeFileSync } from 'node:fs';
-import { accuracy } from '@tfai/core';
+import { MissingDependencyError, accuracy } from '@tfai/core';
 import { setBackend } from '@tfai/core/backend';
 import { exportLearner, loadLearner } from '@tfai/core/io';
 import { TabularDataLoaders, tabularLearner } from '@tfai/tabular';
@@ -33,6 +33,14 @@ await exportLearner(learn, 'tab');
 const again = await loadLearner('tab.json');
 const p = await again.predict({ a: 0.8, b: 0.5, color: 'green' });
 const q = await again.predict({ a: 0.8, b: 0.5, color: 'red' });
+// Plotting's vega stack is an optional peer: without it, the first plot names what to install (a typed error).
+let plot;
+try {
+  await learn.recorder.plotLoss('loss.png');
+  plot = 'drawn';
+} catch (e) {
+  plot = e instanceof MissingDependencyError ? e.install : `unexpected ${e}`;
+}
 console.log(
   JSON.stringify({
     consumer: 'esm',
@@ -41,5 +49,6 @@ console.log(
     accuracy: metrics.accuracy,
     green: p.label,
     red: q.label,
+    plot,
   }),
 );

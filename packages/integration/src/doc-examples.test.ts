@@ -105,7 +105,7 @@ function wrap(ex: Example, exps: Record<string, Exports>): string {
   const taken = new Set(own.flatMap((l) => [...l.matchAll(/\b(\w+)\b/g)].map((m) => m[1])));
   const seen = new Set<string>(taken);
   const imports: string[] = [...own];
-  if (!seen.has('tf')) imports.push("import * as tf from '@tensorflow/tfjs';");
+  if (!seen.has('tf')) imports.push("import * as tf from '@tensorflow/tfjs-core';");
   seen.add('tf');
   for (const pkg of new Set([ex.pkg, 'core']))
     for (const e of exps[pkg]) {

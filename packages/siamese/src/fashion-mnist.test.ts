@@ -1,6 +1,6 @@
 // Real data: a Siamese model trained from scratch on fashion_mnist's pairs tells same-class pairs from
 // different-class ones far better than chance (50%).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { accuracy, manualSeed } from '@tfai/core';
 import { resnet18 } from '@tfai/vision/models';

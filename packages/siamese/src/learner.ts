@@ -1,6 +1,6 @@
 // siameseLearner: the book's Learner for the Siamese model (cross-entropy on same/different, siameseSplitter,
 // encoder frozen when pretrained), with predict([imgA, imgB]) and showResults.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Learner } from '@tfai/core';
 import { rebuiltLearnerOptions } from '@tfai/core/io';
 import { checkOptionKeys, learnerOptionsOf, predictDecoded } from '@tfai/core/internal';

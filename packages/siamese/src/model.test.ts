@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Adam, lrsForGroups, manualSeed, slice } from '@tfai/core';
 import { numParams } from '@tfai/core/nn';

@@ -1,6 +1,6 @@
 // The Siamese model of fastai's book (chapter 11): one encoder applied to both images, the two feature maps
 // concatenated on the channel axis, then a head that says "same" or "different".
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Module } from '@tfai/core/nn';
 import type { OnnxConverter, OnnxInputsOf } from '@tfai/core/onnx';
 import type { TensorModule } from '@tfai/core/nn';

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { resnet18 } from '@tfai/vision/models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resnet18Checkpoint, serveFiles, type FileServer } from '@tfai/test-utils/pretrained';

@@ -4,7 +4,7 @@
 // by round so that load from other processes hits all of them alike.
 // Run from packages/tabular: `npx tsx bench/tabular-model.ts` (TFAI_BACKEND picks the backend).
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from '@tfai/core';
 import { getBackend, setBackend } from '@tfai/core/backend';
 import { TabularModel } from '../src/model/tabular-model.js';

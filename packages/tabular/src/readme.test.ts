@@ -2,7 +2,7 @@
 // name it uses is defined, and it does what its comments say.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { datasets } from '@tfai/datasets';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
 const README = new URL('../README.md', import.meta.url);

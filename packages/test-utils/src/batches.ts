@@ -1,5 +1,5 @@
 // The values of a data loader's first batch, for reproducibility tests (manualSeed twice → the same batch).
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * The first batch of `dl` as plain arrays, every input tensor then the target (`[...x, y]`), the batch disposed.

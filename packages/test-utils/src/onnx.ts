@@ -1,7 +1,7 @@
 // ONNX checks for the export tests: ONNX Runtime (onnxruntime-node, CPU) against tfai's eval-mode outputs, and
 // onnx.checker with full_check through Debian's python3-onnx.
 import { execFileSync } from 'node:child_process';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { BatchNorm1d, BatchNorm2d, type Module } from '@tfai/core/nn';
 import { relErr } from './fixtures.js';

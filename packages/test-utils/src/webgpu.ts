@@ -1,7 +1,7 @@
 // `@tfai/test-utils/webgpu`: helpers for the webgpu parity suite (`*.webgpu.test.ts` in every package): run a describe block on the webgpu
 // backend, skipped by name with the reason where Dawn finds no adapter, but failing under CI=true, where Mesa's
 // Vulkan driver (llvmpipe) is installed on purpose.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { probeWebGPU, setBackend } from '@tfai/core/backend';
 import { relErr } from './fixtures.js';

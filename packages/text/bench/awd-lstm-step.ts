@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Adam, manualSeed } from '@tfai/core';
 import { getBackend, setBackend } from '@tfai/core/backend';
@@ -87,7 +87,7 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
 const result = {
   model: 'awd_lstm_lm',
   cfg: `get_language_model(AWD_LSTM, ${VOCAB}) emb400 hidden${NHID} 3 layers, bs${BS} bptt${BPTT}, fastai LM dropouts, Adam`,
-  backend: `tfai-${getBackend()}-tfjs-${tf.version.tfjs}`,
+  backend: `tfai-${getBackend()}-tfjs-${tf.version_core}`,
   threads: THREADS,
   n_params: numParams(model),
   median_ms: r1(sorted[sorted.length >> 1]),

@@ -13,7 +13,7 @@ export {
 } from './models/awd-lstm.js';
 export type { AWDLSTMOptions } from './models/awd-lstm.js';
 export { SequentialRNN } from './models/sequential-rnn.js';
-export { LinearDecoder, getLanguageModel, awdLstmLmSplit, scaleDropouts } from './models/language-model.js';
+export { LinearDecoder, TiedLinear, getLanguageModel, awdLstmLmSplit, scaleDropouts } from './models/language-model.js';
 export type { LMConfig, LanguageModelOptions } from './models/language-model.js';
 export {
   SentenceEncoder,

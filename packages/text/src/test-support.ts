@@ -2,7 +2,7 @@
 // this package's parity fixtures (./fixtures/).
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropyLossFlat } from '@tfai/core';
 import {
   DATA as DATASETS_DIR,

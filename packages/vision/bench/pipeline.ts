@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Callback, CancelFitException, DataLoader, DataLoaders, Learner, manualSeed } from '@tfai/core';
 import { getBackend, setBackend } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';

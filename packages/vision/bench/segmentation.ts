@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Adam, crossEntropyLossFlat, manualSeed } from '@tfai/core';
 import { getBackend, setBackend } from '@tfai/core/backend';
 import { numParams } from '@tfai/core/nn';

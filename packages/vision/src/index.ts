@@ -39,7 +39,12 @@ export type { VisionTfmSpecs, VisionShowOptions, VisionLoaderSettings } from './
 export { ImageDataset, ImageDataLoader, collateImages } from './data/image-dataset.js';
 export type { ImageSample, ImageDataLoaderOptions } from './data/image-dataset.js';
 export { ImageDataLoaders } from './data/image-data-loaders.js';
-export type { ImageDataLoadersOptions, ImageInferenceSpec, ShowBatchOptions } from './data/image-data-loaders.js';
+export type {
+  ImageDataLoadersOptions,
+  ImageFromDfOptions,
+  ImageInferenceSpec,
+  ShowBatchOptions,
+} from './data/image-data-loaders.js';
 
 // ---- Learner ----
 // visionLearner (head options in `head: {...}`), predict/showResults, and the builders loadLearner finds by name.
@@ -64,6 +69,7 @@ export { unetLearner, UnetLearner } from './unet/unet-learner.js';
 export type {
   UnetLearnerOptions,
   UnetLearnerArgs,
+  UnetConfig,
   SegmentationPrediction,
   SegmentationResultsOptions,
 } from './unet/unet-learner.js';

@@ -5,7 +5,7 @@
 // ---- Architectures ----
 // torchvision's ResNets (names, layouts and parameter counts), the architecture registry and model metadata.
 export { ResNet, BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/resnet.js';
-export type { ResNetOptions, VisionArch } from './models/resnet.js';
+export type { ResNetOptions, VisionArch, BlockClass } from './models/resnet.js';
 export { VISION_ARCHS, modelMeta, getModelMeta, visionArch, isRegisteredArch } from './models/archs.js';
 export type { ArchEntry } from './models/archs.js';
 export { defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
@@ -32,7 +32,7 @@ export type { PretrainedSource, PretrainedOptions } from './models/pretrained.js
 // ---- U-Net (fastai/vision/models/unet.py) ----
 export { DynamicUnet } from './unet/dynamic-unet.js';
 export type { DynamicUnetOptions } from './unet/dynamic-unet.js';
-export { UnetBlock } from './unet/unet-block.js';
+export { UnetBlock, Hook } from './unet/unet-block.js';
 export type { UnetBlockOptions } from './unet/unet-block.js';
 export { ResizeToOrig, ToTensorBase } from './unet/resize-to-orig.js';
 export { createUnetModel } from './unet/unet-learner.js';

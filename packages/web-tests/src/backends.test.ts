@@ -1,7 +1,7 @@
 // The page's backends, before any tfai code: tfjs in Debian's chromium on wasm (its .wasm files served with the
 // bundle; threads when the page is cross-origin isolated), webgl (SwiftShader under --disable-gpu) and webgpu where
 // the browser has an adapter, each checked against Node's result of the same computation.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { needsBrowser } from './browser.js';

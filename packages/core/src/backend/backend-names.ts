@@ -42,9 +42,9 @@ export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = {
   cuda: '@tensorflow/tfjs-node-gpu',
   webgpu: '@tensorflow/tfjs-backend-webgpu',
   tensorflow: '@tensorflow/tfjs-node',
-  webgl: '@tensorflow/tfjs',
+  webgl: '@tensorflow/tfjs-backend-webgl',
   wasm: '@tensorflow/tfjs-backend-wasm',
-  cpu: '@tensorflow/tfjs',
+  cpu: '@tensorflow/tfjs-backend-cpu',
 };
 
 /** Thrown when a backend was asked for (by name or by `TFAI_BACKEND`) but cannot be loaded. */

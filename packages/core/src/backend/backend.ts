@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import './tfjs.js';
 import { envVar } from '#platform/process';
 import { PLATFORM_BACKEND_ORDER, activate, automaticBackend, backendAvailable } from '#platform/backend';
 import { BACKEND_ORDER, BackendUnavailableError, type BackendName, type SetBackendOptions } from './backend-names.js';

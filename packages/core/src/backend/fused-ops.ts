@@ -2,7 +2,7 @@
 // cross-entropy, dropout, the LSTM chunk, the optimizer's SIMD loops): each returns undefined where its fused
 // kernel cannot run (switched off with setFused/TFAI_FUSED, another backend than wasm/cpu, kernels not registered,
 // an input it does not handle), and the caller takes its composition of tfjs ops.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedEnabled, type FusedName } from './fused.js';
 import { LSTM_BACKWARD, LSTM_FORWARD } from './kernels/lstm-chunk.js';
 import { simdKernels, type SimdKernels } from './wasm/simd/simd-kernels.js';

@@ -1,5 +1,5 @@
 // Helpers for writing kernels out of other kernels.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The arguments tfjs passes to a kernel function. */
 export type KernelArgs = Parameters<tf.KernelFunc>[0];

@@ -2,7 +2,7 @@
 // (the kernels in ./wasm/, the optimizer's fused step, the SIMD loops): allocate outputs, view a tensor's values in
 // place (a view of the wasm heap, the cpu backend's own typed array), read and replace a tensor's stored values,
 // reference counts, and the wasm module's `WebAssembly.Memory`. Only this file reaches past tfjs's public types.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The backends whose memory tfai's loop kernels reach: wasm (its heap) and cpu (JS typed arrays). */
 export type MemoryBackend = 'wasm' | 'cpu';

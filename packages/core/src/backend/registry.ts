@@ -1,6 +1,6 @@
 // Registration of tfai's kernels in tfjs's global kernel registry, in place of the stock ones: the one shape every
 // kernel declares (its name, its backends, its fallback), for core's kernels and for a domain package's own.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The tfjs backends tfai has kernels for. */
 export type KernelBackendName = 'wasm' | 'cpu' | 'webgpu';

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { PLOT_PACKAGES, installSpec, packageInstalled } from '../io/optional.js';
 import { BACKEND_ORDER, BACKEND_PACKAGES, backendAvailable, setBackend, type BackendName } from '../backend/backend.js';
 import {
   driverAdvice,
@@ -41,7 +42,8 @@ export interface BackendStatus {
 
 /** What {@link diagnose} found. */
 export interface DoctorReport {
-  node: { version: string; supported: boolean; note?: string };
+  /** The running Node, whether it is in `engines` (@tfai/core's package.json: {@link NODE_ENGINES}), and why not. */
+  node: { version: string; supported: boolean; engines: string; note?: string };
   platform: string;
   backends: BackendStatus[];
   /** The backend `setBackend()` chose (honouring `TFAI_BACKEND`), or the error it threw. */
@@ -50,11 +52,69 @@ export interface DoctorReport {
   cuda: { found: Record<string, string | null>; otherVersions: string[]; nvidiaSmi: boolean };
   /** The WebGPU adapter Dawn gives (or why none), and the Vulkan drivers installed (Linux). */
   webgpu: { adapter?: WebGPUAdapterReport; error?: string; vulkanDrivers: string[] };
+  /** Optional peers by feature (plotting: vega, vega-lite, sharp), and which of them are not installed. */
+  optional: { feature: string; packages: readonly string[]; missing: string[] }[];
   /** What to run to get what is missing. */
   advice: string[];
 }
 
 const require = createRequire(import.meta.url);
+
+/**
+ * The Node versions tfai supports: `engines.node` of @tfai/core's package.json, the range every dependency's own
+ * `engines` allows (checked by the integration tests).
+ * @example
+ * ```ts
+ * NODE_ENGINES; // '^20.19.0 || ^22.12.0 || >=23'
+ * ```
+ */
+export const NODE_ENGINES: string = (require('../../package.json') as { engines: { node: string } }).engines.node;
+
+/**
+ * Whether a Node version is in an `engines` range: `||`-separated sets of space-separated comparators
+ * (`^X.Y.Z`, `~X.Y.Z`, `>=`, `>`, `<=`, `<`, `=` or a bare version), enough for `engines` fields (semver's full
+ * grammar is checked against this in the tests).
+ * @example
+ * ```ts
+ * nodeSatisfies('22.11.0', '^20.19.0 || ^22.12.0 || >=23'); // false
+ * ```
+ */
+export function nodeSatisfies(version: string, range: string): boolean {
+  const parse = (v: string): number[] => {
+    const parts = v.replace(/^v/, '').split('-')[0].split('.').map(Number);
+    return [parts[0] ?? 0, parts[1] ?? 0, parts[2] ?? 0];
+  };
+  const cmp = (a: number[], b: number[]): number => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  const v = parse(version);
+  return range.split('||').some((set) =>
+    set
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .every((c) => {
+        const m = /^(\^|~|>=|<=|>|<|=)?\s*v?(\d+(?:\.\d+){0,2})/.exec(c);
+        if (!m) return false;
+        const b = parse(m[2]);
+        const d = cmp(v, b);
+        switch (m[1]) {
+          case '^':
+            return d >= 0 && (b[0] > 0 ? v[0] === b[0] : v[0] === 0 && v[1] === b[1]);
+          case '~':
+            return d >= 0 && v[0] === b[0] && v[1] === b[1];
+          case '>=':
+            return d >= 0;
+          case '<=':
+            return d <= 0;
+          case '>':
+            return d > 0;
+          case '<':
+            return d < 0;
+          default:
+            return d === 0;
+        }
+      }),
+  );
+}
 
 function packageVersion(pkg: string): string | undefined {
   try {
@@ -104,10 +164,10 @@ function hasCommand(cmd: string): boolean {
  * report.cuda.found['libcudnn.so.8']; // null when cuDNN 8 is missing
  */
 export async function diagnose(): Promise<DoctorReport> {
-  const [major, minor] = process.versions.node.split('.').map(Number);
-  const supported = major > 20 || (major === 20 && minor >= 19);
-  const node: DoctorReport['node'] = { version: process.version, supported };
-  if (!supported) node.note = 'tfai needs Node >= 20.19 (22 or 24 recommended)';
+  const major = Number(process.versions.node.split('.')[0]);
+  const supported = nodeSatisfies(process.versions.node, NODE_ENGINES);
+  const node: DoctorReport['node'] = { version: process.version, supported, engines: NODE_ENGINES };
+  if (!supported) node.note = `tfai needs Node ${NODE_ENGINES} (22.12+ or 24 recommended)`;
   else if (major === 20) node.note = 'Node 20 is end-of-life: use Node 22 or 24';
 
   const backends = BACKEND_ORDER.map((name): BackendStatus => {
@@ -123,6 +183,9 @@ export async function diagnose(): Promise<DoctorReport> {
     backends,
     cuda: { found: {}, otherVersions: [], nvidiaSmi: hasCommand('nvidia-smi') },
     webgpu: { vulkanDrivers: process.platform === 'linux' ? vulkanDrivers() : [] },
+    optional: [
+      { feature: 'plotting', packages: PLOT_PACKAGES, missing: PLOT_PACKAGES.filter((p) => !packageInstalled(p)) },
+    ],
     advice: [],
   };
   try {
@@ -167,7 +230,7 @@ function adviceFor(report: DoctorReport): string[] {
     advice.push(
       native.version
         ? `${native.package} ${native.version} is installed without its native binding (its install script downloads libtensorflow; it was skipped or failed offline): run \`npm rebuild ${native.package}\` online`
-        : `native CPU backend: \`npm install ${native.package}\` (downloads libtensorflow at install; several times faster than wasm for convolutions)`,
+        : `native CPU backend: \`npm install ${installSpec(native.package)}\` (downloads libtensorflow at install; several times faster than wasm for convolutions)`,
     );
   }
   const missingCuda = Object.entries(report.cuda.found)
@@ -184,12 +247,12 @@ function adviceFor(report: DoctorReport): string[] {
         ". Install the NVIDIA driver, CUDA 11.2 runtime and cuDNN 8.1 (e.g. `apt install cuda-libraries-11-2 libcudnn8=8.1.*` from NVIDIA's repository) and add their lib directory to LD_LIBRARY_PATH",
     );
   } else if (!gpu.installed) {
-    advice.push(`CUDA libraries found: \`npm install ${gpu.package}\` to train on the GPU`);
+    advice.push(`CUDA libraries found: \`npm install ${installSpec(gpu.package)}\` to train on the GPU`);
   }
   const webgpu = byName('webgpu');
   if (!webgpu.installed)
     advice.push(
-      `WebGPU backend: \`npm install webgpu ${webgpu.package}\` (prebuilt for Linux, macOS and Windows; nothing downloads at install)`,
+      `WebGPU backend: \`npm install ${installSpec('webgpu')} ${installSpec(webgpu.package)}\` (prebuilt for Linux, macOS and Windows; nothing downloads at install)`,
     );
   else if (!report.webgpu.adapter) advice.push(`WebGPU backend: ${driverAdvice()}`);
   else if (report.webgpu.adapter.software) {
@@ -199,6 +262,11 @@ function adviceFor(report: DoctorReport): string[] {
   }
   const wasm = byName('wasm');
   if (!wasm.installed) advice.push(`wasm backend: \`npm install ${wasm.package}\``);
+  for (const o of report.optional)
+    if (o.missing.length)
+      advice.push(
+        `${o.feature} (recorder.plotLoss, lrFind's plot…): \`npm install ${o.missing.map(installSpec).join(' ')}\``,
+      );
   return advice;
 }
 
@@ -213,7 +281,7 @@ export function formatDoctorReport(r: DoctorReport): string {
   lines.push(
     `tfai doctor`,
     ``,
-    `Node      ${r.node.version} on ${r.platform}${r.node.note ? ` — ${r.node.note}` : ''}`,
+    `Node      ${r.node.version} on ${r.platform} (tfai supports ${r.node.engines})${r.node.note ? ` — ${r.node.note}` : ''}`,
   );
   lines.push(``, `Backends (best first):`);
   for (const b of r.backends) {
@@ -255,6 +323,11 @@ export function formatDoctorReport(r: DoctorReport): string {
   } else lines.push(`  no adapter: ${r.webgpu.error ?? 'not probed'}`);
   if (r.webgpu.vulkanDrivers.length)
     lines.push(`  Vulkan drivers: ${r.webgpu.vulkanDrivers.map((f) => f.split('/').pop()).join(', ')}`);
+  lines.push(``, `Optional packages:`);
+  for (const o of r.optional)
+    lines.push(
+      `  ${o.missing.length ? '✗' : '✓'} ${o.feature.padEnd(10)} ${o.packages.join(', ')}${o.missing.length ? ` (missing: ${o.missing.join(', ')})` : ' installed'}`,
+    );
   lines.push(``, r.advice.length ? 'To do:' : 'Nothing to do.');
   for (const a of r.advice) lines.push(`  - ${a}`);
   return lines.join('\n');

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger } from '../errors.js';
 import { globalRng, Rng } from '../nn/random.js';
 
@@ -126,6 +126,7 @@ export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
     return this.makeBatch(idx);
   }
 
+  /** The batches of one pass (shuffled when `shuffle`), prepared `prefetch` ahead. */
   async *[Symbol.asyncIterator](): AsyncIterator<Batch> {
     const batches = this.batchIndices(this.epoch++);
     const queue: Promise<Batch>[] = [];

@@ -2,7 +2,7 @@ import { randomHex, sha256Hex, sha256HexOfChunks } from '#platform/crypto';
 import { open, readdir, readFile, rename, rm, writeFile } from '#platform/fs';
 import { basename, dirname, join } from '#platform/path';
 import { pid as processId, processAlive } from '#platform/process';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { SafetensorsError } from '../errors.js';
 import type { StateDict } from '../nn/module.js';
 

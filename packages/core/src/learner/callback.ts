@@ -27,6 +27,7 @@ export const EVENTS = [
   'afterFit',
 ] as const;
 
+/** One of fastai's training events ({@link EVENTS}), a {@link Callback} method name. */
 export type EventName = (typeof EVENTS)[number];
 
 /** Events that fire inside the gradient computation: their handlers must be synchronous. */
@@ -60,10 +61,12 @@ export abstract class Callback {
    */
   runPredict = true;
   private _learn: Learner | undefined;
+  /** The Learner this callback is attached to (set by the Learner when the callback is added; throws before). */
   get learn(): Learner {
     if (!this._learn) throw new Error(`${this.name} is not attached to a Learner`);
     return this._learn;
   }
+  /** Attaches the callback (the Learner does it when the callback is added). */
   set learn(l: Learner) {
     this._learn = l;
   }
@@ -71,28 +74,51 @@ export abstract class Callback {
   get name(): string {
     return this.constructor.name;
   }
+  /** At the start of `fit` (after the optimizer exists), before the first epoch. */
   beforeFit?(): void | Promise<void>;
+  /** At the start of each epoch. */
   beforeEpoch?(): void | Promise<void>;
+  /** Before the epoch's training pass (the model in training mode). */
   beforeTrain?(): void | Promise<void>;
+  /** Before each batch; `learn.x`/`learn.y` hold it (change them to transform the batch). */
   beforeBatch?(): void | Promise<void>;
+  /** After the forward pass (`learn.pred`); inside the gradient tape, so synchronous. */
   afterPred?(): void;
+  /** After the loss is computed (`learn.loss`); inside the gradient tape, so synchronous. */
   afterLoss?(): void;
+  /** Before the gradients are computed. */
   beforeBackward?(): void | Promise<void>;
+  /** When a callback threw `CancelBackwardException`: the backward pass was skipped. */
   afterCancelBackward?(): void | Promise<void>;
+  /** After the gradients are computed, before the optimizer step (clip or inspect them here). */
   afterBackward?(): void | Promise<void>;
+  /** Before the optimizer step. */
   beforeStep?(): void | Promise<void>;
+  /** When a callback threw `CancelStepException`: the optimizer step was skipped. */
   afterCancelStep?(): void | Promise<void>;
+  /** After the optimizer step. */
   afterStep?(): void | Promise<void>;
+  /** When a callback threw `CancelBatchException`: the rest of the batch was skipped. */
   afterCancelBatch?(): void | Promise<void>;
+  /** After each batch, training and validation alike. */
   afterBatch?(): void | Promise<void>;
+  /** When a callback threw `CancelTrainException`: the rest of the epoch's training was skipped. */
   afterCancelTrain?(): void | Promise<void>;
+  /** After the epoch's training pass. */
   afterTrain?(): void | Promise<void>;
+  /** Before the validation pass (the model in evaluation mode). */
   beforeValidate?(): void | Promise<void>;
+  /** When a callback threw `CancelValidException`: the rest of the validation was skipped. */
   afterCancelValidate?(): void | Promise<void>;
+  /** After the validation pass. */
   afterValidate?(): void | Promise<void>;
+  /** When a callback threw `CancelEpochException`: the rest of the epoch was skipped. */
   afterCancelEpoch?(): void | Promise<void>;
+  /** At the end of each epoch (the Recorder has its losses and metrics). */
   afterEpoch?(): void | Promise<void>;
+  /** When a callback threw `CancelFitException` (as `EarlyStoppingCallback` does): training stopped. */
   afterCancelFit?(): void | Promise<void>;
+  /** At the end of `fit`, whether or not it was cancelled. */
   afterFit?(): void | Promise<void>;
 }
 

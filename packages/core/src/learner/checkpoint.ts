@@ -1,7 +1,7 @@
 // Checkpoints of a Learner: the model's weights (and optimizer state) in `<path>/<modelDir>/<name>.safetensors`.
 import { mkdir } from '#platform/fs';
 import { dirname, join } from '#platform/path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 import type { Hypers } from '../optim/optimizer.js';
 import type { Learner } from './learner.js';

@@ -2,7 +2,7 @@ import { sha256Hex } from '#platform/crypto';
 import { mkdir, readFile, realpath, stat } from '#platform/fs';
 import { basename, dirname, isAbsolute, relative, resolve, sep } from '#platform/path';
 import { RUNTIME } from '#platform/process';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ExportError, StateDictMismatchError, TfaiError } from '../errors.js';
 import {
   atomicWrite,
@@ -518,8 +518,8 @@ function storedDescription(
  * inside the export's folder, the description is checked field by field, the weights must match the JSON's
  * checksum (or, with `opts.useStoredDescription`, for an export interrupted between its two writes, the checksum
  * and description stored in the weights), and the model is built under a budget of twice the elements the weights header holds plus
- * {@link BUILD_SLACK_ELEMENTS}, so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
- * {@link SafetensorsError} / `StateDictMismatchError` naming the file), and frees whatever was built.
+ * `BUILD_SLACK_ELEMENTS` (2²⁷), so a description implying a much bigger model is refused before its tensors exist. Every failure is an {@link ExportError} (or a
+ * `SafetensorsError` / `StateDictMismatchError` naming the file), and frees whatever was built.
  *
  * `source` is the same everywhere: a path to the JSON (Node), its URL (an `http(s):` string or a `URL`, fetched with
  * `fetch` in Node and in a page; the weights are fetched beside it and must be in the JSON's folder or below, same

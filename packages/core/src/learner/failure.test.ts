@@ -1,6 +1,6 @@
 // Failure paths of the training loop: fastai's Cancel exceptions from every event they are caught in, and a failed
 // fit that leaves no tensor behind.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReLU } from '../nn/layers/activation.js';
 import { Sequential } from '../nn/layers/container.js';

@@ -1,5 +1,5 @@
 // The Learner's option and result types: its constructor's options, fit's, and what validate and predict return.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { DataLoader } from '../data/dataloader.js';
 import type { Module } from '../nn/module.js';
 import type { LrSlice } from '../optim/lr.js';
@@ -32,7 +32,7 @@ export interface LearnerOptions {
   metrics?: Metric | Metric[];
   /** Parameter groups (default: one group). */
   splitter?: Splitter;
-  /** Optimizer factory (default {@link adam}). */
+  /** Optimizer factory (default `adam`). */
   opt?: OptFactory;
   /** Default learning rate (fastai: 1e-3). */
   lr?: number;

@@ -1,5 +1,5 @@
 // fastai's Learner: the training loop, its events and callbacks; the options and results are in learner-options.ts.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { getBackend, ready } from '../backend/backend.js';
 import type { DataLoader, DataLoaders } from '../data/dataloader.js';
 import { checkInteger, checkLearningRates, InvalidArgumentError } from '../errors.js';
@@ -71,6 +71,7 @@ export class Learner {
   moms: [number, number, number];
   path: string;
   modelDir: string;
+  /** Where the epoch table and messages go (default `console.log`). */
   logger: (line: string) => void;
   builder: BuilderSpec | undefined;
   opt: Optimizer | undefined;
@@ -234,14 +235,6 @@ export class Learner {
   }
 
   /**
-   * Trains for `nEpoch` epochs at a constant learning rate.
-   * @example
-   * ```ts
-   * await learn.fit(2, 1e-3);
-   * await learn.fit(1, slice(1e-5, 1e-3)); // discriminative learning rates
-   * ```
-   */
-  /**
    * Refuses arguments that would train on nothing or on garbage: epochs not a non-negative integer, learning
    * rates not finite and positive, a training loader with no batches (`bs` larger than the training set with
    * `dropLast`, as fastai's training loader).
@@ -268,6 +261,14 @@ export class Learner {
       );
   }
 
+  /**
+   * Trains for `nEpoch` epochs at a constant learning rate.
+   * @example
+   * ```ts
+   * await learn.fit(2, 1e-3);
+   * await learn.fit(1, slice(1e-5, 1e-3)); // discriminative learning rates
+   * ```
+   */
   async fit(nEpoch: number, lr?: LrSpec, opts: FitOptions = {}): Promise<void> {
     this.checkFitArgs(nEpoch, lr, 'lr');
     await ready();

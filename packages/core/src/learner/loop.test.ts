@@ -1,6 +1,6 @@
 // One loop: fit, validate and getPreds run through the learner's callbacks (fastai's `_with_events`), each callback
 // taking part in training (`runTrain`), validation (`runValid`) and prediction (`runPredict`) as it says.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReLU } from '../nn/layers/activation.js';
 import { Sequential } from '../nn/layers/container.js';

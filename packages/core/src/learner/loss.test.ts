@@ -1,5 +1,5 @@
 // The unreduced form of the losses (what MixUp blends) against their reduced values.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { crossEntropyLossFlat, mseLossFlat } from './loss.js';
 

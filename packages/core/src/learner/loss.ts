@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedCrossEntropy } from '../backend/fused-ops.js';
 import { ExportError, TfaiError } from '../errors.js';
 
@@ -15,7 +15,9 @@ export interface LossSpec {
 export interface Loss {
   (pred: tf.Tensor, target: tf.Tensor): tf.Scalar;
   readonly spec: LossSpec;
+  /** Model outputs → what `getPreds` returns (softmax over the last axis for cross-entropy, identity for MSE). */
   activation(pred: tf.Tensor): tf.Tensor;
+  /** Activations → decoded predictions (argmax for cross-entropy), as `predict` reports them. */
   decodes(probs: tf.Tensor): tf.Tensor;
   /**
    * fastai's `y_int`: the targets are class indices, so they cannot be blended (MixUp blends the losses of the two

@@ -1,6 +1,6 @@
 // Prediction of a Learner outside the loop: one batch of encoded inputs decoded (`predictDecoded`, which every
 // domain learner's predict/showResults uses), one raw item (`predictItem`), and test-time augmentation (`tta`).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../backend/backend.js';
 import { TfaiError } from '../errors.js';
 import type { Learner } from './learner.js';

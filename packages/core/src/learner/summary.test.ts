@@ -1,6 +1,6 @@
 // fastai's learn.summary() (callback/hook.py module_summary): the layer table of one batch run through hooks.
 // Expected text built from fastai's format strings: 76-wide rules, columns of 20/20/10/10, sections per shape.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ReLU } from '../nn/layers/activation.js';
 import { BatchNorm1d } from '../nn/layers/batchnorm.js';

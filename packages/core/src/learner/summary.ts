@@ -1,7 +1,7 @@
 // fastai's `Learner.summary()` and `module_summary` (callback/hook.py): one batch through the model with a forward
 // hook on every leaf module, then Keras's layer table (type, output shape, parameters, trainable), the totals, the
 // optimizer, the loss, the freezing state and the callbacks.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { AnyModule } from '../nn/module.js';
 import type { Learner } from './learner.js';
 

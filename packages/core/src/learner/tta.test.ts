@@ -1,6 +1,6 @@
 // Learner.tta's arithmetic (fastai's learner.py: lerp(aug_preds, preds, beta), or the maximum) on a loader whose
 // "augmentation" is known noise; vision's tta.test.ts runs it on real images with the real augmentation.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { DataLoader, DataLoaders, type Batch } from '../data/dataloader.js';
 import { TfaiError } from '../errors.js';

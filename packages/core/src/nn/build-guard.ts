@@ -1,5 +1,5 @@
 import { AsyncContext } from '#platform/async-context';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 
 /**
  * A limit on what a model build may allocate, and a record of what it did allocate, for code that builds a

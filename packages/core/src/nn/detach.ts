@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * PyTorch's `tensor.detach()`: a new tensor with the same data (no copy) that the gradient tape does not link to

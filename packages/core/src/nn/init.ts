@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { checkAllocation } from './build-guard.js';
 import { globalRng } from './random.js';
 

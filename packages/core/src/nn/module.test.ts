@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { StateDictMismatchError } from '../errors.js';
 import { BatchNorm1d, BatchNorm2d } from './layers/batchnorm.js';

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '../backend/tfjs.js';
 import { recordVariable } from './build-guard.js';
 import { StateDictMismatchError } from '../errors.js';
 
@@ -26,13 +27,16 @@ export class Parameter {
   get requiresGrad(): boolean {
     return this._requiresGrad;
   }
+  /** Sets whether the optimizer updates it (frozen when false). */
   set requiresGrad(v: boolean) {
     this._requiresGrad = v;
     this.variable.trainable = v;
   }
+  /** The variable's shape (ours, NHWC-side layout). */
   get shape(): number[] {
     return this.variable.shape;
   }
+  /** The number of elements. */
   get size(): number {
     return this.variable.size;
   }
@@ -40,6 +44,7 @@ export class Parameter {
 
 /** Returned by {@link Module.registerForwardHook}; call `remove()` to detach the hook. */
 export interface HookHandle {
+  /** Detaches the hook. */
   remove(): void;
 }
 
@@ -91,11 +96,13 @@ export type StateDict = Record<string, tf.Tensor>;
  */
 export interface HostTensor {
   readonly shape: readonly number[];
+  /** Makes the tensor (`key`: its state-dict key, for error messages). */
   toTensor(key?: string): tf.Tensor;
 }
 
 /** Something that holds a state dict (a `TorchCheckpoint` from `loadTorch`). */
 export interface StateDictSource {
+  /** The state dict, keyed by PyTorch names. */
   toStateDict(): Record<string, tf.Tensor | HostTensor>;
 }
 
@@ -202,6 +209,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     return [...this._modules.entries()];
   }
 
+  /** The direct children, in registration order (PyTorch's `children()`). */
   children(): AnyModule[] {
     return [...this._modules.values()];
   }
@@ -212,6 +220,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     for (const [n, m] of this._modules) yield* m.namedModules(prefix ? `${prefix}.${n}` : n);
   }
 
+  /** This module and all its descendants, depth first (PyTorch's `modules()`). */
   modules(): AnyModule[] {
     return [...this.namedModules()].map(([, m]) => m);
   }
@@ -235,6 +244,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     return out;
   }
 
+  /** Every parameter, each shared one once (PyTorch's `parameters()`). */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }

@@ -1,6 +1,6 @@
 // ONNX forms of core's layers (torch.nn's and fastai's shared ones), in eval mode: Dropout is the identity,
 // BatchNorm uses its running statistics. Image values are NCHW, as in a PyTorch export.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { LinBnDrop } from '../nn/fastai/lin-bn-drop.js';
 import { MergeLayer, OrigModule, SequentialEx } from '../nn/fastai/sequential-ex.js';
 import { ReplicationPad2d } from '../nn/fastai/pixel-shuffle-icnr.js';

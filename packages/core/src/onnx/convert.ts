@@ -1,6 +1,6 @@
 // How a module becomes ONNX nodes: the converter contract, the lookup (a class's own static `onnx`, else core's
 // table of torch.nn layers) and the walk that names initializers with PyTorch's parameter paths.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { OnnxExportError } from '../errors.js';
 import type { AnyModule, Parameter } from '../nn/module.js';
 import type { OnnxGraph, OnnxTensorSpec, OnnxValue } from './graph.js';

@@ -1,7 +1,7 @@
 // The ONNX graph under construction: nodes, initializers (weights, kept as tf tensors until the file is written,
 // then read asynchronously), graph inputs and outputs. Plain objects shaped as onnx.proto's messages; the
 // protobuf encoding happens in export-onnx.ts.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** A value flowing through the graph: its name and rank (image values are NCHW, as in a PyTorch export). */
 export interface OnnxValue {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { BatchNorm1d, BatchNorm2d } from '../nn/layers/batchnorm.js';
 import { Sequential } from '../nn/layers/container.js';

@@ -1,7 +1,7 @@
 // The fused optimizer step (optim/fused-step.ts) against the unfused tf-op step, on wasm and cpu:
 // same parameters, gradients and hyper-parameter changes, results to 1e-5; in-place writes never change data
 // that something else holds; no tensors pile up.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/backend.js';
 import { setFused } from '../backend/fused.js';

@@ -18,7 +18,7 @@
 //
 // Threaded wasm: the heap is a SharedArrayBuffer; XNNPACK's pool threads run only inside a kernel call, which is
 // synchronous on this thread, so no other thread touches the heap while this loop runs between ops.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { allocateTensor, f32, memoryBackend, refCountOf, replaceValues, viewable } from '../backend/memory.js';
 import { optimizerLoops } from '../backend/fused-ops.js';
 import {

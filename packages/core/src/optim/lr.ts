@@ -14,6 +14,7 @@ export class LrSlice {
     readonly start: number | undefined,
     readonly stop: number,
   ) {}
+  /** As fastai prints it: `slice(1e-05, 0.001)`. */
   toString(): string {
     return `slice(${this.start ?? 'None'}, ${this.stop})`;
   }

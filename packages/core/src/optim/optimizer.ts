@@ -1,7 +1,7 @@
 // fastai's Optimizer (optimizer.py): parameter groups with their own hyper-parameters, freezing by group,
 // decoupled weight decay, SGD and Adam. The math runs in tf ops, or on wasm and cpu for SGD and Adam as one fused
 // pass over backend memory (./fused-step.ts, switch `adam` / `sgd`); hyper-parameters are plain numbers.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedEnabled } from '../backend/fused.js';
 import { fusedOptimizerStep, fusedPays, type FusedRule } from './fused-step.js';
 import { OptimizerError } from '../errors.js';
@@ -35,6 +35,7 @@ export interface ParamGroup extends Hypers {
   params: Parameter[];
 }
 
+/** The name of a hyper-parameter of a parameter group (`lr`, `mom`, `sqrMom`, `eps`, `wd`). */
 export type HyperName = keyof Hypers;
 
 const HYPER_NAMES: readonly HyperName[] = ['lr', 'mom', 'sqrMom', 'eps', 'wd'];
@@ -145,6 +146,7 @@ export abstract class Optimizer {
   get trainBn(): boolean {
     return this._trainBn;
   }
+  /** Sets whether BatchNorm parameters stay trainable when frozen. */
   set trainBn(v: boolean) {
     this._trainBn = v;
     if (this.frozenIdx !== 0) this.freezeTo(this.frozenIdx);
@@ -259,6 +261,7 @@ export abstract class Optimizer {
   /**
    * A rule of ./steppers.ts as tf ops (the same description the fused step's loops run): `w` is the parameter
    * after decoupled weight decay, `grad` its gradient (L2 already added); the rule's state is replaced in `st`.
+   * @internal
    */
   protected runRule(rule: StepRule, w: tf.Tensor, grad: tf.Tensor, st: ParamState, ctx: StepContext): tf.Tensor {
     const { lr, mom, sqrMom, eps } = ctx.group;

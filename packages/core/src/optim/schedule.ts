@@ -137,7 +137,12 @@ export interface OneCycleOptions {
 export function oneCycleSchedules(
   lrMax: readonly number[],
   opts: OneCycleOptions = {},
-): { lr: (pos: number) => number[]; mom: Schedule } {
+): {
+  /** The learning rate of each parameter group at `pos` (0 → 1 through training). */
+  lr: (pos: number) => number[];
+  /** The momentum at `pos`. */
+  mom: Schedule;
+} {
   const { pctStart = 0.25, div = 25, divFinal = 1e5, moms = [0.95, 0.85, 0.95] } = opts;
   const phase = (f: (l: number) => [number, number]) => (pos: number) => lrMax.map((l) => schedCos(...f(l))(pos));
   const lr = combineScheds<number[]>(

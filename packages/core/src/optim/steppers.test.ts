@@ -2,7 +2,7 @@
 // them (simd-kernels.test.ts checks those against float32 references), the tf-op step runs them (optimizer.test.ts,
 // fused-step.test.ts), and the fused step's JS loops must be these rules run in float64, rounded once per stored
 // value: checked here bit for bit on the cpu backend, where the fused step runs its JS loops.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/backend.js';
 import { randomValues } from '../test-utils/backends.js';

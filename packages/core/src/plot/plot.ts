@@ -7,6 +7,7 @@
 import { atomicWrite } from '../io/safetensors.js';
 import { svgToPng } from './svg.js';
 import { loadVega } from '#platform/plot-render';
+import { importOptional, PLOT_PACKAGES } from '../io/optional.js';
 
 /** One line of a plot. */
 export interface Series {
@@ -72,7 +73,15 @@ export const TAB10 = [
 
 const FONT = 'DejaVu Sans, Liberation Sans, Arial, sans-serif';
 
-type Spec = Record<string, unknown>;
+/**
+ * A Vega-Lite specification as {@link plotSpec} builds it (plain JSON: give it to `vega-lite`'s `compile`, or to
+ * any Vega-Lite renderer).
+ * @example
+ * ```ts
+ * const spec: VegaLiteSpec = plotSpec([{ series: [{ name: 'loss', x: [0, 1], y: [0.9, 0.5] }] }]);
+ * ```
+ */
+export type VegaLiteSpec = Record<string, unknown>;
 
 /** Vega-Lite's logger, silenced (its warnings are about the spec, not the user's data). */
 const quiet = {
@@ -98,8 +107,8 @@ function axis(
   log: boolean | undefined,
   integer: boolean | undefined,
   values: number[],
-): Spec {
-  const a: Spec = {
+): VegaLiteSpec {
+  const a: VegaLiteSpec = {
     title: title ?? null,
     grid: true,
     gridColor: '#e6e6e6',
@@ -125,7 +134,7 @@ function axis(
   return a;
 }
 
-function panelSpec(p: PlotPanel, width: number, height: number): Spec {
+function panelSpec(p: PlotPanel, width: number, height: number): VegaLiteSpec {
   const rows: { x: number; y: number; series: string }[] = [];
   for (const s of p.series)
     s.x.forEach(
@@ -158,7 +167,7 @@ function panelSpec(p: PlotPanel, width: number, height: number): Spec {
   const scale = (log: boolean | undefined) => (log ? { type: 'log' } : { type: 'linear', zero: false, nice: 6 });
   const x = { field: 'x', type: 'quantitative', scale: scale(p.xLog), axis: axis(p.xLabel, p.xLog, p.xInteger, xs) };
   const y = { field: 'y', type: 'quantitative', scale: scale(p.yLog), axis: axis(p.yLabel, p.yLog, false, ys) };
-  const layer: Spec[] = [
+  const layer: VegaLiteSpec[] = [
     { data: { values: rows }, mark: { type: 'line', strokeWidth: 1.8, clip: true }, encoding: { x, y, color } },
   ];
   markers.forEach((m, i) => {
@@ -184,7 +193,7 @@ function panelSpec(p: PlotPanel, width: number, height: number): Spec {
       },
     });
   });
-  const spec: Spec = { width, height, layer };
+  const spec: VegaLiteSpec = { width, height, layer };
   if (p.title) spec.title = { text: p.title, fontSize: 14, fontWeight: 'normal' };
   return spec;
 }
@@ -199,7 +208,7 @@ function panelSpec(p: PlotPanel, width: number, height: number): Spec {
 export function plotSpec(
   panels: PlotPanel[],
   opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {},
-): Spec {
+): VegaLiteSpec {
   const w = opts.width ?? 560;
   const h = opts.height ?? 340;
   const config = {
@@ -210,7 +219,7 @@ export function plotSpec(
     axis: { labelFontSize: 11, titleFontSize: 13, titleFontWeight: 'normal', labelColor: '#222', titleColor: '#222' },
     legend: { symbolType: 'stroke' },
   };
-  const base: Spec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config };
+  const base: VegaLiteSpec = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', config };
   if (opts.suptitle) base.title = { text: opts.suptitle, fontSize: 15, fontWeight: 'normal', anchor: 'middle' };
   if (panels.length === 1) return { ...base, ...panelSpec(panels[0], w, h) };
   return {
@@ -268,8 +277,11 @@ export async function plotToFile(
   file: string,
   opts: Pick<LinePlotOptions, 'width' | 'height' | 'suptitle' | 'columns'> = {},
 ): Promise<string> {
+  const svgOnly = file.toLowerCase().endsWith('.svg');
+  // All of plotting's optional peers asked for at once, so a missing stack is named in one error.
+  if (!svgOnly) await importOptional('plotting', PLOT_PACKAGES, async () => undefined);
   const svg = await plotSvg(panels, opts);
-  if (file.toLowerCase().endsWith('.svg')) {
+  if (svgOnly) {
     await atomicWrite(file, Buffer.from(svg));
     return file;
   }

@@ -6,6 +6,7 @@
 
 /** Where a bar draws: `process.stderr` by default; anything with `write` (a terminal when `isTTY`). */
 export interface ProgressStream {
+  /** Writes text, as `process.stdout.write`. */
   write(chunk: string): unknown;
   isTTY?: boolean;
   columns?: number;
@@ -126,6 +127,7 @@ export class ProgressBar {
   comment = '';
   label: string;
   protected readonly stream: ProgressStream;
+  /** The clock in milliseconds. */
   protected readonly now: () => number;
   protected readonly tty: boolean;
   protected readonly logEvery: number;
@@ -253,6 +255,7 @@ export class ProgressBar {
     this.live?.clear();
   }
 
+  /** Redraws after a change (now when `force`, else at most every refresh interval). */
   protected changed(force: boolean): void {
     if (this.parent) {
       this.parent.childChanged(force);
@@ -261,6 +264,7 @@ export class ProgressBar {
     this.maybeDraw(force);
   }
 
+  /** Draws when due (or `force`): in place on a terminal, as a plain line every `logEvery` s elsewhere. */
   protected maybeDraw(force: boolean): void {
     if (this.silent) return;
     const t = this.now();
@@ -282,6 +286,7 @@ export class ProgressBar {
     this.live.draw(this.lines(Math.min(this.stream.columns || 100, MAX_COLS)));
   }
 
+  /** The lines to draw, fitted to `columns` characters. */
   protected lines(columns: number): string[] {
     return [this.line(columns)];
   }

@@ -1,5 +1,5 @@
 // Helpers for the kernel tests: run the same computation on the cpu and wasm backends and compare.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend/backend.js';
 import { setFused, type FusedName } from '../backend/fused.js';

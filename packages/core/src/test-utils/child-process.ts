@@ -26,7 +26,7 @@ export interface ChildRun {
 export function runNodeScript(source: string): ChildRun {
   const dir = mkdtempSync(join(tmpdir(), 'tfai-child-'));
   const script = join(dir, 'child.mts');
-  const tfjs = JSON.stringify(createRequire(import.meta.url).resolve('@tensorflow/tfjs'));
+  const tfjs = JSON.stringify(createRequire(import.meta.url).resolve('@tensorflow/tfjs-core'));
   writeFileSync(script, `import * as tf from ${tfjs};\n${source}`);
   try {
     const t0 = Date.now();

@@ -1,5 +1,5 @@
 // The convolution cases of the kernel tests (wasm and webgpu against cpu): their type, name and inputs.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { randomInput, type Input } from './backends.js';
 
 /** A 2-D convolution: input x [N, H, W, Ci], a [kh, kw] filter to `co` channels, stride and padding. */

@@ -1,6 +1,6 @@
 // A hand-built numeric view of @tfai/datasets' credit_data for core's training tests (no tabular package here).
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, DataLoaders, type Dataset } from '../data/dataloader.js';
 import { ReLU } from '../nn/layers/activation.js';
 import { BatchNorm1d } from '../nn/layers/batchnorm.js';

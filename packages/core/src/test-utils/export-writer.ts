@@ -1,7 +1,7 @@
 // A process that exports a learner over and over (for the kill test in learner/export-kill.test.ts): every
 // weight of export k equals k. Prints `ready` once set up, waits for a line `go <stem> <k>` on stdin, then
 // exports k, k+1, … to <stem>, printing `k <ms>` once export k has completed.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, DataLoaders } from '../data/dataloader.js';
 import { Sequential } from '../nn/layers/container.js';
 import { Linear } from '../nn/layers/linear.js';

@@ -2,7 +2,7 @@
 // on them (learner/metrics/fixtures/metrics-expected.json, written by metrics_expected.py there with numpy; sklearn is not
 // installed here), and a two-batch accumulation so the set-wide value, not a mean of batch values, is checked.
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Metric } from '../learner/metrics/metric.js';
 
 interface Fixture {

@@ -1,6 +1,6 @@
 // PyTorch reference fixtures (NCHW, written by the fixtures/*.py scripts) as NHWC inputs for the kernel tests.
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { UpsampleOptions } from '../nn/layers/upsample.js';
 import type { Input } from './backends.js';
 

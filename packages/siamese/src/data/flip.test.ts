@@ -1,6 +1,6 @@
 // The same FlipItem as classification and segmentation (packages/vision/src/augment/flip.test.ts), on pairs:
 // one draw per pair, so both images of a pair flip together, with no siamese-specific code.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { FlipItem, Resize } from '@tfai/vision/augment';
 import { datasets } from '@tfai/datasets';

@@ -27,6 +27,7 @@ export type PairSample = VisionSample;
 export class PairDataset<P extends SourcePair = ImagePair> extends VisionDataset {
   private current: readonly P[];
   constructor(
+    /** The pairs of each epoch (re-drawn per epoch for training, fixed for validation). */
     readonly pairsFor: (epoch: number) => readonly P[],
     itemTfms: readonly ItemTransform[],
     opts: VisionDatasetOptions = {},
@@ -45,6 +46,7 @@ export class PairDataset<P extends SourcePair = ImagePair> extends VisionDataset
     return this.current;
   }
 
+  /** The number of items. */
   get length(): number {
     return this.current.length;
   }

@@ -1,6 +1,6 @@
 // SiameseDataLoaders: pairs of images from a folder of classes or from a pairs CSV. Training pairs are re-drawn
 // every epoch (half same-class, seeded); validation pairs are fixed.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng, grandparentSplitter } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';

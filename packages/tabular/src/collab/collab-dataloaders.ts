@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { DataLoader } from '@tfai/core';
 import { MissingColumnError } from '../errors.js';
 import type { DataFrame } from '../data/dataframe.js';

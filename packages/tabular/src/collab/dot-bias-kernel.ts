@@ -11,7 +11,7 @@
  * multiply-adds, far less than the dispatch of the ops they replace. The dot accumulates in float64, so it
  * differs from the float32 composition by rounding only.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   allocate,
   f32,

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module, fastaiEmbedding, type Embedding } from '@tfai/core/nn';
 import type { OnnxConverter, OnnxInputsOf } from '@tfai/core/onnx';
 import { dotBias, dotBiasFused } from './dot-bias-kernel.js';

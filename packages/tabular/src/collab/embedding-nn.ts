@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { OnnxConverter, OnnxInputsOf } from '@tfai/core/onnx';
 import { TabularModel, type TabularModelConfig, type TabularModelOptions } from '../model/tabular-model.js';
 

@@ -14,6 +14,7 @@ export interface CategoryColumn {
   readonly levels: readonly string[];
 }
 
+/** One column of a DataFrame: numbers (`Float32Array`, NaN for missing) or categories (strings, `null` for missing). */
 export type Column = NumericColumn | CategoryColumn;
 
 /** A raw cell as given from JavaScript (`null`, `undefined`, `NaN` and the NA strings are missing). */
@@ -219,6 +220,7 @@ export class DataFrame {
     return [...this.cols.keys()];
   }
 
+  /** Whether the frame has a column of that name. */
   has(name: string): boolean {
     return this.cols.has(name);
   }

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { DataLoader } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { MissingColumnError, TabularOptionsError } from '../errors.js';
@@ -46,9 +46,11 @@ export const DEFAULT_PROCS: readonly ProcLike[] = [Categorify, FillMissing, Norm
  * ```
  */
 export class TabularDataLoaders extends TableDataLoaders {
+  /** The continuous columns (with FillMissing, after it filled them). */
   get contNames(): readonly string[] {
     return this.tabular.contNames;
   }
+  /** The target columns. */
   get yNames(): readonly string[] {
     return this.tabular.yNames;
   }

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, Dataset } from '@tfai/core';
 import type { EncodedTable } from './tabular.js';
 
@@ -22,6 +22,7 @@ export class TabularDataset implements Dataset<number> {
     readonly withCont = true,
   ) {}
 
+  /** The number of items. */
   get length(): number {
     return this.rows.length;
   }

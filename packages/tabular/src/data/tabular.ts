@@ -190,6 +190,7 @@ export class Tabular {
     return this.targets?.yNames ?? [];
   }
 
+  /** The fitted preprocessing as data (names, procs, targets), saved with an export. */
   toJSON(): TabularJSON {
     return {
       rawCatNames: [...this.rawCatNames],

@@ -116,10 +116,12 @@ export class Targets {
     return out;
   }
 
+  /** The fitted targets (names, classes) as data. */
   toJSON(): TargetsJSON {
     return { yBlock: this.yBlock, yNames: [...this.yNames], ...(this.vocab ? { vocab: [...this.vocab] } : {}) };
   }
 
+  /** Rebuilds targets saved by `toJSON`. */
   static fromJSON(j: TargetsJSON): Targets {
     return new Targets(j.yBlock, j.yNames, j.vocab);
   }

@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import { datasets } from '@tfai/datasets';
 import { MAX_CARDINALITY, tabularLearner } from './tabular-learner.js';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 const TITANIC = `${datasets.path('titanic')}/titanic.csv`;
 const opts = {

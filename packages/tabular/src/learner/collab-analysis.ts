@@ -1,6 +1,6 @@
 // The fastai book's chapter-8 look at a trained dot-product model: items ranked by bias, and the items whose
 // latent factors are closest (cosine similarity) to a given one.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { NA_CLASS } from '../procs/categorify.js';
 import type { EmbeddingDotBias } from '../collab/embedding-dot-bias.js';
 

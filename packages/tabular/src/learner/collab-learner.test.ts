@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed, mse } from '@tfai/core';
 import { exportLearner, loadLearner } from '@tfai/core/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

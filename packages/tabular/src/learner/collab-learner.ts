@@ -29,7 +29,7 @@ export interface CollabLearnerOptions extends Omit<LearnerOptions, 'builder'> {
  * fastai 2.7's `collab_learner`: `EmbeddingDotBias.fromClasses(nFactors, dls.classes, {yRange})` (or, with
  * `useNn`, an `EmbeddingNN` over `getEmbSz(dls)` with `layers` [nFactors]), loss `MSELossFlat`. The learner's
  * `predict({user, item})` gives the predicted rating; the dot-product model's `bias`/`weight`, with
- * {@link pca} and {@link mostSimilar}, interpret it as in the fastai book's chapter 8.
+ * `pca` and `mostSimilar`, interpret it as in the fastai book's chapter 8.
  * @example
  * ```ts
  * const dls = await CollabDataLoaders.fromCsv('ratings.csv', { userName: 'user', itemName: 'item', ratingName: 'rating' });

@@ -1,6 +1,6 @@
 // fastai's `Tensor.pca` (torch_core): centre the rows, project them on the top-k right singular vectors. The
 // eigenvectors of the (small, d×d) scatter matrix come from a cyclic Jacobi eigensolver in float64.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Eigenvalues (descending) and unit eigenvectors (`vectors[k]` pairs with `values[k]`) of a symmetric matrix. */
 export interface SymmetricEigen {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed, rmse, Rng } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import type { DataFrame } from '../data/dataframe.js';

@@ -1,6 +1,6 @@
 // learn.summary() on a TabularModel: as fastai's, every embedding table is a row (the fused lookup runs the tables
 // one by one while they are hooked), and the totals are the model's parameters.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { numParams } from '@tfai/core/nn';
 import { datasets } from '@tfai/datasets';
 import { describe, expect, it } from 'vitest';

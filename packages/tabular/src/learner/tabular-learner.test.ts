@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { accuracy, manualSeed, TfaiError } from '@tfai/core';
 import { ExportError, exportLearner, loadLearner } from '@tfai/core/io';
 import { numParams, SigmoidRange, type LayerInfo } from '@tfai/core/nn';

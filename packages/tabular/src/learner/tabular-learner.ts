@@ -1,6 +1,6 @@
 // fastai 2.7's `tabular_learner` and `TabularLearner`: a TabularModel sized from the data, the loss from the target
 // block, `predict` on a plain object of raw values, `showResults` as a printed table, and export.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { bceWithLogitsLossFlat, crossEntropyLossFlat, Learner, mseLossFlat } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { checkOptionKeys, learnerOptionsOf, optionKeys, predictDecoded } from '@tfai/core/internal';

@@ -1,6 +1,6 @@
 // TabularModel's embedding tables (fastai's `self.embeds = nn.ModuleList(...)`) with one fused lookup over all
 // of them: the concatenation of `embeds[i](x_cat[:, i])` in one gather, whatever the number of columns.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module, fastaiEmbedding, type Embedding } from '@tfai/core/nn';
 import type { OnnxConverter } from '@tfai/core/onnx';
 import { gatherRows } from './gather-rows.js';

@@ -1,7 +1,7 @@
 // The webgpu parity suite for tabular: fastai's TabularModel (state dict and eval outputs from fastai), embedding
 // gradients, and a titanic training run through Learner whose per-batch losses equal the cpu backend's with the
 // same seed, with the tensor count flat.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Callback, manualSeed } from '@tfai/core';
 import { datasets } from '@tfai/datasets';
 import { expect, it } from 'vitest';

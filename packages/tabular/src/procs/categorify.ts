@@ -70,10 +70,12 @@ export class Categorify implements TabularProc {
     }
   }
 
+  /** The fitted state as data, saved with an export. */
   toJSON(): ProcJSON {
     return { type: 'Categorify', classes: structuredClone(this.classes) };
   }
 
+  /** Rebuilds the fitted proc saved by `toJSON`. */
   static fromJSON(j: Extract<ProcJSON, { type: 'Categorify' }>): Categorify {
     const p = new Categorify();
     p.classes = structuredClone(j.classes);

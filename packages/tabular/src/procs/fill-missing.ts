@@ -103,6 +103,7 @@ export class FillMissing implements TabularProc {
     }
   }
 
+  /** The fitted state as data, saved with an export. */
   toJSON(): ProcJSON {
     return {
       type: 'FillMissing',
@@ -114,6 +115,7 @@ export class FillMissing implements TabularProc {
     };
   }
 
+  /** Rebuilds the fitted proc saved by `toJSON`. */
   static fromJSON(j: Extract<ProcJSON, { type: 'FillMissing' }>): FillMissing {
     const p = new FillMissing({ fillStrategy: j.fillStrategy, addCol: j.addCol, fillVals: j.fillVals });
     p.fillValues = { ...j.fillValues };

@@ -59,10 +59,12 @@ export class Normalize implements TabularProc {
     }
   }
 
+  /** The fitted state as data, saved with an export. */
   toJSON(): ProcJSON {
     return { type: 'Normalize', means: { ...this.means }, stds: { ...this.stds } };
   }
 
+  /** Rebuilds the fitted proc saved by `toJSON`. */
   static fromJSON(j: Extract<ProcJSON, { type: 'Normalize' }>): Normalize {
     const p = new Normalize();
     p.means = { ...j.means };

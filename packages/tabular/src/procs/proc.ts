@@ -38,6 +38,7 @@ export interface TabularProc {
   setup(state: ProcState, trainIdx: Int32Array): void;
   /** Encodes every row of `state` (replacing columns), with what `setup` learned. */
   encode(state: ProcState): void;
+  /** The fitted state as data, saved with an export (`procFromJSON` rebuilds it). */
   toJSON(): ProcJSON;
 }
 

@@ -2,7 +2,7 @@
 // rows of the real data sets of @tfai/datasets.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { DATA as DATASETS_DIR, FIXTURES as CORE_FIXTURES, toStateDict, type FixtureTensor } from '@tfai/test-utils';
 import { TabularModel } from '../model/tabular-model.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, Rng, type Batch } from '@tfai/core';
 import { globalRng } from '@tfai/core/internal';
 import { TextInputError } from '../errors.js';
@@ -124,6 +124,7 @@ export class LMDataLoader extends DataLoader<number> {
     return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.rngLm.next());
   }
 
+  /** The batches of one pass: each a `bptt`-long window of every stream, targets shifted by one. */
   override async *[Symbol.asyncIterator](): AsyncGenerator<Batch> {
     if (this.shuffleDocs || this.variableSeqLen) {
       const order = this.shuffleDocs

@@ -2,7 +2,7 @@
 import { TextInputError } from '../errors.js';
 import { SPECIAL_TOKENS } from '../tokenize/rules.js';
 
-/** Options of {@link makeVocab} (fastai's defaults). */
+/** Options of `makeVocab` (fastai's defaults). */
 export interface MakeVocabOptions {
   /** Tokens seen fewer times are left out (default 3). */
   minFreq?: number;
@@ -52,13 +52,15 @@ export class Numericalize {
       if (t !== 'xxfake' && !this.o2i.has(t)) this.o2i.set(t, i);
     });
   }
-  /** Builds the vocab from token counts of the training split ({@link makeVocab}). */
+  /** Builds the vocab from token counts of the training split (`makeVocab`). */
   static fromCounts(counts: ReadonlyMap<string, number>, opts: MakeVocabOptions = {}): Numericalize {
     return new Numericalize(makeVocab(counts, opts));
   }
+  /** Tokens → ids (`xxunk` for tokens not in the vocab). */
   encode(tokens: readonly string[]): Int32Array {
     return Int32Array.from(tokens, (t) => this.o2i.get(t) ?? 0);
   }
+  /** Ids → tokens. */
   decode(ids: ArrayLike<number>): string[] {
     return Array.from(ids, (i) => {
       const t = this.vocab[i];

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, type Batch, type Rng } from '@tfai/core';
 import { TextInputError } from '../errors.js';
 import { textBatch } from '../models/text-batch.js';

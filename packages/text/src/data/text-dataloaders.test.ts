@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { TfaiError } from '@tfai/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { TextInputError } from '../errors.js';

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { DataLoaders, parseFlag, Rng } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { TextInputError } from '../errors.js';
@@ -99,7 +99,7 @@ export class TextDataLoaders extends DataLoaders {
     readonly isLm: boolean,
     readonly seqLen: number,
     classes?: string[],
-    /** The tokenizer of the texts (`undefined`: the default {@link WordTokenizer}); `predict` uses it too. */
+    /** The tokenizer of the texts (`undefined`: the default `WordTokenizer`); `predict` uses it too. */
     readonly tok?: Tokenizer | BatchTokenizer,
   ) {
     super(train, valid, classes ? { vocab: classes } : { c: numericalize.vocab.length });

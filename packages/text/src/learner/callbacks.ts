@@ -1,6 +1,6 @@
 // fastai's RNN callbacks (`fastai/callback/rnn.py`): ModelResetter, and RNNRegularizer (AR/TAR) reading the model's
 // extra outputs (what fastai's RNNCallback splits off; here `SequentialRNN.extraOutputs` keeps them).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Callback } from '@tfai/core';
 import type { SequentialRNN } from '../models/sequential-rnn.js';
 

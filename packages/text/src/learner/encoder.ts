@@ -1,15 +1,13 @@
 // fastai's `save_encoder` / `load_encoder` and `match_embeds`: the AWD-LSTM of a language model moved into a
 // classifier, its embedding remapped when the vocabs differ.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { parseSafetensors, serializeSafetensors } from '@tfai/core/io';
-import { type AnyModule } from '@tfai/core/nn';
+import { type AnyModule, type StateDict } from '@tfai/core/nn';
 import { atomicWrite } from '@tfai/core/internal';
 import { readBytes } from '../data/read.js';
 import { TextInputError } from '../errors.js';
 import type { AWDLSTM } from '../models/awd-lstm.js';
 import type { SentenceEncoder } from '../models/classifier.js';
-
-type StateDict = Record<string, tf.Tensor>;
 
 /**
  * The AWD-LSTM of a language model (`model[0]`) or of a classifier (`model[0].module`), as fastai's

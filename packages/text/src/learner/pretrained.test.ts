@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadTorch, saveTorch } from '@tfai/core/io';
 import { datasets } from '@tfai/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,7 +3,7 @@
 // the pickled vocab, the weights (unwrapping `'model'` of a `{model, opt}` checkpoint), `match_embeds` from the old
 // vocab to the data's, `clean_raw_keys`, then `load_ignore_keys` (parameters in order, names ignored). Read with
 // core's loadTorch and loadPickle: no Python, nothing from the files runs.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { URLs, loadPickle, loadTorch, tfaiHome, untarData } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
 import { TextInputError } from '../errors.js';

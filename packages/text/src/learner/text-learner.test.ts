@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { accuracy, manualSeed } from '@tfai/core';
 import { exportLearner, loadLearner, registerLearnerBuilder } from '@tfai/core/io';
 import { afterAll, describe, expect, it } from 'vitest';

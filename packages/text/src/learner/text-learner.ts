@@ -1,5 +1,5 @@
 // fastai 2.7's `TextLearner`, `LMLearner`, `language_model_learner` and `text_classifier_learner`.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Learner, Rng, accuracy, crossEntropyLossFlat, perplexity } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { join, mkdir, weightsFile } from '@tfai/core/internal';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@tfai/core';
 import { LSTM, numParams, type LayerInfo } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

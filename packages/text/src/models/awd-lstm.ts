@@ -1,5 +1,5 @@
 // fastai's text/models/awdlstm.py: the dropouts of AWD-LSTM and the model itself.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Embedding, LSTM, detach, Module, ModuleList, uniform, type LSTMState, type Parameter } from '@tfai/core/nn';
 import { dropout, embeddingLookup, globalRng } from '@tfai/core/internal';
 import { lstmToOnnx, type OnnxConverter, type OnnxInputsOf } from '@tfai/core/onnx';

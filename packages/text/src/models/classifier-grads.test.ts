@@ -2,7 +2,7 @@
 // → masked concat pool → head, BatchNorm in training mode, dropouts 0) written in PyTorch 1.13 by
 // fixtures/torch_clas_grads.py, on texts of different lengths padded by chunks, so that the first chunk runs fewer
 // rows and the (detached) state crosses chunk boundaries. Loss and the gradient of every parameter must match.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { clasGradsFixture, clasGradsStep, relError, toTensor } from '../test-support.js';
 

@@ -1,5 +1,5 @@
 // fastai's SentenceEncoder, masked_concat_pool, PoolingLinearClassifier, get_text_classifier, awd_lstm_clas_split.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { params } from '@tfai/core';
 import {
   LinBnDrop,
@@ -40,7 +40,7 @@ function withoutGradient(fn: () => void): void {
  * ({@link padInputChunk}): for each chunk only the first `realBs` rows (those with a token at the chunk's first
  * position) are run, and the others get zero outputs. Chunks before the last `maxLen` tokens are run off the
  * gradient tape, so a long document costs the memory of `maxLen` tokens only. The batch's ids must be known on the
- * host (a tensor from {@link textBatch}, as the text DataLoaders make, or after `await prepareTextBatch(x)`): the
+ * host (a tensor from `textBatch`, as the text DataLoaders make, or after `await prepareTextBatch(x)`): the
  * chunk batch sizes are shapes, and the forward reads nothing back from the device.
  * @example
  * ```ts
@@ -64,6 +64,7 @@ export class SentenceEncoder extends Module<[tf.Tensor], [tf.Tensor, tf.Tensor]>
     this.module = this.registerModule('module', module);
   }
 
+  /** Clears the encoder's hidden state (before a new batch of documents). */
   reset(): void {
     this.module.reset();
   }

@@ -1,5 +1,5 @@
 // fastai's LinearDecoder, get_language_model and awd_lstm_lm_split.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { params } from '@tfai/core';
 import { Module, uniform, type AnyModule, type Embedding, type Parameter } from '@tfai/core/nn';
 import { linearToOnnx, type OnnxConverter } from '@tfai/core/onnx';
@@ -11,7 +11,7 @@ import { SequentialRNN } from './sequential-rnn.js';
  * A linear layer whose weight is kept in PyTorch's layout `[out, in]`, so that it can be the very same tensor as
  * an embedding table `[vocab, emb]` (tied weights). Reported as `Linear`.
  */
-class TiedLinear extends Module {
+export class TiedLinear extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'TiedLinear';
   readonly weight: Parameter;

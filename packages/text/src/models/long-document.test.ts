@@ -1,5 +1,5 @@
 // Whole-pipeline edge cases: real text → tokens → ids → classifier, for a very long document and empty ones.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@tfai/core';
 import { setBackend } from '@tfai/core/backend';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 // The webgpu parity suite for text: fastai's AWD-LSTM forward and the BPT3C classifier's loss and gradients
 // (PyTorch fixtures), computed on webgpu. Reads are awaited: webgpu in Node has no synchronous read.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeWebGPU, relError } from '@tfai/test-utils/webgpu';
 import { clasGradsFixture, clasGradsStep, tinyAwdLstm, toTensor } from '../test-support.js';

@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { exportOnnx } from '@tfai/core/onnx';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';

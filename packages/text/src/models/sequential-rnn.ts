@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module, type AnyModule } from '@tfai/core/nn';
 import { inputsOfModule, type OnnxConverter, type OnnxInputsOf } from '@tfai/core/onnx';
 

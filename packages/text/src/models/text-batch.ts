@@ -1,7 +1,7 @@
 // The token ids of a text batch, kept on the host beside its tensor, so that SentenceEncoder knows each chunk's
 // batch size without reading the tensor back (webgpu in Node has no synchronous read; on every backend a read
 // would stall the queue once per forward).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { TextInputError } from '../errors.js';
 
 const hostIds = new WeakMap<tf.Tensor, Int32Array>();
@@ -22,7 +22,7 @@ export function textBatch(ids: Int32Array, bs: number, seqLen: number): tf.Tenso
 }
 
 /**
- * Reads a batch tensor's ids once (awaited) and remembers them, for a tensor not made by {@link textBatch}.
+ * Reads a batch tensor's ids once (awaited) and remembers them, for a tensor not made by `textBatch`.
  * @example
  * ```ts
  * await prepareTextBatch(x);

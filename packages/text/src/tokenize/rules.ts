@@ -1,13 +1,22 @@
 // fastai's special tokens and default text rules (text/core.py), applied to a text before it is tokenized.
 
+/** fastai's special token: Unknown token (a word not in the vocab). */
 export const UNK = 'xxunk';
+/** fastai's special token: Padding token. */
 export const PAD = 'xxpad';
+/** fastai's special token: Beginning of a text. */
 export const BOS = 'xxbos';
+/** fastai's special token: End of a text. */
 export const EOS = 'xxeos';
+/** fastai's special token: Separates the fields of a multi-field text. */
 export const FLD = 'xxfld';
+/** fastai's special token: Precedes a character repeated: `xxrep 4 !`. */
 export const TK_REP = 'xxrep';
+/** fastai's special token: Precedes a word repeated: `xxwrep 3 very`. */
 export const TK_WREP = 'xxwrep';
+/** fastai's special token: The next word was all capitals. */
 export const TK_UP = 'xxup';
+/** fastai's special token: The next word was capitalised. */
 export const TK_MAJ = 'xxmaj';
 
 /** fastai's `defaults.text_spec_tok`, in vocab order (`xxunk` 0, `xxpad` 1, …). */

@@ -27,6 +27,7 @@ export interface SubwordOptions {
 /** What an asynchronous tokenizer provides to `tokenizeTexts`. */
 export interface BatchTokenizer {
   readonly id: string;
+  /** Tokenizes many texts in one call (the native tokenizer works through a batch in parallel). */
   tokenizeBatch(texts: readonly string[]): Promise<string[][]>;
 }
 

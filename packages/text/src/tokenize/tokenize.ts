@@ -7,7 +7,7 @@ import { WordTokenizer, type Tokenizer } from './word-tokenizer.js';
 
 /** Options of {@link tokenize1} and {@link tokenizeTexts}. */
 export interface TokenizeOptions {
-  /** Default: a {@link WordTokenizer}. */
+  /** Default: a `WordTokenizer`. */
   tok?: Tokenizer;
   /** Rules applied to the text before tokenizing (default fastai's {@link defaultRules}). */
   rules?: readonly TextRule[];
@@ -38,7 +38,7 @@ function defaultTokenizer(): WordTokenizer {
 
 /** Options of {@link tokenizeTexts}. */
 export interface TokenizeTextsOptions extends Omit<TokenizeOptions, 'tok'> {
-  /** Default: a {@link WordTokenizer}; a trained {@link SubwordTokenizer} works too. */
+  /** Default: a `WordTokenizer`; a trained {@link SubwordTokenizer} works too. */
   tok?: Tokenizer | BatchTokenizer;
   /**
    * Folder of the tokenization cache (default `$TFAI_HOME/tokenized`, `$TFAI_HOME` defaulting to `~/.cache/tfai`);
@@ -63,7 +63,7 @@ function ruleKey(rules: readonly TextRule[]): string {
   return rules.map((r) => r.name || r.toString()).join(',');
 }
 
-/** Counts tokens (insertion order = first occurrence, which breaks ties in {@link makeVocab} as Python's Counter). */
+/** Counts tokens (insertion order = first occurrence, which breaks ties in `makeVocab` as Python's Counter). */
 export function countTokens(docs: readonly (readonly string[])[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const d of docs) for (const t of d) counts.set(t, (counts.get(t) ?? 0) + 1);

@@ -20,6 +20,7 @@ export function whitespacePieces(text: string): string[] {
 export interface Tokenizer {
   /** A name that identifies the tokenizer and its settings (part of the tokenization cache key). */
   readonly id: string;
+  /** Splits one text into tokens. */
   tokenize(text: string): string[];
 }
 
@@ -52,6 +53,7 @@ interface Piece {
 export class WordTokenizer implements Tokenizer {
   readonly id = 'word-v1';
 
+  /** Splits one text into tokens. */
   tokenize(text: string): string[] {
     const out: string[] = [];
     for (const p of this.merge(this.pieces(text))) out.push(p.text);
@@ -145,6 +147,7 @@ export class BaseTokenizer implements Tokenizer {
   constructor(readonly splitChar = ' ') {
     this.id = `base-${JSON.stringify(splitChar)}`;
   }
+  /** Splits one text into tokens. */
   tokenize(text: string): string[] {
     return text.split(this.splitChar);
   }

@@ -4,7 +4,7 @@
 // fastai works in normalised coordinates (-1…1, `align_corners=True`): the output pixel p samples the input at
 // W(A(p)), with A = Flip·Rotate·Zoom (aspect-corrected by `_prepare_mat`) and W the perspective warp. We build
 // W·A as a 3×3 matrix per image and conjugate it into pixel coordinates, which is what tf.image.transform takes.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@tfai/core';
 import type { BatchContext, BatchPlan, BatchTransform } from './batch-transform.js';
 import type { PadMode } from './item-transform.js';

@@ -1,5 +1,5 @@
 // Batch transforms: tf ops on a whole NHWC float batch, as fastai's `batch_tfms` (run on the GPU there).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@tfai/core';
 
 /** What a batch transform knows of the call: training (random augmentation) or validation, and its RNG. */

@@ -54,6 +54,7 @@ export class FlipItem implements ItemTransform {
     return this.drawPlan(img.width, img.height, ctx).image(img);
   }
 
+  /** The data-only form an export keeps (`itemTfmFromJSON` rebuilds it). */
   toJSON(): ItemTfmSpec {
     return { type: 'FlipItem', p: this.p };
   }

@@ -50,6 +50,7 @@ export interface ItemTransform {
   drawPlan(w: number, h: number, ctx: ItemContext): ItemPlan;
   /** `drawPlan(…).image(img)`: one image on its own. */
   apply(img: RGBImage, ctx: ItemContext): Promise<RGBImage>;
+  /** The data-only form an export keeps (`itemTfmFromJSON` rebuilds it). */
   toJSON(): ItemTfmSpec;
 }
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { LightingTfm } from './lighting.js';

@@ -1,5 +1,5 @@
 // fastai's lighting batch augmentation (Brightness and Contrast composed into one LightingTfm), in logit space.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@tfai/core';
 import type { BatchContext, BatchPlan, BatchTransform } from './batch-transform.js';
 import { uniform } from './item-transform.js';

@@ -1,5 +1,5 @@
 // fastai's `Normalize` batch transform: (x - mean) / std per channel, undone for display.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Stats } from '../models/model-meta.js';
 import type { BatchPlan, BatchTfmSpec, BatchTransform } from './batch-transform.js';
 
@@ -53,6 +53,7 @@ export class Normalize implements BatchTransform {
     return tf.tidy(() => tf.add(tf.mul(x, tf.tensor1d(this.std)), tf.tensor1d(this.mean)));
   }
 
+  /** The data-only form an export keeps (`batchTfmFromJSON` rebuilds it). */
   toJSON(): BatchTfmSpec {
     return { type: 'Normalize', mean: this.mean, std: this.std };
   }

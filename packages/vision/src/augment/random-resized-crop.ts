@@ -113,6 +113,7 @@ export class RandomResizedCrop implements ItemTransform {
     return this.drawPlan(img.width, img.height, ctx).image(img);
   }
 
+  /** The data-only form an export keeps (`itemTfmFromJSON` rebuilds it). */
   toJSON(): ItemTfmSpec {
     return {
       type: 'RandomResizedCrop',

@@ -153,6 +153,7 @@ export class Resize implements ItemTransform {
     return this.drawPlan(img.width, img.height, ctx).image(img);
   }
 
+  /** The data-only form an export keeps (`itemTfmFromJSON` rebuilds it). */
   toJSON(): ItemTfmSpec {
     return { type: 'Resize', size: this.size, method: this.method, padMode: this.padMode };
   }

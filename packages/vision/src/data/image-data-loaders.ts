@@ -1,5 +1,5 @@
 // fastai's `ImageDataLoaders` factories: images + class labels from folders, file names, or a labels table.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { progressBar, colSplitter } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';

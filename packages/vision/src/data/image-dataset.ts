@@ -36,6 +36,7 @@ export class ImageDataset extends VisionDataset {
     super(itemTfms, opts);
   }
 
+  /** The number of items. */
   get length(): number {
     return this.items.length;
   }

@@ -1,6 +1,6 @@
 // Pictures of images with captions (showBatch, showResults, plotTopLosses): tiles composed into one PNG by sharp,
 // captions drawn as SVG text.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { atomicWrite, dirname, mkdir } from '@tfai/core/internal';
 import sharp from '#platform/sharp';
 import type { OverlayOptions } from 'sharp';

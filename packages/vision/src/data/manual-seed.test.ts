@@ -1,6 +1,6 @@
 // manualSeed(n) reaches every random draw of the vision pipeline: the split, the shuffle, the item transforms'
 // draws and the batch augmentation, with no seed option given.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';

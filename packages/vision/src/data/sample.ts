@@ -3,7 +3,7 @@
 // transform draws ONE plan per sample and applies it to every part (each image, the mask); samples are collated
 // into one NHWC batch per image slot plus the target; each batch transform draws one plan per batch and applies it
 // to every part again (masks with nearest sampling; lighting and Normalize leave them alone).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, Rng } from '@tfai/core';
 import { globalRng } from '@tfai/core/internal';
 import type { Batch, Dataset } from '@tfai/core';
@@ -187,6 +187,7 @@ export abstract class VisionDataset implements Dataset<VisionSample> {
     this.rng = new Rng(opts.seed ?? drawSeed());
   }
 
+  /** The number of items. */
   abstract get length(): number;
 
   /** Item `i`: its sources and target. */

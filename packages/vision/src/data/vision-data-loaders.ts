@@ -1,7 +1,7 @@
 // The one base of every image task's DataLoaders (classification, segmentation, siamese pairs): the item and
 // batch transforms shared by both loaders, normalisation, test loaders, encoding for inference, decoding and
 // show_batch. The task classes keep only their factories, what an item is, and how a batch is pictured.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DataLoaders } from '@tfai/core';
 import type { Batch, DataLoadersInfo } from '@tfai/core';
 import { decodeBatchTfms, type BatchTfmSpec, type BatchTransform } from '../augment/batch-transform.js';

@@ -1,6 +1,6 @@
 // fastai's `ClassificationInterpretation` (fastai/interpret.py): predictions, targets and losses of a whole
 // loader, then confusion matrix, most confused pairs and top losses.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { svgToPng } from '@tfai/core/plot';
 import type { DataLoader, Learner } from '@tfai/core';
 import { ImageDataError } from '../data/errors.js';

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Callback } from '@tfai/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasets } from '@tfai/datasets';

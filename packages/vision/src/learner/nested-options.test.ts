@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { UnknownOptionError, type LearnerOptions } from '@tfai/core';
 import { Linear } from '@tfai/core/nn';
 import { datasets } from '@tfai/datasets';

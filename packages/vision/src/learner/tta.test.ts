@@ -1,7 +1,7 @@
 // learn.tta() on real images: fashion_mnist (a class-balanced subset), the training augmentation of
 // augTransforms() applied to the validation set n times (ImageDataLoader.withTrainAugmentation), as fastai's tta.
 import { readdirSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { accuracy, manualSeed } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { DATA } from '@tfai/test-utils';

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Callback, CancelFitException, accuracy, manualSeed, slice } from '@tfai/core';
 import { exportLearner, loadLearner } from '@tfai/core/io';
 import { Linear } from '@tfai/core/nn';

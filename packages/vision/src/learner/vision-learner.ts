@@ -1,6 +1,6 @@
 // fastai 2.7's `vision_learner`: a cut (pretrained) body plus a new head, ImageNet normalisation when pretrained,
 // frozen when pretrained; `predict` on an image path, `showResults`, and the builder `loadLearner` calls.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Learner } from '@tfai/core';
 import { rebuiltLearnerOptions } from '@tfai/core/io';
 import { checkOptionKeys, learnerOptionsOf, optionKeys, predictDecoded } from '@tfai/core/internal';
@@ -25,7 +25,7 @@ import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
 
 /**
- * Options of {@link visionLearner}: the Learner's, the body's ({@link loadBody}), the head's in `head` (fastai's
+ * Options of {@link visionLearner}: the Learner's, the body's (`loadBody`), the head's in `head` (fastai's
  * `cnn_config`), a custom head and its initialiser. Any other key is an `UnknownOptionError`.
  */
 export interface VisionLearnerOptions
@@ -140,9 +140,9 @@ export const HEAD_OPTION_KEYS = optionKeys<CreateHeadOptions>()([
 ]);
 
 /**
- * fastai 2.7's `vision_learner`: `createVisionModel(arch, nOut, …)` (the body of {@link loadBody}, a head of
+ * fastai 2.7's `vision_learner`: `createVisionModel(arch, nOut, …)` (the body of `loadBody`, a head of
  * {@link createHead} with the `head` options, initialised kaiming-normal), the architecture's splitter, ImageNet
- * normalisation added to the data when `pretrained` ({@link addNormIfPretrained}, unless `normalize: false`), and
+ * normalisation added to the data when `pretrained` (`addNormIfPretrained`, unless `normalize: false`), and
  * `freeze()` when pretrained. Learners of the built-in architectures with a standard head can be exported and
  * loaded back with `loadLearner`.
  * @example

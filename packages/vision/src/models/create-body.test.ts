@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AdaptiveAvgPool2d, Conv2d, Linear, ReLU, Sequential, numParams } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { referenceFacts } from '@tfai/test-utils';

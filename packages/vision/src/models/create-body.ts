@@ -1,6 +1,6 @@
 // fastai 2.7's create_body: cut a (pretrained) model's children into a Sequential body, adapting the first
 // conv to `nIn` input channels (`_update_first_layer`, `_load_pretrained_weights`).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Sequential } from '@tfai/core/nn';
 import type { AnyModule, TensorModule } from '@tfai/core/nn';
 import { ArchitectureError } from './errors.js';
@@ -113,7 +113,7 @@ export function updateFirstLayer(model: AnyModule, nIn: number, pretrained: bool
 /**
  * fastai 2.7's `create_body`: adapts the first conv to `nIn` channels, then cuts the model's children at
  * `cut` into a `Sequential` body (its children renamed `0…n-1`, so state-dict keys read `4.0.conv1.weight`).
- * Pass a model (e.g. one loaded with {@link loadPretrained}) or an architecture, which is built with random
+ * Pass a model (e.g. one loaded with `loadPretrained`) or an architecture, which is built with random
  * weights (the children left out are then disposed). A model's layers are shared with the body, not copied.
  * @example
  * ```ts

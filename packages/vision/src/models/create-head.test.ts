@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Linear, numParams } from '@tfai/core/nn';
 import type { AnyModule, BatchNorm1d, LayerInfo, Sequential } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Adam } from '@tfai/core';
 import { BatchNorm1d, Linear, Sequential, numParams } from '@tfai/core/nn';
 import type { AnyModule, LayerInfo, Parameter } from '@tfai/core/nn';

@@ -39,7 +39,7 @@ export function addHead(
   return model;
 }
 
-/** Options of {@link createVisionModel}: the body's ({@link loadBody}: `pretrained`, `cut`, `nIn`…) and the head's. */
+/** Options of {@link createVisionModel}: the body's (`loadBody`: `pretrained`, `cut`, `nIn`…) and the head's. */
 export interface CreateVisionModelOptions extends AddHeadOptions, LoadBodyOptions {}
 
 /**

@@ -11,7 +11,7 @@ import type { ModelMeta } from './model-meta.js';
 import { loadPretrained } from './pretrained.js';
 import type { VisionArch } from './resnet.js';
 
-/** Options of {@link loadBody}. */
+/** Options of `loadBody`. */
 export interface LoadBodyOptions {
   /**
    * Weights for the architecture before it is cut: `true` (default, as fastai: torchvision's published checkpoint,
@@ -52,7 +52,7 @@ export function bodyOptions(opts: LoadBodyOptions = {}): BodyOptions {
 
 /**
  * The body of `arch` as `vision_learner`, `unet_learner` and the Siamese model build it: the architecture, its
- * pretrained weights loaded ({@link loadPretrained}), cut by {@link createBody} at `cut` (default the meta's), the
+ * pretrained weights loaded (`loadPretrained`), cut by {@link createBody} at `cut` (default the meta's), the
  * first conv adapted to `nIn`; the children left out (pool, fc) are disposed.
  * @example
  * ```ts
@@ -88,6 +88,7 @@ export async function loadBody(arch: VisionArch, opts: LoadBodyOptions = {}): Pr
 /** Data that can take a `Normalize` batch transform (vision's and segmentation's DataLoaders). */
 export interface NormalizableData {
   readonly batchTfms: readonly BatchTransform[];
+  /** Appends batch transforms to both loaders. */
   addBatchTfms(...tfms: BatchTransform[]): void;
 }
 
@@ -149,7 +150,7 @@ export function splitBodyLearnerOptions<T extends BodyLearnerOptions>(
 /**
  * The set-up `visionLearner`, `unetLearner` and `siameseLearner` share (fastai's `vision_learner` prologue): the
  * best backend, the body options with their defaults ({@link bodyOptions}), the architecture's meta, its
- * normalisation added to the data when pretrained ({@link addNormIfPretrained}, unless `normalize: false`), and what
+ * normalisation added to the data when pretrained (`addNormIfPretrained`, unless `normalize: false`), and what
  * an export can record of the body.
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 // fastai's probes of a model with a dummy batch (`fastai/callback/hook.py`): in_channels, dummy_eval,
 // model_sizes, num_features_model. Shapes are NHWC.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { uniform } from '@tfai/core/nn';
 import type { AnyModule, TensorModule } from '@tfai/core/nn';
 import { ArchitectureError } from './errors.js';

@@ -1,7 +1,7 @@
 // The webgpu parity suite for vision: fastai's create_head (state dict and eval output from fastai) and a
 // DynamicUnet forward (resnet18 body, webgpu against the cpu backend with the same weights). Small shapes: on
 // llvmpipe a ResNet-18 training step takes ~45 s.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { describeWebGPU, relError, relErr } from '@tfai/test-utils/webgpu';
 import { DynamicUnet } from '../unet/dynamic-unet.js';

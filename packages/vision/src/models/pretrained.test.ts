@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { DownloadError, loadSafetensors, saveSafetensors, tfaiHome } from '@tfai/core/io';
 import type { Sequential } from '@tfai/core/nn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

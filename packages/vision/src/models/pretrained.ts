@@ -3,7 +3,7 @@
 // ($TFAI_HOME/models, default ~/.cache/tfai/models) by core's downloadUrl, checked against the sha256 prefix in
 // its name as torch.hub checks it, and read with core's loadTorch (no Python). A local path or a URL of a `.pth`
 // or `.safetensors` file works too.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { downloadUrl, loadSafetensors, loadTorch, tfaiHome } from '@tfai/core/io';
 import type { AnyModule } from '@tfai/core/nn';
 import { publishedWeights } from './archs.js';
@@ -19,7 +19,7 @@ export const TORCHVISION_BASE_URL = 'https://download.pytorch.org/models/';
 /** Where a model's weights come from: `true` (torchvision's published file), a local path, or an http(s) URL. */
 export type PretrainedSource = true | string;
 
-/** Options of {@link loadPretrained} and {@link resolvePretrained}. */
+/** Options of `loadPretrained` and {@link resolvePretrained}. */
 export interface PretrainedOptions {
   /** Architecture name (`'resnet34'`), needed for `source: true`; {@link createVisionModel} passes it. */
   arch?: string;

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadSafetensors } from '@tfai/core/io';
 import { numParams, type Sequential } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';

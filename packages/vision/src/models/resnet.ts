@@ -1,6 +1,6 @@
 // torchvision's ResNet (v1.5: a Bottleneck strides on its 3×3 conv), with torchvision's module names, so a
 // torchvision state dict converted to safetensors loads with no renaming.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   AdaptiveAvgPool2d,
   BatchNorm2d,
@@ -29,8 +29,10 @@ const conv3x3 = (cin: number, cout: number, stride = 1) =>
 const conv1x1 = (cin: number, cout: number, stride = 1) => new Conv2d(cin, cout, 1, { stride, bias: false });
 
 /** A residual block: its constructor arguments are torchvision's `(inplanes, planes, stride, downsample)`. */
-interface BlockClass {
+export interface BlockClass {
+  /** Output channels over `planes`: 1 for BasicBlock, 4 for Bottleneck. */
   readonly expansion: number;
+  /** Builds a block, as torchvision's `block(inplanes, planes, stride, downsample)`. */
   new (inplanes: number, planes: number, stride?: number, downsample?: Sequential): TensorModule;
 }
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadSafetensors, loadTorch, saveTorch, TorchTensor } from '@tfai/core/io';
 import { describe, expect, it } from 'vitest';
 import { needsReference, referenceFile } from '@tfai/test-utils';

@@ -1,7 +1,7 @@
 // fastai's segmentation metrics (`fastai/metrics.py`): foreground_acc, Dice, DiceMulti, JaccardCoeff,
 // JaccardCoeffMulti. Predictions are NHWC logits `[n, h, w, c]`, targets class maps `[n, h, w]`; the running sums
 // stay on the device (no read per batch) and are read once by `value()`.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Metric } from '@tfai/core';
 
 /** Device-side running sums, replaced (and the old ones disposed) at each accumulate. */

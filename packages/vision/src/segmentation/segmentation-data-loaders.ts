@@ -1,6 +1,6 @@
 // fastai's `SegmentationDataLoaders`: images with integer masks (`from_label_func`), plus a folder-pair
 // convenience for `images/` + `labels/` datasets with a codes file and an `is_valid` column.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
 import { batchTfmFromJSON, itemTfmFromJSON } from '../augment/from-json.js';

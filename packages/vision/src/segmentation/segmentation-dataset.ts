@@ -37,6 +37,7 @@ export class SegmentationDataset extends VisionDataset {
     super(itemTfms, opts);
   }
 
+  /** The number of items. */
   get length(): number {
     return this.items.length;
   }

@@ -1,5 +1,5 @@
 // fastai's create_head parity case, shared by create-head.test.ts and models.webgpu.test.ts.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Sequential } from '@tfai/core/nn';
 import { nchwToNhwc, readFixture, toStateDict, toTensor, type FixtureTensor } from '@tfai/test-utils';
 import { createHead } from '../models/create-head.js';

@@ -1,5 +1,5 @@
 // The ResNet-18 parity measure resnet.test.ts and torch-pth.test.ts share.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { StateDictInput } from '@tfai/core/nn';
 import { relError } from '@tfai/test-utils';
 import { createBody } from '../models/create-body.js';

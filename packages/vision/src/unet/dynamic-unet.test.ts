@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { numParams } from '@tfai/core/nn';
 import type { Conv2d, LayerInfo } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 // fastai 2.7's DynamicUnet (`fastai/vision/models/unet.py`): a U-Net decoder built on any encoder by probing it
 // with a dummy image, hooking the layers after which the spatial size changes, and sizing each UnetBlock from
 // the measured channel counts.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ArchitectureError } from '@tfai/core';
 import {
   ConvLayer,

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ConvLayer, MergeLayer, ResBlock, SequentialEx, numParams } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { ResizeToOrig, resizeNearestLike } from './resize-to-orig.js';

@@ -1,5 +1,5 @@
 // fastai 2.7's ResizeToOrig (`fastai/vision/models/unet.py`) and ToTensorBase: the last layers of a DynamicUnet.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module, OrigModule } from '@tfai/core/nn';
 import type { OnnxGraph, OnnxConverter, OnnxValue } from '@tfai/core/onnx';
 

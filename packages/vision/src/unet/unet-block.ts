@@ -1,6 +1,6 @@
 // fastai 2.7's UnetBlock (`fastai/vision/models/unet.py`) and the forward hook it reads the encoder's
 // activation from (`fastai/callback/hook.py`'s `Hook` with `detach=False`).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ArchitectureError } from '@tfai/core';
 import {
   ConvLayer,

@@ -1,7 +1,7 @@
 // fastai 2.7's `unet_learner` / `create_unet_model`: a (pretrained) body cut from an architecture, wrapped in a
 // DynamicUnet sized by a batch of the data; the architecture's splitter; `predict` returns a class map,
 // `showResults` draws image | target | prediction; the builder `loadLearner` calls.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { crossEntropyLossFlat, Learner } from '@tfai/core';
 import { rebuiltLearnerOptions } from '@tfai/core/io';
 import type { LearnerOptions, Prediction, Splitter } from '@tfai/core';
@@ -39,7 +39,7 @@ const UNET_OPTION_KEYS = optionKeys<DynamicUnetOptions>()([
   'normType',
 ]);
 
-/** Options of {@link createUnetModel}: the body's ({@link loadBody}: `pretrained`, `cut`, `nIn`…) and DynamicUnet's. */
+/** Options of {@link createUnetModel}: the body's (`loadBody`: `pretrained`, `cut`, `nIn`…) and DynamicUnet's. */
 export interface CreateUnetModelOptions extends DynamicUnetOptions, LoadBodyOptions {}
 
 /**
@@ -62,7 +62,7 @@ export async function createUnetModel(
 }
 
 /** The DynamicUnet options an export can keep (functions — `actCls`, `init` — cannot be). */
-type UnetConfig = Omit<DynamicUnetOptions, 'actCls' | 'init'>;
+export type UnetConfig = Omit<DynamicUnetOptions, 'actCls' | 'init'>;
 
 /** The JSON arguments an exported U-Net learner is rebuilt from. */
 export interface UnetLearnerArgs {

@@ -1,6 +1,7 @@
 // Choosing the page's backend through tfai's `setBackend` (as a user's page does). The export says nothing about
 // the backend: the same files load on each.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { setBackend } from '@tfai/core';
 import type { BackendInfo, PageBackend } from './api.js';

@@ -1,7 +1,7 @@
 // The test pages' common script: the PageApi (./api.ts) on `window.tfai`, which the tests drive with playwright. Each
 // page (entry-<package>.ts) imports it and registers its package's learner builders, as a user's page would: a page
 // has no `import(name)` of a package at run time, so the bundle registers the builders of the packages it imports.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { loadLearner, type Learner } from '@tfai/core';
 import type { ExportSource, PageApi, PageError, PagePrediction, PixelManifest } from './api.js';
 import { setupBackend } from './backend-setup.js';

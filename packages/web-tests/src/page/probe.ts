@@ -1,6 +1,6 @@
 // A page with tfjs and nothing of tfai: the backends test checks each backend in the page on one computation
 // (a convolution and a softmax) against Node's result.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendInfo, PageBackend } from './api.js';
 import { setupBackend } from './backend-setup.js';
 

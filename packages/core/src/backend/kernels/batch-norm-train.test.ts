@@ -1,6 +1,6 @@
 // The fused BatchNorm (training) kernels against the composition they replace, on wasm and cpu: forward values
 // and gradients to 1e-5 on random inputs of several shapes, running statistics, kernel counts, no tensors left behind.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { BatchNorm1d, BatchNorm2d } from '../../nn/layers/batchnorm.js';
 import { setFused } from '../fused.js';

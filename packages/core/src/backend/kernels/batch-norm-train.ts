@@ -25,7 +25,7 @@
  * float32 four channels per instruction (their per-channel coefficients rounded to float32 once; the JS loops, used
  * on cpu and with `TFAI_FUSED=-simd`, keep them in float64: the two agree to a few float32 ulps).
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { type MemoryBackend, allocate, f32, i32, sizeOf, memoryName } from '../memory.js';
 

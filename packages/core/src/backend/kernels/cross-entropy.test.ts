@@ -1,6 +1,6 @@
 // The fused flat cross-entropy kernel against the composition it replaces, on wasm and cpu: loss and gradient to
 // 1e-5 on random inputs of several shapes, kernel counts, no tensors left behind.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { crossEntropyLossFlat } from '../../learner/loss.js';
 import { describeOnBackends, closeErr, fusedVsUnfused, kernelNames, rand } from '../../test-utils/backends.js';

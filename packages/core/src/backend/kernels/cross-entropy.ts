@@ -16,7 +16,7 @@
  * (the (1 − ε) term absent when t is out of range); the backward is then `dy · g` (one multiply, through
  * `tf.customGrad` in backend/fused-ops.ts). Row sums run in float64.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { type MemoryBackend, allocate, f32, sizeOf, valuesOf, memoryName } from '../memory.js';
 import type { KernelDef } from '../registry.js';

@@ -1,6 +1,6 @@
 // The fused dropout kernel against tf.dropout, on wasm and cpu: the same mask for the same seed (bit for bit),
 // gradients, kernel counts, no tensors left behind.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { Dropout } from '../../nn/layers/dropout.js';
 import { manualSeed } from '../../nn/random.js';

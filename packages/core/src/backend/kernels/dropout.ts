@@ -9,7 +9,7 @@
  * Same seed, same mask as the composition: tfai's layers draw the seed from its global generator as before, so
  * `manualSeed` reproduces the masks the unfused path gave.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { type MemoryBackend, allocate, f32, memoryName } from '../memory.js';
 import type { KernelDef } from '../registry.js';

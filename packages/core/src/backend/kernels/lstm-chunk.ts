@@ -18,7 +18,7 @@
  * h_0 … h_{T-2}). σ and tanh run as tfjs kernels, not in JS (`Math.exp`, `Math.tanh`), which made the whole
  * forward kernel slower (the bench's lstm model measures it). Fused and unfused agree to ~1e-6.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 import { Ops, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { type MemoryBackend, allocate, f32, memoryName } from '../memory.js';

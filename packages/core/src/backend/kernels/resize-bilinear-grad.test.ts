@@ -1,6 +1,6 @@
 // tf.image.resizeBilinear's gradient on cpu and wasm (tfai's ResizeBilinearGrad) against PyTorch's
 // F.interpolate(mode='bilinear') (the size cases of nn/layers/fixtures/torch_upsample.py), and wasm against cpu.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
 import { relErr } from '@tfai/test-utils';

@@ -13,7 +13,7 @@
  * column e_k to [Ho, 1] yields Ry (as [1, Ho, 1, H]) with whatever alignCorners / halfPixelCenters arithmetic
  * the backend uses; Rw likewise. The two products are `BatchMatMul`s with the other axes folded into columns.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { withOps, type KernelArgs, type Ops } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 import { resizeGradArgs, type ResizeAttrs } from './resize-nearest-grad.js';

@@ -12,7 +12,7 @@
  * halfPixelCenters rounding the backend uses. The sum is then one `ScatterNd` (which adds repeated indices) of dy,
  * viewed as [N·Ho·Wo, C] rows, into [N·H·W, C] at rows n·H·W + src.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, withOps, input, kernelBackend, type KernelArgs, type Ops } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 

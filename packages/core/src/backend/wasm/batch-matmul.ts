@@ -11,7 +11,7 @@
  *
  * Genuinely batched products (both operands with batch > 1) stay with the stock loop.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, withOps, input, kernelBackend, type KernelArgs, type Ops } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
 import type { KernelDef } from '../registry.js';

@@ -15,7 +15,7 @@
  * against conv2d-backprop-input.ts's composition), not on single convolutions, whose timings were unstable. The
  * same form for dW (im2col, then colsᵀ · dy) was tried and dropped: it did not pay on the step.
  */
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { fusedEnabled } from '../fused.js';
 import { type Ops } from '../kernel-utils.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { relErr } from '@tfai/test-utils';
 import { compareWasmCpu, randomInput, runOn, withGrads } from '../../test-utils/backends.js';

@@ -21,7 +21,7 @@
  * (im2col + one XNNPACK product was tried for dW as well, as conv-grad-gemm.ts does for dx: it did not pay on
  * ResNet-18's training step, measured by the bench.)
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, withOps, input, kernelBackend, type KernelArgs, type Ops } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 

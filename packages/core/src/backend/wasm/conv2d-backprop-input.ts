@@ -26,7 +26,7 @@
  * Where it measured faster (strided k × k filters, and deep small feature maps at stride 1; `conv-grad` in
  * fused.ts switches it off), dx is instead one matrix product and a col2im loop (conv-grad-gemm.ts).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGradGemm, inputGradGemmT } from './conv-grad-gemm.js';
 import type { Conv2DGradAttrs } from './conv2d-backprop-filter.js';

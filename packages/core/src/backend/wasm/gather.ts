@@ -5,7 +5,7 @@
  * batch dimensions; anything else, and any index outside the table (whatever the stock kernel does with it), goes
  * to the stock kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { allocate, i32, sizeOf, valuesOf } from '../memory.js';
 import type { KernelDef } from '../registry.js';

@@ -6,7 +6,7 @@
  * (tfjs's kernels write only their outputs; tfai's optimizer writes its state in place only when it is the memory's
  * sole holder, by this very reference count), so sharing is safe. String tensors keep the stock kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 

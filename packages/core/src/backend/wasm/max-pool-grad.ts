@@ -12,7 +12,7 @@
  * choose; a NaN counts as the maximum, as in PyTorch. This is a direct loop over the tensors in the wasm heap
  * (no kernel composes a data-dependent routing fast): O(N·Ho·Wo·kh·kw·C), vectorised along the channel axis.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { attrsOf, input, type KernelArgs } from '../kernel-utils.js';
 import { f32 } from '../memory.js';

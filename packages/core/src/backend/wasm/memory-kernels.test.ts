@@ -1,7 +1,7 @@
 // wasm's Identity (shared memory), Sum over leading axes (SIMD rows) and GatherV2 along axis 0 (row copies):
 // the same values as the stock kernels (Sum: bit-identical to the stock loop, reached with TFAI_FUSED=-simd;
 // GatherV2: exactly cpu's), the same gradients, no tensor left behind.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../backend.js';
 import { setFused } from '../fused.js';

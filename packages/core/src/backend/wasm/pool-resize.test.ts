@@ -1,5 +1,5 @@
 // maxPool and resizeNearestNeighbor gradients on cpu and wasm against PyTorch (fixtures/torch_pool_resize_grads.py).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { setBackend } from '../backend.js';
 import { registerTfaiKernels, unregisterTfaiKernels } from './register.js';

@@ -7,7 +7,7 @@
  * the unfused LSTM's two unstacks per layer were most of a training step. Here each output copies only its own
  * elements (one `set` for a contiguous slice, one per innermost row otherwise). String tensors keep the stock kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import type { KernelDef } from '../registry.js';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';

@@ -9,7 +9,7 @@
  * bit-identical (tested in memory-kernels.test.ts). Other reductions, non-float32 inputs, and runs without the SIMD module
  * (`TFAI_FUSED=-simd`) go to the stock kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { allocate, f32, sizeOf } from '../memory.js';
 

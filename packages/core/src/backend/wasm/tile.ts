@@ -8,7 +8,7 @@
  * [N·H·W, C] from [1, C]); the broadcast itself is an XNNPACK `Add` of x to zeros. Float32 only, and at most 4
  * merged axes; anything else goes to the stock kernel.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
 import type { KernelDef } from '../registry.js';

@@ -6,7 +6,7 @@
  *   batch-first LSTM activations): one block copy each.
  * tfjs-backend-wasm 4.22's kernel walks every element through index arithmetic. Other permutations, other dtypes, and runs without the SIMD module go to it.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { allocate, sizeOf, valuesOf } from '../memory.js';
 

@@ -11,7 +11,7 @@
  * [0, numSegments) contribute nothing (TensorFlow drops negative ids); they are sent to a scratch row that is then
  * sliced off, so ScatterNd never writes out of bounds.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, withOps, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { sizeOf } from '../memory.js';
 import type { KernelDef } from '../registry.js';

@@ -1,7 +1,7 @@
 // The webgpu backend itself: Dawn's adapter as reported, the automatic choice passing over a software adapter,
 // and a process that used webgpu exiting by itself.
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { getBackend, setBackend, webgpuAdapterInfo } from '../backend.js';
 import { isSoftwareAdapter } from './setup.js';

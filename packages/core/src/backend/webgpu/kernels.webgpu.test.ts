@@ -1,6 +1,6 @@
 // The kernels and gradients tfai trains with, on webgpu against the cpu backend (and the pooling/resize fixtures
 // against PyTorch). Small shapes: on llvmpipe (Mesa's software Vulkan) every shader compile costs.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { registerTfaiKernels, unregisterTfaiKernels } from '../wasm/register.js';
 import { randomInput, withGrads } from '../../test-utils/backends.js';

@@ -8,7 +8,7 @@
  * The stock kernel runs unchanged except for that one comparison: its `pool2D_max_true…` program gets the
  * first-maximum test and a shader key of its own (the pipeline cache is keyed by it).
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { KernelDef } from '../registry.js';
 
 interface Program {

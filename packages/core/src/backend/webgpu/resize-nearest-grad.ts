@@ -10,7 +10,7 @@
  * read in Node): rows n·H·W + src are built with Cast and Add, and dy's [N·Ho·Wo, C] rows are summed into
  * [N·H·W, C] by one `ScatterNd`, which adds repeated indices.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { KernelDef } from '../registry.js';
 import { withOps, type KernelArgs } from '../kernel-utils.js';
 import { resizeGradArgs, sourcePixels } from '../kernels/resize-nearest-grad.js';

@@ -3,7 +3,7 @@
 // driver; nothing is downloaded at install time and no CUDA version has to match.
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** The adapter Dawn gave tfai, as {@link probeWebGPU} reports it. */
 export interface WebGPUAdapterReport {

@@ -1,5 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { PickleError, StateDictMismatchError, TorchCheckpointError, UnsafePickleError } from '../../errors.js';

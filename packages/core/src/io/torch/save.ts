@@ -4,7 +4,7 @@
 // `('storage', torch.FloatStorage, key, 'cpu', numel)`), one `<name>/data/<key>` record per tensor (stored, 64-byte
 // aligned as PyTorch's writer aligns them), `<name>/byteorder` and `<name>/version` (3).
 import { basename } from '#platform/path';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { zipSync, type ZipOptions } from 'fflate';
 import { TorchCheckpointError } from '../../errors.js';
 import { atomicWrite } from '../safetensors.js';

@@ -1,6 +1,6 @@
 // A tensor read from a PyTorch checkpoint, held in host memory (no tf memory until `toTensor()`), and the
 // decoding of its storage bytes (little-endian) honouring the storage offset and the strides.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { TorchCheckpointError } from '../../errors.js';
 
 /** The PyTorch dtypes a checkpoint can hold that tfai reads. */

@@ -20,6 +20,7 @@ export class CSVLogger extends Callback {
   ) {
     super();
   }
+  /** The CSV file written. */
   get file(): string {
     return join(this.learn.path, this.fname);
   }

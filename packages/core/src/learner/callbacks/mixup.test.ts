@@ -1,6 +1,6 @@
 // MixUp and CutMix (fastai 2.7's callback/mixup.py): the Beta draws, the exact blend of one seeded batch, the
 // blended loss, validation left alone, and a real run on credit_data that still learns.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataLoader, DataLoaders } from '../../data/dataloader.js';
 import { Sequential } from '../../nn/layers/container.js';

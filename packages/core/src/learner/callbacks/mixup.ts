@@ -9,7 +9,7 @@
  *
  * Other targets (floats, one-hot, multi-label) are blended like the inputs and the loss is left as it is.
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { TfaiError } from '../../errors.js';
 import { globalRng } from '../../nn/random.js';
 import { Callback } from '../callback.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Callback } from '../callback.js';
 import { NonFiniteLossError } from '../../errors.js';
 import type { PlotLossOptions, PlotLrFindOptions } from '../../plot/recorder-plots.js';

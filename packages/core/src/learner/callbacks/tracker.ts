@@ -26,6 +26,7 @@ export abstract class TrackerCallback extends Callback {
   readonly monitor: string;
   /** The direction in use (settled at `beforeFit` from the monitored metric when neither `mode` nor `comp` is given). */
   mode: 'min' | 'max';
+  /** fastai's `comp`, as given (undefined: from `mode` and the metric's direction). */
   readonly comp: ((a: number, b: number) => boolean) | undefined;
   readonly minDelta: number;
   private readonly explicit: boolean;

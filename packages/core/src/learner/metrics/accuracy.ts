@@ -1,5 +1,5 @@
 // fastai's `accuracy`: the fraction of items whose argmax is the target.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AvgMetric, type Metric } from './metric.js';
 
 /** Whether each item's argmax equals its target (class axis last); shared with {@link errorRate}. */

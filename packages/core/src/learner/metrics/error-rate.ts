@@ -1,5 +1,5 @@
 // fastai's `error_rate`: 1 − accuracy (lower is better).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { argmaxEq } from './accuracy.js';
 import { AvgMetric, type Metric } from './metric.js';
 

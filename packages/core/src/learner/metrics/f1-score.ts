@@ -1,5 +1,5 @@
 // fastai's `F1Score` (sklearn's `f1_score`): binary, macro or micro over the whole set.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AccumMetric, type Metric } from './metric.js';
 
 /**

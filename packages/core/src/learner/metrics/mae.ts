@@ -1,5 +1,5 @@
 // fastai's `mae`: mean absolute error (lower is better).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AvgMetric, type Metric } from './metric.js';
 
 /** Mean absolute error. */

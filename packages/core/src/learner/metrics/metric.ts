@@ -1,6 +1,6 @@
 // The metric interface and fastai's two accumulators (fastai/metrics.py: AvgMetric, AccumMetric), which every
 // built-in metric in this folder is made of.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** Which way a metric is better. */
 export type MetricDirection = 'min' | 'max';
@@ -17,8 +17,11 @@ export interface Metric {
    * without one counts as 'max'.
    */
   readonly direction?: MetricDirection;
+  /** Clears the running state before a validation pass. */
   reset(): void;
+  /** Adds one batch's predictions and targets to the running state (on the device, no read). */
   accumulate(pred: tf.Tensor, target: tf.Tensor): void;
+  /** The metric over everything accumulated since `reset` (one read from the device). */
   value(): Promise<number>;
 }
 
@@ -33,11 +36,13 @@ export class AvgMetric implements Metric {
     private readonly fn: (pred: tf.Tensor, target: tf.Tensor) => tf.Scalar,
     readonly direction: MetricDirection = 'max',
   ) {}
+  /** {@inheritDoc Metric.reset} */
   reset(): void {
     this.total?.dispose();
     this.total = undefined;
     this.count = 0;
   }
+  /** {@inheritDoc Metric.accumulate} */
   accumulate(pred: tf.Tensor, target: tf.Tensor): void {
     const bs = target.shape[0] ?? 1;
     const next = tf.tidy(() => {
@@ -48,6 +53,7 @@ export class AvgMetric implements Metric {
     this.total = next;
     this.count += bs;
   }
+  /** {@inheritDoc Metric.value} */
   async value(): Promise<number> {
     if (!this.total || this.count === 0) return NaN;
     return (await this.total.data())[0] / this.count;
@@ -71,11 +77,13 @@ export class AccumMetric implements Metric {
     private readonly prep: (pred: tf.Tensor) => tf.Tensor = (p) => p,
     readonly direction: MetricDirection = 'max',
   ) {}
+  /** {@inheritDoc Metric.reset} */
   reset(): void {
     tf.dispose([...this.preds, ...this.targs]);
     this.preds = [];
     this.targs = [];
   }
+  /** {@inheritDoc Metric.accumulate} */
   accumulate(pred: tf.Tensor, target: tf.Tensor): void {
     // tf.clone when `prep` returns its input (the identity): tidy keeps but does not copy it, and the Learner
     // disposes the batch's predictions after the step.
@@ -87,6 +95,7 @@ export class AccumMetric implements Metric {
     );
     this.targs.push(tf.clone(target));
   }
+  /** {@inheritDoc Metric.value} */
   async value(): Promise<number> {
     if (!this.preds.length) return NaN;
     const p = tf.concat(this.preds, 0);

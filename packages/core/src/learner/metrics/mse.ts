@@ -1,5 +1,5 @@
 // fastai's `mse`: mean squared error (lower is better).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AvgMetric, type Metric } from './metric.js';
 
 /** Mean squared error. */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { perplexity } from './perplexity.js';
 import { E, I } from '../../test-utils/metrics.js';

@@ -1,5 +1,5 @@
 // fastai's `Perplexity`: exp of the mean cross-entropy of a language model (lower is better).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AvgMetric, type Metric } from './metric.js';
 
 /** `exp(cross-entropy)` for language models (pred `[B, T, V]`, target `[B, T]`). */

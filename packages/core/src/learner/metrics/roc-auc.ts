@@ -1,5 +1,5 @@
 // fastai's `RocAucBinary` (sklearn's `roc_auc_score`, ties averaged) over the whole set.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AccumMetric, type Metric } from './metric.js';
 
 /**

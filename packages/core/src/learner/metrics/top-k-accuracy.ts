@@ -1,5 +1,5 @@
 // fastai's `top_k_accuracy`: whether the target is among the k highest scores.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { AvgMetric, type Metric } from './metric.js';
 
 /** Whether the target is among the `k` highest predictions. */

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { BatchNorm2d, Conv2d } from '../../nn.js';
 import { ConvTranspose2d, ReLU } from '../../nn.js';
 import { manualSeed } from '../../index.js';

@@ -1,6 +1,6 @@
 // fastai's init helpers (`fastai/layers.py`, `fastai/torch_core.py`): `trunc_normal_`, `init_linear`,
 // `apply_init` / `init_default`, and the kaiming initialisers ConvLayer's `init='auto'` picks.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm1d, BatchNorm2d } from '../layers/batchnorm.js';
 import type { Conv2d, ConvTranspose2d } from '../layers/conv.js';
 import { kaimingNormal, normal, uniform } from '../init.js';

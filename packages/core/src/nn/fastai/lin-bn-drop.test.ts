@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ReLU, type BatchNorm1d, type Dropout, type Linear } from '../../nn.js';
 import { describe, expect, it } from 'vitest';
 import { relError } from '@tfai/test-utils';

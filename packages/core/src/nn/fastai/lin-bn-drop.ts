@@ -1,6 +1,6 @@
 // fastai's `LinBnDrop` (`fastai/layers.py`): BatchNorm1d, Dropout and Linear (+ activation) as one Sequential.
 // One implementation for create_head (its children), TabularModel (fused) and the text classifier's head.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Dropout } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
 import { ReLU } from '../layers/activation.js';

@@ -1,6 +1,6 @@
 // fastai's `BatchNorm(nf, ndim, norm_type)` and `NormType` (`fastai/layers.py`): a PyTorch BatchNorm whose bias
 // starts at 1e-3 and whose weight starts at 1 (0 for `BatchZero`).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { BatchNorm1d, BatchNorm2d } from '../layers/batchnorm.js';
 
 /**

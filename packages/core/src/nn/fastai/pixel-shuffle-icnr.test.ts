@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { Conv2d } from '../../nn.js';
 import type { ConvLayer } from './conv-layer.js';

@@ -1,6 +1,6 @@
 // fastai 2.7's PixelShuffle_ICNR and icnr_init (`fastai/layers.py`): learnable ×scale upsampling by a 1×1 conv
 // and PixelShuffle, initialised (ICNR) so that it starts as nearest-neighbour upsampling of a random 1×1 conv.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { kaimingNormal } from '../init.js';
 import type { Conv2d } from '../layers/conv.js';
 import { Sequential, type TensorModule } from '../layers/container.js';

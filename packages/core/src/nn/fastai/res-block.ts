@@ -1,5 +1,5 @@
 // fastai 2.7's ResBlock (`fastai/layers.py`, expansion 1 or 4, stride 1).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ReLU } from '../layers/activation.js';
 import { Sequential, type TensorModule } from '../layers/container.js';
 import { Module } from '../module.js';

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { manualSeed } from '@tfai/core';
 import { SelfAttention, SpectralConv1d } from './self-attention.js';

@@ -1,6 +1,6 @@
 // fastai 2.7's SelfAttention (`fastai/layers.py`, SAGAN): 1×1 convs (spectral-normalised Conv1d, no bias) for
 // query, key and value, softmax attention over all positions, and `gamma·out + x` with gamma starting at 0.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { normal, torchDefaultUniform } from '../init.js';
 import { Sequential } from '../layers/container.js';
 import { Module, type Parameter } from '../module.js';

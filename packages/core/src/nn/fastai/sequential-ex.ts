@@ -1,6 +1,6 @@
 // fastai 2.7's SequentialEx and MergeLayer (`fastai/layers.py`): a sequence whose layers may also see its input
 // (fastai's `x.orig`), and the layer that concatenates or adds that input.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { ModuleList, type TensorModule } from '../layers/container.js';
 import { Module } from '../module.js';
 

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
 
 /** `max(x, 0)`. `inplace` is only reported (fastai builds `ReLU(inplace=True)`); tensors are immutable here. */
@@ -96,6 +96,7 @@ export class Lambda extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Lambda';
   constructor(
+    /** The function the module applies. */
     readonly fn: (x: tf.Tensor) => tf.Tensor,
     readonly label = 'Lambda',
   ) {

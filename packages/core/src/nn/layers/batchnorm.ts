@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedBatchNormTrain } from '../../backend/fused-ops.js';
 import { Module, type Parameter } from '../module.js';
 

@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { Module, type AnyModule } from '../module.js';
 
 /** A module mapping one tensor to one tensor: what {@link Sequential} chains. */
@@ -61,15 +61,18 @@ export class ModuleList<M extends AnyModule = AnyModule> extends Module<never[],
     super();
     mods.forEach((m, i) => this.registerModule(String(i), m));
   }
+  /** The number of modules. */
   get length(): number {
     return this.namedChildren().length;
   }
+  /** The `i`-th module. */
   get(i: number): M {
     const kids = this.children() as M[];
     const m = kids[i < 0 ? kids.length + i : i];
     if (!m) throw new RangeError(`ModuleList index ${i} out of range (length ${kids.length})`);
     return m;
   }
+  /** The modules, in order. */
   items(): M[] {
     return this.children() as M[];
   }

@@ -1,7 +1,7 @@
 // Conv2d.weightNorm against PyTorch's torch.nn.utils.weight_norm (fixtures/torch_weight_norm.py, PyTorch 1.13):
 // state-dict names, shapes and order, the forward, and the gradients of weight_g, weight_v, bias and the input.
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { type FixtureTensor, nchwToNhwc, relError, toTensor } from '@tfai/test-utils';
 import { Conv2d } from './conv.js';

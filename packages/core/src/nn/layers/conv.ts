@@ -1,15 +1,23 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { torchDefaultUniform } from '../init.js';
 import { Module, type Parameter } from '../module.js';
 
-type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+/**
+ * A 2-d size as PyTorch's `_size_2_t`: one number for both dimensions, or `[height, width]`.
+ * @example
+ * ```ts
+ * const k: Size2d = 3;            // 3×3
+ * const s: Size2d = [2, 1];       // stride 2 down, 1 across
+ * ```
+ */
+export type Size2d = number | [number, number];
+const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
 /** Options of {@link Conv2d}, as `torch.nn.Conv2d`'s. */
 export interface Conv2dOptions {
-  stride?: Pair;
-  padding?: Pair;
-  dilation?: Pair;
+  stride?: Size2d;
+  padding?: Size2d;
+  dilation?: Size2d;
   groups?: number;
   bias?: boolean;
 }
@@ -43,8 +51,8 @@ abstract class ConvBase extends Module {
   constructor(
     readonly inChannels: number,
     readonly outChannels: number,
-    kernelSize: Pair,
-    opts: { stride?: Pair; padding?: Pair; bias?: boolean },
+    kernelSize: Size2d,
+    opts: { stride?: Size2d; padding?: Size2d; bias?: boolean },
     /** The weight's shape from the kernel size, and its fan-in (PyTorch's bound for weight and bias). */
     weightShape: (kh: number, kw: number) => { shape: number[]; fanIn: number },
   ) {
@@ -93,7 +101,7 @@ export class Conv2d extends ConvBase {
   static override readonly typeName: string = 'Conv2d';
   readonly dilation: [number, number];
   readonly groups: number;
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: Conv2dOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2d, opts: Conv2dOptions = {}) {
     const groups = opts.groups ?? 1;
     if (inChannels % groups || outChannels % groups)
       throw new RangeError(`Conv2d: channels (${inChannels}, ${outChannels}) must be divisible by groups=${groups}`);
@@ -185,9 +193,9 @@ export class Conv2d extends ConvBase {
 
 /** Options of {@link ConvTranspose2d}. */
 export interface ConvTranspose2dOptions {
-  stride?: Pair;
-  padding?: Pair;
-  outputPadding?: Pair;
+  stride?: Size2d;
+  padding?: Size2d;
+  outputPadding?: Size2d;
   bias?: boolean;
 }
 
@@ -200,7 +208,7 @@ export class ConvTranspose2d extends ConvBase {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'ConvTranspose2d';
   readonly outputPadding: [number, number];
-  constructor(inChannels: number, outChannels: number, kernelSize: Pair, opts: ConvTranspose2dOptions = {}) {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size2d, opts: ConvTranspose2dOptions = {}) {
     // PyTorch computes fan-in from weight.size(1) = out channels.
     super(inChannels, outChannels, kernelSize, opts, (kh, kw) => ({
       shape: [kh, kw, outChannels, inChannels],

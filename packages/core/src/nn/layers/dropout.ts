@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs-core';
 import { dropout } from '../../backend/fused-ops.js';
 import { Module } from '../module.js';
 import { globalRng } from '../random.js';

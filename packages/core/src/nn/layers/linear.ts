@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { torchDefaultUniform } from '../init.js';
 import { Module, type Parameter } from '../module.js';
 

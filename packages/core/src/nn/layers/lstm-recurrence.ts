@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedLstmChunk } from '../../backend/fused-ops.js';
 
 /** What {@link lstmRecurrence} returns: every step's hidden state and the final cell state. */

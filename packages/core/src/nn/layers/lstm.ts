@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { uniform } from '../init.js';
 import { Module, type Parameter } from '../module.js';
 import { lstmRecurrence } from './lstm-recurrence.js';
@@ -19,7 +19,7 @@ export interface LSTMOptions {
  * `torch.nn.LSTM` with PyTorch's gate order (input, forget, cell, output), parameter names
  * (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`, `…_reverse`) and initialisation
  * U(-1/√hidden, 1/√hidden). Weights are kept `[in, 4·hidden]`; state-dict entries are PyTorch's `[4·hidden, in]`.
- * Each layer projects all time steps' inputs in one matMul, then runs {@link lstmRecurrence} (hand-written
+ * Each layer projects all time steps' inputs in one matMul, then runs `lstmRecurrence` (hand-written
  * backward through time).
  * @example
  * ```ts

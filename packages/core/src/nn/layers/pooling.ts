@@ -1,8 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
 
-type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+import type { Size2d } from './conv.js';
+const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
 /** What {@link MaxPool2d} and {@link AvgPool2d} share: PyTorch's kernel size, stride (default: the kernel size) and padding. */
 abstract class Pool2d extends Module {
@@ -11,7 +11,7 @@ abstract class Pool2d extends Module {
   readonly kernelSize: [number, number];
   readonly stride: [number, number];
   readonly padding: [number, number];
-  constructor(kernelSize: Pair, opts: { stride?: Pair; padding?: Pair } = {}) {
+  constructor(kernelSize: Size2d, opts: { stride?: Size2d; padding?: Size2d } = {}) {
     super();
     this.kernelSize = pair(kernelSize);
     this.stride = pair(opts.stride ?? kernelSize);
@@ -101,7 +101,7 @@ abstract class AdaptivePool2d extends Module {
   static override readonly typeName: string = 'AdaptivePool2d';
   readonly outputSize: [number, number];
   protected abstract readonly kind: 'avg' | 'max';
-  constructor(outputSize: Pair = 1) {
+  constructor(outputSize: Size2d = 1) {
     super();
     this.outputSize = pair(outputSize);
   }

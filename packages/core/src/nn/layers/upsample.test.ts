@@ -1,5 +1,5 @@
 // Upsample (nearest / bilinear) on cpu and wasm against PyTorch 1.13's nn.Upsample (fixtures/torch_upsample.py).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { relErr } from '@tfai/test-utils';
 import { runOn } from '../../test-utils/backends.js';

@@ -1,15 +1,15 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { Module } from '../module.js';
 
-type Pair = number | [number, number];
-const pair = (v: Pair): [number, number] => (typeof v === 'number' ? [v, v] : v);
+import type { Size2d } from './conv.js';
+const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
 /** Options of {@link Upsample} and {@link interpolate}: PyTorch's `nn.Upsample` arguments. Give `size` or `scaleFactor`. */
 export interface UpsampleOptions {
   /** The output height and width. */
-  size?: Pair;
+  size?: Size2d;
   /** Multiplier of the height and width; the output is `floor(in · scaleFactor)`. */
-  scaleFactor?: Pair;
+  scaleFactor?: Size2d;
   /** Default 'nearest' (PyTorch's floor(dst · in/out) rule, not `nearest-exact`). */
   mode?: 'nearest' | 'bilinear';
   /**

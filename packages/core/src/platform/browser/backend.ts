@@ -1,6 +1,6 @@
-// Choosing and starting a backend in a browser page: tfjs's own webgpu (when the page registered it), webgl,
+// Choosing and starting a backend in a browser page: tfjs's own webgpu and webgl (when the page imported them),
 // wasm (with tfai's kernels; the `.wasm` files served with the page) and cpu. The export names no backend.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import {
   BROWSER_BACKEND_ORDER,
@@ -50,7 +50,9 @@ export async function activate(name: BackendName, opts: SetBackendOptions): Prom
       name,
       name === 'webgpu'
         ? "backend 'webgpu' is not available in this page: import '@tensorflow/tfjs-backend-webgpu' in a browser with WebGPU"
-        : `backend '${name}' is not available in a browser page`,
+        : name === 'webgl'
+          ? "backend 'webgl' is not available in this page: import '@tensorflow/tfjs-backend-webgl' (an optional peer of @tfai/core)"
+          : `backend '${name}' is not available in a browser page`,
     );
   if (name === 'wasm') {
     if (opts.wasmPaths !== undefined) setWasmPaths(opts.wasmPaths);

@@ -1,2 +1,2 @@
 // `tfai doctor` in Node.
-export { CUDA_LIBRARIES, diagnose, formatDoctorReport } from '../../cli/diagnose.js';
+export { CUDA_LIBRARIES, NODE_ENGINES, diagnose, formatDoctorReport } from '../../cli/diagnose.js';

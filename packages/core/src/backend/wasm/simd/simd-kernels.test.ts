@@ -1,7 +1,7 @@
 // The SIMD loops against a float32 reference written in JS (Math.fround after every operation, in the loops' order):
 // the results must be bit-identical, in the four-lane part and in the scalar tail, on a plain and on a shared memory
 // (the threaded wasm build's), in place or not, leaving every other byte of the memory as it was.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../../backend.js';
 import { setFused } from '../../fused.js';

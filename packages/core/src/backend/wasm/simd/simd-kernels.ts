@@ -18,7 +18,7 @@
  * k?.adam(n, wi, wo, g, ai, ao, si, so, wdMul, mom, 1 - mom, sqrMom, 1 - sqrMom, invDebias2, eps, stepSize);
  * ```
  */
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { fusedEnabled } from '../../fused.js';
 import { WASM, wasmMemoryOf, type WasmMemory } from '../../memory.js';
 import {
