@@ -104,7 +104,7 @@ try {
       tfjsCores,
       top: sizes.slice(0, 12),
       has: Object.fromEntries(
-        ['@tensorflow/tfjs-core', 'webgpu', 'tokenizers', 'vega', 'vega-lite', 'sharp'].map((n) => [
+        ['@tensorflow/tfjs', 'webgpu', 'tokenizers', 'vega', 'vega-lite', 'sharp'].map((n) => [
           n,
           pkgs.some((p) => p.name === n),
         ]),

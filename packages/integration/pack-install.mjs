@@ -146,7 +146,7 @@ try {
     bytes,
     tfjsCore: copies('@tensorflow/tfjs-core'),
     present: [
-      '@tensorflow/tfjs-core',
+      '@tensorflow/tfjs',
       'webgpu',
       '@tensorflow/tfjs-backend-webgpu',
       'tokenizers',

@@ -14,7 +14,7 @@ export { weightsFile } from './learner/checkpoint.js';
 // Optional peers (plotting's vega stack): whether one is installed, and loading them with a MissingDependencyError.
 export { importOptional, packageInstalled } from './io/optional.js';
 // `engines.node` as tfai doctor reads it.
-export { nodeSatisfies } from './cli/diagnose.js';
+export { nodeSatisfies } from './cli/engines.js';
 // The fused embedding lookup (text's AWD-LSTM).
 export { embeddingLookup } from './nn/layers/embedding.js';
 // Writing and registering a domain package's own kernels (collab's dot-bias in @tfai/tabular): backend memory,

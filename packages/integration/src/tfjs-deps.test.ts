@@ -32,7 +32,7 @@ describe('tfjs dependencies', () => {
       if (!existsSync(join(d, 'package.json'))) continue;
       const m = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
       for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies'])
-        expect(m[field]?.['@tensorflow/tfjs-core'], `${d}: ${field}`).toBeUndefined();
+        expect(m[field]?.['@tensorflow/tfjs'], `${d}: ${field}`).toBeUndefined();
     }
   });
 

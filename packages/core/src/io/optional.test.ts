@@ -18,7 +18,7 @@ describe('optional peers', () => {
       expect(manifest.peerDependenciesMeta[p]?.optional, p).toBe(true);
       expect(manifest.dependencies[p], p).toBeUndefined();
     }
-    expect(manifest.dependencies['@tensorflow/tfjs-core']).toBeUndefined();
+    expect(manifest.dependencies['@tensorflow/tfjs']).toBeUndefined();
     expect(installSpec('vega-lite')).toBe(`vega-lite@${manifest.peerDependencies['vega-lite']}`);
     expect(installSpec('papaparse')).toBe('papaparse');
   });
