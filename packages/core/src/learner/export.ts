@@ -13,6 +13,7 @@ import {
   type SafetensorsHeader,
 } from '../io/safetensors.js';
 import { withBuildGuard } from '../nn/build-guard.js';
+import { ready } from '../backend/backend.js';
 import { serializeTorch } from '../io/torch/save.js';
 import { readJson } from '../io/json.js';
 import type { Learner } from './learner.js';
@@ -541,6 +542,9 @@ export async function loadLearner<T extends Learner = Learner>(
   cls?: LearnerClass<T>,
   opts: LoadLearnerOptions = {},
 ): Promise<T> {
+  // A backend first, as the Learner's own calls do: in a page that registered webgpu and chose none, tfjs's lazy
+  // pick would otherwise fail on the first tensor ("backend 'webgpu' has not yet been initialized").
+  await ready();
   const {
     desc,
     header,
