@@ -7,9 +7,14 @@
  * ```
  */
 export class TfaiError extends Error {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static readonly errorName: string = 'TfaiError';
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
+    // The class's own static `errorName` where it declares one (every tfai error does), since a minifying bundler
+    // renames classes; else the constructor's name (a user's subclass).
+    const cls = new.target as { readonly errorName?: unknown; readonly name: string };
+    this.name = Object.hasOwn(cls, 'errorName') && typeof cls.errorName === 'string' ? cls.errorName : cls.name;
   }
 }
 
@@ -22,6 +27,8 @@ export class TfaiError extends Error {
  * ```
  */
 export class FileError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'FileError';
   constructor(
     readonly file: string,
     reason: string,
@@ -32,6 +39,8 @@ export class FileError extends TfaiError {
 
 /** A state dict that does not fit a module: lists every missing, unexpected and wrongly-shaped key. */
 export class StateDictMismatchError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'StateDictMismatchError';
   constructor(
     readonly missing: string[],
     readonly unexpected: string[],
@@ -53,6 +62,8 @@ export class StateDictMismatchError extends TfaiError {
  * where one is to blame, the tensor.
  */
 export class SafetensorsError extends FileError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'SafetensorsError';
   constructor(
     file: string,
     readonly reason: string,
@@ -63,10 +74,15 @@ export class SafetensorsError extends FileError {
 }
 
 /** Bad optimizer input: a hyper-parameter list of the wrong length, a state dict for other parameters… */
-export class OptimizerError extends TfaiError {}
+export class OptimizerError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'OptimizerError';
+}
 
 /** A loss that is NaN or infinite: training stops with this error, naming the epoch and batch. */
 export class NonFiniteLossError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'NonFiniteLossError';
   constructor(
     readonly epoch: number,
     readonly batch: number,
@@ -87,6 +103,8 @@ export class NonFiniteLossError extends TfaiError {
  * ```
  */
 export class PickleError extends FileError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'PickleError';
   constructor(
     file: string,
     reason: string,
@@ -97,7 +115,10 @@ export class PickleError extends FileError {
 }
 
 /** An export (`exportLearner`'s JSON + weights) that cannot be loaded: names the file and the problem. */
-export class ExportError extends TfaiError {}
+export class ExportError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'ExportError';
+}
 
 /** What is wrong with a CSV file (see {@link CsvError}). */
 export type CsvProblem = 'unreadable' | 'encoding' | 'empty' | 'header' | 'duplicate-header' | 'ragged' | 'syntax';
@@ -108,6 +129,8 @@ export type CsvProblem = 'unreadable' | 'encoding' | 'empty' | 'header' | 'dupli
  * (1-based data row: the header is not counted) or the column where one is to blame.
  */
 export class CsvError extends FileError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CsvError';
   constructor(
     file: string,
     readonly problem: CsvProblem,
@@ -138,6 +161,8 @@ export class CsvError extends FileError {
  * ```
  */
 export class UnsafePickleError extends PickleError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'UnsafePickleError';
   constructor(
     file: string,
     readonly module: string,
@@ -161,6 +186,8 @@ export class UnsafePickleError extends PickleError {
  * ```
  */
 export class TorchCheckpointError extends FileError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'TorchCheckpointError';
   constructor(
     file: string,
     reason: string,
@@ -171,13 +198,18 @@ export class TorchCheckpointError extends FileError {
 }
 
 /** An architecture that cannot be built, cut or adapted as asked (bad `cut`, an unsupported `normType`, a first layer that is not a 3-channel Conv2d…). */
-export class ArchitectureError extends TfaiError {}
+export class ArchitectureError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'ArchitectureError';
+}
 
 /**
  * An option a function does not take (a misspelt key, or a head option passed where only Learner options go):
  * names the function and the key.
  */
 export class UnknownOptionError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'UnknownOptionError';
   constructor(
     readonly fn: string,
     readonly key: string,
@@ -192,6 +224,8 @@ export class UnknownOptionError extends TfaiError {
  * finite positive number, a negative number of epochs…): names the argument and the value.
  */
 export class InvalidArgumentError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'InvalidArgumentError';
   constructor(
     readonly argument: string,
     readonly value: unknown,
@@ -228,6 +262,8 @@ export function checkLearningRates(argument: string, lrs: readonly number[]): vo
  * ```
  */
 export class OnnxExportError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'OnnxExportError';
   constructor(
     readonly path: string,
     readonly layerType: string,
@@ -245,7 +281,10 @@ export class OnnxExportError extends TfaiError {
  * try { await loadSafetensors('w.safetensors'); } catch (e) { if (e instanceof NoFileSystemError) console.log('in a page'); }
  * ```
  */
-export class NoFileSystemError extends TfaiError {}
+export class NoFileSystemError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'NoFileSystemError';
+}
 
 /**
  * A feature needs packages that tfai lists as optional peers (installed only by those who use it: plotting's
@@ -258,6 +297,8 @@ export class NoFileSystemError extends TfaiError {}
  * ```
  */
 export class MissingDependencyError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'MissingDependencyError';
   /** The command that installs what is missing, with the versions tfai declares (`npm install vega@^6.4.0 …`). */
   readonly install: string;
   constructor(

@@ -27,6 +27,7 @@ export type {
   ExportDescription,
   LearnerBuilder,
   LearnerSource,
+  LoadLearnerOptions,
   ExportLearnerOptions,
 } from './learner/export.js';
 

@@ -2,6 +2,8 @@ import { TfaiError } from '@tfai/core';
 
 /** A CSV file with no header, or a header and no rows. */
 export class EmptyCsvError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'EmptyCsvError';
   constructor(
     readonly file: string,
     readonly reason = 'the file is empty',
@@ -12,6 +14,8 @@ export class EmptyCsvError extends TfaiError {
 
 /** A column named in the options (`catNames`, `contNames`, `yNames`, `validCol`…) that the data does not have. */
 export class MissingColumnError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'MissingColumnError';
   constructor(
     readonly file: string,
     readonly column: string,
@@ -23,6 +27,8 @@ export class MissingColumnError extends TfaiError {
 
 /** A value that is not a number in a column used as a number (a continuous variable, a regression target). */
 export class NonNumericValueError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'NonNumericValueError';
   constructor(
     readonly file: string,
     readonly column: string,
@@ -36,6 +42,8 @@ export class NonNumericValueError extends TfaiError {
 
 /** A row whose number of fields differs from the header's, or a CSV syntax error. */
 export class CsvFormatError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CsvFormatError';
   constructor(
     readonly file: string,
     /** 1-based data row (the header is not counted). */
@@ -48,6 +56,8 @@ export class CsvFormatError extends TfaiError {
 
 /** A target value the model cannot be trained or validated on (missing, or a class never seen in training). */
 export class InvalidTargetError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'InvalidTargetError';
   constructor(
     readonly file: string,
     readonly column: string,
@@ -60,7 +70,10 @@ export class InvalidTargetError extends TfaiError {
 }
 
 /** Options that contradict each other or the data (overlapping column lists, a split that is empty…). */
-export class TabularOptionsError extends TfaiError {}
+export class TabularOptionsError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'TabularOptionsError';
+}
 
 /**
  * A categorical column with more distinct values than an embedding table should hold (an ID column read as a
@@ -71,6 +84,8 @@ export class TabularOptionsError extends TfaiError {}
  * ```
  */
 export class HighCardinalityError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'HighCardinalityError';
   constructor(
     readonly column: string,
     readonly count: number,
@@ -84,6 +99,8 @@ export class HighCardinalityError extends TfaiError {
 
 /** A user or item (or any class) looked up by name that is not in the training vocab. */
 export class UnknownCategoryError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'UnknownCategoryError';
   constructor(
     readonly column: string,
     readonly value: string,
@@ -99,6 +116,8 @@ export class UnknownCategoryError extends TfaiError {
  * fastai's Normalize would then turn every value of the column into NaN; we refuse it, naming file, column, row.
  */
 export class NonFiniteValueError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'NonFiniteValueError';
   constructor(
     readonly file: string,
     readonly column: string,
@@ -114,6 +133,8 @@ export class NonFiniteValueError extends TfaiError {
 
 /** A column used for training whose values are all missing (over the training rows): nothing to learn or fill from. */
 export class AllMissingError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'AllMissingError';
   constructor(
     readonly file: string,
     readonly column: string,

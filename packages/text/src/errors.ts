@@ -2,6 +2,8 @@ import { FileError, TfaiError } from '@tfai/core';
 
 /** A text file or CSV that cannot be read as UTF-8 text: names the file and the byte offset of the first bad byte. */
 export class TextDecodeError extends FileError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'TextDecodeError';
   constructor(
     file: string,
     readonly byteOffset: number,
@@ -11,4 +13,7 @@ export class TextDecodeError extends FileError {
 }
 
 /** Bad text input (a missing column, an empty corpus, a token id out of the vocab…), with what and where. */
-export class TextInputError extends TfaiError {}
+export class TextInputError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'TextInputError';
+}

@@ -49,6 +49,8 @@ export const BACKEND_PACKAGES: Readonly<Record<BackendName, string>> = {
 
 /** Thrown when a backend was asked for (by name or by `TFAI_BACKEND`) but cannot be loaded. */
 export class BackendUnavailableError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'BackendUnavailableError';
   constructor(
     readonly backend: string,
     reason: string,

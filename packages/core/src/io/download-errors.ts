@@ -12,6 +12,8 @@ import { TfaiError } from '../errors.js';
  * ```
  */
 export class DownloadError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'DownloadError';
   constructor(
     readonly url: string,
     readonly cacheFile: string,
@@ -37,6 +39,8 @@ export class DownloadError extends TfaiError {
  * ```
  */
 export class ArchiveError extends DownloadError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'ArchiveError';
   constructor(
     url: string,
     cacheFile: string,

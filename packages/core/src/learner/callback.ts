@@ -124,27 +124,51 @@ export abstract class Callback {
 
 /** Base of the control-flow exceptions below (not errors: the loop catches them); `name` is the class's name. */
 export class CancelException extends Error {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static readonly errorName: string = 'CancelException';
   constructor(message?: string) {
     super(message);
-    this.name = new.target.name;
+    const cls = new.target as { readonly errorName?: unknown; readonly name: string };
+    this.name = Object.hasOwn(cls, 'errorName') && typeof cls.errorName === 'string' ? cls.errorName : cls.name;
   }
 }
 
 /** Skip the rest of this batch (fires `afterCancelBatch`, then `afterBatch`). */
-export class CancelBatchException extends CancelException {}
+export class CancelBatchException extends CancelException {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CancelBatchException';
+}
 /** Skip the optimizer step of this batch (fires `afterCancelStep`, then `afterStep`). */
-export class CancelStepException extends CancelException {}
+export class CancelStepException extends CancelException {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CancelStepException';
+}
 /**
  * Skip the backward pass of this batch (fires `afterCancelBackward`, then `afterBackward`; the step events still
  * fire, with no gradients to apply, as fastai's). The forward pass runs inside the gradient computation here, so
  * this also works from `afterPred`/`afterLoss` in training.
  */
-export class CancelBackwardException extends CancelException {}
+export class CancelBackwardException extends CancelException {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CancelBackwardException';
+}
 /** Stop the training phase of this epoch. */
-export class CancelTrainException extends CancelException {}
+export class CancelTrainException extends CancelException {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CancelTrainException';
+}
 /** Skip the validation of this epoch. */
-export class CancelValidException extends CancelException {}
+export class CancelValidException extends CancelException {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CancelValidException';
+}
 /** Stop this epoch. */
-export class CancelEpochException extends CancelException {}
+export class CancelEpochException extends CancelException {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CancelEpochException';
+}
 /** Stop training altogether (early stopping, lr_find). */
-export class CancelFitException extends CancelException {}
+export class CancelFitException extends CancelException {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'CancelFitException';
+}

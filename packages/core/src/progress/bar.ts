@@ -138,6 +138,7 @@ export class ProgressBar {
   private items: number | undefined;
   private lastDraw = -Infinity;
   private lastLog: number;
+  /** @internal The lines redrawn in place on a terminal. */
   protected live: LiveLines | undefined;
   private drawnValue = NaN;
   protected finished = false;

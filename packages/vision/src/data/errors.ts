@@ -9,6 +9,8 @@ import { FileError, TfaiError } from '@tfai/core';
  * ```
  */
 export class ImageReadError extends FileError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'ImageReadError';
   constructor(
     file: string,
     readonly reason: string,
@@ -25,7 +27,10 @@ export class ImageReadError extends FileError {
  * await ImageDataLoaders.fromFolder('empty/'); // throws ImageDataError: empty/: no image files found
  * ```
  */
-export class ImageDataError extends TfaiError {}
+export class ImageDataError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'ImageDataError';
+}
 
 /**
  * Segmentation data that cannot be used: a mask whose size differs from its image's, a mask value outside the
@@ -36,6 +41,8 @@ export class ImageDataError extends TfaiError {}
  * ```
  */
 export class SegmentationDataError extends ImageDataError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'SegmentationDataError';
   constructor(
     readonly file: string,
     reason: string,

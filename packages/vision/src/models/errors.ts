@@ -4,6 +4,8 @@ import { ArchitectureError, TfaiError } from '@tfai/core';
 export { ArchitectureError };
 /** Pretrained weights that cannot be found, downloaded, verified or loaded; `source` names the path or URL. */
 export class PretrainedWeightsError extends TfaiError {
+  /** The error's name (its class's), kept when a bundler renames the class. */
+  static override readonly errorName: string = 'PretrainedWeightsError';
   constructor(
     readonly source: string,
     reason: string,
