@@ -76,15 +76,12 @@ describe('TabularDataLoaders', () => {
   it('diamonds: several regression targets give y float32 [bs, nY]; validIdx splits; cont names default to the rest', async () => {
     const path = `${datasets.path('diamonds')}/diamonds.csv`;
     const validIdx = Array.from({ length: 10000 }, (_, i) => i * 5);
-    const t0 = performance.now();
     const dls = await TabularDataLoaders.fromCsv(path, {
       yNames: ['price', 'carat'],
       catNames: ['cut', 'color', 'clarity'],
       validIdx,
       bs: 512,
     });
-    const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(5000);
     expect(dls.contNames).toEqual(['depth', 'table', 'x', 'y', 'z']);
     expect(dls.c).toBe(2);
     expect(dls.splits[1].length).toBe(10000);
