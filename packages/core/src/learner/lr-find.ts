@@ -183,7 +183,16 @@ export const steep: SuggestionFunc<'steep'> = suggestionFunc('steep', (lrs, loss
  * await learn.lrFind({ suggestFuncs: [SuggestionMethod.Minimum, SuggestionMethod.Steep] });
  * ```
  */
-export const SuggestionMethod = { Valley: valley, Slide: slide, Minimum: minimum, Steep: steep } as const;
+export const SuggestionMethod = {
+  /** {@link valley}: the longest valley's point 45% along (fastai's default). */
+  Valley: valley,
+  /** {@link slide}: where the loss's slope starts to slide, searched back from the minimum. */
+  Slide: slide,
+  /** {@link minimum}: a tenth of the learning rate at the minimum loss. */
+  Minimum: minimum,
+  /** {@link steep}: the steepest descent of the loss. */
+  Steep: steep,
+} as const;
 
 /** Options of {@link lrFind}. */
 export interface LrFindOptions<N extends string = 'valley'> {

@@ -41,9 +41,9 @@ export interface UnpickleOptions {
   persistentLoad?: (pid: unknown, position: number) => unknown;
   /** BUILD on an object that is not a dict: return true when handled (absent: an error). */
   build?: (inst: unknown, state: unknown, position: number) => boolean;
-  /** Deepest nesting of tuples, lists, dicts and sets the pickle may build (default {@link MAX_PICKLE_DEPTH}). */
+  /** Deepest nesting of tuples, lists, dicts and sets the pickle may build (default 1000, `MAX_PICKLE_DEPTH`). */
   maxDepth?: number;
-  /** Longest integer a LONG1/LONG4 opcode may hold, in bytes (default {@link MAX_LONG_BYTES}). */
+  /** Longest integer a LONG1/LONG4 opcode may hold, in bytes (default 65 536, `MAX_LONG_BYTES`). */
   maxLongBytes?: number;
 }
 

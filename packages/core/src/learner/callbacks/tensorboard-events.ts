@@ -195,7 +195,7 @@ function decodeEvent(b: Uint8Array, where: () => string): TensorBoardEvent {
 }
 
 /**
- * Reads a TensorBoard event file (what {@link TensorBoardCallback} writes, or TensorFlow's and PyTorch's
+ * Reads a TensorBoard event file (what `TensorBoardCallback` writes, or TensorFlow's and PyTorch's
  * `SummaryWriter`'s scalars): every record's two checksums are verified; a damaged or truncated record is a
  * `FileError` naming the file and the record.
  * @example
