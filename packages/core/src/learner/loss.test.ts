@@ -34,8 +34,12 @@ describe('Loss.perItem', () => {
     expect((await lf(pred, target).data())[0]).toBeCloseTo((per[0]! + per[2]!) / 2, 6);
   });
 
-  it('regression losses have float targets (MixUp blends the targets instead)', () => {
+  it('regression losses have float targets (MixUp blends the targets instead); their per-item form is the squared error', async () => {
     expect(mseLossFlat().yInt).toBeUndefined();
-    expect(mseLossFlat().perItem).toBeUndefined();
+    const p = tf.tensor1d([1, 2, 4]);
+    const t = tf.tensor1d([0, 2, 1]);
+    const per = mseLossFlat().perItem!(p, t);
+    expect(Array.from(await per.data())).toEqual([1, 0, 9]);
+    tf.dispose([p, t, per]);
   });
 });

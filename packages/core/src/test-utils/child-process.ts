@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** What a child process left: its exit status, a spawn error, its stdout without colours, and its run time. */
 export interface ChildRun {
@@ -27,7 +28,10 @@ export function runNodeScript(source: string): ChildRun {
   const dir = mkdtempSync(join(tmpdir(), 'tfai-child-'));
   const script = join(dir, 'child.mts');
   const tfjs = JSON.stringify(createRequire(import.meta.url).resolve('@tensorflow/tfjs-core'));
-  writeFileSync(script, `import * as tf from ${tfjs};\n${source}`);
+  // tfjs-core alone registers neither gradients nor the chained tensor methods: core's backend/tfjs.ts does, as
+  // any tfai entry point does.
+  const registrations = JSON.stringify(fileURLToPath(new URL('../backend/tfjs.ts', import.meta.url)));
+  writeFileSync(script, `import * as tf from ${tfjs};\nimport ${registrations};\n${source}`);
   try {
     const t0 = Date.now();
     const child = spawnSync(process.execPath, ['--conditions=@tfai/source', '--import', 'tsx', script], {
