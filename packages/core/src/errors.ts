@@ -1,4 +1,17 @@
 /**
+ * A class's name that survives minification: its own static `key` (`errorName`, `typeName`) where it declares one as
+ * a string, since bundlers rename classes; else the constructor's name (a user's subclass that declares none).
+ * @example
+ * ```ts
+ * declaredName(Conv2d, 'typeName'); // 'Conv2d', even in a minified bundle
+ * ```
+ */
+export function declaredName(cls: { readonly name: string }, key: 'errorName' | 'typeName'): string {
+  const own = Object.hasOwn(cls, key) ? (cls as unknown as Record<string, unknown>)[key] : undefined;
+  return typeof own === 'string' ? own : cls.name;
+}
+
+/**
  * Base class of every error tfai throws on purpose, so callers can catch ours and not tfjs internals. `name` is the
  * class's own name (`this.name = new.target.name`), so subclasses need not set it.
  * @example
@@ -11,10 +24,7 @@ export class TfaiError extends Error {
   static readonly errorName: string = 'TfaiError';
   constructor(message?: string, options?: ErrorOptions) {
     super(message, options);
-    // The class's own static `errorName` where it declares one (every tfai error does), since a minifying bundler
-    // renames classes; else the constructor's name (a user's subclass).
-    const cls = new.target as { readonly errorName?: unknown; readonly name: string };
-    this.name = Object.hasOwn(cls, 'errorName') && typeof cls.errorName === 'string' ? cls.errorName : cls.name;
+    this.name = declaredName(new.target, 'errorName');
   }
 }
 

@@ -1,3 +1,4 @@
+import { declaredName } from '../errors.js';
 import type { Learner } from './learner.js';
 
 /** fastai's training events, in the order they fire. */
@@ -128,8 +129,7 @@ export class CancelException extends Error {
   static readonly errorName: string = 'CancelException';
   constructor(message?: string) {
     super(message);
-    const cls = new.target as { readonly errorName?: unknown; readonly name: string };
-    this.name = Object.hasOwn(cls, 'errorName') && typeof cls.errorName === 'string' ? cls.errorName : cls.name;
+    this.name = declaredName(new.target, 'errorName');
   }
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../backend/tfjs.js';
 import { recordVariable } from './build-guard.js';
-import { StateDictMismatchError } from '../errors.js';
+import { StateDictMismatchError, declaredName } from '../errors.js';
 
 /**
  * How a parameter's tfjs layout maps to PyTorch's, so state dicts use PyTorch names *and* shapes:
@@ -159,8 +159,7 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
    * minifying bundler renames classes, else the constructor's name (a user's module needs nothing).
    */
   get typeName(): string {
-    const ctor = this.constructor as { readonly typeName?: unknown; readonly name: string };
-    return Object.hasOwn(ctor, 'typeName') && typeof ctor.typeName === 'string' ? ctor.typeName : ctor.name;
+    return declaredName(this.constructor, 'typeName');
   }
 
   /** Adds (or replaces) a child module under `name`, returning it. */
