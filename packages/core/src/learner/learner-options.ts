@@ -117,9 +117,24 @@ export type GetPredsResult<I extends boolean = false, D extends boolean = false,
   preds: tf.Tensor;
   /** Targets (fastai's `targs`). */
   targets: tf.Tensor;
-} & (true extends I ? { /** One tensor per model input. */ inputs: tf.Tensor[] } : unknown) &
-  (true extends D ? { /** The loss's `decodes` of `preds`. */ decoded: tf.Tensor } : unknown) &
-  (true extends L ? { /** Each item's loss, shape `[n]`. */ losses: tf.Tensor } : unknown);
+} & (true extends I
+  ? {
+      /** The inputs, one tensor per model input, concatenated over the batches (fastai's `inputs`). */
+      inputs: tf.Tensor[];
+    }
+  : unknown) &
+  (true extends D
+    ? {
+        /** The loss's `decodes` of `preds`: class indices for cross-entropy, `probs > threshold` for multi-label (fastai's `decoded`). */
+        decoded: tf.Tensor;
+      }
+    : unknown) &
+  (true extends L
+    ? {
+        /** Each item's loss, unreduced, shape `[n]` (fastai's `losses`). */
+        losses: tf.Tensor;
+      }
+    : unknown);
 
 /** Result of {@link Learner.validate}. */
 export interface ValidateResult {
