@@ -87,7 +87,7 @@ export class SafetensorsError extends FileError {
   static override readonly errorName: string = 'SafetensorsError';
   constructor(
     file: string,
-    /** What is wrong, without the file's and tensor's names (e.g. `'header length exceeds file size'`). */
+    /** What is wrong, without the file's and tensor's names (e.g. `'header is not valid UTF-8'`). */
     readonly reason: string,
     /** The name of the tensor to blame, as in the header; absent when the problem is the file's (its header). */
     readonly tensor?: string,
@@ -228,7 +228,7 @@ export class TorchCheckpointError extends FileError {
   constructor(
     file: string,
     reason: string,
-    /** The storage key (`'data/0'`) or state-dict key (`'fc.weight'`) to blame; absent when the archive itself is. */
+    /** The storage key (`'0'`, the archive's `data/0`) or state-dict key (`'fc.weight'`) to blame; absent when the archive itself is. */
     readonly key?: string,
   ) {
     super(file, reason);

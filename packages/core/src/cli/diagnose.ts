@@ -39,7 +39,7 @@ export interface BackendStatus {
   name: BackendName;
   /** The npm package that provides it ({@link BACKEND_PACKAGES}), e.g. `'@tensorflow/tfjs-node'`. */
   package: string;
-  /** Whether it can be loaded here: the package resolves (and, for tfjs-node, its native binding is there). */
+  /** Whether it can be loaded here: the package resolves (tfjs-node and -gpu: with their native binding; webgpu: with Dawn's `webgpu`). */
   installed: boolean;
   /** The installed package's version; absent when the package is not installed at all. */
   version?: string;
