@@ -13,6 +13,7 @@ export class ImageReadError extends FileError {
   static override readonly errorName: string = 'ImageReadError';
   constructor(
     file: string,
+    /** Why the image could not be read: sharp's (or the browser decoder's) own message. */
     readonly reason: string,
   ) {
     super(file, reason);
@@ -44,6 +45,7 @@ export class SegmentationDataError extends ImageDataError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'SegmentationDataError';
   constructor(
+    /** The mask or codes file at fault, as given (path relative to the data set, or `<buffer>`). */
     readonly file: string,
     reason: string,
   ) {

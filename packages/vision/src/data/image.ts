@@ -15,8 +15,11 @@ import { ImageReadError } from './errors.js';
  * ```
  */
 export interface ImagePixels {
+  /** The pixel bytes, `height × width × channels`, row-major HWC (an `ImageData`'s `data` is RGBA). */
   data: Uint8Array | Uint8ClampedArray;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** Bands per pixel; default 4 (an `ImageData`). */
   channels?: number;
@@ -24,8 +27,11 @@ export interface ImagePixels {
 
 /** Raw pixels as a decoder gives them: `channels` bands per pixel. */
 export interface RawPixels {
+  /** The pixel bytes, `height × width × 3` (RGB, 0–255), row-major. */
   data: Uint8Array;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   channels: number;
 }
