@@ -15,7 +15,7 @@ export interface ArchEntry {
    * `models/resnet.py`); the hex after the dash is the start of the file's sha256.
    */
   weights?: {
-    /** The checkpoint's file name, e.g. `'resnet34-b627a593.pth'` (resolved against the weights folder or URL). */
+    /** The checkpoint's file name as torchvision publishes it, e.g. `'resnet34-b627a593.pth'`. */
     file: string;
   };
 }

@@ -86,7 +86,7 @@ export class UnetBlock extends Module {
   readonly conv1: ConvLayer;
   /** Second 3×3 ConvLayer, `nf → nf` channels (with SelfAttention when asked). */
   readonly conv2: ConvLayer;
-  /** Activation applied to the concatenation (ReLU by default, `actCls`). */
+  /** Activation applied to the concatenation of the upsampled input and the normalised skip (ReLU by default, `actCls`). */
   readonly relu: TensorModule;
   /** Output channels. */
   readonly nf: number;
