@@ -78,7 +78,7 @@ export class ColumnBuilder {
   constructor(
     /** The column's name (its header), used in error messages. */
     readonly name: string,
-    /** Where the cells come from (a CSV path or `<records>`), named in error messages. */
+    /** Where the cells come from (a CSV path, or `<data>` for in-memory data), named in error messages. */
     readonly source: string,
     private readonly declared?: 'number' | 'category',
     private readonly naValues: ReadonlySet<string> = new Set(DEFAULT_NA_VALUES),
