@@ -263,7 +263,7 @@ export interface LanguageModelLearnerOptions extends TextLearnerOptions {
 export type PretrainedLanguageModelLearnerOptions = LanguageModelLearnerOptions &
   (
     | {
-        /** Load fastai's WikiText-103 model. */
+        /** Load fastai's WikiText-103 model (`URLs.WT103_FWD`, or `_BWD` with `backwards`). */
         pretrained: true;
       }
     | {

@@ -272,7 +272,7 @@ function maskedConcatPoolToOnnx(out: OnnxValue, mask: OnnxValue, bptt: number, g
 export class PoolingLinearClassifier extends Module<[[tf.Tensor, tf.Tensor]], tf.Tensor[]> {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'PoolingLinearClassifier';
-  /** The head's `LinBnDrop` blocks `[3·embSz] → linFtrs → [nClass]`, then `SigmoidRange` if `yRange` (PyTorch's `layers`). */
+  /** The head's `LinBnDrop` blocks over `dims` (`[3·embSz, …linFtrs, nClass]` in `getTextClassifier`), then `SigmoidRange` if `yRange` (PyTorch's `layers`). */
   readonly layers: Sequential;
   constructor(
     dims: number[],
