@@ -17,7 +17,7 @@ export class DownloadError extends TfaiError {
   constructor(
     /** The address that was fetched (a {@link URLs} entry or any `http(s)` URL). */
     readonly url: string,
-    /** The absolute path where the downloaded file belongs in the cache (`~/.cache/tfai/…` by default). */
+    /** The absolute path where the file belongs in the cache: by default `<$TFAI_HOME or ~/.cache/tfai>/downloads/` (downloadUrl) or `…/archive/` (untarData). */
     readonly cacheFile: string,
     reason: string,
     byHand = true,

@@ -23,7 +23,7 @@ function autoInit(act: AnyModule | undefined): InitFn | null {
 export interface ConvLayerOptions {
   /** Kernel size (default 3). */
   ks?: number;
-  /** Step of the convolution; 2 halves height and width, or doubles them with `transpose` (fastai's `stride`; default 1). */
+  /** Step of the convolution: 2 downsamples by two, or upsamples by two with `transpose` (fastai's `stride`; default 1). */
   stride?: number;
   /** Default `(ks - 1) / 2` (0 for a transposed conv). */
   padding?: number;
