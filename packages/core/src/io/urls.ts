@@ -1,8 +1,10 @@
 // fastai's addresses (data only), apart from the downloader so any runtime may import them.
 
 /**
- * fastai's data set and model addresses (`URLs` in `fastai/data/external.py`), for {@link untarData}.
+ * fastai's data set and model addresses (`URLs` in `fastai/data/external.py`), for {@link untarData}. A frozen
+ * object of strings, listed here as an enumeration so that each data set's description shows.
  *
+ * @enum
  * @example
  * ```ts
  * const pets = await untarData(URLs.PETS); // ~/.cache/tfai/data/oxford-iiit-pet
