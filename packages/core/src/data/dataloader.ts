@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger } from '../errors.js';
+import type { Loss } from '../learner/loss.js';
 import { globalRng, Rng } from '../nn/random.js';
 
 /**
@@ -162,6 +163,8 @@ export interface DataLoadersInfo {
   vocab?: string[];
   /** Number of model outputs (fastai's `dls.c`). */
   c?: number;
+  /** The loss the targets imply (a DataBlock's target block: fastai's `dls.loss_func`); the Learner's default. */
+  lossFunc?: Loss;
 }
 
 /**
@@ -171,6 +174,8 @@ export interface DataLoadersInfo {
 export class DataLoaders {
   readonly vocab: string[] | undefined;
   readonly c: number | undefined;
+  /** The loss the targets imply (set by a DataBlock's target block), the Learner's default when given none. */
+  readonly lossFunc: Loss | undefined;
   constructor(
     readonly train: DataLoader<unknown>,
     readonly valid: DataLoader<unknown>,
@@ -178,6 +183,7 @@ export class DataLoaders {
   ) {
     this.vocab = info.vocab;
     this.c = info.c ?? info.vocab?.length;
+    this.lossFunc = info.lossFunc;
   }
 
   /**

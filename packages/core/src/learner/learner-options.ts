@@ -27,7 +27,7 @@ export interface BuilderSpec {
 
 /** Options of {@link Learner}. */
 export interface LearnerOptions {
-  /** Default: cross-entropy. */
+  /** Default: the one the DataLoaders' targets imply (`dls.lossFunc`, set by a DataBlock), else cross-entropy. */
   lossFunc?: Loss;
   metrics?: Metric | Metric[];
   /** Parameter groups (default: one group). */
