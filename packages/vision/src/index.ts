@@ -56,6 +56,8 @@ export type {
 // ---- DataBlock blocks (fastai's ImageBlock, MaskBlock, PointBlock; DataBlock itself is @tfai/core/data's) ----
 export { ImageBlock } from './data/image-block.js';
 export type { ImageTargetBlock, ImageBlockLoadersInput } from './data/image-block.js';
+export { PointBlock } from './data/point-block.js';
+export { MaskBlock } from './segmentation/mask-block.js';
 export { drawPoints } from './data/draw-points.js';
 
 // ---- Learner ----
