@@ -11,7 +11,7 @@ import { augTransforms } from '../augment/aug-transforms.js';
 import { Resize } from '../augment/resize.js';
 import { placed, type PlacedItem } from '../test-utils/fashion-composites.js';
 import { ImageBlock } from './image-block.js';
-import { ImageDataLoaders } from './image-data-loaders.js';
+import type { ImageDataLoaders } from './image-data-loaders.js';
 import { loadImage } from './image.js';
 import { PointBlock } from './point-block.js';
 
