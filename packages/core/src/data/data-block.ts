@@ -2,6 +2,7 @@
 // get each part from an item, item and batch transforms, and `nInp`. `datasets` and `dataloaders` build from a
 // source; `summary` prints what happens to one item step by step, as fastai's does.
 import * as tf from '@tensorflow/tfjs-core';
+import { ready } from '../backend/backend.js';
 import type { Loss } from '../learner/loss.js';
 import { DataLoader, DataLoaders, type Batch } from './dataloader.js';
 import { collateValues, type BlockLoadersContext, type DataBlockLoadersOptions, type TransformBlock } from './block.js';
@@ -133,6 +134,7 @@ export class DataBlock {
    * ```
    */
   async dataloaders(source: unknown, opts: DataBlockLoadersOptions = {}): Promise<DataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const items = await this.getItems(source);
     const split = this.split(items);
     const dsets = new Datasets(items, this.pipelines(), { splits: split, nInp: this.nInp });

@@ -65,7 +65,7 @@ describe('learners follow the blocks (real runs)', () => {
       expect(p.labels).toEqual(dls.vocab.filter((_, j) => p.probs[j] > 0.5));
 
       const dir = await mkdtemp(join(tmpdir(), 'tfai-multilabel-'));
-      await learn.showResults({ file: join(dir, 'results.png'), maxN: 4 });
+      console.log(`multi-label: showResults → ${await learn.showResults({ file: join(dir, 'results.png'), maxN: 4 })}`);
       const { json } = await exportLearner(learn, join(dir, 'pairs'));
       const loaded = await loadLearner(json, VisionLearner);
       expect(loaded.lossFunc.spec.name).toBe('BCEWithLogitsLossFlat');
@@ -110,7 +110,7 @@ describe('learners follow the blocks (real runs)', () => {
       console.log(`points: valid MSE ${validLoss.toFixed(4)} (mean predictor ${meanMse.toFixed(4)})`);
       expect(validLoss).toBeLessThan(meanMse / 2);
       const dir = await mkdtemp(join(tmpdir(), 'tfai-points-'));
-      await learn.showResults({ file: join(dir, 'results.png'), maxN: 4 });
+      console.log(`points: showResults → ${await learn.showResults({ file: join(dir, 'results.png'), maxN: 4 })}`);
       learn.dispose();
     },
     LONG,

@@ -51,8 +51,8 @@ describe('multi-label losses and metrics (fastai t3.json)', needsReference(T3), 
     const l = loss(x, y);
     expect((await l.data())[0]).toBeCloseTo(r.loss, 6);
     const act = loss.activation(x);
-    const a = await act.array();
-    a.forEach((row, i) => (row as number[]).forEach((v, j) => expect(v).toBeCloseTo(r.activation[i][j], 6)));
+    const a = (await act.array()) as number[][];
+    a.forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(r.activation[i][j], 6)));
     // fastai's decodes is `x > thresh`; the oracle applied it to the logits above.
     const d5 = loss.decodes(x);
     const d2 = bceWithLogitsLossFlat({ threshold: 0.2 }).decodes(x);
