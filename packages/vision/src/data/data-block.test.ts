@@ -1,7 +1,9 @@
 // fastai's DataBlock on images: ImageDataLoaders.fromFolder is a DataBlock (ImageBlock + CategoryBlock), so the
 // factory and the explicit DataBlock give identical batches under manualSeed; other targets give other loaders.
 import * as tf from '@tensorflow/tfjs-core';
-import { manualSeed, randomSplitter, type DataLoaders } from '@tfai/core';
+import { join } from 'node:path';
+import { colSplitter, manualSeed, randomSplitter, type DataLoaders } from '@tfai/core';
+import { csvRecords, readCsv } from '@tfai/core/io';
 import { CategoryBlock, DataBlock, MultiCategoryBlock, RegressionBlock } from '@tfai/core/data';
 import { datasets } from '@tfai/datasets';
 import { describe, expect, it } from 'vitest';
@@ -65,6 +67,21 @@ describe('DataBlock on images', () => {
       itemTfms: [new Resize(16)],
     });
     const b = await firstBatches(await dblock.dataloaders(TUX, { bs: 4, progress: false }));
+    b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
+  });
+
+  it('fromCsv/fromDf and its explicit DataBlock (ColReader, ColSplitter) give identical first batches', async () => {
+    const opts = { fnCol: 'name', labelCol: 'label', validCol: 'is_valid', bs: 4, seed: 5, itemTfms: [new Resize(16)] };
+    const a = await firstBatches(await ImageDataLoaders.fromCsv(TUX, { ...opts, progress: false }));
+    const rows = csvRecords(await readCsv(join(TUX, 'labels.csv')));
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock()],
+      getX: (r: Record<string, string>) => join(TUX, r.name),
+      getY: (r: Record<string, string>) => r.label,
+      splitter: (rs: Record<string, string>[]) => colSplitter(rs.map((r) => r.is_valid)),
+      itemTfms: [new Resize(16)],
+    });
+    const b = await firstBatches(await dblock.dataloaders(rows, { bs: 4, seed: 5, progress: false }));
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
   });
 

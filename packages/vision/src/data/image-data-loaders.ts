@@ -367,8 +367,6 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     const fn = col(opts.fnCol ?? 0, 'file-name');
     const lab = col(opts.labelCol ?? 1, 'label');
     const prefix = opts.folder ? join(opts.path ?? '.', opts.folder) : (opts.path ?? '.');
-    const items = rows.map((r) => join(prefix, `${String(r[fn])}${opts.suff ?? ''}`));
-    const labels = rows.map((r) => String(r[lab]));
     let split: Split;
     if (opts.validCol !== undefined) {
       const vc = col(opts.validCol, 'validation');
@@ -381,7 +379,18 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
         },
       );
     } else split = randomSplitter(rows.length, opts.validPct ?? 0.2, opts.seed);
-    return ImageDataLoaders.fromLists(items, labels, split, opts);
+    // fastai's from_df is this DataBlock: ImageBlock + CategoryBlock, ColReader(fn_col, pref, suff) and
+    // ColReader(label_col), ColSplitter or RandomSplitter.
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock({ vocab: opts.vocab })],
+      getX: (r: Record<string, unknown>) => join(prefix, `${String(r[fn])}${opts.suff ?? ''}`),
+      getY: (r: Record<string, unknown>) => String(r[lab]),
+      splitter: () => split,
+      itemTfms: opts.itemTfms,
+      batchTfms: opts.batchTfms,
+    });
+    const { itemTfms: _i, batchTfms: _b, ...rest } = opts;
+    return (await dblock.dataloaders(rows, rest)) as ImageDataLoaders;
   }
 
   /**
