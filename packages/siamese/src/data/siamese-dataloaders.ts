@@ -59,7 +59,10 @@ export interface FromCsvOptions extends SiameseDataLoadersOptions, ReadPairsCsvO
 export type TrainPairs =
   | readonly ImagePair[]
   | { anchors: readonly LabelledImage[]; pool: readonly LabelledImage[] }
-  | { pairsFor: (epoch: number) => readonly ImagePair[] };
+  | {
+      /** The training pairs of an epoch (called once per epoch). */
+      pairsFor: (epoch: number) => readonly ImagePair[];
+    };
 
 /** What an export keeps of the data: the item and batch transforms inference needs. */
 export interface SiameseDataJSON {
