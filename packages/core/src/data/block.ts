@@ -141,7 +141,7 @@ export class CategoryBlock implements TransformBlock {
  * {@link OneHotEncode}); the target of `BCEWithLogitsLossFlat` (decoded by `threshold`, default 0.5).
  * @example
  * ```ts
- * new DataBlock({ blocks: [new ImageBlock(), new MultiCategoryBlock()], getY: (r) => r.labels.split(' ') });
+ * new DataBlock({ blocks: [new ImageBlock(), new MultiCategoryBlock()], getY: (r: { labels: string }) => r.labels.split(' ') });
  * ```
  */
 export class MultiCategoryBlock implements TransformBlock {
@@ -183,7 +183,7 @@ export class MultiCategoryBlock implements TransformBlock {
  * fastai's `RegressionBlock(n_out)`: a number (or `nOut` numbers) → a float32 target of `MSELossFlat`.
  * @example
  * ```ts
- * new DataBlock({ blocks: [new ImageBlock(), new RegressionBlock()], getY: (f) => ages.get(f)! });
+ * new DataBlock({ blocks: [new ImageBlock(), new RegressionBlock()], getY: (f: string) => ages.get(f)! });
  * ```
  */
 export class RegressionBlock implements TransformBlock {

@@ -32,7 +32,12 @@ export interface ImageBlockLoadersInput {
  * A target block with image loaders of its own (vision's `MaskBlock`, `PointBlock`): builds them from the images.
  * @example
  * ```ts
- * class MyBlock implements ImageTargetBlock { … imageLoaders({ images, opts, ctx }) { … } }
+ * const ones: ImageTargetBlock = {
+ *   name: 'OnesBlock',
+ *   typeTfms: [],
+ *   imageLoaders: ({ images, opts, ctx }) =>
+ *     ImageDataLoaders.fromTargets(images, images.map(() => new Float32Array([1])), ctx.split, { ...opts, target: { kind: 'regression', c: 1 } }),
+ * };
  * ```
  */
 export interface ImageTargetBlock extends TransformBlock {

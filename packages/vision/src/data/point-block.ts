@@ -28,7 +28,7 @@ function pointsOf(x: unknown): Float32Array {
  * `visionLearner` as fastai's lesson does). `showBatch` draws the points.
  * @example
  * ```ts
- * const dblock = new DataBlock({ blocks: [new ImageBlock(), new PointBlock()], getY: (f) => centres.get(f)!, itemTfms: [new Resize(64, { method: 'squish' })] });
+ * const dblock = new DataBlock({ blocks: [new ImageBlock(), new PointBlock()], getY: (f: string) => centres.get(f)!, itemTfms: [new Resize(64, { method: 'squish' })] });
  * ```
  */
 export class PointBlock implements ImageTargetBlock {

@@ -13,7 +13,7 @@ import { SegmentationDataLoaders } from './segmentation-data-loaders.js';
  * `CrossEntropyLossFlat` over the class axis. `DataBlock.dataloaders` returns a {@link SegmentationDataLoaders}.
  * @example
  * ```ts
- * const dblock = new DataBlock({ blocks: [new ImageBlock(), new MaskBlock(codes)], getItems: (p) => getImageFiles(`${p}/images`), getY: (f) => f.replace('/images/', '/labels/') });
+ * const dblock = new DataBlock({ blocks: [new ImageBlock(), new MaskBlock(codes)], getItems: (p: string) => getImageFiles(`${p}/images`), getY: (f: string) => f.replace('/images/', '/labels/') });
  * ```
  */
 export class MaskBlock implements ImageTargetBlock {
