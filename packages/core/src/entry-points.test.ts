@@ -34,6 +34,7 @@ describe('entry points', () => {
       './plot',
       './backend',
       './onnx',
+      './data',
       './internal',
     ]);
     for (const [key, v] of entries) {

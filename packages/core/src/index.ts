@@ -119,9 +119,12 @@ export {
   f1Score,
   rocAucBinary,
   perplexity,
+  accuracyMulti,
+  fBetaMulti,
+  f1ScoreMulti,
   METRICS,
 } from './learner/metrics/index.js';
-export type { Metric, MetricDirection } from './learner/metrics/index.js';
+export type { Metric, MetricDirection, MultiLabelMetricOptions, FBetaMultiOptions } from './learner/metrics/index.js';
 
 // ---- The names a fastai user reaches for first (DESIGN.md §7), also in their subpath: the same objects ----
 // From their own modules, not the subpath files, so that the root loads none of the rest of a subpath.

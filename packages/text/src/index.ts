@@ -19,6 +19,8 @@ export { padChunk, padInputChunk } from './data/pad-chunk.js';
 export type { PadChunkOptions } from './data/pad-chunk.js';
 export { TextDataLoaders, capTokens, DEFAULT_MAX_TOKENS } from './data/text-dataloaders.js';
 export type { TextDataLoadersOptions } from './data/text-dataloaders.js';
+export { TextBlock } from './data/text-block.js';
+export type { TextBlockOptions } from './data/text-block.js';
 export { progressReporter } from './progress.js';
 export type { ProgressOption } from './progress.js';
 

@@ -33,18 +33,32 @@ export type { GridTile, CaptionLine, ImageGridOptions } from './data/image-grid.
 // ---- Data loaders (the vision mid level) ----
 // One sample pipeline for every image task (one transform draw per sample), and ImageDataLoaders' factories.
 export { VisionDataset, VisionDataLoader, applyItemTfms, collateSamples, loadSample } from './data/sample.js';
-export type { VisionItem, VisionSample, VisionDatasetOptions, VisionDataLoaderOptions } from './data/sample.js';
+export type {
+  VisionItem,
+  VisionSample,
+  VisionTarget,
+  VisionDatasetOptions,
+  VisionDataLoaderOptions,
+} from './data/sample.js';
 export { VisionDataLoaders, imageSources } from './data/vision-data-loaders.js';
 export type { VisionTfmSpecs, VisionShowOptions, VisionLoaderSettings } from './data/vision-data-loaders.js';
 export { ImageDataset, ImageDataLoader, collateImages } from './data/image-dataset.js';
-export type { ImageSample, ImageDataLoaderOptions } from './data/image-dataset.js';
+export type { ImageSample, ImageDataLoaderOptions, ImageDatasetOptions } from './data/image-dataset.js';
 export { ImageDataLoaders } from './data/image-data-loaders.js';
 export type {
   ImageDataLoadersOptions,
   ImageFromDfOptions,
   ImageInferenceSpec,
+  ImageTargetSpec,
   ShowBatchOptions,
 } from './data/image-data-loaders.js';
+
+// ---- DataBlock blocks (fastai's ImageBlock, MaskBlock, PointBlock; DataBlock itself is @tfai/core/data's) ----
+export { ImageBlock } from './data/image-block.js';
+export type { ImageTargetBlock, ImageBlockLoadersInput } from './data/image-block.js';
+export { PointBlock } from './data/point-block.js';
+export { MaskBlock } from './segmentation/mask-block.js';
+export { drawPoints } from './data/draw-points.js';
 
 // ---- Learner ----
 // visionLearner (head options in `head: {...}`), predict/showResults, and the builders loadLearner finds by name.

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkInteger } from '../errors.js';
+import type { Loss } from '../learner/loss.js';
 import { globalRng, Rng } from '../nn/random.js';
 
 /**
@@ -171,6 +172,8 @@ export interface DataLoadersInfo {
   vocab?: string[];
   /** Number of model outputs (fastai's `dls.c`). */
   c?: number;
+  /** The loss the targets imply (a DataBlock's target block: fastai's `dls.loss_func`); the Learner's default. */
+  lossFunc?: Loss;
 }
 
 /**
@@ -182,6 +185,8 @@ export class DataLoaders {
   readonly vocab: string[] | undefined;
   /** Number of model outputs (fastai's `dls.c`); defaults to `vocab.length`, undefined when neither is known. */
   readonly c: number | undefined;
+  /** The loss the targets imply (set by a DataBlock's target block), the Learner's default when given none. */
+  readonly lossFunc: Loss | undefined;
   constructor(
     /** The loader that `fit` trains on (fastai's `dls.train`; the domain factories make it shuffled, with drop-last). */
     readonly train: DataLoader<unknown>,
@@ -191,6 +196,7 @@ export class DataLoaders {
   ) {
     this.vocab = info.vocab;
     this.c = info.c ?? info.vocab?.length;
+    this.lossFunc = info.lossFunc;
   }
 
   /**

@@ -29,7 +29,7 @@ export interface BuilderSpec {
 
 /** Options of {@link Learner}. */
 export interface LearnerOptions {
-  /** Default: cross-entropy. */
+  /** Default: the one the DataLoaders' targets imply (`dls.lossFunc`, set by a DataBlock), else cross-entropy. */
   lossFunc?: Loss;
   /** Metrics computed on the validation set after each epoch, one epoch-table column each (fastai's `metrics`). Default none. */
   metrics?: Metric | Metric[];

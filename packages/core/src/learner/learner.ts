@@ -129,7 +129,7 @@ export class Learner {
     readonly model: LearnerModel,
     opts: LearnerOptions = {},
   ) {
-    this.lossFunc = opts.lossFunc ?? crossEntropyLossFlat();
+    this.lossFunc = opts.lossFunc ?? dls.lossFunc ?? crossEntropyLossFlat();
     this.metrics = opts.metrics === undefined ? [] : Array.isArray(opts.metrics) ? opts.metrics : [opts.metrics];
     this.splitter = opts.splitter ?? defaultSplitter;
     this.optFunc = opts.opt ?? adam;

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng, grandparentSplitter } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
+import type { TfmdLists } from '@tfai/core/data';
 import type { Batch } from '@tfai/core';
 import { batchToImages, getImageFiles, isImageSource, parentLabel, VisionDataLoaders } from '@tfai/vision';
 import { batchTfmFromJSON, decodeBatchTfms, itemTfmFromJSON, Resize } from '@tfai/vision/augment';
@@ -63,6 +64,10 @@ export type TrainPairs =
       anchors: readonly LabelledImage[];
       /** The images partners are drawn from, by class. */
       pool: readonly LabelledImage[];
+    }
+  | {
+      /** The training pairs of an epoch (called once per epoch). */
+      pairsFor: (epoch: number) => readonly ImagePair[];
     };
 
 /** What an export keeps of the data: the item and batch transforms inference needs. */
@@ -134,6 +139,8 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
     if ('anchors' in train) {
       const sampler = new PairSampler(train.anchors, train.pool, seed, source);
       pairsFor = (epoch) => sampler.pairs(epoch);
+    } else if ('pairsFor' in train) {
+      pairsFor = train.pairsFor;
     } else {
       const fixed = [...train];
       pairsFor = () => fixed;
@@ -149,6 +156,37 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
       o.valid,
     );
     return new SiameseDataLoaders(trainDl, validDl, itemTfms, batchTfms);
+  }
+
+  /**
+   * The book's mid-level route: a `TfmdLists` (`@tfai/core/data`) whose pipeline makes each item an
+   * {@link ImagePair} (the chapter's `SiameseTransform`), split as the list was. Training pairs are read from the list
+   * again every epoch (a transform that draws a new partner on each call re-draws them, as in fastai); validation
+   * pairs are read once.
+   * @example
+   * ```ts
+   * const tls = new TfmdLists(files, [new SiameseTransform(files, labelOf, splits)], { splits });
+   * const dls = SiameseDataLoaders.fromTfmdLists(tls, { size: 64, bs: 16 });
+   * ```
+   */
+  static fromTfmdLists(tls: TfmdLists, opts: SiameseDataLoadersOptions = {}): SiameseDataLoaders {
+    const read = (tl: TfmdLists): ImagePair[] =>
+      Array.from({ length: tl.length }, (_, i) => {
+        const p = tl.get(i) as Partial<ImagePair> | null;
+        if (!p || !isImageSource(p.a) || !isImageSource(p.b) || typeof p.same !== 'boolean')
+          throw new SiameseInputError(
+            `fromTfmdLists: item ${i}: the pipeline must make { a, b, same } (two images and a boolean), got ${JSON.stringify(p)}`,
+          );
+        return p as ImagePair;
+      });
+    const [train, valid] = [tls.train, tls.valid];
+    let epoch = -1;
+    let pairs: ImagePair[] = [];
+    const pairsFor = (e: number) => {
+      if (e !== epoch) [epoch, pairs] = [e, read(train)];
+      return pairs;
+    };
+    return SiameseDataLoaders.fromPairs({ pairsFor }, read(valid), opts, 'TfmdLists');
   }
 
   /**

@@ -1,6 +1,7 @@
 // fastai's `ImageDataLoaders` factories: images + class labels from folders, file names, or a labels table.
 import * as tf from '@tensorflow/tfjs-core';
-import { progressBar, colSplitter } from '@tfai/core';
+import { bceWithLogitsLossFlat, progressBar, colSplitter, mseLossFlat } from '@tfai/core';
+import type { Loss } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
 import type { BatchTfmSpec, BatchTransform } from '../augment/batch-transform.js';
@@ -18,6 +19,10 @@ import {
   type ImageSource,
 } from './image.js';
 import { ImageDataLoader, ImageDataset } from './image-dataset.js';
+import { ImageBlock } from './image-block.js';
+import { CategoryBlock, DataBlock } from '@tfai/core/data';
+import type { VisionTarget } from './sample.js';
+import { drawPoints } from './draw-points.js';
 import type { GridTile } from './image-grid.js';
 import { getImageFiles, grandparentSplitter, parentLabel, randomSplitter, regexLabel, type Split } from './items.js';
 import { imageSources, VisionDataLoaders, visionLoaderOptions, type VisionShowOptions } from './vision-data-loaders.js';
@@ -51,6 +56,19 @@ export interface ImageDataLoadersOptions {
   progress?: boolean;
 }
 
+/**
+ * What an {@link ImageDataLoaders}' targets are when they are not class indices (a DataBlock's `MultiCategoryBlock`,
+ * `RegressionBlock` or `PointBlock`): float32 `[n, c]` targets.
+ */
+export interface ImageTargetSpec {
+  /** `'multiLabel'` (one-hot over the vocab), `'regression'` (`c` numbers) or `'points'` (`c / 2` (x, y) in [-1, 1]). */
+  kind: 'multiLabel' | 'regression' | 'points';
+  /** Values per item (the model's outputs). */
+  c: number;
+  /** Multi-label: the probability above which a label is predicted (default 0.5). */
+  threshold?: number;
+}
+
 /** What an inference-only {@link ImageDataLoaders} needs: the class names and the deterministic transforms. */
 export interface ImageInferenceSpec {
   /** Class names in index order: `vocab[i]` is the label of output `i`. */
@@ -59,6 +77,28 @@ export interface ImageInferenceSpec {
   itemTfms: ItemTfmSpec[];
   /** The batch transforms inference needs (Normalize's mean and std); augmentations are not kept. */
   batchTfms: BatchTfmSpec[];
+  /** The targets when they are not class indices (multi-label, regression, points). */
+  target?: ImageTargetSpec;
+}
+
+/** The loss a target kind implies: BCEWithLogitsLossFlat for multi-label, MSELossFlat for numbers and points. */
+function targetLoss(t: ImageTargetSpec): Loss {
+  return t.kind === 'multiLabel' ? bceWithLogitsLossFlat({ threshold: t.threshold ?? 0.5 }) : mseLossFlat();
+}
+
+/** An exported target spec checked (export files are untrusted). */
+function checkTargetSpec(t: unknown): ImageTargetSpec | undefined {
+  if (t === undefined) return undefined;
+  const o = t as Partial<ImageTargetSpec> | null;
+  const ok =
+    typeof o === 'object' &&
+    o !== null &&
+    ['multiLabel', 'regression', 'points'].includes(String(o.kind)) &&
+    Number.isInteger(o.c) &&
+    (o.c ?? 0) > 0 &&
+    (o.threshold === undefined || (typeof o.threshold === 'number' && Number.isFinite(o.threshold)));
+  if (!ok) throw new ImageDataError(`the export's data target ${JSON.stringify(t)} is not a target spec`);
+  return { kind: o.kind!, c: o.c!, ...(o.threshold === undefined ? {} : { threshold: o.threshold }) };
 }
 
 /** Options of {@link ImageDataLoaders.showBatch} (every vision DataLoaders' {@link VisionShowOptions}). */
@@ -94,15 +134,64 @@ export interface ImageFromDfOptions extends ImageDataLoadersOptions {
 export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   /** Class names in index order (the sorted training labels unless given): `vocab[i]` is output `i`. */
   declare readonly vocab: string[];
+  /** The targets when they are not class indices (a DataBlock's multi-label, regression or point targets). */
+  readonly target: ImageTargetSpec | undefined;
 
-  constructor(trainDs: ImageDataset, validDs: ImageDataset, vocab: string[], opts: ImageDataLoadersOptions = {}) {
+  constructor(
+    trainDs: ImageDataset,
+    validDs: ImageDataset,
+    vocab: string[],
+    opts: ImageDataLoadersOptions = {},
+    target?: ImageTargetSpec,
+  ) {
     const batchTfms = [...(opts.batchTfms ?? [])];
     const seed = opts.seed;
     const o = visionLoaderOptions(batchTfms, { ...opts, seeds: [seed, seed === undefined ? undefined : seed + 1] });
     super(new ImageDataLoader(trainDs, o.train), new ImageDataLoader(validDs, o.valid), trainDs.itemTfms, batchTfms, {
       vocab,
-      c: vocab.length,
+      c: target?.c ?? vocab.length,
+      lossFunc: target && targetLoss(target),
     });
+    this.target = target;
+  }
+
+  /**
+   * From items, their float targets (one-hot label sets, numbers, points) and a split: what a DataBlock with a
+   * `MultiCategoryBlock`, `RegressionBlock` or `PointBlock` target builds. Items are checked as `fromLists` does.
+   * @example
+   * ```ts
+   * const dls = await ImageDataLoaders.fromTargets(files, oneHots, split, { vocab: ['a', 'b'], target: { kind: 'multiLabel', c: 2 } });
+   * ```
+   */
+  static async fromTargets(
+    items: ImageSource[],
+    targets: VisionTarget[],
+    split: Split,
+    opts: ImageDataLoadersOptions & { target: ImageTargetSpec },
+  ): Promise<ImageDataLoaders> {
+    if (items.length !== targets.length)
+      throw new ImageDataError(`${items.length} items but ${targets.length} targets`);
+    const bad = await findBadImages(items, opts, false);
+    const keep = (idx: number[]) => idx.filter((i) => !bad.has(i));
+    const [train, valid] = [keep(split.train), keep(split.valid)];
+    if (!train.length) throw new ImageDataError('no training images');
+    if (!valid.length) throw new ImageDataError('no validation images: give a splitter that validates some items');
+    const { target, ...rest } = opts;
+    const seed = opts.seed;
+    const ds = (idx: number[], train: boolean, s: number | undefined) =>
+      new ImageDataset(
+        idx.map((i) => items[i]),
+        undefined,
+        opts.itemTfms ?? [],
+        { train, seed: s, targets: idx.map((i) => targets[i]) },
+      );
+    return new ImageDataLoaders(
+      ds(train, true, seed),
+      ds(valid, false, seed === undefined ? undefined : seed + 3),
+      [...(opts.vocab ?? [])],
+      rest,
+      target,
+    );
   }
 
   /**
@@ -184,16 +273,29 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     const trainName = opts.train ?? 'train';
     const validName = opts.valid ?? 'valid';
-    const files = await getImageFiles(path, opts.validPct ? {} : { folders: [trainName, validName] });
-    if (!files.length)
-      throw new ImageDataError(
-        `${path}: no image files found${opts.validPct ? '' : ` in ${trainName}/ or ${validName}/`}`,
-      );
-    await checkClassFolders(path, opts.validPct ? [''] : [trainName, validName], files, opts);
-    const split = opts.validPct
-      ? randomSplitter(files.length, opts.validPct, opts.seed)
-      : grandparentSplitter(files, trainName, validName);
-    return ImageDataLoaders.build(files, files.map(parentLabel), split, opts, true);
+    // fastai's from_folder is this DataBlock: ImageBlock + CategoryBlock, parent_label, GrandparentSplitter (or a
+    // RandomSplitter with valid_pct), get_image_files.
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock({ vocab: opts.vocab })],
+      getItems: async (p: string) => {
+        const files = await getImageFiles(p, opts.validPct ? {} : { folders: [trainName, validName] });
+        if (!files.length)
+          throw new ImageDataError(
+            `${p}: no image files found${opts.validPct ? '' : ` in ${trainName}/ or ${validName}/`}`,
+          );
+        await checkClassFolders(p, opts.validPct ? [''] : [trainName, validName], files, opts);
+        return files;
+      },
+      splitter: (files: string[]) =>
+        opts.validPct
+          ? randomSplitter(files.length, opts.validPct, opts.seed)
+          : grandparentSplitter(files, trainName, validName),
+      getY: parentLabel,
+      itemTfms: opts.itemTfms,
+      batchTfms: opts.batchTfms,
+    });
+    const { train: _t, valid: _v, validPct: _p, itemTfms: _i, batchTfms: _b, ...rest } = opts;
+    return (await dblock.dataloaders(path, rest)) as ImageDataLoaders;
   }
 
   /**
@@ -275,8 +377,6 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     const fn = col(opts.fnCol ?? 0, 'file-name');
     const lab = col(opts.labelCol ?? 1, 'label');
     const prefix = opts.folder ? join(opts.path ?? '.', opts.folder) : (opts.path ?? '.');
-    const items = rows.map((r) => join(prefix, `${String(r[fn])}${opts.suff ?? ''}`));
-    const labels = rows.map((r) => String(r[lab]));
     let split: Split;
     if (opts.validCol !== undefined) {
       const vc = col(opts.validCol, 'validation');
@@ -289,7 +389,18 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
         },
       );
     } else split = randomSplitter(rows.length, opts.validPct ?? 0.2, opts.seed);
-    return ImageDataLoaders.fromLists(items, labels, split, opts);
+    // fastai's from_df is this DataBlock: ImageBlock + CategoryBlock, ColReader(fn_col, pref, suff) and
+    // ColReader(label_col), ColSplitter or RandomSplitter.
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock({ vocab: opts.vocab })],
+      getX: (r: Record<string, unknown>) => join(prefix, `${String(r[fn])}${opts.suff ?? ''}`),
+      getY: (r: Record<string, unknown>) => String(r[lab]),
+      splitter: () => split,
+      itemTfms: opts.itemTfms,
+      batchTfms: opts.batchTfms,
+    });
+    const { itemTfms: _i, batchTfms: _b, ...rest } = opts;
+    return (await dblock.dataloaders(rows, rest)) as ImageDataLoaders;
   }
 
   /**
@@ -319,15 +430,18 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   static forInference(spec: ImageInferenceSpec): ImageDataLoaders {
     const itemTfms = spec.itemTfms.map(itemTfmFromJSON);
     const ds = () => new ImageDataset([], [], itemTfms, { train: false, seed: 0 });
-    return new ImageDataLoaders(ds(), ds(), [...spec.vocab], {
-      batchTfms: spec.batchTfms.map(batchTfmFromJSON),
-      seed: 0,
-    });
+    return new ImageDataLoaders(
+      ds(),
+      ds(),
+      [...spec.vocab],
+      { batchTfms: spec.batchTfms.map(batchTfmFromJSON), seed: 0 },
+      checkTargetSpec(spec.target),
+    );
   }
 
   /** What {@link ImageDataLoaders.forInference} needs to rebuild these loaders' validation pipeline. */
   inferenceSpec(): ImageInferenceSpec {
-    return { vocab: [...this.vocab], ...this.transformSpecs() };
+    return { vocab: [...this.vocab], ...this.transformSpecs(), ...(this.target ? { target: { ...this.target } } : {}) };
   }
 
   /** New images (paths or bytes) as an unlabelled validation dataset. */
@@ -335,12 +449,35 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     return new ImageDataset(imageSources(items, where), undefined, this.itemTfms, { train: false, seed: 0 });
   }
 
-  /** Each image captioned with its class. */
+  /** Each image captioned with its class (its label set; its numbers; its points drawn). */
   protected async showTiles(b: Batch, n: number): Promise<GridTile[]> {
-    const ys = Array.from(await b.y.data()).slice(0, n);
+    const ys = Array.from(await b.y.data());
     const x = tf.tidy(() => tf.slice(b.x[0], 0, n));
     const images = await this.decodeBatch(x).finally(() => x.dispose());
-    return images.map((image, i) => ({ image, lines: [{ text: this.vocab[ys[i]] ?? String(ys[i]) }] }));
+    return images.map((image, i) => ({
+      image: this.target?.kind === 'points' ? drawPoints(image, this.pointsOf(ys, i)) : image,
+      lines: [{ text: this.targetText(ys, i) }],
+    }));
+  }
+
+  /**
+   * The caption of item `i` of a batch's targets (flat `ys`): its class, its labels joined with `;` (fastai's
+   * MultiCategory show), or its numbers.
+   */
+  targetText(ys: ArrayLike<number>, i: number): string {
+    const t = this.target;
+    if (!t) return this.vocab[ys[i]] ?? String(ys[i]);
+    const row = Array.from(ys).slice(i * t.c, (i + 1) * t.c);
+    if (t.kind === 'multiLabel') return this.vocab.filter((_, j) => row[j] > 0.5).join(';');
+    return row.map((v) => v.toFixed(2)).join(', ');
+  }
+
+  /** The points of item `i` in [-1, 1] (a PointBlock target), for the tile to draw. */
+  pointsOf(ys: ArrayLike<number>, i: number): [number, number][] {
+    const t = this.target;
+    if (t?.kind !== 'points') return [];
+    const row = Array.from(ys).slice(i * t.c, (i + 1) * t.c);
+    return Array.from({ length: Math.floor(row.length / 2) }, (_, k) => [row[2 * k], row[2 * k + 1]]);
   }
 }
 

@@ -9,14 +9,22 @@ import {
   type VisionDatasetOptions,
   type VisionSample,
   type VisionDataLoaderOptions,
+  type VisionItem,
+  type VisionTarget,
 } from './sample.js';
 import type { ItemTransform } from '../augment/item-transform.js';
+
+/** Options of an {@link ImageDataset}. */
+export interface ImageDatasetOptions extends VisionDatasetOptions {
+  /** Float targets, one per item (multi-label one-hot, regression values, points), used instead of `labels`. */
+  targets?: readonly VisionTarget[];
+}
 
 /** One item after decoding and item transforms (a {@link VisionSample} of one image). */
 export type ImageSample = VisionSample;
 
 /**
- * Images and their class indices: `get(i)` decodes item `i` with sharp and runs the item transforms (random in
+ * Images and their class indices (or float targets: a DataBlock's multi-label, regression or point targets): `get(i)` decodes item `i` with sharp and runs the item transforms (random in
  * training, deterministic in validation).
  * @example
  * ```ts
@@ -31,29 +39,33 @@ export class ImageDataset extends VisionDataset {
     /** Class index of each item (into the loaders' `vocab`); undefined for an unlabelled (test) set. */
     readonly labels: readonly number[] | undefined,
     itemTfms: readonly ItemTransform[],
-    opts: VisionDatasetOptions = {},
+    opts: ImageDatasetOptions = {},
   ) {
     if (labels && labels.length !== items.length)
       throw new ImageDataError(`ImageDataset: ${items.length} items but ${labels.length} labels`);
+    if (opts.targets && opts.targets.length !== items.length)
+      throw new ImageDataError(`ImageDataset: ${items.length} items but ${opts.targets.length} targets`);
     super(itemTfms, opts);
+    this.targets = opts.targets;
   }
+
+  /** Float targets instead of class indices (a DataBlock's multi-label, regression or point targets), if any. */
+  readonly targets: readonly VisionTarget[] | undefined;
 
   /** The number of items. */
   get length(): number {
     return this.items.length;
   }
 
-  item(i: number): {
-    /** The item's one image source. */
-    images: ImageSource[];
-    /** Its class index, or -1 when the dataset has no labels. */
-    label: number;
-  } {
-    return { images: [this.items[i]], label: this.labels?.[i] ?? -1 };
+  item(i: number): VisionItem {
+    const target = this.targets?.[i];
+    return target
+      ? { images: [this.items[i]], label: -1, target }
+      : { images: [this.items[i]], label: this.labels?.[i] ?? -1 };
   }
 
   withTrainTfms(seed: number): ImageDataset {
-    return new ImageDataset(this.items, this.labels, this.itemTfms, { train: true, seed });
+    return new ImageDataset(this.items, this.labels, this.itemTfms, { train: true, seed, targets: this.targets });
   }
 }
 

@@ -13,6 +13,12 @@ import { checkMask, loadMask, type Mask } from './mask.js';
 import { ImageDataError, ImageReadError } from './errors.js';
 import { declaredPixels, loadImage, sourceName, withDecodeBudget, type ImageSource, type RGBImage } from './image.js';
 
+/**
+ * A float target (a DataBlock's multi-label one-hot vector, regression values, points), or a function of the first
+ * image's decoded size giving it (points scaled to [-1, 1] by the image's width and height, as fastai's PointScaler).
+ */
+export type VisionTarget = Float32Array | ((width: number, height: number) => Float32Array);
+
 /** What a sample is made of before decoding: its image sources (two for a pair), a mask source, a class index. */
 export interface VisionItem {
   /** The sample's image sources: one, or two for a siamese pair. */
@@ -21,6 +27,8 @@ export interface VisionItem {
   mask?: ImageSource;
   /** Class index (-1 for unlabelled items). */
   label: number;
+  /** A float target instead of a class index (multi-label, regression, points); collated as float32 `[n, k]`. */
+  target?: VisionTarget;
 }
 
 /** One sample after decoding and item transforms: every part went through the same draws. */
@@ -33,6 +41,8 @@ export interface VisionSample {
   mask: Mask | undefined;
   /** Class index (-1 for unlabelled items). */
   label: number;
+  /** The float target (multi-label, regression, points), when the item has one. */
+  target?: Float32Array;
   /** Where each image came from. */
   sources: readonly ImageSource[];
   /** The first image's source. */
@@ -119,12 +129,23 @@ async function decodeSample(
       `${tfms.map((t) => t.name).join(', ')} failed (${(e as Error).message})`,
     );
   }
-  return { images: out.images, image: out.images[0], mask: out.mask, label: item.label, sources, source: sources[0] };
+  const t = item.target;
+  const target = typeof t === 'function' ? t(decoded[0].width, decoded[0].height) : t;
+  return {
+    images: out.images,
+    image: out.images[0],
+    mask: out.mask,
+    label: item.label,
+    ...(target ? { target } : {}),
+    sources,
+    source: sources[0],
+  };
 }
 
 /**
  * Stacks samples into `{ x: [float32 [n, h, w, 3] in 0–1 per image slot], y }` (fastai's `IntToFloatTensor`): `y`
- * is the masks (int32 `[n, h, w]`) when every sample has one, else the class indices (int32 `[n]`, -1 unlabelled).
+ * is the masks (int32 `[n, h, w]`) when every sample has one, the float targets (float32 `[n, k]`) when every sample
+ * has one (multi-label, regression, points), else the class indices (int32 `[n]`, -1 unlabelled).
  * Images of different sizes are an error naming two of them: add an item transform such as `Resize`.
  * @example
  * ```ts
@@ -139,6 +160,8 @@ export function collateSamples(samples: readonly VisionSample[]): Batch {
   const xs = Array.from({ length: slots }, () => new Float32Array(samples.length * per * 3));
   const labelled = samples.every((s) => s.mask);
   const y = labelled ? new Int32Array(samples.length * per) : undefined;
+  const k = samples[0].target?.length ?? 0;
+  const floats = !labelled && samples.every((s) => s.target) ? new Float32Array(samples.length * k) : undefined;
   samples.forEach((s, i) => {
     if (s.images.length !== slots)
       throw new ImageDataError(
@@ -155,15 +178,24 @@ export function collateSamples(samples: readonly VisionSample[]): Batch {
       for (let j = 0; j < per * 3; j++) x[off + j] = d[j] / 255;
     });
     if (y) y.set(s.mask!.data, i * per);
+    if (floats) {
+      if (s.target!.length !== k)
+        throw new ImageDataError(
+          `targets of ${k} and ${s.target!.length} values in one batch (${sourceName(s.source)})`,
+        );
+      floats.set(s.target!, i * k);
+    }
   });
   return {
     x: xs.map((x) => tf.tensor4d(x, [samples.length, h, w, 3])),
     y: y
       ? tf.tensor3d(y, [samples.length, h, w], 'int32')
-      : tf.tensor1d(
-          samples.map((s) => s.label),
-          'int32',
-        ),
+      : floats
+        ? tf.tensor2d(floats, [samples.length, k])
+        : tf.tensor1d(
+            samples.map((s) => s.label),
+            'int32',
+          ),
   };
 }
 

@@ -23,6 +23,7 @@ import {
 } from '../models/load-body.js';
 import type { VisionArch } from '../models/resnet.js';
 import { buildUnetLearner } from '../unet/unet-learner.js';
+import { drawPoints } from '../data/draw-points.js';
 
 /**
  * Options of {@link visionLearner}: the Learner's, the body's (`loadBody`), the head's in `head` (fastai's
@@ -61,9 +62,12 @@ export interface VisionLearnerArgs {
 
 /** {@link VisionLearner.predict}'s result: fastai's `(label, index, probs)`. */
 export interface VisionPrediction extends Prediction {
+  /** The class name; a multi-label model's labels joined with `;`; a regression model's values as text. */
   label: string;
-  /** Index of the predicted class in the vocab (fastai's second element of `predict`'s tuple). */
+  /** The class index (-1 for multi-label and regression models). */
   index: number;
+  /** A multi-label model's decoded label set (probability above the loss's threshold), as fastai's MultiCategory. */
+  labels?: string[];
 }
 
 /** Options of {@link VisionLearner.showResults}. */
@@ -102,6 +106,15 @@ export class VisionLearner extends Learner {
    */
   override async predict(item: ImageSource): Promise<VisionPrediction> {
     const p = await super.predict(item);
+    const target = this.dls.target;
+    if (target) {
+      const values = typeof p.decoded === 'number' ? [p.decoded] : p.decoded;
+      if (target.kind === 'multiLabel') {
+        const labels = this.dls.vocab.filter((_, j) => values[j]);
+        return { ...p, labels, label: labels.join(';'), index: -1 };
+      }
+      return { ...p, label: values.map((v) => v.toFixed(3)).join(', '), index: -1 };
+    }
     if (typeof p.decoded !== 'number')
       throw new ImageDataError('predict: the model does not output one class per image');
     return { ...p, index: p.decoded, label: p.label ?? String(p.decoded) };
@@ -123,11 +136,18 @@ export class VisionLearner extends Learner {
       const [{ decoded: preds }, ys] = await Promise.all([predictDecoded(this, [x]), b.y.data()]);
       const images = await this.dls.decodeBatch(x);
       x.dispose();
-      const name = (i: number) => this.dls.vocab[i] ?? String(i);
-      const tiles = images.map((image, i) => ({
-        image,
-        lines: [{ text: name(ys[i]) }, { text: name(preds[i]), color: preds[i] === ys[i] ? 'green' : 'red' }],
-      }));
+      const dls = this.dls;
+      const tiles = images.map((image, i) => {
+        // The target, then the prediction: green when right (the class, the label set), red when wrong; numbers and
+        // points in blue (points drawn: the target green, the prediction red).
+        const [truth, pred] = [dls.targetText(ys, i), dls.targetText(preds, i)];
+        const color = dls.target && dls.target.kind !== 'multiLabel' ? 'blue' : truth === pred ? 'green' : 'red';
+        const shown =
+          dls.target?.kind === 'points'
+            ? drawPoints(drawPoints(image, dls.pointsOf(ys, i), [0, 200, 0]), dls.pointsOf(preds, i), [255, 0, 0])
+            : image;
+        return { image: shown, lines: [{ text: truth }, { text: pred, color }] };
+      });
       return await writeImageGrid(opts.file ?? 'show_results.png', tiles, opts);
     } finally {
       tf.dispose([...b.x, b.y]);

@@ -11,4 +11,6 @@ export { r2Score } from './r2-score.js';
 export { f1Score } from './f1-score.js';
 export { rocAucBinary } from './roc-auc.js';
 export { perplexity } from './perplexity.js';
+export { accuracyMulti, type MultiLabelMetricOptions } from './accuracy-multi.js';
+export { fBetaMulti, f1ScoreMulti, type FBetaMultiOptions } from './fbeta-multi.js';
 export { METRICS } from './registry.js';

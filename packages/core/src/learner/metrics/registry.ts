@@ -1,5 +1,6 @@
 // The built-in metrics by the name an export records (fastai's metric names).
 import { accuracy } from './accuracy.js';
+import { accuracyMulti } from './accuracy-multi.js';
 import { errorRate } from './error-rate.js';
 import { f1Score } from './f1-score.js';
 import { mae } from './mae.js';
@@ -15,6 +16,7 @@ import { topKAccuracy } from './top-k-accuracy.js';
 export const METRICS: Readonly<Record<string, () => Metric>> = Object.freeze(
   Object.assign(Object.create(null) as Record<string, () => Metric>, {
     accuracy,
+    accuracy_multi: () => accuracyMulti(),
     error_rate: errorRate,
     top_k_accuracy: () => topKAccuracy(),
     _rmse: rmse,

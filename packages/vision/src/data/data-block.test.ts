@@ -1,0 +1,138 @@
+// fastai's DataBlock on images: ImageDataLoaders.fromFolder is a DataBlock (ImageBlock + CategoryBlock), so the
+// factory and the explicit DataBlock give identical batches under manualSeed; other targets give other loaders.
+import * as tf from '@tensorflow/tfjs-core';
+import { join } from 'node:path';
+import { colSplitter, manualSeed, randomSplitter, type DataLoaders } from '@tfai/core';
+import { csvRecords, readCsv } from '@tfai/core/io';
+import { CategoryBlock, DataBlock, MultiCategoryBlock, RegressionBlock } from '@tfai/core/data';
+import { datasets } from '@tfai/datasets';
+import { describe, expect, it } from 'vitest';
+import { augTransforms } from '../augment/aug-transforms.js';
+import { FlipItem } from '../augment/flip.js';
+import { RandomResizedCrop } from '../augment/random-resized-crop.js';
+import { Resize } from '../augment/resize.js';
+import { ImageBlock } from './image-block.js';
+import { ImageDataLoaders } from './image-data-loaders.js';
+import { getImageFiles, grandparentSplitter, parentLabel } from './items.js';
+
+const TUX = datasets.path('tux_photos');
+const tfms = () => ({ itemTfms: [new RandomResizedCrop(24), new FlipItem()], batchTfms: augTransforms() });
+
+/** The first training batch and the first validation batch, read. */
+async function firstBatches(dls: DataLoaders): Promise<number[][]> {
+  const out: number[][] = [];
+  for (const dl of [dls.train, dls.valid]) {
+    const b = await dl.oneBatch();
+    out.push(Array.from(await b.x[0].data()), Array.from(await b.y.data()));
+    tf.dispose([...b.x, b.y]);
+  }
+  return out;
+}
+
+describe('DataBlock on images', () => {
+  it('fromFolder and its explicit DataBlock give identical first batches under manualSeed (grandparent split)', async () => {
+    manualSeed(0);
+    const factory = await ImageDataLoaders.fromFolder(TUX, { bs: 8, progress: false, ...tfms() });
+    const a = await firstBatches(factory);
+    manualSeed(0);
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock()],
+      getItems: (p: string) => getImageFiles(p, { folders: ['train', 'valid'] }),
+      splitter: (files: string[]) => grandparentSplitter(files),
+      getY: parentLabel,
+      ...tfms(),
+    });
+    const dls = await dblock.dataloaders(TUX, { bs: 8, progress: false });
+    expect(dls).toBeInstanceOf(ImageDataLoaders);
+    expect(dls.vocab).toEqual(factory.vocab);
+    expect(dls.train.n).toBe(factory.train.n);
+    const b = await firstBatches(dls);
+    expect(b[0].length).toBe(8 * 24 * 24 * 3);
+    b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
+    manualSeed(1);
+    expect((await firstBatches(await dblock.dataloaders(TUX, { bs: 8, progress: false })))[0]).not.toEqual(a[0]);
+  });
+
+  it('fromFolder with validPct and its DataBlock (RandomSplitter from the global RNG) agree too', async () => {
+    manualSeed(3);
+    const a = await firstBatches(
+      await ImageDataLoaders.fromFolder(TUX, { bs: 4, validPct: 0.25, itemTfms: [new Resize(16)], progress: false }),
+    );
+    manualSeed(3);
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock()],
+      getItems: (p: string) => getImageFiles(p),
+      splitter: (files: string[]) => randomSplitter(files.length, 0.25),
+      getY: parentLabel,
+      itemTfms: [new Resize(16)],
+    });
+    const b = await firstBatches(await dblock.dataloaders(TUX, { bs: 4, progress: false }));
+    b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
+  });
+
+  it('fromCsv/fromDf and its explicit DataBlock (ColReader, ColSplitter) give identical first batches', async () => {
+    const opts = { fnCol: 'name', labelCol: 'label', validCol: 'is_valid', bs: 4, seed: 5, itemTfms: [new Resize(16)] };
+    const a = await firstBatches(await ImageDataLoaders.fromCsv(TUX, { ...opts, progress: false }));
+    const rows = csvRecords(await readCsv(join(TUX, 'labels.csv')));
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock()],
+      getX: (r: Record<string, string>) => join(TUX, r.name),
+      getY: (r: Record<string, string>) => r.label,
+      splitter: (rs: Record<string, string>[]) => colSplitter(rs.map((r) => r.is_valid)),
+      itemTfms: [new Resize(16)],
+    });
+    const b = await firstBatches(await dblock.dataloaders(rows, { bs: 4, seed: 5, progress: false }));
+    b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
+  });
+
+  it("a MultiCategoryBlock target: one-hot float targets, BCEWithLogitsLossFlat, labels shown as fastai's 'a;b'", async () => {
+    // Tux Paint's stamp taxonomy, kept in each file name (animals__mammals__bovines__cow.png): every level but the name.
+    const tags = (f: string) => f.split('/').at(-1)!.split('__').slice(0, 2);
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new MultiCategoryBlock()],
+      getItems: (p: string) => getImageFiles(p, { folders: ['train', 'valid'] }),
+      splitter: (files: string[]) => grandparentSplitter(files),
+      getY: tags,
+      itemTfms: [new Resize(16)],
+    });
+    const dls = (await dblock.dataloaders(TUX, { bs: 4, seed: 0, progress: false })) as ImageDataLoaders;
+    expect(dls.vocab).toEqual([
+      'animals',
+      'birds',
+      'fish',
+      'flowers',
+      'food',
+      'fruit',
+      'insects',
+      'mammals',
+      'plants',
+      'vegetables',
+    ]);
+    expect(dls.c).toBe(10);
+    expect(dls.lossFunc?.spec).toEqual({ name: 'BCEWithLogitsLossFlat', args: { threshold: 0.5 } });
+    const b = await dls.valid.oneBatch();
+    expect(b.y.shape).toEqual([4, 10]);
+    const ys = await b.y.data();
+    const first = String(dls.valid.ds.items[0]);
+    expect(dls.targetText(ys, 0)).toBe([...tags(first)].sort().join(';'));
+    tf.dispose([...b.x, b.y]);
+  });
+
+  it('a RegressionBlock target: float targets [n, 1] and MSELossFlat; an unknown target block is named', async () => {
+    const files = (await getImageFiles(TUX, { folders: ['train', 'valid'] })).slice(0, 12);
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new RegressionBlock()],
+      splitter: (f: string[]) => ({ train: f.map((_, i) => i).slice(0, 8), valid: [8, 9, 10, 11] }),
+      getY: (f: string) => f.length / 100,
+      itemTfms: [new Resize(8)],
+    });
+    const dls = (await dblock.dataloaders(files, { bs: 4, progress: false })) as ImageDataLoaders;
+    expect(dls.lossFunc?.spec.name).toBe('MSELossFlat');
+    const b = await dls.valid.oneBatch();
+    expect(b.y.shape).toEqual([4, 1]);
+    expect((await b.y.data())[0]).toBeCloseTo(files[8].length / 100, 6);
+    tf.dispose([...b.x, b.y]);
+    const odd = new DataBlock({ blocks: [new ImageBlock(), { name: 'OddBlock', typeTfms: [] }] });
+    await expect(odd.dataloaders(files)).rejects.toThrow(/no loaders for a OddBlock target/);
+  });
+});
