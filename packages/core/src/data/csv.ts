@@ -5,6 +5,7 @@ import { readFile } from '#platform/fs';
 import { Transform, createReadStream } from '#platform/streams';
 import Papa from 'papaparse';
 import { CsvError } from '../errors.js';
+import { StringTable, type Table } from './table.js';
 
 /** Options of the CSV readers. */
 export interface CsvOptions {
@@ -16,11 +17,22 @@ export interface CsvOptions {
   trimHeader?: boolean;
 }
 
-/** A CSV file read as strings: its header and its data rows (each as long as the header). */
-export interface CsvTable {
-  file: string;
-  header: string[];
-  rows: string[][];
+/**
+ * A CSV file read as strings: its header and its data rows (each as long as the header). A {@link Table}, so it
+ * feeds every package's `fromDf` as is.
+ */
+export interface CsvTable extends Table {
+  /** The file it was read from (`<csv>` for text parsed in memory). */
+  readonly file: string;
+  /** The header: column names in file order. */
+  readonly header: string[];
+  /** The data rows, as text, each as long as the header. */
+  readonly rows: string[][];
+}
+
+/** A {@link CsvTable} over a header and rows already checked. */
+function csvTable(file: string, header: string[], rows: string[][]): CsvTable {
+  return Object.assign(new StringTable(header, rows, file), { file });
 }
 
 /** Callbacks of {@link streamCsv}; either may throw to stop reading (the error is rethrown as is). */
@@ -293,7 +305,7 @@ function parseText(text: string, file: string, opts: CsvOptions, marked: boolean
   });
   const invalid = marked ? invalidField(file, header, rows, 1) : undefined;
   if (invalid) throw invalid;
-  return { file, header, rows };
+  return csvTable(file, header, rows);
 }
 
 /**
@@ -327,6 +339,10 @@ export async function readCsv(path: string, opts: CsvOptions = {}): Promise<CsvT
  * csvRecords(parseCsvText('a,b\n1,2\n')); // [{ a: '1', b: '2' }]
  * ```
  */
-export function csvRecords(table: CsvTable): Record<string, string>[] {
+export function csvRecords(table: {
+  readonly file?: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}): Record<string, string>[] {
   return table.rows.map((r) => Object.fromEntries(table.header.map((h, j) => [h, r[j]])));
 }

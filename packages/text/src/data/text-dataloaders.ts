@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DataLoaders, parseFlag, Rng } from '@tfai/core';
+import { DataLoaders, asTable, parseFlag, Rng, tableRecords, type TableLike } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
@@ -215,6 +215,20 @@ export class TextDataLoaders extends DataLoaders {
   static async fromCsv(path: string, opts: TextDataLoadersOptions = {}): Promise<TextDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     return TextDataLoaders.fromTable(await readTextTable(path), opts, path);
+  }
+
+  /**
+   * fastai's `TextDataLoaders.from_df`: the loaders from any core `Table` (core's `readCsv` result, tabular's
+   * `DataFrame`, rows as records), with the columns of {@link TextDataLoadersOptions} (`text`, `label`,
+   * `is_valid` by default).
+   * @example
+   * ```ts
+   * const dls = await TextDataLoaders.fromDf(await readCsv('reviews.csv'), { textCol: 'text', labelCol: 'label' });
+   * ```
+   */
+  static async fromDf(df: TableLike, opts: TextDataLoadersOptions = {}): Promise<TextDataLoaders> {
+    const t = asTable(df);
+    return TextDataLoaders.fromTable({ fields: [...t.names], rows: tableRecords(t) }, opts, t.source);
   }
 
   /** Builds the loaders from rows already read. */
