@@ -7,7 +7,7 @@ import { readCsv } from '@tfai/core/io';
 import { datasets } from '@tfai/datasets';
 import { describe, expect, it } from 'vitest';
 import { TabularDataLoaders } from '../data/tabular-dataloaders.js';
-import { TabularDataset } from '../data/tabular-dataset.js';
+import type { TabularDataset } from '../data/tabular-dataset.js';
 import { tabularLearner } from './tabular-learner.js';
 
 const TITANIC = `${datasets.path('titanic')}/titanic.csv`;
