@@ -8,7 +8,6 @@ import { readCsv } from '@tfai/core/io';
 import { datasets } from '@tfai/datasets';
 import { describe, expect, it } from 'vitest';
 import { TextDataLoaders, truncateWords } from '../data/text-dataloaders.js';
-import type { SortedDL } from '../data/sorted-dl.js';
 import { AWDLSTM } from '../models/awd-lstm.js';
 import { languageModelLearner, textClassifierLearner } from './text-learner.js';
 
