@@ -57,7 +57,7 @@ export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
 // ---- Learner ----
 // The training loop (fit, fitOneCycle, fineTune, validate, getPreds, predict, tta) and its options.
 export { Learner } from './learner/learner.js';
-export { Interpretation, InterpretationError, formatTable, isShowsRows } from './learner/interpret.js';
+export { Interpretation, InterpretationError, formatTable, isShowsRows, topLosses } from './learner/interpret.js';
 export type { ShowRow, ShowsRows, TopLossesTableOptions } from './learner/interpret.js';
 export type {
   LearnerModel,

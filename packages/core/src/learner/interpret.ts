@@ -62,6 +62,24 @@ export function formatTable(rows: readonly ShowRow[], columns: readonly string[]
   return [line([...columns]), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))];
 }
 
+/**
+ * fastai's `top_losses` over per-item losses: the `k` largest (or smallest) and their indices, sorted (ties keep
+ * item order). Shared by {@link Interpretation} and vision's `ClassificationInterpretation`.
+ * @example
+ * ```ts
+ * topLosses([0.1, 2, 0.5], 2); // { losses: [2, 0.5], idx: [1, 2] }
+ * ```
+ */
+export function topLosses(
+  losses: readonly number[],
+  k = losses.length,
+  largest = true,
+): { losses: number[]; idx: number[] } {
+  const idx = losses.map((_, i) => i).sort((a, b) => (largest ? losses[b] - losses[a] : losses[a] - losses[b]));
+  const top = idx.slice(0, k);
+  return { losses: top.map((i) => losses[i]), idx: top };
+}
+
 /** Options of {@link Interpretation.plotTopLosses}. */
 export interface TopLossesTableOptions {
   /** The largest losses (default) or the smallest. */
@@ -151,11 +169,7 @@ export class Interpretation {
    * ```
    */
   topLosses(k = this.losses.length, largest = true): { losses: number[]; idx: number[] } {
-    const idx = this.losses
-      .map((_, i) => i)
-      .sort((a, b) => (largest ? this.losses[b] - this.losses[a] : this.losses[a] - this.losses[b]));
-    const top = idx.slice(0, k);
-    return { losses: top.map((i) => this.losses[i]), idx: top };
+    return topLosses(this.losses, k, largest);
   }
 
   /** A target or decoded prediction as shown: the class name when the data has a vocab, else the value(s). */
