@@ -43,14 +43,15 @@ export class InterpretationError extends TfaiError {
 
 /**
  * A plain-text table (pandas-like: a header, numbers right-aligned, text left-aligned, two spaces between
- * columns) of `rows` over `columns`, one string per line.
+ * columns, a line break in a cell shown as `\n`) of `rows` over `columns`, one string per line.
  * @example
  * ```ts
  * formatTable([{ a: 1, b: 'x' }], ['a', 'b']); // ['a  b', '1  x']
  * ```
  */
 export function formatTable(rows: readonly ShowRow[], columns: readonly string[]): string[] {
-  const cell = (v: string | number | undefined) => (v === undefined ? '' : String(v));
+  // A line break inside a cell is shown as `\n` (as pandas prints it), so each row stays one line.
+  const cell = (v: string | number | undefined) => (v === undefined ? '' : String(v).replace(/\r?\n/g, '\\n'));
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const pad = (text: string, w: number, right: boolean) => (right ? text.padStart(w) : text.padEnd(w));
   const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'));
