@@ -183,7 +183,7 @@ export class Interpretation {
   /**
    * fastai's `plot_top_losses` for text and tabular data: a table of the `k` items with the largest losses, with
    * columns the decoded input(s), `target`, `predicted`, `probability` (of the predicted class; the largest
-   * activation) and `loss`, printed and returned. The data must implement {@link ShowsRows}.
+   * activation; left out when the data has no classes, as a regression) and `loss`, printed and returned. The data must implement {@link ShowsRows}.
    * @example
    * ```ts
    * await interp.plotTopLosses(3);
@@ -198,18 +198,21 @@ export class Interpretation {
       );
     const { losses, idx } = this.topLosses(k, opts.largest ?? true);
     const { columns, rows } = await this.dls.inputRows(this.dl, idx);
-    const out = rows.map((r, j) => {
+    // A probability only for classes: a regression's activation is the prediction itself.
+    const withProb = this.dls.vocab !== undefined;
+    const out = rows.map((r, j): ShowRow => {
       const i = idx[j];
       return {
         ...r,
         target: this.show(this.targs[i]),
         predicted: this.show(this.decoded[i]),
-        probability: round4(Math.max(...this.preds[i])),
+        ...(withProb ? { probability: round4(Math.max(...this.preds[i])) } : {}),
         loss: round4(losses[j]),
       };
     });
+    const cols = [...columns, 'target', 'predicted', ...(withProb ? ['probability'] : []), 'loss'];
     const log = opts.logger ?? this.logger;
-    for (const line of formatTable(out, [...columns, 'target', 'predicted', 'probability', 'loss'])) log(line);
+    for (const line of formatTable(out, cols)) log(line);
     return out;
   }
 }

@@ -95,4 +95,35 @@ describe('tabular show methods', () => {
     expect(top[0].predicted).not.toBe(top[0].target);
     learn.dispose();
   }, 60_000);
+
+  it('plotTopLosses of a regression: predicted values beside the targets, no probability; losses are squared errors', async () => {
+    manualSeed(0);
+    const csv = await readCsv(TITANIC);
+    const raw = tableRecords(csv);
+    const dls = TabularDataLoaders.fromDf(csv, {
+      catNames: ['pclass', 'sex'],
+      contNames: ['parch'],
+      yNames: ['sibsp'],
+      yBlock: 'regression',
+      bs: 64,
+      seed: 1,
+    });
+    const learn = tabularLearner(dls, { progress: false, logger: () => undefined });
+    await learn.fit(1, 1e-2);
+    const interp = await Interpretation.fromLearner(learn);
+    const ds = dls.valid.dataset as TabularDataset;
+    interp.losses.forEach((l, i) => {
+      expect(interp.targs[i][0]).toBe(Number(raw[ds.get(i)].sibsp));
+      expect(l).toBeCloseTo((interp.preds[i][0] - interp.targs[i][0]) ** 2, 4);
+    });
+    const out: string[] = [];
+    const top = await interp.plotTopLosses(3, { logger: (l) => out.push(l) });
+    expect(out[0].trim().split(/\s+/)).toEqual(['pclass', 'sex', 'parch', 'target', 'predicted', 'loss']);
+    const { idx } = interp.topLosses(3);
+    top.forEach((r, j) => {
+      expect(r.target).toBe(Number(raw[ds.get(idx[j])].sibsp));
+      expect(r.predicted).toBeCloseTo(interp.preds[idx[j]][0], 4);
+    });
+    learn.dispose();
+  }, 60_000);
 });
