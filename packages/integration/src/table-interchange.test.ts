@@ -7,6 +7,7 @@ import { asTable, tableRecords, type Table, type TableLike } from '@tfai/core';
 import { readCsv } from '@tfai/core/io';
 import { SiameseDataLoaders } from '@tfai/siamese';
 import { DataFrame, readDataFrame, TabularDataLoaders } from '@tfai/tabular';
+import { CollabDataLoaders } from '@tfai/tabular/collab';
 import { TextDataLoaders } from '@tfai/text';
 import { ImageDataLoaders } from '@tfai/vision';
 import { Resize } from '@tfai/vision/augment';
@@ -103,6 +104,19 @@ describe('one table type across packages', () => {
       expect(dls.valid.n, who).toBe(nValid);
       expect(dls.train.n + dls.valid.n, who).toBe(rows.length);
     }
+  });
+
+  it('tabular keeps its typed columns: a DataFrame passes through; CollabDataLoaders.fromDf takes core’s table', async () => {
+    const df = await readDataFrame(titanic);
+    expect(DataFrame.from(df)).toBe(df);
+    expect(df.column('age').kind).toBe('number');
+    const typed = DataFrame.from(await readCsv(titanic));
+    expect(typed.column('age').kind).toBe('number');
+    expect(typed.column('sex').kind).toBe('category');
+    const ratings = join(datasets.path('insteval'), 'ratings.csv');
+    const csv = await readCsv(ratings);
+    const dls = CollabDataLoaders.fromDf(csv, { bs: 64, seed: 0 });
+    expect(dls.train.n + dls.valid.n).toBe(csv.nRows);
   });
 
   it('records are a TableLike too; asTable names the column union', () => {
