@@ -22,11 +22,11 @@ export interface CsvOptions {
  * feeds every package's `fromDf` as is.
  */
 export interface CsvTable extends Table {
-  /** The file it was read from (`<csv>` for text parsed in memory). */
+  /** The path (or the name given to {@link parseCsvText}, default `<csv>`) that errors about this table name. */
   readonly file: string;
-  /** The header: column names in file order. */
+  /** Column names from the first row, BOM stripped, trimmed unless `trimHeader: false`; unique and non-empty. */
   readonly header: string[];
-  /** The data rows, as text, each as long as the header. */
+  /** Data rows (header excluded) as raw strings, each with exactly `header.length` fields. */
   readonly rows: string[][];
 }
 
@@ -208,7 +208,12 @@ export async function streamCsv(
   file: string,
   sink: CsvSink,
   opts: CsvOptions = {},
-): Promise<{ header: string[]; rows: number }> {
+): Promise<{
+  /** The validated header (the one passed to `sink.header`). */
+  header: string[];
+  /** Number of data rows read (header excluded). */
+  rows: number;
+}> {
   const input = typeof source === 'string' ? createReadStream(source) : source;
   return new Promise((resolve, reject) => {
     let header: string[] | undefined;

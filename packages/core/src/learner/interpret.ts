@@ -75,7 +75,12 @@ export function topLosses(
   losses: readonly number[],
   k = losses.length,
   largest = true,
-): { losses: number[]; idx: number[] } {
+): {
+  /** The `k` losses, largest first (smallest first when `largest` is false). */
+  losses: number[];
+  /** The item index of each of those losses. */
+  idx: number[];
+} {
   const idx = losses.map((_, i) => i).sort((a, b) => (largest ? losses[b] - losses[a] : losses[a] - losses[b]));
   const top = idx.slice(0, k);
   return { losses: top.map((i) => losses[i]), idx: top };
@@ -169,7 +174,7 @@ export class Interpretation {
    * const { losses, idx } = interp.topLosses(9);
    * ```
    */
-  topLosses(k = this.losses.length, largest = true): { losses: number[]; idx: number[] } {
+  topLosses(k = this.losses.length, largest = true): ReturnType<typeof topLosses> {
     return topLosses(this.losses, k, largest);
   }
 
