@@ -58,7 +58,7 @@ export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
 // The training loop (fit, fitOneCycle, fineTune, validate, getPreds, predict, tta) and its options.
 export { Learner } from './learner/learner.js';
 export { Interpretation, InterpretationError, formatTable, isShowsRows, topLosses } from './learner/interpret.js';
-export type { ShowRow, ShowsRows, TopLossesTableOptions } from './learner/interpret.js';
+export type { ShowRow, ShownRows, ShowsRows, TopLossesTableOptions } from './learner/interpret.js';
 export type {
   LearnerModel,
   LrSpec,

@@ -9,6 +9,14 @@ import type { Learner } from './learner.js';
 /** One row of a shown table: column name → text or number. */
 export type ShowRow = Record<string, string | number>;
 
+/** Items shown as table rows: what {@link ShowsRows.inputRows} returns. */
+export interface ShownRows {
+  /** Column names, in display order. */
+  columns: string[];
+  /** One row per item, in the order asked. */
+  rows: ShowRow[];
+}
+
 /**
  * Data that can show its items as table rows (text, tabular): what {@link Interpretation.plotTopLosses} needs.
  * @example
@@ -21,7 +29,7 @@ export interface ShowsRows {
    * The decoded inputs of the items `idx` (indices into `dl.dataset`) as table rows, and their column names in
    * display order (text: `input`; tabular: the categorical then the continuous columns).
    */
-  inputRows(dl: DataLoader<unknown>, idx: readonly number[]): Promise<{ columns: string[]; rows: ShowRow[] }>;
+  inputRows(dl: DataLoader<unknown>, idx: readonly number[]): Promise<ShownRows>;
 }
 
 /**

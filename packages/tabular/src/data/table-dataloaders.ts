@@ -1,7 +1,7 @@
 // What TabularDataLoaders and CollabDataLoaders share: loaders over the rows of one encoded table, with the fitted
 // preprocessing an exported model keeps.
 import * as tf from '@tensorflow/tfjs-core';
-import { DataLoaders, formatTable, type DataLoader, type ShowRow, type ShowsRows } from '@tfai/core';
+import { DataLoaders, formatTable, type DataLoader, type ShowRow, type ShownRows, type ShowsRows } from '@tfai/core';
 import { TabularOptionsError } from '../errors.js';
 import { decodeInputs, decodeTargets } from '../learner/decode.js';
 import { TabularDataset } from './tabular-dataset.js';
@@ -65,7 +65,7 @@ export abstract class TableDataLoaders extends DataLoaders implements ShowsRows 
    * (await dls.inputRows(dls.valid, [0])).rows[0]; // { sex: 'male', age: 28, … }
    * ```
    */
-  async inputRows(dl: DataLoader<unknown>, idx: readonly number[]): Promise<{ columns: string[]; rows: ShowRow[] }> {
+  async inputRows(dl: DataLoader<unknown>, idx: readonly number[]): Promise<ShownRows> {
     const ds = dl.dataset;
     if (!(ds instanceof TabularDataset))
       throw new TabularOptionsError('inputRows needs a loader of table rows (TabularDataset)');

@@ -8,6 +8,7 @@ import {
   tableRecords,
   type DataLoader,
   type ShowRow,
+  type ShownRows,
   type ShowsRows,
   type TableLike,
 } from '@tfai/core';
@@ -307,7 +308,7 @@ export class TextDataLoaders extends DataLoaders implements ShowsRows {
    * (await dls.inputRows(dls.valid, [0])).rows[0].input; // 'xxbos xxmaj the best coffee …'
    * ```
    */
-  async inputRows(dl: DataLoader<unknown>, idx: readonly number[]): Promise<{ columns: string[]; rows: ShowRow[] }> {
+  async inputRows(dl: DataLoader<unknown>, idx: readonly number[]): Promise<ShownRows> {
     if (!(dl instanceof SortedDL))
       throw new TextInputError('inputRows needs a loader of classified texts (SortedDL); a language model has none');
     return {
