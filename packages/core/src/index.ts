@@ -32,6 +32,8 @@ export { DataLoader, DataLoaders } from './data/dataloader.js';
 export type { Batch, Dataset, DataLoaderOptions, DataLoadersInfo } from './data/dataloader.js';
 export { colSplitter, grandparentSplitter, parseFlag, randomSplitter } from './data/splitters.js';
 export type { Split } from './data/splitters.js';
+export { StringTable, TableColumnError, asTable, isTable, tableRecords } from './data/table.js';
+export type { Table, TableLike } from './data/table.js';
 
 // ---- Optimizers (fastai/optimizer.py) ----
 // Adam and SGD with fastai's defaults, parameter groups and discriminative learning rates.
@@ -55,6 +57,8 @@ export { LrSlice, slice, evenMults, lrsForGroups } from './optim/lr.js';
 // ---- Learner ----
 // The training loop (fit, fitOneCycle, fineTune, validate, getPreds, predict, tta) and its options.
 export { Learner } from './learner/learner.js';
+export { Interpretation, InterpretationError, formatTable, isShowsRows, topLosses } from './learner/interpret.js';
+export type { ShowRow, ShownRows, ShowsRows, TopLossesTableOptions } from './learner/interpret.js';
 export type {
   LearnerModel,
   LrSpec,

@@ -18,7 +18,7 @@ export type {
 } from './data/siamese-dataloaders.js';
 export { drawPairs, PairSampler } from './data/pairs.js';
 export type { ImagePair, LabelledImage } from './data/pairs.js';
-export { readPairsCsv } from './data/pairs-csv.js';
+export { pairRowsFromTable, readPairsCsv } from './data/pairs-csv.js';
 export type { PairRow, ReadPairsCsvOptions } from './data/pairs-csv.js';
 export { PairDataset, PairDataLoader, collatePairs } from './data/pair-dataset.js';
 export type { PairSample, PairDataLoaderOptions, SourcePair } from './data/pair-dataset.js';

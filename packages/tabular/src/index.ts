@@ -47,6 +47,7 @@ export type { TabularOptions, EncodedTable, EncodedRow, TabularJSON } from './da
 export { TabularDataset } from './data/tabular-dataset.js';
 export { TabularDataLoaders, DEFAULT_PROCS } from './data/tabular-dataloaders.js';
 export { TableDataLoaders } from './data/table-dataloaders.js';
+export type { TabularShowBatchOptions } from './data/table-dataloaders.js';
 export type { TabularDataLoadersOptions } from './data/tabular-dataloaders.js';
 
 // ---- Model ----

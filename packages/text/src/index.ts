@@ -17,8 +17,8 @@ export { SortedDL, sortedOrder, sortishOrder, collateText } from './data/sorted-
 export type { TextItem, SortedDLOptions } from './data/sorted-dl.js';
 export { padChunk, padInputChunk } from './data/pad-chunk.js';
 export type { PadChunkOptions } from './data/pad-chunk.js';
-export { TextDataLoaders, capTokens, DEFAULT_MAX_TOKENS } from './data/text-dataloaders.js';
-export type { TextDataLoadersOptions } from './data/text-dataloaders.js';
+export { TextDataLoaders, capTokens, DEFAULT_MAX_TOKENS, truncateWords } from './data/text-dataloaders.js';
+export type { TextDataLoadersOptions, TextShowOptions } from './data/text-dataloaders.js';
 export { TextBlock } from './data/text-block.js';
 export type { TextBlockOptions } from './data/text-block.js';
 export { progressReporter } from './progress.js';

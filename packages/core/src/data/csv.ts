@@ -5,6 +5,7 @@ import { readFile } from '#platform/fs';
 import { Transform, createReadStream } from '#platform/streams';
 import Papa from 'papaparse';
 import { CsvError } from '../errors.js';
+import { StringTable, type Table } from './table.js';
 
 /** Options of the CSV readers. */
 export interface CsvOptions {
@@ -16,14 +17,22 @@ export interface CsvOptions {
   trimHeader?: boolean;
 }
 
-/** A CSV file read as strings: its header and its data rows (each as long as the header). */
-export interface CsvTable {
+/**
+ * A CSV file read as strings: its header and its data rows (each as long as the header). A {@link Table}, so it
+ * feeds every package's `fromDf` as is.
+ */
+export interface CsvTable extends Table {
   /** The path (or the name given to {@link parseCsvText}, default `<csv>`) that errors about this table name. */
-  file: string;
+  readonly file: string;
   /** Column names from the first row, BOM stripped, trimmed unless `trimHeader: false`; unique and non-empty. */
-  header: string[];
+  readonly header: string[];
   /** Data rows (header excluded) as raw strings, each with exactly `header.length` fields. */
-  rows: string[][];
+  readonly rows: string[][];
+}
+
+/** A {@link CsvTable} over a header and rows already checked. */
+function csvTable(file: string, header: string[], rows: string[][]): CsvTable {
+  return Object.assign(new StringTable(header, rows, file), { file });
 }
 
 /** Callbacks of {@link streamCsv}; either may throw to stop reading (the error is rethrown as is). */
@@ -301,7 +310,7 @@ function parseText(text: string, file: string, opts: CsvOptions, marked: boolean
   });
   const invalid = marked ? invalidField(file, header, rows, 1) : undefined;
   if (invalid) throw invalid;
-  return { file, header, rows };
+  return csvTable(file, header, rows);
 }
 
 /**
@@ -335,6 +344,10 @@ export async function readCsv(path: string, opts: CsvOptions = {}): Promise<CsvT
  * csvRecords(parseCsvText('a,b\n1,2\n')); // [{ a: '1', b: '2' }]
  * ```
  */
-export function csvRecords(table: CsvTable): Record<string, string>[] {
+export function csvRecords(table: {
+  readonly file?: string;
+  readonly header: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}): Record<string, string>[] {
   return table.rows.map((r) => Object.fromEntries(table.header.map((h, j) => [h, r[j]])));
 }

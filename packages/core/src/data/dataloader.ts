@@ -129,6 +129,18 @@ export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
     return undefined;
   }
 
+  /**
+   * The dataset indices one pass visits, in order (a length-sorted text loader visits them longest first); for a
+   * shuffled loader, one possible order. What maps `getPreds`' rows back to items.
+   * @example
+   * ```ts
+   * learn.dls.valid.itemIndices(); // [0, 1, 2, …] for an unshuffled loader
+   * ```
+   */
+  itemIndices(): number[] {
+    return this.batchIndices(this.epoch, true).flat();
+  }
+
   /** The first batch (for `showBatch`, shape probing). The caller disposes it. */
   async oneBatch(): Promise<Batch> {
     const idx = this.batchIndices(this.epoch, true)[0];

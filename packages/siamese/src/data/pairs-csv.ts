@@ -1,6 +1,6 @@
 // Reading a pairs CSV (`img_a,img_b,same,is_valid`, as the siamese_pairs.csv files of @tfai/datasets): paths relative to a
 // folder, booleans as Python writes them (True/False) or as 1/0, true/false, yes/no.
-import { parseFlag } from '@tfai/core';
+import { asTable, parseFlag, StringTable, type TableLike } from '@tfai/core';
 import { CsvError, parseCsvText } from '@tfai/core/io';
 import { SiameseDataError } from '../errors.js';
 import type { ImagePair } from './pairs.js';
@@ -75,15 +75,30 @@ export async function readPairsCsv(file: string, opts: ReadPairsCsvOptions = {})
     else if (e instanceof CsvError) throw new SiameseDataError(file, e.message.slice(file.length + 2));
     else throw e;
   }
-  const [header, ...rows] = table.map((fields, i) => ({ fields, line: i + 1 }));
+  const [header, ...rows] = table;
   if (!header) throw new SiameseDataError(file, 'the pairs CSV is empty');
+  return pairRowsFromTable(new StringTable(header, rows, file), { ...opts, root: opts.root ?? dirname(file) });
+}
+
+/**
+ * The pair rows of any core `Table` (core's `readCsv` result, tabular's `DataFrame`, records) with the columns of a
+ * pairs CSV; paths are relative to `opts.root` (default the working folder). Errors name the table's source, the
+ * line (the header is line 1) and the column.
+ * @example
+ * ```ts
+ * const rows = await pairRowsFromTable(await readCsv('pairs.csv'), { root: 'data/fashion_mnist' });
+ * ```
+ */
+export async function pairRowsFromTable(table: TableLike, opts: ReadPairsCsvOptions = {}): Promise<PairRow[]> {
+  const t = asTable(table);
+  const file = t.source;
   const names = {
     a: opts.aCol ?? 'img_a',
     b: opts.bCol ?? 'img_b',
     same: opts.sameCol ?? 'same',
     valid: opts.validCol ?? 'is_valid',
   };
-  const cols = header.fields.map((f) => f.trim());
+  const cols = t.names.map((f) => f.trim());
   const idx = Object.fromEntries(Object.entries(names).map(([k, n]) => [k, cols.indexOf(n)])) as Record<
     keyof typeof names,
     number
@@ -96,21 +111,22 @@ export async function readPairsCsv(file: string, opts: ReadPairsCsvOptions = {})
       file,
       `missing column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} (found: ${cols.join(', ')})`,
     );
-  if (!rows.length) throw new SiameseDataError(file, 'the pairs CSV has a header but no rows');
-  const root = opts.root ?? dirname(file);
-  const out = rows.map(({ fields, line }) => {
-    if (fields.length !== cols.length)
-      throw new SiameseDataError(file, `line ${line}: expected ${cols.length} fields, got ${fields.length}`);
+  if (!t.nRows) throw new SiameseDataError(file, 'the pairs CSV has a header but no rows');
+  const column = (k: keyof typeof names) => t.strings(t.names[idx[k]]);
+  const [colA, colB, colSame, colValid] = [column('a'), column('b'), column('same'), column('valid')];
+  const root = opts.root ?? '.';
+  const out = Array.from({ length: t.nRows }, (_, i) => {
+    const line = i + 2;
     const path = (col: 'a' | 'b') => {
-      const p = fields[idx[col]].trim();
+      const p = (col === 'a' ? colA : colB)[i].trim();
       if (!p) throw new SiameseDataError(file, `line ${line}, column '${names[col]}': empty image path`);
       return isAbsolute(p) ? p : resolve(root, p);
     };
     return {
       a: path('a'),
       b: path('b'),
-      same: parseBool(fields[idx.same], file, line, names.same),
-      isValid: parseBool(fields[idx.valid], file, line, names.valid),
+      same: parseBool(colSame[i], file, line, names.same),
+      isValid: parseBool(colValid[i], file, line, names.valid),
       line,
     };
   });

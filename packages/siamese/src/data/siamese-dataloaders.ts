@@ -1,7 +1,7 @@
 // SiameseDataLoaders: pairs of images from a folder of classes or from a pairs CSV. Training pairs are re-drawn
 // every epoch (half same-class, seeded); validation pairs are fixed.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, grandparentSplitter } from '@tfai/core';
+import { Rng, asTable, grandparentSplitter, type TableLike } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import type { TfmdLists } from '@tfai/core/data';
 import type { Batch } from '@tfai/core';
@@ -12,7 +12,7 @@ import type { GridTile, ImageGridOptions, ImageSource, RGBImage } from '@tfai/vi
 import type { BatchTfmSpec, BatchTransform, ItemTfmSpec, ItemTransform, Size } from '@tfai/vision/augment';
 import { SiameseDataError, SiameseInputError } from '../errors.js';
 import { PairDataLoader, PairDataset, type SourcePair } from './pair-dataset.js';
-import { readPairsCsv, type ReadPairsCsvOptions } from './pairs-csv.js';
+import { pairRowsFromTable, readPairsCsv, type PairRow, type ReadPairsCsvOptions } from './pairs-csv.js';
 import { PairSampler, drawPairs, type ImagePair, type LabelledImage } from './pairs.js';
 
 /** The classes of the target: index 0 is "different", 1 is "same" (the book's boolean as a class index). */
@@ -231,7 +231,25 @@ export class SiameseDataLoaders extends VisionDataLoaders<PairDataLoader> {
    */
   static async fromCsv(csv: string, opts: FromCsvOptions = {}): Promise<SiameseDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    const rows = await readPairsCsv(csv, opts);
+    return SiameseDataLoaders.fromPairRows(await readPairsCsv(csv, opts), opts, csv);
+  }
+
+  /**
+   * {@link fromCsv} from a table already read: any core `Table` (core's `readCsv` result, tabular's `DataFrame`,
+   * records) with the pairs CSV's columns; image paths are relative to `opts.root` (default the working folder).
+   * @example
+   * ```ts
+   * const t = await readCsv('data/fashion_mnist/siamese_pairs.csv');
+   * const dls = await SiameseDataLoaders.fromDf(t, { root: 'data/fashion_mnist', size: 28 });
+   * ```
+   */
+  static async fromDf(df: TableLike, opts: FromCsvOptions = {}): Promise<SiameseDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
+    const table = asTable(df);
+    return SiameseDataLoaders.fromPairRows(await pairRowsFromTable(table, opts), opts, table.source);
+  }
+
+  private static fromPairRows(rows: PairRow[], opts: FromCsvOptions, csv: string): SiameseDataLoaders {
     const trainRows = rows.filter((r) => !r.isValid);
     const valid = rows.filter((r) => r.isValid).map(({ a, b, same }) => ({ a, b, same }));
     if (!trainRows.length) throw new SiameseDataError(csv, 'no training rows (every is_valid is true)');

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DataLoader } from '@tfai/core';
+import { DataLoader, type TableLike } from '@tfai/core';
 import { MissingColumnError } from '../errors.js';
-import type { DataFrame } from '../data/dataframe.js';
+import { DataFrame } from '../data/dataframe.js';
 import { readDataFrame } from '../data/read-data-frame.js';
 import { splitRows, type SplitOptions } from '../data/splits.js';
 import { TableDataLoaders } from '../data/table-dataloaders.js';
@@ -90,8 +90,9 @@ export class CollabDataLoaders extends TableDataLoaders {
     return CollabDataLoaders.fromDf(df, opts);
   }
 
-  /** Builds the loaders from a frame of ratings. */
-  static fromDf(df: DataFrame, opts: CollabDataLoadersOptions = {}): CollabDataLoaders {
+  /** Builds the loaders from a table of ratings (any core `Table`: a `DataFrame`, core's `readCsv` result, records). */
+  static fromDf(table: TableLike, opts: CollabDataLoadersOptions = {}): CollabDataLoaders {
+    const df = DataFrame.from(table);
     const names = df.names;
     const pick = (given: string | undefined, i: number): string => {
       const n = given ?? names[i];

@@ -1,3 +1,4 @@
+import { asTable, isTable, type Table, type TableLike } from '@tfai/core';
 import { MissingColumnError, NonNumericValueError } from '../errors.js';
 
 /** A column of numbers; `NaN` marks a missing value. `integer` is true when every value was written as an integer. */
@@ -167,7 +168,8 @@ export class ColumnBuilder {
 
 /**
  * A columnar table: each column a typed array (numbers as `Float64Array` with `NaN` for missing, text as
- * dictionary codes). What `readDataFrame` produces and the tabular procs read; no per-row objects.
+ * dictionary codes). What `readDataFrame` produces and the tabular procs read; no per-row objects. A core
+ * `Table`, so it feeds vision's, text's and siamese's `fromDf` too; {@link DataFrame.from} takes any table back.
  *
  * @example
  * ```ts
@@ -176,7 +178,7 @@ export class ColumnBuilder {
  * df.category('b').levels; // ['x', 'y']
  * ```
  */
-export class DataFrame {
+export class DataFrame implements Table {
   /** Number of rows (every column has this length). */
   readonly nRows: number;
   private readonly cols: Map<string, Column>;
@@ -190,6 +192,28 @@ export class DataFrame {
     this.nRows = lengths[0] ?? 0;
     if (lengths.some((l) => l !== this.nRows))
       throw new RangeError(`${source}: columns of different lengths (${lengths.join(', ')})`);
+  }
+
+  /**
+   * Any core `Table` (core's `readCsv` result, rows as records) as a frame: a frame as is; other tables are typed
+   * column by column from their text, as `readDataFrame` types a file (numbers where every value is one).
+   * @example
+   * ```ts
+   * const df = DataFrame.from(await readCsv('adult.csv')); // core's reader, tabular's typed columns
+   * ```
+   */
+  static from(table: TableLike, opts: { naValues?: readonly string[] } = {}): DataFrame {
+    if (table instanceof DataFrame) return table;
+    const t = isTable(table) ? table : asTable(table);
+    const na = new Set(opts.naValues ?? DEFAULT_NA_VALUES);
+    const out = new Map<string, Column>();
+    for (const name of t.names) {
+      const b = new ColumnBuilder(name, t.source, undefined, na);
+      const values = t.strings(name);
+      for (let i = 0; i < values.length; i++) b.pushText(values[i], i + 1);
+      out.set(name, b.build());
+    }
+    return new DataFrame(out, t.source);
   }
 
   /** Builds a frame from row objects (for small inputs and inference); columns are the union of the keys. */
@@ -264,6 +288,13 @@ export class DataFrame {
       }
     }
     return out;
+  }
+
+  /** The column as text (core's `Table`): category names, numbers as JavaScript writes them, `''` for missing. */
+  strings(name: string): string[] {
+    const c = this.column(name);
+    if (c.kind === 'category') return Array.from(c.codes, (k) => (k < 0 ? '' : c.levels[k]));
+    return Array.from(c.values, (v) => (Number.isNaN(v) ? '' : String(v)));
   }
 
   /** The column as dictionary codes (a numeric column's levels are its distinct values as text). */

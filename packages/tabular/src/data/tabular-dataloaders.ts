@@ -1,12 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { DataLoader } from '@tfai/core';
+import { DataLoader, type TableLike } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { MissingColumnError, TabularOptionsError } from '../errors.js';
 import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';
 import { Normalize } from '../procs/normalize.js';
 import { resolveProcs, type ProcLike } from '../procs/from-json.js';
-import type { DataFrame, RawValue } from './dataframe.js';
+import { DataFrame, type RawValue } from './dataframe.js';
 import { readDataFrame, type ReadDataFrameOptions } from './read-data-frame.js';
 import { splitRows, type SplitOptions } from './splits.js';
 import { TableDataLoaders } from './table-dataloaders.js';
@@ -63,9 +63,15 @@ export class TabularDataLoaders extends TableDataLoaders {
 
   /**
    * Splits the rows, fits the procs and targets on the training rows, encodes every row. Continuous columns
-   * default to every column that is not categorical, a target or `validCol` (as fastai's `from_df`).
+   * default to every column that is not categorical, a target or `validCol` (as fastai's `from_df`). Takes any
+   * core `Table` (a `DataFrame` as is; core's `readCsv` result or records typed by {@link DataFrame.from}).
+   * @example
+   * ```ts
+   * const dls = TabularDataLoaders.fromDf(await readCsv('adult.csv'), { yNames: ['salary'], catNames: ['sex'] });
+   * ```
    */
-  static fromDf(df: DataFrame, opts: TabularDataLoadersOptions = {}): TabularDataLoaders {
+  static fromDf(table: TableLike, opts: TabularDataLoadersOptions = {}): TabularDataLoaders {
+    const df = DataFrame.from(table);
     const yNames = opts.yNames ?? [];
     const catNames = opts.catNames ?? [];
     const contNames =

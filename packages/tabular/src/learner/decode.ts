@@ -20,7 +20,7 @@ export function denormalize(v: number, mean: number, std: number): number {
   const x = v * std + mean;
   if (!Number.isFinite(x) || !(std > 0)) return x;
   const digits = Math.max(0, Math.min(20, -Math.floor(Math.log10(std * 1e-5))));
-  return Number(x.toFixed(digits));
+  return Number(x.toFixed(digits)) + 0; // + 0: -0 (a tiny negative rounded) shows as 0
 }
 
 /**
@@ -86,22 +86,5 @@ export function decodeTargets(tabular: Tabular, y: ArrayLike<number>, n: number)
   });
 }
 
-/**
- * A plain-text table (pandas-like: a header, numbers right-aligned, text left-aligned) of `rows` over `columns`.
- * @example
- * ```ts
- * formatTable([{ a: 1, b: 'x' }], ['a', 'b']); // ['a  b', '1  x']
- * ```
- */
-export function formatTable(rows: readonly DecodedRow[], columns: readonly string[]): string[] {
-  const cell = (v: string | number | undefined) => (v === undefined ? '' : String(v));
-  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  const pad = (text: string, w: number, right: boolean) => (right ? text.padStart(w) : text.padEnd(w));
-  const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'));
-  const line = (vals: string[]) =>
-    vals
-      .map((v, j) => pad(v, widths[j], numeric[j]))
-      .join('  ')
-      .trimEnd();
-  return [line([...columns]), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))];
-}
+/** A plain-text table of decoded rows: core's `formatTable` (one table printer for every domain). */
+export { formatTable } from '@tfai/core';

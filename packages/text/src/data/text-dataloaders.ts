@@ -1,5 +1,17 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { DataLoaders, parseFlag, Rng } from '@tfai/core';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  DataLoaders,
+  asTable,
+  formatTable,
+  parseFlag,
+  Rng,
+  tableRecords,
+  type DataLoader,
+  type ShowRow,
+  type ShownRows,
+  type ShowsRows,
+  type TableLike,
+} from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
@@ -12,6 +24,23 @@ import { Numericalize } from './numericalize.js';
 import { column, readTextTable, readTextFile, type TextTable } from './read.js';
 import { SortedDL, type TextItem } from './sorted-dl.js';
 import { join, readdir } from '@tfai/core/internal';
+
+/** Options of {@link TextDataLoaders.showBatch} and `TextLearner.showResults` (fastai's defaults). */
+export interface TextShowOptions {
+  /** Rows shown (default 9, as fastai's `show_batch`). */
+  maxN?: number;
+  /** Words kept of each text (fastai's `trunc_at`, default 150; `false` keeps all). */
+  truncAt?: number | false;
+  /** Loader to take the batch from (default: the training loader for `showBatch`, validation for `showResults`). */
+  dl?: DataLoader<unknown>;
+  /** Where the table's lines go (default `console.log`, or the learner's logger). */
+  logger?: (line: string) => void;
+}
+
+/** fastai's `TitledStr.truncate`: the first `n` space-separated words. */
+export function truncateWords(text: string, n: number | false = 150): string {
+  return n === false ? text : text.split(' ').slice(0, n).join(' ');
+}
 
 /** Options of {@link TextDataLoaders.fromCsv} (fastai's defaults). */
 export interface TextDataLoadersOptions {
@@ -97,7 +126,7 @@ export function capTokens(
  * dls.vocab; // ['great', 'other']
  * ```
  */
-export class TextDataLoaders extends DataLoaders {
+export class TextDataLoaders extends DataLoaders implements ShowsRows {
   private constructor(
     train: LMDataLoader | SortedDL,
     valid: LMDataLoader | SortedDL,
@@ -215,6 +244,79 @@ export class TextDataLoaders extends DataLoaders {
     );
   }
 
+  /**
+   * fastai's `Numericalize.decodes` shown as a `TitledStr`: token ids → the tokens, `xxpad` dropped, joined by
+   * spaces.
+   * @example
+   * ```ts
+   * dls.decodeIds([2, 8, 15]); // 'xxbos xxmaj the'
+   * ```
+   */
+  decodeIds(ids: ArrayLike<number>): string {
+    const vocab = this.numericalize.vocab;
+    const out: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const t = vocab[ids[i]] ?? String(ids[i]);
+      if (t !== 'xxpad') out.push(t);
+    }
+    return out.join(' ');
+  }
+
+  /** A target as shown: the class name, or the target's values joined by `;` (multi-label, regression). */
+  private showTarget(y: ArrayLike<number>): string | number {
+    if (y.length === 1) return this.vocab?.[y[0]] ?? y[0];
+    return Array.from(y).join(';');
+  }
+
+  /**
+   * fastai's `show_batch` for texts: the first `maxN` items of a batch as a table of the decoded text (`xxpad`
+   * dropped, cut at `truncAt` words) and its label (`text`, `category`), or for a language model the text and the
+   * text shifted by one token (`text`, `text_`). Printed and returned.
+   * @example
+   * ```ts
+   * await dls.showBatch({ maxN: 2 });
+   * // text                                      category
+   * // xxbos xxmaj the best coffee i have had .  great
+   * ```
+   */
+  async showBatch(opts: TextShowOptions = {}): Promise<ShowRow[]> {
+    const b = await (opts.dl ?? this.train).oneBatch();
+    try {
+      const [x, y] = await Promise.all([b.x[0].data(), b.y.data()]);
+      const [bs, len] = b.x[0].shape as [number, number];
+      const n = Math.min(opts.maxN ?? 9, bs);
+      const yw = y.length / bs;
+      const cut = (ids: ArrayLike<number>) => truncateWords(this.decodeIds(ids), opts.truncAt ?? 150);
+      const rows = Array.from({ length: n }, (_, i): ShowRow => {
+        const text = cut(x.subarray(i * len, (i + 1) * len));
+        const yi = y.subarray(i * yw, (i + 1) * yw);
+        return this.isLm ? { text, text_: cut(yi) } : { text, category: this.showTarget(yi) };
+      });
+      const log = opts.logger ?? ((l: string) => console.log(l));
+      for (const line of formatTable(rows, this.isLm ? ['text', 'text_'] : ['text', 'category'])) log(line);
+      return rows;
+    } finally {
+      tf.dispose([...b.x, b.y]);
+    }
+  }
+
+  /**
+   * The texts of items `idx` of a classification loader, decoded (core's `ShowsRows`, for
+   * `Interpretation.plotTopLosses`): one `input` column, cut at 150 words as fastai's `plot_top_losses`.
+   * @example
+   * ```ts
+   * (await dls.inputRows(dls.valid, [0])).rows[0].input; // 'xxbos xxmaj the best coffee …'
+   * ```
+   */
+  async inputRows(dl: DataLoader<unknown>, idx: readonly number[]): Promise<ShownRows> {
+    if (!(dl instanceof SortedDL))
+      throw new TextInputError('inputRows needs a loader of classified texts (SortedDL); a language model has none');
+    return {
+      columns: ['input'],
+      rows: idx.map((i) => ({ input: truncateWords(this.decodeIds(dl.items[i].ids), 150) })),
+    };
+  }
+
   /** The token vocab (fastai's `dls.vocab` for a language model, `dls.vocab[0]` for a classifier). */
   get textVocab(): readonly string[] {
     return this.numericalize.vocab;
@@ -224,6 +326,20 @@ export class TextDataLoaders extends DataLoaders {
   static async fromCsv(path: string, opts: TextDataLoadersOptions = {}): Promise<TextDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     return TextDataLoaders.fromTable(await readTextTable(path), opts, path);
+  }
+
+  /**
+   * fastai's `TextDataLoaders.from_df`: the loaders from any core `Table` (core's `readCsv` result, tabular's
+   * `DataFrame`, rows as records), with the columns of {@link TextDataLoadersOptions} (`text`, `label`,
+   * `is_valid` by default).
+   * @example
+   * ```ts
+   * const dls = await TextDataLoaders.fromDf(await readCsv('reviews.csv'), { textCol: 'text', labelCol: 'label' });
+   * ```
+   */
+  static async fromDf(df: TableLike, opts: TextDataLoadersOptions = {}): Promise<TextDataLoaders> {
+    const t = asTable(df);
+    return TextDataLoaders.fromTable({ fields: [...t.names], rows: tableRecords(t) }, opts, t.source);
   }
 
   /** Builds the loaders from rows already read. */

@@ -1,16 +1,19 @@
 // fastai 2.7's `TextLearner`, `LMLearner`, `language_model_learner` and `text_classifier_learner`.
 import * as tf from '@tensorflow/tfjs-core';
-import { Learner, Rng, accuracy, crossEntropyLossFlat, perplexity } from '@tfai/core';
+import { Learner, Rng, accuracy, crossEntropyLossFlat, formatTable, perplexity } from '@tfai/core';
+import type { ShowRow } from '@tfai/core';
+import { predictDecoded } from '@tfai/core/internal';
 import { ready } from '@tfai/core/backend';
 import { join, mkdir, weightsFile } from '@tfai/core/internal';
 import type { LearnerOptions, Prediction } from '@tfai/core';
-import type { TextDataLoaders } from '../data/text-dataloaders.js';
+import { truncateWords, type TextDataLoaders, type TextShowOptions } from '../data/text-dataloaders.js';
 import { TextInputError } from '../errors.js';
 import { AWDLSTM } from '../models/awd-lstm.js';
 import { awdLstmClasSplit, getTextClassifier, type ClasConfig } from '../models/classifier.js';
 import { awdLstmLmSplit, getLanguageModel, scaleDropouts, type LMConfig } from '../models/language-model.js';
 import { awdLstmClasConfig, awdLstmLmConfig } from '../models/awd-lstm.js';
 import type { SequentialRNN } from '../models/sequential-rnn.js';
+import { prepareTextBatch } from '../models/text-batch.js';
 import { UNK } from '../tokenize/rules.js';
 import { WordTokenizer } from '../tokenize/word-tokenizer.js';
 import { rnnCbs } from './callbacks.js';
@@ -116,6 +119,50 @@ export class TextLearner extends Learner {
    */
   override async predict(text: string): Promise<Prediction> {
     return super.predict(text);
+  }
+
+  /**
+   * fastai's `show_results` for texts: the first `maxN` items of a validation batch with their predictions,
+   * printed as a table and returned. A classifier shows the text, its label and the predicted label (`text`,
+   * `category`, `category_`); a language model the input, the target (the text shifted by one token) and the
+   * predicted next tokens (`input`, `target`, `pred`).
+   * @example
+   * ```ts
+   * await learn.showResults({ maxN: 3 });
+   * // text                                       category  category_
+   * // xxbos xxmaj the best coffee i have had .   great     great
+   * ```
+   */
+  async showResults(opts: TextShowOptions = {}): Promise<ShowRow[]> {
+    await ready();
+    const b = await (opts.dl ?? this.dls.valid).oneBatch();
+    const [bs, len] = b.x[0].shape as [number, number];
+    const n = Math.min(opts.maxN ?? 9, bs);
+    const x = tf.tidy(() => b.x.map((t) => tf.slice(t, 0, n)));
+    try {
+      await Promise.all(x.map((t) => prepareTextBatch(t))); // the sliced ids known on the host, as a batch's
+      this.model.reset();
+      const [{ decoded }, xd, yd] = await Promise.all([predictDecoded(this, x), b.x[0].data(), b.y.data()]);
+      const dls = this.dls;
+      const cut = (ids: ArrayLike<number>) => truncateWords(dls.decodeIds(ids), opts.truncAt ?? 150);
+      const yw = yd.length / bs;
+      const dw = decoded.length / n;
+      const label = (v: ArrayLike<number>): string | number =>
+        v.length === 1 ? (dls.vocab?.[v[0]] ?? v[0]) : Array.from(v).join(';');
+      const rows = Array.from({ length: n }, (_, i): ShowRow => {
+        const xi = xd.subarray(i * len, (i + 1) * len);
+        const yi = yd.subarray(i * yw, (i + 1) * yw);
+        const di = decoded.slice(i * dw, (i + 1) * dw);
+        return dls.isLm
+          ? { input: cut(xi), target: cut(yi), pred: cut(di) }
+          : { text: cut(xi), category: label(yi), category_: label(di) };
+      });
+      const cols = dls.isLm ? ['input', 'target', 'pred'] : ['text', 'category', 'category_'];
+      for (const line of formatTable(rows, cols)) (opts.logger ?? this.logger)(line);
+      return rows;
+    } finally {
+      tf.dispose([...b.x, b.y, ...x]);
+    }
   }
 }
 

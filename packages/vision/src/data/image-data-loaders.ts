@@ -1,6 +1,6 @@
 // fastai's `ImageDataLoaders` factories: images + class labels from folders, file names, or a labels table.
 import * as tf from '@tensorflow/tfjs-core';
-import { bceWithLogitsLossFlat, progressBar, colSplitter, mseLossFlat } from '@tfai/core';
+import { bceWithLogitsLossFlat, progressBar, colSplitter, mseLossFlat, asTable, type TableLike } from '@tfai/core';
 import type { Loss } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import type { Batch } from '@tfai/core';
@@ -361,46 +361,46 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    * const dls = await ImageDataLoaders.fromDf(rows, { path: 'data', fnCol: 'name', labelCol: 'label', validCol: 'is_valid' });
    * ```
    */
-  static async fromDf(
-    rows: Record<string, unknown>[],
-    opts: ImageFromDfOptions & { path?: string } = {},
-  ): Promise<ImageDataLoaders> {
+  static async fromDf(df: TableLike, opts: ImageFromDfOptions & { path?: string } = {}): Promise<ImageDataLoaders> {
     await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    if (!rows.length) throw new ImageDataError('fromDf: no rows');
-    const columns = Object.keys(rows[0]);
+    const table = asTable(df);
+    if (!table.nRows) throw new ImageDataError(`fromDf: no rows in ${table.source}`);
+    const columns = table.names;
     const col = (c: number | string, what: string): string => {
       const name = typeof c === 'number' ? columns[c] : c;
-      if (name === undefined || !columns.includes(name))
+      if (name === undefined || !table.has(name))
         throw new ImageDataError(`fromDf: no ${what} column ${JSON.stringify(c)} (columns: ${columns.join(', ')})`);
       return name;
     };
     const fn = col(opts.fnCol ?? 0, 'file-name');
     const lab = col(opts.labelCol ?? 1, 'label');
     const prefix = opts.folder ? join(opts.path ?? '.', opts.folder) : (opts.path ?? '.');
+    const files = table.strings(fn);
+    const labels = table.strings(lab);
     let split: Split;
     if (opts.validCol !== undefined) {
       const vc = col(opts.validCol, 'validation');
-      split = colSplitter(
-        rows.map((r) => r[vc]),
-        (row, v) => {
-          throw new ImageDataError(
-            `fromDf: validation column '${vc}', row ${row + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`,
-          );
-        },
-      );
-    } else split = randomSplitter(rows.length, opts.validPct ?? 0.2, opts.seed);
+      split = colSplitter(table.strings(vc), (row, v) => {
+        throw new ImageDataError(
+          `fromDf: validation column '${vc}', row ${row + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`,
+        );
+      });
+    } else split = randomSplitter(table.nRows, opts.validPct ?? 0.2, opts.seed);
     // fastai's from_df is this DataBlock: ImageBlock + CategoryBlock, ColReader(fn_col, pref, suff) and
-    // ColReader(label_col), ColSplitter or RandomSplitter.
+    // ColReader(label_col), ColSplitter or RandomSplitter. Items are the table's row numbers.
     const dblock = new DataBlock({
       blocks: [new ImageBlock(), new CategoryBlock({ vocab: opts.vocab })],
-      getX: (r: Record<string, unknown>) => join(prefix, `${String(r[fn])}${opts.suff ?? ''}`),
-      getY: (r: Record<string, unknown>) => String(r[lab]),
+      getX: (i: number) => join(prefix, `${files[i]}${opts.suff ?? ''}`),
+      getY: (i: number) => labels[i],
       splitter: () => split,
       itemTfms: opts.itemTfms,
       batchTfms: opts.batchTfms,
     });
     const { itemTfms: _i, batchTfms: _b, ...rest } = opts;
-    return (await dblock.dataloaders(rows, rest)) as ImageDataLoaders;
+    return (await dblock.dataloaders(
+      Array.from({ length: table.nRows }, (_, i) => i),
+      rest,
+    )) as ImageDataLoaders;
   }
 
   /**

@@ -2,7 +2,7 @@
 // loader, then confusion matrix, most confused pairs and top losses.
 import * as tf from '@tensorflow/tfjs-core';
 import { svgToPng } from '@tfai/core/plot';
-import type { DataLoader, Learner } from '@tfai/core';
+import { topLosses, type DataLoader, type Learner } from '@tfai/core';
 import { ImageDataError } from '../data/errors.js';
 import { writeImageGrid, type ImageGridOptions } from '../data/image-grid.js';
 import { ImageDataset } from '../data/image-dataset.js';
@@ -145,11 +145,7 @@ export class ClassificationInterpretation {
     /** The item index of each of those losses, into the loader's items. */
     idx: number[];
   } {
-    const idx = this.losses
-      .map((_, i) => i)
-      .sort((a, b) => (largest ? this.losses[b] - this.losses[a] : this.losses[a] - this.losses[b]));
-    const top = idx.slice(0, k);
-    return { losses: top.map((i) => this.losses[i]), idx: top };
+    return topLosses(this.losses, k, largest); // core's, shared with the table Interpretation of text and tabular
   }
 
   /**

@@ -59,7 +59,11 @@ export class GatherPreds extends Callback {
     const pred = l.pred;
     const act = this.act;
     this.preds.push(
-      tf.tidy(() => (act === true ? l.lossFunc.activation(pred) : act === false ? tf.clone(pred) : act(pred))),
+      tf.tidy(() => {
+        const a = act === true ? l.lossFunc.activation(pred) : act === false ? tf.clone(pred) : act(pred);
+        // An identity activation (MSE's) returns the batch's own prediction, which the loop disposes: keep a copy.
+        return a === pred ? tf.clone(a) : a;
+      }),
     );
     if (l.y) this.targets.push(tf.clone(l.y));
     if (this.withInput) this.inputs.push(l.x.map((x) => tf.clone(x)));
