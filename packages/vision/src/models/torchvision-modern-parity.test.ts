@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFixtures, modernParity, torchvisionSkip } from '../test-utils/torchvision-modern.js';
+import type { AnyModule, TensorModule } from '@tfai/core/nn';
 import { VISION_ARCHS } from './archs.js';
 
 const ARCHS = [
@@ -32,7 +33,7 @@ describe.skipIf(torchvisionSkip)(
     });
 
     it.each(ARCHS)('%s: logits within 1e-4, parameter count and body shape equal', async (name) => {
-      const model = VISION_ARCHS[name].build();
+      const model = VISION_ARCHS[name].build() as AnyModule & TensorModule;
       const { facts, relErr, nParams, bodyShape } = await modernParity(model, dir, name);
       expect(nParams).toBe(facts.n_params);
       expect(relErr).toBeLessThan(1e-4);
