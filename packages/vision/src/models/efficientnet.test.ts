@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MODERN_FIXTURES, modernParity } from '../test-utils/torchvision-modern.js';
 import {
   EfficientNet,
-  MBConv,
+  type MBConv,
   efficientnet_b0,
   efficientnet_b1,
   efficientnet_b2,

@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdaptiveAvgPool2d,
-  BatchNorm2d,
   Conv2d,
   Dropout,
   Linear,
