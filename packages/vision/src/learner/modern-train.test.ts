@@ -4,7 +4,8 @@
 // load 12, ResNet-18's 3.3 s in the same run: packages/bench's zoo-modern table), so the body is fastai's callable
 // cut at the end of stage 2 (stem, 3 blocks at 96 channels, downsampling, 3 blocks at 192): the same layers
 // (depthwise 7×7, LayerNorm, GELU, layer scale, stochastic depth in training), trained through the wasm gradients.
-// Measured (seed 0, load ~12): 5 epochs 60.5 → 81.5% (198 s); 3 epochs: see the floor below.
+// Measured (seed 0, machine load 12–18): 3 epochs 56.5 → 70.5 → 78.5% (the last epoch 63 s alone, 285 s in all while
+// other jobs ran), 5 epochs 81.5%. The floor, 55%, is 45 points over chance and 23 under the measured run.
 import { readFileSync } from 'node:fs';
 import { accuracy, manualSeed } from '@tfai/core';
 import type { AnyModule, Sequential } from '@tfai/core/nn';
