@@ -61,7 +61,7 @@ describe('ConvNeXt and EfficientNet layers match PyTorch (outputs and gradients)
       expect(relErr(await g.data(), c.dparams[n].data), n).toBeLessThan(1e-5);
     }
     expect(Object.keys(c.dparams)).toEqual(params.map(([n]) => n));
-    expect((layer.constructor as { typeName: string }).typeName).toBe(
+    expect((layer.constructor as unknown as { typeName: string }).typeName).toBe(
       { gelu: 'GELU', silu: 'SiLU', layernorm2d: 'LayerNorm2d', squeeze_excitation: 'SqueezeExcitation' }[c.name] ??
         'Conv2d',
     );
