@@ -1,7 +1,7 @@
 // Real training from scratch of torchvision's ConvNeXt-T (issue #31) on real images: fashion_mnist at 32×32, a
 // class-balanced subset (60 train / 20 valid images per class), one-cycle. The whole body is too slow for a test on
-// wasm (one step of the full convnext_tiny body at 64×64, batch 16, measured 18.9 s on this 2-core machine under
-// load 12, ResNet-18's 3.3 s in the same run: packages/bench's zoo-modern table), so the body is fastai's callable
+// wasm (one step of the whole convnext_tiny at 64×64, batch 16: 18.9 s vs ResNet-18's 3.3 s under load 12, 25.0 s vs
+// 8.9 s under load 16, on this 2-core machine: packages/bench's zoo-modern table), so the body is fastai's callable
 // cut at the end of stage 2 (stem, 3 blocks at 96 channels, downsampling, 3 blocks at 192): the same layers
 // (depthwise 7×7, LayerNorm, GELU, layer scale, stochastic depth in training), trained through the wasm gradients.
 // Measured (seed 0, machine load 12–18): 3 epochs 56.5 → 70.5 → 78.5% (the last epoch 63 s alone, 285 s in all while

@@ -2,7 +2,7 @@
 // createBody (nIn ≠ 3 too), createHead's nf from the body, the whole model, and the DynamicUnet fastai builds on the
 // body. Only the smallest of each family: the others are the same classes with other sizes.
 import * as tf from '@tensorflow/tfjs-core';
-import { type Sequential } from '@tfai/core/nn';
+import type { AnyModule, Sequential } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { createUnetModel } from '../unet/unet-learner.js';
 import { getModelMeta, publishedWeights } from './archs.js';
@@ -13,6 +13,7 @@ import { createVisionModel } from './create-vision-model.js';
 import { efficientnet_b0 } from './efficientnet.js';
 import { defaultSplit, imagenetStats } from './model-meta.js';
 import { numFeaturesModel } from './model-sizes.js';
+import { loadBody } from './load-body.js';
 
 const CASES = [
   ['convnext_tiny', convnext_tiny, 768, [2, 2]],
@@ -70,6 +71,21 @@ describe.each(CASES)('%s through fastai’s vision pipeline', (name, arch, nf, h
     expect(y.shape).toEqual([1, 64, 64, 3]);
     y.dispose();
     unet.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('loadBody with a cut function taking layers from inside `features`', () => {
+  it('keeps the layers it took and frees the rest of the model', async () => {
+    const before = tf.memory().numTensors;
+    const body = await loadBody(efficientnet_b0, {
+      pretrained: false,
+      cut: (m: AnyModule) => (m.children()[0] as Sequential).slice(0, 3), // stem, stage 1, stage 2
+    });
+    const y = tf.tidy(() => body.call(tf.zeros([1, 32, 32, 3])));
+    expect(y.shape).toEqual([1, 8, 8, 24]);
+    y.dispose();
+    body.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { relErr } from '@tfai/test-utils';
-import { compareWasmCpu, randomInput, withGrads } from '../../test-utils/backends.js';
+import { compareWasmCpu, randomInput, runOn, withGrads } from '../../test-utils/backends.js';
 
 const wasmVsCpu = compareWasmCpu(relErr);
 
@@ -43,5 +43,21 @@ describe('wasm depthwise conv2d gradients match the cpu backend', () => {
     const errs = await wasmVsCpu([...inputs, randomInput(out, 7)], withGrads(f, 3));
     expect(errs).toHaveLength(4);
     for (const e of errs) expect(e).toBeLessThan(1e-5);
+  });
+
+  it('leave no intermediate tensors behind', async () => {
+    await runOn('wasm', [], () => tf.scalar(0));
+    const backend = tf.backend();
+    const before = backend.numDataIds();
+    tf.tidy(() => {
+      const x = tf.randomNormal([2, 9, 10, 4]) as tf.Tensor4D;
+      const w = tf.randomNormal([5, 5, 4, 1]) as tf.Tensor4D;
+      for (const s of [1, 2])
+        tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, s, 2)))([
+          x,
+          w,
+        ]);
+    });
+    expect(backend.numDataIds()).toBe(before);
   });
 });
