@@ -8,6 +8,7 @@ export { ResNet, BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101
 export type { ResNetOptions, VisionArch, BlockClass } from './models/resnet.js';
 // #31: torchvision's ConvNeXt and EfficientNet (B0–B3), and torchvision's Conv2dNormActivation block.
 export { ConvNeXt, CNBlock, Permute, convnext_tiny, convnext_small, convnext_base } from './models/convnext.js';
+export { convnextTiny, convnextSmall, convnextBase } from './models/convnext.js';
 export type { CNBlockConfig, ConvNeXtOptions } from './models/convnext.js';
 export {
   EfficientNet,
@@ -19,6 +20,7 @@ export {
   efficientnet_b2,
   efficientnet_b3,
 } from './models/efficientnet.js';
+export { efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3 } from './models/efficientnet.js';
 export type { MBConvConfig, EfficientNetOptions } from './models/efficientnet.js';
 export { Conv2dNormActivation } from './models/conv-norm-activation.js';
 export type { Conv2dNormActivationOptions } from './models/conv-norm-activation.js';

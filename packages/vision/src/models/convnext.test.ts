@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { numParams, type Sequential } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
 import { MODERN_FIXTURES, modernParity } from '../test-utils/torchvision-modern.js';
-import { CNBlock, ConvNeXt, Permute, convnext_base, convnext_small, convnext_tiny } from './convnext.js';
+import { isRegisteredArch } from './archs.js';
+import { CNBlock, ConvNeXt, Permute, convnextTiny, convnext_base, convnext_small, convnext_tiny } from './convnext.js';
 
 describe('ConvNeXt (torchvision 0.14)', () => {
   it.each([
@@ -13,6 +14,12 @@ describe('ConvNeXt (torchvision 0.14)', () => {
     const m = arch();
     expect(numParams(m)).toBe(n);
     m.dispose();
+  });
+
+  it('convnextTiny is convnext_tiny under its TypeScript spelling (registered under torchvision’s name)', () => {
+    expect(convnextTiny).toBe(convnext_tiny);
+    expect(convnextTiny.name).toBe('convnext_tiny');
+    expect(isRegisteredArch(convnextTiny)).toBe(true);
   });
 
   it('uses torchvision’s names and layer tree', () => {

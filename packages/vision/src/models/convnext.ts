@@ -214,3 +214,33 @@ export function convnext_small(opts: ResNetOptions = {}): ConvNeXt {
 export function convnext_base(opts: ResNetOptions = {}): ConvNeXt {
   return convnext('base', opts);
 }
+
+/**
+ * convnext_tiny under its TypeScript spelling: the same function, so its `name` (the registry key, what exports record)
+ * stays torchvision's `'convnext_tiny'`.
+ * @example
+ * ```ts
+ * convnextTiny === convnext_tiny; // true
+ * ```
+ */
+export const convnextTiny = convnext_tiny;
+
+/**
+ * convnext_small under its TypeScript spelling: the same function, so its `name` (the registry key, what exports record)
+ * stays torchvision's `'convnext_small'`.
+ * @example
+ * ```ts
+ * convnextSmall === convnext_small; // true
+ * ```
+ */
+export const convnextSmall = convnext_small;
+
+/**
+ * convnext_base under its TypeScript spelling: the same function, so its `name` (the registry key, what exports record)
+ * stays torchvision's `'convnext_base'`.
+ * @example
+ * ```ts
+ * convnextBase === convnext_base; // true
+ * ```
+ */
+export const convnextBase = convnext_base;

@@ -245,3 +245,43 @@ export function efficientnet_b2(opts: ResNetOptions = {}): EfficientNet {
 export function efficientnet_b3(opts: ResNetOptions = {}): EfficientNet {
   return efficientnet(1.2, 1.4, 0.3, opts);
 }
+
+/**
+ * efficientnet_b0 under its TypeScript spelling: the same function, so its `name` (the registry key, what exports record)
+ * stays torchvision's `'efficientnet_b0'`.
+ * @example
+ * ```ts
+ * efficientnetB0 === efficientnet_b0; // true
+ * ```
+ */
+export const efficientnetB0 = efficientnet_b0;
+
+/**
+ * efficientnet_b1 under its TypeScript spelling: the same function, so its `name` (the registry key, what exports record)
+ * stays torchvision's `'efficientnet_b1'`.
+ * @example
+ * ```ts
+ * efficientnetB1 === efficientnet_b1; // true
+ * ```
+ */
+export const efficientnetB1 = efficientnet_b1;
+
+/**
+ * efficientnet_b2 under its TypeScript spelling: the same function, so its `name` (the registry key, what exports record)
+ * stays torchvision's `'efficientnet_b2'`.
+ * @example
+ * ```ts
+ * efficientnetB2 === efficientnet_b2; // true
+ * ```
+ */
+export const efficientnetB2 = efficientnet_b2;
+
+/**
+ * efficientnet_b3 under its TypeScript spelling: the same function, so its `name` (the registry key, what exports record)
+ * stays torchvision's `'efficientnet_b3'`.
+ * @example
+ * ```ts
+ * efficientnetB3 === efficientnet_b3; // true
+ * ```
+ */
+export const efficientnetB3 = efficientnet_b3;
