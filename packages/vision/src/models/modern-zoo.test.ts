@@ -63,10 +63,13 @@ describe.each(CASES)('%s through fastai’s vision pipeline', (name, arch, nf, h
     y.dispose();
     m.dispose();
   });
+});
 
-  it('DynamicUnet accepts the body (one child, so no size changes to hook: no skip connections, as fastai)', async () => {
+// EfficientNet's body is the same shape (one child, `features`), with a 1280-channel middle conv three times the size.
+describe('DynamicUnet on the convnext_tiny body', () => {
+  it('accepts the body: one child, so no size change to hook and no skip connections, as fastai', async () => {
     const before = tf.memory().numTensors;
-    const unet = await createUnetModel(arch, 3, [64, 64], { pretrained: false });
+    const unet = await createUnetModel(convnext_tiny, 3, [64, 64], { pretrained: false });
     const y = tf.tidy(() => unet.eval().call(tf.randomNormal([1, 64, 64, 3])));
     expect(y.shape).toEqual([1, 64, 64, 3]);
     y.dispose();
