@@ -32,6 +32,11 @@ export type { BatchNormOptions } from './nn/layers/batchnorm.js';
 export { Dropout } from './nn/layers/dropout.js';
 export { Embedding } from './nn/layers/embedding.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Identity, SigmoidRange, Lambda } from './nn/layers/activation.js';
+// #31: the layers of torchvision's ConvNeXt and EfficientNet.
+export { GELU, SiLU } from './nn/layers/activation.js';
+export { LayerNorm, LayerNorm2d } from './nn/layers/layer-norm.js';
+export { StochasticDepth, stochasticDepth } from './nn/layers/stochastic-depth.js';
+export { SqueezeExcitation } from './nn/layers/squeeze-excitation.js';
 export {
   MaxPool2d,
   AvgPool2d,

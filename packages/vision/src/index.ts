@@ -115,6 +115,10 @@ export { SegmentationDataError } from './data/errors.js';
 
 // ---- The names a fastai user reaches for first (DESIGN.md §7), also in @tfai/vision/models: the same objects ----
 export { resnet18, resnet34, resnet50 } from './models/resnet.js';
+export { convnext_tiny, convnext_small, convnext_base } from './models/convnext.js';
+export { convnextTiny, convnextSmall, convnextBase } from './models/convnext.js';
+export { efficientnet_b0, efficientnet_b1, efficientnet_b2, efficientnet_b3 } from './models/efficientnet.js';
+export { efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3 } from './models/efficientnet.js';
 export { modelMeta } from './models/archs.js';
 export { createBody } from './models/create-body.js';
 export { createHead } from './models/create-head.js';

@@ -6,9 +6,28 @@
 // torchvision's ResNets (names, layouts and parameter counts), the architecture registry and model metadata.
 export { ResNet, BasicBlock, Bottleneck, resnet18, resnet34, resnet50, resnet101, resnet152 } from './models/resnet.js';
 export type { ResNetOptions, VisionArch, BlockClass } from './models/resnet.js';
+// #31: torchvision's ConvNeXt and EfficientNet (B0–B3), and torchvision's Conv2dNormActivation block.
+export { ConvNeXt, CNBlock, Permute, convnext_tiny, convnext_small, convnext_base } from './models/convnext.js';
+export { convnextTiny, convnextSmall, convnextBase } from './models/convnext.js';
+export type { CNBlockConfig, ConvNeXtOptions } from './models/convnext.js';
+export {
+  EfficientNet,
+  MBConv,
+  mbconvConfig,
+  makeDivisible,
+  efficientnet_b0,
+  efficientnet_b1,
+  efficientnet_b2,
+  efficientnet_b3,
+} from './models/efficientnet.js';
+export { efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3 } from './models/efficientnet.js';
+export type { MBConvConfig, EfficientNetOptions } from './models/efficientnet.js';
+export { Conv2dNormActivation } from './models/conv-norm-activation.js';
+export type { Conv2dNormActivationOptions } from './models/conv-norm-activation.js';
 export { VISION_ARCHS, modelMeta, getModelMeta, visionArch, isRegisteredArch } from './models/archs.js';
 export type { ArchEntry } from './models/archs.js';
 export { defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';
+export { imagenetDefaultMeta } from './models/model-meta.js';
 export type { ModelMeta, Stats } from './models/model-meta.js';
 export { PretrainedWeightsError } from './models/errors.js';
 

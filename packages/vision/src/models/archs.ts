@@ -2,6 +2,9 @@
 // torchvision's published weights that `pretrained: true` loads. `modelMeta` and the lookups derive from it.
 import { ImageDataError } from '../data/errors.js';
 import { resnetMeta, defaultMeta, type ModelMeta } from './model-meta.js';
+import { imagenetDefaultMeta } from './model-meta.js';
+import { convnext_tiny, convnext_small, convnext_base } from './convnext.js';
+import { efficientnet_b0, efficientnet_b1, efficientnet_b2, efficientnet_b3 } from './efficientnet.js';
 import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from './resnet.js';
 
 /** What tfai knows of an architecture an export can name. */
@@ -34,6 +37,34 @@ export const VISION_ARCHS: Readonly<Record<string, ArchEntry>> = {
   resnet50: { build: resnet50, meta: resnetMeta, weights: { file: 'resnet50-0676ba61.pth' } },
   resnet101: { build: resnet101, meta: resnetMeta, weights: { file: 'resnet101-63fe2227.pth' } },
   resnet152: { build: resnet152, meta: resnetMeta, weights: { file: 'resnet152-394f9c45.pth' } },
+  // #31: torchvision's ConvNeXts and EfficientNets (their IMAGENET1K_V1 weights, what `pretrained=True` loads).
+  convnext_tiny: { build: convnext_tiny, meta: imagenetDefaultMeta, weights: { file: 'convnext_tiny-983f1562.pth' } },
+  convnext_small: {
+    build: convnext_small,
+    meta: imagenetDefaultMeta,
+    weights: { file: 'convnext_small-0c510722.pth' },
+  },
+  convnext_base: { build: convnext_base, meta: imagenetDefaultMeta, weights: { file: 'convnext_base-6075fbad.pth' } },
+  efficientnet_b0: {
+    build: efficientnet_b0,
+    meta: imagenetDefaultMeta,
+    weights: { file: 'efficientnet_b0_rwightman-3dd342df.pth' },
+  },
+  efficientnet_b1: {
+    build: efficientnet_b1,
+    meta: imagenetDefaultMeta,
+    weights: { file: 'efficientnet_b1_rwightman-533bc792.pth' },
+  },
+  efficientnet_b2: {
+    build: efficientnet_b2,
+    meta: imagenetDefaultMeta,
+    weights: { file: 'efficientnet_b2_rwightman-bcdf34b7.pth' },
+  },
+  efficientnet_b3: {
+    build: efficientnet_b3,
+    meta: imagenetDefaultMeta,
+    weights: { file: 'efficientnet_b3_rwightman-cf984f9c.pth' },
+  },
 };
 
 /** The registry entry called `name`, or `undefined` (own keys only: `toString` is no architecture). */

@@ -2,7 +2,8 @@
 // the (pretrained) body cut at the meta's cut, and `_add_norm`.
 import { ready } from '@tfai/core/backend';
 import type { Learner } from '@tfai/core';
-import type { TensorModule } from '@tfai/core/nn';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { AnyModule, TensorModule } from '@tfai/core/nn';
 import { Normalize } from '../augment/normalize.js';
 import type { BatchTransform } from '../augment/batch-transform.js';
 import { createBody, type Cut } from './create-body.js';
@@ -81,8 +82,20 @@ export async function loadBody(arch: VisionArch, opts: LoadBodyOptions = {}): Pr
   }
   // The children left out of the body (avgpool, fc) belong to nothing built from it.
   const kept = new Set(body.modules());
-  for (const c of model.children()) if (!kept.has(c)) c.dispose();
+  for (const c of model.children()) {
+    if (kept.has(c)) continue;
+    if (!c.modules().some((m) => kept.has(m))) c.dispose();
+    else disposeOutside(c, body); // a cut function that took some of its layers (`m.features.slice(0, 4)`)
+  }
   return body;
+}
+
+/** Frees the parameters and buffers of `m` that `body` does not hold. */
+function disposeOutside(m: AnyModule, body: TensorModule): void {
+  const b = body as unknown as AnyModule;
+  const keep = new Set<tf.Variable>([...b.parameters().map((p) => p.variable), ...b.namedBuffers().map(([, v]) => v)]);
+  for (const p of m.parameters()) if (!keep.has(p.variable) && !p.variable.isDisposed) p.variable.dispose();
+  for (const [, v] of m.namedBuffers()) if (!keep.has(v) && !v.isDisposed) v.dispose();
 }
 
 /** Data that can take a `Normalize` batch transform (vision's and segmentation's DataLoaders). */

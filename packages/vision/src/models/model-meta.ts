@@ -71,3 +71,9 @@ export function resnetSplit(m: AnyModule): Parameter[][] {
 export const defaultMeta: ModelMeta = { cut: undefined, split: defaultSplit };
 /** The meta of torchvision's ResNets (fastai's `_resnet_meta`): cut before the pool, {@link resnetSplit}, ImageNet stats. */
 export const resnetMeta: ModelMeta = { cut: -2, split: resnetSplit, stats: imagenetStats };
+/**
+ * The meta of torchvision's ConvNeXts and EfficientNets, which fastai's `model_meta` does not list: fastai's
+ * default rule (cut at the last child holding a pooling layer, {@link defaultSplit}) with ImageNet stats, the
+ * statistics their published weights were trained with.
+ */
+export const imagenetDefaultMeta: ModelMeta = { cut: undefined, split: defaultSplit, stats: imagenetStats };

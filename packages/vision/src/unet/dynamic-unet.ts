@@ -91,7 +91,9 @@ export class DynamicUnet extends SequentialEx {
     const normType = opts.normType ?? null;
     const init = opts.init ?? kaimingNormal;
     const kids = (encoder as unknown as AnyModule).children();
-    if (kids.length < 2)
+    // One child is enough, as in fastai: a body cut to `features` (torchvision's ConvNeXt, EfficientNet) has no size
+    // change between children to hook, so the decoder is the middle conv, PixelShuffle_ICNR and the resize (#31).
+    if (kids.length < 1)
       throw new ArchitectureError(
         `DynamicUnet: the encoder (${encoder.typeName}) must be a Sequential of layers to hook, it has ${kids.length} children`,
       );

@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { matMulKernels } from './batch-matmul.js';
 import { conv2DBackpropFilterKernels } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernels } from './conv2d-backprop-input.js';
+import { depthwiseBackpropKernels } from './depthwise-conv2d-backprop.js';
 import { maxPoolGradKernels } from './max-pool-grad.js';
 import { SHARED_KERNELS } from '../kernels/register.js';
 import { sliceKernels } from './slice.js';
@@ -23,6 +24,8 @@ import { registerDeclaredKernels, registerKernels, restoreStockKernels, type Ker
 export const TFAI_KERNELS: readonly KernelDef[] = [
   ...conv2DBackpropFilterKernels,
   ...conv2DBackpropInputKernels,
+  // #31: depthwise convolutions' gradients (ConvNeXt, EfficientNet), which wasm lacks.
+  ...depthwiseBackpropKernels,
   ...unsortedSegmentSumKernels,
   ...maxPoolGradKernels,
   ...SHARED_KERNELS,

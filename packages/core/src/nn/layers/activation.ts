@@ -115,3 +115,45 @@ export class Lambda extends Module {
     return this.fn(x);
   }
 }
+
+/**
+ * `torch.nn.GELU()` in its exact form (PyTorch's default `approximate='none'`): `x · Φ(x) = ½x(1 + erf(x/√2))`.
+ * @example
+ * ```ts
+ * new GELU().call(tf.tensor([1])); // [0.8413]
+ * ```
+ */
+export class GELU extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'GELU';
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)));
+  }
+  protected override extraRepr(): string {
+    return "approximate='none'";
+  }
+}
+
+/**
+ * `torch.nn.SiLU()` (swish): `x · σ(x)`. `inplace` is only reported, as {@link ReLU}'s.
+ * @example
+ * ```ts
+ * new SiLU(true).call(tf.tensor([1])); // [0.7311]
+ * ```
+ */
+export class SiLU extends Module {
+  /** PyTorch's class name, kept when a bundler renames the class. */
+  static override readonly typeName: string = 'SiLU';
+  constructor(
+    /** Reported only (PyTorch's `inplace`): tensors are immutable here. */
+    readonly inplace = false,
+  ) {
+    super();
+  }
+  forward(x: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => tf.mul(x, tf.sigmoid(x)));
+  }
+  protected override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}

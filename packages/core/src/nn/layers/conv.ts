@@ -184,6 +184,7 @@ export class Conv2d extends ConvBase {
     return tf.tidy(() => {
       const w = this.effectiveWeight();
       if (this.groups === 1) return single(w);
+      if (this.isDepthwise()) return this.depthwise(x4, w, pad);
       const g = this.groups;
       const xs = tf.split(x4, g, 3);
       const ws = tf.split(w, g, 3);
@@ -193,6 +194,29 @@ export class Conv2d extends ConvBase {
       const y = tf.concat(ys, 3);
       return this.bias ? tf.add(y, this.bias.variable) : y;
     });
+  }
+
+  /** Whether this is a depthwise convolution (`groups == in == out`): one tfjs depthwise kernel, not a split. */
+  isDepthwise(): boolean {
+    return this.groups > 1 && this.groups === this.inChannels && this.groups === this.outChannels;
+  }
+
+  /** The depthwise convolution: the HWIO filter `[kh, kw, 1, C]` is tfjs's depthwise `[kh, kw, C, 1]`. */
+  private depthwise(x: tf.Tensor4D, w: tf.Tensor4D, pad: ReturnType<typeof explicitPad>): tf.Tensor {
+    const [kh, kw, , c] = w.shape;
+    const filter = tf.reshape(w, [kh, kw, c, 1]) as tf.Tensor4D;
+    const bias = this.bias?.variable;
+    if (this.padding[0] === this.padding[1])
+      return tf.fused.depthwiseConv2d({
+        x,
+        filter,
+        strides: this.stride,
+        pad: this.padding[0],
+        dilations: this.dilation,
+        bias,
+      });
+    const y = tf.depthwiseConv2d(x, filter, this.stride, pad, 'NHWC', this.dilation);
+    return bias ? tf.add(y, bias) : y;
   }
 
   protected override extraRepr(): string {
