@@ -25,6 +25,10 @@ export function loadNativeAddon(): NativeLoad {
   } catch {
     return (loaded = { reason: '@tfai/native is not installed (npm install @tfai/native; it needs oneDNN)' });
   }
+  // oneDNN's OpenMP threads sleep when idle instead of spinning (read once, when libgomp loads with the addon):
+  // spinning threads take the cores from wasm's own threads and from other processes, and made a tabular test
+  // run 3× slower on a loaded machine. OMP_WAIT_POLICY=ACTIVE in the environment keeps them spinning.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
   try {
     return (loaded = { binding: pkg.load() });
   } catch (e) {
