@@ -83,6 +83,24 @@ std::string keyOf(const char* kind, const std::vector<int64_t>& d, int act = 0, 
   return s.str();
 }
 
+// Threads: tfai's count (setThreads), except that a primitive of under kSmallFlops runs on one thread (waking a
+// pool costs more than it saves there, and much more on a loaded machine). The count is part of the cache key and
+// is set before a primitive is created and before each execution, so a primitive always runs with the count its
+// work partition was planned for.
+int maxThreads = 0;
+constexpr double kSmallFlops = 4e6;
+int threadsFor(double flops) {
+#ifdef TFAI_OMP
+  if (maxThreads <= 0) maxThreads = omp_get_max_threads();
+  const int n = flops < kSmallFlops ? 1 : maxThreads;
+  omp_set_num_threads(n);
+  return n;
+#else
+  (void)flops;
+  return 0;
+#endif
+}
+
 // The last implementation oneDNN chose per primitive kind ("brgconv:avx512_core", …), for diagnostics.
 std::unordered_map<std::string, std::string> lastImpl;
 
@@ -134,8 +152,13 @@ std::unordered_map<std::string, std::unique_ptr<ConvFwd>> convFwdCache;
 std::unordered_map<std::string, std::unique_ptr<ConvBwdData>> convBwdDataCache;
 std::unordered_map<std::string, std::unique_ptr<ConvBwdWeights>> convBwdWeightsCache;
 
+double convFlops(const std::vector<int64_t>& d) {
+  return 2.0 * d[0] * d[7] * d[8] * d[4] * d[3] * d[5] * d[6];
+}
+
 ConvFwd& convFwd(const std::vector<int64_t>& d, bool hasBias, int act, float alpha) {
-  std::string key = keyOf(hasBias ? "fb" : "f", d, act, alpha);
+  const int nt = threadsFor(convFlops(d));
+  std::string key = keyOf(hasBias ? "fb" : "f", d, act, alpha) + "|t" + std::to_string(nt);
   auto it = convFwdCache.find(key);
   if (it != convFwdCache.end()) return *it->second;
   ConvShape s(d);
@@ -155,7 +178,8 @@ ConvFwd& convFwd(const std::vector<int64_t>& d, bool hasBias, int act, float alp
 }
 
 ConvBwdData& convBwdData(const std::vector<int64_t>& d) {
-  std::string key = keyOf("d", d);
+  const int nt = threadsFor(convFlops(d));
+  std::string key = keyOf("d", d) + "|t" + std::to_string(nt);
   auto it = convBwdDataCache.find(key);
   if (it != convBwdDataCache.end()) return *it->second;
   ConvShape s(d);
@@ -176,7 +200,8 @@ ConvBwdData& convBwdData(const std::vector<int64_t>& d) {
 }
 
 ConvBwdWeights& convBwdWeights(const std::vector<int64_t>& d) {
-  std::string key = keyOf("w", d);
+  const int nt = threadsFor(convFlops(d));
+  std::string key = keyOf("w", d) + "|t" + std::to_string(nt);
   auto it = convBwdWeightsCache.find(key);
   if (it != convBwdWeightsCache.end()) return *it->second;
   ConvShape s(d);
@@ -208,7 +233,8 @@ std::unordered_map<std::string, std::unique_ptr<MatMul>> matmulCache;
 
 MatMul& matMul(const std::vector<int64_t>& d, bool hasBias, int act, float alpha) {
   if (d.size() != 7) throw std::runtime_error("matmul dims: expected 7");
-  std::string key = keyOf(hasBias ? "mb" : "m", d, act, alpha);
+  const int nt = threadsFor(2.0 * std::max(d[0], d[1]) * d[2] * d[3] * d[4]);
+  std::string key = keyOf(hasBias ? "mb" : "m", d, act, alpha) + "|t" + std::to_string(nt);
   auto it = matmulCache.find(key);
   if (it != matmulCache.end()) return *it->second;
   const int64_t ba = d[0], bb = d[1], m = d[2], k = d[3], n = d[4];
@@ -341,7 +367,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("version", ver.str());
   o.Set("isa", isaName(get_effective_cpu_isa()));
   #ifdef TFAI_OMP
-  o.Set("threads", omp_get_max_threads());
+  o.Set("threads", maxThreads > 0 ? maxThreads : omp_get_max_threads());
 #else
   o.Set("threads", 0);
 #endif
@@ -358,7 +384,10 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   const int n = info[0].As<Napi::Number>().Int32Value();
 #ifdef TFAI_OMP
-  if (n >= 1) omp_set_num_threads(n);
+  if (n >= 1) {
+    maxThreads = n;
+    omp_set_num_threads(n);
+  }
   return Napi::Boolean::New(info.Env(), true);
 #else
   (void)n;
