@@ -40,6 +40,7 @@ export class FileError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'FileError';
   constructor(
+    /** The file (path, URL or a label such as `model.pth (archive/data.pkl)`) that could not be used. */
     readonly file: string,
     reason: string,
   ) {
@@ -52,9 +53,19 @@ export class StateDictMismatchError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'StateDictMismatchError';
   constructor(
+    /** The module's parameter and buffer names (PyTorch names, e.g. `'0.weight'`) absent from the state dict. */
     readonly missing: string[],
+    /** The state dict's keys that name no parameter or buffer of the module. */
     readonly unexpected: string[],
-    readonly wrongShape: { key: string; expected: number[]; got: number[] }[],
+    /** The keys present on both sides whose shapes differ, with both shapes. */
+    readonly wrongShape: {
+      /** The parameter's or buffer's PyTorch name, e.g. `'fc.weight'`. */
+      key: string;
+      /** The shape the module needs, in PyTorch layout (`[out, in, kh, kw]` for a conv weight). */
+      expected: number[];
+      /** The shape the state dict holds under that key. */
+      got: number[];
+    }[],
   ) {
     const parts: string[] = [];
     if (missing.length) parts.push(`missing keys: ${missing.join(', ')}`);
@@ -76,7 +87,9 @@ export class SafetensorsError extends FileError {
   static override readonly errorName: string = 'SafetensorsError';
   constructor(
     file: string,
+    /** What is wrong, without the file's and tensor's names (e.g. `'header is not valid UTF-8'`). */
     readonly reason: string,
+    /** The name of the tensor to blame, as in the header; absent when the problem is the file's (its header). */
     readonly tensor?: string,
   ) {
     super(file, `${tensor === undefined ? '' : `tensor ${JSON.stringify(tensor)}: `}${reason}`);
@@ -94,8 +107,11 @@ export class NonFiniteLossError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'NonFiniteLossError';
   constructor(
+    /** The epoch (0-based, as `learn.epoch`) whose training loss was not finite. */
     readonly epoch: number,
+    /** The batch's index within that epoch (0-based, as `learn.iter`). */
     readonly batch: number,
+    /** The loss read: `NaN`, `Infinity` or `-Infinity`. */
     readonly value: number,
   ) {
     super(
@@ -118,6 +134,7 @@ export class PickleError extends FileError {
   constructor(
     file: string,
     reason: string,
+    /** The byte offset, in the pickle stream, of the opcode that failed; absent when no one opcode is to blame. */
     readonly position?: number,
   ) {
     super(file, `${reason}${position === undefined ? '' : ` (at byte ${position})`}`);
@@ -143,9 +160,17 @@ export class CsvError extends FileError {
   static override readonly errorName: string = 'CsvError';
   constructor(
     file: string,
+    /** The kind of problem ({@link CsvProblem}: `'ragged'`, `'duplicate-header'`…), to branch on without parsing the message. */
     readonly problem: CsvProblem,
+    /** What is wrong, without the file, row and column (those are in the message). */
     readonly reason: string,
-    readonly where: { row?: number; column?: string } = {},
+    /** Where in the file the problem is; empty when the whole file is to blame (unreadable, empty). */
+    readonly where: {
+      /** The 1-based data row (the header is not counted); absent when no one row is to blame. */
+      row?: number;
+      /** The header name of the column to blame; absent when no one column is. */
+      column?: string;
+    } = {},
   ) {
     super(
       file,
@@ -175,7 +200,9 @@ export class UnsafePickleError extends PickleError {
   static override readonly errorName: string = 'UnsafePickleError';
   constructor(
     file: string,
+    /** The Python module the refused global comes from, as the pickle names it (e.g. `'posix'`, `'builtins'`). */
     readonly module: string,
+    /** The refused global's name within `module` (e.g. `'system'`, `'eval'`). */
     readonly global: string,
     position?: number,
   ) {
@@ -201,6 +228,7 @@ export class TorchCheckpointError extends FileError {
   constructor(
     file: string,
     reason: string,
+    /** The storage key (`'0'`, the archive's `data/0`) or state-dict key (`'fc.weight'`) to blame; absent when the archive itself is. */
     readonly key?: string,
   ) {
     super(file, reason);
@@ -221,7 +249,9 @@ export class UnknownOptionError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'UnknownOptionError';
   constructor(
+    /** The function (or class) that was given the option, e.g. `'visionLearner'`. */
     readonly fn: string,
+    /** The unknown key, dotted when nested (`'head.linFtr'`). */
     readonly key: string,
     hint = '',
   ) {
@@ -237,7 +267,9 @@ export class InvalidArgumentError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'InvalidArgumentError';
   constructor(
+    /** The argument's name as the caller wrote it (`'nEpoch'`, `'freezeEpochs'`, `'lr'`). */
     readonly argument: string,
+    /** The value given, as is (any type: a string, `NaN`, `undefined`…). */
     readonly value: unknown,
     expected: string,
   ) {
@@ -275,7 +307,9 @@ export class OnnxExportError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'OnnxExportError';
   constructor(
+    /** The layer's dotted path in the model, PyTorch-style (`'0.4.1.conv1'`), or `'(root)'` for the model itself. */
     readonly path: string,
+    /** The layer's type name (its `typeName`, e.g. `'Conv2d'`, or a custom class's name). */
     readonly layerType: string,
     reason: string,
   ) {
@@ -312,7 +346,9 @@ export class MissingDependencyError extends TfaiError {
   /** The command that installs what is missing, with the versions tfai declares (`npm install vega@^6.4.0 …`). */
   readonly install: string;
   constructor(
+    /** What needs the packages, e.g. `'plotting'` or `'writing PNG plots'`. */
     readonly feature: string,
+    /** The npm packages the feature needs that are not installed, e.g. `['vega', 'vega-lite']`. */
     readonly packages: readonly string[],
     specs: readonly string[] = packages,
     options?: ErrorOptions,

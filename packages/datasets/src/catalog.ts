@@ -16,6 +16,7 @@ export type Modality = 'image classification' | 'segmentation' | 'text' | 'tabul
 export interface DatasetInfo {
   /** Folder name under the package's `data/`, and the name `path()` takes. */
   readonly name: string;
+  /** The kind of data: image classification, segmentation, text, tabular or collaborative filtering. */
   readonly modality: Modality;
   /** The task it suits (`'classification, 10 classes'`, `'regression'`, `'language modelling'`…). */
   readonly task: string;
@@ -29,6 +30,7 @@ export interface DatasetInfo {
   readonly bytes: number;
   /** Where the data come from: the Debian package or library and the path inside it. */
   readonly source: string;
+  /** The data's licence, and the package's when it differs (as the README's table states it). */
   readonly licence: string;
 }
 

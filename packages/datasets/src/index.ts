@@ -24,9 +24,14 @@ const DATA_ROOT = fileURLToPath(new URL('../data/', import.meta.url));
  * ```
  */
 export class DatasetNotFoundError extends Error {
+  /** The error's name, `'DatasetNotFoundError'` (kept when a bundler renames the class). */
   override name = 'DatasetNotFoundError';
+  /** The names of every data set the package has (what `path()` accepts). */
   readonly known: readonly string[];
-  constructor(readonly dataset: string) {
+  constructor(
+    /** The name asked for, which no data set has. */
+    readonly dataset: string,
+  ) {
     const known = CATALOG.map((d) => d.name);
     super(`no data set '${dataset}' in @tfai/datasets; the known ones are: ${known.join(', ')}`);
     this.known = known;

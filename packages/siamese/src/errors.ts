@@ -11,6 +11,7 @@ export class SiameseDataError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'SiameseDataError';
   constructor(
+    /** The pairs CSV or image folder at fault. */
     readonly file: string,
     reason: string,
   ) {

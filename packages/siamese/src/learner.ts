@@ -54,7 +54,9 @@ interface SiameseBuilderArgs {
  * ```
  */
 export class SiameseLearner extends Learner {
+  /** The pair data the learner trains on (two image batches per `x`, target 1 for same class). */
   declare readonly dls: SiameseDataLoaders;
+  /** The Siamese model: a shared encoder run on both images and a head on their concatenated features. */
   declare readonly model: LearnerModel & SiameseModel;
 
   constructor(dls: SiameseDataLoaders, model: SiameseModel, opts: LearnerOptions = {}) {

@@ -28,7 +28,9 @@ import { SiameseInputError } from './errors.js';
 export class SiameseModel extends Module<[tf.Tensor, tf.Tensor], tf.Tensor> {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'SiameseModel';
+  /** The body applied to each image on its own (the same weights for both; PyTorch's `encoder`). */
   readonly encoder: TensorModule;
+  /** Maps the two encodings concatenated on the channel axis to the 2 logits different/same (PyTorch's `head`). */
   readonly head: TensorModule;
   constructor(encoder: TensorModule, head: TensorModule) {
     super();

@@ -5,7 +5,9 @@ export class EmptyCsvError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'EmptyCsvError';
   constructor(
+    /** The CSV file (or the data frame's `source`) that is empty. */
     readonly file: string,
+    /** What is wrong: no header at all (`'the file is empty'`), or a header and no rows. */
     readonly reason = 'the file is empty',
   ) {
     super(`${file}: ${reason}`);
@@ -17,8 +19,11 @@ export class MissingColumnError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'MissingColumnError';
   constructor(
+    /** The CSV file (or the data frame's `source`) lacking the column. */
     readonly file: string,
+    /** The column asked for. */
     readonly column: string,
+    /** The columns the data does have, in header order. */
     readonly available: readonly string[],
   ) {
     super(`${file}: no column "${column}" (columns: ${available.map((c) => `"${c}"`).join(', ')})`);
@@ -30,10 +35,13 @@ export class NonNumericValueError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'NonNumericValueError';
   constructor(
+    /** The CSV file (or the data frame's `source`) holding the value. */
     readonly file: string,
+    /** The column read as numbers. */
     readonly column: string,
     /** 1-based data row (the header is not counted). */
     readonly row: number,
+    /** The offending cell, as written. */
     readonly value: string,
   ) {
     super(`${file}: column "${column}", row ${row}: ${JSON.stringify(value)} is not a number`);
@@ -45,6 +53,7 @@ export class CsvFormatError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'CsvFormatError';
   constructor(
+    /** The malformed CSV file. */
     readonly file: string,
     /** 1-based data row (the header is not counted). */
     readonly row: number,
@@ -59,7 +68,9 @@ export class InvalidTargetError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'InvalidTargetError';
   constructor(
+    /** The CSV file (or the data frame's `source`) holding the target. */
     readonly file: string,
+    /** The target column. */
     readonly column: string,
     /** 1-based data row (the header is not counted). */
     readonly row: number,
@@ -87,8 +98,11 @@ export class HighCardinalityError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'HighCardinalityError';
   constructor(
+    /** The categorical column. */
     readonly column: string,
+    /** Its number of distinct values, `#na#` included. */
     readonly count: number,
+    /** The most values an embedding is built for (`maxCardinality`). */
     readonly limit: number,
   ) {
     super(
@@ -102,7 +116,9 @@ export class UnknownCategoryError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'UnknownCategoryError';
   constructor(
+    /** The column whose vocab was searched (the user or item column, for collab). */
     readonly column: string,
+    /** The name that is not in the vocab. */
     readonly value: string,
   ) {
     super(
@@ -119,10 +135,13 @@ export class NonFiniteValueError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'NonFiniteValueError';
   constructor(
+    /** The CSV file (or the data frame's `source`) holding the value. */
     readonly file: string,
+    /** The continuous column. */
     readonly column: string,
     /** 1-based data row (the header is not counted). */
     readonly row: number,
+    /** The value read (`Infinity` or `-Infinity`). */
     readonly value: number,
   ) {
     super(
@@ -136,7 +155,9 @@ export class AllMissingError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'AllMissingError';
   constructor(
+    /** The CSV file (or the data frame's `source`) holding the column. */
     readonly file: string,
+    /** The column with no value. */
     readonly column: string,
     where: string,
   ) {

@@ -6,6 +6,7 @@ export class TextDecodeError extends FileError {
   static override readonly errorName: string = 'TextDecodeError';
   constructor(
     file: string,
+    /** 0-based offset in the file of the first invalid UTF-8 byte sequence. */
     readonly byteOffset: number,
   ) {
     super(file, `not valid UTF-8 (first invalid byte sequence at byte ${byteOffset})`);

@@ -52,6 +52,7 @@ export class BackendUnavailableError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'BackendUnavailableError';
   constructor(
+    /** The backend that was asked for, as given (a {@link BackendName} such as `'cuda'`, or a misspelt one). */
     readonly backend: string,
     reason: string,
   ) {

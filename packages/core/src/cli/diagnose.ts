@@ -36,28 +36,66 @@ export const CUDA_LIBRARIES: readonly string[] = [
 
 /** One backend's line in the report. */
 export interface BackendStatus {
+  /** The backend's name (`'cuda'`, `'webgpu'`, `'tensorflow'`, …), in {@link BACKEND_ORDER}'s order in the report. */
   name: BackendName;
+  /** The npm package that provides it ({@link BACKEND_PACKAGES}), e.g. `'@tensorflow/tfjs-node'`. */
   package: string;
+  /** Whether it can be loaded here: the package resolves (tfjs-node and -gpu: with their native binding; webgpu: with Dawn's `webgpu`). */
   installed: boolean;
+  /** The installed package's version; absent when the package is not installed at all. */
   version?: string;
 }
 
 /** What {@link diagnose} found. */
 export interface DoctorReport {
   /** The running Node, whether it is in `engines` (@tfai/core's package.json: {@link NODE_ENGINES}), and why not. */
-  node: { version: string; supported: boolean; engines: string; note?: string };
+  node: {
+    /** The running Node's version, `process.version` (e.g. `'v22.12.0'`). */
+    version: string;
+    /** Whether that version satisfies {@link NODE_ENGINES}. */
+    supported: boolean;
+    /** The supported range, {@link NODE_ENGINES} (e.g. `'^20.19.0 || ^22.12.0 || >=23'`). */
+    engines: string;
+    /** Why this Node is a problem (unsupported, or Node 20's end of life); absent when it is fine. */
+    note?: string;
+  };
+  /** The OS and CPU, `${process.platform}-${process.arch}` (e.g. `'linux-x64'`). */
   platform: string;
+  /** Every backend tfai knows, best first ({@link BACKEND_ORDER}), with its package and whether it is installed. */
   backends: BackendStatus[];
-  /** The backend `setBackend()` chose (honouring `TFAI_BACKEND`), or the error it threw. */
+  /** The backend `setBackend()` chose (honouring `TFAI_BACKEND`); absent when it threw (see `activeError`). */
   active?: BackendName;
+  /** The message `setBackend()` threw (e.g. `TFAI_BACKEND` names a backend that is not installed); else absent. */
   activeError?: string;
-  cuda: { found: Record<string, string | null>; otherVersions: string[]; nvidiaSmi: boolean };
+  /** The CUDA 11.2 / cuDNN 8.1 libraries tfjs-node-gpu needs (searched on Linux only; empty elsewhere). */
+  cuda: {
+    /** Each library of {@link CUDA_LIBRARIES} → the path it was found at, or `null` when missing. */
+    found: Record<string, string | null>;
+    /** Other versions of those libraries seen by ldconfig, as `'libcudnn.so.9 (/path)'` (unusable by libtensorflow 2.9). */
+    otherVersions: string[];
+    /** Whether `nvidia-smi` is on the PATH (a hint that the NVIDIA driver is installed). */
+    nvidiaSmi: boolean;
+  };
   /** The WebGPU adapter Dawn gives (or why none), and the Vulkan drivers installed (Linux). */
-  webgpu: { adapter?: WebGPUAdapterReport; error?: string; vulkanDrivers: string[] };
+  webgpu: {
+    /** The adapter Dawn returned; absent when the packages are missing or there is no usable driver. */
+    adapter?: WebGPUAdapterReport;
+    /** Why there is no adapter (Dawn failed to load, no usable driver); absent when there is one or when not probed. */
+    error?: string;
+    /** Paths of the Vulkan ICD manifests installed (one per driver); always empty off Linux. */
+    vulkanDrivers: string[];
+  };
   /** Native CPU kernels (oneDNN through @tfai/native): whether they are in use, on which ISA, or why not. */
   native: NativeKernelStatus;
   /** Optional peers by feature (plotting: vega, vega-lite, sharp), and which of them are not installed. */
-  optional: { feature: string; packages: readonly string[]; missing: string[] }[];
+  optional: {
+    /** The feature they serve, e.g. `'plotting'`. */
+    feature: string;
+    /** Every npm package the feature needs, e.g. `['vega', 'vega-lite', 'sharp']`. */
+    packages: readonly string[];
+    /** Those of `packages` that are not installed (empty when the feature is usable). */
+    missing: string[];
+  }[];
   /** What to run to get what is missing. */
   advice: string[];
 }

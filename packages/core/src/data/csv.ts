@@ -18,8 +18,11 @@ export interface CsvOptions {
 
 /** A CSV file read as strings: its header and its data rows (each as long as the header). */
 export interface CsvTable {
+  /** The path (or the name given to {@link parseCsvText}, default `<csv>`) that errors about this table name. */
   file: string;
+  /** Column names from the first row, BOM stripped, trimmed unless `trimHeader: false`; unique and non-empty. */
   header: string[];
+  /** Data rows (header excluded) as raw strings, each with exactly `header.length` fields. */
   rows: string[][];
 }
 
@@ -196,7 +199,12 @@ export async function streamCsv(
   file: string,
   sink: CsvSink,
   opts: CsvOptions = {},
-): Promise<{ header: string[]; rows: number }> {
+): Promise<{
+  /** The validated header (the one passed to `sink.header`). */
+  header: string[];
+  /** Number of data rows read (header excluded). */
+  rows: number;
+}> {
   const input = typeof source === 'string' ? createReadStream(source) : source;
   return new Promise((resolve, reject) => {
     let header: string[] | undefined;

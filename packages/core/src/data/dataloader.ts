@@ -7,12 +7,15 @@ import { globalRng, Rng } from '../nn/random.js';
  * whoever iterates the loader; the Learner disposes them after each step.
  */
 export interface Batch {
+  /** The model's inputs, batch first (NHWC images, token ids, categorical + continuous columns…), one per model argument. */
   x: tf.Tensor[];
+  /** The target, batch first (class indices, regression values, masks…): what the loss compares the output with. */
   y: tf.Tensor;
 }
 
 /** Random-access items: what a domain package's pipeline provides to a {@link DataLoader}. */
 export interface Dataset<T> {
+  /** Number of items; valid indices of `get` are 0 to `length - 1`. */
   readonly length: number;
   /** The i-th item; may be async (an image decoded by sharp). */
   get(i: number): T | Promise<T>;
@@ -51,14 +54,20 @@ export interface DataLoaderOptions<T> {
  * ```
  */
 export class DataLoader<T = unknown> implements AsyncIterable<Batch> {
+  /** Batch size, an integer >= 1 (fastai's `bs`; default 64). */
   readonly bs: number;
+  /** Whether each epoch visits the items in a new random order (fastai's `shuffle`; default false). */
   readonly shuffle: boolean;
+  /** Whether the last incomplete batch is dropped (fastai's `drop_last`; default: same as `shuffle`). */
   readonly dropLast: boolean;
+  /** Number of batches prepared ahead of the one being consumed (default 2; 0: none). */
   readonly prefetch: number;
   private readonly rng: Rng;
   private epoch = 0;
   constructor(
+    /** The items batched (fastai's `dl.dataset`). */
     readonly dataset: Dataset<T>,
+    /** The options the loader was built with (collate, order, afterBatch… are read from here on every epoch). */
     readonly opts: DataLoaderOptions<T>,
   ) {
     this.bs = checkInteger('bs', opts.bs ?? 64, 1);
@@ -169,10 +178,14 @@ export interface DataLoadersInfo {
  * Domain packages subclass it (`ImageDataLoaders`, `TabularDataLoaders`, …).
  */
 export class DataLoaders {
+  /** Class names (classification) or the target vocab, in the order of the model's outputs (fastai's `dls.vocab`). */
   readonly vocab: string[] | undefined;
+  /** Number of model outputs (fastai's `dls.c`); defaults to `vocab.length`, undefined when neither is known. */
   readonly c: number | undefined;
   constructor(
+    /** The loader that `fit` trains on (fastai's `dls.train`; the domain factories make it shuffled, with drop-last). */
     readonly train: DataLoader<unknown>,
+    /** The loader that validation, metrics and `getPreds` read (fastai's `dls.valid`; in order, every item kept). */
     readonly valid: DataLoader<unknown>,
     info: DataLoadersInfo = {},
   ) {

@@ -5,7 +5,9 @@ import { globalRng, Rng } from '../nn/random.js';
 
 /** A split: indices of the training and validation items. */
 export interface Split {
+  /** Indices (into the items given to the splitter) of the training items, fastai's `splits[0]`. */
   train: number[];
+  /** Indices of the validation items, fastai's `splits[1]`. */
   valid: number[];
 }
 

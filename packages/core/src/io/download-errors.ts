@@ -15,7 +15,9 @@ export class DownloadError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'DownloadError';
   constructor(
+    /** The address that was fetched (a {@link URLs} entry or any `http(s)` URL). */
     readonly url: string,
+    /** The absolute path where the file belongs in the cache: by default `<$TFAI_HOME or ~/.cache/tfai>/downloads/` (downloadUrl) or `…/archive/` (untarData). */
     readonly cacheFile: string,
     reason: string,
     byHand = true,
@@ -45,6 +47,7 @@ export class ArchiveError extends DownloadError {
     url: string,
     cacheFile: string,
     reason: string,
+    /** The archive entry at fault (its path inside the archive), undefined when the whole archive is. */
     readonly entry?: string,
   ) {
     super(url, cacheFile, entry === undefined ? reason : `${reason}: entry '${entry}'`, false);

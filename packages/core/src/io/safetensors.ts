@@ -46,8 +46,11 @@ export const MAX_SAFETENSORS_HEADER_BYTES = 100_000_000;
 
 /** One tensor's entry of a validated header: offsets are relative to the start of the data section. */
 export interface SafetensorsTensorInfo {
+  /** The format's dtype name: `F32`, `F16`, `BF16`, `F64`, `I64`, `I32`, `U8`, `BOOL`… */
   dtype: string;
+  /** The tensor's shape, PyTorch's layout (`[]` for a scalar). */
   shape: number[];
+  /** `[begin, end)` byte offsets of its data relative to the data section (the header's `data_offsets`). */
   dataOffsets: [number, number];
 }
 
@@ -55,6 +58,7 @@ export interface SafetensorsTensorInfo {
 export interface SafetensorsHeader {
   /** Tensor entries by name, in data order. */
   tensors: Record<string, SafetensorsTensorInfo>;
+  /** The header's `__metadata__`: free-form string pairs (empty object when absent). */
   metadata: Record<string, string>;
   /** Byte offset of the data section within the buffer given (8 + header length). */
   dataStart: number;
@@ -62,7 +66,9 @@ export interface SafetensorsHeader {
 
 /** What {@link parseSafetensors} returns: tensors plus the header's free-form `__metadata__`. */
 export interface SafetensorsContent {
+  /** The tensors by name, in tf memory (float32, int32 or bool); the caller disposes them. */
   tensors: StateDict;
+  /** The header's `__metadata__`: free-form string pairs (empty object when absent). */
   metadata: Record<string, string>;
 }
 
@@ -341,6 +347,7 @@ export async function loadSafetensors(path: string): Promise<SafetensorsContent>
 
 /** Options of {@link serializeSafetensors}. */
 export interface SaveSafetensorsOptions {
+  /** String pairs written as the header's `__metadata__` (default: none; Hugging Face's `save_pretrained` writes `{ format: 'pt' }`). */
   metadata?: Record<string, string>;
   /** Names of int32 tensors to store as I64 (as PyTorch's `num_batches_tracked`). */
   int64?: Iterable<string>;

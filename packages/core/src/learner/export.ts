@@ -25,13 +25,26 @@ export { ExportError };
 
 /** The JSON half of an export. */
 export interface ExportDescription {
+  /** Marks the file as a tfai learner export (always `'tfai-learner'`). */
   format: 'tfai-learner';
+  /** The export format's version (1); a loader refuses versions it does not know. */
   version: 1;
+  /** How to rebuild the learner: the registered builder's package, name and arguments. */
   builder: BuilderSpec;
+  /** The loss, by name and arguments (`{ name: 'CrossEntropyLossFlat', args: { labelSmoothing: 0.1 } }`). */
   loss: LossSpec;
+  /** The metrics' names (`['accuracy', 'error_rate']`), rebuilt on load from core's and the builder package's metrics. */
   metrics: string[];
+  /** The data's vocab (class names, or the target vocab), which `predict` uses for labels; absent when the data has none. */
   vocab?: string[];
-  weights: { file: string; sha256: string };
+  /** The weights file and its checksum. */
+  weights: {
+    /** The weights file's name, relative to the JSON's folder (`'export.safetensors'`). */
+    file: string;
+    /** The SHA-256 of the whole weights file, lowercase hex; checked on load. */
+    sha256: string;
+  };
+  /** The tfjs backend the learner was trained on when exported (`'tensorflow'`, `'wasm'`…), for information. */
   backend?: string;
 }
 
@@ -76,7 +89,14 @@ export async function exportLearner(
   learn: Learner,
   stem: string,
   opts: ExportLearnerOptions = {},
-): Promise<{ json: string; weights: string; pth?: string }> {
+): Promise<{
+  /** The path of the JSON description written, `<stem>.json`. */
+  json: string;
+  /** The path of the weights written, `<stem>.safetensors`. */
+  weights: string;
+  /** The path of the PyTorch checkpoint, `<stem>.pth`, when `pth: true`; else absent. */
+  pth?: string;
+}> {
   const clean = stem.replace(/\.(json|safetensors)$/, '');
   const weightsPath = `${clean}.safetensors`;
   const jsonPath = `${clean}.json`;
@@ -119,7 +139,12 @@ export interface ExportBytes {
 export async function exportLearnerBytes(
   learn: Learner,
   weightsFile = 'export.safetensors',
-): Promise<{ json: ExportDescription; weights: Uint8Array }> {
+): Promise<{
+  /** The description, what `<stem>.json` would hold (its `weights.file` is `weightsFile`). */
+  json: ExportDescription;
+  /** The weights, what `<stem>.safetensors` would hold (safetensors bytes, PyTorch names, the description in its metadata). */
+  weights: Uint8Array;
+}> {
   const { json, weights } = await exportBytes(learn, weightsFile, {});
   return { json, weights };
 }

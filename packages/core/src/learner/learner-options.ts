@@ -21,7 +21,9 @@ export type LrSpec = number | LrSlice | readonly number[];
 export interface BuilderSpec {
   /** The tfai package exporting `learnerBuilders[name]` (e.g. `@tfai/vision`); omitted for builders registered in-process. */
   package?: string;
+  /** The builder's name in that package's `learnerBuilders` (e.g. `'visionLearner'`, `'tabularLearner'`). */
   name: string;
+  /** The builder's arguments, JSON-serialisable (architecture, head options, vocab sizes…), passed back to it on load. */
   args: unknown;
 }
 
@@ -29,6 +31,7 @@ export interface BuilderSpec {
 export interface LearnerOptions {
   /** Default: cross-entropy. */
   lossFunc?: Loss;
+  /** Metrics computed on the validation set after each epoch, one epoch-table column each (fastai's `metrics`). Default none. */
   metrics?: Metric | Metric[];
   /** Parameter groups (default: one group). */
   splitter?: Splitter;
@@ -42,9 +45,11 @@ export interface LearnerOptions {
   trainBn?: boolean;
   /** One-cycle momentums (default [0.95, 0.85, 0.95]). */
   moms?: [number, number, number];
+  /** Callbacks attached for the learner's life, after its `Recorder` and `ProgressCallback` (fastai's `cbs`). */
   cbs?: Callback[];
   /** Folder for `save`/`load` (`<path>/<modelDir>/<name>.safetensors`) and exports. Default '.'. */
   path?: string;
+  /** Sub-folder of `path` where `save`/`load` put checkpoints (fastai's `model_dir`). Default `'models'`. */
   modelDir?: string;
   /** Where the epoch table and messages go (default console.log). */
   logger?: (line: string) => void;
@@ -59,8 +64,11 @@ export interface LearnerOptions {
 
 /** Options of {@link Learner.fit}. */
 export interface FitOptions {
+  /** Weight decay for this fit and after (set on the optimizer); default the learner's `wd`, else the optimizer's. */
   wd?: number;
+  /** Callbacks attached for this fit only, removed when it ends (fastai's `cbs` argument of `fit`). */
   cbs?: Callback[];
+  /** Build a fresh optimizer first, dropping its moments and step counts (fastai's `reset_opt`). Default false; `fineTune` ignores it. */
   resetOpt?: boolean;
 }
 
@@ -69,9 +77,13 @@ export interface FitOneCycleOptions extends FitOptions, OneCycleOptions {}
 
 /** Options of {@link Learner.fineTune}. */
 export interface FineTuneOptions extends FitOptions {
+  /** One-cycle epochs on the frozen model (head only) before unfreezing (fastai's `freeze_epochs`). Default 1. */
   freezeEpochs?: number;
+  /** The ratio of the head's learning rate to the first group's once unfrozen, `slice(lr/lrMult, lr)` (fastai's `lr_mult`). Default 100. */
   lrMult?: number;
+  /** The unfrozen one-cycle's warm-up fraction (fastai's `pct_start`; the frozen one uses 0.99). Default 0.3. */
   pctStart?: number;
+  /** The unfrozen one-cycle starts at `lr/div` (fastai's `div`). Default 5. */
   div?: number;
 }
 
@@ -105,13 +117,30 @@ export type GetPredsResult<I extends boolean = false, D extends boolean = false,
   preds: tf.Tensor;
   /** Targets (fastai's `targs`). */
   targets: tf.Tensor;
-} & (true extends I ? { /** One tensor per model input. */ inputs: tf.Tensor[] } : unknown) &
-  (true extends D ? { /** The loss's `decodes` of `preds`. */ decoded: tf.Tensor } : unknown) &
-  (true extends L ? { /** Each item's loss, shape `[n]`. */ losses: tf.Tensor } : unknown);
+} & (true extends I
+  ? {
+      /** The inputs, one tensor per model input, concatenated over the batches (fastai's `inputs`). */
+      inputs: tf.Tensor[];
+    }
+  : unknown) &
+  (true extends D
+    ? {
+        /** The loss's `decodes` of `preds`: class indices for cross-entropy, `probs > threshold` for multi-label (fastai's `decoded`). */
+        decoded: tf.Tensor;
+      }
+    : unknown) &
+  (true extends L
+    ? {
+        /** Each item's loss, unreduced, shape `[n]` (fastai's `losses`). */
+        losses: tf.Tensor;
+      }
+    : unknown);
 
 /** Result of {@link Learner.validate}. */
 export interface ValidateResult {
+  /** The mean loss over the validation set (weighted by batch size, as fastai's `valid_loss`). */
   validLoss: number;
+  /** Each metric's value on the validation set, keyed by the metric's name (`accuracy`, `error_rate`…). */
   metrics: Record<string, number>;
 }
 

@@ -62,45 +62,71 @@ const INNER_LOOP = new Set<EventName>(EVENTS.slice(EVENTS.indexOf('beforeBatch')
  * ```
  */
 export class Learner {
+  /** The loss (fastai's `loss_func`), `(pred, target) → scalar` with `activation` and `decodes`; default `crossEntropyLossFlat()`. */
   readonly lossFunc: Loss;
+  /** The metrics computed on the validation set after each epoch, in the epoch table's column order (fastai's `metrics`). */
   readonly metrics: Metric[];
+  /** Splits the model into parameter groups, body first and head last (fastai's `splitter`); default one group. */
   readonly splitter: Splitter;
+  /** Builds the optimizer over the splitter's groups (fastai's `opt_func`); default `adam`. */
   readonly optFunc: OptFactory;
+  /** The learning rate `fit` and `fitOneCycle` use when given none (fastai's `lr`); default 1e-3. */
   lr: number;
+  /** Weight decay set on the optimizer at each fit (fastai's `wd`); `undefined` keeps the optimizer's (0.01 for Adam, 0 for SGD). */
   wd: number | undefined;
+  /** Whether BatchNorm parameters stay trainable in frozen groups (fastai's `train_bn`); default true. */
   trainBn: boolean;
+  /** `fitOneCycle`'s momentums at the start, at the peak learning rate and at the end (fastai's `moms`); default `[0.95, 0.85, 0.95]`. */
   moms: [number, number, number];
+  /** The folder `save`, `load` and exports resolve against (fastai's `path`); default `'.'`. */
   path: string;
+  /** The sub-folder of `path` for checkpoints, `<path>/<modelDir>/<name>.safetensors` (fastai's `model_dir`); default `'models'`. */
   modelDir: string;
   /** Where the epoch table and messages go (default `console.log`). */
   logger: (line: string) => void;
+  /** How `exportLearner` records rebuilding this learner (set by `visionLearner`, `tabularLearner`…); `undefined` cannot be exported. */
   builder: BuilderSpec | undefined;
+  /** The optimizer (fastai's `opt`): created by the first fit, `createOpt` or `freeze`; `undefined` before. */
   opt: Optimizer | undefined;
+  /** The {@link Recorder} callback, always attached: losses, learning rates, momentums and the epoch table (fastai's `learn.recorder`). */
   readonly recorder: Recorder;
   private cbs: Callback[] = [];
   private passLock: Promise<void> = Promise.resolve();
 
   // Training state, as fastai's attributes (read by callbacks).
+  /** The current epoch of the fit, 0-based (fastai's `epoch`). */
   epoch = 0;
+  /** The number of epochs of the current (or last) fit (fastai's `n_epoch`). */
   nEpoch = 0;
+  /** The current batch's index in the loader being run, 0-based, restarting with each training or validation pass (fastai's `iter`). */
   iter = 0;
+  /** The number of batches of the loader being run (fastai's `n_iter`). */
   nIter = 0;
+  /** Optimizer steps taken in the current fit, over all epochs (fastai's `train_iter`). */
   trainIter = 0;
+  /** The fraction of the current fit's training done, from 0 to 1 (fastai's `pct_train`); schedules read it. */
   pctTrain = 0;
+  /** True during an epoch's training pass, false during validation and prediction (fastai's `training`). */
   training = false;
   /** True during {@link getPreds}: a validation pass without the loss, for the callbacks with `runPredict`. */
   predicting = false;
   /** The current batch. */
   x: tf.Tensor[] = [];
+  /** The current batch's targets (fastai's `y`); `undefined` between batches. */
   y: tf.Tensor | undefined;
+  /** The model's raw output for the current batch, before the loss's activation (fastai's `pred`); `undefined` before the forward pass. */
   pred: tf.Tensor | undefined;
+  /** The current batch's loss, a scalar (fastai's `loss`); `undefined` before it is computed, and in prediction. */
   loss: tf.Scalar | undefined;
   /** Gradients of the current batch, keyed by variable name (callbacks may replace them before the step). */
   grads: tf.NamedTensorMap | undefined;
+  /** The loader being run: `dls.train`, `dls.valid` or the one given to `getPreds` (fastai's `dl`); `undefined` before the first pass. */
   dl: DataLoader<unknown> | undefined;
 
   constructor(
+    /** The data (fastai's `dls`): the training and validation loaders, and the vocab exports and `predict` use. */
     readonly dls: DataLoaders,
+    /** The model, called as `model.call(...batch.x)` (fastai's `model`); the learner trains it in place. */
     readonly model: LearnerModel,
     opts: LearnerOptions = {},
   ) {
@@ -600,7 +626,12 @@ export class Learner {
    * const { preds, targets } = await learn.tta(); // n = 4, beta = 0.25
    * ```
    */
-  tta(opts: TtaOptions = {}): Promise<{ preds: tf.Tensor; targets: tf.Tensor }> {
+  tta(opts: TtaOptions = {}): Promise<{
+    /** The combined activated predictions, one row per item (`[n, classes]` for classification). */
+    preds: tf.Tensor;
+    /** The items' targets, in the same order. */
+    targets: tf.Tensor;
+  }> {
     return tta(this, opts);
   }
 

@@ -4,7 +4,9 @@ import { ExportError, TfaiError } from '../errors.js';
 
 /** A loss serialised into an export: its name and arguments (no code). */
 export interface LossSpec {
+  /** The loss's fastai class name: `'CrossEntropyLossFlat'`, `'BCEWithLogitsLossFlat'`, `'MSELossFlat'` or `'L1LossFlat'`. */
   name: string;
+  /** Its options by name (`axis`, `labelSmoothing`, `ignoreIndex`, `threshold`), as given to its factory; unset ones absent. */
   args: Record<string, number | boolean | undefined>;
 }
 
@@ -14,6 +16,7 @@ export interface LossSpec {
  */
 export interface Loss {
   (pred: tf.Tensor, target: tf.Tensor): tf.Scalar;
+  /** The loss's name and options, written into exports so that `loadLearner` can rebuild it. */
   readonly spec: LossSpec;
   /** Model outputs → what `getPreds` returns (softmax over the last axis for cross-entropy, identity for MSE). */
   activation(pred: tf.Tensor): tf.Tensor;

@@ -11,8 +11,15 @@ import { schedExp } from '../optim/schedule.js';
  * point of the curve the plot marks (for `minimum`, the minimum itself, ten times the suggestion).
  */
 export interface LrSuggestion {
+  /** The suggested learning rate (NaN when the curve is too short to suggest one). */
   lr: number;
-  point: { lr: number; loss: number };
+  /** The point of the loss curve the plot marks for this suggestion. */
+  point: {
+    /** The point's learning rate. */
+    lr: number;
+    /** The smoothed loss at that learning rate. */
+    loss: number;
+  };
 }
 
 /**
@@ -22,6 +29,7 @@ export interface LrSuggestion {
  */
 export interface SuggestionFunc<N extends string = string> {
   (lrs: readonly number[], losses: readonly number[], numIt: number): LrSuggestion;
+  /** The name its suggestion is returned under in {@link LrFindResult} (`'valley'`, `'slide'`…); fastai uses the function's `__name__`. */
   readonly name: N;
 }
 
@@ -196,8 +204,11 @@ export const SuggestionMethod = {
 
 /** Options of {@link lrFind}. */
 export interface LrFindOptions<N extends string = 'valley'> {
+  /** The sweep's first learning rate (fastai's `start_lr`). Default 1e-7. */
   startLr?: number;
+  /** The sweep's last learning rate, reached exponentially (fastai's `end_lr`). Default 10. */
   endLr?: number;
+  /** The number of training batches of the sweep, over as many epochs as it takes (fastai's `num_it`). Default 100. */
   numIt?: number;
   /** Stop when the smoothed loss exceeds 4× the best seen (default true). */
   stopDiv?: boolean;
@@ -224,7 +235,20 @@ export type LrFindResult<N extends string = 'valley'> = {
   /** Smoothed loss of each training batch of the sweep (fastai's `recorder.losses`). */
   losses: number[];
   /** Each suggestion function's result, in `suggestFuncs` order. */
-  suggestions: { name: N; lr: number; point: { lr: number; loss: number } }[];
+  suggestions: {
+    /** The suggestion function's name (`'valley'`…), the key its learning rate is also returned under. */
+    name: N;
+    /** The suggested learning rate (NaN when the curve is too short). */
+    lr: number;
+    /** The point of the curve the plot marks for it. */
+    point: {
+      /** The point's learning rate. */
+      lr: number;
+      /** The smoothed loss at that learning rate. */
+      loss: number;
+    };
+  }[];
+  /** The plot file written, when the `plot` option was given. */
   plot?: string;
 };
 

@@ -19,8 +19,11 @@ export type ParamKind = 'weight' | 'bias' | 'norm';
 export class Parameter {
   private _requiresGrad = true;
   constructor(
+    /** The values, in tfjs layout (HWIO conv kernels, `[in, out]` linear weights); the module owns and disposes it. */
     readonly variable: tf.Variable,
+    /** How `variable`'s layout maps to PyTorch's in state dicts (`conv`, `linear` or `none`). */
     readonly layout: TorchLayout,
+    /** `weight`, `bias` or `norm`: decides weight decay (none on `bias`/`norm`) and what stays trainable when frozen. */
     readonly kind: ParamKind,
   ) {}
   /** Whether the optimizer updates it (false when frozen). */
@@ -57,9 +60,13 @@ export type AnyModule = Module<never[], unknown>;
 
 /** A description of a module tree in the shape of the fastai reference facts (`type`, `n_params`, attributes). */
 export interface LayerInfo {
+  /** The PyTorch class name of the module (its `typeName`, e.g. `Conv2d`). */
   type: string;
+  /** Number of parameter elements in the module and its children, trainable or not (`sum(p.numel())`). */
   n_params: number;
+  /** The attribute name under its parent (`0`, `conv1`, …); absent on the root. */
   name?: string;
+  /** The child modules' descriptions, in registration order; absent on a leaf. */
   children?: LayerInfo[];
   [attr: string]: unknown;
 }
@@ -95,6 +102,7 @@ export type StateDict = Record<string, tf.Tensor>;
  * ```
  */
 export interface HostTensor {
+  /** The tensor's shape in PyTorch's layout (`[out, in, kh, kw]` for a conv weight). */
   readonly shape: readonly number[];
   /** Makes the tensor (`key`: its state-dict key, for error messages). */
   toTensor(key?: string): tf.Tensor;
@@ -315,7 +323,15 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
    * keys, and leaves the module unchanged. Takes tf tensors, host tensors or a checkpoint from `loadTorch`
    * (`m.loadStateDict(await loadTorch('resnet18-f37072fd.pth'))`), converting host tensors one at a time.
    */
-  loadStateDict(input: StateDictInput, opts: LoadStateDictOptions = {}): { missing: string[]; unexpected: string[] } {
+  loadStateDict(
+    input: StateDictInput,
+    opts: LoadStateDictOptions = {},
+  ): {
+    /** The module's parameter and buffer names absent from the input (PyTorch's `missing_keys`; empty when strict). */
+    missing: string[];
+    /** The input's keys that name no parameter or buffer (PyTorch's `unexpected_keys`; empty when strict). */
+    unexpected: string[];
+  } {
     const strict = opts.strict ?? true;
     const sd = isSource(input) ? input.toStateDict() : input;
     const targets = new Map<string, { v: tf.Variable; layout: TorchLayout }>();

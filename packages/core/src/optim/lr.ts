@@ -11,7 +11,9 @@ import { OptimizerError } from '../errors.js';
  */
 export class LrSlice {
   constructor(
+    /** The first group's learning rate; `undefined` (Python's `slice(stop)`) gives every group but the last `stop/10`. */
     readonly start: number | undefined,
+    /** The last group's (the head's) learning rate. */
     readonly stop: number,
   ) {}
   /** As fastai prints it: `slice(1e-05, 0.001)`. */

@@ -20,11 +20,13 @@ import {
 
 /** The hyper-parameters every parameter group carries (fastai's names: `sqrMom` is `sqr_mom`, Adam's beta2). */
 export interface Hypers {
+  /** Learning rate (fastai's `lr`); one-cycle and `lrFind` schedule it. Default 1e-3. */
   lr: number;
   /** Momentum (SGD) or Adam's beta1; one-cycle schedules it. */
   mom: number;
   /** Adam's beta2. */
   sqrMom: number;
+  /** Adam's epsilon, added to `sqrt(sqr_avg)` in the denominator (unused by SGD). Default 1e-5, as fastai's. */
   eps: number;
   /** Weight decay. */
   wd: number;
@@ -32,6 +34,7 @@ export interface Hypers {
 
 /** A parameter group: its parameters and its hyper-parameters (`learn.opt.paramGroups[i].lr`). */
 export interface ParamGroup extends Hypers {
+  /** The group's parameters, in the order given (a body group first, the head last, for a splitter's groups). */
   params: Parameter[];
 }
 
@@ -52,12 +55,15 @@ export interface OptimizerOptions extends Partial<Hypers> {
 
 /** Per-parameter optimizer state: named tensors (`grad_avg`, `sqr_avg`) and the number of steps taken. */
 export interface ParamState {
+  /** The number of steps this parameter has taken (fastai's `step`, used by Adam's debiasing); 0 before the first. */
   step: number;
+  /** The state tensors by fastai's names (`grad_avg`, `sqr_avg`), each the parameter's shape, float32. */
   tensors: Record<string, tf.Tensor>;
 }
 
 /** What a subclass's update sees: the group's hyper-parameters and a float32 scalar cache for this step. */
 export interface StepContext {
+  /** The parameter group being stepped: its hyper-parameters (`lr`, `mom`, `wd`…) as they are at this step. */
   group: ParamGroup;
   /** A float32 scalar of `v`, shared within one step (freed when the step ends). */
   scalar(v: number): tf.Scalar;
@@ -65,7 +71,9 @@ export interface StepContext {
 
 /** The optimizer's state for saving: each group's hyper-parameters and tensors keyed `${group}.${param}.${name}`. */
 export interface OptimizerStateDict {
+  /** Each parameter group's hyper-parameters, in `paramGroups` order. */
   hypers: Hypers[];
+  /** The state tensors keyed `${groupIdx}.${paramIdx}.${name}` (`'1.0.grad_avg'`), `step` as a float32 scalar. */
   state: Record<string, tf.Tensor>;
 }
 
@@ -83,10 +91,13 @@ export interface OptimizerStateDict {
  * ```
  */
 export abstract class Optimizer {
+  /** The parameter groups (fastai's `param_groups`): each one's parameters and hyper-parameters, in the order given. */
   readonly paramGroups: ParamGroup[];
   /** Groups `[0, frozenIdx)` are frozen (as fastai's `frozen_idx`; negative arguments of `freezeTo` are resolved). */
   frozenIdx = 0;
+  /** Whether weight decay is decoupled, `p *= 1 - lr*wd` (fastai's `decouple_wd`), or L2 added to the gradient. Default true. */
   readonly decoupledWd: boolean;
+  /** Whether bias and BatchNorm parameters are also decayed (fastai's `wd_bn_bias`). Default false. */
   readonly wdBnBias: boolean;
   private _trainBn: boolean;
   private readonly state = new Map<Parameter, ParamState>();

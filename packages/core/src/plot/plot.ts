@@ -11,8 +11,11 @@ import { importOptional, PLOT_PACKAGES } from '../io/optional.js';
 
 /** One line of a plot. */
 export interface Series {
+  /** Legend label of the line (the legend is drawn only when a panel has several lines). */
   name: string;
+  /** x coordinates (batch, epoch or learning rate); points with a non-finite x or y are skipped. */
   x: number[];
+  /** y coordinates, one per `x` (same length). */
   y: number[];
   /** Default: matplotlib's colour cycle in order (`#1f77b4`, `#ff7f0e`, …). */
   color?: string;
@@ -20,21 +23,31 @@ export interface Series {
 
 /** A point marked on a plot (the lr_find suggestion), drawn as a dot with a legend entry. */
 export interface Marker {
+  /** x coordinate of the dot (for lr_find: the suggested learning rate). */
   x: number;
+  /** y coordinate of the dot (for lr_find: the smoothed loss at that learning rate). */
   y: number;
+  /** Legend text of the marker, e.g. `valley: 1.20e-3`. */
   label: string;
+  /** CSS colour of the dot; default: the next tab10 colour after the panel's lines. */
   color?: string;
 }
 
 /** One panel (axes) of a figure. */
 export interface PlotPanel {
+  /** The lines drawn in this panel, coloured in order from matplotlib's tab10 cycle unless they set `color`. */
   series: Series[];
+  /** Dots with their own legend entries, drawn over the lines (default: none). */
   markers?: Marker[];
+  /** Title above the panel (matplotlib's `ax.set_title`; default: none). */
   title?: string;
+  /** Label of the x axis (matplotlib's `ax.set_xlabel`; default: none). */
   xLabel?: string;
+  /** Label of the y axis (matplotlib's `ax.set_ylabel`; default: none). */
   yLabel?: string;
   /** Log-scaled x axis with ticks at the powers of ten (`1e-6 1e-5 …`). */
   xLog?: boolean;
+  /** Log-scaled y axis with ticks at the powers of ten (fastai's `plot_loss(log=True)`; default false). */
   yLog?: boolean;
   /** Integer ticks only on x (epochs). */
   xInteger?: boolean;
@@ -42,8 +55,9 @@ export interface PlotPanel {
 
 /** Options of {@link linePlotSvg} / {@link linePlot}. */
 export interface LinePlotOptions extends Omit<PlotPanel, 'series'> {
-  /** Size of each panel's plotting area in pixels (default 560 × 340). */
+  /** Width of each panel's plotting area in pixels (default 560). */
   width?: number;
+  /** Height of each panel's plotting area in pixels (default 340). */
   height?: number;
   /** Figure title above all panels (figures of several panels). */
   suptitle?: string;

@@ -30,7 +30,14 @@ export interface PlotLrFindOptions {
   /** Points dropped at the end, where the loss diverges (fastai: 5). */
   skipEnd?: number;
   /** Suggested learning rates, each marked with a dot and a legend entry (`valley: 1.2e-3`). */
-  suggestions?: { name: string; lr: number; loss: number }[];
+  suggestions?: {
+    /** Name of the suggestion function (fastai's `valley`, `slide`, `minimum`, `steep`). */
+    name: string;
+    /** Suggested learning rate (x of the dot). */
+    lr: number;
+    /** Smoothed loss at that learning rate (y of the dot). */
+    loss: number;
+  }[];
 }
 
 const range = (a: number, b: number) => Array.from({ length: Math.max(0, b - a) }, (_, i) => a + i);

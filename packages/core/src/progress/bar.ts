@@ -8,7 +8,9 @@
 export interface ProgressStream {
   /** Writes text, as `process.stdout.write`. */
   write(chunk: string): unknown;
+  /** True for a terminal: bars redraw in place; otherwise (a file, a pipe) they print a plain line every `logEvery` s. */
   isTTY?: boolean;
+  /** The terminal's width in characters, which bars fit (default 100, at most 160 used). */
   columns?: number;
 }
 
@@ -125,15 +127,23 @@ export class ProgressBar {
   value = 0;
   /** Printed after the counts (fastai: the smoothed loss). */
   comment = '';
+  /** Printed before the bar (`'train'`, `'tokenizing'`…; empty for none), from the `label` option. */
   label: string;
+  /** Where the bar draws (the `stream` option; default `process.stderr`, nowhere in a page). */
   protected readonly stream: ProgressStream;
   /** The clock in milliseconds. */
   protected readonly now: () => number;
+  /** Whether the stream is a terminal (`stream.isTTY`): redraw in place, else plain lines. */
   protected readonly tty: boolean;
+  /** Off a terminal: milliseconds between plain lines (the `logEvery` option, given in seconds; default 30 s). */
   protected readonly logEvery: number;
+  /** The unit of the rate and counts (`'it'` by default; `'B'` prints bytes as `kB`/`MB`). */
   protected readonly unit: string;
+  /** On a terminal: milliseconds between redraws (default 100). */
   protected readonly redrawEvery: number;
+  /** Whether the bar draws nothing (the `silent` option; default false). */
   protected readonly silent: boolean;
+  /** When the bar started, on {@link now}'s clock (milliseconds). */
   protected startT: number;
   private items: number | undefined;
   private lastDraw = -Infinity;
@@ -141,11 +151,14 @@ export class ProgressBar {
   /** @internal The lines redrawn in place on a terminal. */
   protected live: LiveLines | undefined;
   private drawnValue = NaN;
+  /** Whether {@link done} or {@link abort} was called (later calls do nothing). */
   protected finished = false;
 
   constructor(
+    /** The number of steps (epochs, batches, bytes…) that make 100%. */
     public total: number,
     opts: ProgressBarOptions = {},
+    /** The master bar that draws this one as its child; absent for a standalone bar, which draws itself. */
     protected readonly parent?: MasterBar,
   ) {
     this.label = opts.label ?? '';
@@ -310,6 +323,7 @@ export class ProgressBar {
  * ```
  */
 export class MasterBar extends ProgressBar {
+  /** The child bar drawn below (the latest {@link child}, over the current epoch's batches); absent before the first. */
   current: ProgressBar | undefined;
   private readonly childOpts: ProgressBarOptions;
   /** Off a terminal, the periodic line (default: master and child text). */

@@ -8,8 +8,11 @@ import type { ImagePair } from './pairs.js';
 
 /** Two images and whether they show the same class (an `ImagePair` of paths, or of image bytes to predict). */
 export interface SourcePair {
+  /** The first image: a path, encoded bytes or decoded pixels. */
   a: ImageSource;
+  /** The second image, compared with `a`. */
   b: ImageSource;
+  /** True if both show the same class (target 1), false otherwise (target 0). */
   same: boolean;
 }
 
@@ -51,7 +54,12 @@ export class PairDataset<P extends SourcePair = ImagePair> extends VisionDataset
     return this.current.length;
   }
 
-  item(i: number): { images: ImageSource[]; label: number } {
+  item(i: number): {
+    /** The pair's two image sources, `[a, b]`. */
+    images: ImageSource[];
+    /** 1 if they show the same class, 0 otherwise. */
+    label: number;
+  } {
     const p = this.current[i];
     return { images: [p.a, p.b], label: p.same ? 1 : 0 };
   }

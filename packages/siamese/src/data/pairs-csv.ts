@@ -8,7 +8,9 @@ import { dirname, isAbsolute, readFile, resolve, stat } from '@tfai/core/interna
 
 /** One row of a pairs CSV, with its line number (1-based, the header is line 1). */
 export interface PairRow extends ImagePair {
+  /** True if the row belongs to the validation set (the `is_valid` column). */
   isValid: boolean;
+  /** The row's line in the CSV (1-based; the header is line 1), named in errors. */
   line: number;
 }
 
@@ -18,8 +20,11 @@ export interface ReadPairsCsvOptions {
   root?: string;
   /** Column names (defaults: `img_a`, `img_b`, `same`, `is_valid`). */
   aCol?: string;
+  /** Column of the second image's path (default `img_b`). */
   bCol?: string;
+  /** Boolean column, true when both images show the same class (default `same`). */
   sameCol?: string;
+  /** Boolean column marking validation rows (default `is_valid`). */
   validCol?: string;
   /** Check that every image file exists (default true). */
   checkFiles?: boolean;

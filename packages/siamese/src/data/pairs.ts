@@ -5,14 +5,19 @@ import { SiameseDataError } from '../errors.js';
 
 /** Two image files and whether they show the same class. */
 export interface ImagePair {
+  /** Path of the first image. */
   a: string;
+  /** Path of the second image. */
   b: string;
+  /** True if both images show the same class. */
   same: boolean;
 }
 
 /** An image file and its class. */
 export interface LabelledImage {
+  /** Path of the image. */
   file: string;
+  /** Its class name (e.g. the parent folder's name). */
   label: string;
 }
 
@@ -72,9 +77,13 @@ export function drawPairs(
 export class PairSampler {
   private cache: { epoch: number; pairs: ImagePair[] } | undefined;
   constructor(
+    /** The images each epoch pairs up: one pair per anchor, the anchor as `a`. */
     readonly anchors: readonly LabelledImage[],
+    /** The images partners are drawn from (often the anchors themselves), by class. */
     readonly pool: readonly LabelledImage[],
+    /** Seed of the draws; epoch `e`'s pairs depend only on it and `e`. */
     readonly seed: number,
+    /** What the images came from (a folder or CSV), named in errors (default `'pairs'`). */
     readonly source = 'pairs',
   ) {
     // Fail now, not at the first batch, if pairs cannot be drawn.

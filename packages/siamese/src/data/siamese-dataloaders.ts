@@ -37,6 +37,7 @@ export interface SiameseDataLoadersOptions {
 export interface FromFolderOptions extends SiameseDataLoadersOptions {
   /** Training and validation folder names under `path` (defaults `train` and `valid`). */
   train?: string;
+  /** Validation folder name under `path` (default `valid`). */
   valid?: string;
   /** The class of a file (default: its parent folder, fastai's `parent_label`). */
   labelFunc?: (file: string) => string;
@@ -55,11 +56,20 @@ export interface FromCsvOptions extends SiameseDataLoadersOptions, ReadPairsCsvO
 }
 
 /** Where the training pairs of {@link SiameseDataLoaders.fromPairs} come from. */
-export type TrainPairs = readonly ImagePair[] | { anchors: readonly LabelledImage[]; pool: readonly LabelledImage[] };
+export type TrainPairs =
+  | readonly ImagePair[]
+  | {
+      /** The images paired anew each epoch, one pair per anchor (see {@link PairSampler}). */
+      anchors: readonly LabelledImage[];
+      /** The images partners are drawn from, by class. */
+      pool: readonly LabelledImage[];
+    };
 
 /** What an export keeps of the data: the item and batch transforms inference needs. */
 export interface SiameseDataJSON {
+  /** The item transforms' JSON, rebuilt and run in validation mode at inference. */
   itemTfms: ItemTfmSpec[];
+  /** The batch transforms inference needs (Normalize); augmentations are dropped. */
   batchTfms: BatchTfmSpec[];
 }
 

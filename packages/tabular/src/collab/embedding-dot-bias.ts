@@ -8,9 +8,13 @@ import { canonicalLevel } from '../procs/categorify.js';
 
 /** The constructor arguments of an {@link EmbeddingDotBias} as plain JSON (for export). */
 export interface EmbeddingDotBiasConfig {
+  /** Width of the user and item embeddings (fastai's `n_factors`). */
   nFactors: number;
+  /** Rows of the user tables: the size of the user vocab, `#na#` included. */
   nUsers: number;
+  /** Rows of the item tables: the size of the item vocab, `#na#` included. */
   nItems: number;
+  /** `[low, high]` of the output's sigmoid squashing, or null for a raw dot product (fastai's `y_range`). */
   yRange: [number, number] | null;
 }
 
@@ -32,19 +36,28 @@ export interface EmbeddingDotBiasConfig {
 export class EmbeddingDotBias extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'EmbeddingDotBias';
+  /** User factors, `[nUsers, nFactors]` (PyTorch's `u_weight`). */
   readonly uWeight: Embedding;
+  /** Item factors, `[nItems, nFactors]` (PyTorch's `i_weight`). */
   readonly iWeight: Embedding;
+  /** User biases, `[nUsers, 1]` (PyTorch's `u_bias`). */
   readonly uBias: Embedding;
+  /** Item biases, `[nItems, 1]` (PyTorch's `i_bias`). */
   readonly iBias: Embedding;
   /** Vocabs by column (set by {@link fromClasses}). */
   classes: Record<string, readonly string[]> | undefined;
-  /** The user and item columns of {@link classes}. */
+  /** The user column of {@link classes} (default its first key); undefined unless built by {@link fromClasses}. */
   user: string | undefined;
+  /** The item column of {@link classes} (default its second key); undefined unless built by {@link fromClasses}. */
   item: string | undefined;
   constructor(
+    /** Width of the user and item embeddings (fastai's `n_factors`). */
     readonly nFactors: number,
+    /** Number of users (rows of the user tables, `#na#` included). */
     readonly nUsers: number,
+    /** Number of items (rows of the item tables, `#na#` included). */
     readonly nItems: number,
+    /** `[low, high]` the output is squashed into by a sigmoid (fastai's `y_range`, e.g. `[0, 5.5]` for ratings); undefined: no squashing. */
     readonly yRange?: readonly [number, number],
   ) {
     super();

@@ -2,15 +2,21 @@ import { MissingColumnError, NonNumericValueError } from '../errors.js';
 
 /** A column of numbers; `NaN` marks a missing value. `integer` is true when every value was written as an integer. */
 export interface NumericColumn {
+  /** Discriminant: a numeric column. */
   readonly kind: 'number';
+  /** One value per row, `NaN` for a missing cell. */
   readonly values: Float64Array | Float32Array;
+  /** True when every present value was written as an integer (such a column sorts as pandas' int columns). */
   readonly integer: boolean;
 }
 
 /** A dictionary-encoded column: `levels[codes[i]]` is row i's text, code -1 a missing value. */
 export interface CategoryColumn {
+  /** Discriminant: a dictionary-encoded text column. */
   readonly kind: 'category';
+  /** One code per row, an index into `levels`; -1 for a missing cell. */
   readonly codes: Int32Array;
+  /** The distinct texts in order of first appearance (not sorted; Categorify sorts its vocab). */
   readonly levels: readonly string[];
 }
 
@@ -70,7 +76,9 @@ export class ColumnBuilder {
   private readonly index = new Map<string, number>();
   private readonly levels: string[] = [];
   constructor(
+    /** The column's name (its header), used in error messages. */
     readonly name: string,
+    /** Where the cells come from (a CSV path, or `<data>` for in-memory data), named in error messages. */
     readonly source: string,
     private readonly declared?: 'number' | 'category',
     private readonly naValues: ReadonlySet<string> = new Set(DEFAULT_NA_VALUES),
@@ -169,6 +177,7 @@ export class ColumnBuilder {
  * ```
  */
 export class DataFrame {
+  /** Number of rows (every column has this length). */
   readonly nRows: number;
   private readonly cols: Map<string, Column>;
   constructor(

@@ -16,7 +16,9 @@ import type { EncodedTable } from './tabular.js';
  */
 export class TabularDataset implements Dataset<number> {
   constructor(
+    /** The encoded columns (all rows of the table; `rows` picks this split's). */
     readonly data: EncodedTable,
+    /** Indices into `data` of this dataset's rows (the training or validation split), in order. */
     readonly rows: Int32Array,
     /** Include `xCont` in `x` (false for collaborative filtering, whose model takes the categories only). */
     readonly withCont = true,

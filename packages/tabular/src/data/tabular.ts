@@ -8,8 +8,11 @@ import { Targets, type TargetsJSON, type YBlock } from './targets.js';
 
 /** Options of {@link Tabular.fit}. */
 export interface TabularOptions {
+  /** Categorical columns, embedded (fastai's `cat_names`); a `<col>_na` made by FillMissing may be listed. */
   catNames?: readonly string[];
+  /** Continuous columns, filled and normalised (fastai's `cont_names`). */
   contNames?: readonly string[];
+  /** Target column(s) (fastai's `y_names`); none for an unlabelled table. */
   yNames?: readonly string[];
   /** Procs, as classes or instances; they run by their `order` (FillMissing, Categorify, Normalize). */
   procs?: readonly ProcLike[];
@@ -19,6 +22,7 @@ export interface TabularOptions {
 
 /** Encoded columns: what a {@link TabularDataset} gathers batches from. */
 export interface EncodedTable {
+  /** Number of rows encoded (the length of every column array). */
   readonly nRows: number;
   /** One array of vocab codes per categorical column (`Tabular.catNames` order). */
   readonly cats: readonly Int32Array[];
@@ -30,17 +34,25 @@ export interface EncodedTable {
 
 /** One row ready for the model: `xCat` `[nCat]` vocab codes, `xCont` `[nCont]` normalised values. */
 export interface EncodedRow {
+  /** Vocab code of each categorical column, `[nCat]` in `catNames` order (0 is `#na#`). */
   xCat: Int32Array;
+  /** Each continuous column filled and normalised, `[nCont]` in `contNames` order. */
   xCont: Float32Array;
 }
 
 /** {@link Tabular} as plain JSON, saved beside the model weights. */
 export interface TabularJSON {
+  /** Categorical columns as given (what a row to predict must have). */
   rawCatNames: string[];
+  /** Continuous columns as given. */
   rawContNames: string[];
+  /** Categorical columns the model sees: the given ones plus FillMissing's `<col>_na`. */
   catNames: string[];
+  /** Continuous columns the model sees, in input order. */
   contNames: string[];
+  /** The fitted procs (vocabs, fill values, means and stds), in run order. */
   procs: ProcJSON[];
+  /** The target encoding; absent when the table had no targets. */
   targets?: TargetsJSON;
 }
 
@@ -99,13 +111,25 @@ export class Tabular {
     readonly rawContNames: readonly string[],
     /** Categorical columns the model sees: the given ones plus FillMissing's `<col>_na`. */
     readonly catNames: readonly string[],
+    /** Continuous columns the model sees, in input order (fastai's `cont_names`). */
     readonly contNames: readonly string[],
+    /** The fitted procs, sorted by `order` (FillMissing, Categorify, Normalize). */
     readonly procs: readonly TabularProc[],
+    /** The target encoding (block, names, vocab); undefined when fitted without `yNames`. */
     readonly targets: Targets | undefined,
   ) {}
 
   /** Fits the procs and target encoding on the rows `trainIdx` of `df`, and encodes every row of `df`. */
-  static fit(df: DataFrame, trainIdx: Int32Array, opts: TabularOptions): { tabular: Tabular; data: EncodedTable } {
+  static fit(
+    df: DataFrame,
+    trainIdx: Int32Array,
+    opts: TabularOptions,
+  ): {
+    /** The fitted preprocessing (column roles, procs, targets), reusable on other data. */
+    tabular: Tabular;
+    /** Every row of `df` encoded with it, training and validation alike. */
+    data: EncodedTable;
+  } {
     const catNames = [...(opts.catNames ?? [])];
     const contNames = [...(opts.contNames ?? [])];
     const yNames = [...(opts.yNames ?? [])];

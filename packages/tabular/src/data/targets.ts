@@ -8,8 +8,11 @@ export type YBlock = 'category' | 'regression' | 'multiCategory';
 
 /** {@link Targets} as plain JSON. */
 export interface TargetsJSON {
+  /** How the targets are encoded: `'category'`, `'regression'` or `'multiCategory'`. */
   yBlock: YBlock;
+  /** The target column(s). */
   yNames: string[];
+  /** Sorted classes of a category target (or the columns of a multi-category one); absent for regression. */
   vocab?: string[];
 }
 
@@ -44,8 +47,11 @@ export function booleanColumn(df: DataFrame, name: string): Float64Array {
  */
 export class Targets {
   constructor(
+    /** How the targets are encoded: `'category'` (class index), `'regression'` (floats) or `'multiCategory'` (0/1 flags). */
     readonly yBlock: YBlock,
+    /** The target column(s): one for `'category'`, one or more otherwise (fastai's `y_names`). */
     readonly yNames: readonly string[],
+    /** Classes fit on the training rows, sorted, no `#na#` (`vocab[i]` is class index i); the column names for `'multiCategory'`; undefined for regression. */
     readonly vocab?: readonly string[],
   ) {}
 

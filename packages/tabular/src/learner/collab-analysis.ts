@@ -6,7 +6,9 @@ import type { EmbeddingDotBias } from '../collab/embedding-dot-bias.js';
 
 /** A named item (or user) with a score. */
 export interface Scored {
+  /** The user's or item's name, from the column's vocab. */
   name: string;
+  /** Its score: a bias, or a coordinate on a principal component of the factors. */
   score: number;
 }
 

@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /** Eigenvalues (descending) and unit eigenvectors (`vectors[k]` pairs with `values[k]`) of a symmetric matrix. */
 export interface SymmetricEigen {
+  /** The eigenvalues, largest first. */
   values: number[];
+  /** Unit eigenvectors, `vectors[k]` of length `d` pairing with `values[k]`. */
   vectors: number[][];
 }
 

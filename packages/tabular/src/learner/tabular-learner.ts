@@ -65,13 +65,36 @@ export interface TabularShowResultsOptions {
 
 /** How an exported tabular or collab learner is rebuilt: the preprocessing and the model's constructor arguments. */
 export interface TabularLearnerArgs {
+  /** The fitted preprocessing: column roles, procs, target encoding. */
   tabular: TabularJSON;
+  /** Which model class to rebuild, with its constructor arguments. */
   model:
-    | { type: 'TabularModel'; config: TabularModelConfig }
-    | { type: 'EmbeddingNN'; config: TabularModelConfig }
     | {
+        /** A {@link TabularModel}. */
+        type: 'TabularModel';
+        /** Its constructor arguments, defaults filled in. */
+        config: TabularModelConfig;
+      }
+    | {
+        /** A collab {@link EmbeddingNN}. */
+        type: 'EmbeddingNN';
+        /** Its constructor arguments as a TabularModel's (no continuous inputs, one output). */
+        config: TabularModelConfig;
+      }
+    | {
+        /** A collab {@link EmbeddingDotBias}. */
         type: 'EmbeddingDotBias';
-        config: { nFactors: number; nUsers: number; nItems: number; yRange: [number, number] | null };
+        /** Its constructor arguments. */
+        config: {
+          /** Width of the user and item embeddings (fastai's `n_factors`). */
+          nFactors: number;
+          /** Number of users (rows of the user tables, `#na#` included). */
+          nUsers: number;
+          /** Number of items (rows of the item tables, `#na#` included). */
+          nItems: number;
+          /** `[low, high]` of the output's sigmoid squashing, or null for none (fastai's `y_range`). */
+          yRange: [number, number] | null;
+        };
       };
 }
 
@@ -86,7 +109,9 @@ export interface TabularLearnerArgs {
  * ```
  */
 export class TabularLearner<M extends LearnerModel = LearnerModel> extends Learner {
+  /** The tabular or collab data the learner trains on (its preprocessing encodes `predict`'s rows). */
   declare readonly dls: TabularLikeDataLoaders;
+  /** The model: a {@link TabularModel}, or an {@link EmbeddingDotBias} / {@link EmbeddingNN} for collab. */
   declare readonly model: M;
 
   constructor(dls: TabularLikeDataLoaders, model: M, opts: LearnerOptions = {}) {

@@ -20,7 +20,9 @@ export function embSzRule(nCat: number): number {
 
 /** What {@link getEmbSz} needs: the categorical columns and their vocabs (`TabularDataLoaders`, `Tabular`). */
 export interface HasClasses {
+  /** The categorical columns, in model input order. */
   readonly catNames: readonly string[];
+  /** Vocab of each categorical column (`#na#` first); its length is the embedding's number of rows. */
   readonly classes: Record<string, readonly string[]>;
 }
 

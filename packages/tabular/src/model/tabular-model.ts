@@ -36,16 +36,27 @@ export interface TabularModelOptions {
 
 /** The constructor arguments of a {@link TabularModel} as plain JSON (for export), defaults filled in. */
 export interface TabularModelConfig {
+  /** `[vocabSize, width]` of each categorical column's embedding. */
   embSzs: [number, number][];
+  /** Number of continuous inputs. */
   nCont: number;
+  /** Number of outputs (classes, or regression targets). */
   outSz: number;
+  /** Sizes of the hidden `LinBnDrop` layers. */
   layers: number[];
+  /** Dropout of each hidden layer, one per entry of `layers`. */
   ps: number[];
+  /** Dropout after the embeddings (fastai's `embed_p`). */
   embedP: number;
+  /** `[low, high]` of the final `SigmoidRange`, or null for none. */
   yRange: [number, number] | null;
+  /** BatchNorm in the hidden `LinBnDrop` layers (fastai's `use_bn`). */
   useBn: boolean;
+  /** BatchNorm in the last `LinBnDrop` too (fastai's `bn_final`). */
   bnFinal: boolean;
+  /** BatchNorm1d on the continuous inputs (fastai's `bn_cont`). */
   bnCont: boolean;
+  /** Linear before BatchNorm and dropout in each `LinBnDrop` (fastai's `lin_first`). */
   linFirst: boolean;
 }
 
@@ -99,9 +110,13 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
   static override readonly typeName: string = 'TabularModel';
   /** Table sizes below this compute lookup positions in float32 (exact up to 2^24); exposed for tests. */
   static floatIndexLimit = 2 ** 24;
+  /** The embedding tables of the categorical columns (PyTorch's `embeds.<i>.weight`), looked up in one gather. */
   readonly embeds: TabularEmbeddings;
+  /** Dropout after the concatenated embeddings, `p = embedP` (PyTorch's `emb_drop`). */
   readonly embDrop: Dropout;
+  /** BatchNorm1d over the `nCont` continuous inputs (PyTorch's `bn_cont`); undefined when `bnCont` is false. */
   readonly bnCont: BatchNorm1d | undefined;
+  /** The `LinBnDrop` blocks `[nEmb + nCont] → layers → [outSz]`, then `SigmoidRange` if `yRange` (PyTorch's `layers`). */
   readonly layers: Sequential;
   /** Total embedding width (the sum of the embedding sizes). */
   readonly nEmb: number;
@@ -109,8 +124,11 @@ export class TabularModel extends Module<[tf.Tensor, tf.Tensor?], tf.Tensor> {
   readonly config: TabularModelConfig;
 
   constructor(
+    /** `[vocabSize, width]` of each categorical column's embedding (fastai's `emb_szs`). */
     readonly embSzs: readonly (readonly [number, number])[],
+    /** Number of continuous inputs (fastai's `n_cont`). */
     readonly nCont: number,
+    /** Number of outputs: classes, or regression targets (fastai's `out_sz`). */
     readonly outSz: number,
     opts: TabularModelOptions = {},
   ) {

@@ -42,7 +42,9 @@ export function encodeCategory(col: CategoryColumn, vocab: readonly string[]): I
  * ```
  */
 export class Categorify implements TabularProc {
+  /** The proc's kind in its JSON, `'Categorify'`. */
   readonly type = 'Categorify';
+  /** Runs after FillMissing (0) and before Normalize (99), as fastai's `order`. */
   readonly order = 1;
   /** Vocab of each categorical column. */
   classes: Record<string, string[]> = {};

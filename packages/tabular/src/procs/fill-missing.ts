@@ -46,10 +46,15 @@ function mode(values: Float64Array): number {
  * ```
  */
 export class FillMissing implements TabularProc {
+  /** The proc's kind in its JSON, `'FillMissing'`. */
   readonly type = 'FillMissing';
+  /** Runs first (before Categorify 1, so its `<col>_na` flags get a vocab), as fastai's `order`. */
   readonly order = 0;
+  /** How missing cells are filled: `'median'` (default), `'constant'` or `'mode'` (fastai's `fill_strategy`). */
   readonly fillStrategy: FillStrategy;
+  /** Whether a `<col>_na` flag column is added for each column with missing training values (default true; fastai's `add_col`). */
   readonly addCol: boolean;
+  /** Per-column constants of the `'constant'` strategy (missing ones are 0; fastai's `fill_vals`). */
   readonly fillVals: Record<string, number>;
   /** Fill value of every continuous column (learned on the training rows). */
   fillValues: Record<string, number> = {};

@@ -32,9 +32,13 @@ export function meanStd(values: Float64Array | Float32Array, idx: Int32Array): {
  * ```
  */
 export class Normalize implements TabularProc {
+  /** The proc's kind in its JSON, `'Normalize'`. */
   readonly type = 'Normalize';
+  /** Runs last, after FillMissing (0) and Categorify (1), as fastai's `order`. */
   readonly order = 99;
+  /** Mean of each continuous column over the training rows (learned by `setup`). */
   means: Record<string, number> = {};
+  /** Standard deviation (ddof 0) plus 1e-7 of each continuous column over the training rows. */
   stds: Record<string, number> = {};
 
   setup(state: ProcState, trainIdx: Int32Array): void {

@@ -5,23 +5,44 @@ import type { DataFrame } from '../data/dataframe.js';
  * `<col>_na` columns to `catNames`; Categorify and Normalize replace columns by their encoded form).
  */
 export interface ProcState {
+  /** The table, its columns replaced by their encoded form as procs run. */
   df: DataFrame;
+  /** Categorical columns so far (FillMissing appends its `<col>_na` flags). */
   catNames: string[];
+  /** Continuous columns. */
   contNames: string[];
 }
 
 /** A proc as plain JSON (no code), as saved with an exported model. */
 export type ProcJSON =
-  | { type: 'Categorify'; classes: Record<string, string[]> }
   | {
+      /** A `Categorify` proc. */
+      type: 'Categorify';
+      /** Vocab of each categorical column, `#na#` first. */
+      classes: Record<string, string[]>;
+    }
+  | {
+      /** A `FillMissing` proc. */
       type: 'FillMissing';
+      /** `'median'`, `'constant'` or `'mode'`. */
       fillStrategy: FillStrategy;
+      /** Whether `<col>_na` flag columns are added. */
       addCol: boolean;
+      /** Constants of the `'constant'` strategy, per column. */
       fillVals: Record<string, number>;
+      /** The fill value learned for each continuous column. */
       fillValues: Record<string, number>;
+      /** Columns that had missing training values (fastai's `na_dict` keys). */
       naCols: string[];
     }
-  | { type: 'Normalize'; means: Record<string, number>; stds: Record<string, number> };
+  | {
+      /** A `Normalize` proc. */
+      type: 'Normalize';
+      /** Training mean of each continuous column. */
+      means: Record<string, number>;
+      /** Training standard deviation (ddof 0) plus 1e-7 of each continuous column. */
+      stds: Record<string, number>;
+    };
 
 /** How FillMissing picks the value for missing cells (fastai's `FillStrategy`). */
 export type FillStrategy = 'median' | 'constant' | 'mode';
@@ -32,7 +53,9 @@ export type FillStrategy = 'median' | 'constant' | 'mode';
  * (FillMissing 0, Categorify 1, Normalize 99), whatever the order they are given in.
  */
 export interface TabularProc {
+  /** The proc's kind: `'FillMissing'`, `'Categorify'` or `'Normalize'` (the `type` of its JSON). */
   readonly type: ProcJSON['type'];
+  /** Run position, as fastai's `order`: FillMissing 0, Categorify 1, Normalize 99. */
   readonly order: number;
   /** Learns from the training rows; the state is as the procs before this one left it. */
   setup(state: ProcState, trainIdx: Int32Array): void;

@@ -43,9 +43,11 @@ interface Plan {
  * ```
  */
 export class LMDataLoader extends DataLoader<number> {
+  /** Tokens per batch and row, the BPTT length (fastai's `seq_len`; default 72). */
   readonly seqLen: number;
   /** Whether the documents are shuffled at each epoch. */
   readonly shuffleDocs: boolean;
+  /** Whether batches use fastai v1's variable BPTT (mostly `seqLen`, sometimes about half); default false. */
   readonly variableSeqLen: boolean;
   private readonly state: { plan: Plan };
   private readonly rngLm: Rng;

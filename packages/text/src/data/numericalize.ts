@@ -47,7 +47,10 @@ export function makeVocab(counts: ReadonlyMap<string, number>, opts: MakeVocabOp
  */
 export class Numericalize {
   private readonly o2i = new Map<string, number>();
-  constructor(readonly vocab: readonly string[]) {
+  constructor(
+    /** Tokens in id order (`vocab[i]` has id i; `xxunk` 0, `xxpad` 1), as fastai's `Numericalize.vocab`. */
+    readonly vocab: readonly string[],
+  ) {
     vocab.forEach((t, i) => {
       if (t !== 'xxfake' && !this.o2i.has(t)) this.o2i.set(t, i);
     });

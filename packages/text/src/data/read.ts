@@ -69,7 +69,9 @@ export async function readTextFile(path: string): Promise<string> {
 
 /** A CSV file of texts read as strings: its column names (`fields`) and its rows as records. */
 export interface TextTable {
+  /** The header's column names, in file order. */
   fields: string[];
+  /** One record per data row, column name → cell text (quotes removed, newlines kept). */
   rows: Record<string, string>[];
 }
 

@@ -6,18 +6,23 @@ import { padInputChunk } from './pad-chunk.js';
 
 /** A numericalized text and its target: a class index, or a vector (multi-label, regression). */
 export interface TextItem {
+  /** The text's token ids, in the vocab of its `Numericalize`. */
   ids: Int32Array;
+  /** The target: a class index, or a vector (0/1 flags for multi-label, floats for regression). */
   label: number | readonly number[];
 }
 
 /** Options of {@link SortedDL} (fastai's defaults). */
 export interface SortedDLOptions {
+  /** Batch size (default 64). */
   bs?: number;
   /** Shuffle (training): sorted within random chunks of `50·bs` items. Default false: fully sorted, longest first. */
   shuffle?: boolean;
   /** Drop the last incomplete batch (default: same as `shuffle`). */
   dropLast?: boolean;
+  /** Seed of the shuffling (default: from core's global RNG). */
   seed?: number;
+  /** Batches prepared ahead of the one being consumed (default 2). */
   prefetch?: number;
   /** `xxpad`'s id (default 1). */
   padIdx?: number;
@@ -41,6 +46,7 @@ export class SortedDL extends DataLoader<TextItem> {
   /** Each item's length (fastai's `res`). */
   readonly lengths: Int32Array;
   constructor(
+    /** The numericalized texts and their targets, in dataset order. */
     readonly items: readonly TextItem[],
     opts: SortedDLOptions = {},
   ) {

@@ -25,17 +25,23 @@ export interface TextDataLoadersOptions {
   validPct?: number;
   /** Language-model batches ({@link LMDataLoader}) instead of classification batches ({@link SortedDL}). */
   isLm?: boolean;
+  /** Batch size (default 64): rows of a language-model batch, or texts of a classifier batch. */
   bs?: number;
   /** BPTT of the language model, or padding chunk of the classifier (default 72). */
   seqLen?: number;
   /** The vocab of the texts (e.g. the language model's, to fine-tune a classifier on it); else built from the training rows. */
   textVocab?: readonly string[];
+  /** Tokens seen fewer times in the training texts are left out of the vocab (default 3; fastai's `min_freq`). */
   minFreq?: number;
+  /** Largest vocab, special tokens included (default 60000; fastai's `max_vocab`). */
   maxVocab?: number;
+  /** Seed of the split, the shuffling and the language-model stream (default: from core's global RNG). */
   seed?: number;
+  /** The tokenizer (default a `WordTokenizer` with fastai's rules); a subword tokenizer works too. */
   tok?: Tokenizer | BatchTokenizer;
   /** Tokenization cache folder, or false (see {@link tokenizeTexts}). */
   cacheDir?: string | false;
+  /** Show a progress bar while tokenizing (default true), or a `(done, total)` callback. */
   progress?: ProgressOption;
   /**
    * Classification only: texts longer than this many tokens keep their last `maxTokens` (the part the
@@ -95,8 +101,11 @@ export class TextDataLoaders extends DataLoaders {
   private constructor(
     train: LMDataLoader | SortedDL,
     valid: LMDataLoader | SortedDL,
+    /** Token ↔ id mapping of the texts (its `vocab` is fastai's `dls.vocab[0]` for a classifier). */
     readonly numericalize: Numericalize,
+    /** True for language-model loaders ({@link LMDataLoader}), false for classification ({@link SortedDL}). */
     readonly isLm: boolean,
+    /** BPTT length of the language model, or the classifier's padding chunk (default 72). */
     readonly seqLen: number,
     classes?: string[],
     /** The tokenizer of the texts (`undefined`: the default `WordTokenizer`); `predict` uses it too. */

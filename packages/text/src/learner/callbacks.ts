@@ -53,7 +53,9 @@ export class RNNRegularizer extends Callback {
   override order = 1;
   override runValid = false;
   constructor(
+    /** Weight α of activation regularisation, `α·mean(out²)` (fastai's `alpha`; the text learners use 2). */
     readonly alpha = 0,
+    /** Weight β of temporal activation regularisation, `β·mean((h[t+1] − h[t])²)` (fastai's `beta`; the text learners use 1). */
     readonly beta = 0,
   ) {
     super();

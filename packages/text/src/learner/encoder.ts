@@ -106,7 +106,12 @@ export async function loadEncoderWeights(
   encoder: AWDLSTM,
   vocab: readonly string[],
   file: string,
-): Promise<{ remapped: boolean; matched: number }> {
+): Promise<{
+  /** True when the file's vocab differed from `vocab` and the embedding was remapped. */
+  remapped: boolean;
+  /** Tokens of `vocab` found in the file's vocab (all of them when not remapped). */
+  matched: number;
+}> {
   const bytes = await readBytes(file, 'the encoder');
   const { tensors, metadata } = parseSafetensors(bytes, file);
   let sd: StateDict = tensors;

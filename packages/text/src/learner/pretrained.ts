@@ -70,7 +70,9 @@ export function cleanRawKeys(keys: readonly string[]): string[] {
 
 /** What {@link loadPretrainedLm} did: how many of the new vocab's tokens the old vocab had. */
 export interface LoadPretrainedResult {
+  /** Tokens of the new vocab found in the pretrained vocab (their embedding rows were copied; the others get the mean row). */
   matched: number;
+  /** Size of the pretrained model's vocab. */
   oldVocabSize: number;
 }
 

@@ -28,17 +28,27 @@ export interface TextLearnerOptions extends Omit<LearnerOptions, 'builder'> {
 
 /** How an exported text learner is rebuilt (no code: the vocab, classes and the model's full config). */
 export interface TextLearnerArgs {
+  /** Which learner to rebuild: a language model or a classifier. */
   kind: 'languageModel' | 'textClassifier';
+  /** The encoder architecture, fastai's name (`AWD_LSTM`, the only one). */
   arch: 'AWD_LSTM';
+  /** The token vocab, id order (`xxunk` 0, `xxpad` 1…). */
   textVocab: string[];
+  /** A classifier's class names, index order; absent for a language model. */
   classes?: string[];
   /** The model's config with the dropouts already scaled. */
   config: Record<string, number | boolean>;
+  /** BPTT length (language model) or the encoder's chunk length (classifier). */
   seqLen: number;
+  /** A classifier's number of tokens pooled (fastai's `max_len`). */
   maxLen?: number;
+  /** A classifier head's hidden sizes (fastai's `lin_ftrs`). */
   linFtrs?: number[];
+  /** A classifier head's dropouts, one per hidden layer (fastai's `ps`). */
   ps?: number[];
+  /** `[low, high]` a regression head's output is squashed into; absent: none. */
   yRange?: [number, number];
+  /** The tokenizer to rebuild: `'word'`, fastai's default `WordTokenizer`. */
   tokenizer: 'word';
 }
 
@@ -52,7 +62,9 @@ export interface TextLearnerArgs {
  * ```
  */
 export class TextLearner extends Learner {
+  /** The text data the learner trains on (its `numericalize` encodes `predict`'s texts). */
   declare readonly dls: TextDataLoaders;
+  /** The model: the AWD-LSTM encoder (in a `SentenceEncoder` for a classifier) and its head. */
   declare readonly model: SequentialRNN;
 
   constructor(
@@ -249,7 +261,16 @@ export interface LanguageModelLearnerOptions extends TextLearnerOptions {
 
 /** {@link languageModelLearner}'s options when it loads pretrained weights (then it returns a Promise). */
 export type PretrainedLanguageModelLearnerOptions = LanguageModelLearnerOptions &
-  ({ pretrained: true } | { pretrainedFnames: readonly [string, string] });
+  (
+    | {
+        /** Load fastai's WikiText-103 model (`URLs.WT103_FWD`, or `_BWD` with `backwards`). */
+        pretrained: true;
+      }
+    | {
+        /** `[weights, vocab]` of a pretrained model to load: a `.pth` and a `.pkl`. */
+        pretrainedFnames: readonly [string, string];
+      }
+  );
 
 /**
  * fastai's `language_model_learner`: {@link getLanguageModel} sized to the data's vocab, `CrossEntropyLossFlat`
@@ -347,9 +368,11 @@ export interface TextClassifierLearnerOptions extends TextLearnerOptions {
   nOut?: number;
   /** Hidden sizes of the head (default [50]). */
   linFtrs?: number[];
+  /** Dropouts of the head's hidden layers (default 0.1 each; fastai's `ps`). */
   ps?: number[];
   /** Tokens pooled (default 72·20). */
   maxLen?: number;
+  /** Squash the output into `[low, high]` with a sigmoid (regression); default none (fastai's `y_range`). */
   yRange?: [number, number];
 }
 

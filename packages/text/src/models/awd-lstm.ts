@@ -14,7 +14,10 @@ import { lstmToOnnx, type OnnxConverter, type OnnxInputsOf } from '@tfai/core/on
 export class RNNDropout extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'RNNDropout';
-  constructor(readonly p = 0.5) {
+  constructor(
+    /** Probability of zeroing a feature, the same features for every time step of a sequence (default 0.5). */
+    readonly p = 0.5,
+  ) {
     super();
   }
   forward(x: tf.Tensor): tf.Tensor {
@@ -41,9 +44,11 @@ export class RNNDropout extends Module {
 export class EmbeddingDropout extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'EmbeddingDropout';
+  /** The embedding whose rows are dropped (its weight is shared, not copied). */
   readonly emb: Embedding;
   constructor(
     emb: Embedding,
+    /** Probability of dropping a whole embedding row (a token of the vocab) in training, the rest scaled by `1/(1-p)`. */
     readonly embedP: number,
   ) {
     super();
@@ -75,10 +80,13 @@ export class EmbeddingDropout extends Module {
 export class WeightDropout extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]> {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'WeightDropout';
+  /** The wrapped LSTM, whose hidden-to-hidden weights are dropped (PyTorch's `module`). */
   readonly module: LSTM;
   constructor(
     module: LSTM,
+    /** Dropout probability of the hidden-to-hidden weights, redrawn each training forward (fastai's `weight_p`). */
     readonly weightP: number,
+    /** Names of the LSTM weights dropped (default `['weight_hh_l0']`; kept raw as `<name>_raw`). */
     readonly layerNames: string[] = ['weight_hh_l0'],
   ) {
     super();
@@ -123,6 +131,7 @@ export interface AWDLSTMOptions {
   embedP?: number;
   /** Dropout of the hidden-to-hidden weights (default 0.5). */
   weightP?: number;
+  /** Bidirectional LSTMs (default false; the hidden sizes are then halved per direction). */
   bidir?: boolean;
 }
 
@@ -145,22 +154,34 @@ export interface AWDLSTMOptions {
 export class AWDLSTM extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'AWDLSTM';
+  /** Half-width of the uniform initialisation of the embedding, `U(-0.1, 0.1)` (fastai's `initrange`). */
   static readonly initRange = 0.1;
+  /** Index of `xxpad` (default 1), the embedding's `padding_idx`. */
   readonly padToken: number;
+  /** Directions of the LSTMs: 1, or 2 when bidirectional. */
   readonly nDir: number;
+  /** The token embedding, `[vocabSz, embSz]` (PyTorch's `encoder`). */
   readonly encoder: Embedding;
+  /** Embedding dropout on `encoder`, `embedP` (PyTorch's `encoder_dp`). */
   readonly encoderDp: EmbeddingDropout;
+  /** The `nLayers` LSTMs, each in a WeightDropout (PyTorch's `rnns`). */
   readonly rnns: ModuleList<WeightDropout>;
+  /** Dropout of the embedded inputs, `inputP` (PyTorch's `input_dp`). */
   readonly inputDp: RNNDropout;
+  /** Dropout after each LSTM layer, `hiddenP` (PyTorch's `hidden_dps`). */
   readonly hiddenDps: ModuleList<RNNDropout>;
   /** The batch size the hidden state is for. */
   bs = 1;
   private hidden: LSTMState[] = [];
 
   constructor(
+    /** Vocab size: rows of the embedding (fastai's `vocab_sz`). */
     readonly vocabSz: number,
+    /** Embedding width, also the last LSTM's output size (fastai's `emb_sz`; 400 in ULMFiT). */
     readonly embSz: number,
+    /** Hidden size of the inner LSTM layers (fastai's `n_hid`; 1152 in ULMFiT). */
     readonly nHid: number,
+    /** Number of stacked LSTM layers (fastai's `n_layers`; 3 in ULMFiT). */
     readonly nLayers: number,
     opts: AWDLSTMOptions = {},
   ) {
@@ -289,30 +310,52 @@ export class AWDLSTM extends Module {
 
 /** fastai's `awd_lstm_lm_config`: the AWD-LSTM of a ULMFiT language model. */
 export const awdLstmLmConfig = {
+  /** Embedding width, also the last LSTM's output size. */
   embSz: 400,
+  /** Hidden size of the inner LSTM layers. */
   nHid: 1152,
+  /** Number of stacked LSTM layers. */
   nLayers: 3,
+  /** Index of `xxpad` in the vocab. */
   padToken: 1,
+  /** Bidirectional LSTMs (false: ULMFiT is unidirectional). */
   bidir: false,
+  /** Dropout of the encoder's output, before the head (fastai's `output_p`). */
   outputP: 0.1,
+  /** Dropout between LSTM layers (fastai's `hidden_p`). */
   hiddenP: 0.15,
+  /** Dropout of the embedded inputs (fastai's `input_p`). */
   inputP: 0.25,
+  /** Dropout of whole embedding rows (fastai's `embed_p`). */
   embedP: 0.02,
+  /** Dropout of the hidden-to-hidden LSTM weights (fastai's `weight_p`). */
   weightP: 0.2,
+  /** Share the decoder's weight with the embedding (fastai's `tie_weights`). */
   tieWeights: true,
+  /** Give the decoder a bias (fastai's `out_bias`). */
   outBias: true,
 } as const;
 
 /** fastai's `awd_lstm_clas_config`: the AWD-LSTM of a ULMFiT text classifier. */
 export const awdLstmClasConfig = {
+  /** Embedding width, also the last LSTM's output size. */
   embSz: 400,
+  /** Hidden size of the inner LSTM layers. */
   nHid: 1152,
+  /** Number of stacked LSTM layers. */
   nLayers: 3,
+  /** Index of `xxpad` in the vocab. */
   padToken: 1,
+  /** Bidirectional LSTMs (false: ULMFiT is unidirectional). */
   bidir: false,
+  /** Dropout of the encoder's output, before the head (fastai's `output_p`). */
   outputP: 0.4,
+  /** Dropout between LSTM layers (fastai's `hidden_p`). */
   hiddenP: 0.3,
+  /** Dropout of the embedded inputs (fastai's `input_p`). */
   inputP: 0.4,
+  /** Dropout of whole embedding rows (fastai's `embed_p`). */
   embedP: 0.05,
+  /** Dropout of the hidden-to-hidden LSTM weights (fastai's `weight_p`). */
   weightP: 0.5,
 } as const;

@@ -51,13 +51,17 @@ function withoutGradient(fn: () => void): void {
 export class SentenceEncoder extends Module<[tf.Tensor], [tf.Tensor, tf.Tensor]> {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'SentenceEncoder';
+  /** The wrapped encoder, run chunk by chunk (PyTorch's `module`). */
   readonly module: AWDLSTM;
   /** How many rows were run for each chunk of the latest call (fastai's `real_bs`). */
   lastRealBs: number[] = [];
   constructor(
+    /** Chunk length the text is fed in (the loaders' `seqLen`, default 72). */
     readonly bptt: number,
     module: AWDLSTM,
+    /** Id of `xxpad` (default 1): padded positions are masked out of the pooling. */
     readonly padIdx = 1,
+    /** Only the outputs of the last `maxLen` tokens are kept for pooling (fastai's `max_len`); undefined: all. */
     readonly maxLen?: number,
   ) {
     super();
@@ -268,10 +272,12 @@ function maskedConcatPoolToOnnx(out: OnnxValue, mask: OnnxValue, bptt: number, g
 export class PoolingLinearClassifier extends Module<[[tf.Tensor, tf.Tensor]], tf.Tensor[]> {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'PoolingLinearClassifier';
+  /** The head's `LinBnDrop` blocks over `dims` (`[3·embSz, …linFtrs, nClass]` in `getTextClassifier`), then `SigmoidRange` if `yRange` (PyTorch's `layers`). */
   readonly layers: Sequential;
   constructor(
     dims: number[],
     ps: number[],
+    /** Chunk length of the encoder (fastai's `bptt`), used to locate each text's last real step. */
     readonly bptt: number,
     yRange?: [number, number],
   ) {
@@ -304,6 +310,7 @@ export type ClasConfig = {
 export interface TextClassifierOptions {
   /** Chunk length of the {@link SentenceEncoder} (default 72). */
   seqLen?: number;
+  /** Overrides of {@link awdLstmClasConfig} (sizes and dropouts of the encoder). */
   config?: Partial<ClasConfig>;
   /** Multiplies every dropout (default 1). */
   dropMult?: number;
@@ -311,9 +318,11 @@ export interface TextClassifierOptions {
   linFtrs?: number[];
   /** Dropouts of the head's hidden layers (default 0.1 each). */
   ps?: number[];
+  /** Id of `xxpad` (default 1). */
   padIdx?: number;
   /** Tokens whose outputs are pooled (default 72·20). */
   maxLen?: number;
+  /** Squash the output into `[low, high]` with a sigmoid (regression); default none. */
   yRange?: [number, number];
 }
 

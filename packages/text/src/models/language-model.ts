@@ -14,10 +14,14 @@ import { SequentialRNN } from './sequential-rnn.js';
 export class TiedLinear extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'TiedLinear';
+  /** The weight, `[outFeatures, inFeatures]` as PyTorch's (the embedding table itself when tied). */
   readonly weight: Parameter;
+  /** The bias, `[outFeatures]`; undefined without one. */
   readonly bias: Parameter | undefined;
   constructor(
+    /** Input width (the encoder's `embSz`). */
     readonly inFeatures: number,
+    /** Output width (the vocab size). */
     readonly outFeatures: number,
     opts: { bias: boolean; tie?: Embedding },
   ) {
@@ -61,8 +65,11 @@ export class TiedLinear extends Module {
 export class LinearDecoder extends Module<[tf.Tensor], tf.Tensor[]> {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'LinearDecoder';
+  /** Half-width of the uniform initialisation of an untied decoder weight, `U(-0.1, 0.1)`. */
   static readonly initRange = 0.1;
+  /** The projection to the vocab, tied to the embedding when `tieEncoder` is given (PyTorch's `decoder`). */
   readonly decoder: TiedLinear;
+  /** Dropout of the encoder's output, `outputP` (PyTorch's `output_dp`). */
   readonly outputDp: RNNDropout;
   constructor(nOut: number, nHid: number, outputP = 0.1, tieEncoder?: Embedding, bias = true) {
     super();
@@ -92,6 +99,7 @@ export function scaleDropouts<C extends object>(config: C, dropMult: number): C 
 
 /** Options of {@link getLanguageModel}. */
 export interface LanguageModelOptions {
+  /** Overrides of {@link awdLstmLmConfig} (sizes, dropouts, tied weights). */
   config?: Partial<LMConfig>;
   /** Multiplies every dropout (default 1). */
   dropMult?: number;

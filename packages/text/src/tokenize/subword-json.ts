@@ -42,7 +42,9 @@ interface TokenizerJson {
 
 /** One encoded text: the model's tokens and their ids. */
 export interface SubwordEncoding {
+  /** The model's tokens, in text order (`▁` marks a word start). */
   tokens: string[];
+  /** Their ids in the tokenizer's vocab, one per token. */
   ids: number[];
 }
 
@@ -191,6 +193,7 @@ export class JsonSubwordTokenizer implements BatchTokenizer {
     private readonly added: AddedTokenJson[],
     private readonly replacement: string,
     private readonly prepend: 'always' | 'first' | 'never',
+    /** Names the tokenizer in the tokenization cache key (default `'subword-json'`). */
     readonly id: string,
   ) {}
 

@@ -26,6 +26,7 @@ export interface SubwordOptions {
 
 /** What an asynchronous tokenizer provides to `tokenizeTexts`. */
 export interface BatchTokenizer {
+  /** A name that identifies the tokenizer and its settings (part of the tokenization cache key). */
   readonly id: string;
   /** Tokenizes many texts in one call (the native tokenizer works through a batch in parallel). */
   tokenizeBatch(texts: readonly string[]): Promise<string[][]>;
@@ -74,6 +75,7 @@ function defaultVocabSz(texts: readonly string[], maxVocabSz: number): number {
 export class SubwordTokenizer implements BatchTokenizer {
   private constructor(
     private readonly tok: HFTokenizer,
+    /** `subword-<model>-<vocabSz>-<size>`: identifies the trained model in the tokenization cache key. */
     readonly id: string,
     private readonly special: ReadonlySet<string>,
   ) {}

@@ -51,9 +51,11 @@ export interface TokenizeTextsOptions extends Omit<TokenizeOptions, 'tok'> {
 
 /** A tokenized corpus: the tokens of each text, their counts, and each text's length. */
 export interface TokenizedCorpus {
+  /** The tokens of each text, in input order. */
   tokens: string[][];
   /** How often each token occurs (fastai's `counter`). */
   counts: Map<string, number>;
+  /** Number of tokens of each text (fastai's `lengths`). */
   lengths: number[];
   /** True when the tokens came from the cache. */
   fromCache: boolean;

@@ -144,7 +144,10 @@ export class WordTokenizer implements Tokenizer {
  */
 export class BaseTokenizer implements Tokenizer {
   readonly id: string;
-  constructor(readonly splitChar = ' ') {
+  constructor(
+    /** The separator texts are split on (default a space), as fastai's `BaseTokenizer(split_char)`. */
+    readonly splitChar = ' ',
+  ) {
     this.id = `base-${JSON.stringify(splitChar)}`;
   }
   /** Splits one text into tokens. */

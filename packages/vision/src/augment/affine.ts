@@ -148,6 +148,7 @@ export interface AffineOptions {
   maxRotate?: number;
   /** Zoom range (default 1 to 1.1). */
   minZoom?: number;
+  /** Largest zoom factor (default 1.1; 1 for no zoom-in), fastai's `max_zoom`. */
   maxZoom?: number;
   /** Perspective warp magnitude (default 0.2; 0 for none). */
   maxWarp?: number;
@@ -171,8 +172,10 @@ const FILL = { reflection: 'reflect', zeros: 'constant', border: 'nearest' } as 
  * ```
  */
 export class AffineCoordTfm implements BatchTransform {
+  /** The transform's name, `'AffineCoordTfm'` as fastai's class (shown by the pipeline and in errors). */
   readonly name = 'AffineCoordTfm';
   readonly order = 30;
+  /** The options with every default filled in (flip p 0.5, rotate ±10°, zoom 1–1.1, warp 0.2, p 0.75, bilinear, reflection). */
   readonly opts: Required<AffineOptions>;
   constructor(opts: AffineOptions = {}) {
     this.opts = {

@@ -4,12 +4,21 @@ import type { Rng } from '@tfai/core';
 
 /** What a batch transform knows of the call: training (random augmentation) or validation, and its RNG. */
 export interface BatchContext {
+  /** True for a training batch (random augmentation), false for validation (augmentations pass through). */
   train: boolean;
+  /** The seeded RNG every random draw comes from, so a seed reproduces the augmentation. */
   rng: Rng;
 }
 
 /** The JSON form of a batch transform an exported model needs at inference (augmentations need none). */
-export type BatchTfmSpec = { type: 'Normalize'; mean: number[]; std: number[] };
+export type BatchTfmSpec = {
+  /** The transform's class, `'Normalize'` (the only batch transform inference needs). */
+  type: 'Normalize';
+  /** Per-channel mean subtracted (RGB, 0–1 pixel scale). */
+  mean: number[];
+  /** Per-channel standard deviation divided by (RGB, 0–1 pixel scale). */
+  std: number[];
+};
 
 /**
  * One random draw of a batch transform for a batch (one value per sample), applied to every part: each image batch
@@ -24,6 +33,7 @@ export interface BatchPlan {
 
 /** A transform of a batch of images `[n, h, w, 3]` (float, 0–1 before normalisation). */
 export interface BatchTransform {
+  /** The transform's fastai class name (`'AffineCoordTfm'`, `'LightingTfm'`, `'Normalize'`), shown by the pipeline and in errors. */
   readonly name: string;
   /** Position in the pipeline, as fastai's `order` (affine 30, lighting 40, Normalize 99). */
   readonly order: number;
@@ -63,7 +73,12 @@ export function applyBatchPlans(
   y: tf.Tensor | undefined,
   tfms: readonly BatchTransform[],
   ctx: BatchContext,
-): { xs: tf.Tensor4D[]; y: tf.Tensor | undefined } {
+): {
+  /** The transformed image batches, one per input in `xs` and in the same order. */
+  xs: tf.Tensor4D[];
+  /** The transformed masks (or `y` unchanged when it is not a `[n, h, w]` class map); undefined without masks. */
+  y: tf.Tensor | undefined;
+} {
   if (!tfms.length) return { xs: [...xs], y };
   const sorted = [...tfms].sort((a, b) => a.order - b.order);
   const isMask = y !== undefined && y.rank === 3;

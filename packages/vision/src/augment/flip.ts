@@ -33,7 +33,9 @@ function flipRows(data: Uint8Array, width: number, height: number, channels: num
  * ```
  */
 export class FlipItem implements ItemTransform {
+  /** The transform's name, `'FlipItem'` as fastai's class. */
   readonly name = 'FlipItem';
+  /** Probability of flipping a training sample left–right (0–1, default 0.5), fastai's `p`. */
   readonly p: number;
   constructor(opts: FlipItemOptions = {}) {
     this.p = opts.p ?? 0.5;

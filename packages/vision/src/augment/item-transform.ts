@@ -5,7 +5,9 @@ import type { Mask } from '../data/mask.js';
 
 /** What an item transform knows of the call: training (random) or validation (deterministic), and its RNG. */
 export interface ItemContext {
+  /** True for a training sample (random crop position, flips), false for validation (deterministic, centred). */
   train: boolean;
+  /** The seeded RNG every random draw comes from, so a seed reproduces the item transforms. */
   rng: Rng;
 }
 
@@ -17,16 +19,36 @@ export type PadMode = 'reflection' | 'zeros' | 'border';
 
 /** The JSON form of an item transform, as written into an export. */
 export type ItemTfmSpec =
-  | { type: 'Resize'; size: [number, number]; method: ResizeMethod; padMode: PadMode }
   | {
-      type: 'RandomResizedCrop';
+      /** The transform's class, `Resize`. */
+      type: 'Resize';
+      /** Output `[height, width]` in pixels. */
       size: [number, number];
+      /** `'crop'`, `'pad'` or `'squish'`. */
+      method: ResizeMethod;
+      /** How `'pad'` fills: `'reflection'`, `'zeros'` or `'border'`. */
+      padMode: PadMode;
+    }
+  | {
+      /** The transform's class, `RandomResizedCrop`. */
+      type: 'RandomResizedCrop';
+      /** Output `[height, width]` in pixels. */
+      size: [number, number];
+      /** Smallest fraction of the image area a training crop covers (fastai's `min_scale`). */
       minScale: number;
+      /** Largest fraction of the image area a training crop covers (fastai's `max_scale`). */
       maxScale: number;
+      /** Range of the crop's aspect ratio width/height (fastai's `ratio`). */
       ratio: [number, number];
+      /** Validation resize margin as a fraction of `size` (fastai's `val_xtra`). */
       valXtra: number;
     }
-  | { type: 'FlipItem'; p: number };
+  | {
+      /** The transform's class, `FlipItem`. */
+      type: 'FlipItem';
+      /** Probability of a left–right flip in training. */
+      p: number;
+    };
 
 /**
  * One random draw of an item transform for one sample (fastai's `before_call`), applied to every part of it: each
@@ -45,6 +67,7 @@ export interface ItemPlan {
  * for classification, segmentation and pairs alike.
  */
 export interface ItemTransform {
+  /** The transform's fastai class name (`'Resize'`, `'RandomResizedCrop'`, `'FlipItem'`), shown in errors and exports. */
   readonly name: string;
   /** One draw for a sample (random in training, deterministic in validation). */
   drawPlan(w: number, h: number, ctx: ItemContext): ItemPlan;

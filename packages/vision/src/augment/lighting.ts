@@ -12,6 +12,7 @@ export interface LightingOptions {
   pLighting?: number;
   /** Which changes to make (default both, as `aug_transforms`). */
   brightness?: boolean;
+  /** Whether to change contrast (default true); `brightness` likewise switches brightness. */
   contrast?: boolean;
 }
 
@@ -33,8 +34,10 @@ const logit = (x: tf.Tensor) =>
  * ```
  */
 export class LightingTfm implements BatchTransform {
+  /** The transform's name, `'LightingTfm'` as fastai's class. */
   readonly name = 'LightingTfm';
   readonly order = 40;
+  /** The options with every default filled in (maxLighting 0.2, pLighting 0.75, brightness and contrast on). */
   readonly opts: Required<LightingOptions>;
   constructor(opts: LightingOptions = {}) {
     this.opts = {
@@ -48,7 +51,12 @@ export class LightingTfm implements BatchTransform {
   }
 
   /** One image's brightness (0.5 is neutral) and contrast (1 is neutral), drawn as fastai draws them. */
-  draw(rng: Rng): { brightness: number; contrast: number } {
+  draw(rng: Rng): {
+    /** Brightness `b` in `0.5·(1 ± maxLighting)`; 0.5 leaves the image unchanged. */
+    brightness: number;
+    /** Contrast factor `c` in `(1 - maxLighting)^±1`; 1 leaves the image unchanged. */
+    contrast: number;
+  } {
     const { maxLighting: m, pLighting: p } = this.opts;
     const brightness = this.opts.brightness && rng.next() < p ? uniform(rng, 0.5 * (1 - m), 0.5 * (1 + m)) : 0.5;
     const contrast =

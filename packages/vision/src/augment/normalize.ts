@@ -12,10 +12,13 @@ import type { BatchPlan, BatchTfmSpec, BatchTransform } from './batch-transform.
  * ```
  */
 export class Normalize implements BatchTransform {
+  /** The transform's name, `'Normalize'` as fastai's class. */
   readonly name = 'Normalize';
   readonly order = 99;
   constructor(
+    /** Per-channel mean subtracted (RGB, in the 0–1 pixel scale; ImageNet's is `[0.485, 0.456, 0.406]`). */
     readonly mean: number[],
+    /** Per-channel standard deviation divided by (RGB, 0–1 scale, all > 0; ImageNet's is `[0.229, 0.224, 0.225]`). */
     readonly std: number[],
   ) {
     if (mean.length !== std.length || !mean.length)

@@ -63,11 +63,17 @@ export function randomResizedCropPlan(
  * ```
  */
 export class RandomResizedCrop implements ItemTransform {
+  /** The transform's name, `'RandomResizedCrop'` as fastai's class. */
   readonly name = 'RandomResizedCrop';
+  /** Output `[height, width]` in pixels, fastai's `size`. */
   readonly size: [number, number];
+  /** Smallest fraction of the image area a training crop covers (default 0.08), fastai's `min_scale`. */
   readonly minScale: number;
+  /** Largest fraction of the image area a training crop covers (default 1), fastai's `max_scale`. */
   readonly maxScale: number;
+  /** Range of the crop's aspect ratio width/height (default `[3/4, 4/3]`), fastai's `ratio`. */
   readonly ratio: [number, number];
+  /** Validation margin: the image is resized to `size` plus this fraction (default 0.14, rounded up to 8 px), then centre-cropped; fastai's `val_xtra`. */
   readonly valXtra: number;
   constructor(size: Size, opts: RandomResizedCropOptions = {}) {
     this.size = toHW(size, 'RandomResizedCrop');

@@ -16,9 +16,13 @@ import {
 
 /** A region of the source image (it may reach outside the image, which is then padded) and the output size. */
 export interface CropPadPlan {
+  /** Left edge of the region in source pixels (negative when padding reaches outside the image). */
   left: number;
+  /** Top edge of the region in source pixels (negative when padding reaches outside the image). */
   top: number;
+  /** Width of the region in source pixels. */
   width: number;
+  /** Height of the region in source pixels. */
   height: number;
   /** Output `[height, width]`. */
   resizeTo: [number, number];
@@ -117,9 +121,13 @@ export interface ResizeOptions {
  * ```
  */
 export class Resize implements ItemTransform {
+  /** The transform's name, `'Resize'` as fastai's class. */
   readonly name = 'Resize';
+  /** Output `[height, width]` in pixels, fastai's `size`. */
   readonly size: [number, number];
+  /** How the image fits the size: `'crop'` (default), `'pad'` or `'squish'`; fastai's `method`. */
   readonly method: ResizeMethod;
+  /** How `'pad'` fills outside the image: `'reflection'` (default), `'zeros'` or `'border'`; fastai's `pad_mode`. */
   readonly padMode: PadMode;
   constructor(size: Size, opts: ResizeOptions = {}) {
     this.size = toHW(size, 'Resize');

@@ -13,6 +13,7 @@ export class ImageReadError extends FileError {
   static override readonly errorName: string = 'ImageReadError';
   constructor(
     file: string,
+    /** Why the image could not be used: the decoder's own message (sharp's, or the browser's), or the item transform that failed. */
     readonly reason: string,
   ) {
     super(file, reason);
@@ -44,6 +45,7 @@ export class SegmentationDataError extends ImageDataError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'SegmentationDataError';
   constructor(
+    /** The mask or codes file at fault, as given to the loaders. */
     readonly file: string,
     reason: string,
   ) {

@@ -53,8 +53,11 @@ export interface ImageDataLoadersOptions {
 
 /** What an inference-only {@link ImageDataLoaders} needs: the class names and the deterministic transforms. */
 export interface ImageInferenceSpec {
+  /** Class names in index order: `vocab[i]` is the label of output `i`. */
   vocab: string[];
+  /** The item transforms' JSON (Resize, RandomResizedCrop…), rebuilt and run in validation mode. */
   itemTfms: ItemTfmSpec[];
+  /** The batch transforms inference needs (Normalize's mean and std); augmentations are not kept. */
   batchTfms: BatchTfmSpec[];
 }
 
@@ -63,11 +66,17 @@ export type ShowBatchOptions = VisionShowOptions;
 
 /** Options of {@link ImageDataLoaders.fromDf} and {@link ImageDataLoaders.fromCsv}: where files are, which columns. */
 export interface ImageFromDfOptions extends ImageDataLoadersOptions {
+  /** Subfolder of `path` the file names are relative to (fastai's `folder`; default none). */
   folder?: string;
+  /** Suffix appended to every file name, e.g. `'.png'` (fastai's `suff`; default `''`). */
   suff?: string;
+  /** File-name column, by index or name (fastai's `fn_col`; default 0). */
   fnCol?: number | string;
+  /** Label column, by index or name (fastai's `label_col`; default 1). */
   labelCol?: number | string;
+  /** Boolean column (`True`/`False`, `1`/`0`) marking validation rows, e.g. `'is_valid'` (fastai's `valid_col`); default none: a random split. */
   validCol?: number | string;
+  /** Fraction of rows drawn at random for validation when there is no `validCol` (default 0.2, seeded by `seed`). */
   validPct?: number;
 }
 
@@ -83,6 +92,7 @@ export interface ImageFromDfOptions extends ImageDataLoadersOptions {
  * ```
  */
 export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
+  /** Class names in index order (the sorted training labels unless given): `vocab[i]` is output `i`. */
   declare readonly vocab: string[];
 
   constructor(trainDs: ImageDataset, validDs: ImageDataset, vocab: string[], opts: ImageDataLoadersOptions = {}) {

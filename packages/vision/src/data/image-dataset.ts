@@ -26,7 +26,9 @@ export type ImageSample = VisionSample;
  */
 export class ImageDataset extends VisionDataset {
   constructor(
+    /** The images: file paths, encoded bytes or decoded pixels, one per item. */
     readonly items: readonly ImageSource[],
+    /** Class index of each item (into the loaders' `vocab`); undefined for an unlabelled (test) set. */
     readonly labels: readonly number[] | undefined,
     itemTfms: readonly ItemTransform[],
     opts: VisionDatasetOptions = {},
@@ -41,7 +43,12 @@ export class ImageDataset extends VisionDataset {
     return this.items.length;
   }
 
-  item(i: number): { images: ImageSource[]; label: number } {
+  item(i: number): {
+    /** The item's one image source. */
+    images: ImageSource[];
+    /** Its class index, or -1 when the dataset has no labels. */
+    label: number;
+  } {
     return { images: [this.items[i]], label: this.labels?.[i] ?? -1 };
   }
 

@@ -8,13 +8,17 @@ import type { RGBImage } from './image.js';
 
 /** One line of a caption, in a CSS colour (default black). */
 export interface CaptionLine {
+  /** The caption text (cut with an ellipsis when wider than the tile). */
   text: string;
+  /** CSS colour of the text (default black; `showResults` uses green/red for right/wrong). */
   color?: string;
 }
 
 /** An image and the caption lines drawn above it. */
 export interface GridTile {
+  /** The picture, scaled to the grid's `tileSize`. */
   image: RGBImage;
+  /** Caption lines drawn above the picture, top to bottom. */
   lines: CaptionLine[];
 }
 
@@ -22,6 +26,7 @@ export interface GridTile {
 export interface ImageGridOptions {
   /** Rows and columns; default as fastai's `get_grid`: `ceil(√n)` rows. */
   nrows?: number;
+  /** Columns of the grid; default `ceil(n / nrows)`. */
   ncols?: number;
   /** Side of each picture in pixels (default 128: small images are enlarged, pixels kept sharp). */
   tileSize?: number;

@@ -15,8 +15,11 @@ import { ImageReadError } from './errors.js';
  * ```
  */
 export interface ImagePixels {
+  /** The pixel bytes, `height × width × channels`, row-major HWC (an `ImageData`'s `data` is RGBA). */
   data: Uint8Array | Uint8ClampedArray;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** Bands per pixel; default 4 (an `ImageData`). */
   channels?: number;
@@ -24,9 +27,13 @@ export interface ImagePixels {
 
 /** Raw pixels as a decoder gives them: `channels` bands per pixel. */
 export interface RawPixels {
+  /** The pixel bytes, `height × width × channels`, row-major HWC. */
   data: Uint8Array;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
+  /** Bands per pixel: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. */
   channels: number;
 }
 
@@ -38,8 +45,11 @@ export type ImageSource = string | Uint8Array | ImagePixels;
 
 /** Decoded pixels: `height × width × 3` bytes, row-major RGB (HWC, as the NHWC batches). */
 export interface RGBImage {
+  /** The pixel bytes, `height × width × 3` (RGB, 0–255), row-major. */
   data: Uint8Array;
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
 }
 

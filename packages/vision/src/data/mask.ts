@@ -9,8 +9,11 @@ import { isImagePixels, sourceName, type ImageSource, type RGBImage } from './im
 
 /** A class map: `height × width` class indices, row-major. */
 export interface Mask {
+  /** Class index of each pixel (`height × width`, row-major; values below the number of codes). */
   data: Uint8Array;
+  /** Width in pixels (equal to its image's). */
   width: number;
+  /** Height in pixels (equal to its image's). */
   height: number;
 }
 

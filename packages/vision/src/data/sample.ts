@@ -15,7 +15,9 @@ import { declaredPixels, loadImage, sourceName, withDecodeBudget, type ImageSour
 
 /** What a sample is made of before decoding: its image sources (two for a pair), a mask source, a class index. */
 export interface VisionItem {
+  /** The sample's image sources: one, or two for a siamese pair. */
   images: readonly ImageSource[];
+  /** The class-map source of a segmentation sample (a greyscale image of class indices); absent otherwise. */
   mask?: ImageSource;
   /** Class index (-1 for unlabelled items). */
   label: number;
@@ -49,10 +51,20 @@ export const drawSeed = (): number => globalRng.seed();
  * ```
  */
 export async function applyItemTfms(
-  parts: { images: readonly RGBImage[]; mask?: Mask },
+  parts: {
+    /** The decoded images of the sample (two for a pair); the first one's size drives each draw. */
+    images: readonly RGBImage[];
+    /** The sample's class map, moved with the same draws (nearest neighbour). */
+    mask?: Mask;
+  },
   tfms: readonly ItemTransform[],
   ctx: ItemContext,
-): Promise<{ images: RGBImage[]; mask: Mask | undefined }> {
+): Promise<{
+  /** The transformed images, in the order given. */
+  images: RGBImage[];
+  /** The transformed class map, or undefined when none was given. */
+  mask: Mask | undefined;
+}> {
   let images = [...parts.images];
   let mask = parts.mask;
   for (const t of tfms) {
@@ -175,10 +187,13 @@ export interface VisionDatasetOptions {
  * ```
  */
 export abstract class VisionDataset implements Dataset<VisionSample> {
+  /** True if this split is decoded with random item transforms (training); false: deterministic (validation). */
   readonly train: boolean;
+  /** Number of segmentation codes (mask values must be below it); undefined when not checked. */
   readonly nCodes: number | undefined;
   private readonly rng: Rng;
   constructor(
+    /** The item transforms run on every sample, in order (fastai's `item_tfms`). */
     readonly itemTfms: readonly ItemTransform[],
     opts: VisionDatasetOptions = {},
   ) {
@@ -209,10 +224,15 @@ export abstract class VisionDataset implements Dataset<VisionSample> {
 
 /** Options of a {@link VisionDataLoader}. */
 export interface VisionDataLoaderOptions {
+  /** Batch size (default 64, as fastai). */
   bs?: number;
+  /** Shuffle each epoch (default false; the training loader of a DataLoaders shuffles). */
   shuffle?: boolean;
+  /** Drop the last incomplete batch (default: same as `shuffle`, as fastai). */
   dropLast?: boolean;
+  /** Seed of the shuffling and of the batch augmentations (default: from core's global RNG). */
   seed?: number;
+  /** Batches prepared ahead of the one being consumed (default 2). */
   prefetch?: number;
   /** The batch transforms, read at every batch (so transforms added later, as visionLearner's Normalize, apply). */
   batchTfms: () => readonly BatchTransform[];
@@ -231,6 +251,7 @@ export interface VisionDataLoaderOptions {
 export class VisionDataLoader<D extends VisionDataset = VisionDataset> extends DataLoader<VisionSample> {
   private readonly augRng: Rng;
   constructor(
+    /** The dataset the batches are decoded from (its `train` flag decides random augmentation). */
     readonly ds: D,
     private readonly visionOpts: VisionDataLoaderOptions,
   ) {

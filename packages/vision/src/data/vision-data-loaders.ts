@@ -15,7 +15,9 @@ import type { VisionDataLoader, VisionDataLoaderOptions, VisionDataset } from '.
 
 /** The transforms an export keeps: item transforms and the batch transforms inference needs (Normalize). */
 export interface VisionTfmSpecs {
+  /** The item transforms' JSON, rebuilt and run in validation mode at inference. */
   itemTfms: ItemTfmSpec[];
+  /** The batch transforms inference needs (Normalize); augmentations are dropped. */
   batchTfms: BatchTfmSpec[];
 }
 
@@ -51,8 +53,11 @@ export function imageSources(items: readonly unknown[], where: 'testDl' | 'encod
 
 /** Loader options shared by the two loaders of a {@link VisionDataLoaders}. */
 export interface VisionLoaderSettings {
+  /** Training batch size (default 64, as fastai). */
   bs?: number;
+  /** Validation batch size (default `bs`). */
   valBs?: number;
+  /** Batches prepared ahead by each loader (default 2). */
   prefetch?: number;
   /** Seeds of the training and validation loaders (shuffling, batch augmentation). */
   seeds: [number | undefined, number | undefined];
@@ -91,8 +96,11 @@ export function visionLoaderOptions(
 export abstract class VisionDataLoaders<L extends VisionDataLoader = VisionDataLoader> extends DataLoaders {
   /** The batch transforms, in use by both loaders (a learner may append a Normalize). */
   readonly batchTfms: BatchTransform[];
+  /** The item transforms of both splits (random in training, deterministic in validation), fastai's `item_tfms`. */
   readonly itemTfms: readonly ItemTransform[];
+  /** The training loader: shuffled, drops the last partial batch, random augmentation. */
   declare readonly train: L;
+  /** The validation loader: in order, every item, no augmentation. */
   declare readonly valid: L;
   /** Samples `showBatch` shows by default. */
   protected readonly showMaxN: number = 9;

@@ -49,12 +49,17 @@ function itemLosses(learn: Learner, logits: tf.Tensor, targets: tf.Tensor): tf.T
  */
 export class ClassificationInterpretation {
   private constructor(
+    /** The loader the predictions were made on (default the learner's validation loader). */
     readonly dl: DataLoader<unknown>,
+    /** Class names in index order (the learner's `dls.vocab`). */
     readonly vocab: string[],
     /** Probabilities, `[n][classes]`. */
     readonly preds: number[][],
+    /** True class index of each item. */
     readonly targs: number[],
+    /** Predicted class index of each item (the argmax of `preds`). */
     readonly decoded: number[],
+    /** Loss of each item under the learner's loss function, unreduced (fastai's `losses`). */
     readonly losses: number[],
   ) {}
 
@@ -131,7 +136,15 @@ export class ClassificationInterpretation {
    * const { losses, idx } = interp.topLosses(9);
    * ```
    */
-  topLosses(k = this.losses.length, largest = true): { losses: number[]; idx: number[] } {
+  topLosses(
+    k = this.losses.length,
+    largest = true,
+  ): {
+    /** The `k` losses, largest first (smallest first when `largest` is false). */
+    losses: number[];
+    /** The item index of each of those losses, into the loader's items. */
+    idx: number[];
+  } {
     const idx = this.losses
       .map((_, i) => i)
       .sort((a, b) => (largest ? this.losses[b] - this.losses[a] : this.losses[a] - this.losses[b]));

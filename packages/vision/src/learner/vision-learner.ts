@@ -45,17 +45,24 @@ export interface VisionLearnerOptions
 
 /** The JSON arguments an exported vision learner is rebuilt from. */
 export interface VisionLearnerArgs {
+  /** Registered architecture name, e.g. `'resnet34'` (a key of `VISION_ARCHS`). */
   arch: string;
+  /** Outputs of the head (the number of classes). */
   nOut: number;
+  /** Input channels of the body (3 for RGB). */
   nIn: number;
+  /** Where the body was cut, as an index into the model's children; absent: the architecture's default. */
   cut?: number;
+  /** The head's options (fastai's `cnn_config`: `linFtrs`, `ps`, `concatPool`…). */
   head: CreateHeadOptions;
+  /** What inference needs of the data: vocab and deterministic transforms. */
   data: ImageInferenceSpec;
 }
 
 /** {@link VisionLearner.predict}'s result: fastai's `(label, index, probs)`. */
 export interface VisionPrediction extends Prediction {
   label: string;
+  /** Index of the predicted class in the vocab (fastai's second element of `predict`'s tuple). */
   index: number;
 }
 
@@ -78,6 +85,7 @@ export interface ShowResultsOptions extends ImageGridOptions {
  * ```
  */
 export class VisionLearner extends Learner {
+  /** The image data the learner trains on (its vocab names the outputs). */
   declare readonly dls: ImageDataLoaders;
 
   constructor(dls: ImageDataLoaders, model: Learner['model'], opts: LearnerOptions = {}) {

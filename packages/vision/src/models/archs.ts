@@ -14,7 +14,10 @@ export interface ArchEntry {
    * torchvision's checkpoint fastai's `pretrained=True` loads (`IMAGENET1K_V1`, from torchvision's
    * `models/resnet.py`); the hex after the dash is the start of the file's sha256.
    */
-  weights?: { file: string };
+  weights?: {
+    /** The checkpoint's file name as torchvision publishes it, e.g. `'resnet34-b627a593.pth'`. */
+    file: string;
+  };
 }
 
 /**

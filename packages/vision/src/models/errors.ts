@@ -7,6 +7,7 @@ export class PretrainedWeightsError extends TfaiError {
   /** The error's name (its class's), kept when a bundler renames the class. */
   static override readonly errorName: string = 'PretrainedWeightsError';
   constructor(
+    /** The weights' path or URL that failed. */
     readonly source: string,
     reason: string,
   ) {

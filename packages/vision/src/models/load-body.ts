@@ -87,6 +87,7 @@ export async function loadBody(arch: VisionArch, opts: LoadBodyOptions = {}): Pr
 
 /** Data that can take a `Normalize` batch transform (vision's and segmentation's DataLoaders). */
 export interface NormalizableData {
+  /** The batch transforms both loaders apply (a learner adds the pretrained Normalize unless one is here). */
   readonly batchTfms: readonly BatchTransform[];
   /** Appends batch transforms to both loaders. */
   addBatchTfms(...tfms: BatchTransform[]): void;

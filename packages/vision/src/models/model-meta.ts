@@ -11,8 +11,11 @@ export type Stats = [number[], number[]];
 
 /** What fastai knows of an architecture: `cut` for {@link createBody}, `split`, and `stats` if pretrained. */
 export interface ModelMeta {
+  /** Where to cut the body: a child index (ResNets: -2, before the pool) or a function; undefined: before the last child with a pooling layer. */
   cut?: Cut;
+  /** Splits the parameters into groups for discriminative learning rates and freezing (fastai's `split`). */
   split: Splitter;
+  /** Normalisation statistics of the pretrained weights (ImageNet's for the ResNets). */
   stats?: Stats;
 }
 

@@ -47,12 +47,19 @@ export interface BlockClass {
 export class BasicBlock extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'BasicBlock';
+  /** Output channels over `planes`: 1, a BasicBlock keeps its width (torchvision's `expansion`). */
   static readonly expansion = 1;
+  /** 3×3 conv `inplanes → planes`, carrying the block's stride (torchvision's `conv1`). */
   readonly conv1: Conv2d;
+  /** BatchNorm after `conv1` (torchvision's `bn1`). */
   readonly bn1: BatchNorm2d;
+  /** The ReLU applied after `bn1` and after the residual sum (torchvision's `relu`). */
   readonly relu: ReLU;
+  /** 3×3 conv `planes → planes`, stride 1 (torchvision's `conv2`). */
   readonly conv2: Conv2d;
+  /** BatchNorm after `conv2`, before the residual sum (torchvision's `bn2`). */
   readonly bn2: BatchNorm2d;
+  /** 1×1 conv + BatchNorm matching the identity to the output's shape when stride or width change; undefined otherwise. */
   readonly downsample: Sequential | undefined;
   constructor(inplanes: number, planes: number, stride = 1, downsample?: Sequential) {
     super();
@@ -95,14 +102,23 @@ function residualToOnnx(m: BasicBlock | Bottleneck, x: OnnxValue, ctx: OnnxConte
 export class Bottleneck extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Bottleneck';
+  /** Output channels over `planes`: 4, the last 1×1 conv widens ×4 (torchvision's `expansion`). */
   static readonly expansion = 4;
+  /** 1×1 conv `inplanes → planes`, reducing the width (torchvision's `conv1`). */
   readonly conv1: Conv2d;
+  /** BatchNorm after `conv1` (torchvision's `bn1`). */
   readonly bn1: BatchNorm2d;
+  /** 3×3 conv `planes → planes`, carrying the block's stride (torchvision's `conv2`, ResNet v1.5). */
   readonly conv2: Conv2d;
+  /** BatchNorm after `conv2` (torchvision's `bn2`). */
   readonly bn2: BatchNorm2d;
+  /** 1×1 conv `planes → 4·planes`, expanding the width (torchvision's `conv3`). */
   readonly conv3: Conv2d;
+  /** BatchNorm after `conv3`, before the residual sum (torchvision's `bn3`). */
   readonly bn3: BatchNorm2d;
+  /** The ReLU applied after `bn1`, `bn2` and the residual sum (torchvision's `relu`). */
   readonly relu: ReLU;
+  /** 1×1 conv + BatchNorm matching the identity to the output's shape when stride or width change; undefined otherwise. */
   readonly downsample: Sequential | undefined;
   constructor(inplanes: number, planes: number, stride = 1, downsample?: Sequential) {
     super();

@@ -65,6 +65,7 @@ export interface BinarySegOptions {
    * `foreground` tfai's works for multi-class data too. Default false (fastai's).
    */
   foreground?: boolean;
+  /** Index of the background class (default 0), fastai's `bkg_idx`. */
   bkgIdx?: number;
 }
 

@@ -43,8 +43,11 @@ export interface SegmentationDataLoadersOptions {
 
 /** What inference-only loaders need: the codes and the deterministic transforms. */
 export interface SegmentationInferenceSpec {
+  /** Class names, index = mask value (fastai's `codes`). */
   codes: string[];
+  /** The item transforms' JSON, rebuilt and run in validation mode at inference. */
   itemTfms: ItemTfmSpec[];
+  /** The batch transforms inference needs (Normalize); augmentations are dropped. */
   batchTfms: BatchTfmSpec[];
 }
 
@@ -62,7 +65,9 @@ export type SegmentationShowOptions = VisionShowOptions;
  * ```
  */
 export class SegmentationDataLoaders extends VisionDataLoaders<SegmentationDataLoader> {
+  /** Class names, index = mask value (fastai's `codes`). */
   readonly codes: string[];
+  /** The codes again, as every DataLoaders' `vocab`. */
   declare readonly vocab: string[];
   protected override readonly showMaxN = 6;
 

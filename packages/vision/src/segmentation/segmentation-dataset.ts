@@ -27,7 +27,9 @@ export type SegmentationSample = VisionSample;
  */
 export class SegmentationDataset extends VisionDataset {
   constructor(
+    /** The images: file paths, encoded bytes or decoded pixels, one per item. */
     readonly items: readonly ImageSource[],
+    /** Each image's class map (greyscale, values = code indices), same size as its image; undefined for a test set. */
     readonly masks: readonly ImageSource[] | undefined,
     itemTfms: readonly ItemTransform[],
     opts: VisionDatasetOptions = {},
@@ -42,7 +44,14 @@ export class SegmentationDataset extends VisionDataset {
     return this.items.length;
   }
 
-  item(i: number): { images: ImageSource[]; mask: ImageSource | undefined; label: number } {
+  item(i: number): {
+    /** The item's one image source. */
+    images: ImageSource[];
+    /** Its class map's source, or undefined for a test set. */
+    mask: ImageSource | undefined;
+    /** Always -1: a segmentation item's target is its mask. */
+    label: number;
+  } {
     return { images: [this.items[i]], mask: this.masks?.[i], label: -1 };
   }
 

@@ -27,9 +27,13 @@ import { resizeNearestLike, resizeNearestLikeOnnx } from './resize-to-orig.js';
  * ```
  */
 export class Hook {
+  /** The hooked module's last output (NHWC), owned by the forward pass that produced it; undefined after `clear`. */
   stored: tf.Tensor | undefined;
   private readonly handle: HookHandle;
-  constructor(readonly module: AnyModule) {
+  constructor(
+    /** The module whose forward output is kept (an encoder layer, for a U-Net skip connection). */
+    readonly module: AnyModule,
+  ) {
     this.handle = module.registerForwardHook((_m, _inputs, out) => {
       this.stored = out as tf.Tensor;
     });
@@ -74,16 +78,24 @@ export interface UnetBlockOptions {
 export class UnetBlock extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'UnetBlock';
+  /** Upsamples the decoder input ×2 to `upInC/2` channels (PyTorch's `shuf`). */
   readonly shuf: PixelShuffleICNR;
+  /** BatchNorm on the hooked encoder activation before the concatenation (PyTorch's `bn`). */
   readonly bn: BatchNorm2d;
+  /** First 3×3 ConvLayer after the concatenation, `upInC/2 + xInC → nf` channels. */
   readonly conv1: ConvLayer;
+  /** Second 3×3 ConvLayer, `nf → nf` channels (with SelfAttention when asked). */
   readonly conv2: ConvLayer;
+  /** Activation applied to the concatenation of the upsampled input and the normalised skip (ReLU by default, `actCls`). */
   readonly relu: TensorModule;
   /** Output channels. */
   readonly nf: number;
   constructor(
+    /** Channels of the decoder input (fastai's `up_in_c`). */
     readonly upInC: number,
+    /** Channels of the hooked encoder activation (fastai's `x_in_c`). */
     readonly xInC: number,
+    /** The hook holding the encoder activation this block concatenates (the skip connection). */
     readonly hook: Hook,
     opts: UnetBlockOptions = {},
   ) {

@@ -66,12 +66,19 @@ export type UnetConfig = Omit<DynamicUnetOptions, 'actCls' | 'init'>;
 
 /** The JSON arguments an exported U-Net learner is rebuilt from. */
 export interface UnetLearnerArgs {
+  /** Registered architecture name of the encoder, e.g. `'resnet34'`. */
   arch: string;
+  /** Output channels: the number of codes. */
   nOut: number;
+  /** Input channels of the encoder (3 for RGB). */
   nIn: number;
+  /** `[height, width]` the U-Net was built for (the sizes its skip connections were traced at). */
   imgSize: [number, number];
+  /** Where the encoder was cut, as an index into the model's children; absent: the architecture's default. */
   cut?: number;
+  /** DynamicUnet's options (fastai's `unet_config`: `blurFinal`, `selfAttention`, `lastCross`…). */
   config: UnetConfig;
+  /** What inference needs of the data: codes and deterministic transforms. */
   data: SegmentationInferenceSpec;
 }
 
@@ -94,7 +101,14 @@ export interface UnetLearnerOptions extends Omit<LearnerOptions, 'builder' | 'sp
 export interface SegmentationPrediction extends Prediction {
   decoded: number[];
   /** The predicted class of each pixel. */
-  mask: { data: Int32Array; width: number; height: number };
+  mask: {
+    /** Class index of each pixel, `height × width`, row-major. */
+    data: Int32Array;
+    /** Width of the map in pixels (the transformed input's, not the original image's). */
+    width: number;
+    /** Height of the map in pixels. */
+    height: number;
+  };
 }
 
 /** Options of {@link UnetLearner.showResults}. */
@@ -117,7 +131,9 @@ export interface SegmentationResultsOptions extends ImageGridOptions {
  * ```
  */
 export class UnetLearner extends Learner {
+  /** The segmentation data the learner trains on (its codes name the output channels). */
   declare readonly dls: SegmentationDataLoaders;
+  /** The U-Net: the cut encoder, its UnetBlocks and the final layers. */
   declare readonly model: DynamicUnet;
 
   constructor(dls: SegmentationDataLoaders, model: DynamicUnet, opts: LearnerOptions = {}) {

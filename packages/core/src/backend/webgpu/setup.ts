@@ -29,6 +29,7 @@ export interface WebGPUAdapterReport {
 
 /** What {@link probeWebGPU} found: an adapter, or why there is none. */
 export interface WebGPUProbe {
+  /** The adapter Dawn returned (vendor, device, whether it is a software one); absent when there is none. */
   adapter?: WebGPUAdapterReport;
   /** Why there is no adapter: the packages are missing, Dawn failed to load, or it found no usable driver. */
   error?: string;

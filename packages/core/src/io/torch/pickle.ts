@@ -14,7 +14,9 @@ import { PickleError, UnsafePickleError } from '../../errors.js';
  */
 export class PickleGlobal {
   constructor(
+    /** The Python module of the global, e.g. `torch` or `collections`. */
     readonly module: string,
+    /** The global's name inside its module, e.g. `float16` or `OrderedDict`. */
     readonly name: string,
   ) {}
   /** `module.name`. */
@@ -58,7 +60,9 @@ const MAX_KEY_CHARS = 1 << 16;
 
 /** What {@link unpickle} returns: the object and the offset just after its STOP opcode. */
 export interface UnpickleResult {
+  /** The object built: dicts as plain objects, lists as arrays, tuples as frozen arrays, ints as numbers (bigints past 2^53). */
   value: unknown;
+  /** Byte offset just after the STOP opcode, where whatever follows the pickle in the buffer starts. */
   end: number;
 }
 

@@ -49,11 +49,19 @@ export class TorchStorage {
   /** The raw little-endian bytes, set by the reader once the storage is loaded. */
   bytes?: Uint8Array;
   constructor(
+    /** The storage's key in the checkpoint: its record is `data/<key>` in the zip format. */
     readonly key: string,
+    /** The element type, from PyTorch's storage class (`torch.FloatStorage` → `float32`). */
     readonly dtype: TorchDtype,
+    /** Number of elements (not bytes) of the storage. */
     readonly numel: number,
     /** A legacy storage view: the root storage and the element offset into it. */
-    readonly root?: { storage: TorchStorage; offset: number },
+    readonly root?: {
+      /** The storage this view is a slice of. */
+      storage: TorchStorage;
+      /** Index of the view's first element in the root storage, in elements. */
+      offset: number;
+    },
   ) {}
 }
 
@@ -247,8 +255,11 @@ export function gatherTensor(
  */
 export class TorchTensor {
   constructor(
+    /** The dtype as saved by PyTorch (float16/bfloat16 data is already widened to float32 in `data`). */
     readonly dtype: TorchDtype,
+    /** PyTorch's shape (`[out, in, kh, kw]` for a conv weight; `[]` for a scalar). */
     readonly shape: readonly number[],
+    /** The values, flat, row-major (contiguous whatever the saved strides); read-only, may share the checkpoint's bytes. */
     readonly data: TorchData,
     /** `requires_grad` as saved (true for an `nn.Parameter` saved as such). */
     readonly requiresGrad = false,

@@ -15,7 +15,9 @@ import { Callback } from '../callback.js';
 export class CSVLogger extends Callback {
   override order = 55;
   constructor(
+    /** The CSV file, relative to `learn.path` (fastai's `fname`). Default `'history.csv'`. */
     readonly fname = 'history.csv',
+    /** Append to the file (a new header line, then the rows) instead of overwriting it at each fit (fastai's `append`). Default false. */
     readonly append = false,
   ) {
     super();

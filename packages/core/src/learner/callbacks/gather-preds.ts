@@ -33,7 +33,9 @@ export interface GatherPredsOptions {
 export class GatherPreds extends Callback {
   /** The activation (true: the loss's; false: none; or a function). */
   readonly act: boolean | ((pred: tf.Tensor) => tf.Tensor);
+  /** Whether the inputs are kept too (fastai's `with_input`). Default false. */
   readonly withInput: boolean;
+  /** Whether each item's loss is computed too (fastai's `with_loss`; needs a loss with `perItem`). Default false. */
   readonly withLoss: boolean;
   private preds: tf.Tensor[] = [];
   private targets: tf.Tensor[] = [];
@@ -73,7 +75,16 @@ export class GatherPreds extends Callback {
    * The gathered predictions and targets (and inputs, item losses when asked), concatenated along the batch axis
    * (new tensors: the caller disposes them).
    */
-  result(): { preds: tf.Tensor; targets: tf.Tensor; inputs?: tf.Tensor[]; losses?: tf.Tensor } {
+  result(): {
+    /** The predictions, `act` applied, one row per item (`[n, classes]` for classification). */
+    preds: tf.Tensor;
+    /** The targets, in the same order. */
+    targets: tf.Tensor;
+    /** The inputs, one tensor per model input, when `withInput`; else absent. */
+    inputs?: tf.Tensor[];
+    /** Each item's loss, shape `[n]`, when `withLoss`; else absent. */
+    losses?: tf.Tensor;
+  } {
     const out: { preds: tf.Tensor; targets: tf.Tensor; inputs?: tf.Tensor[]; losses?: tf.Tensor } = {
       preds: tf.concat(this.preds),
       targets: tf.concat(this.targets),

@@ -10,7 +10,10 @@ import { Callback } from '../callback.js';
  * ```
  */
 export class GradientClip extends Callback {
-  constructor(readonly maxNorm = 1) {
+  constructor(
+    /** The largest global L2 norm of all gradients together; larger ones are scaled down to it (PyTorch's `max_norm`). Default 1. */
+    readonly maxNorm = 1,
+  ) {
     super();
   }
   override afterBackward(): void {

@@ -36,7 +36,10 @@ export abstract class MixHandler extends Callback {
   shuffle: Int32Array = new Int32Array(0);
   /** The partners' targets (kept for the loss). */
   private yb1: tf.Tensor | undefined;
-  protected constructor(readonly alpha: number) {
+  protected constructor(
+    /** The α of the Beta(α, α) that λ is drawn from (fastai's `alpha`): MixUp's default 0.4, CutMix's 1. */
+    readonly alpha: number,
+  ) {
     super();
     if (!(alpha > 0)) throw new RangeError(`${new.target.name}: alpha must be positive, got ${alpha}`);
   }

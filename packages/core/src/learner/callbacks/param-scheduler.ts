@@ -17,7 +17,10 @@ export class ParamScheduler extends Callback {
   override runValid = false;
   /** Values set at each batch, per hyper-parameter (per group). */
   readonly hps: Partial<Record<HyperName, number[][]>> = {};
-  constructor(readonly scheds: Partial<Record<HyperName, HyperSchedule>>) {
+  constructor(
+    /** A schedule per hyper-parameter to set (`lr`, `mom`…), each a function of `pctTrain` (fastai's `scheds`). */
+    readonly scheds: Partial<Record<HyperName, HyperSchedule>>,
+  ) {
     super();
   }
   override beforeFit(): void {

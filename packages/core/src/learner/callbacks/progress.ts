@@ -57,7 +57,10 @@ export class ProgressCallback extends Callback {
   private mb: MasterBar | undefined;
   private pb: ProgressBar | undefined;
   private items = 0;
-  constructor(readonly opts: ProgressOptions = {}) {
+  constructor(
+    /** The options given: stream, clock, logging interval and whether to draw bars. */
+    readonly opts: ProgressOptions = {},
+  ) {
     super();
   }
 

@@ -25,8 +25,15 @@ export class Recorder extends Callback {
    */
   lossLag = 4;
   /** Where the latest loss read came from: its batch index over the fit (`losses` index) and epoch; -1 before any. */
-  lastRead = { index: -1, epoch: -1 };
+  lastRead: {
+    /** The loss's index in `losses` (its training batch, counted over the fit from 0); -1 before any read. */
+    index: number;
+    /** The epoch (0-based) of that batch; -1 before any read. */
+    epoch: number;
+  } = { index: -1, epoch: -1 };
+  /** The last parameter group's (the head's) learning rate at each training batch of the last fit (fastai's `lrs`). */
   lrs: number[] = [];
+  /** The last parameter group's momentum (Adam's beta1) at each training batch of the last fit (fastai's `moms`). */
   moms: number[] = [];
   /** Raw training losses, one per batch. */
   losses: number[] = [];
@@ -36,8 +43,11 @@ export class Recorder extends Callback {
   values: number[][] = [];
   /** Batch index (0-based, counted over the whole fit) at the end of each epoch. */
   iters: number[] = [];
+  /** The mean validation loss of the latest validation pass (per item, weighted by batch size); NaN before any. */
   lastValidLoss = NaN;
+  /** Each metric's value after the latest validation pass, keyed by the metric's name; empty before any. */
   lastMetrics: Record<string, number> = {};
+  /** The current smoothed training loss (debiased exponential average, `beta`), at most `lossLag` batches old; NaN before any read. */
   smoothLoss = NaN;
   private smoothAvg = 0;
   private smoothCount = 0;
@@ -253,7 +263,14 @@ export class Recorder extends Callback {
   }
 
   /** The lr_find suggestions of the last {@link lrFind} (marked by {@link plotLrFind}). */
-  suggestions: { name: string; lr: number; loss: number }[] = [];
+  suggestions: {
+    /** The suggestion function's name (`'valley'`, `'slide'`, `'minimum'`, `'steep'`). */
+    name: string;
+    /** The learning rate of the point the plot marks (for `minimum`, the minimum itself: ten times the suggestion). */
+    lr: number;
+    /** The smoothed loss at that point. */
+    loss: number;
+  }[] = [];
 
   private plotData() {
     return {

@@ -59,7 +59,12 @@ export interface TensorBoardEvent {
   /** Set on the first event of a file (`brain.Event:2`). */
   fileVersion?: string;
   /** A scalar; TensorBoard stores it as a float32. */
-  scalar?: { tag: string; value: number };
+  scalar?: {
+    /** The scalar's name, TensorBoard's chart title (`'train_loss'`, `'lr_0'`, `'accuracy'`). */
+    tag: string;
+    /** Its value at this step. */
+    value: number;
+  };
 }
 
 /** Protocol buffer writer: just the wire types these messages use. */

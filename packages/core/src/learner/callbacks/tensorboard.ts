@@ -46,7 +46,10 @@ export class TensorBoardCallback extends Callback {
   private lossesWritten = 0;
   private active = false;
 
-  constructor(readonly opts: TensorBoardOptions = {}) {
+  constructor(
+    /** The options given (the run's folder, `logDir`). */
+    readonly opts: TensorBoardOptions = {},
+  ) {
     super();
   }
 

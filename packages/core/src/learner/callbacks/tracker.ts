@@ -14,6 +14,7 @@ export interface TrackerOptions {
    * `mode` (and its direction is `comp(0, 1) ? 'min' : 'max'`).
    */
   comp?: (a: number, b: number) => boolean;
+  /** The least change, in the monitored value's units, that counts as an improvement (fastai's `min_delta`). Default 0. */
   minDelta?: number;
 }
 
@@ -23,14 +24,18 @@ export interface TrackerOptions {
  */
 export abstract class TrackerCallback extends Callback {
   override order = 60;
+  /** The epoch-table column followed (fastai's `monitor`): `'valid_loss'` (default), `'train_loss'` or a metric's name. */
   readonly monitor: string;
   /** The direction in use (settled at `beforeFit` from the monitored metric when neither `mode` nor `comp` is given). */
   mode: 'min' | 'max';
   /** fastai's `comp`, as given (undefined: from `mode` and the metric's direction). */
   readonly comp: ((a: number, b: number) => boolean) | undefined;
+  /** The least change that counts as an improvement, in the monitored value's units (fastai's `min_delta`); default 0. */
   readonly minDelta: number;
   private readonly explicit: boolean;
+  /** The best value seen in the current fit (fastai's `best`): ±Infinity at its start, NaN before any fit. */
   best = NaN;
+  /** Whether the epoch that just ended improved on `best` by more than `minDelta` (fastai's `new_best`). */
   newBest = false;
   constructor(opts: TrackerOptions = {}) {
     super();
@@ -77,6 +82,7 @@ function guessMode(monitor: string): 'min' | 'max' {
  * ```
  */
 export class EarlyStoppingCallback extends TrackerCallback {
+  /** Epochs without improvement after which training stops (fastai's `patience`). Default 1. */
   readonly patience: number;
   private wait = 0;
   constructor(opts: TrackerOptions & { patience?: number } = {}) {
@@ -109,8 +115,11 @@ export class EarlyStoppingCallback extends TrackerCallback {
  * ```
  */
 export class SaveModelCallback extends TrackerCallback {
+  /** The checkpoint's name, saved as `<path>/<modelDir>/<fname>.safetensors` (fastai's `fname`). Default `'model'`. */
   readonly fname: string;
+  /** Save after every epoch, as `<fname>_<epoch>`, instead of on improvement, and load nothing at the end (fastai's `every_epoch`). Default false. */
   readonly everyEpoch: boolean;
+  /** Also save (and load back) the optimizer's state (fastai's `with_opt`). Default false. */
   readonly withOpt: boolean;
   constructor(opts: TrackerOptions & { fname?: string; everyEpoch?: boolean; withOpt?: boolean } = {}) {
     super(opts);

@@ -10,6 +10,7 @@ export type MetricDirection = 'min' | 'max';
  * (no reads per batch); `value` reads it once.
  */
 export interface Metric {
+  /** The metric's fastai name (`'accuracy'`, `'error_rate'`): its epoch-table column, its key in results and exports. */
   readonly name: string;
   /**
    * Which way is better, as Keras's metrics declare it: 'min' for errors and losses (MAE, RMSE, perplexity), 'max'

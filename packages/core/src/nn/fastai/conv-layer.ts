@@ -23,6 +23,7 @@ function autoInit(act: AnyModule | undefined): InitFn | null {
 export interface ConvLayerOptions {
   /** Kernel size (default 3). */
   ks?: number;
+  /** Step of the convolution: 2 downsamples by two, or upsamples by two with `transpose` (fastai's `stride`; default 1). */
   stride?: number;
   /** Default `(ks - 1) / 2` (0 for a transposed conv). */
   padding?: number;
@@ -42,6 +43,7 @@ export interface ConvLayerOptions {
   xtra?: TensorModule;
   /** Std of the bias initialisation (default 0.01; 0 zeroes it). */
   biasStd?: number;
+  /** Channel groups of the Conv2d, dividing `ni` and `nf` (fastai's `groups`; default 1; not with `transpose` or `'Weight'`). */
   groups?: number;
 }
 

@@ -46,7 +46,10 @@ export function icnrInit(
 export class ReplicationPad2d extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'ReplicationPad2d';
-  constructor(readonly padding: [number, number, number, number]) {
+  constructor(
+    /** Edge pixels repeated on each side, `[left, right, top, bottom]` as PyTorch's `padding` 4-tuple. */
+    readonly padding: [number, number, number, number],
+  ) {
     super();
   }
   forward(x: tf.Tensor): tf.Tensor {

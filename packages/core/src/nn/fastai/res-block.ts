@@ -29,8 +29,11 @@ export interface ResBlockOptions {
 export class ResBlock extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'ResBlock';
+  /** The residual branch: two ks×ks ConvLayers (expansion 1) or 1×1, ks×ks, 1×1 (expansion 4), the last with no activation and a zero-initialised BatchNorm (fastai's `convpath`). */
   readonly convpath: Sequential;
+  /** The shortcut: empty (identity) when input and output channels match, else a 1×1 ConvLayer without activation (fastai's `idpath`). */
   readonly idpath: Sequential;
+  /** The activation applied to the sum of both paths (fastai's `act`; default `ReLU(inplace=True)`). */
   readonly act: TensorModule;
   constructor(expansion: number, ni: number, nf: number, opts: ResBlockOptions = {}) {
     super();

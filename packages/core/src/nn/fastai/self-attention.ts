@@ -18,12 +18,18 @@ import { Module, type Parameter } from '../module.js';
 export class SpectralConv1d extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'SpectralConv1d';
+  /** The unnormalised weight `[outChannels, inChannels, 1]` (PyTorch's `weight_orig`); init U(±1/√inChannels). */
   readonly weightOrig: Parameter;
+  /** Power-iteration estimate of the left singular vector `[outChannels]`, unit norm (buffer `weight_u`). */
   readonly u: tf.Variable;
+  /** Power-iteration estimate of the right singular vector `[inChannels]`, unit norm (buffer `weight_v`). */
   readonly v: tf.Variable;
+  /** Floor of the norms divided by when normalising `u` and `v` (PyTorch's `spectral_norm` `eps`, 1e-12). */
   readonly eps = 1e-12;
   constructor(
+    /** Number of input channels, the input's last axis (PyTorch's `in_channels`). */
     readonly inChannels: number,
+    /** Number of output channels, the output's last axis (PyTorch's `out_channels`). */
     readonly outChannels: number,
   ) {
     super();
@@ -103,11 +109,18 @@ class SpectralConvLayer extends Sequential {
 export class SelfAttention extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'SelfAttention';
+  /** The spectral 1×1 conv `C → C/8` making the queries f (fastai's `query`). */
   readonly query: Sequential;
+  /** The spectral 1×1 conv `C → C/8` making the keys g (fastai's `key`). */
   readonly key: Sequential;
+  /** The spectral 1×1 conv `C → C` making the values h (fastai's `value`). */
   readonly value: Sequential;
+  /** The learned scale γ `[1]` of the attention output, init 0 so the layer starts as the identity (fastai's `gamma`). */
   readonly gamma: Parameter;
-  constructor(readonly nChannels: number) {
+  constructor(
+    /** Number of channels C of the NHWC input and output (fastai's `n_channels`); queries and keys get `C/8`. */
+    readonly nChannels: number,
+  ) {
     super();
     this.query = this.registerModule('query', new SpectralConvLayer(nChannels, nChannels >> 3));
     this.key = this.registerModule('key', new SpectralConvLayer(nChannels, nChannels >> 3));

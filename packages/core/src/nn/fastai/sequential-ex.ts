@@ -19,7 +19,10 @@ export abstract class OrigModule extends Module<[tf.Tensor, tf.Tensor], tf.Tenso
 export class MergeLayer extends OrigModule {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'MergeLayer';
-  constructor(readonly dense = false) {
+  constructor(
+    /** Concatenate the sequence's input after `x` on the channel axis (true) or add it (fastai's `dense`; default false). */
+    readonly dense = false,
+  ) {
     super();
   }
   forward(x: tf.Tensor, orig: tf.Tensor): tf.Tensor {

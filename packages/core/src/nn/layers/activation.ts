@@ -5,7 +5,10 @@ import { Module } from '../module.js';
 export class ReLU extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'ReLU';
-  constructor(readonly inplace = false) {
+  constructor(
+    /** PyTorch's `inplace` flag, only shown by `toString`/`describe` (default false); outputs are always new tensors. */
+    readonly inplace = false,
+  ) {
     super();
   }
   forward(x: tf.Tensor): tf.Tensor {
@@ -23,7 +26,10 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'LeakyReLU';
-  constructor(readonly negativeSlope = 0.01) {
+  constructor(
+    /** Slope applied to negative inputs, `y = negativeSlope · x` for x < 0 (PyTorch's `negative_slope`; default 0.01). */
+    readonly negativeSlope = 0.01,
+  ) {
     super();
   }
   forward(x: tf.Tensor): tf.Tensor {
@@ -70,7 +76,9 @@ export class SigmoidRange extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'SigmoidRange';
   constructor(
+    /** Lower bound of the output, reached as x → -∞ (fastai's `low`). */
     readonly low: number,
+    /** Upper bound of the output, reached as x → +∞ (fastai's `high`). */
     readonly high: number,
   ) {
     super();
@@ -98,6 +106,7 @@ export class Lambda extends Module {
   constructor(
     /** The function the module applies. */
     readonly fn: (x: tf.Tensor) => tf.Tensor,
+    /** A name for the wrapped function, for the caller's own bookkeeping (`toString` still prints `Lambda()`; default `'Lambda'`). */
     readonly label = 'Lambda',
   ) {
     super();

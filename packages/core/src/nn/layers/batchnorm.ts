@@ -4,8 +4,11 @@ import { Module, type Parameter } from '../module.js';
 
 /** Options of {@link BatchNorm1d} and {@link BatchNorm2d} (PyTorch's defaults). */
 export interface BatchNormOptions {
+  /** Added to the variance before the square root, for numerical stability (PyTorch's `eps`; default 1e-5). */
   eps?: number;
+  /** Weight of the new batch statistic in the running averages, `running = (1 - m)·running + m·batch` (PyTorch's `momentum`; default 0.1). */
   momentum?: number;
+  /** Whether the layer has a learnable per-channel scale `weight` and shift `bias` (PyTorch's `affine`; default true). */
   affine?: boolean;
 }
 
@@ -16,14 +19,22 @@ export interface BatchNormOptions {
 abstract class BatchNormBase extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'BatchNormBase';
+  /** Added to the variance before the square root (PyTorch's `eps`; default 1e-5). */
   readonly eps: number;
+  /** Weight of the new batch statistic in the running averages (PyTorch's `momentum`; default 0.1). */
   readonly momentum: number;
+  /** The per-channel scale γ `[numFeatures]`, init 1; undefined with `affine: false`. */
   readonly weight: Parameter | undefined;
+  /** The per-channel shift β `[numFeatures]`, init 0; undefined with `affine: false`. */
   readonly bias: Parameter | undefined;
+  /** Running average of the per-channel mean `[numFeatures]`, init 0, used in eval (buffer `running_mean`). */
   readonly runningMean: tf.Variable;
+  /** Running average of the per-channel unbiased variance `[numFeatures]`, init 1, used in eval (buffer `running_var`). */
   readonly runningVar: tf.Variable;
+  /** Number of training batches seen, an int32 scalar (buffer `num_batches_tracked`, int64 in PyTorch's files). */
   readonly numBatchesTracked: tf.Variable;
   constructor(
+    /** Number of channels C, the size of the input's last axis (PyTorch's `num_features`). */
     readonly numFeatures: number,
     opts: BatchNormOptions = {},
   ) {

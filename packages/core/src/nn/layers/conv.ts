@@ -15,10 +15,15 @@ const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : 
 
 /** Options of {@link Conv2d}, as `torch.nn.Conv2d`'s. */
 export interface Conv2dOptions {
+  /** Step of the kernel over the input, `[down, across]` or one number for both (PyTorch's `stride`; default 1). */
   stride?: Size2d;
+  /** Zero rows/columns added on each side of the input (PyTorch's `padding`; default 0). */
   padding?: Size2d;
+  /** Spacing between kernel taps; 2 makes a 3×3 kernel cover 5×5 (PyTorch's `dilation`; default 1). */
   dilation?: Size2d;
+  /** Number of channel groups convolved separately; must divide both channel counts (PyTorch's `groups`; default 1). */
   groups?: number;
+  /** Whether the layer adds a learnable bias per output channel (PyTorch's `bias`; default true). */
   bias?: boolean;
 }
 
@@ -43,13 +48,23 @@ function explicitPad(p: [number, number]): [[number, number], [number, number], 
 abstract class ConvBase extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'ConvBase';
+  /**
+   * The kernel, HWIO `[kh, kw, in/groups, out]` for Conv2d and `[kh, kw, out, in]` for ConvTranspose2d (state
+   * dict: PyTorch's `[out, in/groups, kh, kw]` / `[in, out, kh, kw]`); init U(±1/√fanIn) as PyTorch's.
+   */
   readonly weight: Parameter;
+  /** The bias `[outChannels]` (init U(±1/√fanIn)); undefined with `bias: false`. */
   readonly bias: Parameter | undefined;
+  /** Kernel size `[kh, kw]` (PyTorch's `kernel_size`). */
   readonly kernelSize: [number, number];
+  /** Step of the kernel `[down, across]` (PyTorch's `stride`; default `[1, 1]`). */
   readonly stride: [number, number];
+  /** Padding per side `[rows, columns]`: zeros added to a Conv2d's input, cropped from a ConvTranspose2d's output (default 0). */
   readonly padding: [number, number];
   constructor(
+    /** Number of input channels, the size of the input's last (NHWC) axis (PyTorch's `in_channels`). */
     readonly inChannels: number,
+    /** Number of output channels, the size of the output's last axis (PyTorch's `out_channels`). */
     readonly outChannels: number,
     kernelSize: Size2d,
     opts: { stride?: Size2d; padding?: Size2d; bias?: boolean },
@@ -99,7 +114,9 @@ abstract class ConvBase extends Module {
 export class Conv2d extends ConvBase {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Conv2d';
+  /** Spacing between kernel taps `[down, across]` (PyTorch's `dilation`; default `[1, 1]`). */
   readonly dilation: [number, number];
+  /** Number of channel groups convolved separately (PyTorch's `groups`; default 1; `inChannels` for depthwise). */
   readonly groups: number;
   constructor(inChannels: number, outChannels: number, kernelSize: Size2d, opts: Conv2dOptions = {}) {
     const groups = opts.groups ?? 1;
@@ -193,9 +210,13 @@ export class Conv2d extends ConvBase {
 
 /** Options of {@link ConvTranspose2d}. */
 export interface ConvTranspose2dOptions {
+  /** Upsampling step: output size grows by `stride` per input pixel (PyTorch's `stride`; default 1). */
   stride?: Size2d;
+  /** Rows/columns cropped from each side of the full output (PyTorch's `padding`; default 0). */
   padding?: Size2d;
+  /** Rows/columns added to one side of the output, to pick among the sizes a stride allows (PyTorch's `output_padding`; default 0). */
   outputPadding?: Size2d;
+  /** Whether the layer adds a learnable bias per output channel (PyTorch's `bias`; default true). */
   bias?: boolean;
 }
 
@@ -207,6 +228,7 @@ export interface ConvTranspose2dOptions {
 export class ConvTranspose2d extends ConvBase {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'ConvTranspose2d';
+  /** Extra output rows/columns `[rows, columns]` on the bottom/right (PyTorch's `output_padding`; default `[0, 0]`). */
   readonly outputPadding: [number, number];
   constructor(inChannels: number, outChannels: number, kernelSize: Size2d, opts: ConvTranspose2dOptions = {}) {
     // PyTorch computes fan-in from weight.size(1) = out channels.

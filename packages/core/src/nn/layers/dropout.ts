@@ -14,7 +14,10 @@ import { globalRng } from '../random.js';
 export class Dropout extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Dropout';
-  constructor(readonly p = 0.5) {
+  constructor(
+    /** Probability of zeroing each element in training, in [0, 1) (PyTorch's `p`; default 0.5). */
+    readonly p = 0.5,
+  ) {
     super();
     if (p < 0 || p >= 1) throw new RangeError(`Dropout p must be in [0, 1), got ${p}`);
   }

@@ -14,10 +14,14 @@ import { Module, type Parameter } from '../module.js';
 export class Embedding extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Embedding';
+  /** The table `[numEmbeddings, embeddingDim]`, row i being the vector of index i; init N(0, 1). */
   readonly weight: Parameter;
   constructor(
+    /** Number of rows: valid indices are 0 to `numEmbeddings - 1` (PyTorch's `num_embeddings`). */
     readonly numEmbeddings: number,
+    /** Length of each vector (PyTorch's `embedding_dim`). */
     readonly embeddingDim: number,
+    /** Index whose row starts at zero and gets no gradient (PyTorch's `padding_idx`; default none). */
     readonly paddingIdx?: number,
   ) {
     super();

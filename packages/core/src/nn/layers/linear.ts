@@ -14,10 +14,14 @@ import { Module, type Parameter } from '../module.js';
 export class Linear extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Linear';
+  /** The weight, stored `[inFeatures, outFeatures]` (state dict: PyTorch's `[out_features, in_features]`); init U(-1/√in, 1/√in). */
   readonly weight: Parameter;
+  /** The bias `[outFeatures]` (init U(-1/√in, 1/√in)); undefined with `bias: false`. */
   readonly bias: Parameter | undefined;
   constructor(
+    /** Size of each input's last dimension (PyTorch's `in_features`). */
     readonly inFeatures: number,
+    /** Size of each output's last dimension (PyTorch's `out_features`). */
     readonly outFeatures: number,
     opts: { bias?: boolean } = {},
   ) {

@@ -8,10 +8,13 @@ export type LSTMState = [tf.Tensor, tf.Tensor];
 
 /** Options of {@link LSTM}. */
 export interface LSTMOptions {
+  /** Number of stacked LSTM layers, each fed the previous one's outputs (PyTorch's `num_layers`; default 1). */
   numLayers?: number;
+  /** Whether each layer also runs backwards in time, doubling the output features (PyTorch's `bidirectional`; default false). */
   bidirectional?: boolean;
   /** Inputs `[batch, time, features]` (true, the default here as in fastai) or `[time, batch, features]`. */
   batchFirst?: boolean;
+  /** Whether each layer has the biases `bias_ih_l*` and `bias_hh_l*` (PyTorch's `bias`; default true). */
   bias?: boolean;
 }
 
@@ -30,13 +33,19 @@ export interface LSTMOptions {
 export class LSTM extends Module<[tf.Tensor, LSTMState?], [tf.Tensor, LSTMState]> {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'LSTM';
+  /** Number of stacked layers (PyTorch's `num_layers`; default 1). */
   readonly numLayers: number;
+  /** Whether each layer also runs backwards; outputs then have `2·hiddenSize` features (PyTorch's `bidirectional`). */
   readonly bidirectional: boolean;
+  /** Whether inputs and outputs are `[batch, time, features]` (default true, as fastai's; PyTorch's `batch_first` defaults to false). */
   readonly batchFirst: boolean;
+  /** Whether the layers have the `bias_ih_l*`/`bias_hh_l*` parameters (PyTorch's `bias`; default true). */
   readonly bias: boolean;
   private readonly weightSources = new Map<string, () => tf.Tensor>();
   constructor(
+    /** Number of features of each input time step (PyTorch's `input_size`). */
     readonly inputSize: number,
+    /** Number of features of the hidden and cell states, and of each output step per direction (PyTorch's `hidden_size`). */
     readonly hiddenSize: number,
     opts: LSTMOptions = {},
   ) {

@@ -8,8 +8,11 @@ const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : 
 abstract class Pool2d extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Pool2d';
+  /** Window size `[kh, kw]` (PyTorch's `kernel_size`). */
   readonly kernelSize: [number, number];
+  /** Step between windows `[down, across]` (PyTorch's `stride`; default: the kernel size). */
   readonly stride: [number, number];
+  /** Padding `[rows, columns]` added to each side of the input (PyTorch's `padding`; default 0). */
   readonly padding: [number, number];
   constructor(kernelSize: Size2d, opts: { stride?: Size2d; padding?: Size2d } = {}) {
     super();
@@ -99,7 +102,9 @@ function adaptivePool(x: tf.Tensor, size: [number, number], kind: 'avg' | 'max')
 abstract class AdaptivePool2d extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'AdaptivePool2d';
+  /** Output height and width `[oh, ow]`, whatever the input's (PyTorch's `output_size`; default 1: global pooling). */
   readonly outputSize: [number, number];
+  /** The reduction over each window: `avg` (mean) or `max`. */
   protected abstract readonly kind: 'avg' | 'max';
   constructor(outputSize: Size2d = 1) {
     super();
@@ -143,9 +148,14 @@ export class AdaptiveMaxPool2d extends AdaptivePool2d {
 export class AdaptiveConcatPool2d extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'AdaptiveConcatPool2d';
+  /** The average pool, whose output fills the second `C` channels (fastai's `ap`). */
   readonly ap: AdaptiveAvgPool2d;
+  /** The max pool, whose output fills the first `C` channels (fastai's `mp`). */
   readonly mp: AdaptiveMaxPool2d;
-  constructor(readonly size: number = 1) {
+  constructor(
+    /** Output height and width of both pools (fastai's `size`; default 1: one value per channel). */
+    readonly size: number = 1,
+  ) {
     super();
     this.ap = this.registerModule('ap', new AdaptiveAvgPool2d(size));
     this.mp = this.registerModule('mp', new AdaptiveMaxPool2d(size));

@@ -8,7 +8,10 @@ import { Module } from '../module.js';
 export class Flatten extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Flatten';
-  constructor(readonly full = false) {
+  constructor(
+    /** Flatten the batch axis too, to one vector `[N·…]` (fastai's `full`; default false: `[N, -1]`). */
+    readonly full = false,
+  ) {
     super();
   }
   forward(x: tf.Tensor): tf.Tensor {
@@ -32,7 +35,10 @@ export class Flatten extends Module {
 export class PixelShuffle extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'PixelShuffle';
-  constructor(readonly upscaleFactor: number) {
+  constructor(
+    /** The factor r by which height and width grow; channels shrink by r² (PyTorch's `upscale_factor`). */
+    readonly upscaleFactor: number,
+  ) {
     super();
   }
   forward(x: tf.Tensor): tf.Tensor {

@@ -151,10 +151,15 @@ const pyFloat = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : Str
 export class Upsample extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'Upsample';
+  /** Fixed output `[height, width]` (PyTorch's `size`); undefined when `scaleFactor` is given. */
   readonly size: [number, number] | undefined;
+  /** Multipliers `[height, width]` of the input size (PyTorch's `scale_factor`); undefined when `size` is given. */
   readonly scaleFactor: [number, number] | undefined;
+  /** Interpolation: `nearest` (PyTorch's floor rule; the default) or `bilinear` (PyTorch's `mode`). */
   readonly mode: 'nearest' | 'bilinear';
+  /** Bilinear only: corner pixel centres mapped onto each other (PyTorch's `align_corners`); undefined: false. */
   readonly alignCorners: boolean | undefined;
+  /** Source coordinates from the output/input size ratio rather than `1/scaleFactor` (PyTorch's `recompute_scale_factor`); undefined: false. */
   readonly recomputeScaleFactor: boolean | undefined;
   private readonly given: UpsampleOptions;
   constructor(opts: UpsampleOptions) {
