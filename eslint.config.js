@@ -39,6 +39,7 @@ export default tseslint.config(
         require: 'readonly',
         module: 'writable',
         __dirname: 'readonly',
+        WebAssembly: 'readonly',
       },
     },
     rules: {
