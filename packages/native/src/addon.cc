@@ -101,6 +101,14 @@ int threadsFor(double flops) {
 #endif
 }
 
+// Each cache holds at most kMaxCached primitives (shapes vary: the last batch of an epoch, text of varying length);
+// past that it starts afresh, so memory stays bounded whatever the shapes.
+constexpr size_t kMaxCached = 256;
+template <typename M>
+void bound(M& cache) {
+  if (cache.size() >= kMaxCached) cache.clear();
+}
+
 // The last implementation oneDNN chose per primitive kind ("brgconv:avx512_core", …), for diagnostics.
 std::unordered_map<std::string, std::string> lastImpl;
 
@@ -174,6 +182,7 @@ ConvFwd& convFwd(const std::vector<int64_t>& d, bool hasBias, int act, float alp
   e->hasBias = hasBias;
   if (hasBias) e->bias = memory(pd.bias_desc(), eng(), nullptr);
   lastImpl["conv_fwd"] = pd.impl_info_str();
+  bound(convFwdCache);
   return *convFwdCache.emplace(key, std::move(e)).first->second;
 }
 
@@ -196,6 +205,7 @@ ConvBwdData& convBwdData(const std::vector<int64_t>& d) {
   e->wei = e->needReorder ? memory(pd.weights_desc(), eng()) : e->userWei;
   if (e->needReorder) e->weiReorder = reorder(e->userWei, e->wei);
   lastImpl["conv_bwd_data"] = pd.impl_info_str();
+  bound(convBwdDataCache);
   return *convBwdDataCache.emplace(key, std::move(e)).first->second;
 }
 
@@ -219,6 +229,7 @@ ConvBwdWeights& convBwdWeights(const std::vector<int64_t>& d) {
   e->diffWei = e->needReorder ? memory(pd.diff_weights_desc(), eng()) : e->userDiffWei;
   if (e->needReorder) e->weiReorder = reorder(e->diffWei, e->userDiffWei);
   lastImpl["conv_bwd_weights"] = pd.impl_info_str();
+  bound(convBwdWeightsCache);
   return *convBwdWeightsCache.emplace(key, std::move(e)).first->second;
 }
 
@@ -258,6 +269,7 @@ MatMul& matMul(const std::vector<int64_t>& d, bool hasBias, int act, float alpha
   e->c = memory(pd.dst_desc(), eng(), nullptr);
   e->hasBias = hasBias;
   lastImpl["matmul"] = pd.impl_info_str();
+  bound(matmulCache);
   return *matmulCache.emplace(key, std::move(e)).first->second;
 }
 

@@ -7,7 +7,7 @@ import { setBackend } from '../backend.js';
 import { compareWasmCpu, randomInput, runOn, withGrads } from '../../test-utils/backends.js';
 import { type ConvCase, convCaseName, explicitPad, convOf, convSetup } from '../../test-utils/conv-cases.js';
 import { describeNative } from '../../test-utils/native.js';
-import { nativeCalls, nativeKernelStatus, setNativeKernels } from './native.js';
+import { describeNativeKernels, nativeCalls, nativeKernelStatus, setNativeKernels } from './native.js';
 import { wasmThreadsWanted } from './setup.js';
 
 const wasmVsCpu = compareWasmCpu(relErr);
@@ -57,6 +57,7 @@ describeNative('native (oneDNN) kernels match the cpu backend', () => {
     expect(s.version).toMatch(/^\d+\.\d+\.\d+$/);
     expect(s.isa).toMatch(/^(sse41|avx|avx2|avx2_vnni|avx512\w*|all)$/);
     expect(s.threads).toBeGreaterThanOrEqual(1);
+    expect(describeNativeKernels()).toBe(`oneDNN ${s.version} (${s.isa}, ${s.threads} threads)`);
   });
 
   it.each(convCases.map((c) => [convCaseName(c), c] as const))('conv2d and its gradients: %s', async (name, c) => {
@@ -166,6 +167,7 @@ describeNative('native (oneDNN) kernels match the cpu backend', () => {
     setNativeKernels(false);
     try {
       expect(nativeKernelStatus()).toMatchObject({ available: true, enabled: false });
+      expect(describeNativeKernels()).toMatch(/^off: turned off/);
       const c = convCases[3];
       const { out: errs, calls } = await counting(CONV, () =>
         wasmVsCpu(convSetup(c, 1).inputs, withGrads(convOf(c), 2)),
