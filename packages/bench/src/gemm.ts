@@ -4,7 +4,7 @@
 // run.ts runs it once per thread count (BENCH_GEMM=0 skips it); alone (in packages/bench): `THREADS=1 node
 // --conditions=@tfai/source --import tsx src/gemm.ts` prints `RESULT {json}`.
 import * as tf from '@tensorflow/tfjs-core';
-import { setBackend } from '@tfai/core/backend';
+import { nativeKernelStatus, setBackend, setNativeKernels } from '@tfai/core/backend';
 import { wasmThreadCount } from './wasm-threads.js';
 
 /** [m, k, n] and where it comes from (run.ts hands the list to torch/gemm.py). */
@@ -19,35 +19,63 @@ export const GEMM_SHAPES: readonly { m: number; k: number; n: number; what: stri
 
 export interface GemmResult {
   threads: number | null;
-  shapes: { m: number; k: number; n: number; what: string; ms: number; gflops: number }[];
+  /** wasm's (XNNPACK) figures; native_*: the same product through oneDNN (@tfai/native), null without it. */
+  shapes: {
+    m: number;
+    k: number;
+    n: number;
+    what: string;
+    ms: number;
+    gflops: number;
+    native_ms: number | null;
+    native_gflops: number | null;
+  }[];
+  /** oneDNN's version and ISA, or why native kernels are off. */
+  native: string;
+}
+
+/** The median ms of one product a·b (3 warm-up calls, then at least 5 calls and ~0.3 s). */
+async function time(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const once = async () => {
+    const c = tf.matMul(a, b);
+    await c.data();
+    c.dispose();
+  };
+  for (let i = 0; i < 3; i++) await once();
+  const times: number[] = [];
+  const t0 = performance.now();
+  while (times.length < 5 || performance.now() - t0 < 300) {
+    const t = performance.now();
+    await once();
+    times.push(performance.now() - t);
+  }
+  times.sort((x, y) => x - y);
+  return times[times.length >> 1];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await setBackend('wasm', { threads: Number(process.env.THREADS ?? '1') });
   const shapes: GemmResult['shapes'] = [];
+  const status = nativeKernelStatus();
+  const gf = (s: { m: number; k: number; n: number }, ms: number) => Math.round((2 * s.m * s.k * s.n) / ms / 1e5) / 10;
   for (const s of GEMM_SHAPES) {
     const a = tf.randomNormal([s.m, s.k]);
     const b = tf.randomNormal([s.k, s.n]);
-    const once = async () => {
-      const c = tf.matMul(a, b);
-      await c.data();
-      c.dispose();
-    };
-    for (let i = 0; i < 3; i++) await once();
-    // Repeat until ~0.3 s has passed, at least 5 times; the median call.
-    const times: number[] = [];
-    const t0 = performance.now();
-    while (times.length < 5 || performance.now() - t0 < 300) {
-      const t = performance.now();
-      await once();
-      times.push(performance.now() - t);
-    }
-    times.sort((x, y) => x - y);
-    const ms = times[times.length >> 1];
-    shapes.push({ ...s, ms: Math.round(ms * 1000) / 1000, gflops: Math.round((2 * s.m * s.k * s.n) / ms / 1e5) / 10 });
+    setNativeKernels(false);
+    const ms = await time(a, b);
+    const nativeMs = setNativeKernels(true) ? await time(a, b) : null;
+    shapes.push({
+      ...s,
+      ms: Math.round(ms * 1000) / 1000,
+      gflops: gf(s, ms),
+      native_ms: nativeMs === null ? null : Math.round(nativeMs * 1000) / 1000,
+      native_gflops: nativeMs === null ? null : gf(s, nativeMs),
+    });
     tf.dispose([a, b]);
   }
-  const r: GemmResult = { threads: wasmThreadCount(), shapes };
+  setNativeKernels(undefined);
+  const native = status.available ? `oneDNN ${status.version} ${status.isa}` : `unavailable: ${status.reason}`;
+  const r: GemmResult = { threads: wasmThreadCount(), shapes, native };
   console.log(`RESULT ${JSON.stringify(r)}`);
   process.exit(0);
 }

@@ -9,7 +9,13 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Adam, manualSeed } from '@tfai/core';
-import { getBackend, setBackend, webgpuAdapterInfo } from '@tfai/core/backend';
+import { getBackend, nativeKernelStatus, setBackend, webgpuAdapterInfo } from '@tfai/core/backend';
+
+/** The native kernels in use (TFAI_NATIVE decides), as one line, or null. */
+function nativeLine(): string | null {
+  const s = nativeKernelStatus();
+  return s.enabled && getBackend() === 'wasm' ? `oneDNN ${s.version} ${s.isa}, ${s.threads} threads` : null;
+}
 import { numParams } from '@tfai/core/nn';
 import { MODEL_NAMES, buildBenchModel, type ModelName } from './models.js';
 import { exclusiveKernelTimes, summarizeProfile, type StepProfile } from './profile.js';
@@ -46,6 +52,8 @@ export interface MeasureResult {
   total_s: number;
   /** `os.loadavg()` at the end (other processes on the same cores make absolute times noisy). */
   loadavg: number[];
+  /** Native (oneDNN) kernels in use: `oneDNN 2.6.3 avx512_core_amx, 2 threads`, or null (wasm's own kernels). */
+  native: string | null;
   /** `optimizer` of the model (models.ts): torch.optim.Adam's hyper-parameters or fastai's Adam defaults. */
   optimizer: string;
   /** BENCH_PROFILE=1: the profiled step's kernels, the top 10 by total time. */
@@ -173,6 +181,7 @@ async function measure(
     cfg: b.cfg,
     backend: `tfai-${getBackend()}-tfjs-${tf.version_core}`,
     threads: wasmThreadCount(),
+    native: nativeLine(),
     warm: o.warm,
     steps: o.steps,
     median_ms: round1(med),

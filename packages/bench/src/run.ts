@@ -20,6 +20,8 @@
 //      the table of them is printed at the end, and `node --import tsx src/profile-table.ts [json]` prints it later)
 //      BENCH_PROFILE_STEPS=1 (profile that many steps and report medians per step; collab gets COLLAB_PROFILE_STEPS=10)
 //      BENCH_ROUNDS=1 (repeat everything, to see the run-to-run spread)
+//      BENCH_NATIVE=1 (0: no native column; 1: each wasm row is measured twice, TFAI_NATIVE=0 for the wasm column and
+//      TFAI_NATIVE=1 for the native one — oneDNN through @tfai/native, #29 — each against the same PyTorch figure)
 //      BENCH_GEMM=1 (0: skip the matrix-product ceiling, src/gemm.ts + torch/gemm.py, once per thread count)
 //      BENCH_PYTHON=/usr/bin/python3  TORCH_BENCH=<torch/bench.py>  TORCH_BENCH_EXTRA=<torch/bench_extra.py>
 //      TORCH_BLAS_DIR (see below; '' = system BLAS)
@@ -65,6 +67,7 @@ const stepsOf = (model: ModelName) => {
   return { WARM: env(`${k}_WARM`, w), STEPS: env(`${k}_STEPS`, s) };
 };
 const ROUNDS = Number(env('BENCH_ROUNDS', '1'));
+const NATIVE = env('BENCH_NATIVE', '1') === '1';
 const PYTHON = env('BENCH_PYTHON', '/usr/bin/python3');
 // PyTorch's side of the three models of the reference's torch/bench.py: torch/bench.py, a byte-for-byte copy
 // (src/bench-twins.test.ts checks it against the reference when that is present), so a bare clone benches too.
@@ -107,10 +110,15 @@ interface Row {
   model: ModelName;
   hidden?: number;
   threads: number;
+  /** wasm's own kernels (TFAI_NATIVE=0). */
   tfai: Outcome<MeasureResult>;
+  /** The same step with native (oneDNN) kernels (TFAI_NATIVE=1), on wasm rows when BENCH_NATIVE=1. */
+  native?: Outcome<MeasureResult>;
   torch: Outcome<TorchResult> | { ok: false; skipped: string };
   /** torch_ms / tfai_ms: 1 = as fast as PyTorch, the goal is ≥ 0.5. */
   ratio: number | null;
+  /** torch_ms / native ms. */
+  native_ratio?: number | null;
   /** Parameter counts of both sides (PyTorch's as its script printed it, or models.ts's figure for bench.py's). */
   params: { tfai: number | null; torch: number | null; match: boolean | null };
 }
@@ -143,6 +151,7 @@ function runTfai(
   model: ModelName,
   threads: number,
   hidden: number,
+  native = false,
 ): Outcome<MeasureResult> {
   const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(new URL('measure.ts', import.meta.url))], {
     cwd: BENCH_DIR,
@@ -155,6 +164,7 @@ function runTfai(
       ...(model === 'collab' ? { BENCH_PROFILE_STEPS: env('COLLAB_PROFILE_STEPS', '10') } : {}),
       TFAI_BACKEND: backend,
       BACKEND: backend,
+      TFAI_NATIVE: native ? '1' : '0',
     },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -162,6 +172,8 @@ function runTfai(
     maxBuffer: 64 << 20,
   });
   const result = r.status === 0 ? parseResult<MeasureResult>(r.stdout) : undefined;
+  if (result && native && !result.native)
+    return { ok: false, error: 'native kernels unavailable (@tfai/native not built)' };
   return result ? { ok: true, result } : { ok: false, error: failure(r, 'tfai', TIMEOUT_S) };
 }
 
@@ -254,15 +266,16 @@ const mb = (v: number | undefined | null) => (v === undefined || v === null ? '�
 
 function table(rows: Row[]): string {
   const head =
-    '| round | backend | model | threads | tfai ms | torch ms | ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch | params tfai/torch |';
+    '| round | backend | model | threads | tfai ms | native ms | torch ms | ratio | native ratio | peak tensor MB | wasm heap MB | tfai max RSS MB | torch max RSS MB | load tfai/torch | params tfai/torch |';
   const lines = rows.map((r) => {
     const t = r.tfai.ok ? r.tfai.result : undefined;
     const p = r.torch.ok ? r.torch.result : undefined;
     const name = r.model === 'lstm' ? `lstm h${r.hidden}` : r.model;
     const tms = t ? fmt(t.median_ms) : 'failed';
-    return `| ${r.round} | ${r.backend} | ${name} | ${t?.threads ?? r.threads} | ${tms} | ${p ? fmt(p.median_ms) : 'n/a'} | ${fmt(r.ratio, 3)} | ${mb(t?.peak_tensor_bytes)} | ${mb(t?.wasm_heap_bytes)} | ${mb(t?.max_rss_bytes)} | ${mb(p?.max_rss_bytes)} | ${fmt(t?.loadavg[0])}/${fmt((p?.loadavg as number[] | undefined)?.[0])} | ${r.params.match === null ? '—' : r.params.match ? `${r.params.tfai} (same)` : `${r.params.tfai} ≠ ${r.params.torch}`} |`;
+    const nms = r.native ? (r.native.ok ? fmt(r.native.result.median_ms) : 'failed') : '—';
+    return `| ${r.round} | ${r.backend} | ${name} | ${t?.threads ?? r.threads} | ${tms} | ${nms} | ${p ? fmt(p.median_ms) : 'n/a'} | ${fmt(r.ratio, 3)} | ${fmt(r.native_ratio, 3)} | ${mb(t?.peak_tensor_bytes)} | ${mb(t?.wasm_heap_bytes)} | ${mb(t?.max_rss_bytes)} | ${mb(p?.max_rss_bytes)} | ${fmt(t?.loadavg[0])}/${fmt((p?.loadavg as number[] | undefined)?.[0])} | ${r.params.match === null ? '—' : r.params.match ? `${r.params.tfai} (same)` : `${r.params.tfai} ≠ ${r.params.torch}`} |`;
   });
-  return [head, `|${'---|'.repeat(13)}`, ...lines].join('\n');
+  return [head, `|${'---|'.repeat(15)}`, ...lines].join('\n');
 }
 
 const started = new Date();
@@ -285,13 +298,20 @@ for (let round = 1; round <= ROUNDS; round++) {
         log(
           `bench: ${label}: tfai ${tfai.ok ? `${tfai.result.median_ms} ms (threads in use: ${tfai.result.threads})` : tfai.error}`,
         );
+        const native =
+          NATIVE && backend === 'wasm' ? runTfai(backend, model, threads, hidden || 1152, true) : undefined;
+        if (native)
+          log(
+            `bench: ${label}: native ${native.ok ? `${native.result.median_ms} ms (${native.result.native})` : native.error}`,
+          );
         const torch = skipTorch ? { ok: false as const, skipped: skipTorch } : runTorch(model, threads, hidden || 1152);
         if (!skipTorch)
           log(
             `bench: ${label}: pytorch ${torch.ok ? `${torch.result.median_ms} ms` : 'error' in torch ? torch.error : ''}`,
           );
-        const ratio =
-          tfai.ok && torch.ok ? Math.round((torch.result.median_ms / tfai.result.median_ms) * 1000) / 1000 : null;
+        const ratioOf = (t: Outcome<MeasureResult> | undefined) =>
+          t?.ok && torch.ok ? Math.round((torch.result.median_ms / t.result.median_ms) * 1000) / 1000 : null;
+        const ratio = ratioOf(tfai);
         const pt = tfai.ok ? tfai.result.n_params : null;
         const pp =
           torch.ok && typeof torch.result.n_params === 'number'
@@ -308,6 +328,7 @@ for (let round = 1; round <= ROUNDS; round++) {
           ...(model === 'lstm' ? { hidden } : {}),
           threads,
           tfai,
+          ...(native ? { native, native_ratio: ratioOf(native) } : {}),
           torch,
           ratio,
           params,
@@ -333,9 +354,15 @@ interface GemmRow {
     n: number;
     what: string;
     tfai_gflops: number;
+    /** The same product through oneDNN (@tfai/native), null without it. */
+    native_gflops: number | null;
     torch_gflops: number | null;
     ratio: number | null;
+    /** native_gflops / torch_gflops. */
+    native_ratio: number | null;
   }[];
+  /** oneDNN's version and ISA, or why native kernels were off. */
+  native?: string;
   error?: string;
 }
 function runGemm(threads: number): GemmRow {
@@ -374,10 +401,13 @@ function runGemm(threads: number): GemmRow {
         n: s.n,
         what: s.what,
         tfai_gflops: s.gflops,
+        native_gflops: s.native_gflops,
         torch_gflops: q?.gflops ?? null,
         ratio: q ? Math.round((s.gflops / q.gflops) * 1000) / 1000 : null,
+        native_ratio: q && s.native_gflops !== null ? Math.round((s.native_gflops / q.gflops) * 1000) / 1000 : null,
       };
     }),
+    native: tr.native,
     ...(p && !pr ? { error: failure(p, 'pytorch gemm', TIMEOUT_S) } : {}),
   };
 }
@@ -391,15 +421,15 @@ if (env('BENCH_GEMM', '1') === '1')
 function gemmTable(rows: GemmRow[]): string {
   const lines = rows.flatMap((g) =>
     g.error && g.shapes.length === 0
-      ? [`| ${g.threads} | ${g.error} | | | |`]
+      ? [`| ${g.threads} | ${g.error} | | | | | |`]
       : g.shapes.map(
           (s) =>
-            `| ${g.threads} | ${s.m}×${s.k}×${s.n} (${s.what}) | ${fmt(s.tfai_gflops)} | ${fmt(s.torch_gflops)} | ${fmt(s.ratio, 2)} |`,
+            `| ${g.threads} | ${s.m}×${s.k}×${s.n} (${s.what}) | ${fmt(s.tfai_gflops)} | ${fmt(s.native_gflops)} | ${fmt(s.torch_gflops)} | ${fmt(s.ratio, 2)} | ${fmt(s.native_ratio, 2)} |`,
         ),
   );
   return [
-    '| threads | C = A·B, m×k×n | tfai GFLOP/s | torch GFLOP/s | ratio |',
-    '|---|---|---:|---:|---:|',
+    '| threads | C = A·B, m×k×n | tfai GFLOP/s | native GFLOP/s | torch GFLOP/s | ratio | native ratio |',
+    '|---|---|---:|---:|---:|---:|---:|',
     ...lines,
   ].join('\n');
 }
@@ -418,9 +448,12 @@ function summarize(rows: Row[]) {
   }
   return [...groups.entries()].map(([key, rs]) => {
     const ratio = med(rs.flatMap((r) => (r.ratio === null ? [] : [r.ratio])));
+    const nativeRatio = med(rs.flatMap((r) => (r.native_ratio == null ? [] : [r.native_ratio])));
     return {
       key,
       tfai_ms: med(rs.flatMap((r) => (r.tfai.ok ? [r.tfai.result.median_ms] : []))),
+      native_ms: med(rs.flatMap((r) => (r.native?.ok ? [r.native.result.median_ms] : []))),
+      native_ratio: nativeRatio,
       torch_ms: med(rs.flatMap((r) => (r.torch.ok ? [r.torch.result.median_ms] : []))),
       ratio,
       meets_goal: ratio === null ? null : ratio >= 0.5,

@@ -14,6 +14,8 @@ export {
 } from './backend/backend.js';
 export type { BackendName, SetBackendOptions } from './backend/backend.js';
 export { probeWebGPU } from '#platform/webgpu-probe';
+export { nativeKernelStatus, setNativeKernels } from './backend/wasm/native.js';
+export type { NativeKernelStatus } from './backend/wasm/native.js';
 export type { WebGPUAdapterReport, WebGPUProbe } from './backend/webgpu/setup.js';
 export { diagnose, formatDoctorReport, CUDA_LIBRARIES, NODE_ENGINES } from '#platform/diagnose';
 export type { DoctorReport, BackendStatus } from './cli/diagnose.js';

@@ -13,6 +13,9 @@ describe('tfai doctor', () => {
     if (process.platform === 'linux') expect(Object.keys(r.cuda.found)).toEqual([...CUDA_LIBRARIES]);
     const text = formatDoctorReport(r);
     expect(text).toContain(`← active`);
+    // Native kernels: in use (with oneDNN's ISA), built but off, or why not (and the advice to get them).
+    expect(text).toMatch(/Native CPU kernels.*\n {2}(● in use: oneDNN [\d.]+, ISA \w+|✓ built|✗ not available: .+)/);
+    if (!r.native.available) expect(r.advice.join('\n')).toContain('libdnnl-dev');
     for (const b of r.backends.filter((x) => !x.installed))
       expect(r.advice.join('\n')).toContain(b.name === 'cuda' ? 'CUDA' : b.package);
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { PLOT_PACKAGES, installSpec, packageInstalled } from '../io/optional.js';
 import { BACKEND_ORDER, BACKEND_PACKAGES, backendAvailable, setBackend, type BackendName } from '../backend/backend.js';
 import { nodeSatisfies } from './engines.js';
+import { nativeKernelStatus, type NativeKernelStatus } from '../backend/wasm/native.js';
 import {
   driverAdvice,
   gpuDriverAdvice,
@@ -84,6 +85,8 @@ export interface DoctorReport {
     /** Paths of the Vulkan ICD manifests installed (one per driver); always empty off Linux. */
     vulkanDrivers: string[];
   };
+  /** Native CPU kernels (oneDNN through @tfai/native): whether they are in use, on which ISA, or why not. */
+  native: NativeKernelStatus;
   /** Optional peers by feature (plotting: vega, vega-lite, sharp), and which of them are not installed. */
   optional: {
     /** The feature they serve, e.g. `'plotting'`. */
@@ -176,6 +179,7 @@ export async function diagnose(): Promise<DoctorReport> {
     backends,
     cuda: { found: {}, otherVersions: [], nvidiaSmi: hasCommand('nvidia-smi') },
     webgpu: { vulkanDrivers: process.platform === 'linux' ? vulkanDrivers() : [] },
+    native: nativeKernelStatus(),
     optional: [
       { feature: 'plotting', packages: PLOT_PACKAGES, missing: PLOT_PACKAGES.filter((p) => !packageInstalled(p)) },
     ],
@@ -186,6 +190,8 @@ export async function diagnose(): Promise<DoctorReport> {
   } catch (e) {
     report.activeError = (e as Error).message;
   }
+  // After the backend's setup (which sets oneDNN's threads to tfai's count).
+  report.native = nativeKernelStatus();
   if (webgpuInstalled()) {
     const probe = await probeWebGPU();
     if (probe.adapter) report.webgpu.adapter = probe.adapter;
@@ -255,6 +261,10 @@ function adviceFor(report: DoctorReport): string[] {
   }
   const wasm = byName('wasm');
   if (!wasm.installed) advice.push(`wasm backend: \`npm install ${wasm.package}\``);
+  if (!report.native.available)
+    advice.push(
+      `native CPU kernels (oneDNN, 3–10× wasm's convolutions and matrix products): ${report.native.reason}. Install oneDNN (Debian/Ubuntu: \`apt install libdnnl-dev\`; macOS: \`brew install onednn\`), then \`npm rebuild @tfai/native\``,
+    );
   for (const o of report.optional)
     if (o.missing.length)
       advice.push(
@@ -292,6 +302,12 @@ export function formatDoctorReport(r: DoctorReport): string {
     if (r.cuda.otherVersions.length) lines.push(`  other versions found: ${r.cuda.otherVersions.join(', ')}`);
     lines.push(`  nvidia-smi: ${r.cuda.nvidiaSmi ? 'found' : 'not found'}`);
   }
+  lines.push(``, `Native CPU kernels (oneDNN through @tfai/native, for the wasm backend):`);
+  const n = r.native;
+  if (n.enabled)
+    lines.push(`  ● in use: oneDNN ${n.version}, ISA ${n.isa}, ${n.threads} thread(s) (TFAI_NATIVE=0 turns them off)`);
+  else if (n.available) lines.push(`  ✓ built (oneDNN ${n.version}, ISA ${n.isa}), not in use: ${n.reason}`);
+  else lines.push(`  ✗ not available: ${n.reason} (wasm's own kernels run)`);
   lines.push(``, `WebGPU (Dawn's Node bindings, npm webgpu):`);
   const a = r.webgpu.adapter;
   if (a) {

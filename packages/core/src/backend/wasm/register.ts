@@ -16,20 +16,24 @@ import { tileKernels } from './tile.js';
 import { identityKernels } from './identity.js';
 import { sumKernels } from './sum.js';
 import { gatherKernels } from './gather.js';
+import { nativeConvKernels, nativeFirst } from './native.js';
 import { transposeKernels } from './transpose.js';
 import { unsortedSegmentSumKernels } from './unsorted-segment-sum.js';
 import { registerDeclaredKernels, registerKernels, restoreStockKernels, type KernelDef } from '../registry.js';
 
 /** tfai's kernels of the wasm backend (and of cpu: {@link SHARED_KERNELS}). */
 export const TFAI_KERNELS: readonly KernelDef[] = [
-  ...conv2DBackpropFilterKernels,
-  ...conv2DBackpropInputKernels,
+  // #29: convolutions and matrix products run oneDNN on the wasm heap when @tfai/native is built (native.ts),
+  // else the wasm kernels they wrap.
+  ...nativeConvKernels,
+  ...nativeFirst(conv2DBackpropFilterKernels),
+  ...nativeFirst(conv2DBackpropInputKernels),
   // #31: depthwise convolutions' gradients (ConvNeXt, EfficientNet), which wasm lacks.
   ...depthwiseBackpropKernels,
   ...unsortedSegmentSumKernels,
   ...maxPoolGradKernels,
   ...SHARED_KERNELS,
-  ...matMulKernels,
+  ...nativeFirst(matMulKernels),
   ...tileKernels,
   // #20: Identity shares memory instead of copying it; Sum over leading axes (bias gradients) without a transpose;
   // GatherV2 along axis 0 (embedding lookups) as row copies; Transpose of the last two or first two axes.

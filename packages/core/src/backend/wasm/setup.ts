@@ -1,6 +1,7 @@
 import { cpuCount } from '#platform/os';
 import { envVar } from '#platform/process';
 import type { SetBackendOptions } from '../backend.js';
+import { setNativeThreads } from './native.js';
 import { registerTfaiKernels } from './register.js';
 import {
   MAX_WASM_THREADS,
@@ -44,6 +45,8 @@ export async function setupWasm(opts: SetBackendOptions): Promise<void> {
   // Without an explicit count, a running backend keeps its own.
   if (opts.threads === undefined && running !== undefined) return;
   let threads = wasmThreadsWanted(opts);
+  // oneDNN's threads (native kernels, #29) follow the same setting, whether or not wasm can run threaded.
+  setNativeThreads(threads);
   const blocked = threadsUnavailable();
   if (threads > 1 && blocked) {
     console.warn(`tfai: wasm runs on 1 thread: ${blocked}`);
