@@ -7,7 +7,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { datasets } from '@tfai/datasets';
 import { accuracy, manualSeed } from '@tfai/core';
-import { getBackend, setBackend } from '@tfai/core/backend';
+import { describeBackend, setBackend } from '@tfai/core/backend';
 import { csvRecords, exportLearner, loadLearner, readCsv } from '@tfai/core/io';
 import { ClassificationInterpretation, ImageDataLoaders, visionLearner, type VisionLearner } from '@tfai/vision';
 import { Resize, augTransforms } from '@tfai/vision/augment';
@@ -24,7 +24,9 @@ mkdirSync(OUT, { recursive: true });
 
 const t0 = performance.now();
 await setBackend();
-console.log(`backend: ${getBackend()} (${os.cpus().length} cores)${quick ? ' — quick run (TFAI_DEMO_QUICK)' : ''}`);
+console.log(
+  `backend: ${describeBackend()} (${os.cpus().length} cores)${quick ? ' — quick run (TFAI_DEMO_QUICK)' : ''}`,
+);
 manualSeed(0);
 
 // Data: fashion_mnist is 28×28 greyscale (promoted to RGB), used at its size; tux photos are resized to 64×64.

@@ -15,6 +15,7 @@ export {
 export type { BackendName, SetBackendOptions } from './backend/backend.js';
 export { probeWebGPU } from '#platform/webgpu-probe';
 export { nativeKernelStatus, setNativeKernels } from './backend/wasm/native.js';
+export { describeBackend } from './backend/describe.js';
 export type { NativeKernelStatus } from './backend/wasm/native.js';
 export type { WebGPUAdapterReport, WebGPUProbe } from './backend/webgpu/setup.js';
 export { diagnose, formatDoctorReport, CUDA_LIBRARIES, NODE_ENGINES } from '#platform/diagnose';

@@ -1,7 +1,7 @@
 // fastai's Learner: the training loop, its events and callbacks; the options and results are in learner-options.ts.
 import * as tf from '@tensorflow/tfjs-core';
 import { getBackend, ready } from '../backend/backend.js';
-import { describeNativeKernels } from '../backend/wasm/native.js';
+import { describeBackend } from '../backend/describe.js';
 import type { DataLoader, DataLoaders } from '../data/dataloader.js';
 import { checkInteger, checkLearningRates, InvalidArgumentError } from '../errors.js';
 import type { AnyModule } from '../nn/module.js';
@@ -691,8 +691,7 @@ export class Learner {
    * kernels run and on which ISA, e.g. `wasm + native oneDNN 2.6.3 (avx512_core, 2 threads)`.
    */
   get backendDescription(): string {
-    const name = this.backendName;
-    return name === 'wasm' ? `wasm + native ${describeNativeKernels()}` : name;
+    return describeBackend();
   }
 
   /** Frees the model, optimizer state and callbacks' tensors. */
