@@ -101,6 +101,11 @@ export { SegmentationDataError } from './data/errors.js';
 
 // ---- The names a fastai user reaches for first (DESIGN.md §7), also in @tfai/vision/models: the same objects ----
 export { resnet18, resnet34, resnet50 } from './models/resnet.js';
+export { xresnet18, xresnet34, xresnet50, xresnet101, xresnet152 } from './models/xresnet.js';
+export { densenet121, densenet161, densenet169, densenet201 } from './models/densenet.js';
+export { squeezenet1_0, squeezenet1_1 } from './models/squeezenet.js';
+export { vgg11_bn, vgg13_bn, vgg16_bn, vgg19_bn } from './models/vgg.js';
+export { alexnet } from './models/alexnet.js';
 export { modelMeta } from './models/archs.js';
 export { createBody } from './models/create-body.js';
 export { createHead } from './models/create-head.js';

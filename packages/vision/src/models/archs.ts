@@ -3,6 +3,7 @@
 import { ImageDataError } from '../data/errors.js';
 import { resnetMeta, defaultMeta, type ModelMeta } from './model-meta.js';
 import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from './resnet.js';
+import { CLASSIC_ARCHS } from './classic-meta.js';
 
 /** What tfai knows of an architecture an export can name. */
 export interface ArchEntry {
@@ -31,6 +32,7 @@ export const VISION_ARCHS: Readonly<Record<string, ArchEntry>> = {
   resnet50: { build: resnet50, meta: resnetMeta, weights: { file: 'resnet50-0676ba61.pth' } },
   resnet101: { build: resnet101, meta: resnetMeta, weights: { file: 'resnet101-63fe2227.pth' } },
   resnet152: { build: resnet152, meta: resnetMeta, weights: { file: 'resnet152-394f9c45.pth' } },
+  ...CLASSIC_ARCHS,
 };
 
 /** The registry entry called `name`, or `undefined` (own keys only: `toString` is no architecture). */
