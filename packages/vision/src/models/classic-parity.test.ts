@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadSafetensors } from '@tfai/core/io';
-import { numParams, type Sequential } from '@tfai/core/nn';
+import { numParams, type Sequential, type TensorModule } from '@tfai/core/nn';
 import { afterAll, describe, expect, it } from 'vitest';
 import { relError } from '@tfai/test-utils';
 import { CLASSIC_ARCHS } from './classic-meta.js';
@@ -68,7 +68,7 @@ async function parity(dir: string, name: string) {
   model.loadStateDict(weights, { strict: true });
   tf.dispose(Object.values(weights));
   model.eval();
-  const logitsErr = tf.tidy(() => relError(model.call(io.input_nhwc) as tf.Tensor, io.logits));
+  const logitsErr = tf.tidy(() => relError((model as unknown as TensorModule).call(io.input_nhwc), io.logits));
   const body = createBody(model, { cut: entry.meta.cut as number });
   const bodyErr = tf.tidy(() => relError(body.call(io.input_nhwc), io.body_nhwc));
   const bodyShape = tf.tidy(() => body.call(io.input_nhwc).shape);
