@@ -19,7 +19,7 @@ const CLASSES = ['trouser', 'bag', 'sneaker', 'tshirt_top'];
 function fourClasses(nTrain: number, nValid: number): Promise<ImageDataLoaders> {
   const rows = readFileSync(join(FM, 'labels.csv'), 'utf8')
     .trim()
-    .split('\n')
+    .split(/\r?\n/)
     .slice(1)
     .map((r) => r.split(','));
   const items: string[] = [];

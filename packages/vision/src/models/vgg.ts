@@ -15,16 +15,16 @@ import type { TensorModule } from '@tfai/core/nn';
 import type { ResNetOptions } from './resnet.js';
 import { initLayers } from './tv-init.js';
 
+/** A VGG configuration of torchvision: `A` (11 layers), `B` (13), `D` (16), `E` (19). */
+export type VggConfig = 'A' | 'B' | 'D' | 'E';
+
 /** torchvision's `cfgs`: channel counts, `'M'` for a 2×2 max pool. */
-const CFGS = {
+const CFGS: Record<VggConfig, readonly (number | 'M')[]> = {
   A: [64, 'M', 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
   B: [64, 64, 'M', 128, 128, 'M', 256, 256, 'M', 512, 512, 'M', 512, 512, 'M'],
   D: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],
   E: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 256, 'M', 512, 512, 512, 512, 'M', 512, 512, 512, 512, 'M'],
-} as const;
-
-/** A VGG configuration of torchvision: `A` (11 layers), `B` (13), `D` (16), `E` (19). */
-export type VggConfig = keyof typeof CFGS;
+};
 
 /** torchvision's `make_layers(cfg, batch_norm=True)`: `Conv2d(3×3, padding 1), BatchNorm2d, ReLU` per number. */
 function makeLayers(cfg: VggConfig): Sequential {

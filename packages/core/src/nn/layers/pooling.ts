@@ -17,8 +17,6 @@ export interface Pool2dOptions {
   ceilMode?: boolean;
 }
 
-type Pads4 = [[number, number], [number, number], [number, number], [number, number]];
-
 /**
  * The extra cells after the right padding that `ceil_mode` needs on one axis, as PyTorch's
  * `pooling_output_shape`: `out = ceil((L + 2p - k) / s) + 1`, less one if the last window would start in the
@@ -56,7 +54,9 @@ abstract class Pool2d extends Module {
     ];
   }
   /** The NHWC padding (symmetric, plus `extra` after), or `undefined` when there is none. */
-  protected explicitPadding(extra: [number, number] = [0, 0]): Pads4 | undefined {
+  protected explicitPadding(
+    extra: [number, number] = [0, 0],
+  ): [[number, number], [number, number], [number, number], [number, number]] | undefined {
     const [ph, pw] = this.padding;
     if (!ph && !pw && !extra[0] && !extra[1]) return undefined;
     return [
