@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { manualSeed } from '@tfai/core';
 import { numParams } from '@tfai/core/nn';
-import { createBody, densenet121, squeezenet1_1, xresnet18, type VisionArch } from '@tfai/vision/models';
+import { createBody, densenet121, getModelMeta, squeezenet1_1, xresnet18, type VisionArch } from '@tfai/vision/models';
 import { describe, expect, it } from 'vitest';
 import { createSiameseModel } from './model.js';
 
@@ -18,7 +18,7 @@ describe('createSiameseModel with the classic families as encoders', () => {
     async (_, arch, nf) => {
       manualSeed(0);
       const model = await createSiameseModel(arch, { pretrained: false });
-      const body = createBody(arch);
+      const body = createBody(arch, { cut: getModelMeta(arch).cut as number });
       expect(numParams(model.encoder as never)).toBe(numParams(body));
       body.dispose();
       expect(model.head.describe().children?.[2]).toMatchObject({ type: 'BatchNorm1d', num_features: 4 * nf });
