@@ -76,3 +76,13 @@ describe('pooling with ceil_mode', () => {
     rb.dispose();
   });
 });
+
+describe('pooling on too small an input', () => {
+  it("is a RangeError, as PyTorch's 'output size is too small' (fastai's num_features_model then tries a larger size)", () => {
+    const x = tf.zeros([1, 1, 1, 4]);
+    expect(() => new MaxPool2d(3, { stride: 2 }).call(x)).toThrow(RangeError);
+    expect(() => new AvgPool2d(2).call(x)).toThrow(/too small/);
+    expect(new MaxPool2d(3, { stride: 2, padding: 1 }).call(x).shape).toEqual([1, 1, 1, 4]);
+    x.dispose();
+  });
+});

@@ -44,10 +44,22 @@ abstract class Pool2d extends Module {
     this.padding = pair(opts.padding ?? 0);
     this.ceilMode = opts.ceilMode ?? false;
   }
-  /** The extra right/bottom cells `ceil_mode` adds for an NHWC input, `[0, 0]` without it. */
+  /**
+   * The extra right/bottom cells `ceil_mode` adds for an NHWC input, `[0, 0]` without it. Throws a RangeError, as
+   * PyTorch's "output size is too small", when the window is larger than the padded input (the wasm kernels would
+   * read out of bounds).
+   */
   protected ceilExtras(x: tf.Tensor): [number, number] {
-    if (!this.ceilMode) return [0, 0];
     const [, h, w] = x.shape;
+    for (const [len, i] of [
+      [h, 0],
+      [w, 1],
+    ] as const)
+      if (len + 2 * this.padding[i] < this.kernelSize[i])
+        throw new RangeError(
+          `${this.typeName}: input size ${h}×${w} (padding ${this.padding[0]}) is smaller than the kernel ${this.kernelSize[0]}×${this.kernelSize[1]}: output size is too small`,
+        );
+    if (!this.ceilMode) return [0, 0];
     return [
       ceilExtra(h, this.kernelSize[0], this.stride[0], this.padding[0]),
       ceilExtra(w, this.kernelSize[1], this.stride[1], this.padding[1]),
