@@ -161,7 +161,10 @@ export class DenseNet extends Module {
       return this.classifier.call(tf.mean(f, [1, 2]));
     });
   }
-  /** Loads a state dict, renaming the legacy keys of torchvision's published DenseNet checkpoints first. */
+  /**
+   * Loads a state dict, renaming the legacy keys of torchvision's published DenseNet checkpoints first (and starting
+   * a missing `num_batches_tracked` at 0, as PyTorch's BatchNorm).
+   */
   override loadStateDict(
     input: StateDictInput,
     opts?: LoadStateDictOptions,
@@ -172,7 +175,15 @@ export class DenseNet extends Module {
       const m = LEGACY_KEY.exec(k);
       renamed[m ? m[1] + m[2] : k] = v;
     }
-    return super.loadStateDict(renamed, opts);
+    // Checkpoints older than PyTorch 0.4.1 have no `num_batches_tracked`: PyTorch's BatchNorm then starts it at 0.
+    const zeros: tf.Tensor[] = [];
+    for (const [n, b] of this.namedBuffers())
+      if (n.endsWith('num_batches_tracked') && !(n in renamed)) zeros.push((renamed[n] = tf.zerosLike(b)));
+    try {
+      return super.loadStateDict(renamed, opts);
+    } finally {
+      tf.dispose(zeros);
+    }
   }
 }
 
