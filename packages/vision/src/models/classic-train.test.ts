@@ -1,5 +1,7 @@
 // Real training from scratch with fastai's other model_meta families: xresnet18 and densenet121, fitOneCycle on
 // fashion_mnist images (four classes, 32×32) through visionLearner with fastai's default head and splitter.
+// Measured (seed 0): xresnet18 94.0%, densenet121 96.0% (2 epochs on 320 images gave xresnet18 73%: too close to
+// the floor); about 40 s and 60 s on a quiet 2-core machine, 250 s and 370 s under heavy load.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accuracy, manualSeed } from '@tfai/core';
@@ -43,13 +45,13 @@ describe('training from scratch: xresnet18 and densenet121 learn four fashion_mn
     ['xresnet18', xresnet18],
     ['densenet121', densenet121],
   ] as [string, VisionArch][])(
-    '%s: 2 epochs of fitOneCycle on 320 images reach ≥ 70% validation accuracy (chance 25%)',
+    '%s: 3 epochs of fitOneCycle on 400 images reach ≥ 70% validation accuracy (chance 25%)',
     async (name, arch) => {
       manualSeed(0);
-      const dls = await fourClasses(80, 40);
+      const dls = await fourClasses(100, 50);
       const learn = await visionLearner(dls, arch, { pretrained: false, metrics: [accuracy()], progress: false });
       const t0 = Date.now();
-      await learn.fitOneCycle(2, 3e-3);
+      await learn.fitOneCycle(3, 3e-3);
       const { metrics, validLoss } = await learn.validate();
       console.log(
         `${name}: accuracy ${metrics.accuracy.toFixed(3)}, valid loss ${validLoss.toFixed(3)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`,
