@@ -44,6 +44,7 @@ export {
   AdaptiveMaxPool2d,
   AdaptiveConcatPool2d,
 } from './nn/layers/pooling.js';
+export type { Pool2dOptions } from './nn/layers/pooling.js';
 export { Flatten, PixelShuffle, pixelShuffle } from './nn/layers/reshape.js';
 export { Upsample, interpolate } from './nn/layers/upsample.js';
 export type { UpsampleOptions } from './nn/layers/upsample.js';

@@ -119,6 +119,11 @@ export { convnext_tiny, convnext_small, convnext_base } from './models/convnext.
 export { convnextTiny, convnextSmall, convnextBase } from './models/convnext.js';
 export { efficientnet_b0, efficientnet_b1, efficientnet_b2, efficientnet_b3 } from './models/efficientnet.js';
 export { efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3 } from './models/efficientnet.js';
+export { xresnet18, xresnet34, xresnet50, xresnet101, xresnet152 } from './models/xresnet.js';
+export { densenet121, densenet161, densenet169, densenet201 } from './models/densenet.js';
+export { squeezenet1_0, squeezenet1_1 } from './models/squeezenet.js';
+export { vgg11_bn, vgg13_bn, vgg16_bn, vgg19_bn } from './models/vgg.js';
+export { alexnet } from './models/alexnet.js';
 export { modelMeta } from './models/archs.js';
 export { createBody } from './models/create-body.js';
 export { createHead } from './models/create-head.js';

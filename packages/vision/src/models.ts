@@ -24,6 +24,37 @@ export { efficientnetB0, efficientnetB1, efficientnetB2, efficientnetB3 } from '
 export type { MBConvConfig, EfficientNetOptions } from './models/efficientnet.js';
 export { Conv2dNormActivation } from './models/conv-norm-activation.js';
 export type { Conv2dNormActivationOptions } from './models/conv-norm-activation.js';
+// fastai's other model_meta families: its XResNet, torchvision's DenseNet, SqueezeNet, VGG-BN and AlexNet.
+export { XResNet, xresnet18, xresnet34, xresnet50, xresnet101, xresnet152 } from './models/xresnet.js';
+export type { XResNetOptions } from './models/xresnet.js';
+export {
+  DenseNet,
+  DenseBlock,
+  DenseLayer,
+  Transition,
+  densenet121,
+  densenet161,
+  densenet169,
+  densenet201,
+} from './models/densenet.js';
+export { SqueezeNet, Fire, squeezenet1_0, squeezenet1_1 } from './models/squeezenet.js';
+export type { SqueezeNetVersion } from './models/squeezenet.js';
+export { VGG, vgg11_bn, vgg13_bn, vgg16_bn, vgg19_bn, torchFlatten } from './models/vgg.js';
+export type { VggConfig } from './models/vgg.js';
+export { AlexNet, alexnet } from './models/alexnet.js';
+export {
+  CLASSIC_ARCHS,
+  xresnetSplit,
+  squeezenetSplit,
+  densenetSplit,
+  vggSplit,
+  alexnetSplit,
+  xresnetMeta,
+  squeezenetMeta,
+  densenetMeta,
+  vggMeta,
+  alexnetMeta,
+} from './models/classic-meta.js';
 export { VISION_ARCHS, modelMeta, getModelMeta, visionArch, isRegisteredArch } from './models/archs.js';
 export type { ArchEntry } from './models/archs.js';
 export { defaultMeta, defaultSplit, resnetSplit, imagenetStats } from './models/model-meta.js';

@@ -6,6 +6,7 @@ import { imagenetDefaultMeta } from './model-meta.js';
 import { convnext_tiny, convnext_small, convnext_base } from './convnext.js';
 import { efficientnet_b0, efficientnet_b1, efficientnet_b2, efficientnet_b3 } from './efficientnet.js';
 import { resnet18, resnet34, resnet50, resnet101, resnet152, type VisionArch } from './resnet.js';
+import { CLASSIC_ARCHS } from './classic-meta.js';
 
 /** What tfai knows of an architecture an export can name. */
 export interface ArchEntry {
@@ -65,6 +66,7 @@ export const VISION_ARCHS: Readonly<Record<string, ArchEntry>> = {
     meta: imagenetDefaultMeta,
     weights: { file: 'efficientnet_b3_rwightman-cf984f9c.pth' },
   },
+  ...CLASSIC_ARCHS,
 };
 
 /** The registry entry called `name`, or `undefined` (own keys only: `toString` is no architecture). */

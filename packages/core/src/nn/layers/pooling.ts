@@ -4,6 +4,30 @@ import { Module } from '../module.js';
 import type { Size2d } from './conv.js';
 const pair = (v: Size2d): [number, number] => (typeof v === 'number' ? [v, v] : v);
 
+/** Options of {@link MaxPool2d} and {@link AvgPool2d}, as PyTorch's arguments. */
+export interface Pool2dOptions {
+  /** Window step; default the kernel size. */
+  stride?: Size2d;
+  /** Implicit padding on each side; default 0. */
+  padding?: Size2d;
+  /**
+   * PyTorch's `ceil_mode`: round the output size up, so a last partial window (starting inside the input or its
+   * left padding) is kept. Default false.
+   */
+  ceilMode?: boolean;
+}
+
+/**
+ * The extra cells after the right padding that `ceil_mode` needs on one axis, as PyTorch's
+ * `pooling_output_shape`: `out = ceil((L + 2p - k) / s) + 1`, less one if the last window would start in the
+ * right padding.
+ */
+function ceilExtra(len: number, k: number, s: number, p: number): number {
+  let out = Math.floor((len + 2 * p - k + s - 1) / s) + 1;
+  if ((out - 1) * s >= len + p) out--;
+  return Math.max(0, (out - 1) * s + k - (len + 2 * p));
+}
+
 /** What {@link MaxPool2d} and {@link AvgPool2d} share: PyTorch's kernel size, stride (default: the kernel size) and padding. */
 abstract class Pool2d extends Module {
   /** PyTorch's class name, kept when a bundler renames the class. */
@@ -14,20 +38,46 @@ abstract class Pool2d extends Module {
   readonly stride: [number, number];
   /** Padding `[rows, columns]` added to each side of the input (PyTorch's `padding`; default 0). */
   readonly padding: [number, number];
-  constructor(kernelSize: Size2d, opts: { stride?: Size2d; padding?: Size2d } = {}) {
+  /** PyTorch's `ceil_mode` (default false). */
+  readonly ceilMode: boolean;
+  constructor(kernelSize: Size2d, opts: Pool2dOptions = {}) {
     super();
     this.kernelSize = pair(kernelSize);
     this.stride = pair(opts.stride ?? kernelSize);
     this.padding = pair(opts.padding ?? 0);
+    this.ceilMode = opts.ceilMode ?? false;
   }
-  /** The symmetric NHWC padding, or `undefined` when there is none. */
-  protected explicitPadding(): [[number, number], [number, number], [number, number], [number, number]] | undefined {
+  /**
+   * The extra right/bottom cells `ceil_mode` adds for an NHWC input, `[0, 0]` without it. Throws a RangeError, as
+   * PyTorch's "output size is too small", when the window is larger than the padded input (the wasm kernels would
+   * read out of bounds).
+   */
+  protected ceilExtras(x: tf.Tensor): [number, number] {
+    const [, h, w] = x.shape;
+    for (const [len, i] of [
+      [h, 0],
+      [w, 1],
+    ] as const)
+      if (len + 2 * this.padding[i] < this.kernelSize[i])
+        throw new RangeError(
+          `${this.typeName}: input size ${h}×${w} (padding ${this.padding[0]}) is smaller than the kernel ${this.kernelSize[0]}×${this.kernelSize[1]}: output size is too small`,
+        );
+    if (!this.ceilMode) return [0, 0];
+    return [
+      ceilExtra(h, this.kernelSize[0], this.stride[0], this.padding[0]),
+      ceilExtra(w, this.kernelSize[1], this.stride[1], this.padding[1]),
+    ];
+  }
+  /** The NHWC padding (symmetric, plus `extra` after), or `undefined` when there is none. */
+  protected explicitPadding(
+    extra: [number, number] = [0, 0],
+  ): [[number, number], [number, number], [number, number], [number, number]] | undefined {
     const [ph, pw] = this.padding;
-    if (!ph && !pw) return undefined;
+    if (!ph && !pw && !extra[0] && !extra[1]) return undefined;
     return [
       [0, 0],
-      [ph, ph],
-      [pw, pw],
+      [ph, ph + extra[0]],
+      [pw, pw + extra[1]],
       [0, 0],
     ];
   }
@@ -44,30 +94,56 @@ export class MaxPool2d extends Pool2d {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'MaxPool2d';
   forward(x: tf.Tensor): tf.Tensor {
-    const pad = this.explicitPadding();
+    const pad = this.explicitPadding(this.ceilExtras(x));
     return tf.maxPool(x as tf.Tensor4D, this.kernelSize, this.stride, (pad ?? 'valid') as 'valid');
   }
   protected override extraRepr(): string {
-    return `kernel_size=${this.kernelSize[0]}, stride=${this.stride[0]}, padding=${this.padding[0]}, dilation=1, ceil_mode=False`;
+    return `kernel_size=${this.kernelSize[0]}, stride=${this.stride[0]}, padding=${this.padding[0]}, dilation=1, ceil_mode=${this.ceilMode ? 'True' : 'False'}`;
   }
   protected override attributes(): Record<string, unknown> {
-    return { kernel_size: this.kernelSize[0], stride: this.stride[0], padding: this.padding[0] };
+    const a: Record<string, unknown> = {
+      kernel_size: this.kernelSize[0],
+      stride: this.stride[0],
+      padding: this.padding[0],
+    };
+    if (this.ceilMode) a.ceil_mode = true;
+    return a;
   }
 }
 
-/** Average pooling; padding counts as zeros in the average (PyTorch's `count_include_pad=True`). */
+/**
+ * Average pooling; padding counts as zeros in the average (PyTorch's `count_include_pad=True`). With `ceilMode`,
+ * a last partial window averages only the cells inside the input and its padding, as PyTorch's (fastai's
+ * xresnet shortcut `AvgPool2d(2, ceil_mode=True)`).
+ * @example
+ * ```ts
+ * new AvgPool2d(2, { ceilMode: true }).call(tf.ones([1, 7, 7, 4])).shape; // [1, 4, 4, 4], all ones
+ * ```
+ */
 export class AvgPool2d extends Pool2d {
   /** PyTorch's class name, kept when a bundler renames the class. */
   static override readonly typeName: string = 'AvgPool2d';
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const pad = this.explicitPadding();
+      const extra = this.ceilExtras(x);
+      const pad = this.explicitPadding(extra);
       const xp = pad ? tf.pad(x, pad) : x;
-      return tf.avgPool(xp as tf.Tensor4D, this.kernelSize, this.stride, 'valid');
+      const avg = tf.avgPool(xp as tf.Tensor4D, this.kernelSize, this.stride, 'valid');
+      if (!extra[0] && !extra[1]) return avg;
+      // The share of each window inside the input and its padding: the divisor PyTorch uses at the edge.
+      const [, h, w] = x.shape;
+      const [ph, pw] = this.padding;
+      const inside = tf.pad(tf.ones([1, h + 2 * ph, w + 2 * pw, 1]), [
+        [0, 0],
+        [0, extra[0]],
+        [0, extra[1]],
+        [0, 0],
+      ]);
+      return tf.div(avg, tf.avgPool(inside as tf.Tensor4D, this.kernelSize, this.stride, 'valid'));
     });
   }
   protected override extraRepr(): string {
-    return `kernel_size=${this.kernelSize[0]}, stride=${this.stride[0]}, padding=${this.padding[0]}`;
+    return `kernel_size=${this.kernelSize[0]}, stride=${this.stride[0]}, padding=${this.padding[0]}${this.ceilMode ? ', ceil_mode=True' : ''}`;
   }
 }
 
