@@ -168,7 +168,12 @@ export class DenseNet extends Module {
   override loadStateDict(
     input: StateDictInput,
     opts?: LoadStateDictOptions,
-  ): { missing: string[]; unexpected: string[] } {
+  ): {
+    /** The module's parameter and buffer names absent from the input (PyTorch's `missing_keys`; empty when strict). */
+    missing: string[];
+    /** The input's keys that name no parameter or buffer (PyTorch's `unexpected_keys`; empty when strict). */
+    unexpected: string[];
+  } {
     const sd = 'toStateDict' in input && typeof input.toStateDict === 'function' ? input.toStateDict() : input;
     const renamed: Record<string, tf.Tensor | HostTensor> = {};
     for (const [k, v] of Object.entries(sd as Record<string, tf.Tensor | HostTensor>)) {
