@@ -77,6 +77,27 @@ describe('Module', () => {
     ]);
   });
 
+  it("loads a pre-0.4.1 checkpoint without BatchNorm's num_batches_tracked (count restarts at 0, as PyTorch)", async () => {
+    const src = new Sequential(new Conv2d(3, 4, 1), new BatchNorm2d(4));
+    const dst = new Sequential(new Conv2d(3, 4, 1), new BatchNorm2d(4));
+    tf.tidy(() => (dst.children()[1] as BatchNorm2d).numBatchesTracked.assign(tf.scalar(7, 'int32')));
+    const before = tf.memory().numTensors;
+    const sd = src.stateDict();
+    const { '1.num_batches_tracked': dropped, ...old } = sd;
+    expect(dst.loadStateDict(old)).toEqual({ missing: [], unexpected: [] });
+    expect(await (dst.children()[1] as BatchNorm2d).numBatchesTracked.data()).toEqual(Int32Array.from([0]));
+    const loaded = dst.stateDict();
+    expect(await loaded['1.running_var'].data()).toEqual(await sd['1.running_var'].data());
+    tf.dispose(Object.values(loaded));
+    // Only beside its running_mean: a checkpoint that lacks the statistics too is still a mismatch.
+    const { '1.running_mean': _m, ...noStats } = old;
+    expect(() => dst.loadStateDict(noStats)).toThrow(StateDictMismatchError);
+    tf.dispose([dropped, ...Object.values(old)]);
+    expect(tf.memory().numTensors).toBe(before);
+    src.dispose();
+    dst.dispose();
+  });
+
   it('prints the tree as PyTorch does', () => {
     const m = new Sequential(
       new AdaptiveConcatPool2d(),

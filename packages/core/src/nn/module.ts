@@ -320,7 +320,8 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
   /**
    * Loads a PyTorch-named, PyTorch-layout state dict. Every key and shape is checked before anything is
    * assigned: a mismatch throws {@link StateDictMismatchError} listing missing, unexpected and wrongly-shaped
-   * keys, and leaves the module unchanged. Takes tf tensors, host tensors or a checkpoint from `loadTorch`
+   * keys, and leaves the module unchanged. A BatchNorm `num_batches_tracked` absent beside its `running_mean` (files
+   * older than PyTorch 0.4.1) starts at 0, as in PyTorch. Takes tf tensors, host tensors or a checkpoint from `loadTorch`
    * (`m.loadStateDict(await loadTorch('resnet18-f37072fd.pth'))`), converting host tensors one at a time.
    */
   loadStateDict(
@@ -337,7 +338,12 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
     const targets = new Map<string, { v: tf.Variable; layout: TorchLayout }>();
     for (const [n, p] of this.namedParameters('', false)) targets.set(n, { v: p.variable, layout: p.layout });
     for (const [n, b] of this.namedBuffers()) targets.set(n, { v: b, layout: 'none' });
-    const missing = [...targets.keys()].filter((k) => !(k in sd));
+    // Checkpoints saved before PyTorch 0.4.1 (torchvision's published VGG-BN and DenseNet files among them) have no
+    // BatchNorm `num_batches_tracked`: PyTorch's BatchNorm then loads the rest and starts the count at 0; so do we.
+    const legacyCount = (k: string): boolean =>
+      k.endsWith('num_batches_tracked') && `${k.slice(0, -'num_batches_tracked'.length)}running_mean` in sd;
+    const restart = [...targets.keys()].filter((k) => !(k in sd) && legacyCount(k));
+    const missing = [...targets.keys()].filter((k) => !(k in sd) && !legacyCount(k));
     const unexpected = Object.keys(sd).filter((k) => !targets.has(k));
     const wrongShape: { key: string; expected: number[]; got: number[] }[] = [];
     for (const [k, { v, layout }] of targets) {
@@ -360,6 +366,10 @@ export abstract class Module<I extends unknown[] = [tf.Tensor], O = tf.Tensor> {
         if (val.dtype !== v.dtype) val = tf.cast(val, v.dtype);
         v.assign(val);
       });
+    }
+    for (const k of restart) {
+      const v = targets.get(k)!.v;
+      tf.tidy(() => v.assign(tf.zerosLike(v)));
     }
     return { missing, unexpected };
   }

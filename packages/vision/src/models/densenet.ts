@@ -162,8 +162,8 @@ export class DenseNet extends Module {
     });
   }
   /**
-   * Loads a state dict, renaming the legacy keys of torchvision's published DenseNet checkpoints first (and starting
-   * a missing `num_batches_tracked` at 0, as PyTorch's BatchNorm).
+   * Loads a state dict, renaming the legacy keys of torchvision's published DenseNet checkpoints first (a missing
+   * `num_batches_tracked` starts at 0 in {@link Module.loadStateDict}, as PyTorch's BatchNorm).
    */
   override loadStateDict(
     input: StateDictInput,
@@ -180,15 +180,7 @@ export class DenseNet extends Module {
       const m = LEGACY_KEY.exec(k);
       renamed[m ? m[1] + m[2] : k] = v;
     }
-    // Checkpoints older than PyTorch 0.4.1 have no `num_batches_tracked`: PyTorch's BatchNorm then starts it at 0.
-    const zeros: tf.Tensor[] = [];
-    for (const [n, b] of this.namedBuffers())
-      if (n.endsWith('num_batches_tracked') && !(n in renamed)) zeros.push((renamed[n] = tf.zerosLike(b)));
-    try {
-      return super.loadStateDict(renamed, opts);
-    } finally {
-      tf.dispose(zeros);
-    }
+    return super.loadStateDict(renamed, opts);
   }
 }
 
