@@ -70,6 +70,30 @@ describe('DataBlock on images', () => {
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
   });
 
+  it('fromNameRe (through fromPathFunc) and its explicit DataBlock (RandomSplitter, get_y) give identical first batches', async () => {
+    const files = (await getImageFiles(TUX)).sort();
+    const pat = /([a-z]+)[^/]*$/;
+    const label = (f: string) => pat.exec(f.split('/').at(-2)!)![1];
+    manualSeed(2);
+    const a = await firstBatches(
+      await ImageDataLoaders.fromPathFunc('', files, label, {
+        bs: 4,
+        seed: 7,
+        itemTfms: [new Resize(16)],
+        progress: false,
+      }),
+    );
+    manualSeed(2);
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock()],
+      splitter: (items: string[]) => randomSplitter(items.length, 0.2, 7),
+      getY: label,
+      itemTfms: [new Resize(16)],
+    });
+    const b = await firstBatches(await dblock.dataloaders(files, { bs: 4, seed: 7, progress: false }));
+    b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
+  });
+
   it('fromCsv/fromDf and its explicit DataBlock (ColReader, ColSplitter) give identical first batches', async () => {
     const opts = { fnCol: 'name', labelCol: 'label', validCol: 'is_valid', bs: 4, seed: 5, itemTfms: [new Resize(16)] };
     const a = await firstBatches(await ImageDataLoaders.fromCsv(TUX, { ...opts, progress: false }));

@@ -315,8 +315,17 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     const files = fnames.map((f) =>
       path && path !== '.' && !f.startsWith('/') && !f.startsWith(path) ? join(path, f) : f,
     );
-    const split = randomSplitter(files.length, opts.validPct ?? 0.2, opts.seed);
-    return ImageDataLoaders.fromLists(files, files.map(labelFunc), split, opts);
+    // fastai's from_path_func is this DataBlock: ImageBlock + CategoryBlock, RandomSplitter(valid_pct, seed),
+    // get_y=label_func (from_name_func and from_name_re end here too).
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock({ vocab: opts.vocab })],
+      splitter: (items: string[]) => randomSplitter(items.length, opts.validPct ?? 0.2, opts.seed),
+      getY: labelFunc,
+      itemTfms: opts.itemTfms,
+      batchTfms: opts.batchTfms,
+    });
+    const { validPct: _p, itemTfms: _i, batchTfms: _b, ...rest } = opts;
+    return (await dblock.dataloaders(files, rest)) as ImageDataLoaders;
   }
 
   /**
