@@ -9,10 +9,11 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, crossEntropyLossFlat, manualSeed } from '@tfai/core';
+import { manualSeed } from '@tfai/core';
 import { setBackend } from '@tfai/core/backend';
 import { numParams } from '@tfai/core/nn';
-import { VISION_ARCHS, createVisionModel } from '@tfai/vision/models';
+import { VISION_ARCHS } from '@tfai/vision/models';
+import { visionStepTimes } from './zoo-step.js';
 
 const ARCHS = [
   'resnet18',
@@ -53,38 +54,16 @@ async function row(arch: string, warm: number, steps: number): Promise<Row> {
   const full = e.build();
   const params1000 = numParams(full);
   full.dispose();
-  const model = await createVisionModel(e.build, 10, { pretrained: false });
-  const groups = e.meta.split(model).length;
-  model.train();
-  const x = tf.randomNormal([16, 64, 64, 3]);
-  const y = tf.tensor1d(
-    Int32Array.from({ length: 16 }, (_, i) => i % 10),
-    'int32',
-  );
-  const ce = crossEntropyLossFlat();
-  const opt = new Adam([model.parameters()], { lr: 1e-3 });
-  const vars = opt.trainableVariables();
-  const times: number[] = [];
-  for (let i = 0; i < warm + steps; i++) {
-    const t0 = performance.now();
-    const { value, grads } = tf.variableGrads(() => ce(model.call(x), y), vars);
-    opt.step(grads);
-    await value.data();
-    tf.dispose([value, ...Object.values(grads)]);
-    if (i >= warm) times.push(Math.round((performance.now() - t0) * 10) / 10);
-  }
+  const { times, groups, params } = await visionStepTimes(arch, warm, steps);
   const r: Row = {
     arch,
     params_1000: params1000,
     cut: typeof e.meta.cut === 'number' ? e.meta.cut : String(e.meta.cut),
     param_groups: groups,
-    vision_model_params: numParams(model),
+    vision_model_params: params,
     step_median_ms: median(times),
     step_times_ms: times,
   };
-  opt.dispose?.();
-  tf.dispose([x, y]);
-  model.dispose();
   return r;
 }
 

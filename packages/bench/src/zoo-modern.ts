@@ -11,12 +11,12 @@ import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { Adam, crossEntropyLossFlat, manualSeed } from '@tfai/core';
 import { setBackend } from '@tfai/core/backend';
 import { loadTorch } from '@tfai/core/io';
 import { numParams, type TensorModule } from '@tfai/core/nn';
-import { VISION_ARCHS, createVisionModel, hasPoolType } from '@tfai/vision/models';
+import { VISION_ARCHS, hasPoolType } from '@tfai/vision/models';
 import { relErr } from '@tfai/test-utils';
+import { visionStepTimes } from './zoo-step.js';
 
 const env = (k: string, d: string) => process.env[k] ?? d;
 const ARCHS = env(
@@ -27,7 +27,6 @@ const STEPS = Number(env('ZOO_STEPS', '3'));
 const THREADS = Number(env('ZOO_THREADS', '1'));
 const OUT = env('ZOO_OUT', fileURLToPath(new URL('../results/2026-12-07-zoo-modern/', import.meta.url)));
 const SCRIPT = fileURLToPath(new URL('../../vision/src/models/fixtures/torchvision_modern.py', import.meta.url));
-const round1 = (v: number) => Math.round(v * 10) / 10;
 
 interface Row {
   arch: string;
@@ -69,32 +68,7 @@ function torchvisionErrs(names: string[]): (name: string, m: TensorModule) => Pr
 }
 
 async function stepTimes(arch: string): Promise<{ times: number[]; groups: number }> {
-  manualSeed(0);
-  const entry = VISION_ARCHS[arch];
-  const model = await createVisionModel(entry.build, 10, { pretrained: false });
-  const groups = entry.meta.split(model).length;
-  model.train();
-  const x = tf.randomNormal([16, 64, 64, 3]);
-  const y = tf.tensor1d(
-    Int32Array.from({ length: 16 }, (_, i) => i % 10),
-    'int32',
-  );
-  const ce = crossEntropyLossFlat();
-  const opt = new Adam([model.parameters()], { lr: 1e-3 });
-  const vars = opt.trainableVariables();
-  const times: number[] = [];
-  for (let i = 0; i < STEPS + 1; i++) {
-    const t0 = performance.now();
-    const { value, grads } = tf.variableGrads(() => ce(model.call(x), y) as tf.Scalar, vars);
-    opt.step(grads);
-    await value.data();
-    tf.dispose([value, ...Object.values(grads)]);
-    if (i > 0) times.push(round1(performance.now() - t0)); // the first step warms up
-  }
-  tf.dispose([x, y]);
-  opt.dispose();
-  model.dispose();
-  return { times, groups };
+  return visionStepTimes(arch, 1, STEPS); // the first step warms up
 }
 
 async function main(): Promise<void> {

@@ -32,7 +32,7 @@ export { DataLoader, DataLoaders } from './data/dataloader.js';
 export type { Batch, Dataset, DataLoaderOptions, DataLoadersInfo } from './data/dataloader.js';
 export { colSplitter, grandparentSplitter, parseFlag, randomSplitter } from './data/splitters.js';
 export type { Split } from './data/splitters.js';
-export { StringTable, TableColumnError, asTable, isTable, tableRecords } from './data/table.js';
+export { DEFAULT_NA_VALUES, StringTable, TableColumnError, asTable, isTable, tableRecords } from './data/table.js';
 export type { Table, TableLike } from './data/table.js';
 
 // ---- Optimizers (fastai/optimizer.py) ----

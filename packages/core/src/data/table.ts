@@ -47,8 +47,15 @@ export class TableColumnError extends TfaiError {
   }
 }
 
-/** pandas' default missing-value strings (`na_values`), read as `NaN` by {@link Table.numeric}. */
-const NA = new Set([
+/**
+ * pandas' default missing-value strings (`na_values`): cells read as missing (`NaN` in {@link Table.numeric}), by
+ * every table of every package.
+ * @example
+ * ```ts
+ * DEFAULT_NA_VALUES.includes('NA'); // true
+ * ```
+ */
+export const DEFAULT_NA_VALUES: readonly string[] = [
   '',
   '#N/A',
   '#N/A N/A',
@@ -68,7 +75,8 @@ const NA = new Set([
   'n/a',
   'nan',
   'null',
-]);
+];
+const NA = new Set(DEFAULT_NA_VALUES);
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A cell as text: `''` for `null`/`undefined`/`NaN`, `True`/`False` for booleans (as pandas writes them). */

@@ -1,4 +1,4 @@
-import { asTable, isTable, type Table, type TableLike } from '@tfai/core';
+import { DEFAULT_NA_VALUES, asTable, isTable, type Table, type TableLike } from '@tfai/core';
 import { MissingColumnError, NonNumericValueError } from '../errors.js';
 
 /** A column of numbers; `NaN` marks a missing value. `integer` is true when every value was written as an integer. */
@@ -27,28 +27,8 @@ export type Column = NumericColumn | CategoryColumn;
 /** A raw cell as given from JavaScript (`null`, `undefined`, `NaN` and the NA strings are missing). */
 export type RawValue = string | number | boolean | null | undefined;
 
-/** pandas' default `na_values`: cells read as missing. */
-export const DEFAULT_NA_VALUES: readonly string[] = [
-  '',
-  '#N/A',
-  '#N/A N/A',
-  '#NA',
-  '-1.#IND',
-  '-1.#QNAN',
-  '-NaN',
-  '-nan',
-  '1.#IND',
-  '1.#QNAN',
-  '<NA>',
-  'N/A',
-  'NA',
-  'NULL',
-  'NaN',
-  'None',
-  'n/a',
-  'nan',
-  'null',
-];
+/** pandas' default `na_values`, core's (one list for every table). */
+export { DEFAULT_NA_VALUES };
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER_RE = /^[+-]?\d+$/;
