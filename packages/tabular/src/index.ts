@@ -19,7 +19,7 @@ export {
 
 // ---- Tables ----
 // The columnar DataFrame (on core's CSV reader), cont/cat splitting, row splits and targets.
-export { DataFrame, ColumnBuilder, DEFAULT_NA_VALUES, parseNumber } from './data/dataframe.js';
+export { DataFrame, ColumnBuilder, parseNumber } from './data/dataframe.js';
 export type { Column, NumericColumn, CategoryColumn, RawValue } from './data/dataframe.js';
 export { readDataFrame, readDataFrameStream } from './data/read-data-frame.js';
 export type { ReadDataFrameOptions } from './data/read-data-frame.js';
@@ -77,7 +77,7 @@ export type {
   TabularConfig,
   TabularLikeDataLoaders,
 } from './learner/tabular-learner.js';
-export { decodeInputs, decodeTargets, formatTable } from './learner/decode.js';
+export { decodeInputs, decodeTargets } from './learner/decode.js';
 export type { DecodedRow } from './learner/decode.js';
 export { learnerBuilders } from './learner/builders.js';
 

@@ -27,9 +27,6 @@ export type Column = NumericColumn | CategoryColumn;
 /** A raw cell as given from JavaScript (`null`, `undefined`, `NaN` and the NA strings are missing). */
 export type RawValue = string | number | boolean | null | undefined;
 
-/** pandas' default `na_values`, core's (one list for every table). */
-export { DEFAULT_NA_VALUES };
-
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER_RE = /^[+-]?\d+$/;
 

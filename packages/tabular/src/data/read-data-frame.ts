@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { CsvError, streamCsv } from '@tfai/core/io';
 import { CsvFormatError, EmptyCsvError, MissingColumnError, TabularOptionsError } from '../errors.js';
-import { ColumnBuilder, DataFrame, DEFAULT_NA_VALUES, type Column } from './dataframe.js';
+import { DEFAULT_NA_VALUES } from '@tfai/core';
+import { ColumnBuilder, DataFrame, type Column } from './dataframe.js';
 
 /** Options of {@link readDataFrame}. */
 export interface ReadDataFrameOptions {

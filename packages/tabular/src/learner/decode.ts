@@ -85,6 +85,3 @@ export function decodeTargets(tabular: Tabular, y: ArrayLike<number>, n: number)
     return r;
   });
 }
-
-/** A plain-text table of decoded rows: core's `formatTable` (one table printer for every domain). */
-export { formatTable } from '@tfai/core';

