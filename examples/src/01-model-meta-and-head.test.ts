@@ -6,11 +6,26 @@ describe('01 modelMeta and createHead', () => {
     const lines: string[] = [];
     const r = await main((l) => lines.push(l));
     expect(lines[0]).toMatch(/^Answers: What is model_meta\?/);
-    expect(r.archs).toEqual(['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152']);
-    for (const a of r.archs)
-      expect(
-        lines.some((l) => l.startsWith(`  ${a.padEnd(9)} cut -2  split resnetSplit  stats mean [0.485, 0.456, 0.406]`)),
-      ).toBe(true);
+    // fastai 2.7's model_meta families (ResNet, XResNet, SqueezeNet, DenseNet, VGG-BN, AlexNet) and torchvision's
+    // ConvNeXt and EfficientNet, which fastai's default rule cuts and splits.
+    const resnets = ['resnet18', 'resnet34', 'resnet50', 'resnet101', 'resnet152'];
+    expect([...r.archs].sort()).toEqual(
+      [
+        ...resnets,
+        ...['xresnet18', 'xresnet34', 'xresnet50', 'xresnet101', 'xresnet152'],
+        ...['squeezenet1_0', 'squeezenet1_1', 'densenet121', 'densenet161', 'densenet169', 'densenet201'],
+        ...['vgg11_bn', 'vgg13_bn', 'vgg16_bn', 'vgg19_bn', 'alexnet'],
+        ...['convnext_tiny', 'convnext_small', 'convnext_base'],
+        ...['efficientnet_b0', 'efficientnet_b1', 'efficientnet_b2', 'efficientnet_b3'],
+      ].sort(),
+    );
+    const line = (a: string, meta: string) =>
+      lines.some((l) => l.startsWith(`  ${a.padEnd(15)} ${meta}  stats mean [0.485, 0.456, 0.406]`));
+    for (const a of resnets) expect(line(a, 'cut -2  split resnetSplit'), a).toBe(true);
+    expect(line('xresnet50', 'cut -4  split xresnetSplit')).toBe(true);
+    expect(line('densenet121', 'cut -1  split densenetSplit')).toBe(true);
+    expect(line('vgg16_bn', 'cut -2  split vggSplit')).toBe(true);
+    expect(line('convnext_tiny', 'cut pooling search  split defaultSplit')).toBe(true);
     expect(r.headLayers).toEqual([
       'AdaptiveConcatPool2d',
       'Flatten',

@@ -31,10 +31,13 @@ export async function main(log: Log): Promise<ModelMetaResult> {
   for (const name of archs) {
     const m = modelMeta[name]!;
     const stats = m.stats ? `mean [${m.stats[0].join(', ')}], std [${m.stats[1].join(', ')}]` : 'none';
-    log(`  ${name.padEnd(9)} cut ${String(m.cut)}  split ${m.split.name}  stats ${stats}`);
+    const cut = m.cut === undefined ? 'pooling search' : String(m.cut);
+    log(`  ${name.padEnd(15)} cut ${cut}  split ${m.split.name}  stats ${stats}`);
   }
-  log('  cut -2: the body keeps every layer but the last two (the pool and the classifier);');
-  log('  split: the parameter groups for discriminative learning rates (stem+layer1+layer2, layer3+layer4, head);');
+  log("  cut -2: the body keeps every layer but the last two (a ResNet's pool and classifier); no cut: fastai's");
+  log('  default rule, the body ends before the last child that holds a pooling layer (ConvNeXt, EfficientNet);');
+  log('  split: the parameter groups for discriminative learning rates (a ResNet: stem+layer1+layer2, layer3+layer4,');
+  log('  head; the default split: body, head);');
   log('  stats: the ImageNet normalisation the pretrained weights expect.');
   log('');
   log('createHead(20, 2): nf = 20 features out of the body, 2 classes (fastai: create_head(20, 2)):');
