@@ -3,9 +3,10 @@
 // tests need no reference file. The caller hands in vision's `resnet18`: test-utils depends on core only, so core's
 // tests can use it without a core → vision edge.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { saveTorch } from '@tfai/core/io';
@@ -40,6 +41,48 @@ export async function serveFiles(routes: Record<string, string>): Promise<FileSe
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A temporary `TFAI_HOME` and a local torchvision mirror, from {@link torchvisionMirror}. */
+export interface TorchvisionMirror {
+  /** The temporary folder `TFAI_HOME` points at while the mirror is open. */
+  home: string;
+  /** Serves `files` (torchvision file name → file on disk) under `/models/` and points `TFAI_TORCHVISION_URL` there. */
+  serve(files: Record<string, string>): Promise<FileServer>;
+  /** Stops the server, removes `home`, and restores `TFAI_HOME` and `TFAI_TORCHVISION_URL` as they were. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a temporary `TFAI_HOME` (named from `prefix`) for a pretrained-weights test; `serve` adds the mirror.
+ * @example
+ * ```ts
+ * const mirror = await torchvisionMirror('tfai-home-');
+ * const server = await mirror.serve({ 'resnet18-f37072fd.pth': ckpt.file });
+ * await mirror.close();
+ * ```
+ */
+export async function torchvisionMirror(prefix: string): Promise<TorchvisionMirror> {
+  const saved = { TFAI_HOME: process.env.TFAI_HOME, TFAI_TORCHVISION_URL: process.env.TFAI_TORCHVISION_URL };
+  const home = await mkdtemp(join(tmpdir(), prefix));
+  process.env.TFAI_HOME = home;
+  let server: FileServer | undefined;
+  return {
+    home,
+    async serve(files) {
+      server = await serveFiles(Object.fromEntries(Object.entries(files).map(([name, f]) => [`/models/${name}`, f])));
+      process.env.TFAI_TORCHVISION_URL = `${server.base}/models/`;
+      return server;
+    },
+    async close() {
+      await server?.close();
+      await rm(home, { recursive: true, force: true });
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    },
   };
 }
 

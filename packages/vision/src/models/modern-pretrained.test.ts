@@ -2,13 +2,12 @@
 // under its URL, served locally (no test touches the internet). The served EfficientNet-B0 is one saveTorch wrote
 // (random weights), so its sha256 is not the 3dd342df in torchvision's name: that is the hash-mismatch case.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { DownloadError, saveTorch } from '@tfai/core/io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFiles, type FileServer } from '@tfai/test-utils/pretrained';
+import { torchvisionMirror, type FileServer, type TorchvisionMirror } from '@tfai/test-utils/pretrained';
 import { VISION_ARCHS } from './archs.js';
 import { createVisionModel } from './create-vision-model.js';
 import { efficientnet_b0 } from './efficientnet.js';
@@ -17,11 +16,11 @@ import { resolvePretrained } from './pretrained.js';
 let server: FileServer;
 let home: string;
 let ckpt: { file: string; sha256: string; stem: Float32Array };
-const saved = { home: process.env.TFAI_HOME, tv: process.env.TFAI_TORCHVISION_URL };
+let mirror: TorchvisionMirror;
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'tfai-home-modern-'));
-  process.env.TFAI_HOME = home;
+  mirror = await torchvisionMirror('tfai-home-modern-');
+  home = mirror.home;
   const m = efficientnet_b0();
   const sd = m.stateDict();
   const file = join(home, 'efficientnet_b0-random.pth');
@@ -35,21 +34,10 @@ beforeAll(async () => {
   };
   tf.dispose(Object.values(sd));
   m.dispose();
-  server = await serveFiles({ '/models/efficientnet_b0_rwightman-3dd342df.pth': file });
-  process.env.TFAI_TORCHVISION_URL = `${server.base}/models/`;
+  server = await mirror.serve({ 'efficientnet_b0_rwightman-3dd342df.pth': file });
 });
 
-afterAll(async () => {
-  await server.close();
-  await rm(home, { recursive: true, force: true });
-  for (const [k, v] of [
-    ['TFAI_HOME', saved.home],
-    ['TFAI_TORCHVISION_URL', saved.tv],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
+afterAll(() => mirror.close());
 
 describe('pretrained: true for ConvNeXt and EfficientNet (torchvision’s published files, hash-checked)', () => {
   it('the table names torchvision 0.14’s IMAGENET1K_V1 files', () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { DownloadError, loadSafetensors, saveSafetensors, tfaiHome } from '@tfai/core/io';
@@ -12,38 +11,32 @@ import { PretrainedWeightsError } from './errors.js';
 import { VISION_ARCHS } from './archs.js';
 import { loadPretrained, modelsCacheDir, resolvePretrained } from './pretrained.js';
 import { resnet18, resnet34 } from './resnet.js';
-import { resnet18Checkpoint, serveFiles, type FileServer } from '@tfai/test-utils/pretrained';
+import {
+  resnet18Checkpoint,
+  torchvisionMirror,
+  type FileServer,
+  type TorchvisionMirror,
+} from '@tfai/test-utils/pretrained';
 
 // torchvision's URL paths served from a local server; the served ResNet-18 is one saveTorch wrote (random weights),
 // so its sha256 is not the f37072fd of torchvision's file: that is the hash-mismatch case, and `pretrainedSha256`
 // (or a URL with the right prefix in its name) is the matching one.
 let server: FileServer;
 let home: string;
+let mirror: TorchvisionMirror;
 let ckpt: { file: string; sha256: string; conv1: Float32Array };
-const saved = { home: process.env.TFAI_HOME, tv: process.env.TFAI_TORCHVISION_URL };
 
 beforeAll(async () => {
-  home = await mkdtemp(join(tmpdir(), 'tfai-home-'));
-  process.env.TFAI_HOME = home;
+  mirror = await torchvisionMirror('tfai-home-');
+  home = mirror.home;
   ckpt = await resnet18Checkpoint(home, resnet18);
-  server = await serveFiles({
-    '/models/resnet18-f37072fd.pth': ckpt.file,
-    [`/models/resnet18-${ckpt.sha256.slice(0, 8)}.pth`]: ckpt.file,
+  server = await mirror.serve({
+    'resnet18-f37072fd.pth': ckpt.file,
+    [`resnet18-${ckpt.sha256.slice(0, 8)}.pth`]: ckpt.file,
   });
-  process.env.TFAI_TORCHVISION_URL = `${server.base}/models/`;
 });
 
-afterAll(async () => {
-  await server.close();
-  await rm(home, { recursive: true, force: true });
-  for (const [k, v] of [
-    ['TFAI_HOME', saved.home],
-    ['TFAI_TORCHVISION_URL', saved.tv],
-  ] as const) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
+afterAll(() => mirror.close());
 
 /** conv1's weights of a vision model (body first), PyTorch layout. */
 async function conv1Of(model: Sequential, key = '0.0.weight'): Promise<Float32Array> {
