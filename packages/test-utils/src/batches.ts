@@ -20,3 +20,18 @@ export async function firstBatchValues(dl: AsyncIterable<{ x: tf.Tensor[]; y: tf
   }
   throw new Error('firstBatchValues: the data loader yielded no batch');
 }
+
+/**
+ * The first training batch then the first validation batch of `dls`, as {@link firstBatchValues} reads each:
+ * `[...trainX, trainY, ...validX, validY]`. For tests that build the same loaders two ways (a factory and a DataBlock).
+ * @example
+ * ```ts
+ * expect(await firstTrainValidValues(await dblock.dataloaders(path))).toEqual(await firstTrainValidValues(factory));
+ * ```
+ */
+export async function firstTrainValidValues(dls: {
+  train: AsyncIterable<{ x: tf.Tensor[]; y: tf.Tensor }>;
+  valid: AsyncIterable<{ x: tf.Tensor[]; y: tf.Tensor }>;
+}): Promise<number[][]> {
+  return [...(await firstBatchValues(dls.train)), ...(await firstBatchValues(dls.valid))];
+}

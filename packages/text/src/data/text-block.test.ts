@@ -2,10 +2,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { colSplitter, grandparentSplitter, type DataLoaders } from '@tfai/core';
+import { colSplitter, grandparentSplitter } from '@tfai/core';
 import { CategoryBlock, DataBlock } from '@tfai/core/data';
 import { datasets } from '@tfai/datasets';
+import { firstTrainValidValues } from '@tfai/test-utils';
 import { describe, expect, it } from 'vitest';
 import { readTextTable } from './read.js';
 import { TextBlock } from './text-block.js';
@@ -14,16 +14,6 @@ import { TextDataLoaders } from './text-dataloaders.js';
 const CSV = `${datasets.path('fortunes')}/fortunes.csv`;
 type Row = Record<string, string>;
 const opts = { bs: 16, seed: 1, cacheDir: false as const, progress: false as const };
-
-async function firstBatches(dls: DataLoaders): Promise<number[][]> {
-  const out: number[][] = [];
-  for (const dl of [dls.train, dls.valid]) {
-    const b = await dl.oneBatch();
-    out.push(Array.from(await b.x[0].data()), Array.from(await b.y.data()));
-    tf.dispose([...b.x, b.y]);
-  }
-  return out;
-}
 
 describe('TextBlock', () => {
   it('[TextBlock.fromDf, CategoryBlock] with a ColSplitter is TextDataLoaders.fromCsv, batch for batch', async () => {
@@ -38,7 +28,7 @@ describe('TextBlock', () => {
     expect(dls).toBeInstanceOf(TextDataLoaders);
     expect(dls.vocab).toEqual(factory.vocab);
     expect(dls.textVocab).toEqual(factory.textVocab);
-    const [a, b] = [await firstBatches(factory), await firstBatches(dls)];
+    const [a, b] = [await firstTrainValidValues(factory), await firstTrainValidValues(dls)];
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
   });
 
@@ -50,7 +40,7 @@ describe('TextBlock', () => {
       splitter: (rs: Row[]) => colSplitter(rs.map((r) => r.is_valid)),
     });
     const dls = (await dblock.dataloaders(rows, opts)) as TextDataLoaders;
-    const [a, b] = [await firstBatches(factory), await firstBatches(dls)];
+    const [a, b] = [await firstTrainValidValues(factory), await firstTrainValidValues(dls)];
     expect(b[0].length).toBe(16 * 24);
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
     await expect(

@@ -2,10 +2,11 @@
 // factory and the explicit DataBlock give identical batches under manualSeed; other targets give other loaders.
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
-import { colSplitter, manualSeed, randomSplitter, type DataLoaders } from '@tfai/core';
+import { colSplitter, manualSeed, randomSplitter } from '@tfai/core';
 import { csvRecords, readCsv } from '@tfai/core/io';
 import { CategoryBlock, DataBlock, MultiCategoryBlock, RegressionBlock } from '@tfai/core/data';
 import { datasets } from '@tfai/datasets';
+import { firstTrainValidValues } from '@tfai/test-utils';
 import { describe, expect, it } from 'vitest';
 import { augTransforms } from '../augment/aug-transforms.js';
 import { FlipItem } from '../augment/flip.js';
@@ -18,22 +19,11 @@ import { getImageFiles, grandparentSplitter, parentLabel } from './items.js';
 const TUX = datasets.path('tux_photos');
 const tfms = () => ({ itemTfms: [new RandomResizedCrop(24), new FlipItem()], batchTfms: augTransforms() });
 
-/** The first training batch and the first validation batch, read. */
-async function firstBatches(dls: DataLoaders): Promise<number[][]> {
-  const out: number[][] = [];
-  for (const dl of [dls.train, dls.valid]) {
-    const b = await dl.oneBatch();
-    out.push(Array.from(await b.x[0].data()), Array.from(await b.y.data()));
-    tf.dispose([...b.x, b.y]);
-  }
-  return out;
-}
-
 describe('DataBlock on images', () => {
   it('fromFolder and its explicit DataBlock give identical first batches under manualSeed (grandparent split)', async () => {
     manualSeed(0);
     const factory = await ImageDataLoaders.fromFolder(TUX, { bs: 8, progress: false, ...tfms() });
-    const a = await firstBatches(factory);
+    const a = await firstTrainValidValues(factory);
     manualSeed(0);
     const dblock = new DataBlock({
       blocks: [new ImageBlock(), new CategoryBlock()],
@@ -46,16 +36,18 @@ describe('DataBlock on images', () => {
     expect(dls).toBeInstanceOf(ImageDataLoaders);
     expect(dls.vocab).toEqual(factory.vocab);
     expect(dls.train.n).toBe(factory.train.n);
-    const b = await firstBatches(dls);
+    const b = await firstTrainValidValues(dls);
     expect(b[0].length).toBe(8 * 24 * 24 * 3);
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
     manualSeed(1);
-    expect((await firstBatches(await dblock.dataloaders(TUX, { bs: 8, progress: false })))[0]).not.toEqual(a[0]);
+    expect((await firstTrainValidValues(await dblock.dataloaders(TUX, { bs: 8, progress: false })))[0]).not.toEqual(
+      a[0],
+    );
   });
 
   it('fromFolder with validPct and its DataBlock (RandomSplitter from the global RNG) agree too', async () => {
     manualSeed(3);
-    const a = await firstBatches(
+    const a = await firstTrainValidValues(
       await ImageDataLoaders.fromFolder(TUX, { bs: 4, validPct: 0.25, itemTfms: [new Resize(16)], progress: false }),
     );
     manualSeed(3);
@@ -66,7 +58,7 @@ describe('DataBlock on images', () => {
       getY: parentLabel,
       itemTfms: [new Resize(16)],
     });
-    const b = await firstBatches(await dblock.dataloaders(TUX, { bs: 4, progress: false }));
+    const b = await firstTrainValidValues(await dblock.dataloaders(TUX, { bs: 4, progress: false }));
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
   });
 
@@ -75,7 +67,7 @@ describe('DataBlock on images', () => {
     const pat = /([a-z]+)[^/]*$/;
     const label = (f: string) => pat.exec(f.split('/').at(-2)!)![1];
     manualSeed(2);
-    const a = await firstBatches(
+    const a = await firstTrainValidValues(
       await ImageDataLoaders.fromPathFunc('', files, label, {
         bs: 4,
         seed: 7,
@@ -90,13 +82,13 @@ describe('DataBlock on images', () => {
       getY: label,
       itemTfms: [new Resize(16)],
     });
-    const b = await firstBatches(await dblock.dataloaders(files, { bs: 4, seed: 7, progress: false }));
+    const b = await firstTrainValidValues(await dblock.dataloaders(files, { bs: 4, seed: 7, progress: false }));
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
   });
 
   it('fromCsv/fromDf and its explicit DataBlock (ColReader, ColSplitter) give identical first batches', async () => {
     const opts = { fnCol: 'name', labelCol: 'label', validCol: 'is_valid', bs: 4, seed: 5, itemTfms: [new Resize(16)] };
-    const a = await firstBatches(await ImageDataLoaders.fromCsv(TUX, { ...opts, progress: false }));
+    const a = await firstTrainValidValues(await ImageDataLoaders.fromCsv(TUX, { ...opts, progress: false }));
     const rows = csvRecords(await readCsv(join(TUX, 'labels.csv')));
     const dblock = new DataBlock({
       blocks: [new ImageBlock(), new CategoryBlock()],
@@ -105,7 +97,7 @@ describe('DataBlock on images', () => {
       splitter: (rs: Record<string, string>[]) => colSplitter(rs.map((r) => r.is_valid)),
       itemTfms: [new Resize(16)],
     });
-    const b = await firstBatches(await dblock.dataloaders(rows, { bs: 4, seed: 5, progress: false }));
+    const b = await firstTrainValidValues(await dblock.dataloaders(rows, { bs: 4, seed: 5, progress: false }));
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
   });
 
