@@ -171,7 +171,7 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   ): Promise<ImageDataLoaders> {
     if (items.length !== targets.length)
       throw new ImageDataError(`${items.length} items but ${targets.length} targets`);
-    const bad = await findBadImages(items, opts, false);
+    const bad = await findBadImages(items, opts);
     const keep = (idx: number[]) => idx.filter((i) => !bad.has(i));
     const [train, valid] = [keep(split.train), keep(split.valid)];
     if (!train.length) throw new ImageDataError('no training images');
@@ -202,25 +202,14 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
    * const dls = await ImageDataLoaders.fromLists(['a/1.png', 'b/2.png', 'a/3.png'], ['a', 'b', 'a'], { train: [0, 1], valid: [2] });
    * ```
    */
-  static fromLists(
+  static async fromLists(
     items: ImageSource[],
     labels: string[],
     split: Split,
     opts: ImageDataLoadersOptions = {},
   ): Promise<ImageDataLoaders> {
-    return ImageDataLoaders.build(items, labels, split, opts, false);
-  }
-
-  /** @internal {@link ImageDataLoaders.fromLists}, knowing whether the items were just listed from disk. */
-  static async build(
-    items: ImageSource[],
-    labels: string[],
-    split: Split,
-    opts: ImageDataLoadersOptions,
-    listed: boolean,
-  ): Promise<ImageDataLoaders> {
     if (items.length !== labels.length) throw new ImageDataError(`${items.length} items but ${labels.length} labels`);
-    const bad = await findBadImages(items, opts, listed);
+    const bad = await findBadImages(items, opts);
     const keep = (idx: number[]) => idx.filter((i) => !bad.has(i));
     const train = keep(split.train);
     const valid = keep(split.valid);
@@ -491,15 +480,10 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
 }
 
 /** Images that fail to load: in 'error' mode, a missing file throws now; in 'skip' mode every image is decoded once. */
-async function findBadImages(
-  items: ImageSource[],
-  opts: ImageDataLoadersOptions,
-  listed: boolean,
-): Promise<Set<number>> {
+async function findBadImages(items: ImageSource[], opts: ImageDataLoadersOptions): Promise<Set<number>> {
   const bad = new Set<number>();
   const log = opts.logger ?? ((l: string) => console.warn(l));
   const skip = (opts.onBadImage ?? 'error') === 'skip';
-  if (!skip && listed) return bad;
   const check = async (i: number) => {
     const it = items[i];
     if (!isImageSource(it)) throw new ImageDataError(`item ${i} is not an image path or buffer (got ${typeof it})`);
