@@ -67,10 +67,6 @@ function torchvisionErrs(names: string[]): (name: string, m: TensorModule) => Pr
   };
 }
 
-async function stepTimes(arch: string): Promise<{ times: number[]; groups: number }> {
-  return visionStepTimes(arch, 1, STEPS); // the first step warms up
-}
-
 async function main(): Promise<void> {
   await setBackend('wasm', { threads: THREADS });
   const errs = torchvisionErrs(ARCHS);
@@ -84,7 +80,7 @@ async function main(): Promise<void> {
     const params = numParams(full);
     const [err, tvParams] = await errs(arch, full as unknown as TensorModule);
     full.dispose();
-    const { times, groups } = await stepTimes(arch);
+    const { times, groups } = await visionStepTimes(arch, 1, STEPS); // the first step warms up
     const sorted = [...times].sort((a, b) => a - b);
     const row: Row = {
       arch,
