@@ -240,16 +240,32 @@ export class DataBlock {
     const bs = opts.bs ?? 4;
     const dls = await this.dataloaders(source, { ...opts, bs, valBs: bs });
     log(`Setting up after_item: Pipeline: ${this.itemTfms.map(tfmName).join(' -> ')}`);
+    log('Setting up before_batch: Pipeline: ');
     log(`Setting up after_batch: Pipeline: ${this.batchTfms.map(tfmName).join(' -> ')}`);
     log();
     log('Building one batch');
-    log(`Applying item_tfms to the first sample, then the next ${Math.min(bs, split.train.length) - 1} samples`);
+    if (this.itemTfms.length) {
+      log('Applying item_tfms to the first sample:');
+      log(`  Pipeline: ${this.itemTfms.map(tfmName).join(' -> ')}`);
+      log('    starting from');
+      log(`      (${sample.map(show).join(', ')})`);
+      log();
+      log(`Adding the next ${Math.min(bs, split.train.length) - 1} samples`);
+    } else log(`No item_tfms to apply: the first ${Math.min(bs, split.train.length)} samples as they are`);
+    log();
+    log('No before_batch transform to apply');
+    log();
     log('Collating items in a batch');
-    log(
-      `Applying batch_tfms to the batch built (${this.batchTfms.length ? this.batchTfms.map(tfmName).join(', ') : 'none'})`,
-    );
+    log();
     const b = await dls.train.oneBatch();
     const shape = (t: tf.Tensor) => `${t.dtype} [${t.shape.join(', ')}]`;
+    if (this.batchTfms.length) {
+      log('Applying batch_tfms to the batch built');
+      log(`  Pipeline: ${this.batchTfms.map(tfmName).join(' -> ')}`);
+      log('    gives');
+      log(`      (${[...b.x, b.y].map(shape).join(', ')})`);
+    } else log('No batch_tfms to apply');
+    log();
     log(`Final batch: x = (${b.x.map(shape).join(', ')}), y = ${shape(b.y)}`);
     tf.dispose([...b.x, b.y]);
     const text = out.join('\n');
