@@ -122,7 +122,8 @@ export function csvOptions(opts: TabularDataLoadersOptions): ReadDataFrameOption
     numeric: opts.contNames,
     categorical: opts.catNames?.filter((n) => !isFlag(n)),
     required,
-    only: opts.contNames ? [...(opts.catNames ?? []), ...opts.contNames, ...required] : undefined,
+    // A splitter may read any column: then every column is read.
+    only: opts.contNames && !opts.splitter ? [...(opts.catNames ?? []), ...opts.contNames, ...required] : undefined,
     naValues: opts.naValues,
   };
 }

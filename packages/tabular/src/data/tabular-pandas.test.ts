@@ -179,6 +179,16 @@ describe("core's splitters replace the split options, row for row", () => {
     );
   });
 
+  it('fromCsv with a splitter reads the columns it needs: colSplitter on is_valid splits as validCol', async () => {
+    const opts = { yNames: ['rating'], catNames: ['dept'], contNames: [], bs: 256 };
+    const byCol = await TabularDataLoaders.fromCsv(ratings, { ...opts, validCol: 'is_valid' });
+    const bySplitter = await TabularDataLoaders.fromCsv(ratings, {
+      ...opts,
+      splitter: (d) => colSplitter(d.strings('is_valid')),
+    });
+    expect(bySplitter.splits).toEqual(byCol.splits);
+  });
+
   it('the typed errors still name the row, the column and the index', async () => {
     const df = await readDataFrame(titanic);
     expect(() => splitRows(df, { validCol: 'sex' })).toThrow(TabularOptionsError);
