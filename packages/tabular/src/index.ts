@@ -41,11 +41,14 @@ export type { ProcLike } from './procs/from-json.js';
 export type { TabularProc, ProcJSON, ProcState, FillStrategy } from './procs/proc.js';
 
 // ---- Data loaders ----
-// TabularPandas' counterpart (Tabular), its dataset and TabularDataLoaders' factories.
+// fastai's TabularPandas (the split table, fit procs, `.dataloaders()`), its preprocessing (Tabular), its dataset and
+// TabularDataLoaders' factories (compositions of TabularPandas).
 export { Tabular } from './data/tabular.js';
 export type { TabularOptions, EncodedTable, EncodedRow, TabularJSON } from './data/tabular.js';
 export { TabularDataset } from './data/tabular-dataset.js';
-export { TabularDataLoaders, DEFAULT_PROCS } from './data/tabular-dataloaders.js';
+export { TabularPandas, TabularRows, DEFAULT_PROCS } from './data/tabular-pandas.js';
+export type { TabularPandasOptions, TabularLoadersOptions, TabularYBlock } from './data/tabular-pandas.js';
+export { TabularDataLoaders } from './data/tabular-dataloaders.js';
 export { TableDataLoaders } from './data/table-dataloaders.js';
 export type { TabularShowBatchOptions } from './data/table-dataloaders.js';
 export type { TabularDataLoadersOptions } from './data/tabular-dataloaders.js';

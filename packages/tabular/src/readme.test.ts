@@ -1,9 +1,10 @@
-// The README's collaborative-filtering block runs as written (its CSV path pointed at @tfai/datasets' insteval): every
+// The README's TabularPandas and collaborative-filtering blocks run as written (its CSV path pointed at @tfai/datasets' insteval): every
 // name it uses is defined, and it does what its comments say.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { datasets } from '@tfai/datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import type { DataFrame, TabularDataLoaders, TabularPandas } from './index.js';
 
 const README = new URL('../README.md', import.meta.url);
 const TMP = new URL('../tmp/readme/', import.meta.url);
@@ -18,6 +19,42 @@ async function block(marker: string): Promise<string> {
 }
 
 describe('README', () => {
+  it('the TabularPandas block runs: its values are the ones its comments give, its loaders are fromDf’s', async () => {
+    const code = (await block('new TabularPandas(')).replaceAll(
+      "'titanic.csv'",
+      JSON.stringify(`${datasets.path('titanic')}/titanic.csv`),
+    );
+    await mkdir(TMP, { recursive: true });
+    const file = new URL('tabular-pandas.ts', TMP);
+    await writeFile(file, `${code}\nexport { df, to, dls, byIdx };\n`);
+    try {
+      const tabular = await import('./index.js');
+      const m = (await import(/* @vite-ignore */ file.href)) as {
+        df: DataFrame;
+        to: TabularPandas;
+        dls: TabularDataLoaders;
+        byIdx: TabularPandas;
+      };
+      expect(m.to.catNames).toEqual(['pclass', 'sex', 'age_na']);
+      expect(m.to.classes.sex).toEqual(['#na#', 'female', 'male']);
+      expect(m.to.train.xs.sex).toBeInstanceOf(Int32Array);
+      expect(m.to.train.xs.sex.length).toBe(m.to.train.length);
+      const factory = tabular.TabularDataLoaders.fromDf(m.df, {
+        procs: [tabular.Categorify, tabular.FillMissing, tabular.Normalize],
+        catNames: ['pclass', 'sex'],
+        contNames: ['age', 'sibsp', 'parch'],
+        yNames: ['survived'],
+        validPct: 0.2,
+        seed: 42,
+      });
+      expect(m.dls.splits).toEqual(factory.splits);
+      expect(m.dls.tabular.toJSON()).toEqual(factory.tabular.toJSON());
+      expect(Array.from(m.byIdx.valid.rows)).toEqual([0, 1, 2]);
+    } finally {
+      await rm(TMP, { recursive: true, force: true });
+    }
+  });
+
   it('the collaborative-filtering block runs: 200 most rated items → [200, 50] factors, valid MSE under the mean’s', async () => {
     const code = (await block('CollabDataLoaders.fromCsv')).replaceAll(
       "'insteval/ratings.csv'",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import { manualSeed } from '../nn/random.js';
-import { colSplitter, grandparentSplitter, parseFlag, randomSplitter } from './splitters.js';
+import { colSplitter, grandparentSplitter, indexSplitter, parseFlag, randomSplitter } from './splitters.js';
 
 describe('splitters', () => {
   it('parseFlag: one rule for every is_valid column', () => {
@@ -38,6 +38,21 @@ describe('splitters', () => {
     const none = randomSplitter(5, 0, 1);
     expect(none.valid).toEqual([]);
     expect([...none.train].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("indexSplitter: fastai's IndexSplitter (the rest trains, in order); a bad index names its position", () => {
+    expect(indexSplitter(6, [4, 1])).toEqual({ train: [0, 2, 3, 5], valid: [4, 1] });
+    expect(indexSplitter(3, Int32Array.from([]))).toEqual({ train: [0, 1, 2], valid: [] });
+    expect(indexSplitter(3, [0, 1, 2])).toEqual({ train: [], valid: [0, 1, 2] });
+    expect(() => indexSplitter(3, [0, 3])).toThrow(InvalidArgumentError);
+    expect(() => indexSplitter(3, [0, 3])).toThrow(/validIdx\[1\].*\[0, 3\).*got 3/);
+    expect(() => indexSplitter(3, [-1])).toThrow(InvalidArgumentError);
+    expect(() => indexSplitter(3, [1.5])).toThrow(InvalidArgumentError);
+    expect(() =>
+      indexSplitter(3, [0, 7], (k, i) => {
+        throw new Error(`custom ${k} ${i}`);
+      }),
+    ).toThrow('custom 1 7');
   });
 
   it('grandparentSplitter: the folder two levels up', () => {

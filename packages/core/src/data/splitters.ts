@@ -1,5 +1,5 @@
-// fastai's splitters (fastai/data/transforms.py), once for every package: RandomSplitter, ColSplitter (one rule for
-// reading an `is_valid` flag) and GrandparentSplitter. Random draws come from core's global RNG unless seeded.
+// fastai's splitters (fastai/data/transforms.py), once for every package: RandomSplitter, IndexSplitter, ColSplitter
+// (one rule for reading an `is_valid` flag) and GrandparentSplitter. Random draws come from core's global RNG unless seeded.
 import { InvalidArgumentError } from '../errors.js';
 import { globalRng, Rng } from '../nn/random.js';
 
@@ -71,6 +71,34 @@ export function randomSplitter(n: number, validPct = 0.2, seed?: number): Split 
   const perm = Array.from(new Rng(seed ?? globalRng.seed()).permutation(n));
   const cut = Math.floor(validPct * n);
   return { valid: perm.slice(0, cut), train: perm.slice(cut) };
+}
+
+/**
+ * fastai's `IndexSplitter(valid_idx)`: the items at `validIdx` validate (in the order given), every other index of
+ * the `n` items trains, in order. An index that is not an integer in [0, n) calls `onBad(position, index)`, which
+ * throws the caller's typed error naming it (default: an {@link InvalidArgumentError} naming `validIdx[position]`).
+ * @example
+ * ```ts
+ * indexSplitter(5, [3, 1]); // { train: [0, 2, 4], valid: [3, 1] }
+ * ```
+ */
+export function indexSplitter(
+  n: number,
+  validIdx: ArrayLike<number>,
+  onBad?: (position: number, index: number) => never,
+): Split {
+  const isValid = new Uint8Array(n);
+  const valid = Array.from(validIdx);
+  valid.forEach((i, k) => {
+    if (!(Number.isInteger(i) && i >= 0 && i < n)) {
+      if (onBad) onBad(k, i);
+      throw new InvalidArgumentError(`validIdx[${k}]`, i, `an integer index in [0, ${n})`);
+    }
+    isValid[i] = 1;
+  });
+  const train: number[] = [];
+  for (let i = 0; i < n; i++) if (!isValid[i]) train.push(i);
+  return { train, valid };
 }
 
 /** The name of the folder two levels above a path (`/` or `\` separated). */

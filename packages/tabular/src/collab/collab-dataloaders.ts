@@ -3,9 +3,10 @@ import { DataLoader, type TableLike } from '@tfai/core';
 import { MissingColumnError } from '../errors.js';
 import { DataFrame } from '../data/dataframe.js';
 import { readDataFrame } from '../data/read-data-frame.js';
-import { splitRows, type SplitOptions } from '../data/splits.js';
+import type { SplitOptions } from '../data/splits.js';
 import { TableDataLoaders } from '../data/table-dataloaders.js';
-import { Tabular } from '../data/tabular.js';
+import type { Tabular } from '../data/tabular.js';
+import { TabularPandas, tableLoaders } from '../data/tabular-pandas.js';
 import { TabularDataset } from '../data/tabular-dataset.js';
 import { emptyTable, encodeRows } from '../data/tabular-dataloaders.js';
 import { Categorify } from '../procs/categorify.js';
@@ -90,7 +91,10 @@ export class CollabDataLoaders extends TableDataLoaders {
     return CollabDataLoaders.fromDf(df, opts);
   }
 
-  /** Builds the loaders from a table of ratings (any core `Table`: a `DataFrame`, core's `readCsv` result, records). */
+  /**
+   * Builds the loaders from a table of ratings (any core `Table`: a `DataFrame`, core's `readCsv` result, records),
+   * as fastai's `from_df`: a {@link TabularPandas} of the user and item categorified and the rating as a float target.
+   */
   static fromDf(table: TableLike, opts: CollabDataLoadersOptions = {}): CollabDataLoaders {
     const df = DataFrame.from(table);
     const names = df.names;
@@ -102,24 +106,20 @@ export class CollabDataLoaders extends TableDataLoaders {
     const user = pick(opts.userName, 0);
     const item = pick(opts.itemName, 1);
     const rating = pick(opts.ratingName, 2);
-    const splits = splitRows(df, opts);
-    const { tabular, data } = Tabular.fit(df, splits[0], {
+    // fastai's CollabDataLoaders.from_df: a TabularPandas of [user, item] categorified, the rating a float target.
+    const to = new TabularPandas(df, {
+      ...opts,
       catNames: [user, item],
+      contNames: [],
       yNames: [rating],
       procs: [Categorify],
       yBlock: 'regression',
     });
-    const bs = opts.bs ?? 64;
-    const make = (rows: Int32Array, train: boolean): DataLoader<number> => {
-      const ds = new TabularDataset(data, rows, false);
-      return new DataLoader(ds, {
-        bs: train ? bs : (opts.valBs ?? bs),
-        shuffle: train,
-        seed: opts.seed,
-        prefetch: opts.prefetch,
-        collate: (items) => ds.collate(items),
-      });
-    };
-    return new CollabDataLoaders(make(splits[0], true), make(splits[1], false), tabular, data, splits);
+    const [train, valid] = tableLoaders(
+      to,
+      { bs: opts.bs, valBs: opts.valBs, prefetch: opts.prefetch, seed: opts.seed },
+      false,
+    );
+    return new CollabDataLoaders(train, valid, to.tabular, to.data, to.splits);
   }
 }

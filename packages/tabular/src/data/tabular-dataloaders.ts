@@ -2,33 +2,29 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { DataLoader, type TableLike } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import { MissingColumnError, TabularOptionsError } from '../errors.js';
-import { Categorify } from '../procs/categorify.js';
 import { FillMissing } from '../procs/fill-missing.js';
-import { Normalize } from '../procs/normalize.js';
-import { resolveProcs, type ProcLike } from '../procs/from-json.js';
-import { DataFrame, type RawValue } from './dataframe.js';
+import { resolveProcs } from '../procs/from-json.js';
+import type { DataFrame, RawValue } from './dataframe.js';
 import { readDataFrame, type ReadDataFrameOptions } from './read-data-frame.js';
-import { splitRows, type SplitOptions } from './splits.js';
 import { TableDataLoaders } from './table-dataloaders.js';
-import { Tabular, type EncodedTable, type TabularOptions } from './tabular.js';
+import type { EncodedTable, Tabular } from './tabular.js';
 import { TabularDataset } from './tabular-dataset.js';
+import {
+  DEFAULT_PROCS,
+  TabularPandas,
+  type TabularLoadersOptions,
+  type TabularPandasOptions,
+} from './tabular-pandas.js';
 
-/** Options of {@link TabularDataLoaders.fromCsv} and {@link TabularDataLoaders.fromDf}. */
-export interface TabularDataLoadersOptions extends TabularOptions, SplitOptions {
-  /** Batch size (default 64). */
-  bs?: number;
-  /** Validation batch size (default `bs`). */
-  valBs?: number;
-  /** Shuffle the training loader (default true; it then drops its last incomplete batch, as fastai). */
-  shuffle?: boolean;
-  /** Batches prepared ahead (default 2). */
-  prefetch?: number;
+/**
+ * Options of {@link TabularDataLoaders.fromCsv} and {@link TabularDataLoaders.fromDf}: {@link TabularPandas}'s
+ * (column roles, procs, target block, split) and its `dataloaders`' (`bs`, `valBs`, `shuffle`, `seed`, `prefetch`;
+ * `seed` seeds the random split and the shuffling).
+ */
+export interface TabularDataLoadersOptions extends TabularPandasOptions, TabularLoadersOptions {
   /** Cells read as missing (default: pandas' `na_values`, including the empty cell and `NA`). */
   naValues?: readonly string[];
 }
-
-/** Default procs when none are given: fastai's usual `[Categorify, FillMissing, Normalize]`. */
-export const DEFAULT_PROCS: readonly ProcLike[] = [Categorify, FillMissing, Normalize];
 
 /**
  * Training and validation loaders of a table, with the fitted preprocessing (`tabular`: procs, vocabs,
@@ -62,41 +58,17 @@ export class TabularDataLoaders extends TableDataLoaders {
   }
 
   /**
+   * fastai's `from_df`, a composition of {@link TabularPandas}: `new TabularPandas(table, opts).dataloaders(opts)`.
    * Splits the rows, fits the procs and targets on the training rows, encodes every row. Continuous columns
-   * default to every column that is not categorical, a target or `validCol` (as fastai's `from_df`). Takes any
-   * core `Table` (a `DataFrame` as is; core's `readCsv` result or records typed by {@link DataFrame.from}).
+   * default to every column that is not categorical, a target or `validCol`. Takes any core `Table` (a
+   * `DataFrame` as is; core's `readCsv` result or records typed by `DataFrame.from`).
    * @example
    * ```ts
    * const dls = TabularDataLoaders.fromDf(await readCsv('adult.csv'), { yNames: ['salary'], catNames: ['sex'] });
    * ```
    */
   static fromDf(table: TableLike, opts: TabularDataLoadersOptions = {}): TabularDataLoaders {
-    const df = DataFrame.from(table);
-    const yNames = opts.yNames ?? [];
-    const catNames = opts.catNames ?? [];
-    const contNames =
-      opts.contNames ?? df.names.filter((n) => !catNames.includes(n) && !yNames.includes(n) && n !== opts.validCol);
-    const splits = splitRows(df, opts);
-    const { tabular, data } = Tabular.fit(df, splits[0], {
-      ...opts,
-      catNames,
-      contNames,
-      yNames,
-      procs: opts.procs ?? DEFAULT_PROCS,
-    });
-    const bs = opts.bs ?? 64;
-    const shuffle = opts.shuffle ?? true;
-    const make = (rows: Int32Array, train: boolean): DataLoader<number> => {
-      const ds = new TabularDataset(data, rows);
-      return new DataLoader(ds, {
-        bs: train ? bs : (opts.valBs ?? bs),
-        shuffle: train && shuffle,
-        seed: opts.seed,
-        prefetch: opts.prefetch,
-        collate: (items) => ds.collate(items),
-      });
-    };
-    return new TabularDataLoaders(make(splits[0], true), make(splits[1], false), tabular, data, splits);
+    return new TabularPandas(table, opts).dataloaders(opts);
   }
 
   /**
@@ -150,7 +122,8 @@ export function csvOptions(opts: TabularDataLoadersOptions): ReadDataFrameOption
     numeric: opts.contNames,
     categorical: opts.catNames?.filter((n) => !isFlag(n)),
     required,
-    only: opts.contNames ? [...(opts.catNames ?? []), ...opts.contNames, ...required] : undefined,
+    // A splitter may read any column: then every column is read.
+    only: opts.contNames && !opts.splitter ? [...(opts.catNames ?? []), ...opts.contNames, ...required] : undefined,
     naValues: opts.naValues,
   };
 }

@@ -18,6 +18,8 @@ export interface TabularOptions {
   procs?: readonly ProcLike[];
   /** Target encoding; default: regression if every target column is numeric, else category. */
   yBlock?: YBlock;
+  /** The classes of a category target, in index order (fastai's `CategoryBlock(vocab=…)`); default: the sorted training classes. */
+  yVocab?: readonly string[];
 }
 
 /** Encoded columns: what a {@link TabularDataset} gathers batches from. */
@@ -156,7 +158,7 @@ export class Tabular {
               `catNames lists "${n}", which is not a column of ${df.source} and which FillMissing did not make: "${n.slice(0, -3)}" has no missing value in the training rows (FillMissing flags only the columns that do: ${p.naCols.map((c) => `"${c}_na"`).join(', ') || 'none here'})`,
             );
     }
-    const targets = yNames.length ? Targets.fit(df, yNames, trainIdx, opts.yBlock) : undefined;
+    const targets = yNames.length ? Targets.fit(df, yNames, trainIdx, opts.yBlock, opts.yVocab) : undefined;
     // The raw inputs (what a row to predict must have) leave out the flag columns FillMissing makes.
     const rawCat = catNames.filter((n) => !made.includes(n));
     const tabular = new Tabular(rawCat, contNames, state.catNames, state.contNames, procs, targets);

@@ -55,8 +55,17 @@ export class Targets {
     readonly vocab?: readonly string[],
   ) {}
 
-  /** Infers the block (numbers → regression, else category, as fastai) and fits the vocab on `trainIdx`. */
-  static fit(df: DataFrame, yNames: readonly string[], trainIdx: Int32Array, yBlock?: YBlock): Targets {
+  /**
+   * Infers the block (numbers → regression, else category, as fastai) and fits the vocab on `trainIdx`, unless
+   * `given` lists the classes (then used in that order; a target outside it is an {@link InvalidTargetError}).
+   */
+  static fit(
+    df: DataFrame,
+    yNames: readonly string[],
+    trainIdx: Int32Array,
+    yBlock?: YBlock,
+    given?: readonly string[],
+  ): Targets {
     if (!yNames.length) throw new TabularOptionsError('no target column (yNames is empty)');
     const block = yBlock ?? (yNames.every((n) => isNumeric(df, n)) ? 'regression' : 'category');
     if (block !== 'category') {
@@ -67,6 +76,15 @@ export class Targets {
       throw new TabularOptionsError(
         `a category target takes one column, got ${yNames.length} (${yNames.join(', ')}); use yBlock 'multiCategory' for several 0/1 columns`,
       );
+    if (given) {
+      const classes = given.map(canonicalLevel);
+      if (classes.length < 2 || new Set(classes).size !== classes.length)
+        throw new TabularOptionsError(
+          `the vocab of target "${yNames[0]}" must list at least 2 distinct classes, got [${given.join(', ')}]`,
+        );
+      df.column(yNames[0]);
+      return new Targets('category', yNames, classes);
+    }
     const col = df.category(yNames[0]);
     const seen = new Uint8Array(col.levels.length);
     for (const i of trainIdx) if (col.codes[i] >= 0) seen[col.codes[i]] = 1;
