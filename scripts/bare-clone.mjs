@@ -31,6 +31,9 @@ const env = {
   TFAI_BARE_CLONE: '1',
   TFAI_HOME: join(work, 'tfai-home'),
   NX_DAEMON: 'false',
+  // Nx keeps its cache per user (~/.nx), not in the clone: without this a bare clone replays results cached by any
+  // earlier run of the same inputs (the native addon's presence is not one of them).
+  NX_SKIP_NX_CACHE: 'true',
   NO_COLOR: '1',
 };
 for (const k of ['TFAI_REFERENCE_DIR', 'CI', 'FORCE_COLOR', 'NX_WORKSPACE_ROOT_PATH', 'npm_config_prefix', 'INIT_CWD'])
