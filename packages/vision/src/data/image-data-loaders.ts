@@ -146,7 +146,11 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   ) {
     const batchTfms = [...(opts.batchTfms ?? [])];
     const seed = opts.seed;
-    const o = visionLoaderOptions(batchTfms, { ...opts, seeds: [seed, seed === undefined ? undefined : seed + 1] });
+    const o = visionLoaderOptions(batchTfms, {
+      ...opts,
+      seeds: [seed, seed === undefined ? undefined : seed + 1],
+      points: target?.kind === 'points',
+    });
     super(new ImageDataLoader(trainDs, o.train), new ImageDataLoader(validDs, o.valid), trainDs.itemTfms, batchTfms, {
       vocab,
       c: target?.c ?? vocab.length,
