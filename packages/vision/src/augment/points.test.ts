@@ -5,7 +5,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@tfai/core';
 import { describe, expect, it } from 'vitest';
 import { applyItemTfms, scalePoints } from '../data/sample.js';
-import { AffineCoordTfm, type AffineOptions } from './affine.js';
+import {
+  AffineCoordTfm,
+  flipMat,
+  inv3,
+  mul3,
+  pointTransform,
+  rotateMat,
+  toPixelTransform,
+  type AffineOptions,
+} from './affine.js';
 import { augTransforms } from './aug-transforms.js';
 import { applyBatchPlans, type BatchTransform } from './batch-transform.js';
 import { FlipItem } from './flip.js';
@@ -26,6 +35,16 @@ function expectOnDots(img: ArrayLike<number>, w: number, h: number, pts: ArrayLi
   }
   return offs.length;
 }
+
+describe('the point matrix', () => {
+  it("is the sampling matrix's inverse in pixels: a flip is x → -x exactly (fastai's flip_lr on TensorPoint)", () => {
+    const m = pointTransform(toPixelTransform(flipMat(true), 28, 40), 28, 40);
+    [-1, 0, 0, 0, 1, 0, 0, 0, 1].forEach((v, i) => expect(m[i]).toBeCloseTo(v, 6));
+    const r = rotateMat(17);
+    mul3(r, inv3(r)).forEach((v, i) => expect(v).toBeCloseTo(i % 4 === 0 ? 1 : 0, 12));
+    expect(() => inv3([1, 2, 0, 2, 4, 0, 0, 0, 1])).toThrow(RangeError);
+  });
+});
 
 describe('item transforms move points with the pixels', () => {
   const red: [number, number] = [30, 20];
