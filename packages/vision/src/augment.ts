@@ -8,6 +8,7 @@ export type { ResizeOptions, CropPadPlan } from './augment/resize.js';
 export { RandomResizedCrop, randomResizedCropPlan } from './augment/random-resized-crop.js';
 export type { RandomResizedCropOptions } from './augment/random-resized-crop.js';
 export { FlipItem } from './augment/flip.js';
+export { cropPadPoints } from './augment/item-transform.js';
 export type { FlipItemOptions } from './augment/flip.js';
 export type {
   ItemTransform,
@@ -29,6 +30,9 @@ export {
   zoomMat,
   warpMat,
   toPixelTransform,
+  pointTransform,
+  movePoints,
+  inv3,
 } from './augment/affine.js';
 export type { AffineOptions, Mat3 } from './augment/affine.js';
 export { LightingTfm } from './augment/lighting.js';

@@ -37,6 +37,7 @@ export type {
   VisionItem,
   VisionSample,
   VisionTarget,
+  PixelPoints,
   VisionDatasetOptions,
   VisionDataLoaderOptions,
 } from './data/sample.js';

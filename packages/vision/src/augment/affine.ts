@@ -4,6 +4,8 @@
 // fastai works in normalised coordinates (-1…1, `align_corners=True`): the output pixel p samples the input at
 // W(A(p)), with A = Flip·Rotate·Zoom (aspect-corrected by `_prepare_mat`) and W the perspective warp. We build
 // W·A as a 3×3 matrix per image and conjugate it into pixel coordinates, which is what tf.image.transform takes.
+// Keypoints go through the inverse of that pixel matrix (fastai's `TensorPoint.affine_coord`), so they move exactly
+// with the pixels (fastai samples with `align_corners=True` but scales points by the pixel edges, a sub-pixel gap).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@tfai/core';
 import type { BatchContext, BatchPlan, BatchTransform } from './batch-transform.js';
@@ -21,6 +23,55 @@ export function mul3(a: Mat3, b: Mat3): Mat3 {
   for (let i = 0; i < 3; i++)
     for (let j = 0; j < 3; j++) r[i * 3 + j] = a[i * 3] * b[j] + a[i * 3 + 1] * b[3 + j] + a[i * 3 + 2] * b[6 + j];
   return r;
+}
+
+/** The inverse of a 3×3 matrix (adjugate over determinant); a singular one is a RangeError. */
+export function inv3(m: Mat3): Mat3 {
+  const [a, b, c, d, e, f, g, h, i] = m;
+  const A = e * i - f * h;
+  const B = f * g - d * i;
+  const C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  if (!Number.isFinite(det) || Math.abs(det) < 1e-12) throw new RangeError('inv3: the matrix is singular');
+  return [A, c * h - b * i, b * f - c * e, B, a * i - c * g, c * d - a * f, C, b * g - a * h, a * e - b * d].map(
+    (v) => v / det,
+  );
+}
+
+/**
+ * The 3×3 matrix moving keypoints (fastai's `TensorPoint`, `(x, y)` in [-1, 1] with ±1 at the image's edges) as
+ * `tf.image.transform` with the 8 numbers `t` moves the pixels of an `h × w` image: `t` maps output pixels to input
+ * pixels, so a point goes through its inverse (fastai's `affine_coord` on points inverts the sampling matrix too).
+ * Computed in pixel coordinates, so a point lands exactly on the pixel it marked.
+ * @example
+ * ```ts
+ * pointTransform(toPixelTransform(flipMat(true), 28, 28), 28, 28); // x → -x
+ * ```
+ */
+export function pointTransform(t: ArrayLike<number>, h: number, w: number): Mat3 {
+  const toPix: Mat3 = [w / 2, 0, w / 2 - 0.5, 0, h / 2, h / 2 - 0.5, 0, 0, 1];
+  const toNorm: Mat3 = [2 / w, 0, 1 / w - 1, 0, 2 / h, 1 / h - 1, 0, 0, 1];
+  const m: Mat3 = [t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], 1];
+  return mul3(toNorm, mul3(inv3(m), toPix));
+}
+
+/**
+ * Keypoints `[n, 2k]` (`(x, y)` pairs in [-1, 1]) moved by one projective 3×3 matrix per image (`mats`, `n × 9`
+ * row-major): `p' = M·(x, y, 1)`, divided by its last coordinate.
+ * @example
+ * ```ts
+ * const moved = movePoints(y, Float32Array.from(pointTransform(t, h, w)));
+ * ```
+ */
+export function movePoints(y: tf.Tensor2D, mats: Float32Array): tf.Tensor2D {
+  const [n, c] = y.shape;
+  return tf.tidy(() => {
+    const p = tf.reshape(y, [n, c / 2, 2]);
+    const h = tf.concat([p, tf.ones([n, c / 2, 1])], 2);
+    const q = tf.matMul(h as tf.Tensor3D, tf.tensor3d(mats, [n, 3, 3]), false, true);
+    const [xy, z] = tf.split(q, [2, 1], 2);
+    return tf.reshape(tf.div(xy, z), [n, c]) as tf.Tensor2D;
+  });
 }
 
 /** fastai's `flip_mat` for one image: a horizontal flip, or the identity. */
@@ -213,13 +264,21 @@ export class AffineCoordTfm implements BatchTransform {
     return mul3(warpMat(xT, yT), a);
   }
 
-  /** One matrix per image (training only), warping each image batch with its mode and the masks with nearest sampling. */
+  /**
+   * One matrix per image (training only), warping each image batch with its mode, the masks with nearest sampling,
+   * and moving keypoints through the inverse matrix so they stay on their pixels.
+   */
   drawPlan([n, h, w]: readonly [number, number, number], ctx: BatchContext): BatchPlan {
-    if (!ctx.train) return { image: (x) => x, mask: (y) => y };
+    if (!ctx.train) return { image: (x) => x, mask: (y) => y, points: (y) => y };
     const t = new Float32Array(n * 8);
     for (let i = 0; i < n; i++) t.set(toPixelTransform(this.drawMatrix(h, w, ctx.rng), h, w), i * 8);
     return {
       image: (x) => this.transform(x, t),
+      points: (y) => {
+        const mats = new Float32Array(n * 9);
+        for (let i = 0; i < n; i++) mats.set(pointTransform(t.subarray(i * 8, i * 8 + 8), h, w), i * 9);
+        return movePoints(y, mats);
+      },
       mask: (y) =>
         tf.tidy(() => {
           const ym = tf.image.transform(

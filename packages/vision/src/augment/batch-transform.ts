@@ -1,6 +1,7 @@
 // Batch transforms: tf ops on a whole NHWC float batch, as fastai's `batch_tfms` (run on the GPU there).
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@tfai/core';
+import { ImageDataError } from '../data/errors.js';
 
 /** What a batch transform knows of the call: training (random augmentation) or validation, and its RNG. */
 export interface BatchContext {
@@ -29,6 +30,12 @@ export interface BatchPlan {
   image(x: tf.Tensor4D): tf.Tensor4D;
   /** The same draw on class maps `[n, h, w]` int32: geometry with nearest sampling, never interpolated; lighting and Normalize return `y`. */
   mask(y: tf.Tensor): tf.Tensor;
+  /**
+   * The same draw on keypoints `[n, 2k]` (fastai's `TensorPoint`: `(x, y)` pairs in [-1, 1] of the image, -1 the
+   * left/top edge, 1 the right/bottom one), moved so each stays on the pixel it marked; lighting and Normalize return
+   * `y`. Absent on a transform that cannot move points (a PointBlock refuses it).
+   */
+  points?(y: tf.Tensor2D): tf.Tensor2D;
 }
 
 /** A transform of a batch of images `[n, h, w, 3]` (float, 0–1 before normalisation). */
@@ -60,9 +67,11 @@ export function applyBatchTfms(x: tf.Tensor4D, tfms: readonly BatchTransform[], 
 
 /**
  * Runs `tfms` in their `order` on every part of a batch inside one `tf.tidy`: each transform draws one plan and
- * applies it to each image batch in `xs` (both sides of a pair get the same flip, warp and lighting) and to the masks
- * `y` (when given as `[n, h, w]` class maps: nearest sampling; lighting and Normalize leave them). Returns new tensors,
- * or the inputs themselves where nothing ran; the caller keeps the inputs.
+ * applies it to each image batch in `xs` (both sides of a pair get the same flip, warp and lighting), to the masks
+ * `y` (when given as `[n, h, w]` class maps: nearest sampling; lighting and Normalize leave them), or to keypoints `y`
+ * (`[n, 2k]` in [-1, 1], with `opts.points`: moved with the pixels; a transform that cannot move them is an
+ * {@link ImageDataError} naming it). Returns new tensors, or the inputs themselves where nothing ran; the caller keeps
+ * the inputs.
  * @example
  * ```ts
  * const { xs: [x], y } = applyBatchPlans([images], masks, augTransforms(), { train: true, rng: new Rng(0) });
@@ -73,27 +82,38 @@ export function applyBatchPlans(
   y: tf.Tensor | undefined,
   tfms: readonly BatchTransform[],
   ctx: BatchContext,
+  opts: {
+    /** `y` is keypoints `[n, 2k]` in [-1, 1] (a PointBlock target), moved with the pixels (default false). */
+    points?: boolean;
+  } = {},
 ): {
   /** The transformed image batches, one per input in `xs` and in the same order. */
   xs: tf.Tensor4D[];
-  /** The transformed masks (or `y` unchanged when it is not a `[n, h, w]` class map); undefined without masks. */
+  /** The transformed masks or points (or `y` unchanged when it is neither); undefined without a `y`. */
   y: tf.Tensor | undefined;
 } {
   if (!tfms.length) return { xs: [...xs], y };
   const sorted = [...tfms].sort((a, b) => a.order - b.order);
-  const isMask = y !== undefined && y.rank === 3;
+  const isPoints = y !== undefined && opts.points === true;
+  if (isPoints && y.rank !== 2)
+    throw new ImageDataError(`points must be a [n, 2k] batch of (x, y) pairs, got shape [${y.shape.join(', ')}]`);
+  const isMask = y !== undefined && !isPoints && y.rank === 3;
   const out = tf.tidy(() => {
     let parts = [...xs];
-    let m = isMask ? y : undefined;
+    let m = isMask || isPoints ? y : undefined;
     for (const t of sorted) {
       const [n, h, w] = parts[0].shape;
       const plan = t.drawPlan([n, h, w], ctx);
       parts = parts.map((x) => plan.image(x));
-      if (m) m = plan.mask(m);
+      if (m && isPoints) {
+        if (!plan.points)
+          throw new ImageDataError(`batch transform ${t.name} cannot move points (its plan has no points())`);
+        m = plan.points(m as tf.Tensor2D);
+      } else if (m) m = plan.mask(m);
     }
     return m ? { xs: parts, y: m } : { xs: parts };
   });
-  return { xs: out.xs, y: isMask ? out.y : y };
+  return { xs: out.xs, y: isMask || isPoints ? out.y : y };
 }
 
 /**

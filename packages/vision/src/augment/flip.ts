@@ -1,5 +1,6 @@
 // fastai's `FlipItem` item transform (fastai/vision/augment.py): a random horizontal flip, written once for every
-// part of a sample (each image and the mask get the same draw), so it serves classification, segmentation and pairs.
+// part of a sample (each image, the mask and the points get the same draw), so it serves classification,
+// segmentation, keypoints and pairs.
 import type { RGBImage } from '../data/image.js';
 import type { Mask } from '../data/mask.js';
 import type { ItemContext, ItemPlan, ItemTfmSpec, ItemTransform } from './item-transform.js';
@@ -49,6 +50,8 @@ export class FlipItem implements ItemTransform {
         flip ? { data: flipRows(img.data, img.width, img.height, 3), width: img.width, height: img.height } : img,
       mask: (m: Mask) =>
         flip ? { data: flipRows(m.data, m.width, m.height, 1), width: m.width, height: m.height } : m,
+      // fastai's `flip_lr` on a TensorPoint: x → -x in [-1, 1], i.e. w - x in pixels.
+      points: (pts: Float32Array, w: number) => (flip ? pts.map((v, j) => (j % 2 ? v : w - v)) : pts),
     };
   }
 

@@ -59,6 +59,40 @@ export interface ItemPlan {
   image(img: RGBImage): Promise<RGBImage>;
   /** The same draw applied to a class map: nearest neighbour, values stay the codes. */
   mask(mask: Mask): Mask;
+  /**
+   * The same draw applied to keypoints (fastai's `TensorPoint`): pixel coordinates `[x0, y0, x1, y1, …]` on a part of
+   * `w × h` (pixel edges: 0 is the left edge, `w` the right one) → the same points on the output, so they stay on the
+   * pixels they marked. Absent on a transform that cannot move points (a PointBlock refuses it).
+   */
+  points?(pts: Float32Array, w: number, h: number): Float32Array;
+}
+
+/**
+ * Pixel points `[x0, y0, …]` moved as a crop of `region` (it may reach outside the image) resized to `resizeTo`
+ * (`[height, width]`): `(x - left) · outW / width`, fastai's `crop_pad` on a `TensorPoint`.
+ * @example
+ * ```ts
+ * cropPadPoints(Float32Array.of(30, 20), { left: 10, top: 0, width: 40, height: 40, resizeTo: [20, 20] }); // [10, 10]
+ * ```
+ */
+export function cropPadPoints(
+  pts: Float32Array,
+  region: {
+    /** Left edge of the region in source pixels. */
+    left: number;
+    /** Top edge of the region in source pixels. */
+    top: number;
+    /** Width of the region in source pixels. */
+    width: number;
+    /** Height of the region in source pixels. */
+    height: number;
+    /** Output `[height, width]`. */
+    resizeTo: readonly [number, number];
+  },
+): Float32Array {
+  const sx = region.resizeTo[1] / region.width;
+  const sy = region.resizeTo[0] / region.height;
+  return pts.map((v, j) => (j % 2 ? (v - region.top) * sy : (v - region.left) * sx));
 }
 
 /**

@@ -69,9 +69,9 @@ export class LightingTfm implements BatchTransform {
     return this.drawPlan([n, h, w], ctx).image(x);
   }
 
-  /** One brightness and contrast per image (training only); masks are left as they are. */
+  /** One brightness and contrast per image (training only); masks and points are left as they are. */
   drawPlan([n]: readonly [number, number, number], ctx: BatchContext): BatchPlan {
-    if (!ctx.train) return { image: (x) => x, mask: (y) => y };
+    if (!ctx.train) return { image: (x) => x, mask: (y) => y, points: (y) => y };
     const b = new Float32Array(n);
     const c = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -79,7 +79,7 @@ export class LightingTfm implements BatchTransform {
       b[i] = Math.log(d.brightness / (1 - d.brightness));
       c[i] = d.contrast;
     }
-    return { image: (x) => this.apply(x, b, c), mask: (y) => y };
+    return { image: (x) => this.apply(x, b, c), mask: (y) => y, points: (y) => y };
   }
 
   /** `sigmoid((logit(x) + logitB) · contrast)` with one value per image. */

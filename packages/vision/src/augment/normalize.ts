@@ -45,7 +45,7 @@ export class Normalize implements BatchTransform {
 
   /** Normalises every image batch (training and validation); masks are left as they are. */
   drawPlan(): BatchPlan {
-    return { image: (x) => this.encodes(x), mask: (y) => y };
+    return { image: (x) => this.encodes(x), mask: (y) => y, points: (y) => y };
   }
 
   encodes(x: tf.Tensor4D): tf.Tensor4D {

@@ -4,6 +4,7 @@ import type { RGBImage } from '../data/image.js';
 import { cropPadMask } from '../data/mask.js';
 import { cropPad, type CropPadPlan } from './resize.js';
 import {
+  cropPadPoints,
   randint,
   toHW,
   uniform,
@@ -112,6 +113,7 @@ export class RandomResizedCrop implements ItemTransform {
         return out;
       },
       mask: (m) => plansAt(m.width, m.height).reduce((out, p) => cropPadMask(out, p), m),
+      points: (pts, w, h) => plansAt(w, h).reduce((out, p) => cropPadPoints(out, p), pts),
     };
   }
 

@@ -4,6 +4,7 @@ import type { RGBImage } from '../data/image.js';
 import { cropPadMask, padIndex } from '../data/mask.js';
 import { resizeBilinear } from '../data/resample.js';
 import {
+  cropPadPoints,
   toHW,
   type ItemContext,
   type ItemPlan,
@@ -154,6 +155,7 @@ export class Resize implements ItemTransform {
     return {
       image: (img) => cropPad(img, at(img.width, img.height), this.padMode),
       mask: (m) => cropPadMask(m, at(m.width, m.height), this.padMode),
+      points: (pts, w, h) => cropPadPoints(pts, at(w, h)),
     };
   }
 

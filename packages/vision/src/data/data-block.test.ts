@@ -1,5 +1,6 @@
-// fastai's DataBlock on images: ImageDataLoaders.fromFolder is a DataBlock (ImageBlock + CategoryBlock), so the
-// factory and the explicit DataBlock give identical batches under manualSeed; other targets give other loaders.
+// fastai's DataBlock on images: ImageDataLoaders.fromFolder, fromLists, fromPathFunc and fromDf are DataBlocks
+// (ImageBlock + CategoryBlock), so each factory and its explicit DataBlock give identical batches under manualSeed;
+// other targets give other loaders.
 import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { colSplitter, manualSeed, randomSplitter } from '@tfai/core';
@@ -60,6 +61,41 @@ describe('DataBlock on images', () => {
     });
     const b = await firstTrainValidValues(await dblock.dataloaders(TUX, { bs: 4, progress: false }));
     b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
+  });
+
+  it('fromLists and its explicit DataBlock (get_x/get_y over paired lists, the split) give identical first batches', async () => {
+    const files = (await getImageFiles(TUX, { folders: ['train', 'valid'] })).sort();
+    const labels = files.map((f) => parentLabel(f));
+    const split = grandparentSplitter(files);
+    manualSeed(4);
+    const factory = await ImageDataLoaders.fromLists(files, labels, split, { bs: 4, progress: false, ...tfms() });
+    const a = await firstTrainValidValues(factory);
+    manualSeed(4);
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock()],
+      getX: (i: number) => files[i],
+      getY: (i: number) => labels[i],
+      splitter: () => split,
+      ...tfms(),
+    });
+    const dls = (await dblock.dataloaders(
+      files.map((_, i) => i),
+      { bs: 4, progress: false },
+    )) as ImageDataLoaders;
+    expect(dls.vocab).toEqual(factory.vocab);
+    expect(dls.valid.n).toBe(split.valid.length);
+    const b = await firstTrainValidValues(dls);
+    expect(b[0].length).toBe(4 * 24 * 24 * 3);
+    b.forEach((v, i) => expect(v, `part ${i}`).toEqual(a[i]));
+    // Without a split: fastai's RandomSplitter(valid_pct=0.2, seed), the same as the DataBlock's.
+    const r = await ImageDataLoaders.fromLists(files, labels, undefined, {
+      seed: 9,
+      itemTfms: [new Resize(8)],
+      progress: false,
+    });
+    expect(r.valid.n).toBe(randomSplitter(files.length, 0.2, 9).valid.length);
+    expect(r.valid.ds.items).toEqual(randomSplitter(files.length, 0.2, 9).valid.map((i) => files[i]));
+    await expect(ImageDataLoaders.fromLists(files, labels.slice(1), split)).rejects.toThrow(/items but/);
   });
 
   it('fromNameRe (through fromPathFunc) and its explicit DataBlock (RandomSplitter, get_y) give identical first batches', async () => {

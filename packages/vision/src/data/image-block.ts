@@ -15,7 +15,7 @@ import {
 } from '@tfai/core/data';
 import type { BatchTransform } from '../augment/batch-transform.js';
 import type { ItemTransform } from '../augment/item-transform.js';
-import { ImageDataLoaders, type ImageDataLoadersOptions } from './image-data-loaders.js';
+import { ImageDataLoaders, labelledImageLoaders, type ImageDataLoadersOptions } from './image-data-loaders.js';
 import { isImageSource, type ImageSource } from './image.js';
 
 /** What an image DataBlock's loaders are given: the images of every item, the transforms checked, the options. */
@@ -105,7 +105,7 @@ async function imageBlockLoaders(ctx: BlockLoadersContext): Promise<DataLoaders>
     // The labels before Categorize: the factories' own path (its checks and messages), with the block's vocab.
     const toLabel = new Pipeline(tl.tfms.fs.slice(0, -1));
     const labels = ctx.items.map((it) => String(toLabel.encode(it)));
-    return ImageDataLoaders.fromLists(images, labels, split, { ...opts, vocab: target.vocab() });
+    return labelledImageLoaders(images, labels, split, { ...opts, vocab: target.vocab() });
   }
   const floats = () => ctx.items.map((_, i) => tl.get(i) as Float32Array);
   if (target instanceof MultiCategoryBlock)

@@ -146,7 +146,11 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   ) {
     const batchTfms = [...(opts.batchTfms ?? [])];
     const seed = opts.seed;
-    const o = visionLoaderOptions(batchTfms, { ...opts, seeds: [seed, seed === undefined ? undefined : seed + 1] });
+    const o = visionLoaderOptions(batchTfms, {
+      ...opts,
+      seeds: [seed, seed === undefined ? undefined : seed + 1],
+      points: target?.kind === 'points',
+    });
     super(new ImageDataLoader(trainDs, o.train), new ImageDataLoader(validDs, o.valid), trainDs.itemTfms, batchTfms, {
       vocab,
       c: target?.c ?? vocab.length,
@@ -195,8 +199,10 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   }
 
   /**
-   * From items, their string labels and a split: checks the items (see `onBadImage`), builds the vocab from the
-   * training labels, and the two loaders. The other factories end here.
+   * fastai's `from_lists`: images and their labels as two paired lists, with a split (default a random `validPct`
+   * split, 0.2, seeded by `seed`). It is this DataBlock: `ImageBlock` + `CategoryBlock`, `getX`/`getY` reading the
+   * two lists, the split as splitter; the items are checked (see `onBadImage`) and the vocab comes from the training
+   * labels. The other class factories end here too (as DataBlocks).
    * @example
    * ```ts
    * const dls = await ImageDataLoaders.fromLists(['a/1.png', 'b/2.png', 'a/3.png'], ['a', 'b', 'a'], { train: [0, 1], valid: [2] });
@@ -205,44 +211,26 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
   static async fromLists(
     items: ImageSource[],
     labels: string[],
-    split: Split,
-    opts: ImageDataLoadersOptions = {},
+    split?: Split,
+    opts: ImageDataLoadersOptions & { validPct?: number } = {},
   ): Promise<ImageDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
     if (items.length !== labels.length) throw new ImageDataError(`${items.length} items but ${labels.length} labels`);
-    const bad = await findBadImages(items, opts);
-    const keep = (idx: number[]) => idx.filter((i) => !bad.has(i));
-    const train = keep(split.train);
-    const valid = keep(split.valid);
-    if (!train.length)
-      throw new ImageDataError('no training images' + (bad.size ? ` (${bad.size} skipped as unreadable)` : ''));
-    if (!valid.length)
-      throw new ImageDataError('no validation images: give a valid folder, an is_valid column, or validPct');
-    const vocab = opts.vocab ?? [...new Set(train.map((i) => labels[i]))].sort();
-    const o2i = new Map(vocab.map((v, i) => [v, i]));
-    const encode = (idx: number[]) =>
-      idx.map((i) => {
-        const c = o2i.get(labels[i]);
-        if (c === undefined)
-          throw new ImageDataError(
-            `${sourceName(items[i])}: label '${labels[i]}' is not in the vocab (${vocab.length} classes from the training set: ${vocab.slice(0, 10).join(', ')}${vocab.length > 10 ? ', …' : ''})`,
-          );
-        return c;
-      });
-    const itemTfms = opts.itemTfms ?? [];
-    const seed = opts.seed;
-    const trainDs = new ImageDataset(
-      train.map((i) => items[i]),
-      encode(train),
-      itemTfms,
-      { train: true, seed },
-    );
-    const validDs = new ImageDataset(
-      valid.map((i) => items[i]),
-      encode(valid),
-      itemTfms,
-      { train: false, seed: seed === undefined ? undefined : seed + 3 },
-    );
-    return new ImageDataLoaders(trainDs, validDs, vocab, opts);
+    // fastai's from_lists is this DataBlock: ImageBlock + CategoryBlock, get_x/get_y reading the paired lists,
+    // RandomSplitter(valid_pct, seed) unless a split is given. Items are the list positions.
+    const dblock = new DataBlock({
+      blocks: [new ImageBlock(), new CategoryBlock({ vocab: opts.vocab })],
+      getX: (i: number) => items[i],
+      getY: (i: number) => labels[i],
+      splitter: (idx: number[]) => split ?? randomSplitter(idx.length, opts.validPct ?? 0.2, opts.seed),
+      itemTfms: opts.itemTfms,
+      batchTfms: opts.batchTfms,
+    });
+    const { validPct: _p, itemTfms: _i, batchTfms: _b, ...rest } = opts;
+    return (await dblock.dataloaders(
+      Array.from({ length: items.length }, (_, i) => i),
+      rest,
+    )) as ImageDataLoaders;
   }
 
   /**
@@ -477,6 +465,58 @@ export class ImageDataLoaders extends VisionDataLoaders<ImageDataLoader> {
     const row = Array.from(ys).slice(i * t.c, (i + 1) * t.c);
     return Array.from({ length: Math.floor(row.length / 2) }, (_, k) => [row[2 * k], row[2 * k + 1]]);
   }
+}
+
+/**
+ * The loaders of an `ImageBlock` + `CategoryBlock` DataBlock (where `fromLists`, `fromFolder`, `fromDf` and
+ * `fromPathFunc` end): checks the items (see `onBadImage`), builds the vocab from the training labels unless given,
+ * encodes the labels (one outside the vocab is an error naming the image) and builds the two loaders.
+ * @example
+ * ```ts
+ * const dls = await labelledImageLoaders(['a/1.png', 'b/2.png', 'a/3.png'], ['a', 'b', 'a'], { train: [0, 1], valid: [2] });
+ * ```
+ */
+export async function labelledImageLoaders(
+  items: ImageSource[],
+  labels: string[],
+  split: Split,
+  opts: ImageDataLoadersOptions = {},
+): Promise<ImageDataLoaders> {
+  if (items.length !== labels.length) throw new ImageDataError(`${items.length} items but ${labels.length} labels`);
+  const bad = await findBadImages(items, opts);
+  const keep = (idx: number[]) => idx.filter((i) => !bad.has(i));
+  const train = keep(split.train);
+  const valid = keep(split.valid);
+  if (!train.length)
+    throw new ImageDataError('no training images' + (bad.size ? ` (${bad.size} skipped as unreadable)` : ''));
+  if (!valid.length)
+    throw new ImageDataError('no validation images: give a valid folder, an is_valid column, or validPct');
+  const vocab = opts.vocab ?? [...new Set(train.map((i) => labels[i]))].sort();
+  const o2i = new Map(vocab.map((v, i) => [v, i]));
+  const encode = (idx: number[]) =>
+    idx.map((i) => {
+      const c = o2i.get(labels[i]);
+      if (c === undefined)
+        throw new ImageDataError(
+          `${sourceName(items[i])}: label '${labels[i]}' is not in the vocab (${vocab.length} classes from the training set: ${vocab.slice(0, 10).join(', ')}${vocab.length > 10 ? ', …' : ''})`,
+        );
+      return c;
+    });
+  const itemTfms = opts.itemTfms ?? [];
+  const seed = opts.seed;
+  const trainDs = new ImageDataset(
+    train.map((i) => items[i]),
+    encode(train),
+    itemTfms,
+    { train: true, seed },
+  );
+  const validDs = new ImageDataset(
+    valid.map((i) => items[i]),
+    encode(valid),
+    itemTfms,
+    { train: false, seed: seed === undefined ? undefined : seed + 3 },
+  );
+  return new ImageDataLoaders(trainDs, validDs, vocab, opts);
 }
 
 /** Images that fail to load: in 'error' mode, a missing file throws now; in 'skip' mode every image is decoded once. */

@@ -1,17 +1,25 @@
 // fastai's `PointBlock` (fastai/vision/data.py): image keypoints as a regression target. A getter gives pixel
-// coordinates (x, y)…; as fastai's `PointScaler`, each is scaled to [-1, 1] by its image's size (`p · 2 / size - 1`)
-// when the image is decoded. Transforms that move pixels would have to move the points too; here the points stay put,
-// so only transforms that keep relative positions are accepted (`Resize` with `method: 'squish'`, lighting,
-// Normalize) and any other is a DataBlockError naming it.
+// coordinates (x, y)…; every item transform (Resize with any method, RandomResizedCrop, FlipItem) moves them with the
+// pixels, fastai's `PointScaler` scales them to [-1, 1] by the transformed image's size, and the batch transforms
+// (`augTransforms()`: flips, rotations, zooms, warps) move them again through the inverse of each image's sampling
+// matrix, as fastai's `TensorPoint` is moved. Lighting and Normalize leave them. A transform that cannot move points
+// (a custom one whose plan has no `points`) is a DataBlockError naming it.
 import type { DataLoaders, Loss } from '@tfai/core';
-import { mseLossFlat } from '@tfai/core';
+import { mseLossFlat, Rng } from '@tfai/core';
 import { DataBlockError, Transform } from '@tfai/core/data';
-import { Resize } from '../augment/resize.js';
+import type { BatchTransform } from '../augment/batch-transform.js';
+import type { ItemTransform } from '../augment/item-transform.js';
 import type { ImageBlockLoadersInput, ImageTargetBlock } from './image-block.js';
 import { ImageDataLoaders } from './image-data-loaders.js';
 
-/** Batch transforms that leave pixel positions alone (so points stay valid). */
-const POSITION_KEEPING = new Set(['Normalize', 'LightingTfm']);
+/** The first transform whose plan cannot move points (its `drawPlan` has no `points`), if any. */
+function pointless(itemTfms: readonly ItemTransform[], batchTfms: readonly BatchTransform[]): string | undefined {
+  const rng = new Rng(0);
+  for (const t of itemTfms) if (!t.drawPlan(8, 8, { train: true, rng }).points) return `item transform ${t.name}`;
+  for (const t of batchTfms)
+    if (!t.drawPlan([1, 8, 8], { train: true, rng }).points) return `batch transform ${t.name}`;
+  return undefined;
+}
 
 /** Pixel coordinates as a flat Float32Array `[x0, y0, x1, y1, …]` (from `[[x, y], …]` or a flat list). */
 function pointsOf(x: unknown): Float32Array {
@@ -25,10 +33,11 @@ function pointsOf(x: unknown): Float32Array {
 /**
  * fastai's `PointBlock`: points `[[x, y], …]` in pixels, scaled to [-1, 1] by each image's width and height (fastai's
  * `PointScaler`); the target of `MSELossFlat` with `c = 2 × points` outputs (pass `head: { yRange: [-1, 1] }` to
- * `visionLearner` as fastai's lesson does). `showBatch` draws the points.
+ * `visionLearner` as fastai's lesson does). Item and batch transforms move the points with the pixels (points pushed
+ * out of the image keep coordinates beyond ±1, as fastai's `TensorPoint`); `showBatch` draws them.
  * @example
  * ```ts
- * const dblock = new DataBlock({ blocks: [new ImageBlock(), new PointBlock()], getY: (f: string) => centres.get(f)!, itemTfms: [new Resize(64, { method: 'squish' })] });
+ * const dblock = new DataBlock({ blocks: [new ImageBlock(), new PointBlock()], getY: (f: string) => centres.get(f)!, itemTfms: [new Resize(64)], batchTfms: augTransforms() });
  * ```
  */
 export class PointBlock implements ImageTargetBlock {
@@ -61,23 +70,18 @@ export class PointBlock implements ImageTargetBlock {
     return mseLossFlat();
   }
 
-  /** ImageDataLoaders whose targets are the points scaled by each decoded image's size. */
+  /**
+   * ImageDataLoaders whose targets are the points, moved by the item transforms, scaled to [-1, 1] by the transformed
+   * image's size, then moved by the batch transforms.
+   */
   async imageLoaders({ images, opts, ctx }: ImageBlockLoadersInput): Promise<DataLoaders> {
-    for (const t of opts.itemTfms ?? [])
-      if (!(t instanceof Resize && t.method === 'squish'))
-        throw new DataBlockError(
-          `PointBlock: item transform ${t.name}${t instanceof Resize ? ` (method '${t.method}')` : ''} would move the pixels but not the points; use new Resize(size, { method: 'squish' })`,
-        );
-    for (const t of opts.batchTfms ?? [])
-      if (!POSITION_KEEPING.has(t.name))
-        throw new DataBlockError(
-          `PointBlock: batch transform ${t.name} would move the pixels but not the points; keep to lighting and Normalize`,
-        );
+    const bad = pointless(opts.itemTfms ?? [], opts.batchTfms ?? []);
+    if (bad)
+      throw new DataBlockError(
+        `PointBlock: ${bad} cannot move points (its plan has no points()), so the points would leave their pixels`,
+      );
     const tl = ctx.dsets.tls[1];
-    const targets = ctx.items.map((_, i) => {
-      const p = tl.get(i) as Float32Array;
-      return (w: number, h: number) => p.map((v, j) => (v * 2) / (j % 2 ? h : w) - 1);
-    });
+    const targets = ctx.items.map((_, i) => ({ points: tl.get(i) as Float32Array }));
     const c = this.nValues ?? 2;
     return ImageDataLoaders.fromTargets(images, targets, ctx.split, {
       ...opts,

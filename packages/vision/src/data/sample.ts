@@ -14,10 +14,29 @@ import { ImageDataError, ImageReadError } from './errors.js';
 import { declaredPixels, loadImage, sourceName, withDecodeBudget, type ImageSource, type RGBImage } from './image.js';
 
 /**
- * A float target (a DataBlock's multi-label one-hot vector, regression values, points), or a function of the first
- * image's decoded size giving it (points scaled to [-1, 1] by the image's width and height, as fastai's PointScaler).
+ * Keypoints of a sample (a PointBlock target): pixel coordinates `[x0, y0, x1, y1, …]` on the decoded first image
+ * (pixel edges: 0 is the left edge, the width the right one). Every item transform moves them with the pixels; they
+ * are then scaled to [-1, 1] by the transformed image's size (fastai's `PointScaler`), and batch transforms move them
+ * again.
  */
-export type VisionTarget = Float32Array | ((width: number, height: number) => Float32Array);
+export interface PixelPoints {
+  /** The points in pixels of the decoded image, `[x0, y0, x1, y1, …]`. */
+  points: Float32Array;
+}
+
+/**
+ * A float target (a DataBlock's multi-label one-hot vector, regression values), a function of the first image's
+ * decoded size giving it, or keypoints in pixels ({@link PixelPoints}) that the transforms move.
+ */
+export type VisionTarget = Float32Array | ((width: number, height: number) => Float32Array) | PixelPoints;
+
+/** True if a target is keypoints in pixels. */
+export const isPixelPoints = (t: VisionTarget | undefined): t is PixelPoints =>
+  typeof t === 'object' && !(t instanceof Float32Array) && t.points instanceof Float32Array;
+
+/** Pixel points on a `w × h` image scaled to [-1, 1] (fastai's `PointScaler`: `p · 2 / size - 1`). */
+export const scalePoints = (pts: Float32Array, w: number, h: number): Float32Array =>
+  pts.map((v, j) => (v * 2) / (j % 2 ? h : w) - 1);
 
 /** What a sample is made of before decoding: its image sources (two for a pair), a mask source, a class index. */
 export interface VisionItem {
@@ -54,7 +73,8 @@ export const drawSeed = (): number => globalRng.seed();
 
 /**
  * Runs item transforms on the parts of a sample: each transform draws one plan (from the first image's size) and
- * applies it to every image and to the mask, in order.
+ * applies it to every image, to the mask and to the points (pixels of the first image), in order. A transform whose
+ * plan cannot move points is an {@link ImageDataError} naming it when points are given.
  * @example
  * ```ts
  * const { images: [a, b], mask } = await applyItemTfms({ images: [imgA, imgB], mask: m }, [new Resize(64), new FlipItem()], { train: true, rng: new Rng(0) });
@@ -66,6 +86,8 @@ export async function applyItemTfms(
     images: readonly RGBImage[];
     /** The sample's class map, moved with the same draws (nearest neighbour). */
     mask?: Mask;
+    /** Keypoints in pixels of the first image, `[x0, y0, …]`, moved with the same draws. */
+    points?: Float32Array;
   },
   tfms: readonly ItemTransform[],
   ctx: ItemContext,
@@ -74,15 +96,24 @@ export async function applyItemTfms(
   images: RGBImage[];
   /** The transformed class map, or undefined when none was given. */
   mask: Mask | undefined;
+  /** The moved points in pixels of the transformed first image, or undefined when none were given. */
+  points: Float32Array | undefined;
 }> {
   let images = [...parts.images];
   let mask = parts.mask;
+  let points = parts.points;
   for (const t of tfms) {
-    const plan = t.drawPlan(images[0].width, images[0].height, ctx);
+    const { width: w, height: h } = images[0];
+    const plan = t.drawPlan(w, h, ctx);
+    if (points) {
+      if (!plan.points)
+        throw new ImageDataError(`item transform ${t.name} cannot move points (its plan has no points())`);
+      points = plan.points(points, w, h);
+    }
     images = await Promise.all(images.map((im) => plan.image(im)));
     mask = mask && plan.mask(mask);
   }
-  return { images, mask };
+  return { images, mask, points };
 }
 
 /**
@@ -119,18 +150,23 @@ async function decodeSample(
     maskSource === undefined ? undefined : loadMask(maskSource),
   ]);
   if (m && maskSource !== undefined) checkMask(m, sourceName(maskSource), decoded[0], sourceName(sources[0]), nCodes);
-  let out: { images: RGBImage[]; mask: Mask | undefined };
+  const t = item.target;
+  const pts = isPixelPoints(t) ? t.points : undefined;
+  let out: Awaited<ReturnType<typeof applyItemTfms>>;
   try {
-    out = await applyItemTfms({ images: decoded, mask: m }, tfms, ctx);
+    out = await applyItemTfms({ images: decoded, mask: m, points: pts }, tfms, ctx);
   } catch (e) {
-    if (e instanceof ImageReadError || e instanceof RangeError) throw e;
+    if (e instanceof ImageReadError || e instanceof ImageDataError || e instanceof RangeError) throw e;
     throw new ImageReadError(
       sources.map(sourceName).join(' + '),
       `${tfms.map((t) => t.name).join(', ')} failed (${(e as Error).message})`,
     );
   }
-  const t = item.target;
-  const target = typeof t === 'function' ? t(decoded[0].width, decoded[0].height) : t;
+  const target = out.points
+    ? scalePoints(out.points, out.images[0].width, out.images[0].height)
+    : typeof t === 'function'
+      ? t(decoded[0].width, decoded[0].height)
+      : (t as Float32Array | undefined);
   return {
     images: out.images,
     image: out.images[0],
@@ -268,6 +304,8 @@ export interface VisionDataLoaderOptions {
   prefetch?: number;
   /** The batch transforms, read at every batch (so transforms added later, as visionLearner's Normalize, apply). */
   batchTfms: () => readonly BatchTransform[];
+  /** The targets are keypoints `[n, 2k]` in [-1, 1] (a PointBlock's): batch transforms move them (default false). */
+  points?: boolean;
 }
 
 /**
@@ -287,7 +325,7 @@ export class VisionDataLoader<D extends VisionDataset = VisionDataset> extends D
     readonly ds: D,
     private readonly visionOpts: VisionDataLoaderOptions,
   ) {
-    const { batchTfms: _b, ...rest } = visionOpts;
+    const { batchTfms: _b, points: _p, ...rest } = visionOpts;
     const shuffle = rest.shuffle ?? false;
     super(ds, {
       ...rest,
@@ -345,7 +383,13 @@ export class VisionDataLoader<D extends VisionDataset = VisionDataset> extends D
     const items = await Promise.all(indices.map((i) => this.ds.get(i)));
     const b = collateSamples(items);
     const xs = b.x as tf.Tensor4D[];
-    const out = applyBatchPlans(xs, b.y, this.batchTfms, { train: this.ds.train, rng });
+    const out = applyBatchPlans(
+      xs,
+      b.y,
+      this.batchTfms,
+      { train: this.ds.train, rng },
+      { points: this.visionOpts.points },
+    );
     xs.forEach((x, i) => {
       if (out.xs[i] !== x) x.dispose();
     });

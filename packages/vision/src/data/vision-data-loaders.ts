@@ -61,6 +61,8 @@ export interface VisionLoaderSettings {
   prefetch?: number;
   /** Seeds of the training and validation loaders (shuffling, batch augmentation). */
   seeds: [number | undefined, number | undefined];
+  /** The targets are keypoints that batch transforms move (a PointBlock's); default false. */
+  points?: boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export function visionLoaderOptions(
   batchTfms: BatchTransform[],
   s: VisionLoaderSettings,
 ): { train: VisionDataLoaderOptions; valid: VisionDataLoaderOptions } {
-  const common = { prefetch: s.prefetch, batchTfms: () => batchTfms };
+  const common = { prefetch: s.prefetch, batchTfms: () => batchTfms, ...(s.points ? { points: true } : {}) };
   return {
     train: { ...common, bs: s.bs ?? 64, shuffle: true, seed: s.seeds[0] },
     valid: { ...common, bs: s.valBs ?? s.bs ?? 64, shuffle: false, seed: s.seeds[1] },
