@@ -4,7 +4,7 @@ import { basename, dirname, extname, join, readdir } from '@tfai/core/internal';
 
 /** Options of {@link getTextFiles}. */
 export interface GetTextFilesOptions {
-  /** Descend into sub-folders (default true). */
+  /** Descend into sub-folders (default true); `false`: only the files directly in `path`, as fastai's. */
   recurse?: boolean;
   /** Only these top-level sub-folders (fastai's `folders`), e.g. `['train', 'test']`. */
   folders?: readonly string[];
@@ -36,7 +36,7 @@ export async function getTextFiles(path: string, opts: GetTextFilesOptions = {})
       if (e.isDirectory()) {
         if (e.name.startsWith('.')) continue;
         if (top && opts.folders && !opts.folders.includes(e.name)) continue;
-        if (recurse || top) await walk(p, false);
+        if (recurse) await walk(p, false);
       } else if ((e.isFile() || e.isSymbolicLink()) && extname(e.name).toLowerCase() === '.txt') {
         if (top && opts.folders) continue;
         out.push(p);
