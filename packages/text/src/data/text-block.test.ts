@@ -177,7 +177,29 @@ describe('TextDataLoaders.fromFolder is a [TextBlock.fromFolder, CategoryBlock] 
   });
 });
 
-describe('text DataBlocks: what is read and what is an error', () => {
+describe('text DataBlocks: the classes, what is read, the errors', () => {
+  it('the classes given (fastai’s from_folder vocab, CategoryBlock({ vocab })) keep their order', async () => {
+    const root = await fortuneFolder();
+    const classes = ['startrek', 'sports', 'science', 'politics', 'law', 'food', 'education', 'computers'];
+    const { d, b } = await bothWays(
+      () => TextDataLoaders.fromFolder(root, { valid: 'test', vocab: classes, bs: 4, ...quiet }),
+      () =>
+        new DataBlock({
+          blocks: [TextBlock.fromFolder(root, { cacheDir: false }), new CategoryBlock({ vocab: classes })],
+          getItems: (p: string) => getTextFiles(p, { folders: ['train', 'test'] }),
+          getY: parent,
+          splitter: (fs: string[]) => grandparentSplitter(fs, 'train', 'test'),
+        }).dataloaders(root, { bs: 4, progress: false }),
+    );
+    expect(d.vocab).toEqual(classes);
+    manualSeed(0);
+    const sorted = await firstTrainValidValues(
+      await TextDataLoaders.fromFolder(root, { valid: 'test', bs: 4, ...quiet }),
+    );
+    expect(b[0]).toEqual(sorted[0]); // the same texts
+    expect(b[1]).toEqual(sorted[1].map((c) => 7 - c)); // their classes in the reversed order
+  });
+
   it('files outside the split are not read; a bad file inside it is a TextDecodeError naming it', async () => {
     const root = join(dir, 'split');
     for (const [split, label, text] of [
