@@ -80,10 +80,10 @@ export class TextBlock implements TransformBlock {
 
   /**
    * fastai's `TextBlock.from_folder(path, …)`: items are `.txt` files (paths, absolute or relative to `path`), read
-   * when the loaders are built.
+   * when the loaders are built (only the files of the split).
    * @example
    * ```ts
-   * const dblock = new DataBlock({ blocks: [TextBlock.fromFolder(path), new CategoryBlock()], getItems: listTxt, getY: parentFolder });
+   * const dblock = new DataBlock({ blocks: [TextBlock.fromFolder(path), new CategoryBlock()], getItems: getTextFiles, getY: (f: string) => f.split('/').at(-2)!, splitter: (fs: string[]) => grandparentSplitter(fs) });
    * ```
    */
   static fromFolder(path: string, opts: TextBlockOptions = {}): TextBlock {
