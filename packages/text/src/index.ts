@@ -2,7 +2,7 @@
 // learners. Explicit named exports only. Subpaths by concern: `@tfai/text/tokenize` (fastai's rules, word and
 // subword tokenizers, tokenizing a corpus), `@tfai/text/models` (AWD-LSTM, the language model and classifier).
 //
-// Node-only: reading files (`readTextFile`, `readTextTable`, `TextDataLoaders.fromFolder`/`fromCsv`), the token
+// Node-only: reading files (`readTextFile`, `readTextTable`, `getTextFiles`, `TextDataLoaders.fromFolder`/`fromCsv`), the token
 // cache under $TFAI_HOME, and the WT103 download and encoder files.
 
 // ---- Data ----
@@ -20,7 +20,9 @@ export type { PadChunkOptions } from './data/pad-chunk.js';
 export { TextDataLoaders, capTokens, DEFAULT_MAX_TOKENS, truncateWords } from './data/text-dataloaders.js';
 export type { TextDataLoadersOptions, TextShowOptions } from './data/text-dataloaders.js';
 export { TextBlock } from './data/text-block.js';
-export type { TextBlockOptions } from './data/text-block.js';
+export type { TextBlockOptions, TextBlockLoadersOptions } from './data/text-block.js';
+export { getTextFiles } from './data/items.js';
+export type { GetTextFilesOptions } from './data/items.js';
 export { progressReporter } from './progress.js';
 export type { ProgressOption } from './progress.js';
 

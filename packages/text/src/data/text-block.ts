@@ -1,6 +1,6 @@
 // fastai's `TextBlock` (fastai/text/data.py): the input block of a text DataBlock. Tokenizing, the vocab (from the
-// training texts) and batching are TextDataLoaders' own; the block hands them the texts, the labels (a CategoryBlock
-// target) and the DataBlock's split, so `dblock.dataloaders(rows)` returns what `TextDataLoaders.fromCsv` returns.
+// training texts) and batching are TextDataLoaders' own: the block hands `TextDataLoaders.fromLists` the texts, the
+// labels (a CategoryBlock target, its vocab) and the DataBlock's split. TextDataLoaders' factories are such DataBlocks.
 import type { DataLoaders } from '@tfai/core';
 import {
   CategoryBlock,
@@ -8,10 +8,11 @@ import {
   Pipeline,
   Transform,
   type BlockLoadersContext,
+  type DataBlockLoadersOptions,
   type TransformBlock,
 } from '@tfai/core/data';
 import { join } from '@tfai/core/internal';
-import type { TextTable } from './read.js';
+import type { ProgressOption } from '../progress.js';
 import { readTextFile } from './read.js';
 import { TextDataLoaders, type TextDataLoadersOptions } from './text-dataloaders.js';
 
@@ -20,6 +21,14 @@ export type TextBlockOptions = Pick<
   TextDataLoadersOptions,
   'isLm' | 'seqLen' | 'textVocab' | 'minFreq' | 'maxVocab' | 'tok' | 'cacheDir' | 'maxTokens'
 >;
+
+/** Options of `DataBlock.dataloaders` for a text DataBlock (the rest of {@link TextDataLoadersOptions} are the blocks'). */
+export interface TextBlockLoadersOptions extends DataBlockLoadersOptions {
+  /** Show a progress bar while tokenizing (default true), or a `(done, total)` callback. */
+  progress?: ProgressOption;
+  /** What error messages call the data (default `table`; the factories pass the file or folder). */
+  name?: string;
+}
 
 /**
  * fastai's `TextBlock`: a text (`fromDf`: a column of a row; `fromFolder`: a `.txt` file under a folder, read) for a
@@ -71,10 +80,10 @@ export class TextBlock implements TransformBlock {
 
   /**
    * fastai's `TextBlock.from_folder(path, …)`: items are `.txt` files (paths, absolute or relative to `path`), read
-   * when the loaders are built.
+   * when the loaders are built (only the files of the split).
    * @example
    * ```ts
-   * const dblock = new DataBlock({ blocks: [TextBlock.fromFolder(path), new CategoryBlock()], getItems: listTxt, getY: parentFolder });
+   * const dblock = new DataBlock({ blocks: [TextBlock.fromFolder(path), new CategoryBlock()], getItems: getTextFiles, getY: (f: string) => f.split('/').at(-2)!, splitter: (fs: string[]) => grandparentSplitter(fs) });
    * ```
    */
   static fromFolder(path: string, opts: TextBlockOptions = {}): TextBlock {
@@ -87,7 +96,7 @@ export class TextBlock implements TransformBlock {
     );
   }
 
-  /** TextDataLoaders of the texts, the labels and the split. */
+  /** TextDataLoaders of the texts, the labels and the split ({@link TextDataLoaders.fromLists}). */
   async dataloaders(ctx: BlockLoadersContext): Promise<DataLoaders> {
     const { dsets, blocks, split, items } = ctx;
     const target = blocks[dsets.nInp];
@@ -98,32 +107,25 @@ export class TextBlock implements TransformBlock {
           ? 'a language-model TextBlock is the DataBlock’s only block'
           : 'a text classifier DataBlock is [TextBlock, CategoryBlock]',
       );
+    // The labels before Categorize (fromLists' checks and messages), with the CategoryBlock's vocab.
     const toLabel = target && new Pipeline(dsets.tls[1].tfms.fs.slice(0, -1));
-    const text = async (i: number): Promise<string> => {
+    // Only the items of the split are read (a file item when the loaders are built).
+    const used = new Set([...split.train, ...split.valid]);
+    const texts: string[] = [];
+    const labels: string[] = [];
+    for (let i = 0; i < items.length; i++) {
+      if (!used.has(i)) {
+        texts.push('');
+        labels.push('');
+        continue;
+      }
       const t = dsets.tls[0].get(i) as string | { file: string };
-      return typeof t === 'string' ? t : readTextFile(t.file);
-    };
-    const rows: Record<string, string>[] = [];
-    for (const [idx, valid] of [
-      [split.train, 'false'],
-      [split.valid, 'true'],
-    ] as const)
-      for (const i of idx)
-        rows.push({
-          text: await text(i),
-          label: toLabel ? String(toLabel.encode(items[i])) : '',
-          is_valid: valid,
-        });
-    const table: TextTable = { fields: ['text', 'label', 'is_valid'], rows };
-    const o = ctx.opts as TextDataLoadersOptions;
-    return TextDataLoaders.fromTable(table, {
-      ...this.opts,
-      bs: o.bs,
-      seed: o.seed,
-      progress: o.progress,
-      textCol: 'text',
-      labelCol: 'label',
-      validCol: 'is_valid',
-    });
+      texts.push(typeof t === 'string' ? t : await readTextFile(t.file));
+      labels.push(toLabel ? String(toLabel.encode(items[i])) : '');
+    }
+    const o = ctx.opts as TextBlockLoadersOptions;
+    const opts: TextDataLoadersOptions = { ...this.opts, bs: o.bs, seed: o.seed, progress: o.progress };
+    if (target instanceof CategoryBlock) opts.vocab = target.vocab();
+    return TextDataLoaders.fromLists(texts, isLm ? undefined : labels, split, opts, o.name ?? 'table');
   }
 }

@@ -2,17 +2,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   DataLoaders,
   asTable,
+  colSplitter,
   formatTable,
-  parseFlag,
+  grandparentSplitter,
   Rng,
   tableRecords,
   type DataLoader,
+  type Split,
   type ShowRow,
   type ShownRows,
   type ShowsRows,
   type TableLike,
 } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
+import { CategoryBlock, DataBlock } from '@tfai/core/data';
 import { TextInputError } from '../errors.js';
 import type { ProgressOption } from '../progress.js';
 import type { BatchTokenizer } from '../tokenize/subword.js';
@@ -21,8 +24,10 @@ import type { Tokenizer } from '../tokenize/word-tokenizer.js';
 import { textBatch } from '../models/text-batch.js';
 import { LMDataLoader } from './lm-dataloader.js';
 import { Numericalize } from './numericalize.js';
-import { column, readTextTable, readTextFile, type TextTable } from './read.js';
+import { getTextFiles, parentLabel } from './items.js';
+import { column, readTextTable, type TextTable } from './read.js';
 import { SortedDL, type TextItem } from './sorted-dl.js';
+import { TextBlock, type TextBlockLoadersOptions, type TextBlockOptions } from './text-block.js';
 import { join, readdir } from '@tfai/core/internal';
 
 /** Options of {@link TextDataLoaders.showBatch} and `TextLearner.showResults` (fastai's defaults). */
@@ -50,7 +55,10 @@ export interface TextDataLoadersOptions {
   labelCol?: string;
   /** Column marking the validation rows (`true`/`1`); default `is_valid` when present, else a random `validPct`. */
   validCol?: string;
-  /** Share of rows for validation when there is no `validCol` (default 0.2). */
+  /**
+   * Share of rows for validation when there is no `validCol` (default 0.2; `fromFolder`: a random split of every
+   * `.txt` file instead of the two folders). Seeded with `seed` (default 0); `round(validPct · n)` rows validate.
+   */
   validPct?: number;
   /** Language-model batches ({@link LMDataLoader}) instead of classification batches ({@link SortedDL}). */
   isLm?: boolean;
@@ -64,7 +72,9 @@ export interface TextDataLoadersOptions {
   minFreq?: number;
   /** Largest vocab, special tokens included (default 60000; fastai's `max_vocab`). */
   maxVocab?: number;
-  /** Seed of the split, the shuffling and the language-model stream (default: from core's global RNG). */
+  /** The classes of a classifier, in index order (fastai's `vocab` of `from_folder`; default: the training labels, sorted). */
+  vocab?: readonly string[];
+  /** Seed of the shuffling and the language-model stream (default: from core's global RNG) and of a `validPct` split (default 0). */
   seed?: number;
   /** The tokenizer (default a `WordTokenizer` with fastai's rules); a subword tokenizer works too. */
   tok?: Tokenizer | BatchTokenizer;
@@ -199,7 +209,10 @@ export class TextDataLoaders extends DataLoaders implements ShowsRows {
 
   /**
    * fastai's `TextDataLoaders.from_folder`: texts in `path/<train>/<label>/*.txt` and `path/<valid>/<label>/*.txt`
-   * (the IMDb layout); the folder name is the label. With `isLm`, the labels are ignored.
+   * (the IMDb layout), the folder name the label; with `validPct`, every `.txt` file under `path` split at random.
+   * With `isLm`, the labels are ignored. It is this DataBlock (as fastai's):
+   * `[TextBlock.fromFolder(path, …), CategoryBlock]` (the TextBlock alone for a language model), `getTextFiles` of
+   * the two folders, the parent folder as the label, a `grandparentSplitter`.
    * @example
    * ```ts
    * const dls = await TextDataLoaders.fromFolder('imdb', { train: 'train', valid: 'test', bs: 32 });
@@ -209,39 +222,41 @@ export class TextDataLoaders extends DataLoaders implements ShowsRows {
     path: string,
     opts: Omit<TextDataLoadersOptions, 'textCol' | 'labelCol' | 'validCol'> & { train?: string; valid?: string } = {},
   ): Promise<TextDataLoaders> {
-    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    const rows: Record<string, string>[] = [];
-    for (const [split, isTrain] of [
-      [opts.train ?? 'train', true],
-      [opts.valid ?? 'valid', false],
-    ] as const) {
-      const dir = join(path, split);
-      let labels: string[];
-      try {
-        labels = (await readdir(dir, { withFileTypes: true }))
-          .filter((d) => d.isDirectory())
-          .map((d) => d.name)
-          .sort();
-      } catch (e) {
-        throw new TextInputError(
-          `${dir}: cannot read the ${isTrain ? 'training' : 'validation'} folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-        );
-      }
-      for (const label of labels) {
-        const files = (await readdir(join(dir, label))).filter((f) => f.endsWith('.txt')).sort();
-        for (const f of files)
-          rows.push({ text: await readTextFile(join(dir, label, f)), label, is_valid: isTrain ? 'false' : 'true' });
-      }
-    }
-    if (!rows.length)
-      throw new TextInputError(
-        `${path}: no .txt files in ${opts.train ?? 'train'}/<label>/ or ${opts.valid ?? 'valid'}/<label>/`,
-      );
-    return TextDataLoaders.fromTable(
-      { fields: ['text', 'label', 'is_valid'], rows },
-      { ...opts, validCol: 'is_valid' },
-      path,
-    );
+    const train = opts.train ?? 'train';
+    const valid = opts.valid ?? 'valid';
+    const validPct = opts.validPct;
+    const dblock = new DataBlock({
+      blocks: [
+        TextBlock.fromFolder(path, blockOptions(opts)),
+        ...(opts.isLm ? [] : [new CategoryBlock({ vocab: opts.vocab })]),
+      ],
+      getItems: async (p: string) => {
+        if (validPct === undefined)
+          for (const [dir, what] of [
+            [train, 'training'],
+            [valid, 'validation'],
+          ] as const)
+            try {
+              await readdir(join(p, dir));
+            } catch (e) {
+              throw new TextInputError(
+                `${join(p, dir)}: cannot read the ${what} folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+              );
+            }
+        const files = await getTextFiles(p, validPct === undefined ? { folders: [train, valid] } : {});
+        if (!files.length)
+          throw new TextInputError(
+            `${p}: no .txt files${validPct === undefined ? ` in ${train}/<label>/ or ${valid}/<label>/` : ''}`,
+          );
+        return files;
+      },
+      getY: opts.isLm ? undefined : parentLabel,
+      splitter: (files: string[]) =>
+        validPct === undefined
+          ? grandparentSplitter(files, train, valid)
+          : textRandomSplit(files.length, validPct, opts.seed),
+    });
+    return (await dblock.dataloaders(path, loaderOptions(opts, path))) as TextDataLoaders;
   }
 
   /**
@@ -342,52 +357,93 @@ export class TextDataLoaders extends DataLoaders implements ShowsRows {
     return TextDataLoaders.fromTable({ fields: [...t.names], rows: tableRecords(t) }, opts, t.source);
   }
 
-  /** Builds the loaders from rows already read. */
+  /**
+   * The loaders from rows already read (`readTextTable`'s): fastai's `from_df` as a DataBlock,
+   * `[TextBlock.fromDf(textCol, …), CategoryBlock]` (the TextBlock alone for a language model), the label column as
+   * `getY`, a ColSplitter on `validCol` (default `is_valid` when there is one) or a random `validPct` split. The
+   * columns are checked first; errors name `name`.
+   * @example
+   * ```ts
+   * const dls = await TextDataLoaders.fromTable(await readTextTable('reviews.csv'), { bs: 32 }, 'reviews.csv');
+   * ```
+   */
   static async fromTable(
     table: TextTable,
     opts: TextDataLoadersOptions = {},
     name = 'table',
   ): Promise<TextDataLoaders> {
-    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
-    const texts = column(table, opts.textCol ?? 'text', name);
+    const textCol = opts.textCol ?? 'text';
+    const labelCol = opts.labelCol ?? 'label';
+    column(table, textCol, name);
     // A classifier's label column is checked before the (slow) tokenization.
-    const labels = opts.isLm ? [] : column(table, opts.labelCol ?? 'label', name);
-    if (!texts.length) throw new TextInputError(`${name}: no rows`);
+    if (!opts.isLm) column(table, labelCol, name);
+    if (!table.rows.length) throw new TextInputError(`${name}: no rows`);
     const validCol = opts.validCol ?? (table.fields.includes('is_valid') ? 'is_valid' : undefined);
-    let isValid: boolean[];
-    if (validCol)
-      isValid = column(table, validCol, name).map((v, i) => {
-        const f = parseFlag(v);
-        if (f === undefined)
-          throw new TextInputError(
-            `${name}: column '${validCol}', row ${i + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`,
-          );
-        return f;
-      });
-    else {
-      const rng = new Rng(opts.seed ?? 0);
-      const perm = rng.permutation(texts.length);
-      const nValid = Math.round((opts.validPct ?? 0.2) * texts.length);
-      isValid = new Array<boolean>(texts.length).fill(false);
-      for (let i = 0; i < nValid; i++) isValid[perm[i]] = true;
-    }
-    const { tokens } = await tokenizeTexts(texts, { tok: opts.tok, cacheDir: opts.cacheDir, progress: opts.progress });
-    const trainIdx = tokens.map((_, i) => i).filter((i) => !isValid[i]);
-    const validIdx = tokens.map((_, i) => i).filter((i) => isValid[i]);
+    const flags = validCol === undefined ? undefined : column(table, validCol, name);
+    type Row = Record<string, string>;
+    const dblock = new DataBlock({
+      blocks: [
+        TextBlock.fromDf(textCol, blockOptions(opts)),
+        ...(opts.isLm ? [] : [new CategoryBlock({ vocab: opts.vocab })]),
+      ],
+      getY: opts.isLm ? undefined : (r: Row) => r[labelCol] ?? '',
+      splitter: (rows: Row[]) =>
+        flags
+          ? colSplitter(flags, (row, v) => {
+              throw new TextInputError(
+                `${name}: column '${validCol}', row ${row + 1}: not a boolean (True/False, 1/0), got ${JSON.stringify(v)}`,
+              );
+            })
+          : textRandomSplit(rows.length, opts.validPct, opts.seed),
+    });
+    return (await dblock.dataloaders(table.rows, loaderOptions(opts, name))) as TextDataLoaders;
+  }
+
+  /**
+   * From texts, their labels (`undefined` for a language model) and a split: tokenizes the texts of the split,
+   * builds the vocab on the training texts and the two loaders. What a text DataBlock builds; the other factories
+   * end here. Errors name `name` and the item's row (1-based).
+   * @example
+   * ```ts
+   * const dls = await TextDataLoaders.fromLists(['Tasty!', 'Stale.', 'Great.'], ['good', 'bad', 'good'], { train: [0, 1], valid: [2] });
+   * ```
+   */
+  static async fromLists(
+    texts: readonly string[],
+    labels: readonly string[] | undefined,
+    split: Split,
+    opts: TextDataLoadersOptions = {},
+    name = 'texts',
+  ): Promise<TextDataLoaders> {
+    await ready(); // the best backend before any tensor (not tfjs's pure-JS default)
+    const isLm = opts.isLm ?? false;
+    if (!isLm && labels?.length !== texts.length)
+      throw new TextInputError(`${name}: ${texts.length} texts but ${labels?.length ?? 'no'} labels`);
+    if (!texts.length) throw new TextInputError(`${name}: no rows`);
+    const { train: trainIdx, valid: validIdx } = split;
     if (!trainIdx.length || !validIdx.length)
       throw new TextInputError(
         `${name}: the split leaves ${trainIdx.length} training and ${validIdx.length} validation rows`,
       );
+    // Only the texts of the split are tokenized, in item order.
+    const used = [...new Set([...trainIdx, ...validIdx])].sort((a, b) => a - b);
+    const { tokens: usedTokens } = await tokenizeTexts(
+      used.map((i) => texts[i]),
+      { tok: opts.tok, cacheDir: opts.cacheDir, progress: opts.progress },
+    );
+    const tokens: string[][] = [];
+    used.forEach((i, k) => (tokens[i] = usedTokens[k]));
     const num = opts.textVocab
       ? new Numericalize(opts.textVocab)
       : Numericalize.fromCounts(countTokens(trainIdx.map((i) => tokens[i])), {
           minFreq: opts.minFreq,
           maxVocab: opts.maxVocab,
         });
-    const ids = tokens.map((t) => num.encode(t));
+    const ids: Int32Array[] = [];
+    for (const i of used) ids[i] = num.encode(tokens[i]);
     const bs = opts.bs ?? 64;
     const seqLen = opts.seqLen ?? 72;
-    if (opts.isLm) {
+    if (isLm) {
       const train = new LMDataLoader(
         trainIdx.map((i) => ids[i]),
         { bs, seqLen, shuffle: true, seed: opts.seed },
@@ -398,23 +454,57 @@ export class TextDataLoaders extends DataLoaders implements ShowsRows {
       );
       return new TextDataLoaders(train, valid, num, true, seqLen, undefined, opts.tok);
     }
-    const classes = [...new Set(trainIdx.map((i) => labels[i]))].sort();
+    const lab = labels!;
+    const classes = opts.vocab ? [...opts.vocab] : [...new Set(trainIdx.map((i) => lab[i]))].sort();
     if (classes.length < 2)
       throw new TextInputError(
         `${name}: the label column has a single class (${JSON.stringify(classes[0])}) in the training rows; a classifier needs at least 2`,
       );
-    const capped = capTokens(ids, opts.maxTokens ?? DEFAULT_MAX_TOKENS, name);
+    const maxTokens = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
+    const capped: Int32Array[] = [];
+    capTokens(
+      used.map((i) => ids[i]),
+      maxTokens,
+      name,
+    ).forEach((r, k) => (capped[used[k]] = r));
     const classIdx = new Map(classes.map((c, i) => [c, i]));
     const item = (i: number): TextItem => {
-      const label = classIdx.get(labels[i]);
+      const label = classIdx.get(lab[i]);
       if (label === undefined)
-        throw new TextInputError(`${name}: row ${i + 1} has label "${labels[i]}", which no training row has`);
+        throw new TextInputError(
+          `${name}: row ${i + 1} has label "${lab[i]}", not one of the ${classes.length} classes (${classes.slice(0, 10).join(', ')}${classes.length > 10 ? ', …' : ''}): no training row has it`,
+        );
       return { ids: capped[i], label };
     };
     const train = new SortedDL(trainIdx.map(item), { bs, seqLen, shuffle: true, seed: opts.seed });
     const valid = new SortedDL(validIdx.map(item), { bs, seqLen });
     const dls = new TextDataLoaders(train, valid, num, false, seqLen, classes, opts.tok);
-    dls.maxTokens = opts.maxTokens ?? DEFAULT_MAX_TOKENS;
+    dls.maxTokens = maxTokens;
     return dls;
   }
+}
+
+/** The TextBlock's share of the options: tokenizing, the vocab and the batch shapes. */
+function blockOptions(opts: TextDataLoadersOptions): TextBlockOptions {
+  const { isLm, seqLen, textVocab, minFreq, maxVocab, tok, cacheDir, maxTokens } = opts;
+  return { isLm, seqLen, textVocab, minFreq, maxVocab, tok, cacheDir, maxTokens };
+}
+
+/** The loaders' share of the options (`DataBlock.dataloaders`'): batch size, seed, progress, the name in errors. */
+function loaderOptions(opts: TextDataLoadersOptions, name: string): TextBlockLoadersOptions {
+  return { bs: opts.bs, seed: opts.seed, progress: opts.progress, name };
+}
+
+/**
+ * The random split of the text factories (kept from before they were DataBlocks): a permutation seeded with `seed`
+ * (default 0), its first `round(validPct · n)` items validate (default 0.2); both lists in item order. (Core's
+ * `randomSplitter`, fastai's, floors the count, keeps the permuted order and draws from the global RNG.)
+ */
+function textRandomSplit(n: number, validPct = 0.2, seed = 0): Split {
+  const perm = new Rng(seed).permutation(n);
+  const isValid = new Array<boolean>(n).fill(false);
+  for (let i = 0; i < Math.round(validPct * n); i++) isValid[perm[i]] = true;
+  const split: Split = { train: [], valid: [] };
+  isValid.forEach((v, i) => (v ? split.valid : split.train).push(i));
+  return split;
 }
