@@ -30,7 +30,14 @@ export { Rng, manualSeed } from './nn/random.js';
 // DataLoader(s), fastai's splitters and its one reading of a boolean flag.
 export { DataLoader, DataLoaders } from './data/dataloader.js';
 export type { Batch, Dataset, DataLoaderOptions, DataLoadersInfo } from './data/dataloader.js';
-export { colSplitter, grandparentSplitter, indexSplitter, parseFlag, randomSplitter } from './data/splitters.js';
+export {
+  colSplitter,
+  grandparentSplitter,
+  indexSplitter,
+  parentLabel,
+  parseFlag,
+  randomSplitter,
+} from './data/splitters.js';
 export type { Split } from './data/splitters.js';
 export { DEFAULT_NA_VALUES, StringTable, TableColumnError, asTable, isTable, tableRecords } from './data/table.js';
 export type { Table, TableLike } from './data/table.js';

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors.js';
 import { manualSeed } from '../nn/random.js';
-import { colSplitter, grandparentSplitter, indexSplitter, parseFlag, randomSplitter } from './splitters.js';
+import {
+  colSplitter,
+  grandparentSplitter,
+  indexSplitter,
+  parentLabel,
+  parseFlag,
+  randomSplitter,
+} from './splitters.js';
 
 describe('splitters', () => {
   it('parseFlag: one rule for every is_valid column', () => {
@@ -60,5 +67,12 @@ describe('splitters', () => {
       { train: [0], valid: [1, 3] },
     );
     expect(grandparentSplitter(['p/tr/a/1.png', 'p/va/a/2.png'], 'tr', 'va')).toEqual({ train: [0], valid: [1] });
+  });
+
+  it("parentLabel: the folder holding the file, as fastai's parent_label (Path(f).parent.name)", () => {
+    expect(parentLabel('/data/train/bag/1.png')).toBe('bag');
+    expect(parentLabel('C:\\data\\valid\\shoe\\2.png')).toBe('shoe');
+    expect(parentLabel('train//coat/3.png')).toBe('coat');
+    expect(parentLabel('4.png')).toBe('');
   });
 });

@@ -101,6 +101,19 @@ export function indexSplitter(
   return { train, valid };
 }
 
+/**
+ * fastai's `parent_label`: the name of the folder holding the file (`/` or `\` separated; `''` for a bare name, as
+ * `Path('a.png').parent.name`). The label getter of `fromFolder` in vision and text.
+ * @example
+ * ```ts
+ * parentLabel('train/bag/1.png'); // 'bag'
+ * ```
+ */
+export function parentLabel(file: string): string {
+  const parts = file.split(/[\\/]+/);
+  return parts.length >= 2 ? parts[parts.length - 2] : '';
+}
+
 /** The name of the folder two levels above a path (`/` or `\` separated). */
 function grandparent(file: string): string {
   const parts = file.split(/[\\/]+/);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TextInputError } from '../errors.js';
-import { getTextFiles, parentLabel } from './items.js';
+import { parentLabel } from '@tfai/core';
+import { getTextFiles } from './items.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tfai-textfiles-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

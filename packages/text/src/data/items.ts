@@ -1,6 +1,6 @@
 // Getting text items and their labels, as fastai's `get_text_files` and `parent_label` (fastai/data/transforms.py).
 import { TextInputError } from '../errors.js';
-import { basename, dirname, extname, join, readdir } from '@tfai/core/internal';
+import { extname, join, readdir } from '@tfai/core/internal';
 
 /** Options of {@link getTextFiles}. */
 export interface GetTextFilesOptions {
@@ -45,9 +45,4 @@ export async function getTextFiles(path: string, opts: GetTextFilesOptions = {})
   };
   await walk(path, true);
   return out;
-}
-
-/** fastai's `parent_label`: the name of the folder holding the file (vision exports the same getter). */
-export function parentLabel(file: string): string {
-  return basename(dirname(file));
 }

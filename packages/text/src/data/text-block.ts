@@ -83,7 +83,7 @@ export class TextBlock implements TransformBlock {
    * when the loaders are built (only the files of the split).
    * @example
    * ```ts
-   * const dblock = new DataBlock({ blocks: [TextBlock.fromFolder(path), new CategoryBlock()], getItems: getTextFiles, getY: (f: string) => f.split('/').at(-2)!, splitter: (fs: string[]) => grandparentSplitter(fs) });
+   * const dblock = new DataBlock({ blocks: [TextBlock.fromFolder(path), new CategoryBlock()], getItems: getTextFiles, getY: parentLabel, splitter: (fs: string[]) => grandparentSplitter(fs) });
    * ```
    */
   static fromFolder(path: string, opts: TextBlockOptions = {}): TextBlock {

@@ -5,6 +5,7 @@ import {
   colSplitter,
   formatTable,
   grandparentSplitter,
+  parentLabel,
   Rng,
   tableRecords,
   type DataLoader,
@@ -24,7 +25,7 @@ import type { Tokenizer } from '../tokenize/word-tokenizer.js';
 import { textBatch } from '../models/text-batch.js';
 import { LMDataLoader } from './lm-dataloader.js';
 import { Numericalize } from './numericalize.js';
-import { getTextFiles, parentLabel } from './items.js';
+import { getTextFiles } from './items.js';
 import { column, readTextTable, type TextTable } from './read.js';
 import { SortedDL, type TextItem } from './sorted-dl.js';
 import { TextBlock, type TextBlockLoadersOptions, type TextBlockOptions } from './text-block.js';

@@ -1,7 +1,7 @@
 // Getting items, labels and splits, as fastai's `get_image_files`, `parent_label`, `GrandparentSplitter`,
 // `RandomSplitter`, `RegexLabeller`.
 import { ImageDataError } from './errors.js';
-import { basename, dirname, extname, join, readdir } from '@tfai/core/internal';
+import { extname, join, readdir } from '@tfai/core/internal';
 
 /** File extensions read as images (lower case), as fastai's `image_extensions` for what sharp can decode. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -69,19 +69,8 @@ export async function getImageFiles(path: string, opts: GetImageFilesOptions = {
   return out;
 }
 
-/**
- * fastai's `parent_label`: the name of the folder holding the file.
- * @example
- * ```ts
- * parentLabel('train/bag/1.png'); // 'bag'
- * ```
- */
-export function parentLabel(file: string): string {
-  return basename(dirname(file));
-}
-
 // fastai's splitters live in core, shared by every package.
-export { grandparentSplitter, randomSplitter, type Split } from '@tfai/core';
+export { grandparentSplitter, parentLabel, randomSplitter, type Split } from '@tfai/core';
 
 /**
  * fastai's `RegexLabeller`: the first group of `pat` searched in `name`; a name it does not match is an error
