@@ -39,6 +39,8 @@ export {
   randomSplitter,
 } from './data/splitters.js';
 export type { Split } from './data/splitters.js';
+export { getFiles } from './data/files.js';
+export type { GetFilesOptions } from './data/files.js';
 export { DEFAULT_NA_VALUES, StringTable, TableColumnError, asTable, isTable, tableRecords } from './data/table.js';
 export type { Table, TableLike } from './data/table.js';
 

@@ -1,7 +1,7 @@
 // Getting items, labels and splits, as fastai's `get_image_files`, `parent_label`, `GrandparentSplitter`,
 // `RandomSplitter`, `RegexLabeller`.
 import { ImageDataError } from './errors.js';
-import { extname, join, readdir } from '@tfai/core/internal';
+import { getFiles } from '@tfai/core';
 
 /** File extensions read as images (lower case), as fastai's `image_extensions` for what sharp can decode. */
 export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
@@ -26,14 +26,14 @@ export const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set([
 
 /** Options of {@link getImageFiles}. */
 export interface GetImageFilesOptions {
-  /** Descend into sub-folders (default true). */
+  /** Descend into sub-folders (default true); `false`: only the images directly in `path`, as fastai's. */
   recurse?: boolean;
   /** Only these top-level sub-folders (fastai's `folders`). */
   folders?: string[];
 }
 
 /**
- * fastai's `get_image_files`: image files under `path` (by extension, case-insensitive), skipping hidden folders.
+ * fastai's `get_image_files`: image files under `path` (by extension, case-insensitive), skipping hidden files and folders (core's {@link getFiles}).
  * Unlike os.walk, the order is sorted, so datasets are the same on every file system.
  * @example
  * ```ts
@@ -41,32 +41,7 @@ export interface GetImageFilesOptions {
  * ```
  */
 export async function getImageFiles(path: string, opts: GetImageFilesOptions = {}): Promise<string[]> {
-  const recurse = opts.recurse ?? true;
-  const out: string[] = [];
-  const walk = async (dir: string, top: boolean): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (e) {
-      throw new ImageDataError(
-        `${dir}: cannot list the folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
-      );
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) {
-        if (e.name.startsWith('.')) continue;
-        if (top && opts.folders && !opts.folders.includes(e.name)) continue;
-        if (recurse || top) await walk(p, false);
-      } else if ((e.isFile() || e.isSymbolicLink()) && IMAGE_EXTENSIONS.has(extname(e.name).toLowerCase())) {
-        if (top && opts.folders) continue;
-        out.push(p);
-      }
-    }
-  };
-  await walk(path, true);
-  return out;
+  return getFiles(path, { ...opts, extensions: IMAGE_EXTENSIONS, onError: (m) => new ImageDataError(m) });
 }
 
 // fastai's splitters live in core, shared by every package.
