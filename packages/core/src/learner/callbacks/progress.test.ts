@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { describeBackend } from '../../backend/describe.js';
 import { manualSeed } from '../../nn/random.js';
 import { creditDls, creditModel, loadCredit, type CreditData } from '../../test-utils/credit.js';
 import { Callback } from '../callback.js';
@@ -135,12 +136,14 @@ describe('ProgressCallback: fastprogress bars on credit_data', () => {
     }
     expect(shown).toBeGreaterThan(34);
 
-    // The screen after the fit: the table, the bars cleared.
+    // The screen after the fit: the backend line, the table, the bars cleared.
     const screen = term.rows.filter((r) => r.trim());
-    expect(screen[0]).toBe('epoch     train_loss  valid_loss  accuracy  time    ');
-    expect(screen[1]).toMatch(/^0 {9}\d\.\d{6} {4}\d\.\d{6} {4}\d\.\d{6} {2}\d\d:\d\d {5}$/);
-    expect(screen[2]).toMatch(/^1 {9}\d\.\d{6} {4}\d\.\d{6} {4}\d\.\d{6} {2}\d\d:\d\d {5}$/);
-    expect(screen).toHaveLength(3);
+    expect(screen[0]).toBe(`backend: ${describeBackend()}`);
+    expect(screen[0]).toMatch(/^backend: (wasm|cpu|webgpu|tensorflow)/);
+    expect(screen[1]).toBe('epoch     train_loss  valid_loss  accuracy  time    ');
+    expect(screen[2]).toMatch(/^0 {9}\d\.\d{6} {4}\d\.\d{6} {4}\d\.\d{6} {2}\d\d:\d\d {5}$/);
+    expect(screen[3]).toMatch(/^1 {9}\d\.\d{6} {4}\d\.\d{6} {4}\d\.\d{6} {2}\d\d:\d\d {5}$/);
+    expect(screen).toHaveLength(4);
     learn.dispose();
   });
 
@@ -155,12 +158,13 @@ describe('ProgressCallback: fastprogress bars on credit_data', () => {
     expect(out.raw.includes(ESC) || out.raw.includes('\r')).toBe(false);
     const loss = (e: number, b: number, left: string) =>
       new RegExp(`^epoch ${e}/2  train batch ${b}/20  loss \\d\\.\\d{4}  time left ${left}$`);
-    expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(loss(1, 10, '00:22'));
-    expect(lines[1]).toMatch(loss(1, 20, '00:17'));
-    expect(lines[2]).toMatch(loss(2, 3, '00:12'));
-    expect(lines[3]).toMatch(loss(2, 13, '00:07'));
-    expect(lines[4]).toBe('epoch 2/2  valid batch 3/7  time left 00:02');
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe(`backend: ${describeBackend()}`); // once, before the first fit
+    expect(lines[1]).toMatch(loss(1, 10, '00:22'));
+    expect(lines[2]).toMatch(loss(1, 20, '00:17'));
+    expect(lines[3]).toMatch(loss(2, 3, '00:12'));
+    expect(lines[4]).toMatch(loss(2, 13, '00:07'));
+    expect(lines[5]).toBe('epoch 2/2  valid batch 3/7  time left 00:02');
     expect(table).toHaveLength(3);
     learn.dispose();
   });
@@ -201,7 +205,8 @@ describe('ProgressCallback: fastprogress bars on credit_data', () => {
     expect(screen.at(-1)).toBe('Error: boom');
     expect(screen.at(-2)).toMatch(/^train \|█+-+\| 20\.00% \[4\/20 /);
     expect(screen.at(-3)).toMatch(/^epoch \|█+-+\| /);
-    expect(screen[0]).toBe('epoch     train_loss  valid_loss  accuracy  time    ');
+    expect(screen[0]).toBe(`backend: ${describeBackend()}`);
+    expect(screen[1]).toBe('epoch     train_loss  valid_loss  accuracy  time    ');
     learn.dispose();
   });
 

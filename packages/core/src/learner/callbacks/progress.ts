@@ -1,3 +1,4 @@
+import { describeBackend } from '../../backend/describe.js';
 import { Callback } from '../callback.js';
 import { formatTime, MasterBar, ProgressBar, type ProgressBarOptions } from '../../progress/bar.js';
 
@@ -36,6 +37,12 @@ export class EpochTable {
 export type ProgressOptions = Pick<ProgressBarOptions, 'stream' | 'now' | 'logEvery' | 'redrawEvery'> & {
   /** Draw the bars (default true); without them the epoch table still goes to `learn.logger`, as fastai's. */
   bars?: boolean;
+  /**
+   * With bars, write `backend: …` ({@link describeBackend}: wasm with native oneDNN kernels, their ISA and threads,
+   * or why they are off) on the bars' stream before the first fit (default true); never through `learn.logger`,
+   * whose epoch table stays fastai's.
+   */
+  backend?: boolean;
 };
 
 /**
@@ -57,6 +64,7 @@ export class ProgressCallback extends Callback {
   private mb: MasterBar | undefined;
   private pb: ProgressBar | undefined;
   private items = 0;
+  private backendShown = false;
   constructor(
     /** The options given: stream, clock, logging interval and whether to draw bars. */
     readonly opts: ProgressOptions = {},
@@ -84,6 +92,10 @@ export class ProgressCallback extends Callback {
     const mb = new MasterBar(l.nEpoch, { ...this.opts, label: 'epoch', unit: 'epoch' });
     mb.plain = () => this.plainLine(mb);
     this.mb = mb;
+    if (this.opts.backend !== false && !this.backendShown) {
+      this.backendShown = true;
+      mb.write(`backend: ${describeBackend()}`);
+    }
     mb.write(this.table.header(l.recorder.metricNames), l.logger);
   }
 
