@@ -147,6 +147,8 @@ async function measure(
     steps: number;
     profile: boolean;
     profileSteps: number;
+    /** BENCH_PROFILE_TOP (10): how many kernel names the profile keeps. */
+    profileTop: number;
   },
 ): Promise<MeasureResult> {
   const t00 = performance.now();
@@ -207,7 +209,7 @@ async function measure(
   };
   if (o.profile) {
     const registered = new Set(tf.getKernelsForBackend(tf.getBackend()).map((k) => k.kernelName));
-    result.profile = summarizeProfile(profiles, profileMs, (n) => registered.has(n));
+    result.profile = summarizeProfile(profiles, profileMs, (n) => registered.has(n), o.profileTop);
   }
   if (o.backend === 'webgpu') result.adapter = adapterOf(webgpuAdapterInfo());
   opt.dispose();
@@ -228,6 +230,7 @@ const r = await measure(name, {
   steps: Number(env('STEPS', '5')),
   profile: env('BENCH_PROFILE', '0') === '1',
   profileSteps: Math.max(1, Number(env('BENCH_PROFILE_STEPS', '1'))),
+  profileTop: Math.max(1, Number(env('BENCH_PROFILE_TOP', '10'))),
 });
 console.log(`RESULT ${JSON.stringify(r)}`);
 process.exit(0);
