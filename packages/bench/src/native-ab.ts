@@ -3,7 +3,8 @@
 // load from other processes hits every variant alike. Prints `RESULT {json}` and writes it to OUT when set.
 // Env: MODEL=resnet18|tabular|lstm|awdlstm|collab  THREADS=1  WARM=3  ROUNDS=8 (steps per variant)
 //      VARIANTS='loops=;wasm-loops=MaxPoolGrad,TfaiBatchNormTrain,TfaiBatchNormTrainGrad,adam' (name=skip list, `;`
-//      between variants; the first is the reference of the ratios)  HIDDEN=256 (lstm)  OUT=<file.json>
+//      between variants; the first is the reference of the ratios; `name=skip|VAR=value|…` also sets variables,
+//      e.g. TFAI_NATIVE_LOOP_THREADS=1)  HIDDEN=256 (lstm)  OUT=<file.json>
 // Each step's wall time and its process CPU time (user + system, all threads: on a loaded machine the CPU time of a
 // one-thread step is the steadier figure, as preemption stops its clock).
 // Run from packages/bench: `MODEL=resnet18 node --conditions=@tfai/source --import tsx src/native-ab.ts`.
@@ -24,8 +25,13 @@ const rounds = Number(env('ROUNDS', '8'));
 const variants = env('VARIANTS', 'loops=;wasm-loops=MaxPoolGrad,TfaiBatchNormTrain,TfaiBatchNormTrainGrad,adam')
   .split(';')
   .map((v) => {
-    const [name, skip = ''] = v.split('=');
-    return { name: name.trim(), skip: skip.trim() };
+    const [name, rest = ''] = v.split(/=(.*)/s);
+    const [skip, ...env] = rest.split('|');
+    return {
+      name: name.trim(),
+      skip: skip.trim(),
+      env: Object.fromEntries(env.map((e) => e.split('=').map((x) => x.trim()) as [string, string])),
+    };
   });
 
 await setBackend('wasm', { threads });
@@ -48,17 +54,27 @@ const step = async (): Promise<[number, number]> => {
   return [performance.now() - t0, (c.user + c.system) / 1000];
 };
 
+/** Sets a variant's TFAI_NATIVE_SKIP and its other variables (each unset when another variant sets it). */
+const envKeys = new Set(variants.flatMap((v) => Object.keys(v.env)));
+function useVariant(v: (typeof variants)[number]): void {
+  process.env.TFAI_NATIVE_SKIP = v.skip;
+  for (const k of envKeys) {
+    if (k in v.env) process.env[k] = v.env[k];
+    else Reflect.deleteProperty(process.env, k);
+  }
+}
+
 const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
 const cpu = new Map<string, number[]>(variants.map((v) => [v.name, []]));
 for (const v of variants) {
-  process.env.TFAI_NATIVE_SKIP = v.skip;
+  useVariant(v);
   for (let i = 0; i < warm; i++) await step();
 }
 const before = tf.memory().numTensors;
 for (let r = 0; r < rounds; r++) {
   const order = r % 2 === 0 ? variants : [...variants].reverse();
   for (const v of order) {
-    process.env.TFAI_NATIVE_SKIP = v.skip;
+    useVariant(v);
     const [wall, cpuMs] = await step();
     times.get(v.name)?.push(wall);
     cpu.get(v.name)?.push(cpuMs);
@@ -89,6 +105,7 @@ const result = {
     return {
       name: v.name,
       skip: v.skip,
+      env: v.env,
       median_ms: r1(median(t)),
       min_ms: r1(Math.min(...t)),
       times_ms: t.map(r1),

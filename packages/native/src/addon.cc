@@ -8,6 +8,7 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -93,7 +94,10 @@ constexpr double kSmallFlops = 4e6;
 int threadsFor(double flops) {
 #ifdef TFAI_OMP
   if (maxThreads <= 0) maxThreads = omp_get_max_threads();
-  const int n = flops < kSmallFlops ? 1 : maxThreads;
+  // TFAI_NATIVE_SMALL_FLOPS overrides kSmallFlops (read per call, for measuring).
+  const char* small = std::getenv("TFAI_NATIVE_SMALL_FLOPS");
+  const double below = small && std::atof(small) > 0 ? std::atof(small) : kSmallFlops;
+  const int n = flops < below ? 1 : maxThreads;
   omp_set_num_threads(n);
   return n;
 #else
@@ -361,7 +365,10 @@ constexpr double kSmallLoop = 1 << 16;
 int loopThreads(double elems) {
 #ifdef TFAI_OMP
   if (maxThreads <= 0) maxThreads = omp_get_max_threads();
-  return elems < kSmallLoop ? 1 : maxThreads;
+  // TFAI_NATIVE_LOOP_THREADS caps them (read per call, for measuring).
+  const char* cap = std::getenv("TFAI_NATIVE_LOOP_THREADS");
+  const int most = cap && std::atoi(cap) >= 1 ? std::min(std::atoi(cap), maxThreads) : maxThreads;
+  return elems < kSmallLoop ? 1 : most;
 #else
   (void)elems;
   return 1;
