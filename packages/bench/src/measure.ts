@@ -3,7 +3,8 @@
 // (a model that exhausts wasm's heap then fails alone, and each process's peak RSS is its model's).
 // Env: MODEL=resnet18|tabular|lstm|awdlstm|collab, BACKEND=wasm|webgpu (default wasm), THREADS (wasm threads,
 // default 1), HIDDEN (LSTM, default 1152), WARM (2), STEPS (5), BENCH_PROFILE=1 (add the top 10 kernels of the
-// profiled step, see profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report medians).
+// profiled step, see profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report medians),
+// BENCH_PROFILE_TOP (10: how many kernel names the profile keeps).
 // Run from packages/bench: `MODEL=tabular node --conditions=@tfai/source --import tsx src/measure.ts`.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
