@@ -50,6 +50,46 @@ export interface NativeBinding {
     act: Activation,
     alpha?: number,
   ): boolean;
+  /**
+   * MaxPool's gradient (plain C++ loop): dy routed to each window's first maximum of x (NaN counts as the maximum).
+   * dims: [n, h, w, c, outHeight, outWidth, windowHeight, windowWidth, strideHeight, strideWidth, padTop, padLeft].
+   */
+  maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: number[]): boolean;
+  /**
+   * BatchNorm in training mode over x [n, c] (plain C++ loops; @tfai/core's kernels/batch-norm-train.ts): y, stats
+   * [3, c] (mean, invstd, weight), and the new running mean and variance.
+   */
+  batchNormTrain(
+    x: Float32Array,
+    runningMean: Float32Array,
+    runningVar: Float32Array,
+    scale: Float32Array | null,
+    offset: Float32Array | null,
+    y: Float32Array,
+    stats: Float32Array,
+    newMean: Float32Array,
+    newVar: Float32Array,
+    n: number,
+    c: number,
+    eps: number,
+    momentum: number,
+  ): boolean;
+  /** Its backward: dx, dweight, doffset from dy, x and the forward's stats. */
+  batchNormTrainGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    stats: Float32Array,
+    dx: Float32Array,
+    dw: Float32Array,
+    db: Float32Array,
+    n: number,
+    c: number,
+  ): boolean;
+  /**
+   * fastai's Adam step on n floats (plain C++ loop), arrays as byte offsets into `heap` (the wasm heap):
+   * (heap, n, wi, wo, g, ai, ao, si, so, wdMul, mom, mom1, sqrMom, sqrMom1, invDebias2, eps, stepSize, l2).
+   */
+  adam(heap: Uint8Array, ...args: number[]): boolean;
   /** oneDNN's version, ISA, threads and chosen implementations. */
   info(): NativeInfo;
   /** Sets oneDNN's thread count (false where its runtime is not OpenMP). */

@@ -3,7 +3,8 @@
 // (a model that exhausts wasm's heap then fails alone, and each process's peak RSS is its model's).
 // Env: MODEL=resnet18|tabular|lstm|awdlstm|collab, BACKEND=wasm|webgpu (default wasm), THREADS (wasm threads,
 // default 1), HIDDEN (LSTM, default 1152), WARM (2), STEPS (5), BENCH_PROFILE=1 (add the top 10 kernels of the
-// profiled step, see profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report medians).
+// profiled step, see profile.ts), BENCH_PROFILE_STEPS (1: profile that many steps and report medians),
+// BENCH_PROFILE_TOP (10: how many kernel names the profile keeps).
 // Run from packages/bench: `MODEL=tabular node --conditions=@tfai/source --import tsx src/measure.ts`.
 import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
@@ -147,6 +148,8 @@ async function measure(
     steps: number;
     profile: boolean;
     profileSteps: number;
+    /** BENCH_PROFILE_TOP (10): how many kernel names the profile keeps. */
+    profileTop: number;
   },
 ): Promise<MeasureResult> {
   const t00 = performance.now();
@@ -207,7 +210,7 @@ async function measure(
   };
   if (o.profile) {
     const registered = new Set(tf.getKernelsForBackend(tf.getBackend()).map((k) => k.kernelName));
-    result.profile = summarizeProfile(profiles, profileMs, (n) => registered.has(n));
+    result.profile = summarizeProfile(profiles, profileMs, (n) => registered.has(n), o.profileTop);
   }
   if (o.backend === 'webgpu') result.adapter = adapterOf(webgpuAdapterInfo());
   opt.dispose();
@@ -228,6 +231,7 @@ const r = await measure(name, {
   steps: Number(env('STEPS', '5')),
   profile: env('BENCH_PROFILE', '0') === '1',
   profileSteps: Math.max(1, Number(env('BENCH_PROFILE_STEPS', '1'))),
+  profileTop: Math.max(1, Number(env('BENCH_PROFILE_TOP', '10'))),
 });
 console.log(`RESULT ${JSON.stringify(r)}`);
 process.exit(0);

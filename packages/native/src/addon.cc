@@ -8,12 +8,14 @@
 #include <napi.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "loops.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
 #if DNNL_CPU_THREADING_RUNTIME == DNNL_RUNTIME_OMP
@@ -92,7 +94,10 @@ constexpr double kSmallFlops = 4e6;
 int threadsFor(double flops) {
 #ifdef TFAI_OMP
   if (maxThreads <= 0) maxThreads = omp_get_max_threads();
-  const int n = flops < kSmallFlops ? 1 : maxThreads;
+  // TFAI_NATIVE_SMALL_FLOPS overrides kSmallFlops (read per call, for measuring).
+  const char* small = std::getenv("TFAI_NATIVE_SMALL_FLOPS");
+  const double below = small && std::atof(small) > 0 ? std::atof(small) : kSmallFlops;
+  const int n = flops < below ? 1 : maxThreads;
   omp_set_num_threads(n);
   return n;
 #else
@@ -353,6 +358,90 @@ Napi::Value MatMulFn(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- plain loops (loops.cc) ----
+
+// Threads for a loop over `elems` floats: one below kSmallLoop (a pool's wake-up costs more), else tfai's count.
+constexpr double kSmallLoop = 1 << 16;
+int loopThreads(double elems) {
+#ifdef TFAI_OMP
+  if (maxThreads <= 0) maxThreads = omp_get_max_threads();
+  // TFAI_NATIVE_LOOP_THREADS caps them (read per call, for measuring).
+  const char* cap = std::getenv("TFAI_NATIVE_LOOP_THREADS");
+  const int most = cap && std::atoi(cap) >= 1 ? std::min(std::atoi(cap), maxThreads) : maxThreads;
+  return elems < kSmallLoop ? 1 : most;
+#else
+  (void)elems;
+  return 1;
+#endif
+}
+
+float* optDataOf(const Napi::Value& v) { return v.IsNull() || v.IsUndefined() ? nullptr : dataOf(v); }
+
+// The data pointer and byte length of any typed array (the heap's HEAPU8).
+uint8_t* bytesOf(const Napi::Value& v, size_t& bytes) {
+  if (!v.IsTypedArray()) throw std::runtime_error("expected a typed array");
+  Napi::TypedArray a = v.As<Napi::TypedArray>();
+  bytes = a.ByteLength();
+  napi_typedarray_type type;
+  size_t length;
+  void* data = nullptr;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(v.Env(), v, &type, &length, &data, &ab, &offset) != napi_ok)
+    throw std::runtime_error("expected a typed array");
+  return static_cast<uint8_t*>(data);
+}
+
+// maxPoolGrad(x, dy, dx, dims): dims n, h, w, c, ho, wo, kh, kw, sh, sw, padTop, padLeft
+Napi::Value MaxPoolGradFn(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const std::vector<int64_t> d = intsOf(info[3]);
+    if (d.size() != 12) throw std::runtime_error("maxPoolGrad dims: expected 12");
+    tfai::maxPoolGrad(dataOf(info[0]), dataOf(info[1]), dataOf(info[2]), d.data(),
+                      loopThreads(static_cast<double>(d[0]) * d[4] * d[5] * d[3] * d[6] * d[7]));
+  });
+}
+
+// batchNormTrain(x, runningMean, runningVar, scale|null, offset|null, y, stats, newMean, newVar, n, c, eps, momentum)
+Napi::Value BatchNormTrainFn(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int64_t n = info[9].As<Napi::Number>().Int64Value(), c = info[10].As<Napi::Number>().Int64Value();
+    tfai::batchNormTrain(dataOf(info[0]), dataOf(info[1]), dataOf(info[2]), optDataOf(info[3]), optDataOf(info[4]),
+                         dataOf(info[5]), dataOf(info[6]), dataOf(info[7]), dataOf(info[8]), n, c,
+                         info[11].As<Napi::Number>().DoubleValue(), info[12].As<Napi::Number>().DoubleValue(),
+                         loopThreads(static_cast<double>(n) * c));
+  });
+}
+
+// batchNormTrainGrad(dy, x, stats, dx, dw, db, n, c)
+Napi::Value BatchNormTrainGradFn(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    const int64_t n = info[6].As<Napi::Number>().Int64Value(), c = info[7].As<Napi::Number>().Int64Value();
+    tfai::batchNormTrainGrad(dataOf(info[0]), dataOf(info[1]), dataOf(info[2]), dataOf(info[3]), dataOf(info[4]),
+                             dataOf(info[5]), n, c, loopThreads(static_cast<double>(n) * c));
+  });
+}
+
+// adam(heap, n, wi, wo, g, ai, ao, si, so, wdMul, mom, mom1, sqrMom, sqrMom1, invDebias2, eps, stepSize, l2):
+// the seven arrays as byte offsets into `heap` (the wasm heap's HEAPU8), as the wasm SIMD loop takes them.
+Napi::Value AdamFn(const Napi::CallbackInfo& info) {
+  return guarded(info, [&] {
+    size_t bytes = 0;
+    uint8_t* heap = bytesOf(info[0], bytes);
+    const int64_t n = info[1].As<Napi::Number>().Int64Value();
+    float* p[7];
+    for (int i = 0; i < 7; i++) {
+      const int64_t off = info[2 + i].As<Napi::Number>().Int64Value();
+      if (n < 0 || off < 0 || off % 4 != 0 || static_cast<size_t>(off + 4 * n) > bytes)
+        throw std::runtime_error("adam: an array lies outside the heap");
+      p[i] = reinterpret_cast<float*>(heap + off);
+    }
+    auto num = [&](int i) { return info[i].As<Napi::Number>().FloatValue(); };
+    const tfai::AdamNumbers k{num(9), num(10), num(11), num(12), num(13), num(14), num(15), num(16), num(17)};
+    tfai::adam(n, p[0], p[1], p[2], p[3], p[4], p[5], p[6], k, loopThreads(static_cast<double>(n) * 4));
+  });
+}
+
 const char* isaName(cpu_isa isa) {
   switch (isa) {
     case cpu_isa::sse41: return "sse41";
@@ -420,6 +509,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackwardData", Napi::Function::New(env, Conv2dBackwardData));
   exports.Set("conv2dBackwardWeights", Napi::Function::New(env, Conv2dBackwardWeights));
   exports.Set("matMul", Napi::Function::New(env, MatMulFn));
+  exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGradFn));
+  exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrainFn));
+  exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGradFn));
+  exports.Set("adam", Napi::Function::New(env, AdamFn));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("clearCache", Napi::Function::New(env, ClearCache));

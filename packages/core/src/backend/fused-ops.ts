@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { fusedEnabled, type FusedName } from './fused.js';
 import { LSTM_BACKWARD, LSTM_FORWARD } from './kernels/lstm-chunk.js';
 import { simdKernels, type SimdKernels } from './wasm/simd/simd-kernels.js';
+import { nativeOptimizerLoops } from './wasm/native.js';
 
 export type { AdamHyper } from './wasm/simd/simd-kernels.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from './kernels/batch-norm-train.js';
@@ -181,9 +182,10 @@ export function fusedLstmChunk(
 export type OptimizerLoops = Pick<SimdKernels, 'sgd' | 'sgdL2' | 'sgdMom' | 'sgdMomL2' | 'adam' | 'adamL2'>;
 
 /**
- * The optimizer step's WebAssembly SIMD loops (wasm/simd/simd-kernels.ts), or undefined: off wasm, with the
- * `simd` fused path off, or where the module cannot be compiled (the step then runs its JS loops).
+ * The optimizer step's WebAssembly SIMD loops (wasm/simd/simd-kernels.ts), Adam's running in @tfai/native's C++
+ * when native kernels are on (wasm/native.ts), or undefined: off wasm, with the `simd` fused path off, or where
+ * the module cannot be compiled (the step then runs its JS loops).
  */
 export function optimizerLoops(): OptimizerLoops | undefined {
-  return simdKernels();
+  return nativeOptimizerLoops(simdKernels());
 }

@@ -109,6 +109,14 @@ export function valuesOf(backend: tf.KernelBackend, name: MemoryBackend, t: tf.T
   throw new Error(`backend memory: a ${t.dtype} tensor of shape [${t.shape}] has no float32/int32 values on ${name}`);
 }
 
+/**
+ * The wasm backend's whole heap as bytes (the array tensors' views are views of), or undefined off wasm. Taken
+ * after any allocation: growing the heap replaces it.
+ */
+export function wasmHeap(backend: tf.KernelBackend): Uint8Array | undefined {
+  return internals(backend).wasm?.HEAPU8;
+}
+
 /** {@link valuesOf} for a float32 tensor. */
 export function f32(backend: tf.KernelBackend, name: MemoryBackend, t: tf.TensorInfo): Float32Array {
   const v = valuesOf(backend, name, t);

@@ -7,7 +7,7 @@
  * sole holder, by this very reference count), so sharing is safe. String tensors keep the stock kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
+import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import type { KernelDef } from '../registry.js';
 
 export function sharedIdentity(stock: tf.KernelFunc): tf.KernelFunc {
@@ -19,7 +19,21 @@ export function sharedIdentity(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-/** The kernel (wasm, around the stock one). */
+/**
+ * wasm's `Cast` to the tensor's own dtype sharing its memory, as the cpu backend's does (tfjs-backend-wasm 4.22
+ * copies it): Relu's gradient casts `step(x)`, already float32, to float32 once per ReLU. Other casts: stock.
+ */
+export function sharedCast(stock: tf.KernelFunc): tf.KernelFunc {
+  const share = sharedIdentity(stock);
+  return (args: KernelArgs) => {
+    const x = input(args, 'x');
+    const { dtype } = attrsOf<{ dtype?: tf.DataType }>(args);
+    return x.dtype === dtype && dtype !== 'string' && dtype !== 'complex64' ? share(args) : stock(args);
+  };
+}
+
+/** The kernels (wasm, around the stock ones). */
 export const identityKernels: readonly KernelDef[] = [
   { name: tf.Identity, backends: ['wasm'], fallback: 'stock', kernel: sharedIdentity },
+  { name: tf.Cast, backends: ['wasm'], fallback: 'stock', kernel: sharedCast },
 ];

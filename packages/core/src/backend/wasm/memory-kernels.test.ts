@@ -1,4 +1,4 @@
-// wasm's Identity (shared memory), Sum over leading axes (SIMD rows) and GatherV2 along axis 0 (row copies):
+// wasm's Identity and same-dtype Cast (shared memory), Sum over leading axes (SIMD rows) and GatherV2 along axis 0 (row copies):
 // the same values as the stock kernels (Sum: bit-identical to the stock loop, reached with TFAI_FUSED=-simd;
 // GatherV2: exactly cpu's), the same gradients, no tensor left behind.
 import * as tf from '@tensorflow/tfjs-core';
@@ -37,6 +37,25 @@ describe('wasm Identity', () => {
     const s = tf.clone(str);
     expect(await s.array()).toEqual(['a', 'b']);
     tf.dispose([str, s]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('Cast to the same dtype shares the memory too; other casts convert (and ReLU’s gradient is unchanged)', async () => {
+    const before = tf.memory().numTensors;
+    const x = tf.tensor1d([-1.5, 0, 2.25, 3]);
+    const same = tf.cast(x, 'float32');
+    expect(same.dataId).toBe(x.dataId);
+    expect(refCount(x)).toBe(2);
+    const i = tf.cast(x, 'int32');
+    expect(i.dataId).not.toBe(x.dataId);
+    expect(Array.from(await i.data())).toEqual([-1, 0, 2, 3]);
+    const back = tf.cast(i, 'int32');
+    expect(back.dataId).toBe(i.dataId);
+    x.dispose();
+    expect(Array.from(await same.data())).toEqual([-1.5, 0, 2.25, 3]);
+    const g = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.relu(t), tf.tensor1d([1, 2, 3, 4]))))(same);
+    expect(Array.from(await g.data())).toEqual([0, 0, 3, 4]);
+    tf.dispose([same, i, back, g]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

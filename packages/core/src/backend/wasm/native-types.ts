@@ -44,6 +44,33 @@ export interface NativeBinding {
     act: NativeActivation,
     alpha?: number,
   ): boolean;
+  maxPoolGrad(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: number[]): boolean;
+  batchNormTrain(
+    x: Float32Array,
+    runningMean: Float32Array,
+    runningVar: Float32Array,
+    scale: Float32Array | null,
+    offset: Float32Array | null,
+    y: Float32Array,
+    stats: Float32Array,
+    newMean: Float32Array,
+    newVar: Float32Array,
+    n: number,
+    c: number,
+    eps: number,
+    momentum: number,
+  ): boolean;
+  batchNormTrainGrad(
+    dy: Float32Array,
+    x: Float32Array,
+    stats: Float32Array,
+    dx: Float32Array,
+    dw: Float32Array,
+    db: Float32Array,
+    n: number,
+    c: number,
+  ): boolean;
+  adam(heap: Uint8Array, ...args: number[]): boolean;
   info(): NativeInfo;
   setThreads(n: number): boolean;
   clearCache(): void;

@@ -19,7 +19,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadNativeAddon } from '#platform/native';
 import { envVar } from '#platform/process';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
-import { allocate, f32, sizeOf } from '../memory.js';
+import { allocate, f32, i32, sizeOf, wasmHeap } from '../memory.js';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from '../kernels/batch-norm-train.js';
+import type { SimdKernels } from './simd/simd-kernels.js';
 import type { KernelBackendName, KernelDef } from '../registry.js';
 import type { NativeActivation, NativeBinding } from './native-types.js';
 
@@ -66,6 +68,21 @@ function offByEnv(): boolean {
 function activeBinding(): NativeBinding | undefined {
   if (forced === false || (forced === undefined && offByEnv())) return undefined;
   return load();
+}
+
+let skipSource: string | undefined;
+let skipSet = new Set<string>();
+/**
+ * `TFAI_NATIVE_SKIP`: a comma list of native kernels to leave to wasm (kernel names, e.g. `MaxPoolGrad`,
+ * `TfaiBatchNormTrain`, and `adam` for the optimizer's loop), for measuring each one's share (packages/bench).
+ */
+function skipped(name: string): boolean {
+  const v = envVar('TFAI_NATIVE_SKIP') ?? '';
+  if (v !== skipSource) {
+    skipSource = v;
+    skipSet = new Set(v.split(',').map((x) => x.trim().toLowerCase()));
+  }
+  return skipSet.has(name.toLowerCase());
 }
 
 /**
@@ -124,6 +141,8 @@ export function describeNativeKernels(): string {
 
 /** A native attempt: the output, or undefined to run the wrapped kernel. */
 type NativeAttempt = (args: KernelArgs, b: NativeBinding) => tf.TensorInfo | undefined;
+/** The same, for a kernel with several outputs. */
+type NativeMultiAttempt = (args: KernelArgs, b: NativeBinding) => tf.TensorInfo[] | undefined;
 
 const ACTIVATIONS: Readonly<Record<string, NativeActivation>> = {
   linear: 0,
@@ -272,25 +291,170 @@ const matMul: NativeAttempt = (args, b) => {
   );
 };
 
+interface PoolAttrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/** MaxPool's gradient as wasm/max-pool-grad.ts computes it (ties to the first maximum), as a C++ loop. */
+const maxPoolGrad: NativeAttempt = (args, b) => {
+  const x = input(args, 'input');
+  const dy = input(args, 'dy');
+  if (!allF32(x, dy) || x.shape.length !== 4) return undefined;
+  const a = attrsOf<PoolAttrs>(args);
+  const i = tf.backend_util.computePool2DInfo(
+    x.shape as [number, number, number, number],
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  if (sizeOf(dy.shape) !== i.batchSize * i.outHeight * i.outWidth * i.inChannels) return undefined;
+  const dims = [
+    ...[i.batchSize, i.inHeight, i.inWidth, i.inChannels, i.outHeight, i.outWidth],
+    ...[i.filterHeight, i.filterWidth, i.strideHeight, i.strideWidth, i.padInfo.top, i.padInfo.left],
+  ];
+  return runInto(args, [...x.shape], [x, dy], ([xv, dyv], dx) =>
+    b.maxPoolGrad(xv as Float32Array, dyv as Float32Array, dx, dims),
+  );
+};
+
+/**
+ * Allocates float32 outputs (and int32 ones) on the wasm heap, runs `body` on views taken after the allocation,
+ * and returns the outputs (or releases them and returns undefined when the addon declined).
+ */
+function runIntoMany(
+  args: KernelArgs,
+  outs: { shape: number[]; dtype: 'float32' | 'int32' }[],
+  ins: (tf.TensorInfo | undefined)[],
+  body: (views: (Float32Array | null)[], outViews: (Float32Array | Int32Array)[]) => boolean,
+): tf.TensorInfo[] | undefined {
+  const backend = kernelBackend(args);
+  const infos = allocate(backend, 'wasm', outs);
+  const views = ins.map((t) => (t ? f32(backend, 'wasm', t) : null));
+  const outViews = infos.map((t) => (t.dtype === 'int32' ? i32(backend, 'wasm', t) : f32(backend, 'wasm', t)));
+  if (body(views, outViews)) return infos;
+  for (const t of infos) backend.disposeData(t.dataId);
+  return undefined;
+}
+
+/** BatchNorm's training forward as kernels/batch-norm-train.ts computes it, as C++ loops. */
+const batchNormTrain: NativeMultiAttempt = (args, b) => {
+  const x = input(args, 'x');
+  const rm = input(args, 'runningMean');
+  const rv = input(args, 'runningVar');
+  const count = input(args, 'numBatchesTracked');
+  const { scale, offset } = args.inputs;
+  const { eps, momentum } = attrsOf<BatchNormTrainAttrs>(args);
+  const c = x.shape[x.shape.length - 1];
+  if (!allF32(x, rm, rv, scale, offset) || count.dtype !== 'int32' || !c) return undefined;
+  if ([rm, rv, scale, offset].some((t) => t && sizeOf(t.shape) !== c)) return undefined;
+  const n = sizeOf(x.shape) / c;
+  const outs = runIntoMany(
+    args,
+    [
+      { shape: x.shape, dtype: 'float32' },
+      { shape: [3, c], dtype: 'float32' },
+      { shape: [c], dtype: 'float32' },
+      { shape: [c], dtype: 'float32' },
+      { shape: count.shape, dtype: 'int32' },
+    ],
+    [x, rm, rv, scale, offset],
+    ([X, RM, RV, W, B], [Y, S, M, V]) =>
+      b.batchNormTrain(
+        ...[X as Float32Array, RM as Float32Array, RV as Float32Array, W, B],
+        ...[Y as Float32Array, S as Float32Array, M as Float32Array, V as Float32Array],
+        ...[n, c, eps, momentum],
+      ),
+  );
+  if (!outs) return undefined;
+  const backend = kernelBackend(args);
+  const [C, next] = [i32(backend, 'wasm', count), i32(backend, 'wasm', outs[4])];
+  for (let k = 0; k < C.length; k++) next[k] = C[k] + 1;
+  return outs;
+};
+
+/** Its backward. */
+const batchNormTrainGrad: NativeMultiAttempt = (args, b) => {
+  const dy = input(args, 'dy');
+  const x = input(args, 'x');
+  const st = input(args, 'stats');
+  const c = x.shape[x.shape.length - 1];
+  if (!allF32(dy, x, st) || !c || sizeOf(dy.shape) !== sizeOf(x.shape) || sizeOf(st.shape) !== 3 * c) return undefined;
+  const n = sizeOf(x.shape) / c;
+  return runIntoMany(
+    args,
+    [
+      { shape: x.shape, dtype: 'float32' },
+      { shape: [c], dtype: 'float32' },
+      { shape: [c], dtype: 'float32' },
+    ],
+    [dy, x, st],
+    ([DY, X, S], [DX, DW, DB]) =>
+      b.batchNormTrainGrad(
+        ...[DY as Float32Array, X as Float32Array, S as Float32Array],
+        ...[DX as Float32Array, DW as Float32Array, DB as Float32Array, n, c],
+      ),
+  );
+};
+
 /** The native attempt per kernel name. */
-const ATTEMPTS: Readonly<Partial<Record<string, NativeAttempt>>> = {
+const ATTEMPTS: Readonly<Partial<Record<string, NativeAttempt | NativeMultiAttempt>>> = {
   [tf.Conv2D]: conv2D,
   [tf.FusedConv2D]: conv2D,
   [tf.Conv2DBackpropInput]: conv2DBackpropInput,
   [tf.Conv2DBackpropFilter]: conv2DBackpropFilter,
   [tf.BatchMatMul]: matMul,
   [tf._FusedMatMul]: matMul,
+  [tf.MaxPoolGrad]: maxPoolGrad,
+  [BATCH_NORM_TRAIN]: batchNormTrain,
+  [BATCH_NORM_TRAIN_GRAD]: batchNormTrainGrad,
 };
 
 /** How many kernel calls oneDNN ran, per kernel name (for tests: proof that the native path ran). */
 export const nativeCalls = new Map<string, number>();
 
-function tryNative(name: string, args: KernelArgs): tf.TensorInfo | undefined {
+function tryNative(name: string, args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] | undefined {
   const attempt = ATTEMPTS[name];
-  const b = attempt ? activeBinding() : undefined;
+  const b = attempt && !skipped(name) ? activeBinding() : undefined;
   const out = b && attempt ? attempt(args, b) : undefined;
   if (out) nativeCalls.set(name, (nativeCalls.get(name) ?? 0) + 1);
   return out;
+}
+
+/**
+ * The optimizer's loops with Adam's (and Adam-with-L2's) running in the addon (C++, AVX-512/AVX2 where the CPU
+ * has them, OpenMP threads on large parameters) on the same heap offsets and numbers as `simd`'s; `simd` itself
+ * when native kernels are off, `TFAI_NATIVE_SKIP` names `adam`, or off wasm. A call the addon declines runs
+ * `simd`'s loop.
+ * @example
+ * ```ts
+ * const loops = nativeOptimizerLoops(simdKernels());
+ * ```
+ */
+export function nativeOptimizerLoops<T extends Pick<SimdKernels, 'adam' | 'adamL2'>>(
+  simd: T | undefined,
+): T | undefined {
+  const b = simd && !skipped('adam') ? activeBinding() : undefined;
+  const heap = b ? wasmHeap(tf.backend()) : undefined;
+  if (!simd || !b || !heap) return simd;
+  const call = (fallback: (...a: number[]) => void, a: number[], l2: number) => {
+    // The heap at call time (every allocation of the step comes before its loops).
+    const h = wasmHeap(tf.backend()) ?? heap;
+    if (b.adam(h, ...a, l2)) nativeCalls.set('adam', (nativeCalls.get('adam') ?? 0) + 1);
+    else fallback(...a);
+  };
+  return {
+    ...simd,
+    adam: (...a: Parameters<SimdKernels['adam']>) => call(simd.adam.bind(simd), a, 0),
+    adamL2: (...a: Parameters<SimdKernels['adamL2']>) => {
+      const l2 = a[a.length - 1];
+      call((...r) => simd.adamL2(...(r as Parameters<SimdKernels['adam']>), l2), a.slice(0, -1), l2);
+    },
+  };
 }
 
 /**
@@ -310,6 +474,7 @@ export function nativeFirst(defs: readonly KernelDef[]): KernelDef[] {
         ...def,
         kernel: (backendName: KernelBackendName) => {
           const inner = make(backendName);
+          if (backendName !== 'wasm') return inner;
           return (args: KernelArgs) => tryNative(def.name, args) ?? inner(args);
         },
       };
@@ -319,6 +484,7 @@ export function nativeFirst(defs: readonly KernelDef[]): KernelDef[] {
       ...def,
       kernel: (stock: tf.KernelFunc, backendName: KernelBackendName) => {
         const inner = wrap(stock, backendName);
+        if (backendName !== 'wasm') return inner;
         return (args: KernelArgs) => tryNative(def.name, args) ?? inner(args);
       },
     };

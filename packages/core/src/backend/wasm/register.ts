@@ -31,8 +31,9 @@ export const TFAI_KERNELS: readonly KernelDef[] = [
   // #31: depthwise convolutions' gradients (ConvNeXt, EfficientNet), which wasm lacks.
   ...depthwiseBackpropKernels,
   ...unsortedSegmentSumKernels,
-  ...maxPoolGradKernels,
-  ...SHARED_KERNELS,
+  // MaxPool's gradient and BatchNorm's training kernels run the addon's C++ loops when it is built (native.ts).
+  ...nativeFirst(maxPoolGradKernels),
+  ...nativeFirst(SHARED_KERNELS),
   ...nativeFirst(matMulKernels),
   ...tileKernels,
   // #20: Identity shares memory instead of copying it; Sum over leading axes (bias gradients) without a transpose;
