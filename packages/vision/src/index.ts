@@ -25,7 +25,7 @@ export {
 } from './data/image.js';
 export type { ImagePixels, ImageSource, RGBImage } from './data/image.js';
 export { resizeBilinear } from './data/resample.js';
-export { getImageFiles, parentLabel, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
+export { getImageFiles, regexLabel, IMAGE_EXTENSIONS } from './data/items.js';
 export type { GetImageFilesOptions } from './data/items.js';
 export { writeImageGrid, batchToImages } from './data/image-grid.js';
 export type { GridTile, CaptionLine, ImageGridOptions } from './data/image-grid.js';

@@ -1,11 +1,11 @@
 // SiameseDataLoaders: pairs of images from a folder of classes or from a pairs CSV. Training pairs are re-drawn
 // every epoch (half same-class, seeded); validation pairs are fixed.
 import * as tf from '@tensorflow/tfjs-core';
-import { Rng, asTable, grandparentSplitter, type TableLike } from '@tfai/core';
+import { Rng, asTable, grandparentSplitter, parentLabel, type TableLike } from '@tfai/core';
 import { ready } from '@tfai/core/backend';
 import type { TfmdLists } from '@tfai/core/data';
 import type { Batch } from '@tfai/core';
-import { batchToImages, getImageFiles, isImageSource, parentLabel, VisionDataLoaders } from '@tfai/vision';
+import { batchToImages, getImageFiles, isImageSource, VisionDataLoaders } from '@tfai/vision';
 import { batchTfmFromJSON, decodeBatchTfms, itemTfmFromJSON, Resize } from '@tfai/vision/augment';
 import { drawSeed, visionLoaderOptions } from '@tfai/vision/internal';
 import type { GridTile, ImageGridOptions, ImageSource, RGBImage } from '@tfai/vision';

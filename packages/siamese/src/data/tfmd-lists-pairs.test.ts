@@ -1,10 +1,10 @@
 // The book's custom pipeline (fastai's Siamese tutorial, chapter "the mid-level API"): a SiameseTransform written
 // with core's Transform, a TfmdLists over the image files, and the loaders made from it.
 import * as tf from '@tensorflow/tfjs-core';
-import { randomSplitter, Rng } from '@tfai/core';
+import { parentLabel, randomSplitter, Rng } from '@tfai/core';
 import { TfmdLists, Transform } from '@tfai/core/data';
 import { datasets } from '@tfai/datasets';
-import { getImageFiles, parentLabel } from '@tfai/vision';
+import { getImageFiles } from '@tfai/vision';
 import { describe, expect, it } from 'vitest';
 import { SiameseInputError } from '../errors.js';
 import type { ImagePair } from './pairs.js';
