@@ -81,6 +81,11 @@ TFAI_MV void maxPoolGradItems(const float* x, const float* dy, float* dx, const 
 }
 
 // ---- BatchNorm: per-channel sums over rows [r0, r1) ----
+// max(v, 0) (NaN stays NaN, as wasm's f32.max) and `value` where `sign` > 0 else +0, on values (not references),
+// so that GCC if-converts the loops around them into vector selects.
+inline float relu(float v) { return v < 0.f ? 0.f : v; }
+inline float ifPositive(float sign, float value) { return sign > 0.f ? value : 0.f; }
+
 // s1 += x − shift, s2 += (x − shift)², in float64.
 TFAI_MV void bnSums(const float* x, const double* shift, double* s1, double* s2, int64_t r0, int64_t r1, int64_t c) {
   for (int64_t r = r0; r < r1; r++) {
@@ -109,7 +114,7 @@ TFAI_MV void bnSumsRelu(const float* x, const double* shift, double* s1, double*
   for (int64_t r = r0; r < r1; r++) {
     const float* row = x + r * c;
     for (int64_t j = 0; j < c; j++) {
-      const double v = static_cast<double>(std::max(row[j], 0.f)) - shift[j];
+      const double v = static_cast<double>(relu(row[j])) - shift[j];
       s1[j] += v;
       s2[j] += v * v;
     }
@@ -122,7 +127,7 @@ TFAI_MV void bnAffineRelu(const float* x, float* y, const float* shift, const fl
   for (int64_t r = r0; r < r1; r++) {
     const float* row = x + r * c;
     float* out = y + r * c;
-    for (int64_t j = 0; j < c; j++) out[j] = std::max((row[j] - shift[j]) * a[j] + b[j], 0.f);
+    for (int64_t j = 0; j < c; j++) out[j] = relu((row[j] - shift[j]) * a[j] + b[j]);
   }
 }
 
@@ -132,7 +137,7 @@ TFAI_MV void bnReluAffine(const float* x, float* y, const float* shift, const fl
   for (int64_t r = r0; r < r1; r++) {
     const float* row = x + r * c;
     float* out = y + r * c;
-    for (int64_t j = 0; j < c; j++) out[j] = (std::max(row[j], 0.f) - shift[j]) * a[j] + b[j];
+    for (int64_t j = 0; j < c; j++) out[j] = (relu(row[j]) - shift[j]) * a[j] + b[j];
   }
 }
 
@@ -158,7 +163,7 @@ TFAI_MV void bnGradSumsMask(const float* dy, const float* x, const float* y, con
     const float* row = x + r * c;
     const float* out = y + r * c;
     for (int64_t j = 0; j < c; j++) {
-      const double gj = out[j] > 0.f ? g[j] : 0.f;
+      const double gj = ifPositive(out[j], g[j]);
       sdy[j] += gj;
       sdyx[j] += gj * (static_cast<double>(row[j]) - mean[j]);
     }
@@ -174,7 +179,7 @@ TFAI_MV void bnGradSumsRelu(const float* dy, const float* x, const double* mean,
     for (int64_t j = 0; j < c; j++) {
       const double gj = g[j];
       sdy[j] += gj;
-      sdyx[j] += gj * (static_cast<double>(std::max(row[j], 0.f)) - mean[j]);
+      sdyx[j] += gj * (static_cast<double>(relu(row[j])) - mean[j]);
     }
   }
 }
@@ -188,8 +193,7 @@ TFAI_MV void bnAffineGradMask(const float* dy, const float* x, const float* y, f
     const float* out = y + r * c;
     float* d = dx + r * c;
     for (int64_t j = 0; j < c; j++) {
-      const float gj = out[j] > 0.f ? g[j] : 0.f;
-      d[j] = k1[j] * gj + k2[j] * (row[j] - mean[j]) + k3[j];
+      d[j] = k1[j] * ifPositive(out[j], g[j]) + k2[j] * (row[j] - mean[j]) + k3[j];
     }
   }
 }
@@ -202,8 +206,8 @@ TFAI_MV void bnReluAffineGrad(const float* dy, const float* x, float* dx, const 
     const float* row = x + r * c;
     float* d = dx + r * c;
     for (int64_t j = 0; j < c; j++) {
-      const float v = k1[j] * g[j] + k2[j] * (row[j] - mean[j]) + k3[j];
-      d[j] = row[j] > 0.f ? v : 0.f;
+      const float xj = row[j];
+      d[j] = ifPositive(xj, k1[j] * g[j] + k2[j] * (xj - mean[j]) + k3[j]);
     }
   }
 }
