@@ -5,7 +5,7 @@
       "sources": ["src/addon.cc", "src/loops.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fopenmp", "-fexceptions"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fno-trapping-math", "-fopenmp", "-fexceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "libraries": ["-ldnnl", "-fopenmp"],
       "conditions": [

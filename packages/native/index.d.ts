@@ -73,6 +73,7 @@ export interface NativeBinding {
     c: number,
     eps: number,
     momentum: number,
+    act?: 0 | 1 | 2,
   ): boolean;
   /** Its backward: dx, dweight, doffset from dy, x and the forward's stats. */
   batchNormTrainGrad(
@@ -84,7 +85,11 @@ export interface NativeBinding {
     db: Float32Array,
     n: number,
     c: number,
+    act?: 0 | 1 | 2,
+    y?: Float32Array | null,
   ): boolean;
+  /** True where the BatchNorm loops take their trailing `act` (0 none, 1 ReLU after, 2 ReLU before; `y` for 1). */
+  batchNormAct?: boolean;
   /**
    * fastai's Adam step on n floats (plain C++ loop), arrays as byte offsets into `heap` (the wasm heap):
    * (heap, n, wi, wo, g, ai, ao, si, so, wdMul, mom, mom1, sqrMom, sqrMom1, invDebias2, eps, stepSize, l2).

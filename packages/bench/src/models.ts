@@ -4,7 +4,7 @@
 // `resnet18`, tabular's `TabularEmbeddings` and `EmbeddingDotBias`, text's `getTextClassifier` — so the source
 // measured is the source in the tree, and the dependencies are @tfai/bench's declared ones.
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchNorm1d, Embedding, LSTM, Linear, Module, ModuleList } from '@tfai/core/nn';
+import { BatchNorm1d, Embedding, LSTM, Linear, Module, ModuleList, batchNormRelu } from '@tfai/core/nn';
 import { crossEntropyLossFlat, mseLossFlat } from '@tfai/core';
 import type { AnyModule } from '@tfai/core/nn';
 import { TabularEmbeddings } from '@tfai/tabular';
@@ -79,8 +79,9 @@ class Tabular extends Module<[tf.Tensor, tf.Tensor]> {
   forward(cats: tf.Tensor, conts: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
       let x = tf.concat([this.embs.call(cats), this.bnCont.call(conts)], 1);
-      x = this.b1.call(tf.relu(this.l1.call(x)));
-      x = this.b2.call(tf.relu(this.l2.call(x)));
+      // ReLU → BatchNorm1d as one kernel when training (batchNormRelu; TFAI_FUSED_BN_ACT=0: tf.relu, then b1).
+      x = batchNormRelu(this.b1, undefined, this.l1.call(x), 'reluBefore');
+      x = batchNormRelu(this.b2, undefined, this.l2.call(x), 'reluBefore');
       return this.out.call(x);
     });
   }

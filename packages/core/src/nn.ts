@@ -27,8 +27,15 @@ export { uniform, normal, torchDefaultUniform, kaimingNormal } from './nn/init.j
 export { Linear } from './nn/layers/linear.js';
 export { Conv2d, ConvTranspose2d } from './nn/layers/conv.js';
 export type { Conv2dOptions, ConvTranspose2dOptions, Size2d } from './nn/layers/conv.js';
-export { BatchNorm1d, BatchNorm2d } from './nn/layers/batchnorm.js';
-export type { BatchNormOptions } from './nn/layers/batchnorm.js';
+export {
+  BatchNorm1d,
+  BatchNorm2d,
+  batchNormRelu,
+  batchNormReluFuses,
+  bnReluPair,
+  forwardFusingBnRelu,
+} from './nn/layers/batchnorm.js';
+export type { BatchNormOptions, BatchNormReluOrder, BnReluPair } from './nn/layers/batchnorm.js';
 export { Dropout } from './nn/layers/dropout.js';
 export { Embedding } from './nn/layers/embedding.js';
 export { ReLU, LeakyReLU, Sigmoid, Tanh, Identity, SigmoidRange, Lambda } from './nn/layers/activation.js';

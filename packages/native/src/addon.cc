@@ -402,23 +402,35 @@ Napi::Value MaxPoolGradFn(const Napi::CallbackInfo& info) {
   });
 }
 
-// batchNormTrain(x, runningMean, runningVar, scale|null, offset|null, y, stats, newMean, newVar, n, c, eps, momentum)
+// The fused ReLU code at info[i] (tfai::BnAct), 0 when absent.
+int bnActOf(const Napi::CallbackInfo& info, size_t i) {
+  if (info.Length() <= i || info[i].IsUndefined()) return tfai::kBnNone;
+  const int act = info[i].As<Napi::Number>().Int32Value();
+  if (act < tfai::kBnNone || act > tfai::kBnReluBefore) throw std::runtime_error("batchNorm: unknown act");
+  return act;
+}
+
+// batchNormTrain(x, runningMean, runningVar, scale|null, offset|null, y, stats, newMean, newVar, n, c, eps, momentum
+// [, act])
 Napi::Value BatchNormTrainFn(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const int64_t n = info[9].As<Napi::Number>().Int64Value(), c = info[10].As<Napi::Number>().Int64Value();
     tfai::batchNormTrain(dataOf(info[0]), dataOf(info[1]), dataOf(info[2]), optDataOf(info[3]), optDataOf(info[4]),
                          dataOf(info[5]), dataOf(info[6]), dataOf(info[7]), dataOf(info[8]), n, c,
                          info[11].As<Napi::Number>().DoubleValue(), info[12].As<Napi::Number>().DoubleValue(),
-                         loopThreads(static_cast<double>(n) * c));
+                         loopThreads(static_cast<double>(n) * c), bnActOf(info, 13));
   });
 }
 
-// batchNormTrainGrad(dy, x, stats, dx, dw, db, n, c)
+// batchNormTrainGrad(dy, x, stats, dx, dw, db, n, c[, act, y|null]): y, the forward's output, with act 1 (reluAfter)
 Napi::Value BatchNormTrainGradFn(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const int64_t n = info[6].As<Napi::Number>().Int64Value(), c = info[7].As<Napi::Number>().Int64Value();
+    const int act = bnActOf(info, 8);
+    const float* y = info.Length() > 9 ? optDataOf(info[9]) : nullptr;
+    if (act == tfai::kBnReluAfter && !y) throw std::runtime_error("batchNormTrainGrad: reluAfter needs y");
     tfai::batchNormTrainGrad(dataOf(info[0]), dataOf(info[1]), dataOf(info[2]), dataOf(info[3]), dataOf(info[4]),
-                             dataOf(info[5]), n, c, loopThreads(static_cast<double>(n) * c));
+                             dataOf(info[5]), n, c, loopThreads(static_cast<double>(n) * c), act, y);
   });
 }
 
@@ -512,6 +524,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGradFn));
   exports.Set("batchNormTrain", Napi::Function::New(env, BatchNormTrainFn));
   exports.Set("batchNormTrainGrad", Napi::Function::New(env, BatchNormTrainGradFn));
+  // The BatchNorm loops take a fused ReLU (their trailing act argument); an older build ignores it.
+  exports.Set("batchNormAct", Napi::Boolean::New(env, true));
   exports.Set("adam", Napi::Function::New(env, AdamFn));
   exports.Set("info", Napi::Function::New(env, Info));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

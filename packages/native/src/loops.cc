@@ -81,6 +81,11 @@ TFAI_MV void maxPoolGradItems(const float* x, const float* dy, float* dx, const 
 }
 
 // ---- BatchNorm: per-channel sums over rows [r0, r1) ----
+// max(v, 0) (NaN stays NaN, as wasm's f32.max) and `value` where `sign` > 0 else +0, on values (not references),
+// so that GCC if-converts the loops around them into vector selects.
+inline float relu(float v) { return v < 0.f ? 0.f : v; }
+inline float ifPositive(float sign, float value) { return sign > 0.f ? value : 0.f; }
+
 // s1 += x − shift, s2 += (x − shift)², in float64.
 TFAI_MV void bnSums(const float* x, const double* shift, double* s1, double* s2, int64_t r0, int64_t r1, int64_t c) {
   for (int64_t r = r0; r < r1; r++) {
@@ -103,6 +108,39 @@ TFAI_MV void bnAffine(const float* x, float* y, const float* shift, const float*
   }
 }
 
+// The same over max(x, 0) (a ReLU before the BatchNorm).
+TFAI_MV void bnSumsRelu(const float* x, const double* shift, double* s1, double* s2, int64_t r0, int64_t r1,
+                        int64_t c) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* row = x + r * c;
+    for (int64_t j = 0; j < c; j++) {
+      const double v = static_cast<double>(relu(row[j])) - shift[j];
+      s1[j] += v;
+      s2[j] += v * v;
+    }
+  }
+}
+
+// y = max((x − shift)·a + b, 0)
+TFAI_MV void bnAffineRelu(const float* x, float* y, const float* shift, const float* a, const float* b, int64_t r0,
+                          int64_t r1, int64_t c) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* row = x + r * c;
+    float* out = y + r * c;
+    for (int64_t j = 0; j < c; j++) out[j] = relu((row[j] - shift[j]) * a[j] + b[j]);
+  }
+}
+
+// y = (max(x, 0) − shift)·a + b
+TFAI_MV void bnReluAffine(const float* x, float* y, const float* shift, const float* a, const float* b, int64_t r0,
+                          int64_t r1, int64_t c) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* row = x + r * c;
+    float* out = y + r * c;
+    for (int64_t j = 0; j < c; j++) out[j] = (relu(row[j]) - shift[j]) * a[j] + b[j];
+  }
+}
+
 // sdy += dy, sdyx += dy·(x − mean), in float64.
 TFAI_MV void bnGradSums(const float* dy, const float* x, const double* mean, double* sdy, double* sdyx, int64_t r0,
                         int64_t r1, int64_t c) {
@@ -113,6 +151,63 @@ TFAI_MV void bnGradSums(const float* dy, const float* x, const double* mean, dou
       const double gj = g[j];
       sdy[j] += gj;
       sdyx[j] += gj * (static_cast<double>(row[j]) - mean[j]);
+    }
+  }
+}
+
+// The same with g = y > 0 ? dy : 0 (a ReLU after the BatchNorm, y its output).
+TFAI_MV void bnGradSumsMask(const float* dy, const float* x, const float* y, const double* mean, double* sdy,
+                            double* sdyx, int64_t r0, int64_t r1, int64_t c) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* g = dy + r * c;
+    const float* row = x + r * c;
+    const float* out = y + r * c;
+    for (int64_t j = 0; j < c; j++) {
+      const double gj = ifPositive(out[j], g[j]);
+      sdy[j] += gj;
+      sdyx[j] += gj * (static_cast<double>(row[j]) - mean[j]);
+    }
+  }
+}
+
+// The same over max(x, 0) (a ReLU before the BatchNorm).
+TFAI_MV void bnGradSumsRelu(const float* dy, const float* x, const double* mean, double* sdy, double* sdyx,
+                            int64_t r0, int64_t r1, int64_t c) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* g = dy + r * c;
+    const float* row = x + r * c;
+    for (int64_t j = 0; j < c; j++) {
+      const double gj = g[j];
+      sdy[j] += gj;
+      sdyx[j] += gj * (static_cast<double>(relu(row[j])) - mean[j]);
+    }
+  }
+}
+
+// dx = k1·(y > 0 ? dy : 0) + k2·(x − mean) + k3
+TFAI_MV void bnAffineGradMask(const float* dy, const float* x, const float* y, float* dx, const float* k1,
+                              const float* k2, const float* mean, const float* k3, int64_t r0, int64_t r1, int64_t c) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* g = dy + r * c;
+    const float* row = x + r * c;
+    const float* out = y + r * c;
+    float* d = dx + r * c;
+    for (int64_t j = 0; j < c; j++) {
+      d[j] = k1[j] * ifPositive(out[j], g[j]) + k2[j] * (row[j] - mean[j]) + k3[j];
+    }
+  }
+}
+
+// dx = x > 0 ? k1·dy + k2·(x − mean) + k3 : 0
+TFAI_MV void bnReluAffineGrad(const float* dy, const float* x, float* dx, const float* k1, const float* k2,
+                              const float* mean, const float* k3, int64_t r0, int64_t r1, int64_t c) {
+  for (int64_t r = r0; r < r1; r++) {
+    const float* g = dy + r * c;
+    const float* row = x + r * c;
+    float* d = dx + r * c;
+    for (int64_t j = 0; j < c; j++) {
+      const float xj = row[j];
+      d[j] = ifPositive(xj, k1[j] * g[j] + k2[j] * (xj - mean[j]) + k3[j]);
     }
   }
 }
@@ -159,16 +254,20 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, const int64_t* dims
 
 void batchNormTrain(const float* x, const float* runningMean, const float* runningVar, const float* scale,
                     const float* offset, float* y, float* stats, float* newMean, float* newVar, int64_t n, int64_t c,
-                    double eps, double momentum, int threads) {
+                    double eps, double momentum, int threads, int act) {
   std::vector<double> shift(c, 0.0);
   if (n > 0)
-    for (int64_t j = 0; j < c; j++) shift[j] = x[j];
+    for (int64_t j = 0; j < c; j++) shift[j] = act == kBnReluBefore ? std::max(x[j], 0.f) : x[j];
   const int parts = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, n)));
   std::vector<double> part(2 * c * parts, 0.0);
   parallel(parts, [&](int t, int p) {
     int64_t b, e;
     share(n, p, t, b, e);
-    bnSums(x, shift.data(), part.data() + 2 * c * t, part.data() + 2 * c * t + c, b, e, c);
+    double* s1 = part.data() + 2 * c * t;
+    if (act == kBnReluBefore)
+      bnSumsRelu(x, shift.data(), s1, s1 + c, b, e, c);
+    else
+      bnSums(x, shift.data(), s1, s1 + c, b, e, c);
   });
   std::vector<float> s32(c), a32(c), b32(c);
   const double unbias = static_cast<double>(n) / static_cast<double>(std::max<int64_t>(n - 1, 1));
@@ -198,12 +297,18 @@ void batchNormTrain(const float* x, const float* runningMean, const float* runni
   parallel(parts, [&](int t, int p) {
     int64_t b, e;
     share(n, p, t, b, e);
-    bnAffine(x, y, s32.data(), a32.data(), b32.data(), b, e, c);
+    if (act == kBnReluAfter)
+      bnAffineRelu(x, y, s32.data(), a32.data(), b32.data(), b, e, c);
+    else if (act == kBnReluBefore)
+      bnReluAffine(x, y, s32.data(), a32.data(), b32.data(), b, e, c);
+    else
+      bnAffine(x, y, s32.data(), a32.data(), b32.data(), b, e, c);
   });
 }
 
 void batchNormTrainGrad(const float* dy, const float* x, const float* stats, float* dx, float* dw, float* db,
-                        int64_t n, int64_t c, int threads) {
+                        int64_t n, int64_t c, int threads, int act, const float* y) {
+  if (act == kBnReluAfter && !y) act = kBnNone;  // no output to mask by: the caller checks (addon.cc)
   std::vector<double> mean(c);
   for (int64_t j = 0; j < c; j++) mean[j] = stats[j];
   const int parts = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(threads, n)));
@@ -211,7 +316,13 @@ void batchNormTrainGrad(const float* dy, const float* x, const float* stats, flo
   parallel(parts, [&](int t, int p) {
     int64_t b, e;
     share(n, p, t, b, e);
-    bnGradSums(dy, x, mean.data(), part.data() + 2 * c * t, part.data() + 2 * c * t + c, b, e, c);
+    double* sdy = part.data() + 2 * c * t;
+    if (act == kBnReluAfter)
+      bnGradSumsMask(dy, x, y, mean.data(), sdy, sdy + c, b, e, c);
+    else if (act == kBnReluBefore)
+      bnGradSumsRelu(dy, x, mean.data(), sdy, sdy + c, b, e, c);
+    else
+      bnGradSums(dy, x, mean.data(), sdy, sdy + c, b, e, c);
   });
   std::vector<float> k1(c), k2(c), k3(c), m32(c);
   for (int64_t j = 0; j < c; j++) {
@@ -232,7 +343,12 @@ void batchNormTrainGrad(const float* dy, const float* x, const float* stats, flo
   parallel(parts, [&](int t, int p) {
     int64_t b, e;
     share(n, p, t, b, e);
-    bnAffineGrad(dy, x, dx, k1.data(), k2.data(), m32.data(), k3.data(), b, e, c);
+    if (act == kBnReluAfter)
+      bnAffineGradMask(dy, x, y, dx, k1.data(), k2.data(), m32.data(), k3.data(), b, e, c);
+    else if (act == kBnReluBefore)
+      bnReluAffineGrad(dy, x, dx, k1.data(), k2.data(), m32.data(), k3.data(), b, e, c);
+    else
+      bnAffineGrad(dy, x, dx, k1.data(), k2.data(), m32.data(), k3.data(), b, e, c);
   });
 }
 

@@ -9,7 +9,13 @@ import { simdKernels, type SimdKernels } from './wasm/simd/simd-kernels.js';
 import { nativeOptimizerLoops } from './wasm/native.js';
 
 export type { AdamHyper } from './wasm/simd/simd-kernels.js';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from './kernels/batch-norm-train.js';
+import { envVar } from '#platform/process';
+import {
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_TRAIN_GRAD,
+  type BatchNormTrainAttrs,
+  type BatchNormTrainGradAttrs,
+} from './kernels/batch-norm-train.js';
 import { CROSS_ENTROPY, type CrossEntropyAttrs } from './kernels/cross-entropy.js';
 import { DROPOUT, type DropoutAttrs } from './kernels/dropout.js';
 import { loopKernelAvailable } from './registry.js';
@@ -27,8 +33,27 @@ export interface BatchNormTrainResult {
 }
 
 /**
+ * Whether a ReLU may run inside BatchNorm's training kernels in the order `act` (`reluAfter`: relu(bn(x)),
+ * `reluBefore`: bn(relu(x))): the `batchnorm` and `bn-act` fused paths on, the kernels registered for this backend,
+ * and `TFAI_FUSED_BN_ACT` (read per call, for A/B runs in one process) not `0`, nor naming only the other order
+ * (`after`, `before`).
+ * @example
+ * ```ts
+ * if (fusedBatchNormActEnabled('reluAfter')) console.log('BatchNorm2d → ReLU runs as one kernel when training');
+ * ```
+ */
+export function fusedBatchNormActEnabled(act: 'reluAfter' | 'reluBefore'): boolean {
+  if (!fusedEnabled('bn-act') || !available('batchnorm', BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD)) return false;
+  const v = envVar('TFAI_FUSED_BN_ACT')?.trim().toLowerCase();
+  if (v === undefined || v === '' || v === '1' || v === 'on' || v === 'true') return true;
+  if (v === '0' || v === 'off' || v === 'false') return false;
+  return v === (act === 'reluAfter' ? 'after' : 'before');
+}
+
+/**
  * BatchNorm in training mode over the last axis as one kernel forward and one backward (see
- * kernels/batch-norm-train.ts); undefined where it cannot run.
+ * kernels/batch-norm-train.ts), with a ReLU after or before it inside the same kernels when `attrs.act` says so;
+ * undefined where it cannot run.
  */
 export function fusedBatchNormTrain(
   x: tf.Tensor,
@@ -42,6 +67,7 @@ export function fusedBatchNormTrain(
   if ([buffers.runningMean, buffers.runningVar, scale, offset].some((t) => t !== undefined && t.dtype !== 'float32'))
     return undefined;
   if (!available('batchnorm', BATCH_NORM_TRAIN)) return undefined;
+  const act = attrs.act ?? 'none';
   let extra: tf.Tensor[] = [];
   // customGrad, not a registered gradient: a tape node of the five-output kernel would get a zero tensor for each
   // unused output's gradient at every backward.
@@ -57,14 +83,16 @@ export function fusedBatchNormTrain(
     if (offset) inputs.offset = args[scale ? 2 : 1] as tf.Tensor;
     const [y, stats, ...rest] = tf.engine().runKernel(BATCH_NORM_TRAIN, inputs, { ...attrs }) as tf.Tensor[];
     extra = rest.map((t) => tf.keep(t)); // out of customGrad's tidy; the caller disposes them
-    (args[args.length - 1] as tf.GradSaveFunc)([xx, stats]); // copies, while the tape is on
+    // copies, while the tape is on; a ReLU after the BatchNorm masks dy by its output's sign
+    (args[args.length - 1] as tf.GradSaveFunc)(act === 'reluAfter' ? [xx, stats, y] : [xx, stats]);
     stats.dispose();
     return {
       value: y,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [dx, dw, db] = tf
-          .engine()
-          .runKernel(BATCH_NORM_TRAIN_GRAD, { dy: dy as tf.Tensor, x: saved[0], stats: saved[1] }) as tf.Tensor[];
+        const gradInputs: tf.NamedTensorMap = { dy: dy as tf.Tensor, x: saved[0], stats: saved[1] };
+        if (act === 'reluAfter') gradInputs.y = saved[2];
+        const gradAttrs: BatchNormTrainGradAttrs = act === 'none' ? {} : { act };
+        const [dx, dw, db] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, gradInputs, { ...gradAttrs }) as tf.Tensor[];
         const grads = [dx];
         if (scale) grads.push(dw);
         else dw.dispose();

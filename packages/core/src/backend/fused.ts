@@ -5,12 +5,14 @@
  *
  * `TFAI_FUSED=0` (or `off`) turns every fused path off; `TFAI_FUSED=-adam,-lstm` turns off the named ones;
  * {@link setFused} does the same from code (tests). The names: `adam`, `sgd`, `lstm`, `batchnorm`,
- * `cross-entropy`, `dropout`, `conv-grad`, `embedding`, and `simd` (wasm's WebAssembly SIMD loops: the optimizer
- * step, BatchNorm's passes, `Sum` and `Transpose`; off, the JS loops and stock kernels run).
+ * `cross-entropy`, `dropout`, `conv-grad`, `embedding`, `bn-act` (a ReLU next to a BatchNorm run inside its
+ * training kernels; also `TFAI_FUSED_BN_ACT`, read per call: `0` off, `after` / `before` one order only), and `simd`
+ * (wasm's WebAssembly SIMD loops: the optimizer step, BatchNorm's passes, `Sum` and `Transpose`; off, the JS loops
+ * and stock kernels run).
  */
 /** The fused paths, each switched on or off by its name. */
 export type FusedName =
-  'adam' | 'sgd' | 'lstm' | 'batchnorm' | 'cross-entropy' | 'dropout' | 'conv-grad' | 'embedding' | 'simd';
+  'adam' | 'sgd' | 'lstm' | 'batchnorm' | 'bn-act' | 'cross-entropy' | 'dropout' | 'conv-grad' | 'embedding' | 'simd';
 
 const env = typeof process === 'undefined' ? undefined : process.env.TFAI_FUSED;
 let allOff = env === '0' || env === 'off' || env === 'false';

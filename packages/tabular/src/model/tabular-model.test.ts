@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { numParams, type LayerInfo } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
+import { relErr } from '@tfai/test-utils';
 import { EMB_CODES, expectedEmbGrads, twoTableModel } from '../test-utils/embedding-grads.js';
 import { readFixture, relError, tabularParity, toTensor } from '../test-utils/fixtures.js';
 import { TabularModel, type TabularModelOptions } from './tabular-model.js';
@@ -147,5 +148,58 @@ describe('TabularModel against fastai 2.7', () => {
       a.dispose();
       b.dispose();
     });
+  });
+});
+
+describe('TabularModel training with ReLU → BatchNorm1d fused into the BatchNorm kernels', () => {
+  /** One step: loss, every parameter's gradient, the buffers, and the kernels that ran. */
+  async function trainStep(m: TabularModel, cat: tf.Tensor, cont: tf.Tensor, fused: boolean) {
+    const start = m.stateDict();
+    process.env.TFAI_FUSED_BN_ACT = fused ? '1' : '0';
+    try {
+      m.train();
+      const vars = m.parameters().map((p) => p.variable);
+      let outs: tf.Tensor[] = [];
+      const prof = await tf.profile(() => {
+        outs = tf.tidy(() => {
+          const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.call(cat, cont))) as tf.Scalar, vars);
+          return [value, ...vars.map((v) => grads[v.name]), ...m.namedBuffers().map(([, b]) => tf.cast(b, 'float32'))];
+        });
+      });
+      const values = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
+      tf.dispose(outs);
+      return { values, kernels: prof.kernels.map((k) => k.name) };
+    } finally {
+      Reflect.deleteProperty(process.env, 'TFAI_FUSED_BN_ACT');
+      m.loadStateDict(start);
+      tf.dispose(Object.values(start));
+    }
+  }
+
+  it('loss, gradients and running stats equal the unfused step (Linear+ReLU as one product) to 1e-5', async () => {
+    const m = new TabularModel(
+      [
+        [6, 3],
+        [9, 4],
+      ],
+      3,
+      2,
+      { layers: [17, 8], ps: 0, embedP: 0 },
+    );
+    const cat = tf.tensor2d([0, 1, 5, 8, 2, 3, 4, 0, 1, 7, 3, 2, 0, 6], [7, 2], 'int32');
+    const cont = tf.randomNormal([7, 3], 0, 1, 'float32', 3);
+    const before = tf.memory().numTensors;
+    const f = await trainStep(m, cat, cont, true);
+    const p = await trainStep(m, cat, cont, false);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(f.values.length).toBe(p.values.length);
+    f.values.forEach((v, i) => expect(relErr(v, p.values[i]), `value ${i}`).toBeLessThan(1e-5));
+    // Fused: no ReLU anywhere (not in the products, no Step/Multiply of its gradient); unfused: relu in the products.
+    const count = (ks: string[], name: string) => ks.filter((k) => k === name).length;
+    expect(count(f.kernels, 'Step')).toBe(0);
+    expect(count(f.kernels, 'Relu')).toBe(0);
+    expect(count(p.kernels, 'TfaiBatchNormTrainGrad')).toBe(count(f.kernels, 'TfaiBatchNormTrainGrad'));
+    tf.dispose([cat, cont]);
+    m.dispose();
   });
 });

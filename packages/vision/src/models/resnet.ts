@@ -10,6 +10,8 @@ import {
   Module,
   ReLU,
   Sequential,
+  batchNormRelu,
+  bnReluPair,
   normal,
 } from '@tfai/core/nn';
 import type { AnyModule, TensorModule } from '@tfai/core/nn';
@@ -72,7 +74,8 @@ export class BasicBlock extends Module {
   }
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      const out = this.bn2.call(this.conv2.call(this.relu.call(this.bn1.call(this.conv1.call(x)))));
+      // bn1 → relu as one kernel when training (batchNormRelu); bn2 is followed by the residual sum, not fused.
+      const out = this.bn2.call(this.conv2.call(batchNormRelu(this.bn1, this.relu, this.conv1.call(x), 'reluAfter')));
       const identity = this.downsample ? this.downsample.call(x) : x;
       return this.relu.call(tf.add(out, identity));
     });
@@ -134,8 +137,8 @@ export class Bottleneck extends Module {
   }
   forward(x: tf.Tensor): tf.Tensor {
     return tf.tidy(() => {
-      let out = this.relu.call(this.bn1.call(this.conv1.call(x)));
-      out = this.relu.call(this.bn2.call(this.conv2.call(out)));
+      let out = batchNormRelu(this.bn1, this.relu, this.conv1.call(x), 'reluAfter');
+      out = batchNormRelu(this.bn2, this.relu, this.conv2.call(out), 'reluAfter');
       out = this.bn3.call(this.conv3.call(out));
       const identity = this.downsample ? this.downsample.call(x) : x;
       return this.relu.call(tf.add(out, identity));
@@ -218,11 +221,18 @@ export class ResNet extends Module {
 
   forward(x: tf.Tensor): tf.Tensor {
     // Children are looked up at call time, so a replaced child (createBody's nIn ≠ 3) is the one used.
+    // The stem's bn1 → relu runs as one kernel when training (batchNormRelu).
     return tf.tidy(() => {
       let y = x;
-      for (const [name, m] of this.namedChildren()) {
+      const kids = this.namedChildren();
+      for (let i = 0; i < kids.length; i++) {
+        const [name, m] = kids[i];
         if (name === 'fc') y = tf.reshape(y, [y.shape[0], -1]);
-        y = (m as unknown as TensorModule).call(y);
+        const pair = bnReluPair(m, kids[i + 1]?.[1]);
+        if (pair) {
+          y = batchNormRelu(pair.bn, pair.relu, y, pair.act);
+          i++;
+        } else y = (m as unknown as TensorModule).call(y);
       }
       return y;
     });

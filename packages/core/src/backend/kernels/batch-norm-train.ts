@@ -24,6 +24,15 @@
  * instruction (the same operations in the same order as the JS loops, so the same sums), the y and dx passes in
  * float32 four channels per instruction (their per-channel coefficients rounded to float32 once; the JS loops, used
  * on cpu and with `TFAI_FUSED=-simd`, keep them in float64: the two agree to a few float32 ulps).
+ *
+ * With a ReLU fused in (attribute `act`, the same on both kernels; `'none'` is the above unchanged):
+ *
+ *   reluAfter:  y = max(0, bn(x));  backward: the above with g = y > 0 ? dy : 0 in place of dy (`y`, the forward's
+ *               output, a fourth input of the backward)
+ *   reluBefore: y = bn(max(0, x)) (statistics of the rectified input);  backward: the above over x⁺ = max(0, x),
+ *               then dx = x > 0 ? dx⁺ : 0
+ *
+ * (the mask and the rectification are applied as each element is read, so neither costs a pass over memory).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
@@ -35,10 +44,20 @@ import type { KernelDef } from '../registry.js';
 export const BATCH_NORM_TRAIN = 'TfaiBatchNormTrain';
 export const BATCH_NORM_TRAIN_GRAD = 'TfaiBatchNormTrainGrad';
 
+/** A ReLU fused into the BatchNorm kernels: none, `relu(bn(x))` or `bn(relu(x))`. */
+export type BatchNormAct = 'none' | 'reluAfter' | 'reluBefore';
+
 /** Attributes of {@link BATCH_NORM_TRAIN}. */
 export interface BatchNormTrainAttrs {
   eps: number;
   momentum: number;
+  /** The fused ReLU (default `'none'`). */
+  act?: BatchNormAct;
+}
+
+/** Attributes of {@link BATCH_NORM_TRAIN_GRAD}: the forward's `act` (default `'none'`). */
+export interface BatchNormTrainGradAttrs {
+  act?: BatchNormAct;
 }
 
 /**
@@ -65,12 +84,24 @@ function channelSums(
   X: Float32Array,
   n: number,
   c: number,
+  relu: boolean,
 ): { shift: Float64Array; s1: Float64Array; s2: Float64Array } {
   const shift = fast ? fast.f64.subarray(0, c) : new Float64Array(c);
   const s1 = fast ? fast.f64.subarray(c, 2 * c).fill(0) : new Float64Array(c);
   const s2 = fast ? fast.f64.subarray(2 * c, 3 * c).fill(0) : new Float64Array(c);
-  if (n > 0) for (let j = 0; j < c; j++) shift[j] = X[j];
-  if (fast) fast.simd.bnStats(n, c, X.byteOffset, shift.byteOffset, s1.byteOffset, s2.byteOffset);
+  if (n > 0) for (let j = 0; j < c; j++) shift[j] = relu ? Math.max(X[j], 0) : X[j];
+  if (fast) {
+    const ptrs = [X.byteOffset, shift.byteOffset, s1.byteOffset, s2.byteOffset] as const;
+    if (relu) fast.simd.bnStatsRelu(n, c, ...ptrs);
+    else fast.simd.bnStats(n, c, ...ptrs);
+  } else if (relu)
+    for (let r = 0, base = 0; r < n; r++, base += c) {
+      for (let j = 0; j < c; j++) {
+        const d = Math.max(X[base + j], 0) - shift[j];
+        s1[j] += d;
+        s2[j] += d * d;
+      }
+    }
   else
     for (let r = 0, base = 0; r < n; r++, base += c) {
       for (let j = 0; j < c; j++) {
@@ -91,7 +122,7 @@ function batchNormTrain(name: MemoryBackend): tf.KernelFunc {
     const count = input(args, 'numBatchesTracked');
     const scale = args.inputs.scale;
     const offset = args.inputs.offset;
-    const { eps, momentum } = attrsOf<BatchNormTrainAttrs>(args);
+    const { eps, momentum, act = 'none' } = attrsOf<BatchNormTrainAttrs>(args);
     const c = x.shape[x.shape.length - 1];
     const n = sizeOf(x.shape) / c;
     const outs = allocate(backend, name, [
@@ -111,7 +142,7 @@ function batchNormTrain(name: MemoryBackend): tf.KernelFunc {
     const W = scale ? f32(backend, name, scale) : undefined;
     const B = offset ? f32(backend, name, offset) : undefined;
 
-    const { shift, s1, s2 } = channelSums(fast, X, n, c);
+    const { shift, s1, s2 } = channelSums(fast, X, n, c, act === 'reluBefore');
     const a = new Float64Array(c);
     const b = new Float64Array(c);
     const newMean = f32(backend, name, outs[2]);
@@ -140,8 +171,19 @@ function batchNormTrain(name: MemoryBackend): tf.KernelFunc {
         a32[j] = a[j];
         c32[j] = b[j] + shift[j] * a[j];
       }
-      fast.simd.bnAffine(n, c, X.byteOffset, Y.byteOffset, s32.byteOffset, a32.byteOffset, c32.byteOffset);
-    } else
+      const ptrs = [X.byteOffset, Y.byteOffset, s32.byteOffset, a32.byteOffset, c32.byteOffset] as const;
+      if (act === 'reluAfter') fast.simd.bnAffineRelu(n, c, ...ptrs);
+      else if (act === 'reluBefore') fast.simd.bnReluAffine(n, c, ...ptrs);
+      else fast.simd.bnAffine(n, c, ...ptrs);
+    } else if (act === 'reluAfter')
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) Y[base + j] = Math.max(X[base + j] * a[j] + b[j], 0);
+      }
+    else if (act === 'reluBefore')
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) Y[base + j] = Math.max(X[base + j], 0) * a[j] + b[j];
+      }
+    else
       for (let r = 0, base = 0; r < n; r++, base += c) {
         for (let j = 0; j < c; j++) Y[base + j] = X[base + j] * a[j] + b[j];
       }
@@ -159,6 +201,8 @@ function batchNormTrainGrad(name: MemoryBackend): tf.KernelFunc {
     const dy = input(args, 'dy');
     const x = input(args, 'x');
     const st = input(args, 'stats');
+    const { act = 'none' } = attrsOf<BatchNormTrainGradAttrs>(args);
+    const y = act === 'reluAfter' ? input(args, 'y') : undefined;
     const c = x.shape[x.shape.length - 1];
     const n = sizeOf(x.shape) / c;
     const outs = allocate(backend, name, [
@@ -171,6 +215,7 @@ function batchNormTrainGrad(name: MemoryBackend): tf.KernelFunc {
     const DY = f32(backend, name, dy);
     const X = f32(backend, name, x);
     const S = f32(backend, name, st);
+    const Yv = y ? f32(backend, name, y) : undefined;
     const DX = f32(backend, name, outs[0]);
     const dw = f32(backend, name, outs[1]);
     const db = f32(backend, name, outs[2]);
@@ -178,8 +223,27 @@ function batchNormTrainGrad(name: MemoryBackend): tf.KernelFunc {
     const sdyx = fast ? fast.f64.subarray(c, 2 * c).fill(0) : new Float64Array(c); // Σ dy · (x − mean)
     const mean = fast ? fast.f64.subarray(2 * c, 3 * c) : new Float64Array(c);
     for (let j = 0; j < c; j++) mean[j] = S[j];
-    if (fast)
-      fast.simd.bnGradStats(n, c, DY.byteOffset, X.byteOffset, mean.byteOffset, sdy.byteOffset, sdyx.byteOffset);
+    if (fast) {
+      const ptrs = [DY.byteOffset, X.byteOffset, mean.byteOffset, sdy.byteOffset, sdyx.byteOffset] as const;
+      if (Yv) fast.simd.bnGradStatsMask(n, c, ...ptrs, Yv.byteOffset);
+      else if (act === 'reluBefore') fast.simd.bnGradStatsRelu(n, c, ...ptrs);
+      else fast.simd.bnGradStats(n, c, ...ptrs);
+    } else if (Yv)
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) {
+          const g = Yv[base + j] > 0 ? DY[base + j] : 0;
+          sdy[j] += g;
+          sdyx[j] += g * (X[base + j] - mean[j]);
+        }
+      }
+    else if (act === 'reluBefore')
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) {
+          const g = DY[base + j];
+          sdy[j] += g;
+          sdyx[j] += g * (Math.max(X[base + j], 0) - mean[j]);
+        }
+      }
     else
       for (let r = 0, base = 0; r < n; r++, base += c) {
         for (let j = 0; j < c; j++) {
@@ -208,18 +272,26 @@ function batchNormTrainGrad(name: MemoryBackend): tf.KernelFunc {
       k2f.set(k2);
       mf.set(S.subarray(0, c));
       k3f.set(k3);
-      fast.simd.bnAffineGrad(
-        n,
-        c,
-        DY.byteOffset,
-        X.byteOffset,
-        DX.byteOffset,
-        k1f.byteOffset,
-        k2f.byteOffset,
-        mf.byteOffset,
-        k3f.byteOffset,
-      );
-    } else
+      const ks = [k1f.byteOffset, k2f.byteOffset, mf.byteOffset, k3f.byteOffset] as const;
+      if (Yv) fast.simd.bnAffineGradMask(n, c, DY.byteOffset, X.byteOffset, DX.byteOffset, Yv.byteOffset, ...ks);
+      else if (act === 'reluBefore')
+        fast.simd.bnReluAffineGrad(n, c, DY.byteOffset, X.byteOffset, DX.byteOffset, ...ks);
+      else fast.simd.bnAffineGrad(n, c, DY.byteOffset, X.byteOffset, DX.byteOffset, ...ks);
+    } else if (Yv)
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) {
+          const g = Yv[base + j] > 0 ? DY[base + j] : 0;
+          DX[base + j] = k1[j] * g + k2[j] * (X[base + j] - mean[j]) + k3[j];
+        }
+      }
+    else if (act === 'reluBefore')
+      for (let r = 0, base = 0; r < n; r++, base += c) {
+        for (let j = 0; j < c; j++) {
+          const v = X[base + j];
+          DX[base + j] = v > 0 ? k1[j] * DY[base + j] + k2[j] * (v - mean[j]) + k3[j] : 0;
+        }
+      }
+    else
       for (let r = 0, base = 0; r < n; r++, base += c) {
         for (let j = 0; j < c; j++) DX[base + j] = k1[j] * DY[base + j] + k2[j] * (X[base + j] - mean[j]) + k3[j];
       }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { relErr } from '@tfai/test-utils';
 import { setBackend } from '../backend.js';
 import { fusedBatchNormTrain } from '../fused-ops.js';
+import type { BatchNormAct } from '../kernels/batch-norm-train.js';
 import { compareWasmCpu, randomInput, randomValues, runOn, withGrads, type Input } from '../../test-utils/backends.js';
 import { describeNative } from '../../test-utils/native.js';
 import { Adam } from '../../optim/optimizer.js';
@@ -49,8 +50,12 @@ const BN_SHAPES: [number[], boolean][] = [
   [[64, 8, 8, 33], true], // large enough for the threaded path on two threads
 ];
 
-/** BatchNorm training through fused-ops: y, the three new running values and the gradients of x, scale, offset. */
-function batchNorm(affine: boolean) {
+/**
+ * BatchNorm training through fused-ops: y, the three new running values and the gradients of x, scale, offset.
+ * With `act`, the ReLU inside the kernels on wasm (the addon's loops) and, on cpu (the reference), the composition:
+ * the BatchNorm kernel without act and tf.relu after (`reluAfter`) or before it (`reluBefore`).
+ */
+function batchNorm(affine: boolean, act: BatchNormAct = 'none') {
   return (...xs: tf.Tensor[]): tf.Tensor[] => {
     const [x, w, b, r] = xs;
     const c = x.shape[x.rank - 1];
@@ -58,15 +63,19 @@ function batchNorm(affine: boolean) {
     const rv = tf.fill([c], 0.9);
     const count = tf.scalar(3, 'int32');
     const buffers = { runningMean: rm, runningVar: rv, numBatchesTracked: count };
-    const attrs = { eps: 1e-5, momentum: 0.1 };
-    const run = (...a: tf.Tensor[]) => {
-      const res = fusedBatchNormTrain(a[0], buffers, affine ? a[1] : undefined, affine ? a[2] : undefined, attrs);
+    const composed = act !== 'none' && tf.getBackend() === 'cpu';
+    const attrs = act === 'none' || composed ? { eps: 1e-5, momentum: 0.1 } : { eps: 1e-5, momentum: 0.1, act };
+    const bnOf = (xx: tf.Tensor, ww?: tf.Tensor, bb?: tf.Tensor) => {
+      const res = fusedBatchNormTrain(composed && act === 'reluBefore' ? tf.relu(xx) : xx, buffers, ww, bb, attrs);
       if (!res) throw new Error('fused BatchNorm did not run');
+      return composed && act === 'reluAfter' ? { ...res, y: tf.relu(res.y) } : res;
+    };
+    const run = (...a: tf.Tensor[]) => {
+      const res = bnOf(a[0], affine ? a[1] : undefined, affine ? a[2] : undefined);
       tf.dispose([res.runningMean, res.runningVar, res.numBatchesTracked]);
       return res.y;
     };
-    const res = fusedBatchNormTrain(x, buffers, affine ? w : undefined, affine ? b : undefined, attrs);
-    if (!res) throw new Error('fused BatchNorm did not run');
+    const res = bnOf(x, affine ? w : undefined, affine ? b : undefined);
     const grads = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(run(...a), r)))(affine ? [x, w, b] : [x]);
     const count1 = tf.cast(res.numBatchesTracked, 'float32');
     res.numBatchesTracked.dispose(); // kept by fusedBatchNormTrain: the caller disposes it
@@ -143,6 +152,29 @@ describeNative('native (C++) loops match the cpu backend', () => {
         expect(calls).toEqual([2, 1]); // the forward runs twice: outputs, and inside the loss
         expect(errs).toHaveLength(affine ? 7 : 5);
         for (const e of errs) expect(e).toBeLessThan(1e-5);
+      },
+    );
+
+    const BN_ACT_CASES = (['reluAfter', 'reluBefore'] as const).flatMap((act) =>
+      BN_SHAPES.map(([xs, affine]) => [act, xs, affine] as const),
+    );
+    it.each(BN_ACT_CASES)(
+      `BatchNorm with a fused ReLU against BatchNorm and tf.relu (${threads} thread(s)): %s, x %j, affine %s`,
+      async (act, xs, affine) => {
+        await setBackend('wasm', { threads });
+        const c = xs[xs.length - 1];
+        const inputs = [randomInput(xs, 6), randomInput([c], 7), randomInput([c], 8), randomInput(xs, 9)];
+        inputs[0].values = inputs[0].values.map((v, i) => v + (i % c === 0 ? 1000 : 0));
+        const names = ['TfaiBatchNormTrain', 'TfaiBatchNormTrainGrad'];
+        const { out: errs, calls } = await counting(names, () => wasmVsCpu(inputs, batchNorm(affine, act)));
+        expect(calls).toEqual([2, 1]);
+        expect(errs).toHaveLength(affine ? 7 : 5);
+        for (const e of errs) expect(e).toBeLessThan(1e-5);
+        // The ReLU did something: part of the output (reluAfter) or of x's gradient (reluBefore) is zero.
+        const [y, , , , dx] = await runOn('wasm', inputs, batchNorm(affine, act));
+        const zeros = (act === 'reluAfter' ? y : dx).filter((v) => v === 0).length;
+        expect(zeros).toBeGreaterThan(0);
+        expect(zeros).toBeLessThan(y.length);
       },
     );
 

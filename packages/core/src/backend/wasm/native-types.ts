@@ -59,6 +59,7 @@ export interface NativeBinding {
     c: number,
     eps: number,
     momentum: number,
+    act?: 0 | 1 | 2,
   ): boolean;
   batchNormTrainGrad(
     dy: Float32Array,
@@ -69,7 +70,11 @@ export interface NativeBinding {
     db: Float32Array,
     n: number,
     c: number,
+    act?: 0 | 1 | 2,
+    y?: Float32Array | null,
   ): boolean;
+  /** True where the BatchNorm loops take their trailing `act` (0 none, 1 ReLU after, 2 ReLU before; `y` for 1). */
+  batchNormAct?: boolean;
   adam(heap: Uint8Array, ...args: number[]): boolean;
   info(): NativeInfo;
   setThreads(n: number): boolean;

@@ -20,7 +20,13 @@ import { loadNativeAddon } from '#platform/native';
 import { envVar } from '#platform/process';
 import { attrsOf, input, kernelBackend, type KernelArgs } from '../kernel-utils.js';
 import { allocate, f32, i32, sizeOf, wasmHeap } from '../memory.js';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, type BatchNormTrainAttrs } from '../kernels/batch-norm-train.js';
+import {
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_TRAIN_GRAD,
+  type BatchNormAct,
+  type BatchNormTrainAttrs,
+  type BatchNormTrainGradAttrs,
+} from '../kernels/batch-norm-train.js';
 import type { SimdKernels } from './simd/simd-kernels.js';
 import type { KernelBackendName, KernelDef } from '../registry.js';
 import type { NativeActivation, NativeBinding } from './native-types.js';
@@ -341,6 +347,13 @@ function runIntoMany(
   return undefined;
 }
 
+/** The addon's code of a fused ReLU (loops.h BnAct), or undefined where this build of the addon has none. */
+function bnActCode(b: NativeBinding, act: BatchNormAct): 0 | 1 | 2 | undefined {
+  if (act === 'none') return 0;
+  if (!b.batchNormAct) return undefined;
+  return act === 'reluAfter' ? 1 : 2;
+}
+
 /** BatchNorm's training forward as kernels/batch-norm-train.ts computes it, as C++ loops. */
 const batchNormTrain: NativeMultiAttempt = (args, b) => {
   const x = input(args, 'x');
@@ -348,9 +361,10 @@ const batchNormTrain: NativeMultiAttempt = (args, b) => {
   const rv = input(args, 'runningVar');
   const count = input(args, 'numBatchesTracked');
   const { scale, offset } = args.inputs;
-  const { eps, momentum } = attrsOf<BatchNormTrainAttrs>(args);
+  const { eps, momentum, act = 'none' } = attrsOf<BatchNormTrainAttrs>(args);
+  const code = bnActCode(b, act);
   const c = x.shape[x.shape.length - 1];
-  if (!allF32(x, rm, rv, scale, offset) || count.dtype !== 'int32' || !c) return undefined;
+  if (code === undefined || !allF32(x, rm, rv, scale, offset) || count.dtype !== 'int32' || !c) return undefined;
   if ([rm, rv, scale, offset].some((t) => t && sizeOf(t.shape) !== c)) return undefined;
   const n = sizeOf(x.shape) / c;
   const outs = runIntoMany(
@@ -368,6 +382,7 @@ const batchNormTrain: NativeMultiAttempt = (args, b) => {
         ...[X as Float32Array, RM as Float32Array, RV as Float32Array, W, B],
         ...[Y as Float32Array, S as Float32Array, M as Float32Array, V as Float32Array],
         ...[n, c, eps, momentum],
+        code || undefined,
       ),
   );
   if (!outs) return undefined;
@@ -382,8 +397,13 @@ const batchNormTrainGrad: NativeMultiAttempt = (args, b) => {
   const dy = input(args, 'dy');
   const x = input(args, 'x');
   const st = input(args, 'stats');
+  const { act = 'none' } = attrsOf<BatchNormTrainGradAttrs>(args);
+  const code = bnActCode(b, act);
+  const y = act === 'reluAfter' ? input(args, 'y') : undefined;
   const c = x.shape[x.shape.length - 1];
-  if (!allF32(dy, x, st) || !c || sizeOf(dy.shape) !== sizeOf(x.shape) || sizeOf(st.shape) !== 3 * c) return undefined;
+  if (code === undefined || !allF32(dy, x, st, y) || !c) return undefined;
+  if (sizeOf(dy.shape) !== sizeOf(x.shape) || sizeOf(st.shape) !== 3 * c) return undefined;
+  if (y && sizeOf(y.shape) !== sizeOf(x.shape)) return undefined;
   const n = sizeOf(x.shape) / c;
   return runIntoMany(
     args,
@@ -392,12 +412,17 @@ const batchNormTrainGrad: NativeMultiAttempt = (args, b) => {
       { shape: [c], dtype: 'float32' },
       { shape: [c], dtype: 'float32' },
     ],
-    [dy, x, st],
-    ([DY, X, S], [DX, DW, DB]) =>
-      b.batchNormTrainGrad(
-        ...[DY as Float32Array, X as Float32Array, S as Float32Array],
-        ...[DX as Float32Array, DW as Float32Array, DB as Float32Array, n, c],
-      ),
+    [dy, x, st, y],
+    ([DY, X, S, Y], [DX, DW, DB]) =>
+      code
+        ? b.batchNormTrainGrad(
+            ...[DY as Float32Array, X as Float32Array, S as Float32Array],
+            ...[DX as Float32Array, DW as Float32Array, DB as Float32Array, n, c, code, Y],
+          )
+        : b.batchNormTrainGrad(
+            ...[DY as Float32Array, X as Float32Array, S as Float32Array],
+            ...[DX as Float32Array, DW as Float32Array, DB as Float32Array, n, c],
+          ),
   );
 };
 

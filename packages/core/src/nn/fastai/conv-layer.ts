@@ -3,6 +3,8 @@
 import { ArchitectureError } from '../../errors.js';
 import { LeakyReLU, ReLU } from '../layers/activation.js';
 import { Conv2d, ConvTranspose2d } from '../layers/conv.js';
+import type * as tf from '@tensorflow/tfjs-core';
+import { forwardFusingBnRelu } from '../layers/batchnorm.js';
 import { Sequential, type TensorModule } from '../layers/container.js';
 import type { AnyModule } from '../module.js';
 import { initLinear, kaimingUniform, type InitFn } from './init.js';
@@ -50,6 +52,8 @@ export interface ConvLayerOptions {
 /**
  * fastai's `ConvLayer`: a Sequential of a Conv2d (or ConvTranspose2d) `ni → nf`, then a BatchNorm and the
  * activation (order set by `bnFirst`), then `xtra`. Children are numbered as fastai's, so state-dict keys match.
+ * In training, a BatchNorm and a ReLU run as one kernel forward and one backward (`batchNormRelu`; not when
+ * either has forward hooks).
  * @example
  * ```ts
  * const c = new ConvLayer(16, 32);              // Conv2d(16, 32, 3, padding 1, no bias), BatchNorm2d(32), ReLU
@@ -89,5 +93,9 @@ export class ConvLayer extends Sequential {
     const layers: TensorModule[] = [conv, ...actBn];
     if (opts.xtra) layers.push(opts.xtra);
     super(...layers);
+  }
+
+  override forward(x: tf.Tensor): tf.Tensor {
+    return forwardFusingBnRelu(this.layers(), x);
   }
 }

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Dropout } from '../layers/dropout.js';
 import { Linear } from '../layers/linear.js';
 import { ReLU } from '../layers/activation.js';
+import { batchNormRelu, batchNormReluFuses, bnReluPair, forwardFusingBnRelu } from '../layers/batchnorm.js';
 import { Sequential, type TensorModule } from '../layers/container.js';
 import { fastaiBatchNorm1d } from './norm.js';
 
@@ -19,8 +20,9 @@ export interface LinBnDropOptions {
   linFirst?: boolean;
   /**
    * Run a Linear and the ReLU after it as one `tf.fused.matMul` (one kernel instead of two; TabularModel's
-   * choice). Same values; when either child has forward hooks the two run one by one, so the hooks fire.
-   * Default false.
+   * choice) — or, in training with a BatchNorm right after the ReLU (`linFirst`), the ReLU inside the BatchNorm's
+   * fused kernels (`batchNormRelu`). Same values; when a child has forward hooks they run one by one, so the hooks
+   * fire. Default false.
    */
   fuse?: boolean;
 }
@@ -48,7 +50,8 @@ export function linBnDropLayers(nIn: number, nOut: number, opts: Omit<LinBnDropO
 /**
  * fastai's `LinBnDrop`: a Sequential of {@link linBnDropLayers} (BatchNorm over `nOut` with `linFirst`, `nIn`
  * otherwise; the Linear without bias when a BatchNorm is present). With `fuse`, a Linear and the ReLU after it run as
- * one `tf.fused.matMul`, unless one of them has forward hooks.
+ * one `tf.fused.matMul`, unless one of them has forward hooks; in training, a ReLU and a BatchNorm next to each
+ * other run as one BatchNorm kernel with the ReLU inside (`batchNormRelu`) instead.
  *
  * @example
  * ```ts
@@ -67,14 +70,23 @@ export class LinBnDrop extends Sequential {
   }
 
   override forward(x: tf.Tensor): tf.Tensor {
-    if (!this.fuse) return super.forward(x);
+    if (!this.fuse) return forwardFusingBnRelu(this.layers(), x);
     const layers = this.layers();
     let y = x;
     for (let i = 0; i < layers.length; i++) {
       const l = layers[i];
       const next = layers[i + 1];
+      // ReLU → BatchNorm fused: the ReLU leaves the product for the BatchNorm kernel.
+      const pair = bnReluPair(l, next);
+      if (pair) {
+        y = batchNormRelu(pair.bn, pair.relu, y, pair.act);
+        i++;
+        continue;
+      }
+      const after = next && bnReluPair(next, layers[i + 2]);
+      const reluInBn = after?.act === 'reluBefore' && batchNormReluFuses(after.bn, after.relu, 'reluBefore');
       if (l instanceof Linear && y.rank === 2 && !l.hasForwardHooks) {
-        const relu = next instanceof ReLU && !next.hasForwardHooks;
+        const relu = next instanceof ReLU && !next.hasForwardHooks && !reluInBn;
         y = tf.fused.matMul({
           a: y as tf.Tensor2D,
           b: l.weight.variable as tf.Tensor2D,

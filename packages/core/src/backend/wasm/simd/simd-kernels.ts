@@ -31,7 +31,7 @@ import {
   type StepRule,
   type StepTensor,
 } from '../../../optim/steppers.js';
-import { F32, F32X4, F64, F64X2, FunctionBuilder, I32, moduleBytes, type ValType } from './wasm-asm.js';
+import { F32, F32X4, F64, F64X2, FunctionBuilder, I32, V128, moduleBytes, type ValType } from './wasm-asm.js';
 
 // Arguments of the optimizer loops: byte offsets into the heap, then float32 hyper-parameters.
 type Ptrs = [n: number, wi: number, wo: number, g: number];
@@ -81,6 +81,50 @@ export interface SimdKernels {
     mean: number,
     k3: number,
   ): void;
+  /** {@link bnStats} over `max(x, 0)` (BatchNorm of a ReLU's output, `reluBefore`). */
+  bnStatsRelu(rows: number, cols: number, x: number, shift: number, s1: number, s2: number): void;
+  /** {@link bnGradStats} over `max(x, 0)` (`reluBefore`'s backward). */
+  bnGradStatsRelu(rows: number, cols: number, dy: number, x: number, mean: number, sdy: number, sdyx: number): void;
+  /** {@link bnGradStats} with `g = y > 0 ? dy : 0` in place of `dy` (`reluAfter`'s backward; `y` the forward's output). */
+  bnGradStatsMask(
+    rows: number,
+    cols: number,
+    dy: number,
+    x: number,
+    mean: number,
+    sdy: number,
+    sdyx: number,
+    y: number,
+  ): void;
+  /** `out = max((x − s)·a + c, 0)` (`reluAfter`). */
+  bnAffineRelu(rows: number, cols: number, x: number, out: number, s: number, a: number, c: number): void;
+  /** `out = (max(x, 0) − s)·a + c` (`reluBefore`). */
+  bnReluAffine(rows: number, cols: number, x: number, out: number, s: number, a: number, c: number): void;
+  /** `g = y > 0 ? dy : 0; dx = k1·g + k2·(x − mean) + k3` (`reluAfter`'s backward). */
+  bnAffineGradMask(
+    rows: number,
+    cols: number,
+    dy: number,
+    x: number,
+    dx: number,
+    y: number,
+    k1: number,
+    k2: number,
+    mean: number,
+    k3: number,
+  ): void;
+  /** `dx = x > 0 ? k1·dy + k2·(max(x, 0) − mean) + k3 : 0` (`reluBefore`'s backward). */
+  bnReluAffineGrad(
+    rows: number,
+    cols: number,
+    dy: number,
+    x: number,
+    dx: number,
+    k1: number,
+    k2: number,
+    mean: number,
+    k3: number,
+  ): void;
 }
 
 /** What a loop body sees: the same program emitted once for four lanes (v128) and once for the scalar tail (f32). */
@@ -99,6 +143,10 @@ interface Lane {
   mul(): Lane;
   div(): Lane;
   sqrt(): Lane;
+  /** `max(top, 0)` (a ReLU). */
+  relu(): Lane;
+  /** The value on top where the element at `ptr` is > 0, else +0 (a ReLU's gradient mask). */
+  ifPositive(ptr: number): Lane;
 }
 
 /** The {@link Lane} of one kind over `f`, elements at `ptr + i` (i a byte offset); floats splatted in `splat`. */
@@ -122,6 +170,18 @@ function makeLane(f: FunctionBuilder, i: number, splat: Map<number, number>, kin
     mul: arith(F32.mul, F32X4.mul),
     div: arith(F32.div, F32X4.div),
     sqrt: arith(F32.sqrt, F32X4.sqrt),
+    relu: () => (v ? f.v128Zero().simd(F32X4.max) : f.f32(0).op(F32.max), l),
+    ifPositive: (ptr) => {
+      if (v) {
+        l.ld(ptr);
+        f.v128Zero().simd(F32X4.gt).simd(V128.and);
+      } else {
+        f.f32(0);
+        l.ld(ptr);
+        f.f32(0).op(F32.gt).select();
+      }
+      return l;
+    },
   };
   return l;
 }
@@ -203,18 +263,23 @@ function rowwise(nRowPointers: number, nColPointers: number, body: (l: Lane) => 
   return f;
 }
 
+/** The input a BatchNorm statistics pass reads: plain, through a ReLU, or (backward) dy masked by the output's sign. */
+type StatsMode = 'plain' | 'reluX' | 'maskY';
+
 /**
  * BatchNorm's statistics pass in float64, two channels per instruction: for `x` `[rows, cols]` float32 and the
  * float64 per-channel vectors `shift`, `s1`, `s2` (`cols` each): `d = x − shift; s1 += d; s2 += d²`, row after row,
  * the very operations (and order) of kernels/batch-norm-train.ts's JS loop, so the sums are bit-identical.
  * With `withDy` it is the backward's pass instead, `(rows, cols, dy, x, mean, sdy, sdyx)`: `g = dy; sdy += g;
- * sdyx += g·(x − mean)`.
+ * sdyx += g·(x − mean)`. `reluX` reads `max(x, 0)` in place of x (BatchNorm after a ReLU); `maskY` (backward only)
+ * takes one more row pointer `y` and reads `g = y > 0 ? dy : 0` (a ReLU after the BatchNorm).
  */
-function statsFn(withDy: boolean): FunctionBuilder {
-  // (rows, cols, x, shift, s1, s2) or (rows, cols, dy, x, mean, sdy, sdyx)
-  const f = new FunctionBuilder(Array<ValType>(withDy ? 7 : 6).fill('i32'));
+function statsFn(withDy: boolean, mode: StatsMode = 'plain'): FunctionBuilder {
+  // (rows, cols, x, shift, s1, s2) or (rows, cols, dy, x, mean, sdy, sdyx[, y])
+  const f = new FunctionBuilder(Array<ValType>(withDy ? (mode === 'maskY' ? 8 : 7) : 6).fill('i32'));
   const [X, SHIFT, S1, S2] = withDy ? [3, 4, 5, 6] : [2, 3, 4, 5];
   const DY = 2;
+  const Y = 7;
   const i = f.local('i32');
   const j8 = f.local('i32');
   const pairEnd = f.local('i32');
@@ -226,8 +291,27 @@ function statsFn(withDy: boolean): FunctionBuilder {
   f.get(1).i32(2).op(I32.shl).set(rowBytes);
   f.get(1).i32(-2).op(I32.and).i32(2).op(I32.shl).set(pairEnd);
   const at = (ptr: number, off: number) => f.get(ptr).get(off).op(I32.add);
-  const pair = (ptr: number) => (at(ptr, i), f.v128Load64Zero().simd(F64X2.promoteLowF32x4));
-  const one = (ptr: number) => (at(ptr, i), f.f32Load().op(F64.promoteF32));
+  const pair = (ptr: number, relu = false) => {
+    at(ptr, i).v128Load64Zero();
+    if (relu) f.v128Zero().simd(F32X4.max);
+    return f.simd(F64X2.promoteLowF32x4);
+  };
+  const one = (ptr: number, relu = false) => {
+    at(ptr, i).f32Load();
+    if (relu) f.f32(0).op(F32.max);
+    return f.op(F64.promoteF32);
+  };
+  /** dy where y > 0, else +0, promoted. */
+  const maskedPair = () => {
+    at(DY, i).v128Load64Zero();
+    at(Y, i).v128Load64Zero().v128Zero().simd(F32X4.gt).simd(V128.and);
+    return f.simd(F64X2.promoteLowF32x4);
+  };
+  const maskedOne = () => {
+    at(DY, i).f32Load().f32(0);
+    at(Y, i).f32Load().f32(0).op(F32.gt).select();
+    return f.op(F64.promoteF32);
+  };
   // One channel pair (f64x2) or one channel (f64) at byte offset i of the row, j8 = 2i into the float64 vectors.
   const accumulate = (b: FunctionBuilder, wide: boolean) => {
     const load = wide ? pair : one;
@@ -239,13 +323,14 @@ function statsFn(withDy: boolean): FunctionBuilder {
     /** vec[j8] += value */
     const acc = (ptr: number, value: () => void) => (at(ptr, j8), at(ptr, j8), ld64(), value(), add(), st64());
     b.get(i).i32(1).op(I32.shl).set(j8);
-    load(X);
+    load(X, mode === 'reluX');
     at(SHIFT, j8);
     ld64();
     sub();
     b.set(D);
     if (withDy) {
-      load(DY);
+      if (mode === 'maskY') (wide ? maskedPair : maskedOne)();
+      else load(DY);
       b.set(G);
       acc(S1, () => b.get(G));
       acc(S2, () => (b.get(G).get(D), mul()));
@@ -270,7 +355,7 @@ function statsFn(withDy: boolean): FunctionBuilder {
         tb.get(i).get(rowBytes).op(I32.geU).brIf(0);
         accumulate(tb, false);
       });
-      const rowPtrs = withDy ? [DY, X] : [X];
+      const rowPtrs = withDy ? [DY, X, ...(mode === 'maskY' ? [Y] : [])] : [X];
       for (const p of rowPtrs) lp.get(p).get(rowBytes).op(I32.add).set(p);
       lp.get(0).i32(1).op(I32.sub).set(0).br(0);
     }),
@@ -321,6 +406,20 @@ const affineFn = () => rowwise(2, 3, (l) => l.st(3, () => l.ld(2).ld(4).sub().ld
 /** BatchNorm's input-gradient pass `(rows, cols, dy, x, dx, k1, k2, mean, k3)`: `dx = k1·dy + k2·(x − mean) + k3`. */
 const affineGradFn = () =>
   rowwise(3, 4, (l) => l.st(4, () => l.ld(5).ld(2).mul().ld(6).ld(3).ld(7).sub().mul().add().ld(8).add()));
+/** `(rows, cols, x, out, s, a, c)`: `out = max((x − s)·a + c, 0)`. */
+const affineReluFn = () => rowwise(2, 3, (l) => l.st(3, () => l.ld(2).ld(4).sub().ld(5).mul().ld(6).add().relu()));
+/** `(rows, cols, x, out, s, a, c)`: `out = (max(x, 0) − s)·a + c`. */
+const reluAffineFn = () => rowwise(2, 3, (l) => l.st(3, () => l.ld(2).relu().ld(4).sub().ld(5).mul().ld(6).add()));
+/** `(rows, cols, dy, x, dx, y, k1, k2, mean, k3)`: `dx = k1·(y > 0 ? dy : 0) + k2·(x − mean) + k3`. */
+const affineGradMaskFn = () =>
+  rowwise(4, 4, (l) =>
+    l.st(4, () => l.ld(6).ld(2).ifPositive(5).mul().ld(7).ld(3).ld(8).sub().mul().add().ld(9).add()),
+  );
+/** `(rows, cols, dy, x, dx, k1, k2, mean, k3)`: `dx = x > 0 ? k1·dy + k2·(max(x, 0) − mean) + k3 : 0`. */
+const reluAffineGradFn = () =>
+  rowwise(3, 4, (l) =>
+    l.st(4, () => l.ld(5).ld(2).mul().ld(6).ld(3).relu().ld(7).sub().mul().add().ld(8).add().ifPositive(3)),
+  );
 
 /**
  * `(rows4, cols4, rows, cols, src, dst)`: the `[rows4, cols4]` top-left block (multiples of 4) of the row-major
@@ -407,6 +506,13 @@ export function simdModuleBytes(shared: boolean): Uint8Array {
       { name: 'bnGradStats', fn: statsFn(true) },
       { name: 'bnAffine', fn: affineFn() },
       { name: 'bnAffineGrad', fn: affineGradFn() },
+      { name: 'bnStatsRelu', fn: statsFn(false, 'reluX') },
+      { name: 'bnGradStatsRelu', fn: statsFn(true, 'reluX') },
+      { name: 'bnGradStatsMask', fn: statsFn(true, 'maskY') },
+      { name: 'bnAffineRelu', fn: affineReluFn() },
+      { name: 'bnReluAffine', fn: reluAffineFn() },
+      { name: 'bnAffineGradMask', fn: affineGradMaskFn() },
+      { name: 'bnReluAffineGrad', fn: reluAffineGradFn() },
       { name: 'sgd', fn: ruleFn(SGD_RULE, false) },
       { name: 'sgdL2', fn: ruleFn(SGD_RULE, true) },
       { name: 'sgdMom', fn: ruleFn(SGD_MOM_RULE, false) },

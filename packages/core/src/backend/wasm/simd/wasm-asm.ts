@@ -53,10 +53,21 @@ const section = (id: number, body: number[]): number[] => [id, ...uleb(body.leng
 
 /** Plain (unprefixed) opcodes used by the kernels. */
 export const I32 = { add: 0x6a, sub: 0x6b, mul: 0x6c, and: 0x71, shl: 0x74, geU: 0x4f, ltU: 0x49, eqz: 0x45 } as const;
-export const F32 = { add: 0x92, sub: 0x93, mul: 0x94, div: 0x95, sqrt: 0x91 } as const;
+export const F32 = { add: 0x92, sub: 0x93, mul: 0x94, div: 0x95, sqrt: 0x91, max: 0x97, gt: 0x5e } as const;
 export const F64 = { add: 0xa0, sub: 0xa1, mul: 0xa2, promoteF32: 0xbb } as const;
 /** SIMD opcodes (after the 0xfd prefix). */
-export const F32X4 = { splat: 0x13, sqrt: 0xe3, add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7 } as const;
+export const F32X4 = {
+  splat: 0x13,
+  gt: 0x44,
+  sqrt: 0xe3,
+  add: 0xe4,
+  sub: 0xe5,
+  mul: 0xe6,
+  div: 0xe7,
+  max: 0xe9,
+} as const;
+/** `v128.and` (after the 0xfd prefix). */
+export const V128 = { and: 0x4e } as const;
 export const F64X2 = { promoteLowF32x4: 0x5f, add: 0xf0, sub: 0xf1, mul: 0xf2 } as const;
 
 /**
@@ -93,6 +104,20 @@ export class FunctionBuilder {
   }
   i32(v: number): this {
     return this.op(0x41, ...sleb(v));
+  }
+  /** `f32.const v` (v rounded to float32). */
+  f32(v: number): this {
+    const b = new DataView(new ArrayBuffer(4));
+    b.setFloat32(0, v, true);
+    return this.op(0x43, ...new Uint8Array(b.buffer));
+  }
+  /** `v128.const` of sixteen zero bytes (+0 in every lane). */
+  v128Zero(): this {
+    return this.op(0xfd, ...uleb(0x0c), ...Array<number>(16).fill(0));
+  }
+  /** `select`: of the two values under the i32 condition on the stack, the first if it is non-zero, else the second. */
+  select(): this {
+    return this.op(0x1b);
   }
   /** `f32.load` at the address on the stack (alignment hint 4 bytes). */
   f32Load(): this {
