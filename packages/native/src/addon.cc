@@ -369,11 +369,11 @@ GemmPath gemmPathSetting() {
 double primitiveCalls = 0, sgemmCalls = 0;
 
 // The auto rule, from the measurements in the bench's 2026-12-07-native-perf/small-gemm.md (oneDNN 2.6.3,
-// AVX-512, one training step A/B in one process): every product through sgemm — the TabularModel's step 9% faster
-// at 1 thread, the LSTM LM's (h256) 7% — bias and activation applied after it; the primitive's fused post-op is
-// faster only in a hot loop (512×73×200 + bias: 92 vs 104 µs), not inside a step. Skinny products gain most
-// (16×1152×4608: 88 vs 37 GFLOP/s), and so do the transposed-left ones of the weight gradients (400×1120×5000:
-// 134 vs 85). Except a batch of products (not folded into one) on several threads: the primitive splits the batch
+// AVX-512, one training step A/B in one process): every product through sgemm — the TabularModel's step 5–7% faster
+// at 1 thread, the LSTM LM's 7–8% (h256) and 38% (h1152) — bias and activation applied after it; the primitive's fused post-op is
+// faster only in a hot loop (512×73×200 + bias: 98 vs 113 µs), not inside a step. Skinny products gain most
+// (16×1152×4608: 78 vs 23 GFLOP/s), and so do the transposed-left ones of the weight gradients (400×1120×5000:
+// 109 vs 69). Except a batch of products (not folded into one) on several threads: the primitive splits the batch
 // over them, where sgemm runs the items one after another.
 bool sgemmFor(const std::vector<int64_t>& d, int threads) { return std::max(d[0], d[1]) == 1 || threads <= 1; }
 
