@@ -23,7 +23,7 @@ export interface GemmResult {
   threads: number | null;
   /**
    * wasm's (XNNPACK) figures; native_*: the same product through oneDNN (@tfai/native) as it runs by default
-   * (`TFAI_NATIVE_GEMM=auto`), native_primitive_* / native_sgemm_*: forced through oneDNN's matmul primitive or
+   * (`TFAI_NATIVE_GEMM=auto`, or as the environment sets it), native_primitive_* / native_sgemm_*: forced through oneDNN's matmul primitive or
    * its dnnl_sgemm; null without the addon.
    */
   shapes: {
@@ -72,17 +72,19 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     setNativeKernels(false);
     const ms = await time(a, b);
     const on = setNativeKernels(true);
-    // The addon reads TFAI_NATIVE_GEMM per call.
+    // The addon reads TFAI_NATIVE_GEMM per call; `native` is the path the environment asks for (auto unless set).
+    const asked = process.env.TFAI_NATIVE_GEMM;
     const nativeWith = async (path: string) => {
       process.env.TFAI_NATIVE_GEMM = path;
       return on ? await time(a, b) : null;
     };
     const [nativeMs, primitiveMs, sgemmMs] = [
-      await nativeWith('auto'),
+      await nativeWith(asked ?? 'auto'),
       await nativeWith('primitive'),
       await nativeWith('sgemm'),
     ];
-    Reflect.deleteProperty(process.env, 'TFAI_NATIVE_GEMM');
+    if (asked === undefined) Reflect.deleteProperty(process.env, 'TFAI_NATIVE_GEMM');
+    else process.env.TFAI_NATIVE_GEMM = asked;
     const gfOr = (t: number | null) => (t === null ? null : gf(s, t));
     shapes.push({
       ...s,
