@@ -6,9 +6,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { relErr } from '@tfai/test-utils';
 import { setBackend } from '../backend.js';
-import { compareWasmCpu, randomInput, withGrads } from '../../test-utils/backends.js';
+import { compareWasmCpu, randomInput, runOn, withGrads } from '../../test-utils/backends.js';
 import { describeNative } from '../../test-utils/native.js';
 import { nativeCalls, nativeKernelStatus, setNativeKernels } from './native.js';
+import { wasmThreadsWanted } from './setup.js';
 
 const wasmVsCpu = compareWasmCpu(relErr);
 
@@ -122,6 +123,25 @@ describeNative('native matrix products on each path (TFAI_NATIVE_GEMM) match the
       expect([r.native, r[path], r[other]]).toEqual([1, 1, 0]);
       expect(r.out[0]).toBeLessThan(1e-5);
     });
+  });
+
+  it('sgemm reaches the heap of threaded wasm (a SharedArrayBuffer), with its gradients', async () => {
+    await setBackend('wasm', { threads: 2 });
+    try {
+      const inputs = [randomInput([9, 33], 33), randomInput([17, 33], 34), randomInput([9, 17], 35)];
+      const r = await onPath('sgemm', () =>
+        wasmVsCpu(
+          inputs,
+          withGrads((a, b) => tf.matMul(a, b, false, true), 2),
+        ),
+      );
+      expect(r.native).toBeGreaterThanOrEqual(3);
+      expect([r.sgemm, r.primitive]).toEqual([r.native, 0]);
+      for (const e of r.out) expect(e).toBeLessThan(1e-5);
+      await runOn('wasm', [], () => tf.scalar(0));
+    } finally {
+      await setBackend('wasm', { threads: wasmThreadsWanted() });
+    }
   });
 
   it('auto (the default) runs a small product through sgemm, and still matches cpu', async () => {
