@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "tfai_native",
-      "sources": ["src/addon.cc", "src/loops.cc"],
+      "sources": ["src/addon.cc", "src/gemm.cc", "src/loops.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS"],
       "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "-fno-trapping-math", "-fopenmp", "-fexceptions"],

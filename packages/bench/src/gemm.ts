@@ -12,14 +12,20 @@ export const GEMM_SHAPES: readonly { m: number; k: number; n: number; what: stri
   { m: 4096, k: 576, n: 64, what: 'resnet18: layer1 3x3 conv as a product (bs16, 16x16 maps)' },
   { m: 1024, k: 1152, n: 128, what: 'resnet18: layer2 3x3 conv as a product (bs16, 8x8 maps)' },
   { m: 512, k: 73, n: 200, what: 'tabular: first Linear (bs512)' },
+  { m: 512, k: 200, n: 100, what: 'tabular: second Linear (bs512)' },
   { m: 1120, k: 400, n: 5000, what: 'lstm: decoder (T70 x bs16, emb 400, vocab 5000)' },
   { m: 16, k: 256, n: 1024, what: 'lstm h256: one recurrent step h·W_hh (bs16)' },
+  { m: 16, k: 1152, n: 4608, what: 'lstm h1152: one recurrent step h·W_hh (bs16)' },
   { m: 2304, k: 100, n: 1024, what: 'awdlstm: input projection of a 72-token chunk (bs32)' },
 ];
 
 export interface GemmResult {
   threads: number | null;
-  /** wasm's (XNNPACK) figures; native_*: the same product through oneDNN (@tfai/native), null without it. */
+  /**
+   * wasm's (XNNPACK) figures; native_*: the same product through oneDNN (@tfai/native) as it runs by default
+   * (`TFAI_NATIVE_GEMM=auto`, or as the environment sets it), native_primitive_* / native_sgemm_*: forced through oneDNN's matmul primitive or
+   * its dnnl_sgemm; null without the addon.
+   */
   shapes: {
     m: number;
     k: number;
@@ -29,6 +35,8 @@ export interface GemmResult {
     gflops: number;
     native_ms: number | null;
     native_gflops: number | null;
+    native_primitive_gflops: number | null;
+    native_sgemm_gflops: number | null;
   }[];
   /** oneDNN's version and ISA, or why native kernels are off. */
   native: string;
@@ -63,13 +71,29 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const b = tf.randomNormal([s.k, s.n]);
     setNativeKernels(false);
     const ms = await time(a, b);
-    const nativeMs = setNativeKernels(true) ? await time(a, b) : null;
+    const on = setNativeKernels(true);
+    // The addon reads TFAI_NATIVE_GEMM per call; `native` is the path the environment asks for (auto unless set).
+    const asked = process.env.TFAI_NATIVE_GEMM;
+    const nativeWith = async (path: string) => {
+      process.env.TFAI_NATIVE_GEMM = path;
+      return on ? await time(a, b) : null;
+    };
+    const [nativeMs, primitiveMs, sgemmMs] = [
+      await nativeWith(asked ?? 'auto'),
+      await nativeWith('primitive'),
+      await nativeWith('sgemm'),
+    ];
+    if (asked === undefined) Reflect.deleteProperty(process.env, 'TFAI_NATIVE_GEMM');
+    else process.env.TFAI_NATIVE_GEMM = asked;
+    const gfOr = (t: number | null) => (t === null ? null : gf(s, t));
     shapes.push({
       ...s,
       ms: Math.round(ms * 1000) / 1000,
       gflops: gf(s, ms),
       native_ms: nativeMs === null ? null : Math.round(nativeMs * 1000) / 1000,
-      native_gflops: nativeMs === null ? null : gf(s, nativeMs),
+      native_gflops: gfOr(nativeMs),
+      native_primitive_gflops: gfOr(primitiveMs),
+      native_sgemm_gflops: gfOr(sgemmMs),
     });
     tf.dispose([a, b]);
   }

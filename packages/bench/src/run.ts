@@ -356,6 +356,10 @@ interface GemmRow {
     tfai_gflops: number;
     /** The same product through oneDNN (@tfai/native), null without it. */
     native_gflops: number | null;
+    /** Through oneDNN's matmul primitive (`TFAI_NATIVE_GEMM=primitive`), null without the addon. */
+    native_primitive_gflops?: number | null;
+    /** Through oneDNN's dnnl_sgemm (`TFAI_NATIVE_GEMM=sgemm`), null without the addon. */
+    native_sgemm_gflops?: number | null;
     torch_gflops: number | null;
     ratio: number | null;
     /** native_gflops / torch_gflops. */
@@ -402,6 +406,8 @@ function runGemm(threads: number): GemmRow {
         what: s.what,
         tfai_gflops: s.gflops,
         native_gflops: s.native_gflops,
+        native_primitive_gflops: s.native_primitive_gflops,
+        native_sgemm_gflops: s.native_sgemm_gflops,
         torch_gflops: q?.gflops ?? null,
         ratio: q ? Math.round((s.gflops / q.gflops) * 1000) / 1000 : null,
         native_ratio: q && s.native_gflops !== null ? Math.round((s.native_gflops / q.gflops) * 1000) / 1000 : null,
@@ -421,15 +427,15 @@ if (env('BENCH_GEMM', '1') === '1')
 function gemmTable(rows: GemmRow[]): string {
   const lines = rows.flatMap((g) =>
     g.error && g.shapes.length === 0
-      ? [`| ${g.threads} | ${g.error} | | | | | |`]
+      ? [`| ${g.threads} | ${g.error} | | | | | | | |`]
       : g.shapes.map(
           (s) =>
-            `| ${g.threads} | ${s.m}×${s.k}×${s.n} (${s.what}) | ${fmt(s.tfai_gflops)} | ${fmt(s.native_gflops)} | ${fmt(s.torch_gflops)} | ${fmt(s.ratio, 2)} | ${fmt(s.native_ratio, 2)} |`,
+            `| ${g.threads} | ${s.m}×${s.k}×${s.n} (${s.what}) | ${fmt(s.tfai_gflops)} | ${fmt(s.native_gflops)} | ${fmt(s.native_primitive_gflops ?? null)} | ${fmt(s.native_sgemm_gflops ?? null)} | ${fmt(s.torch_gflops)} | ${fmt(s.ratio, 2)} | ${fmt(s.native_ratio, 2)} |`,
         ),
   );
   return [
-    '| threads | C = A·B, m×k×n | tfai GFLOP/s | native GFLOP/s | torch GFLOP/s | ratio | native ratio |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| threads | C = A·B, m×k×n | tfai GFLOP/s | native GFLOP/s | native primitive | native sgemm | torch GFLOP/s | ratio | native ratio |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
     ...lines,
   ].join('\n');
 }

@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "gemm.h"
 #include "loops.h"
 #include "oneapi/dnnl/dnnl.hpp"
 
@@ -38,8 +39,8 @@ stream& strm() {
   return s;
 }
 
-// Activation codes shared with the JS side (index.d.ts: Activation).
-enum Act { kLinear = 0, kRelu = 1, kRelu6 = 2, kElu = 3, kSigmoid = 4, kLeakyRelu = 5 };
+// Activation codes shared with the JS side (gemm.h).
+using tfai::kElu, tfai::kLeakyRelu, tfai::kLinear, tfai::kRelu, tfai::kRelu6, tfai::kSigmoid;
 
 primitive_attr attrFor(int act, float alpha) {
   primitive_attr attr;
@@ -58,7 +59,7 @@ primitive_attr attrFor(int act, float alpha) {
   return attr;
 }
 
-float* dataOf(const Napi::Value& v) {
+float* dataOf(const Napi::Value& v, size_t* lengthOut = nullptr) {
   if (!v.IsTypedArray()) throw std::runtime_error("expected a Float32Array");
   napi_typedarray_type type;
   size_t length;
@@ -67,7 +68,16 @@ float* dataOf(const Napi::Value& v) {
   size_t offset;
   if (napi_get_typedarray_info(v.Env(), v, &type, &length, &data, &ab, &offset) != napi_ok || type != napi_float32_array)
     throw std::runtime_error("expected a Float32Array");
+  if (lengthOut) *lengthOut = length;
   return static_cast<float*>(data);
+}
+
+// The data of a Float32Array of at least `need` elements.
+float* dataOf(const Napi::Value& v, int64_t need, const char* what) {
+  size_t length = 0;
+  float* p = dataOf(v, &length);
+  if (need < 0 || static_cast<size_t>(need) > length) throw std::runtime_error(std::string(what) + ": too short");
+  return p;
 }
 
 std::vector<int64_t> intsOf(const Napi::Value& v) {
@@ -85,24 +95,27 @@ std::string keyOf(const char* kind, const std::vector<int64_t>& d, int act = 0, 
   return s.str();
 }
 
-// Threads: tfai's count (setThreads), except that a primitive of under kSmallFlops runs on one thread (waking a
-// pool costs more than it saves there, and much more on a loaded machine). The count is part of the cache key and
-// is set before a primitive is created and before each execution, so a primitive always runs with the count its
-// work partition was planned for.
+// Threads: tfai's count (setThreads), except that a convolution of under kSmallFlops, or a matrix product of under
+// kSmallGemmFlops, runs on one thread (waking a pool costs more than it saves there, and much more on a loaded
+// machine; a product's line is higher: see the bench's 2026-12-07-native-perf/small-gemm.md). The count is part of
+// the cache key and is set before a primitive is created and before each execution, so a primitive always runs with
+// the count its work partition was planned for.
 int maxThreads = 0;
 constexpr double kSmallFlops = 4e6;
-int threadsFor(double flops) {
+constexpr double kSmallGemmFlops = 1e8;
+int threadsFor(double flops, double smallDefault = kSmallFlops) {
 #ifdef TFAI_OMP
   if (maxThreads <= 0) maxThreads = omp_get_max_threads();
-  // TFAI_NATIVE_SMALL_FLOPS overrides kSmallFlops (read per call, for measuring).
+  // TFAI_NATIVE_SMALL_FLOPS overrides both lines (read per call, for measuring).
   const char* small = std::getenv("TFAI_NATIVE_SMALL_FLOPS");
-  const double below = small && std::atof(small) > 0 ? std::atof(small) : kSmallFlops;
+  const double below = small && std::atof(small) > 0 ? std::atof(small) : smallDefault;
   const int n = flops < below ? 1 : maxThreads;
   omp_set_num_threads(n);
   return n;
 #else
   (void)flops;
-  return 0;
+  (void)smallDefault;
+  return 1;
 #endif
 }
 
@@ -249,7 +262,7 @@ std::unordered_map<std::string, std::unique_ptr<MatMul>> matmulCache;
 
 MatMul& matMul(const std::vector<int64_t>& d, bool hasBias, int act, float alpha) {
   if (d.size() != 7) throw std::runtime_error("matmul dims: expected 7");
-  const int nt = threadsFor(2.0 * std::max(d[0], d[1]) * d[2] * d[3] * d[4]);
+  const int nt = threadsFor(2.0 * std::max(d[0], d[1]) * d[2] * d[3] * d[4], kSmallGemmFlops);
   std::string key = keyOf(hasBias ? "mb" : "m", d, act, alpha) + "|t" + std::to_string(nt);
   auto it = matmulCache.find(key);
   if (it != matmulCache.end()) return *it->second;
@@ -339,12 +352,55 @@ Napi::Value Conv2dBackwardWeights(const Napi::CallbackInfo& info) {
   });
 }
 
+// ---- the matrix product's path: the primitive above, or dnnl_sgemm (gemm.cc) ----
+// TFAI_NATIVE_GEMM (read per call, for A/B): `primitive` or `sgemm` runs every product so; `auto` (the default)
+// runs a product through sgemm when sgemmFor says so.
+enum class GemmPath { kAuto, kPrimitive, kSgemm };
+GemmPath gemmPathSetting() {
+  const char* v = std::getenv("TFAI_NATIVE_GEMM");
+  if (!v) return GemmPath::kAuto;
+  const std::string s(v);
+  if (s == "primitive") return GemmPath::kPrimitive;
+  if (s == "sgemm") return GemmPath::kSgemm;
+  return GemmPath::kAuto;
+}
+
+// How many products ran each way (info().gemmCalls: tests' proof of the path taken).
+double primitiveCalls = 0, sgemmCalls = 0;
+
+// The auto rule, from the measurements in the bench's 2026-12-07-native-perf/small-gemm.md (oneDNN 2.6.3,
+// AVX-512, one training step A/B in one process): every product through sgemm — the TabularModel's step 5–7% faster
+// at 1 thread, the LSTM LM's 7–8% (h256) and 38% (h1152) — bias and activation applied after it; the primitive's fused post-op is
+// faster only in a hot loop (512×73×200 + bias: 98 vs 113 µs), not inside a step. Skinny products gain most
+// (16×1152×4608: 78 vs 23 GFLOP/s), and so do the transposed-left ones of the weight gradients (400×1120×5000:
+// 109 vs 69). Except a batch of products (not folded into one) on several threads: the primitive splits the batch
+// over them, where sgemm runs the items one after another.
+bool sgemmFor(const std::vector<int64_t>& d, int threads) { return std::max(d[0], d[1]) == 1 || threads <= 1; }
+
 // matMul(a, b, bias|null, c, dims, act, alpha)
 Napi::Value MatMulFn(const Napi::CallbackInfo& info) {
   return guarded(info, [&] {
     const bool hasBias = !info[2].IsNull() && !info[2].IsUndefined();
     const int act = info[5].As<Napi::Number>().Int32Value();
-    MatMul& e = matMul(intsOf(info[4]), hasBias, act, numberOr(info[6], 0.f));
+    const float alpha = numberOr(info[6], 0.f);
+    const std::vector<int64_t> d = intsOf(info[4]);
+    if (d.size() != 7) throw std::runtime_error("matmul dims: expected 7");
+    const int64_t batch = std::max(d[0], d[1]), m = d[2], k = d[3], n = d[4];
+    const double flops = 2.0 * batch * m * k * n;
+    const GemmPath path = gemmPathSetting();
+    const int threads = threadsFor(flops, kSmallGemmFlops);
+    if (path == GemmPath::kSgemm ||
+        (path == GemmPath::kAuto && sgemmFor(d, threads))) {
+      if (act < kLinear || act > kLeakyRelu) throw std::runtime_error("unknown activation");
+      const float* a = dataOf(info[0], d[0] * m * k, "matMul a");
+      const float* b = dataOf(info[1], d[1] * k * n, "matMul b");
+      const float* bias = hasBias ? dataOf(info[2], n, "matMul bias") : nullptr;
+      float* c = dataOf(info[3], batch * m * n, "matMul c");
+      if (!tfai::sgemmMatMul(a, b, bias, c, d.data(), act, alpha)) throw std::runtime_error("dnnl_sgemm failed");
+      sgemmCalls++;
+      return;
+    }
+    MatMul& e = matMul(d, hasBias, act, alpha);
     e.a.set_data_handle(dataOf(info[0]));
     e.b.set_data_handle(dataOf(info[1]));
     e.c.set_data_handle(dataOf(info[3]));
@@ -355,6 +411,7 @@ Napi::Value MatMulFn(const Napi::CallbackInfo& info) {
     }
     e.prim.execute(strm(), args);
     strm().wait();
+    primitiveCalls++;
   });
 }
 
@@ -491,6 +548,10 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   o.Set("lastError", lastError);
   size_t n = convFwdCache.size() + convBwdDataCache.size() + convBwdWeightsCache.size() + matmulCache.size();
   o.Set("cachedPrimitives", static_cast<double>(n));
+  Napi::Object gemm = Napi::Object::New(env);
+  gemm.Set("primitive", primitiveCalls);
+  gemm.Set("sgemm", sgemmCalls);
+  o.Set("gemmCalls", gemm);
   return o;
 }
 

@@ -20,6 +20,16 @@ export interface NativeInfo {
   lastError: string;
   /** How many primitives are cached (one per shape and kind). */
   cachedPrimitives: number;
+  /**
+   * How many matrix products ran through the matmul primitive and through dnnl_sgemm since the addon loaded
+   * (`TFAI_NATIVE_GEMM=primitive|sgemm|auto` picks; auto by a size rule).
+   */
+  gemmCalls: {
+    /** Products run through the matmul primitive. */
+    primitive: number;
+    /** Products run through dnnl_sgemm. */
+    sgemm: number;
+  };
 }
 
 /** @tfai/native's binding (see its index.d.ts): every kernel returns false where oneDNN builds no primitive. */

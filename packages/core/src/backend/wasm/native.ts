@@ -47,6 +47,16 @@ export interface NativeKernelStatus {
   threads?: number;
   /** The implementation oneDNN last chose per primitive kind (`{ conv_fwd: 'brgconv:avx512_core' }`), when available. */
   implementations?: Record<string, string>;
+  /**
+   * How many matrix products ran through oneDNN's matmul primitive and through its `dnnl_sgemm` (small products;
+   * `TFAI_NATIVE_GEMM=primitive|sgemm|auto` picks), when available.
+   */
+  gemmCalls?: {
+    /** Products run through the matmul primitive. */
+    primitive: number;
+    /** Products run through dnnl_sgemm. */
+    sgemm: number;
+  };
 }
 
 let binding: NativeBinding | undefined;
@@ -133,6 +143,7 @@ export function nativeKernelStatus(): NativeKernelStatus {
     isa: info.isa,
     threads: info.threads,
     implementations: info.implementations,
+    gemmCalls: info.gemmCalls,
   };
 }
 
