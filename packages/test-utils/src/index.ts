@@ -6,3 +6,4 @@ export * from './fixtures.js';
 export * from './torch.js';
 export * from './batches.js';
 export * from './images.js';
+export * from './fused-step.js';

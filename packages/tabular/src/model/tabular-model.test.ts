@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { numParams, type LayerInfo } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
-import { relErr } from '@tfai/test-utils';
+import { relErr, trainStepFused } from '@tfai/test-utils';
 import { EMB_CODES, expectedEmbGrads, twoTableModel } from '../test-utils/embedding-grads.js';
 import { readFixture, relError, tabularParity, toTensor } from '../test-utils/fixtures.js';
 import { TabularModel, type TabularModelOptions } from './tabular-model.js';
@@ -153,28 +153,8 @@ describe('TabularModel against fastai 2.7', () => {
 
 describe('TabularModel training with ReLU → BatchNorm1d fused into the BatchNorm kernels', () => {
   /** One step: loss, every parameter's gradient, the buffers, and the kernels that ran. */
-  async function trainStep(m: TabularModel, cat: tf.Tensor, cont: tf.Tensor, fused: boolean) {
-    const start = m.stateDict();
-    process.env.TFAI_FUSED_BN_ACT = fused ? '1' : '0';
-    try {
-      m.train();
-      const vars = m.parameters().map((p) => p.variable);
-      let outs: tf.Tensor[] = [];
-      const prof = await tf.profile(() => {
-        outs = tf.tidy(() => {
-          const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.call(cat, cont))) as tf.Scalar, vars);
-          return [value, ...vars.map((v) => grads[v.name]), ...m.namedBuffers().map(([, b]) => tf.cast(b, 'float32'))];
-        });
-      });
-      const values = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
-      tf.dispose(outs);
-      return { values, kernels: prof.kernels.map((k) => k.name) };
-    } finally {
-      Reflect.deleteProperty(process.env, 'TFAI_FUSED_BN_ACT');
-      m.loadStateDict(start);
-      tf.dispose(Object.values(start));
-    }
-  }
+  const trainStep = (m: TabularModel, cat: tf.Tensor, cont: tf.Tensor, fused: boolean) =>
+    trainStepFused(m, () => m.call(cat, cont), fused);
 
   it('loss, gradients and running stats equal the unfused step (Linear+ReLU as one product) to 1e-5', async () => {
     const m = new TabularModel(

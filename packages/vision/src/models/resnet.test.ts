@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { loadSafetensors } from '@tfai/core/io';
-import { numParams, type Sequential, type TensorModule } from '@tfai/core/nn';
+import { numParams, type Module, type Sequential, type TensorModule } from '@tfai/core/nn';
 import { describe, expect, it } from 'vitest';
-import { needsReference, referenceFacts, referenceFile, relErr, relError } from '@tfai/test-utils';
+import { needsReference, referenceFacts, referenceFile, relErr, relError, trainStepFused } from '@tfai/test-utils';
 import { resnet18Parity } from '../test-utils/resnet18-parity.js';
 import { BasicBlock, Bottleneck, resnet18, resnet34, resnet50, type ResNet } from './resnet.js';
 
@@ -110,26 +110,8 @@ describe(
 
 /** One training step with BatchNorm+ReLU fused or not: loss, every parameter's gradient, buffers, Relu kernels run. */
 async function trainStep(m: TensorModule, x: tf.Tensor, fused: boolean): Promise<[Float32Array[], number]> {
-  const start = m.stateDict();
-  process.env.TFAI_FUSED_BN_ACT = fused ? '1' : '0';
-  try {
-    m.train();
-    const vars = m.parameters().map((p) => p.variable);
-    let outs: tf.Tensor[] = [];
-    const prof = await tf.profile(() => {
-      outs = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.call(x))) as tf.Scalar, vars);
-        return [value, ...vars.map((v) => grads[v.name]), ...m.namedBuffers().map(([, b]) => tf.cast(b, 'float32'))];
-      });
-    });
-    const values = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
-    tf.dispose(outs);
-    return [values, prof.kernels.filter((k) => k.name === 'Relu').length];
-  } finally {
-    Reflect.deleteProperty(process.env, 'TFAI_FUSED_BN_ACT');
-    m.loadStateDict(start);
-    tf.dispose(Object.values(start));
-  }
+  const r = await trainStepFused(m as unknown as Module, () => m.call(x), fused);
+  return [r.values, r.kernels.filter((k) => k === 'Relu').length];
 }
 
 describe('ResNet training with BatchNorm+ReLU fused (bn1 → relu; not bn2, which meets the residual sum first)', () => {

@@ -3,39 +3,15 @@
 // 1e-5, the ReLU's kernels gone from the fused step, hooks honoured, numTensors flat.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { relErr } from '@tfai/test-utils';
-import { ReLU, type Linear, type TensorModule } from '../../nn.js';
+import { relErr, trainStepFused } from '@tfai/test-utils';
+import { ReLU, type Linear, type Module, type TensorModule } from '../../nn.js';
 import { ConvLayer } from './conv-layer.js';
 import { LinBnDrop } from './lin-bn-drop.js';
 import { rand } from '../../test-utils/backends.js';
 
-/** One training step of `m` on `x` with the fusion on or off: loss, gradients, buffers, and the kernels it ran. */
-async function step(
-  m: TensorModule,
-  x: tf.Tensor,
-  fused: boolean,
-): Promise<{ values: Float32Array[]; kernels: string[] }> {
-  const start = m.stateDict();
-  process.env.TFAI_FUSED_BN_ACT = fused ? '1' : '0';
-  try {
-    m.train();
-    const vars = m.parameters().map((p) => p.variable);
-    let outs: tf.Tensor[] = [];
-    const prof = await tf.profile(() => {
-      outs = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.call(x))) as tf.Scalar, vars);
-        return [value, ...vars.map((v) => grads[v.name]), ...m.namedBuffers().map(([, b]) => tf.cast(b, 'float32'))];
-      });
-    });
-    const values = await Promise.all(outs.map(async (t) => Float32Array.from(await t.data())));
-    tf.dispose(outs);
-    return { values, kernels: prof.kernels.map((k) => k.name) };
-  } finally {
-    Reflect.deleteProperty(process.env, 'TFAI_FUSED_BN_ACT');
-    m.loadStateDict(start);
-    tf.dispose(Object.values(start));
-  }
-}
+/** One training step of `m` on `x` with the fusion on or off (test-utils' trainStepFused). */
+const step = (m: TensorModule, x: tf.Tensor, fused: boolean) =>
+  trainStepFused(m as unknown as Module, () => m.call(x), fused);
 
 /** Fused and unfused steps agree to 1e-5; returns how many Relu kernels each ran. */
 async function compare(m: TensorModule, x: tf.Tensor): Promise<{ fused: number; plain: number }> {
