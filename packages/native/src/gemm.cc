@@ -6,12 +6,7 @@
 
 #include "oneapi/dnnl/dnnl.h"
 
-// As loops.cc: one clone per instruction set, picked when the addon loads (GCC on x86-64 Linux).
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__linux__)
-#define TFAI_MV __attribute__((target_clones("arch=skylake-avx512", "arch=haswell", "default")))
-#else
-#define TFAI_MV
-#endif
+#include "mv.h"
 
 namespace tfai {
 namespace {
