@@ -1,6 +1,7 @@
 // ONNX forms of core's layers (torch.nn's and fastai's shared ones), in eval mode: Dropout is the identity,
 // BatchNorm uses its running statistics. Image values are NCHW, as in a PyTorch export.
 import * as tf from '@tensorflow/tfjs-core';
+import { ConvLayer } from '../nn/fastai/conv-layer.js';
 import { LinBnDrop } from '../nn/fastai/lin-bn-drop.js';
 import { MergeLayer, OrigModule, SequentialEx } from '../nn/fastai/sequential-ex.js';
 import { ReplicationPad2d } from '../nn/fastai/pixel-shuffle-icnr.js';
@@ -155,6 +156,8 @@ const reg = registerBuiltinConverter;
 export function registerBuiltins(): void {
   reg(Sequential, sequentialToOnnx);
   reg(LinBnDrop, sequentialToOnnx);
+  // ConvLayer overrides forward only to fuse BatchNorm + ReLU in training; in inference it is its Sequential.
+  reg(ConvLayer, sequentialToOnnx);
   reg(Identity, (_m, inputs) => inputs);
   reg(Dropout, (_m, inputs) => inputs);
   reg(ReLU, pointwise('Relu'));

@@ -16,6 +16,7 @@ import {
   BatchNorm1d,
   BatchNorm2d,
   Conv2d,
+  ConvLayer,
   Dropout,
   Embedding,
   Flatten,
@@ -65,6 +66,8 @@ function smallCnn(): Sequential {
     new ReLU(true),
     new MaxPool2d(3, { stride: 2, padding: 1 }),
     new Conv2d(8, 12, 3, { stride: 2, padding: 1 }),
+    // fastai's ConvLayer (a Sequential whose forward fuses BatchNorm + ReLU in training) exports as its layers.
+    new ConvLayer(12, 12),
     new AdaptiveConcatPool2d(),
     new Flatten(),
     new BatchNorm1d(24),
@@ -76,7 +79,7 @@ function smallCnn(): Sequential {
 }
 
 describe('exportOnnx: core layers on ONNX Runtime', () => {
-  it('a small CNN (conv, BatchNorm, pools, AdaptiveConcatPool2d, Flatten, Linear) matches at batch 1 and 7', async () => {
+  it('a small CNN (conv, BatchNorm, pools, ConvLayer, AdaptiveConcatPool2d, Flatten, Linear) matches at batch 1 and 7', async () => {
     const model = smallCnn();
     const { onnx, json, description } = await exportOnnx(model, join(dir, 'cnn.onnx'));
     expect(existsSync(onnx) && existsSync(json!)).toBe(true);
