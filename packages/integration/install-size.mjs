@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packCopy } from '../../scripts/pack-manifest.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -67,7 +68,7 @@ const results = { node: process.version, npm: npm(['--version'], root).trim(), w
 try {
   const tarballs = {};
   for (const p of new Set(combos.flatMap((c) => c.packages))) {
-    const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], join(root, 'packages', p)));
+    const info = packCopy(join(root, 'packages', p), work);
     tarballs[p] = join(work, info.filename);
   }
   const pins = lockfilePins();

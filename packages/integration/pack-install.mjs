@@ -12,6 +12,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packCopy } from '../../scripts/pack-manifest.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -79,8 +80,9 @@ try {
   const tarballs = [];
   for (const p of packages) {
     const dir = join(root, 'packages', p);
-    const [info] = JSON.parse(npm(['pack', '--json', '--pack-destination', work], dir));
-    // The manifest as published (prepack strips the @tfai/source conditions), read from the tarball itself.
+    // Packed from a staged copy (the working tree's manifest is never rewritten while other tests read it).
+    const info = packCopy(dir, work);
+    // The manifest as published (without the @tfai/source conditions), read from the tarball itself.
     const packed = spawnSync('tar', ['-xzOf', join(work, info.filename), 'package/package.json'], { encoding: 'utf8' });
     if (packed.status !== 0) throw new Error(`cannot read package.json from ${info.filename}: ${packed.stderr}`);
     const manifest = JSON.parse(packed.stdout);

@@ -1,7 +1,9 @@
 // What the registry shows of each published package: `repository`, `homepage` and `bugs` pointing at one
 // repository, and README pictures that survive packing (only built JS, declarations, the README and package.json
 // are packed, so a picture must be an absolute URL into that repository).
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -46,5 +48,30 @@ describe('published manifests and READMEs', () => {
       }
     }
     expect(pictures).toBeGreaterThanOrEqual(4);
+  });
+
+  it('prepack strips the @tfai/source conditions and postpack restores the manifest byte for byte', () => {
+    const script = join(root, 'scripts', 'pack-manifest.mjs');
+    for (const p of PUBLISHED) {
+      // On a copy: the working tree's manifests are read by tests running beside this one.
+      const dir = mkdtempSync(join(tmpdir(), `tfai-manifest-${p}-`));
+      try {
+        const original = readFileSync(join(root, 'packages', p, 'package.json'), 'utf8');
+        expect(original, p).toContain('"@tfai/source"');
+        copyFileSync(join(root, 'packages', p, 'package.json'), join(dir, 'package.json'));
+        execFileSync(process.execPath, [script, 'strip'], { cwd: dir });
+        const stripped = readFileSync(join(dir, 'package.json'), 'utf8');
+        const m = JSON.parse(stripped) as { name: string; exports: unknown; imports?: unknown };
+        expect(JSON.stringify([m.exports, m.imports ?? null]), p).not.toContain('@tfai/source');
+        expect(JSON.stringify(m.exports), p).toContain('./dist/');
+        expect(m.name, p).toBe(`@tfai/${p}`);
+        expect(existsSync(join(dir, '.package.json.source')), p).toBe(true);
+        execFileSync(process.execPath, [script, 'restore'], { cwd: dir });
+        expect(readFileSync(join(dir, 'package.json'), 'utf8'), p).toBe(original);
+        expect(existsSync(join(dir, '.package.json.source')), p).toBe(false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
   });
 });
